@@ -1,0 +1,125 @@
+//! The one error type of odoo-client.
+
+use std::time::Duration;
+
+use crate::domain::DomainError;
+
+/// What Odoo said when it refused a call: its exception name, message and HTTP status.
+///
+/// `name` is Odoo's dotted exception class (`odoo.exceptions.AccessError`,
+/// `werkzeug.exceptions.NotFound`, …) over JSON/2, or the XML-RPC fault code
+/// (`xmlrpc.fault.3`) where Odoo sends no class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OdooFault {
+    pub name: String,
+    pub message: String,
+    /// HTTP status over JSON/2; `None` for an XML-RPC fault (always sent with 200).
+    pub status: Option<u16>,
+}
+
+impl std::fmt::Display for OdooFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let short = self.name.rsplit('.').next().unwrap_or(&self.name);
+        match self.status {
+            Some(status) => write!(f, "{short} (HTTP {status}): {}", self.message),
+            None => write!(f, "{short}: {}", self.message),
+        }
+    }
+}
+
+/// What was not found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    Model,
+    Method,
+    Record,
+    /// A URL that is not an Odoo endpoint (wrong path, unknown database).
+    Endpoint,
+}
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Missing::Model => "model",
+            Missing::Method => "method",
+            Missing::Record => "record",
+            Missing::Endpoint => "endpoint",
+        })
+    }
+}
+
+/// Errors from odoo-client. Secrets (API key, password) never appear in them.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Bad API key, password or login (JSON/2 401, XML-RPC `Access Denied`).
+    #[error("Odoo authentication failed: {0}")]
+    Authentication(OdooFault),
+    /// The user may not do this (JSON/2 403 `AccessError`, XML-RPC fault 4).
+    #[error("Odoo access denied: {0}")]
+    AccessDenied(OdooFault),
+    /// Unknown model or method, a missing record, or a wrong endpoint.
+    #[error("Odoo {what} not found: {fault}")]
+    NotFound { what: Missing, fault: OdooFault },
+    /// Odoo refused the values or the arguments (`ValidationError`, `UserError`, 422, 400).
+    #[error("Odoo rejected the request: {0}")]
+    Validation(OdooFault),
+    /// Any other exception raised inside Odoo (500, e.g. an invalid field in a domain).
+    #[error("Odoo error: {0}")]
+    Server(OdooFault),
+    /// Odoo could not be reached (DNS, refused connection, TLS, dropped connection).
+    #[error("Odoo is unreachable at {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    /// No answer within the configured timeout.
+    #[error("Odoo did not answer within {}s", .after.as_secs_f64())]
+    Timeout { after: Duration },
+    /// Odoo answered with something that is not what the API promises (HTML, broken JSON/XML).
+    #[error("unexpected response from Odoo (HTTP {status}): {detail}")]
+    UnexpectedResponse { status: u16, detail: String },
+    /// The result did not have the expected shape for the requested type.
+    #[error("could not decode Odoo's answer for {context}: {source}")]
+    Decode {
+        context: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A domain refused locally, before any request.
+    #[error(transparent)]
+    InvalidDomain(#[from] DomainError),
+    /// A request that cannot be made as asked (e.g. positional arguments over JSON/2).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// Missing or invalid configuration.
+    #[error("configuration error: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// Odoo's own fault, when Odoo answered with one.
+    pub fn fault(&self) -> Option<&OdooFault> {
+        match self {
+            Error::Authentication(f)
+            | Error::AccessDenied(f)
+            | Error::Validation(f)
+            | Error::Server(f)
+            | Error::NotFound { fault: f, .. } => Some(f),
+            _ => None,
+        }
+    }
+
+    /// True when the request may not have reached Odoo or its outcome is unknown
+    /// (a write that failed this way may or may not have happened).
+    pub fn is_transport(&self) -> bool {
+        matches!(self, Error::Unreachable { .. } | Error::Timeout { .. })
+    }
+
+    /// HTTP status Odoo answered with, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::UnexpectedResponse { status, .. } => Some(*status),
+            _ => self.fault().and_then(|f| f.status),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

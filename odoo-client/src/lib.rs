@@ -1,0 +1,31 @@
+//! Typed async client for Odoo over JSON/2 (Odoo 19+) and XML-RPC (Odoo 14-18).
+//!
+//! No MCP here: this crate is a plain Rust library.
+//!
+//! ```no_run
+//! # async fn run() -> odoo_client::Result<()> {
+//! use odoo_client::{Config, Domain, OdooClient, SearchOptions};
+//! let client = OdooClient::new(Config::from_env()?)?;
+//! let companies = client
+//!     .search_read("res.partner", &Domain::new(), &SearchOptions::new().fields(["name"]).limit(5))
+//!     .await?;
+//! println!("{companies:?}");
+//! # Ok(()) }
+//! ```
+
+pub mod client;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod model;
+pub mod transport;
+pub mod value;
+
+pub use client::{OdooClient, Record, SearchOptions};
+pub use config::{ApiVersion, Config, Secret};
+pub use domain::{Domain, DomainError};
+pub use error::{Error, Missing, OdooFault, Result};
+pub use model::{Model, WritableModel};
+pub use odoo_derive::OdooModel;
+pub use transport::ServerVersion;
+pub use value::{Many2One, RecordId};
