@@ -18,6 +18,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod model;
+pub mod registry;
 pub mod transport;
 pub mod value;
 
