@@ -13,6 +13,9 @@
 //! # Ok(()) }
 //! ```
 
+// Lets `#[derive(OdooModel)]` output (which names `::odoo_client`) compile inside this crate too.
+extern crate self as odoo_client;
+
 pub mod client;
 pub mod config;
 pub mod domain;
