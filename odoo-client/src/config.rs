@@ -189,8 +189,11 @@ impl Config {
 
     /// Checks that the settings can work for the chosen API, without any request.
     pub fn validate(&self) -> Result<()> {
-        let scheme_ok = self.url.starts_with("http://") || self.url.starts_with("https://");
-        if !scheme_ok || self.url.len() <= "https://".len() {
+        let host = self
+            .url
+            .strip_prefix("https://")
+            .or_else(|| self.url.strip_prefix("http://"));
+        if host.is_none_or(str::is_empty) {
             return Err(Error::Config(format!(
                 "ODOO_URL must be an http:// or https:// URL, got {:?}",
                 self.url
