@@ -8,7 +8,10 @@ use tokio::sync::OnceCell;
 use crate::config::{ApiVersion, Config};
 use crate::domain::Domain;
 use crate::error::{Error, Result};
-use crate::transport::{Call, Json2Transport, Transport, XmlRpcTransport};
+use crate::transport::http::Http;
+use crate::transport::{
+    Call, Json2Transport, Transport, XmlRpcTransport, common_version, web_version,
+};
 use crate::value::RecordId;
 
 pub use crate::transport::ServerVersion;
@@ -94,6 +97,8 @@ impl AnyTransport {
 
 struct Inner {
     config: Config,
+    /// The one connection pool, shared by the transport and version probes.
+    http: Http,
     transport: OnceCell<AnyTransport>,
     version: OnceCell<ServerVersion>,
 }
@@ -138,34 +143,25 @@ impl OdooClient {
     /// Validates the config; makes no request (the transport is chosen on first use).
     pub fn new(config: Config) -> Result<Self> {
         config.validate()?;
-        let client = Self {
+        let http = Http::new(&config)?;
+        // A fixed API version needs no question to the server: build it now.
+        let transport = match config.api_version {
+            ApiVersion::Json2 => OnceCell::new_with(Some(AnyTransport::Json2(
+                Json2Transport::new(&config, http.clone())?,
+            ))),
+            ApiVersion::XmlRpc => OnceCell::new_with(Some(AnyTransport::XmlRpc(
+                XmlRpcTransport::new(&config, http.clone())?,
+            ))),
+            ApiVersion::Auto => OnceCell::new(),
+        };
+        Ok(Self {
             inner: Arc::new(Inner {
                 config,
-                transport: OnceCell::new(),
+                http,
+                transport,
                 version: OnceCell::new(),
             }),
-        };
-        // A fixed API version needs no question to the server: build it now.
-        match client.inner.config.api_version {
-            ApiVersion::Json2 => {
-                let _ = client
-                    .inner
-                    .transport
-                    .set(AnyTransport::Json2(Json2Transport::new(
-                        &client.inner.config,
-                    )?));
-            }
-            ApiVersion::XmlRpc => {
-                let _ = client
-                    .inner
-                    .transport
-                    .set(AnyTransport::XmlRpc(XmlRpcTransport::new(
-                        &client.inner.config,
-                    )?));
-            }
-            ApiVersion::Auto => {}
-        }
-        Ok(client)
+        })
     }
 
     pub fn config(&self) -> &Config {
@@ -177,15 +173,16 @@ impl OdooClient {
             .transport
             .get_or_try_init(|| async {
                 let config = &self.inner.config;
+                let http = self.inner.http.clone();
                 let version = self.version().await?;
-                let usable_json2 = version.major >= 19 && config.api_key.is_some();
-                Ok(
-                    if usable_json2 || (config.api_key.is_some() && config.user.is_none()) {
-                        AnyTransport::Json2(Json2Transport::new(config)?)
-                    } else {
-                        AnyTransport::XmlRpc(XmlRpcTransport::new(config)?)
-                    },
-                )
+                // JSON/2 needs Odoo 19 and an API key; XML-RPC needs a login.
+                let json2 =
+                    config.api_key.is_some() && (version.major >= 19 || config.user.is_none());
+                Ok(if json2 {
+                    AnyTransport::Json2(Json2Transport::new(config, http)?)
+                } else {
+                    AnyTransport::XmlRpc(XmlRpcTransport::new(config, http)?)
+                })
             })
             .await
     }
@@ -203,21 +200,11 @@ impl OdooClient {
                 if let Some(transport) = self.inner.transport.get() {
                     return transport.version().await;
                 }
-                // Auto: `/web/version` (JSON, Odoo 16+) first, XML-RPC `common.version` below that.
-                let config = &self.inner.config;
-                let json2 = Json2Transport::new(&config.clone().api_key("probe"))?;
-                match json2.version().await {
-                    Ok(v) => Ok(v),
+                // `/web/version` (JSON, Odoo 16+) first, XML-RPC `common.version` below that.
+                match web_version(&self.inner.http).await {
+                    Ok(version) => Ok(version),
                     Err(e) if e.is_transport() => Err(e),
-                    Err(_) => {
-                        let probe = config
-                            .clone()
-                            .db(config.db.clone().unwrap_or_default())
-                            .user("probe");
-                        XmlRpcTransport::new(&probe.password("probe"))?
-                            .version()
-                            .await
-                    }
+                    Err(_) => common_version(&self.inner.http).await,
                 }
             })
             .await

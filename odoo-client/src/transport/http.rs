@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 const MAX_TRIES: u32 = 3;
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 
+#[derive(Clone)]
 pub(crate) struct Http {
     pub client: reqwest::Client,
     pub base: String,

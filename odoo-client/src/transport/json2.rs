@@ -14,13 +14,13 @@ pub struct Json2Transport {
 }
 
 impl Json2Transport {
-    pub fn new(config: &Config) -> Result<Self> {
+    pub(crate) fn new(config: &Config, http: Http) -> Result<Self> {
         let api_key = config
             .api_key
             .clone()
             .ok_or_else(|| Error::Config("JSON/2 needs an API key: set ODOO_API_KEY".into()))?;
         Ok(Self {
-            http: Http::new(config)?,
+            http,
             api_key,
             db: config.db.clone(),
         })
@@ -70,19 +70,24 @@ impl Transport for Json2Transport {
     }
 
     async fn version(&self) -> Result<ServerVersion> {
-        let url = format!("{}/web/version", self.http.base);
-        let reply = self.http.send(|| self.http.client.get(&url), true).await?;
-        let value = decode_reply(reply)?;
-        let version = value
-            .get("version")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::UnexpectedResponse {
-                status: 200,
-                detail: "no \"version\" in /web/version".into(),
-            })?
-            .to_string();
-        Ok(ServerVersion::from_info(version, value.get("version_info")))
+        web_version(&self.http).await
     }
+}
+
+/// `GET /web/version`: no authentication, JSON on Odoo 16+.
+pub(crate) async fn web_version(http: &Http) -> Result<ServerVersion> {
+    let url = format!("{}/web/version", http.base);
+    let reply = http.send(|| http.client.get(&url), true).await?;
+    let value = decode_reply(reply)?;
+    let version = value
+        .get("version")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Error::UnexpectedResponse {
+            status: 200,
+            detail: "no \"version\" in /web/version".into(),
+        })?
+        .to_string();
+    Ok(ServerVersion::from_info(version, value.get("version_info")))
 }
 
 /// Turns a JSON/2 answer into the method's value or a typed error.

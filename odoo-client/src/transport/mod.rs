@@ -1,6 +1,6 @@
 //! The two wire protocols behind one trait.
 
-mod http;
+pub(crate) mod http;
 mod json2;
 mod xmlrpc;
 
@@ -12,7 +12,9 @@ use crate::error::Result;
 use crate::value::RecordId;
 
 pub use json2::Json2Transport;
+pub(crate) use json2::web_version;
 pub use xmlrpc::XmlRpcTransport;
+pub(crate) use xmlrpc::common_version;
 
 /// One model method call, in the protocol-neutral shape both APIs can carry:
 /// JSON/2 sends `ids`, `context` and the keyword arguments as one JSON object;
@@ -77,7 +79,10 @@ mod recorded {
     use crate::error::{Error, Missing};
 
     fn exchanges(file: &str) -> Vec<Value> {
-        let path = format!("{}/../../shared/fixtures/odoo19/{file}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/../../shared/fixtures/odoo19/{file}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {path}: {e}"));
         serde_json::from_str(&text).unwrap()
     }
@@ -94,9 +99,13 @@ mod recorded {
             (Value::String(s), Some(Value::Bool(false))) => s.clone().into_bytes(),
             (body, _) => serde_json::to_vec(body).unwrap(),
         };
-        let content_type = response["headers"]["Content-Type"].as_str().unwrap_or("").to_string();
+        let content_type = response["headers"]["Content-Type"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
         decode_reply(Reply {
-            status: reqwest::StatusCode::from_u16(response["status"].as_u64().unwrap() as u16).unwrap(),
+            status: reqwest::StatusCode::from_u16(response["status"].as_u64().unwrap() as u16)
+                .unwrap(),
             content_type,
             body: body.into(),
         })
@@ -108,7 +117,9 @@ mod recorded {
         let body = response["body"].as_str().unwrap();
         let body = ["odoo-src", "site-packages", "python-stdlib"]
             .iter()
-            .fold(body.to_string(), |b, p| b.replace(&format!("<{p}>"), &format!("&lt;{p}&gt;")));
+            .fold(body.to_string(), |b, p| {
+                b.replace(&format!("<{p}>"), &format!("&lt;{p}&gt;"))
+            });
         decode_response(200, &body)
     }
 
@@ -121,20 +132,52 @@ mod recorded {
             assert!(expected(&err), "{name}: got {err:?}");
             assert_eq!(err.status(), Some(status), "{name}");
         };
-        check("error_bad_api_key", &|e| matches!(e, Error::Authentication(_)), 401);
-        check("error_missing_authorization", &|e| matches!(e, Error::Authentication(_)), 401);
+        check(
+            "error_bad_api_key",
+            &|e| matches!(e, Error::Authentication(_)),
+            401,
+        );
+        check(
+            "error_missing_authorization",
+            &|e| matches!(e, Error::Authentication(_)),
+            401,
+        );
         let not_found = |what: Missing| move |e: &Error| matches!(e, Error::NotFound { what: w, .. } if *w == what);
         check("error_unknown_model", &not_found(Missing::Model), 404);
         check("error_unknown_method", &not_found(Missing::Method), 404);
         check("error_get_method", &not_found(Missing::Endpoint), 404);
         check("error_path_too_short", &not_found(Missing::Endpoint), 404);
         check("error_unknown_database", &not_found(Missing::Endpoint), 404);
-        check("error_missing_record_write", &not_found(Missing::Record), 404);
-        check("error_missing_record_unlink", &not_found(Missing::Record), 404);
-        check("error_browse_is_private", &|e| matches!(e, Error::AccessDenied(_)), 403);
-        check("error_private_method", &|e| matches!(e, Error::AccessDenied(_)), 403);
-        check("error_access_error", &|e| matches!(e, Error::AccessDenied(_)), 403);
-        check("error_access_error_write", &|e| matches!(e, Error::AccessDenied(_)), 403);
+        check(
+            "error_missing_record_write",
+            &not_found(Missing::Record),
+            404,
+        );
+        check(
+            "error_missing_record_unlink",
+            &not_found(Missing::Record),
+            404,
+        );
+        check(
+            "error_browse_is_private",
+            &|e| matches!(e, Error::AccessDenied(_)),
+            403,
+        );
+        check(
+            "error_private_method",
+            &|e| matches!(e, Error::AccessDenied(_)),
+            403,
+        );
+        check(
+            "error_access_error",
+            &|e| matches!(e, Error::AccessDenied(_)),
+            403,
+        );
+        check(
+            "error_access_error_write",
+            &|e| matches!(e, Error::AccessDenied(_)),
+            403,
+        );
         for name in [
             "error_validation_missing_name",
             "error_validation_constraint",
@@ -145,10 +188,26 @@ mod recorded {
         ] {
             check(name, &|e| matches!(e, Error::Validation(_)), 422);
         }
-        check("error_invalid_json", &|e| matches!(e, Error::Validation(_)), 400);
-        check("error_bad_argument", &|e| matches!(e, Error::Server(_)), 500);
-        check("error_invalid_domain", &|e| matches!(e, Error::Server(_)), 500);
-        check("error_invalid_field_read", &|e| matches!(e, Error::Server(_)), 500);
+        check(
+            "error_invalid_json",
+            &|e| matches!(e, Error::Validation(_)),
+            400,
+        );
+        check(
+            "error_bad_argument",
+            &|e| matches!(e, Error::Server(_)),
+            500,
+        );
+        check(
+            "error_invalid_domain",
+            &|e| matches!(e, Error::Server(_)),
+            500,
+        );
+        check(
+            "error_invalid_field_read",
+            &|e| matches!(e, Error::Server(_)),
+            500,
+        );
     }
 
     #[test]
@@ -157,7 +216,10 @@ mod recorded {
         let err = json2_outcome(&all, "error_validation_constraint").unwrap_err();
         let fault = err.fault().unwrap();
         assert_eq!(fault.name, "odoo.exceptions.ValidationError");
-        assert_eq!(fault.message, "You cannot create recursive Partner hierarchies.");
+        assert_eq!(
+            fault.message,
+            "You cannot create recursive Partner hierarchies."
+        );
         assert_eq!(
             err.to_string(),
             "Odoo rejected the request: ValidationError (HTTP 422): You cannot create recursive Partner hierarchies."
@@ -181,21 +243,48 @@ mod recorded {
     fn xmlrpc_faults_map_to_variants() {
         let all = exchanges("xmlrpc_exchanges.json");
         let outcome = |name| xmlrpc_outcome(&all, name).expect_err(name);
-        assert!(matches!(outcome("fault_access_denied"), Error::Authentication(_)));
-        assert!(matches!(outcome("fault_access_error"), Error::AccessDenied(_)));
-        assert!(matches!(outcome("fault_private_method"), Error::AccessDenied(_)));
+        assert!(matches!(
+            outcome("fault_access_denied"),
+            Error::Authentication(_)
+        ));
+        assert!(matches!(
+            outcome("fault_access_error"),
+            Error::AccessDenied(_)
+        ));
+        assert!(matches!(
+            outcome("fault_private_method"),
+            Error::AccessDenied(_)
+        ));
         assert!(matches!(outcome("fault_validation"), Error::Validation(_)));
-        assert!(matches!(outcome("fault_missing_name"), Error::Validation(_)));
+        assert!(matches!(
+            outcome("fault_missing_name"),
+            Error::Validation(_)
+        ));
         assert!(matches!(
             outcome("fault_missing_record"),
-            Error::NotFound { what: Missing::Record, .. }
+            Error::NotFound {
+                what: Missing::Record,
+                ..
+            }
         ));
         assert!(matches!(
             outcome("fault_unknown_model"),
-            Error::NotFound { what: Missing::Model, .. }
+            Error::NotFound {
+                what: Missing::Model,
+                ..
+            }
         ));
         let method = outcome("fault_unknown_method");
-        assert!(matches!(method, Error::NotFound { what: Missing::Method, .. }), "{method:?}");
+        assert!(
+            matches!(
+                method,
+                Error::NotFound {
+                    what: Missing::Method,
+                    ..
+                }
+            ),
+            "{method:?}"
+        );
         assert_eq!(
             method.fault().unwrap().message,
             "The method 'res.partner.no_such_method' does not exist"
@@ -211,8 +300,14 @@ mod recorded {
             serde_json::json!({"id": 9, "name": "Acme Corporation", "country_id": [233, "United States"]})
         );
         assert_eq!(xmlrpc_outcome(&all, "authenticate").unwrap(), 2);
-        assert_eq!(xmlrpc_outcome(&all, "authenticate_bad_password").unwrap(), false);
-        assert_eq!(xmlrpc_outcome(&all, "read_missing_record").unwrap(), serde_json::json!([]));
+        assert_eq!(
+            xmlrpc_outcome(&all, "authenticate_bad_password").unwrap(),
+            false
+        );
+        assert_eq!(
+            xmlrpc_outcome(&all, "read_missing_record").unwrap(),
+            serde_json::json!([])
+        );
         let version = xmlrpc_outcome(&all, "version").unwrap();
         assert_eq!(version["server_version_info"][0], 19);
     }
@@ -220,7 +315,10 @@ mod recorded {
     #[test]
     fn garbage_is_an_unexpected_response() {
         let err = decode_response(200, "<html>Bad gateway</html>").unwrap_err();
-        assert!(matches!(err, Error::UnexpectedResponse { status: 200, .. }), "{err:?}");
+        assert!(
+            matches!(err, Error::UnexpectedResponse { status: 200, .. }),
+            "{err:?}"
+        );
         let err = decode_reply(Reply {
             status: reqwest::StatusCode::OK,
             content_type: "text/html".into(),

@@ -24,14 +24,14 @@ pub struct XmlRpcTransport {
 }
 
 impl XmlRpcTransport {
-    pub fn new(config: &Config) -> Result<Self> {
+    pub(crate) fn new(config: &Config, http: Http) -> Result<Self> {
         let missing = || {
             Error::Config(
                 "XML-RPC needs ODOO_DB, ODOO_USER and ODOO_API_KEY (or ODOO_PASSWORD)".into(),
             )
         };
         Ok(Self {
-            http: Http::new(config)?,
+            http,
             db: config.db.clone().ok_or_else(missing)?,
             user: config.user.clone().ok_or_else(missing)?,
             secret: config.xmlrpc_secret().cloned().ok_or_else(missing)?,
@@ -46,38 +46,7 @@ impl XmlRpcTransport {
         params: Vec<Xml>,
         idempotent: bool,
     ) -> Result<Value> {
-        let url = format!("{}/xmlrpc/2/{service}", self.http.base);
-        let body = MethodCall {
-            name: Cow::Borrowed(method),
-            params,
-        }
-        .to_xml()
-        .map_err(|e| Error::InvalidRequest(format!("cannot encode the XML-RPC call: {e}")))?;
-        let reply = self
-            .http
-            .send(
-                || {
-                    self.http
-                        .client
-                        .post(&url)
-                        .header(reqwest::header::CONTENT_TYPE, "text/xml")
-                        .body(body.clone())
-                },
-                idempotent,
-            )
-            .await?;
-        let status = reply.status.as_u16();
-        if matches!(status, 502..=504) {
-            return Err(Error::Unreachable {
-                url: self.http.base.clone(),
-                reason: format!("HTTP {status} from a gateway in front of Odoo"),
-            });
-        }
-        let text = std::str::from_utf8(&reply.body).map_err(|_| Error::UnexpectedResponse {
-            status,
-            detail: "XML-RPC answer is not UTF-8".into(),
-        })?;
-        decode_response(status, text)
+        rpc(&self.http, service, method, params, idempotent).await
     }
 
     /// The uid, authenticating once per client. A refusal is not cached.
@@ -135,20 +104,65 @@ impl Transport for XmlRpcTransport {
     }
 
     async fn version(&self) -> Result<ServerVersion> {
-        let value = self.rpc("common", "version", Vec::new(), true).await?;
-        let version = value
-            .get("server_version")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::UnexpectedResponse {
-                status: 200,
-                detail: "no server_version in common.version()".into(),
-            })?
-            .to_string();
-        Ok(ServerVersion::from_info(
-            version,
-            value.get("server_version_info"),
-        ))
+        common_version(&self.http).await
     }
+}
+
+/// One XML-RPC call on `/xmlrpc/2/<service>`.
+async fn rpc(
+    http: &Http,
+    service: &str,
+    method: &str,
+    params: Vec<Xml>,
+    idempotent: bool,
+) -> Result<Value> {
+    let url = format!("{}/xmlrpc/2/{service}", http.base);
+    let body = MethodCall {
+        name: Cow::Borrowed(method),
+        params,
+    }
+    .to_xml()
+    .map_err(|e| Error::InvalidRequest(format!("cannot encode the XML-RPC call: {e}")))?;
+    let reply = http
+        .send(
+            || {
+                http.client
+                    .post(&url)
+                    .header(reqwest::header::CONTENT_TYPE, "text/xml")
+                    .body(body.clone())
+            },
+            idempotent,
+        )
+        .await?;
+    let status = reply.status.as_u16();
+    if matches!(status, 502..=504) {
+        return Err(Error::Unreachable {
+            url: http.base.clone(),
+            reason: format!("HTTP {status} from a gateway in front of Odoo"),
+        });
+    }
+    let text = std::str::from_utf8(&reply.body).map_err(|_| Error::UnexpectedResponse {
+        status,
+        detail: "XML-RPC answer is not UTF-8".into(),
+    })?;
+    decode_response(status, text)
+}
+
+/// `common.version()`: no authentication needed.
+pub(crate) async fn common_version(http: &Http) -> Result<ServerVersion> {
+    let value = rpc(http, "common", "version", Vec::new(), true).await?;
+    let version = value
+        .get("server_version")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Error::UnexpectedResponse {
+            status: 200,
+            detail: "no server_version in common.version()".into(),
+        })?
+        .to_string();
+    Ok(ServerVersion::from_info(
+        version,
+        value.get("server_version_info"),
+    ))
 }
 
 fn int(v: i64) -> Xml {
