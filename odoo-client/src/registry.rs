@@ -29,7 +29,13 @@ impl FieldDescriptor {
     pub fn is_compact(&self) -> bool {
         !matches!(
             self.ttype,
-            "binary" | "html" | "one2many" | "many2many" | "json" | "properties" | "properties_definition"
+            "binary"
+                | "html"
+                | "one2many"
+                | "many2many"
+                | "json"
+                | "properties"
+                | "properties_definition"
         )
     }
 }
