@@ -27,9 +27,16 @@ pub mod value;
 
 pub use client::{OdooClient, Record, SearchOptions};
 pub use config::{ApiVersion, Config, Secret};
-pub use domain::{Domain, DomainError};
+pub use domain::{Domain, DomainError, Operator};
 pub use error::{Error, Missing, OdooFault, Result};
 pub use model::{Model, WritableModel};
 pub use odoo_derive::OdooModel;
 pub use transport::ServerVersion;
 pub use value::{Many2One, RecordId};
+
+/// Paths used by `#[derive(OdooModel)]` output, so that it compiles without the
+/// user's crate naming serde. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde::de::DeserializeOwned;
+}
