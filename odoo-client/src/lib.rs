@@ -23,6 +23,7 @@ pub mod error;
 pub mod model;
 pub mod registry;
 pub mod transport;
+mod typed;
 pub mod value;
 
 pub use client::{OdooClient, Record, SearchOptions};
@@ -32,6 +33,7 @@ pub use error::{Error, Missing, OdooFault, Result};
 pub use model::{Model, WritableModel};
 pub use odoo_derive::OdooModel;
 pub use transport::ServerVersion;
+pub use typed::{ModelClient, Search};
 pub use value::{Many2One, RecordId};
 
 /// Paths used by `#[derive(OdooModel)]` output, so that it compiles without the

@@ -66,7 +66,7 @@ impl Transport for Json2Transport {
                 idempotent,
             )
             .await?;
-        decode_reply(reply)
+        decode_reply(reply).map_err(|e| with_url(e, &self.http.base))
     }
 
     async fn version(&self) -> Result<ServerVersion> {
@@ -78,7 +78,7 @@ impl Transport for Json2Transport {
 pub(crate) async fn web_version(http: &Http) -> Result<ServerVersion> {
     let url = format!("{}/web/version", http.base);
     let reply = http.send(|| http.client.get(&url), true).await?;
-    let value = decode_reply(reply)?;
+    let value = decode_reply(reply).map_err(|e| with_url(e, &http.base))?;
     let version = value
         .get("version")
         .and_then(Value::as_str)
@@ -88,6 +88,17 @@ pub(crate) async fn web_version(http: &Http) -> Result<ServerVersion> {
         })?
         .to_string();
     Ok(ServerVersion::from_info(version, value.get("version_info")))
+}
+
+/// `decode_reply` does not know the server: name it in gateway (`Unreachable`) errors.
+fn with_url(error: Error, base: &str) -> Error {
+    match error {
+        Error::Unreachable { url, reason } if url.is_empty() => Error::Unreachable {
+            url: base.to_string(),
+            reason,
+        },
+        other => other,
+    }
 }
 
 /// Turns a JSON/2 answer into the method's value or a typed error.

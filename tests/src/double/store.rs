@@ -1,0 +1,870 @@
+//! One double's data and the ORM methods over it (`search`, `read`, `create`, …).
+//!
+//! The 13 seeded models are writable (each double owns a copy of their records);
+//! `ir.model`, `ir.model.fields` and `ir.model.fields.selection` are read-only views of
+//! the shared fixtures; every other model listed in `ir.model` exists but is empty.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashSet};
+
+use serde_json::{Map, Value, json};
+
+use super::domain::{self, is_empty, py_repr};
+use super::error::OdooError;
+use super::seed::{self, Record, display_name, empty_value, field_type};
+
+pub(crate) const ADMIN_UID: i64 = 2;
+pub(crate) const DEMO_UID: i64 = 5;
+
+/// Who calls, with which context.
+#[derive(Debug, Clone)]
+pub(crate) struct Env {
+    pub uid: i64,
+    pub context: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Op {
+    Read,
+    Write,
+    Create,
+    Unlink,
+}
+
+impl Op {
+    fn verb(self) -> &'static str {
+        match self {
+            Op::Read => "access",
+            Op::Write => "modify",
+            Op::Create => "create",
+            Op::Unlink => "delete",
+        }
+    }
+}
+
+struct Table {
+    records: BTreeMap<i64, Record>,
+    next_id: i64,
+}
+
+enum Kind<'a> {
+    Writable(&'a Table),
+    ReadOnly(&'static [Record]),
+    Empty,
+}
+
+pub(crate) struct Store {
+    tables: BTreeMap<String, Table>,
+}
+
+impl Store {
+    pub fn new() -> Self {
+        let seed = seed::seed();
+        let tables = seed
+            .models
+            .iter()
+            .map(|(model, s)| {
+                let records: BTreeMap<i64, Record> = s
+                    .records
+                    .iter()
+                    .filter_map(|r| Some((r.get("id")?.as_i64()?, r.clone())))
+                    .collect();
+                let next_id = records.keys().max().copied().unwrap_or(0) + 1;
+                (model.clone(), Table { records, next_id })
+            })
+            .collect();
+        Self { tables }
+    }
+
+    fn kind(&self, model: &str) -> Result<Kind<'_>, OdooError> {
+        if let Some(table) = self.tables.get(model) {
+            return Ok(Kind::Writable(table));
+        }
+        match model {
+            "ir.model" => Ok(Kind::ReadOnly(&seed::seed().ir_model)),
+            "ir.model.fields" => Ok(Kind::ReadOnly(seed::ir_fields())),
+            "ir.model.fields.selection" => Ok(Kind::ReadOnly(seed::ir_selections())),
+            _ if seed::seed().ir_model(model).is_some() => Ok(Kind::Empty),
+            _ => Err(OdooError::UnknownModel(model.to_string())),
+        }
+    }
+
+    /// Fails like Odoo when the model does not exist.
+    pub fn check_model(&self, model: &str) -> Result<(), OdooError> {
+        self.kind(model).map(|_| ())
+    }
+
+    fn rows(&self, model: &str) -> Result<Vec<&Record>, OdooError> {
+        Ok(match self.kind(model)? {
+            Kind::Writable(t) => t.records.values().collect(),
+            Kind::ReadOnly(rows) => rows.iter().collect(),
+            Kind::Empty => Vec::new(),
+        })
+    }
+
+    fn find(&self, model: &str, id: i64) -> Option<&Record> {
+        match self.kind(model).ok()? {
+            Kind::Writable(t) => t.records.get(&id),
+            Kind::ReadOnly(rows) => seed::id_index(model, rows)
+                .get(&id)
+                .and_then(|i| rows.get(*i)),
+            Kind::Empty => None,
+        }
+    }
+
+    /// Field definitions (`fields_get` shape) of a model.
+    pub fn defs(&self, model: &str) -> &'static Map<String, Value> {
+        static NONE: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+        if let Some(s) = seed::seed().models.get(model) {
+            return &s.fields;
+        }
+        seed::derived_fields(model).unwrap_or_else(|| NONE.get_or_init(Map::new))
+    }
+
+    fn has_field(&self, model: &str, field: &str) -> bool {
+        field == "id" || field == "display_name" || self.defs(model).contains_key(field)
+    }
+
+    /// The display name of `(model, id)`: from its record, from any many2one seen, else `Record N`.
+    fn name_of(&self, model: &str, id: i64) -> String {
+        if let Some(record) = self.find(model, id) {
+            return self.display(model, record);
+        }
+        seed::seed()
+            .names
+            .get(&(model.to_string(), id))
+            .cloned()
+            .unwrap_or_else(|| format!("Record {id}"))
+    }
+
+    fn display(&self, model: &str, record: &Record) -> String {
+        if (model == "ir.model.fields.selection" || model == "ir.model.fields")
+            && let Some(Value::String(name)) = record.get("name")
+        {
+            return name.clone();
+        }
+        display_name(model, record)
+    }
+
+    /// A field's value as `read` returns it (`false`/`0`/`[]` when not stored here).
+    fn value_of(&self, model: &str, record: &Record, field: &str) -> Value {
+        match field {
+            "display_name" => Value::String(self.display(model, record)),
+            _ => record
+                .get(field)
+                .cloned()
+                .unwrap_or_else(|| empty_value(field_type(self.defs(model), field))),
+        }
+    }
+
+    /// `a.b.c` through many2one fields.
+    fn path_value(&self, model: &str, record: &Record, path: &str) -> Value {
+        let (head, rest) = match path.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (path, None),
+        };
+        let value = self.value_of(model, record, head);
+        let Some(rest) = rest else { return value };
+        let relation = self
+            .defs(model)
+            .get(head)
+            .and_then(|d| d.get("relation"))
+            .and_then(Value::as_str);
+        let target = value.get(0).and_then(Value::as_i64);
+        match (relation, target) {
+            (Some(relation), Some(id)) => match self.find(relation, id) {
+                Some(target) => self.path_value(relation, target, rest),
+                None => Value::Bool(false),
+            },
+            _ => Value::Bool(false),
+        }
+    }
+
+    fn check_path(&self, model: &str, path: &str) -> bool {
+        let (head, rest) = match path.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (path, None),
+        };
+        if !self.has_field(model, head) {
+            return false;
+        }
+        match rest {
+            None => true,
+            Some(rest) => {
+                let defs = self.defs(model);
+                let relation = defs
+                    .get(head)
+                    .and_then(|d| d.get("relation"))
+                    .and_then(Value::as_str);
+                field_type(defs, head) == "many2one"
+                    && relation.is_some_and(|r| self.check_path(r, rest))
+            }
+        }
+    }
+
+    pub fn check_access(&self, model: &str, op: Op, env: &Env) -> Result<(), OdooError> {
+        let restricted = |groups: &str| {
+            let seed = seed::seed();
+            OdooError::Access(format!(
+                "You are not allowed to {} '{}' ({model}) records.\n\nThis operation is allowed for the following groups:\n\t- {groups}\n\nContact your administrator to request access if necessary.",
+                op.verb(),
+                seed.description(model)
+            ))
+        };
+        if env.uid == DEMO_UID {
+            match (model, op) {
+                ("ir.config_parameter", _) => return Err(restricted("Role / Administrator")),
+                (m, Op::Write | Op::Create | Op::Unlink) if m.starts_with("ir.") => {
+                    return Err(restricted("Role / Administrator"));
+                }
+                ("res.users" | "res.company", Op::Write | Op::Create | Op::Unlink) => {
+                    return Err(restricted("Access Rights"));
+                }
+                _ => {}
+            }
+        }
+        if op != Op::Read && !self.tables.contains_key(model) {
+            self.check_model(model)?;
+            return Err(OdooError::User(format!(
+                "The Odoo test double keeps {model} read-only: it has no writable data for it."
+            )));
+        }
+        Ok(())
+    }
+
+    // ---- search -------------------------------------------------------------------------
+
+    pub fn search(
+        &self,
+        model: &str,
+        domain: &Value,
+        offset: usize,
+        limit: Option<usize>,
+        order: Option<&str>,
+        env: &Env,
+    ) -> Result<Vec<i64>, OdooError> {
+        self.check_access(model, Op::Read, env)?;
+        let node = domain::parse(domain).map_err(|e| OdooError::value_error(e.0))?;
+        let leaves = node.leaves();
+        for leaf in &leaves {
+            if !self.check_path(model, &leaf.field) {
+                let condition = json!([leaf.field, op_text(domain, &leaf.field), leaf.value]);
+                return Err(OdooError::value_error(format!(
+                    "Invalid field {model}.{} in condition {}",
+                    leaf.field,
+                    py_repr(&condition)
+                )));
+            }
+        }
+        let keys = self.order_keys(model, order)?;
+        let active_test = self.defs(model).contains_key("active")
+            && env.context.get("active_test") != Some(&Value::Bool(false))
+            && !leaves
+                .iter()
+                .any(|l| l.field == "active" || l.field.starts_with("active."));
+        let mut found: Vec<&Record> = self
+            .rows(model)?
+            .into_iter()
+            .filter(|r| !active_test || r.get("active") != Some(&Value::Bool(false)))
+            .filter(|r| node.eval(&|path| self.path_value(model, r, path)))
+            .collect();
+        found.sort_by(|a, b| self.compare(model, &keys, a, b));
+        Ok(found
+            .into_iter()
+            .skip(offset)
+            .take(limit.unwrap_or(usize::MAX))
+            .filter_map(|r| r.get("id").and_then(Value::as_i64))
+            .collect())
+    }
+
+    /// Parses `name asc, id desc`; the model's `_order` when absent.
+    fn order_keys(
+        &self,
+        model: &str,
+        order: Option<&str>,
+    ) -> Result<Vec<(String, bool)>, OdooError> {
+        let default = seed::seed().default_order(model);
+        let order = order.filter(|o| !o.trim().is_empty()).unwrap_or(&default);
+        let mut keys = Vec::new();
+        for term in order.split(',') {
+            let mut words = term.split_whitespace();
+            let Some(field) = words.next() else { continue };
+            let desc = match words.next().map(str::to_ascii_lowercase).as_deref() {
+                None | Some("asc") => false,
+                Some("desc") => true,
+                Some(other) => {
+                    return Err(OdooError::value_error(format!(
+                        "Invalid order direction {other:?} in {order:?}: use asc or desc"
+                    )));
+                }
+            };
+            if !self.has_field(model, field) {
+                return Err(OdooError::value_error(format!(
+                    "Invalid field '{field}' on model '{model}'"
+                )));
+            }
+            keys.push((field.to_string(), desc));
+        }
+        Ok(keys)
+    }
+
+    fn compare(&self, model: &str, keys: &[(String, bool)], a: &Record, b: &Record) -> Ordering {
+        let defs = self.defs(model);
+        for (field, desc) in keys {
+            let kind = field_type(defs, field);
+            let key = |r: &Record| -> Option<Value> {
+                let v = self.value_of(model, r, field);
+                match (&v, kind) {
+                    (Value::Bool(_), "boolean") => Some(v),
+                    _ if is_empty(&v) => None,
+                    // Many2one sorts by the target's name; text case-insensitively.
+                    (Value::Array(pair), _) if pair.len() == 2 && pair[1].is_string() => {
+                        Some(Value::String(pair[1].as_str()?.to_lowercase()))
+                    }
+                    (Value::String(s), _) => Some(Value::String(s.to_lowercase())),
+                    _ => Some(v),
+                }
+            };
+            // PostgreSQL: NULLs last ascending, first descending.
+            let ordering = match (key(a), key(b)) {
+                (None, None) => Ordering::Equal,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(_), None) => Ordering::Less,
+                (Some(x), Some(y)) => domain::compare(&x, &y).unwrap_or(Ordering::Equal),
+            };
+            let ordering = if *desc { ordering.reverse() } else { ordering };
+            if ordering != Ordering::Equal {
+                return ordering;
+            }
+        }
+        Ordering::Equal
+    }
+
+    // ---- read ---------------------------------------------------------------------------
+
+    fn check_fields(&self, model: &str, fields: &[String]) -> Result<(), OdooError> {
+        match fields.iter().find(|f| !self.has_field(model, f)) {
+            Some(bad) => Err(OdooError::value_error(format!(
+                "Invalid field '{bad}' on '{model}'"
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Fields `read` returns when none are asked for.
+    fn all_fields(&self, model: &str, record: &Record) -> Vec<String> {
+        let mut fields: Vec<String> = match seed::seed().models.get(model) {
+            Some(s) => s.columns.clone(),
+            None => record.keys().cloned().collect(),
+        };
+        fields.push("display_name".into());
+        fields
+    }
+
+    pub fn read(
+        &self,
+        model: &str,
+        ids: &[i64],
+        fields: &[String],
+        env: &Env,
+    ) -> Result<Vec<Value>, OdooError> {
+        self.check_access(model, Op::Read, env)?;
+        self.check_fields(model, fields)?;
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for id in ids {
+            if !seen.insert(*id) {
+                continue;
+            }
+            let Some(record) = self.find(model, *id) else {
+                continue;
+            };
+            let wanted = if fields.is_empty() {
+                self.all_fields(model, record)
+            } else {
+                fields.to_vec()
+            };
+            let mut row = Map::new();
+            row.insert("id".into(), Value::from(*id));
+            for f in wanted {
+                let v = self.value_of(model, record, &f);
+                row.insert(f, v);
+            }
+            out.push(Value::Object(row));
+        }
+        Ok(out)
+    }
+
+    /// Every record of a model with every field, in id order.
+    pub fn dump(&self, model: &str) -> Vec<Value> {
+        let env = Env {
+            uid: ADMIN_UID,
+            context: Map::new(),
+        };
+        let ids: Vec<i64> = self
+            .rows(model)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|r| r.get("id").and_then(Value::as_i64))
+            .collect();
+        self.read(model, &ids, &[], &env).unwrap_or_default()
+    }
+
+    // ---- create / write / unlink --------------------------------------------------------
+
+    /// A value as it would be stored and read back, or the error Odoo raises for it.
+    fn normalize(
+        &self,
+        model: &str,
+        field: &str,
+        value: &Value,
+        current: Option<&Value>,
+    ) -> Result<Value, OdooError> {
+        let defs = self.defs(model);
+        let Some(def) = defs.get(field) else {
+            return Err(OdooError::value_error(format!(
+                "Invalid field '{field}' on '{model}'"
+            )));
+        };
+        let kind = field_type(defs, field);
+        let wrong = || {
+            OdooError::value_error(format!(
+                "Wrong value for {model}.{field}: {}",
+                py_repr(value)
+            ))
+        };
+        let relation = def.get("relation").and_then(Value::as_str).unwrap_or("");
+        Ok(match kind {
+            "many2one" => match value {
+                Value::Null | Value::Bool(false) => Value::Bool(false),
+                Value::Number(n) if n.as_i64() == Some(0) => Value::Bool(false),
+                Value::Number(n) => {
+                    let id = n.as_i64().ok_or_else(wrong)?;
+                    json!([id, self.name_of(relation, id)])
+                }
+                Value::Array(pair) if pair.len() == 2 => {
+                    let id = pair[0].as_i64().ok_or_else(wrong)?;
+                    json!([id, self.name_of(relation, id)])
+                }
+                _ => return Err(wrong()),
+            },
+            "one2many" | "many2many" => x2many(value, current).ok_or_else(|| {
+                OdooError::value_error(format!(
+                    "Wrong value for {model}.{field}: {} (the Odoo test double accepts id lists and the commands 3, 4, 5 and 6)",
+                    py_repr(value)
+                ))
+            })?,
+            "selection" => {
+                if is_empty(value) {
+                    Value::Bool(false)
+                } else {
+                    let allowed = def.get("selection").and_then(Value::as_array);
+                    let ok = allowed
+                        .is_none_or(|opts| opts.iter().any(|o| o.get(0) == Some(value)));
+                    if !ok {
+                        return Err(OdooError::Validation(format!(
+                            "Wrong value for {model}.{field}: {}",
+                            py_repr(value)
+                        )));
+                    }
+                    value.clone()
+                }
+            }
+            "boolean" => Value::Bool(match value {
+                Value::Bool(b) => *b,
+                Value::Number(n) => n.as_f64().unwrap_or(0.0) != 0.0,
+                Value::String(s) => !s.is_empty(),
+                Value::Null => false,
+                _ => return Err(wrong()),
+            }),
+            "integer" => match value {
+                Value::Null | Value::Bool(false) => Value::from(0),
+                Value::Number(n) if n.is_i64() => value.clone(),
+                _ => return Err(wrong()),
+            },
+            "float" | "monetary" => match value {
+                Value::Null | Value::Bool(false) => Value::from(0.0),
+                Value::Number(n) => Value::from(n.as_f64().unwrap_or_default()),
+                _ => return Err(wrong()),
+            },
+            _ => match value {
+                Value::Null => Value::Bool(false),
+                Value::String(s) if s.is_empty() => Value::Bool(false),
+                other => other.clone(),
+            },
+        })
+    }
+
+    /// Fields Odoo refuses to create without (the captured `required` ones the
+    /// double cannot default sensibly), with the message Odoo gives.
+    fn required_on_create(&self, model: &str, vals: &Record) -> Result<(), OdooError> {
+        let given = |f: &str| vals.get(f).is_some_and(|v| !is_empty(v));
+        if model == "res.partner" {
+            if !given("name") {
+                return Err(OdooError::Validation(
+                    "The operation cannot be completed: Contacts require a name".into(),
+                ));
+            }
+            return Ok(());
+        }
+        const ENFORCED: [&str; 5] = ["name", "code", "login", "partner_id", "order_id"];
+        let defs = self.defs(model);
+        let seeded = seed::seed().models.get(model);
+        for field in ENFORCED {
+            let required = defs
+                .get(field)
+                .and_then(|d| d.get("required"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let defaulted = seeded.is_some_and(|s| {
+                s.defaults
+                    .get(field)
+                    .is_some_and(|v| !is_empty(v) && field != "name")
+            }) || (model == "sale.order" || model == "sale.order.line")
+                && field == "name";
+            if required && !defaulted && !given(field) {
+                let label = defs
+                    .get(field)
+                    .and_then(|d| d.get("string"))
+                    .and_then(Value::as_str)
+                    .unwrap_or(field);
+                return Err(OdooError::Validation(format!(
+                    "The operation cannot be completed: Missing required value for the field '{label}' ({field}) on model '{}' ({model})",
+                    seed::seed().description(model)
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn now() -> Value {
+        Value::String(chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string())
+    }
+
+    fn user_ref(&self, uid: i64) -> Value {
+        json!([uid, self.name_of("res.users", uid)])
+    }
+
+    /// Computed stored fields the double keeps up to date.
+    fn recompute(&self, model: &str, record: &mut Record) {
+        if model == "res.partner" {
+            let name = record.get("name").and_then(Value::as_str).unwrap_or("");
+            let parent = record
+                .get("parent_id")
+                .and_then(|p| p.get(1))
+                .and_then(Value::as_str)
+                .filter(|_| record.get("is_company") != Some(&Value::Bool(true)));
+            let complete = match parent {
+                Some(parent) if !name.is_empty() => format!("{parent}, {name}"),
+                Some(parent) => parent.to_string(),
+                None => name.to_string(),
+            };
+            record.insert("complete_name".into(), Value::String(complete));
+        }
+    }
+
+    pub fn create(
+        &mut self,
+        model: &str,
+        vals_list: &[Record],
+        env: &Env,
+    ) -> Result<Vec<i64>, OdooError> {
+        self.check_access(model, Op::Create, env)?;
+        let seeded = seed::seed()
+            .models
+            .get(model)
+            .ok_or_else(|| OdooError::UnknownModel(model.to_string()))?;
+        let mut next_id = self.tables.get(model).map_or(1, |t| t.next_id);
+        let mut new = Vec::with_capacity(vals_list.len());
+        for vals in vals_list {
+            self.required_on_create(model, vals)?;
+            let mut record = seeded.defaults.clone();
+            if seeded.fields.contains_key("name") {
+                record.insert("name".into(), Value::Bool(false));
+            }
+            for (field, value) in vals {
+                let current = record.get(field).cloned();
+                let v = self.normalize(model, field, value, current.as_ref())?;
+                record.insert(field.clone(), v);
+            }
+            record.insert("id".into(), Value::from(next_id));
+            for audit in ["create_date", "write_date"] {
+                if seeded.columns.iter().any(|c| c == audit) {
+                    record.insert(audit.into(), Self::now());
+                }
+            }
+            for audit in ["create_uid", "write_uid"] {
+                if seeded.columns.iter().any(|c| c == audit) {
+                    record.insert(audit.into(), self.user_ref(env.uid));
+                }
+            }
+            self.recompute(model, &mut record);
+            new.push((next_id, record));
+            next_id += 1;
+        }
+        let table = self
+            .tables
+            .get_mut(model)
+            .ok_or_else(|| OdooError::UnknownModel(model.to_string()))?;
+        table.next_id = next_id;
+        let ids = new.iter().map(|(id, _)| *id).collect();
+        table.records.extend(new);
+        Ok(ids)
+    }
+
+    fn existing(&self, model: &str, ids: &[i64], env: &Env) -> Result<(), OdooError> {
+        let missing: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| self.find(model, *id).is_none())
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(OdooError::missing(model, &missing, env.uid))
+        }
+    }
+
+    pub fn write(
+        &mut self,
+        model: &str,
+        ids: &[i64],
+        vals: &Record,
+        env: &Env,
+    ) -> Result<(), OdooError> {
+        self.check_access(model, Op::Write, env)?;
+        self.existing(model, ids, env)?;
+        let mut updated = Vec::with_capacity(ids.len());
+        for id in ids {
+            let Some(mut record) = self.find(model, *id).cloned() else {
+                continue;
+            };
+            for (field, value) in vals {
+                let current = record.get(field).cloned();
+                let v = self.normalize(model, field, value, current.as_ref())?;
+                record.insert(field.clone(), v);
+            }
+            if model == "res.partner" && self.is_recursive(*id, &record) {
+                return Err(OdooError::Validation(
+                    "You cannot create recursive Partner hierarchies.".into(),
+                ));
+            }
+            if record.contains_key("write_date") {
+                record.insert("write_date".into(), Self::now());
+            }
+            if record.contains_key("write_uid") {
+                record.insert("write_uid".into(), self.user_ref(env.uid));
+            }
+            self.recompute(model, &mut record);
+            updated.push((*id, record));
+        }
+        if let Some(table) = self.tables.get_mut(model) {
+            table.records.extend(updated);
+        }
+        Ok(())
+    }
+
+    /// True when `record` (being written as `id`) would be its own ancestor.
+    fn is_recursive(&self, id: i64, record: &Record) -> bool {
+        let mut parent = record
+            .get("parent_id")
+            .and_then(|p| p.get(0))
+            .and_then(Value::as_i64);
+        let mut hops = 0;
+        while let Some(p) = parent {
+            if p == id || hops > 100 {
+                return true;
+            }
+            parent = self
+                .find("res.partner", p)
+                .and_then(|r| r.get("parent_id"))
+                .and_then(|p| p.get(0))
+                .and_then(Value::as_i64);
+            hops += 1;
+        }
+        false
+    }
+
+    pub fn unlink(&mut self, model: &str, ids: &[i64], env: &Env) -> Result<(), OdooError> {
+        self.check_access(model, Op::Unlink, env)?;
+        self.existing(model, ids, env)?;
+        if model == "res.partner" {
+            let companies = self.rows("res.company")?;
+            let used = companies.iter().any(|c| {
+                c.get("partner_id")
+                    .and_then(|p| p.get(0))
+                    .and_then(Value::as_i64)
+                    .is_some_and(|p| ids.contains(&p))
+            });
+            if used {
+                return Err(OdooError::Validation(
+                    "The operation cannot be completed: Another model is using the record you are trying to delete.\n\nThe troublemaker is: 'Companies' (res.company)\nThanks to the following constraint: 'Partner' (partner_id)\nHow about archiving the record instead?".into(),
+                ));
+            }
+        }
+        if let Some(table) = self.tables.get_mut(model) {
+            for id in ids {
+                table.records.remove(id);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn copy(
+        &mut self,
+        model: &str,
+        ids: &[i64],
+        default: &Record,
+        env: &Env,
+    ) -> Result<Vec<i64>, OdooError> {
+        self.existing(model, ids, env)?;
+        let columns = seed::seed()
+            .models
+            .get(model)
+            .map(|s| s.columns.clone())
+            .unwrap_or_default();
+        let mut vals_list = Vec::new();
+        for id in ids {
+            let Some(record) = self.find(model, *id) else {
+                continue;
+            };
+            let mut vals = Map::new();
+            for c in &columns {
+                let kind = field_type(self.defs(model), c);
+                let readonly = self
+                    .defs(model)
+                    .get(c)
+                    .and_then(|d| d.get("readonly"))
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true);
+                if readonly || kind == "one2many" || c == "id" {
+                    continue;
+                }
+                if let Some(v) = record.get(c) {
+                    vals.insert(c.clone(), v.clone());
+                }
+            }
+            if let Some(Value::String(name)) = record.get("name") {
+                vals.insert("name".into(), Value::String(format!("{name} (copy)")));
+            }
+            vals.extend(default.iter().map(|(k, v)| (k.clone(), v.clone())));
+            vals_list.push(vals);
+        }
+        self.create(model, &vals_list, env)
+    }
+
+    // ---- metadata and name search -------------------------------------------------------
+
+    pub fn fields_get(
+        &self,
+        model: &str,
+        allfields: &[String],
+        attributes: &[String],
+        env: &Env,
+    ) -> Result<Value, OdooError> {
+        self.check_access(model, Op::Read, env)?;
+        let mut out = Map::new();
+        for (name, def) in self.defs(model) {
+            if !allfields.is_empty() && !allfields.contains(name) {
+                continue;
+            }
+            let def = match def {
+                Value::Object(d) if !attributes.is_empty() => Value::Object(
+                    d.iter()
+                        .filter(|(k, _)| attributes.contains(k))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                ),
+                other => other.clone(),
+            };
+            out.insert(name.clone(), def);
+        }
+        Ok(Value::Object(out))
+    }
+
+    pub fn name_search(
+        &self,
+        model: &str,
+        name: &str,
+        domain: &Value,
+        operator: &str,
+        limit: Option<usize>,
+        env: &Env,
+    ) -> Result<Value, OdooError> {
+        let mut terms = match domain {
+            Value::Array(items) => items.clone(),
+            _ => Vec::new(),
+        };
+        if !name.is_empty() || !matches!(operator, "ilike" | "like" | "=ilike" | "=like") {
+            let leaf = json!(["display_name", operator, name]);
+            if !terms.is_empty() {
+                terms.insert(0, Value::String("&".into()));
+            }
+            terms.push(leaf);
+        }
+        let ids = self.search(model, &Value::Array(terms), 0, limit, None, env)?;
+        Ok(Value::Array(
+            ids.into_iter()
+                .map(|id| json!([id, self.name_of(model, id)]))
+                .collect(),
+        ))
+    }
+}
+
+/// The operator text of the leaf on `field`, for an error message.
+fn op_text(domain: &Value, field: &str) -> Value {
+    domain
+        .as_array()
+        .and_then(|items| {
+            items
+                .iter()
+                .find(|i| i.get(0).and_then(Value::as_str) == Some(field))
+        })
+        .and_then(|leaf| leaf.get(1).cloned())
+        .unwrap_or(Value::String("=".into()))
+}
+
+/// An x2many value after applying ids or commands to `current`.
+fn x2many(value: &Value, current: Option<&Value>) -> Option<Value> {
+    let mut ids: Vec<i64> = current
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default();
+    match value {
+        Value::Null | Value::Bool(false) => return Some(Value::Array(Vec::new())),
+        Value::Array(items) if items.iter().all(Value::is_i64) => {
+            return Some(Value::from(
+                items.iter().filter_map(Value::as_i64).collect::<Vec<_>>(),
+            ));
+        }
+        Value::Array(commands) => {
+            for command in commands {
+                let c = command.as_array()?;
+                match c.first()?.as_i64()? {
+                    6 => {
+                        ids = c
+                            .get(2)?
+                            .as_array()?
+                            .iter()
+                            .filter_map(Value::as_i64)
+                            .collect()
+                    }
+                    5 => ids.clear(),
+                    4 => {
+                        let id = c.get(1)?.as_i64()?;
+                        if !ids.contains(&id) {
+                            ids.push(id);
+                        }
+                    }
+                    3 => {
+                        let id = c.get(1)?.as_i64()?;
+                        ids.retain(|x| *x != id);
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        _ => return None,
+    }
+    Some(Value::from(ids))
+}

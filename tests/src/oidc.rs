@@ -1,0 +1,300 @@
+//! A real OpenID provider for the OAuth tests: `tests/oidc/provider.mjs` (the npm package
+//! `oidc-provider`) run by node on 127.0.0.1.
+//!
+//! Install it once with `npm ci --prefix tests/oidc`. When node or the package is missing,
+//! [`OidcProvider::start`] fails with a message that says so: OAuth tests never skip quietly.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, ChildStdin, Command};
+
+/// The resource server's service client: it may introspect every token.
+pub const SERVICE_CLIENT_ID: &str = "odoo-mcp-introspector";
+/// Secret of [`SERVICE_CLIENT_ID`].
+pub const SERVICE_CLIENT_SECRET: &str = "introspector-secret";
+/// The client the tests get access tokens for (tokens live 600 s).
+pub const TEST_CLIENT_ID: &str = "test-client";
+const TEST_CLIENT_SECRET: &str = "test-client-secret";
+/// A client whose tokens live [`SHORT_TTL`] only, for "expired" tests.
+pub const SHORT_CLIENT_ID: &str = "test-client-short";
+const SHORT_CLIENT_SECRET: &str = "test-client-short-secret";
+/// Lifetime of tokens from [`OidcProvider::short_lived_token`].
+pub const SHORT_TTL: Duration = Duration::from_secs(1);
+
+/// node's start-up plus oidc-provider's import; generous for a loaded 2-core CI machine.
+const READY_TIMEOUT: Duration = Duration::from_secs(30);
+const STDERR_KEEP: usize = 8 * 1024;
+
+/// A running `oidc-provider`; killed when dropped (and it exits by itself when this process dies,
+/// because it watches the stdin pipe held here).
+pub struct OidcProvider {
+    child: Option<Child>,
+    _stdin: Option<ChildStdin>,
+    issuer: String,
+    http: reqwest::Client,
+}
+
+impl std::fmt::Debug for OidcProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcProvider")
+            .field("issuer", &self.issuer)
+            .field("running", &self.child.is_some())
+            .finish()
+    }
+}
+
+/// `tests/oidc` inside this package.
+pub fn provider_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("oidc")
+}
+
+impl OidcProvider {
+    /// Starts the provider on a free port and waits until it is ready.
+    pub async fn start() -> Result<OidcProvider, String> {
+        let dir = provider_dir();
+        let script = dir.join("provider.mjs");
+        if !dir
+            .join("node_modules/oidc-provider/package.json")
+            .is_file()
+        {
+            return Err(format!(
+                "the OpenID provider for the OAuth tests is not installed ({} has no \
+                 node_modules/oidc-provider); run `npm ci --prefix tests/oidc` from the workspace root",
+                dir.display()
+            ));
+        }
+        let mut child = Command::new("node")
+            .arg(&script)
+            .arg("0")
+            .env("OIDC_EXIT_ON_STDIN_EOF", "1")
+            .env("OIDC_SHORT_TTL", SHORT_TTL.as_secs().to_string())
+            .current_dir(&dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| {
+                format!(
+                    "cannot run `node {}`: {e}; install Node.js >= 20.19 and run \
+                     `npm ci --prefix tests/oidc`",
+                    script.display()
+                )
+            })?;
+        let stdin = child.stdin.take();
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or("the provider's stdout was not captured")?;
+        let stderr = child
+            .stderr
+            .take()
+            .ok_or("the provider's stderr was not captured")?;
+
+        // Forward the provider's stderr to the test output (shown when a test fails) and keep its
+        // start for the error message below.
+        let seen = Arc::new(Mutex::new(String::new()));
+        let keep = Arc::clone(&seen);
+        tokio::spawn(async move {
+            let mut lines = BufReader::new(stderr).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                eprintln!("oidc-provider: {line}");
+                if let Ok(mut kept) = keep.lock()
+                    && kept.len() < STDERR_KEEP
+                {
+                    kept.push_str(&line);
+                    kept.push('\n');
+                }
+            }
+        });
+
+        let mut lines = BufReader::new(stdout).lines();
+        let ready = tokio::time::timeout(READY_TIMEOUT, async {
+            loop {
+                match lines.next_line().await {
+                    Ok(Some(line)) => {
+                        if let Ok(value) = serde_json::from_str::<Value>(&line)
+                            && value["ready"] == Value::Bool(true)
+                        {
+                            return Ok(value);
+                        }
+                    }
+                    Ok(None) => return Err("it exited before it was ready".to_owned()),
+                    Err(e) => return Err(format!("cannot read its stdout: {e}")),
+                }
+            }
+        })
+        .await;
+        let stderr_text = || seen.lock().map(|s| s.clone()).unwrap_or_default();
+        let ready = match ready {
+            Ok(Ok(ready)) => ready,
+            Ok(Err(why)) => {
+                // Give the stderr task a moment to collect the reason node died.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                return Err(format!(
+                    "the OpenID provider did not start: {why}; if modules are missing run \
+                     `npm ci --prefix tests/oidc`. Its stderr:\n{}",
+                    stderr_text()
+                ));
+            }
+            Err(_) => {
+                return Err(format!(
+                    "the OpenID provider printed no ready line within {READY_TIMEOUT:?}. Its \
+                     stderr:\n{}",
+                    stderr_text()
+                ));
+            }
+        };
+        let issuer = ready["issuer"]
+            .as_str()
+            .ok_or_else(|| format!("the provider's ready line has no issuer: {ready}"))?
+            .to_owned();
+        // Nothing is printed on stdout after the ready line; drain anyway so a stray write can
+        // never block node on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+
+        // reqwest is built without a bundled TLS provider; a second install is refused, harmless.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|e| format!("cannot build an HTTP client: {e}"))?;
+        Ok(OidcProvider {
+            child: Some(child),
+            _stdin: stdin,
+            issuer,
+            http,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash: the value for `OAUTH_ISSUER_URL`.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    pub fn discovery_url(&self) -> String {
+        format!("{}/.well-known/openid-configuration", self.issuer)
+    }
+
+    pub fn token_url(&self) -> String {
+        format!("{}/token", self.issuer)
+    }
+
+    pub fn introspection_url(&self) -> String {
+        format!("{}/token/introspection", self.issuer)
+    }
+
+    pub fn revocation_url(&self) -> String {
+        format!("{}/token/revocation", self.issuer)
+    }
+
+    /// The resource server's service client id (for `OAUTH_CLIENT_ID`).
+    pub fn service_client_id(&self) -> &'static str {
+        SERVICE_CLIENT_ID
+    }
+
+    /// The resource server's service client secret (for `OAUTH_CLIENT_SECRET`).
+    pub fn service_client_secret(&self) -> &'static str {
+        SERVICE_CLIENT_SECRET
+    }
+
+    /// An access token (600 s) for `resource` by the client-credentials grant; its `aud` is
+    /// `resource`. Panics when the provider refuses: tests only.
+    pub async fn token(&self, resource: &str) -> String {
+        self.token_for(TEST_CLIENT_ID, TEST_CLIENT_SECRET, resource)
+            .await
+    }
+
+    /// Like [`Self::token`], but the token expires after [`SHORT_TTL`].
+    pub async fn short_lived_token(&self, resource: &str) -> String {
+        self.token_for(SHORT_CLIENT_ID, SHORT_CLIENT_SECRET, resource)
+            .await
+    }
+
+    async fn token_for(&self, client_id: &str, secret: &str, resource: &str) -> String {
+        let response = self
+            .http
+            .post(self.token_url())
+            .basic_auth(client_id, Some(secret))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("resource", resource),
+                ("scope", "mcp"),
+            ])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("token request to the OpenID provider failed: {e}"));
+        let status = response.status();
+        let body: Value = response
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("token response ({status}) is not JSON: {e}"));
+        match body["access_token"].as_str() {
+            Some(token) if status.is_success() => token.to_owned(),
+            _ => panic!("the OpenID provider refused a token for {resource}: {status} {body}"),
+        }
+    }
+
+    /// Revokes `token` (RFC 7009) with the test client's credentials.
+    pub async fn revoke(&self, token: &str) {
+        let response = self
+            .http
+            .post(self.revocation_url())
+            .basic_auth(TEST_CLIENT_ID, Some(TEST_CLIENT_SECRET))
+            .form(&[("token", token), ("token_type_hint", "access_token")])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("revocation request failed: {e}"));
+        assert!(
+            response.status().is_success(),
+            "the OpenID provider refused to revoke: {}",
+            response.status()
+        );
+    }
+
+    /// How many introspection requests the provider has received (any client, any answer).
+    pub async fn request_count_introspection(&self) -> usize {
+        let body: Value = self
+            .http
+            .get(format!("{}/test/introspections", self.issuer))
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .unwrap_or_else(|e| panic!("cannot read the introspection count: {e}"))
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("introspection count is not JSON: {e}"));
+        body["count"]
+            .as_u64()
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or_else(|| panic!("bad introspection count {body}"))
+    }
+
+    /// From now on the provider answers introspection requests only after `delay` (a slow IdP).
+    pub async fn set_introspection_delay(&self, delay: Duration) {
+        self.http
+            .post(format!(
+                "{}/test/delay?ms={}",
+                self.issuer,
+                delay.as_millis()
+            ))
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .unwrap_or_else(|e| panic!("cannot set the introspection delay: {e}"));
+    }
+
+    /// Stops the provider (for "provider down" tests); its port then refuses connections.
+    pub async fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.start_kill();
+            let _ = child.wait().await;
+        }
+        self._stdin = None;
+    }
+}

@@ -1,0 +1,493 @@
+//! The double's own behaviour, checked on the wire (raw HTTP, no odoo-client) against
+//! the recorded Odoo 19 exchanges.
+
+use std::time::Duration;
+
+use odoo_tests::{Fault, OdooDouble};
+use serde_json::{Value, json};
+
+fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("reqwest client")
+}
+
+fn exchanges(file: &str) -> Vec<Value> {
+    let path = odoo_tests::fixtures_dir().join(file);
+    serde_json::from_slice(&std::fs::read(&path).expect("fixture")).expect("fixture JSON")
+}
+
+async fn json2(odoo: &OdooDouble, path: &str, key: Option<&str>, body: &Value) -> (u16, Value) {
+    let mut request = http()
+        .post(format!("{}{path}", odoo.url()))
+        .header("X-Odoo-Database", odoo.db())
+        .json(body);
+    if let Some(key) = key {
+        request = request.header("Authorization", format!("bearer {key}"));
+    }
+    let response = request.send().await.expect("double answers");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn xmlrpc(odoo: &OdooDouble, service: &str, call: dxr::MethodCall<'_>) -> String {
+    http()
+        .post(format!("{}/xmlrpc/2/{service}", odoo.url()))
+        .header("Content-Type", "text/xml")
+        .body(call.to_xml().expect("encode"))
+        .send()
+        .await
+        .expect("double answers")
+        .text()
+        .await
+        .expect("body")
+}
+
+/// Replays every recorded JSON/2 exchange the double supports: same status, same
+/// error name, and the same body for deterministic successes and messages.
+#[tokio::test]
+async fn replays_recorded_json2_exchanges() {
+    let odoo = OdooDouble::start().await;
+    let same_body = [
+        "search_read_order_offset",
+        "search",
+        "read",
+        "name_search",
+        "missing_record_read",
+        "missing_record_read_mixed",
+        "default_get",
+        "check_access_rights_style",
+        "no_body",
+        "web_version",
+        "json_version",
+    ];
+    let same_message = [
+        "error_bad_api_key",
+        "error_missing_authorization",
+        "error_unknown_model",
+        "error_unknown_method",
+        "error_private_method",
+        "error_browse_is_private",
+        "error_validation_missing_name",
+        "error_validation_constraint",
+        "error_integrity_unlink",
+        "error_missing_record_unlink",
+        "error_missing_record_write",
+        "error_ids_on_model_method",
+        "error_bad_argument",
+        "error_missing_argument",
+        "error_invalid_domain",
+        "error_invalid_field_read",
+        "error_path_too_short",
+    ];
+    for exchange in exchanges("json2_exchanges.json") {
+        let name = exchange["name"].as_str().unwrap_or_default();
+        if !same_body.contains(&name) && !same_message.contains(&name) {
+            continue;
+        }
+        let request = &exchange["request"];
+        let path = request["path"].as_str().unwrap_or_default();
+        let key = match request["headers"]["Authorization"].as_str() {
+            Some("bearer <API_KEY>") => Some(odoo.api_key()),
+            Some("bearer <API_KEY_DEMO_USER>") => Some(odoo.demo_api_key()),
+            Some(_) => Some("wrong-key"),
+            None => None,
+        };
+        let (status, body) = if request["method"] == "GET" {
+            let response = http()
+                .get(format!("{}{path}", odoo.url()))
+                .send()
+                .await
+                .expect("answer");
+            let status = response.status().as_u16();
+            (status, response.json().await.unwrap_or(Value::Null))
+        } else {
+            let body = if request["body"].is_null() {
+                json!({})
+            } else {
+                request["body"].clone()
+            };
+            json2(&odoo, path, key, &body).await
+        };
+        let expected = &exchange["response"];
+        assert_eq!(status, expected["status"], "{name}: status");
+        if same_body.contains(&name) {
+            assert_eq!(body, expected["body"], "{name}: body");
+        } else {
+            assert_eq!(body["name"], expected["body"]["name"], "{name}: error name");
+            assert_eq!(
+                body["message"], expected["body"]["message"],
+                "{name}: message"
+            );
+            assert_eq!(
+                body["arguments"], expected["body"]["arguments"],
+                "{name}: arguments"
+            );
+            assert!(
+                body["debug"]
+                    .as_str()
+                    .is_some_and(|d| d.contains("Traceback"))
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn json2_crud_round_trip() {
+    let odoo = OdooDouble::start().await;
+    let key = Some(odoo.api_key());
+    let (status, ids) = json2(
+        &odoo,
+        "/json/2/res.partner/create",
+        key,
+        &json!({"vals_list": [{"name": "Double A", "country_id": 233, "type": "invoice"}, {"name": "Double B"}]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // Ids continue after the highest seeded id (43).
+    assert_eq!(ids, json!([44, 45]));
+    let (_, rows) = json2(
+        &odoo,
+        "/json/2/res.partner/read",
+        key,
+        &json!({"ids": [44], "fields": ["name", "country_id", "type", "active", "display_name"]}),
+    )
+    .await;
+    assert_eq!(
+        rows,
+        json!([{"id": 44, "name": "Double A", "country_id": [233, "United States"], "type": "invoice", "active": true, "display_name": "Double A"}])
+    );
+    let (status, ok) = json2(
+        &odoo,
+        "/json/2/res.partner/write",
+        key,
+        &json!({"ids": [44, 45], "vals": {"parent_id": 9}}),
+    )
+    .await;
+    assert_eq!((status, ok), (200, json!(true)));
+    let (_, rows) = json2(
+        &odoo,
+        "/json/2/res.partner/search_read",
+        key,
+        &json!({"domain": [["parent_id", "=", 9], ["name", "=like", "Double%"]], "fields": ["complete_name"], "order": "id desc"}),
+    )
+    .await;
+    assert_eq!(
+        rows,
+        json!([{"id": 45, "complete_name": "Acme Corporation, Double B"}, {"id": 44, "complete_name": "Acme Corporation, Double A"}])
+    );
+    let (status, _) = json2(
+        &odoo,
+        "/json/2/res.partner/unlink",
+        key,
+        &json!({"ids": [44]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(odoo.records("res.partner").iter().all(|r| r["id"] != 44));
+    let (status, body) = json2(
+        &odoo,
+        "/json/2/res.partner/create",
+        key,
+        &json!({"vals_list": [{"name": "Bad", "type": "bogus"}]}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["name"], "odoo.exceptions.ValidationError");
+}
+
+#[tokio::test]
+async fn domain_operators_on_seeded_data() {
+    let odoo = OdooDouble::start().await;
+    let key = Some(odoo.api_key());
+    let ids = |domain: Value| {
+        let odoo = &odoo;
+        async move {
+            json2(
+                odoo,
+                "/json/2/res.country/search",
+                key,
+                &json!({"domain": domain, "order": "id"}),
+            )
+            .await
+            .1
+        }
+    };
+    assert_eq!(
+        ids(json!([["code", "in", ["BE", "AD"]]])).await,
+        json!([1, 20])
+    );
+    assert_eq!(
+        ids(json!([["name", "=ilike", "a%a"]])).await,
+        json!([1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14])
+    );
+    assert_eq!(
+        ids(json!(["|", ["code", "=", "BE"], "!", ["id", ">", 2]])).await,
+        json!([1, 2, 20])
+    );
+    assert_eq!(
+        ids(json!([["id", "<=", 3], ["name", "not ilike", "arab"]])).await,
+        json!([1, 3])
+    );
+    let (status, body) = json2(
+        &odoo,
+        "/json/2/res.country/search",
+        key,
+        &json!({"domain": [["parent_id", "child_of", 1]]}),
+    )
+    .await;
+    assert_eq!(status, 500);
+    assert_eq!(body["name"], "builtins.ValueError");
+}
+
+#[tokio::test]
+async fn ir_model_metadata_is_served() {
+    let odoo = OdooDouble::start().await;
+    let key = Some(odoo.api_key());
+    let (status, rows) = json2(
+        &odoo,
+        "/json/2/ir.model/search_read",
+        key,
+        &json!({"domain": [["model", "=", "res.partner"]], "fields": ["model", "name"]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(rows[0]["name"], "Contact");
+    let (_, count) = json2(
+        &odoo,
+        "/json/2/ir.model.fields/search_count",
+        key,
+        &json!({"domain": [["model", "=", "res.partner"], ["ttype", "=", "many2one"]]}),
+    )
+    .await;
+    assert!(count.as_u64().is_some_and(|n| n > 10), "{count}");
+    let (_, values) = json2(
+        &odoo,
+        "/json/2/ir.model.fields.selection/search_read",
+        key,
+        &json!({"domain": [["field_id.model", "=", "res.partner"], ["field_id.name", "=", "type"]], "fields": ["value"]}),
+    )
+    .await;
+    let values: Vec<&Value> = values
+        .as_array()
+        .map(|v| v.iter().map(|r| &r["value"]).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        values,
+        [
+            &json!("contact"),
+            &json!("invoice"),
+            &json!("delivery"),
+            &json!("other")
+        ]
+    );
+    // Read-only in the double; an AccessError for the demo user, like Odoo.
+    let (status, body) = json2(
+        &odoo,
+        "/json/2/ir.model.fields/write",
+        Some(odoo.demo_api_key()),
+        &json!({"ids": [4], "vals": {"help": "x"}}),
+    )
+    .await;
+    assert_eq!(
+        (status, &body["name"]),
+        (403, &json!("odoo.exceptions.AccessError"))
+    );
+}
+
+#[tokio::test]
+async fn xmlrpc_speaks_like_odoo() {
+    let odoo = OdooDouble::start().await;
+    let call = |name: &'static str, params: Vec<dxr::Value>| dxr::MethodCall {
+        name: name.into(),
+        params,
+    };
+    let s = |v: &str| dxr::Value::String(v.into());
+    let version = xmlrpc(&odoo, "common", call("version", vec![])).await;
+    let version = dxr::MethodResponse::from_xml(&version).expect("methodResponse");
+    let dxr::Value::Struct(version) = version.value else {
+        panic!("version is a struct")
+    };
+    assert_eq!(version["server_version"], s("19.0"));
+
+    let auth = |password: &str| {
+        call(
+            "authenticate",
+            vec![
+                s("lab"),
+                s("admin"),
+                s(password),
+                dxr::Value::Struct(Default::default()),
+            ],
+        )
+    };
+    let uid = xmlrpc(&odoo, "common", auth(odoo.api_key())).await;
+    assert_eq!(
+        dxr::MethodResponse::from_xml(&uid).expect("uid").value,
+        dxr::Value::Integer(2)
+    );
+    let refused = xmlrpc(&odoo, "common", auth("wrong")).await;
+    assert_eq!(
+        dxr::MethodResponse::from_xml(&refused)
+            .expect("false")
+            .value,
+        dxr::Value::Boolean(false)
+    );
+
+    let execute = |password: &str, method: &'static str, args: Vec<dxr::Value>| {
+        call(
+            "execute_kw",
+            vec![
+                s("lab"),
+                dxr::Value::Integer(2),
+                s(password),
+                s("res.partner"),
+                s(method),
+                dxr::Value::Array(args),
+                dxr::Value::Struct(Default::default()),
+            ],
+        )
+    };
+    let domain = dxr::Value::Array(vec![dxr::Value::Array(vec![
+        s("is_company"),
+        s("="),
+        dxr::Value::Boolean(true),
+    ])]);
+    let count = xmlrpc(
+        &odoo,
+        "object",
+        execute(odoo.api_key(), "search_count", vec![domain]),
+    )
+    .await;
+    assert_eq!(
+        dxr::MethodResponse::from_xml(&count).expect("count").value,
+        dxr::Value::Integer(11)
+    );
+    for (password, method, args, code) in [
+        ("wrong", "search_count", vec![dxr::Value::Array(vec![])], 3),
+        (
+            odoo.api_key(),
+            "_compute_display_name",
+            vec![dxr::Value::Array(vec![])],
+            4,
+        ),
+        (odoo.api_key(), "no_such_method", vec![], 1),
+    ] {
+        let fault = xmlrpc(&odoo, "object", execute(password, method, args)).await;
+        let fault = dxr::FaultResponse::from_xml(&fault).expect("a fault");
+        assert_eq!(
+            fault.fault.code(),
+            code,
+            "{method}: {}",
+            fault.fault.string()
+        );
+    }
+    let write = execute(
+        odoo.api_key(),
+        "write",
+        vec![
+            dxr::Value::Array(vec![dxr::Value::Integer(999_999)]),
+            dxr::Value::Struct([("name".to_string(), s("x"))].into_iter().collect()),
+        ],
+    );
+    let fault = xmlrpc(&odoo, "object", write).await;
+    let fault = dxr::FaultResponse::from_xml(&fault).expect("a fault");
+    assert_eq!(fault.fault.code(), 2);
+    assert_eq!(
+        fault.fault.string(),
+        "Record does not exist or has been deleted.\n(Record: res.partner(999999,), User: 2)"
+    );
+    assert_eq!(
+        odoo.requests()
+            .iter()
+            .filter(|(kind, _, _)| kind == "xmlrpc")
+            .count(),
+        5
+    );
+}
+
+#[tokio::test]
+async fn faults_on_the_wire() {
+    let odoo = OdooDouble::start().await;
+    let body = json!({"domain": [], "fields": ["name"], "limit": 1});
+    let path = "/json/2/res.partner/search_read";
+    let key = Some(odoo.api_key());
+
+    odoo.set_fault(Some(Fault::Status(503)));
+    let (status, page) = json2(&odoo, path, key, &body).await;
+    assert_eq!(status, 503);
+    assert!(page.as_str().is_some_and(|p| p.contains("nginx")));
+
+    odoo.set_fault(Some(Fault::FailTimes {
+        status: 502,
+        times: 2,
+    }));
+    assert_eq!(json2(&odoo, path, key, &body).await.0, 502);
+    assert_eq!(json2(&odoo, path, key, &body).await.0, 502);
+    assert_eq!(json2(&odoo, path, key, &body).await.0, 200);
+
+    odoo.set_fault(Some(Fault::Html));
+    let (status, page) = json2(&odoo, path, key, &body).await;
+    assert_eq!(status, 200);
+    assert!(page.as_str().is_some_and(|p| p.contains("<html>")));
+
+    odoo.set_fault(Some(Fault::Truncated));
+    let (status, cut) = json2(&odoo, path, key, &body).await;
+    assert_eq!(status, 200);
+    assert!(cut.is_string(), "a cut JSON body does not parse: {cut}");
+
+    odoo.set_fault(Some(Fault::Drop));
+    let dropped = http()
+        .post(format!("{}{path}", odoo.url()))
+        .json(&body)
+        .send()
+        .await;
+    assert!(dropped.is_err(), "{dropped:?}");
+
+    odoo.set_fault(None);
+    assert_eq!(json2(&odoo, path, key, &body).await.0, 200);
+    assert!(odoo.request_count() >= 8);
+}
+
+#[tokio::test]
+async fn odoo_17_has_no_json2() {
+    let odoo = OdooDouble::start_with_version(17).await;
+    let (status, body) = json2(
+        &odoo,
+        "/json/2/res.partner/search_count",
+        Some(odoo.api_key()),
+        &json!({"domain": []}),
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert!(body.as_str().is_some_and(|b| b.contains("Not Found")));
+    let version: Value = http()
+        .get(format!("{}/web/version", odoo.url()))
+        .send()
+        .await
+        .expect("answer")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(version["version_info"][0], 17);
+}
+
+#[tokio::test]
+async fn revoked_key_is_refused() {
+    let odoo = OdooDouble::start().await;
+    odoo.revoke_api_key();
+    let (status, body) = json2(
+        &odoo,
+        "/json/2/res.partner/search_count",
+        Some(odoo.api_key()),
+        &json!({"domain": []}),
+    )
+    .await;
+    assert_eq!((status, &body["message"]), (401, &json!("Invalid apikey")));
+}
