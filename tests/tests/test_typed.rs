@@ -649,7 +649,7 @@ async fn generated_model_writes(transport: Transport) {
         .update(
             id,
             &ResPartnerUpdate {
-                type_: Some(ResPartnerType::Other2),
+                type_: Some(ResPartnerType::Other),
                 email: Some("changed@example.com".into()),
                 ..Default::default()
             },
@@ -657,7 +657,7 @@ async fn generated_model_writes(transport: Transport) {
         .await
         .unwrap();
     let updated = partners.get(id).await.unwrap();
-    assert_eq!(updated.type_, Some(ResPartnerType::Other2));
+    assert_eq!(updated.type_, Some(ResPartnerType::Other));
     assert_eq!(updated.email.as_deref(), Some("changed@example.com"));
     assert_eq!(updated.name.as_deref(), Some("Generated Typed Test"));
 

@@ -1,0 +1,226 @@
+//! `odoo-codegen.toml`: which models get typed code.
+//!
+//! ```toml
+//! # Technical names or globs (`*` any run of characters, `?` one character).
+//! include = ["res.partner", "sale.order*"]
+//! exclude = ["sale.order.template*"]
+//! # Custom fields (`x_…`, state `manual`) become typed fields too.
+//! include_custom_fields = true
+//! ```
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::Error;
+
+/// The curated default set, used when the config file does not say.
+pub const DEFAULT_MODELS: &[&str] = &[
+    "res.partner",
+    "res.users",
+    "res.company",
+    "res.country",
+    "product.product",
+    "product.template",
+    "crm.lead",
+    "sale.order",
+    "sale.order.line",
+    "account.move",
+    "stock.picking",
+    "project.task",
+    "hr.employee",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CodegenConfig {
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub include_custom_fields: bool,
+}
+
+impl Default for CodegenConfig {
+    fn default() -> Self {
+        Self {
+            include: DEFAULT_MODELS.iter().map(|m| m.to_string()).collect(),
+            exclude: Vec::new(),
+            include_custom_fields: true,
+        }
+    }
+}
+
+impl CodegenConfig {
+    /// Every model of the instance (the all-models test and bench).
+    pub fn all_models() -> Self {
+        Self {
+            include: vec!["*".into()],
+            ..Self::default()
+        }
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Self, Error> {
+        toml::from_str(text).map_err(|source| Error::ConfigParse {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    /// Reads `path`; a missing file gives the defaults only when `required` is false.
+    pub fn load(path: &Path, required: bool) -> Result<Self, Error> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text, path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                tracing::info!(path = %path.display(), "no config file, using the curated default models");
+                Ok(Self::default())
+            }
+            Err(source) => Err(Error::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
+        }
+    }
+
+    /// The models of `available` to generate, sorted.
+    ///
+    /// A plain name (no `*`/`?`) that is not available is an error naming the
+    /// closest existing model; a glob that matches nothing only warns.
+    pub fn select<'a>(
+        &self,
+        available: impl IntoIterator<Item = &'a str>,
+        source: &str,
+    ) -> Result<Vec<String>, Error> {
+        let available: Vec<&str> = available.into_iter().collect();
+        for pattern in &self.include {
+            if is_glob(pattern) {
+                if !available.iter().any(|m| glob_match(pattern, m)) {
+                    tracing::warn!(pattern, "include pattern matches no model in {source}");
+                }
+            } else if !available.contains(&pattern.as_str()) {
+                return Err(Error::UnknownModel {
+                    model: pattern.clone(),
+                    origin: source.to_string(),
+                    suggestion: closest(pattern, &available),
+                });
+            }
+        }
+        let mut selected: Vec<String> = available
+            .iter()
+            .filter(|m| self.include.iter().any(|p| glob_match(p, m)))
+            .filter(|m| !self.exclude.iter().any(|p| glob_match(p, m)))
+            .map(|m| m.to_string())
+            .collect();
+        selected.sort();
+        selected.dedup();
+        if selected.is_empty() {
+            return Err(Error::NoModels {
+                origin: source.to_string(),
+            });
+        }
+        Ok(selected)
+    }
+}
+
+fn is_glob(pattern: &str) -> bool {
+    pattern.contains(['*', '?'])
+}
+
+/// `*` matches any run of characters (dots included), `?` exactly one.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    // Classic two-pointer wildcard match with backtracking to the last `*`.
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// The available model sharing the longest prefix with `name`, if any is close.
+fn closest(name: &str, available: &[&str]) -> Option<String> {
+    let common = |m: &str| {
+        name.chars()
+            .zip(m.chars())
+            .take_while(|(a, b)| a == b)
+            .count()
+    };
+    available
+        .iter()
+        .map(|m| (common(m), *m))
+        .filter(|(n, _)| *n >= 3)
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(a.1)))
+        .map(|(_, m)| m.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AVAILABLE: &[&str] = &[
+        "res.partner",
+        "res.partner.bank",
+        "sale.order",
+        "sale.order.line",
+        "sale.order.template",
+    ];
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("sale.*", "sale.order.line"));
+        assert!(glob_match("*", "x"));
+        assert!(glob_match("res.partne?", "res.partner"));
+        assert!(!glob_match("res.partner", "res.partner.bank"));
+        assert!(!glob_match("sale.*.line", "sale.order"));
+        assert!(glob_match("*.line", "sale.order.line"));
+    }
+
+    #[test]
+    fn include_exclude_and_defaults() {
+        let config = CodegenConfig::parse(
+            "include = [\"sale.order*\", \"res.partner\"]\nexclude = [\"*.template\"]",
+            Path::new("c.toml"),
+        )
+        .unwrap();
+        assert!(config.include_custom_fields, "custom fields default to yes");
+        assert_eq!(
+            config.select(AVAILABLE.iter().copied(), "test").unwrap(),
+            ["res.partner", "sale.order", "sale.order.line"]
+        );
+        assert_eq!(CodegenConfig::default().include.len(), 13);
+    }
+
+    #[test]
+    fn unknown_model_is_an_error_with_a_suggestion() {
+        let config = CodegenConfig {
+            include: vec!["res.partnr".into()],
+            ..CodegenConfig::default()
+        };
+        let err = config
+            .select(AVAILABLE.iter().copied(), "the snapshot")
+            .unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("res.partnr") && msg.contains("res.partner"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err = CodegenConfig::parse("includes = []", Path::new("c.toml")).unwrap_err();
+        assert!(err.to_string().contains("includes"), "{err}");
+    }
+}

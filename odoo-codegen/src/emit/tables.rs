@@ -1,0 +1,69 @@
+//! Per-model tables: the field list and the `DESCRIPTOR` that `MODELS` gathers.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ir::ModelEntry;
+
+pub(super) fn emit(model: &ModelEntry) -> TokenStream {
+    let read = format_ident!("{}", model.type_name);
+    let fields = model.read_fields.iter().map(|f| {
+        let name = &f.odoo_name;
+        let ttype = &f.ttype;
+        let label = &f.label;
+        let required = f.required;
+        let readonly = f.readonly;
+        let relation = match &f.relation {
+            Some(r) => quote!(::std::option::Option::Some(#r)),
+            None => quote!(::std::option::Option::None),
+        };
+        quote! {
+            ::odoo_client::registry::FieldDescriptor {
+                name: #name,
+                ttype: #ttype,
+                label: #label,
+                required: #required,
+                readonly: #readonly,
+                relation: #relation,
+            }
+        }
+    });
+    let model_name = &model.model;
+    let label = &model.label;
+    let prefix = &model.module;
+    let (create_schema, update_schema, check_create, check_update) = match &model.write {
+        Some(write) => {
+            let create = format_ident!("{}", write.create);
+            let update = format_ident!("{}", write.update);
+            (
+                quote!(::std::option::Option::Some(::odoo_client::registry::schema_for::<#create>)),
+                quote!(::std::option::Option::Some(::odoo_client::registry::schema_for::<#update>)),
+                quote!(::std::option::Option::Some(::odoo_client::registry::reencode::<#create>)),
+                quote!(::std::option::Option::Some(::odoo_client::registry::reencode::<#update>)),
+            )
+        }
+        None => {
+            let none = quote!(::std::option::Option::None);
+            (none.clone(), none.clone(), none.clone(), none)
+        }
+    };
+    quote! {
+        /// Readable fields, in the order of the read struct.
+        pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[#(#fields),*];
+
+        /// What a server needs to offer this model as typed tools.
+        pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor =
+            ::odoo_client::registry::ModelDescriptor {
+                model: #model_name,
+                label: #label,
+                tool_prefix: #prefix,
+                fields: FIELDS,
+                read_schema: ::odoo_client::registry::schema_for::<#read>,
+                create_schema: #create_schema,
+                update_schema: #update_schema,
+                check_record: ::odoo_client::registry::reencode::<#read>,
+                check_create: #check_create,
+                check_update: #check_update,
+            };
+    }
+}

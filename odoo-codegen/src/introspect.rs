@@ -1,0 +1,115 @@
+//! Live introspection: three batched `search_read` calls, whatever the number of
+//! models (over JSON/2 or XML-RPC, whichever odoo-client picked):
+//! 1. every `ir.model` row (a few hundred small rows), matched against the config here;
+//! 2. `ir.model.fields` of the selected models, plus every selection and many2one
+//!    field (to resolve related selections);
+//! 3. `ir.model.fields.selection` of those selection fields.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget};
+use odoo_client::OdooClient;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+
+use crate::Error;
+use crate::config::CodegenConfig;
+use crate::raw::{FIELD_COLUMNS, MODEL_COLUMNS, RawMetadata, SELECTION_COLUMNS};
+use crate::snapshot::Snapshot;
+
+async fn search_read<T: DeserializeOwned>(
+    client: &OdooClient,
+    model: &'static str,
+    domain: Value,
+    fields: &[&str],
+) -> Result<Vec<T>, Error> {
+    let mut kwargs = Map::new();
+    kwargs.insert("domain".into(), domain);
+    kwargs.insert("fields".into(), json!(fields));
+    kwargs.insert("order".into(), json!("id"));
+    // Custom fields and translated labels come in the server's language unless told.
+    let value = client
+        .execute(model, "search_read", None, kwargs, None)
+        .await
+        .map_err(|source| Error::Odoo {
+            model,
+            source: Box::new(source),
+        })?;
+    serde_json::from_value(value).map_err(|source| Error::OdooShape { model, source })
+}
+
+fn progress() -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(3), ProgressDrawTarget::stderr());
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// Reads the metadata of the models `config` selects and returns their snapshot.
+pub async fn introspect(client: &OdooClient, config: &CodegenConfig) -> Result<Snapshot, Error> {
+    let bar = progress();
+    bar.set_message("ir.model");
+    let models: Vec<crate::raw::RawModel> =
+        search_read(client, "ir.model", json!([]), MODEL_COLUMNS).await?;
+    let origin = format!("the Odoo at {}", client.config().url);
+    let selected = config.select(models.iter().map(|m| m.model.as_str()), &origin)?;
+    let ids: Vec<i64> = models
+        .iter()
+        .filter(|m| selected.binary_search(&m.model).is_ok())
+        .map(|m| m.id)
+        .collect();
+    bar.inc(1);
+    bar.set_message(format!("ir.model.fields of {} models", ids.len()));
+    let mut fields_columns = FIELD_COLUMNS.to_vec();
+    fields_columns.push("id");
+    // Also every selection and many2one field of the instance (a few thousand
+    // small rows): related selections take their values from the field they
+    // mirror, found by walking the many2one path, possibly through other models.
+    let fields: Vec<crate::raw::RawField> = search_read(
+        client,
+        "ir.model.fields",
+        json!([
+            "|",
+            ["model_id", "in", ids],
+            ["ttype", "in", ["selection", "many2one"]]
+        ]),
+        &fields_columns,
+    )
+    .await?;
+    bar.inc(1);
+    let selection_fields: Vec<i64> = fields
+        .iter()
+        .filter(|f| f.ttype == "selection" || f.ttype == "reference")
+        .map(|f| f.id)
+        .collect();
+    bar.set_message("ir.model.fields.selection");
+    let selections = if selection_fields.is_empty() {
+        Vec::new()
+    } else {
+        search_read(
+            client,
+            "ir.model.fields.selection",
+            json!([["field_id", "in", selection_fields]]),
+            SELECTION_COLUMNS,
+        )
+        .await?
+    };
+    bar.inc(1);
+    bar.finish_and_clear();
+    tracing::info!(
+        models = selected.len(),
+        fields = fields.len(),
+        selection_values = selections.len(),
+        "introspected"
+    );
+    let raw = RawMetadata {
+        models,
+        fields,
+        selections,
+        readable: Default::default(),
+    };
+    Ok(raw.assemble(Some(&selected)))
+}

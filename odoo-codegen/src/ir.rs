@@ -1,0 +1,502 @@
+//! The IR between the snapshot and the tokens: every model with its Rust names,
+//! which fields go into which struct, and the Rust shape of each field.
+//!
+//! All per-model facts are decided here; the emitter only prints them.
+
+use std::collections::BTreeMap;
+
+use crate::config::CodegenConfig;
+use crate::naming::{self, Case, Namer};
+use crate::snapshot::{FieldSchema, ModelSchema, Snapshot};
+
+/// Fields Odoo maintains itself: read, never written.
+const MAGIC_FIELDS: &[&str] = &[
+    "id",
+    "create_uid",
+    "create_date",
+    "write_uid",
+    "write_date",
+    "display_name",
+    "__last_update",
+];
+
+/// Selections with more values than this are typed as strings.
+pub const MAX_ENUM_VALUES: usize = 100;
+
+/// The Rust shape of a field, from its Odoo type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldKind {
+    /// char, text, html, and selections without known values: `String`.
+    Text,
+    /// integer: `i64`.
+    Integer,
+    /// float, monetary: `f64`.
+    Float,
+    /// boolean: `bool`, never optional (`false` is a value).
+    Boolean,
+    /// date: `chrono::NaiveDate`.
+    Date,
+    /// datetime: `chrono::NaiveDateTime`, UTC.
+    Datetime,
+    /// selection: a generated enum.
+    Selection { enum_name: String },
+    /// many2one: `Many2One` when read, an id when written.
+    Many2one,
+    /// one2many, many2many: a list of ids.
+    X2many,
+    /// binary: base64 `String`.
+    Binary,
+    /// reference: `"model,id"` `String`.
+    Reference,
+    /// json, properties, properties_definition, and any type this version does not know.
+    Json,
+    /// many2one_reference: the id, an `i64`.
+    Many2oneReference,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldEntry {
+    pub odoo_name: String,
+    pub ident: String,
+    pub ttype: String,
+    pub kind: FieldKind,
+    pub label: String,
+    pub help: Option<String>,
+    pub required: bool,
+    /// Must be given to `create`. Not for fields Odoo fills itself although it
+    /// calls them required: non-stored ones (related/computed, set through their
+    /// source), the link to an `_inherits` parent, which Odoo creates, and
+    /// booleans and selections: `false` satisfies a boolean and Odoo gives required
+    /// selections defaults (`ir.model.fields` does not say which; if one has none,
+    /// Odoo's own validation error names it).
+    pub create_required: bool,
+    pub readonly: bool,
+    pub relation: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct VariantEntry {
+    pub ident: String,
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumEntry {
+    pub name: String,
+    /// The Odoo field it types.
+    pub field: String,
+    pub label: String,
+    pub variants: Vec<VariantEntry>,
+    /// The variant that keeps values unknown at generation time (`Unknown`).
+    pub unknown: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct WriteTypes {
+    pub create: String,
+    pub update: String,
+    pub fields: Vec<FieldEntry>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ModelEntry {
+    pub model: String,
+    pub label: String,
+    pub info: Option<String>,
+    pub module: String,
+    pub type_name: String,
+    /// Stored, readable fields; `id` first, then by name.
+    pub read_fields: Vec<FieldEntry>,
+    /// `None` for abstract models and models with nothing writable.
+    pub write: Option<WriteTypes>,
+    pub enums: Vec<EnumEntry>,
+}
+
+/// Every model to emit, by technical name.
+#[derive(Debug, Clone, Default)]
+pub struct ModelSpace {
+    pub models: BTreeMap<String, ModelEntry>,
+}
+
+fn kind_of(ttype: &str) -> FieldKind {
+    match ttype {
+        "char" | "text" | "html" => FieldKind::Text,
+        "integer" => FieldKind::Integer,
+        "float" | "monetary" => FieldKind::Float,
+        "boolean" => FieldKind::Boolean,
+        "date" => FieldKind::Date,
+        "datetime" => FieldKind::Datetime,
+        "selection" => FieldKind::Selection {
+            enum_name: String::new(),
+        },
+        "many2one" => FieldKind::Many2one,
+        "one2many" | "many2many" => FieldKind::X2many,
+        "binary" => FieldKind::Binary,
+        "reference" => FieldKind::Reference,
+        "many2one_reference" => FieldKind::Many2oneReference,
+        "json" | "properties" | "properties_definition" => FieldKind::Json,
+        other => {
+            tracing::warn!(
+                ttype = other,
+                "unknown Odoo field type, typed as serde_json::Value"
+            );
+            FieldKind::Json
+        }
+    }
+}
+
+/// How many same-name related fields mark a many2one as an `_inherits` link.
+/// Delegation mirrors every parent field (res.users → res.partner: 179); an
+/// ordinary required many2one mirrors a few (sale.order.line → order: 4).
+const DELEGATION_MIRRORS: usize = 5;
+
+/// The required many2one fields that link to an `_inherits` parent.
+fn delegated_links(schema: &ModelSchema) -> Vec<&str> {
+    schema
+        .fields
+        .iter()
+        .filter(|f| f.ttype == "many2one" && f.required)
+        .filter(|link| {
+            let mirrors = schema
+                .fields
+                .iter()
+                .filter(|f| {
+                    f.related.as_deref().is_some_and(|r| {
+                        r.strip_prefix(link.name.as_str())
+                            .and_then(|rest| rest.strip_prefix('.'))
+                            == Some(f.name.as_str())
+                    })
+                })
+                .count();
+            mirrors >= DELEGATION_MIRRORS
+        })
+        .map(|f| f.name.as_str())
+        .collect()
+}
+
+/// Stored, readable fields, and `display_name`: not stored, but the one name
+/// every model can show (res.users and product.product store none of their own).
+fn is_read_field(field: &FieldSchema) -> bool {
+    (field.store || field.name == "display_name") && field.readable
+}
+
+fn is_write_field(field: &FieldSchema) -> bool {
+    // one2many: a plain id list would re-parent or delete the children; write
+    // those through the child model instead.
+    field.readable
+        && !field.readonly
+        && field.ttype != "one2many"
+        && !MAGIC_FIELDS.contains(&field.name.as_str())
+}
+
+impl ModelSpace {
+    /// Builds the IR of the models `config` selects in `snapshot`.
+    ///
+    /// Errors when a configured model is not in the snapshot.
+    pub fn build(
+        snapshot: &Snapshot,
+        config: &CodegenConfig,
+        origin: &str,
+    ) -> Result<Self, crate::Error> {
+        let selected = config.select(snapshot.models.iter().map(|m| m.model.as_str()), origin)?;
+        let schemas: Vec<&ModelSchema> = selected
+            .iter()
+            .filter_map(|name| snapshot.model(name))
+            .collect();
+        Ok(Self::from_models(&schemas, config.include_custom_fields))
+    }
+
+    /// Builds the IR of exactly these models.
+    pub fn from_models(schemas: &[&ModelSchema], include_custom_fields: bool) -> Self {
+        // Type names are unique across the crate so that lib.rs can re-export them:
+        // model structs claim theirs first, then write types, then enums.
+        let mut types = Namer::new();
+        let mut modules = Namer::new();
+        let mut entries: Vec<ModelEntry> = schemas
+            .iter()
+            .map(|schema| ModelEntry {
+                model: schema.model.clone(),
+                label: schema.label.clone(),
+                info: schema.info.clone(),
+                module: modules.unique(naming::module_name(&schema.model), Case::Snake),
+                type_name: types.unique(naming::type_name(&[&schema.model]), Case::Camel),
+                read_fields: Vec::new(),
+                write: None,
+                enums: Vec::new(),
+            })
+            .collect();
+        let mut write_names = Vec::new();
+        for (entry, schema) in entries.iter().zip(schemas) {
+            let writable = !schema.is_abstract && schema.fields.iter().any(is_write_field);
+            write_names.push(writable.then(|| {
+                (
+                    types.unique(format!("{}Create", entry.type_name), Case::Camel),
+                    types.unique(format!("{}Update", entry.type_name), Case::Camel),
+                )
+            }));
+        }
+        for ((entry, schema), names) in entries.iter_mut().zip(schemas).zip(write_names) {
+            let fields: Vec<&FieldSchema> = schema
+                .fields
+                .iter()
+                .filter(|f| include_custom_fields || !f.is_custom())
+                .filter(|f| is_read_field(f) || is_write_field(f))
+                .collect();
+            let delegated = delegated_links(schema);
+            let odoo_names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+            let idents = naming::field_names(&odoo_names);
+            let mut all = Vec::new();
+            for (field, ident) in fields.iter().zip(idents) {
+                let mut kind = kind_of(&field.ttype);
+                // Selections filled by a method list no values in
+                // `ir.model.fields.selection`, and an enum of nothing but `Unknown`
+                // would only get in the way; time zones list ~600, too many for a
+                // tool schema an assistant has to read. Both stay strings.
+                if field.ttype == "selection"
+                    && (field.selection.is_empty() || field.selection.len() > MAX_ENUM_VALUES)
+                {
+                    kind = FieldKind::Text;
+                }
+                if let FieldKind::Selection { enum_name } = &mut kind {
+                    *enum_name = types.unique(
+                        naming::type_name(&[&entry.type_name, &field.name]),
+                        Case::Camel,
+                    );
+                    entry.enums.push(enum_entry(enum_name, field));
+                }
+                let entry_field = FieldEntry {
+                    odoo_name: field.name.clone(),
+                    ident,
+                    ttype: field.ttype.clone(),
+                    kind,
+                    label: field.label.clone(),
+                    help: field.help.clone(),
+                    // Every record has an id, whatever the metadata says.
+                    required: field.required || field.name == "id",
+                    create_required: field.required
+                        && field.store
+                        && !matches!(field.ttype.as_str(), "boolean" | "selection")
+                        && !delegated.contains(&field.name.as_str()),
+                    readonly: field.readonly,
+                    relation: field.relation.clone(),
+                };
+                all.push((is_read_field(field), is_write_field(field), entry_field));
+            }
+            let mut read: Vec<FieldEntry> = all
+                .iter()
+                .filter(|(r, _, _)| *r)
+                .map(|(_, _, f)| f.clone())
+                .collect();
+            // `id` first: it is what every caller looks at.
+            read.sort_by_key(|f| f.odoo_name != "id");
+            entry.read_fields = read;
+            entry.write = names.map(|(create, update)| WriteTypes {
+                create,
+                update,
+                fields: all
+                    .into_iter()
+                    .filter(|(_, w, _)| *w)
+                    .map(|(_, _, f)| f)
+                    .collect(),
+            });
+        }
+        ModelSpace {
+            models: entries.into_iter().map(|e| (e.model.clone(), e)).collect(),
+        }
+    }
+}
+
+fn enum_entry(name: &str, field: &FieldSchema) -> EnumEntry {
+    let mut namer = Namer::new();
+    // Named after serde's `#[serde(other)] Unknown` convention; "other" is a
+    // common Odoo value and keeps the plain `Other`.
+    let unknown = namer.unique("Unknown".into(), Case::Camel);
+    let mut seen = std::collections::BTreeSet::new();
+    let variants = field
+        .selection
+        .iter()
+        // Odoo keeps values unique per field; a duplicate would be an unreachable arm.
+        .filter(|(value, _)| seen.insert(value.clone()))
+        .map(|(value, label)| VariantEntry {
+            ident: namer.unique(naming::variant_name(value), Case::Camel),
+            value: value.clone(),
+            label: label.clone(),
+        })
+        .collect();
+    EnumEntry {
+        name: name.to_string(),
+        field: field.name.clone(),
+        label: field.label.clone(),
+        variants,
+        unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(name: &str, ttype: &str) -> FieldSchema {
+        FieldSchema {
+            name: name.into(),
+            ttype: ttype.into(),
+            label: name.into(),
+            help: None,
+            required: false,
+            readonly: false,
+            store: true,
+            readable: true,
+            state: "base".into(),
+            relation: None,
+            relation_field: None,
+            related: None,
+            selection: vec![],
+        }
+    }
+
+    fn model(name: &str, fields: Vec<FieldSchema>) -> ModelSchema {
+        ModelSchema {
+            model: name.into(),
+            label: name.into(),
+            info: None,
+            transient: false,
+            is_abstract: false,
+            modules: String::new(),
+            fields,
+        }
+    }
+
+    #[test]
+    fn read_and_write_sets() {
+        let mut readonly = field("total", "monetary");
+        readonly.readonly = true;
+        let mut computed = field("display_name", "char");
+        computed.store = false;
+        computed.readonly = true;
+        let mut inverse = field("password", "char");
+        inverse.store = false;
+        let mut hidden = field("secret", "integer");
+        hidden.readable = false;
+        let mut custom = field("x_note", "char");
+        custom.state = "manual".into();
+        let schema = model(
+            "a.b",
+            vec![
+                field("child_ids", "one2many"),
+                computed,
+                field("id", "integer"),
+                field("name", "char"),
+                inverse,
+                hidden,
+                readonly,
+                custom,
+            ],
+        );
+        let space = ModelSpace::from_models(&[&schema], true);
+        let entry = &space.models["a.b"];
+        let read: Vec<_> = entry
+            .read_fields
+            .iter()
+            .map(|f| f.odoo_name.as_str())
+            .collect();
+        assert_eq!(
+            read,
+            ["id", "child_ids", "display_name", "name", "total", "x_note"]
+        );
+        let write = entry.write.as_ref().unwrap();
+        let names: Vec<_> = write.fields.iter().map(|f| f.odoo_name.as_str()).collect();
+        assert_eq!(names, ["name", "password", "x_note"]);
+        assert_eq!(
+            (write.create.as_str(), write.update.as_str()),
+            ("ABCreate", "ABUpdate")
+        );
+
+        let without_custom = ModelSpace::from_models(&[&schema], false);
+        assert!(
+            without_custom.models["a.b"]
+                .read_fields
+                .iter()
+                .all(|f| f.odoo_name != "x_note")
+        );
+    }
+
+    #[test]
+    fn type_names_are_unique_across_models() {
+        let mut state = field("create", "selection");
+        state.selection = vec![("a".into(), "A".into())];
+        let a = model(
+            "a",
+            vec![field("id", "integer"), field("name", "char"), state],
+        );
+        let a_create = model("a.create", vec![field("id", "integer")]);
+        let space = ModelSpace::from_models(&[&a, &a_create], true);
+        assert_eq!(space.models["a.create"].type_name, "ACreate");
+        let write = space.models["a"].write.as_ref().unwrap();
+        assert_eq!(write.create, "ACreate2");
+        assert_eq!(space.models["a"].enums[0].name, "ACreate3");
+    }
+
+    #[test]
+    fn selection_variants_handle_odd_values() {
+        let mut priority = field("priority", "selection");
+        priority.selection = ["0", "1", "-1", "", "a-b", "a_b", "other", "unknown"]
+            .iter()
+            .map(|v| (v.to_string(), v.to_string()))
+            .chain([("0".to_string(), "dup".to_string())])
+            .collect();
+        let schema = model("m", vec![priority]);
+        let space = ModelSpace::from_models(&[&schema], true);
+        let entry = &space.models["m"].enums[0];
+        let idents: Vec<_> = entry.variants.iter().map(|v| v.ident.as_str()).collect();
+        assert_eq!(
+            idents,
+            [
+                "V0", "V1", "Neg1", "Empty", "AB", "AB2", "Other", "Unknown2"
+            ]
+        );
+        assert_eq!(entry.unknown, "Unknown");
+    }
+
+    #[test]
+    fn create_requires_only_what_odoo_does_not_fill() {
+        let mut partner_id = field("partner_id", "many2one");
+        partner_id.required = true;
+        let mut order_id = field("order_id", "many2one");
+        order_id.required = true;
+        let mut related_required = field("group_on", "selection");
+        related_required.required = true;
+        related_required.store = false;
+        let mut defaulted = vec![related_required];
+        for (name, ttype) in [("active", "boolean"), ("autopost_bills", "selection")] {
+            let mut f = field(name, ttype);
+            f.required = true;
+            defaulted.push(f);
+        }
+        let mut fields = vec![partner_id, order_id];
+        fields.extend(defaulted);
+        for name in ["name", "email", "phone", "street", "city"] {
+            let mut mirror = field(name, "char");
+            mirror.store = false;
+            mirror.related = Some(format!("partner_id.{name}"));
+            fields.push(mirror);
+        }
+        let space = ModelSpace::from_models(&[&model("res.users", fields)], true);
+        let write = space.models["res.users"].write.as_ref().unwrap();
+        let required: Vec<_> = write
+            .fields
+            .iter()
+            .filter(|f| f.create_required)
+            .map(|f| f.odoo_name.as_str())
+            .collect();
+        assert_eq!(required, ["order_id"]);
+    }
+
+    #[test]
+    fn abstract_models_have_no_write_types() {
+        let mut schema = model("mail.thread", vec![field("name", "char")]);
+        schema.is_abstract = true;
+        let space = ModelSpace::from_models(&[&schema], true);
+        assert!(space.models["mail.thread"].write.is_none());
+    }
+}
