@@ -1,1 +1,220 @@
-//! placeholder
+//! MCP server for Odoo: generic tools named as the Python `mcp-server-odoo`
+//! names them (`search_records`, `get_record`, `list_models`, `create_record`,
+//! `update_record`, `delete_record`) and five typed tools per generated model
+//! (`res_partner_search`, `_get`, `_create`, `_update`, `_delete`), over stdio
+//! or streamable HTTP.
+//!
+//! Odoo is not contacted until the first tool call; field metadata and the
+//! model list are cached with a TTL, so a tool call costs one Odoo round trip.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use odoo_mcp::{OdooMcp, settings::Settings};
+//! let config = odoo_client::Config::new("http://localhost:8069").api_key("key");
+//! let server = OdooMcp::new(config, Settings::default(), odoo_mcp::generated_models())?;
+//! let result = server
+//!     .call("search_records", serde_json::json!({"model": "res.partner"}).as_object().cloned())
+//!     .await;
+//! println!("{:?}", result.structured_content);
+//! # Ok(()) }
+//! ```
+
+pub mod auth;
+pub mod check;
+pub mod cli;
+pub mod deploy;
+mod domain_arg;
+pub mod error;
+pub mod http;
+mod meta;
+mod server;
+pub mod settings;
+pub mod suggest;
+mod tools;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use odoo_client::registry::ModelDescriptor;
+use rmcp::ServiceExt;
+
+pub use server::OdooMcp;
+
+use crate::cli::Cli;
+use crate::settings::TransportKind;
+
+/// The generated models, offered as typed tools.
+pub fn generated_models() -> &'static [ModelDescriptor] {
+    generated::MODELS
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
+
+/// Exit code for missing or invalid configuration.
+const EXIT_CONFIG: u8 = 2;
+
+/// The `odoo-mcp` binary: parse, validate (one line and exit code 2 when
+/// wrong, before any protocol traffic), then serve.
+pub fn main_entry() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                error.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = error.print();
+                return ExitCode::SUCCESS;
+            }
+            let text = error.to_string();
+            let line = text.lines().next().unwrap_or("invalid arguments");
+            eprintln!(
+                "odoo-mcp: {}; see odoo-mcp --help",
+                line.trim_start_matches("error: ")
+            );
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+    if let Some(cli::Command::Deploy(args)) = &cli.command {
+        return run_deploy(args);
+    }
+    let (config, settings) = match cli.serve.resolve() {
+        Ok(resolved) => resolved,
+        Err(error) => {
+            eprintln!("odoo-mcp: {error}");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+    init_tracing();
+    let transport = settings.transport;
+    let server = match OdooMcp::new(config, settings, generated_models()) {
+        Ok(server) => server,
+        Err(error) => {
+            eprintln!("odoo-mcp: {error}");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        %transport,
+        access = %server.settings().access,
+        typed_models = generated_models().len(),
+        "starting"
+    );
+    // stdio serves one client: one thread is enough and keeps memory low.
+    let runtime = match transport {
+        TransportKind::Stdio => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
+        TransportKind::StreamableHttp => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build(),
+    };
+    let runtime = match runtime {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("odoo-mcp: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async move {
+        match transport {
+            TransportKind::Stdio => serve_stdio(server).await,
+            TransportKind::StreamableHttp => {
+                let bind = server.settings().http.clone();
+                http::serve(server, &bind).await
+            }
+        }
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "server stopped");
+            eprintln!("odoo-mcp: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `odoo-mcp deploy`: validate everything, then write; nothing is written on error.
+fn run_deploy(args: &cli::DeployArgs) -> ExitCode {
+    let outcome = deploy::plan(&args.instances, &args.out, &args.context)
+        .and_then(|rendered| deploy::write(&rendered, &args.out));
+    match outcome {
+        Ok(()) => {
+            eprintln!(
+                "odoo-mcp: wrote docker-compose.yml, Caddyfile and Dockerfile to {}",
+                args.out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("odoo-mcp: {error}");
+            ExitCode::from(EXIT_CONFIG)
+        }
+    }
+}
+
+async fn serve_stdio(server: OdooMcp) -> std::io::Result<()> {
+    let running = tokio::select! {
+        running = server.serve(rmcp::transport::stdio()) => running,
+        () = shutdown_signal() => return Ok(()),
+    };
+    let running = match running {
+        Ok(running) => running,
+        Err(error) => {
+            // The client left (or spoke no MCP) before the lifecycle started.
+            tracing::info!(%error, "no MCP session on stdio");
+            return Ok(());
+        }
+    };
+    let token = running.cancellation_token();
+    tokio::select! {
+        quit = running.waiting() => {
+            if let Err(error) = quit {
+                tracing::warn!(%error, "stdio session ended abnormally");
+            }
+        }
+        () = shutdown_signal() => token.cancel(),
+    }
+    Ok(())
+}
+
+/// Logs go to stderr only: on stdio, stdout carries nothing but MCP messages.
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("ODOO_MCP_LOG")
+        .or_else(|_| EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| EnvFilter::new("warn,odoo_mcp=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}

@@ -1,0 +1,435 @@
+//! Checks tool arguments against the tool's own input schema, so a wrong call
+//! gets one precise message (which argument, what was expected, what came)
+//! instead of a serde error without a path.
+//!
+//! Covers the JSON Schema subset schemars emits: `type`, `enum`, `const`,
+//! `$ref` into `$defs`, `anyOf`/`oneOf`/`allOf`, `properties`, `required`,
+//! `additionalProperties`, `items`, `minItems`/`maxItems`, `minimum`/`maximum`.
+//! Anything else is accepted; Odoo and serde remain the final judges.
+
+use serde_json::{Map, Value};
+
+use crate::suggest::{close_matches, did_you_mean};
+
+/// One argument problem, with its JSON path (`values.country_id`, `fields[2]`).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ArgError {
+    #[error("missing required argument `{path}`{hint}")]
+    Missing { path: String, hint: String },
+    #[error("unknown argument `{path}`{suggestion}; accepted: {accepted}")]
+    Unknown {
+        path: String,
+        suggestion: String,
+        accepted: String,
+    },
+    #[error("argument `{path}`: expected {expected}, got {got}")]
+    Mismatch {
+        path: String,
+        expected: String,
+        got: String,
+    },
+}
+
+/// Checks `value` against `schema`, whose `$defs` resolve `$ref`s.
+pub fn check(schema: &Map<String, Value>, value: &Value) -> Result<(), ArgError> {
+    Checker { root: schema }.node(&Value::Object(schema.clone()), value, "")
+}
+
+struct Checker<'a> {
+    root: &'a Map<String, Value>,
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// `string "abc"`, `integer 3`, `null`, … shortened for messages.
+pub fn describe_value(value: &Value) -> String {
+    let text = value.to_string();
+    let text = if text.chars().count() > 60 {
+        format!("{}…", text.chars().take(60).collect::<String>())
+    } else {
+        text
+    };
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(_) => format!("boolean {text}"),
+        Value::Number(n) if n.is_i64() || n.is_u64() => format!("integer {text}"),
+        Value::Number(_) => format!("number {text}"),
+        Value::String(_) => format!("string {text}"),
+        Value::Array(_) => format!("array {text}"),
+        Value::Object(_) => format!("object {text}"),
+    }
+}
+
+fn type_matches(name: &str, value: &Value) -> bool {
+    match name {
+        "null" => value.is_null(),
+        "boolean" => value.is_boolean(),
+        "string" => value.is_string(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        "number" => value.is_number(),
+        "integer" => match value {
+            Value::Number(n) => {
+                n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
+            }
+            _ => false,
+        },
+        _ => true,
+    }
+}
+
+impl<'a> Checker<'a> {
+    fn resolve(&self, reference: &str) -> Option<&'a Value> {
+        let name = reference
+            .strip_prefix("#/$defs/")
+            .or_else(|| reference.strip_prefix("#/definitions/"))?;
+        self.root
+            .get("$defs")
+            .or_else(|| self.root.get("definitions"))
+            .and_then(|defs| defs.get(name))
+    }
+
+    /// What a schema accepts, in a few words.
+    fn expected(&self, schema: &Value, depth: usize) -> String {
+        let Some(obj) = schema.as_object() else {
+            return "any value".into();
+        };
+        if depth > 4 {
+            return "a value of another shape".into();
+        }
+        if let Some(target) = obj
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| self.resolve(r))
+        {
+            return self.expected(target, depth + 1);
+        }
+        if let Some(values) = obj.get("enum").and_then(Value::as_array) {
+            return one_of(values);
+        }
+        if let Some(value) = obj.get("const") {
+            return format!("exactly {value}");
+        }
+        for key in ["anyOf", "oneOf"] {
+            if let Some(branches) = obj.get(key).and_then(Value::as_array) {
+                // schemars writes a string enum with descriptions as oneOf of consts.
+                let consts: Vec<Value> = branches
+                    .iter()
+                    .filter_map(|b| b.get("const").cloned())
+                    .collect();
+                if !consts.is_empty() && consts.len() == branches.len() {
+                    return one_of(&consts);
+                }
+                let parts: Vec<String> = branches
+                    .iter()
+                    .map(|b| self.expected(b, depth + 1))
+                    .collect();
+                return parts.join(" or ");
+            }
+        }
+        let types: Vec<&str> = match obj.get("type") {
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        if types.is_empty() {
+            return "any value".into();
+        }
+        let parts: Vec<String> = types
+            .iter()
+            .map(|t| match *t {
+                "array" => match obj.get("items") {
+                    Some(items) => format!("an array of {}", self.expected(items, depth + 1)),
+                    None => "an array".into(),
+                },
+                "integer" => match (
+                    obj.get("minimum").and_then(Value::as_f64),
+                    obj.get("maximum").and_then(Value::as_f64),
+                ) {
+                    (Some(min), Some(max)) => format!("an integer from {min} to {max}"),
+                    (Some(min), None) => format!("an integer ≥ {min}"),
+                    _ => "an integer".into(),
+                },
+                "object" => "an object".into(),
+                "null" => "null".into(),
+                other => format!("a {other}"),
+            })
+            .collect();
+        parts.join(" or ")
+    }
+
+    fn mismatch(&self, schema: &Value, value: &Value, path: &str) -> ArgError {
+        ArgError::Mismatch {
+            path: path.to_string(),
+            expected: self.expected(schema, 0),
+            got: describe_value(value),
+        }
+    }
+
+    fn node(&self, schema: &Value, value: &Value, path: &str) -> Result<(), ArgError> {
+        let obj = match schema {
+            Value::Bool(true) => return Ok(()),
+            Value::Bool(false) => return Err(self.mismatch(schema, value, path)),
+            Value::Object(obj) => obj,
+            _ => return Ok(()),
+        };
+        if let Some(target) = obj
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| self.resolve(r))
+        {
+            self.node(target, value, path)?;
+        }
+        if let Some(branches) = obj.get("allOf").and_then(Value::as_array) {
+            for branch in branches {
+                self.node(branch, value, path)?;
+            }
+        }
+        for key in ["anyOf", "oneOf"] {
+            if let Some(branches) = obj.get(key).and_then(Value::as_array) {
+                let mut errors = Vec::new();
+                for branch in branches {
+                    match self.node(branch, value, path) {
+                        Ok(()) => {
+                            errors.clear();
+                            break;
+                        }
+                        Err(e) => errors.push((branch, e)),
+                    }
+                }
+                if !errors.is_empty() {
+                    // One branch of the right JSON type explains best (e.g. Option<Enum>).
+                    let typed: Vec<&ArgError> = errors
+                        .iter()
+                        .filter(|(branch, _)| self.same_kind(branch, value))
+                        .map(|(_, e)| e)
+                        .collect();
+                    return Err(match typed.as_slice() {
+                        [only] => (*only).clone(),
+                        _ => self.mismatch(schema, value, path),
+                    });
+                }
+            }
+        }
+        if let Some(types) = obj.get("type") {
+            let ok = match types {
+                Value::String(t) => type_matches(t, value),
+                Value::Array(ts) => ts
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .any(|t| type_matches(t, value)),
+                _ => true,
+            };
+            if !ok {
+                return Err(self.mismatch(schema, value, path));
+            }
+        }
+        if let Some(values) = obj.get("enum").and_then(Value::as_array)
+            && !values.contains(value)
+        {
+            return Err(self.mismatch(schema, value, path));
+        }
+        if let Some(constant) = obj.get("const")
+            && constant != value
+        {
+            return Err(self.mismatch(schema, value, path));
+        }
+        if let Some(n) = value.as_f64() {
+            let below = obj
+                .get("minimum")
+                .and_then(Value::as_f64)
+                .is_some_and(|m| n < m);
+            let above = obj
+                .get("maximum")
+                .and_then(Value::as_f64)
+                .is_some_and(|m| n > m);
+            if below || above {
+                return Err(self.mismatch(schema, value, path));
+            }
+        }
+        match value {
+            Value::Object(map) => self.object(obj, map, path),
+            Value::Array(items) => self.array(schema, obj, items, path),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether a branch is about the same JSON type as `value` (to pick its error).
+    fn same_kind(&self, branch: &Value, value: &Value) -> bool {
+        let branch = match branch
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| self.resolve(r))
+        {
+            Some(target) => target,
+            None => branch,
+        };
+        match branch.get("type") {
+            Some(Value::String(t)) => {
+                type_matches(t, value) || (t == "integer" && value.is_number())
+            }
+            Some(Value::Array(ts)) => ts
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|t| type_matches(t, value)),
+            _ => branch.get("enum").is_some() && value.is_string(),
+        }
+    }
+
+    fn object(
+        &self,
+        schema: &Map<String, Value>,
+        map: &Map<String, Value>,
+        path: &str,
+    ) -> Result<(), ArgError> {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        if let Some(required) = schema.get("required").and_then(Value::as_array) {
+            for name in required.iter().filter_map(Value::as_str) {
+                if !map.contains_key(name) {
+                    let hint = properties
+                        .and_then(|p| p.get(name))
+                        .map(|s| format!(" ({})", self.expected(s, 0)))
+                        .unwrap_or_default();
+                    return Err(ArgError::Missing {
+                        path: join(path, name),
+                        hint,
+                    });
+                }
+            }
+        }
+        for (key, item) in map {
+            match properties.and_then(|p| p.get(key)) {
+                Some(property) => self.node(property, item, &join(path, key))?,
+                None => match schema.get("additionalProperties") {
+                    Some(Value::Bool(false)) => {
+                        let names: Vec<&str> = properties
+                            .map(|p| p.keys().map(String::as_str).collect())
+                            .unwrap_or_default();
+                        return Err(ArgError::Unknown {
+                            path: join(path, key),
+                            suggestion: did_you_mean(&close_matches(key, names.clone(), 3)),
+                            accepted: accepted_list(&names),
+                        });
+                    }
+                    Some(extra @ Value::Object(_)) => self.node(extra, item, &join(path, key))?,
+                    _ => {}
+                },
+            }
+        }
+        Ok(())
+    }
+
+    fn array(
+        &self,
+        schema: &Value,
+        obj: &Map<String, Value>,
+        items: &[Value],
+        path: &str,
+    ) -> Result<(), ArgError> {
+        let min = obj.get("minItems").and_then(Value::as_u64);
+        let max = obj.get("maxItems").and_then(Value::as_u64);
+        let len = items.len() as u64;
+        if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
+            let bounds = match (min, max) {
+                (Some(a), Some(b)) if a == b => format!("exactly {a} items"),
+                (Some(a), Some(b)) => format!("{a} to {b} items"),
+                (Some(a), None) => format!("at least {a} items"),
+                (None, Some(b)) => format!("at most {b} items"),
+                (None, None) => String::new(),
+            };
+            return Err(ArgError::Mismatch {
+                path: path.to_string(),
+                expected: format!("{} with {bounds}", self.expected(schema, 0)),
+                got: describe_value(&Value::Array(items.to_vec())),
+            });
+        }
+        if let Some(item_schema) = obj.get("items") {
+            for (i, item) in items.iter().enumerate() {
+                self.node(item_schema, item, &format!("{path}[{i}]"))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn one_of(values: &[Value]) -> String {
+    const SHOWN: usize = 12;
+    let mut shown: Vec<String> = values.iter().take(SHOWN).map(Value::to_string).collect();
+    if values.len() > SHOWN {
+        shown.push(format!("… ({} more)", values.len() - SHOWN));
+    }
+    format!("one of {}", shown.join(", "))
+}
+
+fn accepted_list(names: &[&str]) -> String {
+    const SHOWN: usize = 25;
+    let mut list: Vec<&str> = names.iter().copied().take(SHOWN).collect();
+    list.sort_unstable();
+    let mut text = list.join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&format!(", … ({} more)", names.len() - SHOWN));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn schema(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn reports_path_expected_and_got() {
+        let s = schema(json!({
+            "type": "object",
+            "properties": {
+                "limit": {"type": ["integer", "null"], "minimum": 1},
+                "fields": {"type": "array", "items": {"type": "string", "enum": ["name", "email"]}},
+                "values": {"$ref": "#/$defs/Values"}
+            },
+            "required": ["values"],
+            "additionalProperties": false,
+            "$defs": {"Values": {
+                "type": "object",
+                "properties": {"kind": {"anyOf": [{"$ref": "#/$defs/Kind"}, {"type": "null"}]}},
+            }, "Kind": {"type": "string", "enum": ["person", "company"]}}
+        }));
+        assert!(check(&s, &json!({"values": {}, "limit": 5, "fields": ["name"]})).is_ok());
+        assert!(check(&s, &json!({"values": {"kind": null}})).is_ok());
+
+        let e = check(&s, &json!({"values": {}, "limit": "ten"})).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "argument `limit`: expected an integer ≥ 1 or null, got string \"ten\""
+        );
+        let e = check(&s, &json!({"values": {}, "fields": ["name", "emial"]})).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("argument `fields[1]`: expected one of \"name\", \"email\""),
+            "{e}"
+        );
+        let e = check(&s, &json!({})).unwrap_err();
+        assert!(
+            matches!(e, ArgError::Missing { ref path, .. } if path == "values"),
+            "{e}"
+        );
+        let e = check(&s, &json!({"values": {}, "limt": 3})).unwrap_err();
+        assert!(e.to_string().contains("did you mean `limit`"), "{e}");
+        let e = check(&s, &json!({"values": {"kind": "robot"}})).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "argument `values.kind`: expected one of \"person\", \"company\", got string \"robot\""
+        );
+        let e = check(&s, &json!({"values": {}, "limit": 0})).unwrap_err();
+        assert!(e.to_string().contains("≥ 1"), "{e}");
+    }
+}

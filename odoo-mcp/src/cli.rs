@@ -1,0 +1,299 @@
+//! Command line: every option also comes from the environment, named as the
+//! Python server names it. The server is the default command; other
+//! subcommands (e.g. `deploy`) can join [`Command`] later.
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::settings::{HttpBind, Limits, Settings, SettingsError, parse_allowlist};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "odoo-mcp",
+    version,
+    about = "MCP server for Odoo: generic and typed per-model tools over stdio or streamable HTTP"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the MCP server (what `odoo-mcp` does with no subcommand).
+    Serve,
+    /// Write docker-compose.yml, a Caddyfile and a Dockerfile serving several Odoo instances.
+    Deploy(DeployArgs),
+}
+
+/// Options of `odoo-mcp deploy`.
+#[derive(Debug, Clone, Args)]
+pub struct DeployArgs {
+    /// The instances file (see deploy/instances.example.yml).
+    #[arg(long, value_name = "FILE")]
+    pub instances: std::path::PathBuf,
+    /// Directory the files are written to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: std::path::PathBuf,
+    /// Docker build context: the workspace root holding the sources.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub context: std::path::PathBuf,
+}
+
+/// Options of the server. Secrets hide their environment values from `--help`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ServeArgs {
+    /// Odoo base URL, e.g. https://odoo.example.com
+    #[arg(long, env = "ODOO_URL", global = true)]
+    pub url: Option<String>,
+    /// Database name (optional on single-database servers over JSON/2).
+    #[arg(long, env = "ODOO_DB", global = true)]
+    pub db: Option<String>,
+    /// Login (needed by XML-RPC).
+    #[arg(long, env = "ODOO_USER", global = true)]
+    pub user: Option<String>,
+    /// API key (preferred over a password). Prefer the environment variable to the flag.
+    #[arg(long, env = "ODOO_API_KEY", hide_env_values = true, global = true)]
+    pub api_key: Option<String>,
+    /// Password, for XML-RPC when no API key is given.
+    #[arg(long, env = "ODOO_PASSWORD", hide_env_values = true, global = true)]
+    pub password: Option<String>,
+    /// Odoo API: json2, xmlrpc or auto.
+    #[arg(long, env = "ODOO_API_VERSION", global = true)]
+    pub api_version: Option<String>,
+    /// Alias of --api-version, as the Python server names it.
+    #[arg(long, env = "ODOO_RPC_TRANSPORT", hide = true, global = true)]
+    pub rpc_transport: Option<String>,
+    /// Language sent to Odoo as context.lang, e.g. fr_FR.
+    #[arg(long, env = "ODOO_LOCALE", global = true)]
+    pub locale: Option<String>,
+    /// Whole-request timeout to Odoo, in seconds.
+    #[arg(long, env = "ODOO_TIMEOUT", global = true)]
+    pub timeout: Option<String>,
+    /// Connect timeout to Odoo, in seconds.
+    #[arg(long, env = "ODOO_CONNECT_TIMEOUT", global = true)]
+    pub connect_timeout: Option<String>,
+    /// Access level: false (generated models and allowlist), read (every model, no writes), true (every model).
+    #[arg(long, env = "ODOO_YOLO", global = true)]
+    pub yolo: Option<String>,
+    /// Records returned when a search gives no limit.
+    #[arg(long, env = "ODOO_MCP_DEFAULT_LIMIT", global = true)]
+    pub default_limit: Option<String>,
+    /// Largest limit a search may ask; larger ones are clamped.
+    #[arg(long, env = "ODOO_MCP_MAX_LIMIT", global = true)]
+    pub max_limit: Option<String>,
+    /// Extra models the generic tools may reach, comma-separated (e.g. sale.order,res.country).
+    #[arg(long, env = "ODOO_MCP_MODELS", global = true)]
+    pub models: Option<String>,
+    /// MCP transport: stdio or streamable-http.
+    #[arg(long, env = "ODOO_MCP_TRANSPORT", global = true)]
+    pub transport: Option<String>,
+    /// Address the streamable-http transport binds.
+    #[arg(long, env = "ODOO_MCP_HOST", global = true)]
+    pub host: Option<String>,
+    /// Serve streamable HTTP without sessions (true/false), for replicas behind a load balancer.
+    #[arg(long, env = "ODOO_MCP_STATELESS", global = true)]
+    pub stateless: Option<String>,
+    /// Port the streamable-http transport binds (0 picks a free one).
+    #[arg(long, env = "ODOO_MCP_PORT", global = true)]
+    pub port: Option<String>,
+}
+
+impl ServeArgs {
+    /// Validates everything, without any request to Odoo.
+    pub fn resolve(&self) -> Result<(odoo_client::Config, Settings), SettingsError> {
+        let lookup = |name: &str| -> Option<String> {
+            match name {
+                "ODOO_URL" => self.url.clone(),
+                "ODOO_DB" => self.db.clone(),
+                "ODOO_USER" => self.user.clone(),
+                "ODOO_API_KEY" => self.api_key.clone(),
+                "ODOO_PASSWORD" => self.password.clone(),
+                "ODOO_API_VERSION" => self.api_version.clone(),
+                "ODOO_RPC_TRANSPORT" => self.rpc_transport.clone(),
+                "ODOO_LOCALE" => self.locale.clone(),
+                "ODOO_TIMEOUT" => self.timeout.clone(),
+                "ODOO_CONNECT_TIMEOUT" => self.connect_timeout.clone(),
+                _ => None,
+            }
+        };
+        let odoo = odoo_client::Config::from_lookup(lookup).map_err(|e| match e {
+            odoo_client::Error::Config(message) => SettingsError::Odoo(message),
+            other => SettingsError::Odoo(other.to_string()),
+        })?;
+
+        let defaults = Settings::default();
+        let settings = Settings {
+            access: match &self.yolo {
+                Some(v) => v.parse()?,
+                None => defaults.access,
+            },
+            limits: Limits::new(
+                parse_number(
+                    "ODOO_MCP_DEFAULT_LIMIT",
+                    self.default_limit.as_deref(),
+                    defaults.limits.default,
+                )?,
+                parse_number(
+                    "ODOO_MCP_MAX_LIMIT",
+                    self.max_limit.as_deref(),
+                    defaults.limits.max,
+                )?,
+            )?,
+            allowlist: match &self.models {
+                Some(v) => parse_allowlist(v)?,
+                None => defaults.allowlist,
+            },
+            transport: match &self.transport {
+                Some(v) => v.parse()?,
+                None => defaults.transport,
+            },
+            http: HttpBind {
+                host: self
+                    .host
+                    .clone()
+                    .filter(|h| !h.trim().is_empty())
+                    .unwrap_or(defaults.http.host),
+                port: parse_number("ODOO_MCP_PORT", self.port.as_deref(), defaults.http.port)?,
+                stateless: parse_flag(
+                    "ODOO_MCP_STATELESS",
+                    self.stateless.as_deref(),
+                    defaults.http.stateless,
+                )?,
+            },
+            fields_ttl: defaults.fields_ttl,
+        };
+        Ok((odoo, settings))
+    }
+}
+
+/// Parses a true/false option; the error names the environment variable.
+fn parse_flag(
+    name: &'static str,
+    value: Option<&str>,
+    default: bool,
+) -> Result<bool, SettingsError> {
+    match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("") => Ok(default),
+        Some("true" | "1" | "yes") => Ok(true),
+        Some("false" | "0" | "no") => Ok(false),
+        Some(other) => Err(SettingsError::Invalid {
+            name,
+            value: other.to_string(),
+            expected: "true or false",
+        }),
+    }
+}
+
+/// Parses a numeric option; the error names the environment variable.
+fn parse_number<T: std::str::FromStr>(
+    name: &'static str,
+    value: Option<&str>,
+    default: T,
+) -> Result<T, SettingsError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(default),
+        Some(text) => text.parse().map_err(|_| SettingsError::Invalid {
+            name,
+            value: text.to_string(),
+            expected: if name == "ODOO_MCP_PORT" {
+                "a port number from 0 to 65535"
+            } else {
+                "a whole number of records"
+            },
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::{Access, TransportKind};
+
+    fn args() -> ServeArgs {
+        ServeArgs {
+            url: Some("http://odoo.test".into()),
+            api_key: Some("k3y".into()),
+            ..ServeArgs::default()
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let (odoo, settings) = args().resolve().unwrap();
+        assert_eq!(odoo.url, "http://odoo.test");
+        assert_eq!(settings.access, Access::Standard);
+        assert_eq!(settings.limits, Limits::default());
+        assert_eq!(settings.transport, TransportKind::Stdio);
+        assert_eq!(settings.http, HttpBind::default());
+    }
+
+    #[test]
+    fn rpc_transport_alias_and_errors() {
+        let mut a = args();
+        a.rpc_transport = Some("xmlrpc".into());
+        let err = a.resolve().unwrap_err().to_string();
+        assert!(err.contains("ODOO_USER"), "{err}");
+
+        let mut a = args();
+        a.url = None;
+        assert!(a.resolve().unwrap_err().to_string().contains("ODOO_URL"));
+
+        let mut a = args();
+        a.transport = Some("sse".into());
+        assert!(
+            a.resolve()
+                .unwrap_err()
+                .to_string()
+                .contains("ODOO_MCP_TRANSPORT")
+        );
+    }
+
+    #[test]
+    fn parses_subcommand_or_none() {
+        let cli = Cli::try_parse_from(["odoo-mcp", "--yolo", "read"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.serve.yolo.as_deref(), Some("read"));
+        let cli = Cli::try_parse_from(["odoo-mcp", "serve", "--port", "9000"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Serve)));
+        assert_eq!(cli.serve.port.as_deref(), Some("9000"));
+        let mut serve = cli.serve;
+        serve.url = Some("http://odoo.test".into());
+        serve.api_key = Some("k".into());
+        let (_, settings) = serve.resolve().unwrap();
+        assert_eq!(settings.http.port, 9000);
+    }
+
+    #[test]
+    fn numbers_name_their_variable() {
+        let mut a = args();
+        a.port = Some("eighty".into());
+        let err = a.resolve().unwrap_err().to_string();
+        assert!(
+            err.contains("ODOO_MCP_PORT") && err.contains("eighty"),
+            "{err}"
+        );
+
+        let mut a = args();
+        a.max_limit = Some("-5".into());
+        let err = a.resolve().unwrap_err().to_string();
+        assert!(err.contains("ODOO_MCP_MAX_LIMIT"), "{err}");
+
+        let mut a = args();
+        a.default_limit = Some("50".into());
+        a.max_limit = Some("20".into());
+        let err = a.resolve().unwrap_err().to_string();
+        assert!(err.contains("greater than ODOO_MCP_MAX_LIMIT"), "{err}");
+
+        let mut a = args();
+        a.default_limit = Some("5".into());
+        a.max_limit = Some("20".into());
+        a.models = Some("sale.order, res.country".into());
+        a.yolo = Some("read".into());
+        let (_, settings) = a.resolve().unwrap();
+        assert_eq!(settings.limits, Limits::new(5, 20).unwrap());
+        assert_eq!(settings.access, Access::ReadOnly);
+        assert_eq!(settings.allowlist.len(), 2);
+    }
+}

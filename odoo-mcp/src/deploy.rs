@@ -1,0 +1,739 @@
+//! `odoo-mcp deploy`: turns a list of Odoo instances into a `docker-compose.yml`
+//! (one service per instance, replicas honoured, secrets from env files), a
+//! `Caddyfile` (one site, `/<name>/*` load-balanced over that instance's
+//! replicas) and a multi-stage `Dockerfile` for a small non-root image.
+//!
+//! Everything is validated before anything is written, so bad input leaves the
+//! output directory untouched.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Port every instance's server listens on inside its container.
+pub const SERVICE_PORT: u16 = 8000;
+/// The proxy's own service name, so no instance may take it.
+const PROXY_SERVICE: &str = "caddy";
+
+/// Why a deployment could not be generated. Line numbers are 1-based and
+/// refer to the instances file.
+#[derive(Debug, thiserror::Error)]
+pub enum DeployError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}{}: {message}", line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    Invalid {
+        path: PathBuf,
+        line: Option<usize>,
+        message: String,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The instances file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deployment {
+    /// Address Caddy serves: a host name (automatic HTTPS) or `:port`.
+    #[serde(default = "default_site")]
+    pub site: String,
+    /// Image the services run; built from the generated Dockerfile.
+    #[serde(default = "default_image")]
+    pub image: String,
+    pub instances: Vec<Instance>,
+}
+
+/// One Odoo instance served under `/<name>/`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instance {
+    pub name: String,
+    pub odoo_url: String,
+    #[serde(default)]
+    pub db: Option<String>,
+    #[serde(default)]
+    pub api_version: ApiVersion,
+    #[serde(default)]
+    pub yolo: Yolo,
+    /// File with the secrets (`ODOO_API_KEY`, …), relative to the instances file.
+    pub env_file: PathBuf,
+    #[serde(default = "one")]
+    pub replicas: u32,
+    /// Extra models the generic tools may reach (`ODOO_MCP_MODELS`).
+    #[serde(default)]
+    pub models: Vec<String>,
+    /// Fixed `host:port` upstreams instead of the compose service's replicas,
+    /// for running the servers without Docker.
+    #[serde(default)]
+    pub upstreams: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ApiVersion {
+    #[default]
+    Auto,
+    Json2,
+    Xmlrpc,
+}
+
+impl ApiVersion {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Json2 => "json2",
+            Self::Xmlrpc => "xmlrpc",
+        }
+    }
+}
+
+/// `ODOO_YOLO`: YAML `false`/`true` or the string `read`.
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[serde(try_from = "YoloInput")]
+pub enum Yolo {
+    #[default]
+    Off,
+    Read,
+    All,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum YoloInput {
+    Flag(bool),
+    Word(String),
+}
+
+impl TryFrom<YoloInput> for Yolo {
+    type Error = String;
+    fn try_from(input: YoloInput) -> Result<Self, String> {
+        match input {
+            YoloInput::Flag(false) => Ok(Self::Off),
+            YoloInput::Flag(true) => Ok(Self::All),
+            YoloInput::Word(word) => match word.to_ascii_lowercase().as_str() {
+                "false" => Ok(Self::Off),
+                "read" => Ok(Self::Read),
+                "true" => Ok(Self::All),
+                _ => Err(format!("yolo must be false, read or true, not {word:?}")),
+            },
+        }
+    }
+}
+
+impl Yolo {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Off => "false",
+            Self::Read => "read",
+            Self::All => "true",
+        }
+    }
+}
+
+fn default_site() -> String {
+    ":80".into()
+}
+fn default_image() -> String {
+    "odoo-mcp:latest".into()
+}
+fn one() -> u32 {
+    1
+}
+
+/// The three generated files, in memory.
+#[derive(Debug)]
+pub struct Rendered {
+    pub compose: String,
+    pub caddyfile: String,
+    pub dockerfile: String,
+}
+
+/// Reads and validates `instances`, then renders the files for `out`.
+/// `context` is the Docker build context (the workspace root).
+pub fn plan(instances: &Path, out: &Path, context: &Path) -> Result<Rendered, DeployError> {
+    let source = std::fs::read_to_string(instances).map_err(|source| DeployError::Read {
+        path: instances.to_owned(),
+        source,
+    })?;
+    let deployment = parse(&source, instances)?;
+    let base = instances.parent().unwrap_or(Path::new("."));
+    for (index, instance) in deployment.instances.iter().enumerate() {
+        let env_file = base.join(&instance.env_file);
+        if !env_file.is_file() {
+            return Err(invalid(
+                instances,
+                key_line(&source, "env_file", index),
+                format!(
+                    "env_file {} of instance {:?} does not exist; create it with the instance's \
+                     ODOO_API_KEY (and ODOO_USER/ODOO_PASSWORD for XML-RPC)",
+                    env_file.display(),
+                    instance.name
+                ),
+            ));
+        }
+    }
+    let env_dir = relative_to(out, base);
+    Ok(Rendered {
+        compose: render_compose(
+            &deployment,
+            &env_dir,
+            &BuildPaths {
+                context: relative_to(out, context),
+                dockerfile: relative_to(context, out).join("Dockerfile"),
+            },
+        ),
+        caddyfile: render_caddyfile(&deployment),
+        dockerfile: DOCKERFILE.to_owned(),
+    })
+}
+
+/// Parses and validates an instances file (`path` only names it in errors).
+pub fn parse(source: &str, path: &Path) -> Result<Deployment, DeployError> {
+    let deployment: Deployment = yaml_serde::from_str(source).map_err(|error| {
+        let line = error.location().map(|location| location.line());
+        // The location is already given as the line; drop yaml's own suffix.
+        let message = error.to_string();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_owned();
+        invalid(path, line, message)
+    })?;
+    if deployment.instances.is_empty() {
+        return Err(invalid(
+            path,
+            None,
+            "no instances: list at least one under `instances:`".into(),
+        ));
+    }
+    let mut seen = BTreeMap::new();
+    for (index, instance) in deployment.instances.iter().enumerate() {
+        let line = key_line(source, "name", index);
+        if let Err(why) = check_name(&instance.name) {
+            return Err(invalid(
+                path,
+                line,
+                format!("instance name {:?} {why}", instance.name),
+            ));
+        }
+        if let Some(first) = seen.insert(instance.name.as_str(), line) {
+            let first = first
+                .map(|l| format!(" (first on line {l})"))
+                .unwrap_or_default();
+            return Err(invalid(
+                path,
+                line,
+                format!("duplicate instance name {:?}{first}", instance.name),
+            ));
+        }
+        if !(instance.odoo_url.starts_with("http://") || instance.odoo_url.starts_with("https://"))
+        {
+            return Err(invalid(
+                path,
+                key_line(source, "odoo_url", index),
+                format!(
+                    "odoo_url {:?} must start with http:// or https://",
+                    instance.odoo_url
+                ),
+            ));
+        }
+        if instance.replicas == 0 || instance.replicas > 64 {
+            return Err(invalid(
+                path,
+                key_line(source, "replicas", index),
+                format!(
+                    "replicas must be between 1 and 64, not {}",
+                    instance.replicas
+                ),
+            ));
+        }
+    }
+    Ok(deployment)
+}
+
+/// Names become URL path segments and compose service names.
+fn check_name(name: &str) -> Result<(), &'static str> {
+    let starts_well = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !starts_well
+        || name.len() > 63
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    {
+        return Err(
+            "is not URL-safe: use 1-63 lowercase letters, digits, '-' or '_', starting with a letter or digit",
+        );
+    }
+    if name == PROXY_SERVICE {
+        return Err("is reserved for the proxy service");
+    }
+    Ok(())
+}
+
+fn invalid(path: &Path, line: Option<usize>, message: String) -> DeployError {
+    DeployError::Invalid {
+        path: path.to_owned(),
+        line,
+        message,
+    }
+}
+
+/// Line of the `index`-th occurrence of `key:` among the instances. Keys are
+/// only looked up after the top-level `instances:` line, where each instance
+/// has its own (the top-level keys never repeat them).
+fn key_line(source: &str, key: &str, index: usize) -> Option<usize> {
+    let start = source
+        .lines()
+        .position(|line| line.trim_end().starts_with("instances:"))?;
+    source
+        .lines()
+        .enumerate()
+        .skip(start + 1)
+        .filter(|(_, line)| {
+            let line = line.trim_start().trim_start_matches("- ").trim_start();
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .nth(index)
+        .map(|(number, _)| number + 1)
+}
+
+/// `target` as seen from `from` (both relative to the current directory or
+/// both absolute), so the compose file can be moved together with its inputs.
+fn relative_to(from: &Path, target: &Path) -> PathBuf {
+    let absolute = |path: &Path| {
+        std::path::absolute(path)
+            .map(|p| normalize(&p))
+            .unwrap_or_else(|_| path.to_owned())
+    };
+    let (from, target) = (absolute(from), absolute(target));
+    let common = from
+        .components()
+        .zip(target.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut relative = PathBuf::new();
+    for _ in from.components().skip(common) {
+        relative.push("..");
+    }
+    for component in target.components().skip(common) {
+        relative.push(component);
+    }
+    if relative.as_os_str().is_empty() {
+        relative.push(".");
+    }
+    relative
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Compose {
+    name: &'static str,
+    services: BTreeMap<String, Service>,
+    volumes: BTreeMap<&'static str, BTreeMap<(), ()>>,
+}
+
+#[derive(Serialize)]
+struct Service {
+    image: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    build: Option<Build>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    env_file: Vec<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    environment: BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ports: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    volumes: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    depends_on: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deploy: Option<DeploySpec>,
+    restart: &'static str,
+    read_only: bool,
+    cap_drop: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cap_add: Vec<&'static str>,
+    security_opt: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Build {
+    context: String,
+    dockerfile: String,
+}
+
+#[derive(Serialize)]
+struct DeploySpec {
+    replicas: u32,
+}
+
+/// Paths of the Docker build: the context as seen from the output directory,
+/// the Dockerfile as seen from the context.
+struct BuildPaths {
+    context: PathBuf,
+    dockerfile: PathBuf,
+}
+
+fn render_compose(deployment: &Deployment, env_dir: &Path, build: &BuildPaths) -> String {
+    let mut services = BTreeMap::new();
+    let public_base = public_base(&deployment.site);
+    for (index, instance) in deployment.instances.iter().enumerate() {
+        let mut environment = BTreeMap::from([
+            ("ODOO_URL", instance.odoo_url.clone()),
+            ("ODOO_API_VERSION", instance.api_version.as_str().to_owned()),
+            ("ODOO_YOLO", instance.yolo.as_str().to_owned()),
+            ("ODOO_MCP_TRANSPORT", "streamable-http".to_owned()),
+            ("ODOO_MCP_HOST", "0.0.0.0".to_owned()),
+            ("ODOO_MCP_PORT", SERVICE_PORT.to_string()),
+            // Replicas share no session state: any replica must answer any request.
+            ("ODOO_MCP_STATELESS", "true".to_owned()),
+        ]);
+        if let Some(db) = &instance.db {
+            environment.insert("ODOO_DB", db.clone());
+        }
+        if !instance.models.is_empty() {
+            environment.insert("ODOO_MCP_MODELS", instance.models.join(","));
+        }
+        if let Some(base) = &public_base {
+            environment.insert("ODOO_MCP_PUBLIC_URL", format!("{base}/{}", instance.name));
+        }
+        services.insert(
+            instance.name.clone(),
+            Service {
+                image: deployment.image.clone(),
+                // One service builds the image; the others reuse it.
+                build: (index == 0).then(|| Build {
+                    context: slash_path(&build.context),
+                    dockerfile: slash_path(&build.dockerfile),
+                }),
+                env_file: vec![slash_path(&env_dir.join(&instance.env_file))],
+                environment,
+                ports: Vec::new(),
+                volumes: Vec::new(),
+                depends_on: Vec::new(),
+                deploy: Some(DeploySpec {
+                    replicas: instance.replicas,
+                }),
+                restart: "unless-stopped",
+                read_only: true,
+                cap_drop: vec!["ALL"],
+                cap_add: Vec::new(),
+                security_opt: vec!["no-new-privileges:true"],
+            },
+        );
+    }
+    let proxy = Service {
+        image: "caddy:2-alpine".to_owned(),
+        build: None,
+        env_file: Vec::new(),
+        environment: BTreeMap::new(),
+        ports: proxy_ports(&deployment.site),
+        volumes: vec![
+            "./Caddyfile:/etc/caddy/Caddyfile:ro".to_owned(),
+            "caddy_data:/data".to_owned(),
+            "caddy_config:/config".to_owned(),
+        ],
+        depends_on: deployment
+            .instances
+            .iter()
+            .map(|i| i.name.clone())
+            .collect(),
+        deploy: None,
+        restart: "unless-stopped",
+        read_only: true,
+        cap_drop: vec!["ALL"],
+        cap_add: vec!["NET_BIND_SERVICE"],
+        security_opt: vec!["no-new-privileges:true"],
+    };
+    services.insert(PROXY_SERVICE.to_owned(), proxy);
+    let compose = Compose {
+        name: "odoo-mcp",
+        services,
+        volumes: BTreeMap::from([
+            ("caddy_data", BTreeMap::new()),
+            ("caddy_config", BTreeMap::new()),
+        ]),
+    };
+    let body = yaml_serde::to_string(&compose).expect("compose structure serializes");
+    format!("{HEADER}{body}")
+}
+
+fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// `https://host` for a host-name site; `None` for a bare `:port` site.
+fn public_base(site: &str) -> Option<String> {
+    if site.starts_with(':') {
+        return None;
+    }
+    if site.starts_with("http://") || site.starts_with("https://") {
+        return Some(site.trim_end_matches('/').to_owned());
+    }
+    Some(format!("https://{}", site.trim_end_matches('/')))
+}
+
+fn proxy_ports(site: &str) -> Vec<String> {
+    match site.rsplit_once(':') {
+        Some((_, port)) if port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty() => {
+            vec![format!("{port}:{port}")]
+        }
+        _ => vec!["80:80".to_owned(), "443:443".to_owned()],
+    }
+}
+
+const HEADER: &str = "# @generated by odoo-mcp deploy: edit the instances file and run it again.\n";
+
+fn render_caddyfile(deployment: &Deployment) -> String {
+    let mut out = String::from(HEADER);
+    let names: Vec<&str> = deployment
+        .instances
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect();
+    let _ = writeln!(out, "{} {{", deployment.site);
+    for instance in &deployment.instances {
+        let _ = writeln!(out, "\t# Odoo {}", instance.odoo_url);
+        let _ = writeln!(out, "\thandle_path /{}/* {{", instance.name);
+        out.push_str("\t\treverse_proxy {\n");
+        if instance.upstreams.is_empty() {
+            // Each compose replica is one A record of the service name.
+            let _ = writeln!(
+                out,
+                "\t\t\tdynamic a {{\n\t\t\t\tname {}\n\t\t\t\tport {SERVICE_PORT}\n\t\t\t\trefresh 10s\n\t\t\t}}",
+                instance.name
+            );
+        } else {
+            let _ = writeln!(out, "\t\t\tto {}", instance.upstreams.join(" "));
+            out.push_str(
+                "\t\t\thealth_uri /health\n\t\t\thealth_interval 10s\n\t\t\thealth_timeout 5s\n",
+            );
+        }
+        out.push_str(concat!(
+            "\t\t\tlb_policy least_conn\n",
+            "\t\t\tlb_try_duration 5s\n",
+            "\t\t\tfail_duration 30s\n",
+            "\t\t\tmax_fails 3\n",
+            "\t\t\tunhealthy_status 502 503 504\n",
+            // MCP answers may stream (SSE): pass bytes through at once.
+            "\t\t\tflush_interval -1\n",
+            "\t\t}\n",
+            "\t}\n",
+        ));
+    }
+    out.push_str("\thandle {\n");
+    let _ = writeln!(
+        out,
+        "\t\trespond \"unknown Odoo instance; use /<instance>/mcp with one of: {}\" 404",
+        names.join(", ")
+    );
+    out.push_str("\t}\n}\n");
+    out
+}
+
+const DOCKERFILE: &str = r#"# @generated by odoo-mcp deploy: edit the instances file and run it again.
+# Build from the workspace root: docker build -f <out>/Dockerfile -t odoo-mcp:latest .
+FROM rust:1-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release --locked -p odoo-mcp --bin odoo-mcp \
+ && strip target/release/odoo-mcp
+
+# glibc, CA certificates and a non-root user, nothing else.
+FROM gcr.io/distroless/cc-debian12:nonroot
+COPY --from=build /src/target/release/odoo-mcp /usr/local/bin/odoo-mcp
+USER nonroot:nonroot
+ENV ODOO_MCP_TRANSPORT=streamable-http ODOO_MCP_HOST=0.0.0.0 ODOO_MCP_PORT=8000
+EXPOSE 8000
+ENTRYPOINT ["/usr/local/bin/odoo-mcp"]
+"#;
+
+/// Writes the rendered files into `out` (created if missing). Each file is
+/// written beside its final name and renamed over it, so a reader never sees
+/// half a file.
+pub fn write(rendered: &Rendered, out: &Path) -> Result<(), DeployError> {
+    let fail = |path: &Path| {
+        let path = path.to_owned();
+        move |source| DeployError::Write { path, source }
+    };
+    std::fs::create_dir_all(out).map_err(fail(out))?;
+    for (name, body) in [
+        ("docker-compose.yml", &rendered.compose),
+        ("Caddyfile", &rendered.caddyfile),
+        ("Dockerfile", &rendered.dockerfile),
+    ] {
+        let target = out.join(name);
+        let staging = out.join(format!(".{name}.tmp"));
+        std::fs::write(&staging, body).map_err(fail(&staging))?;
+        std::fs::rename(&staging, &target).map_err(fail(&target))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = "\
+site: mcp.example.com
+instances:
+  - name: acme
+    odoo_url: https://acme.odoo.com
+    db: acme
+    api_version: json2
+    yolo: read
+    env_file: acme.env
+    replicas: 2
+  - name: globex
+    odoo_url: http://odoo.internal:8069
+    yolo: false
+    env_file: globex.env
+";
+
+    fn parse_err(source: &str) -> String {
+        parse(source, Path::new("instances.yml"))
+            .expect_err("should be refused")
+            .to_string()
+    }
+
+    #[test]
+    fn parses_the_example_with_defaults() {
+        let deployment = parse(EXAMPLE, Path::new("instances.yml")).unwrap();
+        assert_eq!(deployment.image, "odoo-mcp:latest");
+        let globex = &deployment.instances[1];
+        assert_eq!(globex.replicas, 1);
+        assert!(matches!(globex.api_version, ApiVersion::Auto));
+        assert!(matches!(globex.yolo, Yolo::Off));
+        assert!(matches!(deployment.instances[0].yolo, Yolo::Read));
+    }
+
+    #[test]
+    fn duplicate_names_name_both_lines() {
+        let source = EXAMPLE.replace("name: globex", "name: acme");
+        assert_eq!(
+            parse_err(&source),
+            "instances.yml line 10: duplicate instance name \"acme\" (first on line 3)"
+        );
+    }
+
+    #[test]
+    fn names_must_be_url_safe() {
+        let source = EXAMPLE.replace("name: globex", "name: \"Glo bex/1\"");
+        let message = parse_err(&source);
+        assert!(
+            message
+                .starts_with("instances.yml line 10: instance name \"Glo bex/1\" is not URL-safe"),
+            "{message}"
+        );
+        let source = EXAMPLE.replace("name: globex", "name: caddy");
+        assert!(parse_err(&source).contains("reserved"));
+    }
+
+    #[test]
+    fn unknown_keys_name_the_line() {
+        let source = EXAMPLE.replace("    replicas: 2", "    replica: 2");
+        let message = parse_err(&source);
+        assert!(message.starts_with("instances.yml line 9: "), "{message}");
+        assert!(message.contains("unknown field `replica`"), "{message}");
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        assert!(parse_err(&EXAMPLE.replace("yolo: read", "yolo: maybe")).contains("yolo must be"));
+        assert!(
+            parse_err(&EXAMPLE.replace("replicas: 2", "replicas: 0")).contains("line 9: replicas")
+        );
+        assert!(
+            parse_err(&EXAMPLE.replace("https://acme.odoo.com", "acme.odoo.com"))
+                .contains("line 4: odoo_url")
+        );
+        assert!(parse_err("instances: []\n").contains("no instances"));
+    }
+
+    #[test]
+    fn missing_env_file_names_its_line_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let instances = dir.path().join("instances.yml");
+        std::fs::write(&instances, EXAMPLE).unwrap();
+        std::fs::write(dir.path().join("acme.env"), "ODOO_API_KEY=x\n").unwrap();
+        let out = dir.path().join("out");
+        let message = plan(&instances, &out, dir.path()).unwrap_err().to_string();
+        assert!(message.contains("line 13: env_file"), "{message}");
+        assert!(message.contains("globex.env"), "{message}");
+        assert!(!out.exists());
+    }
+
+    #[test]
+    fn renders_routes_per_instance() {
+        let deployment = parse(EXAMPLE, Path::new("instances.yml")).unwrap();
+        let caddyfile = render_caddyfile(&deployment);
+        assert!(caddyfile.contains("mcp.example.com {"));
+        assert!(caddyfile.contains("handle_path /acme/* {"));
+        assert!(caddyfile.contains("name globex"));
+        let build = BuildPaths {
+            context: PathBuf::from("../.."),
+            dockerfile: PathBuf::from("deploy/out/Dockerfile"),
+        };
+        let compose = render_compose(&deployment, Path::new(".."), &build);
+        let parsed: yaml_serde::Value = yaml_serde::from_str(&compose).unwrap();
+        let acme = &parsed["services"]["acme"];
+        assert_eq!(acme["deploy"]["replicas"], 2);
+        assert_eq!(acme["env_file"][0], "../acme.env");
+        assert_eq!(
+            acme["environment"]["ODOO_MCP_PUBLIC_URL"],
+            "https://mcp.example.com/acme"
+        );
+        assert_eq!(acme["environment"]["ODOO_YOLO"], "read");
+        assert!(acme["environment"].get("ODOO_API_KEY").is_none());
+        assert_eq!(acme["build"]["dockerfile"], "deploy/out/Dockerfile");
+        assert!(parsed["services"]["globex"].get("build").is_none());
+        assert_eq!(parsed["services"]["caddy"]["depends_on"][1], "globex");
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative_to(Path::new("/a/b/out"), Path::new("/a/b")),
+            PathBuf::from("..")
+        );
+        assert_eq!(
+            relative_to(Path::new("/a/out"), Path::new("/a/x/y.env")),
+            PathBuf::from("../x/y.env")
+        );
+        assert_eq!(
+            relative_to(Path::new("/a"), Path::new("/a")),
+            PathBuf::from(".")
+        );
+    }
+}

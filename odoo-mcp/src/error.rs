@@ -1,0 +1,128 @@
+//! Why a tool call failed, worded for the assistant that made it: what was
+//! wrong and what to do instead. Every one becomes a tool result with
+//! `isError: true`, never a protocol error.
+
+use odoo_client::{Error as OdooError, Missing};
+
+use crate::check::ArgError;
+
+/// A failed tool call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ToolError {
+    #[error("unknown tool `{name}`{suggestion}; call tools/list to see the tools")]
+    UnknownTool { name: String, suggestion: String },
+    #[error(
+        "`{tool}` writes to Odoo and this server is read-only (ODOO_YOLO=read), so nothing was sent; writes need ODOO_YOLO=false or true"
+    )]
+    ReadOnly { tool: String },
+    #[error(
+        "model `{model}` is not enabled on this server{suggestion}; enabled models: {enabled}. To reach it, add it to ODOO_MCP_MODELS or set ODOO_YOLO=read or true"
+    )]
+    ModelNotEnabled {
+        model: String,
+        suggestion: String,
+        enabled: String,
+    },
+    #[error("unknown model `{model}`{suggestion}; call list_models to see the models")]
+    UnknownModel { model: String, suggestion: String },
+    #[error("unknown field `{field}` in `{argument}` for {model}{suggestion}")]
+    UnknownField {
+        model: String,
+        field: String,
+        argument: &'static str,
+        suggestion: String,
+    },
+    #[error("{0}")]
+    Argument(#[from] ArgError),
+    #[error("malformed domain at {0}")]
+    Domain(String),
+    #[error("argument `{argument}`: {message}")]
+    Invalid {
+        argument: &'static str,
+        message: String,
+    },
+    #[error("{model} record {id} does not exist or is not visible to this Odoo user")]
+    RecordNotFound { model: String, id: i64 },
+    #[error("{}", describe_odoo(.0))]
+    Odoo(#[from] OdooError),
+}
+
+/// Odoo's own message, with what to do about it.
+fn describe_odoo(error: &OdooError) -> String {
+    match error {
+        OdooError::Authentication(fault) => format!(
+            "Odoo refused the credentials ({}): check ODOO_API_KEY (or ODOO_USER and ODOO_PASSWORD) and ODOO_DB",
+            fault.message
+        ),
+        OdooError::AccessDenied(fault) => format!(
+            "Odoo denied access: {}. The Odoo user lacks the rights for this; use another record or model, or ask an administrator",
+            fault.message
+        ),
+        OdooError::NotFound {
+            what: Missing::Record,
+            fault,
+        } => format!("Odoo could not find the record: {}", fault.message),
+        OdooError::NotFound { what, fault } => format!("Odoo {what} not found: {}", fault.message),
+        OdooError::Validation(fault) => format!("Odoo rejected the request: {}", fault.message),
+        OdooError::Server(fault) => format!(
+            "Odoo raised {}: {}",
+            fault.name.rsplit('.').next().unwrap_or(&fault.name),
+            fault.message
+        ),
+        OdooError::Unreachable { url, reason } => format!(
+            "Odoo is unreachable at {url} ({reason}); check that Odoo is running and ODOO_URL is right, then retry"
+        ),
+        OdooError::Timeout { after } => format!(
+            "Odoo did not answer within {}s; retry, or ask for less (smaller limit, narrower domain)",
+            after.as_secs_f64()
+        ),
+        OdooError::UnexpectedResponse { status, detail } => format!(
+            "Odoo answered HTTP {status} with something that is not an API answer ({detail}); a proxy in front of Odoo may be failing or Odoo is restarting: retry later"
+        ),
+        other => other.to_string(),
+    }
+}
+
+impl ToolError {
+    /// The message sent to the client, with every secret replaced by `***`.
+    pub fn render(&self, secrets: &[String]) -> String {
+        redact(self.to_string(), secrets)
+    }
+}
+
+/// Replaces each secret in `text` (defence in depth: odoo-client already keeps
+/// secrets out of its errors).
+pub fn redact(mut text: String, secrets: &[String]) -> String {
+    for secret in secrets {
+        if text.contains(secret.as_str()) {
+            text = text.replace(secret.as_str(), "***");
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use odoo_client::OdooFault;
+
+    #[test]
+    fn odoo_messages_pass_through_and_secrets_do_not() {
+        let e = ToolError::Odoo(OdooError::Validation(OdooFault {
+            name: "odoo.exceptions.ValidationError".into(),
+            message: "The field 'Name' is required, key s3cr3t-key".into(),
+            status: Some(422),
+        }));
+        let text = e.render(&["s3cr3t-key".into()]);
+        assert_eq!(
+            text,
+            "Odoo rejected the request: The field 'Name' is required, key ***"
+        );
+        let e = ToolError::Odoo(OdooError::Unreachable {
+            url: "http://127.0.0.1:9".into(),
+            reason: "connection refused".into(),
+        });
+        assert!(e.to_string().contains("ODOO_URL"));
+    }
+}

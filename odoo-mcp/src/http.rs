@@ -1,0 +1,90 @@
+//! The streamable-http transport: rmcp's service on axum at `/mcp`.
+//!
+//! Both MCP lifecycles work on the same endpoint: 2026-07-28 clients send
+//! self-contained requests (stateless), older ones `initialize` and then carry
+//! `Mcp-Session-Id` (rmcp's legacy session mode).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use tokio::net::TcpListener;
+
+use crate::server::OdooMcp;
+use crate::settings::HttpBind;
+
+/// Browser origins accepted: the local machine only. Any other `Origin` gets 403
+/// (DNS rebinding and cross-site requests from a web page).
+const LOCAL_ORIGINS: [&str; 6] = [
+    "http://localhost:*",
+    "http://127.0.0.1:*",
+    "http://[::1]:*",
+    "https://localhost:*",
+    "https://127.0.0.1:*",
+    "https://[::1]:*",
+];
+
+fn config(bind: &HttpBind) -> StreamableHttpServerConfig {
+    let config = StreamableHttpServerConfig::default()
+        // Stateless: legacy clients' `initialize` gets no session, so any replica
+        // can answer any request, and simple answers go out as plain JSON.
+        .with_legacy_session_mode(!bind.stateless)
+        .with_json_response(bind.stateless)
+        .with_allowed_origins(LOCAL_ORIGINS)
+        .enforce_origin_validation();
+    if bind.is_loopback() {
+        return config;
+    }
+    let host = bind.host.trim_matches(|c| c == '[' || c == ']');
+    if host == "0.0.0.0" || host == "::" {
+        // Any interface: the Host header can be any name; Origin checks still apply.
+        tracing::warn!(
+            host = %bind.host,
+            "listening on every interface: anyone who reaches this port uses Odoo with this server's credentials"
+        );
+        config.disable_allowed_hosts()
+    } else {
+        tracing::warn!(host = %bind.host, "listening on a non-loopback address");
+        let mut hosts = config.allowed_hosts.clone();
+        hosts.push(host.to_string());
+        config.with_allowed_hosts(hosts)
+    }
+}
+
+/// Liveness for load balancers: the process serves HTTP.
+async fn health() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({"status": "ok"}))
+}
+
+/// Binds `bind`, logs the address (port 0 picks one), and serves until Ctrl-C or SIGTERM.
+pub async fn serve(server: OdooMcp, bind: &HttpBind) -> std::io::Result<()> {
+    let config = config(bind);
+    let cancel = config.cancellation_token.clone();
+    let service = StreamableHttpService::new(
+        move || Ok(server.clone()),
+        Arc::new(LocalSessionManager::default()),
+        config,
+    );
+    let router = axum::Router::new().route_service("/mcp", service);
+    // OAuth (when OAUTH_ISSUER_URL is set) guards /mcp; /health stays public.
+    let router = crate::auth::protect_from_env(router)
+        .await
+        .map_err(std::io::Error::other)?
+        .route("/health", axum::routing::get(health));
+    let listener =
+        TcpListener::bind((bind.host.trim_matches(|c| c == '[' || c == ']'), bind.port)).await?;
+    let addr: SocketAddr = listener.local_addr()?;
+    let shown = if addr.is_ipv6() {
+        format!("[{}]:{}", addr.ip(), addr.port())
+    } else {
+        addr.to_string()
+    };
+    tracing::info!("listening on http://{shown}/mcp");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            crate::shutdown_signal().await;
+            cancel.cancel();
+        })
+        .await
+}

@@ -1,0 +1,803 @@
+//! The MCP server: tools/list from the [`Catalog`], tools/call through the
+//! checks (access, arguments, model, fields) to one Odoo request.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
+
+use odoo_client::registry::ModelDescriptor;
+use odoo_client::{Error as OdooError, Missing, OdooClient, RecordId};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
+    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer, ServerHandler};
+use serde_json::{Map, Value, json};
+
+use crate::check;
+use crate::domain_arg;
+use crate::error::ToolError;
+use crate::meta::{ModelFields, TtlCache};
+use crate::settings::{Access, Settings};
+use crate::suggest::{close_matches, did_you_mean};
+use crate::tools::{Catalog, Entry, Op};
+
+/// Other field names listed after a default read, at most.
+const MAX_LISTED_FIELDS: usize = 120;
+
+/// The Odoo MCP server. Cheap to clone: the HTTP transport makes one per session.
+#[derive(Clone)]
+pub struct OdooMcp {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: OdooClient,
+    settings: Settings,
+    models: &'static [ModelDescriptor],
+    catalog: OnceLock<Catalog>,
+    descriptor_fields: OnceLock<HashMap<&'static str, Arc<ModelFields>>>,
+    fields: TtlCache<ModelFields>,
+    model_list: TtlCache<Vec<(String, String)>>,
+    /// API key and password, scrubbed from every message as a last line of defence.
+    secrets: Vec<String>,
+}
+
+/// The model a call is about, and its generated descriptor if there is one.
+#[derive(Clone, Copy)]
+struct Target<'a> {
+    name: &'a str,
+    descriptor: Option<&'static ModelDescriptor>,
+}
+
+impl OdooMcp {
+    /// Makes no request: Odoo is first asked at the first tool call.
+    pub fn new(
+        config: odoo_client::Config,
+        settings: Settings,
+        models: &'static [ModelDescriptor],
+    ) -> Result<Self, OdooError> {
+        let secrets = [config.api_key.as_ref(), config.password.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|s| s.expose().to_string())
+            .filter(|s| s.len() >= 4)
+            .collect();
+        let client = OdooClient::new(config)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                client,
+                fields: TtlCache::new(settings.fields_ttl),
+                model_list: TtlCache::new(settings.fields_ttl),
+                settings,
+                models,
+                catalog: OnceLock::new(),
+                descriptor_fields: OnceLock::new(),
+                secrets,
+            }),
+        })
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    fn catalog(&self) -> &Catalog {
+        self.inner.catalog.get_or_init(|| {
+            Catalog::build(
+                self.inner.models,
+                self.inner.settings.access,
+                self.inner.settings.limits,
+            )
+        })
+    }
+
+    /// Every tool `tools/list` shows.
+    pub fn tools(&self) -> Vec<rmcp::model::Tool> {
+        self.catalog().listed().to_vec()
+    }
+
+    /// Runs one tool call; failures become `isError` results with a readable message.
+    pub async fn call(&self, name: &str, arguments: Option<Map<String, Value>>) -> CallToolResult {
+        match self.dispatch(name, arguments.unwrap_or_default()).await {
+            Ok(value) => CallToolResult::structured(value),
+            Err(error) => {
+                tracing::debug!(tool = name, %error, "tool call failed");
+                CallToolResult::error(vec![ContentBlock::text(error.render(&self.inner.secrets))])
+            }
+        }
+    }
+
+    async fn dispatch(&self, name: &str, mut args: Map<String, Value>) -> Result<Value, ToolError> {
+        let catalog = self.catalog();
+        let Some(entry) = catalog.get(name) else {
+            return Err(ToolError::UnknownTool {
+                name: name.to_string(),
+                suggestion: did_you_mean(&close_matches(name, catalog.names(), 3)),
+            });
+        };
+        if entry.op.writes() && !self.inner.settings.access.allows_writes() {
+            return Err(ToolError::ReadOnly {
+                tool: name.to_string(),
+            });
+        }
+        // The domain first: its own checker says where it is malformed.
+        let domain = match args.get("domain") {
+            Some(value) => {
+                let parsed = domain_arg::parse(value).map_err(ToolError::Domain)?;
+                args.insert("domain".into(), parsed.value.clone());
+                Some(parsed)
+            }
+            None => None,
+        };
+        check::check(&entry.check_schema, &Value::Object(args.clone()))?;
+
+        let target = match entry.model {
+            Some(descriptor) => Target {
+                name: descriptor.model,
+                descriptor: Some(descriptor),
+            },
+            None if entry.op == Op::ListModels => return self.list_models(&args).await,
+            None => {
+                let model = args
+                    .get("model")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                self.resolve_model(model)?
+            }
+        };
+        let outcome = match entry.op {
+            Op::Search => self.search(entry, target, &args, domain).await,
+            Op::Get => self.get(entry, target, &args).await,
+            Op::Create => self.create(entry, target, &args).await,
+            Op::Update => self.update(entry, target, &args).await,
+            Op::Delete => self.delete(target, &args).await,
+            Op::ListModels => self.list_models(&args).await,
+        };
+        match outcome {
+            Ok(value) => Ok(value),
+            Err(error) => Err(self.explain_model_error(error, target.name).await),
+        }
+    }
+
+    /// Which models the current access level reaches without `ODOO_YOLO`.
+    fn enabled_models(&self) -> BTreeSet<&str> {
+        self.inner
+            .models
+            .iter()
+            .map(|d| d.model)
+            .chain(self.inner.settings.allowlist.iter().map(String::as_str))
+            .collect()
+    }
+
+    fn resolve_model<'a>(&self, model: &'a str) -> Result<Target<'a>, ToolError> {
+        let descriptor = self.inner.models.iter().find(|d| d.model == model);
+        let enabled = self.enabled_models();
+        if !crate::settings::is_model_name(model) {
+            return Err(ToolError::UnknownModel {
+                model: model.to_string(),
+                suggestion: did_you_mean(&close_matches(model, enabled.iter().copied(), 3)),
+            });
+        }
+        if self.inner.settings.access == Access::Standard && !enabled.contains(model) {
+            let shown: Vec<&str> = enabled.iter().copied().take(30).collect();
+            return Err(ToolError::ModelNotEnabled {
+                model: model.to_string(),
+                suggestion: did_you_mean(&close_matches(model, enabled.iter().copied(), 3)),
+                enabled: if shown.is_empty() {
+                    "none".into()
+                } else {
+                    shown.join(", ")
+                },
+            });
+        }
+        Ok(Target {
+            name: model,
+            descriptor,
+        })
+    }
+
+    /// Turns Odoo's "no such model" into a message with close model names
+    /// (the model list is fetched on this error path only, then cached).
+    async fn explain_model_error(&self, error: ToolError, model: &str) -> ToolError {
+        match error {
+            ToolError::Odoo(OdooError::NotFound {
+                what: Missing::Model,
+                ..
+            }) => {
+                let suggestion = match self.model_list().await {
+                    Ok(list) => did_you_mean(&close_matches(
+                        model,
+                        list.iter().map(|(m, _)| m.as_str()),
+                        3,
+                    )),
+                    Err(_) => String::new(),
+                };
+                ToolError::UnknownModel {
+                    model: model.to_string(),
+                    suggestion,
+                }
+            }
+            other => other,
+        }
+    }
+
+    fn descriptor_fields(&self, descriptor: &ModelDescriptor) -> Option<Arc<ModelFields>> {
+        self.inner
+            .descriptor_fields
+            .get_or_init(|| {
+                self.inner
+                    .models
+                    .iter()
+                    .map(|d| (d.model, Arc::new(ModelFields::from_descriptor(d))))
+                    .collect()
+            })
+            .get(descriptor.model)
+            .cloned()
+    }
+
+    /// Field metadata that knows every name in `names`: the descriptor when it
+    /// does, else Odoo's `fields_get` (cached with a TTL).
+    async fn metadata(
+        &self,
+        target: Target<'_>,
+        names: &[&str],
+    ) -> Result<Arc<ModelFields>, ToolError> {
+        if let Some(fields) = target.descriptor.and_then(|d| self.descriptor_fields(d))
+            && names.iter().all(|n| fields.contains(n))
+        {
+            return Ok(fields);
+        }
+        if let Some(fields) = self.inner.fields.get(target.name) {
+            return Ok(fields);
+        }
+        let answer = self
+            .inner
+            .client
+            .fields_get(
+                target.name,
+                &["type", "string", "required", "readonly", "store"],
+            )
+            .await?;
+        Ok(self
+            .inner
+            .fields
+            .insert(target.name, ModelFields::from_fields_get(&answer)))
+    }
+
+    fn check_names(
+        target: Target<'_>,
+        fields: &ModelFields,
+        names: &[&str],
+        argument: &'static str,
+    ) -> Result<(), ToolError> {
+        match names.iter().find(|n| !fields.contains(n)) {
+            None => Ok(()),
+            Some(unknown) => Err(ToolError::UnknownField {
+                model: target.name.to_string(),
+                field: unknown.to_string(),
+                argument,
+                suggestion: did_you_mean(&close_matches(unknown, fields.names(), 5)),
+            }),
+        }
+    }
+
+    /// The fields to read: the caller's, every one, or the compact default.
+    fn selected_fields(args: &Map<String, Value>) -> Option<Vec<String>> {
+        let list: Vec<String> = args
+            .get("fields")
+            .and_then(Value::as_array)?
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        (!list.is_empty()).then_some(list)
+    }
+
+    /// A note naming the fields a default read left out (technical ones are
+    /// only counted: an assistant's context is the user's real cost).
+    fn default_fields_note(entry: &Entry, fields: &ModelFields) -> String {
+        let (technical, others): (Vec<&str>, Vec<&str>) = fields
+            .names()
+            .filter(|n| !fields.defaults.iter().any(|d| d == n))
+            .partition(|n| crate::meta::is_technical(n));
+        if entry.model.is_some() {
+            return format!(
+                "compact default fields; {} more in the `fields` enum of {}",
+                others.len() + technical.len(),
+                entry.tool.name
+            );
+        }
+        let mut listed = others
+            .iter()
+            .take(MAX_LISTED_FIELDS)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if others.len() > MAX_LISTED_FIELDS {
+            listed.push_str(", …");
+        }
+        let mut note = format!("compact default fields; pass `fields` to choose among: {listed}");
+        if !technical.is_empty() {
+            note.push_str(&format!(
+                " (and {} technical ones: message_*, activity_*, create_*/write_*, …)",
+                technical.len()
+            ));
+        }
+        note
+    }
+
+    /// Resolves the `fields` argument against metadata: names to read and notes.
+    async fn read_plan(
+        &self,
+        entry: &Entry,
+        target: Target<'_>,
+        args: &Map<String, Value>,
+        extra_names: &[&str],
+    ) -> Result<(Arc<ModelFields>, Vec<String>, Vec<String>), ToolError> {
+        let requested = Self::selected_fields(args);
+        let mut names: Vec<&str> = extra_names.to_vec();
+        let all = requested
+            .as_ref()
+            .is_some_and(|r| r.iter().any(|f| f == "__all__"));
+        if let Some(requested) = &requested
+            && !all
+        {
+            names.extend(requested.iter().map(String::as_str));
+        }
+        let metadata = self.metadata(target, &names).await?;
+        let mut notes = Vec::new();
+        let fields = match requested {
+            Some(requested) if !all => {
+                let names: Vec<&str> = requested.iter().map(String::as_str).collect();
+                Self::check_names(target, &metadata, &names, "fields")?;
+                requested
+            }
+            Some(_) => metadata.all_but_binary(),
+            None => {
+                notes.push(Self::default_fields_note(entry, &metadata));
+                metadata.defaults.clone()
+            }
+        };
+        Ok((metadata, fields, notes))
+    }
+
+    async fn search(
+        &self,
+        entry: &Entry,
+        target: Target<'_>,
+        args: &Map<String, Value>,
+        domain: Option<domain_arg::ParsedDomain>,
+    ) -> Result<Value, ToolError> {
+        let domain = domain.unwrap_or_else(domain_arg::ParsedDomain::empty);
+        let order = args.get("order").and_then(Value::as_str);
+        let order_fields: Vec<&str> = order
+            .map(|o| {
+                o.split(',')
+                    .filter_map(|term| term.split_whitespace().next())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut extra: Vec<&str> = domain.fields.iter().map(String::as_str).collect();
+        extra.extend(&order_fields);
+        let (metadata, fields, mut notes) = self.read_plan(entry, target, args, &extra).await?;
+        let domain_names: Vec<&str> = domain.fields.iter().map(String::as_str).collect();
+        Self::check_names(target, &metadata, &domain_names, "domain")?;
+        Self::check_names(target, &metadata, &order_fields, "order")?;
+
+        let limits = self.inner.settings.limits;
+        let asked = args.get("limit").and_then(Value::as_u64);
+        let limit = match asked {
+            None => limits.default,
+            Some(n) if n > limits.max => {
+                notes.push(format!(
+                    "limit {n} was clamped to the maximum {} (ODOO_MCP_MAX_LIMIT); page with offset",
+                    limits.max
+                ));
+                limits.max
+            }
+            Some(n) => n,
+        };
+        let offset = args.get("offset").and_then(Value::as_u64).unwrap_or(0);
+
+        let mut kwargs = Map::new();
+        kwargs.insert("domain".into(), domain.value.clone());
+        kwargs.insert("fields".into(), json!(fields));
+        // One record more than asked tells whether more match, without a count.
+        kwargs.insert("limit".into(), json!(limit + 1));
+        if offset > 0 {
+            kwargs.insert("offset".into(), json!(offset));
+        }
+        if let Some(order) = order {
+            kwargs.insert("order".into(), json!(order));
+        }
+        let client = &self.inner.client;
+        let read = client.execute(target.name, "search_read", None, kwargs, None);
+        let want_count = args.get("count").and_then(Value::as_bool).unwrap_or(false);
+        let (records, total) = if want_count {
+            let mut count_kwargs = Map::new();
+            count_kwargs.insert("domain".into(), domain.value.clone());
+            let count = client.execute(target.name, "search_count", None, count_kwargs, None);
+            let (records, total) = tokio::try_join!(read, count)?;
+            (records, total.as_u64())
+        } else {
+            (read.await?, None)
+        };
+        let mut records = match records {
+            Value::Array(records) => records,
+            other => {
+                return Err(ToolError::Invalid {
+                    argument: "model",
+                    message: format!("Odoo answered search_read with {other}, not a list"),
+                });
+            }
+        };
+        let more = records.len() as u64 > limit;
+        records.truncate(limit as usize);
+        let count = records.len() as u64;
+        let records: Vec<Value> = records
+            .into_iter()
+            .map(|r| normalize(r, &metadata, entry.model))
+            .collect();
+
+        let mut out = Map::new();
+        out.insert("model".into(), json!(target.name));
+        out.insert("count".into(), json!(count));
+        if offset > 0 {
+            out.insert("offset".into(), json!(offset));
+        }
+        out.insert("limit".into(), json!(limit));
+        out.insert("more".into(), json!(more));
+        if more {
+            out.insert("next_offset".into(), json!(offset + count));
+        }
+        match total {
+            Some(total) => {
+                out.insert("total".into(), json!(total));
+            }
+            None if !more && (count > 0 || offset == 0) => {
+                out.insert("total".into(), json!(offset + count));
+            }
+            None => {}
+        }
+        out.insert("records".into(), Value::Array(records));
+        if !notes.is_empty() {
+            out.insert("notes".into(), json!(notes));
+        }
+        Ok(Value::Object(out))
+    }
+
+    fn record_id(args: &Map<String, Value>) -> RecordId {
+        args.get("record_id").and_then(Value::as_i64).unwrap_or(0)
+    }
+
+    async fn get(
+        &self,
+        entry: &Entry,
+        target: Target<'_>,
+        args: &Map<String, Value>,
+    ) -> Result<Value, ToolError> {
+        let id = Self::record_id(args);
+        let (metadata, fields, notes) = self.read_plan(entry, target, args, &[]).await?;
+        let names: Vec<&str> = fields.iter().map(String::as_str).collect();
+        let mut records = self.inner.client.read(target.name, &[id], &names).await?;
+        if records.is_empty() {
+            return Err(ToolError::RecordNotFound {
+                model: target.name.to_string(),
+                id,
+            });
+        }
+        let record = normalize(
+            Value::Object(records.swap_remove(0)),
+            &metadata,
+            entry.model,
+        );
+        let mut out = Map::new();
+        out.insert("model".into(), json!(target.name));
+        out.insert("record".into(), record);
+        if !notes.is_empty() {
+            out.insert("notes".into(), json!(notes));
+        }
+        Ok(Value::Object(out))
+    }
+
+    /// Checks write values: typed tools through the generated struct, generic
+    /// ones against the model's fields (so a typo is not silently dropped).
+    async fn write_values(
+        &self,
+        entry: &Entry,
+        target: Target<'_>,
+        values: &Map<String, Value>,
+        encode: Option<fn(Value) -> Result<Value, serde_json::Error>>,
+        argument: &'static str,
+    ) -> Result<Map<String, Value>, ToolError> {
+        if values.is_empty() {
+            return Err(ToolError::Invalid {
+                argument,
+                message: "give at least one field value, e.g. {\"name\": \"Acme\"}".into(),
+            });
+        }
+        let names: Vec<&str> = values.keys().map(String::as_str).collect();
+        let metadata = self.metadata(target, &names).await?;
+        Self::check_names(target, &metadata, &names, argument)?;
+        let (Some(_), Some(encode)) = (entry.model, encode) else {
+            return Ok(values.clone());
+        };
+        let encoded = match encode(Value::Object(values.clone())) {
+            Ok(Value::Object(encoded)) => encoded,
+            Ok(other) => {
+                return Err(ToolError::Invalid {
+                    argument,
+                    message: format!("expected an object of field values, got {other}"),
+                });
+            }
+            Err(e) => {
+                return Err(ToolError::Invalid {
+                    argument,
+                    message: e.to_string(),
+                });
+            }
+        };
+        // serde drops what the generated struct does not have: say so rather
+        // than write less than asked.
+        if let Some((name, _)) = values
+            .iter()
+            .find(|(name, value)| !value.is_null() && !encoded.contains_key(*name))
+        {
+            return Err(ToolError::Invalid {
+                argument,
+                message: format!(
+                    "`{name}` cannot be written with {}: it is read-only or computed on {}",
+                    entry.tool.name, target.name
+                ),
+            });
+        }
+        Ok(encoded)
+    }
+
+    async fn create(
+        &self,
+        entry: &Entry,
+        target: Target<'_>,
+        args: &Map<String, Value>,
+    ) -> Result<Value, ToolError> {
+        // A typed create takes the values themselves as its arguments.
+        let values = match entry.model {
+            Some(_) => args.clone(),
+            None => args
+                .get("values")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default(),
+        };
+        let encode = entry.model.and_then(|d| d.check_create);
+        let argument = if entry.model.is_some() {
+            "arguments"
+        } else {
+            "values"
+        };
+        let values = self
+            .write_values(entry, target, &values, encode, argument)
+            .await?;
+        let ids = self.inner.client.create(target.name, &[values]).await?;
+        let id = ids.first().copied().unwrap_or_default();
+        Ok(json!({"model": target.name, "id": id, "created": true}))
+    }
+
+    async fn update(
+        &self,
+        entry: &Entry,
+        target: Target<'_>,
+        args: &Map<String, Value>,
+    ) -> Result<Value, ToolError> {
+        let id = Self::record_id(args);
+        let values = args
+            .get("values")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let encode = entry.model.and_then(|d| d.check_update);
+        let values = self
+            .write_values(entry, target, &values, encode, "values")
+            .await?;
+        self.inner.client.write(target.name, &[id], &values).await?;
+        Ok(json!({"model": target.name, "id": id, "updated": true}))
+    }
+
+    async fn delete(
+        &self,
+        target: Target<'_>,
+        args: &Map<String, Value>,
+    ) -> Result<Value, ToolError> {
+        let id = Self::record_id(args);
+        self.inner.client.unlink(target.name, &[id]).await?;
+        Ok(json!({"model": target.name, "id": id, "deleted": true}))
+    }
+
+    /// Models and labels, from Odoo's `ir.model` (cached), or the generated
+    /// table alone when nothing else is reachable.
+    async fn model_list(&self) -> Result<Arc<Vec<(String, String)>>, ToolError> {
+        if let Some(list) = self.inner.model_list.get("all") {
+            return Ok(list);
+        }
+        let access = self.inner.settings.access;
+        if access == Access::Standard && self.inner.settings.allowlist.is_empty() {
+            let list = self
+                .inner
+                .models
+                .iter()
+                .map(|d| (d.model.to_string(), d.label.to_string()))
+                .collect();
+            return Ok(self.inner.model_list.insert("all", list));
+        }
+        let domain = if access == Access::Standard {
+            json!([["model", "in", self.enabled_models()]])
+        } else {
+            json!([["transient", "=", false], ["abstract", "=", false]])
+        };
+        let mut kwargs = Map::new();
+        kwargs.insert("domain".into(), domain);
+        kwargs.insert("fields".into(), json!(["model", "name"]));
+        kwargs.insert("order".into(), json!("model"));
+        let answer = self
+            .inner
+            .client
+            .execute("ir.model", "search_read", None, kwargs, None)
+            .await?;
+        let mut list: Vec<(String, String)> = answer
+            .as_array()
+            .map(|rows| {
+                rows.iter()
+                    .filter_map(|r| {
+                        Some((
+                            r.get("model")?.as_str()?.to_string(),
+                            r.get("name")
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_string(),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        // Generated models Odoo did not list (e.g. not installed) stay out.
+        list.sort();
+        Ok(self.inner.model_list.insert("all", list))
+    }
+
+    async fn list_models(&self, args: &Map<String, Value>) -> Result<Value, ToolError> {
+        if args.get("refresh").and_then(Value::as_bool) == Some(true) {
+            self.inner.model_list.clear();
+            self.inner.fields.clear();
+        }
+        let list = self.model_list().await?;
+        let query = args
+            .get("query")
+            .and_then(Value::as_str)
+            .map(str::to_lowercase)
+            .filter(|q| !q.is_empty());
+        let models: Vec<Value> = list
+            .iter()
+            .filter(|(model, name)| {
+                query.as_ref().is_none_or(|q| {
+                    model.contains(q.as_str()) || name.to_lowercase().contains(q.as_str())
+                })
+            })
+            .map(|(model, name)| json!({"model": model, "name": name}))
+            .collect();
+        let mut notes = Vec::new();
+        match self.inner.settings.access {
+            Access::Standard => notes.push(
+                "only generated models and ODOO_MCP_MODELS are reachable (ODOO_YOLO=false)"
+                    .to_string(),
+            ),
+            Access::ReadOnly => {
+                notes.push("read-only: every model, no writes (ODOO_YOLO=read)".into())
+            }
+            Access::Full => {}
+        }
+        if self.inner.settings.access == Access::Standard {
+            let listed: BTreeSet<&str> = list.iter().map(|(m, _)| m.as_str()).collect();
+            let missing: Vec<&str> = self
+                .inner
+                .settings
+                .allowlist
+                .iter()
+                .map(String::as_str)
+                .filter(|m| !listed.contains(m))
+                .collect();
+            if !missing.is_empty() {
+                notes.push(format!(
+                    "not found in Odoo (check ODOO_MCP_MODELS): {}",
+                    missing.join(", ")
+                ));
+            }
+        }
+        let mut out = json!({"count": models.len(), "models": models});
+        if !notes.is_empty() {
+            out["notes"] = json!(notes);
+        }
+        Ok(out)
+    }
+}
+
+/// Odoo sends `false` for every empty field; a non-boolean `false` becomes
+/// `null`. A typed tool's record also goes through its read struct, so it
+/// matches the tool's output schema (generic tools promise only an object,
+/// and skip that cost).
+fn normalize(record: Value, metadata: &ModelFields, descriptor: Option<&ModelDescriptor>) -> Value {
+    let Value::Object(mut record) = record else {
+        return record;
+    };
+    for (name, value) in record.iter_mut() {
+        if *value == Value::Bool(false) && metadata.get(name).is_some_and(|f| f.ttype != "boolean")
+        {
+            *value = Value::Null;
+        }
+    }
+    let Some(descriptor) = descriptor else {
+        return Value::Object(record);
+    };
+    // Absent fields read as Odoo's empty value, so a partial record decodes.
+    let mut full = record.clone();
+    for field in descriptor.fields {
+        full.entry(field.name.to_string())
+            .or_insert(Value::Bool(false));
+    }
+    match (descriptor.check_record)(Value::Object(full)) {
+        Ok(Value::Object(typed)) => {
+            for (name, value) in record.iter_mut() {
+                if let Some(typed) = typed.get(name) {
+                    *value = typed.clone();
+                }
+            }
+        }
+        Ok(_) => {}
+        Err(error) => {
+            tracing::warn!(model = descriptor.model, %error, "record does not fit the generated read struct");
+        }
+    }
+    Value::Object(record)
+}
+
+impl ServerHandler for OdooMcp {
+    fn get_info(&self) -> ServerConfig {
+        let access = match self.inner.settings.access {
+            Access::Standard => "generated models and ODOO_MCP_MODELS, read and write",
+            Access::ReadOnly => "every model, read-only",
+            Access::Full => "every model, read and write",
+        };
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(
+                Implementation::new("odoo-mcp", env!("CARGO_PKG_VERSION"))
+                    .with_title("Odoo"),
+            )
+            .with_instructions(format!(
+                "Odoo ERP tools ({access}). Use typed <model>_search/_get tools when one exists, else search_records; list_models shows the models. Searches return compact default fields unless `fields` is given."
+            ))
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(self.tools()))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        Ok(self.call(&request.name, request.arguments).await.into())
+    }
+}
+
+impl std::fmt::Debug for OdooMcp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OdooMcp")
+            .field("client", &self.inner.client)
+            .field("settings", &self.inner.settings)
+            .finish()
+    }
+}

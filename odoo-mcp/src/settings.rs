@@ -1,0 +1,281 @@
+//! What the server needs to run, validated once at start-up.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::net::IpAddr;
+use std::time::Duration;
+
+/// How far the tools may reach (`ODOO_YOLO`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Access {
+    /// `false` (default): only the generated models and the `ODOO_MCP_MODELS` allowlist, read and write.
+    #[default]
+    Standard,
+    /// `read`: every model, reads only; write tools are neither listed nor callable.
+    ReadOnly,
+    /// `true`: the generic tools reach every model, reads and writes.
+    Full,
+}
+
+impl Access {
+    pub fn allows_writes(self) -> bool {
+        !matches!(self, Access::ReadOnly)
+    }
+
+    /// Whether a model outside the generated table and the allowlist is reachable.
+    pub fn reaches_any_model(self) -> bool {
+        !matches!(self, Access::Standard)
+    }
+}
+
+impl std::str::FromStr for Access {
+    type Err = SettingsError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "false" | "off" | "no" | "0" => Ok(Access::Standard),
+            "read" | "readonly" | "read-only" | "read_only" => Ok(Access::ReadOnly),
+            "true" | "on" | "yes" | "1" => Ok(Access::Full),
+            _ => Err(SettingsError::Invalid {
+                name: "ODOO_YOLO",
+                value: s.to_string(),
+                expected: "false, read or true",
+            }),
+        }
+    }
+}
+
+impl fmt::Display for Access {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Access::Standard => "false",
+            Access::ReadOnly => "read",
+            Access::Full => "true",
+        })
+    }
+}
+
+/// Which MCP transport to serve (`ODOO_MCP_TRANSPORT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TransportKind {
+    #[default]
+    Stdio,
+    StreamableHttp,
+}
+
+impl std::str::FromStr for TransportKind {
+    type Err = SettingsError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "stdio" => Ok(TransportKind::Stdio),
+            "streamable-http" | "streamable_http" | "http" => Ok(TransportKind::StreamableHttp),
+            _ => Err(SettingsError::Invalid {
+                name: "ODOO_MCP_TRANSPORT",
+                value: s.to_string(),
+                expected: "stdio or streamable-http",
+            }),
+        }
+    }
+}
+
+impl fmt::Display for TransportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportKind::Stdio => "stdio",
+            TransportKind::StreamableHttp => "streamable-http",
+        })
+    }
+}
+
+/// Search paging limits (`ODOO_MCP_DEFAULT_LIMIT`, `ODOO_MCP_MAX_LIMIT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub default: u64,
+    pub max: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            default: 10,
+            max: 100,
+        }
+    }
+}
+
+impl Limits {
+    pub fn new(default: u64, max: u64) -> Result<Self, SettingsError> {
+        if default == 0 || max == 0 {
+            return Err(SettingsError::Invalid {
+                name: "ODOO_MCP_DEFAULT_LIMIT/ODOO_MCP_MAX_LIMIT",
+                value: format!("{default}/{max}"),
+                expected: "limits of at least 1",
+            });
+        }
+        if default > max {
+            return Err(SettingsError::Conflict(format!(
+                "ODOO_MCP_DEFAULT_LIMIT ({default}) is greater than ODOO_MCP_MAX_LIMIT ({max}): lower the default or raise the maximum"
+            )));
+        }
+        Ok(Self { default, max })
+    }
+}
+
+/// Where the streamable-http transport listens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpBind {
+    pub host: String,
+    pub port: u16,
+    /// No MCP sessions on the server (`ODOO_MCP_STATELESS`): every request stands
+    /// alone, so replicas behind a load balancer need no sticky routing.
+    pub stateless: bool,
+}
+
+impl Default for HttpBind {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 8000,
+            stateless: false,
+        }
+    }
+}
+
+impl HttpBind {
+    pub fn is_loopback(&self) -> bool {
+        self.host == "localhost"
+            || self
+                .host
+                .trim_matches(|c| c == '[' || c == ']')
+                .parse::<IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+}
+
+/// Everything the server needs besides the Odoo connection settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub access: Access,
+    pub limits: Limits,
+    /// Extra models the generic tools may reach in [`Access::Standard`] (`ODOO_MCP_MODELS`).
+    pub allowlist: BTreeSet<String>,
+    pub transport: TransportKind,
+    pub http: HttpBind,
+    /// How long a model's `fields_get` answer is reused.
+    pub fields_ttl: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            access: Access::default(),
+            limits: Limits::default(),
+            allowlist: BTreeSet::new(),
+            transport: TransportKind::default(),
+            http: HttpBind::default(),
+            fields_ttl: Duration::from_secs(300),
+        }
+    }
+}
+
+/// Parses `ODOO_MCP_MODELS`: comma-separated technical model names.
+pub fn parse_allowlist(raw: &str) -> Result<BTreeSet<String>, SettingsError> {
+    let mut models = BTreeSet::new();
+    for name in raw.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        if !is_model_name(name) {
+            return Err(SettingsError::Invalid {
+                name: "ODOO_MCP_MODELS",
+                value: name.to_string(),
+                expected: "comma-separated technical model names such as res.partner,sale.order",
+            });
+        }
+        models.insert(name.to_string());
+    }
+    Ok(models)
+}
+
+/// A technical model name: lowercase words joined by dots (`res.partner`, `x_custom`).
+pub fn is_model_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 128
+        && !name.starts_with('.')
+        && !name.ends_with('.')
+        && !name.contains("..")
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_')
+}
+
+/// Invalid or conflicting settings.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SettingsError {
+    #[error("{name} has an invalid value {value:?}: expected {expected}")]
+    Invalid {
+        name: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    #[error("{0}")]
+    Conflict(String),
+    /// The Odoo connection settings (URL, credentials, API version).
+    #[error("{0}")]
+    Odoo(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_values() {
+        assert_eq!("".parse::<Access>().unwrap(), Access::Standard);
+        assert_eq!("False".parse::<Access>().unwrap(), Access::Standard);
+        assert_eq!("read".parse::<Access>().unwrap(), Access::ReadOnly);
+        assert_eq!("true".parse::<Access>().unwrap(), Access::Full);
+        let err = "maybe".parse::<Access>().unwrap_err().to_string();
+        assert!(err.contains("ODOO_YOLO") && err.contains("maybe"), "{err}");
+    }
+
+    #[test]
+    fn limits_and_allowlist() {
+        assert!(Limits::new(10, 100).is_ok());
+        assert!(
+            Limits::new(200, 100)
+                .unwrap_err()
+                .to_string()
+                .contains("ODOO_MCP_MAX_LIMIT")
+        );
+        assert!(Limits::new(0, 100).is_err());
+        let models = parse_allowlist(" sale.order, ,res.country ").unwrap();
+        assert_eq!(
+            models.into_iter().collect::<Vec<_>>(),
+            ["res.country", "sale.order"]
+        );
+        assert!(parse_allowlist("Sale Order").is_err());
+    }
+
+    #[test]
+    fn loopback() {
+        for host in ["127.0.0.1", "localhost", "::1", "[::1]"] {
+            assert!(
+                HttpBind {
+                    host: host.into(),
+                    port: 1,
+                    stateless: false,
+                }
+                .is_loopback(),
+                "{host}"
+            );
+        }
+        assert!(
+            !HttpBind {
+                host: "0.0.0.0".into(),
+                port: 1,
+                stateless: false,
+            }
+            .is_loopback()
+        );
+    }
+}
