@@ -541,7 +541,8 @@ fn render_caddyfile(deployment: &Deployment) -> String {
             );
         }
         out.push_str(concat!(
-            "\t\t\tlb_policy least_conn\n",
+            // Replicas are stateless: spreading requests evenly is safe.
+            "\t\t\tlb_policy round_robin\n",
             "\t\t\tlb_try_duration 5s\n",
             "\t\t\tfail_duration 30s\n",
             "\t\t\tmax_fails 3\n",

@@ -170,7 +170,10 @@ async fn caddy_routes_each_prefix_to_its_own_odoo() {
             .expect("seed partner");
     }
     let stateless = [("ODOO_MCP_STATELESS", "true")];
-    let server_a = http_server(&server_env(&odoo_a, &stateless)).await;
+    // `a` has two replicas: round-robin sends consecutive requests of one MCP
+    // session to different processes, which only works when they are stateless.
+    let server_a1 = http_server(&server_env(&odoo_a, &stateless)).await;
+    let server_a2 = http_server(&server_env(&odoo_a, &stateless)).await;
     let server_b = http_server(&server_env(&odoo_b, &stateless)).await;
     let upstream = |url: &str| {
         url.trim_start_matches("http://")
@@ -183,9 +186,10 @@ async fn caddy_routes_each_prefix_to_its_own_odoo() {
     let instances = write_instances(
         dir.path(),
         &format!(
-            "site: http://127.0.0.1:{port}\ninstances:\n  - name: a\n    odoo_url: {}\n    env_file: a.env\n    upstreams: [\"{}\"]\n  - name: b\n    odoo_url: {}\n    env_file: b.env\n    upstreams: [\"{}\"]\n",
+            "site: http://127.0.0.1:{port}\ninstances:\n  - name: a\n    odoo_url: {}\n    env_file: a.env\n    upstreams: [\"{}\", \"{}\"]\n  - name: b\n    odoo_url: {}\n    env_file: b.env\n    upstreams: [\"{}\"]\n",
             odoo_a.url(),
-            upstream(&server_a.url),
+            upstream(&server_a1.url),
+            upstream(&server_a2.url),
             odoo_b.url(),
             upstream(&server_b.url),
         ),
@@ -220,23 +224,25 @@ async fn caddy_routes_each_prefix_to_its_own_odoo() {
             .serve(StreamableHttpClientTransport::from_uri(url.clone()))
             .await
             .unwrap_or_else(|e| panic!("initialize through {url}: {e}\n{}", caddy_log.text()));
-        let found = ok(&call(
-            &client,
-            "search_records",
-            json!({"model": "res.partner", "domain": [["name", "like", "Only In"]], "fields": ["name"]}),
-        )
-        .await);
-        let names: Vec<&str> = found["records"]
-            .as_array()
-            .expect("records")
-            .iter()
-            .filter_map(|r| r["name"].as_str())
-            .collect();
-        assert!(names.contains(&mine), "{prefix}: {names:?}");
-        assert!(
-            !names.contains(&other),
-            "{prefix} reached the wrong Odoo: {names:?}"
-        );
+        for _ in 0..4 {
+            let found = ok(&call(
+                &client,
+                "search_records",
+                json!({"model": "res.partner", "domain": [["name", "like", "Only In"]], "fields": ["name"]}),
+            )
+            .await);
+            let names: Vec<&str> = found["records"]
+                .as_array()
+                .expect("records")
+                .iter()
+                .filter_map(|r| r["name"].as_str())
+                .collect();
+            assert!(names.contains(&mine), "{prefix}: {names:?}");
+            assert!(
+                !names.contains(&other),
+                "{prefix} reached the wrong Odoo: {names:?}"
+            );
+        }
         client.cancel().await.ok();
     }
     proxy.kill().await.ok();
