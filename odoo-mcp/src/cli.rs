@@ -98,6 +98,15 @@ pub struct ServeArgs {
     /// Port the streamable-http transport binds (0 picks a free one).
     #[arg(long, env = "ODOO_MCP_PORT", global = true)]
     pub port: Option<String>,
+    /// Offer call_model_method (true/false); also needs ODOO_YOLO=true.
+    #[arg(long, env = "ODOO_MCP_ENABLE_METHOD_CALLS", global = true)]
+    pub enable_method_calls: Option<String>,
+    /// Typed tools per generated model: all, read, none, or a list of search,get,create,update,delete (default search,create).
+    #[arg(long, env = "ODOO_MCP_TYPED_TOOLS", global = true)]
+    pub typed_tools: Option<String>,
+    /// Listed schema detail: compact (default) or full. Calls are checked against the full schemas either way.
+    #[arg(long, env = "ODOO_MCP_SCHEMA_DETAIL", global = true)]
+    pub schema_detail: Option<String>,
 }
 
 impl ServeArgs {
@@ -163,6 +172,19 @@ impl ServeArgs {
                 )?,
             },
             fields_ttl: defaults.fields_ttl,
+            enable_method_calls: parse_flag(
+                "ODOO_MCP_ENABLE_METHOD_CALLS",
+                self.enable_method_calls.as_deref(),
+                defaults.enable_method_calls,
+            )?,
+            typed_tools: match &self.typed_tools {
+                Some(v) => v.parse()?,
+                None => defaults.typed_tools,
+            },
+            schema_detail: match &self.schema_detail {
+                Some(v) => v.parse()?,
+                None => defaults.schema_detail,
+            },
         };
         Ok((odoo, settings))
     }

@@ -42,6 +42,9 @@ pub enum ToolError {
         argument: &'static str,
         message: String,
     },
+    /// A call this server refuses by policy (disabled tool, forbidden method), with why and what instead.
+    #[error("{0}")]
+    Refused(String),
     #[error("{model} record {id} does not exist or is not visible to this Odoo user")]
     RecordNotFound { model: String, id: i64 },
     #[error("{}", describe_odoo(.0))]

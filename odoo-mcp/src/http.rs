@@ -11,7 +11,7 @@ use rmcp::transport::streamable_http_server::session::local::LocalSessionManager
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio::net::TcpListener;
 
-use crate::server::OdooMcp;
+use crate::server::{HealthProbe, OdooMcp};
 use crate::settings::HttpBind;
 
 /// Browser origins accepted: the local machine only. Any other `Origin` gets 403
@@ -52,14 +52,19 @@ fn config(bind: &HttpBind) -> StreamableHttpServerConfig {
     }
 }
 
-/// Liveness for load balancers: the process serves HTTP.
-async fn health() -> axum::Json<serde_json::Value> {
-    axum::Json(serde_json::json!({"status": "ok"}))
+/// For load balancers: 200 when Odoo answers (with its version), 503 when not;
+/// cached a few seconds (see [`HealthProbe`]).
+async fn health(probe: HealthProbe) -> impl axum::response::IntoResponse {
+    let (status, body) = probe.check().await;
+    let status = axum::http::StatusCode::from_u16(status)
+        .unwrap_or(axum::http::StatusCode::SERVICE_UNAVAILABLE);
+    (status, axum::Json(body))
 }
 
 /// Binds `bind`, logs the address (port 0 picks one), and serves until Ctrl-C or SIGTERM.
 pub async fn serve(server: OdooMcp, bind: &HttpBind) -> std::io::Result<()> {
     let config = config(bind);
+    let probe = HealthProbe::new(server.clone());
     let cancel = config.cancellation_token.clone();
     let service = StreamableHttpService::new(
         move || Ok(server.clone()),
@@ -71,7 +76,7 @@ pub async fn serve(server: OdooMcp, bind: &HttpBind) -> std::io::Result<()> {
     let router = crate::auth::protect_from_env(router)
         .await
         .map_err(std::io::Error::other)?
-        .route("/health", axum::routing::get(health));
+        .route("/health", axum::routing::get(move || health(probe.clone())));
     let listener =
         TcpListener::bind((bind.host.trim_matches(|c| c == '[' || c == ']'), bind.port)).await?;
     let addr: SocketAddr = listener.local_addr()?;

@@ -20,7 +20,11 @@ use crate::error::ToolError;
 use crate::meta::{ModelFields, TtlCache};
 use crate::settings::{Access, Settings};
 use crate::suggest::{close_matches, did_you_mean};
+use crate::tools::extra::ExtraOp;
 use crate::tools::{Catalog, Entry, Op};
+
+mod extra;
+pub(crate) use extra::HealthProbe;
 
 /// Other field names listed after a default read, at most.
 const MAX_LISTED_FIELDS: usize = 120;
@@ -94,7 +98,12 @@ impl OdooMcp {
 
     /// Every tool `tools/list` shows.
     pub fn tools(&self) -> Vec<rmcp::model::Tool> {
-        self.catalog().listed().to_vec()
+        self.catalog()
+            .listed()
+            .iter()
+            .filter(|t| self.lists_tool(t))
+            .cloned()
+            .collect()
     }
 
     /// Runs one tool call; failures become `isError` results with a readable message.
@@ -131,6 +140,8 @@ impl OdooMcp {
             None => None,
         };
         check::check(&entry.check_schema, &Value::Object(args.clone()))?;
+        // Checked with the arguments, then set aside: typed creates take values as arguments.
+        let dry_run = args.remove("dry_run") == Some(Value::Bool(true));
 
         let target = match entry.model {
             Some(descriptor) => Target {
@@ -138,6 +149,9 @@ impl OdooMcp {
                 descriptor: Some(descriptor),
             },
             None if entry.op == Op::ListModels => return self.list_models(&args).await,
+            None if entry.op == Op::Extra(ExtraOp::CurrentContext) => {
+                return self.current_context().await;
+            }
             None => {
                 let model = args
                     .get("model")
@@ -147,6 +161,10 @@ impl OdooMcp {
             }
         };
         let outcome = match entry.op {
+            Op::Create | Op::Update | Op::Delete if dry_run => {
+                self.dry_run(entry, target, &args).await
+            }
+            Op::Extra(op) => self.extra(op, entry, target, &args, dry_run).await,
             Op::Search => self.search(entry, target, &args, domain).await,
             Op::Get => self.get(entry, target, &args).await,
             Op::Create => self.create(entry, target, &args).await,

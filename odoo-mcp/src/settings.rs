@@ -164,6 +164,12 @@ pub struct Settings {
     pub http: HttpBind,
     /// How long a model's `fields_get` answer is reused.
     pub fields_ttl: Duration,
+    /// `call_model_method` is offered (`ODOO_MCP_ENABLE_METHOD_CALLS`, and only with `ODOO_YOLO=true`).
+    pub enable_method_calls: bool,
+    /// Which typed per-model tools exist (`ODOO_MCP_TYPED_TOOLS`).
+    pub typed_tools: TypedTools,
+    /// How much of the generated schemas `tools/list` carries (`ODOO_MCP_SCHEMA_DETAIL`).
+    pub schema_detail: SchemaDetail,
 }
 
 impl Default for Settings {
@@ -175,6 +181,111 @@ impl Default for Settings {
             transport: TransportKind::default(),
             http: HttpBind::default(),
             fields_ttl: Duration::from_secs(300),
+            enable_method_calls: false,
+            typed_tools: TypedTools::default(),
+            schema_detail: SchemaDetail::default(),
+        }
+    }
+}
+
+/// Which typed tools each generated model gets (`ODOO_MCP_TYPED_TOOLS`): a
+/// comma-separated list of `search`, `get`, `create`, `update`, `delete`, or
+/// `all`, `read` (search,get), `none`. The default, `search,create`, keeps
+/// what only a typed tool can say (the field names, the create payload's
+/// required fields, types and selections) and leaves get/update/delete, which
+/// would repeat it, to the generic tools: `tools/list` stays under 50 KB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TypedTools {
+    pub search: bool,
+    pub get: bool,
+    pub create: bool,
+    pub update: bool,
+    pub delete: bool,
+}
+
+impl TypedTools {
+    pub const ALL: Self = Self {
+        search: true,
+        get: true,
+        create: true,
+        update: true,
+        delete: true,
+    };
+    pub const NONE: Self = Self {
+        search: false,
+        get: false,
+        create: false,
+        update: false,
+        delete: false,
+    };
+}
+
+impl Default for TypedTools {
+    fn default() -> Self {
+        Self {
+            search: true,
+            create: true,
+            ..Self::NONE
+        }
+    }
+}
+
+impl std::str::FromStr for TypedTools {
+    type Err = SettingsError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let invalid = || SettingsError::Invalid {
+            name: "ODOO_MCP_TYPED_TOOLS",
+            value: s.to_string(),
+            expected: "all, read, none, or a comma-separated list of search, get, create, update, delete",
+        };
+        let mut tools = Self::NONE;
+        let mut any = false;
+        for word in s.split(',').map(|w| w.trim().to_ascii_lowercase()) {
+            match word.as_str() {
+                "" => continue,
+                "all" => tools = Self::ALL,
+                "read" => {
+                    tools.search = true;
+                    tools.get = true;
+                }
+                "none" => {}
+                "search" => tools.search = true,
+                "get" => tools.get = true,
+                "create" => tools.create = true,
+                "update" => tools.update = true,
+                "delete" => tools.delete = true,
+                _ => return Err(invalid()),
+            }
+            any = true;
+        }
+        if any { Ok(tools) } else { Err(invalid()) }
+    }
+}
+
+/// How much of the generated schemas is listed (`ODOO_MCP_SCHEMA_DETAIL`).
+/// Calls are checked against the full schemas either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SchemaDetail {
+    /// Types, enums, required fields and short labels; no help texts.
+    #[default]
+    Compact,
+    /// Every description, and the read struct in output schemas.
+    Full,
+}
+
+impl std::str::FromStr for SchemaDetail {
+    type Err = SettingsError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "compact" => Ok(Self::Compact),
+            "full" => Ok(Self::Full),
+            _ => Err(SettingsError::Invalid {
+                name: "ODOO_MCP_SCHEMA_DETAIL",
+                value: s.to_string(),
+                expected: "compact or full",
+            }),
         }
     }
 }

@@ -11,6 +11,8 @@ use serde_json::{Map, Value, json};
 
 use crate::settings::{Access, Limits};
 
+pub mod extra;
+
 /// What a tool does; generic and typed tools share the implementation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
@@ -20,11 +22,16 @@ pub enum Op {
     Update,
     Delete,
     ListModels,
+    /// Tools of issue 8 (tools/extra.rs).
+    Extra(extra::ExtraOp),
 }
 
 impl Op {
     pub fn writes(self) -> bool {
-        matches!(self, Op::Create | Op::Update | Op::Delete)
+        match self {
+            Op::Extra(op) => op.writes(),
+            op => matches!(op, Op::Create | Op::Update | Op::Delete),
+        }
     }
 }
 
@@ -54,6 +61,8 @@ impl Catalog {
         for descriptor in models {
             entries.extend(typed_tools(descriptor, limits));
         }
+        entries.extend(extra::tools(limits));
+        extra::add_dry_run(&mut entries);
         let by_name = entries
             .iter()
             .enumerate()
@@ -99,6 +108,7 @@ fn annotations(op: Op, title: String) -> ToolAnnotations {
         Op::Create => base.read_only(false).destructive(false).idempotent(false),
         Op::Update => base.read_only(false).destructive(true).idempotent(true),
         Op::Delete => base.read_only(false).destructive(true).idempotent(true),
+        Op::Extra(op) => op.annotations(base),
     }
 }
 

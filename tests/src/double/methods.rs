@@ -64,7 +64,39 @@ fn signature(model: &str, method: &str) -> Option<Signature> {
         ),
         "default_get" => sig(false, &[("fields", true)], false),
         "has_access" => sig(false, &[("operation", true)], false),
+        "check_access_rights" => sig(
+            false,
+            &[("operation", true), ("raise_exception", false)],
+            false,
+        ),
+        "formatted_read_group" => sig(
+            false,
+            &[
+                ("domain", true),
+                ("groupby", false),
+                ("aggregates", false),
+                ("having", false),
+                ("offset", false),
+                ("limit", false),
+                ("order", false),
+            ],
+            false,
+        ),
+        "read_group" => sig(
+            false,
+            &[
+                ("domain", true),
+                ("fields", true),
+                ("groupby", true),
+                ("offset", false),
+                ("limit", false),
+                ("orderby", false),
+                ("lazy", false),
+            ],
+            false,
+        ),
         "context_get" if model == "res.users" => sig(false, &[], false),
+        "message_post" => sig(true, &[], true),
         _ => None,
     }
 }
@@ -274,6 +306,20 @@ fn object(name: &str, value: Option<&Value>) -> Result<Record, OdooError> {
     }
 }
 
+fn access_op(operation: &str) -> Result<super::store::Op, OdooError> {
+    Ok(match operation {
+        "read" => super::store::Op::Read,
+        "write" => super::store::Op::Write,
+        "create" => super::store::Op::Create,
+        "unlink" => super::store::Op::Unlink,
+        other => {
+            return Err(OdooError::value_error(format!(
+                "Invalid access mode {other:?}"
+            )));
+        }
+    })
+}
+
 fn domain_arg(value: Option<&Value>) -> Value {
     value.cloned().unwrap_or(Value::Array(Vec::new()))
 }
@@ -380,19 +426,46 @@ fn run(
             )
         }
         "has_access" => {
-            let op = match text("operation", arg("operation"))?.unwrap_or("read") {
-                "read" => super::store::Op::Read,
-                "write" => super::store::Op::Write,
-                "create" => super::store::Op::Create,
-                "unlink" => super::store::Op::Unlink,
-                other => {
-                    return Err(OdooError::value_error(format!(
-                        "Invalid access mode {other:?}"
-                    )));
-                }
-            };
+            let op = access_op(text("operation", arg("operation"))?.unwrap_or("read"))?;
             Value::Bool(store.check_access(model, op, env).is_ok())
         }
+        "check_access_rights" => {
+            let op = access_op(text("operation", arg("operation"))?.unwrap_or("read"))?;
+            match store.check_access(model, op, env) {
+                Ok(()) => Value::Bool(true),
+                Err(_) if arg("raise_exception") == Some(&Value::Bool(false)) => Value::Bool(false),
+                Err(e) => return Err(e),
+            }
+        }
+        "formatted_read_group" => {
+            if arg("having").is_some_and(|h| !super::domain::is_empty(h)) {
+                return Err(OdooError::value_error(
+                    "the Odoo test double does not support `having`",
+                ));
+            }
+            store.formatted_read_group(
+                model,
+                &domain_arg(arg("domain")),
+                &strings("groupby", arg("groupby"))?,
+                &strings("aggregates", arg("aggregates"))?,
+                count("offset", arg("offset"))?.unwrap_or(0),
+                count("limit", arg("limit"))?,
+                text("order", arg("order"))?,
+                env,
+            )?
+        }
+        "read_group" => store.read_group(
+            model,
+            &domain_arg(arg("domain")),
+            &strings("fields", arg("fields"))?,
+            &strings("groupby", arg("groupby"))?,
+            count("offset", arg("offset"))?.unwrap_or(0),
+            count("limit", arg("limit"))?,
+            text("orderby", arg("orderby"))?,
+            arg("lazy") != Some(&Value::Bool(false)),
+            env,
+        )?,
+        "message_post" => Value::from(store.message_post(model, &ids, var_kw, env)?),
         "context_get" => {
             let mut context = Map::new();
             context.insert("lang".into(), Value::String("en_US".into()));

@@ -2,15 +2,16 @@
 //! XML-RPC, seeded from the captured fixtures.
 //!
 //! Supported: `search_read`, `search`, `search_count`, `read`, `create`, `write`,
-//! `unlink`, `copy`, `fields_get`, `name_search`, `default_get`, `has_access` (and
-//! `res.users.context_get`) with Odoo's argument binding (JSON/2 named arguments with
+//! `unlink`, `copy`, `fields_get`, `name_search`, `default_get`, `has_access`,
+//! `check_access_rights`, `formatted_read_group` and the deprecated `read_group` (see
+//! `store/group.rs`), and `res.users.context_get`, with Odoo's argument binding (JSON/2 named arguments with
 //! `ids`/`context`; XML-RPC positional + keyword). CRUD on the 13 seeded models; read-only
 //! `ir.model`, `ir.model.fields`, `ir.model.fields.selection`; every other model of
 //! `ir.model` exists with no records. Domains: see [`domain`]; dotted paths through
 //! many2one fields; `active_test`. `order`: `field [asc|desc]`, comma-separated, default
 //! the model's `_order`. Error bodies and faults as recorded (see [`error`]).
 //!
-//! Not supported: other public methods (`action_*`, `read_group`, `web_search_read`, …
+//! Not supported: other public methods (`action_*`, `web_search_read`, …
 //! answer 404 like an unknown method), translations (`context.lang` is recorded, not
 //! applied), computed fields other than `display_name` and res.partner `complete_name`
 //! (non-stored fields read as empty), x2many commands 0/1/2, record rules beyond the demo

@@ -4,6 +4,8 @@
 //! `ir.model`, `ir.model.fields` and `ir.model.fields.selection` are read-only views of
 //! the shared fixtures; every other model listed in `ir.model` exists but is empty.
 
+mod group;
+
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 
@@ -751,6 +753,74 @@ impl Store {
             vals_list.push(vals);
         }
         self.create(model, &vals_list, env)
+    }
+
+    /// `message_post` on one record of a model with chatter: stores a `mail.message`
+    /// (body escaped as Odoo does for plain text) and returns its id.
+    pub fn message_post(
+        &mut self,
+        model: &str,
+        ids: &[i64],
+        kwargs: &Map<String, Value>,
+        env: &Env,
+    ) -> Result<i64, OdooError> {
+        if !self.defs(model).contains_key("message_ids") {
+            return Err(OdooError::UnknownMethod {
+                model: model.to_string(),
+                method: "message_post".into(),
+            });
+        }
+        let [id] = ids else {
+            return Err(OdooError::value_error(format!(
+                "Expected singleton: {model}({})",
+                ids.iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        };
+        self.check_access(model, Op::Read, env)?;
+        self.existing(model, ids, env)?;
+        let text = |key: &str| kwargs.get(key).and_then(Value::as_str).unwrap_or_default();
+        let body = text("body")
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        let subtype = match text("subtype_xmlid") {
+            "mail.mt_comment" => json!([1, "Discussions"]),
+            "mail.mt_note" | "" => json!([2, "Note"]),
+            other => {
+                return Err(OdooError::value_error(format!(
+                    "External ID not found in the system: {other}"
+                )));
+            }
+        };
+        let message_type = match text("message_type") {
+            "" => "notification",
+            t => t,
+        };
+        let author = self
+            .find("res.users", env.uid)
+            .and_then(|u| u.get("partner_id").cloned())
+            .unwrap_or(Value::Bool(false));
+        let table = self
+            .tables
+            .entry("mail.message".into())
+            .or_insert_with(|| Table {
+                records: BTreeMap::new(),
+                next_id: 1,
+            });
+        let message_id = table.next_id;
+        table.next_id += 1;
+        let record = json!({
+            "id": message_id, "model": model, "res_id": id, "body": format!("<p>{body}</p>"),
+            "message_type": message_type, "subtype_id": subtype, "author_id": author,
+            "date": Self::now(),
+        });
+        if let Value::Object(record) = record {
+            table.records.insert(message_id, record);
+        }
+        Ok(message_id)
     }
 
     // ---- metadata and name search -------------------------------------------------------

@@ -1,0 +1,1078 @@
+//! Running the tools of issue 8 (declared in tools/extra.rs): field metadata,
+//! the current context, grouped aggregates, batch writes, dry runs, chatter,
+//! guarded method calls; and the `/health` probe of the HTTP transport.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use odoo_client::{Error as OdooError, RecordId};
+use serde_json::{Map, Value, json};
+
+use super::{OdooMcp, Target};
+use crate::error::ToolError;
+use crate::settings::Access;
+use crate::tools::extra::{ExtraOp, METHOD_TOOL};
+use crate::tools::{Entry, Op};
+
+/// Aggregate functions Odoo accepts in `field:function`.
+const FUNCTIONS: [&str; 8] = [
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "count",
+    "count_distinct",
+    "bool_and",
+    "bool_or",
+];
+
+const GRANULARITIES: [&str; 5] = ["day", "week", "month", "quarter", "year"];
+
+/// Methods with a dedicated tool, or that bypass its checks: never through `call_model_method`.
+const DEDICATED: [&str; 19] = [
+    "create",
+    "write",
+    "unlink",
+    "read",
+    "search",
+    "search_read",
+    "search_count",
+    "search_fetch",
+    "read_group",
+    "formatted_read_group",
+    "fields_get",
+    "copy",
+    "copy_data",
+    "name_search",
+    "name_create",
+    "default_get",
+    "message_post",
+    "load",
+    "browse",
+];
+
+fn strings(args: &Map<String, Value>, key: &str) -> Vec<String> {
+    args.get(key)
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn ids(args: &Map<String, Value>, key: &str) -> Vec<RecordId> {
+    let mut seen = BTreeSet::new();
+    args.get(key)
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_i64)
+                .filter(|id| seen.insert(*id))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn kwargs(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+/// Odoo's empty value for a field (`false`, `null`, `""`, `[]`).
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null | Value::Bool(false) => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(items) => items.is_empty(),
+        _ => false,
+    }
+}
+
+impl OdooMcp {
+    fn method_calls_enabled(&self) -> bool {
+        self.inner.settings.access == Access::Full && self.inner.settings.enable_method_calls
+    }
+
+    /// Whether `tools/list` shows `tool` (the guarded method tool only when enabled).
+    pub(super) fn lists_tool(&self, tool: &rmcp::model::Tool) -> bool {
+        tool.name != METHOD_TOOL || self.method_calls_enabled()
+    }
+
+    pub(super) async fn extra(
+        &self,
+        op: ExtraOp,
+        entry: &Entry,
+        target: Target<'_>,
+        args: &Map<String, Value>,
+        dry_run: bool,
+    ) -> Result<Value, ToolError> {
+        match op {
+            ExtraOp::GetFields => self.get_fields(target, args).await,
+            ExtraOp::CurrentContext => self.current_context().await,
+            ExtraOp::Aggregate => self.aggregate(target, args).await,
+            ExtraOp::CreateMany => self.create_many(entry, target, args, dry_run).await,
+            ExtraOp::UpdateMany => self.update_many(entry, target, args, dry_run).await,
+            ExtraOp::PostMessage => self.post_message(target, args).await,
+            ExtraOp::CallMethod => self.call_method(target, args).await,
+        }
+    }
+
+    // ---- get_fields / get_current_context ------------------------------------------------
+
+    async fn get_fields(
+        &self,
+        target: Target<'_>,
+        args: &Map<String, Value>,
+    ) -> Result<Value, ToolError> {
+        let names = strings(args, "names");
+        if !names.is_empty() {
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let metadata = self.metadata(target, &refs).await?;
+            Self::check_names(target, &metadata, &refs, "names")?;
+        }
+        let types = strings(args, "types");
+        let query = args
+            .get("query")
+            .and_then(Value::as_str)
+            .map(str::to_lowercase)
+            .filter(|q| !q.is_empty());
+        let help = args.get("help").and_then(Value::as_bool) == Some(true);
+        let mut attributes = vec![
+            "string",
+            "type",
+            "required",
+            "readonly",
+            "relation",
+            "selection",
+            "store",
+        ];
+        if help {
+            attributes.push("help");
+        }
+        let mut call = kwargs(vec![("attributes", json!(attributes))]);
+        if !names.is_empty() {
+            call.insert("allfields".into(), json!(names));
+        }
+        let answer = self
+            .inner
+            .client
+            .execute(target.name, "fields_get", None, call, None)
+            .await?;
+        let answer: BTreeMap<String, Value> = match answer {
+            Value::Object(map) => map.into_iter().collect(),
+            _ => BTreeMap::new(),
+        };
+        let fields: Vec<Value> = answer
+            .into_iter()
+            .filter(|(name, _)| names.is_empty() || names.contains(name))
+            .filter(|(_, def)| {
+                types.is_empty()
+                    || def
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .is_some_and(|t| types.iter().any(|x| x == t))
+            })
+            .filter(|(name, def)| {
+                query.as_ref().is_none_or(|q| {
+                    name.contains(q.as_str())
+                        || def
+                            .get("string")
+                            .and_then(Value::as_str)
+                            .is_some_and(|s| s.to_lowercase().contains(q.as_str()))
+                })
+            })
+            .map(|(name, def)| {
+                let flag = |key: &str| def.get(key).and_then(Value::as_bool).unwrap_or(false);
+                let mut out = Map::new();
+                out.insert("name".into(), json!(name));
+                out.insert("type".into(), def.get("type").cloned().unwrap_or_default());
+                out.insert(
+                    "label".into(),
+                    def.get("string").cloned().unwrap_or_default(),
+                );
+                out.insert("required".into(), json!(flag("required")));
+                out.insert("readonly".into(), json!(flag("readonly")));
+                if def.get("store") == Some(&Value::Bool(false)) {
+                    out.insert("stored".into(), json!(false));
+                }
+                for key in ["relation", "selection"] {
+                    if let Some(v) = def.get(key).filter(|v| !is_empty(v)) {
+                        out.insert(key.into(), v.clone());
+                    }
+                }
+                if let Some(h) = def.get("help").filter(|v| !is_empty(v)) {
+                    out.insert("help".into(), h.clone());
+                }
+                Value::Object(out)
+            })
+            .collect();
+        Ok(json!({"model": target.name, "count": fields.len(), "fields": fields}))
+    }
+
+    pub(super) async fn current_context(&self) -> Result<Value, ToolError> {
+        let client = &self.inner.client;
+        let context = client
+            .execute("res.users", "context_get", None, Map::new(), None)
+            .await?;
+        let uid = context.get("uid").and_then(Value::as_i64);
+        let mut out = Map::new();
+        for key in ["lang", "tz"] {
+            out.insert(
+                key.into(),
+                context
+                    .get(key)
+                    .filter(|v| !is_empty(v))
+                    .cloned()
+                    .unwrap_or(Value::Null),
+            );
+        }
+        if let Some(locale) = &client.config().lang {
+            out.insert("locale".into(), json!(locale));
+        }
+        if let Ok(version) = client.version().await {
+            out.insert("server_version".into(), json!(version.version));
+        }
+        let Some(uid) = uid else {
+            out.insert("user".into(), Value::Null);
+            out.insert(
+                "notes".into(),
+                json!(["Odoo's context_get did not name the user id"]),
+            );
+            return Ok(Value::Object(out));
+        };
+        let fields = [
+            "name",
+            "login",
+            "email",
+            "partner_id",
+            "company_id",
+            "company_ids",
+        ];
+        let mut users = client.read("res.users", &[uid], &fields).await?;
+        let user = if users.is_empty() {
+            Map::new()
+        } else {
+            users.swap_remove(0)
+        };
+        let pair = |v: Option<&Value>| match v {
+            Some(Value::Array(p)) if p.len() == 2 => json!({"id": p[0], "name": p[1]}),
+            _ => Value::Null,
+        };
+        out.insert(
+            "user".into(),
+            json!({
+                "id": uid,
+                "name": user.get("name").cloned().unwrap_or_default(),
+                "login": user.get("login").cloned().unwrap_or_default(),
+                "email": user.get("email").filter(|v| !is_empty(v)).cloned().unwrap_or(Value::Null),
+                "partner": pair(user.get("partner_id")),
+            }),
+        );
+        out.insert("company".into(), pair(user.get("company_id")));
+        let company_ids: Vec<RecordId> = user
+            .get("company_ids")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_i64).collect())
+            .unwrap_or_default();
+        // Names of the allowed companies; their ids alone when they cannot be read.
+        let companies = match client
+            .read("res.company", &company_ids, &["name", "currency_id"])
+            .await
+        {
+            Ok(rows) => rows
+                .into_iter()
+                .map(|r| {
+                    json!({
+                        "id": r.get("id").cloned().unwrap_or_default(),
+                        "name": r.get("name").cloned().unwrap_or_default(),
+                        "currency": r.get("currency_id").and_then(|c| c.get(1)).cloned().unwrap_or(Value::Null),
+                    })
+                })
+                .collect(),
+            Err(_) => company_ids.iter().map(|id| json!({"id": id})).collect(),
+        };
+        out.insert("allowed_companies".into(), Value::Array(companies));
+        Ok(Value::Object(out))
+    }
+
+    // ---- aggregate_records -----------------------------------------------------------------
+
+    async fn aggregate(
+        &self,
+        target: Target<'_>,
+        args: &Map<String, Value>,
+    ) -> Result<Value, ToolError> {
+        let groupby = strings(args, "groupby");
+        let mut aggregates = strings(args, "aggregates");
+        if aggregates.is_empty() {
+            aggregates.push("__count".into());
+        }
+        // Every named field must exist (and be stored to be grouped on).
+        let mut names: Vec<&str> = groupby
+            .iter()
+            .map(|g| g.split(':').next().unwrap_or(g))
+            .collect();
+        let aggregated: Vec<&str> = aggregates
+            .iter()
+            .filter(|a| *a != "__count")
+            .map(|a| a.split(':').next().unwrap_or(a))
+            .collect();
+        names.extend(&aggregated);
+        let metadata = self.metadata(target, &[]).await?;
+        for (argument, list) in [
+            ("groupby", &names[..groupby.len()]),
+            ("aggregates", &aggregated[..]),
+        ] {
+            Self::check_names(target, &metadata, list, argument)?;
+        }
+        for spec in &groupby {
+            let (field, granularity) = match spec.split_once(':') {
+                Some((f, g)) => (f, Some(g)),
+                None => (spec.as_str(), None),
+            };
+            let Some(info) = metadata.get(field) else {
+                continue;
+            };
+            if !info.store {
+                return Err(ToolError::Invalid {
+                    argument: "groupby",
+                    message: format!(
+                        "`{field}` is computed and not stored on {}, so Odoo cannot group by it; pick a stored field (get_fields shows them)",
+                        target.name
+                    ),
+                });
+            }
+            let dated = matches!(info.ttype.as_str(), "date" | "datetime");
+            match granularity {
+                Some(_) if !dated => {
+                    return Err(ToolError::Invalid {
+                        argument: "groupby",
+                        message: format!(
+                            "`{spec}`: a granularity applies to date and datetime fields only; `{field}` is a {}",
+                            info.ttype
+                        ),
+                    });
+                }
+                Some(g) if !GRANULARITIES.contains(&g) => {
+                    return Err(ToolError::Invalid {
+                        argument: "groupby",
+                        message: format!(
+                            "`{spec}`: unknown granularity `{g}`; use one of {}",
+                            GRANULARITIES.join(", ")
+                        ),
+                    });
+                }
+                _ => {}
+            }
+        }
+        for spec in aggregates.iter().filter(|a| *a != "__count") {
+            match spec.split_once(':') {
+                Some((_, function)) if FUNCTIONS.contains(&function) => {}
+                _ => {
+                    return Err(ToolError::Invalid {
+                        argument: "aggregates",
+                        message: format!(
+                            "`{spec}`: write field:function with a function among {}, or __count",
+                            FUNCTIONS.join(", ")
+                        ),
+                    });
+                }
+            }
+        }
+
+        let max = self.inner.settings.limits.max;
+        let asked = args.get("limit").and_then(Value::as_u64).unwrap_or(max);
+        let limit = asked.min(max);
+        let offset = args.get("offset").and_then(Value::as_u64).unwrap_or(0);
+        let order = args
+            .get("order")
+            .and_then(Value::as_str)
+            .filter(|o| !o.trim().is_empty());
+        let domain = args.get("domain").cloned().unwrap_or_else(|| json!([]));
+        let client = &self.inner.client;
+        let modern = client.version().await?.major >= 19;
+        let mut call = kwargs(vec![
+            ("domain", domain),
+            ("groupby", json!(groupby)),
+            // One more than asked tells whether more groups exist.
+            ("limit", json!(limit + 1)),
+        ]);
+        if offset > 0 {
+            call.insert("offset".into(), json!(offset));
+        }
+        let method = if modern {
+            call.insert("aggregates".into(), json!(aggregates));
+            if let Some(order) = order {
+                call.insert("order".into(), json!(order));
+            }
+            "formatted_read_group"
+        } else {
+            let fields: Vec<&String> = aggregates.iter().filter(|a| *a != "__count").collect();
+            call.insert("fields".into(), json!(fields));
+            call.insert("lazy".into(), json!(false));
+            if let Some(order) = order {
+                call.insert("orderby".into(), json!(legacy_order(order)));
+            }
+            "read_group"
+        };
+        let answer = client
+            .execute(target.name, method, None, call, None)
+            .await?;
+        let mut groups: Vec<Value> = match answer {
+            Value::Array(rows) => rows,
+            other => {
+                return Err(ToolError::Invalid {
+                    argument: "model",
+                    message: format!("Odoo answered {method} with {other}, not a list"),
+                });
+            }
+        };
+        let more = groups.len() as u64 > limit;
+        groups.truncate(limit as usize);
+        let groups: Vec<Value> = groups
+            .into_iter()
+            .map(|g| normalize_group(g, &groupby, &aggregates, modern))
+            .collect();
+        let mut out =
+            json!({"model": target.name, "count": groups.len(), "more": more, "groups": groups});
+        if more {
+            out["next_offset"] = json!(offset + limit);
+        }
+        if asked > max {
+            out["notes"] = json!([format!(
+                "limit {asked} was clamped to {max} (ODOO_MCP_MAX_LIMIT)"
+            )]);
+        }
+        Ok(out)
+    }
+
+    // ---- batch writes and dry runs -----------------------------------------------------------
+
+    /// Checks every record's field names at once, so the error names the first unknown one.
+    async fn batch_values(
+        &self,
+        target: Target<'_>,
+        records: &[Value],
+    ) -> Result<Vec<Map<String, Value>>, ToolError> {
+        let mut list = Vec::with_capacity(records.len());
+        for (i, record) in records.iter().enumerate() {
+            match record.as_object() {
+                Some(values) if !values.is_empty() => list.push(values.clone()),
+                _ => {
+                    return Err(ToolError::Invalid {
+                        argument: "records",
+                        message: format!(
+                            "records[{i}] must be an object with at least one field value, e.g. {{\"name\": \"Acme\"}}"
+                        ),
+                    });
+                }
+            }
+        }
+        let names: BTreeSet<&str> = list
+            .iter()
+            .flat_map(|v| v.keys().map(String::as_str))
+            .collect();
+        let names: Vec<&str> = names.into_iter().collect();
+        let metadata = self.metadata(target, &names).await?;
+        Self::check_names(target, &metadata, &names, "records")?;
+        Ok(list)
+    }
+
+    async fn create_many(
+        &self,
+        _entry: &Entry,
+        target: Target<'_>,
+        args: &Map<String, Value>,
+        dry_run: bool,
+    ) -> Result<Value, ToolError> {
+        let records = args
+            .get("records")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let list = self.batch_values(target, &records).await?;
+        if dry_run {
+            return self.plan_write(target, "create", &[], &list).await;
+        }
+        let ids = self.inner.client.create(target.name, &list).await?;
+        Ok(json!({"model": target.name, "ids": ids, "count": ids.len(), "created": true}))
+    }
+
+    async fn update_many(
+        &self,
+        entry: &Entry,
+        target: Target<'_>,
+        args: &Map<String, Value>,
+        dry_run: bool,
+    ) -> Result<Value, ToolError> {
+        let record_ids = ids(args, "record_ids");
+        let values = args
+            .get("values")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let values = self
+            .write_values(entry, target, &values, None, "values")
+            .await?;
+        if dry_run {
+            return self
+                .plan_write(target, "write", &record_ids, &[values])
+                .await;
+        }
+        self.inner
+            .client
+            .write(target.name, &record_ids, &values)
+            .await?;
+        Ok(
+            json!({"model": target.name, "ids": record_ids, "count": record_ids.len(), "updated": true}),
+        )
+    }
+
+    /// `dry_run: true` on create_record/update_record/delete_record and the typed
+    /// `_create`/`_update`/`_delete`: the same argument checks as the real call, then
+    /// [`Self::plan_write`].
+    pub(super) async fn dry_run(
+        &self,
+        entry: &Entry,
+        target: Target<'_>,
+        args: &Map<String, Value>,
+    ) -> Result<Value, ToolError> {
+        let id = Self::record_id(args);
+        match entry.op {
+            Op::Create => {
+                let (values, argument) = match entry.model {
+                    Some(_) => (args.clone(), "arguments"),
+                    None => (
+                        args.get("values")
+                            .and_then(Value::as_object)
+                            .cloned()
+                            .unwrap_or_default(),
+                        "values",
+                    ),
+                };
+                let encode = entry.model.and_then(|d| d.check_create);
+                let values = self
+                    .write_values(entry, target, &values, encode, argument)
+                    .await?;
+                self.plan_write(target, "create", &[], &[values]).await
+            }
+            Op::Update => {
+                let values = args
+                    .get("values")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default();
+                let encode = entry.model.and_then(|d| d.check_update);
+                let values = self
+                    .write_values(entry, target, &values, encode, "values")
+                    .await?;
+                self.plan_write(target, "write", &[id], &[values]).await
+            }
+            _ => self.plan_write(target, "unlink", &[id], &[]).await,
+        }
+    }
+
+    /// What a write would do, checked against Odoo without writing: the records
+    /// exist, required fields get a value (given or default), selection values
+    /// and many2one targets exist, and the user has the access right.
+    async fn plan_write(
+        &self,
+        target: Target<'_>,
+        operation: &str,
+        record_ids: &[RecordId],
+        values_list: &[Map<String, Value>],
+    ) -> Result<Value, ToolError> {
+        let client = &self.inner.client;
+        let mut problems: Vec<String> = Vec::new();
+        let mut notes: Vec<String> = Vec::new();
+        let defs = if values_list.is_empty() {
+            Map::new()
+        } else {
+            client
+                .fields_get(
+                    target.name,
+                    &[
+                        "string",
+                        "type",
+                        "required",
+                        "readonly",
+                        "selection",
+                        "relation",
+                    ],
+                )
+                .await?
+        };
+        let attr = |field: &str, key: &str| defs.get(field).and_then(|d| d.get(key)).cloned();
+        let label = |field: &str| {
+            attr(field, "string")
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_else(|| field.to_string())
+        };
+
+        // Selections, readonly fields and many2one targets, per value.
+        let mut targets: BTreeMap<String, BTreeSet<RecordId>> = BTreeMap::new();
+        for (i, values) in values_list.iter().enumerate() {
+            let at = if values_list.len() > 1 {
+                format!("records[{i}].")
+            } else {
+                String::new()
+            };
+            for (field, value) in values {
+                let kind = attr(field, "type").and_then(|v| v.as_str().map(str::to_string));
+                if attr(field, "readonly") == Some(Value::Bool(true)) {
+                    notes.push(format!(
+                        "{at}{field} ({}) is read-only in Odoo's forms: Odoo may ignore or recompute it",
+                        label(field)
+                    ));
+                }
+                if attr(field, "required") == Some(Value::Bool(true)) && is_empty(value) {
+                    problems.push(format!(
+                        "{at}{field} ({}) is required and cannot be emptied",
+                        label(field)
+                    ));
+                }
+                match kind.as_deref() {
+                    Some("selection") if !is_empty(value) => {
+                        let options: Vec<Value> = attr(field, "selection")
+                            .and_then(|s| s.as_array().cloned())
+                            .unwrap_or_default()
+                            .iter()
+                            .filter_map(|o| o.get(0).cloned())
+                            .collect();
+                        if !options.is_empty() && !options.contains(value) {
+                            let shown: Vec<String> = options.iter().map(Value::to_string).collect();
+                            problems.push(format!(
+                                "{at}{field}: {value} is not a valid value; use one of {}",
+                                shown.join(", ")
+                            ));
+                        }
+                    }
+                    Some("many2one") => {
+                        if let (Some(id), Some(relation)) = (
+                            value.as_i64().filter(|id| *id > 0),
+                            attr(field, "relation").and_then(|r| r.as_str().map(str::to_string)),
+                        ) {
+                            targets.entry(relation).or_default().insert(id);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for (relation, wanted) in &targets {
+            let wanted: Vec<RecordId> = wanted.iter().copied().collect();
+            let call = kwargs(vec![("domain", json!([["id", "in", wanted]]))]);
+            match client.execute(relation, "search", None, call, None).await {
+                Ok(Value::Array(found)) => {
+                    let found: BTreeSet<i64> = found.iter().filter_map(Value::as_i64).collect();
+                    for id in wanted.iter().filter(|id| !found.contains(id)) {
+                        problems.push(format!(
+                            "{relation} record {id} does not exist or is not visible (referenced by {})",
+                            target.name
+                        ));
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => notes.push(format!(
+                    "{relation} ids could not be checked: {}",
+                    ToolError::from(e)
+                )),
+            }
+        }
+
+        // Required fields a create leaves out must have a default.
+        let mut defaults = Map::new();
+        if operation == "create" {
+            let required: Vec<String> = defs
+                .iter()
+                .filter(|(name, d)| {
+                    d.get("required") == Some(&Value::Bool(true))
+                        && d.get("readonly") != Some(&Value::Bool(true))
+                        && !matches!(name.as_str(), "id" | "create_uid" | "write_uid")
+                })
+                .map(|(name, _)| name.clone())
+                .collect();
+            let missing: BTreeSet<&String> = values_list
+                .iter()
+                .flat_map(|v| required.iter().filter(|f| !v.contains_key(*f)))
+                .collect();
+            if !missing.is_empty() {
+                let call = kwargs(vec![("fields", json!(missing))]);
+                if let Ok(Value::Object(found)) = client
+                    .execute(target.name, "default_get", None, call, None)
+                    .await
+                {
+                    defaults = found;
+                }
+                for (i, values) in values_list.iter().enumerate() {
+                    for field in required.iter().filter(|f| !values.contains_key(*f)) {
+                        if defaults.get(field).is_none_or(is_empty) {
+                            let at = if values_list.len() > 1 {
+                                format!("records[{i}]: ")
+                            } else {
+                                String::new()
+                            };
+                            problems.push(format!(
+                                "{at}required field {field} ({}) has no value and no default",
+                                label(field)
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+
+        // The records exist, and what would change on them.
+        let mut out = Map::new();
+        if !record_ids.is_empty() {
+            let mut wanted: Vec<&str> = values_list
+                .first()
+                .map(|v| v.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            wanted.push("display_name");
+            let rows = client.read(target.name, record_ids, &wanted).await?;
+            let found: BTreeSet<i64> = rows
+                .iter()
+                .filter_map(|r| r.get("id").and_then(Value::as_i64))
+                .collect();
+            for id in record_ids.iter().filter(|id| !found.contains(id)) {
+                problems.push(format!(
+                    "{} record {id} does not exist or is not visible to this Odoo user",
+                    target.name
+                ));
+            }
+            let records: Vec<Value> = rows
+                .iter()
+                .map(|row| {
+                    let mut entry = Map::new();
+                    entry.insert("id".into(), row.get("id").cloned().unwrap_or_default());
+                    entry.insert(
+                        "display_name".into(),
+                        row.get("display_name").cloned().unwrap_or_default(),
+                    );
+                    if let Some(values) = values_list.first() {
+                        let changes: Map<String, Value> = values
+                            .iter()
+                            .filter(|(f, v)| !same_value(row.get(*f), v))
+                            .map(|(f, v)| {
+                                (
+                                    f.clone(),
+                                    json!({"from": row.get(f).cloned().unwrap_or(Value::Null), "to": v}),
+                                )
+                            })
+                            .collect();
+                        entry.insert("changes".into(), Value::Object(changes));
+                    }
+                    Value::Object(entry)
+                })
+                .collect();
+            out.insert("records".into(), Value::Array(records));
+        } else {
+            out.insert("records".into(), json!(values_list));
+            if !defaults.is_empty() {
+                out.insert("defaults".into(), Value::Object(defaults));
+            }
+        }
+
+        // Access rights: has_access (Odoo 18+) or check_access_rights below.
+        let modern = client
+            .version()
+            .await
+            .map(|v| v.major >= 18)
+            .unwrap_or(true);
+        let (method, call) = if modern {
+            ("has_access", kwargs(vec![("operation", json!(operation))]))
+        } else {
+            (
+                "check_access_rights",
+                kwargs(vec![
+                    ("operation", json!(operation)),
+                    ("raise_exception", json!(false)),
+                ]),
+            )
+        };
+        match client.execute(target.name, method, None, call, None).await {
+            Ok(Value::Bool(true)) => {}
+            Ok(_) | Err(OdooError::AccessDenied(_)) => problems.push(format!(
+                "the Odoo user has no {operation} access on {}",
+                target.name
+            )),
+            Err(e) => notes.push(format!(
+                "access rights could not be checked: {}",
+                ToolError::from(e)
+            )),
+        }
+
+        out.insert("model".into(), json!(target.name));
+        out.insert("dry_run".into(), json!(true));
+        out.insert("operation".into(), json!(operation));
+        out.insert("valid".into(), json!(problems.is_empty()));
+        out.insert("problems".into(), json!(problems));
+        if !notes.is_empty() {
+            out.insert("notes".into(), json!(notes));
+        }
+        out.insert("written".into(), json!(false));
+        Ok(Value::Object(out))
+    }
+
+    // ---- chatter and method calls -------------------------------------------------------------
+
+    async fn post_message(
+        &self,
+        target: Target<'_>,
+        args: &Map<String, Value>,
+    ) -> Result<Value, ToolError> {
+        let metadata = self.metadata(target, &["message_ids"]).await?;
+        if !metadata.contains("message_ids") {
+            return Err(ToolError::Invalid {
+                argument: "model",
+                message: format!(
+                    "{} has no chatter (it does not inherit mail.thread); post on a model that has one, e.g. res.partner or sale.order",
+                    target.name
+                ),
+            });
+        }
+        let id = Self::record_id(args);
+        let body = args.get("body").and_then(Value::as_str).unwrap_or_default();
+        if body.trim().is_empty() {
+            return Err(ToolError::Invalid {
+                argument: "body",
+                message: "give the message text".into(),
+            });
+        }
+        let subtype = match args.get("subtype").and_then(Value::as_str) {
+            Some("comment") => "mail.mt_comment",
+            _ => "mail.mt_note",
+        };
+        let message_type = args
+            .get("message_type")
+            .and_then(Value::as_str)
+            .unwrap_or("comment");
+        let call = kwargs(vec![
+            ("body", json!(body)),
+            ("message_type", json!(message_type)),
+            ("subtype_xmlid", json!(subtype)),
+        ]);
+        let answer = self
+            .inner
+            .client
+            .execute(target.name, "message_post", Some(&[id]), call, None)
+            .await?;
+        let message_id = match &answer {
+            Value::Array(items) => items.first().cloned().unwrap_or_default(),
+            other => other.clone(),
+        };
+        Ok(json!({"model": target.name, "record_id": id, "message_id": message_id}))
+    }
+
+    async fn call_method(
+        &self,
+        target: Target<'_>,
+        args: &Map<String, Value>,
+    ) -> Result<Value, ToolError> {
+        if !self.method_calls_enabled() {
+            return Err(ToolError::Refused(format!(
+                "{METHOD_TOOL} is disabled on this server (ODOO_YOLO={}, ODOO_MCP_ENABLE_METHOD_CALLS={}); it needs ODOO_YOLO=true and ODOO_MCP_ENABLE_METHOD_CALLS=true. Use the dedicated tools instead",
+                self.inner.settings.access, self.inner.settings.enable_method_calls
+            )));
+        }
+        let method = args
+            .get("method")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let refusal = if method.is_empty()
+            || !method
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            Some(format!(
+                "`{method}` is not a method name (letters, digits and _ only)"
+            ))
+        } else if method.starts_with('_') {
+            Some(format!("`{method}` is private"))
+        } else if method.starts_with("web_") {
+            Some(format!("`{method}` is a web client method (web_*)"))
+        } else if DEDICATED.contains(&method) {
+            Some(format!(
+                "`{method}` has a dedicated tool (search_records, get_record, create_record(s), update_record(s), delete_record, aggregate_records, get_fields, post_message): use it"
+            ))
+        } else if matches!(
+            method,
+            "run"
+                | "method_direct_trigger"
+                | "sudo"
+                | "with_user"
+                | "with_context"
+                | "with_company"
+        ) {
+            Some(format!(
+                "`{method}` runs code with other rights (server actions, scheduled jobs, sudo)"
+            ))
+        } else if target.name.starts_with("ir.actions") || target.name == "ir.cron" {
+            Some(format!(
+                "methods of {} run server code and are never called through this tool",
+                target.name
+            ))
+        } else {
+            None
+        };
+        if let Some(reason) = refusal {
+            return Err(ToolError::Refused(format!(
+                "{METHOD_TOOL} refused {}.{method}: {reason}",
+                target.name
+            )));
+        }
+        let record_ids = ids(args, "record_ids");
+        let call = args
+            .get("kwargs")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let ids_arg = (!record_ids.is_empty()).then_some(&record_ids[..]);
+        let result = self
+            .inner
+            .client
+            .execute(target.name, method, ids_arg, call, None)
+            .await?;
+        Ok(json!({"model": target.name, "method": method, "result": result}))
+    }
+}
+
+/// Whether a read value equals a written one (`[id, name]` against `id`, `false` against `null`).
+fn same_value(current: Option<&Value>, new: &Value) -> bool {
+    match (current, new) {
+        (Some(Value::Array(pair)), Value::Number(_)) if pair.len() == 2 => pair[0] == *new,
+        (Some(c), n) if is_empty(c) && is_empty(n) => true,
+        (Some(c), n) => c == n,
+        (None, _) => false,
+    }
+}
+
+/// `read_group`'s `orderby` names aggregates by field: `amount_total:sum desc` → `amount_total desc`.
+fn legacy_order(order: &str) -> String {
+    order
+        .split(',')
+        .map(|term| {
+            let term = term.trim();
+            let (spec, rest) = term.split_once(' ').unwrap_or((term, ""));
+            let spec = match spec.split_once(':') {
+                Some((field, function)) if FUNCTIONS.contains(&function) => field,
+                _ => spec,
+            };
+            format!("{spec} {rest}").trim().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One group in `formatted_read_group`'s shape, whichever method answered:
+/// groupby specs as keys (dates as `[start, label]`), `field:function` and
+/// `__count` keys, no domains.
+fn normalize_group(group: Value, groupby: &[String], aggregates: &[String], modern: bool) -> Value {
+    let Value::Object(mut group) = group else {
+        return group;
+    };
+    if modern {
+        group.remove("__extra_domain");
+        return Value::Object(group);
+    }
+    let ranges = group.remove("__range");
+    let mut out = Map::new();
+    for spec in groupby {
+        let mut value = group.remove(spec).unwrap_or(Value::Bool(false));
+        if let Some(from) = ranges
+            .as_ref()
+            .and_then(|r| r.get(spec))
+            .and_then(|r| r.get("from"))
+        {
+            value = json!([from, value]);
+        }
+        out.insert(spec.clone(), value);
+    }
+    for spec in aggregates {
+        let key = if spec == "__count" {
+            "__count"
+        } else {
+            spec.split(':').next().unwrap_or(spec)
+        };
+        if let Some(value) = group.get(key) {
+            out.insert(spec.clone(), value.clone());
+        }
+    }
+    Value::Object(out)
+}
+
+/// The answer of `GET /health`, cached briefly so load balancers polling every
+/// second cost Odoo one request per [`HealthProbe::TTL`].
+#[derive(Clone)]
+pub(crate) struct HealthProbe {
+    server: OdooMcp,
+    last: Arc<Mutex<Option<(Instant, u16, Value)>>>,
+}
+
+impl HealthProbe {
+    const TTL: Duration = Duration::from_secs(5);
+    const TIMEOUT: Duration = Duration::from_secs(5);
+
+    pub(crate) fn new(server: OdooMcp) -> Self {
+        Self {
+            server,
+            last: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// `(200, {"status": "ok", "odoo": {...}})`, or 503 when Odoo does not answer
+    /// (reason in a few words: the endpoint is public, details go to the log).
+    pub(crate) async fn check(&self) -> (u16, Value) {
+        if let Some((at, status, body)) =
+            self.last.lock().unwrap_or_else(|e| e.into_inner()).as_ref()
+            && at.elapsed() < Self::TTL
+        {
+            return (*status, body.clone());
+        }
+        let client = &self.server.inner.client;
+        let probe = async {
+            client
+                .execute("res.users", "context_get", None, Map::new(), None)
+                .await?;
+            let version = client.version().await?;
+            let api = client.api_version().await?;
+            Ok::<_, OdooError>((version, api))
+        };
+        let (status, body) = match tokio::time::timeout(Self::TIMEOUT, probe).await {
+            Ok(Ok((version, api))) => (
+                200,
+                json!({"status": "ok", "odoo": {"reachable": true, "version": version.version, "api": api.to_string()}}),
+            ),
+            Ok(Err(error)) => {
+                let reachable = !matches!(
+                    error,
+                    OdooError::Unreachable { .. } | OdooError::Timeout { .. }
+                );
+                let reason = match &error {
+                    OdooError::Authentication(_) => "credentials refused",
+                    OdooError::Unreachable { .. } => "unreachable",
+                    OdooError::Timeout { .. } => "timeout",
+                    OdooError::UnexpectedResponse { .. } => "unexpected answer",
+                    _ => "error",
+                };
+                tracing::warn!(error = %ToolError::from(error).render(&self.server.inner.secrets), "health check: Odoo is not available");
+                (
+                    503,
+                    json!({"status": "unavailable", "odoo": {"reachable": reachable, "reason": reason}}),
+                )
+            }
+            Err(_) => (
+                503,
+                json!({"status": "unavailable", "odoo": {"reachable": false, "reason": "timeout"}}),
+            ),
+        };
+        *self.last.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((Instant::now(), status, body.clone()));
+        (status, body)
+    }
+}

@@ -1,0 +1,219 @@
+//! Tools beyond the Python server's six (issue 8): field metadata, the current
+//! user's context, grouped aggregates, batch writes, chatter and guarded method
+//! calls; and `dry_run` on every create/update/delete tool. Their schemas keep to
+//! the strict subset (no `$ref`, `oneOf`, `const`, …) and stay small.
+
+use std::sync::Arc;
+
+use rmcp::model::{JsonObject, Tool, ToolAnnotations};
+use serde_json::{Value, json};
+
+use super::{Entry, Op, domain_schema, object};
+use crate::settings::Limits;
+
+/// At most this many records per batch write: one Odoo call, one transaction.
+pub const MAX_BATCH: u64 = 100;
+
+/// The guarded tool, listed only with `ODOO_YOLO=true` and `ODOO_MCP_ENABLE_METHOD_CALLS=true`.
+pub const METHOD_TOOL: &str = "call_model_method";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtraOp {
+    GetFields,
+    CurrentContext,
+    Aggregate,
+    CreateMany,
+    UpdateMany,
+    PostMessage,
+    CallMethod,
+}
+
+impl ExtraOp {
+    pub fn writes(self) -> bool {
+        matches!(
+            self,
+            Self::CreateMany | Self::UpdateMany | Self::PostMessage | Self::CallMethod
+        )
+    }
+
+    pub fn annotations(self, base: ToolAnnotations) -> ToolAnnotations {
+        match self {
+            Self::GetFields | Self::CurrentContext | Self::Aggregate => base.read_only(true),
+            Self::CreateMany | Self::PostMessage => {
+                base.read_only(false).destructive(false).idempotent(false)
+            }
+            Self::UpdateMany => base.read_only(false).destructive(true).idempotent(true),
+            Self::CallMethod => base.read_only(false).destructive(true).idempotent(false),
+        }
+    }
+}
+
+fn dry_run_schema() -> Value {
+    json!({"type": "boolean", "description": "Validate against Odoo (fields, required, selections, access) and report; write nothing"})
+}
+
+/// Adds `dry_run` to every create/update/delete tool, generic and typed.
+pub fn add_dry_run(entries: &mut [Entry]) {
+    let short = json!({"type": "boolean", "description": "Validate only; write nothing"});
+    for entry in entries {
+        let schema = match entry.op {
+            Op::Create | Op::Update | Op::Delete if entry.model.is_none() => dry_run_schema(),
+            Op::Create | Op::Update | Op::Delete => short.clone(),
+            _ => continue,
+        };
+        let listed = Arc::ptr_eq(&entry.check_schema, &entry.tool.input_schema);
+        insert_property(&mut entry.tool.input_schema, &schema);
+        if listed {
+            entry.check_schema = entry.tool.input_schema.clone();
+        } else {
+            insert_property(&mut entry.check_schema, &schema);
+        }
+    }
+}
+
+fn insert_property(schema: &mut Arc<JsonObject>, property: &Value) {
+    let schema = Arc::make_mut(schema);
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        properties.insert("dry_run".into(), property.clone());
+    }
+}
+
+fn entry(
+    op: ExtraOp,
+    name: &str,
+    title: &str,
+    description: &str,
+    input: Value,
+    output: Value,
+) -> Entry {
+    let op = Op::Extra(op);
+    let tool = Tool::new(name.to_string(), description.to_string(), object(input))
+        .with_raw_output_schema(object(output))
+        .with_annotations(super::annotations(op, title.to_string()));
+    Entry {
+        op,
+        model: None,
+        check_schema: tool.input_schema.clone(),
+        tool,
+    }
+}
+
+pub fn tools(limits: Limits) -> Vec<Entry> {
+    let model = json!({"type": "string", "description": "Technical model name, e.g. res.partner"});
+    let names = |description: &str| json!({"type": "array", "items": {"type": "string"}, "description": description});
+    let ids = json!({"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1, "maxItems": MAX_BATCH, "description": format!("Record ids (1 to {MAX_BATCH})")});
+    let values =
+        json!({"type": "object", "description": "Field values, e.g. {\"name\": \"Acme\"}"});
+    let write_out = json!({"type": "object", "properties": {"model": {"type": "string"}, "ids": {"type": "array", "items": {"type": "integer"}}, "count": {"type": "integer"}, "dry_run": {"type": "boolean"}, "valid": {"type": "boolean"}, "problems": {"type": "array", "items": {"type": "string"}}}});
+    vec![
+        entry(
+            ExtraOp::GetFields,
+            "get_fields",
+            "Get model fields",
+            "A model's fields: type, label, required, readonly, selection values, relation. Filter by names, types or a text.",
+            json!({
+                "type": "object",
+                "properties": {
+                    "model": model,
+                    "names": names("Only these fields"),
+                    "types": names("Only these types, e.g. [\"many2one\", \"selection\"]"),
+                    "query": {"type": "string", "description": "Keep fields whose name or label contains this text"},
+                    "help": {"type": "boolean", "description": "Include Odoo's help texts"}
+                },
+                "required": ["model"], "additionalProperties": false
+            }),
+            json!({"type": "object", "properties": {"model": {"type": "string"}, "count": {"type": "integer"}, "fields": {"type": "array", "items": {"type": "object"}}}, "required": ["fields"]}),
+        ),
+        entry(
+            ExtraOp::CurrentContext,
+            "get_current_context",
+            "Current user and context",
+            "The Odoo user this server acts as: user, company, allowed companies, language and timezone.",
+            json!({"type": "object", "properties": {}, "additionalProperties": false}),
+            json!({"type": "object", "properties": {"user": {"type": "object"}, "company": {"type": ["object", "null"]}, "lang": {"type": ["string", "null"]}, "tz": {"type": ["string", "null"]}}}),
+        ),
+        entry(
+            ExtraOp::Aggregate,
+            "aggregate_records",
+            "Aggregate records",
+            "Grouped totals, like a pivot: count, sum, avg, min, max per group. Uses formatted_read_group (Odoo 19+) or read_group.",
+            json!({
+                "type": "object",
+                "properties": {
+                    "model": model,
+                    "domain": domain_schema(),
+                    "groupby": names("Fields to group by; dates take :day, :week, :month, :quarter or :year, e.g. [\"state\", \"date_order:month\"]"),
+                    "aggregates": names("field:function (sum, avg, min, max, count, count_distinct) or __count, e.g. [\"amount_total:sum\", \"__count\"]; default [\"__count\"]"),
+                    "order": {"type": "string", "description": "Sort groups, e.g. \"amount_total:sum desc\""},
+                    "limit": {"type": "integer", "minimum": 1, "description": format!("Max groups (default and max {})", limits.max)},
+                    "offset": {"type": "integer", "minimum": 0}
+                },
+                "required": ["model"], "additionalProperties": false
+            }),
+            json!({"type": "object", "properties": {"model": {"type": "string"}, "count": {"type": "integer"}, "more": {"type": "boolean"}, "groups": {"type": "array", "items": {"type": "object"}}, "notes": {"type": "array", "items": {"type": "string"}}}, "required": ["groups"]}),
+        ),
+        entry(
+            ExtraOp::CreateMany,
+            "create_records",
+            "Create records",
+            "Create several records in one call (one transaction: all or none); returns their ids.",
+            json!({
+                "type": "object",
+                "properties": {
+                    "model": model,
+                    "records": {"type": "array", "items": {"type": "object"}, "minItems": 1, "maxItems": MAX_BATCH, "description": format!("Field values per record (1 to {MAX_BATCH})")},
+                    "dry_run": dry_run_schema()
+                },
+                "required": ["model", "records"], "additionalProperties": false
+            }),
+            write_out.clone(),
+        ),
+        entry(
+            ExtraOp::UpdateMany,
+            "update_records",
+            "Update records",
+            "Write the same values on several records in one call (one transaction).",
+            json!({
+                "type": "object",
+                "properties": {"model": model, "record_ids": ids, "values": values, "dry_run": dry_run_schema()},
+                "required": ["model", "record_ids", "values"], "additionalProperties": false
+            }),
+            write_out,
+        ),
+        entry(
+            ExtraOp::PostMessage,
+            "post_message",
+            "Post a message",
+            "Post on a record's chatter: an internal note (default) or a comment sent to followers.",
+            json!({
+                "type": "object",
+                "properties": {
+                    "model": model,
+                    "record_id": {"type": "integer", "minimum": 1},
+                    "body": {"type": "string", "description": "Message text (plain text; HTML is escaped by Odoo)"},
+                    "subtype": {"type": "string", "enum": ["note", "comment"], "description": "note: internal, no notification (default); comment: sent to followers"},
+                    "message_type": {"type": "string", "enum": ["comment", "notification"], "description": "Default comment"}
+                },
+                "required": ["model", "record_id", "body"], "additionalProperties": false
+            }),
+            json!({"type": "object", "properties": {"model": {"type": "string"}, "record_id": {"type": "integer"}, "message_id": {"type": "integer"}}}),
+        ),
+        entry(
+            ExtraOp::CallMethod,
+            METHOD_TOOL,
+            "Call a model method",
+            "Call a public business method, e.g. sale.order action_confirm on record_ids. No private, CRUD, ir.actions.*, ir.cron or web_* methods.",
+            json!({
+                "type": "object",
+                "properties": {
+                    "model": model,
+                    "method": {"type": "string", "description": "Public method name, e.g. action_confirm"},
+                    "record_ids": {"type": "array", "items": {"type": "integer", "minimum": 1}, "maxItems": MAX_BATCH, "description": "Records the method runs on; omit for a model method"},
+                    "kwargs": {"type": "object", "description": "Named arguments"}
+                },
+                "required": ["model", "method"], "additionalProperties": false
+            }),
+            json!({"type": "object", "properties": {"model": {"type": "string"}, "method": {"type": "string"}, "result": {}}}),
+        ),
+    ]
+}
