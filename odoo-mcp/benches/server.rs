@@ -1,26 +1,45 @@
-//! Figures of the MCP server against the Odoo test double (not a timed test):
-//! `cargo bench -p odoo-mcp --bench server`.
+//! Every figure of issue 9 against the Odoo test double, with its target
+//! (not a timed test): `cargo bench -p odoo-mcp`.
 //!
 //! - one `search_records` call through the server (stdio, rmcp client) versus
 //!   the same `search_read` made directly with odoo-client: the server's overhead;
-//! - spawn → completed `initialize`;
+//! - spawn → completed `initialize`, and Odoo requests before the first call;
 //! - peak RSS (VmHWM) of the server after a 1,000-call workload;
-//! - the size of `tools/list`.
+//! - the size of `tools/list`, per tool and per setting;
+//! - 100 concurrent MCP clients over streamable HTTP: errors, p50/p95 under
+//!   load against the idle p95;
+//! - codegen figures live in odoo-codegen's own bench (pointed at, not run).
 
 use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use odoo_client::{Domain, OdooClient, SearchOptions};
+use odoo_mcp::OdooMcp;
+use odoo_mcp::settings::{SchemaDetail, Settings, TypedTools};
 use odoo_tests::OdooDouble;
 use rmcp::ServiceExt;
 use rmcp::model::CallToolRequestParams;
-use rmcp::transport::TokioChildProcess;
+use rmcp::model::Tool;
+use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
 use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_odoo-mcp");
 const CALLS: usize = 1_000;
 const STARTS: usize = 30;
+/// Concurrent MCP clients over streamable HTTP.
+const HTTP_CLIENTS: usize = 100;
+/// How long the HTTP load runs.
+const HTTP_LOAD: Duration = Duration::from_secs(5);
+/// Each client's pace under load: one search per interval (100 clients →
+/// about 1,000 searches/s), so the figure is latency under load, not the
+/// queue of a closed loop saturating 2 cores.
+const HTTP_PACE: Duration = Duration::from_millis(100);
+/// Sequential searches of one client for the idle HTTP p95.
+const HTTP_IDLE_CALLS: usize = 300;
 
 fn command(double: &OdooDouble) -> Command {
     let mut command = Command::new(BIN);
@@ -63,6 +82,159 @@ fn peak_rss_kib(pid: u32) -> Option<u64> {
         .nth(1)?
         .parse()
         .ok()
+}
+
+/// The catalog as `tools/list` returns it, built in-process (no request).
+fn listing(typed: TypedTools, detail: SchemaDetail) -> Vec<Tool> {
+    let config = odoo_client::Config::new("http://127.0.0.1:9").api_key("bench-key-unused");
+    let settings = Settings {
+        typed_tools: typed,
+        schema_detail: detail,
+        ..Settings::default()
+    };
+    OdooMcp::new(config, settings, odoo_mcp::generated_models())
+        .expect("server")
+        .tools()
+}
+
+fn json_len<T: serde::Serialize>(value: &T) -> usize {
+    serde_json::to_string(value).map(|s| s.len()).unwrap_or(0)
+}
+
+fn list_bytes(tools: &[Tool]) -> usize {
+    json_len(&json!({ "tools": tools }))
+}
+
+/// The server over streamable HTTP on a free port; its stderr keeps being drained.
+async fn http_server(double: &OdooDouble) -> (tokio::process::Child, String) {
+    let mut command = command(double);
+    command
+        .env("ODOO_MCP_TRANSPORT", "streamable-http")
+        .env("ODOO_MCP_PORT", "0")
+        .env("ODOO_MCP_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("spawn odoo-mcp");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let mut lines = BufReader::new(stderr).lines();
+    let url = loop {
+        let line = lines
+            .next_line()
+            .await
+            .expect("read stderr")
+            .expect("odoo-mcp exited before listening");
+        if line.contains("listening on http://")
+            && let Some(start) = line.find("http://")
+        {
+            break line[start..]
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+        }
+    };
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, url)
+}
+
+type HttpClient = rmcp::service::RunningService<rmcp::RoleClient, ()>;
+
+async fn http_client(url: &str) -> Option<HttpClient> {
+    ().serve(StreamableHttpClientTransport::from_uri(url.to_string()))
+        .await
+        .ok()
+}
+
+/// One search over HTTP: its latency, or `None` on any error.
+async fn http_search(client: &HttpClient) -> Option<Duration> {
+    let arguments = json!({"model": "res.partner", "fields": ["name", "email"], "limit": 5});
+    let params = CallToolRequestParams::new("search_records")
+        .with_arguments(arguments.as_object().cloned().unwrap_or_default());
+    let start = Instant::now();
+    let result = client.call_tool(params).await.ok()?;
+    let elapsed = start.elapsed();
+    (result.is_error != Some(true)).then_some(elapsed)
+}
+
+struct HttpFigures {
+    idle: Stats,
+    load: Stats,
+    calls: usize,
+    errors: usize,
+    rss_kib: Option<u64>,
+}
+
+/// Idle p95 of one client, then `HTTP_CLIENTS` paced clients for `HTTP_LOAD`.
+async fn http_load(double: &OdooDouble) -> HttpFigures {
+    let (child, url) = http_server(double).await;
+    let pid = child.id();
+    let idle_client = http_client(&url).await.expect("initialize over HTTP");
+    for _ in 0..30 {
+        http_search(&idle_client).await;
+    }
+    let mut idle = Vec::with_capacity(HTTP_IDLE_CALLS);
+    for _ in 0..HTTP_IDLE_CALLS {
+        idle.push(http_search(&idle_client).await.expect("idle search"));
+    }
+    idle_client.cancel().await.ok();
+
+    let errors = Arc::new(AtomicUsize::new(0));
+    let barrier = Arc::new(tokio::sync::Barrier::new(HTTP_CLIENTS));
+    let mut tasks = Vec::with_capacity(HTTP_CLIENTS);
+    for i in 0..HTTP_CLIENTS {
+        let url = url.clone();
+        let errors = errors.clone();
+        let barrier = barrier.clone();
+        tasks.push(tokio::spawn(async move {
+            let client = http_client(&url).await;
+            barrier.wait().await;
+            let Some(client) = client else {
+                errors.fetch_add(1, Ordering::Relaxed);
+                return Vec::new();
+            };
+            // Spread the clients over one pacing interval.
+            let offset = HTTP_PACE * i as u32 / HTTP_CLIENTS as u32;
+            let start = tokio::time::Instant::now() + offset;
+            let deadline = start + HTTP_LOAD;
+            let mut ticks = tokio::time::interval_at(start, HTTP_PACE);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut samples = Vec::new();
+            loop {
+                ticks.tick().await;
+                if tokio::time::Instant::now() >= deadline {
+                    break;
+                }
+                match http_search(&client).await {
+                    Some(elapsed) => samples.push(elapsed),
+                    None => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+            client.cancel().await.ok();
+            samples
+        }));
+    }
+    let mut load = Vec::new();
+    for task in tasks {
+        match task.await {
+            Ok(samples) => load.extend(samples),
+            Err(_) => {
+                errors.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+    let rss_kib = pid.and_then(peak_rss_kib);
+    drop(child);
+    let calls = load.len();
+    HttpFigures {
+        idle: stats(idle),
+        load: stats(load),
+        calls,
+        errors: errors.load(Ordering::Relaxed),
+        rss_kib,
+    }
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -147,6 +319,8 @@ async fn main() {
     let through = stats(through);
     let overhead = through.median.saturating_sub(direct.median);
 
+    let http = http_load(&double).await;
+
     println!("odoo-mcp server figures against the test double ({CALLS} calls, release build)");
     println!("{:<44} {:>12} {:>12}  target", "figure", "median", "p95");
     println!(
@@ -189,10 +363,84 @@ async fn main() {
         ),
         None => println!("peak RSS: /proc not available"),
     }
+    let default_list = listing(TypedTools::default(), SchemaDetail::Compact);
     println!(
         "{:<44} {:>10} B               <= 50 KB",
-        "tools/list size", tools_bytes
+        "tools/list size, default settings",
+        list_bytes(&default_list)
     );
+    println!(
+        "{:<44} {:>10} B",
+        "tools/list size, this run (ODOO_YOLO=true)", tools_bytes
+    );
+    for (label, typed) in [
+        ("ODOO_MCP_TYPED_TOOLS=none", TypedTools::NONE),
+        (
+            "ODOO_MCP_TYPED_TOOLS=search,create",
+            "search,create".parse().expect("typed tools"),
+        ),
+        ("ODOO_MCP_TYPED_TOOLS=all", TypedTools::ALL),
+    ] {
+        println!(
+            "{:<44} {:>10} B",
+            format!("tools/list size, {label}"),
+            list_bytes(&listing(typed, SchemaDetail::Compact))
+        );
+    }
+    println!(
+        "{:<44} {:>10} B",
+        "tools/list size, all + SCHEMA_DETAIL=full",
+        list_bytes(&listing(TypedTools::ALL, SchemaDetail::Full))
+    );
+    let ratio = http.load.p95.as_secs_f64() / http.idle.p95.as_secs_f64().max(1e-9);
+    println!(
+        "{:<44} {:>12} {:>12}",
+        "HTTP search, idle (1 client)",
+        ms(http.idle.median),
+        ms(http.idle.p95)
+    );
+    println!(
+        "{:<44} {:>12} {:>12}",
+        format!(
+            "HTTP search, {HTTP_CLIENTS} clients x 10/s ({} calls)",
+            http.calls
+        ),
+        ms(http.load.median),
+        ms(http.load.p95)
+    );
+    println!(
+        "{:<44} {:>11.1}x               <= 5x",
+        "HTTP p95 under load / idle p95", ratio
+    );
+    println!(
+        "{:<44} {:>12}               0",
+        "HTTP errors under load", http.errors
+    );
+    if let Some(kib) = http.rss_kib {
+        println!(
+            "{:<44} {:>9.1} MiB",
+            "peak RSS after the HTTP load (VmHWM)",
+            kib as f64 / 1024.0
+        );
+    }
+    println!(
+        "codegen (518 models in < 2 s; cargo build -p generated < 60 s): cargo bench -p odoo-codegen --bench codegen"
+    );
+    println!();
+    println!("tools/list by tool, default settings (bytes of JSON)");
+    println!(
+        "{:<32} {:>8} {:>8} {:>8}",
+        "tool", "input", "output", "total"
+    );
+    for tool in &default_list {
+        println!(
+            "{:<32} {:>8} {:>8} {:>8}",
+            tool.name,
+            json_len(&tool.input_schema),
+            json_len(&tool.output_schema),
+            json_len(tool)
+        );
+    }
     println!(
         "{:<44} {:>10} B",
         "one search_records result (10 records)", response_bytes

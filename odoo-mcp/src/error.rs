@@ -10,23 +10,24 @@ use crate::check::ArgError;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ToolError {
-    #[error("unknown tool `{name}`{suggestion}; call tools/list to see the tools")]
+    #[error("unknown tool `{}`{suggestion}; call tools/list to see the tools", clip(.name))]
     UnknownTool { name: String, suggestion: String },
     #[error(
         "`{tool}` writes to Odoo and this server is read-only (ODOO_YOLO=read), so nothing was sent; writes need ODOO_YOLO=false or true"
     )]
     ReadOnly { tool: String },
     #[error(
-        "model `{model}` is not enabled on this server{suggestion}; enabled models: {enabled}. To reach it, add it to ODOO_MCP_MODELS or set ODOO_YOLO=read or true"
+        "model `{}` is not enabled on this server{suggestion}; enabled models: {enabled}. To reach it, add it to ODOO_MCP_MODELS or set ODOO_YOLO=read or true",
+        clip(.model)
     )]
     ModelNotEnabled {
         model: String,
         suggestion: String,
         enabled: String,
     },
-    #[error("unknown model `{model}`{suggestion}; call list_models to see the models")]
+    #[error("unknown model `{}`{suggestion}; call list_models to see the models", clip(.model))]
     UnknownModel { model: String, suggestion: String },
-    #[error("unknown field `{field}` in `{argument}` for {model}{suggestion}")]
+    #[error("unknown field `{}` in `{argument}` for {}{suggestion}", clip(.field), clip(.model))]
     UnknownField {
         model: String,
         field: String,
@@ -49,6 +50,50 @@ pub enum ToolError {
     RecordNotFound { model: String, id: i64 },
     #[error("{}", describe_odoo(.0))]
     Odoo(#[from] OdooError),
+    /// A write whose answer never came back whole (timeout, dropped connection, gateway
+    /// error, mangled answer): Odoo may have applied it, so it is not retried.
+    #[error(
+        "{}. This was a write, so it was not retried: it may or may not have happened in Odoo; check the record (search or get it) before trying again",
+        describe_unanswered(.0)
+    )]
+    WriteOutcomeUnknown(OdooError),
+}
+
+impl ToolError {
+    /// The error of a create, write or unlink call: one whose outcome is unknown says so.
+    pub fn from_write(error: OdooError) -> ToolError {
+        match error {
+            OdooError::Timeout { .. }
+            | OdooError::Unreachable { .. }
+            | OdooError::UnexpectedResponse { .. } => ToolError::WriteOutcomeUnknown(error),
+            other => ToolError::Odoo(other),
+        }
+    }
+}
+
+/// What went wrong on the way, without the "retry" advice reads get.
+fn describe_unanswered(error: &OdooError) -> String {
+    match error {
+        OdooError::Timeout { after } => {
+            format!("Odoo did not answer within {}s", after.as_secs_f64())
+        }
+        OdooError::Unreachable { url, reason } => {
+            format!("Odoo is unreachable at {url} ({reason})")
+        }
+        OdooError::UnexpectedResponse { status, detail } => format!(
+            "Odoo answered HTTP {status} with something that is not an API answer ({detail})"
+        ),
+        other => describe_odoo(other),
+    }
+}
+
+/// A name from the caller, cut short: a hostile multi-megabyte name is not echoed back whole.
+fn clip(name: &str) -> String {
+    const MAX: usize = 80;
+    match name.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &name[..cut]),
+        None => name.to_string(),
+    }
 }
 
 /// Odoo's own message, with what to do about it.
@@ -127,5 +172,32 @@ mod tests {
             reason: "connection refused".into(),
         });
         assert!(e.to_string().contains("ODOO_URL"));
+    }
+
+    #[test]
+    fn a_write_without_an_answer_may_or_may_not_have_happened() {
+        let timeout = || OdooError::Timeout {
+            after: std::time::Duration::from_secs(1),
+        };
+        let e = ToolError::from_write(timeout());
+        let text = e.to_string();
+        assert!(
+            text.contains("may or may not have happened") && text.contains("not retried"),
+            "{text}"
+        );
+        assert!(!text.contains("; retry"), "{text}");
+        // Odoo's own refusal is certain: no such warning.
+        let refused = ToolError::from_write(OdooError::Validation(OdooFault {
+            name: "odoo.exceptions.ValidationError".into(),
+            message: "no".into(),
+            status: Some(422),
+        }));
+        assert!(!refused.to_string().contains("may or may not"));
+        // Reads keep the plain message.
+        assert!(
+            !ToolError::Odoo(timeout())
+                .to_string()
+                .contains("may or may not")
+        );
     }
 }

@@ -21,13 +21,15 @@ use crate::meta::{ModelFields, TtlCache};
 use crate::settings::{Access, Settings};
 use crate::suggest::{close_matches, did_you_mean};
 use crate::tools::extra::ExtraOp;
-use crate::tools::{Catalog, Entry, Op};
+use crate::tools::{Catalog, Entry, Op, Shape};
 
 mod extra;
 pub(crate) use extra::HealthProbe;
 
 /// Other field names listed after a default read, at most.
 const MAX_LISTED_FIELDS: usize = 120;
+/// Most names a `fields` argument may list (Odoo's largest models have about 700 fields).
+const MAX_REQUESTED_FIELDS: usize = 1_000;
 
 /// The Odoo MCP server. Cheap to clone: the HTTP transport makes one per session.
 #[derive(Clone)]
@@ -88,10 +90,15 @@ impl OdooMcp {
 
     fn catalog(&self) -> &Catalog {
         self.inner.catalog.get_or_init(|| {
+            let settings = &self.inner.settings;
             Catalog::build(
                 self.inner.models,
-                self.inner.settings.access,
-                self.inner.settings.limits,
+                settings.access,
+                Shape {
+                    limits: settings.limits,
+                    typed: settings.typed_tools,
+                    detail: settings.schema_detail,
+                },
             )
         })
     }
@@ -353,6 +360,19 @@ impl OdooMcp {
         extra_names: &[&str],
     ) -> Result<(Arc<ModelFields>, Vec<String>, Vec<String>), ToolError> {
         let requested = Self::selected_fields(args);
+        // Refused before any request: each name costs a lookup here and a column in Odoo.
+        if let Some(n) = requested
+            .as_ref()
+            .map(Vec::len)
+            .filter(|n| *n > MAX_REQUESTED_FIELDS)
+        {
+            return Err(ToolError::Invalid {
+                argument: "fields",
+                message: format!(
+                    "{n} field names given; ask for at most {MAX_REQUESTED_FIELDS}, or [\"__all__\"] for every field"
+                ),
+            });
+        }
         let mut names: Vec<&str> = extra_names.to_vec();
         let all = requested
             .as_ref()
@@ -596,7 +616,12 @@ impl OdooMcp {
         let values = self
             .write_values(entry, target, &values, encode, argument)
             .await?;
-        let ids = self.inner.client.create(target.name, &[values]).await?;
+        let ids = self
+            .inner
+            .client
+            .create(target.name, &[values])
+            .await
+            .map_err(ToolError::from_write)?;
         let id = ids.first().copied().unwrap_or_default();
         Ok(json!({"model": target.name, "id": id, "created": true}))
     }
@@ -617,7 +642,11 @@ impl OdooMcp {
         let values = self
             .write_values(entry, target, &values, encode, "values")
             .await?;
-        self.inner.client.write(target.name, &[id], &values).await?;
+        self.inner
+            .client
+            .write(target.name, &[id], &values)
+            .await
+            .map_err(ToolError::from_write)?;
         Ok(json!({"model": target.name, "id": id, "updated": true}))
     }
 
@@ -627,7 +656,11 @@ impl OdooMcp {
         args: &Map<String, Value>,
     ) -> Result<Value, ToolError> {
         let id = Self::record_id(args);
-        self.inner.client.unlink(target.name, &[id]).await?;
+        self.inner
+            .client
+            .unlink(target.name, &[id])
+            .await
+            .map_err(ToolError::from_write)?;
         Ok(json!({"model": target.name, "id": id, "deleted": true}))
     }
 

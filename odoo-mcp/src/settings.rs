@@ -190,10 +190,11 @@ impl Default for Settings {
 
 /// Which typed tools each generated model gets (`ODOO_MCP_TYPED_TOOLS`): a
 /// comma-separated list of `search`, `get`, `create`, `update`, `delete`, or
-/// `all`, `read` (search,get), `none`. The default, `search,create`, keeps
-/// what only a typed tool can say (the field names, the create payload's
-/// required fields, types and selections) and leaves get/update/delete, which
-/// would repeat it, to the generic tools: `tools/list` stays under 50 KB.
+/// `all`, `read` (search,get), `none`. The default, `search`, lists each
+/// model's field names once (the `fields` enum) and leaves get and writes to
+/// the generic tools, which take the same arguments plus `model`: with the
+/// 13 curated models `tools/list` stays well under 50 KB (search,create
+/// would be about 54 KB, all about 70 KB, even compacted).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TypedTools {
     pub search: bool,
@@ -224,7 +225,6 @@ impl Default for TypedTools {
     fn default() -> Self {
         Self {
             search: true,
-            create: true,
             ..Self::NONE
         }
     }

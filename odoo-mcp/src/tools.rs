@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use odoo_client::registry::ModelDescriptor;
+use odoo_client::registry::{FieldDescriptor, ModelDescriptor};
 use rmcp::model::{JsonObject, Tool, ToolAnnotations};
 use serde_json::{Map, Value, json};
 
-use crate::settings::{Access, Limits};
+use crate::settings::{Access, Limits, SchemaDetail, TypedTools};
 
 pub mod extra;
 
@@ -56,10 +56,11 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    pub fn build(models: &'static [ModelDescriptor], access: Access, limits: Limits) -> Self {
+    pub fn build(models: &'static [ModelDescriptor], access: Access, shape: Shape) -> Self {
+        let limits = shape.limits;
         let mut entries = generic_tools(limits);
         for descriptor in models {
-            entries.extend(typed_tools(descriptor, limits));
+            entries.extend(typed_tools(descriptor, &shape));
         }
         entries.extend(extra::tools(limits));
         extra::add_dry_run(&mut entries);
@@ -102,7 +103,11 @@ fn object(value: Value) -> Arc<JsonObject> {
 }
 
 fn annotations(op: Op, title: String) -> ToolAnnotations {
-    let base = ToolAnnotations::with_title(title).open_world(false);
+    op_hints(op, ToolAnnotations::with_title(title))
+}
+
+fn op_hints(op: Op, base: ToolAnnotations) -> ToolAnnotations {
+    let base = base.open_world(false);
     match op {
         Op::Search | Op::Get | Op::ListModels => base.read_only(true),
         Op::Create => base.read_only(false).destructive(false).idempotent(false),
@@ -126,11 +131,22 @@ fn tool(
 }
 
 /// The `domain` argument, described once for every search tool.
+///
+/// Strict-client safe (every array has `items`, no type unions): an item is
+/// an operator string or a condition whose value is a scalar or a list (a list
+/// of scalars, or a condition of an `any` sub-domain). `domain_arg` checks the
+/// structure itself first.
 pub fn domain_schema() -> Value {
     json!({
         "type": "array",
-        "description": "Odoo domain: conditions [field, operator, value], AND-ed; prefix \"|\" (or) or \"!\" (not). E.g. [[\"name\",\"ilike\",\"acme\"]]",
-        "items": {"anyOf": [{"type": "array", "minItems": 3, "maxItems": 3}, {"enum": ["&", "|", "!"]}]}
+        "description": "Odoo domain: [field, operator, value] conditions, AND-ed; prefix \"|\" (or) or \"!\" (not). E.g. [[\"name\",\"ilike\",\"acme\"]]",
+        "items": {"anyOf": [
+            {"type": "string"},
+            {"type": "array", "items": {"anyOf": [
+                {"type": "string"}, {"type": "number"}, {"type": "boolean"}, {"type": "null"},
+                {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}, {"type": "null"}]}}
+            ]}}
+        ]}
     })
 }
 
@@ -291,192 +307,71 @@ fn generic_tools(limits: Limits) -> Vec<Entry> {
     ]
 }
 
-/// Moves a root schema's `$defs` into `defs` and returns the rest, without
-/// `$schema`; `partial` drops `required` (records may carry a subset of fields).
-fn embed(schema: Value, defs: &mut Map<String, Value>, partial: bool) -> Value {
-    let Value::Object(mut map) = schema else {
+/// What the catalog builds and how much of the generated schemas it lists.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub limits: Limits,
+    pub typed: TypedTools,
+    pub detail: SchemaDetail,
+}
+
+/// Replaces every `$ref` into the root's `$defs` by the definition itself and
+/// drops `$defs`/`$schema`: strict clients (OpenAI strict mode, Gemini) take
+/// no references. Sibling keys of a `$ref` (its description) win.
+pub fn inline_refs(schema: Value) -> Value {
+    let Value::Object(mut root) = schema else {
         return schema;
     };
-    map.remove("$schema");
+    root.remove("$schema");
+    let mut defs = Map::new();
     for key in ["$defs", "definitions"] {
-        if let Some(Value::Object(inner)) = map.remove(key) {
+        if let Some(Value::Object(inner)) = root.remove(key) {
             defs.extend(inner);
         }
     }
-    if partial {
-        map.remove("required");
-    }
-    Value::Object(map)
+    let mut value = Value::Object(root);
+    resolve(&mut value, &defs, 0);
+    value
 }
 
-fn with_defs(mut schema: Value, defs: Map<String, Value>) -> Value {
-    if !defs.is_empty()
-        && let Some(map) = schema.as_object_mut()
-    {
-        map.insert("$defs".into(), Value::Object(defs));
-    }
-    schema
-}
-
-fn typed_tools(d: &'static ModelDescriptor, limits: Limits) -> Vec<Entry> {
-    let names: Vec<&str> = d.fields.iter().map(|f| f.name).collect();
-    let fields = json!({
-        "type": "array", "items": {"enum": names},
-        "description": "Fields to return; omit for a compact default set"
-    });
-    let record_id =
-        json!({"type": "integer", "minimum": 1, "description": format!("{} id", d.label)});
-    let read = || {
-        let mut defs = Map::new();
-        let record = embed(Value::from((d.read_schema)()), &mut defs, true);
-        (record, defs)
-    };
-    let mut out = Vec::new();
-    let mut push = |suffix: &str,
-                    op: Op,
-                    title: String,
-                    description: String,
-                    input: Value,
-                    output: Value,
-                    check: Option<Value>| {
-        let tool = tool(
-            format!("{}_{suffix}", d.tool_prefix),
-            description,
-            op,
-            title,
-            input,
-            compact_output(output),
-        );
-        out.push(Entry {
-            op,
-            model: Some(d),
-            check_schema: check
-                .map(object)
-                .unwrap_or_else(|| tool.input_schema.clone()),
-            tool,
-        });
-    };
-
-    let (record, defs) = read();
-    let mut search_out = search_meta_properties();
-    search_out.insert("records".into(), json!({"type": "array", "items": record}));
-    push(
-        "search",
-        Op::Search,
-        format!("Search {}", d.label),
-        format!("Search {} ({}) records.", d.label, d.model),
-        json!({
-            "type": "object",
-            "properties": {
-                "domain": domain_schema(), "fields": fields,
-                "limit": limit_schema(limits),
-                "offset": {"type": "integer", "minimum": 0},
-                "order": {"type": "string", "description": "Sort, e.g. \"name asc, id desc\""},
-                "count": {"type": "boolean", "description": "Also return the total number of matches"}
-            },
-            "additionalProperties": false
-        }),
-        with_defs(
-            json!({"type": "object", "properties": search_out, "required": ["records"]}),
-            defs,
-        ),
-        None,
-    );
-
-    let (record, defs) = read();
-    push(
-        "get",
-        Op::Get,
-        format!("Get {}", d.label),
-        format!("Read one {} ({}) by id.", d.label, d.model),
-        json!({
-            "type": "object",
-            "properties": {"record_id": record_id, "fields": fields},
-            "required": ["record_id"], "additionalProperties": false
-        }),
-        with_defs(
-            json!({"type": "object", "properties": {"model": {"type": "string"}, "record": record, "notes": {"type": "array", "items": {"type": "string"}}}, "required": ["record"]}),
-            defs,
-        ),
-        None,
-    );
-
-    if let Some(create_schema) = d.create_schema {
-        let mut defs = Map::new();
-        let mut input = embed(Value::from(create_schema()), &mut defs, false);
-        if let Some(map) = input.as_object_mut() {
-            map.insert("type".into(), json!("object"));
-            map.remove("title");
+fn resolve(value: &mut Value, defs: &Map<String, Value>, depth: usize) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                let name = reference.rsplit('/').next().unwrap_or_default();
+                // Recursive types stop at a plain object rather than loop.
+                let target = match defs.get(name) {
+                    Some(Value::Object(def)) if depth < 8 => def.clone(),
+                    _ => json!({"type": "object"})
+                        .as_object()
+                        .cloned()
+                        .unwrap_or_default(),
+                };
+                map.remove("$ref");
+                for (key, def_value) in target {
+                    map.entry(key).or_insert(def_value);
+                }
+                for child in map.values_mut() {
+                    resolve(child, defs, depth + 1);
+                }
+                return;
+            }
+            for child in map.values_mut() {
+                resolve(child, defs, depth);
+            }
         }
-        let mut input = with_defs(input, defs);
-        shorten_descriptions(&mut input);
-        push(
-            "create",
-            Op::Create,
-            format!("Create {}", d.label),
-            format!("Create one {} ({}); returns its id.", d.label, d.model),
-            input,
-            write_output("created"),
-            None,
-        );
+        Value::Array(items) => items.iter_mut().for_each(|v| resolve(v, defs, depth)),
+        _ => {}
     }
-    if let Some(update_schema) = d.update_schema {
-        let mut defs = Map::new();
-        let mut values = embed(Value::from(update_schema()), &mut defs, false);
-        if let Some(map) = values.as_object_mut() {
-            map.remove("title");
-        }
-        let full = with_defs(
-            json!({
-                "type": "object",
-                "properties": {"record_id": record_id, "values": values},
-                "required": ["record_id", "values"], "additionalProperties": false
-            }),
-            defs,
-        );
-        // Listed short: the same fields as the create tool, all optional, are
-        // not repeated; the full schema still checks every call.
-        let values_doc = if d.create_schema.is_some() {
-            format!(
-                "Fields to change: the arguments of {}_create, all optional",
-                d.tool_prefix
-            )
-        } else {
-            "Fields to change".to_string()
-        };
-        push(
-            "update",
-            Op::Update,
-            format!("Update {}", d.label),
-            format!("Write values on one {} ({}).", d.label, d.model),
-            json!({
-                "type": "object",
-                "properties": {"record_id": record_id, "values": {"type": "object", "description": values_doc}},
-                "required": ["record_id", "values"], "additionalProperties": false
-            }),
-            write_output("updated"),
-            Some(full),
-        );
-    }
-    push(
-        "delete",
-        Op::Delete,
-        format!("Delete {}", d.label),
-        format!("Delete one {} ({}).", d.label, d.model),
-        json!({
-            "type": "object",
-            "properties": {"record_id": record_id},
-            "required": ["record_id"], "additionalProperties": false
-        }),
-        write_output("deleted"),
-        None,
-    );
-    out
 }
 
-/// Longest description kept in a listed input schema: selection labels are
-/// already in the enum, and an assistant's context is the user's real cost.
+/// Longest description kept in a listed input schema in full detail.
 const MAX_DESCRIPTION: usize = 120;
+/// Longest label kept in a compact schema.
+const MAX_LABEL: usize = 60;
+/// Selections with more values are listed without their values in compact
+/// detail (e.g. 90 Peppol codes); the call is still checked against them.
+const MAX_COMPACT_ENUM: usize = 40;
 
 fn shorten_descriptions(schema: &mut Value) {
     match schema {
@@ -497,8 +392,24 @@ fn shorten_descriptions(schema: &mut Value) {
     }
 }
 
-/// An output schema keeps the shape (types, properties, `$ref`s) and drops
-/// what only an input needs: descriptions, titles, formats and enum lists.
+/// Gives an untyped property (a JSON field, any value) the type `object`:
+/// strict clients want a type on every schema. Only the listing: the check
+/// schema still takes any value.
+fn type_untyped(schema: &mut Value) {
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        for property in properties.values_mut() {
+            if let Value::Object(map) = property
+                && !map.contains_key("type")
+                && !map.contains_key("anyOf")
+            {
+                map.insert("type".into(), json!("object"));
+            }
+        }
+    }
+}
+
+/// An output schema keeps the shape (types, properties) and drops what only
+/// an input needs: descriptions, titles, formats and enum lists.
 fn compact_output(mut schema: Value) -> Value {
     fn strip(value: &mut Value, in_properties: bool) {
         match value {
@@ -517,10 +428,7 @@ fn compact_output(mut schema: Value) -> Value {
                     }
                 }
                 for (key, child) in map.iter_mut() {
-                    strip(
-                        child,
-                        !in_properties && matches!(key.as_str(), "properties" | "$defs"),
-                    );
+                    strip(child, !in_properties && key == "properties");
                 }
             }
             Value::Array(items) => items.iter_mut().for_each(|v| strip(v, false)),
@@ -529,4 +437,366 @@ fn compact_output(mut schema: Value) -> Value {
     }
     strip(&mut schema, false);
     schema
+}
+
+/// Lowercase words of a name or label, for comparing them.
+fn words(text: &str) -> String {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The short label a compact property carries: Odoo's label when the field
+/// name does not already say it, and the related model when the name does
+/// not hint at it. `None` when the name says everything.
+fn compact_label(field: &FieldDescriptor) -> Option<String> {
+    let stem = field
+        .name
+        .strip_suffix("_ids")
+        .or_else(|| field.name.strip_suffix("_id"))
+        .unwrap_or(field.name);
+    let mut label = (words(field.label) != words(stem)).then(|| field.label.to_string());
+    if let Some(relation) = field.relation {
+        let last = relation.rsplit('.').next().unwrap_or(relation);
+        let singular = last.strip_suffix('s').unwrap_or(last);
+        if !stem.contains(singular) {
+            let text = format!("{relation} id");
+            label = Some(match label {
+                Some(l) => format!("{l} ({text})"),
+                None => text,
+            });
+        }
+    }
+    label.map(|l| {
+        if l.chars().count() > MAX_LABEL {
+            let mut cut: String = l.chars().take(MAX_LABEL - 1).collect();
+            cut.push('…');
+            cut
+        } else {
+            l
+        }
+    })
+}
+
+/// A property of an inlined generated schema, reduced to what a call needs:
+/// one type (nullable is implied by not being required), the enum, array
+/// items, date formats, and a short label.
+fn compact_property(full: &Value, field: Option<&FieldDescriptor>) -> Value {
+    let core = match full.get("anyOf").and_then(Value::as_array) {
+        Some(branches) => branches
+            .iter()
+            .find(|b| b.get("type").and_then(Value::as_str) != Some("null"))
+            .unwrap_or(full),
+        None => full,
+    };
+    let kind = match core.get("type") {
+        Some(Value::String(t)) => Some(t.as_str()),
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).find(|t| *t != "null"),
+        _ => None,
+    };
+    let values = core.get("enum").and_then(Value::as_array);
+    let kind = kind.unwrap_or(if values.is_some() { "string" } else { "object" });
+    let mut out = Map::new();
+    out.insert("type".into(), json!(kind));
+    let mut label = field.and_then(compact_label);
+    match values {
+        Some(values) if values.len() <= MAX_COMPACT_ENUM => {
+            let values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+            out.insert("enum".into(), json!(values));
+        }
+        Some(values) => {
+            let base = label.unwrap_or_else(|| field.map(|f| f.label).unwrap_or("").to_string());
+            label = Some(format!(
+                "{base}: one of {} codes (get_fields)",
+                values.len()
+            ));
+        }
+        None => {}
+    }
+    if kind == "array" {
+        let items = core
+            .get("items")
+            .map(|i| compact_property(i, None))
+            .unwrap_or_else(|| json!({"type": "integer"}));
+        out.insert("items".into(), items);
+    }
+    if let Some(format) = core.get("format").and_then(Value::as_str)
+        && matches!(format, "date" | "date-time")
+    {
+        out.insert("format".into(), json!(format));
+    }
+    if let Some(label) = label {
+        out.insert("description".into(), json!(label));
+    }
+    Value::Object(out)
+}
+
+/// Whether a compact payload lists a property, given its name and whether it is required.
+type KeepProperty<'a> = &'a dyn Fn(&str, bool) -> bool;
+
+/// A compact object schema of a write payload: `keep` picks the listed
+/// properties (all of them when it is `None`); `required` is kept for creates.
+fn compact_payload(
+    d: &ModelDescriptor,
+    full: &Value,
+    keep: Option<KeepProperty>,
+    with_required: bool,
+) -> Value {
+    let required: Vec<&str> = full
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut properties = Map::new();
+    let mut all = true;
+    if let Some(Value::Object(props)) = full.get("properties") {
+        for (name, schema) in props {
+            if keep.is_some_and(|keep| !keep(name, required.contains(&name.as_str()))) {
+                all = false;
+                continue;
+            }
+            properties.insert(name.clone(), compact_property(schema, d.field(name)));
+        }
+    }
+    let mut out = Map::new();
+    out.insert("type".into(), json!("object"));
+    out.insert("properties".into(), Value::Object(properties));
+    if with_required && !required.is_empty() {
+        out.insert("required".into(), json!(required));
+    }
+    // A shortened list must not stop a client from sending the other fields.
+    if all {
+        out.insert("additionalProperties".into(), json!(false));
+    }
+    Value::Object(out)
+}
+
+/// The create payload's properties a compact listing shows: required fields
+/// and the compact default read set (what an assistant reads, it writes).
+fn main_fields(d: &ModelDescriptor) -> Vec<String> {
+    crate::meta::ModelFields::from_descriptor(d).defaults
+}
+
+fn typed_tools(d: &'static ModelDescriptor, shape: &Shape) -> Vec<Entry> {
+    let full = shape.detail == SchemaDetail::Full;
+    let typed = shape.typed;
+    let prefix = d.tool_prefix;
+    let names: Vec<&str> = d.fields.iter().map(|f| f.name).collect();
+    let fields_enum = json!({
+        "type": "array", "items": {"type": "string", "enum": names},
+        "description": if full { "Fields to return; omit for a compact default set" } else { "Omit for a default set" }
+    });
+    let record_id =
+        json!({"type": "integer", "minimum": 1, "description": format!("{} id", d.label)});
+    let read_record = || {
+        if full {
+            let mut record = inline_refs(Value::from((d.read_schema)()));
+            if let Some(map) = record.as_object_mut() {
+                // Records may carry a subset of the fields.
+                map.remove("required");
+            }
+            compact_output(record)
+        } else {
+            json!({"type": "object"})
+        }
+    };
+    // Titles and long descriptions only in full detail: the name says it.
+    let title = |verb: &str| full.then(|| format!("{verb} {}", d.label));
+    let mut out = Vec::new();
+    let mut push = |suffix: &str,
+                    op: Op,
+                    title: Option<String>,
+                    description: String,
+                    input: Value,
+                    output: Value,
+                    check: Option<Value>| {
+        let mut tool = Tool::new(format!("{prefix}_{suffix}"), description, object(input))
+            .with_raw_output_schema(object(output));
+        let base = match title {
+            Some(title) => ToolAnnotations::with_title(title),
+            None => ToolAnnotations::new(),
+        };
+        tool = tool.with_annotations(op_hints(op, base));
+        out.push(Entry {
+            op,
+            model: Some(d),
+            check_schema: check
+                .map(object)
+                .unwrap_or_else(|| tool.input_schema.clone()),
+            tool,
+        });
+    };
+
+    if typed.search {
+        let mut search_out = if full {
+            search_meta_properties()
+        } else {
+            // The shape only; the other keys are search_records' and allowed.
+            let props = json!({"more": {"type": "boolean"}, "next_offset": {"type": "integer"}, "total": {"type": "integer"}});
+            props.as_object().cloned().unwrap_or_default()
+        };
+        search_out.insert(
+            "records".into(),
+            json!({"type": "array", "items": read_record()}),
+        );
+        let mut domain = domain_schema();
+        if let (false, Some(map)) = (full, domain.as_object_mut()) {
+            map.remove("description");
+        }
+        let (description, limit, order, count) = if full {
+            (
+                format!("Search {} ({}) records.", d.label, d.model),
+                limit_schema(shape.limits),
+                json!({"type": "string", "description": "Sort, e.g. \"name asc, id desc\""}),
+                json!({"type": "boolean", "description": "Also return the total number of matches"}),
+            )
+        } else {
+            (
+                format!(
+                    "Search {} ({}); arguments as search_records.",
+                    d.label, d.model
+                ),
+                json!({"type": "integer", "minimum": 1}),
+                json!({"type": "string"}),
+                json!({"type": "boolean"}),
+            )
+        };
+        push(
+            "search",
+            Op::Search,
+            title("Search"),
+            description,
+            json!({
+                "type": "object",
+                "properties": {
+                    "domain": domain, "fields": fields_enum,
+                    "limit": limit,
+                    "offset": {"type": "integer", "minimum": 0},
+                    "order": order, "count": count
+                },
+                "additionalProperties": false
+            }),
+            json!({"type": "object", "properties": search_out, "required": ["records"]}),
+            None,
+        );
+    }
+
+    if typed.get {
+        // The field names are listed once, by the search tool.
+        let fields = if typed.search && !full {
+            json!({"type": "array", "items": {"type": "string"}, "description": format!("Names as in {prefix}_search; omit for a default set")})
+        } else {
+            fields_enum.clone()
+        };
+        push(
+            "get",
+            Op::Get,
+            title("Get"),
+            format!("Read one {} ({}) by id.", d.label, d.model),
+            json!({
+                "type": "object",
+                "properties": {"record_id": record_id, "fields": fields},
+                "required": ["record_id"], "additionalProperties": false
+            }),
+            json!({"type": "object", "properties": {"model": {"type": "string"}, "record": read_record(), "notes": {"type": "array", "items": {"type": "string"}}}, "required": ["record"]}),
+            None,
+        );
+    }
+
+    if typed.create
+        && let Some(create_schema) = d.create_schema
+    {
+        let mut check = inline_refs(Value::from(create_schema()));
+        if let Some(map) = check.as_object_mut() {
+            map.insert("type".into(), json!("object"));
+            map.remove("title");
+            map.remove("description");
+        }
+        let (listed, description) = if full {
+            let mut listed = check.clone();
+            shorten_descriptions(&mut listed);
+            type_untyped(&mut listed);
+            (
+                listed,
+                format!("Create one {} ({}); returns its id.", d.label, d.model),
+            )
+        } else {
+            let main = main_fields(d);
+            let keep = |name: &str, required: bool| required || main.iter().any(|m| m == name);
+            (
+                compact_payload(d, &check, Some(&keep), true),
+                format!(
+                    "Create one {} ({}); returns its id. Main fields listed, any writable one accepted.",
+                    d.label, d.model
+                ),
+            )
+        };
+        push(
+            "create",
+            Op::Create,
+            title("Create"),
+            description,
+            listed,
+            write_output("created"),
+            Some(check),
+        );
+    }
+
+    if typed.update
+        && let Some(update_schema) = d.update_schema
+    {
+        let mut values = inline_refs(Value::from(update_schema()));
+        if let Some(map) = values.as_object_mut() {
+            map.insert("type".into(), json!("object"));
+            map.remove("title");
+        }
+        let check = json!({
+            "type": "object",
+            "properties": {"record_id": record_id, "values": values},
+            "required": ["record_id", "values"], "additionalProperties": false
+        });
+        // The create tool already lists the fields: not repeated here.
+        let listed_values = if typed.create && d.create_schema.is_some() {
+            json!({"type": "object", "description": format!("Fields to change, as in {prefix}_create (none required)")})
+        } else if full {
+            let mut values = values.clone();
+            shorten_descriptions(&mut values);
+            type_untyped(&mut values);
+            values
+        } else {
+            compact_payload(d, &values, None, false)
+        };
+        push(
+            "update",
+            Op::Update,
+            title("Update"),
+            format!("Write values on one {} ({}).", d.label, d.model),
+            json!({
+                "type": "object",
+                "properties": {"record_id": record_id, "values": listed_values},
+                "required": ["record_id", "values"], "additionalProperties": false
+            }),
+            write_output("updated"),
+            Some(check),
+        );
+    }
+
+    if typed.delete {
+        push(
+            "delete",
+            Op::Delete,
+            title("Delete"),
+            format!("Delete one {} ({}).", d.label, d.model),
+            json!({
+                "type": "object",
+                "properties": {"record_id": record_id},
+                "required": ["record_id"], "additionalProperties": false
+            }),
+            write_output("deleted"),
+            None,
+        );
+    }
+    out
 }

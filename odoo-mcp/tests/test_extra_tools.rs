@@ -47,7 +47,8 @@ fn assert_strict(name: &str, schema: &Value) {
 #[tokio::test]
 async fn listed_with_annotations_strict_schemas_and_read_only_refusal() {
     let double = OdooDouble::start().await;
-    let (client, stderr) = stdio_client(&server_env(&double, &[])).await;
+    let all_typed = [("ODOO_MCP_TYPED_TOOLS", "all")];
+    let (client, stderr) = stdio_client(&server_env(&double, &all_typed)).await;
     let tools = client.list_all_tools().await.expect("tools/list");
     for name in EXTRA {
         let t = tool(&tools, name);
@@ -412,7 +413,7 @@ async fn batch_create_and_update() {
 #[tokio::test]
 async fn dry_runs_validate_and_write_nothing() {
     let double = OdooDouble::start().await;
-    let (client, _) = stdio_client(&server_env(&double, &[])).await;
+    let (client, _) = stdio_client(&server_env(&double, &[("ODOO_MCP_TYPED_TOOLS", "all")])).await;
     let before = double.records("res.partner");
     double.clear_requests();
 

@@ -64,9 +64,9 @@ async fn initialize_and_list_tools_without_touching_odoo() {
     // Starting, initialize and tools/list asked Odoo nothing.
     assert_eq!(double.request_count(), 0, "{:?}", double.requests());
 
-    // Typed tools of the generated models are listed too.
+    // Typed tools of the generated models are listed too (search by default).
     tool(&tools, "res_partner_search");
-    tool(&tools, "sale_order_create");
+    tool(&tools, "sale_order_search");
     client.cancel().await.ok();
     assert_no_secret(&stderr.text(), double.api_key(), "stderr");
 }
@@ -725,7 +725,8 @@ async fn bad_config_exits_2_with_one_line() {
 #[tokio::test]
 async fn generated_typed_tools_end_to_end() {
     let double = OdooDouble::start().await;
-    let (client, stderr) = stdio_client(&server_env(&double, &[])).await;
+    let (client, stderr) =
+        stdio_client(&server_env(&double, &[("ODOO_MCP_TYPED_TOOLS", "all")])).await;
     let tools = client.list_all_tools().await.unwrap();
     let search_out = tool(&tools, "res_partner_search")
         .output_schema

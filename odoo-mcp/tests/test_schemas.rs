@@ -1,25 +1,253 @@
-//! Tool schemas: sizes (temporary analysis).
+//! Tool schemas of the real catalog (generic, issue-8 and the 13 generated
+//! models), built in-process: every inputSchema stays inside the JSON Schema
+//! subset strict clients accept (OpenAI strict mode, Gemini), and the default
+//! `tools/list` stays within its 50 KB budget (a size, not a timing).
 
 use odoo_mcp::OdooMcp;
-use odoo_mcp::settings::Settings;
+use odoo_mcp::settings::{Access, SchemaDetail, Settings, TypedTools};
+use rmcp::model::Tool;
+use serde_json::{Value, json};
+
+/// Keywords an inputSchema may use.
+const ALLOWED: [&str; 14] = [
+    "type",
+    "properties",
+    "required",
+    "items",
+    "enum",
+    "description",
+    "anyOf",
+    "format",
+    "minimum",
+    "maximum",
+    "minItems",
+    "maxItems",
+    "additionalProperties",
+    "title",
+];
+
+const TYPES: [&str; 7] = [
+    "string", "number", "integer", "boolean", "array", "object", "null",
+];
+
+/// The default `tools/list` budget of issue 9.
+const MAX_DEFAULT_LIST: usize = 50_000;
+
+fn tools(access: Access, typed: TypedTools, detail: SchemaDetail) -> Vec<Tool> {
+    let config = odoo_client::Config::new("http://127.0.0.1:9").api_key("k3y-not-used");
+    let settings = Settings {
+        access,
+        typed_tools: typed,
+        schema_detail: detail,
+        ..Settings::default()
+    };
+    // Building and listing makes no request: the URL is never contacted.
+    OdooMcp::new(config, settings, odoo_mcp::generated_models())
+        .expect("server")
+        .tools()
+}
+
+fn list_bytes(tools: &[Tool]) -> usize {
+    serde_json::to_string(&json!({"tools": tools}))
+        .expect("json")
+        .len()
+}
+
+/// Walks one schema node; `path` says where a failure is.
+fn assert_strict(tool: &str, path: &str, schema: &Value) {
+    let Some(map) = schema.as_object() else {
+        panic!("{tool}: {path} is not a schema object: {schema}");
+    };
+    for key in map.keys() {
+        assert!(
+            ALLOWED.contains(&key.as_str()),
+            "{tool}: `{key}` at {path} is outside the strict subset"
+        );
+    }
+    let types: Vec<&str> = match map.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        // Only the nullable form: [T, "null"].
+        Some(Value::Array(ts)) => {
+            let ts: Vec<&str> = ts.iter().filter_map(Value::as_str).collect();
+            assert!(
+                ts.len() == 2 && ts.contains(&"null"),
+                "{tool}: type union {ts:?} at {path}: only [T, \"null\"] is accepted"
+            );
+            ts
+        }
+        Some(other) => panic!("{tool}: type {other} at {path}"),
+        None => {
+            assert!(
+                map.contains_key("anyOf"),
+                "{tool}: no `type` (nor anyOf) at {path}"
+            );
+            vec![]
+        }
+    };
+    for t in &types {
+        assert!(TYPES.contains(t), "{tool}: unknown type {t} at {path}");
+    }
+    if types.contains(&"array") {
+        let items = map
+            .get("items")
+            .unwrap_or_else(|| panic!("{tool}: array without `items` at {path}"));
+        assert_strict(tool, &format!("{path}.items"), items);
+    }
+    if let Some(values) = map.get("enum") {
+        let values = values.as_array().expect("enum is a list");
+        assert!(!values.is_empty(), "{tool}: empty enum at {path}");
+        assert!(
+            types.contains(&"string") && values.iter().all(Value::is_string),
+            "{tool}: enum at {path} must be of strings with type string"
+        );
+    }
+    if let Some(properties) = map.get("properties") {
+        let properties = properties.as_object().expect("properties is an object");
+        for (name, child) in properties {
+            assert_strict(tool, &format!("{path}.{name}"), child);
+        }
+        if let Some(required) = map.get("required") {
+            for name in required.as_array().expect("required is a list") {
+                let name = name.as_str().expect("required names");
+                assert!(
+                    properties.contains_key(name),
+                    "{tool}: required `{name}` at {path} is not a property"
+                );
+            }
+        }
+    }
+    if let Some(extra) = map.get("additionalProperties") {
+        assert_eq!(
+            extra,
+            &Value::Bool(false),
+            "{tool}: additionalProperties at {path}"
+        );
+    }
+    if let Some(branches) = map.get("anyOf") {
+        for (i, branch) in branches.as_array().expect("anyOf list").iter().enumerate() {
+            assert_strict(tool, &format!("{path}.anyOf[{i}]"), branch);
+        }
+    }
+}
 
 #[test]
-fn sizes() {
-    let config = odoo_client::Config::new("http://127.0.0.1:9").api_key("k3y-k3y");
-    let server = OdooMcp::new(config, Settings::default(), odoo_mcp::generated_models()).unwrap();
-    let tools = server.tools();
-    let mut total = 0;
-    for t in &tools {
-        let i = serde_json::to_string(&t.input_schema).unwrap().len();
-        let o = serde_json::to_string(&t.output_schema).unwrap().len();
-        let all = serde_json::to_string(t).unwrap().len();
-        total += all;
-        println!("{:<32} {:>7} {:>7} {:>7}", t.name, i, o, all);
+fn every_input_schema_is_in_the_strict_subset() {
+    let mut seen = 0;
+    for access in [Access::Standard, Access::ReadOnly, Access::Full] {
+        for detail in [SchemaDetail::Compact, SchemaDetail::Full] {
+            for tool in tools(access, TypedTools::ALL, detail) {
+                let schema = Value::Object((*tool.input_schema).clone());
+                assert_eq!(schema["type"], "object", "{}", tool.name);
+                assert_strict(&tool.name, "inputSchema", &schema);
+                seen += 1;
+            }
+        }
     }
-    println!("total {total}");
-    std::fs::write("/tmp/w/all.json", serde_json::to_string(&tools).unwrap()).unwrap();
-    let t = tools.iter().find(|t| t.name == "res_partner_create").unwrap();
-    std::fs::write("/tmp/w/partner_create.json", serde_json::to_string_pretty(t).unwrap()).unwrap();
-    let t = tools.iter().find(|t| t.name == "res_partner_search").unwrap();
-    std::fs::write("/tmp/w/partner_search.json", serde_json::to_string_pretty(t).unwrap()).unwrap();
+    // 13 models x 5 typed tools, listed in two access modes with writes.
+    assert!(seen > 13 * 5 * 2 * 2, "{seen} schemas walked");
+}
+
+#[test]
+fn default_tools_list_fits_the_budget() {
+    let listed = tools(
+        Access::Standard,
+        TypedTools::default(),
+        SchemaDetail::Compact,
+    );
+    let bytes = list_bytes(&listed);
+    assert!(
+        bytes <= MAX_DEFAULT_LIST,
+        "default tools/list is {bytes} bytes, over {MAX_DEFAULT_LIST}"
+    );
+    // The typed search tools of every generated model are there, and name
+    // every field once.
+    for model in odoo_mcp::generated_models() {
+        let name = format!("{}_search", model.tool_prefix);
+        let search = listed
+            .iter()
+            .find(|t| t.name == name)
+            .unwrap_or_else(|| panic!("{name} listed"));
+        let names = &search.input_schema["properties"]["fields"]["items"]["enum"];
+        assert_eq!(
+            names.as_array().map(Vec::len),
+            Some(model.fields.len()),
+            "{name}"
+        );
+    }
+    // Read-only lists less, never more.
+    let read_only = tools(
+        Access::ReadOnly,
+        TypedTools::default(),
+        SchemaDetail::Compact,
+    );
+    assert!(list_bytes(&read_only) <= bytes);
+}
+
+#[test]
+fn settings_pick_the_typed_tools() {
+    let count = |typed: TypedTools, suffix: &str| {
+        tools(Access::Full, typed, SchemaDetail::Compact)
+            .iter()
+            .filter(|t| {
+                t.name.ends_with(suffix)
+                    && odoo_mcp::generated_models()
+                        .iter()
+                        .any(|m| t.name.starts_with(m.tool_prefix))
+            })
+            .count()
+    };
+    let models = odoo_mcp::generated_models().len();
+    assert_eq!(count(TypedTools::default(), "_search"), models);
+    assert_eq!(count(TypedTools::default(), "_get"), 0);
+    assert_eq!(count(TypedTools::NONE, "_search"), 0);
+    assert_eq!(count(TypedTools::ALL, "_delete"), models);
+    let read: TypedTools = "read".parse().expect("read");
+    assert_eq!(count(read, "_get"), models);
+    assert_eq!(count(read, "_create"), 0);
+    assert!("search,bogus".parse::<TypedTools>().is_err());
+}
+
+/// Compaction shortens what is listed, never what is checked: a typed create
+/// still refuses a selection value it does not list (before any request), and the full
+/// detail lists every writable field with its help text.
+#[tokio::test]
+async fn compact_listing_keeps_full_validation() {
+    let config = odoo_client::Config::new("http://127.0.0.1:9").api_key("k3y-not-used");
+    let settings = Settings {
+        typed_tools: TypedTools::ALL,
+        ..Settings::default()
+    };
+    let server = OdooMcp::new(config, settings, odoo_mcp::generated_models()).expect("server");
+    let listed = server.tools();
+    let create = listed
+        .iter()
+        .find(|t| t.name == "res_partner_create")
+        .expect("listed");
+    let compact_props = create.input_schema["properties"]
+        .as_object()
+        .expect("properties")
+        .len();
+    // `type` is not among the compact main fields, but is checked.
+    let result = server
+        .call(
+            "res_partner_create",
+            json!({"name": "X", "type": "robot"}).as_object().cloned(),
+        )
+        .await;
+    assert_eq!(result.is_error, Some(true));
+    let text = format!("{:?}", result.content);
+    assert!(
+        text.contains("`type`") && text.contains("invoice"),
+        "{text}"
+    );
+    let full = tools(Access::Standard, TypedTools::ALL, SchemaDetail::Full);
+    let full_create = full
+        .iter()
+        .find(|t| t.name == "res_partner_create")
+        .expect("listed");
+    let full_props = full_create.input_schema["properties"]
+        .as_object()
+        .expect("properties")
+        .len();
+    assert!(full_props > compact_props, "{full_props} > {compact_props}");
 }

@@ -9,7 +9,7 @@ use odoo_client::registry::{FieldDescriptor, ModelDescriptor, reencode, schema_f
 use odoo_client::value::{false_as_none, ids_or_false, string_or_false};
 use odoo_client::{Many2One, RecordId};
 use odoo_mcp::OdooMcp;
-use odoo_mcp::settings::{Access, Settings};
+use odoo_mcp::settings::{Access, Settings, TypedTools};
 use odoo_tests::OdooDouble;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -128,6 +128,7 @@ static MODELS: [ModelDescriptor; 1] = [ModelDescriptor {
 fn server(double: &OdooDouble, access: Access) -> OdooMcp {
     let settings = Settings {
         access,
+        typed_tools: TypedTools::ALL,
         ..Settings::default()
     };
     OdooMcp::new(double.config_json2(), settings, &MODELS).expect("server")
@@ -162,9 +163,16 @@ async fn typed_tools_are_listed_with_real_schemas() {
     assert!(fields.as_array().unwrap().contains(&json!("email")));
     let create = tool(&tools, "res_partner_create");
     assert_eq!(create.input_schema["required"], json!(["name"]));
+    // Selections are inlined as enums: strict clients take no `$ref`.
+    let listed = serde_json::to_string(&create.input_schema).unwrap();
     assert!(
-        create.input_schema.contains_key("$defs"),
-        "enum definitions travel with the schema"
+        !listed.contains("$ref") && !listed.contains("$defs"),
+        "{listed}"
+    );
+    assert_eq!(
+        create.input_schema["properties"]["type"]["enum"],
+        json!(["contact", "invoice", "delivery", "other"]),
+        "{listed}"
     );
     assert_eq!(
         create.annotations.as_ref().unwrap().destructive_hint,
@@ -328,6 +336,7 @@ async fn allowlist_opens_extra_models_in_standard_mode() {
     let double = OdooDouble::start().await;
     let settings = Settings {
         allowlist: ["res.country".to_string()].into_iter().collect(),
+        typed_tools: TypedTools::ALL,
         ..Settings::default()
     };
     let server = OdooMcp::new(double.config_json2(), settings, &MODELS).expect("server");

@@ -68,6 +68,9 @@ pub trait Transport: Send + Sync {
     fn version(&self) -> impl Future<Output = Result<ServerVersion>> + Send;
 }
 
+#[cfg(test)]
+mod fuzz_tests;
+
 /// Tests that map every recorded Odoo answer (JSON/2 and XML-RPC) to its error variant.
 #[cfg(test)]
 mod recorded {

@@ -29,7 +29,12 @@ pub type Files = BTreeMap<String, String>;
 pub(crate) fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for paragraph in paragraphs {
-        for line in paragraph.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        // A lone `\r` ends a line too: rustc refuses a bare CR inside a `///` comment.
+        for line in paragraph
+            .split(['\n', '\r'])
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
             if !lines.is_empty() {
                 lines.push(String::new());
             }
