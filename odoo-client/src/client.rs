@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 use tokio::sync::OnceCell;
+use tracing::Instrument;
 
 use crate::config::{ApiVersion, Config};
 use crate::domain::Domain;
@@ -238,12 +239,17 @@ impl OdooClient {
             kwargs,
             context: self.context(context),
         };
+        // `instrument`, not `enter`: an entered guard held across `.await` leaks the span
+        // into whatever else runs on this thread meanwhile.
         let span = tracing::debug_span!("odoo", model, method);
-        let _guard = span.enter();
-        self.transport()
-            .await?
-            .execute(&call, is_read_method(method))
-            .await
+        async {
+            self.transport()
+                .await?
+                .execute(&call, is_read_method(method))
+                .await
+        }
+        .instrument(span)
+        .await
     }
 
     /// The raw call: positional `args` and keyword `kwargs`, as with XML-RPC `execute_kw`.
