@@ -107,6 +107,9 @@ pub struct ServeArgs {
     /// Listed schema detail: compact (default) or full. Calls are checked against the full schemas either way.
     #[arg(long, env = "ODOO_MCP_SCHEMA_DETAIL", global = true)]
     pub schema_detail: Option<String>,
+    /// Confirm deletes, update_records and call_model_method through elicitation: off (default), ask or require.
+    #[arg(long, env = "ODOO_MCP_CONFIRM", global = true)]
+    pub confirm: Option<String>,
 }
 
 impl ServeArgs {
@@ -184,6 +187,10 @@ impl ServeArgs {
             schema_detail: match &self.schema_detail {
                 Some(v) => v.parse()?,
                 None => defaults.schema_detail,
+            },
+            confirm: match &self.confirm {
+                Some(v) => v.parse()?,
+                None => defaults.confirm,
             },
         };
         Ok((odoo, settings))

@@ -170,6 +170,8 @@ pub struct Settings {
     pub typed_tools: TypedTools,
     /// How much of the generated schemas `tools/list` carries (`ODOO_MCP_SCHEMA_DETAIL`).
     pub schema_detail: SchemaDetail,
+    /// Whether destructive calls are confirmed through elicitation (`ODOO_MCP_CONFIRM`).
+    pub confirm: Confirm,
 }
 
 impl Default for Settings {
@@ -184,6 +186,7 @@ impl Default for Settings {
             enable_method_calls: false,
             typed_tools: TypedTools::default(),
             schema_detail: SchemaDetail::default(),
+            confirm: Confirm::default(),
         }
     }
 }
@@ -290,6 +293,36 @@ impl std::str::FromStr for SchemaDetail {
     }
 }
 
+/// Confirmation of destructive calls (deletes, `update_records`, `call_model_method`)
+/// through MCP elicitation (`ODOO_MCP_CONFIRM`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Confirm {
+    /// Never ask.
+    #[default]
+    Off,
+    /// Ask clients that support elicitation; others proceed unasked.
+    Ask,
+    /// Ask; clients without elicitation are refused.
+    Require,
+}
+
+impl std::str::FromStr for Confirm {
+    type Err = SettingsError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "off" | "false" | "no" => Ok(Self::Off),
+            "ask" => Ok(Self::Ask),
+            "require" | "required" => Ok(Self::Require),
+            _ => Err(SettingsError::Invalid {
+                name: "ODOO_MCP_CONFIRM",
+                value: s.to_string(),
+                expected: "off, ask or require",
+            }),
+        }
+    }
+}
+
 /// Parses `ODOO_MCP_MODELS`: comma-separated technical model names.
 pub fn parse_allowlist(raw: &str) -> Result<BTreeSet<String>, SettingsError> {
     let mut models = BTreeSet::new();
@@ -365,6 +398,15 @@ mod tests {
             ["res.country", "sale.order"]
         );
         assert!(parse_allowlist("Sale Order").is_err());
+    }
+
+    #[test]
+    fn confirm_values() {
+        assert_eq!("".parse::<Confirm>().unwrap(), Confirm::Off);
+        assert_eq!("Ask".parse::<Confirm>().unwrap(), Confirm::Ask);
+        assert_eq!("require".parse::<Confirm>().unwrap(), Confirm::Require);
+        let err = "always".parse::<Confirm>().unwrap_err().to_string();
+        assert!(err.contains("ODOO_MCP_CONFIRM") && err.contains("ask"), "{err}");
     }
 
     #[test]
