@@ -10,13 +10,14 @@ use std::sync::{Arc, Mutex};
 
 use common::*;
 use odoo_tests::OdooDouble;
+use rmcp::model::CallToolResponse;
 use rmcp::model::{
     CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig, CompletionContext,
     ElicitRequestParams, ElicitResult, ElicitationAction, ErrorCode, Implementation,
     ProtocolVersion, ReadResourceRequestParams, ResourceContents,
 };
 use rmcp::service::{ClientLifecycleMode, RequestContext, RunningService, ServiceError};
-use rmcp::transport::TokioChildProcess;
+use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
 use rmcp::{ClientHandler, ClientServiceExt, ErrorData, RoleClient};
 use serde_json::{Value, json};
 
@@ -537,5 +538,111 @@ async fn require_refuses_clients_without_elicitation() {
     )
     .await);
     assert_eq!(out["deleted"], true);
+    client.cancel().await.ok();
+}
+
+#[tokio::test]
+async fn typed_deletes_and_method_calls_are_asked_too() {
+    let double = OdooDouble::start().await;
+    let env = server_env(
+        &double,
+        &[
+            ("ODOO_MCP_CONFIRM", "ask"),
+            ("ODOO_MCP_TYPED_TOOLS", "all"),
+            ("ODOO_YOLO", "true"),
+            ("ODOO_MCP_ENABLE_METHOD_CALLS", "true"),
+        ],
+    );
+    let confirmer = Confirmer::new(ElicitationAction::Cancel);
+    let client = spawn(confirmer.clone(), &env, ClientLifecycleMode::Initialize).await;
+    double.clear_requests();
+
+    let message = err(&call_with(&client, "res_partner_delete", json!({"record_id": 3})).await);
+    assert!(
+        message.contains("cancelled") && message.contains("nothing was changed"),
+        "{message}"
+    );
+    let message = err(&call_with(
+        &client,
+        "call_model_method",
+        json!({"model": "res.partner", "method": "has_access", "kwargs": {"operation": "write"}}),
+    )
+    .await);
+    assert!(message.contains("nothing was changed"), "{message}");
+    let asked = confirmer.asked();
+    assert_eq!(asked.len(), 2, "{asked:?}");
+    assert!(asked[0].contains("res.partner record 3"), "{asked:?}");
+    assert!(
+        asked[1].contains("res.partner.has_access") && asked[1].contains("operation"),
+        "{asked:?}"
+    );
+    // Nothing reached Odoo.
+    assert_eq!(double.request_count(), 0, "{:?}", double.requests());
+    client.cancel().await.ok();
+}
+
+#[tokio::test]
+async fn an_answer_counts_only_for_the_call_it_was_asked_for() {
+    let double = OdooDouble::start().await;
+    let env = server_env(&double, &[("ODOO_MCP_CONFIRM", "ask")]);
+    let client = spawn(Confirmer::new(ElicitationAction::Accept), &env, discover()).await;
+    double.clear_requests();
+    let delete = |id: i64| {
+        CallToolRequestParams::new("delete_record")
+            .with_arguments(args(json!({"model": "res.partner", "record_id": id})))
+    };
+    let asked = match client.call_tool_once(delete(3)).await.expect("tools/call") {
+        CallToolResponse::InputRequired(asked) => asked,
+        other => panic!("expected an input request, got {other:?}"),
+    };
+    let question = serde_json::to_value(asked.input_requests.as_ref().expect("requests"))
+        .expect("JSON")
+        .to_string();
+    assert!(question.contains("elicitation/create"), "{question}");
+    // The accepted answer, replayed on other arguments: refused.
+    let mut other = delete(7);
+    other.input_responses = Some([("confirm".to_string(), json!({"action": "accept"}))].into());
+    other.request_state = asked.request_state.clone();
+    let result = match client.call_tool_once(other).await.expect("tools/call") {
+        CallToolResponse::Complete(result) => result,
+        other => panic!("expected a result, got {other:?}"),
+    };
+    let message = err(&result);
+    assert!(
+        message.contains("does not belong") && message.contains("nothing was changed"),
+        "{message}"
+    );
+    assert!(writes(&double).is_empty(), "{:?}", double.requests());
+    client.cancel().await.ok();
+}
+
+#[tokio::test]
+async fn confirmation_over_http_sessions() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let double = OdooDouble::start().await;
+    let server = http_server(&server_env(&double, &[("ODOO_MCP_CONFIRM", "require")])).await;
+    let confirmer = Confirmer::new(ElicitationAction::Decline);
+    let transport = StreamableHttpClientTransport::from_uri(server.url.clone());
+    let client = confirmer
+        .clone()
+        .serve_with_lifecycle(transport, ClientLifecycleMode::Initialize)
+        .await
+        .expect("initialize over HTTP");
+    let id = scratch_partner(&client, "Over HTTP").await;
+    double.clear_requests();
+    let message = err(&call_with(
+        &client,
+        "delete_record",
+        json!({"model": "res.partner", "record_id": id}),
+    )
+    .await);
+    assert!(message.contains("declined"), "{message}");
+    assert_eq!(confirmer.asked().len(), 1);
+    assert!(writes(&double).is_empty(), "{:?}", double.requests());
+    // Resources over HTTP too.
+    let record = read(&client, &format!("odoo://res.partner/record/{id}"))
+        .await
+        .expect("record");
+    assert_eq!(record["record"]["name"], "Over HTTP");
     client.cancel().await.ok();
 }
