@@ -442,10 +442,21 @@ async fn declined_delete_and_update_change_nothing() {
     )
     .await);
     assert!(message.contains("nothing was changed"), "{message}");
+    let message = err(&call_with(
+        &client,
+        "update_record",
+        json!({"model": "res.partner", "record_id": id, "values": {"city": "Brugge"}}),
+    )
+    .await);
+    assert!(message.contains("nothing was changed"), "{message}");
     let asked = confirmer.asked();
-    assert_eq!(asked.len(), 2, "{asked:?}");
+    assert_eq!(asked.len(), 3, "{asked:?}");
     assert!(
         asked[1].contains("Gent") && asked[1].contains(&format!("3, {id}")),
+        "{asked:?}"
+    );
+    assert!(
+        asked[2].contains("Brugge") && asked[2].contains(&format!("record {id}")),
         "{asked:?}"
     );
     assert!(writes(&double).is_empty(), "{:?}", double.requests());
@@ -463,7 +474,7 @@ async fn declined_delete_and_update_change_nothing() {
     )
     .await);
     assert!(message.contains("not enabled"), "{message}");
-    assert_eq!(confirmer.asked().len(), 2);
+    assert_eq!(confirmer.asked().len(), 3);
     client.cancel().await.ok();
 }
 

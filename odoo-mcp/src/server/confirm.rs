@@ -1,6 +1,6 @@
 //! Confirmation of destructive calls through MCP elicitation (`ODOO_MCP_CONFIRM`):
-//! delete_record and the typed `_delete` tools, update_records and call_model_method
-//! ask the user first. Sessions of 2025-11-25 and older get an `elicitation/create`
+//! deletes and updates (generic and typed), update_records and call_model_method
+//! ask the user first: each overwrites or removes what is there. Sessions of 2025-11-25 and older get an `elicitation/create`
 //! request; 2026-07-28 clients get an input-required result and call again with
 //! the answer. Dry runs and calls the checks will refuse anyway are never asked.
 
@@ -147,7 +147,10 @@ impl OdooMcp {
         let op = entry.op;
         if !matches!(
             op,
-            Op::Delete | Op::Extra(ExtraOp::UpdateMany) | Op::Extra(ExtraOp::CallMethod)
+            Op::Delete
+                | Op::Update
+                | Op::Extra(ExtraOp::UpdateMany)
+                | Op::Extra(ExtraOp::CallMethod)
         ) || args.get("dry_run") == Some(&Value::Bool(true))
             || !self.inner.settings.access.allows_writes()
             || (op == Op::Extra(ExtraOp::CallMethod) && !self.lists_tool(&entry.tool))
@@ -163,6 +166,11 @@ impl OdooMcp {
         Some(match op {
             Op::Delete => format!(
                 "Delete {model} record {}? This cannot be undone.",
+                args.get("record_id").unwrap_or(&Value::Null)
+            ),
+            Op::Update => format!(
+                "Write {} on {model} record {}?",
+                shown(args.get("values").unwrap_or(&json!({}))),
                 args.get("record_id").unwrap_or(&Value::Null)
             ),
             Op::Extra(ExtraOp::UpdateMany) => format!(
