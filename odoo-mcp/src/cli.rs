@@ -110,6 +110,12 @@ pub struct ServeArgs {
     /// Confirm deletes, update_records and call_model_method through elicitation: off (default), ask or require.
     #[arg(long, env = "ODOO_MCP_CONFIRM", global = true)]
     pub confirm: Option<String>,
+    /// Largest attachment uploaded or returned, in bytes (default 10485760, 10 MiB).
+    #[arg(long, env = "ODOO_MCP_MAX_BINARY_SIZE", global = true)]
+    pub max_binary_size: Option<String>,
+    /// Append one JSON line per write-tool call to this file (who, tool, model, ids, outcome).
+    #[arg(long, env = "ODOO_MCP_AUDIT_LOG", global = true)]
+    pub audit_log: Option<std::path::PathBuf>,
 }
 
 impl ServeArgs {
@@ -192,6 +198,12 @@ impl ServeArgs {
                 Some(v) => v.parse()?,
                 None => defaults.confirm,
             },
+            max_binary_size: parse_number(
+                "ODOO_MCP_MAX_BINARY_SIZE",
+                self.max_binary_size.as_deref(),
+                defaults.max_binary_size,
+            )?,
+            audit_log: self.audit_log.clone().filter(|p| !p.as_os_str().is_empty()),
         };
         Ok((odoo, settings))
     }
@@ -226,10 +238,10 @@ fn parse_number<T: std::str::FromStr>(
         Some(text) => text.parse().map_err(|_| SettingsError::Invalid {
             name,
             value: text.to_string(),
-            expected: if name == "ODOO_MCP_PORT" {
-                "a port number from 0 to 65535"
-            } else {
-                "a whole number of records"
+            expected: match name {
+                "ODOO_MCP_PORT" => "a port number from 0 to 65535",
+                "ODOO_MCP_MAX_BINARY_SIZE" => "a whole number of bytes",
+                _ => "a whole number of records",
             },
         }),
     }
@@ -324,5 +336,30 @@ mod tests {
         assert_eq!(settings.limits, Limits::new(5, 20).unwrap());
         assert_eq!(settings.access, Access::ReadOnly);
         assert_eq!(settings.allowlist.len(), 2);
+    }
+
+    #[test]
+    fn binary_size_and_audit_log() {
+        let (_, settings) = args().resolve().unwrap();
+        assert_eq!(settings.max_binary_size, 10 * 1024 * 1024);
+        assert_eq!(settings.audit_log, None);
+
+        let mut a = args();
+        a.max_binary_size = Some("2048".into());
+        a.audit_log = Some("/var/log/odoo-mcp/audit.jsonl".into());
+        let (_, settings) = a.resolve().unwrap();
+        assert_eq!(settings.max_binary_size, 2048);
+        assert_eq!(
+            settings.audit_log.as_deref(),
+            Some(std::path::Path::new("/var/log/odoo-mcp/audit.jsonl"))
+        );
+
+        let mut a = args();
+        a.max_binary_size = Some("10MB".into());
+        let err = a.resolve().unwrap_err().to_string();
+        assert!(
+            err.contains("ODOO_MCP_MAX_BINARY_SIZE") && err.contains("bytes"),
+            "{err}"
+        );
     }
 }

@@ -19,6 +19,7 @@
 //! # Ok(()) }
 //! ```
 
+mod audit;
 pub mod auth;
 pub mod check;
 pub mod cli;

@@ -25,6 +25,7 @@ use crate::suggest::{close_matches, did_you_mean};
 use crate::tools::extra::ExtraOp;
 use crate::tools::{Catalog, Entry, Op, Shape};
 
+mod attachments;
 mod confirm;
 mod extra;
 mod resources;
@@ -51,6 +52,7 @@ struct Inner {
     model_list: TtlCache<Vec<(String, String)>>,
     /// API key and password, scrubbed from every message as a last line of defence.
     secrets: Vec<String>,
+    audit: Option<crate::audit::AuditLog>,
 }
 
 /// The model a call is about, and its generated descriptor if there is one.
@@ -74,6 +76,10 @@ impl OdooMcp {
             .filter(|s| s.len() >= 4)
             .collect();
         let client = OdooClient::new(config)?;
+        let audit = settings
+            .audit_log
+            .clone()
+            .map(crate::audit::AuditLog::start);
         Ok(Self {
             inner: Arc::new(Inner {
                 client,
@@ -84,6 +90,7 @@ impl OdooMcp {
                 catalog: OnceLock::new(),
                 descriptor_fields: OnceLock::new(),
                 secrets,
+                audit,
             }),
         })
     }
@@ -119,12 +126,59 @@ impl OdooMcp {
 
     /// Runs one tool call; failures become `isError` results with a readable message.
     pub async fn call(&self, name: &str, arguments: Option<Map<String, Value>>) -> CallToolResult {
-        match self.dispatch(name, arguments.unwrap_or_default()).await {
+        self.call_as(name, arguments, None).await
+    }
+
+    /// [`Self::call`] for `subject` (the OAuth subject of the HTTP request, if any):
+    /// write tools get an audit line (`ODOO_MCP_AUDIT_LOG`).
+    pub async fn call_as(
+        &self,
+        name: &str,
+        arguments: Option<Map<String, Value>>,
+        subject: Option<&str>,
+    ) -> CallToolResult {
+        let args = arguments.unwrap_or_default();
+        let audit = self.inner.audit.as_ref().and_then(|log| {
+            let entry = self.catalog().get(name)?;
+            log.begin(entry, &args)
+        });
+        let outcome = self.dispatch(name, args).await;
+        if let Some(audit) = audit {
+            audit.finish(subject, &outcome, &self.inner.secrets);
+        }
+        match outcome {
             Ok(value) => CallToolResult::structured(value),
             Err(error) => {
                 tracing::debug!(tool = name, %error, "tool call failed");
                 CallToolResult::error(vec![ContentBlock::text(error.render(&self.inner.secrets))])
             }
+        }
+    }
+
+    /// The audit line of a write the confirmation step stopped (declined, or no way to ask).
+    fn audit_unconfirmed(
+        &self,
+        request: &CallToolRequestParams,
+        response: &CallToolResponse,
+        subject: Option<&str>,
+    ) {
+        let (Some(log), Some(entry), CallToolResponse::Complete(result)) = (
+            &self.inner.audit,
+            self.catalog().get(&request.name),
+            response,
+        ) else {
+            return;
+        };
+        let args = request.arguments.clone().unwrap_or_default();
+        if result.is_error == Some(true)
+            && let Some(pending) = log.begin(entry, &args)
+        {
+            let message: Vec<&str> = result
+                .content
+                .iter()
+                .filter_map(|c| c.as_text().map(|t| t.text.as_str()))
+                .collect();
+            pending.refused(subject, &message.join(" "), &self.inner.secrets);
         }
     }
 
@@ -162,6 +216,10 @@ impl OdooMcp {
             None if entry.op == Op::ListModels => return self.list_models(&args).await,
             None if entry.op == Op::Extra(ExtraOp::CurrentContext) => {
                 return self.current_context().await;
+            }
+            // Its model is ir.attachment, reached by the rules of the record it is attached to.
+            None if entry.op == Op::Extra(ExtraOp::GetAttachment) => {
+                return self.get_attachment(&args).await;
             }
             None => {
                 let model = args
@@ -884,10 +942,15 @@ impl ServerHandler for OdooMcp {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
+        let subject = crate::audit::subject(&context.extensions);
         if let Some(response) = self.confirm(&request, &context).await {
+            self.audit_unconfirmed(&request, &response, subject.as_deref());
             return Ok(response);
         }
-        Ok(self.call(&request.name, request.arguments).await.into())
+        Ok(self
+            .call_as(&request.name, request.arguments, subject.as_deref())
+            .await
+            .into())
     }
 }
 

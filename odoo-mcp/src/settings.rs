@@ -172,7 +172,14 @@ pub struct Settings {
     pub schema_detail: SchemaDetail,
     /// Whether destructive calls are confirmed through elicitation (`ODOO_MCP_CONFIRM`).
     pub confirm: Confirm,
+    /// Largest attachment, in decoded bytes, uploaded or returned (`ODOO_MCP_MAX_BINARY_SIZE`).
+    pub max_binary_size: u64,
+    /// File that gets one JSON line per write-tool call (`ODOO_MCP_AUDIT_LOG`).
+    pub audit_log: Option<std::path::PathBuf>,
 }
+
+/// Default of [`Settings::max_binary_size`]: 10 MiB.
+pub const DEFAULT_MAX_BINARY_SIZE: u64 = 10 * 1024 * 1024;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -187,6 +194,8 @@ impl Default for Settings {
             typed_tools: TypedTools::default(),
             schema_detail: SchemaDetail::default(),
             confirm: Confirm::default(),
+            max_binary_size: DEFAULT_MAX_BINARY_SIZE,
+            audit_log: None,
         }
     }
 }

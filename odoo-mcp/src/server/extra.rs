@@ -118,6 +118,8 @@ impl OdooMcp {
             ExtraOp::UpdateMany => self.update_many(entry, target, args, dry_run).await,
             ExtraOp::PostMessage => self.post_message(target, args).await,
             ExtraOp::CallMethod => self.call_method(target, args).await,
+            ExtraOp::UploadAttachment => self.upload_attachment(target, args, dry_run).await,
+            ExtraOp::GetAttachment => self.get_attachment(args).await,
         }
     }
 
@@ -778,7 +780,31 @@ impl OdooMcp {
             }
         }
 
-        // Access rights: has_access (Odoo 18+) or check_access_rights below.
+        self.check_access_right(target.name, operation, &mut problems, &mut notes)
+            .await;
+
+        out.insert("model".into(), json!(target.name));
+        out.insert("dry_run".into(), json!(true));
+        out.insert("operation".into(), json!(operation));
+        out.insert("valid".into(), json!(problems.is_empty()));
+        out.insert("problems".into(), json!(problems));
+        if !notes.is_empty() {
+            out.insert("notes".into(), json!(notes));
+        }
+        out.insert("written".into(), json!(false));
+        Ok(Value::Object(out))
+    }
+
+    /// Whether the Odoo user may `operation` on `model` (has_access on Odoo 18+,
+    /// check_access_rights below): a problem when not, a note when it cannot tell.
+    pub(super) async fn check_access_right(
+        &self,
+        model: &str,
+        operation: &str,
+        problems: &mut Vec<String>,
+        notes: &mut Vec<String>,
+    ) {
+        let client = &self.inner.client;
         let modern = client
             .version()
             .await
@@ -795,28 +821,16 @@ impl OdooMcp {
                 ]),
             )
         };
-        match client.execute(target.name, method, None, call, None).await {
+        match client.execute(model, method, None, call, None).await {
             Ok(Value::Bool(true)) => {}
             Ok(_) | Err(OdooError::AccessDenied(_)) => problems.push(format!(
-                "the Odoo user has no {operation} access on {}",
-                target.name
+                "the Odoo user has no {operation} access on {model}"
             )),
             Err(e) => notes.push(format!(
                 "access rights could not be checked: {}",
                 ToolError::from(e)
             )),
         }
-
-        out.insert("model".into(), json!(target.name));
-        out.insert("dry_run".into(), json!(true));
-        out.insert("operation".into(), json!(operation));
-        out.insert("valid".into(), json!(problems.is_empty()));
-        out.insert("problems".into(), json!(problems));
-        if !notes.is_empty() {
-            out.insert("notes".into(), json!(notes));
-        }
-        out.insert("written".into(), json!(false));
-        Ok(Value::Object(out))
     }
 
     // ---- chatter and method calls -------------------------------------------------------------

@@ -1,6 +1,6 @@
 //! Tools beyond the Python server's six (issue 8): field metadata, the current
-//! user's context, grouped aggregates, batch writes, chatter and guarded method
-//! calls; and `dry_run` on every create/update/delete tool. Their schemas keep to
+//! user's context, grouped aggregates, batch writes, chatter, attachments and
+//! guarded method calls; and `dry_run` on every create/update/delete tool. Their schemas keep to
 //! the strict subset (no `$ref`, `oneOf`, `const`, …) and stay small.
 
 use std::sync::Arc;
@@ -26,20 +26,28 @@ pub enum ExtraOp {
     UpdateMany,
     PostMessage,
     CallMethod,
+    UploadAttachment,
+    GetAttachment,
 }
 
 impl ExtraOp {
     pub fn writes(self) -> bool {
         matches!(
             self,
-            Self::CreateMany | Self::UpdateMany | Self::PostMessage | Self::CallMethod
+            Self::CreateMany
+                | Self::UpdateMany
+                | Self::PostMessage
+                | Self::CallMethod
+                | Self::UploadAttachment
         )
     }
 
     pub fn annotations(self, base: ToolAnnotations) -> ToolAnnotations {
         match self {
-            Self::GetFields | Self::CurrentContext | Self::Aggregate => base.read_only(true),
-            Self::CreateMany | Self::PostMessage => {
+            Self::GetFields | Self::CurrentContext | Self::Aggregate | Self::GetAttachment => {
+                base.read_only(true)
+            }
+            Self::CreateMany | Self::PostMessage | Self::UploadAttachment => {
                 base.read_only(false).destructive(false).idempotent(false)
             }
             Self::UpdateMany => base.read_only(false).destructive(true).idempotent(true),
@@ -214,6 +222,40 @@ pub fn tools(limits: Limits) -> Vec<Entry> {
                 "required": ["model", "method"], "additionalProperties": false
             }),
             json!({"type": "object", "properties": {"model": {"type": "string"}, "method": {"type": "string"}, "result": {}}}),
+        ),
+        entry(
+            ExtraOp::UploadAttachment,
+            "upload_attachment",
+            "Upload an attachment",
+            "Attach a file (base64) to a record of a reachable model; creates an ir.attachment. At most ODOO_MCP_MAX_BINARY_SIZE bytes decoded (default 10 MiB).",
+            json!({
+                "type": "object",
+                "properties": {
+                    "model": model,
+                    "record_id": {"type": "integer", "minimum": 1, "description": "The record the file is attached to"},
+                    "name": {"type": "string", "description": "File name, e.g. invoice.pdf"},
+                    "data": {"type": "string", "description": "File content, base64 (a data: URI prefix is accepted)"},
+                    "mimetype": {"type": "string", "description": "e.g. application/pdf; Odoo guesses it when omitted"},
+                    "dry_run": dry_run_schema()
+                },
+                "required": ["model", "record_id", "name", "data"], "additionalProperties": false
+            }),
+            json!({"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "mimetype": {"type": ["string", "null"]}, "file_size": {"type": "integer"}, "model": {"type": "string"}, "record_id": {"type": "integer"}, "dry_run": {"type": "boolean"}, "valid": {"type": "boolean"}, "problems": {"type": "array", "items": {"type": "string"}}}}),
+        ),
+        entry(
+            ExtraOp::GetAttachment,
+            "get_attachment",
+            "Get an attachment",
+            "An attachment's name, mimetype, size and record, and its content (base64) unless include_data is false or it exceeds ODOO_MCP_MAX_BINARY_SIZE. With ODOO_YOLO=false, only attachments of reachable models (or any, when ir.attachment is in ODOO_MCP_MODELS).",
+            json!({
+                "type": "object",
+                "properties": {
+                    "attachment_id": {"type": "integer", "minimum": 1, "description": "ir.attachment id"},
+                    "include_data": {"type": "boolean", "description": "Return the content (default true)"}
+                },
+                "required": ["attachment_id"], "additionalProperties": false
+            }),
+            json!({"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": ["string", "null"]}, "mimetype": {"type": ["string", "null"]}, "file_size": {"type": "integer"}, "res_model": {"type": ["string", "null"]}, "res_id": {"type": ["integer", "null"]}, "data": {"type": "string"}, "notes": {"type": "array", "items": {"type": "string"}}}, "required": ["id"]}),
         ),
     ]
 }

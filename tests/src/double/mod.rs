@@ -5,7 +5,8 @@
 //! `unlink`, `copy`, `fields_get`, `name_search`, `default_get`, `has_access`,
 //! `check_access_rights`, `formatted_read_group` and the deprecated `read_group` (see
 //! `store/group.rs`), and `res.users.context_get`, with Odoo's argument binding (JSON/2 named arguments with
-//! `ids`/`context`; XML-RPC positional + keyword). CRUD on the 13 seeded models; read-only
+//! `ids`/`context`; XML-RPC positional + keyword). CRUD on the 13 seeded models and on
+//! `ir.attachment` (empty at start; `file_size` and a default `mimetype` computed); read-only
 //! `ir.model`, `ir.model.fields`, `ir.model.fields.selection`; every other model of
 //! `ir.model` exists with no records. Domains: see [`domain`]; dotted paths through
 //! many2one fields; `active_test`. `order`: `field [asc|desc]`, comma-separated, default

@@ -1,0 +1,246 @@
+//! The audit log (`ODOO_MCP_AUDIT_LOG`): one JSON line per write-tool call, with
+//! when, who (the OAuth subject of the HTTP request, when there is one), which
+//! tool, model and record ids, and the outcome. Never the values written, and
+//! error messages go through the same secret scrubbing as tool results.
+//!
+//! Lines are handed to one writer thread over a channel, so a tool call never
+//! waits on the disk and never fails because of the log: a file that cannot be
+//! written costs a warning on stderr, and the next line tries again.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Sender, channel};
+use std::thread::JoinHandle;
+
+use rmcp::model::Extensions;
+use serde_json::{Map, Value, json};
+
+use crate::auth::Principal;
+use crate::error::ToolError;
+use crate::tools::{Entry, Op};
+
+/// An error message is cut to this many characters in the log.
+const MAX_MESSAGE: usize = 500;
+
+/// Where audit lines go; the writer thread ends (after writing what it was given)
+/// when this is dropped.
+pub(crate) struct AuditLog {
+    lines: Option<Sender<String>>,
+    writer: Option<JoinHandle<()>>,
+}
+
+impl AuditLog {
+    /// Starts the writer; the file is opened (created, appended to) on the first line.
+    pub(crate) fn start(path: PathBuf) -> Self {
+        let (lines, received) = channel::<String>();
+        let writer = std::thread::Builder::new()
+            .name("odoo-mcp-audit".into())
+            .spawn(move || {
+                let mut file: Option<File> = None;
+                for line in received {
+                    if file.is_none() {
+                        file = open(&path);
+                    }
+                    if let Some(open_file) = file.as_mut()
+                        && let Err(error) = open_file.write_all(line.as_bytes())
+                    {
+                        tracing::warn!(path = %path.display(), %error, "cannot write the audit log (ODOO_MCP_AUDIT_LOG); this line is lost");
+                        file = None;
+                    }
+                }
+            });
+        let writer = match writer {
+            Ok(writer) => Some(writer),
+            Err(error) => {
+                tracing::warn!(%error, "cannot start the audit log writer; no audit lines will be written");
+                None
+            }
+        };
+        Self {
+            lines: Some(lines),
+            writer,
+        }
+    }
+
+    /// What a write-tool call is about, taken before it runs; `None` for tools that do not write.
+    pub(crate) fn begin(&self, entry: &Entry, args: &Map<String, Value>) -> Option<Pending<'_>> {
+        if !entry.op.writes() {
+            return None;
+        }
+        let creates = matches!(
+            entry.op,
+            Op::Create | Op::Extra(crate::tools::extra::ExtraOp::CreateMany)
+        );
+        let model = match entry.model {
+            Some(descriptor) => Some(descriptor.model.to_string()),
+            None => args.get("model").and_then(Value::as_str).map(clip),
+        };
+        // A typed create takes field values as its arguments: ids only come from its answer.
+        let ids = if creates {
+            Vec::new()
+        } else {
+            ids_in(args.get("record_id"))
+                .into_iter()
+                .chain(ids_in(args.get("record_ids")))
+                .collect()
+        };
+        Some(Pending {
+            log: self,
+            tool: entry.tool.name.to_string(),
+            model,
+            ids,
+            creates,
+            dry_run: args.get("dry_run") == Some(&Value::Bool(true)),
+        })
+    }
+
+    fn append(&self, line: String) {
+        if let Some(lines) = &self.lines
+            && lines.send(line).is_err()
+        {
+            tracing::warn!("the audit log writer has stopped; this line is lost");
+        }
+    }
+}
+
+impl Drop for AuditLog {
+    fn drop(&mut self) {
+        // Closing the channel lets the writer finish the lines it holds.
+        self.lines.take();
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
+    }
+}
+
+fn open(path: &Path) -> Option<File> {
+    match OpenOptions::new().create(true).append(true).open(path) {
+        Ok(file) => Some(file),
+        Err(error) => {
+            tracing::warn!(path = %path.display(), %error, "cannot open the audit log (ODOO_MCP_AUDIT_LOG); this line is lost");
+            None
+        }
+    }
+}
+
+/// Record ids in an argument or answer: one id or a list of them.
+fn ids_in(value: Option<&Value>) -> Vec<i64> {
+    match value {
+        Some(Value::Number(n)) => n.as_i64().into_iter().collect(),
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_i64).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn clip(text: &str) -> String {
+    match text.char_indices().nth(MAX_MESSAGE) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// A write-tool call under way; [`Pending::finish`] writes its line.
+pub(crate) struct Pending<'a> {
+    log: &'a AuditLog,
+    tool: String,
+    model: Option<String>,
+    ids: Vec<i64>,
+    creates: bool,
+    dry_run: bool,
+}
+
+impl Pending<'_> {
+    /// A call stopped before it ran (e.g. the user declined to confirm it).
+    pub(crate) fn refused(self, subject: Option<&str>, message: &str, secrets: &[String]) {
+        let message = crate::error::redact(message.to_string(), secrets);
+        self.write(subject, "refused", Some(message));
+    }
+
+    pub(crate) fn finish(
+        mut self,
+        subject: Option<&str>,
+        outcome: &Result<Value, ToolError>,
+        secrets: &[String],
+    ) {
+        let (kind, message) = match outcome {
+            Ok(answer) if self.dry_run || answer.get("dry_run") == Some(&Value::Bool(true)) => {
+                ("dry_run", None)
+            }
+            Ok(answer) => {
+                if self.creates {
+                    self.ids = ids_in(answer.get("id"))
+                        .into_iter()
+                        .chain(ids_in(answer.get("ids")))
+                        .collect();
+                }
+                ("ok", None)
+            }
+            Err(
+                error @ (ToolError::ReadOnly { .. }
+                | ToolError::Refused(_)
+                | ToolError::ModelNotEnabled { .. }),
+            ) => ("refused", Some(error.render(secrets))),
+            Err(error) => ("error", Some(error.render(secrets))),
+        };
+        self.write(subject, kind, message);
+    }
+
+    fn write(self, subject: Option<&str>, kind: &str, message: Option<String>) {
+        let mut line = json!({
+            "ts": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "subject": subject,
+            "tool": self.tool,
+            "model": self.model,
+            "ids": self.ids,
+            "outcome": kind,
+        });
+        if let Some(message) = message {
+            line["message"] = Value::String(clip(&message));
+        }
+        let mut text = line.to_string();
+        text.push('\n');
+        self.log.append(text);
+    }
+}
+
+/// The OAuth subject of the HTTP request a call came in (rmcp puts the request's
+/// parts into the call's extensions; `auth::require_bearer` put the [`Principal`] there).
+pub(crate) fn subject(extensions: &Extensions) -> Option<String> {
+    extensions
+        .get::<axum::http::request::Parts>()?
+        .extensions
+        .get::<Principal>()
+        .map(|principal| principal.subject.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subject_from_the_http_request_parts() {
+        let mut extensions = Extensions::new();
+        assert_eq!(subject(&extensions), None);
+        let (mut parts, ()) = axum::http::Request::new(()).into_parts();
+        extensions.insert(parts.clone());
+        assert_eq!(subject(&extensions), None, "a request without a token");
+        parts.extensions.insert(Principal {
+            subject: "user-42".into(),
+            client_id: Some("mcp-client".into()),
+            username: None,
+            scope: None,
+        });
+        extensions.insert(parts);
+        assert_eq!(subject(&extensions).as_deref(), Some("user-42"));
+    }
+
+    #[test]
+    fn ids_and_clipping() {
+        assert_eq!(ids_in(Some(&json!(7))), [7]);
+        assert_eq!(ids_in(Some(&json!([1, 2, "x"]))), [1, 2]);
+        assert!(ids_in(Some(&json!("7"))).is_empty());
+        let long = "é".repeat(MAX_MESSAGE + 10);
+        assert_eq!(clip(&long).chars().count(), MAX_MESSAGE + 1);
+    }
+}
