@@ -80,9 +80,16 @@ impl AuditLog {
         let ids = if creates {
             Vec::new()
         } else {
+            let per_record = args
+                .get("updates")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .flat_map(|update| ids_in(update.get("id")));
             ids_in(args.get("record_id"))
                 .into_iter()
                 .chain(ids_in(args.get("record_ids")))
+                .chain(per_record)
                 .collect()
         };
         Some(Pending {

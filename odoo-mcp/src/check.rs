@@ -165,10 +165,18 @@ impl<'a> Checker<'a> {
     }
 
     fn mismatch(&self, schema: &Value, value: &Value, path: &str) -> ArgError {
+        let mut got = describe_value(value);
+        // The message lists a few enum values only: name the ones closest to what came.
+        if let (Some(text), Some(values)) =
+            (value.as_str(), schema.get("enum").and_then(Value::as_array))
+        {
+            let candidates = values.iter().filter_map(Value::as_str);
+            got.push_str(&did_you_mean(&close_matches(text, candidates, 3)));
+        }
         ArgError::Mismatch {
             path: path.to_string(),
             expected: self.expected(schema, 0),
-            got: describe_value(value),
+            got,
         }
     }
 

@@ -101,7 +101,7 @@ pub struct ServeArgs {
     /// Offer call_model_method (true/false); also needs ODOO_YOLO=true.
     #[arg(long, env = "ODOO_MCP_ENABLE_METHOD_CALLS", global = true)]
     pub enable_method_calls: Option<String>,
-    /// Typed tools per generated model: all, read, none, or a list of search,get,create,update,delete (default search).
+    /// Typed tools per generated model: all, read (search,get,aggregate), none, or a list of search,get,aggregate,create,update,delete (default search).
     #[arg(long, env = "ODOO_MCP_TYPED_TOOLS", global = true)]
     pub typed_tools: Option<String>,
     /// Listed schema detail: compact (default) or full. Calls are checked against the full schemas either way.

@@ -57,6 +57,34 @@ pub enum ToolError {
         describe_unanswered(.0)
     )]
     WriteOutcomeUnknown(OdooError),
+    /// Per-record values in one `web_save_multi` call that Odoo refused.
+    #[error(
+        "{cause}. Nothing was written: the {count} records were one transaction (web_save_multi)"
+    )]
+    BatchNotWritten { count: usize, cause: Box<ToolError> },
+    /// Per-record values written one record at a time (the Odoo version has no
+    /// single call for them) that stopped at a failing record.
+    #[error(
+        "stopped at {model} record {failed}: {cause}. Written before it: {}; not attempted: {}. Odoo {version} has no single call for different values per record (web_save_multi, Odoo 19+), so each record was its own write and the batch was not one transaction: the written records keep their new values",
+        id_list(.written),
+        id_list(.rest)
+    )]
+    PartialWrite {
+        model: String,
+        version: String,
+        failed: i64,
+        written: Vec<i64>,
+        rest: Vec<i64>,
+        cause: Box<ToolError>,
+    },
+}
+
+fn id_list(ids: &[i64]) -> String {
+    if ids.is_empty() {
+        return "none".into();
+    }
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    list.join(", ")
 }
 
 impl ToolError {

@@ -1,5 +1,5 @@
 //! The tool catalog: generic tools named as the Python server names them, and
-//! five typed tools per generated model. Built once; `tools/list` hands out
+//! up to six typed tools per generated model. Built once; `tools/list` hands out
 //! the same `Arc`ed schemas every time.
 
 use std::collections::HashMap;
@@ -701,6 +701,19 @@ fn typed_tools(d: &'static ModelDescriptor, shape: &Shape) -> Vec<Entry> {
                 "required": ["record_id"], "additionalProperties": false
             }),
             json!({"type": "object", "properties": {"model": {"type": "string"}, "record": read_record(), "notes": {"type": "array", "items": {"type": "string"}}}, "required": ["record"]}),
+            None,
+        );
+    }
+
+    if typed.aggregate {
+        let (description, input) = extra::typed_aggregate(d, shape.limits, full);
+        push(
+            "aggregate",
+            Op::Extra(extra::ExtraOp::Aggregate),
+            title("Aggregate"),
+            description,
+            input,
+            extra::aggregate_output(),
             None,
         );
     }

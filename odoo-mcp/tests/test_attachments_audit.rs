@@ -536,6 +536,52 @@ async fn audit_log_lines_for_ok_error_dry_run_and_refused_writes() {
 }
 
 #[tokio::test]
+async fn audit_log_names_every_record_of_a_per_record_update() {
+    let double = OdooDouble::start().await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("audit.jsonl");
+    let (client, _) = stdio_client(&server_env(
+        &double,
+        &[("ODOO_MCP_AUDIT_LOG", path.to_str().unwrap())],
+    ))
+    .await;
+    ok(&call(
+        &client,
+        "update_records",
+        json!({"model": "res.partner", "updates": [
+            {"id": 3, "values": {"city": "Gent"}},
+            {"id": 7, "values": {"city": "Brugge"}}
+        ]}),
+    )
+    .await);
+    err(&call(
+        &client,
+        "update_records",
+        json!({"model": "res.partner", "updates": [
+            {"id": 7, "values": {"city": "Gent"}},
+            {"id": 999999, "values": {"city": "Brugge"}}
+        ]}),
+    )
+    .await);
+    let lines = audit_lines(&path, 2).await;
+    assert_line(
+        &lines[0],
+        "update_records",
+        "res.partner",
+        json!([3, 7]),
+        "ok",
+    );
+    assert_line(
+        &lines[1],
+        "update_records",
+        "res.partner",
+        json!([7, 999999]),
+        "error",
+    );
+    client.cancel().await.ok();
+}
+
+#[tokio::test]
 async fn audit_log_that_cannot_be_written_never_fails_a_call() {
     let double = OdooDouble::start().await;
     let dir = tempfile::tempdir().expect("a temporary directory");

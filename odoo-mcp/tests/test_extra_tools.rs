@@ -1,6 +1,7 @@
 //! Issue 8 tools through the real binary against the Odoo test double:
-//! get_fields, get_current_context, aggregate_records, create_records,
-//! update_records, dry runs, post_message, call_model_method and GET /health.
+//! get_fields, get_current_context, aggregate_records and the typed
+//! `<model>_aggregate`, create_records, update_records (same values or values
+//! per record), dry runs, post_message, call_model_method and GET /health.
 
 mod common;
 
@@ -22,7 +23,12 @@ fn writes(double: &OdooDouble) -> Vec<(String, String, String)> {
     double
         .requests()
         .into_iter()
-        .filter(|(_, _, m)| matches!(m.as_str(), "create" | "write" | "unlink" | "message_post"))
+        .filter(|(_, _, m)| {
+            matches!(
+                m.as_str(),
+                "create" | "write" | "web_save_multi" | "unlink" | "message_post"
+            )
+        })
         .collect()
 }
 
@@ -307,6 +313,317 @@ async fn aggregate_records_below_19_uses_read_group() {
         out["groups"],
         json!([{"state": "sale", "amount_total:sum": 97910.5}])
     );
+    client.cancel().await.ok();
+}
+
+#[tokio::test]
+async fn typed_aggregate_offers_the_model_fields_and_runs_aggregate_records() {
+    let double = OdooDouble::start().await;
+    let (client, _) = stdio_client(&server_env(&double, &[("ODOO_MCP_TYPED_TOOLS", "read")])).await;
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let typed = tool(&tools, "sale_order_aggregate");
+    let schema = Value::Object((*typed.input_schema).clone());
+    assert_valid_schema(&schema);
+    assert_strict("sale_order_aggregate", &schema);
+    assert!(schema["properties"].get("model").is_none(), "{schema}");
+    assert_eq!(
+        typed.annotations.as_ref().and_then(|a| a.read_only_hint),
+        Some(true)
+    );
+    let listed = |key: &str| -> Vec<String> {
+        schema["properties"][key]["items"]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{key} enum in {schema}"))
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    let groupby = listed("groupby");
+    for name in [
+        "state",
+        "partner_id",
+        "tag_ids",
+        "date_order",
+        "date_order:day",
+        "date_order:month",
+        "date_order:year",
+        "create_date:week",
+    ] {
+        assert!(groupby.iter().any(|g| g == name), "{name} in {groupby:?}");
+    }
+    // One2many lists, amounts, binaries, non-stored and chatter fields are not groups.
+    for name in [
+        "order_line",
+        "amount_total",
+        "signature",
+        "display_name",
+        "message_ids",
+        "id",
+        "state:month",
+    ] {
+        assert!(!groupby.iter().any(|g| g == name), "{name} in {groupby:?}");
+    }
+    let aggregates = listed("aggregates");
+    for name in [
+        "__count",
+        "amount_total:sum",
+        "amount_untaxed:avg",
+        "amount_tax:max",
+    ] {
+        assert!(aggregates.iter().any(|a| a == name), "{name}");
+    }
+    for name in ["state:sum", "name:max", "partner_id:sum", "amount_total"] {
+        assert!(!aggregates.iter().any(|a| a == name), "{name}");
+    }
+
+    // The same answer as aggregate_records, through the same Odoo call.
+    double.clear_requests();
+    let query = json!({
+        "groupby": ["state", "date_order:month"],
+        "aggregates": ["amount_total:sum", "__count"], "limit": 5
+    });
+    let out = ok(&call(&client, "sale_order_aggregate", query.clone()).await);
+    assert_eq!(out["groups"], captured_sale_groups());
+    assert_eq!(out["model"], "sale.order");
+    let mut generic = query;
+    generic["model"] = json!("sale.order");
+    assert_eq!(ok(&call(&client, "aggregate_records", generic).await), out);
+    let grouped: Vec<(String, String, String)> = double
+        .requests()
+        .into_iter()
+        .filter(|(_, _, m)| m.ends_with("read_group"))
+        .collect();
+    assert_eq!(grouped.len(), 2, "{grouped:?}");
+    assert!(
+        grouped
+            .iter()
+            .all(|(_, model, method)| model == "sale.order" && method == "formatted_read_group")
+    );
+
+    // Refusals before any Odoo call: a typo gets the close field names.
+    double.clear_requests();
+    let message = err(&call(
+        &client,
+        "sale_order_aggregate",
+        json!({"groupby": ["stat"]}),
+    )
+    .await);
+    assert!(
+        message.contains("groupby[0]") && message.contains("`state`"),
+        "{message}"
+    );
+    let message = err(&call(
+        &client,
+        "sale_order_aggregate",
+        json!({"groupby": ["state"], "aggregates": ["amount_totl:sum"]}),
+    )
+    .await);
+    assert!(message.contains("`amount_total:sum`"), "{message}");
+    for args in [
+        json!({"groupby": ["order_line"]}),
+        json!({"groupby": ["state:month"]}),
+        json!({"groupby": ["state"], "aggregates": ["amount_total:median"]}),
+        json!({"model": "res.partner", "groupby": ["state"]}),
+    ] {
+        err(&call(&client, "sale_order_aggregate", args).await);
+    }
+    assert_eq!(double.request_count(), 0, "{:?}", double.requests());
+    client.cancel().await.ok();
+
+    // Not listed by default: the default tools/list keeps its budget.
+    let (client, _) = stdio_client(&server_env(&double, &[])).await;
+    let tools = client.list_all_tools().await.expect("tools/list");
+    assert!(tools.iter().all(|t| !t.name.ends_with("_aggregate")));
+    client.cancel().await.ok();
+}
+
+/// `name` and `city` of partner `id` in the double.
+fn partner(double: &OdooDouble, id: i64) -> (Value, Value) {
+    let partners = double.records("res.partner");
+    let p = partners
+        .iter()
+        .find(|p| p["id"] == id)
+        .unwrap_or_else(|| panic!("partner {id}"));
+    (p["city"].clone(), p["type"].clone())
+}
+
+#[tokio::test]
+async fn update_records_with_values_per_record() {
+    let double = OdooDouble::start().await;
+    let (client, _) = stdio_client(&server_env(&double, &[])).await;
+    let untouched = (partner(&double, 3), partner(&double, 7));
+    double.clear_requests();
+
+    // Dry run: each record checked with its own values; nothing written.
+    let out = ok(&call(
+        &client,
+        "update_records",
+        json!({"model": "res.partner", "dry_run": true, "updates": [
+            {"id": 3, "values": {"city": "Gent"}},
+            {"id": 7, "values": {"city": "Brugge", "type": "delivery"}}
+        ]}),
+    )
+    .await);
+    assert_eq!(out["valid"], true, "{out}");
+    let records = out["records"].as_array().unwrap();
+    let change = |id: i64| records.iter().find(|r| r["id"] == id).unwrap()["changes"].clone();
+    assert_eq!(change(3)["city"]["to"], "Gent");
+    assert!(change(3).get("type").is_none(), "{out}");
+    assert_eq!(change(7)["city"]["to"], "Brugge");
+    assert_eq!(change(7)["type"]["to"], "delivery");
+    let out = ok(&call(
+        &client,
+        "update_records",
+        json!({"model": "res.partner", "dry_run": true, "updates": [
+            {"id": 3, "values": {"city": "Gent"}},
+            {"id": 7, "values": {"type": "robot"}}
+        ]}),
+    )
+    .await);
+    assert_eq!(out["valid"], false);
+    assert!(
+        out["problems"]
+            .to_string()
+            .contains("updates[1].values.type"),
+        "{out}"
+    );
+    assert!(writes(&double).is_empty(), "{:?}", double.requests());
+    assert_eq!((partner(&double, 3), partner(&double, 7)), untouched);
+
+    // Odoo 19: one web_save_multi call, so one transaction.
+    let out = ok(&call(
+        &client,
+        "update_records",
+        json!({"model": "res.partner", "updates": [
+            {"id": 7, "values": {"city": "Brugge", "type": "delivery"}},
+            {"id": 3, "values": {"city": "Gent"}}
+        ]}),
+    )
+    .await);
+    assert_eq!(out["ids"], json!([7, 3]));
+    assert_eq!(out["count"], 2);
+    assert_eq!(partner(&double, 3).0, "Gent");
+    assert_eq!(partner(&double, 7), (json!("Brugge"), json!("delivery")));
+    let sent = writes(&double);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].2, "web_save_multi");
+
+    // A failing record in the middle: Odoo undoes the whole call.
+    double.clear_requests();
+    let before = (partner(&double, 3), partner(&double, 7));
+    let message = err(&call(
+        &client,
+        "update_records",
+        json!({"model": "res.partner", "updates": [
+            {"id": 3, "values": {"city": "Oostende"}},
+            {"id": 999999, "values": {"city": "Nowhere"}},
+            {"id": 7, "values": {"city": "Oostende"}}
+        ]}),
+    )
+    .await);
+    assert!(
+        message.contains("999999") && message.contains("Nothing was written"),
+        "{message}"
+    );
+    assert_eq!((partner(&double, 3), partner(&double, 7)), before);
+    assert_eq!(writes(&double).len(), 1, "{:?}", double.requests());
+
+    // Refusals before anything is sent.
+    double.clear_requests();
+    let too_many: Vec<Value> = (1..=101)
+        .map(|id| json!({"id": id, "values": {"city": "X"}}))
+        .collect();
+    for (args, needle) in [
+        (
+            json!({"model": "res.partner", "record_ids": [3], "updates": [{"id": 7, "values": {"city": "X"}}]}),
+            "not both",
+        ),
+        (
+            json!({"model": "res.partner", "values": {"city": "X"}, "updates": [{"id": 7, "values": {"city": "X"}}]}),
+            "not both",
+        ),
+        (
+            json!({"model": "res.partner", "values": {"city": "X"}}),
+            "missing `record_ids`",
+        ),
+        (json!({"model": "res.partner"}), "`updates`"),
+        (
+            json!({"model": "res.partner", "updates": too_many}),
+            "1 to 100 items",
+        ),
+        (
+            json!({"model": "res.partner", "updates": [{"id": 3, "values": {"city": "X"}}, {"id": 3, "values": {"type": "other"}}]}),
+            "more than once",
+        ),
+        (
+            json!({"model": "res.partner", "updates": [{"id": 3, "values": {"city": "X"}}, {"id": 7, "values": {"ctiy": "X"}}]}),
+            "`city`",
+        ),
+        (
+            json!({"model": "res.partner", "updates": [{"id": 3, "values": {"city": "X"}}, {"id": 7, "values": {}}]}),
+            "updates[1].values",
+        ),
+        (
+            json!({"model": "res.partner", "updates": [{"id": 3}]}),
+            "updates[0].values",
+        ),
+    ] {
+        let message = err(&call(&client, "update_records", args.clone()).await);
+        assert!(message.contains(needle), "{args}: {message}");
+    }
+    assert!(writes(&double).is_empty(), "{:?}", double.requests());
+    client.cancel().await.ok();
+}
+
+#[tokio::test]
+async fn update_records_per_record_below_19_writes_one_record_at_a_time() {
+    let double = OdooDouble::start_with_version(17).await;
+    let (client, _) = stdio_client(&server_env(&double, &[])).await;
+    double.clear_requests();
+    let out = ok(&call(
+        &client,
+        "update_records",
+        json!({"model": "res.partner", "updates": [
+            {"id": 3, "values": {"city": "Gent"}},
+            {"id": 7, "values": {"city": "Brugge"}}
+        ]}),
+    )
+    .await);
+    assert_eq!(out["count"], 2);
+    assert!(
+        out["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("not one transaction"),
+        "{out}"
+    );
+    assert_eq!(partner(&double, 3).0, "Gent");
+    assert_eq!(partner(&double, 7).0, "Brugge");
+    let sent: Vec<String> = writes(&double).into_iter().map(|(_, _, m)| m).collect();
+    assert_eq!(sent, ["write", "write"]);
+
+    // Stops at the failing record: the one before it is written, the one after is not.
+    double.clear_requests();
+    let message = err(&call(
+        &client,
+        "update_records",
+        json!({"model": "res.partner", "updates": [
+            {"id": 3, "values": {"city": "Oostende"}},
+            {"id": 999999, "values": {"city": "Nowhere"}},
+            {"id": 7, "values": {"city": "Oostende"}}
+        ]}),
+    )
+    .await);
+    assert!(
+        message.contains("stopped at res.partner record 999999")
+            && message.contains("Written before it: 3;")
+            && message.contains("not attempted: 7.")
+            && message.contains("not one transaction"),
+        "{message}"
+    );
+    assert_eq!(partner(&double, 3).0, "Oostende");
+    assert_eq!(partner(&double, 7).0, "Brugge");
+    assert_eq!(writes(&double).len(), 2, "{:?}", double.requests());
     client.cancel().await.ok();
 }
 

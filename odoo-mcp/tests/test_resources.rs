@@ -479,6 +479,52 @@ async fn declined_delete_and_update_change_nothing() {
 }
 
 #[tokio::test]
+async fn per_record_update_question_shows_each_records_values() {
+    let double = OdooDouble::start().await;
+    let env = server_env(&double, &[("ODOO_MCP_CONFIRM", "ask")]);
+    let confirmer = Confirmer::new(ElicitationAction::Decline);
+    let client = spawn(confirmer.clone(), &env, ClientLifecycleMode::Initialize).await;
+    double.clear_requests();
+    let message = err(&call_with(
+        &client,
+        "update_records",
+        json!({"model": "res.partner", "updates": [
+            {"id": 3, "values": {"city": "Gent"}},
+            {"id": 7, "values": {"city": "Brugge", "type": "delivery"}}
+        ]}),
+    )
+    .await);
+    assert!(message.contains("nothing was changed"), "{message}");
+    let asked = confirmer.asked();
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert!(
+        asked[0].contains("res.partner")
+            && asked[0].contains(r#"- 3: {"city":"Gent"}"#)
+            && asked[0].contains(r#"- 7: {"city":"Brugge","type":"delivery"}"#),
+        "{asked:?}"
+    );
+    // Both forms at once is refused by the checks: not asked about.
+    let message = err(&call_with(
+        &client,
+        "update_records",
+        json!({"model": "res.partner", "record_ids": [3], "values": {"city": "X"},
+               "updates": [{"id": 7, "values": {"city": "X"}}]}),
+    )
+    .await);
+    assert!(message.contains("not both"), "{message}");
+    assert_eq!(confirmer.asked().len(), 1);
+    assert!(
+        double
+            .requests()
+            .iter()
+            .all(|(_, _, m)| m != "write" && m != "web_save_multi"),
+        "{:?}",
+        double.requests()
+    );
+    client.cancel().await.ok();
+}
+
+#[tokio::test]
 async fn confirmation_over_2026_07_28_input_requests() {
     let double = OdooDouble::start().await;
     let env = server_env(&double, &[("ODOO_MCP_CONFIRM", "require")]);

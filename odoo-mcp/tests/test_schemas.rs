@@ -201,8 +201,11 @@ fn settings_pick_the_typed_tools() {
     assert_eq!(count(TypedTools::default(), "_get"), 0);
     assert_eq!(count(TypedTools::NONE, "_search"), 0);
     assert_eq!(count(TypedTools::ALL, "_delete"), models);
+    assert_eq!(count(TypedTools::default(), "_aggregate"), 0);
+    assert_eq!(count(TypedTools::ALL, "_aggregate"), models);
     let read: TypedTools = "read".parse().expect("read");
     assert_eq!(count(read, "_get"), models);
+    assert_eq!(count(read, "_aggregate"), models);
     assert_eq!(count(read, "_create"), 0);
     assert!("search,bogus".parse::<TypedTools>().is_err());
 }

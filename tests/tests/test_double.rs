@@ -202,6 +202,76 @@ async fn json2_crud_round_trip() {
     assert_eq!(body["name"], "odoo.exceptions.ValidationError");
 }
 
+/// `web_save_multi` as Odoo 19's web module has it: `ids`, `vals_list` (one per id)
+/// and `specification`; one transaction; answers `web_read(specification)`.
+#[tokio::test]
+async fn web_save_multi_writes_values_per_record_in_one_transaction() {
+    let odoo = OdooDouble::start().await;
+    let key = Some(odoo.api_key());
+    let path = "/json/2/res.partner/web_save_multi";
+    let (status, answer) = json2(
+        &odoo,
+        path,
+        key,
+        &json!({"ids": [3, 7], "vals_list": [{"city": "Gent"}, {"city": "Brugge", "country_id": 20}], "specification": {}}),
+    )
+    .await;
+    assert_eq!((status, answer), (200, json!([{"id": 3}, {"id": 7}])));
+    let (_, answer) = json2(
+        &odoo,
+        path,
+        key,
+        &json!({"ids": [7], "vals_list": [{"city": "Liège"}], "specification": {"city": {}, "country_id": {}}}),
+    )
+    .await;
+    // read(load=None): a many2one is its id.
+    assert_eq!(
+        answer,
+        json!([{"id": 7, "city": "Liège", "country_id": 20}])
+    );
+    let city = |id: i64| {
+        odoo.records("res.partner")
+            .into_iter()
+            .find(|r| r["id"] == id)
+            .map(|r| r["city"].clone())
+    };
+    assert_eq!(city(3), Some(json!("Gent")));
+
+    // A failing record undoes the records written before it.
+    let (status, body) = json2(
+        &odoo,
+        path,
+        key,
+        &json!({"ids": [3, 999999], "vals_list": [{"city": "Oostende"}, {"city": "X"}], "specification": {}}),
+    )
+    .await;
+    assert_ne!(status, 200);
+    assert_eq!(body["name"], "odoo.exceptions.MissingError", "{body}");
+    assert_eq!(city(3), Some(json!("Gent")));
+    let (status, body) = json2(
+        &odoo,
+        path,
+        key,
+        &json!({"ids": [3, 7], "vals_list": [{"city": "X"}], "specification": {}}),
+    )
+    .await;
+    assert_ne!(status, 200);
+    assert!(
+        body.to_string()
+            .contains("Each record must have a corresponding vals entry."),
+        "{body}"
+    );
+    let (status, _) = json2(
+        &odoo,
+        path,
+        key,
+        &json!({"ids": [3], "vals_list": [{"city": "X"}]}),
+    )
+    .await;
+    assert_eq!(status, 422, "specification is required");
+    assert_eq!(city(3), Some(json!("Gent")));
+}
+
 #[tokio::test]
 async fn domain_operators_on_seeded_data() {
     let odoo = OdooDouble::start().await;

@@ -1,8 +1,10 @@
 //! Confirmation of destructive calls through MCP elicitation (`ODOO_MCP_CONFIRM`):
-//! deletes and updates (generic and typed), update_records and call_model_method
-//! ask the user first: each overwrites or removes what is there. Sessions of 2025-11-25 and older get an `elicitation/create`
-//! request; 2026-07-28 clients get an input-required result and call again with
-//! the answer. Dry runs and calls the checks will refuse anyway are never asked.
+//! deletes and updates (generic and typed), update_records (showing each record's
+//! values when they differ) and call_model_method ask the user first: each
+//! overwrites or removes what is there. Sessions of 2025-11-25 and older get an
+//! `elicitation/create` request; 2026-07-28 clients get an input-required result
+//! and call again with the answer. Dry runs and calls the checks will refuse
+//! anyway are never asked.
 
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ElicitRequest,
@@ -15,6 +17,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::OdooMcp;
+use super::extra::UpdateForm;
 use crate::check;
 use crate::settings::{Confirm, TransportKind};
 use crate::tools::Op;
@@ -24,6 +27,9 @@ use crate::tools::extra::ExtraOp;
 const KEY: &str = "confirm";
 /// Longest rendering of values or keyword arguments in the question.
 const MAX_SHOWN: usize = 600;
+/// Longest list of per-record values in the question; the ids of the records
+/// past it are still named.
+const MAX_LISTED: usize = 4_000;
 
 fn refusal(message: String) -> Option<CallToolResponse> {
     Some(CallToolResult::error(vec![ContentBlock::text(message)]).into())
@@ -35,6 +41,32 @@ fn shown(value: &Value) -> String {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text,
     }
+}
+
+/// update_records' `updates`, one line per record: `- 3: {"city":"Gent"}`.
+fn per_record(updates: &[Value]) -> String {
+    let mut text = String::new();
+    let mut rest = Vec::new();
+    for update in updates {
+        let id = update.get("id").unwrap_or(&Value::Null);
+        let line = format!(
+            "\n- {id}: {}",
+            shown(update.get("values").unwrap_or(&Value::Null))
+        );
+        if rest.is_empty() && text.len() + line.len() <= MAX_LISTED {
+            text.push_str(&line);
+        } else {
+            rest.push(id.to_string());
+        }
+    }
+    if !rest.is_empty() {
+        text.push_str(&format!(
+            "\n- and {} more records, values not shown: {}",
+            rest.len(),
+            rest.join(", ")
+        ));
+    }
+    text
 }
 
 fn ids(args: &JsonObject, key: &str) -> String {
@@ -155,6 +187,7 @@ impl OdooMcp {
             || !self.inner.settings.access.allows_writes()
             || (op == Op::Extra(ExtraOp::CallMethod) && !self.lists_tool(&entry.tool))
             || check::check(&entry.check_schema, &Value::Object(args.clone())).is_err()
+            || (op == Op::Extra(ExtraOp::UpdateMany) && super::extra::update_form(args).is_err())
         {
             return None;
         }
@@ -173,11 +206,17 @@ impl OdooMcp {
                 shown(args.get("values").unwrap_or(&json!({}))),
                 args.get("record_id").unwrap_or(&Value::Null)
             ),
-            Op::Extra(ExtraOp::UpdateMany) => format!(
-                "Write {} on {model} records {}?",
-                shown(args.get("values").unwrap_or(&json!({}))),
-                ids(args, "record_ids")
-            ),
+            Op::Extra(ExtraOp::UpdateMany) => match super::extra::update_form(args).ok()? {
+                UpdateForm::PerRecord(updates) => format!(
+                    "Write these values on {model} records?{}",
+                    per_record(updates)
+                ),
+                UpdateForm::Same => format!(
+                    "Write {} on {model} records {}?",
+                    shown(args.get("values").unwrap_or(&json!({}))),
+                    ids(args, "record_ids")
+                ),
+            },
             _ => {
                 let method = args.get("method").and_then(Value::as_str).unwrap_or("");
                 let on = match ids(args, "record_ids") {

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use super::{OdooMcp, Target};
 use crate::error::ToolError;
 use crate::settings::Access;
-use crate::tools::extra::{ExtraOp, METHOD_TOOL};
+use crate::tools::extra::{ExtraOp, GRANULARITIES, METHOD_TOOL};
 use crate::tools::{Entry, Op};
 
 /// Aggregate functions Odoo accepts in `field:function`.
@@ -26,8 +26,6 @@ const FUNCTIONS: [&str; 8] = [
     "bool_and",
     "bool_or",
 ];
-
-const GRANULARITIES: [&str; 5] = ["day", "week", "month", "quarter", "year"];
 
 /// Methods with a dedicated tool, or that bypass its checks: never through `call_model_method`.
 const DEDICATED: [&str; 19] = [
@@ -89,6 +87,36 @@ fn is_empty(value: &Value) -> bool {
         Value::String(s) => s.trim().is_empty(),
         Value::Array(items) => items.is_empty(),
         _ => false,
+    }
+}
+
+/// The two forms of update_records.
+pub(super) enum UpdateForm<'a> {
+    /// The same `values` on every id of `record_ids`.
+    Same,
+    /// `updates`: `{"id", "values"}` per record.
+    PerRecord(&'a [Value]),
+}
+
+/// Which form an update_records call uses; both or neither is refused before
+/// anything is sent (the schema cannot say "exactly one of" to strict clients).
+pub(super) fn update_form(args: &Map<String, Value>) -> Result<UpdateForm<'_>, ToolError> {
+    let same = args.contains_key("record_ids") || args.contains_key("values");
+    match args.get("updates").and_then(Value::as_array) {
+        Some(_) if same => Err(ToolError::Invalid {
+            argument: "updates",
+            message: "give either `updates` (values per record) or `record_ids` with `values` (the same values on each record), not both".into(),
+        }),
+        Some(updates) => Ok(UpdateForm::PerRecord(updates)),
+        None => match ["record_ids", "values"].into_iter().find(|k| !args.contains_key(*k)) {
+            Some(missing) => Err(ToolError::Invalid {
+                argument: missing,
+                message: format!(
+                    "missing `{missing}`: give `record_ids` with `values` (the same values on each record), or `updates`: [{{\"id\": 3, \"values\": {{\"city\": \"Gent\"}}}}] (values per record)"
+                ),
+            }),
+            None => Ok(UpdateForm::Same),
+        },
     }
 }
 
@@ -455,10 +483,13 @@ impl OdooMcp {
     // ---- batch writes and dry runs -----------------------------------------------------------
 
     /// Checks every record's field names at once, so the error names the first unknown one.
+    /// `at` says where the i-th values are (`records[i]`, `updates[i].values`).
     async fn batch_values(
         &self,
         target: Target<'_>,
+        argument: &'static str,
         records: &[Value],
+        at: fn(usize) -> String,
     ) -> Result<Vec<Map<String, Value>>, ToolError> {
         let mut list = Vec::with_capacity(records.len());
         for (i, record) in records.iter().enumerate() {
@@ -466,9 +497,10 @@ impl OdooMcp {
                 Some(values) if !values.is_empty() => list.push(values.clone()),
                 _ => {
                     return Err(ToolError::Invalid {
-                        argument: "records",
+                        argument,
                         message: format!(
-                            "records[{i}] must be an object with at least one field value, e.g. {{\"name\": \"Acme\"}}"
+                            "{} must be an object with at least one field value, e.g. {{\"name\": \"Acme\"}}",
+                            at(i)
                         ),
                     });
                 }
@@ -480,7 +512,7 @@ impl OdooMcp {
             .collect();
         let names: Vec<&str> = names.into_iter().collect();
         let metadata = self.metadata(target, &names).await?;
-        Self::check_names(target, &metadata, &names, "records")?;
+        Self::check_names(target, &metadata, &names, argument)?;
         Ok(list)
     }
 
@@ -496,7 +528,9 @@ impl OdooMcp {
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
-        let list = self.batch_values(target, &records).await?;
+        let list = self
+            .batch_values(target, "records", &records, |i| format!("records[{i}]"))
+            .await?;
         if dry_run {
             return self.plan_write(target, "create", &[], &list).await;
         }
@@ -504,6 +538,9 @@ impl OdooMcp {
         Ok(json!({"model": target.name, "ids": ids, "count": ids.len(), "created": true}))
     }
 
+    /// update_records: the same values on `record_ids` (one `write`), or values per
+    /// record in `updates`: one `web_save_multi` on Odoo 19+ (one transaction),
+    /// else one `write` per record in order, stopping at the first failure.
     async fn update_many(
         &self,
         entry: &Entry,
@@ -511,27 +548,96 @@ impl OdooMcp {
         args: &Map<String, Value>,
         dry_run: bool,
     ) -> Result<Value, ToolError> {
-        let record_ids = ids(args, "record_ids");
-        let values = args
-            .get("values")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
-        let values = self
-            .write_values(entry, target, &values, None, "values")
-            .await?;
+        let (record_ids, values_list) = match update_form(args)? {
+            UpdateForm::Same => {
+                let values = args
+                    .get("values")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default();
+                let values = self
+                    .write_values(entry, target, &values, None, "values")
+                    .await?;
+                (ids(args, "record_ids"), vec![values])
+            }
+            UpdateForm::PerRecord(updates) => {
+                let mut record_ids = Vec::with_capacity(updates.len());
+                for id in updates.iter().map(|u| u.get("id").and_then(Value::as_i64)) {
+                    let id = id.unwrap_or_default();
+                    if record_ids.contains(&id) {
+                        return Err(ToolError::Invalid {
+                            argument: "updates",
+                            message: format!(
+                                "record {id} appears more than once; give each record one entry with all its values"
+                            ),
+                        });
+                    }
+                    record_ids.push(id);
+                }
+                let values: Vec<Value> = updates
+                    .iter()
+                    .map(|u| u.get("values").cloned().unwrap_or_default())
+                    .collect();
+                let list = self
+                    .batch_values(target, "updates", &values, |i| {
+                        format!("updates[{i}].values")
+                    })
+                    .await?;
+                (record_ids, list)
+            }
+        };
         if dry_run {
             return self
-                .plan_write(target, "write", &record_ids, &[values])
+                .plan_write(target, "write", &record_ids, &values_list)
                 .await;
         }
-        self.inner
-            .client
-            .write(target.name, &record_ids, &values)
-            .await?;
-        Ok(
-            json!({"model": target.name, "ids": record_ids, "count": record_ids.len(), "updated": true}),
-        )
+        let client = &self.inner.client;
+        let mut out = json!({"model": target.name, "ids": record_ids, "count": record_ids.len(), "updated": true});
+        if let [values] = values_list.as_slice() {
+            client
+                .write(target.name, &record_ids, values)
+                .await
+                .map_err(ToolError::from_write)?;
+            return Ok(out);
+        }
+        let version = client.version().await?;
+        if version.major >= 19 {
+            // The web client's own call: each record written with its values, in
+            // order, in one transaction; an empty specification reads back ids only.
+            let call = kwargs(vec![
+                ("vals_list", json!(values_list)),
+                ("specification", json!({})),
+            ]);
+            return match client
+                .execute(target.name, "web_save_multi", Some(&record_ids), call, None)
+                .await
+                .map_err(ToolError::from_write)
+            {
+                Ok(_) => Ok(out),
+                Err(unknown @ ToolError::WriteOutcomeUnknown(_)) => Err(unknown),
+                Err(refused) => Err(ToolError::BatchNotWritten {
+                    count: record_ids.len(),
+                    cause: Box::new(refused),
+                }),
+            };
+        }
+        for (i, (id, values)) in record_ids.iter().zip(&values_list).enumerate() {
+            if let Err(error) = client.write(target.name, &[*id], values).await {
+                return Err(ToolError::PartialWrite {
+                    model: target.name.to_string(),
+                    version: version.version,
+                    failed: *id,
+                    written: record_ids[..i].to_vec(),
+                    rest: record_ids[i + 1..].to_vec(),
+                    cause: Box::new(ToolError::from_write(error)),
+                });
+            }
+        }
+        out["notes"] = json!([format!(
+            "Odoo {} has no web_save_multi (Odoo 19+): each record was its own write, in order, not one transaction",
+            version.version
+        )]);
+        Ok(out)
     }
 
     /// `dry_run: true` on create_record/update_record/delete_record and the typed
@@ -618,10 +724,10 @@ impl OdooMcp {
         // Selections, readonly fields and many2one targets, per value.
         let mut targets: BTreeMap<String, BTreeSet<RecordId>> = BTreeMap::new();
         for (i, values) in values_list.iter().enumerate() {
-            let at = if values_list.len() > 1 {
-                format!("records[{i}].")
-            } else {
-                String::new()
+            let at = match (values_list.len(), operation) {
+                (0 | 1, _) => String::new(),
+                (_, "write") => format!("updates[{i}].values."),
+                _ => format!("records[{i}]."),
             };
             for (field, value) in values {
                 let kind = attr(field, "type").and_then(|v| v.as_str().map(str::to_string));
@@ -731,11 +837,20 @@ impl OdooMcp {
         // The records exist, and what would change on them.
         let mut out = Map::new();
         if !record_ids.is_empty() {
-            let mut wanted: Vec<&str> = values_list
-                .first()
-                .map(|v| v.keys().map(String::as_str).collect())
-                .unwrap_or_default();
-            wanted.push("display_name");
+            // One values map for every record, or one per record (update_records' updates).
+            let values_of = |id: i64| match values_list {
+                [values] => Some(values),
+                _ => record_ids
+                    .iter()
+                    .position(|r| *r == id)
+                    .and_then(|i| values_list.get(i)),
+            };
+            let wanted: BTreeSet<&str> = values_list
+                .iter()
+                .flat_map(|v| v.keys().map(String::as_str))
+                .chain(["display_name"])
+                .collect();
+            let wanted: Vec<&str> = wanted.into_iter().collect();
             let rows = client.read(target.name, record_ids, &wanted).await?;
             let found: BTreeSet<i64> = rows
                 .iter()
@@ -756,7 +871,8 @@ impl OdooMcp {
                         "display_name".into(),
                         row.get("display_name").cloned().unwrap_or_default(),
                     );
-                    if let Some(values) = values_list.first() {
+                    let id = row.get("id").and_then(Value::as_i64).unwrap_or_default();
+                    if let Some(values) = values_of(id) {
                         let changes: Map<String, Value> = values
                             .iter()
                             .filter(|(f, v)| !same_value(row.get(*f), v))

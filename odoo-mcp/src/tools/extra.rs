@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use odoo_client::registry::ModelDescriptor;
 use rmcp::model::{JsonObject, Tool, ToolAnnotations};
 use serde_json::{Value, json};
 
@@ -13,6 +14,25 @@ use crate::settings::Limits;
 
 /// At most this many records per batch write: one Odoo call, one transaction.
 pub const MAX_BATCH: u64 = 100;
+
+/// Date granularities Odoo groups by (`date_order:month`).
+pub const GRANULARITIES: [&str; 5] = ["day", "week", "month", "quarter", "year"];
+
+/// Field types a typed aggregate tool offers to group by: not floats (one group
+/// per value), texts, blobs or one2many lists.
+const GROUPABLE: [&str; 8] = [
+    "boolean",
+    "char",
+    "selection",
+    "many2one",
+    "many2many",
+    "integer",
+    "date",
+    "datetime",
+];
+
+/// Functions a typed aggregate tool offers on numeric fields.
+const NUMERIC_FUNCTIONS: [&str; 4] = ["sum", "avg", "min", "max"];
 
 /// The guarded tool, listed only with `ODOO_YOLO=true` and `ODOO_MCP_ENABLE_METHOD_CALLS=true`.
 pub const METHOD_TOOL: &str = "call_model_method";
@@ -106,13 +126,95 @@ fn entry(
     }
 }
 
+/// What `aggregate_records` and the typed aggregate tools answer.
+pub fn aggregate_output() -> Value {
+    json!({"type": "object", "properties": {"model": {"type": "string"}, "count": {"type": "integer"}, "more": {"type": "boolean"}, "groups": {"type": "array", "items": {"type": "object"}}, "notes": {"type": "array", "items": {"type": "string"}}}, "required": ["groups"]})
+}
+
+fn aggregate_limit(limits: Limits) -> Value {
+    json!({"type": "integer", "minimum": 1, "description": format!("Max groups (default and max {})", limits.max)})
+}
+
+/// The typed `<prefix>_aggregate` tool of a generated model: aggregate_records
+/// without `model`, its groupby and aggregates offered as enums of the model's
+/// stored fields (descriptors hold stored fields and `display_name` only). Every
+/// date granularity is listed: a strict client can send only listed values.
+/// Returns the description and the input schema.
+pub fn typed_aggregate(d: &ModelDescriptor, limits: Limits, full: bool) -> (String, Value) {
+    let offered = |name: &str| {
+        name != "id"
+            && name != "display_name"
+            && (!crate::meta::is_technical(name) || matches!(name, "create_date" | "create_uid"))
+    };
+    let fields = || d.fields.iter().filter(|f| offered(f.name));
+    let mut groupby: Vec<String> = fields()
+        .filter(|f| GROUPABLE.contains(&f.ttype))
+        .map(|f| f.name.to_string())
+        .collect();
+    for field in fields().filter(|f| matches!(f.ttype, "date" | "datetime")) {
+        groupby.extend(GRANULARITIES.iter().map(|g| format!("{}:{g}", field.name)));
+    }
+    let mut aggregates = vec!["__count".to_string()];
+    for field in fields().filter(|f| matches!(f.ttype, "integer" | "float" | "monetary")) {
+        aggregates.extend(
+            NUMERIC_FUNCTIONS
+                .iter()
+                .map(|f| format!("{}:{f}", field.name)),
+        );
+    }
+    let example = aggregates.get(1).map_or("__count", String::as_str);
+    let names = |values: Vec<String>, description: String| {
+        let mut items = json!({"type": "string"});
+        if !values.is_empty() {
+            items["enum"] = json!(values);
+        }
+        json!({"type": "array", "items": items, "description": description})
+    };
+    let mut domain = domain_schema();
+    let (description, limit, order) = if full {
+        (
+            format!(
+                "Grouped totals of {} ({}), like a pivot: count, sum, avg, min, max per group. Arguments as aggregate_records, without model.",
+                d.label, d.model
+            ),
+            aggregate_limit(limits),
+            json!({"type": "string", "description": format!("Sort groups, e.g. \"{example} desc\"")}),
+        )
+    } else {
+        if let Some(map) = domain.as_object_mut() {
+            map.remove("description");
+        }
+        (
+            format!(
+                "Grouped totals of {} ({}); arguments as aggregate_records.",
+                d.label, d.model
+            ),
+            json!({"type": "integer", "minimum": 1}),
+            json!({"type": "string", "description": format!("e.g. \"{example} desc\"")}),
+        )
+    };
+    let input = json!({
+        "type": "object",
+        "properties": {
+            "domain": domain,
+            "groupby": names(groupby, "Fields to group by; dates by day, week, month, quarter or year".into()),
+            "aggregates": names(aggregates, "Default [\"__count\"]".into()),
+            "order": order,
+            "limit": limit,
+            "offset": {"type": "integer", "minimum": 0}
+        },
+        "additionalProperties": false
+    });
+    (description, input)
+}
+
 pub fn tools(limits: Limits) -> Vec<Entry> {
     let model = json!({"type": "string", "description": "Technical model name, e.g. res.partner"});
     let names = |description: &str| json!({"type": "array", "items": {"type": "string"}, "description": description});
     let ids = json!({"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1, "maxItems": MAX_BATCH, "description": format!("Record ids (1 to {MAX_BATCH})")});
     let values =
         json!({"type": "object", "description": "Field values, e.g. {\"name\": \"Acme\"}"});
-    let write_out = json!({"type": "object", "properties": {"model": {"type": "string"}, "ids": {"type": "array", "items": {"type": "integer"}}, "count": {"type": "integer"}, "dry_run": {"type": "boolean"}, "valid": {"type": "boolean"}, "problems": {"type": "array", "items": {"type": "string"}}}});
+    let write_out = json!({"type": "object", "properties": {"model": {"type": "string"}, "ids": {"type": "array", "items": {"type": "integer"}}, "count": {"type": "integer"}, "dry_run": {"type": "boolean"}, "valid": {"type": "boolean"}, "problems": {"type": "array", "items": {"type": "string"}}, "notes": {"type": "array", "items": {"type": "string"}}}});
     vec![
         entry(
             ExtraOp::GetFields,
@@ -153,12 +255,12 @@ pub fn tools(limits: Limits) -> Vec<Entry> {
                     "groupby": names("Fields to group by; dates take :day, :week, :month, :quarter or :year, e.g. [\"state\", \"date_order:month\"]"),
                     "aggregates": names("field:function (sum, avg, min, max, count, count_distinct) or __count, e.g. [\"amount_total:sum\", \"__count\"]; default [\"__count\"]"),
                     "order": {"type": "string", "description": "Sort groups, e.g. \"amount_total:sum desc\""},
-                    "limit": {"type": "integer", "minimum": 1, "description": format!("Max groups (default and max {})", limits.max)},
+                    "limit": aggregate_limit(limits),
                     "offset": {"type": "integer", "minimum": 0}
                 },
                 "required": ["model"], "additionalProperties": false
             }),
-            json!({"type": "object", "properties": {"model": {"type": "string"}, "count": {"type": "integer"}, "more": {"type": "boolean"}, "groups": {"type": "array", "items": {"type": "object"}}, "notes": {"type": "array", "items": {"type": "string"}}}, "required": ["groups"]}),
+            aggregate_output(),
         ),
         entry(
             ExtraOp::CreateMany,
@@ -180,11 +282,23 @@ pub fn tools(limits: Limits) -> Vec<Entry> {
             ExtraOp::UpdateMany,
             "update_records",
             "Update records",
-            "Write the same values on several records in one call (one transaction).",
+            "Write on several records in one call: the same values on record_ids (one transaction), or each record's own values in updates (one transaction on Odoo 19+; below, one write per record, stopping at the first failure).",
             json!({
                 "type": "object",
-                "properties": {"model": model, "record_ids": ids, "values": values, "dry_run": dry_run_schema()},
-                "required": ["model", "record_ids", "values"], "additionalProperties": false
+                "properties": {
+                    "model": model, "record_ids": ids, "values": values,
+                    "updates": {
+                        "type": "array", "minItems": 1, "maxItems": MAX_BATCH,
+                        "items": {
+                            "type": "object",
+                            "properties": {"id": {"type": "integer", "minimum": 1}, "values": {"type": "object"}},
+                            "required": ["id", "values"], "additionalProperties": false
+                        },
+                        "description": format!("Instead of record_ids + values: values per record (1 to {MAX_BATCH}), e.g. [{{\"id\": 3, \"values\": {{\"city\": \"Gent\"}}}}]")
+                    },
+                    "dry_run": dry_run_schema()
+                },
+                "required": ["model"], "additionalProperties": false
             }),
             write_out,
         ),

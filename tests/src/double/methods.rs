@@ -49,6 +49,7 @@ fn signature(model: &str, method: &str) -> Option<Signature> {
         "read" => sig(true, &[("fields", false), ("load", false)], false),
         "create" => sig(false, &[("vals_list", true)], false),
         "write" => sig(true, &[("vals", true)], false),
+        "web_save_multi" => sig(true, &[("vals_list", true), ("specification", true)], false),
         "unlink" => sig(true, &[], false),
         "copy" => sig(true, &[("default", false)], false),
         "fields_get" => sig(false, &[("allfields", false), ("attributes", false)], false),
@@ -391,6 +392,18 @@ fn run(
         "write" => {
             store.write(model, &ids, &object("vals", arg("vals"))?, env)?;
             Value::Bool(true)
+        }
+        "web_save_multi" => {
+            let vals_list = match arg("vals_list") {
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .map(|v| object("vals_list", Some(v)))
+                    .collect::<Result<Vec<_>, _>>()?,
+                Some(other) => return Err(bad_arg("vals_list", other)),
+                None => Vec::new(),
+            };
+            let specification = object("specification", arg("specification"))?;
+            store.web_save_multi(model, &ids, &vals_list, &specification, env)?
         }
         "unlink" => {
             store.unlink(model, &ids, env)?;

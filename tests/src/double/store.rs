@@ -694,6 +694,72 @@ impl Store {
         Ok(())
     }
 
+    /// `web_save_multi` (web module, Odoo 19): each record written with its own
+    /// values, in order, in one transaction (a failure undoes the records written
+    /// before it), then read back as `web_read(specification)` does.
+    pub fn web_save_multi(
+        &mut self,
+        model: &str,
+        ids: &[i64],
+        vals_list: &[Record],
+        specification: &Record,
+        env: &Env,
+    ) -> Result<Value, OdooError> {
+        if ids.len() != vals_list.len() {
+            return Err(OdooError::value_error(
+                "Each record must have a corresponding vals entry.",
+            ));
+        }
+        let before = self.tables.get(model).map(|t| t.records.clone());
+        for (id, vals) in ids.iter().zip(vals_list) {
+            if let Err(error) = self.write(model, &[*id], vals, env) {
+                if let (Some(before), Some(table)) = (before, self.tables.get_mut(model)) {
+                    table.records = before;
+                }
+                return Err(error);
+            }
+        }
+        self.web_read(model, ids, specification, env)
+    }
+
+    /// `web_read` with a flat specification: `{}` answers the ids alone (without
+    /// reading), fields come as `read(load=None)` gives them (many2one as an id).
+    fn web_read(
+        &self,
+        model: &str,
+        ids: &[i64],
+        specification: &Record,
+        env: &Env,
+    ) -> Result<Value, OdooError> {
+        if specification.is_empty() {
+            return Ok(Value::from(
+                ids.iter().map(|id| json!({"id": id})).collect::<Vec<_>>(),
+            ));
+        }
+        if let Some(name) = specification
+            .iter()
+            .find(|(_, spec)| spec.as_object().is_some_and(|s| !s.is_empty()))
+            .map(|(name, _)| name)
+        {
+            return Err(OdooError::value_error(format!(
+                "the Odoo test double reads flat specifications only; `{name}` has a nested one"
+            )));
+        }
+        let fields: Vec<String> = specification.keys().cloned().collect();
+        let defs = self.defs(model);
+        let mut rows = self.read(model, ids, &fields, env)?;
+        for row in rows.iter_mut().filter_map(Value::as_object_mut) {
+            for (field, value) in row.iter_mut() {
+                if field_type(defs, field) == "many2one"
+                    && let Some(id) = value.get(0).cloned()
+                {
+                    *value = id;
+                }
+            }
+        }
+        Ok(Value::Array(rows))
+    }
+
     /// True when `record` (being written as `id`) would be its own ancestor.
     fn is_recursive(&self, id: i64, record: &Record) -> bool {
         let mut parent = record
