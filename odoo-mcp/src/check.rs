@@ -39,9 +39,11 @@ struct Checker<'a> {
     root: &'a Map<String, Value>,
 }
 
+/// Keys are the caller's: a hostile multi-megabyte key is not echoed back whole.
 fn join(path: &str, key: &str) -> String {
+    let key = crate::error::clip(key);
     if path.is_empty() {
-        key.to_string()
+        key
     } else {
         format!("{path}.{key}")
     }

@@ -38,7 +38,7 @@ pub enum ToolError {
     Argument(#[from] ArgError),
     #[error("malformed domain at {0}")]
     Domain(String),
-    #[error("argument `{argument}`: {message}")]
+    #[error("argument `{argument}`: {}", clip_long(.message))]
     Invalid {
         argument: &'static str,
         message: String,
@@ -116,12 +116,22 @@ fn describe_unanswered(error: &OdooError) -> String {
 }
 
 /// A name from the caller, cut short: a hostile multi-megabyte name is not echoed back whole.
-fn clip(name: &str) -> String {
-    const MAX: usize = 80;
-    match name.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", &name[..cut]),
-        None => name.to_string(),
+pub(crate) fn clip(name: &str) -> String {
+    clip_to(name, 80)
+}
+
+fn clip_to(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
     }
+}
+
+/// A message that quotes the caller's input, cut short: Odoo quotes what it refused (an order
+/// term, a value, the request it could not parse), and so do value decoders, so a hostile
+/// argument would come back whole.
+fn clip_long(message: &str) -> String {
+    clip_to(message, 2_000)
 }
 
 /// Odoo's own message, with what to do about it.
@@ -129,22 +139,29 @@ fn describe_odoo(error: &OdooError) -> String {
     match error {
         OdooError::Authentication(fault) => format!(
             "Odoo refused the credentials ({}): check ODOO_API_KEY (or ODOO_USER and ODOO_PASSWORD) and ODOO_DB",
-            fault.message
+            clip_long(&fault.message)
         ),
         OdooError::AccessDenied(fault) => format!(
             "Odoo denied access: {}. The Odoo user lacks the rights for this; use another record or model, or ask an administrator",
-            fault.message
+            clip_long(&fault.message)
         ),
         OdooError::NotFound {
             what: Missing::Record,
             fault,
-        } => format!("Odoo could not find the record: {}", fault.message),
-        OdooError::NotFound { what, fault } => format!("Odoo {what} not found: {}", fault.message),
-        OdooError::Validation(fault) => format!("Odoo rejected the request: {}", fault.message),
+        } => format!(
+            "Odoo could not find the record: {}",
+            clip_long(&fault.message)
+        ),
+        OdooError::NotFound { what, fault } => {
+            format!("Odoo {what} not found: {}", clip_long(&fault.message))
+        }
+        OdooError::Validation(fault) => {
+            format!("Odoo rejected the request: {}", clip_long(&fault.message))
+        }
         OdooError::Server(fault) => format!(
             "Odoo raised {}: {}",
             fault.name.rsplit('.').next().unwrap_or(&fault.name),
-            fault.message
+            clip_long(&fault.message)
         ),
         OdooError::Unreachable { url, reason } => format!(
             "Odoo is unreachable at {url} ({reason}); check that Odoo is running and ODOO_URL is right, then retry"

@@ -11,10 +11,12 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use common::*;
+use odoo_tests::oidc::{OidcProvider, SHORT_TTL};
 use odoo_tests::{Fault, OdooDouble};
 use rmcp::ServiceExt;
 use rmcp::model::CallToolResult;
 use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use serde_json::{Value, json};
 
 /// Long enough for any bounded failure (1 s timeout, three tries with backoff), short enough
@@ -37,8 +39,12 @@ fn count(double: &OdooDouble, method: &str) -> usize {
         .count()
 }
 
+/// One table cell: the start of a message, on one line.
 fn short(text: &str) -> String {
-    text.chars().take(140).collect()
+    text.chars()
+        .take(140)
+        .map(|c| if c == '\n' { ' ' } else { c })
+        .collect()
 }
 
 fn read_args() -> Value {
@@ -347,19 +353,36 @@ async fn read_only_refuses_every_write_tool_at_the_call_path() {
 #[tokio::test]
 async fn input_bounds_over_stdio() {
     let double = OdooDouble::start().await;
-    let (client, stderr) = stdio_client(&server_env(&double, &[("ODOO_YOLO", "true")])).await;
+    let vars = server_env(
+        &double,
+        &[("ODOO_YOLO", "true"), ("ODOO_MCP_TYPED_TOOLS", "all")],
+    );
+    let (client, stderr) = stdio_client(&vars).await;
     ok(&call_within(&client, "search_records", read_args()).await.0);
 
-    // limit 10^12: clamped, and the result says so.
-    let found = ok(&call_within(
+    // limit 10^12: clamped, and the result says so; the typed search and the aggregate too.
+    for (tool, arguments) in [
+        (
+            "search_records",
+            json!({"model": "res.partner", "fields": ["name"], "limit": 1_000_000_000_000u64}),
+        ),
+        (
+            "res_partner_search",
+            json!({"fields": ["name"], "limit": 1_000_000_000_000u64}),
+        ),
+    ] {
+        let found = ok(&call_within(&client, tool, arguments).await.0);
+        assert_eq!(found["limit"], 100, "{tool}");
+        assert!(found["notes"].to_string().contains("clamped"), "{found}");
+    }
+    let grouped = ok(&call_within(
         &client,
-        "search_records",
-        json!({"model": "res.partner", "fields": ["name"], "limit": 1_000_000_000_000u64}),
+        "aggregate_records",
+        json!({"model": "res.partner", "groupby": ["is_company"], "limit": 1_000_000_000_000u64}),
     )
     .await
     .0);
-    assert_eq!(found["limit"], 100);
-    assert!(found["notes"].to_string().contains("clamped"), "{found}");
+    assert!(grouped.to_string().contains("clamped"), "{grouped}");
     // And an offset at the top of u64 (sums must not overflow).
     let (result, _) = call_within(
         &client,
@@ -369,28 +392,25 @@ async fn input_bounds_over_stdio() {
     .await;
     let _ = text(&result);
 
-    // 10^5 field names: refused before any Odoo request.
+    // 10^5 field names, to the generic and the typed tools: refused before any Odoo request.
     double.clear_requests();
-    for names in [
-        vec!["name"; 100_000],
-        (0..100_000)
-            .map(|i| format!("f{i}"))
-            .map(|s| Box::leak(s.into_boxed_str()) as &str)
-            .collect(),
-    ] {
-        let (result, _) = call_within(
-            &client,
-            "search_records",
-            json!({"model": "res.partner", "fields": names}),
-        )
-        .await;
-        let m = err(&result);
-        assert!(
-            m.contains("fields") && m.contains("at most"),
-            "{}",
-            short(&m)
-        );
-        assert!(m.len() < 2_000, "{} bytes", m.len());
+    let distinct: Vec<String> = (0..100_000).map(|i| format!("f{i}")).collect();
+    for names in [json!(vec!["name"; 100_000]), json!(distinct)] {
+        for (tool, mut arguments) in [
+            ("search_records", json!({"model": "res.partner"})),
+            ("res_partner_search", json!({})),
+            ("res_partner_get", json!({"record_id": 3})),
+        ] {
+            arguments["fields"] = names.clone();
+            let (result, _) = call_within(&client, tool, arguments).await;
+            let m = err(&result);
+            assert!(
+                m.contains("fields") && (m.contains("at most") || m.contains("expected")),
+                "{tool}: {}",
+                short(&m)
+            );
+            assert!(m.len() < 2_000, "{tool}: {} bytes", m.len());
+        }
     }
     assert!(double.requests().is_empty(), "{:?}", double.requests());
 
@@ -614,17 +634,19 @@ async fn input_bounds_over_http() {
 /// the tool list, or stderr at debug level; in JSON/2 and XML-RPC (password) modes.
 #[tokio::test]
 async fn secrets_never_appear_in_results_or_logs() {
-    let double = OdooDouble::start().await;
     let password = "pw-Known-Secret-4242";
-    let modes: [Vec<(&str, &str)>; 2] = [
-        vec![("ODOO_PASSWORD", password)],
-        vec![
-            ("ODOO_API_VERSION", "xmlrpc"),
-            ("ODOO_API_KEY", ""),
-            ("ODOO_PASSWORD", double.api_key()),
-        ],
-    ];
-    for mode in modes {
+    for xmlrpc in [false, true] {
+        // A fresh double per mode: the last error path revokes its key.
+        let double = OdooDouble::start().await;
+        let mode = if xmlrpc {
+            vec![
+                ("ODOO_API_VERSION", "xmlrpc"),
+                ("ODOO_API_KEY", ""),
+                ("ODOO_PASSWORD", double.api_key()),
+            ]
+        } else {
+            vec![("ODOO_PASSWORD", password)]
+        };
         let mut extra = vec![
             ("ODOO_YOLO", "true"),
             ("ODOO_TIMEOUT", "1"),
@@ -670,12 +692,39 @@ async fn secrets_never_appear_in_results_or_logs() {
             );
         }
         double.set_fault(None);
-        record(&call_within(&client, "no_such_tool", json!({})).await.0);
-        record(
-            &call_within(&client, "search_records", json!({"model": "no.such"}))
-                .await
-                .0,
-        );
+        // Refusals before Odoo, and Odoo's own errors.
+        for (tool, arguments) in [
+            ("no_such_tool", json!({})),
+            ("search_records", json!({"model": "no.such"})),
+            (
+                "search_records",
+                json!({"model": "res.partner", "domain": [["name", "equals", "x"]]}),
+            ),
+            (
+                "search_records",
+                json!({"model": "res.partner", "fields": ["emial"]}),
+            ),
+            (
+                "get_record",
+                json!({"model": "res.partner", "record_id": 424242}),
+            ),
+            (
+                "create_record",
+                json!({"model": "res.partner", "values": {}}),
+            ),
+            (
+                "update_record",
+                json!({"model": "res.partner", "record_id": 3, "values": {"country_id": "France"}}),
+            ),
+            ("res_partner_create", json!({"name": 7})),
+        ] {
+            record(&call_within(&client, tool, arguments).await.0);
+        }
+        // Last: the key revoked mid-session (authentication error paths).
+        double.revoke_api_key();
+        for tool in ["search_records", "create_record", "get_record"] {
+            record(&call_within(&client, tool, sample.clone()).await.0);
+        }
         client.cancel().await.ok();
         let logs = stderr.text();
         assert!(logs.lines().count() > 5, "debug logs were written: {logs}");
@@ -686,28 +735,175 @@ async fn secrets_never_appear_in_results_or_logs() {
     }
 }
 
-/// 100 concurrent streamable-HTTP clients, each creating 2 records and reading 3 times: no
-/// protocol error, and afterwards exactly the 200 records in the double (none lost, none twice).
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn many_http_clients_lose_and_duplicate_nothing() {
-    const CLIENTS: usize = 100;
+/// A raw `initialize` POST: the status, and the headers and body as text.
+async fn raw_initialize(
+    http: &reqwest::Client,
+    url: &str,
+    authorization: Option<String>,
+) -> (u16, String) {
+    let mut request = http
+        .post(url)
+        .header("Accept", "application/json, text/event-stream")
+        .header("Content-Type", "application/json")
+        .body(
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+                "protocolVersion": "2025-11-25", "capabilities": {},
+                "clientInfo": {"name": "raw", "version": "1"}}})
+            .to_string(),
+        );
+    if let Some(value) = authorization {
+        request = request.header("Authorization", value);
+    }
+    let response = request.send().await.expect("odoo-mcp answers");
+    let status = response.status().as_u16();
+    let headers = format!("{:?}", response.headers());
+    (
+        status,
+        format!("{headers}\n{}", response.text().await.unwrap_or_default()),
+    )
+}
+
+/// The OAuth paths with a real OpenID provider and known tokens: no token, a garbage one, one
+/// for another resource, an expired one, a revoked one, a valid one (tool calls and their error
+/// paths), and the provider down. No token, the introspection secret or the API key appears in
+/// any status line, header or body the client gets, nor in the server's trace-level stderr.
+#[tokio::test]
+async fn secrets_never_appear_on_the_oauth_paths() {
+    const PUBLIC_URL: &str = "http://odoo-mcp.test";
+    let mut provider = OidcProvider::start()
+        .await
+        .unwrap_or_else(|why| panic!("{why}"));
     let double = OdooDouble::start().await;
-    let server = http_server(&server_env(&double, &[("ODOO_YOLO", "true")])).await;
-    let before = double.records("res.partner").len();
+    let server = http_server(&server_env(
+        &double,
+        &[
+            ("ODOO_YOLO", "true"),
+            ("ODOO_TIMEOUT", "1"),
+            ("ODOO_MCP_LOG", "trace"),
+            ("OAUTH_ISSUER_URL", provider.issuer()),
+            ("ZITADEL_CLIENT_ID", provider.service_client_id()),
+            ("ZITADEL_CLIENT_SECRET", provider.service_client_secret()),
+            ("ODOO_MCP_PUBLIC_URL", PUBLIC_URL),
+        ],
+    ))
+    .await;
+    let valid = provider.token(PUBLIC_URL).await;
+    let elsewhere = provider.token("https://elsewhere.example.com").await;
+    let expired = provider.short_lived_token(PUBLIC_URL).await;
+    let revoked = provider.token(PUBLIC_URL).await;
+    provider.revoke(&revoked).await;
+    // Never shown to the server before the provider goes down, so not cached.
+    let unchecked = provider.token(PUBLIC_URL).await;
+    tokio::time::sleep(SHORT_TTL + Duration::from_secs(1)).await;
+
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::new();
+    let mut seen = String::new();
+    let refused = [
+        None,
+        Some("Bearer garbage-token".to_string()),
+        Some(format!("Basic {valid}")),
+        Some(format!("Bearer {elsewhere}")),
+        Some(format!("Bearer {expired}")),
+        Some(format!("Bearer {revoked}")),
+    ];
+    for authorization in refused {
+        let (status, answer) = raw_initialize(&http, &server.url, authorization).await;
+        assert_eq!(status, 401, "{answer}");
+        seen.push_str(&answer);
+    }
+
+    let client = ()
+        .serve(StreamableHttpClientTransport::from_config(
+            StreamableHttpClientTransportConfig::with_uri(server.url.clone()).auth_header(&valid),
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("initialize with a valid token: {e}"));
+    let tools = client.list_all_tools().await.expect("tools/list");
+    seen.push_str(&serde_json::to_string(&tools).unwrap_or_default());
+    double.set_fault(None);
+    for (tool, arguments) in [
+        ("search_records", read_args()),
+        ("search_records", json!({"model": "no.such"})),
+        (
+            "get_record",
+            json!({"model": "res.partner", "record_id": 424242}),
+        ),
+        ("no_such_tool", json!({})),
+    ] {
+        seen.push_str(
+            &serde_json::to_string(&call_within(&client, tool, arguments).await.0)
+                .unwrap_or_default(),
+        );
+    }
+    double.set_fault(Some(Fault::Status(500)));
+    seen.push_str(
+        &serde_json::to_string(&call_within(&client, "search_records", read_args()).await.0)
+            .unwrap_or_default(),
+    );
+    double.set_fault(None);
+    client.cancel().await.ok();
+
+    // The provider down: an unchecked token gets 503, never a pass.
+    provider.stop().await;
+    let (status, answer) =
+        raw_initialize(&http, &server.url, Some(format!("Bearer {unchecked}"))).await;
+    assert_eq!(status, 503, "{answer}");
+    seen.push_str(&answer);
+
+    let logs = server.stderr.text();
+    assert!(logs.lines().count() > 5, "trace logs were written: {logs}");
+    for (secret, what) in [
+        (valid.as_str(), "a valid token"),
+        (elsewhere.as_str(), "another resource's token"),
+        (expired.as_str(), "an expired token"),
+        (revoked.as_str(), "a revoked token"),
+        (unchecked.as_str(), "an unchecked token"),
+        ("garbage-token", "a garbage token"),
+        (provider.service_client_secret(), "the introspection secret"),
+        (double.api_key(), "the API key"),
+    ] {
+        assert!(!seen.contains(secret), "{what} in what the client got");
+        assert!(!logs.contains(secret), "{what} in stderr");
+    }
+    eprintln!(
+        "OAuth: 6 refused requests (401/503), 5 calls with a valid token; no secret shown or logged"
+    );
+}
+
+/// Resident memory of process `pid`, in KiB (Linux `/proc`).
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_else(|e| panic!("/proc/{pid}/status: {e}"));
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_else(|| panic!("no VmRSS in /proc/{pid}/status"))
+}
+
+/// One round of `clients` concurrent streamable-HTTP clients, each creating two records, updating
+/// the first, and reading three times. Returns protocol errors and tool errors.
+async fn load_round(url: &str, round: usize, clients: usize) -> (Vec<String>, Vec<String>) {
     let mut tasks = Vec::new();
-    for c in 0..CLIENTS {
-        let url = server.url.clone();
+    for c in 0..clients {
+        let url = url.to_string();
         tasks.push(tokio::spawn(async move {
             let client = ().serve(StreamableHttpClientTransport::from_uri(url)).await?;
             let mut errors = Vec::new();
-            for step in 0..5 {
-                let (name, arguments) = if step % 2 == 0 && step < 4 {
-                    (
+            let mut first = None;
+            for step in 0..6 {
+                let (name, arguments) = match (step, first) {
+                    (0 | 2, _) => (
                         "create_record",
-                        json!({"model": "res.partner", "values": {"name": format!("load-{c}-{step}")}}),
-                    )
-                } else {
-                    ("search_records", read_args())
+                        json!({"model": "res.partner", "values": {"name": format!("load-{round}-{c}-{step}")}}),
+                    ),
+                    (4, Some(id)) => (
+                        "update_record",
+                        json!({"model": "res.partner", "record_id": id,
+                               "values": {"name": format!("load-{round}-{c}-0-updated")}}),
+                    ),
+                    _ => ("search_records", read_args()),
                 };
                 let result = client
                     .call_tool(
@@ -717,6 +913,11 @@ async fn many_http_clients_lose_and_duplicate_nothing() {
                     .await?;
                 if result.is_error == Some(true) {
                     errors.push(text(&result));
+                } else if step == 0 {
+                    first = result
+                        .structured_content
+                        .as_ref()
+                        .and_then(|v| v["id"].as_i64());
                 }
             }
             client.cancel().await.ok();
@@ -733,22 +934,65 @@ async fn many_http_clients_lose_and_duplicate_nothing() {
             Err(_) => protocol_errors.push("a client hung".into()),
         }
     }
-    assert!(protocol_errors.is_empty(), "{protocol_errors:?}");
-    assert!(tool_errors.is_empty(), "{tool_errors:?}");
+    (protocol_errors, tool_errors)
+}
+
+/// 100 concurrent streamable-HTTP clients, each creating 2 records, updating one and reading 3
+/// times, in three rounds: no protocol error; afterwards exactly the records created, each once,
+/// every update applied; and the server's memory back near where it started (a generous bound:
+/// sessions and buffers must be freed, not kept per client).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_http_clients_lose_and_duplicate_nothing() {
+    const CLIENTS: usize = 100;
+    const ROUNDS: usize = 3;
+    let double = OdooDouble::start().await;
+    let server = http_server(&server_env(&double, &[("ODOO_YOLO", "true")])).await;
+    let pid = server.child.id().expect("server pid");
+    // Warm-up, so the baseline includes the caches every session shares.
+    let (protocol_errors, tool_errors) = load_round(&server.url, 0, 2).await;
+    assert!(protocol_errors.is_empty() && tool_errors.is_empty());
+    let before = double.records("res.partner").len();
+    let creates_before = count(&double, "create");
+    let writes_before = count(&double, "write");
+    let baseline = rss_kib(pid);
+    let mut rss = vec![baseline];
+    let started = Instant::now();
+    for round in 1..=ROUNDS {
+        let (protocol_errors, tool_errors) = load_round(&server.url, round, CLIENTS).await;
+        assert!(protocol_errors.is_empty(), "{protocol_errors:?}");
+        assert!(tool_errors.is_empty(), "{tool_errors:?}");
+        rss.push(rss_kib(pid));
+    }
+    let took = started.elapsed();
     let records = double.records("res.partner");
     let names: Vec<&str> = records
         .iter()
         .filter_map(|r| r["name"].as_str())
-        .filter(|n| n.starts_with("load-"))
+        .filter(|n| n.starts_with("load-") && !n.starts_with("load-0-"))
         .collect();
     let unique: BTreeSet<&str> = names.iter().copied().collect();
-    assert_eq!(names.len(), CLIENTS * 2, "records created");
-    assert_eq!(unique.len(), CLIENTS * 2, "duplicated writes");
-    assert_eq!(records.len(), before + CLIENTS * 2);
-    assert_eq!(count(&double, "create"), CLIENTS * 2);
+    let writes = ROUNDS * CLIENTS * 2;
+    assert_eq!(names.len(), writes, "records created");
+    assert_eq!(unique.len(), writes, "duplicated writes");
+    assert_eq!(records.len(), before + writes);
+    assert_eq!(count(&double, "create") - creates_before, writes);
+    assert_eq!(count(&double, "write") - writes_before, ROUNDS * CLIENTS);
+    let updated = names.iter().filter(|n| n.ends_with("-0-updated")).count();
+    assert_eq!(updated, ROUNDS * CLIENTS, "updates lost");
+    let after = *rss.last().expect("measured");
     eprintln!(
-        "load: {CLIENTS} clients x 5 calls, 0 protocol errors, {} records created once each",
-        names.len()
+        "load: {ROUNDS} rounds x {CLIENTS} clients x 6 calls = {} calls in {:.1}s; 0 protocol errors, 0 tool errors; {writes} records created once each, {} updates applied; server RSS {} MiB",
+        ROUNDS * CLIENTS * 6,
+        took.as_secs_f64(),
+        ROUNDS * CLIENTS,
+        rss.iter()
+            .map(|k| format!("{:.1}", *k as f64 / 1024.0))
+            .collect::<Vec<_>>()
+            .join(" -> ")
+    );
+    assert!(
+        after < 2 * baseline + 20 * 1024,
+        "memory grew from {baseline} KiB to {after} KiB"
     );
     assert_no_secret(&server.stderr.text(), double.api_key(), "stderr");
 }
