@@ -44,7 +44,8 @@ pub enum ToolError {
         message: String,
     },
     /// A call this server refuses by policy (disabled tool, forbidden method), with why and what instead.
-    #[error("{0}")]
+    /// May name what the caller sent (a method name), hence cut short.
+    #[error("{}", clip_long(.0))]
     Refused(String),
     #[error("{model} record {id} does not exist or is not visible to this Odoo user")]
     RecordNotFound { model: String, id: i64 },

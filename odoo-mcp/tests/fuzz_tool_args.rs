@@ -783,3 +783,22 @@ fn a_huge_value_a_decoder_refuses_is_cut_short() {
     assert!(message.contains("date"), "{message}");
     assert!(message.len() < 3_000, "{} bytes", message.len());
 }
+
+/// Found by the huge-string mutation: a refused method name was quoted whole (16 KB for 8,000
+/// `é`). Now a refusal is cut short too.
+#[test]
+fn a_huge_refused_method_name_is_cut_short() {
+    let rt = runtime();
+    let double = rt.block_on(OdooDouble::start());
+    let [server, _] = servers(&double);
+    let arguments = json!({"model": "res.partner", "method": "é".repeat(200_000)});
+    let result = rt.block_on(server.call("call_model_method", as_arguments(&arguments)));
+    assert_eq!(result.is_error, Some(true), "{result:?}");
+    let message = text(&result);
+    assert!(message.contains("refused"), "{message}");
+    assert!(
+        message.chars().count() < 3_000,
+        "{} chars",
+        message.chars().count()
+    );
+}
