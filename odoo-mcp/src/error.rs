@@ -123,7 +123,7 @@ pub(crate) fn clip(name: &str) -> String {
 
 fn clip_to(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
+        Some((cut, _)) => format!("{}{CLIPPED}", &text[..cut]),
         None => text.to_string(),
     }
 }
@@ -193,13 +193,56 @@ pub fn redact(mut text: String, secrets: &[String]) -> String {
             text = text.replace(secret.as_str(), "***");
         }
     }
-    text
+    // A quote cut short (see `clip_to`) may end inside a secret: its head goes too.
+    let mut out = String::with_capacity(text.len());
+    for (i, piece) in text.split(CLIPPED).enumerate() {
+        if i > 0 {
+            out.push_str(CLIPPED);
+        }
+        let head = secrets
+            .iter()
+            .filter_map(|secret| secret_head_at_end(piece, secret))
+            .max()
+            .unwrap_or(0);
+        out.push_str(&piece[..piece.len() - head]);
+        if head > 0 {
+            out.push_str("***");
+        }
+    }
+    out
+}
+
+/// Marks where `clip_to` cut a text.
+const CLIPPED: &str = "…";
+
+/// The length of the longest head of `secret` (4 bytes or more) that `text` ends with.
+fn secret_head_at_end(text: &str, secret: &str) -> Option<usize> {
+    (4..secret.len())
+        .rev()
+        .filter(|&n| secret.is_char_boundary(n))
+        .find(|&n| text.ends_with(&secret[..n]))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use odoo_client::OdooFault;
+
+    #[test]
+    fn a_secret_cut_by_clipping_is_redacted_too() {
+        let secret = "k3y-0123456789abcdef".to_string();
+        let quoted = format!("{}{}", "x".repeat(1_990), secret);
+        let error = ToolError::Odoo(OdooError::Validation(OdooFault {
+            name: "odoo.exceptions.ValidationError".into(),
+            message: quoted,
+            status: Some(422),
+        }));
+        let text = error.render(std::slice::from_ref(&secret));
+        assert!(text.contains("***…"), "{}", &text[text.len() - 40..]);
+        assert!(!text.contains(&secret[..4]), "{}", &text[text.len() - 40..]);
+        // Text that merely ends like a short head of nothing secret is kept.
+        assert_eq!(redact("abc…".into(), &[secret]), "abc…");
+    }
 
     #[test]
     fn odoo_messages_pass_through_and_secrets_do_not() {

@@ -340,7 +340,7 @@ impl Store {
                 (None, None) => Ordering::Equal,
                 (None, Some(_)) => Ordering::Greater,
                 (Some(_), None) => Ordering::Less,
-                (Some(x), Some(y)) => domain::compare(&x, &y).unwrap_or(Ordering::Equal),
+                (Some(x), Some(y)) => total_order(&x, &y),
             };
             let ordering = if *desc { ordering.reverse() } else { ordering };
             if ordering != Ordering::Equal {
@@ -1031,4 +1031,59 @@ fn x2many(value: &Value, current: Option<&Value>) -> Option<Value> {
         _ => return None,
     }
     Some(Value::from(ids))
+}
+
+/// A total order for sorting (`sort_by` panics on one that is not): values of one
+/// kind as Odoo compares them, mixed kinds (left by odd writes) by kind.
+fn total_order(a: &Value, b: &Value) -> Ordering {
+    let kind = |v: &Value| match v {
+        Value::Null => 0,
+        Value::Bool(_) => 1,
+        Value::Number(_) => 2,
+        Value::String(_) => 3,
+        Value::Array(_) => 4,
+        Value::Object(_) => 5,
+    };
+    match (a, b) {
+        (Value::Array(_) | Value::Object(_), _) | (_, Value::Array(_) | Value::Object(_))
+            if kind(a) == kind(b) =>
+        {
+            a.to_string().cmp(&b.to_string())
+        }
+        _ if kind(a) == kind(b) => domain::compare(a, b).unwrap_or(Ordering::Equal),
+        _ => kind(a).cmp(&kind(b)),
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::*;
+
+    #[test]
+    fn mixed_kinds_sort_without_panic_and_by_kind() {
+        let mut values: Vec<Value> = (0..64)
+            .map(|i| match i % 6 {
+                0 => json!(i),
+                1 => json!(format!("s{i}")),
+                2 => json!(i % 4 == 1),
+                3 => json!([i, "x"]),
+                4 => json!({"k": i}),
+                _ => json!(f64::from(i) / 3.0),
+            })
+            .collect();
+        values.sort_by(total_order);
+        let kinds: Vec<u8> = values
+            .iter()
+            .map(|v| match v {
+                Value::Bool(_) => 1,
+                Value::Number(_) => 2,
+                Value::String(_) => 3,
+                Value::Array(_) => 4,
+                _ => 5,
+            })
+            .collect();
+        assert!(kinds.windows(2).all(|w| w[0] <= w[1]), "{values:?}");
+        let numbers: Vec<f64> = values.iter().filter_map(Value::as_f64).collect();
+        assert!(numbers.windows(2).all(|w| w[0] <= w[1]), "{numbers:?}");
+    }
 }
