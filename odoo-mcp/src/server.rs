@@ -570,6 +570,14 @@ impl OdooMcp {
         args.get("record_id").and_then(Value::as_i64).unwrap_or(0)
     }
 
+    /// The object argument `key` (e.g. `values`), empty when absent; its shape was checked.
+    fn object_arg(args: &Map<String, Value>, key: &str) -> Map<String, Value> {
+        args.get(key)
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    }
+
     async fn get(
         &self,
         entry: &Entry,
@@ -663,11 +671,7 @@ impl OdooMcp {
         // A typed create takes the values themselves as its arguments.
         let values = match entry.model {
             Some(_) => args.clone(),
-            None => args
-                .get("values")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default(),
+            None => Self::object_arg(args, "values"),
         };
         let encode = entry.model.and_then(|d| d.check_create);
         let argument = if entry.model.is_some() {
@@ -695,11 +699,7 @@ impl OdooMcp {
         args: &Map<String, Value>,
     ) -> Result<Value, ToolError> {
         let id = Self::record_id(args);
-        let values = args
-            .get("values")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
+        let values = Self::object_arg(args, "values");
         let encode = entry.model.and_then(|d| d.check_update);
         let values = self
             .write_values(entry, target, &values, encode, "values")

@@ -550,11 +550,7 @@ impl OdooMcp {
     ) -> Result<Value, ToolError> {
         let (record_ids, values_list) = match update_form(args)? {
             UpdateForm::Same => {
-                let values = args
-                    .get("values")
-                    .and_then(Value::as_object)
-                    .cloned()
-                    .unwrap_or_default();
+                let values = OdooMcp::object_arg(args, "values");
                 let values = self
                     .write_values(entry, target, &values, None, "values")
                     .await?;
@@ -654,13 +650,7 @@ impl OdooMcp {
             Op::Create => {
                 let (values, argument) = match entry.model {
                     Some(_) => (args.clone(), "arguments"),
-                    None => (
-                        args.get("values")
-                            .and_then(Value::as_object)
-                            .cloned()
-                            .unwrap_or_default(),
-                        "values",
-                    ),
+                    None => (OdooMcp::object_arg(args, "values"), "values"),
                 };
                 let encode = entry.model.and_then(|d| d.check_create);
                 let values = self
@@ -669,11 +659,7 @@ impl OdooMcp {
                 self.plan_write(target, "create", &[], &[values]).await
             }
             Op::Update => {
-                let values = args
-                    .get("values")
-                    .and_then(Value::as_object)
-                    .cloned()
-                    .unwrap_or_default();
+                let values = OdooMcp::object_arg(args, "values");
                 let encode = entry.model.and_then(|d| d.check_update);
                 let values = self
                     .write_values(entry, target, &values, encode, "values")
