@@ -92,6 +92,13 @@ pub enum Error {
     /// Missing or invalid configuration.
     #[error("configuration error: {0}")]
     Config(String),
+    /// Typed code generated for another schema: fields it names are missing on this instance.
+    #[error(
+        "generated for a schema where {model} has {}; this instance lacks {}: regenerate with `cargo run -p odoo-codegen`",
+        .missing.join(", "),
+        if .missing.len() == 1 { "it" } else { "them" }
+    )]
+    SchemaMismatch { model: String, missing: Vec<String> },
 }
 
 impl Error {
@@ -111,6 +118,18 @@ impl Error {
     /// (a write that failed this way may or may not have happened).
     pub fn is_transport(&self) -> bool {
         matches!(self, Error::Unreachable { .. } | Error::Timeout { .. })
+    }
+
+    /// `(field, model)` when Odoo refused a field name it does not have
+    /// (`ValueError: Invalid field 'x' on model 'y'`, over either API).
+    pub fn invalid_field(&self) -> Option<(&str, &str)> {
+        let Error::Server(fault) = self else {
+            return None;
+        };
+        let rest = fault.message.strip_prefix("Invalid field '")?;
+        let (field, rest) = rest.split_once('\'')?;
+        let model = rest.strip_prefix(" on model '")?.strip_suffix('\'')?;
+        Some((field, model))
     }
 
     /// HTTP status Odoo answered with, when there was one.

@@ -156,9 +156,35 @@ impl<M: Model> ModelClient<M> {
         extra_context: Option<&Map<String, Value>>,
     ) -> Result<Value> {
         let context = merge_context(self.context.as_ref(), extra_context);
-        self.client
+        match self
+            .client
             .execute(M::MODEL, method, ids, kwargs, context.as_ref())
             .await
+        {
+            Err(error) if error.invalid_field().is_some() => Err(self.schema_mismatch(error).await),
+            other => other,
+        }
+    }
+
+    /// Odoo refused a field name: when `M` names fields this instance lacks (code
+    /// generated from another version or database), say so instead.
+    async fn schema_mismatch(&self, error: Error) -> Error {
+        let Ok(present) = self.client.fields_get(M::MODEL, &["type"]).await else {
+            return error;
+        };
+        let missing: Vec<String> = M::FIELDS
+            .iter()
+            .filter(|f| !present.contains_key(**f))
+            .map(|f| f.to_string())
+            .collect();
+        if missing.is_empty() {
+            error
+        } else {
+            Error::SchemaMismatch {
+                model: M::MODEL.to_string(),
+                missing,
+            }
+        }
     }
 }
 

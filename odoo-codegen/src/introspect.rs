@@ -48,12 +48,35 @@ fn progress() -> ProgressBar {
     bar
 }
 
+/// The `wanted` columns that `model` has on this instance: metadata models gain
+/// fields across versions (`ir.model.abstract` is new in 19), so ask, never assume.
+async fn existing_columns(
+    client: &OdooClient,
+    model: &'static str,
+    wanted: &[&'static str],
+) -> Result<Vec<&'static str>, Error> {
+    let fields = client
+        .fields_get(model, &["type"])
+        .await
+        .map_err(|source| Error::Odoo {
+            model,
+            source: Box::new(source),
+        })?;
+    let (present, missing): (Vec<&str>, Vec<&str>) =
+        wanted.iter().partition(|c| fields.contains_key(**c));
+    if !missing.is_empty() {
+        tracing::info!(model, ?missing, "columns this Odoo version does not have");
+    }
+    Ok(present)
+}
+
 /// Reads the metadata of the models `config` selects and returns their snapshot.
 pub async fn introspect(client: &OdooClient, config: &CodegenConfig) -> Result<Snapshot, Error> {
     let bar = progress();
     bar.set_message("ir.model");
+    let model_columns = existing_columns(client, "ir.model", MODEL_COLUMNS).await?;
     let models: Vec<crate::raw::RawModel> =
-        search_read(client, "ir.model", json!([]), MODEL_COLUMNS).await?;
+        search_read(client, "ir.model", json!([]), &model_columns).await?;
     let origin = format!("the Odoo at {}", client.config().url);
     let selected = config.select(models.iter().map(|m| m.model.as_str()), &origin)?;
     let ids: Vec<i64> = models
@@ -63,7 +86,7 @@ pub async fn introspect(client: &OdooClient, config: &CodegenConfig) -> Result<S
         .collect();
     bar.inc(1);
     bar.set_message(format!("ir.model.fields of {} models", ids.len()));
-    let mut fields_columns = FIELD_COLUMNS.to_vec();
+    let mut fields_columns = existing_columns(client, "ir.model.fields", FIELD_COLUMNS).await?;
     fields_columns.push("id");
     // Also every selection and many2one field of the instance (a few thousand
     // small rows): related selections take their values from the field they

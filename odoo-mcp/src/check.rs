@@ -35,6 +35,37 @@ pub fn check(schema: &Map<String, Value>, value: &Value) -> Result<(), ArgError>
     Checker { root: schema }.node(&Value::Object(schema.clone()), value, "")
 }
 
+/// Replaces each argument given as a JSON string holding an array or object,
+/// where its property expects one and takes no string, by the parsed value:
+/// some clients can only send text (MCP Inspector's CLI turns `--tool-arg`
+/// into JSON only for a property with one plain `type`). Anything else is left
+/// for [`check`], which then says precisely what was expected.
+pub fn coerce_json_strings(schema: &Map<String, Value>, args: &mut Map<String, Value>) {
+    let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+        return;
+    };
+    let checker = Checker { root: schema };
+    for (key, value) in args.iter_mut() {
+        let (Value::String(text), Some(property)) = (&*value, properties.get(key)) else {
+            continue;
+        };
+        // `None`: any value goes, a string included.
+        let Some(kinds) = checker.kinds(property, 0) else {
+            continue;
+        };
+        if kinds.contains(&"string") || !kinds.iter().any(|k| matches!(*k, "array" | "object")) {
+            continue;
+        }
+        if let Ok(parsed) = serde_json::from_str::<Value>(text)
+            && kinds.iter().any(|k| {
+                (*k == "array" && parsed.is_array()) || (*k == "object" && parsed.is_object())
+            })
+        {
+            *value = parsed;
+        }
+    }
+}
+
 struct Checker<'a> {
     root: &'a Map<String, Value>,
 }
@@ -68,6 +99,19 @@ pub fn describe_value(value: &Value) -> String {
     }
 }
 
+/// The JSON type name of a value (`integer` for whole numbers).
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
 fn type_matches(name: &str, value: &Value) -> bool {
     match name {
         "null" => value.is_null(),
@@ -95,6 +139,38 @@ impl<'a> Checker<'a> {
             .get("$defs")
             .or_else(|| self.root.get("definitions"))
             .and_then(|defs| defs.get(name))
+    }
+
+    /// The JSON types a schema accepts, through `$ref` and `anyOf`/`oneOf`
+    /// alternatives; `None` when it does not restrict the type.
+    fn kinds(&self, schema: &'a Value, depth: usize) -> Option<Vec<&'a str>> {
+        let obj = schema.as_object().filter(|_| depth <= 8)?;
+        if let Some(target) = obj
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| self.resolve(r))
+        {
+            return self.kinds(target, depth + 1);
+        }
+        let mut kinds = match obj.get("type") {
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let mut branches = ["anyOf", "oneOf"]
+            .iter()
+            .filter_map(|key| obj.get(*key).and_then(Value::as_array))
+            .flatten()
+            .peekable();
+        if kinds.is_empty() && branches.peek().is_none() {
+            // An enum without a type is of its values' types (strings, in practice).
+            let values = obj.get("enum").and_then(Value::as_array)?;
+            return Some(values.iter().map(kind_of).collect());
+        }
+        for branch in branches {
+            kinds.extend(self.kinds(branch, depth + 1)?);
+        }
+        Some(kinds)
     }
 
     /// What a schema accepts, in a few words.
@@ -441,5 +517,83 @@ mod tests {
         );
         let e = check(&s, &json!({"values": {}, "limit": 0})).unwrap_err();
         assert!(e.to_string().contains("≥ 1"), "{e}");
+    }
+
+    #[test]
+    fn json_strings_become_the_array_or_object_expected() {
+        let s = schema(json!({
+            "type": "object",
+            "properties": {
+                "fields": {"type": ["array", "null"], "items": {"type": "string"}},
+                "values": {"type": "object"},
+                "ids": {"anyOf": [{"type": "array", "items": {"type": "integer"}}, {"type": "null"}]},
+                "kwargs": {"$ref": "#/$defs/Kwargs"},
+                "name": {"type": "string"},
+                "note": {"anyOf": [{"type": "string"}, {"type": "object"}]},
+                "any": {},
+                "limit": {"type": "integer"}
+            },
+            "$defs": {"Kwargs": {"type": "object"}}
+        }));
+        let mut args = json!({
+            "fields": "[\"name\", \"email\"]",
+            "values": " {\"name\": \"Acme\"} ",
+            "ids": "[1, 2]",
+            "kwargs": "{}",
+            "name": "[\"kept\"]",
+            "note": "{}",
+            "any": "[1]",
+            "limit": "5",
+            "unknown": "[1]"
+        })
+        .as_object()
+        .cloned()
+        .unwrap();
+        coerce_json_strings(&s, &mut args);
+        assert_eq!(
+            Value::Object(args),
+            json!({
+                "fields": ["name", "email"],
+                "values": {"name": "Acme"},
+                "ids": [1, 2],
+                "kwargs": {},
+                "name": "[\"kept\"]",
+                "note": "{}",
+                "any": "[1]",
+                "limit": "5",
+                "unknown": "[1]"
+            })
+        );
+    }
+
+    #[test]
+    fn a_json_string_of_another_kind_is_left_for_the_checker() {
+        let s = schema(json!({
+            "type": "object",
+            "properties": {
+                "fields": {"type": ["array", "null"], "items": {"type": "string"}},
+                "values": {"type": "object"}
+            }
+        }));
+        let mut args = json!({"fields": "name", "values": "[1]"})
+            .as_object()
+            .cloned()
+            .unwrap();
+        let before = args.clone();
+        coerce_json_strings(&s, &mut args);
+        assert_eq!(args, before);
+        let e = check(&s, &Value::Object(args)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "argument `fields`: expected an array of a string or null, got string \"name\""
+        );
+        // Parsed, then checked like any array: a wrong item is still named.
+        let mut args = json!({"fields": "[\"name\", 3]"})
+            .as_object()
+            .cloned()
+            .unwrap();
+        coerce_json_strings(&s, &mut args);
+        let e = check(&s, &Value::Object(args)).unwrap_err();
+        assert!(e.to_string().starts_with("argument `fields[1]`"), "{e}");
     }
 }

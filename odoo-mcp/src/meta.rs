@@ -46,6 +46,9 @@ pub struct ModelFields {
     /// In declaration order (descriptor) or by name (`fields_get`).
     pub fields: Vec<FieldInfo>,
     pub defaults: Vec<String>,
+    /// Fields the generated code knows that this instance lacks (code generated
+    /// from another version or database); left out of `fields`.
+    pub absent: Vec<String>,
 }
 
 impl ModelFields {
@@ -95,7 +98,26 @@ impl ModelFields {
 
     fn new(fields: Vec<FieldInfo>) -> Self {
         let defaults = default_fields(&fields);
-        Self { fields, defaults }
+        Self {
+            fields,
+            defaults,
+            absent: Vec::new(),
+        }
+    }
+
+    /// The same fields without `absent` ones, which stay named for messages.
+    pub fn without(&self, absent: &[String]) -> Self {
+        let keep = |name: &String| !absent.contains(name);
+        Self {
+            fields: self
+                .fields
+                .iter()
+                .filter(|f| keep(&f.name))
+                .cloned()
+                .collect(),
+            defaults: self.defaults.iter().filter(|f| keep(f)).cloned().collect(),
+            absent: absent.to_vec(),
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&FieldInfo> {

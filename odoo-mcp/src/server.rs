@@ -49,6 +49,9 @@ struct Inner {
     catalog: OnceLock<Catalog>,
     descriptor_fields: OnceLock<HashMap<&'static str, Arc<ModelFields>>>,
     fields: TtlCache<ModelFields>,
+    /// Per generated model, the fields this instance lacks; learned when Odoo first
+    /// refuses one of them.
+    absent: TtlCache<Vec<String>>,
     model_list: TtlCache<Vec<(String, String)>>,
     /// API key and password, scrubbed from every message as a last line of defence.
     secrets: Vec<String>,
@@ -84,6 +87,7 @@ impl OdooMcp {
             inner: Arc::new(Inner {
                 client,
                 fields: TtlCache::new(settings.fields_ttl),
+                absent: TtlCache::new(settings.fields_ttl),
                 model_list: TtlCache::new(settings.fields_ttl),
                 settings,
                 models,
@@ -137,7 +141,8 @@ impl OdooMcp {
         arguments: Option<Map<String, Value>>,
         subject: Option<&str>,
     ) -> CallToolResult {
-        let args = arguments.unwrap_or_default();
+        let mut args = arguments.unwrap_or_default();
+        self.coerce_arguments(name, &mut args);
         let audit = self.inner.audit.as_ref().and_then(|log| {
             let entry = self.catalog().get(name)?;
             log.begin(entry, &args)
@@ -152,6 +157,15 @@ impl OdooMcp {
                 tracing::debug!(tool = name, %error, "tool call failed");
                 CallToolResult::error(vec![ContentBlock::text(error.render(&self.inner.secrets))])
             }
+        }
+    }
+
+    /// Parses arguments sent as JSON text where the tool expects an array or
+    /// object ([`check::coerce_json_strings`]), before anything reads them: the
+    /// confirmation question, the audit line and the call itself.
+    fn coerce_arguments(&self, name: &str, args: &mut Map<String, Value>) {
+        if let Some(entry) = self.catalog().get(name) {
+            check::coerce_json_strings(&entry.check_schema, args);
         }
     }
 
@@ -195,7 +209,8 @@ impl OdooMcp {
                 tool: name.to_string(),
             });
         }
-        // The domain first: its own checker says where it is malformed.
+        // The domain first: its own checker says where it is malformed. (A domain
+        // sent as JSON text was parsed with the other arguments, in `call_as`.)
         let domain = match args.get("domain") {
             Some(value) => {
                 let parsed = domain_arg::parse(value).map_err(ToolError::Domain)?;
@@ -204,7 +219,22 @@ impl OdooMcp {
             }
             None => None,
         };
-        check::check(&entry.check_schema, &Value::Object(args.clone()))?;
+        if let Err(error) = check::check(&entry.check_schema, &Value::Object(args.clone())) {
+            // A field the generated schema requires and this instance lacks: say that.
+            if let (check::ArgError::Missing { path, .. }, Some(descriptor)) = (&error, entry.model)
+                && self
+                    .inner
+                    .absent
+                    .get(descriptor.model)
+                    .is_some_and(|absent| absent.iter().any(|a| a == path))
+            {
+                return Err(ToolError::Odoo(OdooError::SchemaMismatch {
+                    model: descriptor.model.to_string(),
+                    missing: vec![path.clone()],
+                }));
+            }
+            return Err(error.into());
+        }
         // Checked with the arguments, then set aside: typed creates take values as arguments.
         let dry_run = args.remove("dry_run") == Some(Value::Bool(true));
 
@@ -229,22 +259,71 @@ impl OdooMcp {
                 self.resolve_model(model)?
             }
         };
-        let outcome = match entry.op {
-            Op::Create | Op::Update | Op::Delete if dry_run => {
-                self.dry_run(entry, target, &args).await
-            }
-            Op::Extra(op) => self.extra(op, entry, target, &args, dry_run).await,
-            Op::Search => self.search(entry, target, &args, domain).await,
-            Op::Get => self.get(entry, target, &args).await,
-            Op::Create => self.create(entry, target, &args).await,
-            Op::Update => self.update(entry, target, &args).await,
-            Op::Delete => self.delete(target, &args).await,
-            Op::ListModels => self.list_models(&args).await,
-        };
+        let mut outcome = self
+            .run(entry, target, &args, domain.clone(), dry_run)
+            .await;
+        // Odoo refused a field of the generated code: learn which ones this instance
+        // lacks, then run once more without them (or refuse what names them).
+        if let Err(ToolError::Odoo(error)) = &outcome
+            && error.invalid_field().is_some()
+            && self.learn_absent(target).await
+        {
+            outcome = self.run(entry, target, &args, domain, dry_run).await;
+        }
         match outcome {
             Ok(value) => Ok(value),
             Err(error) => Err(self.explain_model_error(error, target.name).await),
         }
+    }
+
+    async fn run(
+        &self,
+        entry: &Entry,
+        target: Target<'_>,
+        args: &Map<String, Value>,
+        domain: Option<domain_arg::ParsedDomain>,
+        dry_run: bool,
+    ) -> Result<Value, ToolError> {
+        match entry.op {
+            Op::Create | Op::Update | Op::Delete if dry_run => {
+                self.dry_run(entry, target, args).await
+            }
+            Op::Extra(op) => self.extra(op, entry, target, args, dry_run).await,
+            Op::Search => self.search(entry, target, args, domain).await,
+            Op::Get => self.get(entry, target, args).await,
+            Op::Create => self.create(entry, target, args).await,
+            Op::Update => self.update(entry, target, args).await,
+            Op::Delete => self.delete(target, args).await,
+            Op::ListModels => self.list_models(args).await,
+        }
+    }
+
+    /// Asks Odoo which fields of `target`'s generated descriptor it has; true when
+    /// some are missing (and newly learned), so the call is worth running again.
+    async fn learn_absent(&self, target: Target<'_>) -> bool {
+        let Some(descriptor) = target.descriptor else {
+            return false;
+        };
+        if self.inner.absent.get(target.name).is_some() {
+            return false;
+        }
+        let Ok(present) = self.inner.client.fields_get(target.name, &["type"]).await else {
+            return false;
+        };
+        let absent: Vec<String> = descriptor
+            .fields
+            .iter()
+            .filter(|f| !present.contains_key(f.name))
+            .map(|f| f.name.to_string())
+            .collect();
+        if !absent.is_empty() {
+            tracing::warn!(
+                model = target.name,
+                ?absent,
+                "the generated code has fields this Odoo lacks: regenerate with `cargo run -p odoo-codegen`"
+            );
+        }
+        !self.inner.absent.insert(target.name, absent).is_empty()
     }
 
     /// Which models the current access level reaches without `ODOO_YOLO`.
@@ -333,7 +412,10 @@ impl OdooMcp {
         if let Some(fields) = target.descriptor.and_then(|d| self.descriptor_fields(d))
             && names.iter().all(|n| fields.contains(n))
         {
-            return Ok(fields);
+            return Ok(match self.inner.absent.get(target.name) {
+                Some(absent) if !absent.is_empty() => Arc::new(fields.without(&absent)),
+                _ => fields,
+            });
         }
         if let Some(fields) = self.inner.fields.get(target.name) {
             return Ok(fields);
@@ -358,6 +440,17 @@ impl OdooMcp {
         names: &[&str],
         argument: &'static str,
     ) -> Result<(), ToolError> {
+        let absent: Vec<String> = names
+            .iter()
+            .filter(|n| fields.absent.iter().any(|a| a == *n))
+            .map(|n| n.to_string())
+            .collect();
+        if !absent.is_empty() {
+            return Err(ToolError::Odoo(OdooError::SchemaMismatch {
+                model: target.name.to_string(),
+                missing: absent,
+            }));
+        }
         match names.iter().find(|n| !fields.contains(n)) {
             None => Ok(()),
             Some(unknown) => Err(ToolError::UnknownField {
@@ -458,6 +551,18 @@ impl OdooMcp {
                 metadata.defaults.clone()
             }
         };
+        if !metadata.absent.is_empty() {
+            // Named in full when asked for; here a few are enough.
+            let mut missing: Vec<String> = metadata.absent.iter().take(8).cloned().collect();
+            if metadata.absent.len() > missing.len() {
+                missing.push(format!("… ({} in all)", metadata.absent.len()));
+            }
+            let mismatch = OdooError::SchemaMismatch {
+                model: target.name.to_string(),
+                missing,
+            };
+            notes.push(format!("{mismatch}; they were left out"));
+        }
         Ok((metadata, fields, notes))
     }
 
@@ -744,8 +849,11 @@ impl OdooMcp {
         }
         let domain = if access == Access::Standard {
             json!([["model", "in", self.enabled_models()]])
-        } else {
+        } else if self.inner.client.version().await?.major >= 19 {
             json!([["transient", "=", false], ["abstract", "=", false]])
+        } else {
+            // `ir.model.abstract` is new in Odoo 19.
+            json!([["transient", "=", false]])
         };
         let mut kwargs = Map::new();
         kwargs.insert("domain".into(), domain);
@@ -781,6 +889,7 @@ impl OdooMcp {
         if args.get("refresh").and_then(Value::as_bool) == Some(true) {
             self.inner.model_list.clear();
             self.inner.fields.clear();
+            self.inner.absent.clear();
         }
         let list = self.model_list().await?;
         let query = args
@@ -939,9 +1048,13 @@ impl ServerHandler for OdooMcp {
 
     async fn call_tool(
         &self,
-        request: CallToolRequestParams,
+        mut request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
+        // Before the confirmation: `values` sent as text must be asked about, not slip past.
+        if let Some(args) = request.arguments.as_mut() {
+            self.coerce_arguments(&request.name, args);
+        }
         let subject = crate::audit::subject(&context.extensions);
         if let Some(response) = self.confirm(&request, &context).await {
             self.audit_unconfirmed(&request, &response, subject.as_deref());

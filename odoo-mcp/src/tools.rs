@@ -175,19 +175,25 @@ fn search_meta_properties() -> Map<String, Value> {
     }
 }
 
+/// What a create/update/delete tool answers: the record's id and `flag`, or
+/// with `dry_run` the checked plan. Nothing is required: a planned create has
+/// no id yet, and clients (the MCP Python SDK) refuse an answer that lacks a
+/// required key.
 fn write_output(flag: &str) -> Value {
-    let mut props = json!({"model": {"type": "string"}, "id": {"type": "integer"}});
-    if let Some(map) = props.as_object_mut() {
-        map.insert(flag.to_string(), json!({"type": "boolean"}));
-    }
-    json!({"type": "object", "properties": props, "required": ["id"]})
+    let mut props = Map::new();
+    props.insert("model".into(), json!({"type": "string"}));
+    props.insert("id".into(), json!({"type": "integer"}));
+    props.insert(flag.into(), json!({"type": "boolean"}));
+    extra::dry_run_output(&mut props);
+    json!({"type": "object", "properties": props})
 }
 
 fn generic_tools(limits: Limits) -> Vec<Entry> {
     let model = json!({"type": "string", "description": "Technical model name, e.g. res.partner"});
     let record_id = json!({"type": "integer", "minimum": 1, "description": "Record id"});
+    // One plain type: MCP Inspector's CLI parses an argument as JSON only then.
     let fields = json!({
-        "type": ["array", "null"], "items": {"type": "string"},
+        "type": "array", "items": {"type": "string"},
         "description": "Fields to return; omit for a compact default set, [\"__all__\"] for every non-binary field"
     });
     let values = json!({"type": "object", "description": "Field values, e.g. {\"name\": \"Acme\", \"email\": \"a@acme.com\"}"});
@@ -199,6 +205,15 @@ fn generic_tools(limits: Limits) -> Vec<Entry> {
     );
     let entry =
         |name: &str, op: Op, title: &str, description: &str, input: Value, output: Value| {
+            // Listed as an array only, `fields: null` is still taken (the default set).
+            let check = input
+                .get("properties")
+                .and_then(|p| p.get("fields"))
+                .map(|_| {
+                    let mut check = input.clone();
+                    check["properties"]["fields"]["type"] = json!(["array", "null"]);
+                    object(check)
+                });
             let tool = tool(
                 name.into(),
                 description.into(),
@@ -210,7 +225,7 @@ fn generic_tools(limits: Limits) -> Vec<Entry> {
             Entry {
                 op,
                 model: None,
-                check_schema: tool.input_schema.clone(),
+                check_schema: check.unwrap_or_else(|| tool.input_schema.clone()),
                 tool,
             }
         };

@@ -15,6 +15,7 @@
 //! ```
 
 pub mod double;
+pub mod live;
 pub mod oidc;
 
 pub use double::{Fault, OdooDouble};

@@ -561,3 +561,53 @@ async fn revoked_key_is_refused() {
     .await;
     assert_eq!((status, &body["message"]), (401, &json!("Invalid apikey")));
 }
+
+/// Real Odoo 19 and 18: XML-RPC `create` needs its values positionally (call_kw reads
+/// `args[0]` to shape the answer); keyword `vals_list` is a fault and creates nothing.
+#[tokio::test]
+async fn xmlrpc_create_needs_positional_values() {
+    for (major, message) in [
+        (19, "IndexError: list index out of range"),
+        (18, "IndexError: tuple index out of range"),
+    ] {
+        let odoo = OdooDouble::start_with_version(major).await;
+        let before = odoo.records("res.partner").len();
+        let s = |v: &str| dxr::Value::String(v.into());
+        let values = dxr::Value::Array(vec![dxr::Value::Struct(
+            [("name".to_string(), s("Keyword create"))]
+                .into_iter()
+                .collect(),
+        )]);
+        let create = |args: Vec<dxr::Value>, kwargs: Vec<(String, dxr::Value)>| dxr::MethodCall {
+            name: "execute_kw".into(),
+            params: vec![
+                s("lab"),
+                dxr::Value::Integer(2),
+                s(odoo.api_key()),
+                s("res.partner"),
+                s("create"),
+                dxr::Value::Array(args),
+                dxr::Value::Struct(kwargs.into_iter().collect()),
+            ],
+        };
+        let keyword = xmlrpc(
+            &odoo,
+            "object",
+            create(vec![], vec![("vals_list".into(), values.clone())]),
+        )
+        .await;
+        let fault = dxr::FaultResponse::from_xml(&keyword).expect("a fault");
+        assert_eq!(fault.fault.code(), 1, "Odoo {major}");
+        assert!(
+            fault.fault.string().trim_end().ends_with(message),
+            "Odoo {major}: {}",
+            fault.fault.string()
+        );
+        assert_eq!(odoo.records("res.partner").len(), before, "Odoo {major}");
+
+        let positional = xmlrpc(&odoo, "object", create(vec![values], vec![])).await;
+        let ids = dxr::MethodResponse::from_xml(&positional).expect("created ids");
+        assert!(matches!(ids.value, dxr::Value::Array(ref a) if a.len() == 1));
+        assert_eq!(odoo.records("res.partner").len(), before + 1);
+    }
+}

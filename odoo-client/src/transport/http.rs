@@ -33,6 +33,8 @@ impl Http {
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
+            // An API answer never comes from elsewhere: a redirect says ODOO_URL or the API is wrong.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("odoo-client/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| {

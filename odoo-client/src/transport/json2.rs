@@ -124,6 +124,17 @@ pub(crate) fn decode_reply(reply: Reply) -> Result<Value> {
     }
     match parsed.as_ref().and_then(fault_of) {
         Some(fault) => Err(classify(fault, status)),
+        // Redirects are not followed: Odoo below 19 sends `/json/2/...` to its login page.
+        None if reply.status.is_redirection() => Err(Error::NotFound {
+            what: Missing::Endpoint,
+            fault: OdooFault {
+                name: "redirect".into(),
+                message: format!(
+                    "HTTP {status} redirect instead of a JSON/2 answer: Odoo below 19 has no JSON/2 (set ODOO_API_VERSION=xmlrpc), or ODOO_URL is not the server's own address (e.g. http instead of https)"
+                ),
+                status: Some(status),
+            },
+        }),
         // Odoo answers an unknown database with an HTML 404.
         None if status == 404 => Err(Error::NotFound {
             what: Missing::Endpoint,

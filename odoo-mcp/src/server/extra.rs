@@ -696,6 +696,8 @@ impl OdooMcp {
                         "readonly",
                         "selection",
                         "relation",
+                        "depends",
+                        "related",
                     ],
                 )
                 .await?
@@ -781,11 +783,27 @@ impl OdooMcp {
         // Required fields a create leaves out must have a default.
         let mut defaults = Map::new();
         if operation == "create" {
+            // Computed and related fields are Odoo's to fill. So may relational ones be:
+            // `create` makes a user's partner (`_inherits`), a company's partner, a
+            // template's variants; those get a note rather than a problem.
+            let computed = |d: &Value| {
+                d.get("depends")
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| !a.is_empty())
+                    || d.get("related").is_some_and(|r| !is_empty(r))
+            };
+            let relational = |d: &Value| {
+                matches!(
+                    d.get("type").and_then(Value::as_str),
+                    Some("many2one" | "one2many" | "many2many")
+                )
+            };
             let required: Vec<String> = defs
                 .iter()
                 .filter(|(name, d)| {
                     d.get("required") == Some(&Value::Bool(true))
                         && d.get("readonly") != Some(&Value::Bool(true))
+                        && !computed(d)
                         && !matches!(name.as_str(), "id" | "create_uid" | "write_uid")
                 })
                 .map(|(name, _)| name.clone())
@@ -796,20 +814,39 @@ impl OdooMcp {
                 .collect();
             if !missing.is_empty() {
                 let call = kwargs(vec![("fields", json!(missing))]);
-                if let Ok(Value::Object(found)) = client
+                let defaults_known = match client
                     .execute(target.name, "default_get", None, call, None)
                     .await
                 {
-                    defaults = found;
-                }
+                    Ok(Value::Object(found)) => {
+                        defaults = found;
+                        true
+                    }
+                    Ok(_) => true,
+                    Err(e) => {
+                        notes.push(format!(
+                            "Odoo's defaults could not be read, so required fields were not checked: {}",
+                            ToolError::from(e)
+                        ));
+                        false
+                    }
+                };
                 for (i, values) in values_list.iter().enumerate() {
                     for field in required.iter().filter(|f| !values.contains_key(*f)) {
-                        if defaults.get(field).is_none_or(is_empty) {
-                            let at = if values_list.len() > 1 {
-                                format!("records[{i}]: ")
-                            } else {
-                                String::new()
-                            };
+                        if !defaults_known || !defaults.get(field).is_none_or(is_empty) {
+                            continue;
+                        }
+                        let at = if values_list.len() > 1 {
+                            format!("records[{i}]: ")
+                        } else {
+                            String::new()
+                        };
+                        if defs.get(field).is_some_and(relational) {
+                            notes.push(format!(
+                                "{at}required field {field} ({}) has no value and no default: Odoo may fill it when it creates the record; give it if the create is refused",
+                                label(field)
+                            ));
+                        } else {
                             problems.push(format!(
                                 "{at}required field {field} ({}) has no value and no default",
                                 label(field)
@@ -923,7 +960,10 @@ impl OdooMcp {
                 ]),
             )
         };
-        match client.execute(model, method, None, call, None).await {
+        // has_access is a record method: the empty recordset asks about the model
+        // (XML-RPC takes the first positional argument as its ids).
+        let ids: Option<&[RecordId]> = modern.then_some(&[]);
+        match client.execute(model, method, ids, call, None).await {
             Ok(Value::Bool(true)) => {}
             Ok(_) | Err(OdooError::AccessDenied(_)) => problems.push(format!(
                 "the Odoo user has no {operation} access on {model}"

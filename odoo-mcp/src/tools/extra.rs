@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use odoo_client::registry::ModelDescriptor;
 use rmcp::model::{JsonObject, Tool, ToolAnnotations};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::{Entry, Op, domain_schema, object};
 use crate::settings::Limits;
@@ -78,6 +78,16 @@ impl ExtraOp {
 
 fn dry_run_schema() -> Value {
     json!({"type": "boolean", "description": "Validate against Odoo (fields, required, selections, access) and report; write nothing"})
+}
+
+/// The keys a `dry_run: true` answer adds to a write tool's output (see
+/// `plan_write` in server/extra.rs): whether the write would pass, and why not.
+pub fn dry_run_output(properties: &mut Map<String, Value>) {
+    let strings = json!({"type": "array", "items": {"type": "string"}});
+    properties.insert("dry_run".into(), json!({"type": "boolean"}));
+    properties.insert("valid".into(), json!({"type": "boolean"}));
+    properties.insert("problems".into(), strings.clone());
+    properties.insert("notes".into(), strings);
 }
 
 /// Adds `dry_run` to every create/update/delete tool, generic and typed.
@@ -214,7 +224,18 @@ pub fn tools(limits: Limits) -> Vec<Entry> {
     let ids = json!({"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1, "maxItems": MAX_BATCH, "description": format!("Record ids (1 to {MAX_BATCH})")});
     let values =
         json!({"type": "object", "description": "Field values, e.g. {\"name\": \"Acme\"}"});
-    let write_out = json!({"type": "object", "properties": {"model": {"type": "string"}, "ids": {"type": "array", "items": {"type": "integer"}}, "count": {"type": "integer"}, "dry_run": {"type": "boolean"}, "valid": {"type": "boolean"}, "problems": {"type": "array", "items": {"type": "string"}}, "notes": {"type": "array", "items": {"type": "string"}}}});
+    let write_out = |flag: &str| {
+        let mut props = Map::new();
+        props.insert("model".into(), json!({"type": "string"}));
+        props.insert(
+            "ids".into(),
+            json!({"type": "array", "items": {"type": "integer"}}),
+        );
+        props.insert("count".into(), json!({"type": "integer"}));
+        props.insert(flag.into(), json!({"type": "boolean"}));
+        dry_run_output(&mut props);
+        json!({"type": "object", "properties": props})
+    };
     vec![
         entry(
             ExtraOp::GetFields,
@@ -240,7 +261,8 @@ pub fn tools(limits: Limits) -> Vec<Entry> {
             "Current user and context",
             "The Odoo user this server acts as: user, company, allowed companies, language and timezone.",
             json!({"type": "object", "properties": {}, "additionalProperties": false}),
-            json!({"type": "object", "properties": {"user": {"type": "object"}, "company": {"type": ["object", "null"]}, "lang": {"type": ["string", "null"]}, "tz": {"type": ["string", "null"]}}}),
+            // `user` is null when Odoo's context names no user id (with a note).
+            json!({"type": "object", "properties": {"user": {"type": ["object", "null"]}, "company": {"type": ["object", "null"]}, "lang": {"type": ["string", "null"]}, "tz": {"type": ["string", "null"]}}}),
         ),
         entry(
             ExtraOp::Aggregate,
@@ -276,7 +298,7 @@ pub fn tools(limits: Limits) -> Vec<Entry> {
                 },
                 "required": ["model", "records"], "additionalProperties": false
             }),
-            write_out.clone(),
+            write_out("created"),
         ),
         entry(
             ExtraOp::UpdateMany,
@@ -300,7 +322,7 @@ pub fn tools(limits: Limits) -> Vec<Entry> {
                 },
                 "required": ["model"], "additionalProperties": false
             }),
-            write_out,
+            write_out("updated"),
         ),
         entry(
             ExtraOp::PostMessage,
@@ -354,7 +376,13 @@ pub fn tools(limits: Limits) -> Vec<Entry> {
                 },
                 "required": ["model", "record_id", "name", "data"], "additionalProperties": false
             }),
-            json!({"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "mimetype": {"type": ["string", "null"]}, "file_size": {"type": "integer"}, "model": {"type": "string"}, "record_id": {"type": "integer"}, "dry_run": {"type": "boolean"}, "valid": {"type": "boolean"}, "problems": {"type": "array", "items": {"type": "string"}}}}),
+            {
+                let mut props = json!({"id": {"type": "integer"}, "name": {"type": "string"}, "mimetype": {"type": ["string", "null"]}, "file_size": {"type": "integer"}, "model": {"type": "string"}, "record_id": {"type": "integer"}});
+                if let Some(props) = props.as_object_mut() {
+                    dry_run_output(props);
+                }
+                json!({"type": "object", "properties": props})
+            },
         ),
         entry(
             ExtraOp::GetAttachment,

@@ -64,7 +64,8 @@ fn signature(model: &str, method: &str) -> Option<Signature> {
             false,
         ),
         "default_get" => sig(false, &[("fields", true)], false),
-        "has_access" => sig(false, &[("operation", true)], false),
+        // A record method (Odoo 18+): over XML-RPC it needs ids, `[]` for the model.
+        "has_access" => sig(true, &[("operation", true)], false),
         "check_access_rights" => sig(
             false,
             &[("operation", true), ("raise_exception", false)],
@@ -97,6 +98,8 @@ fn signature(model: &str, method: &str) -> Option<Signature> {
             false,
         ),
         "context_get" if model == "res.users" => sig(false, &[], false),
+        // Both return None: JSON/2 answers null, XML-RPC cannot marshal it.
+        "action_archive" | "action_unarchive" => sig(true, &[], false),
         "message_post" => sig(true, &[], true),
         _ => None,
     }
@@ -204,7 +207,14 @@ pub(crate) fn call_xmlrpc(
         match args.next() {
             Some(Value::Array(ids)) => ids.iter().filter_map(Value::as_i64).collect(),
             Some(Value::Number(n)) => n.as_i64().into_iter().collect(),
-            Some(Value::Bool(false)) | Some(Value::Null) | None => Vec::new(),
+            Some(Value::Bool(false)) | Some(Value::Null) => Vec::new(),
+            // Odoo's call_kw takes `args[0]` as the ids of a record method.
+            None => {
+                return Err(OdooError::Python {
+                    class: "IndexError",
+                    message: "list index out of range".into(),
+                });
+            }
             Some(other) => {
                 return Err(OdooError::type_error(format!(
                     "{method}() expects record ids first, got {other}"
@@ -408,6 +418,12 @@ fn run(
         "unlink" => {
             store.unlink(model, &ids, env)?;
             Value::Bool(true)
+        }
+        "action_archive" | "action_unarchive" => {
+            let mut vals = Map::new();
+            vals.insert("active".into(), Value::Bool(method == "action_unarchive"));
+            store.write(model, &ids, &vals, env)?;
+            Value::Null
         }
         "copy" => Value::from(store.copy(model, &ids, &object("default", arg("default"))?, env)?),
         "fields_get" => store.fields_get(

@@ -133,6 +133,10 @@ pub(crate) fn handle(app: &App, service: &str, call: XmlCall) -> Response {
         ))),
     };
     match outcome {
+        // Python's marshaller refuses None, after the call's transaction committed.
+        Ok(Value::Null) => fault_response(&OdooError::type_error(
+            "cannot marshal None unless allow_none is enabled",
+        )),
         Ok(value) => value_response(&value),
         Err(e) => fault_response(&e),
     }
@@ -192,6 +196,19 @@ fn object(app: &App, call: XmlCall) -> Result<Value, OdooError> {
     let env = Env { uid, context };
     let model = model.as_str().unwrap_or_default();
     let method = method.as_str().unwrap_or_default();
+    // Odoo's call_kw shapes `create`'s answer from `args[0]`: keyword-only values fail
+    // after the create, and the transaction is rolled back (real 19 and 18 alike).
+    if method == "create" && args.is_empty() {
+        return Err(OdooError::Python {
+            class: "IndexError",
+            message: if app.major < 19 {
+                "tuple index out of range"
+            } else {
+                "list index out of range"
+            }
+            .into(),
+        });
+    }
     let mut store = app.store();
     methods::call_xmlrpc(&mut store, model, method, args, kwargs, &env)
 }

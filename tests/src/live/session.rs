@@ -1,0 +1,318 @@
+//! One `odoo-mcp` process and rmcp's client on it: tool calls whose answers are
+//! validated against the tool's declared `outputSchema`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rmcp::model::{CallToolRequestParams, ReadResourceRequestParams, ResourceContents, Tool};
+use rmcp::service::RunningService;
+use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
+use rmcp::{RoleClient, ServiceExt};
+use serde_json::{Map, Value};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// What one tool call gave: its label and, on success, its structured content.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// `ok`, or `error:<kind>`.
+    pub label: String,
+    pub value: Value,
+    /// The error text, or the compact JSON text.
+    pub text: String,
+}
+
+impl Answer {
+    pub fn is_ok(&self) -> bool {
+        self.label == "ok"
+    }
+}
+
+/// The kind of a tool error, from the server's wording (see odoo-mcp's `ToolError`).
+pub fn error_kind(text: &str) -> &'static str {
+    let kinds: [(&str, &str); 18] = [
+        ("is read-only (ODOO_YOLO=read)", "read_only"),
+        ("call_model_method refused", "refused"),
+        ("Nothing was written: the", "batch_not_written"),
+        ("stopped at ", "partial_write"),
+        ("generated for a schema where", "schema_mismatch"),
+        ("Odoo denied access", "access"),
+        ("Odoo refused the credentials", "auth"),
+        ("Odoo could not find the record", "not_found"),
+        ("does not exist or is not visible", "not_found"),
+        ("Odoo rejected the request", "validation"),
+        ("Odoo is unreachable", "unreachable"),
+        ("Odoo did not answer within", "timeout"),
+        ("unknown field", "unknown_field"),
+        ("unknown model", "unknown_model"),
+        ("malformed domain", "domain"),
+        ("Odoo raised ", "server"),
+        ("argument `", "argument"),
+        ("not enabled on this server", "model_not_enabled"),
+    ];
+    kinds
+        .iter()
+        .find(|(needle, _)| text.contains(needle))
+        .map_or("other", |(_, kind)| kind)
+}
+
+/// Everything a process wrote on a stream.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<String>>);
+
+impl Captured {
+    fn spawn_reader<R: tokio::io::AsyncRead + Unpin + Send + 'static>(reader: R) -> Self {
+        let captured = Captured::default();
+        let sink = captured.clone();
+        tokio::spawn(async move {
+            let mut lines = BufReader::new(reader).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                let mut text = sink.0.lock().unwrap_or_else(|p| p.into_inner());
+                text.push_str(&line);
+                text.push('\n');
+            }
+        });
+        captured
+    }
+
+    pub fn text(&self) -> String {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+/// A running server and the client connected to it.
+pub struct Session {
+    client: RunningService<RoleClient, ()>,
+    tools: BTreeMap<String, Tool>,
+    validators: BTreeMap<String, jsonschema::Validator>,
+    pub stderr: Captured,
+    /// Kept so that the HTTP server lives as long as the session.
+    _child: Option<Child>,
+    /// Tools called so far, to tell which listed ones the suite never touched.
+    called: Mutex<BTreeSet<String>>,
+}
+
+fn command(bin: &Path, env: &BTreeMap<String, String>) -> Command {
+    let mut command = Command::new(bin);
+    command.env_clear();
+    if let Some(path) = std::env::var_os("PATH") {
+        command.env("PATH", path);
+    }
+    command.envs(env);
+    command.kill_on_drop(true);
+    command
+}
+
+impl Session {
+    /// The server over stdio (rmcp's client, `initialize` lifecycle).
+    pub async fn stdio(bin: &Path, env: &BTreeMap<String, String>) -> Result<Self, String> {
+        let (transport, stderr) = TokioChildProcess::builder(command(bin, env))
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+        let stderr = stderr.map(Captured::spawn_reader).unwrap_or_default();
+        let client = match tokio::time::timeout(Duration::from_secs(30), ().serve(transport)).await
+        {
+            Ok(Ok(client)) => client,
+            Ok(Err(e)) => return Err(format!("initialize failed: {e}; stderr: {}", stderr.text())),
+            Err(_) => return Err(format!("initialize timed out; stderr: {}", stderr.text())),
+        };
+        Self::ready(client, stderr, None).await
+    }
+
+    /// The server over streamable HTTP on a free loopback port.
+    pub async fn http(bin: &Path, env: &BTreeMap<String, String>) -> Result<Self, String> {
+        let mut env = env.clone();
+        env.insert("ODOO_MCP_TRANSPORT".into(), "streamable-http".into());
+        env.insert("ODOO_MCP_PORT".into(), "0".into());
+        let mut child = command(bin, &env)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+        let stderr = child
+            .stderr
+            .take()
+            .map(Captured::spawn_reader)
+            .unwrap_or_default();
+        let mut url = None;
+        for _ in 0..400 {
+            let text = stderr.text();
+            if let Some(at) = text.find("listening on http://") {
+                url = text[at + "listening on ".len()..]
+                    .split_whitespace()
+                    .next()
+                    .map(str::to_string);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let url = url.ok_or_else(|| format!("the HTTP server did not start: {}", stderr.text()))?;
+        let client = ()
+            .serve(StreamableHttpClientTransport::from_uri(url))
+            .await
+            .map_err(|e| format!("initialize over HTTP failed: {e}"))?;
+        Self::ready(client, stderr, Some(child)).await
+    }
+
+    async fn ready(
+        client: RunningService<RoleClient, ()>,
+        stderr: Captured,
+        child: Option<Child>,
+    ) -> Result<Self, String> {
+        let listed = client
+            .list_all_tools()
+            .await
+            .map_err(|e| format!("tools/list failed: {e}"))?;
+        let mut tools = BTreeMap::new();
+        let mut validators = BTreeMap::new();
+        for tool in listed {
+            if let Some(schema) = &tool.output_schema {
+                let schema = Value::Object(schema.as_ref().clone());
+                let validator = jsonschema::validator_for(&schema).map_err(|e| {
+                    format!("{}: outputSchema is not a JSON Schema: {e}", tool.name)
+                })?;
+                validators.insert(tool.name.to_string(), validator);
+            }
+            jsonschema::validator_for(&Value::Object(tool.input_schema.as_ref().clone()))
+                .map_err(|e| format!("{}: inputSchema is not a JSON Schema: {e}", tool.name))?;
+            tools.insert(tool.name.to_string(), tool);
+        }
+        Ok(Self {
+            client,
+            tools,
+            validators,
+            stderr,
+            _child: child,
+            called: Mutex::new(BTreeSet::new()),
+        })
+    }
+
+    pub fn tool_names(&self) -> impl Iterator<Item = &str> {
+        self.tools.keys().map(String::as_str)
+    }
+
+    pub fn tool(&self, name: &str) -> Option<&Tool> {
+        self.tools.get(name)
+    }
+
+    /// Listed tools no call has reached yet.
+    pub fn uncalled(&self) -> Vec<String> {
+        let called = self.called.lock().unwrap_or_else(|p| p.into_inner());
+        self.tools
+            .keys()
+            .filter(|t| !called.contains(*t))
+            .cloned()
+            .collect()
+    }
+
+    /// Calls a tool; a success whose structured content breaks the tool's
+    /// `outputSchema` is labelled `error:output_schema`.
+    pub async fn call(&self, name: &str, arguments: Value) -> Answer {
+        self.called
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(name.to_string());
+        let arguments = match arguments {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        let request = CallToolRequestParams::new(name.to_string()).with_arguments(arguments);
+        let result =
+            match tokio::time::timeout(Duration::from_secs(120), self.client.call_tool(request))
+                .await
+            {
+                Ok(Ok(result)) => result,
+                Ok(Err(e)) => {
+                    return Answer {
+                        label: "error:protocol".into(),
+                        value: Value::Null,
+                        text: e.to_string(),
+                    };
+                }
+                Err(_) => {
+                    return Answer {
+                        label: "error:hang".into(),
+                        value: Value::Null,
+                        text: format!("{name} gave no answer within 120 s"),
+                    };
+                }
+            };
+        let text: String = result
+            .content
+            .iter()
+            .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+            .collect::<Vec<_>>()
+            .join("\n");
+        if result.is_error == Some(true) {
+            return Answer {
+                label: format!("error:{}", error_kind(&text)),
+                value: Value::Null,
+                text,
+            };
+        }
+        let value = result.structured_content.unwrap_or(Value::Null);
+        if let Some(validator) = self.validators.get(name) {
+            let problems: Vec<String> = validator
+                .iter_errors(&value)
+                .take(3)
+                .map(|e| format!("{} at {}", e, e.instance_path()))
+                .collect();
+            if !problems.is_empty() {
+                return Answer {
+                    label: "error:output_schema".into(),
+                    value,
+                    text: format!("answer breaks the outputSchema: {}", problems.join("; ")),
+                };
+            }
+        }
+        Answer {
+            label: "ok".into(),
+            value,
+            text,
+        }
+    }
+
+    /// `resources/read`: the JSON of the one text content, or the error text.
+    pub async fn read_resource(&self, uri: &str) -> Result<Value, String> {
+        let result = self
+            .client
+            .read_resource(ReadResourceRequestParams::new(uri))
+            .await
+            .map_err(|e| e.to_string())?;
+        match result.contents.first() {
+            Some(ResourceContents::TextResourceContents { text, .. }) => {
+                serde_json::from_str(text).map_err(|e| format!("{uri}: not JSON: {e}"))
+            }
+            other => Err(format!("{uri}: unexpected contents {other:?}")),
+        }
+    }
+
+    /// `completion/complete` of a resource template argument.
+    pub async fn complete(
+        &self,
+        template: &str,
+        argument: &str,
+        value: &str,
+        model: Option<&str>,
+    ) -> Result<Vec<String>, String> {
+        let context = model.map(|m| {
+            rmcp::model::CompletionContext::with_arguments(
+                [("model".to_string(), m.to_string())].into(),
+            )
+        });
+        self.client
+            .complete_resource_argument(template, argument, value, context)
+            .await
+            .map(|done| done.values)
+            .map_err(|e| e.to_string())
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.cancel().await;
+    }
+}
