@@ -126,9 +126,14 @@ impl Error {
         let Error::Server(fault) = self else {
             return None;
         };
+        // Odoo words it three ways: "on model 'm'" (read, search), "on 'm'" (write),
+        // "in 'm'" (create).
         let rest = fault.message.strip_prefix("Invalid field '")?;
         let (field, rest) = rest.split_once('\'')?;
-        let model = rest.strip_prefix(" on model '")?.strip_suffix('\'')?;
+        let rest = [" on model '", " on '", " in '"]
+            .iter()
+            .find_map(|p| rest.strip_prefix(p))?;
+        let (model, _) = rest.split_once('\'')?;
         Some((field, model))
     }
 
@@ -142,3 +147,49 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod invalid_field_tests {
+    use super::*;
+
+    fn server(message: &str) -> Error {
+        Error::Server(OdooFault {
+            name: "builtins.ValueError".into(),
+            message: message.into(),
+            status: Some(500),
+        })
+    }
+
+    /// Odoo's three wordings (read, write, create), and what is not one.
+    #[test]
+    fn reads_the_field_and_model_odoo_refused() {
+        for (message, expected) in [
+            (
+                "Invalid field 'group_on' on model 'res.partner'",
+                Some(("group_on", "res.partner")),
+            ),
+            (
+                "Invalid field 'x_a' on 'crm.lead'",
+                Some(("x_a", "crm.lead")),
+            ),
+            (
+                "Invalid field 'x_b' in 'sale.order'",
+                Some(("x_b", "sale.order")),
+            ),
+            (
+                "Invalid field 'amount' on model 'sale.order' for 'amount:sum'.",
+                Some(("amount", "sale.order")),
+            ),
+            ("Invalid field name 'x'", None),
+            ("Wrong value for res.partner.type: 'x'", None),
+        ] {
+            assert_eq!(server(message).invalid_field(), expected, "{message}");
+        }
+        let validation = Error::Validation(OdooFault {
+            name: "odoo.exceptions.ValidationError".into(),
+            message: "Invalid field 'a' on model 'b'".into(),
+            status: Some(422),
+        });
+        assert_eq!(validation.invalid_field(), None);
+    }
+}

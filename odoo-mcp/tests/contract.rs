@@ -72,8 +72,12 @@ async fn replay(recording: &Recording) -> Vec<String> {
         demo: Some(demo),
         mcp_bin: env!("CARGO_BIN_EXE_odoo-mcp").into(),
         codegen_bin: None,
-        outage: Some(Box::new(DoubleOutage(double.clone()))),
-        http: true,
+        // The live run takes Odoo down and speaks HTTP once per server: where it did.
+        outage: recording
+            .outcomes
+            .contains_key("outage: recovered")
+            .then(|| Box::new(DoubleOutage(double.clone())) as Box<dyn Outage>),
+        http: recording.outcomes.contains_key("http: list_models"),
     };
     let report = live::run(&target).await;
     let got = report.labels();

@@ -525,27 +525,41 @@ async fn faults_on_the_wire() {
     assert!(odoo.request_count() >= 8);
 }
 
+/// As a real Odoo 18 answers: `/json/2` redirects to the login page, `GET /web/version`
+/// is 404, and the version comes from XML-RPC `common.version`.
 #[tokio::test]
-async fn odoo_17_has_no_json2() {
-    let odoo = OdooDouble::start_with_version(17).await;
-    let (status, body) = json2(
-        &odoo,
-        "/json/2/res.partner/search_count",
-        Some(odoo.api_key()),
-        &json!({"domain": []}),
-    )
-    .await;
-    assert_eq!(status, 404);
-    assert!(body.as_str().is_some_and(|b| b.contains("Not Found")));
-    let version: Value = http()
+async fn before_19_there_is_no_json2() {
+    let odoo = OdooDouble::start_with_version(18).await;
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let answer = no_redirects
+        .post(format!("{}/json/2/res.partner/search_count", odoo.url()))
+        .header("Authorization", format!("bearer {}", odoo.api_key()))
+        .json(&json!({"domain": []}))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(answer.status().as_u16(), 303);
+    let location = answer.headers()["location"].to_str().expect("ascii");
+    assert!(location.starts_with("/web/login?redirect="), "{location}");
+    let version = http()
         .get(format!("{}/web/version", odoo.url()))
         .send()
         .await
-        .expect("answer")
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(version["version_info"][0], 17);
+        .expect("answer");
+    assert_eq!(version.status().as_u16(), 404);
+    let common = xmlrpc(
+        &odoo,
+        "common",
+        dxr::MethodCall {
+            name: "version".into(),
+            params: vec![],
+        },
+    )
+    .await;
+    assert!(common.contains("18.0"), "{common}");
 }
 
 #[tokio::test]

@@ -39,6 +39,21 @@ pub(crate) fn html_not_found() -> Response {
         .into_response()
 }
 
+/// What Odoo below 19 answers on `/json/...`: no such controller, so its
+/// authentication redirects to the login page (recorded on a real Odoo 18).
+pub(crate) fn login_redirect(path: &str) -> Response {
+    let target = format!("/web/login?redirect={}%3F", path.replace('/', "%2F"));
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+            (header::LOCATION, target.clone()),
+        ],
+        format!("<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the target URL: <a href=\"{target}\">{target}</a>. If not, click the link.\n"),
+    )
+        .into_response()
+}
+
 /// The body's `context`, for the request log.
 pub(crate) fn context_of(body: &[u8]) -> Value {
     serde_json::from_slice::<Value>(body)

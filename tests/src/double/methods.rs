@@ -113,7 +113,8 @@ fn resolve(store: &Store, model: &str, method: &str) -> Result<Signature, OdooEr
             "Private methods (such as '{model}.{method}') cannot be called remotely."
         )));
     }
-    signature(model, method).ok_or_else(|| OdooError::UnknownMethod {
+    let known = store.has_method(method).then(|| signature(model, method));
+    known.flatten().ok_or_else(|| OdooError::UnknownMethod {
         model: model.to_string(),
         method: method.to_string(),
     })

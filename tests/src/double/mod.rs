@@ -233,7 +233,14 @@ async fn handle(
         }
     };
     let response = match route {
-        Route::Json2 { .. } | Route::Json2BadPath if app.major < 19 => json2::html_not_found(),
+        // Below 19 (as a real Odoo 18 answers): no JSON/2 and no GET /web/version.
+        Route::Json2 { .. } | Route::Json2BadPath if app.major < 19 => {
+            json2::login_redirect(parts.uri.path())
+        }
+        Route::Version if app.major < 19 && parts.uri.path() == "/web/version" => {
+            json2::html_not_found()
+        }
+        Route::Version if app.major < 19 => json2::login_redirect(parts.uri.path()),
         Route::Json2 { model, method } => {
             json2::handle(&app, &model, &method, &parts.headers, &body)
         }
@@ -277,14 +284,15 @@ impl OdooDouble {
         Self::start_with_version(19).await
     }
 
-    /// A double that reports major version `major`; below 19, `/json/2` answers 404 HTML.
+    /// A double that reports major version `major`; below 19, as a real Odoo 18 answers:
+    /// `/json/2/...` and `/json/version` redirect to the login page, `GET /web/version` is 404.
     ///
     /// # Panics
     /// As [`OdooDouble::start`].
     pub async fn start_with_version(major: u32) -> OdooDouble {
         let app = Arc::new(App {
             major,
-            store: Mutex::new(Store::new()),
+            store: Mutex::new(Store::for_version(major)),
             fault: Mutex::new(None),
             log: Mutex::new(Vec::new()),
             admin_revoked: AtomicBool::new(false),
