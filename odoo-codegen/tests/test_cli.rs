@@ -165,8 +165,8 @@ fn an_unreachable_odoo_fails_and_touches_nothing() {
     assert_eq!(common::contents(&out), before);
 }
 
-/// A JSON/2 stand-in: `search_read` on the three metadata models, answered from
-/// the fixtures; or 401 for every call when `reject` is set.
+/// A JSON/2 stand-in: `fields_get` and `search_read` on the three metadata models,
+/// answered from the fixtures; or 401 for every call when `reject` is set.
 struct FakeOdoo {
     url: String,
     requests: Arc<AtomicUsize>,
@@ -180,10 +180,20 @@ fn rows(file: &str) -> Vec<Value> {
 /// Evaluates the domains odoo-codegen sends: `[]`, `[[key, "in", ids]]`, and
 /// `["|", [key, "in", ids], ["ttype", "in", types]]`.
 fn answer(path: &str, body: &Value, data: &[(String, Vec<Value>)]) -> Value {
-    let model = path
+    let (model, method) = path
         .trim_start_matches("/json/2/")
-        .trim_end_matches("/search_read");
+        .rsplit_once('/')
+        .unwrap();
     let (_, table) = data.iter().find(|(m, _)| m == model).unwrap();
+    // `fields_get`: the columns the captured rows have.
+    if method == "fields_get" {
+        let columns: serde_json::Map<String, Value> = table
+            .iter()
+            .flat_map(|row| row.as_object().unwrap().keys())
+            .map(|k| (k.clone(), json!({"type": "char"})))
+            .collect();
+        return Value::Object(columns);
+    }
     let domain = body["domain"].as_array().unwrap();
     let conditions: Vec<&Value> = domain.iter().filter(|c| c.is_array()).collect();
     let matches = |row: &Value, cond: &Value| {
@@ -265,7 +275,7 @@ fn fake_odoo(reject: bool) -> FakeOdoo {
 }
 
 #[test]
-fn introspection_takes_three_requests_and_matches_the_fixture_import() {
+fn introspection_takes_five_requests_and_matches_the_fixture_import() {
     let odoo = fake_odoo(false);
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("generated");
@@ -279,7 +289,9 @@ fn introspection_takes_three_requests_and_matches_the_fixture_import() {
         ],
     );
     assert!(run.status.success(), "{}", stderr(&run));
-    assert_eq!(odoo.requests.load(Ordering::SeqCst), 3, "batched requests");
+    // fields_get of ir.model and ir.model.fields (which columns this version has),
+    // then three batched search_read.
+    assert_eq!(odoo.requests.load(Ordering::SeqCst), 5, "batched requests");
     assert!(!stderr(&run).contains(API_KEY));
     // Same code as the checked-in one, which came from the fixture import. The
     // live snapshot differs only in `readable` (no fields_get), which no curated

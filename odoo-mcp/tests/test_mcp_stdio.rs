@@ -462,7 +462,10 @@ async fn every_bad_call_is_an_actionable_tool_error() {
         json!({"model": "res.partner", "values": {"name": "x", "autopost_bills": "sometimes"}}),
     )
     .await;
-    assert!(m.starts_with("Odoo rejected the request"), "{m}");
+    assert!(
+        m.starts_with("Odoo raised ValueError: Wrong value for res.partner.autopost_bills"),
+        "{m}"
+    );
 
     // Odoo down or broken.
     double.set_fault(Some(Fault::Status(502)));

@@ -198,8 +198,10 @@ async fn json2_crud_round_trip() {
         &json!({"vals_list": [{"name": "Bad", "type": "bogus"}]}),
     )
     .await;
-    assert_eq!(status, 422);
-    assert_eq!(body["name"], "odoo.exceptions.ValidationError");
+    // As real Odoo 19 answers a selection value it does not have.
+    assert_eq!(status, 500);
+    assert_eq!(body["name"], "builtins.ValueError");
+    assert_eq!(body["message"], "Wrong value for res.partner.type: 'bogus'");
 }
 
 /// `web_save_multi` as Odoo 19's web module has it: `ids`, `vals_list` (one per id)
@@ -624,4 +626,152 @@ async fn xmlrpc_create_needs_positional_values() {
         assert!(matches!(ids.value, dxr::Value::Array(ref a) if a.len() == 1));
         assert_eq!(odoo.records("res.partner").len(), before + 1);
     }
+}
+
+async fn xmlrpc_execute(
+    odoo: &OdooDouble,
+    model: &str,
+    method: &str,
+    args: Vec<dxr::Value>,
+    kwargs: Vec<(&str, dxr::Value)>,
+) -> Result<dxr::Value, (i32, String)> {
+    let s = |v: &str| dxr::Value::String(v.into());
+    let call = dxr::MethodCall {
+        name: "execute_kw".into(),
+        params: vec![
+            s("lab"),
+            dxr::Value::Integer(2),
+            s(odoo.api_key()),
+            s(model),
+            s(method),
+            dxr::Value::Array(args),
+            dxr::Value::Struct(
+                kwargs
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect(),
+            ),
+        ],
+    };
+    let answer = xmlrpc(odoo, "object", call).await;
+    match dxr::MethodResponse::from_xml(&answer) {
+        Ok(response) => Ok(response.value),
+        Err(_) => {
+            let fault = dxr::FaultResponse::from_xml(&answer).expect("a response or a fault");
+            Err((fault.fault.code(), fault.fault.string().to_string()))
+        }
+    }
+}
+
+/// As the live suite found a real Odoo 18: no `ir.model.abstract`, no fields that came
+/// with 19 (`res.partner.group_on`), no `formatted_read_group` or `web_save_multi`.
+#[tokio::test]
+async fn odoo_18_lacks_what_came_with_19() {
+    let s = |v: &str| dxr::Value::String(v.into());
+    let fields = |names: &[&str]| dxr::Value::Array(names.iter().map(|n| s(n)).collect());
+    for major in [18, 19] {
+        let odoo = OdooDouble::start_with_version(major).await;
+        let read = |model: &'static str, names: &'static [&'static str]| {
+            xmlrpc_execute(
+                &odoo,
+                model,
+                "search_read",
+                vec![],
+                vec![("fields", fields(names)), ("limit", dxr::Value::Integer(1))],
+            )
+        };
+        let abstract_flag = read("ir.model", &["model", "abstract"]).await;
+        let group_on = read("res.partner", &["name", "group_on"]).await;
+        let described = xmlrpc_execute(&odoo, "ir.model", "fields_get", vec![], vec![])
+            .await
+            .expect("fields_get");
+        let dxr::Value::Struct(described) = described else {
+            panic!("fields_get is a struct")
+        };
+        let grouped = xmlrpc_execute(
+            &odoo,
+            "res.partner",
+            "formatted_read_group",
+            vec![dxr::Value::Array(vec![])],
+            vec![("groupby", fields(&["is_company"]))],
+        )
+        .await;
+        if major >= 19 {
+            assert!(abstract_flag.is_ok() && group_on.is_ok() && grouped.is_ok());
+            assert!(described.contains_key("abstract"));
+        } else {
+            let (code, text) = abstract_flag.expect_err("18 has no ir.model.abstract");
+            assert_eq!(code, 1);
+            assert!(
+                text.trim_end()
+                    .ends_with("ValueError: Invalid field 'abstract' on 'ir.model'"),
+                "{text}"
+            );
+            let (_, text) = group_on.expect_err("18 has no res.partner.group_on");
+            assert!(
+                text.contains("Invalid field 'group_on' on 'res.partner'"),
+                "{text}"
+            );
+            assert!(!described.contains_key("abstract"));
+            let (_, text) = grouped.expect_err("formatted_read_group came with 19");
+            assert!(text.contains("does not exist"), "{text}");
+        }
+    }
+}
+
+/// Real Odoo over XML-RPC: a record method takes `args[0]` as its ids (none is an
+/// IndexError), and a method that returns None cannot be marshalled (a fault, after the
+/// transaction committed: the archive happened).
+#[tokio::test]
+async fn xmlrpc_record_methods_and_none_answers() {
+    let odoo = OdooDouble::start().await;
+    let s = |v: &str| dxr::Value::String(v.into());
+    let without_ids = xmlrpc_execute(
+        &odoo,
+        "res.partner",
+        "has_access",
+        vec![],
+        vec![("operation", s("read"))],
+    )
+    .await;
+    let (code, text) = without_ids.expect_err("no ids");
+    assert_eq!(code, 1);
+    assert!(
+        text.trim_end()
+            .ends_with("IndexError: list index out of range"),
+        "{text}"
+    );
+    let on_model = xmlrpc_execute(
+        &odoo,
+        "res.partner",
+        "has_access",
+        vec![dxr::Value::Array(vec![])],
+        vec![("operation", s("read"))],
+    )
+    .await;
+    assert_eq!(on_model, Ok(dxr::Value::Boolean(true)));
+
+    let partner = odoo.records("res.partner")[0]["id"]
+        .as_i64()
+        .expect("an id");
+    let archived = xmlrpc_execute(
+        &odoo,
+        "res.partner",
+        "action_archive",
+        vec![dxr::Value::Array(vec![dxr::Value::Integer(partner as i32)])],
+        vec![],
+    )
+    .await;
+    let (code, text) = archived.expect_err("None cannot be marshalled");
+    assert_eq!(code, 1);
+    assert!(
+        text.contains("cannot marshal None unless allow_none is enabled"),
+        "{text}"
+    );
+    let record = odoo
+        .records("res.partner")
+        .into_iter()
+        .find(|r| r["id"] == partner)
+        .expect("still there");
+    assert_eq!(record["active"], false);
 }

@@ -514,7 +514,11 @@ async fn selection_enum_round_trips_and_falls_back(transport: Transport) {
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Validation(_)), "{err:?}");
+    assert!(matches!(err, Error::Server(_)), "{err:?}");
+    assert!(
+        err.to_string().contains("Wrong value for res.partner.type"),
+        "{err}"
+    );
 }
 
 async fn odoo_false_in_a_non_option_field_is_explained(transport: Transport) {

@@ -303,3 +303,31 @@ fn last_exception_line(traceback: &str) -> (Option<&str>, String) {
         _ => (None, last.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fault(code: i32, text: &str) -> String {
+        FaultResponse {
+            fault: dxr::Fault::new(code, text.to_string()),
+        }
+        .to_xml()
+        .expect("encode")
+    }
+
+    /// Odoo commits, then fails to marshal a None answer: the call happened.
+    #[test]
+    fn a_none_answer_is_null() {
+        let traceback = "Traceback (most recent call last):\n  File \"<odoo-src>/odoo/http.py\", line 1, in dispatch\nTypeError: cannot marshal None unless allow_none is enabled\n";
+        assert_eq!(
+            decode_response(200, &fault(1, traceback)).ok(),
+            Some(Value::Null)
+        );
+        let other = "Traceback (most recent call last):\nTypeError: unsupported operand\n";
+        assert!(matches!(
+            decode_response(200, &fault(1, other)),
+            Err(Error::Server(_))
+        ));
+    }
+}

@@ -76,8 +76,8 @@ fn odoo18_absent() -> &'static BTreeMap<String, BTreeSet<String>> {
 }
 
 impl Store {
-    /// Below 19, the fields Odoo 18 lacks are gone (`ir.model.abstract` among them),
-    /// and so are the methods that came with 19 (see [`Store::has_method`]).
+    /// On 18, the fields Odoo 18 lacks are gone (`ir.model.abstract` among them); below
+    /// 19, so are the methods that came with 19 (see [`Store::has_method`]).
     pub fn for_version(major: u32) -> Self {
         let seed = seed::seed();
         let mut tables: BTreeMap<String, Table> = seed
@@ -102,7 +102,8 @@ impl Store {
             },
         );
         static NONE: OnceLock<BTreeMap<String, BTreeSet<String>>> = OnceLock::new();
-        let absent = if major < 19 {
+        // Only 18's fields were read off a real server; older ones lack more, unknown here.
+        let absent = if major == 18 {
             odoo18_absent()
         } else {
             NONE.get_or_init(BTreeMap::new)
@@ -399,7 +400,7 @@ impl Store {
     fn check_fields(&self, model: &str, fields: &[String]) -> Result<(), OdooError> {
         match fields.iter().find(|f| !self.has_field(model, f)) {
             Some(bad) => Err(OdooError::value_error(format!(
-                "Invalid field '{bad}' on model '{model}'"
+                "Invalid field '{bad}' on '{model}'"
             ))),
             None => Ok(()),
         }
