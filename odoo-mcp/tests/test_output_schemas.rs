@@ -468,20 +468,10 @@ async fn walk_typed(walk: &mut Walk) {
         .await;
 
         walk.ok(&name("aggregate"), "count only", json!({})).await;
-        // The double, like Odoo before 17, groups by no many2many.
-        let ttype = |spec: &str| {
-            let field = spec.split(':').next().unwrap_or(spec);
-            d.fields.iter().find(|f| f.name == field).map(|f| f.ttype)
-        };
         let groupby =
             walk.listed(&name("aggregate")).input_schema["properties"]["groupby"]["items"]["enum"]
                 .as_array()
-                .and_then(|specs| {
-                    specs
-                        .iter()
-                        .find(|s| s.as_str().is_some_and(|s| ttype(s) != Some("many2many")))
-                        .cloned()
-                });
+                .and_then(|specs| specs.first().cloned());
         if let Some(groupby) = groupby {
             walk.ok(
                 &name("aggregate"),

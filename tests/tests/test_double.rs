@@ -775,3 +775,49 @@ async fn xmlrpc_record_methods_and_none_answers() {
         .expect("still there");
     assert_eq!(record["active"], false);
 }
+
+/// As real Odoo 19 and 18 group: a record with several tags counts in each tag's group,
+/// a record without one in the `false` group.
+#[tokio::test]
+async fn groups_by_many2many() {
+    let odoo = OdooDouble::start().await;
+    let (status, groups) = json2(
+        &odoo,
+        "/json/2/res.partner/formatted_read_group",
+        Some(odoo.api_key()),
+        &json!({"domain": [], "groupby": ["category_id"], "aggregates": ["__count"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{groups}");
+    let groups = groups.as_array().expect("groups");
+    let partners = odoo.records("res.partner");
+    let tagged = |tag: i64| {
+        partners
+            .iter()
+            .filter(|p| {
+                p["category_id"]
+                    .as_array()
+                    .is_some_and(|t| t.contains(&json!(tag)))
+            })
+            .count()
+    };
+    let mut tag_groups = 0;
+    for group in groups {
+        match &group["category_id"] {
+            Value::Array(pair) => {
+                tag_groups += 1;
+                let tag = pair[0].as_i64().expect("tag id");
+                assert_eq!(group["__count"], json!(tagged(tag)), "{group}");
+            }
+            Value::Bool(false) => {
+                let untagged = partners
+                    .iter()
+                    .filter(|p| p["category_id"].as_array().is_none_or(Vec::is_empty))
+                    .count();
+                assert_eq!(group["__count"], json!(untagged));
+            }
+            other => panic!("unexpected group value {other}"),
+        }
+    }
+    assert!(tag_groups > 0, "the seeded partners carry tags");
+}

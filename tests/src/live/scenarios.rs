@@ -130,7 +130,28 @@ impl Run<'_> {
         self.done(scenario, "ok", &answer, result);
     }
 
+    /// `ODOO_API_VERSION=auto` picks JSON/2 on 19+ (with an API key), XML-RPC below.
+    async fn auto_detection(&mut self) {
+        let mut env = self.target.env.clone();
+        env.insert("ODOO_API_VERSION".into(), "auto".into());
+        let expected = if self.major >= 19 && env.contains_key("ODOO_API_KEY") {
+            odoo_client::ApiVersion::Json2
+        } else {
+            odoo_client::ApiVersion::XmlRpc
+        };
+        let result = match client_for(&env) {
+            Ok(client) => match client.api_version().await {
+                Ok(api) if api == expected => Ok(format!("{api:?} on Odoo {}", self.major)),
+                Ok(api) => Err(format!("picked {api:?}, expected {expected:?}")),
+                Err(e) => Err(e.to_string()),
+            },
+            Err(e) => Err(e),
+        };
+        self.step("auto-detection of the API", result);
+    }
+
     async fn all(&mut self) {
+        self.auto_detection().await;
         let env = self.server_env(&[
             ("ODOO_YOLO", "true"),
             ("ODOO_MCP_TYPED_TOOLS", "all"),
@@ -633,6 +654,18 @@ impl Run<'_> {
             .await;
         let check = self.compare_read_group(&a).await;
         self.done("aggregate_records", "ok", &a, check);
+        // The typed aggregate tools offer many2many fields to group by.
+        let a = s
+            .call(
+                "aggregate_records",
+                json!({"model": "res.partner", "groupby": ["category_id"], "aggregates": ["__count"]}),
+            )
+            .await;
+        let check = match a.value["groups"].as_array() {
+            Some(groups) => Ok(format!("{} groups by tag", groups.len())),
+            None => Err(clip(&a.text)),
+        };
+        self.done("aggregate_records.by_many2many", "ok", &a, check);
     }
 
     /// `aggregate_records` by `is_company` against Odoo's own read group.

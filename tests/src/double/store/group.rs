@@ -43,6 +43,7 @@ struct Aggregate {
 }
 
 /// A group's value for one groupby: what is shown, its domain leaves, its sort key.
+#[derive(Clone)]
 struct Key {
     shown: Value,
     range: Option<(String, String)>,
@@ -142,7 +143,9 @@ impl Store {
                     "date" => "date",
                     "datetime" => "datetime",
                     "many2one" => "many2one",
-                    "one2many" | "many2many" | "binary" | "html" => {
+                    // A record with several tags is in each tag's group (real Odoo 19 and 18).
+                    "many2many" => "many2many",
+                    "one2many" | "binary" | "html" => {
                         return Err(OdooError::value_error(format!(
                             "Field {model}.{field} of type {kind} cannot be grouped"
                         )));
@@ -204,6 +207,43 @@ impl Store {
                     field: field.to_string(),
                     function: function.to_string(),
                 })
+            })
+            .collect()
+    }
+
+    /// A record's keys for one groupby: one, or one per linked record of a many2many.
+    fn keys(&self, model: &str, record: &Record, by: &GroupBy) -> Vec<Key> {
+        if by.kind != "many2many" {
+            return vec![self.key(model, record, by)];
+        }
+        let field = by.field.as_str();
+        let ids: Vec<i64> = match self.value_of(model, record, field) {
+            Value::Array(ids) => ids.iter().filter_map(Value::as_i64).collect(),
+            _ => Vec::new(),
+        };
+        if ids.is_empty() {
+            return vec![Key {
+                shown: Value::Bool(false),
+                range: None,
+                leaves: vec![json!([field, "=", false])],
+                sort: Value::Null,
+            }];
+        }
+        let relation = self
+            .defs(model)
+            .get(field)
+            .and_then(|d| d.get("relation"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        ids.into_iter()
+            .map(|id| {
+                let name = self.name_of(relation, id);
+                Key {
+                    shown: json!([id, name]),
+                    range: None,
+                    leaves: vec![json!([field, "=", id])],
+                    sort: Value::String(name.to_lowercase()),
+                }
             })
             .collect()
     }
@@ -297,14 +337,31 @@ impl Store {
             let Some(record) = self.find(model, id) else {
                 continue;
             };
-            let keys: Vec<Key> = by.iter().map(|b| self.key(model, record, b)).collect();
-            let same = |g: &Group<'_>| g.keys.iter().zip(&keys).all(|(a, b)| a.leaves == b.leaves);
-            match groups.iter_mut().find(|g| same(g)) {
-                Some(group) => group.records.push(record),
-                None => groups.push(Group {
-                    keys,
-                    records: vec![record],
-                }),
+            // Every combination of the record's keys (several only through many2many).
+            let mut combinations: Vec<Vec<Key>> = vec![Vec::new()];
+            for b in by {
+                let options = self.keys(model, record, b);
+                combinations = combinations
+                    .into_iter()
+                    .flat_map(|prefix| {
+                        options.iter().map(move |key| {
+                            let mut keys = prefix.clone();
+                            keys.push(key.clone());
+                            keys
+                        })
+                    })
+                    .collect();
+            }
+            for keys in combinations {
+                let same =
+                    |g: &Group<'_>| g.keys.iter().zip(&keys).all(|(a, b)| a.leaves == b.leaves);
+                match groups.iter_mut().find(|g| same(g)) {
+                    Some(group) => group.records.push(record),
+                    None => groups.push(Group {
+                        keys,
+                        records: vec![record],
+                    }),
+                }
             }
         }
         Ok(groups)
