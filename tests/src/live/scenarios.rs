@@ -248,6 +248,33 @@ impl Run<'_> {
         }
     }
 
+    /// The record a create answered: kept for the clean-up, and `field` checked.
+    async fn created(&mut self, a: &Answer, model: &str, field: &str, expected: &Value) -> Check {
+        let id = Self::id_of(a).ok_or("no id in the answer")?;
+        self.created.push((model.to_string(), id));
+        self.field_is(model, id, field, expected).await
+    }
+
+    /// Each partner has its city.
+    async fn cities(&self, expected: &[(i64, &str)]) -> Check {
+        let mut checked = Vec::new();
+        for (id, city) in expected {
+            checked.push(
+                self.field_is("res.partner", *id, "city", &json!(city))
+                    .await?,
+            );
+        }
+        Ok(checked.join("; "))
+    }
+
+    /// A dry run left no record named `name`.
+    async fn none_named(&self, model: &str, name: &str) -> Check {
+        match self.count_named(model, name).await? {
+            0 => Ok(format!("no {model} written")),
+            n => Err(format!("a dry run wrote {n} {model} records")),
+        }
+    }
+
     async fn count_named(&self, model: &str, name: &str) -> Result<u64, String> {
         let domain = Domain::from_value(&json!([["name", "=", name]])).map_err(|e| e.message)?;
         self.odoo
@@ -448,16 +475,9 @@ impl Run<'_> {
             .call("create_record", json!({"model": "res.partner", "values": {"name": name, "email": "live@example.com"}}))
             .await;
         let created = Self::id_of(&a);
-        if let Some(id) = created {
-            self.created.push(("res.partner".into(), id));
-        }
-        let check = match created {
-            Some(id) => {
-                self.field_is("res.partner", id, "email", &json!("live@example.com"))
-                    .await
-            }
-            None => Err("no id".into()),
-        };
+        let check = self
+            .created(&a, "res.partner", "email", &json!("live@example.com"))
+            .await;
         self.done("create_record", "ok", &a, check);
 
         let dry = self.name("dry run");
@@ -467,11 +487,7 @@ impl Run<'_> {
                 json!({"model": "res.partner", "values": {"name": dry}, "dry_run": true}),
             )
             .await;
-        let check = match self.count_named("res.partner", &dry).await {
-            Ok(0) => Ok("nothing created".into()),
-            Ok(n) => Err(format!("a dry run created {n} records")),
-            Err(e) => Err(e),
-        };
+        let check = self.none_named("res.partner", &dry).await;
         self.done("create_record.dry_run", "ok", &a, check);
         let a = s
             .call(
@@ -584,24 +600,14 @@ impl Run<'_> {
                 json!({"model": "res.partner", "records": [{"name": dry}], "dry_run": true}),
             )
             .await;
-        let check = match self.count_named("res.partner", &dry).await {
-            Ok(0) => Ok("nothing created".into()),
-            other => Err(format!("{other:?}")),
-        };
+        let check = self.none_named("res.partner", &dry).await;
         self.done("create_records.dry_run", "ok", &a, check);
         let [first, second] = ids[..] else { return };
 
         let a = s
             .call("update_records", json!({"model": "res.partner", "record_ids": [first, second], "values": {"city": "Leuven"}}))
             .await;
-        let mut check = self
-            .field_is("res.partner", first, "city", &json!("Leuven"))
-            .await;
-        if check.is_ok() {
-            check = self
-                .field_is("res.partner", second, "city", &json!("Leuven"))
-                .await;
-        }
+        let check = self.cities(&[(first, "Leuven"), (second, "Leuven")]).await;
         self.done("update_records.same_values", "ok", &a, check);
         let a = s
             .call(
@@ -609,14 +615,7 @@ impl Run<'_> {
                 json!({"model": "res.partner", "updates": [{"id": first, "values": {"city": "Namur"}}, {"id": second, "values": {"city": "Liège"}}]}),
             )
             .await;
-        let mut check = self
-            .field_is("res.partner", first, "city", &json!("Namur"))
-            .await;
-        if check.is_ok() {
-            check = self
-                .field_is("res.partner", second, "city", &json!("Liège"))
-                .await;
-        }
+        let check = self.cities(&[(first, "Namur"), (second, "Liège")]).await;
         self.done("update_records.per_record", "ok", &a, check);
         let a = s
             .call(
@@ -768,10 +767,7 @@ impl Run<'_> {
                 json!({"model": "res.partner", "record_id": partner, "name": file, "data": data, "mimetype": "text/plain", "dry_run": true}),
             )
             .await;
-        let check = match self.count_named("ir.attachment", &file).await {
-            Ok(0) => Ok("nothing attached".into()),
-            other => Err(format!("{other:?}")),
-        };
+        let check = self.none_named("ir.attachment", &file).await;
         self.done("upload_attachment.dry_run", "ok", &a, check);
         let a = s
             .call(
@@ -780,16 +776,9 @@ impl Run<'_> {
             )
             .await;
         let attachment = Self::id_of(&a);
-        if let Some(id) = attachment {
-            self.created.push(("ir.attachment".into(), id));
-        }
-        let check = match attachment {
-            Some(id) => {
-                self.field_is("ir.attachment", id, "res_id", &json!(partner))
-                    .await
-            }
-            None => Err("no id".into()),
-        };
+        let check = self
+            .created(&a, "ir.attachment", "res_id", &json!(partner))
+            .await;
         self.done("upload_attachment", "ok", &a, check);
         if let Some(id) = attachment {
             let a = s.call("get_attachment", json!({"attachment_id": id})).await;
@@ -1016,10 +1005,7 @@ impl Run<'_> {
         let a = s
             .call("res_partner_create", json!({"name": name, "dry_run": true}))
             .await;
-        let check = match self.count_named("res.partner", &name).await {
-            Ok(0) => Ok("nothing created".into()),
-            other => Err(format!("{other:?}")),
-        };
+        let check = self.none_named("res.partner", &name).await;
         self.done("res_partner_create.dry_run", "ok", &a, check);
         let a = s
             .call(
@@ -1028,16 +1014,9 @@ impl Run<'_> {
             )
             .await;
         let id = Self::id_of(&a);
-        if let Some(id) = id {
-            self.created.push(("res.partner".into(), id));
-        }
-        let check = match id {
-            Some(id) => {
-                self.field_is("res.partner", id, "type", &json!("invoice"))
-                    .await
-            }
-            None => Err("no id".into()),
-        };
+        let check = self
+            .created(&a, "res.partner", "type", &json!("invoice"))
+            .await;
         self.done("res_partner_create", "ok", &a, check);
         let a = s
             .call(
@@ -1072,13 +1051,8 @@ impl Run<'_> {
 
         let lead = self.name("lead");
         let a = s.call("crm_lead_create", json!({"name": lead})).await;
-        if let Some(id) = Self::id_of(&a) {
-            self.created.push(("crm.lead".into(), id));
-            let check = self.field_is("crm.lead", id, "name", &json!(lead)).await;
-            self.done("crm_lead_create", "ok", &a, check);
-        } else {
-            self.done("crm_lead_create", "ok", &a, Err("no id".into()));
-        }
+        let check = self.created(&a, "crm.lead", "name", &json!(lead)).await;
+        self.done("crm_lead_create", "ok", &a, check);
     }
 
     /// Every generated model's typed read decodes real records with all of its fields.
@@ -1270,10 +1244,7 @@ impl Run<'_> {
                 json!({"model": "res.partner", "values": {"name": name}}),
             )
             .await;
-        let check = match self.count_named("res.partner", &name).await {
-            Ok(0) => Ok("nothing created".into()),
-            other => Err(format!("{other:?}")),
-        };
+        let check = self.none_named("res.partner", &name).await;
         self.done(
             "read-only: create_record refused",
             "error:read_only",
@@ -1405,13 +1376,7 @@ impl Run<'_> {
                 json!({"model": "res.partner", "values": {"name": name}}),
             )
             .await;
-        let check = match Self::id_of(&a) {
-            Some(id) => {
-                self.created.push(("res.partner".into(), id));
-                self.field_is("res.partner", id, "name", &json!(name)).await
-            }
-            None => Err("no id".into()),
-        };
+        let check = self.created(&a, "res.partner", "name", &json!(name)).await;
         self.done("http: create_record", "ok", &a, check);
         s.close().await;
     }
