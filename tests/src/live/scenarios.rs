@@ -148,6 +148,22 @@ impl Run<'_> {
             Err(e) => Err(e),
         };
         self.step("auto-detection of the API", result);
+        if self.major >= 19 {
+            return;
+        }
+        // JSON/2 asked of an Odoo that has none: it redirects to its login page.
+        env.insert("ODOO_API_VERSION".into(), "json2".into());
+        let result = match client_for(&env) {
+            Ok(client) => match client.search_count("res.partner", &Domain::new()).await {
+                Err(e) if e.to_string().contains("set ODOO_API_VERSION=xmlrpc") => {
+                    Ok("says to use XML-RPC".into())
+                }
+                Err(e) => Err(format!("unclear: {e}")),
+                Ok(_) => Err("JSON/2 answered".into()),
+            },
+            Err(e) => Err(e),
+        };
+        self.step("JSON/2 forced on an Odoo without it", result);
     }
 
     async fn all(&mut self) {
