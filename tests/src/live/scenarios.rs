@@ -330,6 +330,7 @@ impl Run<'_> {
             .copied()
     }
 
+    /// The generic tools, as the Python server names them.
     async fn generic(&mut self, s: &Session) {
         let a = s.call("list_models", json!({})).await;
         let check = match a.value["models"].as_array() {
@@ -353,6 +354,12 @@ impl Run<'_> {
         };
         self.done("list_models.query", "ok", &a, check);
 
+        self.searches(s).await;
+        self.get_records(s).await;
+        self.writes(s).await;
+    }
+
+    async fn searches(&mut self, s: &Session) {
         let domain = json!([["is_company", "=", true]]);
         let a = s
             .call(
@@ -446,7 +453,9 @@ impl Run<'_> {
             &a,
             Ok(String::new()),
         );
+    }
 
+    async fn get_records(&mut self, s: &Session) {
         let Some(company) = self.a_company_partner().await else {
             self.outcomes.push(failed_setup(
                 "get_record",
@@ -484,8 +493,9 @@ impl Run<'_> {
             &a,
             Ok(String::new()),
         );
+    }
 
-        // Writes.
+    async fn writes(&mut self, s: &Session) {
         let name = self.name("created");
         let a = s
             .call("create_record", json!({"model": "res.partner", "values": {"name": name, "email": "live@example.com"}}))
@@ -774,6 +784,11 @@ impl Run<'_> {
         };
         self.done("post_message", "ok", &a, check);
 
+        self.files(s, partner).await;
+        self.method_calls(s, partner).await;
+    }
+
+    async fn files(&mut self, s: &Session, partner: i64) {
         let content = b"live suite attachment\n";
         let data = base64::engine::general_purpose::STANDARD.encode(content);
         let file = format!("{}.txt", self.name("file").replace(' ', "-"));
@@ -817,7 +832,9 @@ impl Run<'_> {
             };
             self.done("get_attachment.metadata_only", "ok", &a, check);
         }
+    }
 
+    async fn method_calls(&mut self, s: &Session, partner: i64) {
         let a = s
             .call("call_model_method", json!({"model": "res.partner", "method": "action_archive", "record_ids": [partner]}))
             .await;
@@ -852,105 +869,110 @@ impl Run<'_> {
             .map(str::to_string)
             .collect();
         for prefix in &prefixes {
-            let Some(tool) = s.tool(&format!("{prefix}_search")) else {
-                continue;
+            self.typed_model(s, prefix).await;
+        }
+        self.typed_partner(s).await;
+        self.typed_decoding().await;
+    }
+
+    /// Every typed tool of one generated model (`prefix` as in `res_partner`).
+    async fn typed_model(&mut self, s: &Session, prefix: &str) {
+        let Some(tool) = s.tool(&format!("{prefix}_search")) else {
+            return;
+        };
+        let all_fields: Vec<Value> = tool.input_schema["properties"]["fields"]["items"]["enum"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let a = s
+            .call(
+                &format!("{prefix}_search"),
+                json!({"fields": all_fields, "limit": 5}),
+            )
+            .await;
+        let mut records = a.value["records"].as_array().cloned().unwrap_or_default();
+        let check = Ok(format!(
+            "{} records with all {} fields",
+            records.len(),
+            all_fields.len()
+        ));
+        let expected = self.expected_typed(&a);
+        self.done(format!("{prefix}_search.all_fields"), expected, &a, check);
+        let a = s
+            .call(&format!("{prefix}_search"), json!({"limit": 5}))
+            .await;
+        self.done(
+            format!("{prefix}_search"),
+            "ok",
+            &a,
+            Ok("default fields".into()),
+        );
+        if records.is_empty() {
+            records = a.value["records"].as_array().cloned().unwrap_or_default();
+        }
+        let first = records.first().and_then(|r| r["id"].as_i64());
+        if let Some(id) = first {
+            let a = s
+                .call(&format!("{prefix}_get"), json!({"record_id": id}))
+                .await;
+            let check = if a.value["record"]["id"] == json!(id) {
+                Ok(format!("record {id}"))
+            } else {
+                Err(clip(&a.text))
             };
-            let all_fields: Vec<Value> = tool.input_schema["properties"]["fields"]["items"]["enum"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
+            self.done(format!("{prefix}_get"), "ok", &a, check);
             let a = s
                 .call(
-                    &format!("{prefix}_search"),
-                    json!({"fields": all_fields, "limit": 5}),
+                    &format!("{prefix}_delete"),
+                    json!({"record_id": id, "dry_run": true}),
                 )
                 .await;
-            let mut records = a.value["records"].as_array().cloned().unwrap_or_default();
-            let check = Ok(format!(
-                "{} records with all {} fields",
-                records.len(),
-                all_fields.len()
-            ));
-            let expected = self.expected_typed(&a);
-            self.done(format!("{prefix}_search.all_fields"), expected, &a, check);
-            let a = s
-                .call(&format!("{prefix}_search"), json!({"limit": 5}))
-                .await;
             self.done(
-                format!("{prefix}_search"),
+                format!("{prefix}_delete.dry_run"),
                 "ok",
                 &a,
-                Ok("default fields".into()),
+                Ok("checked, nothing deleted".into()),
             );
-            if records.is_empty() {
-                records = a.value["records"].as_array().cloned().unwrap_or_default();
+            // Values the create tool takes (so writable), as the record has them.
+            let mut values = records
+                .first()
+                .map(|r| Self::create_values(s, &format!("{prefix}_create"), r))
+                .unwrap_or_default();
+            if let Some(map) = values.as_object_mut() {
+                map.remove("dry_run");
             }
-            let first = records.first().and_then(|r| r["id"].as_i64());
-            if let Some(id) = first {
-                let a = s
-                    .call(&format!("{prefix}_get"), json!({"record_id": id}))
-                    .await;
-                let check = if a.value["record"]["id"] == json!(id) {
-                    Ok(format!("record {id}"))
-                } else {
-                    Err(clip(&a.text))
-                };
-                self.done(format!("{prefix}_get"), "ok", &a, check);
-                let a = s
-                    .call(
-                        &format!("{prefix}_delete"),
-                        json!({"record_id": id, "dry_run": true}),
-                    )
-                    .await;
-                self.done(
-                    format!("{prefix}_delete.dry_run"),
-                    "ok",
-                    &a,
-                    Ok("checked, nothing deleted".into()),
-                );
-                // Values the create tool takes (so writable), as the record has them.
-                let mut values = records
-                    .first()
-                    .map(|r| Self::create_values(s, &format!("{prefix}_create"), r))
-                    .unwrap_or_default();
-                if let Some(map) = values.as_object_mut() {
-                    map.remove("dry_run");
-                }
-                let a = s
-                    .call(
-                        &format!("{prefix}_update"),
-                        json!({"record_id": id, "values": values, "dry_run": true}),
-                    )
-                    .await;
+            let a = s
+                .call(
+                    &format!("{prefix}_update"),
+                    json!({"record_id": id, "values": values, "dry_run": true}),
+                )
+                .await;
+            let check = if a.is_ok() {
+                Self::dry_run_valid(&a)
+            } else {
+                Ok(clip(&a.text))
+            };
+            let expected = self.expected_typed(&a);
+            self.done(format!("{prefix}_update.dry_run"), expected, &a, check);
+            if let Some(record) = records.first() {
+                let values = Self::create_values(s, &format!("{prefix}_create"), record);
+                let a = s.call(&format!("{prefix}_create"), values).await;
                 let check = if a.is_ok() {
                     Self::dry_run_valid(&a)
                 } else {
                     Ok(clip(&a.text))
                 };
                 let expected = self.expected_typed(&a);
-                self.done(format!("{prefix}_update.dry_run"), expected, &a, check);
-                if let Some(record) = records.first() {
-                    let values = Self::create_values(s, &format!("{prefix}_create"), record);
-                    let a = s.call(&format!("{prefix}_create"), values).await;
-                    let check = if a.is_ok() {
-                        Self::dry_run_valid(&a)
-                    } else {
-                        Ok(clip(&a.text))
-                    };
-                    let expected = self.expected_typed(&a);
-                    self.done(format!("{prefix}_create.dry_run"), expected, &a, check);
-                }
+                self.done(format!("{prefix}_create.dry_run"), expected, &a, check);
             }
-            let a = s
-                .call(
-                    &format!("{prefix}_aggregate"),
-                    json!({"aggregates": ["__count"]}),
-                )
-                .await;
-            self.done(format!("{prefix}_aggregate"), "ok", &a, Ok("count".into()));
         }
-        self.typed_partner(s).await;
-        self.typed_decoding().await;
+        let a = s
+            .call(
+                &format!("{prefix}_aggregate"),
+                json!({"aggregates": ["__count"]}),
+            )
+            .await;
+        self.done(format!("{prefix}_aggregate"), "ok", &a, Ok("count".into()));
     }
 
     /// The generated code is Odoo 19's: an older Odoo may lack some of its fields, and
