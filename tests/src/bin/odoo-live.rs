@@ -151,6 +151,14 @@ async fn run_file(args: &Args, path: &Path) -> Result<(usize, usize), String> {
             }
         }
         let failed = report.failed().count();
+        if let Some((calls, median, p95)) = report.latency() {
+            println!(
+                "{}: {calls} tool calls over stdio, median {:.1} ms, 95th percentile {:.1} ms",
+                report.target,
+                median.as_secs_f64() * 1e3,
+                p95.as_secs_f64() * 1e3
+            );
+        }
         println!(
             "{}: Odoo {}: {} passed, {} failed",
             report.target,

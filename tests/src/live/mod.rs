@@ -61,6 +61,9 @@ pub struct Report {
     pub target: String,
     pub odoo_version: String,
     pub outcomes: Vec<Outcome>,
+    /// Durations of the main session's tool calls (stdio), for the figures printed.
+    #[serde(skip)]
+    pub latencies: Vec<std::time::Duration>,
 }
 
 impl Report {
@@ -70,6 +73,14 @@ impl Report {
 
     pub fn failed(&self) -> impl Iterator<Item = &Outcome> {
         self.outcomes.iter().filter(|o| !o.passed)
+    }
+
+    /// `(calls, median, 95th percentile)` of the tool calls' durations.
+    pub fn latency(&self) -> Option<(usize, std::time::Duration, std::time::Duration)> {
+        let mut sorted = self.latencies.clone();
+        sorted.sort();
+        let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
+        (!sorted.is_empty()).then(|| (sorted.len(), at(0.5), at(0.95)))
     }
 
     /// Scenario → label, as recorded in `tests/live/<target>.json` (no values, no secrets).

@@ -46,6 +46,7 @@ pub(super) async fn run(target: &Target) -> Report {
         target: target.label.clone(),
         odoo_version: String::new(),
         outcomes: Vec::new(),
+        latencies: Vec::new(),
     };
     let odoo = match client_for(&target.env) {
         Ok(odoo) => odoo,
@@ -74,7 +75,7 @@ pub(super) async fn run(target: &Target) -> Report {
         outcomes: Vec::new(),
         created: Vec::new(),
     };
-    run.all().await;
+    report.latencies = run.all().await;
     run.cleanup().await;
     report.outcomes = run.outcomes;
     report
@@ -166,7 +167,9 @@ impl Run<'_> {
         self.step("JSON/2 forced on an Odoo without it", result);
     }
 
-    async fn all(&mut self) {
+    /// Runs every scenario; answers the main session's call durations.
+    async fn all(&mut self) -> Vec<Duration> {
+        let mut latencies = Vec::new();
         self.auto_detection().await;
         let env = self.server_env(&[
             ("ODOO_YOLO", "true"),
@@ -205,6 +208,7 @@ impl Run<'_> {
                         Ok(format!("{} bytes of debug log checked", logs.len()))
                     },
                 );
+                latencies = session.latencies();
                 session.close().await;
             }
             Err(e) => self.outcomes.push(failed_setup("start odoo-mcp", e)),
@@ -215,6 +219,7 @@ impl Run<'_> {
             self.http_pass().await;
         }
         self.codegen().await;
+        latencies
     }
 
     async fn direct_read(

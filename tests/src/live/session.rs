@@ -93,6 +93,8 @@ pub struct Session {
     _child: Option<Child>,
     /// Tools called so far, to tell which listed ones the suite never touched.
     called: Mutex<BTreeSet<String>>,
+    /// How long each answered call took, client side (MCP + server + Odoo).
+    latencies: Mutex<Vec<Duration>>,
 }
 
 fn command(bin: &Path, env: &BTreeMap<String, String>) -> Command {
@@ -189,7 +191,16 @@ impl Session {
             stderr,
             _child: child,
             called: Mutex::new(BTreeSet::new()),
+            latencies: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Every answered call's duration so far.
+    pub fn latencies(&self) -> Vec<Duration> {
+        self.latencies
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn tool_names(&self) -> impl Iterator<Item = &str> {
@@ -222,6 +233,7 @@ impl Session {
             _ => Map::new(),
         };
         let request = CallToolRequestParams::new(name.to_string()).with_arguments(arguments);
+        let started = std::time::Instant::now();
         let result =
             match tokio::time::timeout(Duration::from_secs(120), self.client.call_tool(request))
                 .await
@@ -242,6 +254,10 @@ impl Session {
                     };
                 }
             };
+        self.latencies
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(started.elapsed());
         let text: String = result
             .content
             .iter()
