@@ -1311,12 +1311,7 @@ mod tests {
     /// Every domain sent in the recorded Odoo 19 exchanges is accepted and sent back unchanged.
     #[test]
     fn recorded_odoo19_domains_round_trip() {
-        let path = format!(
-            "{}/../../shared/fixtures/odoo19/json2_exchanges.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {path}: {e}"));
-        let exchanges: Vec<Value> = serde_json::from_str(&text).unwrap();
+        let exchanges = crate::test_fixtures::exchanges("json2_exchanges.json");
         let domains: Vec<&Value> = exchanges
             .iter()
             .filter_map(|e| e.pointer("/request/body/domain"))

@@ -22,6 +22,8 @@ pub mod domain;
 pub mod error;
 pub mod model;
 pub mod registry;
+#[cfg(test)]
+mod test_fixtures;
 pub mod transport;
 mod typed;
 pub mod value;

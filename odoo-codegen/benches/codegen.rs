@@ -64,9 +64,7 @@ fn cargo_build_generated(root: &Path, target_dir: &Path) -> Duration {
 
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let fixtures_dir = std::env::var_os("ODOO_FIXTURES_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared/fixtures/odoo19"));
+    let fixtures_dir = odoo_tests::fixtures_dir();
     let (load, _, snapshot): (_, _, Snapshot) = time(3, || {
         fixtures::load(&fixtures_dir)
             .expect("fixtures")

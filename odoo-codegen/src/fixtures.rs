@@ -1,47 +1,79 @@
 //! `--from-fixtures DIR`: builds a snapshot from metadata captured from a real
 //! Odoo (`ir_model.json`, `ir_model_fields.json`, `ir_model_fields_selection.json`,
 //! and `fields_get/<model>.json` for which fields the API lets one read).
+//!
+//! Each file may also be gzipped (`ir_model_fields.json.gz`), as the captures
+//! checked into this repository are; a plain file wins over its `.gz`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::{ErrorKind, Read};
 use std::path::Path;
 
+use flate2::read::MultiGzDecoder;
 use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::raw::RawMetadata;
 
-fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
+/// The bytes of `name` (a path relative to `dir`, e.g. `records/res.partner.json`):
+/// the plain file when it exists, else `name.gz` decompressed.
+pub fn read(dir: &Path, name: &str) -> Result<Vec<u8>, Error> {
+    let plain = dir.join(name);
+    match std::fs::read(&plain) {
+        Err(e) if e.kind() == ErrorKind::NotFound => {} // try the gzipped twin
+        plain_result => {
+            return plain_result.map_err(|source| Error::Read {
+                path: plain,
+                source,
+            });
+        }
+    }
+    let gz = dir.join(format!("{name}.gz"));
+    let file = std::fs::File::open(&gz).map_err(|source| match source.kind() {
+        // Neither exists: name the file asked for, and the twin looked for.
+        ErrorKind::NotFound => Error::Read {
+            path: plain,
+            source: std::io::Error::new(ErrorKind::NotFound, format!("{source} (nor {name}.gz)")),
+        },
+        _ => Error::Read {
+            path: gz.clone(),
+            source,
+        },
     })?;
-    serde_json::from_str(&text).map_err(|source| Error::Fixture {
-        path: path.to_path_buf(),
+    let mut bytes = Vec::new();
+    MultiGzDecoder::new(file)
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::Read { path: gz, source })?;
+    Ok(bytes)
+}
+
+/// [`read`], parsed as JSON.
+pub fn read_json<T: DeserializeOwned>(dir: &Path, name: &str) -> Result<T, Error> {
+    serde_json::from_slice(&read(dir, name)?).map_err(|source| Error::Fixture {
+        path: dir.join(name),
         source,
     })
 }
 
 /// Reads the metadata files of a fixture directory.
 pub fn load(dir: &Path) -> Result<RawMetadata, Error> {
-    let models = read_json(&dir.join("ir_model.json"))?;
-    let fields = read_json(&dir.join("ir_model_fields.json"))?;
-    let selections = read_json(&dir.join("ir_model_fields_selection.json"))?;
+    let models = read_json(dir, "ir_model.json")?;
+    let fields = read_json(dir, "ir_model_fields.json")?;
+    let selections = read_json(dir, "ir_model_fields_selection.json")?;
     let mut readable = BTreeMap::new();
-    let fields_get = dir.join("fields_get");
     // Optional: without it every field counts as readable.
-    if let Ok(entries) = std::fs::read_dir(&fields_get) {
-        let mut paths: Vec<_> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+    if let Ok(entries) = std::fs::read_dir(dir.join("fields_get")) {
+        let captured: BTreeSet<String> = entries
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter_map(|name| {
+                let model = name.strip_suffix(".gz").unwrap_or(&name);
+                Some(model.strip_suffix(".json")?.to_string())
+            })
             .collect();
-        paths.sort();
-        for path in paths {
-            let Some(model) = path.file_stem().and_then(|s| s.to_str()) else {
-                continue;
-            };
-            let fields: BTreeMap<String, serde_json::Value> = read_json(&path)?;
-            let names: BTreeSet<String> = fields.into_keys().collect();
-            readable.insert(model.to_string(), names);
+        for model in captured {
+            let fields: BTreeMap<String, serde_json::Value> =
+                read_json(dir, &format!("fields_get/{model}.json"))?;
+            readable.insert(model, fields.into_keys().collect());
         }
     }
     Ok(RawMetadata {
@@ -50,4 +82,66 @@ pub fn load(dir: &Path) -> Result<RawMetadata, Error> {
         selections,
         readable,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    #[test]
+    fn reads_the_plain_file_first_then_its_gzipped_twin() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.json.gz"), gzip(b"[1]")).unwrap();
+        assert_eq!(read_json::<Vec<u8>>(dir.path(), "a.json").unwrap(), [1]);
+        std::fs::write(dir.path().join("a.json"), b"[2]").unwrap();
+        assert_eq!(read_json::<Vec<u8>>(dir.path(), "a.json").unwrap(), [2]);
+    }
+
+    #[test]
+    fn a_missing_or_corrupt_file_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = read(dir.path(), "ir_model.json").unwrap_err().to_string();
+        assert!(missing.contains("ir_model.json") && missing.contains("nor ir_model.json.gz"));
+        std::fs::write(dir.path().join("b.json.gz"), b"not gzip").unwrap();
+        let corrupt = read(dir.path(), "b.json").unwrap_err().to_string();
+        assert!(corrupt.contains("b.json.gz"), "{corrupt}");
+    }
+
+    #[test]
+    fn loads_plain_and_gzipped_captures_alike() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path();
+        std::fs::write(path.join("ir_model.json"), b"[]").unwrap();
+        std::fs::write(path.join("ir_model_fields.json.gz"), gzip(b"[]")).unwrap();
+        std::fs::write(path.join("ir_model_fields_selection.json"), b"[]").unwrap();
+        std::fs::create_dir(path.join("fields_get")).unwrap();
+        std::fs::write(
+            path.join("fields_get/res.partner.json.gz"),
+            gzip(br#"{"name": {}, "email": {}}"#),
+        )
+        .unwrap();
+        std::fs::write(path.join("fields_get/res.country.json"), br#"{"code": {}}"#).unwrap();
+        std::fs::write(path.join("fields_get/notes.txt"), b"ignored").unwrap();
+        let raw = load(path).unwrap();
+        let readable: Vec<(&str, Vec<&str>)> = raw
+            .readable
+            .iter()
+            .map(|(m, f)| (m.as_str(), f.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(
+            readable,
+            [
+                ("res.country", vec!["code"]),
+                ("res.partner", vec!["email", "name"])
+            ]
+        );
+    }
 }

@@ -23,7 +23,7 @@ struct Args {
     /// Regenerate from this schema snapshot instead of asking Odoo.
     #[arg(long, value_name = "FILE", conflicts_with = "from_fixtures")]
     schema: Option<PathBuf>,
-    /// Build the snapshot from captured Odoo metadata (ir_model*.json).
+    /// Build the snapshot from captured Odoo metadata (ir_model*.json, plain or gzipped).
     #[arg(long, value_name = "DIR")]
     from_fixtures: Option<PathBuf>,
     /// Output crate directory (its `src/` and `schema.json` are replaced).

@@ -1,8 +1,6 @@
 //! Every model of the real Odoo 19 fixtures (not only the curated set) turns into
 //! code that parses, with unique module and type names.
 
-mod common;
-
 use std::collections::BTreeSet;
 
 use odoo_codegen::config::CodegenConfig;
@@ -10,7 +8,7 @@ use odoo_codegen::fixtures;
 
 #[test]
 fn every_fixture_model_generates_code_that_parses() {
-    let snapshot = fixtures::load(&common::fixtures_dir())
+    let snapshot = fixtures::load(&odoo_tests::fixtures_dir())
         .unwrap()
         .assemble(None);
     assert_eq!(snapshot.models.len(), 518);
@@ -44,7 +42,7 @@ fn every_fixture_model_generates_code_that_parses() {
 
 #[test]
 fn the_fixture_import_keeps_what_the_generator_needs() {
-    let snapshot = fixtures::load(&common::fixtures_dir())
+    let snapshot = fixtures::load(&odoo_tests::fixtures_dir())
         .unwrap()
         .assemble(None);
     let partner = snapshot.model("res.partner").unwrap();

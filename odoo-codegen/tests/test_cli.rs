@@ -173,8 +173,7 @@ struct FakeOdoo {
 }
 
 fn rows(file: &str) -> Vec<Value> {
-    let text = std::fs::read_to_string(common::fixtures_dir().join(file)).unwrap();
-    serde_json::from_str(&text).unwrap()
+    odoo_tests::fixture(file)
 }
 
 /// Evaluates the domains odoo-codegen sends: `[]`, `[[key, "in", ids]]`, and
@@ -303,6 +302,32 @@ fn introspection_takes_five_requests_and_matches_the_fixture_import() {
             "{file}"
         );
     }
+}
+
+/// `--from-fixtures` reads the captures (gzipped in this repository), and their
+/// import is exactly the checked-in code and snapshot.
+#[test]
+fn the_checked_in_output_is_the_import_of_the_captured_fixtures() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("generated");
+    common::copy_generated(&out);
+    let before = common::contents(&out);
+    let fixtures = odoo_tests::fixtures_dir();
+    let config = root_config();
+    let run = codegen(
+        &[
+            "--from-fixtures",
+            fixtures.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--config",
+            &config,
+            "--check",
+        ],
+        &[],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(common::contents(&out), before);
 }
 
 #[test]

@@ -147,6 +147,74 @@ async fn bad_instances_name_the_line_and_write_nothing() {
     }
 }
 
+/// The README's example as a new user runs it: the shipped env file examples copied
+/// to the `*.env` names, then `odoo-mcp deploy` on `deploy/instances.example.yml`; every
+/// instance's container environment must then be a configuration the server accepts.
+#[tokio::test]
+async fn the_shipped_example_deploys_and_configures_every_instance() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy");
+    let dir = tempfile::tempdir().unwrap();
+    let instances = dir.path().join("instances.yml");
+    std::fs::copy(example.join("instances.example.yml"), &instances).unwrap();
+    std::fs::create_dir(dir.path().join("secrets")).unwrap();
+    for entry in std::fs::read_dir(example.join("secrets")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if let Some(env) = name.strip_suffix(".example") {
+            std::fs::copy(
+                example.join("secrets").join(&name),
+                dir.path().join("secrets").join(env),
+            )
+            .unwrap();
+        }
+    }
+    let out = dir.path().join("out");
+    let (written, stderr) = deploy(&instances, &out).await;
+    assert!(written, "deploy failed: {stderr}");
+    let (valid, log) = caddy_validate(&out.join("Caddyfile")).await;
+    assert!(valid, "caddy validate refused the Caddyfile:\n{log}");
+
+    let compose: Value =
+        yaml_serde::from_str(&std::fs::read_to_string(out.join("docker-compose.yml")).unwrap())
+            .unwrap();
+    let services = compose["services"].as_object().expect("services");
+    let mut names: Vec<&str> = services.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["acme", "caddy", "globex"]);
+    for name in ["acme", "globex"] {
+        let service = &services[name];
+        let mut env: Vec<(String, String)> = Vec::new();
+        for file in service["env_file"].as_array().unwrap() {
+            let text = std::fs::read_to_string(out.join(file.as_str().unwrap())).unwrap();
+            env.extend(
+                text.lines()
+                    .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+                    .map(|l| {
+                        let (k, v) = l.split_once('=').expect("KEY=value");
+                        (k.to_owned(), v.to_owned())
+                    }),
+            );
+        }
+        for (k, v) in service["environment"].as_object().unwrap() {
+            env.push((k.clone(), v.as_str().unwrap().to_owned()));
+        }
+        // Started as its container starts it, but on stdio with no client: a
+        // configuration error exits 2 before anything else, a good one exits 0.
+        let output = Command::new(BIN)
+            .env_clear()
+            .envs(env)
+            .env("ODOO_MCP_TRANSPORT", "stdio")
+            .stdin(Stdio::null())
+            .output()
+            .await
+            .expect("run odoo-mcp");
+        assert!(
+            output.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
 /// A port nobody listens on, for Caddy's site.
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

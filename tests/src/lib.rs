@@ -1,5 +1,5 @@
 //! Test support for the odoo-mcp workspace: an in-process Odoo 19 test double
-//! ([`OdooDouble`]) seeded from the real captures in `../shared/fixtures/odoo19`.
+//! ([`OdooDouble`]) seeded from the real captures in `tests/fixtures/odoo19`.
 //!
 //! ```no_run
 //! # async fn run() {
@@ -22,15 +22,19 @@ pub use double::{Fault, OdooDouble};
 
 use std::path::PathBuf;
 
-/// Absolute path of the Odoo 19 fixtures: `$ODOO_FIXTURES_DIR`, else
-/// `../../shared/fixtures/odoo19` from this crate's manifest directory (`tests/`).
+use serde::de::DeserializeOwned;
+
+/// Absolute path of the captured Odoo 19 data: `$ODOO_FIXTURES_DIR`, else this
+/// repository's `tests/fixtures/odoo19`. Every test finds the data through here
+/// (odoo-client's unit tests, which cannot depend on this crate, excepted).
 ///
 /// # Panics
 /// When the folder does not exist (tests only), saying where it looked.
 pub fn fixtures_dir() -> PathBuf {
-    // `cargo test` also sets CARGO_MANIFEST_DIR at run time: prefer it, so a binary built
-    // from another checkout sharing the target dir still finds this checkout's fixtures.
-    let from_manifest = |manifest: PathBuf| manifest.join("../../shared/fixtures/odoo19");
+    // `cargo test` also sets CARGO_MANIFEST_DIR (of the crate under test, one level
+    // below the root) at run time: prefer it, so a binary built from another checkout
+    // sharing the target dir still finds this checkout's fixtures.
+    let from_manifest = |manifest: PathBuf| manifest.join("../tests/fixtures/odoo19");
     let dir = std::env::var_os("ODOO_FIXTURES_DIR")
         .map(PathBuf::from)
         .or_else(|| {
@@ -45,4 +49,14 @@ pub fn fixtures_dir() -> PathBuf {
         dir.display()
     );
     dir.canonicalize().unwrap_or(dir)
+}
+
+/// One captured file, parsed: `name` is relative to [`fixtures_dir`]
+/// (`records/res.partner.json`), read plain or from `name.gz`.
+///
+/// # Panics
+/// When the file is missing or not the JSON asked for (tests only).
+pub fn fixture<T: DeserializeOwned>(name: &str) -> T {
+    odoo_codegen::fixtures::read_json(&fixtures_dir(), name)
+        .unwrap_or_else(|e| panic!("Odoo fixture: {e} (ODOO_FIXTURES_DIR overrides the folder)"))
 }

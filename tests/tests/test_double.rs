@@ -7,16 +7,17 @@ use odoo_tests::{Fault, OdooDouble};
 use serde_json::{Value, json};
 
 fn http() -> reqwest::Client {
+    client(reqwest::Client::builder())
+}
+
+/// Every client goes through here: reqwest (`rustls-no-provider`) panics when a client
+/// is built before a crypto provider is installed, whichever test runs first.
+fn client(builder: reqwest::ClientBuilder) -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
+    builder
         .timeout(Duration::from_secs(20))
         .build()
         .expect("reqwest client")
-}
-
-fn exchanges(file: &str) -> Vec<Value> {
-    let path = odoo_tests::fixtures_dir().join(file);
-    serde_json::from_slice(&std::fs::read(&path).expect("fixture")).expect("fixture JSON")
 }
 
 async fn json2(odoo: &OdooDouble, path: &str, key: Option<&str>, body: &Value) -> (u16, Value) {
@@ -86,7 +87,7 @@ async fn replays_recorded_json2_exchanges() {
         "error_invalid_field_read",
         "error_path_too_short",
     ];
-    for exchange in exchanges("json2_exchanges.json") {
+    for exchange in odoo_tests::fixture::<Vec<Value>>("json2_exchanges.json") {
         let name = exchange["name"].as_str().unwrap_or_default();
         if !same_body.contains(&name) && !same_message.contains(&name) {
             continue;
@@ -532,10 +533,8 @@ async fn faults_on_the_wire() {
 #[tokio::test]
 async fn before_19_there_is_no_json2() {
     let odoo = OdooDouble::start_with_version(18).await;
-    let no_redirects = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
+    let no_redirects =
+        client(reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()));
     let answer = no_redirects
         .post(format!("{}/json/2/res.partner/search_count", odoo.url()))
         .header("Authorization", format!("bearer {}", odoo.api_key()))

@@ -14,6 +14,7 @@ use super::http::Reply;
 use super::json2::decode_reply;
 use super::xmlrpc::decode_response;
 use crate::error::Error;
+use crate::test_fixtures::exchanges;
 
 fn config() -> Config {
     let cases = std::env::var("ODOO_FUZZ_RUNS")
@@ -25,15 +26,6 @@ fn config() -> Config {
         failure_persistence: Some(Box::new(FileFailurePersistence::Off)),
         ..Config::default()
     }
-}
-
-fn exchanges(file: &str) -> Vec<Value> {
-    let path = format!(
-        "{}/../../shared/fixtures/odoo19/{file}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("fixture {path}: {e}"))
 }
 
 /// `(status, content type, body)` of every recorded JSON/2 answer.

@@ -80,15 +80,7 @@ mod recorded {
     use super::json2::decode_reply;
     use super::xmlrpc::decode_response;
     use crate::error::{Error, Missing};
-
-    fn exchanges(file: &str) -> Vec<Value> {
-        let path = format!(
-            "{}/../../shared/fixtures/odoo19/{file}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {path}: {e}"));
-        serde_json::from_str(&text).unwrap()
-    }
+    use crate::test_fixtures::exchanges;
 
     fn exchange<'a>(all: &'a [Value], name: &str) -> &'a Value {
         all.iter()

@@ -15,10 +15,6 @@ pub fn generated_dir() -> PathBuf {
     workspace().join("generated")
 }
 
-pub fn fixtures_dir() -> PathBuf {
-    workspace().join("../shared/fixtures/odoo19")
-}
-
 /// Copies the checked-in `schema.json` and `src/` into `dir`.
 pub fn copy_generated(dir: &std::path::Path) {
     let from = generated_dir();

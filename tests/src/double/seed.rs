@@ -6,10 +6,11 @@
 //! without its own `fields_get/` capture).
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
+
+use crate::fixture;
 
 pub(crate) type Record = Map<String, Value>;
 
@@ -73,22 +74,6 @@ impl Seed {
     }
 }
 
-fn load(dir: &Path, file: &str) -> Value {
-    let path = dir.join(file);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| {
-        panic!(
-            "Odoo test double: cannot read fixture {}: {e} (set ODOO_FIXTURES_DIR to the odoo19 fixtures folder)",
-            path.display()
-        )
-    });
-    serde_json::from_slice(&bytes).unwrap_or_else(|e| {
-        panic!(
-            "Odoo test double: fixture {} is not JSON: {e}",
-            path.display()
-        )
-    })
-}
-
 fn records_of(value: Value) -> Vec<Record> {
     match value {
         Value::Array(items) => items
@@ -104,11 +89,11 @@ fn records_of(value: Value) -> Vec<Record> {
 
 pub(crate) fn seed() -> &'static Seed {
     static SEED: OnceLock<Seed> = OnceLock::new();
-    SEED.get_or_init(|| build_seed(&crate::fixtures_dir()))
+    SEED.get_or_init(build_seed)
 }
 
-fn build_seed(dir: &Path) -> Seed {
-    let ir_model = records_of(load(dir, "ir_model.json"));
+fn build_seed() -> Seed {
+    let ir_model = records_of(fixture("ir_model.json"));
     let ir_model_index = ir_model
         .iter()
         .enumerate()
@@ -116,11 +101,11 @@ fn build_seed(dir: &Path) -> Seed {
         .collect();
     let mut models = BTreeMap::new();
     for model in SEEDED_MODELS {
-        let fields = match load(dir, &format!("fields_get/{model}.json")) {
+        let fields = match fixture(&format!("fields_get/{model}.json")) {
             Value::Object(m) => m,
             _ => Map::new(),
         };
-        let captured = load(dir, &format!("records/{model}.json"));
+        let captured: Value = fixture(&format!("records/{model}.json"));
         let mut columns: Vec<String> = captured
             .get("fields")
             .and_then(Value::as_array)
@@ -297,18 +282,13 @@ fn most_common(values: &[&Value]) -> Value {
 /// Every `ir.model.fields` record (9.5 MB, parsed on first use only).
 pub(crate) fn ir_fields() -> &'static [Record] {
     static FIELDS: OnceLock<Vec<Record>> = OnceLock::new();
-    FIELDS.get_or_init(|| records_of(load(&crate::fixtures_dir(), "ir_model_fields.json")))
+    FIELDS.get_or_init(|| records_of(fixture("ir_model_fields.json")))
 }
 
 /// Every `ir.model.fields.selection` record.
 pub(crate) fn ir_selections() -> &'static [Record] {
     static SELECTIONS: OnceLock<Vec<Record>> = OnceLock::new();
-    SELECTIONS.get_or_init(|| {
-        records_of(load(
-            &crate::fixtures_dir(),
-            "ir_model_fields_selection.json",
-        ))
-    })
+    SELECTIONS.get_or_init(|| records_of(fixture("ir_model_fields_selection.json")))
 }
 
 /// `fields_get`-shaped definitions for models without a `fields_get/` capture,
