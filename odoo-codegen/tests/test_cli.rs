@@ -1,18 +1,15 @@
 //! The `odoo-codegen` binary: a fresh run changes nothing, `--check` reports
 //! drift, and every failure (unknown model, unreachable Odoo, bad key) exits
 //! non-zero with a clear message and leaves the output untouched. Live
-//! introspection runs against a small JSON/2 stand-in serving the real Odoo 19
-//! metadata, counting the requests.
+//! introspection runs against the Odoo double (real Odoo 19 metadata), counting
+//! the requests.
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::process::{Command, Output};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use serde_json::{Value, json};
+use odoo_tests::OdooDouble;
 
 const API_KEY: &str = "secret-api-key-0123456789";
 
@@ -165,133 +162,66 @@ fn an_unreachable_odoo_fails_and_touches_nothing() {
     assert_eq!(common::contents(&out), before);
 }
 
-/// A JSON/2 stand-in: `fields_get` and `search_read` on the three metadata models,
-/// answered from the fixtures; or 401 for every call when `reject` is set.
-struct FakeOdoo {
-    url: String,
-    requests: Arc<AtomicUsize>,
+/// The Odoo double (real Odoo 19 metadata, answering as Odoo does), served from a
+/// runtime of its own while the test runs the binary.
+struct Double {
+    odoo: OdooDouble,
+    _runtime: tokio::runtime::Runtime,
 }
 
-fn rows(file: &str) -> Vec<Value> {
-    odoo_tests::fixture(file)
+fn double() -> Double {
+    double_of(19)
 }
 
-/// Evaluates the domains odoo-codegen sends: `[]`, `[[key, "in", ids]]`, and
-/// `["|", [key, "in", ids], ["ttype", "in", types]]`.
-fn answer(path: &str, body: &Value, data: &[(String, Vec<Value>)]) -> Value {
-    let (model, method) = path
-        .trim_start_matches("/json/2/")
-        .rsplit_once('/')
+fn double_of(major: u32) -> Double {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
         .unwrap();
-    let (_, table) = data.iter().find(|(m, _)| m == model).unwrap();
-    // `fields_get`: the columns the captured rows have.
-    if method == "fields_get" {
-        let columns: serde_json::Map<String, Value> = table
-            .iter()
-            .flat_map(|row| row.as_object().unwrap().keys())
-            .map(|k| (k.clone(), json!({"type": "char"})))
-            .collect();
-        return Value::Object(columns);
+    let odoo = runtime.block_on(OdooDouble::start_with_version(major));
+    Double {
+        odoo,
+        _runtime: runtime,
     }
-    let domain = body["domain"].as_array().unwrap();
-    let conditions: Vec<&Value> = domain.iter().filter(|c| c.is_array()).collect();
-    let matches = |row: &Value, cond: &Value| {
-        let field = cond[0].as_str().unwrap();
-        let value = match &row[field] {
-            Value::Array(pair) => pair[0].clone(),
-            other => other.clone(),
-        };
-        cond[2].as_array().unwrap().contains(&value)
-    };
-    Value::Array(
-        table
-            .iter()
-            .filter(|row| conditions.is_empty() || conditions.iter().any(|c| matches(row, c)))
-            .cloned()
-            .collect(),
-    )
-}
-
-fn fake_odoo(reject: bool) -> FakeOdoo {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let requests = Arc::new(AtomicUsize::new(0));
-    let counter = requests.clone();
-    let data = vec![
-        ("ir.model".to_string(), rows("ir_model.json")),
-        ("ir.model.fields".to_string(), rows("ir_model_fields.json")),
-        (
-            "ir.model.fields.selection".to_string(),
-            rows("ir_model_fields_selection.json"),
-        ),
-    ];
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut request_line = String::new();
-            reader.read_line(&mut request_line).unwrap();
-            let mut length = 0;
-            let mut auth = String::new();
-            loop {
-                let mut line = String::new();
-                reader.read_line(&mut line).unwrap();
-                let line = line.trim_end();
-                if line.is_empty() {
-                    break;
-                }
-                let (name, value) = line.split_once(':').unwrap_or((line, ""));
-                match name.to_ascii_lowercase().as_str() {
-                    "content-length" => length = value.trim().parse().unwrap(),
-                    "authorization" => auth = value.trim().to_string(),
-                    _ => {}
-                }
-            }
-            let mut body = vec![0; length];
-            reader.read_exact(&mut body).unwrap();
-            counter.fetch_add(1, Ordering::SeqCst);
-            let path = request_line.split(' ').nth(1).unwrap_or("").to_string();
-            let (status, payload) = if reject || auth != format!("bearer {API_KEY}") {
-                (
-                    "401 UNAUTHORIZED",
-                    json!({"name": "werkzeug.exceptions.Unauthorized",
-                           "message": "Invalid apikey", "arguments": ["Invalid apikey", 401],
-                           "context": {}, "debug": ""}),
-                )
-            } else {
-                let body: Value = serde_json::from_slice(&body).unwrap();
-                ("200 OK", answer(&path, &body, &data))
-            };
-            let payload = payload.to_string();
-            let response = format!(
-                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
-                payload.len()
-            );
-            let _ = stream.write_all(response.as_bytes());
-        }
-    });
-    FakeOdoo { url, requests }
 }
 
 #[test]
 fn introspection_takes_five_requests_and_matches_the_fixture_import() {
-    let odoo = fake_odoo(false);
+    let Double { odoo, .. } = &double();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("generated");
     let config = root_config();
     let run = codegen(
         &["--out", out.to_str().unwrap(), "--config", &config],
         &[
-            ("ODOO_URL", &odoo.url),
-            ("ODOO_API_KEY", API_KEY),
+            ("ODOO_URL", &odoo.url()),
+            ("ODOO_DB", odoo.db()),
+            ("ODOO_API_KEY", odoo.api_key()),
             ("ODOO_API_VERSION", "json2"),
         ],
     );
     assert!(run.status.success(), "{}", stderr(&run));
     // fields_get of ir.model and ir.model.fields (which columns this version has),
     // then three batched search_read.
-    assert_eq!(odoo.requests.load(Ordering::SeqCst), 5, "batched requests");
-    assert!(!stderr(&run).contains(API_KEY));
+    let asked: Vec<(String, String)> = odoo
+        .requests()
+        .into_iter()
+        .map(|(_, model, method)| (model, method))
+        .collect();
+    let expected = [
+        ("ir.model", "fields_get"),
+        ("ir.model", "search_read"),
+        ("ir.model.fields", "fields_get"),
+        ("ir.model.fields", "search_read"),
+        ("ir.model.fields.selection", "search_read"),
+    ];
+    assert_eq!(
+        asked,
+        expected.map(|(m, f)| (m.to_string(), f.to_string())),
+        "batched requests"
+    );
+    assert!(!stderr(&run).contains(odoo.api_key()));
     // Same code as the checked-in one, which came from the fixture import. The
     // live snapshot differs only in `readable` (no fields_get), which no curated
     // field depends on except res.users' totp_last_counter.
@@ -332,7 +262,7 @@ fn the_checked_in_output_is_the_import_of_the_captured_fixtures() {
 
 #[test]
 fn a_bad_api_key_fails_clearly_and_touches_nothing() {
-    let odoo = fake_odoo(true);
+    let Double { odoo, .. } = &double();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("generated");
     common::copy_generated(&out);
@@ -340,7 +270,8 @@ fn a_bad_api_key_fails_clearly_and_touches_nothing() {
     let run = codegen(
         &["--out", out.to_str().unwrap()],
         &[
-            ("ODOO_URL", &odoo.url),
+            ("ODOO_URL", &odoo.url()),
+            ("ODOO_DB", odoo.db()),
             ("ODOO_API_KEY", API_KEY),
             ("ODOO_API_VERSION", "json2"),
         ],
@@ -350,4 +281,36 @@ fn a_bad_api_key_fails_clearly_and_touches_nothing() {
     assert!(err.contains("authentication failed"), "{err}");
     assert!(!err.contains(API_KEY));
     assert_eq!(common::contents(&out), before);
+}
+
+/// Odoo 18 (over XML-RPC) has no `ir.model.abstract` and lacks fields 19 has: the
+/// generator asks which columns exist and writes the instance's own schema.
+#[test]
+fn introspection_of_odoo_18_asks_which_columns_exist() {
+    let Double { odoo, .. } = &double_of(18);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("generated");
+    let config = root_config();
+    let run = codegen(
+        &["--out", out.to_str().unwrap(), "--config", &config],
+        &[
+            ("ODOO_URL", &odoo.url()),
+            ("ODOO_DB", odoo.db()),
+            ("ODOO_USER", odoo.login()),
+            ("ODOO_API_KEY", odoo.api_key()),
+        ],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(
+        odoo.requests()
+            .iter()
+            .all(|(kind, _, _)| kind.starts_with("xmlrpc") || kind == "web"),
+        "auto picks XML-RPC below 19"
+    );
+    let partner = std::fs::read_to_string(out.join("src").join("res_partner.rs")).unwrap();
+    assert!(partner.contains("pub struct ResPartner"));
+    assert!(
+        !partner.contains("group_on"),
+        "18 has no res.partner.group_on"
+    );
 }

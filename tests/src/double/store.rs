@@ -150,6 +150,14 @@ impl Store {
     fn rows(&self, model: &str) -> Result<Vec<&Record>, OdooError> {
         Ok(match self.kind(model)? {
             Kind::Writable(t) => t.records.values().collect(),
+            // The fields this version lacks are not in its ir.model.fields either.
+            Kind::ReadOnly(rows) if model == "ir.model.fields" && !self.absent.is_empty() => rows
+                .iter()
+                .filter(|r| {
+                    let text = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or_default();
+                    !self.is_absent(text("model"), text("name"))
+                })
+                .collect(),
             Kind::ReadOnly(rows) => rows.iter().collect(),
             Kind::Empty => Vec::new(),
         })
