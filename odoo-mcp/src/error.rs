@@ -4,7 +4,7 @@
 
 use odoo_client::{Error as OdooError, Missing};
 
-use crate::check::ArgError;
+use crate::arguments::ArgError;
 
 /// A failed tool call.
 #[derive(Debug, thiserror::Error)]

@@ -5,13 +5,18 @@
 //! `Mcp-Session-Id` (rmcp's legacy session mode).
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use odoo_client::Error as OdooError;
+use serde_json::{Map, Value, json};
 
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio::net::TcpListener;
 
-use crate::server::{HealthProbe, OdooMcp};
+use crate::error::ToolError;
+use crate::server::OdooMcp;
 use crate::settings::HttpBind;
 
 /// Browser origins accepted: the local machine only. Any other `Origin` gets 403
@@ -92,4 +97,75 @@ pub async fn serve(server: OdooMcp, bind: &HttpBind) -> std::io::Result<()> {
             cancel.cancel();
         })
         .await
+}
+
+/// The answer of `GET /health`, cached briefly so load balancers polling every
+/// second cost Odoo one request per [`HealthProbe::TTL`].
+#[derive(Clone)]
+pub(crate) struct HealthProbe {
+    server: OdooMcp,
+    last: Arc<Mutex<Option<(Instant, u16, Value)>>>,
+}
+
+impl HealthProbe {
+    const TTL: Duration = Duration::from_secs(5);
+    const TIMEOUT: Duration = Duration::from_secs(5);
+
+    pub(crate) fn new(server: OdooMcp) -> Self {
+        Self {
+            server,
+            last: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// `(200, {"status": "ok", "odoo": {...}})`, or 503 when Odoo does not answer
+    /// (reason in a few words: the endpoint is public, details go to the log).
+    pub(crate) async fn check(&self) -> (u16, Value) {
+        if let Some((at, status, body)) =
+            self.last.lock().unwrap_or_else(|e| e.into_inner()).as_ref()
+            && at.elapsed() < Self::TTL
+        {
+            return (*status, body.clone());
+        }
+        let client = &self.server.client();
+        let probe = async {
+            client
+                .execute("res.users", "context_get", None, Map::new(), None)
+                .await?;
+            let version = client.version().await?;
+            let api = client.api_version().await?;
+            Ok::<_, OdooError>((version, api))
+        };
+        let (status, body) = match tokio::time::timeout(Self::TIMEOUT, probe).await {
+            Ok(Ok((version, api))) => (
+                200,
+                json!({"status": "ok", "odoo": {"reachable": true, "version": version.version, "api": api.to_string()}}),
+            ),
+            Ok(Err(error)) => {
+                let reachable = !matches!(
+                    error,
+                    OdooError::Unreachable { .. } | OdooError::Timeout { .. }
+                );
+                let reason = match &error {
+                    OdooError::Authentication(_) => "credentials refused",
+                    OdooError::Unreachable { .. } => "unreachable",
+                    OdooError::Timeout { .. } => "timeout",
+                    OdooError::UnexpectedResponse { .. } => "unexpected answer",
+                    _ => "error",
+                };
+                tracing::warn!(error = %self.server.render(&ToolError::from(error)), "health check: Odoo is not available");
+                (
+                    503,
+                    json!({"status": "unavailable", "odoo": {"reachable": reachable, "reason": reason}}),
+                )
+            }
+            Err(_) => (
+                503,
+                json!({"status": "unavailable", "odoo": {"reachable": false, "reason": "timeout"}}),
+            ),
+        };
+        *self.last.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((Instant::now(), status, body.clone()));
+        (status, body)
+    }
 }

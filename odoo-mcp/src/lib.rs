@@ -19,15 +19,15 @@
 //! # Ok(()) }
 //! ```
 
+pub mod arguments;
 mod audit;
 pub mod auth;
-pub mod check;
 pub mod cli;
 pub mod deploy;
 mod domain_arg;
 pub mod error;
 pub mod http;
-mod meta;
+mod model_fields;
 mod server;
 pub mod settings;
 pub mod suggest;

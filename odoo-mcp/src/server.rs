@@ -16,10 +16,10 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use serde_json::{Map, Value, json};
 
-use crate::check;
+use crate::arguments;
 use crate::domain_arg;
 use crate::error::ToolError;
-use crate::meta::{ModelFields, TtlCache};
+use crate::model_fields::{ModelFields, TtlCache};
 use crate::settings::{Access, Settings};
 use crate::suggest::{close_matches, did_you_mean};
 use crate::tools::extra::ExtraOp;
@@ -29,7 +29,6 @@ mod attachments;
 mod confirm;
 mod extra;
 mod resources;
-pub(crate) use extra::HealthProbe;
 
 /// Other field names listed after a default read, at most.
 const MAX_LISTED_FIELDS: usize = 120;
@@ -103,6 +102,16 @@ impl OdooMcp {
         &self.inner.settings
     }
 
+    /// The Odoo connection (the HTTP transport's health probe asks it).
+    pub(crate) fn client(&self) -> &OdooClient {
+        &self.inner.client
+    }
+
+    /// An error as a client or a log may see it: secrets scrubbed.
+    pub(crate) fn render(&self, error: &ToolError) -> String {
+        error.render(&self.inner.secrets)
+    }
+
     fn catalog(&self) -> &Catalog {
         self.inner.catalog.get_or_init(|| {
             let settings = &self.inner.settings;
@@ -161,11 +170,11 @@ impl OdooMcp {
     }
 
     /// Parses arguments sent as JSON text where the tool expects an array or
-    /// object ([`check::coerce_json_strings`]), before anything reads them: the
+    /// object ([`arguments::coerce_json_strings`]), before anything reads them: the
     /// confirmation question, the audit line and the call itself.
     fn coerce_arguments(&self, name: &str, args: &mut Map<String, Value>) {
         if let Some(entry) = self.catalog().get(name) {
-            check::coerce_json_strings(&entry.check_schema, args);
+            arguments::coerce_json_strings(&entry.check_schema, args);
         }
     }
 
@@ -219,9 +228,10 @@ impl OdooMcp {
             }
             None => None,
         };
-        if let Err(error) = check::check(&entry.check_schema, &Value::Object(args.clone())) {
+        if let Err(error) = arguments::check(&entry.check_schema, &Value::Object(args.clone())) {
             // A field the generated schema requires and this instance lacks: say that.
-            if let (check::ArgError::Missing { path, .. }, Some(descriptor)) = (&error, entry.model)
+            if let (arguments::ArgError::Missing { path, .. }, Some(descriptor)) =
+                (&error, entry.model)
                 && self
                     .inner
                     .absent
@@ -479,7 +489,7 @@ impl OdooMcp {
         let (technical, others): (Vec<&str>, Vec<&str>) = fields
             .names()
             .filter(|n| !fields.defaults.iter().any(|d| d == n))
-            .partition(|n| crate::meta::is_technical(n));
+            .partition(|n| crate::model_fields::is_technical(n));
         if entry.model.is_some() {
             return format!(
                 "compact default fields; {} more in the `fields` enum of {}",

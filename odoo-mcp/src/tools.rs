@@ -22,7 +22,7 @@ pub enum Op {
     Update,
     Delete,
     ListModels,
-    /// Tools of issue 8 (tools/extra.rs).
+    /// The tools beyond the generic six (tools/extra.rs).
     Extra(extra::ExtraOp),
 }
 
@@ -591,7 +591,7 @@ fn compact_payload(
 /// The create payload's properties a compact listing shows: required fields
 /// and the compact default read set (what an assistant reads, it writes).
 fn main_fields(d: &ModelDescriptor) -> Vec<String> {
-    crate::meta::ModelFields::from_descriptor(d).defaults
+    crate::model_fields::ModelFields::from_descriptor(d).defaults
 }
 
 fn typed_tools(d: &'static ModelDescriptor, shape: &Shape) -> Vec<Entry> {

@@ -1,4 +1,4 @@
-//! Issue 8 tools through the real binary against the Odoo test double:
+//! The tools beyond the generic six, through the real binary against the Odoo test double:
 //! get_fields, get_current_context, aggregate_records and the typed
 //! `<model>_aggregate`, create_records, update_records (same values or values
 //! per record), dry runs, post_message, call_model_method and GET /health.

@@ -747,7 +747,7 @@ async fn generated_typed_tools_end_to_end() {
     )
     .await);
     assert_eq!(found["count"], 3);
-    odoo_mcp::check::check(&search_out, &found).expect("search output matches its schema");
+    odoo_mcp::arguments::check(&search_out, &found).expect("search output matches its schema");
 
     let m = err(&call(
         &client,
@@ -785,7 +785,7 @@ async fn generated_typed_tools_end_to_end() {
         json!({"record_id": id, "fields": ["name", "email", "type", "parent_id"]}),
     )
     .await);
-    odoo_mcp::check::check(&get_out, &got).expect("get output matches its schema");
+    odoo_mcp::arguments::check(&get_out, &got).expect("get output matches its schema");
     assert_eq!(got["record"]["name"], "Gen Co");
     assert_eq!(got["record"]["type"], "invoice");
     assert_eq!(got["record"]["parent_id"], Value::Null);

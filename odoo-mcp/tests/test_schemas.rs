@@ -1,4 +1,4 @@
-//! Tool schemas of the real catalog (generic, issue-8 and the 13 generated
+//! Tool schemas of the real catalog (generic, the other static tools and the 13 generated
 //! models), built in-process: every inputSchema stays inside the JSON Schema
 //! subset strict clients accept (OpenAI strict mode, Gemini), and the default
 //! `tools/list` stays within its 50 KB budget (a size, not a timing).

@@ -140,7 +140,7 @@ fn args(value: Value) -> Option<Map<String, Value>> {
 
 /// Checks `value` against a tool's output schema with the server's own validator.
 fn conforms(schema: &Map<String, Value>, value: &Value) {
-    if let Err(e) = odoo_mcp::check::check(schema, value) {
+    if let Err(e) = odoo_mcp::arguments::check(schema, value) {
         panic!("structuredContent does not match outputSchema: {e}\n{value}");
     }
 }

@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use super::OdooMcp;
 use super::extra::UpdateForm;
-use crate::check;
+use crate::arguments;
 use crate::settings::{Confirm, TransportKind};
 use crate::tools::Op;
 use crate::tools::extra::ExtraOp;
@@ -186,7 +186,7 @@ impl OdooMcp {
         ) || args.get("dry_run") == Some(&Value::Bool(true))
             || !self.inner.settings.access.allows_writes()
             || (op == Op::Extra(ExtraOp::CallMethod) && !self.lists_tool(&entry.tool))
-            || check::check(&entry.check_schema, &Value::Object(args.clone())).is_err()
+            || arguments::check(&entry.check_schema, &Value::Object(args.clone())).is_err()
             || (op == Op::Extra(ExtraOp::UpdateMany) && super::extra::update_form(args).is_err())
         {
             return None;

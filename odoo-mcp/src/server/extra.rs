@@ -1,10 +1,8 @@
-//! Running the tools of issue 8 (declared in tools/extra.rs): field metadata,
+//! Running the tools beyond the generic six (declared in tools/extra.rs): field metadata,
 //! the current context, grouped aggregates, batch writes, dry runs, chatter,
-//! guarded method calls; and the `/health` probe of the HTTP transport.
+//! guarded method calls.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use odoo_client::{Error as OdooError, RecordId};
 use serde_json::{Map, Value, json};
@@ -1160,75 +1158,4 @@ fn normalize_group(group: Value, groupby: &[String], aggregates: &[String], mode
         }
     }
     Value::Object(out)
-}
-
-/// The answer of `GET /health`, cached briefly so load balancers polling every
-/// second cost Odoo one request per [`HealthProbe::TTL`].
-#[derive(Clone)]
-pub(crate) struct HealthProbe {
-    server: OdooMcp,
-    last: Arc<Mutex<Option<(Instant, u16, Value)>>>,
-}
-
-impl HealthProbe {
-    const TTL: Duration = Duration::from_secs(5);
-    const TIMEOUT: Duration = Duration::from_secs(5);
-
-    pub(crate) fn new(server: OdooMcp) -> Self {
-        Self {
-            server,
-            last: Arc::new(Mutex::new(None)),
-        }
-    }
-
-    /// `(200, {"status": "ok", "odoo": {...}})`, or 503 when Odoo does not answer
-    /// (reason in a few words: the endpoint is public, details go to the log).
-    pub(crate) async fn check(&self) -> (u16, Value) {
-        if let Some((at, status, body)) =
-            self.last.lock().unwrap_or_else(|e| e.into_inner()).as_ref()
-            && at.elapsed() < Self::TTL
-        {
-            return (*status, body.clone());
-        }
-        let client = &self.server.inner.client;
-        let probe = async {
-            client
-                .execute("res.users", "context_get", None, Map::new(), None)
-                .await?;
-            let version = client.version().await?;
-            let api = client.api_version().await?;
-            Ok::<_, OdooError>((version, api))
-        };
-        let (status, body) = match tokio::time::timeout(Self::TIMEOUT, probe).await {
-            Ok(Ok((version, api))) => (
-                200,
-                json!({"status": "ok", "odoo": {"reachable": true, "version": version.version, "api": api.to_string()}}),
-            ),
-            Ok(Err(error)) => {
-                let reachable = !matches!(
-                    error,
-                    OdooError::Unreachable { .. } | OdooError::Timeout { .. }
-                );
-                let reason = match &error {
-                    OdooError::Authentication(_) => "credentials refused",
-                    OdooError::Unreachable { .. } => "unreachable",
-                    OdooError::Timeout { .. } => "timeout",
-                    OdooError::UnexpectedResponse { .. } => "unexpected answer",
-                    _ => "error",
-                };
-                tracing::warn!(error = %ToolError::from(error).render(&self.server.inner.secrets), "health check: Odoo is not available");
-                (
-                    503,
-                    json!({"status": "unavailable", "odoo": {"reachable": reachable, "reason": reason}}),
-                )
-            }
-            Err(_) => (
-                503,
-                json!({"status": "unavailable", "odoo": {"reachable": false, "reason": "timeout"}}),
-            ),
-        };
-        *self.last.lock().unwrap_or_else(|e| e.into_inner()) =
-            Some((Instant::now(), status, body.clone()));
-        (status, body)
-    }
 }

@@ -1,4 +1,4 @@
-//! Tools beyond the Python server's six (issue 8): field metadata, the current
+//! Tools beyond the Python server's six: field metadata, the current
 //! user's context, grouped aggregates, batch writes, chatter, attachments and
 //! guarded method calls; and `dry_run` on every create/update/delete tool. Their schemas keep to
 //! the strict subset (no `$ref`, `oneOf`, `const`, …) and stay small.
@@ -154,7 +154,8 @@ pub fn typed_aggregate(d: &ModelDescriptor, limits: Limits, full: bool) -> (Stri
     let offered = |name: &str| {
         name != "id"
             && name != "display_name"
-            && (!crate::meta::is_technical(name) || matches!(name, "create_date" | "create_uid"))
+            && (!crate::model_fields::is_technical(name)
+                || matches!(name, "create_date" | "create_uid"))
     };
     let fields = || d.fields.iter().filter(|f| offered(f.name));
     let mut groupby: Vec<String> = fields()
