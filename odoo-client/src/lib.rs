@@ -22,6 +22,7 @@ pub mod domain;
 pub mod error;
 pub mod model;
 pub mod registry;
+pub mod suggest;
 #[cfg(test)]
 mod test_fixtures;
 pub mod transport;

@@ -149,20 +149,11 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     p[pi..].iter().all(|&c| c == '*')
 }
 
-/// The available model sharing the longest prefix with `name`, if any is close.
+/// The available model closest to `name`, if any is close.
 fn closest(name: &str, available: &[&str]) -> Option<String> {
-    let common = |m: &str| {
-        name.chars()
-            .zip(m.chars())
-            .take_while(|(a, b)| a == b)
-            .count()
-    };
-    available
-        .iter()
-        .map(|m| (common(m), *m))
-        .filter(|(n, _)| *n >= 3)
-        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(a.1)))
-        .map(|(_, m)| m.to_string())
+    odoo_client::suggest::close_matches(name, available.iter().copied(), 1)
+        .into_iter()
+        .next()
 }
 
 #[cfg(test)]

@@ -30,8 +30,10 @@ pub mod http;
 mod model_fields;
 mod server;
 pub mod settings;
-pub mod suggest;
 mod tools;
+
+/// "Did you mean" suggestions, shared with odoo-client and odoo-codegen.
+pub use odoo_client::suggest;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

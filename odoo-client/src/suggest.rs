@@ -1,4 +1,5 @@
-//! "Did you mean" suggestions for unknown names (tools, models, fields, arguments).
+//! "Did you mean" suggestions for unknown names (models, fields, tools, arguments),
+//! one algorithm for the generator and the MCP server alike.
 
 /// Longest name that gets suggestions (Odoo's model and field names are far shorter).
 const MAX_NAME: usize = 1_024;
