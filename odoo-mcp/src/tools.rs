@@ -595,19 +595,63 @@ fn main_fields(d: &ModelDescriptor) -> Vec<String> {
 }
 
 fn typed_tools(d: &'static ModelDescriptor, shape: &Shape) -> Vec<Entry> {
-    let full = shape.detail == SchemaDetail::Full;
+    let kit = TypedKit::new(d, shape);
     let typed = shape.typed;
-    let prefix = d.tool_prefix;
-    let names: Vec<&str> = d.fields.iter().map(|f| f.name).collect();
-    let fields_enum = json!({
-        "type": "array", "items": {"type": "string", "enum": names},
-        "description": if full { "Fields to return; omit for a compact default set" } else { "Omit for a default set" }
-    });
-    let record_id =
-        json!({"type": "integer", "minimum": 1, "description": format!("{} id", d.label)});
-    let read_record = || {
-        if full {
-            let mut record = inline_refs(Value::from((d.read_schema)()));
+    let mut out = Vec::new();
+    if typed.search {
+        out.push(typed_search(&kit));
+    }
+    if typed.get {
+        out.push(typed_get(&kit));
+    }
+    if typed.aggregate {
+        out.push(typed_aggregate(&kit));
+    }
+    if typed.create {
+        out.extend(typed_create(&kit));
+    }
+    if typed.update {
+        out.extend(typed_update(&kit));
+    }
+    if typed.delete {
+        out.push(typed_delete(&kit));
+    }
+    out
+}
+
+/// What the typed tools of one model share: the model, the listing shape and
+/// the schema pieces several tools repeat.
+struct TypedKit<'a> {
+    d: &'static ModelDescriptor,
+    shape: &'a Shape,
+    full: bool,
+    fields_enum: Value,
+    record_id: Value,
+}
+
+impl<'a> TypedKit<'a> {
+    fn new(d: &'static ModelDescriptor, shape: &'a Shape) -> Self {
+        let full = shape.detail == SchemaDetail::Full;
+        let names: Vec<&str> = d.fields.iter().map(|f| f.name).collect();
+        let fields_enum = json!({
+            "type": "array", "items": {"type": "string", "enum": names},
+            "description": if full { "Fields to return; omit for a compact default set" } else { "Omit for a default set" }
+        });
+        let record_id =
+            json!({"type": "integer", "minimum": 1, "description": format!("{} id", d.label)});
+        Self {
+            d,
+            shape,
+            full,
+            fields_enum,
+            record_id,
+        }
+    }
+
+    /// The schema of one read record: the model's fields in full detail, any object otherwise.
+    fn read_record(&self) -> Value {
+        if self.full {
+            let mut record = inline_refs(Value::from((self.d.read_schema)()));
             if let Some(map) = record.as_object_mut() {
                 // Records may carry a subset of the fields.
                 map.remove("required");
@@ -616,215 +660,232 @@ fn typed_tools(d: &'static ModelDescriptor, shape: &Shape) -> Vec<Entry> {
         } else {
             json!({"type": "object"})
         }
-    };
-    // Titles and long descriptions only in full detail: the name says it.
-    let title = |verb: &str| full.then(|| format!("{verb} {}", d.label));
-    let mut out = Vec::new();
-    let mut push = |suffix: &str,
-                    op: Op,
-                    title: Option<String>,
-                    description: String,
-                    input: Value,
-                    output: Value,
-                    check: Option<Value>| {
-        let mut tool = Tool::new(format!("{prefix}_{suffix}"), description, object(input))
-            .with_raw_output_schema(object(output));
-        let base = match title {
-            Some(title) => ToolAnnotations::with_title(title),
-            None => ToolAnnotations::new(),
+    }
+
+    /// Builds the entry of `<prefix>_<suffix>` (titled "<Suffix> <label>" in
+    /// full detail); `check` replaces the listed
+    /// input schema as what arguments are checked against.
+    fn entry(
+        &self,
+        suffix: &str,
+        op: Op,
+        description: String,
+        input: Value,
+        output: Value,
+        check: Option<Value>,
+    ) -> Entry {
+        let d = self.d;
+        let mut tool = Tool::new(
+            format!("{}_{suffix}", d.tool_prefix),
+            description,
+            object(input),
+        )
+        .with_raw_output_schema(object(output));
+        // Titles and long descriptions only in full detail: the name says it.
+        let base = if self.full {
+            ToolAnnotations::with_title(format!("{} {}", capitalized(suffix), d.label))
+        } else {
+            ToolAnnotations::new()
         };
         tool = tool.with_annotations(op_hints(op, base));
-        out.push(Entry {
+        Entry {
             op,
             model: Some(d),
             check_schema: check
                 .map(object)
                 .unwrap_or_else(|| tool.input_schema.clone()),
             tool,
-        });
+        }
+    }
+}
+
+fn typed_search(kit: &TypedKit) -> Entry {
+    let (d, full) = (kit.d, kit.full);
+    let mut search_out = if full {
+        search_meta_properties()
+    } else {
+        // The shape only; the other keys are search_records' and allowed.
+        let props = json!({"more": {"type": "boolean"}, "next_offset": {"type": "integer"}, "total": {"type": "integer"}});
+        props.as_object().cloned().unwrap_or_default()
     };
-
-    if typed.search {
-        let mut search_out = if full {
-            search_meta_properties()
-        } else {
-            // The shape only; the other keys are search_records' and allowed.
-            let props = json!({"more": {"type": "boolean"}, "next_offset": {"type": "integer"}, "total": {"type": "integer"}});
-            props.as_object().cloned().unwrap_or_default()
-        };
-        search_out.insert(
-            "records".into(),
-            json!({"type": "array", "items": read_record()}),
-        );
-        let mut domain = domain_schema();
-        if let (false, Some(map)) = (full, domain.as_object_mut()) {
-            map.remove("description");
-        }
-        let (description, limit, order, count) = if full {
-            (
-                format!("Search {} ({}) records.", d.label, d.model),
-                limit_schema(shape.limits),
-                json!({"type": "string", "description": "Sort, e.g. \"name asc, id desc\""}),
-                json!({"type": "boolean", "description": "Also return the total number of matches"}),
-            )
-        } else {
-            (
-                format!(
-                    "Search {} ({}); arguments as search_records.",
-                    d.label, d.model
-                ),
-                json!({"type": "integer", "minimum": 1}),
-                json!({"type": "string"}),
-                json!({"type": "boolean"}),
-            )
-        };
-        push(
-            "search",
-            Op::Search,
-            title("Search"),
-            description,
-            json!({
-                "type": "object",
-                "properties": {
-                    "domain": domain, "fields": fields_enum,
-                    "limit": limit,
-                    "offset": {"type": "integer", "minimum": 0},
-                    "order": order, "count": count
-                },
-                "additionalProperties": false
-            }),
-            json!({"type": "object", "properties": search_out, "required": ["records"]}),
-            None,
-        );
+    search_out.insert(
+        "records".into(),
+        json!({"type": "array", "items": kit.read_record()}),
+    );
+    let mut domain = domain_schema();
+    if let (false, Some(map)) = (full, domain.as_object_mut()) {
+        map.remove("description");
     }
-
-    if typed.get {
-        // The field names are listed once, by the search tool.
-        let fields = if typed.search && !full {
-            json!({"type": "array", "items": {"type": "string"}, "description": format!("Names as in {prefix}_search; omit for a default set")})
-        } else {
-            fields_enum.clone()
-        };
-        push(
-            "get",
-            Op::Get,
-            title("Get"),
-            format!("Read one {} ({}) by id.", d.label, d.model),
-            json!({
-                "type": "object",
-                "properties": {"record_id": record_id, "fields": fields},
-                "required": ["record_id"], "additionalProperties": false
-            }),
-            json!({"type": "object", "properties": {"model": {"type": "string"}, "record": read_record(), "notes": {"type": "array", "items": {"type": "string"}}}, "required": ["record"]}),
-            None,
-        );
-    }
-
-    if typed.aggregate {
-        let (description, input) = extra::typed_aggregate(d, shape.limits, full);
-        push(
-            "aggregate",
-            Op::Extra(extra::ExtraOp::Aggregate),
-            title("Aggregate"),
-            description,
-            input,
-            extra::aggregate_output(),
-            None,
-        );
-    }
-
-    if typed.create
-        && let Some(create_schema) = d.create_schema
-    {
-        let mut check = inline_refs(Value::from(create_schema()));
-        if let Some(map) = check.as_object_mut() {
-            map.insert("type".into(), json!("object"));
-            map.remove("title");
-            map.remove("description");
-        }
-        let (listed, description) = if full {
-            let mut listed = check.clone();
-            shorten_descriptions(&mut listed);
-            type_untyped(&mut listed);
-            (
-                listed,
-                format!("Create one {} ({}); returns its id.", d.label, d.model),
-            )
-        } else {
-            let main = main_fields(d);
-            let keep = |name: &str, required: bool| required || main.iter().any(|m| m == name);
-            (
-                compact_payload(d, &check, Some(&keep), true),
-                format!(
-                    "Create one {} ({}); returns its id. Main fields listed, any writable one accepted.",
-                    d.label, d.model
-                ),
-            )
-        };
-        push(
-            "create",
-            Op::Create,
-            title("Create"),
-            description,
-            listed,
-            write_output("created"),
-            Some(check),
-        );
-    }
-
-    if typed.update
-        && let Some(update_schema) = d.update_schema
-    {
-        let mut values = inline_refs(Value::from(update_schema()));
-        if let Some(map) = values.as_object_mut() {
-            map.insert("type".into(), json!("object"));
-            map.remove("title");
-        }
-        let check = json!({
+    let (description, limit, order, count) = if full {
+        (
+            format!("Search {} ({}) records.", d.label, d.model),
+            limit_schema(kit.shape.limits),
+            json!({"type": "string", "description": "Sort, e.g. \"name asc, id desc\""}),
+            json!({"type": "boolean", "description": "Also return the total number of matches"}),
+        )
+    } else {
+        (
+            format!(
+                "Search {} ({}); arguments as search_records.",
+                d.label, d.model
+            ),
+            json!({"type": "integer", "minimum": 1}),
+            json!({"type": "string"}),
+            json!({"type": "boolean"}),
+        )
+    };
+    kit.entry(
+        "search",
+        Op::Search,
+        description,
+        json!({
             "type": "object",
-            "properties": {"record_id": record_id, "values": values},
-            "required": ["record_id", "values"], "additionalProperties": false
-        });
-        // The create tool already lists the fields: not repeated here.
-        let listed_values = if typed.create && d.create_schema.is_some() {
-            json!({"type": "object", "description": format!("Fields to change, as in {prefix}_create (none required)")})
-        } else if full {
-            let mut values = values.clone();
-            shorten_descriptions(&mut values);
-            type_untyped(&mut values);
-            values
-        } else {
-            compact_payload(d, &values, None, false)
-        };
-        push(
-            "update",
-            Op::Update,
-            title("Update"),
-            format!("Write values on one {} ({}).", d.label, d.model),
-            json!({
-                "type": "object",
-                "properties": {"record_id": record_id, "values": listed_values},
-                "required": ["record_id", "values"], "additionalProperties": false
-            }),
-            write_output("updated"),
-            Some(check),
-        );
-    }
+            "properties": {
+                "domain": domain, "fields": kit.fields_enum,
+                "limit": limit,
+                "offset": {"type": "integer", "minimum": 0},
+                "order": order, "count": count
+            },
+            "additionalProperties": false
+        }),
+        json!({"type": "object", "properties": search_out, "required": ["records"]}),
+        None,
+    )
+}
 
-    if typed.delete {
-        push(
-            "delete",
-            Op::Delete,
-            title("Delete"),
-            format!("Delete one {} ({}).", d.label, d.model),
-            json!({
-                "type": "object",
-                "properties": {"record_id": record_id},
-                "required": ["record_id"], "additionalProperties": false
-            }),
-            write_output("deleted"),
-            None,
-        );
+fn typed_get(kit: &TypedKit) -> Entry {
+    let d = kit.d;
+    // The field names are listed once, by the search tool.
+    let fields = if kit.shape.typed.search && !kit.full {
+        json!({"type": "array", "items": {"type": "string"}, "description": format!("Names as in {}_search; omit for a default set", d.tool_prefix)})
+    } else {
+        kit.fields_enum.clone()
+    };
+    kit.entry(
+        "get",
+        Op::Get,
+        format!("Read one {} ({}) by id.", d.label, d.model),
+        json!({
+            "type": "object",
+            "properties": {"record_id": kit.record_id, "fields": fields},
+            "required": ["record_id"], "additionalProperties": false
+        }),
+        json!({"type": "object", "properties": {"model": {"type": "string"}, "record": kit.read_record(), "notes": {"type": "array", "items": {"type": "string"}}}, "required": ["record"]}),
+        None,
+    )
+}
+
+fn typed_aggregate(kit: &TypedKit) -> Entry {
+    let (description, input) = extra::typed_aggregate(kit.d, kit.shape.limits, kit.full);
+    kit.entry(
+        "aggregate",
+        Op::Extra(extra::ExtraOp::Aggregate),
+        description,
+        input,
+        extra::aggregate_output(),
+        None,
+    )
+}
+
+/// `None` when the model has no create schema.
+fn typed_create(kit: &TypedKit) -> Option<Entry> {
+    let d = kit.d;
+    let create_schema = d.create_schema?;
+    let mut check = inline_refs(Value::from(create_schema()));
+    if let Some(map) = check.as_object_mut() {
+        map.insert("type".into(), json!("object"));
+        map.remove("title");
+        map.remove("description");
     }
-    out
+    let (listed, description) = if kit.full {
+        let mut listed = check.clone();
+        shorten_descriptions(&mut listed);
+        type_untyped(&mut listed);
+        (
+            listed,
+            format!("Create one {} ({}); returns its id.", d.label, d.model),
+        )
+    } else {
+        let main = main_fields(d);
+        let keep = |name: &str, required: bool| required || main.iter().any(|m| m == name);
+        (
+            compact_payload(d, &check, Some(&keep), true),
+            format!(
+                "Create one {} ({}); returns its id. Main fields listed, any writable one accepted.",
+                d.label, d.model
+            ),
+        )
+    };
+    Some(kit.entry(
+        "create",
+        Op::Create,
+        description,
+        listed,
+        write_output("created"),
+        Some(check),
+    ))
+}
+
+/// `None` when the model has no update schema.
+fn typed_update(kit: &TypedKit) -> Option<Entry> {
+    let d = kit.d;
+    let update_schema = d.update_schema?;
+    let mut values = inline_refs(Value::from(update_schema()));
+    if let Some(map) = values.as_object_mut() {
+        map.insert("type".into(), json!("object"));
+        map.remove("title");
+    }
+    let check = json!({
+        "type": "object",
+        "properties": {"record_id": kit.record_id, "values": values},
+        "required": ["record_id", "values"], "additionalProperties": false
+    });
+    // The create tool already lists the fields: not repeated here.
+    let listed_values = if kit.shape.typed.create && d.create_schema.is_some() {
+        json!({"type": "object", "description": format!("Fields to change, as in {}_create (none required)", d.tool_prefix)})
+    } else if kit.full {
+        let mut values = values.clone();
+        shorten_descriptions(&mut values);
+        type_untyped(&mut values);
+        values
+    } else {
+        compact_payload(d, &values, None, false)
+    };
+    Some(kit.entry(
+        "update",
+        Op::Update,
+        format!("Write values on one {} ({}).", d.label, d.model),
+        json!({
+            "type": "object",
+            "properties": {"record_id": kit.record_id, "values": listed_values},
+            "required": ["record_id", "values"], "additionalProperties": false
+        }),
+        write_output("updated"),
+        Some(check),
+    ))
+}
+
+fn typed_delete(kit: &TypedKit) -> Entry {
+    let d = kit.d;
+    kit.entry(
+        "delete",
+        Op::Delete,
+        format!("Delete one {} ({}).", d.label, d.model),
+        json!({
+            "type": "object",
+            "properties": {"record_id": kit.record_id},
+            "required": ["record_id"], "additionalProperties": false
+        }),
+        write_output("deleted"),
+        None,
+    )
+}
+
+/// `search` → `Search`: a typed tool's title verb is its suffix.
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 
 use super::{OdooMcp, Target};
 use crate::error::ToolError;
+use crate::model_fields::ModelFields;
 use crate::settings::Access;
 use crate::tools::extra::{ExtraOp, GRANULARITIES, METHOD_TOOL};
 use crate::tools::{Entry, Op};
@@ -334,123 +335,19 @@ impl OdooMcp {
         target: Target<'_>,
         args: &Map<String, Value>,
     ) -> Result<Value, ToolError> {
-        let groupby = strings(args, "groupby");
-        let mut aggregates = strings(args, "aggregates");
-        if aggregates.is_empty() {
-            aggregates.push("__count".into());
-        }
-        // Every named field must exist (and be stored to be grouped on).
-        let mut names: Vec<&str> = groupby
-            .iter()
-            .map(|g| g.split(':').next().unwrap_or(g))
-            .collect();
-        let aggregated: Vec<&str> = aggregates
-            .iter()
-            .filter(|a| *a != "__count")
-            .map(|a| a.split(':').next().unwrap_or(a))
-            .collect();
-        names.extend(&aggregated);
+        let request = AggregateRequest::parse(args, self.inner.settings.limits.max);
         let metadata = self.metadata(target, &[]).await?;
-        for (argument, list) in [
-            ("groupby", &names[..groupby.len()]),
-            ("aggregates", &aggregated[..]),
-        ] {
-            Self::check_names(target, &metadata, list, argument)?;
-        }
-        for spec in &groupby {
-            let (field, granularity) = match spec.split_once(':') {
-                Some((f, g)) => (f, Some(g)),
-                None => (spec.as_str(), None),
-            };
-            let Some(info) = metadata.get(field) else {
-                continue;
-            };
-            if !info.store {
-                return Err(ToolError::Invalid {
-                    argument: "groupby",
-                    message: format!(
-                        "`{field}` is computed and not stored on {}, so Odoo cannot group by it; pick a stored field (get_fields shows them)",
-                        target.name
-                    ),
-                });
-            }
-            let dated = matches!(info.ttype.as_str(), "date" | "datetime");
-            match granularity {
-                Some(_) if !dated => {
-                    return Err(ToolError::Invalid {
-                        argument: "groupby",
-                        message: format!(
-                            "`{spec}`: a granularity applies to date and datetime fields only; `{field}` is a {}",
-                            info.ttype
-                        ),
-                    });
-                }
-                Some(g) if !GRANULARITIES.contains(&g) => {
-                    return Err(ToolError::Invalid {
-                        argument: "groupby",
-                        message: format!(
-                            "`{spec}`: unknown granularity `{g}`; use one of {}",
-                            GRANULARITIES.join(", ")
-                        ),
-                    });
-                }
-                _ => {}
-            }
-        }
-        for spec in aggregates.iter().filter(|a| *a != "__count") {
-            match spec.split_once(':') {
-                Some((_, function)) if FUNCTIONS.contains(&function) => {}
-                _ => {
-                    return Err(ToolError::Invalid {
-                        argument: "aggregates",
-                        message: format!(
-                            "`{spec}`: write field:function with a function among {}, or __count",
-                            FUNCTIONS.join(", ")
-                        ),
-                    });
-                }
-            }
-        }
+        check_aggregate_names(target, &metadata, &request)?;
+        check_groupby(target, &metadata, &request.groupby)?;
+        check_functions(&request.aggregates)?;
 
-        let max = self.inner.settings.limits.max;
-        let asked = args.get("limit").and_then(Value::as_u64).unwrap_or(max);
-        let limit = asked.min(max);
-        let offset = args.get("offset").and_then(Value::as_u64).unwrap_or(0);
-        let order = args
-            .get("order")
-            .and_then(Value::as_str)
-            .filter(|o| !o.trim().is_empty());
-        let domain = args.get("domain").cloned().unwrap_or_else(|| json!([]));
         let client = &self.inner.client;
         let modern = client.version().await?.major >= 19;
-        let mut call = kwargs(vec![
-            ("domain", domain),
-            ("groupby", json!(groupby)),
-            // One more than asked tells whether more groups exist.
-            ("limit", json!(limit + 1)),
-        ]);
-        if offset > 0 {
-            call.insert("offset".into(), json!(offset));
-        }
-        let method = if modern {
-            call.insert("aggregates".into(), json!(aggregates));
-            if let Some(order) = order {
-                call.insert("order".into(), json!(order));
-            }
-            "formatted_read_group"
-        } else {
-            let fields: Vec<&String> = aggregates.iter().filter(|a| *a != "__count").collect();
-            call.insert("fields".into(), json!(fields));
-            call.insert("lazy".into(), json!(false));
-            if let Some(order) = order {
-                call.insert("orderby".into(), json!(legacy_order(order)));
-            }
-            "read_group"
-        };
+        let (method, call) = request.read_group_call(modern);
         let answer = client
             .execute(target.name, method, None, call, None)
             .await?;
-        let mut groups: Vec<Value> = match answer {
+        let groups: Vec<Value> = match answer {
             Value::Array(rows) => rows,
             other => {
                 return Err(ToolError::Invalid {
@@ -459,23 +356,7 @@ impl OdooMcp {
                 });
             }
         };
-        let more = groups.len() as u64 > limit;
-        groups.truncate(limit as usize);
-        let groups: Vec<Value> = groups
-            .into_iter()
-            .map(|g| normalize_group(g, &groupby, &aggregates, modern))
-            .collect();
-        let mut out =
-            json!({"model": target.name, "count": groups.len(), "more": more, "groups": groups});
-        if more {
-            out["next_offset"] = json!(offset + limit);
-        }
-        if asked > max {
-            out["notes"] = json!([format!(
-                "limit {asked} was clamped to {max} (ODOO_MCP_MAX_LIMIT)"
-            )]);
-        }
-        Ok(out)
+        Ok(request.answer(target, groups, modern))
     }
 
     // ---- batch writes and dry runs -----------------------------------------------------------
@@ -678,237 +559,24 @@ impl OdooMcp {
         record_ids: &[RecordId],
         values_list: &[Map<String, Value>],
     ) -> Result<Value, ToolError> {
-        let client = &self.inner.client;
         let mut problems: Vec<String> = Vec::new();
         let mut notes: Vec<String> = Vec::new();
-        let defs = if values_list.is_empty() {
-            Map::new()
+        let defs = self.write_field_defs(target, values_list).await?;
+        let targets = check_values(&defs, operation, values_list, &mut problems, &mut notes);
+        self.check_many2one_targets(target, &targets, &mut problems, &mut notes)
+            .await;
+        let defaults = if operation == "create" {
+            self.check_required(target, &defs, values_list, &mut problems, &mut notes)
+                .await
         } else {
-            client
-                .fields_get(
-                    target.name,
-                    &[
-                        "string",
-                        "type",
-                        "required",
-                        "readonly",
-                        "selection",
-                        "relation",
-                        "depends",
-                        "related",
-                    ],
-                )
-                .await?
-        };
-        let attr = |field: &str, key: &str| defs.get(field).and_then(|d| d.get(key)).cloned();
-        let label = |field: &str| {
-            attr(field, "string")
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_else(|| field.to_string())
+            Map::new()
         };
 
-        // Selections, readonly fields and many2one targets, per value.
-        let mut targets: BTreeMap<String, BTreeSet<RecordId>> = BTreeMap::new();
-        for (i, values) in values_list.iter().enumerate() {
-            let at = match (values_list.len(), operation) {
-                (0 | 1, _) => String::new(),
-                (_, "write") => format!("updates[{i}].values."),
-                _ => format!("records[{i}]."),
-            };
-            for (field, value) in values {
-                let kind = attr(field, "type").and_then(|v| v.as_str().map(str::to_string));
-                if attr(field, "readonly") == Some(Value::Bool(true)) {
-                    notes.push(format!(
-                        "{at}{field} ({}) is read-only in Odoo's forms: Odoo may ignore or recompute it",
-                        label(field)
-                    ));
-                }
-                if attr(field, "required") == Some(Value::Bool(true)) && is_empty(value) {
-                    problems.push(format!(
-                        "{at}{field} ({}) is required and cannot be emptied",
-                        label(field)
-                    ));
-                }
-                match kind.as_deref() {
-                    Some("selection") if !is_empty(value) => {
-                        let options: Vec<Value> = attr(field, "selection")
-                            .and_then(|s| s.as_array().cloned())
-                            .unwrap_or_default()
-                            .iter()
-                            .filter_map(|o| o.get(0).cloned())
-                            .collect();
-                        if !options.is_empty() && !options.contains(value) {
-                            let shown: Vec<String> = options.iter().map(Value::to_string).collect();
-                            problems.push(format!(
-                                "{at}{field}: {value} is not a valid value; use one of {}",
-                                shown.join(", ")
-                            ));
-                        }
-                    }
-                    Some("many2one") => {
-                        if let (Some(id), Some(relation)) = (
-                            value.as_i64().filter(|id| *id > 0),
-                            attr(field, "relation").and_then(|r| r.as_str().map(str::to_string)),
-                        ) {
-                            targets.entry(relation).or_default().insert(id);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        for (relation, wanted) in &targets {
-            let wanted: Vec<RecordId> = wanted.iter().copied().collect();
-            let call = kwargs(vec![("domain", json!([["id", "in", wanted]]))]);
-            match client.execute(relation, "search", None, call, None).await {
-                Ok(Value::Array(found)) => {
-                    let found: BTreeSet<i64> = found.iter().filter_map(Value::as_i64).collect();
-                    for id in wanted.iter().filter(|id| !found.contains(id)) {
-                        problems.push(format!(
-                            "{relation} record {id} does not exist or is not visible (referenced by {})",
-                            target.name
-                        ));
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => notes.push(format!(
-                    "{relation} ids could not be checked: {}",
-                    ToolError::from(e)
-                )),
-            }
-        }
-
-        // Required fields a create leaves out must have a default.
-        let mut defaults = Map::new();
-        if operation == "create" {
-            // Computed and related fields are Odoo's to fill. So may relational ones be:
-            // `create` makes a user's partner (`_inherits`), a company's partner, a
-            // template's variants; those get a note rather than a problem.
-            let computed = |d: &Value| {
-                d.get("depends")
-                    .and_then(Value::as_array)
-                    .is_some_and(|a| !a.is_empty())
-                    || d.get("related").is_some_and(|r| !is_empty(r))
-            };
-            let relational = |d: &Value| {
-                matches!(
-                    d.get("type").and_then(Value::as_str),
-                    Some("many2one" | "one2many" | "many2many")
-                )
-            };
-            let required: Vec<String> = defs
-                .iter()
-                .filter(|(name, d)| {
-                    d.get("required") == Some(&Value::Bool(true))
-                        && d.get("readonly") != Some(&Value::Bool(true))
-                        && !computed(d)
-                        && !matches!(name.as_str(), "id" | "create_uid" | "write_uid")
-                })
-                .map(|(name, _)| name.clone())
-                .collect();
-            let missing: BTreeSet<&String> = values_list
-                .iter()
-                .flat_map(|v| required.iter().filter(|f| !v.contains_key(*f)))
-                .collect();
-            if !missing.is_empty() {
-                let call = kwargs(vec![("fields", json!(missing))]);
-                let defaults_known = match client
-                    .execute(target.name, "default_get", None, call, None)
-                    .await
-                {
-                    Ok(Value::Object(found)) => {
-                        defaults = found;
-                        true
-                    }
-                    Ok(_) => true,
-                    Err(e) => {
-                        notes.push(format!(
-                            "Odoo's defaults could not be read, so required fields were not checked: {}",
-                            ToolError::from(e)
-                        ));
-                        false
-                    }
-                };
-                for (i, values) in values_list.iter().enumerate() {
-                    for field in required.iter().filter(|f| !values.contains_key(*f)) {
-                        if !defaults_known || !defaults.get(field).is_none_or(is_empty) {
-                            continue;
-                        }
-                        let at = if values_list.len() > 1 {
-                            format!("records[{i}]: ")
-                        } else {
-                            String::new()
-                        };
-                        if defs.get(field).is_some_and(relational) {
-                            notes.push(format!(
-                                "{at}required field {field} ({}) has no value and no default: Odoo may fill it when it creates the record; give it if the create is refused",
-                                label(field)
-                            ));
-                        } else {
-                            problems.push(format!(
-                                "{at}required field {field} ({}) has no value and no default",
-                                label(field)
-                            ));
-                        }
-                    }
-                }
-            }
-        }
-
-        // The records exist, and what would change on them.
         let mut out = Map::new();
         if !record_ids.is_empty() {
-            // One values map for every record, or one per record (update_records' updates).
-            let values_of = |id: i64| match values_list {
-                [values] => Some(values),
-                _ => record_ids
-                    .iter()
-                    .position(|r| *r == id)
-                    .and_then(|i| values_list.get(i)),
-            };
-            let wanted: BTreeSet<&str> = values_list
-                .iter()
-                .flat_map(|v| v.keys().map(String::as_str))
-                .chain(["display_name"])
-                .collect();
-            let wanted: Vec<&str> = wanted.into_iter().collect();
-            let rows = client.read(target.name, record_ids, &wanted).await?;
-            let found: BTreeSet<i64> = rows
-                .iter()
-                .filter_map(|r| r.get("id").and_then(Value::as_i64))
-                .collect();
-            for id in record_ids.iter().filter(|id| !found.contains(id)) {
-                problems.push(format!(
-                    "{} record {id} does not exist or is not visible to this Odoo user",
-                    target.name
-                ));
-            }
-            let records: Vec<Value> = rows
-                .iter()
-                .map(|row| {
-                    let mut entry = Map::new();
-                    entry.insert("id".into(), row.get("id").cloned().unwrap_or_default());
-                    entry.insert(
-                        "display_name".into(),
-                        row.get("display_name").cloned().unwrap_or_default(),
-                    );
-                    let id = row.get("id").and_then(Value::as_i64).unwrap_or_default();
-                    if let Some(values) = values_of(id) {
-                        let changes: Map<String, Value> = values
-                            .iter()
-                            .filter(|(f, v)| !same_value(row.get(*f), v))
-                            .map(|(f, v)| {
-                                (
-                                    f.clone(),
-                                    json!({"from": row.get(f).cloned().unwrap_or(Value::Null), "to": v}),
-                                )
-                            })
-                            .collect();
-                        entry.insert("changes".into(), Value::Object(changes));
-                    }
-                    Value::Object(entry)
-                })
-                .collect();
+            let records = self
+                .planned_changes(target, record_ids, values_list, &mut problems)
+                .await?;
             out.insert("records".into(), Value::Array(records));
         } else {
             out.insert("records".into(), json!(values_list));
@@ -930,6 +598,204 @@ impl OdooMcp {
         }
         out.insert("written".into(), json!(false));
         Ok(Value::Object(out))
+    }
+
+    /// The field definitions a dry run checks values against; none are read
+    /// when no values are written (a delete).
+    async fn write_field_defs(
+        &self,
+        target: Target<'_>,
+        values_list: &[Map<String, Value>],
+    ) -> Result<Map<String, Value>, ToolError> {
+        if values_list.is_empty() {
+            return Ok(Map::new());
+        }
+        Ok(self
+            .inner
+            .client
+            .fields_get(
+                target.name,
+                &[
+                    "string",
+                    "type",
+                    "required",
+                    "readonly",
+                    "selection",
+                    "relation",
+                    "depends",
+                    "related",
+                ],
+            )
+            .await?)
+    }
+
+    /// Every many2one target a dry run's values name must exist.
+    async fn check_many2one_targets(
+        &self,
+        target: Target<'_>,
+        targets: &BTreeMap<String, BTreeSet<RecordId>>,
+        problems: &mut Vec<String>,
+        notes: &mut Vec<String>,
+    ) {
+        for (relation, wanted) in targets {
+            let wanted: Vec<RecordId> = wanted.iter().copied().collect();
+            let call = kwargs(vec![("domain", json!([["id", "in", wanted]]))]);
+            match self
+                .inner
+                .client
+                .execute(relation, "search", None, call, None)
+                .await
+            {
+                Ok(Value::Array(found)) => {
+                    let found: BTreeSet<i64> = found.iter().filter_map(Value::as_i64).collect();
+                    for id in wanted.iter().filter(|id| !found.contains(id)) {
+                        problems.push(format!(
+                            "{relation} record {id} does not exist or is not visible (referenced by {})",
+                            target.name
+                        ));
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => notes.push(format!(
+                    "{relation} ids could not be checked: {}",
+                    ToolError::from(e)
+                )),
+            }
+        }
+    }
+
+    /// Required fields a create leaves out must have a default. Returns the
+    /// defaults Odoo gives the missing ones.
+    async fn check_required(
+        &self,
+        target: Target<'_>,
+        defs: &Map<String, Value>,
+        values_list: &[Map<String, Value>],
+        problems: &mut Vec<String>,
+        notes: &mut Vec<String>,
+    ) -> Map<String, Value> {
+        let mut defaults = Map::new();
+        let required = required_fields(defs);
+        let missing: BTreeSet<&String> = values_list
+            .iter()
+            .flat_map(|v| required.iter().filter(|f| !v.contains_key(*f)))
+            .collect();
+        if missing.is_empty() {
+            return defaults;
+        }
+        let call = kwargs(vec![("fields", json!(missing))]);
+        let defaults_known = match self
+            .inner
+            .client
+            .execute(target.name, "default_get", None, call, None)
+            .await
+        {
+            Ok(Value::Object(found)) => {
+                defaults = found;
+                true
+            }
+            Ok(_) => true,
+            Err(e) => {
+                notes.push(format!(
+                    "Odoo's defaults could not be read, so required fields were not checked: {}",
+                    ToolError::from(e)
+                ));
+                false
+            }
+        };
+        if !defaults_known {
+            return defaults;
+        }
+        for (i, values) in values_list.iter().enumerate() {
+            for field in required.iter().filter(|f| !values.contains_key(*f)) {
+                if !defaults.get(field).is_none_or(is_empty) {
+                    continue;
+                }
+                let at = if values_list.len() > 1 {
+                    format!("records[{i}]: ")
+                } else {
+                    String::new()
+                };
+                if defs.get(field).is_some_and(is_relational) {
+                    notes.push(format!(
+                        "{at}required field {field} ({}) has no value and no default: Odoo may fill it when it creates the record; give it if the create is refused",
+                        field_label(defs, field)
+                    ));
+                } else {
+                    problems.push(format!(
+                        "{at}required field {field} ({}) has no value and no default",
+                        field_label(defs, field)
+                    ));
+                }
+            }
+        }
+        defaults
+    }
+
+    /// The records exist, and what would change on them: each record's id,
+    /// display name and changed fields (`from`, `to`).
+    async fn planned_changes(
+        &self,
+        target: Target<'_>,
+        record_ids: &[RecordId],
+        values_list: &[Map<String, Value>],
+        problems: &mut Vec<String>,
+    ) -> Result<Vec<Value>, ToolError> {
+        // One values map for every record, or one per record (update_records' updates).
+        let values_of = |id: i64| match values_list {
+            [values] => Some(values),
+            _ => record_ids
+                .iter()
+                .position(|r| *r == id)
+                .and_then(|i| values_list.get(i)),
+        };
+        let wanted: BTreeSet<&str> = values_list
+            .iter()
+            .flat_map(|v| v.keys().map(String::as_str))
+            .chain(["display_name"])
+            .collect();
+        let wanted: Vec<&str> = wanted.into_iter().collect();
+        let rows = self
+            .inner
+            .client
+            .read(target.name, record_ids, &wanted)
+            .await?;
+        let found: BTreeSet<i64> = rows
+            .iter()
+            .filter_map(|r| r.get("id").and_then(Value::as_i64))
+            .collect();
+        for id in record_ids.iter().filter(|id| !found.contains(id)) {
+            problems.push(format!(
+                "{} record {id} does not exist or is not visible to this Odoo user",
+                target.name
+            ));
+        }
+        Ok(rows
+            .iter()
+            .map(|row| {
+                let mut entry = Map::new();
+                entry.insert("id".into(), row.get("id").cloned().unwrap_or_default());
+                entry.insert(
+                    "display_name".into(),
+                    row.get("display_name").cloned().unwrap_or_default(),
+                );
+                let id = row.get("id").and_then(Value::as_i64).unwrap_or_default();
+                if let Some(values) = values_of(id) {
+                    let changes: Map<String, Value> = values
+                        .iter()
+                        .filter(|(f, v)| !same_value(row.get(*f), v))
+                        .map(|(f, v)| {
+                            (
+                                f.clone(),
+                                json!({"from": row.get(f).cloned().unwrap_or(Value::Null), "to": v}),
+                            )
+                        })
+                        .collect();
+                    entry.insert("changes".into(), Value::Object(changes));
+                }
+                Value::Object(entry)
+            })
+            .collect())
     }
 
     /// Whether the Odoo user may `operation` on `model` (has_access on Odoo 18+,
@@ -1158,4 +1024,292 @@ fn normalize_group(group: Value, groupby: &[String], aggregates: &[String], mode
         }
     }
     Value::Object(out)
+}
+
+/// One attribute of a field definition (from `fields_get`).
+fn field_attr(defs: &Map<String, Value>, field: &str, key: &str) -> Option<Value> {
+    defs.get(field).and_then(|d| d.get(key)).cloned()
+}
+
+/// A field's label, or its name when Odoo gives none.
+fn field_label(defs: &Map<String, Value>, field: &str) -> String {
+    field_attr(defs, field, "string")
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| field.to_string())
+}
+
+/// Selections, readonly fields and emptied required ones, per value of a dry
+/// run. Returns the many2one targets named, per model, to be checked at once.
+fn check_values(
+    defs: &Map<String, Value>,
+    operation: &str,
+    values_list: &[Map<String, Value>],
+    problems: &mut Vec<String>,
+    notes: &mut Vec<String>,
+) -> BTreeMap<String, BTreeSet<RecordId>> {
+    let attr = |field: &str, key: &str| field_attr(defs, field, key);
+    let label = |field: &str| field_label(defs, field);
+    let mut targets: BTreeMap<String, BTreeSet<RecordId>> = BTreeMap::new();
+    for (i, values) in values_list.iter().enumerate() {
+        let at = match (values_list.len(), operation) {
+            (0 | 1, _) => String::new(),
+            (_, "write") => format!("updates[{i}].values."),
+            _ => format!("records[{i}]."),
+        };
+        for (field, value) in values {
+            let kind = attr(field, "type").and_then(|v| v.as_str().map(str::to_string));
+            if attr(field, "readonly") == Some(Value::Bool(true)) {
+                notes.push(format!(
+                    "{at}{field} ({}) is read-only in Odoo's forms: Odoo may ignore or recompute it",
+                    label(field)
+                ));
+            }
+            if attr(field, "required") == Some(Value::Bool(true)) && is_empty(value) {
+                problems.push(format!(
+                    "{at}{field} ({}) is required and cannot be emptied",
+                    label(field)
+                ));
+            }
+            match kind.as_deref() {
+                Some("selection") if !is_empty(value) => {
+                    let options: Vec<Value> = attr(field, "selection")
+                        .and_then(|s| s.as_array().cloned())
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|o| o.get(0).cloned())
+                        .collect();
+                    if !options.is_empty() && !options.contains(value) {
+                        let shown: Vec<String> = options.iter().map(Value::to_string).collect();
+                        problems.push(format!(
+                            "{at}{field}: {value} is not a valid value; use one of {}",
+                            shown.join(", ")
+                        ));
+                    }
+                }
+                Some("many2one") => {
+                    if let (Some(id), Some(relation)) = (
+                        value.as_i64().filter(|id| *id > 0),
+                        attr(field, "relation").and_then(|r| r.as_str().map(str::to_string)),
+                    ) {
+                        targets.entry(relation).or_default().insert(id);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    targets
+}
+
+/// The required fields a create must fill. Computed and related fields are
+/// Odoo's to fill, and so are the magic ones.
+fn required_fields(defs: &Map<String, Value>) -> Vec<String> {
+    let computed = |d: &Value| {
+        d.get("depends")
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty())
+            || d.get("related").is_some_and(|r| !is_empty(r))
+    };
+    defs.iter()
+        .filter(|(name, d)| {
+            d.get("required") == Some(&Value::Bool(true))
+                && d.get("readonly") != Some(&Value::Bool(true))
+                && !computed(d)
+                && !matches!(name.as_str(), "id" | "create_uid" | "write_uid")
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// Relational fields may be filled by Odoo's `create`: it makes a user's
+/// partner (`_inherits`), a company's partner, a template's variants; a missing
+/// one gets a note rather than a problem.
+fn is_relational(def: &Value) -> bool {
+    matches!(
+        def.get("type").and_then(Value::as_str),
+        Some("many2one" | "one2many" | "many2many")
+    )
+}
+
+/// What aggregate_records asks for, read from its arguments.
+struct AggregateRequest<'a> {
+    groupby: Vec<String>,
+    /// `["__count"]` when none are given.
+    aggregates: Vec<String>,
+    domain: Value,
+    order: Option<&'a str>,
+    /// The limit asked for, before clamping to `max`.
+    asked: u64,
+    max: u64,
+    limit: u64,
+    offset: u64,
+}
+
+impl<'a> AggregateRequest<'a> {
+    fn parse(args: &'a Map<String, Value>, max: u64) -> Self {
+        let groupby = strings(args, "groupby");
+        let mut aggregates = strings(args, "aggregates");
+        if aggregates.is_empty() {
+            aggregates.push("__count".into());
+        }
+        let asked = args.get("limit").and_then(Value::as_u64).unwrap_or(max);
+        Self {
+            groupby,
+            aggregates,
+            domain: args.get("domain").cloned().unwrap_or_else(|| json!([])),
+            order: args
+                .get("order")
+                .and_then(Value::as_str)
+                .filter(|o| !o.trim().is_empty()),
+            asked,
+            max,
+            limit: asked.min(max),
+            offset: args.get("offset").and_then(Value::as_u64).unwrap_or(0),
+        }
+    }
+
+    /// The aggregated `field:function` specs, without `__count`.
+    fn aggregated(&self) -> impl Iterator<Item = &String> {
+        self.aggregates.iter().filter(|a| *a != "__count")
+    }
+
+    /// The method and keyword arguments: formatted_read_group on Odoo 19+
+    /// (`modern`), read_group below.
+    fn read_group_call(&self, modern: bool) -> (&'static str, Map<String, Value>) {
+        let mut call = kwargs(vec![
+            ("domain", self.domain.clone()),
+            ("groupby", json!(self.groupby)),
+            // One more than asked tells whether more groups exist.
+            ("limit", json!(self.limit + 1)),
+        ]);
+        if self.offset > 0 {
+            call.insert("offset".into(), json!(self.offset));
+        }
+        let method = if modern {
+            call.insert("aggregates".into(), json!(self.aggregates));
+            if let Some(order) = self.order {
+                call.insert("order".into(), json!(order));
+            }
+            "formatted_read_group"
+        } else {
+            let fields: Vec<&String> = self.aggregated().collect();
+            call.insert("fields".into(), json!(fields));
+            call.insert("lazy".into(), json!(false));
+            if let Some(order) = self.order {
+                call.insert("orderby".into(), json!(legacy_order(order)));
+            }
+            "read_group"
+        };
+        (method, call)
+    }
+
+    /// The tool's answer from Odoo's groups (one more than the limit when more exist).
+    fn answer(&self, target: Target<'_>, mut groups: Vec<Value>, modern: bool) -> Value {
+        let (limit, offset) = (self.limit, self.offset);
+        let more = groups.len() as u64 > limit;
+        groups.truncate(limit as usize);
+        let groups: Vec<Value> = groups
+            .into_iter()
+            .map(|g| normalize_group(g, &self.groupby, &self.aggregates, modern))
+            .collect();
+        let mut out =
+            json!({"model": target.name, "count": groups.len(), "more": more, "groups": groups});
+        if more {
+            out["next_offset"] = json!(offset + limit);
+        }
+        if self.asked > self.max {
+            out["notes"] = json!([format!(
+                "limit {} was clamped to {} (ODOO_MCP_MAX_LIMIT)",
+                self.asked, self.max
+            )]);
+        }
+        out
+    }
+}
+
+/// Every field an aggregate names must exist.
+fn check_aggregate_names(
+    target: Target<'_>,
+    metadata: &ModelFields,
+    request: &AggregateRequest,
+) -> Result<(), ToolError> {
+    let grouped: Vec<&str> = request
+        .groupby
+        .iter()
+        .map(|g| g.split(':').next().unwrap_or(g))
+        .collect();
+    let aggregated: Vec<&str> = request
+        .aggregated()
+        .map(|a| a.split(':').next().unwrap_or(a))
+        .collect();
+    OdooMcp::check_names(target, metadata, &grouped, "groupby")?;
+    OdooMcp::check_names(target, metadata, &aggregated, "aggregates")
+}
+
+/// Groups are on stored fields, and granularities on dates, among GRANULARITIES.
+fn check_groupby(
+    target: Target<'_>,
+    metadata: &ModelFields,
+    groupby: &[String],
+) -> Result<(), ToolError> {
+    for spec in groupby {
+        let (field, granularity) = match spec.split_once(':') {
+            Some((f, g)) => (f, Some(g)),
+            None => (spec.as_str(), None),
+        };
+        let Some(info) = metadata.get(field) else {
+            continue;
+        };
+        if !info.store {
+            return Err(ToolError::Invalid {
+                argument: "groupby",
+                message: format!(
+                    "`{field}` is computed and not stored on {}, so Odoo cannot group by it; pick a stored field (get_fields shows them)",
+                    target.name
+                ),
+            });
+        }
+        let dated = matches!(info.ttype.as_str(), "date" | "datetime");
+        match granularity {
+            Some(_) if !dated => {
+                return Err(ToolError::Invalid {
+                    argument: "groupby",
+                    message: format!(
+                        "`{spec}`: a granularity applies to date and datetime fields only; `{field}` is a {}",
+                        info.ttype
+                    ),
+                });
+            }
+            Some(g) if !GRANULARITIES.contains(&g) => {
+                return Err(ToolError::Invalid {
+                    argument: "groupby",
+                    message: format!(
+                        "`{spec}`: unknown granularity `{g}`; use one of {}",
+                        GRANULARITIES.join(", ")
+                    ),
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Every aggregate but `__count` is `field:function`, with a function Odoo knows.
+fn check_functions(aggregates: &[String]) -> Result<(), ToolError> {
+    for spec in aggregates.iter().filter(|a| *a != "__count") {
+        match spec.split_once(':') {
+            Some((_, function)) if FUNCTIONS.contains(&function) => {}
+            _ => {
+                return Err(ToolError::Invalid {
+                    argument: "aggregates",
+                    message: format!(
+                        "`{spec}`: write field:function with a function among {}, or __count",
+                        FUNCTIONS.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }

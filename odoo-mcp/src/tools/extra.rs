@@ -220,185 +220,240 @@ pub fn typed_aggregate(d: &ModelDescriptor, limits: Limits, full: bool) -> (Stri
 }
 
 pub fn tools(limits: Limits) -> Vec<Entry> {
-    let model = json!({"type": "string", "description": "Technical model name, e.g. res.partner"});
-    let names = |description: &str| json!({"type": "array", "items": {"type": "string"}, "description": description});
+    vec![
+        get_fields_tool(),
+        current_context_tool(),
+        aggregate_records_tool(limits),
+        create_records_tool(),
+        update_records_tool(),
+        post_message_tool(),
+        call_method_tool(),
+        upload_attachment_tool(),
+        get_attachment_tool(),
+    ]
+}
+
+/// The `model` argument of the tools that take any model.
+fn model_schema() -> Value {
+    json!({"type": "string", "description": "Technical model name, e.g. res.partner"})
+}
+
+/// A list of names (fields, types, aggregates).
+fn names_schema(description: &str) -> Value {
+    json!({"type": "array", "items": {"type": "string"}, "description": description})
+}
+
+/// What a batch create or update answers; `flag` says which.
+fn batch_write_output(flag: &str) -> Value {
+    let mut props = Map::new();
+    props.insert("model".into(), json!({"type": "string"}));
+    props.insert(
+        "ids".into(),
+        json!({"type": "array", "items": {"type": "integer"}}),
+    );
+    props.insert("count".into(), json!({"type": "integer"}));
+    props.insert(flag.into(), json!({"type": "boolean"}));
+    dry_run_output(&mut props);
+    json!({"type": "object", "properties": props})
+}
+
+/// `get_fields`: a model's field metadata.
+fn get_fields_tool() -> Entry {
+    entry(
+        ExtraOp::GetFields,
+        "get_fields",
+        "Get model fields",
+        "A model's fields: type, label, required, readonly, selection values, relation. Filter by names, types or a text.",
+        json!({
+            "type": "object",
+            "properties": {
+                "model": model_schema(),
+                "names": names_schema("Only these fields"),
+                "types": names_schema("Only these types, e.g. [\"many2one\", \"selection\"]"),
+                "query": {"type": "string", "description": "Keep fields whose name or label contains this text"},
+                "help": {"type": "boolean", "description": "Include Odoo's help texts"}
+            },
+            "required": ["model"], "additionalProperties": false
+        }),
+        json!({"type": "object", "properties": {"model": {"type": "string"}, "count": {"type": "integer"}, "fields": {"type": "array", "items": {"type": "object"}}}, "required": ["fields"]}),
+    )
+}
+
+/// `get_current_context`: who the server acts as.
+fn current_context_tool() -> Entry {
+    entry(
+        ExtraOp::CurrentContext,
+        "get_current_context",
+        "Current user and context",
+        "The Odoo user this server acts as: user, company, allowed companies, language and timezone.",
+        json!({"type": "object", "properties": {}, "additionalProperties": false}),
+        // `user` is null when Odoo's context names no user id (with a note).
+        json!({"type": "object", "properties": {"user": {"type": ["object", "null"]}, "company": {"type": ["object", "null"]}, "lang": {"type": ["string", "null"]}, "tz": {"type": ["string", "null"]}}}),
+    )
+}
+
+/// `aggregate_records`: grouped totals of any model.
+fn aggregate_records_tool(limits: Limits) -> Entry {
+    entry(
+        ExtraOp::Aggregate,
+        "aggregate_records",
+        "Aggregate records",
+        "Grouped totals, like a pivot: count, sum, avg, min, max per group. Uses formatted_read_group (Odoo 19+) or read_group.",
+        json!({
+            "type": "object",
+            "properties": {
+                "model": model_schema(),
+                "domain": domain_schema(),
+                "groupby": names_schema("Fields to group by; dates take :day, :week, :month, :quarter or :year, e.g. [\"state\", \"date_order:month\"]"),
+                "aggregates": names_schema("field:function (sum, avg, min, max, count, count_distinct) or __count, e.g. [\"amount_total:sum\", \"__count\"]; default [\"__count\"]"),
+                "order": {"type": "string", "description": "Sort groups, e.g. \"amount_total:sum desc\""},
+                "limit": aggregate_limit(limits),
+                "offset": {"type": "integer", "minimum": 0}
+            },
+            "required": ["model"], "additionalProperties": false
+        }),
+        aggregate_output(),
+    )
+}
+
+/// `create_records`: a batch create.
+fn create_records_tool() -> Entry {
+    entry(
+        ExtraOp::CreateMany,
+        "create_records",
+        "Create records",
+        "Create several records in one call (one transaction: all or none); returns their ids.",
+        json!({
+            "type": "object",
+            "properties": {
+                "model": model_schema(),
+                "records": {"type": "array", "items": {"type": "object"}, "minItems": 1, "maxItems": MAX_BATCH, "description": format!("Field values per record (1 to {MAX_BATCH})")},
+                "dry_run": dry_run_schema()
+            },
+            "required": ["model", "records"], "additionalProperties": false
+        }),
+        batch_write_output("created"),
+    )
+}
+
+/// `update_records`: a batch write.
+fn update_records_tool() -> Entry {
     let ids = json!({"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1, "maxItems": MAX_BATCH, "description": format!("Record ids (1 to {MAX_BATCH})")});
     let values =
         json!({"type": "object", "description": "Field values, e.g. {\"name\": \"Acme\"}"});
-    let write_out = |flag: &str| {
-        let mut props = Map::new();
-        props.insert("model".into(), json!({"type": "string"}));
-        props.insert(
-            "ids".into(),
-            json!({"type": "array", "items": {"type": "integer"}}),
-        );
-        props.insert("count".into(), json!({"type": "integer"}));
-        props.insert(flag.into(), json!({"type": "boolean"}));
-        dry_run_output(&mut props);
-        json!({"type": "object", "properties": props})
-    };
-    vec![
-        entry(
-            ExtraOp::GetFields,
-            "get_fields",
-            "Get model fields",
-            "A model's fields: type, label, required, readonly, selection values, relation. Filter by names, types or a text.",
-            json!({
-                "type": "object",
-                "properties": {
-                    "model": model,
-                    "names": names("Only these fields"),
-                    "types": names("Only these types, e.g. [\"many2one\", \"selection\"]"),
-                    "query": {"type": "string", "description": "Keep fields whose name or label contains this text"},
-                    "help": {"type": "boolean", "description": "Include Odoo's help texts"}
-                },
-                "required": ["model"], "additionalProperties": false
-            }),
-            json!({"type": "object", "properties": {"model": {"type": "string"}, "count": {"type": "integer"}, "fields": {"type": "array", "items": {"type": "object"}}}, "required": ["fields"]}),
-        ),
-        entry(
-            ExtraOp::CurrentContext,
-            "get_current_context",
-            "Current user and context",
-            "The Odoo user this server acts as: user, company, allowed companies, language and timezone.",
-            json!({"type": "object", "properties": {}, "additionalProperties": false}),
-            // `user` is null when Odoo's context names no user id (with a note).
-            json!({"type": "object", "properties": {"user": {"type": ["object", "null"]}, "company": {"type": ["object", "null"]}, "lang": {"type": ["string", "null"]}, "tz": {"type": ["string", "null"]}}}),
-        ),
-        entry(
-            ExtraOp::Aggregate,
-            "aggregate_records",
-            "Aggregate records",
-            "Grouped totals, like a pivot: count, sum, avg, min, max per group. Uses formatted_read_group (Odoo 19+) or read_group.",
-            json!({
-                "type": "object",
-                "properties": {
-                    "model": model,
-                    "domain": domain_schema(),
-                    "groupby": names("Fields to group by; dates take :day, :week, :month, :quarter or :year, e.g. [\"state\", \"date_order:month\"]"),
-                    "aggregates": names("field:function (sum, avg, min, max, count, count_distinct) or __count, e.g. [\"amount_total:sum\", \"__count\"]; default [\"__count\"]"),
-                    "order": {"type": "string", "description": "Sort groups, e.g. \"amount_total:sum desc\""},
-                    "limit": aggregate_limit(limits),
-                    "offset": {"type": "integer", "minimum": 0}
-                },
-                "required": ["model"], "additionalProperties": false
-            }),
-            aggregate_output(),
-        ),
-        entry(
-            ExtraOp::CreateMany,
-            "create_records",
-            "Create records",
-            "Create several records in one call (one transaction: all or none); returns their ids.",
-            json!({
-                "type": "object",
-                "properties": {
-                    "model": model,
-                    "records": {"type": "array", "items": {"type": "object"}, "minItems": 1, "maxItems": MAX_BATCH, "description": format!("Field values per record (1 to {MAX_BATCH})")},
-                    "dry_run": dry_run_schema()
-                },
-                "required": ["model", "records"], "additionalProperties": false
-            }),
-            write_out("created"),
-        ),
-        entry(
-            ExtraOp::UpdateMany,
-            "update_records",
-            "Update records",
-            "Write on several records in one call: the same values on record_ids (one transaction), or each record's own values in updates (one transaction on Odoo 19+; below, one write per record, stopping at the first failure).",
-            json!({
-                "type": "object",
-                "properties": {
-                    "model": model, "record_ids": ids, "values": values,
-                    "updates": {
-                        "type": "array", "minItems": 1, "maxItems": MAX_BATCH,
-                        "items": {
-                            "type": "object",
-                            "properties": {"id": {"type": "integer", "minimum": 1}, "values": {"type": "object"}},
-                            "required": ["id", "values"], "additionalProperties": false
-                        },
-                        "description": format!("Instead of record_ids + values: values per record (1 to {MAX_BATCH}), e.g. [{{\"id\": 3, \"values\": {{\"city\": \"Gent\"}}}}]")
+    entry(
+        ExtraOp::UpdateMany,
+        "update_records",
+        "Update records",
+        "Write on several records in one call: the same values on record_ids (one transaction), or each record's own values in updates (one transaction on Odoo 19+; below, one write per record, stopping at the first failure).",
+        json!({
+            "type": "object",
+            "properties": {
+                "model": model_schema(), "record_ids": ids, "values": values,
+                "updates": {
+                    "type": "array", "minItems": 1, "maxItems": MAX_BATCH,
+                    "items": {
+                        "type": "object",
+                        "properties": {"id": {"type": "integer", "minimum": 1}, "values": {"type": "object"}},
+                        "required": ["id", "values"], "additionalProperties": false
                     },
-                    "dry_run": dry_run_schema()
+                    "description": format!("Instead of record_ids + values: values per record (1 to {MAX_BATCH}), e.g. [{{\"id\": 3, \"values\": {{\"city\": \"Gent\"}}}}]")
                 },
-                "required": ["model"], "additionalProperties": false
-            }),
-            write_out("updated"),
-        ),
-        entry(
-            ExtraOp::PostMessage,
-            "post_message",
-            "Post a message",
-            "Post on a record's chatter: an internal note (default) or a comment sent to followers.",
-            json!({
-                "type": "object",
-                "properties": {
-                    "model": model,
-                    "record_id": {"type": "integer", "minimum": 1},
-                    "body": {"type": "string", "description": "Message text (plain text; HTML is escaped by Odoo)"},
-                    "subtype": {"type": "string", "enum": ["note", "comment"], "description": "note: internal, no notification (default); comment: sent to followers"},
-                    "message_type": {"type": "string", "enum": ["comment", "notification"], "description": "Default comment"}
-                },
-                "required": ["model", "record_id", "body"], "additionalProperties": false
-            }),
-            json!({"type": "object", "properties": {"model": {"type": "string"}, "record_id": {"type": "integer"}, "message_id": {"type": "integer"}}}),
-        ),
-        entry(
-            ExtraOp::CallMethod,
-            METHOD_TOOL,
-            "Call a model method",
-            "Call a public business method, e.g. sale.order action_confirm on record_ids. No private, CRUD, ir.actions.*, ir.cron or web_* methods.",
-            json!({
-                "type": "object",
-                "properties": {
-                    "model": model,
-                    "method": {"type": "string", "description": "Public method name, e.g. action_confirm"},
-                    "record_ids": {"type": "array", "items": {"type": "integer", "minimum": 1}, "maxItems": MAX_BATCH, "description": "Records the method runs on; omit for a model method"},
-                    "kwargs": {"type": "object", "description": "Named arguments"}
-                },
-                "required": ["model", "method"], "additionalProperties": false
-            }),
-            json!({"type": "object", "properties": {"model": {"type": "string"}, "method": {"type": "string"}, "result": {}}}),
-        ),
-        entry(
-            ExtraOp::UploadAttachment,
-            "upload_attachment",
-            "Upload an attachment",
-            "Attach a file (base64) to a record of a reachable model; creates an ir.attachment. At most ODOO_MCP_MAX_BINARY_SIZE bytes decoded (default 10 MiB).",
-            json!({
-                "type": "object",
-                "properties": {
-                    "model": model,
-                    "record_id": {"type": "integer", "minimum": 1, "description": "The record the file is attached to"},
-                    "name": {"type": "string", "description": "File name, e.g. invoice.pdf"},
-                    "data": {"type": "string", "description": "File content, base64 (a data: URI prefix is accepted)"},
-                    "mimetype": {"type": "string", "description": "e.g. application/pdf; Odoo guesses it when omitted"},
-                    "dry_run": dry_run_schema()
-                },
-                "required": ["model", "record_id", "name", "data"], "additionalProperties": false
-            }),
-            {
-                let mut props = json!({"id": {"type": "integer"}, "name": {"type": "string"}, "mimetype": {"type": ["string", "null"]}, "file_size": {"type": "integer"}, "model": {"type": "string"}, "record_id": {"type": "integer"}});
-                if let Some(props) = props.as_object_mut() {
-                    dry_run_output(props);
-                }
-                json!({"type": "object", "properties": props})
+                "dry_run": dry_run_schema()
             },
-        ),
-        entry(
-            ExtraOp::GetAttachment,
-            "get_attachment",
-            "Get an attachment",
-            "An attachment's name, mimetype, size and record, and its content (base64) unless include_data is false or it exceeds ODOO_MCP_MAX_BINARY_SIZE. With ODOO_YOLO=false, only attachments of reachable models (or any, when ir.attachment is in ODOO_MCP_MODELS).",
-            json!({
-                "type": "object",
-                "properties": {
-                    "attachment_id": {"type": "integer", "minimum": 1, "description": "ir.attachment id"},
-                    "include_data": {"type": "boolean", "description": "Return the content (default true)"}
-                },
-                "required": ["attachment_id"], "additionalProperties": false
-            }),
-            json!({"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": ["string", "null"]}, "mimetype": {"type": ["string", "null"]}, "file_size": {"type": "integer"}, "res_model": {"type": ["string", "null"]}, "res_id": {"type": ["integer", "null"]}, "data": {"type": "string"}, "notes": {"type": "array", "items": {"type": "string"}}}, "required": ["id"]}),
-        ),
-    ]
+            "required": ["model"], "additionalProperties": false
+        }),
+        batch_write_output("updated"),
+    )
+}
+
+/// `post_message`: a chatter message.
+fn post_message_tool() -> Entry {
+    entry(
+        ExtraOp::PostMessage,
+        "post_message",
+        "Post a message",
+        "Post on a record's chatter: an internal note (default) or a comment sent to followers.",
+        json!({
+            "type": "object",
+            "properties": {
+                "model": model_schema(),
+                "record_id": {"type": "integer", "minimum": 1},
+                "body": {"type": "string", "description": "Message text (plain text; HTML is escaped by Odoo)"},
+                "subtype": {"type": "string", "enum": ["note", "comment"], "description": "note: internal, no notification (default); comment: sent to followers"},
+                "message_type": {"type": "string", "enum": ["comment", "notification"], "description": "Default comment"}
+            },
+            "required": ["model", "record_id", "body"], "additionalProperties": false
+        }),
+        json!({"type": "object", "properties": {"model": {"type": "string"}, "record_id": {"type": "integer"}, "message_id": {"type": "integer"}}}),
+    )
+}
+
+/// The guarded method call.
+fn call_method_tool() -> Entry {
+    entry(
+        ExtraOp::CallMethod,
+        METHOD_TOOL,
+        "Call a model method",
+        "Call a public business method, e.g. sale.order action_confirm on record_ids. No private, CRUD, ir.actions.*, ir.cron or web_* methods.",
+        json!({
+            "type": "object",
+            "properties": {
+                "model": model_schema(),
+                "method": {"type": "string", "description": "Public method name, e.g. action_confirm"},
+                "record_ids": {"type": "array", "items": {"type": "integer", "minimum": 1}, "maxItems": MAX_BATCH, "description": "Records the method runs on; omit for a model method"},
+                "kwargs": {"type": "object", "description": "Named arguments"}
+            },
+            "required": ["model", "method"], "additionalProperties": false
+        }),
+        json!({"type": "object", "properties": {"model": {"type": "string"}, "method": {"type": "string"}, "result": {}}}),
+    )
+}
+
+/// `upload_attachment`: a file attached to a record.
+fn upload_attachment_tool() -> Entry {
+    entry(
+        ExtraOp::UploadAttachment,
+        "upload_attachment",
+        "Upload an attachment",
+        "Attach a file (base64) to a record of a reachable model; creates an ir.attachment. At most ODOO_MCP_MAX_BINARY_SIZE bytes decoded (default 10 MiB).",
+        json!({
+            "type": "object",
+            "properties": {
+                "model": model_schema(),
+                "record_id": {"type": "integer", "minimum": 1, "description": "The record the file is attached to"},
+                "name": {"type": "string", "description": "File name, e.g. invoice.pdf"},
+                "data": {"type": "string", "description": "File content, base64 (a data: URI prefix is accepted)"},
+                "mimetype": {"type": "string", "description": "e.g. application/pdf; Odoo guesses it when omitted"},
+                "dry_run": dry_run_schema()
+            },
+            "required": ["model", "record_id", "name", "data"], "additionalProperties": false
+        }),
+        {
+            let mut props = json!({"id": {"type": "integer"}, "name": {"type": "string"}, "mimetype": {"type": ["string", "null"]}, "file_size": {"type": "integer"}, "model": {"type": "string"}, "record_id": {"type": "integer"}});
+            if let Some(props) = props.as_object_mut() {
+                dry_run_output(props);
+            }
+            json!({"type": "object", "properties": props})
+        },
+    )
+}
+
+/// `get_attachment`: an attachment and its content.
+fn get_attachment_tool() -> Entry {
+    entry(
+        ExtraOp::GetAttachment,
+        "get_attachment",
+        "Get an attachment",
+        "An attachment's name, mimetype, size and record, and its content (base64) unless include_data is false or it exceeds ODOO_MCP_MAX_BINARY_SIZE. With ODOO_YOLO=false, only attachments of reachable models (or any, when ir.attachment is in ODOO_MCP_MODELS).",
+        json!({
+            "type": "object",
+            "properties": {
+                "attachment_id": {"type": "integer", "minimum": 1, "description": "ir.attachment id"},
+                "include_data": {"type": "boolean", "description": "Return the content (default true)"}
+            },
+            "required": ["attachment_id"], "additionalProperties": false
+        }),
+        json!({"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": ["string", "null"]}, "mimetype": {"type": ["string", "null"]}, "file_size": {"type": "integer"}, "res_model": {"type": ["string", "null"]}, "res_id": {"type": ["integer", "null"]}, "data": {"type": "string"}, "notes": {"type": "array", "items": {"type": "string"}}}, "required": ["id"]}),
+    )
 }
