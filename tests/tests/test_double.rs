@@ -714,6 +714,22 @@ async fn odoo_18_lacks_what_came_with_19() {
             assert!(!described.contains_key("abstract"));
             let (_, text) = grouped.expect_err("formatted_read_group came with 19");
             assert!(text.contains("does not exist"), "{text}");
+            let write = xmlrpc_execute(
+                &odoo,
+                "res.partner",
+                "write",
+                vec![
+                    dxr::Value::Array(vec![dxr::Value::Integer(1)]),
+                    dxr::Value::Struct([("group_on".to_string(), s("default"))].into()),
+                ],
+                vec![],
+            )
+            .await;
+            let (_, text) = write.expect_err("18 cannot write group_on");
+            assert!(
+                text.contains("Invalid field 'group_on' on 'res.partner'"),
+                "{text}"
+            );
         }
     }
 }

@@ -485,7 +485,7 @@ impl Store {
         current: Option<&Value>,
     ) -> Result<Value, OdooError> {
         let defs = self.defs(model);
-        let Some(def) = defs.get(field) else {
+        let Some(def) = defs.get(field).filter(|_| !self.is_absent(model, field)) else {
             return Err(OdooError::value_error(format!(
                 "Invalid field '{field}' on '{model}'"
             )));
