@@ -2512,7 +2512,7 @@ impl ::schemars::JsonSchema for AccountMoveState {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -2520,7 +2520,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "access_token",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Security Token",
         required: false,
         readonly: false,
@@ -2528,7 +2528,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "activity_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Activities",
         required: false,
         readonly: false,
@@ -2536,7 +2536,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "adjusting_entries_move_ids",
-        ttype: "many2many",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
         label: "Created Adjusting Entries",
         required: false,
         readonly: false,
@@ -2544,7 +2544,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "adjusting_entry_origin_move_ids",
-        ttype: "many2many",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
         label: "Adjusting Entry Origin Moves",
         required: false,
         readonly: false,
@@ -2552,7 +2552,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "always_tax_exigible",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Always Tax Exigible",
         required: false,
         readonly: false,
@@ -2560,7 +2560,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "amount_residual",
-        ttype: "monetary",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
         label: "Amount Due",
         required: false,
         readonly: true,
@@ -2568,7 +2568,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "amount_residual_signed",
-        ttype: "monetary",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
         label: "Amount Due Signed",
         required: false,
         readonly: true,
@@ -2576,7 +2576,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "amount_tax",
-        ttype: "monetary",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
         label: "Tax",
         required: false,
         readonly: true,
@@ -2584,7 +2584,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "amount_tax_signed",
-        ttype: "monetary",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
         label: "Tax Signed",
         required: false,
         readonly: true,
@@ -2592,7 +2592,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "amount_total",
-        ttype: "monetary",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
         label: "Total",
         required: false,
         readonly: true,
@@ -2600,7 +2600,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "amount_total_in_currency_signed",
-        ttype: "monetary",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
         label: "Total in Currency Signed",
         required: false,
         readonly: true,
@@ -2608,7 +2608,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "amount_total_signed",
-        ttype: "monetary",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
         label: "Total Signed",
         required: false,
         readonly: true,
@@ -2616,7 +2616,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "amount_untaxed",
-        ttype: "monetary",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
         label: "Untaxed Amount",
         required: false,
         readonly: true,
@@ -2624,7 +2624,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "amount_untaxed_in_currency_signed",
-        ttype: "monetary",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
         label: "Untaxed Amount Signed Currency",
         required: false,
         readonly: true,
@@ -2632,7 +2632,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "amount_untaxed_signed",
-        ttype: "monetary",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
         label: "Untaxed Amount Signed",
         required: false,
         readonly: true,
@@ -2640,7 +2640,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "attachment_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Attachments",
         required: false,
         readonly: false,
@@ -2648,7 +2648,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "audit_trail_message_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Audit Trail Messages",
         required: false,
         readonly: false,
@@ -2656,7 +2656,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "auto_post",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Auto-post",
         required: true,
         readonly: false,
@@ -2664,7 +2664,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "auto_post_origin_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "First recurring entry",
         required: false,
         readonly: true,
@@ -2672,7 +2672,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "auto_post_until",
-        ttype: "date",
+        ttype: ::odoo_client::registry::FieldType::Date,
         label: "Auto-post until",
         required: false,
         readonly: false,
@@ -2680,7 +2680,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "campaign_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Campaign",
         required: false,
         readonly: false,
@@ -2688,7 +2688,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "checked",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Reviewed",
         required: false,
         readonly: false,
@@ -2696,7 +2696,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "commercial_partner_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Commercial Entity",
         required: false,
         readonly: true,
@@ -2704,7 +2704,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "company_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Company",
         required: false,
         readonly: false,
@@ -2712,7 +2712,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_date",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Created on",
         required: false,
         readonly: true,
@@ -2720,7 +2720,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_uid",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Created by",
         required: false,
         readonly: true,
@@ -2728,7 +2728,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "currency_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Currency",
         required: true,
         readonly: false,
@@ -2736,7 +2736,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "date",
-        ttype: "date",
+        ttype: ::odoo_client::registry::FieldType::Date,
         label: "Date",
         required: true,
         readonly: false,
@@ -2744,7 +2744,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "delivery_date",
-        ttype: "date",
+        ttype: ::odoo_client::registry::FieldType::Date,
         label: "Delivery Date",
         required: false,
         readonly: false,
@@ -2752,7 +2752,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "display_name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Display Name",
         required: false,
         readonly: true,
@@ -2760,7 +2760,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "exchange_diff_partial_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Related reconciliation",
         required: false,
         readonly: false,
@@ -2768,7 +2768,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "fiscal_position_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Fiscal Position",
         required: false,
         readonly: false,
@@ -2776,7 +2776,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "inalterable_hash",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Inalterability Hash",
         required: false,
         readonly: true,
@@ -2784,7 +2784,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "incoterm_location",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Incoterm Location",
         required: false,
         readonly: false,
@@ -2792,7 +2792,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_cash_rounding_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Cash Rounding Method",
         required: false,
         readonly: false,
@@ -2800,7 +2800,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_currency_rate",
-        ttype: "float",
+        ttype: ::odoo_client::registry::FieldType::Float,
         label: "Currency Rate",
         required: false,
         readonly: false,
@@ -2808,7 +2808,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_date",
-        ttype: "date",
+        ttype: ::odoo_client::registry::FieldType::Date,
         label: "Invoice/Bill Date",
         required: false,
         readonly: false,
@@ -2816,7 +2816,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_date_due",
-        ttype: "date",
+        ttype: ::odoo_client::registry::FieldType::Date,
         label: "Due Date",
         required: false,
         readonly: false,
@@ -2824,7 +2824,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_incoterm_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Incoterm",
         required: false,
         readonly: false,
@@ -2832,7 +2832,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_line_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Invoice lines",
         required: false,
         readonly: false,
@@ -2840,7 +2840,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_origin",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Origin",
         required: false,
         readonly: true,
@@ -2848,7 +2848,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_partner_display_name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Invoice Partner Display Name",
         required: false,
         readonly: true,
@@ -2856,7 +2856,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_payment_term_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Payment Terms",
         required: false,
         readonly: false,
@@ -2864,7 +2864,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_pdf_report_file",
-        ttype: "binary",
+        ttype: ::odoo_client::registry::FieldType::Binary,
         label: "PDF File",
         required: false,
         readonly: false,
@@ -2872,7 +2872,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_source_email",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Source Email",
         required: false,
         readonly: false,
@@ -2880,7 +2880,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_user_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Salesperson",
         required: false,
         readonly: false,
@@ -2888,7 +2888,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "is_manually_modified",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Is Manually Modified",
         required: false,
         readonly: false,
@@ -2896,7 +2896,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "is_move_sent",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Is Move Sent",
         required: false,
         readonly: true,
@@ -2904,7 +2904,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "journal_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Journal",
         required: true,
         readonly: false,
@@ -2912,7 +2912,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "journal_line_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Journal Items (DEPRECATED)",
         required: false,
         readonly: false,
@@ -2920,7 +2920,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "line_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Journal Items",
         required: false,
         readonly: false,
@@ -2928,7 +2928,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "made_sequence_gap",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Made Sequence Gap",
         required: false,
         readonly: false,
@@ -2936,7 +2936,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "matched_payment_ids",
-        ttype: "many2many",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
         label: "Matched Payments",
         required: false,
         readonly: false,
@@ -2944,7 +2944,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "medium_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Medium",
         required: false,
         readonly: false,
@@ -2952,7 +2952,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_follower_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Followers",
         required: false,
         readonly: false,
@@ -2960,7 +2960,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Messages",
         required: false,
         readonly: false,
@@ -2968,7 +2968,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_main_attachment_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Main Attachment",
         required: false,
         readonly: false,
@@ -2976,7 +2976,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "move_type",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Type",
         required: true,
         readonly: true,
@@ -2984,7 +2984,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Number",
         required: false,
         readonly: false,
@@ -2992,7 +2992,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "narration",
-        ttype: "html",
+        ttype: ::odoo_client::registry::FieldType::Html,
         label: "Terms and Conditions",
         required: false,
         readonly: false,
@@ -3000,7 +3000,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "origin_payment_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Payment",
         required: false,
         readonly: false,
@@ -3008,7 +3008,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "partner_bank_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Recipient Bank",
         required: false,
         readonly: false,
@@ -3016,7 +3016,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "partner_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Partner",
         required: false,
         readonly: false,
@@ -3024,7 +3024,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "partner_shipping_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Delivery Address",
         required: false,
         readonly: false,
@@ -3032,7 +3032,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "payment_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Payments",
         required: false,
         readonly: false,
@@ -3040,7 +3040,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "payment_reference",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Payment Reference",
         required: false,
         readonly: false,
@@ -3048,7 +3048,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "payment_state",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Payment Status",
         required: false,
         readonly: true,
@@ -3056,7 +3056,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "posted_before",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Posted Before",
         required: false,
         readonly: false,
@@ -3064,7 +3064,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "preferred_payment_method_line_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Preferred Payment Method Line",
         required: false,
         readonly: false,
@@ -3072,7 +3072,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "qr_code_method",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Payment QR-code",
         required: false,
         readonly: false,
@@ -3080,7 +3080,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "quick_edit_total_amount",
-        ttype: "monetary",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
         label: "Total (Tax inc.)",
         required: false,
         readonly: false,
@@ -3088,7 +3088,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "rating_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Ratings",
         required: false,
         readonly: false,
@@ -3096,7 +3096,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "ref",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Reference",
         required: false,
         readonly: false,
@@ -3104,7 +3104,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "reversal_move_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Reversal Move",
         required: false,
         readonly: false,
@@ -3112,7 +3112,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "reversed_entry_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Reversal of",
         required: false,
         readonly: true,
@@ -3120,7 +3120,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "secure_sequence_number",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "Inalterability No Gap Sequence #",
         required: false,
         readonly: true,
@@ -3128,7 +3128,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sending_data",
-        ttype: "json",
+        ttype: ::odoo_client::registry::FieldType::Json,
         label: "Sending Data",
         required: false,
         readonly: false,
@@ -3136,7 +3136,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sequence_number",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "Sequence Number",
         required: false,
         readonly: true,
@@ -3144,7 +3144,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sequence_prefix",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Sequence Prefix",
         required: false,
         readonly: true,
@@ -3152,7 +3152,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "source_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Source",
         required: false,
         readonly: false,
@@ -3160,7 +3160,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "state",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Status",
         required: true,
         readonly: true,
@@ -3168,7 +3168,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "statement_line_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Statement Line",
         required: false,
         readonly: false,
@@ -3176,7 +3176,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "statement_line_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Statements",
         required: false,
         readonly: false,
@@ -3184,7 +3184,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "stock_move_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Stock Move",
         required: false,
         readonly: false,
@@ -3192,7 +3192,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "tax_cash_basis_created_move_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Cash Basis Entries",
         required: false,
         readonly: false,
@@ -3200,7 +3200,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "tax_cash_basis_origin_move_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Cash Basis Origin",
         required: false,
         readonly: true,
@@ -3208,7 +3208,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "tax_cash_basis_rec_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Tax Cash Basis Entry of",
         required: false,
         readonly: false,
@@ -3216,7 +3216,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "taxable_supply_date",
-        ttype: "date",
+        ttype: ::odoo_client::registry::FieldType::Date,
         label: "Taxable Supply Date",
         required: false,
         readonly: false,
@@ -3224,7 +3224,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "team_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Sales Team",
         required: false,
         readonly: false,
@@ -3232,7 +3232,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "transaction_ids",
-        ttype: "many2many",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
         label: "Transactions",
         required: false,
         readonly: true,
@@ -3240,7 +3240,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "ubl_cii_xml_file",
-        ttype: "binary",
+        ttype: ::odoo_client::registry::FieldType::Binary,
         label: "UBL/CII File",
         required: false,
         readonly: false,
@@ -3248,7 +3248,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "website_message_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Website Messages",
         required: false,
         readonly: false,
@@ -3256,7 +3256,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "write_date",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Last Updated on",
         required: false,
         readonly: true,
@@ -3264,7 +3264,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "write_uid",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Last Updated by",
         required: false,
         readonly: true,

@@ -2025,7 +2025,7 @@ impl ::schemars::JsonSchema for CrmLeadWonStatus {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -2033,7 +2033,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "active",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Active",
         required: false,
         readonly: false,
@@ -2041,7 +2041,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "activity_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Activities",
         required: false,
         readonly: false,
@@ -2049,7 +2049,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "automated_probability",
-        ttype: "float",
+        ttype: ::odoo_client::registry::FieldType::Float,
         label: "Automated Probability",
         required: false,
         readonly: true,
@@ -2057,7 +2057,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "calendar_event_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Meetings",
         required: false,
         readonly: false,
@@ -2065,7 +2065,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "campaign_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Campaign",
         required: false,
         readonly: false,
@@ -2073,7 +2073,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "city",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "City",
         required: false,
         readonly: false,
@@ -2081,7 +2081,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "color",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "Color Index",
         required: false,
         readonly: false,
@@ -2089,7 +2089,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "company_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Company",
         required: false,
         readonly: false,
@@ -2097,7 +2097,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "contact_name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Contact Name",
         required: false,
         readonly: false,
@@ -2105,7 +2105,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "country_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Country",
         required: false,
         readonly: false,
@@ -2113,7 +2113,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_date",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Created on",
         required: false,
         readonly: true,
@@ -2121,7 +2121,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_uid",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Created by",
         required: false,
         readonly: true,
@@ -2129,7 +2129,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "date_automation_last",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Last Action",
         required: false,
         readonly: true,
@@ -2137,7 +2137,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "date_closed",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Closed Date",
         required: false,
         readonly: true,
@@ -2145,7 +2145,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "date_conversion",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Conversion Date",
         required: false,
         readonly: true,
@@ -2153,7 +2153,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "date_deadline",
-        ttype: "date",
+        ttype: ::odoo_client::registry::FieldType::Date,
         label: "Expected Closing",
         required: false,
         readonly: false,
@@ -2161,7 +2161,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "date_last_stage_update",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Last Stage Update",
         required: false,
         readonly: true,
@@ -2169,7 +2169,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "date_open",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Assignment Date",
         required: false,
         readonly: true,
@@ -2177,7 +2177,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "day_close",
-        ttype: "float",
+        ttype: ::odoo_client::registry::FieldType::Float,
         label: "Days to Close",
         required: false,
         readonly: true,
@@ -2185,7 +2185,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "day_open",
-        ttype: "float",
+        ttype: ::odoo_client::registry::FieldType::Float,
         label: "Days to Assign",
         required: false,
         readonly: true,
@@ -2193,7 +2193,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "description",
-        ttype: "html",
+        ttype: ::odoo_client::registry::FieldType::Html,
         label: "Notes",
         required: false,
         readonly: false,
@@ -2201,7 +2201,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "display_name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Display Name",
         required: false,
         readonly: true,
@@ -2209,7 +2209,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "email_cc",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Email cc",
         required: false,
         readonly: false,
@@ -2217,7 +2217,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "email_domain_criterion",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Email Domain Criterion",
         required: false,
         readonly: true,
@@ -2225,7 +2225,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "email_from",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Email",
         required: false,
         readonly: false,
@@ -2233,7 +2233,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "email_normalized",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Normalized Email",
         required: false,
         readonly: true,
@@ -2241,7 +2241,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "email_state",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Email Quality",
         required: false,
         readonly: true,
@@ -2249,7 +2249,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "expected_revenue",
-        ttype: "monetary",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
         label: "Expected Revenue",
         required: false,
         readonly: false,
@@ -2257,7 +2257,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "function",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Job Position",
         required: false,
         readonly: false,
@@ -2265,7 +2265,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "iap_enrich_done",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Enrichment done",
         required: false,
         readonly: false,
@@ -2273,7 +2273,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "lang_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Language",
         required: false,
         readonly: false,
@@ -2281,7 +2281,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "lead_mining_request_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Lead Mining Request",
         required: false,
         readonly: false,
@@ -2289,7 +2289,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "lead_properties",
-        ttype: "properties",
+        ttype: ::odoo_client::registry::FieldType::Properties,
         label: "Properties",
         required: false,
         readonly: false,
@@ -2297,7 +2297,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "lost_reason_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Lost Reason",
         required: false,
         readonly: false,
@@ -2305,7 +2305,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "medium_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Medium",
         required: false,
         readonly: false,
@@ -2313,7 +2313,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_bounce",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "Bounce",
         required: false,
         readonly: false,
@@ -2321,7 +2321,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_follower_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Followers",
         required: false,
         readonly: false,
@@ -2329,7 +2329,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Messages",
         required: false,
         readonly: false,
@@ -2337,7 +2337,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Opportunity",
         required: true,
         readonly: false,
@@ -2345,7 +2345,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "order_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Orders",
         required: false,
         readonly: false,
@@ -2353,7 +2353,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "partner_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Contact",
         required: false,
         readonly: false,
@@ -2361,7 +2361,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "partner_name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Company Name",
         required: false,
         readonly: false,
@@ -2369,7 +2369,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "phone",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Phone",
         required: false,
         readonly: false,
@@ -2377,7 +2377,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "phone_sanitized",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Sanitized Number",
         required: false,
         readonly: true,
@@ -2385,7 +2385,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "phone_state",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Phone Quality",
         required: false,
         readonly: true,
@@ -2393,7 +2393,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "priority",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Priority",
         required: false,
         readonly: false,
@@ -2401,7 +2401,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "probability",
-        ttype: "float",
+        ttype: ::odoo_client::registry::FieldType::Float,
         label: "Probability",
         required: false,
         readonly: false,
@@ -2409,7 +2409,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "prorated_revenue",
-        ttype: "monetary",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
         label: "Prorated Revenue",
         required: false,
         readonly: true,
@@ -2417,7 +2417,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "rating_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Ratings",
         required: false,
         readonly: false,
@@ -2425,7 +2425,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "recurring_plan",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Recurring Plan",
         required: false,
         readonly: false,
@@ -2433,7 +2433,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "recurring_revenue",
-        ttype: "monetary",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
         label: "Recurring Revenues",
         required: false,
         readonly: false,
@@ -2441,7 +2441,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "recurring_revenue_monthly",
-        ttype: "monetary",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
         label: "Expected MRR",
         required: false,
         readonly: true,
@@ -2449,7 +2449,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "recurring_revenue_monthly_prorated",
-        ttype: "monetary",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
         label: "Prorated MRR",
         required: false,
         readonly: true,
@@ -2457,7 +2457,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "recurring_revenue_prorated",
-        ttype: "monetary",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
         label: "Prorated Recurring Revenues",
         required: false,
         readonly: true,
@@ -2465,7 +2465,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "referred",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Referred By",
         required: false,
         readonly: false,
@@ -2473,7 +2473,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "reveal_id",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Reveal ID",
         required: false,
         readonly: false,
@@ -2481,7 +2481,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "source_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Source",
         required: false,
         readonly: false,
@@ -2489,7 +2489,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "stage_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Stage",
         required: false,
         readonly: false,
@@ -2497,7 +2497,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "state_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "State",
         required: false,
         readonly: false,
@@ -2505,7 +2505,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "street",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Street",
         required: false,
         readonly: false,
@@ -2513,7 +2513,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "street2",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Street2",
         required: false,
         readonly: false,
@@ -2521,7 +2521,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "tag_ids",
-        ttype: "many2many",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
         label: "Tags",
         required: false,
         readonly: false,
@@ -2529,7 +2529,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "team_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Sales Team",
         required: false,
         readonly: false,
@@ -2537,7 +2537,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "type",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Type",
         required: true,
         readonly: false,
@@ -2545,7 +2545,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "user_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Salesperson",
         required: false,
         readonly: false,
@@ -2553,7 +2553,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "website",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Website",
         required: false,
         readonly: false,
@@ -2561,7 +2561,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "website_message_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Website Messages",
         required: false,
         readonly: false,
@@ -2569,7 +2569,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "won_status",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Won/Lost",
         required: false,
         readonly: true,
@@ -2577,7 +2577,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "write_date",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Last Updated on",
         required: false,
         readonly: true,
@@ -2585,7 +2585,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "write_uid",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Last Updated by",
         required: false,
         readonly: true,
@@ -2593,7 +2593,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "zip",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Zip",
         required: false,
         readonly: false,

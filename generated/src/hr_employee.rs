@@ -2890,7 +2890,7 @@ impl ::schemars::JsonSchema for HrEmployeeSex {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -2898,7 +2898,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "active",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Active",
         required: false,
         readonly: false,
@@ -2906,7 +2906,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "activity_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Activities",
         required: false,
         readonly: false,
@@ -2914,7 +2914,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "bank_account_ids",
-        ttype: "many2many",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
         label: "Bank Accounts",
         required: false,
         readonly: false,
@@ -2922,7 +2922,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "barcode",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Badge ID",
         required: false,
         readonly: false,
@@ -2930,7 +2930,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "birthday",
-        ttype: "date",
+        ttype: ::odoo_client::registry::FieldType::Date,
         label: "Birthday",
         required: false,
         readonly: false,
@@ -2938,7 +2938,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "birthday_public_display",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Show to all employees",
         required: false,
         readonly: false,
@@ -2946,7 +2946,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "category_ids",
-        ttype: "many2many",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
         label: "Tags",
         required: false,
         readonly: false,
@@ -2954,7 +2954,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "certificate",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Certificate Level",
         required: false,
         readonly: false,
@@ -2962,7 +2962,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "child_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Direct subordinates",
         required: false,
         readonly: false,
@@ -2970,7 +2970,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "coach_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Coach",
         required: false,
         readonly: false,
@@ -2978,7 +2978,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "color",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "Color Index",
         required: false,
         readonly: false,
@@ -2986,7 +2986,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "company_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Company",
         required: true,
         readonly: false,
@@ -2994,7 +2994,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "country_of_birth",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Country of Birth",
         required: false,
         readonly: false,
@@ -3002,7 +3002,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_date",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Created on",
         required: false,
         readonly: true,
@@ -3010,7 +3010,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_uid",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Created by",
         required: false,
         readonly: true,
@@ -3018,7 +3018,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "current_version_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Current Version",
         required: false,
         readonly: true,
@@ -3026,7 +3026,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "display_name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Display Name",
         required: false,
         readonly: true,
@@ -3034,7 +3034,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "driving_license",
-        ttype: "binary",
+        ttype: ::odoo_client::registry::FieldType::Binary,
         label: "Driving License",
         required: false,
         readonly: false,
@@ -3042,7 +3042,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "emergency_contact",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Emergency Contact",
         required: false,
         readonly: false,
@@ -3050,7 +3050,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "emergency_phone",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Emergency Phone",
         required: false,
         readonly: false,
@@ -3058,7 +3058,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "employee_properties",
-        ttype: "properties",
+        ttype: ::odoo_client::registry::FieldType::Properties,
         label: "Properties",
         required: false,
         readonly: false,
@@ -3066,7 +3066,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "employee_skill_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Skills",
         required: false,
         readonly: false,
@@ -3074,7 +3074,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "friday_location_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Friday",
         required: false,
         readonly: false,
@@ -3082,7 +3082,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "has_work_permit",
-        ttype: "binary",
+        ttype: ::odoo_client::registry::FieldType::Binary,
         label: "Work Permit",
         required: false,
         readonly: false,
@@ -3090,7 +3090,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "id_card",
-        ttype: "binary",
+        ttype: ::odoo_client::registry::FieldType::Binary,
         label: "ID Card Copy",
         required: false,
         readonly: false,
@@ -3098,7 +3098,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "image_1024",
-        ttype: "binary",
+        ttype: ::odoo_client::registry::FieldType::Binary,
         label: "Image 1024",
         required: false,
         readonly: true,
@@ -3106,7 +3106,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "image_128",
-        ttype: "binary",
+        ttype: ::odoo_client::registry::FieldType::Binary,
         label: "Image 128",
         required: false,
         readonly: true,
@@ -3114,7 +3114,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "image_1920",
-        ttype: "binary",
+        ttype: ::odoo_client::registry::FieldType::Binary,
         label: "Image",
         required: false,
         readonly: false,
@@ -3122,7 +3122,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "image_256",
-        ttype: "binary",
+        ttype: ::odoo_client::registry::FieldType::Binary,
         label: "Image 256",
         required: false,
         readonly: true,
@@ -3130,7 +3130,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "image_512",
-        ttype: "binary",
+        ttype: ::odoo_client::registry::FieldType::Binary,
         label: "Image 512",
         required: false,
         readonly: true,
@@ -3138,7 +3138,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "lang",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Lang",
         required: false,
         readonly: false,
@@ -3146,7 +3146,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "legal_name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Legal Name",
         required: false,
         readonly: false,
@@ -3154,7 +3154,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_follower_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Followers",
         required: false,
         readonly: false,
@@ -3162,7 +3162,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Messages",
         required: false,
         readonly: false,
@@ -3170,7 +3170,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_main_attachment_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Main Attachment",
         required: false,
         readonly: false,
@@ -3178,7 +3178,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "mobile_phone",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Work Mobile",
         required: false,
         readonly: false,
@@ -3186,7 +3186,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "monday_location_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Monday",
         required: false,
         readonly: false,
@@ -3194,7 +3194,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Employee Name",
         required: false,
         readonly: false,
@@ -3202,7 +3202,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "parent_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Manager",
         required: false,
         readonly: false,
@@ -3210,7 +3210,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "permit_no",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Work Permit No",
         required: false,
         readonly: false,
@@ -3218,7 +3218,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "pin",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "PIN",
         required: false,
         readonly: false,
@@ -3226,7 +3226,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "place_of_birth",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Place of Birth",
         required: false,
         readonly: false,
@@ -3234,7 +3234,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "private_car_plate",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Private Car Plate",
         required: false,
         readonly: false,
@@ -3242,7 +3242,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "private_email",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Private Email",
         required: false,
         readonly: false,
@@ -3250,7 +3250,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "private_phone",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Private Phone",
         required: false,
         readonly: false,
@@ -3258,7 +3258,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "rating_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Ratings",
         required: false,
         readonly: false,
@@ -3266,7 +3266,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "resource_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Resource",
         required: true,
         readonly: false,
@@ -3274,7 +3274,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "resume_line_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Resume lines",
         required: false,
         readonly: false,
@@ -3282,7 +3282,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "salary_distribution",
-        ttype: "json",
+        ttype: ::odoo_client::registry::FieldType::Json,
         label: "Salary Distribution",
         required: false,
         readonly: false,
@@ -3290,7 +3290,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "saturday_location_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Saturday",
         required: false,
         readonly: false,
@@ -3298,7 +3298,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "skill_ids",
-        ttype: "many2many",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
         label: "Skill",
         required: false,
         readonly: true,
@@ -3306,7 +3306,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "study_field",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Field of Study",
         required: false,
         readonly: false,
@@ -3314,7 +3314,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "study_school",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "School",
         required: false,
         readonly: false,
@@ -3322,7 +3322,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sunday_location_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Sunday",
         required: false,
         readonly: false,
@@ -3330,7 +3330,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "thursday_location_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Thursday",
         required: false,
         readonly: false,
@@ -3338,7 +3338,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "today_location_name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Today Location Name",
         required: false,
         readonly: false,
@@ -3346,7 +3346,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "tuesday_location_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Tuesday",
         required: false,
         readonly: false,
@@ -3354,7 +3354,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "user_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "User",
         required: false,
         readonly: false,
@@ -3362,7 +3362,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "version_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Employee Versions",
         required: true,
         readonly: false,
@@ -3370,7 +3370,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "visa_expire",
-        ttype: "date",
+        ttype: ::odoo_client::registry::FieldType::Date,
         label: "Visa Expiration Date",
         required: false,
         readonly: false,
@@ -3378,7 +3378,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "visa_no",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Visa No",
         required: false,
         readonly: false,
@@ -3386,7 +3386,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "website_message_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Website Messages",
         required: false,
         readonly: false,
@@ -3394,7 +3394,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "wednesday_location_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Wednesday",
         required: false,
         readonly: false,
@@ -3402,7 +3402,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "work_contact_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Work Contact",
         required: false,
         readonly: false,
@@ -3410,7 +3410,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "work_email",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Work Email",
         required: false,
         readonly: false,
@@ -3418,7 +3418,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "work_permit_expiration_date",
-        ttype: "date",
+        ttype: ::odoo_client::registry::FieldType::Date,
         label: "Work Permit Expiration Date",
         required: false,
         readonly: false,
@@ -3426,7 +3426,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "work_permit_scheduled_activity",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Work Permit Scheduled Activity",
         required: false,
         readonly: false,
@@ -3434,7 +3434,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "work_phone",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Work Phone",
         required: false,
         readonly: false,
@@ -3442,7 +3442,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "write_date",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Last Updated on",
         required: false,
         readonly: true,
@@ -3450,7 +3450,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "write_uid",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Last Updated by",
         required: false,
         readonly: true,

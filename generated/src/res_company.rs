@@ -5679,7 +5679,7 @@ impl ::schemars::JsonSchema for ResCompanyTermsType {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -5687,7 +5687,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_cash_basis_base_account_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Base Tax Received Account",
         required: false,
         readonly: false,
@@ -5695,7 +5695,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_default_pos_receivable_account_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Default PoS Receivable Account",
         required: false,
         readonly: false,
@@ -5703,7 +5703,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_discount_expense_allocation_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Separate account for expense discount",
         required: false,
         readonly: false,
@@ -5711,7 +5711,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_discount_income_allocation_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Separate account for income discount",
         required: false,
         readonly: false,
@@ -5719,7 +5719,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_fiscal_country_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Fiscal Country",
         required: false,
         readonly: false,
@@ -5727,7 +5727,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_journal_early_pay_discount_gain_account_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Cash Discount Write-Off Gain Account",
         required: false,
         readonly: false,
@@ -5735,7 +5735,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_journal_early_pay_discount_loss_account_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Cash Discount Write-Off Loss Account",
         required: false,
         readonly: false,
@@ -5743,7 +5743,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_journal_suspense_account_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Journal Suspense Account",
         required: false,
         readonly: false,
@@ -5751,7 +5751,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_opening_date",
-        ttype: "date",
+        ttype: ::odoo_client::registry::FieldType::Date,
         label: "Opening Entry",
         required: false,
         readonly: false,
@@ -5759,7 +5759,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_opening_move_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Opening Journal Entry",
         required: false,
         readonly: false,
@@ -5767,7 +5767,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_price_include",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Default Sales Price Include",
         required: true,
         readonly: false,
@@ -5775,7 +5775,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_production_wip_account_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Production WIP Account",
         required: false,
         readonly: false,
@@ -5783,7 +5783,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_production_wip_overhead_account_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Production WIP Overhead Account",
         required: false,
         readonly: false,
@@ -5791,7 +5791,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_purchase_receipt_fiscal_position_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Default Purchase Receipt Fiscal Position",
         required: false,
         readonly: false,
@@ -5799,7 +5799,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_purchase_tax_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Default Purchase Tax",
         required: false,
         readonly: false,
@@ -5807,7 +5807,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_sale_tax_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Default Sale Tax",
         required: false,
         readonly: false,
@@ -5815,7 +5815,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_stock_journal_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Stock Journal",
         required: false,
         readonly: false,
@@ -5823,7 +5823,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_stock_valuation_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Stock Valuation Account",
         required: false,
         readonly: false,
@@ -5831,7 +5831,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_storno",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Storno accounting",
         required: false,
         readonly: false,
@@ -5839,7 +5839,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_use_credit_limit",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Sales Credit Limit",
         required: false,
         readonly: false,
@@ -5847,7 +5847,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "active",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Active",
         required: false,
         readonly: false,
@@ -5855,7 +5855,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "alias_domain_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Email Domain",
         required: false,
         readonly: false,
@@ -5863,7 +5863,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "all_child_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "All Child",
         required: false,
         readonly: false,
@@ -5871,7 +5871,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "anglo_saxon_accounting",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Use anglo-saxon accounting",
         required: false,
         readonly: false,
@@ -5879,7 +5879,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "annual_inventory_day",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "Day of the month",
         required: false,
         readonly: false,
@@ -5887,7 +5887,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "annual_inventory_month",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Annual Inventory Month",
         required: false,
         readonly: false,
@@ -5895,7 +5895,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "automatic_entry_default_journal_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Automatic Entry Default Journal",
         required: false,
         readonly: false,
@@ -5903,7 +5903,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "autopost_bills",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Auto-validate bills",
         required: false,
         readonly: false,
@@ -5911,7 +5911,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "bank_account_code_prefix",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Prefix of the bank accounts",
         required: false,
         readonly: false,
@@ -5919,7 +5919,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "bank_journal_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Bank Journals",
         required: false,
         readonly: false,
@@ -5927,7 +5927,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "batch_payment_sequence_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Batch Payment Sequence",
         required: false,
         readonly: true,
@@ -5935,7 +5935,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "cash_account_code_prefix",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Prefix of the cash accounts",
         required: false,
         readonly: false,
@@ -5943,7 +5943,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "chart_template",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Chart Template",
         required: false,
         readonly: false,
@@ -5951,7 +5951,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "child_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Branches",
         required: false,
         readonly: false,
@@ -5959,7 +5959,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "company_details",
-        ttype: "html",
+        ttype: ::odoo_client::registry::FieldType::Html,
         label: "Company Details",
         required: false,
         readonly: false,
@@ -5967,7 +5967,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "contract_expiration_notice_period",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "Contract Expiry Notice Period",
         required: false,
         readonly: false,
@@ -5975,7 +5975,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "cost_method",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Cost Method",
         required: true,
         readonly: false,
@@ -5983,7 +5983,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_date",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Created on",
         required: false,
         readonly: true,
@@ -5991,7 +5991,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_uid",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Created by",
         required: false,
         readonly: true,
@@ -5999,7 +5999,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "currency_exchange_journal_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Exchange Gain or Loss Journal",
         required: false,
         readonly: false,
@@ -6007,7 +6007,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "currency_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Currency",
         required: true,
         readonly: false,
@@ -6015,7 +6015,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "days_to_purchase",
-        ttype: "float",
+        ttype: ::odoo_client::registry::FieldType::Float,
         label: "Days to Purchase",
         required: false,
         readonly: false,
@@ -6023,7 +6023,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "default_cash_difference_expense_account_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Cash Difference Expense",
         required: false,
         readonly: false,
@@ -6031,7 +6031,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "default_cash_difference_income_account_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Cash Difference Income",
         required: false,
         readonly: false,
@@ -6039,7 +6039,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "display_invoice_amount_total_words",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Total amount of invoice in letters",
         required: false,
         readonly: false,
@@ -6047,7 +6047,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "display_invoice_tax_company_currency",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Taxes in company currency",
         required: false,
         readonly: false,
@@ -6055,7 +6055,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "display_name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Display Name",
         required: false,
         readonly: true,
@@ -6063,7 +6063,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "domestic_fiscal_position_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Domestic Fiscal Position",
         required: false,
         readonly: true,
@@ -6071,7 +6071,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "downpayment_account_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Downpayment Account",
         required: false,
         readonly: false,
@@ -6079,7 +6079,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "email",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Email",
         required: false,
         readonly: false,
@@ -6087,7 +6087,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "email_primary_color",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Email Button Text",
         required: false,
         readonly: false,
@@ -6095,7 +6095,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "email_secondary_color",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Email Button Color",
         required: false,
         readonly: false,
@@ -6103,7 +6103,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "employee_properties_definition",
-        ttype: "properties_definition",
+        ttype: ::odoo_client::registry::FieldType::PropertiesDefinition,
         label: "Employee Properties",
         required: false,
         readonly: false,
@@ -6111,7 +6111,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "expects_chart_of_accounts",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Expects a Chart of Accounts",
         required: false,
         readonly: false,
@@ -6119,7 +6119,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "expense_account_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Expense Account",
         required: false,
         readonly: false,
@@ -6127,7 +6127,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "expense_accrual_account_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Expense Accrual Account",
         required: false,
         readonly: false,
@@ -6135,7 +6135,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "expense_currency_exchange_account_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Loss Exchange Rate Account",
         required: false,
         readonly: false,
@@ -6143,7 +6143,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "external_report_layout_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Document Template",
         required: false,
         readonly: false,
@@ -6151,7 +6151,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "fiscal_position_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Fiscal Position",
         required: false,
         readonly: false,
@@ -6159,7 +6159,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "fiscalyear_last_day",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "Fiscalyear Last Day",
         required: true,
         readonly: false,
@@ -6167,7 +6167,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "fiscalyear_last_month",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Fiscalyear Last Month",
         required: true,
         readonly: false,
@@ -6175,7 +6175,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "fiscalyear_lock_date",
-        ttype: "date",
+        ttype: ::odoo_client::registry::FieldType::Date,
         label: "Global Lock Date",
         required: false,
         readonly: false,
@@ -6183,7 +6183,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "font",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Font",
         required: false,
         readonly: false,
@@ -6191,7 +6191,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "hard_lock_date",
-        ttype: "date",
+        ttype: ::odoo_client::registry::FieldType::Date,
         label: "Hard Lock Date",
         required: false,
         readonly: false,
@@ -6199,7 +6199,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "has_received_warning_stock_sms",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Has Received Warning Stock Sms",
         required: false,
         readonly: false,
@@ -6207,7 +6207,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "horizon_days",
-        ttype: "float",
+        ttype: ::odoo_client::registry::FieldType::Float,
         label: "Replenishment Horizon",
         required: true,
         readonly: false,
@@ -6215,7 +6215,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "hr_presence_control_attendance",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Based on attendances",
         required: false,
         readonly: false,
@@ -6223,7 +6223,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "hr_presence_control_email",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Based on number of emails sent",
         required: false,
         readonly: false,
@@ -6231,7 +6231,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "hr_presence_control_email_amount",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "# emails to send",
         required: false,
         readonly: false,
@@ -6239,7 +6239,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "hr_presence_control_ip",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Based on IP Address",
         required: false,
         readonly: false,
@@ -6247,7 +6247,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "hr_presence_control_ip_list",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Valid IP addresses",
         required: false,
         readonly: false,
@@ -6255,7 +6255,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "hr_presence_control_login",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Based on user status in system",
         required: false,
         readonly: false,
@@ -6263,7 +6263,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "iap_enrich_auto_done",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Enrich Done",
         required: false,
         readonly: false,
@@ -6271,7 +6271,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "income_account_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Income Account",
         required: false,
         readonly: false,
@@ -6279,7 +6279,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "income_currency_exchange_account_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Gain Exchange Rate Account",
         required: false,
         readonly: false,
@@ -6287,7 +6287,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "incoterm_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Default incoterm",
         required: false,
         readonly: false,
@@ -6295,7 +6295,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "internal_transit_location_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Internal Transit Location",
         required: false,
         readonly: false,
@@ -6303,7 +6303,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "inventory_period",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Inventory Period",
         required: true,
         readonly: false,
@@ -6311,7 +6311,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "inventory_valuation",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Valuation",
         required: false,
         readonly: false,
@@ -6319,7 +6319,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_terms",
-        ttype: "html",
+        ttype: ::odoo_client::registry::FieldType::Html,
         label: "Default Terms and Conditions",
         required: false,
         readonly: false,
@@ -6327,7 +6327,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_terms_html",
-        ttype: "html",
+        ttype: ::odoo_client::registry::FieldType::Html,
         label: "Default Terms and Conditions as a Web page",
         required: false,
         readonly: false,
@@ -6335,7 +6335,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "layout_background",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Layout Background",
         required: true,
         readonly: false,
@@ -6343,7 +6343,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "layout_background_image",
-        ttype: "binary",
+        ttype: ::odoo_client::registry::FieldType::Binary,
         label: "Background Image",
         required: false,
         readonly: false,
@@ -6351,7 +6351,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "link_qr_code",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Display Link QR-code",
         required: false,
         readonly: false,
@@ -6359,7 +6359,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "logo_web",
-        ttype: "binary",
+        ttype: ::odoo_client::registry::FieldType::Binary,
         label: "Logo Web",
         required: false,
         readonly: true,
@@ -6367,7 +6367,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_follower_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Followers",
         required: false,
         readonly: false,
@@ -6375,7 +6375,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Messages",
         required: false,
         readonly: false,
@@ -6383,7 +6383,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Company Name",
         required: true,
         readonly: false,
@@ -6391,7 +6391,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "nomenclature_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Nomenclature",
         required: false,
         readonly: false,
@@ -6399,7 +6399,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "paperformat_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Paper format",
         required: false,
         readonly: false,
@@ -6407,7 +6407,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "parent_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Parent Company",
         required: false,
         readonly: false,
@@ -6415,7 +6415,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "parent_path",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Parent Path",
         required: false,
         readonly: false,
@@ -6423,7 +6423,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "partner_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Partner",
         required: true,
         readonly: false,
@@ -6431,7 +6431,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "phone",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Phone",
         required: false,
         readonly: false,
@@ -6439,7 +6439,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "po_double_validation",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Levels of Approvals",
         required: false,
         readonly: false,
@@ -6447,7 +6447,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "po_double_validation_amount",
-        ttype: "monetary",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
         label: "Double validation amount",
         required: false,
         readonly: false,
@@ -6455,7 +6455,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "po_lock",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Purchase Order Modification",
         required: false,
         readonly: false,
@@ -6463,7 +6463,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "portal_confirmation_pay",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Online Payment",
         required: false,
         readonly: false,
@@ -6471,7 +6471,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "portal_confirmation_sign",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Online Signature",
         required: false,
         readonly: false,
@@ -6479,7 +6479,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "prepayment_percent",
-        ttype: "float",
+        ttype: ::odoo_client::registry::FieldType::Float,
         label: "Prepayment percentage",
         required: false,
         readonly: false,
@@ -6487,7 +6487,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "price_difference_account_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Price Difference Account",
         required: false,
         readonly: false,
@@ -6495,7 +6495,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "primary_color",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Primary Color",
         required: false,
         readonly: false,
@@ -6503,7 +6503,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "purchase_lock_date",
-        ttype: "date",
+        ttype: ::odoo_client::registry::FieldType::Date,
         label: "Purchase Lock date",
         required: false,
         readonly: false,
@@ -6511,7 +6511,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "qr_code",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Display QR-code on invoices",
         required: false,
         readonly: false,
@@ -6519,7 +6519,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "quick_edit_mode",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Quick encoding",
         required: false,
         readonly: false,
@@ -6527,7 +6527,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "quotation_validity_days",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "Default Quotation Validity",
         required: false,
         readonly: false,
@@ -6535,7 +6535,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "rating_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Ratings",
         required: false,
         readonly: false,
@@ -6543,7 +6543,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "report_footer",
-        ttype: "html",
+        ttype: ::odoo_client::registry::FieldType::Html,
         label: "Report Footer",
         required: false,
         readonly: false,
@@ -6551,7 +6551,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "report_header",
-        ttype: "html",
+        ttype: ::odoo_client::registry::FieldType::Html,
         label: "Company Tagline",
         required: false,
         readonly: false,
@@ -6559,7 +6559,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "resource_calendar_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Default Working Hours",
         required: false,
         readonly: false,
@@ -6567,7 +6567,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "resource_calendar_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Working Hours",
         required: false,
         readonly: false,
@@ -6575,7 +6575,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "restrictive_audit_trail",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Restrictive Audit Trail",
         required: false,
         readonly: false,
@@ -6583,7 +6583,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "revenue_accrual_account_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Revenue Accrual Account",
         required: false,
         readonly: false,
@@ -6591,7 +6591,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sale_discount_product_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Discount Product",
         required: false,
         readonly: false,
@@ -6599,7 +6599,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sale_lock_date",
-        ttype: "date",
+        ttype: ::odoo_client::registry::FieldType::Date,
         label: "Sales Lock Date",
         required: false,
         readonly: false,
@@ -6607,7 +6607,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sale_onboarding_payment_method",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Sale onboarding selected payment method",
         required: false,
         readonly: false,
@@ -6615,7 +6615,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sale_order_template_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Default Sale Template",
         required: false,
         readonly: false,
@@ -6623,7 +6623,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "secondary_color",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Secondary Color",
         required: false,
         readonly: false,
@@ -6631,7 +6631,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "security_lead",
-        ttype: "float",
+        ttype: ::odoo_client::registry::FieldType::Float,
         label: "Sales Safety Days",
         required: true,
         readonly: false,
@@ -6639,7 +6639,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sequence",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "Sequence",
         required: false,
         readonly: false,
@@ -6647,7 +6647,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "snailmail_color",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Snailmail Color",
         required: false,
         readonly: false,
@@ -6655,7 +6655,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "snailmail_cover",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Add a Cover Page",
         required: false,
         readonly: false,
@@ -6663,7 +6663,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "snailmail_duplex",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Both sides",
         required: false,
         readonly: false,
@@ -6671,7 +6671,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "stock_confirmation_type",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Stock Confirmation Type",
         required: false,
         readonly: false,
@@ -6679,7 +6679,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "stock_mail_confirmation_template_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Email Template confirmation picking",
         required: false,
         readonly: false,
@@ -6687,7 +6687,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "stock_move_email_validation",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Email Confirmation picking",
         required: false,
         readonly: false,
@@ -6695,7 +6695,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "stock_sms_confirmation_template_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "SMS Template",
         required: false,
         readonly: false,
@@ -6703,7 +6703,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "stock_text_confirmation",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Stock Text Confirmation",
         required: false,
         readonly: false,
@@ -6711,7 +6711,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "tax_calculation_rounding_method",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Tax Calculation Rounding Method",
         required: false,
         readonly: false,
@@ -6719,7 +6719,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "tax_cash_basis_journal_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Cash Basis Journal",
         required: false,
         readonly: false,
@@ -6727,7 +6727,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "tax_exigibility",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Use Cash Basis",
         required: false,
         readonly: false,
@@ -6735,7 +6735,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "tax_lock_date",
-        ttype: "date",
+        ttype: ::odoo_client::registry::FieldType::Date,
         label: "Tax Return Lock Date",
         required: false,
         readonly: false,
@@ -6743,7 +6743,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "terms_type",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Terms & Conditions format",
         required: false,
         readonly: false,
@@ -6751,7 +6751,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "transfer_account_code_prefix",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Prefix of the transfer accounts",
         required: false,
         readonly: false,
@@ -6759,7 +6759,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "transfer_account_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Inter-Banks Transfer Account",
         required: false,
         readonly: false,
@@ -6767,7 +6767,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "user_ids",
-        ttype: "many2many",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
         label: "Accepted Users",
         required: false,
         readonly: false,
@@ -6775,7 +6775,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "uses_default_logo",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Uses Default Logo",
         required: false,
         readonly: true,
@@ -6783,7 +6783,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "website_message_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Website Messages",
         required: false,
         readonly: false,
@@ -6791,7 +6791,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "work_permit_expiration_notice_period",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "Work Permit Expiry Notice Period",
         required: false,
         readonly: false,
@@ -6799,7 +6799,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "write_date",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Last Updated on",
         required: false,
         readonly: true,
@@ -6807,7 +6807,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "write_uid",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Last Updated by",
         required: false,
         readonly: true,

@@ -4355,7 +4355,7 @@ impl ::schemars::JsonSchema for ResPartnerType {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -4363,7 +4363,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "active",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Active",
         required: false,
         readonly: false,
@@ -4371,7 +4371,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "activity_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Activities",
         required: false,
         readonly: false,
@@ -4379,7 +4379,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "autopost_bills",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Auto-post bills",
         required: true,
         readonly: false,
@@ -4387,7 +4387,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "bank_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Banks",
         required: false,
         readonly: false,
@@ -4395,7 +4395,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "barcode",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Barcode",
         required: false,
         readonly: false,
@@ -4403,7 +4403,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "buyer_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Buyer",
         required: false,
         readonly: false,
@@ -4411,7 +4411,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "calendar_last_notif_ack",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Last notification marked as read from base Calendar",
         required: false,
         readonly: false,
@@ -4419,7 +4419,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "category_id",
-        ttype: "many2many",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
         label: "Tags",
         required: false,
         readonly: false,
@@ -4427,7 +4427,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "channel_ids",
-        ttype: "many2many",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
         label: "Channels",
         required: false,
         readonly: false,
@@ -4435,7 +4435,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "channel_member_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Channel Member",
         required: false,
         readonly: false,
@@ -4443,7 +4443,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "child_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Contact",
         required: false,
         readonly: false,
@@ -4451,7 +4451,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "city",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "City",
         required: false,
         readonly: false,
@@ -4459,7 +4459,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "color",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "Color Index",
         required: false,
         readonly: false,
@@ -4467,7 +4467,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "comment",
-        ttype: "html",
+        ttype: ::odoo_client::registry::FieldType::Html,
         label: "Notes",
         required: false,
         readonly: false,
@@ -4475,7 +4475,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "commercial_company_name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Company Name Entity",
         required: false,
         readonly: true,
@@ -4483,7 +4483,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "commercial_partner_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Commercial Entity",
         required: false,
         readonly: true,
@@ -4491,7 +4491,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "company_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Company",
         required: false,
         readonly: false,
@@ -4499,7 +4499,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "company_name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Company Name",
         required: false,
         readonly: false,
@@ -4507,7 +4507,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "company_registry",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Company ID",
         required: false,
         readonly: false,
@@ -4515,7 +4515,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "complete_name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Complete Name",
         required: false,
         readonly: true,
@@ -4523,7 +4523,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "contract_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Partner Contracts",
         required: false,
         readonly: true,
@@ -4531,7 +4531,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "country_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Country",
         required: false,
         readonly: false,
@@ -4539,7 +4539,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_date",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Created on",
         required: false,
         readonly: true,
@@ -4547,7 +4547,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_uid",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Created by",
         required: false,
         readonly: true,
@@ -4555,7 +4555,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "credit_limit",
-        ttype: "float",
+        ttype: ::odoo_client::registry::FieldType::Float,
         label: "Credit Limit",
         required: false,
         readonly: false,
@@ -4563,7 +4563,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "customer_rank",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "Customer Rank",
         required: false,
         readonly: false,
@@ -4571,7 +4571,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "display_name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Display Name",
         required: false,
         readonly: true,
@@ -4579,7 +4579,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "email",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Email",
         required: false,
         readonly: false,
@@ -4587,7 +4587,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "email_normalized",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Normalized Email",
         required: false,
         readonly: true,
@@ -4595,7 +4595,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "employee",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Employee",
         required: false,
         readonly: false,
@@ -4603,7 +4603,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "employee_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Employees",
         required: false,
         readonly: false,
@@ -4611,7 +4611,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "function",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Job Position",
         required: false,
         readonly: false,
@@ -4619,7 +4619,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "global_location_number",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "GLN",
         required: false,
         readonly: false,
@@ -4627,7 +4627,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "group_on",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Week Day",
         required: true,
         readonly: false,
@@ -4635,7 +4635,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "group_rfq",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Group RFQ",
         required: true,
         readonly: false,
@@ -4643,7 +4643,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "ignore_abnormal_invoice_amount",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Ignore Abnormal Invoice Amount",
         required: false,
         readonly: false,
@@ -4651,7 +4651,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "ignore_abnormal_invoice_date",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Ignore Abnormal Invoice Date",
         required: false,
         readonly: false,
@@ -4659,7 +4659,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "image_1024",
-        ttype: "binary",
+        ttype: ::odoo_client::registry::FieldType::Binary,
         label: "Image 1024",
         required: false,
         readonly: true,
@@ -4667,7 +4667,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "image_128",
-        ttype: "binary",
+        ttype: ::odoo_client::registry::FieldType::Binary,
         label: "Image 128",
         required: false,
         readonly: true,
@@ -4675,7 +4675,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "image_1920",
-        ttype: "binary",
+        ttype: ::odoo_client::registry::FieldType::Binary,
         label: "Image",
         required: false,
         readonly: false,
@@ -4683,7 +4683,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "image_256",
-        ttype: "binary",
+        ttype: ::odoo_client::registry::FieldType::Binary,
         label: "Image 256",
         required: false,
         readonly: true,
@@ -4691,7 +4691,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "image_512",
-        ttype: "binary",
+        ttype: ::odoo_client::registry::FieldType::Binary,
         label: "Image 512",
         required: false,
         readonly: true,
@@ -4699,7 +4699,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "industry_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Industry",
         required: false,
         readonly: false,
@@ -4707,7 +4707,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_edi_format_store",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Invoice Edi Format Store",
         required: false,
         readonly: false,
@@ -4715,7 +4715,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Invoices",
         required: false,
         readonly: true,
@@ -4723,7 +4723,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_sending_method",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Invoice sending",
         required: false,
         readonly: false,
@@ -4731,7 +4731,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_template_pdf_report_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Invoice report",
         required: false,
         readonly: false,
@@ -4739,7 +4739,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "is_company",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Is a Company",
         required: false,
         readonly: false,
@@ -4747,7 +4747,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "lang",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Language",
         required: false,
         readonly: false,
@@ -4755,7 +4755,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "meeting_ids",
-        ttype: "many2many",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
         label: "Meetings",
         required: false,
         readonly: false,
@@ -4763,7 +4763,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_bounce",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "Bounce",
         required: false,
         readonly: false,
@@ -4771,7 +4771,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_follower_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Followers",
         required: false,
         readonly: false,
@@ -4779,7 +4779,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Messages",
         required: false,
         readonly: false,
@@ -4787,7 +4787,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Name",
         required: false,
         readonly: false,
@@ -4795,7 +4795,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "opportunity_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Opportunities",
         required: false,
         readonly: false,
@@ -4803,7 +4803,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "parent_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Related Company",
         required: false,
         readonly: false,
@@ -4811,7 +4811,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "partner_latitude",
-        ttype: "float",
+        ttype: ::odoo_client::registry::FieldType::Float,
         label: "Geo Latitude",
         required: false,
         readonly: false,
@@ -4819,7 +4819,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "partner_longitude",
-        ttype: "float",
+        ttype: ::odoo_client::registry::FieldType::Float,
         label: "Geo Longitude",
         required: false,
         readonly: false,
@@ -4827,7 +4827,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "partner_share",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Share Partner",
         required: false,
         readonly: true,
@@ -4835,7 +4835,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "payment_token_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Payment Tokens",
         required: false,
         readonly: false,
@@ -4843,7 +4843,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "peppol_eas",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Peppol e-address (EAS)",
         required: false,
         readonly: false,
@@ -4851,7 +4851,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "peppol_endpoint",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Peppol Endpoint",
         required: false,
         readonly: false,
@@ -4859,7 +4859,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "phone",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Phone",
         required: false,
         readonly: false,
@@ -4867,7 +4867,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "phone_sanitized",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Sanitized Number",
         required: false,
         readonly: true,
@@ -4875,7 +4875,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "picking_warn_msg",
-        ttype: "text",
+        ttype: ::odoo_client::registry::FieldType::Text,
         label: "Message for Stock Picking",
         required: false,
         readonly: false,
@@ -4883,7 +4883,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "project_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Projects",
         required: false,
         readonly: false,
@@ -4891,7 +4891,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "properties",
-        ttype: "properties",
+        ttype: ::odoo_client::registry::FieldType::Properties,
         label: "Properties",
         required: false,
         readonly: false,
@@ -4899,7 +4899,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "property_account_payable_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Account Payable",
         required: false,
         readonly: false,
@@ -4907,7 +4907,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "property_account_position_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Fiscal Position",
         required: false,
         readonly: false,
@@ -4915,7 +4915,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "property_account_receivable_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Account Receivable",
         required: false,
         readonly: false,
@@ -4923,7 +4923,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "property_inbound_payment_method_line_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Property Inbound Payment Method Line",
         required: false,
         readonly: false,
@@ -4931,7 +4931,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "property_outbound_payment_method_line_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Property Outbound Payment Method Line",
         required: false,
         readonly: false,
@@ -4939,7 +4939,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "property_payment_term_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Customer Payment Terms",
         required: false,
         readonly: false,
@@ -4947,7 +4947,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "property_purchase_currency_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Supplier Currency",
         required: false,
         readonly: false,
@@ -4955,7 +4955,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "property_stock_customer",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Customer Location",
         required: false,
         readonly: false,
@@ -4963,7 +4963,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "property_stock_supplier",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Vendor Location",
         required: false,
         readonly: false,
@@ -4971,7 +4971,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "property_supplier_payment_term_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Vendor Payment Terms",
         required: false,
         readonly: false,
@@ -4979,7 +4979,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "purchase_line_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Purchase Lines",
         required: false,
         readonly: false,
@@ -4987,7 +4987,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "purchase_warn_msg",
-        ttype: "text",
+        ttype: ::odoo_client::registry::FieldType::Text,
         label: "Message for Purchase Order",
         required: false,
         readonly: false,
@@ -4995,7 +4995,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "rating_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Ratings",
         required: false,
         readonly: false,
@@ -5003,7 +5003,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "receipt_reminder_email",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Receipt Reminder",
         required: false,
         readonly: false,
@@ -5011,7 +5011,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "ref",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Reference",
         required: false,
         readonly: false,
@@ -5019,7 +5019,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "ref_company_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Companies that refers to partner",
         required: false,
         readonly: false,
@@ -5027,7 +5027,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "reminder_date_before_receipt",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "Days Before Receipt",
         required: false,
         readonly: false,
@@ -5035,7 +5035,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "rtc_session_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Rtc Session",
         required: false,
         readonly: false,
@@ -5043,7 +5043,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sale_order_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Sales Order",
         required: false,
         readonly: false,
@@ -5051,7 +5051,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sale_warn_msg",
-        ttype: "text",
+        ttype: ::odoo_client::registry::FieldType::Text,
         label: "Message for Sales Order",
         required: false,
         readonly: false,
@@ -5059,7 +5059,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "signup_type",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Signup Token Type",
         required: false,
         readonly: false,
@@ -5067,7 +5067,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "specific_property_product_pricelist",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Specific Property Product Pricelist",
         required: false,
         readonly: false,
@@ -5075,7 +5075,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "state_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "State",
         required: false,
         readonly: false,
@@ -5083,7 +5083,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "street",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Street",
         required: false,
         readonly: false,
@@ -5091,7 +5091,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "street2",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Street2",
         required: false,
         readonly: false,
@@ -5099,7 +5099,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "suggest_based_on",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Suggest Based On",
         required: false,
         readonly: false,
@@ -5107,7 +5107,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "suggest_days",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "Suggest Days",
         required: false,
         readonly: false,
@@ -5115,7 +5115,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "suggest_percent",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "Suggest Percent",
         required: false,
         readonly: false,
@@ -5123,7 +5123,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "supplier_rank",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "Supplier Rank",
         required: false,
         readonly: false,
@@ -5131,7 +5131,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "task_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Tasks",
         required: false,
         readonly: false,
@@ -5139,7 +5139,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "trust",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Degree of trust you have in this debtor",
         required: false,
         readonly: false,
@@ -5147,7 +5147,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "type",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Address Type",
         required: false,
         readonly: false,
@@ -5155,7 +5155,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "tz",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Timezone",
         required: false,
         readonly: false,
@@ -5163,7 +5163,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "user_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Salesperson",
         required: false,
         readonly: false,
@@ -5171,7 +5171,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "user_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Users",
         required: false,
         readonly: false,
@@ -5179,7 +5179,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "vat",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Tax ID",
         required: false,
         readonly: false,
@@ -5187,7 +5187,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "website",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Website Link",
         required: false,
         readonly: false,
@@ -5195,7 +5195,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "website_message_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Website Messages",
         required: false,
         readonly: false,
@@ -5203,7 +5203,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "write_date",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Last Updated on",
         required: false,
         readonly: true,
@@ -5211,7 +5211,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "write_uid",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Last Updated by",
         required: false,
         readonly: true,
@@ -5219,7 +5219,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "zip",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Zip",
         required: false,
         readonly: false,

@@ -5485,7 +5485,7 @@ impl ::schemars::JsonSchema for ResUsersType {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -5493,7 +5493,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "action_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Home Action",
         required: false,
         readonly: false,
@@ -5501,7 +5501,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "active",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Active",
         required: false,
         readonly: false,
@@ -5509,7 +5509,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "api_key_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "API Keys",
         required: false,
         readonly: false,
@@ -5517,7 +5517,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "auth_passkey_key_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Auth Passkey Key",
         required: false,
         readonly: false,
@@ -5525,7 +5525,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "company_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Company",
         required: true,
         readonly: false,
@@ -5533,7 +5533,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "company_ids",
-        ttype: "many2many",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
         label: "Companies",
         required: false,
         readonly: false,
@@ -5541,7 +5541,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_date",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Created on",
         required: false,
         readonly: true,
@@ -5549,7 +5549,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_uid",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Created by",
         required: false,
         readonly: true,
@@ -5557,7 +5557,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "crm_team_member_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Sales Team Members",
         required: false,
         readonly: false,
@@ -5565,7 +5565,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "device_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "User devices",
         required: false,
         readonly: false,
@@ -5573,7 +5573,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "display_name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Display Name",
         required: false,
         readonly: true,
@@ -5581,7 +5581,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "employee_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Related employee",
         required: false,
         readonly: false,
@@ -5589,7 +5589,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "favorite_project_ids",
-        ttype: "many2many",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
         label: "Favorite Projects",
         required: false,
         readonly: false,
@@ -5597,7 +5597,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "group_ids",
-        ttype: "many2many",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
         label: "Groups",
         required: false,
         readonly: false,
@@ -5605,7 +5605,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "log_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "User log entries",
         required: false,
         readonly: false,
@@ -5613,7 +5613,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "login",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Login",
         required: true,
         readonly: false,
@@ -5621,7 +5621,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "manual_im_status",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "IM status manually set by the user",
         required: false,
         readonly: false,
@@ -5629,7 +5629,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "notification_type",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Notification",
         required: true,
         readonly: false,
@@ -5637,7 +5637,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "odoobot_failed",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Odoobot Failed",
         required: false,
         readonly: true,
@@ -5645,7 +5645,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "odoobot_state",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "OdooBot Status",
         required: false,
         readonly: true,
@@ -5653,7 +5653,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "out_of_office_from",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Out Of Office From",
         required: false,
         readonly: false,
@@ -5661,7 +5661,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "out_of_office_message",
-        ttype: "html",
+        ttype: ::odoo_client::registry::FieldType::Html,
         label: "Vacation Responder",
         required: false,
         readonly: false,
@@ -5669,7 +5669,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "out_of_office_to",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Out Of Office To",
         required: false,
         readonly: false,
@@ -5677,7 +5677,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "partner_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Related Partner",
         required: true,
         readonly: false,
@@ -5685,7 +5685,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "presence_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Presence",
         required: false,
         readonly: false,
@@ -5693,7 +5693,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "property_warehouse_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Default Warehouse",
         required: false,
         readonly: false,
@@ -5701,7 +5701,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "res_users_settings_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Res Users Settings",
         required: false,
         readonly: false,
@@ -5709,7 +5709,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "resource_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Resources",
         required: false,
         readonly: false,
@@ -5717,7 +5717,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "role_ids",
-        ttype: "many2many",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
         label: "User Roles",
         required: false,
         readonly: false,
@@ -5725,7 +5725,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sale_team_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "User Sales Team",
         required: false,
         readonly: true,
@@ -5733,7 +5733,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "share",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Share User",
         required: false,
         readonly: true,
@@ -5741,7 +5741,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "signature",
-        ttype: "html",
+        ttype: ::odoo_client::registry::FieldType::Html,
         label: "Email Signature",
         required: false,
         readonly: false,
@@ -5749,7 +5749,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "totp_trusted_device_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Trusted Devices",
         required: false,
         readonly: false,
@@ -5757,7 +5757,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "tour_enabled",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Onboarding",
         required: false,
         readonly: false,
@@ -5765,7 +5765,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "write_date",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Last Updated on",
         required: false,
         readonly: true,
@@ -5773,7 +5773,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "write_uid",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Last Updated by",
         required: false,
         readonly: true,

@@ -1215,7 +1215,7 @@ impl ::schemars::JsonSchema for StockPickingState {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -1223,7 +1223,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "activity_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Activities",
         required: false,
         readonly: false,
@@ -1231,7 +1231,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "backorder_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Back Order of",
         required: false,
         readonly: true,
@@ -1239,7 +1239,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "backorder_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Back Orders",
         required: false,
         readonly: false,
@@ -1247,7 +1247,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "company_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Company",
         required: false,
         readonly: true,
@@ -1255,7 +1255,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_date",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Created on",
         required: false,
         readonly: true,
@@ -1263,7 +1263,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_uid",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Created by",
         required: false,
         readonly: true,
@@ -1271,7 +1271,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "date_deadline",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Deadline",
         required: false,
         readonly: true,
@@ -1279,7 +1279,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "date_done",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Date of Transfer",
         required: false,
         readonly: false,
@@ -1287,7 +1287,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "display_name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Display Name",
         required: false,
         readonly: true,
@@ -1295,7 +1295,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "has_deadline_issue",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Is late",
         required: false,
         readonly: true,
@@ -1303,7 +1303,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "is_locked",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Is Locked",
         required: false,
         readonly: false,
@@ -1311,7 +1311,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "location_dest_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Destination Location",
         required: true,
         readonly: false,
@@ -1319,7 +1319,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "location_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Source Location",
         required: true,
         readonly: false,
@@ -1327,7 +1327,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_follower_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Followers",
         required: false,
         readonly: false,
@@ -1335,7 +1335,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Messages",
         required: false,
         readonly: false,
@@ -1343,7 +1343,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "move_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Stock Moves",
         required: false,
         readonly: false,
@@ -1351,7 +1351,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "move_line_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Operations",
         required: false,
         readonly: false,
@@ -1359,7 +1359,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "move_type",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Shipping Policy",
         required: true,
         readonly: false,
@@ -1367,7 +1367,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Reference",
         required: false,
         readonly: true,
@@ -1375,7 +1375,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "note",
-        ttype: "html",
+        ttype: ::odoo_client::registry::FieldType::Html,
         label: "Notes",
         required: false,
         readonly: false,
@@ -1383,7 +1383,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "origin",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Source Document",
         required: false,
         readonly: false,
@@ -1391,7 +1391,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "owner_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Assign Owner",
         required: false,
         readonly: false,
@@ -1399,7 +1399,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "package_history_ids",
-        ttype: "many2many",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
         label: "Transfered Packages",
         required: false,
         readonly: false,
@@ -1407,7 +1407,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "partner_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Contact",
         required: false,
         readonly: false,
@@ -1415,7 +1415,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "picking_properties",
-        ttype: "properties",
+        ttype: ::odoo_client::registry::FieldType::Properties,
         label: "Properties",
         required: false,
         readonly: false,
@@ -1423,7 +1423,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "picking_type_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Operation Type",
         required: true,
         readonly: false,
@@ -1431,7 +1431,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "printed",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Printed",
         required: false,
         readonly: false,
@@ -1439,7 +1439,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "priority",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Priority",
         required: false,
         readonly: false,
@@ -1447,7 +1447,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "project_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Project",
         required: false,
         readonly: false,
@@ -1455,7 +1455,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "rating_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Ratings",
         required: false,
         readonly: false,
@@ -1463,7 +1463,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "return_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Return of",
         required: false,
         readonly: true,
@@ -1471,7 +1471,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "return_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Returns",
         required: false,
         readonly: false,
@@ -1479,7 +1479,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sale_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Sales Order",
         required: false,
         readonly: false,
@@ -1487,7 +1487,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "scheduled_date",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Scheduled Date",
         required: false,
         readonly: false,
@@ -1495,7 +1495,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "shipping_weight",
-        ttype: "float",
+        ttype: ::odoo_client::registry::FieldType::Float,
         label: "Weight for Shipping",
         required: false,
         readonly: false,
@@ -1503,7 +1503,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "signature",
-        ttype: "binary",
+        ttype: ::odoo_client::registry::FieldType::Binary,
         label: "Signature",
         required: false,
         readonly: false,
@@ -1511,7 +1511,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "state",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Status",
         required: false,
         readonly: true,
@@ -1519,7 +1519,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "user_id",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Responsible",
         required: false,
         readonly: false,
@@ -1527,7 +1527,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "website_message_ids",
-        ttype: "one2many",
+        ttype: ::odoo_client::registry::FieldType::One2many,
         label: "Website Messages",
         required: false,
         readonly: false,
@@ -1535,7 +1535,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "write_date",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Last Updated on",
         required: false,
         readonly: true,
@@ -1543,7 +1543,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "write_uid",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Last Updated by",
         required: false,
         readonly: true,

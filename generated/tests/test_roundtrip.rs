@@ -7,7 +7,7 @@
 //! `null` (what their JSON schema declares), so `false` on a non-boolean field
 //! must come back as `null`. Booleans keep `false`.
 
-use odoo_client::registry::ModelDescriptor;
+use odoo_client::registry::{FieldType, ModelDescriptor};
 use serde_json::{Map, Value};
 
 fn descriptor(model: &str) -> &'static ModelDescriptor {
@@ -23,9 +23,9 @@ fn load(model: &str) -> Vec<Map<String, Value>> {
     serde_json::from_value(file["records"].clone()).unwrap()
 }
 
-fn same(expected: &Value, actual: &Value, ttype: &str) -> bool {
+fn same(expected: &Value, actual: &Value, ttype: FieldType) -> bool {
     match (expected, actual) {
-        (Value::Bool(false), Value::Null) => ttype != "boolean",
+        (Value::Bool(false), Value::Null) => ttype != FieldType::Boolean,
         (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
         _ => expected == actual,
     }
@@ -90,7 +90,8 @@ fn every_real_record_round_trips_through_its_read_struct() {
                     // adds binary ones and `display_name`, which must read as empty.
                     let ttype = descriptor.field(name).map(|f| f.ttype);
                     assert!(
-                        value.is_null() && (ttype == Some("binary") || name == "display_name"),
+                        value.is_null()
+                            && (ttype == Some(FieldType::Binary) || name == "display_name"),
                         "{model} {id}: unexpected {name} = {value}"
                     );
                 }

@@ -8,36 +8,169 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+/// An Odoo field type, parsed once from Odoo's type string (`fields_get`'s
+/// `type`, `ir.model.fields.ttype`) and emitted by odoo-codegen into descriptors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldType {
+    Char,
+    Text,
+    Html,
+    Integer,
+    Float,
+    Monetary,
+    Boolean,
+    Date,
+    Datetime,
+    Selection,
+    Many2one,
+    One2many,
+    Many2many,
+    Binary,
+    Reference,
+    Many2oneReference,
+    Json,
+    Properties,
+    PropertiesDefinition,
+    /// A type this crate does not know (one Odoo adds later), by its name.
+    Other(&'static str),
+}
+
+impl FieldType {
+    /// Odoo's type string (`many2one`, `properties_definition`, …).
+    pub fn parse(ttype: &str) -> Self {
+        match ttype {
+            "char" => Self::Char,
+            "text" => Self::Text,
+            "html" => Self::Html,
+            "integer" => Self::Integer,
+            "float" => Self::Float,
+            "monetary" => Self::Monetary,
+            "boolean" => Self::Boolean,
+            "date" => Self::Date,
+            "datetime" => Self::Datetime,
+            "selection" => Self::Selection,
+            "many2one" => Self::Many2one,
+            "one2many" => Self::One2many,
+            "many2many" => Self::Many2many,
+            "binary" => Self::Binary,
+            "reference" => Self::Reference,
+            "many2one_reference" => Self::Many2oneReference,
+            "json" => Self::Json,
+            "properties" => Self::Properties,
+            "properties_definition" => Self::PropertiesDefinition,
+            other => Self::Other(intern(other)),
+        }
+    }
+
+    /// Odoo's type string, as [`FieldType::parse`] reads it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Char => "char",
+            Self::Text => "text",
+            Self::Html => "html",
+            Self::Integer => "integer",
+            Self::Float => "float",
+            Self::Monetary => "monetary",
+            Self::Boolean => "boolean",
+            Self::Date => "date",
+            Self::Datetime => "datetime",
+            Self::Selection => "selection",
+            Self::Many2one => "many2one",
+            Self::One2many => "one2many",
+            Self::Many2many => "many2many",
+            Self::Binary => "binary",
+            Self::Reference => "reference",
+            Self::Many2oneReference => "many2one_reference",
+            Self::Json => "json",
+            Self::Properties => "properties",
+            Self::PropertiesDefinition => "properties_definition",
+            Self::Other(name) => name,
+        }
+    }
+
+    /// Binary, html, x2many and JSON blobs: costly in an assistant's context,
+    /// so a compact default read leaves them out.
+    pub fn is_blob(self) -> bool {
+        matches!(
+            self,
+            Self::Binary
+                | Self::Html
+                | Self::One2many
+                | Self::Many2many
+                | Self::Json
+                | Self::Properties
+                | Self::PropertiesDefinition
+        )
+    }
+
+    /// Types a typed aggregate tool offers to group by: not floats (one group
+    /// per value), texts, blobs or one2many lists.
+    pub fn is_groupable(self) -> bool {
+        matches!(
+            self,
+            Self::Boolean
+                | Self::Char
+                | Self::Selection
+                | Self::Many2one
+                | Self::Many2many
+                | Self::Integer
+                | Self::Date
+                | Self::Datetime
+        )
+    }
+
+    /// Date and datetime: the types a group-by granularity applies to.
+    pub fn is_temporal(self) -> bool {
+        matches!(self, Self::Date | Self::Datetime)
+    }
+
+    /// Integer, float and monetary: the types sums and averages apply to.
+    pub fn is_numeric(self) -> bool {
+        matches!(self, Self::Integer | Self::Float | Self::Monetary)
+    }
+
+    /// many2one, one2many and many2many.
+    pub fn is_relational(self) -> bool {
+        matches!(self, Self::Many2one | Self::One2many | Self::Many2many)
+    }
+}
+
+impl std::fmt::Display for FieldType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One `&'static str` per unknown type name: Odoo has few types, so the set stays small.
+fn intern(name: &str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut names = NAMES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(known) = names.get(name) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
+    names.insert(leaked);
+    leaked
+}
+
 /// One field of a generated model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldDescriptor {
     /// Odoo field name.
     pub name: &'static str,
-    /// Odoo field type (`char`, `many2one`, …).
-    pub ttype: &'static str,
+    /// Odoo field type.
+    pub ttype: FieldType,
     /// Odoo's label.
     pub label: &'static str,
     pub required: bool,
     pub readonly: bool,
     /// Target model of relational fields.
     pub relation: Option<&'static str>,
-}
-
-impl FieldDescriptor {
-    /// Whether the field is cheap enough for a default, compact read
-    /// (no binary, html, x2many or JSON blobs).
-    pub fn is_compact(&self) -> bool {
-        !matches!(
-            self.ttype,
-            "binary"
-                | "html"
-                | "one2many"
-                | "many2many"
-                | "json"
-                | "properties"
-                | "properties_definition"
-        )
-    }
 }
 
 /// Everything a server needs to expose one model as typed tools.
@@ -77,4 +210,40 @@ pub fn schema_for<T: JsonSchema>() -> Schema {
 /// Decodes `value` as `T` and encodes it again: validates and normalises in one step.
 pub fn reencode<T: DeserializeOwned + Serialize>(value: Value) -> Result<Value, serde_json::Error> {
     serde_json::to_value(serde_json::from_value::<T>(value)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FieldType;
+
+    #[test]
+    fn every_type_parses_back_from_its_string() {
+        for t in [
+            FieldType::Char,
+            FieldType::Text,
+            FieldType::Html,
+            FieldType::Integer,
+            FieldType::Float,
+            FieldType::Monetary,
+            FieldType::Boolean,
+            FieldType::Date,
+            FieldType::Datetime,
+            FieldType::Selection,
+            FieldType::Many2one,
+            FieldType::One2many,
+            FieldType::Many2many,
+            FieldType::Binary,
+            FieldType::Reference,
+            FieldType::Many2oneReference,
+            FieldType::Json,
+            FieldType::Properties,
+            FieldType::PropertiesDefinition,
+        ] {
+            assert_eq!(FieldType::parse(t.as_str()), t);
+        }
+        let later = FieldType::parse("vector");
+        assert_eq!(later, FieldType::Other("vector"));
+        assert_eq!(later.to_string(), "vector");
+        assert!(!later.is_blob() && !later.is_groupable());
+    }
 }

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use odoo_client::registry::FieldType;
+
 use crate::config::CodegenConfig;
 use crate::naming::{self, Case, Namer};
 use crate::snapshot::{FieldSchema, ModelSchema, Snapshot};
@@ -120,23 +122,25 @@ pub struct ModelSpace {
 }
 
 fn kind_of(ttype: &str) -> FieldKind {
-    match ttype {
-        "char" | "text" | "html" => FieldKind::Text,
-        "integer" => FieldKind::Integer,
-        "float" | "monetary" => FieldKind::Float,
-        "boolean" => FieldKind::Boolean,
-        "date" => FieldKind::Date,
-        "datetime" => FieldKind::Datetime,
-        "selection" => FieldKind::Selection {
+    match FieldType::parse(ttype) {
+        FieldType::Char | FieldType::Text | FieldType::Html => FieldKind::Text,
+        FieldType::Integer => FieldKind::Integer,
+        FieldType::Float | FieldType::Monetary => FieldKind::Float,
+        FieldType::Boolean => FieldKind::Boolean,
+        FieldType::Date => FieldKind::Date,
+        FieldType::Datetime => FieldKind::Datetime,
+        FieldType::Selection => FieldKind::Selection {
             enum_name: String::new(),
         },
-        "many2one" => FieldKind::Many2one,
-        "one2many" | "many2many" => FieldKind::X2many,
-        "binary" => FieldKind::Binary,
-        "reference" => FieldKind::Reference,
-        "many2one_reference" => FieldKind::Many2oneReference,
-        "json" | "properties" | "properties_definition" => FieldKind::Json,
-        other => {
+        FieldType::Many2one => FieldKind::Many2one,
+        FieldType::One2many | FieldType::Many2many => FieldKind::X2many,
+        FieldType::Binary => FieldKind::Binary,
+        FieldType::Reference => FieldKind::Reference,
+        FieldType::Many2oneReference => FieldKind::Many2oneReference,
+        FieldType::Json | FieldType::Properties | FieldType::PropertiesDefinition => {
+            FieldKind::Json
+        }
+        FieldType::Other(other) => {
             tracing::warn!(
                 ttype = other,
                 "unknown Odoo field type, typed as serde_json::Value"

@@ -11,6 +11,7 @@
 #[rustfmt::skip]
 mod goldens;
 
+use odoo_client::registry::FieldType;
 use serde_json::{Value, json};
 
 #[test]
@@ -55,12 +56,16 @@ fn a_record_of_empty_values_reads() {
         for f in d.fields {
             let value = match (f.name, f.ttype, f.required) {
                 ("id", _, _) => json!(1),
-                (_, "one2many" | "many2many", _) => json!([]),
-                (_, "many2one", true) => json!([1, "One"]),
-                (_, "char" | "text" | "html" | "selection", true) => json!("a"),
-                (_, "integer" | "float" | "monetary", true) => json!(0),
-                (_, "date", true) => json!("2024-01-31"),
-                (_, "datetime", true) => json!("2024-01-31 12:00:00"),
+                (_, FieldType::One2many | FieldType::Many2many, _) => json!([]),
+                (_, FieldType::Many2one, true) => json!([1, "One"]),
+                (
+                    _,
+                    FieldType::Char | FieldType::Text | FieldType::Html | FieldType::Selection,
+                    true,
+                ) => json!("a"),
+                (_, FieldType::Integer | FieldType::Float | FieldType::Monetary, true) => json!(0),
+                (_, FieldType::Date, true) => json!("2024-01-31"),
+                (_, FieldType::Datetime, true) => json!("2024-01-31 12:00:00"),
                 _ => Value::Bool(false),
             };
             record.insert(f.name.to_string(), value);

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use odoo_client::registry::ModelDescriptor;
+use odoo_client::registry::{FieldType, ModelDescriptor};
 use serde_json::{Map, Value};
 
 /// Fields returned when a call names none (the Python server's default too).
@@ -16,7 +16,7 @@ pub const MAX_DEFAULT_FIELDS: usize = 15;
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldInfo {
     pub name: String,
-    pub ttype: String,
+    pub ttype: FieldType,
     pub label: String,
     pub required: bool,
     pub readonly: bool,
@@ -27,16 +27,7 @@ pub struct FieldInfo {
 impl FieldInfo {
     /// Binary, html, x2many and JSON blobs: costly in an assistant's context.
     pub fn is_blob(&self) -> bool {
-        matches!(
-            self.ttype.as_str(),
-            "binary"
-                | "html"
-                | "one2many"
-                | "many2many"
-                | "json"
-                | "properties"
-                | "properties_definition"
-        )
+        self.ttype.is_blob()
     }
 }
 
@@ -58,7 +49,7 @@ impl ModelFields {
             .iter()
             .map(|f| FieldInfo {
                 name: f.name.to_string(),
-                ttype: f.ttype.to_string(),
+                ttype: f.ttype,
                 label: f.label.to_string(),
                 required: f.required,
                 readonly: f.readonly,
@@ -77,11 +68,9 @@ impl ModelFields {
             .iter()
             .map(|(name, attrs)| FieldInfo {
                 name: name.clone(),
-                ttype: attrs
-                    .get("type")
-                    .and_then(Value::as_str)
-                    .unwrap_or("char")
-                    .to_string(),
+                ttype: FieldType::parse(
+                    attrs.get("type").and_then(Value::as_str).unwrap_or("char"),
+                ),
                 label: attrs
                     .get("string")
                     .and_then(Value::as_str)
@@ -136,7 +125,7 @@ impl ModelFields {
     pub fn all_but_binary(&self) -> Vec<String> {
         self.fields
             .iter()
-            .filter(|f| f.ttype != "binary")
+            .filter(|f| f.ttype != FieldType::Binary)
             .map(|f| f.name.clone())
             .collect()
     }

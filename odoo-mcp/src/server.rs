@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, OnceLock};
 
-use odoo_client::registry::ModelDescriptor;
+use odoo_client::registry::{FieldType, ModelDescriptor};
 use odoo_client::{Error as OdooError, Missing, OdooClient, RecordId};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
@@ -961,7 +961,10 @@ fn normalize(record: Value, metadata: &ModelFields, descriptor: Option<&ModelDes
         return record;
     };
     for (name, value) in record.iter_mut() {
-        if *value == Value::Bool(false) && metadata.get(name).is_some_and(|f| f.ttype != "boolean")
+        if *value == Value::Bool(false)
+            && metadata
+                .get(name)
+                .is_some_and(|f| f.ttype != FieldType::Boolean)
         {
             *value = Value::Null;
         }

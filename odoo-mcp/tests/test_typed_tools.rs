@@ -5,7 +5,7 @@
 mod common;
 
 use common::{assert_valid_schema, err, ok, tool};
-use odoo_client::registry::{FieldDescriptor, ModelDescriptor, reencode, schema_for};
+use odoo_client::registry::{FieldDescriptor, FieldType, ModelDescriptor, reencode, schema_for};
 use odoo_client::value::{false_as_none, ids_or_false, string_or_false};
 use odoo_client::{Many2One, RecordId};
 use odoo_mcp::OdooMcp;
@@ -81,7 +81,7 @@ struct PartnerUpdate {
     kind: Option<AddressType>,
 }
 
-const fn field(name: &'static str, ttype: &'static str, label: &'static str) -> FieldDescriptor {
+const fn field(name: &'static str, ttype: FieldType, label: &'static str) -> FieldDescriptor {
     FieldDescriptor {
         name,
         ttype,
@@ -93,23 +93,23 @@ const fn field(name: &'static str, ttype: &'static str, label: &'static str) -> 
 }
 
 static PARTNER_FIELDS: [FieldDescriptor; 8] = [
-    field("id", "integer", "ID"),
+    field("id", FieldType::Integer, "ID"),
     FieldDescriptor {
         required: true,
-        ..field("name", "char", "Name")
+        ..field("name", FieldType::Char, "Name")
     },
-    field("email", "char", "Email"),
-    field("is_company", "boolean", "Is a Company"),
+    field("email", FieldType::Char, "Email"),
+    field("is_company", FieldType::Boolean, "Is a Company"),
     FieldDescriptor {
         relation: Some("res.country"),
-        ..field("country_id", "many2one", "Country")
+        ..field("country_id", FieldType::Many2one, "Country")
     },
-    field("type", "selection", "Address Type"),
+    field("type", FieldType::Selection, "Address Type"),
     FieldDescriptor {
         relation: Some("res.partner"),
-        ..field("child_ids", "one2many", "Contacts")
+        ..field("child_ids", FieldType::One2many, "Contacts")
     },
-    field("comment", "html", "Notes"),
+    field("comment", FieldType::Html, "Notes"),
 ];
 
 static MODELS: [ModelDescriptor; 1] = [ModelDescriptor {

@@ -3,13 +3,15 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use odoo_client::registry::FieldType;
+
 use crate::ir::ModelEntry;
 
 pub(super) fn emit(model: &ModelEntry) -> TokenStream {
     let read = format_ident!("{}", model.type_name);
     let fields = model.read_fields.iter().map(|f| {
         let name = &f.odoo_name;
-        let ttype = &f.ttype;
+        let ttype = field_type(&f.ttype);
         let label = &f.label;
         let required = f.required;
         let readonly = f.readonly;
@@ -66,4 +68,33 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
                 check_update: #check_update,
             };
     }
+}
+
+/// `::odoo_client::registry::FieldType::…` for Odoo's type string.
+fn field_type(ttype: &str) -> TokenStream {
+    let variant = match FieldType::parse(ttype) {
+        FieldType::Other(name) => {
+            return quote!(::odoo_client::registry::FieldType::Other(#name));
+        }
+        FieldType::Char => quote!(Char),
+        FieldType::Text => quote!(Text),
+        FieldType::Html => quote!(Html),
+        FieldType::Integer => quote!(Integer),
+        FieldType::Float => quote!(Float),
+        FieldType::Monetary => quote!(Monetary),
+        FieldType::Boolean => quote!(Boolean),
+        FieldType::Date => quote!(Date),
+        FieldType::Datetime => quote!(Datetime),
+        FieldType::Selection => quote!(Selection),
+        FieldType::Many2one => quote!(Many2one),
+        FieldType::One2many => quote!(One2many),
+        FieldType::Many2many => quote!(Many2many),
+        FieldType::Binary => quote!(Binary),
+        FieldType::Reference => quote!(Reference),
+        FieldType::Many2oneReference => quote!(Many2oneReference),
+        FieldType::Json => quote!(Json),
+        FieldType::Properties => quote!(Properties),
+        FieldType::PropertiesDefinition => quote!(PropertiesDefinition),
+    };
+    quote!(::odoo_client::registry::FieldType::#variant)
 }

@@ -86,7 +86,7 @@ pub struct GoldenBinaryUpdate {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -94,7 +94,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "image",
-        ttype: "binary",
+        ttype: ::odoo_client::registry::FieldType::Binary,
         label: "Image",
         required: false,
         readonly: false,

@@ -100,7 +100,7 @@ pub struct GoldenCharUpdate {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -108,7 +108,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "name",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Name",
         required: false,
         readonly: false,

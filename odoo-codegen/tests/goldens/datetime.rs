@@ -103,7 +103,7 @@ pub struct GoldenDatetimeUpdate {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -111,7 +111,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "date_start",
-        ttype: "datetime",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
         label: "Start",
         required: false,
         readonly: false,

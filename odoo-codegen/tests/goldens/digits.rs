@@ -136,7 +136,7 @@ pub struct L10nBeVat2Update {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -144,7 +144,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "l10n_be_code",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Code",
         required: false,
         readonly: false,
@@ -152,7 +152,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "line2_ids",
-        ttype: "many2many",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
         label: "Lines 2",
         required: false,
         readonly: false,
@@ -160,7 +160,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "vat2",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "VAT 2",
         required: false,
         readonly: false,

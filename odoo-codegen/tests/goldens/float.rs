@@ -82,7 +82,7 @@ pub struct GoldenFloatUpdate {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -90,7 +90,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "weight",
-        ttype: "float",
+        ttype: ::odoo_client::registry::FieldType::Float,
         label: "Weight",
         required: false,
         readonly: false,

@@ -82,7 +82,7 @@ pub struct GoldenJsonUpdate {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -90,7 +90,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "analytic_distribution",
-        ttype: "json",
+        ttype: ::odoo_client::registry::FieldType::Json,
         label: "Analytic Distribution",
         required: false,
         readonly: false,

@@ -242,7 +242,7 @@ pub struct GoldenKeywordFieldsUpdate {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -250,7 +250,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "async",
-        ttype: "boolean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
         label: "Async",
         required: false,
         readonly: false,
@@ -258,7 +258,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "move",
-        ttype: "many2one",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
         label: "Move",
         required: false,
         readonly: false,
@@ -266,7 +266,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "ref",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Reference",
         required: false,
         readonly: false,
@@ -274,7 +274,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "self",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Self",
         required: false,
         readonly: false,
@@ -282,7 +282,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "type",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Type",
         required: false,
         readonly: false,
@@ -290,7 +290,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "type_",
-        ttype: "char",
+        ttype: ::odoo_client::registry::FieldType::Char,
         label: "Type (already suffixed)",
         required: false,
         readonly: false,

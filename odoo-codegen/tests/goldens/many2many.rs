@@ -88,7 +88,7 @@ pub struct GoldenMany2manyUpdate {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -96,7 +96,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "tag_ids",
-        ttype: "many2many",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
         label: "Tags",
         required: false,
         readonly: false,

@@ -88,7 +88,7 @@ pub struct GoldenMany2oneReferenceUpdate {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -96,7 +96,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "res_id",
-        ttype: "many2one_reference",
+        ttype: ::odoo_client::registry::FieldType::Many2oneReference,
         label: "Resource ID",
         required: false,
         readonly: false,

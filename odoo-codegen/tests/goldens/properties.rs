@@ -88,7 +88,7 @@ pub struct GoldenPropertiesUpdate {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -96,7 +96,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "task_properties",
-        ttype: "properties",
+        ttype: ::odoo_client::registry::FieldType::Properties,
         label: "Properties",
         required: false,
         readonly: false,

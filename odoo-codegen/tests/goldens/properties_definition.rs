@@ -88,7 +88,7 @@ pub struct GoldenPropertiesDefinitionUpdate {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -96,7 +96,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "task_properties_definition",
-        ttype: "properties_definition",
+        ttype: ::odoo_client::registry::FieldType::PropertiesDefinition,
         label: "Task Properties",
         required: false,
         readonly: false,

@@ -88,7 +88,7 @@ pub struct GoldenReferenceUpdate {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -96,7 +96,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "origin_ref",
-        ttype: "reference",
+        ttype: ::odoo_client::registry::FieldType::Reference,
         label: "Origin",
         required: false,
         readonly: false,

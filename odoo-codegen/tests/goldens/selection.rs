@@ -170,7 +170,7 @@ impl ::schemars::JsonSchema for GoldenSelectionState {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -178,7 +178,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "state",
-        ttype: "selection",
+        ttype: ::odoo_client::registry::FieldType::Selection,
         label: "Status",
         required: false,
         readonly: false,

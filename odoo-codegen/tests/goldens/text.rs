@@ -82,7 +82,7 @@ pub struct GoldenTextUpdate {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -90,7 +90,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "note",
-        ttype: "text",
+        ttype: ::odoo_client::registry::FieldType::Text,
         label: "Note",
         required: false,
         readonly: false,

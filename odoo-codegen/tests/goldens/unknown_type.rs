@@ -94,7 +94,7 @@ pub struct GoldenUnknownTypeUpdate {
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
         name: "id",
-        ttype: "integer",
+        ttype: ::odoo_client::registry::FieldType::Integer,
         label: "ID",
         required: true,
         readonly: true,
@@ -102,7 +102,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "embedding",
-        ttype: "vector",
+        ttype: ::odoo_client::registry::FieldType::Other("vector"),
         label: "Embedding",
         required: false,
         readonly: false,

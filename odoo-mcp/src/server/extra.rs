@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use odoo_client::registry::FieldType;
 use odoo_client::{Error as OdooError, RecordId};
 use serde_json::{Map, Value, json};
 
@@ -1057,7 +1058,7 @@ fn check_values(
             _ => format!("records[{i}]."),
         };
         for (field, value) in values {
-            let kind = attr(field, "type").and_then(|v| v.as_str().map(str::to_string));
+            let kind = attr(field, "type").and_then(|v| v.as_str().map(FieldType::parse));
             if attr(field, "readonly") == Some(Value::Bool(true)) {
                 notes.push(format!(
                     "{at}{field} ({}) is read-only in Odoo's forms: Odoo may ignore or recompute it",
@@ -1070,8 +1071,8 @@ fn check_values(
                     label(field)
                 ));
             }
-            match kind.as_deref() {
-                Some("selection") if !is_empty(value) => {
+            match kind {
+                Some(FieldType::Selection) if !is_empty(value) => {
                     let options: Vec<Value> = attr(field, "selection")
                         .and_then(|s| s.as_array().cloned())
                         .unwrap_or_default()
@@ -1086,7 +1087,7 @@ fn check_values(
                         ));
                     }
                 }
-                Some("many2one") => {
+                Some(FieldType::Many2one) => {
                     if let (Some(id), Some(relation)) = (
                         value.as_i64().filter(|id| *id > 0),
                         attr(field, "relation").and_then(|r| r.as_str().map(str::to_string)),
@@ -1125,10 +1126,9 @@ fn required_fields(defs: &Map<String, Value>) -> Vec<String> {
 /// partner (`_inherits`), a company's partner, a template's variants; a missing
 /// one gets a note rather than a problem.
 fn is_relational(def: &Value) -> bool {
-    matches!(
-        def.get("type").and_then(Value::as_str),
-        Some("many2one" | "one2many" | "many2many")
-    )
+    def.get("type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| FieldType::parse(t).is_relational())
 }
 
 /// What aggregate_records asks for, read from its arguments.
@@ -1269,7 +1269,7 @@ fn check_groupby(
                 ),
             });
         }
-        let dated = matches!(info.ttype.as_str(), "date" | "datetime");
+        let dated = info.ttype.is_temporal();
         match granularity {
             Some(_) if !dated => {
                 return Err(ToolError::Invalid {

@@ -18,19 +18,6 @@ pub const MAX_BATCH: u64 = 100;
 /// Date granularities Odoo groups by (`date_order:month`).
 pub const GRANULARITIES: [&str; 5] = ["day", "week", "month", "quarter", "year"];
 
-/// Field types a typed aggregate tool offers to group by: not floats (one group
-/// per value), texts, blobs or one2many lists.
-const GROUPABLE: [&str; 8] = [
-    "boolean",
-    "char",
-    "selection",
-    "many2one",
-    "many2many",
-    "integer",
-    "date",
-    "datetime",
-];
-
 /// Functions a typed aggregate tool offers on numeric fields.
 const NUMERIC_FUNCTIONS: [&str; 4] = ["sum", "avg", "min", "max"];
 
@@ -159,14 +146,14 @@ pub fn typed_aggregate(d: &ModelDescriptor, limits: Limits, full: bool) -> (Stri
     };
     let fields = || d.fields.iter().filter(|f| offered(f.name));
     let mut groupby: Vec<String> = fields()
-        .filter(|f| GROUPABLE.contains(&f.ttype))
+        .filter(|f| f.ttype.is_groupable())
         .map(|f| f.name.to_string())
         .collect();
-    for field in fields().filter(|f| matches!(f.ttype, "date" | "datetime")) {
+    for field in fields().filter(|f| f.ttype.is_temporal()) {
         groupby.extend(GRANULARITIES.iter().map(|g| format!("{}:{g}", field.name)));
     }
     let mut aggregates = vec!["__count".to_string()];
-    for field in fields().filter(|f| matches!(f.ttype, "integer" | "float" | "monetary")) {
+    for field in fields().filter(|f| f.ttype.is_numeric()) {
         aggregates.extend(
             NUMERIC_FUNCTIONS
                 .iter()
