@@ -14,10 +14,12 @@
 //! # }
 //! ```
 
+mod captured;
 pub mod double;
 pub mod live;
 pub mod oidc;
 
+pub use captured::Captured;
 pub use double::{Fault, OdooDouble};
 
 use std::path::PathBuf;

@@ -3,16 +3,14 @@
 #![allow(dead_code)]
 
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
+pub use odoo_tests::Captured;
 use odoo_tests::OdooDouble;
 use rmcp::model::{CallToolRequestParams, CallToolResult, Tool};
 use rmcp::service::RunningService;
 use rmcp::transport::TokioChildProcess;
 use rmcp::{RoleClient, ServiceExt};
 use serde_json::{Map, Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_odoo-mcp");
@@ -43,41 +41,6 @@ pub fn command(vars: &[(String, String)]) -> Command {
     }
     command.kill_on_drop(true);
     command
-}
-
-/// Everything a process wrote on a stream, collected in the background.
-#[derive(Clone, Default)]
-pub struct Captured(Arc<Mutex<String>>);
-
-impl Captured {
-    pub fn spawn_reader<R: tokio::io::AsyncRead + Unpin + Send + 'static>(reader: R) -> Self {
-        let captured = Captured::default();
-        let sink = captured.clone();
-        tokio::spawn(async move {
-            let mut lines = BufReader::new(reader).lines();
-            while let Ok(Some(line)) = lines.next_line().await {
-                let mut text = sink.0.lock().unwrap();
-                text.push_str(&line);
-                text.push('\n');
-            }
-        });
-        captured
-    }
-
-    pub fn text(&self) -> String {
-        self.0.lock().unwrap().clone()
-    }
-
-    /// Waits until a line containing `needle` shows up (or panics after 20 s).
-    pub async fn wait_for(&self, needle: &str) -> String {
-        for _ in 0..400 {
-            if let Some(line) = self.text().lines().find(|l| l.contains(needle)) {
-                return line.to_string();
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("no line with {needle:?} in:\n{}", self.text());
-    }
 }
 
 pub type Client = RunningService<RoleClient, ()>;

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use rmcp::model::{CallToolRequestParams, ReadResourceRequestParams, ResourceContents, Tool};
@@ -12,8 +12,9 @@ use rmcp::service::RunningService;
 use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
 use rmcp::{RoleClient, ServiceExt};
 use serde_json::{Map, Value};
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
+
+use crate::Captured;
 
 /// What one tool call gave: its label and, on success, its structured content.
 #[derive(Debug, Clone)]
@@ -57,30 +58,6 @@ pub fn error_kind(text: &str) -> &'static str {
         .iter()
         .find(|(needle, _)| text.contains(needle))
         .map_or("other", |(_, kind)| kind)
-}
-
-/// Everything a process wrote on a stream.
-#[derive(Clone, Default)]
-pub struct Captured(Arc<Mutex<String>>);
-
-impl Captured {
-    fn spawn_reader<R: tokio::io::AsyncRead + Unpin + Send + 'static>(reader: R) -> Self {
-        let captured = Captured::default();
-        let sink = captured.clone();
-        tokio::spawn(async move {
-            let mut lines = BufReader::new(reader).lines();
-            while let Ok(Some(line)) = lines.next_line().await {
-                let mut text = sink.0.lock().unwrap_or_else(|p| p.into_inner());
-                text.push_str(&line);
-                text.push('\n');
-            }
-        });
-        captured
-    }
-
-    pub fn text(&self) -> String {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
-    }
 }
 
 /// A running server and the client connected to it.
@@ -141,19 +118,14 @@ impl Session {
             .take()
             .map(Captured::spawn_reader)
             .unwrap_or_default();
-        let mut url = None;
-        for _ in 0..400 {
-            let text = stderr.text();
-            if let Some(at) = text.find("listening on http://") {
-                url = text[at + "listening on ".len()..]
-                    .split_whitespace()
-                    .next()
-                    .map(str::to_string);
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let url = url.ok_or_else(|| format!("the HTTP server did not start: {}", stderr.text()))?;
+        let url = stderr
+            .line_with("listening on http://")
+            .await
+            .and_then(|line| {
+                let at = line.find("http://")?;
+                line[at..].split_whitespace().next().map(str::to_string)
+            })
+            .ok_or_else(|| format!("the HTTP server did not start: {}", stderr.text()))?;
         let client = ()
             .serve(StreamableHttpClientTransport::from_uri(url))
             .await
