@@ -391,6 +391,20 @@ impl OdooClient {
         decode(value, "fields_get")
     }
 
+    /// The names in `wanted` that `model` lacks on this instance, asked of `fields_get`:
+    /// code written for another version or database may name fields this one has not.
+    pub async fn missing_fields<'a>(
+        &self,
+        model: &str,
+        wanted: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Vec<&'a str>> {
+        let present = self.fields_get(model, &["type"]).await?;
+        Ok(wanted
+            .into_iter()
+            .filter(|f| !present.contains_key(*f))
+            .collect())
+    }
+
     /// `(id, display name)` pairs whose name matches.
     pub async fn name_search(
         &self,

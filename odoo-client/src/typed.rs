@@ -169,21 +169,16 @@ impl<M: Model> ModelClient<M> {
     /// Odoo refused a field name: when `M` names fields this instance lacks (code
     /// generated from another version or database), say so instead.
     async fn schema_mismatch(&self, error: Error) -> Error {
-        let Ok(present) = self.client.fields_get(M::MODEL, &["type"]).await else {
-            return error;
-        };
-        let missing: Vec<String> = M::FIELDS
-            .iter()
-            .filter(|f| !present.contains_key(**f))
-            .map(|f| f.to_string())
-            .collect();
-        if missing.is_empty() {
-            error
-        } else {
-            Error::SchemaMismatch {
+        match self
+            .client
+            .missing_fields(M::MODEL, M::FIELDS.iter().copied())
+            .await
+        {
+            Ok(missing) if !missing.is_empty() => Error::SchemaMismatch {
                 model: M::MODEL.to_string(),
-                missing,
-            }
+                missing: missing.into_iter().map(str::to_string).collect(),
+            },
+            _ => error,
         }
     }
 }

@@ -55,19 +55,21 @@ async fn existing_columns(
     model: &'static str,
     wanted: &[&'static str],
 ) -> Result<Vec<&'static str>, Error> {
-    let fields = client
-        .fields_get(model, &["type"])
+    let missing = client
+        .missing_fields(model, wanted.iter().copied())
         .await
         .map_err(|source| Error::Odoo {
             model,
             source: Box::new(source),
         })?;
-    let (present, missing): (Vec<&str>, Vec<&str>) =
-        wanted.iter().partition(|c| fields.contains_key(**c));
     if !missing.is_empty() {
         tracing::info!(model, ?missing, "columns this Odoo version does not have");
     }
-    Ok(present)
+    Ok(wanted
+        .iter()
+        .copied()
+        .filter(|c| !missing.contains(c))
+        .collect())
 }
 
 /// Reads the metadata of the models `config` selects and returns their snapshot.

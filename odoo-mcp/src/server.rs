@@ -152,6 +152,17 @@ impl OdooMcp {
     ) -> CallToolResult {
         let mut args = arguments.unwrap_or_default();
         self.coerce_arguments(name, &mut args);
+        self.call_coerced(name, args, subject).await
+    }
+
+    /// [`Self::call_as`] once the arguments are coerced (`call_tool` does it before the
+    /// confirmation question).
+    async fn call_coerced(
+        &self,
+        name: &str,
+        args: Map<String, Value>,
+        subject: Option<&str>,
+    ) -> CallToolResult {
         let audit = self.inner.audit.as_ref().and_then(|log| {
             let entry = self.catalog().get(name)?;
             log.begin(entry, &args)
@@ -317,15 +328,11 @@ impl OdooMcp {
         if self.inner.absent.get(target.name).is_some() {
             return false;
         }
-        let Ok(present) = self.inner.client.fields_get(target.name, &["type"]).await else {
+        let names = descriptor.fields.iter().map(|f| f.name);
+        let Ok(absent) = self.inner.client.missing_fields(target.name, names).await else {
             return false;
         };
-        let absent: Vec<String> = descriptor
-            .fields
-            .iter()
-            .filter(|f| !present.contains_key(f.name))
-            .map(|f| f.name.to_string())
-            .collect();
+        let absent: Vec<String> = absent.into_iter().map(str::to_string).collect();
         if !absent.is_empty() {
             tracing::warn!(
                 model = target.name,
@@ -1073,8 +1080,9 @@ impl ServerHandler for OdooMcp {
             self.audit_unconfirmed(&request, &response, subject.as_deref());
             return Ok(response);
         }
+        let args = request.arguments.unwrap_or_default();
         Ok(self
-            .call_as(&request.name, request.arguments, subject.as_deref())
+            .call_coerced(&request.name, args, subject.as_deref())
             .await
             .into())
     }
