@@ -18,7 +18,7 @@ use serde_json::{Map, Value, json};
 
 use crate::auth::Principal;
 use crate::error::ToolError;
-use crate::tools::{Entry, Op};
+use crate::tools::Entry;
 
 /// An error message is cut to this many characters in the log.
 const MAX_MESSAGE: usize = 500;
@@ -65,13 +65,11 @@ impl AuditLog {
 
     /// What a write-tool call is about, taken before it runs; `None` for tools that do not write.
     pub(crate) fn begin(&self, entry: &Entry, args: &Map<String, Value>) -> Option<Pending<'_>> {
-        if !entry.op.writes() {
+        let effect = entry.effect();
+        if !effect.writes() {
             return None;
         }
-        let creates = matches!(
-            entry.op,
-            Op::Create | Op::Extra(crate::tools::extra::ExtraOp::CreateMany)
-        );
+        let creates = effect.creates();
         let model = match entry.model {
             Some(descriptor) => Some(descriptor.model.to_string()),
             None => args.get("model").and_then(Value::as_str).map(clip),

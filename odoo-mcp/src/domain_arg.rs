@@ -22,6 +22,13 @@ impl ParsedDomain {
     }
 }
 
+/// The `domain` argument of a call, checked; none is the empty domain.
+pub fn parse_domain(value: Option<&Value>) -> Result<ParsedDomain, crate::error::ToolError> {
+    value.map_or(Ok(ParsedDomain::empty()), |v| {
+        parse(v).map_err(crate::error::ToolError::Domain)
+    })
+}
+
 /// Checks `value` as an Odoo domain; `null` is the empty domain and a JSON
 /// string holding a list is accepted (assistants often send one).
 pub fn parse(value: &Value) -> Result<ParsedDomain, String> {

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, OnceLock};
 
 use odoo_client::registry::{FieldType, ModelDescriptor};
-use odoo_client::{Error as OdooError, Missing, OdooClient, RecordId};
+use odoo_client::{Error as OdooError, Missing, OdooClient};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
     ContentBlock, Implementation, ListResourceTemplatesResult, ListResourcesResult,
@@ -22,12 +22,11 @@ use crate::error::ToolError;
 use crate::model_fields::{ModelFields, TtlCache};
 use crate::settings::{Access, Settings};
 use crate::suggest::{close_matches, did_you_mean};
-use crate::tools::extra::ExtraOp;
-use crate::tools::{Catalog, Entry, Op, Shape};
+use crate::tools::shared::ModelName;
+use crate::tools::{Call, Catalog, Entry, Shape};
 
-mod attachments;
-mod confirm;
-mod extra;
+pub(crate) mod confirm;
+mod dry_run;
 mod resources;
 
 /// Other field names listed after a default read, at most.
@@ -58,10 +57,10 @@ struct Inner {
 }
 
 /// The model a call is about, and its generated descriptor if there is one.
-#[derive(Clone, Copy)]
-struct Target<'a> {
-    name: &'a str,
-    descriptor: Option<&'static ModelDescriptor>,
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    pub name: &'a str,
+    pub descriptor: Option<&'static ModelDescriptor>,
 }
 
 impl OdooMcp {
@@ -115,26 +114,13 @@ impl OdooMcp {
     fn catalog(&self) -> &Catalog {
         self.inner.catalog.get_or_init(|| {
             let settings = &self.inner.settings;
-            Catalog::build(
-                self.inner.models,
-                settings.access,
-                Shape {
-                    limits: settings.limits,
-                    typed: settings.typed_tools,
-                    detail: settings.schema_detail,
-                },
-            )
+            Catalog::build(self.inner.models, settings, Shape::of(settings))
         })
     }
 
     /// Every tool `tools/list` shows.
     pub fn tools(&self) -> Vec<rmcp::model::Tool> {
-        self.catalog()
-            .listed()
-            .iter()
-            .filter(|t| self.lists_tool(t))
-            .cloned()
-            .collect()
+        self.catalog().listed().to_vec()
     }
 
     /// Runs one tool call; failures become `isError` results with a readable message.
@@ -224,72 +210,46 @@ impl OdooMcp {
                 suggestion: did_you_mean(&close_matches(name, catalog.names(), 3)),
             });
         };
-        if entry.op.writes() && !self.inner.settings.access.allows_writes() {
+        if entry.effect().writes() && !self.inner.settings.access.allows_writes() {
             return Err(ToolError::ReadOnly {
                 tool: name.to_string(),
             });
         }
         // The domain first: its own checker says where it is malformed. (A domain
         // sent as JSON text was parsed with the other arguments, in `call_as`.)
-        let domain = match args.get("domain") {
-            Some(value) => {
-                let parsed = domain_arg::parse(value).map_err(ToolError::Domain)?;
-                args.insert("domain".into(), parsed.value.clone());
-                Some(parsed)
-            }
-            None => None,
-        };
-        if let Err(error) = arguments::check(&entry.check_schema, &Value::Object(args.clone())) {
-            // A field the generated schema requires and this instance lacks: say that.
-            if let (arguments::ArgError::Missing { path, .. }, Some(descriptor)) =
-                (&error, entry.model)
-                && self
-                    .inner
-                    .absent
-                    .get(descriptor.model)
-                    .is_some_and(|absent| absent.iter().any(|a| a == path))
-            {
-                return Err(ToolError::Odoo(OdooError::SchemaMismatch {
-                    model: descriptor.model.to_string(),
-                    missing: vec![path.clone()],
-                }));
-            }
-            return Err(error.into());
+        if let Some(value) = args.get("domain") {
+            let parsed = domain_arg::parse(value).map_err(ToolError::Domain)?;
+            args.insert("domain".into(), parsed.value);
         }
-        // Checked with the arguments, then set aside: typed creates take values as arguments.
-        let dry_run = args.remove("dry_run") == Some(Value::Bool(true));
-
+        self.check_arguments(entry, &args)?;
+        let args = entry.handler_args(args);
+        if !entry.handler.on_model() {
+            let call = Call {
+                entry,
+                target: None,
+            };
+            return entry.handler.run(self, &call, args).await;
+        }
+        let model = ModelName::of(&args);
         let target = match entry.model {
             Some(descriptor) => Target {
                 name: descriptor.model,
                 descriptor: Some(descriptor),
             },
-            None if entry.op == Op::ListModels => return self.list_models(&args).await,
-            None if entry.op == Op::Extra(ExtraOp::CurrentContext) => {
-                return self.current_context().await;
-            }
-            // Its model is ir.attachment, reached by the rules of the record it is attached to.
-            None if entry.op == Op::Extra(ExtraOp::GetAttachment) => {
-                return self.get_attachment(&args).await;
-            }
-            None => {
-                let model = args
-                    .get("model")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                self.resolve_model(model)?
-            }
+            None => self.resolve_model(&model.0)?,
         };
-        let mut outcome = self
-            .run(entry, target, &args, domain.clone(), dry_run)
-            .await;
+        let call = Call {
+            entry,
+            target: Some(target),
+        };
+        let mut outcome = entry.handler.run(self, &call, args.clone()).await;
         // Odoo refused a field of the generated code: learn which ones this instance
         // lacks, then run once more without them (or refuse what names them).
         if let Err(ToolError::Odoo(error)) = &outcome
             && error.invalid_field().is_some()
             && self.learn_absent(target).await
         {
-            outcome = self.run(entry, target, &args, domain, dry_run).await;
+            outcome = entry.handler.run(self, &call, args).await;
         }
         match outcome {
             Ok(value) => Ok(value),
@@ -297,26 +257,25 @@ impl OdooMcp {
         }
     }
 
-    async fn run(
-        &self,
-        entry: &Entry,
-        target: Target<'_>,
-        args: &Map<String, Value>,
-        domain: Option<domain_arg::ParsedDomain>,
-        dry_run: bool,
-    ) -> Result<Value, ToolError> {
-        match entry.op {
-            Op::Create | Op::Update | Op::Delete if dry_run => {
-                self.dry_run(entry, target, args).await
-            }
-            Op::Extra(op) => self.extra(op, entry, target, args, dry_run).await,
-            Op::Search => self.search(entry, target, args, domain).await,
-            Op::Get => self.get(entry, target, args).await,
-            Op::Create => self.create(entry, target, args).await,
-            Op::Update => self.update(entry, target, args).await,
-            Op::Delete => self.delete(target, args).await,
-            Op::ListModels => self.list_models(args).await,
+    /// The arguments against the tool's schema; a field the generated schema
+    /// requires and this instance lacks is named as such.
+    fn check_arguments(&self, entry: &Entry, args: &Map<String, Value>) -> Result<(), ToolError> {
+        let Err(error) = arguments::check(&entry.check_schema, &Value::Object(args.clone())) else {
+            return Ok(());
+        };
+        if let (arguments::ArgError::Missing { path, .. }, Some(descriptor)) = (&error, entry.model)
+            && self
+                .inner
+                .absent
+                .get(descriptor.model)
+                .is_some_and(|absent| absent.iter().any(|a| a == path))
+        {
+            return Err(ToolError::Odoo(OdooError::SchemaMismatch {
+                model: descriptor.model.to_string(),
+                missing: vec![path.clone()],
+            }));
         }
+        Err(error.into())
     }
 
     /// Asks Odoo which fields of `target`'s generated descriptor it has; true when
@@ -344,7 +303,7 @@ impl OdooMcp {
     }
 
     /// Which models the current access level reaches without `ODOO_YOLO`.
-    fn enabled_models(&self) -> BTreeSet<&str> {
+    pub(crate) fn enabled_models(&self) -> BTreeSet<&str> {
         self.inner
             .models
             .iter()
@@ -421,7 +380,7 @@ impl OdooMcp {
 
     /// Field metadata that knows every name in `names`: the descriptor when it
     /// does, else Odoo's `fields_get` (cached with a TTL).
-    async fn metadata(
+    pub(crate) async fn metadata(
         &self,
         target: Target<'_>,
         names: &[&str],
@@ -451,7 +410,7 @@ impl OdooMcp {
             .insert(target.name, ModelFields::from_fields_get(&answer)))
     }
 
-    fn check_names(
+    pub(crate) fn check_names(
         target: Target<'_>,
         fields: &ModelFields,
         names: &[&str],
@@ -477,17 +436,6 @@ impl OdooMcp {
                 suggestion: did_you_mean(&close_matches(unknown, fields.names(), 5)),
             }),
         }
-    }
-
-    /// The fields to read: the caller's, every one, or the compact default.
-    fn selected_fields(args: &Map<String, Value>) -> Option<Vec<String>> {
-        let list: Vec<String> = args
-            .get("fields")
-            .and_then(Value::as_array)?
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect();
-        (!list.is_empty()).then_some(list)
     }
 
     /// A note naming the fields a default read left out (technical ones are
@@ -524,14 +472,15 @@ impl OdooMcp {
     }
 
     /// Resolves the `fields` argument against metadata: names to read and notes.
-    async fn read_plan(
+    pub(crate) async fn read_plan(
         &self,
         entry: &Entry,
         target: Target<'_>,
-        args: &Map<String, Value>,
+        requested: Option<&[String]>,
         extra_names: &[&str],
     ) -> Result<(Arc<ModelFields>, Vec<String>, Vec<String>), ToolError> {
-        let requested = Self::selected_fields(args);
+        // An empty list asks for the default set, as no list does.
+        let requested = requested.filter(|r| !r.is_empty()).map(<[String]>::to_vec);
         // Refused before any request: each name costs a lookup here and a column in Odoo.
         if let Some(n) = requested
             .as_ref()
@@ -583,156 +532,9 @@ impl OdooMcp {
         Ok((metadata, fields, notes))
     }
 
-    async fn search(
-        &self,
-        entry: &Entry,
-        target: Target<'_>,
-        args: &Map<String, Value>,
-        domain: Option<domain_arg::ParsedDomain>,
-    ) -> Result<Value, ToolError> {
-        let domain = domain.unwrap_or_else(domain_arg::ParsedDomain::empty);
-        let order = args.get("order").and_then(Value::as_str);
-        let order_fields: Vec<&str> = order
-            .map(|o| {
-                o.split(',')
-                    .filter_map(|term| term.split_whitespace().next())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut extra: Vec<&str> = domain.fields.iter().map(String::as_str).collect();
-        extra.extend(&order_fields);
-        let (metadata, fields, mut notes) = self.read_plan(entry, target, args, &extra).await?;
-        let domain_names: Vec<&str> = domain.fields.iter().map(String::as_str).collect();
-        Self::check_names(target, &metadata, &domain_names, "domain")?;
-        Self::check_names(target, &metadata, &order_fields, "order")?;
-
-        let limits = self.inner.settings.limits;
-        let asked = args.get("limit").and_then(Value::as_u64);
-        let limit = match asked {
-            None => limits.default,
-            Some(n) if n > limits.max => {
-                notes.push(format!(
-                    "limit {n} was clamped to the maximum {} (ODOO_MCP_MAX_LIMIT); page with offset",
-                    limits.max
-                ));
-                limits.max
-            }
-            Some(n) => n,
-        };
-        let offset = args.get("offset").and_then(Value::as_u64).unwrap_or(0);
-
-        let mut kwargs = Map::new();
-        kwargs.insert("domain".into(), domain.value.clone());
-        kwargs.insert("fields".into(), json!(fields));
-        // One record more than asked tells whether more match, without a count.
-        kwargs.insert("limit".into(), json!(limit + 1));
-        if offset > 0 {
-            kwargs.insert("offset".into(), json!(offset));
-        }
-        if let Some(order) = order {
-            kwargs.insert("order".into(), json!(order));
-        }
-        let client = &self.inner.client;
-        let read = client.execute(target.name, "search_read", None, kwargs, None);
-        let want_count = args.get("count").and_then(Value::as_bool).unwrap_or(false);
-        let (records, total) = if want_count {
-            let mut count_kwargs = Map::new();
-            count_kwargs.insert("domain".into(), domain.value.clone());
-            let count = client.execute(target.name, "search_count", None, count_kwargs, None);
-            let (records, total) = tokio::try_join!(read, count)?;
-            (records, total.as_u64())
-        } else {
-            (read.await?, None)
-        };
-        let mut records = match records {
-            Value::Array(records) => records,
-            other => {
-                return Err(ToolError::Invalid {
-                    argument: "model",
-                    message: format!("Odoo answered search_read with {other}, not a list"),
-                });
-            }
-        };
-        let more = records.len() as u64 > limit;
-        records.truncate(limit as usize);
-        let count = records.len() as u64;
-        let records: Vec<Value> = records
-            .into_iter()
-            .map(|r| normalize(r, &metadata, entry.model))
-            .collect();
-
-        let mut out = Map::new();
-        out.insert("model".into(), json!(target.name));
-        out.insert("count".into(), json!(count));
-        if offset > 0 {
-            out.insert("offset".into(), json!(offset));
-        }
-        out.insert("limit".into(), json!(limit));
-        out.insert("more".into(), json!(more));
-        if more {
-            out.insert("next_offset".into(), json!(offset + count));
-        }
-        match total {
-            Some(total) => {
-                out.insert("total".into(), json!(total));
-            }
-            None if !more && (count > 0 || offset == 0) => {
-                out.insert("total".into(), json!(offset + count));
-            }
-            None => {}
-        }
-        out.insert("records".into(), Value::Array(records));
-        if !notes.is_empty() {
-            out.insert("notes".into(), json!(notes));
-        }
-        Ok(Value::Object(out))
-    }
-
-    fn record_id(args: &Map<String, Value>) -> RecordId {
-        args.get("record_id").and_then(Value::as_i64).unwrap_or(0)
-    }
-
-    /// The object argument `key` (e.g. `values`), empty when absent; its shape was checked.
-    fn object_arg(args: &Map<String, Value>, key: &str) -> Map<String, Value> {
-        args.get(key)
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    async fn get(
-        &self,
-        entry: &Entry,
-        target: Target<'_>,
-        args: &Map<String, Value>,
-    ) -> Result<Value, ToolError> {
-        let id = Self::record_id(args);
-        let (metadata, fields, notes) = self.read_plan(entry, target, args, &[]).await?;
-        let names: Vec<&str> = fields.iter().map(String::as_str).collect();
-        let mut records = self.inner.client.read(target.name, &[id], &names).await?;
-        if records.is_empty() {
-            return Err(ToolError::RecordNotFound {
-                model: target.name.to_string(),
-                id,
-            });
-        }
-        let record = normalize(
-            Value::Object(records.swap_remove(0)),
-            &metadata,
-            entry.model,
-        );
-        let mut out = Map::new();
-        out.insert("model".into(), json!(target.name));
-        out.insert("record".into(), record);
-        if !notes.is_empty() {
-            out.insert("notes".into(), json!(notes));
-        }
-        Ok(Value::Object(out))
-    }
-
     /// Checks write values: typed tools through the generated struct, generic
     /// ones against the model's fields (so a typo is not silently dropped).
-    async fn write_values(
+    pub(crate) async fn write_values(
         &self,
         entry: &Entry,
         target: Target<'_>,
@@ -784,73 +586,44 @@ impl OdooMcp {
         Ok(encoded)
     }
 
-    async fn create(
-        &self,
-        entry: &Entry,
-        target: Target<'_>,
-        args: &Map<String, Value>,
-    ) -> Result<Value, ToolError> {
-        // A typed create takes the values themselves as its arguments.
-        let values = match entry.model {
-            Some(_) => args.clone(),
-            None => Self::object_arg(args, "values"),
-        };
-        let encode = entry.model.and_then(|d| d.check_create);
-        let argument = if entry.model.is_some() {
-            "arguments"
-        } else {
-            "values"
-        };
-        let values = self
-            .write_values(entry, target, &values, encode, argument)
-            .await?;
-        let ids = self
-            .inner
-            .client
-            .create(target.name, &[values])
-            .await
-            .map_err(ToolError::from_write)?;
-        let id = ids.first().copied().unwrap_or_default();
-        Ok(json!({"model": target.name, "id": id, "created": true}))
-    }
-
-    async fn update(
-        &self,
-        entry: &Entry,
-        target: Target<'_>,
-        args: &Map<String, Value>,
-    ) -> Result<Value, ToolError> {
-        let id = Self::record_id(args);
-        let values = Self::object_arg(args, "values");
-        let encode = entry.model.and_then(|d| d.check_update);
-        let values = self
-            .write_values(entry, target, &values, encode, "values")
-            .await?;
-        self.inner
-            .client
-            .write(target.name, &[id], &values)
-            .await
-            .map_err(ToolError::from_write)?;
-        Ok(json!({"model": target.name, "id": id, "updated": true}))
-    }
-
-    async fn delete(
-        &self,
-        target: Target<'_>,
-        args: &Map<String, Value>,
-    ) -> Result<Value, ToolError> {
-        let id = Self::record_id(args);
-        self.inner
-            .client
-            .unlink(target.name, &[id])
-            .await
-            .map_err(ToolError::from_write)?;
-        Ok(json!({"model": target.name, "id": id, "deleted": true}))
-    }
-
     /// Models and labels, from Odoo's `ir.model` (cached), or the generated
     /// table alone when nothing else is reachable.
-    async fn model_list(&self) -> Result<Arc<Vec<(String, String)>>, ToolError> {
+    /// Forgets the cached model list and field metadata (`list_models` with `refresh`).
+    pub(crate) fn forget_metadata(&self) {
+        self.inner.model_list.clear();
+        self.inner.fields.clear();
+        self.inner.absent.clear();
+    }
+
+    /// Checks every record's field names at once, so the error names the first unknown one.
+    /// `at` says where the i-th values are (`records[i]`, `updates[i].values`).
+    pub(crate) async fn batch_values(
+        &self,
+        target: Target<'_>,
+        argument: &'static str,
+        list: Vec<Map<String, Value>>,
+        at: fn(usize) -> String,
+    ) -> Result<Vec<Map<String, Value>>, ToolError> {
+        if let Some(i) = list.iter().position(Map::is_empty) {
+            return Err(ToolError::Invalid {
+                argument,
+                message: format!(
+                    "{} must be an object with at least one field value, e.g. {{\"name\": \"Acme\"}}",
+                    at(i)
+                ),
+            });
+        }
+        let names: BTreeSet<&str> = list
+            .iter()
+            .flat_map(|v| v.keys().map(String::as_str))
+            .collect();
+        let names: Vec<&str> = names.into_iter().collect();
+        let metadata = self.metadata(target, &names).await?;
+        Self::check_names(target, &metadata, &names, argument)?;
+        Ok(list)
+    }
+
+    pub(crate) async fn model_list(&self) -> Result<Arc<Vec<(String, String)>>, ToolError> {
         if let Some(list) = self.inner.model_list.get("all") {
             return Ok(list);
         }
@@ -901,71 +674,19 @@ impl OdooMcp {
         list.sort();
         Ok(self.inner.model_list.insert("all", list))
     }
-
-    async fn list_models(&self, args: &Map<String, Value>) -> Result<Value, ToolError> {
-        if args.get("refresh").and_then(Value::as_bool) == Some(true) {
-            self.inner.model_list.clear();
-            self.inner.fields.clear();
-            self.inner.absent.clear();
-        }
-        let list = self.model_list().await?;
-        let query = args
-            .get("query")
-            .and_then(Value::as_str)
-            .map(str::to_lowercase)
-            .filter(|q| !q.is_empty());
-        let models: Vec<Value> = list
-            .iter()
-            .filter(|(model, name)| {
-                query.as_ref().is_none_or(|q| {
-                    model.contains(q.as_str()) || name.to_lowercase().contains(q.as_str())
-                })
-            })
-            .map(|(model, name)| json!({"model": model, "name": name}))
-            .collect();
-        let mut notes = Vec::new();
-        match self.inner.settings.access {
-            Access::Standard => notes.push(
-                "only generated models and ODOO_MCP_MODELS are reachable (ODOO_YOLO=false)"
-                    .to_string(),
-            ),
-            Access::ReadOnly => {
-                notes.push("read-only: every model, no writes (ODOO_YOLO=read)".into())
-            }
-            Access::Full => {}
-        }
-        if self.inner.settings.access == Access::Standard {
-            let listed: BTreeSet<&str> = list.iter().map(|(m, _)| m.as_str()).collect();
-            let missing: Vec<&str> = self
-                .inner
-                .settings
-                .allowlist
-                .iter()
-                .map(String::as_str)
-                .filter(|m| !listed.contains(m))
-                .collect();
-            if !missing.is_empty() {
-                notes.push(format!(
-                    "not found in Odoo (check ODOO_MCP_MODELS): {}",
-                    missing.join(", ")
-                ));
-            }
-        }
-        let mut out = json!({"count": models.len(), "models": models});
-        if !notes.is_empty() {
-            out["notes"] = json!(notes);
-        }
-        Ok(out)
-    }
 }
 
 /// Odoo sends `false` for every empty field; a non-boolean `false` becomes
 /// `null`. A typed tool's record also goes through its read struct, so it
 /// matches the tool's output schema (generic tools promise only an object,
 /// and skip that cost).
-fn normalize(record: Value, metadata: &ModelFields, descriptor: Option<&ModelDescriptor>) -> Value {
+pub(crate) fn normalize(
+    record: Value,
+    metadata: &ModelFields,
+    descriptor: Option<&ModelDescriptor>,
+) -> Map<String, Value> {
     let Value::Object(mut record) = record else {
-        return record;
+        return Map::new();
     };
     for (name, value) in record.iter_mut() {
         if *value == Value::Bool(false)
@@ -977,7 +698,7 @@ fn normalize(record: Value, metadata: &ModelFields, descriptor: Option<&ModelDes
         }
     }
     let Some(descriptor) = descriptor else {
-        return Value::Object(record);
+        return record;
     };
     // Absent fields read as Odoo's empty value, so a partial record decodes.
     let mut full = record.clone();
@@ -998,7 +719,7 @@ fn normalize(record: Value, metadata: &ModelFields, descriptor: Option<&ModelDes
             tracing::warn!(model = descriptor.model, %error, "record does not fit the generated read struct");
         }
     }
-    Value::Object(record)
+    record
 }
 
 impl ServerHandler for OdooMcp {

@@ -6,6 +6,7 @@
 //! and call again with the answer. Dry runs and calls the checks will refuse
 //! anyway are never asked.
 
+use odoo_client::RecordId;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ElicitRequest,
     ElicitRequestParams, ElicitResult, ElicitationAction, ElicitationSchema, InputRequest,
@@ -13,15 +14,12 @@ use rmcp::model::{
 };
 use rmcp::service::RequestContext;
 use rmcp::{RoleServer, model::JsonObject};
-use serde_json::{Value, json};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::OdooMcp;
-use super::extra::UpdateForm;
 use crate::arguments;
 use crate::settings::{Confirm, TransportKind};
-use crate::tools::Op;
-use crate::tools::extra::ExtraOp;
 
 /// The key of the one input request, in `inputRequests` and `inputResponses`.
 const KEY: &str = "confirm";
@@ -35,7 +33,8 @@ fn refusal(message: String) -> Option<CallToolResponse> {
     Some(CallToolResult::error(vec![ContentBlock::text(message)]).into())
 }
 
-fn shown(value: &Value) -> String {
+/// A value as the question shows it, cut at `MAX_SHOWN` characters.
+pub(crate) fn shown(value: &Value) -> String {
     let text = value.to_string();
     match text.char_indices().nth(MAX_SHOWN) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
@@ -44,15 +43,11 @@ fn shown(value: &Value) -> String {
 }
 
 /// update_records' `updates`, one line per record: `- 3: {"city":"Gent"}`.
-fn per_record(updates: &[Value]) -> String {
+pub(crate) fn per_record<'a>(updates: impl Iterator<Item = (RecordId, &'a JsonObject)>) -> String {
     let mut text = String::new();
     let mut rest = Vec::new();
-    for update in updates {
-        let id = update.get("id").unwrap_or(&Value::Null);
-        let line = format!(
-            "\n- {id}: {}",
-            shown(update.get("values").unwrap_or(&Value::Null))
-        );
+    for (id, values) in updates {
+        let line = format!("\n- {id}: {}", shown(&Value::Object(values.clone())));
         if rest.is_empty() && text.len() + line.len() <= MAX_LISTED {
             text.push_str(&line);
         } else {
@@ -67,15 +62,6 @@ fn per_record(updates: &[Value]) -> String {
         ));
     }
     text
-}
-
-fn ids(args: &JsonObject, key: &str) -> String {
-    let list: Vec<String> = args
-        .get(key)
-        .and_then(Value::as_array)
-        .map(|ids| ids.iter().map(Value::to_string).collect())
-        .unwrap_or_default();
-    list.join(", ")
 }
 
 /// Binds an answer to the exact call it was asked for (the client echoes it back;
@@ -176,18 +162,9 @@ impl OdooMcp {
     /// refuse: they report their own error, with nothing to confirm).
     fn question(&self, name: &str, args: &JsonObject) -> Option<String> {
         let entry = self.catalog().get(name)?;
-        let op = entry.op;
-        if !matches!(
-            op,
-            Op::Delete
-                | Op::Update
-                | Op::Extra(ExtraOp::UpdateMany)
-                | Op::Extra(ExtraOp::CallMethod)
-        ) || args.get("dry_run") == Some(&Value::Bool(true))
+        if !entry.effect().asks_confirmation()
             || !self.inner.settings.access.allows_writes()
-            || (op == Op::Extra(ExtraOp::CallMethod) && !self.lists_tool(&entry.tool))
             || arguments::check(&entry.check_schema, &Value::Object(args.clone())).is_err()
-            || (op == Op::Extra(ExtraOp::UpdateMany) && super::extra::update_form(args).is_err())
         {
             return None;
         }
@@ -196,40 +173,7 @@ impl OdooMcp {
             None => args.get("model").and_then(Value::as_str)?,
         };
         let model = self.resolve_model(model).ok()?.name;
-        Some(match op {
-            Op::Delete => format!(
-                "Delete {model} record {}? This cannot be undone.",
-                args.get("record_id").unwrap_or(&Value::Null)
-            ),
-            Op::Update => format!(
-                "Write {} on {model} record {}?",
-                shown(args.get("values").unwrap_or(&json!({}))),
-                args.get("record_id").unwrap_or(&Value::Null)
-            ),
-            Op::Extra(ExtraOp::UpdateMany) => match super::extra::update_form(args).ok()? {
-                UpdateForm::PerRecord(updates) => format!(
-                    "Write these values on {model} records?{}",
-                    per_record(updates)
-                ),
-                UpdateForm::Same => format!(
-                    "Write {} on {model} records {}?",
-                    shown(args.get("values").unwrap_or(&json!({}))),
-                    ids(args, "record_ids")
-                ),
-            },
-            _ => {
-                let method = args.get("method").and_then(Value::as_str).unwrap_or("");
-                let on = match ids(args, "record_ids") {
-                    ids if ids.is_empty() => "on the model".to_string(),
-                    ids => format!("on records {ids}"),
-                };
-                let kwargs = args
-                    .get("kwargs")
-                    .filter(|k| k.as_object().is_some_and(|k| !k.is_empty()))
-                    .map(|k| format!(" with {}", shown(k)))
-                    .unwrap_or_default();
-                format!("Run {model}.{method} {on}{kwargs}? It may change or delete data.")
-            }
-        })
+        let args = entry.handler_args(args.clone());
+        entry.handler.question(self, model, &args)
     }
 }

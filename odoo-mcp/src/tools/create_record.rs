@@ -1,0 +1,65 @@
+//! `create_record`: one record; with `dry_run`, the checked plan instead.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::shared::{DryRun, WriteAnswer, is_dry_run};
+use super::{Call, Effect, ToolSpec};
+use crate::error::ToolError;
+use crate::server::OdooMcp;
+
+pub struct CreateRecord;
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Args {
+    /// Field values, e.g. {"name": "Acme", "email": "a@acme.com"}
+    pub values: Map<String, Value>,
+    pub dry_run: Option<DryRun>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Created {
+    pub model: String,
+    pub id: i64,
+    pub created: bool,
+}
+
+impl ToolSpec for CreateRecord {
+    const NAME: &'static str = "create_record";
+    const TITLE: &'static str = "Create a record";
+    const DESCRIPTION: &'static str = "Create one record; returns its id.";
+    const EFFECT: Effect = Effect::Create;
+    type Args = Args;
+    type Output = WriteAnswer<Created>;
+
+    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Self::Output, ToolError> {
+        let target = call.target()?;
+        // A typed create takes the values themselves as its arguments.
+        let typed = call.typed();
+        let argument = if typed.is_some() {
+            "arguments"
+        } else {
+            "values"
+        };
+        let encode = typed.and_then(|d| d.check_create);
+        let values = server
+            .write_values(call.entry, target, &args.values, encode, argument)
+            .await?;
+        if is_dry_run(args.dry_run) {
+            let plan = server.plan_write(target, "create", &[], &[values]).await?;
+            return Ok(WriteAnswer::Planned(plan));
+        }
+        let ids = server
+            .client()
+            .create(target.name, &[values])
+            .await
+            .map_err(ToolError::from_write)?;
+        Ok(WriteAnswer::Done(Created {
+            model: target.name.to_string(),
+            id: ids.first().copied().unwrap_or_default(),
+            created: true,
+        }))
+    }
+}

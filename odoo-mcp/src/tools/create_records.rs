@@ -1,0 +1,61 @@
+//! `create_records`: a batch create, one Odoo call and one transaction.
+
+use odoo_client::RecordId;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::shared::{DryRun, WriteAnswer, is_dry_run};
+use super::{Call, Effect, ToolSpec};
+use crate::error::ToolError;
+use crate::server::OdooMcp;
+
+/// At most this many records per batch write: one Odoo call, one transaction.
+pub const MAX_BATCH: usize = 100;
+
+pub struct CreateRecords;
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Args {
+    /// Field values per record (1 to {max_batch})
+    #[schemars(length(min = 1, max = MAX_BATCH))]
+    pub records: Vec<Map<String, Value>>,
+    pub dry_run: Option<DryRun>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Created {
+    pub model: String,
+    pub ids: Vec<RecordId>,
+    pub count: usize,
+    pub created: bool,
+}
+
+impl ToolSpec for CreateRecords {
+    const NAME: &'static str = "create_records";
+    const TITLE: &'static str = "Create records";
+    const DESCRIPTION: &'static str =
+        "Create several records in one call (one transaction: all or none); returns their ids.";
+    const EFFECT: Effect = Effect::Create;
+    type Args = Args;
+    type Output = WriteAnswer<Created>;
+
+    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Self::Output, ToolError> {
+        let target = call.target()?;
+        let list = server
+            .batch_values(target, "records", args.records, |i| format!("records[{i}]"))
+            .await?;
+        if is_dry_run(args.dry_run) {
+            let plan = server.plan_write(target, "create", &[], &list).await?;
+            return Ok(WriteAnswer::Planned(plan));
+        }
+        let ids = server.client().create(target.name, &list).await?;
+        Ok(WriteAnswer::Done(Created {
+            model: target.name.to_string(),
+            count: ids.len(),
+            ids,
+            created: true,
+        }))
+    }
+}

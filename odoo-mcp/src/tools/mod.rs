@@ -1,0 +1,375 @@
+//! The tool catalog. A static tool is one module here, `tools/<tool>.rs`: its
+//! arguments and its answer as types (the listed schemas are derived from them),
+//! its [`Effect`], and its handler, registered once in [`STATIC_TOOLS`]. The typed
+//! tools of each generated model (`typed.rs`) run through a generic tool with the
+//! model fixed. Whether a tool writes, is destructive, asks for confirmation or
+//! gets an audit line is read from its effect, nowhere else.
+//!
+//! Adding a tool: write `tools/<tool>.rs` (a unit struct implementing [`ToolSpec`])
+//! and add it to [`STATIC_TOOLS`].
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use odoo_client::registry::ModelDescriptor;
+use rmcp::model::{JsonObject, Tool, ToolAnnotations};
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::error::ToolError;
+use crate::server::{OdooMcp, Target};
+use crate::settings::{Limits, SchemaDetail, Settings, TypedTools};
+
+pub mod aggregate_records;
+pub mod call_model_method;
+pub mod create_record;
+pub mod create_records;
+pub mod delete_record;
+pub mod get_attachment;
+pub mod get_current_context;
+pub mod get_fields;
+pub mod get_record;
+pub mod list_models;
+pub mod post_message;
+pub mod schema;
+pub mod search_records;
+pub(crate) mod shared;
+mod typed;
+pub mod update_record;
+pub mod update_records;
+pub mod upload_attachment;
+
+/// Every static tool, in `tools/list` order.
+pub static STATIC_TOOLS: &[&dyn DynTool] = &[
+    &search_records::SearchRecords,
+    &get_record::GetRecord,
+    &list_models::ListModels,
+    &create_record::CreateRecord,
+    &update_record::UpdateRecord,
+    &delete_record::DeleteRecord,
+    &get_fields::GetFields,
+    &get_current_context::GetCurrentContext,
+    &aggregate_records::AggregateRecords,
+    &create_records::CreateRecords,
+    &update_records::UpdateRecords,
+    &post_message::PostMessage,
+    &call_model_method::CallModelMethod,
+    &upload_attachment::UploadAttachment,
+    &get_attachment::GetAttachment,
+];
+
+/// What a call does to Odoo's data: the MCP annotations, read-only mode, the
+/// confirmation step and the audit log all follow from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Reads only.
+    Read,
+    /// Makes new records; their ids come from the answer.
+    Create,
+    /// Adds to an existing record (a message, an attachment); nothing is overwritten.
+    Append,
+    /// Overwrites field values: destructive, idempotent, confirmed first.
+    Overwrite,
+    /// Removes records: destructive, idempotent, confirmed first.
+    Delete,
+    /// Runs a business method: anything may change; confirmed first.
+    Run,
+}
+
+impl Effect {
+    pub fn writes(self) -> bool {
+        self != Effect::Read
+    }
+
+    /// Destructive calls ask the user first when `ODOO_MCP_CONFIRM` is on.
+    pub fn asks_confirmation(self) -> bool {
+        matches!(self, Effect::Overwrite | Effect::Delete | Effect::Run)
+    }
+
+    /// The ids an audit line names come from the answer, not the arguments.
+    pub fn creates(self) -> bool {
+        self == Effect::Create
+    }
+
+    fn annotations(self, base: ToolAnnotations) -> ToolAnnotations {
+        let base = base.open_world(false);
+        match self {
+            Effect::Read => base.read_only(true),
+            Effect::Create | Effect::Append => {
+                base.read_only(false).destructive(false).idempotent(false)
+            }
+            Effect::Overwrite | Effect::Delete => {
+                base.read_only(false).destructive(true).idempotent(true)
+            }
+            Effect::Run => base.read_only(false).destructive(true).idempotent(false),
+        }
+    }
+}
+
+/// One call as the handler sees it, after the checks of [`OdooMcp`]'s pipeline.
+pub struct Call<'a> {
+    pub entry: &'a Entry,
+    /// The model acted on; `None` for tools without a `model` ([`ToolSpec::ON_MODEL`]).
+    pub target: Option<Target<'a>>,
+}
+
+impl<'a> Call<'a> {
+    /// The model acted on.
+    pub fn target(&self) -> Result<Target<'a>, ToolError> {
+        self.target.ok_or_else(|| ToolError::Invalid {
+            argument: "model",
+            message: "give the technical model name, e.g. res.partner".into(),
+        })
+    }
+
+    /// The typed tool's model, when the call came through one.
+    pub fn typed(&self) -> Option<&'static ModelDescriptor> {
+        self.entry.model
+    }
+}
+
+/// A static tool: one module, one unit struct.
+pub trait ToolSpec: Send + Sync + 'static {
+    const NAME: &'static str;
+    const TITLE: &'static str;
+    /// May name `{default_limit}`, `{max_limit}` and `{max_batch}`, filled in at listing.
+    const DESCRIPTION: &'static str;
+    const EFFECT: Effect;
+    /// Whether the tool acts on the model named by a `model` argument. The
+    /// server reads it (access rules; a typed tool fixes it) and hands the
+    /// handler the [`Call::target`]: [`Self::Args`] leave it out, and the
+    /// listed schema gets it from [`shared::ModelName`].
+    const ON_MODEL: bool = true;
+    /// Doc comments are the descriptions (with the same placeholders).
+    type Args: DeserializeOwned + JsonSchema + Send;
+    type Output: Serialize + JsonSchema;
+
+    fn run(
+        server: &OdooMcp,
+        call: &Call<'_>,
+        args: Self::Args,
+    ) -> impl Future<Output = Result<Self::Output, ToolError>> + Send;
+
+    /// What the user is asked before a destructive call ([`Effect::asks_confirmation`]);
+    /// `None` when there is nothing to confirm (a dry run).
+    fn question(_server: &OdooMcp, _model: &str, _args: &Self::Args) -> Option<String> {
+        None
+    }
+
+    /// Whether `tools/list` shows the tool under these settings.
+    fn listed(_settings: &Settings) -> bool {
+        true
+    }
+}
+
+pub type ToolFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, ToolError>> + Send + 'a>>;
+
+/// A [`ToolSpec`] behind a pointer: what the catalog and the server hold.
+pub trait DynTool: Send + Sync {
+    fn effect(&self) -> Effect;
+    fn on_model(&self) -> bool;
+    /// The listed tool and the schema arguments are checked against.
+    fn declare(&self, limits: Limits) -> (Tool, Arc<JsonObject>);
+    /// The listed input and output schemas, for typed tools to start from.
+    fn schemas(&self, limits: Limits) -> (Value, Value);
+    fn run<'a>(
+        &'static self,
+        server: &'a OdooMcp,
+        call: &'a Call<'a>,
+        args: Map<String, Value>,
+    ) -> ToolFuture<'a>;
+    fn question(&self, server: &OdooMcp, model: &str, args: &Map<String, Value>) -> Option<String>;
+    fn listed(&self, settings: &Settings) -> bool;
+}
+
+/// Arguments the checks passed, as the tool's type.
+fn decode<T: DeserializeOwned>(args: Map<String, Value>) -> Result<T, ToolError> {
+    serde_json::from_value(Value::Object(args)).map_err(|e| ToolError::Invalid {
+        argument: "arguments",
+        message: e.to_string(),
+    })
+}
+
+impl<T: ToolSpec> DynTool for T {
+    fn effect(&self) -> Effect {
+        T::EFFECT
+    }
+
+    fn on_model(&self) -> bool {
+        T::ON_MODEL
+    }
+
+    fn declare(&self, limits: Limits) -> (Tool, Arc<JsonObject>) {
+        let (input, output) = self.schemas(limits);
+        let mut check = schema::fill(schema::check_schema::<T::Args>(), limits);
+        if T::ON_MODEL {
+            schema::add_model(&mut check);
+        }
+        let tool = Tool::new(
+            T::NAME,
+            schema::fill_text(T::DESCRIPTION, limits),
+            schema::object(input),
+        )
+        .with_raw_output_schema(schema::object(output))
+        .with_annotations(T::EFFECT.annotations(ToolAnnotations::with_title(T::TITLE)));
+        (tool, schema::object(check))
+    }
+
+    fn schemas(&self, limits: Limits) -> (Value, Value) {
+        let mut input = schema::fill(schema::input_schema::<T::Args>(), limits);
+        if T::ON_MODEL {
+            schema::add_model(&mut input);
+        }
+        (input, schema::output_schema::<T::Output>())
+    }
+
+    fn run<'a>(
+        &'static self,
+        server: &'a OdooMcp,
+        call: &'a Call<'a>,
+        args: Map<String, Value>,
+    ) -> ToolFuture<'a> {
+        Box::pin(async move {
+            let mut args = args;
+            args.remove("model");
+            let args = decode::<T::Args>(args)?;
+            let output = T::run(server, call, args).await?;
+            serde_json::to_value(output).map_err(|e| ToolError::Invalid {
+                argument: "arguments",
+                message: format!("the answer could not be encoded: {e}"),
+            })
+        })
+    }
+
+    fn question(&self, server: &OdooMcp, model: &str, args: &Map<String, Value>) -> Option<String> {
+        if !T::EFFECT.asks_confirmation() {
+            return None;
+        }
+        let mut args = args.clone();
+        args.remove("model");
+        let args = decode::<T::Args>(args).ok()?;
+        T::question(server, model, &args)
+    }
+
+    fn listed(&self, settings: &Settings) -> bool {
+        T::listed(settings)
+    }
+}
+
+/// One callable tool: a static tool, or a typed tool running through one.
+#[derive(Clone)]
+pub struct Entry {
+    /// The static tool that runs the call.
+    pub handler: &'static dyn DynTool,
+    /// The model of a typed tool; `None` for static tools.
+    pub model: Option<&'static ModelDescriptor>,
+    /// The typed tool's kind, which maps its arguments onto the handler's.
+    typed: Option<typed::Kind>,
+    pub tool: Tool,
+    /// What arguments are checked against: the listed input schema, or a
+    /// fuller one (nulls allowed where an argument is optional; a typed update's values).
+    pub check_schema: Arc<JsonObject>,
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("tool", &self.tool.name)
+            .finish()
+    }
+}
+
+impl Entry {
+    pub fn effect(&self) -> Effect {
+        self.handler.effect()
+    }
+
+    /// The arguments in the handler's shape: a typed tool's with its model added
+    /// (and a typed create's values gathered under `values`).
+    pub fn handler_args(&self, args: Map<String, Value>) -> Map<String, Value> {
+        match (self.typed, self.model) {
+            (Some(kind), Some(descriptor)) => kind.handler_args(descriptor, args),
+            _ => args,
+        }
+    }
+}
+
+/// Every tool, and the ones `tools/list` shows under the current access level.
+#[derive(Debug)]
+pub struct Catalog {
+    entries: Vec<Entry>,
+    by_name: HashMap<String, usize>,
+    listed: Vec<Tool>,
+}
+
+impl Catalog {
+    pub fn build(models: &'static [ModelDescriptor], settings: &Settings, shape: Shape) -> Self {
+        let mut entries: Vec<Entry> = STATIC_TOOLS
+            .iter()
+            .map(|&handler| {
+                let (tool, check_schema) = handler.declare(shape.limits);
+                Entry {
+                    handler,
+                    model: None,
+                    typed: None,
+                    tool,
+                    check_schema,
+                }
+            })
+            .collect();
+        for descriptor in models {
+            entries.extend(typed::tools(descriptor, &shape));
+        }
+        let by_name = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.tool.name.to_string(), i))
+            .collect();
+        // Read-only mode hides write tools (and refuses them by name at call time).
+        let listed = entries
+            .iter()
+            .filter(|e| settings.access.allows_writes() || !e.effect().writes())
+            .filter(|e| e.handler.listed(settings))
+            .map(|e| e.tool.clone())
+            .collect();
+        Self {
+            entries,
+            by_name,
+            listed,
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Entry> {
+        self.by_name.get(name).map(|&i| &self.entries[i])
+    }
+
+    pub fn listed(&self) -> &[Tool] {
+        &self.listed
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.listed.iter().map(|t| t.name.as_ref())
+    }
+}
+
+/// What the catalog builds and how much of the generated schemas it lists.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub limits: Limits,
+    pub typed: TypedTools,
+    pub detail: SchemaDetail,
+}
+
+impl Shape {
+    pub fn of(settings: &Settings) -> Self {
+        Self {
+            limits: settings.limits,
+            typed: settings.typed_tools,
+            detail: settings.schema_detail,
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! `search_records`: records of any reachable model, a compact default set of
+//! fields unless `fields` names them, paged with `offset`.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use super::shared::{Domain, notes_if_any};
+use super::{Call, Effect, ToolSpec};
+use crate::domain_arg::parse_domain;
+use crate::error::ToolError;
+use crate::server::{OdooMcp, normalize};
+
+pub struct SearchRecords;
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Args {
+    #[schemars(with = "Option<Domain>")]
+    pub domain: Option<Value>,
+    /// Fields to return; omit for a compact default set, ["__all__"] for every non-binary field
+    pub fields: Option<Vec<String>>,
+    /// Max records (default {default_limit}, at most {max_limit}; larger values are clamped)
+    #[schemars(range(min = 1))]
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+    /// Sort, e.g. "name asc, id desc"
+    pub order: Option<String>,
+    /// Also return the total number of matches
+    pub count: Option<bool>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Output {
+    pub model: String,
+    pub count: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
+    pub limit: u64,
+    /// More records match: call again with next_offset
+    pub more: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_offset: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    pub records: Vec<Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<Vec<String>>,
+}
+
+impl ToolSpec for SearchRecords {
+    const NAME: &'static str = "search_records";
+    const TITLE: &'static str = "Search records";
+    const DESCRIPTION: &'static str = "Search records of an Odoo model. Without `fields`, returns a compact default set and names the other fields. Page with `offset`.";
+    const EFFECT: Effect = Effect::Read;
+    type Args = Args;
+    type Output = Output;
+
+    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
+        let target = call.target()?;
+        let domain = parse_domain(args.domain.as_ref())?;
+        let order = args.order.as_deref();
+        let order_fields: Vec<&str> = order
+            .map(|o| {
+                o.split(',')
+                    .filter_map(|term| term.split_whitespace().next())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut extra: Vec<&str> = domain.fields.iter().map(String::as_str).collect();
+        extra.extend(&order_fields);
+        let (metadata, fields, mut notes) = server
+            .read_plan(call.entry, target, args.fields.as_deref(), &extra)
+            .await?;
+        let domain_names: Vec<&str> = domain.fields.iter().map(String::as_str).collect();
+        OdooMcp::check_names(target, &metadata, &domain_names, "domain")?;
+        OdooMcp::check_names(target, &metadata, &order_fields, "order")?;
+
+        let limits = server.settings().limits;
+        let limit = match args.limit {
+            None => limits.default,
+            Some(n) if n > limits.max => {
+                notes.push(format!(
+                    "limit {n} was clamped to the maximum {} (ODOO_MCP_MAX_LIMIT); page with offset",
+                    limits.max
+                ));
+                limits.max
+            }
+            Some(n) => n,
+        };
+        let offset = args.offset.unwrap_or(0);
+
+        let mut kwargs = Map::new();
+        kwargs.insert("domain".into(), domain.value.clone());
+        kwargs.insert("fields".into(), json!(fields));
+        // One record more than asked tells whether more match, without a count.
+        kwargs.insert("limit".into(), json!(limit + 1));
+        if offset > 0 {
+            kwargs.insert("offset".into(), json!(offset));
+        }
+        if let Some(order) = order {
+            kwargs.insert("order".into(), json!(order));
+        }
+        let client = server.client();
+        let read = client.execute(target.name, "search_read", None, kwargs, None);
+        let (records, total) = if args.count == Some(true) {
+            let mut count_kwargs = Map::new();
+            count_kwargs.insert("domain".into(), domain.value.clone());
+            let count = client.execute(target.name, "search_count", None, count_kwargs, None);
+            let (records, total) = tokio::try_join!(read, count)?;
+            (records, total.as_u64())
+        } else {
+            (read.await?, None)
+        };
+        let Value::Array(mut records) = records else {
+            return Err(ToolError::Invalid {
+                argument: "model",
+                message: format!("Odoo answered search_read with {records}, not a list"),
+            });
+        };
+        let more = records.len() as u64 > limit;
+        records.truncate(limit as usize);
+        let count = records.len() as u64;
+        let records = records
+            .into_iter()
+            .map(|r| normalize(r, &metadata, call.typed()))
+            .collect();
+        let total = match total {
+            Some(total) => Some(total),
+            None if !more && (count > 0 || offset == 0) => Some(offset + count),
+            None => None,
+        };
+        Ok(Output {
+            model: target.name.to_string(),
+            count,
+            offset: (offset > 0).then_some(offset),
+            limit,
+            more,
+            next_offset: more.then_some(offset + count),
+            total,
+            records,
+            notes: notes_if_any(notes),
+        })
+    }
+}

@@ -1,0 +1,73 @@
+//! `update_record`: field values written on one record; with `dry_run`, what would change.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::shared::{DryRun, WriteAnswer, is_dry_run};
+use super::{Call, Effect, ToolSpec};
+use crate::error::ToolError;
+use crate::server::OdooMcp;
+use crate::server::confirm::shown;
+
+pub struct UpdateRecord;
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Args {
+    /// Record id
+    #[schemars(range(min = 1))]
+    pub record_id: i64,
+    /// Field values, e.g. {"name": "Acme", "email": "a@acme.com"}
+    pub values: Map<String, Value>,
+    pub dry_run: Option<DryRun>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Updated {
+    pub model: String,
+    pub id: i64,
+    pub updated: bool,
+}
+
+impl ToolSpec for UpdateRecord {
+    const NAME: &'static str = "update_record";
+    const TITLE: &'static str = "Update a record";
+    const DESCRIPTION: &'static str = "Write field values on one record.";
+    const EFFECT: Effect = Effect::Overwrite;
+    type Args = Args;
+    type Output = WriteAnswer<Updated>;
+
+    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Self::Output, ToolError> {
+        let target = call.target()?;
+        let id = args.record_id;
+        let encode = call.typed().and_then(|d| d.check_update);
+        let values = server
+            .write_values(call.entry, target, &args.values, encode, "values")
+            .await?;
+        if is_dry_run(args.dry_run) {
+            let plan = server.plan_write(target, "write", &[id], &[values]).await?;
+            return Ok(WriteAnswer::Planned(plan));
+        }
+        server
+            .client()
+            .write(target.name, &[id], &values)
+            .await
+            .map_err(ToolError::from_write)?;
+        Ok(WriteAnswer::Done(Updated {
+            model: target.name.to_string(),
+            id,
+            updated: true,
+        }))
+    }
+
+    fn question(_server: &OdooMcp, model: &str, args: &Args) -> Option<String> {
+        (!is_dry_run(args.dry_run)).then(|| {
+            format!(
+                "Write {} on {model} record {}?",
+                shown(&Value::Object(args.values.clone())),
+                args.record_id
+            )
+        })
+    }
+}
