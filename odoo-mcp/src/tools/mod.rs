@@ -6,7 +6,7 @@
 //! gets an audit line is read from its effect, nowhere else.
 //!
 //! Adding a tool: write `tools/<tool>.rs` (a unit struct implementing [`ToolSpec`])
-//! and add it to [`STATIC_TOOLS`].
+//! and name it in `register!` below.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -24,43 +24,36 @@ use crate::error::ToolError;
 use crate::server::{OdooMcp, Target};
 use crate::settings::{Limits, SchemaDetail, Settings, TypedTools};
 
-pub mod aggregate_records;
-pub mod call_model_method;
-pub mod create_record;
-pub mod create_records;
-pub mod delete_record;
-pub mod get_attachment;
-pub mod get_current_context;
-pub mod get_fields;
-pub mod get_record;
-pub mod list_models;
-pub mod post_message;
 pub mod schema;
-pub mod search_records;
 pub(crate) mod shared;
 mod typed;
-pub mod update_record;
-pub mod update_records;
-pub mod upload_attachment;
 
-/// Every static tool, in `tools/list` order.
-pub static STATIC_TOOLS: &[&dyn DynTool] = &[
-    &search_records::SearchRecords,
-    &get_record::GetRecord,
-    &list_models::ListModels,
-    &create_record::CreateRecord,
-    &update_record::UpdateRecord,
-    &delete_record::DeleteRecord,
-    &get_fields::GetFields,
-    &get_current_context::GetCurrentContext,
-    &aggregate_records::AggregateRecords,
-    &create_records::CreateRecords,
-    &update_records::UpdateRecords,
-    &post_message::PostMessage,
-    &call_model_method::CallModelMethod,
-    &upload_attachment::UploadAttachment,
-    &get_attachment::GetAttachment,
-];
+/// Declares each static tool's module and lists it in [`STATIC_TOOLS`]: one line per tool.
+macro_rules! register {
+    ($($module:ident :: $tool:ident),* $(,)?) => {
+        $(pub mod $module;)*
+        /// Every static tool, in `tools/list` order.
+        pub static STATIC_TOOLS: &[&dyn DynTool] = &[$(&$module::$tool),*];
+    };
+}
+
+register! {
+    search_records::SearchRecords,
+    get_record::GetRecord,
+    list_models::ListModels,
+    create_record::CreateRecord,
+    update_record::UpdateRecord,
+    delete_record::DeleteRecord,
+    get_fields::GetFields,
+    get_current_context::GetCurrentContext,
+    aggregate_records::AggregateRecords,
+    create_records::CreateRecords,
+    update_records::UpdateRecords,
+    post_message::PostMessage,
+    call_model_method::CallModelMethod,
+    upload_attachment::UploadAttachment,
+    get_attachment::GetAttachment,
+}
 
 /// What a call does to Odoo's data: the MCP annotations, read-only mode, the
 /// confirmation step and the audit log all follow from it.
