@@ -53,6 +53,7 @@ register! {
     call_model_method::CallModelMethod,
     upload_attachment::UploadAttachment,
     get_attachment::GetAttachment,
+    search_by_name::SearchByName,
 }
 
 /// What a call does to Odoo's data: the MCP annotations, read-only mode, the
