@@ -1,7 +1,7 @@
 //! The tools beyond the generic six, through the real binary against the Odoo test double:
 //! get_fields, get_current_context, aggregate_records and the typed
 //! `<model>_aggregate`, create_records, update_records (same values or values
-//! per record), dry runs, post_message, call_model_method and GET /health.
+//! per record), dry runs, post_message, call_model_method, search_by_name and GET /health.
 
 mod common;
 
@@ -113,6 +113,46 @@ async fn listed_with_annotations_strict_schemas_and_read_only_refusal() {
     assert_eq!(double.request_count(), 0, "{:?}", double.requests());
     client.cancel().await.ok();
     assert_no_secret(&stderr.text(), double.api_key(), "stderr");
+}
+
+#[tokio::test]
+async fn search_by_name_finds_what_name_search_finds() {
+    let double = OdooDouble::start().await;
+    let (client, _) = stdio_client(&server_env(&double, &[])).await;
+    let out = ok(&call(
+        &client,
+        "search_by_name",
+        json!({"model": "res.partner", "name": "azure", "limit": 3}),
+    )
+    .await);
+    let records = out["records"].as_array().expect("records");
+    assert!(!records.is_empty() && records.len() <= 3, "{out}");
+    assert_eq!(out["count"], records.len());
+    for record in records {
+        let name = record["display_name"].as_str().expect("display_name");
+        assert!(name.to_lowercase().contains("azure"), "{name}");
+        // The id names that record.
+        let read = ok(&call(
+            &client,
+            "get_record",
+            json!({"model": "res.partner", "record_id": record["id"], "fields": ["display_name"]}),
+        )
+        .await);
+        assert_eq!(read["record"]["display_name"], name);
+    }
+    assert!(methods(&double).contains(&"name_search".to_string()));
+
+    // A model the server does not reach is refused before Odoo is asked.
+    double.clear_requests();
+    let refused = err(&call(
+        &client,
+        "search_by_name",
+        json!({"model": "res.partnr", "name": "azure"}),
+    )
+    .await);
+    assert!(refused.contains("res.partner"), "{refused}");
+    assert_eq!(double.request_count(), 0, "{:?}", double.requests());
+    client.cancel().await.ok();
 }
 
 #[tokio::test]

@@ -296,6 +296,12 @@ async fn walk_static(walk: &mut Walk, modern: bool) {
     )
     .await;
     walk.ok("get_current_context", "plain", json!({})).await;
+    walk.ok(
+        "search_by_name",
+        "plain",
+        json!({"model": "res.partner", "name": "a", "limit": 2}),
+    )
+    .await;
     for (mode, arguments) in [
         ("count only", json!({"model": "res.partner"})),
         (

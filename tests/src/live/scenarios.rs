@@ -766,6 +766,27 @@ impl Run<'_> {
             Err(clip(&a.text))
         };
         self.done("get_current_context", "ok", &a, check);
+        let name = self
+            .direct_read("res.partner", partner, &["name"])
+            .await
+            .ok()
+            .and_then(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
+            .unwrap_or_default();
+        let a = s
+            .call(
+                "search_by_name",
+                json!({"model": "res.partner", "name": name}),
+            )
+            .await;
+        let found = a.value["records"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|r| r["id"] == json!(partner)));
+        let check = if found {
+            Ok(format!("finds partner {partner} by its name"))
+        } else {
+            Err(clip(&a.text))
+        };
+        self.done("search_by_name", "ok", &a, check);
 
         let body = self.name("note");
         let a = s
