@@ -30,6 +30,41 @@ pub enum ArgError {
     },
 }
 
+impl ArgError {
+    /// The same problem, its path under `prefix` (`country_id` → `records[2].country_id`).
+    pub fn under(self, prefix: &str) -> Self {
+        let join = |path: String| match path.as_str() {
+            "" => prefix.to_string(),
+            _ if path.starts_with('[') => format!("{prefix}{path}"),
+            _ => format!("{prefix}.{path}"),
+        };
+        match self {
+            Self::Missing { path, hint } => Self::Missing {
+                path: join(path),
+                hint,
+            },
+            Self::Unknown {
+                path,
+                suggestion,
+                accepted,
+            } => Self::Unknown {
+                path: join(path),
+                suggestion,
+                accepted,
+            },
+            Self::Mismatch {
+                path,
+                expected,
+                got,
+            } => Self::Mismatch {
+                path: join(path),
+                expected,
+                got,
+            },
+        }
+    }
+}
+
 /// Checks `value` against `schema`, whose `$defs` resolve `$ref`s.
 pub fn check(schema: &Map<String, Value>, value: &Value) -> Result<(), ArgError> {
     Checker { root: schema }.node(&Value::Object(schema.clone()), value, "")

@@ -46,6 +46,8 @@ struct Inner {
     models: &'static [ModelDescriptor],
     catalog: OnceLock<Catalog>,
     descriptor_fields: OnceLock<HashMap<&'static str, Arc<ModelFields>>>,
+    /// Per generated model, what generic writes' values are checked against.
+    value_schemas: OnceLock<HashMap<&'static str, Arc<Map<String, Value>>>>,
     fields: TtlCache<ModelFields>,
     /// Per generated model, the fields this instance lacks; learned when Odoo first
     /// refuses one of them.
@@ -91,6 +93,7 @@ impl OdooMcp {
                 models,
                 catalog: OnceLock::new(),
                 descriptor_fields: OnceLock::new(),
+                value_schemas: OnceLock::new(),
                 secrets,
                 audit,
             }),
@@ -378,6 +381,42 @@ impl OdooMcp {
             .cloned()
     }
 
+    /// The generated model's field types as a schema for any write's values:
+    /// its update struct (types, selections), no field required, other fields
+    /// left to Odoo. x2many fields are left out: generic calls send Odoo's
+    /// commands, which the typed struct does not describe.
+    fn value_schema(&self, descriptor: &ModelDescriptor) -> Option<Arc<Map<String, Value>>> {
+        self.inner
+            .value_schemas
+            .get_or_init(|| {
+                self.inner
+                    .models
+                    .iter()
+                    .filter_map(|d| Some((d.model, Arc::new(values_schema(d)?))))
+                    .collect()
+            })
+            .get(descriptor.model)
+            .cloned()
+    }
+
+    /// Checks each values map of a generic write against the generated types of
+    /// `target`'s model, if it has them; `at(i)` names where the i-th map is.
+    pub(crate) fn check_typed_values(
+        &self,
+        target: Target<'_>,
+        list: &[Map<String, Value>],
+        at: impl Fn(usize) -> String,
+    ) -> Result<(), ToolError> {
+        let Some(schema) = target.descriptor.and_then(|d| self.value_schema(d)) else {
+            return Ok(());
+        };
+        for (i, values) in list.iter().enumerate() {
+            arguments::check(&schema, &Value::Object(values.clone()))
+                .map_err(|error| error.under(&at(i)))?;
+        }
+        Ok(())
+    }
+
     /// Field metadata that knows every name in `names`: the descriptor when it
     /// does, else Odoo's `fields_get` (cached with a TTL).
     pub(crate) async fn metadata(
@@ -552,6 +591,9 @@ impl OdooMcp {
         let metadata = self.metadata(target, &names).await?;
         Self::check_names(target, &metadata, &names, argument)?;
         let (Some(_), Some(encode)) = (entry.model, encode) else {
+            self.check_typed_values(target, std::slice::from_ref(values), |_| {
+                argument.to_string()
+            })?;
             return Ok(values.clone());
         };
         let encoded = match encode(Value::Object(values.clone())) {
@@ -620,6 +662,7 @@ impl OdooMcp {
         let names: Vec<&str> = names.into_iter().collect();
         let metadata = self.metadata(target, &names).await?;
         Self::check_names(target, &metadata, &names, argument)?;
+        self.check_typed_values(target, &list, at)?;
         Ok(list)
     }
 
@@ -674,6 +717,25 @@ impl OdooMcp {
         list.sort();
         Ok(self.inner.model_list.insert("all", list))
     }
+}
+
+/// What [`OdooMcp::value_schema`] holds for one model; `None` without an update struct.
+fn values_schema(descriptor: &ModelDescriptor) -> Option<Map<String, Value>> {
+    let schema = crate::tools::schema::inline_refs(Value::from((descriptor.update_schema?)()));
+    let Value::Object(mut schema) = schema else {
+        return None;
+    };
+    for key in ["required", "additionalProperties", "title", "description"] {
+        schema.remove(key);
+    }
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        properties.retain(|name, _| {
+            descriptor
+                .field(name)
+                .is_none_or(|f| !matches!(f.ttype, FieldType::One2many | FieldType::Many2many))
+        });
+    }
+    Some(schema)
 }
 
 /// Odoo sends `false` for every empty field; a non-boolean `false` becomes

@@ -332,6 +332,74 @@ async fn typed_writes_go_through_the_generated_structs() {
 }
 
 #[tokio::test]
+async fn generic_writes_on_a_generated_model_are_checked_against_its_types() {
+    let double = OdooDouble::start().await;
+    let settings = Settings {
+        access: Access::Full,
+        ..Settings::default()
+    };
+    let server = OdooMcp::new(
+        double.config_json2(),
+        settings,
+        odoo_mcp::generated_models(),
+    )
+    .expect("server");
+    let refused = [
+        (
+            "create_record",
+            json!({"model": "res.partner", "values": {"name": "X", "type": "robot"}}),
+            "`values.type`",
+        ),
+        (
+            "update_record",
+            json!({"model": "res.partner", "record_id": 3, "values": {"country_id": "Belgium"}}),
+            "`values.country_id`: expected an integer",
+        ),
+        (
+            "create_records",
+            json!({"model": "res.partner", "records": [{"name": "A"}, {"name": "B", "is_company": "yes"}]}),
+            "`records[1].is_company`: expected a boolean",
+        ),
+        (
+            "update_records",
+            json!({"model": "res.partner", "updates": [{"id": 3, "values": {"type": "robot"}}]}),
+            "`updates[0].values.type`",
+        ),
+        (
+            "update_records",
+            json!({"model": "res.partner", "record_ids": [3], "values": {"type": "robot"}, "dry_run": true}),
+            "`values.type`",
+        ),
+    ];
+    for (tool, arguments, expected) in refused {
+        double.clear_requests();
+        let m = err(&server.call(tool, args(arguments)).await);
+        assert!(m.contains(expected), "{tool}: {m}");
+        if expected.ends_with(".type`") {
+            assert!(
+                m.contains("\"invoice\""),
+                "{tool}: the valid values are named: {m}"
+            );
+        }
+        assert!(
+            !double.requests().iter().any(|(_, _, method)| matches!(
+                method.as_str(),
+                "create" | "write" | "web_save_multi"
+            )),
+            "{tool}: nothing written"
+        );
+    }
+    // Odoo's commands on an x2many field, and valid values, still go through.
+    let created = ok(&server
+        .call(
+            "create_record",
+            args(json!({"model": "res.partner", "values": {"name": "Typed generic", "type": "invoice", "category_id": [[6, 0, []]]}})),
+        )
+        .await);
+    assert!(created["id"].as_i64().is_some_and(|id| id > 0), "{created}");
+}
+
+#[tokio::test]
 async fn allowlist_opens_extra_models_in_standard_mode() {
     let double = OdooDouble::start().await;
     let settings = Settings {
