@@ -104,6 +104,9 @@ pub struct ServeArgs {
     /// Typed tools per generated model: all, read (search,get,aggregate), none, or a list of search,get,aggregate,create,update,delete (default search).
     #[arg(long, env = "ODOO_MCP_TYPED_TOOLS", global = true)]
     pub typed_tools: Option<String>,
+    /// Generated models that get typed tools: all (default) or a comma-separated list such as res.partner,sale.order.
+    #[arg(long, env = "ODOO_MCP_TYPED_MODELS", global = true)]
+    pub typed_models: Option<String>,
     /// Listed schema detail: compact (default) or full. Calls are checked against the full schemas either way.
     #[arg(long, env = "ODOO_MCP_SCHEMA_DETAIL", global = true)]
     pub schema_detail: Option<String>,
@@ -189,6 +192,10 @@ impl ServeArgs {
             typed_tools: match &self.typed_tools {
                 Some(v) => v.parse()?,
                 None => defaults.typed_tools,
+            },
+            typed_models: match &self.typed_models {
+                Some(v) => v.parse()?,
+                None => defaults.typed_models,
             },
             schema_detail: match &self.schema_detail {
                 Some(v) => v.parse()?,

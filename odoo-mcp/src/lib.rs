@@ -114,6 +114,11 @@ pub fn main_entry() -> ExitCode {
             return ExitCode::from(EXIT_CONFIG);
         }
     };
+    let generated: Vec<&str> = generated_models().iter().map(|d| d.model).collect();
+    if let Err(error) = settings.typed_models.check(&generated) {
+        eprintln!("odoo-mcp: {error}");
+        return ExitCode::from(EXIT_CONFIG);
+    }
     init_tracing();
     let transport = settings.transport;
     let server = match OdooMcp::new(config, settings, generated_models()) {

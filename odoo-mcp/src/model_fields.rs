@@ -211,6 +211,34 @@ fn default_fields(fields: &[FieldInfo]) -> Vec<String> {
     names
 }
 
+/// Values derived once per generated model, when first needed: with hundreds
+/// of generated models, a server computes only what its calls use.
+pub struct PerModel<T> {
+    entries: Mutex<HashMap<&'static str, Option<Arc<T>>>>,
+}
+
+impl<T> Default for PerModel<T> {
+    fn default() -> Self {
+        Self {
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<T> PerModel<T> {
+    pub fn get_or_init(
+        &self,
+        model: &'static str,
+        make: impl FnOnce() -> Option<T>,
+    ) -> Option<Arc<T>> {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .entry(model)
+            .or_insert_with(|| make().map(Arc::new))
+            .clone()
+    }
+}
+
 /// One cached value and when it was fetched.
 struct Entry<T> {
     at: Instant,

@@ -1,7 +1,7 @@
 //! The MCP server: tools/list from the [`Catalog`], tools/call through the
 //! checks (access, arguments, model, fields) to one Odoo request.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
 use odoo_client::registry::{FieldType, ModelDescriptor};
@@ -19,7 +19,7 @@ use serde_json::{Map, Value, json};
 use crate::arguments;
 use crate::domain_arg;
 use crate::error::ToolError;
-use crate::model_fields::{ModelFields, TtlCache};
+use crate::model_fields::{ModelFields, PerModel, TtlCache};
 use crate::settings::{Access, Settings};
 use crate::suggest::{close_matches, did_you_mean};
 use crate::tools::shared::ModelName;
@@ -45,9 +45,9 @@ struct Inner {
     settings: Settings,
     models: &'static [ModelDescriptor],
     catalog: OnceLock<Catalog>,
-    descriptor_fields: OnceLock<HashMap<&'static str, Arc<ModelFields>>>,
+    descriptor_fields: PerModel<ModelFields>,
     /// Per generated model, what generic writes' values are checked against.
-    value_schemas: OnceLock<HashMap<&'static str, Arc<Map<String, Value>>>>,
+    value_schemas: PerModel<Map<String, Value>>,
     fields: TtlCache<ModelFields>,
     /// Per generated model, the fields this instance lacks; learned when Odoo first
     /// refuses one of them.
@@ -92,8 +92,8 @@ impl OdooMcp {
                 settings,
                 models,
                 catalog: OnceLock::new(),
-                descriptor_fields: OnceLock::new(),
-                value_schemas: OnceLock::new(),
+                descriptor_fields: PerModel::default(),
+                value_schemas: PerModel::default(),
                 secrets,
                 audit,
             }),
@@ -370,15 +370,9 @@ impl OdooMcp {
     fn descriptor_fields(&self, descriptor: &ModelDescriptor) -> Option<Arc<ModelFields>> {
         self.inner
             .descriptor_fields
-            .get_or_init(|| {
-                self.inner
-                    .models
-                    .iter()
-                    .map(|d| (d.model, Arc::new(ModelFields::from_descriptor(d))))
-                    .collect()
+            .get_or_init(descriptor.model, || {
+                Some(ModelFields::from_descriptor(descriptor))
             })
-            .get(descriptor.model)
-            .cloned()
     }
 
     /// The generated model's field types as a schema for any write's values:
@@ -388,15 +382,7 @@ impl OdooMcp {
     fn value_schema(&self, descriptor: &ModelDescriptor) -> Option<Arc<Map<String, Value>>> {
         self.inner
             .value_schemas
-            .get_or_init(|| {
-                self.inner
-                    .models
-                    .iter()
-                    .filter_map(|d| Some((d.model, Arc::new(values_schema(d)?))))
-                    .collect()
-            })
-            .get(descriptor.model)
-            .cloned()
+            .get_or_init(descriptor.model, || values_schema(descriptor))
     }
 
     /// Checks each values map of a generic write against the generated types of

@@ -168,6 +168,8 @@ pub struct Settings {
     pub enable_method_calls: bool,
     /// Which typed per-model tools exist (`ODOO_MCP_TYPED_TOOLS`).
     pub typed_tools: TypedTools,
+    /// Which generated models get typed tools (`ODOO_MCP_TYPED_MODELS`).
+    pub typed_models: TypedModels,
     /// How much of the generated schemas `tools/list` carries (`ODOO_MCP_SCHEMA_DETAIL`).
     pub schema_detail: SchemaDetail,
     /// Whether destructive calls are confirmed through elicitation (`ODOO_MCP_CONFIRM`).
@@ -192,6 +194,7 @@ impl Default for Settings {
             fields_ttl: Duration::from_secs(300),
             enable_method_calls: false,
             typed_tools: TypedTools::default(),
+            typed_models: TypedModels::default(),
             schema_detail: SchemaDetail::default(),
             confirm: Confirm::default(),
             max_binary_size: DEFAULT_MAX_BINARY_SIZE,
@@ -341,11 +344,65 @@ impl std::str::FromStr for Confirm {
 
 /// Parses `ODOO_MCP_MODELS`: comma-separated technical model names.
 pub fn parse_allowlist(raw: &str) -> Result<BTreeSet<String>, SettingsError> {
+    parse_models("ODOO_MCP_MODELS", raw)
+}
+
+/// Which generated models get typed tools (`ODOO_MCP_TYPED_MODELS`): every one
+/// (`all`, the default), or the ones named. Generic writes are checked against
+/// the generated types of every generated model either way; listing hundreds
+/// of typed tools would overflow what clients take (Cursor about 40, VS Code 128).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum TypedModels {
+    #[default]
+    All,
+    Only(BTreeSet<String>),
+}
+
+impl TypedModels {
+    pub fn includes(&self, model: &str) -> bool {
+        match self {
+            Self::All => true,
+            Self::Only(models) => models.contains(model),
+        }
+    }
+
+    /// Names that are not generated models, with close matches: a configuration error.
+    pub fn check(&self, generated: &[&str]) -> Result<(), SettingsError> {
+        let Self::Only(models) = self else {
+            return Ok(());
+        };
+        match models.iter().find(|m| !generated.contains(&m.as_str())) {
+            None => Ok(()),
+            Some(unknown) => Err(SettingsError::Conflict(format!(
+                "ODOO_MCP_TYPED_MODELS names {unknown}, which has no generated code{}; generated models: {}",
+                crate::suggest::did_you_mean(&crate::suggest::close_matches(
+                    unknown,
+                    generated.iter().copied(),
+                    3
+                )),
+                generated.join(", ")
+            ))),
+        }
+    }
+}
+
+impl std::str::FromStr for TypedModels {
+    type Err = SettingsError;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        match raw.trim() {
+            "" | "all" => Ok(Self::All),
+            list => Ok(Self::Only(parse_models("ODOO_MCP_TYPED_MODELS", list)?)),
+        }
+    }
+}
+
+fn parse_models(setting: &'static str, raw: &str) -> Result<BTreeSet<String>, SettingsError> {
     let mut models = BTreeSet::new();
     for name in raw.split(',').map(str::trim).filter(|n| !n.is_empty()) {
         if !is_model_name(name) {
             return Err(SettingsError::Invalid {
-                name: "ODOO_MCP_MODELS",
+                name: setting,
                 value: name.to_string(),
                 expected: "comma-separated technical model names such as res.partner,sale.order",
             });

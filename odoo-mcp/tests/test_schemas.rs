@@ -210,6 +210,53 @@ fn settings_pick_the_typed_tools() {
     assert!("search,bogus".parse::<TypedTools>().is_err());
 }
 
+#[test]
+fn typed_models_pick_which_models_get_typed_tools() {
+    let only = |list: &str| {
+        let config = odoo_client::Config::new("http://127.0.0.1:9").api_key("k3y-not-used");
+        let settings = Settings {
+            access: Access::Full,
+            typed_tools: TypedTools::ALL,
+            typed_models: list.parse().expect("typed models"),
+            ..Settings::default()
+        };
+        OdooMcp::new(config, settings, odoo_mcp::generated_models())
+            .expect("server")
+            .tools()
+    };
+    let typed_of =
+        |tools: &[Tool], prefix: &str| tools.iter().filter(|t| t.name.starts_with(prefix)).count();
+    let two = only("res.partner, sale.order");
+    assert_eq!(typed_of(&two, "res_partner_"), 6);
+    assert_eq!(typed_of(&two, "sale_order_"), 6);
+    assert_eq!(typed_of(&two, "sale_order_line_"), 0);
+    assert_eq!(typed_of(&two, "crm_lead_"), 0);
+    // The generic tools stay whatever is listed.
+    assert!(two.iter().any(|t| t.name == "create_record"));
+    let all = only("all");
+    assert_eq!(typed_of(&all, "crm_lead_"), 6);
+
+    // A model without generated code is a configuration error that names the close ones.
+    let generated: Vec<&str> = odoo_mcp::generated_models()
+        .iter()
+        .map(|d| d.model)
+        .collect();
+    let wrong: odoo_mcp::settings::TypedModels = "res.partnr".parse().expect("a list");
+    let error = wrong
+        .check(&generated)
+        .expect_err("unknown model")
+        .to_string();
+    assert!(
+        error.contains("res.partnr") && error.contains("res.partner"),
+        "{error}"
+    );
+    assert!(
+        "Res Partner"
+            .parse::<odoo_mcp::settings::TypedModels>()
+            .is_err()
+    );
+}
+
 /// Compaction shortens what is listed, never what is checked: a typed create
 /// still refuses a selection value it does not list (before any request), and the full
 /// detail lists every writable field with its help text.

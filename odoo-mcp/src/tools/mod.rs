@@ -315,7 +315,10 @@ impl Catalog {
                 }
             })
             .collect();
-        for descriptor in models {
+        for descriptor in models
+            .iter()
+            .filter(|d| settings.typed_models.includes(d.model))
+        {
             entries.extend(typed::tools(descriptor, &shape));
         }
         let by_name = entries
