@@ -119,6 +119,9 @@ pub struct ServeArgs {
     /// Append one JSON line per write-tool call to this file (who, tool, model, ids, outcome).
     #[arg(long, env = "ODOO_MCP_AUDIT_LOG", global = true)]
     pub audit_log: Option<std::path::PathBuf>,
+    /// Odoo's address as users open it in a browser, for the record links in answers (default ODOO_URL).
+    #[arg(long, env = "ODOO_MCP_PUBLIC_ODOO_URL", global = true)]
+    pub public_odoo_url: Option<String>,
 }
 
 impl ServeArgs {
@@ -211,12 +214,33 @@ impl ServeArgs {
                 defaults.max_binary_size,
             )?,
             audit_log: self.audit_log.clone().filter(|p| !p.as_os_str().is_empty()),
+            public_odoo_url: parse_public_url(self.public_odoo_url.as_deref())?,
         };
         Ok((odoo, settings))
     }
 }
 
 /// Parses a true/false option; the error names the environment variable.
+/// `ODOO_MCP_PUBLIC_ODOO_URL`: an http(s) address, kept without its trailing slash.
+fn parse_public_url(raw: Option<&str>) -> Result<Option<String>, SettingsError> {
+    let Some(url) = raw.map(str::trim).filter(|u| !u.is_empty()) else {
+        return Ok(None);
+    };
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
+            Ok(Some(url.trim_end_matches('/').to_string()))
+        }
+        _ => Err(SettingsError::Invalid {
+            name: "ODOO_MCP_PUBLIC_ODOO_URL",
+            value: url.to_string(),
+            expected: "an http(s) address such as https://odoo.example.com",
+        }),
+    }
+}
+
 fn parse_flag(
     name: &'static str,
     value: Option<&str>,

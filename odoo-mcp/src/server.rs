@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
 use odoo_client::registry::{FieldType, ModelDescriptor};
-use odoo_client::{Error as OdooError, Missing, OdooClient};
+use odoo_client::{Error as OdooError, Missing, OdooClient, RecordId};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
     ContentBlock, Implementation, ListResourceTemplatesResult, ListResourcesResult,
@@ -616,6 +616,24 @@ impl OdooMcp {
 
     /// Models and labels, from Odoo's `ir.model` (cached), or the generated
     /// table alone when nothing else is reachable.
+    /// Where users open `model`'s records in a browser; `None` when Odoo's
+    /// version cannot be read (the form of the address depends on it).
+    pub(crate) async fn links(&self, model: &str) -> Option<Links> {
+        let version = self.inner.client.version().await.ok()?;
+        let base = self
+            .inner
+            .settings
+            .public_odoo_url
+            .clone()
+            .unwrap_or_else(|| self.inner.client.config().url.clone());
+        Some(Links {
+            base,
+            model: model.to_string(),
+            // `/odoo/<model>/<id>` came with Odoo 18 (17.2); 17.0 and below route `/web#…`.
+            modern: version.major >= 18,
+        })
+    }
+
     /// Forgets the cached model list and field metadata (`list_models` with `refresh`).
     pub(crate) fn forget_metadata(&self) {
         self.inner.model_list.clear();
@@ -702,6 +720,31 @@ impl OdooMcp {
         // Generated models Odoo did not list (e.g. not installed) stay out.
         list.sort();
         Ok(self.inner.model_list.insert("all", list))
+    }
+}
+
+/// Builds the web addresses of one model's records.
+pub(crate) struct Links {
+    base: String,
+    model: String,
+    modern: bool,
+}
+
+impl Links {
+    pub fn url(&self, id: RecordId) -> String {
+        let (base, model) = (&self.base, &self.model);
+        if self.modern {
+            format!("{base}/odoo/{model}/{id}")
+        } else {
+            format!("{base}/web#id={id}&model={model}&view_type=form")
+        }
+    }
+
+    /// Adds `url` to a record read from Odoo (which carries its `id`).
+    pub fn add_to(links: Option<&Links>, record: &mut Map<String, Value>) {
+        if let (Some(links), Some(id)) = (links, record.get("id").and_then(Value::as_i64)) {
+            record.insert("url".into(), Value::String(links.url(id)));
+        }
     }
 }
 

@@ -178,6 +178,9 @@ pub struct Settings {
     pub max_binary_size: u64,
     /// File that gets one JSON line per write-tool call (`ODOO_MCP_AUDIT_LOG`).
     pub audit_log: Option<std::path::PathBuf>,
+    /// Where users open Odoo in a browser, when not at `ODOO_URL`
+    /// (`ODOO_MCP_PUBLIC_ODOO_URL`): the base of the record links in answers.
+    pub public_odoo_url: Option<String>,
 }
 
 /// Default of [`Settings::max_binary_size`]: 10 MiB.
@@ -199,6 +202,7 @@ impl Default for Settings {
             confirm: Confirm::default(),
             max_binary_size: DEFAULT_MAX_BINARY_SIZE,
             audit_log: None,
+            public_odoo_url: None,
         }
     }
 }

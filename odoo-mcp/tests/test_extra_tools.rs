@@ -116,6 +116,71 @@ async fn listed_with_annotations_strict_schemas_and_read_only_refusal() {
 }
 
 #[tokio::test]
+async fn answers_link_each_record_in_odoos_web_client() {
+    let double = OdooDouble::start().await;
+    let (client, _) = stdio_client(&server_env(&double, &[])).await;
+    let base = double.url();
+    let found = ok(&call(
+        &client,
+        "search_records",
+        json!({"model": "res.partner", "fields": ["name"], "limit": 2}),
+    )
+    .await);
+    for record in found["records"].as_array().expect("records") {
+        assert_eq!(
+            record["url"],
+            format!("{base}/odoo/res.partner/{}", record["id"]),
+            "{record}"
+        );
+    }
+    let created = ok(&call(
+        &client,
+        "create_record",
+        json!({"model": "res.partner", "values": {"name": "Linked"}}),
+    )
+    .await);
+    let id = created["id"].as_i64().expect("id");
+    assert_eq!(created["url"], format!("{base}/odoo/res.partner/{id}"));
+    let read = ok(&call(
+        &client,
+        "res_partner_search",
+        json!({"domain": [["id", "=", id]], "fields": ["name"]}),
+    )
+    .await);
+    assert_eq!(read["records"][0]["url"], created["url"]);
+    let batch = ok(&call(
+        &client,
+        "create_records",
+        json!({"model": "res.partner", "records": [{"name": "L1"}, {"name": "L2"}]}),
+    )
+    .await);
+    let urls: Vec<String> = batch["ids"]
+        .as_array()
+        .expect("ids")
+        .iter()
+        .map(|id| format!("{base}/odoo/res.partner/{id}"))
+        .collect();
+    assert_eq!(batch["urls"], json!(urls));
+    client.cancel().await.ok();
+
+    // Users reach Odoo elsewhere; Odoo 17 and older route /web#.
+    let old = OdooDouble::start_with_version(17).await;
+    let public = [("ODOO_MCP_PUBLIC_ODOO_URL", "https://erp.example.com/")];
+    let (client, _) = stdio_client(&server_env(&old, &public)).await;
+    let got = ok(&call(
+        &client,
+        "get_record",
+        json!({"model": "res.partner", "record_id": 3, "fields": ["name"]}),
+    )
+    .await);
+    assert_eq!(
+        got["record"]["url"],
+        "https://erp.example.com/web#id=3&model=res.partner&view_type=form"
+    );
+    client.cancel().await.ok();
+}
+
+#[tokio::test]
 async fn search_by_name_finds_what_name_search_finds() {
     let double = OdooDouble::start().await;
     let (client, _) = stdio_client(&server_env(&double, &[])).await;

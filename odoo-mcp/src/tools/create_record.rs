@@ -24,6 +24,9 @@ pub struct Created {
     pub model: String,
     pub id: i64,
     pub created: bool,
+    /// The record in Odoo's web client.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 impl ToolSpec for CreateRecord {
@@ -56,10 +59,12 @@ impl ToolSpec for CreateRecord {
             .create(target.name, &[values])
             .await
             .map_err(ToolError::from_write)?;
+        let id = ids.first().copied().unwrap_or_default();
         Ok(WriteAnswer::Done(Created {
             model: target.name.to_string(),
-            id: ids.first().copied().unwrap_or_default(),
+            id,
             created: true,
+            url: server.links(target.name).await.map(|l| l.url(id)),
         }))
     }
 }

@@ -30,6 +30,9 @@ pub struct Created {
     pub ids: Vec<RecordId>,
     pub count: usize,
     pub created: bool,
+    /// The records in Odoo's web client, in the order of `ids`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub urls: Option<Vec<String>>,
 }
 
 impl ToolSpec for CreateRecords {
@@ -51,9 +54,11 @@ impl ToolSpec for CreateRecords {
             return Ok(WriteAnswer::Planned(plan));
         }
         let ids = server.client().create(target.name, &list).await?;
+        let links = server.links(target.name).await;
         Ok(WriteAnswer::Done(Created {
             model: target.name.to_string(),
             count: ids.len(),
+            urls: links.map(|l| ids.iter().map(|id| l.url(*id)).collect()),
             ids,
             created: true,
         }))

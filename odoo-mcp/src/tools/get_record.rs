@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::shared::notes_if_any;
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
-use crate::server::{OdooMcp, normalize};
+use crate::server::{Links, OdooMcp, normalize};
 
 pub struct GetRecord;
 
@@ -51,11 +51,12 @@ impl ToolSpec for GetRecord {
                 id,
             });
         }
-        let record = normalize(
+        let mut record = normalize(
             Value::Object(records.swap_remove(0)),
             &metadata,
             call.typed(),
         );
+        Links::add_to(server.links(target.name).await.as_ref(), &mut record);
         Ok(Output {
             model: target.name.to_string(),
             record,

@@ -9,7 +9,7 @@ use super::shared::{Domain, notes_if_any};
 use super::{Call, Effect, ToolSpec};
 use crate::domain_arg::parse_domain;
 use crate::error::ToolError;
-use crate::server::{OdooMcp, normalize};
+use crate::server::{Links, OdooMcp, normalize};
 
 pub struct SearchRecords;
 
@@ -43,6 +43,7 @@ pub struct Output {
     pub next_offset: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
+    /// The records, each with its `url` in Odoo's web client.
     pub records: Vec<Map<String, Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<String>>,
@@ -121,9 +122,14 @@ impl ToolSpec for SearchRecords {
         let more = records.len() as u64 > limit;
         records.truncate(limit as usize);
         let count = records.len() as u64;
+        let links = server.links(target.name).await;
         let records = records
             .into_iter()
-            .map(|r| normalize(r, &metadata, call.typed()))
+            .map(|r| {
+                let mut record = normalize(r, &metadata, call.typed());
+                Links::add_to(links.as_ref(), &mut record);
+                record
+            })
             .collect();
         let total = match total {
             Some(total) => Some(total),

@@ -28,6 +28,9 @@ pub struct Updated {
     pub model: String,
     pub id: i64,
     pub updated: bool,
+    /// The record in Odoo's web client.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 impl ToolSpec for UpdateRecord {
@@ -58,6 +61,7 @@ impl ToolSpec for UpdateRecord {
             model: target.name.to_string(),
             id,
             updated: true,
+            url: server.links(target.name).await.map(|l| l.url(id)),
         }))
     }
 

@@ -44,6 +44,9 @@ pub struct Updated {
     pub ids: Vec<RecordId>,
     pub count: usize,
     pub updated: bool,
+    /// The records in Odoo's web client, in the order of `ids`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub urls: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<String>>,
 }
@@ -127,11 +130,13 @@ impl ToolSpec for UpdateRecords {
             return Ok(WriteAnswer::Planned(plan));
         }
         let client = server.client();
+        let links = server.links(target.name).await;
         let mut out = Updated {
             model: target.name.to_string(),
             count: record_ids.len(),
             ids: record_ids.clone(),
             updated: true,
+            urls: links.map(|l| record_ids.iter().map(|id| l.url(*id)).collect()),
             notes: None,
         };
         if let [values] = values_list.as_slice() {

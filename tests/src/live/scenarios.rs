@@ -510,6 +510,22 @@ impl Run<'_> {
             .created(&a, "res.partner", "email", &json!("live@example.com"))
             .await;
         self.done("create_record", "ok", &a, check);
+        // The link opens the record in Odoo's web client (18+: /odoo/<model>/<id>).
+        let major = self.odoo.version().await.map(|v| v.major).unwrap_or(0);
+        let base = &self.odoo.config().url;
+        let expected = match created {
+            Some(id) if major >= 18 => json!(format!("{base}/odoo/res.partner/{id}")),
+            Some(id) => json!(format!(
+                "{base}/web#id={id}&model=res.partner&view_type=form"
+            )),
+            None => Value::Null,
+        };
+        let check = if a.value["url"] == expected && !expected.is_null() {
+            Ok(format!("{expected}"))
+        } else {
+            Err(format!("url {} (expected {expected})", a.value["url"]))
+        };
+        self.done("create_record.url", "ok", &a, check);
 
         let dry = self.name("dry run");
         let a = s
