@@ -108,6 +108,8 @@ struct Inner {
 #[derive(Clone)]
 pub struct OdooClient {
     inner: Arc<Inner>,
+    /// Companies this handle acts in instead of the configured ones ([`Self::in_company`]).
+    companies: Option<Arc<[RecordId]>>,
 }
 
 impl std::fmt::Debug for OdooClient {
@@ -162,7 +164,18 @@ impl OdooClient {
                 transport,
                 version: OnceCell::new(),
             }),
+            companies: None,
         })
+    }
+
+    /// A handle on the same connection whose calls act in `company` alone
+    /// (`allowed_company_ids: [company]`): what it reads and what it creates
+    /// belong to that company. Odoo refuses a company the user is not in.
+    pub fn in_company(&self, company: RecordId) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            companies: Some(Arc::from([company])),
+        }
     }
 
     pub fn config(&self) -> &Config {
@@ -216,6 +229,16 @@ impl OdooClient {
         let mut context = Map::new();
         if let Some(lang) = &self.inner.config.lang {
             context.insert("lang".into(), Value::String(lang.clone()));
+        }
+        let companies = self
+            .companies
+            .as_deref()
+            .unwrap_or(&self.inner.config.allowed_companies);
+        if !companies.is_empty() {
+            context.insert(
+                "allowed_company_ids".into(),
+                Value::from(companies.to_vec()),
+            );
         }
         if let Some(extra) = extra {
             context.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));

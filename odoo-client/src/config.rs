@@ -97,6 +97,9 @@ pub struct Config {
     pub connect_timeout: Duration,
     /// Language sent as `context.lang` on every call (e.g. `fr_FR`).
     pub lang: Option<String>,
+    /// Companies every call acts in (`context.allowed_company_ids`, the first
+    /// one current), on a multi-company database; empty: the user's own setting.
+    pub allowed_companies: Vec<crate::RecordId>,
 }
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -114,7 +117,14 @@ impl Config {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             lang: None,
+            allowed_companies: Vec::new(),
         }
+    }
+
+    /// Companies every call acts in, the first one current (`ODOO_ALLOWED_COMPANIES`).
+    pub fn allowed_companies(mut self, ids: impl IntoIterator<Item = crate::RecordId>) -> Self {
+        self.allowed_companies = ids.into_iter().collect();
+        self
     }
 
     pub fn db(mut self, db: impl Into<String>) -> Self {
@@ -159,7 +169,8 @@ impl Config {
 
     /// Reads `ODOO_URL`, `ODOO_DB`, `ODOO_USER`, `ODOO_API_KEY`, `ODOO_PASSWORD`,
     /// `ODOO_API_VERSION` (alias `ODOO_RPC_TRANSPORT`), `ODOO_TIMEOUT` and
-    /// `ODOO_CONNECT_TIMEOUT` (seconds) and `ODOO_LOCALE`, then validates.
+    /// `ODOO_CONNECT_TIMEOUT` (seconds), `ODOO_LOCALE` and `ODOO_ALLOWED_COMPANIES`
+    /// (company ids, the first one current), then validates.
     pub fn from_env() -> Result<Self> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -174,6 +185,9 @@ impl Config {
         config.api_key = get("ODOO_API_KEY").map(Secret::new);
         config.password = get("ODOO_PASSWORD").map(Secret::new);
         config.lang = get("ODOO_LOCALE");
+        if let Some(v) = get("ODOO_ALLOWED_COMPANIES") {
+            config.allowed_companies = parse_ids("ODOO_ALLOWED_COMPANIES", &v)?;
+        }
         if let Some(v) = get("ODOO_API_VERSION").or_else(|| get("ODOO_RPC_TRANSPORT")) {
             config.api_version = v.parse()?;
         }
@@ -226,6 +240,26 @@ impl Config {
     }
 }
 
+/// Comma-separated positive ids, each once, in order.
+fn parse_ids(name: &str, raw: &str) -> Result<Vec<crate::RecordId>> {
+    let mut ids = Vec::new();
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match part.parse::<crate::RecordId>() {
+            Ok(id) if id > 0 => {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            _ => {
+                return Err(Error::Config(format!(
+                    "{name} must be comma-separated company ids such as 1,3 (the first one current), got {raw:?}"
+                )));
+            }
+        }
+    }
+    Ok(ids)
+}
+
 fn parse_seconds(name: &str, value: &str) -> Result<Duration> {
     value
         .trim()
@@ -264,8 +298,10 @@ mod tests {
             ("ODOO_TIMEOUT", "2.5"),
             ("ODOO_CONNECT_TIMEOUT", "1"),
             ("ODOO_LOCALE", "fr_FR"),
+            ("ODOO_ALLOWED_COMPANIES", "3, 1,3"),
         ]))
         .unwrap();
+        assert_eq!(config.allowed_companies, [3, 1]);
         assert_eq!(config.url, "https://odoo.example.com");
         assert_eq!(config.api_version, ApiVersion::XmlRpc);
         assert_eq!(config.timeout, Duration::from_millis(2500));
@@ -286,6 +322,15 @@ mod tests {
         assert!(err(&[]).contains("ODOO_URL"));
         assert!(err(&[("ODOO_URL", "ftp://x"), ("ODOO_API_KEY", "k")]).contains("http"));
         assert!(err(&[("ODOO_URL", "http://h")]).contains("ODOO_API_KEY"));
+        assert!(config.allowed_companies.is_empty());
+        for companies in ["main", "1;2", "0", "-3"] {
+            let message = err(&[
+                ("ODOO_URL", "http://h"),
+                ("ODOO_API_KEY", "k"),
+                ("ODOO_ALLOWED_COMPANIES", companies),
+            ]);
+            assert!(message.contains("ODOO_ALLOWED_COMPANIES"), "{message}");
+        }
         assert!(
             err(&[
                 ("ODOO_URL", "http://h"),

@@ -122,6 +122,9 @@ pub struct ServeArgs {
     /// Odoo's address as users open it in a browser, for the record links in answers (default ODOO_URL).
     #[arg(long, env = "ODOO_MCP_PUBLIC_ODOO_URL", global = true)]
     pub public_odoo_url: Option<String>,
+    /// Companies every call acts in on a multi-company database: ids, the first one current (default: the user's setting).
+    #[arg(long, env = "ODOO_ALLOWED_COMPANIES", global = true)]
+    pub allowed_companies: Option<String>,
 }
 
 impl ServeArgs {
@@ -137,6 +140,7 @@ impl ServeArgs {
                 "ODOO_API_VERSION" => self.api_version.clone(),
                 "ODOO_RPC_TRANSPORT" => self.rpc_transport.clone(),
                 "ODOO_LOCALE" => self.locale.clone(),
+                "ODOO_ALLOWED_COMPANIES" => self.allowed_companies.clone(),
                 "ODOO_TIMEOUT" => self.timeout.clone(),
                 "ODOO_CONNECT_TIMEOUT" => self.connect_timeout.clone(),
                 _ => None,

@@ -22,7 +22,7 @@ use crate::error::ToolError;
 use crate::model_fields::{ModelFields, PerModel, TtlCache};
 use crate::settings::{Access, Settings};
 use crate::suggest::{close_matches, did_you_mean};
-use crate::tools::shared::ModelName;
+use crate::tools::shared::{CompanyId, ModelName};
 use crate::tools::{Call, Catalog, Entry, Shape};
 
 pub(crate) mod confirm;
@@ -53,6 +53,7 @@ struct Inner {
     /// refuses one of them.
     absent: TtlCache<Vec<String>>,
     model_list: TtlCache<Vec<(String, String)>>,
+    companies: TtlCache<Vec<Company>>,
     /// API key and password, scrubbed from every message as a last line of defence.
     secrets: Vec<String>,
     audit: Option<crate::audit::AuditLog>,
@@ -89,6 +90,7 @@ impl OdooMcp {
                 fields: TtlCache::new(settings.fields_ttl),
                 absent: TtlCache::new(settings.fields_ttl),
                 model_list: TtlCache::new(settings.fields_ttl),
+                companies: TtlCache::new(settings.fields_ttl),
                 settings,
                 models,
                 catalog: OnceLock::new(),
@@ -230,6 +232,7 @@ impl OdooMcp {
             let call = Call {
                 entry,
                 target: None,
+                client: self.inner.client.clone(),
             };
             return entry.handler.run(self, &call, args).await;
         }
@@ -241,9 +244,14 @@ impl OdooMcp {
             },
             None => self.resolve_model(&model.0)?,
         };
+        let client = match CompanyId::of(&args).filter(|_| entry.handler.takes_company()) {
+            Some(company) => self.company_client(company).await?,
+            None => self.inner.client.clone(),
+        };
         let call = Call {
             entry,
             target: Some(target),
+            client,
         };
         let mut outcome = entry.handler.run(self, &call, args.clone()).await;
         // Odoo refused a field of the generated code: learn which ones this instance
@@ -634,6 +642,82 @@ impl OdooMcp {
         })
     }
 
+    /// The companies this server acts in: `ODOO_ALLOWED_COMPANIES` when set (the
+    /// first one current), else every company of the Odoo user; cached.
+    pub(crate) async fn companies(&self) -> Result<Arc<Vec<Company>>, ToolError> {
+        if let Some(companies) = self.inner.companies.get("all") {
+            return Ok(companies);
+        }
+        let client = &self.inner.client;
+        let mut ids = client.config().allowed_companies.clone();
+        if ids.is_empty() {
+            let context = client
+                .execute("res.users", "context_get", None, Map::new(), None)
+                .await?;
+            if let Some(uid) = context.get("uid").and_then(Value::as_i64) {
+                let users = client.read("res.users", &[uid], &["company_ids"]).await?;
+                ids = users
+                    .first()
+                    .and_then(|u| u.get("company_ids"))
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(Value::as_i64).collect())
+                    .unwrap_or_default();
+            }
+        }
+        let rows = client
+            .read("res.company", &ids, &["name", "currency_id"])
+            .await?;
+        // In the order of the ids: the first one is the current company.
+        let companies = ids
+            .iter()
+            .map(|id| {
+                let row = rows
+                    .iter()
+                    .find(|r| r.get("id").and_then(Value::as_i64) == Some(*id));
+                Company {
+                    id: *id,
+                    name: row
+                        .and_then(|r| r.get("name"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                    currency: row
+                        .and_then(|r| r.get("currency_id"))
+                        .and_then(|c| c.get(1))
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                }
+            })
+            .collect();
+        Ok(self.inner.companies.insert("all", companies))
+    }
+
+    /// The connection acting in `company`, one of [`Self::companies`].
+    async fn company_client(&self, company: CompanyId) -> Result<OdooClient, ToolError> {
+        let companies = self.companies().await?;
+        if companies.iter().any(|c| c.id == company.0) {
+            return Ok(self.inner.client.in_company(company.0));
+        }
+        let allowed: Vec<String> = companies
+            .iter()
+            .map(|c| match &c.name {
+                Some(name) => format!("{} ({name})", c.id),
+                None => c.id.to_string(),
+            })
+            .collect();
+        Err(ToolError::Invalid {
+            argument: "company_id",
+            message: format!(
+                "company {} is not one this server acts in; use one of: {}",
+                company.0,
+                if allowed.is_empty() {
+                    "none".to_string()
+                } else {
+                    allowed.join(", ")
+                }
+            ),
+        })
+    }
+
     /// Forgets the cached model list and field metadata (`list_models` with `refresh`).
     pub(crate) fn forget_metadata(&self) {
         self.inner.model_list.clear();
@@ -721,6 +805,15 @@ impl OdooMcp {
         list.sort();
         Ok(self.inner.model_list.insert("all", list))
     }
+}
+
+/// A company the server acts in.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct Company {
+    pub id: RecordId,
+    /// `null` when the company cannot be read.
+    pub name: Option<String>,
+    pub currency: Option<String>,
 }
 
 /// Builds the web addresses of one model's records.

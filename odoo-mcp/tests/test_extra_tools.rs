@@ -181,6 +181,103 @@ async fn answers_link_each_record_in_odoos_web_client() {
 }
 
 #[tokio::test]
+async fn calls_act_in_the_company_asked_for_and_only_the_users_ones() {
+    let double = OdooDouble::start().await;
+    let (client, _) = stdio_client(&server_env(&double, &[])).await;
+    let context = ok(&call(&client, "get_current_context", json!({})).await);
+    let ids: Vec<&Value> = context["allowed_companies"]
+        .as_array()
+        .expect("allowed companies")
+        .iter()
+        .map(|c| &c["id"])
+        .collect();
+    assert_eq!(ids, [&json!(3), &json!(2), &json!(1)], "{context}");
+    let count = |answer: &Value| answer["records"].as_array().map_or(0, Vec::len);
+    // The captured sale orders all belong to company 1.
+    let search = |company: i64| json!({"model": "sale.order", "fields": ["company_id"], "limit": 50, "company_id": company});
+    let in_one = ok(&call(&client, "search_records", search(1)).await);
+    assert!(count(&in_one) > 0, "{in_one}");
+    assert!(
+        in_one["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["company_id"][0] == 1)
+    );
+    let in_two = ok(&call(&client, "search_records", search(2)).await);
+    assert_eq!(count(&in_two), 0, "{in_two}");
+    let typed = ok(&call(
+        &client,
+        "sale_order_search",
+        json!({"fields": ["name"], "company_id": 2}),
+    )
+    .await);
+    assert_eq!(count(&typed), 0, "{typed}");
+    let last = double
+        .request_contexts()
+        .last()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(last["allowed_company_ids"], json!([2]), "{last}");
+    // What is made in a company belongs to it.
+    let order = ok(&call(
+        &client,
+        "create_record",
+        json!({"model": "sale.order", "values": {"partner_id": 3}, "company_id": 2}),
+    )
+    .await);
+    let stored = double
+        .records("sale.order")
+        .into_iter()
+        .find(|r| r["id"] == order["id"])
+        .expect("created");
+    assert_eq!(stored["company_id"][0], 2, "{stored}");
+    double.clear_requests();
+    let refused = err(&call(&client, "search_records", search(99)).await);
+    assert!(
+        refused.contains("company 99") && refused.contains("1 (My Company (San Francisco))"),
+        "{refused}"
+    );
+    assert!(
+        !methods(&double).contains(&"search_read".to_string()),
+        "refused before the search"
+    );
+    client.cancel().await.ok();
+
+    // ODOO_ALLOWED_COMPANIES: every call acts there, the first one current.
+    double.clear_requests();
+    let only_one = [("ODOO_ALLOWED_COMPANIES", "1")];
+    let (client, _) = stdio_client(&server_env(&double, &only_one)).await;
+    let context = ok(&call(&client, "get_current_context", json!({})).await);
+    assert_eq!(context["company"]["id"], 1, "{context}");
+    assert_eq!(
+        context["allowed_companies"].as_array().map(Vec::len),
+        Some(1)
+    );
+    let refused = err(&call(&client, "search_records", search(2)).await);
+    assert!(refused.contains("company 2"), "{refused}");
+    assert!(
+        double
+            .request_contexts()
+            .iter()
+            .filter(|c| !c.is_null())
+            .all(|c| c["allowed_company_ids"] == json!([1])),
+        "{:?}",
+        double.request_contexts()
+    );
+    client.cancel().await.ok();
+
+    // A company the user is not in, configured: Odoo's own refusal, worded.
+    let (client, _) = stdio_client(&server_env(&double, &[("ODOO_ALLOWED_COMPANIES", "9")])).await;
+    let refused = err(&call(&client, "search_records", json!({"model": "res.partner"})).await);
+    assert!(
+        refused.contains("unauthorized or invalid companies"),
+        "{refused}"
+    );
+    client.cancel().await.ok();
+}
+
+#[tokio::test]
 async fn search_by_name_finds_what_name_search_finds() {
     let double = OdooDouble::start().await;
     let (client, _) = stdio_client(&server_env(&double, &[])).await;

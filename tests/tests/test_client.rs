@@ -671,6 +671,39 @@ async fn lang_from_the_config_reaches_the_context() {
 }
 
 #[tokio::test]
+async fn allowed_companies_reach_the_context_and_in_company_overrides_them() {
+    let odoo = OdooDouble::start().await;
+    for config in [odoo.config_json2(), odoo.config_xmlrpc()] {
+        odoo.clear_requests();
+        let client = client(config.allowed_companies([2, 1]));
+        let one = SearchOptions::new().limit(1);
+        client
+            .search("res.partner", &Domain::new(), &one)
+            .await
+            .expect("search");
+        client
+            .in_company(1)
+            .search("res.partner", &Domain::new(), &one)
+            .await
+            .expect("search in company 1");
+        let contexts: Vec<Value> = odoo
+            .requests()
+            .iter()
+            .zip(odoo.request_contexts())
+            .filter(|((kind, _, _), _)| kind == "json2" || kind == "xmlrpc")
+            .map(|(_, context)| context)
+            .collect();
+        assert_eq!(
+            contexts,
+            [
+                json!({"allowed_company_ids": [2, 1]}),
+                json!({"allowed_company_ids": [1]})
+            ]
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_api_key_never_shows() {
     let odoo = OdooDouble::start().await;
     let secret = "sekrit-key-0123456789abcdef";

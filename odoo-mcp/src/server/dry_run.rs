@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use odoo_client::registry::FieldType;
-use odoo_client::{Error as OdooError, RecordId};
+use odoo_client::{Error as OdooError, OdooClient, RecordId};
 use serde_json::{Map, Value, json};
 
 use super::{OdooMcp, Target};
@@ -19,6 +19,7 @@ impl OdooMcp {
     /// and many2one targets exist, and the user has the access right.
     pub(crate) async fn plan_write(
         &self,
+        client: &OdooClient,
         target: Target<'_>,
         operation: &str,
         record_ids: &[RecordId],
@@ -26,13 +27,20 @@ impl OdooMcp {
     ) -> Result<WritePlan, ToolError> {
         let mut problems: Vec<String> = Vec::new();
         let mut notes: Vec<String> = Vec::new();
-        let defs = self.write_field_defs(target, values_list).await?;
+        let defs = self.write_field_defs(client, target, values_list).await?;
         let targets = check_values(&defs, operation, values_list, &mut problems, &mut notes);
-        self.check_many2one_targets(target, &targets, &mut problems, &mut notes)
+        self.check_many2one_targets(client, target, &targets, &mut problems, &mut notes)
             .await;
         let defaults = if operation == "create" {
-            self.check_required(target, &defs, values_list, &mut problems, &mut notes)
-                .await
+            self.check_required(
+                client,
+                target,
+                &defs,
+                values_list,
+                &mut problems,
+                &mut notes,
+            )
+            .await
         } else {
             Map::new()
         };
@@ -41,11 +49,11 @@ impl OdooMcp {
             (records, (!defaults.is_empty()).then_some(defaults))
         } else {
             let records = self
-                .planned_changes(target, record_ids, values_list, &mut problems)
+                .planned_changes(client, target, record_ids, values_list, &mut problems)
                 .await?;
             (records, None)
         };
-        self.check_access_right(target.name, operation, &mut problems, &mut notes)
+        self.check_access_right(client, target.name, operation, &mut problems, &mut notes)
             .await;
         Ok(WritePlan {
             model: target.name.to_string(),
@@ -64,15 +72,14 @@ impl OdooMcp {
     /// when no values are written (a delete).
     async fn write_field_defs(
         &self,
+        client: &OdooClient,
         target: Target<'_>,
         values_list: &[Map<String, Value>],
     ) -> Result<Map<String, Value>, ToolError> {
         if values_list.is_empty() {
             return Ok(Map::new());
         }
-        Ok(self
-            .inner
-            .client
+        Ok(client
             .fields_get(
                 target.name,
                 &[
@@ -92,6 +99,7 @@ impl OdooMcp {
     /// Every many2one target a dry run's values name must exist.
     async fn check_many2one_targets(
         &self,
+        client: &OdooClient,
         target: Target<'_>,
         targets: &BTreeMap<String, BTreeSet<RecordId>>,
         problems: &mut Vec<String>,
@@ -100,12 +108,7 @@ impl OdooMcp {
         for (relation, wanted) in targets {
             let wanted: Vec<RecordId> = wanted.iter().copied().collect();
             let call = kwargs(vec![("domain", json!([["id", "in", wanted]]))]);
-            match self
-                .inner
-                .client
-                .execute(relation, "search", None, call, None)
-                .await
-            {
+            match client.execute(relation, "search", None, call, None).await {
                 Ok(Value::Array(found)) => {
                     let found: BTreeSet<i64> = found.iter().filter_map(Value::as_i64).collect();
                     for id in wanted.iter().filter(|id| !found.contains(id)) {
@@ -128,6 +131,7 @@ impl OdooMcp {
     /// defaults Odoo gives the missing ones.
     async fn check_required(
         &self,
+        client: &OdooClient,
         target: Target<'_>,
         defs: &Map<String, Value>,
         values_list: &[Map<String, Value>],
@@ -144,9 +148,7 @@ impl OdooMcp {
             return defaults;
         }
         let call = kwargs(vec![("fields", json!(missing))]);
-        let defaults_known = match self
-            .inner
-            .client
+        let defaults_known = match client
             .execute(target.name, "default_get", None, call, None)
             .await
         {
@@ -196,6 +198,7 @@ impl OdooMcp {
     /// display name and changed fields (`from`, `to`).
     async fn planned_changes(
         &self,
+        client: &OdooClient,
         target: Target<'_>,
         record_ids: &[RecordId],
         values_list: &[Map<String, Value>],
@@ -215,11 +218,7 @@ impl OdooMcp {
             .chain(["display_name"])
             .collect();
         let wanted: Vec<&str> = wanted.into_iter().collect();
-        let rows = self
-            .inner
-            .client
-            .read(target.name, record_ids, &wanted)
-            .await?;
+        let rows = client.read(target.name, record_ids, &wanted).await?;
         let found: BTreeSet<i64> = rows
             .iter()
             .filter_map(|r| r.get("id").and_then(Value::as_i64))
@@ -262,12 +261,12 @@ impl OdooMcp {
     /// check_access_rights below): a problem when not, a note when it cannot tell.
     pub(crate) async fn check_access_right(
         &self,
+        client: &OdooClient,
         model: &str,
         operation: &str,
         problems: &mut Vec<String>,
         notes: &mut Vec<String>,
     ) {
-        let client = &self.inner.client;
         let modern = client
             .version()
             .await

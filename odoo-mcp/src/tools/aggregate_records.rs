@@ -77,11 +77,11 @@ impl ToolSpec for AggregateRecords {
         let metadata = server.metadata(target, &[]).await?;
         request.check(target, &metadata)?;
 
-        let client = server.client();
+        let client = call.client();
         let modern = client.version().await?.major >= 19;
-        let (method, call) = request.read_group_call(modern);
+        let (method, arguments) = request.read_group_call(modern);
         let answer = client
-            .execute(target.name, method, None, call, None)
+            .execute(target.name, method, None, arguments, None)
             .await?;
         let Value::Array(groups) = answer else {
             return Err(ToolError::Invalid {

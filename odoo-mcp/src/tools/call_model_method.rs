@@ -95,7 +95,7 @@ impl ToolSpec for CallModelMethod {
         }
         let record_ids = unique_ids(args.record_ids.as_deref().unwrap_or_default());
         let ids = (!record_ids.is_empty()).then_some(&record_ids[..]);
-        let result = server
+        let result = call
             .client()
             .execute(
                 target.name,

@@ -51,10 +51,10 @@ impl ToolSpec for CreateRecord {
             .write_values(call.entry, target, &args.values, encode, argument)
             .await?;
         if is_dry_run(args.dry_run) {
-            let plan = server.plan_write(target, "create", &[], &[values]).await?;
+            let plan = server.plan_write(call.client(), target, "create", &[], &[values]).await?;
             return Ok(WriteAnswer::Planned(plan));
         }
-        let ids = server
+        let ids = call
             .client()
             .create(target.name, &[values])
             .await

@@ -50,10 +50,10 @@ impl ToolSpec for CreateRecords {
             .batch_values(target, "records", args.records, |i| format!("records[{i}]"))
             .await?;
         if is_dry_run(args.dry_run) {
-            let plan = server.plan_write(target, "create", &[], &list).await?;
+            let plan = server.plan_write(call.client(), target, "create", &[], &list).await?;
             return Ok(WriteAnswer::Planned(plan));
         }
-        let ids = server.client().create(target.name, &list).await?;
+        let ids = call.client().create(target.name, &list).await?;
         let links = server.links(target.name).await;
         Ok(WriteAnswer::Done(Created {
             model: target.name.to_string(),

@@ -38,10 +38,10 @@ impl ToolSpec for DeleteRecord {
         let target = call.target()?;
         let id = args.record_id;
         if is_dry_run(args.dry_run) {
-            let plan = server.plan_write(target, "unlink", &[id], &[]).await?;
+            let plan = server.plan_write(call.client(), target, "unlink", &[id], &[]).await?;
             return Ok(WriteAnswer::Planned(plan));
         }
-        server
+        call
             .client()
             .unlink(target.name, &[id])
             .await

@@ -58,7 +58,7 @@ impl ToolSpec for GetAttachment {
     type Args = Args;
     type Output = Output;
 
-    async fn run(server: &OdooMcp, _call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
+    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
         let id = args.attachment_id;
         let settings = server.settings();
         let restricted =
@@ -67,15 +67,15 @@ impl ToolSpec for GetAttachment {
         if restricted {
             domain.push(json!(["res_model", "in", server.enabled_models()]));
         }
-        let mut call = Map::new();
-        call.insert("domain".into(), json!(domain));
-        call.insert(
+        let mut arguments = Map::new();
+        arguments.insert("domain".into(), json!(domain));
+        arguments.insert(
             "fields".into(),
             json!(["name", "mimetype", "file_size", "res_model", "res_id"]),
         );
-        let client = server.client();
+        let client = call.client();
         let rows = client
-            .execute(ATTACHMENT, "search_read", None, call, None)
+            .execute(ATTACHMENT, "search_read", None, arguments, None)
             .await?;
         let Some(row) = rows.as_array().and_then(|rows| rows.first()) else {
             if restricted {

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::shared::{is_empty, notes_if_any};
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
-use crate::server::OdooMcp;
+use crate::server::{Company, OdooMcp};
 
 pub struct GetCurrentContext;
 
@@ -29,6 +29,7 @@ pub struct Output {
     /// `null` when Odoo's context names no user id (with a note).
     pub user: Option<User>,
     pub company: Option<Named>,
+    /// The companies this server acts in; a tool's `company_id` picks one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_companies: Option<Vec<Company>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,16 +50,6 @@ pub struct User {
 pub struct Named {
     pub id: Value,
     pub name: Value,
-}
-
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct Company {
-    pub id: Value,
-    /// Left out when the company cannot be read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<Value>,
 }
 
 fn named(value: Option<&Value>) -> Option<Named> {
@@ -88,8 +79,8 @@ impl ToolSpec for GetCurrentContext {
     type Args = Args;
     type Output = Output;
 
-    async fn run(server: &OdooMcp, _call: &Call<'_>, _args: Args) -> Result<Output, ToolError> {
-        let client = server.client();
+    async fn run(server: &OdooMcp, call: &Call<'_>, _args: Args) -> Result<Output, ToolError> {
+        let client = call.client();
         let context = client
             .execute("res.users", "context_get", None, Map::new(), None)
             .await?;
@@ -125,38 +116,30 @@ impl ToolSpec for GetCurrentContext {
             email: user.get("email").filter(|v| !is_empty(v)).cloned(),
             partner: named(user.get("partner_id")),
         });
-        out.company = named(user.get("company_id"));
-        let company_ids: Vec<RecordId> = user
-            .get("company_ids")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_i64).collect())
-            .unwrap_or_default();
-        // Names of the allowed companies; their ids alone when they cannot be read.
-        let companies = match client
-            .read("res.company", &company_ids, &["name", "currency_id"])
-            .await
-        {
-            Ok(rows) => rows
+        // The companies this server acts in (ODOO_ALLOWED_COMPANIES, the first one
+        // current, or the user's); their ids alone when they cannot be read.
+        let configured = !client.config().allowed_companies.is_empty();
+        let companies = match server.companies().await {
+            Ok(companies) => companies.as_ref().clone(),
+            Err(_) => user
+                .get("company_ids")
+                .and_then(Value::as_array)
                 .into_iter()
-                .map(|r| Company {
-                    id: r.get("id").cloned().unwrap_or_default(),
-                    name: Some(r.get("name").cloned().unwrap_or_default()),
-                    currency: Some(
-                        r.get("currency_id")
-                            .and_then(|c| c.get(1))
-                            .cloned()
-                            .unwrap_or(Value::Null),
-                    ),
-                })
-                .collect(),
-            Err(_) => company_ids
-                .iter()
+                .flatten()
+                .filter_map(Value::as_i64)
                 .map(|id| Company {
-                    id: Value::from(*id),
+                    id,
                     name: None,
                     currency: None,
                 })
                 .collect(),
+        };
+        out.company = match companies.first() {
+            Some(first) if configured => Some(Named {
+                id: Value::from(first.id),
+                name: first.name.clone().map_or(Value::Null, Value::from),
+            }),
+            _ => named(user.get("company_id")),
         };
         out.allowed_companies = Some(companies);
         Ok(out)

@@ -38,6 +38,8 @@ impl ToolSpec for GetFields {
     const TITLE: &'static str = "Get model fields";
     const DESCRIPTION: &'static str = "A model's fields: type, label, required, readonly, selection values, relation. Filter by names, types or a text.";
     const EFFECT: Effect = Effect::Read;
+    /// Field metadata is the same in every company.
+    const COMPANY: bool = false;
     type Args = Args;
     type Output = Output;
 
@@ -66,13 +68,13 @@ impl ToolSpec for GetFields {
         if args.help == Some(true) {
             attributes.push("help");
         }
-        let mut call = kwargs(vec![("attributes", json!(attributes))]);
+        let mut arguments = kwargs(vec![("attributes", json!(attributes))]);
         if !names.is_empty() {
-            call.insert("allfields".into(), json!(names));
+            arguments.insert("allfields".into(), json!(names));
         }
-        let answer = server
+        let answer = call
             .client()
-            .execute(target.name, "fields_get", None, call, None)
+            .execute(target.name, "fields_get", None, arguments, None)
             .await?;
         let answer: BTreeMap<String, Value> = match answer {
             Value::Object(map) => map.into_iter().collect(),

@@ -44,7 +44,7 @@ impl ToolSpec for GetRecord {
             .read_plan(call.entry, target, args.fields.as_deref(), &[])
             .await?;
         let names: Vec<&str> = fields.iter().map(String::as_str).collect();
-        let mut records = server.client().read(target.name, &[id], &names).await?;
+        let mut records = call.client().read(target.name, &[id], &names).await?;
         if records.is_empty() {
             return Err(ToolError::RecordNotFound {
                 model: target.name.to_string(),

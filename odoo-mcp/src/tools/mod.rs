@@ -13,6 +13,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use odoo_client::OdooClient;
 use odoo_client::registry::ModelDescriptor;
 use rmcp::model::{JsonObject, Tool, ToolAnnotations};
 use schemars::JsonSchema;
@@ -109,6 +110,8 @@ pub struct Call<'a> {
     pub entry: &'a Entry,
     /// The model acted on; `None` for tools without a `model` ([`ToolSpec::ON_MODEL`]).
     pub target: Option<Target<'a>>,
+    /// The Odoo connection, acting in the call's `company_id` when it names one.
+    pub client: OdooClient,
 }
 
 impl<'a> Call<'a> {
@@ -118,6 +121,10 @@ impl<'a> Call<'a> {
             argument: "model",
             message: "give the technical model name, e.g. res.partner".into(),
         })
+    }
+
+    pub fn client(&self) -> &OdooClient {
+        &self.client
     }
 
     /// The typed tool's model, when the call came through one.
@@ -138,6 +145,9 @@ pub trait ToolSpec: Send + Sync + 'static {
     /// handler the [`Call::target`]: [`Self::Args`] leave it out, and the
     /// listed schema gets it from [`shared::ModelName`].
     const ON_MODEL: bool = true;
+    /// Whether the call may act in another of the user's companies (`company_id`):
+    /// the server checks it and hands the handler a [`Call::client`] acting there.
+    const COMPANY: bool = Self::ON_MODEL;
     /// Doc comments are the descriptions (with the same placeholders).
     type Args: DeserializeOwned + JsonSchema + Send;
     type Output: Serialize + JsonSchema;
@@ -166,6 +176,7 @@ pub type ToolFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, ToolError>> 
 pub trait DynTool: Send + Sync {
     fn effect(&self) -> Effect;
     fn on_model(&self) -> bool;
+    fn takes_company(&self) -> bool;
     /// The listed tool and the schema arguments are checked against.
     fn declare(&self, limits: Limits) -> (Tool, Arc<JsonObject>);
     /// The listed input and output schemas, for typed tools to start from.
@@ -197,11 +208,18 @@ impl<T: ToolSpec> DynTool for T {
         T::ON_MODEL
     }
 
+    fn takes_company(&self) -> bool {
+        T::COMPANY
+    }
+
     fn declare(&self, limits: Limits) -> (Tool, Arc<JsonObject>) {
         let (input, output) = self.schemas(limits);
         let mut check = schema::fill(schema::check_schema::<T::Args>(), limits);
         if T::ON_MODEL {
             schema::add_model(&mut check);
+        }
+        if T::COMPANY {
+            schema::add_company(&mut check);
         }
         let tool = Tool::new(
             T::NAME,
@@ -218,6 +236,9 @@ impl<T: ToolSpec> DynTool for T {
         if T::ON_MODEL {
             schema::add_model(&mut input);
         }
+        if T::COMPANY {
+            schema::add_company(&mut input);
+        }
         (input, schema::output_schema::<T::Output>())
     }
 
@@ -230,6 +251,7 @@ impl<T: ToolSpec> DynTool for T {
         Box::pin(async move {
             let mut args = args;
             args.remove("model");
+            args.remove("company_id");
             let args = decode::<T::Args>(args)?;
             let output = T::run(server, call, args).await?;
             serde_json::to_value(output).map_err(|e| ToolError::Invalid {
@@ -245,6 +267,7 @@ impl<T: ToolSpec> DynTool for T {
         }
         let mut args = args.clone();
         args.remove("model");
+        args.remove("company_id");
         let args = decode::<T::Args>(args).ok()?;
         T::question(server, model, &args)
     }

@@ -82,14 +82,14 @@ impl ToolSpec for PostMessage {
             Some(MessageType::Notification) => "notification",
             _ => "comment",
         };
-        let call = kwargs(vec![
+        let arguments = kwargs(vec![
             ("body", json!(args.body)),
             ("message_type", json!(message_type)),
             ("subtype_xmlid", json!(subtype)),
         ]);
-        let answer = server
+        let answer = call
             .client()
-            .execute(target.name, "message_post", Some(&[id]), call, None)
+            .execute(target.name, "message_post", Some(&[id]), arguments, None)
             .await?;
         let message_id = match answer {
             Value::Array(items) => items.first().cloned().unwrap_or_default(),

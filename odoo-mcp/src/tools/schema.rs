@@ -255,6 +255,14 @@ pub fn add_model(schema: &mut Value) {
     root.insert("required".into(), Value::Array(required));
 }
 
+/// Adds the optional `company_id` argument, as [`super::shared::CompanyId`] describes it.
+pub fn add_company(schema: &mut Value) {
+    let company = derive_inline::<super::shared::CompanyId>(SchemaSettings::draft2020_12());
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        properties.insert("company_id".into(), company);
+    }
+}
+
 /// Fills the description placeholders with this server's figures.
 pub fn fill(mut value: Value, limits: Limits) -> Value {
     fn walk(value: &mut Value, limits: Limits) {

@@ -49,10 +49,10 @@ impl ToolSpec for SearchByName {
         let target = call.target()?;
         let limits = server.settings().limits;
         let limit = args.limit.unwrap_or(limits.default).min(limits.max);
-        let call = kwargs(vec![("name", json!(args.name)), ("limit", json!(limit))]);
-        let answer = server
+        let arguments = kwargs(vec![("name", json!(args.name)), ("limit", json!(limit))]);
+        let answer = call
             .client()
-            .execute(target.name, "name_search", None, call, None)
+            .execute(target.name, "name_search", None, arguments, None)
             .await?;
         // Odoo answers [[id, display name], …].
         let records: Vec<Match> = answer

@@ -102,7 +102,7 @@ impl ToolSpec for SearchRecords {
         if let Some(order) = order {
             kwargs.insert("order".into(), json!(order));
         }
-        let client = server.client();
+        let client = call.client();
         let read = client.execute(target.name, "search_read", None, kwargs, None);
         let (records, total) = if args.count == Some(true) {
             let mut count_kwargs = Map::new();

@@ -25,6 +25,18 @@ impl ModelName {
     }
 }
 
+/// Act in this company, one of get_current_context's allowed_companies
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct CompanyId(#[schemars(range(min = 1))] pub RecordId);
+
+impl CompanyId {
+    /// The `company_id` argument of a call, if given.
+    pub fn of(args: &Map<String, Value>) -> Option<Self> {
+        args.get("company_id").and_then(Value::as_i64).map(Self)
+    }
+}
+
 /// Odoo domain: [field, operator, value] conditions, AND-ed; prefix "|" (or) or "!" (not). E.g. [["name","ilike","acme"]]
 // The listed shape only (`#[schemars(with = "Domain")]` on a `Value`), kept to
 // what strict clients take (every array has `items`, no type unions): an item

@@ -12,8 +12,8 @@ use super::create_record::CreateRecord;
 use super::delete_record::DeleteRecord;
 use super::get_record::GetRecord;
 use super::schema::{
-    compact_output, inline_refs, keep_properties, object, property, shorten_descriptions,
-    type_untyped,
+    add_company, compact_output, inline_refs, keep_properties, object, property,
+    shorten_descriptions, type_untyped,
 };
 use super::search_records::SearchRecords;
 use super::update_record::UpdateRecord;
@@ -219,7 +219,10 @@ impl<'a> TypedKit<'a> {
             *fields = self.fields_enum.clone();
         }
         if !full {
-            without_descriptions(&mut input, &["domain", "limit", "order", "count"]);
+            without_descriptions(
+                &mut input,
+                &["domain", "limit", "order", "count", "company_id"],
+            );
             // The shape only; the other keys are search_records' and allowed.
             keep_properties(&mut output, &["more", "next_offset", "total", "records"]);
         }
@@ -325,7 +328,7 @@ impl<'a> TypedKit<'a> {
                 d.label, d.model
             )
         } else {
-            without_descriptions(&mut input, &["domain", "limit"]);
+            without_descriptions(&mut input, &["domain", "limit", "company_id"]);
             if let Some(order) = property(&mut input, "order") {
                 order["description"] = json!(format!("e.g. \"{example} desc\""));
             }
@@ -400,6 +403,8 @@ impl<'a> TypedKit<'a> {
             })
         };
         let (mut check, mut listed) = (payload(values), payload(listed_values));
+        add_company(&mut check);
+        add_company(&mut listed);
         self.dry_run(&mut listed);
         self.dry_run(&mut check);
         let (_, output) = self.handler_schemas(Kind::Update);

@@ -49,10 +49,10 @@ impl ToolSpec for UpdateRecord {
             .write_values(call.entry, target, &args.values, encode, "values")
             .await?;
         if is_dry_run(args.dry_run) {
-            let plan = server.plan_write(target, "write", &[id], &[values]).await?;
+            let plan = server.plan_write(call.client(), target, "write", &[id], &[values]).await?;
             return Ok(WriteAnswer::Planned(plan));
         }
-        server
+        call
             .client()
             .write(target.name, &[id], &values)
             .await

@@ -125,11 +125,11 @@ impl ToolSpec for UpdateRecords {
         };
         if is_dry_run(args.dry_run) {
             let plan = server
-                .plan_write(target, "write", &record_ids, &values_list)
+                .plan_write(call.client(), target, "write", &record_ids, &values_list)
                 .await?;
             return Ok(WriteAnswer::Planned(plan));
         }
-        let client = server.client();
+        let client = call.client();
         let links = server.links(target.name).await;
         let mut out = Updated {
             model: target.name.to_string(),
@@ -150,12 +150,12 @@ impl ToolSpec for UpdateRecords {
         if version.major >= 19 {
             // The web client's own call: each record written with its values, in
             // order, in one transaction; an empty specification reads back ids only.
-            let call = kwargs(vec![
+            let arguments = kwargs(vec![
                 ("vals_list", json!(values_list)),
                 ("specification", json!({})),
             ]);
             return match client
-                .execute(target.name, "web_save_multi", Some(&record_ids), call, None)
+                .execute(target.name, "web_save_multi", Some(&record_ids), arguments, None)
                 .await
                 .map_err(ToolError::from_write)
             {

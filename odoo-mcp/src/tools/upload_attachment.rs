@@ -137,7 +137,7 @@ impl ToolSpec for UploadAttachment {
             .or(uri_mimetype)
             .map(str::to_string);
         let id = args.record_id;
-        let client = server.client();
+        let client = call.client();
         // Odoo would attach a file to a record that does not exist: check first.
         if client
             .read(target.name, &[id], &["display_name"])
@@ -165,7 +165,7 @@ impl ToolSpec for UploadAttachment {
         if is_dry_run(args.dry_run) {
             let (mut problems, mut notes) = (Vec::new(), Vec::new());
             server
-                .check_access_right(ATTACHMENT, "create", &mut problems, &mut notes)
+                .check_access_right(call.client(), ATTACHMENT, "create", &mut problems, &mut notes)
                 .await;
             out.dry_run = Some(true);
             out.valid = Some(problems.is_empty());

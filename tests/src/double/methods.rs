@@ -130,6 +130,7 @@ pub(crate) fn call_json2(
     env: &Env,
 ) -> Result<Value, OdooError> {
     let sig = resolve(store, model, method)?;
+    store.check_companies(env)?;
     if ids.is_some() && !sig.on_records {
         return Err(OdooError::Unprocessable(format!(
             "cannot call {model}.{method} with ids"
@@ -202,6 +203,7 @@ pub(crate) fn call_xmlrpc(
     env: &Env,
 ) -> Result<Value, OdooError> {
     let sig = resolve(store, model, method)?;
+    store.check_companies(env)?;
     kwargs.remove("context");
     let mut args = args.into_iter();
     let ids = if sig.on_records {

@@ -17,6 +17,12 @@ use super::error::OdooError;
 use super::seed::{self, Record, display_name, empty_value, field_type};
 
 pub(crate) const ADMIN_UID: i64 = 2;
+
+/// The companies a call's context names (`allowed_company_ids`), if any.
+fn allowed_companies(env: &Env) -> Option<Vec<i64>> {
+    let ids = env.context.get("allowed_company_ids")?.as_array()?;
+    Some(ids.iter().filter_map(Value::as_i64).collect())
+}
 pub(crate) const DEMO_UID: i64 = 5;
 
 /// Who calls, with which context.
@@ -265,6 +271,48 @@ impl Store {
         }
     }
 
+    /// `context.allowed_company_ids` (Odoo's `env.companies`): each must be one of
+    /// the user's companies, as Odoo checks on every call that names them.
+    pub fn check_companies(&self, env: &Env) -> Result<(), OdooError> {
+        let Some(allowed) = allowed_companies(env) else {
+            return Ok(());
+        };
+        let user = self
+            .rows("res.users")?
+            .into_iter()
+            .find(|r| r.get("id").and_then(Value::as_i64) == Some(env.uid));
+        let own: Vec<i64> = user
+            .and_then(|u| u.get("company_ids"))
+            .and_then(Value::as_array)
+            .map(|ids| ids.iter().filter_map(Value::as_i64).collect())
+            .unwrap_or_default();
+        if allowed.iter().any(|id| !own.contains(id)) {
+            return Err(OdooError::Access(
+                "Access to unauthorized or invalid companies.".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Odoo's multi-company record rule: with `allowed_company_ids`, a record
+    /// with a company is seen only in one of those companies.
+    fn in_allowed_company(&self, model: &str, record: &Record, env: &Env) -> bool {
+        let Some(allowed) = allowed_companies(env) else {
+            return true;
+        };
+        if model == "res.company" || !self.defs(model).contains_key("company_id") {
+            return true;
+        }
+        match record.get("company_id") {
+            Some(Value::Array(pair)) => pair
+                .first()
+                .and_then(Value::as_i64)
+                .is_none_or(|id| allowed.contains(&id)),
+            Some(Value::Number(id)) => id.as_i64().is_none_or(|id| allowed.contains(&id)),
+            _ => true,
+        }
+    }
+
     pub fn check_access(&self, model: &str, op: Op, env: &Env) -> Result<(), OdooError> {
         let restricted = |groups: &str| {
             let seed = seed::seed();
@@ -329,6 +377,7 @@ impl Store {
             .rows(model)?
             .into_iter()
             .filter(|r| !active_test || r.get("active") != Some(&Value::Bool(false)))
+            .filter(|r| self.in_allowed_company(model, r, env))
             .filter(|r| node.eval(&|path| self.path_value(model, r, path)))
             .collect();
         found.sort_by(|a, b| self.compare(model, &keys, a, b));
@@ -661,6 +710,14 @@ impl Store {
         for vals in vals_list {
             self.required_on_create(model, vals)?;
             let mut record = seeded.map(|s| s.defaults.clone()).unwrap_or_default();
+            // A default company is Odoo's `env.company`: the first allowed one.
+            if let (Some(Value::Array(_)), Some(&company)) = (
+                record.get("company_id"),
+                allowed_companies(env).as_deref().and_then(<[i64]>::first),
+            ) {
+                let value = self.normalize(model, "company_id", &Value::from(company), None)?;
+                record.insert("company_id".into(), value);
+            }
             if defs.contains_key("name") {
                 record.insert("name".into(), Value::Bool(false));
             }

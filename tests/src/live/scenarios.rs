@@ -181,6 +181,7 @@ impl Run<'_> {
                 self.generic(&session).await;
                 self.batches(&session).await;
                 self.chatter_and_files(&session).await;
+                self.companies(&session).await;
                 self.typed(&session).await;
                 self.resources(&session).await;
                 self.outage(&session).await;
@@ -900,6 +901,99 @@ impl Run<'_> {
             &a,
             Ok(String::new()),
         );
+    }
+
+    /// Multi-company (the labs' demo data has several companies): a call acts in
+    /// the company it names, so a quotation made there belongs to it and is seen
+    /// there only; a company outside the user's is refused, naming the allowed ones.
+    async fn companies(&mut self, s: &Session) {
+        let Some((_, partner)) = self.created.first().cloned() else {
+            return;
+        };
+        let a = s.call("get_current_context", json!({})).await;
+        let current = a.value["company"]["id"].as_i64();
+        let allowed: Vec<i64> = a.value["allowed_companies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["id"].as_i64())
+            .collect();
+        let (Some(current), Some(other)) = (
+            current,
+            allowed.iter().copied().find(|c| Some(*c) != current),
+        ) else {
+            self.step(
+                "companies",
+                Err(format!(
+                    "needs two companies; the context names {allowed:?}"
+                )),
+            );
+            return;
+        };
+        let a = s
+            .call(
+                "create_record",
+                json!({"model": "sale.order", "values": {"partner_id": partner}, "company_id": other}),
+            )
+            .await;
+        let order = Self::id_of(&a);
+        if let Some(id) = order {
+            self.created.push(("sale.order".into(), id));
+        }
+        let check = match order {
+            Some(id) => match self.direct_read("sale.order", id, &["company_id"]).await {
+                Ok(r) if r.get("company_id").and_then(|c| c.get(0)) == Some(&json!(other)) => {
+                    Ok(format!("sale.order {id} belongs to company {other}"))
+                }
+                Ok(r) => Err(format!(
+                    "sale.order {id}: company {:?}",
+                    r.get("company_id")
+                )),
+                Err(e) => Err(e),
+            },
+            None => Err(clip(&a.text)),
+        };
+        self.done("companies: create in another company", "ok", &a, check);
+        let Some(order) = order else {
+            return;
+        };
+        for (company, seen) in [(other, 1), (current, 0)] {
+            let a = s
+                .call(
+                    "search_records",
+                    json!({"model": "sale.order", "domain": [["id", "=", order]], "fields": ["name"], "company_id": company}),
+                )
+                .await;
+            let found = a.value["records"].as_array().map_or(usize::MAX, Vec::len);
+            let check = if found == seen {
+                Ok(format!("{found} seen in company {company}"))
+            } else {
+                Err(format!(
+                    "{found} seen in company {company}, expected {seen}"
+                ))
+            };
+            self.done(
+                format!(
+                    "companies: search in company {}",
+                    if seen == 1 { "of the order" } else { "current" }
+                ),
+                "ok",
+                &a,
+                check,
+            );
+        }
+        let a = s
+            .call(
+                "search_records",
+                json!({"model": "sale.order", "company_id": 999_999}),
+            )
+            .await;
+        let check = if a.text.contains(&other.to_string()) && a.text.contains("company 999999") {
+            Ok("names the allowed companies".into())
+        } else {
+            Err(clip(&a.text))
+        };
+        self.done("companies: unknown company", "error:argument", &a, check);
     }
 
     /// Every typed tool of every generated model.
