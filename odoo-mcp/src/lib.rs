@@ -27,6 +27,7 @@ pub mod deploy;
 mod domain_arg;
 pub mod error;
 pub mod http;
+mod list_view;
 mod model_fields;
 mod server;
 pub mod settings;

@@ -30,7 +30,7 @@ mod dry_run;
 mod resources;
 
 /// Other field names listed after a default read, at most.
-const MAX_LISTED_FIELDS: usize = 120;
+const MAX_LISTED_FIELDS: usize = 40;
 /// Most names a `fields` argument may list (Odoo's largest models have about 700 fields).
 const MAX_REQUESTED_FIELDS: usize = 1_000;
 
@@ -54,6 +54,8 @@ struct Inner {
     absent: TtlCache<Vec<String>>,
     model_list: TtlCache<Vec<(String, String)>>,
     companies: TtlCache<Vec<Company>>,
+    /// Per model, the columns of its default list view (empty: none to go by).
+    list_columns: TtlCache<Vec<String>>,
     /// API key and password, scrubbed from every message as a last line of defence.
     secrets: Vec<String>,
     audit: Option<crate::audit::AuditLog>,
@@ -91,6 +93,7 @@ impl OdooMcp {
                 absent: TtlCache::new(settings.fields_ttl),
                 model_list: TtlCache::new(settings.fields_ttl),
                 companies: TtlCache::new(settings.fields_ttl),
+                list_columns: TtlCache::new(settings.fields_ttl),
                 settings,
                 models,
                 catalog: OnceLock::new(),
@@ -473,14 +476,24 @@ impl OdooMcp {
 
     /// A note naming the fields a default read left out (technical ones are
     /// only counted: an assistant's context is the user's real cost).
-    fn default_fields_note(entry: &Entry, fields: &ModelFields) -> String {
+    fn default_fields_note(
+        entry: &Entry,
+        fields: &ModelFields,
+        defaults: &[String],
+        from_view: bool,
+    ) -> String {
         let (technical, others): (Vec<&str>, Vec<&str>) = fields
             .names()
-            .filter(|n| !fields.defaults.iter().any(|d| d == n))
+            .filter(|n| !defaults.iter().any(|d| d == n))
             .partition(|n| crate::model_fields::is_technical(n));
+        let what = if from_view {
+            "default fields: the list view's columns"
+        } else {
+            "compact default fields"
+        };
         if entry.model.is_some() {
             return format!(
-                "compact default fields; {} more in the `fields` enum of {}",
+                "{what}; {} more in the `fields` enum of {}",
                 others.len() + technical.len(),
                 entry.tool.name
             );
@@ -494,7 +507,7 @@ impl OdooMcp {
         if others.len() > MAX_LISTED_FIELDS {
             listed.push_str(", …");
         }
-        let mut note = format!("compact default fields; pass `fields` to choose among: {listed}");
+        let mut note = format!("{what}; pass `fields` to choose among: {listed}");
         if !technical.is_empty() {
             note.push_str(&format!(
                 " (and {} technical ones: message_*, activity_*, create_*/write_*, …)",
@@ -502,6 +515,69 @@ impl OdooMcp {
             ));
         }
         note
+    }
+
+    /// The columns of `model`'s default list view, asked once (`get_views`) and
+    /// cached with the other metadata; empty when it has none Odoo will give.
+    async fn list_columns(&self, model: &str) -> Arc<Vec<String>> {
+        if let Some(columns) = self.inner.list_columns.get(model) {
+            return columns;
+        }
+        let client = &self.inner.client;
+        let Ok(version) = client.version().await else {
+            return Arc::new(Vec::new());
+        };
+        let view = crate::list_view::view_type(version.major);
+        let mut kwargs = Map::new();
+        kwargs.insert("views".into(), json!([[false, view]]));
+        kwargs.insert("options".into(), json!({}));
+        let columns = match client.execute(model, "get_views", None, kwargs, None).await {
+            Ok(answer) => answer["views"][view]["arch"]
+                .as_str()
+                .map(crate::list_view::visible_columns)
+                .unwrap_or_default(),
+            // Odoo is away: the read that follows says so; ask again next time.
+            Err(error) if error.is_transport() => return Arc::new(Vec::new()),
+            Err(error) => {
+                tracing::debug!(model, %error, "no list view to pick default fields from");
+                Vec::new()
+            }
+        };
+        self.inner.list_columns.insert(model, columns)
+    }
+
+    /// What a read without `fields` returns: `id`, `display_name` and the list
+    /// view's columns (but blobs: images, HTML, x2many ids), as a person sees the
+    /// model in Odoo; the compact set where the view shows nothing more. The
+    /// metadata returned knows every one of them (`true`: from the view).
+    async fn default_fields(
+        &self,
+        target: Target<'_>,
+        metadata: Arc<ModelFields>,
+    ) -> Result<(Arc<ModelFields>, Vec<String>, bool), ToolError> {
+        let columns = self.list_columns(target.name).await;
+        let names: Vec<&str> = columns.iter().map(String::as_str).collect();
+        // A column the generated descriptor lacks (computed, not stored) is in fields_get.
+        let metadata = if names.iter().all(|n| metadata.contains(n)) {
+            metadata
+        } else {
+            self.metadata(target, &names).await?
+        };
+        let mut fields = vec!["id".to_string()];
+        if metadata.contains("display_name") {
+            fields.push("display_name".into());
+        }
+        let base = fields.len();
+        for column in columns.iter() {
+            if metadata.get(column).is_some_and(|f| !f.is_blob()) && !fields.contains(column) {
+                fields.push(column.clone());
+            }
+        }
+        if fields.len() == base {
+            let defaults = metadata.defaults.clone();
+            return Ok((metadata, defaults, false));
+        }
+        Ok((metadata, fields, true))
     }
 
     /// Resolves the `fields` argument against metadata: names to read and notes.
@@ -536,7 +612,7 @@ impl OdooMcp {
         {
             names.extend(requested.iter().map(String::as_str));
         }
-        let metadata = self.metadata(target, &names).await?;
+        let mut metadata = self.metadata(target, &names).await?;
         let mut notes = Vec::new();
         let fields = match requested {
             Some(requested) if !all => {
@@ -546,8 +622,13 @@ impl OdooMcp {
             }
             Some(_) => metadata.all_but_binary(),
             None => {
-                notes.push(Self::default_fields_note(entry, &metadata));
-                metadata.defaults.clone()
+                let (with_columns, defaults, from_view) =
+                    self.default_fields(target, metadata).await?;
+                metadata = with_columns;
+                notes.push(Self::default_fields_note(
+                    entry, &metadata, &defaults, from_view,
+                ));
+                defaults
             }
         };
         if !metadata.absent.is_empty() {
@@ -723,6 +804,8 @@ impl OdooMcp {
         self.inner.model_list.clear();
         self.inner.fields.clear();
         self.inner.absent.clear();
+        self.inner.list_columns.clear();
+        self.inner.companies.clear();
     }
 
     /// Checks every record's field names at once, so the error names the first unknown one.

@@ -278,6 +278,76 @@ async fn calls_act_in_the_company_asked_for_and_only_the_users_ones() {
 }
 
 #[tokio::test]
+async fn default_fields_are_the_list_views_columns() {
+    let double = OdooDouble::start().await;
+    let (client, _) = stdio_client(&server_env(&double, &[])).await;
+    let keys = |answer: &Value| -> Vec<String> {
+        answer["records"][0]
+            .as_object()
+            .map(|r| r.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    for (model, shown) in [
+        (
+            "res.partner",
+            &["display_name", "email", "phone", "country_id"][..],
+        ),
+        (
+            "crm.lead",
+            &["name", "contact_name", "expected_revenue", "stage_id"][..],
+        ),
+        (
+            "sale.order",
+            &[
+                "name",
+                "date_order",
+                "partner_id",
+                "amount_total",
+                "invoice_status",
+            ][..],
+        ),
+    ] {
+        let found = ok(&call(
+            &client,
+            "search_records",
+            json!({"model": model, "limit": 2}),
+        )
+        .await);
+        let got = keys(&found);
+        for field in shown.iter().chain(&["id"]) {
+            assert!(
+                got.iter().any(|k| k == field),
+                "{model}: {field} missing from {got:?}"
+            );
+        }
+        // Images, x2many ids and properties stay out, as hidden columns do.
+        for field in [
+            "avatar_128",
+            "activity_ids",
+            "lead_properties",
+            "vat",
+            "currency_id",
+        ] {
+            assert!(
+                !got.iter().any(|k| k == field),
+                "{model}: {field} in {got:?}"
+            );
+        }
+        let note = found["notes"][0].as_str().unwrap_or_default();
+        assert!(note.contains("list view"), "{model}: {note}");
+    }
+    // The typed tool reads the same columns; the view is asked once per model.
+    let typed = ok(&call(&client, "res_partner_search", json!({"limit": 1})).await);
+    assert!(keys(&typed).iter().any(|k| k == "email"), "{typed}");
+    let asked = methods(&double)
+        .iter()
+        .filter(|m| m.as_str() == "get_views")
+        .count();
+    assert_eq!(asked, 3, "{:?}", methods(&double));
+    client.cancel().await.ok();
+}
+
+#[tokio::test]
 async fn search_by_name_finds_what_name_search_finds() {
     let double = OdooDouble::start().await;
     let (client, _) = stdio_client(&server_env(&double, &[])).await;

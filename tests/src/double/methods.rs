@@ -64,6 +64,7 @@ fn signature(model: &str, method: &str) -> Option<Signature> {
             false,
         ),
         "default_get" => sig(false, &[("fields", true)], false),
+        "get_views" => sig(false, &[("views", true), ("options", false)], false),
         // A record method (Odoo 18+): over XML-RPC it needs ids, `[]` for the model.
         "has_access" => sig(true, &[("operation", true)], false),
         "check_access_rights" => sig(
@@ -435,6 +436,7 @@ fn run(
             &strings("attributes", arg("attributes"))?,
             env,
         )?,
+        "get_views" => store.get_views(model, arg("views"), env)?,
         "name_search" => store.name_search(
             model,
             text("name", arg("name"))?.unwrap_or(""),

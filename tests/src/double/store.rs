@@ -18,6 +18,12 @@ use super::seed::{self, Record, display_name, empty_value, field_type};
 
 pub(crate) const ADMIN_UID: i64 = 2;
 
+/// List view archs captured on Odoo 19 (`views/list.json`), per model.
+fn list_archs() -> &'static Map<String, Value> {
+    static ARCHS: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    ARCHS.get_or_init(|| crate::fixture("views/list.json"))
+}
+
 /// The companies a call's context names (`allowed_company_ids`), if any.
 fn allowed_companies(env: &Env) -> Option<Vec<i64>> {
     let ids = env.context.get("allowed_company_ids")?.as_array()?;
@@ -726,6 +732,22 @@ impl Store {
                 let v = self.normalize(model, field, value, current.as_ref())?;
                 record.insert(field.clone(), v);
             }
+            // A required date left out is the day (or moment) of the create, as
+            // Odoo's defaults have it (sale.order.date_order, account.move.date).
+            for (field, def) in defs {
+                let kind = def.get("type").and_then(Value::as_str);
+                if def.get("required") == Some(&Value::Bool(true))
+                    && matches!(kind, Some("date" | "datetime"))
+                    && record.get(field).is_none_or(is_empty)
+                {
+                    let now = Self::now();
+                    let value = match (kind, now.as_str()) {
+                        (Some("date"), Some(moment)) => json!(&moment[..10]),
+                        _ => now,
+                    };
+                    record.insert(field.clone(), value);
+                }
+            }
             record.insert("id".into(), Value::from(next_id));
             for audit in ["create_date", "write_date"] {
                 if has_column(audit) {
@@ -1053,6 +1075,40 @@ impl Store {
             out.insert(name.clone(), def);
         }
         Ok(Value::Object(out))
+    }
+
+    /// `get_views` for list views: the arch captured on Odoo 19 for the seeded
+    /// models, else Odoo's default list (`display_name` alone); `list` is `tree`
+    /// below 18.
+    pub fn get_views(
+        &self,
+        model: &str,
+        views: Option<&Value>,
+        env: &Env,
+    ) -> Result<Value, OdooError> {
+        self.check_access(model, Op::Read, env)?;
+        self.check_model(model)?;
+        let list_type = if self.major >= 18 { "list" } else { "tree" };
+        let mut out = Map::new();
+        for view in views.and_then(Value::as_array).into_iter().flatten() {
+            let kind = view.get(1).and_then(Value::as_str).unwrap_or_default();
+            if kind != list_type {
+                return Err(OdooError::value_error(format!(
+                    "Invalid view type: '{kind}'. You might have used an invalid starting tag in the architecture. Allowed types are: {list_type}, form, search, kanban"
+                )));
+            }
+            let captured: &'static Map<String, Value> = list_archs();
+            let arch = match captured.get(model).and_then(Value::as_str) {
+                Some(arch) if self.major >= 18 => arch.to_string(),
+                Some(arch) => arch.replace("<list", "<tree").replace("</list>", "</tree>"),
+                None => format!("<{list_type}><field name=\"display_name\"/></{list_type}>"),
+            };
+            out.insert(
+                kind.to_string(),
+                json!({"arch": arch, "id": false, "model": model}),
+            );
+        }
+        Ok(json!({"views": out, "models": {model: {"fields": {}}}}))
     }
 
     pub fn name_search(
