@@ -754,7 +754,8 @@ fn odoo_quoting_a_huge_argument_is_cut_short() {
     }
     let [json2, xmlrpc] = servers(&double);
     let aggregate = json!({"model": "sale.order.line", "groupby": ["product_id"], "order": huge});
-    let create = json!({"model": "res.partner", "values": {"name": deep}});
+    // An x2many takes Odoo's commands, which the generated types leave to Odoo.
+    let create = json!({"model": "res.partner", "values": {"category_id": deep}});
     for (server, tool, arguments) in [
         (&json2, "aggregate_records", &aggregate),
         (&xmlrpc, "aggregate_records", &aggregate),
