@@ -655,6 +655,7 @@ impl OdooMcp {
         values: &Map<String, Value>,
         encode: Option<fn(Value) -> Result<Value, serde_json::Error>>,
         argument: &'static str,
+        dry_run: bool,
     ) -> Result<Map<String, Value>, ToolError> {
         if values.is_empty() {
             return Err(ToolError::Invalid {
@@ -666,9 +667,12 @@ impl OdooMcp {
         let metadata = self.metadata(target, &names).await?;
         Self::check_names(target, &metadata, &names, argument)?;
         let (Some(_), Some(encode)) = (entry.model, encode) else {
-            self.check_typed_values(target, std::slice::from_ref(values), |_| {
-                argument.to_string()
-            })?;
+            // A dry run reports such problems in its plan instead.
+            if !dry_run {
+                self.check_typed_values(target, std::slice::from_ref(values), |_| {
+                    argument.to_string()
+                })?;
+            }
             return Ok(values.clone());
         };
         let encoded = match encode(Value::Object(values.clone())) {
@@ -816,6 +820,7 @@ impl OdooMcp {
         argument: &'static str,
         list: Vec<Map<String, Value>>,
         at: fn(usize) -> String,
+        dry_run: bool,
     ) -> Result<Vec<Map<String, Value>>, ToolError> {
         if let Some(i) = list.iter().position(Map::is_empty) {
             return Err(ToolError::Invalid {
@@ -833,7 +838,9 @@ impl OdooMcp {
         let names: Vec<&str> = names.into_iter().collect();
         let metadata = self.metadata(target, &names).await?;
         Self::check_names(target, &metadata, &names, argument)?;
-        self.check_typed_values(target, &list, at)?;
+        if !dry_run {
+            self.check_typed_values(target, &list, at)?;
+        }
         Ok(list)
     }
 

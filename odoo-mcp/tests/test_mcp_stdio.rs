@@ -252,7 +252,7 @@ async fn generic_tools_read_and_write() {
     assert_eq!(page["offset"], 3);
     assert!(page["total"].as_u64().unwrap() > 3, "{page}");
 
-    // No fields: a compact default set, and the other fields named.
+    // No fields: the list view's columns, and the other fields named.
     double.clear_requests();
     let compact = ok(&call(
         &client,
@@ -261,14 +261,14 @@ async fn generic_tools_read_and_write() {
     )
     .await);
     let record = compact["records"][0].as_object().unwrap();
-    assert!(record.contains_key("name") && record.contains_key("id"));
+    assert!(record.contains_key("display_name") && record.contains_key("id"));
     assert!(record.len() <= 15, "{record:?}");
     for blob in ["image_1920", "comment", "child_ids", "message_ids"] {
         assert!(!record.contains_key(blob), "{blob} in the default read");
     }
     let notes = compact["notes"].to_string();
     assert!(
-        notes.contains("compact default fields") && notes.contains("comment"),
+        notes.contains("list view's columns") && notes.contains("comment"),
         "{notes}"
     );
     // fields_get was asked once and is cached: the next call is one request.

@@ -102,7 +102,10 @@ async fn resources_are_listed_and_read_through_the_tools() {
     let record = read(&client, "odoo://res.partner/record/3")
         .await
         .expect("record");
-    assert_eq!(record["record"]["name"], "Mitchell Admin");
+    assert_eq!(
+        record["record"]["display_name"],
+        "YourCompany, Mitchell Admin"
+    );
     assert_eq!(
         record,
         ok(&call(
@@ -700,6 +703,6 @@ async fn confirmation_over_http_sessions() {
     let record = read(&client, &format!("odoo://res.partner/record/{id}"))
         .await
         .expect("record");
-    assert_eq!(record["record"]["name"], "Over HTTP");
+    assert_eq!(record["record"]["display_name"], "Over HTTP");
     client.cancel().await.ok();
 }

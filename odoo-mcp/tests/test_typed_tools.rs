@@ -213,15 +213,20 @@ async fn typed_search_and_get_match_their_output_schemas() {
         .clone()
         .unwrap();
 
-    // Default fields come from the descriptor: no fields_get, one request.
-    let result = server
-        .call(
+    // Default fields are the list view's columns: the view (and the fields this
+    // small descriptor lacks) are asked once; then a search is one request.
+    let search = || {
+        server.call(
             "res_partner_search",
             args(json!({"domain": [["is_company", "=", true]], "limit": 3})),
         )
-        .await;
+    };
+    ok(&search().await);
+    double.clear_requests();
+    let result = search().await;
     let found = ok(&result);
     assert_eq!(double.requests().len(), 1, "{:?}", double.requests());
+    assert!(found["records"][0].get("email").is_some(), "{found}");
     conforms(&search_schema, &found);
     let record = found["records"][0].as_object().unwrap();
     assert!(!record.contains_key("comment") && !record.contains_key("child_ids"));
@@ -252,7 +257,7 @@ async fn typed_search_and_get_match_their_output_schemas() {
         .call("res_partner_get", args(json!({"record_id": 3})))
         .await);
     conforms(&get_schema, &got);
-    assert_eq!(got["record"]["name"], "Mitchell Admin");
+    assert_eq!(got["record"]["display_name"], "YourCompany, Mitchell Admin");
 
     let m = err(&server
         .call("res_partner_get", args(json!({"record_id": 424242})))
@@ -367,7 +372,7 @@ async fn generic_writes_on_a_generated_model_are_checked_against_its_types() {
         ),
         (
             "update_records",
-            json!({"model": "res.partner", "record_ids": [3], "values": {"type": "robot"}, "dry_run": true}),
+            json!({"model": "res.partner", "record_ids": [3], "values": {"type": "robot"}}),
             "`values.type`",
         ),
     ];
@@ -389,6 +394,15 @@ async fn generic_writes_on_a_generated_model_are_checked_against_its_types() {
             "{tool}: nothing written"
         );
     }
+    // A dry run reports the same problem in its plan.
+    let plan = ok(&server
+        .call(
+            "update_record",
+            args(json!({"model": "res.partner", "record_id": 3, "values": {"type": "robot"}, "dry_run": true})),
+        )
+        .await);
+    assert_eq!(plan["valid"], false, "{plan}");
+    assert!(plan["problems"].to_string().contains("robot"), "{plan}");
     // Odoo's commands on an x2many field, and valid values, still go through.
     let created = ok(&server
         .call(

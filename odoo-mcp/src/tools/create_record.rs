@@ -48,7 +48,14 @@ impl ToolSpec for CreateRecord {
         };
         let encode = typed.and_then(|d| d.check_create);
         let values = server
-            .write_values(call.entry, target, &args.values, encode, argument)
+            .write_values(
+                call.entry,
+                target,
+                &args.values,
+                encode,
+                argument,
+                is_dry_run(args.dry_run),
+            )
             .await?;
         if is_dry_run(args.dry_run) {
             let plan = server.plan_write(call.client(), target, "create", &[], &[values]).await?;

@@ -47,7 +47,13 @@ impl ToolSpec for CreateRecords {
     async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Self::Output, ToolError> {
         let target = call.target()?;
         let list = server
-            .batch_values(target, "records", args.records, |i| format!("records[{i}]"))
+            .batch_values(
+                target,
+                "records",
+                args.records,
+                |i| format!("records[{i}]"),
+                is_dry_run(args.dry_run),
+            )
             .await?;
         if is_dry_run(args.dry_run) {
             let plan = server.plan_write(call.client(), target, "create", &[], &list).await?;

@@ -46,7 +46,14 @@ impl ToolSpec for UpdateRecord {
         let id = args.record_id;
         let encode = call.typed().and_then(|d| d.check_update);
         let values = server
-            .write_values(call.entry, target, &args.values, encode, "values")
+            .write_values(
+                call.entry,
+                target,
+                &args.values,
+                encode,
+                "values",
+                is_dry_run(args.dry_run),
+            )
             .await?;
         if is_dry_run(args.dry_run) {
             let plan = server.plan_write(call.client(), target, "write", &[id], &[values]).await?;

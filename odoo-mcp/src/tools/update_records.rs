@@ -94,10 +94,11 @@ impl ToolSpec for UpdateRecords {
 
     async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Self::Output, ToolError> {
         let target = call.target()?;
+        let dry_run = is_dry_run(args.dry_run);
         let (record_ids, values_list) = match args.form()? {
             Form::Same(ids, values) => {
                 let values = server
-                    .write_values(call.entry, target, values, None, "values")
+                    .write_values(call.entry, target, values, None, "values", dry_run)
                     .await?;
                 (unique_ids(ids), vec![values])
             }
@@ -116,14 +117,18 @@ impl ToolSpec for UpdateRecords {
                 }
                 let values = updates.iter().map(|u| u.values.clone()).collect();
                 let list = server
-                    .batch_values(target, "updates", values, |i| {
-                        format!("updates[{i}].values")
-                    })
+                    .batch_values(
+                        target,
+                        "updates",
+                        values,
+                        |i| format!("updates[{i}].values"),
+                        dry_run,
+                    )
                     .await?;
                 (record_ids, list)
             }
         };
-        if is_dry_run(args.dry_run) {
+        if dry_run {
             let plan = server
                 .plan_write(call.client(), target, "write", &record_ids, &values_list)
                 .await?;
