@@ -632,6 +632,16 @@ async fn dropped_connections_and_a_dead_server_are_unreachable() {
     }
 }
 
+/// The `context` of each model call the double received (not `/web/version`).
+fn model_call_contexts(odoo: &OdooDouble) -> Vec<Value> {
+    odoo.requests()
+        .iter()
+        .zip(odoo.request_contexts())
+        .filter(|((kind, _, _), _)| kind == "json2" || kind == "xmlrpc")
+        .map(|(_, context)| context)
+        .collect()
+}
+
 #[tokio::test]
 async fn lang_from_the_config_reaches_the_context() {
     let odoo = OdooDouble::start().await;
@@ -653,13 +663,7 @@ async fn lang_from_the_config_reaches_the_context() {
             .search("res.partner", &Domain::new(), &options)
             .await
             .expect("search");
-        let contexts: Vec<Value> = odoo
-            .requests()
-            .iter()
-            .zip(odoo.request_contexts())
-            .filter(|((kind, _, _), _)| kind == "json2" || kind == "xmlrpc")
-            .map(|(_, context)| context)
-            .collect();
+        let contexts = model_call_contexts(&odoo);
         assert_eq!(
             contexts,
             [
@@ -686,13 +690,7 @@ async fn allowed_companies_reach_the_context_and_in_company_overrides_them() {
             .search("res.partner", &Domain::new(), &one)
             .await
             .expect("search in company 1");
-        let contexts: Vec<Value> = odoo
-            .requests()
-            .iter()
-            .zip(odoo.request_contexts())
-            .filter(|((kind, _, _), _)| kind == "json2" || kind == "xmlrpc")
-            .map(|(_, context)| context)
-            .collect();
+        let contexts = model_call_contexts(&odoo);
         assert_eq!(
             contexts,
             [
