@@ -378,31 +378,18 @@ pub fn type_untyped(schema: &mut Value) {
 /// An output schema keeps the shape (types, properties) and drops what only
 /// an input needs: descriptions, titles, formats and enum lists.
 pub fn compact_output(mut schema: Value) -> Value {
-    fn strip(value: &mut Value, in_properties: bool) {
-        match value {
-            Value::Object(map) => {
-                if !in_properties {
-                    for key in [
-                        "description",
-                        "title",
-                        "examples",
-                        "default",
-                        "enum",
-                        "const",
-                        "format",
-                    ] {
-                        map.remove(key);
-                    }
-                }
-                for (key, child) in map.iter_mut() {
-                    strip(child, !in_properties && key == "properties");
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(|v| strip(v, false)),
-            _ => {}
-        }
-    }
-    strip(&mut schema, false);
+    strip_keys(
+        &mut schema,
+        &[
+            "description",
+            "title",
+            "examples",
+            "default",
+            "enum",
+            "const",
+            "format",
+        ],
+    );
     schema
 }
 

@@ -425,6 +425,36 @@ impl Run<'_> {
             _ => Err(clip(&a.text)),
         };
         self.done("search_records.default_fields", "ok", &a, check);
+        // What a person sees first in Odoo: the list view's columns.
+        for (model, shown) in [
+            ("res.partner", ["display_name", "email", "phone"]),
+            ("crm.lead", ["name", "expected_revenue", "stage_id"]),
+            ("sale.order", ["name", "partner_id", "amount_total"]),
+        ] {
+            let a = s
+                .call("search_records", json!({"model": model, "limit": 2}))
+                .await;
+            let record = &a.value["records"][0];
+            let missing: Vec<&str> = shown
+                .iter()
+                .copied()
+                .filter(|f| record.get(*f).is_none())
+                .collect();
+            let check = if record.is_object() && missing.is_empty() {
+                Ok(format!("{model}: {}", shown.join(", ")))
+            } else {
+                Err(format!(
+                    "{model}: {missing:?} missing from {}",
+                    clip(&a.text)
+                ))
+            };
+            self.done(
+                format!("search_records.list_view_columns {model}"),
+                "ok",
+                &a,
+                check,
+            );
+        }
 
         let a = s
             .call(
