@@ -6,8 +6,9 @@
 //!
 //! ```
 //! use odoo_client::Model;
-//! let first = generated::MODELS[0];
-//! assert!(generated::MODELS.iter().any(|m| m.model == first.model));
+//! if let Some(first) = generated::MODELS.first() {
+//!     assert!(generated::MODELS.iter().any(|m| m.model == first.model));
+//! }
 //! ```
 #[rustfmt::skip]
 pub mod account_move;
@@ -113,7 +114,7 @@ pub use stock_picking::{
     StockPicking, StockPickingCreate, StockPickingUpdate, StockPickingMoveType,
     StockPickingPriority, StockPickingState,
 };
-/// Every generated model, sorted by technical name.
+/// Every generated model (that the enabled features build), sorted by technical name.
 #[rustfmt::skip]
 pub static MODELS: &[::odoo_client::registry::ModelDescriptor] = &[
     account_move::DESCRIPTOR,
