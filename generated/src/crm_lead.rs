@@ -818,9 +818,18 @@ impl CrmLead {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("active", active.is_some()),
+                ("iap_enrich_done", iap_enrich_done.is_some()),
+                ("name", name.is_some()),
+                ("type", type_.is_some()),
+            ],
+        )?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
-            active: wire::required(active, "active")?,
+            id: wire::given(id),
+            active: wire::given(active),
             activity_ids: activity_ids.unwrap_or_default(),
             automated_probability: automated_probability.unwrap_or_default(),
             calendar_event_ids: calendar_event_ids.unwrap_or_default(),
@@ -849,7 +858,7 @@ impl CrmLead {
             email_state: email_state.unwrap_or_default(),
             expected_revenue: expected_revenue.unwrap_or_default(),
             function: function.unwrap_or_default(),
-            iap_enrich_done: wire::required(iap_enrich_done, "iap_enrich_done")?,
+            iap_enrich_done: wire::given(iap_enrich_done),
             lang_id: lang_id.unwrap_or_default(),
             lead_mining_request_id: lead_mining_request_id.unwrap_or_default(),
             lead_properties: lead_properties.unwrap_or_default(),
@@ -858,7 +867,7 @@ impl CrmLead {
             message_bounce: message_bounce.unwrap_or_default(),
             message_follower_ids: message_follower_ids.unwrap_or_default(),
             message_ids: message_ids.unwrap_or_default(),
-            name: wire::required(name, "name")?,
+            name: wire::given(name),
             order_ids: order_ids.unwrap_or_default(),
             partner_id: partner_id.unwrap_or_default(),
             partner_name: partner_name.unwrap_or_default(),
@@ -884,7 +893,7 @@ impl CrmLead {
             street2: street2.unwrap_or_default(),
             tag_ids: tag_ids.unwrap_or_default(),
             team_id: team_id.unwrap_or_default(),
-            type_: wire::required(type_, "type")?,
+            type_: wire::given(type_),
             user_id: user_id.unwrap_or_default(),
             website: website.unwrap_or_default(),
             website_message_ids: website_message_ids.unwrap_or_default(),
@@ -1679,6 +1688,7 @@ impl CrmLeadCreate {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("name", name.is_some())])?;
         ::std::result::Result::Ok(Self {
             active: active.unwrap_or_default(),
             activity_summary: activity_summary.unwrap_or_default(),
@@ -1704,7 +1714,7 @@ impl CrmLeadCreate {
             medium_id: medium_id.unwrap_or_default(),
             message_bounce: message_bounce.unwrap_or_default(),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
-            name: wire::required(name, "name")?,
+            name: wire::given(name),
             partner_id: partner_id.unwrap_or_default(),
             partner_name: partner_name.unwrap_or_default(),
             phone: phone.unwrap_or_default(),

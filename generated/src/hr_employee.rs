@@ -807,23 +807,33 @@ impl HrEmployee {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("active", active.is_some()),
+                ("birthday_public_display", birthday_public_display.is_some()),
+                ("company_id", company_id.is_some()),
+                ("resource_id", resource_id.is_some()),
+                (
+                    "work_permit_scheduled_activity",
+                    work_permit_scheduled_activity.is_some(),
+                ),
+            ],
+        )?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
-            active: wire::required(active, "active")?,
+            id: wire::given(id),
+            active: wire::given(active),
             activity_ids: activity_ids.unwrap_or_default(),
             bank_account_ids: bank_account_ids.unwrap_or_default(),
             barcode: barcode.unwrap_or_default(),
             birthday: birthday.unwrap_or_default(),
-            birthday_public_display: wire::required(
-                birthday_public_display,
-                "birthday_public_display",
-            )?,
+            birthday_public_display: wire::given(birthday_public_display),
             category_ids: category_ids.unwrap_or_default(),
             certificate: certificate.unwrap_or_default(),
             child_ids: child_ids.unwrap_or_default(),
             coach_id: coach_id.unwrap_or_default(),
             color: color.unwrap_or_default(),
-            company_id: wire::required(company_id, "company_id")?,
+            company_id: wire::given(company_id),
             country_of_birth: country_of_birth.unwrap_or_default(),
             create_date: create_date.unwrap_or_default(),
             create_uid: create_uid.unwrap_or_default(),
@@ -858,7 +868,7 @@ impl HrEmployee {
             private_email: private_email.unwrap_or_default(),
             private_phone: private_phone.unwrap_or_default(),
             rating_ids: rating_ids.unwrap_or_default(),
-            resource_id: wire::required(resource_id, "resource_id")?,
+            resource_id: wire::given(resource_id),
             resume_line_ids: resume_line_ids.unwrap_or_default(),
             salary_distribution: salary_distribution.unwrap_or_default(),
             saturday_location_id: saturday_location_id.unwrap_or_default(),
@@ -878,10 +888,7 @@ impl HrEmployee {
             work_contact_id: work_contact_id.unwrap_or_default(),
             work_email: work_email.unwrap_or_default(),
             work_permit_expiration_date: work_permit_expiration_date.unwrap_or_default(),
-            work_permit_scheduled_activity: wire::required(
-                work_permit_scheduled_activity,
-                "work_permit_scheduled_activity",
-            )?,
+            work_permit_scheduled_activity: wire::given(work_permit_scheduled_activity),
             work_phone: work_phone.unwrap_or_default(),
             write_date: write_date.unwrap_or_default(),
             write_uid: write_uid.unwrap_or_default(),
@@ -2246,6 +2253,7 @@ impl HrEmployeeCreate {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("company_id", company_id.is_some())])?;
         ::std::result::Result::Ok(Self {
             active: active.unwrap_or_default(),
             activity_summary: activity_summary.unwrap_or_default(),
@@ -2261,7 +2269,7 @@ impl HrEmployeeCreate {
             children: children.unwrap_or_default(),
             coach_id: coach_id.unwrap_or_default(),
             color: color.unwrap_or_default(),
-            company_id: wire::required(company_id, "company_id")?,
+            company_id: wire::given(company_id),
             contract_date_end: contract_date_end.unwrap_or_default(),
             contract_date_start: contract_date_start.unwrap_or_default(),
             contract_template_id: contract_template_id.unwrap_or_default(),

@@ -475,16 +475,31 @@ impl ProductProduct {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("active", active.is_some()),
+                (
+                    "can_image_variant_1024_be_zoomed",
+                    can_image_variant_1024_be_zoomed.is_some(),
+                ),
+                ("is_favorite", is_favorite.is_some()),
+                (
+                    "is_in_selected_section_of_order",
+                    is_in_selected_section_of_order.is_some(),
+                ),
+                ("product_tmpl_id", product_tmpl_id.is_some()),
+            ],
+        )?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
-            active: wire::required(active, "active")?,
+            id: wire::given(id),
+            active: wire::given(active),
             activity_ids: activity_ids.unwrap_or_default(),
             additional_product_tag_ids: additional_product_tag_ids.unwrap_or_default(),
             barcode: barcode.unwrap_or_default(),
-            can_image_variant_1024_be_zoomed: wire::required(
+            can_image_variant_1024_be_zoomed: wire::given(
                 can_image_variant_1024_be_zoomed,
-                "can_image_variant_1024_be_zoomed",
-            )?,
+            ),
             combination_indices: combination_indices.unwrap_or_default(),
             create_date: create_date.unwrap_or_default(),
             create_uid: create_uid.unwrap_or_default(),
@@ -495,11 +510,10 @@ impl ProductProduct {
             image_variant_1920: image_variant_1920.unwrap_or_default(),
             image_variant_256: image_variant_256.unwrap_or_default(),
             image_variant_512: image_variant_512.unwrap_or_default(),
-            is_favorite: wire::required(is_favorite, "is_favorite")?,
-            is_in_selected_section_of_order: wire::required(
+            is_favorite: wire::given(is_favorite),
+            is_in_selected_section_of_order: wire::given(
                 is_in_selected_section_of_order,
-                "is_in_selected_section_of_order",
-            )?,
+            ),
             lot_properties_definition: lot_properties_definition.unwrap_or_default(),
             message_follower_ids: message_follower_ids.unwrap_or_default(),
             message_ids: message_ids.unwrap_or_default(),
@@ -509,7 +523,7 @@ impl ProductProduct {
                 .unwrap_or_default(),
             product_template_variant_value_ids: product_template_variant_value_ids
                 .unwrap_or_default(),
-            product_tmpl_id: wire::required(product_tmpl_id, "product_tmpl_id")?,
+            product_tmpl_id: wire::given(product_tmpl_id),
             product_uom_ids: product_uom_ids.unwrap_or_default(),
             purchase_order_line_ids: purchase_order_line_ids.unwrap_or_default(),
             putaway_rule_ids: putaway_rule_ids.unwrap_or_default(),

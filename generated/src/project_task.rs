@@ -631,10 +631,22 @@ impl ProjectTask {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("active", active.is_some()),
+                ("display_in_project", display_in_project.is_some()),
+                ("has_template_ancestor", has_template_ancestor.is_some()),
+                ("is_template", is_template.is_some()),
+                ("name", name.is_some()),
+                ("recurring_task", recurring_task.is_some()),
+                ("state", state.is_some()),
+            ],
+        )?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             access_token: access_token.unwrap_or_default(),
-            active: wire::required(active, "active")?,
+            active: wire::given(active),
             activity_ids: activity_ids.unwrap_or_default(),
             allocated_hours: allocated_hours.unwrap_or_default(),
             child_ids: child_ids.unwrap_or_default(),
@@ -649,24 +661,18 @@ impl ProjectTask {
             depend_on_ids: depend_on_ids.unwrap_or_default(),
             dependent_ids: dependent_ids.unwrap_or_default(),
             description: description.unwrap_or_default(),
-            display_in_project: wire::required(
-                display_in_project,
-                "display_in_project",
-            )?,
+            display_in_project: wire::given(display_in_project),
             display_name: display_name.unwrap_or_default(),
             displayed_image_id: displayed_image_id.unwrap_or_default(),
             email_cc: email_cc.unwrap_or_default(),
             email_from: email_from.unwrap_or_default(),
-            has_template_ancestor: wire::required(
-                has_template_ancestor,
-                "has_template_ancestor",
-            )?,
+            has_template_ancestor: wire::given(has_template_ancestor),
             html_field_history: html_field_history.unwrap_or_default(),
-            is_template: wire::required(is_template, "is_template")?,
+            is_template: wire::given(is_template),
             message_follower_ids: message_follower_ids.unwrap_or_default(),
             message_ids: message_ids.unwrap_or_default(),
             milestone_id: milestone_id.unwrap_or_default(),
-            name: wire::required(name, "name")?,
+            name: wire::given(name),
             parent_id: parent_id.unwrap_or_default(),
             partner_id: partner_id.unwrap_or_default(),
             partner_phone: partner_phone.unwrap_or_default(),
@@ -676,13 +682,13 @@ impl ProjectTask {
             rating_ids: rating_ids.unwrap_or_default(),
             rating_last_value: rating_last_value.unwrap_or_default(),
             recurrence_id: recurrence_id.unwrap_or_default(),
-            recurring_task: wire::required(recurring_task, "recurring_task")?,
+            recurring_task: wire::given(recurring_task),
             role_ids: role_ids.unwrap_or_default(),
             sale_line_id: sale_line_id.unwrap_or_default(),
             sale_order_id: sale_order_id.unwrap_or_default(),
             sequence: sequence.unwrap_or_default(),
             stage_id: stage_id.unwrap_or_default(),
-            state: wire::required(state, "state")?,
+            state: wire::given(state),
             tag_ids: tag_ids.unwrap_or_default(),
             task_properties: task_properties.unwrap_or_default(),
             user_ids: user_ids.unwrap_or_default(),
@@ -1367,6 +1373,7 @@ impl ProjectTaskCreate {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("name", name.is_some())])?;
         ::std::result::Result::Ok(Self {
             access_token: access_token.unwrap_or_default(),
             active: active.unwrap_or_default(),
@@ -1386,7 +1393,7 @@ impl ProjectTaskCreate {
             is_template: is_template.unwrap_or_default(),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
             milestone_id: milestone_id.unwrap_or_default(),
-            name: wire::required(name, "name")?,
+            name: wire::given(name),
             parent_id: parent_id.unwrap_or_default(),
             partner_id: partner_id.unwrap_or_default(),
             partner_phone: partner_phone.unwrap_or_default(),

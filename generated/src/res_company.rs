@@ -1838,8 +1838,62 @@ impl ResCompany {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("account_price_include", account_price_include.is_some()),
+                ("account_storno", account_storno.is_some()),
+                ("account_use_credit_limit", account_use_credit_limit.is_some()),
+                ("active", active.is_some()),
+                ("anglo_saxon_accounting", anglo_saxon_accounting.is_some()),
+                ("autopost_bills", autopost_bills.is_some()),
+                ("cost_method", cost_method.is_some()),
+                ("currency_id", currency_id.is_some()),
+                (
+                    "display_invoice_amount_total_words",
+                    display_invoice_amount_total_words.is_some(),
+                ),
+                (
+                    "display_invoice_tax_company_currency",
+                    display_invoice_tax_company_currency.is_some(),
+                ),
+                ("expects_chart_of_accounts", expects_chart_of_accounts.is_some()),
+                ("fiscalyear_last_day", fiscalyear_last_day.is_some()),
+                ("fiscalyear_last_month", fiscalyear_last_month.is_some()),
+                (
+                    "has_received_warning_stock_sms",
+                    has_received_warning_stock_sms.is_some(),
+                ),
+                ("horizon_days", horizon_days.is_some()),
+                (
+                    "hr_presence_control_attendance",
+                    hr_presence_control_attendance.is_some(),
+                ),
+                ("hr_presence_control_email", hr_presence_control_email.is_some()),
+                ("hr_presence_control_ip", hr_presence_control_ip.is_some()),
+                ("hr_presence_control_login", hr_presence_control_login.is_some()),
+                ("iap_enrich_auto_done", iap_enrich_auto_done.is_some()),
+                ("inventory_period", inventory_period.is_some()),
+                ("layout_background", layout_background.is_some()),
+                ("link_qr_code", link_qr_code.is_some()),
+                ("name", name.is_some()),
+                ("partner_id", partner_id.is_some()),
+                ("portal_confirmation_pay", portal_confirmation_pay.is_some()),
+                ("portal_confirmation_sign", portal_confirmation_sign.is_some()),
+                ("qr_code", qr_code.is_some()),
+                ("restrictive_audit_trail", restrictive_audit_trail.is_some()),
+                ("security_lead", security_lead.is_some()),
+                ("snailmail_color", snailmail_color.is_some()),
+                ("snailmail_cover", snailmail_cover.is_some()),
+                ("snailmail_duplex", snailmail_duplex.is_some()),
+                ("stock_move_email_validation", stock_move_email_validation.is_some()),
+                ("stock_text_confirmation", stock_text_confirmation.is_some()),
+                ("tax_exigibility", tax_exigibility.is_some()),
+                ("uses_default_logo", uses_default_logo.is_some()),
+            ],
+        )?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             account_cash_basis_base_account_id: account_cash_basis_base_account_id
                 .unwrap_or_default(),
             account_default_pos_receivable_account_id: account_default_pos_receivable_account_id
@@ -1857,10 +1911,7 @@ impl ResCompany {
                 .unwrap_or_default(),
             account_opening_date: account_opening_date.unwrap_or_default(),
             account_opening_move_id: account_opening_move_id.unwrap_or_default(),
-            account_price_include: wire::required(
-                account_price_include,
-                "account_price_include",
-            )?,
+            account_price_include: wire::given(account_price_include),
             account_production_wip_account_id: account_production_wip_account_id
                 .unwrap_or_default(),
             account_production_wip_overhead_account_id: account_production_wip_overhead_account_id
@@ -1871,23 +1922,17 @@ impl ResCompany {
             account_sale_tax_id: account_sale_tax_id.unwrap_or_default(),
             account_stock_journal_id: account_stock_journal_id.unwrap_or_default(),
             account_stock_valuation_id: account_stock_valuation_id.unwrap_or_default(),
-            account_storno: wire::required(account_storno, "account_storno")?,
-            account_use_credit_limit: wire::required(
-                account_use_credit_limit,
-                "account_use_credit_limit",
-            )?,
-            active: wire::required(active, "active")?,
+            account_storno: wire::given(account_storno),
+            account_use_credit_limit: wire::given(account_use_credit_limit),
+            active: wire::given(active),
             alias_domain_id: alias_domain_id.unwrap_or_default(),
             all_child_ids: all_child_ids.unwrap_or_default(),
-            anglo_saxon_accounting: wire::required(
-                anglo_saxon_accounting,
-                "anglo_saxon_accounting",
-            )?,
+            anglo_saxon_accounting: wire::given(anglo_saxon_accounting),
             annual_inventory_day: annual_inventory_day.unwrap_or_default(),
             annual_inventory_month: annual_inventory_month.unwrap_or_default(),
             automatic_entry_default_journal_id: automatic_entry_default_journal_id
                 .unwrap_or_default(),
-            autopost_bills: wire::required(autopost_bills, "autopost_bills")?,
+            autopost_bills: wire::given(autopost_bills),
             bank_account_code_prefix: bank_account_code_prefix.unwrap_or_default(),
             bank_journal_ids: bank_journal_ids.unwrap_or_default(),
             batch_payment_sequence_id: batch_payment_sequence_id.unwrap_or_default(),
@@ -1897,25 +1942,23 @@ impl ResCompany {
             company_details: company_details.unwrap_or_default(),
             contract_expiration_notice_period: contract_expiration_notice_period
                 .unwrap_or_default(),
-            cost_method: wire::required(cost_method, "cost_method")?,
+            cost_method: wire::given(cost_method),
             create_date: create_date.unwrap_or_default(),
             create_uid: create_uid.unwrap_or_default(),
             currency_exchange_journal_id: currency_exchange_journal_id
                 .unwrap_or_default(),
-            currency_id: wire::required(currency_id, "currency_id")?,
+            currency_id: wire::given(currency_id),
             days_to_purchase: days_to_purchase.unwrap_or_default(),
             default_cash_difference_expense_account_id: default_cash_difference_expense_account_id
                 .unwrap_or_default(),
             default_cash_difference_income_account_id: default_cash_difference_income_account_id
                 .unwrap_or_default(),
-            display_invoice_amount_total_words: wire::required(
+            display_invoice_amount_total_words: wire::given(
                 display_invoice_amount_total_words,
-                "display_invoice_amount_total_words",
-            )?,
-            display_invoice_tax_company_currency: wire::required(
+            ),
+            display_invoice_tax_company_currency: wire::given(
                 display_invoice_tax_company_currency,
-                "display_invoice_tax_company_currency",
-            )?,
+            ),
             display_name: display_name.unwrap_or_default(),
             domestic_fiscal_position_id: domestic_fiscal_position_id.unwrap_or_default(),
             downpayment_account_id: downpayment_account_id.unwrap_or_default(),
@@ -1924,94 +1967,61 @@ impl ResCompany {
             email_secondary_color: email_secondary_color.unwrap_or_default(),
             employee_properties_definition: employee_properties_definition
                 .unwrap_or_default(),
-            expects_chart_of_accounts: wire::required(
-                expects_chart_of_accounts,
-                "expects_chart_of_accounts",
-            )?,
+            expects_chart_of_accounts: wire::given(expects_chart_of_accounts),
             expense_account_id: expense_account_id.unwrap_or_default(),
             expense_accrual_account_id: expense_accrual_account_id.unwrap_or_default(),
             expense_currency_exchange_account_id: expense_currency_exchange_account_id
                 .unwrap_or_default(),
             external_report_layout_id: external_report_layout_id.unwrap_or_default(),
             fiscal_position_ids: fiscal_position_ids.unwrap_or_default(),
-            fiscalyear_last_day: wire::required(
-                fiscalyear_last_day,
-                "fiscalyear_last_day",
-            )?,
-            fiscalyear_last_month: wire::required(
-                fiscalyear_last_month,
-                "fiscalyear_last_month",
-            )?,
+            fiscalyear_last_day: wire::given(fiscalyear_last_day),
+            fiscalyear_last_month: wire::given(fiscalyear_last_month),
             fiscalyear_lock_date: fiscalyear_lock_date.unwrap_or_default(),
             font: font.unwrap_or_default(),
             hard_lock_date: hard_lock_date.unwrap_or_default(),
-            has_received_warning_stock_sms: wire::required(
-                has_received_warning_stock_sms,
-                "has_received_warning_stock_sms",
-            )?,
-            horizon_days: wire::required(horizon_days, "horizon_days")?,
-            hr_presence_control_attendance: wire::required(
-                hr_presence_control_attendance,
-                "hr_presence_control_attendance",
-            )?,
-            hr_presence_control_email: wire::required(
-                hr_presence_control_email,
-                "hr_presence_control_email",
-            )?,
+            has_received_warning_stock_sms: wire::given(has_received_warning_stock_sms),
+            horizon_days: wire::given(horizon_days),
+            hr_presence_control_attendance: wire::given(hr_presence_control_attendance),
+            hr_presence_control_email: wire::given(hr_presence_control_email),
             hr_presence_control_email_amount: hr_presence_control_email_amount
                 .unwrap_or_default(),
-            hr_presence_control_ip: wire::required(
-                hr_presence_control_ip,
-                "hr_presence_control_ip",
-            )?,
+            hr_presence_control_ip: wire::given(hr_presence_control_ip),
             hr_presence_control_ip_list: hr_presence_control_ip_list.unwrap_or_default(),
-            hr_presence_control_login: wire::required(
-                hr_presence_control_login,
-                "hr_presence_control_login",
-            )?,
-            iap_enrich_auto_done: wire::required(
-                iap_enrich_auto_done,
-                "iap_enrich_auto_done",
-            )?,
+            hr_presence_control_login: wire::given(hr_presence_control_login),
+            iap_enrich_auto_done: wire::given(iap_enrich_auto_done),
             income_account_id: income_account_id.unwrap_or_default(),
             income_currency_exchange_account_id: income_currency_exchange_account_id
                 .unwrap_or_default(),
             incoterm_id: incoterm_id.unwrap_or_default(),
             internal_transit_location_id: internal_transit_location_id
                 .unwrap_or_default(),
-            inventory_period: wire::required(inventory_period, "inventory_period")?,
+            inventory_period: wire::given(inventory_period),
             inventory_valuation: inventory_valuation.unwrap_or_default(),
             invoice_terms: invoice_terms.unwrap_or_default(),
             invoice_terms_html: invoice_terms_html.unwrap_or_default(),
-            layout_background: wire::required(layout_background, "layout_background")?,
+            layout_background: wire::given(layout_background),
             layout_background_image: layout_background_image.unwrap_or_default(),
-            link_qr_code: wire::required(link_qr_code, "link_qr_code")?,
+            link_qr_code: wire::given(link_qr_code),
             logo_web: logo_web.unwrap_or_default(),
             message_follower_ids: message_follower_ids.unwrap_or_default(),
             message_ids: message_ids.unwrap_or_default(),
-            name: wire::required(name, "name")?,
+            name: wire::given(name),
             nomenclature_id: nomenclature_id.unwrap_or_default(),
             paperformat_id: paperformat_id.unwrap_or_default(),
             parent_id: parent_id.unwrap_or_default(),
             parent_path: parent_path.unwrap_or_default(),
-            partner_id: wire::required(partner_id, "partner_id")?,
+            partner_id: wire::given(partner_id),
             phone: phone.unwrap_or_default(),
             po_double_validation: po_double_validation.unwrap_or_default(),
             po_double_validation_amount: po_double_validation_amount.unwrap_or_default(),
             po_lock: po_lock.unwrap_or_default(),
-            portal_confirmation_pay: wire::required(
-                portal_confirmation_pay,
-                "portal_confirmation_pay",
-            )?,
-            portal_confirmation_sign: wire::required(
-                portal_confirmation_sign,
-                "portal_confirmation_sign",
-            )?,
+            portal_confirmation_pay: wire::given(portal_confirmation_pay),
+            portal_confirmation_sign: wire::given(portal_confirmation_sign),
             prepayment_percent: prepayment_percent.unwrap_or_default(),
             price_difference_account_id: price_difference_account_id.unwrap_or_default(),
             primary_color: primary_color.unwrap_or_default(),
             purchase_lock_date: purchase_lock_date.unwrap_or_default(),
-            qr_code: wire::required(qr_code, "qr_code")?,
+            qr_code: wire::given(qr_code),
             quick_edit_mode: quick_edit_mode.unwrap_or_default(),
             quotation_validity_days: quotation_validity_days.unwrap_or_default(),
             rating_ids: rating_ids.unwrap_or_default(),
@@ -2019,10 +2029,7 @@ impl ResCompany {
             report_header: report_header.unwrap_or_default(),
             resource_calendar_id: resource_calendar_id.unwrap_or_default(),
             resource_calendar_ids: resource_calendar_ids.unwrap_or_default(),
-            restrictive_audit_trail: wire::required(
-                restrictive_audit_trail,
-                "restrictive_audit_trail",
-            )?,
+            restrictive_audit_trail: wire::given(restrictive_audit_trail),
             revenue_accrual_account_id: revenue_accrual_account_id.unwrap_or_default(),
             sale_discount_product_id: sale_discount_product_id.unwrap_or_default(),
             sale_lock_date: sale_lock_date.unwrap_or_default(),
@@ -2030,35 +2037,29 @@ impl ResCompany {
                 .unwrap_or_default(),
             sale_order_template_id: sale_order_template_id.unwrap_or_default(),
             secondary_color: secondary_color.unwrap_or_default(),
-            security_lead: wire::required(security_lead, "security_lead")?,
+            security_lead: wire::given(security_lead),
             sequence: sequence.unwrap_or_default(),
-            snailmail_color: wire::required(snailmail_color, "snailmail_color")?,
-            snailmail_cover: wire::required(snailmail_cover, "snailmail_cover")?,
-            snailmail_duplex: wire::required(snailmail_duplex, "snailmail_duplex")?,
+            snailmail_color: wire::given(snailmail_color),
+            snailmail_cover: wire::given(snailmail_cover),
+            snailmail_duplex: wire::given(snailmail_duplex),
             stock_confirmation_type: stock_confirmation_type.unwrap_or_default(),
             stock_mail_confirmation_template_id: stock_mail_confirmation_template_id
                 .unwrap_or_default(),
-            stock_move_email_validation: wire::required(
-                stock_move_email_validation,
-                "stock_move_email_validation",
-            )?,
+            stock_move_email_validation: wire::given(stock_move_email_validation),
             stock_sms_confirmation_template_id: stock_sms_confirmation_template_id
                 .unwrap_or_default(),
-            stock_text_confirmation: wire::required(
-                stock_text_confirmation,
-                "stock_text_confirmation",
-            )?,
+            stock_text_confirmation: wire::given(stock_text_confirmation),
             tax_calculation_rounding_method: tax_calculation_rounding_method
                 .unwrap_or_default(),
             tax_cash_basis_journal_id: tax_cash_basis_journal_id.unwrap_or_default(),
-            tax_exigibility: wire::required(tax_exigibility, "tax_exigibility")?,
+            tax_exigibility: wire::given(tax_exigibility),
             tax_lock_date: tax_lock_date.unwrap_or_default(),
             terms_type: terms_type.unwrap_or_default(),
             transfer_account_code_prefix: transfer_account_code_prefix
                 .unwrap_or_default(),
             transfer_account_id: transfer_account_id.unwrap_or_default(),
             user_ids: user_ids.unwrap_or_default(),
-            uses_default_logo: wire::required(uses_default_logo, "uses_default_logo")?,
+            uses_default_logo: wire::given(uses_default_logo),
             website_message_ids: website_message_ids.unwrap_or_default(),
             work_permit_expiration_notice_period: work_permit_expiration_notice_period
                 .unwrap_or_default(),
@@ -4589,6 +4590,15 @@ impl ResCompanyCreate {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(
+            &[
+                ("currency_id", currency_id.is_some()),
+                ("fiscalyear_last_day", fiscalyear_last_day.is_some()),
+                ("horizon_days", horizon_days.is_some()),
+                ("name", name.is_some()),
+                ("security_lead", security_lead.is_some()),
+            ],
+        )?;
         ::std::result::Result::Ok(Self {
             account_cash_basis_base_account_id: account_cash_basis_base_account_id
                 .unwrap_or_default(),
@@ -4642,7 +4652,7 @@ impl ResCompanyCreate {
             country_id: country_id.unwrap_or_default(),
             currency_exchange_journal_id: currency_exchange_journal_id
                 .unwrap_or_default(),
-            currency_id: wire::required(currency_id, "currency_id")?,
+            currency_id: wire::given(currency_id),
             days_to_purchase: days_to_purchase.unwrap_or_default(),
             default_cash_difference_expense_account_id: default_cash_difference_expense_account_id
                 .unwrap_or_default(),
@@ -4664,17 +4674,14 @@ impl ResCompanyCreate {
             expense_currency_exchange_account_id: expense_currency_exchange_account_id
                 .unwrap_or_default(),
             external_report_layout_id: external_report_layout_id.unwrap_or_default(),
-            fiscalyear_last_day: wire::required(
-                fiscalyear_last_day,
-                "fiscalyear_last_day",
-            )?,
+            fiscalyear_last_day: wire::given(fiscalyear_last_day),
             fiscalyear_last_month: fiscalyear_last_month.unwrap_or_default(),
             fiscalyear_lock_date: fiscalyear_lock_date.unwrap_or_default(),
             font: font.unwrap_or_default(),
             hard_lock_date: hard_lock_date.unwrap_or_default(),
             has_received_warning_stock_sms: has_received_warning_stock_sms
                 .unwrap_or_default(),
-            horizon_days: wire::required(horizon_days, "horizon_days")?,
+            horizon_days: wire::given(horizon_days),
             hr_presence_control_attendance: hr_presence_control_attendance
                 .unwrap_or_default(),
             hr_presence_control_email: hr_presence_control_email.unwrap_or_default(),
@@ -4699,7 +4706,7 @@ impl ResCompanyCreate {
             link_qr_code: link_qr_code.unwrap_or_default(),
             logo: logo.unwrap_or_default(),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
-            name: wire::required(name, "name")?,
+            name: wire::given(name),
             nomenclature_id: nomenclature_id.unwrap_or_default(),
             paperformat_id: paperformat_id.unwrap_or_default(),
             parent_id: parent_id.unwrap_or_default(),
@@ -4729,7 +4736,7 @@ impl ResCompanyCreate {
                 .unwrap_or_default(),
             sale_order_template_id: sale_order_template_id.unwrap_or_default(),
             secondary_color: secondary_color.unwrap_or_default(),
-            security_lead: wire::required(security_lead, "security_lead")?,
+            security_lead: wire::given(security_lead),
             sequence: sequence.unwrap_or_default(),
             snailmail_color: snailmail_color.unwrap_or_default(),
             snailmail_cover: snailmail_cover.unwrap_or_default(),

@@ -228,25 +228,34 @@ impl ResCountry {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("code", code.is_some()),
+                ("name", name.is_some()),
+                ("state_required", state_required.is_some()),
+                ("zip_required", zip_required.is_some()),
+            ],
+        )?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             address_format: address_format.unwrap_or_default(),
             address_view_id: address_view_id.unwrap_or_default(),
-            code: wire::required(code, "code")?,
+            code: wire::given(code),
             country_group_ids: country_group_ids.unwrap_or_default(),
             create_date: create_date.unwrap_or_default(),
             create_uid: create_uid.unwrap_or_default(),
             currency_id: currency_id.unwrap_or_default(),
             display_name: display_name.unwrap_or_default(),
-            name: wire::required(name, "name")?,
+            name: wire::given(name),
             name_position: name_position.unwrap_or_default(),
             phone_code: phone_code.unwrap_or_default(),
             state_ids: state_ids.unwrap_or_default(),
-            state_required: wire::required(state_required, "state_required")?,
+            state_required: wire::given(state_required),
             vat_label: vat_label.unwrap_or_default(),
             write_date: write_date.unwrap_or_default(),
             write_uid: write_uid.unwrap_or_default(),
-            zip_required: wire::required(zip_required, "zip_required")?,
+            zip_required: wire::given(zip_required),
         })
     }
 }
@@ -511,13 +520,14 @@ impl ResCountryCreate {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("code", code.is_some()), ("name", name.is_some())])?;
         ::std::result::Result::Ok(Self {
             address_format: address_format.unwrap_or_default(),
             address_view_id: address_view_id.unwrap_or_default(),
-            code: wire::required(code, "code")?,
+            code: wire::given(code),
             country_group_ids: country_group_ids.unwrap_or_default(),
             currency_id: currency_id.unwrap_or_default(),
-            name: wire::required(name, "name")?,
+            name: wire::given(name),
             name_position: name_position.unwrap_or_default(),
             phone_code: phone_code.unwrap_or_default(),
             state_required: state_required.unwrap_or_default(),

@@ -1271,11 +1271,29 @@ impl ResPartner {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("active", active.is_some()),
+                ("autopost_bills", autopost_bills.is_some()),
+                ("employee", employee.is_some()),
+                ("group_on", group_on.is_some()),
+                ("group_rfq", group_rfq.is_some()),
+                (
+                    "ignore_abnormal_invoice_amount",
+                    ignore_abnormal_invoice_amount.is_some(),
+                ),
+                ("ignore_abnormal_invoice_date", ignore_abnormal_invoice_date.is_some()),
+                ("is_company", is_company.is_some()),
+                ("partner_share", partner_share.is_some()),
+                ("receipt_reminder_email", receipt_reminder_email.is_some()),
+            ],
+        )?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
-            active: wire::required(active, "active")?,
+            id: wire::given(id),
+            active: wire::given(active),
             activity_ids: activity_ids.unwrap_or_default(),
-            autopost_bills: wire::required(autopost_bills, "autopost_bills")?,
+            autopost_bills: wire::given(autopost_bills),
             bank_ids: bank_ids.unwrap_or_default(),
             barcode: barcode.unwrap_or_default(),
             buyer_id: buyer_id.unwrap_or_default(),
@@ -1302,20 +1320,14 @@ impl ResPartner {
             display_name: display_name.unwrap_or_default(),
             email: email.unwrap_or_default(),
             email_normalized: email_normalized.unwrap_or_default(),
-            employee: wire::required(employee, "employee")?,
+            employee: wire::given(employee),
             employee_ids: employee_ids.unwrap_or_default(),
             function: function.unwrap_or_default(),
             global_location_number: global_location_number.unwrap_or_default(),
-            group_on: wire::required(group_on, "group_on")?,
-            group_rfq: wire::required(group_rfq, "group_rfq")?,
-            ignore_abnormal_invoice_amount: wire::required(
-                ignore_abnormal_invoice_amount,
-                "ignore_abnormal_invoice_amount",
-            )?,
-            ignore_abnormal_invoice_date: wire::required(
-                ignore_abnormal_invoice_date,
-                "ignore_abnormal_invoice_date",
-            )?,
+            group_on: wire::given(group_on),
+            group_rfq: wire::given(group_rfq),
+            ignore_abnormal_invoice_amount: wire::given(ignore_abnormal_invoice_amount),
+            ignore_abnormal_invoice_date: wire::given(ignore_abnormal_invoice_date),
             image_1024: image_1024.unwrap_or_default(),
             image_128: image_128.unwrap_or_default(),
             image_1920: image_1920.unwrap_or_default(),
@@ -1327,7 +1339,7 @@ impl ResPartner {
             invoice_sending_method: invoice_sending_method.unwrap_or_default(),
             invoice_template_pdf_report_id: invoice_template_pdf_report_id
                 .unwrap_or_default(),
-            is_company: wire::required(is_company, "is_company")?,
+            is_company: wire::given(is_company),
             lang: lang.unwrap_or_default(),
             meeting_ids: meeting_ids.unwrap_or_default(),
             message_bounce: message_bounce.unwrap_or_default(),
@@ -1338,7 +1350,7 @@ impl ResPartner {
             parent_id: parent_id.unwrap_or_default(),
             partner_latitude: partner_latitude.unwrap_or_default(),
             partner_longitude: partner_longitude.unwrap_or_default(),
-            partner_share: wire::required(partner_share, "partner_share")?,
+            partner_share: wire::given(partner_share),
             payment_token_ids: payment_token_ids.unwrap_or_default(),
             peppol_eas: peppol_eas.unwrap_or_default(),
             peppol_endpoint: peppol_endpoint.unwrap_or_default(),
@@ -1366,10 +1378,7 @@ impl ResPartner {
             purchase_line_ids: purchase_line_ids.unwrap_or_default(),
             purchase_warn_msg: purchase_warn_msg.unwrap_or_default(),
             rating_ids: rating_ids.unwrap_or_default(),
-            receipt_reminder_email: wire::required(
-                receipt_reminder_email,
-                "receipt_reminder_email",
-            )?,
+            receipt_reminder_email: wire::given(receipt_reminder_email),
             ref_: ref_.unwrap_or_default(),
             ref_company_ids: ref_company_ids.unwrap_or_default(),
             reminder_date_before_receipt: reminder_date_before_receipt

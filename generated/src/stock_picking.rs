@@ -504,8 +504,20 @@ impl StockPicking {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("has_deadline_issue", has_deadline_issue.is_some()),
+                ("is_locked", is_locked.is_some()),
+                ("location_dest_id", location_dest_id.is_some()),
+                ("location_id", location_id.is_some()),
+                ("move_type", move_type.is_some()),
+                ("picking_type_id", picking_type_id.is_some()),
+                ("printed", printed.is_some()),
+            ],
+        )?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             activity_ids: activity_ids.unwrap_or_default(),
             backorder_id: backorder_id.unwrap_or_default(),
             backorder_ids: backorder_ids.unwrap_or_default(),
@@ -515,18 +527,15 @@ impl StockPicking {
             date_deadline: date_deadline.unwrap_or_default(),
             date_done: date_done.unwrap_or_default(),
             display_name: display_name.unwrap_or_default(),
-            has_deadline_issue: wire::required(
-                has_deadline_issue,
-                "has_deadline_issue",
-            )?,
-            is_locked: wire::required(is_locked, "is_locked")?,
-            location_dest_id: wire::required(location_dest_id, "location_dest_id")?,
-            location_id: wire::required(location_id, "location_id")?,
+            has_deadline_issue: wire::given(has_deadline_issue),
+            is_locked: wire::given(is_locked),
+            location_dest_id: wire::given(location_dest_id),
+            location_id: wire::given(location_id),
             message_follower_ids: message_follower_ids.unwrap_or_default(),
             message_ids: message_ids.unwrap_or_default(),
             move_ids: move_ids.unwrap_or_default(),
             move_line_ids: move_line_ids.unwrap_or_default(),
-            move_type: wire::required(move_type, "move_type")?,
+            move_type: wire::given(move_type),
             name: name.unwrap_or_default(),
             note: note.unwrap_or_default(),
             origin: origin.unwrap_or_default(),
@@ -534,8 +543,8 @@ impl StockPicking {
             package_history_ids: package_history_ids.unwrap_or_default(),
             partner_id: partner_id.unwrap_or_default(),
             picking_properties: picking_properties.unwrap_or_default(),
-            picking_type_id: wire::required(picking_type_id, "picking_type_id")?,
-            printed: wire::required(printed, "printed")?,
+            picking_type_id: wire::given(picking_type_id),
+            printed: wire::given(printed),
             priority: priority.unwrap_or_default(),
             project_id: project_id.unwrap_or_default(),
             rating_ids: rating_ids.unwrap_or_default(),
@@ -1009,13 +1018,20 @@ impl StockPickingCreate {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(
+            &[
+                ("location_dest_id", location_dest_id.is_some()),
+                ("location_id", location_id.is_some()),
+                ("picking_type_id", picking_type_id.is_some()),
+            ],
+        )?;
         ::std::result::Result::Ok(Self {
             activity_summary: activity_summary.unwrap_or_default(),
             activity_type_id: activity_type_id.unwrap_or_default(),
             date_done: date_done.unwrap_or_default(),
             is_locked: is_locked.unwrap_or_default(),
-            location_dest_id: wire::required(location_dest_id, "location_dest_id")?,
-            location_id: wire::required(location_id, "location_id")?,
+            location_dest_id: wire::given(location_dest_id),
+            location_id: wire::given(location_id),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
             move_type: move_type.unwrap_or_default(),
             note: note.unwrap_or_default(),
@@ -1024,7 +1040,7 @@ impl StockPickingCreate {
             package_history_ids: package_history_ids.unwrap_or_default(),
             partner_id: partner_id.unwrap_or_default(),
             picking_properties: picking_properties.unwrap_or_default(),
-            picking_type_id: wire::required(picking_type_id, "picking_type_id")?,
+            picking_type_id: wire::given(picking_type_id),
             printed: printed.unwrap_or_default(),
             priority: priority.unwrap_or_default(),
             project_id: project_id.unwrap_or_default(),

@@ -230,10 +230,19 @@ pub fn decode<T>(
     Ok(())
 }
 
-/// The decoded value of a field without a default, or serde's "missing field"
-/// error, for a generated `from_record`.
-pub fn required<T>(slot: Option<T>, name: &'static str) -> Result<T, serde_json::Error> {
-    slot.ok_or_else(|| missing_field(name))
+/// serde's "missing field" error for the first field without a default that
+/// the input lacked (`(name, given)` in the struct's order), for a generated
+/// `from_record`: one check before the struct is built.
+pub fn check_required(fields: &[(&'static str, bool)]) -> Result<(), serde_json::Error> {
+    match fields.iter().find(|(_, given)| !given) {
+        Some((name, _)) => Err(missing_field(name)),
+        None => Ok(()),
+    }
+}
+
+/// The value of a field that [`check_required`] found given.
+pub fn given<T>(slot: Option<T>) -> T {
+    slot.expect("check_required saw this field given")
 }
 
 /// Decodes one field's value as `T` (its plain `Deserialize`), for a

@@ -169,12 +169,22 @@ fn codec_tokens(
                 .expect("a helper path");
         quote!(#key => wire::decode(&mut #slot, __value, #helper),)
     });
+    let required: Vec<_> = shapes
+        .iter()
+        .zip(&slots)
+        .filter(|(shape, _)| !shape.has_default)
+        .map(|(shape, slot)| {
+            let key = &shape.field.odoo_name;
+            quote!((#key, #slot.is_some()))
+        })
+        .collect();
+    // One check, then no early return while the struct is built.
+    let check = (!required.is_empty()).then(|| quote!(wire::check_required(&[#(#required),*])?;));
     let values = shapes.iter().zip(&slots).map(|(shape, slot)| {
         if shape.has_default {
             quote!(#slot: #slot.unwrap_or_default(),)
         } else {
-            let key = &shape.field.odoo_name;
-            quote!(#slot: wire::required(#slot, #key)?,)
+            quote!(#slot: wire::given(#slot),)
         }
     });
     let puts = shapes.iter().map(|shape| {
@@ -226,6 +236,7 @@ fn codec_tokens(
                         _ => ::std::result::Result::Ok(()),
                     }?;
                 }
+                #check
                 ::std::result::Result::Ok(Self { #(#values)* })
             }
         }

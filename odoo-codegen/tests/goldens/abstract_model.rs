@@ -44,8 +44,9 @@ impl GoldenAbstract {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             name: name.unwrap_or_default(),
         })
     }

@@ -40,9 +40,10 @@ impl GoldenBoolean {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some()), ("active", active.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
-            active: wire::required(active, "active")?,
+            id: wire::given(id),
+            active: wire::given(active),
         })
     }
 }

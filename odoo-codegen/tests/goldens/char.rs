@@ -46,8 +46,9 @@ impl GoldenChar {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             name: name.unwrap_or_default(),
         })
     }

@@ -64,8 +64,9 @@ impl GoldenCustomField {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             name: name.unwrap_or_default(),
             x_partner_id: x_partner_id.unwrap_or_default(),
             x_studio_note: x_studio_note.unwrap_or_default(),

@@ -48,8 +48,9 @@ impl GoldenDate {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             date_deadline: date_deadline.unwrap_or_default(),
         })
     }

@@ -48,8 +48,9 @@ impl GoldenDatetime {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             date_start: date_start.unwrap_or_default(),
         })
     }

@@ -62,8 +62,9 @@ impl L10nBeVat2 {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             l10n_be_code: l10n_be_code.unwrap_or_default(),
             line2_ids: line2_ids.unwrap_or_default(),
             vat2: vat2.unwrap_or_default(),

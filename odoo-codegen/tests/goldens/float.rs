@@ -40,8 +40,9 @@ impl GoldenFloat {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             weight: weight.unwrap_or_default(),
         })
     }

@@ -42,8 +42,9 @@ impl GoldenHtml {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             body: body.unwrap_or_default(),
         })
     }

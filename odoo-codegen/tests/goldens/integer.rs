@@ -40,8 +40,9 @@ impl GoldenInteger {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             sequence: sequence.unwrap_or_default(),
         })
     }

@@ -48,8 +48,9 @@ impl GoldenJson {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             analytic_distribution: analytic_distribution.unwrap_or_default(),
         })
     }

@@ -85,9 +85,10 @@ impl GoldenKeywordFields {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some()), ("async", async_.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
-            async_: wire::required(async_, "async")?,
+            id: wire::given(id),
+            async_: wire::given(async_),
             move_: move_.unwrap_or_default(),
             ref_: ref_.unwrap_or_default(),
             self_: self_.unwrap_or_default(),

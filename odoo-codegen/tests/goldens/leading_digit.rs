@@ -53,8 +53,9 @@ impl M2faDevice {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             field_2fa_secret: field_2fa_secret.unwrap_or_default(),
             field_2: field_2.unwrap_or_default(),
         })

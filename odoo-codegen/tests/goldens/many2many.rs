@@ -42,8 +42,9 @@ impl GoldenMany2many {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             tag_ids: tag_ids.unwrap_or_default(),
         })
     }

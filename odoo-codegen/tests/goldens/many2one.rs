@@ -44,8 +44,9 @@ impl GoldenMany2one {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             partner_id: partner_id.unwrap_or_default(),
         })
     }

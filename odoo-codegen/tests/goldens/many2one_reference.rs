@@ -40,8 +40,9 @@ impl GoldenMany2oneReference {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             res_id: res_id.unwrap_or_default(),
         })
     }

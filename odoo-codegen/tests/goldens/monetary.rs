@@ -51,8 +51,9 @@ impl GoldenMonetary {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             amount: amount.unwrap_or_default(),
             currency_id: currency_id.unwrap_or_default(),
         })

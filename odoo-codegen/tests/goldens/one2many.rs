@@ -42,8 +42,9 @@ impl GoldenOne2many {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             line_ids: line_ids.unwrap_or_default(),
         })
     }

@@ -44,8 +44,9 @@ impl GoldenProperties {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             task_properties: task_properties.unwrap_or_default(),
         })
     }

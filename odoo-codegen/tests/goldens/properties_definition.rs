@@ -48,8 +48,9 @@ impl GoldenPropertiesDefinition {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             task_properties_definition: task_properties_definition.unwrap_or_default(),
         })
     }

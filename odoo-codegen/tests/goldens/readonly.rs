@@ -60,8 +60,9 @@ impl GoldenReadonly {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             display_name: display_name.unwrap_or_default(),
             name: name.unwrap_or_default(),
             total: total.unwrap_or_default(),

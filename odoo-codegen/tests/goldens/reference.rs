@@ -44,8 +44,9 @@ impl GoldenReference {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             origin_ref: origin_ref.unwrap_or_default(),
         })
     }

@@ -75,14 +75,25 @@ impl GoldenRequired {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("active", active.is_some()),
+                ("amount", amount.is_some()),
+                ("company_id", company_id.is_some()),
+                ("date", date.is_some()),
+                ("name", name.is_some()),
+                ("state", state.is_some()),
+            ],
+        )?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
-            active: wire::required(active, "active")?,
-            amount: wire::required(amount, "amount")?,
-            company_id: wire::required(company_id, "company_id")?,
-            date: wire::required(date, "date")?,
-            name: wire::required(name, "name")?,
-            state: wire::required(state, "state")?,
+            id: wire::given(id),
+            active: wire::given(active),
+            amount: wire::given(amount),
+            company_id: wire::given(company_id),
+            date: wire::given(date),
+            name: wire::given(name),
+            state: wire::given(state),
         })
     }
 }
@@ -237,12 +248,20 @@ impl GoldenRequiredCreate {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(
+            &[
+                ("amount", amount.is_some()),
+                ("company_id", company_id.is_some()),
+                ("date", date.is_some()),
+                ("name", name.is_some()),
+            ],
+        )?;
         ::std::result::Result::Ok(Self {
             active: active.unwrap_or_default(),
-            amount: wire::required(amount, "amount")?,
-            company_id: wire::required(company_id, "company_id")?,
-            date: wire::required(date, "date")?,
-            name: wire::required(name, "name")?,
+            amount: wire::given(amount),
+            company_id: wire::given(company_id),
+            date: wire::given(date),
+            name: wire::given(name),
             state: state.unwrap_or_default(),
         })
     }

@@ -42,8 +42,9 @@ impl GoldenSelection {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             state: state.unwrap_or_default(),
         })
     }

@@ -44,8 +44,9 @@ impl GoldenSelectionWithoutValues {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             tz: tz.unwrap_or_default(),
         })
     }

@@ -44,8 +44,9 @@ impl GoldenUnknownType {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
+        wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            id: wire::required(id, "id")?,
+            id: wire::given(id),
             embedding: embedding.unwrap_or_default(),
         })
     }
