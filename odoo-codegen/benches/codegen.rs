@@ -138,6 +138,9 @@ fn crate_alone(workspace: &Path, target_dir: &Path) -> Build {
     cargo_build_generated(workspace, target_dir)
 }
 
+/// The crates of the all-models workspace: links to the real first two, and `generated`.
+const MEMBERS: [&str; 3] = ["odoo-client", "odoo-derive", "generated"];
+
 /// A workspace of odoo-client, odoo-derive and a `generated` crate with
 /// `sources` (every model, no features), next to the real one's lock file.
 fn all_models_workspace(root: &Path, dir: &Path, sources: &odoo_codegen::emit::Files) {
@@ -149,8 +152,14 @@ fn all_models_workspace(root: &Path, dir: &Path, sources: &odoo_codegen::emit::F
         // Only the crates `generated` needs: the others' dependencies stay out.
         let line = if line.starts_with("members") || line.starts_with("default-members") {
             let key = line.split('=').next().unwrap_or("members").trim();
-            format!("{key} = [\"odoo-client\", \"odoo-derive\", \"generated\"]")
+            format!("{key} = {MEMBERS:?}")
+        } else if MEMBERS
+            .iter()
+            .any(|m| line.contains(&format!("path = \"{m}\"")))
+        {
+            line.to_string()
         } else {
+            // The other crates stay where they are (members' dev-dependencies).
             line.replace("path = \"", &format!("path = \"{}/", root.display()))
         };
         manifest.push_str(&line);
@@ -159,7 +168,7 @@ fn all_models_workspace(root: &Path, dir: &Path, sources: &odoo_codegen::emit::F
     let write = |p: &str, text: &str| std::fs::write(dir.join(p), text).expect("bench file");
     write("Cargo.toml", &manifest);
     write("Cargo.lock", &read("Cargo.lock"));
-    for krate in ["odoo-client", "odoo-derive"] {
+    for krate in &MEMBERS[..2] {
         std::os::unix::fs::symlink(root.join(krate), dir.join(krate)).expect("symlink");
     }
     let generated = read("generated/Cargo.toml");
