@@ -4,524 +4,319 @@
 /// Journal Entry (`account.move`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(model = "account.move", create = AccountMoveCreate, update = AccountMoveUpdate)]
-#[schemars(description = "Journal Entry")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AccountMove {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Security Token
     ///
     /// `access_token`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Security Token")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Activities
     ///
     /// `activity_ids`: one2many, to `mail.activity`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Activities (ids of mail.activity records)")]
     pub activity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Created Adjusting Entries
     ///
     /// `adjusting_entries_move_ids`: many2many, to `account.move`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Created Adjusting Entries (ids of account.move records)")]
     pub adjusting_entries_move_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Adjusting Entry Origin Moves
     ///
     /// `adjusting_entry_origin_move_ids`: many2many, to `account.move`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Adjusting Entry Origin Moves (ids of account.move records)"
-    )]
     pub adjusting_entry_origin_move_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Always Tax Exigible
     ///
     /// `always_tax_exigible`: boolean
-    #[schemars(description = "Always Tax Exigible")]
     pub always_tax_exigible: bool,
     /// Amount Due
     ///
     /// `amount_residual`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Amount Due")]
     pub amount_residual: ::std::option::Option<f64>,
     /// Amount Due Signed
     ///
     /// `amount_residual_signed`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Amount Due Signed")]
     pub amount_residual_signed: ::std::option::Option<f64>,
     /// Tax
     ///
     /// `amount_tax`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Tax")]
     pub amount_tax: ::std::option::Option<f64>,
     /// Tax Signed
     ///
     /// `amount_tax_signed`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Tax Signed")]
     pub amount_tax_signed: ::std::option::Option<f64>,
     /// Total
     ///
     /// `amount_total`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Total")]
     pub amount_total: ::std::option::Option<f64>,
     /// Total in Currency Signed
     ///
     /// `amount_total_in_currency_signed`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Total in Currency Signed")]
     pub amount_total_in_currency_signed: ::std::option::Option<f64>,
     /// Total Signed
     ///
     /// `amount_total_signed`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Total Signed")]
     pub amount_total_signed: ::std::option::Option<f64>,
     /// Untaxed Amount
     ///
     /// `amount_untaxed`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Untaxed Amount")]
     pub amount_untaxed: ::std::option::Option<f64>,
     /// Untaxed Amount Signed Currency
     ///
     /// `amount_untaxed_in_currency_signed`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Untaxed Amount Signed Currency")]
     pub amount_untaxed_in_currency_signed: ::std::option::Option<f64>,
     /// Untaxed Amount Signed
     ///
     /// `amount_untaxed_signed`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Untaxed Amount Signed")]
     pub amount_untaxed_signed: ::std::option::Option<f64>,
     /// Attachments
     ///
     /// `attachment_ids`: one2many, to `ir.attachment`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Attachments (ids of ir.attachment records)")]
     pub attachment_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Audit Trail Messages
     ///
     /// `audit_trail_message_ids`: one2many, to `mail.message`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Audit Trail Messages (ids of mail.message records)")]
     pub audit_trail_message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Auto-post
     ///
     /// Specify whether this entry is posted automatically on its accounting date, and any similar recurring invoices.
     ///
     /// `auto_post`: selection, required
-    #[schemars(
-        description = "Auto-post: Specify whether this entry is posted automatically on its accounting date, and any similar recurring invoices."
-    )]
     pub auto_post: AccountMoveAutoPost,
     /// First recurring entry
     ///
     /// `auto_post_origin_id`: many2one, to `account.move`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "First recurring entry ([id, display name] of a account.move)"
-    )]
     pub auto_post_origin_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Auto-post until
     ///
     /// This recurring move will be posted up to and including this date.
     ///
     /// `auto_post_until`: date
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Auto-post until: This recurring move will be posted up to and including this date."
-    )]
     pub auto_post_until: ::std::option::Option<::chrono::NaiveDate>,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
     ///
     /// `campaign_id`: many2one, to `utm.campaign`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special ([id, display name] of a utm.campaign)"
-    )]
     pub campaign_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Reviewed
     ///
     /// `checked`: boolean
-    #[schemars(description = "Reviewed")]
     pub checked: bool,
     /// Commercial Entity
     ///
     /// `commercial_partner_id`: many2one, to `res.partner`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Commercial Entity ([id, display name] of a res.partner)")]
     pub commercial_partner_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Company ([id, display name] of a res.company)")]
     pub company_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Created on
     ///
     /// `create_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Created on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub create_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Created by
     ///
     /// `create_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Created by ([id, display name] of a res.users)")]
     pub create_uid: ::std::option::Option<::odoo_client::Many2One>,
     /// Currency
     ///
     /// `currency_id`: many2one, to `res.currency`, required
-    #[schemars(description = "Currency ([id, display name] of a res.currency)")]
     pub currency_id: ::odoo_client::Many2One,
     /// Date
     ///
     /// `date`: date, required
-    #[serde(
-        deserialize_with = "::odoo_client::value::date::deserialize",
-        serialize_with = "::odoo_client::value::date::serialize"
-    )]
-    #[schemars(description = "Date")]
     pub date: ::chrono::NaiveDate,
     /// Delivery Date
     ///
     /// `delivery_date`: date
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Delivery Date")]
     pub delivery_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Display Name
     ///
     /// `display_name`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Display Name")]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Related reconciliation
     ///
     /// `exchange_diff_partial_ids`: one2many, to `account.partial.reconcile`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Related reconciliation (ids of account.partial.reconcile records)"
-    )]
     pub exchange_diff_partial_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Fiscal Position
     ///
     /// Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices. The default value comes from the customer.
     ///
     /// `fiscal_position_id`: many2one, to `account.fiscal.position`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Fiscal Position: Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices. The default value comes from the customer. ([id, display name] of a account.fiscal.position)"
-    )]
     pub fiscal_position_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Inalterability Hash
     ///
     /// `inalterable_hash`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Inalterability Hash")]
     pub inalterable_hash: ::std::option::Option<::std::string::String>,
     /// Incoterm Location
     ///
     /// `incoterm_location`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Incoterm Location")]
     pub incoterm_location: ::std::option::Option<::std::string::String>,
     /// Cash Rounding Method
     ///
     /// Defines the smallest coinage of the currency that can be used to pay by cash.
     ///
     /// `invoice_cash_rounding_id`: many2one, to `account.cash.rounding`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Cash Rounding Method: Defines the smallest coinage of the currency that can be used to pay by cash. ([id, display name] of a account.cash.rounding)"
-    )]
     pub invoice_cash_rounding_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Currency Rate
     ///
     /// Currency rate from company currency to document currency.
     ///
     /// `invoice_currency_rate`: float
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Currency Rate: Currency rate from company currency to document currency."
-    )]
     pub invoice_currency_rate: ::std::option::Option<f64>,
     /// Invoice/Bill Date
     ///
     /// `invoice_date`: date
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Invoice/Bill Date")]
     pub invoice_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Due Date
     ///
     /// `invoice_date_due`: date
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Due Date")]
     pub invoice_date_due: ::std::option::Option<::chrono::NaiveDate>,
     /// Incoterm
     ///
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `invoice_incoterm_id`: many2one, to `account.incoterms`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. ([id, display name] of a account.incoterms)"
-    )]
     pub invoice_incoterm_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Invoice lines
     ///
     /// `invoice_line_ids`: one2many, to `account.move.line`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Invoice lines (ids of account.move.line records)")]
     pub invoice_line_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Origin
     ///
     /// The document(s) that generated the invoice.
     ///
     /// `invoice_origin`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Origin: The document(s) that generated the invoice.")]
     pub invoice_origin: ::std::option::Option<::std::string::String>,
     /// Invoice Partner Display Name
     ///
     /// `invoice_partner_display_name`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Invoice Partner Display Name")]
     pub invoice_partner_display_name: ::std::option::Option<::std::string::String>,
     /// Payment Terms
     ///
     /// `invoice_payment_term_id`: many2one, to `account.payment.term`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Payment Terms ([id, display name] of a account.payment.term)"
-    )]
     pub invoice_payment_term_id: ::std::option::Option<::odoo_client::Many2One>,
     /// PDF File
     ///
     /// `invoice_pdf_report_file`: binary
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "PDF File (base64)")]
     pub invoice_pdf_report_file: ::std::option::Option<::std::string::String>,
     /// Source Email
     ///
     /// `invoice_source_email`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Source Email")]
     pub invoice_source_email: ::std::option::Option<::std::string::String>,
     /// Salesperson
     ///
     /// `invoice_user_id`: many2one, to `res.users`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Salesperson ([id, display name] of a res.users)")]
     pub invoice_user_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Is Manually Modified
     ///
     /// `is_manually_modified`: boolean
-    #[schemars(description = "Is Manually Modified")]
     pub is_manually_modified: bool,
     /// Is Move Sent
     ///
     /// It indicates that the invoice/payment has been sent or the PDF has been generated.
     ///
     /// `is_move_sent`: boolean, readonly
-    #[schemars(
-        description = "Is Move Sent: It indicates that the invoice/payment has been sent or the PDF has been generated."
-    )]
     pub is_move_sent: bool,
     /// Journal
     ///
     /// `journal_id`: many2one, to `account.journal`, required
-    #[schemars(description = "Journal ([id, display name] of a account.journal)")]
     pub journal_id: ::odoo_client::Many2One,
     /// Journal Items (DEPRECATED)
     ///
     /// `journal_line_ids`: one2many, to `account.move.line`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Journal Items (DEPRECATED) (ids of account.move.line records)"
-    )]
     pub journal_line_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Journal Items
     ///
     /// `line_ids`: one2many, to `account.move.line`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Journal Items (ids of account.move.line records)")]
     pub line_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Made Sequence Gap
     ///
     /// `made_sequence_gap`: boolean
-    #[schemars(description = "Made Sequence Gap")]
     pub made_sequence_gap: bool,
     /// Matched Payments
     ///
     /// `matched_payment_ids`: many2many, to `account.payment`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Matched Payments (ids of account.payment records)")]
     pub matched_payment_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Medium
     ///
     /// This is the method of delivery, e.g. Postcard, Email, or Banner Ad
     ///
     /// `medium_id`: many2one, to `utm.medium`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad ([id, display name] of a utm.medium)"
-    )]
     pub medium_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Followers
     ///
     /// `message_follower_ids`: one2many, to `mail.followers`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Followers (ids of mail.followers records)")]
     pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Messages
     ///
     /// `message_ids`: one2many, to `mail.message`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Messages (ids of mail.message records)")]
     pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Main Attachment
     ///
     /// `message_main_attachment_id`: many2one, to `ir.attachment`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Main Attachment ([id, display name] of a ir.attachment)")]
     pub message_main_attachment_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Type
     ///
     /// `move_type`: selection, required, readonly
-    #[schemars(description = "Type")]
     pub move_type: AccountMoveMoveType,
     /// Number
     ///
     /// `name`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Number")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Terms and Conditions
     ///
     /// `narration`: html
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Terms and Conditions")]
     pub narration: ::std::option::Option<::std::string::String>,
     /// Payment
     ///
     /// `origin_payment_id`: many2one, to `account.payment`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Payment ([id, display name] of a account.payment)")]
     pub origin_payment_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Recipient Bank
     ///
     /// Bank Account Number to which the invoice will be paid. A Company bank account if this is a Customer Invoice or Vendor Credit Note, otherwise a Partner bank account number.
     ///
     /// `partner_bank_id`: many2one, to `res.partner.bank`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Recipient Bank: Bank Account Number to which the invoice will be paid. A Company bank account if this is a Customer Invoice or Vendor Credit Note, otherwise a Partner bank account number. ([id, display name] of a res.partner.bank)"
-    )]
     pub partner_bank_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Partner
     ///
     /// `partner_id`: many2one, to `res.partner`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Partner ([id, display name] of a res.partner)")]
     pub partner_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Delivery Address
     ///
     /// The delivery address will be used in the computation of the fiscal position.
     ///
     /// `partner_shipping_id`: many2one, to `res.partner`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Delivery Address: The delivery address will be used in the computation of the fiscal position. ([id, display name] of a res.partner)"
-    )]
     pub partner_shipping_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Payments
     ///
     /// `payment_ids`: one2many, to `account.payment`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Payments (ids of account.payment records)")]
     pub payment_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Payment Reference
     ///
     /// The payment reference to set on journal items.
     ///
     /// `payment_reference`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Payment Reference: The payment reference to set on journal items."
-    )]
     pub payment_reference: ::std::option::Option<::std::string::String>,
     /// Payment Status
     ///
     /// `payment_state`: selection, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Payment Status")]
     pub payment_state: ::std::option::Option<AccountMovePaymentState>,
     /// Posted Before
     ///
     /// `posted_before`: boolean
-    #[schemars(description = "Posted Before")]
     pub posted_before: bool,
     /// Preferred Payment Method Line
     ///
     /// `preferred_payment_method_line_id`: many2one, to `account.payment.method.line`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Preferred Payment Method Line ([id, display name] of a account.payment.method.line)"
-    )]
     pub preferred_payment_method_line_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Payment QR-code
     ///
     /// Type of QR-code to be generated for the payment of this invoice, when printing it. If left blank, the first available and usable method will be used.
     ///
     /// `qr_code_method`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Payment QR-code: Type of QR-code to be generated for the payment of this invoice, when printing it. If left blank, the first available and usable method will be used."
-    )]
     pub qr_code_method: ::std::option::Option<::std::string::String>,
     /// Total (Tax inc.)
     ///
@@ -530,521 +325,1475 @@ pub struct AccountMove {
     /// Odoo will automatically create one invoice line with default values to match it.
     ///
     /// `quick_edit_total_amount`: monetary
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Total (Tax inc.): Use this field to encode the total amount of the invoice. Odoo will automatically create one invoice line with default values to match it."
-    )]
     pub quick_edit_total_amount: ::std::option::Option<f64>,
     /// Ratings
     ///
     /// `rating_ids`: one2many, to `rating.rating`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Ratings (ids of rating.rating records)")]
     pub rating_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Reference
     ///
     /// `ref`: char
-    #[serde(
-        rename = "ref",
-        default,
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Reference")]
     pub ref_: ::std::option::Option<::std::string::String>,
     /// Reversal Move
     ///
     /// `reversal_move_ids`: one2many, to `account.move`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Reversal Move (ids of account.move records)")]
     pub reversal_move_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Reversal of
     ///
     /// `reversed_entry_id`: many2one, to `account.move`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Reversal of ([id, display name] of a account.move)")]
     pub reversed_entry_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Inalterability No Gap Sequence #
     ///
     /// `secure_sequence_number`: integer, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Inalterability No Gap Sequence #")]
     pub secure_sequence_number: ::std::option::Option<i64>,
     /// Sending Data
     ///
     /// `sending_data`: json
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Sending Data")]
     pub sending_data: ::std::option::Option<::serde_json::Value>,
     /// Sequence Number
     ///
     /// `sequence_number`: integer, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Sequence Number")]
     pub sequence_number: ::std::option::Option<i64>,
     /// Sequence Prefix
     ///
     /// `sequence_prefix`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Sequence Prefix")]
     pub sequence_prefix: ::std::option::Option<::std::string::String>,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
     ///
     /// `source_id`: many2one, to `utm.source`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list ([id, display name] of a utm.source)"
-    )]
     pub source_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Status
     ///
     /// `state`: selection, required, readonly
-    #[schemars(description = "Status")]
     pub state: AccountMoveState,
     /// Statement Line
     ///
     /// `statement_line_id`: many2one, to `account.bank.statement.line`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Statement Line ([id, display name] of a account.bank.statement.line)"
-    )]
     pub statement_line_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Statements
     ///
     /// `statement_line_ids`: one2many, to `account.bank.statement.line`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Statements (ids of account.bank.statement.line records)")]
     pub statement_line_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Stock Move
     ///
     /// `stock_move_ids`: one2many, to `stock.move`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Stock Move (ids of stock.move records)")]
     pub stock_move_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Cash Basis Entries
     ///
     /// The cash basis entries created from the taxes on this entry, when reconciling its lines.
     ///
     /// `tax_cash_basis_created_move_ids`: one2many, to `account.move`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Cash Basis Entries: The cash basis entries created from the taxes on this entry, when reconciling its lines. (ids of account.move records)"
-    )]
     pub tax_cash_basis_created_move_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Cash Basis Origin
     ///
     /// The journal entry from which this tax cash basis journal entry has been created.
     ///
     /// `tax_cash_basis_origin_move_id`: many2one, to `account.move`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Cash Basis Origin: The journal entry from which this tax cash basis journal entry has been created. ([id, display name] of a account.move)"
-    )]
     pub tax_cash_basis_origin_move_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Tax Cash Basis Entry of
     ///
     /// `tax_cash_basis_rec_id`: many2one, to `account.partial.reconcile`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Tax Cash Basis Entry of ([id, display name] of a account.partial.reconcile)"
-    )]
     pub tax_cash_basis_rec_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Taxable Supply Date
     ///
     /// `taxable_supply_date`: date
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Taxable Supply Date")]
     pub taxable_supply_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Sales Team
     ///
     /// `team_id`: many2one, to `crm.team`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Sales Team ([id, display name] of a crm.team)")]
     pub team_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Transactions
     ///
     /// `transaction_ids`: many2many, to `payment.transaction`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Transactions (ids of payment.transaction records)")]
     pub transaction_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// UBL/CII File
     ///
     /// `ubl_cii_xml_file`: binary
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "UBL/CII File (base64)")]
     pub ubl_cii_xml_file: ::std::option::Option<::std::string::String>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `website_message_ids`: one2many, to `mail.message`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Website Messages: Website communication history (ids of mail.message records)"
-    )]
     pub website_message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Last Updated on
     ///
     /// `write_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub write_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Last Updated by
     ///
     /// `write_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Last Updated by ([id, display name] of a res.users)")]
     pub write_uid: ::std::option::Option<::odoo_client::Many2One>,
+}
+/// The JSON Schema of [`AccountMove`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r##"{
+  "description": "Journal Entry",
+  "properties": {
+    "access_token": {"default":null,"description":"Security Token","type":["string","null"]},
+    "activity_ids": {"default":[],"description":"Activities (ids of mail.activity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "adjusting_entries_move_ids": {"default":[],"description":"Created Adjusting Entries (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "adjusting_entry_origin_move_ids": {"default":[],"description":"Adjusting Entry Origin Moves (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "always_tax_exigible": {"description":"Always Tax Exigible","type":"boolean"},
+    "amount_residual": {"default":null,"description":"Amount Due","format":"double","type":["number","null"]},
+    "amount_residual_signed": {"default":null,"description":"Amount Due Signed","format":"double","type":["number","null"]},
+    "amount_tax": {"default":null,"description":"Tax","format":"double","type":["number","null"]},
+    "amount_tax_signed": {"default":null,"description":"Tax Signed","format":"double","type":["number","null"]},
+    "amount_total": {"default":null,"description":"Total","format":"double","type":["number","null"]},
+    "amount_total_in_currency_signed": {"default":null,"description":"Total in Currency Signed","format":"double","type":["number","null"]},
+    "amount_total_signed": {"default":null,"description":"Total Signed","format":"double","type":["number","null"]},
+    "amount_untaxed": {"default":null,"description":"Untaxed Amount","format":"double","type":["number","null"]},
+    "amount_untaxed_in_currency_signed": {"default":null,"description":"Untaxed Amount Signed Currency","format":"double","type":["number","null"]},
+    "amount_untaxed_signed": {"default":null,"description":"Untaxed Amount Signed","format":"double","type":["number","null"]},
+    "attachment_ids": {"default":[],"description":"Attachments (ids of ir.attachment records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "audit_trail_message_ids": {"default":[],"description":"Audit Trail Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "auto_post": {"$ref":"#/$defs/AccountMoveAutoPost","description":"Auto-post: Specify whether this entry is posted automatically on its accounting date, and any similar recurring invoices."},
+    "auto_post_origin_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"First recurring entry ([id, display name] of a account.move)"},
+    "auto_post_until": {"default":null,"description":"Auto-post until: This recurring move will be posted up to and including this date.","format":"date","type":["string","null"]},
+    "campaign_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special ([id, display name] of a utm.campaign)"},
+    "checked": {"description":"Reviewed","type":"boolean"},
+    "commercial_partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Commercial Entity ([id, display name] of a res.partner)"},
+    "company_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Company ([id, display name] of a res.company)"},
+    "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
+    "currency_id": {"$ref":"#/$defs/Many2One","description":"Currency ([id, display name] of a res.currency)"},
+    "date": {"description":"Date","format":"date","type":"string"},
+    "delivery_date": {"default":null,"description":"Delivery Date","format":"date","type":["string","null"]},
+    "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
+    "exchange_diff_partial_ids": {"default":[],"description":"Related reconciliation (ids of account.partial.reconcile records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "fiscal_position_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Fiscal Position: Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices. The default value comes from the customer. ([id, display name] of a account.fiscal.position)"},
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "inalterable_hash": {"default":null,"description":"Inalterability Hash","type":["string","null"]},
+    "incoterm_location": {"default":null,"description":"Incoterm Location","type":["string","null"]},
+    "invoice_cash_rounding_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Cash Rounding Method: Defines the smallest coinage of the currency that can be used to pay by cash. ([id, display name] of a account.cash.rounding)"},
+    "invoice_currency_rate": {"default":null,"description":"Currency Rate: Currency rate from company currency to document currency.","format":"double","type":["number","null"]},
+    "invoice_date": {"default":null,"description":"Invoice/Bill Date","format":"date","type":["string","null"]},
+    "invoice_date_due": {"default":null,"description":"Due Date","format":"date","type":["string","null"]},
+    "invoice_incoterm_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. ([id, display name] of a account.incoterms)"},
+    "invoice_line_ids": {"default":[],"description":"Invoice lines (ids of account.move.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "invoice_origin": {"default":null,"description":"Origin: The document(s) that generated the invoice.","type":["string","null"]},
+    "invoice_partner_display_name": {"default":null,"description":"Invoice Partner Display Name","type":["string","null"]},
+    "invoice_payment_term_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Payment Terms ([id, display name] of a account.payment.term)"},
+    "invoice_pdf_report_file": {"default":null,"description":"PDF File (base64)","type":["string","null"]},
+    "invoice_source_email": {"default":null,"description":"Source Email","type":["string","null"]},
+    "invoice_user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Salesperson ([id, display name] of a res.users)"},
+    "is_manually_modified": {"description":"Is Manually Modified","type":"boolean"},
+    "is_move_sent": {"description":"Is Move Sent: It indicates that the invoice/payment has been sent or the PDF has been generated.","type":"boolean"},
+    "journal_id": {"$ref":"#/$defs/Many2One","description":"Journal ([id, display name] of a account.journal)"},
+    "journal_line_ids": {"default":[],"description":"Journal Items (DEPRECATED) (ids of account.move.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "line_ids": {"default":[],"description":"Journal Items (ids of account.move.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "made_sequence_gap": {"description":"Made Sequence Gap","type":"boolean"},
+    "matched_payment_ids": {"default":[],"description":"Matched Payments (ids of account.payment records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "medium_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad ([id, display name] of a utm.medium)"},
+    "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_main_attachment_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Main Attachment ([id, display name] of a ir.attachment)"},
+    "move_type": {"$ref":"#/$defs/AccountMoveMoveType","description":"Type"},
+    "name": {"default":null,"description":"Number","type":["string","null"]},
+    "narration": {"default":null,"description":"Terms and Conditions","type":["string","null"]},
+    "origin_payment_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Payment ([id, display name] of a account.payment)"},
+    "partner_bank_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Recipient Bank: Bank Account Number to which the invoice will be paid. A Company bank account if this is a Customer Invoice or Vendor Credit Note, otherwise a Partner bank account number. ([id, display name] of a res.partner.bank)"},
+    "partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Partner ([id, display name] of a res.partner)"},
+    "partner_shipping_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Delivery Address: The delivery address will be used in the computation of the fiscal position. ([id, display name] of a res.partner)"},
+    "payment_ids": {"default":[],"description":"Payments (ids of account.payment records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "payment_reference": {"default":null,"description":"Payment Reference: The payment reference to set on journal items.","type":["string","null"]},
+    "payment_state": {"anyOf":[{"$ref":"#/$defs/AccountMovePaymentState"},{"type":"null"}],"default":null,"description":"Payment Status"},
+    "posted_before": {"description":"Posted Before","type":"boolean"},
+    "preferred_payment_method_line_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Preferred Payment Method Line ([id, display name] of a account.payment.method.line)"},
+    "qr_code_method": {"default":null,"description":"Payment QR-code: Type of QR-code to be generated for the payment of this invoice, when printing it. If left blank, the first available and usable method will be used.","type":["string","null"]},
+    "quick_edit_total_amount": {"default":null,"description":"Total (Tax inc.): Use this field to encode the total amount of the invoice. Odoo will automatically create one invoice line with default values to match it.","format":"double","type":["number","null"]},
+    "rating_ids": {"default":[],"description":"Ratings (ids of rating.rating records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "ref": {"default":null,"description":"Reference","type":["string","null"]},
+    "reversal_move_ids": {"default":[],"description":"Reversal Move (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "reversed_entry_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Reversal of ([id, display name] of a account.move)"},
+    "secure_sequence_number": {"default":null,"description":"Inalterability No Gap Sequence #","format":"int64","type":["integer","null"]},
+    "sending_data": {"default":null,"description":"Sending Data"},
+    "sequence_number": {"default":null,"description":"Sequence Number","format":"int64","type":["integer","null"]},
+    "sequence_prefix": {"default":null,"description":"Sequence Prefix","type":["string","null"]},
+    "source_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list ([id, display name] of a utm.source)"},
+    "state": {"$ref":"#/$defs/AccountMoveState","description":"Status"},
+    "statement_line_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Statement Line ([id, display name] of a account.bank.statement.line)"},
+    "statement_line_ids": {"default":[],"description":"Statements (ids of account.bank.statement.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "stock_move_ids": {"default":[],"description":"Stock Move (ids of stock.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "tax_cash_basis_created_move_ids": {"default":[],"description":"Cash Basis Entries: The cash basis entries created from the taxes on this entry, when reconciling its lines. (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "tax_cash_basis_origin_move_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Cash Basis Origin: The journal entry from which this tax cash basis journal entry has been created. ([id, display name] of a account.move)"},
+    "tax_cash_basis_rec_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Tax Cash Basis Entry of ([id, display name] of a account.partial.reconcile)"},
+    "taxable_supply_date": {"default":null,"description":"Taxable Supply Date","format":"date","type":["string","null"]},
+    "team_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Sales Team ([id, display name] of a crm.team)"},
+    "transaction_ids": {"default":[],"description":"Transactions (ids of payment.transaction records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "ubl_cii_xml_file": {"default":null,"description":"UBL/CII File (base64)","type":["string","null"]},
+    "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "write_date": {"default":null,"description":"Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"}
+  },
+  "required": ["id","always_tax_exigible","auto_post","checked","currency_id","date","is_manually_modified","is_move_sent","journal_id","made_sequence_gap","move_type","posted_before","state"],
+  "type": "object"
+}"##;
+impl AccountMove {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut access_token: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut adjusting_entries_move_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut adjusting_entry_origin_move_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut always_tax_exigible: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut amount_residual: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut amount_residual_signed: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut amount_tax: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut amount_tax_signed: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut amount_total: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut amount_total_in_currency_signed: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut amount_total_signed: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut amount_untaxed: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut amount_untaxed_in_currency_signed: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut amount_untaxed_signed: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut attachment_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut audit_trail_message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut auto_post: ::std::option::Option<AccountMoveAutoPost> = ::std::option::Option::None;
+        let mut auto_post_origin_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut auto_post_until: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut campaign_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut checked: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut commercial_partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut create_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut create_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut date: ::std::option::Option<::chrono::NaiveDate> = ::std::option::Option::None;
+        let mut delivery_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut display_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut exchange_diff_partial_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut fiscal_position_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut inalterable_hash: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut incoterm_location: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_cash_rounding_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut invoice_currency_rate: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut invoice_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut invoice_date_due: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut invoice_incoterm_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut invoice_line_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut invoice_origin: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_partner_display_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_payment_term_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut invoice_pdf_report_file: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_source_email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut is_manually_modified: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_move_sent: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut journal_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut journal_line_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut line_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut made_sequence_gap: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut matched_payment_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut medium_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_main_attachment_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut move_type: ::std::option::Option<AccountMoveMoveType> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut narration: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut origin_payment_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut partner_bank_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut partner_shipping_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut payment_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut payment_reference: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut payment_state: ::std::option::Option<
+            ::std::option::Option<AccountMovePaymentState>,
+        > = ::std::option::Option::None;
+        let mut posted_before: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut preferred_payment_method_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut qr_code_method: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut quick_edit_total_amount: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut ref_: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut reversal_move_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut reversed_entry_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut secure_sequence_number: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut sending_data: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut sequence_number: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut sequence_prefix: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut source_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut state: ::std::option::Option<AccountMoveState> = ::std::option::Option::None;
+        let mut statement_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut statement_line_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut stock_move_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut tax_cash_basis_created_move_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut tax_cash_basis_origin_move_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut tax_cash_basis_rec_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut taxable_supply_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut team_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut transaction_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut ubl_cii_xml_file: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut write_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut write_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "access_token" => {
+                    wire::decode(&mut access_token, __value, wire::false_as_none)
+                }
+                "activity_ids" => {
+                    wire::decode(&mut activity_ids, __value, wire::ids_or_false)
+                }
+                "adjusting_entries_move_ids" => {
+                    wire::decode(
+                        &mut adjusting_entries_move_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "adjusting_entry_origin_move_ids" => {
+                    wire::decode(
+                        &mut adjusting_entry_origin_move_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "always_tax_exigible" => {
+                    wire::decode(&mut always_tax_exigible, __value, wire::field)
+                }
+                "amount_residual" => {
+                    wire::decode(&mut amount_residual, __value, wire::false_as_none)
+                }
+                "amount_residual_signed" => {
+                    wire::decode(
+                        &mut amount_residual_signed,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "amount_tax" => {
+                    wire::decode(&mut amount_tax, __value, wire::false_as_none)
+                }
+                "amount_tax_signed" => {
+                    wire::decode(&mut amount_tax_signed, __value, wire::false_as_none)
+                }
+                "amount_total" => {
+                    wire::decode(&mut amount_total, __value, wire::false_as_none)
+                }
+                "amount_total_in_currency_signed" => {
+                    wire::decode(
+                        &mut amount_total_in_currency_signed,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "amount_total_signed" => {
+                    wire::decode(&mut amount_total_signed, __value, wire::false_as_none)
+                }
+                "amount_untaxed" => {
+                    wire::decode(&mut amount_untaxed, __value, wire::false_as_none)
+                }
+                "amount_untaxed_in_currency_signed" => {
+                    wire::decode(
+                        &mut amount_untaxed_in_currency_signed,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "amount_untaxed_signed" => {
+                    wire::decode(
+                        &mut amount_untaxed_signed,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "attachment_ids" => {
+                    wire::decode(&mut attachment_ids, __value, wire::ids_or_false)
+                }
+                "audit_trail_message_ids" => {
+                    wire::decode(
+                        &mut audit_trail_message_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "auto_post" => wire::decode(&mut auto_post, __value, wire::field),
+                "auto_post_origin_id" => {
+                    wire::decode(&mut auto_post_origin_id, __value, wire::false_as_none)
+                }
+                "auto_post_until" => {
+                    wire::decode(
+                        &mut auto_post_until,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "campaign_id" => {
+                    wire::decode(&mut campaign_id, __value, wire::false_as_none)
+                }
+                "checked" => wire::decode(&mut checked, __value, wire::field),
+                "commercial_partner_id" => {
+                    wire::decode(
+                        &mut commercial_partner_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "create_date" => {
+                    wire::decode(
+                        &mut create_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "create_uid" => {
+                    wire::decode(&mut create_uid, __value, wire::false_as_none)
+                }
+                "currency_id" => wire::decode(&mut currency_id, __value, wire::field),
+                "date" => wire::decode(&mut date, __value, wire::date::deserialize),
+                "delivery_date" => {
+                    wire::decode(
+                        &mut delivery_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "display_name" => {
+                    wire::decode(&mut display_name, __value, wire::false_as_none)
+                }
+                "exchange_diff_partial_ids" => {
+                    wire::decode(
+                        &mut exchange_diff_partial_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "fiscal_position_id" => {
+                    wire::decode(&mut fiscal_position_id, __value, wire::false_as_none)
+                }
+                "inalterable_hash" => {
+                    wire::decode(&mut inalterable_hash, __value, wire::false_as_none)
+                }
+                "incoterm_location" => {
+                    wire::decode(&mut incoterm_location, __value, wire::false_as_none)
+                }
+                "invoice_cash_rounding_id" => {
+                    wire::decode(
+                        &mut invoice_cash_rounding_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_currency_rate" => {
+                    wire::decode(
+                        &mut invoice_currency_rate,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_date" => {
+                    wire::decode(
+                        &mut invoice_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "invoice_date_due" => {
+                    wire::decode(
+                        &mut invoice_date_due,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "invoice_incoterm_id" => {
+                    wire::decode(&mut invoice_incoterm_id, __value, wire::false_as_none)
+                }
+                "invoice_line_ids" => {
+                    wire::decode(&mut invoice_line_ids, __value, wire::ids_or_false)
+                }
+                "invoice_origin" => {
+                    wire::decode(&mut invoice_origin, __value, wire::false_as_none)
+                }
+                "invoice_partner_display_name" => {
+                    wire::decode(
+                        &mut invoice_partner_display_name,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_payment_term_id" => {
+                    wire::decode(
+                        &mut invoice_payment_term_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_pdf_report_file" => {
+                    wire::decode(
+                        &mut invoice_pdf_report_file,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_source_email" => {
+                    wire::decode(&mut invoice_source_email, __value, wire::false_as_none)
+                }
+                "invoice_user_id" => {
+                    wire::decode(&mut invoice_user_id, __value, wire::false_as_none)
+                }
+                "is_manually_modified" => {
+                    wire::decode(&mut is_manually_modified, __value, wire::field)
+                }
+                "is_move_sent" => wire::decode(&mut is_move_sent, __value, wire::field),
+                "journal_id" => wire::decode(&mut journal_id, __value, wire::field),
+                "journal_line_ids" => {
+                    wire::decode(&mut journal_line_ids, __value, wire::ids_or_false)
+                }
+                "line_ids" => wire::decode(&mut line_ids, __value, wire::ids_or_false),
+                "made_sequence_gap" => {
+                    wire::decode(&mut made_sequence_gap, __value, wire::field)
+                }
+                "matched_payment_ids" => {
+                    wire::decode(&mut matched_payment_ids, __value, wire::ids_or_false)
+                }
+                "medium_id" => wire::decode(&mut medium_id, __value, wire::false_as_none),
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::ids_or_false)
+                }
+                "message_main_attachment_id" => {
+                    wire::decode(
+                        &mut message_main_attachment_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "move_type" => wire::decode(&mut move_type, __value, wire::field),
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "narration" => wire::decode(&mut narration, __value, wire::false_as_none),
+                "origin_payment_id" => {
+                    wire::decode(&mut origin_payment_id, __value, wire::false_as_none)
+                }
+                "partner_bank_id" => {
+                    wire::decode(&mut partner_bank_id, __value, wire::false_as_none)
+                }
+                "partner_id" => {
+                    wire::decode(&mut partner_id, __value, wire::false_as_none)
+                }
+                "partner_shipping_id" => {
+                    wire::decode(&mut partner_shipping_id, __value, wire::false_as_none)
+                }
+                "payment_ids" => {
+                    wire::decode(&mut payment_ids, __value, wire::ids_or_false)
+                }
+                "payment_reference" => {
+                    wire::decode(&mut payment_reference, __value, wire::false_as_none)
+                }
+                "payment_state" => {
+                    wire::decode(&mut payment_state, __value, wire::false_as_none)
+                }
+                "posted_before" => wire::decode(&mut posted_before, __value, wire::field),
+                "preferred_payment_method_line_id" => {
+                    wire::decode(
+                        &mut preferred_payment_method_line_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "qr_code_method" => {
+                    wire::decode(&mut qr_code_method, __value, wire::false_as_none)
+                }
+                "quick_edit_total_amount" => {
+                    wire::decode(
+                        &mut quick_edit_total_amount,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::ids_or_false)
+                }
+                "ref" => wire::decode(&mut ref_, __value, wire::false_as_none),
+                "reversal_move_ids" => {
+                    wire::decode(&mut reversal_move_ids, __value, wire::ids_or_false)
+                }
+                "reversed_entry_id" => {
+                    wire::decode(&mut reversed_entry_id, __value, wire::false_as_none)
+                }
+                "secure_sequence_number" => {
+                    wire::decode(
+                        &mut secure_sequence_number,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "sending_data" => {
+                    wire::decode(&mut sending_data, __value, wire::false_as_none)
+                }
+                "sequence_number" => {
+                    wire::decode(&mut sequence_number, __value, wire::false_as_none)
+                }
+                "sequence_prefix" => {
+                    wire::decode(&mut sequence_prefix, __value, wire::false_as_none)
+                }
+                "source_id" => wire::decode(&mut source_id, __value, wire::false_as_none),
+                "state" => wire::decode(&mut state, __value, wire::field),
+                "statement_line_id" => {
+                    wire::decode(&mut statement_line_id, __value, wire::false_as_none)
+                }
+                "statement_line_ids" => {
+                    wire::decode(&mut statement_line_ids, __value, wire::ids_or_false)
+                }
+                "stock_move_ids" => {
+                    wire::decode(&mut stock_move_ids, __value, wire::ids_or_false)
+                }
+                "tax_cash_basis_created_move_ids" => {
+                    wire::decode(
+                        &mut tax_cash_basis_created_move_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "tax_cash_basis_origin_move_id" => {
+                    wire::decode(
+                        &mut tax_cash_basis_origin_move_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "tax_cash_basis_rec_id" => {
+                    wire::decode(
+                        &mut tax_cash_basis_rec_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "taxable_supply_date" => {
+                    wire::decode(
+                        &mut taxable_supply_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "team_id" => wire::decode(&mut team_id, __value, wire::false_as_none),
+                "transaction_ids" => {
+                    wire::decode(&mut transaction_ids, __value, wire::ids_or_false)
+                }
+                "ubl_cii_xml_file" => {
+                    wire::decode(&mut ubl_cii_xml_file, __value, wire::false_as_none)
+                }
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::ids_or_false)
+                }
+                "write_date" => {
+                    wire::decode(
+                        &mut write_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("always_tax_exigible", always_tax_exigible.is_some()),
+                ("auto_post", auto_post.is_some()),
+                ("checked", checked.is_some()),
+                ("currency_id", currency_id.is_some()),
+                ("date", date.is_some()),
+                ("is_manually_modified", is_manually_modified.is_some()),
+                ("is_move_sent", is_move_sent.is_some()),
+                ("journal_id", journal_id.is_some()),
+                ("made_sequence_gap", made_sequence_gap.is_some()),
+                ("move_type", move_type.is_some()),
+                ("posted_before", posted_before.is_some()),
+                ("state", state.is_some()),
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            access_token: access_token.unwrap_or_default(),
+            activity_ids: activity_ids.unwrap_or_default(),
+            adjusting_entries_move_ids: adjusting_entries_move_ids.unwrap_or_default(),
+            adjusting_entry_origin_move_ids: adjusting_entry_origin_move_ids
+                .unwrap_or_default(),
+            always_tax_exigible: wire::given(always_tax_exigible),
+            amount_residual: amount_residual.unwrap_or_default(),
+            amount_residual_signed: amount_residual_signed.unwrap_or_default(),
+            amount_tax: amount_tax.unwrap_or_default(),
+            amount_tax_signed: amount_tax_signed.unwrap_or_default(),
+            amount_total: amount_total.unwrap_or_default(),
+            amount_total_in_currency_signed: amount_total_in_currency_signed
+                .unwrap_or_default(),
+            amount_total_signed: amount_total_signed.unwrap_or_default(),
+            amount_untaxed: amount_untaxed.unwrap_or_default(),
+            amount_untaxed_in_currency_signed: amount_untaxed_in_currency_signed
+                .unwrap_or_default(),
+            amount_untaxed_signed: amount_untaxed_signed.unwrap_or_default(),
+            attachment_ids: attachment_ids.unwrap_or_default(),
+            audit_trail_message_ids: audit_trail_message_ids.unwrap_or_default(),
+            auto_post: wire::given(auto_post),
+            auto_post_origin_id: auto_post_origin_id.unwrap_or_default(),
+            auto_post_until: auto_post_until.unwrap_or_default(),
+            campaign_id: campaign_id.unwrap_or_default(),
+            checked: wire::given(checked),
+            commercial_partner_id: commercial_partner_id.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            create_date: create_date.unwrap_or_default(),
+            create_uid: create_uid.unwrap_or_default(),
+            currency_id: wire::given(currency_id),
+            date: wire::given(date),
+            delivery_date: delivery_date.unwrap_or_default(),
+            display_name: display_name.unwrap_or_default(),
+            exchange_diff_partial_ids: exchange_diff_partial_ids.unwrap_or_default(),
+            fiscal_position_id: fiscal_position_id.unwrap_or_default(),
+            inalterable_hash: inalterable_hash.unwrap_or_default(),
+            incoterm_location: incoterm_location.unwrap_or_default(),
+            invoice_cash_rounding_id: invoice_cash_rounding_id.unwrap_or_default(),
+            invoice_currency_rate: invoice_currency_rate.unwrap_or_default(),
+            invoice_date: invoice_date.unwrap_or_default(),
+            invoice_date_due: invoice_date_due.unwrap_or_default(),
+            invoice_incoterm_id: invoice_incoterm_id.unwrap_or_default(),
+            invoice_line_ids: invoice_line_ids.unwrap_or_default(),
+            invoice_origin: invoice_origin.unwrap_or_default(),
+            invoice_partner_display_name: invoice_partner_display_name
+                .unwrap_or_default(),
+            invoice_payment_term_id: invoice_payment_term_id.unwrap_or_default(),
+            invoice_pdf_report_file: invoice_pdf_report_file.unwrap_or_default(),
+            invoice_source_email: invoice_source_email.unwrap_or_default(),
+            invoice_user_id: invoice_user_id.unwrap_or_default(),
+            is_manually_modified: wire::given(is_manually_modified),
+            is_move_sent: wire::given(is_move_sent),
+            journal_id: wire::given(journal_id),
+            journal_line_ids: journal_line_ids.unwrap_or_default(),
+            line_ids: line_ids.unwrap_or_default(),
+            made_sequence_gap: wire::given(made_sequence_gap),
+            matched_payment_ids: matched_payment_ids.unwrap_or_default(),
+            medium_id: medium_id.unwrap_or_default(),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
+            message_main_attachment_id: message_main_attachment_id.unwrap_or_default(),
+            move_type: wire::given(move_type),
+            name: name.unwrap_or_default(),
+            narration: narration.unwrap_or_default(),
+            origin_payment_id: origin_payment_id.unwrap_or_default(),
+            partner_bank_id: partner_bank_id.unwrap_or_default(),
+            partner_id: partner_id.unwrap_or_default(),
+            partner_shipping_id: partner_shipping_id.unwrap_or_default(),
+            payment_ids: payment_ids.unwrap_or_default(),
+            payment_reference: payment_reference.unwrap_or_default(),
+            payment_state: payment_state.unwrap_or_default(),
+            posted_before: wire::given(posted_before),
+            preferred_payment_method_line_id: preferred_payment_method_line_id
+                .unwrap_or_default(),
+            qr_code_method: qr_code_method.unwrap_or_default(),
+            quick_edit_total_amount: quick_edit_total_amount.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
+            ref_: ref_.unwrap_or_default(),
+            reversal_move_ids: reversal_move_ids.unwrap_or_default(),
+            reversed_entry_id: reversed_entry_id.unwrap_or_default(),
+            secure_sequence_number: secure_sequence_number.unwrap_or_default(),
+            sending_data: sending_data.unwrap_or_default(),
+            sequence_number: sequence_number.unwrap_or_default(),
+            sequence_prefix: sequence_prefix.unwrap_or_default(),
+            source_id: source_id.unwrap_or_default(),
+            state: wire::given(state),
+            statement_line_id: statement_line_id.unwrap_or_default(),
+            statement_line_ids: statement_line_ids.unwrap_or_default(),
+            stock_move_ids: stock_move_ids.unwrap_or_default(),
+            tax_cash_basis_created_move_ids: tax_cash_basis_created_move_ids
+                .unwrap_or_default(),
+            tax_cash_basis_origin_move_id: tax_cash_basis_origin_move_id
+                .unwrap_or_default(),
+            tax_cash_basis_rec_id: tax_cash_basis_rec_id.unwrap_or_default(),
+            taxable_supply_date: taxable_supply_date.unwrap_or_default(),
+            team_id: team_id.unwrap_or_default(),
+            transaction_ids: transaction_ids.unwrap_or_default(),
+            ubl_cii_xml_file: ubl_cii_xml_file.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
+            write_date: write_date.unwrap_or_default(),
+            write_uid: write_uid.unwrap_or_default(),
+        })
+    }
+}
+impl AccountMove {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(95usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "access_token", &self.access_token)?;
+        wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        wire::put(
+            &mut __fields,
+            "adjusting_entries_move_ids",
+            &self.adjusting_entries_move_ids,
+        )?;
+        wire::put(
+            &mut __fields,
+            "adjusting_entry_origin_move_ids",
+            &self.adjusting_entry_origin_move_ids,
+        )?;
+        wire::put(&mut __fields, "always_tax_exigible", &self.always_tax_exigible)?;
+        wire::put(&mut __fields, "amount_residual", &self.amount_residual)?;
+        wire::put(
+            &mut __fields,
+            "amount_residual_signed",
+            &self.amount_residual_signed,
+        )?;
+        wire::put(&mut __fields, "amount_tax", &self.amount_tax)?;
+        wire::put(&mut __fields, "amount_tax_signed", &self.amount_tax_signed)?;
+        wire::put(&mut __fields, "amount_total", &self.amount_total)?;
+        wire::put(
+            &mut __fields,
+            "amount_total_in_currency_signed",
+            &self.amount_total_in_currency_signed,
+        )?;
+        wire::put(&mut __fields, "amount_total_signed", &self.amount_total_signed)?;
+        wire::put(&mut __fields, "amount_untaxed", &self.amount_untaxed)?;
+        wire::put(
+            &mut __fields,
+            "amount_untaxed_in_currency_signed",
+            &self.amount_untaxed_in_currency_signed,
+        )?;
+        wire::put(&mut __fields, "amount_untaxed_signed", &self.amount_untaxed_signed)?;
+        wire::put(&mut __fields, "attachment_ids", &self.attachment_ids)?;
+        wire::put(
+            &mut __fields,
+            "audit_trail_message_ids",
+            &self.audit_trail_message_ids,
+        )?;
+        wire::put(&mut __fields, "auto_post", &self.auto_post)?;
+        wire::put(&mut __fields, "auto_post_origin_id", &self.auto_post_origin_id)?;
+        wire::put_with(
+            &mut __fields,
+            "auto_post_until",
+            &self.auto_post_until,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "campaign_id", &self.campaign_id)?;
+        wire::put(&mut __fields, "checked", &self.checked)?;
+        wire::put(&mut __fields, "commercial_partner_id", &self.commercial_partner_id)?;
+        wire::put(&mut __fields, "company_id", &self.company_id)?;
+        wire::put_with(
+            &mut __fields,
+            "create_date",
+            &self.create_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "create_uid", &self.create_uid)?;
+        wire::put(&mut __fields, "currency_id", &self.currency_id)?;
+        wire::put_with(
+            &mut __fields,
+            "date",
+            &self.date,
+            ::odoo_client::value::date::serialize,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "delivery_date",
+            &self.delivery_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(
+            &mut __fields,
+            "exchange_diff_partial_ids",
+            &self.exchange_diff_partial_ids,
+        )?;
+        wire::put(&mut __fields, "fiscal_position_id", &self.fiscal_position_id)?;
+        wire::put(&mut __fields, "inalterable_hash", &self.inalterable_hash)?;
+        wire::put(&mut __fields, "incoterm_location", &self.incoterm_location)?;
+        wire::put(
+            &mut __fields,
+            "invoice_cash_rounding_id",
+            &self.invoice_cash_rounding_id,
+        )?;
+        wire::put(&mut __fields, "invoice_currency_rate", &self.invoice_currency_rate)?;
+        wire::put_with(
+            &mut __fields,
+            "invoice_date",
+            &self.invoice_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "invoice_date_due",
+            &self.invoice_date_due,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "invoice_incoterm_id", &self.invoice_incoterm_id)?;
+        wire::put(&mut __fields, "invoice_line_ids", &self.invoice_line_ids)?;
+        wire::put(&mut __fields, "invoice_origin", &self.invoice_origin)?;
+        wire::put(
+            &mut __fields,
+            "invoice_partner_display_name",
+            &self.invoice_partner_display_name,
+        )?;
+        wire::put(
+            &mut __fields,
+            "invoice_payment_term_id",
+            &self.invoice_payment_term_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "invoice_pdf_report_file",
+            &self.invoice_pdf_report_file,
+        )?;
+        wire::put(&mut __fields, "invoice_source_email", &self.invoice_source_email)?;
+        wire::put(&mut __fields, "invoice_user_id", &self.invoice_user_id)?;
+        wire::put(&mut __fields, "is_manually_modified", &self.is_manually_modified)?;
+        wire::put(&mut __fields, "is_move_sent", &self.is_move_sent)?;
+        wire::put(&mut __fields, "journal_id", &self.journal_id)?;
+        wire::put(&mut __fields, "journal_line_ids", &self.journal_line_ids)?;
+        wire::put(&mut __fields, "line_ids", &self.line_ids)?;
+        wire::put(&mut __fields, "made_sequence_gap", &self.made_sequence_gap)?;
+        wire::put(&mut __fields, "matched_payment_ids", &self.matched_payment_ids)?;
+        wire::put(&mut __fields, "medium_id", &self.medium_id)?;
+        wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(
+            &mut __fields,
+            "message_main_attachment_id",
+            &self.message_main_attachment_id,
+        )?;
+        wire::put(&mut __fields, "move_type", &self.move_type)?;
+        wire::put(&mut __fields, "name", &self.name)?;
+        wire::put(&mut __fields, "narration", &self.narration)?;
+        wire::put(&mut __fields, "origin_payment_id", &self.origin_payment_id)?;
+        wire::put(&mut __fields, "partner_bank_id", &self.partner_bank_id)?;
+        wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        wire::put(&mut __fields, "partner_shipping_id", &self.partner_shipping_id)?;
+        wire::put(&mut __fields, "payment_ids", &self.payment_ids)?;
+        wire::put(&mut __fields, "payment_reference", &self.payment_reference)?;
+        wire::put(&mut __fields, "payment_state", &self.payment_state)?;
+        wire::put(&mut __fields, "posted_before", &self.posted_before)?;
+        wire::put(
+            &mut __fields,
+            "preferred_payment_method_line_id",
+            &self.preferred_payment_method_line_id,
+        )?;
+        wire::put(&mut __fields, "qr_code_method", &self.qr_code_method)?;
+        wire::put(
+            &mut __fields,
+            "quick_edit_total_amount",
+            &self.quick_edit_total_amount,
+        )?;
+        wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        wire::put(&mut __fields, "ref", &self.ref_)?;
+        wire::put(&mut __fields, "reversal_move_ids", &self.reversal_move_ids)?;
+        wire::put(&mut __fields, "reversed_entry_id", &self.reversed_entry_id)?;
+        wire::put(
+            &mut __fields,
+            "secure_sequence_number",
+            &self.secure_sequence_number,
+        )?;
+        wire::put(&mut __fields, "sending_data", &self.sending_data)?;
+        wire::put(&mut __fields, "sequence_number", &self.sequence_number)?;
+        wire::put(&mut __fields, "sequence_prefix", &self.sequence_prefix)?;
+        wire::put(&mut __fields, "source_id", &self.source_id)?;
+        wire::put(&mut __fields, "state", &self.state)?;
+        wire::put(&mut __fields, "statement_line_id", &self.statement_line_id)?;
+        wire::put(&mut __fields, "statement_line_ids", &self.statement_line_ids)?;
+        wire::put(&mut __fields, "stock_move_ids", &self.stock_move_ids)?;
+        wire::put(
+            &mut __fields,
+            "tax_cash_basis_created_move_ids",
+            &self.tax_cash_basis_created_move_ids,
+        )?;
+        wire::put(
+            &mut __fields,
+            "tax_cash_basis_origin_move_id",
+            &self.tax_cash_basis_origin_move_id,
+        )?;
+        wire::put(&mut __fields, "tax_cash_basis_rec_id", &self.tax_cash_basis_rec_id)?;
+        wire::put_with(
+            &mut __fields,
+            "taxable_supply_date",
+            &self.taxable_supply_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "team_id", &self.team_id)?;
+        wire::put(&mut __fields, "transaction_ids", &self.transaction_ids)?;
+        wire::put(&mut __fields, "ubl_cii_xml_file", &self.ubl_cii_xml_file)?;
+        wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
+        wire::put_with(
+            &mut __fields,
+            "write_date",
+            &self.write_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "write_uid", &self.write_uid)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for AccountMove {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "AccountMove",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountMove {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "AccountMove",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for AccountMove {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("AccountMove")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "Many2One",
+            <::odoo_client::Many2One as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "AccountMoveAutoPost",
+            <AccountMoveAutoPost as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "AccountMoveMoveType",
+            <AccountMoveMoveType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "AccountMovePaymentState",
+            <AccountMovePaymentState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "AccountMoveState",
+            <AccountMoveState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for AccountMove {
+    const MODEL: &'static str = "account.move";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "access_token",
+        "activity_ids",
+        "adjusting_entries_move_ids",
+        "adjusting_entry_origin_move_ids",
+        "always_tax_exigible",
+        "amount_residual",
+        "amount_residual_signed",
+        "amount_tax",
+        "amount_tax_signed",
+        "amount_total",
+        "amount_total_in_currency_signed",
+        "amount_total_signed",
+        "amount_untaxed",
+        "amount_untaxed_in_currency_signed",
+        "amount_untaxed_signed",
+        "attachment_ids",
+        "audit_trail_message_ids",
+        "auto_post",
+        "auto_post_origin_id",
+        "auto_post_until",
+        "campaign_id",
+        "checked",
+        "commercial_partner_id",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "date",
+        "delivery_date",
+        "display_name",
+        "exchange_diff_partial_ids",
+        "fiscal_position_id",
+        "inalterable_hash",
+        "incoterm_location",
+        "invoice_cash_rounding_id",
+        "invoice_currency_rate",
+        "invoice_date",
+        "invoice_date_due",
+        "invoice_incoterm_id",
+        "invoice_line_ids",
+        "invoice_origin",
+        "invoice_partner_display_name",
+        "invoice_payment_term_id",
+        "invoice_pdf_report_file",
+        "invoice_source_email",
+        "invoice_user_id",
+        "is_manually_modified",
+        "is_move_sent",
+        "journal_id",
+        "journal_line_ids",
+        "line_ids",
+        "made_sequence_gap",
+        "matched_payment_ids",
+        "medium_id",
+        "message_follower_ids",
+        "message_ids",
+        "message_main_attachment_id",
+        "move_type",
+        "name",
+        "narration",
+        "origin_payment_id",
+        "partner_bank_id",
+        "partner_id",
+        "partner_shipping_id",
+        "payment_ids",
+        "payment_reference",
+        "payment_state",
+        "posted_before",
+        "preferred_payment_method_line_id",
+        "qr_code_method",
+        "quick_edit_total_amount",
+        "rating_ids",
+        "ref",
+        "reversal_move_ids",
+        "reversed_entry_id",
+        "secure_sequence_number",
+        "sending_data",
+        "sequence_number",
+        "sequence_prefix",
+        "source_id",
+        "state",
+        "statement_line_id",
+        "statement_line_ids",
+        "stock_move_ids",
+        "tax_cash_basis_created_move_ids",
+        "tax_cash_basis_origin_move_id",
+        "tax_cash_basis_rec_id",
+        "taxable_supply_date",
+        "team_id",
+        "transaction_ids",
+        "ubl_cii_xml_file",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+    ];
+}
+impl ::odoo_client::WritableModel for AccountMove {
+    type Create = AccountMoveCreate;
+    type Update = AccountMoveUpdate;
 }
 /// Values to create a Journal Entry (`account.move`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Journal Entry record")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AccountMoveCreate {
     /// Security Token
     ///
     /// `access_token`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Security Token")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Summary")]
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Type (id of a mail.activity.type)")]
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Created Adjusting Entries
     ///
     /// `adjusting_entries_move_ids`: many2many, to `account.move`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Created Adjusting Entries (ids of account.move records)")]
     pub adjusting_entries_move_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Adjusting Entry Origin Moves
     ///
     /// `adjusting_entry_origin_move_ids`: many2many, to `account.move`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Adjusting Entry Origin Moves (ids of account.move records)"
-    )]
     pub adjusting_entry_origin_move_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Always Tax Exigible
     ///
     /// `always_tax_exigible`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Always Tax Exigible")]
     pub always_tax_exigible: ::std::option::Option<bool>,
     /// Auto-post
     ///
     /// Specify whether this entry is posted automatically on its accounting date, and any similar recurring invoices.
     ///
     /// `auto_post`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Auto-post: Specify whether this entry is posted automatically on its accounting date, and any similar recurring invoices."
-    )]
     pub auto_post: ::std::option::Option<AccountMoveAutoPost>,
     /// Auto-post until
     ///
     /// This recurring move will be posted up to and including this date.
     ///
     /// `auto_post_until`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Auto-post until: This recurring move will be posted up to and including this date."
-    )]
     pub auto_post_until: ::std::option::Option<::chrono::NaiveDate>,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
     ///
     /// `campaign_id`: many2one, to `utm.campaign`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)"
-    )]
     pub campaign_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Reviewed
     ///
     /// `checked`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Reviewed")]
     pub checked: ::std::option::Option<bool>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company (id of a res.company)")]
     pub company_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Currency
     ///
     /// `currency_id`: many2one, to `res.currency`, required
-    #[schemars(description = "Currency (id of a res.currency)")]
     pub currency_id: ::odoo_client::RecordId,
     /// Date
     ///
     /// `date`: date, required
-    #[serde(
-        deserialize_with = "::odoo_client::value::date::deserialize",
-        serialize_with = "::odoo_client::value::date::serialize"
-    )]
-    #[schemars(description = "Date")]
     pub date: ::chrono::NaiveDate,
     /// Delivery Date
     ///
     /// `delivery_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Delivery Date")]
     pub delivery_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Fiscal Position
     ///
     /// Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices. The default value comes from the customer.
     ///
     /// `fiscal_position_id`: many2one, to `account.fiscal.position`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Fiscal Position: Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices. The default value comes from the customer. (id of a account.fiscal.position)"
-    )]
     pub fiscal_position_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Incoterm Location
     ///
     /// `incoterm_location`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Incoterm Location")]
     pub incoterm_location: ::std::option::Option<::std::string::String>,
     /// Cash Rounding Method
     ///
     /// Defines the smallest coinage of the currency that can be used to pay by cash.
     ///
     /// `invoice_cash_rounding_id`: many2one, to `account.cash.rounding`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Cash Rounding Method: Defines the smallest coinage of the currency that can be used to pay by cash. (id of a account.cash.rounding)"
-    )]
     pub invoice_cash_rounding_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Currency Rate
     ///
     /// Currency rate from company currency to document currency.
     ///
     /// `invoice_currency_rate`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Currency Rate: Currency rate from company currency to document currency."
-    )]
     pub invoice_currency_rate: ::std::option::Option<f64>,
     /// Invoice/Bill Date
     ///
     /// `invoice_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Invoice/Bill Date")]
     pub invoice_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Due Date
     ///
     /// `invoice_date_due`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Due Date")]
     pub invoice_date_due: ::std::option::Option<::chrono::NaiveDate>,
     /// Incoterm
     ///
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `invoice_incoterm_id`: many2one, to `account.incoterms`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. (id of a account.incoterms)"
-    )]
     pub invoice_incoterm_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Payment Terms
     ///
     /// `invoice_payment_term_id`: many2one, to `account.payment.term`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Payment Terms (id of a account.payment.term)")]
     pub invoice_payment_term_id: ::std::option::Option<::odoo_client::RecordId>,
     /// PDF File
     ///
     /// `invoice_pdf_report_file`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "PDF File (base64)")]
     pub invoice_pdf_report_file: ::std::option::Option<::std::string::String>,
     /// Source Email
     ///
     /// `invoice_source_email`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Source Email")]
     pub invoice_source_email: ::std::option::Option<::std::string::String>,
     /// Salesperson
     ///
     /// `invoice_user_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Salesperson (id of a res.users)")]
     pub invoice_user_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Vendor Bill
     ///
     /// Auto-complete from a previous bill or refund.
     ///
     /// `invoice_vendor_bill_id`: many2one, to `account.move`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Vendor Bill: Auto-complete from a previous bill or refund. (id of a account.move)"
-    )]
     pub invoice_vendor_bill_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Is Manually Modified
     ///
     /// `is_manually_modified`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Is Manually Modified")]
     pub is_manually_modified: ::std::option::Option<bool>,
     /// Ledger
     ///
     /// `journal_group_id`: many2one, to `account.journal.group`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Ledger (id of a account.journal.group)")]
     pub journal_group_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Journal
     ///
     /// `journal_id`: many2one, to `account.journal`, required
-    #[schemars(description = "Journal (id of a account.journal)")]
     pub journal_id: ::odoo_client::RecordId,
     /// Made Sequence Gap
     ///
     /// `made_sequence_gap`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Made Sequence Gap")]
     pub made_sequence_gap: ::std::option::Option<bool>,
     /// Matched Payments
     ///
     /// `matched_payment_ids`: many2many, to `account.payment`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Matched Payments (ids of account.payment records)")]
     pub matched_payment_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -1053,188 +1802,82 @@ pub struct AccountMoveCreate {
     /// This is the method of delivery, e.g. Postcard, Email, or Banner Ad
     ///
     /// `medium_id`: many2one, to `utm.medium`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)"
-    )]
     pub medium_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Main Attachment
     ///
     /// `message_main_attachment_id`: many2one, to `ir.attachment`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Main Attachment (id of a ir.attachment)")]
     pub message_main_attachment_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Number
     ///
     /// `name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Number")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Terms and Conditions
     ///
     /// `narration`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Terms and Conditions")]
     pub narration: ::std::option::Option<::std::string::String>,
     /// No Follow-Up
     ///
     /// Exclude this journal entry from follow-up reports.
     ///
     /// `no_followup`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "No Follow-Up: Exclude this journal entry from follow-up reports."
-    )]
     pub no_followup: ::std::option::Option<bool>,
     /// Payment
     ///
     /// `origin_payment_id`: many2one, to `account.payment`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Payment (id of a account.payment)")]
     pub origin_payment_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Recipient Bank
     ///
     /// Bank Account Number to which the invoice will be paid. A Company bank account if this is a Customer Invoice or Vendor Credit Note, otherwise a Partner bank account number.
     ///
     /// `partner_bank_id`: many2one, to `res.partner.bank`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Recipient Bank: Bank Account Number to which the invoice will be paid. A Company bank account if this is a Customer Invoice or Vendor Credit Note, otherwise a Partner bank account number. (id of a res.partner.bank)"
-    )]
     pub partner_bank_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Partner
     ///
     /// `partner_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Partner (id of a res.partner)")]
     pub partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Delivery Address
     ///
     /// The delivery address will be used in the computation of the fiscal position.
     ///
     /// `partner_shipping_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Delivery Address: The delivery address will be used in the computation of the fiscal position. (id of a res.partner)"
-    )]
     pub partner_shipping_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Payment Reference
     ///
     /// The payment reference to set on journal items.
     ///
     /// `payment_reference`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Payment Reference: The payment reference to set on journal items."
-    )]
     pub payment_reference: ::std::option::Option<::std::string::String>,
     /// Posted Before
     ///
     /// `posted_before`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Posted Before")]
     pub posted_before: ::std::option::Option<bool>,
     /// Preferred Payment Method Line
     ///
     /// `preferred_payment_method_line_id`: many2one, to `account.payment.method.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Preferred Payment Method Line (id of a account.payment.method.line)"
-    )]
     pub preferred_payment_method_line_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Purchase Order
     ///
     /// Auto-complete from a past purchase order.
     ///
     /// `purchase_id`: many2one, to `purchase.order`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Purchase Order: Auto-complete from a past purchase order. (id of a purchase.order)"
-    )]
     pub purchase_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Auto-complete
     ///
     /// Auto-complete from a previous bill, refund, or purchase order.
     ///
     /// `purchase_vendor_bill_id`: many2one, to `purchase.bill.union`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Auto-complete: Auto-complete from a previous bill, refund, or purchase order. (id of a purchase.bill.union)"
-    )]
     pub purchase_vendor_bill_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Payment QR-code
     ///
     /// Type of QR-code to be generated for the payment of this invoice, when printing it. If left blank, the first available and usable method will be used.
     ///
     /// `qr_code_method`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Payment QR-code: Type of QR-code to be generated for the payment of this invoice, when printing it. If left blank, the first available and usable method will be used."
-    )]
     pub qr_code_method: ::std::option::Option<::std::string::String>,
     /// Total (Tax inc.)
     ///
@@ -1243,482 +1886,1038 @@ pub struct AccountMoveCreate {
     /// Odoo will automatically create one invoice line with default values to match it.
     ///
     /// `quick_edit_total_amount`: monetary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Total (Tax inc.): Use this field to encode the total amount of the invoice. Odoo will automatically create one invoice line with default values to match it."
-    )]
     pub quick_edit_total_amount: ::std::option::Option<f64>,
     /// Reference
     ///
     /// `ref`: char
-    #[serde(
-        rename = "ref",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Reference")]
     pub ref_: ::std::option::Option<::std::string::String>,
     /// Sending Data
     ///
     /// `sending_data`: json
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sending Data")]
     pub sending_data: ::std::option::Option<::serde_json::Value>,
     /// Show Name Warning
     ///
     /// `show_name_warning`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Show Name Warning")]
     pub show_name_warning: ::std::option::Option<bool>,
     /// Has Fiscal Position Changed
     ///
     /// `show_update_fpos`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Has Fiscal Position Changed")]
     pub show_update_fpos: ::std::option::Option<bool>,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
     ///
     /// `source_id`: many2one, to `utm.source`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list (id of a utm.source)"
-    )]
     pub source_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Statement Line
     ///
     /// `statement_line_id`: many2one, to `account.bank.statement.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Statement Line (id of a account.bank.statement.line)")]
     pub statement_line_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Tax Cash Basis Entry of
     ///
     /// `tax_cash_basis_rec_id`: many2one, to `account.partial.reconcile`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Tax Cash Basis Entry of (id of a account.partial.reconcile)"
-    )]
     pub tax_cash_basis_rec_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Invoice Totals
     ///
     /// Edit Tax amounts if you encounter rounding issues.
     ///
     /// `tax_totals`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Invoice Totals: Edit Tax amounts if you encounter rounding issues. (base64)"
-    )]
     pub tax_totals: ::std::option::Option<::std::string::String>,
     /// Taxable Supply Date
     ///
     /// `taxable_supply_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Taxable Supply Date")]
     pub taxable_supply_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Sales Team
     ///
     /// `team_id`: many2one, to `crm.team`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sales Team (id of a crm.team)")]
     pub team_id: ::std::option::Option<::odoo_client::RecordId>,
     /// UBL/CII File
     ///
     /// `ubl_cii_xml_file`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "UBL/CII File (base64)")]
     pub ubl_cii_xml_file: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`AccountMoveCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r##"{
+  "description": "Values of a new Journal Entry record",
+  "properties": {
+    "access_token": {"description":"Security Token","type":["string","null"]},
+    "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "adjusting_entries_move_ids": {"description":"Created Adjusting Entries (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "adjusting_entry_origin_move_ids": {"description":"Adjusting Entry Origin Moves (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "always_tax_exigible": {"description":"Always Tax Exigible","type":["boolean","null"]},
+    "auto_post": {"anyOf":[{"$ref":"#/$defs/AccountMoveAutoPost"},{"type":"null"}],"description":"Auto-post: Specify whether this entry is posted automatically on its accounting date, and any similar recurring invoices."},
+    "auto_post_until": {"description":"Auto-post until: This recurring move will be posted up to and including this date.","format":"date","type":["string","null"]},
+    "campaign_id": {"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)","format":"int64","type":["integer","null"]},
+    "checked": {"description":"Reviewed","type":["boolean","null"]},
+    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
+    "currency_id": {"description":"Currency (id of a res.currency)","format":"int64","type":"integer"},
+    "date": {"description":"Date","format":"date","type":"string"},
+    "delivery_date": {"description":"Delivery Date","format":"date","type":["string","null"]},
+    "fiscal_position_id": {"description":"Fiscal Position: Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices. The default value comes from the customer. (id of a account.fiscal.position)","format":"int64","type":["integer","null"]},
+    "incoterm_location": {"description":"Incoterm Location","type":["string","null"]},
+    "invoice_cash_rounding_id": {"description":"Cash Rounding Method: Defines the smallest coinage of the currency that can be used to pay by cash. (id of a account.cash.rounding)","format":"int64","type":["integer","null"]},
+    "invoice_currency_rate": {"description":"Currency Rate: Currency rate from company currency to document currency.","format":"double","type":["number","null"]},
+    "invoice_date": {"description":"Invoice/Bill Date","format":"date","type":["string","null"]},
+    "invoice_date_due": {"description":"Due Date","format":"date","type":["string","null"]},
+    "invoice_incoterm_id": {"description":"Incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. (id of a account.incoterms)","format":"int64","type":["integer","null"]},
+    "invoice_payment_term_id": {"description":"Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
+    "invoice_pdf_report_file": {"description":"PDF File (base64)","type":["string","null"]},
+    "invoice_source_email": {"description":"Source Email","type":["string","null"]},
+    "invoice_user_id": {"description":"Salesperson (id of a res.users)","format":"int64","type":["integer","null"]},
+    "invoice_vendor_bill_id": {"description":"Vendor Bill: Auto-complete from a previous bill or refund. (id of a account.move)","format":"int64","type":["integer","null"]},
+    "is_manually_modified": {"description":"Is Manually Modified","type":["boolean","null"]},
+    "journal_group_id": {"description":"Ledger (id of a account.journal.group)","format":"int64","type":["integer","null"]},
+    "journal_id": {"description":"Journal (id of a account.journal)","format":"int64","type":"integer"},
+    "made_sequence_gap": {"description":"Made Sequence Gap","type":["boolean","null"]},
+    "matched_payment_ids": {"description":"Matched Payments (ids of account.payment records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "medium_id": {"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)","format":"int64","type":["integer","null"]},
+    "message_main_attachment_id": {"description":"Main Attachment (id of a ir.attachment)","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "name": {"description":"Number","type":["string","null"]},
+    "narration": {"description":"Terms and Conditions","type":["string","null"]},
+    "no_followup": {"description":"No Follow-Up: Exclude this journal entry from follow-up reports.","type":["boolean","null"]},
+    "origin_payment_id": {"description":"Payment (id of a account.payment)","format":"int64","type":["integer","null"]},
+    "partner_bank_id": {"description":"Recipient Bank: Bank Account Number to which the invoice will be paid. A Company bank account if this is a Customer Invoice or Vendor Credit Note, otherwise a Partner bank account number. (id of a res.partner.bank)","format":"int64","type":["integer","null"]},
+    "partner_id": {"description":"Partner (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "partner_shipping_id": {"description":"Delivery Address: The delivery address will be used in the computation of the fiscal position. (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "payment_reference": {"description":"Payment Reference: The payment reference to set on journal items.","type":["string","null"]},
+    "posted_before": {"description":"Posted Before","type":["boolean","null"]},
+    "preferred_payment_method_line_id": {"description":"Preferred Payment Method Line (id of a account.payment.method.line)","format":"int64","type":["integer","null"]},
+    "purchase_id": {"description":"Purchase Order: Auto-complete from a past purchase order. (id of a purchase.order)","format":"int64","type":["integer","null"]},
+    "purchase_vendor_bill_id": {"description":"Auto-complete: Auto-complete from a previous bill, refund, or purchase order. (id of a purchase.bill.union)","format":"int64","type":["integer","null"]},
+    "qr_code_method": {"description":"Payment QR-code: Type of QR-code to be generated for the payment of this invoice, when printing it. If left blank, the first available and usable method will be used.","type":["string","null"]},
+    "quick_edit_total_amount": {"description":"Total (Tax inc.): Use this field to encode the total amount of the invoice. Odoo will automatically create one invoice line with default values to match it.","format":"double","type":["number","null"]},
+    "ref": {"description":"Reference","type":["string","null"]},
+    "sending_data": {"description":"Sending Data"},
+    "show_name_warning": {"description":"Show Name Warning","type":["boolean","null"]},
+    "show_update_fpos": {"description":"Has Fiscal Position Changed","type":["boolean","null"]},
+    "source_id": {"description":"Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list (id of a utm.source)","format":"int64","type":["integer","null"]},
+    "statement_line_id": {"description":"Statement Line (id of a account.bank.statement.line)","format":"int64","type":["integer","null"]},
+    "tax_cash_basis_rec_id": {"description":"Tax Cash Basis Entry of (id of a account.partial.reconcile)","format":"int64","type":["integer","null"]},
+    "tax_totals": {"description":"Invoice Totals: Edit Tax amounts if you encounter rounding issues. (base64)","type":["string","null"]},
+    "taxable_supply_date": {"description":"Taxable Supply Date","format":"date","type":["string","null"]},
+    "team_id": {"description":"Sales Team (id of a crm.team)","format":"int64","type":["integer","null"]},
+    "ubl_cii_xml_file": {"description":"UBL/CII File (base64)","type":["string","null"]}
+  },
+  "required": ["currency_id","date","journal_id"],
+  "type": "object"
+}"##;
+impl AccountMoveCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut access_token: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut adjusting_entries_move_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut adjusting_entry_origin_move_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut always_tax_exigible: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut auto_post: ::std::option::Option<
+            ::std::option::Option<AccountMoveAutoPost>,
+        > = ::std::option::Option::None;
+        let mut auto_post_until: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut campaign_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut checked: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut date: ::std::option::Option<::chrono::NaiveDate> = ::std::option::Option::None;
+        let mut delivery_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut fiscal_position_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut incoterm_location: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_cash_rounding_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut invoice_currency_rate: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut invoice_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut invoice_date_due: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut invoice_incoterm_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut invoice_payment_term_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut invoice_pdf_report_file: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_source_email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut invoice_vendor_bill_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut is_manually_modified: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut journal_group_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut journal_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut made_sequence_gap: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut matched_payment_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut medium_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_main_attachment_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut narration: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut no_followup: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut origin_payment_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_bank_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_shipping_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut payment_reference: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut posted_before: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut preferred_payment_method_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut purchase_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut purchase_vendor_bill_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut qr_code_method: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut quick_edit_total_amount: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut ref_: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut sending_data: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut show_name_warning: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut show_update_fpos: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut source_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut statement_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut tax_cash_basis_rec_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut tax_totals: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut taxable_supply_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut team_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut ubl_cii_xml_file: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "access_token" => {
+                    wire::decode(&mut access_token, __value, wire::false_as_none)
+                }
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "adjusting_entries_move_ids" => {
+                    wire::decode(
+                        &mut adjusting_entries_move_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "adjusting_entry_origin_move_ids" => {
+                    wire::decode(
+                        &mut adjusting_entry_origin_move_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "always_tax_exigible" => {
+                    wire::decode(&mut always_tax_exigible, __value, wire::field)
+                }
+                "auto_post" => wire::decode(&mut auto_post, __value, wire::false_as_none),
+                "auto_post_until" => {
+                    wire::decode(
+                        &mut auto_post_until,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "campaign_id" => {
+                    wire::decode(&mut campaign_id, __value, wire::false_as_none)
+                }
+                "checked" => wire::decode(&mut checked, __value, wire::field),
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "currency_id" => wire::decode(&mut currency_id, __value, wire::field),
+                "date" => wire::decode(&mut date, __value, wire::date::deserialize),
+                "delivery_date" => {
+                    wire::decode(
+                        &mut delivery_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "fiscal_position_id" => {
+                    wire::decode(&mut fiscal_position_id, __value, wire::false_as_none)
+                }
+                "incoterm_location" => {
+                    wire::decode(&mut incoterm_location, __value, wire::false_as_none)
+                }
+                "invoice_cash_rounding_id" => {
+                    wire::decode(
+                        &mut invoice_cash_rounding_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_currency_rate" => {
+                    wire::decode(
+                        &mut invoice_currency_rate,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_date" => {
+                    wire::decode(
+                        &mut invoice_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "invoice_date_due" => {
+                    wire::decode(
+                        &mut invoice_date_due,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "invoice_incoterm_id" => {
+                    wire::decode(&mut invoice_incoterm_id, __value, wire::false_as_none)
+                }
+                "invoice_payment_term_id" => {
+                    wire::decode(
+                        &mut invoice_payment_term_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_pdf_report_file" => {
+                    wire::decode(
+                        &mut invoice_pdf_report_file,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_source_email" => {
+                    wire::decode(&mut invoice_source_email, __value, wire::false_as_none)
+                }
+                "invoice_user_id" => {
+                    wire::decode(&mut invoice_user_id, __value, wire::false_as_none)
+                }
+                "invoice_vendor_bill_id" => {
+                    wire::decode(
+                        &mut invoice_vendor_bill_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "is_manually_modified" => {
+                    wire::decode(&mut is_manually_modified, __value, wire::field)
+                }
+                "journal_group_id" => {
+                    wire::decode(&mut journal_group_id, __value, wire::false_as_none)
+                }
+                "journal_id" => wire::decode(&mut journal_id, __value, wire::field),
+                "made_sequence_gap" => {
+                    wire::decode(&mut made_sequence_gap, __value, wire::field)
+                }
+                "matched_payment_ids" => {
+                    wire::decode(&mut matched_payment_ids, __value, wire::false_as_none)
+                }
+                "medium_id" => wire::decode(&mut medium_id, __value, wire::false_as_none),
+                "message_main_attachment_id" => {
+                    wire::decode(
+                        &mut message_main_attachment_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "narration" => wire::decode(&mut narration, __value, wire::false_as_none),
+                "no_followup" => wire::decode(&mut no_followup, __value, wire::field),
+                "origin_payment_id" => {
+                    wire::decode(&mut origin_payment_id, __value, wire::false_as_none)
+                }
+                "partner_bank_id" => {
+                    wire::decode(&mut partner_bank_id, __value, wire::false_as_none)
+                }
+                "partner_id" => {
+                    wire::decode(&mut partner_id, __value, wire::false_as_none)
+                }
+                "partner_shipping_id" => {
+                    wire::decode(&mut partner_shipping_id, __value, wire::false_as_none)
+                }
+                "payment_reference" => {
+                    wire::decode(&mut payment_reference, __value, wire::false_as_none)
+                }
+                "posted_before" => wire::decode(&mut posted_before, __value, wire::field),
+                "preferred_payment_method_line_id" => {
+                    wire::decode(
+                        &mut preferred_payment_method_line_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "purchase_id" => {
+                    wire::decode(&mut purchase_id, __value, wire::false_as_none)
+                }
+                "purchase_vendor_bill_id" => {
+                    wire::decode(
+                        &mut purchase_vendor_bill_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "qr_code_method" => {
+                    wire::decode(&mut qr_code_method, __value, wire::false_as_none)
+                }
+                "quick_edit_total_amount" => {
+                    wire::decode(
+                        &mut quick_edit_total_amount,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "ref" => wire::decode(&mut ref_, __value, wire::false_as_none),
+                "sending_data" => {
+                    wire::decode(&mut sending_data, __value, wire::false_as_none)
+                }
+                "show_name_warning" => {
+                    wire::decode(&mut show_name_warning, __value, wire::field)
+                }
+                "show_update_fpos" => {
+                    wire::decode(&mut show_update_fpos, __value, wire::field)
+                }
+                "source_id" => wire::decode(&mut source_id, __value, wire::false_as_none),
+                "statement_line_id" => {
+                    wire::decode(&mut statement_line_id, __value, wire::false_as_none)
+                }
+                "tax_cash_basis_rec_id" => {
+                    wire::decode(
+                        &mut tax_cash_basis_rec_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "tax_totals" => {
+                    wire::decode(&mut tax_totals, __value, wire::false_as_none)
+                }
+                "taxable_supply_date" => {
+                    wire::decode(
+                        &mut taxable_supply_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "team_id" => wire::decode(&mut team_id, __value, wire::false_as_none),
+                "ubl_cii_xml_file" => {
+                    wire::decode(&mut ubl_cii_xml_file, __value, wire::false_as_none)
+                }
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[
+                ("currency_id", currency_id.is_some()),
+                ("date", date.is_some()),
+                ("journal_id", journal_id.is_some()),
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            access_token: access_token.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            adjusting_entries_move_ids: adjusting_entries_move_ids.unwrap_or_default(),
+            adjusting_entry_origin_move_ids: adjusting_entry_origin_move_ids
+                .unwrap_or_default(),
+            always_tax_exigible: always_tax_exigible.unwrap_or_default(),
+            auto_post: auto_post.unwrap_or_default(),
+            auto_post_until: auto_post_until.unwrap_or_default(),
+            campaign_id: campaign_id.unwrap_or_default(),
+            checked: checked.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            currency_id: wire::given(currency_id),
+            date: wire::given(date),
+            delivery_date: delivery_date.unwrap_or_default(),
+            fiscal_position_id: fiscal_position_id.unwrap_or_default(),
+            incoterm_location: incoterm_location.unwrap_or_default(),
+            invoice_cash_rounding_id: invoice_cash_rounding_id.unwrap_or_default(),
+            invoice_currency_rate: invoice_currency_rate.unwrap_or_default(),
+            invoice_date: invoice_date.unwrap_or_default(),
+            invoice_date_due: invoice_date_due.unwrap_or_default(),
+            invoice_incoterm_id: invoice_incoterm_id.unwrap_or_default(),
+            invoice_payment_term_id: invoice_payment_term_id.unwrap_or_default(),
+            invoice_pdf_report_file: invoice_pdf_report_file.unwrap_or_default(),
+            invoice_source_email: invoice_source_email.unwrap_or_default(),
+            invoice_user_id: invoice_user_id.unwrap_or_default(),
+            invoice_vendor_bill_id: invoice_vendor_bill_id.unwrap_or_default(),
+            is_manually_modified: is_manually_modified.unwrap_or_default(),
+            journal_group_id: journal_group_id.unwrap_or_default(),
+            journal_id: wire::given(journal_id),
+            made_sequence_gap: made_sequence_gap.unwrap_or_default(),
+            matched_payment_ids: matched_payment_ids.unwrap_or_default(),
+            medium_id: medium_id.unwrap_or_default(),
+            message_main_attachment_id: message_main_attachment_id.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            narration: narration.unwrap_or_default(),
+            no_followup: no_followup.unwrap_or_default(),
+            origin_payment_id: origin_payment_id.unwrap_or_default(),
+            partner_bank_id: partner_bank_id.unwrap_or_default(),
+            partner_id: partner_id.unwrap_or_default(),
+            partner_shipping_id: partner_shipping_id.unwrap_or_default(),
+            payment_reference: payment_reference.unwrap_or_default(),
+            posted_before: posted_before.unwrap_or_default(),
+            preferred_payment_method_line_id: preferred_payment_method_line_id
+                .unwrap_or_default(),
+            purchase_id: purchase_id.unwrap_or_default(),
+            purchase_vendor_bill_id: purchase_vendor_bill_id.unwrap_or_default(),
+            qr_code_method: qr_code_method.unwrap_or_default(),
+            quick_edit_total_amount: quick_edit_total_amount.unwrap_or_default(),
+            ref_: ref_.unwrap_or_default(),
+            sending_data: sending_data.unwrap_or_default(),
+            show_name_warning: show_name_warning.unwrap_or_default(),
+            show_update_fpos: show_update_fpos.unwrap_or_default(),
+            source_id: source_id.unwrap_or_default(),
+            statement_line_id: statement_line_id.unwrap_or_default(),
+            tax_cash_basis_rec_id: tax_cash_basis_rec_id.unwrap_or_default(),
+            tax_totals: tax_totals.unwrap_or_default(),
+            taxable_supply_date: taxable_supply_date.unwrap_or_default(),
+            team_id: team_id.unwrap_or_default(),
+            ubl_cii_xml_file: ubl_cii_xml_file.unwrap_or_default(),
+        })
+    }
+}
+impl AccountMoveCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(59usize);
+        if self.access_token.is_some() {
+            wire::put(&mut __fields, "access_token", &self.access_token)?;
+        }
+        if self.activity_summary.is_some() {
+            wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        }
+        if self.activity_type_id.is_some() {
+            wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.adjusting_entries_move_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "adjusting_entries_move_ids",
+                &self.adjusting_entries_move_ids,
+            )?;
+        }
+        if self.adjusting_entry_origin_move_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "adjusting_entry_origin_move_ids",
+                &self.adjusting_entry_origin_move_ids,
+            )?;
+        }
+        if self.always_tax_exigible.is_some() {
+            wire::put(&mut __fields, "always_tax_exigible", &self.always_tax_exigible)?;
+        }
+        if self.auto_post.is_some() {
+            wire::put(&mut __fields, "auto_post", &self.auto_post)?;
+        }
+        if self.auto_post_until.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "auto_post_until",
+                &self.auto_post_until,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.campaign_id.is_some() {
+            wire::put(&mut __fields, "campaign_id", &self.campaign_id)?;
+        }
+        if self.checked.is_some() {
+            wire::put(&mut __fields, "checked", &self.checked)?;
+        }
+        if self.company_id.is_some() {
+            wire::put(&mut __fields, "company_id", &self.company_id)?;
+        }
+        wire::put(&mut __fields, "currency_id", &self.currency_id)?;
+        wire::put_with(
+            &mut __fields,
+            "date",
+            &self.date,
+            ::odoo_client::value::date::serialize,
+        )?;
+        if self.delivery_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "delivery_date",
+                &self.delivery_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.fiscal_position_id.is_some() {
+            wire::put(&mut __fields, "fiscal_position_id", &self.fiscal_position_id)?;
+        }
+        if self.incoterm_location.is_some() {
+            wire::put(&mut __fields, "incoterm_location", &self.incoterm_location)?;
+        }
+        if self.invoice_cash_rounding_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_cash_rounding_id",
+                &self.invoice_cash_rounding_id,
+            )?;
+        }
+        if self.invoice_currency_rate.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_currency_rate",
+                &self.invoice_currency_rate,
+            )?;
+        }
+        if self.invoice_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "invoice_date",
+                &self.invoice_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.invoice_date_due.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "invoice_date_due",
+                &self.invoice_date_due,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.invoice_incoterm_id.is_some() {
+            wire::put(&mut __fields, "invoice_incoterm_id", &self.invoice_incoterm_id)?;
+        }
+        if self.invoice_payment_term_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_payment_term_id",
+                &self.invoice_payment_term_id,
+            )?;
+        }
+        if self.invoice_pdf_report_file.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_pdf_report_file",
+                &self.invoice_pdf_report_file,
+            )?;
+        }
+        if self.invoice_source_email.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_source_email",
+                &self.invoice_source_email,
+            )?;
+        }
+        if self.invoice_user_id.is_some() {
+            wire::put(&mut __fields, "invoice_user_id", &self.invoice_user_id)?;
+        }
+        if self.invoice_vendor_bill_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_vendor_bill_id",
+                &self.invoice_vendor_bill_id,
+            )?;
+        }
+        if self.is_manually_modified.is_some() {
+            wire::put(
+                &mut __fields,
+                "is_manually_modified",
+                &self.is_manually_modified,
+            )?;
+        }
+        if self.journal_group_id.is_some() {
+            wire::put(&mut __fields, "journal_group_id", &self.journal_group_id)?;
+        }
+        wire::put(&mut __fields, "journal_id", &self.journal_id)?;
+        if self.made_sequence_gap.is_some() {
+            wire::put(&mut __fields, "made_sequence_gap", &self.made_sequence_gap)?;
+        }
+        if self.matched_payment_ids.is_some() {
+            wire::put(&mut __fields, "matched_payment_ids", &self.matched_payment_ids)?;
+        }
+        if self.medium_id.is_some() {
+            wire::put(&mut __fields, "medium_id", &self.medium_id)?;
+        }
+        if self.message_main_attachment_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_main_attachment_id",
+                &self.message_main_attachment_id,
+            )?;
+        }
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.narration.is_some() {
+            wire::put(&mut __fields, "narration", &self.narration)?;
+        }
+        if self.no_followup.is_some() {
+            wire::put(&mut __fields, "no_followup", &self.no_followup)?;
+        }
+        if self.origin_payment_id.is_some() {
+            wire::put(&mut __fields, "origin_payment_id", &self.origin_payment_id)?;
+        }
+        if self.partner_bank_id.is_some() {
+            wire::put(&mut __fields, "partner_bank_id", &self.partner_bank_id)?;
+        }
+        if self.partner_id.is_some() {
+            wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        }
+        if self.partner_shipping_id.is_some() {
+            wire::put(&mut __fields, "partner_shipping_id", &self.partner_shipping_id)?;
+        }
+        if self.payment_reference.is_some() {
+            wire::put(&mut __fields, "payment_reference", &self.payment_reference)?;
+        }
+        if self.posted_before.is_some() {
+            wire::put(&mut __fields, "posted_before", &self.posted_before)?;
+        }
+        if self.preferred_payment_method_line_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "preferred_payment_method_line_id",
+                &self.preferred_payment_method_line_id,
+            )?;
+        }
+        if self.purchase_id.is_some() {
+            wire::put(&mut __fields, "purchase_id", &self.purchase_id)?;
+        }
+        if self.purchase_vendor_bill_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "purchase_vendor_bill_id",
+                &self.purchase_vendor_bill_id,
+            )?;
+        }
+        if self.qr_code_method.is_some() {
+            wire::put(&mut __fields, "qr_code_method", &self.qr_code_method)?;
+        }
+        if self.quick_edit_total_amount.is_some() {
+            wire::put(
+                &mut __fields,
+                "quick_edit_total_amount",
+                &self.quick_edit_total_amount,
+            )?;
+        }
+        if self.ref_.is_some() {
+            wire::put(&mut __fields, "ref", &self.ref_)?;
+        }
+        if self.sending_data.is_some() {
+            wire::put(&mut __fields, "sending_data", &self.sending_data)?;
+        }
+        if self.show_name_warning.is_some() {
+            wire::put(&mut __fields, "show_name_warning", &self.show_name_warning)?;
+        }
+        if self.show_update_fpos.is_some() {
+            wire::put(&mut __fields, "show_update_fpos", &self.show_update_fpos)?;
+        }
+        if self.source_id.is_some() {
+            wire::put(&mut __fields, "source_id", &self.source_id)?;
+        }
+        if self.statement_line_id.is_some() {
+            wire::put(&mut __fields, "statement_line_id", &self.statement_line_id)?;
+        }
+        if self.tax_cash_basis_rec_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "tax_cash_basis_rec_id",
+                &self.tax_cash_basis_rec_id,
+            )?;
+        }
+        if self.tax_totals.is_some() {
+            wire::put(&mut __fields, "tax_totals", &self.tax_totals)?;
+        }
+        if self.taxable_supply_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "taxable_supply_date",
+                &self.taxable_supply_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.team_id.is_some() {
+            wire::put(&mut __fields, "team_id", &self.team_id)?;
+        }
+        if self.ubl_cii_xml_file.is_some() {
+            wire::put(&mut __fields, "ubl_cii_xml_file", &self.ubl_cii_xml_file)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for AccountMoveCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "AccountMoveCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountMoveCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "AccountMoveCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for AccountMoveCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("AccountMoveCreate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "AccountMoveAutoPost",
+            <AccountMoveAutoPost as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Journal Entry (`account.move`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(
-    description = "Values to change on Journal Entry records; fields left out are kept"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountMoveUpdate {
     /// Security Token
     ///
     /// `access_token`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Security Token")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Summary")]
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Type (id of a mail.activity.type)")]
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Created Adjusting Entries
     ///
     /// `adjusting_entries_move_ids`: many2many, to `account.move`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Created Adjusting Entries (ids of account.move records)")]
     pub adjusting_entries_move_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Adjusting Entry Origin Moves
     ///
     /// `adjusting_entry_origin_move_ids`: many2many, to `account.move`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Adjusting Entry Origin Moves (ids of account.move records)"
-    )]
     pub adjusting_entry_origin_move_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Always Tax Exigible
     ///
     /// `always_tax_exigible`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Always Tax Exigible")]
     pub always_tax_exigible: ::std::option::Option<bool>,
     /// Auto-post
     ///
     /// Specify whether this entry is posted automatically on its accounting date, and any similar recurring invoices.
     ///
     /// `auto_post`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Auto-post: Specify whether this entry is posted automatically on its accounting date, and any similar recurring invoices."
-    )]
     pub auto_post: ::std::option::Option<AccountMoveAutoPost>,
     /// Auto-post until
     ///
     /// This recurring move will be posted up to and including this date.
     ///
     /// `auto_post_until`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Auto-post until: This recurring move will be posted up to and including this date."
-    )]
     pub auto_post_until: ::std::option::Option<::chrono::NaiveDate>,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
     ///
     /// `campaign_id`: many2one, to `utm.campaign`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)"
-    )]
     pub campaign_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Reviewed
     ///
     /// `checked`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Reviewed")]
     pub checked: ::std::option::Option<bool>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company (id of a res.company)")]
     pub company_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Currency
     ///
     /// `currency_id`: many2one, to `res.currency`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Currency (id of a res.currency)")]
     pub currency_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Date
     ///
     /// `date`: date, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Date")]
     pub date: ::std::option::Option<::chrono::NaiveDate>,
     /// Delivery Date
     ///
     /// `delivery_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Delivery Date")]
     pub delivery_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Fiscal Position
     ///
     /// Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices. The default value comes from the customer.
     ///
     /// `fiscal_position_id`: many2one, to `account.fiscal.position`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Fiscal Position: Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices. The default value comes from the customer. (id of a account.fiscal.position)"
-    )]
     pub fiscal_position_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Incoterm Location
     ///
     /// `incoterm_location`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Incoterm Location")]
     pub incoterm_location: ::std::option::Option<::std::string::String>,
     /// Cash Rounding Method
     ///
     /// Defines the smallest coinage of the currency that can be used to pay by cash.
     ///
     /// `invoice_cash_rounding_id`: many2one, to `account.cash.rounding`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Cash Rounding Method: Defines the smallest coinage of the currency that can be used to pay by cash. (id of a account.cash.rounding)"
-    )]
     pub invoice_cash_rounding_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Currency Rate
     ///
     /// Currency rate from company currency to document currency.
     ///
     /// `invoice_currency_rate`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Currency Rate: Currency rate from company currency to document currency."
-    )]
     pub invoice_currency_rate: ::std::option::Option<f64>,
     /// Invoice/Bill Date
     ///
     /// `invoice_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Invoice/Bill Date")]
     pub invoice_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Due Date
     ///
     /// `invoice_date_due`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Due Date")]
     pub invoice_date_due: ::std::option::Option<::chrono::NaiveDate>,
     /// Incoterm
     ///
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `invoice_incoterm_id`: many2one, to `account.incoterms`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. (id of a account.incoterms)"
-    )]
     pub invoice_incoterm_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Payment Terms
     ///
     /// `invoice_payment_term_id`: many2one, to `account.payment.term`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Payment Terms (id of a account.payment.term)")]
     pub invoice_payment_term_id: ::std::option::Option<::odoo_client::RecordId>,
     /// PDF File
     ///
     /// `invoice_pdf_report_file`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "PDF File (base64)")]
     pub invoice_pdf_report_file: ::std::option::Option<::std::string::String>,
     /// Source Email
     ///
     /// `invoice_source_email`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Source Email")]
     pub invoice_source_email: ::std::option::Option<::std::string::String>,
     /// Salesperson
     ///
     /// `invoice_user_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Salesperson (id of a res.users)")]
     pub invoice_user_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Vendor Bill
     ///
     /// Auto-complete from a previous bill or refund.
     ///
     /// `invoice_vendor_bill_id`: many2one, to `account.move`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Vendor Bill: Auto-complete from a previous bill or refund. (id of a account.move)"
-    )]
     pub invoice_vendor_bill_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Is Manually Modified
     ///
     /// `is_manually_modified`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Is Manually Modified")]
     pub is_manually_modified: ::std::option::Option<bool>,
     /// Ledger
     ///
     /// `journal_group_id`: many2one, to `account.journal.group`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Ledger (id of a account.journal.group)")]
     pub journal_group_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Journal
     ///
     /// `journal_id`: many2one, to `account.journal`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Journal (id of a account.journal)")]
     pub journal_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Made Sequence Gap
     ///
     /// `made_sequence_gap`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Made Sequence Gap")]
     pub made_sequence_gap: ::std::option::Option<bool>,
     /// Matched Payments
     ///
     /// `matched_payment_ids`: many2many, to `account.payment`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Matched Payments (ids of account.payment records)")]
     pub matched_payment_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -1727,188 +2926,82 @@ pub struct AccountMoveUpdate {
     /// This is the method of delivery, e.g. Postcard, Email, or Banner Ad
     ///
     /// `medium_id`: many2one, to `utm.medium`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)"
-    )]
     pub medium_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Main Attachment
     ///
     /// `message_main_attachment_id`: many2one, to `ir.attachment`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Main Attachment (id of a ir.attachment)")]
     pub message_main_attachment_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Number
     ///
     /// `name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Number")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Terms and Conditions
     ///
     /// `narration`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Terms and Conditions")]
     pub narration: ::std::option::Option<::std::string::String>,
     /// No Follow-Up
     ///
     /// Exclude this journal entry from follow-up reports.
     ///
     /// `no_followup`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "No Follow-Up: Exclude this journal entry from follow-up reports."
-    )]
     pub no_followup: ::std::option::Option<bool>,
     /// Payment
     ///
     /// `origin_payment_id`: many2one, to `account.payment`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Payment (id of a account.payment)")]
     pub origin_payment_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Recipient Bank
     ///
     /// Bank Account Number to which the invoice will be paid. A Company bank account if this is a Customer Invoice or Vendor Credit Note, otherwise a Partner bank account number.
     ///
     /// `partner_bank_id`: many2one, to `res.partner.bank`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Recipient Bank: Bank Account Number to which the invoice will be paid. A Company bank account if this is a Customer Invoice or Vendor Credit Note, otherwise a Partner bank account number. (id of a res.partner.bank)"
-    )]
     pub partner_bank_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Partner
     ///
     /// `partner_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Partner (id of a res.partner)")]
     pub partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Delivery Address
     ///
     /// The delivery address will be used in the computation of the fiscal position.
     ///
     /// `partner_shipping_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Delivery Address: The delivery address will be used in the computation of the fiscal position. (id of a res.partner)"
-    )]
     pub partner_shipping_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Payment Reference
     ///
     /// The payment reference to set on journal items.
     ///
     /// `payment_reference`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Payment Reference: The payment reference to set on journal items."
-    )]
     pub payment_reference: ::std::option::Option<::std::string::String>,
     /// Posted Before
     ///
     /// `posted_before`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Posted Before")]
     pub posted_before: ::std::option::Option<bool>,
     /// Preferred Payment Method Line
     ///
     /// `preferred_payment_method_line_id`: many2one, to `account.payment.method.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Preferred Payment Method Line (id of a account.payment.method.line)"
-    )]
     pub preferred_payment_method_line_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Purchase Order
     ///
     /// Auto-complete from a past purchase order.
     ///
     /// `purchase_id`: many2one, to `purchase.order`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Purchase Order: Auto-complete from a past purchase order. (id of a purchase.order)"
-    )]
     pub purchase_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Auto-complete
     ///
     /// Auto-complete from a previous bill, refund, or purchase order.
     ///
     /// `purchase_vendor_bill_id`: many2one, to `purchase.bill.union`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Auto-complete: Auto-complete from a previous bill, refund, or purchase order. (id of a purchase.bill.union)"
-    )]
     pub purchase_vendor_bill_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Payment QR-code
     ///
     /// Type of QR-code to be generated for the payment of this invoice, when printing it. If left blank, the first available and usable method will be used.
     ///
     /// `qr_code_method`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Payment QR-code: Type of QR-code to be generated for the payment of this invoice, when printing it. If left blank, the first available and usable method will be used."
-    )]
     pub qr_code_method: ::std::option::Option<::std::string::String>,
     /// Total (Tax inc.)
     ///
@@ -1917,129 +3010,899 @@ pub struct AccountMoveUpdate {
     /// Odoo will automatically create one invoice line with default values to match it.
     ///
     /// `quick_edit_total_amount`: monetary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Total (Tax inc.): Use this field to encode the total amount of the invoice. Odoo will automatically create one invoice line with default values to match it."
-    )]
     pub quick_edit_total_amount: ::std::option::Option<f64>,
     /// Reference
     ///
     /// `ref`: char
-    #[serde(
-        rename = "ref",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Reference")]
     pub ref_: ::std::option::Option<::std::string::String>,
     /// Sending Data
     ///
     /// `sending_data`: json
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sending Data")]
     pub sending_data: ::std::option::Option<::serde_json::Value>,
     /// Show Name Warning
     ///
     /// `show_name_warning`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Show Name Warning")]
     pub show_name_warning: ::std::option::Option<bool>,
     /// Has Fiscal Position Changed
     ///
     /// `show_update_fpos`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Has Fiscal Position Changed")]
     pub show_update_fpos: ::std::option::Option<bool>,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
     ///
     /// `source_id`: many2one, to `utm.source`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list (id of a utm.source)"
-    )]
     pub source_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Statement Line
     ///
     /// `statement_line_id`: many2one, to `account.bank.statement.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Statement Line (id of a account.bank.statement.line)")]
     pub statement_line_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Tax Cash Basis Entry of
     ///
     /// `tax_cash_basis_rec_id`: many2one, to `account.partial.reconcile`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Tax Cash Basis Entry of (id of a account.partial.reconcile)"
-    )]
     pub tax_cash_basis_rec_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Invoice Totals
     ///
     /// Edit Tax amounts if you encounter rounding issues.
     ///
     /// `tax_totals`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Invoice Totals: Edit Tax amounts if you encounter rounding issues. (base64)"
-    )]
     pub tax_totals: ::std::option::Option<::std::string::String>,
     /// Taxable Supply Date
     ///
     /// `taxable_supply_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Taxable Supply Date")]
     pub taxable_supply_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Sales Team
     ///
     /// `team_id`: many2one, to `crm.team`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sales Team (id of a crm.team)")]
     pub team_id: ::std::option::Option<::odoo_client::RecordId>,
     /// UBL/CII File
     ///
     /// `ubl_cii_xml_file`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "UBL/CII File (base64)")]
     pub ubl_cii_xml_file: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`AccountMoveUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r##"{
+  "description": "Values to change on Journal Entry records; fields left out are kept",
+  "properties": {
+    "access_token": {"description":"Security Token","type":["string","null"]},
+    "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "adjusting_entries_move_ids": {"description":"Created Adjusting Entries (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "adjusting_entry_origin_move_ids": {"description":"Adjusting Entry Origin Moves (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "always_tax_exigible": {"description":"Always Tax Exigible","type":["boolean","null"]},
+    "auto_post": {"anyOf":[{"$ref":"#/$defs/AccountMoveAutoPost"},{"type":"null"}],"description":"Auto-post: Specify whether this entry is posted automatically on its accounting date, and any similar recurring invoices."},
+    "auto_post_until": {"description":"Auto-post until: This recurring move will be posted up to and including this date.","format":"date","type":["string","null"]},
+    "campaign_id": {"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)","format":"int64","type":["integer","null"]},
+    "checked": {"description":"Reviewed","type":["boolean","null"]},
+    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
+    "currency_id": {"description":"Currency (id of a res.currency)","format":"int64","type":["integer","null"]},
+    "date": {"description":"Date","format":"date","type":["string","null"]},
+    "delivery_date": {"description":"Delivery Date","format":"date","type":["string","null"]},
+    "fiscal_position_id": {"description":"Fiscal Position: Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices. The default value comes from the customer. (id of a account.fiscal.position)","format":"int64","type":["integer","null"]},
+    "incoterm_location": {"description":"Incoterm Location","type":["string","null"]},
+    "invoice_cash_rounding_id": {"description":"Cash Rounding Method: Defines the smallest coinage of the currency that can be used to pay by cash. (id of a account.cash.rounding)","format":"int64","type":["integer","null"]},
+    "invoice_currency_rate": {"description":"Currency Rate: Currency rate from company currency to document currency.","format":"double","type":["number","null"]},
+    "invoice_date": {"description":"Invoice/Bill Date","format":"date","type":["string","null"]},
+    "invoice_date_due": {"description":"Due Date","format":"date","type":["string","null"]},
+    "invoice_incoterm_id": {"description":"Incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. (id of a account.incoterms)","format":"int64","type":["integer","null"]},
+    "invoice_payment_term_id": {"description":"Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
+    "invoice_pdf_report_file": {"description":"PDF File (base64)","type":["string","null"]},
+    "invoice_source_email": {"description":"Source Email","type":["string","null"]},
+    "invoice_user_id": {"description":"Salesperson (id of a res.users)","format":"int64","type":["integer","null"]},
+    "invoice_vendor_bill_id": {"description":"Vendor Bill: Auto-complete from a previous bill or refund. (id of a account.move)","format":"int64","type":["integer","null"]},
+    "is_manually_modified": {"description":"Is Manually Modified","type":["boolean","null"]},
+    "journal_group_id": {"description":"Ledger (id of a account.journal.group)","format":"int64","type":["integer","null"]},
+    "journal_id": {"description":"Journal (id of a account.journal)","format":"int64","type":["integer","null"]},
+    "made_sequence_gap": {"description":"Made Sequence Gap","type":["boolean","null"]},
+    "matched_payment_ids": {"description":"Matched Payments (ids of account.payment records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "medium_id": {"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)","format":"int64","type":["integer","null"]},
+    "message_main_attachment_id": {"description":"Main Attachment (id of a ir.attachment)","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "name": {"description":"Number","type":["string","null"]},
+    "narration": {"description":"Terms and Conditions","type":["string","null"]},
+    "no_followup": {"description":"No Follow-Up: Exclude this journal entry from follow-up reports.","type":["boolean","null"]},
+    "origin_payment_id": {"description":"Payment (id of a account.payment)","format":"int64","type":["integer","null"]},
+    "partner_bank_id": {"description":"Recipient Bank: Bank Account Number to which the invoice will be paid. A Company bank account if this is a Customer Invoice or Vendor Credit Note, otherwise a Partner bank account number. (id of a res.partner.bank)","format":"int64","type":["integer","null"]},
+    "partner_id": {"description":"Partner (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "partner_shipping_id": {"description":"Delivery Address: The delivery address will be used in the computation of the fiscal position. (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "payment_reference": {"description":"Payment Reference: The payment reference to set on journal items.","type":["string","null"]},
+    "posted_before": {"description":"Posted Before","type":["boolean","null"]},
+    "preferred_payment_method_line_id": {"description":"Preferred Payment Method Line (id of a account.payment.method.line)","format":"int64","type":["integer","null"]},
+    "purchase_id": {"description":"Purchase Order: Auto-complete from a past purchase order. (id of a purchase.order)","format":"int64","type":["integer","null"]},
+    "purchase_vendor_bill_id": {"description":"Auto-complete: Auto-complete from a previous bill, refund, or purchase order. (id of a purchase.bill.union)","format":"int64","type":["integer","null"]},
+    "qr_code_method": {"description":"Payment QR-code: Type of QR-code to be generated for the payment of this invoice, when printing it. If left blank, the first available and usable method will be used.","type":["string","null"]},
+    "quick_edit_total_amount": {"description":"Total (Tax inc.): Use this field to encode the total amount of the invoice. Odoo will automatically create one invoice line with default values to match it.","format":"double","type":["number","null"]},
+    "ref": {"description":"Reference","type":["string","null"]},
+    "sending_data": {"description":"Sending Data"},
+    "show_name_warning": {"description":"Show Name Warning","type":["boolean","null"]},
+    "show_update_fpos": {"description":"Has Fiscal Position Changed","type":["boolean","null"]},
+    "source_id": {"description":"Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list (id of a utm.source)","format":"int64","type":["integer","null"]},
+    "statement_line_id": {"description":"Statement Line (id of a account.bank.statement.line)","format":"int64","type":["integer","null"]},
+    "tax_cash_basis_rec_id": {"description":"Tax Cash Basis Entry of (id of a account.partial.reconcile)","format":"int64","type":["integer","null"]},
+    "tax_totals": {"description":"Invoice Totals: Edit Tax amounts if you encounter rounding issues. (base64)","type":["string","null"]},
+    "taxable_supply_date": {"description":"Taxable Supply Date","format":"date","type":["string","null"]},
+    "team_id": {"description":"Sales Team (id of a crm.team)","format":"int64","type":["integer","null"]},
+    "ubl_cii_xml_file": {"description":"UBL/CII File (base64)","type":["string","null"]}
+  },
+  "type": "object"
+}"##;
+impl AccountMoveUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut access_token: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut adjusting_entries_move_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut adjusting_entry_origin_move_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut always_tax_exigible: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut auto_post: ::std::option::Option<
+            ::std::option::Option<AccountMoveAutoPost>,
+        > = ::std::option::Option::None;
+        let mut auto_post_until: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut campaign_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut checked: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut delivery_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut fiscal_position_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut incoterm_location: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_cash_rounding_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut invoice_currency_rate: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut invoice_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut invoice_date_due: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut invoice_incoterm_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut invoice_payment_term_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut invoice_pdf_report_file: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_source_email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut invoice_vendor_bill_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut is_manually_modified: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut journal_group_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut made_sequence_gap: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut matched_payment_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut medium_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_main_attachment_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut narration: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut no_followup: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut origin_payment_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_bank_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_shipping_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut payment_reference: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut posted_before: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut preferred_payment_method_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut purchase_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut purchase_vendor_bill_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut qr_code_method: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut quick_edit_total_amount: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut ref_: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut sending_data: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut show_name_warning: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut show_update_fpos: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut source_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut statement_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut tax_cash_basis_rec_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut tax_totals: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut taxable_supply_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut team_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut ubl_cii_xml_file: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "access_token" => {
+                    wire::decode(&mut access_token, __value, wire::false_as_none)
+                }
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "adjusting_entries_move_ids" => {
+                    wire::decode(
+                        &mut adjusting_entries_move_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "adjusting_entry_origin_move_ids" => {
+                    wire::decode(
+                        &mut adjusting_entry_origin_move_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "always_tax_exigible" => {
+                    wire::decode(&mut always_tax_exigible, __value, wire::field)
+                }
+                "auto_post" => wire::decode(&mut auto_post, __value, wire::false_as_none),
+                "auto_post_until" => {
+                    wire::decode(
+                        &mut auto_post_until,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "campaign_id" => {
+                    wire::decode(&mut campaign_id, __value, wire::false_as_none)
+                }
+                "checked" => wire::decode(&mut checked, __value, wire::field),
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "currency_id" => {
+                    wire::decode(&mut currency_id, __value, wire::false_as_none)
+                }
+                "date" => {
+                    wire::decode(&mut date, __value, wire::date::option::deserialize)
+                }
+                "delivery_date" => {
+                    wire::decode(
+                        &mut delivery_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "fiscal_position_id" => {
+                    wire::decode(&mut fiscal_position_id, __value, wire::false_as_none)
+                }
+                "incoterm_location" => {
+                    wire::decode(&mut incoterm_location, __value, wire::false_as_none)
+                }
+                "invoice_cash_rounding_id" => {
+                    wire::decode(
+                        &mut invoice_cash_rounding_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_currency_rate" => {
+                    wire::decode(
+                        &mut invoice_currency_rate,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_date" => {
+                    wire::decode(
+                        &mut invoice_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "invoice_date_due" => {
+                    wire::decode(
+                        &mut invoice_date_due,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "invoice_incoterm_id" => {
+                    wire::decode(&mut invoice_incoterm_id, __value, wire::false_as_none)
+                }
+                "invoice_payment_term_id" => {
+                    wire::decode(
+                        &mut invoice_payment_term_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_pdf_report_file" => {
+                    wire::decode(
+                        &mut invoice_pdf_report_file,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_source_email" => {
+                    wire::decode(&mut invoice_source_email, __value, wire::false_as_none)
+                }
+                "invoice_user_id" => {
+                    wire::decode(&mut invoice_user_id, __value, wire::false_as_none)
+                }
+                "invoice_vendor_bill_id" => {
+                    wire::decode(
+                        &mut invoice_vendor_bill_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "is_manually_modified" => {
+                    wire::decode(&mut is_manually_modified, __value, wire::field)
+                }
+                "journal_group_id" => {
+                    wire::decode(&mut journal_group_id, __value, wire::false_as_none)
+                }
+                "journal_id" => {
+                    wire::decode(&mut journal_id, __value, wire::false_as_none)
+                }
+                "made_sequence_gap" => {
+                    wire::decode(&mut made_sequence_gap, __value, wire::field)
+                }
+                "matched_payment_ids" => {
+                    wire::decode(&mut matched_payment_ids, __value, wire::false_as_none)
+                }
+                "medium_id" => wire::decode(&mut medium_id, __value, wire::false_as_none),
+                "message_main_attachment_id" => {
+                    wire::decode(
+                        &mut message_main_attachment_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "narration" => wire::decode(&mut narration, __value, wire::false_as_none),
+                "no_followup" => wire::decode(&mut no_followup, __value, wire::field),
+                "origin_payment_id" => {
+                    wire::decode(&mut origin_payment_id, __value, wire::false_as_none)
+                }
+                "partner_bank_id" => {
+                    wire::decode(&mut partner_bank_id, __value, wire::false_as_none)
+                }
+                "partner_id" => {
+                    wire::decode(&mut partner_id, __value, wire::false_as_none)
+                }
+                "partner_shipping_id" => {
+                    wire::decode(&mut partner_shipping_id, __value, wire::false_as_none)
+                }
+                "payment_reference" => {
+                    wire::decode(&mut payment_reference, __value, wire::false_as_none)
+                }
+                "posted_before" => wire::decode(&mut posted_before, __value, wire::field),
+                "preferred_payment_method_line_id" => {
+                    wire::decode(
+                        &mut preferred_payment_method_line_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "purchase_id" => {
+                    wire::decode(&mut purchase_id, __value, wire::false_as_none)
+                }
+                "purchase_vendor_bill_id" => {
+                    wire::decode(
+                        &mut purchase_vendor_bill_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "qr_code_method" => {
+                    wire::decode(&mut qr_code_method, __value, wire::false_as_none)
+                }
+                "quick_edit_total_amount" => {
+                    wire::decode(
+                        &mut quick_edit_total_amount,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "ref" => wire::decode(&mut ref_, __value, wire::false_as_none),
+                "sending_data" => {
+                    wire::decode(&mut sending_data, __value, wire::false_as_none)
+                }
+                "show_name_warning" => {
+                    wire::decode(&mut show_name_warning, __value, wire::field)
+                }
+                "show_update_fpos" => {
+                    wire::decode(&mut show_update_fpos, __value, wire::field)
+                }
+                "source_id" => wire::decode(&mut source_id, __value, wire::false_as_none),
+                "statement_line_id" => {
+                    wire::decode(&mut statement_line_id, __value, wire::false_as_none)
+                }
+                "tax_cash_basis_rec_id" => {
+                    wire::decode(
+                        &mut tax_cash_basis_rec_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "tax_totals" => {
+                    wire::decode(&mut tax_totals, __value, wire::false_as_none)
+                }
+                "taxable_supply_date" => {
+                    wire::decode(
+                        &mut taxable_supply_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "team_id" => wire::decode(&mut team_id, __value, wire::false_as_none),
+                "ubl_cii_xml_file" => {
+                    wire::decode(&mut ubl_cii_xml_file, __value, wire::false_as_none)
+                }
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            access_token: access_token.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            adjusting_entries_move_ids: adjusting_entries_move_ids.unwrap_or_default(),
+            adjusting_entry_origin_move_ids: adjusting_entry_origin_move_ids
+                .unwrap_or_default(),
+            always_tax_exigible: always_tax_exigible.unwrap_or_default(),
+            auto_post: auto_post.unwrap_or_default(),
+            auto_post_until: auto_post_until.unwrap_or_default(),
+            campaign_id: campaign_id.unwrap_or_default(),
+            checked: checked.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            currency_id: currency_id.unwrap_or_default(),
+            date: date.unwrap_or_default(),
+            delivery_date: delivery_date.unwrap_or_default(),
+            fiscal_position_id: fiscal_position_id.unwrap_or_default(),
+            incoterm_location: incoterm_location.unwrap_or_default(),
+            invoice_cash_rounding_id: invoice_cash_rounding_id.unwrap_or_default(),
+            invoice_currency_rate: invoice_currency_rate.unwrap_or_default(),
+            invoice_date: invoice_date.unwrap_or_default(),
+            invoice_date_due: invoice_date_due.unwrap_or_default(),
+            invoice_incoterm_id: invoice_incoterm_id.unwrap_or_default(),
+            invoice_payment_term_id: invoice_payment_term_id.unwrap_or_default(),
+            invoice_pdf_report_file: invoice_pdf_report_file.unwrap_or_default(),
+            invoice_source_email: invoice_source_email.unwrap_or_default(),
+            invoice_user_id: invoice_user_id.unwrap_or_default(),
+            invoice_vendor_bill_id: invoice_vendor_bill_id.unwrap_or_default(),
+            is_manually_modified: is_manually_modified.unwrap_or_default(),
+            journal_group_id: journal_group_id.unwrap_or_default(),
+            journal_id: journal_id.unwrap_or_default(),
+            made_sequence_gap: made_sequence_gap.unwrap_or_default(),
+            matched_payment_ids: matched_payment_ids.unwrap_or_default(),
+            medium_id: medium_id.unwrap_or_default(),
+            message_main_attachment_id: message_main_attachment_id.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            narration: narration.unwrap_or_default(),
+            no_followup: no_followup.unwrap_or_default(),
+            origin_payment_id: origin_payment_id.unwrap_or_default(),
+            partner_bank_id: partner_bank_id.unwrap_or_default(),
+            partner_id: partner_id.unwrap_or_default(),
+            partner_shipping_id: partner_shipping_id.unwrap_or_default(),
+            payment_reference: payment_reference.unwrap_or_default(),
+            posted_before: posted_before.unwrap_or_default(),
+            preferred_payment_method_line_id: preferred_payment_method_line_id
+                .unwrap_or_default(),
+            purchase_id: purchase_id.unwrap_or_default(),
+            purchase_vendor_bill_id: purchase_vendor_bill_id.unwrap_or_default(),
+            qr_code_method: qr_code_method.unwrap_or_default(),
+            quick_edit_total_amount: quick_edit_total_amount.unwrap_or_default(),
+            ref_: ref_.unwrap_or_default(),
+            sending_data: sending_data.unwrap_or_default(),
+            show_name_warning: show_name_warning.unwrap_or_default(),
+            show_update_fpos: show_update_fpos.unwrap_or_default(),
+            source_id: source_id.unwrap_or_default(),
+            statement_line_id: statement_line_id.unwrap_or_default(),
+            tax_cash_basis_rec_id: tax_cash_basis_rec_id.unwrap_or_default(),
+            tax_totals: tax_totals.unwrap_or_default(),
+            taxable_supply_date: taxable_supply_date.unwrap_or_default(),
+            team_id: team_id.unwrap_or_default(),
+            ubl_cii_xml_file: ubl_cii_xml_file.unwrap_or_default(),
+        })
+    }
+}
+impl AccountMoveUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(59usize);
+        if self.access_token.is_some() {
+            wire::put(&mut __fields, "access_token", &self.access_token)?;
+        }
+        if self.activity_summary.is_some() {
+            wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        }
+        if self.activity_type_id.is_some() {
+            wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.adjusting_entries_move_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "adjusting_entries_move_ids",
+                &self.adjusting_entries_move_ids,
+            )?;
+        }
+        if self.adjusting_entry_origin_move_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "adjusting_entry_origin_move_ids",
+                &self.adjusting_entry_origin_move_ids,
+            )?;
+        }
+        if self.always_tax_exigible.is_some() {
+            wire::put(&mut __fields, "always_tax_exigible", &self.always_tax_exigible)?;
+        }
+        if self.auto_post.is_some() {
+            wire::put(&mut __fields, "auto_post", &self.auto_post)?;
+        }
+        if self.auto_post_until.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "auto_post_until",
+                &self.auto_post_until,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.campaign_id.is_some() {
+            wire::put(&mut __fields, "campaign_id", &self.campaign_id)?;
+        }
+        if self.checked.is_some() {
+            wire::put(&mut __fields, "checked", &self.checked)?;
+        }
+        if self.company_id.is_some() {
+            wire::put(&mut __fields, "company_id", &self.company_id)?;
+        }
+        if self.currency_id.is_some() {
+            wire::put(&mut __fields, "currency_id", &self.currency_id)?;
+        }
+        if self.date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "date",
+                &self.date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.delivery_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "delivery_date",
+                &self.delivery_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.fiscal_position_id.is_some() {
+            wire::put(&mut __fields, "fiscal_position_id", &self.fiscal_position_id)?;
+        }
+        if self.incoterm_location.is_some() {
+            wire::put(&mut __fields, "incoterm_location", &self.incoterm_location)?;
+        }
+        if self.invoice_cash_rounding_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_cash_rounding_id",
+                &self.invoice_cash_rounding_id,
+            )?;
+        }
+        if self.invoice_currency_rate.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_currency_rate",
+                &self.invoice_currency_rate,
+            )?;
+        }
+        if self.invoice_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "invoice_date",
+                &self.invoice_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.invoice_date_due.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "invoice_date_due",
+                &self.invoice_date_due,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.invoice_incoterm_id.is_some() {
+            wire::put(&mut __fields, "invoice_incoterm_id", &self.invoice_incoterm_id)?;
+        }
+        if self.invoice_payment_term_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_payment_term_id",
+                &self.invoice_payment_term_id,
+            )?;
+        }
+        if self.invoice_pdf_report_file.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_pdf_report_file",
+                &self.invoice_pdf_report_file,
+            )?;
+        }
+        if self.invoice_source_email.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_source_email",
+                &self.invoice_source_email,
+            )?;
+        }
+        if self.invoice_user_id.is_some() {
+            wire::put(&mut __fields, "invoice_user_id", &self.invoice_user_id)?;
+        }
+        if self.invoice_vendor_bill_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_vendor_bill_id",
+                &self.invoice_vendor_bill_id,
+            )?;
+        }
+        if self.is_manually_modified.is_some() {
+            wire::put(
+                &mut __fields,
+                "is_manually_modified",
+                &self.is_manually_modified,
+            )?;
+        }
+        if self.journal_group_id.is_some() {
+            wire::put(&mut __fields, "journal_group_id", &self.journal_group_id)?;
+        }
+        if self.journal_id.is_some() {
+            wire::put(&mut __fields, "journal_id", &self.journal_id)?;
+        }
+        if self.made_sequence_gap.is_some() {
+            wire::put(&mut __fields, "made_sequence_gap", &self.made_sequence_gap)?;
+        }
+        if self.matched_payment_ids.is_some() {
+            wire::put(&mut __fields, "matched_payment_ids", &self.matched_payment_ids)?;
+        }
+        if self.medium_id.is_some() {
+            wire::put(&mut __fields, "medium_id", &self.medium_id)?;
+        }
+        if self.message_main_attachment_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_main_attachment_id",
+                &self.message_main_attachment_id,
+            )?;
+        }
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.narration.is_some() {
+            wire::put(&mut __fields, "narration", &self.narration)?;
+        }
+        if self.no_followup.is_some() {
+            wire::put(&mut __fields, "no_followup", &self.no_followup)?;
+        }
+        if self.origin_payment_id.is_some() {
+            wire::put(&mut __fields, "origin_payment_id", &self.origin_payment_id)?;
+        }
+        if self.partner_bank_id.is_some() {
+            wire::put(&mut __fields, "partner_bank_id", &self.partner_bank_id)?;
+        }
+        if self.partner_id.is_some() {
+            wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        }
+        if self.partner_shipping_id.is_some() {
+            wire::put(&mut __fields, "partner_shipping_id", &self.partner_shipping_id)?;
+        }
+        if self.payment_reference.is_some() {
+            wire::put(&mut __fields, "payment_reference", &self.payment_reference)?;
+        }
+        if self.posted_before.is_some() {
+            wire::put(&mut __fields, "posted_before", &self.posted_before)?;
+        }
+        if self.preferred_payment_method_line_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "preferred_payment_method_line_id",
+                &self.preferred_payment_method_line_id,
+            )?;
+        }
+        if self.purchase_id.is_some() {
+            wire::put(&mut __fields, "purchase_id", &self.purchase_id)?;
+        }
+        if self.purchase_vendor_bill_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "purchase_vendor_bill_id",
+                &self.purchase_vendor_bill_id,
+            )?;
+        }
+        if self.qr_code_method.is_some() {
+            wire::put(&mut __fields, "qr_code_method", &self.qr_code_method)?;
+        }
+        if self.quick_edit_total_amount.is_some() {
+            wire::put(
+                &mut __fields,
+                "quick_edit_total_amount",
+                &self.quick_edit_total_amount,
+            )?;
+        }
+        if self.ref_.is_some() {
+            wire::put(&mut __fields, "ref", &self.ref_)?;
+        }
+        if self.sending_data.is_some() {
+            wire::put(&mut __fields, "sending_data", &self.sending_data)?;
+        }
+        if self.show_name_warning.is_some() {
+            wire::put(&mut __fields, "show_name_warning", &self.show_name_warning)?;
+        }
+        if self.show_update_fpos.is_some() {
+            wire::put(&mut __fields, "show_update_fpos", &self.show_update_fpos)?;
+        }
+        if self.source_id.is_some() {
+            wire::put(&mut __fields, "source_id", &self.source_id)?;
+        }
+        if self.statement_line_id.is_some() {
+            wire::put(&mut __fields, "statement_line_id", &self.statement_line_id)?;
+        }
+        if self.tax_cash_basis_rec_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "tax_cash_basis_rec_id",
+                &self.tax_cash_basis_rec_id,
+            )?;
+        }
+        if self.tax_totals.is_some() {
+            wire::put(&mut __fields, "tax_totals", &self.tax_totals)?;
+        }
+        if self.taxable_supply_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "taxable_supply_date",
+                &self.taxable_supply_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.team_id.is_some() {
+            wire::put(&mut __fields, "team_id", &self.team_id)?;
+        }
+        if self.ubl_cii_xml_file.is_some() {
+            wire::put(&mut __fields, "ubl_cii_xml_file", &self.ubl_cii_xml_file)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for AccountMoveUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "AccountMoveUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountMoveUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "AccountMoveUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for AccountMoveUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("AccountMoveUpdate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "AccountMoveAutoPost",
+            <AccountMoveAutoPost as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Auto-post (selection field `auto_post`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

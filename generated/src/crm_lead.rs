@@ -4,1571 +4,2700 @@
 /// Lead (`crm.lead`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(model = "crm.lead", create = CrmLeadCreate, update = CrmLeadUpdate)]
-#[schemars(description = "Lead")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CrmLead {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Active
     ///
     /// `active`: boolean
-    #[schemars(description = "Active")]
     pub active: bool,
     /// Activities
     ///
     /// `activity_ids`: one2many, to `mail.activity`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Activities (ids of mail.activity records)")]
     pub activity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Automated Probability
     ///
     /// `automated_probability`: float, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Automated Probability")]
     pub automated_probability: ::std::option::Option<f64>,
     /// Meetings
     ///
     /// `calendar_event_ids`: one2many, to `calendar.event`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Meetings (ids of calendar.event records)")]
     pub calendar_event_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
     ///
     /// `campaign_id`: many2one, to `utm.campaign`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special ([id, display name] of a utm.campaign)"
-    )]
     pub campaign_id: ::std::option::Option<::odoo_client::Many2One>,
     /// City
     ///
     /// `city`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "City")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Color Index
     ///
     /// `color`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Color Index")]
     pub color: ::std::option::Option<i64>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Company ([id, display name] of a res.company)")]
     pub company_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Contact Name
     ///
     /// `contact_name`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Contact Name")]
     pub contact_name: ::std::option::Option<::std::string::String>,
     /// Country
     ///
     /// `country_id`: many2one, to `res.country`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Country ([id, display name] of a res.country)")]
     pub country_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Created on
     ///
     /// `create_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Created on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub create_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Created by
     ///
     /// `create_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Created by ([id, display name] of a res.users)")]
     pub create_uid: ::std::option::Option<::odoo_client::Many2One>,
     /// Last Action
     ///
     /// `date_automation_last`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last Action (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_automation_last: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Closed Date
     ///
     /// `date_closed`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Closed Date (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_closed: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Conversion Date
     ///
     /// `date_conversion`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Conversion Date (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_conversion: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Expected Closing
     ///
     /// Estimate of the date on which the opportunity will be won.
     ///
     /// `date_deadline`: date
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Expected Closing: Estimate of the date on which the opportunity will be won."
-    )]
     pub date_deadline: ::std::option::Option<::chrono::NaiveDate>,
     /// Last Stage Update
     ///
     /// `date_last_stage_update`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last Stage Update (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_last_stage_update: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Assignment Date
     ///
     /// `date_open`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Assignment Date (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_open: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Days to Close
     ///
     /// `day_close`: float, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Days to Close")]
     pub day_close: ::std::option::Option<f64>,
     /// Days to Assign
     ///
     /// `day_open`: float, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Days to Assign")]
     pub day_open: ::std::option::Option<f64>,
     /// Notes
     ///
     /// `description`: html
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Notes")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Display Name
     ///
     /// `display_name`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Display Name")]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Email cc
     ///
     /// `email_cc`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Email cc")]
     pub email_cc: ::std::option::Option<::std::string::String>,
     /// Email Domain Criterion
     ///
     /// `email_domain_criterion`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Email Domain Criterion")]
     pub email_domain_criterion: ::std::option::Option<::std::string::String>,
     /// Email
     ///
     /// `email_from`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Email")]
     pub email_from: ::std::option::Option<::std::string::String>,
     /// Normalized Email
     ///
     /// This field is used to search on email address as the primary email field can contain more than strictly an email address.
     ///
     /// `email_normalized`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Normalized Email: This field is used to search on email address as the primary email field can contain more than strictly an email address."
-    )]
     pub email_normalized: ::std::option::Option<::std::string::String>,
     /// Email Quality
     ///
     /// `email_state`: selection, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Email Quality")]
     pub email_state: ::std::option::Option<CrmLeadEmailState>,
     /// Expected Revenue
     ///
     /// `expected_revenue`: monetary
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Expected Revenue")]
     pub expected_revenue: ::std::option::Option<f64>,
     /// Job Position
     ///
     /// `function`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Job Position")]
     pub function: ::std::option::Option<::std::string::String>,
     /// Enrichment done
     ///
     /// Whether IAP service for lead enrichment based on email has been performed on this lead.
     ///
     /// `iap_enrich_done`: boolean
-    #[schemars(
-        description = "Enrichment done: Whether IAP service for lead enrichment based on email has been performed on this lead."
-    )]
     pub iap_enrich_done: bool,
     /// Language
     ///
     /// `lang_id`: many2one, to `res.lang`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Language ([id, display name] of a res.lang)")]
     pub lang_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Lead Mining Request
     ///
     /// `lead_mining_request_id`: many2one, to `crm.iap.lead.mining.request`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Lead Mining Request ([id, display name] of a crm.iap.lead.mining.request)"
-    )]
     pub lead_mining_request_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Properties
     ///
     /// `lead_properties`: properties
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Properties")]
     pub lead_properties: ::std::option::Option<::serde_json::Value>,
     /// Lost Reason
     ///
     /// `lost_reason_id`: many2one, to `crm.lost.reason`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Lost Reason ([id, display name] of a crm.lost.reason)")]
     pub lost_reason_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Medium
     ///
     /// This is the method of delivery, e.g. Postcard, Email, or Banner Ad
     ///
     /// `medium_id`: many2one, to `utm.medium`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad ([id, display name] of a utm.medium)"
-    )]
     pub medium_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
     ///
     /// `message_bounce`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Bounce: Counter of the number of bounced emails for this contact"
-    )]
     pub message_bounce: ::std::option::Option<i64>,
     /// Followers
     ///
     /// `message_follower_ids`: one2many, to `mail.followers`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Followers (ids of mail.followers records)")]
     pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Messages
     ///
     /// `message_ids`: one2many, to `mail.message`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Messages (ids of mail.message records)")]
     pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Opportunity
     ///
     /// `name`: char, required
-    #[serde(deserialize_with = "::odoo_client::value::string_or_false")]
-    #[schemars(description = "Opportunity")]
     pub name: ::std::string::String,
     /// Orders
     ///
     /// `order_ids`: one2many, to `sale.order`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Orders (ids of sale.order records)")]
     pub order_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Contact
     ///
     /// Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference.
     ///
     /// `partner_id`: many2one, to `res.partner`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Contact: Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference. ([id, display name] of a res.partner)"
-    )]
     pub partner_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Company Name
     ///
     /// The name of the future partner company that will be created while converting the lead into opportunity
     ///
     /// `partner_name`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Company Name: The name of the future partner company that will be created while converting the lead into opportunity"
-    )]
     pub partner_name: ::std::option::Option<::std::string::String>,
     /// Phone
     ///
     /// `phone`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Phone")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Sanitized Number
     ///
     /// Field used to store sanitized phone number. Helps speeding up searches and comparisons.
     ///
     /// `phone_sanitized`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Sanitized Number: Field used to store sanitized phone number. Helps speeding up searches and comparisons."
-    )]
     pub phone_sanitized: ::std::option::Option<::std::string::String>,
     /// Phone Quality
     ///
     /// `phone_state`: selection, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Phone Quality")]
     pub phone_state: ::std::option::Option<CrmLeadPhoneState>,
     /// Priority
     ///
     /// `priority`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Priority")]
     pub priority: ::std::option::Option<CrmLeadPriority>,
     /// Probability
     ///
     /// `probability`: float
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Probability")]
     pub probability: ::std::option::Option<f64>,
     /// Prorated Revenue
     ///
     /// `prorated_revenue`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Prorated Revenue")]
     pub prorated_revenue: ::std::option::Option<f64>,
     /// Ratings
     ///
     /// `rating_ids`: one2many, to `rating.rating`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Ratings (ids of rating.rating records)")]
     pub rating_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Recurring Plan
     ///
     /// `recurring_plan`: many2one, to `crm.recurring.plan`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Recurring Plan ([id, display name] of a crm.recurring.plan)"
-    )]
     pub recurring_plan: ::std::option::Option<::odoo_client::Many2One>,
     /// Recurring Revenues
     ///
     /// `recurring_revenue`: monetary
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Recurring Revenues")]
     pub recurring_revenue: ::std::option::Option<f64>,
     /// Expected MRR
     ///
     /// `recurring_revenue_monthly`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Expected MRR")]
     pub recurring_revenue_monthly: ::std::option::Option<f64>,
     /// Prorated MRR
     ///
     /// `recurring_revenue_monthly_prorated`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Prorated MRR")]
     pub recurring_revenue_monthly_prorated: ::std::option::Option<f64>,
     /// Prorated Recurring Revenues
     ///
     /// `recurring_revenue_prorated`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Prorated Recurring Revenues")]
     pub recurring_revenue_prorated: ::std::option::Option<f64>,
     /// Referred By
     ///
     /// `referred`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Referred By")]
     pub referred: ::std::option::Option<::std::string::String>,
     /// Reveal ID
     ///
     /// `reveal_id`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Reveal ID")]
     pub reveal_id: ::std::option::Option<::std::string::String>,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
     ///
     /// `source_id`: many2one, to `utm.source`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list ([id, display name] of a utm.source)"
-    )]
     pub source_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Stage
     ///
     /// `stage_id`: many2one, to `crm.stage`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Stage ([id, display name] of a crm.stage)")]
     pub stage_id: ::std::option::Option<::odoo_client::Many2One>,
     /// State
     ///
     /// `state_id`: many2one, to `res.country.state`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "State ([id, display name] of a res.country.state)")]
     pub state_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Street
     ///
     /// `street`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Street")]
     pub street: ::std::option::Option<::std::string::String>,
     /// Street2
     ///
     /// `street2`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Street2")]
     pub street2: ::std::option::Option<::std::string::String>,
     /// Tags
     ///
     /// Classify and analyze your lead/opportunity categories like: Training, Service
     ///
     /// `tag_ids`: many2many, to `crm.tag`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Tags: Classify and analyze your lead/opportunity categories like: Training, Service (ids of crm.tag records)"
-    )]
     pub tag_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Sales Team
     ///
     /// `team_id`: many2one, to `crm.team`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Sales Team ([id, display name] of a crm.team)")]
     pub team_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Type
     ///
     /// `type`: selection, required
-    #[serde(rename = "type")]
-    #[schemars(description = "Type")]
     pub type_: CrmLeadType,
     /// Salesperson
     ///
     /// `user_id`: many2one, to `res.users`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Salesperson ([id, display name] of a res.users)")]
     pub user_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Website
     ///
     /// Website of the contact
     ///
     /// `website`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Website: Website of the contact")]
     pub website: ::std::option::Option<::std::string::String>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `website_message_ids`: one2many, to `mail.message`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Website Messages: Website communication history (ids of mail.message records)"
-    )]
     pub website_message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Won/Lost
     ///
     /// `won_status`: selection, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Won/Lost")]
     pub won_status: ::std::option::Option<CrmLeadWonStatus>,
     /// Last Updated on
     ///
     /// `write_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub write_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Last Updated by
     ///
     /// `write_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Last Updated by ([id, display name] of a res.users)")]
     pub write_uid: ::std::option::Option<::odoo_client::Many2One>,
     /// Zip
     ///
     /// `zip`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Zip")]
     pub zip: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`CrmLead`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r##"{
+  "description": "Lead",
+  "properties": {
+    "active": {"description":"Active","type":"boolean"},
+    "activity_ids": {"default":[],"description":"Activities (ids of mail.activity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "automated_probability": {"default":null,"description":"Automated Probability","format":"double","type":["number","null"]},
+    "calendar_event_ids": {"default":[],"description":"Meetings (ids of calendar.event records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "campaign_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special ([id, display name] of a utm.campaign)"},
+    "city": {"default":null,"description":"City","type":["string","null"]},
+    "color": {"default":null,"description":"Color Index","format":"int64","type":["integer","null"]},
+    "company_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Company ([id, display name] of a res.company)"},
+    "contact_name": {"default":null,"description":"Contact Name","type":["string","null"]},
+    "country_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Country ([id, display name] of a res.country)"},
+    "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
+    "date_automation_last": {"default":null,"description":"Last Action (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "date_closed": {"default":null,"description":"Closed Date (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "date_conversion": {"default":null,"description":"Conversion Date (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "date_deadline": {"default":null,"description":"Expected Closing: Estimate of the date on which the opportunity will be won.","format":"date","type":["string","null"]},
+    "date_last_stage_update": {"default":null,"description":"Last Stage Update (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "date_open": {"default":null,"description":"Assignment Date (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "day_close": {"default":null,"description":"Days to Close","format":"double","type":["number","null"]},
+    "day_open": {"default":null,"description":"Days to Assign","format":"double","type":["number","null"]},
+    "description": {"default":null,"description":"Notes","type":["string","null"]},
+    "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
+    "email_cc": {"default":null,"description":"Email cc","type":["string","null"]},
+    "email_domain_criterion": {"default":null,"description":"Email Domain Criterion","type":["string","null"]},
+    "email_from": {"default":null,"description":"Email","type":["string","null"]},
+    "email_normalized": {"default":null,"description":"Normalized Email: This field is used to search on email address as the primary email field can contain more than strictly an email address.","type":["string","null"]},
+    "email_state": {"anyOf":[{"$ref":"#/$defs/CrmLeadEmailState"},{"type":"null"}],"default":null,"description":"Email Quality"},
+    "expected_revenue": {"default":null,"description":"Expected Revenue","format":"double","type":["number","null"]},
+    "function": {"default":null,"description":"Job Position","type":["string","null"]},
+    "iap_enrich_done": {"description":"Enrichment done: Whether IAP service for lead enrichment based on email has been performed on this lead.","type":"boolean"},
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "lang_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Language ([id, display name] of a res.lang)"},
+    "lead_mining_request_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Lead Mining Request ([id, display name] of a crm.iap.lead.mining.request)"},
+    "lead_properties": {"default":null,"description":"Properties"},
+    "lost_reason_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Lost Reason ([id, display name] of a crm.lost.reason)"},
+    "medium_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad ([id, display name] of a utm.medium)"},
+    "message_bounce": {"default":null,"description":"Bounce: Counter of the number of bounced emails for this contact","format":"int64","type":["integer","null"]},
+    "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "name": {"description":"Opportunity","type":"string"},
+    "order_ids": {"default":[],"description":"Orders (ids of sale.order records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Contact: Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference. ([id, display name] of a res.partner)"},
+    "partner_name": {"default":null,"description":"Company Name: The name of the future partner company that will be created while converting the lead into opportunity","type":["string","null"]},
+    "phone": {"default":null,"description":"Phone","type":["string","null"]},
+    "phone_sanitized": {"default":null,"description":"Sanitized Number: Field used to store sanitized phone number. Helps speeding up searches and comparisons.","type":["string","null"]},
+    "phone_state": {"anyOf":[{"$ref":"#/$defs/CrmLeadPhoneState"},{"type":"null"}],"default":null,"description":"Phone Quality"},
+    "priority": {"anyOf":[{"$ref":"#/$defs/CrmLeadPriority"},{"type":"null"}],"default":null,"description":"Priority"},
+    "probability": {"default":null,"description":"Probability","format":"double","type":["number","null"]},
+    "prorated_revenue": {"default":null,"description":"Prorated Revenue","format":"double","type":["number","null"]},
+    "rating_ids": {"default":[],"description":"Ratings (ids of rating.rating records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "recurring_plan": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Recurring Plan ([id, display name] of a crm.recurring.plan)"},
+    "recurring_revenue": {"default":null,"description":"Recurring Revenues","format":"double","type":["number","null"]},
+    "recurring_revenue_monthly": {"default":null,"description":"Expected MRR","format":"double","type":["number","null"]},
+    "recurring_revenue_monthly_prorated": {"default":null,"description":"Prorated MRR","format":"double","type":["number","null"]},
+    "recurring_revenue_prorated": {"default":null,"description":"Prorated Recurring Revenues","format":"double","type":["number","null"]},
+    "referred": {"default":null,"description":"Referred By","type":["string","null"]},
+    "reveal_id": {"default":null,"description":"Reveal ID","type":["string","null"]},
+    "source_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list ([id, display name] of a utm.source)"},
+    "stage_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Stage ([id, display name] of a crm.stage)"},
+    "state_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"State ([id, display name] of a res.country.state)"},
+    "street": {"default":null,"description":"Street","type":["string","null"]},
+    "street2": {"default":null,"description":"Street2","type":["string","null"]},
+    "tag_ids": {"default":[],"description":"Tags: Classify and analyze your lead/opportunity categories like: Training, Service (ids of crm.tag records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "team_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Sales Team ([id, display name] of a crm.team)"},
+    "type": {"$ref":"#/$defs/CrmLeadType","description":"Type"},
+    "user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Salesperson ([id, display name] of a res.users)"},
+    "website": {"default":null,"description":"Website: Website of the contact","type":["string","null"]},
+    "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "won_status": {"anyOf":[{"$ref":"#/$defs/CrmLeadWonStatus"},{"type":"null"}],"default":null,"description":"Won/Lost"},
+    "write_date": {"default":null,"description":"Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"},
+    "zip": {"default":null,"description":"Zip","type":["string","null"]}
+  },
+  "required": ["id","active","iap_enrich_done","name","type"],
+  "type": "object"
+}"##;
+impl CrmLead {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut activity_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut automated_probability: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut calendar_event_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut campaign_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut city: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut contact_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut create_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut create_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut date_automation_last: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut date_closed: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut date_conversion: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut date_last_stage_update: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut date_open: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut day_close: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut day_open: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut description: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut display_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_cc: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_domain_criterion: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_from: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_normalized: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_state: ::std::option::Option<
+            ::std::option::Option<CrmLeadEmailState>,
+        > = ::std::option::Option::None;
+        let mut expected_revenue: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut function: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut iap_enrich_done: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut lang_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut lead_mining_request_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut lead_properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut lost_reason_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut medium_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut message_bounce: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut order_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut partner_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone_sanitized: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone_state: ::std::option::Option<
+            ::std::option::Option<CrmLeadPhoneState>,
+        > = ::std::option::Option::None;
+        let mut priority: ::std::option::Option<
+            ::std::option::Option<CrmLeadPriority>,
+        > = ::std::option::Option::None;
+        let mut probability: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut prorated_revenue: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut recurring_plan: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut recurring_revenue: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut recurring_revenue_monthly: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut recurring_revenue_monthly_prorated: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut recurring_revenue_prorated: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut referred: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut reveal_id: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut source_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut stage_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut state_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut street: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut street2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut tag_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut team_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<CrmLeadType> = ::std::option::Option::None;
+        let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut website: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut won_status: ::std::option::Option<
+            ::std::option::Option<CrmLeadWonStatus>,
+        > = ::std::option::Option::None;
+        let mut write_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut write_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut zip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_ids" => {
+                    wire::decode(&mut activity_ids, __value, wire::ids_or_false)
+                }
+                "automated_probability" => {
+                    wire::decode(
+                        &mut automated_probability,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "calendar_event_ids" => {
+                    wire::decode(&mut calendar_event_ids, __value, wire::ids_or_false)
+                }
+                "campaign_id" => {
+                    wire::decode(&mut campaign_id, __value, wire::false_as_none)
+                }
+                "city" => wire::decode(&mut city, __value, wire::false_as_none),
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "contact_name" => {
+                    wire::decode(&mut contact_name, __value, wire::false_as_none)
+                }
+                "country_id" => {
+                    wire::decode(&mut country_id, __value, wire::false_as_none)
+                }
+                "create_date" => {
+                    wire::decode(
+                        &mut create_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "create_uid" => {
+                    wire::decode(&mut create_uid, __value, wire::false_as_none)
+                }
+                "date_automation_last" => {
+                    wire::decode(
+                        &mut date_automation_last,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "date_closed" => {
+                    wire::decode(
+                        &mut date_closed,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "date_conversion" => {
+                    wire::decode(
+                        &mut date_conversion,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "date_deadline" => {
+                    wire::decode(
+                        &mut date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "date_last_stage_update" => {
+                    wire::decode(
+                        &mut date_last_stage_update,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "date_open" => {
+                    wire::decode(
+                        &mut date_open,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "day_close" => wire::decode(&mut day_close, __value, wire::false_as_none),
+                "day_open" => wire::decode(&mut day_open, __value, wire::false_as_none),
+                "description" => {
+                    wire::decode(&mut description, __value, wire::false_as_none)
+                }
+                "display_name" => {
+                    wire::decode(&mut display_name, __value, wire::false_as_none)
+                }
+                "email_cc" => wire::decode(&mut email_cc, __value, wire::false_as_none),
+                "email_domain_criterion" => {
+                    wire::decode(
+                        &mut email_domain_criterion,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "email_from" => {
+                    wire::decode(&mut email_from, __value, wire::false_as_none)
+                }
+                "email_normalized" => {
+                    wire::decode(&mut email_normalized, __value, wire::false_as_none)
+                }
+                "email_state" => {
+                    wire::decode(&mut email_state, __value, wire::false_as_none)
+                }
+                "expected_revenue" => {
+                    wire::decode(&mut expected_revenue, __value, wire::false_as_none)
+                }
+                "function" => wire::decode(&mut function, __value, wire::false_as_none),
+                "iap_enrich_done" => {
+                    wire::decode(&mut iap_enrich_done, __value, wire::field)
+                }
+                "lang_id" => wire::decode(&mut lang_id, __value, wire::false_as_none),
+                "lead_mining_request_id" => {
+                    wire::decode(
+                        &mut lead_mining_request_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "lead_properties" => {
+                    wire::decode(&mut lead_properties, __value, wire::false_as_none)
+                }
+                "lost_reason_id" => {
+                    wire::decode(&mut lost_reason_id, __value, wire::false_as_none)
+                }
+                "medium_id" => wire::decode(&mut medium_id, __value, wire::false_as_none),
+                "message_bounce" => {
+                    wire::decode(&mut message_bounce, __value, wire::false_as_none)
+                }
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::ids_or_false)
+                }
+                "name" => wire::decode(&mut name, __value, wire::string_or_false),
+                "order_ids" => wire::decode(&mut order_ids, __value, wire::ids_or_false),
+                "partner_id" => {
+                    wire::decode(&mut partner_id, __value, wire::false_as_none)
+                }
+                "partner_name" => {
+                    wire::decode(&mut partner_name, __value, wire::false_as_none)
+                }
+                "phone" => wire::decode(&mut phone, __value, wire::false_as_none),
+                "phone_sanitized" => {
+                    wire::decode(&mut phone_sanitized, __value, wire::false_as_none)
+                }
+                "phone_state" => {
+                    wire::decode(&mut phone_state, __value, wire::false_as_none)
+                }
+                "priority" => wire::decode(&mut priority, __value, wire::false_as_none),
+                "probability" => {
+                    wire::decode(&mut probability, __value, wire::false_as_none)
+                }
+                "prorated_revenue" => {
+                    wire::decode(&mut prorated_revenue, __value, wire::false_as_none)
+                }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::ids_or_false)
+                }
+                "recurring_plan" => {
+                    wire::decode(&mut recurring_plan, __value, wire::false_as_none)
+                }
+                "recurring_revenue" => {
+                    wire::decode(&mut recurring_revenue, __value, wire::false_as_none)
+                }
+                "recurring_revenue_monthly" => {
+                    wire::decode(
+                        &mut recurring_revenue_monthly,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "recurring_revenue_monthly_prorated" => {
+                    wire::decode(
+                        &mut recurring_revenue_monthly_prorated,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "recurring_revenue_prorated" => {
+                    wire::decode(
+                        &mut recurring_revenue_prorated,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "referred" => wire::decode(&mut referred, __value, wire::false_as_none),
+                "reveal_id" => wire::decode(&mut reveal_id, __value, wire::false_as_none),
+                "source_id" => wire::decode(&mut source_id, __value, wire::false_as_none),
+                "stage_id" => wire::decode(&mut stage_id, __value, wire::false_as_none),
+                "state_id" => wire::decode(&mut state_id, __value, wire::false_as_none),
+                "street" => wire::decode(&mut street, __value, wire::false_as_none),
+                "street2" => wire::decode(&mut street2, __value, wire::false_as_none),
+                "tag_ids" => wire::decode(&mut tag_ids, __value, wire::ids_or_false),
+                "team_id" => wire::decode(&mut team_id, __value, wire::false_as_none),
+                "type" => wire::decode(&mut type_, __value, wire::field),
+                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "website" => wire::decode(&mut website, __value, wire::false_as_none),
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::ids_or_false)
+                }
+                "won_status" => {
+                    wire::decode(&mut won_status, __value, wire::false_as_none)
+                }
+                "write_date" => {
+                    wire::decode(
+                        &mut write_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
+                "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("active", active.is_some()),
+                ("iap_enrich_done", iap_enrich_done.is_some()),
+                ("name", name.is_some()),
+                ("type", type_.is_some()),
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            active: wire::given(active),
+            activity_ids: activity_ids.unwrap_or_default(),
+            automated_probability: automated_probability.unwrap_or_default(),
+            calendar_event_ids: calendar_event_ids.unwrap_or_default(),
+            campaign_id: campaign_id.unwrap_or_default(),
+            city: city.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            contact_name: contact_name.unwrap_or_default(),
+            country_id: country_id.unwrap_or_default(),
+            create_date: create_date.unwrap_or_default(),
+            create_uid: create_uid.unwrap_or_default(),
+            date_automation_last: date_automation_last.unwrap_or_default(),
+            date_closed: date_closed.unwrap_or_default(),
+            date_conversion: date_conversion.unwrap_or_default(),
+            date_deadline: date_deadline.unwrap_or_default(),
+            date_last_stage_update: date_last_stage_update.unwrap_or_default(),
+            date_open: date_open.unwrap_or_default(),
+            day_close: day_close.unwrap_or_default(),
+            day_open: day_open.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            display_name: display_name.unwrap_or_default(),
+            email_cc: email_cc.unwrap_or_default(),
+            email_domain_criterion: email_domain_criterion.unwrap_or_default(),
+            email_from: email_from.unwrap_or_default(),
+            email_normalized: email_normalized.unwrap_or_default(),
+            email_state: email_state.unwrap_or_default(),
+            expected_revenue: expected_revenue.unwrap_or_default(),
+            function: function.unwrap_or_default(),
+            iap_enrich_done: wire::given(iap_enrich_done),
+            lang_id: lang_id.unwrap_or_default(),
+            lead_mining_request_id: lead_mining_request_id.unwrap_or_default(),
+            lead_properties: lead_properties.unwrap_or_default(),
+            lost_reason_id: lost_reason_id.unwrap_or_default(),
+            medium_id: medium_id.unwrap_or_default(),
+            message_bounce: message_bounce.unwrap_or_default(),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
+            name: wire::given(name),
+            order_ids: order_ids.unwrap_or_default(),
+            partner_id: partner_id.unwrap_or_default(),
+            partner_name: partner_name.unwrap_or_default(),
+            phone: phone.unwrap_or_default(),
+            phone_sanitized: phone_sanitized.unwrap_or_default(),
+            phone_state: phone_state.unwrap_or_default(),
+            priority: priority.unwrap_or_default(),
+            probability: probability.unwrap_or_default(),
+            prorated_revenue: prorated_revenue.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
+            recurring_plan: recurring_plan.unwrap_or_default(),
+            recurring_revenue: recurring_revenue.unwrap_or_default(),
+            recurring_revenue_monthly: recurring_revenue_monthly.unwrap_or_default(),
+            recurring_revenue_monthly_prorated: recurring_revenue_monthly_prorated
+                .unwrap_or_default(),
+            recurring_revenue_prorated: recurring_revenue_prorated.unwrap_or_default(),
+            referred: referred.unwrap_or_default(),
+            reveal_id: reveal_id.unwrap_or_default(),
+            source_id: source_id.unwrap_or_default(),
+            stage_id: stage_id.unwrap_or_default(),
+            state_id: state_id.unwrap_or_default(),
+            street: street.unwrap_or_default(),
+            street2: street2.unwrap_or_default(),
+            tag_ids: tag_ids.unwrap_or_default(),
+            team_id: team_id.unwrap_or_default(),
+            type_: wire::given(type_),
+            user_id: user_id.unwrap_or_default(),
+            website: website.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
+            won_status: won_status.unwrap_or_default(),
+            write_date: write_date.unwrap_or_default(),
+            write_uid: write_uid.unwrap_or_default(),
+            zip: zip.unwrap_or_default(),
+        })
+    }
+}
+impl CrmLead {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(72usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "active", &self.active)?;
+        wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        wire::put(&mut __fields, "automated_probability", &self.automated_probability)?;
+        wire::put(&mut __fields, "calendar_event_ids", &self.calendar_event_ids)?;
+        wire::put(&mut __fields, "campaign_id", &self.campaign_id)?;
+        wire::put(&mut __fields, "city", &self.city)?;
+        wire::put(&mut __fields, "color", &self.color)?;
+        wire::put(&mut __fields, "company_id", &self.company_id)?;
+        wire::put(&mut __fields, "contact_name", &self.contact_name)?;
+        wire::put(&mut __fields, "country_id", &self.country_id)?;
+        wire::put_with(
+            &mut __fields,
+            "create_date",
+            &self.create_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "create_uid", &self.create_uid)?;
+        wire::put_with(
+            &mut __fields,
+            "date_automation_last",
+            &self.date_automation_last,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "date_closed",
+            &self.date_closed,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "date_conversion",
+            &self.date_conversion,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "date_deadline",
+            &self.date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "date_last_stage_update",
+            &self.date_last_stage_update,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "date_open",
+            &self.date_open,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "day_close", &self.day_close)?;
+        wire::put(&mut __fields, "day_open", &self.day_open)?;
+        wire::put(&mut __fields, "description", &self.description)?;
+        wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(&mut __fields, "email_cc", &self.email_cc)?;
+        wire::put(
+            &mut __fields,
+            "email_domain_criterion",
+            &self.email_domain_criterion,
+        )?;
+        wire::put(&mut __fields, "email_from", &self.email_from)?;
+        wire::put(&mut __fields, "email_normalized", &self.email_normalized)?;
+        wire::put(&mut __fields, "email_state", &self.email_state)?;
+        wire::put(&mut __fields, "expected_revenue", &self.expected_revenue)?;
+        wire::put(&mut __fields, "function", &self.function)?;
+        wire::put(&mut __fields, "iap_enrich_done", &self.iap_enrich_done)?;
+        wire::put(&mut __fields, "lang_id", &self.lang_id)?;
+        wire::put(
+            &mut __fields,
+            "lead_mining_request_id",
+            &self.lead_mining_request_id,
+        )?;
+        wire::put(&mut __fields, "lead_properties", &self.lead_properties)?;
+        wire::put(&mut __fields, "lost_reason_id", &self.lost_reason_id)?;
+        wire::put(&mut __fields, "medium_id", &self.medium_id)?;
+        wire::put(&mut __fields, "message_bounce", &self.message_bounce)?;
+        wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(&mut __fields, "name", &self.name)?;
+        wire::put(&mut __fields, "order_ids", &self.order_ids)?;
+        wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        wire::put(&mut __fields, "partner_name", &self.partner_name)?;
+        wire::put(&mut __fields, "phone", &self.phone)?;
+        wire::put(&mut __fields, "phone_sanitized", &self.phone_sanitized)?;
+        wire::put(&mut __fields, "phone_state", &self.phone_state)?;
+        wire::put(&mut __fields, "priority", &self.priority)?;
+        wire::put(&mut __fields, "probability", &self.probability)?;
+        wire::put(&mut __fields, "prorated_revenue", &self.prorated_revenue)?;
+        wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        wire::put(&mut __fields, "recurring_plan", &self.recurring_plan)?;
+        wire::put(&mut __fields, "recurring_revenue", &self.recurring_revenue)?;
+        wire::put(
+            &mut __fields,
+            "recurring_revenue_monthly",
+            &self.recurring_revenue_monthly,
+        )?;
+        wire::put(
+            &mut __fields,
+            "recurring_revenue_monthly_prorated",
+            &self.recurring_revenue_monthly_prorated,
+        )?;
+        wire::put(
+            &mut __fields,
+            "recurring_revenue_prorated",
+            &self.recurring_revenue_prorated,
+        )?;
+        wire::put(&mut __fields, "referred", &self.referred)?;
+        wire::put(&mut __fields, "reveal_id", &self.reveal_id)?;
+        wire::put(&mut __fields, "source_id", &self.source_id)?;
+        wire::put(&mut __fields, "stage_id", &self.stage_id)?;
+        wire::put(&mut __fields, "state_id", &self.state_id)?;
+        wire::put(&mut __fields, "street", &self.street)?;
+        wire::put(&mut __fields, "street2", &self.street2)?;
+        wire::put(&mut __fields, "tag_ids", &self.tag_ids)?;
+        wire::put(&mut __fields, "team_id", &self.team_id)?;
+        wire::put(&mut __fields, "type", &self.type_)?;
+        wire::put(&mut __fields, "user_id", &self.user_id)?;
+        wire::put(&mut __fields, "website", &self.website)?;
+        wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
+        wire::put(&mut __fields, "won_status", &self.won_status)?;
+        wire::put_with(
+            &mut __fields,
+            "write_date",
+            &self.write_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "write_uid", &self.write_uid)?;
+        wire::put(&mut __fields, "zip", &self.zip)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for CrmLead {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(serializer, "CrmLead", self.to_fields())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CrmLead {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "CrmLead",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for CrmLead {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("CrmLead")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "Many2One",
+            <::odoo_client::Many2One as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "CrmLeadEmailState",
+            <CrmLeadEmailState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "CrmLeadPhoneState",
+            <CrmLeadPhoneState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "CrmLeadPriority",
+            <CrmLeadPriority as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "CrmLeadType",
+            <CrmLeadType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "CrmLeadWonStatus",
+            <CrmLeadWonStatus as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for CrmLead {
+    const MODEL: &'static str = "crm.lead";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "active",
+        "activity_ids",
+        "automated_probability",
+        "calendar_event_ids",
+        "campaign_id",
+        "city",
+        "color",
+        "company_id",
+        "contact_name",
+        "country_id",
+        "create_date",
+        "create_uid",
+        "date_automation_last",
+        "date_closed",
+        "date_conversion",
+        "date_deadline",
+        "date_last_stage_update",
+        "date_open",
+        "day_close",
+        "day_open",
+        "description",
+        "display_name",
+        "email_cc",
+        "email_domain_criterion",
+        "email_from",
+        "email_normalized",
+        "email_state",
+        "expected_revenue",
+        "function",
+        "iap_enrich_done",
+        "lang_id",
+        "lead_mining_request_id",
+        "lead_properties",
+        "lost_reason_id",
+        "medium_id",
+        "message_bounce",
+        "message_follower_ids",
+        "message_ids",
+        "name",
+        "order_ids",
+        "partner_id",
+        "partner_name",
+        "phone",
+        "phone_sanitized",
+        "phone_state",
+        "priority",
+        "probability",
+        "prorated_revenue",
+        "rating_ids",
+        "recurring_plan",
+        "recurring_revenue",
+        "recurring_revenue_monthly",
+        "recurring_revenue_monthly_prorated",
+        "recurring_revenue_prorated",
+        "referred",
+        "reveal_id",
+        "source_id",
+        "stage_id",
+        "state_id",
+        "street",
+        "street2",
+        "tag_ids",
+        "team_id",
+        "type",
+        "user_id",
+        "website",
+        "website_message_ids",
+        "won_status",
+        "write_date",
+        "write_uid",
+        "zip",
+    ];
+}
+impl ::odoo_client::WritableModel for CrmLead {
+    type Create = CrmLeadCreate;
+    type Update = CrmLeadUpdate;
 }
 /// Values to create a Lead (`crm.lead`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Lead record")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CrmLeadCreate {
     /// Active
     ///
     /// `active`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Active")]
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Summary")]
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Type (id of a mail.activity.type)")]
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
     ///
     /// `campaign_id`: many2one, to `utm.campaign`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)"
-    )]
     pub campaign_id: ::std::option::Option<::odoo_client::RecordId>,
     /// City
     ///
     /// `city`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "City")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Color Index
     ///
     /// `color`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Color Index")]
     pub color: ::std::option::Option<i64>,
     /// Customer Company
     ///
     /// `commercial_partner_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Customer Company (id of a res.partner)")]
     pub commercial_partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company (id of a res.company)")]
     pub company_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Contact Name
     ///
     /// `contact_name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Contact Name")]
     pub contact_name: ::std::option::Option<::std::string::String>,
     /// Country
     ///
     /// `country_id`: many2one, to `res.country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Country (id of a res.country)")]
     pub country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Expected Closing
     ///
     /// Estimate of the date on which the opportunity will be won.
     ///
     /// `date_deadline`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Expected Closing: Estimate of the date on which the opportunity will be won."
-    )]
     pub date_deadline: ::std::option::Option<::chrono::NaiveDate>,
     /// Notes
     ///
     /// `description`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Notes")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Email cc
     ///
     /// `email_cc`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email cc")]
     pub email_cc: ::std::option::Option<::std::string::String>,
     /// Email
     ///
     /// `email_from`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email")]
     pub email_from: ::std::option::Option<::std::string::String>,
     /// Expected Revenue
     ///
     /// `expected_revenue`: monetary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Expected Revenue")]
     pub expected_revenue: ::std::option::Option<f64>,
     /// Job Position
     ///
     /// `function`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Job Position")]
     pub function: ::std::option::Option<::std::string::String>,
     /// Enrichment done
     ///
     /// Whether IAP service for lead enrichment based on email has been performed on this lead.
     ///
     /// `iap_enrich_done`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Enrichment done: Whether IAP service for lead enrichment based on email has been performed on this lead."
-    )]
     pub iap_enrich_done: ::std::option::Option<bool>,
     /// Language
     ///
     /// `lang_id`: many2one, to `res.lang`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Language (id of a res.lang)")]
     pub lang_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Lead Mining Request
     ///
     /// `lead_mining_request_id`: many2one, to `crm.iap.lead.mining.request`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Lead Mining Request (id of a crm.iap.lead.mining.request)"
-    )]
     pub lead_mining_request_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Properties
     ///
     /// `lead_properties`: properties
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Properties")]
     pub lead_properties: ::std::option::Option<::serde_json::Value>,
     /// Lost Reason
     ///
     /// `lost_reason_id`: many2one, to `crm.lost.reason`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Lost Reason (id of a crm.lost.reason)")]
     pub lost_reason_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Medium
     ///
     /// This is the method of delivery, e.g. Postcard, Email, or Banner Ad
     ///
     /// `medium_id`: many2one, to `utm.medium`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)"
-    )]
     pub medium_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
     ///
     /// `message_bounce`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Bounce: Counter of the number of bounced emails for this contact"
-    )]
     pub message_bounce: ::std::option::Option<i64>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Opportunity
     ///
     /// `name`: char, required
-    #[serde(deserialize_with = "::odoo_client::value::string_or_false")]
-    #[schemars(description = "Opportunity")]
     pub name: ::std::string::String,
     /// Contact
     ///
     /// Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference.
     ///
     /// `partner_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Contact: Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference. (id of a res.partner)"
-    )]
     pub partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Company Name
     ///
     /// The name of the future partner company that will be created while converting the lead into opportunity
     ///
     /// `partner_name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Company Name: The name of the future partner company that will be created while converting the lead into opportunity"
-    )]
     pub partner_name: ::std::option::Option<::std::string::String>,
     /// Phone
     ///
     /// `phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Phone")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Phone Number
     ///
     /// `phone_mobile_search`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Phone Number")]
     pub phone_mobile_search: ::std::option::Option<::std::string::String>,
     /// Priority
     ///
     /// `priority`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Priority")]
     pub priority: ::std::option::Option<CrmLeadPriority>,
     /// Probability
     ///
     /// `probability`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Probability")]
     pub probability: ::std::option::Option<f64>,
     /// Recurring Plan
     ///
     /// `recurring_plan`: many2one, to `crm.recurring.plan`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Recurring Plan (id of a crm.recurring.plan)")]
     pub recurring_plan: ::std::option::Option<::odoo_client::RecordId>,
     /// Recurring Revenues
     ///
     /// `recurring_revenue`: monetary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Recurring Revenues")]
     pub recurring_revenue: ::std::option::Option<f64>,
     /// Referred By
     ///
     /// `referred`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Referred By")]
     pub referred: ::std::option::Option<::std::string::String>,
     /// Reveal ID
     ///
     /// `reveal_id`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Reveal ID")]
     pub reveal_id: ::std::option::Option<::std::string::String>,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
     ///
     /// `source_id`: many2one, to `utm.source`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list (id of a utm.source)"
-    )]
     pub source_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Stage
     ///
     /// `stage_id`: many2one, to `crm.stage`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Stage (id of a crm.stage)")]
     pub stage_id: ::std::option::Option<::odoo_client::RecordId>,
     /// State
     ///
     /// `state_id`: many2one, to `res.country.state`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "State (id of a res.country.state)")]
     pub state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Street
     ///
     /// `street`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Street")]
     pub street: ::std::option::Option<::std::string::String>,
     /// Street2
     ///
     /// `street2`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Street2")]
     pub street2: ::std::option::Option<::std::string::String>,
     /// Tags
     ///
     /// Classify and analyze your lead/opportunity categories like: Training, Service
     ///
     /// `tag_ids`: many2many, to `crm.tag`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Tags: Classify and analyze your lead/opportunity categories like: Training, Service (ids of crm.tag records)"
-    )]
     pub tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Sales Team
     ///
     /// `team_id`: many2one, to `crm.team`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sales Team (id of a crm.team)")]
     pub team_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Type
     ///
     /// `type`: selection, required
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Type")]
     pub type_: ::std::option::Option<CrmLeadType>,
     /// Salesperson
     ///
     /// `user_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Salesperson (id of a res.users)")]
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Website
     ///
     /// Website of the contact
     ///
     /// `website`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Website: Website of the contact")]
     pub website: ::std::option::Option<::std::string::String>,
     /// Zip
     ///
     /// `zip`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Zip")]
     pub zip: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`CrmLeadCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r##"{
+  "description": "Values of a new Lead record",
+  "properties": {
+    "active": {"description":"Active","type":["boolean","null"]},
+    "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "campaign_id": {"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)","format":"int64","type":["integer","null"]},
+    "city": {"description":"City","type":["string","null"]},
+    "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
+    "commercial_partner_id": {"description":"Customer Company (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
+    "contact_name": {"description":"Contact Name","type":["string","null"]},
+    "country_id": {"description":"Country (id of a res.country)","format":"int64","type":["integer","null"]},
+    "date_deadline": {"description":"Expected Closing: Estimate of the date on which the opportunity will be won.","format":"date","type":["string","null"]},
+    "description": {"description":"Notes","type":["string","null"]},
+    "email_cc": {"description":"Email cc","type":["string","null"]},
+    "email_from": {"description":"Email","type":["string","null"]},
+    "expected_revenue": {"description":"Expected Revenue","format":"double","type":["number","null"]},
+    "function": {"description":"Job Position","type":["string","null"]},
+    "iap_enrich_done": {"description":"Enrichment done: Whether IAP service for lead enrichment based on email has been performed on this lead.","type":["boolean","null"]},
+    "lang_id": {"description":"Language (id of a res.lang)","format":"int64","type":["integer","null"]},
+    "lead_mining_request_id": {"description":"Lead Mining Request (id of a crm.iap.lead.mining.request)","format":"int64","type":["integer","null"]},
+    "lead_properties": {"description":"Properties"},
+    "lost_reason_id": {"description":"Lost Reason (id of a crm.lost.reason)","format":"int64","type":["integer","null"]},
+    "medium_id": {"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)","format":"int64","type":["integer","null"]},
+    "message_bounce": {"description":"Bounce: Counter of the number of bounced emails for this contact","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "name": {"description":"Opportunity","type":"string"},
+    "partner_id": {"description":"Contact: Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference. (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "partner_name": {"description":"Company Name: The name of the future partner company that will be created while converting the lead into opportunity","type":["string","null"]},
+    "phone": {"description":"Phone","type":["string","null"]},
+    "phone_mobile_search": {"description":"Phone Number","type":["string","null"]},
+    "priority": {"anyOf":[{"$ref":"#/$defs/CrmLeadPriority"},{"type":"null"}],"description":"Priority"},
+    "probability": {"description":"Probability","format":"double","type":["number","null"]},
+    "recurring_plan": {"description":"Recurring Plan (id of a crm.recurring.plan)","format":"int64","type":["integer","null"]},
+    "recurring_revenue": {"description":"Recurring Revenues","format":"double","type":["number","null"]},
+    "referred": {"description":"Referred By","type":["string","null"]},
+    "reveal_id": {"description":"Reveal ID","type":["string","null"]},
+    "source_id": {"description":"Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list (id of a utm.source)","format":"int64","type":["integer","null"]},
+    "stage_id": {"description":"Stage (id of a crm.stage)","format":"int64","type":["integer","null"]},
+    "state_id": {"description":"State (id of a res.country.state)","format":"int64","type":["integer","null"]},
+    "street": {"description":"Street","type":["string","null"]},
+    "street2": {"description":"Street2","type":["string","null"]},
+    "tag_ids": {"description":"Tags: Classify and analyze your lead/opportunity categories like: Training, Service (ids of crm.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "team_id": {"description":"Sales Team (id of a crm.team)","format":"int64","type":["integer","null"]},
+    "type": {"anyOf":[{"$ref":"#/$defs/CrmLeadType"},{"type":"null"}],"description":"Type"},
+    "user_id": {"description":"Salesperson (id of a res.users)","format":"int64","type":["integer","null"]},
+    "website": {"description":"Website: Website of the contact","type":["string","null"]},
+    "zip": {"description":"Zip","type":["string","null"]}
+  },
+  "required": ["name"],
+  "type": "object"
+}"##;
+impl CrmLeadCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut campaign_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut city: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut commercial_partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut contact_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut description: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_cc: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_from: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut expected_revenue: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut function: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut iap_enrich_done: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut lang_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut lead_mining_request_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut lead_properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut lost_reason_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut medium_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_bounce: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone_mobile_search: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut priority: ::std::option::Option<
+            ::std::option::Option<CrmLeadPriority>,
+        > = ::std::option::Option::None;
+        let mut probability: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut recurring_plan: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut recurring_revenue: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut referred: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut reveal_id: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut source_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut stage_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut state_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut street: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut street2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut tag_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut team_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<::std::option::Option<CrmLeadType>> = ::std::option::Option::None;
+        let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut website: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut zip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "campaign_id" => {
+                    wire::decode(&mut campaign_id, __value, wire::false_as_none)
+                }
+                "city" => wire::decode(&mut city, __value, wire::false_as_none),
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "commercial_partner_id" => {
+                    wire::decode(
+                        &mut commercial_partner_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "contact_name" => {
+                    wire::decode(&mut contact_name, __value, wire::false_as_none)
+                }
+                "country_id" => {
+                    wire::decode(&mut country_id, __value, wire::false_as_none)
+                }
+                "date_deadline" => {
+                    wire::decode(
+                        &mut date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "description" => {
+                    wire::decode(&mut description, __value, wire::false_as_none)
+                }
+                "email_cc" => wire::decode(&mut email_cc, __value, wire::false_as_none),
+                "email_from" => {
+                    wire::decode(&mut email_from, __value, wire::false_as_none)
+                }
+                "expected_revenue" => {
+                    wire::decode(&mut expected_revenue, __value, wire::false_as_none)
+                }
+                "function" => wire::decode(&mut function, __value, wire::false_as_none),
+                "iap_enrich_done" => {
+                    wire::decode(&mut iap_enrich_done, __value, wire::field)
+                }
+                "lang_id" => wire::decode(&mut lang_id, __value, wire::false_as_none),
+                "lead_mining_request_id" => {
+                    wire::decode(
+                        &mut lead_mining_request_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "lead_properties" => {
+                    wire::decode(&mut lead_properties, __value, wire::false_as_none)
+                }
+                "lost_reason_id" => {
+                    wire::decode(&mut lost_reason_id, __value, wire::false_as_none)
+                }
+                "medium_id" => wire::decode(&mut medium_id, __value, wire::false_as_none),
+                "message_bounce" => {
+                    wire::decode(&mut message_bounce, __value, wire::false_as_none)
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::string_or_false),
+                "partner_id" => {
+                    wire::decode(&mut partner_id, __value, wire::false_as_none)
+                }
+                "partner_name" => {
+                    wire::decode(&mut partner_name, __value, wire::false_as_none)
+                }
+                "phone" => wire::decode(&mut phone, __value, wire::false_as_none),
+                "phone_mobile_search" => {
+                    wire::decode(&mut phone_mobile_search, __value, wire::false_as_none)
+                }
+                "priority" => wire::decode(&mut priority, __value, wire::false_as_none),
+                "probability" => {
+                    wire::decode(&mut probability, __value, wire::false_as_none)
+                }
+                "recurring_plan" => {
+                    wire::decode(&mut recurring_plan, __value, wire::false_as_none)
+                }
+                "recurring_revenue" => {
+                    wire::decode(&mut recurring_revenue, __value, wire::false_as_none)
+                }
+                "referred" => wire::decode(&mut referred, __value, wire::false_as_none),
+                "reveal_id" => wire::decode(&mut reveal_id, __value, wire::false_as_none),
+                "source_id" => wire::decode(&mut source_id, __value, wire::false_as_none),
+                "stage_id" => wire::decode(&mut stage_id, __value, wire::false_as_none),
+                "state_id" => wire::decode(&mut state_id, __value, wire::false_as_none),
+                "street" => wire::decode(&mut street, __value, wire::false_as_none),
+                "street2" => wire::decode(&mut street2, __value, wire::false_as_none),
+                "tag_ids" => wire::decode(&mut tag_ids, __value, wire::false_as_none),
+                "team_id" => wire::decode(&mut team_id, __value, wire::false_as_none),
+                "type" => wire::decode(&mut type_, __value, wire::false_as_none),
+                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "website" => wire::decode(&mut website, __value, wire::false_as_none),
+                "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(&[("name", name.is_some())])?;
+        ::std::result::Result::Ok(Self {
+            active: active.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            campaign_id: campaign_id.unwrap_or_default(),
+            city: city.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            commercial_partner_id: commercial_partner_id.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            contact_name: contact_name.unwrap_or_default(),
+            country_id: country_id.unwrap_or_default(),
+            date_deadline: date_deadline.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            email_cc: email_cc.unwrap_or_default(),
+            email_from: email_from.unwrap_or_default(),
+            expected_revenue: expected_revenue.unwrap_or_default(),
+            function: function.unwrap_or_default(),
+            iap_enrich_done: iap_enrich_done.unwrap_or_default(),
+            lang_id: lang_id.unwrap_or_default(),
+            lead_mining_request_id: lead_mining_request_id.unwrap_or_default(),
+            lead_properties: lead_properties.unwrap_or_default(),
+            lost_reason_id: lost_reason_id.unwrap_or_default(),
+            medium_id: medium_id.unwrap_or_default(),
+            message_bounce: message_bounce.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            name: wire::given(name),
+            partner_id: partner_id.unwrap_or_default(),
+            partner_name: partner_name.unwrap_or_default(),
+            phone: phone.unwrap_or_default(),
+            phone_mobile_search: phone_mobile_search.unwrap_or_default(),
+            priority: priority.unwrap_or_default(),
+            probability: probability.unwrap_or_default(),
+            recurring_plan: recurring_plan.unwrap_or_default(),
+            recurring_revenue: recurring_revenue.unwrap_or_default(),
+            referred: referred.unwrap_or_default(),
+            reveal_id: reveal_id.unwrap_or_default(),
+            source_id: source_id.unwrap_or_default(),
+            stage_id: stage_id.unwrap_or_default(),
+            state_id: state_id.unwrap_or_default(),
+            street: street.unwrap_or_default(),
+            street2: street2.unwrap_or_default(),
+            tag_ids: tag_ids.unwrap_or_default(),
+            team_id: team_id.unwrap_or_default(),
+            type_: type_.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            website: website.unwrap_or_default(),
+            zip: zip.unwrap_or_default(),
+        })
+    }
+}
+impl CrmLeadCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(46usize);
+        if self.active.is_some() {
+            wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_summary.is_some() {
+            wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        }
+        if self.activity_type_id.is_some() {
+            wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.campaign_id.is_some() {
+            wire::put(&mut __fields, "campaign_id", &self.campaign_id)?;
+        }
+        if self.city.is_some() {
+            wire::put(&mut __fields, "city", &self.city)?;
+        }
+        if self.color.is_some() {
+            wire::put(&mut __fields, "color", &self.color)?;
+        }
+        if self.commercial_partner_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "commercial_partner_id",
+                &self.commercial_partner_id,
+            )?;
+        }
+        if self.company_id.is_some() {
+            wire::put(&mut __fields, "company_id", &self.company_id)?;
+        }
+        if self.contact_name.is_some() {
+            wire::put(&mut __fields, "contact_name", &self.contact_name)?;
+        }
+        if self.country_id.is_some() {
+            wire::put(&mut __fields, "country_id", &self.country_id)?;
+        }
+        if self.date_deadline.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "date_deadline",
+                &self.date_deadline,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.description.is_some() {
+            wire::put(&mut __fields, "description", &self.description)?;
+        }
+        if self.email_cc.is_some() {
+            wire::put(&mut __fields, "email_cc", &self.email_cc)?;
+        }
+        if self.email_from.is_some() {
+            wire::put(&mut __fields, "email_from", &self.email_from)?;
+        }
+        if self.expected_revenue.is_some() {
+            wire::put(&mut __fields, "expected_revenue", &self.expected_revenue)?;
+        }
+        if self.function.is_some() {
+            wire::put(&mut __fields, "function", &self.function)?;
+        }
+        if self.iap_enrich_done.is_some() {
+            wire::put(&mut __fields, "iap_enrich_done", &self.iap_enrich_done)?;
+        }
+        if self.lang_id.is_some() {
+            wire::put(&mut __fields, "lang_id", &self.lang_id)?;
+        }
+        if self.lead_mining_request_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "lead_mining_request_id",
+                &self.lead_mining_request_id,
+            )?;
+        }
+        if self.lead_properties.is_some() {
+            wire::put(&mut __fields, "lead_properties", &self.lead_properties)?;
+        }
+        if self.lost_reason_id.is_some() {
+            wire::put(&mut __fields, "lost_reason_id", &self.lost_reason_id)?;
+        }
+        if self.medium_id.is_some() {
+            wire::put(&mut __fields, "medium_id", &self.medium_id)?;
+        }
+        if self.message_bounce.is_some() {
+            wire::put(&mut __fields, "message_bounce", &self.message_bounce)?;
+        }
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        wire::put(&mut __fields, "name", &self.name)?;
+        if self.partner_id.is_some() {
+            wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        }
+        if self.partner_name.is_some() {
+            wire::put(&mut __fields, "partner_name", &self.partner_name)?;
+        }
+        if self.phone.is_some() {
+            wire::put(&mut __fields, "phone", &self.phone)?;
+        }
+        if self.phone_mobile_search.is_some() {
+            wire::put(&mut __fields, "phone_mobile_search", &self.phone_mobile_search)?;
+        }
+        if self.priority.is_some() {
+            wire::put(&mut __fields, "priority", &self.priority)?;
+        }
+        if self.probability.is_some() {
+            wire::put(&mut __fields, "probability", &self.probability)?;
+        }
+        if self.recurring_plan.is_some() {
+            wire::put(&mut __fields, "recurring_plan", &self.recurring_plan)?;
+        }
+        if self.recurring_revenue.is_some() {
+            wire::put(&mut __fields, "recurring_revenue", &self.recurring_revenue)?;
+        }
+        if self.referred.is_some() {
+            wire::put(&mut __fields, "referred", &self.referred)?;
+        }
+        if self.reveal_id.is_some() {
+            wire::put(&mut __fields, "reveal_id", &self.reveal_id)?;
+        }
+        if self.source_id.is_some() {
+            wire::put(&mut __fields, "source_id", &self.source_id)?;
+        }
+        if self.stage_id.is_some() {
+            wire::put(&mut __fields, "stage_id", &self.stage_id)?;
+        }
+        if self.state_id.is_some() {
+            wire::put(&mut __fields, "state_id", &self.state_id)?;
+        }
+        if self.street.is_some() {
+            wire::put(&mut __fields, "street", &self.street)?;
+        }
+        if self.street2.is_some() {
+            wire::put(&mut __fields, "street2", &self.street2)?;
+        }
+        if self.tag_ids.is_some() {
+            wire::put(&mut __fields, "tag_ids", &self.tag_ids)?;
+        }
+        if self.team_id.is_some() {
+            wire::put(&mut __fields, "team_id", &self.team_id)?;
+        }
+        if self.type_.is_some() {
+            wire::put(&mut __fields, "type", &self.type_)?;
+        }
+        if self.user_id.is_some() {
+            wire::put(&mut __fields, "user_id", &self.user_id)?;
+        }
+        if self.website.is_some() {
+            wire::put(&mut __fields, "website", &self.website)?;
+        }
+        if self.zip.is_some() {
+            wire::put(&mut __fields, "zip", &self.zip)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for CrmLeadCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "CrmLeadCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CrmLeadCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "CrmLeadCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for CrmLeadCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("CrmLeadCreate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "CrmLeadPriority",
+            <CrmLeadPriority as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "CrmLeadType",
+            <CrmLeadType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Lead (`crm.lead`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values to change on Lead records; fields left out are kept")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrmLeadUpdate {
     /// Active
     ///
     /// `active`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Active")]
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Summary")]
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Type (id of a mail.activity.type)")]
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
     ///
     /// `campaign_id`: many2one, to `utm.campaign`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)"
-    )]
     pub campaign_id: ::std::option::Option<::odoo_client::RecordId>,
     /// City
     ///
     /// `city`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "City")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Color Index
     ///
     /// `color`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Color Index")]
     pub color: ::std::option::Option<i64>,
     /// Customer Company
     ///
     /// `commercial_partner_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Customer Company (id of a res.partner)")]
     pub commercial_partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company (id of a res.company)")]
     pub company_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Contact Name
     ///
     /// `contact_name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Contact Name")]
     pub contact_name: ::std::option::Option<::std::string::String>,
     /// Country
     ///
     /// `country_id`: many2one, to `res.country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Country (id of a res.country)")]
     pub country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Expected Closing
     ///
     /// Estimate of the date on which the opportunity will be won.
     ///
     /// `date_deadline`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Expected Closing: Estimate of the date on which the opportunity will be won."
-    )]
     pub date_deadline: ::std::option::Option<::chrono::NaiveDate>,
     /// Notes
     ///
     /// `description`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Notes")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Email cc
     ///
     /// `email_cc`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email cc")]
     pub email_cc: ::std::option::Option<::std::string::String>,
     /// Email
     ///
     /// `email_from`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email")]
     pub email_from: ::std::option::Option<::std::string::String>,
     /// Expected Revenue
     ///
     /// `expected_revenue`: monetary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Expected Revenue")]
     pub expected_revenue: ::std::option::Option<f64>,
     /// Job Position
     ///
     /// `function`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Job Position")]
     pub function: ::std::option::Option<::std::string::String>,
     /// Enrichment done
     ///
     /// Whether IAP service for lead enrichment based on email has been performed on this lead.
     ///
     /// `iap_enrich_done`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Enrichment done: Whether IAP service for lead enrichment based on email has been performed on this lead."
-    )]
     pub iap_enrich_done: ::std::option::Option<bool>,
     /// Language
     ///
     /// `lang_id`: many2one, to `res.lang`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Language (id of a res.lang)")]
     pub lang_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Lead Mining Request
     ///
     /// `lead_mining_request_id`: many2one, to `crm.iap.lead.mining.request`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Lead Mining Request (id of a crm.iap.lead.mining.request)"
-    )]
     pub lead_mining_request_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Properties
     ///
     /// `lead_properties`: properties
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Properties")]
     pub lead_properties: ::std::option::Option<::serde_json::Value>,
     /// Lost Reason
     ///
     /// `lost_reason_id`: many2one, to `crm.lost.reason`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Lost Reason (id of a crm.lost.reason)")]
     pub lost_reason_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Medium
     ///
     /// This is the method of delivery, e.g. Postcard, Email, or Banner Ad
     ///
     /// `medium_id`: many2one, to `utm.medium`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)"
-    )]
     pub medium_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
     ///
     /// `message_bounce`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Bounce: Counter of the number of bounced emails for this contact"
-    )]
     pub message_bounce: ::std::option::Option<i64>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Opportunity
     ///
     /// `name`: char, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Opportunity")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Contact
     ///
     /// Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference.
     ///
     /// `partner_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Contact: Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference. (id of a res.partner)"
-    )]
     pub partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Company Name
     ///
     /// The name of the future partner company that will be created while converting the lead into opportunity
     ///
     /// `partner_name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Company Name: The name of the future partner company that will be created while converting the lead into opportunity"
-    )]
     pub partner_name: ::std::option::Option<::std::string::String>,
     /// Phone
     ///
     /// `phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Phone")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Phone Number
     ///
     /// `phone_mobile_search`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Phone Number")]
     pub phone_mobile_search: ::std::option::Option<::std::string::String>,
     /// Priority
     ///
     /// `priority`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Priority")]
     pub priority: ::std::option::Option<CrmLeadPriority>,
     /// Probability
     ///
     /// `probability`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Probability")]
     pub probability: ::std::option::Option<f64>,
     /// Recurring Plan
     ///
     /// `recurring_plan`: many2one, to `crm.recurring.plan`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Recurring Plan (id of a crm.recurring.plan)")]
     pub recurring_plan: ::std::option::Option<::odoo_client::RecordId>,
     /// Recurring Revenues
     ///
     /// `recurring_revenue`: monetary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Recurring Revenues")]
     pub recurring_revenue: ::std::option::Option<f64>,
     /// Referred By
     ///
     /// `referred`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Referred By")]
     pub referred: ::std::option::Option<::std::string::String>,
     /// Reveal ID
     ///
     /// `reveal_id`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Reveal ID")]
     pub reveal_id: ::std::option::Option<::std::string::String>,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
     ///
     /// `source_id`: many2one, to `utm.source`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list (id of a utm.source)"
-    )]
     pub source_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Stage
     ///
     /// `stage_id`: many2one, to `crm.stage`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Stage (id of a crm.stage)")]
     pub stage_id: ::std::option::Option<::odoo_client::RecordId>,
     /// State
     ///
     /// `state_id`: many2one, to `res.country.state`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "State (id of a res.country.state)")]
     pub state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Street
     ///
     /// `street`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Street")]
     pub street: ::std::option::Option<::std::string::String>,
     /// Street2
     ///
     /// `street2`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Street2")]
     pub street2: ::std::option::Option<::std::string::String>,
     /// Tags
     ///
     /// Classify and analyze your lead/opportunity categories like: Training, Service
     ///
     /// `tag_ids`: many2many, to `crm.tag`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Tags: Classify and analyze your lead/opportunity categories like: Training, Service (ids of crm.tag records)"
-    )]
     pub tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Sales Team
     ///
     /// `team_id`: many2one, to `crm.team`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sales Team (id of a crm.team)")]
     pub team_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Type
     ///
     /// `type`: selection, required
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Type")]
     pub type_: ::std::option::Option<CrmLeadType>,
     /// Salesperson
     ///
     /// `user_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Salesperson (id of a res.users)")]
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Website
     ///
     /// Website of the contact
     ///
     /// `website`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Website: Website of the contact")]
     pub website: ::std::option::Option<::std::string::String>,
     /// Zip
     ///
     /// `zip`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Zip")]
     pub zip: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`CrmLeadUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r##"{
+  "description": "Values to change on Lead records; fields left out are kept",
+  "properties": {
+    "active": {"description":"Active","type":["boolean","null"]},
+    "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "campaign_id": {"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)","format":"int64","type":["integer","null"]},
+    "city": {"description":"City","type":["string","null"]},
+    "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
+    "commercial_partner_id": {"description":"Customer Company (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
+    "contact_name": {"description":"Contact Name","type":["string","null"]},
+    "country_id": {"description":"Country (id of a res.country)","format":"int64","type":["integer","null"]},
+    "date_deadline": {"description":"Expected Closing: Estimate of the date on which the opportunity will be won.","format":"date","type":["string","null"]},
+    "description": {"description":"Notes","type":["string","null"]},
+    "email_cc": {"description":"Email cc","type":["string","null"]},
+    "email_from": {"description":"Email","type":["string","null"]},
+    "expected_revenue": {"description":"Expected Revenue","format":"double","type":["number","null"]},
+    "function": {"description":"Job Position","type":["string","null"]},
+    "iap_enrich_done": {"description":"Enrichment done: Whether IAP service for lead enrichment based on email has been performed on this lead.","type":["boolean","null"]},
+    "lang_id": {"description":"Language (id of a res.lang)","format":"int64","type":["integer","null"]},
+    "lead_mining_request_id": {"description":"Lead Mining Request (id of a crm.iap.lead.mining.request)","format":"int64","type":["integer","null"]},
+    "lead_properties": {"description":"Properties"},
+    "lost_reason_id": {"description":"Lost Reason (id of a crm.lost.reason)","format":"int64","type":["integer","null"]},
+    "medium_id": {"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)","format":"int64","type":["integer","null"]},
+    "message_bounce": {"description":"Bounce: Counter of the number of bounced emails for this contact","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "name": {"description":"Opportunity","type":["string","null"]},
+    "partner_id": {"description":"Contact: Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference. (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "partner_name": {"description":"Company Name: The name of the future partner company that will be created while converting the lead into opportunity","type":["string","null"]},
+    "phone": {"description":"Phone","type":["string","null"]},
+    "phone_mobile_search": {"description":"Phone Number","type":["string","null"]},
+    "priority": {"anyOf":[{"$ref":"#/$defs/CrmLeadPriority"},{"type":"null"}],"description":"Priority"},
+    "probability": {"description":"Probability","format":"double","type":["number","null"]},
+    "recurring_plan": {"description":"Recurring Plan (id of a crm.recurring.plan)","format":"int64","type":["integer","null"]},
+    "recurring_revenue": {"description":"Recurring Revenues","format":"double","type":["number","null"]},
+    "referred": {"description":"Referred By","type":["string","null"]},
+    "reveal_id": {"description":"Reveal ID","type":["string","null"]},
+    "source_id": {"description":"Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list (id of a utm.source)","format":"int64","type":["integer","null"]},
+    "stage_id": {"description":"Stage (id of a crm.stage)","format":"int64","type":["integer","null"]},
+    "state_id": {"description":"State (id of a res.country.state)","format":"int64","type":["integer","null"]},
+    "street": {"description":"Street","type":["string","null"]},
+    "street2": {"description":"Street2","type":["string","null"]},
+    "tag_ids": {"description":"Tags: Classify and analyze your lead/opportunity categories like: Training, Service (ids of crm.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "team_id": {"description":"Sales Team (id of a crm.team)","format":"int64","type":["integer","null"]},
+    "type": {"anyOf":[{"$ref":"#/$defs/CrmLeadType"},{"type":"null"}],"description":"Type"},
+    "user_id": {"description":"Salesperson (id of a res.users)","format":"int64","type":["integer","null"]},
+    "website": {"description":"Website: Website of the contact","type":["string","null"]},
+    "zip": {"description":"Zip","type":["string","null"]}
+  },
+  "type": "object"
+}"##;
+impl CrmLeadUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut campaign_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut city: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut commercial_partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut contact_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut description: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_cc: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_from: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut expected_revenue: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut function: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut iap_enrich_done: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut lang_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut lead_mining_request_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut lead_properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut lost_reason_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut medium_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_bounce: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone_mobile_search: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut priority: ::std::option::Option<
+            ::std::option::Option<CrmLeadPriority>,
+        > = ::std::option::Option::None;
+        let mut probability: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut recurring_plan: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut recurring_revenue: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut referred: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut reveal_id: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut source_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut stage_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut state_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut street: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut street2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut tag_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut team_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<::std::option::Option<CrmLeadType>> = ::std::option::Option::None;
+        let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut website: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut zip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "campaign_id" => {
+                    wire::decode(&mut campaign_id, __value, wire::false_as_none)
+                }
+                "city" => wire::decode(&mut city, __value, wire::false_as_none),
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "commercial_partner_id" => {
+                    wire::decode(
+                        &mut commercial_partner_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "contact_name" => {
+                    wire::decode(&mut contact_name, __value, wire::false_as_none)
+                }
+                "country_id" => {
+                    wire::decode(&mut country_id, __value, wire::false_as_none)
+                }
+                "date_deadline" => {
+                    wire::decode(
+                        &mut date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "description" => {
+                    wire::decode(&mut description, __value, wire::false_as_none)
+                }
+                "email_cc" => wire::decode(&mut email_cc, __value, wire::false_as_none),
+                "email_from" => {
+                    wire::decode(&mut email_from, __value, wire::false_as_none)
+                }
+                "expected_revenue" => {
+                    wire::decode(&mut expected_revenue, __value, wire::false_as_none)
+                }
+                "function" => wire::decode(&mut function, __value, wire::false_as_none),
+                "iap_enrich_done" => {
+                    wire::decode(&mut iap_enrich_done, __value, wire::field)
+                }
+                "lang_id" => wire::decode(&mut lang_id, __value, wire::false_as_none),
+                "lead_mining_request_id" => {
+                    wire::decode(
+                        &mut lead_mining_request_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "lead_properties" => {
+                    wire::decode(&mut lead_properties, __value, wire::false_as_none)
+                }
+                "lost_reason_id" => {
+                    wire::decode(&mut lost_reason_id, __value, wire::false_as_none)
+                }
+                "medium_id" => wire::decode(&mut medium_id, __value, wire::false_as_none),
+                "message_bounce" => {
+                    wire::decode(&mut message_bounce, __value, wire::false_as_none)
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "partner_id" => {
+                    wire::decode(&mut partner_id, __value, wire::false_as_none)
+                }
+                "partner_name" => {
+                    wire::decode(&mut partner_name, __value, wire::false_as_none)
+                }
+                "phone" => wire::decode(&mut phone, __value, wire::false_as_none),
+                "phone_mobile_search" => {
+                    wire::decode(&mut phone_mobile_search, __value, wire::false_as_none)
+                }
+                "priority" => wire::decode(&mut priority, __value, wire::false_as_none),
+                "probability" => {
+                    wire::decode(&mut probability, __value, wire::false_as_none)
+                }
+                "recurring_plan" => {
+                    wire::decode(&mut recurring_plan, __value, wire::false_as_none)
+                }
+                "recurring_revenue" => {
+                    wire::decode(&mut recurring_revenue, __value, wire::false_as_none)
+                }
+                "referred" => wire::decode(&mut referred, __value, wire::false_as_none),
+                "reveal_id" => wire::decode(&mut reveal_id, __value, wire::false_as_none),
+                "source_id" => wire::decode(&mut source_id, __value, wire::false_as_none),
+                "stage_id" => wire::decode(&mut stage_id, __value, wire::false_as_none),
+                "state_id" => wire::decode(&mut state_id, __value, wire::false_as_none),
+                "street" => wire::decode(&mut street, __value, wire::false_as_none),
+                "street2" => wire::decode(&mut street2, __value, wire::false_as_none),
+                "tag_ids" => wire::decode(&mut tag_ids, __value, wire::false_as_none),
+                "team_id" => wire::decode(&mut team_id, __value, wire::false_as_none),
+                "type" => wire::decode(&mut type_, __value, wire::false_as_none),
+                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "website" => wire::decode(&mut website, __value, wire::false_as_none),
+                "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            active: active.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            campaign_id: campaign_id.unwrap_or_default(),
+            city: city.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            commercial_partner_id: commercial_partner_id.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            contact_name: contact_name.unwrap_or_default(),
+            country_id: country_id.unwrap_or_default(),
+            date_deadline: date_deadline.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            email_cc: email_cc.unwrap_or_default(),
+            email_from: email_from.unwrap_or_default(),
+            expected_revenue: expected_revenue.unwrap_or_default(),
+            function: function.unwrap_or_default(),
+            iap_enrich_done: iap_enrich_done.unwrap_or_default(),
+            lang_id: lang_id.unwrap_or_default(),
+            lead_mining_request_id: lead_mining_request_id.unwrap_or_default(),
+            lead_properties: lead_properties.unwrap_or_default(),
+            lost_reason_id: lost_reason_id.unwrap_or_default(),
+            medium_id: medium_id.unwrap_or_default(),
+            message_bounce: message_bounce.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            partner_id: partner_id.unwrap_or_default(),
+            partner_name: partner_name.unwrap_or_default(),
+            phone: phone.unwrap_or_default(),
+            phone_mobile_search: phone_mobile_search.unwrap_or_default(),
+            priority: priority.unwrap_or_default(),
+            probability: probability.unwrap_or_default(),
+            recurring_plan: recurring_plan.unwrap_or_default(),
+            recurring_revenue: recurring_revenue.unwrap_or_default(),
+            referred: referred.unwrap_or_default(),
+            reveal_id: reveal_id.unwrap_or_default(),
+            source_id: source_id.unwrap_or_default(),
+            stage_id: stage_id.unwrap_or_default(),
+            state_id: state_id.unwrap_or_default(),
+            street: street.unwrap_or_default(),
+            street2: street2.unwrap_or_default(),
+            tag_ids: tag_ids.unwrap_or_default(),
+            team_id: team_id.unwrap_or_default(),
+            type_: type_.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            website: website.unwrap_or_default(),
+            zip: zip.unwrap_or_default(),
+        })
+    }
+}
+impl CrmLeadUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(46usize);
+        if self.active.is_some() {
+            wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_summary.is_some() {
+            wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        }
+        if self.activity_type_id.is_some() {
+            wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.campaign_id.is_some() {
+            wire::put(&mut __fields, "campaign_id", &self.campaign_id)?;
+        }
+        if self.city.is_some() {
+            wire::put(&mut __fields, "city", &self.city)?;
+        }
+        if self.color.is_some() {
+            wire::put(&mut __fields, "color", &self.color)?;
+        }
+        if self.commercial_partner_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "commercial_partner_id",
+                &self.commercial_partner_id,
+            )?;
+        }
+        if self.company_id.is_some() {
+            wire::put(&mut __fields, "company_id", &self.company_id)?;
+        }
+        if self.contact_name.is_some() {
+            wire::put(&mut __fields, "contact_name", &self.contact_name)?;
+        }
+        if self.country_id.is_some() {
+            wire::put(&mut __fields, "country_id", &self.country_id)?;
+        }
+        if self.date_deadline.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "date_deadline",
+                &self.date_deadline,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.description.is_some() {
+            wire::put(&mut __fields, "description", &self.description)?;
+        }
+        if self.email_cc.is_some() {
+            wire::put(&mut __fields, "email_cc", &self.email_cc)?;
+        }
+        if self.email_from.is_some() {
+            wire::put(&mut __fields, "email_from", &self.email_from)?;
+        }
+        if self.expected_revenue.is_some() {
+            wire::put(&mut __fields, "expected_revenue", &self.expected_revenue)?;
+        }
+        if self.function.is_some() {
+            wire::put(&mut __fields, "function", &self.function)?;
+        }
+        if self.iap_enrich_done.is_some() {
+            wire::put(&mut __fields, "iap_enrich_done", &self.iap_enrich_done)?;
+        }
+        if self.lang_id.is_some() {
+            wire::put(&mut __fields, "lang_id", &self.lang_id)?;
+        }
+        if self.lead_mining_request_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "lead_mining_request_id",
+                &self.lead_mining_request_id,
+            )?;
+        }
+        if self.lead_properties.is_some() {
+            wire::put(&mut __fields, "lead_properties", &self.lead_properties)?;
+        }
+        if self.lost_reason_id.is_some() {
+            wire::put(&mut __fields, "lost_reason_id", &self.lost_reason_id)?;
+        }
+        if self.medium_id.is_some() {
+            wire::put(&mut __fields, "medium_id", &self.medium_id)?;
+        }
+        if self.message_bounce.is_some() {
+            wire::put(&mut __fields, "message_bounce", &self.message_bounce)?;
+        }
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.partner_id.is_some() {
+            wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        }
+        if self.partner_name.is_some() {
+            wire::put(&mut __fields, "partner_name", &self.partner_name)?;
+        }
+        if self.phone.is_some() {
+            wire::put(&mut __fields, "phone", &self.phone)?;
+        }
+        if self.phone_mobile_search.is_some() {
+            wire::put(&mut __fields, "phone_mobile_search", &self.phone_mobile_search)?;
+        }
+        if self.priority.is_some() {
+            wire::put(&mut __fields, "priority", &self.priority)?;
+        }
+        if self.probability.is_some() {
+            wire::put(&mut __fields, "probability", &self.probability)?;
+        }
+        if self.recurring_plan.is_some() {
+            wire::put(&mut __fields, "recurring_plan", &self.recurring_plan)?;
+        }
+        if self.recurring_revenue.is_some() {
+            wire::put(&mut __fields, "recurring_revenue", &self.recurring_revenue)?;
+        }
+        if self.referred.is_some() {
+            wire::put(&mut __fields, "referred", &self.referred)?;
+        }
+        if self.reveal_id.is_some() {
+            wire::put(&mut __fields, "reveal_id", &self.reveal_id)?;
+        }
+        if self.source_id.is_some() {
+            wire::put(&mut __fields, "source_id", &self.source_id)?;
+        }
+        if self.stage_id.is_some() {
+            wire::put(&mut __fields, "stage_id", &self.stage_id)?;
+        }
+        if self.state_id.is_some() {
+            wire::put(&mut __fields, "state_id", &self.state_id)?;
+        }
+        if self.street.is_some() {
+            wire::put(&mut __fields, "street", &self.street)?;
+        }
+        if self.street2.is_some() {
+            wire::put(&mut __fields, "street2", &self.street2)?;
+        }
+        if self.tag_ids.is_some() {
+            wire::put(&mut __fields, "tag_ids", &self.tag_ids)?;
+        }
+        if self.team_id.is_some() {
+            wire::put(&mut __fields, "team_id", &self.team_id)?;
+        }
+        if self.type_.is_some() {
+            wire::put(&mut __fields, "type", &self.type_)?;
+        }
+        if self.user_id.is_some() {
+            wire::put(&mut __fields, "user_id", &self.user_id)?;
+        }
+        if self.website.is_some() {
+            wire::put(&mut __fields, "website", &self.website)?;
+        }
+        if self.zip.is_some() {
+            wire::put(&mut __fields, "zip", &self.zip)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for CrmLeadUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "CrmLeadUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CrmLeadUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "CrmLeadUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for CrmLeadUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("CrmLeadUpdate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "CrmLeadPriority",
+            <CrmLeadPriority as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "CrmLeadType",
+            <CrmLeadType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Email Quality (selection field `email_state`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -14,90 +14,53 @@
 /// Employee (`hr.employee`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(model = "hr.employee", create = HrEmployeeCreate, update = HrEmployeeUpdate)]
-#[schemars(
-    description = "Employee: NB: Any field only available on the model hr.employee (i.e. not on the hr.employee.public model) should have `groups=\"hr.group_hr_user\"` on its definition to avoid being prefetched when the user hasn't access to the hr.employee model. Indeed, the prefetch loads the data for all the fields that are available according to the group defined on them."
-)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HrEmployee {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Active
     ///
     /// If the active field is set to False, it will allow you to hide the resource record without removing it.
     ///
     /// `active`: boolean
-    #[schemars(
-        description = "Active: If the active field is set to False, it will allow you to hide the resource record without removing it."
-    )]
     pub active: bool,
     /// Activities
     ///
     /// `activity_ids`: one2many, to `mail.activity`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Activities (ids of mail.activity records)")]
     pub activity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Bank Accounts
     ///
     /// Employee bank accounts to pay salaries
     ///
     /// `bank_account_ids`: many2many, to `res.partner.bank`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Bank Accounts: Employee bank accounts to pay salaries (ids of res.partner.bank records)"
-    )]
     pub bank_account_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Badge ID
     ///
     /// ID used for employee identification.
     ///
     /// `barcode`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Badge ID: ID used for employee identification.")]
     pub barcode: ::std::option::Option<::std::string::String>,
     /// Birthday
     ///
     /// `birthday`: date
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Birthday")]
     pub birthday: ::std::option::Option<::chrono::NaiveDate>,
     /// Show to all employees
     ///
     /// `birthday_public_display`: boolean
-    #[schemars(description = "Show to all employees")]
     pub birthday_public_display: bool,
     /// Tags
     ///
     /// `category_ids`: many2many, to `hr.employee.category`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Tags (ids of hr.employee.category records)")]
     pub category_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Certificate Level
     ///
     /// `certificate`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Certificate Level")]
     pub certificate: ::std::option::Option<::std::string::String>,
     /// Direct subordinates
     ///
     /// `child_ids`: one2many, to `hr.employee`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Direct subordinates (ids of hr.employee records)")]
     pub child_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Coach
     ///
@@ -106,483 +69,1101 @@ pub struct HrEmployee {
     /// The "Coach" has no specific rights or responsibilities by default.
     ///
     /// `coach_id`: many2one, to `hr.employee`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Coach: Select the \"Employee\" who is the coach of this employee. The \"Coach\" has no specific rights or responsibilities by default. ([id, display name] of a hr.employee)"
-    )]
     pub coach_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Color Index
     ///
     /// `color`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Color Index")]
     pub color: ::std::option::Option<i64>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`, required
-    #[schemars(description = "Company ([id, display name] of a res.company)")]
     pub company_id: ::odoo_client::Many2One,
     /// Country of Birth
     ///
     /// `country_of_birth`: many2one, to `res.country`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Country of Birth ([id, display name] of a res.country)")]
     pub country_of_birth: ::std::option::Option<::odoo_client::Many2One>,
     /// Created on
     ///
     /// `create_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Created on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub create_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Created by
     ///
     /// `create_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Created by ([id, display name] of a res.users)")]
     pub create_uid: ::std::option::Option<::odoo_client::Many2One>,
     /// Current Version
     ///
     /// `current_version_id`: many2one, to `hr.version`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Current Version ([id, display name] of a hr.version)")]
     pub current_version_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Display Name
     ///
     /// `display_name`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Display Name")]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Driving License
     ///
     /// `driving_license`: binary
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Driving License (base64)")]
     pub driving_license: ::std::option::Option<::std::string::String>,
     /// Emergency Contact
     ///
     /// `emergency_contact`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Emergency Contact")]
     pub emergency_contact: ::std::option::Option<::std::string::String>,
     /// Emergency Phone
     ///
     /// `emergency_phone`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Emergency Phone")]
     pub emergency_phone: ::std::option::Option<::std::string::String>,
     /// Properties
     ///
     /// `employee_properties`: properties
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Properties")]
     pub employee_properties: ::std::option::Option<::serde_json::Value>,
     /// Skills
     ///
     /// `employee_skill_ids`: one2many, to `hr.employee.skill`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Skills (ids of hr.employee.skill records)")]
     pub employee_skill_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Friday
     ///
     /// `friday_location_id`: many2one, to `hr.work.location`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Friday ([id, display name] of a hr.work.location)")]
     pub friday_location_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Work Permit
     ///
     /// `has_work_permit`: binary
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Work Permit (base64)")]
     pub has_work_permit: ::std::option::Option<::std::string::String>,
     /// ID Card Copy
     ///
     /// `id_card`: binary
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "ID Card Copy (base64)")]
     pub id_card: ::std::option::Option<::std::string::String>,
     /// Image 1024
     ///
     /// `image_1024`: binary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Image 1024 (base64)")]
     pub image_1024: ::std::option::Option<::std::string::String>,
     /// Image 128
     ///
     /// `image_128`: binary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Image 128 (base64)")]
     pub image_128: ::std::option::Option<::std::string::String>,
     /// Image
     ///
     /// `image_1920`: binary
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Image (base64)")]
     pub image_1920: ::std::option::Option<::std::string::String>,
     /// Image 256
     ///
     /// `image_256`: binary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Image 256 (base64)")]
     pub image_256: ::std::option::Option<::std::string::String>,
     /// Image 512
     ///
     /// `image_512`: binary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Image 512 (base64)")]
     pub image_512: ::std::option::Option<::std::string::String>,
     /// Lang
     ///
     /// `lang`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Lang")]
     pub lang: ::std::option::Option<::std::string::String>,
     /// Legal Name
     ///
     /// `legal_name`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Legal Name")]
     pub legal_name: ::std::option::Option<::std::string::String>,
     /// Followers
     ///
     /// `message_follower_ids`: one2many, to `mail.followers`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Followers (ids of mail.followers records)")]
     pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Messages
     ///
     /// `message_ids`: one2many, to `mail.message`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Messages (ids of mail.message records)")]
     pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Main Attachment
     ///
     /// `message_main_attachment_id`: many2one, to `ir.attachment`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Main Attachment ([id, display name] of a ir.attachment)")]
     pub message_main_attachment_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Work Mobile
     ///
     /// `mobile_phone`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Work Mobile")]
     pub mobile_phone: ::std::option::Option<::std::string::String>,
     /// Monday
     ///
     /// `monday_location_id`: many2one, to `hr.work.location`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Monday ([id, display name] of a hr.work.location)")]
     pub monday_location_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Employee Name
     ///
     /// `name`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Employee Name")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Manager
     ///
     /// `parent_id`: many2one, to `hr.employee`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Manager ([id, display name] of a hr.employee)")]
     pub parent_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Work Permit No
     ///
     /// `permit_no`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Work Permit No")]
     pub permit_no: ::std::option::Option<::std::string::String>,
     /// PIN
     ///
     /// PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.
     ///
     /// `pin`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "PIN: PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application."
-    )]
     pub pin: ::std::option::Option<::std::string::String>,
     /// Place of Birth
     ///
     /// `place_of_birth`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Place of Birth")]
     pub place_of_birth: ::std::option::Option<::std::string::String>,
     /// Private Car Plate
     ///
     /// If you have more than one car, just separate the plates by a space.
     ///
     /// `private_car_plate`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Private Car Plate: If you have more than one car, just separate the plates by a space."
-    )]
     pub private_car_plate: ::std::option::Option<::std::string::String>,
     /// Private Email
     ///
     /// `private_email`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Private Email")]
     pub private_email: ::std::option::Option<::std::string::String>,
     /// Private Phone
     ///
     /// `private_phone`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Private Phone")]
     pub private_phone: ::std::option::Option<::std::string::String>,
     /// Ratings
     ///
     /// `rating_ids`: one2many, to `rating.rating`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Ratings (ids of rating.rating records)")]
     pub rating_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Resource
     ///
     /// `resource_id`: many2one, to `resource.resource`, required
-    #[schemars(description = "Resource ([id, display name] of a resource.resource)")]
     pub resource_id: ::odoo_client::Many2One,
     /// Resume lines
     ///
     /// `resume_line_ids`: one2many, to `hr.resume.line`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Resume lines (ids of hr.resume.line records)")]
     pub resume_line_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Salary Distribution
     ///
     /// `salary_distribution`: json
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Salary Distribution")]
     pub salary_distribution: ::std::option::Option<::serde_json::Value>,
     /// Saturday
     ///
     /// `saturday_location_id`: many2one, to `hr.work.location`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Saturday ([id, display name] of a hr.work.location)")]
     pub saturday_location_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Skill
     ///
     /// `skill_ids`: many2many, to `hr.skill`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Skill (ids of hr.skill records)")]
     pub skill_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Field of Study
     ///
     /// `study_field`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Field of Study")]
     pub study_field: ::std::option::Option<::std::string::String>,
     /// School
     ///
     /// `study_school`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "School")]
     pub study_school: ::std::option::Option<::std::string::String>,
     /// Sunday
     ///
     /// `sunday_location_id`: many2one, to `hr.work.location`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Sunday ([id, display name] of a hr.work.location)")]
     pub sunday_location_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Thursday
     ///
     /// `thursday_location_id`: many2one, to `hr.work.location`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Thursday ([id, display name] of a hr.work.location)")]
     pub thursday_location_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Today Location Name
     ///
     /// `today_location_name`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Today Location Name")]
     pub today_location_name: ::std::option::Option<::std::string::String>,
     /// Tuesday
     ///
     /// `tuesday_location_id`: many2one, to `hr.work.location`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Tuesday ([id, display name] of a hr.work.location)")]
     pub tuesday_location_id: ::std::option::Option<::odoo_client::Many2One>,
     /// User
     ///
     /// Related user name for the resource to manage its access.
     ///
     /// `user_id`: many2one, to `res.users`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "User: Related user name for the resource to manage its access. ([id, display name] of a res.users)"
-    )]
     pub user_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Employee Versions
     ///
     /// `version_ids`: one2many, to `hr.version`, required
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Employee Versions (ids of hr.version records)")]
     pub version_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Visa Expiration Date
     ///
     /// `visa_expire`: date
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Visa Expiration Date")]
     pub visa_expire: ::std::option::Option<::chrono::NaiveDate>,
     /// Visa No
     ///
     /// `visa_no`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Visa No")]
     pub visa_no: ::std::option::Option<::std::string::String>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `website_message_ids`: one2many, to `mail.message`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Website Messages: Website communication history (ids of mail.message records)"
-    )]
     pub website_message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Wednesday
     ///
     /// `wednesday_location_id`: many2one, to `hr.work.location`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Wednesday ([id, display name] of a hr.work.location)")]
     pub wednesday_location_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Work Contact
     ///
     /// `work_contact_id`: many2one, to `res.partner`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Work Contact ([id, display name] of a res.partner)")]
     pub work_contact_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Work Email
     ///
     /// `work_email`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Work Email")]
     pub work_email: ::std::option::Option<::std::string::String>,
     /// Work Permit Expiration Date
     ///
     /// `work_permit_expiration_date`: date
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Work Permit Expiration Date")]
     pub work_permit_expiration_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Work Permit Scheduled Activity
     ///
     /// `work_permit_scheduled_activity`: boolean
-    #[schemars(description = "Work Permit Scheduled Activity")]
     pub work_permit_scheduled_activity: bool,
     /// Work Phone
     ///
     /// `work_phone`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Work Phone")]
     pub work_phone: ::std::option::Option<::std::string::String>,
     /// Last Updated on
     ///
     /// `write_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub write_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Last Updated by
     ///
     /// `write_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Last Updated by ([id, display name] of a res.users)")]
     pub write_uid: ::std::option::Option<::odoo_client::Many2One>,
+}
+/// The JSON Schema of [`HrEmployee`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r##"{
+  "description": "Employee: NB: Any field only available on the model hr.employee (i.e. not on the hr.employee.public model) should have `groups=\"hr.group_hr_user\"` on its definition to avoid being prefetched when the user hasn't access to the hr.employee model. Indeed, the prefetch loads the data for all the fields that are available according to the group defined on them.",
+  "properties": {
+    "active": {"description":"Active: If the active field is set to False, it will allow you to hide the resource record without removing it.","type":"boolean"},
+    "activity_ids": {"default":[],"description":"Activities (ids of mail.activity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "bank_account_ids": {"default":[],"description":"Bank Accounts: Employee bank accounts to pay salaries (ids of res.partner.bank records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "barcode": {"default":null,"description":"Badge ID: ID used for employee identification.","type":["string","null"]},
+    "birthday": {"default":null,"description":"Birthday","format":"date","type":["string","null"]},
+    "birthday_public_display": {"description":"Show to all employees","type":"boolean"},
+    "category_ids": {"default":[],"description":"Tags (ids of hr.employee.category records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "certificate": {"default":null,"description":"Certificate Level","type":["string","null"]},
+    "child_ids": {"default":[],"description":"Direct subordinates (ids of hr.employee records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "coach_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Coach: Select the \"Employee\" who is the coach of this employee. The \"Coach\" has no specific rights or responsibilities by default. ([id, display name] of a hr.employee)"},
+    "color": {"default":null,"description":"Color Index","format":"int64","type":["integer","null"]},
+    "company_id": {"$ref":"#/$defs/Many2One","description":"Company ([id, display name] of a res.company)"},
+    "country_of_birth": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Country of Birth ([id, display name] of a res.country)"},
+    "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
+    "current_version_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Current Version ([id, display name] of a hr.version)"},
+    "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
+    "driving_license": {"default":null,"description":"Driving License (base64)","type":["string","null"]},
+    "emergency_contact": {"default":null,"description":"Emergency Contact","type":["string","null"]},
+    "emergency_phone": {"default":null,"description":"Emergency Phone","type":["string","null"]},
+    "employee_properties": {"default":null,"description":"Properties"},
+    "employee_skill_ids": {"default":[],"description":"Skills (ids of hr.employee.skill records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "friday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Friday ([id, display name] of a hr.work.location)"},
+    "has_work_permit": {"default":null,"description":"Work Permit (base64)","type":["string","null"]},
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "id_card": {"default":null,"description":"ID Card Copy (base64)","type":["string","null"]},
+    "image_1024": {"default":null,"description":"Image 1024 (base64)","type":["string","null"]},
+    "image_128": {"default":null,"description":"Image 128 (base64)","type":["string","null"]},
+    "image_1920": {"default":null,"description":"Image (base64)","type":["string","null"]},
+    "image_256": {"default":null,"description":"Image 256 (base64)","type":["string","null"]},
+    "image_512": {"default":null,"description":"Image 512 (base64)","type":["string","null"]},
+    "lang": {"default":null,"description":"Lang","type":["string","null"]},
+    "legal_name": {"default":null,"description":"Legal Name","type":["string","null"]},
+    "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_main_attachment_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Main Attachment ([id, display name] of a ir.attachment)"},
+    "mobile_phone": {"default":null,"description":"Work Mobile","type":["string","null"]},
+    "monday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Monday ([id, display name] of a hr.work.location)"},
+    "name": {"default":null,"description":"Employee Name","type":["string","null"]},
+    "parent_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Manager ([id, display name] of a hr.employee)"},
+    "permit_no": {"default":null,"description":"Work Permit No","type":["string","null"]},
+    "pin": {"default":null,"description":"PIN: PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.","type":["string","null"]},
+    "place_of_birth": {"default":null,"description":"Place of Birth","type":["string","null"]},
+    "private_car_plate": {"default":null,"description":"Private Car Plate: If you have more than one car, just separate the plates by a space.","type":["string","null"]},
+    "private_email": {"default":null,"description":"Private Email","type":["string","null"]},
+    "private_phone": {"default":null,"description":"Private Phone","type":["string","null"]},
+    "rating_ids": {"default":[],"description":"Ratings (ids of rating.rating records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "resource_id": {"$ref":"#/$defs/Many2One","description":"Resource ([id, display name] of a resource.resource)"},
+    "resume_line_ids": {"default":[],"description":"Resume lines (ids of hr.resume.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "salary_distribution": {"default":null,"description":"Salary Distribution"},
+    "saturday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Saturday ([id, display name] of a hr.work.location)"},
+    "skill_ids": {"default":[],"description":"Skill (ids of hr.skill records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "study_field": {"default":null,"description":"Field of Study","type":["string","null"]},
+    "study_school": {"default":null,"description":"School","type":["string","null"]},
+    "sunday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Sunday ([id, display name] of a hr.work.location)"},
+    "thursday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Thursday ([id, display name] of a hr.work.location)"},
+    "today_location_name": {"default":null,"description":"Today Location Name","type":["string","null"]},
+    "tuesday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Tuesday ([id, display name] of a hr.work.location)"},
+    "user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"User: Related user name for the resource to manage its access. ([id, display name] of a res.users)"},
+    "version_ids": {"default":[],"description":"Employee Versions (ids of hr.version records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "visa_expire": {"default":null,"description":"Visa Expiration Date","format":"date","type":["string","null"]},
+    "visa_no": {"default":null,"description":"Visa No","type":["string","null"]},
+    "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "wednesday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Wednesday ([id, display name] of a hr.work.location)"},
+    "work_contact_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Work Contact ([id, display name] of a res.partner)"},
+    "work_email": {"default":null,"description":"Work Email","type":["string","null"]},
+    "work_permit_expiration_date": {"default":null,"description":"Work Permit Expiration Date","format":"date","type":["string","null"]},
+    "work_permit_scheduled_activity": {"description":"Work Permit Scheduled Activity","type":"boolean"},
+    "work_phone": {"default":null,"description":"Work Phone","type":["string","null"]},
+    "write_date": {"default":null,"description":"Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"}
+  },
+  "required": ["id","active","birthday_public_display","company_id","resource_id","work_permit_scheduled_activity"],
+  "type": "object"
+}"##;
+impl HrEmployee {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut activity_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut bank_account_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut barcode: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut birthday: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut birthday_public_display: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut category_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut certificate: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut child_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut coach_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut country_of_birth: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut create_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut create_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut current_version_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut display_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut driving_license: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut emergency_contact: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut emergency_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut employee_properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut employee_skill_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut friday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut has_work_permit: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut id_card: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_1024: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_128: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_1920: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_256: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_512: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut lang: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut legal_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_main_attachment_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut mobile_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut monday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut parent_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut permit_no: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut pin: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut place_of_birth: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_car_plate: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut resource_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut resume_line_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut salary_distribution: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut saturday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut skill_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut study_field: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut study_school: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut sunday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut thursday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut today_location_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut tuesday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut version_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut visa_expire: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut visa_no: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut wednesday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut work_contact_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut work_email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut work_permit_expiration_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut work_permit_scheduled_activity: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut work_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut write_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut write_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_ids" => {
+                    wire::decode(&mut activity_ids, __value, wire::ids_or_false)
+                }
+                "bank_account_ids" => {
+                    wire::decode(&mut bank_account_ids, __value, wire::ids_or_false)
+                }
+                "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
+                "birthday" => {
+                    wire::decode(&mut birthday, __value, wire::date::option::deserialize)
+                }
+                "birthday_public_display" => {
+                    wire::decode(&mut birthday_public_display, __value, wire::field)
+                }
+                "category_ids" => {
+                    wire::decode(&mut category_ids, __value, wire::ids_or_false)
+                }
+                "certificate" => {
+                    wire::decode(&mut certificate, __value, wire::false_as_none)
+                }
+                "child_ids" => wire::decode(&mut child_ids, __value, wire::ids_or_false),
+                "coach_id" => wire::decode(&mut coach_id, __value, wire::false_as_none),
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "company_id" => wire::decode(&mut company_id, __value, wire::field),
+                "country_of_birth" => {
+                    wire::decode(&mut country_of_birth, __value, wire::false_as_none)
+                }
+                "create_date" => {
+                    wire::decode(
+                        &mut create_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "create_uid" => {
+                    wire::decode(&mut create_uid, __value, wire::false_as_none)
+                }
+                "current_version_id" => {
+                    wire::decode(&mut current_version_id, __value, wire::false_as_none)
+                }
+                "display_name" => {
+                    wire::decode(&mut display_name, __value, wire::false_as_none)
+                }
+                "driving_license" => {
+                    wire::decode(&mut driving_license, __value, wire::false_as_none)
+                }
+                "emergency_contact" => {
+                    wire::decode(&mut emergency_contact, __value, wire::false_as_none)
+                }
+                "emergency_phone" => {
+                    wire::decode(&mut emergency_phone, __value, wire::false_as_none)
+                }
+                "employee_properties" => {
+                    wire::decode(&mut employee_properties, __value, wire::false_as_none)
+                }
+                "employee_skill_ids" => {
+                    wire::decode(&mut employee_skill_ids, __value, wire::ids_or_false)
+                }
+                "friday_location_id" => {
+                    wire::decode(&mut friday_location_id, __value, wire::false_as_none)
+                }
+                "has_work_permit" => {
+                    wire::decode(&mut has_work_permit, __value, wire::false_as_none)
+                }
+                "id_card" => wire::decode(&mut id_card, __value, wire::false_as_none),
+                "image_1024" => {
+                    wire::decode(&mut image_1024, __value, wire::false_as_none)
+                }
+                "image_128" => wire::decode(&mut image_128, __value, wire::false_as_none),
+                "image_1920" => {
+                    wire::decode(&mut image_1920, __value, wire::false_as_none)
+                }
+                "image_256" => wire::decode(&mut image_256, __value, wire::false_as_none),
+                "image_512" => wire::decode(&mut image_512, __value, wire::false_as_none),
+                "lang" => wire::decode(&mut lang, __value, wire::false_as_none),
+                "legal_name" => {
+                    wire::decode(&mut legal_name, __value, wire::false_as_none)
+                }
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::ids_or_false)
+                }
+                "message_main_attachment_id" => {
+                    wire::decode(
+                        &mut message_main_attachment_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "mobile_phone" => {
+                    wire::decode(&mut mobile_phone, __value, wire::false_as_none)
+                }
+                "monday_location_id" => {
+                    wire::decode(&mut monday_location_id, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
+                "permit_no" => wire::decode(&mut permit_no, __value, wire::false_as_none),
+                "pin" => wire::decode(&mut pin, __value, wire::false_as_none),
+                "place_of_birth" => {
+                    wire::decode(&mut place_of_birth, __value, wire::false_as_none)
+                }
+                "private_car_plate" => {
+                    wire::decode(&mut private_car_plate, __value, wire::false_as_none)
+                }
+                "private_email" => {
+                    wire::decode(&mut private_email, __value, wire::false_as_none)
+                }
+                "private_phone" => {
+                    wire::decode(&mut private_phone, __value, wire::false_as_none)
+                }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::ids_or_false)
+                }
+                "resource_id" => wire::decode(&mut resource_id, __value, wire::field),
+                "resume_line_ids" => {
+                    wire::decode(&mut resume_line_ids, __value, wire::ids_or_false)
+                }
+                "salary_distribution" => {
+                    wire::decode(&mut salary_distribution, __value, wire::false_as_none)
+                }
+                "saturday_location_id" => {
+                    wire::decode(&mut saturday_location_id, __value, wire::false_as_none)
+                }
+                "skill_ids" => wire::decode(&mut skill_ids, __value, wire::ids_or_false),
+                "study_field" => {
+                    wire::decode(&mut study_field, __value, wire::false_as_none)
+                }
+                "study_school" => {
+                    wire::decode(&mut study_school, __value, wire::false_as_none)
+                }
+                "sunday_location_id" => {
+                    wire::decode(&mut sunday_location_id, __value, wire::false_as_none)
+                }
+                "thursday_location_id" => {
+                    wire::decode(&mut thursday_location_id, __value, wire::false_as_none)
+                }
+                "today_location_name" => {
+                    wire::decode(&mut today_location_name, __value, wire::false_as_none)
+                }
+                "tuesday_location_id" => {
+                    wire::decode(&mut tuesday_location_id, __value, wire::false_as_none)
+                }
+                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "version_ids" => {
+                    wire::decode(&mut version_ids, __value, wire::ids_or_false)
+                }
+                "visa_expire" => {
+                    wire::decode(
+                        &mut visa_expire,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "visa_no" => wire::decode(&mut visa_no, __value, wire::false_as_none),
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::ids_or_false)
+                }
+                "wednesday_location_id" => {
+                    wire::decode(
+                        &mut wednesday_location_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "work_contact_id" => {
+                    wire::decode(&mut work_contact_id, __value, wire::false_as_none)
+                }
+                "work_email" => {
+                    wire::decode(&mut work_email, __value, wire::false_as_none)
+                }
+                "work_permit_expiration_date" => {
+                    wire::decode(
+                        &mut work_permit_expiration_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "work_permit_scheduled_activity" => {
+                    wire::decode(
+                        &mut work_permit_scheduled_activity,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "work_phone" => {
+                    wire::decode(&mut work_phone, __value, wire::false_as_none)
+                }
+                "write_date" => {
+                    wire::decode(
+                        &mut write_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("active", active.is_some()),
+                ("birthday_public_display", birthday_public_display.is_some()),
+                ("company_id", company_id.is_some()),
+                ("resource_id", resource_id.is_some()),
+                (
+                    "work_permit_scheduled_activity",
+                    work_permit_scheduled_activity.is_some(),
+                ),
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            active: wire::given(active),
+            activity_ids: activity_ids.unwrap_or_default(),
+            bank_account_ids: bank_account_ids.unwrap_or_default(),
+            barcode: barcode.unwrap_or_default(),
+            birthday: birthday.unwrap_or_default(),
+            birthday_public_display: wire::given(birthday_public_display),
+            category_ids: category_ids.unwrap_or_default(),
+            certificate: certificate.unwrap_or_default(),
+            child_ids: child_ids.unwrap_or_default(),
+            coach_id: coach_id.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            company_id: wire::given(company_id),
+            country_of_birth: country_of_birth.unwrap_or_default(),
+            create_date: create_date.unwrap_or_default(),
+            create_uid: create_uid.unwrap_or_default(),
+            current_version_id: current_version_id.unwrap_or_default(),
+            display_name: display_name.unwrap_or_default(),
+            driving_license: driving_license.unwrap_or_default(),
+            emergency_contact: emergency_contact.unwrap_or_default(),
+            emergency_phone: emergency_phone.unwrap_or_default(),
+            employee_properties: employee_properties.unwrap_or_default(),
+            employee_skill_ids: employee_skill_ids.unwrap_or_default(),
+            friday_location_id: friday_location_id.unwrap_or_default(),
+            has_work_permit: has_work_permit.unwrap_or_default(),
+            id_card: id_card.unwrap_or_default(),
+            image_1024: image_1024.unwrap_or_default(),
+            image_128: image_128.unwrap_or_default(),
+            image_1920: image_1920.unwrap_or_default(),
+            image_256: image_256.unwrap_or_default(),
+            image_512: image_512.unwrap_or_default(),
+            lang: lang.unwrap_or_default(),
+            legal_name: legal_name.unwrap_or_default(),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
+            message_main_attachment_id: message_main_attachment_id.unwrap_or_default(),
+            mobile_phone: mobile_phone.unwrap_or_default(),
+            monday_location_id: monday_location_id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            parent_id: parent_id.unwrap_or_default(),
+            permit_no: permit_no.unwrap_or_default(),
+            pin: pin.unwrap_or_default(),
+            place_of_birth: place_of_birth.unwrap_or_default(),
+            private_car_plate: private_car_plate.unwrap_or_default(),
+            private_email: private_email.unwrap_or_default(),
+            private_phone: private_phone.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
+            resource_id: wire::given(resource_id),
+            resume_line_ids: resume_line_ids.unwrap_or_default(),
+            salary_distribution: salary_distribution.unwrap_or_default(),
+            saturday_location_id: saturday_location_id.unwrap_or_default(),
+            skill_ids: skill_ids.unwrap_or_default(),
+            study_field: study_field.unwrap_or_default(),
+            study_school: study_school.unwrap_or_default(),
+            sunday_location_id: sunday_location_id.unwrap_or_default(),
+            thursday_location_id: thursday_location_id.unwrap_or_default(),
+            today_location_name: today_location_name.unwrap_or_default(),
+            tuesday_location_id: tuesday_location_id.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            version_ids: version_ids.unwrap_or_default(),
+            visa_expire: visa_expire.unwrap_or_default(),
+            visa_no: visa_no.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
+            wednesday_location_id: wednesday_location_id.unwrap_or_default(),
+            work_contact_id: work_contact_id.unwrap_or_default(),
+            work_email: work_email.unwrap_or_default(),
+            work_permit_expiration_date: work_permit_expiration_date.unwrap_or_default(),
+            work_permit_scheduled_activity: wire::given(work_permit_scheduled_activity),
+            work_phone: work_phone.unwrap_or_default(),
+            write_date: write_date.unwrap_or_default(),
+            write_uid: write_uid.unwrap_or_default(),
+        })
+    }
+}
+impl HrEmployee {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(71usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "active", &self.active)?;
+        wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        wire::put(&mut __fields, "bank_account_ids", &self.bank_account_ids)?;
+        wire::put(&mut __fields, "barcode", &self.barcode)?;
+        wire::put_with(
+            &mut __fields,
+            "birthday",
+            &self.birthday,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(
+            &mut __fields,
+            "birthday_public_display",
+            &self.birthday_public_display,
+        )?;
+        wire::put(&mut __fields, "category_ids", &self.category_ids)?;
+        wire::put(&mut __fields, "certificate", &self.certificate)?;
+        wire::put(&mut __fields, "child_ids", &self.child_ids)?;
+        wire::put(&mut __fields, "coach_id", &self.coach_id)?;
+        wire::put(&mut __fields, "color", &self.color)?;
+        wire::put(&mut __fields, "company_id", &self.company_id)?;
+        wire::put(&mut __fields, "country_of_birth", &self.country_of_birth)?;
+        wire::put_with(
+            &mut __fields,
+            "create_date",
+            &self.create_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "create_uid", &self.create_uid)?;
+        wire::put(&mut __fields, "current_version_id", &self.current_version_id)?;
+        wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(&mut __fields, "driving_license", &self.driving_license)?;
+        wire::put(&mut __fields, "emergency_contact", &self.emergency_contact)?;
+        wire::put(&mut __fields, "emergency_phone", &self.emergency_phone)?;
+        wire::put(&mut __fields, "employee_properties", &self.employee_properties)?;
+        wire::put(&mut __fields, "employee_skill_ids", &self.employee_skill_ids)?;
+        wire::put(&mut __fields, "friday_location_id", &self.friday_location_id)?;
+        wire::put(&mut __fields, "has_work_permit", &self.has_work_permit)?;
+        wire::put(&mut __fields, "id_card", &self.id_card)?;
+        wire::put(&mut __fields, "image_1024", &self.image_1024)?;
+        wire::put(&mut __fields, "image_128", &self.image_128)?;
+        wire::put(&mut __fields, "image_1920", &self.image_1920)?;
+        wire::put(&mut __fields, "image_256", &self.image_256)?;
+        wire::put(&mut __fields, "image_512", &self.image_512)?;
+        wire::put(&mut __fields, "lang", &self.lang)?;
+        wire::put(&mut __fields, "legal_name", &self.legal_name)?;
+        wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(
+            &mut __fields,
+            "message_main_attachment_id",
+            &self.message_main_attachment_id,
+        )?;
+        wire::put(&mut __fields, "mobile_phone", &self.mobile_phone)?;
+        wire::put(&mut __fields, "monday_location_id", &self.monday_location_id)?;
+        wire::put(&mut __fields, "name", &self.name)?;
+        wire::put(&mut __fields, "parent_id", &self.parent_id)?;
+        wire::put(&mut __fields, "permit_no", &self.permit_no)?;
+        wire::put(&mut __fields, "pin", &self.pin)?;
+        wire::put(&mut __fields, "place_of_birth", &self.place_of_birth)?;
+        wire::put(&mut __fields, "private_car_plate", &self.private_car_plate)?;
+        wire::put(&mut __fields, "private_email", &self.private_email)?;
+        wire::put(&mut __fields, "private_phone", &self.private_phone)?;
+        wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        wire::put(&mut __fields, "resource_id", &self.resource_id)?;
+        wire::put(&mut __fields, "resume_line_ids", &self.resume_line_ids)?;
+        wire::put(&mut __fields, "salary_distribution", &self.salary_distribution)?;
+        wire::put(&mut __fields, "saturday_location_id", &self.saturday_location_id)?;
+        wire::put(&mut __fields, "skill_ids", &self.skill_ids)?;
+        wire::put(&mut __fields, "study_field", &self.study_field)?;
+        wire::put(&mut __fields, "study_school", &self.study_school)?;
+        wire::put(&mut __fields, "sunday_location_id", &self.sunday_location_id)?;
+        wire::put(&mut __fields, "thursday_location_id", &self.thursday_location_id)?;
+        wire::put(&mut __fields, "today_location_name", &self.today_location_name)?;
+        wire::put(&mut __fields, "tuesday_location_id", &self.tuesday_location_id)?;
+        wire::put(&mut __fields, "user_id", &self.user_id)?;
+        wire::put(&mut __fields, "version_ids", &self.version_ids)?;
+        wire::put_with(
+            &mut __fields,
+            "visa_expire",
+            &self.visa_expire,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "visa_no", &self.visa_no)?;
+        wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
+        wire::put(&mut __fields, "wednesday_location_id", &self.wednesday_location_id)?;
+        wire::put(&mut __fields, "work_contact_id", &self.work_contact_id)?;
+        wire::put(&mut __fields, "work_email", &self.work_email)?;
+        wire::put_with(
+            &mut __fields,
+            "work_permit_expiration_date",
+            &self.work_permit_expiration_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(
+            &mut __fields,
+            "work_permit_scheduled_activity",
+            &self.work_permit_scheduled_activity,
+        )?;
+        wire::put(&mut __fields, "work_phone", &self.work_phone)?;
+        wire::put_with(
+            &mut __fields,
+            "write_date",
+            &self.write_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "write_uid", &self.write_uid)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for HrEmployee {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "HrEmployee",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HrEmployee {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "HrEmployee",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for HrEmployee {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("HrEmployee")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "Many2One",
+            <::odoo_client::Many2One as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for HrEmployee {
+    const MODEL: &'static str = "hr.employee";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "active",
+        "activity_ids",
+        "bank_account_ids",
+        "barcode",
+        "birthday",
+        "birthday_public_display",
+        "category_ids",
+        "certificate",
+        "child_ids",
+        "coach_id",
+        "color",
+        "company_id",
+        "country_of_birth",
+        "create_date",
+        "create_uid",
+        "current_version_id",
+        "display_name",
+        "driving_license",
+        "emergency_contact",
+        "emergency_phone",
+        "employee_properties",
+        "employee_skill_ids",
+        "friday_location_id",
+        "has_work_permit",
+        "id_card",
+        "image_1024",
+        "image_128",
+        "image_1920",
+        "image_256",
+        "image_512",
+        "lang",
+        "legal_name",
+        "message_follower_ids",
+        "message_ids",
+        "message_main_attachment_id",
+        "mobile_phone",
+        "monday_location_id",
+        "name",
+        "parent_id",
+        "permit_no",
+        "pin",
+        "place_of_birth",
+        "private_car_plate",
+        "private_email",
+        "private_phone",
+        "rating_ids",
+        "resource_id",
+        "resume_line_ids",
+        "salary_distribution",
+        "saturday_location_id",
+        "skill_ids",
+        "study_field",
+        "study_school",
+        "sunday_location_id",
+        "thursday_location_id",
+        "today_location_name",
+        "tuesday_location_id",
+        "user_id",
+        "version_ids",
+        "visa_expire",
+        "visa_no",
+        "website_message_ids",
+        "wednesday_location_id",
+        "work_contact_id",
+        "work_email",
+        "work_permit_expiration_date",
+        "work_permit_scheduled_activity",
+        "work_phone",
+        "write_date",
+        "write_uid",
+    ];
+}
+impl ::odoo_client::WritableModel for HrEmployee {
+    type Create = HrEmployeeCreate;
+    type Update = HrEmployeeUpdate;
 }
 /// Values to create a Employee (`hr.employee`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Employee record")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HrEmployeeCreate {
     /// Active
     ///
     /// If the active field is set to False, it will allow you to hide the resource record without removing it.
     ///
     /// `active`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Active: If the active field is set to False, it will allow you to hide the resource record without removing it."
-    )]
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Summary")]
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Type (id of a mail.activity.type)")]
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Additional Note
     ///
     /// `additional_note`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Additional Note")]
     pub additional_note: ::std::option::Option<::std::string::String>,
     /// Work Address
     ///
     /// `address_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Address (id of a res.partner)")]
     pub address_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Bank Accounts
     ///
     /// Employee bank accounts to pay salaries
     ///
     /// `bank_account_ids`: many2many, to `res.partner.bank`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Bank Accounts: Employee bank accounts to pay salaries (ids of res.partner.bank records)"
-    )]
     pub bank_account_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -591,59 +1172,26 @@ pub struct HrEmployeeCreate {
     /// ID used for employee identification.
     ///
     /// `barcode`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Badge ID: ID used for employee identification.")]
     pub barcode: ::std::option::Option<::std::string::String>,
     /// Birthday
     ///
     /// `birthday`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Birthday")]
     pub birthday: ::std::option::Option<::chrono::NaiveDate>,
     /// Show to all employees
     ///
     /// `birthday_public_display`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Show to all employees")]
     pub birthday_public_display: ::std::option::Option<bool>,
     /// Tags
     ///
     /// `category_ids`: many2many, to `hr.employee.category`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Tags (ids of hr.employee.category records)")]
     pub category_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Certificate Level
     ///
     /// `certificate`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Certificate Level")]
     pub certificate: ::std::option::Option<::std::string::String>,
     /// Dependent Children
     ///
     /// `children`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Dependent Children")]
     pub children: ::std::option::Option<i64>,
     /// Coach
     ///
@@ -652,975 +1200,1637 @@ pub struct HrEmployeeCreate {
     /// The "Coach" has no specific rights or responsibilities by default.
     ///
     /// `coach_id`: many2one, to `hr.employee`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Coach: Select the \"Employee\" who is the coach of this employee. The \"Coach\" has no specific rights or responsibilities by default. (id of a hr.employee)"
-    )]
     pub coach_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Color Index
     ///
     /// `color`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Color Index")]
     pub color: ::std::option::Option<i64>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`, required
-    #[schemars(description = "Company (id of a res.company)")]
     pub company_id: ::odoo_client::RecordId,
     /// Contract End Date
     ///
     /// End date of the contract (if it's a fixed-term contract).
     ///
     /// `contract_date_end`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Contract End Date: End date of the contract (if it's a fixed-term contract)."
-    )]
     pub contract_date_end: ::std::option::Option<::chrono::NaiveDate>,
     /// Contract Start Date
     ///
     /// `contract_date_start`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Contract Start Date")]
     pub contract_date_start: ::std::option::Option<::chrono::NaiveDate>,
     /// Contract Template
     ///
     /// Select a contract template to auto-fill the contract form with predefined values. You can still edit the fields as needed after applying the template.
     ///
     /// `contract_template_id`: many2one, to `hr.version`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Contract Template: Select a contract template to auto-fill the contract form with predefined values. You can still edit the fields as needed after applying the template. (id of a hr.version)"
-    )]
     pub contract_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Contract Type
     ///
     /// `contract_type_id`: many2one, to `hr.contract.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Contract Type (id of a hr.contract.type)")]
     pub contract_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Nationality (Country)
     ///
     /// `country_id`: many2one, to `res.country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Nationality (Country) (id of a res.country)")]
     pub country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Country of Birth
     ///
     /// `country_of_birth`: many2one, to `res.country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Country of Birth (id of a res.country)")]
     pub country_of_birth: ::std::option::Option<::odoo_client::RecordId>,
     /// Date Version
     ///
     /// `date_version`: date, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Date Version")]
     pub date_version: ::std::option::Option<::chrono::NaiveDate>,
     /// Department
     ///
     /// `department_id`: many2one, to `hr.department`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Department (id of a hr.department)")]
     pub department_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Departure Date
     ///
     /// `departure_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Departure Date")]
     pub departure_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Additional Information
     ///
     /// `departure_description`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Additional Information")]
     pub departure_description: ::std::option::Option<::std::string::String>,
     /// Departure Reason
     ///
     /// `departure_reason_id`: many2one, to `hr.departure.reason`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Departure Reason (id of a hr.departure.reason)")]
     pub departure_reason_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Home-Work Distance
     ///
     /// `distance_home_work`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Home-Work Distance")]
     pub distance_home_work: ::std::option::Option<i64>,
     /// Home-Work Distance unit
     ///
     /// `distance_home_work_unit`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Home-Work Distance unit")]
     pub distance_home_work_unit: ::std::option::Option<HrEmployeeDistanceHomeWorkUnit>,
     /// Driving License
     ///
     /// `driving_license`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Driving License (base64)")]
     pub driving_license: ::std::option::Option<::std::string::String>,
     /// Emergency Contact
     ///
     /// `emergency_contact`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Emergency Contact")]
     pub emergency_contact: ::std::option::Option<::std::string::String>,
     /// Emergency Phone
     ///
     /// `emergency_phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Emergency Phone")]
     pub emergency_phone: ::std::option::Option<::std::string::String>,
     /// Employee
     ///
     /// `employee_id`: many2one, to `hr.employee`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Employee (id of a hr.employee)")]
     pub employee_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Properties
     ///
     /// `employee_properties`: properties
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Properties")]
     pub employee_properties: ::std::option::Option<::serde_json::Value>,
     /// Employee Type
     ///
     /// `employee_type`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Employee Type")]
     pub employee_type: ::std::option::Option<HrEmployeeEmployeeType>,
     /// Friday
     ///
     /// `friday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Friday (id of a hr.work.location)")]
     pub friday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Permit
     ///
     /// `has_work_permit`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Permit (base64)")]
     pub has_work_permit: ::std::option::Option<::std::string::String>,
     /// HR Responsible
     ///
     /// Person responsible for validating the employee's contracts.
     ///
     /// `hr_responsible_id`: many2one, to `res.users`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "HR Responsible: Person responsible for validating the employee's contracts. (id of a res.users)"
-    )]
     pub hr_responsible_id: ::std::option::Option<::odoo_client::RecordId>,
     /// ID Card Copy
     ///
     /// `id_card`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "ID Card Copy (base64)")]
     pub id_card: ::std::option::Option<::std::string::String>,
     /// Identification No
     ///
     /// Enter the employee's National Identification Number issued by the government (e.g., Aadhaar, SIN, NIN). This is used for official records and statutory compliance.
     ///
     /// `identification_id`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Identification No: Enter the employee's National Identification Number issued by the government (e.g., Aadhaar, SIN, NIN). This is used for official records and statutory compliance."
-    )]
     pub identification_id: ::std::option::Option<::std::string::String>,
     /// Image
     ///
     /// `image_1920`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Image (base64)")]
     pub image_1920: ::std::option::Option<::std::string::String>,
     /// Job
     ///
     /// `job_id`: many2one, to `hr.job`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Job (id of a hr.job)")]
     pub job_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Job Title
     ///
     /// `job_title`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Job Title")]
     pub job_title: ::std::option::Option<::std::string::String>,
     /// Home-Work Distance in Km
     ///
     /// `km_home_work`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Home-Work Distance in Km")]
     pub km_home_work: ::std::option::Option<i64>,
     /// Lang
     ///
     /// `lang`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Lang")]
     pub lang: ::std::option::Option<::std::string::String>,
     /// Last Modified on
     ///
     /// `last_modified_date`: datetime, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last Modified on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub last_modified_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Last Modified by
     ///
     /// `last_modified_uid`: many2one, to `res.users`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Last Modified by (id of a res.users)")]
     pub last_modified_uid: ::std::option::Option<::odoo_client::RecordId>,
     /// Legal Name
     ///
     /// `legal_name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Legal Name")]
     pub legal_name: ::std::option::Option<::std::string::String>,
     /// Marital Status
     ///
     /// `marital`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Marital Status")]
     pub marital: ::std::option::Option<::std::string::String>,
     /// Main Attachment
     ///
     /// `message_main_attachment_id`: many2one, to `ir.attachment`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Main Attachment (id of a ir.attachment)")]
     pub message_main_attachment_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Work Mobile
     ///
     /// `mobile_phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Mobile")]
     pub mobile_phone: ::std::option::Option<::std::string::String>,
     /// Monday
     ///
     /// `monday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Monday (id of a hr.work.location)")]
     pub monday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Employee Name
     ///
     /// `name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Employee Name")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Manager
     ///
     /// `parent_id`: many2one, to `hr.employee`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Manager (id of a hr.employee)")]
     pub parent_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Passport Expiration Date
     ///
     /// `passport_expiration_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Passport Expiration Date")]
     pub passport_expiration_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Passport No
     ///
     /// `passport_id`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Passport No")]
     pub passport_id: ::std::option::Option<::std::string::String>,
     /// Work Permit No
     ///
     /// `permit_no`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Permit No")]
     pub permit_no: ::std::option::Option<::std::string::String>,
     /// PIN
     ///
     /// PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.
     ///
     /// `pin`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "PIN: PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application."
-    )]
     pub pin: ::std::option::Option<::std::string::String>,
     /// Place of Birth
     ///
     /// `place_of_birth`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Place of Birth")]
     pub place_of_birth: ::std::option::Option<::std::string::String>,
     /// Private Car Plate
     ///
     /// If you have more than one car, just separate the plates by a space.
     ///
     /// `private_car_plate`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Private Car Plate: If you have more than one car, just separate the plates by a space."
-    )]
     pub private_car_plate: ::std::option::Option<::std::string::String>,
     /// Private City
     ///
     /// `private_city`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private City")]
     pub private_city: ::std::option::Option<::std::string::String>,
     /// Private Country
     ///
     /// `private_country_id`: many2one, to `res.country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Country (id of a res.country)")]
     pub private_country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Private Email
     ///
     /// `private_email`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Email")]
     pub private_email: ::std::option::Option<::std::string::String>,
     /// Private Phone
     ///
     /// `private_phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Phone")]
     pub private_phone: ::std::option::Option<::std::string::String>,
     /// Private State
     ///
     /// `private_state_id`: many2one, to `res.country.state`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private State (id of a res.country.state)")]
     pub private_state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Private Street
     ///
     /// `private_street`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Street")]
     pub private_street: ::std::option::Option<::std::string::String>,
     /// Private Street2
     ///
     /// `private_street2`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Street2")]
     pub private_street2: ::std::option::Option<::std::string::String>,
     /// Private Zip
     ///
     /// `private_zip`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Zip")]
     pub private_zip: ::std::option::Option<::std::string::String>,
     /// Working Hours
     ///
     /// `resource_calendar_id`: many2one, to `resource.calendar`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Working Hours (id of a resource.calendar)")]
     pub resource_calendar_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Resource
     ///
     /// `resource_id`: many2one, to `resource.resource`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Resource (id of a resource.resource)")]
     pub resource_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Salary Distribution
     ///
     /// `salary_distribution`: json
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Salary Distribution")]
     pub salary_distribution: ::std::option::Option<::serde_json::Value>,
     /// Saturday
     ///
     /// `saturday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Saturday (id of a hr.work.location)")]
     pub saturday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Gender
     ///
     /// This is the legal sex recognized by the state.
     ///
     /// `sex`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Gender: This is the legal sex recognized by the state.")]
     pub sex: ::std::option::Option<HrEmployeeSex>,
     /// Spouse Birthdate
     ///
     /// `spouse_birthdate`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Spouse Birthdate")]
     pub spouse_birthdate: ::std::option::Option<::chrono::NaiveDate>,
     /// Spouse Legal Name
     ///
     /// `spouse_complete_name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Spouse Legal Name")]
     pub spouse_complete_name: ::std::option::Option<::std::string::String>,
     /// SSN No
     ///
     /// Social Security Number
     ///
     /// `ssnid`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "SSN No: Social Security Number")]
     pub ssnid: ::std::option::Option<::std::string::String>,
     /// Salary Structure Type
     ///
     /// `structure_type_id`: many2one, to `hr.payroll.structure.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Salary Structure Type (id of a hr.payroll.structure.type)"
-    )]
     pub structure_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Field of Study
     ///
     /// `study_field`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Field of Study")]
     pub study_field: ::std::option::Option<::std::string::String>,
     /// School
     ///
     /// `study_school`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "School")]
     pub study_school: ::std::option::Option<::std::string::String>,
     /// Sunday
     ///
     /// `sunday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sunday (id of a hr.work.location)")]
     pub sunday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Thursday
     ///
     /// `thursday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Thursday (id of a hr.work.location)")]
     pub thursday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Today Location Name
     ///
     /// `today_location_name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Today Location Name")]
     pub today_location_name: ::std::option::Option<::std::string::String>,
     /// End of Trial Period
     ///
     /// End date of the trial period (if there is one).
     ///
     /// `trial_date_end`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "End of Trial Period: End date of the trial period (if there is one)."
-    )]
     pub trial_date_end: ::std::option::Option<::chrono::NaiveDate>,
     /// Tuesday
     ///
     /// `tuesday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Tuesday (id of a hr.work.location)")]
     pub tuesday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Timezone
     ///
     /// This field is used in order to define in which timezone the resources will work.
     ///
     /// `tz`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Timezone: This field is used in order to define in which timezone the resources will work."
-    )]
     pub tz: ::std::option::Option<::std::string::String>,
     /// User
     ///
     /// Related user name for the resource to manage its access.
     ///
     /// `user_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "User: Related user name for the resource to manage its access. (id of a res.users)"
-    )]
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Visa Expiration Date
     ///
     /// `visa_expire`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Visa Expiration Date")]
     pub visa_expire: ::std::option::Option<::chrono::NaiveDate>,
     /// Visa No
     ///
     /// `visa_no`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Visa No")]
     pub visa_no: ::std::option::Option<::std::string::String>,
     /// Wage
     ///
     /// Employee's monthly gross wage.
     ///
     /// `wage`: monetary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Wage: Employee's monthly gross wage.")]
     pub wage: ::std::option::Option<f64>,
     /// Wednesday
     ///
     /// `wednesday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Wednesday (id of a hr.work.location)")]
     pub wednesday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Contact
     ///
     /// `work_contact_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Contact (id of a res.partner)")]
     pub work_contact_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Email
     ///
     /// `work_email`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Email")]
     pub work_email: ::std::option::Option<::std::string::String>,
     /// Work Location
     ///
     /// `work_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Location (id of a hr.work.location)")]
     pub work_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Permit Expiration Date
     ///
     /// `work_permit_expiration_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Work Permit Expiration Date")]
     pub work_permit_expiration_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Work Permit Scheduled Activity
     ///
     /// `work_permit_scheduled_activity`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Work Permit Scheduled Activity")]
     pub work_permit_scheduled_activity: ::std::option::Option<bool>,
     /// Work Phone
     ///
     /// `work_phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Phone")]
     pub work_phone: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`HrEmployeeCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r##"{
+  "description": "Values of a new Employee record",
+  "properties": {
+    "active": {"description":"Active: If the active field is set to False, it will allow you to hide the resource record without removing it.","type":["boolean","null"]},
+    "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "additional_note": {"description":"Additional Note","type":["string","null"]},
+    "address_id": {"description":"Work Address (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "bank_account_ids": {"description":"Bank Accounts: Employee bank accounts to pay salaries (ids of res.partner.bank records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "barcode": {"description":"Badge ID: ID used for employee identification.","type":["string","null"]},
+    "birthday": {"description":"Birthday","format":"date","type":["string","null"]},
+    "birthday_public_display": {"description":"Show to all employees","type":["boolean","null"]},
+    "category_ids": {"description":"Tags (ids of hr.employee.category records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "certificate": {"description":"Certificate Level","type":["string","null"]},
+    "children": {"description":"Dependent Children","format":"int64","type":["integer","null"]},
+    "coach_id": {"description":"Coach: Select the \"Employee\" who is the coach of this employee. The \"Coach\" has no specific rights or responsibilities by default. (id of a hr.employee)","format":"int64","type":["integer","null"]},
+    "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
+    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":"integer"},
+    "contract_date_end": {"description":"Contract End Date: End date of the contract (if it's a fixed-term contract).","format":"date","type":["string","null"]},
+    "contract_date_start": {"description":"Contract Start Date","format":"date","type":["string","null"]},
+    "contract_template_id": {"description":"Contract Template: Select a contract template to auto-fill the contract form with predefined values. You can still edit the fields as needed after applying the template. (id of a hr.version)","format":"int64","type":["integer","null"]},
+    "contract_type_id": {"description":"Contract Type (id of a hr.contract.type)","format":"int64","type":["integer","null"]},
+    "country_id": {"description":"Nationality (Country) (id of a res.country)","format":"int64","type":["integer","null"]},
+    "country_of_birth": {"description":"Country of Birth (id of a res.country)","format":"int64","type":["integer","null"]},
+    "date_version": {"description":"Date Version","format":"date","type":["string","null"]},
+    "department_id": {"description":"Department (id of a hr.department)","format":"int64","type":["integer","null"]},
+    "departure_date": {"description":"Departure Date","format":"date","type":["string","null"]},
+    "departure_description": {"description":"Additional Information","type":["string","null"]},
+    "departure_reason_id": {"description":"Departure Reason (id of a hr.departure.reason)","format":"int64","type":["integer","null"]},
+    "distance_home_work": {"description":"Home-Work Distance","format":"int64","type":["integer","null"]},
+    "distance_home_work_unit": {"anyOf":[{"$ref":"#/$defs/HrEmployeeDistanceHomeWorkUnit"},{"type":"null"}],"description":"Home-Work Distance unit"},
+    "driving_license": {"description":"Driving License (base64)","type":["string","null"]},
+    "emergency_contact": {"description":"Emergency Contact","type":["string","null"]},
+    "emergency_phone": {"description":"Emergency Phone","type":["string","null"]},
+    "employee_id": {"description":"Employee (id of a hr.employee)","format":"int64","type":["integer","null"]},
+    "employee_properties": {"description":"Properties"},
+    "employee_type": {"anyOf":[{"$ref":"#/$defs/HrEmployeeEmployeeType"},{"type":"null"}],"description":"Employee Type"},
+    "friday_location_id": {"description":"Friday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "has_work_permit": {"description":"Work Permit (base64)","type":["string","null"]},
+    "hr_responsible_id": {"description":"HR Responsible: Person responsible for validating the employee's contracts. (id of a res.users)","format":"int64","type":["integer","null"]},
+    "id_card": {"description":"ID Card Copy (base64)","type":["string","null"]},
+    "identification_id": {"description":"Identification No: Enter the employee's National Identification Number issued by the government (e.g., Aadhaar, SIN, NIN). This is used for official records and statutory compliance.","type":["string","null"]},
+    "image_1920": {"description":"Image (base64)","type":["string","null"]},
+    "job_id": {"description":"Job (id of a hr.job)","format":"int64","type":["integer","null"]},
+    "job_title": {"description":"Job Title","type":["string","null"]},
+    "km_home_work": {"description":"Home-Work Distance in Km","format":"int64","type":["integer","null"]},
+    "lang": {"description":"Lang","type":["string","null"]},
+    "last_modified_date": {"description":"Last Modified on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "last_modified_uid": {"description":"Last Modified by (id of a res.users)","format":"int64","type":["integer","null"]},
+    "legal_name": {"description":"Legal Name","type":["string","null"]},
+    "marital": {"description":"Marital Status","type":["string","null"]},
+    "message_main_attachment_id": {"description":"Main Attachment (id of a ir.attachment)","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "mobile_phone": {"description":"Work Mobile","type":["string","null"]},
+    "monday_location_id": {"description":"Monday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "name": {"description":"Employee Name","type":["string","null"]},
+    "parent_id": {"description":"Manager (id of a hr.employee)","format":"int64","type":["integer","null"]},
+    "passport_expiration_date": {"description":"Passport Expiration Date","format":"date","type":["string","null"]},
+    "passport_id": {"description":"Passport No","type":["string","null"]},
+    "permit_no": {"description":"Work Permit No","type":["string","null"]},
+    "pin": {"description":"PIN: PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.","type":["string","null"]},
+    "place_of_birth": {"description":"Place of Birth","type":["string","null"]},
+    "private_car_plate": {"description":"Private Car Plate: If you have more than one car, just separate the plates by a space.","type":["string","null"]},
+    "private_city": {"description":"Private City","type":["string","null"]},
+    "private_country_id": {"description":"Private Country (id of a res.country)","format":"int64","type":["integer","null"]},
+    "private_email": {"description":"Private Email","type":["string","null"]},
+    "private_phone": {"description":"Private Phone","type":["string","null"]},
+    "private_state_id": {"description":"Private State (id of a res.country.state)","format":"int64","type":["integer","null"]},
+    "private_street": {"description":"Private Street","type":["string","null"]},
+    "private_street2": {"description":"Private Street2","type":["string","null"]},
+    "private_zip": {"description":"Private Zip","type":["string","null"]},
+    "resource_calendar_id": {"description":"Working Hours (id of a resource.calendar)","format":"int64","type":["integer","null"]},
+    "resource_id": {"description":"Resource (id of a resource.resource)","format":"int64","type":["integer","null"]},
+    "salary_distribution": {"description":"Salary Distribution"},
+    "saturday_location_id": {"description":"Saturday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "sex": {"anyOf":[{"$ref":"#/$defs/HrEmployeeSex"},{"type":"null"}],"description":"Gender: This is the legal sex recognized by the state."},
+    "spouse_birthdate": {"description":"Spouse Birthdate","format":"date","type":["string","null"]},
+    "spouse_complete_name": {"description":"Spouse Legal Name","type":["string","null"]},
+    "ssnid": {"description":"SSN No: Social Security Number","type":["string","null"]},
+    "structure_type_id": {"description":"Salary Structure Type (id of a hr.payroll.structure.type)","format":"int64","type":["integer","null"]},
+    "study_field": {"description":"Field of Study","type":["string","null"]},
+    "study_school": {"description":"School","type":["string","null"]},
+    "sunday_location_id": {"description":"Sunday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "thursday_location_id": {"description":"Thursday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "today_location_name": {"description":"Today Location Name","type":["string","null"]},
+    "trial_date_end": {"description":"End of Trial Period: End date of the trial period (if there is one).","format":"date","type":["string","null"]},
+    "tuesday_location_id": {"description":"Tuesday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "tz": {"description":"Timezone: This field is used in order to define in which timezone the resources will work.","type":["string","null"]},
+    "user_id": {"description":"User: Related user name for the resource to manage its access. (id of a res.users)","format":"int64","type":["integer","null"]},
+    "visa_expire": {"description":"Visa Expiration Date","format":"date","type":["string","null"]},
+    "visa_no": {"description":"Visa No","type":["string","null"]},
+    "wage": {"description":"Wage: Employee's monthly gross wage.","format":"double","type":["number","null"]},
+    "wednesday_location_id": {"description":"Wednesday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "work_contact_id": {"description":"Work Contact (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "work_email": {"description":"Work Email","type":["string","null"]},
+    "work_location_id": {"description":"Work Location (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "work_permit_expiration_date": {"description":"Work Permit Expiration Date","format":"date","type":["string","null"]},
+    "work_permit_scheduled_activity": {"description":"Work Permit Scheduled Activity","type":["boolean","null"]},
+    "work_phone": {"description":"Work Phone","type":["string","null"]}
+  },
+  "required": ["company_id"],
+  "type": "object"
+}"##;
+impl HrEmployeeCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut additional_note: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut address_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut bank_account_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut barcode: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut birthday: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut birthday_public_display: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut category_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut certificate: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut children: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut coach_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut contract_date_end: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut contract_date_start: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut contract_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut contract_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut country_of_birth: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut date_version: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut department_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut departure_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut departure_description: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut departure_reason_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut distance_home_work: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut distance_home_work_unit: ::std::option::Option<
+            ::std::option::Option<HrEmployeeDistanceHomeWorkUnit>,
+        > = ::std::option::Option::None;
+        let mut driving_license: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut emergency_contact: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut emergency_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut employee_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut employee_properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut employee_type: ::std::option::Option<
+            ::std::option::Option<HrEmployeeEmployeeType>,
+        > = ::std::option::Option::None;
+        let mut friday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut has_work_permit: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut hr_responsible_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut id_card: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut identification_id: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_1920: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut job_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut job_title: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut km_home_work: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut lang: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut last_modified_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut last_modified_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut legal_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut marital: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut message_main_attachment_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut mobile_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut monday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut parent_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut passport_expiration_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut passport_id: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut permit_no: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut pin: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut place_of_birth: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_car_plate: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_city: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut private_email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_state_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut private_street: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_street2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_zip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut resource_calendar_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut resource_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut salary_distribution: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut saturday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut sex: ::std::option::Option<::std::option::Option<HrEmployeeSex>> = ::std::option::Option::None;
+        let mut spouse_birthdate: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut spouse_complete_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut ssnid: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut structure_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut study_field: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut study_school: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut sunday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut thursday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut today_location_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut trial_date_end: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut tuesday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut tz: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut visa_expire: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut visa_no: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut wage: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut wednesday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut work_contact_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut work_email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut work_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut work_permit_expiration_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut work_permit_scheduled_activity: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut work_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "additional_note" => {
+                    wire::decode(&mut additional_note, __value, wire::false_as_none)
+                }
+                "address_id" => {
+                    wire::decode(&mut address_id, __value, wire::false_as_none)
+                }
+                "bank_account_ids" => {
+                    wire::decode(&mut bank_account_ids, __value, wire::false_as_none)
+                }
+                "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
+                "birthday" => {
+                    wire::decode(&mut birthday, __value, wire::date::option::deserialize)
+                }
+                "birthday_public_display" => {
+                    wire::decode(&mut birthday_public_display, __value, wire::field)
+                }
+                "category_ids" => {
+                    wire::decode(&mut category_ids, __value, wire::false_as_none)
+                }
+                "certificate" => {
+                    wire::decode(&mut certificate, __value, wire::false_as_none)
+                }
+                "children" => wire::decode(&mut children, __value, wire::false_as_none),
+                "coach_id" => wire::decode(&mut coach_id, __value, wire::false_as_none),
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "company_id" => wire::decode(&mut company_id, __value, wire::field),
+                "contract_date_end" => {
+                    wire::decode(
+                        &mut contract_date_end,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "contract_date_start" => {
+                    wire::decode(
+                        &mut contract_date_start,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "contract_template_id" => {
+                    wire::decode(&mut contract_template_id, __value, wire::false_as_none)
+                }
+                "contract_type_id" => {
+                    wire::decode(&mut contract_type_id, __value, wire::false_as_none)
+                }
+                "country_id" => {
+                    wire::decode(&mut country_id, __value, wire::false_as_none)
+                }
+                "country_of_birth" => {
+                    wire::decode(&mut country_of_birth, __value, wire::false_as_none)
+                }
+                "date_version" => {
+                    wire::decode(
+                        &mut date_version,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "department_id" => {
+                    wire::decode(&mut department_id, __value, wire::false_as_none)
+                }
+                "departure_date" => {
+                    wire::decode(
+                        &mut departure_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "departure_description" => {
+                    wire::decode(
+                        &mut departure_description,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "departure_reason_id" => {
+                    wire::decode(&mut departure_reason_id, __value, wire::false_as_none)
+                }
+                "distance_home_work" => {
+                    wire::decode(&mut distance_home_work, __value, wire::false_as_none)
+                }
+                "distance_home_work_unit" => {
+                    wire::decode(
+                        &mut distance_home_work_unit,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "driving_license" => {
+                    wire::decode(&mut driving_license, __value, wire::false_as_none)
+                }
+                "emergency_contact" => {
+                    wire::decode(&mut emergency_contact, __value, wire::false_as_none)
+                }
+                "emergency_phone" => {
+                    wire::decode(&mut emergency_phone, __value, wire::false_as_none)
+                }
+                "employee_id" => {
+                    wire::decode(&mut employee_id, __value, wire::false_as_none)
+                }
+                "employee_properties" => {
+                    wire::decode(&mut employee_properties, __value, wire::false_as_none)
+                }
+                "employee_type" => {
+                    wire::decode(&mut employee_type, __value, wire::false_as_none)
+                }
+                "friday_location_id" => {
+                    wire::decode(&mut friday_location_id, __value, wire::false_as_none)
+                }
+                "has_work_permit" => {
+                    wire::decode(&mut has_work_permit, __value, wire::false_as_none)
+                }
+                "hr_responsible_id" => {
+                    wire::decode(&mut hr_responsible_id, __value, wire::false_as_none)
+                }
+                "id_card" => wire::decode(&mut id_card, __value, wire::false_as_none),
+                "identification_id" => {
+                    wire::decode(&mut identification_id, __value, wire::false_as_none)
+                }
+                "image_1920" => {
+                    wire::decode(&mut image_1920, __value, wire::false_as_none)
+                }
+                "job_id" => wire::decode(&mut job_id, __value, wire::false_as_none),
+                "job_title" => wire::decode(&mut job_title, __value, wire::false_as_none),
+                "km_home_work" => {
+                    wire::decode(&mut km_home_work, __value, wire::false_as_none)
+                }
+                "lang" => wire::decode(&mut lang, __value, wire::false_as_none),
+                "last_modified_date" => {
+                    wire::decode(
+                        &mut last_modified_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "last_modified_uid" => {
+                    wire::decode(&mut last_modified_uid, __value, wire::false_as_none)
+                }
+                "legal_name" => {
+                    wire::decode(&mut legal_name, __value, wire::false_as_none)
+                }
+                "marital" => wire::decode(&mut marital, __value, wire::false_as_none),
+                "message_main_attachment_id" => {
+                    wire::decode(
+                        &mut message_main_attachment_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "mobile_phone" => {
+                    wire::decode(&mut mobile_phone, __value, wire::false_as_none)
+                }
+                "monday_location_id" => {
+                    wire::decode(&mut monday_location_id, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
+                "passport_expiration_date" => {
+                    wire::decode(
+                        &mut passport_expiration_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "passport_id" => {
+                    wire::decode(&mut passport_id, __value, wire::false_as_none)
+                }
+                "permit_no" => wire::decode(&mut permit_no, __value, wire::false_as_none),
+                "pin" => wire::decode(&mut pin, __value, wire::false_as_none),
+                "place_of_birth" => {
+                    wire::decode(&mut place_of_birth, __value, wire::false_as_none)
+                }
+                "private_car_plate" => {
+                    wire::decode(&mut private_car_plate, __value, wire::false_as_none)
+                }
+                "private_city" => {
+                    wire::decode(&mut private_city, __value, wire::false_as_none)
+                }
+                "private_country_id" => {
+                    wire::decode(&mut private_country_id, __value, wire::false_as_none)
+                }
+                "private_email" => {
+                    wire::decode(&mut private_email, __value, wire::false_as_none)
+                }
+                "private_phone" => {
+                    wire::decode(&mut private_phone, __value, wire::false_as_none)
+                }
+                "private_state_id" => {
+                    wire::decode(&mut private_state_id, __value, wire::false_as_none)
+                }
+                "private_street" => {
+                    wire::decode(&mut private_street, __value, wire::false_as_none)
+                }
+                "private_street2" => {
+                    wire::decode(&mut private_street2, __value, wire::false_as_none)
+                }
+                "private_zip" => {
+                    wire::decode(&mut private_zip, __value, wire::false_as_none)
+                }
+                "resource_calendar_id" => {
+                    wire::decode(&mut resource_calendar_id, __value, wire::false_as_none)
+                }
+                "resource_id" => {
+                    wire::decode(&mut resource_id, __value, wire::false_as_none)
+                }
+                "salary_distribution" => {
+                    wire::decode(&mut salary_distribution, __value, wire::false_as_none)
+                }
+                "saturday_location_id" => {
+                    wire::decode(&mut saturday_location_id, __value, wire::false_as_none)
+                }
+                "sex" => wire::decode(&mut sex, __value, wire::false_as_none),
+                "spouse_birthdate" => {
+                    wire::decode(
+                        &mut spouse_birthdate,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "spouse_complete_name" => {
+                    wire::decode(&mut spouse_complete_name, __value, wire::false_as_none)
+                }
+                "ssnid" => wire::decode(&mut ssnid, __value, wire::false_as_none),
+                "structure_type_id" => {
+                    wire::decode(&mut structure_type_id, __value, wire::false_as_none)
+                }
+                "study_field" => {
+                    wire::decode(&mut study_field, __value, wire::false_as_none)
+                }
+                "study_school" => {
+                    wire::decode(&mut study_school, __value, wire::false_as_none)
+                }
+                "sunday_location_id" => {
+                    wire::decode(&mut sunday_location_id, __value, wire::false_as_none)
+                }
+                "thursday_location_id" => {
+                    wire::decode(&mut thursday_location_id, __value, wire::false_as_none)
+                }
+                "today_location_name" => {
+                    wire::decode(&mut today_location_name, __value, wire::false_as_none)
+                }
+                "trial_date_end" => {
+                    wire::decode(
+                        &mut trial_date_end,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "tuesday_location_id" => {
+                    wire::decode(&mut tuesday_location_id, __value, wire::false_as_none)
+                }
+                "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
+                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "visa_expire" => {
+                    wire::decode(
+                        &mut visa_expire,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "visa_no" => wire::decode(&mut visa_no, __value, wire::false_as_none),
+                "wage" => wire::decode(&mut wage, __value, wire::false_as_none),
+                "wednesday_location_id" => {
+                    wire::decode(
+                        &mut wednesday_location_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "work_contact_id" => {
+                    wire::decode(&mut work_contact_id, __value, wire::false_as_none)
+                }
+                "work_email" => {
+                    wire::decode(&mut work_email, __value, wire::false_as_none)
+                }
+                "work_location_id" => {
+                    wire::decode(&mut work_location_id, __value, wire::false_as_none)
+                }
+                "work_permit_expiration_date" => {
+                    wire::decode(
+                        &mut work_permit_expiration_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "work_permit_scheduled_activity" => {
+                    wire::decode(
+                        &mut work_permit_scheduled_activity,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "work_phone" => {
+                    wire::decode(&mut work_phone, __value, wire::false_as_none)
+                }
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(&[("company_id", company_id.is_some())])?;
+        ::std::result::Result::Ok(Self {
+            active: active.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            additional_note: additional_note.unwrap_or_default(),
+            address_id: address_id.unwrap_or_default(),
+            bank_account_ids: bank_account_ids.unwrap_or_default(),
+            barcode: barcode.unwrap_or_default(),
+            birthday: birthday.unwrap_or_default(),
+            birthday_public_display: birthday_public_display.unwrap_or_default(),
+            category_ids: category_ids.unwrap_or_default(),
+            certificate: certificate.unwrap_or_default(),
+            children: children.unwrap_or_default(),
+            coach_id: coach_id.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            company_id: wire::given(company_id),
+            contract_date_end: contract_date_end.unwrap_or_default(),
+            contract_date_start: contract_date_start.unwrap_or_default(),
+            contract_template_id: contract_template_id.unwrap_or_default(),
+            contract_type_id: contract_type_id.unwrap_or_default(),
+            country_id: country_id.unwrap_or_default(),
+            country_of_birth: country_of_birth.unwrap_or_default(),
+            date_version: date_version.unwrap_or_default(),
+            department_id: department_id.unwrap_or_default(),
+            departure_date: departure_date.unwrap_or_default(),
+            departure_description: departure_description.unwrap_or_default(),
+            departure_reason_id: departure_reason_id.unwrap_or_default(),
+            distance_home_work: distance_home_work.unwrap_or_default(),
+            distance_home_work_unit: distance_home_work_unit.unwrap_or_default(),
+            driving_license: driving_license.unwrap_or_default(),
+            emergency_contact: emergency_contact.unwrap_or_default(),
+            emergency_phone: emergency_phone.unwrap_or_default(),
+            employee_id: employee_id.unwrap_or_default(),
+            employee_properties: employee_properties.unwrap_or_default(),
+            employee_type: employee_type.unwrap_or_default(),
+            friday_location_id: friday_location_id.unwrap_or_default(),
+            has_work_permit: has_work_permit.unwrap_or_default(),
+            hr_responsible_id: hr_responsible_id.unwrap_or_default(),
+            id_card: id_card.unwrap_or_default(),
+            identification_id: identification_id.unwrap_or_default(),
+            image_1920: image_1920.unwrap_or_default(),
+            job_id: job_id.unwrap_or_default(),
+            job_title: job_title.unwrap_or_default(),
+            km_home_work: km_home_work.unwrap_or_default(),
+            lang: lang.unwrap_or_default(),
+            last_modified_date: last_modified_date.unwrap_or_default(),
+            last_modified_uid: last_modified_uid.unwrap_or_default(),
+            legal_name: legal_name.unwrap_or_default(),
+            marital: marital.unwrap_or_default(),
+            message_main_attachment_id: message_main_attachment_id.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            mobile_phone: mobile_phone.unwrap_or_default(),
+            monday_location_id: monday_location_id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            parent_id: parent_id.unwrap_or_default(),
+            passport_expiration_date: passport_expiration_date.unwrap_or_default(),
+            passport_id: passport_id.unwrap_or_default(),
+            permit_no: permit_no.unwrap_or_default(),
+            pin: pin.unwrap_or_default(),
+            place_of_birth: place_of_birth.unwrap_or_default(),
+            private_car_plate: private_car_plate.unwrap_or_default(),
+            private_city: private_city.unwrap_or_default(),
+            private_country_id: private_country_id.unwrap_or_default(),
+            private_email: private_email.unwrap_or_default(),
+            private_phone: private_phone.unwrap_or_default(),
+            private_state_id: private_state_id.unwrap_or_default(),
+            private_street: private_street.unwrap_or_default(),
+            private_street2: private_street2.unwrap_or_default(),
+            private_zip: private_zip.unwrap_or_default(),
+            resource_calendar_id: resource_calendar_id.unwrap_or_default(),
+            resource_id: resource_id.unwrap_or_default(),
+            salary_distribution: salary_distribution.unwrap_or_default(),
+            saturday_location_id: saturday_location_id.unwrap_or_default(),
+            sex: sex.unwrap_or_default(),
+            spouse_birthdate: spouse_birthdate.unwrap_or_default(),
+            spouse_complete_name: spouse_complete_name.unwrap_or_default(),
+            ssnid: ssnid.unwrap_or_default(),
+            structure_type_id: structure_type_id.unwrap_or_default(),
+            study_field: study_field.unwrap_or_default(),
+            study_school: study_school.unwrap_or_default(),
+            sunday_location_id: sunday_location_id.unwrap_or_default(),
+            thursday_location_id: thursday_location_id.unwrap_or_default(),
+            today_location_name: today_location_name.unwrap_or_default(),
+            trial_date_end: trial_date_end.unwrap_or_default(),
+            tuesday_location_id: tuesday_location_id.unwrap_or_default(),
+            tz: tz.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            visa_expire: visa_expire.unwrap_or_default(),
+            visa_no: visa_no.unwrap_or_default(),
+            wage: wage.unwrap_or_default(),
+            wednesday_location_id: wednesday_location_id.unwrap_or_default(),
+            work_contact_id: work_contact_id.unwrap_or_default(),
+            work_email: work_email.unwrap_or_default(),
+            work_location_id: work_location_id.unwrap_or_default(),
+            work_permit_expiration_date: work_permit_expiration_date.unwrap_or_default(),
+            work_permit_scheduled_activity: work_permit_scheduled_activity
+                .unwrap_or_default(),
+            work_phone: work_phone.unwrap_or_default(),
+        })
+    }
+}
+impl HrEmployeeCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(96usize);
+        if self.active.is_some() {
+            wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_summary.is_some() {
+            wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        }
+        if self.activity_type_id.is_some() {
+            wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.additional_note.is_some() {
+            wire::put(&mut __fields, "additional_note", &self.additional_note)?;
+        }
+        if self.address_id.is_some() {
+            wire::put(&mut __fields, "address_id", &self.address_id)?;
+        }
+        if self.bank_account_ids.is_some() {
+            wire::put(&mut __fields, "bank_account_ids", &self.bank_account_ids)?;
+        }
+        if self.barcode.is_some() {
+            wire::put(&mut __fields, "barcode", &self.barcode)?;
+        }
+        if self.birthday.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "birthday",
+                &self.birthday,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.birthday_public_display.is_some() {
+            wire::put(
+                &mut __fields,
+                "birthday_public_display",
+                &self.birthday_public_display,
+            )?;
+        }
+        if self.category_ids.is_some() {
+            wire::put(&mut __fields, "category_ids", &self.category_ids)?;
+        }
+        if self.certificate.is_some() {
+            wire::put(&mut __fields, "certificate", &self.certificate)?;
+        }
+        if self.children.is_some() {
+            wire::put(&mut __fields, "children", &self.children)?;
+        }
+        if self.coach_id.is_some() {
+            wire::put(&mut __fields, "coach_id", &self.coach_id)?;
+        }
+        if self.color.is_some() {
+            wire::put(&mut __fields, "color", &self.color)?;
+        }
+        wire::put(&mut __fields, "company_id", &self.company_id)?;
+        if self.contract_date_end.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "contract_date_end",
+                &self.contract_date_end,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.contract_date_start.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "contract_date_start",
+                &self.contract_date_start,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.contract_template_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "contract_template_id",
+                &self.contract_template_id,
+            )?;
+        }
+        if self.contract_type_id.is_some() {
+            wire::put(&mut __fields, "contract_type_id", &self.contract_type_id)?;
+        }
+        if self.country_id.is_some() {
+            wire::put(&mut __fields, "country_id", &self.country_id)?;
+        }
+        if self.country_of_birth.is_some() {
+            wire::put(&mut __fields, "country_of_birth", &self.country_of_birth)?;
+        }
+        if self.date_version.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "date_version",
+                &self.date_version,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.department_id.is_some() {
+            wire::put(&mut __fields, "department_id", &self.department_id)?;
+        }
+        if self.departure_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "departure_date",
+                &self.departure_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.departure_description.is_some() {
+            wire::put(
+                &mut __fields,
+                "departure_description",
+                &self.departure_description,
+            )?;
+        }
+        if self.departure_reason_id.is_some() {
+            wire::put(&mut __fields, "departure_reason_id", &self.departure_reason_id)?;
+        }
+        if self.distance_home_work.is_some() {
+            wire::put(&mut __fields, "distance_home_work", &self.distance_home_work)?;
+        }
+        if self.distance_home_work_unit.is_some() {
+            wire::put(
+                &mut __fields,
+                "distance_home_work_unit",
+                &self.distance_home_work_unit,
+            )?;
+        }
+        if self.driving_license.is_some() {
+            wire::put(&mut __fields, "driving_license", &self.driving_license)?;
+        }
+        if self.emergency_contact.is_some() {
+            wire::put(&mut __fields, "emergency_contact", &self.emergency_contact)?;
+        }
+        if self.emergency_phone.is_some() {
+            wire::put(&mut __fields, "emergency_phone", &self.emergency_phone)?;
+        }
+        if self.employee_id.is_some() {
+            wire::put(&mut __fields, "employee_id", &self.employee_id)?;
+        }
+        if self.employee_properties.is_some() {
+            wire::put(&mut __fields, "employee_properties", &self.employee_properties)?;
+        }
+        if self.employee_type.is_some() {
+            wire::put(&mut __fields, "employee_type", &self.employee_type)?;
+        }
+        if self.friday_location_id.is_some() {
+            wire::put(&mut __fields, "friday_location_id", &self.friday_location_id)?;
+        }
+        if self.has_work_permit.is_some() {
+            wire::put(&mut __fields, "has_work_permit", &self.has_work_permit)?;
+        }
+        if self.hr_responsible_id.is_some() {
+            wire::put(&mut __fields, "hr_responsible_id", &self.hr_responsible_id)?;
+        }
+        if self.id_card.is_some() {
+            wire::put(&mut __fields, "id_card", &self.id_card)?;
+        }
+        if self.identification_id.is_some() {
+            wire::put(&mut __fields, "identification_id", &self.identification_id)?;
+        }
+        if self.image_1920.is_some() {
+            wire::put(&mut __fields, "image_1920", &self.image_1920)?;
+        }
+        if self.job_id.is_some() {
+            wire::put(&mut __fields, "job_id", &self.job_id)?;
+        }
+        if self.job_title.is_some() {
+            wire::put(&mut __fields, "job_title", &self.job_title)?;
+        }
+        if self.km_home_work.is_some() {
+            wire::put(&mut __fields, "km_home_work", &self.km_home_work)?;
+        }
+        if self.lang.is_some() {
+            wire::put(&mut __fields, "lang", &self.lang)?;
+        }
+        if self.last_modified_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "last_modified_date",
+                &self.last_modified_date,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.last_modified_uid.is_some() {
+            wire::put(&mut __fields, "last_modified_uid", &self.last_modified_uid)?;
+        }
+        if self.legal_name.is_some() {
+            wire::put(&mut __fields, "legal_name", &self.legal_name)?;
+        }
+        if self.marital.is_some() {
+            wire::put(&mut __fields, "marital", &self.marital)?;
+        }
+        if self.message_main_attachment_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_main_attachment_id",
+                &self.message_main_attachment_id,
+            )?;
+        }
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        if self.mobile_phone.is_some() {
+            wire::put(&mut __fields, "mobile_phone", &self.mobile_phone)?;
+        }
+        if self.monday_location_id.is_some() {
+            wire::put(&mut __fields, "monday_location_id", &self.monday_location_id)?;
+        }
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.parent_id.is_some() {
+            wire::put(&mut __fields, "parent_id", &self.parent_id)?;
+        }
+        if self.passport_expiration_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "passport_expiration_date",
+                &self.passport_expiration_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.passport_id.is_some() {
+            wire::put(&mut __fields, "passport_id", &self.passport_id)?;
+        }
+        if self.permit_no.is_some() {
+            wire::put(&mut __fields, "permit_no", &self.permit_no)?;
+        }
+        if self.pin.is_some() {
+            wire::put(&mut __fields, "pin", &self.pin)?;
+        }
+        if self.place_of_birth.is_some() {
+            wire::put(&mut __fields, "place_of_birth", &self.place_of_birth)?;
+        }
+        if self.private_car_plate.is_some() {
+            wire::put(&mut __fields, "private_car_plate", &self.private_car_plate)?;
+        }
+        if self.private_city.is_some() {
+            wire::put(&mut __fields, "private_city", &self.private_city)?;
+        }
+        if self.private_country_id.is_some() {
+            wire::put(&mut __fields, "private_country_id", &self.private_country_id)?;
+        }
+        if self.private_email.is_some() {
+            wire::put(&mut __fields, "private_email", &self.private_email)?;
+        }
+        if self.private_phone.is_some() {
+            wire::put(&mut __fields, "private_phone", &self.private_phone)?;
+        }
+        if self.private_state_id.is_some() {
+            wire::put(&mut __fields, "private_state_id", &self.private_state_id)?;
+        }
+        if self.private_street.is_some() {
+            wire::put(&mut __fields, "private_street", &self.private_street)?;
+        }
+        if self.private_street2.is_some() {
+            wire::put(&mut __fields, "private_street2", &self.private_street2)?;
+        }
+        if self.private_zip.is_some() {
+            wire::put(&mut __fields, "private_zip", &self.private_zip)?;
+        }
+        if self.resource_calendar_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "resource_calendar_id",
+                &self.resource_calendar_id,
+            )?;
+        }
+        if self.resource_id.is_some() {
+            wire::put(&mut __fields, "resource_id", &self.resource_id)?;
+        }
+        if self.salary_distribution.is_some() {
+            wire::put(&mut __fields, "salary_distribution", &self.salary_distribution)?;
+        }
+        if self.saturday_location_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "saturday_location_id",
+                &self.saturday_location_id,
+            )?;
+        }
+        if self.sex.is_some() {
+            wire::put(&mut __fields, "sex", &self.sex)?;
+        }
+        if self.spouse_birthdate.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "spouse_birthdate",
+                &self.spouse_birthdate,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.spouse_complete_name.is_some() {
+            wire::put(
+                &mut __fields,
+                "spouse_complete_name",
+                &self.spouse_complete_name,
+            )?;
+        }
+        if self.ssnid.is_some() {
+            wire::put(&mut __fields, "ssnid", &self.ssnid)?;
+        }
+        if self.structure_type_id.is_some() {
+            wire::put(&mut __fields, "structure_type_id", &self.structure_type_id)?;
+        }
+        if self.study_field.is_some() {
+            wire::put(&mut __fields, "study_field", &self.study_field)?;
+        }
+        if self.study_school.is_some() {
+            wire::put(&mut __fields, "study_school", &self.study_school)?;
+        }
+        if self.sunday_location_id.is_some() {
+            wire::put(&mut __fields, "sunday_location_id", &self.sunday_location_id)?;
+        }
+        if self.thursday_location_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "thursday_location_id",
+                &self.thursday_location_id,
+            )?;
+        }
+        if self.today_location_name.is_some() {
+            wire::put(&mut __fields, "today_location_name", &self.today_location_name)?;
+        }
+        if self.trial_date_end.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "trial_date_end",
+                &self.trial_date_end,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.tuesday_location_id.is_some() {
+            wire::put(&mut __fields, "tuesday_location_id", &self.tuesday_location_id)?;
+        }
+        if self.tz.is_some() {
+            wire::put(&mut __fields, "tz", &self.tz)?;
+        }
+        if self.user_id.is_some() {
+            wire::put(&mut __fields, "user_id", &self.user_id)?;
+        }
+        if self.visa_expire.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "visa_expire",
+                &self.visa_expire,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.visa_no.is_some() {
+            wire::put(&mut __fields, "visa_no", &self.visa_no)?;
+        }
+        if self.wage.is_some() {
+            wire::put(&mut __fields, "wage", &self.wage)?;
+        }
+        if self.wednesday_location_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "wednesday_location_id",
+                &self.wednesday_location_id,
+            )?;
+        }
+        if self.work_contact_id.is_some() {
+            wire::put(&mut __fields, "work_contact_id", &self.work_contact_id)?;
+        }
+        if self.work_email.is_some() {
+            wire::put(&mut __fields, "work_email", &self.work_email)?;
+        }
+        if self.work_location_id.is_some() {
+            wire::put(&mut __fields, "work_location_id", &self.work_location_id)?;
+        }
+        if self.work_permit_expiration_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "work_permit_expiration_date",
+                &self.work_permit_expiration_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.work_permit_scheduled_activity.is_some() {
+            wire::put(
+                &mut __fields,
+                "work_permit_scheduled_activity",
+                &self.work_permit_scheduled_activity,
+            )?;
+        }
+        if self.work_phone.is_some() {
+            wire::put(&mut __fields, "work_phone", &self.work_phone)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for HrEmployeeCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "HrEmployeeCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HrEmployeeCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "HrEmployeeCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for HrEmployeeCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("HrEmployeeCreate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "HrEmployeeDistanceHomeWorkUnit",
+            <HrEmployeeDistanceHomeWorkUnit as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "HrEmployeeEmployeeType",
+            <HrEmployeeEmployeeType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "HrEmployeeSex",
+            <HrEmployeeSex as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Employee (`hr.employee`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(
-    description = "Values to change on Employee records; fields left out are kept"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HrEmployeeUpdate {
     /// Active
     ///
     /// If the active field is set to False, it will allow you to hide the resource record without removing it.
     ///
     /// `active`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Active: If the active field is set to False, it will allow you to hide the resource record without removing it."
-    )]
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Summary")]
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Type (id of a mail.activity.type)")]
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Additional Note
     ///
     /// `additional_note`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Additional Note")]
     pub additional_note: ::std::option::Option<::std::string::String>,
     /// Work Address
     ///
     /// `address_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Address (id of a res.partner)")]
     pub address_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Bank Accounts
     ///
     /// Employee bank accounts to pay salaries
     ///
     /// `bank_account_ids`: many2many, to `res.partner.bank`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Bank Accounts: Employee bank accounts to pay salaries (ids of res.partner.bank records)"
-    )]
     pub bank_account_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -1629,59 +2839,26 @@ pub struct HrEmployeeUpdate {
     /// ID used for employee identification.
     ///
     /// `barcode`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Badge ID: ID used for employee identification.")]
     pub barcode: ::std::option::Option<::std::string::String>,
     /// Birthday
     ///
     /// `birthday`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Birthday")]
     pub birthday: ::std::option::Option<::chrono::NaiveDate>,
     /// Show to all employees
     ///
     /// `birthday_public_display`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Show to all employees")]
     pub birthday_public_display: ::std::option::Option<bool>,
     /// Tags
     ///
     /// `category_ids`: many2many, to `hr.employee.category`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Tags (ids of hr.employee.category records)")]
     pub category_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Certificate Level
     ///
     /// `certificate`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Certificate Level")]
     pub certificate: ::std::option::Option<::std::string::String>,
     /// Dependent Children
     ///
     /// `children`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Dependent Children")]
     pub children: ::std::option::Option<i64>,
     /// Coach
     ///
@@ -1690,900 +2867,1608 @@ pub struct HrEmployeeUpdate {
     /// The "Coach" has no specific rights or responsibilities by default.
     ///
     /// `coach_id`: many2one, to `hr.employee`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Coach: Select the \"Employee\" who is the coach of this employee. The \"Coach\" has no specific rights or responsibilities by default. (id of a hr.employee)"
-    )]
     pub coach_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Color Index
     ///
     /// `color`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Color Index")]
     pub color: ::std::option::Option<i64>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company (id of a res.company)")]
     pub company_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Contract End Date
     ///
     /// End date of the contract (if it's a fixed-term contract).
     ///
     /// `contract_date_end`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Contract End Date: End date of the contract (if it's a fixed-term contract)."
-    )]
     pub contract_date_end: ::std::option::Option<::chrono::NaiveDate>,
     /// Contract Start Date
     ///
     /// `contract_date_start`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Contract Start Date")]
     pub contract_date_start: ::std::option::Option<::chrono::NaiveDate>,
     /// Contract Template
     ///
     /// Select a contract template to auto-fill the contract form with predefined values. You can still edit the fields as needed after applying the template.
     ///
     /// `contract_template_id`: many2one, to `hr.version`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Contract Template: Select a contract template to auto-fill the contract form with predefined values. You can still edit the fields as needed after applying the template. (id of a hr.version)"
-    )]
     pub contract_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Contract Type
     ///
     /// `contract_type_id`: many2one, to `hr.contract.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Contract Type (id of a hr.contract.type)")]
     pub contract_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Nationality (Country)
     ///
     /// `country_id`: many2one, to `res.country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Nationality (Country) (id of a res.country)")]
     pub country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Country of Birth
     ///
     /// `country_of_birth`: many2one, to `res.country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Country of Birth (id of a res.country)")]
     pub country_of_birth: ::std::option::Option<::odoo_client::RecordId>,
     /// Date Version
     ///
     /// `date_version`: date, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Date Version")]
     pub date_version: ::std::option::Option<::chrono::NaiveDate>,
     /// Department
     ///
     /// `department_id`: many2one, to `hr.department`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Department (id of a hr.department)")]
     pub department_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Departure Date
     ///
     /// `departure_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Departure Date")]
     pub departure_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Additional Information
     ///
     /// `departure_description`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Additional Information")]
     pub departure_description: ::std::option::Option<::std::string::String>,
     /// Departure Reason
     ///
     /// `departure_reason_id`: many2one, to `hr.departure.reason`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Departure Reason (id of a hr.departure.reason)")]
     pub departure_reason_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Home-Work Distance
     ///
     /// `distance_home_work`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Home-Work Distance")]
     pub distance_home_work: ::std::option::Option<i64>,
     /// Home-Work Distance unit
     ///
     /// `distance_home_work_unit`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Home-Work Distance unit")]
     pub distance_home_work_unit: ::std::option::Option<HrEmployeeDistanceHomeWorkUnit>,
     /// Driving License
     ///
     /// `driving_license`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Driving License (base64)")]
     pub driving_license: ::std::option::Option<::std::string::String>,
     /// Emergency Contact
     ///
     /// `emergency_contact`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Emergency Contact")]
     pub emergency_contact: ::std::option::Option<::std::string::String>,
     /// Emergency Phone
     ///
     /// `emergency_phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Emergency Phone")]
     pub emergency_phone: ::std::option::Option<::std::string::String>,
     /// Employee
     ///
     /// `employee_id`: many2one, to `hr.employee`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Employee (id of a hr.employee)")]
     pub employee_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Properties
     ///
     /// `employee_properties`: properties
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Properties")]
     pub employee_properties: ::std::option::Option<::serde_json::Value>,
     /// Employee Type
     ///
     /// `employee_type`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Employee Type")]
     pub employee_type: ::std::option::Option<HrEmployeeEmployeeType>,
     /// Friday
     ///
     /// `friday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Friday (id of a hr.work.location)")]
     pub friday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Permit
     ///
     /// `has_work_permit`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Permit (base64)")]
     pub has_work_permit: ::std::option::Option<::std::string::String>,
     /// HR Responsible
     ///
     /// Person responsible for validating the employee's contracts.
     ///
     /// `hr_responsible_id`: many2one, to `res.users`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "HR Responsible: Person responsible for validating the employee's contracts. (id of a res.users)"
-    )]
     pub hr_responsible_id: ::std::option::Option<::odoo_client::RecordId>,
     /// ID Card Copy
     ///
     /// `id_card`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "ID Card Copy (base64)")]
     pub id_card: ::std::option::Option<::std::string::String>,
     /// Identification No
     ///
     /// Enter the employee's National Identification Number issued by the government (e.g., Aadhaar, SIN, NIN). This is used for official records and statutory compliance.
     ///
     /// `identification_id`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Identification No: Enter the employee's National Identification Number issued by the government (e.g., Aadhaar, SIN, NIN). This is used for official records and statutory compliance."
-    )]
     pub identification_id: ::std::option::Option<::std::string::String>,
     /// Image
     ///
     /// `image_1920`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Image (base64)")]
     pub image_1920: ::std::option::Option<::std::string::String>,
     /// Job
     ///
     /// `job_id`: many2one, to `hr.job`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Job (id of a hr.job)")]
     pub job_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Job Title
     ///
     /// `job_title`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Job Title")]
     pub job_title: ::std::option::Option<::std::string::String>,
     /// Home-Work Distance in Km
     ///
     /// `km_home_work`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Home-Work Distance in Km")]
     pub km_home_work: ::std::option::Option<i64>,
     /// Lang
     ///
     /// `lang`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Lang")]
     pub lang: ::std::option::Option<::std::string::String>,
     /// Last Modified on
     ///
     /// `last_modified_date`: datetime, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last Modified on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub last_modified_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Last Modified by
     ///
     /// `last_modified_uid`: many2one, to `res.users`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Last Modified by (id of a res.users)")]
     pub last_modified_uid: ::std::option::Option<::odoo_client::RecordId>,
     /// Legal Name
     ///
     /// `legal_name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Legal Name")]
     pub legal_name: ::std::option::Option<::std::string::String>,
     /// Marital Status
     ///
     /// `marital`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Marital Status")]
     pub marital: ::std::option::Option<::std::string::String>,
     /// Main Attachment
     ///
     /// `message_main_attachment_id`: many2one, to `ir.attachment`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Main Attachment (id of a ir.attachment)")]
     pub message_main_attachment_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Work Mobile
     ///
     /// `mobile_phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Mobile")]
     pub mobile_phone: ::std::option::Option<::std::string::String>,
     /// Monday
     ///
     /// `monday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Monday (id of a hr.work.location)")]
     pub monday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Employee Name
     ///
     /// `name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Employee Name")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Manager
     ///
     /// `parent_id`: many2one, to `hr.employee`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Manager (id of a hr.employee)")]
     pub parent_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Passport Expiration Date
     ///
     /// `passport_expiration_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Passport Expiration Date")]
     pub passport_expiration_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Passport No
     ///
     /// `passport_id`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Passport No")]
     pub passport_id: ::std::option::Option<::std::string::String>,
     /// Work Permit No
     ///
     /// `permit_no`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Permit No")]
     pub permit_no: ::std::option::Option<::std::string::String>,
     /// PIN
     ///
     /// PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.
     ///
     /// `pin`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "PIN: PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application."
-    )]
     pub pin: ::std::option::Option<::std::string::String>,
     /// Place of Birth
     ///
     /// `place_of_birth`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Place of Birth")]
     pub place_of_birth: ::std::option::Option<::std::string::String>,
     /// Private Car Plate
     ///
     /// If you have more than one car, just separate the plates by a space.
     ///
     /// `private_car_plate`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Private Car Plate: If you have more than one car, just separate the plates by a space."
-    )]
     pub private_car_plate: ::std::option::Option<::std::string::String>,
     /// Private City
     ///
     /// `private_city`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private City")]
     pub private_city: ::std::option::Option<::std::string::String>,
     /// Private Country
     ///
     /// `private_country_id`: many2one, to `res.country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Country (id of a res.country)")]
     pub private_country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Private Email
     ///
     /// `private_email`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Email")]
     pub private_email: ::std::option::Option<::std::string::String>,
     /// Private Phone
     ///
     /// `private_phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Phone")]
     pub private_phone: ::std::option::Option<::std::string::String>,
     /// Private State
     ///
     /// `private_state_id`: many2one, to `res.country.state`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private State (id of a res.country.state)")]
     pub private_state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Private Street
     ///
     /// `private_street`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Street")]
     pub private_street: ::std::option::Option<::std::string::String>,
     /// Private Street2
     ///
     /// `private_street2`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Street2")]
     pub private_street2: ::std::option::Option<::std::string::String>,
     /// Private Zip
     ///
     /// `private_zip`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Zip")]
     pub private_zip: ::std::option::Option<::std::string::String>,
     /// Working Hours
     ///
     /// `resource_calendar_id`: many2one, to `resource.calendar`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Working Hours (id of a resource.calendar)")]
     pub resource_calendar_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Resource
     ///
     /// `resource_id`: many2one, to `resource.resource`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Resource (id of a resource.resource)")]
     pub resource_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Salary Distribution
     ///
     /// `salary_distribution`: json
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Salary Distribution")]
     pub salary_distribution: ::std::option::Option<::serde_json::Value>,
     /// Saturday
     ///
     /// `saturday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Saturday (id of a hr.work.location)")]
     pub saturday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Gender
     ///
     /// This is the legal sex recognized by the state.
     ///
     /// `sex`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Gender: This is the legal sex recognized by the state.")]
     pub sex: ::std::option::Option<HrEmployeeSex>,
     /// Spouse Birthdate
     ///
     /// `spouse_birthdate`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Spouse Birthdate")]
     pub spouse_birthdate: ::std::option::Option<::chrono::NaiveDate>,
     /// Spouse Legal Name
     ///
     /// `spouse_complete_name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Spouse Legal Name")]
     pub spouse_complete_name: ::std::option::Option<::std::string::String>,
     /// SSN No
     ///
     /// Social Security Number
     ///
     /// `ssnid`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "SSN No: Social Security Number")]
     pub ssnid: ::std::option::Option<::std::string::String>,
     /// Salary Structure Type
     ///
     /// `structure_type_id`: many2one, to `hr.payroll.structure.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Salary Structure Type (id of a hr.payroll.structure.type)"
-    )]
     pub structure_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Field of Study
     ///
     /// `study_field`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Field of Study")]
     pub study_field: ::std::option::Option<::std::string::String>,
     /// School
     ///
     /// `study_school`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "School")]
     pub study_school: ::std::option::Option<::std::string::String>,
     /// Sunday
     ///
     /// `sunday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sunday (id of a hr.work.location)")]
     pub sunday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Thursday
     ///
     /// `thursday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Thursday (id of a hr.work.location)")]
     pub thursday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Today Location Name
     ///
     /// `today_location_name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Today Location Name")]
     pub today_location_name: ::std::option::Option<::std::string::String>,
     /// End of Trial Period
     ///
     /// End date of the trial period (if there is one).
     ///
     /// `trial_date_end`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "End of Trial Period: End date of the trial period (if there is one)."
-    )]
     pub trial_date_end: ::std::option::Option<::chrono::NaiveDate>,
     /// Tuesday
     ///
     /// `tuesday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Tuesday (id of a hr.work.location)")]
     pub tuesday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Timezone
     ///
     /// This field is used in order to define in which timezone the resources will work.
     ///
     /// `tz`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Timezone: This field is used in order to define in which timezone the resources will work."
-    )]
     pub tz: ::std::option::Option<::std::string::String>,
     /// User
     ///
     /// Related user name for the resource to manage its access.
     ///
     /// `user_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "User: Related user name for the resource to manage its access. (id of a res.users)"
-    )]
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Visa Expiration Date
     ///
     /// `visa_expire`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Visa Expiration Date")]
     pub visa_expire: ::std::option::Option<::chrono::NaiveDate>,
     /// Visa No
     ///
     /// `visa_no`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Visa No")]
     pub visa_no: ::std::option::Option<::std::string::String>,
     /// Wage
     ///
     /// Employee's monthly gross wage.
     ///
     /// `wage`: monetary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Wage: Employee's monthly gross wage.")]
     pub wage: ::std::option::Option<f64>,
     /// Wednesday
     ///
     /// `wednesday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Wednesday (id of a hr.work.location)")]
     pub wednesday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Contact
     ///
     /// `work_contact_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Contact (id of a res.partner)")]
     pub work_contact_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Email
     ///
     /// `work_email`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Email")]
     pub work_email: ::std::option::Option<::std::string::String>,
     /// Work Location
     ///
     /// `work_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Location (id of a hr.work.location)")]
     pub work_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Permit Expiration Date
     ///
     /// `work_permit_expiration_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Work Permit Expiration Date")]
     pub work_permit_expiration_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Work Permit Scheduled Activity
     ///
     /// `work_permit_scheduled_activity`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Work Permit Scheduled Activity")]
     pub work_permit_scheduled_activity: ::std::option::Option<bool>,
     /// Work Phone
     ///
     /// `work_phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Phone")]
     pub work_phone: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`HrEmployeeUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r##"{
+  "description": "Values to change on Employee records; fields left out are kept",
+  "properties": {
+    "active": {"description":"Active: If the active field is set to False, it will allow you to hide the resource record without removing it.","type":["boolean","null"]},
+    "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "additional_note": {"description":"Additional Note","type":["string","null"]},
+    "address_id": {"description":"Work Address (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "bank_account_ids": {"description":"Bank Accounts: Employee bank accounts to pay salaries (ids of res.partner.bank records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "barcode": {"description":"Badge ID: ID used for employee identification.","type":["string","null"]},
+    "birthday": {"description":"Birthday","format":"date","type":["string","null"]},
+    "birthday_public_display": {"description":"Show to all employees","type":["boolean","null"]},
+    "category_ids": {"description":"Tags (ids of hr.employee.category records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "certificate": {"description":"Certificate Level","type":["string","null"]},
+    "children": {"description":"Dependent Children","format":"int64","type":["integer","null"]},
+    "coach_id": {"description":"Coach: Select the \"Employee\" who is the coach of this employee. The \"Coach\" has no specific rights or responsibilities by default. (id of a hr.employee)","format":"int64","type":["integer","null"]},
+    "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
+    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
+    "contract_date_end": {"description":"Contract End Date: End date of the contract (if it's a fixed-term contract).","format":"date","type":["string","null"]},
+    "contract_date_start": {"description":"Contract Start Date","format":"date","type":["string","null"]},
+    "contract_template_id": {"description":"Contract Template: Select a contract template to auto-fill the contract form with predefined values. You can still edit the fields as needed after applying the template. (id of a hr.version)","format":"int64","type":["integer","null"]},
+    "contract_type_id": {"description":"Contract Type (id of a hr.contract.type)","format":"int64","type":["integer","null"]},
+    "country_id": {"description":"Nationality (Country) (id of a res.country)","format":"int64","type":["integer","null"]},
+    "country_of_birth": {"description":"Country of Birth (id of a res.country)","format":"int64","type":["integer","null"]},
+    "date_version": {"description":"Date Version","format":"date","type":["string","null"]},
+    "department_id": {"description":"Department (id of a hr.department)","format":"int64","type":["integer","null"]},
+    "departure_date": {"description":"Departure Date","format":"date","type":["string","null"]},
+    "departure_description": {"description":"Additional Information","type":["string","null"]},
+    "departure_reason_id": {"description":"Departure Reason (id of a hr.departure.reason)","format":"int64","type":["integer","null"]},
+    "distance_home_work": {"description":"Home-Work Distance","format":"int64","type":["integer","null"]},
+    "distance_home_work_unit": {"anyOf":[{"$ref":"#/$defs/HrEmployeeDistanceHomeWorkUnit"},{"type":"null"}],"description":"Home-Work Distance unit"},
+    "driving_license": {"description":"Driving License (base64)","type":["string","null"]},
+    "emergency_contact": {"description":"Emergency Contact","type":["string","null"]},
+    "emergency_phone": {"description":"Emergency Phone","type":["string","null"]},
+    "employee_id": {"description":"Employee (id of a hr.employee)","format":"int64","type":["integer","null"]},
+    "employee_properties": {"description":"Properties"},
+    "employee_type": {"anyOf":[{"$ref":"#/$defs/HrEmployeeEmployeeType"},{"type":"null"}],"description":"Employee Type"},
+    "friday_location_id": {"description":"Friday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "has_work_permit": {"description":"Work Permit (base64)","type":["string","null"]},
+    "hr_responsible_id": {"description":"HR Responsible: Person responsible for validating the employee's contracts. (id of a res.users)","format":"int64","type":["integer","null"]},
+    "id_card": {"description":"ID Card Copy (base64)","type":["string","null"]},
+    "identification_id": {"description":"Identification No: Enter the employee's National Identification Number issued by the government (e.g., Aadhaar, SIN, NIN). This is used for official records and statutory compliance.","type":["string","null"]},
+    "image_1920": {"description":"Image (base64)","type":["string","null"]},
+    "job_id": {"description":"Job (id of a hr.job)","format":"int64","type":["integer","null"]},
+    "job_title": {"description":"Job Title","type":["string","null"]},
+    "km_home_work": {"description":"Home-Work Distance in Km","format":"int64","type":["integer","null"]},
+    "lang": {"description":"Lang","type":["string","null"]},
+    "last_modified_date": {"description":"Last Modified on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "last_modified_uid": {"description":"Last Modified by (id of a res.users)","format":"int64","type":["integer","null"]},
+    "legal_name": {"description":"Legal Name","type":["string","null"]},
+    "marital": {"description":"Marital Status","type":["string","null"]},
+    "message_main_attachment_id": {"description":"Main Attachment (id of a ir.attachment)","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "mobile_phone": {"description":"Work Mobile","type":["string","null"]},
+    "monday_location_id": {"description":"Monday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "name": {"description":"Employee Name","type":["string","null"]},
+    "parent_id": {"description":"Manager (id of a hr.employee)","format":"int64","type":["integer","null"]},
+    "passport_expiration_date": {"description":"Passport Expiration Date","format":"date","type":["string","null"]},
+    "passport_id": {"description":"Passport No","type":["string","null"]},
+    "permit_no": {"description":"Work Permit No","type":["string","null"]},
+    "pin": {"description":"PIN: PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.","type":["string","null"]},
+    "place_of_birth": {"description":"Place of Birth","type":["string","null"]},
+    "private_car_plate": {"description":"Private Car Plate: If you have more than one car, just separate the plates by a space.","type":["string","null"]},
+    "private_city": {"description":"Private City","type":["string","null"]},
+    "private_country_id": {"description":"Private Country (id of a res.country)","format":"int64","type":["integer","null"]},
+    "private_email": {"description":"Private Email","type":["string","null"]},
+    "private_phone": {"description":"Private Phone","type":["string","null"]},
+    "private_state_id": {"description":"Private State (id of a res.country.state)","format":"int64","type":["integer","null"]},
+    "private_street": {"description":"Private Street","type":["string","null"]},
+    "private_street2": {"description":"Private Street2","type":["string","null"]},
+    "private_zip": {"description":"Private Zip","type":["string","null"]},
+    "resource_calendar_id": {"description":"Working Hours (id of a resource.calendar)","format":"int64","type":["integer","null"]},
+    "resource_id": {"description":"Resource (id of a resource.resource)","format":"int64","type":["integer","null"]},
+    "salary_distribution": {"description":"Salary Distribution"},
+    "saturday_location_id": {"description":"Saturday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "sex": {"anyOf":[{"$ref":"#/$defs/HrEmployeeSex"},{"type":"null"}],"description":"Gender: This is the legal sex recognized by the state."},
+    "spouse_birthdate": {"description":"Spouse Birthdate","format":"date","type":["string","null"]},
+    "spouse_complete_name": {"description":"Spouse Legal Name","type":["string","null"]},
+    "ssnid": {"description":"SSN No: Social Security Number","type":["string","null"]},
+    "structure_type_id": {"description":"Salary Structure Type (id of a hr.payroll.structure.type)","format":"int64","type":["integer","null"]},
+    "study_field": {"description":"Field of Study","type":["string","null"]},
+    "study_school": {"description":"School","type":["string","null"]},
+    "sunday_location_id": {"description":"Sunday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "thursday_location_id": {"description":"Thursday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "today_location_name": {"description":"Today Location Name","type":["string","null"]},
+    "trial_date_end": {"description":"End of Trial Period: End date of the trial period (if there is one).","format":"date","type":["string","null"]},
+    "tuesday_location_id": {"description":"Tuesday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "tz": {"description":"Timezone: This field is used in order to define in which timezone the resources will work.","type":["string","null"]},
+    "user_id": {"description":"User: Related user name for the resource to manage its access. (id of a res.users)","format":"int64","type":["integer","null"]},
+    "visa_expire": {"description":"Visa Expiration Date","format":"date","type":["string","null"]},
+    "visa_no": {"description":"Visa No","type":["string","null"]},
+    "wage": {"description":"Wage: Employee's monthly gross wage.","format":"double","type":["number","null"]},
+    "wednesday_location_id": {"description":"Wednesday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "work_contact_id": {"description":"Work Contact (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "work_email": {"description":"Work Email","type":["string","null"]},
+    "work_location_id": {"description":"Work Location (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "work_permit_expiration_date": {"description":"Work Permit Expiration Date","format":"date","type":["string","null"]},
+    "work_permit_scheduled_activity": {"description":"Work Permit Scheduled Activity","type":["boolean","null"]},
+    "work_phone": {"description":"Work Phone","type":["string","null"]}
+  },
+  "type": "object"
+}"##;
+impl HrEmployeeUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut additional_note: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut address_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut bank_account_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut barcode: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut birthday: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut birthday_public_display: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut category_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut certificate: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut children: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut coach_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut contract_date_end: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut contract_date_start: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut contract_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut contract_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut country_of_birth: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut date_version: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut department_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut departure_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut departure_description: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut departure_reason_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut distance_home_work: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut distance_home_work_unit: ::std::option::Option<
+            ::std::option::Option<HrEmployeeDistanceHomeWorkUnit>,
+        > = ::std::option::Option::None;
+        let mut driving_license: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut emergency_contact: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut emergency_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut employee_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut employee_properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut employee_type: ::std::option::Option<
+            ::std::option::Option<HrEmployeeEmployeeType>,
+        > = ::std::option::Option::None;
+        let mut friday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut has_work_permit: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut hr_responsible_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut id_card: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut identification_id: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_1920: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut job_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut job_title: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut km_home_work: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut lang: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut last_modified_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut last_modified_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut legal_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut marital: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut message_main_attachment_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut mobile_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut monday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut parent_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut passport_expiration_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut passport_id: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut permit_no: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut pin: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut place_of_birth: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_car_plate: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_city: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut private_email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_state_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut private_street: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_street2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_zip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut resource_calendar_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut resource_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut salary_distribution: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut saturday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut sex: ::std::option::Option<::std::option::Option<HrEmployeeSex>> = ::std::option::Option::None;
+        let mut spouse_birthdate: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut spouse_complete_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut ssnid: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut structure_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut study_field: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut study_school: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut sunday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut thursday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut today_location_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut trial_date_end: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut tuesday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut tz: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut visa_expire: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut visa_no: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut wage: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut wednesday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut work_contact_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut work_email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut work_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut work_permit_expiration_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut work_permit_scheduled_activity: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut work_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "additional_note" => {
+                    wire::decode(&mut additional_note, __value, wire::false_as_none)
+                }
+                "address_id" => {
+                    wire::decode(&mut address_id, __value, wire::false_as_none)
+                }
+                "bank_account_ids" => {
+                    wire::decode(&mut bank_account_ids, __value, wire::false_as_none)
+                }
+                "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
+                "birthday" => {
+                    wire::decode(&mut birthday, __value, wire::date::option::deserialize)
+                }
+                "birthday_public_display" => {
+                    wire::decode(&mut birthday_public_display, __value, wire::field)
+                }
+                "category_ids" => {
+                    wire::decode(&mut category_ids, __value, wire::false_as_none)
+                }
+                "certificate" => {
+                    wire::decode(&mut certificate, __value, wire::false_as_none)
+                }
+                "children" => wire::decode(&mut children, __value, wire::false_as_none),
+                "coach_id" => wire::decode(&mut coach_id, __value, wire::false_as_none),
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "contract_date_end" => {
+                    wire::decode(
+                        &mut contract_date_end,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "contract_date_start" => {
+                    wire::decode(
+                        &mut contract_date_start,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "contract_template_id" => {
+                    wire::decode(&mut contract_template_id, __value, wire::false_as_none)
+                }
+                "contract_type_id" => {
+                    wire::decode(&mut contract_type_id, __value, wire::false_as_none)
+                }
+                "country_id" => {
+                    wire::decode(&mut country_id, __value, wire::false_as_none)
+                }
+                "country_of_birth" => {
+                    wire::decode(&mut country_of_birth, __value, wire::false_as_none)
+                }
+                "date_version" => {
+                    wire::decode(
+                        &mut date_version,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "department_id" => {
+                    wire::decode(&mut department_id, __value, wire::false_as_none)
+                }
+                "departure_date" => {
+                    wire::decode(
+                        &mut departure_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "departure_description" => {
+                    wire::decode(
+                        &mut departure_description,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "departure_reason_id" => {
+                    wire::decode(&mut departure_reason_id, __value, wire::false_as_none)
+                }
+                "distance_home_work" => {
+                    wire::decode(&mut distance_home_work, __value, wire::false_as_none)
+                }
+                "distance_home_work_unit" => {
+                    wire::decode(
+                        &mut distance_home_work_unit,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "driving_license" => {
+                    wire::decode(&mut driving_license, __value, wire::false_as_none)
+                }
+                "emergency_contact" => {
+                    wire::decode(&mut emergency_contact, __value, wire::false_as_none)
+                }
+                "emergency_phone" => {
+                    wire::decode(&mut emergency_phone, __value, wire::false_as_none)
+                }
+                "employee_id" => {
+                    wire::decode(&mut employee_id, __value, wire::false_as_none)
+                }
+                "employee_properties" => {
+                    wire::decode(&mut employee_properties, __value, wire::false_as_none)
+                }
+                "employee_type" => {
+                    wire::decode(&mut employee_type, __value, wire::false_as_none)
+                }
+                "friday_location_id" => {
+                    wire::decode(&mut friday_location_id, __value, wire::false_as_none)
+                }
+                "has_work_permit" => {
+                    wire::decode(&mut has_work_permit, __value, wire::false_as_none)
+                }
+                "hr_responsible_id" => {
+                    wire::decode(&mut hr_responsible_id, __value, wire::false_as_none)
+                }
+                "id_card" => wire::decode(&mut id_card, __value, wire::false_as_none),
+                "identification_id" => {
+                    wire::decode(&mut identification_id, __value, wire::false_as_none)
+                }
+                "image_1920" => {
+                    wire::decode(&mut image_1920, __value, wire::false_as_none)
+                }
+                "job_id" => wire::decode(&mut job_id, __value, wire::false_as_none),
+                "job_title" => wire::decode(&mut job_title, __value, wire::false_as_none),
+                "km_home_work" => {
+                    wire::decode(&mut km_home_work, __value, wire::false_as_none)
+                }
+                "lang" => wire::decode(&mut lang, __value, wire::false_as_none),
+                "last_modified_date" => {
+                    wire::decode(
+                        &mut last_modified_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "last_modified_uid" => {
+                    wire::decode(&mut last_modified_uid, __value, wire::false_as_none)
+                }
+                "legal_name" => {
+                    wire::decode(&mut legal_name, __value, wire::false_as_none)
+                }
+                "marital" => wire::decode(&mut marital, __value, wire::false_as_none),
+                "message_main_attachment_id" => {
+                    wire::decode(
+                        &mut message_main_attachment_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "mobile_phone" => {
+                    wire::decode(&mut mobile_phone, __value, wire::false_as_none)
+                }
+                "monday_location_id" => {
+                    wire::decode(&mut monday_location_id, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
+                "passport_expiration_date" => {
+                    wire::decode(
+                        &mut passport_expiration_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "passport_id" => {
+                    wire::decode(&mut passport_id, __value, wire::false_as_none)
+                }
+                "permit_no" => wire::decode(&mut permit_no, __value, wire::false_as_none),
+                "pin" => wire::decode(&mut pin, __value, wire::false_as_none),
+                "place_of_birth" => {
+                    wire::decode(&mut place_of_birth, __value, wire::false_as_none)
+                }
+                "private_car_plate" => {
+                    wire::decode(&mut private_car_plate, __value, wire::false_as_none)
+                }
+                "private_city" => {
+                    wire::decode(&mut private_city, __value, wire::false_as_none)
+                }
+                "private_country_id" => {
+                    wire::decode(&mut private_country_id, __value, wire::false_as_none)
+                }
+                "private_email" => {
+                    wire::decode(&mut private_email, __value, wire::false_as_none)
+                }
+                "private_phone" => {
+                    wire::decode(&mut private_phone, __value, wire::false_as_none)
+                }
+                "private_state_id" => {
+                    wire::decode(&mut private_state_id, __value, wire::false_as_none)
+                }
+                "private_street" => {
+                    wire::decode(&mut private_street, __value, wire::false_as_none)
+                }
+                "private_street2" => {
+                    wire::decode(&mut private_street2, __value, wire::false_as_none)
+                }
+                "private_zip" => {
+                    wire::decode(&mut private_zip, __value, wire::false_as_none)
+                }
+                "resource_calendar_id" => {
+                    wire::decode(&mut resource_calendar_id, __value, wire::false_as_none)
+                }
+                "resource_id" => {
+                    wire::decode(&mut resource_id, __value, wire::false_as_none)
+                }
+                "salary_distribution" => {
+                    wire::decode(&mut salary_distribution, __value, wire::false_as_none)
+                }
+                "saturday_location_id" => {
+                    wire::decode(&mut saturday_location_id, __value, wire::false_as_none)
+                }
+                "sex" => wire::decode(&mut sex, __value, wire::false_as_none),
+                "spouse_birthdate" => {
+                    wire::decode(
+                        &mut spouse_birthdate,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "spouse_complete_name" => {
+                    wire::decode(&mut spouse_complete_name, __value, wire::false_as_none)
+                }
+                "ssnid" => wire::decode(&mut ssnid, __value, wire::false_as_none),
+                "structure_type_id" => {
+                    wire::decode(&mut structure_type_id, __value, wire::false_as_none)
+                }
+                "study_field" => {
+                    wire::decode(&mut study_field, __value, wire::false_as_none)
+                }
+                "study_school" => {
+                    wire::decode(&mut study_school, __value, wire::false_as_none)
+                }
+                "sunday_location_id" => {
+                    wire::decode(&mut sunday_location_id, __value, wire::false_as_none)
+                }
+                "thursday_location_id" => {
+                    wire::decode(&mut thursday_location_id, __value, wire::false_as_none)
+                }
+                "today_location_name" => {
+                    wire::decode(&mut today_location_name, __value, wire::false_as_none)
+                }
+                "trial_date_end" => {
+                    wire::decode(
+                        &mut trial_date_end,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "tuesday_location_id" => {
+                    wire::decode(&mut tuesday_location_id, __value, wire::false_as_none)
+                }
+                "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
+                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "visa_expire" => {
+                    wire::decode(
+                        &mut visa_expire,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "visa_no" => wire::decode(&mut visa_no, __value, wire::false_as_none),
+                "wage" => wire::decode(&mut wage, __value, wire::false_as_none),
+                "wednesday_location_id" => {
+                    wire::decode(
+                        &mut wednesday_location_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "work_contact_id" => {
+                    wire::decode(&mut work_contact_id, __value, wire::false_as_none)
+                }
+                "work_email" => {
+                    wire::decode(&mut work_email, __value, wire::false_as_none)
+                }
+                "work_location_id" => {
+                    wire::decode(&mut work_location_id, __value, wire::false_as_none)
+                }
+                "work_permit_expiration_date" => {
+                    wire::decode(
+                        &mut work_permit_expiration_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "work_permit_scheduled_activity" => {
+                    wire::decode(
+                        &mut work_permit_scheduled_activity,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "work_phone" => {
+                    wire::decode(&mut work_phone, __value, wire::false_as_none)
+                }
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            active: active.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            additional_note: additional_note.unwrap_or_default(),
+            address_id: address_id.unwrap_or_default(),
+            bank_account_ids: bank_account_ids.unwrap_or_default(),
+            barcode: barcode.unwrap_or_default(),
+            birthday: birthday.unwrap_or_default(),
+            birthday_public_display: birthday_public_display.unwrap_or_default(),
+            category_ids: category_ids.unwrap_or_default(),
+            certificate: certificate.unwrap_or_default(),
+            children: children.unwrap_or_default(),
+            coach_id: coach_id.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            contract_date_end: contract_date_end.unwrap_or_default(),
+            contract_date_start: contract_date_start.unwrap_or_default(),
+            contract_template_id: contract_template_id.unwrap_or_default(),
+            contract_type_id: contract_type_id.unwrap_or_default(),
+            country_id: country_id.unwrap_or_default(),
+            country_of_birth: country_of_birth.unwrap_or_default(),
+            date_version: date_version.unwrap_or_default(),
+            department_id: department_id.unwrap_or_default(),
+            departure_date: departure_date.unwrap_or_default(),
+            departure_description: departure_description.unwrap_or_default(),
+            departure_reason_id: departure_reason_id.unwrap_or_default(),
+            distance_home_work: distance_home_work.unwrap_or_default(),
+            distance_home_work_unit: distance_home_work_unit.unwrap_or_default(),
+            driving_license: driving_license.unwrap_or_default(),
+            emergency_contact: emergency_contact.unwrap_or_default(),
+            emergency_phone: emergency_phone.unwrap_or_default(),
+            employee_id: employee_id.unwrap_or_default(),
+            employee_properties: employee_properties.unwrap_or_default(),
+            employee_type: employee_type.unwrap_or_default(),
+            friday_location_id: friday_location_id.unwrap_or_default(),
+            has_work_permit: has_work_permit.unwrap_or_default(),
+            hr_responsible_id: hr_responsible_id.unwrap_or_default(),
+            id_card: id_card.unwrap_or_default(),
+            identification_id: identification_id.unwrap_or_default(),
+            image_1920: image_1920.unwrap_or_default(),
+            job_id: job_id.unwrap_or_default(),
+            job_title: job_title.unwrap_or_default(),
+            km_home_work: km_home_work.unwrap_or_default(),
+            lang: lang.unwrap_or_default(),
+            last_modified_date: last_modified_date.unwrap_or_default(),
+            last_modified_uid: last_modified_uid.unwrap_or_default(),
+            legal_name: legal_name.unwrap_or_default(),
+            marital: marital.unwrap_or_default(),
+            message_main_attachment_id: message_main_attachment_id.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            mobile_phone: mobile_phone.unwrap_or_default(),
+            monday_location_id: monday_location_id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            parent_id: parent_id.unwrap_or_default(),
+            passport_expiration_date: passport_expiration_date.unwrap_or_default(),
+            passport_id: passport_id.unwrap_or_default(),
+            permit_no: permit_no.unwrap_or_default(),
+            pin: pin.unwrap_or_default(),
+            place_of_birth: place_of_birth.unwrap_or_default(),
+            private_car_plate: private_car_plate.unwrap_or_default(),
+            private_city: private_city.unwrap_or_default(),
+            private_country_id: private_country_id.unwrap_or_default(),
+            private_email: private_email.unwrap_or_default(),
+            private_phone: private_phone.unwrap_or_default(),
+            private_state_id: private_state_id.unwrap_or_default(),
+            private_street: private_street.unwrap_or_default(),
+            private_street2: private_street2.unwrap_or_default(),
+            private_zip: private_zip.unwrap_or_default(),
+            resource_calendar_id: resource_calendar_id.unwrap_or_default(),
+            resource_id: resource_id.unwrap_or_default(),
+            salary_distribution: salary_distribution.unwrap_or_default(),
+            saturday_location_id: saturday_location_id.unwrap_or_default(),
+            sex: sex.unwrap_or_default(),
+            spouse_birthdate: spouse_birthdate.unwrap_or_default(),
+            spouse_complete_name: spouse_complete_name.unwrap_or_default(),
+            ssnid: ssnid.unwrap_or_default(),
+            structure_type_id: structure_type_id.unwrap_or_default(),
+            study_field: study_field.unwrap_or_default(),
+            study_school: study_school.unwrap_or_default(),
+            sunday_location_id: sunday_location_id.unwrap_or_default(),
+            thursday_location_id: thursday_location_id.unwrap_or_default(),
+            today_location_name: today_location_name.unwrap_or_default(),
+            trial_date_end: trial_date_end.unwrap_or_default(),
+            tuesday_location_id: tuesday_location_id.unwrap_or_default(),
+            tz: tz.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            visa_expire: visa_expire.unwrap_or_default(),
+            visa_no: visa_no.unwrap_or_default(),
+            wage: wage.unwrap_or_default(),
+            wednesday_location_id: wednesday_location_id.unwrap_or_default(),
+            work_contact_id: work_contact_id.unwrap_or_default(),
+            work_email: work_email.unwrap_or_default(),
+            work_location_id: work_location_id.unwrap_or_default(),
+            work_permit_expiration_date: work_permit_expiration_date.unwrap_or_default(),
+            work_permit_scheduled_activity: work_permit_scheduled_activity
+                .unwrap_or_default(),
+            work_phone: work_phone.unwrap_or_default(),
+        })
+    }
+}
+impl HrEmployeeUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(96usize);
+        if self.active.is_some() {
+            wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_summary.is_some() {
+            wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        }
+        if self.activity_type_id.is_some() {
+            wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.additional_note.is_some() {
+            wire::put(&mut __fields, "additional_note", &self.additional_note)?;
+        }
+        if self.address_id.is_some() {
+            wire::put(&mut __fields, "address_id", &self.address_id)?;
+        }
+        if self.bank_account_ids.is_some() {
+            wire::put(&mut __fields, "bank_account_ids", &self.bank_account_ids)?;
+        }
+        if self.barcode.is_some() {
+            wire::put(&mut __fields, "barcode", &self.barcode)?;
+        }
+        if self.birthday.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "birthday",
+                &self.birthday,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.birthday_public_display.is_some() {
+            wire::put(
+                &mut __fields,
+                "birthday_public_display",
+                &self.birthday_public_display,
+            )?;
+        }
+        if self.category_ids.is_some() {
+            wire::put(&mut __fields, "category_ids", &self.category_ids)?;
+        }
+        if self.certificate.is_some() {
+            wire::put(&mut __fields, "certificate", &self.certificate)?;
+        }
+        if self.children.is_some() {
+            wire::put(&mut __fields, "children", &self.children)?;
+        }
+        if self.coach_id.is_some() {
+            wire::put(&mut __fields, "coach_id", &self.coach_id)?;
+        }
+        if self.color.is_some() {
+            wire::put(&mut __fields, "color", &self.color)?;
+        }
+        if self.company_id.is_some() {
+            wire::put(&mut __fields, "company_id", &self.company_id)?;
+        }
+        if self.contract_date_end.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "contract_date_end",
+                &self.contract_date_end,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.contract_date_start.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "contract_date_start",
+                &self.contract_date_start,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.contract_template_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "contract_template_id",
+                &self.contract_template_id,
+            )?;
+        }
+        if self.contract_type_id.is_some() {
+            wire::put(&mut __fields, "contract_type_id", &self.contract_type_id)?;
+        }
+        if self.country_id.is_some() {
+            wire::put(&mut __fields, "country_id", &self.country_id)?;
+        }
+        if self.country_of_birth.is_some() {
+            wire::put(&mut __fields, "country_of_birth", &self.country_of_birth)?;
+        }
+        if self.date_version.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "date_version",
+                &self.date_version,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.department_id.is_some() {
+            wire::put(&mut __fields, "department_id", &self.department_id)?;
+        }
+        if self.departure_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "departure_date",
+                &self.departure_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.departure_description.is_some() {
+            wire::put(
+                &mut __fields,
+                "departure_description",
+                &self.departure_description,
+            )?;
+        }
+        if self.departure_reason_id.is_some() {
+            wire::put(&mut __fields, "departure_reason_id", &self.departure_reason_id)?;
+        }
+        if self.distance_home_work.is_some() {
+            wire::put(&mut __fields, "distance_home_work", &self.distance_home_work)?;
+        }
+        if self.distance_home_work_unit.is_some() {
+            wire::put(
+                &mut __fields,
+                "distance_home_work_unit",
+                &self.distance_home_work_unit,
+            )?;
+        }
+        if self.driving_license.is_some() {
+            wire::put(&mut __fields, "driving_license", &self.driving_license)?;
+        }
+        if self.emergency_contact.is_some() {
+            wire::put(&mut __fields, "emergency_contact", &self.emergency_contact)?;
+        }
+        if self.emergency_phone.is_some() {
+            wire::put(&mut __fields, "emergency_phone", &self.emergency_phone)?;
+        }
+        if self.employee_id.is_some() {
+            wire::put(&mut __fields, "employee_id", &self.employee_id)?;
+        }
+        if self.employee_properties.is_some() {
+            wire::put(&mut __fields, "employee_properties", &self.employee_properties)?;
+        }
+        if self.employee_type.is_some() {
+            wire::put(&mut __fields, "employee_type", &self.employee_type)?;
+        }
+        if self.friday_location_id.is_some() {
+            wire::put(&mut __fields, "friday_location_id", &self.friday_location_id)?;
+        }
+        if self.has_work_permit.is_some() {
+            wire::put(&mut __fields, "has_work_permit", &self.has_work_permit)?;
+        }
+        if self.hr_responsible_id.is_some() {
+            wire::put(&mut __fields, "hr_responsible_id", &self.hr_responsible_id)?;
+        }
+        if self.id_card.is_some() {
+            wire::put(&mut __fields, "id_card", &self.id_card)?;
+        }
+        if self.identification_id.is_some() {
+            wire::put(&mut __fields, "identification_id", &self.identification_id)?;
+        }
+        if self.image_1920.is_some() {
+            wire::put(&mut __fields, "image_1920", &self.image_1920)?;
+        }
+        if self.job_id.is_some() {
+            wire::put(&mut __fields, "job_id", &self.job_id)?;
+        }
+        if self.job_title.is_some() {
+            wire::put(&mut __fields, "job_title", &self.job_title)?;
+        }
+        if self.km_home_work.is_some() {
+            wire::put(&mut __fields, "km_home_work", &self.km_home_work)?;
+        }
+        if self.lang.is_some() {
+            wire::put(&mut __fields, "lang", &self.lang)?;
+        }
+        if self.last_modified_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "last_modified_date",
+                &self.last_modified_date,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.last_modified_uid.is_some() {
+            wire::put(&mut __fields, "last_modified_uid", &self.last_modified_uid)?;
+        }
+        if self.legal_name.is_some() {
+            wire::put(&mut __fields, "legal_name", &self.legal_name)?;
+        }
+        if self.marital.is_some() {
+            wire::put(&mut __fields, "marital", &self.marital)?;
+        }
+        if self.message_main_attachment_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_main_attachment_id",
+                &self.message_main_attachment_id,
+            )?;
+        }
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        if self.mobile_phone.is_some() {
+            wire::put(&mut __fields, "mobile_phone", &self.mobile_phone)?;
+        }
+        if self.monday_location_id.is_some() {
+            wire::put(&mut __fields, "monday_location_id", &self.monday_location_id)?;
+        }
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.parent_id.is_some() {
+            wire::put(&mut __fields, "parent_id", &self.parent_id)?;
+        }
+        if self.passport_expiration_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "passport_expiration_date",
+                &self.passport_expiration_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.passport_id.is_some() {
+            wire::put(&mut __fields, "passport_id", &self.passport_id)?;
+        }
+        if self.permit_no.is_some() {
+            wire::put(&mut __fields, "permit_no", &self.permit_no)?;
+        }
+        if self.pin.is_some() {
+            wire::put(&mut __fields, "pin", &self.pin)?;
+        }
+        if self.place_of_birth.is_some() {
+            wire::put(&mut __fields, "place_of_birth", &self.place_of_birth)?;
+        }
+        if self.private_car_plate.is_some() {
+            wire::put(&mut __fields, "private_car_plate", &self.private_car_plate)?;
+        }
+        if self.private_city.is_some() {
+            wire::put(&mut __fields, "private_city", &self.private_city)?;
+        }
+        if self.private_country_id.is_some() {
+            wire::put(&mut __fields, "private_country_id", &self.private_country_id)?;
+        }
+        if self.private_email.is_some() {
+            wire::put(&mut __fields, "private_email", &self.private_email)?;
+        }
+        if self.private_phone.is_some() {
+            wire::put(&mut __fields, "private_phone", &self.private_phone)?;
+        }
+        if self.private_state_id.is_some() {
+            wire::put(&mut __fields, "private_state_id", &self.private_state_id)?;
+        }
+        if self.private_street.is_some() {
+            wire::put(&mut __fields, "private_street", &self.private_street)?;
+        }
+        if self.private_street2.is_some() {
+            wire::put(&mut __fields, "private_street2", &self.private_street2)?;
+        }
+        if self.private_zip.is_some() {
+            wire::put(&mut __fields, "private_zip", &self.private_zip)?;
+        }
+        if self.resource_calendar_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "resource_calendar_id",
+                &self.resource_calendar_id,
+            )?;
+        }
+        if self.resource_id.is_some() {
+            wire::put(&mut __fields, "resource_id", &self.resource_id)?;
+        }
+        if self.salary_distribution.is_some() {
+            wire::put(&mut __fields, "salary_distribution", &self.salary_distribution)?;
+        }
+        if self.saturday_location_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "saturday_location_id",
+                &self.saturday_location_id,
+            )?;
+        }
+        if self.sex.is_some() {
+            wire::put(&mut __fields, "sex", &self.sex)?;
+        }
+        if self.spouse_birthdate.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "spouse_birthdate",
+                &self.spouse_birthdate,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.spouse_complete_name.is_some() {
+            wire::put(
+                &mut __fields,
+                "spouse_complete_name",
+                &self.spouse_complete_name,
+            )?;
+        }
+        if self.ssnid.is_some() {
+            wire::put(&mut __fields, "ssnid", &self.ssnid)?;
+        }
+        if self.structure_type_id.is_some() {
+            wire::put(&mut __fields, "structure_type_id", &self.structure_type_id)?;
+        }
+        if self.study_field.is_some() {
+            wire::put(&mut __fields, "study_field", &self.study_field)?;
+        }
+        if self.study_school.is_some() {
+            wire::put(&mut __fields, "study_school", &self.study_school)?;
+        }
+        if self.sunday_location_id.is_some() {
+            wire::put(&mut __fields, "sunday_location_id", &self.sunday_location_id)?;
+        }
+        if self.thursday_location_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "thursday_location_id",
+                &self.thursday_location_id,
+            )?;
+        }
+        if self.today_location_name.is_some() {
+            wire::put(&mut __fields, "today_location_name", &self.today_location_name)?;
+        }
+        if self.trial_date_end.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "trial_date_end",
+                &self.trial_date_end,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.tuesday_location_id.is_some() {
+            wire::put(&mut __fields, "tuesday_location_id", &self.tuesday_location_id)?;
+        }
+        if self.tz.is_some() {
+            wire::put(&mut __fields, "tz", &self.tz)?;
+        }
+        if self.user_id.is_some() {
+            wire::put(&mut __fields, "user_id", &self.user_id)?;
+        }
+        if self.visa_expire.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "visa_expire",
+                &self.visa_expire,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.visa_no.is_some() {
+            wire::put(&mut __fields, "visa_no", &self.visa_no)?;
+        }
+        if self.wage.is_some() {
+            wire::put(&mut __fields, "wage", &self.wage)?;
+        }
+        if self.wednesday_location_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "wednesday_location_id",
+                &self.wednesday_location_id,
+            )?;
+        }
+        if self.work_contact_id.is_some() {
+            wire::put(&mut __fields, "work_contact_id", &self.work_contact_id)?;
+        }
+        if self.work_email.is_some() {
+            wire::put(&mut __fields, "work_email", &self.work_email)?;
+        }
+        if self.work_location_id.is_some() {
+            wire::put(&mut __fields, "work_location_id", &self.work_location_id)?;
+        }
+        if self.work_permit_expiration_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "work_permit_expiration_date",
+                &self.work_permit_expiration_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.work_permit_scheduled_activity.is_some() {
+            wire::put(
+                &mut __fields,
+                "work_permit_scheduled_activity",
+                &self.work_permit_scheduled_activity,
+            )?;
+        }
+        if self.work_phone.is_some() {
+            wire::put(&mut __fields, "work_phone", &self.work_phone)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for HrEmployeeUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "HrEmployeeUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HrEmployeeUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "HrEmployeeUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for HrEmployeeUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("HrEmployeeUpdate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "HrEmployeeDistanceHomeWorkUnit",
+            <HrEmployeeDistanceHomeWorkUnit as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "HrEmployeeEmployeeType",
+            <HrEmployeeEmployeeType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "HrEmployeeSex",
+            <HrEmployeeSex as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Home-Work Distance unit (selection field `distance_home_work_unit`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -4,52 +4,315 @@
 //!
 //! Each model has a module with its read struct, its `…Create` and `…Update` payloads (when it can be written), its selection enums, and a `DESCRIPTOR`; [`MODELS`] lists every descriptor.
 //!
+//! Cargo features choose the models that build: one per Odoo app (`ir.model`'s `modules`), which builds every model the app defines or extends; `curated` (the default) builds odoo-codegen.toml's `default_models`; `all` builds every model. E.g. `cargo build -p generated --no-default-features --features sale,crm`.
+//!
 //! ```
 //! use odoo_client::Model;
-//! let first = generated::MODELS[0];
-//! assert!(generated::MODELS.iter().any(|m| m.model == first.model));
+//! if let Some(first) = generated::MODELS.first() {
+//!     assert!(generated::MODELS.iter().any(|m| m.model == first.model));
+//! }
 //! ```
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "account",
+        feature = "account_edi_ubl_cii",
+        feature = "account_payment",
+        feature = "purchase",
+        feature = "purchase_edi_ubl_bis3",
+        feature = "purchase_stock",
+        feature = "sale",
+        feature = "sale_project",
+        feature = "sale_stock",
+        feature = "snailmail_account",
+        feature = "stock_account"
+    )
+)]
 #[rustfmt::skip]
 pub mod account_move;
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "crm",
+        feature = "crm_iap_enrich",
+        feature = "crm_iap_mine",
+        feature = "iap_crm",
+        feature = "sale_crm"
+    )
+)]
 #[rustfmt::skip]
 pub mod crm_lead;
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "hr",
+        feature = "hr_homeworking",
+        feature = "hr_homeworking_calendar",
+        feature = "hr_org_chart",
+        feature = "hr_skills"
+    )
+)]
 #[rustfmt::skip]
 pub mod hr_employee;
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "account",
+        feature = "product",
+        feature = "purchase",
+        feature = "purchase_stock",
+        feature = "sale",
+        feature = "sale_edi_ubl",
+        feature = "sale_project",
+        feature = "stock",
+        feature = "stock_account"
+    )
+)]
 #[rustfmt::skip]
 pub mod product_product;
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "account",
+        feature = "product",
+        feature = "purchase",
+        feature = "purchase_stock",
+        feature = "sale",
+        feature = "sale_project",
+        feature = "sale_purchase",
+        feature = "sale_stock",
+        feature = "stock",
+        feature = "stock_account"
+    )
+)]
 #[rustfmt::skip]
 pub mod product_template;
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "project",
+        feature = "project_hr_skills",
+        feature = "project_sms",
+        feature = "project_todo",
+        feature = "sale_project"
+    )
+)]
 #[rustfmt::skip]
 pub mod project_task;
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "account",
+        feature = "barcodes",
+        feature = "base",
+        feature = "hr",
+        feature = "mail",
+        feature = "partner_autocomplete",
+        feature = "payment",
+        feature = "product",
+        feature = "purchase",
+        feature = "purchase_stock",
+        feature = "resource",
+        feature = "sale",
+        feature = "sale_management",
+        feature = "sale_stock",
+        feature = "sms",
+        feature = "snailmail",
+        feature = "spreadsheet_account",
+        feature = "stock",
+        feature = "stock_account",
+        feature = "stock_sms",
+        feature = "web"
+    )
+)]
 #[rustfmt::skip]
 pub mod res_company;
+#[cfg(any(feature = "curated", feature = "base", feature = "payment"))]
 #[rustfmt::skip]
 pub mod res_country;
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "account",
+        feature = "account_add_gln",
+        feature = "account_edi_ubl_cii",
+        feature = "auth_signup",
+        feature = "base",
+        feature = "bus",
+        feature = "calendar",
+        feature = "contacts",
+        feature = "crm",
+        feature = "hr",
+        feature = "hr_calendar",
+        feature = "hr_homeworking",
+        feature = "hr_homeworking_calendar",
+        feature = "mail",
+        feature = "partner_autocomplete",
+        feature = "payment",
+        feature = "phone_validation",
+        feature = "portal",
+        feature = "privacy_lookup",
+        feature = "product",
+        feature = "project",
+        feature = "purchase",
+        feature = "purchase_stock",
+        feature = "sale",
+        feature = "snailmail",
+        feature = "snailmail_account",
+        feature = "stock",
+        feature = "web"
+    )
+)]
 #[rustfmt::skip]
 pub mod res_partner;
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "auth_passkey",
+        feature = "auth_signup",
+        feature = "auth_totp",
+        feature = "auth_totp_mail",
+        feature = "auth_totp_portal",
+        feature = "base",
+        feature = "base_import",
+        feature = "base_setup",
+        feature = "bus",
+        feature = "calendar",
+        feature = "contacts",
+        feature = "crm",
+        feature = "digest",
+        feature = "google_gmail",
+        feature = "hr",
+        feature = "hr_homeworking",
+        feature = "mail",
+        feature = "mail_bot",
+        feature = "microsoft_outlook",
+        feature = "phone_validation",
+        feature = "project",
+        feature = "project_hr_skills",
+        feature = "project_todo",
+        feature = "resource",
+        feature = "sale_stock",
+        feature = "sales_team",
+        feature = "stock",
+        feature = "web",
+        feature = "web_tour",
+        feature = "web_unsplash"
+    )
+)]
 #[rustfmt::skip]
 pub mod res_users;
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "sale",
+        feature = "sale_crm",
+        feature = "sale_edi_ubl",
+        feature = "sale_management",
+        feature = "sale_pdf_quote_builder",
+        feature = "sale_project",
+        feature = "sale_purchase",
+        feature = "sale_purchase_stock",
+        feature = "sale_stock"
+    )
+)]
 #[rustfmt::skip]
 pub mod sale_order;
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "sale",
+        feature = "sale_management",
+        feature = "sale_pdf_quote_builder",
+        feature = "sale_project",
+        feature = "sale_project_stock",
+        feature = "sale_purchase",
+        feature = "sale_purchase_project",
+        feature = "sale_service",
+        feature = "sale_stock"
+    )
+)]
 #[rustfmt::skip]
 pub mod sale_order_line;
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "project_stock",
+        feature = "purchase_stock",
+        feature = "sale_project_stock",
+        feature = "sale_stock",
+        feature = "stock",
+        feature = "stock_account",
+        feature = "stock_sms"
+    )
+)]
 #[rustfmt::skip]
 pub mod stock_picking;
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "account",
+        feature = "account_edi_ubl_cii",
+        feature = "account_payment",
+        feature = "purchase",
+        feature = "purchase_edi_ubl_bis3",
+        feature = "purchase_stock",
+        feature = "sale",
+        feature = "sale_project",
+        feature = "sale_stock",
+        feature = "snailmail_account",
+        feature = "stock_account"
+    )
+)]
 #[rustfmt::skip]
 pub use account_move::{
     AccountMove, AccountMoveCreate, AccountMoveUpdate, AccountMoveAutoPost,
     AccountMoveMoveType, AccountMovePaymentState, AccountMoveState,
 };
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "crm",
+        feature = "crm_iap_enrich",
+        feature = "crm_iap_mine",
+        feature = "iap_crm",
+        feature = "sale_crm"
+    )
+)]
 #[rustfmt::skip]
 pub use crm_lead::{
     CrmLead, CrmLeadCreate, CrmLeadUpdate, CrmLeadEmailState, CrmLeadPhoneState,
     CrmLeadPriority, CrmLeadType, CrmLeadWonStatus,
 };
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "hr",
+        feature = "hr_homeworking",
+        feature = "hr_homeworking_calendar",
+        feature = "hr_org_chart",
+        feature = "hr_skills"
+    )
+)]
 #[rustfmt::skip]
 pub use hr_employee::{
     HrEmployee, HrEmployeeCreate, HrEmployeeUpdate, HrEmployeeDistanceHomeWorkUnit,
     HrEmployeeEmployeeType, HrEmployeeSex,
 };
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "account",
+        feature = "product",
+        feature = "purchase",
+        feature = "purchase_stock",
+        feature = "sale",
+        feature = "sale_edi_ubl",
+        feature = "sale_project",
+        feature = "stock",
+        feature = "stock_account"
+    )
+)]
 #[rustfmt::skip]
 pub use product_product::{
     ProductProduct, ProductProductCreate, ProductProductUpdate,
@@ -57,6 +320,21 @@ pub use product_product::{
     ProductProductPurchaseMethod, ProductProductServiceTracking,
     ProductProductServiceType, ProductProductTracking, ProductProductType,
 };
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "account",
+        feature = "product",
+        feature = "purchase",
+        feature = "purchase_stock",
+        feature = "sale",
+        feature = "sale_project",
+        feature = "sale_purchase",
+        feature = "sale_stock",
+        feature = "stock",
+        feature = "stock_account"
+    )
+)]
 #[rustfmt::skip]
 pub use product_template::{
     ProductTemplate, ProductTemplateCreate, ProductTemplateUpdate,
@@ -64,11 +342,47 @@ pub use product_template::{
     ProductTemplatePurchaseMethod, ProductTemplateServiceTracking,
     ProductTemplateServiceType, ProductTemplateTracking, ProductTemplateType,
 };
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "project",
+        feature = "project_hr_skills",
+        feature = "project_sms",
+        feature = "project_todo",
+        feature = "sale_project"
+    )
+)]
 #[rustfmt::skip]
 pub use project_task::{
     ProjectTask, ProjectTaskCreate, ProjectTaskUpdate, ProjectTaskPriority,
     ProjectTaskRepeatType, ProjectTaskRepeatUnit, ProjectTaskState,
 };
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "account",
+        feature = "barcodes",
+        feature = "base",
+        feature = "hr",
+        feature = "mail",
+        feature = "partner_autocomplete",
+        feature = "payment",
+        feature = "product",
+        feature = "purchase",
+        feature = "purchase_stock",
+        feature = "resource",
+        feature = "sale",
+        feature = "sale_management",
+        feature = "sale_stock",
+        feature = "sms",
+        feature = "snailmail",
+        feature = "spreadsheet_account",
+        feature = "stock",
+        feature = "stock_account",
+        feature = "stock_sms",
+        feature = "web"
+    )
+)]
 #[rustfmt::skip]
 pub use res_company::{
     ResCompany, ResCompanyCreate, ResCompanyUpdate, ResCompanyAccountPriceInclude,
@@ -79,10 +393,44 @@ pub use res_company::{
     ResCompanyStockConfirmationType, ResCompanyTaxCalculationRoundingMethod,
     ResCompanyTermsType,
 };
+#[cfg(any(feature = "curated", feature = "base", feature = "payment"))]
 #[rustfmt::skip]
 pub use res_country::{
     ResCountry, ResCountryCreate, ResCountryUpdate, ResCountryNamePosition,
 };
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "account",
+        feature = "account_add_gln",
+        feature = "account_edi_ubl_cii",
+        feature = "auth_signup",
+        feature = "base",
+        feature = "bus",
+        feature = "calendar",
+        feature = "contacts",
+        feature = "crm",
+        feature = "hr",
+        feature = "hr_calendar",
+        feature = "hr_homeworking",
+        feature = "hr_homeworking_calendar",
+        feature = "mail",
+        feature = "partner_autocomplete",
+        feature = "payment",
+        feature = "phone_validation",
+        feature = "portal",
+        feature = "privacy_lookup",
+        feature = "product",
+        feature = "project",
+        feature = "purchase",
+        feature = "purchase_stock",
+        feature = "sale",
+        feature = "snailmail",
+        feature = "snailmail_account",
+        feature = "stock",
+        feature = "web"
+    )
+)]
 #[rustfmt::skip]
 pub use res_partner::{
     ResPartner, ResPartnerCreate, ResPartnerUpdate, ResPartnerAutopostBills,
@@ -90,6 +438,41 @@ pub use res_partner::{
     ResPartnerInvoiceEdiFormat, ResPartnerInvoiceSendingMethod, ResPartnerPeppolEas,
     ResPartnerTrust, ResPartnerType,
 };
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "auth_passkey",
+        feature = "auth_signup",
+        feature = "auth_totp",
+        feature = "auth_totp_mail",
+        feature = "auth_totp_portal",
+        feature = "base",
+        feature = "base_import",
+        feature = "base_setup",
+        feature = "bus",
+        feature = "calendar",
+        feature = "contacts",
+        feature = "crm",
+        feature = "digest",
+        feature = "google_gmail",
+        feature = "hr",
+        feature = "hr_homeworking",
+        feature = "mail",
+        feature = "mail_bot",
+        feature = "microsoft_outlook",
+        feature = "phone_validation",
+        feature = "project",
+        feature = "project_hr_skills",
+        feature = "project_todo",
+        feature = "resource",
+        feature = "sale_stock",
+        feature = "sales_team",
+        feature = "stock",
+        feature = "web",
+        feature = "web_tour",
+        feature = "web_unsplash"
+    )
+)]
 #[rustfmt::skip]
 pub use res_users::{
     ResUsers, ResUsersCreate, ResUsersUpdate, ResUsersAutopostBills,
@@ -98,35 +481,285 @@ pub use res_users::{
     ResUsersManualImStatus, ResUsersNotificationType, ResUsersOdoobotState,
     ResUsersPeppolEas, ResUsersRole, ResUsersTrust, ResUsersType,
 };
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "sale",
+        feature = "sale_crm",
+        feature = "sale_edi_ubl",
+        feature = "sale_management",
+        feature = "sale_pdf_quote_builder",
+        feature = "sale_project",
+        feature = "sale_purchase",
+        feature = "sale_purchase_stock",
+        feature = "sale_stock"
+    )
+)]
 #[rustfmt::skip]
 pub use sale_order::{
     SaleOrder, SaleOrderCreate, SaleOrderUpdate, SaleOrderDeliveryStatus,
     SaleOrderInvoiceStatus, SaleOrderPickingPolicy, SaleOrderState,
 };
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "sale",
+        feature = "sale_management",
+        feature = "sale_pdf_quote_builder",
+        feature = "sale_project",
+        feature = "sale_project_stock",
+        feature = "sale_purchase",
+        feature = "sale_purchase_project",
+        feature = "sale_service",
+        feature = "sale_stock"
+    )
+)]
 #[rustfmt::skip]
 pub use sale_order_line::{
     SaleOrderLine, SaleOrderLineCreate, SaleOrderLineUpdate, SaleOrderLineDisplayType,
     SaleOrderLineInvoiceStatus, SaleOrderLineQtyDeliveredMethod, SaleOrderLineState,
 };
+#[cfg(
+    any(
+        feature = "curated",
+        feature = "project_stock",
+        feature = "purchase_stock",
+        feature = "sale_project_stock",
+        feature = "sale_stock",
+        feature = "stock",
+        feature = "stock_account",
+        feature = "stock_sms"
+    )
+)]
 #[rustfmt::skip]
 pub use stock_picking::{
     StockPicking, StockPickingCreate, StockPickingUpdate, StockPickingMoveType,
     StockPickingPriority, StockPickingState,
 };
-/// Every generated model, sorted by technical name.
+/// Every generated model (that the enabled features build), sorted by technical name.
 #[rustfmt::skip]
 pub static MODELS: &[::odoo_client::registry::ModelDescriptor] = &[
+    #[cfg(
+        any(
+            feature = "curated",
+            feature = "account",
+            feature = "account_edi_ubl_cii",
+            feature = "account_payment",
+            feature = "purchase",
+            feature = "purchase_edi_ubl_bis3",
+            feature = "purchase_stock",
+            feature = "sale",
+            feature = "sale_project",
+            feature = "sale_stock",
+            feature = "snailmail_account",
+            feature = "stock_account"
+        )
+    )]
     account_move::DESCRIPTOR,
+    #[cfg(
+        any(
+            feature = "curated",
+            feature = "crm",
+            feature = "crm_iap_enrich",
+            feature = "crm_iap_mine",
+            feature = "iap_crm",
+            feature = "sale_crm"
+        )
+    )]
     crm_lead::DESCRIPTOR,
+    #[cfg(
+        any(
+            feature = "curated",
+            feature = "hr",
+            feature = "hr_homeworking",
+            feature = "hr_homeworking_calendar",
+            feature = "hr_org_chart",
+            feature = "hr_skills"
+        )
+    )]
     hr_employee::DESCRIPTOR,
+    #[cfg(
+        any(
+            feature = "curated",
+            feature = "account",
+            feature = "product",
+            feature = "purchase",
+            feature = "purchase_stock",
+            feature = "sale",
+            feature = "sale_edi_ubl",
+            feature = "sale_project",
+            feature = "stock",
+            feature = "stock_account"
+        )
+    )]
     product_product::DESCRIPTOR,
+    #[cfg(
+        any(
+            feature = "curated",
+            feature = "account",
+            feature = "product",
+            feature = "purchase",
+            feature = "purchase_stock",
+            feature = "sale",
+            feature = "sale_project",
+            feature = "sale_purchase",
+            feature = "sale_stock",
+            feature = "stock",
+            feature = "stock_account"
+        )
+    )]
     product_template::DESCRIPTOR,
+    #[cfg(
+        any(
+            feature = "curated",
+            feature = "project",
+            feature = "project_hr_skills",
+            feature = "project_sms",
+            feature = "project_todo",
+            feature = "sale_project"
+        )
+    )]
     project_task::DESCRIPTOR,
+    #[cfg(
+        any(
+            feature = "curated",
+            feature = "account",
+            feature = "barcodes",
+            feature = "base",
+            feature = "hr",
+            feature = "mail",
+            feature = "partner_autocomplete",
+            feature = "payment",
+            feature = "product",
+            feature = "purchase",
+            feature = "purchase_stock",
+            feature = "resource",
+            feature = "sale",
+            feature = "sale_management",
+            feature = "sale_stock",
+            feature = "sms",
+            feature = "snailmail",
+            feature = "spreadsheet_account",
+            feature = "stock",
+            feature = "stock_account",
+            feature = "stock_sms",
+            feature = "web"
+        )
+    )]
     res_company::DESCRIPTOR,
+    #[cfg(any(feature = "curated", feature = "base", feature = "payment"))]
     res_country::DESCRIPTOR,
+    #[cfg(
+        any(
+            feature = "curated",
+            feature = "account",
+            feature = "account_add_gln",
+            feature = "account_edi_ubl_cii",
+            feature = "auth_signup",
+            feature = "base",
+            feature = "bus",
+            feature = "calendar",
+            feature = "contacts",
+            feature = "crm",
+            feature = "hr",
+            feature = "hr_calendar",
+            feature = "hr_homeworking",
+            feature = "hr_homeworking_calendar",
+            feature = "mail",
+            feature = "partner_autocomplete",
+            feature = "payment",
+            feature = "phone_validation",
+            feature = "portal",
+            feature = "privacy_lookup",
+            feature = "product",
+            feature = "project",
+            feature = "purchase",
+            feature = "purchase_stock",
+            feature = "sale",
+            feature = "snailmail",
+            feature = "snailmail_account",
+            feature = "stock",
+            feature = "web"
+        )
+    )]
     res_partner::DESCRIPTOR,
+    #[cfg(
+        any(
+            feature = "curated",
+            feature = "auth_passkey",
+            feature = "auth_signup",
+            feature = "auth_totp",
+            feature = "auth_totp_mail",
+            feature = "auth_totp_portal",
+            feature = "base",
+            feature = "base_import",
+            feature = "base_setup",
+            feature = "bus",
+            feature = "calendar",
+            feature = "contacts",
+            feature = "crm",
+            feature = "digest",
+            feature = "google_gmail",
+            feature = "hr",
+            feature = "hr_homeworking",
+            feature = "mail",
+            feature = "mail_bot",
+            feature = "microsoft_outlook",
+            feature = "phone_validation",
+            feature = "project",
+            feature = "project_hr_skills",
+            feature = "project_todo",
+            feature = "resource",
+            feature = "sale_stock",
+            feature = "sales_team",
+            feature = "stock",
+            feature = "web",
+            feature = "web_tour",
+            feature = "web_unsplash"
+        )
+    )]
     res_users::DESCRIPTOR,
+    #[cfg(
+        any(
+            feature = "curated",
+            feature = "sale",
+            feature = "sale_crm",
+            feature = "sale_edi_ubl",
+            feature = "sale_management",
+            feature = "sale_pdf_quote_builder",
+            feature = "sale_project",
+            feature = "sale_purchase",
+            feature = "sale_purchase_stock",
+            feature = "sale_stock"
+        )
+    )]
     sale_order::DESCRIPTOR,
+    #[cfg(
+        any(
+            feature = "curated",
+            feature = "sale",
+            feature = "sale_management",
+            feature = "sale_pdf_quote_builder",
+            feature = "sale_project",
+            feature = "sale_project_stock",
+            feature = "sale_purchase",
+            feature = "sale_purchase_project",
+            feature = "sale_service",
+            feature = "sale_stock"
+        )
+    )]
     sale_order_line::DESCRIPTOR,
+    #[cfg(
+        any(
+            feature = "curated",
+            feature = "project_stock",
+            feature = "purchase_stock",
+            feature = "sale_project_stock",
+            feature = "sale_stock",
+            feature = "stock",
+            feature = "stock_account",
+            feature = "stock_sms"
+        )
+    )]
     stock_picking::DESCRIPTOR,
 ];

@@ -4,218 +4,131 @@
 /// Product Variant (`product.product`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(
-    model = "product.product",
-    create = ProductProductCreate,
-    update = ProductProductUpdate
-)]
-#[schemars(description = "Product Variant")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProductProduct {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Active
     ///
     /// If unchecked, it will allow you to hide the product without removing it.
     ///
     /// `active`: boolean
-    #[schemars(
-        description = "Active: If unchecked, it will allow you to hide the product without removing it."
-    )]
     pub active: bool,
     /// Activities
     ///
     /// `activity_ids`: one2many, to `mail.activity`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Activities (ids of mail.activity records)")]
     pub activity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Variant Tags
     ///
     /// `additional_product_tag_ids`: many2many, to `product.tag`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Variant Tags (ids of product.tag records)")]
     pub additional_product_tag_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Barcode
     ///
     /// International Article Number used for product identification.
     ///
     /// `barcode`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Barcode: International Article Number used for product identification."
-    )]
     pub barcode: ::std::option::Option<::std::string::String>,
     /// Can Variant Image 1024 be zoomed
     ///
     /// `can_image_variant_1024_be_zoomed`: boolean, readonly
-    #[schemars(description = "Can Variant Image 1024 be zoomed")]
     pub can_image_variant_1024_be_zoomed: bool,
     /// Combination Indices
     ///
     /// `combination_indices`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Combination Indices")]
     pub combination_indices: ::std::option::Option<::std::string::String>,
     /// Created on
     ///
     /// `create_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Created on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub create_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Created by
     ///
     /// `create_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Created by ([id, display name] of a res.users)")]
     pub create_uid: ::std::option::Option<::odoo_client::Many2One>,
     /// Internal Reference
     ///
     /// `default_code`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Internal Reference")]
     pub default_code: ::std::option::Option<::std::string::String>,
     /// Display Name
     ///
     /// `display_name`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Display Name")]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Variant Image 1024
     ///
     /// `image_variant_1024`: binary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Variant Image 1024 (base64)")]
     pub image_variant_1024: ::std::option::Option<::std::string::String>,
     /// Variant Image 128
     ///
     /// `image_variant_128`: binary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Variant Image 128 (base64)")]
     pub image_variant_128: ::std::option::Option<::std::string::String>,
     /// Variant Image
     ///
     /// `image_variant_1920`: binary
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Variant Image (base64)")]
     pub image_variant_1920: ::std::option::Option<::std::string::String>,
     /// Variant Image 256
     ///
     /// `image_variant_256`: binary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Variant Image 256 (base64)")]
     pub image_variant_256: ::std::option::Option<::std::string::String>,
     /// Variant Image 512
     ///
     /// `image_variant_512`: binary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Variant Image 512 (base64)")]
     pub image_variant_512: ::std::option::Option<::std::string::String>,
     /// Favorite
     ///
     /// `is_favorite`: boolean
-    #[schemars(description = "Favorite")]
     pub is_favorite: bool,
     /// Is In Selected Section Of Order
     ///
     /// `is_in_selected_section_of_order`: boolean
-    #[schemars(description = "Is In Selected Section Of Order")]
     pub is_in_selected_section_of_order: bool,
     /// Lot Properties
     ///
     /// `lot_properties_definition`: properties_definition
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Lot Properties")]
     pub lot_properties_definition: ::std::option::Option<::serde_json::Value>,
     /// Followers
     ///
     /// `message_follower_ids`: one2many, to `mail.followers`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Followers (ids of mail.followers records)")]
     pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Messages
     ///
     /// `message_ids`: one2many, to `mail.message`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Messages (ids of mail.message records)")]
     pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Minimum Stock Rules
     ///
     /// `orderpoint_ids`: one2many, to `stock.warehouse.orderpoint`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Minimum Stock Rules (ids of stock.warehouse.orderpoint records)"
-    )]
     pub orderpoint_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Documents
     ///
     /// `product_document_ids`: one2many, to `product.document`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Documents (ids of product.document records)")]
     pub product_document_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Attribute Values
     ///
     /// `product_template_attribute_value_ids`: many2many, to `product.template.attribute.value`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Attribute Values (ids of product.template.attribute.value records)"
-    )]
     pub product_template_attribute_value_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Variant Values
     ///
     /// `product_template_variant_value_ids`: many2many, to `product.template.attribute.value`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Variant Values (ids of product.template.attribute.value records)"
-    )]
     pub product_template_variant_value_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Product Template
     ///
     /// `product_tmpl_id`: many2one, to `product.template`, required
-    #[schemars(
-        description = "Product Template ([id, display name] of a product.template)"
-    )]
     pub product_tmpl_id: ::odoo_client::Many2One,
     /// Unit Barcode
     ///
     /// `product_uom_ids`: one2many, to `product.uom`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Unit Barcode (ids of product.uom records)")]
     pub product_uom_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// PO Lines
     ///
     /// `purchase_order_line_ids`: one2many, to `purchase.order.line`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "PO Lines (ids of purchase.order.line records)")]
     pub purchase_order_line_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Putaway Rules
     ///
     /// `putaway_rule_ids`: one2many, to `stock.putaway.rule`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Putaway Rules (ids of stock.putaway.rule records)")]
     pub putaway_rule_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Ratings
     ///
     /// `rating_ids`: one2many, to `rating.rating`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Ratings (ids of rating.rating records)")]
     pub rating_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Cost
     ///
@@ -226,140 +139,614 @@ pub struct ProductProduct {
     /// Used to compute margins on sale orders.
     ///
     /// `standard_price`: float
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Cost: Value of the product (automatically computed in AVCO). Used to value the product when the purchase cost is not known (e.g. inventory adjustment). Used to compute margins on sale orders."
-    )]
     pub standard_price: ::std::option::Option<f64>,
     /// Stock Move
     ///
     /// `stock_move_ids`: one2many, to `stock.move`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Stock Move (ids of stock.move records)")]
     pub stock_move_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Stock Quant
     ///
     /// `stock_quant_ids`: one2many, to `stock.quant`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Stock Quant (ids of stock.quant records)")]
     pub stock_quant_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Storage Category Capacity
     ///
     /// `storage_category_capacity_ids`: one2many, to `stock.storage.category.capacity`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Storage Category Capacity (ids of stock.storage.category.capacity records)"
-    )]
     pub storage_category_capacity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Volume
     ///
     /// `volume`: float
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Volume")]
     pub volume: ::std::option::Option<f64>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `website_message_ids`: one2many, to `mail.message`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Website Messages: Website communication history (ids of mail.message records)"
-    )]
     pub website_message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Weight
     ///
     /// `weight`: float
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Weight")]
     pub weight: ::std::option::Option<f64>,
     /// Write Date
     ///
     /// `write_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Write Date (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub write_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Last Updated by
     ///
     /// `write_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Last Updated by ([id, display name] of a res.users)")]
     pub write_uid: ::std::option::Option<::odoo_client::Many2One>,
+}
+/// The JSON Schema of [`ProductProduct`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r##"{
+  "description": "Product Variant",
+  "properties": {
+    "active": {"description":"Active: If unchecked, it will allow you to hide the product without removing it.","type":"boolean"},
+    "activity_ids": {"default":[],"description":"Activities (ids of mail.activity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "additional_product_tag_ids": {"default":[],"description":"Variant Tags (ids of product.tag records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "barcode": {"default":null,"description":"Barcode: International Article Number used for product identification.","type":["string","null"]},
+    "can_image_variant_1024_be_zoomed": {"description":"Can Variant Image 1024 be zoomed","type":"boolean"},
+    "combination_indices": {"default":null,"description":"Combination Indices","type":["string","null"]},
+    "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
+    "default_code": {"default":null,"description":"Internal Reference","type":["string","null"]},
+    "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "image_variant_1024": {"default":null,"description":"Variant Image 1024 (base64)","type":["string","null"]},
+    "image_variant_128": {"default":null,"description":"Variant Image 128 (base64)","type":["string","null"]},
+    "image_variant_1920": {"default":null,"description":"Variant Image (base64)","type":["string","null"]},
+    "image_variant_256": {"default":null,"description":"Variant Image 256 (base64)","type":["string","null"]},
+    "image_variant_512": {"default":null,"description":"Variant Image 512 (base64)","type":["string","null"]},
+    "is_favorite": {"description":"Favorite","type":"boolean"},
+    "is_in_selected_section_of_order": {"description":"Is In Selected Section Of Order","type":"boolean"},
+    "lot_properties_definition": {"default":null,"description":"Lot Properties"},
+    "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "orderpoint_ids": {"default":[],"description":"Minimum Stock Rules (ids of stock.warehouse.orderpoint records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "product_document_ids": {"default":[],"description":"Documents (ids of product.document records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "product_template_attribute_value_ids": {"default":[],"description":"Attribute Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "product_template_variant_value_ids": {"default":[],"description":"Variant Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "product_tmpl_id": {"$ref":"#/$defs/Many2One","description":"Product Template ([id, display name] of a product.template)"},
+    "product_uom_ids": {"default":[],"description":"Unit Barcode (ids of product.uom records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "purchase_order_line_ids": {"default":[],"description":"PO Lines (ids of purchase.order.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "putaway_rule_ids": {"default":[],"description":"Putaway Rules (ids of stock.putaway.rule records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "rating_ids": {"default":[],"description":"Ratings (ids of rating.rating records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "standard_price": {"default":null,"description":"Cost: Value of the product (automatically computed in AVCO). Used to value the product when the purchase cost is not known (e.g. inventory adjustment). Used to compute margins on sale orders.","format":"double","type":["number","null"]},
+    "stock_move_ids": {"default":[],"description":"Stock Move (ids of stock.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "stock_quant_ids": {"default":[],"description":"Stock Quant (ids of stock.quant records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "storage_category_capacity_ids": {"default":[],"description":"Storage Category Capacity (ids of stock.storage.category.capacity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "volume": {"default":null,"description":"Volume","format":"double","type":["number","null"]},
+    "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "weight": {"default":null,"description":"Weight","format":"double","type":["number","null"]},
+    "write_date": {"default":null,"description":"Write Date (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"}
+  },
+  "required": ["id","active","can_image_variant_1024_be_zoomed","is_favorite","is_in_selected_section_of_order","product_tmpl_id"],
+  "type": "object"
+}"##;
+impl ProductProduct {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut activity_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut additional_product_tag_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut barcode: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut can_image_variant_1024_be_zoomed: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut combination_indices: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut create_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut create_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut default_code: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut display_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_variant_1024: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_variant_128: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_variant_1920: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_variant_256: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_variant_512: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut is_favorite: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_in_selected_section_of_order: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut lot_properties_definition: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut orderpoint_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut product_document_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut product_template_attribute_value_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut product_template_variant_value_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut product_tmpl_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut product_uom_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut purchase_order_line_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut putaway_rule_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut standard_price: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut stock_move_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut stock_quant_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut storage_category_capacity_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut volume: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut weight: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut write_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut write_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_ids" => {
+                    wire::decode(&mut activity_ids, __value, wire::ids_or_false)
+                }
+                "additional_product_tag_ids" => {
+                    wire::decode(
+                        &mut additional_product_tag_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
+                "can_image_variant_1024_be_zoomed" => {
+                    wire::decode(
+                        &mut can_image_variant_1024_be_zoomed,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "combination_indices" => {
+                    wire::decode(&mut combination_indices, __value, wire::false_as_none)
+                }
+                "create_date" => {
+                    wire::decode(
+                        &mut create_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "create_uid" => {
+                    wire::decode(&mut create_uid, __value, wire::false_as_none)
+                }
+                "default_code" => {
+                    wire::decode(&mut default_code, __value, wire::false_as_none)
+                }
+                "display_name" => {
+                    wire::decode(&mut display_name, __value, wire::false_as_none)
+                }
+                "image_variant_1024" => {
+                    wire::decode(&mut image_variant_1024, __value, wire::false_as_none)
+                }
+                "image_variant_128" => {
+                    wire::decode(&mut image_variant_128, __value, wire::false_as_none)
+                }
+                "image_variant_1920" => {
+                    wire::decode(&mut image_variant_1920, __value, wire::false_as_none)
+                }
+                "image_variant_256" => {
+                    wire::decode(&mut image_variant_256, __value, wire::false_as_none)
+                }
+                "image_variant_512" => {
+                    wire::decode(&mut image_variant_512, __value, wire::false_as_none)
+                }
+                "is_favorite" => wire::decode(&mut is_favorite, __value, wire::field),
+                "is_in_selected_section_of_order" => {
+                    wire::decode(
+                        &mut is_in_selected_section_of_order,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "lot_properties_definition" => {
+                    wire::decode(
+                        &mut lot_properties_definition,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::ids_or_false)
+                }
+                "orderpoint_ids" => {
+                    wire::decode(&mut orderpoint_ids, __value, wire::ids_or_false)
+                }
+                "product_document_ids" => {
+                    wire::decode(&mut product_document_ids, __value, wire::ids_or_false)
+                }
+                "product_template_attribute_value_ids" => {
+                    wire::decode(
+                        &mut product_template_attribute_value_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "product_template_variant_value_ids" => {
+                    wire::decode(
+                        &mut product_template_variant_value_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "product_tmpl_id" => {
+                    wire::decode(&mut product_tmpl_id, __value, wire::field)
+                }
+                "product_uom_ids" => {
+                    wire::decode(&mut product_uom_ids, __value, wire::ids_or_false)
+                }
+                "purchase_order_line_ids" => {
+                    wire::decode(
+                        &mut purchase_order_line_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "putaway_rule_ids" => {
+                    wire::decode(&mut putaway_rule_ids, __value, wire::ids_or_false)
+                }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::ids_or_false)
+                }
+                "standard_price" => {
+                    wire::decode(&mut standard_price, __value, wire::false_as_none)
+                }
+                "stock_move_ids" => {
+                    wire::decode(&mut stock_move_ids, __value, wire::ids_or_false)
+                }
+                "stock_quant_ids" => {
+                    wire::decode(&mut stock_quant_ids, __value, wire::ids_or_false)
+                }
+                "storage_category_capacity_ids" => {
+                    wire::decode(
+                        &mut storage_category_capacity_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "volume" => wire::decode(&mut volume, __value, wire::false_as_none),
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::ids_or_false)
+                }
+                "weight" => wire::decode(&mut weight, __value, wire::false_as_none),
+                "write_date" => {
+                    wire::decode(
+                        &mut write_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("active", active.is_some()),
+                (
+                    "can_image_variant_1024_be_zoomed",
+                    can_image_variant_1024_be_zoomed.is_some(),
+                ),
+                ("is_favorite", is_favorite.is_some()),
+                (
+                    "is_in_selected_section_of_order",
+                    is_in_selected_section_of_order.is_some(),
+                ),
+                ("product_tmpl_id", product_tmpl_id.is_some()),
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            active: wire::given(active),
+            activity_ids: activity_ids.unwrap_or_default(),
+            additional_product_tag_ids: additional_product_tag_ids.unwrap_or_default(),
+            barcode: barcode.unwrap_or_default(),
+            can_image_variant_1024_be_zoomed: wire::given(
+                can_image_variant_1024_be_zoomed,
+            ),
+            combination_indices: combination_indices.unwrap_or_default(),
+            create_date: create_date.unwrap_or_default(),
+            create_uid: create_uid.unwrap_or_default(),
+            default_code: default_code.unwrap_or_default(),
+            display_name: display_name.unwrap_or_default(),
+            image_variant_1024: image_variant_1024.unwrap_or_default(),
+            image_variant_128: image_variant_128.unwrap_or_default(),
+            image_variant_1920: image_variant_1920.unwrap_or_default(),
+            image_variant_256: image_variant_256.unwrap_or_default(),
+            image_variant_512: image_variant_512.unwrap_or_default(),
+            is_favorite: wire::given(is_favorite),
+            is_in_selected_section_of_order: wire::given(
+                is_in_selected_section_of_order,
+            ),
+            lot_properties_definition: lot_properties_definition.unwrap_or_default(),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
+            orderpoint_ids: orderpoint_ids.unwrap_or_default(),
+            product_document_ids: product_document_ids.unwrap_or_default(),
+            product_template_attribute_value_ids: product_template_attribute_value_ids
+                .unwrap_or_default(),
+            product_template_variant_value_ids: product_template_variant_value_ids
+                .unwrap_or_default(),
+            product_tmpl_id: wire::given(product_tmpl_id),
+            product_uom_ids: product_uom_ids.unwrap_or_default(),
+            purchase_order_line_ids: purchase_order_line_ids.unwrap_or_default(),
+            putaway_rule_ids: putaway_rule_ids.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
+            standard_price: standard_price.unwrap_or_default(),
+            stock_move_ids: stock_move_ids.unwrap_or_default(),
+            stock_quant_ids: stock_quant_ids.unwrap_or_default(),
+            storage_category_capacity_ids: storage_category_capacity_ids
+                .unwrap_or_default(),
+            volume: volume.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
+            weight: weight.unwrap_or_default(),
+            write_date: write_date.unwrap_or_default(),
+            write_uid: write_uid.unwrap_or_default(),
+        })
+    }
+}
+impl ProductProduct {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(39usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "active", &self.active)?;
+        wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        wire::put(
+            &mut __fields,
+            "additional_product_tag_ids",
+            &self.additional_product_tag_ids,
+        )?;
+        wire::put(&mut __fields, "barcode", &self.barcode)?;
+        wire::put(
+            &mut __fields,
+            "can_image_variant_1024_be_zoomed",
+            &self.can_image_variant_1024_be_zoomed,
+        )?;
+        wire::put(&mut __fields, "combination_indices", &self.combination_indices)?;
+        wire::put_with(
+            &mut __fields,
+            "create_date",
+            &self.create_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "create_uid", &self.create_uid)?;
+        wire::put(&mut __fields, "default_code", &self.default_code)?;
+        wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(&mut __fields, "image_variant_1024", &self.image_variant_1024)?;
+        wire::put(&mut __fields, "image_variant_128", &self.image_variant_128)?;
+        wire::put(&mut __fields, "image_variant_1920", &self.image_variant_1920)?;
+        wire::put(&mut __fields, "image_variant_256", &self.image_variant_256)?;
+        wire::put(&mut __fields, "image_variant_512", &self.image_variant_512)?;
+        wire::put(&mut __fields, "is_favorite", &self.is_favorite)?;
+        wire::put(
+            &mut __fields,
+            "is_in_selected_section_of_order",
+            &self.is_in_selected_section_of_order,
+        )?;
+        wire::put(
+            &mut __fields,
+            "lot_properties_definition",
+            &self.lot_properties_definition,
+        )?;
+        wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(&mut __fields, "orderpoint_ids", &self.orderpoint_ids)?;
+        wire::put(&mut __fields, "product_document_ids", &self.product_document_ids)?;
+        wire::put(
+            &mut __fields,
+            "product_template_attribute_value_ids",
+            &self.product_template_attribute_value_ids,
+        )?;
+        wire::put(
+            &mut __fields,
+            "product_template_variant_value_ids",
+            &self.product_template_variant_value_ids,
+        )?;
+        wire::put(&mut __fields, "product_tmpl_id", &self.product_tmpl_id)?;
+        wire::put(&mut __fields, "product_uom_ids", &self.product_uom_ids)?;
+        wire::put(
+            &mut __fields,
+            "purchase_order_line_ids",
+            &self.purchase_order_line_ids,
+        )?;
+        wire::put(&mut __fields, "putaway_rule_ids", &self.putaway_rule_ids)?;
+        wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        wire::put(&mut __fields, "standard_price", &self.standard_price)?;
+        wire::put(&mut __fields, "stock_move_ids", &self.stock_move_ids)?;
+        wire::put(&mut __fields, "stock_quant_ids", &self.stock_quant_ids)?;
+        wire::put(
+            &mut __fields,
+            "storage_category_capacity_ids",
+            &self.storage_category_capacity_ids,
+        )?;
+        wire::put(&mut __fields, "volume", &self.volume)?;
+        wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
+        wire::put(&mut __fields, "weight", &self.weight)?;
+        wire::put_with(
+            &mut __fields,
+            "write_date",
+            &self.write_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "write_uid", &self.write_uid)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for ProductProduct {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "ProductProduct",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProductProduct {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "ProductProduct",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for ProductProduct {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProductProduct")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "Many2One",
+            <::odoo_client::Many2One as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for ProductProduct {
+    const MODEL: &'static str = "product.product";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "active",
+        "activity_ids",
+        "additional_product_tag_ids",
+        "barcode",
+        "can_image_variant_1024_be_zoomed",
+        "combination_indices",
+        "create_date",
+        "create_uid",
+        "default_code",
+        "display_name",
+        "image_variant_1024",
+        "image_variant_128",
+        "image_variant_1920",
+        "image_variant_256",
+        "image_variant_512",
+        "is_favorite",
+        "is_in_selected_section_of_order",
+        "lot_properties_definition",
+        "message_follower_ids",
+        "message_ids",
+        "orderpoint_ids",
+        "product_document_ids",
+        "product_template_attribute_value_ids",
+        "product_template_variant_value_ids",
+        "product_tmpl_id",
+        "product_uom_ids",
+        "purchase_order_line_ids",
+        "putaway_rule_ids",
+        "rating_ids",
+        "standard_price",
+        "stock_move_ids",
+        "stock_quant_ids",
+        "storage_category_capacity_ids",
+        "volume",
+        "website_message_ids",
+        "weight",
+        "write_date",
+        "write_uid",
+    ];
+}
+impl ::odoo_client::WritableModel for ProductProduct {
+    type Create = ProductProductCreate;
+    type Update = ProductProductUpdate;
 }
 /// Values to create a Product Variant (`product.product`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Product Variant record")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProductProductCreate {
     /// Account Tags
     ///
     /// Tags to be set on the base and tax journal items created for this product.
     ///
     /// `account_tag_ids`: many2many, to `account.account.tag`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Account Tags: Tags to be set on the base and tax journal items created for this product. (ids of account.account.tag records)"
-    )]
     pub account_tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Active
     ///
     /// If unchecked, it will allow you to hide the product without removing it.
     ///
     /// `active`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Active: If unchecked, it will allow you to hide the product without removing it."
-    )]
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Summary")]
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Type (id of a mail.activity.type)")]
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Variant Tags
     ///
     /// `additional_product_tag_ids`: many2many, to `product.tag`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Variant Tags (ids of product.tag records)")]
     pub additional_product_tag_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -368,172 +755,70 @@ pub struct ProductProductCreate {
     /// International Article Number used for product identification.
     ///
     /// `barcode`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Barcode: International Article Number used for product identification."
-    )]
     pub barcode: ::std::option::Option<::std::string::String>,
     /// Product Category
     ///
     /// `categ_id`: many2one, to `product.category`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Product Category (id of a product.category)")]
     pub categ_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Color Index
     ///
     /// `color`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Color Index")]
     pub color: ::std::option::Option<i64>,
     /// Combo Choices
     ///
     /// `combo_ids`: many2many, to `product.combo`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Combo Choices (ids of product.combo records)")]
     pub combo_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company (id of a res.company)")]
     pub company_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Internal Reference
     ///
     /// `default_code`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Internal Reference")]
     pub default_code: ::std::option::Option<::std::string::String>,
     /// Description
     ///
     /// `description`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Description")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Description on Picking
     ///
     /// `description_picking`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Description on Picking")]
     pub description_picking: ::std::option::Option<::std::string::String>,
     /// Description on Receptions
     ///
     /// `description_pickingin`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Description on Receptions")]
     pub description_pickingin: ::std::option::Option<::std::string::String>,
     /// Description on Delivery Orders
     ///
     /// `description_pickingout`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Description on Delivery Orders")]
     pub description_pickingout: ::std::option::Option<::std::string::String>,
     /// Purchase Description
     ///
     /// `description_purchase`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Purchase Description")]
     pub description_purchase: ::std::option::Option<::std::string::String>,
     /// Sales Description
     ///
     /// A description of the Product that you want to communicate to your customers. This description will be copied to every Sales Order, Delivery Order and Customer Invoice/Credit Note
     ///
     /// `description_sale`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Sales Description: A description of the Product that you want to communicate to your customers. This description will be copied to every Sales Order, Delivery Order and Customer Invoice/Credit Note"
-    )]
     pub description_sale: ::std::option::Option<::std::string::String>,
     /// Re-Invoice Costs
     ///
     /// Validated expenses, vendor bills, or stock pickings (set up to track costs) can be invoiced to the customer at either cost or sales price.
     ///
     /// `expense_policy`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Re-Invoice Costs: Validated expenses, vendor bills, or stock pickings (set up to track costs) can be invoiced to the customer at either cost or sales price."
-    )]
     pub expense_policy: ::std::option::Option<ProductProductExpensePolicy>,
     /// Image
     ///
     /// `image_1920`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Image (base64)")]
     pub image_1920: ::std::option::Option<::std::string::String>,
     /// Variant Image
     ///
     /// `image_variant_1920`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Variant Image (base64)")]
     pub image_variant_1920: ::std::option::Option<::std::string::String>,
     /// Product Values
     ///
     /// `import_attribute_values`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Product Values")]
     pub import_attribute_values: ::std::option::Option<::std::string::String>,
     /// Invoicing Policy
     ///
@@ -542,266 +827,120 @@ pub struct ProductProductCreate {
     /// Delivered Quantity: Invoice quantities delivered to the customer.
     ///
     /// `invoice_policy`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Invoicing Policy: Ordered Quantity: Invoice quantities ordered by the customer. Delivered Quantity: Invoice quantities delivered to the customer."
-    )]
     pub invoice_policy: ::std::option::Option<ProductProductInvoicePolicy>,
     /// Favorite
     ///
     /// `is_favorite`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Favorite")]
     pub is_favorite: ::std::option::Option<bool>,
     /// Is In Selected Section Of Order
     ///
     /// `is_in_selected_section_of_order`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Is In Selected Section Of Order")]
     pub is_in_selected_section_of_order: ::std::option::Option<bool>,
     /// Track Inventory
     ///
     /// A storable product is a product for which you manage stock.
     ///
     /// `is_storable`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Track Inventory: A storable product is a product for which you manage stock."
-    )]
     pub is_storable: ::std::option::Option<bool>,
     /// Sales Price
     ///
     /// Price at which the product is sold to customers.
     ///
     /// `list_price`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Sales Price: Price at which the product is sold to customers."
-    )]
     pub list_price: ::std::option::Option<f64>,
     /// Location
     ///
     /// `location_id`: many2one, to `stock.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Location (id of a stock.location)")]
     pub location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Lot Properties
     ///
     /// `lot_properties_definition`: properties_definition
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Lot Properties")]
     pub lot_properties_definition: ::std::option::Option<::serde_json::Value>,
     /// Serial/Lot Numbers Sequence
     ///
     /// Technical Field: The Ir.Sequence record that is used to generate serial/lot numbers for this product
     ///
     /// `lot_sequence_id`: many2one, to `ir.sequence`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Serial/Lot Numbers Sequence: Technical Field: The Ir.Sequence record that is used to generate serial/lot numbers for this product (id of a ir.sequence)"
-    )]
     pub lot_sequence_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Valuation by Lot/Serial
     ///
     /// If checked, the valuation will be specific by Lot/Serial number.
     ///
     /// `lot_valuated`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Valuation by Lot/Serial: If checked, the valuation will be specific by Lot/Serial number."
-    )]
     pub lot_valuated: ::std::option::Option<bool>,
     /// Sales Price
     ///
     /// The sale price is managed from the product template. Click on the 'Configure Variants' button to set the extra attribute prices.
     ///
     /// `lst_price`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Sales\u{a0}Price: The sale price is managed from the product template. Click on the 'Configure Variants' button to set the extra attribute prices."
-    )]
     pub lst_price: ::std::option::Option<f64>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Name
     ///
     /// `name`: char, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Name")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Optional Products
     ///
     /// Optional Products are suggested whenever the customer hits \*Add to Cart\* (cross-sell strategy, e.g. for computers: warranty, software, etc.).
     ///
     /// `optional_product_ids`: many2many, to `product.template`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Optional Products: Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.). (ids of product.template records)"
-    )]
     pub optional_product_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Properties
     ///
     /// `product_properties`: properties
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Properties")]
     pub product_properties: ::std::option::Option<::serde_json::Value>,
     /// Tags
     ///
     /// `product_tag_ids`: many2many, to `product.tag`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Tags (ids of product.tag records)")]
     pub product_tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Attribute Values
     ///
     /// `product_template_attribute_value_ids`: many2many, to `product.template.attribute.value`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Attribute Values (ids of product.template.attribute.value records)"
-    )]
     pub product_template_attribute_value_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Variant Values
     ///
     /// `product_template_variant_value_ids`: many2many, to `product.template.attribute.value`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Variant Values (ids of product.template.attribute.value records)"
-    )]
     pub product_template_variant_value_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Product Template
     ///
     /// `product_tmpl_id`: many2one, to `product.template`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Product Template (id of a product.template)")]
     pub product_tmpl_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Project
     ///
     /// `project_id`: many2one, to `project.project`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Project (id of a project.project)")]
     pub project_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Project Template
     ///
     /// `project_template_id`: many2one, to `project.project`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Project Template (id of a project.project)")]
     pub project_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Expense Account
     ///
     /// Keep this field empty to use the default value from the product category. If anglo-saxon accounting with automated valuation method is configured, the expense account on the product category will be used.
     ///
     /// `property_account_expense_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Expense Account: Keep this field empty to use the default value from the product category. If anglo-saxon accounting with automated valuation method is configured, the expense account on the product category will be used. (id of a account.account)"
-    )]
     pub property_account_expense_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Income Account
     ///
     /// Keep this field empty to use the default value from the product category.
     ///
     /// `property_account_income_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Income Account: Keep this field empty to use the default value from the product category. (id of a account.account)"
-    )]
     pub property_account_income_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Price Difference Account
     ///
     /// With perpetual valuation, this account will hold the price difference between the standard price and the bill price.
     ///
     /// `property_price_difference_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Price Difference Account: With perpetual valuation, this account will hold the price difference between the standard price and the bill price. (id of a account.account)"
-    )]
     pub property_price_difference_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
@@ -810,38 +949,16 @@ pub struct ProductProductCreate {
     /// This stock location will be used, instead of the default one, as the source location for stock moves generated when you do an inventory.
     ///
     /// `property_stock_inventory`: many2one, to `stock.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Inventory Location: This stock location will be used, instead of the default one, as the source location for stock moves generated when you do an inventory. (id of a stock.location)"
-    )]
     pub property_stock_inventory: ::std::option::Option<::odoo_client::RecordId>,
     /// Production Location
     ///
     /// This stock location will be used, instead of the default one, as the source location for stock moves generated by manufacturing orders.
     ///
     /// `property_stock_production`: many2one, to `stock.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Production Location: This stock location will be used, instead of the default one, as the source location for stock moves generated by manufacturing orders. (id of a stock.location)"
-    )]
     pub property_stock_production: ::std::option::Option<::odoo_client::RecordId>,
     /// Message for Purchase Order Line
     ///
     /// `purchase_line_warn_msg`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Message for Purchase Order Line")]
     pub purchase_line_warn_msg: ::std::option::Option<::std::string::String>,
     /// Control Policy
     ///
@@ -850,20 +967,10 @@ pub struct ProductProductCreate {
     /// On received quantities: Control bills based on received quantities.
     ///
     /// `purchase_method`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Control Policy: On ordered quantities: Control bills based on ordered quantities. On received quantities: Control bills based on received quantities."
-    )]
     pub purchase_method: ::std::option::Option<ProductProductPurchaseMethod>,
     /// Purchase
     ///
     /// `purchase_ok`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Purchase")]
     pub purchase_ok: ::std::option::Option<bool>,
     /// Quantity On Hand
     ///
@@ -878,86 +985,38 @@ pub struct ProductProductCreate {
     /// Otherwise, this includes goods stored in any Stock Location with 'internal' type.
     ///
     /// `qty_available`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Quantity On Hand: Current quantity of products. In a context with a single Stock Location, this includes goods stored at this Location, or any of its children. In a context with a single Warehouse, this includes goods stored in the Stock Location of this Warehouse, or any of its children. stored in the Stock Location of the Warehouse of this Shop, or any of its children. Otherwise, this includes goods stored in any Stock Location with 'internal' type."
-    )]
     pub qty_available: ::std::option::Option<f64>,
     /// Responsible
     ///
     /// This user will be responsible of the next activities related to logistic operations for this product.
     ///
     /// `responsible_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Responsible: This user will be responsible of the next activities related to logistic operations for this product. (id of a res.users)"
-    )]
     pub responsible_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Routes
     ///
     /// Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc.
     ///
     /// `route_ids`: many2many, to `stock.route`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Routes: Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc. (ids of stock.route records)"
-    )]
     pub route_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Customer Lead Time
     ///
     /// Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.
     ///
     /// `sale_delay`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Customer Lead Time: Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery."
-    )]
     pub sale_delay: ::std::option::Option<i64>,
     /// Sales Order Line Warning
     ///
     /// `sale_line_warn_msg`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sales Order Line Warning")]
     pub sale_line_warn_msg: ::std::option::Option<::std::string::String>,
     /// Sales
     ///
     /// `sale_ok`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Sales")]
     pub sale_ok: ::std::option::Option<bool>,
     /// Sequence
     ///
     /// Gives the sequence order when displaying a product list
     ///
     /// `sequence`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Sequence: Gives the sequence order when displaying a product list"
-    )]
     pub sequence: ::std::option::Option<i64>,
     /// Custom Lot/Serial
     ///
@@ -988,44 +1047,20 @@ pub struct ProductProductCreate {
     /// - Second: %(sec)s
     ///
     /// `serial_prefix_format`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Custom Lot/Serial: If multiple products share the same prefix, they will share the same sequence, otherwise the sequence will be dedicated to the product. * Legend (for prefix): - Current Year with Century: %(year)s - Current Year without Century: %(y)s - Month: %(month)s - Day: %(day)s - Day of the Year: %(doy)s - Week of the Year: %(woy)s - Day of the Week (0:Monday): %(weekday)s - Hour 00->24: %(h24)s - Hour 00->12: %(h12)s - Minute: %(min)s - Second: %(sec)s"
-    )]
     pub serial_prefix_format: ::std::option::Option<::std::string::String>,
     /// Service Invoicing Policy
     ///
     /// `service_policy`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Service Invoicing Policy")]
     pub service_policy: ::std::option::Option<::std::string::String>,
     /// Subcontract Service
     ///
     /// If ticked, each time you sell this product through a SO, a RfQ is automatically created to buy the product. Tip: don't forget to set a vendor on the product.
     ///
     /// `service_to_purchase`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Subcontract Service: If ticked, each time you sell this product through a SO, a RfQ is automatically created to buy the product. Tip: don't forget to set a vendor on the product."
-    )]
     pub service_to_purchase: ::std::option::Option<bool>,
     /// Create on Order
     ///
     /// `service_tracking`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Create on Order")]
     pub service_tracking: ::std::option::Option<ProductProductServiceTracking>,
     /// Track Service
     ///
@@ -1036,14 +1071,6 @@ pub struct ProductProductCreate {
     /// Create a task and track hours: Create a task on the sales order validation and track the work hours.
     ///
     /// `service_type`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Track Service: Manually set quantities on order: Invoice based on the manually entered quantity, without creating an analytic account. Timesheets on contract: Invoice based on the tracked hours on the related timesheet. Create a task and track hours: Create a task on the sales order validation and track the work hours."
-    )]
     pub service_type: ::std::option::Option<ProductProductServiceType>,
     /// Cost
     ///
@@ -1054,68 +1081,30 @@ pub struct ProductProductCreate {
     /// Used to compute margins on sale orders.
     ///
     /// `standard_price`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Cost: Value of the product (automatically computed in AVCO). Used to value the product when the purchase cost is not known (e.g. inventory adjustment). Used to compute margins on sale orders."
-    )]
     pub standard_price: ::std::option::Option<f64>,
     /// Purchase Taxes
     ///
     /// Default taxes used when buying the product
     ///
     /// `supplier_taxes_id`: many2many, to `account.tax`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Purchase Taxes: Default taxes used when buying the product (ids of account.tax records)"
-    )]
     pub supplier_taxes_id: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Task Template
     ///
     /// `task_template_id`: many2one, to `project.task`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Task Template (id of a project.task)")]
     pub task_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Sales Taxes
     ///
     /// Default taxes used when selling the product
     ///
     /// `taxes_id`: many2many, to `account.tax`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Sales Taxes: Default taxes used when selling the product (ids of account.tax records)"
-    )]
     pub taxes_id: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Tracking
     ///
     /// Ensure the traceability of a storable product in your warehouse.
     ///
     /// `tracking`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Tracking: Ensure the traceability of a storable product in your warehouse."
-    )]
     pub tracking: ::std::option::Option<ProductProductTracking>,
     /// Product Type
     ///
@@ -1124,144 +1113,1009 @@ pub struct ProductProductCreate {
     /// A service is a non-material product you provide.
     ///
     /// `type`: selection, required
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Product Type: Goods are tangible materials and merchandise you provide. A service is a non-material product you provide."
-    )]
     pub type_: ::std::option::Option<ProductProductType>,
     /// Unit
     ///
     /// Default unit of measure used for all stock operations.
     ///
     /// `uom_id`: many2one, to `uom.uom`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Unit: Default unit of measure used for all stock operations. (id of a uom.uom)"
-    )]
     pub uom_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Packagings
     ///
     /// Additional packagings for this product which can be used for sales
     ///
     /// `uom_ids`: many2many, to `uom.uom`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Packagings: Additional packagings for this product which can be used for sales (ids of uom.uom records)"
-    )]
     pub uom_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Volume
     ///
     /// `volume`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Volume")]
     pub volume: ::std::option::Option<f64>,
     /// Warehouse
     ///
     /// `warehouse_id`: many2one, to `stock.warehouse`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Warehouse (id of a stock.warehouse)")]
     pub warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Weight
     ///
     /// `weight`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Weight")]
     pub weight: ::std::option::Option<f64>,
+}
+/// The JSON Schema of [`ProductProductCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r##"{
+  "description": "Values of a new Product Variant record",
+  "properties": {
+    "account_tag_ids": {"description":"Account Tags: Tags to be set on the base and tax journal items created for this product. (ids of account.account.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "active": {"description":"Active: If unchecked, it will allow you to hide the product without removing it.","type":["boolean","null"]},
+    "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "additional_product_tag_ids": {"description":"Variant Tags (ids of product.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "barcode": {"description":"Barcode: International Article Number used for product identification.","type":["string","null"]},
+    "categ_id": {"description":"Product Category (id of a product.category)","format":"int64","type":["integer","null"]},
+    "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
+    "combo_ids": {"description":"Combo Choices (ids of product.combo records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
+    "default_code": {"description":"Internal Reference","type":["string","null"]},
+    "description": {"description":"Description","type":["string","null"]},
+    "description_picking": {"description":"Description on Picking","type":["string","null"]},
+    "description_pickingin": {"description":"Description on Receptions","type":["string","null"]},
+    "description_pickingout": {"description":"Description on Delivery Orders","type":["string","null"]},
+    "description_purchase": {"description":"Purchase Description","type":["string","null"]},
+    "description_sale": {"description":"Sales Description: A description of the Product that you want to communicate to your customers. This description will be copied to every Sales Order, Delivery Order and Customer Invoice/Credit Note","type":["string","null"]},
+    "expense_policy": {"anyOf":[{"$ref":"#/$defs/ProductProductExpensePolicy"},{"type":"null"}],"description":"Re-Invoice Costs: Validated expenses, vendor bills, or stock pickings (set up to track costs) can be invoiced to the customer at either cost or sales price."},
+    "image_1920": {"description":"Image (base64)","type":["string","null"]},
+    "image_variant_1920": {"description":"Variant Image (base64)","type":["string","null"]},
+    "import_attribute_values": {"description":"Product Values","type":["string","null"]},
+    "invoice_policy": {"anyOf":[{"$ref":"#/$defs/ProductProductInvoicePolicy"},{"type":"null"}],"description":"Invoicing Policy: Ordered Quantity: Invoice quantities ordered by the customer. Delivered Quantity: Invoice quantities delivered to the customer."},
+    "is_favorite": {"description":"Favorite","type":["boolean","null"]},
+    "is_in_selected_section_of_order": {"description":"Is In Selected Section Of Order","type":["boolean","null"]},
+    "is_storable": {"description":"Track Inventory: A storable product is a product for which you manage stock.","type":["boolean","null"]},
+    "list_price": {"description":"Sales Price: Price at which the product is sold to customers.","format":"double","type":["number","null"]},
+    "location_id": {"description":"Location (id of a stock.location)","format":"int64","type":["integer","null"]},
+    "lot_properties_definition": {"description":"Lot Properties"},
+    "lot_sequence_id": {"description":"Serial/Lot Numbers Sequence: Technical Field: The Ir.Sequence record that is used to generate serial/lot numbers for this product (id of a ir.sequence)","format":"int64","type":["integer","null"]},
+    "lot_valuated": {"description":"Valuation by Lot/Serial: If checked, the valuation will be specific by Lot/Serial number.","type":["boolean","null"]},
+    "lst_price": {"description":"Sales Price: The sale price is managed from the product template. Click on the 'Configure Variants' button to set the extra attribute prices.","format":"double","type":["number","null"]},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "name": {"description":"Name","type":["string","null"]},
+    "optional_product_ids": {"description":"Optional Products: Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.). (ids of product.template records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_properties": {"description":"Properties"},
+    "product_tag_ids": {"description":"Tags (ids of product.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_template_attribute_value_ids": {"description":"Attribute Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_template_variant_value_ids": {"description":"Variant Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_tmpl_id": {"description":"Product Template (id of a product.template)","format":"int64","type":["integer","null"]},
+    "project_id": {"description":"Project (id of a project.project)","format":"int64","type":["integer","null"]},
+    "project_template_id": {"description":"Project Template (id of a project.project)","format":"int64","type":["integer","null"]},
+    "property_account_expense_id": {"description":"Expense Account: Keep this field empty to use the default value from the product category. If anglo-saxon accounting with automated valuation method is configured, the expense account on the product category will be used. (id of a account.account)","format":"int64","type":["integer","null"]},
+    "property_account_income_id": {"description":"Income Account: Keep this field empty to use the default value from the product category. (id of a account.account)","format":"int64","type":["integer","null"]},
+    "property_price_difference_account_id": {"description":"Price Difference Account: With perpetual valuation, this account will hold the price difference between the standard price and the bill price. (id of a account.account)","format":"int64","type":["integer","null"]},
+    "property_stock_inventory": {"description":"Inventory Location: This stock location will be used, instead of the default one, as the source location for stock moves generated when you do an inventory. (id of a stock.location)","format":"int64","type":["integer","null"]},
+    "property_stock_production": {"description":"Production Location: This stock location will be used, instead of the default one, as the source location for stock moves generated by manufacturing orders. (id of a stock.location)","format":"int64","type":["integer","null"]},
+    "purchase_line_warn_msg": {"description":"Message for Purchase Order Line","type":["string","null"]},
+    "purchase_method": {"anyOf":[{"$ref":"#/$defs/ProductProductPurchaseMethod"},{"type":"null"}],"description":"Control Policy: On ordered quantities: Control bills based on ordered quantities. On received quantities: Control bills based on received quantities."},
+    "purchase_ok": {"description":"Purchase","type":["boolean","null"]},
+    "qty_available": {"description":"Quantity On Hand: Current quantity of products. In a context with a single Stock Location, this includes goods stored at this Location, or any of its children. In a context with a single Warehouse, this includes goods stored in the Stock Location of this Warehouse, or any of its children. stored in the Stock Location of the Warehouse of this Shop, or any of its children. Otherwise, this includes goods stored in any Stock Location with 'internal' type.","format":"double","type":["number","null"]},
+    "responsible_id": {"description":"Responsible: This user will be responsible of the next activities related to logistic operations for this product. (id of a res.users)","format":"int64","type":["integer","null"]},
+    "route_ids": {"description":"Routes: Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc. (ids of stock.route records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "sale_delay": {"description":"Customer Lead Time: Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.","format":"int64","type":["integer","null"]},
+    "sale_line_warn_msg": {"description":"Sales Order Line Warning","type":["string","null"]},
+    "sale_ok": {"description":"Sales","type":["boolean","null"]},
+    "sequence": {"description":"Sequence: Gives the sequence order when displaying a product list","format":"int64","type":["integer","null"]},
+    "serial_prefix_format": {"description":"Custom Lot/Serial: If multiple products share the same prefix, they will share the same sequence, otherwise the sequence will be dedicated to the product. * Legend (for prefix): - Current Year with Century: %(year)s - Current Year without Century: %(y)s - Month: %(month)s - Day: %(day)s - Day of the Year: %(doy)s - Week of the Year: %(woy)s - Day of the Week (0:Monday): %(weekday)s - Hour 00->24: %(h24)s - Hour 00->12: %(h12)s - Minute: %(min)s - Second: %(sec)s","type":["string","null"]},
+    "service_policy": {"description":"Service Invoicing Policy","type":["string","null"]},
+    "service_to_purchase": {"description":"Subcontract Service: If ticked, each time you sell this product through a SO, a RfQ is automatically created to buy the product. Tip: don't forget to set a vendor on the product.","type":["boolean","null"]},
+    "service_tracking": {"anyOf":[{"$ref":"#/$defs/ProductProductServiceTracking"},{"type":"null"}],"description":"Create on Order"},
+    "service_type": {"anyOf":[{"$ref":"#/$defs/ProductProductServiceType"},{"type":"null"}],"description":"Track Service: Manually set quantities on order: Invoice based on the manually entered quantity, without creating an analytic account. Timesheets on contract: Invoice based on the tracked hours on the related timesheet. Create a task and track hours: Create a task on the sales order validation and track the work hours."},
+    "standard_price": {"description":"Cost: Value of the product (automatically computed in AVCO). Used to value the product when the purchase cost is not known (e.g. inventory adjustment). Used to compute margins on sale orders.","format":"double","type":["number","null"]},
+    "supplier_taxes_id": {"description":"Purchase Taxes: Default taxes used when buying the product (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "task_template_id": {"description":"Task Template (id of a project.task)","format":"int64","type":["integer","null"]},
+    "taxes_id": {"description":"Sales Taxes: Default taxes used when selling the product (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "tracking": {"anyOf":[{"$ref":"#/$defs/ProductProductTracking"},{"type":"null"}],"description":"Tracking: Ensure the traceability of a storable product in your warehouse."},
+    "type": {"anyOf":[{"$ref":"#/$defs/ProductProductType"},{"type":"null"}],"description":"Product Type: Goods are tangible materials and merchandise you provide. A service is a non-material product you provide."},
+    "uom_id": {"description":"Unit: Default unit of measure used for all stock operations. (id of a uom.uom)","format":"int64","type":["integer","null"]},
+    "uom_ids": {"description":"Packagings: Additional packagings for this product which can be used for sales (ids of uom.uom records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "volume": {"description":"Volume","format":"double","type":["number","null"]},
+    "warehouse_id": {"description":"Warehouse (id of a stock.warehouse)","format":"int64","type":["integer","null"]},
+    "weight": {"description":"Weight","format":"double","type":["number","null"]}
+  },
+  "type": "object"
+}"##;
+impl ProductProductCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut account_tag_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut additional_product_tag_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut barcode: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut categ_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut combo_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut default_code: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut description: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut description_picking: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut description_pickingin: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut description_pickingout: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut description_purchase: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut description_sale: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut expense_policy: ::std::option::Option<
+            ::std::option::Option<ProductProductExpensePolicy>,
+        > = ::std::option::Option::None;
+        let mut image_1920: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_variant_1920: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut import_attribute_values: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_policy: ::std::option::Option<
+            ::std::option::Option<ProductProductInvoicePolicy>,
+        > = ::std::option::Option::None;
+        let mut is_favorite: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut is_in_selected_section_of_order: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut is_storable: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut list_price: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut lot_properties_definition: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut lot_sequence_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut lot_valuated: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut lst_price: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut optional_product_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut product_properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut product_tag_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut product_template_attribute_value_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut product_template_variant_value_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut product_tmpl_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut project_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut project_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_account_expense_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_account_income_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_price_difference_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_stock_inventory: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_stock_production: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut purchase_line_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut purchase_method: ::std::option::Option<
+            ::std::option::Option<ProductProductPurchaseMethod>,
+        > = ::std::option::Option::None;
+        let mut purchase_ok: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut qty_available: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut responsible_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut route_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut sale_delay: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut sale_line_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut sale_ok: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut serial_prefix_format: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut service_policy: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut service_to_purchase: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut service_tracking: ::std::option::Option<
+            ::std::option::Option<ProductProductServiceTracking>,
+        > = ::std::option::Option::None;
+        let mut service_type: ::std::option::Option<
+            ::std::option::Option<ProductProductServiceType>,
+        > = ::std::option::Option::None;
+        let mut standard_price: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut supplier_taxes_id: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut task_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut taxes_id: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut tracking: ::std::option::Option<
+            ::std::option::Option<ProductProductTracking>,
+        > = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<
+            ::std::option::Option<ProductProductType>,
+        > = ::std::option::Option::None;
+        let mut uom_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut uom_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut volume: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut warehouse_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut weight: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "account_tag_ids" => {
+                    wire::decode(&mut account_tag_ids, __value, wire::false_as_none)
+                }
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "additional_product_tag_ids" => {
+                    wire::decode(
+                        &mut additional_product_tag_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
+                "categ_id" => wire::decode(&mut categ_id, __value, wire::false_as_none),
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "combo_ids" => wire::decode(&mut combo_ids, __value, wire::false_as_none),
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "default_code" => {
+                    wire::decode(&mut default_code, __value, wire::false_as_none)
+                }
+                "description" => {
+                    wire::decode(&mut description, __value, wire::false_as_none)
+                }
+                "description_picking" => {
+                    wire::decode(&mut description_picking, __value, wire::false_as_none)
+                }
+                "description_pickingin" => {
+                    wire::decode(
+                        &mut description_pickingin,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "description_pickingout" => {
+                    wire::decode(
+                        &mut description_pickingout,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "description_purchase" => {
+                    wire::decode(&mut description_purchase, __value, wire::false_as_none)
+                }
+                "description_sale" => {
+                    wire::decode(&mut description_sale, __value, wire::false_as_none)
+                }
+                "expense_policy" => {
+                    wire::decode(&mut expense_policy, __value, wire::false_as_none)
+                }
+                "image_1920" => {
+                    wire::decode(&mut image_1920, __value, wire::false_as_none)
+                }
+                "image_variant_1920" => {
+                    wire::decode(&mut image_variant_1920, __value, wire::false_as_none)
+                }
+                "import_attribute_values" => {
+                    wire::decode(
+                        &mut import_attribute_values,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_policy" => {
+                    wire::decode(&mut invoice_policy, __value, wire::false_as_none)
+                }
+                "is_favorite" => wire::decode(&mut is_favorite, __value, wire::field),
+                "is_in_selected_section_of_order" => {
+                    wire::decode(
+                        &mut is_in_selected_section_of_order,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "is_storable" => wire::decode(&mut is_storable, __value, wire::field),
+                "list_price" => {
+                    wire::decode(&mut list_price, __value, wire::false_as_none)
+                }
+                "location_id" => {
+                    wire::decode(&mut location_id, __value, wire::false_as_none)
+                }
+                "lot_properties_definition" => {
+                    wire::decode(
+                        &mut lot_properties_definition,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "lot_sequence_id" => {
+                    wire::decode(&mut lot_sequence_id, __value, wire::false_as_none)
+                }
+                "lot_valuated" => wire::decode(&mut lot_valuated, __value, wire::field),
+                "lst_price" => wire::decode(&mut lst_price, __value, wire::false_as_none),
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "optional_product_ids" => {
+                    wire::decode(&mut optional_product_ids, __value, wire::false_as_none)
+                }
+                "product_properties" => {
+                    wire::decode(&mut product_properties, __value, wire::false_as_none)
+                }
+                "product_tag_ids" => {
+                    wire::decode(&mut product_tag_ids, __value, wire::false_as_none)
+                }
+                "product_template_attribute_value_ids" => {
+                    wire::decode(
+                        &mut product_template_attribute_value_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "product_template_variant_value_ids" => {
+                    wire::decode(
+                        &mut product_template_variant_value_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "product_tmpl_id" => {
+                    wire::decode(&mut product_tmpl_id, __value, wire::false_as_none)
+                }
+                "project_id" => {
+                    wire::decode(&mut project_id, __value, wire::false_as_none)
+                }
+                "project_template_id" => {
+                    wire::decode(&mut project_template_id, __value, wire::false_as_none)
+                }
+                "property_account_expense_id" => {
+                    wire::decode(
+                        &mut property_account_expense_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_account_income_id" => {
+                    wire::decode(
+                        &mut property_account_income_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_price_difference_account_id" => {
+                    wire::decode(
+                        &mut property_price_difference_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_stock_inventory" => {
+                    wire::decode(
+                        &mut property_stock_inventory,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_stock_production" => {
+                    wire::decode(
+                        &mut property_stock_production,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "purchase_line_warn_msg" => {
+                    wire::decode(
+                        &mut purchase_line_warn_msg,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "purchase_method" => {
+                    wire::decode(&mut purchase_method, __value, wire::false_as_none)
+                }
+                "purchase_ok" => wire::decode(&mut purchase_ok, __value, wire::field),
+                "qty_available" => {
+                    wire::decode(&mut qty_available, __value, wire::false_as_none)
+                }
+                "responsible_id" => {
+                    wire::decode(&mut responsible_id, __value, wire::false_as_none)
+                }
+                "route_ids" => wire::decode(&mut route_ids, __value, wire::false_as_none),
+                "sale_delay" => {
+                    wire::decode(&mut sale_delay, __value, wire::false_as_none)
+                }
+                "sale_line_warn_msg" => {
+                    wire::decode(&mut sale_line_warn_msg, __value, wire::false_as_none)
+                }
+                "sale_ok" => wire::decode(&mut sale_ok, __value, wire::field),
+                "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
+                "serial_prefix_format" => {
+                    wire::decode(&mut serial_prefix_format, __value, wire::false_as_none)
+                }
+                "service_policy" => {
+                    wire::decode(&mut service_policy, __value, wire::false_as_none)
+                }
+                "service_to_purchase" => {
+                    wire::decode(&mut service_to_purchase, __value, wire::field)
+                }
+                "service_tracking" => {
+                    wire::decode(&mut service_tracking, __value, wire::false_as_none)
+                }
+                "service_type" => {
+                    wire::decode(&mut service_type, __value, wire::false_as_none)
+                }
+                "standard_price" => {
+                    wire::decode(&mut standard_price, __value, wire::false_as_none)
+                }
+                "supplier_taxes_id" => {
+                    wire::decode(&mut supplier_taxes_id, __value, wire::false_as_none)
+                }
+                "task_template_id" => {
+                    wire::decode(&mut task_template_id, __value, wire::false_as_none)
+                }
+                "taxes_id" => wire::decode(&mut taxes_id, __value, wire::false_as_none),
+                "tracking" => wire::decode(&mut tracking, __value, wire::false_as_none),
+                "type" => wire::decode(&mut type_, __value, wire::false_as_none),
+                "uom_id" => wire::decode(&mut uom_id, __value, wire::false_as_none),
+                "uom_ids" => wire::decode(&mut uom_ids, __value, wire::false_as_none),
+                "volume" => wire::decode(&mut volume, __value, wire::false_as_none),
+                "warehouse_id" => {
+                    wire::decode(&mut warehouse_id, __value, wire::false_as_none)
+                }
+                "weight" => wire::decode(&mut weight, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            account_tag_ids: account_tag_ids.unwrap_or_default(),
+            active: active.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            additional_product_tag_ids: additional_product_tag_ids.unwrap_or_default(),
+            barcode: barcode.unwrap_or_default(),
+            categ_id: categ_id.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            combo_ids: combo_ids.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            default_code: default_code.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            description_picking: description_picking.unwrap_or_default(),
+            description_pickingin: description_pickingin.unwrap_or_default(),
+            description_pickingout: description_pickingout.unwrap_or_default(),
+            description_purchase: description_purchase.unwrap_or_default(),
+            description_sale: description_sale.unwrap_or_default(),
+            expense_policy: expense_policy.unwrap_or_default(),
+            image_1920: image_1920.unwrap_or_default(),
+            image_variant_1920: image_variant_1920.unwrap_or_default(),
+            import_attribute_values: import_attribute_values.unwrap_or_default(),
+            invoice_policy: invoice_policy.unwrap_or_default(),
+            is_favorite: is_favorite.unwrap_or_default(),
+            is_in_selected_section_of_order: is_in_selected_section_of_order
+                .unwrap_or_default(),
+            is_storable: is_storable.unwrap_or_default(),
+            list_price: list_price.unwrap_or_default(),
+            location_id: location_id.unwrap_or_default(),
+            lot_properties_definition: lot_properties_definition.unwrap_or_default(),
+            lot_sequence_id: lot_sequence_id.unwrap_or_default(),
+            lot_valuated: lot_valuated.unwrap_or_default(),
+            lst_price: lst_price.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            optional_product_ids: optional_product_ids.unwrap_or_default(),
+            product_properties: product_properties.unwrap_or_default(),
+            product_tag_ids: product_tag_ids.unwrap_or_default(),
+            product_template_attribute_value_ids: product_template_attribute_value_ids
+                .unwrap_or_default(),
+            product_template_variant_value_ids: product_template_variant_value_ids
+                .unwrap_or_default(),
+            product_tmpl_id: product_tmpl_id.unwrap_or_default(),
+            project_id: project_id.unwrap_or_default(),
+            project_template_id: project_template_id.unwrap_or_default(),
+            property_account_expense_id: property_account_expense_id.unwrap_or_default(),
+            property_account_income_id: property_account_income_id.unwrap_or_default(),
+            property_price_difference_account_id: property_price_difference_account_id
+                .unwrap_or_default(),
+            property_stock_inventory: property_stock_inventory.unwrap_or_default(),
+            property_stock_production: property_stock_production.unwrap_or_default(),
+            purchase_line_warn_msg: purchase_line_warn_msg.unwrap_or_default(),
+            purchase_method: purchase_method.unwrap_or_default(),
+            purchase_ok: purchase_ok.unwrap_or_default(),
+            qty_available: qty_available.unwrap_or_default(),
+            responsible_id: responsible_id.unwrap_or_default(),
+            route_ids: route_ids.unwrap_or_default(),
+            sale_delay: sale_delay.unwrap_or_default(),
+            sale_line_warn_msg: sale_line_warn_msg.unwrap_or_default(),
+            sale_ok: sale_ok.unwrap_or_default(),
+            sequence: sequence.unwrap_or_default(),
+            serial_prefix_format: serial_prefix_format.unwrap_or_default(),
+            service_policy: service_policy.unwrap_or_default(),
+            service_to_purchase: service_to_purchase.unwrap_or_default(),
+            service_tracking: service_tracking.unwrap_or_default(),
+            service_type: service_type.unwrap_or_default(),
+            standard_price: standard_price.unwrap_or_default(),
+            supplier_taxes_id: supplier_taxes_id.unwrap_or_default(),
+            task_template_id: task_template_id.unwrap_or_default(),
+            taxes_id: taxes_id.unwrap_or_default(),
+            tracking: tracking.unwrap_or_default(),
+            type_: type_.unwrap_or_default(),
+            uom_id: uom_id.unwrap_or_default(),
+            uom_ids: uom_ids.unwrap_or_default(),
+            volume: volume.unwrap_or_default(),
+            warehouse_id: warehouse_id.unwrap_or_default(),
+            weight: weight.unwrap_or_default(),
+        })
+    }
+}
+impl ProductProductCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(72usize);
+        if self.account_tag_ids.is_some() {
+            wire::put(&mut __fields, "account_tag_ids", &self.account_tag_ids)?;
+        }
+        if self.active.is_some() {
+            wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_summary.is_some() {
+            wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        }
+        if self.activity_type_id.is_some() {
+            wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.additional_product_tag_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "additional_product_tag_ids",
+                &self.additional_product_tag_ids,
+            )?;
+        }
+        if self.barcode.is_some() {
+            wire::put(&mut __fields, "barcode", &self.barcode)?;
+        }
+        if self.categ_id.is_some() {
+            wire::put(&mut __fields, "categ_id", &self.categ_id)?;
+        }
+        if self.color.is_some() {
+            wire::put(&mut __fields, "color", &self.color)?;
+        }
+        if self.combo_ids.is_some() {
+            wire::put(&mut __fields, "combo_ids", &self.combo_ids)?;
+        }
+        if self.company_id.is_some() {
+            wire::put(&mut __fields, "company_id", &self.company_id)?;
+        }
+        if self.default_code.is_some() {
+            wire::put(&mut __fields, "default_code", &self.default_code)?;
+        }
+        if self.description.is_some() {
+            wire::put(&mut __fields, "description", &self.description)?;
+        }
+        if self.description_picking.is_some() {
+            wire::put(&mut __fields, "description_picking", &self.description_picking)?;
+        }
+        if self.description_pickingin.is_some() {
+            wire::put(
+                &mut __fields,
+                "description_pickingin",
+                &self.description_pickingin,
+            )?;
+        }
+        if self.description_pickingout.is_some() {
+            wire::put(
+                &mut __fields,
+                "description_pickingout",
+                &self.description_pickingout,
+            )?;
+        }
+        if self.description_purchase.is_some() {
+            wire::put(
+                &mut __fields,
+                "description_purchase",
+                &self.description_purchase,
+            )?;
+        }
+        if self.description_sale.is_some() {
+            wire::put(&mut __fields, "description_sale", &self.description_sale)?;
+        }
+        if self.expense_policy.is_some() {
+            wire::put(&mut __fields, "expense_policy", &self.expense_policy)?;
+        }
+        if self.image_1920.is_some() {
+            wire::put(&mut __fields, "image_1920", &self.image_1920)?;
+        }
+        if self.image_variant_1920.is_some() {
+            wire::put(&mut __fields, "image_variant_1920", &self.image_variant_1920)?;
+        }
+        if self.import_attribute_values.is_some() {
+            wire::put(
+                &mut __fields,
+                "import_attribute_values",
+                &self.import_attribute_values,
+            )?;
+        }
+        if self.invoice_policy.is_some() {
+            wire::put(&mut __fields, "invoice_policy", &self.invoice_policy)?;
+        }
+        if self.is_favorite.is_some() {
+            wire::put(&mut __fields, "is_favorite", &self.is_favorite)?;
+        }
+        if self.is_in_selected_section_of_order.is_some() {
+            wire::put(
+                &mut __fields,
+                "is_in_selected_section_of_order",
+                &self.is_in_selected_section_of_order,
+            )?;
+        }
+        if self.is_storable.is_some() {
+            wire::put(&mut __fields, "is_storable", &self.is_storable)?;
+        }
+        if self.list_price.is_some() {
+            wire::put(&mut __fields, "list_price", &self.list_price)?;
+        }
+        if self.location_id.is_some() {
+            wire::put(&mut __fields, "location_id", &self.location_id)?;
+        }
+        if self.lot_properties_definition.is_some() {
+            wire::put(
+                &mut __fields,
+                "lot_properties_definition",
+                &self.lot_properties_definition,
+            )?;
+        }
+        if self.lot_sequence_id.is_some() {
+            wire::put(&mut __fields, "lot_sequence_id", &self.lot_sequence_id)?;
+        }
+        if self.lot_valuated.is_some() {
+            wire::put(&mut __fields, "lot_valuated", &self.lot_valuated)?;
+        }
+        if self.lst_price.is_some() {
+            wire::put(&mut __fields, "lst_price", &self.lst_price)?;
+        }
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.optional_product_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "optional_product_ids",
+                &self.optional_product_ids,
+            )?;
+        }
+        if self.product_properties.is_some() {
+            wire::put(&mut __fields, "product_properties", &self.product_properties)?;
+        }
+        if self.product_tag_ids.is_some() {
+            wire::put(&mut __fields, "product_tag_ids", &self.product_tag_ids)?;
+        }
+        if self.product_template_attribute_value_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "product_template_attribute_value_ids",
+                &self.product_template_attribute_value_ids,
+            )?;
+        }
+        if self.product_template_variant_value_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "product_template_variant_value_ids",
+                &self.product_template_variant_value_ids,
+            )?;
+        }
+        if self.product_tmpl_id.is_some() {
+            wire::put(&mut __fields, "product_tmpl_id", &self.product_tmpl_id)?;
+        }
+        if self.project_id.is_some() {
+            wire::put(&mut __fields, "project_id", &self.project_id)?;
+        }
+        if self.project_template_id.is_some() {
+            wire::put(&mut __fields, "project_template_id", &self.project_template_id)?;
+        }
+        if self.property_account_expense_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_account_expense_id",
+                &self.property_account_expense_id,
+            )?;
+        }
+        if self.property_account_income_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_account_income_id",
+                &self.property_account_income_id,
+            )?;
+        }
+        if self.property_price_difference_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_price_difference_account_id",
+                &self.property_price_difference_account_id,
+            )?;
+        }
+        if self.property_stock_inventory.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_stock_inventory",
+                &self.property_stock_inventory,
+            )?;
+        }
+        if self.property_stock_production.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_stock_production",
+                &self.property_stock_production,
+            )?;
+        }
+        if self.purchase_line_warn_msg.is_some() {
+            wire::put(
+                &mut __fields,
+                "purchase_line_warn_msg",
+                &self.purchase_line_warn_msg,
+            )?;
+        }
+        if self.purchase_method.is_some() {
+            wire::put(&mut __fields, "purchase_method", &self.purchase_method)?;
+        }
+        if self.purchase_ok.is_some() {
+            wire::put(&mut __fields, "purchase_ok", &self.purchase_ok)?;
+        }
+        if self.qty_available.is_some() {
+            wire::put(&mut __fields, "qty_available", &self.qty_available)?;
+        }
+        if self.responsible_id.is_some() {
+            wire::put(&mut __fields, "responsible_id", &self.responsible_id)?;
+        }
+        if self.route_ids.is_some() {
+            wire::put(&mut __fields, "route_ids", &self.route_ids)?;
+        }
+        if self.sale_delay.is_some() {
+            wire::put(&mut __fields, "sale_delay", &self.sale_delay)?;
+        }
+        if self.sale_line_warn_msg.is_some() {
+            wire::put(&mut __fields, "sale_line_warn_msg", &self.sale_line_warn_msg)?;
+        }
+        if self.sale_ok.is_some() {
+            wire::put(&mut __fields, "sale_ok", &self.sale_ok)?;
+        }
+        if self.sequence.is_some() {
+            wire::put(&mut __fields, "sequence", &self.sequence)?;
+        }
+        if self.serial_prefix_format.is_some() {
+            wire::put(
+                &mut __fields,
+                "serial_prefix_format",
+                &self.serial_prefix_format,
+            )?;
+        }
+        if self.service_policy.is_some() {
+            wire::put(&mut __fields, "service_policy", &self.service_policy)?;
+        }
+        if self.service_to_purchase.is_some() {
+            wire::put(&mut __fields, "service_to_purchase", &self.service_to_purchase)?;
+        }
+        if self.service_tracking.is_some() {
+            wire::put(&mut __fields, "service_tracking", &self.service_tracking)?;
+        }
+        if self.service_type.is_some() {
+            wire::put(&mut __fields, "service_type", &self.service_type)?;
+        }
+        if self.standard_price.is_some() {
+            wire::put(&mut __fields, "standard_price", &self.standard_price)?;
+        }
+        if self.supplier_taxes_id.is_some() {
+            wire::put(&mut __fields, "supplier_taxes_id", &self.supplier_taxes_id)?;
+        }
+        if self.task_template_id.is_some() {
+            wire::put(&mut __fields, "task_template_id", &self.task_template_id)?;
+        }
+        if self.taxes_id.is_some() {
+            wire::put(&mut __fields, "taxes_id", &self.taxes_id)?;
+        }
+        if self.tracking.is_some() {
+            wire::put(&mut __fields, "tracking", &self.tracking)?;
+        }
+        if self.type_.is_some() {
+            wire::put(&mut __fields, "type", &self.type_)?;
+        }
+        if self.uom_id.is_some() {
+            wire::put(&mut __fields, "uom_id", &self.uom_id)?;
+        }
+        if self.uom_ids.is_some() {
+            wire::put(&mut __fields, "uom_ids", &self.uom_ids)?;
+        }
+        if self.volume.is_some() {
+            wire::put(&mut __fields, "volume", &self.volume)?;
+        }
+        if self.warehouse_id.is_some() {
+            wire::put(&mut __fields, "warehouse_id", &self.warehouse_id)?;
+        }
+        if self.weight.is_some() {
+            wire::put(&mut __fields, "weight", &self.weight)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for ProductProductCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "ProductProductCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProductProductCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "ProductProductCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for ProductProductCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProductProductCreate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductExpensePolicy",
+            <ProductProductExpensePolicy as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductInvoicePolicy",
+            <ProductProductInvoicePolicy as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductPurchaseMethod",
+            <ProductProductPurchaseMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductServiceTracking",
+            <ProductProductServiceTracking as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductServiceType",
+            <ProductProductServiceType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductTracking",
+            <ProductProductTracking as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductType",
+            <ProductProductType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Product Variant (`product.product`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(
-    description = "Values to change on Product Variant records; fields left out are kept"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProductProductUpdate {
     /// Account Tags
     ///
     /// Tags to be set on the base and tax journal items created for this product.
     ///
     /// `account_tag_ids`: many2many, to `account.account.tag`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Account Tags: Tags to be set on the base and tax journal items created for this product. (ids of account.account.tag records)"
-    )]
     pub account_tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Active
     ///
     /// If unchecked, it will allow you to hide the product without removing it.
     ///
     /// `active`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Active: If unchecked, it will allow you to hide the product without removing it."
-    )]
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Summary")]
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Type (id of a mail.activity.type)")]
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Variant Tags
     ///
     /// `additional_product_tag_ids`: many2many, to `product.tag`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Variant Tags (ids of product.tag records)")]
     pub additional_product_tag_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -1270,172 +2124,70 @@ pub struct ProductProductUpdate {
     /// International Article Number used for product identification.
     ///
     /// `barcode`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Barcode: International Article Number used for product identification."
-    )]
     pub barcode: ::std::option::Option<::std::string::String>,
     /// Product Category
     ///
     /// `categ_id`: many2one, to `product.category`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Product Category (id of a product.category)")]
     pub categ_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Color Index
     ///
     /// `color`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Color Index")]
     pub color: ::std::option::Option<i64>,
     /// Combo Choices
     ///
     /// `combo_ids`: many2many, to `product.combo`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Combo Choices (ids of product.combo records)")]
     pub combo_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company (id of a res.company)")]
     pub company_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Internal Reference
     ///
     /// `default_code`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Internal Reference")]
     pub default_code: ::std::option::Option<::std::string::String>,
     /// Description
     ///
     /// `description`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Description")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Description on Picking
     ///
     /// `description_picking`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Description on Picking")]
     pub description_picking: ::std::option::Option<::std::string::String>,
     /// Description on Receptions
     ///
     /// `description_pickingin`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Description on Receptions")]
     pub description_pickingin: ::std::option::Option<::std::string::String>,
     /// Description on Delivery Orders
     ///
     /// `description_pickingout`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Description on Delivery Orders")]
     pub description_pickingout: ::std::option::Option<::std::string::String>,
     /// Purchase Description
     ///
     /// `description_purchase`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Purchase Description")]
     pub description_purchase: ::std::option::Option<::std::string::String>,
     /// Sales Description
     ///
     /// A description of the Product that you want to communicate to your customers. This description will be copied to every Sales Order, Delivery Order and Customer Invoice/Credit Note
     ///
     /// `description_sale`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Sales Description: A description of the Product that you want to communicate to your customers. This description will be copied to every Sales Order, Delivery Order and Customer Invoice/Credit Note"
-    )]
     pub description_sale: ::std::option::Option<::std::string::String>,
     /// Re-Invoice Costs
     ///
     /// Validated expenses, vendor bills, or stock pickings (set up to track costs) can be invoiced to the customer at either cost or sales price.
     ///
     /// `expense_policy`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Re-Invoice Costs: Validated expenses, vendor bills, or stock pickings (set up to track costs) can be invoiced to the customer at either cost or sales price."
-    )]
     pub expense_policy: ::std::option::Option<ProductProductExpensePolicy>,
     /// Image
     ///
     /// `image_1920`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Image (base64)")]
     pub image_1920: ::std::option::Option<::std::string::String>,
     /// Variant Image
     ///
     /// `image_variant_1920`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Variant Image (base64)")]
     pub image_variant_1920: ::std::option::Option<::std::string::String>,
     /// Product Values
     ///
     /// `import_attribute_values`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Product Values")]
     pub import_attribute_values: ::std::option::Option<::std::string::String>,
     /// Invoicing Policy
     ///
@@ -1444,266 +2196,120 @@ pub struct ProductProductUpdate {
     /// Delivered Quantity: Invoice quantities delivered to the customer.
     ///
     /// `invoice_policy`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Invoicing Policy: Ordered Quantity: Invoice quantities ordered by the customer. Delivered Quantity: Invoice quantities delivered to the customer."
-    )]
     pub invoice_policy: ::std::option::Option<ProductProductInvoicePolicy>,
     /// Favorite
     ///
     /// `is_favorite`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Favorite")]
     pub is_favorite: ::std::option::Option<bool>,
     /// Is In Selected Section Of Order
     ///
     /// `is_in_selected_section_of_order`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Is In Selected Section Of Order")]
     pub is_in_selected_section_of_order: ::std::option::Option<bool>,
     /// Track Inventory
     ///
     /// A storable product is a product for which you manage stock.
     ///
     /// `is_storable`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Track Inventory: A storable product is a product for which you manage stock."
-    )]
     pub is_storable: ::std::option::Option<bool>,
     /// Sales Price
     ///
     /// Price at which the product is sold to customers.
     ///
     /// `list_price`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Sales Price: Price at which the product is sold to customers."
-    )]
     pub list_price: ::std::option::Option<f64>,
     /// Location
     ///
     /// `location_id`: many2one, to `stock.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Location (id of a stock.location)")]
     pub location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Lot Properties
     ///
     /// `lot_properties_definition`: properties_definition
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Lot Properties")]
     pub lot_properties_definition: ::std::option::Option<::serde_json::Value>,
     /// Serial/Lot Numbers Sequence
     ///
     /// Technical Field: The Ir.Sequence record that is used to generate serial/lot numbers for this product
     ///
     /// `lot_sequence_id`: many2one, to `ir.sequence`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Serial/Lot Numbers Sequence: Technical Field: The Ir.Sequence record that is used to generate serial/lot numbers for this product (id of a ir.sequence)"
-    )]
     pub lot_sequence_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Valuation by Lot/Serial
     ///
     /// If checked, the valuation will be specific by Lot/Serial number.
     ///
     /// `lot_valuated`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Valuation by Lot/Serial: If checked, the valuation will be specific by Lot/Serial number."
-    )]
     pub lot_valuated: ::std::option::Option<bool>,
     /// Sales Price
     ///
     /// The sale price is managed from the product template. Click on the 'Configure Variants' button to set the extra attribute prices.
     ///
     /// `lst_price`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Sales\u{a0}Price: The sale price is managed from the product template. Click on the 'Configure Variants' button to set the extra attribute prices."
-    )]
     pub lst_price: ::std::option::Option<f64>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Name
     ///
     /// `name`: char, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Name")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Optional Products
     ///
     /// Optional Products are suggested whenever the customer hits \*Add to Cart\* (cross-sell strategy, e.g. for computers: warranty, software, etc.).
     ///
     /// `optional_product_ids`: many2many, to `product.template`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Optional Products: Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.). (ids of product.template records)"
-    )]
     pub optional_product_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Properties
     ///
     /// `product_properties`: properties
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Properties")]
     pub product_properties: ::std::option::Option<::serde_json::Value>,
     /// Tags
     ///
     /// `product_tag_ids`: many2many, to `product.tag`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Tags (ids of product.tag records)")]
     pub product_tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Attribute Values
     ///
     /// `product_template_attribute_value_ids`: many2many, to `product.template.attribute.value`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Attribute Values (ids of product.template.attribute.value records)"
-    )]
     pub product_template_attribute_value_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Variant Values
     ///
     /// `product_template_variant_value_ids`: many2many, to `product.template.attribute.value`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Variant Values (ids of product.template.attribute.value records)"
-    )]
     pub product_template_variant_value_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Product Template
     ///
     /// `product_tmpl_id`: many2one, to `product.template`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Product Template (id of a product.template)")]
     pub product_tmpl_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Project
     ///
     /// `project_id`: many2one, to `project.project`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Project (id of a project.project)")]
     pub project_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Project Template
     ///
     /// `project_template_id`: many2one, to `project.project`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Project Template (id of a project.project)")]
     pub project_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Expense Account
     ///
     /// Keep this field empty to use the default value from the product category. If anglo-saxon accounting with automated valuation method is configured, the expense account on the product category will be used.
     ///
     /// `property_account_expense_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Expense Account: Keep this field empty to use the default value from the product category. If anglo-saxon accounting with automated valuation method is configured, the expense account on the product category will be used. (id of a account.account)"
-    )]
     pub property_account_expense_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Income Account
     ///
     /// Keep this field empty to use the default value from the product category.
     ///
     /// `property_account_income_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Income Account: Keep this field empty to use the default value from the product category. (id of a account.account)"
-    )]
     pub property_account_income_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Price Difference Account
     ///
     /// With perpetual valuation, this account will hold the price difference between the standard price and the bill price.
     ///
     /// `property_price_difference_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Price Difference Account: With perpetual valuation, this account will hold the price difference between the standard price and the bill price. (id of a account.account)"
-    )]
     pub property_price_difference_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
@@ -1712,38 +2318,16 @@ pub struct ProductProductUpdate {
     /// This stock location will be used, instead of the default one, as the source location for stock moves generated when you do an inventory.
     ///
     /// `property_stock_inventory`: many2one, to `stock.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Inventory Location: This stock location will be used, instead of the default one, as the source location for stock moves generated when you do an inventory. (id of a stock.location)"
-    )]
     pub property_stock_inventory: ::std::option::Option<::odoo_client::RecordId>,
     /// Production Location
     ///
     /// This stock location will be used, instead of the default one, as the source location for stock moves generated by manufacturing orders.
     ///
     /// `property_stock_production`: many2one, to `stock.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Production Location: This stock location will be used, instead of the default one, as the source location for stock moves generated by manufacturing orders. (id of a stock.location)"
-    )]
     pub property_stock_production: ::std::option::Option<::odoo_client::RecordId>,
     /// Message for Purchase Order Line
     ///
     /// `purchase_line_warn_msg`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Message for Purchase Order Line")]
     pub purchase_line_warn_msg: ::std::option::Option<::std::string::String>,
     /// Control Policy
     ///
@@ -1752,20 +2336,10 @@ pub struct ProductProductUpdate {
     /// On received quantities: Control bills based on received quantities.
     ///
     /// `purchase_method`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Control Policy: On ordered quantities: Control bills based on ordered quantities. On received quantities: Control bills based on received quantities."
-    )]
     pub purchase_method: ::std::option::Option<ProductProductPurchaseMethod>,
     /// Purchase
     ///
     /// `purchase_ok`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Purchase")]
     pub purchase_ok: ::std::option::Option<bool>,
     /// Quantity On Hand
     ///
@@ -1780,86 +2354,38 @@ pub struct ProductProductUpdate {
     /// Otherwise, this includes goods stored in any Stock Location with 'internal' type.
     ///
     /// `qty_available`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Quantity On Hand: Current quantity of products. In a context with a single Stock Location, this includes goods stored at this Location, or any of its children. In a context with a single Warehouse, this includes goods stored in the Stock Location of this Warehouse, or any of its children. stored in the Stock Location of the Warehouse of this Shop, or any of its children. Otherwise, this includes goods stored in any Stock Location with 'internal' type."
-    )]
     pub qty_available: ::std::option::Option<f64>,
     /// Responsible
     ///
     /// This user will be responsible of the next activities related to logistic operations for this product.
     ///
     /// `responsible_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Responsible: This user will be responsible of the next activities related to logistic operations for this product. (id of a res.users)"
-    )]
     pub responsible_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Routes
     ///
     /// Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc.
     ///
     /// `route_ids`: many2many, to `stock.route`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Routes: Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc. (ids of stock.route records)"
-    )]
     pub route_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Customer Lead Time
     ///
     /// Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.
     ///
     /// `sale_delay`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Customer Lead Time: Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery."
-    )]
     pub sale_delay: ::std::option::Option<i64>,
     /// Sales Order Line Warning
     ///
     /// `sale_line_warn_msg`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sales Order Line Warning")]
     pub sale_line_warn_msg: ::std::option::Option<::std::string::String>,
     /// Sales
     ///
     /// `sale_ok`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Sales")]
     pub sale_ok: ::std::option::Option<bool>,
     /// Sequence
     ///
     /// Gives the sequence order when displaying a product list
     ///
     /// `sequence`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Sequence: Gives the sequence order when displaying a product list"
-    )]
     pub sequence: ::std::option::Option<i64>,
     /// Custom Lot/Serial
     ///
@@ -1890,44 +2416,20 @@ pub struct ProductProductUpdate {
     /// - Second: %(sec)s
     ///
     /// `serial_prefix_format`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Custom Lot/Serial: If multiple products share the same prefix, they will share the same sequence, otherwise the sequence will be dedicated to the product. * Legend (for prefix): - Current Year with Century: %(year)s - Current Year without Century: %(y)s - Month: %(month)s - Day: %(day)s - Day of the Year: %(doy)s - Week of the Year: %(woy)s - Day of the Week (0:Monday): %(weekday)s - Hour 00->24: %(h24)s - Hour 00->12: %(h12)s - Minute: %(min)s - Second: %(sec)s"
-    )]
     pub serial_prefix_format: ::std::option::Option<::std::string::String>,
     /// Service Invoicing Policy
     ///
     /// `service_policy`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Service Invoicing Policy")]
     pub service_policy: ::std::option::Option<::std::string::String>,
     /// Subcontract Service
     ///
     /// If ticked, each time you sell this product through a SO, a RfQ is automatically created to buy the product. Tip: don't forget to set a vendor on the product.
     ///
     /// `service_to_purchase`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Subcontract Service: If ticked, each time you sell this product through a SO, a RfQ is automatically created to buy the product. Tip: don't forget to set a vendor on the product."
-    )]
     pub service_to_purchase: ::std::option::Option<bool>,
     /// Create on Order
     ///
     /// `service_tracking`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Create on Order")]
     pub service_tracking: ::std::option::Option<ProductProductServiceTracking>,
     /// Track Service
     ///
@@ -1938,14 +2440,6 @@ pub struct ProductProductUpdate {
     /// Create a task and track hours: Create a task on the sales order validation and track the work hours.
     ///
     /// `service_type`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Track Service: Manually set quantities on order: Invoice based on the manually entered quantity, without creating an analytic account. Timesheets on contract: Invoice based on the tracked hours on the related timesheet. Create a task and track hours: Create a task on the sales order validation and track the work hours."
-    )]
     pub service_type: ::std::option::Option<ProductProductServiceType>,
     /// Cost
     ///
@@ -1956,68 +2450,30 @@ pub struct ProductProductUpdate {
     /// Used to compute margins on sale orders.
     ///
     /// `standard_price`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Cost: Value of the product (automatically computed in AVCO). Used to value the product when the purchase cost is not known (e.g. inventory adjustment). Used to compute margins on sale orders."
-    )]
     pub standard_price: ::std::option::Option<f64>,
     /// Purchase Taxes
     ///
     /// Default taxes used when buying the product
     ///
     /// `supplier_taxes_id`: many2many, to `account.tax`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Purchase Taxes: Default taxes used when buying the product (ids of account.tax records)"
-    )]
     pub supplier_taxes_id: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Task Template
     ///
     /// `task_template_id`: many2one, to `project.task`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Task Template (id of a project.task)")]
     pub task_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Sales Taxes
     ///
     /// Default taxes used when selling the product
     ///
     /// `taxes_id`: many2many, to `account.tax`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Sales Taxes: Default taxes used when selling the product (ids of account.tax records)"
-    )]
     pub taxes_id: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Tracking
     ///
     /// Ensure the traceability of a storable product in your warehouse.
     ///
     /// `tracking`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Tracking: Ensure the traceability of a storable product in your warehouse."
-    )]
     pub tracking: ::std::option::Option<ProductProductTracking>,
     /// Product Type
     ///
@@ -2026,74 +2482,980 @@ pub struct ProductProductUpdate {
     /// A service is a non-material product you provide.
     ///
     /// `type`: selection, required
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Product Type: Goods are tangible materials and merchandise you provide. A service is a non-material product you provide."
-    )]
     pub type_: ::std::option::Option<ProductProductType>,
     /// Unit
     ///
     /// Default unit of measure used for all stock operations.
     ///
     /// `uom_id`: many2one, to `uom.uom`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Unit: Default unit of measure used for all stock operations. (id of a uom.uom)"
-    )]
     pub uom_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Packagings
     ///
     /// Additional packagings for this product which can be used for sales
     ///
     /// `uom_ids`: many2many, to `uom.uom`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Packagings: Additional packagings for this product which can be used for sales (ids of uom.uom records)"
-    )]
     pub uom_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Volume
     ///
     /// `volume`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Volume")]
     pub volume: ::std::option::Option<f64>,
     /// Warehouse
     ///
     /// `warehouse_id`: many2one, to `stock.warehouse`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Warehouse (id of a stock.warehouse)")]
     pub warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Weight
     ///
     /// `weight`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Weight")]
     pub weight: ::std::option::Option<f64>,
+}
+/// The JSON Schema of [`ProductProductUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r##"{
+  "description": "Values to change on Product Variant records; fields left out are kept",
+  "properties": {
+    "account_tag_ids": {"description":"Account Tags: Tags to be set on the base and tax journal items created for this product. (ids of account.account.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "active": {"description":"Active: If unchecked, it will allow you to hide the product without removing it.","type":["boolean","null"]},
+    "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "additional_product_tag_ids": {"description":"Variant Tags (ids of product.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "barcode": {"description":"Barcode: International Article Number used for product identification.","type":["string","null"]},
+    "categ_id": {"description":"Product Category (id of a product.category)","format":"int64","type":["integer","null"]},
+    "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
+    "combo_ids": {"description":"Combo Choices (ids of product.combo records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
+    "default_code": {"description":"Internal Reference","type":["string","null"]},
+    "description": {"description":"Description","type":["string","null"]},
+    "description_picking": {"description":"Description on Picking","type":["string","null"]},
+    "description_pickingin": {"description":"Description on Receptions","type":["string","null"]},
+    "description_pickingout": {"description":"Description on Delivery Orders","type":["string","null"]},
+    "description_purchase": {"description":"Purchase Description","type":["string","null"]},
+    "description_sale": {"description":"Sales Description: A description of the Product that you want to communicate to your customers. This description will be copied to every Sales Order, Delivery Order and Customer Invoice/Credit Note","type":["string","null"]},
+    "expense_policy": {"anyOf":[{"$ref":"#/$defs/ProductProductExpensePolicy"},{"type":"null"}],"description":"Re-Invoice Costs: Validated expenses, vendor bills, or stock pickings (set up to track costs) can be invoiced to the customer at either cost or sales price."},
+    "image_1920": {"description":"Image (base64)","type":["string","null"]},
+    "image_variant_1920": {"description":"Variant Image (base64)","type":["string","null"]},
+    "import_attribute_values": {"description":"Product Values","type":["string","null"]},
+    "invoice_policy": {"anyOf":[{"$ref":"#/$defs/ProductProductInvoicePolicy"},{"type":"null"}],"description":"Invoicing Policy: Ordered Quantity: Invoice quantities ordered by the customer. Delivered Quantity: Invoice quantities delivered to the customer."},
+    "is_favorite": {"description":"Favorite","type":["boolean","null"]},
+    "is_in_selected_section_of_order": {"description":"Is In Selected Section Of Order","type":["boolean","null"]},
+    "is_storable": {"description":"Track Inventory: A storable product is a product for which you manage stock.","type":["boolean","null"]},
+    "list_price": {"description":"Sales Price: Price at which the product is sold to customers.","format":"double","type":["number","null"]},
+    "location_id": {"description":"Location (id of a stock.location)","format":"int64","type":["integer","null"]},
+    "lot_properties_definition": {"description":"Lot Properties"},
+    "lot_sequence_id": {"description":"Serial/Lot Numbers Sequence: Technical Field: The Ir.Sequence record that is used to generate serial/lot numbers for this product (id of a ir.sequence)","format":"int64","type":["integer","null"]},
+    "lot_valuated": {"description":"Valuation by Lot/Serial: If checked, the valuation will be specific by Lot/Serial number.","type":["boolean","null"]},
+    "lst_price": {"description":"Sales Price: The sale price is managed from the product template. Click on the 'Configure Variants' button to set the extra attribute prices.","format":"double","type":["number","null"]},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "name": {"description":"Name","type":["string","null"]},
+    "optional_product_ids": {"description":"Optional Products: Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.). (ids of product.template records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_properties": {"description":"Properties"},
+    "product_tag_ids": {"description":"Tags (ids of product.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_template_attribute_value_ids": {"description":"Attribute Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_template_variant_value_ids": {"description":"Variant Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_tmpl_id": {"description":"Product Template (id of a product.template)","format":"int64","type":["integer","null"]},
+    "project_id": {"description":"Project (id of a project.project)","format":"int64","type":["integer","null"]},
+    "project_template_id": {"description":"Project Template (id of a project.project)","format":"int64","type":["integer","null"]},
+    "property_account_expense_id": {"description":"Expense Account: Keep this field empty to use the default value from the product category. If anglo-saxon accounting with automated valuation method is configured, the expense account on the product category will be used. (id of a account.account)","format":"int64","type":["integer","null"]},
+    "property_account_income_id": {"description":"Income Account: Keep this field empty to use the default value from the product category. (id of a account.account)","format":"int64","type":["integer","null"]},
+    "property_price_difference_account_id": {"description":"Price Difference Account: With perpetual valuation, this account will hold the price difference between the standard price and the bill price. (id of a account.account)","format":"int64","type":["integer","null"]},
+    "property_stock_inventory": {"description":"Inventory Location: This stock location will be used, instead of the default one, as the source location for stock moves generated when you do an inventory. (id of a stock.location)","format":"int64","type":["integer","null"]},
+    "property_stock_production": {"description":"Production Location: This stock location will be used, instead of the default one, as the source location for stock moves generated by manufacturing orders. (id of a stock.location)","format":"int64","type":["integer","null"]},
+    "purchase_line_warn_msg": {"description":"Message for Purchase Order Line","type":["string","null"]},
+    "purchase_method": {"anyOf":[{"$ref":"#/$defs/ProductProductPurchaseMethod"},{"type":"null"}],"description":"Control Policy: On ordered quantities: Control bills based on ordered quantities. On received quantities: Control bills based on received quantities."},
+    "purchase_ok": {"description":"Purchase","type":["boolean","null"]},
+    "qty_available": {"description":"Quantity On Hand: Current quantity of products. In a context with a single Stock Location, this includes goods stored at this Location, or any of its children. In a context with a single Warehouse, this includes goods stored in the Stock Location of this Warehouse, or any of its children. stored in the Stock Location of the Warehouse of this Shop, or any of its children. Otherwise, this includes goods stored in any Stock Location with 'internal' type.","format":"double","type":["number","null"]},
+    "responsible_id": {"description":"Responsible: This user will be responsible of the next activities related to logistic operations for this product. (id of a res.users)","format":"int64","type":["integer","null"]},
+    "route_ids": {"description":"Routes: Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc. (ids of stock.route records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "sale_delay": {"description":"Customer Lead Time: Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.","format":"int64","type":["integer","null"]},
+    "sale_line_warn_msg": {"description":"Sales Order Line Warning","type":["string","null"]},
+    "sale_ok": {"description":"Sales","type":["boolean","null"]},
+    "sequence": {"description":"Sequence: Gives the sequence order when displaying a product list","format":"int64","type":["integer","null"]},
+    "serial_prefix_format": {"description":"Custom Lot/Serial: If multiple products share the same prefix, they will share the same sequence, otherwise the sequence will be dedicated to the product. * Legend (for prefix): - Current Year with Century: %(year)s - Current Year without Century: %(y)s - Month: %(month)s - Day: %(day)s - Day of the Year: %(doy)s - Week of the Year: %(woy)s - Day of the Week (0:Monday): %(weekday)s - Hour 00->24: %(h24)s - Hour 00->12: %(h12)s - Minute: %(min)s - Second: %(sec)s","type":["string","null"]},
+    "service_policy": {"description":"Service Invoicing Policy","type":["string","null"]},
+    "service_to_purchase": {"description":"Subcontract Service: If ticked, each time you sell this product through a SO, a RfQ is automatically created to buy the product. Tip: don't forget to set a vendor on the product.","type":["boolean","null"]},
+    "service_tracking": {"anyOf":[{"$ref":"#/$defs/ProductProductServiceTracking"},{"type":"null"}],"description":"Create on Order"},
+    "service_type": {"anyOf":[{"$ref":"#/$defs/ProductProductServiceType"},{"type":"null"}],"description":"Track Service: Manually set quantities on order: Invoice based on the manually entered quantity, without creating an analytic account. Timesheets on contract: Invoice based on the tracked hours on the related timesheet. Create a task and track hours: Create a task on the sales order validation and track the work hours."},
+    "standard_price": {"description":"Cost: Value of the product (automatically computed in AVCO). Used to value the product when the purchase cost is not known (e.g. inventory adjustment). Used to compute margins on sale orders.","format":"double","type":["number","null"]},
+    "supplier_taxes_id": {"description":"Purchase Taxes: Default taxes used when buying the product (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "task_template_id": {"description":"Task Template (id of a project.task)","format":"int64","type":["integer","null"]},
+    "taxes_id": {"description":"Sales Taxes: Default taxes used when selling the product (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "tracking": {"anyOf":[{"$ref":"#/$defs/ProductProductTracking"},{"type":"null"}],"description":"Tracking: Ensure the traceability of a storable product in your warehouse."},
+    "type": {"anyOf":[{"$ref":"#/$defs/ProductProductType"},{"type":"null"}],"description":"Product Type: Goods are tangible materials and merchandise you provide. A service is a non-material product you provide."},
+    "uom_id": {"description":"Unit: Default unit of measure used for all stock operations. (id of a uom.uom)","format":"int64","type":["integer","null"]},
+    "uom_ids": {"description":"Packagings: Additional packagings for this product which can be used for sales (ids of uom.uom records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "volume": {"description":"Volume","format":"double","type":["number","null"]},
+    "warehouse_id": {"description":"Warehouse (id of a stock.warehouse)","format":"int64","type":["integer","null"]},
+    "weight": {"description":"Weight","format":"double","type":["number","null"]}
+  },
+  "type": "object"
+}"##;
+impl ProductProductUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut account_tag_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut additional_product_tag_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut barcode: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut categ_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut combo_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut default_code: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut description: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut description_picking: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut description_pickingin: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut description_pickingout: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut description_purchase: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut description_sale: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut expense_policy: ::std::option::Option<
+            ::std::option::Option<ProductProductExpensePolicy>,
+        > = ::std::option::Option::None;
+        let mut image_1920: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_variant_1920: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut import_attribute_values: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_policy: ::std::option::Option<
+            ::std::option::Option<ProductProductInvoicePolicy>,
+        > = ::std::option::Option::None;
+        let mut is_favorite: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut is_in_selected_section_of_order: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut is_storable: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut list_price: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut lot_properties_definition: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut lot_sequence_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut lot_valuated: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut lst_price: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut optional_product_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut product_properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut product_tag_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut product_template_attribute_value_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut product_template_variant_value_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut product_tmpl_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut project_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut project_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_account_expense_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_account_income_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_price_difference_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_stock_inventory: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_stock_production: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut purchase_line_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut purchase_method: ::std::option::Option<
+            ::std::option::Option<ProductProductPurchaseMethod>,
+        > = ::std::option::Option::None;
+        let mut purchase_ok: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut qty_available: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut responsible_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut route_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut sale_delay: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut sale_line_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut sale_ok: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut serial_prefix_format: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut service_policy: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut service_to_purchase: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut service_tracking: ::std::option::Option<
+            ::std::option::Option<ProductProductServiceTracking>,
+        > = ::std::option::Option::None;
+        let mut service_type: ::std::option::Option<
+            ::std::option::Option<ProductProductServiceType>,
+        > = ::std::option::Option::None;
+        let mut standard_price: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut supplier_taxes_id: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut task_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut taxes_id: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut tracking: ::std::option::Option<
+            ::std::option::Option<ProductProductTracking>,
+        > = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<
+            ::std::option::Option<ProductProductType>,
+        > = ::std::option::Option::None;
+        let mut uom_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut uom_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut volume: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut warehouse_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut weight: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "account_tag_ids" => {
+                    wire::decode(&mut account_tag_ids, __value, wire::false_as_none)
+                }
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "additional_product_tag_ids" => {
+                    wire::decode(
+                        &mut additional_product_tag_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
+                "categ_id" => wire::decode(&mut categ_id, __value, wire::false_as_none),
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "combo_ids" => wire::decode(&mut combo_ids, __value, wire::false_as_none),
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "default_code" => {
+                    wire::decode(&mut default_code, __value, wire::false_as_none)
+                }
+                "description" => {
+                    wire::decode(&mut description, __value, wire::false_as_none)
+                }
+                "description_picking" => {
+                    wire::decode(&mut description_picking, __value, wire::false_as_none)
+                }
+                "description_pickingin" => {
+                    wire::decode(
+                        &mut description_pickingin,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "description_pickingout" => {
+                    wire::decode(
+                        &mut description_pickingout,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "description_purchase" => {
+                    wire::decode(&mut description_purchase, __value, wire::false_as_none)
+                }
+                "description_sale" => {
+                    wire::decode(&mut description_sale, __value, wire::false_as_none)
+                }
+                "expense_policy" => {
+                    wire::decode(&mut expense_policy, __value, wire::false_as_none)
+                }
+                "image_1920" => {
+                    wire::decode(&mut image_1920, __value, wire::false_as_none)
+                }
+                "image_variant_1920" => {
+                    wire::decode(&mut image_variant_1920, __value, wire::false_as_none)
+                }
+                "import_attribute_values" => {
+                    wire::decode(
+                        &mut import_attribute_values,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_policy" => {
+                    wire::decode(&mut invoice_policy, __value, wire::false_as_none)
+                }
+                "is_favorite" => wire::decode(&mut is_favorite, __value, wire::field),
+                "is_in_selected_section_of_order" => {
+                    wire::decode(
+                        &mut is_in_selected_section_of_order,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "is_storable" => wire::decode(&mut is_storable, __value, wire::field),
+                "list_price" => {
+                    wire::decode(&mut list_price, __value, wire::false_as_none)
+                }
+                "location_id" => {
+                    wire::decode(&mut location_id, __value, wire::false_as_none)
+                }
+                "lot_properties_definition" => {
+                    wire::decode(
+                        &mut lot_properties_definition,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "lot_sequence_id" => {
+                    wire::decode(&mut lot_sequence_id, __value, wire::false_as_none)
+                }
+                "lot_valuated" => wire::decode(&mut lot_valuated, __value, wire::field),
+                "lst_price" => wire::decode(&mut lst_price, __value, wire::false_as_none),
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "optional_product_ids" => {
+                    wire::decode(&mut optional_product_ids, __value, wire::false_as_none)
+                }
+                "product_properties" => {
+                    wire::decode(&mut product_properties, __value, wire::false_as_none)
+                }
+                "product_tag_ids" => {
+                    wire::decode(&mut product_tag_ids, __value, wire::false_as_none)
+                }
+                "product_template_attribute_value_ids" => {
+                    wire::decode(
+                        &mut product_template_attribute_value_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "product_template_variant_value_ids" => {
+                    wire::decode(
+                        &mut product_template_variant_value_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "product_tmpl_id" => {
+                    wire::decode(&mut product_tmpl_id, __value, wire::false_as_none)
+                }
+                "project_id" => {
+                    wire::decode(&mut project_id, __value, wire::false_as_none)
+                }
+                "project_template_id" => {
+                    wire::decode(&mut project_template_id, __value, wire::false_as_none)
+                }
+                "property_account_expense_id" => {
+                    wire::decode(
+                        &mut property_account_expense_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_account_income_id" => {
+                    wire::decode(
+                        &mut property_account_income_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_price_difference_account_id" => {
+                    wire::decode(
+                        &mut property_price_difference_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_stock_inventory" => {
+                    wire::decode(
+                        &mut property_stock_inventory,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_stock_production" => {
+                    wire::decode(
+                        &mut property_stock_production,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "purchase_line_warn_msg" => {
+                    wire::decode(
+                        &mut purchase_line_warn_msg,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "purchase_method" => {
+                    wire::decode(&mut purchase_method, __value, wire::false_as_none)
+                }
+                "purchase_ok" => wire::decode(&mut purchase_ok, __value, wire::field),
+                "qty_available" => {
+                    wire::decode(&mut qty_available, __value, wire::false_as_none)
+                }
+                "responsible_id" => {
+                    wire::decode(&mut responsible_id, __value, wire::false_as_none)
+                }
+                "route_ids" => wire::decode(&mut route_ids, __value, wire::false_as_none),
+                "sale_delay" => {
+                    wire::decode(&mut sale_delay, __value, wire::false_as_none)
+                }
+                "sale_line_warn_msg" => {
+                    wire::decode(&mut sale_line_warn_msg, __value, wire::false_as_none)
+                }
+                "sale_ok" => wire::decode(&mut sale_ok, __value, wire::field),
+                "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
+                "serial_prefix_format" => {
+                    wire::decode(&mut serial_prefix_format, __value, wire::false_as_none)
+                }
+                "service_policy" => {
+                    wire::decode(&mut service_policy, __value, wire::false_as_none)
+                }
+                "service_to_purchase" => {
+                    wire::decode(&mut service_to_purchase, __value, wire::field)
+                }
+                "service_tracking" => {
+                    wire::decode(&mut service_tracking, __value, wire::false_as_none)
+                }
+                "service_type" => {
+                    wire::decode(&mut service_type, __value, wire::false_as_none)
+                }
+                "standard_price" => {
+                    wire::decode(&mut standard_price, __value, wire::false_as_none)
+                }
+                "supplier_taxes_id" => {
+                    wire::decode(&mut supplier_taxes_id, __value, wire::false_as_none)
+                }
+                "task_template_id" => {
+                    wire::decode(&mut task_template_id, __value, wire::false_as_none)
+                }
+                "taxes_id" => wire::decode(&mut taxes_id, __value, wire::false_as_none),
+                "tracking" => wire::decode(&mut tracking, __value, wire::false_as_none),
+                "type" => wire::decode(&mut type_, __value, wire::false_as_none),
+                "uom_id" => wire::decode(&mut uom_id, __value, wire::false_as_none),
+                "uom_ids" => wire::decode(&mut uom_ids, __value, wire::false_as_none),
+                "volume" => wire::decode(&mut volume, __value, wire::false_as_none),
+                "warehouse_id" => {
+                    wire::decode(&mut warehouse_id, __value, wire::false_as_none)
+                }
+                "weight" => wire::decode(&mut weight, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            account_tag_ids: account_tag_ids.unwrap_or_default(),
+            active: active.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            additional_product_tag_ids: additional_product_tag_ids.unwrap_or_default(),
+            barcode: barcode.unwrap_or_default(),
+            categ_id: categ_id.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            combo_ids: combo_ids.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            default_code: default_code.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            description_picking: description_picking.unwrap_or_default(),
+            description_pickingin: description_pickingin.unwrap_or_default(),
+            description_pickingout: description_pickingout.unwrap_or_default(),
+            description_purchase: description_purchase.unwrap_or_default(),
+            description_sale: description_sale.unwrap_or_default(),
+            expense_policy: expense_policy.unwrap_or_default(),
+            image_1920: image_1920.unwrap_or_default(),
+            image_variant_1920: image_variant_1920.unwrap_or_default(),
+            import_attribute_values: import_attribute_values.unwrap_or_default(),
+            invoice_policy: invoice_policy.unwrap_or_default(),
+            is_favorite: is_favorite.unwrap_or_default(),
+            is_in_selected_section_of_order: is_in_selected_section_of_order
+                .unwrap_or_default(),
+            is_storable: is_storable.unwrap_or_default(),
+            list_price: list_price.unwrap_or_default(),
+            location_id: location_id.unwrap_or_default(),
+            lot_properties_definition: lot_properties_definition.unwrap_or_default(),
+            lot_sequence_id: lot_sequence_id.unwrap_or_default(),
+            lot_valuated: lot_valuated.unwrap_or_default(),
+            lst_price: lst_price.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            optional_product_ids: optional_product_ids.unwrap_or_default(),
+            product_properties: product_properties.unwrap_or_default(),
+            product_tag_ids: product_tag_ids.unwrap_or_default(),
+            product_template_attribute_value_ids: product_template_attribute_value_ids
+                .unwrap_or_default(),
+            product_template_variant_value_ids: product_template_variant_value_ids
+                .unwrap_or_default(),
+            product_tmpl_id: product_tmpl_id.unwrap_or_default(),
+            project_id: project_id.unwrap_or_default(),
+            project_template_id: project_template_id.unwrap_or_default(),
+            property_account_expense_id: property_account_expense_id.unwrap_or_default(),
+            property_account_income_id: property_account_income_id.unwrap_or_default(),
+            property_price_difference_account_id: property_price_difference_account_id
+                .unwrap_or_default(),
+            property_stock_inventory: property_stock_inventory.unwrap_or_default(),
+            property_stock_production: property_stock_production.unwrap_or_default(),
+            purchase_line_warn_msg: purchase_line_warn_msg.unwrap_or_default(),
+            purchase_method: purchase_method.unwrap_or_default(),
+            purchase_ok: purchase_ok.unwrap_or_default(),
+            qty_available: qty_available.unwrap_or_default(),
+            responsible_id: responsible_id.unwrap_or_default(),
+            route_ids: route_ids.unwrap_or_default(),
+            sale_delay: sale_delay.unwrap_or_default(),
+            sale_line_warn_msg: sale_line_warn_msg.unwrap_or_default(),
+            sale_ok: sale_ok.unwrap_or_default(),
+            sequence: sequence.unwrap_or_default(),
+            serial_prefix_format: serial_prefix_format.unwrap_or_default(),
+            service_policy: service_policy.unwrap_or_default(),
+            service_to_purchase: service_to_purchase.unwrap_or_default(),
+            service_tracking: service_tracking.unwrap_or_default(),
+            service_type: service_type.unwrap_or_default(),
+            standard_price: standard_price.unwrap_or_default(),
+            supplier_taxes_id: supplier_taxes_id.unwrap_or_default(),
+            task_template_id: task_template_id.unwrap_or_default(),
+            taxes_id: taxes_id.unwrap_or_default(),
+            tracking: tracking.unwrap_or_default(),
+            type_: type_.unwrap_or_default(),
+            uom_id: uom_id.unwrap_or_default(),
+            uom_ids: uom_ids.unwrap_or_default(),
+            volume: volume.unwrap_or_default(),
+            warehouse_id: warehouse_id.unwrap_or_default(),
+            weight: weight.unwrap_or_default(),
+        })
+    }
+}
+impl ProductProductUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(72usize);
+        if self.account_tag_ids.is_some() {
+            wire::put(&mut __fields, "account_tag_ids", &self.account_tag_ids)?;
+        }
+        if self.active.is_some() {
+            wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_summary.is_some() {
+            wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        }
+        if self.activity_type_id.is_some() {
+            wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.additional_product_tag_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "additional_product_tag_ids",
+                &self.additional_product_tag_ids,
+            )?;
+        }
+        if self.barcode.is_some() {
+            wire::put(&mut __fields, "barcode", &self.barcode)?;
+        }
+        if self.categ_id.is_some() {
+            wire::put(&mut __fields, "categ_id", &self.categ_id)?;
+        }
+        if self.color.is_some() {
+            wire::put(&mut __fields, "color", &self.color)?;
+        }
+        if self.combo_ids.is_some() {
+            wire::put(&mut __fields, "combo_ids", &self.combo_ids)?;
+        }
+        if self.company_id.is_some() {
+            wire::put(&mut __fields, "company_id", &self.company_id)?;
+        }
+        if self.default_code.is_some() {
+            wire::put(&mut __fields, "default_code", &self.default_code)?;
+        }
+        if self.description.is_some() {
+            wire::put(&mut __fields, "description", &self.description)?;
+        }
+        if self.description_picking.is_some() {
+            wire::put(&mut __fields, "description_picking", &self.description_picking)?;
+        }
+        if self.description_pickingin.is_some() {
+            wire::put(
+                &mut __fields,
+                "description_pickingin",
+                &self.description_pickingin,
+            )?;
+        }
+        if self.description_pickingout.is_some() {
+            wire::put(
+                &mut __fields,
+                "description_pickingout",
+                &self.description_pickingout,
+            )?;
+        }
+        if self.description_purchase.is_some() {
+            wire::put(
+                &mut __fields,
+                "description_purchase",
+                &self.description_purchase,
+            )?;
+        }
+        if self.description_sale.is_some() {
+            wire::put(&mut __fields, "description_sale", &self.description_sale)?;
+        }
+        if self.expense_policy.is_some() {
+            wire::put(&mut __fields, "expense_policy", &self.expense_policy)?;
+        }
+        if self.image_1920.is_some() {
+            wire::put(&mut __fields, "image_1920", &self.image_1920)?;
+        }
+        if self.image_variant_1920.is_some() {
+            wire::put(&mut __fields, "image_variant_1920", &self.image_variant_1920)?;
+        }
+        if self.import_attribute_values.is_some() {
+            wire::put(
+                &mut __fields,
+                "import_attribute_values",
+                &self.import_attribute_values,
+            )?;
+        }
+        if self.invoice_policy.is_some() {
+            wire::put(&mut __fields, "invoice_policy", &self.invoice_policy)?;
+        }
+        if self.is_favorite.is_some() {
+            wire::put(&mut __fields, "is_favorite", &self.is_favorite)?;
+        }
+        if self.is_in_selected_section_of_order.is_some() {
+            wire::put(
+                &mut __fields,
+                "is_in_selected_section_of_order",
+                &self.is_in_selected_section_of_order,
+            )?;
+        }
+        if self.is_storable.is_some() {
+            wire::put(&mut __fields, "is_storable", &self.is_storable)?;
+        }
+        if self.list_price.is_some() {
+            wire::put(&mut __fields, "list_price", &self.list_price)?;
+        }
+        if self.location_id.is_some() {
+            wire::put(&mut __fields, "location_id", &self.location_id)?;
+        }
+        if self.lot_properties_definition.is_some() {
+            wire::put(
+                &mut __fields,
+                "lot_properties_definition",
+                &self.lot_properties_definition,
+            )?;
+        }
+        if self.lot_sequence_id.is_some() {
+            wire::put(&mut __fields, "lot_sequence_id", &self.lot_sequence_id)?;
+        }
+        if self.lot_valuated.is_some() {
+            wire::put(&mut __fields, "lot_valuated", &self.lot_valuated)?;
+        }
+        if self.lst_price.is_some() {
+            wire::put(&mut __fields, "lst_price", &self.lst_price)?;
+        }
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.optional_product_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "optional_product_ids",
+                &self.optional_product_ids,
+            )?;
+        }
+        if self.product_properties.is_some() {
+            wire::put(&mut __fields, "product_properties", &self.product_properties)?;
+        }
+        if self.product_tag_ids.is_some() {
+            wire::put(&mut __fields, "product_tag_ids", &self.product_tag_ids)?;
+        }
+        if self.product_template_attribute_value_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "product_template_attribute_value_ids",
+                &self.product_template_attribute_value_ids,
+            )?;
+        }
+        if self.product_template_variant_value_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "product_template_variant_value_ids",
+                &self.product_template_variant_value_ids,
+            )?;
+        }
+        if self.product_tmpl_id.is_some() {
+            wire::put(&mut __fields, "product_tmpl_id", &self.product_tmpl_id)?;
+        }
+        if self.project_id.is_some() {
+            wire::put(&mut __fields, "project_id", &self.project_id)?;
+        }
+        if self.project_template_id.is_some() {
+            wire::put(&mut __fields, "project_template_id", &self.project_template_id)?;
+        }
+        if self.property_account_expense_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_account_expense_id",
+                &self.property_account_expense_id,
+            )?;
+        }
+        if self.property_account_income_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_account_income_id",
+                &self.property_account_income_id,
+            )?;
+        }
+        if self.property_price_difference_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_price_difference_account_id",
+                &self.property_price_difference_account_id,
+            )?;
+        }
+        if self.property_stock_inventory.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_stock_inventory",
+                &self.property_stock_inventory,
+            )?;
+        }
+        if self.property_stock_production.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_stock_production",
+                &self.property_stock_production,
+            )?;
+        }
+        if self.purchase_line_warn_msg.is_some() {
+            wire::put(
+                &mut __fields,
+                "purchase_line_warn_msg",
+                &self.purchase_line_warn_msg,
+            )?;
+        }
+        if self.purchase_method.is_some() {
+            wire::put(&mut __fields, "purchase_method", &self.purchase_method)?;
+        }
+        if self.purchase_ok.is_some() {
+            wire::put(&mut __fields, "purchase_ok", &self.purchase_ok)?;
+        }
+        if self.qty_available.is_some() {
+            wire::put(&mut __fields, "qty_available", &self.qty_available)?;
+        }
+        if self.responsible_id.is_some() {
+            wire::put(&mut __fields, "responsible_id", &self.responsible_id)?;
+        }
+        if self.route_ids.is_some() {
+            wire::put(&mut __fields, "route_ids", &self.route_ids)?;
+        }
+        if self.sale_delay.is_some() {
+            wire::put(&mut __fields, "sale_delay", &self.sale_delay)?;
+        }
+        if self.sale_line_warn_msg.is_some() {
+            wire::put(&mut __fields, "sale_line_warn_msg", &self.sale_line_warn_msg)?;
+        }
+        if self.sale_ok.is_some() {
+            wire::put(&mut __fields, "sale_ok", &self.sale_ok)?;
+        }
+        if self.sequence.is_some() {
+            wire::put(&mut __fields, "sequence", &self.sequence)?;
+        }
+        if self.serial_prefix_format.is_some() {
+            wire::put(
+                &mut __fields,
+                "serial_prefix_format",
+                &self.serial_prefix_format,
+            )?;
+        }
+        if self.service_policy.is_some() {
+            wire::put(&mut __fields, "service_policy", &self.service_policy)?;
+        }
+        if self.service_to_purchase.is_some() {
+            wire::put(&mut __fields, "service_to_purchase", &self.service_to_purchase)?;
+        }
+        if self.service_tracking.is_some() {
+            wire::put(&mut __fields, "service_tracking", &self.service_tracking)?;
+        }
+        if self.service_type.is_some() {
+            wire::put(&mut __fields, "service_type", &self.service_type)?;
+        }
+        if self.standard_price.is_some() {
+            wire::put(&mut __fields, "standard_price", &self.standard_price)?;
+        }
+        if self.supplier_taxes_id.is_some() {
+            wire::put(&mut __fields, "supplier_taxes_id", &self.supplier_taxes_id)?;
+        }
+        if self.task_template_id.is_some() {
+            wire::put(&mut __fields, "task_template_id", &self.task_template_id)?;
+        }
+        if self.taxes_id.is_some() {
+            wire::put(&mut __fields, "taxes_id", &self.taxes_id)?;
+        }
+        if self.tracking.is_some() {
+            wire::put(&mut __fields, "tracking", &self.tracking)?;
+        }
+        if self.type_.is_some() {
+            wire::put(&mut __fields, "type", &self.type_)?;
+        }
+        if self.uom_id.is_some() {
+            wire::put(&mut __fields, "uom_id", &self.uom_id)?;
+        }
+        if self.uom_ids.is_some() {
+            wire::put(&mut __fields, "uom_ids", &self.uom_ids)?;
+        }
+        if self.volume.is_some() {
+            wire::put(&mut __fields, "volume", &self.volume)?;
+        }
+        if self.warehouse_id.is_some() {
+            wire::put(&mut __fields, "warehouse_id", &self.warehouse_id)?;
+        }
+        if self.weight.is_some() {
+            wire::put(&mut __fields, "weight", &self.weight)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for ProductProductUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "ProductProductUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProductProductUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "ProductProductUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for ProductProductUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProductProductUpdate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductExpensePolicy",
+            <ProductProductExpensePolicy as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductInvoicePolicy",
+            <ProductProductInvoicePolicy as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductPurchaseMethod",
+            <ProductProductPurchaseMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductServiceTracking",
+            <ProductProductServiceTracking as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductServiceType",
+            <ProductProductServiceType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductTracking",
+            <ProductProductTracking as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductType",
+            <ProductProductType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Re-Invoice Costs (selection field `expense_policy`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

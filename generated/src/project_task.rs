@@ -4,123 +4,61 @@
 /// Task (`project.task`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(model = "project.task", create = ProjectTaskCreate, update = ProjectTaskUpdate)]
-#[schemars(description = "Task")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectTask {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Security Token
     ///
     /// `access_token`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Security Token")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Active
     ///
     /// `active`: boolean
-    #[schemars(description = "Active")]
     pub active: bool,
     /// Activities
     ///
     /// `activity_ids`: one2many, to `mail.activity`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Activities (ids of mail.activity records)")]
     pub activity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Allocated Time
     ///
     /// `allocated_hours`: float
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Allocated Time")]
     pub allocated_hours: ::std::option::Option<f64>,
     /// Sub-tasks
     ///
     /// `child_ids`: one2many, to `project.task`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Sub-tasks (ids of project.task records)")]
     pub child_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Color Index
     ///
     /// `color`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Color Index")]
     pub color: ::std::option::Option<i64>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Company ([id, display name] of a res.company)")]
     pub company_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Created On
     ///
     /// `create_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Created On (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub create_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Created by
     ///
     /// `create_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Created by ([id, display name] of a res.users)")]
     pub create_uid: ::std::option::Option<::odoo_client::Many2One>,
     /// Assigning Date
     ///
     /// Date on which this task was last assigned (or unassigned). Based on this, you can get statistics on the time it usually takes to assign tasks.
     ///
     /// `date_assign`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Assigning Date: Date on which this task was last assigned (or unassigned). Based on this, you can get statistics on the time it usually takes to assign tasks. (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_assign: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Deadline
     ///
     /// `date_deadline`: datetime
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Deadline (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_deadline: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Ending Date
     ///
     /// `date_end`: datetime
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Ending Date (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_end: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Last Stage Update
     ///
@@ -129,38 +67,22 @@ pub struct ProjectTask {
     /// Based on this information you can identify tasks that are stalling and get statistics on the time it usually takes to move tasks from one stage/state to another.
     ///
     /// `date_last_stage_update`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last Stage Update: Date on which the state of your task has last been modified. Based on this information you can identify tasks that are stalling and get statistics on the time it usually takes to move tasks from one stage/state to another. (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_last_stage_update: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Blocked By
     ///
     /// `depend_on_ids`: many2many, to `project.task`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Blocked By (ids of project.task records)")]
     pub depend_on_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Block
     ///
     /// `dependent_ids`: many2many, to `project.task`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Block (ids of project.task records)")]
     pub dependent_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Description
     ///
     /// `description`: html
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Description")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Display In Project
     ///
     /// `display_in_project`: boolean, readonly
-    #[schemars(description = "Display In Project")]
     pub display_in_project: bool,
     /// Display Name
     ///
@@ -179,147 +101,96 @@ pub struct ProjectTask {
     /// Make sure to use the right format and order e.g. Improve the configuration screen #feature #v16 @Mitchell !
     ///
     /// `display_name`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Display Name: Use these keywords in the title to set new tasks: #tags Set tags on the task @user Assign the task to a user ! Set the task a medium priority !! Set the task a high priority !!! Set the task a urgent priority Make sure to use the right format and order e.g. Improve the configuration screen #feature #v16 @Mitchell !"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Cover Image
     ///
     /// `displayed_image_id`: many2one, to `ir.attachment`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Cover Image ([id, display name] of a ir.attachment)")]
     pub displayed_image_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Email cc
     ///
     /// Email addresses that were in the CC of the incoming emails from this task and that are not currently linked to an existing customer.
     ///
     /// `email_cc`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Email cc: Email addresses that were in the CC of the incoming emails from this task and that are not currently linked to an existing customer."
-    )]
     pub email_cc: ::std::option::Option<::std::string::String>,
     /// Email From
     ///
     /// `email_from`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Email From")]
     pub email_from: ::std::option::Option<::std::string::String>,
     /// Has Template Ancestor
     ///
     /// `has_template_ancestor`: boolean, readonly
-    #[schemars(description = "Has Template Ancestor")]
     pub has_template_ancestor: bool,
     /// History data
     ///
     /// `html_field_history`: json, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "History data")]
     pub html_field_history: ::std::option::Option<::serde_json::Value>,
     /// Is Template
     ///
     /// `is_template`: boolean
-    #[schemars(description = "Is Template")]
     pub is_template: bool,
     /// Followers
     ///
     /// `message_follower_ids`: one2many, to `mail.followers`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Followers (ids of mail.followers records)")]
     pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Messages
     ///
     /// `message_ids`: one2many, to `mail.message`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Messages (ids of mail.message records)")]
     pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Milestone
     ///
     /// Deliver your services automatically when a milestone is reached by linking it to a sales order item.
     ///
     /// `milestone_id`: many2one, to `project.milestone`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Milestone: Deliver your services automatically when a milestone is reached by linking it to a sales order item. ([id, display name] of a project.milestone)"
-    )]
     pub milestone_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Title
     ///
     /// `name`: char, required
-    #[serde(deserialize_with = "::odoo_client::value::string_or_false")]
-    #[schemars(description = "Title")]
     pub name: ::std::string::String,
     /// Parent Task
     ///
     /// `parent_id`: many2one, to `project.task`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Parent Task ([id, display name] of a project.task)")]
     pub parent_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Customer
     ///
     /// `partner_id`: many2one, to `res.partner`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Customer ([id, display name] of a res.partner)")]
     pub partner_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Contact Number
     ///
     /// `partner_phone`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Contact Number")]
     pub partner_phone: ::std::option::Option<::std::string::String>,
     /// Personal Stages
     ///
     /// `personal_stage_type_ids`: many2many, to `project.task.type`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Personal Stages (ids of project.task.type records)")]
     pub personal_stage_type_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Priority
     ///
     /// `priority`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Priority")]
     pub priority: ::std::option::Option<ProjectTaskPriority>,
     /// Project
     ///
     /// `project_id`: many2one, to `project.project`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Project ([id, display name] of a project.project)")]
     pub project_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Ratings
     ///
     /// `rating_ids`: one2many, to `rating.rating`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Ratings (ids of rating.rating records)")]
     pub rating_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Rating Last Value
     ///
     /// `rating_last_value`: float, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Rating Last Value")]
     pub rating_last_value: ::std::option::Option<f64>,
     /// Recurrence
     ///
     /// `recurrence_id`: many2one, to `project.task.recurrence`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Recurrence ([id, display name] of a project.task.recurrence)"
-    )]
     pub recurrence_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Recurrent
     ///
     /// `recurring_task`: boolean
-    #[schemars(description = "Recurrent")]
     pub recurring_task: bool,
     /// Project Roles
     ///
     /// When you create a project from a template, you can choose which employee takes each role. These employees will be added to the tasks, along with anyone already assigned.
     ///
     /// `role_ids`: many2many, to `project.role`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Project Roles: When you create a project from a template, you can choose which employee takes each role. These employees will be added to the tasks, along with anyone already assigned. (ids of project.role records)"
-    )]
     pub role_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Sales Order Item
     ///
@@ -330,296 +201,793 @@ pub struct ProjectTask {
     /// Remove the sales order item in order to make this task non billable. You can also change or remove the sales order item of each timesheet entry individually.
     ///
     /// `sale_line_id`: many2one, to `sale.order.line`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Sales Order Item: Sales Order Item to which the time spent on this task will be added in order to be invoiced to your customer. By default the sales order item set on the project will be selected. In the absence of one, the last prepaid sales order item that has time remaining will be used. Remove the sales order item in order to make this task non billable. You can also change or remove the sales order item of each timesheet entry individually. ([id, display name] of a sale.order.line)"
-    )]
     pub sale_line_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Sales Order
     ///
     /// Sales order to which the task is linked.
     ///
     /// `sale_order_id`: many2one, to `sale.order`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Sales Order: Sales order to which the task is linked. ([id, display name] of a sale.order)"
-    )]
     pub sale_order_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Sequence
     ///
     /// `sequence`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Sequence")]
     pub sequence: ::std::option::Option<i64>,
     /// Stage
     ///
     /// `stage_id`: many2one, to `project.task.type`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Stage ([id, display name] of a project.task.type)")]
     pub stage_id: ::std::option::Option<::odoo_client::Many2One>,
     /// State
     ///
     /// `state`: selection, required
-    #[schemars(description = "State")]
     pub state: ProjectTaskState,
     /// Tags
     ///
     /// `tag_ids`: many2many, to `project.tags`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Tags (ids of project.tags records)")]
     pub tag_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Properties
     ///
     /// `task_properties`: properties
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Properties")]
     pub task_properties: ::std::option::Option<::serde_json::Value>,
     /// Assignees
     ///
     /// `user_ids`: many2many, to `res.users`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Assignees (ids of res.users records)")]
     pub user_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `website_message_ids`: one2many, to `mail.message`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Website Messages: Website communication history (ids of mail.message records)"
-    )]
     pub website_message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Working Days to Close
     ///
     /// `working_days_close`: float, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Working Days to Close")]
     pub working_days_close: ::std::option::Option<f64>,
     /// Working Days to Assign
     ///
     /// `working_days_open`: float, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Working Days to Assign")]
     pub working_days_open: ::std::option::Option<f64>,
     /// Working Hours to Close
     ///
     /// `working_hours_close`: float, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Working Hours to Close")]
     pub working_hours_close: ::std::option::Option<f64>,
     /// Working Hours to Assign
     ///
     /// `working_hours_open`: float, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Working Hours to Assign")]
     pub working_hours_open: ::std::option::Option<f64>,
     /// Last Updated On
     ///
     /// `write_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last Updated On (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub write_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Last Updated by
     ///
     /// `write_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Last Updated by ([id, display name] of a res.users)")]
     pub write_uid: ::std::option::Option<::odoo_client::Many2One>,
+}
+/// The JSON Schema of [`ProjectTask`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r##"{
+  "description": "Task",
+  "properties": {
+    "access_token": {"default":null,"description":"Security Token","type":["string","null"]},
+    "active": {"description":"Active","type":"boolean"},
+    "activity_ids": {"default":[],"description":"Activities (ids of mail.activity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "allocated_hours": {"default":null,"description":"Allocated Time","format":"double","type":["number","null"]},
+    "child_ids": {"default":[],"description":"Sub-tasks (ids of project.task records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "color": {"default":null,"description":"Color Index","format":"int64","type":["integer","null"]},
+    "company_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Company ([id, display name] of a res.company)"},
+    "create_date": {"default":null,"description":"Created On (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
+    "date_assign": {"default":null,"description":"Assigning Date: Date on which this task was last assigned (or unassigned). Based on this, you can get statistics on the time it usually takes to assign tasks. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "date_deadline": {"default":null,"description":"Deadline (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "date_end": {"default":null,"description":"Ending Date (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "date_last_stage_update": {"default":null,"description":"Last Stage Update: Date on which the state of your task has last been modified. Based on this information you can identify tasks that are stalling and get statistics on the time it usually takes to move tasks from one stage/state to another. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "depend_on_ids": {"default":[],"description":"Blocked By (ids of project.task records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "dependent_ids": {"default":[],"description":"Block (ids of project.task records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "description": {"default":null,"description":"Description","type":["string","null"]},
+    "display_in_project": {"description":"Display In Project","type":"boolean"},
+    "display_name": {"default":null,"description":"Display Name: Use these keywords in the title to set new tasks: #tags Set tags on the task @user Assign the task to a user ! Set the task a medium priority !! Set the task a high priority !!! Set the task a urgent priority Make sure to use the right format and order e.g. Improve the configuration screen #feature #v16 @Mitchell !","type":["string","null"]},
+    "displayed_image_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Cover Image ([id, display name] of a ir.attachment)"},
+    "email_cc": {"default":null,"description":"Email cc: Email addresses that were in the CC of the incoming emails from this task and that are not currently linked to an existing customer.","type":["string","null"]},
+    "email_from": {"default":null,"description":"Email From","type":["string","null"]},
+    "has_template_ancestor": {"description":"Has Template Ancestor","type":"boolean"},
+    "html_field_history": {"default":null,"description":"History data"},
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "is_template": {"description":"Is Template","type":"boolean"},
+    "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "milestone_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Milestone: Deliver your services automatically when a milestone is reached by linking it to a sales order item. ([id, display name] of a project.milestone)"},
+    "name": {"description":"Title","type":"string"},
+    "parent_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Parent Task ([id, display name] of a project.task)"},
+    "partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Customer ([id, display name] of a res.partner)"},
+    "partner_phone": {"default":null,"description":"Contact Number","type":["string","null"]},
+    "personal_stage_type_ids": {"default":[],"description":"Personal Stages (ids of project.task.type records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "priority": {"anyOf":[{"$ref":"#/$defs/ProjectTaskPriority"},{"type":"null"}],"default":null,"description":"Priority"},
+    "project_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Project ([id, display name] of a project.project)"},
+    "rating_ids": {"default":[],"description":"Ratings (ids of rating.rating records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "rating_last_value": {"default":null,"description":"Rating Last Value","format":"double","type":["number","null"]},
+    "recurrence_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Recurrence ([id, display name] of a project.task.recurrence)"},
+    "recurring_task": {"description":"Recurrent","type":"boolean"},
+    "role_ids": {"default":[],"description":"Project Roles: When you create a project from a template, you can choose which employee takes each role. These employees will be added to the tasks, along with anyone already assigned. (ids of project.role records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "sale_line_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Sales Order Item: Sales Order Item to which the time spent on this task will be added in order to be invoiced to your customer. By default the sales order item set on the project will be selected. In the absence of one, the last prepaid sales order item that has time remaining will be used. Remove the sales order item in order to make this task non billable. You can also change or remove the sales order item of each timesheet entry individually. ([id, display name] of a sale.order.line)"},
+    "sale_order_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Sales Order: Sales order to which the task is linked. ([id, display name] of a sale.order)"},
+    "sequence": {"default":null,"description":"Sequence","format":"int64","type":["integer","null"]},
+    "stage_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Stage ([id, display name] of a project.task.type)"},
+    "state": {"$ref":"#/$defs/ProjectTaskState","description":"State"},
+    "tag_ids": {"default":[],"description":"Tags (ids of project.tags records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "task_properties": {"default":null,"description":"Properties"},
+    "user_ids": {"default":[],"description":"Assignees (ids of res.users records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "working_days_close": {"default":null,"description":"Working Days to Close","format":"double","type":["number","null"]},
+    "working_days_open": {"default":null,"description":"Working Days to Assign","format":"double","type":["number","null"]},
+    "working_hours_close": {"default":null,"description":"Working Hours to Close","format":"double","type":["number","null"]},
+    "working_hours_open": {"default":null,"description":"Working Hours to Assign","format":"double","type":["number","null"]},
+    "write_date": {"default":null,"description":"Last Updated On (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"}
+  },
+  "required": ["id","active","display_in_project","has_template_ancestor","is_template","name","recurring_task","state"],
+  "type": "object"
+}"##;
+impl ProjectTask {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut access_token: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut activity_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut allocated_hours: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut child_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut create_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut create_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut date_assign: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut date_end: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut date_last_stage_update: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut depend_on_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut dependent_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut description: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut display_in_project: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut display_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut displayed_image_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut email_cc: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_from: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut has_template_ancestor: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut html_field_history: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut is_template: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut milestone_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut parent_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut partner_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut personal_stage_type_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut priority: ::std::option::Option<
+            ::std::option::Option<ProjectTaskPriority>,
+        > = ::std::option::Option::None;
+        let mut project_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut rating_last_value: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut recurrence_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut recurring_task: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut role_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut sale_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut sale_order_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut stage_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut state: ::std::option::Option<ProjectTaskState> = ::std::option::Option::None;
+        let mut tag_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut task_properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut user_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut working_days_close: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut working_days_open: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut working_hours_close: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut working_hours_open: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut write_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut write_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "access_token" => {
+                    wire::decode(&mut access_token, __value, wire::false_as_none)
+                }
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_ids" => {
+                    wire::decode(&mut activity_ids, __value, wire::ids_or_false)
+                }
+                "allocated_hours" => {
+                    wire::decode(&mut allocated_hours, __value, wire::false_as_none)
+                }
+                "child_ids" => wire::decode(&mut child_ids, __value, wire::ids_or_false),
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "create_date" => {
+                    wire::decode(
+                        &mut create_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "create_uid" => {
+                    wire::decode(&mut create_uid, __value, wire::false_as_none)
+                }
+                "date_assign" => {
+                    wire::decode(
+                        &mut date_assign,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "date_deadline" => {
+                    wire::decode(
+                        &mut date_deadline,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "date_end" => {
+                    wire::decode(
+                        &mut date_end,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "date_last_stage_update" => {
+                    wire::decode(
+                        &mut date_last_stage_update,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "depend_on_ids" => {
+                    wire::decode(&mut depend_on_ids, __value, wire::ids_or_false)
+                }
+                "dependent_ids" => {
+                    wire::decode(&mut dependent_ids, __value, wire::ids_or_false)
+                }
+                "description" => {
+                    wire::decode(&mut description, __value, wire::false_as_none)
+                }
+                "display_in_project" => {
+                    wire::decode(&mut display_in_project, __value, wire::field)
+                }
+                "display_name" => {
+                    wire::decode(&mut display_name, __value, wire::false_as_none)
+                }
+                "displayed_image_id" => {
+                    wire::decode(&mut displayed_image_id, __value, wire::false_as_none)
+                }
+                "email_cc" => wire::decode(&mut email_cc, __value, wire::false_as_none),
+                "email_from" => {
+                    wire::decode(&mut email_from, __value, wire::false_as_none)
+                }
+                "has_template_ancestor" => {
+                    wire::decode(&mut has_template_ancestor, __value, wire::field)
+                }
+                "html_field_history" => {
+                    wire::decode(&mut html_field_history, __value, wire::false_as_none)
+                }
+                "is_template" => wire::decode(&mut is_template, __value, wire::field),
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::ids_or_false)
+                }
+                "milestone_id" => {
+                    wire::decode(&mut milestone_id, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::string_or_false),
+                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
+                "partner_id" => {
+                    wire::decode(&mut partner_id, __value, wire::false_as_none)
+                }
+                "partner_phone" => {
+                    wire::decode(&mut partner_phone, __value, wire::false_as_none)
+                }
+                "personal_stage_type_ids" => {
+                    wire::decode(
+                        &mut personal_stage_type_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "priority" => wire::decode(&mut priority, __value, wire::false_as_none),
+                "project_id" => {
+                    wire::decode(&mut project_id, __value, wire::false_as_none)
+                }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::ids_or_false)
+                }
+                "rating_last_value" => {
+                    wire::decode(&mut rating_last_value, __value, wire::false_as_none)
+                }
+                "recurrence_id" => {
+                    wire::decode(&mut recurrence_id, __value, wire::false_as_none)
+                }
+                "recurring_task" => {
+                    wire::decode(&mut recurring_task, __value, wire::field)
+                }
+                "role_ids" => wire::decode(&mut role_ids, __value, wire::ids_or_false),
+                "sale_line_id" => {
+                    wire::decode(&mut sale_line_id, __value, wire::false_as_none)
+                }
+                "sale_order_id" => {
+                    wire::decode(&mut sale_order_id, __value, wire::false_as_none)
+                }
+                "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
+                "stage_id" => wire::decode(&mut stage_id, __value, wire::false_as_none),
+                "state" => wire::decode(&mut state, __value, wire::field),
+                "tag_ids" => wire::decode(&mut tag_ids, __value, wire::ids_or_false),
+                "task_properties" => {
+                    wire::decode(&mut task_properties, __value, wire::false_as_none)
+                }
+                "user_ids" => wire::decode(&mut user_ids, __value, wire::ids_or_false),
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::ids_or_false)
+                }
+                "working_days_close" => {
+                    wire::decode(&mut working_days_close, __value, wire::false_as_none)
+                }
+                "working_days_open" => {
+                    wire::decode(&mut working_days_open, __value, wire::false_as_none)
+                }
+                "working_hours_close" => {
+                    wire::decode(&mut working_hours_close, __value, wire::false_as_none)
+                }
+                "working_hours_open" => {
+                    wire::decode(&mut working_hours_open, __value, wire::false_as_none)
+                }
+                "write_date" => {
+                    wire::decode(
+                        &mut write_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("active", active.is_some()),
+                ("display_in_project", display_in_project.is_some()),
+                ("has_template_ancestor", has_template_ancestor.is_some()),
+                ("is_template", is_template.is_some()),
+                ("name", name.is_some()),
+                ("recurring_task", recurring_task.is_some()),
+                ("state", state.is_some()),
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            access_token: access_token.unwrap_or_default(),
+            active: wire::given(active),
+            activity_ids: activity_ids.unwrap_or_default(),
+            allocated_hours: allocated_hours.unwrap_or_default(),
+            child_ids: child_ids.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            create_date: create_date.unwrap_or_default(),
+            create_uid: create_uid.unwrap_or_default(),
+            date_assign: date_assign.unwrap_or_default(),
+            date_deadline: date_deadline.unwrap_or_default(),
+            date_end: date_end.unwrap_or_default(),
+            date_last_stage_update: date_last_stage_update.unwrap_or_default(),
+            depend_on_ids: depend_on_ids.unwrap_or_default(),
+            dependent_ids: dependent_ids.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            display_in_project: wire::given(display_in_project),
+            display_name: display_name.unwrap_or_default(),
+            displayed_image_id: displayed_image_id.unwrap_or_default(),
+            email_cc: email_cc.unwrap_or_default(),
+            email_from: email_from.unwrap_or_default(),
+            has_template_ancestor: wire::given(has_template_ancestor),
+            html_field_history: html_field_history.unwrap_or_default(),
+            is_template: wire::given(is_template),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
+            milestone_id: milestone_id.unwrap_or_default(),
+            name: wire::given(name),
+            parent_id: parent_id.unwrap_or_default(),
+            partner_id: partner_id.unwrap_or_default(),
+            partner_phone: partner_phone.unwrap_or_default(),
+            personal_stage_type_ids: personal_stage_type_ids.unwrap_or_default(),
+            priority: priority.unwrap_or_default(),
+            project_id: project_id.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
+            rating_last_value: rating_last_value.unwrap_or_default(),
+            recurrence_id: recurrence_id.unwrap_or_default(),
+            recurring_task: wire::given(recurring_task),
+            role_ids: role_ids.unwrap_or_default(),
+            sale_line_id: sale_line_id.unwrap_or_default(),
+            sale_order_id: sale_order_id.unwrap_or_default(),
+            sequence: sequence.unwrap_or_default(),
+            stage_id: stage_id.unwrap_or_default(),
+            state: wire::given(state),
+            tag_ids: tag_ids.unwrap_or_default(),
+            task_properties: task_properties.unwrap_or_default(),
+            user_ids: user_ids.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
+            working_days_close: working_days_close.unwrap_or_default(),
+            working_days_open: working_days_open.unwrap_or_default(),
+            working_hours_close: working_hours_close.unwrap_or_default(),
+            working_hours_open: working_hours_open.unwrap_or_default(),
+            write_date: write_date.unwrap_or_default(),
+            write_uid: write_uid.unwrap_or_default(),
+        })
+    }
+}
+impl ProjectTask {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(55usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "access_token", &self.access_token)?;
+        wire::put(&mut __fields, "active", &self.active)?;
+        wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        wire::put(&mut __fields, "allocated_hours", &self.allocated_hours)?;
+        wire::put(&mut __fields, "child_ids", &self.child_ids)?;
+        wire::put(&mut __fields, "color", &self.color)?;
+        wire::put(&mut __fields, "company_id", &self.company_id)?;
+        wire::put_with(
+            &mut __fields,
+            "create_date",
+            &self.create_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "create_uid", &self.create_uid)?;
+        wire::put_with(
+            &mut __fields,
+            "date_assign",
+            &self.date_assign,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "date_deadline",
+            &self.date_deadline,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "date_end",
+            &self.date_end,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "date_last_stage_update",
+            &self.date_last_stage_update,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "depend_on_ids", &self.depend_on_ids)?;
+        wire::put(&mut __fields, "dependent_ids", &self.dependent_ids)?;
+        wire::put(&mut __fields, "description", &self.description)?;
+        wire::put(&mut __fields, "display_in_project", &self.display_in_project)?;
+        wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(&mut __fields, "displayed_image_id", &self.displayed_image_id)?;
+        wire::put(&mut __fields, "email_cc", &self.email_cc)?;
+        wire::put(&mut __fields, "email_from", &self.email_from)?;
+        wire::put(&mut __fields, "has_template_ancestor", &self.has_template_ancestor)?;
+        wire::put(&mut __fields, "html_field_history", &self.html_field_history)?;
+        wire::put(&mut __fields, "is_template", &self.is_template)?;
+        wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(&mut __fields, "milestone_id", &self.milestone_id)?;
+        wire::put(&mut __fields, "name", &self.name)?;
+        wire::put(&mut __fields, "parent_id", &self.parent_id)?;
+        wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        wire::put(&mut __fields, "partner_phone", &self.partner_phone)?;
+        wire::put(
+            &mut __fields,
+            "personal_stage_type_ids",
+            &self.personal_stage_type_ids,
+        )?;
+        wire::put(&mut __fields, "priority", &self.priority)?;
+        wire::put(&mut __fields, "project_id", &self.project_id)?;
+        wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        wire::put(&mut __fields, "rating_last_value", &self.rating_last_value)?;
+        wire::put(&mut __fields, "recurrence_id", &self.recurrence_id)?;
+        wire::put(&mut __fields, "recurring_task", &self.recurring_task)?;
+        wire::put(&mut __fields, "role_ids", &self.role_ids)?;
+        wire::put(&mut __fields, "sale_line_id", &self.sale_line_id)?;
+        wire::put(&mut __fields, "sale_order_id", &self.sale_order_id)?;
+        wire::put(&mut __fields, "sequence", &self.sequence)?;
+        wire::put(&mut __fields, "stage_id", &self.stage_id)?;
+        wire::put(&mut __fields, "state", &self.state)?;
+        wire::put(&mut __fields, "tag_ids", &self.tag_ids)?;
+        wire::put(&mut __fields, "task_properties", &self.task_properties)?;
+        wire::put(&mut __fields, "user_ids", &self.user_ids)?;
+        wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
+        wire::put(&mut __fields, "working_days_close", &self.working_days_close)?;
+        wire::put(&mut __fields, "working_days_open", &self.working_days_open)?;
+        wire::put(&mut __fields, "working_hours_close", &self.working_hours_close)?;
+        wire::put(&mut __fields, "working_hours_open", &self.working_hours_open)?;
+        wire::put_with(
+            &mut __fields,
+            "write_date",
+            &self.write_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "write_uid", &self.write_uid)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for ProjectTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "ProjectTask",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectTask {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "ProjectTask",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for ProjectTask {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProjectTask")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "Many2One",
+            <::odoo_client::Many2One as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProjectTaskPriority",
+            <ProjectTaskPriority as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProjectTaskState",
+            <ProjectTaskState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for ProjectTask {
+    const MODEL: &'static str = "project.task";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "access_token",
+        "active",
+        "activity_ids",
+        "allocated_hours",
+        "child_ids",
+        "color",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "date_assign",
+        "date_deadline",
+        "date_end",
+        "date_last_stage_update",
+        "depend_on_ids",
+        "dependent_ids",
+        "description",
+        "display_in_project",
+        "display_name",
+        "displayed_image_id",
+        "email_cc",
+        "email_from",
+        "has_template_ancestor",
+        "html_field_history",
+        "is_template",
+        "message_follower_ids",
+        "message_ids",
+        "milestone_id",
+        "name",
+        "parent_id",
+        "partner_id",
+        "partner_phone",
+        "personal_stage_type_ids",
+        "priority",
+        "project_id",
+        "rating_ids",
+        "rating_last_value",
+        "recurrence_id",
+        "recurring_task",
+        "role_ids",
+        "sale_line_id",
+        "sale_order_id",
+        "sequence",
+        "stage_id",
+        "state",
+        "tag_ids",
+        "task_properties",
+        "user_ids",
+        "website_message_ids",
+        "working_days_close",
+        "working_days_open",
+        "working_hours_close",
+        "working_hours_open",
+        "write_date",
+        "write_uid",
+    ];
+}
+impl ::odoo_client::WritableModel for ProjectTask {
+    type Create = ProjectTaskCreate;
+    type Update = ProjectTaskUpdate;
 }
 /// Values to create a Task (`project.task`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Task record")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectTaskCreate {
     /// Security Token
     ///
     /// `access_token`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Security Token")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Active
     ///
     /// `active`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Active")]
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Summary")]
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Type (id of a mail.activity.type)")]
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Allocated Time
     ///
     /// `allocated_hours`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Allocated Time")]
     pub allocated_hours: ::std::option::Option<f64>,
     /// Color Index
     ///
     /// `color`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Color Index")]
     pub color: ::std::option::Option<i64>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company (id of a res.company)")]
     pub company_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Deadline
     ///
     /// `date_deadline`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Deadline (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_deadline: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Ending Date
     ///
     /// `date_end`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Ending Date (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_end: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Blocked By
     ///
     /// `depend_on_ids`: many2many, to `project.task`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Blocked By (ids of project.task records)")]
     pub depend_on_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Block
     ///
     /// `dependent_ids`: many2many, to `project.task`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Block (ids of project.task records)")]
     pub dependent_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Description
     ///
     /// `description`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Description")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Cover Image
     ///
     /// `displayed_image_id`: many2one, to `ir.attachment`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Cover Image (id of a ir.attachment)")]
     pub displayed_image_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Email cc
     ///
     /// Email addresses that were in the CC of the incoming emails from this task and that are not currently linked to an existing customer.
     ///
     /// `email_cc`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Email cc: Email addresses that were in the CC of the incoming emails from this task and that are not currently linked to an existing customer."
-    )]
     pub email_cc: ::std::option::Option<::std::string::String>,
     /// Email From
     ///
     /// `email_from`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email From")]
     pub email_from: ::std::option::Option<::std::string::String>,
     /// Is Template
     ///
     /// `is_template`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Is Template")]
     pub is_template: ::std::option::Option<bool>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -628,167 +996,72 @@ pub struct ProjectTaskCreate {
     /// Deliver your services automatically when a milestone is reached by linking it to a sales order item.
     ///
     /// `milestone_id`: many2one, to `project.milestone`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Milestone: Deliver your services automatically when a milestone is reached by linking it to a sales order item. (id of a project.milestone)"
-    )]
     pub milestone_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Title
     ///
     /// `name`: char, required
-    #[serde(deserialize_with = "::odoo_client::value::string_or_false")]
-    #[schemars(description = "Title")]
     pub name: ::std::string::String,
     /// Parent Task
     ///
     /// `parent_id`: many2one, to `project.task`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Parent Task (id of a project.task)")]
     pub parent_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Customer
     ///
     /// `partner_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Customer (id of a res.partner)")]
     pub partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Contact Number
     ///
     /// `partner_phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Contact Number")]
     pub partner_phone: ::std::option::Option<::std::string::String>,
     /// Personal Stage
     ///
     /// The current user's personal task stage.
     ///
     /// `personal_stage_type_id`: many2one, to `project.task.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Personal Stage: The current user's personal task stage. (id of a project.task.type)"
-    )]
     pub personal_stage_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Personal Stages
     ///
     /// `personal_stage_type_ids`: many2many, to `project.task.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Personal Stages (ids of project.task.type records)")]
     pub personal_stage_type_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Priority
     ///
     /// `priority`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Priority")]
     pub priority: ::std::option::Option<ProjectTaskPriority>,
     /// Project
     ///
     /// `project_id`: many2one, to `project.project`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Project (id of a project.project)")]
     pub project_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Recurrence
     ///
     /// `recurrence_id`: many2one, to `project.task.recurrence`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Recurrence (id of a project.task.recurrence)")]
     pub recurrence_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Recurrent
     ///
     /// `recurring_task`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Recurrent")]
     pub recurring_task: ::std::option::Option<bool>,
     /// Repeat Every
     ///
     /// `repeat_interval`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Repeat Every")]
     pub repeat_interval: ::std::option::Option<i64>,
     /// Until
     ///
     /// `repeat_type`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Until")]
     pub repeat_type: ::std::option::Option<ProjectTaskRepeatType>,
     /// Repeat Unit
     ///
     /// `repeat_unit`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Repeat Unit")]
     pub repeat_unit: ::std::option::Option<ProjectTaskRepeatUnit>,
     /// End Date
     ///
     /// `repeat_until`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "End Date")]
     pub repeat_until: ::std::option::Option<::chrono::NaiveDate>,
     /// Project Roles
     ///
     /// When you create a project from a template, you can choose which employee takes each role. These employees will be added to the tasks, along with anyone already assigned.
     ///
     /// `role_ids`: many2many, to `project.role`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Project Roles: When you create a project from a template, you can choose which employee takes each role. These employees will be added to the tasks, along with anyone already assigned. (ids of project.role records)"
-    )]
     pub role_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Sales Order Item
     ///
@@ -799,263 +1072,631 @@ pub struct ProjectTaskCreate {
     /// Remove the sales order item in order to make this task non billable. You can also change or remove the sales order item of each timesheet entry individually.
     ///
     /// `sale_line_id`: many2one, to `sale.order.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Sales Order Item: Sales Order Item to which the time spent on this task will be added in order to be invoiced to your customer. By default the sales order item set on the project will be selected. In the absence of one, the last prepaid sales order item that has time remaining will be used. Remove the sales order item in order to make this task non billable. You can also change or remove the sales order item of each timesheet entry individually. (id of a sale.order.line)"
-    )]
     pub sale_line_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Sequence
     ///
     /// `sequence`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sequence")]
     pub sequence: ::std::option::Option<i64>,
     /// Stage
     ///
     /// `stage_id`: many2one, to `project.task.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Stage (id of a project.task.type)")]
     pub stage_id: ::std::option::Option<::odoo_client::RecordId>,
     /// State
     ///
     /// `state`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "State")]
     pub state: ::std::option::Option<ProjectTaskState>,
     /// Tags
     ///
     /// `tag_ids`: many2many, to `project.tags`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Tags (ids of project.tags records)")]
     pub tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Properties
     ///
     /// `task_properties`: properties
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Properties")]
     pub task_properties: ::std::option::Option<::serde_json::Value>,
     /// Assignees
     ///
     /// `user_ids`: many2many, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Assignees (ids of res.users records)")]
     pub user_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+}
+/// The JSON Schema of [`ProjectTaskCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r##"{
+  "description": "Values of a new Task record",
+  "properties": {
+    "access_token": {"description":"Security Token","type":["string","null"]},
+    "active": {"description":"Active","type":["boolean","null"]},
+    "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "allocated_hours": {"description":"Allocated Time","format":"double","type":["number","null"]},
+    "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
+    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
+    "date_deadline": {"description":"Deadline (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "date_end": {"description":"Ending Date (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "depend_on_ids": {"description":"Blocked By (ids of project.task records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "dependent_ids": {"description":"Block (ids of project.task records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "description": {"description":"Description","type":["string","null"]},
+    "displayed_image_id": {"description":"Cover Image (id of a ir.attachment)","format":"int64","type":["integer","null"]},
+    "email_cc": {"description":"Email cc: Email addresses that were in the CC of the incoming emails from this task and that are not currently linked to an existing customer.","type":["string","null"]},
+    "email_from": {"description":"Email From","type":["string","null"]},
+    "is_template": {"description":"Is Template","type":["boolean","null"]},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "milestone_id": {"description":"Milestone: Deliver your services automatically when a milestone is reached by linking it to a sales order item. (id of a project.milestone)","format":"int64","type":["integer","null"]},
+    "name": {"description":"Title","type":"string"},
+    "parent_id": {"description":"Parent Task (id of a project.task)","format":"int64","type":["integer","null"]},
+    "partner_id": {"description":"Customer (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "partner_phone": {"description":"Contact Number","type":["string","null"]},
+    "personal_stage_type_id": {"description":"Personal Stage: The current user's personal task stage. (id of a project.task.type)","format":"int64","type":["integer","null"]},
+    "personal_stage_type_ids": {"description":"Personal Stages (ids of project.task.type records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "priority": {"anyOf":[{"$ref":"#/$defs/ProjectTaskPriority"},{"type":"null"}],"description":"Priority"},
+    "project_id": {"description":"Project (id of a project.project)","format":"int64","type":["integer","null"]},
+    "recurrence_id": {"description":"Recurrence (id of a project.task.recurrence)","format":"int64","type":["integer","null"]},
+    "recurring_task": {"description":"Recurrent","type":["boolean","null"]},
+    "repeat_interval": {"description":"Repeat Every","format":"int64","type":["integer","null"]},
+    "repeat_type": {"anyOf":[{"$ref":"#/$defs/ProjectTaskRepeatType"},{"type":"null"}],"description":"Until"},
+    "repeat_unit": {"anyOf":[{"$ref":"#/$defs/ProjectTaskRepeatUnit"},{"type":"null"}],"description":"Repeat Unit"},
+    "repeat_until": {"description":"End Date","format":"date","type":["string","null"]},
+    "role_ids": {"description":"Project Roles: When you create a project from a template, you can choose which employee takes each role. These employees will be added to the tasks, along with anyone already assigned. (ids of project.role records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "sale_line_id": {"description":"Sales Order Item: Sales Order Item to which the time spent on this task will be added in order to be invoiced to your customer. By default the sales order item set on the project will be selected. In the absence of one, the last prepaid sales order item that has time remaining will be used. Remove the sales order item in order to make this task non billable. You can also change or remove the sales order item of each timesheet entry individually. (id of a sale.order.line)","format":"int64","type":["integer","null"]},
+    "sequence": {"description":"Sequence","format":"int64","type":["integer","null"]},
+    "stage_id": {"description":"Stage (id of a project.task.type)","format":"int64","type":["integer","null"]},
+    "state": {"anyOf":[{"$ref":"#/$defs/ProjectTaskState"},{"type":"null"}],"description":"State"},
+    "tag_ids": {"description":"Tags (ids of project.tags records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "task_properties": {"description":"Properties"},
+    "user_ids": {"description":"Assignees (ids of res.users records)","items":{"format":"int64","type":"integer"},"type":["array","null"]}
+  },
+  "required": ["name"],
+  "type": "object"
+}"##;
+impl ProjectTaskCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut access_token: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut allocated_hours: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut date_end: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut depend_on_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut dependent_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut description: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut displayed_image_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut email_cc: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_from: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut is_template: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut milestone_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut parent_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut personal_stage_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut personal_stage_type_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut priority: ::std::option::Option<
+            ::std::option::Option<ProjectTaskPriority>,
+        > = ::std::option::Option::None;
+        let mut project_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut recurrence_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut recurring_task: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut repeat_interval: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut repeat_type: ::std::option::Option<
+            ::std::option::Option<ProjectTaskRepeatType>,
+        > = ::std::option::Option::None;
+        let mut repeat_unit: ::std::option::Option<
+            ::std::option::Option<ProjectTaskRepeatUnit>,
+        > = ::std::option::Option::None;
+        let mut repeat_until: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut role_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut sale_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut stage_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut state: ::std::option::Option<::std::option::Option<ProjectTaskState>> = ::std::option::Option::None;
+        let mut tag_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut task_properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut user_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "access_token" => {
+                    wire::decode(&mut access_token, __value, wire::false_as_none)
+                }
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "allocated_hours" => {
+                    wire::decode(&mut allocated_hours, __value, wire::false_as_none)
+                }
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "date_deadline" => {
+                    wire::decode(
+                        &mut date_deadline,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "date_end" => {
+                    wire::decode(
+                        &mut date_end,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "depend_on_ids" => {
+                    wire::decode(&mut depend_on_ids, __value, wire::false_as_none)
+                }
+                "dependent_ids" => {
+                    wire::decode(&mut dependent_ids, __value, wire::false_as_none)
+                }
+                "description" => {
+                    wire::decode(&mut description, __value, wire::false_as_none)
+                }
+                "displayed_image_id" => {
+                    wire::decode(&mut displayed_image_id, __value, wire::false_as_none)
+                }
+                "email_cc" => wire::decode(&mut email_cc, __value, wire::false_as_none),
+                "email_from" => {
+                    wire::decode(&mut email_from, __value, wire::false_as_none)
+                }
+                "is_template" => wire::decode(&mut is_template, __value, wire::field),
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "milestone_id" => {
+                    wire::decode(&mut milestone_id, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::string_or_false),
+                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
+                "partner_id" => {
+                    wire::decode(&mut partner_id, __value, wire::false_as_none)
+                }
+                "partner_phone" => {
+                    wire::decode(&mut partner_phone, __value, wire::false_as_none)
+                }
+                "personal_stage_type_id" => {
+                    wire::decode(
+                        &mut personal_stage_type_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "personal_stage_type_ids" => {
+                    wire::decode(
+                        &mut personal_stage_type_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "priority" => wire::decode(&mut priority, __value, wire::false_as_none),
+                "project_id" => {
+                    wire::decode(&mut project_id, __value, wire::false_as_none)
+                }
+                "recurrence_id" => {
+                    wire::decode(&mut recurrence_id, __value, wire::false_as_none)
+                }
+                "recurring_task" => {
+                    wire::decode(&mut recurring_task, __value, wire::field)
+                }
+                "repeat_interval" => {
+                    wire::decode(&mut repeat_interval, __value, wire::false_as_none)
+                }
+                "repeat_type" => {
+                    wire::decode(&mut repeat_type, __value, wire::false_as_none)
+                }
+                "repeat_unit" => {
+                    wire::decode(&mut repeat_unit, __value, wire::false_as_none)
+                }
+                "repeat_until" => {
+                    wire::decode(
+                        &mut repeat_until,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "role_ids" => wire::decode(&mut role_ids, __value, wire::false_as_none),
+                "sale_line_id" => {
+                    wire::decode(&mut sale_line_id, __value, wire::false_as_none)
+                }
+                "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
+                "stage_id" => wire::decode(&mut stage_id, __value, wire::false_as_none),
+                "state" => wire::decode(&mut state, __value, wire::false_as_none),
+                "tag_ids" => wire::decode(&mut tag_ids, __value, wire::false_as_none),
+                "task_properties" => {
+                    wire::decode(&mut task_properties, __value, wire::false_as_none)
+                }
+                "user_ids" => wire::decode(&mut user_ids, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(&[("name", name.is_some())])?;
+        ::std::result::Result::Ok(Self {
+            access_token: access_token.unwrap_or_default(),
+            active: active.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            allocated_hours: allocated_hours.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            date_deadline: date_deadline.unwrap_or_default(),
+            date_end: date_end.unwrap_or_default(),
+            depend_on_ids: depend_on_ids.unwrap_or_default(),
+            dependent_ids: dependent_ids.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            displayed_image_id: displayed_image_id.unwrap_or_default(),
+            email_cc: email_cc.unwrap_or_default(),
+            email_from: email_from.unwrap_or_default(),
+            is_template: is_template.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            milestone_id: milestone_id.unwrap_or_default(),
+            name: wire::given(name),
+            parent_id: parent_id.unwrap_or_default(),
+            partner_id: partner_id.unwrap_or_default(),
+            partner_phone: partner_phone.unwrap_or_default(),
+            personal_stage_type_id: personal_stage_type_id.unwrap_or_default(),
+            personal_stage_type_ids: personal_stage_type_ids.unwrap_or_default(),
+            priority: priority.unwrap_or_default(),
+            project_id: project_id.unwrap_or_default(),
+            recurrence_id: recurrence_id.unwrap_or_default(),
+            recurring_task: recurring_task.unwrap_or_default(),
+            repeat_interval: repeat_interval.unwrap_or_default(),
+            repeat_type: repeat_type.unwrap_or_default(),
+            repeat_unit: repeat_unit.unwrap_or_default(),
+            repeat_until: repeat_until.unwrap_or_default(),
+            role_ids: role_ids.unwrap_or_default(),
+            sale_line_id: sale_line_id.unwrap_or_default(),
+            sequence: sequence.unwrap_or_default(),
+            stage_id: stage_id.unwrap_or_default(),
+            state: state.unwrap_or_default(),
+            tag_ids: tag_ids.unwrap_or_default(),
+            task_properties: task_properties.unwrap_or_default(),
+            user_ids: user_ids.unwrap_or_default(),
+        })
+    }
+}
+impl ProjectTaskCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(40usize);
+        if self.access_token.is_some() {
+            wire::put(&mut __fields, "access_token", &self.access_token)?;
+        }
+        if self.active.is_some() {
+            wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_summary.is_some() {
+            wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        }
+        if self.activity_type_id.is_some() {
+            wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.allocated_hours.is_some() {
+            wire::put(&mut __fields, "allocated_hours", &self.allocated_hours)?;
+        }
+        if self.color.is_some() {
+            wire::put(&mut __fields, "color", &self.color)?;
+        }
+        if self.company_id.is_some() {
+            wire::put(&mut __fields, "company_id", &self.company_id)?;
+        }
+        if self.date_deadline.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "date_deadline",
+                &self.date_deadline,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.date_end.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "date_end",
+                &self.date_end,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.depend_on_ids.is_some() {
+            wire::put(&mut __fields, "depend_on_ids", &self.depend_on_ids)?;
+        }
+        if self.dependent_ids.is_some() {
+            wire::put(&mut __fields, "dependent_ids", &self.dependent_ids)?;
+        }
+        if self.description.is_some() {
+            wire::put(&mut __fields, "description", &self.description)?;
+        }
+        if self.displayed_image_id.is_some() {
+            wire::put(&mut __fields, "displayed_image_id", &self.displayed_image_id)?;
+        }
+        if self.email_cc.is_some() {
+            wire::put(&mut __fields, "email_cc", &self.email_cc)?;
+        }
+        if self.email_from.is_some() {
+            wire::put(&mut __fields, "email_from", &self.email_from)?;
+        }
+        if self.is_template.is_some() {
+            wire::put(&mut __fields, "is_template", &self.is_template)?;
+        }
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        if self.milestone_id.is_some() {
+            wire::put(&mut __fields, "milestone_id", &self.milestone_id)?;
+        }
+        wire::put(&mut __fields, "name", &self.name)?;
+        if self.parent_id.is_some() {
+            wire::put(&mut __fields, "parent_id", &self.parent_id)?;
+        }
+        if self.partner_id.is_some() {
+            wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        }
+        if self.partner_phone.is_some() {
+            wire::put(&mut __fields, "partner_phone", &self.partner_phone)?;
+        }
+        if self.personal_stage_type_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "personal_stage_type_id",
+                &self.personal_stage_type_id,
+            )?;
+        }
+        if self.personal_stage_type_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "personal_stage_type_ids",
+                &self.personal_stage_type_ids,
+            )?;
+        }
+        if self.priority.is_some() {
+            wire::put(&mut __fields, "priority", &self.priority)?;
+        }
+        if self.project_id.is_some() {
+            wire::put(&mut __fields, "project_id", &self.project_id)?;
+        }
+        if self.recurrence_id.is_some() {
+            wire::put(&mut __fields, "recurrence_id", &self.recurrence_id)?;
+        }
+        if self.recurring_task.is_some() {
+            wire::put(&mut __fields, "recurring_task", &self.recurring_task)?;
+        }
+        if self.repeat_interval.is_some() {
+            wire::put(&mut __fields, "repeat_interval", &self.repeat_interval)?;
+        }
+        if self.repeat_type.is_some() {
+            wire::put(&mut __fields, "repeat_type", &self.repeat_type)?;
+        }
+        if self.repeat_unit.is_some() {
+            wire::put(&mut __fields, "repeat_unit", &self.repeat_unit)?;
+        }
+        if self.repeat_until.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "repeat_until",
+                &self.repeat_until,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.role_ids.is_some() {
+            wire::put(&mut __fields, "role_ids", &self.role_ids)?;
+        }
+        if self.sale_line_id.is_some() {
+            wire::put(&mut __fields, "sale_line_id", &self.sale_line_id)?;
+        }
+        if self.sequence.is_some() {
+            wire::put(&mut __fields, "sequence", &self.sequence)?;
+        }
+        if self.stage_id.is_some() {
+            wire::put(&mut __fields, "stage_id", &self.stage_id)?;
+        }
+        if self.state.is_some() {
+            wire::put(&mut __fields, "state", &self.state)?;
+        }
+        if self.tag_ids.is_some() {
+            wire::put(&mut __fields, "tag_ids", &self.tag_ids)?;
+        }
+        if self.task_properties.is_some() {
+            wire::put(&mut __fields, "task_properties", &self.task_properties)?;
+        }
+        if self.user_ids.is_some() {
+            wire::put(&mut __fields, "user_ids", &self.user_ids)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for ProjectTaskCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "ProjectTaskCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectTaskCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "ProjectTaskCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for ProjectTaskCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProjectTaskCreate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProjectTaskPriority",
+            <ProjectTaskPriority as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProjectTaskRepeatType",
+            <ProjectTaskRepeatType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProjectTaskRepeatUnit",
+            <ProjectTaskRepeatUnit as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProjectTaskState",
+            <ProjectTaskState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Task (`project.task`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values to change on Task records; fields left out are kept")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectTaskUpdate {
     /// Security Token
     ///
     /// `access_token`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Security Token")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Active
     ///
     /// `active`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Active")]
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Summary")]
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Type (id of a mail.activity.type)")]
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Allocated Time
     ///
     /// `allocated_hours`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Allocated Time")]
     pub allocated_hours: ::std::option::Option<f64>,
     /// Color Index
     ///
     /// `color`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Color Index")]
     pub color: ::std::option::Option<i64>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company (id of a res.company)")]
     pub company_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Deadline
     ///
     /// `date_deadline`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Deadline (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_deadline: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Ending Date
     ///
     /// `date_end`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Ending Date (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_end: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Blocked By
     ///
     /// `depend_on_ids`: many2many, to `project.task`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Blocked By (ids of project.task records)")]
     pub depend_on_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Block
     ///
     /// `dependent_ids`: many2many, to `project.task`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Block (ids of project.task records)")]
     pub dependent_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Description
     ///
     /// `description`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Description")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Cover Image
     ///
     /// `displayed_image_id`: many2one, to `ir.attachment`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Cover Image (id of a ir.attachment)")]
     pub displayed_image_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Email cc
     ///
     /// Email addresses that were in the CC of the incoming emails from this task and that are not currently linked to an existing customer.
     ///
     /// `email_cc`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Email cc: Email addresses that were in the CC of the incoming emails from this task and that are not currently linked to an existing customer."
-    )]
     pub email_cc: ::std::option::Option<::std::string::String>,
     /// Email From
     ///
     /// `email_from`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email From")]
     pub email_from: ::std::option::Option<::std::string::String>,
     /// Is Template
     ///
     /// `is_template`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Is Template")]
     pub is_template: ::std::option::Option<bool>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -1064,171 +1705,72 @@ pub struct ProjectTaskUpdate {
     /// Deliver your services automatically when a milestone is reached by linking it to a sales order item.
     ///
     /// `milestone_id`: many2one, to `project.milestone`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Milestone: Deliver your services automatically when a milestone is reached by linking it to a sales order item. (id of a project.milestone)"
-    )]
     pub milestone_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Title
     ///
     /// `name`: char, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Title")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Parent Task
     ///
     /// `parent_id`: many2one, to `project.task`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Parent Task (id of a project.task)")]
     pub parent_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Customer
     ///
     /// `partner_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Customer (id of a res.partner)")]
     pub partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Contact Number
     ///
     /// `partner_phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Contact Number")]
     pub partner_phone: ::std::option::Option<::std::string::String>,
     /// Personal Stage
     ///
     /// The current user's personal task stage.
     ///
     /// `personal_stage_type_id`: many2one, to `project.task.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Personal Stage: The current user's personal task stage. (id of a project.task.type)"
-    )]
     pub personal_stage_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Personal Stages
     ///
     /// `personal_stage_type_ids`: many2many, to `project.task.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Personal Stages (ids of project.task.type records)")]
     pub personal_stage_type_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Priority
     ///
     /// `priority`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Priority")]
     pub priority: ::std::option::Option<ProjectTaskPriority>,
     /// Project
     ///
     /// `project_id`: many2one, to `project.project`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Project (id of a project.project)")]
     pub project_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Recurrence
     ///
     /// `recurrence_id`: many2one, to `project.task.recurrence`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Recurrence (id of a project.task.recurrence)")]
     pub recurrence_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Recurrent
     ///
     /// `recurring_task`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Recurrent")]
     pub recurring_task: ::std::option::Option<bool>,
     /// Repeat Every
     ///
     /// `repeat_interval`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Repeat Every")]
     pub repeat_interval: ::std::option::Option<i64>,
     /// Until
     ///
     /// `repeat_type`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Until")]
     pub repeat_type: ::std::option::Option<ProjectTaskRepeatType>,
     /// Repeat Unit
     ///
     /// `repeat_unit`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Repeat Unit")]
     pub repeat_unit: ::std::option::Option<ProjectTaskRepeatUnit>,
     /// End Date
     ///
     /// `repeat_until`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "End Date")]
     pub repeat_until: ::std::option::Option<::chrono::NaiveDate>,
     /// Project Roles
     ///
     /// When you create a project from a template, you can choose which employee takes each role. These employees will be added to the tasks, along with anyone already assigned.
     ///
     /// `role_ids`: many2many, to `project.role`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Project Roles: When you create a project from a template, you can choose which employee takes each role. These employees will be added to the tasks, along with anyone already assigned. (ids of project.role records)"
-    )]
     pub role_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Sales Order Item
     ///
@@ -1239,75 +1781,558 @@ pub struct ProjectTaskUpdate {
     /// Remove the sales order item in order to make this task non billable. You can also change or remove the sales order item of each timesheet entry individually.
     ///
     /// `sale_line_id`: many2one, to `sale.order.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Sales Order Item: Sales Order Item to which the time spent on this task will be added in order to be invoiced to your customer. By default the sales order item set on the project will be selected. In the absence of one, the last prepaid sales order item that has time remaining will be used. Remove the sales order item in order to make this task non billable. You can also change or remove the sales order item of each timesheet entry individually. (id of a sale.order.line)"
-    )]
     pub sale_line_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Sequence
     ///
     /// `sequence`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sequence")]
     pub sequence: ::std::option::Option<i64>,
     /// Stage
     ///
     /// `stage_id`: many2one, to `project.task.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Stage (id of a project.task.type)")]
     pub stage_id: ::std::option::Option<::odoo_client::RecordId>,
     /// State
     ///
     /// `state`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "State")]
     pub state: ::std::option::Option<ProjectTaskState>,
     /// Tags
     ///
     /// `tag_ids`: many2many, to `project.tags`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Tags (ids of project.tags records)")]
     pub tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Properties
     ///
     /// `task_properties`: properties
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Properties")]
     pub task_properties: ::std::option::Option<::serde_json::Value>,
     /// Assignees
     ///
     /// `user_ids`: many2many, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Assignees (ids of res.users records)")]
     pub user_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+}
+/// The JSON Schema of [`ProjectTaskUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r##"{
+  "description": "Values to change on Task records; fields left out are kept",
+  "properties": {
+    "access_token": {"description":"Security Token","type":["string","null"]},
+    "active": {"description":"Active","type":["boolean","null"]},
+    "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "allocated_hours": {"description":"Allocated Time","format":"double","type":["number","null"]},
+    "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
+    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
+    "date_deadline": {"description":"Deadline (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "date_end": {"description":"Ending Date (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "depend_on_ids": {"description":"Blocked By (ids of project.task records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "dependent_ids": {"description":"Block (ids of project.task records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "description": {"description":"Description","type":["string","null"]},
+    "displayed_image_id": {"description":"Cover Image (id of a ir.attachment)","format":"int64","type":["integer","null"]},
+    "email_cc": {"description":"Email cc: Email addresses that were in the CC of the incoming emails from this task and that are not currently linked to an existing customer.","type":["string","null"]},
+    "email_from": {"description":"Email From","type":["string","null"]},
+    "is_template": {"description":"Is Template","type":["boolean","null"]},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "milestone_id": {"description":"Milestone: Deliver your services automatically when a milestone is reached by linking it to a sales order item. (id of a project.milestone)","format":"int64","type":["integer","null"]},
+    "name": {"description":"Title","type":["string","null"]},
+    "parent_id": {"description":"Parent Task (id of a project.task)","format":"int64","type":["integer","null"]},
+    "partner_id": {"description":"Customer (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "partner_phone": {"description":"Contact Number","type":["string","null"]},
+    "personal_stage_type_id": {"description":"Personal Stage: The current user's personal task stage. (id of a project.task.type)","format":"int64","type":["integer","null"]},
+    "personal_stage_type_ids": {"description":"Personal Stages (ids of project.task.type records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "priority": {"anyOf":[{"$ref":"#/$defs/ProjectTaskPriority"},{"type":"null"}],"description":"Priority"},
+    "project_id": {"description":"Project (id of a project.project)","format":"int64","type":["integer","null"]},
+    "recurrence_id": {"description":"Recurrence (id of a project.task.recurrence)","format":"int64","type":["integer","null"]},
+    "recurring_task": {"description":"Recurrent","type":["boolean","null"]},
+    "repeat_interval": {"description":"Repeat Every","format":"int64","type":["integer","null"]},
+    "repeat_type": {"anyOf":[{"$ref":"#/$defs/ProjectTaskRepeatType"},{"type":"null"}],"description":"Until"},
+    "repeat_unit": {"anyOf":[{"$ref":"#/$defs/ProjectTaskRepeatUnit"},{"type":"null"}],"description":"Repeat Unit"},
+    "repeat_until": {"description":"End Date","format":"date","type":["string","null"]},
+    "role_ids": {"description":"Project Roles: When you create a project from a template, you can choose which employee takes each role. These employees will be added to the tasks, along with anyone already assigned. (ids of project.role records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "sale_line_id": {"description":"Sales Order Item: Sales Order Item to which the time spent on this task will be added in order to be invoiced to your customer. By default the sales order item set on the project will be selected. In the absence of one, the last prepaid sales order item that has time remaining will be used. Remove the sales order item in order to make this task non billable. You can also change or remove the sales order item of each timesheet entry individually. (id of a sale.order.line)","format":"int64","type":["integer","null"]},
+    "sequence": {"description":"Sequence","format":"int64","type":["integer","null"]},
+    "stage_id": {"description":"Stage (id of a project.task.type)","format":"int64","type":["integer","null"]},
+    "state": {"anyOf":[{"$ref":"#/$defs/ProjectTaskState"},{"type":"null"}],"description":"State"},
+    "tag_ids": {"description":"Tags (ids of project.tags records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "task_properties": {"description":"Properties"},
+    "user_ids": {"description":"Assignees (ids of res.users records)","items":{"format":"int64","type":"integer"},"type":["array","null"]}
+  },
+  "type": "object"
+}"##;
+impl ProjectTaskUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut access_token: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut allocated_hours: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut date_end: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut depend_on_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut dependent_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut description: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut displayed_image_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut email_cc: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_from: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut is_template: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut milestone_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut parent_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut personal_stage_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut personal_stage_type_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut priority: ::std::option::Option<
+            ::std::option::Option<ProjectTaskPriority>,
+        > = ::std::option::Option::None;
+        let mut project_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut recurrence_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut recurring_task: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut repeat_interval: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut repeat_type: ::std::option::Option<
+            ::std::option::Option<ProjectTaskRepeatType>,
+        > = ::std::option::Option::None;
+        let mut repeat_unit: ::std::option::Option<
+            ::std::option::Option<ProjectTaskRepeatUnit>,
+        > = ::std::option::Option::None;
+        let mut repeat_until: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut role_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut sale_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut stage_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut state: ::std::option::Option<::std::option::Option<ProjectTaskState>> = ::std::option::Option::None;
+        let mut tag_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut task_properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut user_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "access_token" => {
+                    wire::decode(&mut access_token, __value, wire::false_as_none)
+                }
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "allocated_hours" => {
+                    wire::decode(&mut allocated_hours, __value, wire::false_as_none)
+                }
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "date_deadline" => {
+                    wire::decode(
+                        &mut date_deadline,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "date_end" => {
+                    wire::decode(
+                        &mut date_end,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "depend_on_ids" => {
+                    wire::decode(&mut depend_on_ids, __value, wire::false_as_none)
+                }
+                "dependent_ids" => {
+                    wire::decode(&mut dependent_ids, __value, wire::false_as_none)
+                }
+                "description" => {
+                    wire::decode(&mut description, __value, wire::false_as_none)
+                }
+                "displayed_image_id" => {
+                    wire::decode(&mut displayed_image_id, __value, wire::false_as_none)
+                }
+                "email_cc" => wire::decode(&mut email_cc, __value, wire::false_as_none),
+                "email_from" => {
+                    wire::decode(&mut email_from, __value, wire::false_as_none)
+                }
+                "is_template" => wire::decode(&mut is_template, __value, wire::field),
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "milestone_id" => {
+                    wire::decode(&mut milestone_id, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
+                "partner_id" => {
+                    wire::decode(&mut partner_id, __value, wire::false_as_none)
+                }
+                "partner_phone" => {
+                    wire::decode(&mut partner_phone, __value, wire::false_as_none)
+                }
+                "personal_stage_type_id" => {
+                    wire::decode(
+                        &mut personal_stage_type_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "personal_stage_type_ids" => {
+                    wire::decode(
+                        &mut personal_stage_type_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "priority" => wire::decode(&mut priority, __value, wire::false_as_none),
+                "project_id" => {
+                    wire::decode(&mut project_id, __value, wire::false_as_none)
+                }
+                "recurrence_id" => {
+                    wire::decode(&mut recurrence_id, __value, wire::false_as_none)
+                }
+                "recurring_task" => {
+                    wire::decode(&mut recurring_task, __value, wire::field)
+                }
+                "repeat_interval" => {
+                    wire::decode(&mut repeat_interval, __value, wire::false_as_none)
+                }
+                "repeat_type" => {
+                    wire::decode(&mut repeat_type, __value, wire::false_as_none)
+                }
+                "repeat_unit" => {
+                    wire::decode(&mut repeat_unit, __value, wire::false_as_none)
+                }
+                "repeat_until" => {
+                    wire::decode(
+                        &mut repeat_until,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "role_ids" => wire::decode(&mut role_ids, __value, wire::false_as_none),
+                "sale_line_id" => {
+                    wire::decode(&mut sale_line_id, __value, wire::false_as_none)
+                }
+                "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
+                "stage_id" => wire::decode(&mut stage_id, __value, wire::false_as_none),
+                "state" => wire::decode(&mut state, __value, wire::false_as_none),
+                "tag_ids" => wire::decode(&mut tag_ids, __value, wire::false_as_none),
+                "task_properties" => {
+                    wire::decode(&mut task_properties, __value, wire::false_as_none)
+                }
+                "user_ids" => wire::decode(&mut user_ids, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            access_token: access_token.unwrap_or_default(),
+            active: active.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            allocated_hours: allocated_hours.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            date_deadline: date_deadline.unwrap_or_default(),
+            date_end: date_end.unwrap_or_default(),
+            depend_on_ids: depend_on_ids.unwrap_or_default(),
+            dependent_ids: dependent_ids.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            displayed_image_id: displayed_image_id.unwrap_or_default(),
+            email_cc: email_cc.unwrap_or_default(),
+            email_from: email_from.unwrap_or_default(),
+            is_template: is_template.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            milestone_id: milestone_id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            parent_id: parent_id.unwrap_or_default(),
+            partner_id: partner_id.unwrap_or_default(),
+            partner_phone: partner_phone.unwrap_or_default(),
+            personal_stage_type_id: personal_stage_type_id.unwrap_or_default(),
+            personal_stage_type_ids: personal_stage_type_ids.unwrap_or_default(),
+            priority: priority.unwrap_or_default(),
+            project_id: project_id.unwrap_or_default(),
+            recurrence_id: recurrence_id.unwrap_or_default(),
+            recurring_task: recurring_task.unwrap_or_default(),
+            repeat_interval: repeat_interval.unwrap_or_default(),
+            repeat_type: repeat_type.unwrap_or_default(),
+            repeat_unit: repeat_unit.unwrap_or_default(),
+            repeat_until: repeat_until.unwrap_or_default(),
+            role_ids: role_ids.unwrap_or_default(),
+            sale_line_id: sale_line_id.unwrap_or_default(),
+            sequence: sequence.unwrap_or_default(),
+            stage_id: stage_id.unwrap_or_default(),
+            state: state.unwrap_or_default(),
+            tag_ids: tag_ids.unwrap_or_default(),
+            task_properties: task_properties.unwrap_or_default(),
+            user_ids: user_ids.unwrap_or_default(),
+        })
+    }
+}
+impl ProjectTaskUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(40usize);
+        if self.access_token.is_some() {
+            wire::put(&mut __fields, "access_token", &self.access_token)?;
+        }
+        if self.active.is_some() {
+            wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_summary.is_some() {
+            wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        }
+        if self.activity_type_id.is_some() {
+            wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.allocated_hours.is_some() {
+            wire::put(&mut __fields, "allocated_hours", &self.allocated_hours)?;
+        }
+        if self.color.is_some() {
+            wire::put(&mut __fields, "color", &self.color)?;
+        }
+        if self.company_id.is_some() {
+            wire::put(&mut __fields, "company_id", &self.company_id)?;
+        }
+        if self.date_deadline.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "date_deadline",
+                &self.date_deadline,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.date_end.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "date_end",
+                &self.date_end,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.depend_on_ids.is_some() {
+            wire::put(&mut __fields, "depend_on_ids", &self.depend_on_ids)?;
+        }
+        if self.dependent_ids.is_some() {
+            wire::put(&mut __fields, "dependent_ids", &self.dependent_ids)?;
+        }
+        if self.description.is_some() {
+            wire::put(&mut __fields, "description", &self.description)?;
+        }
+        if self.displayed_image_id.is_some() {
+            wire::put(&mut __fields, "displayed_image_id", &self.displayed_image_id)?;
+        }
+        if self.email_cc.is_some() {
+            wire::put(&mut __fields, "email_cc", &self.email_cc)?;
+        }
+        if self.email_from.is_some() {
+            wire::put(&mut __fields, "email_from", &self.email_from)?;
+        }
+        if self.is_template.is_some() {
+            wire::put(&mut __fields, "is_template", &self.is_template)?;
+        }
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        if self.milestone_id.is_some() {
+            wire::put(&mut __fields, "milestone_id", &self.milestone_id)?;
+        }
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.parent_id.is_some() {
+            wire::put(&mut __fields, "parent_id", &self.parent_id)?;
+        }
+        if self.partner_id.is_some() {
+            wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        }
+        if self.partner_phone.is_some() {
+            wire::put(&mut __fields, "partner_phone", &self.partner_phone)?;
+        }
+        if self.personal_stage_type_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "personal_stage_type_id",
+                &self.personal_stage_type_id,
+            )?;
+        }
+        if self.personal_stage_type_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "personal_stage_type_ids",
+                &self.personal_stage_type_ids,
+            )?;
+        }
+        if self.priority.is_some() {
+            wire::put(&mut __fields, "priority", &self.priority)?;
+        }
+        if self.project_id.is_some() {
+            wire::put(&mut __fields, "project_id", &self.project_id)?;
+        }
+        if self.recurrence_id.is_some() {
+            wire::put(&mut __fields, "recurrence_id", &self.recurrence_id)?;
+        }
+        if self.recurring_task.is_some() {
+            wire::put(&mut __fields, "recurring_task", &self.recurring_task)?;
+        }
+        if self.repeat_interval.is_some() {
+            wire::put(&mut __fields, "repeat_interval", &self.repeat_interval)?;
+        }
+        if self.repeat_type.is_some() {
+            wire::put(&mut __fields, "repeat_type", &self.repeat_type)?;
+        }
+        if self.repeat_unit.is_some() {
+            wire::put(&mut __fields, "repeat_unit", &self.repeat_unit)?;
+        }
+        if self.repeat_until.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "repeat_until",
+                &self.repeat_until,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.role_ids.is_some() {
+            wire::put(&mut __fields, "role_ids", &self.role_ids)?;
+        }
+        if self.sale_line_id.is_some() {
+            wire::put(&mut __fields, "sale_line_id", &self.sale_line_id)?;
+        }
+        if self.sequence.is_some() {
+            wire::put(&mut __fields, "sequence", &self.sequence)?;
+        }
+        if self.stage_id.is_some() {
+            wire::put(&mut __fields, "stage_id", &self.stage_id)?;
+        }
+        if self.state.is_some() {
+            wire::put(&mut __fields, "state", &self.state)?;
+        }
+        if self.tag_ids.is_some() {
+            wire::put(&mut __fields, "tag_ids", &self.tag_ids)?;
+        }
+        if self.task_properties.is_some() {
+            wire::put(&mut __fields, "task_properties", &self.task_properties)?;
+        }
+        if self.user_ids.is_some() {
+            wire::put(&mut __fields, "user_ids", &self.user_ids)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for ProjectTaskUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "ProjectTaskUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectTaskUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "ProjectTaskUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for ProjectTaskUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProjectTaskUpdate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProjectTaskPriority",
+            <ProjectTaskPriority as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProjectTaskRepeatType",
+            <ProjectTaskRepeatType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProjectTaskRepeatUnit",
+            <ProjectTaskRepeatUnit as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProjectTaskState",
+            <ProjectTaskState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Priority (selection field `priority`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -4,62 +4,35 @@
 /// Companies (`res.company`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(model = "res.company", create = ResCompanyCreate, update = ResCompanyUpdate)]
-#[schemars(description = "Companies")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResCompany {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Base Tax Received Account
     ///
     /// Account that will be set on lines created in cash basis journal entry and used to keep track of the tax base amount.
     ///
     /// `account_cash_basis_base_account_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Base Tax Received Account: Account that will be set on lines created in cash basis journal entry and used to keep track of the tax base amount. ([id, display name] of a account.account)"
-    )]
     pub account_cash_basis_base_account_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
     /// Default PoS Receivable Account
     ///
     /// `account_default_pos_receivable_account_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Default PoS Receivable Account ([id, display name] of a account.account)"
-    )]
     pub account_default_pos_receivable_account_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
     /// Separate account for expense discount
     ///
     /// `account_discount_expense_allocation_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Separate account for expense discount ([id, display name] of a account.account)"
-    )]
     pub account_discount_expense_allocation_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
     /// Separate account for income discount
     ///
     /// `account_discount_income_allocation_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Separate account for income discount ([id, display name] of a account.account)"
-    )]
     pub account_discount_income_allocation_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
@@ -68,38 +41,22 @@ pub struct ResCompany {
     /// The country to use the tax reports from for this company
     ///
     /// `account_fiscal_country_id`: many2one, to `res.country`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Fiscal Country: The country to use the tax reports from for this company ([id, display name] of a res.country)"
-    )]
     pub account_fiscal_country_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Cash Discount Write-Off Gain Account
     ///
     /// `account_journal_early_pay_discount_gain_account_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Cash Discount Write-Off Gain Account ([id, display name] of a account.account)"
-    )]
     pub account_journal_early_pay_discount_gain_account_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
     /// Cash Discount Write-Off Loss Account
     ///
     /// `account_journal_early_pay_discount_loss_account_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Cash Discount Write-Off Loss Account ([id, display name] of a account.account)"
-    )]
     pub account_journal_early_pay_discount_loss_account_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
     /// Journal Suspense Account
     ///
     /// `account_journal_suspense_account_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Journal Suspense Account ([id, display name] of a account.account)"
-    )]
     pub account_journal_suspense_account_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
@@ -108,125 +65,78 @@ pub struct ResCompany {
     /// That is the date of the opening entry.
     ///
     /// `account_opening_date`: date
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Opening Entry: That is the date of the opening entry.")]
     pub account_opening_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Opening Journal Entry
     ///
     /// The journal entry containing the initial balance of all this company's accounts.
     ///
     /// `account_opening_move_id`: many2one, to `account.move`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Opening Journal Entry: The journal entry containing the initial balance of all this company's accounts. ([id, display name] of a account.move)"
-    )]
     pub account_opening_move_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Default Sales Price Include
     ///
     /// Default on whether the sales price used on the product and invoices with this Company includes its taxes.
     ///
     /// `account_price_include`: selection, required
-    #[schemars(
-        description = "Default Sales Price Include: Default on whether the sales price used on the product and invoices with this Company includes its taxes."
-    )]
     pub account_price_include: ResCompanyAccountPriceInclude,
     /// Production WIP Account
     ///
     /// `account_production_wip_account_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Production WIP Account ([id, display name] of a account.account)"
-    )]
     pub account_production_wip_account_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
     /// Production WIP Overhead Account
     ///
     /// `account_production_wip_overhead_account_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Production WIP Overhead Account ([id, display name] of a account.account)"
-    )]
     pub account_production_wip_overhead_account_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
     /// Default Purchase Receipt Fiscal Position
     ///
     /// `account_purchase_receipt_fiscal_position_id`: many2one, to `account.fiscal.position`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Default Purchase Receipt Fiscal Position ([id, display name] of a account.fiscal.position)"
-    )]
     pub account_purchase_receipt_fiscal_position_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
     /// Default Purchase Tax
     ///
     /// `account_purchase_tax_id`: many2one, to `account.tax`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Default Purchase Tax ([id, display name] of a account.tax)"
-    )]
     pub account_purchase_tax_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Default Sale Tax
     ///
     /// `account_sale_tax_id`: many2one, to `account.tax`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Default Sale Tax ([id, display name] of a account.tax)")]
     pub account_sale_tax_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Stock Journal
     ///
     /// `account_stock_journal_id`: many2one, to `account.journal`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Stock Journal ([id, display name] of a account.journal)")]
     pub account_stock_journal_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Stock Valuation Account
     ///
     /// `account_stock_valuation_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Stock Valuation Account ([id, display name] of a account.account)"
-    )]
     pub account_stock_valuation_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Storno accounting
     ///
     /// `account_storno`: boolean
-    #[schemars(description = "Storno accounting")]
     pub account_storno: bool,
     /// Sales Credit Limit
     ///
     /// Enable the use of credit limit on partners.
     ///
     /// `account_use_credit_limit`: boolean
-    #[schemars(
-        description = "Sales Credit Limit: Enable the use of credit limit on partners."
-    )]
     pub account_use_credit_limit: bool,
     /// Active
     ///
     /// `active`: boolean
-    #[schemars(description = "Active")]
     pub active: bool,
     /// Email Domain
     ///
     /// `alias_domain_id`: many2one, to `mail.alias.domain`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Email Domain ([id, display name] of a mail.alias.domain)")]
     pub alias_domain_id: ::std::option::Option<::odoo_client::Many2One>,
     /// All Child
     ///
     /// `all_child_ids`: one2many, to `res.company`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "All Child (ids of res.company records)")]
     pub all_child_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Use anglo-saxon accounting
     ///
     /// `anglo_saxon_accounting`: boolean
-    #[schemars(description = "Use anglo-saxon accounting")]
     pub anglo_saxon_accounting: bool,
     /// Day of the month
     ///
@@ -235,312 +145,192 @@ pub struct ResCompany {
     /// If greater than the last day of a month, then the last day of the month will be selected instead.
     ///
     /// `annual_inventory_day`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Day of the month: Day of the month when the annual inventory should occur. If zero or negative, then the first day of the month will be selected instead. If greater than the last day of a month, then the last day of the month will be selected instead."
-    )]
     pub annual_inventory_day: ::std::option::Option<i64>,
     /// Annual Inventory Month
     ///
     /// Annual inventory month for products not in a location with a cyclic inventory date. Set to no month if no automatic annual inventory.
     ///
     /// `annual_inventory_month`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Annual Inventory Month: Annual inventory month for products not in a location with a cyclic inventory date. Set to no month if no automatic annual inventory."
-    )]
     pub annual_inventory_month: ::std::option::Option<ResCompanyAnnualInventoryMonth>,
     /// Automatic Entry Default Journal
     ///
     /// Journal used by default for moving the period of an entry
     ///
     /// `automatic_entry_default_journal_id`: many2one, to `account.journal`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Automatic Entry Default Journal: Journal used by default for moving the period of an entry ([id, display name] of a account.journal)"
-    )]
     pub automatic_entry_default_journal_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
     /// Auto-validate bills
     ///
     /// `autopost_bills`: boolean
-    #[schemars(description = "Auto-validate bills")]
     pub autopost_bills: bool,
     /// Prefix of the bank accounts
     ///
     /// `bank_account_code_prefix`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Prefix of the bank accounts")]
     pub bank_account_code_prefix: ::std::option::Option<::std::string::String>,
     /// Bank Journals
     ///
     /// `bank_journal_ids`: one2many, to `account.journal`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Bank Journals (ids of account.journal records)")]
     pub bank_journal_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Batch Payment Sequence
     ///
     /// `batch_payment_sequence_id`: many2one, to `ir.sequence`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Batch Payment Sequence ([id, display name] of a ir.sequence)"
-    )]
     pub batch_payment_sequence_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Prefix of the cash accounts
     ///
     /// `cash_account_code_prefix`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Prefix of the cash accounts")]
     pub cash_account_code_prefix: ::std::option::Option<::std::string::String>,
     /// Chart Template
     ///
     /// `chart_template`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Chart Template")]
     pub chart_template: ::std::option::Option<::std::string::String>,
     /// Branches
     ///
     /// `child_ids`: one2many, to `res.company`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Branches (ids of res.company records)")]
     pub child_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Company Details
     ///
     /// Header text displayed at the top of all reports.
     ///
     /// `company_details`: html
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Company Details: Header text displayed at the top of all reports."
-    )]
     pub company_details: ::std::option::Option<::std::string::String>,
     /// Contract Expiry Notice Period
     ///
     /// `contract_expiration_notice_period`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Contract Expiry Notice Period")]
     pub contract_expiration_notice_period: ::std::option::Option<i64>,
     /// Cost Method
     ///
     /// `cost_method`: selection, required
-    #[schemars(description = "Cost Method")]
     pub cost_method: ResCompanyCostMethod,
     /// Created on
     ///
     /// `create_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Created on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub create_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Created by
     ///
     /// `create_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Created by ([id, display name] of a res.users)")]
     pub create_uid: ::std::option::Option<::odoo_client::Many2One>,
     /// Exchange Gain or Loss Journal
     ///
     /// `currency_exchange_journal_id`: many2one, to `account.journal`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Exchange Gain or Loss Journal ([id, display name] of a account.journal)"
-    )]
     pub currency_exchange_journal_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Currency
     ///
     /// `currency_id`: many2one, to `res.currency`, required
-    #[schemars(description = "Currency ([id, display name] of a res.currency)")]
     pub currency_id: ::odoo_client::Many2One,
     /// Days to Purchase
     ///
     /// Days needed to confirm a PO, define when a PO should be validated
     ///
     /// `days_to_purchase`: float
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Days to Purchase: Days needed to confirm a PO, define when a PO should be validated"
-    )]
     pub days_to_purchase: ::std::option::Option<f64>,
     /// Cash Difference Expense
     ///
     /// `default_cash_difference_expense_account_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Cash Difference Expense ([id, display name] of a account.account)"
-    )]
     pub default_cash_difference_expense_account_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
     /// Cash Difference Income
     ///
     /// `default_cash_difference_income_account_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Cash Difference Income ([id, display name] of a account.account)"
-    )]
     pub default_cash_difference_income_account_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
     /// Total amount of invoice in letters
     ///
     /// `display_invoice_amount_total_words`: boolean
-    #[schemars(description = "Total amount of invoice in letters")]
     pub display_invoice_amount_total_words: bool,
     /// Taxes in company currency
     ///
     /// `display_invoice_tax_company_currency`: boolean
-    #[schemars(description = "Taxes in company currency")]
     pub display_invoice_tax_company_currency: bool,
     /// Display Name
     ///
     /// `display_name`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Display Name")]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Domestic Fiscal Position
     ///
     /// `domestic_fiscal_position_id`: many2one, to `account.fiscal.position`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Domestic Fiscal Position ([id, display name] of a account.fiscal.position)"
-    )]
     pub domestic_fiscal_position_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Downpayment Account
     ///
     /// This account will be used on Downpayment invoices.
     ///
     /// `downpayment_account_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Downpayment Account: This account will be used on Downpayment invoices. ([id, display name] of a account.account)"
-    )]
     pub downpayment_account_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Email
     ///
     /// `email`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Email")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Email Button Text
     ///
     /// `email_primary_color`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Email Button Text")]
     pub email_primary_color: ::std::option::Option<::std::string::String>,
     /// Email Button Color
     ///
     /// `email_secondary_color`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Email Button Color")]
     pub email_secondary_color: ::std::option::Option<::std::string::String>,
     /// Employee Properties
     ///
     /// `employee_properties_definition`: properties_definition
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Employee Properties")]
     pub employee_properties_definition: ::std::option::Option<::serde_json::Value>,
     /// Expects a Chart of Accounts
     ///
     /// `expects_chart_of_accounts`: boolean
-    #[schemars(description = "Expects a Chart of Accounts")]
     pub expects_chart_of_accounts: bool,
     /// Expense Account
     ///
     /// The expense is accounted for when a vendor bill is validated, except in anglo-saxon accounting with perpetual inventory valuation in which case the expense (Cost of Goods Sold account) is recognized at the customer invoice validation.
     ///
     /// `expense_account_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Expense Account: The expense is accounted for when a vendor bill is validated, except in anglo-saxon accounting with perpetual inventory valuation in which case the expense (Cost of Goods Sold account) is recognized at the customer invoice validation. ([id, display name] of a account.account)"
-    )]
     pub expense_account_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Expense Accrual Account
     ///
     /// Account used to move the period of an expense
     ///
     /// `expense_accrual_account_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Expense Accrual Account: Account used to move the period of an expense ([id, display name] of a account.account)"
-    )]
     pub expense_accrual_account_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Loss Exchange Rate Account
     ///
     /// `expense_currency_exchange_account_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Loss Exchange Rate Account ([id, display name] of a account.account)"
-    )]
     pub expense_currency_exchange_account_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
     /// Document Template
     ///
     /// `external_report_layout_id`: many2one, to `ir.ui.view`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Document Template ([id, display name] of a ir.ui.view)")]
     pub external_report_layout_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Fiscal Position
     ///
     /// `fiscal_position_ids`: one2many, to `account.fiscal.position`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Fiscal Position (ids of account.fiscal.position records)")]
     pub fiscal_position_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Fiscalyear Last Day
     ///
     /// `fiscalyear_last_day`: integer, required
-    #[schemars(description = "Fiscalyear Last Day")]
     pub fiscalyear_last_day: i64,
     /// Fiscalyear Last Month
     ///
     /// `fiscalyear_last_month`: selection, required
-    #[schemars(description = "Fiscalyear Last Month")]
     pub fiscalyear_last_month: ResCompanyFiscalyearLastMonth,
     /// Global Lock Date
     ///
     /// Any entry up to and including that date will be postponed to a later time, in accordance with its journal's sequence.
     ///
     /// `fiscalyear_lock_date`: date
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Global Lock Date: Any entry up to and including that date will be postponed to a later time, in accordance with its journal's sequence."
-    )]
     pub fiscalyear_lock_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Font
     ///
     /// `font`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Font")]
     pub font: ::std::option::Option<ResCompanyFont>,
     /// Hard Lock Date
     ///
     /// Any entry up to and including that date will be postponed to a later time, in accordance with its journal sequence. This lock date is irreversible and does not allow any exception.
     ///
     /// `hard_lock_date`: date
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Hard Lock Date: Any entry up to and including that date will be postponed to a later time, in accordance with its journal sequence. This lock date is irreversible and does not allow any exception."
-    )]
     pub hard_lock_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Has Received Warning Stock Sms
     ///
     /// `has_received_warning_stock_sms`: boolean
-    #[schemars(description = "Has Received Warning Stock Sms")]
     pub has_received_warning_stock_sms: bool,
     /// Replenishment Horizon
     ///
@@ -551,64 +341,44 @@ pub struct ResCompany {
     /// ('0 days') to avoid overstocking.
     ///
     /// `horizon_days`: float, required
-    #[schemars(
-        description = "Replenishment Horizon: Configure your horizon to trigger reordering rules earlier to get a head start on replenishment and avoid delays, or trigger it just-in-time ('0 days') to avoid overstocking."
-    )]
     pub horizon_days: f64,
     /// Based on attendances
     ///
     /// `hr_presence_control_attendance`: boolean
-    #[schemars(description = "Based on attendances")]
     pub hr_presence_control_attendance: bool,
     /// Based on number of emails sent
     ///
     /// `hr_presence_control_email`: boolean
-    #[schemars(description = "Based on number of emails sent")]
     pub hr_presence_control_email: bool,
     /// # emails to send
     ///
     /// `hr_presence_control_email_amount`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "# emails to send")]
     pub hr_presence_control_email_amount: ::std::option::Option<i64>,
     /// Based on IP Address
     ///
     /// `hr_presence_control_ip`: boolean
-    #[schemars(description = "Based on IP Address")]
     pub hr_presence_control_ip: bool,
     /// Valid IP addresses
     ///
     /// `hr_presence_control_ip_list`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Valid IP addresses")]
     pub hr_presence_control_ip_list: ::std::option::Option<::std::string::String>,
     /// Based on user status in system
     ///
     /// `hr_presence_control_login`: boolean
-    #[schemars(description = "Based on user status in system")]
     pub hr_presence_control_login: bool,
     /// Enrich Done
     ///
     /// `iap_enrich_auto_done`: boolean
-    #[schemars(description = "Enrich Done")]
     pub iap_enrich_auto_done: bool,
     /// Income Account
     ///
     /// This account will be used when validating a customer invoice.
     ///
     /// `income_account_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Income Account: This account will be used when validating a customer invoice. ([id, display name] of a account.account)"
-    )]
     pub income_account_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Gain Exchange Rate Account
     ///
     /// `income_currency_exchange_account_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Gain Exchange Rate Account ([id, display name] of a account.account)"
-    )]
     pub income_currency_exchange_account_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
@@ -617,571 +387,2428 @@ pub struct ResCompany {
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `incoterm_id`: many2one, to `account.incoterms`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Default incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. ([id, display name] of a account.incoterms)"
-    )]
     pub incoterm_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Internal Transit Location
     ///
     /// `internal_transit_location_id`: many2one, to `stock.location`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Internal Transit Location ([id, display name] of a stock.location)"
-    )]
     pub internal_transit_location_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Inventory Period
     ///
     /// `inventory_period`: selection, required
-    #[schemars(description = "Inventory Period")]
     pub inventory_period: ResCompanyInventoryPeriod,
     /// Valuation
     ///
     /// `inventory_valuation`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Valuation")]
     pub inventory_valuation: ::std::option::Option<ResCompanyInventoryValuation>,
     /// Default Terms and Conditions
     ///
     /// `invoice_terms`: html
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Default Terms and Conditions")]
     pub invoice_terms: ::std::option::Option<::std::string::String>,
     /// Default Terms and Conditions as a Web page
     ///
     /// `invoice_terms_html`: html
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Default Terms and Conditions as a Web page")]
     pub invoice_terms_html: ::std::option::Option<::std::string::String>,
     /// Layout Background
     ///
     /// `layout_background`: selection, required
-    #[schemars(description = "Layout Background")]
     pub layout_background: ResCompanyLayoutBackground,
     /// Background Image
     ///
     /// `layout_background_image`: binary
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Background Image (base64)")]
     pub layout_background_image: ::std::option::Option<::std::string::String>,
     /// Display Link QR-code
     ///
     /// `link_qr_code`: boolean
-    #[schemars(description = "Display Link QR-code")]
     pub link_qr_code: bool,
     /// Logo Web
     ///
     /// `logo_web`: binary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Logo Web (base64)")]
     pub logo_web: ::std::option::Option<::std::string::String>,
     /// Followers
     ///
     /// `message_follower_ids`: one2many, to `mail.followers`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Followers (ids of mail.followers records)")]
     pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Messages
     ///
     /// `message_ids`: one2many, to `mail.message`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Messages (ids of mail.message records)")]
     pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Company Name
     ///
     /// `name`: char, required
-    #[serde(deserialize_with = "::odoo_client::value::string_or_false")]
-    #[schemars(description = "Company Name")]
     pub name: ::std::string::String,
     /// Nomenclature
     ///
     /// `nomenclature_id`: many2one, to `barcode.nomenclature`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Nomenclature ([id, display name] of a barcode.nomenclature)"
-    )]
     pub nomenclature_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Paper format
     ///
     /// `paperformat_id`: many2one, to `report.paperformat`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Paper format ([id, display name] of a report.paperformat)"
-    )]
     pub paperformat_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Parent Company
     ///
     /// `parent_id`: many2one, to `res.company`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Parent Company ([id, display name] of a res.company)")]
     pub parent_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Parent Path
     ///
     /// `parent_path`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Parent Path")]
     pub parent_path: ::std::option::Option<::std::string::String>,
     /// Partner
     ///
     /// `partner_id`: many2one, to `res.partner`, required
-    #[schemars(description = "Partner ([id, display name] of a res.partner)")]
     pub partner_id: ::odoo_client::Many2One,
     /// Phone
     ///
     /// `phone`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Phone")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Levels of Approvals
     ///
     /// Provide a double validation mechanism for purchases
     ///
     /// `po_double_validation`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Levels of Approvals: Provide a double validation mechanism for purchases"
-    )]
     pub po_double_validation: ::std::option::Option<ResCompanyPoDoubleValidation>,
     /// Double validation amount
     ///
     /// Minimum amount for which a double validation is required
     ///
     /// `po_double_validation_amount`: monetary
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Double validation amount: Minimum amount for which a double validation is required"
-    )]
     pub po_double_validation_amount: ::std::option::Option<f64>,
     /// Purchase Order Modification
     ///
     /// Purchase Order Modification used when you want to purchase order editable after confirm
     ///
     /// `po_lock`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Purchase Order Modification: Purchase Order Modification used when you want to purchase order editable after confirm"
-    )]
     pub po_lock: ::std::option::Option<ResCompanyPoLock>,
     /// Online Payment
     ///
     /// `portal_confirmation_pay`: boolean
-    #[schemars(description = "Online Payment")]
     pub portal_confirmation_pay: bool,
     /// Online Signature
     ///
     /// `portal_confirmation_sign`: boolean
-    #[schemars(description = "Online Signature")]
     pub portal_confirmation_sign: bool,
     /// Prepayment percentage
     ///
     /// The percentage of the amount needed to be paid to confirm quotations.
     ///
     /// `prepayment_percent`: float
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Prepayment percentage: The percentage of the amount needed to be paid to confirm quotations."
-    )]
     pub prepayment_percent: ::std::option::Option<f64>,
     /// Price Difference Account
     ///
     /// During perpetual valuation, this account will hold the price difference between the standard price and the bill price.
     ///
     /// `price_difference_account_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Price Difference Account: During perpetual valuation, this account will hold the price difference between the standard price and the bill price. ([id, display name] of a account.account)"
-    )]
     pub price_difference_account_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Primary Color
     ///
     /// `primary_color`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Primary Color")]
     pub primary_color: ::std::option::Option<::std::string::String>,
     /// Purchase Lock date
     ///
     /// Any purchase entry prior to and including this date will be postponed to a later date, in accordance with its journal's sequence.
     ///
     /// `purchase_lock_date`: date
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Purchase Lock date: Any purchase entry prior to and including this date will be postponed to a later date, in accordance with its journal's sequence."
-    )]
     pub purchase_lock_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Display QR-code on invoices
     ///
     /// `qr_code`: boolean
-    #[schemars(description = "Display QR-code on invoices")]
     pub qr_code: bool,
     /// Quick encoding
     ///
     /// `quick_edit_mode`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Quick encoding")]
     pub quick_edit_mode: ::std::option::Option<ResCompanyQuickEditMode>,
     /// Default Quotation Validity
     ///
     /// Days between quotation proposal and expiration. 0 days means automatic expiration is disabled
     ///
     /// `quotation_validity_days`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Default Quotation Validity: Days between quotation proposal and expiration. 0 days means automatic expiration is disabled"
-    )]
     pub quotation_validity_days: ::std::option::Option<i64>,
     /// Ratings
     ///
     /// `rating_ids`: one2many, to `rating.rating`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Ratings (ids of rating.rating records)")]
     pub rating_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Report Footer
     ///
     /// Footer text displayed at the bottom of all reports.
     ///
     /// `report_footer`: html
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Report Footer: Footer text displayed at the bottom of all reports."
-    )]
     pub report_footer: ::std::option::Option<::std::string::String>,
     /// Company Tagline
     ///
     /// Company tagline, which is included in a printed document's header or footer (depending on the selected layout).
     ///
     /// `report_header`: html
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Company Tagline: Company tagline, which is included in a printed document's header or footer (depending on the selected layout)."
-    )]
     pub report_header: ::std::option::Option<::std::string::String>,
     /// Default Working Hours
     ///
     /// `resource_calendar_id`: many2one, to `resource.calendar`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Default Working Hours ([id, display name] of a resource.calendar)"
-    )]
     pub resource_calendar_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Working Hours
     ///
     /// `resource_calendar_ids`: one2many, to `resource.calendar`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Working Hours (ids of resource.calendar records)")]
     pub resource_calendar_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Restrictive Audit Trail
     ///
     /// Enable this option to prevent deletion of journal item related logs
     ///
     /// `restrictive_audit_trail`: boolean
-    #[schemars(
-        description = "Restrictive Audit Trail: Enable this option to prevent deletion of journal item related logs"
-    )]
     pub restrictive_audit_trail: bool,
     /// Revenue Accrual Account
     ///
     /// Account used to move the period of a revenue
     ///
     /// `revenue_accrual_account_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Revenue Accrual Account: Account used to move the period of a revenue ([id, display name] of a account.account)"
-    )]
     pub revenue_accrual_account_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Discount Product
     ///
     /// Default product used for discounts
     ///
     /// `sale_discount_product_id`: many2one, to `product.product`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Discount Product: Default product used for discounts ([id, display name] of a product.product)"
-    )]
     pub sale_discount_product_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Sales Lock Date
     ///
     /// Any sales entry prior to and including this date will be postponed to a later date, in accordance with its journal's sequence.
     ///
     /// `sale_lock_date`: date
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Sales Lock Date: Any sales entry prior to and including this date will be postponed to a later date, in accordance with its journal's sequence."
-    )]
     pub sale_lock_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Sale onboarding selected payment method
     ///
     /// `sale_onboarding_payment_method`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Sale onboarding selected payment method")]
     pub sale_onboarding_payment_method: ::std::option::Option<
         ResCompanySaleOnboardingPaymentMethod,
     >,
     /// Default Sale Template
     ///
     /// `sale_order_template_id`: many2one, to `sale.order.template`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Default Sale Template ([id, display name] of a sale.order.template)"
-    )]
     pub sale_order_template_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Secondary Color
     ///
     /// `secondary_color`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Secondary Color")]
     pub secondary_color: ::std::option::Option<::std::string::String>,
     /// Sales Safety Days
     ///
     /// Margin of error for dates promised to customers. Products will be scheduled for procurement and delivery that many days earlier than the actual promised date, to cope with unexpected delays in the supply chain.
     ///
     /// `security_lead`: float, required
-    #[schemars(
-        description = "Sales Safety Days: Margin of error for dates promised to customers. Products will be scheduled for procurement and delivery that many days earlier than the actual promised date, to cope with unexpected delays in the supply chain."
-    )]
     pub security_lead: f64,
     /// Sequence
     ///
     /// Used to order Companies in the company switcher
     ///
     /// `sequence`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Sequence: Used to order Companies in the company switcher"
-    )]
     pub sequence: ::std::option::Option<i64>,
     /// Snailmail Color
     ///
     /// `snailmail_color`: boolean
-    #[schemars(description = "Snailmail Color")]
     pub snailmail_color: bool,
     /// Add a Cover Page
     ///
     /// `snailmail_cover`: boolean
-    #[schemars(description = "Add a Cover Page")]
     pub snailmail_cover: bool,
     /// Both sides
     ///
     /// `snailmail_duplex`: boolean
-    #[schemars(description = "Both sides")]
     pub snailmail_duplex: bool,
     /// Stock Confirmation Type
     ///
     /// `stock_confirmation_type`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Stock Confirmation Type")]
     pub stock_confirmation_type: ::std::option::Option<ResCompanyStockConfirmationType>,
     /// Email Template confirmation picking
     ///
     /// Email sent to the customer once the order is done.
     ///
     /// `stock_mail_confirmation_template_id`: many2one, to `mail.template`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Email Template confirmation picking: Email sent to the customer once the order is done. ([id, display name] of a mail.template)"
-    )]
     pub stock_mail_confirmation_template_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
     /// Email Confirmation picking
     ///
     /// `stock_move_email_validation`: boolean
-    #[schemars(description = "Email Confirmation picking")]
     pub stock_move_email_validation: bool,
     /// SMS Template
     ///
     /// SMS sent to the customer once the order is delivered.
     ///
     /// `stock_sms_confirmation_template_id`: many2one, to `sms.template`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "SMS Template: SMS sent to the customer once the order is delivered. ([id, display name] of a sms.template)"
-    )]
     pub stock_sms_confirmation_template_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
     /// Stock Text Confirmation
     ///
     /// `stock_text_confirmation`: boolean
-    #[schemars(description = "Stock Text Confirmation")]
     pub stock_text_confirmation: bool,
     /// Tax Calculation Rounding Method
     ///
     /// `tax_calculation_rounding_method`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Tax Calculation Rounding Method")]
     pub tax_calculation_rounding_method: ::std::option::Option<
         ResCompanyTaxCalculationRoundingMethod,
     >,
     /// Cash Basis Journal
     ///
     /// `tax_cash_basis_journal_id`: many2one, to `account.journal`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Cash Basis Journal ([id, display name] of a account.journal)"
-    )]
     pub tax_cash_basis_journal_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Use Cash Basis
     ///
     /// `tax_exigibility`: boolean
-    #[schemars(description = "Use Cash Basis")]
     pub tax_exigibility: bool,
     /// Tax Return Lock Date
     ///
     /// Any entry with taxes up to and including that date will be postponed to a later time, in accordance with its journal's sequence. The tax lock date is automatically set when the tax closing entry is posted.
     ///
     /// `tax_lock_date`: date
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Tax Return Lock Date: Any entry with taxes up to and including that date will be postponed to a later time, in accordance with its journal's sequence. The tax lock date is automatically set when the tax closing entry is posted."
-    )]
     pub tax_lock_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Terms & Conditions format
     ///
     /// `terms_type`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Terms & Conditions format")]
     pub terms_type: ::std::option::Option<ResCompanyTermsType>,
     /// Prefix of the transfer accounts
     ///
     /// `transfer_account_code_prefix`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Prefix of the transfer accounts")]
     pub transfer_account_code_prefix: ::std::option::Option<::std::string::String>,
     /// Inter-Banks Transfer Account
     ///
     /// Intermediary account used when moving money from a liquidity account to another
     ///
     /// `transfer_account_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Inter-Banks Transfer Account: Intermediary account used when moving money from a liquidity account to another ([id, display name] of a account.account)"
-    )]
     pub transfer_account_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Accepted Users
     ///
     /// `user_ids`: many2many, to `res.users`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Accepted Users (ids of res.users records)")]
     pub user_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Uses Default Logo
     ///
     /// `uses_default_logo`: boolean, readonly
-    #[schemars(description = "Uses Default Logo")]
     pub uses_default_logo: bool,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `website_message_ids`: one2many, to `mail.message`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Website Messages: Website communication history (ids of mail.message records)"
-    )]
     pub website_message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Work Permit Expiry Notice Period
     ///
     /// `work_permit_expiration_notice_period`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Work Permit Expiry Notice Period")]
     pub work_permit_expiration_notice_period: ::std::option::Option<i64>,
     /// Last Updated on
     ///
     /// `write_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub write_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Last Updated by
     ///
     /// `write_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Last Updated by ([id, display name] of a res.users)")]
     pub write_uid: ::std::option::Option<::odoo_client::Many2One>,
+}
+/// The JSON Schema of [`ResCompany`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r##"{
+  "description": "Companies",
+  "properties": {
+    "account_cash_basis_base_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Base Tax Received Account: Account that will be set on lines created in cash basis journal entry and used to keep track of the tax base amount. ([id, display name] of a account.account)"},
+    "account_default_pos_receivable_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Default PoS Receivable Account ([id, display name] of a account.account)"},
+    "account_discount_expense_allocation_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Separate account for expense discount ([id, display name] of a account.account)"},
+    "account_discount_income_allocation_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Separate account for income discount ([id, display name] of a account.account)"},
+    "account_fiscal_country_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Fiscal Country: The country to use the tax reports from for this company ([id, display name] of a res.country)"},
+    "account_journal_early_pay_discount_gain_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Cash Discount Write-Off Gain Account ([id, display name] of a account.account)"},
+    "account_journal_early_pay_discount_loss_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Cash Discount Write-Off Loss Account ([id, display name] of a account.account)"},
+    "account_journal_suspense_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Journal Suspense Account ([id, display name] of a account.account)"},
+    "account_opening_date": {"default":null,"description":"Opening Entry: That is the date of the opening entry.","format":"date","type":["string","null"]},
+    "account_opening_move_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Opening Journal Entry: The journal entry containing the initial balance of all this company's accounts. ([id, display name] of a account.move)"},
+    "account_price_include": {"$ref":"#/$defs/ResCompanyAccountPriceInclude","description":"Default Sales Price Include: Default on whether the sales price used on the product and invoices with this Company includes its taxes."},
+    "account_production_wip_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Production WIP Account ([id, display name] of a account.account)"},
+    "account_production_wip_overhead_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Production WIP Overhead Account ([id, display name] of a account.account)"},
+    "account_purchase_receipt_fiscal_position_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Default Purchase Receipt Fiscal Position ([id, display name] of a account.fiscal.position)"},
+    "account_purchase_tax_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Default Purchase Tax ([id, display name] of a account.tax)"},
+    "account_sale_tax_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Default Sale Tax ([id, display name] of a account.tax)"},
+    "account_stock_journal_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Stock Journal ([id, display name] of a account.journal)"},
+    "account_stock_valuation_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Stock Valuation Account ([id, display name] of a account.account)"},
+    "account_storno": {"description":"Storno accounting","type":"boolean"},
+    "account_use_credit_limit": {"description":"Sales Credit Limit: Enable the use of credit limit on partners.","type":"boolean"},
+    "active": {"description":"Active","type":"boolean"},
+    "alias_domain_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Email Domain ([id, display name] of a mail.alias.domain)"},
+    "all_child_ids": {"default":[],"description":"All Child (ids of res.company records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "anglo_saxon_accounting": {"description":"Use anglo-saxon accounting","type":"boolean"},
+    "annual_inventory_day": {"default":null,"description":"Day of the month: Day of the month when the annual inventory should occur. If zero or negative, then the first day of the month will be selected instead. If greater than the last day of a month, then the last day of the month will be selected instead.","format":"int64","type":["integer","null"]},
+    "annual_inventory_month": {"anyOf":[{"$ref":"#/$defs/ResCompanyAnnualInventoryMonth"},{"type":"null"}],"default":null,"description":"Annual Inventory Month: Annual inventory month for products not in a location with a cyclic inventory date. Set to no month if no automatic annual inventory."},
+    "automatic_entry_default_journal_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Automatic Entry Default Journal: Journal used by default for moving the period of an entry ([id, display name] of a account.journal)"},
+    "autopost_bills": {"description":"Auto-validate bills","type":"boolean"},
+    "bank_account_code_prefix": {"default":null,"description":"Prefix of the bank accounts","type":["string","null"]},
+    "bank_journal_ids": {"default":[],"description":"Bank Journals (ids of account.journal records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "batch_payment_sequence_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Batch Payment Sequence ([id, display name] of a ir.sequence)"},
+    "cash_account_code_prefix": {"default":null,"description":"Prefix of the cash accounts","type":["string","null"]},
+    "chart_template": {"default":null,"description":"Chart Template","type":["string","null"]},
+    "child_ids": {"default":[],"description":"Branches (ids of res.company records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "company_details": {"default":null,"description":"Company Details: Header text displayed at the top of all reports.","type":["string","null"]},
+    "contract_expiration_notice_period": {"default":null,"description":"Contract Expiry Notice Period","format":"int64","type":["integer","null"]},
+    "cost_method": {"$ref":"#/$defs/ResCompanyCostMethod","description":"Cost Method"},
+    "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
+    "currency_exchange_journal_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Exchange Gain or Loss Journal ([id, display name] of a account.journal)"},
+    "currency_id": {"$ref":"#/$defs/Many2One","description":"Currency ([id, display name] of a res.currency)"},
+    "days_to_purchase": {"default":null,"description":"Days to Purchase: Days needed to confirm a PO, define when a PO should be validated","format":"double","type":["number","null"]},
+    "default_cash_difference_expense_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Cash Difference Expense ([id, display name] of a account.account)"},
+    "default_cash_difference_income_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Cash Difference Income ([id, display name] of a account.account)"},
+    "display_invoice_amount_total_words": {"description":"Total amount of invoice in letters","type":"boolean"},
+    "display_invoice_tax_company_currency": {"description":"Taxes in company currency","type":"boolean"},
+    "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
+    "domestic_fiscal_position_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Domestic Fiscal Position ([id, display name] of a account.fiscal.position)"},
+    "downpayment_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Downpayment Account: This account will be used on Downpayment invoices. ([id, display name] of a account.account)"},
+    "email": {"default":null,"description":"Email","type":["string","null"]},
+    "email_primary_color": {"default":null,"description":"Email Button Text","type":["string","null"]},
+    "email_secondary_color": {"default":null,"description":"Email Button Color","type":["string","null"]},
+    "employee_properties_definition": {"default":null,"description":"Employee Properties"},
+    "expects_chart_of_accounts": {"description":"Expects a Chart of Accounts","type":"boolean"},
+    "expense_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Expense Account: The expense is accounted for when a vendor bill is validated, except in anglo-saxon accounting with perpetual inventory valuation in which case the expense (Cost of Goods Sold account) is recognized at the customer invoice validation. ([id, display name] of a account.account)"},
+    "expense_accrual_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Expense Accrual Account: Account used to move the period of an expense ([id, display name] of a account.account)"},
+    "expense_currency_exchange_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Loss Exchange Rate Account ([id, display name] of a account.account)"},
+    "external_report_layout_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Document Template ([id, display name] of a ir.ui.view)"},
+    "fiscal_position_ids": {"default":[],"description":"Fiscal Position (ids of account.fiscal.position records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "fiscalyear_last_day": {"description":"Fiscalyear Last Day","format":"int64","type":"integer"},
+    "fiscalyear_last_month": {"$ref":"#/$defs/ResCompanyFiscalyearLastMonth","description":"Fiscalyear Last Month"},
+    "fiscalyear_lock_date": {"default":null,"description":"Global Lock Date: Any entry up to and including that date will be postponed to a later time, in accordance with its journal's sequence.","format":"date","type":["string","null"]},
+    "font": {"anyOf":[{"$ref":"#/$defs/ResCompanyFont"},{"type":"null"}],"default":null,"description":"Font"},
+    "hard_lock_date": {"default":null,"description":"Hard Lock Date: Any entry up to and including that date will be postponed to a later time, in accordance with its journal sequence. This lock date is irreversible and does not allow any exception.","format":"date","type":["string","null"]},
+    "has_received_warning_stock_sms": {"description":"Has Received Warning Stock Sms","type":"boolean"},
+    "horizon_days": {"description":"Replenishment Horizon: Configure your horizon to trigger reordering rules earlier to get a head start on replenishment and avoid delays, or trigger it just-in-time ('0 days') to avoid overstocking.","format":"double","type":"number"},
+    "hr_presence_control_attendance": {"description":"Based on attendances","type":"boolean"},
+    "hr_presence_control_email": {"description":"Based on number of emails sent","type":"boolean"},
+    "hr_presence_control_email_amount": {"default":null,"description":"# emails to send","format":"int64","title":"emails to send","type":["integer","null"]},
+    "hr_presence_control_ip": {"description":"Based on IP Address","type":"boolean"},
+    "hr_presence_control_ip_list": {"default":null,"description":"Valid IP addresses","type":["string","null"]},
+    "hr_presence_control_login": {"description":"Based on user status in system","type":"boolean"},
+    "iap_enrich_auto_done": {"description":"Enrich Done","type":"boolean"},
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "income_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Income Account: This account will be used when validating a customer invoice. ([id, display name] of a account.account)"},
+    "income_currency_exchange_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Gain Exchange Rate Account ([id, display name] of a account.account)"},
+    "incoterm_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Default incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. ([id, display name] of a account.incoterms)"},
+    "internal_transit_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Internal Transit Location ([id, display name] of a stock.location)"},
+    "inventory_period": {"$ref":"#/$defs/ResCompanyInventoryPeriod","description":"Inventory Period"},
+    "inventory_valuation": {"anyOf":[{"$ref":"#/$defs/ResCompanyInventoryValuation"},{"type":"null"}],"default":null,"description":"Valuation"},
+    "invoice_terms": {"default":null,"description":"Default Terms and Conditions","type":["string","null"]},
+    "invoice_terms_html": {"default":null,"description":"Default Terms and Conditions as a Web page","type":["string","null"]},
+    "layout_background": {"$ref":"#/$defs/ResCompanyLayoutBackground","description":"Layout Background"},
+    "layout_background_image": {"default":null,"description":"Background Image (base64)","type":["string","null"]},
+    "link_qr_code": {"description":"Display Link QR-code","type":"boolean"},
+    "logo_web": {"default":null,"description":"Logo Web (base64)","type":["string","null"]},
+    "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "name": {"description":"Company Name","type":"string"},
+    "nomenclature_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Nomenclature ([id, display name] of a barcode.nomenclature)"},
+    "paperformat_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Paper format ([id, display name] of a report.paperformat)"},
+    "parent_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Parent Company ([id, display name] of a res.company)"},
+    "parent_path": {"default":null,"description":"Parent Path","type":["string","null"]},
+    "partner_id": {"$ref":"#/$defs/Many2One","description":"Partner ([id, display name] of a res.partner)"},
+    "phone": {"default":null,"description":"Phone","type":["string","null"]},
+    "po_double_validation": {"anyOf":[{"$ref":"#/$defs/ResCompanyPoDoubleValidation"},{"type":"null"}],"default":null,"description":"Levels of Approvals: Provide a double validation mechanism for purchases"},
+    "po_double_validation_amount": {"default":null,"description":"Double validation amount: Minimum amount for which a double validation is required","format":"double","type":["number","null"]},
+    "po_lock": {"anyOf":[{"$ref":"#/$defs/ResCompanyPoLock"},{"type":"null"}],"default":null,"description":"Purchase Order Modification: Purchase Order Modification used when you want to purchase order editable after confirm"},
+    "portal_confirmation_pay": {"description":"Online Payment","type":"boolean"},
+    "portal_confirmation_sign": {"description":"Online Signature","type":"boolean"},
+    "prepayment_percent": {"default":null,"description":"Prepayment percentage: The percentage of the amount needed to be paid to confirm quotations.","format":"double","type":["number","null"]},
+    "price_difference_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Price Difference Account: During perpetual valuation, this account will hold the price difference between the standard price and the bill price. ([id, display name] of a account.account)"},
+    "primary_color": {"default":null,"description":"Primary Color","type":["string","null"]},
+    "purchase_lock_date": {"default":null,"description":"Purchase Lock date: Any purchase entry prior to and including this date will be postponed to a later date, in accordance with its journal's sequence.","format":"date","type":["string","null"]},
+    "qr_code": {"description":"Display QR-code on invoices","type":"boolean"},
+    "quick_edit_mode": {"anyOf":[{"$ref":"#/$defs/ResCompanyQuickEditMode"},{"type":"null"}],"default":null,"description":"Quick encoding"},
+    "quotation_validity_days": {"default":null,"description":"Default Quotation Validity: Days between quotation proposal and expiration. 0 days means automatic expiration is disabled","format":"int64","type":["integer","null"]},
+    "rating_ids": {"default":[],"description":"Ratings (ids of rating.rating records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "report_footer": {"default":null,"description":"Report Footer: Footer text displayed at the bottom of all reports.","type":["string","null"]},
+    "report_header": {"default":null,"description":"Company Tagline: Company tagline, which is included in a printed document's header or footer (depending on the selected layout).","type":["string","null"]},
+    "resource_calendar_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Default Working Hours ([id, display name] of a resource.calendar)"},
+    "resource_calendar_ids": {"default":[],"description":"Working Hours (ids of resource.calendar records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "restrictive_audit_trail": {"description":"Restrictive Audit Trail: Enable this option to prevent deletion of journal item related logs","type":"boolean"},
+    "revenue_accrual_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Revenue Accrual Account: Account used to move the period of a revenue ([id, display name] of a account.account)"},
+    "sale_discount_product_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Discount Product: Default product used for discounts ([id, display name] of a product.product)"},
+    "sale_lock_date": {"default":null,"description":"Sales Lock Date: Any sales entry prior to and including this date will be postponed to a later date, in accordance with its journal's sequence.","format":"date","type":["string","null"]},
+    "sale_onboarding_payment_method": {"anyOf":[{"$ref":"#/$defs/ResCompanySaleOnboardingPaymentMethod"},{"type":"null"}],"default":null,"description":"Sale onboarding selected payment method"},
+    "sale_order_template_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Default Sale Template ([id, display name] of a sale.order.template)"},
+    "secondary_color": {"default":null,"description":"Secondary Color","type":["string","null"]},
+    "security_lead": {"description":"Sales Safety Days: Margin of error for dates promised to customers. Products will be scheduled for procurement and delivery that many days earlier than the actual promised date, to cope with unexpected delays in the supply chain.","format":"double","type":"number"},
+    "sequence": {"default":null,"description":"Sequence: Used to order Companies in the company switcher","format":"int64","type":["integer","null"]},
+    "snailmail_color": {"description":"Snailmail Color","type":"boolean"},
+    "snailmail_cover": {"description":"Add a Cover Page","type":"boolean"},
+    "snailmail_duplex": {"description":"Both sides","type":"boolean"},
+    "stock_confirmation_type": {"anyOf":[{"$ref":"#/$defs/ResCompanyStockConfirmationType"},{"type":"null"}],"default":null,"description":"Stock Confirmation Type"},
+    "stock_mail_confirmation_template_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Email Template confirmation picking: Email sent to the customer once the order is done. ([id, display name] of a mail.template)"},
+    "stock_move_email_validation": {"description":"Email Confirmation picking","type":"boolean"},
+    "stock_sms_confirmation_template_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"SMS Template: SMS sent to the customer once the order is delivered. ([id, display name] of a sms.template)"},
+    "stock_text_confirmation": {"description":"Stock Text Confirmation","type":"boolean"},
+    "tax_calculation_rounding_method": {"anyOf":[{"$ref":"#/$defs/ResCompanyTaxCalculationRoundingMethod"},{"type":"null"}],"default":null,"description":"Tax Calculation Rounding Method"},
+    "tax_cash_basis_journal_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Cash Basis Journal ([id, display name] of a account.journal)"},
+    "tax_exigibility": {"description":"Use Cash Basis","type":"boolean"},
+    "tax_lock_date": {"default":null,"description":"Tax Return Lock Date: Any entry with taxes up to and including that date will be postponed to a later time, in accordance with its journal's sequence. The tax lock date is automatically set when the tax closing entry is posted.","format":"date","type":["string","null"]},
+    "terms_type": {"anyOf":[{"$ref":"#/$defs/ResCompanyTermsType"},{"type":"null"}],"default":null,"description":"Terms & Conditions format"},
+    "transfer_account_code_prefix": {"default":null,"description":"Prefix of the transfer accounts","type":["string","null"]},
+    "transfer_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Inter-Banks Transfer Account: Intermediary account used when moving money from a liquidity account to another ([id, display name] of a account.account)"},
+    "user_ids": {"default":[],"description":"Accepted Users (ids of res.users records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "uses_default_logo": {"description":"Uses Default Logo","type":"boolean"},
+    "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "work_permit_expiration_notice_period": {"default":null,"description":"Work Permit Expiry Notice Period","format":"int64","type":["integer","null"]},
+    "write_date": {"default":null,"description":"Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"}
+  },
+  "required": ["id","account_price_include","account_storno","account_use_credit_limit","active","anglo_saxon_accounting","autopost_bills","cost_method","currency_id","display_invoice_amount_total_words","display_invoice_tax_company_currency","expects_chart_of_accounts","fiscalyear_last_day","fiscalyear_last_month","has_received_warning_stock_sms","horizon_days","hr_presence_control_attendance","hr_presence_control_email","hr_presence_control_ip","hr_presence_control_login","iap_enrich_auto_done","inventory_period","layout_background","link_qr_code","name","partner_id","portal_confirmation_pay","portal_confirmation_sign","qr_code","restrictive_audit_trail","security_lead","snailmail_color","snailmail_cover","snailmail_duplex","stock_move_email_validation","stock_text_confirmation","tax_exigibility","uses_default_logo"],
+  "type": "object"
+}"##;
+impl ResCompany {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut account_cash_basis_base_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut account_default_pos_receivable_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut account_discount_expense_allocation_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut account_discount_income_allocation_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut account_fiscal_country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut account_journal_early_pay_discount_gain_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut account_journal_early_pay_discount_loss_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut account_journal_suspense_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut account_opening_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut account_opening_move_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut account_price_include: ::std::option::Option<
+            ResCompanyAccountPriceInclude,
+        > = ::std::option::Option::None;
+        let mut account_production_wip_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut account_production_wip_overhead_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut account_purchase_receipt_fiscal_position_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut account_purchase_tax_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut account_sale_tax_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut account_stock_journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut account_stock_valuation_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut account_storno: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut account_use_credit_limit: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut alias_domain_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut all_child_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut anglo_saxon_accounting: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut annual_inventory_day: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut annual_inventory_month: ::std::option::Option<
+            ::std::option::Option<ResCompanyAnnualInventoryMonth>,
+        > = ::std::option::Option::None;
+        let mut automatic_entry_default_journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut autopost_bills: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut bank_account_code_prefix: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut bank_journal_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut batch_payment_sequence_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut cash_account_code_prefix: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut chart_template: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut child_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut company_details: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut contract_expiration_notice_period: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut cost_method: ::std::option::Option<ResCompanyCostMethod> = ::std::option::Option::None;
+        let mut create_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut create_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut currency_exchange_journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut days_to_purchase: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut default_cash_difference_expense_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut default_cash_difference_income_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut display_invoice_amount_total_words: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut display_invoice_tax_company_currency: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut display_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut domestic_fiscal_position_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut downpayment_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_primary_color: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_secondary_color: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut employee_properties_definition: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut expects_chart_of_accounts: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut expense_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut expense_accrual_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut expense_currency_exchange_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut external_report_layout_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut fiscal_position_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut fiscalyear_last_day: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut fiscalyear_last_month: ::std::option::Option<
+            ResCompanyFiscalyearLastMonth,
+        > = ::std::option::Option::None;
+        let mut fiscalyear_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut font: ::std::option::Option<::std::option::Option<ResCompanyFont>> = ::std::option::Option::None;
+        let mut hard_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut has_received_warning_stock_sms: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut horizon_days: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut hr_presence_control_attendance: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut hr_presence_control_email: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut hr_presence_control_email_amount: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut hr_presence_control_ip: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut hr_presence_control_ip_list: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut hr_presence_control_login: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut iap_enrich_auto_done: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut income_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut income_currency_exchange_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut incoterm_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut internal_transit_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut inventory_period: ::std::option::Option<ResCompanyInventoryPeriod> = ::std::option::Option::None;
+        let mut inventory_valuation: ::std::option::Option<
+            ::std::option::Option<ResCompanyInventoryValuation>,
+        > = ::std::option::Option::None;
+        let mut invoice_terms: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_terms_html: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut layout_background: ::std::option::Option<ResCompanyLayoutBackground> = ::std::option::Option::None;
+        let mut layout_background_image: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut link_qr_code: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut logo_web: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut nomenclature_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut paperformat_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut parent_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut parent_path: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut po_double_validation: ::std::option::Option<
+            ::std::option::Option<ResCompanyPoDoubleValidation>,
+        > = ::std::option::Option::None;
+        let mut po_double_validation_amount: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut po_lock: ::std::option::Option<
+            ::std::option::Option<ResCompanyPoLock>,
+        > = ::std::option::Option::None;
+        let mut portal_confirmation_pay: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut portal_confirmation_sign: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut prepayment_percent: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut price_difference_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut primary_color: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut purchase_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut qr_code: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut quick_edit_mode: ::std::option::Option<
+            ::std::option::Option<ResCompanyQuickEditMode>,
+        > = ::std::option::Option::None;
+        let mut quotation_validity_days: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut report_footer: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut report_header: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut resource_calendar_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut resource_calendar_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut restrictive_audit_trail: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut revenue_accrual_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut sale_discount_product_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut sale_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut sale_onboarding_payment_method: ::std::option::Option<
+            ::std::option::Option<ResCompanySaleOnboardingPaymentMethod>,
+        > = ::std::option::Option::None;
+        let mut sale_order_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut secondary_color: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut security_lead: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut snailmail_color: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut snailmail_cover: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut snailmail_duplex: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut stock_confirmation_type: ::std::option::Option<
+            ::std::option::Option<ResCompanyStockConfirmationType>,
+        > = ::std::option::Option::None;
+        let mut stock_mail_confirmation_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut stock_move_email_validation: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut stock_sms_confirmation_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut stock_text_confirmation: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut tax_calculation_rounding_method: ::std::option::Option<
+            ::std::option::Option<ResCompanyTaxCalculationRoundingMethod>,
+        > = ::std::option::Option::None;
+        let mut tax_cash_basis_journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut tax_exigibility: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut tax_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut terms_type: ::std::option::Option<
+            ::std::option::Option<ResCompanyTermsType>,
+        > = ::std::option::Option::None;
+        let mut transfer_account_code_prefix: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut transfer_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut user_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut uses_default_logo: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut work_permit_expiration_notice_period: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut write_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut write_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "account_cash_basis_base_account_id" => {
+                    wire::decode(
+                        &mut account_cash_basis_base_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_default_pos_receivable_account_id" => {
+                    wire::decode(
+                        &mut account_default_pos_receivable_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_discount_expense_allocation_id" => {
+                    wire::decode(
+                        &mut account_discount_expense_allocation_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_discount_income_allocation_id" => {
+                    wire::decode(
+                        &mut account_discount_income_allocation_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_fiscal_country_id" => {
+                    wire::decode(
+                        &mut account_fiscal_country_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_journal_early_pay_discount_gain_account_id" => {
+                    wire::decode(
+                        &mut account_journal_early_pay_discount_gain_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_journal_early_pay_discount_loss_account_id" => {
+                    wire::decode(
+                        &mut account_journal_early_pay_discount_loss_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_journal_suspense_account_id" => {
+                    wire::decode(
+                        &mut account_journal_suspense_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_opening_date" => {
+                    wire::decode(
+                        &mut account_opening_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "account_opening_move_id" => {
+                    wire::decode(
+                        &mut account_opening_move_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_price_include" => {
+                    wire::decode(&mut account_price_include, __value, wire::field)
+                }
+                "account_production_wip_account_id" => {
+                    wire::decode(
+                        &mut account_production_wip_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_production_wip_overhead_account_id" => {
+                    wire::decode(
+                        &mut account_production_wip_overhead_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_purchase_receipt_fiscal_position_id" => {
+                    wire::decode(
+                        &mut account_purchase_receipt_fiscal_position_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_purchase_tax_id" => {
+                    wire::decode(
+                        &mut account_purchase_tax_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_sale_tax_id" => {
+                    wire::decode(&mut account_sale_tax_id, __value, wire::false_as_none)
+                }
+                "account_stock_journal_id" => {
+                    wire::decode(
+                        &mut account_stock_journal_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_stock_valuation_id" => {
+                    wire::decode(
+                        &mut account_stock_valuation_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_storno" => {
+                    wire::decode(&mut account_storno, __value, wire::field)
+                }
+                "account_use_credit_limit" => {
+                    wire::decode(&mut account_use_credit_limit, __value, wire::field)
+                }
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "alias_domain_id" => {
+                    wire::decode(&mut alias_domain_id, __value, wire::false_as_none)
+                }
+                "all_child_ids" => {
+                    wire::decode(&mut all_child_ids, __value, wire::ids_or_false)
+                }
+                "anglo_saxon_accounting" => {
+                    wire::decode(&mut anglo_saxon_accounting, __value, wire::field)
+                }
+                "annual_inventory_day" => {
+                    wire::decode(&mut annual_inventory_day, __value, wire::false_as_none)
+                }
+                "annual_inventory_month" => {
+                    wire::decode(
+                        &mut annual_inventory_month,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "automatic_entry_default_journal_id" => {
+                    wire::decode(
+                        &mut automatic_entry_default_journal_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "autopost_bills" => {
+                    wire::decode(&mut autopost_bills, __value, wire::field)
+                }
+                "bank_account_code_prefix" => {
+                    wire::decode(
+                        &mut bank_account_code_prefix,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "bank_journal_ids" => {
+                    wire::decode(&mut bank_journal_ids, __value, wire::ids_or_false)
+                }
+                "batch_payment_sequence_id" => {
+                    wire::decode(
+                        &mut batch_payment_sequence_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "cash_account_code_prefix" => {
+                    wire::decode(
+                        &mut cash_account_code_prefix,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "chart_template" => {
+                    wire::decode(&mut chart_template, __value, wire::false_as_none)
+                }
+                "child_ids" => wire::decode(&mut child_ids, __value, wire::ids_or_false),
+                "company_details" => {
+                    wire::decode(&mut company_details, __value, wire::false_as_none)
+                }
+                "contract_expiration_notice_period" => {
+                    wire::decode(
+                        &mut contract_expiration_notice_period,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "cost_method" => wire::decode(&mut cost_method, __value, wire::field),
+                "create_date" => {
+                    wire::decode(
+                        &mut create_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "create_uid" => {
+                    wire::decode(&mut create_uid, __value, wire::false_as_none)
+                }
+                "currency_exchange_journal_id" => {
+                    wire::decode(
+                        &mut currency_exchange_journal_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "currency_id" => wire::decode(&mut currency_id, __value, wire::field),
+                "days_to_purchase" => {
+                    wire::decode(&mut days_to_purchase, __value, wire::false_as_none)
+                }
+                "default_cash_difference_expense_account_id" => {
+                    wire::decode(
+                        &mut default_cash_difference_expense_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "default_cash_difference_income_account_id" => {
+                    wire::decode(
+                        &mut default_cash_difference_income_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "display_invoice_amount_total_words" => {
+                    wire::decode(
+                        &mut display_invoice_amount_total_words,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "display_invoice_tax_company_currency" => {
+                    wire::decode(
+                        &mut display_invoice_tax_company_currency,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "display_name" => {
+                    wire::decode(&mut display_name, __value, wire::false_as_none)
+                }
+                "domestic_fiscal_position_id" => {
+                    wire::decode(
+                        &mut domestic_fiscal_position_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "downpayment_account_id" => {
+                    wire::decode(
+                        &mut downpayment_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "email" => wire::decode(&mut email, __value, wire::false_as_none),
+                "email_primary_color" => {
+                    wire::decode(&mut email_primary_color, __value, wire::false_as_none)
+                }
+                "email_secondary_color" => {
+                    wire::decode(
+                        &mut email_secondary_color,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "employee_properties_definition" => {
+                    wire::decode(
+                        &mut employee_properties_definition,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "expects_chart_of_accounts" => {
+                    wire::decode(&mut expects_chart_of_accounts, __value, wire::field)
+                }
+                "expense_account_id" => {
+                    wire::decode(&mut expense_account_id, __value, wire::false_as_none)
+                }
+                "expense_accrual_account_id" => {
+                    wire::decode(
+                        &mut expense_accrual_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "expense_currency_exchange_account_id" => {
+                    wire::decode(
+                        &mut expense_currency_exchange_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "external_report_layout_id" => {
+                    wire::decode(
+                        &mut external_report_layout_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "fiscal_position_ids" => {
+                    wire::decode(&mut fiscal_position_ids, __value, wire::ids_or_false)
+                }
+                "fiscalyear_last_day" => {
+                    wire::decode(&mut fiscalyear_last_day, __value, wire::field)
+                }
+                "fiscalyear_last_month" => {
+                    wire::decode(&mut fiscalyear_last_month, __value, wire::field)
+                }
+                "fiscalyear_lock_date" => {
+                    wire::decode(
+                        &mut fiscalyear_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "font" => wire::decode(&mut font, __value, wire::false_as_none),
+                "hard_lock_date" => {
+                    wire::decode(
+                        &mut hard_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "has_received_warning_stock_sms" => {
+                    wire::decode(
+                        &mut has_received_warning_stock_sms,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "horizon_days" => wire::decode(&mut horizon_days, __value, wire::field),
+                "hr_presence_control_attendance" => {
+                    wire::decode(
+                        &mut hr_presence_control_attendance,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "hr_presence_control_email" => {
+                    wire::decode(&mut hr_presence_control_email, __value, wire::field)
+                }
+                "hr_presence_control_email_amount" => {
+                    wire::decode(
+                        &mut hr_presence_control_email_amount,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "hr_presence_control_ip" => {
+                    wire::decode(&mut hr_presence_control_ip, __value, wire::field)
+                }
+                "hr_presence_control_ip_list" => {
+                    wire::decode(
+                        &mut hr_presence_control_ip_list,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "hr_presence_control_login" => {
+                    wire::decode(&mut hr_presence_control_login, __value, wire::field)
+                }
+                "iap_enrich_auto_done" => {
+                    wire::decode(&mut iap_enrich_auto_done, __value, wire::field)
+                }
+                "income_account_id" => {
+                    wire::decode(&mut income_account_id, __value, wire::false_as_none)
+                }
+                "income_currency_exchange_account_id" => {
+                    wire::decode(
+                        &mut income_currency_exchange_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "incoterm_id" => {
+                    wire::decode(&mut incoterm_id, __value, wire::false_as_none)
+                }
+                "internal_transit_location_id" => {
+                    wire::decode(
+                        &mut internal_transit_location_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "inventory_period" => {
+                    wire::decode(&mut inventory_period, __value, wire::field)
+                }
+                "inventory_valuation" => {
+                    wire::decode(&mut inventory_valuation, __value, wire::false_as_none)
+                }
+                "invoice_terms" => {
+                    wire::decode(&mut invoice_terms, __value, wire::false_as_none)
+                }
+                "invoice_terms_html" => {
+                    wire::decode(&mut invoice_terms_html, __value, wire::false_as_none)
+                }
+                "layout_background" => {
+                    wire::decode(&mut layout_background, __value, wire::field)
+                }
+                "layout_background_image" => {
+                    wire::decode(
+                        &mut layout_background_image,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "link_qr_code" => wire::decode(&mut link_qr_code, __value, wire::field),
+                "logo_web" => wire::decode(&mut logo_web, __value, wire::false_as_none),
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::ids_or_false)
+                }
+                "name" => wire::decode(&mut name, __value, wire::string_or_false),
+                "nomenclature_id" => {
+                    wire::decode(&mut nomenclature_id, __value, wire::false_as_none)
+                }
+                "paperformat_id" => {
+                    wire::decode(&mut paperformat_id, __value, wire::false_as_none)
+                }
+                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
+                "parent_path" => {
+                    wire::decode(&mut parent_path, __value, wire::false_as_none)
+                }
+                "partner_id" => wire::decode(&mut partner_id, __value, wire::field),
+                "phone" => wire::decode(&mut phone, __value, wire::false_as_none),
+                "po_double_validation" => {
+                    wire::decode(&mut po_double_validation, __value, wire::false_as_none)
+                }
+                "po_double_validation_amount" => {
+                    wire::decode(
+                        &mut po_double_validation_amount,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "po_lock" => wire::decode(&mut po_lock, __value, wire::false_as_none),
+                "portal_confirmation_pay" => {
+                    wire::decode(&mut portal_confirmation_pay, __value, wire::field)
+                }
+                "portal_confirmation_sign" => {
+                    wire::decode(&mut portal_confirmation_sign, __value, wire::field)
+                }
+                "prepayment_percent" => {
+                    wire::decode(&mut prepayment_percent, __value, wire::false_as_none)
+                }
+                "price_difference_account_id" => {
+                    wire::decode(
+                        &mut price_difference_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "primary_color" => {
+                    wire::decode(&mut primary_color, __value, wire::false_as_none)
+                }
+                "purchase_lock_date" => {
+                    wire::decode(
+                        &mut purchase_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "qr_code" => wire::decode(&mut qr_code, __value, wire::field),
+                "quick_edit_mode" => {
+                    wire::decode(&mut quick_edit_mode, __value, wire::false_as_none)
+                }
+                "quotation_validity_days" => {
+                    wire::decode(
+                        &mut quotation_validity_days,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::ids_or_false)
+                }
+                "report_footer" => {
+                    wire::decode(&mut report_footer, __value, wire::false_as_none)
+                }
+                "report_header" => {
+                    wire::decode(&mut report_header, __value, wire::false_as_none)
+                }
+                "resource_calendar_id" => {
+                    wire::decode(&mut resource_calendar_id, __value, wire::false_as_none)
+                }
+                "resource_calendar_ids" => {
+                    wire::decode(&mut resource_calendar_ids, __value, wire::ids_or_false)
+                }
+                "restrictive_audit_trail" => {
+                    wire::decode(&mut restrictive_audit_trail, __value, wire::field)
+                }
+                "revenue_accrual_account_id" => {
+                    wire::decode(
+                        &mut revenue_accrual_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "sale_discount_product_id" => {
+                    wire::decode(
+                        &mut sale_discount_product_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "sale_lock_date" => {
+                    wire::decode(
+                        &mut sale_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "sale_onboarding_payment_method" => {
+                    wire::decode(
+                        &mut sale_onboarding_payment_method,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "sale_order_template_id" => {
+                    wire::decode(
+                        &mut sale_order_template_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "secondary_color" => {
+                    wire::decode(&mut secondary_color, __value, wire::false_as_none)
+                }
+                "security_lead" => wire::decode(&mut security_lead, __value, wire::field),
+                "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
+                "snailmail_color" => {
+                    wire::decode(&mut snailmail_color, __value, wire::field)
+                }
+                "snailmail_cover" => {
+                    wire::decode(&mut snailmail_cover, __value, wire::field)
+                }
+                "snailmail_duplex" => {
+                    wire::decode(&mut snailmail_duplex, __value, wire::field)
+                }
+                "stock_confirmation_type" => {
+                    wire::decode(
+                        &mut stock_confirmation_type,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "stock_mail_confirmation_template_id" => {
+                    wire::decode(
+                        &mut stock_mail_confirmation_template_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "stock_move_email_validation" => {
+                    wire::decode(&mut stock_move_email_validation, __value, wire::field)
+                }
+                "stock_sms_confirmation_template_id" => {
+                    wire::decode(
+                        &mut stock_sms_confirmation_template_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "stock_text_confirmation" => {
+                    wire::decode(&mut stock_text_confirmation, __value, wire::field)
+                }
+                "tax_calculation_rounding_method" => {
+                    wire::decode(
+                        &mut tax_calculation_rounding_method,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "tax_cash_basis_journal_id" => {
+                    wire::decode(
+                        &mut tax_cash_basis_journal_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "tax_exigibility" => {
+                    wire::decode(&mut tax_exigibility, __value, wire::field)
+                }
+                "tax_lock_date" => {
+                    wire::decode(
+                        &mut tax_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "terms_type" => {
+                    wire::decode(&mut terms_type, __value, wire::false_as_none)
+                }
+                "transfer_account_code_prefix" => {
+                    wire::decode(
+                        &mut transfer_account_code_prefix,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "transfer_account_id" => {
+                    wire::decode(&mut transfer_account_id, __value, wire::false_as_none)
+                }
+                "user_ids" => wire::decode(&mut user_ids, __value, wire::ids_or_false),
+                "uses_default_logo" => {
+                    wire::decode(&mut uses_default_logo, __value, wire::field)
+                }
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::ids_or_false)
+                }
+                "work_permit_expiration_notice_period" => {
+                    wire::decode(
+                        &mut work_permit_expiration_notice_period,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "write_date" => {
+                    wire::decode(
+                        &mut write_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("account_price_include", account_price_include.is_some()),
+                ("account_storno", account_storno.is_some()),
+                ("account_use_credit_limit", account_use_credit_limit.is_some()),
+                ("active", active.is_some()),
+                ("anglo_saxon_accounting", anglo_saxon_accounting.is_some()),
+                ("autopost_bills", autopost_bills.is_some()),
+                ("cost_method", cost_method.is_some()),
+                ("currency_id", currency_id.is_some()),
+                (
+                    "display_invoice_amount_total_words",
+                    display_invoice_amount_total_words.is_some(),
+                ),
+                (
+                    "display_invoice_tax_company_currency",
+                    display_invoice_tax_company_currency.is_some(),
+                ),
+                ("expects_chart_of_accounts", expects_chart_of_accounts.is_some()),
+                ("fiscalyear_last_day", fiscalyear_last_day.is_some()),
+                ("fiscalyear_last_month", fiscalyear_last_month.is_some()),
+                (
+                    "has_received_warning_stock_sms",
+                    has_received_warning_stock_sms.is_some(),
+                ),
+                ("horizon_days", horizon_days.is_some()),
+                (
+                    "hr_presence_control_attendance",
+                    hr_presence_control_attendance.is_some(),
+                ),
+                ("hr_presence_control_email", hr_presence_control_email.is_some()),
+                ("hr_presence_control_ip", hr_presence_control_ip.is_some()),
+                ("hr_presence_control_login", hr_presence_control_login.is_some()),
+                ("iap_enrich_auto_done", iap_enrich_auto_done.is_some()),
+                ("inventory_period", inventory_period.is_some()),
+                ("layout_background", layout_background.is_some()),
+                ("link_qr_code", link_qr_code.is_some()),
+                ("name", name.is_some()),
+                ("partner_id", partner_id.is_some()),
+                ("portal_confirmation_pay", portal_confirmation_pay.is_some()),
+                ("portal_confirmation_sign", portal_confirmation_sign.is_some()),
+                ("qr_code", qr_code.is_some()),
+                ("restrictive_audit_trail", restrictive_audit_trail.is_some()),
+                ("security_lead", security_lead.is_some()),
+                ("snailmail_color", snailmail_color.is_some()),
+                ("snailmail_cover", snailmail_cover.is_some()),
+                ("snailmail_duplex", snailmail_duplex.is_some()),
+                ("stock_move_email_validation", stock_move_email_validation.is_some()),
+                ("stock_text_confirmation", stock_text_confirmation.is_some()),
+                ("tax_exigibility", tax_exigibility.is_some()),
+                ("uses_default_logo", uses_default_logo.is_some()),
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            account_cash_basis_base_account_id: account_cash_basis_base_account_id
+                .unwrap_or_default(),
+            account_default_pos_receivable_account_id: account_default_pos_receivable_account_id
+                .unwrap_or_default(),
+            account_discount_expense_allocation_id: account_discount_expense_allocation_id
+                .unwrap_or_default(),
+            account_discount_income_allocation_id: account_discount_income_allocation_id
+                .unwrap_or_default(),
+            account_fiscal_country_id: account_fiscal_country_id.unwrap_or_default(),
+            account_journal_early_pay_discount_gain_account_id: account_journal_early_pay_discount_gain_account_id
+                .unwrap_or_default(),
+            account_journal_early_pay_discount_loss_account_id: account_journal_early_pay_discount_loss_account_id
+                .unwrap_or_default(),
+            account_journal_suspense_account_id: account_journal_suspense_account_id
+                .unwrap_or_default(),
+            account_opening_date: account_opening_date.unwrap_or_default(),
+            account_opening_move_id: account_opening_move_id.unwrap_or_default(),
+            account_price_include: wire::given(account_price_include),
+            account_production_wip_account_id: account_production_wip_account_id
+                .unwrap_or_default(),
+            account_production_wip_overhead_account_id: account_production_wip_overhead_account_id
+                .unwrap_or_default(),
+            account_purchase_receipt_fiscal_position_id: account_purchase_receipt_fiscal_position_id
+                .unwrap_or_default(),
+            account_purchase_tax_id: account_purchase_tax_id.unwrap_or_default(),
+            account_sale_tax_id: account_sale_tax_id.unwrap_or_default(),
+            account_stock_journal_id: account_stock_journal_id.unwrap_or_default(),
+            account_stock_valuation_id: account_stock_valuation_id.unwrap_or_default(),
+            account_storno: wire::given(account_storno),
+            account_use_credit_limit: wire::given(account_use_credit_limit),
+            active: wire::given(active),
+            alias_domain_id: alias_domain_id.unwrap_or_default(),
+            all_child_ids: all_child_ids.unwrap_or_default(),
+            anglo_saxon_accounting: wire::given(anglo_saxon_accounting),
+            annual_inventory_day: annual_inventory_day.unwrap_or_default(),
+            annual_inventory_month: annual_inventory_month.unwrap_or_default(),
+            automatic_entry_default_journal_id: automatic_entry_default_journal_id
+                .unwrap_or_default(),
+            autopost_bills: wire::given(autopost_bills),
+            bank_account_code_prefix: bank_account_code_prefix.unwrap_or_default(),
+            bank_journal_ids: bank_journal_ids.unwrap_or_default(),
+            batch_payment_sequence_id: batch_payment_sequence_id.unwrap_or_default(),
+            cash_account_code_prefix: cash_account_code_prefix.unwrap_or_default(),
+            chart_template: chart_template.unwrap_or_default(),
+            child_ids: child_ids.unwrap_or_default(),
+            company_details: company_details.unwrap_or_default(),
+            contract_expiration_notice_period: contract_expiration_notice_period
+                .unwrap_or_default(),
+            cost_method: wire::given(cost_method),
+            create_date: create_date.unwrap_or_default(),
+            create_uid: create_uid.unwrap_or_default(),
+            currency_exchange_journal_id: currency_exchange_journal_id
+                .unwrap_or_default(),
+            currency_id: wire::given(currency_id),
+            days_to_purchase: days_to_purchase.unwrap_or_default(),
+            default_cash_difference_expense_account_id: default_cash_difference_expense_account_id
+                .unwrap_or_default(),
+            default_cash_difference_income_account_id: default_cash_difference_income_account_id
+                .unwrap_or_default(),
+            display_invoice_amount_total_words: wire::given(
+                display_invoice_amount_total_words,
+            ),
+            display_invoice_tax_company_currency: wire::given(
+                display_invoice_tax_company_currency,
+            ),
+            display_name: display_name.unwrap_or_default(),
+            domestic_fiscal_position_id: domestic_fiscal_position_id.unwrap_or_default(),
+            downpayment_account_id: downpayment_account_id.unwrap_or_default(),
+            email: email.unwrap_or_default(),
+            email_primary_color: email_primary_color.unwrap_or_default(),
+            email_secondary_color: email_secondary_color.unwrap_or_default(),
+            employee_properties_definition: employee_properties_definition
+                .unwrap_or_default(),
+            expects_chart_of_accounts: wire::given(expects_chart_of_accounts),
+            expense_account_id: expense_account_id.unwrap_or_default(),
+            expense_accrual_account_id: expense_accrual_account_id.unwrap_or_default(),
+            expense_currency_exchange_account_id: expense_currency_exchange_account_id
+                .unwrap_or_default(),
+            external_report_layout_id: external_report_layout_id.unwrap_or_default(),
+            fiscal_position_ids: fiscal_position_ids.unwrap_or_default(),
+            fiscalyear_last_day: wire::given(fiscalyear_last_day),
+            fiscalyear_last_month: wire::given(fiscalyear_last_month),
+            fiscalyear_lock_date: fiscalyear_lock_date.unwrap_or_default(),
+            font: font.unwrap_or_default(),
+            hard_lock_date: hard_lock_date.unwrap_or_default(),
+            has_received_warning_stock_sms: wire::given(has_received_warning_stock_sms),
+            horizon_days: wire::given(horizon_days),
+            hr_presence_control_attendance: wire::given(hr_presence_control_attendance),
+            hr_presence_control_email: wire::given(hr_presence_control_email),
+            hr_presence_control_email_amount: hr_presence_control_email_amount
+                .unwrap_or_default(),
+            hr_presence_control_ip: wire::given(hr_presence_control_ip),
+            hr_presence_control_ip_list: hr_presence_control_ip_list.unwrap_or_default(),
+            hr_presence_control_login: wire::given(hr_presence_control_login),
+            iap_enrich_auto_done: wire::given(iap_enrich_auto_done),
+            income_account_id: income_account_id.unwrap_or_default(),
+            income_currency_exchange_account_id: income_currency_exchange_account_id
+                .unwrap_or_default(),
+            incoterm_id: incoterm_id.unwrap_or_default(),
+            internal_transit_location_id: internal_transit_location_id
+                .unwrap_or_default(),
+            inventory_period: wire::given(inventory_period),
+            inventory_valuation: inventory_valuation.unwrap_or_default(),
+            invoice_terms: invoice_terms.unwrap_or_default(),
+            invoice_terms_html: invoice_terms_html.unwrap_or_default(),
+            layout_background: wire::given(layout_background),
+            layout_background_image: layout_background_image.unwrap_or_default(),
+            link_qr_code: wire::given(link_qr_code),
+            logo_web: logo_web.unwrap_or_default(),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
+            name: wire::given(name),
+            nomenclature_id: nomenclature_id.unwrap_or_default(),
+            paperformat_id: paperformat_id.unwrap_or_default(),
+            parent_id: parent_id.unwrap_or_default(),
+            parent_path: parent_path.unwrap_or_default(),
+            partner_id: wire::given(partner_id),
+            phone: phone.unwrap_or_default(),
+            po_double_validation: po_double_validation.unwrap_or_default(),
+            po_double_validation_amount: po_double_validation_amount.unwrap_or_default(),
+            po_lock: po_lock.unwrap_or_default(),
+            portal_confirmation_pay: wire::given(portal_confirmation_pay),
+            portal_confirmation_sign: wire::given(portal_confirmation_sign),
+            prepayment_percent: prepayment_percent.unwrap_or_default(),
+            price_difference_account_id: price_difference_account_id.unwrap_or_default(),
+            primary_color: primary_color.unwrap_or_default(),
+            purchase_lock_date: purchase_lock_date.unwrap_or_default(),
+            qr_code: wire::given(qr_code),
+            quick_edit_mode: quick_edit_mode.unwrap_or_default(),
+            quotation_validity_days: quotation_validity_days.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
+            report_footer: report_footer.unwrap_or_default(),
+            report_header: report_header.unwrap_or_default(),
+            resource_calendar_id: resource_calendar_id.unwrap_or_default(),
+            resource_calendar_ids: resource_calendar_ids.unwrap_or_default(),
+            restrictive_audit_trail: wire::given(restrictive_audit_trail),
+            revenue_accrual_account_id: revenue_accrual_account_id.unwrap_or_default(),
+            sale_discount_product_id: sale_discount_product_id.unwrap_or_default(),
+            sale_lock_date: sale_lock_date.unwrap_or_default(),
+            sale_onboarding_payment_method: sale_onboarding_payment_method
+                .unwrap_or_default(),
+            sale_order_template_id: sale_order_template_id.unwrap_or_default(),
+            secondary_color: secondary_color.unwrap_or_default(),
+            security_lead: wire::given(security_lead),
+            sequence: sequence.unwrap_or_default(),
+            snailmail_color: wire::given(snailmail_color),
+            snailmail_cover: wire::given(snailmail_cover),
+            snailmail_duplex: wire::given(snailmail_duplex),
+            stock_confirmation_type: stock_confirmation_type.unwrap_or_default(),
+            stock_mail_confirmation_template_id: stock_mail_confirmation_template_id
+                .unwrap_or_default(),
+            stock_move_email_validation: wire::given(stock_move_email_validation),
+            stock_sms_confirmation_template_id: stock_sms_confirmation_template_id
+                .unwrap_or_default(),
+            stock_text_confirmation: wire::given(stock_text_confirmation),
+            tax_calculation_rounding_method: tax_calculation_rounding_method
+                .unwrap_or_default(),
+            tax_cash_basis_journal_id: tax_cash_basis_journal_id.unwrap_or_default(),
+            tax_exigibility: wire::given(tax_exigibility),
+            tax_lock_date: tax_lock_date.unwrap_or_default(),
+            terms_type: terms_type.unwrap_or_default(),
+            transfer_account_code_prefix: transfer_account_code_prefix
+                .unwrap_or_default(),
+            transfer_account_id: transfer_account_id.unwrap_or_default(),
+            user_ids: user_ids.unwrap_or_default(),
+            uses_default_logo: wire::given(uses_default_logo),
+            website_message_ids: website_message_ids.unwrap_or_default(),
+            work_permit_expiration_notice_period: work_permit_expiration_notice_period
+                .unwrap_or_default(),
+            write_date: write_date.unwrap_or_default(),
+            write_uid: write_uid.unwrap_or_default(),
+        })
+    }
+}
+impl ResCompany {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(142usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(
+            &mut __fields,
+            "account_cash_basis_base_account_id",
+            &self.account_cash_basis_base_account_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "account_default_pos_receivable_account_id",
+            &self.account_default_pos_receivable_account_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "account_discount_expense_allocation_id",
+            &self.account_discount_expense_allocation_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "account_discount_income_allocation_id",
+            &self.account_discount_income_allocation_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "account_fiscal_country_id",
+            &self.account_fiscal_country_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "account_journal_early_pay_discount_gain_account_id",
+            &self.account_journal_early_pay_discount_gain_account_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "account_journal_early_pay_discount_loss_account_id",
+            &self.account_journal_early_pay_discount_loss_account_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "account_journal_suspense_account_id",
+            &self.account_journal_suspense_account_id,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "account_opening_date",
+            &self.account_opening_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(
+            &mut __fields,
+            "account_opening_move_id",
+            &self.account_opening_move_id,
+        )?;
+        wire::put(&mut __fields, "account_price_include", &self.account_price_include)?;
+        wire::put(
+            &mut __fields,
+            "account_production_wip_account_id",
+            &self.account_production_wip_account_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "account_production_wip_overhead_account_id",
+            &self.account_production_wip_overhead_account_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "account_purchase_receipt_fiscal_position_id",
+            &self.account_purchase_receipt_fiscal_position_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "account_purchase_tax_id",
+            &self.account_purchase_tax_id,
+        )?;
+        wire::put(&mut __fields, "account_sale_tax_id", &self.account_sale_tax_id)?;
+        wire::put(
+            &mut __fields,
+            "account_stock_journal_id",
+            &self.account_stock_journal_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "account_stock_valuation_id",
+            &self.account_stock_valuation_id,
+        )?;
+        wire::put(&mut __fields, "account_storno", &self.account_storno)?;
+        wire::put(
+            &mut __fields,
+            "account_use_credit_limit",
+            &self.account_use_credit_limit,
+        )?;
+        wire::put(&mut __fields, "active", &self.active)?;
+        wire::put(&mut __fields, "alias_domain_id", &self.alias_domain_id)?;
+        wire::put(&mut __fields, "all_child_ids", &self.all_child_ids)?;
+        wire::put(
+            &mut __fields,
+            "anglo_saxon_accounting",
+            &self.anglo_saxon_accounting,
+        )?;
+        wire::put(&mut __fields, "annual_inventory_day", &self.annual_inventory_day)?;
+        wire::put(
+            &mut __fields,
+            "annual_inventory_month",
+            &self.annual_inventory_month,
+        )?;
+        wire::put(
+            &mut __fields,
+            "automatic_entry_default_journal_id",
+            &self.automatic_entry_default_journal_id,
+        )?;
+        wire::put(&mut __fields, "autopost_bills", &self.autopost_bills)?;
+        wire::put(
+            &mut __fields,
+            "bank_account_code_prefix",
+            &self.bank_account_code_prefix,
+        )?;
+        wire::put(&mut __fields, "bank_journal_ids", &self.bank_journal_ids)?;
+        wire::put(
+            &mut __fields,
+            "batch_payment_sequence_id",
+            &self.batch_payment_sequence_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "cash_account_code_prefix",
+            &self.cash_account_code_prefix,
+        )?;
+        wire::put(&mut __fields, "chart_template", &self.chart_template)?;
+        wire::put(&mut __fields, "child_ids", &self.child_ids)?;
+        wire::put(&mut __fields, "company_details", &self.company_details)?;
+        wire::put(
+            &mut __fields,
+            "contract_expiration_notice_period",
+            &self.contract_expiration_notice_period,
+        )?;
+        wire::put(&mut __fields, "cost_method", &self.cost_method)?;
+        wire::put_with(
+            &mut __fields,
+            "create_date",
+            &self.create_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "create_uid", &self.create_uid)?;
+        wire::put(
+            &mut __fields,
+            "currency_exchange_journal_id",
+            &self.currency_exchange_journal_id,
+        )?;
+        wire::put(&mut __fields, "currency_id", &self.currency_id)?;
+        wire::put(&mut __fields, "days_to_purchase", &self.days_to_purchase)?;
+        wire::put(
+            &mut __fields,
+            "default_cash_difference_expense_account_id",
+            &self.default_cash_difference_expense_account_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "default_cash_difference_income_account_id",
+            &self.default_cash_difference_income_account_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "display_invoice_amount_total_words",
+            &self.display_invoice_amount_total_words,
+        )?;
+        wire::put(
+            &mut __fields,
+            "display_invoice_tax_company_currency",
+            &self.display_invoice_tax_company_currency,
+        )?;
+        wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(
+            &mut __fields,
+            "domestic_fiscal_position_id",
+            &self.domestic_fiscal_position_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "downpayment_account_id",
+            &self.downpayment_account_id,
+        )?;
+        wire::put(&mut __fields, "email", &self.email)?;
+        wire::put(&mut __fields, "email_primary_color", &self.email_primary_color)?;
+        wire::put(&mut __fields, "email_secondary_color", &self.email_secondary_color)?;
+        wire::put(
+            &mut __fields,
+            "employee_properties_definition",
+            &self.employee_properties_definition,
+        )?;
+        wire::put(
+            &mut __fields,
+            "expects_chart_of_accounts",
+            &self.expects_chart_of_accounts,
+        )?;
+        wire::put(&mut __fields, "expense_account_id", &self.expense_account_id)?;
+        wire::put(
+            &mut __fields,
+            "expense_accrual_account_id",
+            &self.expense_accrual_account_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "expense_currency_exchange_account_id",
+            &self.expense_currency_exchange_account_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "external_report_layout_id",
+            &self.external_report_layout_id,
+        )?;
+        wire::put(&mut __fields, "fiscal_position_ids", &self.fiscal_position_ids)?;
+        wire::put(&mut __fields, "fiscalyear_last_day", &self.fiscalyear_last_day)?;
+        wire::put(&mut __fields, "fiscalyear_last_month", &self.fiscalyear_last_month)?;
+        wire::put_with(
+            &mut __fields,
+            "fiscalyear_lock_date",
+            &self.fiscalyear_lock_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "font", &self.font)?;
+        wire::put_with(
+            &mut __fields,
+            "hard_lock_date",
+            &self.hard_lock_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(
+            &mut __fields,
+            "has_received_warning_stock_sms",
+            &self.has_received_warning_stock_sms,
+        )?;
+        wire::put(&mut __fields, "horizon_days", &self.horizon_days)?;
+        wire::put(
+            &mut __fields,
+            "hr_presence_control_attendance",
+            &self.hr_presence_control_attendance,
+        )?;
+        wire::put(
+            &mut __fields,
+            "hr_presence_control_email",
+            &self.hr_presence_control_email,
+        )?;
+        wire::put(
+            &mut __fields,
+            "hr_presence_control_email_amount",
+            &self.hr_presence_control_email_amount,
+        )?;
+        wire::put(
+            &mut __fields,
+            "hr_presence_control_ip",
+            &self.hr_presence_control_ip,
+        )?;
+        wire::put(
+            &mut __fields,
+            "hr_presence_control_ip_list",
+            &self.hr_presence_control_ip_list,
+        )?;
+        wire::put(
+            &mut __fields,
+            "hr_presence_control_login",
+            &self.hr_presence_control_login,
+        )?;
+        wire::put(&mut __fields, "iap_enrich_auto_done", &self.iap_enrich_auto_done)?;
+        wire::put(&mut __fields, "income_account_id", &self.income_account_id)?;
+        wire::put(
+            &mut __fields,
+            "income_currency_exchange_account_id",
+            &self.income_currency_exchange_account_id,
+        )?;
+        wire::put(&mut __fields, "incoterm_id", &self.incoterm_id)?;
+        wire::put(
+            &mut __fields,
+            "internal_transit_location_id",
+            &self.internal_transit_location_id,
+        )?;
+        wire::put(&mut __fields, "inventory_period", &self.inventory_period)?;
+        wire::put(&mut __fields, "inventory_valuation", &self.inventory_valuation)?;
+        wire::put(&mut __fields, "invoice_terms", &self.invoice_terms)?;
+        wire::put(&mut __fields, "invoice_terms_html", &self.invoice_terms_html)?;
+        wire::put(&mut __fields, "layout_background", &self.layout_background)?;
+        wire::put(
+            &mut __fields,
+            "layout_background_image",
+            &self.layout_background_image,
+        )?;
+        wire::put(&mut __fields, "link_qr_code", &self.link_qr_code)?;
+        wire::put(&mut __fields, "logo_web", &self.logo_web)?;
+        wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(&mut __fields, "name", &self.name)?;
+        wire::put(&mut __fields, "nomenclature_id", &self.nomenclature_id)?;
+        wire::put(&mut __fields, "paperformat_id", &self.paperformat_id)?;
+        wire::put(&mut __fields, "parent_id", &self.parent_id)?;
+        wire::put(&mut __fields, "parent_path", &self.parent_path)?;
+        wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        wire::put(&mut __fields, "phone", &self.phone)?;
+        wire::put(&mut __fields, "po_double_validation", &self.po_double_validation)?;
+        wire::put(
+            &mut __fields,
+            "po_double_validation_amount",
+            &self.po_double_validation_amount,
+        )?;
+        wire::put(&mut __fields, "po_lock", &self.po_lock)?;
+        wire::put(
+            &mut __fields,
+            "portal_confirmation_pay",
+            &self.portal_confirmation_pay,
+        )?;
+        wire::put(
+            &mut __fields,
+            "portal_confirmation_sign",
+            &self.portal_confirmation_sign,
+        )?;
+        wire::put(&mut __fields, "prepayment_percent", &self.prepayment_percent)?;
+        wire::put(
+            &mut __fields,
+            "price_difference_account_id",
+            &self.price_difference_account_id,
+        )?;
+        wire::put(&mut __fields, "primary_color", &self.primary_color)?;
+        wire::put_with(
+            &mut __fields,
+            "purchase_lock_date",
+            &self.purchase_lock_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "qr_code", &self.qr_code)?;
+        wire::put(&mut __fields, "quick_edit_mode", &self.quick_edit_mode)?;
+        wire::put(
+            &mut __fields,
+            "quotation_validity_days",
+            &self.quotation_validity_days,
+        )?;
+        wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        wire::put(&mut __fields, "report_footer", &self.report_footer)?;
+        wire::put(&mut __fields, "report_header", &self.report_header)?;
+        wire::put(&mut __fields, "resource_calendar_id", &self.resource_calendar_id)?;
+        wire::put(&mut __fields, "resource_calendar_ids", &self.resource_calendar_ids)?;
+        wire::put(
+            &mut __fields,
+            "restrictive_audit_trail",
+            &self.restrictive_audit_trail,
+        )?;
+        wire::put(
+            &mut __fields,
+            "revenue_accrual_account_id",
+            &self.revenue_accrual_account_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "sale_discount_product_id",
+            &self.sale_discount_product_id,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "sale_lock_date",
+            &self.sale_lock_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(
+            &mut __fields,
+            "sale_onboarding_payment_method",
+            &self.sale_onboarding_payment_method,
+        )?;
+        wire::put(
+            &mut __fields,
+            "sale_order_template_id",
+            &self.sale_order_template_id,
+        )?;
+        wire::put(&mut __fields, "secondary_color", &self.secondary_color)?;
+        wire::put(&mut __fields, "security_lead", &self.security_lead)?;
+        wire::put(&mut __fields, "sequence", &self.sequence)?;
+        wire::put(&mut __fields, "snailmail_color", &self.snailmail_color)?;
+        wire::put(&mut __fields, "snailmail_cover", &self.snailmail_cover)?;
+        wire::put(&mut __fields, "snailmail_duplex", &self.snailmail_duplex)?;
+        wire::put(
+            &mut __fields,
+            "stock_confirmation_type",
+            &self.stock_confirmation_type,
+        )?;
+        wire::put(
+            &mut __fields,
+            "stock_mail_confirmation_template_id",
+            &self.stock_mail_confirmation_template_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "stock_move_email_validation",
+            &self.stock_move_email_validation,
+        )?;
+        wire::put(
+            &mut __fields,
+            "stock_sms_confirmation_template_id",
+            &self.stock_sms_confirmation_template_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "stock_text_confirmation",
+            &self.stock_text_confirmation,
+        )?;
+        wire::put(
+            &mut __fields,
+            "tax_calculation_rounding_method",
+            &self.tax_calculation_rounding_method,
+        )?;
+        wire::put(
+            &mut __fields,
+            "tax_cash_basis_journal_id",
+            &self.tax_cash_basis_journal_id,
+        )?;
+        wire::put(&mut __fields, "tax_exigibility", &self.tax_exigibility)?;
+        wire::put_with(
+            &mut __fields,
+            "tax_lock_date",
+            &self.tax_lock_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "terms_type", &self.terms_type)?;
+        wire::put(
+            &mut __fields,
+            "transfer_account_code_prefix",
+            &self.transfer_account_code_prefix,
+        )?;
+        wire::put(&mut __fields, "transfer_account_id", &self.transfer_account_id)?;
+        wire::put(&mut __fields, "user_ids", &self.user_ids)?;
+        wire::put(&mut __fields, "uses_default_logo", &self.uses_default_logo)?;
+        wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
+        wire::put(
+            &mut __fields,
+            "work_permit_expiration_notice_period",
+            &self.work_permit_expiration_notice_period,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "write_date",
+            &self.write_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "write_uid", &self.write_uid)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for ResCompany {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "ResCompany",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResCompany {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "ResCompany",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for ResCompany {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ResCompany")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "Many2One",
+            <::odoo_client::Many2One as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyAccountPriceInclude",
+            <ResCompanyAccountPriceInclude as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyAnnualInventoryMonth",
+            <ResCompanyAnnualInventoryMonth as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyCostMethod",
+            <ResCompanyCostMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyFiscalyearLastMonth",
+            <ResCompanyFiscalyearLastMonth as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyFont",
+            <ResCompanyFont as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyInventoryPeriod",
+            <ResCompanyInventoryPeriod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyInventoryValuation",
+            <ResCompanyInventoryValuation as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyLayoutBackground",
+            <ResCompanyLayoutBackground as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyPoDoubleValidation",
+            <ResCompanyPoDoubleValidation as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyPoLock",
+            <ResCompanyPoLock as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyQuickEditMode",
+            <ResCompanyQuickEditMode as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanySaleOnboardingPaymentMethod",
+            <ResCompanySaleOnboardingPaymentMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyStockConfirmationType",
+            <ResCompanyStockConfirmationType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyTaxCalculationRoundingMethod",
+            <ResCompanyTaxCalculationRoundingMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyTermsType",
+            <ResCompanyTermsType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for ResCompany {
+    const MODEL: &'static str = "res.company";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "account_cash_basis_base_account_id",
+        "account_default_pos_receivable_account_id",
+        "account_discount_expense_allocation_id",
+        "account_discount_income_allocation_id",
+        "account_fiscal_country_id",
+        "account_journal_early_pay_discount_gain_account_id",
+        "account_journal_early_pay_discount_loss_account_id",
+        "account_journal_suspense_account_id",
+        "account_opening_date",
+        "account_opening_move_id",
+        "account_price_include",
+        "account_production_wip_account_id",
+        "account_production_wip_overhead_account_id",
+        "account_purchase_receipt_fiscal_position_id",
+        "account_purchase_tax_id",
+        "account_sale_tax_id",
+        "account_stock_journal_id",
+        "account_stock_valuation_id",
+        "account_storno",
+        "account_use_credit_limit",
+        "active",
+        "alias_domain_id",
+        "all_child_ids",
+        "anglo_saxon_accounting",
+        "annual_inventory_day",
+        "annual_inventory_month",
+        "automatic_entry_default_journal_id",
+        "autopost_bills",
+        "bank_account_code_prefix",
+        "bank_journal_ids",
+        "batch_payment_sequence_id",
+        "cash_account_code_prefix",
+        "chart_template",
+        "child_ids",
+        "company_details",
+        "contract_expiration_notice_period",
+        "cost_method",
+        "create_date",
+        "create_uid",
+        "currency_exchange_journal_id",
+        "currency_id",
+        "days_to_purchase",
+        "default_cash_difference_expense_account_id",
+        "default_cash_difference_income_account_id",
+        "display_invoice_amount_total_words",
+        "display_invoice_tax_company_currency",
+        "display_name",
+        "domestic_fiscal_position_id",
+        "downpayment_account_id",
+        "email",
+        "email_primary_color",
+        "email_secondary_color",
+        "employee_properties_definition",
+        "expects_chart_of_accounts",
+        "expense_account_id",
+        "expense_accrual_account_id",
+        "expense_currency_exchange_account_id",
+        "external_report_layout_id",
+        "fiscal_position_ids",
+        "fiscalyear_last_day",
+        "fiscalyear_last_month",
+        "fiscalyear_lock_date",
+        "font",
+        "hard_lock_date",
+        "has_received_warning_stock_sms",
+        "horizon_days",
+        "hr_presence_control_attendance",
+        "hr_presence_control_email",
+        "hr_presence_control_email_amount",
+        "hr_presence_control_ip",
+        "hr_presence_control_ip_list",
+        "hr_presence_control_login",
+        "iap_enrich_auto_done",
+        "income_account_id",
+        "income_currency_exchange_account_id",
+        "incoterm_id",
+        "internal_transit_location_id",
+        "inventory_period",
+        "inventory_valuation",
+        "invoice_terms",
+        "invoice_terms_html",
+        "layout_background",
+        "layout_background_image",
+        "link_qr_code",
+        "logo_web",
+        "message_follower_ids",
+        "message_ids",
+        "name",
+        "nomenclature_id",
+        "paperformat_id",
+        "parent_id",
+        "parent_path",
+        "partner_id",
+        "phone",
+        "po_double_validation",
+        "po_double_validation_amount",
+        "po_lock",
+        "portal_confirmation_pay",
+        "portal_confirmation_sign",
+        "prepayment_percent",
+        "price_difference_account_id",
+        "primary_color",
+        "purchase_lock_date",
+        "qr_code",
+        "quick_edit_mode",
+        "quotation_validity_days",
+        "rating_ids",
+        "report_footer",
+        "report_header",
+        "resource_calendar_id",
+        "resource_calendar_ids",
+        "restrictive_audit_trail",
+        "revenue_accrual_account_id",
+        "sale_discount_product_id",
+        "sale_lock_date",
+        "sale_onboarding_payment_method",
+        "sale_order_template_id",
+        "secondary_color",
+        "security_lead",
+        "sequence",
+        "snailmail_color",
+        "snailmail_cover",
+        "snailmail_duplex",
+        "stock_confirmation_type",
+        "stock_mail_confirmation_template_id",
+        "stock_move_email_validation",
+        "stock_sms_confirmation_template_id",
+        "stock_text_confirmation",
+        "tax_calculation_rounding_method",
+        "tax_cash_basis_journal_id",
+        "tax_exigibility",
+        "tax_lock_date",
+        "terms_type",
+        "transfer_account_code_prefix",
+        "transfer_account_id",
+        "user_ids",
+        "uses_default_logo",
+        "website_message_ids",
+        "work_permit_expiration_notice_period",
+        "write_date",
+        "write_uid",
+    ];
+}
+impl ::odoo_client::WritableModel for ResCompany {
+    type Create = ResCompanyCreate;
+    type Update = ResCompanyUpdate;
 }
 /// Values to create a Companies (`res.company`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Companies record")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResCompanyCreate {
     /// Base Tax Received Account
     ///
     /// Account that will be set on lines created in cash basis journal entry and used to keep track of the tax base amount.
     ///
     /// `account_cash_basis_base_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Base Tax Received Account: Account that will be set on lines created in cash basis journal entry and used to keep track of the tax base amount. (id of a account.account)"
-    )]
     pub account_cash_basis_base_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Default PoS Receivable Account
     ///
     /// `account_default_pos_receivable_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Default PoS Receivable Account (id of a account.account)")]
     pub account_default_pos_receivable_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Separate account for expense discount
     ///
     /// `account_discount_expense_allocation_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Separate account for expense discount (id of a account.account)"
-    )]
     pub account_discount_expense_allocation_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Separate account for income discount
     ///
     /// `account_discount_income_allocation_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Separate account for income discount (id of a account.account)"
-    )]
     pub account_discount_income_allocation_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
@@ -1190,52 +2817,22 @@ pub struct ResCompanyCreate {
     /// The country to use the tax reports from for this company
     ///
     /// `account_fiscal_country_id`: many2one, to `res.country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Fiscal Country: The country to use the tax reports from for this company (id of a res.country)"
-    )]
     pub account_fiscal_country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Cash Discount Write-Off Gain Account
     ///
     /// `account_journal_early_pay_discount_gain_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Cash Discount Write-Off Gain Account (id of a account.account)"
-    )]
     pub account_journal_early_pay_discount_gain_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Cash Discount Write-Off Loss Account
     ///
     /// `account_journal_early_pay_discount_loss_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Cash Discount Write-Off Loss Account (id of a account.account)"
-    )]
     pub account_journal_early_pay_discount_loss_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Journal Suspense Account
     ///
     /// `account_journal_suspense_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Journal Suspense Account (id of a account.account)")]
     pub account_journal_suspense_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
@@ -1244,173 +2841,80 @@ pub struct ResCompanyCreate {
     /// That is the date of the opening entry.
     ///
     /// `account_opening_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Opening Entry: That is the date of the opening entry.")]
     pub account_opening_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Opening Journal
     ///
     /// Journal where the opening entry of this company's accounting has been posted.
     ///
     /// `account_opening_journal_id`: many2one, to `account.journal`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Opening Journal: Journal where the opening entry of this company's accounting has been posted. (id of a account.journal)"
-    )]
     pub account_opening_journal_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Opening Journal Entry
     ///
     /// The journal entry containing the initial balance of all this company's accounts.
     ///
     /// `account_opening_move_id`: many2one, to `account.move`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Opening Journal Entry: The journal entry containing the initial balance of all this company's accounts. (id of a account.move)"
-    )]
     pub account_opening_move_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Default Sales Price Include
     ///
     /// Default on whether the sales price used on the product and invoices with this Company includes its taxes.
     ///
     /// `account_price_include`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Default Sales Price Include: Default on whether the sales price used on the product and invoices with this Company includes its taxes."
-    )]
     pub account_price_include: ::std::option::Option<ResCompanyAccountPriceInclude>,
     /// Production WIP Account
     ///
     /// `account_production_wip_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Production WIP Account (id of a account.account)")]
     pub account_production_wip_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Production WIP Overhead Account
     ///
     /// `account_production_wip_overhead_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Production WIP Overhead Account (id of a account.account)"
-    )]
     pub account_production_wip_overhead_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Default Purchase Receipt Fiscal Position
     ///
     /// `account_purchase_receipt_fiscal_position_id`: many2one, to `account.fiscal.position`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Default Purchase Receipt Fiscal Position (id of a account.fiscal.position)"
-    )]
     pub account_purchase_receipt_fiscal_position_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Default Purchase Tax
     ///
     /// `account_purchase_tax_id`: many2one, to `account.tax`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Default Purchase Tax (id of a account.tax)")]
     pub account_purchase_tax_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Default Sale Tax
     ///
     /// `account_sale_tax_id`: many2one, to `account.tax`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Default Sale Tax (id of a account.tax)")]
     pub account_sale_tax_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Stock Journal
     ///
     /// `account_stock_journal_id`: many2one, to `account.journal`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Stock Journal (id of a account.journal)")]
     pub account_stock_journal_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Stock Valuation Account
     ///
     /// `account_stock_valuation_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Stock Valuation Account (id of a account.account)")]
     pub account_stock_valuation_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Storno accounting
     ///
     /// `account_storno`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Storno accounting")]
     pub account_storno: ::std::option::Option<bool>,
     /// Sales Credit Limit
     ///
     /// Enable the use of credit limit on partners.
     ///
     /// `account_use_credit_limit`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Sales Credit Limit: Enable the use of credit limit on partners."
-    )]
     pub account_use_credit_limit: ::std::option::Option<bool>,
     /// Active
     ///
     /// `active`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Active")]
     pub active: ::std::option::Option<bool>,
     /// Email Domain
     ///
     /// `alias_domain_id`: many2one, to `mail.alias.domain`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email Domain (id of a mail.alias.domain)")]
     pub alias_domain_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Use anglo-saxon accounting
     ///
     /// `anglo_saxon_accounting`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Use anglo-saxon accounting")]
     pub anglo_saxon_accounting: ::std::option::Option<bool>,
     /// Day of the month
     ///
@@ -1419,394 +2923,178 @@ pub struct ResCompanyCreate {
     /// If greater than the last day of a month, then the last day of the month will be selected instead.
     ///
     /// `annual_inventory_day`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Day of the month: Day of the month when the annual inventory should occur. If zero or negative, then the first day of the month will be selected instead. If greater than the last day of a month, then the last day of the month will be selected instead."
-    )]
     pub annual_inventory_day: ::std::option::Option<i64>,
     /// Annual Inventory Month
     ///
     /// Annual inventory month for products not in a location with a cyclic inventory date. Set to no month if no automatic annual inventory.
     ///
     /// `annual_inventory_month`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Annual Inventory Month: Annual inventory month for products not in a location with a cyclic inventory date. Set to no month if no automatic annual inventory."
-    )]
     pub annual_inventory_month: ::std::option::Option<ResCompanyAnnualInventoryMonth>,
     /// Automatic Entry Default Journal
     ///
     /// Journal used by default for moving the period of an entry
     ///
     /// `automatic_entry_default_journal_id`: many2one, to `account.journal`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Automatic Entry Default Journal: Journal used by default for moving the period of an entry (id of a account.journal)"
-    )]
     pub automatic_entry_default_journal_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Auto-validate bills
     ///
     /// `autopost_bills`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Auto-validate bills")]
     pub autopost_bills: ::std::option::Option<bool>,
     /// Prefix of the bank accounts
     ///
     /// `bank_account_code_prefix`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Prefix of the bank accounts")]
     pub bank_account_code_prefix: ::std::option::Option<::std::string::String>,
     /// Prefix of the cash accounts
     ///
     /// `cash_account_code_prefix`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Prefix of the cash accounts")]
     pub cash_account_code_prefix: ::std::option::Option<::std::string::String>,
     /// Chart Template
     ///
     /// `chart_template`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Chart Template")]
     pub chart_template: ::std::option::Option<::std::string::String>,
     /// City
     ///
     /// `city`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "City")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Color
     ///
     /// `color`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Color")]
     pub color: ::std::option::Option<i64>,
     /// Company Details
     ///
     /// Header text displayed at the top of all reports.
     ///
     /// `company_details`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Company Details: Header text displayed at the top of all reports."
-    )]
     pub company_details: ::std::option::Option<::std::string::String>,
     /// Company ID
     ///
     /// The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country
     ///
     /// `company_registry`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country"
-    )]
     pub company_registry: ::std::option::Option<::std::string::String>,
     /// Contract Expiry Notice Period
     ///
     /// `contract_expiration_notice_period`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Contract Expiry Notice Period")]
     pub contract_expiration_notice_period: ::std::option::Option<i64>,
     /// Cost Method
     ///
     /// `cost_method`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Cost Method")]
     pub cost_method: ::std::option::Option<ResCompanyCostMethod>,
     /// Country
     ///
     /// `country_id`: many2one, to `res.country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Country (id of a res.country)")]
     pub country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Exchange Gain or Loss Journal
     ///
     /// `currency_exchange_journal_id`: many2one, to `account.journal`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Exchange Gain or Loss Journal (id of a account.journal)")]
     pub currency_exchange_journal_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Currency
     ///
     /// `currency_id`: many2one, to `res.currency`, required
-    #[schemars(description = "Currency (id of a res.currency)")]
     pub currency_id: ::odoo_client::RecordId,
     /// Days to Purchase
     ///
     /// Days needed to confirm a PO, define when a PO should be validated
     ///
     /// `days_to_purchase`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Days to Purchase: Days needed to confirm a PO, define when a PO should be validated"
-    )]
     pub days_to_purchase: ::std::option::Option<f64>,
     /// Cash Difference Expense
     ///
     /// `default_cash_difference_expense_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Cash Difference Expense (id of a account.account)")]
     pub default_cash_difference_expense_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Cash Difference Income
     ///
     /// `default_cash_difference_income_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Cash Difference Income (id of a account.account)")]
     pub default_cash_difference_income_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Total amount of invoice in letters
     ///
     /// `display_invoice_amount_total_words`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Total amount of invoice in letters")]
     pub display_invoice_amount_total_words: ::std::option::Option<bool>,
     /// Taxes in company currency
     ///
     /// `display_invoice_tax_company_currency`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Taxes in company currency")]
     pub display_invoice_tax_company_currency: ::std::option::Option<bool>,
     /// Downpayment Account
     ///
     /// This account will be used on Downpayment invoices.
     ///
     /// `downpayment_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Downpayment Account: This account will be used on Downpayment invoices. (id of a account.account)"
-    )]
     pub downpayment_account_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Email
     ///
     /// `email`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Email Button Text
     ///
     /// `email_primary_color`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email Button Text")]
     pub email_primary_color: ::std::option::Option<::std::string::String>,
     /// Email Button Color
     ///
     /// `email_secondary_color`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email Button Color")]
     pub email_secondary_color: ::std::option::Option<::std::string::String>,
     /// Employee Properties
     ///
     /// `employee_properties_definition`: properties_definition
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Employee Properties")]
     pub employee_properties_definition: ::std::option::Option<::serde_json::Value>,
     /// Expects a Chart of Accounts
     ///
     /// `expects_chart_of_accounts`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Expects a Chart of Accounts")]
     pub expects_chart_of_accounts: ::std::option::Option<bool>,
     /// Expense Account
     ///
     /// The expense is accounted for when a vendor bill is validated, except in anglo-saxon accounting with perpetual inventory valuation in which case the expense (Cost of Goods Sold account) is recognized at the customer invoice validation.
     ///
     /// `expense_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Expense Account: The expense is accounted for when a vendor bill is validated, except in anglo-saxon accounting with perpetual inventory valuation in which case the expense (Cost of Goods Sold account) is recognized at the customer invoice validation. (id of a account.account)"
-    )]
     pub expense_account_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Expense Accrual Account
     ///
     /// Account used to move the period of an expense
     ///
     /// `expense_accrual_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Expense Accrual Account: Account used to move the period of an expense (id of a account.account)"
-    )]
     pub expense_accrual_account_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Loss Exchange Rate Account
     ///
     /// `expense_currency_exchange_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Loss Exchange Rate Account (id of a account.account)")]
     pub expense_currency_exchange_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Document Template
     ///
     /// `external_report_layout_id`: many2one, to `ir.ui.view`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Document Template (id of a ir.ui.view)")]
     pub external_report_layout_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Fiscalyear Last Day
     ///
     /// `fiscalyear_last_day`: integer, required
-    #[schemars(description = "Fiscalyear Last Day")]
     pub fiscalyear_last_day: i64,
     /// Fiscalyear Last Month
     ///
     /// `fiscalyear_last_month`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Fiscalyear Last Month")]
     pub fiscalyear_last_month: ::std::option::Option<ResCompanyFiscalyearLastMonth>,
     /// Global Lock Date
     ///
     /// Any entry up to and including that date will be postponed to a later time, in accordance with its journal's sequence.
     ///
     /// `fiscalyear_lock_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Global Lock Date: Any entry up to and including that date will be postponed to a later time, in accordance with its journal's sequence."
-    )]
     pub fiscalyear_lock_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Font
     ///
     /// `font`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Font")]
     pub font: ::std::option::Option<ResCompanyFont>,
     /// Hard Lock Date
     ///
     /// Any entry up to and including that date will be postponed to a later time, in accordance with its journal sequence. This lock date is irreversible and does not allow any exception.
     ///
     /// `hard_lock_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Hard Lock Date: Any entry up to and including that date will be postponed to a later time, in accordance with its journal sequence. This lock date is irreversible and does not allow any exception."
-    )]
     pub hard_lock_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Has Received Warning Stock Sms
     ///
     /// `has_received_warning_stock_sms`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Has Received Warning Stock Sms")]
     pub has_received_warning_stock_sms: ::std::option::Option<bool>,
     /// Replenishment Horizon
     ///
@@ -1817,83 +3105,44 @@ pub struct ResCompanyCreate {
     /// ('0 days') to avoid overstocking.
     ///
     /// `horizon_days`: float, required
-    #[schemars(
-        description = "Replenishment Horizon: Configure your horizon to trigger reordering rules earlier to get a head start on replenishment and avoid delays, or trigger it just-in-time ('0 days') to avoid overstocking."
-    )]
     pub horizon_days: f64,
     /// Based on attendances
     ///
     /// `hr_presence_control_attendance`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Based on attendances")]
     pub hr_presence_control_attendance: ::std::option::Option<bool>,
     /// Based on number of emails sent
     ///
     /// `hr_presence_control_email`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Based on number of emails sent")]
     pub hr_presence_control_email: ::std::option::Option<bool>,
     /// # emails to send
     ///
     /// `hr_presence_control_email_amount`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "# emails to send")]
     pub hr_presence_control_email_amount: ::std::option::Option<i64>,
     /// Based on IP Address
     ///
     /// `hr_presence_control_ip`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Based on IP Address")]
     pub hr_presence_control_ip: ::std::option::Option<bool>,
     /// Valid IP addresses
     ///
     /// `hr_presence_control_ip_list`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Valid IP addresses")]
     pub hr_presence_control_ip_list: ::std::option::Option<::std::string::String>,
     /// Based on user status in system
     ///
     /// `hr_presence_control_login`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Based on user status in system")]
     pub hr_presence_control_login: ::std::option::Option<bool>,
     /// Enrich Done
     ///
     /// `iap_enrich_auto_done`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Enrich Done")]
     pub iap_enrich_auto_done: ::std::option::Option<bool>,
     /// Income Account
     ///
     /// This account will be used when validating a customer invoice.
     ///
     /// `income_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Income Account: This account will be used when validating a customer invoice. (id of a account.account)"
-    )]
     pub income_account_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Gain Exchange Rate Account
     ///
     /// `income_currency_exchange_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Gain Exchange Rate Account (id of a account.account)")]
     pub income_currency_exchange_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
@@ -1902,765 +3151,2479 @@ pub struct ResCompanyCreate {
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `incoterm_id`: many2one, to `account.incoterms`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Default incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. (id of a account.incoterms)"
-    )]
     pub incoterm_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Internal Transit Location
     ///
     /// `internal_transit_location_id`: many2one, to `stock.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Internal Transit Location (id of a stock.location)")]
     pub internal_transit_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Inventory Period
     ///
     /// `inventory_period`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Inventory Period")]
     pub inventory_period: ::std::option::Option<ResCompanyInventoryPeriod>,
     /// Valuation
     ///
     /// `inventory_valuation`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Valuation")]
     pub inventory_valuation: ::std::option::Option<ResCompanyInventoryValuation>,
     /// Default Terms and Conditions
     ///
     /// `invoice_terms`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Default Terms and Conditions")]
     pub invoice_terms: ::std::option::Option<::std::string::String>,
     /// Default Terms and Conditions as a Web page
     ///
     /// `invoice_terms_html`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Default Terms and Conditions as a Web page")]
     pub invoice_terms_html: ::std::option::Option<::std::string::String>,
     /// Layout Background
     ///
     /// `layout_background`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Layout Background")]
     pub layout_background: ::std::option::Option<ResCompanyLayoutBackground>,
     /// Background Image
     ///
     /// `layout_background_image`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Background Image (base64)")]
     pub layout_background_image: ::std::option::Option<::std::string::String>,
     /// Display Link QR-code
     ///
     /// `link_qr_code`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Display Link QR-code")]
     pub link_qr_code: ::std::option::Option<bool>,
     /// Company Logo
     ///
     /// `logo`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company Logo (base64)")]
     pub logo: ::std::option::Option<::std::string::String>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Company Name
     ///
     /// `name`: char, required
-    #[serde(deserialize_with = "::odoo_client::value::string_or_false")]
-    #[schemars(description = "Company Name")]
     pub name: ::std::string::String,
     /// Nomenclature
     ///
     /// `nomenclature_id`: many2one, to `barcode.nomenclature`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Nomenclature (id of a barcode.nomenclature)")]
     pub nomenclature_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Paper format
     ///
     /// `paperformat_id`: many2one, to `report.paperformat`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Paper format (id of a report.paperformat)")]
     pub paperformat_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Parent Company
     ///
     /// `parent_id`: many2one, to `res.company`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Parent Company (id of a res.company)")]
     pub parent_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Parent Path
     ///
     /// `parent_path`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Parent Path")]
     pub parent_path: ::std::option::Option<::std::string::String>,
     /// Partner
     ///
     /// `partner_id`: many2one, to `res.partner`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Partner (id of a res.partner)")]
     pub partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Phone
     ///
     /// `phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Phone")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Levels of Approvals
     ///
     /// Provide a double validation mechanism for purchases
     ///
     /// `po_double_validation`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Levels of Approvals: Provide a double validation mechanism for purchases"
-    )]
     pub po_double_validation: ::std::option::Option<ResCompanyPoDoubleValidation>,
     /// Double validation amount
     ///
     /// Minimum amount for which a double validation is required
     ///
     /// `po_double_validation_amount`: monetary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Double validation amount: Minimum amount for which a double validation is required"
-    )]
     pub po_double_validation_amount: ::std::option::Option<f64>,
     /// Purchase Order Modification
     ///
     /// Purchase Order Modification used when you want to purchase order editable after confirm
     ///
     /// `po_lock`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Purchase Order Modification: Purchase Order Modification used when you want to purchase order editable after confirm"
-    )]
     pub po_lock: ::std::option::Option<ResCompanyPoLock>,
     /// Online Payment
     ///
     /// `portal_confirmation_pay`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Online Payment")]
     pub portal_confirmation_pay: ::std::option::Option<bool>,
     /// Online Signature
     ///
     /// `portal_confirmation_sign`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Online Signature")]
     pub portal_confirmation_sign: ::std::option::Option<bool>,
     /// Prepayment percentage
     ///
     /// The percentage of the amount needed to be paid to confirm quotations.
     ///
     /// `prepayment_percent`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Prepayment percentage: The percentage of the amount needed to be paid to confirm quotations."
-    )]
     pub prepayment_percent: ::std::option::Option<f64>,
     /// Price Difference Account
     ///
     /// During perpetual valuation, this account will hold the price difference between the standard price and the bill price.
     ///
     /// `price_difference_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Price Difference Account: During perpetual valuation, this account will hold the price difference between the standard price and the bill price. (id of a account.account)"
-    )]
     pub price_difference_account_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Primary Color
     ///
     /// `primary_color`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Primary Color")]
     pub primary_color: ::std::option::Option<::std::string::String>,
     /// Purchase Lock date
     ///
     /// Any purchase entry prior to and including this date will be postponed to a later date, in accordance with its journal's sequence.
     ///
     /// `purchase_lock_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Purchase Lock date: Any purchase entry prior to and including this date will be postponed to a later date, in accordance with its journal's sequence."
-    )]
     pub purchase_lock_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Display QR-code on invoices
     ///
     /// `qr_code`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Display QR-code on invoices")]
     pub qr_code: ::std::option::Option<bool>,
     /// Quick encoding
     ///
     /// `quick_edit_mode`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Quick encoding")]
     pub quick_edit_mode: ::std::option::Option<ResCompanyQuickEditMode>,
     /// Default Quotation Validity
     ///
     /// Days between quotation proposal and expiration. 0 days means automatic expiration is disabled
     ///
     /// `quotation_validity_days`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Default Quotation Validity: Days between quotation proposal and expiration. 0 days means automatic expiration is disabled"
-    )]
     pub quotation_validity_days: ::std::option::Option<i64>,
     /// Report Footer
     ///
     /// Footer text displayed at the bottom of all reports.
     ///
     /// `report_footer`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Report Footer: Footer text displayed at the bottom of all reports."
-    )]
     pub report_footer: ::std::option::Option<::std::string::String>,
     /// Company Tagline
     ///
     /// Company tagline, which is included in a printed document's header or footer (depending on the selected layout).
     ///
     /// `report_header`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Company Tagline: Company tagline, which is included in a printed document's header or footer (depending on the selected layout)."
-    )]
     pub report_header: ::std::option::Option<::std::string::String>,
     /// Default Working Hours
     ///
     /// `resource_calendar_id`: many2one, to `resource.calendar`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Default Working Hours (id of a resource.calendar)")]
     pub resource_calendar_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Restrictive Audit Trail
     ///
     /// Enable this option to prevent deletion of journal item related logs
     ///
     /// `restrictive_audit_trail`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Restrictive Audit Trail: Enable this option to prevent deletion of journal item related logs"
-    )]
     pub restrictive_audit_trail: ::std::option::Option<bool>,
     /// Revenue Accrual Account
     ///
     /// Account used to move the period of a revenue
     ///
     /// `revenue_accrual_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Revenue Accrual Account: Account used to move the period of a revenue (id of a account.account)"
-    )]
     pub revenue_accrual_account_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Discount Product
     ///
     /// Default product used for discounts
     ///
     /// `sale_discount_product_id`: many2one, to `product.product`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Discount Product: Default product used for discounts (id of a product.product)"
-    )]
     pub sale_discount_product_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Sales Lock Date
     ///
     /// Any sales entry prior to and including this date will be postponed to a later date, in accordance with its journal's sequence.
     ///
     /// `sale_lock_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Sales Lock Date: Any sales entry prior to and including this date will be postponed to a later date, in accordance with its journal's sequence."
-    )]
     pub sale_lock_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Sale onboarding selected payment method
     ///
     /// `sale_onboarding_payment_method`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sale onboarding selected payment method")]
     pub sale_onboarding_payment_method: ::std::option::Option<
         ResCompanySaleOnboardingPaymentMethod,
     >,
     /// Default Sale Template
     ///
     /// `sale_order_template_id`: many2one, to `sale.order.template`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Default Sale Template (id of a sale.order.template)")]
     pub sale_order_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Secondary Color
     ///
     /// `secondary_color`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Secondary Color")]
     pub secondary_color: ::std::option::Option<::std::string::String>,
     /// Sales Safety Days
     ///
     /// Margin of error for dates promised to customers. Products will be scheduled for procurement and delivery that many days earlier than the actual promised date, to cope with unexpected delays in the supply chain.
     ///
     /// `security_lead`: float, required
-    #[schemars(
-        description = "Sales Safety Days: Margin of error for dates promised to customers. Products will be scheduled for procurement and delivery that many days earlier than the actual promised date, to cope with unexpected delays in the supply chain."
-    )]
     pub security_lead: f64,
     /// Sequence
     ///
     /// Used to order Companies in the company switcher
     ///
     /// `sequence`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Sequence: Used to order Companies in the company switcher"
-    )]
     pub sequence: ::std::option::Option<i64>,
     /// Snailmail Color
     ///
     /// `snailmail_color`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Snailmail Color")]
     pub snailmail_color: ::std::option::Option<bool>,
     /// Add a Cover Page
     ///
     /// `snailmail_cover`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Add a Cover Page")]
     pub snailmail_cover: ::std::option::Option<bool>,
     /// Both sides
     ///
     /// `snailmail_duplex`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Both sides")]
     pub snailmail_duplex: ::std::option::Option<bool>,
     /// Fed. State
     ///
     /// `state_id`: many2one, to `res.country.state`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Fed. State (id of a res.country.state)")]
     pub state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Stock Confirmation Type
     ///
     /// `stock_confirmation_type`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Stock Confirmation Type")]
     pub stock_confirmation_type: ::std::option::Option<ResCompanyStockConfirmationType>,
     /// Email Template confirmation picking
     ///
     /// Email sent to the customer once the order is done.
     ///
     /// `stock_mail_confirmation_template_id`: many2one, to `mail.template`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Email Template confirmation picking: Email sent to the customer once the order is done. (id of a mail.template)"
-    )]
     pub stock_mail_confirmation_template_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Email Confirmation picking
     ///
     /// `stock_move_email_validation`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Email Confirmation picking")]
     pub stock_move_email_validation: ::std::option::Option<bool>,
     /// SMS Template
     ///
     /// SMS sent to the customer once the order is delivered.
     ///
     /// `stock_sms_confirmation_template_id`: many2one, to `sms.template`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "SMS Template: SMS sent to the customer once the order is delivered. (id of a sms.template)"
-    )]
     pub stock_sms_confirmation_template_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Stock Text Confirmation
     ///
     /// `stock_text_confirmation`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Stock Text Confirmation")]
     pub stock_text_confirmation: ::std::option::Option<bool>,
     /// Street
     ///
     /// `street`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Street")]
     pub street: ::std::option::Option<::std::string::String>,
     /// Street2
     ///
     /// `street2`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Street2")]
     pub street2: ::std::option::Option<::std::string::String>,
     /// Tax Calculation Rounding Method
     ///
     /// `tax_calculation_rounding_method`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Tax Calculation Rounding Method")]
     pub tax_calculation_rounding_method: ::std::option::Option<
         ResCompanyTaxCalculationRoundingMethod,
     >,
     /// Cash Basis Journal
     ///
     /// `tax_cash_basis_journal_id`: many2one, to `account.journal`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Cash Basis Journal (id of a account.journal)")]
     pub tax_cash_basis_journal_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Use Cash Basis
     ///
     /// `tax_exigibility`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Use Cash Basis")]
     pub tax_exigibility: ::std::option::Option<bool>,
     /// Tax Return Lock Date
     ///
     /// Any entry with taxes up to and including that date will be postponed to a later time, in accordance with its journal's sequence. The tax lock date is automatically set when the tax closing entry is posted.
     ///
     /// `tax_lock_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Tax Return Lock Date: Any entry with taxes up to and including that date will be postponed to a later time, in accordance with its journal's sequence. The tax lock date is automatically set when the tax closing entry is posted."
-    )]
     pub tax_lock_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Terms & Conditions format
     ///
     /// `terms_type`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Terms & Conditions format")]
     pub terms_type: ::std::option::Option<ResCompanyTermsType>,
     /// Prefix of the transfer accounts
     ///
     /// `transfer_account_code_prefix`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Prefix of the transfer accounts")]
     pub transfer_account_code_prefix: ::std::option::Option<::std::string::String>,
     /// Inter-Banks Transfer Account
     ///
     /// Intermediary account used when moving money from a liquidity account to another
     ///
     /// `transfer_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Inter-Banks Transfer Account: Intermediary account used when moving money from a liquidity account to another (id of a account.account)"
-    )]
     pub transfer_account_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Accepted Users
     ///
     /// `user_ids`: many2many, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Accepted Users (ids of res.users records)")]
     pub user_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Tax ID
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
     ///
     /// `vat`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax."
-    )]
     pub vat: ::std::option::Option<::std::string::String>,
     /// Website Link
     ///
     /// `website`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Website Link")]
     pub website: ::std::option::Option<::std::string::String>,
     /// Work Permit Expiry Notice Period
     ///
     /// `work_permit_expiration_notice_period`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Permit Expiry Notice Period")]
     pub work_permit_expiration_notice_period: ::std::option::Option<i64>,
     /// Zip
     ///
     /// `zip`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Zip")]
     pub zip: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`ResCompanyCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r##"{
+  "description": "Values of a new Companies record",
+  "properties": {
+    "account_cash_basis_base_account_id": {"description":"Base Tax Received Account: Account that will be set on lines created in cash basis journal entry and used to keep track of the tax base amount. (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_default_pos_receivable_account_id": {"description":"Default PoS Receivable Account (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_discount_expense_allocation_id": {"description":"Separate account for expense discount (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_discount_income_allocation_id": {"description":"Separate account for income discount (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_fiscal_country_id": {"description":"Fiscal Country: The country to use the tax reports from for this company (id of a res.country)","format":"int64","type":["integer","null"]},
+    "account_journal_early_pay_discount_gain_account_id": {"description":"Cash Discount Write-Off Gain Account (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_journal_early_pay_discount_loss_account_id": {"description":"Cash Discount Write-Off Loss Account (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_journal_suspense_account_id": {"description":"Journal Suspense Account (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_opening_date": {"description":"Opening Entry: That is the date of the opening entry.","format":"date","type":["string","null"]},
+    "account_opening_journal_id": {"description":"Opening Journal: Journal where the opening entry of this company's accounting has been posted. (id of a account.journal)","format":"int64","type":["integer","null"]},
+    "account_opening_move_id": {"description":"Opening Journal Entry: The journal entry containing the initial balance of all this company's accounts. (id of a account.move)","format":"int64","type":["integer","null"]},
+    "account_price_include": {"anyOf":[{"$ref":"#/$defs/ResCompanyAccountPriceInclude"},{"type":"null"}],"description":"Default Sales Price Include: Default on whether the sales price used on the product and invoices with this Company includes its taxes."},
+    "account_production_wip_account_id": {"description":"Production WIP Account (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_production_wip_overhead_account_id": {"description":"Production WIP Overhead Account (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_purchase_receipt_fiscal_position_id": {"description":"Default Purchase Receipt Fiscal Position (id of a account.fiscal.position)","format":"int64","type":["integer","null"]},
+    "account_purchase_tax_id": {"description":"Default Purchase Tax (id of a account.tax)","format":"int64","type":["integer","null"]},
+    "account_sale_tax_id": {"description":"Default Sale Tax (id of a account.tax)","format":"int64","type":["integer","null"]},
+    "account_stock_journal_id": {"description":"Stock Journal (id of a account.journal)","format":"int64","type":["integer","null"]},
+    "account_stock_valuation_id": {"description":"Stock Valuation Account (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_storno": {"description":"Storno accounting","type":["boolean","null"]},
+    "account_use_credit_limit": {"description":"Sales Credit Limit: Enable the use of credit limit on partners.","type":["boolean","null"]},
+    "active": {"description":"Active","type":["boolean","null"]},
+    "alias_domain_id": {"description":"Email Domain (id of a mail.alias.domain)","format":"int64","type":["integer","null"]},
+    "anglo_saxon_accounting": {"description":"Use anglo-saxon accounting","type":["boolean","null"]},
+    "annual_inventory_day": {"description":"Day of the month: Day of the month when the annual inventory should occur. If zero or negative, then the first day of the month will be selected instead. If greater than the last day of a month, then the last day of the month will be selected instead.","format":"int64","type":["integer","null"]},
+    "annual_inventory_month": {"anyOf":[{"$ref":"#/$defs/ResCompanyAnnualInventoryMonth"},{"type":"null"}],"description":"Annual Inventory Month: Annual inventory month for products not in a location with a cyclic inventory date. Set to no month if no automatic annual inventory."},
+    "automatic_entry_default_journal_id": {"description":"Automatic Entry Default Journal: Journal used by default for moving the period of an entry (id of a account.journal)","format":"int64","type":["integer","null"]},
+    "autopost_bills": {"description":"Auto-validate bills","type":["boolean","null"]},
+    "bank_account_code_prefix": {"description":"Prefix of the bank accounts","type":["string","null"]},
+    "cash_account_code_prefix": {"description":"Prefix of the cash accounts","type":["string","null"]},
+    "chart_template": {"description":"Chart Template","type":["string","null"]},
+    "city": {"description":"City","type":["string","null"]},
+    "color": {"description":"Color","format":"int64","type":["integer","null"]},
+    "company_details": {"description":"Company Details: Header text displayed at the top of all reports.","type":["string","null"]},
+    "company_registry": {"description":"Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country","type":["string","null"]},
+    "contract_expiration_notice_period": {"description":"Contract Expiry Notice Period","format":"int64","type":["integer","null"]},
+    "cost_method": {"anyOf":[{"$ref":"#/$defs/ResCompanyCostMethod"},{"type":"null"}],"description":"Cost Method"},
+    "country_id": {"description":"Country (id of a res.country)","format":"int64","type":["integer","null"]},
+    "currency_exchange_journal_id": {"description":"Exchange Gain or Loss Journal (id of a account.journal)","format":"int64","type":["integer","null"]},
+    "currency_id": {"description":"Currency (id of a res.currency)","format":"int64","type":"integer"},
+    "days_to_purchase": {"description":"Days to Purchase: Days needed to confirm a PO, define when a PO should be validated","format":"double","type":["number","null"]},
+    "default_cash_difference_expense_account_id": {"description":"Cash Difference Expense (id of a account.account)","format":"int64","type":["integer","null"]},
+    "default_cash_difference_income_account_id": {"description":"Cash Difference Income (id of a account.account)","format":"int64","type":["integer","null"]},
+    "display_invoice_amount_total_words": {"description":"Total amount of invoice in letters","type":["boolean","null"]},
+    "display_invoice_tax_company_currency": {"description":"Taxes in company currency","type":["boolean","null"]},
+    "downpayment_account_id": {"description":"Downpayment Account: This account will be used on Downpayment invoices. (id of a account.account)","format":"int64","type":["integer","null"]},
+    "email": {"description":"Email","type":["string","null"]},
+    "email_primary_color": {"description":"Email Button Text","type":["string","null"]},
+    "email_secondary_color": {"description":"Email Button Color","type":["string","null"]},
+    "employee_properties_definition": {"description":"Employee Properties"},
+    "expects_chart_of_accounts": {"description":"Expects a Chart of Accounts","type":["boolean","null"]},
+    "expense_account_id": {"description":"Expense Account: The expense is accounted for when a vendor bill is validated, except in anglo-saxon accounting with perpetual inventory valuation in which case the expense (Cost of Goods Sold account) is recognized at the customer invoice validation. (id of a account.account)","format":"int64","type":["integer","null"]},
+    "expense_accrual_account_id": {"description":"Expense Accrual Account: Account used to move the period of an expense (id of a account.account)","format":"int64","type":["integer","null"]},
+    "expense_currency_exchange_account_id": {"description":"Loss Exchange Rate Account (id of a account.account)","format":"int64","type":["integer","null"]},
+    "external_report_layout_id": {"description":"Document Template (id of a ir.ui.view)","format":"int64","type":["integer","null"]},
+    "fiscalyear_last_day": {"description":"Fiscalyear Last Day","format":"int64","type":"integer"},
+    "fiscalyear_last_month": {"anyOf":[{"$ref":"#/$defs/ResCompanyFiscalyearLastMonth"},{"type":"null"}],"description":"Fiscalyear Last Month"},
+    "fiscalyear_lock_date": {"description":"Global Lock Date: Any entry up to and including that date will be postponed to a later time, in accordance with its journal's sequence.","format":"date","type":["string","null"]},
+    "font": {"anyOf":[{"$ref":"#/$defs/ResCompanyFont"},{"type":"null"}],"description":"Font"},
+    "hard_lock_date": {"description":"Hard Lock Date: Any entry up to and including that date will be postponed to a later time, in accordance with its journal sequence. This lock date is irreversible and does not allow any exception.","format":"date","type":["string","null"]},
+    "has_received_warning_stock_sms": {"description":"Has Received Warning Stock Sms","type":["boolean","null"]},
+    "horizon_days": {"description":"Replenishment Horizon: Configure your horizon to trigger reordering rules earlier to get a head start on replenishment and avoid delays, or trigger it just-in-time ('0 days') to avoid overstocking.","format":"double","type":"number"},
+    "hr_presence_control_attendance": {"description":"Based on attendances","type":["boolean","null"]},
+    "hr_presence_control_email": {"description":"Based on number of emails sent","type":["boolean","null"]},
+    "hr_presence_control_email_amount": {"description":"# emails to send","format":"int64","title":"emails to send","type":["integer","null"]},
+    "hr_presence_control_ip": {"description":"Based on IP Address","type":["boolean","null"]},
+    "hr_presence_control_ip_list": {"description":"Valid IP addresses","type":["string","null"]},
+    "hr_presence_control_login": {"description":"Based on user status in system","type":["boolean","null"]},
+    "iap_enrich_auto_done": {"description":"Enrich Done","type":["boolean","null"]},
+    "income_account_id": {"description":"Income Account: This account will be used when validating a customer invoice. (id of a account.account)","format":"int64","type":["integer","null"]},
+    "income_currency_exchange_account_id": {"description":"Gain Exchange Rate Account (id of a account.account)","format":"int64","type":["integer","null"]},
+    "incoterm_id": {"description":"Default incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. (id of a account.incoterms)","format":"int64","type":["integer","null"]},
+    "internal_transit_location_id": {"description":"Internal Transit Location (id of a stock.location)","format":"int64","type":["integer","null"]},
+    "inventory_period": {"anyOf":[{"$ref":"#/$defs/ResCompanyInventoryPeriod"},{"type":"null"}],"description":"Inventory Period"},
+    "inventory_valuation": {"anyOf":[{"$ref":"#/$defs/ResCompanyInventoryValuation"},{"type":"null"}],"description":"Valuation"},
+    "invoice_terms": {"description":"Default Terms and Conditions","type":["string","null"]},
+    "invoice_terms_html": {"description":"Default Terms and Conditions as a Web page","type":["string","null"]},
+    "layout_background": {"anyOf":[{"$ref":"#/$defs/ResCompanyLayoutBackground"},{"type":"null"}],"description":"Layout Background"},
+    "layout_background_image": {"description":"Background Image (base64)","type":["string","null"]},
+    "link_qr_code": {"description":"Display Link QR-code","type":["boolean","null"]},
+    "logo": {"description":"Company Logo (base64)","type":["string","null"]},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "name": {"description":"Company Name","type":"string"},
+    "nomenclature_id": {"description":"Nomenclature (id of a barcode.nomenclature)","format":"int64","type":["integer","null"]},
+    "paperformat_id": {"description":"Paper format (id of a report.paperformat)","format":"int64","type":["integer","null"]},
+    "parent_id": {"description":"Parent Company (id of a res.company)","format":"int64","type":["integer","null"]},
+    "parent_path": {"description":"Parent Path","type":["string","null"]},
+    "partner_id": {"description":"Partner (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "phone": {"description":"Phone","type":["string","null"]},
+    "po_double_validation": {"anyOf":[{"$ref":"#/$defs/ResCompanyPoDoubleValidation"},{"type":"null"}],"description":"Levels of Approvals: Provide a double validation mechanism for purchases"},
+    "po_double_validation_amount": {"description":"Double validation amount: Minimum amount for which a double validation is required","format":"double","type":["number","null"]},
+    "po_lock": {"anyOf":[{"$ref":"#/$defs/ResCompanyPoLock"},{"type":"null"}],"description":"Purchase Order Modification: Purchase Order Modification used when you want to purchase order editable after confirm"},
+    "portal_confirmation_pay": {"description":"Online Payment","type":["boolean","null"]},
+    "portal_confirmation_sign": {"description":"Online Signature","type":["boolean","null"]},
+    "prepayment_percent": {"description":"Prepayment percentage: The percentage of the amount needed to be paid to confirm quotations.","format":"double","type":["number","null"]},
+    "price_difference_account_id": {"description":"Price Difference Account: During perpetual valuation, this account will hold the price difference between the standard price and the bill price. (id of a account.account)","format":"int64","type":["integer","null"]},
+    "primary_color": {"description":"Primary Color","type":["string","null"]},
+    "purchase_lock_date": {"description":"Purchase Lock date: Any purchase entry prior to and including this date will be postponed to a later date, in accordance with its journal's sequence.","format":"date","type":["string","null"]},
+    "qr_code": {"description":"Display QR-code on invoices","type":["boolean","null"]},
+    "quick_edit_mode": {"anyOf":[{"$ref":"#/$defs/ResCompanyQuickEditMode"},{"type":"null"}],"description":"Quick encoding"},
+    "quotation_validity_days": {"description":"Default Quotation Validity: Days between quotation proposal and expiration. 0 days means automatic expiration is disabled","format":"int64","type":["integer","null"]},
+    "report_footer": {"description":"Report Footer: Footer text displayed at the bottom of all reports.","type":["string","null"]},
+    "report_header": {"description":"Company Tagline: Company tagline, which is included in a printed document's header or footer (depending on the selected layout).","type":["string","null"]},
+    "resource_calendar_id": {"description":"Default Working Hours (id of a resource.calendar)","format":"int64","type":["integer","null"]},
+    "restrictive_audit_trail": {"description":"Restrictive Audit Trail: Enable this option to prevent deletion of journal item related logs","type":["boolean","null"]},
+    "revenue_accrual_account_id": {"description":"Revenue Accrual Account: Account used to move the period of a revenue (id of a account.account)","format":"int64","type":["integer","null"]},
+    "sale_discount_product_id": {"description":"Discount Product: Default product used for discounts (id of a product.product)","format":"int64","type":["integer","null"]},
+    "sale_lock_date": {"description":"Sales Lock Date: Any sales entry prior to and including this date will be postponed to a later date, in accordance with its journal's sequence.","format":"date","type":["string","null"]},
+    "sale_onboarding_payment_method": {"anyOf":[{"$ref":"#/$defs/ResCompanySaleOnboardingPaymentMethod"},{"type":"null"}],"description":"Sale onboarding selected payment method"},
+    "sale_order_template_id": {"description":"Default Sale Template (id of a sale.order.template)","format":"int64","type":["integer","null"]},
+    "secondary_color": {"description":"Secondary Color","type":["string","null"]},
+    "security_lead": {"description":"Sales Safety Days: Margin of error for dates promised to customers. Products will be scheduled for procurement and delivery that many days earlier than the actual promised date, to cope with unexpected delays in the supply chain.","format":"double","type":"number"},
+    "sequence": {"description":"Sequence: Used to order Companies in the company switcher","format":"int64","type":["integer","null"]},
+    "snailmail_color": {"description":"Snailmail Color","type":["boolean","null"]},
+    "snailmail_cover": {"description":"Add a Cover Page","type":["boolean","null"]},
+    "snailmail_duplex": {"description":"Both sides","type":["boolean","null"]},
+    "state_id": {"description":"Fed. State (id of a res.country.state)","format":"int64","type":["integer","null"]},
+    "stock_confirmation_type": {"anyOf":[{"$ref":"#/$defs/ResCompanyStockConfirmationType"},{"type":"null"}],"description":"Stock Confirmation Type"},
+    "stock_mail_confirmation_template_id": {"description":"Email Template confirmation picking: Email sent to the customer once the order is done. (id of a mail.template)","format":"int64","type":["integer","null"]},
+    "stock_move_email_validation": {"description":"Email Confirmation picking","type":["boolean","null"]},
+    "stock_sms_confirmation_template_id": {"description":"SMS Template: SMS sent to the customer once the order is delivered. (id of a sms.template)","format":"int64","type":["integer","null"]},
+    "stock_text_confirmation": {"description":"Stock Text Confirmation","type":["boolean","null"]},
+    "street": {"description":"Street","type":["string","null"]},
+    "street2": {"description":"Street2","type":["string","null"]},
+    "tax_calculation_rounding_method": {"anyOf":[{"$ref":"#/$defs/ResCompanyTaxCalculationRoundingMethod"},{"type":"null"}],"description":"Tax Calculation Rounding Method"},
+    "tax_cash_basis_journal_id": {"description":"Cash Basis Journal (id of a account.journal)","format":"int64","type":["integer","null"]},
+    "tax_exigibility": {"description":"Use Cash Basis","type":["boolean","null"]},
+    "tax_lock_date": {"description":"Tax Return Lock Date: Any entry with taxes up to and including that date will be postponed to a later time, in accordance with its journal's sequence. The tax lock date is automatically set when the tax closing entry is posted.","format":"date","type":["string","null"]},
+    "terms_type": {"anyOf":[{"$ref":"#/$defs/ResCompanyTermsType"},{"type":"null"}],"description":"Terms & Conditions format"},
+    "transfer_account_code_prefix": {"description":"Prefix of the transfer accounts","type":["string","null"]},
+    "transfer_account_id": {"description":"Inter-Banks Transfer Account: Intermediary account used when moving money from a liquidity account to another (id of a account.account)","format":"int64","type":["integer","null"]},
+    "user_ids": {"description":"Accepted Users (ids of res.users records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "vat": {"description":"Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.","type":["string","null"]},
+    "website": {"description":"Website Link","type":["string","null"]},
+    "work_permit_expiration_notice_period": {"description":"Work Permit Expiry Notice Period","format":"int64","type":["integer","null"]},
+    "zip": {"description":"Zip","type":["string","null"]}
+  },
+  "required": ["currency_id","fiscalyear_last_day","horizon_days","name","security_lead"],
+  "type": "object"
+}"##;
+impl ResCompanyCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut account_cash_basis_base_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_default_pos_receivable_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_discount_expense_allocation_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_discount_income_allocation_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_fiscal_country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_journal_early_pay_discount_gain_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_journal_early_pay_discount_loss_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_journal_suspense_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_opening_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut account_opening_journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_opening_move_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_price_include: ::std::option::Option<
+            ::std::option::Option<ResCompanyAccountPriceInclude>,
+        > = ::std::option::Option::None;
+        let mut account_production_wip_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_production_wip_overhead_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_purchase_receipt_fiscal_position_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_purchase_tax_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_sale_tax_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_stock_journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_stock_valuation_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_storno: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut account_use_credit_limit: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut alias_domain_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut anglo_saxon_accounting: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut annual_inventory_day: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut annual_inventory_month: ::std::option::Option<
+            ::std::option::Option<ResCompanyAnnualInventoryMonth>,
+        > = ::std::option::Option::None;
+        let mut automatic_entry_default_journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut autopost_bills: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut bank_account_code_prefix: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut cash_account_code_prefix: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut chart_template: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut city: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut company_details: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_registry: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut contract_expiration_notice_period: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut cost_method: ::std::option::Option<
+            ::std::option::Option<ResCompanyCostMethod>,
+        > = ::std::option::Option::None;
+        let mut country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut currency_exchange_journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut days_to_purchase: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut default_cash_difference_expense_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut default_cash_difference_income_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut display_invoice_amount_total_words: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut display_invoice_tax_company_currency: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut downpayment_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_primary_color: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_secondary_color: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut employee_properties_definition: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut expects_chart_of_accounts: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut expense_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut expense_accrual_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut expense_currency_exchange_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut external_report_layout_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut fiscalyear_last_day: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut fiscalyear_last_month: ::std::option::Option<
+            ::std::option::Option<ResCompanyFiscalyearLastMonth>,
+        > = ::std::option::Option::None;
+        let mut fiscalyear_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut font: ::std::option::Option<::std::option::Option<ResCompanyFont>> = ::std::option::Option::None;
+        let mut hard_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut has_received_warning_stock_sms: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut horizon_days: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut hr_presence_control_attendance: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut hr_presence_control_email: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut hr_presence_control_email_amount: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut hr_presence_control_ip: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut hr_presence_control_ip_list: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut hr_presence_control_login: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut iap_enrich_auto_done: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut income_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut income_currency_exchange_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut incoterm_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut internal_transit_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut inventory_period: ::std::option::Option<
+            ::std::option::Option<ResCompanyInventoryPeriod>,
+        > = ::std::option::Option::None;
+        let mut inventory_valuation: ::std::option::Option<
+            ::std::option::Option<ResCompanyInventoryValuation>,
+        > = ::std::option::Option::None;
+        let mut invoice_terms: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_terms_html: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut layout_background: ::std::option::Option<
+            ::std::option::Option<ResCompanyLayoutBackground>,
+        > = ::std::option::Option::None;
+        let mut layout_background_image: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut link_qr_code: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut logo: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut nomenclature_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut paperformat_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut parent_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut parent_path: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut po_double_validation: ::std::option::Option<
+            ::std::option::Option<ResCompanyPoDoubleValidation>,
+        > = ::std::option::Option::None;
+        let mut po_double_validation_amount: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut po_lock: ::std::option::Option<
+            ::std::option::Option<ResCompanyPoLock>,
+        > = ::std::option::Option::None;
+        let mut portal_confirmation_pay: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut portal_confirmation_sign: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut prepayment_percent: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut price_difference_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut primary_color: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut purchase_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut qr_code: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut quick_edit_mode: ::std::option::Option<
+            ::std::option::Option<ResCompanyQuickEditMode>,
+        > = ::std::option::Option::None;
+        let mut quotation_validity_days: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut report_footer: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut report_header: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut resource_calendar_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut restrictive_audit_trail: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut revenue_accrual_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut sale_discount_product_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut sale_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut sale_onboarding_payment_method: ::std::option::Option<
+            ::std::option::Option<ResCompanySaleOnboardingPaymentMethod>,
+        > = ::std::option::Option::None;
+        let mut sale_order_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut secondary_color: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut security_lead: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut snailmail_color: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut snailmail_cover: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut snailmail_duplex: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut state_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut stock_confirmation_type: ::std::option::Option<
+            ::std::option::Option<ResCompanyStockConfirmationType>,
+        > = ::std::option::Option::None;
+        let mut stock_mail_confirmation_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut stock_move_email_validation: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut stock_sms_confirmation_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut stock_text_confirmation: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut street: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut street2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut tax_calculation_rounding_method: ::std::option::Option<
+            ::std::option::Option<ResCompanyTaxCalculationRoundingMethod>,
+        > = ::std::option::Option::None;
+        let mut tax_cash_basis_journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut tax_exigibility: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut tax_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut terms_type: ::std::option::Option<
+            ::std::option::Option<ResCompanyTermsType>,
+        > = ::std::option::Option::None;
+        let mut transfer_account_code_prefix: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut transfer_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut user_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut vat: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut website: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut work_permit_expiration_notice_period: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut zip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "account_cash_basis_base_account_id" => {
+                    wire::decode(
+                        &mut account_cash_basis_base_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_default_pos_receivable_account_id" => {
+                    wire::decode(
+                        &mut account_default_pos_receivable_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_discount_expense_allocation_id" => {
+                    wire::decode(
+                        &mut account_discount_expense_allocation_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_discount_income_allocation_id" => {
+                    wire::decode(
+                        &mut account_discount_income_allocation_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_fiscal_country_id" => {
+                    wire::decode(
+                        &mut account_fiscal_country_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_journal_early_pay_discount_gain_account_id" => {
+                    wire::decode(
+                        &mut account_journal_early_pay_discount_gain_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_journal_early_pay_discount_loss_account_id" => {
+                    wire::decode(
+                        &mut account_journal_early_pay_discount_loss_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_journal_suspense_account_id" => {
+                    wire::decode(
+                        &mut account_journal_suspense_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_opening_date" => {
+                    wire::decode(
+                        &mut account_opening_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "account_opening_journal_id" => {
+                    wire::decode(
+                        &mut account_opening_journal_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_opening_move_id" => {
+                    wire::decode(
+                        &mut account_opening_move_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_price_include" => {
+                    wire::decode(
+                        &mut account_price_include,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_production_wip_account_id" => {
+                    wire::decode(
+                        &mut account_production_wip_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_production_wip_overhead_account_id" => {
+                    wire::decode(
+                        &mut account_production_wip_overhead_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_purchase_receipt_fiscal_position_id" => {
+                    wire::decode(
+                        &mut account_purchase_receipt_fiscal_position_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_purchase_tax_id" => {
+                    wire::decode(
+                        &mut account_purchase_tax_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_sale_tax_id" => {
+                    wire::decode(&mut account_sale_tax_id, __value, wire::false_as_none)
+                }
+                "account_stock_journal_id" => {
+                    wire::decode(
+                        &mut account_stock_journal_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_stock_valuation_id" => {
+                    wire::decode(
+                        &mut account_stock_valuation_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_storno" => {
+                    wire::decode(&mut account_storno, __value, wire::field)
+                }
+                "account_use_credit_limit" => {
+                    wire::decode(&mut account_use_credit_limit, __value, wire::field)
+                }
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "alias_domain_id" => {
+                    wire::decode(&mut alias_domain_id, __value, wire::false_as_none)
+                }
+                "anglo_saxon_accounting" => {
+                    wire::decode(&mut anglo_saxon_accounting, __value, wire::field)
+                }
+                "annual_inventory_day" => {
+                    wire::decode(&mut annual_inventory_day, __value, wire::false_as_none)
+                }
+                "annual_inventory_month" => {
+                    wire::decode(
+                        &mut annual_inventory_month,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "automatic_entry_default_journal_id" => {
+                    wire::decode(
+                        &mut automatic_entry_default_journal_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "autopost_bills" => {
+                    wire::decode(&mut autopost_bills, __value, wire::field)
+                }
+                "bank_account_code_prefix" => {
+                    wire::decode(
+                        &mut bank_account_code_prefix,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "cash_account_code_prefix" => {
+                    wire::decode(
+                        &mut cash_account_code_prefix,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "chart_template" => {
+                    wire::decode(&mut chart_template, __value, wire::false_as_none)
+                }
+                "city" => wire::decode(&mut city, __value, wire::false_as_none),
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "company_details" => {
+                    wire::decode(&mut company_details, __value, wire::false_as_none)
+                }
+                "company_registry" => {
+                    wire::decode(&mut company_registry, __value, wire::false_as_none)
+                }
+                "contract_expiration_notice_period" => {
+                    wire::decode(
+                        &mut contract_expiration_notice_period,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "cost_method" => {
+                    wire::decode(&mut cost_method, __value, wire::false_as_none)
+                }
+                "country_id" => {
+                    wire::decode(&mut country_id, __value, wire::false_as_none)
+                }
+                "currency_exchange_journal_id" => {
+                    wire::decode(
+                        &mut currency_exchange_journal_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "currency_id" => wire::decode(&mut currency_id, __value, wire::field),
+                "days_to_purchase" => {
+                    wire::decode(&mut days_to_purchase, __value, wire::false_as_none)
+                }
+                "default_cash_difference_expense_account_id" => {
+                    wire::decode(
+                        &mut default_cash_difference_expense_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "default_cash_difference_income_account_id" => {
+                    wire::decode(
+                        &mut default_cash_difference_income_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "display_invoice_amount_total_words" => {
+                    wire::decode(
+                        &mut display_invoice_amount_total_words,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "display_invoice_tax_company_currency" => {
+                    wire::decode(
+                        &mut display_invoice_tax_company_currency,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "downpayment_account_id" => {
+                    wire::decode(
+                        &mut downpayment_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "email" => wire::decode(&mut email, __value, wire::false_as_none),
+                "email_primary_color" => {
+                    wire::decode(&mut email_primary_color, __value, wire::false_as_none)
+                }
+                "email_secondary_color" => {
+                    wire::decode(
+                        &mut email_secondary_color,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "employee_properties_definition" => {
+                    wire::decode(
+                        &mut employee_properties_definition,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "expects_chart_of_accounts" => {
+                    wire::decode(&mut expects_chart_of_accounts, __value, wire::field)
+                }
+                "expense_account_id" => {
+                    wire::decode(&mut expense_account_id, __value, wire::false_as_none)
+                }
+                "expense_accrual_account_id" => {
+                    wire::decode(
+                        &mut expense_accrual_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "expense_currency_exchange_account_id" => {
+                    wire::decode(
+                        &mut expense_currency_exchange_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "external_report_layout_id" => {
+                    wire::decode(
+                        &mut external_report_layout_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "fiscalyear_last_day" => {
+                    wire::decode(&mut fiscalyear_last_day, __value, wire::field)
+                }
+                "fiscalyear_last_month" => {
+                    wire::decode(
+                        &mut fiscalyear_last_month,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "fiscalyear_lock_date" => {
+                    wire::decode(
+                        &mut fiscalyear_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "font" => wire::decode(&mut font, __value, wire::false_as_none),
+                "hard_lock_date" => {
+                    wire::decode(
+                        &mut hard_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "has_received_warning_stock_sms" => {
+                    wire::decode(
+                        &mut has_received_warning_stock_sms,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "horizon_days" => wire::decode(&mut horizon_days, __value, wire::field),
+                "hr_presence_control_attendance" => {
+                    wire::decode(
+                        &mut hr_presence_control_attendance,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "hr_presence_control_email" => {
+                    wire::decode(&mut hr_presence_control_email, __value, wire::field)
+                }
+                "hr_presence_control_email_amount" => {
+                    wire::decode(
+                        &mut hr_presence_control_email_amount,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "hr_presence_control_ip" => {
+                    wire::decode(&mut hr_presence_control_ip, __value, wire::field)
+                }
+                "hr_presence_control_ip_list" => {
+                    wire::decode(
+                        &mut hr_presence_control_ip_list,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "hr_presence_control_login" => {
+                    wire::decode(&mut hr_presence_control_login, __value, wire::field)
+                }
+                "iap_enrich_auto_done" => {
+                    wire::decode(&mut iap_enrich_auto_done, __value, wire::field)
+                }
+                "income_account_id" => {
+                    wire::decode(&mut income_account_id, __value, wire::false_as_none)
+                }
+                "income_currency_exchange_account_id" => {
+                    wire::decode(
+                        &mut income_currency_exchange_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "incoterm_id" => {
+                    wire::decode(&mut incoterm_id, __value, wire::false_as_none)
+                }
+                "internal_transit_location_id" => {
+                    wire::decode(
+                        &mut internal_transit_location_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "inventory_period" => {
+                    wire::decode(&mut inventory_period, __value, wire::false_as_none)
+                }
+                "inventory_valuation" => {
+                    wire::decode(&mut inventory_valuation, __value, wire::false_as_none)
+                }
+                "invoice_terms" => {
+                    wire::decode(&mut invoice_terms, __value, wire::false_as_none)
+                }
+                "invoice_terms_html" => {
+                    wire::decode(&mut invoice_terms_html, __value, wire::false_as_none)
+                }
+                "layout_background" => {
+                    wire::decode(&mut layout_background, __value, wire::false_as_none)
+                }
+                "layout_background_image" => {
+                    wire::decode(
+                        &mut layout_background_image,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "link_qr_code" => wire::decode(&mut link_qr_code, __value, wire::field),
+                "logo" => wire::decode(&mut logo, __value, wire::false_as_none),
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::string_or_false),
+                "nomenclature_id" => {
+                    wire::decode(&mut nomenclature_id, __value, wire::false_as_none)
+                }
+                "paperformat_id" => {
+                    wire::decode(&mut paperformat_id, __value, wire::false_as_none)
+                }
+                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
+                "parent_path" => {
+                    wire::decode(&mut parent_path, __value, wire::false_as_none)
+                }
+                "partner_id" => {
+                    wire::decode(&mut partner_id, __value, wire::false_as_none)
+                }
+                "phone" => wire::decode(&mut phone, __value, wire::false_as_none),
+                "po_double_validation" => {
+                    wire::decode(&mut po_double_validation, __value, wire::false_as_none)
+                }
+                "po_double_validation_amount" => {
+                    wire::decode(
+                        &mut po_double_validation_amount,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "po_lock" => wire::decode(&mut po_lock, __value, wire::false_as_none),
+                "portal_confirmation_pay" => {
+                    wire::decode(&mut portal_confirmation_pay, __value, wire::field)
+                }
+                "portal_confirmation_sign" => {
+                    wire::decode(&mut portal_confirmation_sign, __value, wire::field)
+                }
+                "prepayment_percent" => {
+                    wire::decode(&mut prepayment_percent, __value, wire::false_as_none)
+                }
+                "price_difference_account_id" => {
+                    wire::decode(
+                        &mut price_difference_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "primary_color" => {
+                    wire::decode(&mut primary_color, __value, wire::false_as_none)
+                }
+                "purchase_lock_date" => {
+                    wire::decode(
+                        &mut purchase_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "qr_code" => wire::decode(&mut qr_code, __value, wire::field),
+                "quick_edit_mode" => {
+                    wire::decode(&mut quick_edit_mode, __value, wire::false_as_none)
+                }
+                "quotation_validity_days" => {
+                    wire::decode(
+                        &mut quotation_validity_days,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "report_footer" => {
+                    wire::decode(&mut report_footer, __value, wire::false_as_none)
+                }
+                "report_header" => {
+                    wire::decode(&mut report_header, __value, wire::false_as_none)
+                }
+                "resource_calendar_id" => {
+                    wire::decode(&mut resource_calendar_id, __value, wire::false_as_none)
+                }
+                "restrictive_audit_trail" => {
+                    wire::decode(&mut restrictive_audit_trail, __value, wire::field)
+                }
+                "revenue_accrual_account_id" => {
+                    wire::decode(
+                        &mut revenue_accrual_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "sale_discount_product_id" => {
+                    wire::decode(
+                        &mut sale_discount_product_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "sale_lock_date" => {
+                    wire::decode(
+                        &mut sale_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "sale_onboarding_payment_method" => {
+                    wire::decode(
+                        &mut sale_onboarding_payment_method,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "sale_order_template_id" => {
+                    wire::decode(
+                        &mut sale_order_template_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "secondary_color" => {
+                    wire::decode(&mut secondary_color, __value, wire::false_as_none)
+                }
+                "security_lead" => wire::decode(&mut security_lead, __value, wire::field),
+                "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
+                "snailmail_color" => {
+                    wire::decode(&mut snailmail_color, __value, wire::field)
+                }
+                "snailmail_cover" => {
+                    wire::decode(&mut snailmail_cover, __value, wire::field)
+                }
+                "snailmail_duplex" => {
+                    wire::decode(&mut snailmail_duplex, __value, wire::field)
+                }
+                "state_id" => wire::decode(&mut state_id, __value, wire::false_as_none),
+                "stock_confirmation_type" => {
+                    wire::decode(
+                        &mut stock_confirmation_type,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "stock_mail_confirmation_template_id" => {
+                    wire::decode(
+                        &mut stock_mail_confirmation_template_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "stock_move_email_validation" => {
+                    wire::decode(&mut stock_move_email_validation, __value, wire::field)
+                }
+                "stock_sms_confirmation_template_id" => {
+                    wire::decode(
+                        &mut stock_sms_confirmation_template_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "stock_text_confirmation" => {
+                    wire::decode(&mut stock_text_confirmation, __value, wire::field)
+                }
+                "street" => wire::decode(&mut street, __value, wire::false_as_none),
+                "street2" => wire::decode(&mut street2, __value, wire::false_as_none),
+                "tax_calculation_rounding_method" => {
+                    wire::decode(
+                        &mut tax_calculation_rounding_method,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "tax_cash_basis_journal_id" => {
+                    wire::decode(
+                        &mut tax_cash_basis_journal_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "tax_exigibility" => {
+                    wire::decode(&mut tax_exigibility, __value, wire::field)
+                }
+                "tax_lock_date" => {
+                    wire::decode(
+                        &mut tax_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "terms_type" => {
+                    wire::decode(&mut terms_type, __value, wire::false_as_none)
+                }
+                "transfer_account_code_prefix" => {
+                    wire::decode(
+                        &mut transfer_account_code_prefix,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "transfer_account_id" => {
+                    wire::decode(&mut transfer_account_id, __value, wire::false_as_none)
+                }
+                "user_ids" => wire::decode(&mut user_ids, __value, wire::false_as_none),
+                "vat" => wire::decode(&mut vat, __value, wire::false_as_none),
+                "website" => wire::decode(&mut website, __value, wire::false_as_none),
+                "work_permit_expiration_notice_period" => {
+                    wire::decode(
+                        &mut work_permit_expiration_notice_period,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[
+                ("currency_id", currency_id.is_some()),
+                ("fiscalyear_last_day", fiscalyear_last_day.is_some()),
+                ("horizon_days", horizon_days.is_some()),
+                ("name", name.is_some()),
+                ("security_lead", security_lead.is_some()),
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            account_cash_basis_base_account_id: account_cash_basis_base_account_id
+                .unwrap_or_default(),
+            account_default_pos_receivable_account_id: account_default_pos_receivable_account_id
+                .unwrap_or_default(),
+            account_discount_expense_allocation_id: account_discount_expense_allocation_id
+                .unwrap_or_default(),
+            account_discount_income_allocation_id: account_discount_income_allocation_id
+                .unwrap_or_default(),
+            account_fiscal_country_id: account_fiscal_country_id.unwrap_or_default(),
+            account_journal_early_pay_discount_gain_account_id: account_journal_early_pay_discount_gain_account_id
+                .unwrap_or_default(),
+            account_journal_early_pay_discount_loss_account_id: account_journal_early_pay_discount_loss_account_id
+                .unwrap_or_default(),
+            account_journal_suspense_account_id: account_journal_suspense_account_id
+                .unwrap_or_default(),
+            account_opening_date: account_opening_date.unwrap_or_default(),
+            account_opening_journal_id: account_opening_journal_id.unwrap_or_default(),
+            account_opening_move_id: account_opening_move_id.unwrap_or_default(),
+            account_price_include: account_price_include.unwrap_or_default(),
+            account_production_wip_account_id: account_production_wip_account_id
+                .unwrap_or_default(),
+            account_production_wip_overhead_account_id: account_production_wip_overhead_account_id
+                .unwrap_or_default(),
+            account_purchase_receipt_fiscal_position_id: account_purchase_receipt_fiscal_position_id
+                .unwrap_or_default(),
+            account_purchase_tax_id: account_purchase_tax_id.unwrap_or_default(),
+            account_sale_tax_id: account_sale_tax_id.unwrap_or_default(),
+            account_stock_journal_id: account_stock_journal_id.unwrap_or_default(),
+            account_stock_valuation_id: account_stock_valuation_id.unwrap_or_default(),
+            account_storno: account_storno.unwrap_or_default(),
+            account_use_credit_limit: account_use_credit_limit.unwrap_or_default(),
+            active: active.unwrap_or_default(),
+            alias_domain_id: alias_domain_id.unwrap_or_default(),
+            anglo_saxon_accounting: anglo_saxon_accounting.unwrap_or_default(),
+            annual_inventory_day: annual_inventory_day.unwrap_or_default(),
+            annual_inventory_month: annual_inventory_month.unwrap_or_default(),
+            automatic_entry_default_journal_id: automatic_entry_default_journal_id
+                .unwrap_or_default(),
+            autopost_bills: autopost_bills.unwrap_or_default(),
+            bank_account_code_prefix: bank_account_code_prefix.unwrap_or_default(),
+            cash_account_code_prefix: cash_account_code_prefix.unwrap_or_default(),
+            chart_template: chart_template.unwrap_or_default(),
+            city: city.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            company_details: company_details.unwrap_or_default(),
+            company_registry: company_registry.unwrap_or_default(),
+            contract_expiration_notice_period: contract_expiration_notice_period
+                .unwrap_or_default(),
+            cost_method: cost_method.unwrap_or_default(),
+            country_id: country_id.unwrap_or_default(),
+            currency_exchange_journal_id: currency_exchange_journal_id
+                .unwrap_or_default(),
+            currency_id: wire::given(currency_id),
+            days_to_purchase: days_to_purchase.unwrap_or_default(),
+            default_cash_difference_expense_account_id: default_cash_difference_expense_account_id
+                .unwrap_or_default(),
+            default_cash_difference_income_account_id: default_cash_difference_income_account_id
+                .unwrap_or_default(),
+            display_invoice_amount_total_words: display_invoice_amount_total_words
+                .unwrap_or_default(),
+            display_invoice_tax_company_currency: display_invoice_tax_company_currency
+                .unwrap_or_default(),
+            downpayment_account_id: downpayment_account_id.unwrap_or_default(),
+            email: email.unwrap_or_default(),
+            email_primary_color: email_primary_color.unwrap_or_default(),
+            email_secondary_color: email_secondary_color.unwrap_or_default(),
+            employee_properties_definition: employee_properties_definition
+                .unwrap_or_default(),
+            expects_chart_of_accounts: expects_chart_of_accounts.unwrap_or_default(),
+            expense_account_id: expense_account_id.unwrap_or_default(),
+            expense_accrual_account_id: expense_accrual_account_id.unwrap_or_default(),
+            expense_currency_exchange_account_id: expense_currency_exchange_account_id
+                .unwrap_or_default(),
+            external_report_layout_id: external_report_layout_id.unwrap_or_default(),
+            fiscalyear_last_day: wire::given(fiscalyear_last_day),
+            fiscalyear_last_month: fiscalyear_last_month.unwrap_or_default(),
+            fiscalyear_lock_date: fiscalyear_lock_date.unwrap_or_default(),
+            font: font.unwrap_or_default(),
+            hard_lock_date: hard_lock_date.unwrap_or_default(),
+            has_received_warning_stock_sms: has_received_warning_stock_sms
+                .unwrap_or_default(),
+            horizon_days: wire::given(horizon_days),
+            hr_presence_control_attendance: hr_presence_control_attendance
+                .unwrap_or_default(),
+            hr_presence_control_email: hr_presence_control_email.unwrap_or_default(),
+            hr_presence_control_email_amount: hr_presence_control_email_amount
+                .unwrap_or_default(),
+            hr_presence_control_ip: hr_presence_control_ip.unwrap_or_default(),
+            hr_presence_control_ip_list: hr_presence_control_ip_list.unwrap_or_default(),
+            hr_presence_control_login: hr_presence_control_login.unwrap_or_default(),
+            iap_enrich_auto_done: iap_enrich_auto_done.unwrap_or_default(),
+            income_account_id: income_account_id.unwrap_or_default(),
+            income_currency_exchange_account_id: income_currency_exchange_account_id
+                .unwrap_or_default(),
+            incoterm_id: incoterm_id.unwrap_or_default(),
+            internal_transit_location_id: internal_transit_location_id
+                .unwrap_or_default(),
+            inventory_period: inventory_period.unwrap_or_default(),
+            inventory_valuation: inventory_valuation.unwrap_or_default(),
+            invoice_terms: invoice_terms.unwrap_or_default(),
+            invoice_terms_html: invoice_terms_html.unwrap_or_default(),
+            layout_background: layout_background.unwrap_or_default(),
+            layout_background_image: layout_background_image.unwrap_or_default(),
+            link_qr_code: link_qr_code.unwrap_or_default(),
+            logo: logo.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            name: wire::given(name),
+            nomenclature_id: nomenclature_id.unwrap_or_default(),
+            paperformat_id: paperformat_id.unwrap_or_default(),
+            parent_id: parent_id.unwrap_or_default(),
+            parent_path: parent_path.unwrap_or_default(),
+            partner_id: partner_id.unwrap_or_default(),
+            phone: phone.unwrap_or_default(),
+            po_double_validation: po_double_validation.unwrap_or_default(),
+            po_double_validation_amount: po_double_validation_amount.unwrap_or_default(),
+            po_lock: po_lock.unwrap_or_default(),
+            portal_confirmation_pay: portal_confirmation_pay.unwrap_or_default(),
+            portal_confirmation_sign: portal_confirmation_sign.unwrap_or_default(),
+            prepayment_percent: prepayment_percent.unwrap_or_default(),
+            price_difference_account_id: price_difference_account_id.unwrap_or_default(),
+            primary_color: primary_color.unwrap_or_default(),
+            purchase_lock_date: purchase_lock_date.unwrap_or_default(),
+            qr_code: qr_code.unwrap_or_default(),
+            quick_edit_mode: quick_edit_mode.unwrap_or_default(),
+            quotation_validity_days: quotation_validity_days.unwrap_or_default(),
+            report_footer: report_footer.unwrap_or_default(),
+            report_header: report_header.unwrap_or_default(),
+            resource_calendar_id: resource_calendar_id.unwrap_or_default(),
+            restrictive_audit_trail: restrictive_audit_trail.unwrap_or_default(),
+            revenue_accrual_account_id: revenue_accrual_account_id.unwrap_or_default(),
+            sale_discount_product_id: sale_discount_product_id.unwrap_or_default(),
+            sale_lock_date: sale_lock_date.unwrap_or_default(),
+            sale_onboarding_payment_method: sale_onboarding_payment_method
+                .unwrap_or_default(),
+            sale_order_template_id: sale_order_template_id.unwrap_or_default(),
+            secondary_color: secondary_color.unwrap_or_default(),
+            security_lead: wire::given(security_lead),
+            sequence: sequence.unwrap_or_default(),
+            snailmail_color: snailmail_color.unwrap_or_default(),
+            snailmail_cover: snailmail_cover.unwrap_or_default(),
+            snailmail_duplex: snailmail_duplex.unwrap_or_default(),
+            state_id: state_id.unwrap_or_default(),
+            stock_confirmation_type: stock_confirmation_type.unwrap_or_default(),
+            stock_mail_confirmation_template_id: stock_mail_confirmation_template_id
+                .unwrap_or_default(),
+            stock_move_email_validation: stock_move_email_validation.unwrap_or_default(),
+            stock_sms_confirmation_template_id: stock_sms_confirmation_template_id
+                .unwrap_or_default(),
+            stock_text_confirmation: stock_text_confirmation.unwrap_or_default(),
+            street: street.unwrap_or_default(),
+            street2: street2.unwrap_or_default(),
+            tax_calculation_rounding_method: tax_calculation_rounding_method
+                .unwrap_or_default(),
+            tax_cash_basis_journal_id: tax_cash_basis_journal_id.unwrap_or_default(),
+            tax_exigibility: tax_exigibility.unwrap_or_default(),
+            tax_lock_date: tax_lock_date.unwrap_or_default(),
+            terms_type: terms_type.unwrap_or_default(),
+            transfer_account_code_prefix: transfer_account_code_prefix
+                .unwrap_or_default(),
+            transfer_account_id: transfer_account_id.unwrap_or_default(),
+            user_ids: user_ids.unwrap_or_default(),
+            vat: vat.unwrap_or_default(),
+            website: website.unwrap_or_default(),
+            work_permit_expiration_notice_period: work_permit_expiration_notice_period
+                .unwrap_or_default(),
+            zip: zip.unwrap_or_default(),
+        })
+    }
+}
+impl ResCompanyCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(136usize);
+        if self.account_cash_basis_base_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_cash_basis_base_account_id",
+                &self.account_cash_basis_base_account_id,
+            )?;
+        }
+        if self.account_default_pos_receivable_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_default_pos_receivable_account_id",
+                &self.account_default_pos_receivable_account_id,
+            )?;
+        }
+        if self.account_discount_expense_allocation_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_discount_expense_allocation_id",
+                &self.account_discount_expense_allocation_id,
+            )?;
+        }
+        if self.account_discount_income_allocation_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_discount_income_allocation_id",
+                &self.account_discount_income_allocation_id,
+            )?;
+        }
+        if self.account_fiscal_country_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_fiscal_country_id",
+                &self.account_fiscal_country_id,
+            )?;
+        }
+        if self.account_journal_early_pay_discount_gain_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_journal_early_pay_discount_gain_account_id",
+                &self.account_journal_early_pay_discount_gain_account_id,
+            )?;
+        }
+        if self.account_journal_early_pay_discount_loss_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_journal_early_pay_discount_loss_account_id",
+                &self.account_journal_early_pay_discount_loss_account_id,
+            )?;
+        }
+        if self.account_journal_suspense_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_journal_suspense_account_id",
+                &self.account_journal_suspense_account_id,
+            )?;
+        }
+        if self.account_opening_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "account_opening_date",
+                &self.account_opening_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.account_opening_journal_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_opening_journal_id",
+                &self.account_opening_journal_id,
+            )?;
+        }
+        if self.account_opening_move_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_opening_move_id",
+                &self.account_opening_move_id,
+            )?;
+        }
+        if self.account_price_include.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_price_include",
+                &self.account_price_include,
+            )?;
+        }
+        if self.account_production_wip_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_production_wip_account_id",
+                &self.account_production_wip_account_id,
+            )?;
+        }
+        if self.account_production_wip_overhead_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_production_wip_overhead_account_id",
+                &self.account_production_wip_overhead_account_id,
+            )?;
+        }
+        if self.account_purchase_receipt_fiscal_position_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_purchase_receipt_fiscal_position_id",
+                &self.account_purchase_receipt_fiscal_position_id,
+            )?;
+        }
+        if self.account_purchase_tax_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_purchase_tax_id",
+                &self.account_purchase_tax_id,
+            )?;
+        }
+        if self.account_sale_tax_id.is_some() {
+            wire::put(&mut __fields, "account_sale_tax_id", &self.account_sale_tax_id)?;
+        }
+        if self.account_stock_journal_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_stock_journal_id",
+                &self.account_stock_journal_id,
+            )?;
+        }
+        if self.account_stock_valuation_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_stock_valuation_id",
+                &self.account_stock_valuation_id,
+            )?;
+        }
+        if self.account_storno.is_some() {
+            wire::put(&mut __fields, "account_storno", &self.account_storno)?;
+        }
+        if self.account_use_credit_limit.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_use_credit_limit",
+                &self.account_use_credit_limit,
+            )?;
+        }
+        if self.active.is_some() {
+            wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.alias_domain_id.is_some() {
+            wire::put(&mut __fields, "alias_domain_id", &self.alias_domain_id)?;
+        }
+        if self.anglo_saxon_accounting.is_some() {
+            wire::put(
+                &mut __fields,
+                "anglo_saxon_accounting",
+                &self.anglo_saxon_accounting,
+            )?;
+        }
+        if self.annual_inventory_day.is_some() {
+            wire::put(
+                &mut __fields,
+                "annual_inventory_day",
+                &self.annual_inventory_day,
+            )?;
+        }
+        if self.annual_inventory_month.is_some() {
+            wire::put(
+                &mut __fields,
+                "annual_inventory_month",
+                &self.annual_inventory_month,
+            )?;
+        }
+        if self.automatic_entry_default_journal_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "automatic_entry_default_journal_id",
+                &self.automatic_entry_default_journal_id,
+            )?;
+        }
+        if self.autopost_bills.is_some() {
+            wire::put(&mut __fields, "autopost_bills", &self.autopost_bills)?;
+        }
+        if self.bank_account_code_prefix.is_some() {
+            wire::put(
+                &mut __fields,
+                "bank_account_code_prefix",
+                &self.bank_account_code_prefix,
+            )?;
+        }
+        if self.cash_account_code_prefix.is_some() {
+            wire::put(
+                &mut __fields,
+                "cash_account_code_prefix",
+                &self.cash_account_code_prefix,
+            )?;
+        }
+        if self.chart_template.is_some() {
+            wire::put(&mut __fields, "chart_template", &self.chart_template)?;
+        }
+        if self.city.is_some() {
+            wire::put(&mut __fields, "city", &self.city)?;
+        }
+        if self.color.is_some() {
+            wire::put(&mut __fields, "color", &self.color)?;
+        }
+        if self.company_details.is_some() {
+            wire::put(&mut __fields, "company_details", &self.company_details)?;
+        }
+        if self.company_registry.is_some() {
+            wire::put(&mut __fields, "company_registry", &self.company_registry)?;
+        }
+        if self.contract_expiration_notice_period.is_some() {
+            wire::put(
+                &mut __fields,
+                "contract_expiration_notice_period",
+                &self.contract_expiration_notice_period,
+            )?;
+        }
+        if self.cost_method.is_some() {
+            wire::put(&mut __fields, "cost_method", &self.cost_method)?;
+        }
+        if self.country_id.is_some() {
+            wire::put(&mut __fields, "country_id", &self.country_id)?;
+        }
+        if self.currency_exchange_journal_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "currency_exchange_journal_id",
+                &self.currency_exchange_journal_id,
+            )?;
+        }
+        wire::put(&mut __fields, "currency_id", &self.currency_id)?;
+        if self.days_to_purchase.is_some() {
+            wire::put(&mut __fields, "days_to_purchase", &self.days_to_purchase)?;
+        }
+        if self.default_cash_difference_expense_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "default_cash_difference_expense_account_id",
+                &self.default_cash_difference_expense_account_id,
+            )?;
+        }
+        if self.default_cash_difference_income_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "default_cash_difference_income_account_id",
+                &self.default_cash_difference_income_account_id,
+            )?;
+        }
+        if self.display_invoice_amount_total_words.is_some() {
+            wire::put(
+                &mut __fields,
+                "display_invoice_amount_total_words",
+                &self.display_invoice_amount_total_words,
+            )?;
+        }
+        if self.display_invoice_tax_company_currency.is_some() {
+            wire::put(
+                &mut __fields,
+                "display_invoice_tax_company_currency",
+                &self.display_invoice_tax_company_currency,
+            )?;
+        }
+        if self.downpayment_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "downpayment_account_id",
+                &self.downpayment_account_id,
+            )?;
+        }
+        if self.email.is_some() {
+            wire::put(&mut __fields, "email", &self.email)?;
+        }
+        if self.email_primary_color.is_some() {
+            wire::put(&mut __fields, "email_primary_color", &self.email_primary_color)?;
+        }
+        if self.email_secondary_color.is_some() {
+            wire::put(
+                &mut __fields,
+                "email_secondary_color",
+                &self.email_secondary_color,
+            )?;
+        }
+        if self.employee_properties_definition.is_some() {
+            wire::put(
+                &mut __fields,
+                "employee_properties_definition",
+                &self.employee_properties_definition,
+            )?;
+        }
+        if self.expects_chart_of_accounts.is_some() {
+            wire::put(
+                &mut __fields,
+                "expects_chart_of_accounts",
+                &self.expects_chart_of_accounts,
+            )?;
+        }
+        if self.expense_account_id.is_some() {
+            wire::put(&mut __fields, "expense_account_id", &self.expense_account_id)?;
+        }
+        if self.expense_accrual_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "expense_accrual_account_id",
+                &self.expense_accrual_account_id,
+            )?;
+        }
+        if self.expense_currency_exchange_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "expense_currency_exchange_account_id",
+                &self.expense_currency_exchange_account_id,
+            )?;
+        }
+        if self.external_report_layout_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "external_report_layout_id",
+                &self.external_report_layout_id,
+            )?;
+        }
+        wire::put(&mut __fields, "fiscalyear_last_day", &self.fiscalyear_last_day)?;
+        if self.fiscalyear_last_month.is_some() {
+            wire::put(
+                &mut __fields,
+                "fiscalyear_last_month",
+                &self.fiscalyear_last_month,
+            )?;
+        }
+        if self.fiscalyear_lock_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "fiscalyear_lock_date",
+                &self.fiscalyear_lock_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.font.is_some() {
+            wire::put(&mut __fields, "font", &self.font)?;
+        }
+        if self.hard_lock_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "hard_lock_date",
+                &self.hard_lock_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.has_received_warning_stock_sms.is_some() {
+            wire::put(
+                &mut __fields,
+                "has_received_warning_stock_sms",
+                &self.has_received_warning_stock_sms,
+            )?;
+        }
+        wire::put(&mut __fields, "horizon_days", &self.horizon_days)?;
+        if self.hr_presence_control_attendance.is_some() {
+            wire::put(
+                &mut __fields,
+                "hr_presence_control_attendance",
+                &self.hr_presence_control_attendance,
+            )?;
+        }
+        if self.hr_presence_control_email.is_some() {
+            wire::put(
+                &mut __fields,
+                "hr_presence_control_email",
+                &self.hr_presence_control_email,
+            )?;
+        }
+        if self.hr_presence_control_email_amount.is_some() {
+            wire::put(
+                &mut __fields,
+                "hr_presence_control_email_amount",
+                &self.hr_presence_control_email_amount,
+            )?;
+        }
+        if self.hr_presence_control_ip.is_some() {
+            wire::put(
+                &mut __fields,
+                "hr_presence_control_ip",
+                &self.hr_presence_control_ip,
+            )?;
+        }
+        if self.hr_presence_control_ip_list.is_some() {
+            wire::put(
+                &mut __fields,
+                "hr_presence_control_ip_list",
+                &self.hr_presence_control_ip_list,
+            )?;
+        }
+        if self.hr_presence_control_login.is_some() {
+            wire::put(
+                &mut __fields,
+                "hr_presence_control_login",
+                &self.hr_presence_control_login,
+            )?;
+        }
+        if self.iap_enrich_auto_done.is_some() {
+            wire::put(
+                &mut __fields,
+                "iap_enrich_auto_done",
+                &self.iap_enrich_auto_done,
+            )?;
+        }
+        if self.income_account_id.is_some() {
+            wire::put(&mut __fields, "income_account_id", &self.income_account_id)?;
+        }
+        if self.income_currency_exchange_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "income_currency_exchange_account_id",
+                &self.income_currency_exchange_account_id,
+            )?;
+        }
+        if self.incoterm_id.is_some() {
+            wire::put(&mut __fields, "incoterm_id", &self.incoterm_id)?;
+        }
+        if self.internal_transit_location_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "internal_transit_location_id",
+                &self.internal_transit_location_id,
+            )?;
+        }
+        if self.inventory_period.is_some() {
+            wire::put(&mut __fields, "inventory_period", &self.inventory_period)?;
+        }
+        if self.inventory_valuation.is_some() {
+            wire::put(&mut __fields, "inventory_valuation", &self.inventory_valuation)?;
+        }
+        if self.invoice_terms.is_some() {
+            wire::put(&mut __fields, "invoice_terms", &self.invoice_terms)?;
+        }
+        if self.invoice_terms_html.is_some() {
+            wire::put(&mut __fields, "invoice_terms_html", &self.invoice_terms_html)?;
+        }
+        if self.layout_background.is_some() {
+            wire::put(&mut __fields, "layout_background", &self.layout_background)?;
+        }
+        if self.layout_background_image.is_some() {
+            wire::put(
+                &mut __fields,
+                "layout_background_image",
+                &self.layout_background_image,
+            )?;
+        }
+        if self.link_qr_code.is_some() {
+            wire::put(&mut __fields, "link_qr_code", &self.link_qr_code)?;
+        }
+        if self.logo.is_some() {
+            wire::put(&mut __fields, "logo", &self.logo)?;
+        }
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        wire::put(&mut __fields, "name", &self.name)?;
+        if self.nomenclature_id.is_some() {
+            wire::put(&mut __fields, "nomenclature_id", &self.nomenclature_id)?;
+        }
+        if self.paperformat_id.is_some() {
+            wire::put(&mut __fields, "paperformat_id", &self.paperformat_id)?;
+        }
+        if self.parent_id.is_some() {
+            wire::put(&mut __fields, "parent_id", &self.parent_id)?;
+        }
+        if self.parent_path.is_some() {
+            wire::put(&mut __fields, "parent_path", &self.parent_path)?;
+        }
+        if self.partner_id.is_some() {
+            wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        }
+        if self.phone.is_some() {
+            wire::put(&mut __fields, "phone", &self.phone)?;
+        }
+        if self.po_double_validation.is_some() {
+            wire::put(
+                &mut __fields,
+                "po_double_validation",
+                &self.po_double_validation,
+            )?;
+        }
+        if self.po_double_validation_amount.is_some() {
+            wire::put(
+                &mut __fields,
+                "po_double_validation_amount",
+                &self.po_double_validation_amount,
+            )?;
+        }
+        if self.po_lock.is_some() {
+            wire::put(&mut __fields, "po_lock", &self.po_lock)?;
+        }
+        if self.portal_confirmation_pay.is_some() {
+            wire::put(
+                &mut __fields,
+                "portal_confirmation_pay",
+                &self.portal_confirmation_pay,
+            )?;
+        }
+        if self.portal_confirmation_sign.is_some() {
+            wire::put(
+                &mut __fields,
+                "portal_confirmation_sign",
+                &self.portal_confirmation_sign,
+            )?;
+        }
+        if self.prepayment_percent.is_some() {
+            wire::put(&mut __fields, "prepayment_percent", &self.prepayment_percent)?;
+        }
+        if self.price_difference_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "price_difference_account_id",
+                &self.price_difference_account_id,
+            )?;
+        }
+        if self.primary_color.is_some() {
+            wire::put(&mut __fields, "primary_color", &self.primary_color)?;
+        }
+        if self.purchase_lock_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "purchase_lock_date",
+                &self.purchase_lock_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.qr_code.is_some() {
+            wire::put(&mut __fields, "qr_code", &self.qr_code)?;
+        }
+        if self.quick_edit_mode.is_some() {
+            wire::put(&mut __fields, "quick_edit_mode", &self.quick_edit_mode)?;
+        }
+        if self.quotation_validity_days.is_some() {
+            wire::put(
+                &mut __fields,
+                "quotation_validity_days",
+                &self.quotation_validity_days,
+            )?;
+        }
+        if self.report_footer.is_some() {
+            wire::put(&mut __fields, "report_footer", &self.report_footer)?;
+        }
+        if self.report_header.is_some() {
+            wire::put(&mut __fields, "report_header", &self.report_header)?;
+        }
+        if self.resource_calendar_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "resource_calendar_id",
+                &self.resource_calendar_id,
+            )?;
+        }
+        if self.restrictive_audit_trail.is_some() {
+            wire::put(
+                &mut __fields,
+                "restrictive_audit_trail",
+                &self.restrictive_audit_trail,
+            )?;
+        }
+        if self.revenue_accrual_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "revenue_accrual_account_id",
+                &self.revenue_accrual_account_id,
+            )?;
+        }
+        if self.sale_discount_product_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "sale_discount_product_id",
+                &self.sale_discount_product_id,
+            )?;
+        }
+        if self.sale_lock_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "sale_lock_date",
+                &self.sale_lock_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.sale_onboarding_payment_method.is_some() {
+            wire::put(
+                &mut __fields,
+                "sale_onboarding_payment_method",
+                &self.sale_onboarding_payment_method,
+            )?;
+        }
+        if self.sale_order_template_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "sale_order_template_id",
+                &self.sale_order_template_id,
+            )?;
+        }
+        if self.secondary_color.is_some() {
+            wire::put(&mut __fields, "secondary_color", &self.secondary_color)?;
+        }
+        wire::put(&mut __fields, "security_lead", &self.security_lead)?;
+        if self.sequence.is_some() {
+            wire::put(&mut __fields, "sequence", &self.sequence)?;
+        }
+        if self.snailmail_color.is_some() {
+            wire::put(&mut __fields, "snailmail_color", &self.snailmail_color)?;
+        }
+        if self.snailmail_cover.is_some() {
+            wire::put(&mut __fields, "snailmail_cover", &self.snailmail_cover)?;
+        }
+        if self.snailmail_duplex.is_some() {
+            wire::put(&mut __fields, "snailmail_duplex", &self.snailmail_duplex)?;
+        }
+        if self.state_id.is_some() {
+            wire::put(&mut __fields, "state_id", &self.state_id)?;
+        }
+        if self.stock_confirmation_type.is_some() {
+            wire::put(
+                &mut __fields,
+                "stock_confirmation_type",
+                &self.stock_confirmation_type,
+            )?;
+        }
+        if self.stock_mail_confirmation_template_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "stock_mail_confirmation_template_id",
+                &self.stock_mail_confirmation_template_id,
+            )?;
+        }
+        if self.stock_move_email_validation.is_some() {
+            wire::put(
+                &mut __fields,
+                "stock_move_email_validation",
+                &self.stock_move_email_validation,
+            )?;
+        }
+        if self.stock_sms_confirmation_template_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "stock_sms_confirmation_template_id",
+                &self.stock_sms_confirmation_template_id,
+            )?;
+        }
+        if self.stock_text_confirmation.is_some() {
+            wire::put(
+                &mut __fields,
+                "stock_text_confirmation",
+                &self.stock_text_confirmation,
+            )?;
+        }
+        if self.street.is_some() {
+            wire::put(&mut __fields, "street", &self.street)?;
+        }
+        if self.street2.is_some() {
+            wire::put(&mut __fields, "street2", &self.street2)?;
+        }
+        if self.tax_calculation_rounding_method.is_some() {
+            wire::put(
+                &mut __fields,
+                "tax_calculation_rounding_method",
+                &self.tax_calculation_rounding_method,
+            )?;
+        }
+        if self.tax_cash_basis_journal_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "tax_cash_basis_journal_id",
+                &self.tax_cash_basis_journal_id,
+            )?;
+        }
+        if self.tax_exigibility.is_some() {
+            wire::put(&mut __fields, "tax_exigibility", &self.tax_exigibility)?;
+        }
+        if self.tax_lock_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "tax_lock_date",
+                &self.tax_lock_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.terms_type.is_some() {
+            wire::put(&mut __fields, "terms_type", &self.terms_type)?;
+        }
+        if self.transfer_account_code_prefix.is_some() {
+            wire::put(
+                &mut __fields,
+                "transfer_account_code_prefix",
+                &self.transfer_account_code_prefix,
+            )?;
+        }
+        if self.transfer_account_id.is_some() {
+            wire::put(&mut __fields, "transfer_account_id", &self.transfer_account_id)?;
+        }
+        if self.user_ids.is_some() {
+            wire::put(&mut __fields, "user_ids", &self.user_ids)?;
+        }
+        if self.vat.is_some() {
+            wire::put(&mut __fields, "vat", &self.vat)?;
+        }
+        if self.website.is_some() {
+            wire::put(&mut __fields, "website", &self.website)?;
+        }
+        if self.work_permit_expiration_notice_period.is_some() {
+            wire::put(
+                &mut __fields,
+                "work_permit_expiration_notice_period",
+                &self.work_permit_expiration_notice_period,
+            )?;
+        }
+        if self.zip.is_some() {
+            wire::put(&mut __fields, "zip", &self.zip)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for ResCompanyCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "ResCompanyCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResCompanyCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "ResCompanyCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for ResCompanyCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ResCompanyCreate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyAccountPriceInclude",
+            <ResCompanyAccountPriceInclude as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyAnnualInventoryMonth",
+            <ResCompanyAnnualInventoryMonth as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyCostMethod",
+            <ResCompanyCostMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyFiscalyearLastMonth",
+            <ResCompanyFiscalyearLastMonth as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyFont",
+            <ResCompanyFont as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyInventoryPeriod",
+            <ResCompanyInventoryPeriod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyInventoryValuation",
+            <ResCompanyInventoryValuation as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyLayoutBackground",
+            <ResCompanyLayoutBackground as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyPoDoubleValidation",
+            <ResCompanyPoDoubleValidation as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyPoLock",
+            <ResCompanyPoLock as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyQuickEditMode",
+            <ResCompanyQuickEditMode as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanySaleOnboardingPaymentMethod",
+            <ResCompanySaleOnboardingPaymentMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyStockConfirmationType",
+            <ResCompanyStockConfirmationType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyTaxCalculationRoundingMethod",
+            <ResCompanyTaxCalculationRoundingMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyTermsType",
+            <ResCompanyTermsType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Companies (`res.company`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(
-    description = "Values to change on Companies records; fields left out are kept"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResCompanyUpdate {
     /// Base Tax Received Account
     ///
     /// Account that will be set on lines created in cash basis journal entry and used to keep track of the tax base amount.
     ///
     /// `account_cash_basis_base_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Base Tax Received Account: Account that will be set on lines created in cash basis journal entry and used to keep track of the tax base amount. (id of a account.account)"
-    )]
     pub account_cash_basis_base_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Default PoS Receivable Account
     ///
     /// `account_default_pos_receivable_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Default PoS Receivable Account (id of a account.account)")]
     pub account_default_pos_receivable_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Separate account for expense discount
     ///
     /// `account_discount_expense_allocation_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Separate account for expense discount (id of a account.account)"
-    )]
     pub account_discount_expense_allocation_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Separate account for income discount
     ///
     /// `account_discount_income_allocation_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Separate account for income discount (id of a account.account)"
-    )]
     pub account_discount_income_allocation_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
@@ -2669,52 +5632,22 @@ pub struct ResCompanyUpdate {
     /// The country to use the tax reports from for this company
     ///
     /// `account_fiscal_country_id`: many2one, to `res.country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Fiscal Country: The country to use the tax reports from for this company (id of a res.country)"
-    )]
     pub account_fiscal_country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Cash Discount Write-Off Gain Account
     ///
     /// `account_journal_early_pay_discount_gain_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Cash Discount Write-Off Gain Account (id of a account.account)"
-    )]
     pub account_journal_early_pay_discount_gain_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Cash Discount Write-Off Loss Account
     ///
     /// `account_journal_early_pay_discount_loss_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Cash Discount Write-Off Loss Account (id of a account.account)"
-    )]
     pub account_journal_early_pay_discount_loss_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Journal Suspense Account
     ///
     /// `account_journal_suspense_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Journal Suspense Account (id of a account.account)")]
     pub account_journal_suspense_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
@@ -2723,173 +5656,80 @@ pub struct ResCompanyUpdate {
     /// That is the date of the opening entry.
     ///
     /// `account_opening_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Opening Entry: That is the date of the opening entry.")]
     pub account_opening_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Opening Journal
     ///
     /// Journal where the opening entry of this company's accounting has been posted.
     ///
     /// `account_opening_journal_id`: many2one, to `account.journal`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Opening Journal: Journal where the opening entry of this company's accounting has been posted. (id of a account.journal)"
-    )]
     pub account_opening_journal_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Opening Journal Entry
     ///
     /// The journal entry containing the initial balance of all this company's accounts.
     ///
     /// `account_opening_move_id`: many2one, to `account.move`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Opening Journal Entry: The journal entry containing the initial balance of all this company's accounts. (id of a account.move)"
-    )]
     pub account_opening_move_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Default Sales Price Include
     ///
     /// Default on whether the sales price used on the product and invoices with this Company includes its taxes.
     ///
     /// `account_price_include`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Default Sales Price Include: Default on whether the sales price used on the product and invoices with this Company includes its taxes."
-    )]
     pub account_price_include: ::std::option::Option<ResCompanyAccountPriceInclude>,
     /// Production WIP Account
     ///
     /// `account_production_wip_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Production WIP Account (id of a account.account)")]
     pub account_production_wip_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Production WIP Overhead Account
     ///
     /// `account_production_wip_overhead_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Production WIP Overhead Account (id of a account.account)"
-    )]
     pub account_production_wip_overhead_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Default Purchase Receipt Fiscal Position
     ///
     /// `account_purchase_receipt_fiscal_position_id`: many2one, to `account.fiscal.position`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Default Purchase Receipt Fiscal Position (id of a account.fiscal.position)"
-    )]
     pub account_purchase_receipt_fiscal_position_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Default Purchase Tax
     ///
     /// `account_purchase_tax_id`: many2one, to `account.tax`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Default Purchase Tax (id of a account.tax)")]
     pub account_purchase_tax_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Default Sale Tax
     ///
     /// `account_sale_tax_id`: many2one, to `account.tax`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Default Sale Tax (id of a account.tax)")]
     pub account_sale_tax_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Stock Journal
     ///
     /// `account_stock_journal_id`: many2one, to `account.journal`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Stock Journal (id of a account.journal)")]
     pub account_stock_journal_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Stock Valuation Account
     ///
     /// `account_stock_valuation_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Stock Valuation Account (id of a account.account)")]
     pub account_stock_valuation_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Storno accounting
     ///
     /// `account_storno`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Storno accounting")]
     pub account_storno: ::std::option::Option<bool>,
     /// Sales Credit Limit
     ///
     /// Enable the use of credit limit on partners.
     ///
     /// `account_use_credit_limit`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Sales Credit Limit: Enable the use of credit limit on partners."
-    )]
     pub account_use_credit_limit: ::std::option::Option<bool>,
     /// Active
     ///
     /// `active`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Active")]
     pub active: ::std::option::Option<bool>,
     /// Email Domain
     ///
     /// `alias_domain_id`: many2one, to `mail.alias.domain`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email Domain (id of a mail.alias.domain)")]
     pub alias_domain_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Use anglo-saxon accounting
     ///
     /// `anglo_saxon_accounting`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Use anglo-saxon accounting")]
     pub anglo_saxon_accounting: ::std::option::Option<bool>,
     /// Day of the month
     ///
@@ -2898,404 +5738,178 @@ pub struct ResCompanyUpdate {
     /// If greater than the last day of a month, then the last day of the month will be selected instead.
     ///
     /// `annual_inventory_day`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Day of the month: Day of the month when the annual inventory should occur. If zero or negative, then the first day of the month will be selected instead. If greater than the last day of a month, then the last day of the month will be selected instead."
-    )]
     pub annual_inventory_day: ::std::option::Option<i64>,
     /// Annual Inventory Month
     ///
     /// Annual inventory month for products not in a location with a cyclic inventory date. Set to no month if no automatic annual inventory.
     ///
     /// `annual_inventory_month`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Annual Inventory Month: Annual inventory month for products not in a location with a cyclic inventory date. Set to no month if no automatic annual inventory."
-    )]
     pub annual_inventory_month: ::std::option::Option<ResCompanyAnnualInventoryMonth>,
     /// Automatic Entry Default Journal
     ///
     /// Journal used by default for moving the period of an entry
     ///
     /// `automatic_entry_default_journal_id`: many2one, to `account.journal`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Automatic Entry Default Journal: Journal used by default for moving the period of an entry (id of a account.journal)"
-    )]
     pub automatic_entry_default_journal_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Auto-validate bills
     ///
     /// `autopost_bills`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Auto-validate bills")]
     pub autopost_bills: ::std::option::Option<bool>,
     /// Prefix of the bank accounts
     ///
     /// `bank_account_code_prefix`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Prefix of the bank accounts")]
     pub bank_account_code_prefix: ::std::option::Option<::std::string::String>,
     /// Prefix of the cash accounts
     ///
     /// `cash_account_code_prefix`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Prefix of the cash accounts")]
     pub cash_account_code_prefix: ::std::option::Option<::std::string::String>,
     /// Chart Template
     ///
     /// `chart_template`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Chart Template")]
     pub chart_template: ::std::option::Option<::std::string::String>,
     /// City
     ///
     /// `city`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "City")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Color
     ///
     /// `color`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Color")]
     pub color: ::std::option::Option<i64>,
     /// Company Details
     ///
     /// Header text displayed at the top of all reports.
     ///
     /// `company_details`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Company Details: Header text displayed at the top of all reports."
-    )]
     pub company_details: ::std::option::Option<::std::string::String>,
     /// Company ID
     ///
     /// The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country
     ///
     /// `company_registry`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country"
-    )]
     pub company_registry: ::std::option::Option<::std::string::String>,
     /// Contract Expiry Notice Period
     ///
     /// `contract_expiration_notice_period`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Contract Expiry Notice Period")]
     pub contract_expiration_notice_period: ::std::option::Option<i64>,
     /// Cost Method
     ///
     /// `cost_method`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Cost Method")]
     pub cost_method: ::std::option::Option<ResCompanyCostMethod>,
     /// Country
     ///
     /// `country_id`: many2one, to `res.country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Country (id of a res.country)")]
     pub country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Exchange Gain or Loss Journal
     ///
     /// `currency_exchange_journal_id`: many2one, to `account.journal`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Exchange Gain or Loss Journal (id of a account.journal)")]
     pub currency_exchange_journal_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Currency
     ///
     /// `currency_id`: many2one, to `res.currency`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Currency (id of a res.currency)")]
     pub currency_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Days to Purchase
     ///
     /// Days needed to confirm a PO, define when a PO should be validated
     ///
     /// `days_to_purchase`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Days to Purchase: Days needed to confirm a PO, define when a PO should be validated"
-    )]
     pub days_to_purchase: ::std::option::Option<f64>,
     /// Cash Difference Expense
     ///
     /// `default_cash_difference_expense_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Cash Difference Expense (id of a account.account)")]
     pub default_cash_difference_expense_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Cash Difference Income
     ///
     /// `default_cash_difference_income_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Cash Difference Income (id of a account.account)")]
     pub default_cash_difference_income_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Total amount of invoice in letters
     ///
     /// `display_invoice_amount_total_words`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Total amount of invoice in letters")]
     pub display_invoice_amount_total_words: ::std::option::Option<bool>,
     /// Taxes in company currency
     ///
     /// `display_invoice_tax_company_currency`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Taxes in company currency")]
     pub display_invoice_tax_company_currency: ::std::option::Option<bool>,
     /// Downpayment Account
     ///
     /// This account will be used on Downpayment invoices.
     ///
     /// `downpayment_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Downpayment Account: This account will be used on Downpayment invoices. (id of a account.account)"
-    )]
     pub downpayment_account_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Email
     ///
     /// `email`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Email Button Text
     ///
     /// `email_primary_color`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email Button Text")]
     pub email_primary_color: ::std::option::Option<::std::string::String>,
     /// Email Button Color
     ///
     /// `email_secondary_color`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email Button Color")]
     pub email_secondary_color: ::std::option::Option<::std::string::String>,
     /// Employee Properties
     ///
     /// `employee_properties_definition`: properties_definition
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Employee Properties")]
     pub employee_properties_definition: ::std::option::Option<::serde_json::Value>,
     /// Expects a Chart of Accounts
     ///
     /// `expects_chart_of_accounts`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Expects a Chart of Accounts")]
     pub expects_chart_of_accounts: ::std::option::Option<bool>,
     /// Expense Account
     ///
     /// The expense is accounted for when a vendor bill is validated, except in anglo-saxon accounting with perpetual inventory valuation in which case the expense (Cost of Goods Sold account) is recognized at the customer invoice validation.
     ///
     /// `expense_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Expense Account: The expense is accounted for when a vendor bill is validated, except in anglo-saxon accounting with perpetual inventory valuation in which case the expense (Cost of Goods Sold account) is recognized at the customer invoice validation. (id of a account.account)"
-    )]
     pub expense_account_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Expense Accrual Account
     ///
     /// Account used to move the period of an expense
     ///
     /// `expense_accrual_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Expense Accrual Account: Account used to move the period of an expense (id of a account.account)"
-    )]
     pub expense_accrual_account_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Loss Exchange Rate Account
     ///
     /// `expense_currency_exchange_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Loss Exchange Rate Account (id of a account.account)")]
     pub expense_currency_exchange_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Document Template
     ///
     /// `external_report_layout_id`: many2one, to `ir.ui.view`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Document Template (id of a ir.ui.view)")]
     pub external_report_layout_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Fiscalyear Last Day
     ///
     /// `fiscalyear_last_day`: integer, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Fiscalyear Last Day")]
     pub fiscalyear_last_day: ::std::option::Option<i64>,
     /// Fiscalyear Last Month
     ///
     /// `fiscalyear_last_month`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Fiscalyear Last Month")]
     pub fiscalyear_last_month: ::std::option::Option<ResCompanyFiscalyearLastMonth>,
     /// Global Lock Date
     ///
     /// Any entry up to and including that date will be postponed to a later time, in accordance with its journal's sequence.
     ///
     /// `fiscalyear_lock_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Global Lock Date: Any entry up to and including that date will be postponed to a later time, in accordance with its journal's sequence."
-    )]
     pub fiscalyear_lock_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Font
     ///
     /// `font`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Font")]
     pub font: ::std::option::Option<ResCompanyFont>,
     /// Hard Lock Date
     ///
     /// Any entry up to and including that date will be postponed to a later time, in accordance with its journal sequence. This lock date is irreversible and does not allow any exception.
     ///
     /// `hard_lock_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Hard Lock Date: Any entry up to and including that date will be postponed to a later time, in accordance with its journal sequence. This lock date is irreversible and does not allow any exception."
-    )]
     pub hard_lock_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Has Received Warning Stock Sms
     ///
     /// `has_received_warning_stock_sms`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Has Received Warning Stock Sms")]
     pub has_received_warning_stock_sms: ::std::option::Option<bool>,
     /// Replenishment Horizon
     ///
@@ -3306,88 +5920,44 @@ pub struct ResCompanyUpdate {
     /// ('0 days') to avoid overstocking.
     ///
     /// `horizon_days`: float, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Replenishment Horizon: Configure your horizon to trigger reordering rules earlier to get a head start on replenishment and avoid delays, or trigger it just-in-time ('0 days') to avoid overstocking."
-    )]
     pub horizon_days: ::std::option::Option<f64>,
     /// Based on attendances
     ///
     /// `hr_presence_control_attendance`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Based on attendances")]
     pub hr_presence_control_attendance: ::std::option::Option<bool>,
     /// Based on number of emails sent
     ///
     /// `hr_presence_control_email`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Based on number of emails sent")]
     pub hr_presence_control_email: ::std::option::Option<bool>,
     /// # emails to send
     ///
     /// `hr_presence_control_email_amount`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "# emails to send")]
     pub hr_presence_control_email_amount: ::std::option::Option<i64>,
     /// Based on IP Address
     ///
     /// `hr_presence_control_ip`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Based on IP Address")]
     pub hr_presence_control_ip: ::std::option::Option<bool>,
     /// Valid IP addresses
     ///
     /// `hr_presence_control_ip_list`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Valid IP addresses")]
     pub hr_presence_control_ip_list: ::std::option::Option<::std::string::String>,
     /// Based on user status in system
     ///
     /// `hr_presence_control_login`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Based on user status in system")]
     pub hr_presence_control_login: ::std::option::Option<bool>,
     /// Enrich Done
     ///
     /// `iap_enrich_auto_done`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Enrich Done")]
     pub iap_enrich_auto_done: ::std::option::Option<bool>,
     /// Income Account
     ///
     /// This account will be used when validating a customer invoice.
     ///
     /// `income_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Income Account: This account will be used when validating a customer invoice. (id of a account.account)"
-    )]
     pub income_account_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Gain Exchange Rate Account
     ///
     /// `income_currency_exchange_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Gain Exchange Rate Account (id of a account.account)")]
     pub income_currency_exchange_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
@@ -3396,704 +5966,2460 @@ pub struct ResCompanyUpdate {
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `incoterm_id`: many2one, to `account.incoterms`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Default incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. (id of a account.incoterms)"
-    )]
     pub incoterm_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Internal Transit Location
     ///
     /// `internal_transit_location_id`: many2one, to `stock.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Internal Transit Location (id of a stock.location)")]
     pub internal_transit_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Inventory Period
     ///
     /// `inventory_period`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Inventory Period")]
     pub inventory_period: ::std::option::Option<ResCompanyInventoryPeriod>,
     /// Valuation
     ///
     /// `inventory_valuation`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Valuation")]
     pub inventory_valuation: ::std::option::Option<ResCompanyInventoryValuation>,
     /// Default Terms and Conditions
     ///
     /// `invoice_terms`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Default Terms and Conditions")]
     pub invoice_terms: ::std::option::Option<::std::string::String>,
     /// Default Terms and Conditions as a Web page
     ///
     /// `invoice_terms_html`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Default Terms and Conditions as a Web page")]
     pub invoice_terms_html: ::std::option::Option<::std::string::String>,
     /// Layout Background
     ///
     /// `layout_background`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Layout Background")]
     pub layout_background: ::std::option::Option<ResCompanyLayoutBackground>,
     /// Background Image
     ///
     /// `layout_background_image`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Background Image (base64)")]
     pub layout_background_image: ::std::option::Option<::std::string::String>,
     /// Display Link QR-code
     ///
     /// `link_qr_code`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Display Link QR-code")]
     pub link_qr_code: ::std::option::Option<bool>,
     /// Company Logo
     ///
     /// `logo`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company Logo (base64)")]
     pub logo: ::std::option::Option<::std::string::String>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Company Name
     ///
     /// `name`: char, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company Name")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Nomenclature
     ///
     /// `nomenclature_id`: many2one, to `barcode.nomenclature`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Nomenclature (id of a barcode.nomenclature)")]
     pub nomenclature_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Paper format
     ///
     /// `paperformat_id`: many2one, to `report.paperformat`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Paper format (id of a report.paperformat)")]
     pub paperformat_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Parent Company
     ///
     /// `parent_id`: many2one, to `res.company`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Parent Company (id of a res.company)")]
     pub parent_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Parent Path
     ///
     /// `parent_path`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Parent Path")]
     pub parent_path: ::std::option::Option<::std::string::String>,
     /// Partner
     ///
     /// `partner_id`: many2one, to `res.partner`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Partner (id of a res.partner)")]
     pub partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Phone
     ///
     /// `phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Phone")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Levels of Approvals
     ///
     /// Provide a double validation mechanism for purchases
     ///
     /// `po_double_validation`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Levels of Approvals: Provide a double validation mechanism for purchases"
-    )]
     pub po_double_validation: ::std::option::Option<ResCompanyPoDoubleValidation>,
     /// Double validation amount
     ///
     /// Minimum amount for which a double validation is required
     ///
     /// `po_double_validation_amount`: monetary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Double validation amount: Minimum amount for which a double validation is required"
-    )]
     pub po_double_validation_amount: ::std::option::Option<f64>,
     /// Purchase Order Modification
     ///
     /// Purchase Order Modification used when you want to purchase order editable after confirm
     ///
     /// `po_lock`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Purchase Order Modification: Purchase Order Modification used when you want to purchase order editable after confirm"
-    )]
     pub po_lock: ::std::option::Option<ResCompanyPoLock>,
     /// Online Payment
     ///
     /// `portal_confirmation_pay`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Online Payment")]
     pub portal_confirmation_pay: ::std::option::Option<bool>,
     /// Online Signature
     ///
     /// `portal_confirmation_sign`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Online Signature")]
     pub portal_confirmation_sign: ::std::option::Option<bool>,
     /// Prepayment percentage
     ///
     /// The percentage of the amount needed to be paid to confirm quotations.
     ///
     /// `prepayment_percent`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Prepayment percentage: The percentage of the amount needed to be paid to confirm quotations."
-    )]
     pub prepayment_percent: ::std::option::Option<f64>,
     /// Price Difference Account
     ///
     /// During perpetual valuation, this account will hold the price difference between the standard price and the bill price.
     ///
     /// `price_difference_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Price Difference Account: During perpetual valuation, this account will hold the price difference between the standard price and the bill price. (id of a account.account)"
-    )]
     pub price_difference_account_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Primary Color
     ///
     /// `primary_color`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Primary Color")]
     pub primary_color: ::std::option::Option<::std::string::String>,
     /// Purchase Lock date
     ///
     /// Any purchase entry prior to and including this date will be postponed to a later date, in accordance with its journal's sequence.
     ///
     /// `purchase_lock_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Purchase Lock date: Any purchase entry prior to and including this date will be postponed to a later date, in accordance with its journal's sequence."
-    )]
     pub purchase_lock_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Display QR-code on invoices
     ///
     /// `qr_code`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Display QR-code on invoices")]
     pub qr_code: ::std::option::Option<bool>,
     /// Quick encoding
     ///
     /// `quick_edit_mode`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Quick encoding")]
     pub quick_edit_mode: ::std::option::Option<ResCompanyQuickEditMode>,
     /// Default Quotation Validity
     ///
     /// Days between quotation proposal and expiration. 0 days means automatic expiration is disabled
     ///
     /// `quotation_validity_days`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Default Quotation Validity: Days between quotation proposal and expiration. 0 days means automatic expiration is disabled"
-    )]
     pub quotation_validity_days: ::std::option::Option<i64>,
     /// Report Footer
     ///
     /// Footer text displayed at the bottom of all reports.
     ///
     /// `report_footer`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Report Footer: Footer text displayed at the bottom of all reports."
-    )]
     pub report_footer: ::std::option::Option<::std::string::String>,
     /// Company Tagline
     ///
     /// Company tagline, which is included in a printed document's header or footer (depending on the selected layout).
     ///
     /// `report_header`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Company Tagline: Company tagline, which is included in a printed document's header or footer (depending on the selected layout)."
-    )]
     pub report_header: ::std::option::Option<::std::string::String>,
     /// Default Working Hours
     ///
     /// `resource_calendar_id`: many2one, to `resource.calendar`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Default Working Hours (id of a resource.calendar)")]
     pub resource_calendar_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Restrictive Audit Trail
     ///
     /// Enable this option to prevent deletion of journal item related logs
     ///
     /// `restrictive_audit_trail`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Restrictive Audit Trail: Enable this option to prevent deletion of journal item related logs"
-    )]
     pub restrictive_audit_trail: ::std::option::Option<bool>,
     /// Revenue Accrual Account
     ///
     /// Account used to move the period of a revenue
     ///
     /// `revenue_accrual_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Revenue Accrual Account: Account used to move the period of a revenue (id of a account.account)"
-    )]
     pub revenue_accrual_account_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Discount Product
     ///
     /// Default product used for discounts
     ///
     /// `sale_discount_product_id`: many2one, to `product.product`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Discount Product: Default product used for discounts (id of a product.product)"
-    )]
     pub sale_discount_product_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Sales Lock Date
     ///
     /// Any sales entry prior to and including this date will be postponed to a later date, in accordance with its journal's sequence.
     ///
     /// `sale_lock_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Sales Lock Date: Any sales entry prior to and including this date will be postponed to a later date, in accordance with its journal's sequence."
-    )]
     pub sale_lock_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Sale onboarding selected payment method
     ///
     /// `sale_onboarding_payment_method`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sale onboarding selected payment method")]
     pub sale_onboarding_payment_method: ::std::option::Option<
         ResCompanySaleOnboardingPaymentMethod,
     >,
     /// Default Sale Template
     ///
     /// `sale_order_template_id`: many2one, to `sale.order.template`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Default Sale Template (id of a sale.order.template)")]
     pub sale_order_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Secondary Color
     ///
     /// `secondary_color`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Secondary Color")]
     pub secondary_color: ::std::option::Option<::std::string::String>,
     /// Sales Safety Days
     ///
     /// Margin of error for dates promised to customers. Products will be scheduled for procurement and delivery that many days earlier than the actual promised date, to cope with unexpected delays in the supply chain.
     ///
     /// `security_lead`: float, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Sales Safety Days: Margin of error for dates promised to customers. Products will be scheduled for procurement and delivery that many days earlier than the actual promised date, to cope with unexpected delays in the supply chain."
-    )]
     pub security_lead: ::std::option::Option<f64>,
     /// Sequence
     ///
     /// Used to order Companies in the company switcher
     ///
     /// `sequence`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Sequence: Used to order Companies in the company switcher"
-    )]
     pub sequence: ::std::option::Option<i64>,
     /// Snailmail Color
     ///
     /// `snailmail_color`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Snailmail Color")]
     pub snailmail_color: ::std::option::Option<bool>,
     /// Add a Cover Page
     ///
     /// `snailmail_cover`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Add a Cover Page")]
     pub snailmail_cover: ::std::option::Option<bool>,
     /// Both sides
     ///
     /// `snailmail_duplex`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Both sides")]
     pub snailmail_duplex: ::std::option::Option<bool>,
     /// Fed. State
     ///
     /// `state_id`: many2one, to `res.country.state`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Fed. State (id of a res.country.state)")]
     pub state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Stock Confirmation Type
     ///
     /// `stock_confirmation_type`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Stock Confirmation Type")]
     pub stock_confirmation_type: ::std::option::Option<ResCompanyStockConfirmationType>,
     /// Email Template confirmation picking
     ///
     /// Email sent to the customer once the order is done.
     ///
     /// `stock_mail_confirmation_template_id`: many2one, to `mail.template`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Email Template confirmation picking: Email sent to the customer once the order is done. (id of a mail.template)"
-    )]
     pub stock_mail_confirmation_template_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Email Confirmation picking
     ///
     /// `stock_move_email_validation`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Email Confirmation picking")]
     pub stock_move_email_validation: ::std::option::Option<bool>,
     /// SMS Template
     ///
     /// SMS sent to the customer once the order is delivered.
     ///
     /// `stock_sms_confirmation_template_id`: many2one, to `sms.template`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "SMS Template: SMS sent to the customer once the order is delivered. (id of a sms.template)"
-    )]
     pub stock_sms_confirmation_template_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Stock Text Confirmation
     ///
     /// `stock_text_confirmation`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Stock Text Confirmation")]
     pub stock_text_confirmation: ::std::option::Option<bool>,
     /// Street
     ///
     /// `street`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Street")]
     pub street: ::std::option::Option<::std::string::String>,
     /// Street2
     ///
     /// `street2`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Street2")]
     pub street2: ::std::option::Option<::std::string::String>,
     /// Tax Calculation Rounding Method
     ///
     /// `tax_calculation_rounding_method`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Tax Calculation Rounding Method")]
     pub tax_calculation_rounding_method: ::std::option::Option<
         ResCompanyTaxCalculationRoundingMethod,
     >,
     /// Cash Basis Journal
     ///
     /// `tax_cash_basis_journal_id`: many2one, to `account.journal`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Cash Basis Journal (id of a account.journal)")]
     pub tax_cash_basis_journal_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Use Cash Basis
     ///
     /// `tax_exigibility`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Use Cash Basis")]
     pub tax_exigibility: ::std::option::Option<bool>,
     /// Tax Return Lock Date
     ///
     /// Any entry with taxes up to and including that date will be postponed to a later time, in accordance with its journal's sequence. The tax lock date is automatically set when the tax closing entry is posted.
     ///
     /// `tax_lock_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Tax Return Lock Date: Any entry with taxes up to and including that date will be postponed to a later time, in accordance with its journal's sequence. The tax lock date is automatically set when the tax closing entry is posted."
-    )]
     pub tax_lock_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Terms & Conditions format
     ///
     /// `terms_type`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Terms & Conditions format")]
     pub terms_type: ::std::option::Option<ResCompanyTermsType>,
     /// Prefix of the transfer accounts
     ///
     /// `transfer_account_code_prefix`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Prefix of the transfer accounts")]
     pub transfer_account_code_prefix: ::std::option::Option<::std::string::String>,
     /// Inter-Banks Transfer Account
     ///
     /// Intermediary account used when moving money from a liquidity account to another
     ///
     /// `transfer_account_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Inter-Banks Transfer Account: Intermediary account used when moving money from a liquidity account to another (id of a account.account)"
-    )]
     pub transfer_account_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Accepted Users
     ///
     /// `user_ids`: many2many, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Accepted Users (ids of res.users records)")]
     pub user_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Tax ID
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
     ///
     /// `vat`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax."
-    )]
     pub vat: ::std::option::Option<::std::string::String>,
     /// Website Link
     ///
     /// `website`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Website Link")]
     pub website: ::std::option::Option<::std::string::String>,
     /// Work Permit Expiry Notice Period
     ///
     /// `work_permit_expiration_notice_period`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Permit Expiry Notice Period")]
     pub work_permit_expiration_notice_period: ::std::option::Option<i64>,
     /// Zip
     ///
     /// `zip`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Zip")]
     pub zip: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`ResCompanyUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r##"{
+  "description": "Values to change on Companies records; fields left out are kept",
+  "properties": {
+    "account_cash_basis_base_account_id": {"description":"Base Tax Received Account: Account that will be set on lines created in cash basis journal entry and used to keep track of the tax base amount. (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_default_pos_receivable_account_id": {"description":"Default PoS Receivable Account (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_discount_expense_allocation_id": {"description":"Separate account for expense discount (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_discount_income_allocation_id": {"description":"Separate account for income discount (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_fiscal_country_id": {"description":"Fiscal Country: The country to use the tax reports from for this company (id of a res.country)","format":"int64","type":["integer","null"]},
+    "account_journal_early_pay_discount_gain_account_id": {"description":"Cash Discount Write-Off Gain Account (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_journal_early_pay_discount_loss_account_id": {"description":"Cash Discount Write-Off Loss Account (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_journal_suspense_account_id": {"description":"Journal Suspense Account (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_opening_date": {"description":"Opening Entry: That is the date of the opening entry.","format":"date","type":["string","null"]},
+    "account_opening_journal_id": {"description":"Opening Journal: Journal where the opening entry of this company's accounting has been posted. (id of a account.journal)","format":"int64","type":["integer","null"]},
+    "account_opening_move_id": {"description":"Opening Journal Entry: The journal entry containing the initial balance of all this company's accounts. (id of a account.move)","format":"int64","type":["integer","null"]},
+    "account_price_include": {"anyOf":[{"$ref":"#/$defs/ResCompanyAccountPriceInclude"},{"type":"null"}],"description":"Default Sales Price Include: Default on whether the sales price used on the product and invoices with this Company includes its taxes."},
+    "account_production_wip_account_id": {"description":"Production WIP Account (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_production_wip_overhead_account_id": {"description":"Production WIP Overhead Account (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_purchase_receipt_fiscal_position_id": {"description":"Default Purchase Receipt Fiscal Position (id of a account.fiscal.position)","format":"int64","type":["integer","null"]},
+    "account_purchase_tax_id": {"description":"Default Purchase Tax (id of a account.tax)","format":"int64","type":["integer","null"]},
+    "account_sale_tax_id": {"description":"Default Sale Tax (id of a account.tax)","format":"int64","type":["integer","null"]},
+    "account_stock_journal_id": {"description":"Stock Journal (id of a account.journal)","format":"int64","type":["integer","null"]},
+    "account_stock_valuation_id": {"description":"Stock Valuation Account (id of a account.account)","format":"int64","type":["integer","null"]},
+    "account_storno": {"description":"Storno accounting","type":["boolean","null"]},
+    "account_use_credit_limit": {"description":"Sales Credit Limit: Enable the use of credit limit on partners.","type":["boolean","null"]},
+    "active": {"description":"Active","type":["boolean","null"]},
+    "alias_domain_id": {"description":"Email Domain (id of a mail.alias.domain)","format":"int64","type":["integer","null"]},
+    "anglo_saxon_accounting": {"description":"Use anglo-saxon accounting","type":["boolean","null"]},
+    "annual_inventory_day": {"description":"Day of the month: Day of the month when the annual inventory should occur. If zero or negative, then the first day of the month will be selected instead. If greater than the last day of a month, then the last day of the month will be selected instead.","format":"int64","type":["integer","null"]},
+    "annual_inventory_month": {"anyOf":[{"$ref":"#/$defs/ResCompanyAnnualInventoryMonth"},{"type":"null"}],"description":"Annual Inventory Month: Annual inventory month for products not in a location with a cyclic inventory date. Set to no month if no automatic annual inventory."},
+    "automatic_entry_default_journal_id": {"description":"Automatic Entry Default Journal: Journal used by default for moving the period of an entry (id of a account.journal)","format":"int64","type":["integer","null"]},
+    "autopost_bills": {"description":"Auto-validate bills","type":["boolean","null"]},
+    "bank_account_code_prefix": {"description":"Prefix of the bank accounts","type":["string","null"]},
+    "cash_account_code_prefix": {"description":"Prefix of the cash accounts","type":["string","null"]},
+    "chart_template": {"description":"Chart Template","type":["string","null"]},
+    "city": {"description":"City","type":["string","null"]},
+    "color": {"description":"Color","format":"int64","type":["integer","null"]},
+    "company_details": {"description":"Company Details: Header text displayed at the top of all reports.","type":["string","null"]},
+    "company_registry": {"description":"Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country","type":["string","null"]},
+    "contract_expiration_notice_period": {"description":"Contract Expiry Notice Period","format":"int64","type":["integer","null"]},
+    "cost_method": {"anyOf":[{"$ref":"#/$defs/ResCompanyCostMethod"},{"type":"null"}],"description":"Cost Method"},
+    "country_id": {"description":"Country (id of a res.country)","format":"int64","type":["integer","null"]},
+    "currency_exchange_journal_id": {"description":"Exchange Gain or Loss Journal (id of a account.journal)","format":"int64","type":["integer","null"]},
+    "currency_id": {"description":"Currency (id of a res.currency)","format":"int64","type":["integer","null"]},
+    "days_to_purchase": {"description":"Days to Purchase: Days needed to confirm a PO, define when a PO should be validated","format":"double","type":["number","null"]},
+    "default_cash_difference_expense_account_id": {"description":"Cash Difference Expense (id of a account.account)","format":"int64","type":["integer","null"]},
+    "default_cash_difference_income_account_id": {"description":"Cash Difference Income (id of a account.account)","format":"int64","type":["integer","null"]},
+    "display_invoice_amount_total_words": {"description":"Total amount of invoice in letters","type":["boolean","null"]},
+    "display_invoice_tax_company_currency": {"description":"Taxes in company currency","type":["boolean","null"]},
+    "downpayment_account_id": {"description":"Downpayment Account: This account will be used on Downpayment invoices. (id of a account.account)","format":"int64","type":["integer","null"]},
+    "email": {"description":"Email","type":["string","null"]},
+    "email_primary_color": {"description":"Email Button Text","type":["string","null"]},
+    "email_secondary_color": {"description":"Email Button Color","type":["string","null"]},
+    "employee_properties_definition": {"description":"Employee Properties"},
+    "expects_chart_of_accounts": {"description":"Expects a Chart of Accounts","type":["boolean","null"]},
+    "expense_account_id": {"description":"Expense Account: The expense is accounted for when a vendor bill is validated, except in anglo-saxon accounting with perpetual inventory valuation in which case the expense (Cost of Goods Sold account) is recognized at the customer invoice validation. (id of a account.account)","format":"int64","type":["integer","null"]},
+    "expense_accrual_account_id": {"description":"Expense Accrual Account: Account used to move the period of an expense (id of a account.account)","format":"int64","type":["integer","null"]},
+    "expense_currency_exchange_account_id": {"description":"Loss Exchange Rate Account (id of a account.account)","format":"int64","type":["integer","null"]},
+    "external_report_layout_id": {"description":"Document Template (id of a ir.ui.view)","format":"int64","type":["integer","null"]},
+    "fiscalyear_last_day": {"description":"Fiscalyear Last Day","format":"int64","type":["integer","null"]},
+    "fiscalyear_last_month": {"anyOf":[{"$ref":"#/$defs/ResCompanyFiscalyearLastMonth"},{"type":"null"}],"description":"Fiscalyear Last Month"},
+    "fiscalyear_lock_date": {"description":"Global Lock Date: Any entry up to and including that date will be postponed to a later time, in accordance with its journal's sequence.","format":"date","type":["string","null"]},
+    "font": {"anyOf":[{"$ref":"#/$defs/ResCompanyFont"},{"type":"null"}],"description":"Font"},
+    "hard_lock_date": {"description":"Hard Lock Date: Any entry up to and including that date will be postponed to a later time, in accordance with its journal sequence. This lock date is irreversible and does not allow any exception.","format":"date","type":["string","null"]},
+    "has_received_warning_stock_sms": {"description":"Has Received Warning Stock Sms","type":["boolean","null"]},
+    "horizon_days": {"description":"Replenishment Horizon: Configure your horizon to trigger reordering rules earlier to get a head start on replenishment and avoid delays, or trigger it just-in-time ('0 days') to avoid overstocking.","format":"double","type":["number","null"]},
+    "hr_presence_control_attendance": {"description":"Based on attendances","type":["boolean","null"]},
+    "hr_presence_control_email": {"description":"Based on number of emails sent","type":["boolean","null"]},
+    "hr_presence_control_email_amount": {"description":"# emails to send","format":"int64","title":"emails to send","type":["integer","null"]},
+    "hr_presence_control_ip": {"description":"Based on IP Address","type":["boolean","null"]},
+    "hr_presence_control_ip_list": {"description":"Valid IP addresses","type":["string","null"]},
+    "hr_presence_control_login": {"description":"Based on user status in system","type":["boolean","null"]},
+    "iap_enrich_auto_done": {"description":"Enrich Done","type":["boolean","null"]},
+    "income_account_id": {"description":"Income Account: This account will be used when validating a customer invoice. (id of a account.account)","format":"int64","type":["integer","null"]},
+    "income_currency_exchange_account_id": {"description":"Gain Exchange Rate Account (id of a account.account)","format":"int64","type":["integer","null"]},
+    "incoterm_id": {"description":"Default incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. (id of a account.incoterms)","format":"int64","type":["integer","null"]},
+    "internal_transit_location_id": {"description":"Internal Transit Location (id of a stock.location)","format":"int64","type":["integer","null"]},
+    "inventory_period": {"anyOf":[{"$ref":"#/$defs/ResCompanyInventoryPeriod"},{"type":"null"}],"description":"Inventory Period"},
+    "inventory_valuation": {"anyOf":[{"$ref":"#/$defs/ResCompanyInventoryValuation"},{"type":"null"}],"description":"Valuation"},
+    "invoice_terms": {"description":"Default Terms and Conditions","type":["string","null"]},
+    "invoice_terms_html": {"description":"Default Terms and Conditions as a Web page","type":["string","null"]},
+    "layout_background": {"anyOf":[{"$ref":"#/$defs/ResCompanyLayoutBackground"},{"type":"null"}],"description":"Layout Background"},
+    "layout_background_image": {"description":"Background Image (base64)","type":["string","null"]},
+    "link_qr_code": {"description":"Display Link QR-code","type":["boolean","null"]},
+    "logo": {"description":"Company Logo (base64)","type":["string","null"]},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "name": {"description":"Company Name","type":["string","null"]},
+    "nomenclature_id": {"description":"Nomenclature (id of a barcode.nomenclature)","format":"int64","type":["integer","null"]},
+    "paperformat_id": {"description":"Paper format (id of a report.paperformat)","format":"int64","type":["integer","null"]},
+    "parent_id": {"description":"Parent Company (id of a res.company)","format":"int64","type":["integer","null"]},
+    "parent_path": {"description":"Parent Path","type":["string","null"]},
+    "partner_id": {"description":"Partner (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "phone": {"description":"Phone","type":["string","null"]},
+    "po_double_validation": {"anyOf":[{"$ref":"#/$defs/ResCompanyPoDoubleValidation"},{"type":"null"}],"description":"Levels of Approvals: Provide a double validation mechanism for purchases"},
+    "po_double_validation_amount": {"description":"Double validation amount: Minimum amount for which a double validation is required","format":"double","type":["number","null"]},
+    "po_lock": {"anyOf":[{"$ref":"#/$defs/ResCompanyPoLock"},{"type":"null"}],"description":"Purchase Order Modification: Purchase Order Modification used when you want to purchase order editable after confirm"},
+    "portal_confirmation_pay": {"description":"Online Payment","type":["boolean","null"]},
+    "portal_confirmation_sign": {"description":"Online Signature","type":["boolean","null"]},
+    "prepayment_percent": {"description":"Prepayment percentage: The percentage of the amount needed to be paid to confirm quotations.","format":"double","type":["number","null"]},
+    "price_difference_account_id": {"description":"Price Difference Account: During perpetual valuation, this account will hold the price difference between the standard price and the bill price. (id of a account.account)","format":"int64","type":["integer","null"]},
+    "primary_color": {"description":"Primary Color","type":["string","null"]},
+    "purchase_lock_date": {"description":"Purchase Lock date: Any purchase entry prior to and including this date will be postponed to a later date, in accordance with its journal's sequence.","format":"date","type":["string","null"]},
+    "qr_code": {"description":"Display QR-code on invoices","type":["boolean","null"]},
+    "quick_edit_mode": {"anyOf":[{"$ref":"#/$defs/ResCompanyQuickEditMode"},{"type":"null"}],"description":"Quick encoding"},
+    "quotation_validity_days": {"description":"Default Quotation Validity: Days between quotation proposal and expiration. 0 days means automatic expiration is disabled","format":"int64","type":["integer","null"]},
+    "report_footer": {"description":"Report Footer: Footer text displayed at the bottom of all reports.","type":["string","null"]},
+    "report_header": {"description":"Company Tagline: Company tagline, which is included in a printed document's header or footer (depending on the selected layout).","type":["string","null"]},
+    "resource_calendar_id": {"description":"Default Working Hours (id of a resource.calendar)","format":"int64","type":["integer","null"]},
+    "restrictive_audit_trail": {"description":"Restrictive Audit Trail: Enable this option to prevent deletion of journal item related logs","type":["boolean","null"]},
+    "revenue_accrual_account_id": {"description":"Revenue Accrual Account: Account used to move the period of a revenue (id of a account.account)","format":"int64","type":["integer","null"]},
+    "sale_discount_product_id": {"description":"Discount Product: Default product used for discounts (id of a product.product)","format":"int64","type":["integer","null"]},
+    "sale_lock_date": {"description":"Sales Lock Date: Any sales entry prior to and including this date will be postponed to a later date, in accordance with its journal's sequence.","format":"date","type":["string","null"]},
+    "sale_onboarding_payment_method": {"anyOf":[{"$ref":"#/$defs/ResCompanySaleOnboardingPaymentMethod"},{"type":"null"}],"description":"Sale onboarding selected payment method"},
+    "sale_order_template_id": {"description":"Default Sale Template (id of a sale.order.template)","format":"int64","type":["integer","null"]},
+    "secondary_color": {"description":"Secondary Color","type":["string","null"]},
+    "security_lead": {"description":"Sales Safety Days: Margin of error for dates promised to customers. Products will be scheduled for procurement and delivery that many days earlier than the actual promised date, to cope with unexpected delays in the supply chain.","format":"double","type":["number","null"]},
+    "sequence": {"description":"Sequence: Used to order Companies in the company switcher","format":"int64","type":["integer","null"]},
+    "snailmail_color": {"description":"Snailmail Color","type":["boolean","null"]},
+    "snailmail_cover": {"description":"Add a Cover Page","type":["boolean","null"]},
+    "snailmail_duplex": {"description":"Both sides","type":["boolean","null"]},
+    "state_id": {"description":"Fed. State (id of a res.country.state)","format":"int64","type":["integer","null"]},
+    "stock_confirmation_type": {"anyOf":[{"$ref":"#/$defs/ResCompanyStockConfirmationType"},{"type":"null"}],"description":"Stock Confirmation Type"},
+    "stock_mail_confirmation_template_id": {"description":"Email Template confirmation picking: Email sent to the customer once the order is done. (id of a mail.template)","format":"int64","type":["integer","null"]},
+    "stock_move_email_validation": {"description":"Email Confirmation picking","type":["boolean","null"]},
+    "stock_sms_confirmation_template_id": {"description":"SMS Template: SMS sent to the customer once the order is delivered. (id of a sms.template)","format":"int64","type":["integer","null"]},
+    "stock_text_confirmation": {"description":"Stock Text Confirmation","type":["boolean","null"]},
+    "street": {"description":"Street","type":["string","null"]},
+    "street2": {"description":"Street2","type":["string","null"]},
+    "tax_calculation_rounding_method": {"anyOf":[{"$ref":"#/$defs/ResCompanyTaxCalculationRoundingMethod"},{"type":"null"}],"description":"Tax Calculation Rounding Method"},
+    "tax_cash_basis_journal_id": {"description":"Cash Basis Journal (id of a account.journal)","format":"int64","type":["integer","null"]},
+    "tax_exigibility": {"description":"Use Cash Basis","type":["boolean","null"]},
+    "tax_lock_date": {"description":"Tax Return Lock Date: Any entry with taxes up to and including that date will be postponed to a later time, in accordance with its journal's sequence. The tax lock date is automatically set when the tax closing entry is posted.","format":"date","type":["string","null"]},
+    "terms_type": {"anyOf":[{"$ref":"#/$defs/ResCompanyTermsType"},{"type":"null"}],"description":"Terms & Conditions format"},
+    "transfer_account_code_prefix": {"description":"Prefix of the transfer accounts","type":["string","null"]},
+    "transfer_account_id": {"description":"Inter-Banks Transfer Account: Intermediary account used when moving money from a liquidity account to another (id of a account.account)","format":"int64","type":["integer","null"]},
+    "user_ids": {"description":"Accepted Users (ids of res.users records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "vat": {"description":"Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.","type":["string","null"]},
+    "website": {"description":"Website Link","type":["string","null"]},
+    "work_permit_expiration_notice_period": {"description":"Work Permit Expiry Notice Period","format":"int64","type":["integer","null"]},
+    "zip": {"description":"Zip","type":["string","null"]}
+  },
+  "type": "object"
+}"##;
+impl ResCompanyUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut account_cash_basis_base_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_default_pos_receivable_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_discount_expense_allocation_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_discount_income_allocation_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_fiscal_country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_journal_early_pay_discount_gain_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_journal_early_pay_discount_loss_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_journal_suspense_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_opening_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut account_opening_journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_opening_move_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_price_include: ::std::option::Option<
+            ::std::option::Option<ResCompanyAccountPriceInclude>,
+        > = ::std::option::Option::None;
+        let mut account_production_wip_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_production_wip_overhead_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_purchase_receipt_fiscal_position_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_purchase_tax_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_sale_tax_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_stock_journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_stock_valuation_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_storno: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut account_use_credit_limit: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut alias_domain_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut anglo_saxon_accounting: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut annual_inventory_day: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut annual_inventory_month: ::std::option::Option<
+            ::std::option::Option<ResCompanyAnnualInventoryMonth>,
+        > = ::std::option::Option::None;
+        let mut automatic_entry_default_journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut autopost_bills: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut bank_account_code_prefix: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut cash_account_code_prefix: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut chart_template: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut city: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut company_details: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_registry: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut contract_expiration_notice_period: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut cost_method: ::std::option::Option<
+            ::std::option::Option<ResCompanyCostMethod>,
+        > = ::std::option::Option::None;
+        let mut country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut currency_exchange_journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut days_to_purchase: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut default_cash_difference_expense_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut default_cash_difference_income_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut display_invoice_amount_total_words: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut display_invoice_tax_company_currency: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut downpayment_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_primary_color: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_secondary_color: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut employee_properties_definition: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut expects_chart_of_accounts: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut expense_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut expense_accrual_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut expense_currency_exchange_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut external_report_layout_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut fiscalyear_last_day: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut fiscalyear_last_month: ::std::option::Option<
+            ::std::option::Option<ResCompanyFiscalyearLastMonth>,
+        > = ::std::option::Option::None;
+        let mut fiscalyear_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut font: ::std::option::Option<::std::option::Option<ResCompanyFont>> = ::std::option::Option::None;
+        let mut hard_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut has_received_warning_stock_sms: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut horizon_days: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut hr_presence_control_attendance: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut hr_presence_control_email: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut hr_presence_control_email_amount: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut hr_presence_control_ip: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut hr_presence_control_ip_list: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut hr_presence_control_login: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut iap_enrich_auto_done: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut income_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut income_currency_exchange_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut incoterm_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut internal_transit_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut inventory_period: ::std::option::Option<
+            ::std::option::Option<ResCompanyInventoryPeriod>,
+        > = ::std::option::Option::None;
+        let mut inventory_valuation: ::std::option::Option<
+            ::std::option::Option<ResCompanyInventoryValuation>,
+        > = ::std::option::Option::None;
+        let mut invoice_terms: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_terms_html: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut layout_background: ::std::option::Option<
+            ::std::option::Option<ResCompanyLayoutBackground>,
+        > = ::std::option::Option::None;
+        let mut layout_background_image: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut link_qr_code: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut logo: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut nomenclature_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut paperformat_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut parent_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut parent_path: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut po_double_validation: ::std::option::Option<
+            ::std::option::Option<ResCompanyPoDoubleValidation>,
+        > = ::std::option::Option::None;
+        let mut po_double_validation_amount: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut po_lock: ::std::option::Option<
+            ::std::option::Option<ResCompanyPoLock>,
+        > = ::std::option::Option::None;
+        let mut portal_confirmation_pay: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut portal_confirmation_sign: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut prepayment_percent: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut price_difference_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut primary_color: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut purchase_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut qr_code: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut quick_edit_mode: ::std::option::Option<
+            ::std::option::Option<ResCompanyQuickEditMode>,
+        > = ::std::option::Option::None;
+        let mut quotation_validity_days: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut report_footer: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut report_header: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut resource_calendar_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut restrictive_audit_trail: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut revenue_accrual_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut sale_discount_product_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut sale_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut sale_onboarding_payment_method: ::std::option::Option<
+            ::std::option::Option<ResCompanySaleOnboardingPaymentMethod>,
+        > = ::std::option::Option::None;
+        let mut sale_order_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut secondary_color: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut security_lead: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut snailmail_color: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut snailmail_cover: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut snailmail_duplex: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut state_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut stock_confirmation_type: ::std::option::Option<
+            ::std::option::Option<ResCompanyStockConfirmationType>,
+        > = ::std::option::Option::None;
+        let mut stock_mail_confirmation_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut stock_move_email_validation: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut stock_sms_confirmation_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut stock_text_confirmation: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut street: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut street2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut tax_calculation_rounding_method: ::std::option::Option<
+            ::std::option::Option<ResCompanyTaxCalculationRoundingMethod>,
+        > = ::std::option::Option::None;
+        let mut tax_cash_basis_journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut tax_exigibility: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut tax_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut terms_type: ::std::option::Option<
+            ::std::option::Option<ResCompanyTermsType>,
+        > = ::std::option::Option::None;
+        let mut transfer_account_code_prefix: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut transfer_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut user_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut vat: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut website: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut work_permit_expiration_notice_period: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut zip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "account_cash_basis_base_account_id" => {
+                    wire::decode(
+                        &mut account_cash_basis_base_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_default_pos_receivable_account_id" => {
+                    wire::decode(
+                        &mut account_default_pos_receivable_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_discount_expense_allocation_id" => {
+                    wire::decode(
+                        &mut account_discount_expense_allocation_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_discount_income_allocation_id" => {
+                    wire::decode(
+                        &mut account_discount_income_allocation_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_fiscal_country_id" => {
+                    wire::decode(
+                        &mut account_fiscal_country_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_journal_early_pay_discount_gain_account_id" => {
+                    wire::decode(
+                        &mut account_journal_early_pay_discount_gain_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_journal_early_pay_discount_loss_account_id" => {
+                    wire::decode(
+                        &mut account_journal_early_pay_discount_loss_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_journal_suspense_account_id" => {
+                    wire::decode(
+                        &mut account_journal_suspense_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_opening_date" => {
+                    wire::decode(
+                        &mut account_opening_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "account_opening_journal_id" => {
+                    wire::decode(
+                        &mut account_opening_journal_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_opening_move_id" => {
+                    wire::decode(
+                        &mut account_opening_move_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_price_include" => {
+                    wire::decode(
+                        &mut account_price_include,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_production_wip_account_id" => {
+                    wire::decode(
+                        &mut account_production_wip_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_production_wip_overhead_account_id" => {
+                    wire::decode(
+                        &mut account_production_wip_overhead_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_purchase_receipt_fiscal_position_id" => {
+                    wire::decode(
+                        &mut account_purchase_receipt_fiscal_position_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_purchase_tax_id" => {
+                    wire::decode(
+                        &mut account_purchase_tax_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_sale_tax_id" => {
+                    wire::decode(&mut account_sale_tax_id, __value, wire::false_as_none)
+                }
+                "account_stock_journal_id" => {
+                    wire::decode(
+                        &mut account_stock_journal_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_stock_valuation_id" => {
+                    wire::decode(
+                        &mut account_stock_valuation_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_storno" => {
+                    wire::decode(&mut account_storno, __value, wire::field)
+                }
+                "account_use_credit_limit" => {
+                    wire::decode(&mut account_use_credit_limit, __value, wire::field)
+                }
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "alias_domain_id" => {
+                    wire::decode(&mut alias_domain_id, __value, wire::false_as_none)
+                }
+                "anglo_saxon_accounting" => {
+                    wire::decode(&mut anglo_saxon_accounting, __value, wire::field)
+                }
+                "annual_inventory_day" => {
+                    wire::decode(&mut annual_inventory_day, __value, wire::false_as_none)
+                }
+                "annual_inventory_month" => {
+                    wire::decode(
+                        &mut annual_inventory_month,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "automatic_entry_default_journal_id" => {
+                    wire::decode(
+                        &mut automatic_entry_default_journal_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "autopost_bills" => {
+                    wire::decode(&mut autopost_bills, __value, wire::field)
+                }
+                "bank_account_code_prefix" => {
+                    wire::decode(
+                        &mut bank_account_code_prefix,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "cash_account_code_prefix" => {
+                    wire::decode(
+                        &mut cash_account_code_prefix,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "chart_template" => {
+                    wire::decode(&mut chart_template, __value, wire::false_as_none)
+                }
+                "city" => wire::decode(&mut city, __value, wire::false_as_none),
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "company_details" => {
+                    wire::decode(&mut company_details, __value, wire::false_as_none)
+                }
+                "company_registry" => {
+                    wire::decode(&mut company_registry, __value, wire::false_as_none)
+                }
+                "contract_expiration_notice_period" => {
+                    wire::decode(
+                        &mut contract_expiration_notice_period,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "cost_method" => {
+                    wire::decode(&mut cost_method, __value, wire::false_as_none)
+                }
+                "country_id" => {
+                    wire::decode(&mut country_id, __value, wire::false_as_none)
+                }
+                "currency_exchange_journal_id" => {
+                    wire::decode(
+                        &mut currency_exchange_journal_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "currency_id" => {
+                    wire::decode(&mut currency_id, __value, wire::false_as_none)
+                }
+                "days_to_purchase" => {
+                    wire::decode(&mut days_to_purchase, __value, wire::false_as_none)
+                }
+                "default_cash_difference_expense_account_id" => {
+                    wire::decode(
+                        &mut default_cash_difference_expense_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "default_cash_difference_income_account_id" => {
+                    wire::decode(
+                        &mut default_cash_difference_income_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "display_invoice_amount_total_words" => {
+                    wire::decode(
+                        &mut display_invoice_amount_total_words,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "display_invoice_tax_company_currency" => {
+                    wire::decode(
+                        &mut display_invoice_tax_company_currency,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "downpayment_account_id" => {
+                    wire::decode(
+                        &mut downpayment_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "email" => wire::decode(&mut email, __value, wire::false_as_none),
+                "email_primary_color" => {
+                    wire::decode(&mut email_primary_color, __value, wire::false_as_none)
+                }
+                "email_secondary_color" => {
+                    wire::decode(
+                        &mut email_secondary_color,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "employee_properties_definition" => {
+                    wire::decode(
+                        &mut employee_properties_definition,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "expects_chart_of_accounts" => {
+                    wire::decode(&mut expects_chart_of_accounts, __value, wire::field)
+                }
+                "expense_account_id" => {
+                    wire::decode(&mut expense_account_id, __value, wire::false_as_none)
+                }
+                "expense_accrual_account_id" => {
+                    wire::decode(
+                        &mut expense_accrual_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "expense_currency_exchange_account_id" => {
+                    wire::decode(
+                        &mut expense_currency_exchange_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "external_report_layout_id" => {
+                    wire::decode(
+                        &mut external_report_layout_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "fiscalyear_last_day" => {
+                    wire::decode(&mut fiscalyear_last_day, __value, wire::false_as_none)
+                }
+                "fiscalyear_last_month" => {
+                    wire::decode(
+                        &mut fiscalyear_last_month,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "fiscalyear_lock_date" => {
+                    wire::decode(
+                        &mut fiscalyear_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "font" => wire::decode(&mut font, __value, wire::false_as_none),
+                "hard_lock_date" => {
+                    wire::decode(
+                        &mut hard_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "has_received_warning_stock_sms" => {
+                    wire::decode(
+                        &mut has_received_warning_stock_sms,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "horizon_days" => {
+                    wire::decode(&mut horizon_days, __value, wire::false_as_none)
+                }
+                "hr_presence_control_attendance" => {
+                    wire::decode(
+                        &mut hr_presence_control_attendance,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "hr_presence_control_email" => {
+                    wire::decode(&mut hr_presence_control_email, __value, wire::field)
+                }
+                "hr_presence_control_email_amount" => {
+                    wire::decode(
+                        &mut hr_presence_control_email_amount,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "hr_presence_control_ip" => {
+                    wire::decode(&mut hr_presence_control_ip, __value, wire::field)
+                }
+                "hr_presence_control_ip_list" => {
+                    wire::decode(
+                        &mut hr_presence_control_ip_list,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "hr_presence_control_login" => {
+                    wire::decode(&mut hr_presence_control_login, __value, wire::field)
+                }
+                "iap_enrich_auto_done" => {
+                    wire::decode(&mut iap_enrich_auto_done, __value, wire::field)
+                }
+                "income_account_id" => {
+                    wire::decode(&mut income_account_id, __value, wire::false_as_none)
+                }
+                "income_currency_exchange_account_id" => {
+                    wire::decode(
+                        &mut income_currency_exchange_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "incoterm_id" => {
+                    wire::decode(&mut incoterm_id, __value, wire::false_as_none)
+                }
+                "internal_transit_location_id" => {
+                    wire::decode(
+                        &mut internal_transit_location_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "inventory_period" => {
+                    wire::decode(&mut inventory_period, __value, wire::false_as_none)
+                }
+                "inventory_valuation" => {
+                    wire::decode(&mut inventory_valuation, __value, wire::false_as_none)
+                }
+                "invoice_terms" => {
+                    wire::decode(&mut invoice_terms, __value, wire::false_as_none)
+                }
+                "invoice_terms_html" => {
+                    wire::decode(&mut invoice_terms_html, __value, wire::false_as_none)
+                }
+                "layout_background" => {
+                    wire::decode(&mut layout_background, __value, wire::false_as_none)
+                }
+                "layout_background_image" => {
+                    wire::decode(
+                        &mut layout_background_image,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "link_qr_code" => wire::decode(&mut link_qr_code, __value, wire::field),
+                "logo" => wire::decode(&mut logo, __value, wire::false_as_none),
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "nomenclature_id" => {
+                    wire::decode(&mut nomenclature_id, __value, wire::false_as_none)
+                }
+                "paperformat_id" => {
+                    wire::decode(&mut paperformat_id, __value, wire::false_as_none)
+                }
+                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
+                "parent_path" => {
+                    wire::decode(&mut parent_path, __value, wire::false_as_none)
+                }
+                "partner_id" => {
+                    wire::decode(&mut partner_id, __value, wire::false_as_none)
+                }
+                "phone" => wire::decode(&mut phone, __value, wire::false_as_none),
+                "po_double_validation" => {
+                    wire::decode(&mut po_double_validation, __value, wire::false_as_none)
+                }
+                "po_double_validation_amount" => {
+                    wire::decode(
+                        &mut po_double_validation_amount,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "po_lock" => wire::decode(&mut po_lock, __value, wire::false_as_none),
+                "portal_confirmation_pay" => {
+                    wire::decode(&mut portal_confirmation_pay, __value, wire::field)
+                }
+                "portal_confirmation_sign" => {
+                    wire::decode(&mut portal_confirmation_sign, __value, wire::field)
+                }
+                "prepayment_percent" => {
+                    wire::decode(&mut prepayment_percent, __value, wire::false_as_none)
+                }
+                "price_difference_account_id" => {
+                    wire::decode(
+                        &mut price_difference_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "primary_color" => {
+                    wire::decode(&mut primary_color, __value, wire::false_as_none)
+                }
+                "purchase_lock_date" => {
+                    wire::decode(
+                        &mut purchase_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "qr_code" => wire::decode(&mut qr_code, __value, wire::field),
+                "quick_edit_mode" => {
+                    wire::decode(&mut quick_edit_mode, __value, wire::false_as_none)
+                }
+                "quotation_validity_days" => {
+                    wire::decode(
+                        &mut quotation_validity_days,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "report_footer" => {
+                    wire::decode(&mut report_footer, __value, wire::false_as_none)
+                }
+                "report_header" => {
+                    wire::decode(&mut report_header, __value, wire::false_as_none)
+                }
+                "resource_calendar_id" => {
+                    wire::decode(&mut resource_calendar_id, __value, wire::false_as_none)
+                }
+                "restrictive_audit_trail" => {
+                    wire::decode(&mut restrictive_audit_trail, __value, wire::field)
+                }
+                "revenue_accrual_account_id" => {
+                    wire::decode(
+                        &mut revenue_accrual_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "sale_discount_product_id" => {
+                    wire::decode(
+                        &mut sale_discount_product_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "sale_lock_date" => {
+                    wire::decode(
+                        &mut sale_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "sale_onboarding_payment_method" => {
+                    wire::decode(
+                        &mut sale_onboarding_payment_method,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "sale_order_template_id" => {
+                    wire::decode(
+                        &mut sale_order_template_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "secondary_color" => {
+                    wire::decode(&mut secondary_color, __value, wire::false_as_none)
+                }
+                "security_lead" => {
+                    wire::decode(&mut security_lead, __value, wire::false_as_none)
+                }
+                "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
+                "snailmail_color" => {
+                    wire::decode(&mut snailmail_color, __value, wire::field)
+                }
+                "snailmail_cover" => {
+                    wire::decode(&mut snailmail_cover, __value, wire::field)
+                }
+                "snailmail_duplex" => {
+                    wire::decode(&mut snailmail_duplex, __value, wire::field)
+                }
+                "state_id" => wire::decode(&mut state_id, __value, wire::false_as_none),
+                "stock_confirmation_type" => {
+                    wire::decode(
+                        &mut stock_confirmation_type,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "stock_mail_confirmation_template_id" => {
+                    wire::decode(
+                        &mut stock_mail_confirmation_template_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "stock_move_email_validation" => {
+                    wire::decode(&mut stock_move_email_validation, __value, wire::field)
+                }
+                "stock_sms_confirmation_template_id" => {
+                    wire::decode(
+                        &mut stock_sms_confirmation_template_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "stock_text_confirmation" => {
+                    wire::decode(&mut stock_text_confirmation, __value, wire::field)
+                }
+                "street" => wire::decode(&mut street, __value, wire::false_as_none),
+                "street2" => wire::decode(&mut street2, __value, wire::false_as_none),
+                "tax_calculation_rounding_method" => {
+                    wire::decode(
+                        &mut tax_calculation_rounding_method,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "tax_cash_basis_journal_id" => {
+                    wire::decode(
+                        &mut tax_cash_basis_journal_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "tax_exigibility" => {
+                    wire::decode(&mut tax_exigibility, __value, wire::field)
+                }
+                "tax_lock_date" => {
+                    wire::decode(
+                        &mut tax_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "terms_type" => {
+                    wire::decode(&mut terms_type, __value, wire::false_as_none)
+                }
+                "transfer_account_code_prefix" => {
+                    wire::decode(
+                        &mut transfer_account_code_prefix,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "transfer_account_id" => {
+                    wire::decode(&mut transfer_account_id, __value, wire::false_as_none)
+                }
+                "user_ids" => wire::decode(&mut user_ids, __value, wire::false_as_none),
+                "vat" => wire::decode(&mut vat, __value, wire::false_as_none),
+                "website" => wire::decode(&mut website, __value, wire::false_as_none),
+                "work_permit_expiration_notice_period" => {
+                    wire::decode(
+                        &mut work_permit_expiration_notice_period,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            account_cash_basis_base_account_id: account_cash_basis_base_account_id
+                .unwrap_or_default(),
+            account_default_pos_receivable_account_id: account_default_pos_receivable_account_id
+                .unwrap_or_default(),
+            account_discount_expense_allocation_id: account_discount_expense_allocation_id
+                .unwrap_or_default(),
+            account_discount_income_allocation_id: account_discount_income_allocation_id
+                .unwrap_or_default(),
+            account_fiscal_country_id: account_fiscal_country_id.unwrap_or_default(),
+            account_journal_early_pay_discount_gain_account_id: account_journal_early_pay_discount_gain_account_id
+                .unwrap_or_default(),
+            account_journal_early_pay_discount_loss_account_id: account_journal_early_pay_discount_loss_account_id
+                .unwrap_or_default(),
+            account_journal_suspense_account_id: account_journal_suspense_account_id
+                .unwrap_or_default(),
+            account_opening_date: account_opening_date.unwrap_or_default(),
+            account_opening_journal_id: account_opening_journal_id.unwrap_or_default(),
+            account_opening_move_id: account_opening_move_id.unwrap_or_default(),
+            account_price_include: account_price_include.unwrap_or_default(),
+            account_production_wip_account_id: account_production_wip_account_id
+                .unwrap_or_default(),
+            account_production_wip_overhead_account_id: account_production_wip_overhead_account_id
+                .unwrap_or_default(),
+            account_purchase_receipt_fiscal_position_id: account_purchase_receipt_fiscal_position_id
+                .unwrap_or_default(),
+            account_purchase_tax_id: account_purchase_tax_id.unwrap_or_default(),
+            account_sale_tax_id: account_sale_tax_id.unwrap_or_default(),
+            account_stock_journal_id: account_stock_journal_id.unwrap_or_default(),
+            account_stock_valuation_id: account_stock_valuation_id.unwrap_or_default(),
+            account_storno: account_storno.unwrap_or_default(),
+            account_use_credit_limit: account_use_credit_limit.unwrap_or_default(),
+            active: active.unwrap_or_default(),
+            alias_domain_id: alias_domain_id.unwrap_or_default(),
+            anglo_saxon_accounting: anglo_saxon_accounting.unwrap_or_default(),
+            annual_inventory_day: annual_inventory_day.unwrap_or_default(),
+            annual_inventory_month: annual_inventory_month.unwrap_or_default(),
+            automatic_entry_default_journal_id: automatic_entry_default_journal_id
+                .unwrap_or_default(),
+            autopost_bills: autopost_bills.unwrap_or_default(),
+            bank_account_code_prefix: bank_account_code_prefix.unwrap_or_default(),
+            cash_account_code_prefix: cash_account_code_prefix.unwrap_or_default(),
+            chart_template: chart_template.unwrap_or_default(),
+            city: city.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            company_details: company_details.unwrap_or_default(),
+            company_registry: company_registry.unwrap_or_default(),
+            contract_expiration_notice_period: contract_expiration_notice_period
+                .unwrap_or_default(),
+            cost_method: cost_method.unwrap_or_default(),
+            country_id: country_id.unwrap_or_default(),
+            currency_exchange_journal_id: currency_exchange_journal_id
+                .unwrap_or_default(),
+            currency_id: currency_id.unwrap_or_default(),
+            days_to_purchase: days_to_purchase.unwrap_or_default(),
+            default_cash_difference_expense_account_id: default_cash_difference_expense_account_id
+                .unwrap_or_default(),
+            default_cash_difference_income_account_id: default_cash_difference_income_account_id
+                .unwrap_or_default(),
+            display_invoice_amount_total_words: display_invoice_amount_total_words
+                .unwrap_or_default(),
+            display_invoice_tax_company_currency: display_invoice_tax_company_currency
+                .unwrap_or_default(),
+            downpayment_account_id: downpayment_account_id.unwrap_or_default(),
+            email: email.unwrap_or_default(),
+            email_primary_color: email_primary_color.unwrap_or_default(),
+            email_secondary_color: email_secondary_color.unwrap_or_default(),
+            employee_properties_definition: employee_properties_definition
+                .unwrap_or_default(),
+            expects_chart_of_accounts: expects_chart_of_accounts.unwrap_or_default(),
+            expense_account_id: expense_account_id.unwrap_or_default(),
+            expense_accrual_account_id: expense_accrual_account_id.unwrap_or_default(),
+            expense_currency_exchange_account_id: expense_currency_exchange_account_id
+                .unwrap_or_default(),
+            external_report_layout_id: external_report_layout_id.unwrap_or_default(),
+            fiscalyear_last_day: fiscalyear_last_day.unwrap_or_default(),
+            fiscalyear_last_month: fiscalyear_last_month.unwrap_or_default(),
+            fiscalyear_lock_date: fiscalyear_lock_date.unwrap_or_default(),
+            font: font.unwrap_or_default(),
+            hard_lock_date: hard_lock_date.unwrap_or_default(),
+            has_received_warning_stock_sms: has_received_warning_stock_sms
+                .unwrap_or_default(),
+            horizon_days: horizon_days.unwrap_or_default(),
+            hr_presence_control_attendance: hr_presence_control_attendance
+                .unwrap_or_default(),
+            hr_presence_control_email: hr_presence_control_email.unwrap_or_default(),
+            hr_presence_control_email_amount: hr_presence_control_email_amount
+                .unwrap_or_default(),
+            hr_presence_control_ip: hr_presence_control_ip.unwrap_or_default(),
+            hr_presence_control_ip_list: hr_presence_control_ip_list.unwrap_or_default(),
+            hr_presence_control_login: hr_presence_control_login.unwrap_or_default(),
+            iap_enrich_auto_done: iap_enrich_auto_done.unwrap_or_default(),
+            income_account_id: income_account_id.unwrap_or_default(),
+            income_currency_exchange_account_id: income_currency_exchange_account_id
+                .unwrap_or_default(),
+            incoterm_id: incoterm_id.unwrap_or_default(),
+            internal_transit_location_id: internal_transit_location_id
+                .unwrap_or_default(),
+            inventory_period: inventory_period.unwrap_or_default(),
+            inventory_valuation: inventory_valuation.unwrap_or_default(),
+            invoice_terms: invoice_terms.unwrap_or_default(),
+            invoice_terms_html: invoice_terms_html.unwrap_or_default(),
+            layout_background: layout_background.unwrap_or_default(),
+            layout_background_image: layout_background_image.unwrap_or_default(),
+            link_qr_code: link_qr_code.unwrap_or_default(),
+            logo: logo.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            nomenclature_id: nomenclature_id.unwrap_or_default(),
+            paperformat_id: paperformat_id.unwrap_or_default(),
+            parent_id: parent_id.unwrap_or_default(),
+            parent_path: parent_path.unwrap_or_default(),
+            partner_id: partner_id.unwrap_or_default(),
+            phone: phone.unwrap_or_default(),
+            po_double_validation: po_double_validation.unwrap_or_default(),
+            po_double_validation_amount: po_double_validation_amount.unwrap_or_default(),
+            po_lock: po_lock.unwrap_or_default(),
+            portal_confirmation_pay: portal_confirmation_pay.unwrap_or_default(),
+            portal_confirmation_sign: portal_confirmation_sign.unwrap_or_default(),
+            prepayment_percent: prepayment_percent.unwrap_or_default(),
+            price_difference_account_id: price_difference_account_id.unwrap_or_default(),
+            primary_color: primary_color.unwrap_or_default(),
+            purchase_lock_date: purchase_lock_date.unwrap_or_default(),
+            qr_code: qr_code.unwrap_or_default(),
+            quick_edit_mode: quick_edit_mode.unwrap_or_default(),
+            quotation_validity_days: quotation_validity_days.unwrap_or_default(),
+            report_footer: report_footer.unwrap_or_default(),
+            report_header: report_header.unwrap_or_default(),
+            resource_calendar_id: resource_calendar_id.unwrap_or_default(),
+            restrictive_audit_trail: restrictive_audit_trail.unwrap_or_default(),
+            revenue_accrual_account_id: revenue_accrual_account_id.unwrap_or_default(),
+            sale_discount_product_id: sale_discount_product_id.unwrap_or_default(),
+            sale_lock_date: sale_lock_date.unwrap_or_default(),
+            sale_onboarding_payment_method: sale_onboarding_payment_method
+                .unwrap_or_default(),
+            sale_order_template_id: sale_order_template_id.unwrap_or_default(),
+            secondary_color: secondary_color.unwrap_or_default(),
+            security_lead: security_lead.unwrap_or_default(),
+            sequence: sequence.unwrap_or_default(),
+            snailmail_color: snailmail_color.unwrap_or_default(),
+            snailmail_cover: snailmail_cover.unwrap_or_default(),
+            snailmail_duplex: snailmail_duplex.unwrap_or_default(),
+            state_id: state_id.unwrap_or_default(),
+            stock_confirmation_type: stock_confirmation_type.unwrap_or_default(),
+            stock_mail_confirmation_template_id: stock_mail_confirmation_template_id
+                .unwrap_or_default(),
+            stock_move_email_validation: stock_move_email_validation.unwrap_or_default(),
+            stock_sms_confirmation_template_id: stock_sms_confirmation_template_id
+                .unwrap_or_default(),
+            stock_text_confirmation: stock_text_confirmation.unwrap_or_default(),
+            street: street.unwrap_or_default(),
+            street2: street2.unwrap_or_default(),
+            tax_calculation_rounding_method: tax_calculation_rounding_method
+                .unwrap_or_default(),
+            tax_cash_basis_journal_id: tax_cash_basis_journal_id.unwrap_or_default(),
+            tax_exigibility: tax_exigibility.unwrap_or_default(),
+            tax_lock_date: tax_lock_date.unwrap_or_default(),
+            terms_type: terms_type.unwrap_or_default(),
+            transfer_account_code_prefix: transfer_account_code_prefix
+                .unwrap_or_default(),
+            transfer_account_id: transfer_account_id.unwrap_or_default(),
+            user_ids: user_ids.unwrap_or_default(),
+            vat: vat.unwrap_or_default(),
+            website: website.unwrap_or_default(),
+            work_permit_expiration_notice_period: work_permit_expiration_notice_period
+                .unwrap_or_default(),
+            zip: zip.unwrap_or_default(),
+        })
+    }
+}
+impl ResCompanyUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(136usize);
+        if self.account_cash_basis_base_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_cash_basis_base_account_id",
+                &self.account_cash_basis_base_account_id,
+            )?;
+        }
+        if self.account_default_pos_receivable_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_default_pos_receivable_account_id",
+                &self.account_default_pos_receivable_account_id,
+            )?;
+        }
+        if self.account_discount_expense_allocation_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_discount_expense_allocation_id",
+                &self.account_discount_expense_allocation_id,
+            )?;
+        }
+        if self.account_discount_income_allocation_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_discount_income_allocation_id",
+                &self.account_discount_income_allocation_id,
+            )?;
+        }
+        if self.account_fiscal_country_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_fiscal_country_id",
+                &self.account_fiscal_country_id,
+            )?;
+        }
+        if self.account_journal_early_pay_discount_gain_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_journal_early_pay_discount_gain_account_id",
+                &self.account_journal_early_pay_discount_gain_account_id,
+            )?;
+        }
+        if self.account_journal_early_pay_discount_loss_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_journal_early_pay_discount_loss_account_id",
+                &self.account_journal_early_pay_discount_loss_account_id,
+            )?;
+        }
+        if self.account_journal_suspense_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_journal_suspense_account_id",
+                &self.account_journal_suspense_account_id,
+            )?;
+        }
+        if self.account_opening_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "account_opening_date",
+                &self.account_opening_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.account_opening_journal_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_opening_journal_id",
+                &self.account_opening_journal_id,
+            )?;
+        }
+        if self.account_opening_move_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_opening_move_id",
+                &self.account_opening_move_id,
+            )?;
+        }
+        if self.account_price_include.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_price_include",
+                &self.account_price_include,
+            )?;
+        }
+        if self.account_production_wip_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_production_wip_account_id",
+                &self.account_production_wip_account_id,
+            )?;
+        }
+        if self.account_production_wip_overhead_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_production_wip_overhead_account_id",
+                &self.account_production_wip_overhead_account_id,
+            )?;
+        }
+        if self.account_purchase_receipt_fiscal_position_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_purchase_receipt_fiscal_position_id",
+                &self.account_purchase_receipt_fiscal_position_id,
+            )?;
+        }
+        if self.account_purchase_tax_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_purchase_tax_id",
+                &self.account_purchase_tax_id,
+            )?;
+        }
+        if self.account_sale_tax_id.is_some() {
+            wire::put(&mut __fields, "account_sale_tax_id", &self.account_sale_tax_id)?;
+        }
+        if self.account_stock_journal_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_stock_journal_id",
+                &self.account_stock_journal_id,
+            )?;
+        }
+        if self.account_stock_valuation_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_stock_valuation_id",
+                &self.account_stock_valuation_id,
+            )?;
+        }
+        if self.account_storno.is_some() {
+            wire::put(&mut __fields, "account_storno", &self.account_storno)?;
+        }
+        if self.account_use_credit_limit.is_some() {
+            wire::put(
+                &mut __fields,
+                "account_use_credit_limit",
+                &self.account_use_credit_limit,
+            )?;
+        }
+        if self.active.is_some() {
+            wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.alias_domain_id.is_some() {
+            wire::put(&mut __fields, "alias_domain_id", &self.alias_domain_id)?;
+        }
+        if self.anglo_saxon_accounting.is_some() {
+            wire::put(
+                &mut __fields,
+                "anglo_saxon_accounting",
+                &self.anglo_saxon_accounting,
+            )?;
+        }
+        if self.annual_inventory_day.is_some() {
+            wire::put(
+                &mut __fields,
+                "annual_inventory_day",
+                &self.annual_inventory_day,
+            )?;
+        }
+        if self.annual_inventory_month.is_some() {
+            wire::put(
+                &mut __fields,
+                "annual_inventory_month",
+                &self.annual_inventory_month,
+            )?;
+        }
+        if self.automatic_entry_default_journal_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "automatic_entry_default_journal_id",
+                &self.automatic_entry_default_journal_id,
+            )?;
+        }
+        if self.autopost_bills.is_some() {
+            wire::put(&mut __fields, "autopost_bills", &self.autopost_bills)?;
+        }
+        if self.bank_account_code_prefix.is_some() {
+            wire::put(
+                &mut __fields,
+                "bank_account_code_prefix",
+                &self.bank_account_code_prefix,
+            )?;
+        }
+        if self.cash_account_code_prefix.is_some() {
+            wire::put(
+                &mut __fields,
+                "cash_account_code_prefix",
+                &self.cash_account_code_prefix,
+            )?;
+        }
+        if self.chart_template.is_some() {
+            wire::put(&mut __fields, "chart_template", &self.chart_template)?;
+        }
+        if self.city.is_some() {
+            wire::put(&mut __fields, "city", &self.city)?;
+        }
+        if self.color.is_some() {
+            wire::put(&mut __fields, "color", &self.color)?;
+        }
+        if self.company_details.is_some() {
+            wire::put(&mut __fields, "company_details", &self.company_details)?;
+        }
+        if self.company_registry.is_some() {
+            wire::put(&mut __fields, "company_registry", &self.company_registry)?;
+        }
+        if self.contract_expiration_notice_period.is_some() {
+            wire::put(
+                &mut __fields,
+                "contract_expiration_notice_period",
+                &self.contract_expiration_notice_period,
+            )?;
+        }
+        if self.cost_method.is_some() {
+            wire::put(&mut __fields, "cost_method", &self.cost_method)?;
+        }
+        if self.country_id.is_some() {
+            wire::put(&mut __fields, "country_id", &self.country_id)?;
+        }
+        if self.currency_exchange_journal_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "currency_exchange_journal_id",
+                &self.currency_exchange_journal_id,
+            )?;
+        }
+        if self.currency_id.is_some() {
+            wire::put(&mut __fields, "currency_id", &self.currency_id)?;
+        }
+        if self.days_to_purchase.is_some() {
+            wire::put(&mut __fields, "days_to_purchase", &self.days_to_purchase)?;
+        }
+        if self.default_cash_difference_expense_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "default_cash_difference_expense_account_id",
+                &self.default_cash_difference_expense_account_id,
+            )?;
+        }
+        if self.default_cash_difference_income_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "default_cash_difference_income_account_id",
+                &self.default_cash_difference_income_account_id,
+            )?;
+        }
+        if self.display_invoice_amount_total_words.is_some() {
+            wire::put(
+                &mut __fields,
+                "display_invoice_amount_total_words",
+                &self.display_invoice_amount_total_words,
+            )?;
+        }
+        if self.display_invoice_tax_company_currency.is_some() {
+            wire::put(
+                &mut __fields,
+                "display_invoice_tax_company_currency",
+                &self.display_invoice_tax_company_currency,
+            )?;
+        }
+        if self.downpayment_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "downpayment_account_id",
+                &self.downpayment_account_id,
+            )?;
+        }
+        if self.email.is_some() {
+            wire::put(&mut __fields, "email", &self.email)?;
+        }
+        if self.email_primary_color.is_some() {
+            wire::put(&mut __fields, "email_primary_color", &self.email_primary_color)?;
+        }
+        if self.email_secondary_color.is_some() {
+            wire::put(
+                &mut __fields,
+                "email_secondary_color",
+                &self.email_secondary_color,
+            )?;
+        }
+        if self.employee_properties_definition.is_some() {
+            wire::put(
+                &mut __fields,
+                "employee_properties_definition",
+                &self.employee_properties_definition,
+            )?;
+        }
+        if self.expects_chart_of_accounts.is_some() {
+            wire::put(
+                &mut __fields,
+                "expects_chart_of_accounts",
+                &self.expects_chart_of_accounts,
+            )?;
+        }
+        if self.expense_account_id.is_some() {
+            wire::put(&mut __fields, "expense_account_id", &self.expense_account_id)?;
+        }
+        if self.expense_accrual_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "expense_accrual_account_id",
+                &self.expense_accrual_account_id,
+            )?;
+        }
+        if self.expense_currency_exchange_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "expense_currency_exchange_account_id",
+                &self.expense_currency_exchange_account_id,
+            )?;
+        }
+        if self.external_report_layout_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "external_report_layout_id",
+                &self.external_report_layout_id,
+            )?;
+        }
+        if self.fiscalyear_last_day.is_some() {
+            wire::put(&mut __fields, "fiscalyear_last_day", &self.fiscalyear_last_day)?;
+        }
+        if self.fiscalyear_last_month.is_some() {
+            wire::put(
+                &mut __fields,
+                "fiscalyear_last_month",
+                &self.fiscalyear_last_month,
+            )?;
+        }
+        if self.fiscalyear_lock_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "fiscalyear_lock_date",
+                &self.fiscalyear_lock_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.font.is_some() {
+            wire::put(&mut __fields, "font", &self.font)?;
+        }
+        if self.hard_lock_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "hard_lock_date",
+                &self.hard_lock_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.has_received_warning_stock_sms.is_some() {
+            wire::put(
+                &mut __fields,
+                "has_received_warning_stock_sms",
+                &self.has_received_warning_stock_sms,
+            )?;
+        }
+        if self.horizon_days.is_some() {
+            wire::put(&mut __fields, "horizon_days", &self.horizon_days)?;
+        }
+        if self.hr_presence_control_attendance.is_some() {
+            wire::put(
+                &mut __fields,
+                "hr_presence_control_attendance",
+                &self.hr_presence_control_attendance,
+            )?;
+        }
+        if self.hr_presence_control_email.is_some() {
+            wire::put(
+                &mut __fields,
+                "hr_presence_control_email",
+                &self.hr_presence_control_email,
+            )?;
+        }
+        if self.hr_presence_control_email_amount.is_some() {
+            wire::put(
+                &mut __fields,
+                "hr_presence_control_email_amount",
+                &self.hr_presence_control_email_amount,
+            )?;
+        }
+        if self.hr_presence_control_ip.is_some() {
+            wire::put(
+                &mut __fields,
+                "hr_presence_control_ip",
+                &self.hr_presence_control_ip,
+            )?;
+        }
+        if self.hr_presence_control_ip_list.is_some() {
+            wire::put(
+                &mut __fields,
+                "hr_presence_control_ip_list",
+                &self.hr_presence_control_ip_list,
+            )?;
+        }
+        if self.hr_presence_control_login.is_some() {
+            wire::put(
+                &mut __fields,
+                "hr_presence_control_login",
+                &self.hr_presence_control_login,
+            )?;
+        }
+        if self.iap_enrich_auto_done.is_some() {
+            wire::put(
+                &mut __fields,
+                "iap_enrich_auto_done",
+                &self.iap_enrich_auto_done,
+            )?;
+        }
+        if self.income_account_id.is_some() {
+            wire::put(&mut __fields, "income_account_id", &self.income_account_id)?;
+        }
+        if self.income_currency_exchange_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "income_currency_exchange_account_id",
+                &self.income_currency_exchange_account_id,
+            )?;
+        }
+        if self.incoterm_id.is_some() {
+            wire::put(&mut __fields, "incoterm_id", &self.incoterm_id)?;
+        }
+        if self.internal_transit_location_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "internal_transit_location_id",
+                &self.internal_transit_location_id,
+            )?;
+        }
+        if self.inventory_period.is_some() {
+            wire::put(&mut __fields, "inventory_period", &self.inventory_period)?;
+        }
+        if self.inventory_valuation.is_some() {
+            wire::put(&mut __fields, "inventory_valuation", &self.inventory_valuation)?;
+        }
+        if self.invoice_terms.is_some() {
+            wire::put(&mut __fields, "invoice_terms", &self.invoice_terms)?;
+        }
+        if self.invoice_terms_html.is_some() {
+            wire::put(&mut __fields, "invoice_terms_html", &self.invoice_terms_html)?;
+        }
+        if self.layout_background.is_some() {
+            wire::put(&mut __fields, "layout_background", &self.layout_background)?;
+        }
+        if self.layout_background_image.is_some() {
+            wire::put(
+                &mut __fields,
+                "layout_background_image",
+                &self.layout_background_image,
+            )?;
+        }
+        if self.link_qr_code.is_some() {
+            wire::put(&mut __fields, "link_qr_code", &self.link_qr_code)?;
+        }
+        if self.logo.is_some() {
+            wire::put(&mut __fields, "logo", &self.logo)?;
+        }
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.nomenclature_id.is_some() {
+            wire::put(&mut __fields, "nomenclature_id", &self.nomenclature_id)?;
+        }
+        if self.paperformat_id.is_some() {
+            wire::put(&mut __fields, "paperformat_id", &self.paperformat_id)?;
+        }
+        if self.parent_id.is_some() {
+            wire::put(&mut __fields, "parent_id", &self.parent_id)?;
+        }
+        if self.parent_path.is_some() {
+            wire::put(&mut __fields, "parent_path", &self.parent_path)?;
+        }
+        if self.partner_id.is_some() {
+            wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        }
+        if self.phone.is_some() {
+            wire::put(&mut __fields, "phone", &self.phone)?;
+        }
+        if self.po_double_validation.is_some() {
+            wire::put(
+                &mut __fields,
+                "po_double_validation",
+                &self.po_double_validation,
+            )?;
+        }
+        if self.po_double_validation_amount.is_some() {
+            wire::put(
+                &mut __fields,
+                "po_double_validation_amount",
+                &self.po_double_validation_amount,
+            )?;
+        }
+        if self.po_lock.is_some() {
+            wire::put(&mut __fields, "po_lock", &self.po_lock)?;
+        }
+        if self.portal_confirmation_pay.is_some() {
+            wire::put(
+                &mut __fields,
+                "portal_confirmation_pay",
+                &self.portal_confirmation_pay,
+            )?;
+        }
+        if self.portal_confirmation_sign.is_some() {
+            wire::put(
+                &mut __fields,
+                "portal_confirmation_sign",
+                &self.portal_confirmation_sign,
+            )?;
+        }
+        if self.prepayment_percent.is_some() {
+            wire::put(&mut __fields, "prepayment_percent", &self.prepayment_percent)?;
+        }
+        if self.price_difference_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "price_difference_account_id",
+                &self.price_difference_account_id,
+            )?;
+        }
+        if self.primary_color.is_some() {
+            wire::put(&mut __fields, "primary_color", &self.primary_color)?;
+        }
+        if self.purchase_lock_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "purchase_lock_date",
+                &self.purchase_lock_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.qr_code.is_some() {
+            wire::put(&mut __fields, "qr_code", &self.qr_code)?;
+        }
+        if self.quick_edit_mode.is_some() {
+            wire::put(&mut __fields, "quick_edit_mode", &self.quick_edit_mode)?;
+        }
+        if self.quotation_validity_days.is_some() {
+            wire::put(
+                &mut __fields,
+                "quotation_validity_days",
+                &self.quotation_validity_days,
+            )?;
+        }
+        if self.report_footer.is_some() {
+            wire::put(&mut __fields, "report_footer", &self.report_footer)?;
+        }
+        if self.report_header.is_some() {
+            wire::put(&mut __fields, "report_header", &self.report_header)?;
+        }
+        if self.resource_calendar_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "resource_calendar_id",
+                &self.resource_calendar_id,
+            )?;
+        }
+        if self.restrictive_audit_trail.is_some() {
+            wire::put(
+                &mut __fields,
+                "restrictive_audit_trail",
+                &self.restrictive_audit_trail,
+            )?;
+        }
+        if self.revenue_accrual_account_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "revenue_accrual_account_id",
+                &self.revenue_accrual_account_id,
+            )?;
+        }
+        if self.sale_discount_product_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "sale_discount_product_id",
+                &self.sale_discount_product_id,
+            )?;
+        }
+        if self.sale_lock_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "sale_lock_date",
+                &self.sale_lock_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.sale_onboarding_payment_method.is_some() {
+            wire::put(
+                &mut __fields,
+                "sale_onboarding_payment_method",
+                &self.sale_onboarding_payment_method,
+            )?;
+        }
+        if self.sale_order_template_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "sale_order_template_id",
+                &self.sale_order_template_id,
+            )?;
+        }
+        if self.secondary_color.is_some() {
+            wire::put(&mut __fields, "secondary_color", &self.secondary_color)?;
+        }
+        if self.security_lead.is_some() {
+            wire::put(&mut __fields, "security_lead", &self.security_lead)?;
+        }
+        if self.sequence.is_some() {
+            wire::put(&mut __fields, "sequence", &self.sequence)?;
+        }
+        if self.snailmail_color.is_some() {
+            wire::put(&mut __fields, "snailmail_color", &self.snailmail_color)?;
+        }
+        if self.snailmail_cover.is_some() {
+            wire::put(&mut __fields, "snailmail_cover", &self.snailmail_cover)?;
+        }
+        if self.snailmail_duplex.is_some() {
+            wire::put(&mut __fields, "snailmail_duplex", &self.snailmail_duplex)?;
+        }
+        if self.state_id.is_some() {
+            wire::put(&mut __fields, "state_id", &self.state_id)?;
+        }
+        if self.stock_confirmation_type.is_some() {
+            wire::put(
+                &mut __fields,
+                "stock_confirmation_type",
+                &self.stock_confirmation_type,
+            )?;
+        }
+        if self.stock_mail_confirmation_template_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "stock_mail_confirmation_template_id",
+                &self.stock_mail_confirmation_template_id,
+            )?;
+        }
+        if self.stock_move_email_validation.is_some() {
+            wire::put(
+                &mut __fields,
+                "stock_move_email_validation",
+                &self.stock_move_email_validation,
+            )?;
+        }
+        if self.stock_sms_confirmation_template_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "stock_sms_confirmation_template_id",
+                &self.stock_sms_confirmation_template_id,
+            )?;
+        }
+        if self.stock_text_confirmation.is_some() {
+            wire::put(
+                &mut __fields,
+                "stock_text_confirmation",
+                &self.stock_text_confirmation,
+            )?;
+        }
+        if self.street.is_some() {
+            wire::put(&mut __fields, "street", &self.street)?;
+        }
+        if self.street2.is_some() {
+            wire::put(&mut __fields, "street2", &self.street2)?;
+        }
+        if self.tax_calculation_rounding_method.is_some() {
+            wire::put(
+                &mut __fields,
+                "tax_calculation_rounding_method",
+                &self.tax_calculation_rounding_method,
+            )?;
+        }
+        if self.tax_cash_basis_journal_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "tax_cash_basis_journal_id",
+                &self.tax_cash_basis_journal_id,
+            )?;
+        }
+        if self.tax_exigibility.is_some() {
+            wire::put(&mut __fields, "tax_exigibility", &self.tax_exigibility)?;
+        }
+        if self.tax_lock_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "tax_lock_date",
+                &self.tax_lock_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.terms_type.is_some() {
+            wire::put(&mut __fields, "terms_type", &self.terms_type)?;
+        }
+        if self.transfer_account_code_prefix.is_some() {
+            wire::put(
+                &mut __fields,
+                "transfer_account_code_prefix",
+                &self.transfer_account_code_prefix,
+            )?;
+        }
+        if self.transfer_account_id.is_some() {
+            wire::put(&mut __fields, "transfer_account_id", &self.transfer_account_id)?;
+        }
+        if self.user_ids.is_some() {
+            wire::put(&mut __fields, "user_ids", &self.user_ids)?;
+        }
+        if self.vat.is_some() {
+            wire::put(&mut __fields, "vat", &self.vat)?;
+        }
+        if self.website.is_some() {
+            wire::put(&mut __fields, "website", &self.website)?;
+        }
+        if self.work_permit_expiration_notice_period.is_some() {
+            wire::put(
+                &mut __fields,
+                "work_permit_expiration_notice_period",
+                &self.work_permit_expiration_notice_period,
+            )?;
+        }
+        if self.zip.is_some() {
+            wire::put(&mut __fields, "zip", &self.zip)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for ResCompanyUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "ResCompanyUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResCompanyUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "ResCompanyUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for ResCompanyUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ResCompanyUpdate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyAccountPriceInclude",
+            <ResCompanyAccountPriceInclude as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyAnnualInventoryMonth",
+            <ResCompanyAnnualInventoryMonth as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyCostMethod",
+            <ResCompanyCostMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyFiscalyearLastMonth",
+            <ResCompanyFiscalyearLastMonth as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyFont",
+            <ResCompanyFont as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyInventoryPeriod",
+            <ResCompanyInventoryPeriod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyInventoryValuation",
+            <ResCompanyInventoryValuation as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyLayoutBackground",
+            <ResCompanyLayoutBackground as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyPoDoubleValidation",
+            <ResCompanyPoDoubleValidation as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyPoLock",
+            <ResCompanyPoLock as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyQuickEditMode",
+            <ResCompanyQuickEditMode as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanySaleOnboardingPaymentMethod",
+            <ResCompanySaleOnboardingPaymentMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyStockConfirmationType",
+            <ResCompanyStockConfirmationType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyTaxCalculationRoundingMethod",
+            <ResCompanyTaxCalculationRoundingMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCompanyTermsType",
+            <ResCompanyTermsType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Default Sales Price Include (selection field `account_price_include`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

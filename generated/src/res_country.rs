@@ -4,22 +4,11 @@
 /// Country (`res.country`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(model = "res.country", create = ResCountryCreate, update = ResCountryUpdate)]
-#[schemars(description = "Country")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResCountry {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Layout in Reports
     ///
@@ -36,20 +25,12 @@ pub struct ResCountry {
     /// %(country_code)s: the code of the country
     ///
     /// `address_format`: text
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Layout in Reports: Display format to use for addresses belonging to this country. You can use python-style string pattern with all the fields of the address (for example, use '%(street)s' to display the field 'street') plus %(state_name)s: the name of the state %(state_code)s: the code of the state %(country_name)s: the name of the country %(country_code)s: the code of the country"
-    )]
     pub address_format: ::std::option::Option<::std::string::String>,
     /// Input View
     ///
     /// Use this field if you want to replace the usual way to encode a complete address. Note that the address_format field is used to modify the way to display addresses (in reports for example), while this field is used to modify the input form for addresses.
     ///
     /// `address_view_id`: many2one, to `ir.ui.view`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Input View: Use this field if you want to replace the usual way to encode a complete address. Note that the address_format field is used to modify the way to display addresses (in reports for example), while this field is used to modify the input form for addresses. ([id, display name] of a ir.ui.view)"
-    )]
     pub address_view_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Country Code
     ///
@@ -58,128 +39,339 @@ pub struct ResCountry {
     /// You can use this field for quick search.
     ///
     /// `code`: char, required
-    #[serde(deserialize_with = "::odoo_client::value::string_or_false")]
-    #[schemars(
-        description = "Country Code: The ISO country code in two chars. You can use this field for quick search."
-    )]
     pub code: ::std::string::String,
     /// Country Groups
     ///
     /// `country_group_ids`: many2many, to `res.country.group`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Country Groups (ids of res.country.group records)")]
     pub country_group_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Created on
     ///
     /// `create_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Created on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub create_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Created by
     ///
     /// `create_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Created by ([id, display name] of a res.users)")]
     pub create_uid: ::std::option::Option<::odoo_client::Many2One>,
     /// Currency
     ///
     /// `currency_id`: many2one, to `res.currency`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Currency ([id, display name] of a res.currency)")]
     pub currency_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Display Name
     ///
     /// `display_name`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Display Name")]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Country Name
     ///
     /// `name`: char, required
-    #[serde(deserialize_with = "::odoo_client::value::string_or_false")]
-    #[schemars(description = "Country Name")]
     pub name: ::std::string::String,
     /// Customer Name Position
     ///
     /// Determines where the customer/company name should be placed, i.e. after or before the address.
     ///
     /// `name_position`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Customer Name Position: Determines where the customer/company name should be placed, i.e. after or before the address."
-    )]
     pub name_position: ::std::option::Option<ResCountryNamePosition>,
     /// Country Calling Code
     ///
     /// `phone_code`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Country Calling Code")]
     pub phone_code: ::std::option::Option<i64>,
     /// States
     ///
     /// `state_ids`: one2many, to `res.country.state`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "States (ids of res.country.state records)")]
     pub state_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// State Required
     ///
     /// `state_required`: boolean
-    #[schemars(description = "State Required")]
     pub state_required: bool,
     /// Vat Label
     ///
     /// Use this field if you want to change vat label.
     ///
     /// `vat_label`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Vat Label: Use this field if you want to change vat label."
-    )]
     pub vat_label: ::std::option::Option<::std::string::String>,
     /// Last Updated on
     ///
     /// `write_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub write_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Last Updated by
     ///
     /// `write_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Last Updated by ([id, display name] of a res.users)")]
     pub write_uid: ::std::option::Option<::odoo_client::Many2One>,
     /// Zip Required
     ///
     /// `zip_required`: boolean
-    #[schemars(description = "Zip Required")]
     pub zip_required: bool,
+}
+/// The JSON Schema of [`ResCountry`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r##"{
+  "description": "Country",
+  "properties": {
+    "address_format": {"default":null,"description":"Layout in Reports: Display format to use for addresses belonging to this country. You can use python-style string pattern with all the fields of the address (for example, use '%(street)s' to display the field 'street') plus %(state_name)s: the name of the state %(state_code)s: the code of the state %(country_name)s: the name of the country %(country_code)s: the code of the country","type":["string","null"]},
+    "address_view_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Input View: Use this field if you want to replace the usual way to encode a complete address. Note that the address_format field is used to modify the way to display addresses (in reports for example), while this field is used to modify the input form for addresses. ([id, display name] of a ir.ui.view)"},
+    "code": {"description":"Country Code: The ISO country code in two chars. You can use this field for quick search.","type":"string"},
+    "country_group_ids": {"default":[],"description":"Country Groups (ids of res.country.group records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
+    "currency_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Currency ([id, display name] of a res.currency)"},
+    "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "name": {"description":"Country Name","type":"string"},
+    "name_position": {"anyOf":[{"$ref":"#/$defs/ResCountryNamePosition"},{"type":"null"}],"default":null,"description":"Customer Name Position: Determines where the customer/company name should be placed, i.e. after or before the address."},
+    "phone_code": {"default":null,"description":"Country Calling Code","format":"int64","type":["integer","null"]},
+    "state_ids": {"default":[],"description":"States (ids of res.country.state records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "state_required": {"description":"State Required","type":"boolean"},
+    "vat_label": {"default":null,"description":"Vat Label: Use this field if you want to change vat label.","type":["string","null"]},
+    "write_date": {"default":null,"description":"Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"},
+    "zip_required": {"description":"Zip Required","type":"boolean"}
+  },
+  "required": ["id","code","name","state_required","zip_required"],
+  "type": "object"
+}"##;
+impl ResCountry {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut address_format: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut address_view_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut code: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut country_group_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut create_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut create_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut display_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name_position: ::std::option::Option<
+            ::std::option::Option<ResCountryNamePosition>,
+        > = ::std::option::Option::None;
+        let mut phone_code: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut state_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut state_required: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut vat_label: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut write_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut write_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut zip_required: ::std::option::Option<bool> = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "address_format" => {
+                    wire::decode(&mut address_format, __value, wire::false_as_none)
+                }
+                "address_view_id" => {
+                    wire::decode(&mut address_view_id, __value, wire::false_as_none)
+                }
+                "code" => wire::decode(&mut code, __value, wire::string_or_false),
+                "country_group_ids" => {
+                    wire::decode(&mut country_group_ids, __value, wire::ids_or_false)
+                }
+                "create_date" => {
+                    wire::decode(
+                        &mut create_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "create_uid" => {
+                    wire::decode(&mut create_uid, __value, wire::false_as_none)
+                }
+                "currency_id" => {
+                    wire::decode(&mut currency_id, __value, wire::false_as_none)
+                }
+                "display_name" => {
+                    wire::decode(&mut display_name, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::string_or_false),
+                "name_position" => {
+                    wire::decode(&mut name_position, __value, wire::false_as_none)
+                }
+                "phone_code" => {
+                    wire::decode(&mut phone_code, __value, wire::false_as_none)
+                }
+                "state_ids" => wire::decode(&mut state_ids, __value, wire::ids_or_false),
+                "state_required" => {
+                    wire::decode(&mut state_required, __value, wire::field)
+                }
+                "vat_label" => wire::decode(&mut vat_label, __value, wire::false_as_none),
+                "write_date" => {
+                    wire::decode(
+                        &mut write_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
+                "zip_required" => wire::decode(&mut zip_required, __value, wire::field),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("code", code.is_some()),
+                ("name", name.is_some()),
+                ("state_required", state_required.is_some()),
+                ("zip_required", zip_required.is_some()),
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            address_format: address_format.unwrap_or_default(),
+            address_view_id: address_view_id.unwrap_or_default(),
+            code: wire::given(code),
+            country_group_ids: country_group_ids.unwrap_or_default(),
+            create_date: create_date.unwrap_or_default(),
+            create_uid: create_uid.unwrap_or_default(),
+            currency_id: currency_id.unwrap_or_default(),
+            display_name: display_name.unwrap_or_default(),
+            name: wire::given(name),
+            name_position: name_position.unwrap_or_default(),
+            phone_code: phone_code.unwrap_or_default(),
+            state_ids: state_ids.unwrap_or_default(),
+            state_required: wire::given(state_required),
+            vat_label: vat_label.unwrap_or_default(),
+            write_date: write_date.unwrap_or_default(),
+            write_uid: write_uid.unwrap_or_default(),
+            zip_required: wire::given(zip_required),
+        })
+    }
+}
+impl ResCountry {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(18usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "address_format", &self.address_format)?;
+        wire::put(&mut __fields, "address_view_id", &self.address_view_id)?;
+        wire::put(&mut __fields, "code", &self.code)?;
+        wire::put(&mut __fields, "country_group_ids", &self.country_group_ids)?;
+        wire::put_with(
+            &mut __fields,
+            "create_date",
+            &self.create_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "create_uid", &self.create_uid)?;
+        wire::put(&mut __fields, "currency_id", &self.currency_id)?;
+        wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(&mut __fields, "name", &self.name)?;
+        wire::put(&mut __fields, "name_position", &self.name_position)?;
+        wire::put(&mut __fields, "phone_code", &self.phone_code)?;
+        wire::put(&mut __fields, "state_ids", &self.state_ids)?;
+        wire::put(&mut __fields, "state_required", &self.state_required)?;
+        wire::put(&mut __fields, "vat_label", &self.vat_label)?;
+        wire::put_with(
+            &mut __fields,
+            "write_date",
+            &self.write_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "write_uid", &self.write_uid)?;
+        wire::put(&mut __fields, "zip_required", &self.zip_required)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for ResCountry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "ResCountry",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResCountry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "ResCountry",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for ResCountry {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ResCountry")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "Many2One",
+            <::odoo_client::Many2One as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCountryNamePosition",
+            <ResCountryNamePosition as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for ResCountry {
+    const MODEL: &'static str = "res.country";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "address_format",
+        "address_view_id",
+        "code",
+        "country_group_ids",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "display_name",
+        "name",
+        "name_position",
+        "phone_code",
+        "state_ids",
+        "state_required",
+        "vat_label",
+        "write_date",
+        "write_uid",
+        "zip_required",
+    ];
+}
+impl ::odoo_client::WritableModel for ResCountry {
+    type Create = ResCountryCreate;
+    type Update = ResCountryUpdate;
 }
 /// Values to create a Country (`res.country`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Country record")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResCountryCreate {
     /// Layout in Reports
     ///
@@ -196,28 +388,12 @@ pub struct ResCountryCreate {
     /// %(country_code)s: the code of the country
     ///
     /// `address_format`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Layout in Reports: Display format to use for addresses belonging to this country. You can use python-style string pattern with all the fields of the address (for example, use '%(street)s' to display the field 'street') plus %(state_name)s: the name of the state %(state_code)s: the code of the state %(country_name)s: the name of the country %(country_code)s: the code of the country"
-    )]
     pub address_format: ::std::option::Option<::std::string::String>,
     /// Input View
     ///
     /// Use this field if you want to replace the usual way to encode a complete address. Note that the address_format field is used to modify the way to display addresses (in reports for example), while this field is used to modify the input form for addresses.
     ///
     /// `address_view_id`: many2one, to `ir.ui.view`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Input View: Use this field if you want to replace the usual way to encode a complete address. Note that the address_format field is used to modify the way to display addresses (in reports for example), while this field is used to modify the input form for addresses. (id of a ir.ui.view)"
-    )]
     pub address_view_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Country Code
     ///
@@ -226,105 +402,222 @@ pub struct ResCountryCreate {
     /// You can use this field for quick search.
     ///
     /// `code`: char, required
-    #[serde(deserialize_with = "::odoo_client::value::string_or_false")]
-    #[schemars(
-        description = "Country Code: The ISO country code in two chars. You can use this field for quick search."
-    )]
     pub code: ::std::string::String,
     /// Country Groups
     ///
     /// `country_group_ids`: many2many, to `res.country.group`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Country Groups (ids of res.country.group records)")]
     pub country_group_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Currency
     ///
     /// `currency_id`: many2one, to `res.currency`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Currency (id of a res.currency)")]
     pub currency_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Country Name
     ///
     /// `name`: char, required
-    #[serde(deserialize_with = "::odoo_client::value::string_or_false")]
-    #[schemars(description = "Country Name")]
     pub name: ::std::string::String,
     /// Customer Name Position
     ///
     /// Determines where the customer/company name should be placed, i.e. after or before the address.
     ///
     /// `name_position`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Customer Name Position: Determines where the customer/company name should be placed, i.e. after or before the address."
-    )]
     pub name_position: ::std::option::Option<ResCountryNamePosition>,
     /// Country Calling Code
     ///
     /// `phone_code`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Country Calling Code")]
     pub phone_code: ::std::option::Option<i64>,
     /// State Required
     ///
     /// `state_required`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "State Required")]
     pub state_required: ::std::option::Option<bool>,
     /// Vat Label
     ///
     /// Use this field if you want to change vat label.
     ///
     /// `vat_label`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Vat Label: Use this field if you want to change vat label."
-    )]
     pub vat_label: ::std::option::Option<::std::string::String>,
     /// Zip Required
     ///
     /// `zip_required`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Zip Required")]
     pub zip_required: ::std::option::Option<bool>,
+}
+/// The JSON Schema of [`ResCountryCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r##"{
+  "description": "Values of a new Country record",
+  "properties": {
+    "address_format": {"description":"Layout in Reports: Display format to use for addresses belonging to this country. You can use python-style string pattern with all the fields of the address (for example, use '%(street)s' to display the field 'street') plus %(state_name)s: the name of the state %(state_code)s: the code of the state %(country_name)s: the name of the country %(country_code)s: the code of the country","type":["string","null"]},
+    "address_view_id": {"description":"Input View: Use this field if you want to replace the usual way to encode a complete address. Note that the address_format field is used to modify the way to display addresses (in reports for example), while this field is used to modify the input form for addresses. (id of a ir.ui.view)","format":"int64","type":["integer","null"]},
+    "code": {"description":"Country Code: The ISO country code in two chars. You can use this field for quick search.","type":"string"},
+    "country_group_ids": {"description":"Country Groups (ids of res.country.group records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "currency_id": {"description":"Currency (id of a res.currency)","format":"int64","type":["integer","null"]},
+    "name": {"description":"Country Name","type":"string"},
+    "name_position": {"anyOf":[{"$ref":"#/$defs/ResCountryNamePosition"},{"type":"null"}],"description":"Customer Name Position: Determines where the customer/company name should be placed, i.e. after or before the address."},
+    "phone_code": {"description":"Country Calling Code","format":"int64","type":["integer","null"]},
+    "state_required": {"description":"State Required","type":["boolean","null"]},
+    "vat_label": {"description":"Vat Label: Use this field if you want to change vat label.","type":["string","null"]},
+    "zip_required": {"description":"Zip Required","type":["boolean","null"]}
+  },
+  "required": ["code","name"],
+  "type": "object"
+}"##;
+impl ResCountryCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut address_format: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut address_view_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut code: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut country_group_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name_position: ::std::option::Option<
+            ::std::option::Option<ResCountryNamePosition>,
+        > = ::std::option::Option::None;
+        let mut phone_code: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut state_required: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut vat_label: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut zip_required: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "address_format" => {
+                    wire::decode(&mut address_format, __value, wire::false_as_none)
+                }
+                "address_view_id" => {
+                    wire::decode(&mut address_view_id, __value, wire::false_as_none)
+                }
+                "code" => wire::decode(&mut code, __value, wire::string_or_false),
+                "country_group_ids" => {
+                    wire::decode(&mut country_group_ids, __value, wire::false_as_none)
+                }
+                "currency_id" => {
+                    wire::decode(&mut currency_id, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::string_or_false),
+                "name_position" => {
+                    wire::decode(&mut name_position, __value, wire::false_as_none)
+                }
+                "phone_code" => {
+                    wire::decode(&mut phone_code, __value, wire::false_as_none)
+                }
+                "state_required" => {
+                    wire::decode(&mut state_required, __value, wire::field)
+                }
+                "vat_label" => wire::decode(&mut vat_label, __value, wire::false_as_none),
+                "zip_required" => wire::decode(&mut zip_required, __value, wire::field),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(&[("code", code.is_some()), ("name", name.is_some())])?;
+        ::std::result::Result::Ok(Self {
+            address_format: address_format.unwrap_or_default(),
+            address_view_id: address_view_id.unwrap_or_default(),
+            code: wire::given(code),
+            country_group_ids: country_group_ids.unwrap_or_default(),
+            currency_id: currency_id.unwrap_or_default(),
+            name: wire::given(name),
+            name_position: name_position.unwrap_or_default(),
+            phone_code: phone_code.unwrap_or_default(),
+            state_required: state_required.unwrap_or_default(),
+            vat_label: vat_label.unwrap_or_default(),
+            zip_required: zip_required.unwrap_or_default(),
+        })
+    }
+}
+impl ResCountryCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(11usize);
+        if self.address_format.is_some() {
+            wire::put(&mut __fields, "address_format", &self.address_format)?;
+        }
+        if self.address_view_id.is_some() {
+            wire::put(&mut __fields, "address_view_id", &self.address_view_id)?;
+        }
+        wire::put(&mut __fields, "code", &self.code)?;
+        if self.country_group_ids.is_some() {
+            wire::put(&mut __fields, "country_group_ids", &self.country_group_ids)?;
+        }
+        if self.currency_id.is_some() {
+            wire::put(&mut __fields, "currency_id", &self.currency_id)?;
+        }
+        wire::put(&mut __fields, "name", &self.name)?;
+        if self.name_position.is_some() {
+            wire::put(&mut __fields, "name_position", &self.name_position)?;
+        }
+        if self.phone_code.is_some() {
+            wire::put(&mut __fields, "phone_code", &self.phone_code)?;
+        }
+        if self.state_required.is_some() {
+            wire::put(&mut __fields, "state_required", &self.state_required)?;
+        }
+        if self.vat_label.is_some() {
+            wire::put(&mut __fields, "vat_label", &self.vat_label)?;
+        }
+        if self.zip_required.is_some() {
+            wire::put(&mut __fields, "zip_required", &self.zip_required)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for ResCountryCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "ResCountryCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResCountryCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "ResCountryCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for ResCountryCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ResCountryCreate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCountryNamePosition",
+            <ResCountryNamePosition as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Country (`res.country`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(
-    description = "Values to change on Country records; fields left out are kept"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResCountryUpdate {
     /// Layout in Reports
     ///
@@ -341,28 +634,12 @@ pub struct ResCountryUpdate {
     /// %(country_code)s: the code of the country
     ///
     /// `address_format`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Layout in Reports: Display format to use for addresses belonging to this country. You can use python-style string pattern with all the fields of the address (for example, use '%(street)s' to display the field 'street') plus %(state_name)s: the name of the state %(state_code)s: the code of the state %(country_name)s: the name of the country %(country_code)s: the code of the country"
-    )]
     pub address_format: ::std::option::Option<::std::string::String>,
     /// Input View
     ///
     /// Use this field if you want to replace the usual way to encode a complete address. Note that the address_format field is used to modify the way to display addresses (in reports for example), while this field is used to modify the input form for addresses.
     ///
     /// `address_view_id`: many2one, to `ir.ui.view`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Input View: Use this field if you want to replace the usual way to encode a complete address. Note that the address_format field is used to modify the way to display addresses (in reports for example), while this field is used to modify the input form for addresses. (id of a ir.ui.view)"
-    )]
     pub address_view_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Country Code
     ///
@@ -371,97 +648,223 @@ pub struct ResCountryUpdate {
     /// You can use this field for quick search.
     ///
     /// `code`: char, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Country Code: The ISO country code in two chars. You can use this field for quick search."
-    )]
     pub code: ::std::option::Option<::std::string::String>,
     /// Country Groups
     ///
     /// `country_group_ids`: many2many, to `res.country.group`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Country Groups (ids of res.country.group records)")]
     pub country_group_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Currency
     ///
     /// `currency_id`: many2one, to `res.currency`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Currency (id of a res.currency)")]
     pub currency_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Country Name
     ///
     /// `name`: char, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Country Name")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Customer Name Position
     ///
     /// Determines where the customer/company name should be placed, i.e. after or before the address.
     ///
     /// `name_position`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Customer Name Position: Determines where the customer/company name should be placed, i.e. after or before the address."
-    )]
     pub name_position: ::std::option::Option<ResCountryNamePosition>,
     /// Country Calling Code
     ///
     /// `phone_code`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Country Calling Code")]
     pub phone_code: ::std::option::Option<i64>,
     /// State Required
     ///
     /// `state_required`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "State Required")]
     pub state_required: ::std::option::Option<bool>,
     /// Vat Label
     ///
     /// Use this field if you want to change vat label.
     ///
     /// `vat_label`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Vat Label: Use this field if you want to change vat label."
-    )]
     pub vat_label: ::std::option::Option<::std::string::String>,
     /// Zip Required
     ///
     /// `zip_required`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Zip Required")]
     pub zip_required: ::std::option::Option<bool>,
+}
+/// The JSON Schema of [`ResCountryUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r##"{
+  "description": "Values to change on Country records; fields left out are kept",
+  "properties": {
+    "address_format": {"description":"Layout in Reports: Display format to use for addresses belonging to this country. You can use python-style string pattern with all the fields of the address (for example, use '%(street)s' to display the field 'street') plus %(state_name)s: the name of the state %(state_code)s: the code of the state %(country_name)s: the name of the country %(country_code)s: the code of the country","type":["string","null"]},
+    "address_view_id": {"description":"Input View: Use this field if you want to replace the usual way to encode a complete address. Note that the address_format field is used to modify the way to display addresses (in reports for example), while this field is used to modify the input form for addresses. (id of a ir.ui.view)","format":"int64","type":["integer","null"]},
+    "code": {"description":"Country Code: The ISO country code in two chars. You can use this field for quick search.","type":["string","null"]},
+    "country_group_ids": {"description":"Country Groups (ids of res.country.group records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "currency_id": {"description":"Currency (id of a res.currency)","format":"int64","type":["integer","null"]},
+    "name": {"description":"Country Name","type":["string","null"]},
+    "name_position": {"anyOf":[{"$ref":"#/$defs/ResCountryNamePosition"},{"type":"null"}],"description":"Customer Name Position: Determines where the customer/company name should be placed, i.e. after or before the address."},
+    "phone_code": {"description":"Country Calling Code","format":"int64","type":["integer","null"]},
+    "state_required": {"description":"State Required","type":["boolean","null"]},
+    "vat_label": {"description":"Vat Label: Use this field if you want to change vat label.","type":["string","null"]},
+    "zip_required": {"description":"Zip Required","type":["boolean","null"]}
+  },
+  "type": "object"
+}"##;
+impl ResCountryUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut address_format: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut address_view_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut code: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut country_group_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut name_position: ::std::option::Option<
+            ::std::option::Option<ResCountryNamePosition>,
+        > = ::std::option::Option::None;
+        let mut phone_code: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut state_required: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut vat_label: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut zip_required: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "address_format" => {
+                    wire::decode(&mut address_format, __value, wire::false_as_none)
+                }
+                "address_view_id" => {
+                    wire::decode(&mut address_view_id, __value, wire::false_as_none)
+                }
+                "code" => wire::decode(&mut code, __value, wire::false_as_none),
+                "country_group_ids" => {
+                    wire::decode(&mut country_group_ids, __value, wire::false_as_none)
+                }
+                "currency_id" => {
+                    wire::decode(&mut currency_id, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "name_position" => {
+                    wire::decode(&mut name_position, __value, wire::false_as_none)
+                }
+                "phone_code" => {
+                    wire::decode(&mut phone_code, __value, wire::false_as_none)
+                }
+                "state_required" => {
+                    wire::decode(&mut state_required, __value, wire::field)
+                }
+                "vat_label" => wire::decode(&mut vat_label, __value, wire::false_as_none),
+                "zip_required" => wire::decode(&mut zip_required, __value, wire::field),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            address_format: address_format.unwrap_or_default(),
+            address_view_id: address_view_id.unwrap_or_default(),
+            code: code.unwrap_or_default(),
+            country_group_ids: country_group_ids.unwrap_or_default(),
+            currency_id: currency_id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            name_position: name_position.unwrap_or_default(),
+            phone_code: phone_code.unwrap_or_default(),
+            state_required: state_required.unwrap_or_default(),
+            vat_label: vat_label.unwrap_or_default(),
+            zip_required: zip_required.unwrap_or_default(),
+        })
+    }
+}
+impl ResCountryUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(11usize);
+        if self.address_format.is_some() {
+            wire::put(&mut __fields, "address_format", &self.address_format)?;
+        }
+        if self.address_view_id.is_some() {
+            wire::put(&mut __fields, "address_view_id", &self.address_view_id)?;
+        }
+        if self.code.is_some() {
+            wire::put(&mut __fields, "code", &self.code)?;
+        }
+        if self.country_group_ids.is_some() {
+            wire::put(&mut __fields, "country_group_ids", &self.country_group_ids)?;
+        }
+        if self.currency_id.is_some() {
+            wire::put(&mut __fields, "currency_id", &self.currency_id)?;
+        }
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.name_position.is_some() {
+            wire::put(&mut __fields, "name_position", &self.name_position)?;
+        }
+        if self.phone_code.is_some() {
+            wire::put(&mut __fields, "phone_code", &self.phone_code)?;
+        }
+        if self.state_required.is_some() {
+            wire::put(&mut __fields, "state_required", &self.state_required)?;
+        }
+        if self.vat_label.is_some() {
+            wire::put(&mut __fields, "vat_label", &self.vat_label)?;
+        }
+        if self.zip_required.is_some() {
+            wire::put(&mut __fields, "zip_required", &self.zip_required)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for ResCountryUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "ResCountryUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResCountryUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "ResCountryUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for ResCountryUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ResCountryUpdate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResCountryNamePosition",
+            <ResCountryNamePosition as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Customer Name Position (selection field `name_position`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

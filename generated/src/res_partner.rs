@@ -6,264 +6,163 @@
 /// Contact (`res.partner`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(model = "res.partner", create = ResPartnerCreate, update = ResPartnerUpdate)]
-#[schemars(
-    description = "Contact: Inherits partner and adds Tasks information in the partner form"
-)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResPartner {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Active
     ///
     /// `active`: boolean
-    #[schemars(description = "Active")]
     pub active: bool,
     /// Activities
     ///
     /// `activity_ids`: one2many, to `mail.activity`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Activities (ids of mail.activity records)")]
     pub activity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Auto-post bills
     ///
     /// Automatically post bills for this trusted partner
     ///
     /// `autopost_bills`: selection, required
-    #[schemars(
-        description = "Auto-post bills: Automatically post bills for this trusted partner"
-    )]
     pub autopost_bills: ResPartnerAutopostBills,
     /// Banks
     ///
     /// `bank_ids`: one2many, to `res.partner.bank`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Banks (ids of res.partner.bank records)")]
     pub bank_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Barcode
     ///
     /// Use a barcode to identify this contact.
     ///
     /// `barcode`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Barcode: Use a barcode to identify this contact.")]
     pub barcode: ::std::option::Option<::std::string::String>,
     /// Buyer
     ///
     /// `buyer_id`: many2one, to `res.users`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Buyer ([id, display name] of a res.users)")]
     pub buyer_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Last notification marked as read from base Calendar
     ///
     /// `calendar_last_notif_ack`: datetime
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last notification marked as read from base Calendar (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub calendar_last_notif_ack: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Tags
     ///
     /// `category_id`: many2many, to `res.partner.category`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Tags (ids of res.partner.category records)")]
     pub category_id: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Channels
     ///
     /// `channel_ids`: many2many, to `discuss.channel`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Channels (ids of discuss.channel records)")]
     pub channel_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Channel Member
     ///
     /// `channel_member_ids`: one2many, to `discuss.channel.member`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Channel Member (ids of discuss.channel.member records)")]
     pub channel_member_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Contact
     ///
     /// `child_ids`: one2many, to `res.partner`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Contact (ids of res.partner records)")]
     pub child_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// City
     ///
     /// `city`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "City")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Color Index
     ///
     /// `color`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Color Index")]
     pub color: ::std::option::Option<i64>,
     /// Notes
     ///
     /// `comment`: html
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Notes")]
     pub comment: ::std::option::Option<::std::string::String>,
     /// Company Name Entity
     ///
     /// `commercial_company_name`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Company Name Entity")]
     pub commercial_company_name: ::std::option::Option<::std::string::String>,
     /// Commercial Entity
     ///
     /// `commercial_partner_id`: many2one, to `res.partner`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Commercial Entity ([id, display name] of a res.partner)")]
     pub commercial_partner_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Company ([id, display name] of a res.company)")]
     pub company_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Company Name
     ///
     /// `company_name`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Company Name")]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// Company ID
     ///
     /// The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country
     ///
     /// `company_registry`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country"
-    )]
     pub company_registry: ::std::option::Option<::std::string::String>,
     /// Complete Name
     ///
     /// `complete_name`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Complete Name")]
     pub complete_name: ::std::option::Option<::std::string::String>,
     /// Partner Contracts
     ///
     /// `contract_ids`: one2many, to `account.analytic.account`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Partner Contracts (ids of account.analytic.account records)"
-    )]
     pub contract_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Country
     ///
     /// `country_id`: many2one, to `res.country`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Country ([id, display name] of a res.country)")]
     pub country_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Created on
     ///
     /// `create_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Created on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub create_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Created by
     ///
     /// `create_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Created by ([id, display name] of a res.users)")]
     pub create_uid: ::std::option::Option<::odoo_client::Many2One>,
     /// Credit Limit
     ///
     /// Credit limit specific to this partner.
     ///
     /// `credit_limit`: float
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Credit Limit: Credit limit specific to this partner.")]
     pub credit_limit: ::std::option::Option<f64>,
     /// Customer Rank
     ///
     /// `customer_rank`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Customer Rank")]
     pub customer_rank: ::std::option::Option<i64>,
     /// Display Name
     ///
     /// `display_name`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Display Name")]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Email
     ///
     /// `email`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Email")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Normalized Email
     ///
     /// This field is used to search on email address as the primary email field can contain more than strictly an email address.
     ///
     /// `email_normalized`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Normalized Email: This field is used to search on email address as the primary email field can contain more than strictly an email address."
-    )]
     pub email_normalized: ::std::option::Option<::std::string::String>,
     /// Employee
     ///
     /// Whether this contact is an Employee.
     ///
     /// `employee`: boolean
-    #[schemars(description = "Employee: Whether this contact is an Employee.")]
     pub employee: bool,
     /// Employees
     ///
     /// Related employees based on their private address
     ///
     /// `employee_ids`: one2many, to `hr.employee`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Employees: Related employees based on their private address (ids of hr.employee records)"
-    )]
     pub employee_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Job Position
     ///
     /// `function`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Job Position")]
     pub function: ::std::option::Option<::std::string::String>,
     /// GLN
     ///
     /// Global Location Number
     ///
     /// `global_location_number`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "GLN: Global Location Number")]
     pub global_location_number: ::std::option::Option<::std::string::String>,
     /// Week Day
     ///
     /// `group_on`: selection, required
-    #[schemars(description = "Week Day")]
     pub group_on: ResPartnerGroupOn,
     /// Group RFQ
     ///
@@ -278,173 +177,114 @@ pub struct ResPartner {
     /// Always: Replenishment needs will always be grouped.
     ///
     /// `group_rfq`: selection, required
-    #[schemars(
-        description = "Group RFQ: Define if RFQ should be grouped together based on expected arrival, except for dropship operations. On Order: Replenishment needs will be grouped together except for MTO. Daily: Replenishment needs will be grouped if the expected arrival is the same day Weekly: Replenishment needs will be grouped if the expected arrival is the same week or week day Always: Replenishment needs will always be grouped."
-    )]
     pub group_rfq: ResPartnerGroupRfq,
     /// Ignore Abnormal Invoice Amount
     ///
     /// `ignore_abnormal_invoice_amount`: boolean
-    #[schemars(description = "Ignore Abnormal Invoice Amount")]
     pub ignore_abnormal_invoice_amount: bool,
     /// Ignore Abnormal Invoice Date
     ///
     /// `ignore_abnormal_invoice_date`: boolean
-    #[schemars(description = "Ignore Abnormal Invoice Date")]
     pub ignore_abnormal_invoice_date: bool,
     /// Image 1024
     ///
     /// `image_1024`: binary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Image 1024 (base64)")]
     pub image_1024: ::std::option::Option<::std::string::String>,
     /// Image 128
     ///
     /// `image_128`: binary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Image 128 (base64)")]
     pub image_128: ::std::option::Option<::std::string::String>,
     /// Image
     ///
     /// `image_1920`: binary
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Image (base64)")]
     pub image_1920: ::std::option::Option<::std::string::String>,
     /// Image 256
     ///
     /// `image_256`: binary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Image 256 (base64)")]
     pub image_256: ::std::option::Option<::std::string::String>,
     /// Image 512
     ///
     /// `image_512`: binary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Image 512 (base64)")]
     pub image_512: ::std::option::Option<::std::string::String>,
     /// Industry
     ///
     /// `industry_id`: many2one, to `res.partner.industry`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Industry ([id, display name] of a res.partner.industry)")]
     pub industry_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Invoice Edi Format Store
     ///
     /// `invoice_edi_format_store`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Invoice Edi Format Store")]
     pub invoice_edi_format_store: ::std::option::Option<::std::string::String>,
     /// Invoices
     ///
     /// `invoice_ids`: one2many, to `account.move`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Invoices (ids of account.move records)")]
     pub invoice_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Invoice sending
     ///
     /// `invoice_sending_method`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Invoice sending")]
     pub invoice_sending_method: ::std::option::Option<ResPartnerInvoiceSendingMethod>,
     /// Invoice report
     ///
     /// `invoice_template_pdf_report_id`: many2one, to `ir.actions.report`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Invoice report ([id, display name] of a ir.actions.report)"
-    )]
     pub invoice_template_pdf_report_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Is a Company
     ///
     /// Check if the contact is a company, otherwise it is a person
     ///
     /// `is_company`: boolean
-    #[schemars(
-        description = "Is a Company: Check if the contact is a company, otherwise it is a person"
-    )]
     pub is_company: bool,
     /// Language
     ///
     /// All the emails and documents sent to this contact will be translated in this language.
     ///
     /// `lang`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Language: All the emails and documents sent to this contact will be translated in this language."
-    )]
     pub lang: ::std::option::Option<::std::string::String>,
     /// Meetings
     ///
     /// `meeting_ids`: many2many, to `calendar.event`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Meetings (ids of calendar.event records)")]
     pub meeting_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
     ///
     /// `message_bounce`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Bounce: Counter of the number of bounced emails for this contact"
-    )]
     pub message_bounce: ::std::option::Option<i64>,
     /// Followers
     ///
     /// `message_follower_ids`: one2many, to `mail.followers`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Followers (ids of mail.followers records)")]
     pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Messages
     ///
     /// `message_ids`: one2many, to `mail.message`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Messages (ids of mail.message records)")]
     pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Name
     ///
     /// `name`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Name")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Opportunities
     ///
     /// `opportunity_ids`: one2many, to `crm.lead`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Opportunities (ids of crm.lead records)")]
     pub opportunity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Related Company
     ///
     /// `parent_id`: many2one, to `res.partner`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Related Company ([id, display name] of a res.partner)")]
     pub parent_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Geo Latitude
     ///
     /// `partner_latitude`: float
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Geo Latitude")]
     pub partner_latitude: ::std::option::Option<f64>,
     /// Geo Longitude
     ///
     /// `partner_longitude`: float
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Geo Longitude")]
     pub partner_longitude: ::std::option::Option<f64>,
     /// Share Partner
     ///
     /// Either customer (not a user), either shared user. Indicated the current partner is a customer without access or with a limited access created for sharing data.
     ///
     /// `partner_share`: boolean, readonly
-    #[schemars(
-        description = "Share Partner: Either customer (not a user), either shared user. Indicated the current partner is a customer without access or with a limited access created for sharing data."
-    )]
     pub partner_share: bool,
     /// Payment Tokens
     ///
     /// `payment_token_ids`: one2many, to `payment.token`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Payment Tokens (ids of payment.token records)")]
     pub payment_token_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Peppol e-address (EAS)
     ///
@@ -453,301 +293,182 @@ pub struct ResPartner {
     /// List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/
     ///
     /// `peppol_eas`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Peppol e-address (EAS): Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives. List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/"
-    )]
     pub peppol_eas: ::std::option::Option<ResPartnerPeppolEas>,
     /// Peppol Endpoint
     ///
     /// Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'.
     ///
     /// `peppol_endpoint`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Peppol Endpoint: Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'."
-    )]
     pub peppol_endpoint: ::std::option::Option<::std::string::String>,
     /// Phone
     ///
     /// `phone`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Phone")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Sanitized Number
     ///
     /// Field used to store sanitized phone number. Helps speeding up searches and comparisons.
     ///
     /// `phone_sanitized`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Sanitized Number: Field used to store sanitized phone number. Helps speeding up searches and comparisons."
-    )]
     pub phone_sanitized: ::std::option::Option<::std::string::String>,
     /// Message for Stock Picking
     ///
     /// `picking_warn_msg`: text
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Message for Stock Picking")]
     pub picking_warn_msg: ::std::option::Option<::std::string::String>,
     /// Projects
     ///
     /// `project_ids`: one2many, to `project.project`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Projects (ids of project.project records)")]
     pub project_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Properties
     ///
     /// `properties`: properties
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Properties")]
     pub properties: ::std::option::Option<::serde_json::Value>,
     /// Account Payable
     ///
     /// `property_account_payable_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Account Payable ([id, display name] of a account.account)"
-    )]
     pub property_account_payable_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Fiscal Position
     ///
     /// The fiscal position determines the taxes/accounts used for this contact.
     ///
     /// `property_account_position_id`: many2one, to `account.fiscal.position`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Fiscal Position: The fiscal position determines the taxes/accounts used for this contact. ([id, display name] of a account.fiscal.position)"
-    )]
     pub property_account_position_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Account Receivable
     ///
     /// `property_account_receivable_id`: many2one, to `account.account`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Account Receivable ([id, display name] of a account.account)"
-    )]
     pub property_account_receivable_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Property Inbound Payment Method Line
     ///
     /// `property_inbound_payment_method_line_id`: many2one, to `account.payment.method.line`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Property Inbound Payment Method Line ([id, display name] of a account.payment.method.line)"
-    )]
     pub property_inbound_payment_method_line_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
     /// Property Outbound Payment Method Line
     ///
     /// `property_outbound_payment_method_line_id`: many2one, to `account.payment.method.line`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Property Outbound Payment Method Line ([id, display name] of a account.payment.method.line)"
-    )]
     pub property_outbound_payment_method_line_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
     /// Customer Payment Terms
     ///
     /// `property_payment_term_id`: many2one, to `account.payment.term`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Customer Payment Terms ([id, display name] of a account.payment.term)"
-    )]
     pub property_payment_term_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Supplier Currency
     ///
     /// This currency will be used for purchases from the current partner
     ///
     /// `property_purchase_currency_id`: many2one, to `res.currency`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Supplier Currency: This currency will be used for purchases from the current partner ([id, display name] of a res.currency)"
-    )]
     pub property_purchase_currency_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Customer Location
     ///
     /// The stock location used as destination when sending goods to this contact.
     ///
     /// `property_stock_customer`: many2one, to `stock.location`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Customer Location: The stock location used as destination when sending goods to this contact. ([id, display name] of a stock.location)"
-    )]
     pub property_stock_customer: ::std::option::Option<::odoo_client::Many2One>,
     /// Vendor Location
     ///
     /// The stock location used as source when receiving goods from this contact.
     ///
     /// `property_stock_supplier`: many2one, to `stock.location`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Vendor Location: The stock location used as source when receiving goods from this contact. ([id, display name] of a stock.location)"
-    )]
     pub property_stock_supplier: ::std::option::Option<::odoo_client::Many2One>,
     /// Vendor Payment Terms
     ///
     /// `property_supplier_payment_term_id`: many2one, to `account.payment.term`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Vendor Payment Terms ([id, display name] of a account.payment.term)"
-    )]
     pub property_supplier_payment_term_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
     /// Purchase Lines
     ///
     /// `purchase_line_ids`: one2many, to `purchase.order.line`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Purchase Lines (ids of purchase.order.line records)")]
     pub purchase_line_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Message for Purchase Order
     ///
     /// `purchase_warn_msg`: text
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Message for Purchase Order")]
     pub purchase_warn_msg: ::std::option::Option<::std::string::String>,
     /// Ratings
     ///
     /// `rating_ids`: one2many, to `rating.rating`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Ratings (ids of rating.rating records)")]
     pub rating_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Receipt Reminder
     ///
     /// Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.
     ///
     /// `receipt_reminder_email`: boolean
-    #[schemars(
-        description = "Receipt Reminder: Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date."
-    )]
     pub receipt_reminder_email: bool,
     /// Reference
     ///
     /// `ref`: char
-    #[serde(
-        rename = "ref",
-        default,
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Reference")]
     pub ref_: ::std::option::Option<::std::string::String>,
     /// Companies that refers to partner
     ///
     /// `ref_company_ids`: one2many, to `res.company`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Companies that refers to partner (ids of res.company records)"
-    )]
     pub ref_company_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Days Before Receipt
     ///
     /// Number of days to send reminder email before the promised receipt date
     ///
     /// `reminder_date_before_receipt`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Days Before Receipt: Number of days to send reminder email before the promised receipt date"
-    )]
     pub reminder_date_before_receipt: ::std::option::Option<i64>,
     /// Rtc Session
     ///
     /// `rtc_session_ids`: one2many, to `discuss.channel.rtc.session`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Rtc Session (ids of discuss.channel.rtc.session records)")]
     pub rtc_session_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Sales Order
     ///
     /// `sale_order_ids`: one2many, to `sale.order`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Sales Order (ids of sale.order records)")]
     pub sale_order_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Message for Sales Order
     ///
     /// `sale_warn_msg`: text
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Message for Sales Order")]
     pub sale_warn_msg: ::std::option::Option<::std::string::String>,
     /// Signup Token Type
     ///
     /// `signup_type`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Signup Token Type")]
     pub signup_type: ::std::option::Option<::std::string::String>,
     /// Specific Property Product Pricelist
     ///
     /// `specific_property_product_pricelist`: many2one, to `product.pricelist`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Specific Property Product Pricelist ([id, display name] of a product.pricelist)"
-    )]
     pub specific_property_product_pricelist: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
     /// State
     ///
     /// `state_id`: many2one, to `res.country.state`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "State ([id, display name] of a res.country.state)")]
     pub state_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Street
     ///
     /// `street`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Street")]
     pub street: ::std::option::Option<::std::string::String>,
     /// Street2
     ///
     /// `street2`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Street2")]
     pub street2: ::std::option::Option<::std::string::String>,
     /// Suggest Based On
     ///
     /// `suggest_based_on`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Suggest Based On")]
     pub suggest_based_on: ::std::option::Option<::std::string::String>,
     /// Suggest Days
     ///
     /// `suggest_days`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Suggest Days")]
     pub suggest_days: ::std::option::Option<i64>,
     /// Suggest Percent
     ///
     /// `suggest_percent`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Suggest Percent")]
     pub suggest_percent: ::std::option::Option<i64>,
     /// Supplier Rank
     ///
     /// `supplier_rank`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Supplier Rank")]
     pub supplier_rank: ::std::option::Option<i64>,
     /// Tasks
     ///
     /// `task_ids`: one2many, to `project.task`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Tasks (ids of project.task records)")]
     pub task_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Degree of trust you have in this debtor
     ///
     /// `trust`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Degree of trust you have in this debtor")]
     pub trust: ::std::option::Option<ResPartnerTrust>,
     /// Address Type
     ///
     /// `type`: selection
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Address Type")]
     pub type_: ::std::option::Option<ResPartnerType>,
     /// Timezone
     ///
@@ -758,356 +479,1464 @@ pub struct ResPartner {
     /// Anywhere else, time values are computed according to the time offset of your web client.
     ///
     /// `tz`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Timezone: When printing documents and exporting/importing data, time values are computed according to this timezone. If the timezone is not set, UTC (Coordinated Universal Time) is used. Anywhere else, time values are computed according to the time offset of your web client."
-    )]
     pub tz: ::std::option::Option<::std::string::String>,
     /// Salesperson
     ///
     /// The internal user in charge of this contact.
     ///
     /// `user_id`: many2one, to `res.users`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Salesperson: The internal user in charge of this contact. ([id, display name] of a res.users)"
-    )]
     pub user_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Users
     ///
     /// `user_ids`: one2many, to `res.users`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Users (ids of res.users records)")]
     pub user_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Tax ID
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
     ///
     /// `vat`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax."
-    )]
     pub vat: ::std::option::Option<::std::string::String>,
     /// Website Link
     ///
     /// `website`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Website Link")]
     pub website: ::std::option::Option<::std::string::String>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `website_message_ids`: one2many, to `mail.message`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Website Messages: Website communication history (ids of mail.message records)"
-    )]
     pub website_message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Last Updated on
     ///
     /// `write_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub write_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Last Updated by
     ///
     /// `write_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Last Updated by ([id, display name] of a res.users)")]
     pub write_uid: ::std::option::Option<::odoo_client::Many2One>,
     /// Zip
     ///
     /// `zip`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Zip")]
     pub zip: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`ResPartner`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r##"{
+  "description": "Contact: Inherits partner and adds Tasks information in the partner form",
+  "properties": {
+    "active": {"description":"Active","type":"boolean"},
+    "activity_ids": {"default":[],"description":"Activities (ids of mail.activity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "autopost_bills": {"$ref":"#/$defs/ResPartnerAutopostBills","description":"Auto-post bills: Automatically post bills for this trusted partner"},
+    "bank_ids": {"default":[],"description":"Banks (ids of res.partner.bank records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "barcode": {"default":null,"description":"Barcode: Use a barcode to identify this contact.","type":["string","null"]},
+    "buyer_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Buyer ([id, display name] of a res.users)"},
+    "calendar_last_notif_ack": {"default":null,"description":"Last notification marked as read from base Calendar (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "category_id": {"default":[],"description":"Tags (ids of res.partner.category records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "channel_ids": {"default":[],"description":"Channels (ids of discuss.channel records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "channel_member_ids": {"default":[],"description":"Channel Member (ids of discuss.channel.member records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "child_ids": {"default":[],"description":"Contact (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "city": {"default":null,"description":"City","type":["string","null"]},
+    "color": {"default":null,"description":"Color Index","format":"int64","type":["integer","null"]},
+    "comment": {"default":null,"description":"Notes","type":["string","null"]},
+    "commercial_company_name": {"default":null,"description":"Company Name Entity","type":["string","null"]},
+    "commercial_partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Commercial Entity ([id, display name] of a res.partner)"},
+    "company_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Company ([id, display name] of a res.company)"},
+    "company_name": {"default":null,"description":"Company Name","type":["string","null"]},
+    "company_registry": {"default":null,"description":"Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country","type":["string","null"]},
+    "complete_name": {"default":null,"description":"Complete Name","type":["string","null"]},
+    "contract_ids": {"default":[],"description":"Partner Contracts (ids of account.analytic.account records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "country_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Country ([id, display name] of a res.country)"},
+    "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
+    "credit_limit": {"default":null,"description":"Credit Limit: Credit limit specific to this partner.","format":"double","type":["number","null"]},
+    "customer_rank": {"default":null,"description":"Customer Rank","format":"int64","type":["integer","null"]},
+    "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
+    "email": {"default":null,"description":"Email","type":["string","null"]},
+    "email_normalized": {"default":null,"description":"Normalized Email: This field is used to search on email address as the primary email field can contain more than strictly an email address.","type":["string","null"]},
+    "employee": {"description":"Employee: Whether this contact is an Employee.","type":"boolean"},
+    "employee_ids": {"default":[],"description":"Employees: Related employees based on their private address (ids of hr.employee records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "function": {"default":null,"description":"Job Position","type":["string","null"]},
+    "global_location_number": {"default":null,"description":"GLN: Global Location Number","type":["string","null"]},
+    "group_on": {"$ref":"#/$defs/ResPartnerGroupOn","description":"Week Day"},
+    "group_rfq": {"$ref":"#/$defs/ResPartnerGroupRfq","description":"Group RFQ: Define if RFQ should be grouped together based on expected arrival, except for dropship operations. On Order: Replenishment needs will be grouped together except for MTO. Daily: Replenishment needs will be grouped if the expected arrival is the same day Weekly: Replenishment needs will be grouped if the expected arrival is the same week or week day Always: Replenishment needs will always be grouped."},
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "ignore_abnormal_invoice_amount": {"description":"Ignore Abnormal Invoice Amount","type":"boolean"},
+    "ignore_abnormal_invoice_date": {"description":"Ignore Abnormal Invoice Date","type":"boolean"},
+    "image_1024": {"default":null,"description":"Image 1024 (base64)","type":["string","null"]},
+    "image_128": {"default":null,"description":"Image 128 (base64)","type":["string","null"]},
+    "image_1920": {"default":null,"description":"Image (base64)","type":["string","null"]},
+    "image_256": {"default":null,"description":"Image 256 (base64)","type":["string","null"]},
+    "image_512": {"default":null,"description":"Image 512 (base64)","type":["string","null"]},
+    "industry_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Industry ([id, display name] of a res.partner.industry)"},
+    "invoice_edi_format_store": {"default":null,"description":"Invoice Edi Format Store","type":["string","null"]},
+    "invoice_ids": {"default":[],"description":"Invoices (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "invoice_sending_method": {"anyOf":[{"$ref":"#/$defs/ResPartnerInvoiceSendingMethod"},{"type":"null"}],"default":null,"description":"Invoice sending"},
+    "invoice_template_pdf_report_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Invoice report ([id, display name] of a ir.actions.report)"},
+    "is_company": {"description":"Is a Company: Check if the contact is a company, otherwise it is a person","type":"boolean"},
+    "lang": {"default":null,"description":"Language: All the emails and documents sent to this contact will be translated in this language.","type":["string","null"]},
+    "meeting_ids": {"default":[],"description":"Meetings (ids of calendar.event records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_bounce": {"default":null,"description":"Bounce: Counter of the number of bounced emails for this contact","format":"int64","type":["integer","null"]},
+    "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "name": {"default":null,"description":"Name","type":["string","null"]},
+    "opportunity_ids": {"default":[],"description":"Opportunities (ids of crm.lead records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "parent_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Related Company ([id, display name] of a res.partner)"},
+    "partner_latitude": {"default":null,"description":"Geo Latitude","format":"double","type":["number","null"]},
+    "partner_longitude": {"default":null,"description":"Geo Longitude","format":"double","type":["number","null"]},
+    "partner_share": {"description":"Share Partner: Either customer (not a user), either shared user. Indicated the current partner is a customer without access or with a limited access created for sharing data.","type":"boolean"},
+    "payment_token_ids": {"default":[],"description":"Payment Tokens (ids of payment.token records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "peppol_eas": {"anyOf":[{"$ref":"#/$defs/ResPartnerPeppolEas"},{"type":"null"}],"default":null,"description":"Peppol e-address (EAS): Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives. List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/"},
+    "peppol_endpoint": {"default":null,"description":"Peppol Endpoint: Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'.","type":["string","null"]},
+    "phone": {"default":null,"description":"Phone","type":["string","null"]},
+    "phone_sanitized": {"default":null,"description":"Sanitized Number: Field used to store sanitized phone number. Helps speeding up searches and comparisons.","type":["string","null"]},
+    "picking_warn_msg": {"default":null,"description":"Message for Stock Picking","type":["string","null"]},
+    "project_ids": {"default":[],"description":"Projects (ids of project.project records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "properties": {"default":null,"description":"Properties"},
+    "property_account_payable_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Account Payable ([id, display name] of a account.account)"},
+    "property_account_position_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Fiscal Position: The fiscal position determines the taxes/accounts used for this contact. ([id, display name] of a account.fiscal.position)"},
+    "property_account_receivable_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Account Receivable ([id, display name] of a account.account)"},
+    "property_inbound_payment_method_line_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Property Inbound Payment Method Line ([id, display name] of a account.payment.method.line)"},
+    "property_outbound_payment_method_line_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Property Outbound Payment Method Line ([id, display name] of a account.payment.method.line)"},
+    "property_payment_term_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Customer Payment Terms ([id, display name] of a account.payment.term)"},
+    "property_purchase_currency_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Supplier Currency: This currency will be used for purchases from the current partner ([id, display name] of a res.currency)"},
+    "property_stock_customer": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Customer Location: The stock location used as destination when sending goods to this contact. ([id, display name] of a stock.location)"},
+    "property_stock_supplier": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Vendor Location: The stock location used as source when receiving goods from this contact. ([id, display name] of a stock.location)"},
+    "property_supplier_payment_term_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Vendor Payment Terms ([id, display name] of a account.payment.term)"},
+    "purchase_line_ids": {"default":[],"description":"Purchase Lines (ids of purchase.order.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "purchase_warn_msg": {"default":null,"description":"Message for Purchase Order","type":["string","null"]},
+    "rating_ids": {"default":[],"description":"Ratings (ids of rating.rating records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "receipt_reminder_email": {"description":"Receipt Reminder: Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.","type":"boolean"},
+    "ref": {"default":null,"description":"Reference","type":["string","null"]},
+    "ref_company_ids": {"default":[],"description":"Companies that refers to partner (ids of res.company records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "reminder_date_before_receipt": {"default":null,"description":"Days Before Receipt: Number of days to send reminder email before the promised receipt date","format":"int64","type":["integer","null"]},
+    "rtc_session_ids": {"default":[],"description":"Rtc Session (ids of discuss.channel.rtc.session records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "sale_order_ids": {"default":[],"description":"Sales Order (ids of sale.order records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "sale_warn_msg": {"default":null,"description":"Message for Sales Order","type":["string","null"]},
+    "signup_type": {"default":null,"description":"Signup Token Type","type":["string","null"]},
+    "specific_property_product_pricelist": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Specific Property Product Pricelist ([id, display name] of a product.pricelist)"},
+    "state_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"State ([id, display name] of a res.country.state)"},
+    "street": {"default":null,"description":"Street","type":["string","null"]},
+    "street2": {"default":null,"description":"Street2","type":["string","null"]},
+    "suggest_based_on": {"default":null,"description":"Suggest Based On","type":["string","null"]},
+    "suggest_days": {"default":null,"description":"Suggest Days","format":"int64","type":["integer","null"]},
+    "suggest_percent": {"default":null,"description":"Suggest Percent","format":"int64","type":["integer","null"]},
+    "supplier_rank": {"default":null,"description":"Supplier Rank","format":"int64","type":["integer","null"]},
+    "task_ids": {"default":[],"description":"Tasks (ids of project.task records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "trust": {"anyOf":[{"$ref":"#/$defs/ResPartnerTrust"},{"type":"null"}],"default":null,"description":"Degree of trust you have in this debtor"},
+    "type": {"anyOf":[{"$ref":"#/$defs/ResPartnerType"},{"type":"null"}],"default":null,"description":"Address Type"},
+    "tz": {"default":null,"description":"Timezone: When printing documents and exporting/importing data, time values are computed according to this timezone. If the timezone is not set, UTC (Coordinated Universal Time) is used. Anywhere else, time values are computed according to the time offset of your web client.","type":["string","null"]},
+    "user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Salesperson: The internal user in charge of this contact. ([id, display name] of a res.users)"},
+    "user_ids": {"default":[],"description":"Users (ids of res.users records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "vat": {"default":null,"description":"Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.","type":["string","null"]},
+    "website": {"default":null,"description":"Website Link","type":["string","null"]},
+    "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "write_date": {"default":null,"description":"Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"},
+    "zip": {"default":null,"description":"Zip","type":["string","null"]}
+  },
+  "required": ["id","active","autopost_bills","employee","group_on","group_rfq","ignore_abnormal_invoice_amount","ignore_abnormal_invoice_date","is_company","partner_share","receipt_reminder_email"],
+  "type": "object"
+}"##;
+impl ResPartner {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut activity_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut autopost_bills: ::std::option::Option<ResPartnerAutopostBills> = ::std::option::Option::None;
+        let mut bank_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut barcode: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut buyer_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut calendar_last_notif_ack: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut category_id: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut channel_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut channel_member_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut child_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut city: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut comment: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut commercial_company_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut commercial_partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut company_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_registry: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut complete_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut contract_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut create_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut create_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut credit_limit: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut customer_rank: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut display_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_normalized: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut employee: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut employee_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut function: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut global_location_number: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut group_on: ::std::option::Option<ResPartnerGroupOn> = ::std::option::Option::None;
+        let mut group_rfq: ::std::option::Option<ResPartnerGroupRfq> = ::std::option::Option::None;
+        let mut ignore_abnormal_invoice_amount: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut ignore_abnormal_invoice_date: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut image_1024: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_128: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_1920: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_256: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_512: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut industry_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut invoice_edi_format_store: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut invoice_sending_method: ::std::option::Option<
+            ::std::option::Option<ResPartnerInvoiceSendingMethod>,
+        > = ::std::option::Option::None;
+        let mut invoice_template_pdf_report_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut is_company: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut lang: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut meeting_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_bounce: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut opportunity_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut parent_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut partner_latitude: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut partner_longitude: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut partner_share: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut payment_token_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut peppol_eas: ::std::option::Option<
+            ::std::option::Option<ResPartnerPeppolEas>,
+        > = ::std::option::Option::None;
+        let mut peppol_endpoint: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone_sanitized: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut picking_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut project_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut property_account_payable_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_account_position_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_account_receivable_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_inbound_payment_method_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_outbound_payment_method_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_payment_term_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_purchase_currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_stock_customer: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_stock_supplier: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_supplier_payment_term_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut purchase_line_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut purchase_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut receipt_reminder_email: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut ref_: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut ref_company_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut reminder_date_before_receipt: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut rtc_session_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut sale_order_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut sale_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut signup_type: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut specific_property_product_pricelist: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut state_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut street: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut street2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut suggest_based_on: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut suggest_days: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut suggest_percent: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut supplier_rank: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut task_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut trust: ::std::option::Option<::std::option::Option<ResPartnerTrust>> = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<::std::option::Option<ResPartnerType>> = ::std::option::Option::None;
+        let mut tz: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut user_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut vat: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut website: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut write_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut write_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut zip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_ids" => {
+                    wire::decode(&mut activity_ids, __value, wire::ids_or_false)
+                }
+                "autopost_bills" => {
+                    wire::decode(&mut autopost_bills, __value, wire::field)
+                }
+                "bank_ids" => wire::decode(&mut bank_ids, __value, wire::ids_or_false),
+                "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
+                "buyer_id" => wire::decode(&mut buyer_id, __value, wire::false_as_none),
+                "calendar_last_notif_ack" => {
+                    wire::decode(
+                        &mut calendar_last_notif_ack,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "category_id" => {
+                    wire::decode(&mut category_id, __value, wire::ids_or_false)
+                }
+                "channel_ids" => {
+                    wire::decode(&mut channel_ids, __value, wire::ids_or_false)
+                }
+                "channel_member_ids" => {
+                    wire::decode(&mut channel_member_ids, __value, wire::ids_or_false)
+                }
+                "child_ids" => wire::decode(&mut child_ids, __value, wire::ids_or_false),
+                "city" => wire::decode(&mut city, __value, wire::false_as_none),
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "comment" => wire::decode(&mut comment, __value, wire::false_as_none),
+                "commercial_company_name" => {
+                    wire::decode(
+                        &mut commercial_company_name,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "commercial_partner_id" => {
+                    wire::decode(
+                        &mut commercial_partner_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "company_name" => {
+                    wire::decode(&mut company_name, __value, wire::false_as_none)
+                }
+                "company_registry" => {
+                    wire::decode(&mut company_registry, __value, wire::false_as_none)
+                }
+                "complete_name" => {
+                    wire::decode(&mut complete_name, __value, wire::false_as_none)
+                }
+                "contract_ids" => {
+                    wire::decode(&mut contract_ids, __value, wire::ids_or_false)
+                }
+                "country_id" => {
+                    wire::decode(&mut country_id, __value, wire::false_as_none)
+                }
+                "create_date" => {
+                    wire::decode(
+                        &mut create_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "create_uid" => {
+                    wire::decode(&mut create_uid, __value, wire::false_as_none)
+                }
+                "credit_limit" => {
+                    wire::decode(&mut credit_limit, __value, wire::false_as_none)
+                }
+                "customer_rank" => {
+                    wire::decode(&mut customer_rank, __value, wire::false_as_none)
+                }
+                "display_name" => {
+                    wire::decode(&mut display_name, __value, wire::false_as_none)
+                }
+                "email" => wire::decode(&mut email, __value, wire::false_as_none),
+                "email_normalized" => {
+                    wire::decode(&mut email_normalized, __value, wire::false_as_none)
+                }
+                "employee" => wire::decode(&mut employee, __value, wire::field),
+                "employee_ids" => {
+                    wire::decode(&mut employee_ids, __value, wire::ids_or_false)
+                }
+                "function" => wire::decode(&mut function, __value, wire::false_as_none),
+                "global_location_number" => {
+                    wire::decode(
+                        &mut global_location_number,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "group_on" => wire::decode(&mut group_on, __value, wire::field),
+                "group_rfq" => wire::decode(&mut group_rfq, __value, wire::field),
+                "ignore_abnormal_invoice_amount" => {
+                    wire::decode(
+                        &mut ignore_abnormal_invoice_amount,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "ignore_abnormal_invoice_date" => {
+                    wire::decode(&mut ignore_abnormal_invoice_date, __value, wire::field)
+                }
+                "image_1024" => {
+                    wire::decode(&mut image_1024, __value, wire::false_as_none)
+                }
+                "image_128" => wire::decode(&mut image_128, __value, wire::false_as_none),
+                "image_1920" => {
+                    wire::decode(&mut image_1920, __value, wire::false_as_none)
+                }
+                "image_256" => wire::decode(&mut image_256, __value, wire::false_as_none),
+                "image_512" => wire::decode(&mut image_512, __value, wire::false_as_none),
+                "industry_id" => {
+                    wire::decode(&mut industry_id, __value, wire::false_as_none)
+                }
+                "invoice_edi_format_store" => {
+                    wire::decode(
+                        &mut invoice_edi_format_store,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_ids" => {
+                    wire::decode(&mut invoice_ids, __value, wire::ids_or_false)
+                }
+                "invoice_sending_method" => {
+                    wire::decode(
+                        &mut invoice_sending_method,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_template_pdf_report_id" => {
+                    wire::decode(
+                        &mut invoice_template_pdf_report_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "is_company" => wire::decode(&mut is_company, __value, wire::field),
+                "lang" => wire::decode(&mut lang, __value, wire::false_as_none),
+                "meeting_ids" => {
+                    wire::decode(&mut meeting_ids, __value, wire::ids_or_false)
+                }
+                "message_bounce" => {
+                    wire::decode(&mut message_bounce, __value, wire::false_as_none)
+                }
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::ids_or_false)
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "opportunity_ids" => {
+                    wire::decode(&mut opportunity_ids, __value, wire::ids_or_false)
+                }
+                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
+                "partner_latitude" => {
+                    wire::decode(&mut partner_latitude, __value, wire::false_as_none)
+                }
+                "partner_longitude" => {
+                    wire::decode(&mut partner_longitude, __value, wire::false_as_none)
+                }
+                "partner_share" => wire::decode(&mut partner_share, __value, wire::field),
+                "payment_token_ids" => {
+                    wire::decode(&mut payment_token_ids, __value, wire::ids_or_false)
+                }
+                "peppol_eas" => {
+                    wire::decode(&mut peppol_eas, __value, wire::false_as_none)
+                }
+                "peppol_endpoint" => {
+                    wire::decode(&mut peppol_endpoint, __value, wire::false_as_none)
+                }
+                "phone" => wire::decode(&mut phone, __value, wire::false_as_none),
+                "phone_sanitized" => {
+                    wire::decode(&mut phone_sanitized, __value, wire::false_as_none)
+                }
+                "picking_warn_msg" => {
+                    wire::decode(&mut picking_warn_msg, __value, wire::false_as_none)
+                }
+                "project_ids" => {
+                    wire::decode(&mut project_ids, __value, wire::ids_or_false)
+                }
+                "properties" => {
+                    wire::decode(&mut properties, __value, wire::false_as_none)
+                }
+                "property_account_payable_id" => {
+                    wire::decode(
+                        &mut property_account_payable_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_account_position_id" => {
+                    wire::decode(
+                        &mut property_account_position_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_account_receivable_id" => {
+                    wire::decode(
+                        &mut property_account_receivable_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_inbound_payment_method_line_id" => {
+                    wire::decode(
+                        &mut property_inbound_payment_method_line_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_outbound_payment_method_line_id" => {
+                    wire::decode(
+                        &mut property_outbound_payment_method_line_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_payment_term_id" => {
+                    wire::decode(
+                        &mut property_payment_term_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_purchase_currency_id" => {
+                    wire::decode(
+                        &mut property_purchase_currency_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_stock_customer" => {
+                    wire::decode(
+                        &mut property_stock_customer,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_stock_supplier" => {
+                    wire::decode(
+                        &mut property_stock_supplier,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_supplier_payment_term_id" => {
+                    wire::decode(
+                        &mut property_supplier_payment_term_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "purchase_line_ids" => {
+                    wire::decode(&mut purchase_line_ids, __value, wire::ids_or_false)
+                }
+                "purchase_warn_msg" => {
+                    wire::decode(&mut purchase_warn_msg, __value, wire::false_as_none)
+                }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::ids_or_false)
+                }
+                "receipt_reminder_email" => {
+                    wire::decode(&mut receipt_reminder_email, __value, wire::field)
+                }
+                "ref" => wire::decode(&mut ref_, __value, wire::false_as_none),
+                "ref_company_ids" => {
+                    wire::decode(&mut ref_company_ids, __value, wire::ids_or_false)
+                }
+                "reminder_date_before_receipt" => {
+                    wire::decode(
+                        &mut reminder_date_before_receipt,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "rtc_session_ids" => {
+                    wire::decode(&mut rtc_session_ids, __value, wire::ids_or_false)
+                }
+                "sale_order_ids" => {
+                    wire::decode(&mut sale_order_ids, __value, wire::ids_or_false)
+                }
+                "sale_warn_msg" => {
+                    wire::decode(&mut sale_warn_msg, __value, wire::false_as_none)
+                }
+                "signup_type" => {
+                    wire::decode(&mut signup_type, __value, wire::false_as_none)
+                }
+                "specific_property_product_pricelist" => {
+                    wire::decode(
+                        &mut specific_property_product_pricelist,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "state_id" => wire::decode(&mut state_id, __value, wire::false_as_none),
+                "street" => wire::decode(&mut street, __value, wire::false_as_none),
+                "street2" => wire::decode(&mut street2, __value, wire::false_as_none),
+                "suggest_based_on" => {
+                    wire::decode(&mut suggest_based_on, __value, wire::false_as_none)
+                }
+                "suggest_days" => {
+                    wire::decode(&mut suggest_days, __value, wire::false_as_none)
+                }
+                "suggest_percent" => {
+                    wire::decode(&mut suggest_percent, __value, wire::false_as_none)
+                }
+                "supplier_rank" => {
+                    wire::decode(&mut supplier_rank, __value, wire::false_as_none)
+                }
+                "task_ids" => wire::decode(&mut task_ids, __value, wire::ids_or_false),
+                "trust" => wire::decode(&mut trust, __value, wire::false_as_none),
+                "type" => wire::decode(&mut type_, __value, wire::false_as_none),
+                "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
+                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "user_ids" => wire::decode(&mut user_ids, __value, wire::ids_or_false),
+                "vat" => wire::decode(&mut vat, __value, wire::false_as_none),
+                "website" => wire::decode(&mut website, __value, wire::false_as_none),
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::ids_or_false)
+                }
+                "write_date" => {
+                    wire::decode(
+                        &mut write_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
+                "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("active", active.is_some()),
+                ("autopost_bills", autopost_bills.is_some()),
+                ("employee", employee.is_some()),
+                ("group_on", group_on.is_some()),
+                ("group_rfq", group_rfq.is_some()),
+                (
+                    "ignore_abnormal_invoice_amount",
+                    ignore_abnormal_invoice_amount.is_some(),
+                ),
+                ("ignore_abnormal_invoice_date", ignore_abnormal_invoice_date.is_some()),
+                ("is_company", is_company.is_some()),
+                ("partner_share", partner_share.is_some()),
+                ("receipt_reminder_email", receipt_reminder_email.is_some()),
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            active: wire::given(active),
+            activity_ids: activity_ids.unwrap_or_default(),
+            autopost_bills: wire::given(autopost_bills),
+            bank_ids: bank_ids.unwrap_or_default(),
+            barcode: barcode.unwrap_or_default(),
+            buyer_id: buyer_id.unwrap_or_default(),
+            calendar_last_notif_ack: calendar_last_notif_ack.unwrap_or_default(),
+            category_id: category_id.unwrap_or_default(),
+            channel_ids: channel_ids.unwrap_or_default(),
+            channel_member_ids: channel_member_ids.unwrap_or_default(),
+            child_ids: child_ids.unwrap_or_default(),
+            city: city.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            comment: comment.unwrap_or_default(),
+            commercial_company_name: commercial_company_name.unwrap_or_default(),
+            commercial_partner_id: commercial_partner_id.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            company_name: company_name.unwrap_or_default(),
+            company_registry: company_registry.unwrap_or_default(),
+            complete_name: complete_name.unwrap_or_default(),
+            contract_ids: contract_ids.unwrap_or_default(),
+            country_id: country_id.unwrap_or_default(),
+            create_date: create_date.unwrap_or_default(),
+            create_uid: create_uid.unwrap_or_default(),
+            credit_limit: credit_limit.unwrap_or_default(),
+            customer_rank: customer_rank.unwrap_or_default(),
+            display_name: display_name.unwrap_or_default(),
+            email: email.unwrap_or_default(),
+            email_normalized: email_normalized.unwrap_or_default(),
+            employee: wire::given(employee),
+            employee_ids: employee_ids.unwrap_or_default(),
+            function: function.unwrap_or_default(),
+            global_location_number: global_location_number.unwrap_or_default(),
+            group_on: wire::given(group_on),
+            group_rfq: wire::given(group_rfq),
+            ignore_abnormal_invoice_amount: wire::given(ignore_abnormal_invoice_amount),
+            ignore_abnormal_invoice_date: wire::given(ignore_abnormal_invoice_date),
+            image_1024: image_1024.unwrap_or_default(),
+            image_128: image_128.unwrap_or_default(),
+            image_1920: image_1920.unwrap_or_default(),
+            image_256: image_256.unwrap_or_default(),
+            image_512: image_512.unwrap_or_default(),
+            industry_id: industry_id.unwrap_or_default(),
+            invoice_edi_format_store: invoice_edi_format_store.unwrap_or_default(),
+            invoice_ids: invoice_ids.unwrap_or_default(),
+            invoice_sending_method: invoice_sending_method.unwrap_or_default(),
+            invoice_template_pdf_report_id: invoice_template_pdf_report_id
+                .unwrap_or_default(),
+            is_company: wire::given(is_company),
+            lang: lang.unwrap_or_default(),
+            meeting_ids: meeting_ids.unwrap_or_default(),
+            message_bounce: message_bounce.unwrap_or_default(),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            opportunity_ids: opportunity_ids.unwrap_or_default(),
+            parent_id: parent_id.unwrap_or_default(),
+            partner_latitude: partner_latitude.unwrap_or_default(),
+            partner_longitude: partner_longitude.unwrap_or_default(),
+            partner_share: wire::given(partner_share),
+            payment_token_ids: payment_token_ids.unwrap_or_default(),
+            peppol_eas: peppol_eas.unwrap_or_default(),
+            peppol_endpoint: peppol_endpoint.unwrap_or_default(),
+            phone: phone.unwrap_or_default(),
+            phone_sanitized: phone_sanitized.unwrap_or_default(),
+            picking_warn_msg: picking_warn_msg.unwrap_or_default(),
+            project_ids: project_ids.unwrap_or_default(),
+            properties: properties.unwrap_or_default(),
+            property_account_payable_id: property_account_payable_id.unwrap_or_default(),
+            property_account_position_id: property_account_position_id
+                .unwrap_or_default(),
+            property_account_receivable_id: property_account_receivable_id
+                .unwrap_or_default(),
+            property_inbound_payment_method_line_id: property_inbound_payment_method_line_id
+                .unwrap_or_default(),
+            property_outbound_payment_method_line_id: property_outbound_payment_method_line_id
+                .unwrap_or_default(),
+            property_payment_term_id: property_payment_term_id.unwrap_or_default(),
+            property_purchase_currency_id: property_purchase_currency_id
+                .unwrap_or_default(),
+            property_stock_customer: property_stock_customer.unwrap_or_default(),
+            property_stock_supplier: property_stock_supplier.unwrap_or_default(),
+            property_supplier_payment_term_id: property_supplier_payment_term_id
+                .unwrap_or_default(),
+            purchase_line_ids: purchase_line_ids.unwrap_or_default(),
+            purchase_warn_msg: purchase_warn_msg.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
+            receipt_reminder_email: wire::given(receipt_reminder_email),
+            ref_: ref_.unwrap_or_default(),
+            ref_company_ids: ref_company_ids.unwrap_or_default(),
+            reminder_date_before_receipt: reminder_date_before_receipt
+                .unwrap_or_default(),
+            rtc_session_ids: rtc_session_ids.unwrap_or_default(),
+            sale_order_ids: sale_order_ids.unwrap_or_default(),
+            sale_warn_msg: sale_warn_msg.unwrap_or_default(),
+            signup_type: signup_type.unwrap_or_default(),
+            specific_property_product_pricelist: specific_property_product_pricelist
+                .unwrap_or_default(),
+            state_id: state_id.unwrap_or_default(),
+            street: street.unwrap_or_default(),
+            street2: street2.unwrap_or_default(),
+            suggest_based_on: suggest_based_on.unwrap_or_default(),
+            suggest_days: suggest_days.unwrap_or_default(),
+            suggest_percent: suggest_percent.unwrap_or_default(),
+            supplier_rank: supplier_rank.unwrap_or_default(),
+            task_ids: task_ids.unwrap_or_default(),
+            trust: trust.unwrap_or_default(),
+            type_: type_.unwrap_or_default(),
+            tz: tz.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            user_ids: user_ids.unwrap_or_default(),
+            vat: vat.unwrap_or_default(),
+            website: website.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
+            write_date: write_date.unwrap_or_default(),
+            write_uid: write_uid.unwrap_or_default(),
+            zip: zip.unwrap_or_default(),
+        })
+    }
+}
+impl ResPartner {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(109usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "active", &self.active)?;
+        wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        wire::put(&mut __fields, "autopost_bills", &self.autopost_bills)?;
+        wire::put(&mut __fields, "bank_ids", &self.bank_ids)?;
+        wire::put(&mut __fields, "barcode", &self.barcode)?;
+        wire::put(&mut __fields, "buyer_id", &self.buyer_id)?;
+        wire::put_with(
+            &mut __fields,
+            "calendar_last_notif_ack",
+            &self.calendar_last_notif_ack,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "category_id", &self.category_id)?;
+        wire::put(&mut __fields, "channel_ids", &self.channel_ids)?;
+        wire::put(&mut __fields, "channel_member_ids", &self.channel_member_ids)?;
+        wire::put(&mut __fields, "child_ids", &self.child_ids)?;
+        wire::put(&mut __fields, "city", &self.city)?;
+        wire::put(&mut __fields, "color", &self.color)?;
+        wire::put(&mut __fields, "comment", &self.comment)?;
+        wire::put(
+            &mut __fields,
+            "commercial_company_name",
+            &self.commercial_company_name,
+        )?;
+        wire::put(&mut __fields, "commercial_partner_id", &self.commercial_partner_id)?;
+        wire::put(&mut __fields, "company_id", &self.company_id)?;
+        wire::put(&mut __fields, "company_name", &self.company_name)?;
+        wire::put(&mut __fields, "company_registry", &self.company_registry)?;
+        wire::put(&mut __fields, "complete_name", &self.complete_name)?;
+        wire::put(&mut __fields, "contract_ids", &self.contract_ids)?;
+        wire::put(&mut __fields, "country_id", &self.country_id)?;
+        wire::put_with(
+            &mut __fields,
+            "create_date",
+            &self.create_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "create_uid", &self.create_uid)?;
+        wire::put(&mut __fields, "credit_limit", &self.credit_limit)?;
+        wire::put(&mut __fields, "customer_rank", &self.customer_rank)?;
+        wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(&mut __fields, "email", &self.email)?;
+        wire::put(&mut __fields, "email_normalized", &self.email_normalized)?;
+        wire::put(&mut __fields, "employee", &self.employee)?;
+        wire::put(&mut __fields, "employee_ids", &self.employee_ids)?;
+        wire::put(&mut __fields, "function", &self.function)?;
+        wire::put(
+            &mut __fields,
+            "global_location_number",
+            &self.global_location_number,
+        )?;
+        wire::put(&mut __fields, "group_on", &self.group_on)?;
+        wire::put(&mut __fields, "group_rfq", &self.group_rfq)?;
+        wire::put(
+            &mut __fields,
+            "ignore_abnormal_invoice_amount",
+            &self.ignore_abnormal_invoice_amount,
+        )?;
+        wire::put(
+            &mut __fields,
+            "ignore_abnormal_invoice_date",
+            &self.ignore_abnormal_invoice_date,
+        )?;
+        wire::put(&mut __fields, "image_1024", &self.image_1024)?;
+        wire::put(&mut __fields, "image_128", &self.image_128)?;
+        wire::put(&mut __fields, "image_1920", &self.image_1920)?;
+        wire::put(&mut __fields, "image_256", &self.image_256)?;
+        wire::put(&mut __fields, "image_512", &self.image_512)?;
+        wire::put(&mut __fields, "industry_id", &self.industry_id)?;
+        wire::put(
+            &mut __fields,
+            "invoice_edi_format_store",
+            &self.invoice_edi_format_store,
+        )?;
+        wire::put(&mut __fields, "invoice_ids", &self.invoice_ids)?;
+        wire::put(
+            &mut __fields,
+            "invoice_sending_method",
+            &self.invoice_sending_method,
+        )?;
+        wire::put(
+            &mut __fields,
+            "invoice_template_pdf_report_id",
+            &self.invoice_template_pdf_report_id,
+        )?;
+        wire::put(&mut __fields, "is_company", &self.is_company)?;
+        wire::put(&mut __fields, "lang", &self.lang)?;
+        wire::put(&mut __fields, "meeting_ids", &self.meeting_ids)?;
+        wire::put(&mut __fields, "message_bounce", &self.message_bounce)?;
+        wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(&mut __fields, "name", &self.name)?;
+        wire::put(&mut __fields, "opportunity_ids", &self.opportunity_ids)?;
+        wire::put(&mut __fields, "parent_id", &self.parent_id)?;
+        wire::put(&mut __fields, "partner_latitude", &self.partner_latitude)?;
+        wire::put(&mut __fields, "partner_longitude", &self.partner_longitude)?;
+        wire::put(&mut __fields, "partner_share", &self.partner_share)?;
+        wire::put(&mut __fields, "payment_token_ids", &self.payment_token_ids)?;
+        wire::put(&mut __fields, "peppol_eas", &self.peppol_eas)?;
+        wire::put(&mut __fields, "peppol_endpoint", &self.peppol_endpoint)?;
+        wire::put(&mut __fields, "phone", &self.phone)?;
+        wire::put(&mut __fields, "phone_sanitized", &self.phone_sanitized)?;
+        wire::put(&mut __fields, "picking_warn_msg", &self.picking_warn_msg)?;
+        wire::put(&mut __fields, "project_ids", &self.project_ids)?;
+        wire::put(&mut __fields, "properties", &self.properties)?;
+        wire::put(
+            &mut __fields,
+            "property_account_payable_id",
+            &self.property_account_payable_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_account_position_id",
+            &self.property_account_position_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_account_receivable_id",
+            &self.property_account_receivable_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_inbound_payment_method_line_id",
+            &self.property_inbound_payment_method_line_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_outbound_payment_method_line_id",
+            &self.property_outbound_payment_method_line_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_payment_term_id",
+            &self.property_payment_term_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_purchase_currency_id",
+            &self.property_purchase_currency_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_stock_customer",
+            &self.property_stock_customer,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_stock_supplier",
+            &self.property_stock_supplier,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_supplier_payment_term_id",
+            &self.property_supplier_payment_term_id,
+        )?;
+        wire::put(&mut __fields, "purchase_line_ids", &self.purchase_line_ids)?;
+        wire::put(&mut __fields, "purchase_warn_msg", &self.purchase_warn_msg)?;
+        wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        wire::put(
+            &mut __fields,
+            "receipt_reminder_email",
+            &self.receipt_reminder_email,
+        )?;
+        wire::put(&mut __fields, "ref", &self.ref_)?;
+        wire::put(&mut __fields, "ref_company_ids", &self.ref_company_ids)?;
+        wire::put(
+            &mut __fields,
+            "reminder_date_before_receipt",
+            &self.reminder_date_before_receipt,
+        )?;
+        wire::put(&mut __fields, "rtc_session_ids", &self.rtc_session_ids)?;
+        wire::put(&mut __fields, "sale_order_ids", &self.sale_order_ids)?;
+        wire::put(&mut __fields, "sale_warn_msg", &self.sale_warn_msg)?;
+        wire::put(&mut __fields, "signup_type", &self.signup_type)?;
+        wire::put(
+            &mut __fields,
+            "specific_property_product_pricelist",
+            &self.specific_property_product_pricelist,
+        )?;
+        wire::put(&mut __fields, "state_id", &self.state_id)?;
+        wire::put(&mut __fields, "street", &self.street)?;
+        wire::put(&mut __fields, "street2", &self.street2)?;
+        wire::put(&mut __fields, "suggest_based_on", &self.suggest_based_on)?;
+        wire::put(&mut __fields, "suggest_days", &self.suggest_days)?;
+        wire::put(&mut __fields, "suggest_percent", &self.suggest_percent)?;
+        wire::put(&mut __fields, "supplier_rank", &self.supplier_rank)?;
+        wire::put(&mut __fields, "task_ids", &self.task_ids)?;
+        wire::put(&mut __fields, "trust", &self.trust)?;
+        wire::put(&mut __fields, "type", &self.type_)?;
+        wire::put(&mut __fields, "tz", &self.tz)?;
+        wire::put(&mut __fields, "user_id", &self.user_id)?;
+        wire::put(&mut __fields, "user_ids", &self.user_ids)?;
+        wire::put(&mut __fields, "vat", &self.vat)?;
+        wire::put(&mut __fields, "website", &self.website)?;
+        wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
+        wire::put_with(
+            &mut __fields,
+            "write_date",
+            &self.write_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "write_uid", &self.write_uid)?;
+        wire::put(&mut __fields, "zip", &self.zip)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for ResPartner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "ResPartner",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResPartner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "ResPartner",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for ResPartner {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ResPartner")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "Many2One",
+            <::odoo_client::Many2One as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerAutopostBills",
+            <ResPartnerAutopostBills as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerGroupOn",
+            <ResPartnerGroupOn as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerGroupRfq",
+            <ResPartnerGroupRfq as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerInvoiceSendingMethod",
+            <ResPartnerInvoiceSendingMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerPeppolEas",
+            <ResPartnerPeppolEas as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerTrust",
+            <ResPartnerTrust as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerType",
+            <ResPartnerType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for ResPartner {
+    const MODEL: &'static str = "res.partner";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "active",
+        "activity_ids",
+        "autopost_bills",
+        "bank_ids",
+        "barcode",
+        "buyer_id",
+        "calendar_last_notif_ack",
+        "category_id",
+        "channel_ids",
+        "channel_member_ids",
+        "child_ids",
+        "city",
+        "color",
+        "comment",
+        "commercial_company_name",
+        "commercial_partner_id",
+        "company_id",
+        "company_name",
+        "company_registry",
+        "complete_name",
+        "contract_ids",
+        "country_id",
+        "create_date",
+        "create_uid",
+        "credit_limit",
+        "customer_rank",
+        "display_name",
+        "email",
+        "email_normalized",
+        "employee",
+        "employee_ids",
+        "function",
+        "global_location_number",
+        "group_on",
+        "group_rfq",
+        "ignore_abnormal_invoice_amount",
+        "ignore_abnormal_invoice_date",
+        "image_1024",
+        "image_128",
+        "image_1920",
+        "image_256",
+        "image_512",
+        "industry_id",
+        "invoice_edi_format_store",
+        "invoice_ids",
+        "invoice_sending_method",
+        "invoice_template_pdf_report_id",
+        "is_company",
+        "lang",
+        "meeting_ids",
+        "message_bounce",
+        "message_follower_ids",
+        "message_ids",
+        "name",
+        "opportunity_ids",
+        "parent_id",
+        "partner_latitude",
+        "partner_longitude",
+        "partner_share",
+        "payment_token_ids",
+        "peppol_eas",
+        "peppol_endpoint",
+        "phone",
+        "phone_sanitized",
+        "picking_warn_msg",
+        "project_ids",
+        "properties",
+        "property_account_payable_id",
+        "property_account_position_id",
+        "property_account_receivable_id",
+        "property_inbound_payment_method_line_id",
+        "property_outbound_payment_method_line_id",
+        "property_payment_term_id",
+        "property_purchase_currency_id",
+        "property_stock_customer",
+        "property_stock_supplier",
+        "property_supplier_payment_term_id",
+        "purchase_line_ids",
+        "purchase_warn_msg",
+        "rating_ids",
+        "receipt_reminder_email",
+        "ref",
+        "ref_company_ids",
+        "reminder_date_before_receipt",
+        "rtc_session_ids",
+        "sale_order_ids",
+        "sale_warn_msg",
+        "signup_type",
+        "specific_property_product_pricelist",
+        "state_id",
+        "street",
+        "street2",
+        "suggest_based_on",
+        "suggest_days",
+        "suggest_percent",
+        "supplier_rank",
+        "task_ids",
+        "trust",
+        "type",
+        "tz",
+        "user_id",
+        "user_ids",
+        "vat",
+        "website",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+        "zip",
+    ];
+}
+impl ::odoo_client::WritableModel for ResPartner {
+    type Create = ResPartnerCreate;
+    type Update = ResPartnerUpdate;
 }
 /// Values to create a Contact (`res.partner`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Contact record")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResPartnerCreate {
     /// Active
     ///
     /// `active`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Active")]
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Summary")]
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Type (id of a mail.activity.type)")]
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Auto-post bills
     ///
     /// Automatically post bills for this trusted partner
     ///
     /// `autopost_bills`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Auto-post bills: Automatically post bills for this trusted partner"
-    )]
     pub autopost_bills: ::std::option::Option<ResPartnerAutopostBills>,
     /// Barcode
     ///
     /// Use a barcode to identify this contact.
     ///
     /// `barcode`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Barcode: Use a barcode to identify this contact.")]
     pub barcode: ::std::option::Option<::std::string::String>,
     /// Buyer
     ///
     /// `buyer_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Buyer (id of a res.users)")]
     pub buyer_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Last notification marked as read from base Calendar
     ///
     /// `calendar_last_notif_ack`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last notification marked as read from base Calendar (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub calendar_last_notif_ack: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Tags
     ///
     /// `category_id`: many2many, to `res.partner.category`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Tags (ids of res.partner.category records)")]
     pub category_id: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Channels
     ///
     /// `channel_ids`: many2many, to `discuss.channel`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Channels (ids of discuss.channel records)")]
     pub channel_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// City
     ///
     /// `city`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "City")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Color Index
     ///
     /// `color`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Color Index")]
     pub color: ::std::option::Option<i64>,
     /// Notes
     ///
     /// `comment`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Notes")]
     pub comment: ::std::option::Option<::std::string::String>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company (id of a res.company)")]
     pub company_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Company Name
     ///
     /// `company_name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company Name")]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// Company ID
     ///
     /// The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country
     ///
     /// `company_registry`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country"
-    )]
     pub company_registry: ::std::option::Option<::std::string::String>,
     /// Company Type
     ///
     /// `company_type`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company Type")]
     pub company_type: ::std::option::Option<ResPartnerCompanyType>,
     /// Country
     ///
     /// `country_id`: many2one, to `res.country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Country (id of a res.country)")]
     pub country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Credit Limit
     ///
     /// Credit limit specific to this partner.
     ///
     /// `credit_limit`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Credit Limit: Credit limit specific to this partner.")]
     pub credit_limit: ::std::option::Option<f64>,
     /// Customer Rank
     ///
     /// `customer_rank`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Customer Rank")]
     pub customer_rank: ::std::option::Option<i64>,
     /// Display Invoice Edi Format
     ///
     /// `display_invoice_edi_format`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Display Invoice Edi Format")]
     pub display_invoice_edi_format: ::std::option::Option<bool>,
     /// Display Invoice Template Pdf Report
     ///
     /// `display_invoice_template_pdf_report_id`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Display Invoice Template Pdf Report")]
     pub display_invoice_template_pdf_report_id: ::std::option::Option<bool>,
     /// Email
     ///
     /// `email`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Employee
     ///
     /// Whether this contact is an Employee.
     ///
     /// `employee`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Employee: Whether this contact is an Employee.")]
     pub employee: ::std::option::Option<bool>,
     /// Job Position
     ///
     /// `function`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Job Position")]
     pub function: ::std::option::Option<::std::string::String>,
     /// GLN
     ///
     /// Global Location Number
     ///
     /// `global_location_number`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "GLN: Global Location Number")]
     pub global_location_number: ::std::option::Option<::std::string::String>,
     /// Week Day
     ///
     /// `group_on`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Week Day")]
     pub group_on: ::std::option::Option<ResPartnerGroupOn>,
     /// Group RFQ
     ///
@@ -1122,186 +1951,82 @@ pub struct ResPartnerCreate {
     /// Always: Replenishment needs will always be grouped.
     ///
     /// `group_rfq`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Group RFQ: Define if RFQ should be grouped together based on expected arrival, except for dropship operations. On Order: Replenishment needs will be grouped together except for MTO. Daily: Replenishment needs will be grouped if the expected arrival is the same day Weekly: Replenishment needs will be grouped if the expected arrival is the same week or week day Always: Replenishment needs will always be grouped."
-    )]
     pub group_rfq: ::std::option::Option<ResPartnerGroupRfq>,
     /// Ignore Abnormal Invoice Amount
     ///
     /// `ignore_abnormal_invoice_amount`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Ignore Abnormal Invoice Amount")]
     pub ignore_abnormal_invoice_amount: ::std::option::Option<bool>,
     /// Ignore Abnormal Invoice Date
     ///
     /// `ignore_abnormal_invoice_date`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Ignore Abnormal Invoice Date")]
     pub ignore_abnormal_invoice_date: ::std::option::Option<bool>,
     /// Image
     ///
     /// `image_1920`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Image (base64)")]
     pub image_1920: ::std::option::Option<::std::string::String>,
     /// Industry
     ///
     /// `industry_id`: many2one, to `res.partner.industry`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Industry (id of a res.partner.industry)")]
     pub industry_id: ::std::option::Option<::odoo_client::RecordId>,
     /// eInvoice format
     ///
     /// `invoice_edi_format`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "eInvoice format")]
     pub invoice_edi_format: ::std::option::Option<ResPartnerInvoiceEdiFormat>,
     /// Invoice Edi Format Store
     ///
     /// `invoice_edi_format_store`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Invoice Edi Format Store")]
     pub invoice_edi_format_store: ::std::option::Option<::std::string::String>,
     /// Invoice sending
     ///
     /// `invoice_sending_method`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Invoice sending")]
     pub invoice_sending_method: ::std::option::Option<ResPartnerInvoiceSendingMethod>,
     /// Invoice report
     ///
     /// `invoice_template_pdf_report_id`: many2one, to `ir.actions.report`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Invoice report (id of a ir.actions.report)")]
     pub invoice_template_pdf_report_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Is a Company
     ///
     /// Check if the contact is a company, otherwise it is a person
     ///
     /// `is_company`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Is a Company: Check if the contact is a company, otherwise it is a person"
-    )]
     pub is_company: ::std::option::Option<bool>,
     /// Language
     ///
     /// All the emails and documents sent to this contact will be translated in this language.
     ///
     /// `lang`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Language: All the emails and documents sent to this contact will be translated in this language."
-    )]
     pub lang: ::std::option::Option<::std::string::String>,
     /// Meetings
     ///
     /// `meeting_ids`: many2many, to `calendar.event`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Meetings (ids of calendar.event records)")]
     pub meeting_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
     ///
     /// `message_bounce`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Bounce: Counter of the number of bounced emails for this contact"
-    )]
     pub message_bounce: ::std::option::Option<i64>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Name
     ///
     /// `name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Name")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Related Company
     ///
     /// `parent_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Related Company (id of a res.partner)")]
     pub parent_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Geo Latitude
     ///
     /// `partner_latitude`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Geo Latitude")]
     pub partner_latitude: ::std::option::Option<f64>,
     /// Geo Longitude
     ///
     /// `partner_longitude`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Geo Longitude")]
     pub partner_longitude: ::std::option::Option<f64>,
     /// Peppol e-address (EAS)
     ///
@@ -1310,378 +2035,158 @@ pub struct ResPartnerCreate {
     /// List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/
     ///
     /// `peppol_eas`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Peppol e-address (EAS): Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives. List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/"
-    )]
     pub peppol_eas: ::std::option::Option<ResPartnerPeppolEas>,
     /// Peppol Endpoint
     ///
     /// Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'.
     ///
     /// `peppol_endpoint`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Peppol Endpoint: Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'."
-    )]
     pub peppol_endpoint: ::std::option::Option<::std::string::String>,
     /// Phone
     ///
     /// `phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Phone")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Phone Number
     ///
     /// `phone_mobile_search`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Phone Number")]
     pub phone_mobile_search: ::std::option::Option<::std::string::String>,
     /// Message for Stock Picking
     ///
     /// `picking_warn_msg`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Message for Stock Picking")]
     pub picking_warn_msg: ::std::option::Option<::std::string::String>,
     /// Properties
     ///
     /// `properties`: properties
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Properties")]
     pub properties: ::std::option::Option<::serde_json::Value>,
     /// Account Payable
     ///
     /// `property_account_payable_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Account Payable (id of a account.account)")]
     pub property_account_payable_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Fiscal Position
     ///
     /// The fiscal position determines the taxes/accounts used for this contact.
     ///
     /// `property_account_position_id`: many2one, to `account.fiscal.position`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Fiscal Position: The fiscal position determines the taxes/accounts used for this contact. (id of a account.fiscal.position)"
-    )]
     pub property_account_position_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Account Receivable
     ///
     /// `property_account_receivable_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Account Receivable (id of a account.account)")]
     pub property_account_receivable_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Property Inbound Payment Method Line
     ///
     /// `property_inbound_payment_method_line_id`: many2one, to `account.payment.method.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Property Inbound Payment Method Line (id of a account.payment.method.line)"
-    )]
     pub property_inbound_payment_method_line_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Property Outbound Payment Method Line
     ///
     /// `property_outbound_payment_method_line_id`: many2one, to `account.payment.method.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Property Outbound Payment Method Line (id of a account.payment.method.line)"
-    )]
     pub property_outbound_payment_method_line_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Customer Payment Terms
     ///
     /// `property_payment_term_id`: many2one, to `account.payment.term`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Customer Payment Terms (id of a account.payment.term)")]
     pub property_payment_term_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Pricelist
     ///
     /// Used for sales to the current partner
     ///
     /// `property_product_pricelist`: many2one, to `product.pricelist`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Pricelist: Used for sales to the current partner (id of a product.pricelist)"
-    )]
     pub property_product_pricelist: ::std::option::Option<::odoo_client::RecordId>,
     /// Supplier Currency
     ///
     /// This currency will be used for purchases from the current partner
     ///
     /// `property_purchase_currency_id`: many2one, to `res.currency`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Supplier Currency: This currency will be used for purchases from the current partner (id of a res.currency)"
-    )]
     pub property_purchase_currency_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Customer Location
     ///
     /// The stock location used as destination when sending goods to this contact.
     ///
     /// `property_stock_customer`: many2one, to `stock.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Customer Location: The stock location used as destination when sending goods to this contact. (id of a stock.location)"
-    )]
     pub property_stock_customer: ::std::option::Option<::odoo_client::RecordId>,
     /// Vendor Location
     ///
     /// The stock location used as source when receiving goods from this contact.
     ///
     /// `property_stock_supplier`: many2one, to `stock.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Vendor Location: The stock location used as source when receiving goods from this contact. (id of a stock.location)"
-    )]
     pub property_stock_supplier: ::std::option::Option<::odoo_client::RecordId>,
     /// Vendor Payment Terms
     ///
     /// `property_supplier_payment_term_id`: many2one, to `account.payment.term`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Vendor Payment Terms (id of a account.payment.term)")]
     pub property_supplier_payment_term_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Message for Purchase Order
     ///
     /// `purchase_warn_msg`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Message for Purchase Order")]
     pub purchase_warn_msg: ::std::option::Option<::std::string::String>,
     /// Receipt Reminder
     ///
     /// Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.
     ///
     /// `receipt_reminder_email`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Receipt Reminder: Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date."
-    )]
     pub receipt_reminder_email: ::std::option::Option<bool>,
     /// Reference
     ///
     /// `ref`: char
-    #[serde(
-        rename = "ref",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Reference")]
     pub ref_: ::std::option::Option<::std::string::String>,
     /// Days Before Receipt
     ///
     /// Number of days to send reminder email before the promised receipt date
     ///
     /// `reminder_date_before_receipt`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Days Before Receipt: Number of days to send reminder email before the promised receipt date"
-    )]
     pub reminder_date_before_receipt: ::std::option::Option<i64>,
     /// Message for Sales Order
     ///
     /// `sale_warn_msg`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Message for Sales Order")]
     pub sale_warn_msg: ::std::option::Option<::std::string::String>,
     /// Signup Token Type
     ///
     /// `signup_type`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Signup Token Type")]
     pub signup_type: ::std::option::Option<::std::string::String>,
     /// Specific Property Product Pricelist
     ///
     /// `specific_property_product_pricelist`: many2one, to `product.pricelist`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Specific Property Product Pricelist (id of a product.pricelist)"
-    )]
     pub specific_property_product_pricelist: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// State
     ///
     /// `state_id`: many2one, to `res.country.state`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "State (id of a res.country.state)")]
     pub state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Street
     ///
     /// `street`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Street")]
     pub street: ::std::option::Option<::std::string::String>,
     /// Street2
     ///
     /// `street2`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Street2")]
     pub street2: ::std::option::Option<::std::string::String>,
     /// Suggest Based On
     ///
     /// `suggest_based_on`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Suggest Based On")]
     pub suggest_based_on: ::std::option::Option<::std::string::String>,
     /// Suggest Days
     ///
     /// `suggest_days`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Suggest Days")]
     pub suggest_days: ::std::option::Option<i64>,
     /// Suggest Percent
     ///
     /// `suggest_percent`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Suggest Percent")]
     pub suggest_percent: ::std::option::Option<i64>,
     /// Supplier Rank
     ///
     /// `supplier_rank`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Supplier Rank")]
     pub supplier_rank: ::std::option::Option<i64>,
     /// Degree of trust you have in this debtor
     ///
     /// `trust`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Degree of trust you have in this debtor")]
     pub trust: ::std::option::Option<ResPartnerTrust>,
     /// Address Type
     ///
     /// `type`: selection
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Address Type")]
     pub type_: ::std::option::Option<ResPartnerType>,
     /// Timezone
     ///
@@ -1692,353 +2197,1285 @@ pub struct ResPartnerCreate {
     /// Anywhere else, time values are computed according to the time offset of your web client.
     ///
     /// `tz`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Timezone: When printing documents and exporting/importing data, time values are computed according to this timezone. If the timezone is not set, UTC (Coordinated Universal Time) is used. Anywhere else, time values are computed according to the time offset of your web client."
-    )]
     pub tz: ::std::option::Option<::std::string::String>,
     /// Partner Limit
     ///
     /// Set a value greater than 0.0 to activate a credit limit check
     ///
     /// `use_partner_credit_limit`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Partner Limit: Set a value greater than 0.0 to activate a credit limit check"
-    )]
     pub use_partner_credit_limit: ::std::option::Option<bool>,
     /// Salesperson
     ///
     /// The internal user in charge of this contact.
     ///
     /// `user_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Salesperson: The internal user in charge of this contact. (id of a res.users)"
-    )]
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Tax ID
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
     ///
     /// `vat`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax."
-    )]
     pub vat: ::std::option::Option<::std::string::String>,
     /// Website Link
     ///
     /// `website`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Website Link")]
     pub website: ::std::option::Option<::std::string::String>,
     /// Zip
     ///
     /// `zip`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Zip")]
     pub zip: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`ResPartnerCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r##"{
+  "description": "Values of a new Contact record",
+  "properties": {
+    "active": {"description":"Active","type":["boolean","null"]},
+    "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "autopost_bills": {"anyOf":[{"$ref":"#/$defs/ResPartnerAutopostBills"},{"type":"null"}],"description":"Auto-post bills: Automatically post bills for this trusted partner"},
+    "barcode": {"description":"Barcode: Use a barcode to identify this contact.","type":["string","null"]},
+    "buyer_id": {"description":"Buyer (id of a res.users)","format":"int64","type":["integer","null"]},
+    "calendar_last_notif_ack": {"description":"Last notification marked as read from base Calendar (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "category_id": {"description":"Tags (ids of res.partner.category records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "channel_ids": {"description":"Channels (ids of discuss.channel records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "city": {"description":"City","type":["string","null"]},
+    "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
+    "comment": {"description":"Notes","type":["string","null"]},
+    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
+    "company_name": {"description":"Company Name","type":["string","null"]},
+    "company_registry": {"description":"Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country","type":["string","null"]},
+    "company_type": {"anyOf":[{"$ref":"#/$defs/ResPartnerCompanyType"},{"type":"null"}],"description":"Company Type"},
+    "country_id": {"description":"Country (id of a res.country)","format":"int64","type":["integer","null"]},
+    "credit_limit": {"description":"Credit Limit: Credit limit specific to this partner.","format":"double","type":["number","null"]},
+    "customer_rank": {"description":"Customer Rank","format":"int64","type":["integer","null"]},
+    "display_invoice_edi_format": {"description":"Display Invoice Edi Format","type":["boolean","null"]},
+    "display_invoice_template_pdf_report_id": {"description":"Display Invoice Template Pdf Report","type":["boolean","null"]},
+    "email": {"description":"Email","type":["string","null"]},
+    "employee": {"description":"Employee: Whether this contact is an Employee.","type":["boolean","null"]},
+    "function": {"description":"Job Position","type":["string","null"]},
+    "global_location_number": {"description":"GLN: Global Location Number","type":["string","null"]},
+    "group_on": {"anyOf":[{"$ref":"#/$defs/ResPartnerGroupOn"},{"type":"null"}],"description":"Week Day"},
+    "group_rfq": {"anyOf":[{"$ref":"#/$defs/ResPartnerGroupRfq"},{"type":"null"}],"description":"Group RFQ: Define if RFQ should be grouped together based on expected arrival, except for dropship operations. On Order: Replenishment needs will be grouped together except for MTO. Daily: Replenishment needs will be grouped if the expected arrival is the same day Weekly: Replenishment needs will be grouped if the expected arrival is the same week or week day Always: Replenishment needs will always be grouped."},
+    "ignore_abnormal_invoice_amount": {"description":"Ignore Abnormal Invoice Amount","type":["boolean","null"]},
+    "ignore_abnormal_invoice_date": {"description":"Ignore Abnormal Invoice Date","type":["boolean","null"]},
+    "image_1920": {"description":"Image (base64)","type":["string","null"]},
+    "industry_id": {"description":"Industry (id of a res.partner.industry)","format":"int64","type":["integer","null"]},
+    "invoice_edi_format": {"anyOf":[{"$ref":"#/$defs/ResPartnerInvoiceEdiFormat"},{"type":"null"}],"description":"eInvoice format"},
+    "invoice_edi_format_store": {"description":"Invoice Edi Format Store","type":["string","null"]},
+    "invoice_sending_method": {"anyOf":[{"$ref":"#/$defs/ResPartnerInvoiceSendingMethod"},{"type":"null"}],"description":"Invoice sending"},
+    "invoice_template_pdf_report_id": {"description":"Invoice report (id of a ir.actions.report)","format":"int64","type":["integer","null"]},
+    "is_company": {"description":"Is a Company: Check if the contact is a company, otherwise it is a person","type":["boolean","null"]},
+    "lang": {"description":"Language: All the emails and documents sent to this contact will be translated in this language.","type":["string","null"]},
+    "meeting_ids": {"description":"Meetings (ids of calendar.event records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_bounce": {"description":"Bounce: Counter of the number of bounced emails for this contact","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "name": {"description":"Name","type":["string","null"]},
+    "parent_id": {"description":"Related Company (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "partner_latitude": {"description":"Geo Latitude","format":"double","type":["number","null"]},
+    "partner_longitude": {"description":"Geo Longitude","format":"double","type":["number","null"]},
+    "peppol_eas": {"anyOf":[{"$ref":"#/$defs/ResPartnerPeppolEas"},{"type":"null"}],"description":"Peppol e-address (EAS): Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives. List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/"},
+    "peppol_endpoint": {"description":"Peppol Endpoint: Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'.","type":["string","null"]},
+    "phone": {"description":"Phone","type":["string","null"]},
+    "phone_mobile_search": {"description":"Phone Number","type":["string","null"]},
+    "picking_warn_msg": {"description":"Message for Stock Picking","type":["string","null"]},
+    "properties": {"description":"Properties"},
+    "property_account_payable_id": {"description":"Account Payable (id of a account.account)","format":"int64","type":["integer","null"]},
+    "property_account_position_id": {"description":"Fiscal Position: The fiscal position determines the taxes/accounts used for this contact. (id of a account.fiscal.position)","format":"int64","type":["integer","null"]},
+    "property_account_receivable_id": {"description":"Account Receivable (id of a account.account)","format":"int64","type":["integer","null"]},
+    "property_inbound_payment_method_line_id": {"description":"Property Inbound Payment Method Line (id of a account.payment.method.line)","format":"int64","type":["integer","null"]},
+    "property_outbound_payment_method_line_id": {"description":"Property Outbound Payment Method Line (id of a account.payment.method.line)","format":"int64","type":["integer","null"]},
+    "property_payment_term_id": {"description":"Customer Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
+    "property_product_pricelist": {"description":"Pricelist: Used for sales to the current partner (id of a product.pricelist)","format":"int64","type":["integer","null"]},
+    "property_purchase_currency_id": {"description":"Supplier Currency: This currency will be used for purchases from the current partner (id of a res.currency)","format":"int64","type":["integer","null"]},
+    "property_stock_customer": {"description":"Customer Location: The stock location used as destination when sending goods to this contact. (id of a stock.location)","format":"int64","type":["integer","null"]},
+    "property_stock_supplier": {"description":"Vendor Location: The stock location used as source when receiving goods from this contact. (id of a stock.location)","format":"int64","type":["integer","null"]},
+    "property_supplier_payment_term_id": {"description":"Vendor Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
+    "purchase_warn_msg": {"description":"Message for Purchase Order","type":["string","null"]},
+    "receipt_reminder_email": {"description":"Receipt Reminder: Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.","type":["boolean","null"]},
+    "ref": {"description":"Reference","type":["string","null"]},
+    "reminder_date_before_receipt": {"description":"Days Before Receipt: Number of days to send reminder email before the promised receipt date","format":"int64","type":["integer","null"]},
+    "sale_warn_msg": {"description":"Message for Sales Order","type":["string","null"]},
+    "signup_type": {"description":"Signup Token Type","type":["string","null"]},
+    "specific_property_product_pricelist": {"description":"Specific Property Product Pricelist (id of a product.pricelist)","format":"int64","type":["integer","null"]},
+    "state_id": {"description":"State (id of a res.country.state)","format":"int64","type":["integer","null"]},
+    "street": {"description":"Street","type":["string","null"]},
+    "street2": {"description":"Street2","type":["string","null"]},
+    "suggest_based_on": {"description":"Suggest Based On","type":["string","null"]},
+    "suggest_days": {"description":"Suggest Days","format":"int64","type":["integer","null"]},
+    "suggest_percent": {"description":"Suggest Percent","format":"int64","type":["integer","null"]},
+    "supplier_rank": {"description":"Supplier Rank","format":"int64","type":["integer","null"]},
+    "trust": {"anyOf":[{"$ref":"#/$defs/ResPartnerTrust"},{"type":"null"}],"description":"Degree of trust you have in this debtor"},
+    "type": {"anyOf":[{"$ref":"#/$defs/ResPartnerType"},{"type":"null"}],"description":"Address Type"},
+    "tz": {"description":"Timezone: When printing documents and exporting/importing data, time values are computed according to this timezone. If the timezone is not set, UTC (Coordinated Universal Time) is used. Anywhere else, time values are computed according to the time offset of your web client.","type":["string","null"]},
+    "use_partner_credit_limit": {"description":"Partner Limit: Set a value greater than 0.0 to activate a credit limit check","type":["boolean","null"]},
+    "user_id": {"description":"Salesperson: The internal user in charge of this contact. (id of a res.users)","format":"int64","type":["integer","null"]},
+    "vat": {"description":"Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.","type":["string","null"]},
+    "website": {"description":"Website Link","type":["string","null"]},
+    "zip": {"description":"Zip","type":["string","null"]}
+  },
+  "type": "object"
+}"##;
+impl ResPartnerCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut autopost_bills: ::std::option::Option<
+            ::std::option::Option<ResPartnerAutopostBills>,
+        > = ::std::option::Option::None;
+        let mut barcode: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut buyer_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut calendar_last_notif_ack: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut category_id: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut channel_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut city: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut comment: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut company_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_registry: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_type: ::std::option::Option<
+            ::std::option::Option<ResPartnerCompanyType>,
+        > = ::std::option::Option::None;
+        let mut country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut credit_limit: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut customer_rank: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut display_invoice_edi_format: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut display_invoice_template_pdf_report_id: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut employee: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut function: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut global_location_number: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut group_on: ::std::option::Option<
+            ::std::option::Option<ResPartnerGroupOn>,
+        > = ::std::option::Option::None;
+        let mut group_rfq: ::std::option::Option<
+            ::std::option::Option<ResPartnerGroupRfq>,
+        > = ::std::option::Option::None;
+        let mut ignore_abnormal_invoice_amount: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut ignore_abnormal_invoice_date: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut image_1920: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut industry_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut invoice_edi_format: ::std::option::Option<
+            ::std::option::Option<ResPartnerInvoiceEdiFormat>,
+        > = ::std::option::Option::None;
+        let mut invoice_edi_format_store: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_sending_method: ::std::option::Option<
+            ::std::option::Option<ResPartnerInvoiceSendingMethod>,
+        > = ::std::option::Option::None;
+        let mut invoice_template_pdf_report_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut is_company: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut lang: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut meeting_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut message_bounce: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut parent_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_latitude: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut partner_longitude: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut peppol_eas: ::std::option::Option<
+            ::std::option::Option<ResPartnerPeppolEas>,
+        > = ::std::option::Option::None;
+        let mut peppol_endpoint: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone_mobile_search: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut picking_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut property_account_payable_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_account_position_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_account_receivable_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_inbound_payment_method_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_outbound_payment_method_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_payment_term_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_product_pricelist: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_purchase_currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_stock_customer: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_stock_supplier: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_supplier_payment_term_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut purchase_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut receipt_reminder_email: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut ref_: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut reminder_date_before_receipt: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut sale_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut signup_type: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut specific_property_product_pricelist: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut state_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut street: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut street2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut suggest_based_on: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut suggest_days: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut suggest_percent: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut supplier_rank: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut trust: ::std::option::Option<::std::option::Option<ResPartnerTrust>> = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<::std::option::Option<ResPartnerType>> = ::std::option::Option::None;
+        let mut tz: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut use_partner_credit_limit: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut vat: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut website: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut zip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "autopost_bills" => {
+                    wire::decode(&mut autopost_bills, __value, wire::false_as_none)
+                }
+                "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
+                "buyer_id" => wire::decode(&mut buyer_id, __value, wire::false_as_none),
+                "calendar_last_notif_ack" => {
+                    wire::decode(
+                        &mut calendar_last_notif_ack,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "category_id" => {
+                    wire::decode(&mut category_id, __value, wire::false_as_none)
+                }
+                "channel_ids" => {
+                    wire::decode(&mut channel_ids, __value, wire::false_as_none)
+                }
+                "city" => wire::decode(&mut city, __value, wire::false_as_none),
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "comment" => wire::decode(&mut comment, __value, wire::false_as_none),
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "company_name" => {
+                    wire::decode(&mut company_name, __value, wire::false_as_none)
+                }
+                "company_registry" => {
+                    wire::decode(&mut company_registry, __value, wire::false_as_none)
+                }
+                "company_type" => {
+                    wire::decode(&mut company_type, __value, wire::false_as_none)
+                }
+                "country_id" => {
+                    wire::decode(&mut country_id, __value, wire::false_as_none)
+                }
+                "credit_limit" => {
+                    wire::decode(&mut credit_limit, __value, wire::false_as_none)
+                }
+                "customer_rank" => {
+                    wire::decode(&mut customer_rank, __value, wire::false_as_none)
+                }
+                "display_invoice_edi_format" => {
+                    wire::decode(&mut display_invoice_edi_format, __value, wire::field)
+                }
+                "display_invoice_template_pdf_report_id" => {
+                    wire::decode(
+                        &mut display_invoice_template_pdf_report_id,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "email" => wire::decode(&mut email, __value, wire::false_as_none),
+                "employee" => wire::decode(&mut employee, __value, wire::field),
+                "function" => wire::decode(&mut function, __value, wire::false_as_none),
+                "global_location_number" => {
+                    wire::decode(
+                        &mut global_location_number,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "group_on" => wire::decode(&mut group_on, __value, wire::false_as_none),
+                "group_rfq" => wire::decode(&mut group_rfq, __value, wire::false_as_none),
+                "ignore_abnormal_invoice_amount" => {
+                    wire::decode(
+                        &mut ignore_abnormal_invoice_amount,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "ignore_abnormal_invoice_date" => {
+                    wire::decode(&mut ignore_abnormal_invoice_date, __value, wire::field)
+                }
+                "image_1920" => {
+                    wire::decode(&mut image_1920, __value, wire::false_as_none)
+                }
+                "industry_id" => {
+                    wire::decode(&mut industry_id, __value, wire::false_as_none)
+                }
+                "invoice_edi_format" => {
+                    wire::decode(&mut invoice_edi_format, __value, wire::false_as_none)
+                }
+                "invoice_edi_format_store" => {
+                    wire::decode(
+                        &mut invoice_edi_format_store,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_sending_method" => {
+                    wire::decode(
+                        &mut invoice_sending_method,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_template_pdf_report_id" => {
+                    wire::decode(
+                        &mut invoice_template_pdf_report_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "is_company" => wire::decode(&mut is_company, __value, wire::field),
+                "lang" => wire::decode(&mut lang, __value, wire::false_as_none),
+                "meeting_ids" => {
+                    wire::decode(&mut meeting_ids, __value, wire::false_as_none)
+                }
+                "message_bounce" => {
+                    wire::decode(&mut message_bounce, __value, wire::false_as_none)
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
+                "partner_latitude" => {
+                    wire::decode(&mut partner_latitude, __value, wire::false_as_none)
+                }
+                "partner_longitude" => {
+                    wire::decode(&mut partner_longitude, __value, wire::false_as_none)
+                }
+                "peppol_eas" => {
+                    wire::decode(&mut peppol_eas, __value, wire::false_as_none)
+                }
+                "peppol_endpoint" => {
+                    wire::decode(&mut peppol_endpoint, __value, wire::false_as_none)
+                }
+                "phone" => wire::decode(&mut phone, __value, wire::false_as_none),
+                "phone_mobile_search" => {
+                    wire::decode(&mut phone_mobile_search, __value, wire::false_as_none)
+                }
+                "picking_warn_msg" => {
+                    wire::decode(&mut picking_warn_msg, __value, wire::false_as_none)
+                }
+                "properties" => {
+                    wire::decode(&mut properties, __value, wire::false_as_none)
+                }
+                "property_account_payable_id" => {
+                    wire::decode(
+                        &mut property_account_payable_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_account_position_id" => {
+                    wire::decode(
+                        &mut property_account_position_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_account_receivable_id" => {
+                    wire::decode(
+                        &mut property_account_receivable_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_inbound_payment_method_line_id" => {
+                    wire::decode(
+                        &mut property_inbound_payment_method_line_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_outbound_payment_method_line_id" => {
+                    wire::decode(
+                        &mut property_outbound_payment_method_line_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_payment_term_id" => {
+                    wire::decode(
+                        &mut property_payment_term_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_product_pricelist" => {
+                    wire::decode(
+                        &mut property_product_pricelist,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_purchase_currency_id" => {
+                    wire::decode(
+                        &mut property_purchase_currency_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_stock_customer" => {
+                    wire::decode(
+                        &mut property_stock_customer,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_stock_supplier" => {
+                    wire::decode(
+                        &mut property_stock_supplier,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_supplier_payment_term_id" => {
+                    wire::decode(
+                        &mut property_supplier_payment_term_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "purchase_warn_msg" => {
+                    wire::decode(&mut purchase_warn_msg, __value, wire::false_as_none)
+                }
+                "receipt_reminder_email" => {
+                    wire::decode(&mut receipt_reminder_email, __value, wire::field)
+                }
+                "ref" => wire::decode(&mut ref_, __value, wire::false_as_none),
+                "reminder_date_before_receipt" => {
+                    wire::decode(
+                        &mut reminder_date_before_receipt,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "sale_warn_msg" => {
+                    wire::decode(&mut sale_warn_msg, __value, wire::false_as_none)
+                }
+                "signup_type" => {
+                    wire::decode(&mut signup_type, __value, wire::false_as_none)
+                }
+                "specific_property_product_pricelist" => {
+                    wire::decode(
+                        &mut specific_property_product_pricelist,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "state_id" => wire::decode(&mut state_id, __value, wire::false_as_none),
+                "street" => wire::decode(&mut street, __value, wire::false_as_none),
+                "street2" => wire::decode(&mut street2, __value, wire::false_as_none),
+                "suggest_based_on" => {
+                    wire::decode(&mut suggest_based_on, __value, wire::false_as_none)
+                }
+                "suggest_days" => {
+                    wire::decode(&mut suggest_days, __value, wire::false_as_none)
+                }
+                "suggest_percent" => {
+                    wire::decode(&mut suggest_percent, __value, wire::false_as_none)
+                }
+                "supplier_rank" => {
+                    wire::decode(&mut supplier_rank, __value, wire::false_as_none)
+                }
+                "trust" => wire::decode(&mut trust, __value, wire::false_as_none),
+                "type" => wire::decode(&mut type_, __value, wire::false_as_none),
+                "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
+                "use_partner_credit_limit" => {
+                    wire::decode(&mut use_partner_credit_limit, __value, wire::field)
+                }
+                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "vat" => wire::decode(&mut vat, __value, wire::false_as_none),
+                "website" => wire::decode(&mut website, __value, wire::false_as_none),
+                "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            active: active.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            autopost_bills: autopost_bills.unwrap_or_default(),
+            barcode: barcode.unwrap_or_default(),
+            buyer_id: buyer_id.unwrap_or_default(),
+            calendar_last_notif_ack: calendar_last_notif_ack.unwrap_or_default(),
+            category_id: category_id.unwrap_or_default(),
+            channel_ids: channel_ids.unwrap_or_default(),
+            city: city.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            comment: comment.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            company_name: company_name.unwrap_or_default(),
+            company_registry: company_registry.unwrap_or_default(),
+            company_type: company_type.unwrap_or_default(),
+            country_id: country_id.unwrap_or_default(),
+            credit_limit: credit_limit.unwrap_or_default(),
+            customer_rank: customer_rank.unwrap_or_default(),
+            display_invoice_edi_format: display_invoice_edi_format.unwrap_or_default(),
+            display_invoice_template_pdf_report_id: display_invoice_template_pdf_report_id
+                .unwrap_or_default(),
+            email: email.unwrap_or_default(),
+            employee: employee.unwrap_or_default(),
+            function: function.unwrap_or_default(),
+            global_location_number: global_location_number.unwrap_or_default(),
+            group_on: group_on.unwrap_or_default(),
+            group_rfq: group_rfq.unwrap_or_default(),
+            ignore_abnormal_invoice_amount: ignore_abnormal_invoice_amount
+                .unwrap_or_default(),
+            ignore_abnormal_invoice_date: ignore_abnormal_invoice_date
+                .unwrap_or_default(),
+            image_1920: image_1920.unwrap_or_default(),
+            industry_id: industry_id.unwrap_or_default(),
+            invoice_edi_format: invoice_edi_format.unwrap_or_default(),
+            invoice_edi_format_store: invoice_edi_format_store.unwrap_or_default(),
+            invoice_sending_method: invoice_sending_method.unwrap_or_default(),
+            invoice_template_pdf_report_id: invoice_template_pdf_report_id
+                .unwrap_or_default(),
+            is_company: is_company.unwrap_or_default(),
+            lang: lang.unwrap_or_default(),
+            meeting_ids: meeting_ids.unwrap_or_default(),
+            message_bounce: message_bounce.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            parent_id: parent_id.unwrap_or_default(),
+            partner_latitude: partner_latitude.unwrap_or_default(),
+            partner_longitude: partner_longitude.unwrap_or_default(),
+            peppol_eas: peppol_eas.unwrap_or_default(),
+            peppol_endpoint: peppol_endpoint.unwrap_or_default(),
+            phone: phone.unwrap_or_default(),
+            phone_mobile_search: phone_mobile_search.unwrap_or_default(),
+            picking_warn_msg: picking_warn_msg.unwrap_or_default(),
+            properties: properties.unwrap_or_default(),
+            property_account_payable_id: property_account_payable_id.unwrap_or_default(),
+            property_account_position_id: property_account_position_id
+                .unwrap_or_default(),
+            property_account_receivable_id: property_account_receivable_id
+                .unwrap_or_default(),
+            property_inbound_payment_method_line_id: property_inbound_payment_method_line_id
+                .unwrap_or_default(),
+            property_outbound_payment_method_line_id: property_outbound_payment_method_line_id
+                .unwrap_or_default(),
+            property_payment_term_id: property_payment_term_id.unwrap_or_default(),
+            property_product_pricelist: property_product_pricelist.unwrap_or_default(),
+            property_purchase_currency_id: property_purchase_currency_id
+                .unwrap_or_default(),
+            property_stock_customer: property_stock_customer.unwrap_or_default(),
+            property_stock_supplier: property_stock_supplier.unwrap_or_default(),
+            property_supplier_payment_term_id: property_supplier_payment_term_id
+                .unwrap_or_default(),
+            purchase_warn_msg: purchase_warn_msg.unwrap_or_default(),
+            receipt_reminder_email: receipt_reminder_email.unwrap_or_default(),
+            ref_: ref_.unwrap_or_default(),
+            reminder_date_before_receipt: reminder_date_before_receipt
+                .unwrap_or_default(),
+            sale_warn_msg: sale_warn_msg.unwrap_or_default(),
+            signup_type: signup_type.unwrap_or_default(),
+            specific_property_product_pricelist: specific_property_product_pricelist
+                .unwrap_or_default(),
+            state_id: state_id.unwrap_or_default(),
+            street: street.unwrap_or_default(),
+            street2: street2.unwrap_or_default(),
+            suggest_based_on: suggest_based_on.unwrap_or_default(),
+            suggest_days: suggest_days.unwrap_or_default(),
+            suggest_percent: suggest_percent.unwrap_or_default(),
+            supplier_rank: supplier_rank.unwrap_or_default(),
+            trust: trust.unwrap_or_default(),
+            type_: type_.unwrap_or_default(),
+            tz: tz.unwrap_or_default(),
+            use_partner_credit_limit: use_partner_credit_limit.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            vat: vat.unwrap_or_default(),
+            website: website.unwrap_or_default(),
+            zip: zip.unwrap_or_default(),
+        })
+    }
+}
+impl ResPartnerCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(83usize);
+        if self.active.is_some() {
+            wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_summary.is_some() {
+            wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        }
+        if self.activity_type_id.is_some() {
+            wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.autopost_bills.is_some() {
+            wire::put(&mut __fields, "autopost_bills", &self.autopost_bills)?;
+        }
+        if self.barcode.is_some() {
+            wire::put(&mut __fields, "barcode", &self.barcode)?;
+        }
+        if self.buyer_id.is_some() {
+            wire::put(&mut __fields, "buyer_id", &self.buyer_id)?;
+        }
+        if self.calendar_last_notif_ack.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "calendar_last_notif_ack",
+                &self.calendar_last_notif_ack,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.category_id.is_some() {
+            wire::put(&mut __fields, "category_id", &self.category_id)?;
+        }
+        if self.channel_ids.is_some() {
+            wire::put(&mut __fields, "channel_ids", &self.channel_ids)?;
+        }
+        if self.city.is_some() {
+            wire::put(&mut __fields, "city", &self.city)?;
+        }
+        if self.color.is_some() {
+            wire::put(&mut __fields, "color", &self.color)?;
+        }
+        if self.comment.is_some() {
+            wire::put(&mut __fields, "comment", &self.comment)?;
+        }
+        if self.company_id.is_some() {
+            wire::put(&mut __fields, "company_id", &self.company_id)?;
+        }
+        if self.company_name.is_some() {
+            wire::put(&mut __fields, "company_name", &self.company_name)?;
+        }
+        if self.company_registry.is_some() {
+            wire::put(&mut __fields, "company_registry", &self.company_registry)?;
+        }
+        if self.company_type.is_some() {
+            wire::put(&mut __fields, "company_type", &self.company_type)?;
+        }
+        if self.country_id.is_some() {
+            wire::put(&mut __fields, "country_id", &self.country_id)?;
+        }
+        if self.credit_limit.is_some() {
+            wire::put(&mut __fields, "credit_limit", &self.credit_limit)?;
+        }
+        if self.customer_rank.is_some() {
+            wire::put(&mut __fields, "customer_rank", &self.customer_rank)?;
+        }
+        if self.display_invoice_edi_format.is_some() {
+            wire::put(
+                &mut __fields,
+                "display_invoice_edi_format",
+                &self.display_invoice_edi_format,
+            )?;
+        }
+        if self.display_invoice_template_pdf_report_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "display_invoice_template_pdf_report_id",
+                &self.display_invoice_template_pdf_report_id,
+            )?;
+        }
+        if self.email.is_some() {
+            wire::put(&mut __fields, "email", &self.email)?;
+        }
+        if self.employee.is_some() {
+            wire::put(&mut __fields, "employee", &self.employee)?;
+        }
+        if self.function.is_some() {
+            wire::put(&mut __fields, "function", &self.function)?;
+        }
+        if self.global_location_number.is_some() {
+            wire::put(
+                &mut __fields,
+                "global_location_number",
+                &self.global_location_number,
+            )?;
+        }
+        if self.group_on.is_some() {
+            wire::put(&mut __fields, "group_on", &self.group_on)?;
+        }
+        if self.group_rfq.is_some() {
+            wire::put(&mut __fields, "group_rfq", &self.group_rfq)?;
+        }
+        if self.ignore_abnormal_invoice_amount.is_some() {
+            wire::put(
+                &mut __fields,
+                "ignore_abnormal_invoice_amount",
+                &self.ignore_abnormal_invoice_amount,
+            )?;
+        }
+        if self.ignore_abnormal_invoice_date.is_some() {
+            wire::put(
+                &mut __fields,
+                "ignore_abnormal_invoice_date",
+                &self.ignore_abnormal_invoice_date,
+            )?;
+        }
+        if self.image_1920.is_some() {
+            wire::put(&mut __fields, "image_1920", &self.image_1920)?;
+        }
+        if self.industry_id.is_some() {
+            wire::put(&mut __fields, "industry_id", &self.industry_id)?;
+        }
+        if self.invoice_edi_format.is_some() {
+            wire::put(&mut __fields, "invoice_edi_format", &self.invoice_edi_format)?;
+        }
+        if self.invoice_edi_format_store.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_edi_format_store",
+                &self.invoice_edi_format_store,
+            )?;
+        }
+        if self.invoice_sending_method.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_sending_method",
+                &self.invoice_sending_method,
+            )?;
+        }
+        if self.invoice_template_pdf_report_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_template_pdf_report_id",
+                &self.invoice_template_pdf_report_id,
+            )?;
+        }
+        if self.is_company.is_some() {
+            wire::put(&mut __fields, "is_company", &self.is_company)?;
+        }
+        if self.lang.is_some() {
+            wire::put(&mut __fields, "lang", &self.lang)?;
+        }
+        if self.meeting_ids.is_some() {
+            wire::put(&mut __fields, "meeting_ids", &self.meeting_ids)?;
+        }
+        if self.message_bounce.is_some() {
+            wire::put(&mut __fields, "message_bounce", &self.message_bounce)?;
+        }
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.parent_id.is_some() {
+            wire::put(&mut __fields, "parent_id", &self.parent_id)?;
+        }
+        if self.partner_latitude.is_some() {
+            wire::put(&mut __fields, "partner_latitude", &self.partner_latitude)?;
+        }
+        if self.partner_longitude.is_some() {
+            wire::put(&mut __fields, "partner_longitude", &self.partner_longitude)?;
+        }
+        if self.peppol_eas.is_some() {
+            wire::put(&mut __fields, "peppol_eas", &self.peppol_eas)?;
+        }
+        if self.peppol_endpoint.is_some() {
+            wire::put(&mut __fields, "peppol_endpoint", &self.peppol_endpoint)?;
+        }
+        if self.phone.is_some() {
+            wire::put(&mut __fields, "phone", &self.phone)?;
+        }
+        if self.phone_mobile_search.is_some() {
+            wire::put(&mut __fields, "phone_mobile_search", &self.phone_mobile_search)?;
+        }
+        if self.picking_warn_msg.is_some() {
+            wire::put(&mut __fields, "picking_warn_msg", &self.picking_warn_msg)?;
+        }
+        if self.properties.is_some() {
+            wire::put(&mut __fields, "properties", &self.properties)?;
+        }
+        if self.property_account_payable_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_account_payable_id",
+                &self.property_account_payable_id,
+            )?;
+        }
+        if self.property_account_position_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_account_position_id",
+                &self.property_account_position_id,
+            )?;
+        }
+        if self.property_account_receivable_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_account_receivable_id",
+                &self.property_account_receivable_id,
+            )?;
+        }
+        if self.property_inbound_payment_method_line_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_inbound_payment_method_line_id",
+                &self.property_inbound_payment_method_line_id,
+            )?;
+        }
+        if self.property_outbound_payment_method_line_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_outbound_payment_method_line_id",
+                &self.property_outbound_payment_method_line_id,
+            )?;
+        }
+        if self.property_payment_term_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_payment_term_id",
+                &self.property_payment_term_id,
+            )?;
+        }
+        if self.property_product_pricelist.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_product_pricelist",
+                &self.property_product_pricelist,
+            )?;
+        }
+        if self.property_purchase_currency_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_purchase_currency_id",
+                &self.property_purchase_currency_id,
+            )?;
+        }
+        if self.property_stock_customer.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_stock_customer",
+                &self.property_stock_customer,
+            )?;
+        }
+        if self.property_stock_supplier.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_stock_supplier",
+                &self.property_stock_supplier,
+            )?;
+        }
+        if self.property_supplier_payment_term_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_supplier_payment_term_id",
+                &self.property_supplier_payment_term_id,
+            )?;
+        }
+        if self.purchase_warn_msg.is_some() {
+            wire::put(&mut __fields, "purchase_warn_msg", &self.purchase_warn_msg)?;
+        }
+        if self.receipt_reminder_email.is_some() {
+            wire::put(
+                &mut __fields,
+                "receipt_reminder_email",
+                &self.receipt_reminder_email,
+            )?;
+        }
+        if self.ref_.is_some() {
+            wire::put(&mut __fields, "ref", &self.ref_)?;
+        }
+        if self.reminder_date_before_receipt.is_some() {
+            wire::put(
+                &mut __fields,
+                "reminder_date_before_receipt",
+                &self.reminder_date_before_receipt,
+            )?;
+        }
+        if self.sale_warn_msg.is_some() {
+            wire::put(&mut __fields, "sale_warn_msg", &self.sale_warn_msg)?;
+        }
+        if self.signup_type.is_some() {
+            wire::put(&mut __fields, "signup_type", &self.signup_type)?;
+        }
+        if self.specific_property_product_pricelist.is_some() {
+            wire::put(
+                &mut __fields,
+                "specific_property_product_pricelist",
+                &self.specific_property_product_pricelist,
+            )?;
+        }
+        if self.state_id.is_some() {
+            wire::put(&mut __fields, "state_id", &self.state_id)?;
+        }
+        if self.street.is_some() {
+            wire::put(&mut __fields, "street", &self.street)?;
+        }
+        if self.street2.is_some() {
+            wire::put(&mut __fields, "street2", &self.street2)?;
+        }
+        if self.suggest_based_on.is_some() {
+            wire::put(&mut __fields, "suggest_based_on", &self.suggest_based_on)?;
+        }
+        if self.suggest_days.is_some() {
+            wire::put(&mut __fields, "suggest_days", &self.suggest_days)?;
+        }
+        if self.suggest_percent.is_some() {
+            wire::put(&mut __fields, "suggest_percent", &self.suggest_percent)?;
+        }
+        if self.supplier_rank.is_some() {
+            wire::put(&mut __fields, "supplier_rank", &self.supplier_rank)?;
+        }
+        if self.trust.is_some() {
+            wire::put(&mut __fields, "trust", &self.trust)?;
+        }
+        if self.type_.is_some() {
+            wire::put(&mut __fields, "type", &self.type_)?;
+        }
+        if self.tz.is_some() {
+            wire::put(&mut __fields, "tz", &self.tz)?;
+        }
+        if self.use_partner_credit_limit.is_some() {
+            wire::put(
+                &mut __fields,
+                "use_partner_credit_limit",
+                &self.use_partner_credit_limit,
+            )?;
+        }
+        if self.user_id.is_some() {
+            wire::put(&mut __fields, "user_id", &self.user_id)?;
+        }
+        if self.vat.is_some() {
+            wire::put(&mut __fields, "vat", &self.vat)?;
+        }
+        if self.website.is_some() {
+            wire::put(&mut __fields, "website", &self.website)?;
+        }
+        if self.zip.is_some() {
+            wire::put(&mut __fields, "zip", &self.zip)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for ResPartnerCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "ResPartnerCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResPartnerCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "ResPartnerCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for ResPartnerCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ResPartnerCreate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerAutopostBills",
+            <ResPartnerAutopostBills as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerCompanyType",
+            <ResPartnerCompanyType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerGroupOn",
+            <ResPartnerGroupOn as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerGroupRfq",
+            <ResPartnerGroupRfq as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerInvoiceEdiFormat",
+            <ResPartnerInvoiceEdiFormat as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerInvoiceSendingMethod",
+            <ResPartnerInvoiceSendingMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerPeppolEas",
+            <ResPartnerPeppolEas as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerTrust",
+            <ResPartnerTrust as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerType",
+            <ResPartnerType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Contact (`res.partner`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(
-    description = "Values to change on Contact records; fields left out are kept"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResPartnerUpdate {
     /// Active
     ///
     /// `active`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Active")]
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Summary")]
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Type (id of a mail.activity.type)")]
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Auto-post bills
     ///
     /// Automatically post bills for this trusted partner
     ///
     /// `autopost_bills`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Auto-post bills: Automatically post bills for this trusted partner"
-    )]
     pub autopost_bills: ::std::option::Option<ResPartnerAutopostBills>,
     /// Barcode
     ///
     /// Use a barcode to identify this contact.
     ///
     /// `barcode`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Barcode: Use a barcode to identify this contact.")]
     pub barcode: ::std::option::Option<::std::string::String>,
     /// Buyer
     ///
     /// `buyer_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Buyer (id of a res.users)")]
     pub buyer_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Last notification marked as read from base Calendar
     ///
     /// `calendar_last_notif_ack`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last notification marked as read from base Calendar (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub calendar_last_notif_ack: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Tags
     ///
     /// `category_id`: many2many, to `res.partner.category`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Tags (ids of res.partner.category records)")]
     pub category_id: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Channels
     ///
     /// `channel_ids`: many2many, to `discuss.channel`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Channels (ids of discuss.channel records)")]
     pub channel_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// City
     ///
     /// `city`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "City")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Color Index
     ///
     /// `color`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Color Index")]
     pub color: ::std::option::Option<i64>,
     /// Notes
     ///
     /// `comment`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Notes")]
     pub comment: ::std::option::Option<::std::string::String>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company (id of a res.company)")]
     pub company_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Company Name
     ///
     /// `company_name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company Name")]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// Company ID
     ///
     /// The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country
     ///
     /// `company_registry`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country"
-    )]
     pub company_registry: ::std::option::Option<::std::string::String>,
     /// Company Type
     ///
     /// `company_type`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company Type")]
     pub company_type: ::std::option::Option<ResPartnerCompanyType>,
     /// Country
     ///
     /// `country_id`: many2one, to `res.country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Country (id of a res.country)")]
     pub country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Credit Limit
     ///
     /// Credit limit specific to this partner.
     ///
     /// `credit_limit`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Credit Limit: Credit limit specific to this partner.")]
     pub credit_limit: ::std::option::Option<f64>,
     /// Customer Rank
     ///
     /// `customer_rank`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Customer Rank")]
     pub customer_rank: ::std::option::Option<i64>,
     /// Display Invoice Edi Format
     ///
     /// `display_invoice_edi_format`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Display Invoice Edi Format")]
     pub display_invoice_edi_format: ::std::option::Option<bool>,
     /// Display Invoice Template Pdf Report
     ///
     /// `display_invoice_template_pdf_report_id`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Display Invoice Template Pdf Report")]
     pub display_invoice_template_pdf_report_id: ::std::option::Option<bool>,
     /// Email
     ///
     /// `email`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Employee
     ///
     /// Whether this contact is an Employee.
     ///
     /// `employee`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Employee: Whether this contact is an Employee.")]
     pub employee: ::std::option::Option<bool>,
     /// Job Position
     ///
     /// `function`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Job Position")]
     pub function: ::std::option::Option<::std::string::String>,
     /// GLN
     ///
     /// Global Location Number
     ///
     /// `global_location_number`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "GLN: Global Location Number")]
     pub global_location_number: ::std::option::Option<::std::string::String>,
     /// Week Day
     ///
     /// `group_on`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Week Day")]
     pub group_on: ::std::option::Option<ResPartnerGroupOn>,
     /// Group RFQ
     ///
@@ -2053,186 +3490,82 @@ pub struct ResPartnerUpdate {
     /// Always: Replenishment needs will always be grouped.
     ///
     /// `group_rfq`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Group RFQ: Define if RFQ should be grouped together based on expected arrival, except for dropship operations. On Order: Replenishment needs will be grouped together except for MTO. Daily: Replenishment needs will be grouped if the expected arrival is the same day Weekly: Replenishment needs will be grouped if the expected arrival is the same week or week day Always: Replenishment needs will always be grouped."
-    )]
     pub group_rfq: ::std::option::Option<ResPartnerGroupRfq>,
     /// Ignore Abnormal Invoice Amount
     ///
     /// `ignore_abnormal_invoice_amount`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Ignore Abnormal Invoice Amount")]
     pub ignore_abnormal_invoice_amount: ::std::option::Option<bool>,
     /// Ignore Abnormal Invoice Date
     ///
     /// `ignore_abnormal_invoice_date`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Ignore Abnormal Invoice Date")]
     pub ignore_abnormal_invoice_date: ::std::option::Option<bool>,
     /// Image
     ///
     /// `image_1920`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Image (base64)")]
     pub image_1920: ::std::option::Option<::std::string::String>,
     /// Industry
     ///
     /// `industry_id`: many2one, to `res.partner.industry`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Industry (id of a res.partner.industry)")]
     pub industry_id: ::std::option::Option<::odoo_client::RecordId>,
     /// eInvoice format
     ///
     /// `invoice_edi_format`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "eInvoice format")]
     pub invoice_edi_format: ::std::option::Option<ResPartnerInvoiceEdiFormat>,
     /// Invoice Edi Format Store
     ///
     /// `invoice_edi_format_store`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Invoice Edi Format Store")]
     pub invoice_edi_format_store: ::std::option::Option<::std::string::String>,
     /// Invoice sending
     ///
     /// `invoice_sending_method`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Invoice sending")]
     pub invoice_sending_method: ::std::option::Option<ResPartnerInvoiceSendingMethod>,
     /// Invoice report
     ///
     /// `invoice_template_pdf_report_id`: many2one, to `ir.actions.report`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Invoice report (id of a ir.actions.report)")]
     pub invoice_template_pdf_report_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Is a Company
     ///
     /// Check if the contact is a company, otherwise it is a person
     ///
     /// `is_company`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Is a Company: Check if the contact is a company, otherwise it is a person"
-    )]
     pub is_company: ::std::option::Option<bool>,
     /// Language
     ///
     /// All the emails and documents sent to this contact will be translated in this language.
     ///
     /// `lang`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Language: All the emails and documents sent to this contact will be translated in this language."
-    )]
     pub lang: ::std::option::Option<::std::string::String>,
     /// Meetings
     ///
     /// `meeting_ids`: many2many, to `calendar.event`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Meetings (ids of calendar.event records)")]
     pub meeting_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
     ///
     /// `message_bounce`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Bounce: Counter of the number of bounced emails for this contact"
-    )]
     pub message_bounce: ::std::option::Option<i64>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Name
     ///
     /// `name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Name")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Related Company
     ///
     /// `parent_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Related Company (id of a res.partner)")]
     pub parent_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Geo Latitude
     ///
     /// `partner_latitude`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Geo Latitude")]
     pub partner_latitude: ::std::option::Option<f64>,
     /// Geo Longitude
     ///
     /// `partner_longitude`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Geo Longitude")]
     pub partner_longitude: ::std::option::Option<f64>,
     /// Peppol e-address (EAS)
     ///
@@ -2241,378 +3574,158 @@ pub struct ResPartnerUpdate {
     /// List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/
     ///
     /// `peppol_eas`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Peppol e-address (EAS): Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives. List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/"
-    )]
     pub peppol_eas: ::std::option::Option<ResPartnerPeppolEas>,
     /// Peppol Endpoint
     ///
     /// Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'.
     ///
     /// `peppol_endpoint`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Peppol Endpoint: Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'."
-    )]
     pub peppol_endpoint: ::std::option::Option<::std::string::String>,
     /// Phone
     ///
     /// `phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Phone")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Phone Number
     ///
     /// `phone_mobile_search`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Phone Number")]
     pub phone_mobile_search: ::std::option::Option<::std::string::String>,
     /// Message for Stock Picking
     ///
     /// `picking_warn_msg`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Message for Stock Picking")]
     pub picking_warn_msg: ::std::option::Option<::std::string::String>,
     /// Properties
     ///
     /// `properties`: properties
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Properties")]
     pub properties: ::std::option::Option<::serde_json::Value>,
     /// Account Payable
     ///
     /// `property_account_payable_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Account Payable (id of a account.account)")]
     pub property_account_payable_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Fiscal Position
     ///
     /// The fiscal position determines the taxes/accounts used for this contact.
     ///
     /// `property_account_position_id`: many2one, to `account.fiscal.position`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Fiscal Position: The fiscal position determines the taxes/accounts used for this contact. (id of a account.fiscal.position)"
-    )]
     pub property_account_position_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Account Receivable
     ///
     /// `property_account_receivable_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Account Receivable (id of a account.account)")]
     pub property_account_receivable_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Property Inbound Payment Method Line
     ///
     /// `property_inbound_payment_method_line_id`: many2one, to `account.payment.method.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Property Inbound Payment Method Line (id of a account.payment.method.line)"
-    )]
     pub property_inbound_payment_method_line_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Property Outbound Payment Method Line
     ///
     /// `property_outbound_payment_method_line_id`: many2one, to `account.payment.method.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Property Outbound Payment Method Line (id of a account.payment.method.line)"
-    )]
     pub property_outbound_payment_method_line_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Customer Payment Terms
     ///
     /// `property_payment_term_id`: many2one, to `account.payment.term`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Customer Payment Terms (id of a account.payment.term)")]
     pub property_payment_term_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Pricelist
     ///
     /// Used for sales to the current partner
     ///
     /// `property_product_pricelist`: many2one, to `product.pricelist`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Pricelist: Used for sales to the current partner (id of a product.pricelist)"
-    )]
     pub property_product_pricelist: ::std::option::Option<::odoo_client::RecordId>,
     /// Supplier Currency
     ///
     /// This currency will be used for purchases from the current partner
     ///
     /// `property_purchase_currency_id`: many2one, to `res.currency`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Supplier Currency: This currency will be used for purchases from the current partner (id of a res.currency)"
-    )]
     pub property_purchase_currency_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Customer Location
     ///
     /// The stock location used as destination when sending goods to this contact.
     ///
     /// `property_stock_customer`: many2one, to `stock.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Customer Location: The stock location used as destination when sending goods to this contact. (id of a stock.location)"
-    )]
     pub property_stock_customer: ::std::option::Option<::odoo_client::RecordId>,
     /// Vendor Location
     ///
     /// The stock location used as source when receiving goods from this contact.
     ///
     /// `property_stock_supplier`: many2one, to `stock.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Vendor Location: The stock location used as source when receiving goods from this contact. (id of a stock.location)"
-    )]
     pub property_stock_supplier: ::std::option::Option<::odoo_client::RecordId>,
     /// Vendor Payment Terms
     ///
     /// `property_supplier_payment_term_id`: many2one, to `account.payment.term`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Vendor Payment Terms (id of a account.payment.term)")]
     pub property_supplier_payment_term_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Message for Purchase Order
     ///
     /// `purchase_warn_msg`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Message for Purchase Order")]
     pub purchase_warn_msg: ::std::option::Option<::std::string::String>,
     /// Receipt Reminder
     ///
     /// Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.
     ///
     /// `receipt_reminder_email`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Receipt Reminder: Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date."
-    )]
     pub receipt_reminder_email: ::std::option::Option<bool>,
     /// Reference
     ///
     /// `ref`: char
-    #[serde(
-        rename = "ref",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Reference")]
     pub ref_: ::std::option::Option<::std::string::String>,
     /// Days Before Receipt
     ///
     /// Number of days to send reminder email before the promised receipt date
     ///
     /// `reminder_date_before_receipt`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Days Before Receipt: Number of days to send reminder email before the promised receipt date"
-    )]
     pub reminder_date_before_receipt: ::std::option::Option<i64>,
     /// Message for Sales Order
     ///
     /// `sale_warn_msg`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Message for Sales Order")]
     pub sale_warn_msg: ::std::option::Option<::std::string::String>,
     /// Signup Token Type
     ///
     /// `signup_type`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Signup Token Type")]
     pub signup_type: ::std::option::Option<::std::string::String>,
     /// Specific Property Product Pricelist
     ///
     /// `specific_property_product_pricelist`: many2one, to `product.pricelist`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Specific Property Product Pricelist (id of a product.pricelist)"
-    )]
     pub specific_property_product_pricelist: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// State
     ///
     /// `state_id`: many2one, to `res.country.state`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "State (id of a res.country.state)")]
     pub state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Street
     ///
     /// `street`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Street")]
     pub street: ::std::option::Option<::std::string::String>,
     /// Street2
     ///
     /// `street2`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Street2")]
     pub street2: ::std::option::Option<::std::string::String>,
     /// Suggest Based On
     ///
     /// `suggest_based_on`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Suggest Based On")]
     pub suggest_based_on: ::std::option::Option<::std::string::String>,
     /// Suggest Days
     ///
     /// `suggest_days`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Suggest Days")]
     pub suggest_days: ::std::option::Option<i64>,
     /// Suggest Percent
     ///
     /// `suggest_percent`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Suggest Percent")]
     pub suggest_percent: ::std::option::Option<i64>,
     /// Supplier Rank
     ///
     /// `supplier_rank`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Supplier Rank")]
     pub supplier_rank: ::std::option::Option<i64>,
     /// Degree of trust you have in this debtor
     ///
     /// `trust`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Degree of trust you have in this debtor")]
     pub trust: ::std::option::Option<ResPartnerTrust>,
     /// Address Type
     ///
     /// `type`: selection
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Address Type")]
     pub type_: ::std::option::Option<ResPartnerType>,
     /// Timezone
     ///
@@ -2623,73 +3736,1164 @@ pub struct ResPartnerUpdate {
     /// Anywhere else, time values are computed according to the time offset of your web client.
     ///
     /// `tz`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Timezone: When printing documents and exporting/importing data, time values are computed according to this timezone. If the timezone is not set, UTC (Coordinated Universal Time) is used. Anywhere else, time values are computed according to the time offset of your web client."
-    )]
     pub tz: ::std::option::Option<::std::string::String>,
     /// Partner Limit
     ///
     /// Set a value greater than 0.0 to activate a credit limit check
     ///
     /// `use_partner_credit_limit`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Partner Limit: Set a value greater than 0.0 to activate a credit limit check"
-    )]
     pub use_partner_credit_limit: ::std::option::Option<bool>,
     /// Salesperson
     ///
     /// The internal user in charge of this contact.
     ///
     /// `user_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Salesperson: The internal user in charge of this contact. (id of a res.users)"
-    )]
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Tax ID
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
     ///
     /// `vat`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax."
-    )]
     pub vat: ::std::option::Option<::std::string::String>,
     /// Website Link
     ///
     /// `website`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Website Link")]
     pub website: ::std::option::Option<::std::string::String>,
     /// Zip
     ///
     /// `zip`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Zip")]
     pub zip: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`ResPartnerUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r##"{
+  "description": "Values to change on Contact records; fields left out are kept",
+  "properties": {
+    "active": {"description":"Active","type":["boolean","null"]},
+    "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "autopost_bills": {"anyOf":[{"$ref":"#/$defs/ResPartnerAutopostBills"},{"type":"null"}],"description":"Auto-post bills: Automatically post bills for this trusted partner"},
+    "barcode": {"description":"Barcode: Use a barcode to identify this contact.","type":["string","null"]},
+    "buyer_id": {"description":"Buyer (id of a res.users)","format":"int64","type":["integer","null"]},
+    "calendar_last_notif_ack": {"description":"Last notification marked as read from base Calendar (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "category_id": {"description":"Tags (ids of res.partner.category records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "channel_ids": {"description":"Channels (ids of discuss.channel records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "city": {"description":"City","type":["string","null"]},
+    "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
+    "comment": {"description":"Notes","type":["string","null"]},
+    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
+    "company_name": {"description":"Company Name","type":["string","null"]},
+    "company_registry": {"description":"Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country","type":["string","null"]},
+    "company_type": {"anyOf":[{"$ref":"#/$defs/ResPartnerCompanyType"},{"type":"null"}],"description":"Company Type"},
+    "country_id": {"description":"Country (id of a res.country)","format":"int64","type":["integer","null"]},
+    "credit_limit": {"description":"Credit Limit: Credit limit specific to this partner.","format":"double","type":["number","null"]},
+    "customer_rank": {"description":"Customer Rank","format":"int64","type":["integer","null"]},
+    "display_invoice_edi_format": {"description":"Display Invoice Edi Format","type":["boolean","null"]},
+    "display_invoice_template_pdf_report_id": {"description":"Display Invoice Template Pdf Report","type":["boolean","null"]},
+    "email": {"description":"Email","type":["string","null"]},
+    "employee": {"description":"Employee: Whether this contact is an Employee.","type":["boolean","null"]},
+    "function": {"description":"Job Position","type":["string","null"]},
+    "global_location_number": {"description":"GLN: Global Location Number","type":["string","null"]},
+    "group_on": {"anyOf":[{"$ref":"#/$defs/ResPartnerGroupOn"},{"type":"null"}],"description":"Week Day"},
+    "group_rfq": {"anyOf":[{"$ref":"#/$defs/ResPartnerGroupRfq"},{"type":"null"}],"description":"Group RFQ: Define if RFQ should be grouped together based on expected arrival, except for dropship operations. On Order: Replenishment needs will be grouped together except for MTO. Daily: Replenishment needs will be grouped if the expected arrival is the same day Weekly: Replenishment needs will be grouped if the expected arrival is the same week or week day Always: Replenishment needs will always be grouped."},
+    "ignore_abnormal_invoice_amount": {"description":"Ignore Abnormal Invoice Amount","type":["boolean","null"]},
+    "ignore_abnormal_invoice_date": {"description":"Ignore Abnormal Invoice Date","type":["boolean","null"]},
+    "image_1920": {"description":"Image (base64)","type":["string","null"]},
+    "industry_id": {"description":"Industry (id of a res.partner.industry)","format":"int64","type":["integer","null"]},
+    "invoice_edi_format": {"anyOf":[{"$ref":"#/$defs/ResPartnerInvoiceEdiFormat"},{"type":"null"}],"description":"eInvoice format"},
+    "invoice_edi_format_store": {"description":"Invoice Edi Format Store","type":["string","null"]},
+    "invoice_sending_method": {"anyOf":[{"$ref":"#/$defs/ResPartnerInvoiceSendingMethod"},{"type":"null"}],"description":"Invoice sending"},
+    "invoice_template_pdf_report_id": {"description":"Invoice report (id of a ir.actions.report)","format":"int64","type":["integer","null"]},
+    "is_company": {"description":"Is a Company: Check if the contact is a company, otherwise it is a person","type":["boolean","null"]},
+    "lang": {"description":"Language: All the emails and documents sent to this contact will be translated in this language.","type":["string","null"]},
+    "meeting_ids": {"description":"Meetings (ids of calendar.event records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_bounce": {"description":"Bounce: Counter of the number of bounced emails for this contact","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "name": {"description":"Name","type":["string","null"]},
+    "parent_id": {"description":"Related Company (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "partner_latitude": {"description":"Geo Latitude","format":"double","type":["number","null"]},
+    "partner_longitude": {"description":"Geo Longitude","format":"double","type":["number","null"]},
+    "peppol_eas": {"anyOf":[{"$ref":"#/$defs/ResPartnerPeppolEas"},{"type":"null"}],"description":"Peppol e-address (EAS): Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives. List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/"},
+    "peppol_endpoint": {"description":"Peppol Endpoint: Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'.","type":["string","null"]},
+    "phone": {"description":"Phone","type":["string","null"]},
+    "phone_mobile_search": {"description":"Phone Number","type":["string","null"]},
+    "picking_warn_msg": {"description":"Message for Stock Picking","type":["string","null"]},
+    "properties": {"description":"Properties"},
+    "property_account_payable_id": {"description":"Account Payable (id of a account.account)","format":"int64","type":["integer","null"]},
+    "property_account_position_id": {"description":"Fiscal Position: The fiscal position determines the taxes/accounts used for this contact. (id of a account.fiscal.position)","format":"int64","type":["integer","null"]},
+    "property_account_receivable_id": {"description":"Account Receivable (id of a account.account)","format":"int64","type":["integer","null"]},
+    "property_inbound_payment_method_line_id": {"description":"Property Inbound Payment Method Line (id of a account.payment.method.line)","format":"int64","type":["integer","null"]},
+    "property_outbound_payment_method_line_id": {"description":"Property Outbound Payment Method Line (id of a account.payment.method.line)","format":"int64","type":["integer","null"]},
+    "property_payment_term_id": {"description":"Customer Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
+    "property_product_pricelist": {"description":"Pricelist: Used for sales to the current partner (id of a product.pricelist)","format":"int64","type":["integer","null"]},
+    "property_purchase_currency_id": {"description":"Supplier Currency: This currency will be used for purchases from the current partner (id of a res.currency)","format":"int64","type":["integer","null"]},
+    "property_stock_customer": {"description":"Customer Location: The stock location used as destination when sending goods to this contact. (id of a stock.location)","format":"int64","type":["integer","null"]},
+    "property_stock_supplier": {"description":"Vendor Location: The stock location used as source when receiving goods from this contact. (id of a stock.location)","format":"int64","type":["integer","null"]},
+    "property_supplier_payment_term_id": {"description":"Vendor Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
+    "purchase_warn_msg": {"description":"Message for Purchase Order","type":["string","null"]},
+    "receipt_reminder_email": {"description":"Receipt Reminder: Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.","type":["boolean","null"]},
+    "ref": {"description":"Reference","type":["string","null"]},
+    "reminder_date_before_receipt": {"description":"Days Before Receipt: Number of days to send reminder email before the promised receipt date","format":"int64","type":["integer","null"]},
+    "sale_warn_msg": {"description":"Message for Sales Order","type":["string","null"]},
+    "signup_type": {"description":"Signup Token Type","type":["string","null"]},
+    "specific_property_product_pricelist": {"description":"Specific Property Product Pricelist (id of a product.pricelist)","format":"int64","type":["integer","null"]},
+    "state_id": {"description":"State (id of a res.country.state)","format":"int64","type":["integer","null"]},
+    "street": {"description":"Street","type":["string","null"]},
+    "street2": {"description":"Street2","type":["string","null"]},
+    "suggest_based_on": {"description":"Suggest Based On","type":["string","null"]},
+    "suggest_days": {"description":"Suggest Days","format":"int64","type":["integer","null"]},
+    "suggest_percent": {"description":"Suggest Percent","format":"int64","type":["integer","null"]},
+    "supplier_rank": {"description":"Supplier Rank","format":"int64","type":["integer","null"]},
+    "trust": {"anyOf":[{"$ref":"#/$defs/ResPartnerTrust"},{"type":"null"}],"description":"Degree of trust you have in this debtor"},
+    "type": {"anyOf":[{"$ref":"#/$defs/ResPartnerType"},{"type":"null"}],"description":"Address Type"},
+    "tz": {"description":"Timezone: When printing documents and exporting/importing data, time values are computed according to this timezone. If the timezone is not set, UTC (Coordinated Universal Time) is used. Anywhere else, time values are computed according to the time offset of your web client.","type":["string","null"]},
+    "use_partner_credit_limit": {"description":"Partner Limit: Set a value greater than 0.0 to activate a credit limit check","type":["boolean","null"]},
+    "user_id": {"description":"Salesperson: The internal user in charge of this contact. (id of a res.users)","format":"int64","type":["integer","null"]},
+    "vat": {"description":"Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.","type":["string","null"]},
+    "website": {"description":"Website Link","type":["string","null"]},
+    "zip": {"description":"Zip","type":["string","null"]}
+  },
+  "type": "object"
+}"##;
+impl ResPartnerUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut autopost_bills: ::std::option::Option<
+            ::std::option::Option<ResPartnerAutopostBills>,
+        > = ::std::option::Option::None;
+        let mut barcode: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut buyer_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut calendar_last_notif_ack: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut category_id: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut channel_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut city: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut comment: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut company_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_registry: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_type: ::std::option::Option<
+            ::std::option::Option<ResPartnerCompanyType>,
+        > = ::std::option::Option::None;
+        let mut country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut credit_limit: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut customer_rank: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut display_invoice_edi_format: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut display_invoice_template_pdf_report_id: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut employee: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut function: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut global_location_number: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut group_on: ::std::option::Option<
+            ::std::option::Option<ResPartnerGroupOn>,
+        > = ::std::option::Option::None;
+        let mut group_rfq: ::std::option::Option<
+            ::std::option::Option<ResPartnerGroupRfq>,
+        > = ::std::option::Option::None;
+        let mut ignore_abnormal_invoice_amount: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut ignore_abnormal_invoice_date: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut image_1920: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut industry_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut invoice_edi_format: ::std::option::Option<
+            ::std::option::Option<ResPartnerInvoiceEdiFormat>,
+        > = ::std::option::Option::None;
+        let mut invoice_edi_format_store: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_sending_method: ::std::option::Option<
+            ::std::option::Option<ResPartnerInvoiceSendingMethod>,
+        > = ::std::option::Option::None;
+        let mut invoice_template_pdf_report_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut is_company: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut lang: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut meeting_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut message_bounce: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut parent_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_latitude: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut partner_longitude: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut peppol_eas: ::std::option::Option<
+            ::std::option::Option<ResPartnerPeppolEas>,
+        > = ::std::option::Option::None;
+        let mut peppol_endpoint: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone_mobile_search: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut picking_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut property_account_payable_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_account_position_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_account_receivable_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_inbound_payment_method_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_outbound_payment_method_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_payment_term_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_product_pricelist: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_purchase_currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_stock_customer: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_stock_supplier: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_supplier_payment_term_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut purchase_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut receipt_reminder_email: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut ref_: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut reminder_date_before_receipt: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut sale_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut signup_type: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut specific_property_product_pricelist: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut state_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut street: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut street2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut suggest_based_on: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut suggest_days: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut suggest_percent: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut supplier_rank: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut trust: ::std::option::Option<::std::option::Option<ResPartnerTrust>> = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<::std::option::Option<ResPartnerType>> = ::std::option::Option::None;
+        let mut tz: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut use_partner_credit_limit: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut vat: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut website: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut zip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "autopost_bills" => {
+                    wire::decode(&mut autopost_bills, __value, wire::false_as_none)
+                }
+                "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
+                "buyer_id" => wire::decode(&mut buyer_id, __value, wire::false_as_none),
+                "calendar_last_notif_ack" => {
+                    wire::decode(
+                        &mut calendar_last_notif_ack,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "category_id" => {
+                    wire::decode(&mut category_id, __value, wire::false_as_none)
+                }
+                "channel_ids" => {
+                    wire::decode(&mut channel_ids, __value, wire::false_as_none)
+                }
+                "city" => wire::decode(&mut city, __value, wire::false_as_none),
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "comment" => wire::decode(&mut comment, __value, wire::false_as_none),
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "company_name" => {
+                    wire::decode(&mut company_name, __value, wire::false_as_none)
+                }
+                "company_registry" => {
+                    wire::decode(&mut company_registry, __value, wire::false_as_none)
+                }
+                "company_type" => {
+                    wire::decode(&mut company_type, __value, wire::false_as_none)
+                }
+                "country_id" => {
+                    wire::decode(&mut country_id, __value, wire::false_as_none)
+                }
+                "credit_limit" => {
+                    wire::decode(&mut credit_limit, __value, wire::false_as_none)
+                }
+                "customer_rank" => {
+                    wire::decode(&mut customer_rank, __value, wire::false_as_none)
+                }
+                "display_invoice_edi_format" => {
+                    wire::decode(&mut display_invoice_edi_format, __value, wire::field)
+                }
+                "display_invoice_template_pdf_report_id" => {
+                    wire::decode(
+                        &mut display_invoice_template_pdf_report_id,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "email" => wire::decode(&mut email, __value, wire::false_as_none),
+                "employee" => wire::decode(&mut employee, __value, wire::field),
+                "function" => wire::decode(&mut function, __value, wire::false_as_none),
+                "global_location_number" => {
+                    wire::decode(
+                        &mut global_location_number,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "group_on" => wire::decode(&mut group_on, __value, wire::false_as_none),
+                "group_rfq" => wire::decode(&mut group_rfq, __value, wire::false_as_none),
+                "ignore_abnormal_invoice_amount" => {
+                    wire::decode(
+                        &mut ignore_abnormal_invoice_amount,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "ignore_abnormal_invoice_date" => {
+                    wire::decode(&mut ignore_abnormal_invoice_date, __value, wire::field)
+                }
+                "image_1920" => {
+                    wire::decode(&mut image_1920, __value, wire::false_as_none)
+                }
+                "industry_id" => {
+                    wire::decode(&mut industry_id, __value, wire::false_as_none)
+                }
+                "invoice_edi_format" => {
+                    wire::decode(&mut invoice_edi_format, __value, wire::false_as_none)
+                }
+                "invoice_edi_format_store" => {
+                    wire::decode(
+                        &mut invoice_edi_format_store,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_sending_method" => {
+                    wire::decode(
+                        &mut invoice_sending_method,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_template_pdf_report_id" => {
+                    wire::decode(
+                        &mut invoice_template_pdf_report_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "is_company" => wire::decode(&mut is_company, __value, wire::field),
+                "lang" => wire::decode(&mut lang, __value, wire::false_as_none),
+                "meeting_ids" => {
+                    wire::decode(&mut meeting_ids, __value, wire::false_as_none)
+                }
+                "message_bounce" => {
+                    wire::decode(&mut message_bounce, __value, wire::false_as_none)
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
+                "partner_latitude" => {
+                    wire::decode(&mut partner_latitude, __value, wire::false_as_none)
+                }
+                "partner_longitude" => {
+                    wire::decode(&mut partner_longitude, __value, wire::false_as_none)
+                }
+                "peppol_eas" => {
+                    wire::decode(&mut peppol_eas, __value, wire::false_as_none)
+                }
+                "peppol_endpoint" => {
+                    wire::decode(&mut peppol_endpoint, __value, wire::false_as_none)
+                }
+                "phone" => wire::decode(&mut phone, __value, wire::false_as_none),
+                "phone_mobile_search" => {
+                    wire::decode(&mut phone_mobile_search, __value, wire::false_as_none)
+                }
+                "picking_warn_msg" => {
+                    wire::decode(&mut picking_warn_msg, __value, wire::false_as_none)
+                }
+                "properties" => {
+                    wire::decode(&mut properties, __value, wire::false_as_none)
+                }
+                "property_account_payable_id" => {
+                    wire::decode(
+                        &mut property_account_payable_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_account_position_id" => {
+                    wire::decode(
+                        &mut property_account_position_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_account_receivable_id" => {
+                    wire::decode(
+                        &mut property_account_receivable_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_inbound_payment_method_line_id" => {
+                    wire::decode(
+                        &mut property_inbound_payment_method_line_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_outbound_payment_method_line_id" => {
+                    wire::decode(
+                        &mut property_outbound_payment_method_line_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_payment_term_id" => {
+                    wire::decode(
+                        &mut property_payment_term_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_product_pricelist" => {
+                    wire::decode(
+                        &mut property_product_pricelist,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_purchase_currency_id" => {
+                    wire::decode(
+                        &mut property_purchase_currency_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_stock_customer" => {
+                    wire::decode(
+                        &mut property_stock_customer,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_stock_supplier" => {
+                    wire::decode(
+                        &mut property_stock_supplier,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_supplier_payment_term_id" => {
+                    wire::decode(
+                        &mut property_supplier_payment_term_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "purchase_warn_msg" => {
+                    wire::decode(&mut purchase_warn_msg, __value, wire::false_as_none)
+                }
+                "receipt_reminder_email" => {
+                    wire::decode(&mut receipt_reminder_email, __value, wire::field)
+                }
+                "ref" => wire::decode(&mut ref_, __value, wire::false_as_none),
+                "reminder_date_before_receipt" => {
+                    wire::decode(
+                        &mut reminder_date_before_receipt,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "sale_warn_msg" => {
+                    wire::decode(&mut sale_warn_msg, __value, wire::false_as_none)
+                }
+                "signup_type" => {
+                    wire::decode(&mut signup_type, __value, wire::false_as_none)
+                }
+                "specific_property_product_pricelist" => {
+                    wire::decode(
+                        &mut specific_property_product_pricelist,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "state_id" => wire::decode(&mut state_id, __value, wire::false_as_none),
+                "street" => wire::decode(&mut street, __value, wire::false_as_none),
+                "street2" => wire::decode(&mut street2, __value, wire::false_as_none),
+                "suggest_based_on" => {
+                    wire::decode(&mut suggest_based_on, __value, wire::false_as_none)
+                }
+                "suggest_days" => {
+                    wire::decode(&mut suggest_days, __value, wire::false_as_none)
+                }
+                "suggest_percent" => {
+                    wire::decode(&mut suggest_percent, __value, wire::false_as_none)
+                }
+                "supplier_rank" => {
+                    wire::decode(&mut supplier_rank, __value, wire::false_as_none)
+                }
+                "trust" => wire::decode(&mut trust, __value, wire::false_as_none),
+                "type" => wire::decode(&mut type_, __value, wire::false_as_none),
+                "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
+                "use_partner_credit_limit" => {
+                    wire::decode(&mut use_partner_credit_limit, __value, wire::field)
+                }
+                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "vat" => wire::decode(&mut vat, __value, wire::false_as_none),
+                "website" => wire::decode(&mut website, __value, wire::false_as_none),
+                "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            active: active.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            autopost_bills: autopost_bills.unwrap_or_default(),
+            barcode: barcode.unwrap_or_default(),
+            buyer_id: buyer_id.unwrap_or_default(),
+            calendar_last_notif_ack: calendar_last_notif_ack.unwrap_or_default(),
+            category_id: category_id.unwrap_or_default(),
+            channel_ids: channel_ids.unwrap_or_default(),
+            city: city.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            comment: comment.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            company_name: company_name.unwrap_or_default(),
+            company_registry: company_registry.unwrap_or_default(),
+            company_type: company_type.unwrap_or_default(),
+            country_id: country_id.unwrap_or_default(),
+            credit_limit: credit_limit.unwrap_or_default(),
+            customer_rank: customer_rank.unwrap_or_default(),
+            display_invoice_edi_format: display_invoice_edi_format.unwrap_or_default(),
+            display_invoice_template_pdf_report_id: display_invoice_template_pdf_report_id
+                .unwrap_or_default(),
+            email: email.unwrap_or_default(),
+            employee: employee.unwrap_or_default(),
+            function: function.unwrap_or_default(),
+            global_location_number: global_location_number.unwrap_or_default(),
+            group_on: group_on.unwrap_or_default(),
+            group_rfq: group_rfq.unwrap_or_default(),
+            ignore_abnormal_invoice_amount: ignore_abnormal_invoice_amount
+                .unwrap_or_default(),
+            ignore_abnormal_invoice_date: ignore_abnormal_invoice_date
+                .unwrap_or_default(),
+            image_1920: image_1920.unwrap_or_default(),
+            industry_id: industry_id.unwrap_or_default(),
+            invoice_edi_format: invoice_edi_format.unwrap_or_default(),
+            invoice_edi_format_store: invoice_edi_format_store.unwrap_or_default(),
+            invoice_sending_method: invoice_sending_method.unwrap_or_default(),
+            invoice_template_pdf_report_id: invoice_template_pdf_report_id
+                .unwrap_or_default(),
+            is_company: is_company.unwrap_or_default(),
+            lang: lang.unwrap_or_default(),
+            meeting_ids: meeting_ids.unwrap_or_default(),
+            message_bounce: message_bounce.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            parent_id: parent_id.unwrap_or_default(),
+            partner_latitude: partner_latitude.unwrap_or_default(),
+            partner_longitude: partner_longitude.unwrap_or_default(),
+            peppol_eas: peppol_eas.unwrap_or_default(),
+            peppol_endpoint: peppol_endpoint.unwrap_or_default(),
+            phone: phone.unwrap_or_default(),
+            phone_mobile_search: phone_mobile_search.unwrap_or_default(),
+            picking_warn_msg: picking_warn_msg.unwrap_or_default(),
+            properties: properties.unwrap_or_default(),
+            property_account_payable_id: property_account_payable_id.unwrap_or_default(),
+            property_account_position_id: property_account_position_id
+                .unwrap_or_default(),
+            property_account_receivable_id: property_account_receivable_id
+                .unwrap_or_default(),
+            property_inbound_payment_method_line_id: property_inbound_payment_method_line_id
+                .unwrap_or_default(),
+            property_outbound_payment_method_line_id: property_outbound_payment_method_line_id
+                .unwrap_or_default(),
+            property_payment_term_id: property_payment_term_id.unwrap_or_default(),
+            property_product_pricelist: property_product_pricelist.unwrap_or_default(),
+            property_purchase_currency_id: property_purchase_currency_id
+                .unwrap_or_default(),
+            property_stock_customer: property_stock_customer.unwrap_or_default(),
+            property_stock_supplier: property_stock_supplier.unwrap_or_default(),
+            property_supplier_payment_term_id: property_supplier_payment_term_id
+                .unwrap_or_default(),
+            purchase_warn_msg: purchase_warn_msg.unwrap_or_default(),
+            receipt_reminder_email: receipt_reminder_email.unwrap_or_default(),
+            ref_: ref_.unwrap_or_default(),
+            reminder_date_before_receipt: reminder_date_before_receipt
+                .unwrap_or_default(),
+            sale_warn_msg: sale_warn_msg.unwrap_or_default(),
+            signup_type: signup_type.unwrap_or_default(),
+            specific_property_product_pricelist: specific_property_product_pricelist
+                .unwrap_or_default(),
+            state_id: state_id.unwrap_or_default(),
+            street: street.unwrap_or_default(),
+            street2: street2.unwrap_or_default(),
+            suggest_based_on: suggest_based_on.unwrap_or_default(),
+            suggest_days: suggest_days.unwrap_or_default(),
+            suggest_percent: suggest_percent.unwrap_or_default(),
+            supplier_rank: supplier_rank.unwrap_or_default(),
+            trust: trust.unwrap_or_default(),
+            type_: type_.unwrap_or_default(),
+            tz: tz.unwrap_or_default(),
+            use_partner_credit_limit: use_partner_credit_limit.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            vat: vat.unwrap_or_default(),
+            website: website.unwrap_or_default(),
+            zip: zip.unwrap_or_default(),
+        })
+    }
+}
+impl ResPartnerUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(83usize);
+        if self.active.is_some() {
+            wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_summary.is_some() {
+            wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        }
+        if self.activity_type_id.is_some() {
+            wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.autopost_bills.is_some() {
+            wire::put(&mut __fields, "autopost_bills", &self.autopost_bills)?;
+        }
+        if self.barcode.is_some() {
+            wire::put(&mut __fields, "barcode", &self.barcode)?;
+        }
+        if self.buyer_id.is_some() {
+            wire::put(&mut __fields, "buyer_id", &self.buyer_id)?;
+        }
+        if self.calendar_last_notif_ack.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "calendar_last_notif_ack",
+                &self.calendar_last_notif_ack,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.category_id.is_some() {
+            wire::put(&mut __fields, "category_id", &self.category_id)?;
+        }
+        if self.channel_ids.is_some() {
+            wire::put(&mut __fields, "channel_ids", &self.channel_ids)?;
+        }
+        if self.city.is_some() {
+            wire::put(&mut __fields, "city", &self.city)?;
+        }
+        if self.color.is_some() {
+            wire::put(&mut __fields, "color", &self.color)?;
+        }
+        if self.comment.is_some() {
+            wire::put(&mut __fields, "comment", &self.comment)?;
+        }
+        if self.company_id.is_some() {
+            wire::put(&mut __fields, "company_id", &self.company_id)?;
+        }
+        if self.company_name.is_some() {
+            wire::put(&mut __fields, "company_name", &self.company_name)?;
+        }
+        if self.company_registry.is_some() {
+            wire::put(&mut __fields, "company_registry", &self.company_registry)?;
+        }
+        if self.company_type.is_some() {
+            wire::put(&mut __fields, "company_type", &self.company_type)?;
+        }
+        if self.country_id.is_some() {
+            wire::put(&mut __fields, "country_id", &self.country_id)?;
+        }
+        if self.credit_limit.is_some() {
+            wire::put(&mut __fields, "credit_limit", &self.credit_limit)?;
+        }
+        if self.customer_rank.is_some() {
+            wire::put(&mut __fields, "customer_rank", &self.customer_rank)?;
+        }
+        if self.display_invoice_edi_format.is_some() {
+            wire::put(
+                &mut __fields,
+                "display_invoice_edi_format",
+                &self.display_invoice_edi_format,
+            )?;
+        }
+        if self.display_invoice_template_pdf_report_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "display_invoice_template_pdf_report_id",
+                &self.display_invoice_template_pdf_report_id,
+            )?;
+        }
+        if self.email.is_some() {
+            wire::put(&mut __fields, "email", &self.email)?;
+        }
+        if self.employee.is_some() {
+            wire::put(&mut __fields, "employee", &self.employee)?;
+        }
+        if self.function.is_some() {
+            wire::put(&mut __fields, "function", &self.function)?;
+        }
+        if self.global_location_number.is_some() {
+            wire::put(
+                &mut __fields,
+                "global_location_number",
+                &self.global_location_number,
+            )?;
+        }
+        if self.group_on.is_some() {
+            wire::put(&mut __fields, "group_on", &self.group_on)?;
+        }
+        if self.group_rfq.is_some() {
+            wire::put(&mut __fields, "group_rfq", &self.group_rfq)?;
+        }
+        if self.ignore_abnormal_invoice_amount.is_some() {
+            wire::put(
+                &mut __fields,
+                "ignore_abnormal_invoice_amount",
+                &self.ignore_abnormal_invoice_amount,
+            )?;
+        }
+        if self.ignore_abnormal_invoice_date.is_some() {
+            wire::put(
+                &mut __fields,
+                "ignore_abnormal_invoice_date",
+                &self.ignore_abnormal_invoice_date,
+            )?;
+        }
+        if self.image_1920.is_some() {
+            wire::put(&mut __fields, "image_1920", &self.image_1920)?;
+        }
+        if self.industry_id.is_some() {
+            wire::put(&mut __fields, "industry_id", &self.industry_id)?;
+        }
+        if self.invoice_edi_format.is_some() {
+            wire::put(&mut __fields, "invoice_edi_format", &self.invoice_edi_format)?;
+        }
+        if self.invoice_edi_format_store.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_edi_format_store",
+                &self.invoice_edi_format_store,
+            )?;
+        }
+        if self.invoice_sending_method.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_sending_method",
+                &self.invoice_sending_method,
+            )?;
+        }
+        if self.invoice_template_pdf_report_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_template_pdf_report_id",
+                &self.invoice_template_pdf_report_id,
+            )?;
+        }
+        if self.is_company.is_some() {
+            wire::put(&mut __fields, "is_company", &self.is_company)?;
+        }
+        if self.lang.is_some() {
+            wire::put(&mut __fields, "lang", &self.lang)?;
+        }
+        if self.meeting_ids.is_some() {
+            wire::put(&mut __fields, "meeting_ids", &self.meeting_ids)?;
+        }
+        if self.message_bounce.is_some() {
+            wire::put(&mut __fields, "message_bounce", &self.message_bounce)?;
+        }
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.parent_id.is_some() {
+            wire::put(&mut __fields, "parent_id", &self.parent_id)?;
+        }
+        if self.partner_latitude.is_some() {
+            wire::put(&mut __fields, "partner_latitude", &self.partner_latitude)?;
+        }
+        if self.partner_longitude.is_some() {
+            wire::put(&mut __fields, "partner_longitude", &self.partner_longitude)?;
+        }
+        if self.peppol_eas.is_some() {
+            wire::put(&mut __fields, "peppol_eas", &self.peppol_eas)?;
+        }
+        if self.peppol_endpoint.is_some() {
+            wire::put(&mut __fields, "peppol_endpoint", &self.peppol_endpoint)?;
+        }
+        if self.phone.is_some() {
+            wire::put(&mut __fields, "phone", &self.phone)?;
+        }
+        if self.phone_mobile_search.is_some() {
+            wire::put(&mut __fields, "phone_mobile_search", &self.phone_mobile_search)?;
+        }
+        if self.picking_warn_msg.is_some() {
+            wire::put(&mut __fields, "picking_warn_msg", &self.picking_warn_msg)?;
+        }
+        if self.properties.is_some() {
+            wire::put(&mut __fields, "properties", &self.properties)?;
+        }
+        if self.property_account_payable_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_account_payable_id",
+                &self.property_account_payable_id,
+            )?;
+        }
+        if self.property_account_position_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_account_position_id",
+                &self.property_account_position_id,
+            )?;
+        }
+        if self.property_account_receivable_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_account_receivable_id",
+                &self.property_account_receivable_id,
+            )?;
+        }
+        if self.property_inbound_payment_method_line_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_inbound_payment_method_line_id",
+                &self.property_inbound_payment_method_line_id,
+            )?;
+        }
+        if self.property_outbound_payment_method_line_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_outbound_payment_method_line_id",
+                &self.property_outbound_payment_method_line_id,
+            )?;
+        }
+        if self.property_payment_term_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_payment_term_id",
+                &self.property_payment_term_id,
+            )?;
+        }
+        if self.property_product_pricelist.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_product_pricelist",
+                &self.property_product_pricelist,
+            )?;
+        }
+        if self.property_purchase_currency_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_purchase_currency_id",
+                &self.property_purchase_currency_id,
+            )?;
+        }
+        if self.property_stock_customer.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_stock_customer",
+                &self.property_stock_customer,
+            )?;
+        }
+        if self.property_stock_supplier.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_stock_supplier",
+                &self.property_stock_supplier,
+            )?;
+        }
+        if self.property_supplier_payment_term_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_supplier_payment_term_id",
+                &self.property_supplier_payment_term_id,
+            )?;
+        }
+        if self.purchase_warn_msg.is_some() {
+            wire::put(&mut __fields, "purchase_warn_msg", &self.purchase_warn_msg)?;
+        }
+        if self.receipt_reminder_email.is_some() {
+            wire::put(
+                &mut __fields,
+                "receipt_reminder_email",
+                &self.receipt_reminder_email,
+            )?;
+        }
+        if self.ref_.is_some() {
+            wire::put(&mut __fields, "ref", &self.ref_)?;
+        }
+        if self.reminder_date_before_receipt.is_some() {
+            wire::put(
+                &mut __fields,
+                "reminder_date_before_receipt",
+                &self.reminder_date_before_receipt,
+            )?;
+        }
+        if self.sale_warn_msg.is_some() {
+            wire::put(&mut __fields, "sale_warn_msg", &self.sale_warn_msg)?;
+        }
+        if self.signup_type.is_some() {
+            wire::put(&mut __fields, "signup_type", &self.signup_type)?;
+        }
+        if self.specific_property_product_pricelist.is_some() {
+            wire::put(
+                &mut __fields,
+                "specific_property_product_pricelist",
+                &self.specific_property_product_pricelist,
+            )?;
+        }
+        if self.state_id.is_some() {
+            wire::put(&mut __fields, "state_id", &self.state_id)?;
+        }
+        if self.street.is_some() {
+            wire::put(&mut __fields, "street", &self.street)?;
+        }
+        if self.street2.is_some() {
+            wire::put(&mut __fields, "street2", &self.street2)?;
+        }
+        if self.suggest_based_on.is_some() {
+            wire::put(&mut __fields, "suggest_based_on", &self.suggest_based_on)?;
+        }
+        if self.suggest_days.is_some() {
+            wire::put(&mut __fields, "suggest_days", &self.suggest_days)?;
+        }
+        if self.suggest_percent.is_some() {
+            wire::put(&mut __fields, "suggest_percent", &self.suggest_percent)?;
+        }
+        if self.supplier_rank.is_some() {
+            wire::put(&mut __fields, "supplier_rank", &self.supplier_rank)?;
+        }
+        if self.trust.is_some() {
+            wire::put(&mut __fields, "trust", &self.trust)?;
+        }
+        if self.type_.is_some() {
+            wire::put(&mut __fields, "type", &self.type_)?;
+        }
+        if self.tz.is_some() {
+            wire::put(&mut __fields, "tz", &self.tz)?;
+        }
+        if self.use_partner_credit_limit.is_some() {
+            wire::put(
+                &mut __fields,
+                "use_partner_credit_limit",
+                &self.use_partner_credit_limit,
+            )?;
+        }
+        if self.user_id.is_some() {
+            wire::put(&mut __fields, "user_id", &self.user_id)?;
+        }
+        if self.vat.is_some() {
+            wire::put(&mut __fields, "vat", &self.vat)?;
+        }
+        if self.website.is_some() {
+            wire::put(&mut __fields, "website", &self.website)?;
+        }
+        if self.zip.is_some() {
+            wire::put(&mut __fields, "zip", &self.zip)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for ResPartnerUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "ResPartnerUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResPartnerUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "ResPartnerUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for ResPartnerUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ResPartnerUpdate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerAutopostBills",
+            <ResPartnerAutopostBills as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerCompanyType",
+            <ResPartnerCompanyType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerGroupOn",
+            <ResPartnerGroupOn as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerGroupRfq",
+            <ResPartnerGroupRfq as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerInvoiceEdiFormat",
+            <ResPartnerInvoiceEdiFormat as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerInvoiceSendingMethod",
+            <ResPartnerInvoiceSendingMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerPeppolEas",
+            <ResPartnerPeppolEas as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerTrust",
+            <ResPartnerTrust as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerType",
+            <ResPartnerType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Auto-post bills (selection field `autopost_bills`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -14,145 +14,87 @@
 /// User (`res.users`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(model = "res.users", create = ResUsersCreate, update = ResUsersUpdate)]
-#[schemars(
-    description = "User: Update of res.users class - add a preference about sending emails about notifications - make a new user follow itself - add a welcome message - add suggestion preference"
-)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResUsers {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Home Action
     ///
     /// If specified, this action will be opened at log on for this user, in addition to the standard menu.
     ///
     /// `action_id`: many2one, to `ir.actions.actions`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Home Action: If specified, this action will be opened at log on for this user, in addition to the standard menu. ([id, display name] of a ir.actions.actions)"
-    )]
     pub action_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Active
     ///
     /// `active`: boolean
-    #[schemars(description = "Active")]
     pub active: bool,
     /// API Keys
     ///
     /// `api_key_ids`: one2many, to `res.users.apikeys`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "API Keys (ids of res.users.apikeys records)")]
     pub api_key_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Auth Passkey Key
     ///
     /// `auth_passkey_key_ids`: one2many, to `auth.passkey.key`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Auth Passkey Key (ids of auth.passkey.key records)")]
     pub auth_passkey_key_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Company
     ///
     /// The default company for this user.
     ///
     /// `company_id`: many2one, to `res.company`, required
-    #[schemars(
-        description = "Company: The default company for this user. ([id, display name] of a res.company)"
-    )]
     pub company_id: ::odoo_client::Many2One,
     /// Companies
     ///
     /// `company_ids`: many2many, to `res.company`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Companies (ids of res.company records)")]
     pub company_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Created on
     ///
     /// `create_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Created on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub create_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Created by
     ///
     /// `create_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Created by ([id, display name] of a res.users)")]
     pub create_uid: ::std::option::Option<::odoo_client::Many2One>,
     /// Sales Team Members
     ///
     /// `crm_team_member_ids`: one2many, to `crm.team.member`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Sales Team Members (ids of crm.team.member records)")]
     pub crm_team_member_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// User devices
     ///
     /// `device_ids`: one2many, to `res.device`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "User devices (ids of res.device records)")]
     pub device_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Display Name
     ///
     /// `display_name`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Display Name")]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Related employee
     ///
     /// `employee_ids`: one2many, to `hr.employee`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Related employee (ids of hr.employee records)")]
     pub employee_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Favorite Projects
     ///
     /// `favorite_project_ids`: many2many, to `project.project`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Favorite Projects (ids of project.project records)")]
     pub favorite_project_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Groups
     ///
     /// Groups explicitly assigned to the user
     ///
     /// `group_ids`: many2many, to `res.groups`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Groups: Groups explicitly assigned to the user (ids of res.groups records)"
-    )]
     pub group_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// User log entries
     ///
     /// `log_ids`: one2many, to `res.users.log`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "User log entries (ids of res.users.log records)")]
     pub log_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Login
     ///
     /// Used to log into the system
     ///
     /// `login`: char, required
-    #[serde(deserialize_with = "::odoo_client::value::string_or_false")]
-    #[schemars(description = "Login: Used to log into the system")]
     pub login: ::std::string::String,
     /// IM status manually set by the user
     ///
     /// `manual_im_status`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "IM status manually set by the user")]
     pub manual_im_status: ::std::option::Option<ResUsersManualImStatus>,
     /// Notification
     ///
@@ -163,573 +105,763 @@ pub struct ResUsers {
     /// - In Odoo: notifications appear in your Odoo Inbox
     ///
     /// `notification_type`: selection, required
-    #[schemars(
-        description = "Notification: Policy on how to handle Chatter notifications: - By Emails: notifications are sent to your email address - In Odoo: notifications appear in your Odoo Inbox"
-    )]
     pub notification_type: ResUsersNotificationType,
     /// Odoobot Failed
     ///
     /// `odoobot_failed`: boolean, readonly
-    #[schemars(description = "Odoobot Failed")]
     pub odoobot_failed: bool,
     /// OdooBot Status
     ///
     /// `odoobot_state`: selection, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "OdooBot Status")]
     pub odoobot_state: ::std::option::Option<ResUsersOdoobotState>,
     /// Out Of Office From
     ///
     /// `out_of_office_from`: datetime
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Out Of Office From (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub out_of_office_from: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Vacation Responder
     ///
     /// `out_of_office_message`: html
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Vacation Responder")]
     pub out_of_office_message: ::std::option::Option<::std::string::String>,
     /// Out Of Office To
     ///
     /// `out_of_office_to`: datetime
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Out Of Office To (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub out_of_office_to: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Related Partner
     ///
     /// Partner-related data of the user
     ///
     /// `partner_id`: many2one, to `res.partner`, required
-    #[schemars(
-        description = "Related Partner: Partner-related data of the user ([id, display name] of a res.partner)"
-    )]
     pub partner_id: ::odoo_client::Many2One,
     /// Presence
     ///
     /// `presence_ids`: one2many, to `mail.presence`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Presence (ids of mail.presence records)")]
     pub presence_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Default Warehouse
     ///
     /// `property_warehouse_id`: many2one, to `stock.warehouse`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Default Warehouse ([id, display name] of a stock.warehouse)"
-    )]
     pub property_warehouse_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Res Users Settings
     ///
     /// `res_users_settings_ids`: one2many, to `res.users.settings`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Res Users Settings (ids of res.users.settings records)")]
     pub res_users_settings_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Resources
     ///
     /// `resource_ids`: one2many, to `resource.resource`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Resources (ids of resource.resource records)")]
     pub resource_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// User Roles
     ///
     /// Users are notified whenever one of their roles is @-mentioned in a conversation.
     ///
     /// `role_ids`: many2many, to `res.role`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "User Roles: Users are notified whenever one of their roles is @-mentioned in a conversation. (ids of res.role records)"
-    )]
     pub role_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// User Sales Team
     ///
     /// Main user sales team. Used notably for pipeline, or to set sales team in invoicing or subscription.
     ///
     /// `sale_team_id`: many2one, to `crm.team`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "User Sales Team: Main user sales team. Used notably for pipeline, or to set sales team in invoicing or subscription. ([id, display name] of a crm.team)"
-    )]
     pub sale_team_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Share User
     ///
     /// External user with limited access, created only for the purpose of sharing data.
     ///
     /// `share`: boolean, readonly
-    #[schemars(
-        description = "Share User: External user with limited access, created only for the purpose of sharing data."
-    )]
     pub share: bool,
     /// Email Signature
     ///
     /// `signature`: html
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Email Signature")]
     pub signature: ::std::option::Option<::std::string::String>,
     /// Trusted Devices
     ///
     /// `totp_trusted_device_ids`: one2many, to `auth_totp.device`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Trusted Devices (ids of auth_totp.device records)")]
     pub totp_trusted_device_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Onboarding
     ///
     /// `tour_enabled`: boolean
-    #[schemars(description = "Onboarding")]
     pub tour_enabled: bool,
     /// Last Updated on
     ///
     /// `write_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub write_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Last Updated by
     ///
     /// `write_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Last Updated by ([id, display name] of a res.users)")]
     pub write_uid: ::std::option::Option<::odoo_client::Many2One>,
+}
+/// The JSON Schema of [`ResUsers`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r##"{
+  "description": "User: Update of res.users class - add a preference about sending emails about notifications - make a new user follow itself - add a welcome message - add suggestion preference",
+  "properties": {
+    "action_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Home Action: If specified, this action will be opened at log on for this user, in addition to the standard menu. ([id, display name] of a ir.actions.actions)"},
+    "active": {"description":"Active","type":"boolean"},
+    "api_key_ids": {"default":[],"description":"API Keys (ids of res.users.apikeys records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "auth_passkey_key_ids": {"default":[],"description":"Auth Passkey Key (ids of auth.passkey.key records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "company_id": {"$ref":"#/$defs/Many2One","description":"Company: The default company for this user. ([id, display name] of a res.company)"},
+    "company_ids": {"default":[],"description":"Companies (ids of res.company records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
+    "crm_team_member_ids": {"default":[],"description":"Sales Team Members (ids of crm.team.member records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "device_ids": {"default":[],"description":"User devices (ids of res.device records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
+    "employee_ids": {"default":[],"description":"Related employee (ids of hr.employee records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "favorite_project_ids": {"default":[],"description":"Favorite Projects (ids of project.project records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "group_ids": {"default":[],"description":"Groups: Groups explicitly assigned to the user (ids of res.groups records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "log_ids": {"default":[],"description":"User log entries (ids of res.users.log records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "login": {"description":"Login: Used to log into the system","type":"string"},
+    "manual_im_status": {"anyOf":[{"$ref":"#/$defs/ResUsersManualImStatus"},{"type":"null"}],"default":null,"description":"IM status manually set by the user"},
+    "notification_type": {"$ref":"#/$defs/ResUsersNotificationType","description":"Notification: Policy on how to handle Chatter notifications: - By Emails: notifications are sent to your email address - In Odoo: notifications appear in your Odoo Inbox"},
+    "odoobot_failed": {"description":"Odoobot Failed","type":"boolean"},
+    "odoobot_state": {"anyOf":[{"$ref":"#/$defs/ResUsersOdoobotState"},{"type":"null"}],"default":null,"description":"OdooBot Status"},
+    "out_of_office_from": {"default":null,"description":"Out Of Office From (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "out_of_office_message": {"default":null,"description":"Vacation Responder","type":["string","null"]},
+    "out_of_office_to": {"default":null,"description":"Out Of Office To (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "partner_id": {"$ref":"#/$defs/Many2One","description":"Related Partner: Partner-related data of the user ([id, display name] of a res.partner)"},
+    "presence_ids": {"default":[],"description":"Presence (ids of mail.presence records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "property_warehouse_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Default Warehouse ([id, display name] of a stock.warehouse)"},
+    "res_users_settings_ids": {"default":[],"description":"Res Users Settings (ids of res.users.settings records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "resource_ids": {"default":[],"description":"Resources (ids of resource.resource records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "role_ids": {"default":[],"description":"User Roles: Users are notified whenever one of their roles is @-mentioned in a conversation. (ids of res.role records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "sale_team_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"User Sales Team: Main user sales team. Used notably for pipeline, or to set sales team in invoicing or subscription. ([id, display name] of a crm.team)"},
+    "share": {"description":"Share User: External user with limited access, created only for the purpose of sharing data.","type":"boolean"},
+    "signature": {"default":null,"description":"Email Signature","type":["string","null"]},
+    "totp_trusted_device_ids": {"default":[],"description":"Trusted Devices (ids of auth_totp.device records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "tour_enabled": {"description":"Onboarding","type":"boolean"},
+    "write_date": {"default":null,"description":"Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"}
+  },
+  "required": ["id","active","company_id","login","notification_type","odoobot_failed","partner_id","share","tour_enabled"],
+  "type": "object"
+}"##;
+impl ResUsers {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut action_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut api_key_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut auth_passkey_key_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut company_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut create_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut create_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut crm_team_member_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut device_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut display_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut employee_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut favorite_project_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut group_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut log_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut login: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut manual_im_status: ::std::option::Option<
+            ::std::option::Option<ResUsersManualImStatus>,
+        > = ::std::option::Option::None;
+        let mut notification_type: ::std::option::Option<ResUsersNotificationType> = ::std::option::Option::None;
+        let mut odoobot_failed: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut odoobot_state: ::std::option::Option<
+            ::std::option::Option<ResUsersOdoobotState>,
+        > = ::std::option::Option::None;
+        let mut out_of_office_from: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut out_of_office_message: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut out_of_office_to: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut presence_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_warehouse_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut res_users_settings_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut resource_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut role_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut sale_team_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut share: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut signature: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut totp_trusted_device_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut tour_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut write_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut write_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "action_id" => wire::decode(&mut action_id, __value, wire::false_as_none),
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "api_key_ids" => {
+                    wire::decode(&mut api_key_ids, __value, wire::ids_or_false)
+                }
+                "auth_passkey_key_ids" => {
+                    wire::decode(&mut auth_passkey_key_ids, __value, wire::ids_or_false)
+                }
+                "company_id" => wire::decode(&mut company_id, __value, wire::field),
+                "company_ids" => {
+                    wire::decode(&mut company_ids, __value, wire::ids_or_false)
+                }
+                "create_date" => {
+                    wire::decode(
+                        &mut create_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "create_uid" => {
+                    wire::decode(&mut create_uid, __value, wire::false_as_none)
+                }
+                "crm_team_member_ids" => {
+                    wire::decode(&mut crm_team_member_ids, __value, wire::ids_or_false)
+                }
+                "device_ids" => {
+                    wire::decode(&mut device_ids, __value, wire::ids_or_false)
+                }
+                "display_name" => {
+                    wire::decode(&mut display_name, __value, wire::false_as_none)
+                }
+                "employee_ids" => {
+                    wire::decode(&mut employee_ids, __value, wire::ids_or_false)
+                }
+                "favorite_project_ids" => {
+                    wire::decode(&mut favorite_project_ids, __value, wire::ids_or_false)
+                }
+                "group_ids" => wire::decode(&mut group_ids, __value, wire::ids_or_false),
+                "log_ids" => wire::decode(&mut log_ids, __value, wire::ids_or_false),
+                "login" => wire::decode(&mut login, __value, wire::string_or_false),
+                "manual_im_status" => {
+                    wire::decode(&mut manual_im_status, __value, wire::false_as_none)
+                }
+                "notification_type" => {
+                    wire::decode(&mut notification_type, __value, wire::field)
+                }
+                "odoobot_failed" => {
+                    wire::decode(&mut odoobot_failed, __value, wire::field)
+                }
+                "odoobot_state" => {
+                    wire::decode(&mut odoobot_state, __value, wire::false_as_none)
+                }
+                "out_of_office_from" => {
+                    wire::decode(
+                        &mut out_of_office_from,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "out_of_office_message" => {
+                    wire::decode(
+                        &mut out_of_office_message,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "out_of_office_to" => {
+                    wire::decode(
+                        &mut out_of_office_to,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "partner_id" => wire::decode(&mut partner_id, __value, wire::field),
+                "presence_ids" => {
+                    wire::decode(&mut presence_ids, __value, wire::ids_or_false)
+                }
+                "property_warehouse_id" => {
+                    wire::decode(
+                        &mut property_warehouse_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "res_users_settings_ids" => {
+                    wire::decode(
+                        &mut res_users_settings_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "resource_ids" => {
+                    wire::decode(&mut resource_ids, __value, wire::ids_or_false)
+                }
+                "role_ids" => wire::decode(&mut role_ids, __value, wire::ids_or_false),
+                "sale_team_id" => {
+                    wire::decode(&mut sale_team_id, __value, wire::false_as_none)
+                }
+                "share" => wire::decode(&mut share, __value, wire::field),
+                "signature" => wire::decode(&mut signature, __value, wire::false_as_none),
+                "totp_trusted_device_ids" => {
+                    wire::decode(
+                        &mut totp_trusted_device_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "tour_enabled" => wire::decode(&mut tour_enabled, __value, wire::field),
+                "write_date" => {
+                    wire::decode(
+                        &mut write_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("active", active.is_some()),
+                ("company_id", company_id.is_some()),
+                ("login", login.is_some()),
+                ("notification_type", notification_type.is_some()),
+                ("odoobot_failed", odoobot_failed.is_some()),
+                ("partner_id", partner_id.is_some()),
+                ("share", share.is_some()),
+                ("tour_enabled", tour_enabled.is_some()),
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            action_id: action_id.unwrap_or_default(),
+            active: wire::given(active),
+            api_key_ids: api_key_ids.unwrap_or_default(),
+            auth_passkey_key_ids: auth_passkey_key_ids.unwrap_or_default(),
+            company_id: wire::given(company_id),
+            company_ids: company_ids.unwrap_or_default(),
+            create_date: create_date.unwrap_or_default(),
+            create_uid: create_uid.unwrap_or_default(),
+            crm_team_member_ids: crm_team_member_ids.unwrap_or_default(),
+            device_ids: device_ids.unwrap_or_default(),
+            display_name: display_name.unwrap_or_default(),
+            employee_ids: employee_ids.unwrap_or_default(),
+            favorite_project_ids: favorite_project_ids.unwrap_or_default(),
+            group_ids: group_ids.unwrap_or_default(),
+            log_ids: log_ids.unwrap_or_default(),
+            login: wire::given(login),
+            manual_im_status: manual_im_status.unwrap_or_default(),
+            notification_type: wire::given(notification_type),
+            odoobot_failed: wire::given(odoobot_failed),
+            odoobot_state: odoobot_state.unwrap_or_default(),
+            out_of_office_from: out_of_office_from.unwrap_or_default(),
+            out_of_office_message: out_of_office_message.unwrap_or_default(),
+            out_of_office_to: out_of_office_to.unwrap_or_default(),
+            partner_id: wire::given(partner_id),
+            presence_ids: presence_ids.unwrap_or_default(),
+            property_warehouse_id: property_warehouse_id.unwrap_or_default(),
+            res_users_settings_ids: res_users_settings_ids.unwrap_or_default(),
+            resource_ids: resource_ids.unwrap_or_default(),
+            role_ids: role_ids.unwrap_or_default(),
+            sale_team_id: sale_team_id.unwrap_or_default(),
+            share: wire::given(share),
+            signature: signature.unwrap_or_default(),
+            totp_trusted_device_ids: totp_trusted_device_ids.unwrap_or_default(),
+            tour_enabled: wire::given(tour_enabled),
+            write_date: write_date.unwrap_or_default(),
+            write_uid: write_uid.unwrap_or_default(),
+        })
+    }
+}
+impl ResUsers {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(37usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "action_id", &self.action_id)?;
+        wire::put(&mut __fields, "active", &self.active)?;
+        wire::put(&mut __fields, "api_key_ids", &self.api_key_ids)?;
+        wire::put(&mut __fields, "auth_passkey_key_ids", &self.auth_passkey_key_ids)?;
+        wire::put(&mut __fields, "company_id", &self.company_id)?;
+        wire::put(&mut __fields, "company_ids", &self.company_ids)?;
+        wire::put_with(
+            &mut __fields,
+            "create_date",
+            &self.create_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "create_uid", &self.create_uid)?;
+        wire::put(&mut __fields, "crm_team_member_ids", &self.crm_team_member_ids)?;
+        wire::put(&mut __fields, "device_ids", &self.device_ids)?;
+        wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(&mut __fields, "employee_ids", &self.employee_ids)?;
+        wire::put(&mut __fields, "favorite_project_ids", &self.favorite_project_ids)?;
+        wire::put(&mut __fields, "group_ids", &self.group_ids)?;
+        wire::put(&mut __fields, "log_ids", &self.log_ids)?;
+        wire::put(&mut __fields, "login", &self.login)?;
+        wire::put(&mut __fields, "manual_im_status", &self.manual_im_status)?;
+        wire::put(&mut __fields, "notification_type", &self.notification_type)?;
+        wire::put(&mut __fields, "odoobot_failed", &self.odoobot_failed)?;
+        wire::put(&mut __fields, "odoobot_state", &self.odoobot_state)?;
+        wire::put_with(
+            &mut __fields,
+            "out_of_office_from",
+            &self.out_of_office_from,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "out_of_office_message", &self.out_of_office_message)?;
+        wire::put_with(
+            &mut __fields,
+            "out_of_office_to",
+            &self.out_of_office_to,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        wire::put(&mut __fields, "presence_ids", &self.presence_ids)?;
+        wire::put(&mut __fields, "property_warehouse_id", &self.property_warehouse_id)?;
+        wire::put(
+            &mut __fields,
+            "res_users_settings_ids",
+            &self.res_users_settings_ids,
+        )?;
+        wire::put(&mut __fields, "resource_ids", &self.resource_ids)?;
+        wire::put(&mut __fields, "role_ids", &self.role_ids)?;
+        wire::put(&mut __fields, "sale_team_id", &self.sale_team_id)?;
+        wire::put(&mut __fields, "share", &self.share)?;
+        wire::put(&mut __fields, "signature", &self.signature)?;
+        wire::put(
+            &mut __fields,
+            "totp_trusted_device_ids",
+            &self.totp_trusted_device_ids,
+        )?;
+        wire::put(&mut __fields, "tour_enabled", &self.tour_enabled)?;
+        wire::put_with(
+            &mut __fields,
+            "write_date",
+            &self.write_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "write_uid", &self.write_uid)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for ResUsers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(serializer, "ResUsers", self.to_fields())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResUsers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "ResUsers",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for ResUsers {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ResUsers")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "Many2One",
+            <::odoo_client::Many2One as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersManualImStatus",
+            <ResUsersManualImStatus as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersNotificationType",
+            <ResUsersNotificationType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersOdoobotState",
+            <ResUsersOdoobotState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for ResUsers {
+    const MODEL: &'static str = "res.users";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "action_id",
+        "active",
+        "api_key_ids",
+        "auth_passkey_key_ids",
+        "company_id",
+        "company_ids",
+        "create_date",
+        "create_uid",
+        "crm_team_member_ids",
+        "device_ids",
+        "display_name",
+        "employee_ids",
+        "favorite_project_ids",
+        "group_ids",
+        "log_ids",
+        "login",
+        "manual_im_status",
+        "notification_type",
+        "odoobot_failed",
+        "odoobot_state",
+        "out_of_office_from",
+        "out_of_office_message",
+        "out_of_office_to",
+        "partner_id",
+        "presence_ids",
+        "property_warehouse_id",
+        "res_users_settings_ids",
+        "resource_ids",
+        "role_ids",
+        "sale_team_id",
+        "share",
+        "signature",
+        "totp_trusted_device_ids",
+        "tour_enabled",
+        "write_date",
+        "write_uid",
+    ];
+}
+impl ::odoo_client::WritableModel for ResUsers {
+    type Create = ResUsersCreate;
+    type Update = ResUsersUpdate;
 }
 /// Values to create a User (`res.users`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new User record")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResUsersCreate {
     /// Home Action
     ///
     /// If specified, this action will be opened at log on for this user, in addition to the standard menu.
     ///
     /// `action_id`: many2one, to `ir.actions.actions`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Home Action: If specified, this action will be opened at log on for this user, in addition to the standard menu. (id of a ir.actions.actions)"
-    )]
     pub action_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Active
     ///
     /// `active`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Active")]
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Summary")]
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Type (id of a mail.activity.type)")]
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Additional Note
     ///
     /// `additional_note`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Additional Note")]
     pub additional_note: ::std::option::Option<::std::string::String>,
     /// Auto-post bills
     ///
     /// Automatically post bills for this trusted partner
     ///
     /// `autopost_bills`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Auto-post bills: Automatically post bills for this trusted partner"
-    )]
     pub autopost_bills: ::std::option::Option<ResUsersAutopostBills>,
     /// Badge ID
     ///
     /// ID used for employee identification.
     ///
     /// `barcode`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Badge ID: ID used for employee identification.")]
     pub barcode: ::std::option::Option<::std::string::String>,
     /// Buyer
     ///
     /// `buyer_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Buyer (id of a res.users)")]
     pub buyer_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Calendar Default Privacy
     ///
     /// `calendar_default_privacy`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Calendar Default Privacy")]
     pub calendar_default_privacy: ::std::option::Option<ResUsersCalendarDefaultPrivacy>,
     /// Last notification marked as read from base Calendar
     ///
     /// `calendar_last_notif_ack`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last notification marked as read from base Calendar (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub calendar_last_notif_ack: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Tags
     ///
     /// `category_id`: many2many, to `res.partner.category`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Tags (ids of res.partner.category records)")]
     pub category_id: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Employee Tags
     ///
     /// `category_ids`: many2many, to `hr.employee.category`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Employee Tags (ids of hr.employee.category records)")]
     pub category_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Channels
     ///
     /// `channel_ids`: many2many, to `discuss.channel`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Channels (ids of discuss.channel records)")]
     pub channel_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// City
     ///
     /// `city`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "City")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Color Index
     ///
     /// `color`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Color Index")]
     pub color: ::std::option::Option<i64>,
     /// Notes
     ///
     /// `comment`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Notes")]
     pub comment: ::std::option::Option<::std::string::String>,
     /// Company
     ///
     /// The default company for this user.
     ///
     /// `company_id`: many2one, to `res.company`, required
-    #[schemars(
-        description = "Company: The default company for this user. (id of a res.company)"
-    )]
     pub company_id: ::odoo_client::RecordId,
     /// Companies
     ///
     /// `company_ids`: many2many, to `res.company`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Companies (ids of res.company records)")]
     pub company_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Company Name
     ///
     /// `company_name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company Name")]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// Company ID
     ///
     /// The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country
     ///
     /// `company_registry`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country"
-    )]
     pub company_registry: ::std::option::Option<::std::string::String>,
     /// Company Type
     ///
     /// `company_type`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company Type")]
     pub company_type: ::std::option::Option<ResUsersCompanyType>,
     /// Country
     ///
     /// `country_id`: many2one, to `res.country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Country (id of a res.country)")]
     pub country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Technical field, whether to create an employee
     ///
     /// `create_employee`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Technical field, whether to create an employee")]
     pub create_employee: ::std::option::Option<bool>,
     /// Technical field, bind user to this employee on create
     ///
     /// `create_employee_id`: many2one, to `hr.employee`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Technical field, bind user to this employee on create (id of a hr.employee)"
-    )]
     pub create_employee_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Credit Limit
     ///
     /// Credit limit specific to this partner.
     ///
     /// `credit_limit`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Credit Limit: Credit limit specific to this partner.")]
     pub credit_limit: ::std::option::Option<f64>,
     /// Customer Rank
     ///
     /// `customer_rank`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Customer Rank")]
     pub customer_rank: ::std::option::Option<i64>,
     /// Display Invoice Edi Format
     ///
     /// `display_invoice_edi_format`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Display Invoice Edi Format")]
     pub display_invoice_edi_format: ::std::option::Option<bool>,
     /// Display Invoice Template Pdf Report
     ///
     /// `display_invoice_template_pdf_report_id`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Display Invoice Template Pdf Report")]
     pub display_invoice_template_pdf_report_id: ::std::option::Option<bool>,
     /// Email
     ///
     /// `email`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Emergency Contact
     ///
     /// `emergency_contact`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Emergency Contact")]
     pub emergency_contact: ::std::option::Option<::std::string::String>,
     /// Emergency Phone
     ///
     /// `emergency_phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Emergency Phone")]
     pub emergency_phone: ::std::option::Option<::std::string::String>,
     /// Employee
     ///
     /// Whether this contact is an Employee.
     ///
     /// `employee`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Employee: Whether this contact is an Employee.")]
     pub employee: ::std::option::Option<bool>,
     /// Employee's Bank Accounts
     ///
     /// Employee bank accounts to pay salaries
     ///
     /// `employee_bank_account_ids`: many2many, to `res.partner.bank`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Employee's Bank Accounts: Employee bank accounts to pay salaries (ids of res.partner.bank records)"
-    )]
     pub employee_bank_account_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Favorite Projects
     ///
     /// `favorite_project_ids`: many2many, to `project.project`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Favorite Projects (ids of project.project records)")]
     pub favorite_project_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Fridays
     ///
     /// `friday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Fridays (id of a hr.work.location)")]
     pub friday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Job Position
     ///
     /// `function`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Job Position")]
     pub function: ::std::option::Option<::std::string::String>,
     /// GLN
     ///
     /// Global Location Number
     ///
     /// `global_location_number`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "GLN: Global Location Number")]
     pub global_location_number: ::std::option::Option<::std::string::String>,
     /// Groups
     ///
     /// Groups explicitly assigned to the user
     ///
     /// `group_ids`: many2many, to `res.groups`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Groups: Groups explicitly assigned to the user (ids of res.groups records)"
-    )]
     pub group_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Week Day
     ///
     /// `group_on`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Week Day")]
     pub group_on: ::std::option::Option<ResUsersGroupOn>,
     /// Group RFQ
     ///
@@ -744,232 +876,102 @@ pub struct ResUsersCreate {
     /// Always: Replenishment needs will always be grouped.
     ///
     /// `group_rfq`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Group RFQ: Define if RFQ should be grouped together based on expected arrival, except for dropship operations. On Order: Replenishment needs will be grouped together except for MTO. Daily: Replenishment needs will be grouped if the expected arrival is the same day Weekly: Replenishment needs will be grouped if the expected arrival is the same week or week day Always: Replenishment needs will always be grouped."
-    )]
     pub group_rfq: ::std::option::Option<ResUsersGroupRfq>,
     /// Ignore Abnormal Invoice Amount
     ///
     /// `ignore_abnormal_invoice_amount`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Ignore Abnormal Invoice Amount")]
     pub ignore_abnormal_invoice_amount: ::std::option::Option<bool>,
     /// Ignore Abnormal Invoice Date
     ///
     /// `ignore_abnormal_invoice_date`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Ignore Abnormal Invoice Date")]
     pub ignore_abnormal_invoice_date: ::std::option::Option<bool>,
     /// Image
     ///
     /// `image_1920`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Image (base64)")]
     pub image_1920: ::std::option::Option<::std::string::String>,
     /// Industry
     ///
     /// `industry_id`: many2one, to `res.partner.industry`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Industry (id of a res.partner.industry)")]
     pub industry_id: ::std::option::Option<::odoo_client::RecordId>,
     /// eInvoice format
     ///
     /// `invoice_edi_format`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "eInvoice format")]
     pub invoice_edi_format: ::std::option::Option<ResUsersInvoiceEdiFormat>,
     /// Invoice Edi Format Store
     ///
     /// `invoice_edi_format_store`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Invoice Edi Format Store")]
     pub invoice_edi_format_store: ::std::option::Option<::std::string::String>,
     /// Invoice sending
     ///
     /// `invoice_sending_method`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Invoice sending")]
     pub invoice_sending_method: ::std::option::Option<ResUsersInvoiceSendingMethod>,
     /// Invoice report
     ///
     /// `invoice_template_pdf_report_id`: many2one, to `ir.actions.report`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Invoice report (id of a ir.actions.report)")]
     pub invoice_template_pdf_report_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Is a Company
     ///
     /// Check if the contact is a company, otherwise it is a person
     ///
     /// `is_company`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Is a Company: Check if the contact is a company, otherwise it is a person"
-    )]
     pub is_company: ::std::option::Option<bool>,
     /// Home-Work Distance in Km
     ///
     /// `km_home_work`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Home-Work Distance in Km")]
     pub km_home_work: ::std::option::Option<i64>,
     /// Language
     ///
     /// All the emails and documents sent to this contact will be translated in this language.
     ///
     /// `lang`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Language: All the emails and documents sent to this contact will be translated in this language."
-    )]
     pub lang: ::std::option::Option<::std::string::String>,
     /// Login
     ///
     /// Used to log into the system
     ///
     /// `login`: char, required
-    #[serde(deserialize_with = "::odoo_client::value::string_or_false")]
-    #[schemars(description = "Login: Used to log into the system")]
     pub login: ::std::string::String,
     /// Latest Login
     ///
     /// `login_date`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Latest Login (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub login_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// IM status manually set by the user
     ///
     /// `manual_im_status`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "IM status manually set by the user")]
     pub manual_im_status: ::std::option::Option<ResUsersManualImStatus>,
     /// Meetings
     ///
     /// `meeting_ids`: many2many, to `calendar.event`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Meetings (ids of calendar.event records)")]
     pub meeting_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
     ///
     /// `message_bounce`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Bounce: Counter of the number of bounced emails for this contact"
-    )]
     pub message_bounce: ::std::option::Option<i64>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Work Mobile
     ///
     /// `mobile_phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Mobile")]
     pub mobile_phone: ::std::option::Option<::std::string::String>,
     /// Mondays
     ///
     /// `monday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Mondays (id of a hr.work.location)")]
     pub monday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Name
     ///
     /// `name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Name")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Set Password
     ///
     /// Specify a value only when creating a user or if you're changing the user's password, otherwise leave empty. After a change of password, the user has to login again.
     ///
     /// `new_password`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Set Password: Specify a value only when creating a user or if you're changing the user's password, otherwise leave empty. After a change of password, the user has to login again."
-    )]
     pub new_password: ::std::option::Option<::std::string::String>,
     /// Notification
     ///
@@ -980,110 +982,42 @@ pub struct ResUsersCreate {
     /// - In Odoo: notifications appear in your Odoo Inbox
     ///
     /// `notification_type`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Notification: Policy on how to handle Chatter notifications: - By Emails: notifications are sent to your email address - In Odoo: notifications appear in your Odoo Inbox"
-    )]
     pub notification_type: ::std::option::Option<ResUsersNotificationType>,
     /// Out Of Office From
     ///
     /// `out_of_office_from`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Out Of Office From (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub out_of_office_from: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Vacation Responder
     ///
     /// `out_of_office_message`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Vacation Responder")]
     pub out_of_office_message: ::std::option::Option<::std::string::String>,
     /// Out Of Office To
     ///
     /// `out_of_office_to`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Out Of Office To (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub out_of_office_to: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Related Company
     ///
     /// `parent_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Related Company (id of a res.partner)")]
     pub parent_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Related Partner
     ///
     /// Partner-related data of the user
     ///
     /// `partner_id`: many2one, to `res.partner`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Related Partner: Partner-related data of the user (id of a res.partner)"
-    )]
     pub partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Geo Latitude
     ///
     /// `partner_latitude`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Geo Latitude")]
     pub partner_latitude: ::std::option::Option<f64>,
     /// Geo Longitude
     ///
     /// `partner_longitude`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Geo Longitude")]
     pub partner_longitude: ::std::option::Option<f64>,
     /// Password
     ///
     /// Keep empty if you don't want the user to be able to connect on the system.
     ///
     /// `password`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Password: Keep empty if you don't want the user to be able to connect on the system."
-    )]
     pub password: ::std::option::Option<::std::string::String>,
     /// Peppol e-address (EAS)
     ///
@@ -1092,576 +1026,240 @@ pub struct ResUsersCreate {
     /// List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/
     ///
     /// `peppol_eas`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Peppol e-address (EAS): Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives. List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/"
-    )]
     pub peppol_eas: ::std::option::Option<ResUsersPeppolEas>,
     /// Peppol Endpoint
     ///
     /// Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'.
     ///
     /// `peppol_endpoint`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Peppol Endpoint: Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'."
-    )]
     pub peppol_endpoint: ::std::option::Option<::std::string::String>,
     /// Phone
     ///
     /// `phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Phone")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Phone Number
     ///
     /// `phone_mobile_search`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Phone Number")]
     pub phone_mobile_search: ::std::option::Option<::std::string::String>,
     /// Message for Stock Picking
     ///
     /// `picking_warn_msg`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Message for Stock Picking")]
     pub picking_warn_msg: ::std::option::Option<::std::string::String>,
     /// PIN
     ///
     /// PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.
     ///
     /// `pin`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "PIN: PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application."
-    )]
     pub pin: ::std::option::Option<::std::string::String>,
     /// Private City
     ///
     /// `private_city`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private City")]
     pub private_city: ::std::option::Option<::std::string::String>,
     /// Private Country
     ///
     /// `private_country_id`: many2one, to `res.country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Country (id of a res.country)")]
     pub private_country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Private Email
     ///
     /// `private_email`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Email")]
     pub private_email: ::std::option::Option<::std::string::String>,
     /// Private Phone
     ///
     /// `private_phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Phone")]
     pub private_phone: ::std::option::Option<::std::string::String>,
     /// Private State
     ///
     /// `private_state_id`: many2one, to `res.country.state`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private State (id of a res.country.state)")]
     pub private_state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Private Street
     ///
     /// `private_street`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Street")]
     pub private_street: ::std::option::Option<::std::string::String>,
     /// Private Street2
     ///
     /// `private_street2`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Street2")]
     pub private_street2: ::std::option::Option<::std::string::String>,
     /// Private Zip
     ///
     /// `private_zip`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Zip")]
     pub private_zip: ::std::option::Option<::std::string::String>,
     /// Properties
     ///
     /// `properties`: properties
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Properties")]
     pub properties: ::std::option::Option<::serde_json::Value>,
     /// Account Payable
     ///
     /// `property_account_payable_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Account Payable (id of a account.account)")]
     pub property_account_payable_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Fiscal Position
     ///
     /// The fiscal position determines the taxes/accounts used for this contact.
     ///
     /// `property_account_position_id`: many2one, to `account.fiscal.position`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Fiscal Position: The fiscal position determines the taxes/accounts used for this contact. (id of a account.fiscal.position)"
-    )]
     pub property_account_position_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Account Receivable
     ///
     /// `property_account_receivable_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Account Receivable (id of a account.account)")]
     pub property_account_receivable_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Property Inbound Payment Method Line
     ///
     /// `property_inbound_payment_method_line_id`: many2one, to `account.payment.method.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Property Inbound Payment Method Line (id of a account.payment.method.line)"
-    )]
     pub property_inbound_payment_method_line_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Property Outbound Payment Method Line
     ///
     /// `property_outbound_payment_method_line_id`: many2one, to `account.payment.method.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Property Outbound Payment Method Line (id of a account.payment.method.line)"
-    )]
     pub property_outbound_payment_method_line_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Customer Payment Terms
     ///
     /// `property_payment_term_id`: many2one, to `account.payment.term`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Customer Payment Terms (id of a account.payment.term)")]
     pub property_payment_term_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Pricelist
     ///
     /// Used for sales to the current partner
     ///
     /// `property_product_pricelist`: many2one, to `product.pricelist`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Pricelist: Used for sales to the current partner (id of a product.pricelist)"
-    )]
     pub property_product_pricelist: ::std::option::Option<::odoo_client::RecordId>,
     /// Supplier Currency
     ///
     /// This currency will be used for purchases from the current partner
     ///
     /// `property_purchase_currency_id`: many2one, to `res.currency`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Supplier Currency: This currency will be used for purchases from the current partner (id of a res.currency)"
-    )]
     pub property_purchase_currency_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Customer Location
     ///
     /// The stock location used as destination when sending goods to this contact.
     ///
     /// `property_stock_customer`: many2one, to `stock.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Customer Location: The stock location used as destination when sending goods to this contact. (id of a stock.location)"
-    )]
     pub property_stock_customer: ::std::option::Option<::odoo_client::RecordId>,
     /// Vendor Location
     ///
     /// The stock location used as source when receiving goods from this contact.
     ///
     /// `property_stock_supplier`: many2one, to `stock.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Vendor Location: The stock location used as source when receiving goods from this contact. (id of a stock.location)"
-    )]
     pub property_stock_supplier: ::std::option::Option<::odoo_client::RecordId>,
     /// Vendor Payment Terms
     ///
     /// `property_supplier_payment_term_id`: many2one, to `account.payment.term`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Vendor Payment Terms (id of a account.payment.term)")]
     pub property_supplier_payment_term_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Default Warehouse
     ///
     /// `property_warehouse_id`: many2one, to `stock.warehouse`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Default Warehouse (id of a stock.warehouse)")]
     pub property_warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Message for Purchase Order
     ///
     /// `purchase_warn_msg`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Message for Purchase Order")]
     pub purchase_warn_msg: ::std::option::Option<::std::string::String>,
     /// Receipt Reminder
     ///
     /// Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.
     ///
     /// `receipt_reminder_email`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Receipt Reminder: Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date."
-    )]
     pub receipt_reminder_email: ::std::option::Option<bool>,
     /// Reference
     ///
     /// `ref`: char
-    #[serde(
-        rename = "ref",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Reference")]
     pub ref_: ::std::option::Option<::std::string::String>,
     /// Days Before Receipt
     ///
     /// Number of days to send reminder email before the promised receipt date
     ///
     /// `reminder_date_before_receipt`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Days Before Receipt: Number of days to send reminder email before the promised receipt date"
-    )]
     pub reminder_date_before_receipt: ::std::option::Option<i64>,
     /// Default Working Hours
     ///
     /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
     ///
     /// `resource_calendar_id`: many2one, to `resource.calendar`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Default Working Hours: Define the working schedule of the resource. If not set, the resource will have fully flexible working hours. (id of a resource.calendar)"
-    )]
     pub resource_calendar_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Role
     ///
     /// `role`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Role")]
     pub role: ::std::option::Option<ResUsersRole>,
     /// User Roles
     ///
     /// Users are notified whenever one of their roles is @-mentioned in a conversation.
     ///
     /// `role_ids`: many2many, to `res.role`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "User Roles: Users are notified whenever one of their roles is @-mentioned in a conversation. (ids of res.role records)"
-    )]
     pub role_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Message for Sales Order
     ///
     /// `sale_warn_msg`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Message for Sales Order")]
     pub sale_warn_msg: ::std::option::Option<::std::string::String>,
     /// Saturdays
     ///
     /// `saturday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Saturdays (id of a hr.work.location)")]
     pub saturday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Email Signature
     ///
     /// `signature`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email Signature")]
     pub signature: ::std::option::Option<::std::string::String>,
     /// Signup Token Type
     ///
     /// `signup_type`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Signup Token Type")]
     pub signup_type: ::std::option::Option<::std::string::String>,
     /// Specific Property Product Pricelist
     ///
     /// `specific_property_product_pricelist`: many2one, to `product.pricelist`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Specific Property Product Pricelist (id of a product.pricelist)"
-    )]
     pub specific_property_product_pricelist: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// State
     ///
     /// `state_id`: many2one, to `res.country.state`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "State (id of a res.country.state)")]
     pub state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Street
     ///
     /// `street`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Street")]
     pub street: ::std::option::Option<::std::string::String>,
     /// Street2
     ///
     /// `street2`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Street2")]
     pub street2: ::std::option::Option<::std::string::String>,
     /// Suggest Based On
     ///
     /// `suggest_based_on`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Suggest Based On")]
     pub suggest_based_on: ::std::option::Option<::std::string::String>,
     /// Suggest Days
     ///
     /// `suggest_days`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Suggest Days")]
     pub suggest_days: ::std::option::Option<i64>,
     /// Suggest Percent
     ///
     /// `suggest_percent`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Suggest Percent")]
     pub suggest_percent: ::std::option::Option<i64>,
     /// Sundays
     ///
     /// `sunday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sundays (id of a hr.work.location)")]
     pub sunday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Supplier Rank
     ///
     /// `supplier_rank`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Supplier Rank")]
     pub supplier_rank: ::std::option::Option<i64>,
     /// Thursdays
     ///
     /// `thursday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Thursdays (id of a hr.work.location)")]
     pub thursday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Onboarding
     ///
     /// `tour_enabled`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Onboarding")]
     pub tour_enabled: ::std::option::Option<bool>,
     /// Degree of trust you have in this debtor
     ///
     /// `trust`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Degree of trust you have in this debtor")]
     pub trust: ::std::option::Option<ResUsersTrust>,
     /// Tuesdays
     ///
     /// `tuesday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Tuesdays (id of a hr.work.location)")]
     pub tuesday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Address Type
     ///
     /// `type`: selection
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Address Type")]
     pub type_: ::std::option::Option<ResUsersType>,
     /// Timezone
     ///
@@ -1672,570 +1270,2033 @@ pub struct ResUsersCreate {
     /// Anywhere else, time values are computed according to the time offset of your web client.
     ///
     /// `tz`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Timezone: When printing documents and exporting/importing data, time values are computed according to this timezone. If the timezone is not set, UTC (Coordinated Universal Time) is used. Anywhere else, time values are computed according to the time offset of your web client."
-    )]
     pub tz: ::std::option::Option<::std::string::String>,
     /// Partner Limit
     ///
     /// Set a value greater than 0.0 to activate a credit limit check
     ///
     /// `use_partner_credit_limit`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Partner Limit: Set a value greater than 0.0 to activate a credit limit check"
-    )]
     pub use_partner_credit_limit: ::std::option::Option<bool>,
     /// Salesperson
     ///
     /// The internal user in charge of this contact.
     ///
     /// `user_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Salesperson: The internal user in charge of this contact. (id of a res.users)"
-    )]
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Tax ID
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
     ///
     /// `vat`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax."
-    )]
     pub vat: ::std::option::Option<::std::string::String>,
     /// Technical field for user group setting
     ///
     /// `view_group_hierarchy`: json
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Technical field for user group setting")]
     pub view_group_hierarchy: ::std::option::Option<::serde_json::Value>,
     /// Visa Expiration Date
     ///
     /// `visa_expire`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Visa Expiration Date")]
     pub visa_expire: ::std::option::Option<::chrono::NaiveDate>,
     /// Website Link
     ///
     /// `website`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Website Link")]
     pub website: ::std::option::Option<::std::string::String>,
     /// Wednesdays
     ///
     /// `wednesday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Wednesdays (id of a hr.work.location)")]
     pub wednesday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Contact
     ///
     /// `work_contact_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Contact (id of a res.partner)")]
     pub work_contact_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Email
     ///
     /// `work_email`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Email")]
     pub work_email: ::std::option::Option<::std::string::String>,
     /// Work Location
     ///
     /// `work_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Location (id of a hr.work.location)")]
     pub work_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Phone
     ///
     /// `work_phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Phone")]
     pub work_phone: ::std::option::Option<::std::string::String>,
     /// Zip
     ///
     /// `zip`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Zip")]
     pub zip: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`ResUsersCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r##"{
+  "description": "Values of a new User record",
+  "properties": {
+    "action_id": {"description":"Home Action: If specified, this action will be opened at log on for this user, in addition to the standard menu. (id of a ir.actions.actions)","format":"int64","type":["integer","null"]},
+    "active": {"description":"Active","type":["boolean","null"]},
+    "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "additional_note": {"description":"Additional Note","type":["string","null"]},
+    "autopost_bills": {"anyOf":[{"$ref":"#/$defs/ResUsersAutopostBills"},{"type":"null"}],"description":"Auto-post bills: Automatically post bills for this trusted partner"},
+    "barcode": {"description":"Badge ID: ID used for employee identification.","type":["string","null"]},
+    "buyer_id": {"description":"Buyer (id of a res.users)","format":"int64","type":["integer","null"]},
+    "calendar_default_privacy": {"anyOf":[{"$ref":"#/$defs/ResUsersCalendarDefaultPrivacy"},{"type":"null"}],"description":"Calendar Default Privacy"},
+    "calendar_last_notif_ack": {"description":"Last notification marked as read from base Calendar (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "category_id": {"description":"Tags (ids of res.partner.category records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "category_ids": {"description":"Employee Tags (ids of hr.employee.category records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "channel_ids": {"description":"Channels (ids of discuss.channel records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "city": {"description":"City","type":["string","null"]},
+    "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
+    "comment": {"description":"Notes","type":["string","null"]},
+    "company_id": {"description":"Company: The default company for this user. (id of a res.company)","format":"int64","type":"integer"},
+    "company_ids": {"description":"Companies (ids of res.company records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "company_name": {"description":"Company Name","type":["string","null"]},
+    "company_registry": {"description":"Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country","type":["string","null"]},
+    "company_type": {"anyOf":[{"$ref":"#/$defs/ResUsersCompanyType"},{"type":"null"}],"description":"Company Type"},
+    "country_id": {"description":"Country (id of a res.country)","format":"int64","type":["integer","null"]},
+    "create_employee": {"description":"Technical field, whether to create an employee","type":["boolean","null"]},
+    "create_employee_id": {"description":"Technical field, bind user to this employee on create (id of a hr.employee)","format":"int64","type":["integer","null"]},
+    "credit_limit": {"description":"Credit Limit: Credit limit specific to this partner.","format":"double","type":["number","null"]},
+    "customer_rank": {"description":"Customer Rank","format":"int64","type":["integer","null"]},
+    "display_invoice_edi_format": {"description":"Display Invoice Edi Format","type":["boolean","null"]},
+    "display_invoice_template_pdf_report_id": {"description":"Display Invoice Template Pdf Report","type":["boolean","null"]},
+    "email": {"description":"Email","type":["string","null"]},
+    "emergency_contact": {"description":"Emergency Contact","type":["string","null"]},
+    "emergency_phone": {"description":"Emergency Phone","type":["string","null"]},
+    "employee": {"description":"Employee: Whether this contact is an Employee.","type":["boolean","null"]},
+    "employee_bank_account_ids": {"description":"Employee's Bank Accounts: Employee bank accounts to pay salaries (ids of res.partner.bank records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "favorite_project_ids": {"description":"Favorite Projects (ids of project.project records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "friday_location_id": {"description":"Fridays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "function": {"description":"Job Position","type":["string","null"]},
+    "global_location_number": {"description":"GLN: Global Location Number","type":["string","null"]},
+    "group_ids": {"description":"Groups: Groups explicitly assigned to the user (ids of res.groups records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "group_on": {"anyOf":[{"$ref":"#/$defs/ResUsersGroupOn"},{"type":"null"}],"description":"Week Day"},
+    "group_rfq": {"anyOf":[{"$ref":"#/$defs/ResUsersGroupRfq"},{"type":"null"}],"description":"Group RFQ: Define if RFQ should be grouped together based on expected arrival, except for dropship operations. On Order: Replenishment needs will be grouped together except for MTO. Daily: Replenishment needs will be grouped if the expected arrival is the same day Weekly: Replenishment needs will be grouped if the expected arrival is the same week or week day Always: Replenishment needs will always be grouped."},
+    "ignore_abnormal_invoice_amount": {"description":"Ignore Abnormal Invoice Amount","type":["boolean","null"]},
+    "ignore_abnormal_invoice_date": {"description":"Ignore Abnormal Invoice Date","type":["boolean","null"]},
+    "image_1920": {"description":"Image (base64)","type":["string","null"]},
+    "industry_id": {"description":"Industry (id of a res.partner.industry)","format":"int64","type":["integer","null"]},
+    "invoice_edi_format": {"anyOf":[{"$ref":"#/$defs/ResUsersInvoiceEdiFormat"},{"type":"null"}],"description":"eInvoice format"},
+    "invoice_edi_format_store": {"description":"Invoice Edi Format Store","type":["string","null"]},
+    "invoice_sending_method": {"anyOf":[{"$ref":"#/$defs/ResUsersInvoiceSendingMethod"},{"type":"null"}],"description":"Invoice sending"},
+    "invoice_template_pdf_report_id": {"description":"Invoice report (id of a ir.actions.report)","format":"int64","type":["integer","null"]},
+    "is_company": {"description":"Is a Company: Check if the contact is a company, otherwise it is a person","type":["boolean","null"]},
+    "km_home_work": {"description":"Home-Work Distance in Km","format":"int64","type":["integer","null"]},
+    "lang": {"description":"Language: All the emails and documents sent to this contact will be translated in this language.","type":["string","null"]},
+    "login": {"description":"Login: Used to log into the system","type":"string"},
+    "login_date": {"description":"Latest Login (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "manual_im_status": {"anyOf":[{"$ref":"#/$defs/ResUsersManualImStatus"},{"type":"null"}],"description":"IM status manually set by the user"},
+    "meeting_ids": {"description":"Meetings (ids of calendar.event records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_bounce": {"description":"Bounce: Counter of the number of bounced emails for this contact","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "mobile_phone": {"description":"Work Mobile","type":["string","null"]},
+    "monday_location_id": {"description":"Mondays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "name": {"description":"Name","type":["string","null"]},
+    "new_password": {"description":"Set Password: Specify a value only when creating a user or if you're changing the user's password, otherwise leave empty. After a change of password, the user has to login again.","type":["string","null"]},
+    "notification_type": {"anyOf":[{"$ref":"#/$defs/ResUsersNotificationType"},{"type":"null"}],"description":"Notification: Policy on how to handle Chatter notifications: - By Emails: notifications are sent to your email address - In Odoo: notifications appear in your Odoo Inbox"},
+    "out_of_office_from": {"description":"Out Of Office From (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "out_of_office_message": {"description":"Vacation Responder","type":["string","null"]},
+    "out_of_office_to": {"description":"Out Of Office To (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "parent_id": {"description":"Related Company (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "partner_id": {"description":"Related Partner: Partner-related data of the user (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "partner_latitude": {"description":"Geo Latitude","format":"double","type":["number","null"]},
+    "partner_longitude": {"description":"Geo Longitude","format":"double","type":["number","null"]},
+    "password": {"description":"Password: Keep empty if you don't want the user to be able to connect on the system.","type":["string","null"]},
+    "peppol_eas": {"anyOf":[{"$ref":"#/$defs/ResUsersPeppolEas"},{"type":"null"}],"description":"Peppol e-address (EAS): Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives. List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/"},
+    "peppol_endpoint": {"description":"Peppol Endpoint: Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'.","type":["string","null"]},
+    "phone": {"description":"Phone","type":["string","null"]},
+    "phone_mobile_search": {"description":"Phone Number","type":["string","null"]},
+    "picking_warn_msg": {"description":"Message for Stock Picking","type":["string","null"]},
+    "pin": {"description":"PIN: PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.","type":["string","null"]},
+    "private_city": {"description":"Private City","type":["string","null"]},
+    "private_country_id": {"description":"Private Country (id of a res.country)","format":"int64","type":["integer","null"]},
+    "private_email": {"description":"Private Email","type":["string","null"]},
+    "private_phone": {"description":"Private Phone","type":["string","null"]},
+    "private_state_id": {"description":"Private State (id of a res.country.state)","format":"int64","type":["integer","null"]},
+    "private_street": {"description":"Private Street","type":["string","null"]},
+    "private_street2": {"description":"Private Street2","type":["string","null"]},
+    "private_zip": {"description":"Private Zip","type":["string","null"]},
+    "properties": {"description":"Properties"},
+    "property_account_payable_id": {"description":"Account Payable (id of a account.account)","format":"int64","type":["integer","null"]},
+    "property_account_position_id": {"description":"Fiscal Position: The fiscal position determines the taxes/accounts used for this contact. (id of a account.fiscal.position)","format":"int64","type":["integer","null"]},
+    "property_account_receivable_id": {"description":"Account Receivable (id of a account.account)","format":"int64","type":["integer","null"]},
+    "property_inbound_payment_method_line_id": {"description":"Property Inbound Payment Method Line (id of a account.payment.method.line)","format":"int64","type":["integer","null"]},
+    "property_outbound_payment_method_line_id": {"description":"Property Outbound Payment Method Line (id of a account.payment.method.line)","format":"int64","type":["integer","null"]},
+    "property_payment_term_id": {"description":"Customer Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
+    "property_product_pricelist": {"description":"Pricelist: Used for sales to the current partner (id of a product.pricelist)","format":"int64","type":["integer","null"]},
+    "property_purchase_currency_id": {"description":"Supplier Currency: This currency will be used for purchases from the current partner (id of a res.currency)","format":"int64","type":["integer","null"]},
+    "property_stock_customer": {"description":"Customer Location: The stock location used as destination when sending goods to this contact. (id of a stock.location)","format":"int64","type":["integer","null"]},
+    "property_stock_supplier": {"description":"Vendor Location: The stock location used as source when receiving goods from this contact. (id of a stock.location)","format":"int64","type":["integer","null"]},
+    "property_supplier_payment_term_id": {"description":"Vendor Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
+    "property_warehouse_id": {"description":"Default Warehouse (id of a stock.warehouse)","format":"int64","type":["integer","null"]},
+    "purchase_warn_msg": {"description":"Message for Purchase Order","type":["string","null"]},
+    "receipt_reminder_email": {"description":"Receipt Reminder: Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.","type":["boolean","null"]},
+    "ref": {"description":"Reference","type":["string","null"]},
+    "reminder_date_before_receipt": {"description":"Days Before Receipt: Number of days to send reminder email before the promised receipt date","format":"int64","type":["integer","null"]},
+    "resource_calendar_id": {"description":"Default Working Hours: Define the working schedule of the resource. If not set, the resource will have fully flexible working hours. (id of a resource.calendar)","format":"int64","type":["integer","null"]},
+    "role": {"anyOf":[{"$ref":"#/$defs/ResUsersRole"},{"type":"null"}],"description":"Role"},
+    "role_ids": {"description":"User Roles: Users are notified whenever one of their roles is @-mentioned in a conversation. (ids of res.role records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "sale_warn_msg": {"description":"Message for Sales Order","type":["string","null"]},
+    "saturday_location_id": {"description":"Saturdays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "signature": {"description":"Email Signature","type":["string","null"]},
+    "signup_type": {"description":"Signup Token Type","type":["string","null"]},
+    "specific_property_product_pricelist": {"description":"Specific Property Product Pricelist (id of a product.pricelist)","format":"int64","type":["integer","null"]},
+    "state_id": {"description":"State (id of a res.country.state)","format":"int64","type":["integer","null"]},
+    "street": {"description":"Street","type":["string","null"]},
+    "street2": {"description":"Street2","type":["string","null"]},
+    "suggest_based_on": {"description":"Suggest Based On","type":["string","null"]},
+    "suggest_days": {"description":"Suggest Days","format":"int64","type":["integer","null"]},
+    "suggest_percent": {"description":"Suggest Percent","format":"int64","type":["integer","null"]},
+    "sunday_location_id": {"description":"Sundays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "supplier_rank": {"description":"Supplier Rank","format":"int64","type":["integer","null"]},
+    "thursday_location_id": {"description":"Thursdays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "tour_enabled": {"description":"Onboarding","type":["boolean","null"]},
+    "trust": {"anyOf":[{"$ref":"#/$defs/ResUsersTrust"},{"type":"null"}],"description":"Degree of trust you have in this debtor"},
+    "tuesday_location_id": {"description":"Tuesdays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "type": {"anyOf":[{"$ref":"#/$defs/ResUsersType"},{"type":"null"}],"description":"Address Type"},
+    "tz": {"description":"Timezone: When printing documents and exporting/importing data, time values are computed according to this timezone. If the timezone is not set, UTC (Coordinated Universal Time) is used. Anywhere else, time values are computed according to the time offset of your web client.","type":["string","null"]},
+    "use_partner_credit_limit": {"description":"Partner Limit: Set a value greater than 0.0 to activate a credit limit check","type":["boolean","null"]},
+    "user_id": {"description":"Salesperson: The internal user in charge of this contact. (id of a res.users)","format":"int64","type":["integer","null"]},
+    "vat": {"description":"Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.","type":["string","null"]},
+    "view_group_hierarchy": {"description":"Technical field for user group setting"},
+    "visa_expire": {"description":"Visa Expiration Date","format":"date","type":["string","null"]},
+    "website": {"description":"Website Link","type":["string","null"]},
+    "wednesday_location_id": {"description":"Wednesdays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "work_contact_id": {"description":"Work Contact (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "work_email": {"description":"Work Email","type":["string","null"]},
+    "work_location_id": {"description":"Work Location (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "work_phone": {"description":"Work Phone","type":["string","null"]},
+    "zip": {"description":"Zip","type":["string","null"]}
+  },
+  "required": ["company_id","login"],
+  "type": "object"
+}"##;
+impl ResUsersCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut action_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut additional_note: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut autopost_bills: ::std::option::Option<
+            ::std::option::Option<ResUsersAutopostBills>,
+        > = ::std::option::Option::None;
+        let mut barcode: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut buyer_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut calendar_default_privacy: ::std::option::Option<
+            ::std::option::Option<ResUsersCalendarDefaultPrivacy>,
+        > = ::std::option::Option::None;
+        let mut calendar_last_notif_ack: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut category_id: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut category_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut channel_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut city: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut comment: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut company_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut company_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_registry: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_type: ::std::option::Option<
+            ::std::option::Option<ResUsersCompanyType>,
+        > = ::std::option::Option::None;
+        let mut country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut create_employee: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut create_employee_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut credit_limit: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut customer_rank: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut display_invoice_edi_format: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut display_invoice_template_pdf_report_id: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut emergency_contact: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut emergency_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut employee: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut employee_bank_account_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut favorite_project_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut friday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut function: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut global_location_number: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut group_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut group_on: ::std::option::Option<
+            ::std::option::Option<ResUsersGroupOn>,
+        > = ::std::option::Option::None;
+        let mut group_rfq: ::std::option::Option<
+            ::std::option::Option<ResUsersGroupRfq>,
+        > = ::std::option::Option::None;
+        let mut ignore_abnormal_invoice_amount: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut ignore_abnormal_invoice_date: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut image_1920: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut industry_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut invoice_edi_format: ::std::option::Option<
+            ::std::option::Option<ResUsersInvoiceEdiFormat>,
+        > = ::std::option::Option::None;
+        let mut invoice_edi_format_store: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_sending_method: ::std::option::Option<
+            ::std::option::Option<ResUsersInvoiceSendingMethod>,
+        > = ::std::option::Option::None;
+        let mut invoice_template_pdf_report_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut is_company: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut km_home_work: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut lang: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut login: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut login_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut manual_im_status: ::std::option::Option<
+            ::std::option::Option<ResUsersManualImStatus>,
+        > = ::std::option::Option::None;
+        let mut meeting_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut message_bounce: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut mobile_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut monday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut new_password: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut notification_type: ::std::option::Option<
+            ::std::option::Option<ResUsersNotificationType>,
+        > = ::std::option::Option::None;
+        let mut out_of_office_from: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut out_of_office_message: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut out_of_office_to: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut parent_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_latitude: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut partner_longitude: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut password: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut peppol_eas: ::std::option::Option<
+            ::std::option::Option<ResUsersPeppolEas>,
+        > = ::std::option::Option::None;
+        let mut peppol_endpoint: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone_mobile_search: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut picking_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut pin: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_city: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut private_email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_state_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut private_street: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_street2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_zip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut property_account_payable_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_account_position_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_account_receivable_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_inbound_payment_method_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_outbound_payment_method_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_payment_term_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_product_pricelist: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_purchase_currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_stock_customer: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_stock_supplier: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_supplier_payment_term_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_warehouse_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut purchase_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut receipt_reminder_email: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut ref_: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut reminder_date_before_receipt: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut resource_calendar_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut role: ::std::option::Option<::std::option::Option<ResUsersRole>> = ::std::option::Option::None;
+        let mut role_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut sale_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut saturday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut signature: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut signup_type: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut specific_property_product_pricelist: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut state_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut street: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut street2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut suggest_based_on: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut suggest_days: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut suggest_percent: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut sunday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut supplier_rank: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut thursday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut tour_enabled: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut trust: ::std::option::Option<::std::option::Option<ResUsersTrust>> = ::std::option::Option::None;
+        let mut tuesday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<::std::option::Option<ResUsersType>> = ::std::option::Option::None;
+        let mut tz: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut use_partner_credit_limit: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut vat: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut view_group_hierarchy: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut visa_expire: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut website: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut wednesday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut work_contact_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut work_email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut work_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut work_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut zip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "action_id" => wire::decode(&mut action_id, __value, wire::false_as_none),
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "additional_note" => {
+                    wire::decode(&mut additional_note, __value, wire::false_as_none)
+                }
+                "autopost_bills" => {
+                    wire::decode(&mut autopost_bills, __value, wire::false_as_none)
+                }
+                "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
+                "buyer_id" => wire::decode(&mut buyer_id, __value, wire::false_as_none),
+                "calendar_default_privacy" => {
+                    wire::decode(
+                        &mut calendar_default_privacy,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "calendar_last_notif_ack" => {
+                    wire::decode(
+                        &mut calendar_last_notif_ack,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "category_id" => {
+                    wire::decode(&mut category_id, __value, wire::false_as_none)
+                }
+                "category_ids" => {
+                    wire::decode(&mut category_ids, __value, wire::false_as_none)
+                }
+                "channel_ids" => {
+                    wire::decode(&mut channel_ids, __value, wire::false_as_none)
+                }
+                "city" => wire::decode(&mut city, __value, wire::false_as_none),
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "comment" => wire::decode(&mut comment, __value, wire::false_as_none),
+                "company_id" => wire::decode(&mut company_id, __value, wire::field),
+                "company_ids" => {
+                    wire::decode(&mut company_ids, __value, wire::false_as_none)
+                }
+                "company_name" => {
+                    wire::decode(&mut company_name, __value, wire::false_as_none)
+                }
+                "company_registry" => {
+                    wire::decode(&mut company_registry, __value, wire::false_as_none)
+                }
+                "company_type" => {
+                    wire::decode(&mut company_type, __value, wire::false_as_none)
+                }
+                "country_id" => {
+                    wire::decode(&mut country_id, __value, wire::false_as_none)
+                }
+                "create_employee" => {
+                    wire::decode(&mut create_employee, __value, wire::field)
+                }
+                "create_employee_id" => {
+                    wire::decode(&mut create_employee_id, __value, wire::false_as_none)
+                }
+                "credit_limit" => {
+                    wire::decode(&mut credit_limit, __value, wire::false_as_none)
+                }
+                "customer_rank" => {
+                    wire::decode(&mut customer_rank, __value, wire::false_as_none)
+                }
+                "display_invoice_edi_format" => {
+                    wire::decode(&mut display_invoice_edi_format, __value, wire::field)
+                }
+                "display_invoice_template_pdf_report_id" => {
+                    wire::decode(
+                        &mut display_invoice_template_pdf_report_id,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "email" => wire::decode(&mut email, __value, wire::false_as_none),
+                "emergency_contact" => {
+                    wire::decode(&mut emergency_contact, __value, wire::false_as_none)
+                }
+                "emergency_phone" => {
+                    wire::decode(&mut emergency_phone, __value, wire::false_as_none)
+                }
+                "employee" => wire::decode(&mut employee, __value, wire::field),
+                "employee_bank_account_ids" => {
+                    wire::decode(
+                        &mut employee_bank_account_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "favorite_project_ids" => {
+                    wire::decode(&mut favorite_project_ids, __value, wire::false_as_none)
+                }
+                "friday_location_id" => {
+                    wire::decode(&mut friday_location_id, __value, wire::false_as_none)
+                }
+                "function" => wire::decode(&mut function, __value, wire::false_as_none),
+                "global_location_number" => {
+                    wire::decode(
+                        &mut global_location_number,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "group_ids" => wire::decode(&mut group_ids, __value, wire::false_as_none),
+                "group_on" => wire::decode(&mut group_on, __value, wire::false_as_none),
+                "group_rfq" => wire::decode(&mut group_rfq, __value, wire::false_as_none),
+                "ignore_abnormal_invoice_amount" => {
+                    wire::decode(
+                        &mut ignore_abnormal_invoice_amount,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "ignore_abnormal_invoice_date" => {
+                    wire::decode(&mut ignore_abnormal_invoice_date, __value, wire::field)
+                }
+                "image_1920" => {
+                    wire::decode(&mut image_1920, __value, wire::false_as_none)
+                }
+                "industry_id" => {
+                    wire::decode(&mut industry_id, __value, wire::false_as_none)
+                }
+                "invoice_edi_format" => {
+                    wire::decode(&mut invoice_edi_format, __value, wire::false_as_none)
+                }
+                "invoice_edi_format_store" => {
+                    wire::decode(
+                        &mut invoice_edi_format_store,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_sending_method" => {
+                    wire::decode(
+                        &mut invoice_sending_method,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_template_pdf_report_id" => {
+                    wire::decode(
+                        &mut invoice_template_pdf_report_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "is_company" => wire::decode(&mut is_company, __value, wire::field),
+                "km_home_work" => {
+                    wire::decode(&mut km_home_work, __value, wire::false_as_none)
+                }
+                "lang" => wire::decode(&mut lang, __value, wire::false_as_none),
+                "login" => wire::decode(&mut login, __value, wire::string_or_false),
+                "login_date" => {
+                    wire::decode(
+                        &mut login_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "manual_im_status" => {
+                    wire::decode(&mut manual_im_status, __value, wire::false_as_none)
+                }
+                "meeting_ids" => {
+                    wire::decode(&mut meeting_ids, __value, wire::false_as_none)
+                }
+                "message_bounce" => {
+                    wire::decode(&mut message_bounce, __value, wire::false_as_none)
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "mobile_phone" => {
+                    wire::decode(&mut mobile_phone, __value, wire::false_as_none)
+                }
+                "monday_location_id" => {
+                    wire::decode(&mut monday_location_id, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "new_password" => {
+                    wire::decode(&mut new_password, __value, wire::false_as_none)
+                }
+                "notification_type" => {
+                    wire::decode(&mut notification_type, __value, wire::false_as_none)
+                }
+                "out_of_office_from" => {
+                    wire::decode(
+                        &mut out_of_office_from,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "out_of_office_message" => {
+                    wire::decode(
+                        &mut out_of_office_message,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "out_of_office_to" => {
+                    wire::decode(
+                        &mut out_of_office_to,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
+                "partner_id" => {
+                    wire::decode(&mut partner_id, __value, wire::false_as_none)
+                }
+                "partner_latitude" => {
+                    wire::decode(&mut partner_latitude, __value, wire::false_as_none)
+                }
+                "partner_longitude" => {
+                    wire::decode(&mut partner_longitude, __value, wire::false_as_none)
+                }
+                "password" => wire::decode(&mut password, __value, wire::false_as_none),
+                "peppol_eas" => {
+                    wire::decode(&mut peppol_eas, __value, wire::false_as_none)
+                }
+                "peppol_endpoint" => {
+                    wire::decode(&mut peppol_endpoint, __value, wire::false_as_none)
+                }
+                "phone" => wire::decode(&mut phone, __value, wire::false_as_none),
+                "phone_mobile_search" => {
+                    wire::decode(&mut phone_mobile_search, __value, wire::false_as_none)
+                }
+                "picking_warn_msg" => {
+                    wire::decode(&mut picking_warn_msg, __value, wire::false_as_none)
+                }
+                "pin" => wire::decode(&mut pin, __value, wire::false_as_none),
+                "private_city" => {
+                    wire::decode(&mut private_city, __value, wire::false_as_none)
+                }
+                "private_country_id" => {
+                    wire::decode(&mut private_country_id, __value, wire::false_as_none)
+                }
+                "private_email" => {
+                    wire::decode(&mut private_email, __value, wire::false_as_none)
+                }
+                "private_phone" => {
+                    wire::decode(&mut private_phone, __value, wire::false_as_none)
+                }
+                "private_state_id" => {
+                    wire::decode(&mut private_state_id, __value, wire::false_as_none)
+                }
+                "private_street" => {
+                    wire::decode(&mut private_street, __value, wire::false_as_none)
+                }
+                "private_street2" => {
+                    wire::decode(&mut private_street2, __value, wire::false_as_none)
+                }
+                "private_zip" => {
+                    wire::decode(&mut private_zip, __value, wire::false_as_none)
+                }
+                "properties" => {
+                    wire::decode(&mut properties, __value, wire::false_as_none)
+                }
+                "property_account_payable_id" => {
+                    wire::decode(
+                        &mut property_account_payable_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_account_position_id" => {
+                    wire::decode(
+                        &mut property_account_position_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_account_receivable_id" => {
+                    wire::decode(
+                        &mut property_account_receivable_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_inbound_payment_method_line_id" => {
+                    wire::decode(
+                        &mut property_inbound_payment_method_line_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_outbound_payment_method_line_id" => {
+                    wire::decode(
+                        &mut property_outbound_payment_method_line_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_payment_term_id" => {
+                    wire::decode(
+                        &mut property_payment_term_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_product_pricelist" => {
+                    wire::decode(
+                        &mut property_product_pricelist,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_purchase_currency_id" => {
+                    wire::decode(
+                        &mut property_purchase_currency_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_stock_customer" => {
+                    wire::decode(
+                        &mut property_stock_customer,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_stock_supplier" => {
+                    wire::decode(
+                        &mut property_stock_supplier,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_supplier_payment_term_id" => {
+                    wire::decode(
+                        &mut property_supplier_payment_term_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_warehouse_id" => {
+                    wire::decode(
+                        &mut property_warehouse_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "purchase_warn_msg" => {
+                    wire::decode(&mut purchase_warn_msg, __value, wire::false_as_none)
+                }
+                "receipt_reminder_email" => {
+                    wire::decode(&mut receipt_reminder_email, __value, wire::field)
+                }
+                "ref" => wire::decode(&mut ref_, __value, wire::false_as_none),
+                "reminder_date_before_receipt" => {
+                    wire::decode(
+                        &mut reminder_date_before_receipt,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "resource_calendar_id" => {
+                    wire::decode(&mut resource_calendar_id, __value, wire::false_as_none)
+                }
+                "role" => wire::decode(&mut role, __value, wire::false_as_none),
+                "role_ids" => wire::decode(&mut role_ids, __value, wire::false_as_none),
+                "sale_warn_msg" => {
+                    wire::decode(&mut sale_warn_msg, __value, wire::false_as_none)
+                }
+                "saturday_location_id" => {
+                    wire::decode(&mut saturday_location_id, __value, wire::false_as_none)
+                }
+                "signature" => wire::decode(&mut signature, __value, wire::false_as_none),
+                "signup_type" => {
+                    wire::decode(&mut signup_type, __value, wire::false_as_none)
+                }
+                "specific_property_product_pricelist" => {
+                    wire::decode(
+                        &mut specific_property_product_pricelist,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "state_id" => wire::decode(&mut state_id, __value, wire::false_as_none),
+                "street" => wire::decode(&mut street, __value, wire::false_as_none),
+                "street2" => wire::decode(&mut street2, __value, wire::false_as_none),
+                "suggest_based_on" => {
+                    wire::decode(&mut suggest_based_on, __value, wire::false_as_none)
+                }
+                "suggest_days" => {
+                    wire::decode(&mut suggest_days, __value, wire::false_as_none)
+                }
+                "suggest_percent" => {
+                    wire::decode(&mut suggest_percent, __value, wire::false_as_none)
+                }
+                "sunday_location_id" => {
+                    wire::decode(&mut sunday_location_id, __value, wire::false_as_none)
+                }
+                "supplier_rank" => {
+                    wire::decode(&mut supplier_rank, __value, wire::false_as_none)
+                }
+                "thursday_location_id" => {
+                    wire::decode(&mut thursday_location_id, __value, wire::false_as_none)
+                }
+                "tour_enabled" => wire::decode(&mut tour_enabled, __value, wire::field),
+                "trust" => wire::decode(&mut trust, __value, wire::false_as_none),
+                "tuesday_location_id" => {
+                    wire::decode(&mut tuesday_location_id, __value, wire::false_as_none)
+                }
+                "type" => wire::decode(&mut type_, __value, wire::false_as_none),
+                "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
+                "use_partner_credit_limit" => {
+                    wire::decode(&mut use_partner_credit_limit, __value, wire::field)
+                }
+                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "vat" => wire::decode(&mut vat, __value, wire::false_as_none),
+                "view_group_hierarchy" => {
+                    wire::decode(&mut view_group_hierarchy, __value, wire::false_as_none)
+                }
+                "visa_expire" => {
+                    wire::decode(
+                        &mut visa_expire,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "website" => wire::decode(&mut website, __value, wire::false_as_none),
+                "wednesday_location_id" => {
+                    wire::decode(
+                        &mut wednesday_location_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "work_contact_id" => {
+                    wire::decode(&mut work_contact_id, __value, wire::false_as_none)
+                }
+                "work_email" => {
+                    wire::decode(&mut work_email, __value, wire::false_as_none)
+                }
+                "work_location_id" => {
+                    wire::decode(&mut work_location_id, __value, wire::false_as_none)
+                }
+                "work_phone" => {
+                    wire::decode(&mut work_phone, __value, wire::false_as_none)
+                }
+                "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[("company_id", company_id.is_some()), ("login", login.is_some())],
+        )?;
+        ::std::result::Result::Ok(Self {
+            action_id: action_id.unwrap_or_default(),
+            active: active.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            additional_note: additional_note.unwrap_or_default(),
+            autopost_bills: autopost_bills.unwrap_or_default(),
+            barcode: barcode.unwrap_or_default(),
+            buyer_id: buyer_id.unwrap_or_default(),
+            calendar_default_privacy: calendar_default_privacy.unwrap_or_default(),
+            calendar_last_notif_ack: calendar_last_notif_ack.unwrap_or_default(),
+            category_id: category_id.unwrap_or_default(),
+            category_ids: category_ids.unwrap_or_default(),
+            channel_ids: channel_ids.unwrap_or_default(),
+            city: city.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            comment: comment.unwrap_or_default(),
+            company_id: wire::given(company_id),
+            company_ids: company_ids.unwrap_or_default(),
+            company_name: company_name.unwrap_or_default(),
+            company_registry: company_registry.unwrap_or_default(),
+            company_type: company_type.unwrap_or_default(),
+            country_id: country_id.unwrap_or_default(),
+            create_employee: create_employee.unwrap_or_default(),
+            create_employee_id: create_employee_id.unwrap_or_default(),
+            credit_limit: credit_limit.unwrap_or_default(),
+            customer_rank: customer_rank.unwrap_or_default(),
+            display_invoice_edi_format: display_invoice_edi_format.unwrap_or_default(),
+            display_invoice_template_pdf_report_id: display_invoice_template_pdf_report_id
+                .unwrap_or_default(),
+            email: email.unwrap_or_default(),
+            emergency_contact: emergency_contact.unwrap_or_default(),
+            emergency_phone: emergency_phone.unwrap_or_default(),
+            employee: employee.unwrap_or_default(),
+            employee_bank_account_ids: employee_bank_account_ids.unwrap_or_default(),
+            favorite_project_ids: favorite_project_ids.unwrap_or_default(),
+            friday_location_id: friday_location_id.unwrap_or_default(),
+            function: function.unwrap_or_default(),
+            global_location_number: global_location_number.unwrap_or_default(),
+            group_ids: group_ids.unwrap_or_default(),
+            group_on: group_on.unwrap_or_default(),
+            group_rfq: group_rfq.unwrap_or_default(),
+            ignore_abnormal_invoice_amount: ignore_abnormal_invoice_amount
+                .unwrap_or_default(),
+            ignore_abnormal_invoice_date: ignore_abnormal_invoice_date
+                .unwrap_or_default(),
+            image_1920: image_1920.unwrap_or_default(),
+            industry_id: industry_id.unwrap_or_default(),
+            invoice_edi_format: invoice_edi_format.unwrap_or_default(),
+            invoice_edi_format_store: invoice_edi_format_store.unwrap_or_default(),
+            invoice_sending_method: invoice_sending_method.unwrap_or_default(),
+            invoice_template_pdf_report_id: invoice_template_pdf_report_id
+                .unwrap_or_default(),
+            is_company: is_company.unwrap_or_default(),
+            km_home_work: km_home_work.unwrap_or_default(),
+            lang: lang.unwrap_or_default(),
+            login: wire::given(login),
+            login_date: login_date.unwrap_or_default(),
+            manual_im_status: manual_im_status.unwrap_or_default(),
+            meeting_ids: meeting_ids.unwrap_or_default(),
+            message_bounce: message_bounce.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            mobile_phone: mobile_phone.unwrap_or_default(),
+            monday_location_id: monday_location_id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            new_password: new_password.unwrap_or_default(),
+            notification_type: notification_type.unwrap_or_default(),
+            out_of_office_from: out_of_office_from.unwrap_or_default(),
+            out_of_office_message: out_of_office_message.unwrap_or_default(),
+            out_of_office_to: out_of_office_to.unwrap_or_default(),
+            parent_id: parent_id.unwrap_or_default(),
+            partner_id: partner_id.unwrap_or_default(),
+            partner_latitude: partner_latitude.unwrap_or_default(),
+            partner_longitude: partner_longitude.unwrap_or_default(),
+            password: password.unwrap_or_default(),
+            peppol_eas: peppol_eas.unwrap_or_default(),
+            peppol_endpoint: peppol_endpoint.unwrap_or_default(),
+            phone: phone.unwrap_or_default(),
+            phone_mobile_search: phone_mobile_search.unwrap_or_default(),
+            picking_warn_msg: picking_warn_msg.unwrap_or_default(),
+            pin: pin.unwrap_or_default(),
+            private_city: private_city.unwrap_or_default(),
+            private_country_id: private_country_id.unwrap_or_default(),
+            private_email: private_email.unwrap_or_default(),
+            private_phone: private_phone.unwrap_or_default(),
+            private_state_id: private_state_id.unwrap_or_default(),
+            private_street: private_street.unwrap_or_default(),
+            private_street2: private_street2.unwrap_or_default(),
+            private_zip: private_zip.unwrap_or_default(),
+            properties: properties.unwrap_or_default(),
+            property_account_payable_id: property_account_payable_id.unwrap_or_default(),
+            property_account_position_id: property_account_position_id
+                .unwrap_or_default(),
+            property_account_receivable_id: property_account_receivable_id
+                .unwrap_or_default(),
+            property_inbound_payment_method_line_id: property_inbound_payment_method_line_id
+                .unwrap_or_default(),
+            property_outbound_payment_method_line_id: property_outbound_payment_method_line_id
+                .unwrap_or_default(),
+            property_payment_term_id: property_payment_term_id.unwrap_or_default(),
+            property_product_pricelist: property_product_pricelist.unwrap_or_default(),
+            property_purchase_currency_id: property_purchase_currency_id
+                .unwrap_or_default(),
+            property_stock_customer: property_stock_customer.unwrap_or_default(),
+            property_stock_supplier: property_stock_supplier.unwrap_or_default(),
+            property_supplier_payment_term_id: property_supplier_payment_term_id
+                .unwrap_or_default(),
+            property_warehouse_id: property_warehouse_id.unwrap_or_default(),
+            purchase_warn_msg: purchase_warn_msg.unwrap_or_default(),
+            receipt_reminder_email: receipt_reminder_email.unwrap_or_default(),
+            ref_: ref_.unwrap_or_default(),
+            reminder_date_before_receipt: reminder_date_before_receipt
+                .unwrap_or_default(),
+            resource_calendar_id: resource_calendar_id.unwrap_or_default(),
+            role: role.unwrap_or_default(),
+            role_ids: role_ids.unwrap_or_default(),
+            sale_warn_msg: sale_warn_msg.unwrap_or_default(),
+            saturday_location_id: saturday_location_id.unwrap_or_default(),
+            signature: signature.unwrap_or_default(),
+            signup_type: signup_type.unwrap_or_default(),
+            specific_property_product_pricelist: specific_property_product_pricelist
+                .unwrap_or_default(),
+            state_id: state_id.unwrap_or_default(),
+            street: street.unwrap_or_default(),
+            street2: street2.unwrap_or_default(),
+            suggest_based_on: suggest_based_on.unwrap_or_default(),
+            suggest_days: suggest_days.unwrap_or_default(),
+            suggest_percent: suggest_percent.unwrap_or_default(),
+            sunday_location_id: sunday_location_id.unwrap_or_default(),
+            supplier_rank: supplier_rank.unwrap_or_default(),
+            thursday_location_id: thursday_location_id.unwrap_or_default(),
+            tour_enabled: tour_enabled.unwrap_or_default(),
+            trust: trust.unwrap_or_default(),
+            tuesday_location_id: tuesday_location_id.unwrap_or_default(),
+            type_: type_.unwrap_or_default(),
+            tz: tz.unwrap_or_default(),
+            use_partner_credit_limit: use_partner_credit_limit.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            vat: vat.unwrap_or_default(),
+            view_group_hierarchy: view_group_hierarchy.unwrap_or_default(),
+            visa_expire: visa_expire.unwrap_or_default(),
+            website: website.unwrap_or_default(),
+            wednesday_location_id: wednesday_location_id.unwrap_or_default(),
+            work_contact_id: work_contact_id.unwrap_or_default(),
+            work_email: work_email.unwrap_or_default(),
+            work_location_id: work_location_id.unwrap_or_default(),
+            work_phone: work_phone.unwrap_or_default(),
+            zip: zip.unwrap_or_default(),
+        })
+    }
+}
+impl ResUsersCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(135usize);
+        if self.action_id.is_some() {
+            wire::put(&mut __fields, "action_id", &self.action_id)?;
+        }
+        if self.active.is_some() {
+            wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_summary.is_some() {
+            wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        }
+        if self.activity_type_id.is_some() {
+            wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.additional_note.is_some() {
+            wire::put(&mut __fields, "additional_note", &self.additional_note)?;
+        }
+        if self.autopost_bills.is_some() {
+            wire::put(&mut __fields, "autopost_bills", &self.autopost_bills)?;
+        }
+        if self.barcode.is_some() {
+            wire::put(&mut __fields, "barcode", &self.barcode)?;
+        }
+        if self.buyer_id.is_some() {
+            wire::put(&mut __fields, "buyer_id", &self.buyer_id)?;
+        }
+        if self.calendar_default_privacy.is_some() {
+            wire::put(
+                &mut __fields,
+                "calendar_default_privacy",
+                &self.calendar_default_privacy,
+            )?;
+        }
+        if self.calendar_last_notif_ack.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "calendar_last_notif_ack",
+                &self.calendar_last_notif_ack,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.category_id.is_some() {
+            wire::put(&mut __fields, "category_id", &self.category_id)?;
+        }
+        if self.category_ids.is_some() {
+            wire::put(&mut __fields, "category_ids", &self.category_ids)?;
+        }
+        if self.channel_ids.is_some() {
+            wire::put(&mut __fields, "channel_ids", &self.channel_ids)?;
+        }
+        if self.city.is_some() {
+            wire::put(&mut __fields, "city", &self.city)?;
+        }
+        if self.color.is_some() {
+            wire::put(&mut __fields, "color", &self.color)?;
+        }
+        if self.comment.is_some() {
+            wire::put(&mut __fields, "comment", &self.comment)?;
+        }
+        wire::put(&mut __fields, "company_id", &self.company_id)?;
+        if self.company_ids.is_some() {
+            wire::put(&mut __fields, "company_ids", &self.company_ids)?;
+        }
+        if self.company_name.is_some() {
+            wire::put(&mut __fields, "company_name", &self.company_name)?;
+        }
+        if self.company_registry.is_some() {
+            wire::put(&mut __fields, "company_registry", &self.company_registry)?;
+        }
+        if self.company_type.is_some() {
+            wire::put(&mut __fields, "company_type", &self.company_type)?;
+        }
+        if self.country_id.is_some() {
+            wire::put(&mut __fields, "country_id", &self.country_id)?;
+        }
+        if self.create_employee.is_some() {
+            wire::put(&mut __fields, "create_employee", &self.create_employee)?;
+        }
+        if self.create_employee_id.is_some() {
+            wire::put(&mut __fields, "create_employee_id", &self.create_employee_id)?;
+        }
+        if self.credit_limit.is_some() {
+            wire::put(&mut __fields, "credit_limit", &self.credit_limit)?;
+        }
+        if self.customer_rank.is_some() {
+            wire::put(&mut __fields, "customer_rank", &self.customer_rank)?;
+        }
+        if self.display_invoice_edi_format.is_some() {
+            wire::put(
+                &mut __fields,
+                "display_invoice_edi_format",
+                &self.display_invoice_edi_format,
+            )?;
+        }
+        if self.display_invoice_template_pdf_report_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "display_invoice_template_pdf_report_id",
+                &self.display_invoice_template_pdf_report_id,
+            )?;
+        }
+        if self.email.is_some() {
+            wire::put(&mut __fields, "email", &self.email)?;
+        }
+        if self.emergency_contact.is_some() {
+            wire::put(&mut __fields, "emergency_contact", &self.emergency_contact)?;
+        }
+        if self.emergency_phone.is_some() {
+            wire::put(&mut __fields, "emergency_phone", &self.emergency_phone)?;
+        }
+        if self.employee.is_some() {
+            wire::put(&mut __fields, "employee", &self.employee)?;
+        }
+        if self.employee_bank_account_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "employee_bank_account_ids",
+                &self.employee_bank_account_ids,
+            )?;
+        }
+        if self.favorite_project_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "favorite_project_ids",
+                &self.favorite_project_ids,
+            )?;
+        }
+        if self.friday_location_id.is_some() {
+            wire::put(&mut __fields, "friday_location_id", &self.friday_location_id)?;
+        }
+        if self.function.is_some() {
+            wire::put(&mut __fields, "function", &self.function)?;
+        }
+        if self.global_location_number.is_some() {
+            wire::put(
+                &mut __fields,
+                "global_location_number",
+                &self.global_location_number,
+            )?;
+        }
+        if self.group_ids.is_some() {
+            wire::put(&mut __fields, "group_ids", &self.group_ids)?;
+        }
+        if self.group_on.is_some() {
+            wire::put(&mut __fields, "group_on", &self.group_on)?;
+        }
+        if self.group_rfq.is_some() {
+            wire::put(&mut __fields, "group_rfq", &self.group_rfq)?;
+        }
+        if self.ignore_abnormal_invoice_amount.is_some() {
+            wire::put(
+                &mut __fields,
+                "ignore_abnormal_invoice_amount",
+                &self.ignore_abnormal_invoice_amount,
+            )?;
+        }
+        if self.ignore_abnormal_invoice_date.is_some() {
+            wire::put(
+                &mut __fields,
+                "ignore_abnormal_invoice_date",
+                &self.ignore_abnormal_invoice_date,
+            )?;
+        }
+        if self.image_1920.is_some() {
+            wire::put(&mut __fields, "image_1920", &self.image_1920)?;
+        }
+        if self.industry_id.is_some() {
+            wire::put(&mut __fields, "industry_id", &self.industry_id)?;
+        }
+        if self.invoice_edi_format.is_some() {
+            wire::put(&mut __fields, "invoice_edi_format", &self.invoice_edi_format)?;
+        }
+        if self.invoice_edi_format_store.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_edi_format_store",
+                &self.invoice_edi_format_store,
+            )?;
+        }
+        if self.invoice_sending_method.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_sending_method",
+                &self.invoice_sending_method,
+            )?;
+        }
+        if self.invoice_template_pdf_report_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_template_pdf_report_id",
+                &self.invoice_template_pdf_report_id,
+            )?;
+        }
+        if self.is_company.is_some() {
+            wire::put(&mut __fields, "is_company", &self.is_company)?;
+        }
+        if self.km_home_work.is_some() {
+            wire::put(&mut __fields, "km_home_work", &self.km_home_work)?;
+        }
+        if self.lang.is_some() {
+            wire::put(&mut __fields, "lang", &self.lang)?;
+        }
+        wire::put(&mut __fields, "login", &self.login)?;
+        if self.login_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "login_date",
+                &self.login_date,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.manual_im_status.is_some() {
+            wire::put(&mut __fields, "manual_im_status", &self.manual_im_status)?;
+        }
+        if self.meeting_ids.is_some() {
+            wire::put(&mut __fields, "meeting_ids", &self.meeting_ids)?;
+        }
+        if self.message_bounce.is_some() {
+            wire::put(&mut __fields, "message_bounce", &self.message_bounce)?;
+        }
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        if self.mobile_phone.is_some() {
+            wire::put(&mut __fields, "mobile_phone", &self.mobile_phone)?;
+        }
+        if self.monday_location_id.is_some() {
+            wire::put(&mut __fields, "monday_location_id", &self.monday_location_id)?;
+        }
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.new_password.is_some() {
+            wire::put(&mut __fields, "new_password", &self.new_password)?;
+        }
+        if self.notification_type.is_some() {
+            wire::put(&mut __fields, "notification_type", &self.notification_type)?;
+        }
+        if self.out_of_office_from.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "out_of_office_from",
+                &self.out_of_office_from,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.out_of_office_message.is_some() {
+            wire::put(
+                &mut __fields,
+                "out_of_office_message",
+                &self.out_of_office_message,
+            )?;
+        }
+        if self.out_of_office_to.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "out_of_office_to",
+                &self.out_of_office_to,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.parent_id.is_some() {
+            wire::put(&mut __fields, "parent_id", &self.parent_id)?;
+        }
+        if self.partner_id.is_some() {
+            wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        }
+        if self.partner_latitude.is_some() {
+            wire::put(&mut __fields, "partner_latitude", &self.partner_latitude)?;
+        }
+        if self.partner_longitude.is_some() {
+            wire::put(&mut __fields, "partner_longitude", &self.partner_longitude)?;
+        }
+        if self.password.is_some() {
+            wire::put(&mut __fields, "password", &self.password)?;
+        }
+        if self.peppol_eas.is_some() {
+            wire::put(&mut __fields, "peppol_eas", &self.peppol_eas)?;
+        }
+        if self.peppol_endpoint.is_some() {
+            wire::put(&mut __fields, "peppol_endpoint", &self.peppol_endpoint)?;
+        }
+        if self.phone.is_some() {
+            wire::put(&mut __fields, "phone", &self.phone)?;
+        }
+        if self.phone_mobile_search.is_some() {
+            wire::put(&mut __fields, "phone_mobile_search", &self.phone_mobile_search)?;
+        }
+        if self.picking_warn_msg.is_some() {
+            wire::put(&mut __fields, "picking_warn_msg", &self.picking_warn_msg)?;
+        }
+        if self.pin.is_some() {
+            wire::put(&mut __fields, "pin", &self.pin)?;
+        }
+        if self.private_city.is_some() {
+            wire::put(&mut __fields, "private_city", &self.private_city)?;
+        }
+        if self.private_country_id.is_some() {
+            wire::put(&mut __fields, "private_country_id", &self.private_country_id)?;
+        }
+        if self.private_email.is_some() {
+            wire::put(&mut __fields, "private_email", &self.private_email)?;
+        }
+        if self.private_phone.is_some() {
+            wire::put(&mut __fields, "private_phone", &self.private_phone)?;
+        }
+        if self.private_state_id.is_some() {
+            wire::put(&mut __fields, "private_state_id", &self.private_state_id)?;
+        }
+        if self.private_street.is_some() {
+            wire::put(&mut __fields, "private_street", &self.private_street)?;
+        }
+        if self.private_street2.is_some() {
+            wire::put(&mut __fields, "private_street2", &self.private_street2)?;
+        }
+        if self.private_zip.is_some() {
+            wire::put(&mut __fields, "private_zip", &self.private_zip)?;
+        }
+        if self.properties.is_some() {
+            wire::put(&mut __fields, "properties", &self.properties)?;
+        }
+        if self.property_account_payable_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_account_payable_id",
+                &self.property_account_payable_id,
+            )?;
+        }
+        if self.property_account_position_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_account_position_id",
+                &self.property_account_position_id,
+            )?;
+        }
+        if self.property_account_receivable_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_account_receivable_id",
+                &self.property_account_receivable_id,
+            )?;
+        }
+        if self.property_inbound_payment_method_line_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_inbound_payment_method_line_id",
+                &self.property_inbound_payment_method_line_id,
+            )?;
+        }
+        if self.property_outbound_payment_method_line_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_outbound_payment_method_line_id",
+                &self.property_outbound_payment_method_line_id,
+            )?;
+        }
+        if self.property_payment_term_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_payment_term_id",
+                &self.property_payment_term_id,
+            )?;
+        }
+        if self.property_product_pricelist.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_product_pricelist",
+                &self.property_product_pricelist,
+            )?;
+        }
+        if self.property_purchase_currency_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_purchase_currency_id",
+                &self.property_purchase_currency_id,
+            )?;
+        }
+        if self.property_stock_customer.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_stock_customer",
+                &self.property_stock_customer,
+            )?;
+        }
+        if self.property_stock_supplier.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_stock_supplier",
+                &self.property_stock_supplier,
+            )?;
+        }
+        if self.property_supplier_payment_term_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_supplier_payment_term_id",
+                &self.property_supplier_payment_term_id,
+            )?;
+        }
+        if self.property_warehouse_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_warehouse_id",
+                &self.property_warehouse_id,
+            )?;
+        }
+        if self.purchase_warn_msg.is_some() {
+            wire::put(&mut __fields, "purchase_warn_msg", &self.purchase_warn_msg)?;
+        }
+        if self.receipt_reminder_email.is_some() {
+            wire::put(
+                &mut __fields,
+                "receipt_reminder_email",
+                &self.receipt_reminder_email,
+            )?;
+        }
+        if self.ref_.is_some() {
+            wire::put(&mut __fields, "ref", &self.ref_)?;
+        }
+        if self.reminder_date_before_receipt.is_some() {
+            wire::put(
+                &mut __fields,
+                "reminder_date_before_receipt",
+                &self.reminder_date_before_receipt,
+            )?;
+        }
+        if self.resource_calendar_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "resource_calendar_id",
+                &self.resource_calendar_id,
+            )?;
+        }
+        if self.role.is_some() {
+            wire::put(&mut __fields, "role", &self.role)?;
+        }
+        if self.role_ids.is_some() {
+            wire::put(&mut __fields, "role_ids", &self.role_ids)?;
+        }
+        if self.sale_warn_msg.is_some() {
+            wire::put(&mut __fields, "sale_warn_msg", &self.sale_warn_msg)?;
+        }
+        if self.saturday_location_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "saturday_location_id",
+                &self.saturday_location_id,
+            )?;
+        }
+        if self.signature.is_some() {
+            wire::put(&mut __fields, "signature", &self.signature)?;
+        }
+        if self.signup_type.is_some() {
+            wire::put(&mut __fields, "signup_type", &self.signup_type)?;
+        }
+        if self.specific_property_product_pricelist.is_some() {
+            wire::put(
+                &mut __fields,
+                "specific_property_product_pricelist",
+                &self.specific_property_product_pricelist,
+            )?;
+        }
+        if self.state_id.is_some() {
+            wire::put(&mut __fields, "state_id", &self.state_id)?;
+        }
+        if self.street.is_some() {
+            wire::put(&mut __fields, "street", &self.street)?;
+        }
+        if self.street2.is_some() {
+            wire::put(&mut __fields, "street2", &self.street2)?;
+        }
+        if self.suggest_based_on.is_some() {
+            wire::put(&mut __fields, "suggest_based_on", &self.suggest_based_on)?;
+        }
+        if self.suggest_days.is_some() {
+            wire::put(&mut __fields, "suggest_days", &self.suggest_days)?;
+        }
+        if self.suggest_percent.is_some() {
+            wire::put(&mut __fields, "suggest_percent", &self.suggest_percent)?;
+        }
+        if self.sunday_location_id.is_some() {
+            wire::put(&mut __fields, "sunday_location_id", &self.sunday_location_id)?;
+        }
+        if self.supplier_rank.is_some() {
+            wire::put(&mut __fields, "supplier_rank", &self.supplier_rank)?;
+        }
+        if self.thursday_location_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "thursday_location_id",
+                &self.thursday_location_id,
+            )?;
+        }
+        if self.tour_enabled.is_some() {
+            wire::put(&mut __fields, "tour_enabled", &self.tour_enabled)?;
+        }
+        if self.trust.is_some() {
+            wire::put(&mut __fields, "trust", &self.trust)?;
+        }
+        if self.tuesday_location_id.is_some() {
+            wire::put(&mut __fields, "tuesday_location_id", &self.tuesday_location_id)?;
+        }
+        if self.type_.is_some() {
+            wire::put(&mut __fields, "type", &self.type_)?;
+        }
+        if self.tz.is_some() {
+            wire::put(&mut __fields, "tz", &self.tz)?;
+        }
+        if self.use_partner_credit_limit.is_some() {
+            wire::put(
+                &mut __fields,
+                "use_partner_credit_limit",
+                &self.use_partner_credit_limit,
+            )?;
+        }
+        if self.user_id.is_some() {
+            wire::put(&mut __fields, "user_id", &self.user_id)?;
+        }
+        if self.vat.is_some() {
+            wire::put(&mut __fields, "vat", &self.vat)?;
+        }
+        if self.view_group_hierarchy.is_some() {
+            wire::put(
+                &mut __fields,
+                "view_group_hierarchy",
+                &self.view_group_hierarchy,
+            )?;
+        }
+        if self.visa_expire.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "visa_expire",
+                &self.visa_expire,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.website.is_some() {
+            wire::put(&mut __fields, "website", &self.website)?;
+        }
+        if self.wednesday_location_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "wednesday_location_id",
+                &self.wednesday_location_id,
+            )?;
+        }
+        if self.work_contact_id.is_some() {
+            wire::put(&mut __fields, "work_contact_id", &self.work_contact_id)?;
+        }
+        if self.work_email.is_some() {
+            wire::put(&mut __fields, "work_email", &self.work_email)?;
+        }
+        if self.work_location_id.is_some() {
+            wire::put(&mut __fields, "work_location_id", &self.work_location_id)?;
+        }
+        if self.work_phone.is_some() {
+            wire::put(&mut __fields, "work_phone", &self.work_phone)?;
+        }
+        if self.zip.is_some() {
+            wire::put(&mut __fields, "zip", &self.zip)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for ResUsersCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "ResUsersCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResUsersCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "ResUsersCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for ResUsersCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ResUsersCreate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersAutopostBills",
+            <ResUsersAutopostBills as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersCalendarDefaultPrivacy",
+            <ResUsersCalendarDefaultPrivacy as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersCompanyType",
+            <ResUsersCompanyType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersGroupOn",
+            <ResUsersGroupOn as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersGroupRfq",
+            <ResUsersGroupRfq as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersInvoiceEdiFormat",
+            <ResUsersInvoiceEdiFormat as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersInvoiceSendingMethod",
+            <ResUsersInvoiceSendingMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersManualImStatus",
+            <ResUsersManualImStatus as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersNotificationType",
+            <ResUsersNotificationType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersPeppolEas",
+            <ResUsersPeppolEas as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersRole",
+            <ResUsersRole as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersTrust",
+            <ResUsersTrust as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersType",
+            <ResUsersType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on User (`res.users`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values to change on User records; fields left out are kept")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResUsersUpdate {
     /// Home Action
     ///
     /// If specified, this action will be opened at log on for this user, in addition to the standard menu.
     ///
     /// `action_id`: many2one, to `ir.actions.actions`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Home Action: If specified, this action will be opened at log on for this user, in addition to the standard menu. (id of a ir.actions.actions)"
-    )]
     pub action_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Active
     ///
     /// `active`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Active")]
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Summary")]
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Type (id of a mail.activity.type)")]
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Additional Note
     ///
     /// `additional_note`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Additional Note")]
     pub additional_note: ::std::option::Option<::std::string::String>,
     /// Auto-post bills
     ///
     /// Automatically post bills for this trusted partner
     ///
     /// `autopost_bills`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Auto-post bills: Automatically post bills for this trusted partner"
-    )]
     pub autopost_bills: ::std::option::Option<ResUsersAutopostBills>,
     /// Badge ID
     ///
     /// ID used for employee identification.
     ///
     /// `barcode`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Badge ID: ID used for employee identification.")]
     pub barcode: ::std::option::Option<::std::string::String>,
     /// Buyer
     ///
     /// `buyer_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Buyer (id of a res.users)")]
     pub buyer_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Calendar Default Privacy
     ///
     /// `calendar_default_privacy`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Calendar Default Privacy")]
     pub calendar_default_privacy: ::std::option::Option<ResUsersCalendarDefaultPrivacy>,
     /// Last notification marked as read from base Calendar
     ///
     /// `calendar_last_notif_ack`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last notification marked as read from base Calendar (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub calendar_last_notif_ack: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Tags
     ///
     /// `category_id`: many2many, to `res.partner.category`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Tags (ids of res.partner.category records)")]
     pub category_id: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Employee Tags
     ///
     /// `category_ids`: many2many, to `hr.employee.category`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Employee Tags (ids of hr.employee.category records)")]
     pub category_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Channels
     ///
     /// `channel_ids`: many2many, to `discuss.channel`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Channels (ids of discuss.channel records)")]
     pub channel_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// City
     ///
     /// `city`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "City")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Color Index
     ///
     /// `color`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Color Index")]
     pub color: ::std::option::Option<i64>,
     /// Notes
     ///
     /// `comment`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Notes")]
     pub comment: ::std::option::Option<::std::string::String>,
     /// Company
     ///
     /// The default company for this user.
     ///
     /// `company_id`: many2one, to `res.company`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Company: The default company for this user. (id of a res.company)"
-    )]
     pub company_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Companies
     ///
     /// `company_ids`: many2many, to `res.company`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Companies (ids of res.company records)")]
     pub company_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Company Name
     ///
     /// `company_name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company Name")]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// Company ID
     ///
     /// The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country
     ///
     /// `company_registry`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country"
-    )]
     pub company_registry: ::std::option::Option<::std::string::String>,
     /// Company Type
     ///
     /// `company_type`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company Type")]
     pub company_type: ::std::option::Option<ResUsersCompanyType>,
     /// Country
     ///
     /// `country_id`: many2one, to `res.country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Country (id of a res.country)")]
     pub country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Technical field, whether to create an employee
     ///
     /// `create_employee`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Technical field, whether to create an employee")]
     pub create_employee: ::std::option::Option<bool>,
     /// Technical field, bind user to this employee on create
     ///
     /// `create_employee_id`: many2one, to `hr.employee`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Technical field, bind user to this employee on create (id of a hr.employee)"
-    )]
     pub create_employee_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Credit Limit
     ///
     /// Credit limit specific to this partner.
     ///
     /// `credit_limit`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Credit Limit: Credit limit specific to this partner.")]
     pub credit_limit: ::std::option::Option<f64>,
     /// Customer Rank
     ///
     /// `customer_rank`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Customer Rank")]
     pub customer_rank: ::std::option::Option<i64>,
     /// Display Invoice Edi Format
     ///
     /// `display_invoice_edi_format`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Display Invoice Edi Format")]
     pub display_invoice_edi_format: ::std::option::Option<bool>,
     /// Display Invoice Template Pdf Report
     ///
     /// `display_invoice_template_pdf_report_id`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Display Invoice Template Pdf Report")]
     pub display_invoice_template_pdf_report_id: ::std::option::Option<bool>,
     /// Email
     ///
     /// `email`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Emergency Contact
     ///
     /// `emergency_contact`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Emergency Contact")]
     pub emergency_contact: ::std::option::Option<::std::string::String>,
     /// Emergency Phone
     ///
     /// `emergency_phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Emergency Phone")]
     pub emergency_phone: ::std::option::Option<::std::string::String>,
     /// Employee
     ///
     /// Whether this contact is an Employee.
     ///
     /// `employee`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Employee: Whether this contact is an Employee.")]
     pub employee: ::std::option::Option<bool>,
     /// Employee's Bank Accounts
     ///
     /// Employee bank accounts to pay salaries
     ///
     /// `employee_bank_account_ids`: many2many, to `res.partner.bank`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Employee's Bank Accounts: Employee bank accounts to pay salaries (ids of res.partner.bank records)"
-    )]
     pub employee_bank_account_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Favorite Projects
     ///
     /// `favorite_project_ids`: many2many, to `project.project`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Favorite Projects (ids of project.project records)")]
     pub favorite_project_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Fridays
     ///
     /// `friday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Fridays (id of a hr.work.location)")]
     pub friday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Job Position
     ///
     /// `function`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Job Position")]
     pub function: ::std::option::Option<::std::string::String>,
     /// GLN
     ///
     /// Global Location Number
     ///
     /// `global_location_number`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "GLN: Global Location Number")]
     pub global_location_number: ::std::option::Option<::std::string::String>,
     /// Groups
     ///
     /// Groups explicitly assigned to the user
     ///
     /// `group_ids`: many2many, to `res.groups`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Groups: Groups explicitly assigned to the user (ids of res.groups records)"
-    )]
     pub group_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Week Day
     ///
     /// `group_on`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Week Day")]
     pub group_on: ::std::option::Option<ResUsersGroupOn>,
     /// Group RFQ
     ///
@@ -2250,236 +3311,102 @@ pub struct ResUsersUpdate {
     /// Always: Replenishment needs will always be grouped.
     ///
     /// `group_rfq`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Group RFQ: Define if RFQ should be grouped together based on expected arrival, except for dropship operations. On Order: Replenishment needs will be grouped together except for MTO. Daily: Replenishment needs will be grouped if the expected arrival is the same day Weekly: Replenishment needs will be grouped if the expected arrival is the same week or week day Always: Replenishment needs will always be grouped."
-    )]
     pub group_rfq: ::std::option::Option<ResUsersGroupRfq>,
     /// Ignore Abnormal Invoice Amount
     ///
     /// `ignore_abnormal_invoice_amount`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Ignore Abnormal Invoice Amount")]
     pub ignore_abnormal_invoice_amount: ::std::option::Option<bool>,
     /// Ignore Abnormal Invoice Date
     ///
     /// `ignore_abnormal_invoice_date`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Ignore Abnormal Invoice Date")]
     pub ignore_abnormal_invoice_date: ::std::option::Option<bool>,
     /// Image
     ///
     /// `image_1920`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Image (base64)")]
     pub image_1920: ::std::option::Option<::std::string::String>,
     /// Industry
     ///
     /// `industry_id`: many2one, to `res.partner.industry`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Industry (id of a res.partner.industry)")]
     pub industry_id: ::std::option::Option<::odoo_client::RecordId>,
     /// eInvoice format
     ///
     /// `invoice_edi_format`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "eInvoice format")]
     pub invoice_edi_format: ::std::option::Option<ResUsersInvoiceEdiFormat>,
     /// Invoice Edi Format Store
     ///
     /// `invoice_edi_format_store`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Invoice Edi Format Store")]
     pub invoice_edi_format_store: ::std::option::Option<::std::string::String>,
     /// Invoice sending
     ///
     /// `invoice_sending_method`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Invoice sending")]
     pub invoice_sending_method: ::std::option::Option<ResUsersInvoiceSendingMethod>,
     /// Invoice report
     ///
     /// `invoice_template_pdf_report_id`: many2one, to `ir.actions.report`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Invoice report (id of a ir.actions.report)")]
     pub invoice_template_pdf_report_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Is a Company
     ///
     /// Check if the contact is a company, otherwise it is a person
     ///
     /// `is_company`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Is a Company: Check if the contact is a company, otherwise it is a person"
-    )]
     pub is_company: ::std::option::Option<bool>,
     /// Home-Work Distance in Km
     ///
     /// `km_home_work`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Home-Work Distance in Km")]
     pub km_home_work: ::std::option::Option<i64>,
     /// Language
     ///
     /// All the emails and documents sent to this contact will be translated in this language.
     ///
     /// `lang`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Language: All the emails and documents sent to this contact will be translated in this language."
-    )]
     pub lang: ::std::option::Option<::std::string::String>,
     /// Login
     ///
     /// Used to log into the system
     ///
     /// `login`: char, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Login: Used to log into the system")]
     pub login: ::std::option::Option<::std::string::String>,
     /// Latest Login
     ///
     /// `login_date`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Latest Login (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub login_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// IM status manually set by the user
     ///
     /// `manual_im_status`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "IM status manually set by the user")]
     pub manual_im_status: ::std::option::Option<ResUsersManualImStatus>,
     /// Meetings
     ///
     /// `meeting_ids`: many2many, to `calendar.event`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Meetings (ids of calendar.event records)")]
     pub meeting_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
     ///
     /// `message_bounce`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Bounce: Counter of the number of bounced emails for this contact"
-    )]
     pub message_bounce: ::std::option::Option<i64>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Work Mobile
     ///
     /// `mobile_phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Mobile")]
     pub mobile_phone: ::std::option::Option<::std::string::String>,
     /// Mondays
     ///
     /// `monday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Mondays (id of a hr.work.location)")]
     pub monday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Name
     ///
     /// `name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Name")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Set Password
     ///
     /// Specify a value only when creating a user or if you're changing the user's password, otherwise leave empty. After a change of password, the user has to login again.
     ///
     /// `new_password`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Set Password: Specify a value only when creating a user or if you're changing the user's password, otherwise leave empty. After a change of password, the user has to login again."
-    )]
     pub new_password: ::std::option::Option<::std::string::String>,
     /// Notification
     ///
@@ -2490,110 +3417,42 @@ pub struct ResUsersUpdate {
     /// - In Odoo: notifications appear in your Odoo Inbox
     ///
     /// `notification_type`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Notification: Policy on how to handle Chatter notifications: - By Emails: notifications are sent to your email address - In Odoo: notifications appear in your Odoo Inbox"
-    )]
     pub notification_type: ::std::option::Option<ResUsersNotificationType>,
     /// Out Of Office From
     ///
     /// `out_of_office_from`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Out Of Office From (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub out_of_office_from: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Vacation Responder
     ///
     /// `out_of_office_message`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Vacation Responder")]
     pub out_of_office_message: ::std::option::Option<::std::string::String>,
     /// Out Of Office To
     ///
     /// `out_of_office_to`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Out Of Office To (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub out_of_office_to: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Related Company
     ///
     /// `parent_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Related Company (id of a res.partner)")]
     pub parent_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Related Partner
     ///
     /// Partner-related data of the user
     ///
     /// `partner_id`: many2one, to `res.partner`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Related Partner: Partner-related data of the user (id of a res.partner)"
-    )]
     pub partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Geo Latitude
     ///
     /// `partner_latitude`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Geo Latitude")]
     pub partner_latitude: ::std::option::Option<f64>,
     /// Geo Longitude
     ///
     /// `partner_longitude`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Geo Longitude")]
     pub partner_longitude: ::std::option::Option<f64>,
     /// Password
     ///
     /// Keep empty if you don't want the user to be able to connect on the system.
     ///
     /// `password`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Password: Keep empty if you don't want the user to be able to connect on the system."
-    )]
     pub password: ::std::option::Option<::std::string::String>,
     /// Peppol e-address (EAS)
     ///
@@ -2602,576 +3461,240 @@ pub struct ResUsersUpdate {
     /// List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/
     ///
     /// `peppol_eas`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Peppol e-address (EAS): Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives. List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/"
-    )]
     pub peppol_eas: ::std::option::Option<ResUsersPeppolEas>,
     /// Peppol Endpoint
     ///
     /// Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'.
     ///
     /// `peppol_endpoint`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Peppol Endpoint: Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'."
-    )]
     pub peppol_endpoint: ::std::option::Option<::std::string::String>,
     /// Phone
     ///
     /// `phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Phone")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Phone Number
     ///
     /// `phone_mobile_search`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Phone Number")]
     pub phone_mobile_search: ::std::option::Option<::std::string::String>,
     /// Message for Stock Picking
     ///
     /// `picking_warn_msg`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Message for Stock Picking")]
     pub picking_warn_msg: ::std::option::Option<::std::string::String>,
     /// PIN
     ///
     /// PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.
     ///
     /// `pin`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "PIN: PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application."
-    )]
     pub pin: ::std::option::Option<::std::string::String>,
     /// Private City
     ///
     /// `private_city`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private City")]
     pub private_city: ::std::option::Option<::std::string::String>,
     /// Private Country
     ///
     /// `private_country_id`: many2one, to `res.country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Country (id of a res.country)")]
     pub private_country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Private Email
     ///
     /// `private_email`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Email")]
     pub private_email: ::std::option::Option<::std::string::String>,
     /// Private Phone
     ///
     /// `private_phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Phone")]
     pub private_phone: ::std::option::Option<::std::string::String>,
     /// Private State
     ///
     /// `private_state_id`: many2one, to `res.country.state`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private State (id of a res.country.state)")]
     pub private_state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Private Street
     ///
     /// `private_street`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Street")]
     pub private_street: ::std::option::Option<::std::string::String>,
     /// Private Street2
     ///
     /// `private_street2`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Street2")]
     pub private_street2: ::std::option::Option<::std::string::String>,
     /// Private Zip
     ///
     /// `private_zip`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Private Zip")]
     pub private_zip: ::std::option::Option<::std::string::String>,
     /// Properties
     ///
     /// `properties`: properties
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Properties")]
     pub properties: ::std::option::Option<::serde_json::Value>,
     /// Account Payable
     ///
     /// `property_account_payable_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Account Payable (id of a account.account)")]
     pub property_account_payable_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Fiscal Position
     ///
     /// The fiscal position determines the taxes/accounts used for this contact.
     ///
     /// `property_account_position_id`: many2one, to `account.fiscal.position`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Fiscal Position: The fiscal position determines the taxes/accounts used for this contact. (id of a account.fiscal.position)"
-    )]
     pub property_account_position_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Account Receivable
     ///
     /// `property_account_receivable_id`: many2one, to `account.account`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Account Receivable (id of a account.account)")]
     pub property_account_receivable_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Property Inbound Payment Method Line
     ///
     /// `property_inbound_payment_method_line_id`: many2one, to `account.payment.method.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Property Inbound Payment Method Line (id of a account.payment.method.line)"
-    )]
     pub property_inbound_payment_method_line_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Property Outbound Payment Method Line
     ///
     /// `property_outbound_payment_method_line_id`: many2one, to `account.payment.method.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Property Outbound Payment Method Line (id of a account.payment.method.line)"
-    )]
     pub property_outbound_payment_method_line_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Customer Payment Terms
     ///
     /// `property_payment_term_id`: many2one, to `account.payment.term`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Customer Payment Terms (id of a account.payment.term)")]
     pub property_payment_term_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Pricelist
     ///
     /// Used for sales to the current partner
     ///
     /// `property_product_pricelist`: many2one, to `product.pricelist`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Pricelist: Used for sales to the current partner (id of a product.pricelist)"
-    )]
     pub property_product_pricelist: ::std::option::Option<::odoo_client::RecordId>,
     /// Supplier Currency
     ///
     /// This currency will be used for purchases from the current partner
     ///
     /// `property_purchase_currency_id`: many2one, to `res.currency`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Supplier Currency: This currency will be used for purchases from the current partner (id of a res.currency)"
-    )]
     pub property_purchase_currency_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Customer Location
     ///
     /// The stock location used as destination when sending goods to this contact.
     ///
     /// `property_stock_customer`: many2one, to `stock.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Customer Location: The stock location used as destination when sending goods to this contact. (id of a stock.location)"
-    )]
     pub property_stock_customer: ::std::option::Option<::odoo_client::RecordId>,
     /// Vendor Location
     ///
     /// The stock location used as source when receiving goods from this contact.
     ///
     /// `property_stock_supplier`: many2one, to `stock.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Vendor Location: The stock location used as source when receiving goods from this contact. (id of a stock.location)"
-    )]
     pub property_stock_supplier: ::std::option::Option<::odoo_client::RecordId>,
     /// Vendor Payment Terms
     ///
     /// `property_supplier_payment_term_id`: many2one, to `account.payment.term`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Vendor Payment Terms (id of a account.payment.term)")]
     pub property_supplier_payment_term_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Default Warehouse
     ///
     /// `property_warehouse_id`: many2one, to `stock.warehouse`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Default Warehouse (id of a stock.warehouse)")]
     pub property_warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Message for Purchase Order
     ///
     /// `purchase_warn_msg`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Message for Purchase Order")]
     pub purchase_warn_msg: ::std::option::Option<::std::string::String>,
     /// Receipt Reminder
     ///
     /// Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.
     ///
     /// `receipt_reminder_email`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Receipt Reminder: Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date."
-    )]
     pub receipt_reminder_email: ::std::option::Option<bool>,
     /// Reference
     ///
     /// `ref`: char
-    #[serde(
-        rename = "ref",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Reference")]
     pub ref_: ::std::option::Option<::std::string::String>,
     /// Days Before Receipt
     ///
     /// Number of days to send reminder email before the promised receipt date
     ///
     /// `reminder_date_before_receipt`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Days Before Receipt: Number of days to send reminder email before the promised receipt date"
-    )]
     pub reminder_date_before_receipt: ::std::option::Option<i64>,
     /// Default Working Hours
     ///
     /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
     ///
     /// `resource_calendar_id`: many2one, to `resource.calendar`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Default Working Hours: Define the working schedule of the resource. If not set, the resource will have fully flexible working hours. (id of a resource.calendar)"
-    )]
     pub resource_calendar_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Role
     ///
     /// `role`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Role")]
     pub role: ::std::option::Option<ResUsersRole>,
     /// User Roles
     ///
     /// Users are notified whenever one of their roles is @-mentioned in a conversation.
     ///
     /// `role_ids`: many2many, to `res.role`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "User Roles: Users are notified whenever one of their roles is @-mentioned in a conversation. (ids of res.role records)"
-    )]
     pub role_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Message for Sales Order
     ///
     /// `sale_warn_msg`: text
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Message for Sales Order")]
     pub sale_warn_msg: ::std::option::Option<::std::string::String>,
     /// Saturdays
     ///
     /// `saturday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Saturdays (id of a hr.work.location)")]
     pub saturday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Email Signature
     ///
     /// `signature`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Email Signature")]
     pub signature: ::std::option::Option<::std::string::String>,
     /// Signup Token Type
     ///
     /// `signup_type`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Signup Token Type")]
     pub signup_type: ::std::option::Option<::std::string::String>,
     /// Specific Property Product Pricelist
     ///
     /// `specific_property_product_pricelist`: many2one, to `product.pricelist`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Specific Property Product Pricelist (id of a product.pricelist)"
-    )]
     pub specific_property_product_pricelist: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// State
     ///
     /// `state_id`: many2one, to `res.country.state`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "State (id of a res.country.state)")]
     pub state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Street
     ///
     /// `street`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Street")]
     pub street: ::std::option::Option<::std::string::String>,
     /// Street2
     ///
     /// `street2`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Street2")]
     pub street2: ::std::option::Option<::std::string::String>,
     /// Suggest Based On
     ///
     /// `suggest_based_on`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Suggest Based On")]
     pub suggest_based_on: ::std::option::Option<::std::string::String>,
     /// Suggest Days
     ///
     /// `suggest_days`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Suggest Days")]
     pub suggest_days: ::std::option::Option<i64>,
     /// Suggest Percent
     ///
     /// `suggest_percent`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Suggest Percent")]
     pub suggest_percent: ::std::option::Option<i64>,
     /// Sundays
     ///
     /// `sunday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sundays (id of a hr.work.location)")]
     pub sunday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Supplier Rank
     ///
     /// `supplier_rank`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Supplier Rank")]
     pub supplier_rank: ::std::option::Option<i64>,
     /// Thursdays
     ///
     /// `thursday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Thursdays (id of a hr.work.location)")]
     pub thursday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Onboarding
     ///
     /// `tour_enabled`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Onboarding")]
     pub tour_enabled: ::std::option::Option<bool>,
     /// Degree of trust you have in this debtor
     ///
     /// `trust`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Degree of trust you have in this debtor")]
     pub trust: ::std::option::Option<ResUsersTrust>,
     /// Tuesdays
     ///
     /// `tuesday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Tuesdays (id of a hr.work.location)")]
     pub tuesday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Address Type
     ///
     /// `type`: selection
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Address Type")]
     pub type_: ::std::option::Option<ResUsersType>,
     /// Timezone
     ///
@@ -3182,144 +3705,1854 @@ pub struct ResUsersUpdate {
     /// Anywhere else, time values are computed according to the time offset of your web client.
     ///
     /// `tz`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Timezone: When printing documents and exporting/importing data, time values are computed according to this timezone. If the timezone is not set, UTC (Coordinated Universal Time) is used. Anywhere else, time values are computed according to the time offset of your web client."
-    )]
     pub tz: ::std::option::Option<::std::string::String>,
     /// Partner Limit
     ///
     /// Set a value greater than 0.0 to activate a credit limit check
     ///
     /// `use_partner_credit_limit`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Partner Limit: Set a value greater than 0.0 to activate a credit limit check"
-    )]
     pub use_partner_credit_limit: ::std::option::Option<bool>,
     /// Salesperson
     ///
     /// The internal user in charge of this contact.
     ///
     /// `user_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Salesperson: The internal user in charge of this contact. (id of a res.users)"
-    )]
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Tax ID
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
     ///
     /// `vat`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax."
-    )]
     pub vat: ::std::option::Option<::std::string::String>,
     /// Technical field for user group setting
     ///
     /// `view_group_hierarchy`: json
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Technical field for user group setting")]
     pub view_group_hierarchy: ::std::option::Option<::serde_json::Value>,
     /// Visa Expiration Date
     ///
     /// `visa_expire`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Visa Expiration Date")]
     pub visa_expire: ::std::option::Option<::chrono::NaiveDate>,
     /// Website Link
     ///
     /// `website`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Website Link")]
     pub website: ::std::option::Option<::std::string::String>,
     /// Wednesdays
     ///
     /// `wednesday_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Wednesdays (id of a hr.work.location)")]
     pub wednesday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Contact
     ///
     /// `work_contact_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Contact (id of a res.partner)")]
     pub work_contact_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Email
     ///
     /// `work_email`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Email")]
     pub work_email: ::std::option::Option<::std::string::String>,
     /// Work Location
     ///
     /// `work_location_id`: many2one, to `hr.work.location`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Location (id of a hr.work.location)")]
     pub work_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Phone
     ///
     /// `work_phone`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Work Phone")]
     pub work_phone: ::std::option::Option<::std::string::String>,
     /// Zip
     ///
     /// `zip`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Zip")]
     pub zip: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`ResUsersUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r##"{
+  "description": "Values to change on User records; fields left out are kept",
+  "properties": {
+    "action_id": {"description":"Home Action: If specified, this action will be opened at log on for this user, in addition to the standard menu. (id of a ir.actions.actions)","format":"int64","type":["integer","null"]},
+    "active": {"description":"Active","type":["boolean","null"]},
+    "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "additional_note": {"description":"Additional Note","type":["string","null"]},
+    "autopost_bills": {"anyOf":[{"$ref":"#/$defs/ResUsersAutopostBills"},{"type":"null"}],"description":"Auto-post bills: Automatically post bills for this trusted partner"},
+    "barcode": {"description":"Badge ID: ID used for employee identification.","type":["string","null"]},
+    "buyer_id": {"description":"Buyer (id of a res.users)","format":"int64","type":["integer","null"]},
+    "calendar_default_privacy": {"anyOf":[{"$ref":"#/$defs/ResUsersCalendarDefaultPrivacy"},{"type":"null"}],"description":"Calendar Default Privacy"},
+    "calendar_last_notif_ack": {"description":"Last notification marked as read from base Calendar (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "category_id": {"description":"Tags (ids of res.partner.category records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "category_ids": {"description":"Employee Tags (ids of hr.employee.category records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "channel_ids": {"description":"Channels (ids of discuss.channel records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "city": {"description":"City","type":["string","null"]},
+    "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
+    "comment": {"description":"Notes","type":["string","null"]},
+    "company_id": {"description":"Company: The default company for this user. (id of a res.company)","format":"int64","type":["integer","null"]},
+    "company_ids": {"description":"Companies (ids of res.company records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "company_name": {"description":"Company Name","type":["string","null"]},
+    "company_registry": {"description":"Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country","type":["string","null"]},
+    "company_type": {"anyOf":[{"$ref":"#/$defs/ResUsersCompanyType"},{"type":"null"}],"description":"Company Type"},
+    "country_id": {"description":"Country (id of a res.country)","format":"int64","type":["integer","null"]},
+    "create_employee": {"description":"Technical field, whether to create an employee","type":["boolean","null"]},
+    "create_employee_id": {"description":"Technical field, bind user to this employee on create (id of a hr.employee)","format":"int64","type":["integer","null"]},
+    "credit_limit": {"description":"Credit Limit: Credit limit specific to this partner.","format":"double","type":["number","null"]},
+    "customer_rank": {"description":"Customer Rank","format":"int64","type":["integer","null"]},
+    "display_invoice_edi_format": {"description":"Display Invoice Edi Format","type":["boolean","null"]},
+    "display_invoice_template_pdf_report_id": {"description":"Display Invoice Template Pdf Report","type":["boolean","null"]},
+    "email": {"description":"Email","type":["string","null"]},
+    "emergency_contact": {"description":"Emergency Contact","type":["string","null"]},
+    "emergency_phone": {"description":"Emergency Phone","type":["string","null"]},
+    "employee": {"description":"Employee: Whether this contact is an Employee.","type":["boolean","null"]},
+    "employee_bank_account_ids": {"description":"Employee's Bank Accounts: Employee bank accounts to pay salaries (ids of res.partner.bank records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "favorite_project_ids": {"description":"Favorite Projects (ids of project.project records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "friday_location_id": {"description":"Fridays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "function": {"description":"Job Position","type":["string","null"]},
+    "global_location_number": {"description":"GLN: Global Location Number","type":["string","null"]},
+    "group_ids": {"description":"Groups: Groups explicitly assigned to the user (ids of res.groups records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "group_on": {"anyOf":[{"$ref":"#/$defs/ResUsersGroupOn"},{"type":"null"}],"description":"Week Day"},
+    "group_rfq": {"anyOf":[{"$ref":"#/$defs/ResUsersGroupRfq"},{"type":"null"}],"description":"Group RFQ: Define if RFQ should be grouped together based on expected arrival, except for dropship operations. On Order: Replenishment needs will be grouped together except for MTO. Daily: Replenishment needs will be grouped if the expected arrival is the same day Weekly: Replenishment needs will be grouped if the expected arrival is the same week or week day Always: Replenishment needs will always be grouped."},
+    "ignore_abnormal_invoice_amount": {"description":"Ignore Abnormal Invoice Amount","type":["boolean","null"]},
+    "ignore_abnormal_invoice_date": {"description":"Ignore Abnormal Invoice Date","type":["boolean","null"]},
+    "image_1920": {"description":"Image (base64)","type":["string","null"]},
+    "industry_id": {"description":"Industry (id of a res.partner.industry)","format":"int64","type":["integer","null"]},
+    "invoice_edi_format": {"anyOf":[{"$ref":"#/$defs/ResUsersInvoiceEdiFormat"},{"type":"null"}],"description":"eInvoice format"},
+    "invoice_edi_format_store": {"description":"Invoice Edi Format Store","type":["string","null"]},
+    "invoice_sending_method": {"anyOf":[{"$ref":"#/$defs/ResUsersInvoiceSendingMethod"},{"type":"null"}],"description":"Invoice sending"},
+    "invoice_template_pdf_report_id": {"description":"Invoice report (id of a ir.actions.report)","format":"int64","type":["integer","null"]},
+    "is_company": {"description":"Is a Company: Check if the contact is a company, otherwise it is a person","type":["boolean","null"]},
+    "km_home_work": {"description":"Home-Work Distance in Km","format":"int64","type":["integer","null"]},
+    "lang": {"description":"Language: All the emails and documents sent to this contact will be translated in this language.","type":["string","null"]},
+    "login": {"description":"Login: Used to log into the system","type":["string","null"]},
+    "login_date": {"description":"Latest Login (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "manual_im_status": {"anyOf":[{"$ref":"#/$defs/ResUsersManualImStatus"},{"type":"null"}],"description":"IM status manually set by the user"},
+    "meeting_ids": {"description":"Meetings (ids of calendar.event records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_bounce": {"description":"Bounce: Counter of the number of bounced emails for this contact","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "mobile_phone": {"description":"Work Mobile","type":["string","null"]},
+    "monday_location_id": {"description":"Mondays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "name": {"description":"Name","type":["string","null"]},
+    "new_password": {"description":"Set Password: Specify a value only when creating a user or if you're changing the user's password, otherwise leave empty. After a change of password, the user has to login again.","type":["string","null"]},
+    "notification_type": {"anyOf":[{"$ref":"#/$defs/ResUsersNotificationType"},{"type":"null"}],"description":"Notification: Policy on how to handle Chatter notifications: - By Emails: notifications are sent to your email address - In Odoo: notifications appear in your Odoo Inbox"},
+    "out_of_office_from": {"description":"Out Of Office From (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "out_of_office_message": {"description":"Vacation Responder","type":["string","null"]},
+    "out_of_office_to": {"description":"Out Of Office To (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "parent_id": {"description":"Related Company (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "partner_id": {"description":"Related Partner: Partner-related data of the user (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "partner_latitude": {"description":"Geo Latitude","format":"double","type":["number","null"]},
+    "partner_longitude": {"description":"Geo Longitude","format":"double","type":["number","null"]},
+    "password": {"description":"Password: Keep empty if you don't want the user to be able to connect on the system.","type":["string","null"]},
+    "peppol_eas": {"anyOf":[{"$ref":"#/$defs/ResUsersPeppolEas"},{"type":"null"}],"description":"Peppol e-address (EAS): Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives. List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/"},
+    "peppol_endpoint": {"description":"Peppol Endpoint: Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'.","type":["string","null"]},
+    "phone": {"description":"Phone","type":["string","null"]},
+    "phone_mobile_search": {"description":"Phone Number","type":["string","null"]},
+    "picking_warn_msg": {"description":"Message for Stock Picking","type":["string","null"]},
+    "pin": {"description":"PIN: PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.","type":["string","null"]},
+    "private_city": {"description":"Private City","type":["string","null"]},
+    "private_country_id": {"description":"Private Country (id of a res.country)","format":"int64","type":["integer","null"]},
+    "private_email": {"description":"Private Email","type":["string","null"]},
+    "private_phone": {"description":"Private Phone","type":["string","null"]},
+    "private_state_id": {"description":"Private State (id of a res.country.state)","format":"int64","type":["integer","null"]},
+    "private_street": {"description":"Private Street","type":["string","null"]},
+    "private_street2": {"description":"Private Street2","type":["string","null"]},
+    "private_zip": {"description":"Private Zip","type":["string","null"]},
+    "properties": {"description":"Properties"},
+    "property_account_payable_id": {"description":"Account Payable (id of a account.account)","format":"int64","type":["integer","null"]},
+    "property_account_position_id": {"description":"Fiscal Position: The fiscal position determines the taxes/accounts used for this contact. (id of a account.fiscal.position)","format":"int64","type":["integer","null"]},
+    "property_account_receivable_id": {"description":"Account Receivable (id of a account.account)","format":"int64","type":["integer","null"]},
+    "property_inbound_payment_method_line_id": {"description":"Property Inbound Payment Method Line (id of a account.payment.method.line)","format":"int64","type":["integer","null"]},
+    "property_outbound_payment_method_line_id": {"description":"Property Outbound Payment Method Line (id of a account.payment.method.line)","format":"int64","type":["integer","null"]},
+    "property_payment_term_id": {"description":"Customer Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
+    "property_product_pricelist": {"description":"Pricelist: Used for sales to the current partner (id of a product.pricelist)","format":"int64","type":["integer","null"]},
+    "property_purchase_currency_id": {"description":"Supplier Currency: This currency will be used for purchases from the current partner (id of a res.currency)","format":"int64","type":["integer","null"]},
+    "property_stock_customer": {"description":"Customer Location: The stock location used as destination when sending goods to this contact. (id of a stock.location)","format":"int64","type":["integer","null"]},
+    "property_stock_supplier": {"description":"Vendor Location: The stock location used as source when receiving goods from this contact. (id of a stock.location)","format":"int64","type":["integer","null"]},
+    "property_supplier_payment_term_id": {"description":"Vendor Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
+    "property_warehouse_id": {"description":"Default Warehouse (id of a stock.warehouse)","format":"int64","type":["integer","null"]},
+    "purchase_warn_msg": {"description":"Message for Purchase Order","type":["string","null"]},
+    "receipt_reminder_email": {"description":"Receipt Reminder: Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.","type":["boolean","null"]},
+    "ref": {"description":"Reference","type":["string","null"]},
+    "reminder_date_before_receipt": {"description":"Days Before Receipt: Number of days to send reminder email before the promised receipt date","format":"int64","type":["integer","null"]},
+    "resource_calendar_id": {"description":"Default Working Hours: Define the working schedule of the resource. If not set, the resource will have fully flexible working hours. (id of a resource.calendar)","format":"int64","type":["integer","null"]},
+    "role": {"anyOf":[{"$ref":"#/$defs/ResUsersRole"},{"type":"null"}],"description":"Role"},
+    "role_ids": {"description":"User Roles: Users are notified whenever one of their roles is @-mentioned in a conversation. (ids of res.role records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "sale_warn_msg": {"description":"Message for Sales Order","type":["string","null"]},
+    "saturday_location_id": {"description":"Saturdays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "signature": {"description":"Email Signature","type":["string","null"]},
+    "signup_type": {"description":"Signup Token Type","type":["string","null"]},
+    "specific_property_product_pricelist": {"description":"Specific Property Product Pricelist (id of a product.pricelist)","format":"int64","type":["integer","null"]},
+    "state_id": {"description":"State (id of a res.country.state)","format":"int64","type":["integer","null"]},
+    "street": {"description":"Street","type":["string","null"]},
+    "street2": {"description":"Street2","type":["string","null"]},
+    "suggest_based_on": {"description":"Suggest Based On","type":["string","null"]},
+    "suggest_days": {"description":"Suggest Days","format":"int64","type":["integer","null"]},
+    "suggest_percent": {"description":"Suggest Percent","format":"int64","type":["integer","null"]},
+    "sunday_location_id": {"description":"Sundays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "supplier_rank": {"description":"Supplier Rank","format":"int64","type":["integer","null"]},
+    "thursday_location_id": {"description":"Thursdays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "tour_enabled": {"description":"Onboarding","type":["boolean","null"]},
+    "trust": {"anyOf":[{"$ref":"#/$defs/ResUsersTrust"},{"type":"null"}],"description":"Degree of trust you have in this debtor"},
+    "tuesday_location_id": {"description":"Tuesdays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "type": {"anyOf":[{"$ref":"#/$defs/ResUsersType"},{"type":"null"}],"description":"Address Type"},
+    "tz": {"description":"Timezone: When printing documents and exporting/importing data, time values are computed according to this timezone. If the timezone is not set, UTC (Coordinated Universal Time) is used. Anywhere else, time values are computed according to the time offset of your web client.","type":["string","null"]},
+    "use_partner_credit_limit": {"description":"Partner Limit: Set a value greater than 0.0 to activate a credit limit check","type":["boolean","null"]},
+    "user_id": {"description":"Salesperson: The internal user in charge of this contact. (id of a res.users)","format":"int64","type":["integer","null"]},
+    "vat": {"description":"Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.","type":["string","null"]},
+    "view_group_hierarchy": {"description":"Technical field for user group setting"},
+    "visa_expire": {"description":"Visa Expiration Date","format":"date","type":["string","null"]},
+    "website": {"description":"Website Link","type":["string","null"]},
+    "wednesday_location_id": {"description":"Wednesdays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "work_contact_id": {"description":"Work Contact (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "work_email": {"description":"Work Email","type":["string","null"]},
+    "work_location_id": {"description":"Work Location (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "work_phone": {"description":"Work Phone","type":["string","null"]},
+    "zip": {"description":"Zip","type":["string","null"]}
+  },
+  "type": "object"
+}"##;
+impl ResUsersUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut action_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut additional_note: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut autopost_bills: ::std::option::Option<
+            ::std::option::Option<ResUsersAutopostBills>,
+        > = ::std::option::Option::None;
+        let mut barcode: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut buyer_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut calendar_default_privacy: ::std::option::Option<
+            ::std::option::Option<ResUsersCalendarDefaultPrivacy>,
+        > = ::std::option::Option::None;
+        let mut calendar_last_notif_ack: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut category_id: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut category_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut channel_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut city: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut comment: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut company_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut company_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_registry: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_type: ::std::option::Option<
+            ::std::option::Option<ResUsersCompanyType>,
+        > = ::std::option::Option::None;
+        let mut country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut create_employee: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut create_employee_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut credit_limit: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut customer_rank: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut display_invoice_edi_format: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut display_invoice_template_pdf_report_id: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut emergency_contact: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut emergency_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut employee: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut employee_bank_account_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut favorite_project_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut friday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut function: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut global_location_number: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut group_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut group_on: ::std::option::Option<
+            ::std::option::Option<ResUsersGroupOn>,
+        > = ::std::option::Option::None;
+        let mut group_rfq: ::std::option::Option<
+            ::std::option::Option<ResUsersGroupRfq>,
+        > = ::std::option::Option::None;
+        let mut ignore_abnormal_invoice_amount: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut ignore_abnormal_invoice_date: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut image_1920: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut industry_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut invoice_edi_format: ::std::option::Option<
+            ::std::option::Option<ResUsersInvoiceEdiFormat>,
+        > = ::std::option::Option::None;
+        let mut invoice_edi_format_store: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_sending_method: ::std::option::Option<
+            ::std::option::Option<ResUsersInvoiceSendingMethod>,
+        > = ::std::option::Option::None;
+        let mut invoice_template_pdf_report_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut is_company: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut km_home_work: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut lang: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut login: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut login_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut manual_im_status: ::std::option::Option<
+            ::std::option::Option<ResUsersManualImStatus>,
+        > = ::std::option::Option::None;
+        let mut meeting_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut message_bounce: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut mobile_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut monday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut new_password: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut notification_type: ::std::option::Option<
+            ::std::option::Option<ResUsersNotificationType>,
+        > = ::std::option::Option::None;
+        let mut out_of_office_from: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut out_of_office_message: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut out_of_office_to: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut parent_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_latitude: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut partner_longitude: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut password: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut peppol_eas: ::std::option::Option<
+            ::std::option::Option<ResUsersPeppolEas>,
+        > = ::std::option::Option::None;
+        let mut peppol_endpoint: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone_mobile_search: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut picking_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut pin: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_city: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut private_email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_state_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut private_street: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_street2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_zip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut property_account_payable_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_account_position_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_account_receivable_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_inbound_payment_method_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_outbound_payment_method_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_payment_term_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_product_pricelist: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_purchase_currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_stock_customer: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_stock_supplier: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_supplier_payment_term_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut property_warehouse_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut purchase_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut receipt_reminder_email: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut ref_: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut reminder_date_before_receipt: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut resource_calendar_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut role: ::std::option::Option<::std::option::Option<ResUsersRole>> = ::std::option::Option::None;
+        let mut role_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut sale_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut saturday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut signature: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut signup_type: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut specific_property_product_pricelist: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut state_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut street: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut street2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut suggest_based_on: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut suggest_days: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut suggest_percent: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut sunday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut supplier_rank: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut thursday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut tour_enabled: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut trust: ::std::option::Option<::std::option::Option<ResUsersTrust>> = ::std::option::Option::None;
+        let mut tuesday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<::std::option::Option<ResUsersType>> = ::std::option::Option::None;
+        let mut tz: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut use_partner_credit_limit: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut vat: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut view_group_hierarchy: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut visa_expire: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut website: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut wednesday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut work_contact_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut work_email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut work_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut work_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut zip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "action_id" => wire::decode(&mut action_id, __value, wire::false_as_none),
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "additional_note" => {
+                    wire::decode(&mut additional_note, __value, wire::false_as_none)
+                }
+                "autopost_bills" => {
+                    wire::decode(&mut autopost_bills, __value, wire::false_as_none)
+                }
+                "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
+                "buyer_id" => wire::decode(&mut buyer_id, __value, wire::false_as_none),
+                "calendar_default_privacy" => {
+                    wire::decode(
+                        &mut calendar_default_privacy,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "calendar_last_notif_ack" => {
+                    wire::decode(
+                        &mut calendar_last_notif_ack,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "category_id" => {
+                    wire::decode(&mut category_id, __value, wire::false_as_none)
+                }
+                "category_ids" => {
+                    wire::decode(&mut category_ids, __value, wire::false_as_none)
+                }
+                "channel_ids" => {
+                    wire::decode(&mut channel_ids, __value, wire::false_as_none)
+                }
+                "city" => wire::decode(&mut city, __value, wire::false_as_none),
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "comment" => wire::decode(&mut comment, __value, wire::false_as_none),
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "company_ids" => {
+                    wire::decode(&mut company_ids, __value, wire::false_as_none)
+                }
+                "company_name" => {
+                    wire::decode(&mut company_name, __value, wire::false_as_none)
+                }
+                "company_registry" => {
+                    wire::decode(&mut company_registry, __value, wire::false_as_none)
+                }
+                "company_type" => {
+                    wire::decode(&mut company_type, __value, wire::false_as_none)
+                }
+                "country_id" => {
+                    wire::decode(&mut country_id, __value, wire::false_as_none)
+                }
+                "create_employee" => {
+                    wire::decode(&mut create_employee, __value, wire::field)
+                }
+                "create_employee_id" => {
+                    wire::decode(&mut create_employee_id, __value, wire::false_as_none)
+                }
+                "credit_limit" => {
+                    wire::decode(&mut credit_limit, __value, wire::false_as_none)
+                }
+                "customer_rank" => {
+                    wire::decode(&mut customer_rank, __value, wire::false_as_none)
+                }
+                "display_invoice_edi_format" => {
+                    wire::decode(&mut display_invoice_edi_format, __value, wire::field)
+                }
+                "display_invoice_template_pdf_report_id" => {
+                    wire::decode(
+                        &mut display_invoice_template_pdf_report_id,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "email" => wire::decode(&mut email, __value, wire::false_as_none),
+                "emergency_contact" => {
+                    wire::decode(&mut emergency_contact, __value, wire::false_as_none)
+                }
+                "emergency_phone" => {
+                    wire::decode(&mut emergency_phone, __value, wire::false_as_none)
+                }
+                "employee" => wire::decode(&mut employee, __value, wire::field),
+                "employee_bank_account_ids" => {
+                    wire::decode(
+                        &mut employee_bank_account_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "favorite_project_ids" => {
+                    wire::decode(&mut favorite_project_ids, __value, wire::false_as_none)
+                }
+                "friday_location_id" => {
+                    wire::decode(&mut friday_location_id, __value, wire::false_as_none)
+                }
+                "function" => wire::decode(&mut function, __value, wire::false_as_none),
+                "global_location_number" => {
+                    wire::decode(
+                        &mut global_location_number,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "group_ids" => wire::decode(&mut group_ids, __value, wire::false_as_none),
+                "group_on" => wire::decode(&mut group_on, __value, wire::false_as_none),
+                "group_rfq" => wire::decode(&mut group_rfq, __value, wire::false_as_none),
+                "ignore_abnormal_invoice_amount" => {
+                    wire::decode(
+                        &mut ignore_abnormal_invoice_amount,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "ignore_abnormal_invoice_date" => {
+                    wire::decode(&mut ignore_abnormal_invoice_date, __value, wire::field)
+                }
+                "image_1920" => {
+                    wire::decode(&mut image_1920, __value, wire::false_as_none)
+                }
+                "industry_id" => {
+                    wire::decode(&mut industry_id, __value, wire::false_as_none)
+                }
+                "invoice_edi_format" => {
+                    wire::decode(&mut invoice_edi_format, __value, wire::false_as_none)
+                }
+                "invoice_edi_format_store" => {
+                    wire::decode(
+                        &mut invoice_edi_format_store,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_sending_method" => {
+                    wire::decode(
+                        &mut invoice_sending_method,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_template_pdf_report_id" => {
+                    wire::decode(
+                        &mut invoice_template_pdf_report_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "is_company" => wire::decode(&mut is_company, __value, wire::field),
+                "km_home_work" => {
+                    wire::decode(&mut km_home_work, __value, wire::false_as_none)
+                }
+                "lang" => wire::decode(&mut lang, __value, wire::false_as_none),
+                "login" => wire::decode(&mut login, __value, wire::false_as_none),
+                "login_date" => {
+                    wire::decode(
+                        &mut login_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "manual_im_status" => {
+                    wire::decode(&mut manual_im_status, __value, wire::false_as_none)
+                }
+                "meeting_ids" => {
+                    wire::decode(&mut meeting_ids, __value, wire::false_as_none)
+                }
+                "message_bounce" => {
+                    wire::decode(&mut message_bounce, __value, wire::false_as_none)
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "mobile_phone" => {
+                    wire::decode(&mut mobile_phone, __value, wire::false_as_none)
+                }
+                "monday_location_id" => {
+                    wire::decode(&mut monday_location_id, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "new_password" => {
+                    wire::decode(&mut new_password, __value, wire::false_as_none)
+                }
+                "notification_type" => {
+                    wire::decode(&mut notification_type, __value, wire::false_as_none)
+                }
+                "out_of_office_from" => {
+                    wire::decode(
+                        &mut out_of_office_from,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "out_of_office_message" => {
+                    wire::decode(
+                        &mut out_of_office_message,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "out_of_office_to" => {
+                    wire::decode(
+                        &mut out_of_office_to,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
+                "partner_id" => {
+                    wire::decode(&mut partner_id, __value, wire::false_as_none)
+                }
+                "partner_latitude" => {
+                    wire::decode(&mut partner_latitude, __value, wire::false_as_none)
+                }
+                "partner_longitude" => {
+                    wire::decode(&mut partner_longitude, __value, wire::false_as_none)
+                }
+                "password" => wire::decode(&mut password, __value, wire::false_as_none),
+                "peppol_eas" => {
+                    wire::decode(&mut peppol_eas, __value, wire::false_as_none)
+                }
+                "peppol_endpoint" => {
+                    wire::decode(&mut peppol_endpoint, __value, wire::false_as_none)
+                }
+                "phone" => wire::decode(&mut phone, __value, wire::false_as_none),
+                "phone_mobile_search" => {
+                    wire::decode(&mut phone_mobile_search, __value, wire::false_as_none)
+                }
+                "picking_warn_msg" => {
+                    wire::decode(&mut picking_warn_msg, __value, wire::false_as_none)
+                }
+                "pin" => wire::decode(&mut pin, __value, wire::false_as_none),
+                "private_city" => {
+                    wire::decode(&mut private_city, __value, wire::false_as_none)
+                }
+                "private_country_id" => {
+                    wire::decode(&mut private_country_id, __value, wire::false_as_none)
+                }
+                "private_email" => {
+                    wire::decode(&mut private_email, __value, wire::false_as_none)
+                }
+                "private_phone" => {
+                    wire::decode(&mut private_phone, __value, wire::false_as_none)
+                }
+                "private_state_id" => {
+                    wire::decode(&mut private_state_id, __value, wire::false_as_none)
+                }
+                "private_street" => {
+                    wire::decode(&mut private_street, __value, wire::false_as_none)
+                }
+                "private_street2" => {
+                    wire::decode(&mut private_street2, __value, wire::false_as_none)
+                }
+                "private_zip" => {
+                    wire::decode(&mut private_zip, __value, wire::false_as_none)
+                }
+                "properties" => {
+                    wire::decode(&mut properties, __value, wire::false_as_none)
+                }
+                "property_account_payable_id" => {
+                    wire::decode(
+                        &mut property_account_payable_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_account_position_id" => {
+                    wire::decode(
+                        &mut property_account_position_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_account_receivable_id" => {
+                    wire::decode(
+                        &mut property_account_receivable_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_inbound_payment_method_line_id" => {
+                    wire::decode(
+                        &mut property_inbound_payment_method_line_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_outbound_payment_method_line_id" => {
+                    wire::decode(
+                        &mut property_outbound_payment_method_line_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_payment_term_id" => {
+                    wire::decode(
+                        &mut property_payment_term_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_product_pricelist" => {
+                    wire::decode(
+                        &mut property_product_pricelist,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_purchase_currency_id" => {
+                    wire::decode(
+                        &mut property_purchase_currency_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_stock_customer" => {
+                    wire::decode(
+                        &mut property_stock_customer,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_stock_supplier" => {
+                    wire::decode(
+                        &mut property_stock_supplier,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_supplier_payment_term_id" => {
+                    wire::decode(
+                        &mut property_supplier_payment_term_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_warehouse_id" => {
+                    wire::decode(
+                        &mut property_warehouse_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "purchase_warn_msg" => {
+                    wire::decode(&mut purchase_warn_msg, __value, wire::false_as_none)
+                }
+                "receipt_reminder_email" => {
+                    wire::decode(&mut receipt_reminder_email, __value, wire::field)
+                }
+                "ref" => wire::decode(&mut ref_, __value, wire::false_as_none),
+                "reminder_date_before_receipt" => {
+                    wire::decode(
+                        &mut reminder_date_before_receipt,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "resource_calendar_id" => {
+                    wire::decode(&mut resource_calendar_id, __value, wire::false_as_none)
+                }
+                "role" => wire::decode(&mut role, __value, wire::false_as_none),
+                "role_ids" => wire::decode(&mut role_ids, __value, wire::false_as_none),
+                "sale_warn_msg" => {
+                    wire::decode(&mut sale_warn_msg, __value, wire::false_as_none)
+                }
+                "saturday_location_id" => {
+                    wire::decode(&mut saturday_location_id, __value, wire::false_as_none)
+                }
+                "signature" => wire::decode(&mut signature, __value, wire::false_as_none),
+                "signup_type" => {
+                    wire::decode(&mut signup_type, __value, wire::false_as_none)
+                }
+                "specific_property_product_pricelist" => {
+                    wire::decode(
+                        &mut specific_property_product_pricelist,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "state_id" => wire::decode(&mut state_id, __value, wire::false_as_none),
+                "street" => wire::decode(&mut street, __value, wire::false_as_none),
+                "street2" => wire::decode(&mut street2, __value, wire::false_as_none),
+                "suggest_based_on" => {
+                    wire::decode(&mut suggest_based_on, __value, wire::false_as_none)
+                }
+                "suggest_days" => {
+                    wire::decode(&mut suggest_days, __value, wire::false_as_none)
+                }
+                "suggest_percent" => {
+                    wire::decode(&mut suggest_percent, __value, wire::false_as_none)
+                }
+                "sunday_location_id" => {
+                    wire::decode(&mut sunday_location_id, __value, wire::false_as_none)
+                }
+                "supplier_rank" => {
+                    wire::decode(&mut supplier_rank, __value, wire::false_as_none)
+                }
+                "thursday_location_id" => {
+                    wire::decode(&mut thursday_location_id, __value, wire::false_as_none)
+                }
+                "tour_enabled" => wire::decode(&mut tour_enabled, __value, wire::field),
+                "trust" => wire::decode(&mut trust, __value, wire::false_as_none),
+                "tuesday_location_id" => {
+                    wire::decode(&mut tuesday_location_id, __value, wire::false_as_none)
+                }
+                "type" => wire::decode(&mut type_, __value, wire::false_as_none),
+                "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
+                "use_partner_credit_limit" => {
+                    wire::decode(&mut use_partner_credit_limit, __value, wire::field)
+                }
+                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "vat" => wire::decode(&mut vat, __value, wire::false_as_none),
+                "view_group_hierarchy" => {
+                    wire::decode(&mut view_group_hierarchy, __value, wire::false_as_none)
+                }
+                "visa_expire" => {
+                    wire::decode(
+                        &mut visa_expire,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "website" => wire::decode(&mut website, __value, wire::false_as_none),
+                "wednesday_location_id" => {
+                    wire::decode(
+                        &mut wednesday_location_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "work_contact_id" => {
+                    wire::decode(&mut work_contact_id, __value, wire::false_as_none)
+                }
+                "work_email" => {
+                    wire::decode(&mut work_email, __value, wire::false_as_none)
+                }
+                "work_location_id" => {
+                    wire::decode(&mut work_location_id, __value, wire::false_as_none)
+                }
+                "work_phone" => {
+                    wire::decode(&mut work_phone, __value, wire::false_as_none)
+                }
+                "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            action_id: action_id.unwrap_or_default(),
+            active: active.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            additional_note: additional_note.unwrap_or_default(),
+            autopost_bills: autopost_bills.unwrap_or_default(),
+            barcode: barcode.unwrap_or_default(),
+            buyer_id: buyer_id.unwrap_or_default(),
+            calendar_default_privacy: calendar_default_privacy.unwrap_or_default(),
+            calendar_last_notif_ack: calendar_last_notif_ack.unwrap_or_default(),
+            category_id: category_id.unwrap_or_default(),
+            category_ids: category_ids.unwrap_or_default(),
+            channel_ids: channel_ids.unwrap_or_default(),
+            city: city.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            comment: comment.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            company_ids: company_ids.unwrap_or_default(),
+            company_name: company_name.unwrap_or_default(),
+            company_registry: company_registry.unwrap_or_default(),
+            company_type: company_type.unwrap_or_default(),
+            country_id: country_id.unwrap_or_default(),
+            create_employee: create_employee.unwrap_or_default(),
+            create_employee_id: create_employee_id.unwrap_or_default(),
+            credit_limit: credit_limit.unwrap_or_default(),
+            customer_rank: customer_rank.unwrap_or_default(),
+            display_invoice_edi_format: display_invoice_edi_format.unwrap_or_default(),
+            display_invoice_template_pdf_report_id: display_invoice_template_pdf_report_id
+                .unwrap_or_default(),
+            email: email.unwrap_or_default(),
+            emergency_contact: emergency_contact.unwrap_or_default(),
+            emergency_phone: emergency_phone.unwrap_or_default(),
+            employee: employee.unwrap_or_default(),
+            employee_bank_account_ids: employee_bank_account_ids.unwrap_or_default(),
+            favorite_project_ids: favorite_project_ids.unwrap_or_default(),
+            friday_location_id: friday_location_id.unwrap_or_default(),
+            function: function.unwrap_or_default(),
+            global_location_number: global_location_number.unwrap_or_default(),
+            group_ids: group_ids.unwrap_or_default(),
+            group_on: group_on.unwrap_or_default(),
+            group_rfq: group_rfq.unwrap_or_default(),
+            ignore_abnormal_invoice_amount: ignore_abnormal_invoice_amount
+                .unwrap_or_default(),
+            ignore_abnormal_invoice_date: ignore_abnormal_invoice_date
+                .unwrap_or_default(),
+            image_1920: image_1920.unwrap_or_default(),
+            industry_id: industry_id.unwrap_or_default(),
+            invoice_edi_format: invoice_edi_format.unwrap_or_default(),
+            invoice_edi_format_store: invoice_edi_format_store.unwrap_or_default(),
+            invoice_sending_method: invoice_sending_method.unwrap_or_default(),
+            invoice_template_pdf_report_id: invoice_template_pdf_report_id
+                .unwrap_or_default(),
+            is_company: is_company.unwrap_or_default(),
+            km_home_work: km_home_work.unwrap_or_default(),
+            lang: lang.unwrap_or_default(),
+            login: login.unwrap_or_default(),
+            login_date: login_date.unwrap_or_default(),
+            manual_im_status: manual_im_status.unwrap_or_default(),
+            meeting_ids: meeting_ids.unwrap_or_default(),
+            message_bounce: message_bounce.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            mobile_phone: mobile_phone.unwrap_or_default(),
+            monday_location_id: monday_location_id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            new_password: new_password.unwrap_or_default(),
+            notification_type: notification_type.unwrap_or_default(),
+            out_of_office_from: out_of_office_from.unwrap_or_default(),
+            out_of_office_message: out_of_office_message.unwrap_or_default(),
+            out_of_office_to: out_of_office_to.unwrap_or_default(),
+            parent_id: parent_id.unwrap_or_default(),
+            partner_id: partner_id.unwrap_or_default(),
+            partner_latitude: partner_latitude.unwrap_or_default(),
+            partner_longitude: partner_longitude.unwrap_or_default(),
+            password: password.unwrap_or_default(),
+            peppol_eas: peppol_eas.unwrap_or_default(),
+            peppol_endpoint: peppol_endpoint.unwrap_or_default(),
+            phone: phone.unwrap_or_default(),
+            phone_mobile_search: phone_mobile_search.unwrap_or_default(),
+            picking_warn_msg: picking_warn_msg.unwrap_or_default(),
+            pin: pin.unwrap_or_default(),
+            private_city: private_city.unwrap_or_default(),
+            private_country_id: private_country_id.unwrap_or_default(),
+            private_email: private_email.unwrap_or_default(),
+            private_phone: private_phone.unwrap_or_default(),
+            private_state_id: private_state_id.unwrap_or_default(),
+            private_street: private_street.unwrap_or_default(),
+            private_street2: private_street2.unwrap_or_default(),
+            private_zip: private_zip.unwrap_or_default(),
+            properties: properties.unwrap_or_default(),
+            property_account_payable_id: property_account_payable_id.unwrap_or_default(),
+            property_account_position_id: property_account_position_id
+                .unwrap_or_default(),
+            property_account_receivable_id: property_account_receivable_id
+                .unwrap_or_default(),
+            property_inbound_payment_method_line_id: property_inbound_payment_method_line_id
+                .unwrap_or_default(),
+            property_outbound_payment_method_line_id: property_outbound_payment_method_line_id
+                .unwrap_or_default(),
+            property_payment_term_id: property_payment_term_id.unwrap_or_default(),
+            property_product_pricelist: property_product_pricelist.unwrap_or_default(),
+            property_purchase_currency_id: property_purchase_currency_id
+                .unwrap_or_default(),
+            property_stock_customer: property_stock_customer.unwrap_or_default(),
+            property_stock_supplier: property_stock_supplier.unwrap_or_default(),
+            property_supplier_payment_term_id: property_supplier_payment_term_id
+                .unwrap_or_default(),
+            property_warehouse_id: property_warehouse_id.unwrap_or_default(),
+            purchase_warn_msg: purchase_warn_msg.unwrap_or_default(),
+            receipt_reminder_email: receipt_reminder_email.unwrap_or_default(),
+            ref_: ref_.unwrap_or_default(),
+            reminder_date_before_receipt: reminder_date_before_receipt
+                .unwrap_or_default(),
+            resource_calendar_id: resource_calendar_id.unwrap_or_default(),
+            role: role.unwrap_or_default(),
+            role_ids: role_ids.unwrap_or_default(),
+            sale_warn_msg: sale_warn_msg.unwrap_or_default(),
+            saturday_location_id: saturday_location_id.unwrap_or_default(),
+            signature: signature.unwrap_or_default(),
+            signup_type: signup_type.unwrap_or_default(),
+            specific_property_product_pricelist: specific_property_product_pricelist
+                .unwrap_or_default(),
+            state_id: state_id.unwrap_or_default(),
+            street: street.unwrap_or_default(),
+            street2: street2.unwrap_or_default(),
+            suggest_based_on: suggest_based_on.unwrap_or_default(),
+            suggest_days: suggest_days.unwrap_or_default(),
+            suggest_percent: suggest_percent.unwrap_or_default(),
+            sunday_location_id: sunday_location_id.unwrap_or_default(),
+            supplier_rank: supplier_rank.unwrap_or_default(),
+            thursday_location_id: thursday_location_id.unwrap_or_default(),
+            tour_enabled: tour_enabled.unwrap_or_default(),
+            trust: trust.unwrap_or_default(),
+            tuesday_location_id: tuesday_location_id.unwrap_or_default(),
+            type_: type_.unwrap_or_default(),
+            tz: tz.unwrap_or_default(),
+            use_partner_credit_limit: use_partner_credit_limit.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            vat: vat.unwrap_or_default(),
+            view_group_hierarchy: view_group_hierarchy.unwrap_or_default(),
+            visa_expire: visa_expire.unwrap_or_default(),
+            website: website.unwrap_or_default(),
+            wednesday_location_id: wednesday_location_id.unwrap_or_default(),
+            work_contact_id: work_contact_id.unwrap_or_default(),
+            work_email: work_email.unwrap_or_default(),
+            work_location_id: work_location_id.unwrap_or_default(),
+            work_phone: work_phone.unwrap_or_default(),
+            zip: zip.unwrap_or_default(),
+        })
+    }
+}
+impl ResUsersUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(135usize);
+        if self.action_id.is_some() {
+            wire::put(&mut __fields, "action_id", &self.action_id)?;
+        }
+        if self.active.is_some() {
+            wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_summary.is_some() {
+            wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        }
+        if self.activity_type_id.is_some() {
+            wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.additional_note.is_some() {
+            wire::put(&mut __fields, "additional_note", &self.additional_note)?;
+        }
+        if self.autopost_bills.is_some() {
+            wire::put(&mut __fields, "autopost_bills", &self.autopost_bills)?;
+        }
+        if self.barcode.is_some() {
+            wire::put(&mut __fields, "barcode", &self.barcode)?;
+        }
+        if self.buyer_id.is_some() {
+            wire::put(&mut __fields, "buyer_id", &self.buyer_id)?;
+        }
+        if self.calendar_default_privacy.is_some() {
+            wire::put(
+                &mut __fields,
+                "calendar_default_privacy",
+                &self.calendar_default_privacy,
+            )?;
+        }
+        if self.calendar_last_notif_ack.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "calendar_last_notif_ack",
+                &self.calendar_last_notif_ack,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.category_id.is_some() {
+            wire::put(&mut __fields, "category_id", &self.category_id)?;
+        }
+        if self.category_ids.is_some() {
+            wire::put(&mut __fields, "category_ids", &self.category_ids)?;
+        }
+        if self.channel_ids.is_some() {
+            wire::put(&mut __fields, "channel_ids", &self.channel_ids)?;
+        }
+        if self.city.is_some() {
+            wire::put(&mut __fields, "city", &self.city)?;
+        }
+        if self.color.is_some() {
+            wire::put(&mut __fields, "color", &self.color)?;
+        }
+        if self.comment.is_some() {
+            wire::put(&mut __fields, "comment", &self.comment)?;
+        }
+        if self.company_id.is_some() {
+            wire::put(&mut __fields, "company_id", &self.company_id)?;
+        }
+        if self.company_ids.is_some() {
+            wire::put(&mut __fields, "company_ids", &self.company_ids)?;
+        }
+        if self.company_name.is_some() {
+            wire::put(&mut __fields, "company_name", &self.company_name)?;
+        }
+        if self.company_registry.is_some() {
+            wire::put(&mut __fields, "company_registry", &self.company_registry)?;
+        }
+        if self.company_type.is_some() {
+            wire::put(&mut __fields, "company_type", &self.company_type)?;
+        }
+        if self.country_id.is_some() {
+            wire::put(&mut __fields, "country_id", &self.country_id)?;
+        }
+        if self.create_employee.is_some() {
+            wire::put(&mut __fields, "create_employee", &self.create_employee)?;
+        }
+        if self.create_employee_id.is_some() {
+            wire::put(&mut __fields, "create_employee_id", &self.create_employee_id)?;
+        }
+        if self.credit_limit.is_some() {
+            wire::put(&mut __fields, "credit_limit", &self.credit_limit)?;
+        }
+        if self.customer_rank.is_some() {
+            wire::put(&mut __fields, "customer_rank", &self.customer_rank)?;
+        }
+        if self.display_invoice_edi_format.is_some() {
+            wire::put(
+                &mut __fields,
+                "display_invoice_edi_format",
+                &self.display_invoice_edi_format,
+            )?;
+        }
+        if self.display_invoice_template_pdf_report_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "display_invoice_template_pdf_report_id",
+                &self.display_invoice_template_pdf_report_id,
+            )?;
+        }
+        if self.email.is_some() {
+            wire::put(&mut __fields, "email", &self.email)?;
+        }
+        if self.emergency_contact.is_some() {
+            wire::put(&mut __fields, "emergency_contact", &self.emergency_contact)?;
+        }
+        if self.emergency_phone.is_some() {
+            wire::put(&mut __fields, "emergency_phone", &self.emergency_phone)?;
+        }
+        if self.employee.is_some() {
+            wire::put(&mut __fields, "employee", &self.employee)?;
+        }
+        if self.employee_bank_account_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "employee_bank_account_ids",
+                &self.employee_bank_account_ids,
+            )?;
+        }
+        if self.favorite_project_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "favorite_project_ids",
+                &self.favorite_project_ids,
+            )?;
+        }
+        if self.friday_location_id.is_some() {
+            wire::put(&mut __fields, "friday_location_id", &self.friday_location_id)?;
+        }
+        if self.function.is_some() {
+            wire::put(&mut __fields, "function", &self.function)?;
+        }
+        if self.global_location_number.is_some() {
+            wire::put(
+                &mut __fields,
+                "global_location_number",
+                &self.global_location_number,
+            )?;
+        }
+        if self.group_ids.is_some() {
+            wire::put(&mut __fields, "group_ids", &self.group_ids)?;
+        }
+        if self.group_on.is_some() {
+            wire::put(&mut __fields, "group_on", &self.group_on)?;
+        }
+        if self.group_rfq.is_some() {
+            wire::put(&mut __fields, "group_rfq", &self.group_rfq)?;
+        }
+        if self.ignore_abnormal_invoice_amount.is_some() {
+            wire::put(
+                &mut __fields,
+                "ignore_abnormal_invoice_amount",
+                &self.ignore_abnormal_invoice_amount,
+            )?;
+        }
+        if self.ignore_abnormal_invoice_date.is_some() {
+            wire::put(
+                &mut __fields,
+                "ignore_abnormal_invoice_date",
+                &self.ignore_abnormal_invoice_date,
+            )?;
+        }
+        if self.image_1920.is_some() {
+            wire::put(&mut __fields, "image_1920", &self.image_1920)?;
+        }
+        if self.industry_id.is_some() {
+            wire::put(&mut __fields, "industry_id", &self.industry_id)?;
+        }
+        if self.invoice_edi_format.is_some() {
+            wire::put(&mut __fields, "invoice_edi_format", &self.invoice_edi_format)?;
+        }
+        if self.invoice_edi_format_store.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_edi_format_store",
+                &self.invoice_edi_format_store,
+            )?;
+        }
+        if self.invoice_sending_method.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_sending_method",
+                &self.invoice_sending_method,
+            )?;
+        }
+        if self.invoice_template_pdf_report_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "invoice_template_pdf_report_id",
+                &self.invoice_template_pdf_report_id,
+            )?;
+        }
+        if self.is_company.is_some() {
+            wire::put(&mut __fields, "is_company", &self.is_company)?;
+        }
+        if self.km_home_work.is_some() {
+            wire::put(&mut __fields, "km_home_work", &self.km_home_work)?;
+        }
+        if self.lang.is_some() {
+            wire::put(&mut __fields, "lang", &self.lang)?;
+        }
+        if self.login.is_some() {
+            wire::put(&mut __fields, "login", &self.login)?;
+        }
+        if self.login_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "login_date",
+                &self.login_date,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.manual_im_status.is_some() {
+            wire::put(&mut __fields, "manual_im_status", &self.manual_im_status)?;
+        }
+        if self.meeting_ids.is_some() {
+            wire::put(&mut __fields, "meeting_ids", &self.meeting_ids)?;
+        }
+        if self.message_bounce.is_some() {
+            wire::put(&mut __fields, "message_bounce", &self.message_bounce)?;
+        }
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        if self.mobile_phone.is_some() {
+            wire::put(&mut __fields, "mobile_phone", &self.mobile_phone)?;
+        }
+        if self.monday_location_id.is_some() {
+            wire::put(&mut __fields, "monday_location_id", &self.monday_location_id)?;
+        }
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.new_password.is_some() {
+            wire::put(&mut __fields, "new_password", &self.new_password)?;
+        }
+        if self.notification_type.is_some() {
+            wire::put(&mut __fields, "notification_type", &self.notification_type)?;
+        }
+        if self.out_of_office_from.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "out_of_office_from",
+                &self.out_of_office_from,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.out_of_office_message.is_some() {
+            wire::put(
+                &mut __fields,
+                "out_of_office_message",
+                &self.out_of_office_message,
+            )?;
+        }
+        if self.out_of_office_to.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "out_of_office_to",
+                &self.out_of_office_to,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.parent_id.is_some() {
+            wire::put(&mut __fields, "parent_id", &self.parent_id)?;
+        }
+        if self.partner_id.is_some() {
+            wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        }
+        if self.partner_latitude.is_some() {
+            wire::put(&mut __fields, "partner_latitude", &self.partner_latitude)?;
+        }
+        if self.partner_longitude.is_some() {
+            wire::put(&mut __fields, "partner_longitude", &self.partner_longitude)?;
+        }
+        if self.password.is_some() {
+            wire::put(&mut __fields, "password", &self.password)?;
+        }
+        if self.peppol_eas.is_some() {
+            wire::put(&mut __fields, "peppol_eas", &self.peppol_eas)?;
+        }
+        if self.peppol_endpoint.is_some() {
+            wire::put(&mut __fields, "peppol_endpoint", &self.peppol_endpoint)?;
+        }
+        if self.phone.is_some() {
+            wire::put(&mut __fields, "phone", &self.phone)?;
+        }
+        if self.phone_mobile_search.is_some() {
+            wire::put(&mut __fields, "phone_mobile_search", &self.phone_mobile_search)?;
+        }
+        if self.picking_warn_msg.is_some() {
+            wire::put(&mut __fields, "picking_warn_msg", &self.picking_warn_msg)?;
+        }
+        if self.pin.is_some() {
+            wire::put(&mut __fields, "pin", &self.pin)?;
+        }
+        if self.private_city.is_some() {
+            wire::put(&mut __fields, "private_city", &self.private_city)?;
+        }
+        if self.private_country_id.is_some() {
+            wire::put(&mut __fields, "private_country_id", &self.private_country_id)?;
+        }
+        if self.private_email.is_some() {
+            wire::put(&mut __fields, "private_email", &self.private_email)?;
+        }
+        if self.private_phone.is_some() {
+            wire::put(&mut __fields, "private_phone", &self.private_phone)?;
+        }
+        if self.private_state_id.is_some() {
+            wire::put(&mut __fields, "private_state_id", &self.private_state_id)?;
+        }
+        if self.private_street.is_some() {
+            wire::put(&mut __fields, "private_street", &self.private_street)?;
+        }
+        if self.private_street2.is_some() {
+            wire::put(&mut __fields, "private_street2", &self.private_street2)?;
+        }
+        if self.private_zip.is_some() {
+            wire::put(&mut __fields, "private_zip", &self.private_zip)?;
+        }
+        if self.properties.is_some() {
+            wire::put(&mut __fields, "properties", &self.properties)?;
+        }
+        if self.property_account_payable_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_account_payable_id",
+                &self.property_account_payable_id,
+            )?;
+        }
+        if self.property_account_position_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_account_position_id",
+                &self.property_account_position_id,
+            )?;
+        }
+        if self.property_account_receivable_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_account_receivable_id",
+                &self.property_account_receivable_id,
+            )?;
+        }
+        if self.property_inbound_payment_method_line_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_inbound_payment_method_line_id",
+                &self.property_inbound_payment_method_line_id,
+            )?;
+        }
+        if self.property_outbound_payment_method_line_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_outbound_payment_method_line_id",
+                &self.property_outbound_payment_method_line_id,
+            )?;
+        }
+        if self.property_payment_term_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_payment_term_id",
+                &self.property_payment_term_id,
+            )?;
+        }
+        if self.property_product_pricelist.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_product_pricelist",
+                &self.property_product_pricelist,
+            )?;
+        }
+        if self.property_purchase_currency_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_purchase_currency_id",
+                &self.property_purchase_currency_id,
+            )?;
+        }
+        if self.property_stock_customer.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_stock_customer",
+                &self.property_stock_customer,
+            )?;
+        }
+        if self.property_stock_supplier.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_stock_supplier",
+                &self.property_stock_supplier,
+            )?;
+        }
+        if self.property_supplier_payment_term_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_supplier_payment_term_id",
+                &self.property_supplier_payment_term_id,
+            )?;
+        }
+        if self.property_warehouse_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "property_warehouse_id",
+                &self.property_warehouse_id,
+            )?;
+        }
+        if self.purchase_warn_msg.is_some() {
+            wire::put(&mut __fields, "purchase_warn_msg", &self.purchase_warn_msg)?;
+        }
+        if self.receipt_reminder_email.is_some() {
+            wire::put(
+                &mut __fields,
+                "receipt_reminder_email",
+                &self.receipt_reminder_email,
+            )?;
+        }
+        if self.ref_.is_some() {
+            wire::put(&mut __fields, "ref", &self.ref_)?;
+        }
+        if self.reminder_date_before_receipt.is_some() {
+            wire::put(
+                &mut __fields,
+                "reminder_date_before_receipt",
+                &self.reminder_date_before_receipt,
+            )?;
+        }
+        if self.resource_calendar_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "resource_calendar_id",
+                &self.resource_calendar_id,
+            )?;
+        }
+        if self.role.is_some() {
+            wire::put(&mut __fields, "role", &self.role)?;
+        }
+        if self.role_ids.is_some() {
+            wire::put(&mut __fields, "role_ids", &self.role_ids)?;
+        }
+        if self.sale_warn_msg.is_some() {
+            wire::put(&mut __fields, "sale_warn_msg", &self.sale_warn_msg)?;
+        }
+        if self.saturday_location_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "saturday_location_id",
+                &self.saturday_location_id,
+            )?;
+        }
+        if self.signature.is_some() {
+            wire::put(&mut __fields, "signature", &self.signature)?;
+        }
+        if self.signup_type.is_some() {
+            wire::put(&mut __fields, "signup_type", &self.signup_type)?;
+        }
+        if self.specific_property_product_pricelist.is_some() {
+            wire::put(
+                &mut __fields,
+                "specific_property_product_pricelist",
+                &self.specific_property_product_pricelist,
+            )?;
+        }
+        if self.state_id.is_some() {
+            wire::put(&mut __fields, "state_id", &self.state_id)?;
+        }
+        if self.street.is_some() {
+            wire::put(&mut __fields, "street", &self.street)?;
+        }
+        if self.street2.is_some() {
+            wire::put(&mut __fields, "street2", &self.street2)?;
+        }
+        if self.suggest_based_on.is_some() {
+            wire::put(&mut __fields, "suggest_based_on", &self.suggest_based_on)?;
+        }
+        if self.suggest_days.is_some() {
+            wire::put(&mut __fields, "suggest_days", &self.suggest_days)?;
+        }
+        if self.suggest_percent.is_some() {
+            wire::put(&mut __fields, "suggest_percent", &self.suggest_percent)?;
+        }
+        if self.sunday_location_id.is_some() {
+            wire::put(&mut __fields, "sunday_location_id", &self.sunday_location_id)?;
+        }
+        if self.supplier_rank.is_some() {
+            wire::put(&mut __fields, "supplier_rank", &self.supplier_rank)?;
+        }
+        if self.thursday_location_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "thursday_location_id",
+                &self.thursday_location_id,
+            )?;
+        }
+        if self.tour_enabled.is_some() {
+            wire::put(&mut __fields, "tour_enabled", &self.tour_enabled)?;
+        }
+        if self.trust.is_some() {
+            wire::put(&mut __fields, "trust", &self.trust)?;
+        }
+        if self.tuesday_location_id.is_some() {
+            wire::put(&mut __fields, "tuesday_location_id", &self.tuesday_location_id)?;
+        }
+        if self.type_.is_some() {
+            wire::put(&mut __fields, "type", &self.type_)?;
+        }
+        if self.tz.is_some() {
+            wire::put(&mut __fields, "tz", &self.tz)?;
+        }
+        if self.use_partner_credit_limit.is_some() {
+            wire::put(
+                &mut __fields,
+                "use_partner_credit_limit",
+                &self.use_partner_credit_limit,
+            )?;
+        }
+        if self.user_id.is_some() {
+            wire::put(&mut __fields, "user_id", &self.user_id)?;
+        }
+        if self.vat.is_some() {
+            wire::put(&mut __fields, "vat", &self.vat)?;
+        }
+        if self.view_group_hierarchy.is_some() {
+            wire::put(
+                &mut __fields,
+                "view_group_hierarchy",
+                &self.view_group_hierarchy,
+            )?;
+        }
+        if self.visa_expire.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "visa_expire",
+                &self.visa_expire,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.website.is_some() {
+            wire::put(&mut __fields, "website", &self.website)?;
+        }
+        if self.wednesday_location_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "wednesday_location_id",
+                &self.wednesday_location_id,
+            )?;
+        }
+        if self.work_contact_id.is_some() {
+            wire::put(&mut __fields, "work_contact_id", &self.work_contact_id)?;
+        }
+        if self.work_email.is_some() {
+            wire::put(&mut __fields, "work_email", &self.work_email)?;
+        }
+        if self.work_location_id.is_some() {
+            wire::put(&mut __fields, "work_location_id", &self.work_location_id)?;
+        }
+        if self.work_phone.is_some() {
+            wire::put(&mut __fields, "work_phone", &self.work_phone)?;
+        }
+        if self.zip.is_some() {
+            wire::put(&mut __fields, "zip", &self.zip)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for ResUsersUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "ResUsersUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResUsersUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "ResUsersUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for ResUsersUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ResUsersUpdate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersAutopostBills",
+            <ResUsersAutopostBills as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersCalendarDefaultPrivacy",
+            <ResUsersCalendarDefaultPrivacy as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersCompanyType",
+            <ResUsersCompanyType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersGroupOn",
+            <ResUsersGroupOn as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersGroupRfq",
+            <ResUsersGroupRfq as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersInvoiceEdiFormat",
+            <ResUsersInvoiceEdiFormat as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersInvoiceSendingMethod",
+            <ResUsersInvoiceSendingMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersManualImStatus",
+            <ResUsersManualImStatus as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersNotificationType",
+            <ResUsersNotificationType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersPeppolEas",
+            <ResUsersPeppolEas as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersRole",
+            <ResUsersRole as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersTrust",
+            <ResUsersTrust as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersType",
+            <ResUsersType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Auto-post bills (selection field `autopost_bills`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -4,125 +4,71 @@
 /// Sales Order (`sale.order`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(model = "sale.order", create = SaleOrderCreate, update = SaleOrderUpdate)]
-#[schemars(description = "Sales Order")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SaleOrder {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Security Token
     ///
     /// `access_token`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Security Token")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Activities
     ///
     /// `activity_ids`: one2many, to `mail.activity`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Activities (ids of mail.activity records)")]
     pub activity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Taxes
     ///
     /// `amount_tax`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Taxes")]
     pub amount_tax: ::std::option::Option<f64>,
     /// Total
     ///
     /// `amount_total`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Total")]
     pub amount_total: ::std::option::Option<f64>,
     /// Untaxed Amount
     ///
     /// `amount_untaxed`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Untaxed Amount")]
     pub amount_untaxed: ::std::option::Option<f64>,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
     ///
     /// `campaign_id`: many2one, to `utm.campaign`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special ([id, display name] of a utm.campaign)"
-    )]
     pub campaign_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Customer Reference
     ///
     /// `client_order_ref`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Customer Reference")]
     pub client_order_ref: ::std::option::Option<::std::string::String>,
     /// Delivery Date
     ///
     /// This is the delivery date promised to the customer. If set, the delivery order will be scheduled based on this date rather than product lead times.
     ///
     /// `commitment_date`: datetime
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Delivery Date: This is the delivery date promised to the customer. If set, the delivery order will be scheduled based on this date rather than product lead times. (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub commitment_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`, required
-    #[schemars(description = "Company ([id, display name] of a res.company)")]
     pub company_id: ::odoo_client::Many2One,
     /// Creation Date
     ///
     /// `create_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Creation Date (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub create_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Created by
     ///
     /// `create_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Created by ([id, display name] of a res.users)")]
     pub create_uid: ::std::option::Option<::odoo_client::Many2One>,
     /// Currency
     ///
     /// `currency_id`: many2one, to `res.currency`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Currency ([id, display name] of a res.currency)")]
     pub currency_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Currency Rate
     ///
     /// `currency_rate`: float, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Currency Rate")]
     pub currency_rate: ::std::option::Option<f64>,
     /// Customizable PDF Form Fields
     ///
     /// `customizable_pdf_form_fields`: json
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Customizable PDF Form Fields")]
     pub customizable_pdf_form_fields: ::std::option::Option<::serde_json::Value>,
     /// Order Date
     ///
@@ -131,14 +77,6 @@ pub struct SaleOrder {
     /// Confirmation date of confirmed orders.
     ///
     /// `date_order`: datetime, required
-    #[serde(
-        deserialize_with = "::odoo_client::value::datetime::deserialize",
-        serialize_with = "::odoo_client::value::datetime::serialize"
-    )]
-    #[schemars(
-        description = "Order Date: Creation date of draft/sent orders, Confirmation date of confirmed orders. (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_order: ::chrono::NaiveDateTime,
     /// Delivery Status
     ///
@@ -149,487 +87,1067 @@ pub struct SaleOrder {
     /// Green: Fully Delivered
     ///
     /// `delivery_status`: selection, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Delivery Status: Blue: Not Delivered/Started Orange: Partially Delivered Green: Fully Delivered"
-    )]
     pub delivery_status: ::std::option::Option<SaleOrderDeliveryStatus>,
     /// Display Name
     ///
     /// `display_name`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Display Name")]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Effective Date
     ///
     /// Completion date of the first delivery order.
     ///
     /// `effective_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Effective Date: Completion date of the first delivery order. (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub effective_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Fiscal Position
     ///
     /// Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices.The default value comes from the customer.
     ///
     /// `fiscal_position_id`: many2one, to `account.fiscal.position`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Fiscal Position: Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices.The default value comes from the customer. ([id, display name] of a account.fiscal.position)"
-    )]
     pub fiscal_position_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Incoterm
     ///
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `incoterm`: many2one, to `account.incoterms`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. ([id, display name] of a account.incoterms)"
-    )]
     pub incoterm: ::std::option::Option<::odoo_client::Many2One>,
     /// Incoterm Location
     ///
     /// `incoterm_location`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Incoterm Location")]
     pub incoterm_location: ::std::option::Option<::std::string::String>,
     /// Invoice Status
     ///
     /// `invoice_status`: selection, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Invoice Status")]
     pub invoice_status: ::std::option::Option<SaleOrderInvoiceStatus>,
     /// Invoicing Journal
     ///
     /// If set, the SO will invoice in this journal; otherwise the sales journal with the lowest sequence is used.
     ///
     /// `journal_id`: many2one, to `account.journal`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Invoicing Journal: If set, the SO will invoice in this journal; otherwise the sales journal with the lowest sequence is used. ([id, display name] of a account.journal)"
-    )]
     pub journal_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Locked
     ///
     /// Locked orders cannot be modified.
     ///
     /// `locked`: boolean
-    #[schemars(description = "Locked: Locked orders cannot be modified.")]
     pub locked: bool,
     /// Medium
     ///
     /// This is the method of delivery, e.g. Postcard, Email, or Banner Ad
     ///
     /// `medium_id`: many2one, to `utm.medium`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad ([id, display name] of a utm.medium)"
-    )]
     pub medium_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Followers
     ///
     /// `message_follower_ids`: one2many, to `mail.followers`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Followers (ids of mail.followers records)")]
     pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Messages
     ///
     /// `message_ids`: one2many, to `mail.message`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Messages (ids of mail.message records)")]
     pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Order Reference
     ///
     /// `name`: char, required
-    #[serde(deserialize_with = "::odoo_client::value::string_or_false")]
-    #[schemars(description = "Order Reference")]
     pub name: ::std::string::String,
     /// Terms and conditions
     ///
     /// `note`: html
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Terms and conditions")]
     pub note: ::std::option::Option<::std::string::String>,
     /// Opportunity
     ///
     /// `opportunity_id`: many2one, to `crm.lead`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Opportunity ([id, display name] of a crm.lead)")]
     pub opportunity_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Order Lines
     ///
     /// `order_line`: one2many, to `sale.order.line`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Order Lines (ids of sale.order.line records)")]
     pub order_line: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Source Document
     ///
     /// Reference of the document that generated this sales order request
     ///
     /// `origin`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Source Document: Reference of the document that generated this sales order request"
-    )]
     pub origin: ::std::option::Option<::std::string::String>,
     /// Customer
     ///
     /// `partner_id`: many2one, to `res.partner`, required
-    #[schemars(description = "Customer ([id, display name] of a res.partner)")]
     pub partner_id: ::odoo_client::Many2One,
     /// Invoice Address
     ///
     /// `partner_invoice_id`: many2one, to `res.partner`, required
-    #[schemars(description = "Invoice Address ([id, display name] of a res.partner)")]
     pub partner_invoice_id: ::odoo_client::Many2One,
     /// Delivery Address
     ///
     /// `partner_shipping_id`: many2one, to `res.partner`, required
-    #[schemars(description = "Delivery Address ([id, display name] of a res.partner)")]
     pub partner_shipping_id: ::odoo_client::Many2One,
     /// Payment Terms
     ///
     /// `payment_term_id`: many2one, to `account.payment.term`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Payment Terms ([id, display name] of a account.payment.term)"
-    )]
     pub payment_term_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Pending Email Template
     ///
     /// `pending_email_template_id`: many2one, to `mail.template`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Pending Email Template ([id, display name] of a mail.template)"
-    )]
     pub pending_email_template_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Transfers
     ///
     /// `picking_ids`: one2many, to `stock.picking`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Transfers (ids of stock.picking records)")]
     pub picking_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Shipping Policy
     ///
     /// If you deliver all products at once, the delivery order will be scheduled based on the greatest product lead time. Otherwise, it will be based on the shortest.
     ///
     /// `picking_policy`: selection, required
-    #[schemars(
-        description = "Shipping Policy: If you deliver all products at once, the delivery order will be scheduled based on the greatest product lead time. Otherwise, it will be based on the shortest."
-    )]
     pub picking_policy: SaleOrderPickingPolicy,
     /// Payment Method
     ///
     /// `preferred_payment_method_line_id`: many2one, to `account.payment.method.line`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Payment Method ([id, display name] of a account.payment.method.line)"
-    )]
     pub preferred_payment_method_line_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Prepayment percentage
     ///
     /// The percentage of the amount needed that must be paid by the customer to confirm the order.
     ///
     /// `prepayment_percent`: float
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Prepayment percentage: The percentage of the amount needed that must be paid by the customer to confirm the order."
-    )]
     pub prepayment_percent: ::std::option::Option<f64>,
     /// Pricelist
     ///
     /// If you change the pricelist, only newly added lines will be affected.
     ///
     /// `pricelist_id`: many2one, to `product.pricelist`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Pricelist: If you change the pricelist, only newly added lines will be affected. ([id, display name] of a product.pricelist)"
-    )]
     pub pricelist_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Project
     ///
     /// A task will be created for the project upon sales order confirmation. The analytic distribution of this project will also serve as a reference for newly created sales order items.
     ///
     /// `project_id`: many2one, to `project.project`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Project: A task will be created for the project upon sales order confirmation. The analytic distribution of this project will also serve as a reference for newly created sales order items. ([id, display name] of a project.project)"
-    )]
     pub project_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Headers/Footers
     ///
     /// `quotation_document_ids`: many2many, to `quotation.document`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Headers/Footers (ids of quotation.document records)")]
     pub quotation_document_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Ratings
     ///
     /// `rating_ids`: one2many, to `rating.rating`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Ratings (ids of rating.rating records)")]
     pub rating_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Payment Ref.
     ///
     /// The payment communication of this sale order.
     ///
     /// `reference`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Payment Ref.: The payment communication of this sale order."
-    )]
     pub reference: ::std::option::Option<::std::string::String>,
     /// Online payment
     ///
     /// Request a online payment from the customer to confirm the order.
     ///
     /// `require_payment`: boolean
-    #[schemars(
-        description = "Online payment: Request a online payment from the customer to confirm the order."
-    )]
     pub require_payment: bool,
     /// Online signature
     ///
     /// Request a online signature from the customer to confirm the order.
     ///
     /// `require_signature`: boolean
-    #[schemars(
-        description = "Online signature: Request a online signature from the customer to confirm the order."
-    )]
     pub require_signature: bool,
     /// Quotation Template
     ///
     /// `sale_order_template_id`: many2one, to `sale.order.template`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Quotation Template ([id, display name] of a sale.order.template)"
-    )]
     pub sale_order_template_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Signature
     ///
     /// `signature`: binary
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Signature (base64)")]
     pub signature: ::std::option::Option<::std::string::String>,
     /// Signed By
     ///
     /// `signed_by`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Signed By")]
     pub signed_by: ::std::option::Option<::std::string::String>,
     /// Signed On
     ///
     /// `signed_on`: datetime
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Signed On (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub signed_on: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
     ///
     /// `source_id`: many2one, to `utm.source`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list ([id, display name] of a utm.source)"
-    )]
     pub source_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Status
     ///
     /// `state`: selection, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Status")]
     pub state: ::std::option::Option<SaleOrderState>,
     /// References
     ///
     /// `stock_reference_ids`: many2many, to `stock.reference`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "References (ids of stock.reference records)")]
     pub stock_reference_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Tags
     ///
     /// `tag_ids`: many2many, to `crm.tag`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Tags (ids of crm.tag records)")]
     pub tag_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Sales Team
     ///
     /// `team_id`: many2one, to `crm.team`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Sales Team ([id, display name] of a crm.team)")]
     pub team_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Transactions
     ///
     /// `transaction_ids`: many2many, to `payment.transaction`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Transactions (ids of payment.transaction records)")]
     pub transaction_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Salesperson
     ///
     /// `user_id`: many2one, to `res.users`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Salesperson ([id, display name] of a res.users)")]
     pub user_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Expiration
     ///
     /// Validity of the order, after that you will not able to sign & pay the quotation.
     ///
     /// `validity_date`: date
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Expiration: Validity of the order, after that you will not able to sign & pay the quotation."
-    )]
     pub validity_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Warehouse
     ///
     /// `warehouse_id`: many2one, to `stock.warehouse`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Warehouse ([id, display name] of a stock.warehouse)")]
     pub warehouse_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `website_message_ids`: one2many, to `mail.message`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Website Messages: Website communication history (ids of mail.message records)"
-    )]
     pub website_message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Last Updated on
     ///
     /// `write_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub write_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Last Updated by
     ///
     /// `write_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Last Updated by ([id, display name] of a res.users)")]
     pub write_uid: ::std::option::Option<::odoo_client::Many2One>,
+}
+/// The JSON Schema of [`SaleOrder`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r##"{
+  "description": "Sales Order",
+  "properties": {
+    "access_token": {"default":null,"description":"Security Token","type":["string","null"]},
+    "activity_ids": {"default":[],"description":"Activities (ids of mail.activity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "amount_tax": {"default":null,"description":"Taxes","format":"double","type":["number","null"]},
+    "amount_total": {"default":null,"description":"Total","format":"double","type":["number","null"]},
+    "amount_untaxed": {"default":null,"description":"Untaxed Amount","format":"double","type":["number","null"]},
+    "campaign_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special ([id, display name] of a utm.campaign)"},
+    "client_order_ref": {"default":null,"description":"Customer Reference","type":["string","null"]},
+    "commitment_date": {"default":null,"description":"Delivery Date: This is the delivery date promised to the customer. If set, the delivery order will be scheduled based on this date rather than product lead times. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "company_id": {"$ref":"#/$defs/Many2One","description":"Company ([id, display name] of a res.company)"},
+    "create_date": {"default":null,"description":"Creation Date (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
+    "currency_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Currency ([id, display name] of a res.currency)"},
+    "currency_rate": {"default":null,"description":"Currency Rate","format":"double","type":["number","null"]},
+    "customizable_pdf_form_fields": {"default":null,"description":"Customizable PDF Form Fields"},
+    "date_order": {"description":"Order Date: Creation date of draft/sent orders, Confirmation date of confirmed orders. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":"string"},
+    "delivery_status": {"anyOf":[{"$ref":"#/$defs/SaleOrderDeliveryStatus"},{"type":"null"}],"default":null,"description":"Delivery Status: Blue: Not Delivered/Started Orange: Partially Delivered Green: Fully Delivered"},
+    "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
+    "effective_date": {"default":null,"description":"Effective Date: Completion date of the first delivery order. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "fiscal_position_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Fiscal Position: Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices.The default value comes from the customer. ([id, display name] of a account.fiscal.position)"},
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "incoterm": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. ([id, display name] of a account.incoterms)"},
+    "incoterm_location": {"default":null,"description":"Incoterm Location","type":["string","null"]},
+    "invoice_status": {"anyOf":[{"$ref":"#/$defs/SaleOrderInvoiceStatus"},{"type":"null"}],"default":null,"description":"Invoice Status"},
+    "journal_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Invoicing Journal: If set, the SO will invoice in this journal; otherwise the sales journal with the lowest sequence is used. ([id, display name] of a account.journal)"},
+    "locked": {"description":"Locked: Locked orders cannot be modified.","type":"boolean"},
+    "medium_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad ([id, display name] of a utm.medium)"},
+    "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "name": {"description":"Order Reference","type":"string"},
+    "note": {"default":null,"description":"Terms and conditions","type":["string","null"]},
+    "opportunity_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Opportunity ([id, display name] of a crm.lead)"},
+    "order_line": {"default":[],"description":"Order Lines (ids of sale.order.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "origin": {"default":null,"description":"Source Document: Reference of the document that generated this sales order request","type":["string","null"]},
+    "partner_id": {"$ref":"#/$defs/Many2One","description":"Customer ([id, display name] of a res.partner)"},
+    "partner_invoice_id": {"$ref":"#/$defs/Many2One","description":"Invoice Address ([id, display name] of a res.partner)"},
+    "partner_shipping_id": {"$ref":"#/$defs/Many2One","description":"Delivery Address ([id, display name] of a res.partner)"},
+    "payment_term_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Payment Terms ([id, display name] of a account.payment.term)"},
+    "pending_email_template_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Pending Email Template ([id, display name] of a mail.template)"},
+    "picking_ids": {"default":[],"description":"Transfers (ids of stock.picking records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "picking_policy": {"$ref":"#/$defs/SaleOrderPickingPolicy","description":"Shipping Policy: If you deliver all products at once, the delivery order will be scheduled based on the greatest product lead time. Otherwise, it will be based on the shortest."},
+    "preferred_payment_method_line_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Payment Method ([id, display name] of a account.payment.method.line)"},
+    "prepayment_percent": {"default":null,"description":"Prepayment percentage: The percentage of the amount needed that must be paid by the customer to confirm the order.","format":"double","type":["number","null"]},
+    "pricelist_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Pricelist: If you change the pricelist, only newly added lines will be affected. ([id, display name] of a product.pricelist)"},
+    "project_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Project: A task will be created for the project upon sales order confirmation. The analytic distribution of this project will also serve as a reference for newly created sales order items. ([id, display name] of a project.project)"},
+    "quotation_document_ids": {"default":[],"description":"Headers/Footers (ids of quotation.document records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "rating_ids": {"default":[],"description":"Ratings (ids of rating.rating records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "reference": {"default":null,"description":"Payment Ref.: The payment communication of this sale order.","type":["string","null"]},
+    "require_payment": {"description":"Online payment: Request a online payment from the customer to confirm the order.","type":"boolean"},
+    "require_signature": {"description":"Online signature: Request a online signature from the customer to confirm the order.","type":"boolean"},
+    "sale_order_template_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Quotation Template ([id, display name] of a sale.order.template)"},
+    "signature": {"default":null,"description":"Signature (base64)","type":["string","null"]},
+    "signed_by": {"default":null,"description":"Signed By","type":["string","null"]},
+    "signed_on": {"default":null,"description":"Signed On (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "source_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list ([id, display name] of a utm.source)"},
+    "state": {"anyOf":[{"$ref":"#/$defs/SaleOrderState"},{"type":"null"}],"default":null,"description":"Status"},
+    "stock_reference_ids": {"default":[],"description":"References (ids of stock.reference records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "tag_ids": {"default":[],"description":"Tags (ids of crm.tag records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "team_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Sales Team ([id, display name] of a crm.team)"},
+    "transaction_ids": {"default":[],"description":"Transactions (ids of payment.transaction records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Salesperson ([id, display name] of a res.users)"},
+    "validity_date": {"default":null,"description":"Expiration: Validity of the order, after that you will not able to sign & pay the quotation.","format":"date","type":["string","null"]},
+    "warehouse_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Warehouse ([id, display name] of a stock.warehouse)"},
+    "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "write_date": {"default":null,"description":"Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"}
+  },
+  "required": ["id","company_id","date_order","locked","name","partner_id","partner_invoice_id","partner_shipping_id","picking_policy","require_payment","require_signature"],
+  "type": "object"
+}"##;
+impl SaleOrder {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut access_token: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut amount_tax: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut amount_total: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut amount_untaxed: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut campaign_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut client_order_ref: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut commitment_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut create_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut create_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut currency_rate: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut customizable_pdf_form_fields: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut date_order: ::std::option::Option<::chrono::NaiveDateTime> = ::std::option::Option::None;
+        let mut delivery_status: ::std::option::Option<
+            ::std::option::Option<SaleOrderDeliveryStatus>,
+        > = ::std::option::Option::None;
+        let mut display_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut effective_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut fiscal_position_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut incoterm: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut incoterm_location: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_status: ::std::option::Option<
+            ::std::option::Option<SaleOrderInvoiceStatus>,
+        > = ::std::option::Option::None;
+        let mut journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut locked: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut medium_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut note: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut opportunity_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut order_line: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut origin: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut partner_invoice_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut partner_shipping_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut payment_term_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut pending_email_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut picking_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut picking_policy: ::std::option::Option<SaleOrderPickingPolicy> = ::std::option::Option::None;
+        let mut preferred_payment_method_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut prepayment_percent: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut pricelist_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut project_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut quotation_document_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut reference: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut require_payment: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut require_signature: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut sale_order_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut signature: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut signed_by: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut signed_on: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut source_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut state: ::std::option::Option<::std::option::Option<SaleOrderState>> = ::std::option::Option::None;
+        let mut stock_reference_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut tag_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut team_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut transaction_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut validity_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut warehouse_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut write_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut write_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "access_token" => {
+                    wire::decode(&mut access_token, __value, wire::false_as_none)
+                }
+                "activity_ids" => {
+                    wire::decode(&mut activity_ids, __value, wire::ids_or_false)
+                }
+                "amount_tax" => {
+                    wire::decode(&mut amount_tax, __value, wire::false_as_none)
+                }
+                "amount_total" => {
+                    wire::decode(&mut amount_total, __value, wire::false_as_none)
+                }
+                "amount_untaxed" => {
+                    wire::decode(&mut amount_untaxed, __value, wire::false_as_none)
+                }
+                "campaign_id" => {
+                    wire::decode(&mut campaign_id, __value, wire::false_as_none)
+                }
+                "client_order_ref" => {
+                    wire::decode(&mut client_order_ref, __value, wire::false_as_none)
+                }
+                "commitment_date" => {
+                    wire::decode(
+                        &mut commitment_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "company_id" => wire::decode(&mut company_id, __value, wire::field),
+                "create_date" => {
+                    wire::decode(
+                        &mut create_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "create_uid" => {
+                    wire::decode(&mut create_uid, __value, wire::false_as_none)
+                }
+                "currency_id" => {
+                    wire::decode(&mut currency_id, __value, wire::false_as_none)
+                }
+                "currency_rate" => {
+                    wire::decode(&mut currency_rate, __value, wire::false_as_none)
+                }
+                "customizable_pdf_form_fields" => {
+                    wire::decode(
+                        &mut customizable_pdf_form_fields,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "date_order" => {
+                    wire::decode(&mut date_order, __value, wire::datetime::deserialize)
+                }
+                "delivery_status" => {
+                    wire::decode(&mut delivery_status, __value, wire::false_as_none)
+                }
+                "display_name" => {
+                    wire::decode(&mut display_name, __value, wire::false_as_none)
+                }
+                "effective_date" => {
+                    wire::decode(
+                        &mut effective_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "fiscal_position_id" => {
+                    wire::decode(&mut fiscal_position_id, __value, wire::false_as_none)
+                }
+                "incoterm" => wire::decode(&mut incoterm, __value, wire::false_as_none),
+                "incoterm_location" => {
+                    wire::decode(&mut incoterm_location, __value, wire::false_as_none)
+                }
+                "invoice_status" => {
+                    wire::decode(&mut invoice_status, __value, wire::false_as_none)
+                }
+                "journal_id" => {
+                    wire::decode(&mut journal_id, __value, wire::false_as_none)
+                }
+                "locked" => wire::decode(&mut locked, __value, wire::field),
+                "medium_id" => wire::decode(&mut medium_id, __value, wire::false_as_none),
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::ids_or_false)
+                }
+                "name" => wire::decode(&mut name, __value, wire::string_or_false),
+                "note" => wire::decode(&mut note, __value, wire::false_as_none),
+                "opportunity_id" => {
+                    wire::decode(&mut opportunity_id, __value, wire::false_as_none)
+                }
+                "order_line" => {
+                    wire::decode(&mut order_line, __value, wire::ids_or_false)
+                }
+                "origin" => wire::decode(&mut origin, __value, wire::false_as_none),
+                "partner_id" => wire::decode(&mut partner_id, __value, wire::field),
+                "partner_invoice_id" => {
+                    wire::decode(&mut partner_invoice_id, __value, wire::field)
+                }
+                "partner_shipping_id" => {
+                    wire::decode(&mut partner_shipping_id, __value, wire::field)
+                }
+                "payment_term_id" => {
+                    wire::decode(&mut payment_term_id, __value, wire::false_as_none)
+                }
+                "pending_email_template_id" => {
+                    wire::decode(
+                        &mut pending_email_template_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "picking_ids" => {
+                    wire::decode(&mut picking_ids, __value, wire::ids_or_false)
+                }
+                "picking_policy" => {
+                    wire::decode(&mut picking_policy, __value, wire::field)
+                }
+                "preferred_payment_method_line_id" => {
+                    wire::decode(
+                        &mut preferred_payment_method_line_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "prepayment_percent" => {
+                    wire::decode(&mut prepayment_percent, __value, wire::false_as_none)
+                }
+                "pricelist_id" => {
+                    wire::decode(&mut pricelist_id, __value, wire::false_as_none)
+                }
+                "project_id" => {
+                    wire::decode(&mut project_id, __value, wire::false_as_none)
+                }
+                "quotation_document_ids" => {
+                    wire::decode(
+                        &mut quotation_document_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::ids_or_false)
+                }
+                "reference" => wire::decode(&mut reference, __value, wire::false_as_none),
+                "require_payment" => {
+                    wire::decode(&mut require_payment, __value, wire::field)
+                }
+                "require_signature" => {
+                    wire::decode(&mut require_signature, __value, wire::field)
+                }
+                "sale_order_template_id" => {
+                    wire::decode(
+                        &mut sale_order_template_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "signature" => wire::decode(&mut signature, __value, wire::false_as_none),
+                "signed_by" => wire::decode(&mut signed_by, __value, wire::false_as_none),
+                "signed_on" => {
+                    wire::decode(
+                        &mut signed_on,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "source_id" => wire::decode(&mut source_id, __value, wire::false_as_none),
+                "state" => wire::decode(&mut state, __value, wire::false_as_none),
+                "stock_reference_ids" => {
+                    wire::decode(&mut stock_reference_ids, __value, wire::ids_or_false)
+                }
+                "tag_ids" => wire::decode(&mut tag_ids, __value, wire::ids_or_false),
+                "team_id" => wire::decode(&mut team_id, __value, wire::false_as_none),
+                "transaction_ids" => {
+                    wire::decode(&mut transaction_ids, __value, wire::ids_or_false)
+                }
+                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "validity_date" => {
+                    wire::decode(
+                        &mut validity_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "warehouse_id" => {
+                    wire::decode(&mut warehouse_id, __value, wire::false_as_none)
+                }
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::ids_or_false)
+                }
+                "write_date" => {
+                    wire::decode(
+                        &mut write_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("company_id", company_id.is_some()),
+                ("date_order", date_order.is_some()),
+                ("locked", locked.is_some()),
+                ("name", name.is_some()),
+                ("partner_id", partner_id.is_some()),
+                ("partner_invoice_id", partner_invoice_id.is_some()),
+                ("partner_shipping_id", partner_shipping_id.is_some()),
+                ("picking_policy", picking_policy.is_some()),
+                ("require_payment", require_payment.is_some()),
+                ("require_signature", require_signature.is_some()),
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            access_token: access_token.unwrap_or_default(),
+            activity_ids: activity_ids.unwrap_or_default(),
+            amount_tax: amount_tax.unwrap_or_default(),
+            amount_total: amount_total.unwrap_or_default(),
+            amount_untaxed: amount_untaxed.unwrap_or_default(),
+            campaign_id: campaign_id.unwrap_or_default(),
+            client_order_ref: client_order_ref.unwrap_or_default(),
+            commitment_date: commitment_date.unwrap_or_default(),
+            company_id: wire::given(company_id),
+            create_date: create_date.unwrap_or_default(),
+            create_uid: create_uid.unwrap_or_default(),
+            currency_id: currency_id.unwrap_or_default(),
+            currency_rate: currency_rate.unwrap_or_default(),
+            customizable_pdf_form_fields: customizable_pdf_form_fields
+                .unwrap_or_default(),
+            date_order: wire::given(date_order),
+            delivery_status: delivery_status.unwrap_or_default(),
+            display_name: display_name.unwrap_or_default(),
+            effective_date: effective_date.unwrap_or_default(),
+            fiscal_position_id: fiscal_position_id.unwrap_or_default(),
+            incoterm: incoterm.unwrap_or_default(),
+            incoterm_location: incoterm_location.unwrap_or_default(),
+            invoice_status: invoice_status.unwrap_or_default(),
+            journal_id: journal_id.unwrap_or_default(),
+            locked: wire::given(locked),
+            medium_id: medium_id.unwrap_or_default(),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
+            name: wire::given(name),
+            note: note.unwrap_or_default(),
+            opportunity_id: opportunity_id.unwrap_or_default(),
+            order_line: order_line.unwrap_or_default(),
+            origin: origin.unwrap_or_default(),
+            partner_id: wire::given(partner_id),
+            partner_invoice_id: wire::given(partner_invoice_id),
+            partner_shipping_id: wire::given(partner_shipping_id),
+            payment_term_id: payment_term_id.unwrap_or_default(),
+            pending_email_template_id: pending_email_template_id.unwrap_or_default(),
+            picking_ids: picking_ids.unwrap_or_default(),
+            picking_policy: wire::given(picking_policy),
+            preferred_payment_method_line_id: preferred_payment_method_line_id
+                .unwrap_or_default(),
+            prepayment_percent: prepayment_percent.unwrap_or_default(),
+            pricelist_id: pricelist_id.unwrap_or_default(),
+            project_id: project_id.unwrap_or_default(),
+            quotation_document_ids: quotation_document_ids.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
+            reference: reference.unwrap_or_default(),
+            require_payment: wire::given(require_payment),
+            require_signature: wire::given(require_signature),
+            sale_order_template_id: sale_order_template_id.unwrap_or_default(),
+            signature: signature.unwrap_or_default(),
+            signed_by: signed_by.unwrap_or_default(),
+            signed_on: signed_on.unwrap_or_default(),
+            source_id: source_id.unwrap_or_default(),
+            state: state.unwrap_or_default(),
+            stock_reference_ids: stock_reference_ids.unwrap_or_default(),
+            tag_ids: tag_ids.unwrap_or_default(),
+            team_id: team_id.unwrap_or_default(),
+            transaction_ids: transaction_ids.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            validity_date: validity_date.unwrap_or_default(),
+            warehouse_id: warehouse_id.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
+            write_date: write_date.unwrap_or_default(),
+            write_uid: write_uid.unwrap_or_default(),
+        })
+    }
+}
+impl SaleOrder {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(65usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "access_token", &self.access_token)?;
+        wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        wire::put(&mut __fields, "amount_tax", &self.amount_tax)?;
+        wire::put(&mut __fields, "amount_total", &self.amount_total)?;
+        wire::put(&mut __fields, "amount_untaxed", &self.amount_untaxed)?;
+        wire::put(&mut __fields, "campaign_id", &self.campaign_id)?;
+        wire::put(&mut __fields, "client_order_ref", &self.client_order_ref)?;
+        wire::put_with(
+            &mut __fields,
+            "commitment_date",
+            &self.commitment_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "company_id", &self.company_id)?;
+        wire::put_with(
+            &mut __fields,
+            "create_date",
+            &self.create_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "create_uid", &self.create_uid)?;
+        wire::put(&mut __fields, "currency_id", &self.currency_id)?;
+        wire::put(&mut __fields, "currency_rate", &self.currency_rate)?;
+        wire::put(
+            &mut __fields,
+            "customizable_pdf_form_fields",
+            &self.customizable_pdf_form_fields,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "date_order",
+            &self.date_order,
+            ::odoo_client::value::datetime::serialize,
+        )?;
+        wire::put(&mut __fields, "delivery_status", &self.delivery_status)?;
+        wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put_with(
+            &mut __fields,
+            "effective_date",
+            &self.effective_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "fiscal_position_id", &self.fiscal_position_id)?;
+        wire::put(&mut __fields, "incoterm", &self.incoterm)?;
+        wire::put(&mut __fields, "incoterm_location", &self.incoterm_location)?;
+        wire::put(&mut __fields, "invoice_status", &self.invoice_status)?;
+        wire::put(&mut __fields, "journal_id", &self.journal_id)?;
+        wire::put(&mut __fields, "locked", &self.locked)?;
+        wire::put(&mut __fields, "medium_id", &self.medium_id)?;
+        wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(&mut __fields, "name", &self.name)?;
+        wire::put(&mut __fields, "note", &self.note)?;
+        wire::put(&mut __fields, "opportunity_id", &self.opportunity_id)?;
+        wire::put(&mut __fields, "order_line", &self.order_line)?;
+        wire::put(&mut __fields, "origin", &self.origin)?;
+        wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        wire::put(&mut __fields, "partner_invoice_id", &self.partner_invoice_id)?;
+        wire::put(&mut __fields, "partner_shipping_id", &self.partner_shipping_id)?;
+        wire::put(&mut __fields, "payment_term_id", &self.payment_term_id)?;
+        wire::put(
+            &mut __fields,
+            "pending_email_template_id",
+            &self.pending_email_template_id,
+        )?;
+        wire::put(&mut __fields, "picking_ids", &self.picking_ids)?;
+        wire::put(&mut __fields, "picking_policy", &self.picking_policy)?;
+        wire::put(
+            &mut __fields,
+            "preferred_payment_method_line_id",
+            &self.preferred_payment_method_line_id,
+        )?;
+        wire::put(&mut __fields, "prepayment_percent", &self.prepayment_percent)?;
+        wire::put(&mut __fields, "pricelist_id", &self.pricelist_id)?;
+        wire::put(&mut __fields, "project_id", &self.project_id)?;
+        wire::put(
+            &mut __fields,
+            "quotation_document_ids",
+            &self.quotation_document_ids,
+        )?;
+        wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        wire::put(&mut __fields, "reference", &self.reference)?;
+        wire::put(&mut __fields, "require_payment", &self.require_payment)?;
+        wire::put(&mut __fields, "require_signature", &self.require_signature)?;
+        wire::put(
+            &mut __fields,
+            "sale_order_template_id",
+            &self.sale_order_template_id,
+        )?;
+        wire::put(&mut __fields, "signature", &self.signature)?;
+        wire::put(&mut __fields, "signed_by", &self.signed_by)?;
+        wire::put_with(
+            &mut __fields,
+            "signed_on",
+            &self.signed_on,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "source_id", &self.source_id)?;
+        wire::put(&mut __fields, "state", &self.state)?;
+        wire::put(&mut __fields, "stock_reference_ids", &self.stock_reference_ids)?;
+        wire::put(&mut __fields, "tag_ids", &self.tag_ids)?;
+        wire::put(&mut __fields, "team_id", &self.team_id)?;
+        wire::put(&mut __fields, "transaction_ids", &self.transaction_ids)?;
+        wire::put(&mut __fields, "user_id", &self.user_id)?;
+        wire::put_with(
+            &mut __fields,
+            "validity_date",
+            &self.validity_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "warehouse_id", &self.warehouse_id)?;
+        wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
+        wire::put_with(
+            &mut __fields,
+            "write_date",
+            &self.write_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "write_uid", &self.write_uid)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for SaleOrder {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(serializer, "SaleOrder", self.to_fields())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SaleOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "SaleOrder",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for SaleOrder {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("SaleOrder")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "Many2One",
+            <::odoo_client::Many2One as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "SaleOrderDeliveryStatus",
+            <SaleOrderDeliveryStatus as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "SaleOrderInvoiceStatus",
+            <SaleOrderInvoiceStatus as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "SaleOrderPickingPolicy",
+            <SaleOrderPickingPolicy as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "SaleOrderState",
+            <SaleOrderState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for SaleOrder {
+    const MODEL: &'static str = "sale.order";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "access_token",
+        "activity_ids",
+        "amount_tax",
+        "amount_total",
+        "amount_untaxed",
+        "campaign_id",
+        "client_order_ref",
+        "commitment_date",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "currency_rate",
+        "customizable_pdf_form_fields",
+        "date_order",
+        "delivery_status",
+        "display_name",
+        "effective_date",
+        "fiscal_position_id",
+        "incoterm",
+        "incoterm_location",
+        "invoice_status",
+        "journal_id",
+        "locked",
+        "medium_id",
+        "message_follower_ids",
+        "message_ids",
+        "name",
+        "note",
+        "opportunity_id",
+        "order_line",
+        "origin",
+        "partner_id",
+        "partner_invoice_id",
+        "partner_shipping_id",
+        "payment_term_id",
+        "pending_email_template_id",
+        "picking_ids",
+        "picking_policy",
+        "preferred_payment_method_line_id",
+        "prepayment_percent",
+        "pricelist_id",
+        "project_id",
+        "quotation_document_ids",
+        "rating_ids",
+        "reference",
+        "require_payment",
+        "require_signature",
+        "sale_order_template_id",
+        "signature",
+        "signed_by",
+        "signed_on",
+        "source_id",
+        "state",
+        "stock_reference_ids",
+        "tag_ids",
+        "team_id",
+        "transaction_ids",
+        "user_id",
+        "validity_date",
+        "warehouse_id",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+    ];
+}
+impl ::odoo_client::WritableModel for SaleOrder {
+    type Create = SaleOrderCreate;
+    type Update = SaleOrderUpdate;
 }
 /// Values to create a Sales Order (`sale.order`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Sales Order record")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SaleOrderCreate {
     /// Security Token
     ///
     /// `access_token`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Security Token")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Summary")]
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Type (id of a mail.activity.type)")]
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
     ///
     /// `campaign_id`: many2one, to `utm.campaign`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)"
-    )]
     pub campaign_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Customer Reference
     ///
     /// `client_order_ref`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Customer Reference")]
     pub client_order_ref: ::std::option::Option<::std::string::String>,
     /// Delivery Date
     ///
     /// This is the delivery date promised to the customer. If set, the delivery order will be scheduled based on this date rather than product lead times.
     ///
     /// `commitment_date`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Delivery Date: This is the delivery date promised to the customer. If set, the delivery order will be scheduled based on this date rather than product lead times. (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub commitment_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`, required
-    #[schemars(description = "Company (id of a res.company)")]
     pub company_id: ::odoo_client::RecordId,
     /// Customizable PDF Form Fields
     ///
     /// `customizable_pdf_form_fields`: json
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Customizable PDF Form Fields")]
     pub customizable_pdf_form_fields: ::std::option::Option<::serde_json::Value>,
     /// Order Date
     ///
@@ -638,241 +1156,112 @@ pub struct SaleOrderCreate {
     /// Confirmation date of confirmed orders.
     ///
     /// `date_order`: datetime, required
-    #[serde(
-        deserialize_with = "::odoo_client::value::datetime::deserialize",
-        serialize_with = "::odoo_client::value::datetime::serialize"
-    )]
-    #[schemars(
-        description = "Order Date: Creation date of draft/sent orders, Confirmation date of confirmed orders. (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_order: ::chrono::NaiveDateTime,
     /// Fiscal Position
     ///
     /// Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices.The default value comes from the customer.
     ///
     /// `fiscal_position_id`: many2one, to `account.fiscal.position`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Fiscal Position: Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices.The default value comes from the customer. (id of a account.fiscal.position)"
-    )]
     pub fiscal_position_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Incoterm
     ///
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `incoterm`: many2one, to `account.incoterms`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. (id of a account.incoterms)"
-    )]
     pub incoterm: ::std::option::Option<::odoo_client::RecordId>,
     /// Incoterm Location
     ///
     /// `incoterm_location`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Incoterm Location")]
     pub incoterm_location: ::std::option::Option<::std::string::String>,
     /// Invoicing Journal
     ///
     /// If set, the SO will invoice in this journal; otherwise the sales journal with the lowest sequence is used.
     ///
     /// `journal_id`: many2one, to `account.journal`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Invoicing Journal: If set, the SO will invoice in this journal; otherwise the sales journal with the lowest sequence is used. (id of a account.journal)"
-    )]
     pub journal_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Locked
     ///
     /// Locked orders cannot be modified.
     ///
     /// `locked`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Locked: Locked orders cannot be modified.")]
     pub locked: ::std::option::Option<bool>,
     /// Medium
     ///
     /// This is the method of delivery, e.g. Postcard, Email, or Banner Ad
     ///
     /// `medium_id`: many2one, to `utm.medium`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)"
-    )]
     pub medium_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Order Reference
     ///
     /// `name`: char, required
-    #[serde(deserialize_with = "::odoo_client::value::string_or_false")]
-    #[schemars(description = "Order Reference")]
     pub name: ::std::string::String,
     /// Terms and conditions
     ///
     /// `note`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Terms and conditions")]
     pub note: ::std::option::Option<::std::string::String>,
     /// Opportunity
     ///
     /// `opportunity_id`: many2one, to `crm.lead`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Opportunity (id of a crm.lead)")]
     pub opportunity_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Source Document
     ///
     /// Reference of the document that generated this sales order request
     ///
     /// `origin`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Source Document: Reference of the document that generated this sales order request"
-    )]
     pub origin: ::std::option::Option<::std::string::String>,
     /// Customer
     ///
     /// `partner_id`: many2one, to `res.partner`, required
-    #[schemars(description = "Customer (id of a res.partner)")]
     pub partner_id: ::odoo_client::RecordId,
     /// Invoice Address
     ///
     /// `partner_invoice_id`: many2one, to `res.partner`, required
-    #[schemars(description = "Invoice Address (id of a res.partner)")]
     pub partner_invoice_id: ::odoo_client::RecordId,
     /// Delivery Address
     ///
     /// `partner_shipping_id`: many2one, to `res.partner`, required
-    #[schemars(description = "Delivery Address (id of a res.partner)")]
     pub partner_shipping_id: ::odoo_client::RecordId,
     /// Payment Terms
     ///
     /// `payment_term_id`: many2one, to `account.payment.term`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Payment Terms (id of a account.payment.term)")]
     pub payment_term_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Shipping Policy
     ///
     /// If you deliver all products at once, the delivery order will be scheduled based on the greatest product lead time. Otherwise, it will be based on the shortest.
     ///
     /// `picking_policy`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Shipping Policy: If you deliver all products at once, the delivery order will be scheduled based on the greatest product lead time. Otherwise, it will be based on the shortest."
-    )]
     pub picking_policy: ::std::option::Option<SaleOrderPickingPolicy>,
     /// Payment Method
     ///
     /// `preferred_payment_method_line_id`: many2one, to `account.payment.method.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Payment Method (id of a account.payment.method.line)")]
     pub preferred_payment_method_line_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Prepayment percentage
     ///
     /// The percentage of the amount needed that must be paid by the customer to confirm the order.
     ///
     /// `prepayment_percent`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Prepayment percentage: The percentage of the amount needed that must be paid by the customer to confirm the order."
-    )]
     pub prepayment_percent: ::std::option::Option<f64>,
     /// Pricelist
     ///
     /// If you change the pricelist, only newly added lines will be affected.
     ///
     /// `pricelist_id`: many2one, to `product.pricelist`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Pricelist: If you change the pricelist, only newly added lines will be affected. (id of a product.pricelist)"
-    )]
     pub pricelist_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Project
     ///
     /// A task will be created for the project upon sales order confirmation. The analytic distribution of this project will also serve as a reference for newly created sales order items.
     ///
     /// `project_id`: many2one, to `project.project`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Project: A task will be created for the project upon sales order confirmation. The analytic distribution of this project will also serve as a reference for newly created sales order items. (id of a project.project)"
-    )]
     pub project_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Headers/Footers
     ///
     /// `quotation_document_ids`: many2many, to `quotation.document`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Headers/Footers (ids of quotation.document records)")]
     pub quotation_document_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -881,278 +1270,712 @@ pub struct SaleOrderCreate {
     /// The payment communication of this sale order.
     ///
     /// `reference`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Payment Ref.: The payment communication of this sale order."
-    )]
     pub reference: ::std::option::Option<::std::string::String>,
     /// Online payment
     ///
     /// Request a online payment from the customer to confirm the order.
     ///
     /// `require_payment`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Online payment: Request a online payment from the customer to confirm the order."
-    )]
     pub require_payment: ::std::option::Option<bool>,
     /// Online signature
     ///
     /// Request a online signature from the customer to confirm the order.
     ///
     /// `require_signature`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Online signature: Request a online signature from the customer to confirm the order."
-    )]
     pub require_signature: ::std::option::Option<bool>,
     /// Quotation Template
     ///
     /// `sale_order_template_id`: many2one, to `sale.order.template`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Quotation Template (id of a sale.order.template)")]
     pub sale_order_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Has Fiscal Position Changed
     ///
     /// `show_update_fpos`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Has Fiscal Position Changed")]
     pub show_update_fpos: ::std::option::Option<bool>,
     /// Has Pricelist Changed
     ///
     /// `show_update_pricelist`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Has Pricelist Changed")]
     pub show_update_pricelist: ::std::option::Option<bool>,
     /// Signature
     ///
     /// `signature`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Signature (base64)")]
     pub signature: ::std::option::Option<::std::string::String>,
     /// Signed By
     ///
     /// `signed_by`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Signed By")]
     pub signed_by: ::std::option::Option<::std::string::String>,
     /// Signed On
     ///
     /// `signed_on`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Signed On (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub signed_on: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
     ///
     /// `source_id`: many2one, to `utm.source`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list (id of a utm.source)"
-    )]
     pub source_id: ::std::option::Option<::odoo_client::RecordId>,
     /// References
     ///
     /// `stock_reference_ids`: many2many, to `stock.reference`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "References (ids of stock.reference records)")]
     pub stock_reference_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Tags
     ///
     /// `tag_ids`: many2many, to `crm.tag`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Tags (ids of crm.tag records)")]
     pub tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Sales Team
     ///
     /// `team_id`: many2one, to `crm.team`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sales Team (id of a crm.team)")]
     pub team_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Salesperson
     ///
     /// `user_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Salesperson (id of a res.users)")]
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Expiration
     ///
     /// Validity of the order, after that you will not able to sign & pay the quotation.
     ///
     /// `validity_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Expiration: Validity of the order, after that you will not able to sign & pay the quotation."
-    )]
     pub validity_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Warehouse
     ///
     /// `warehouse_id`: many2one, to `stock.warehouse`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Warehouse (id of a stock.warehouse)")]
     pub warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
+}
+/// The JSON Schema of [`SaleOrderCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r##"{
+  "description": "Values of a new Sales Order record",
+  "properties": {
+    "access_token": {"description":"Security Token","type":["string","null"]},
+    "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "campaign_id": {"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)","format":"int64","type":["integer","null"]},
+    "client_order_ref": {"description":"Customer Reference","type":["string","null"]},
+    "commitment_date": {"description":"Delivery Date: This is the delivery date promised to the customer. If set, the delivery order will be scheduled based on this date rather than product lead times. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":"integer"},
+    "customizable_pdf_form_fields": {"description":"Customizable PDF Form Fields"},
+    "date_order": {"description":"Order Date: Creation date of draft/sent orders, Confirmation date of confirmed orders. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":"string"},
+    "fiscal_position_id": {"description":"Fiscal Position: Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices.The default value comes from the customer. (id of a account.fiscal.position)","format":"int64","type":["integer","null"]},
+    "incoterm": {"description":"Incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. (id of a account.incoterms)","format":"int64","type":["integer","null"]},
+    "incoterm_location": {"description":"Incoterm Location","type":["string","null"]},
+    "journal_id": {"description":"Invoicing Journal: If set, the SO will invoice in this journal; otherwise the sales journal with the lowest sequence is used. (id of a account.journal)","format":"int64","type":["integer","null"]},
+    "locked": {"description":"Locked: Locked orders cannot be modified.","type":["boolean","null"]},
+    "medium_id": {"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "name": {"description":"Order Reference","type":"string"},
+    "note": {"description":"Terms and conditions","type":["string","null"]},
+    "opportunity_id": {"description":"Opportunity (id of a crm.lead)","format":"int64","type":["integer","null"]},
+    "origin": {"description":"Source Document: Reference of the document that generated this sales order request","type":["string","null"]},
+    "partner_id": {"description":"Customer (id of a res.partner)","format":"int64","type":"integer"},
+    "partner_invoice_id": {"description":"Invoice Address (id of a res.partner)","format":"int64","type":"integer"},
+    "partner_shipping_id": {"description":"Delivery Address (id of a res.partner)","format":"int64","type":"integer"},
+    "payment_term_id": {"description":"Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
+    "picking_policy": {"anyOf":[{"$ref":"#/$defs/SaleOrderPickingPolicy"},{"type":"null"}],"description":"Shipping Policy: If you deliver all products at once, the delivery order will be scheduled based on the greatest product lead time. Otherwise, it will be based on the shortest."},
+    "preferred_payment_method_line_id": {"description":"Payment Method (id of a account.payment.method.line)","format":"int64","type":["integer","null"]},
+    "prepayment_percent": {"description":"Prepayment percentage: The percentage of the amount needed that must be paid by the customer to confirm the order.","format":"double","type":["number","null"]},
+    "pricelist_id": {"description":"Pricelist: If you change the pricelist, only newly added lines will be affected. (id of a product.pricelist)","format":"int64","type":["integer","null"]},
+    "project_id": {"description":"Project: A task will be created for the project upon sales order confirmation. The analytic distribution of this project will also serve as a reference for newly created sales order items. (id of a project.project)","format":"int64","type":["integer","null"]},
+    "quotation_document_ids": {"description":"Headers/Footers (ids of quotation.document records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "reference": {"description":"Payment Ref.: The payment communication of this sale order.","type":["string","null"]},
+    "require_payment": {"description":"Online payment: Request a online payment from the customer to confirm the order.","type":["boolean","null"]},
+    "require_signature": {"description":"Online signature: Request a online signature from the customer to confirm the order.","type":["boolean","null"]},
+    "sale_order_template_id": {"description":"Quotation Template (id of a sale.order.template)","format":"int64","type":["integer","null"]},
+    "show_update_fpos": {"description":"Has Fiscal Position Changed","type":["boolean","null"]},
+    "show_update_pricelist": {"description":"Has Pricelist Changed","type":["boolean","null"]},
+    "signature": {"description":"Signature (base64)","type":["string","null"]},
+    "signed_by": {"description":"Signed By","type":["string","null"]},
+    "signed_on": {"description":"Signed On (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "source_id": {"description":"Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list (id of a utm.source)","format":"int64","type":["integer","null"]},
+    "stock_reference_ids": {"description":"References (ids of stock.reference records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "tag_ids": {"description":"Tags (ids of crm.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "team_id": {"description":"Sales Team (id of a crm.team)","format":"int64","type":["integer","null"]},
+    "user_id": {"description":"Salesperson (id of a res.users)","format":"int64","type":["integer","null"]},
+    "validity_date": {"description":"Expiration: Validity of the order, after that you will not able to sign & pay the quotation.","format":"date","type":["string","null"]},
+    "warehouse_id": {"description":"Warehouse (id of a stock.warehouse)","format":"int64","type":["integer","null"]}
+  },
+  "required": ["company_id","date_order","name","partner_id","partner_invoice_id","partner_shipping_id"],
+  "type": "object"
+}"##;
+impl SaleOrderCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut access_token: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut campaign_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut client_order_ref: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut commitment_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut customizable_pdf_form_fields: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut date_order: ::std::option::Option<::chrono::NaiveDateTime> = ::std::option::Option::None;
+        let mut fiscal_position_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut incoterm: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut incoterm_location: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut locked: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut medium_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut note: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut opportunity_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut origin: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut partner_invoice_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut partner_shipping_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut payment_term_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut picking_policy: ::std::option::Option<
+            ::std::option::Option<SaleOrderPickingPolicy>,
+        > = ::std::option::Option::None;
+        let mut preferred_payment_method_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut prepayment_percent: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut pricelist_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut project_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut quotation_document_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut reference: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut require_payment: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut require_signature: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut sale_order_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut show_update_fpos: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut show_update_pricelist: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut signature: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut signed_by: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut signed_on: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut source_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut stock_reference_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut tag_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut team_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut validity_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut warehouse_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "access_token" => {
+                    wire::decode(&mut access_token, __value, wire::false_as_none)
+                }
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "campaign_id" => {
+                    wire::decode(&mut campaign_id, __value, wire::false_as_none)
+                }
+                "client_order_ref" => {
+                    wire::decode(&mut client_order_ref, __value, wire::false_as_none)
+                }
+                "commitment_date" => {
+                    wire::decode(
+                        &mut commitment_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "company_id" => wire::decode(&mut company_id, __value, wire::field),
+                "customizable_pdf_form_fields" => {
+                    wire::decode(
+                        &mut customizable_pdf_form_fields,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "date_order" => {
+                    wire::decode(&mut date_order, __value, wire::datetime::deserialize)
+                }
+                "fiscal_position_id" => {
+                    wire::decode(&mut fiscal_position_id, __value, wire::false_as_none)
+                }
+                "incoterm" => wire::decode(&mut incoterm, __value, wire::false_as_none),
+                "incoterm_location" => {
+                    wire::decode(&mut incoterm_location, __value, wire::false_as_none)
+                }
+                "journal_id" => {
+                    wire::decode(&mut journal_id, __value, wire::false_as_none)
+                }
+                "locked" => wire::decode(&mut locked, __value, wire::field),
+                "medium_id" => wire::decode(&mut medium_id, __value, wire::false_as_none),
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::string_or_false),
+                "note" => wire::decode(&mut note, __value, wire::false_as_none),
+                "opportunity_id" => {
+                    wire::decode(&mut opportunity_id, __value, wire::false_as_none)
+                }
+                "origin" => wire::decode(&mut origin, __value, wire::false_as_none),
+                "partner_id" => wire::decode(&mut partner_id, __value, wire::field),
+                "partner_invoice_id" => {
+                    wire::decode(&mut partner_invoice_id, __value, wire::field)
+                }
+                "partner_shipping_id" => {
+                    wire::decode(&mut partner_shipping_id, __value, wire::field)
+                }
+                "payment_term_id" => {
+                    wire::decode(&mut payment_term_id, __value, wire::false_as_none)
+                }
+                "picking_policy" => {
+                    wire::decode(&mut picking_policy, __value, wire::false_as_none)
+                }
+                "preferred_payment_method_line_id" => {
+                    wire::decode(
+                        &mut preferred_payment_method_line_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "prepayment_percent" => {
+                    wire::decode(&mut prepayment_percent, __value, wire::false_as_none)
+                }
+                "pricelist_id" => {
+                    wire::decode(&mut pricelist_id, __value, wire::false_as_none)
+                }
+                "project_id" => {
+                    wire::decode(&mut project_id, __value, wire::false_as_none)
+                }
+                "quotation_document_ids" => {
+                    wire::decode(
+                        &mut quotation_document_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "reference" => wire::decode(&mut reference, __value, wire::false_as_none),
+                "require_payment" => {
+                    wire::decode(&mut require_payment, __value, wire::field)
+                }
+                "require_signature" => {
+                    wire::decode(&mut require_signature, __value, wire::field)
+                }
+                "sale_order_template_id" => {
+                    wire::decode(
+                        &mut sale_order_template_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "show_update_fpos" => {
+                    wire::decode(&mut show_update_fpos, __value, wire::field)
+                }
+                "show_update_pricelist" => {
+                    wire::decode(&mut show_update_pricelist, __value, wire::field)
+                }
+                "signature" => wire::decode(&mut signature, __value, wire::false_as_none),
+                "signed_by" => wire::decode(&mut signed_by, __value, wire::false_as_none),
+                "signed_on" => {
+                    wire::decode(
+                        &mut signed_on,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "source_id" => wire::decode(&mut source_id, __value, wire::false_as_none),
+                "stock_reference_ids" => {
+                    wire::decode(&mut stock_reference_ids, __value, wire::false_as_none)
+                }
+                "tag_ids" => wire::decode(&mut tag_ids, __value, wire::false_as_none),
+                "team_id" => wire::decode(&mut team_id, __value, wire::false_as_none),
+                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "validity_date" => {
+                    wire::decode(
+                        &mut validity_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "warehouse_id" => {
+                    wire::decode(&mut warehouse_id, __value, wire::false_as_none)
+                }
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[
+                ("company_id", company_id.is_some()),
+                ("date_order", date_order.is_some()),
+                ("name", name.is_some()),
+                ("partner_id", partner_id.is_some()),
+                ("partner_invoice_id", partner_invoice_id.is_some()),
+                ("partner_shipping_id", partner_shipping_id.is_some()),
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            access_token: access_token.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            campaign_id: campaign_id.unwrap_or_default(),
+            client_order_ref: client_order_ref.unwrap_or_default(),
+            commitment_date: commitment_date.unwrap_or_default(),
+            company_id: wire::given(company_id),
+            customizable_pdf_form_fields: customizable_pdf_form_fields
+                .unwrap_or_default(),
+            date_order: wire::given(date_order),
+            fiscal_position_id: fiscal_position_id.unwrap_or_default(),
+            incoterm: incoterm.unwrap_or_default(),
+            incoterm_location: incoterm_location.unwrap_or_default(),
+            journal_id: journal_id.unwrap_or_default(),
+            locked: locked.unwrap_or_default(),
+            medium_id: medium_id.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            name: wire::given(name),
+            note: note.unwrap_or_default(),
+            opportunity_id: opportunity_id.unwrap_or_default(),
+            origin: origin.unwrap_or_default(),
+            partner_id: wire::given(partner_id),
+            partner_invoice_id: wire::given(partner_invoice_id),
+            partner_shipping_id: wire::given(partner_shipping_id),
+            payment_term_id: payment_term_id.unwrap_or_default(),
+            picking_policy: picking_policy.unwrap_or_default(),
+            preferred_payment_method_line_id: preferred_payment_method_line_id
+                .unwrap_or_default(),
+            prepayment_percent: prepayment_percent.unwrap_or_default(),
+            pricelist_id: pricelist_id.unwrap_or_default(),
+            project_id: project_id.unwrap_or_default(),
+            quotation_document_ids: quotation_document_ids.unwrap_or_default(),
+            reference: reference.unwrap_or_default(),
+            require_payment: require_payment.unwrap_or_default(),
+            require_signature: require_signature.unwrap_or_default(),
+            sale_order_template_id: sale_order_template_id.unwrap_or_default(),
+            show_update_fpos: show_update_fpos.unwrap_or_default(),
+            show_update_pricelist: show_update_pricelist.unwrap_or_default(),
+            signature: signature.unwrap_or_default(),
+            signed_by: signed_by.unwrap_or_default(),
+            signed_on: signed_on.unwrap_or_default(),
+            source_id: source_id.unwrap_or_default(),
+            stock_reference_ids: stock_reference_ids.unwrap_or_default(),
+            tag_ids: tag_ids.unwrap_or_default(),
+            team_id: team_id.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            validity_date: validity_date.unwrap_or_default(),
+            warehouse_id: warehouse_id.unwrap_or_default(),
+        })
+    }
+}
+impl SaleOrderCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(46usize);
+        if self.access_token.is_some() {
+            wire::put(&mut __fields, "access_token", &self.access_token)?;
+        }
+        if self.activity_summary.is_some() {
+            wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        }
+        if self.activity_type_id.is_some() {
+            wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.campaign_id.is_some() {
+            wire::put(&mut __fields, "campaign_id", &self.campaign_id)?;
+        }
+        if self.client_order_ref.is_some() {
+            wire::put(&mut __fields, "client_order_ref", &self.client_order_ref)?;
+        }
+        if self.commitment_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "commitment_date",
+                &self.commitment_date,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        wire::put(&mut __fields, "company_id", &self.company_id)?;
+        if self.customizable_pdf_form_fields.is_some() {
+            wire::put(
+                &mut __fields,
+                "customizable_pdf_form_fields",
+                &self.customizable_pdf_form_fields,
+            )?;
+        }
+        wire::put_with(
+            &mut __fields,
+            "date_order",
+            &self.date_order,
+            ::odoo_client::value::datetime::serialize,
+        )?;
+        if self.fiscal_position_id.is_some() {
+            wire::put(&mut __fields, "fiscal_position_id", &self.fiscal_position_id)?;
+        }
+        if self.incoterm.is_some() {
+            wire::put(&mut __fields, "incoterm", &self.incoterm)?;
+        }
+        if self.incoterm_location.is_some() {
+            wire::put(&mut __fields, "incoterm_location", &self.incoterm_location)?;
+        }
+        if self.journal_id.is_some() {
+            wire::put(&mut __fields, "journal_id", &self.journal_id)?;
+        }
+        if self.locked.is_some() {
+            wire::put(&mut __fields, "locked", &self.locked)?;
+        }
+        if self.medium_id.is_some() {
+            wire::put(&mut __fields, "medium_id", &self.medium_id)?;
+        }
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        wire::put(&mut __fields, "name", &self.name)?;
+        if self.note.is_some() {
+            wire::put(&mut __fields, "note", &self.note)?;
+        }
+        if self.opportunity_id.is_some() {
+            wire::put(&mut __fields, "opportunity_id", &self.opportunity_id)?;
+        }
+        if self.origin.is_some() {
+            wire::put(&mut __fields, "origin", &self.origin)?;
+        }
+        wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        wire::put(&mut __fields, "partner_invoice_id", &self.partner_invoice_id)?;
+        wire::put(&mut __fields, "partner_shipping_id", &self.partner_shipping_id)?;
+        if self.payment_term_id.is_some() {
+            wire::put(&mut __fields, "payment_term_id", &self.payment_term_id)?;
+        }
+        if self.picking_policy.is_some() {
+            wire::put(&mut __fields, "picking_policy", &self.picking_policy)?;
+        }
+        if self.preferred_payment_method_line_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "preferred_payment_method_line_id",
+                &self.preferred_payment_method_line_id,
+            )?;
+        }
+        if self.prepayment_percent.is_some() {
+            wire::put(&mut __fields, "prepayment_percent", &self.prepayment_percent)?;
+        }
+        if self.pricelist_id.is_some() {
+            wire::put(&mut __fields, "pricelist_id", &self.pricelist_id)?;
+        }
+        if self.project_id.is_some() {
+            wire::put(&mut __fields, "project_id", &self.project_id)?;
+        }
+        if self.quotation_document_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "quotation_document_ids",
+                &self.quotation_document_ids,
+            )?;
+        }
+        if self.reference.is_some() {
+            wire::put(&mut __fields, "reference", &self.reference)?;
+        }
+        if self.require_payment.is_some() {
+            wire::put(&mut __fields, "require_payment", &self.require_payment)?;
+        }
+        if self.require_signature.is_some() {
+            wire::put(&mut __fields, "require_signature", &self.require_signature)?;
+        }
+        if self.sale_order_template_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "sale_order_template_id",
+                &self.sale_order_template_id,
+            )?;
+        }
+        if self.show_update_fpos.is_some() {
+            wire::put(&mut __fields, "show_update_fpos", &self.show_update_fpos)?;
+        }
+        if self.show_update_pricelist.is_some() {
+            wire::put(
+                &mut __fields,
+                "show_update_pricelist",
+                &self.show_update_pricelist,
+            )?;
+        }
+        if self.signature.is_some() {
+            wire::put(&mut __fields, "signature", &self.signature)?;
+        }
+        if self.signed_by.is_some() {
+            wire::put(&mut __fields, "signed_by", &self.signed_by)?;
+        }
+        if self.signed_on.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "signed_on",
+                &self.signed_on,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.source_id.is_some() {
+            wire::put(&mut __fields, "source_id", &self.source_id)?;
+        }
+        if self.stock_reference_ids.is_some() {
+            wire::put(&mut __fields, "stock_reference_ids", &self.stock_reference_ids)?;
+        }
+        if self.tag_ids.is_some() {
+            wire::put(&mut __fields, "tag_ids", &self.tag_ids)?;
+        }
+        if self.team_id.is_some() {
+            wire::put(&mut __fields, "team_id", &self.team_id)?;
+        }
+        if self.user_id.is_some() {
+            wire::put(&mut __fields, "user_id", &self.user_id)?;
+        }
+        if self.validity_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "validity_date",
+                &self.validity_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.warehouse_id.is_some() {
+            wire::put(&mut __fields, "warehouse_id", &self.warehouse_id)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for SaleOrderCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "SaleOrderCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SaleOrderCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "SaleOrderCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for SaleOrderCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("SaleOrderCreate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "SaleOrderPickingPolicy",
+            <SaleOrderPickingPolicy as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Sales Order (`sale.order`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(
-    description = "Values to change on Sales Order records; fields left out are kept"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SaleOrderUpdate {
     /// Security Token
     ///
     /// `access_token`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Security Token")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Summary")]
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Type (id of a mail.activity.type)")]
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
     ///
     /// `campaign_id`: many2one, to `utm.campaign`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)"
-    )]
     pub campaign_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Customer Reference
     ///
     /// `client_order_ref`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Customer Reference")]
     pub client_order_ref: ::std::option::Option<::std::string::String>,
     /// Delivery Date
     ///
     /// This is the delivery date promised to the customer. If set, the delivery order will be scheduled based on this date rather than product lead times.
     ///
     /// `commitment_date`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Delivery Date: This is the delivery date promised to the customer. If set, the delivery order will be scheduled based on this date rather than product lead times. (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub commitment_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company (id of a res.company)")]
     pub company_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Customizable PDF Form Fields
     ///
     /// `customizable_pdf_form_fields`: json
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Customizable PDF Form Fields")]
     pub customizable_pdf_form_fields: ::std::option::Option<::serde_json::Value>,
     /// Order Date
     ///
@@ -1161,262 +1984,112 @@ pub struct SaleOrderUpdate {
     /// Confirmation date of confirmed orders.
     ///
     /// `date_order`: datetime, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Order Date: Creation date of draft/sent orders, Confirmation date of confirmed orders. (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_order: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Fiscal Position
     ///
     /// Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices.The default value comes from the customer.
     ///
     /// `fiscal_position_id`: many2one, to `account.fiscal.position`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Fiscal Position: Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices.The default value comes from the customer. (id of a account.fiscal.position)"
-    )]
     pub fiscal_position_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Incoterm
     ///
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `incoterm`: many2one, to `account.incoterms`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. (id of a account.incoterms)"
-    )]
     pub incoterm: ::std::option::Option<::odoo_client::RecordId>,
     /// Incoterm Location
     ///
     /// `incoterm_location`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Incoterm Location")]
     pub incoterm_location: ::std::option::Option<::std::string::String>,
     /// Invoicing Journal
     ///
     /// If set, the SO will invoice in this journal; otherwise the sales journal with the lowest sequence is used.
     ///
     /// `journal_id`: many2one, to `account.journal`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Invoicing Journal: If set, the SO will invoice in this journal; otherwise the sales journal with the lowest sequence is used. (id of a account.journal)"
-    )]
     pub journal_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Locked
     ///
     /// Locked orders cannot be modified.
     ///
     /// `locked`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Locked: Locked orders cannot be modified.")]
     pub locked: ::std::option::Option<bool>,
     /// Medium
     ///
     /// This is the method of delivery, e.g. Postcard, Email, or Banner Ad
     ///
     /// `medium_id`: many2one, to `utm.medium`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)"
-    )]
     pub medium_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Order Reference
     ///
     /// `name`: char, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Order Reference")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Terms and conditions
     ///
     /// `note`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Terms and conditions")]
     pub note: ::std::option::Option<::std::string::String>,
     /// Opportunity
     ///
     /// `opportunity_id`: many2one, to `crm.lead`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Opportunity (id of a crm.lead)")]
     pub opportunity_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Source Document
     ///
     /// Reference of the document that generated this sales order request
     ///
     /// `origin`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Source Document: Reference of the document that generated this sales order request"
-    )]
     pub origin: ::std::option::Option<::std::string::String>,
     /// Customer
     ///
     /// `partner_id`: many2one, to `res.partner`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Customer (id of a res.partner)")]
     pub partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Invoice Address
     ///
     /// `partner_invoice_id`: many2one, to `res.partner`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Invoice Address (id of a res.partner)")]
     pub partner_invoice_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Delivery Address
     ///
     /// `partner_shipping_id`: many2one, to `res.partner`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Delivery Address (id of a res.partner)")]
     pub partner_shipping_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Payment Terms
     ///
     /// `payment_term_id`: many2one, to `account.payment.term`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Payment Terms (id of a account.payment.term)")]
     pub payment_term_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Shipping Policy
     ///
     /// If you deliver all products at once, the delivery order will be scheduled based on the greatest product lead time. Otherwise, it will be based on the shortest.
     ///
     /// `picking_policy`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Shipping Policy: If you deliver all products at once, the delivery order will be scheduled based on the greatest product lead time. Otherwise, it will be based on the shortest."
-    )]
     pub picking_policy: ::std::option::Option<SaleOrderPickingPolicy>,
     /// Payment Method
     ///
     /// `preferred_payment_method_line_id`: many2one, to `account.payment.method.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Payment Method (id of a account.payment.method.line)")]
     pub preferred_payment_method_line_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Prepayment percentage
     ///
     /// The percentage of the amount needed that must be paid by the customer to confirm the order.
     ///
     /// `prepayment_percent`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Prepayment percentage: The percentage of the amount needed that must be paid by the customer to confirm the order."
-    )]
     pub prepayment_percent: ::std::option::Option<f64>,
     /// Pricelist
     ///
     /// If you change the pricelist, only newly added lines will be affected.
     ///
     /// `pricelist_id`: many2one, to `product.pricelist`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Pricelist: If you change the pricelist, only newly added lines will be affected. (id of a product.pricelist)"
-    )]
     pub pricelist_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Project
     ///
     /// A task will be created for the project upon sales order confirmation. The analytic distribution of this project will also serve as a reference for newly created sales order items.
     ///
     /// `project_id`: many2one, to `project.project`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Project: A task will be created for the project upon sales order confirmation. The analytic distribution of this project will also serve as a reference for newly created sales order items. (id of a project.project)"
-    )]
     pub project_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Headers/Footers
     ///
     /// `quotation_document_ids`: many2many, to `quotation.document`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Headers/Footers (ids of quotation.document records)")]
     pub quotation_document_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -1425,172 +2098,692 @@ pub struct SaleOrderUpdate {
     /// The payment communication of this sale order.
     ///
     /// `reference`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Payment Ref.: The payment communication of this sale order."
-    )]
     pub reference: ::std::option::Option<::std::string::String>,
     /// Online payment
     ///
     /// Request a online payment from the customer to confirm the order.
     ///
     /// `require_payment`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Online payment: Request a online payment from the customer to confirm the order."
-    )]
     pub require_payment: ::std::option::Option<bool>,
     /// Online signature
     ///
     /// Request a online signature from the customer to confirm the order.
     ///
     /// `require_signature`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Online signature: Request a online signature from the customer to confirm the order."
-    )]
     pub require_signature: ::std::option::Option<bool>,
     /// Quotation Template
     ///
     /// `sale_order_template_id`: many2one, to `sale.order.template`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Quotation Template (id of a sale.order.template)")]
     pub sale_order_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Has Fiscal Position Changed
     ///
     /// `show_update_fpos`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Has Fiscal Position Changed")]
     pub show_update_fpos: ::std::option::Option<bool>,
     /// Has Pricelist Changed
     ///
     /// `show_update_pricelist`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Has Pricelist Changed")]
     pub show_update_pricelist: ::std::option::Option<bool>,
     /// Signature
     ///
     /// `signature`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Signature (base64)")]
     pub signature: ::std::option::Option<::std::string::String>,
     /// Signed By
     ///
     /// `signed_by`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Signed By")]
     pub signed_by: ::std::option::Option<::std::string::String>,
     /// Signed On
     ///
     /// `signed_on`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Signed On (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub signed_on: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
     ///
     /// `source_id`: many2one, to `utm.source`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list (id of a utm.source)"
-    )]
     pub source_id: ::std::option::Option<::odoo_client::RecordId>,
     /// References
     ///
     /// `stock_reference_ids`: many2many, to `stock.reference`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "References (ids of stock.reference records)")]
     pub stock_reference_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Tags
     ///
     /// `tag_ids`: many2many, to `crm.tag`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Tags (ids of crm.tag records)")]
     pub tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Sales Team
     ///
     /// `team_id`: many2one, to `crm.team`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sales Team (id of a crm.team)")]
     pub team_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Salesperson
     ///
     /// `user_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Salesperson (id of a res.users)")]
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Expiration
     ///
     /// Validity of the order, after that you will not able to sign & pay the quotation.
     ///
     /// `validity_date`: date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(
-        description = "Expiration: Validity of the order, after that you will not able to sign & pay the quotation."
-    )]
     pub validity_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Warehouse
     ///
     /// `warehouse_id`: many2one, to `stock.warehouse`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Warehouse (id of a stock.warehouse)")]
     pub warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
+}
+/// The JSON Schema of [`SaleOrderUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r##"{
+  "description": "Values to change on Sales Order records; fields left out are kept",
+  "properties": {
+    "access_token": {"description":"Security Token","type":["string","null"]},
+    "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "campaign_id": {"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)","format":"int64","type":["integer","null"]},
+    "client_order_ref": {"description":"Customer Reference","type":["string","null"]},
+    "commitment_date": {"description":"Delivery Date: This is the delivery date promised to the customer. If set, the delivery order will be scheduled based on this date rather than product lead times. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
+    "customizable_pdf_form_fields": {"description":"Customizable PDF Form Fields"},
+    "date_order": {"description":"Order Date: Creation date of draft/sent orders, Confirmation date of confirmed orders. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "fiscal_position_id": {"description":"Fiscal Position: Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices.The default value comes from the customer. (id of a account.fiscal.position)","format":"int64","type":["integer","null"]},
+    "incoterm": {"description":"Incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. (id of a account.incoterms)","format":"int64","type":["integer","null"]},
+    "incoterm_location": {"description":"Incoterm Location","type":["string","null"]},
+    "journal_id": {"description":"Invoicing Journal: If set, the SO will invoice in this journal; otherwise the sales journal with the lowest sequence is used. (id of a account.journal)","format":"int64","type":["integer","null"]},
+    "locked": {"description":"Locked: Locked orders cannot be modified.","type":["boolean","null"]},
+    "medium_id": {"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "name": {"description":"Order Reference","type":["string","null"]},
+    "note": {"description":"Terms and conditions","type":["string","null"]},
+    "opportunity_id": {"description":"Opportunity (id of a crm.lead)","format":"int64","type":["integer","null"]},
+    "origin": {"description":"Source Document: Reference of the document that generated this sales order request","type":["string","null"]},
+    "partner_id": {"description":"Customer (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "partner_invoice_id": {"description":"Invoice Address (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "partner_shipping_id": {"description":"Delivery Address (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "payment_term_id": {"description":"Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
+    "picking_policy": {"anyOf":[{"$ref":"#/$defs/SaleOrderPickingPolicy"},{"type":"null"}],"description":"Shipping Policy: If you deliver all products at once, the delivery order will be scheduled based on the greatest product lead time. Otherwise, it will be based on the shortest."},
+    "preferred_payment_method_line_id": {"description":"Payment Method (id of a account.payment.method.line)","format":"int64","type":["integer","null"]},
+    "prepayment_percent": {"description":"Prepayment percentage: The percentage of the amount needed that must be paid by the customer to confirm the order.","format":"double","type":["number","null"]},
+    "pricelist_id": {"description":"Pricelist: If you change the pricelist, only newly added lines will be affected. (id of a product.pricelist)","format":"int64","type":["integer","null"]},
+    "project_id": {"description":"Project: A task will be created for the project upon sales order confirmation. The analytic distribution of this project will also serve as a reference for newly created sales order items. (id of a project.project)","format":"int64","type":["integer","null"]},
+    "quotation_document_ids": {"description":"Headers/Footers (ids of quotation.document records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "reference": {"description":"Payment Ref.: The payment communication of this sale order.","type":["string","null"]},
+    "require_payment": {"description":"Online payment: Request a online payment from the customer to confirm the order.","type":["boolean","null"]},
+    "require_signature": {"description":"Online signature: Request a online signature from the customer to confirm the order.","type":["boolean","null"]},
+    "sale_order_template_id": {"description":"Quotation Template (id of a sale.order.template)","format":"int64","type":["integer","null"]},
+    "show_update_fpos": {"description":"Has Fiscal Position Changed","type":["boolean","null"]},
+    "show_update_pricelist": {"description":"Has Pricelist Changed","type":["boolean","null"]},
+    "signature": {"description":"Signature (base64)","type":["string","null"]},
+    "signed_by": {"description":"Signed By","type":["string","null"]},
+    "signed_on": {"description":"Signed On (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "source_id": {"description":"Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list (id of a utm.source)","format":"int64","type":["integer","null"]},
+    "stock_reference_ids": {"description":"References (ids of stock.reference records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "tag_ids": {"description":"Tags (ids of crm.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "team_id": {"description":"Sales Team (id of a crm.team)","format":"int64","type":["integer","null"]},
+    "user_id": {"description":"Salesperson (id of a res.users)","format":"int64","type":["integer","null"]},
+    "validity_date": {"description":"Expiration: Validity of the order, after that you will not able to sign & pay the quotation.","format":"date","type":["string","null"]},
+    "warehouse_id": {"description":"Warehouse (id of a stock.warehouse)","format":"int64","type":["integer","null"]}
+  },
+  "type": "object"
+}"##;
+impl SaleOrderUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut access_token: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut campaign_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut client_order_ref: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut commitment_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut customizable_pdf_form_fields: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut date_order: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut fiscal_position_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut incoterm: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut incoterm_location: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut locked: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut medium_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut note: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut opportunity_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut origin: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_invoice_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_shipping_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut payment_term_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut picking_policy: ::std::option::Option<
+            ::std::option::Option<SaleOrderPickingPolicy>,
+        > = ::std::option::Option::None;
+        let mut preferred_payment_method_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut prepayment_percent: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut pricelist_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut project_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut quotation_document_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut reference: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut require_payment: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut require_signature: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut sale_order_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut show_update_fpos: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut show_update_pricelist: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut signature: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut signed_by: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut signed_on: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut source_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut stock_reference_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut tag_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut team_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut validity_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut warehouse_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "access_token" => {
+                    wire::decode(&mut access_token, __value, wire::false_as_none)
+                }
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "campaign_id" => {
+                    wire::decode(&mut campaign_id, __value, wire::false_as_none)
+                }
+                "client_order_ref" => {
+                    wire::decode(&mut client_order_ref, __value, wire::false_as_none)
+                }
+                "commitment_date" => {
+                    wire::decode(
+                        &mut commitment_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "customizable_pdf_form_fields" => {
+                    wire::decode(
+                        &mut customizable_pdf_form_fields,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "date_order" => {
+                    wire::decode(
+                        &mut date_order,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "fiscal_position_id" => {
+                    wire::decode(&mut fiscal_position_id, __value, wire::false_as_none)
+                }
+                "incoterm" => wire::decode(&mut incoterm, __value, wire::false_as_none),
+                "incoterm_location" => {
+                    wire::decode(&mut incoterm_location, __value, wire::false_as_none)
+                }
+                "journal_id" => {
+                    wire::decode(&mut journal_id, __value, wire::false_as_none)
+                }
+                "locked" => wire::decode(&mut locked, __value, wire::field),
+                "medium_id" => wire::decode(&mut medium_id, __value, wire::false_as_none),
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "note" => wire::decode(&mut note, __value, wire::false_as_none),
+                "opportunity_id" => {
+                    wire::decode(&mut opportunity_id, __value, wire::false_as_none)
+                }
+                "origin" => wire::decode(&mut origin, __value, wire::false_as_none),
+                "partner_id" => {
+                    wire::decode(&mut partner_id, __value, wire::false_as_none)
+                }
+                "partner_invoice_id" => {
+                    wire::decode(&mut partner_invoice_id, __value, wire::false_as_none)
+                }
+                "partner_shipping_id" => {
+                    wire::decode(&mut partner_shipping_id, __value, wire::false_as_none)
+                }
+                "payment_term_id" => {
+                    wire::decode(&mut payment_term_id, __value, wire::false_as_none)
+                }
+                "picking_policy" => {
+                    wire::decode(&mut picking_policy, __value, wire::false_as_none)
+                }
+                "preferred_payment_method_line_id" => {
+                    wire::decode(
+                        &mut preferred_payment_method_line_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "prepayment_percent" => {
+                    wire::decode(&mut prepayment_percent, __value, wire::false_as_none)
+                }
+                "pricelist_id" => {
+                    wire::decode(&mut pricelist_id, __value, wire::false_as_none)
+                }
+                "project_id" => {
+                    wire::decode(&mut project_id, __value, wire::false_as_none)
+                }
+                "quotation_document_ids" => {
+                    wire::decode(
+                        &mut quotation_document_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "reference" => wire::decode(&mut reference, __value, wire::false_as_none),
+                "require_payment" => {
+                    wire::decode(&mut require_payment, __value, wire::field)
+                }
+                "require_signature" => {
+                    wire::decode(&mut require_signature, __value, wire::field)
+                }
+                "sale_order_template_id" => {
+                    wire::decode(
+                        &mut sale_order_template_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "show_update_fpos" => {
+                    wire::decode(&mut show_update_fpos, __value, wire::field)
+                }
+                "show_update_pricelist" => {
+                    wire::decode(&mut show_update_pricelist, __value, wire::field)
+                }
+                "signature" => wire::decode(&mut signature, __value, wire::false_as_none),
+                "signed_by" => wire::decode(&mut signed_by, __value, wire::false_as_none),
+                "signed_on" => {
+                    wire::decode(
+                        &mut signed_on,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "source_id" => wire::decode(&mut source_id, __value, wire::false_as_none),
+                "stock_reference_ids" => {
+                    wire::decode(&mut stock_reference_ids, __value, wire::false_as_none)
+                }
+                "tag_ids" => wire::decode(&mut tag_ids, __value, wire::false_as_none),
+                "team_id" => wire::decode(&mut team_id, __value, wire::false_as_none),
+                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "validity_date" => {
+                    wire::decode(
+                        &mut validity_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "warehouse_id" => {
+                    wire::decode(&mut warehouse_id, __value, wire::false_as_none)
+                }
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            access_token: access_token.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            campaign_id: campaign_id.unwrap_or_default(),
+            client_order_ref: client_order_ref.unwrap_or_default(),
+            commitment_date: commitment_date.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            customizable_pdf_form_fields: customizable_pdf_form_fields
+                .unwrap_or_default(),
+            date_order: date_order.unwrap_or_default(),
+            fiscal_position_id: fiscal_position_id.unwrap_or_default(),
+            incoterm: incoterm.unwrap_or_default(),
+            incoterm_location: incoterm_location.unwrap_or_default(),
+            journal_id: journal_id.unwrap_or_default(),
+            locked: locked.unwrap_or_default(),
+            medium_id: medium_id.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            note: note.unwrap_or_default(),
+            opportunity_id: opportunity_id.unwrap_or_default(),
+            origin: origin.unwrap_or_default(),
+            partner_id: partner_id.unwrap_or_default(),
+            partner_invoice_id: partner_invoice_id.unwrap_or_default(),
+            partner_shipping_id: partner_shipping_id.unwrap_or_default(),
+            payment_term_id: payment_term_id.unwrap_or_default(),
+            picking_policy: picking_policy.unwrap_or_default(),
+            preferred_payment_method_line_id: preferred_payment_method_line_id
+                .unwrap_or_default(),
+            prepayment_percent: prepayment_percent.unwrap_or_default(),
+            pricelist_id: pricelist_id.unwrap_or_default(),
+            project_id: project_id.unwrap_or_default(),
+            quotation_document_ids: quotation_document_ids.unwrap_or_default(),
+            reference: reference.unwrap_or_default(),
+            require_payment: require_payment.unwrap_or_default(),
+            require_signature: require_signature.unwrap_or_default(),
+            sale_order_template_id: sale_order_template_id.unwrap_or_default(),
+            show_update_fpos: show_update_fpos.unwrap_or_default(),
+            show_update_pricelist: show_update_pricelist.unwrap_or_default(),
+            signature: signature.unwrap_or_default(),
+            signed_by: signed_by.unwrap_or_default(),
+            signed_on: signed_on.unwrap_or_default(),
+            source_id: source_id.unwrap_or_default(),
+            stock_reference_ids: stock_reference_ids.unwrap_or_default(),
+            tag_ids: tag_ids.unwrap_or_default(),
+            team_id: team_id.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            validity_date: validity_date.unwrap_or_default(),
+            warehouse_id: warehouse_id.unwrap_or_default(),
+        })
+    }
+}
+impl SaleOrderUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(46usize);
+        if self.access_token.is_some() {
+            wire::put(&mut __fields, "access_token", &self.access_token)?;
+        }
+        if self.activity_summary.is_some() {
+            wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        }
+        if self.activity_type_id.is_some() {
+            wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.campaign_id.is_some() {
+            wire::put(&mut __fields, "campaign_id", &self.campaign_id)?;
+        }
+        if self.client_order_ref.is_some() {
+            wire::put(&mut __fields, "client_order_ref", &self.client_order_ref)?;
+        }
+        if self.commitment_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "commitment_date",
+                &self.commitment_date,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.company_id.is_some() {
+            wire::put(&mut __fields, "company_id", &self.company_id)?;
+        }
+        if self.customizable_pdf_form_fields.is_some() {
+            wire::put(
+                &mut __fields,
+                "customizable_pdf_form_fields",
+                &self.customizable_pdf_form_fields,
+            )?;
+        }
+        if self.date_order.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "date_order",
+                &self.date_order,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.fiscal_position_id.is_some() {
+            wire::put(&mut __fields, "fiscal_position_id", &self.fiscal_position_id)?;
+        }
+        if self.incoterm.is_some() {
+            wire::put(&mut __fields, "incoterm", &self.incoterm)?;
+        }
+        if self.incoterm_location.is_some() {
+            wire::put(&mut __fields, "incoterm_location", &self.incoterm_location)?;
+        }
+        if self.journal_id.is_some() {
+            wire::put(&mut __fields, "journal_id", &self.journal_id)?;
+        }
+        if self.locked.is_some() {
+            wire::put(&mut __fields, "locked", &self.locked)?;
+        }
+        if self.medium_id.is_some() {
+            wire::put(&mut __fields, "medium_id", &self.medium_id)?;
+        }
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.note.is_some() {
+            wire::put(&mut __fields, "note", &self.note)?;
+        }
+        if self.opportunity_id.is_some() {
+            wire::put(&mut __fields, "opportunity_id", &self.opportunity_id)?;
+        }
+        if self.origin.is_some() {
+            wire::put(&mut __fields, "origin", &self.origin)?;
+        }
+        if self.partner_id.is_some() {
+            wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        }
+        if self.partner_invoice_id.is_some() {
+            wire::put(&mut __fields, "partner_invoice_id", &self.partner_invoice_id)?;
+        }
+        if self.partner_shipping_id.is_some() {
+            wire::put(&mut __fields, "partner_shipping_id", &self.partner_shipping_id)?;
+        }
+        if self.payment_term_id.is_some() {
+            wire::put(&mut __fields, "payment_term_id", &self.payment_term_id)?;
+        }
+        if self.picking_policy.is_some() {
+            wire::put(&mut __fields, "picking_policy", &self.picking_policy)?;
+        }
+        if self.preferred_payment_method_line_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "preferred_payment_method_line_id",
+                &self.preferred_payment_method_line_id,
+            )?;
+        }
+        if self.prepayment_percent.is_some() {
+            wire::put(&mut __fields, "prepayment_percent", &self.prepayment_percent)?;
+        }
+        if self.pricelist_id.is_some() {
+            wire::put(&mut __fields, "pricelist_id", &self.pricelist_id)?;
+        }
+        if self.project_id.is_some() {
+            wire::put(&mut __fields, "project_id", &self.project_id)?;
+        }
+        if self.quotation_document_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "quotation_document_ids",
+                &self.quotation_document_ids,
+            )?;
+        }
+        if self.reference.is_some() {
+            wire::put(&mut __fields, "reference", &self.reference)?;
+        }
+        if self.require_payment.is_some() {
+            wire::put(&mut __fields, "require_payment", &self.require_payment)?;
+        }
+        if self.require_signature.is_some() {
+            wire::put(&mut __fields, "require_signature", &self.require_signature)?;
+        }
+        if self.sale_order_template_id.is_some() {
+            wire::put(
+                &mut __fields,
+                "sale_order_template_id",
+                &self.sale_order_template_id,
+            )?;
+        }
+        if self.show_update_fpos.is_some() {
+            wire::put(&mut __fields, "show_update_fpos", &self.show_update_fpos)?;
+        }
+        if self.show_update_pricelist.is_some() {
+            wire::put(
+                &mut __fields,
+                "show_update_pricelist",
+                &self.show_update_pricelist,
+            )?;
+        }
+        if self.signature.is_some() {
+            wire::put(&mut __fields, "signature", &self.signature)?;
+        }
+        if self.signed_by.is_some() {
+            wire::put(&mut __fields, "signed_by", &self.signed_by)?;
+        }
+        if self.signed_on.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "signed_on",
+                &self.signed_on,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.source_id.is_some() {
+            wire::put(&mut __fields, "source_id", &self.source_id)?;
+        }
+        if self.stock_reference_ids.is_some() {
+            wire::put(&mut __fields, "stock_reference_ids", &self.stock_reference_ids)?;
+        }
+        if self.tag_ids.is_some() {
+            wire::put(&mut __fields, "tag_ids", &self.tag_ids)?;
+        }
+        if self.team_id.is_some() {
+            wire::put(&mut __fields, "team_id", &self.team_id)?;
+        }
+        if self.user_id.is_some() {
+            wire::put(&mut __fields, "user_id", &self.user_id)?;
+        }
+        if self.validity_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "validity_date",
+                &self.validity_date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.warehouse_id.is_some() {
+            wire::put(&mut __fields, "warehouse_id", &self.warehouse_id)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for SaleOrderUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "SaleOrderUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SaleOrderUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "SaleOrderUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for SaleOrderUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("SaleOrderUpdate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "SaleOrderPickingPolicy",
+            <SaleOrderPickingPolicy as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Delivery Status (selection field `delivery_status`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -4,303 +4,189 @@
 /// Sales Order Line (`sale.order.line`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(
-    model = "sale.order.line",
-    create = SaleOrderLineCreate,
-    update = SaleOrderLineUpdate
-)]
-#[schemars(description = "Sales Order Line")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SaleOrderLine {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Analytic Distribution
     ///
     /// `analytic_distribution`: json
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Analytic Distribution")]
     pub analytic_distribution: ::std::option::Option<::serde_json::Value>,
     /// Analytic lines
     ///
     /// `analytic_line_ids`: one2many, to `account.analytic.line`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Analytic lines (ids of account.analytic.line records)")]
     pub analytic_line_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Collapse Composition
     ///
     /// `collapse_composition`: boolean
-    #[schemars(description = "Collapse Composition")]
     pub collapse_composition: bool,
     /// Collapse Prices
     ///
     /// `collapse_prices`: boolean
-    #[schemars(description = "Collapse Prices")]
     pub collapse_prices: bool,
     /// Combo Item
     ///
     /// `combo_item_id`: many2one, to `product.combo.item`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Combo Item ([id, display name] of a product.combo.item)")]
     pub combo_item_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Company ([id, display name] of a res.company)")]
     pub company_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Created on
     ///
     /// `create_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Created on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub create_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Created by
     ///
     /// `create_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Created by ([id, display name] of a res.users)")]
     pub create_uid: ::std::option::Option<::odoo_client::Many2One>,
     /// Currency
     ///
     /// `currency_id`: many2one, to `res.currency`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Currency ([id, display name] of a res.currency)")]
     pub currency_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Lead Time
     ///
     /// Number of days between the order confirmation and the shipping of the products to the customer
     ///
     /// `customer_lead`: float, required
-    #[schemars(
-        description = "Lead Time: Number of days between the order confirmation and the shipping of the products to the customer"
-    )]
     pub customer_lead: f64,
     /// Discount (%)
     ///
     /// `discount`: float
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Discount (%)")]
     pub discount: ::std::option::Option<f64>,
     /// Display Name
     ///
     /// `display_name`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Display Name")]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Display Type
     ///
     /// `display_type`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Display Type")]
     pub display_type: ::std::option::Option<SaleOrderLineDisplayType>,
     /// Extra Tax Data
     ///
     /// `extra_tax_data`: json
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Extra Tax Data")]
     pub extra_tax_data: ::std::option::Option<::serde_json::Value>,
     /// Invoice Lines
     ///
     /// `invoice_lines`: many2many, to `account.move.line`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Invoice Lines (ids of account.move.line records)")]
     pub invoice_lines: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Invoice Status
     ///
     /// `invoice_status`: selection, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Invoice Status")]
     pub invoice_status: ::std::option::Option<SaleOrderLineInvoiceStatus>,
     /// Is a down payment
     ///
     /// Down payments are made when creating invoices from a sales order. They are not copied when duplicating a sales order.
     ///
     /// `is_downpayment`: boolean
-    #[schemars(
-        description = "Is a down payment: Down payments are made when creating invoices from a sales order. They are not copied when duplicating a sales order."
-    )]
     pub is_downpayment: bool,
     /// Is expense
     ///
     /// Is true if the sales order line comes from an expense or a vendor bills
     ///
     /// `is_expense`: boolean
-    #[schemars(
-        description = "Is expense: Is true if the sales order line comes from an expense or a vendor bills"
-    )]
     pub is_expense: bool,
     /// Optional Line
     ///
     /// `is_optional`: boolean
-    #[schemars(description = "Optional Line")]
     pub is_optional: bool,
     /// Is a Service
     ///
     /// `is_service`: boolean, readonly
-    #[schemars(description = "Is a Service")]
     pub is_service: bool,
     /// Linked Order Line
     ///
     /// `linked_line_id`: many2one, to `sale.order.line`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Linked Order Line ([id, display name] of a sale.order.line)"
-    )]
     pub linked_line_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Linked Order Lines
     ///
     /// `linked_line_ids`: one2many, to `sale.order.line`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Linked Order Lines (ids of sale.order.line records)")]
     pub linked_line_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Linked Virtual
     ///
     /// `linked_virtual_id`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Linked Virtual")]
     pub linked_virtual_id: ::std::option::Option<::std::string::String>,
     /// Stock Moves
     ///
     /// `move_ids`: one2many, to `stock.move`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Stock Moves (ids of stock.move records)")]
     pub move_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Description
     ///
     /// `name`: text, required
-    #[serde(deserialize_with = "::odoo_client::value::string_or_false")]
-    #[schemars(description = "Description")]
     pub name: ::std::string::String,
     /// Order Reference
     ///
     /// `order_id`: many2one, to `sale.order`, required
-    #[schemars(description = "Order Reference ([id, display name] of a sale.order)")]
     pub order_id: ::odoo_client::Many2One,
     /// Customer
     ///
     /// `order_partner_id`: many2one, to `res.partner`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Customer ([id, display name] of a res.partner)")]
     pub order_partner_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Price Reduce Tax excl
     ///
     /// `price_reduce_taxexcl`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Price Reduce Tax excl")]
     pub price_reduce_taxexcl: ::std::option::Option<f64>,
     /// Price Reduce Tax incl
     ///
     /// `price_reduce_taxinc`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Price Reduce Tax incl")]
     pub price_reduce_taxinc: ::std::option::Option<f64>,
     /// Subtotal
     ///
     /// `price_subtotal`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Subtotal")]
     pub price_subtotal: ::std::option::Option<f64>,
     /// Total Tax
     ///
     /// `price_tax`: float, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Total Tax")]
     pub price_tax: ::std::option::Option<f64>,
     /// Total
     ///
     /// `price_total`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Total")]
     pub price_total: ::std::option::Option<f64>,
     /// Unit Price
     ///
     /// `price_unit`: float, required
-    #[schemars(description = "Unit Price")]
     pub price_unit: f64,
     /// Custom Values
     ///
     /// `product_custom_attribute_value_ids`: one2many, to `product.attribute.custom.value`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Custom Values (ids of product.attribute.custom.value records)"
-    )]
     pub product_custom_attribute_value_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Product Documents
     ///
     /// The product documents for this order line that will be merged in the PDF quote.
     ///
     /// `product_document_ids`: many2many, to `product.document`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Product Documents: The product documents for this order line that will be merged in the PDF quote. (ids of product.document records)"
-    )]
     pub product_document_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Product
     ///
     /// `product_id`: many2one, to `product.product`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Product ([id, display name] of a product.product)")]
     pub product_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Extra Values
     ///
     /// `product_no_variant_attribute_value_ids`: many2many, to `product.template.attribute.value`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Extra Values (ids of product.template.attribute.value records)"
-    )]
     pub product_no_variant_attribute_value_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Unit
     ///
     /// `product_uom_id`: many2one, to `uom.uom`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Unit ([id, display name] of a uom.uom)")]
     pub product_uom_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Quantity
     ///
     /// `product_uom_qty`: float, required
-    #[schemars(description = "Quantity")]
     pub product_uom_qty: f64,
     /// Generated Project
     ///
     /// `project_id`: many2one, to `project.project`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Generated Project ([id, display name] of a project.project)"
-    )]
     pub project_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Generated Purchase Lines
     ///
     /// Purchase line generated by this Sales item on order confirmation, or when the quantity was increased.
     ///
     /// `purchase_line_ids`: one2many, to `purchase.order.line`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Generated Purchase Lines: Purchase line generated by this Sales item on order confirmation, or when the quantity was increased. (ids of purchase.order.line records)"
-    )]
     pub purchase_line_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Delivery Quantity
     ///
     /// `qty_delivered`: float
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Delivery Quantity")]
     pub qty_delivered: ::std::option::Option<f64>,
     /// Method to update delivered qty
     ///
@@ -315,785 +201,1922 @@ pub struct SaleOrderLine {
     /// - Stock Moves: the quantity comes from confirmed pickings
     ///
     /// `qty_delivered_method`: selection, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Method to update delivered qty: According to product configuration, the delivered quantity can be automatically computed by mechanism: - Manual: the quantity is set manually on the line - Analytic From expenses: the quantity is the quantity sum from posted expenses - Timesheet: the quantity is the sum of hours recorded on tasks linked to this sale line - Stock Moves: the quantity comes from confirmed pickings"
-    )]
     pub qty_delivered_method: ::std::option::Option<SaleOrderLineQtyDeliveredMethod>,
     /// Invoiced Quantity
     ///
     /// `qty_invoiced`: float, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Invoiced Quantity")]
     pub qty_invoiced: ::std::option::Option<f64>,
     /// Quantity To Invoice
     ///
     /// `qty_to_invoice`: float, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Quantity To Invoice")]
     pub qty_to_invoice: ::std::option::Option<f64>,
     /// Reached Milestones
     ///
     /// `reached_milestones_ids`: one2many, to `project.milestone`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Reached Milestones (ids of project.milestone records)")]
     pub reached_milestones_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Routes
     ///
     /// `route_ids`: many2many, to `stock.route`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Routes (ids of stock.route records)")]
     pub route_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Salesperson
     ///
     /// `salesman_id`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Salesperson ([id, display name] of a res.users)")]
     pub salesman_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Sequence
     ///
     /// `sequence`: integer
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Sequence")]
     pub sequence: ::std::option::Option<i64>,
     /// Order Status
     ///
     /// `state`: selection, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Order Status")]
     pub state: ::std::option::Option<SaleOrderLineState>,
     /// Generated Task
     ///
     /// `task_id`: many2one, to `project.task`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Generated Task ([id, display name] of a project.task)")]
     pub task_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Taxes
     ///
     /// `tax_ids`: many2many, to `account.tax`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Taxes (ids of account.tax records)")]
     pub tax_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Technical Price Unit
     ///
     /// `technical_price_unit`: float
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Technical Price Unit")]
     pub technical_price_unit: ::std::option::Option<f64>,
     /// Untaxed Invoiced Amount
     ///
     /// `untaxed_amount_invoiced`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Untaxed Invoiced Amount")]
     pub untaxed_amount_invoiced: ::std::option::Option<f64>,
     /// Untaxed Amount To Invoice
     ///
     /// `untaxed_amount_to_invoice`: monetary, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Untaxed Amount To Invoice")]
     pub untaxed_amount_to_invoice: ::std::option::Option<f64>,
     /// Virtual
     ///
     /// `virtual_id`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Virtual")]
     pub virtual_id: ::std::option::Option<::std::string::String>,
     /// Warehouse
     ///
     /// `warehouse_id`: many2one, to `stock.warehouse`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Warehouse ([id, display name] of a stock.warehouse)")]
     pub warehouse_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Last Updated on
     ///
     /// `write_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub write_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Last Updated by
     ///
     /// `write_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Last Updated by ([id, display name] of a res.users)")]
     pub write_uid: ::std::option::Option<::odoo_client::Many2One>,
+}
+/// The JSON Schema of [`SaleOrderLine`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r##"{
+  "description": "Sales Order Line",
+  "properties": {
+    "analytic_distribution": {"default":null,"description":"Analytic Distribution"},
+    "analytic_line_ids": {"default":[],"description":"Analytic lines (ids of account.analytic.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "collapse_composition": {"description":"Collapse Composition","type":"boolean"},
+    "collapse_prices": {"description":"Collapse Prices","type":"boolean"},
+    "combo_item_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Combo Item ([id, display name] of a product.combo.item)"},
+    "company_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Company ([id, display name] of a res.company)"},
+    "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
+    "currency_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Currency ([id, display name] of a res.currency)"},
+    "customer_lead": {"description":"Lead Time: Number of days between the order confirmation and the shipping of the products to the customer","format":"double","type":"number"},
+    "discount": {"default":null,"description":"Discount (%)","format":"double","type":["number","null"]},
+    "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
+    "display_type": {"anyOf":[{"$ref":"#/$defs/SaleOrderLineDisplayType"},{"type":"null"}],"default":null,"description":"Display Type"},
+    "extra_tax_data": {"default":null,"description":"Extra Tax Data"},
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "invoice_lines": {"default":[],"description":"Invoice Lines (ids of account.move.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "invoice_status": {"anyOf":[{"$ref":"#/$defs/SaleOrderLineInvoiceStatus"},{"type":"null"}],"default":null,"description":"Invoice Status"},
+    "is_downpayment": {"description":"Is a down payment: Down payments are made when creating invoices from a sales order. They are not copied when duplicating a sales order.","type":"boolean"},
+    "is_expense": {"description":"Is expense: Is true if the sales order line comes from an expense or a vendor bills","type":"boolean"},
+    "is_optional": {"description":"Optional Line","type":"boolean"},
+    "is_service": {"description":"Is a Service","type":"boolean"},
+    "linked_line_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Linked Order Line ([id, display name] of a sale.order.line)"},
+    "linked_line_ids": {"default":[],"description":"Linked Order Lines (ids of sale.order.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "linked_virtual_id": {"default":null,"description":"Linked Virtual","type":["string","null"]},
+    "move_ids": {"default":[],"description":"Stock Moves (ids of stock.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "name": {"description":"Description","type":"string"},
+    "order_id": {"$ref":"#/$defs/Many2One","description":"Order Reference ([id, display name] of a sale.order)"},
+    "order_partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Customer ([id, display name] of a res.partner)"},
+    "price_reduce_taxexcl": {"default":null,"description":"Price Reduce Tax excl","format":"double","type":["number","null"]},
+    "price_reduce_taxinc": {"default":null,"description":"Price Reduce Tax incl","format":"double","type":["number","null"]},
+    "price_subtotal": {"default":null,"description":"Subtotal","format":"double","type":["number","null"]},
+    "price_tax": {"default":null,"description":"Total Tax","format":"double","type":["number","null"]},
+    "price_total": {"default":null,"description":"Total","format":"double","type":["number","null"]},
+    "price_unit": {"description":"Unit Price","format":"double","type":"number"},
+    "product_custom_attribute_value_ids": {"default":[],"description":"Custom Values (ids of product.attribute.custom.value records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "product_document_ids": {"default":[],"description":"Product Documents: The product documents for this order line that will be merged in the PDF quote. (ids of product.document records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "product_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Product ([id, display name] of a product.product)"},
+    "product_no_variant_attribute_value_ids": {"default":[],"description":"Extra Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "product_uom_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Unit ([id, display name] of a uom.uom)"},
+    "product_uom_qty": {"description":"Quantity","format":"double","type":"number"},
+    "project_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Generated Project ([id, display name] of a project.project)"},
+    "purchase_line_ids": {"default":[],"description":"Generated Purchase Lines: Purchase line generated by this Sales item on order confirmation, or when the quantity was increased. (ids of purchase.order.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "qty_delivered": {"default":null,"description":"Delivery Quantity","format":"double","type":["number","null"]},
+    "qty_delivered_method": {"anyOf":[{"$ref":"#/$defs/SaleOrderLineQtyDeliveredMethod"},{"type":"null"}],"default":null,"description":"Method to update delivered qty: According to product configuration, the delivered quantity can be automatically computed by mechanism: - Manual: the quantity is set manually on the line - Analytic From expenses: the quantity is the quantity sum from posted expenses - Timesheet: the quantity is the sum of hours recorded on tasks linked to this sale line - Stock Moves: the quantity comes from confirmed pickings"},
+    "qty_invoiced": {"default":null,"description":"Invoiced Quantity","format":"double","type":["number","null"]},
+    "qty_to_invoice": {"default":null,"description":"Quantity To Invoice","format":"double","type":["number","null"]},
+    "reached_milestones_ids": {"default":[],"description":"Reached Milestones (ids of project.milestone records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "route_ids": {"default":[],"description":"Routes (ids of stock.route records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "salesman_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Salesperson ([id, display name] of a res.users)"},
+    "sequence": {"default":null,"description":"Sequence","format":"int64","type":["integer","null"]},
+    "state": {"anyOf":[{"$ref":"#/$defs/SaleOrderLineState"},{"type":"null"}],"default":null,"description":"Order Status"},
+    "task_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Generated Task ([id, display name] of a project.task)"},
+    "tax_ids": {"default":[],"description":"Taxes (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "technical_price_unit": {"default":null,"description":"Technical Price Unit","format":"double","type":["number","null"]},
+    "untaxed_amount_invoiced": {"default":null,"description":"Untaxed Invoiced Amount","format":"double","type":["number","null"]},
+    "untaxed_amount_to_invoice": {"default":null,"description":"Untaxed Amount To Invoice","format":"double","type":["number","null"]},
+    "virtual_id": {"default":null,"description":"Virtual","type":["string","null"]},
+    "warehouse_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Warehouse ([id, display name] of a stock.warehouse)"},
+    "write_date": {"default":null,"description":"Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"}
+  },
+  "required": ["id","collapse_composition","collapse_prices","customer_lead","is_downpayment","is_expense","is_optional","is_service","name","order_id","price_unit","product_uom_qty"],
+  "type": "object"
+}"##;
+impl SaleOrderLine {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut analytic_distribution: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut analytic_line_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut collapse_composition: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut collapse_prices: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut combo_item_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut create_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut create_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut customer_lead: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut discount: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut display_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut display_type: ::std::option::Option<
+            ::std::option::Option<SaleOrderLineDisplayType>,
+        > = ::std::option::Option::None;
+        let mut extra_tax_data: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut invoice_lines: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut invoice_status: ::std::option::Option<
+            ::std::option::Option<SaleOrderLineInvoiceStatus>,
+        > = ::std::option::Option::None;
+        let mut is_downpayment: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_expense: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_optional: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_service: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut linked_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut linked_line_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut linked_virtual_id: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut move_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut order_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut order_partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut price_reduce_taxexcl: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut price_reduce_taxinc: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut price_subtotal: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut price_tax: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut price_total: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut price_unit: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut product_custom_attribute_value_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut product_document_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut product_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut product_no_variant_attribute_value_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut product_uom_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut product_uom_qty: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut project_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut purchase_line_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut qty_delivered: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut qty_delivered_method: ::std::option::Option<
+            ::std::option::Option<SaleOrderLineQtyDeliveredMethod>,
+        > = ::std::option::Option::None;
+        let mut qty_invoiced: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut qty_to_invoice: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut reached_milestones_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut route_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut salesman_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut state: ::std::option::Option<
+            ::std::option::Option<SaleOrderLineState>,
+        > = ::std::option::Option::None;
+        let mut task_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut tax_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut technical_price_unit: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut untaxed_amount_invoiced: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut untaxed_amount_to_invoice: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut virtual_id: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut warehouse_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut write_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut write_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "analytic_distribution" => {
+                    wire::decode(
+                        &mut analytic_distribution,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "analytic_line_ids" => {
+                    wire::decode(&mut analytic_line_ids, __value, wire::ids_or_false)
+                }
+                "collapse_composition" => {
+                    wire::decode(&mut collapse_composition, __value, wire::field)
+                }
+                "collapse_prices" => {
+                    wire::decode(&mut collapse_prices, __value, wire::field)
+                }
+                "combo_item_id" => {
+                    wire::decode(&mut combo_item_id, __value, wire::false_as_none)
+                }
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "create_date" => {
+                    wire::decode(
+                        &mut create_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "create_uid" => {
+                    wire::decode(&mut create_uid, __value, wire::false_as_none)
+                }
+                "currency_id" => {
+                    wire::decode(&mut currency_id, __value, wire::false_as_none)
+                }
+                "customer_lead" => wire::decode(&mut customer_lead, __value, wire::field),
+                "discount" => wire::decode(&mut discount, __value, wire::false_as_none),
+                "display_name" => {
+                    wire::decode(&mut display_name, __value, wire::false_as_none)
+                }
+                "display_type" => {
+                    wire::decode(&mut display_type, __value, wire::false_as_none)
+                }
+                "extra_tax_data" => {
+                    wire::decode(&mut extra_tax_data, __value, wire::false_as_none)
+                }
+                "invoice_lines" => {
+                    wire::decode(&mut invoice_lines, __value, wire::ids_or_false)
+                }
+                "invoice_status" => {
+                    wire::decode(&mut invoice_status, __value, wire::false_as_none)
+                }
+                "is_downpayment" => {
+                    wire::decode(&mut is_downpayment, __value, wire::field)
+                }
+                "is_expense" => wire::decode(&mut is_expense, __value, wire::field),
+                "is_optional" => wire::decode(&mut is_optional, __value, wire::field),
+                "is_service" => wire::decode(&mut is_service, __value, wire::field),
+                "linked_line_id" => {
+                    wire::decode(&mut linked_line_id, __value, wire::false_as_none)
+                }
+                "linked_line_ids" => {
+                    wire::decode(&mut linked_line_ids, __value, wire::ids_or_false)
+                }
+                "linked_virtual_id" => {
+                    wire::decode(&mut linked_virtual_id, __value, wire::false_as_none)
+                }
+                "move_ids" => wire::decode(&mut move_ids, __value, wire::ids_or_false),
+                "name" => wire::decode(&mut name, __value, wire::string_or_false),
+                "order_id" => wire::decode(&mut order_id, __value, wire::field),
+                "order_partner_id" => {
+                    wire::decode(&mut order_partner_id, __value, wire::false_as_none)
+                }
+                "price_reduce_taxexcl" => {
+                    wire::decode(&mut price_reduce_taxexcl, __value, wire::false_as_none)
+                }
+                "price_reduce_taxinc" => {
+                    wire::decode(&mut price_reduce_taxinc, __value, wire::false_as_none)
+                }
+                "price_subtotal" => {
+                    wire::decode(&mut price_subtotal, __value, wire::false_as_none)
+                }
+                "price_tax" => wire::decode(&mut price_tax, __value, wire::false_as_none),
+                "price_total" => {
+                    wire::decode(&mut price_total, __value, wire::false_as_none)
+                }
+                "price_unit" => wire::decode(&mut price_unit, __value, wire::field),
+                "product_custom_attribute_value_ids" => {
+                    wire::decode(
+                        &mut product_custom_attribute_value_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "product_document_ids" => {
+                    wire::decode(&mut product_document_ids, __value, wire::ids_or_false)
+                }
+                "product_id" => {
+                    wire::decode(&mut product_id, __value, wire::false_as_none)
+                }
+                "product_no_variant_attribute_value_ids" => {
+                    wire::decode(
+                        &mut product_no_variant_attribute_value_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "product_uom_id" => {
+                    wire::decode(&mut product_uom_id, __value, wire::false_as_none)
+                }
+                "product_uom_qty" => {
+                    wire::decode(&mut product_uom_qty, __value, wire::field)
+                }
+                "project_id" => {
+                    wire::decode(&mut project_id, __value, wire::false_as_none)
+                }
+                "purchase_line_ids" => {
+                    wire::decode(&mut purchase_line_ids, __value, wire::ids_or_false)
+                }
+                "qty_delivered" => {
+                    wire::decode(&mut qty_delivered, __value, wire::false_as_none)
+                }
+                "qty_delivered_method" => {
+                    wire::decode(&mut qty_delivered_method, __value, wire::false_as_none)
+                }
+                "qty_invoiced" => {
+                    wire::decode(&mut qty_invoiced, __value, wire::false_as_none)
+                }
+                "qty_to_invoice" => {
+                    wire::decode(&mut qty_to_invoice, __value, wire::false_as_none)
+                }
+                "reached_milestones_ids" => {
+                    wire::decode(
+                        &mut reached_milestones_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "route_ids" => wire::decode(&mut route_ids, __value, wire::ids_or_false),
+                "salesman_id" => {
+                    wire::decode(&mut salesman_id, __value, wire::false_as_none)
+                }
+                "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
+                "state" => wire::decode(&mut state, __value, wire::false_as_none),
+                "task_id" => wire::decode(&mut task_id, __value, wire::false_as_none),
+                "tax_ids" => wire::decode(&mut tax_ids, __value, wire::ids_or_false),
+                "technical_price_unit" => {
+                    wire::decode(&mut technical_price_unit, __value, wire::false_as_none)
+                }
+                "untaxed_amount_invoiced" => {
+                    wire::decode(
+                        &mut untaxed_amount_invoiced,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "untaxed_amount_to_invoice" => {
+                    wire::decode(
+                        &mut untaxed_amount_to_invoice,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "virtual_id" => {
+                    wire::decode(&mut virtual_id, __value, wire::false_as_none)
+                }
+                "warehouse_id" => {
+                    wire::decode(&mut warehouse_id, __value, wire::false_as_none)
+                }
+                "write_date" => {
+                    wire::decode(
+                        &mut write_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("collapse_composition", collapse_composition.is_some()),
+                ("collapse_prices", collapse_prices.is_some()),
+                ("customer_lead", customer_lead.is_some()),
+                ("is_downpayment", is_downpayment.is_some()),
+                ("is_expense", is_expense.is_some()),
+                ("is_optional", is_optional.is_some()),
+                ("is_service", is_service.is_some()),
+                ("name", name.is_some()),
+                ("order_id", order_id.is_some()),
+                ("price_unit", price_unit.is_some()),
+                ("product_uom_qty", product_uom_qty.is_some()),
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            analytic_distribution: analytic_distribution.unwrap_or_default(),
+            analytic_line_ids: analytic_line_ids.unwrap_or_default(),
+            collapse_composition: wire::given(collapse_composition),
+            collapse_prices: wire::given(collapse_prices),
+            combo_item_id: combo_item_id.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            create_date: create_date.unwrap_or_default(),
+            create_uid: create_uid.unwrap_or_default(),
+            currency_id: currency_id.unwrap_or_default(),
+            customer_lead: wire::given(customer_lead),
+            discount: discount.unwrap_or_default(),
+            display_name: display_name.unwrap_or_default(),
+            display_type: display_type.unwrap_or_default(),
+            extra_tax_data: extra_tax_data.unwrap_or_default(),
+            invoice_lines: invoice_lines.unwrap_or_default(),
+            invoice_status: invoice_status.unwrap_or_default(),
+            is_downpayment: wire::given(is_downpayment),
+            is_expense: wire::given(is_expense),
+            is_optional: wire::given(is_optional),
+            is_service: wire::given(is_service),
+            linked_line_id: linked_line_id.unwrap_or_default(),
+            linked_line_ids: linked_line_ids.unwrap_or_default(),
+            linked_virtual_id: linked_virtual_id.unwrap_or_default(),
+            move_ids: move_ids.unwrap_or_default(),
+            name: wire::given(name),
+            order_id: wire::given(order_id),
+            order_partner_id: order_partner_id.unwrap_or_default(),
+            price_reduce_taxexcl: price_reduce_taxexcl.unwrap_or_default(),
+            price_reduce_taxinc: price_reduce_taxinc.unwrap_or_default(),
+            price_subtotal: price_subtotal.unwrap_or_default(),
+            price_tax: price_tax.unwrap_or_default(),
+            price_total: price_total.unwrap_or_default(),
+            price_unit: wire::given(price_unit),
+            product_custom_attribute_value_ids: product_custom_attribute_value_ids
+                .unwrap_or_default(),
+            product_document_ids: product_document_ids.unwrap_or_default(),
+            product_id: product_id.unwrap_or_default(),
+            product_no_variant_attribute_value_ids: product_no_variant_attribute_value_ids
+                .unwrap_or_default(),
+            product_uom_id: product_uom_id.unwrap_or_default(),
+            product_uom_qty: wire::given(product_uom_qty),
+            project_id: project_id.unwrap_or_default(),
+            purchase_line_ids: purchase_line_ids.unwrap_or_default(),
+            qty_delivered: qty_delivered.unwrap_or_default(),
+            qty_delivered_method: qty_delivered_method.unwrap_or_default(),
+            qty_invoiced: qty_invoiced.unwrap_or_default(),
+            qty_to_invoice: qty_to_invoice.unwrap_or_default(),
+            reached_milestones_ids: reached_milestones_ids.unwrap_or_default(),
+            route_ids: route_ids.unwrap_or_default(),
+            salesman_id: salesman_id.unwrap_or_default(),
+            sequence: sequence.unwrap_or_default(),
+            state: state.unwrap_or_default(),
+            task_id: task_id.unwrap_or_default(),
+            tax_ids: tax_ids.unwrap_or_default(),
+            technical_price_unit: technical_price_unit.unwrap_or_default(),
+            untaxed_amount_invoiced: untaxed_amount_invoiced.unwrap_or_default(),
+            untaxed_amount_to_invoice: untaxed_amount_to_invoice.unwrap_or_default(),
+            virtual_id: virtual_id.unwrap_or_default(),
+            warehouse_id: warehouse_id.unwrap_or_default(),
+            write_date: write_date.unwrap_or_default(),
+            write_uid: write_uid.unwrap_or_default(),
+        })
+    }
+}
+impl SaleOrderLine {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(60usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "analytic_distribution", &self.analytic_distribution)?;
+        wire::put(&mut __fields, "analytic_line_ids", &self.analytic_line_ids)?;
+        wire::put(&mut __fields, "collapse_composition", &self.collapse_composition)?;
+        wire::put(&mut __fields, "collapse_prices", &self.collapse_prices)?;
+        wire::put(&mut __fields, "combo_item_id", &self.combo_item_id)?;
+        wire::put(&mut __fields, "company_id", &self.company_id)?;
+        wire::put_with(
+            &mut __fields,
+            "create_date",
+            &self.create_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "create_uid", &self.create_uid)?;
+        wire::put(&mut __fields, "currency_id", &self.currency_id)?;
+        wire::put(&mut __fields, "customer_lead", &self.customer_lead)?;
+        wire::put(&mut __fields, "discount", &self.discount)?;
+        wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(&mut __fields, "display_type", &self.display_type)?;
+        wire::put(&mut __fields, "extra_tax_data", &self.extra_tax_data)?;
+        wire::put(&mut __fields, "invoice_lines", &self.invoice_lines)?;
+        wire::put(&mut __fields, "invoice_status", &self.invoice_status)?;
+        wire::put(&mut __fields, "is_downpayment", &self.is_downpayment)?;
+        wire::put(&mut __fields, "is_expense", &self.is_expense)?;
+        wire::put(&mut __fields, "is_optional", &self.is_optional)?;
+        wire::put(&mut __fields, "is_service", &self.is_service)?;
+        wire::put(&mut __fields, "linked_line_id", &self.linked_line_id)?;
+        wire::put(&mut __fields, "linked_line_ids", &self.linked_line_ids)?;
+        wire::put(&mut __fields, "linked_virtual_id", &self.linked_virtual_id)?;
+        wire::put(&mut __fields, "move_ids", &self.move_ids)?;
+        wire::put(&mut __fields, "name", &self.name)?;
+        wire::put(&mut __fields, "order_id", &self.order_id)?;
+        wire::put(&mut __fields, "order_partner_id", &self.order_partner_id)?;
+        wire::put(&mut __fields, "price_reduce_taxexcl", &self.price_reduce_taxexcl)?;
+        wire::put(&mut __fields, "price_reduce_taxinc", &self.price_reduce_taxinc)?;
+        wire::put(&mut __fields, "price_subtotal", &self.price_subtotal)?;
+        wire::put(&mut __fields, "price_tax", &self.price_tax)?;
+        wire::put(&mut __fields, "price_total", &self.price_total)?;
+        wire::put(&mut __fields, "price_unit", &self.price_unit)?;
+        wire::put(
+            &mut __fields,
+            "product_custom_attribute_value_ids",
+            &self.product_custom_attribute_value_ids,
+        )?;
+        wire::put(&mut __fields, "product_document_ids", &self.product_document_ids)?;
+        wire::put(&mut __fields, "product_id", &self.product_id)?;
+        wire::put(
+            &mut __fields,
+            "product_no_variant_attribute_value_ids",
+            &self.product_no_variant_attribute_value_ids,
+        )?;
+        wire::put(&mut __fields, "product_uom_id", &self.product_uom_id)?;
+        wire::put(&mut __fields, "product_uom_qty", &self.product_uom_qty)?;
+        wire::put(&mut __fields, "project_id", &self.project_id)?;
+        wire::put(&mut __fields, "purchase_line_ids", &self.purchase_line_ids)?;
+        wire::put(&mut __fields, "qty_delivered", &self.qty_delivered)?;
+        wire::put(&mut __fields, "qty_delivered_method", &self.qty_delivered_method)?;
+        wire::put(&mut __fields, "qty_invoiced", &self.qty_invoiced)?;
+        wire::put(&mut __fields, "qty_to_invoice", &self.qty_to_invoice)?;
+        wire::put(
+            &mut __fields,
+            "reached_milestones_ids",
+            &self.reached_milestones_ids,
+        )?;
+        wire::put(&mut __fields, "route_ids", &self.route_ids)?;
+        wire::put(&mut __fields, "salesman_id", &self.salesman_id)?;
+        wire::put(&mut __fields, "sequence", &self.sequence)?;
+        wire::put(&mut __fields, "state", &self.state)?;
+        wire::put(&mut __fields, "task_id", &self.task_id)?;
+        wire::put(&mut __fields, "tax_ids", &self.tax_ids)?;
+        wire::put(&mut __fields, "technical_price_unit", &self.technical_price_unit)?;
+        wire::put(
+            &mut __fields,
+            "untaxed_amount_invoiced",
+            &self.untaxed_amount_invoiced,
+        )?;
+        wire::put(
+            &mut __fields,
+            "untaxed_amount_to_invoice",
+            &self.untaxed_amount_to_invoice,
+        )?;
+        wire::put(&mut __fields, "virtual_id", &self.virtual_id)?;
+        wire::put(&mut __fields, "warehouse_id", &self.warehouse_id)?;
+        wire::put_with(
+            &mut __fields,
+            "write_date",
+            &self.write_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "write_uid", &self.write_uid)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for SaleOrderLine {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "SaleOrderLine",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SaleOrderLine {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "SaleOrderLine",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for SaleOrderLine {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("SaleOrderLine")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "Many2One",
+            <::odoo_client::Many2One as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "SaleOrderLineDisplayType",
+            <SaleOrderLineDisplayType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "SaleOrderLineInvoiceStatus",
+            <SaleOrderLineInvoiceStatus as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "SaleOrderLineQtyDeliveredMethod",
+            <SaleOrderLineQtyDeliveredMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "SaleOrderLineState",
+            <SaleOrderLineState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for SaleOrderLine {
+    const MODEL: &'static str = "sale.order.line";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "analytic_distribution",
+        "analytic_line_ids",
+        "collapse_composition",
+        "collapse_prices",
+        "combo_item_id",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "customer_lead",
+        "discount",
+        "display_name",
+        "display_type",
+        "extra_tax_data",
+        "invoice_lines",
+        "invoice_status",
+        "is_downpayment",
+        "is_expense",
+        "is_optional",
+        "is_service",
+        "linked_line_id",
+        "linked_line_ids",
+        "linked_virtual_id",
+        "move_ids",
+        "name",
+        "order_id",
+        "order_partner_id",
+        "price_reduce_taxexcl",
+        "price_reduce_taxinc",
+        "price_subtotal",
+        "price_tax",
+        "price_total",
+        "price_unit",
+        "product_custom_attribute_value_ids",
+        "product_document_ids",
+        "product_id",
+        "product_no_variant_attribute_value_ids",
+        "product_uom_id",
+        "product_uom_qty",
+        "project_id",
+        "purchase_line_ids",
+        "qty_delivered",
+        "qty_delivered_method",
+        "qty_invoiced",
+        "qty_to_invoice",
+        "reached_milestones_ids",
+        "route_ids",
+        "salesman_id",
+        "sequence",
+        "state",
+        "task_id",
+        "tax_ids",
+        "technical_price_unit",
+        "untaxed_amount_invoiced",
+        "untaxed_amount_to_invoice",
+        "virtual_id",
+        "warehouse_id",
+        "write_date",
+        "write_uid",
+    ];
+}
+impl ::odoo_client::WritableModel for SaleOrderLine {
+    type Create = SaleOrderLineCreate;
+    type Update = SaleOrderLineUpdate;
 }
 /// Values to create a Sales Order Line (`sale.order.line`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Sales Order Line record")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SaleOrderLineCreate {
     /// Analytic Distribution
     ///
     /// `analytic_distribution`: json
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Analytic Distribution")]
     pub analytic_distribution: ::std::option::Option<::serde_json::Value>,
     /// Analytic Precision
     ///
     /// `analytic_precision`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Analytic Precision")]
     pub analytic_precision: ::std::option::Option<i64>,
     /// Collapse Composition
     ///
     /// `collapse_composition`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Collapse Composition")]
     pub collapse_composition: ::std::option::Option<bool>,
     /// Collapse Prices
     ///
     /// `collapse_prices`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Collapse Prices")]
     pub collapse_prices: ::std::option::Option<bool>,
     /// Combo Item
     ///
     /// `combo_item_id`: many2one, to `product.combo.item`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Combo Item (id of a product.combo.item)")]
     pub combo_item_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Lead Time
     ///
     /// Number of days between the order confirmation and the shipping of the products to the customer
     ///
     /// `customer_lead`: float, required
-    #[schemars(
-        description = "Lead Time: Number of days between the order confirmation and the shipping of the products to the customer"
-    )]
     pub customer_lead: f64,
     /// Discount (%)
     ///
     /// `discount`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Discount (%)")]
     pub discount: ::std::option::Option<f64>,
     /// Display Type
     ///
     /// `display_type`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Display Type")]
     pub display_type: ::std::option::Option<SaleOrderLineDisplayType>,
     /// Extra Tax Data
     ///
     /// `extra_tax_data`: json
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Extra Tax Data")]
     pub extra_tax_data: ::std::option::Option<::serde_json::Value>,
     /// Invoice Lines
     ///
     /// `invoice_lines`: many2many, to `account.move.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Invoice Lines (ids of account.move.line records)")]
     pub invoice_lines: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Is a down payment
     ///
     /// Down payments are made when creating invoices from a sales order. They are not copied when duplicating a sales order.
     ///
     /// `is_downpayment`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Is a down payment: Down payments are made when creating invoices from a sales order. They are not copied when duplicating a sales order."
-    )]
     pub is_downpayment: ::std::option::Option<bool>,
     /// Is expense
     ///
     /// Is true if the sales order line comes from an expense or a vendor bills
     ///
     /// `is_expense`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Is expense: Is true if the sales order line comes from an expense or a vendor bills"
-    )]
     pub is_expense: ::std::option::Option<bool>,
     /// Optional Line
     ///
     /// `is_optional`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Optional Line")]
     pub is_optional: ::std::option::Option<bool>,
     /// Linked Order Line
     ///
     /// `linked_line_id`: many2one, to `sale.order.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Linked Order Line (id of a sale.order.line)")]
     pub linked_line_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Linked Virtual
     ///
     /// `linked_virtual_id`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Linked Virtual")]
     pub linked_virtual_id: ::std::option::Option<::std::string::String>,
     /// Description
     ///
     /// `name`: text, required
-    #[serde(deserialize_with = "::odoo_client::value::string_or_false")]
-    #[schemars(description = "Description")]
     pub name: ::std::string::String,
     /// Order Reference
     ///
     /// `order_id`: many2one, to `sale.order`, required
-    #[schemars(description = "Order Reference (id of a sale.order)")]
     pub order_id: ::odoo_client::RecordId,
     /// Unit Price
     ///
     /// `price_unit`: float, required
-    #[schemars(description = "Unit Price")]
     pub price_unit: f64,
     /// Product Documents
     ///
     /// The product documents for this order line that will be merged in the PDF quote.
     ///
     /// `product_document_ids`: many2many, to `product.document`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Product Documents: The product documents for this order line that will be merged in the PDF quote. (ids of product.document records)"
-    )]
     pub product_document_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Product
     ///
     /// `product_id`: many2one, to `product.product`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Product (id of a product.product)")]
     pub product_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Extra Values
     ///
     /// `product_no_variant_attribute_value_ids`: many2many, to `product.template.attribute.value`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Extra Values (ids of product.template.attribute.value records)"
-    )]
     pub product_no_variant_attribute_value_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Product Template
     ///
     /// `product_template_id`: many2one, to `product.template`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Product Template (id of a product.template)")]
     pub product_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Unit
     ///
     /// `product_uom_id`: many2one, to `uom.uom`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Unit (id of a uom.uom)")]
     pub product_uom_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Quantity
     ///
     /// `product_uom_qty`: float, required
-    #[schemars(description = "Quantity")]
     pub product_uom_qty: f64,
     /// Generated Project
     ///
     /// `project_id`: many2one, to `project.project`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Generated Project (id of a project.project)")]
     pub project_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Delivery Quantity
     ///
     /// `qty_delivered`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Delivery Quantity")]
     pub qty_delivered: ::std::option::Option<f64>,
     /// Routes
     ///
     /// `route_ids`: many2many, to `stock.route`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Routes (ids of stock.route records)")]
     pub route_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Selected Combo Items
     ///
     /// `selected_combo_items`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Selected Combo Items")]
     pub selected_combo_items: ::std::option::Option<::std::string::String>,
     /// Sequence
     ///
     /// `sequence`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sequence")]
     pub sequence: ::std::option::Option<i64>,
     /// Generated Task
     ///
     /// `task_id`: many2one, to `project.task`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Generated Task (id of a project.task)")]
     pub task_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Taxes
     ///
     /// `tax_ids`: many2many, to `account.tax`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Taxes (ids of account.tax records)")]
     pub tax_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Technical Price Unit
     ///
     /// `technical_price_unit`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Technical Price Unit")]
     pub technical_price_unit: ::std::option::Option<f64>,
     /// Virtual
     ///
     /// `virtual_id`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Virtual")]
     pub virtual_id: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`SaleOrderLineCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r##"{
+  "description": "Values of a new Sales Order Line record",
+  "properties": {
+    "analytic_distribution": {"description":"Analytic Distribution"},
+    "analytic_precision": {"description":"Analytic Precision","format":"int64","type":["integer","null"]},
+    "collapse_composition": {"description":"Collapse Composition","type":["boolean","null"]},
+    "collapse_prices": {"description":"Collapse Prices","type":["boolean","null"]},
+    "combo_item_id": {"description":"Combo Item (id of a product.combo.item)","format":"int64","type":["integer","null"]},
+    "customer_lead": {"description":"Lead Time: Number of days between the order confirmation and the shipping of the products to the customer","format":"double","type":"number"},
+    "discount": {"description":"Discount (%)","format":"double","type":["number","null"]},
+    "display_type": {"anyOf":[{"$ref":"#/$defs/SaleOrderLineDisplayType"},{"type":"null"}],"description":"Display Type"},
+    "extra_tax_data": {"description":"Extra Tax Data"},
+    "invoice_lines": {"description":"Invoice Lines (ids of account.move.line records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "is_downpayment": {"description":"Is a down payment: Down payments are made when creating invoices from a sales order. They are not copied when duplicating a sales order.","type":["boolean","null"]},
+    "is_expense": {"description":"Is expense: Is true if the sales order line comes from an expense or a vendor bills","type":["boolean","null"]},
+    "is_optional": {"description":"Optional Line","type":["boolean","null"]},
+    "linked_line_id": {"description":"Linked Order Line (id of a sale.order.line)","format":"int64","type":["integer","null"]},
+    "linked_virtual_id": {"description":"Linked Virtual","type":["string","null"]},
+    "name": {"description":"Description","type":"string"},
+    "order_id": {"description":"Order Reference (id of a sale.order)","format":"int64","type":"integer"},
+    "price_unit": {"description":"Unit Price","format":"double","type":"number"},
+    "product_document_ids": {"description":"Product Documents: The product documents for this order line that will be merged in the PDF quote. (ids of product.document records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_id": {"description":"Product (id of a product.product)","format":"int64","type":["integer","null"]},
+    "product_no_variant_attribute_value_ids": {"description":"Extra Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_template_id": {"description":"Product Template (id of a product.template)","format":"int64","type":["integer","null"]},
+    "product_uom_id": {"description":"Unit (id of a uom.uom)","format":"int64","type":["integer","null"]},
+    "product_uom_qty": {"description":"Quantity","format":"double","type":"number"},
+    "project_id": {"description":"Generated Project (id of a project.project)","format":"int64","type":["integer","null"]},
+    "qty_delivered": {"description":"Delivery Quantity","format":"double","type":["number","null"]},
+    "route_ids": {"description":"Routes (ids of stock.route records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "selected_combo_items": {"description":"Selected Combo Items","type":["string","null"]},
+    "sequence": {"description":"Sequence","format":"int64","type":["integer","null"]},
+    "task_id": {"description":"Generated Task (id of a project.task)","format":"int64","type":["integer","null"]},
+    "tax_ids": {"description":"Taxes (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "technical_price_unit": {"description":"Technical Price Unit","format":"double","type":["number","null"]},
+    "virtual_id": {"description":"Virtual","type":["string","null"]}
+  },
+  "required": ["customer_lead","name","order_id","price_unit","product_uom_qty"],
+  "type": "object"
+}"##;
+impl SaleOrderLineCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut analytic_distribution: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut analytic_precision: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut collapse_composition: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut collapse_prices: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut combo_item_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut customer_lead: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut discount: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut display_type: ::std::option::Option<
+            ::std::option::Option<SaleOrderLineDisplayType>,
+        > = ::std::option::Option::None;
+        let mut extra_tax_data: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut invoice_lines: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut is_downpayment: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut is_expense: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut is_optional: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut linked_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut linked_virtual_id: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut order_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut price_unit: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut product_document_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut product_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut product_no_variant_attribute_value_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut product_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut product_uom_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut product_uom_qty: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut project_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut qty_delivered: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut route_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut selected_combo_items: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut task_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut tax_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut technical_price_unit: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut virtual_id: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "analytic_distribution" => {
+                    wire::decode(
+                        &mut analytic_distribution,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "analytic_precision" => {
+                    wire::decode(&mut analytic_precision, __value, wire::false_as_none)
+                }
+                "collapse_composition" => {
+                    wire::decode(&mut collapse_composition, __value, wire::field)
+                }
+                "collapse_prices" => {
+                    wire::decode(&mut collapse_prices, __value, wire::field)
+                }
+                "combo_item_id" => {
+                    wire::decode(&mut combo_item_id, __value, wire::false_as_none)
+                }
+                "customer_lead" => wire::decode(&mut customer_lead, __value, wire::field),
+                "discount" => wire::decode(&mut discount, __value, wire::false_as_none),
+                "display_type" => {
+                    wire::decode(&mut display_type, __value, wire::false_as_none)
+                }
+                "extra_tax_data" => {
+                    wire::decode(&mut extra_tax_data, __value, wire::false_as_none)
+                }
+                "invoice_lines" => {
+                    wire::decode(&mut invoice_lines, __value, wire::false_as_none)
+                }
+                "is_downpayment" => {
+                    wire::decode(&mut is_downpayment, __value, wire::field)
+                }
+                "is_expense" => wire::decode(&mut is_expense, __value, wire::field),
+                "is_optional" => wire::decode(&mut is_optional, __value, wire::field),
+                "linked_line_id" => {
+                    wire::decode(&mut linked_line_id, __value, wire::false_as_none)
+                }
+                "linked_virtual_id" => {
+                    wire::decode(&mut linked_virtual_id, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::string_or_false),
+                "order_id" => wire::decode(&mut order_id, __value, wire::field),
+                "price_unit" => wire::decode(&mut price_unit, __value, wire::field),
+                "product_document_ids" => {
+                    wire::decode(&mut product_document_ids, __value, wire::false_as_none)
+                }
+                "product_id" => {
+                    wire::decode(&mut product_id, __value, wire::false_as_none)
+                }
+                "product_no_variant_attribute_value_ids" => {
+                    wire::decode(
+                        &mut product_no_variant_attribute_value_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "product_template_id" => {
+                    wire::decode(&mut product_template_id, __value, wire::false_as_none)
+                }
+                "product_uom_id" => {
+                    wire::decode(&mut product_uom_id, __value, wire::false_as_none)
+                }
+                "product_uom_qty" => {
+                    wire::decode(&mut product_uom_qty, __value, wire::field)
+                }
+                "project_id" => {
+                    wire::decode(&mut project_id, __value, wire::false_as_none)
+                }
+                "qty_delivered" => {
+                    wire::decode(&mut qty_delivered, __value, wire::false_as_none)
+                }
+                "route_ids" => wire::decode(&mut route_ids, __value, wire::false_as_none),
+                "selected_combo_items" => {
+                    wire::decode(&mut selected_combo_items, __value, wire::false_as_none)
+                }
+                "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
+                "task_id" => wire::decode(&mut task_id, __value, wire::false_as_none),
+                "tax_ids" => wire::decode(&mut tax_ids, __value, wire::false_as_none),
+                "technical_price_unit" => {
+                    wire::decode(&mut technical_price_unit, __value, wire::false_as_none)
+                }
+                "virtual_id" => {
+                    wire::decode(&mut virtual_id, __value, wire::false_as_none)
+                }
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[
+                ("customer_lead", customer_lead.is_some()),
+                ("name", name.is_some()),
+                ("order_id", order_id.is_some()),
+                ("price_unit", price_unit.is_some()),
+                ("product_uom_qty", product_uom_qty.is_some()),
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            analytic_distribution: analytic_distribution.unwrap_or_default(),
+            analytic_precision: analytic_precision.unwrap_or_default(),
+            collapse_composition: collapse_composition.unwrap_or_default(),
+            collapse_prices: collapse_prices.unwrap_or_default(),
+            combo_item_id: combo_item_id.unwrap_or_default(),
+            customer_lead: wire::given(customer_lead),
+            discount: discount.unwrap_or_default(),
+            display_type: display_type.unwrap_or_default(),
+            extra_tax_data: extra_tax_data.unwrap_or_default(),
+            invoice_lines: invoice_lines.unwrap_or_default(),
+            is_downpayment: is_downpayment.unwrap_or_default(),
+            is_expense: is_expense.unwrap_or_default(),
+            is_optional: is_optional.unwrap_or_default(),
+            linked_line_id: linked_line_id.unwrap_or_default(),
+            linked_virtual_id: linked_virtual_id.unwrap_or_default(),
+            name: wire::given(name),
+            order_id: wire::given(order_id),
+            price_unit: wire::given(price_unit),
+            product_document_ids: product_document_ids.unwrap_or_default(),
+            product_id: product_id.unwrap_or_default(),
+            product_no_variant_attribute_value_ids: product_no_variant_attribute_value_ids
+                .unwrap_or_default(),
+            product_template_id: product_template_id.unwrap_or_default(),
+            product_uom_id: product_uom_id.unwrap_or_default(),
+            product_uom_qty: wire::given(product_uom_qty),
+            project_id: project_id.unwrap_or_default(),
+            qty_delivered: qty_delivered.unwrap_or_default(),
+            route_ids: route_ids.unwrap_or_default(),
+            selected_combo_items: selected_combo_items.unwrap_or_default(),
+            sequence: sequence.unwrap_or_default(),
+            task_id: task_id.unwrap_or_default(),
+            tax_ids: tax_ids.unwrap_or_default(),
+            technical_price_unit: technical_price_unit.unwrap_or_default(),
+            virtual_id: virtual_id.unwrap_or_default(),
+        })
+    }
+}
+impl SaleOrderLineCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(33usize);
+        if self.analytic_distribution.is_some() {
+            wire::put(
+                &mut __fields,
+                "analytic_distribution",
+                &self.analytic_distribution,
+            )?;
+        }
+        if self.analytic_precision.is_some() {
+            wire::put(&mut __fields, "analytic_precision", &self.analytic_precision)?;
+        }
+        if self.collapse_composition.is_some() {
+            wire::put(
+                &mut __fields,
+                "collapse_composition",
+                &self.collapse_composition,
+            )?;
+        }
+        if self.collapse_prices.is_some() {
+            wire::put(&mut __fields, "collapse_prices", &self.collapse_prices)?;
+        }
+        if self.combo_item_id.is_some() {
+            wire::put(&mut __fields, "combo_item_id", &self.combo_item_id)?;
+        }
+        wire::put(&mut __fields, "customer_lead", &self.customer_lead)?;
+        if self.discount.is_some() {
+            wire::put(&mut __fields, "discount", &self.discount)?;
+        }
+        if self.display_type.is_some() {
+            wire::put(&mut __fields, "display_type", &self.display_type)?;
+        }
+        if self.extra_tax_data.is_some() {
+            wire::put(&mut __fields, "extra_tax_data", &self.extra_tax_data)?;
+        }
+        if self.invoice_lines.is_some() {
+            wire::put(&mut __fields, "invoice_lines", &self.invoice_lines)?;
+        }
+        if self.is_downpayment.is_some() {
+            wire::put(&mut __fields, "is_downpayment", &self.is_downpayment)?;
+        }
+        if self.is_expense.is_some() {
+            wire::put(&mut __fields, "is_expense", &self.is_expense)?;
+        }
+        if self.is_optional.is_some() {
+            wire::put(&mut __fields, "is_optional", &self.is_optional)?;
+        }
+        if self.linked_line_id.is_some() {
+            wire::put(&mut __fields, "linked_line_id", &self.linked_line_id)?;
+        }
+        if self.linked_virtual_id.is_some() {
+            wire::put(&mut __fields, "linked_virtual_id", &self.linked_virtual_id)?;
+        }
+        wire::put(&mut __fields, "name", &self.name)?;
+        wire::put(&mut __fields, "order_id", &self.order_id)?;
+        wire::put(&mut __fields, "price_unit", &self.price_unit)?;
+        if self.product_document_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "product_document_ids",
+                &self.product_document_ids,
+            )?;
+        }
+        if self.product_id.is_some() {
+            wire::put(&mut __fields, "product_id", &self.product_id)?;
+        }
+        if self.product_no_variant_attribute_value_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "product_no_variant_attribute_value_ids",
+                &self.product_no_variant_attribute_value_ids,
+            )?;
+        }
+        if self.product_template_id.is_some() {
+            wire::put(&mut __fields, "product_template_id", &self.product_template_id)?;
+        }
+        if self.product_uom_id.is_some() {
+            wire::put(&mut __fields, "product_uom_id", &self.product_uom_id)?;
+        }
+        wire::put(&mut __fields, "product_uom_qty", &self.product_uom_qty)?;
+        if self.project_id.is_some() {
+            wire::put(&mut __fields, "project_id", &self.project_id)?;
+        }
+        if self.qty_delivered.is_some() {
+            wire::put(&mut __fields, "qty_delivered", &self.qty_delivered)?;
+        }
+        if self.route_ids.is_some() {
+            wire::put(&mut __fields, "route_ids", &self.route_ids)?;
+        }
+        if self.selected_combo_items.is_some() {
+            wire::put(
+                &mut __fields,
+                "selected_combo_items",
+                &self.selected_combo_items,
+            )?;
+        }
+        if self.sequence.is_some() {
+            wire::put(&mut __fields, "sequence", &self.sequence)?;
+        }
+        if self.task_id.is_some() {
+            wire::put(&mut __fields, "task_id", &self.task_id)?;
+        }
+        if self.tax_ids.is_some() {
+            wire::put(&mut __fields, "tax_ids", &self.tax_ids)?;
+        }
+        if self.technical_price_unit.is_some() {
+            wire::put(
+                &mut __fields,
+                "technical_price_unit",
+                &self.technical_price_unit,
+            )?;
+        }
+        if self.virtual_id.is_some() {
+            wire::put(&mut __fields, "virtual_id", &self.virtual_id)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for SaleOrderLineCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "SaleOrderLineCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SaleOrderLineCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "SaleOrderLineCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for SaleOrderLineCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("SaleOrderLineCreate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "SaleOrderLineDisplayType",
+            <SaleOrderLineDisplayType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Sales Order Line (`sale.order.line`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(
-    description = "Values to change on Sales Order Line records; fields left out are kept"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SaleOrderLineUpdate {
     /// Analytic Distribution
     ///
     /// `analytic_distribution`: json
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Analytic Distribution")]
     pub analytic_distribution: ::std::option::Option<::serde_json::Value>,
     /// Analytic Precision
     ///
     /// `analytic_precision`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Analytic Precision")]
     pub analytic_precision: ::std::option::Option<i64>,
     /// Collapse Composition
     ///
     /// `collapse_composition`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Collapse Composition")]
     pub collapse_composition: ::std::option::Option<bool>,
     /// Collapse Prices
     ///
     /// `collapse_prices`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Collapse Prices")]
     pub collapse_prices: ::std::option::Option<bool>,
     /// Combo Item
     ///
     /// `combo_item_id`: many2one, to `product.combo.item`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Combo Item (id of a product.combo.item)")]
     pub combo_item_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Lead Time
     ///
     /// Number of days between the order confirmation and the shipping of the products to the customer
     ///
     /// `customer_lead`: float, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Lead Time: Number of days between the order confirmation and the shipping of the products to the customer"
-    )]
     pub customer_lead: ::std::option::Option<f64>,
     /// Discount (%)
     ///
     /// `discount`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Discount (%)")]
     pub discount: ::std::option::Option<f64>,
     /// Display Type
     ///
     /// `display_type`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Display Type")]
     pub display_type: ::std::option::Option<SaleOrderLineDisplayType>,
     /// Extra Tax Data
     ///
     /// `extra_tax_data`: json
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Extra Tax Data")]
     pub extra_tax_data: ::std::option::Option<::serde_json::Value>,
     /// Invoice Lines
     ///
     /// `invoice_lines`: many2many, to `account.move.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Invoice Lines (ids of account.move.line records)")]
     pub invoice_lines: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Is a down payment
     ///
     /// Down payments are made when creating invoices from a sales order. They are not copied when duplicating a sales order.
     ///
     /// `is_downpayment`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Is a down payment: Down payments are made when creating invoices from a sales order. They are not copied when duplicating a sales order."
-    )]
     pub is_downpayment: ::std::option::Option<bool>,
     /// Is expense
     ///
     /// Is true if the sales order line comes from an expense or a vendor bills
     ///
     /// `is_expense`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Is expense: Is true if the sales order line comes from an expense or a vendor bills"
-    )]
     pub is_expense: ::std::option::Option<bool>,
     /// Optional Line
     ///
     /// `is_optional`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Optional Line")]
     pub is_optional: ::std::option::Option<bool>,
     /// Linked Order Line
     ///
     /// `linked_line_id`: many2one, to `sale.order.line`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Linked Order Line (id of a sale.order.line)")]
     pub linked_line_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Linked Virtual
     ///
     /// `linked_virtual_id`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Linked Virtual")]
     pub linked_virtual_id: ::std::option::Option<::std::string::String>,
     /// Description
     ///
     /// `name`: text, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Description")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Order Reference
     ///
     /// `order_id`: many2one, to `sale.order`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Order Reference (id of a sale.order)")]
     pub order_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Unit Price
     ///
     /// `price_unit`: float, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Unit Price")]
     pub price_unit: ::std::option::Option<f64>,
     /// Product Documents
     ///
     /// The product documents for this order line that will be merged in the PDF quote.
     ///
     /// `product_document_ids`: many2many, to `product.document`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Product Documents: The product documents for this order line that will be merged in the PDF quote. (ids of product.document records)"
-    )]
     pub product_document_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Product
     ///
     /// `product_id`: many2one, to `product.product`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Product (id of a product.product)")]
     pub product_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Extra Values
     ///
     /// `product_no_variant_attribute_value_ids`: many2many, to `product.template.attribute.value`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Extra Values (ids of product.template.attribute.value records)"
-    )]
     pub product_no_variant_attribute_value_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Product Template
     ///
     /// `product_template_id`: many2one, to `product.template`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Product Template (id of a product.template)")]
     pub product_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Unit
     ///
     /// `product_uom_id`: many2one, to `uom.uom`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Unit (id of a uom.uom)")]
     pub product_uom_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Quantity
     ///
     /// `product_uom_qty`: float, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Quantity")]
     pub product_uom_qty: ::std::option::Option<f64>,
     /// Generated Project
     ///
     /// `project_id`: many2one, to `project.project`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Generated Project (id of a project.project)")]
     pub project_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Delivery Quantity
     ///
     /// `qty_delivered`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Delivery Quantity")]
     pub qty_delivered: ::std::option::Option<f64>,
     /// Routes
     ///
     /// `route_ids`: many2many, to `stock.route`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Routes (ids of stock.route records)")]
     pub route_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Selected Combo Items
     ///
     /// `selected_combo_items`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Selected Combo Items")]
     pub selected_combo_items: ::std::option::Option<::std::string::String>,
     /// Sequence
     ///
     /// `sequence`: integer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sequence")]
     pub sequence: ::std::option::Option<i64>,
     /// Generated Task
     ///
     /// `task_id`: many2one, to `project.task`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Generated Task (id of a project.task)")]
     pub task_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Taxes
     ///
     /// `tax_ids`: many2many, to `account.tax`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Taxes (ids of account.tax records)")]
     pub tax_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Technical Price Unit
     ///
     /// `technical_price_unit`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Technical Price Unit")]
     pub technical_price_unit: ::std::option::Option<f64>,
     /// Virtual
     ///
     /// `virtual_id`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Virtual")]
     pub virtual_id: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`SaleOrderLineUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r##"{
+  "description": "Values to change on Sales Order Line records; fields left out are kept",
+  "properties": {
+    "analytic_distribution": {"description":"Analytic Distribution"},
+    "analytic_precision": {"description":"Analytic Precision","format":"int64","type":["integer","null"]},
+    "collapse_composition": {"description":"Collapse Composition","type":["boolean","null"]},
+    "collapse_prices": {"description":"Collapse Prices","type":["boolean","null"]},
+    "combo_item_id": {"description":"Combo Item (id of a product.combo.item)","format":"int64","type":["integer","null"]},
+    "customer_lead": {"description":"Lead Time: Number of days between the order confirmation and the shipping of the products to the customer","format":"double","type":["number","null"]},
+    "discount": {"description":"Discount (%)","format":"double","type":["number","null"]},
+    "display_type": {"anyOf":[{"$ref":"#/$defs/SaleOrderLineDisplayType"},{"type":"null"}],"description":"Display Type"},
+    "extra_tax_data": {"description":"Extra Tax Data"},
+    "invoice_lines": {"description":"Invoice Lines (ids of account.move.line records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "is_downpayment": {"description":"Is a down payment: Down payments are made when creating invoices from a sales order. They are not copied when duplicating a sales order.","type":["boolean","null"]},
+    "is_expense": {"description":"Is expense: Is true if the sales order line comes from an expense or a vendor bills","type":["boolean","null"]},
+    "is_optional": {"description":"Optional Line","type":["boolean","null"]},
+    "linked_line_id": {"description":"Linked Order Line (id of a sale.order.line)","format":"int64","type":["integer","null"]},
+    "linked_virtual_id": {"description":"Linked Virtual","type":["string","null"]},
+    "name": {"description":"Description","type":["string","null"]},
+    "order_id": {"description":"Order Reference (id of a sale.order)","format":"int64","type":["integer","null"]},
+    "price_unit": {"description":"Unit Price","format":"double","type":["number","null"]},
+    "product_document_ids": {"description":"Product Documents: The product documents for this order line that will be merged in the PDF quote. (ids of product.document records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_id": {"description":"Product (id of a product.product)","format":"int64","type":["integer","null"]},
+    "product_no_variant_attribute_value_ids": {"description":"Extra Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_template_id": {"description":"Product Template (id of a product.template)","format":"int64","type":["integer","null"]},
+    "product_uom_id": {"description":"Unit (id of a uom.uom)","format":"int64","type":["integer","null"]},
+    "product_uom_qty": {"description":"Quantity","format":"double","type":["number","null"]},
+    "project_id": {"description":"Generated Project (id of a project.project)","format":"int64","type":["integer","null"]},
+    "qty_delivered": {"description":"Delivery Quantity","format":"double","type":["number","null"]},
+    "route_ids": {"description":"Routes (ids of stock.route records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "selected_combo_items": {"description":"Selected Combo Items","type":["string","null"]},
+    "sequence": {"description":"Sequence","format":"int64","type":["integer","null"]},
+    "task_id": {"description":"Generated Task (id of a project.task)","format":"int64","type":["integer","null"]},
+    "tax_ids": {"description":"Taxes (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "technical_price_unit": {"description":"Technical Price Unit","format":"double","type":["number","null"]},
+    "virtual_id": {"description":"Virtual","type":["string","null"]}
+  },
+  "type": "object"
+}"##;
+impl SaleOrderLineUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut analytic_distribution: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut analytic_precision: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut collapse_composition: ::std::option::Option<
+            ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut collapse_prices: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut combo_item_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut customer_lead: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut discount: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut display_type: ::std::option::Option<
+            ::std::option::Option<SaleOrderLineDisplayType>,
+        > = ::std::option::Option::None;
+        let mut extra_tax_data: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut invoice_lines: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut is_downpayment: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut is_expense: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut is_optional: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut linked_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut linked_virtual_id: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut order_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut price_unit: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut product_document_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut product_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut product_no_variant_attribute_value_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut product_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut product_uom_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut product_uom_qty: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut project_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut qty_delivered: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut route_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut selected_combo_items: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut task_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut tax_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut technical_price_unit: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut virtual_id: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "analytic_distribution" => {
+                    wire::decode(
+                        &mut analytic_distribution,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "analytic_precision" => {
+                    wire::decode(&mut analytic_precision, __value, wire::false_as_none)
+                }
+                "collapse_composition" => {
+                    wire::decode(&mut collapse_composition, __value, wire::field)
+                }
+                "collapse_prices" => {
+                    wire::decode(&mut collapse_prices, __value, wire::field)
+                }
+                "combo_item_id" => {
+                    wire::decode(&mut combo_item_id, __value, wire::false_as_none)
+                }
+                "customer_lead" => {
+                    wire::decode(&mut customer_lead, __value, wire::false_as_none)
+                }
+                "discount" => wire::decode(&mut discount, __value, wire::false_as_none),
+                "display_type" => {
+                    wire::decode(&mut display_type, __value, wire::false_as_none)
+                }
+                "extra_tax_data" => {
+                    wire::decode(&mut extra_tax_data, __value, wire::false_as_none)
+                }
+                "invoice_lines" => {
+                    wire::decode(&mut invoice_lines, __value, wire::false_as_none)
+                }
+                "is_downpayment" => {
+                    wire::decode(&mut is_downpayment, __value, wire::field)
+                }
+                "is_expense" => wire::decode(&mut is_expense, __value, wire::field),
+                "is_optional" => wire::decode(&mut is_optional, __value, wire::field),
+                "linked_line_id" => {
+                    wire::decode(&mut linked_line_id, __value, wire::false_as_none)
+                }
+                "linked_virtual_id" => {
+                    wire::decode(&mut linked_virtual_id, __value, wire::false_as_none)
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "order_id" => wire::decode(&mut order_id, __value, wire::false_as_none),
+                "price_unit" => {
+                    wire::decode(&mut price_unit, __value, wire::false_as_none)
+                }
+                "product_document_ids" => {
+                    wire::decode(&mut product_document_ids, __value, wire::false_as_none)
+                }
+                "product_id" => {
+                    wire::decode(&mut product_id, __value, wire::false_as_none)
+                }
+                "product_no_variant_attribute_value_ids" => {
+                    wire::decode(
+                        &mut product_no_variant_attribute_value_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "product_template_id" => {
+                    wire::decode(&mut product_template_id, __value, wire::false_as_none)
+                }
+                "product_uom_id" => {
+                    wire::decode(&mut product_uom_id, __value, wire::false_as_none)
+                }
+                "product_uom_qty" => {
+                    wire::decode(&mut product_uom_qty, __value, wire::false_as_none)
+                }
+                "project_id" => {
+                    wire::decode(&mut project_id, __value, wire::false_as_none)
+                }
+                "qty_delivered" => {
+                    wire::decode(&mut qty_delivered, __value, wire::false_as_none)
+                }
+                "route_ids" => wire::decode(&mut route_ids, __value, wire::false_as_none),
+                "selected_combo_items" => {
+                    wire::decode(&mut selected_combo_items, __value, wire::false_as_none)
+                }
+                "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
+                "task_id" => wire::decode(&mut task_id, __value, wire::false_as_none),
+                "tax_ids" => wire::decode(&mut tax_ids, __value, wire::false_as_none),
+                "technical_price_unit" => {
+                    wire::decode(&mut technical_price_unit, __value, wire::false_as_none)
+                }
+                "virtual_id" => {
+                    wire::decode(&mut virtual_id, __value, wire::false_as_none)
+                }
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            analytic_distribution: analytic_distribution.unwrap_or_default(),
+            analytic_precision: analytic_precision.unwrap_or_default(),
+            collapse_composition: collapse_composition.unwrap_or_default(),
+            collapse_prices: collapse_prices.unwrap_or_default(),
+            combo_item_id: combo_item_id.unwrap_or_default(),
+            customer_lead: customer_lead.unwrap_or_default(),
+            discount: discount.unwrap_or_default(),
+            display_type: display_type.unwrap_or_default(),
+            extra_tax_data: extra_tax_data.unwrap_or_default(),
+            invoice_lines: invoice_lines.unwrap_or_default(),
+            is_downpayment: is_downpayment.unwrap_or_default(),
+            is_expense: is_expense.unwrap_or_default(),
+            is_optional: is_optional.unwrap_or_default(),
+            linked_line_id: linked_line_id.unwrap_or_default(),
+            linked_virtual_id: linked_virtual_id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            order_id: order_id.unwrap_or_default(),
+            price_unit: price_unit.unwrap_or_default(),
+            product_document_ids: product_document_ids.unwrap_or_default(),
+            product_id: product_id.unwrap_or_default(),
+            product_no_variant_attribute_value_ids: product_no_variant_attribute_value_ids
+                .unwrap_or_default(),
+            product_template_id: product_template_id.unwrap_or_default(),
+            product_uom_id: product_uom_id.unwrap_or_default(),
+            product_uom_qty: product_uom_qty.unwrap_or_default(),
+            project_id: project_id.unwrap_or_default(),
+            qty_delivered: qty_delivered.unwrap_or_default(),
+            route_ids: route_ids.unwrap_or_default(),
+            selected_combo_items: selected_combo_items.unwrap_or_default(),
+            sequence: sequence.unwrap_or_default(),
+            task_id: task_id.unwrap_or_default(),
+            tax_ids: tax_ids.unwrap_or_default(),
+            technical_price_unit: technical_price_unit.unwrap_or_default(),
+            virtual_id: virtual_id.unwrap_or_default(),
+        })
+    }
+}
+impl SaleOrderLineUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(33usize);
+        if self.analytic_distribution.is_some() {
+            wire::put(
+                &mut __fields,
+                "analytic_distribution",
+                &self.analytic_distribution,
+            )?;
+        }
+        if self.analytic_precision.is_some() {
+            wire::put(&mut __fields, "analytic_precision", &self.analytic_precision)?;
+        }
+        if self.collapse_composition.is_some() {
+            wire::put(
+                &mut __fields,
+                "collapse_composition",
+                &self.collapse_composition,
+            )?;
+        }
+        if self.collapse_prices.is_some() {
+            wire::put(&mut __fields, "collapse_prices", &self.collapse_prices)?;
+        }
+        if self.combo_item_id.is_some() {
+            wire::put(&mut __fields, "combo_item_id", &self.combo_item_id)?;
+        }
+        if self.customer_lead.is_some() {
+            wire::put(&mut __fields, "customer_lead", &self.customer_lead)?;
+        }
+        if self.discount.is_some() {
+            wire::put(&mut __fields, "discount", &self.discount)?;
+        }
+        if self.display_type.is_some() {
+            wire::put(&mut __fields, "display_type", &self.display_type)?;
+        }
+        if self.extra_tax_data.is_some() {
+            wire::put(&mut __fields, "extra_tax_data", &self.extra_tax_data)?;
+        }
+        if self.invoice_lines.is_some() {
+            wire::put(&mut __fields, "invoice_lines", &self.invoice_lines)?;
+        }
+        if self.is_downpayment.is_some() {
+            wire::put(&mut __fields, "is_downpayment", &self.is_downpayment)?;
+        }
+        if self.is_expense.is_some() {
+            wire::put(&mut __fields, "is_expense", &self.is_expense)?;
+        }
+        if self.is_optional.is_some() {
+            wire::put(&mut __fields, "is_optional", &self.is_optional)?;
+        }
+        if self.linked_line_id.is_some() {
+            wire::put(&mut __fields, "linked_line_id", &self.linked_line_id)?;
+        }
+        if self.linked_virtual_id.is_some() {
+            wire::put(&mut __fields, "linked_virtual_id", &self.linked_virtual_id)?;
+        }
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.order_id.is_some() {
+            wire::put(&mut __fields, "order_id", &self.order_id)?;
+        }
+        if self.price_unit.is_some() {
+            wire::put(&mut __fields, "price_unit", &self.price_unit)?;
+        }
+        if self.product_document_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "product_document_ids",
+                &self.product_document_ids,
+            )?;
+        }
+        if self.product_id.is_some() {
+            wire::put(&mut __fields, "product_id", &self.product_id)?;
+        }
+        if self.product_no_variant_attribute_value_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "product_no_variant_attribute_value_ids",
+                &self.product_no_variant_attribute_value_ids,
+            )?;
+        }
+        if self.product_template_id.is_some() {
+            wire::put(&mut __fields, "product_template_id", &self.product_template_id)?;
+        }
+        if self.product_uom_id.is_some() {
+            wire::put(&mut __fields, "product_uom_id", &self.product_uom_id)?;
+        }
+        if self.product_uom_qty.is_some() {
+            wire::put(&mut __fields, "product_uom_qty", &self.product_uom_qty)?;
+        }
+        if self.project_id.is_some() {
+            wire::put(&mut __fields, "project_id", &self.project_id)?;
+        }
+        if self.qty_delivered.is_some() {
+            wire::put(&mut __fields, "qty_delivered", &self.qty_delivered)?;
+        }
+        if self.route_ids.is_some() {
+            wire::put(&mut __fields, "route_ids", &self.route_ids)?;
+        }
+        if self.selected_combo_items.is_some() {
+            wire::put(
+                &mut __fields,
+                "selected_combo_items",
+                &self.selected_combo_items,
+            )?;
+        }
+        if self.sequence.is_some() {
+            wire::put(&mut __fields, "sequence", &self.sequence)?;
+        }
+        if self.task_id.is_some() {
+            wire::put(&mut __fields, "task_id", &self.task_id)?;
+        }
+        if self.tax_ids.is_some() {
+            wire::put(&mut __fields, "tax_ids", &self.tax_ids)?;
+        }
+        if self.technical_price_unit.is_some() {
+            wire::put(
+                &mut __fields,
+                "technical_price_unit",
+                &self.technical_price_unit,
+            )?;
+        }
+        if self.virtual_id.is_some() {
+            wire::put(&mut __fields, "virtual_id", &self.virtual_id)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for SaleOrderLineUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "SaleOrderLineUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SaleOrderLineUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "SaleOrderLineUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for SaleOrderLineUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("SaleOrderLineUpdate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "SaleOrderLineDisplayType",
+            <SaleOrderLineDisplayType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Display Type (selection field `display_type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

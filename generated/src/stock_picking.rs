@@ -4,73 +4,37 @@
 /// Transfer (`stock.picking`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(
-    model = "stock.picking",
-    create = StockPickingCreate,
-    update = StockPickingUpdate
-)]
-#[schemars(description = "Transfer")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StockPicking {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Activities
     ///
     /// `activity_ids`: one2many, to `mail.activity`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Activities (ids of mail.activity records)")]
     pub activity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Back Order of
     ///
     /// If this shipment was split, then this field links to the shipment which contains the already processed part.
     ///
     /// `backorder_id`: many2one, to `stock.picking`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Back Order of: If this shipment was split, then this field links to the shipment which contains the already processed part. ([id, display name] of a stock.picking)"
-    )]
     pub backorder_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Back Orders
     ///
     /// `backorder_ids`: one2many, to `stock.picking`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Back Orders (ids of stock.picking records)")]
     pub backorder_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Company ([id, display name] of a res.company)")]
     pub company_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Created on
     ///
     /// `create_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Created on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub create_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Created by
     ///
     /// `create_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Created by ([id, display name] of a res.users)")]
     pub create_uid: ::std::option::Option<::odoo_client::Many2One>,
     /// Deadline
     ///
@@ -79,238 +43,144 @@ pub struct StockPicking {
     /// In case of incoming flow, validate the transfer before this date in order to have these products in stock at the date promised by the supplier
     ///
     /// `date_deadline`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Deadline: In case of outgoing flow, validate the transfer before this date to allow to deliver at promised date to the customer. In case of incoming flow, validate the transfer before this date in order to have these products in stock at the date promised by the supplier (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_deadline: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Date of Transfer
     ///
     /// Date at which the transfer has been processed or cancelled.
     ///
     /// `date_done`: datetime
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Date of Transfer: Date at which the transfer has been processed or cancelled. (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_done: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Display Name
     ///
     /// `display_name`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Display Name")]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Is late
     ///
     /// Is late or will be late depending on the deadline and scheduled date
     ///
     /// `has_deadline_issue`: boolean, readonly
-    #[schemars(
-        description = "Is late: Is late or will be late depending on the deadline and scheduled date"
-    )]
     pub has_deadline_issue: bool,
     /// Is Locked
     ///
     /// When the picking is not done this allows changing the initial demand. When the picking is done this allows changing the done quantities.
     ///
     /// `is_locked`: boolean
-    #[schemars(
-        description = "Is Locked: When the picking is not done this allows changing the initial demand. When the picking is done this allows changing the done quantities."
-    )]
     pub is_locked: bool,
     /// Destination Location
     ///
     /// `location_dest_id`: many2one, to `stock.location`, required
-    #[schemars(
-        description = "Destination Location ([id, display name] of a stock.location)"
-    )]
     pub location_dest_id: ::odoo_client::Many2One,
     /// Source Location
     ///
     /// `location_id`: many2one, to `stock.location`, required
-    #[schemars(description = "Source Location ([id, display name] of a stock.location)")]
     pub location_id: ::odoo_client::Many2One,
     /// Followers
     ///
     /// `message_follower_ids`: one2many, to `mail.followers`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Followers (ids of mail.followers records)")]
     pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Messages
     ///
     /// `message_ids`: one2many, to `mail.message`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Messages (ids of mail.message records)")]
     pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Stock Moves
     ///
     /// `move_ids`: one2many, to `stock.move`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Stock Moves (ids of stock.move records)")]
     pub move_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Operations
     ///
     /// `move_line_ids`: one2many, to `stock.move.line`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Operations (ids of stock.move.line records)")]
     pub move_line_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Shipping Policy
     ///
     /// It specifies goods to be deliver partially or all at once
     ///
     /// `move_type`: selection, required
-    #[schemars(
-        description = "Shipping Policy: It specifies goods to be deliver partially or all at once"
-    )]
     pub move_type: StockPickingMoveType,
     /// Reference
     ///
     /// `name`: char, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Reference")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Notes
     ///
     /// `note`: html
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Notes")]
     pub note: ::std::option::Option<::std::string::String>,
     /// Source Document
     ///
     /// Reference of the document
     ///
     /// `origin`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Source Document: Reference of the document")]
     pub origin: ::std::option::Option<::std::string::String>,
     /// Assign Owner
     ///
     /// When validating the transfer, the products will be assigned to this owner.
     ///
     /// `owner_id`: many2one, to `res.partner`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Assign Owner: When validating the transfer, the products will be assigned to this owner. ([id, display name] of a res.partner)"
-    )]
     pub owner_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Transfered Packages
     ///
     /// `package_history_ids`: many2many, to `stock.package.history`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Transfered Packages (ids of stock.package.history records)"
-    )]
     pub package_history_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Contact
     ///
     /// `partner_id`: many2one, to `res.partner`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Contact ([id, display name] of a res.partner)")]
     pub partner_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Properties
     ///
     /// `picking_properties`: properties
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Properties")]
     pub picking_properties: ::std::option::Option<::serde_json::Value>,
     /// Operation Type
     ///
     /// `picking_type_id`: many2one, to `stock.picking.type`, required
-    #[schemars(
-        description = "Operation Type ([id, display name] of a stock.picking.type)"
-    )]
     pub picking_type_id: ::odoo_client::Many2One,
     /// Printed
     ///
     /// `printed`: boolean
-    #[schemars(description = "Printed")]
     pub printed: bool,
     /// Priority
     ///
     /// Products will be reserved first for the transfers with the highest priorities.
     ///
     /// `priority`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Priority: Products will be reserved first for the transfers with the highest priorities."
-    )]
     pub priority: ::std::option::Option<StockPickingPriority>,
     /// Project
     ///
     /// `project_id`: many2one, to `project.project`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Project ([id, display name] of a project.project)")]
     pub project_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Ratings
     ///
     /// `rating_ids`: one2many, to `rating.rating`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Ratings (ids of rating.rating records)")]
     pub rating_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Return of
     ///
     /// If this picking was created as a return of another picking, this field links to the original picking.
     ///
     /// `return_id`: many2one, to `stock.picking`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Return of: If this picking was created as a return of another picking, this field links to the original picking. ([id, display name] of a stock.picking)"
-    )]
     pub return_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Returns
     ///
     /// `return_ids`: one2many, to `stock.picking`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Returns (ids of stock.picking records)")]
     pub return_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Sales Order
     ///
     /// `sale_id`: many2one, to `sale.order`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Sales Order ([id, display name] of a sale.order)")]
     pub sale_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Scheduled Date
     ///
     /// Scheduled time for the first part of the shipment to be processed. Setting manually a value here would set it as expected date for all the stock moves.
     ///
     /// `scheduled_date`: datetime
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Scheduled Date: Scheduled time for the first part of the shipment to be processed. Setting manually a value here would set it as expected date for all the stock moves. (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub scheduled_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Weight for Shipping
     ///
     /// Total weight of packages and products not in a package. Packages with no shipping weight specified will default to their products' total weight. This is the weight used to compute the cost of the shipping.
     ///
     /// `shipping_weight`: float
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Weight for Shipping: Total weight of packages and products not in a package. Packages with no shipping weight specified will default to their products' total weight. This is the weight used to compute the cost of the shipping."
-    )]
     pub shipping_weight: ::std::option::Option<f64>,
     /// Signature
     ///
     /// Signature
     ///
     /// `signature`: binary
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Signature: Signature (base64)")]
     pub signature: ::std::option::Option<::std::string::String>,
     /// Status
     ///
@@ -335,125 +205,581 @@ pub struct StockPicking {
     /// \* Cancelled: The transfer has been cancelled.
     ///
     /// `state`: selection, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Status: * Draft: The transfer is not confirmed yet. Reservation doesn't apply. * Waiting another operation: This transfer is waiting for another operation before being ready. * Waiting: The transfer is waiting for the availability of some products. (a) The shipping policy is \"As soon as possible\": no product could be reserved. (b) The shipping policy is \"When all products are ready\": not all the products could be reserved. * Ready: The transfer is ready to be processed. (a) The shipping policy is \"As soon as possible\": at least one product has been reserved. (b) The shipping policy is \"When all products are ready\": all product have been reserved. * Done: The transfer has been processed. * Cancelled: The transfer has been cancelled."
-    )]
     pub state: ::std::option::Option<StockPickingState>,
     /// Responsible
     ///
     /// `user_id`: many2one, to `res.users`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Responsible ([id, display name] of a res.users)")]
     pub user_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `website_message_ids`: one2many, to `mail.message`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(
-        description = "Website Messages: Website communication history (ids of mail.message records)"
-    )]
     pub website_message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Last Updated on
     ///
     /// `write_date`: datetime, readonly
-    #[serde(
-        default,
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub write_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Last Updated by
     ///
     /// `write_uid`: many2one, to `res.users`, readonly
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Last Updated by ([id, display name] of a res.users)")]
     pub write_uid: ::std::option::Option<::odoo_client::Many2One>,
+}
+/// The JSON Schema of [`StockPicking`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r##"{
+  "description": "Transfer",
+  "properties": {
+    "activity_ids": {"default":[],"description":"Activities (ids of mail.activity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "backorder_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Back Order of: If this shipment was split, then this field links to the shipment which contains the already processed part. ([id, display name] of a stock.picking)"},
+    "backorder_ids": {"default":[],"description":"Back Orders (ids of stock.picking records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "company_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Company ([id, display name] of a res.company)"},
+    "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
+    "date_deadline": {"default":null,"description":"Deadline: In case of outgoing flow, validate the transfer before this date to allow to deliver at promised date to the customer. In case of incoming flow, validate the transfer before this date in order to have these products in stock at the date promised by the supplier (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "date_done": {"default":null,"description":"Date of Transfer: Date at which the transfer has been processed or cancelled. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
+    "has_deadline_issue": {"description":"Is late: Is late or will be late depending on the deadline and scheduled date","type":"boolean"},
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "is_locked": {"description":"Is Locked: When the picking is not done this allows changing the initial demand. When the picking is done this allows changing the done quantities.","type":"boolean"},
+    "location_dest_id": {"$ref":"#/$defs/Many2One","description":"Destination Location ([id, display name] of a stock.location)"},
+    "location_id": {"$ref":"#/$defs/Many2One","description":"Source Location ([id, display name] of a stock.location)"},
+    "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "move_ids": {"default":[],"description":"Stock Moves (ids of stock.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "move_line_ids": {"default":[],"description":"Operations (ids of stock.move.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "move_type": {"$ref":"#/$defs/StockPickingMoveType","description":"Shipping Policy: It specifies goods to be deliver partially or all at once"},
+    "name": {"default":null,"description":"Reference","type":["string","null"]},
+    "note": {"default":null,"description":"Notes","type":["string","null"]},
+    "origin": {"default":null,"description":"Source Document: Reference of the document","type":["string","null"]},
+    "owner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Assign Owner: When validating the transfer, the products will be assigned to this owner. ([id, display name] of a res.partner)"},
+    "package_history_ids": {"default":[],"description":"Transfered Packages (ids of stock.package.history records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Contact ([id, display name] of a res.partner)"},
+    "picking_properties": {"default":null,"description":"Properties"},
+    "picking_type_id": {"$ref":"#/$defs/Many2One","description":"Operation Type ([id, display name] of a stock.picking.type)"},
+    "printed": {"description":"Printed","type":"boolean"},
+    "priority": {"anyOf":[{"$ref":"#/$defs/StockPickingPriority"},{"type":"null"}],"default":null,"description":"Priority: Products will be reserved first for the transfers with the highest priorities."},
+    "project_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Project ([id, display name] of a project.project)"},
+    "rating_ids": {"default":[],"description":"Ratings (ids of rating.rating records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "return_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Return of: If this picking was created as a return of another picking, this field links to the original picking. ([id, display name] of a stock.picking)"},
+    "return_ids": {"default":[],"description":"Returns (ids of stock.picking records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "sale_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Sales Order ([id, display name] of a sale.order)"},
+    "scheduled_date": {"default":null,"description":"Scheduled Date: Scheduled time for the first part of the shipment to be processed. Setting manually a value here would set it as expected date for all the stock moves. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "shipping_weight": {"default":null,"description":"Weight for Shipping: Total weight of packages and products not in a package. Packages with no shipping weight specified will default to their products' total weight. This is the weight used to compute the cost of the shipping.","format":"double","type":["number","null"]},
+    "signature": {"default":null,"description":"Signature: Signature (base64)","type":["string","null"]},
+    "state": {"anyOf":[{"$ref":"#/$defs/StockPickingState"},{"type":"null"}],"default":null,"description":"Status: * Draft: The transfer is not confirmed yet. Reservation doesn't apply. * Waiting another operation: This transfer is waiting for another operation before being ready. * Waiting: The transfer is waiting for the availability of some products. (a) The shipping policy is \"As soon as possible\": no product could be reserved. (b) The shipping policy is \"When all products are ready\": not all the products could be reserved. * Ready: The transfer is ready to be processed. (a) The shipping policy is \"As soon as possible\": at least one product has been reserved. (b) The shipping policy is \"When all products are ready\": all product have been reserved. * Done: The transfer has been processed. * Cancelled: The transfer has been cancelled."},
+    "user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Responsible ([id, display name] of a res.users)"},
+    "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "write_date": {"default":null,"description":"Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"}
+  },
+  "required": ["id","has_deadline_issue","is_locked","location_dest_id","location_id","move_type","picking_type_id","printed"],
+  "type": "object"
+}"##;
+impl StockPicking {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut activity_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut backorder_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut backorder_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut create_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut create_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut date_done: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut display_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut has_deadline_issue: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_locked: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut location_dest_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut location_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut move_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut move_line_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut move_type: ::std::option::Option<StockPickingMoveType> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut note: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut origin: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut owner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut package_history_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut picking_properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut picking_type_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut printed: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut priority: ::std::option::Option<
+            ::std::option::Option<StockPickingPriority>,
+        > = ::std::option::Option::None;
+        let mut project_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut return_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut return_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut sale_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut scheduled_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut shipping_weight: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut signature: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut state: ::std::option::Option<::std::option::Option<StockPickingState>> = ::std::option::Option::None;
+        let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut write_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut write_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "activity_ids" => {
+                    wire::decode(&mut activity_ids, __value, wire::ids_or_false)
+                }
+                "backorder_id" => {
+                    wire::decode(&mut backorder_id, __value, wire::false_as_none)
+                }
+                "backorder_ids" => {
+                    wire::decode(&mut backorder_ids, __value, wire::ids_or_false)
+                }
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "create_date" => {
+                    wire::decode(
+                        &mut create_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "create_uid" => {
+                    wire::decode(&mut create_uid, __value, wire::false_as_none)
+                }
+                "date_deadline" => {
+                    wire::decode(
+                        &mut date_deadline,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "date_done" => {
+                    wire::decode(
+                        &mut date_done,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "display_name" => {
+                    wire::decode(&mut display_name, __value, wire::false_as_none)
+                }
+                "has_deadline_issue" => {
+                    wire::decode(&mut has_deadline_issue, __value, wire::field)
+                }
+                "is_locked" => wire::decode(&mut is_locked, __value, wire::field),
+                "location_dest_id" => {
+                    wire::decode(&mut location_dest_id, __value, wire::field)
+                }
+                "location_id" => wire::decode(&mut location_id, __value, wire::field),
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::ids_or_false)
+                }
+                "move_ids" => wire::decode(&mut move_ids, __value, wire::ids_or_false),
+                "move_line_ids" => {
+                    wire::decode(&mut move_line_ids, __value, wire::ids_or_false)
+                }
+                "move_type" => wire::decode(&mut move_type, __value, wire::field),
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "note" => wire::decode(&mut note, __value, wire::false_as_none),
+                "origin" => wire::decode(&mut origin, __value, wire::false_as_none),
+                "owner_id" => wire::decode(&mut owner_id, __value, wire::false_as_none),
+                "package_history_ids" => {
+                    wire::decode(&mut package_history_ids, __value, wire::ids_or_false)
+                }
+                "partner_id" => {
+                    wire::decode(&mut partner_id, __value, wire::false_as_none)
+                }
+                "picking_properties" => {
+                    wire::decode(&mut picking_properties, __value, wire::false_as_none)
+                }
+                "picking_type_id" => {
+                    wire::decode(&mut picking_type_id, __value, wire::field)
+                }
+                "printed" => wire::decode(&mut printed, __value, wire::field),
+                "priority" => wire::decode(&mut priority, __value, wire::false_as_none),
+                "project_id" => {
+                    wire::decode(&mut project_id, __value, wire::false_as_none)
+                }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::ids_or_false)
+                }
+                "return_id" => wire::decode(&mut return_id, __value, wire::false_as_none),
+                "return_ids" => {
+                    wire::decode(&mut return_ids, __value, wire::ids_or_false)
+                }
+                "sale_id" => wire::decode(&mut sale_id, __value, wire::false_as_none),
+                "scheduled_date" => {
+                    wire::decode(
+                        &mut scheduled_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "shipping_weight" => {
+                    wire::decode(&mut shipping_weight, __value, wire::false_as_none)
+                }
+                "signature" => wire::decode(&mut signature, __value, wire::false_as_none),
+                "state" => wire::decode(&mut state, __value, wire::false_as_none),
+                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::ids_or_false)
+                }
+                "write_date" => {
+                    wire::decode(
+                        &mut write_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("has_deadline_issue", has_deadline_issue.is_some()),
+                ("is_locked", is_locked.is_some()),
+                ("location_dest_id", location_dest_id.is_some()),
+                ("location_id", location_id.is_some()),
+                ("move_type", move_type.is_some()),
+                ("picking_type_id", picking_type_id.is_some()),
+                ("printed", printed.is_some()),
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            activity_ids: activity_ids.unwrap_or_default(),
+            backorder_id: backorder_id.unwrap_or_default(),
+            backorder_ids: backorder_ids.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            create_date: create_date.unwrap_or_default(),
+            create_uid: create_uid.unwrap_or_default(),
+            date_deadline: date_deadline.unwrap_or_default(),
+            date_done: date_done.unwrap_or_default(),
+            display_name: display_name.unwrap_or_default(),
+            has_deadline_issue: wire::given(has_deadline_issue),
+            is_locked: wire::given(is_locked),
+            location_dest_id: wire::given(location_dest_id),
+            location_id: wire::given(location_id),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
+            move_ids: move_ids.unwrap_or_default(),
+            move_line_ids: move_line_ids.unwrap_or_default(),
+            move_type: wire::given(move_type),
+            name: name.unwrap_or_default(),
+            note: note.unwrap_or_default(),
+            origin: origin.unwrap_or_default(),
+            owner_id: owner_id.unwrap_or_default(),
+            package_history_ids: package_history_ids.unwrap_or_default(),
+            partner_id: partner_id.unwrap_or_default(),
+            picking_properties: picking_properties.unwrap_or_default(),
+            picking_type_id: wire::given(picking_type_id),
+            printed: wire::given(printed),
+            priority: priority.unwrap_or_default(),
+            project_id: project_id.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
+            return_id: return_id.unwrap_or_default(),
+            return_ids: return_ids.unwrap_or_default(),
+            sale_id: sale_id.unwrap_or_default(),
+            scheduled_date: scheduled_date.unwrap_or_default(),
+            shipping_weight: shipping_weight.unwrap_or_default(),
+            signature: signature.unwrap_or_default(),
+            state: state.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
+            write_date: write_date.unwrap_or_default(),
+            write_uid: write_uid.unwrap_or_default(),
+        })
+    }
+}
+impl StockPicking {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(42usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        wire::put(&mut __fields, "backorder_id", &self.backorder_id)?;
+        wire::put(&mut __fields, "backorder_ids", &self.backorder_ids)?;
+        wire::put(&mut __fields, "company_id", &self.company_id)?;
+        wire::put_with(
+            &mut __fields,
+            "create_date",
+            &self.create_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "create_uid", &self.create_uid)?;
+        wire::put_with(
+            &mut __fields,
+            "date_deadline",
+            &self.date_deadline,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "date_done",
+            &self.date_done,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(&mut __fields, "has_deadline_issue", &self.has_deadline_issue)?;
+        wire::put(&mut __fields, "is_locked", &self.is_locked)?;
+        wire::put(&mut __fields, "location_dest_id", &self.location_dest_id)?;
+        wire::put(&mut __fields, "location_id", &self.location_id)?;
+        wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(&mut __fields, "move_ids", &self.move_ids)?;
+        wire::put(&mut __fields, "move_line_ids", &self.move_line_ids)?;
+        wire::put(&mut __fields, "move_type", &self.move_type)?;
+        wire::put(&mut __fields, "name", &self.name)?;
+        wire::put(&mut __fields, "note", &self.note)?;
+        wire::put(&mut __fields, "origin", &self.origin)?;
+        wire::put(&mut __fields, "owner_id", &self.owner_id)?;
+        wire::put(&mut __fields, "package_history_ids", &self.package_history_ids)?;
+        wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        wire::put(&mut __fields, "picking_properties", &self.picking_properties)?;
+        wire::put(&mut __fields, "picking_type_id", &self.picking_type_id)?;
+        wire::put(&mut __fields, "printed", &self.printed)?;
+        wire::put(&mut __fields, "priority", &self.priority)?;
+        wire::put(&mut __fields, "project_id", &self.project_id)?;
+        wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        wire::put(&mut __fields, "return_id", &self.return_id)?;
+        wire::put(&mut __fields, "return_ids", &self.return_ids)?;
+        wire::put(&mut __fields, "sale_id", &self.sale_id)?;
+        wire::put_with(
+            &mut __fields,
+            "scheduled_date",
+            &self.scheduled_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "shipping_weight", &self.shipping_weight)?;
+        wire::put(&mut __fields, "signature", &self.signature)?;
+        wire::put(&mut __fields, "state", &self.state)?;
+        wire::put(&mut __fields, "user_id", &self.user_id)?;
+        wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
+        wire::put_with(
+            &mut __fields,
+            "write_date",
+            &self.write_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "write_uid", &self.write_uid)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for StockPicking {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "StockPicking",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StockPicking {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "StockPicking",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for StockPicking {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("StockPicking")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "Many2One",
+            <::odoo_client::Many2One as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "StockPickingMoveType",
+            <StockPickingMoveType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "StockPickingPriority",
+            <StockPickingPriority as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "StockPickingState",
+            <StockPickingState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for StockPicking {
+    const MODEL: &'static str = "stock.picking";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "activity_ids",
+        "backorder_id",
+        "backorder_ids",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "date_deadline",
+        "date_done",
+        "display_name",
+        "has_deadline_issue",
+        "is_locked",
+        "location_dest_id",
+        "location_id",
+        "message_follower_ids",
+        "message_ids",
+        "move_ids",
+        "move_line_ids",
+        "move_type",
+        "name",
+        "note",
+        "origin",
+        "owner_id",
+        "package_history_ids",
+        "partner_id",
+        "picking_properties",
+        "picking_type_id",
+        "printed",
+        "priority",
+        "project_id",
+        "rating_ids",
+        "return_id",
+        "return_ids",
+        "sale_id",
+        "scheduled_date",
+        "shipping_weight",
+        "signature",
+        "state",
+        "user_id",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+    ];
+}
+impl ::odoo_client::WritableModel for StockPicking {
+    type Create = StockPickingCreate;
+    type Update = StockPickingUpdate;
 }
 /// Values to create a Transfer (`stock.picking`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Transfer record")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StockPickingCreate {
     /// Next Activity Summary
     ///
     /// `activity_summary`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Summary")]
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Type (id of a mail.activity.type)")]
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Date of Transfer
     ///
     /// Date at which the transfer has been processed or cancelled.
     ///
     /// `date_done`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Date of Transfer: Date at which the transfer has been processed or cancelled. (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_done: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Is Locked
     ///
     /// When the picking is not done this allows changing the initial demand. When the picking is done this allows changing the done quantities.
     ///
     /// `is_locked`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Is Locked: When the picking is not done this allows changing the initial demand. When the picking is done this allows changing the done quantities."
-    )]
     pub is_locked: ::std::option::Option<bool>,
     /// Destination Location
     ///
     /// `location_dest_id`: many2one, to `stock.location`, required
-    #[schemars(description = "Destination Location (id of a stock.location)")]
     pub location_dest_id: ::odoo_client::RecordId,
     /// Source Location
     ///
     /// `location_id`: many2one, to `stock.location`, required
-    #[schemars(description = "Source Location (id of a stock.location)")]
     pub location_id: ::odoo_client::RecordId,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -462,274 +788,433 @@ pub struct StockPickingCreate {
     /// It specifies goods to be deliver partially or all at once
     ///
     /// `move_type`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Shipping Policy: It specifies goods to be deliver partially or all at once"
-    )]
     pub move_type: ::std::option::Option<StockPickingMoveType>,
     /// Notes
     ///
     /// `note`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Notes")]
     pub note: ::std::option::Option<::std::string::String>,
     /// Source Document
     ///
     /// Reference of the document
     ///
     /// `origin`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Source Document: Reference of the document")]
     pub origin: ::std::option::Option<::std::string::String>,
     /// Assign Owner
     ///
     /// When validating the transfer, the products will be assigned to this owner.
     ///
     /// `owner_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Assign Owner: When validating the transfer, the products will be assigned to this owner. (id of a res.partner)"
-    )]
     pub owner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Transfered Packages
     ///
     /// `package_history_ids`: many2many, to `stock.package.history`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Transfered Packages (ids of stock.package.history records)"
-    )]
     pub package_history_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Contact
     ///
     /// `partner_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Contact (id of a res.partner)")]
     pub partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Properties
     ///
     /// `picking_properties`: properties
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Properties")]
     pub picking_properties: ::std::option::Option<::serde_json::Value>,
     /// Operation Type
     ///
     /// `picking_type_id`: many2one, to `stock.picking.type`, required
-    #[schemars(description = "Operation Type (id of a stock.picking.type)")]
     pub picking_type_id: ::odoo_client::RecordId,
     /// Printed
     ///
     /// `printed`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Printed")]
     pub printed: ::std::option::Option<bool>,
     /// Priority
     ///
     /// Products will be reserved first for the transfers with the highest priorities.
     ///
     /// `priority`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Priority: Products will be reserved first for the transfers with the highest priorities."
-    )]
     pub priority: ::std::option::Option<StockPickingPriority>,
     /// Project
     ///
     /// `project_id`: many2one, to `project.project`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Project (id of a project.project)")]
     pub project_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Sales Order
     ///
     /// `sale_id`: many2one, to `sale.order`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sales Order (id of a sale.order)")]
     pub sale_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Scheduled Date
     ///
     /// Scheduled time for the first part of the shipment to be processed. Setting manually a value here would set it as expected date for all the stock moves.
     ///
     /// `scheduled_date`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Scheduled Date: Scheduled time for the first part of the shipment to be processed. Setting manually a value here would set it as expected date for all the stock moves. (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub scheduled_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Weight for Shipping
     ///
     /// Total weight of packages and products not in a package. Packages with no shipping weight specified will default to their products' total weight. This is the weight used to compute the cost of the shipping.
     ///
     /// `shipping_weight`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Weight for Shipping: Total weight of packages and products not in a package. Packages with no shipping weight specified will default to their products' total weight. This is the weight used to compute the cost of the shipping."
-    )]
     pub shipping_weight: ::std::option::Option<f64>,
     /// Signature
     ///
     /// Signature
     ///
     /// `signature`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Signature: Signature (base64)")]
     pub signature: ::std::option::Option<::std::string::String>,
     /// Responsible
     ///
     /// `user_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Responsible (id of a res.users)")]
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
+}
+/// The JSON Schema of [`StockPickingCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r##"{
+  "description": "Values of a new Transfer record",
+  "properties": {
+    "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "date_done": {"description":"Date of Transfer: Date at which the transfer has been processed or cancelled. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "is_locked": {"description":"Is Locked: When the picking is not done this allows changing the initial demand. When the picking is done this allows changing the done quantities.","type":["boolean","null"]},
+    "location_dest_id": {"description":"Destination Location (id of a stock.location)","format":"int64","type":"integer"},
+    "location_id": {"description":"Source Location (id of a stock.location)","format":"int64","type":"integer"},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "move_type": {"anyOf":[{"$ref":"#/$defs/StockPickingMoveType"},{"type":"null"}],"description":"Shipping Policy: It specifies goods to be deliver partially or all at once"},
+    "note": {"description":"Notes","type":["string","null"]},
+    "origin": {"description":"Source Document: Reference of the document","type":["string","null"]},
+    "owner_id": {"description":"Assign Owner: When validating the transfer, the products will be assigned to this owner. (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "package_history_ids": {"description":"Transfered Packages (ids of stock.package.history records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "partner_id": {"description":"Contact (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "picking_properties": {"description":"Properties"},
+    "picking_type_id": {"description":"Operation Type (id of a stock.picking.type)","format":"int64","type":"integer"},
+    "printed": {"description":"Printed","type":["boolean","null"]},
+    "priority": {"anyOf":[{"$ref":"#/$defs/StockPickingPriority"},{"type":"null"}],"description":"Priority: Products will be reserved first for the transfers with the highest priorities."},
+    "project_id": {"description":"Project (id of a project.project)","format":"int64","type":["integer","null"]},
+    "sale_id": {"description":"Sales Order (id of a sale.order)","format":"int64","type":["integer","null"]},
+    "scheduled_date": {"description":"Scheduled Date: Scheduled time for the first part of the shipment to be processed. Setting manually a value here would set it as expected date for all the stock moves. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "shipping_weight": {"description":"Weight for Shipping: Total weight of packages and products not in a package. Packages with no shipping weight specified will default to their products' total weight. This is the weight used to compute the cost of the shipping.","format":"double","type":["number","null"]},
+    "signature": {"description":"Signature: Signature (base64)","type":["string","null"]},
+    "user_id": {"description":"Responsible (id of a res.users)","format":"int64","type":["integer","null"]}
+  },
+  "required": ["location_dest_id","location_id","picking_type_id"],
+  "type": "object"
+}"##;
+impl StockPickingCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut date_done: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut is_locked: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut location_dest_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut location_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut move_type: ::std::option::Option<
+            ::std::option::Option<StockPickingMoveType>,
+        > = ::std::option::Option::None;
+        let mut note: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut origin: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut owner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut package_history_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut picking_properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut picking_type_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut printed: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut priority: ::std::option::Option<
+            ::std::option::Option<StockPickingPriority>,
+        > = ::std::option::Option::None;
+        let mut project_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut sale_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut scheduled_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut shipping_weight: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut signature: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "date_done" => {
+                    wire::decode(
+                        &mut date_done,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "is_locked" => wire::decode(&mut is_locked, __value, wire::field),
+                "location_dest_id" => {
+                    wire::decode(&mut location_dest_id, __value, wire::field)
+                }
+                "location_id" => wire::decode(&mut location_id, __value, wire::field),
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "move_type" => wire::decode(&mut move_type, __value, wire::false_as_none),
+                "note" => wire::decode(&mut note, __value, wire::false_as_none),
+                "origin" => wire::decode(&mut origin, __value, wire::false_as_none),
+                "owner_id" => wire::decode(&mut owner_id, __value, wire::false_as_none),
+                "package_history_ids" => {
+                    wire::decode(&mut package_history_ids, __value, wire::false_as_none)
+                }
+                "partner_id" => {
+                    wire::decode(&mut partner_id, __value, wire::false_as_none)
+                }
+                "picking_properties" => {
+                    wire::decode(&mut picking_properties, __value, wire::false_as_none)
+                }
+                "picking_type_id" => {
+                    wire::decode(&mut picking_type_id, __value, wire::field)
+                }
+                "printed" => wire::decode(&mut printed, __value, wire::field),
+                "priority" => wire::decode(&mut priority, __value, wire::false_as_none),
+                "project_id" => {
+                    wire::decode(&mut project_id, __value, wire::false_as_none)
+                }
+                "sale_id" => wire::decode(&mut sale_id, __value, wire::false_as_none),
+                "scheduled_date" => {
+                    wire::decode(
+                        &mut scheduled_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "shipping_weight" => {
+                    wire::decode(&mut shipping_weight, __value, wire::false_as_none)
+                }
+                "signature" => wire::decode(&mut signature, __value, wire::false_as_none),
+                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[
+                ("location_dest_id", location_dest_id.is_some()),
+                ("location_id", location_id.is_some()),
+                ("picking_type_id", picking_type_id.is_some()),
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            date_done: date_done.unwrap_or_default(),
+            is_locked: is_locked.unwrap_or_default(),
+            location_dest_id: wire::given(location_dest_id),
+            location_id: wire::given(location_id),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            move_type: move_type.unwrap_or_default(),
+            note: note.unwrap_or_default(),
+            origin: origin.unwrap_or_default(),
+            owner_id: owner_id.unwrap_or_default(),
+            package_history_ids: package_history_ids.unwrap_or_default(),
+            partner_id: partner_id.unwrap_or_default(),
+            picking_properties: picking_properties.unwrap_or_default(),
+            picking_type_id: wire::given(picking_type_id),
+            printed: printed.unwrap_or_default(),
+            priority: priority.unwrap_or_default(),
+            project_id: project_id.unwrap_or_default(),
+            sale_id: sale_id.unwrap_or_default(),
+            scheduled_date: scheduled_date.unwrap_or_default(),
+            shipping_weight: shipping_weight.unwrap_or_default(),
+            signature: signature.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+        })
+    }
+}
+impl StockPickingCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(23usize);
+        if self.activity_summary.is_some() {
+            wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        }
+        if self.activity_type_id.is_some() {
+            wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.date_done.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "date_done",
+                &self.date_done,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.is_locked.is_some() {
+            wire::put(&mut __fields, "is_locked", &self.is_locked)?;
+        }
+        wire::put(&mut __fields, "location_dest_id", &self.location_dest_id)?;
+        wire::put(&mut __fields, "location_id", &self.location_id)?;
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        if self.move_type.is_some() {
+            wire::put(&mut __fields, "move_type", &self.move_type)?;
+        }
+        if self.note.is_some() {
+            wire::put(&mut __fields, "note", &self.note)?;
+        }
+        if self.origin.is_some() {
+            wire::put(&mut __fields, "origin", &self.origin)?;
+        }
+        if self.owner_id.is_some() {
+            wire::put(&mut __fields, "owner_id", &self.owner_id)?;
+        }
+        if self.package_history_ids.is_some() {
+            wire::put(&mut __fields, "package_history_ids", &self.package_history_ids)?;
+        }
+        if self.partner_id.is_some() {
+            wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        }
+        if self.picking_properties.is_some() {
+            wire::put(&mut __fields, "picking_properties", &self.picking_properties)?;
+        }
+        wire::put(&mut __fields, "picking_type_id", &self.picking_type_id)?;
+        if self.printed.is_some() {
+            wire::put(&mut __fields, "printed", &self.printed)?;
+        }
+        if self.priority.is_some() {
+            wire::put(&mut __fields, "priority", &self.priority)?;
+        }
+        if self.project_id.is_some() {
+            wire::put(&mut __fields, "project_id", &self.project_id)?;
+        }
+        if self.sale_id.is_some() {
+            wire::put(&mut __fields, "sale_id", &self.sale_id)?;
+        }
+        if self.scheduled_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "scheduled_date",
+                &self.scheduled_date,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.shipping_weight.is_some() {
+            wire::put(&mut __fields, "shipping_weight", &self.shipping_weight)?;
+        }
+        if self.signature.is_some() {
+            wire::put(&mut __fields, "signature", &self.signature)?;
+        }
+        if self.user_id.is_some() {
+            wire::put(&mut __fields, "user_id", &self.user_id)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for StockPickingCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "StockPickingCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StockPickingCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "StockPickingCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for StockPickingCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("StockPickingCreate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "StockPickingMoveType",
+            <StockPickingMoveType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "StockPickingPriority",
+            <StockPickingPriority as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Transfer (`stock.picking`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(
-    description = "Values to change on Transfer records; fields left out are kept"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StockPickingUpdate {
     /// Next Activity Summary
     ///
     /// `activity_summary`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Summary")]
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Next Activity Type (id of a mail.activity.type)")]
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Date of Transfer
     ///
     /// Date at which the transfer has been processed or cancelled.
     ///
     /// `date_done`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Date of Transfer: Date at which the transfer has been processed or cancelled. (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub date_done: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Is Locked
     ///
     /// When the picking is not done this allows changing the initial demand. When the picking is done this allows changing the done quantities.
     ///
     /// `is_locked`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(
-        description = "Is Locked: When the picking is not done this allows changing the initial demand. When the picking is done this allows changing the done quantities."
-    )]
     pub is_locked: ::std::option::Option<bool>,
     /// Destination Location
     ///
     /// `location_dest_id`: many2one, to `stock.location`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Destination Location (id of a stock.location)")]
     pub location_dest_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Source Location
     ///
     /// `location_id`: many2one, to `stock.location`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Source Location (id of a stock.location)")]
     pub location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Followers (Partners) (ids of res.partner records)")]
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -738,187 +1223,402 @@ pub struct StockPickingUpdate {
     /// It specifies goods to be deliver partially or all at once
     ///
     /// `move_type`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Shipping Policy: It specifies goods to be deliver partially or all at once"
-    )]
     pub move_type: ::std::option::Option<StockPickingMoveType>,
     /// Notes
     ///
     /// `note`: html
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Notes")]
     pub note: ::std::option::Option<::std::string::String>,
     /// Source Document
     ///
     /// Reference of the document
     ///
     /// `origin`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Source Document: Reference of the document")]
     pub origin: ::std::option::Option<::std::string::String>,
     /// Assign Owner
     ///
     /// When validating the transfer, the products will be assigned to this owner.
     ///
     /// `owner_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Assign Owner: When validating the transfer, the products will be assigned to this owner. (id of a res.partner)"
-    )]
     pub owner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Transfered Packages
     ///
     /// `package_history_ids`: many2many, to `stock.package.history`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Transfered Packages (ids of stock.package.history records)"
-    )]
     pub package_history_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Contact
     ///
     /// `partner_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Contact (id of a res.partner)")]
     pub partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Properties
     ///
     /// `picking_properties`: properties
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Properties")]
     pub picking_properties: ::std::option::Option<::serde_json::Value>,
     /// Operation Type
     ///
     /// `picking_type_id`: many2one, to `stock.picking.type`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Operation Type (id of a stock.picking.type)")]
     pub picking_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Printed
     ///
     /// `printed`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Printed")]
     pub printed: ::std::option::Option<bool>,
     /// Priority
     ///
     /// Products will be reserved first for the transfers with the highest priorities.
     ///
     /// `priority`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Priority: Products will be reserved first for the transfers with the highest priorities."
-    )]
     pub priority: ::std::option::Option<StockPickingPriority>,
     /// Project
     ///
     /// `project_id`: many2one, to `project.project`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Project (id of a project.project)")]
     pub project_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Sales Order
     ///
     /// `sale_id`: many2one, to `sale.order`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Sales Order (id of a sale.order)")]
     pub sale_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Scheduled Date
     ///
     /// Scheduled time for the first part of the shipment to be processed. Setting manually a value here would set it as expected date for all the stock moves.
     ///
     /// `scheduled_date`: datetime
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::datetime::option::deserialize",
-        serialize_with = "::odoo_client::value::datetime::option::serialize"
-    )]
-    #[schemars(
-        description = "Scheduled Date: Scheduled time for the first part of the shipment to be processed. Setting manually a value here would set it as expected date for all the stock moves. (UTC, YYYY-MM-DD HH:MM:SS)",
-        extend("format" = "date-time")
-    )]
     pub scheduled_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Weight for Shipping
     ///
     /// Total weight of packages and products not in a package. Packages with no shipping weight specified will default to their products' total weight. This is the weight used to compute the cost of the shipping.
     ///
     /// `shipping_weight`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Weight for Shipping: Total weight of packages and products not in a package. Packages with no shipping weight specified will default to their products' total weight. This is the weight used to compute the cost of the shipping."
-    )]
     pub shipping_weight: ::std::option::Option<f64>,
     /// Signature
     ///
     /// Signature
     ///
     /// `signature`: binary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Signature: Signature (base64)")]
     pub signature: ::std::option::Option<::std::string::String>,
     /// Responsible
     ///
     /// `user_id`: many2one, to `res.users`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Responsible (id of a res.users)")]
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
+}
+/// The JSON Schema of [`StockPickingUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r##"{
+  "description": "Values to change on Transfer records; fields left out are kept",
+  "properties": {
+    "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "date_done": {"description":"Date of Transfer: Date at which the transfer has been processed or cancelled. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "is_locked": {"description":"Is Locked: When the picking is not done this allows changing the initial demand. When the picking is done this allows changing the done quantities.","type":["boolean","null"]},
+    "location_dest_id": {"description":"Destination Location (id of a stock.location)","format":"int64","type":["integer","null"]},
+    "location_id": {"description":"Source Location (id of a stock.location)","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "move_type": {"anyOf":[{"$ref":"#/$defs/StockPickingMoveType"},{"type":"null"}],"description":"Shipping Policy: It specifies goods to be deliver partially or all at once"},
+    "note": {"description":"Notes","type":["string","null"]},
+    "origin": {"description":"Source Document: Reference of the document","type":["string","null"]},
+    "owner_id": {"description":"Assign Owner: When validating the transfer, the products will be assigned to this owner. (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "package_history_ids": {"description":"Transfered Packages (ids of stock.package.history records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "partner_id": {"description":"Contact (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "picking_properties": {"description":"Properties"},
+    "picking_type_id": {"description":"Operation Type (id of a stock.picking.type)","format":"int64","type":["integer","null"]},
+    "printed": {"description":"Printed","type":["boolean","null"]},
+    "priority": {"anyOf":[{"$ref":"#/$defs/StockPickingPriority"},{"type":"null"}],"description":"Priority: Products will be reserved first for the transfers with the highest priorities."},
+    "project_id": {"description":"Project (id of a project.project)","format":"int64","type":["integer","null"]},
+    "sale_id": {"description":"Sales Order (id of a sale.order)","format":"int64","type":["integer","null"]},
+    "scheduled_date": {"description":"Scheduled Date: Scheduled time for the first part of the shipment to be processed. Setting manually a value here would set it as expected date for all the stock moves. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "shipping_weight": {"description":"Weight for Shipping: Total weight of packages and products not in a package. Packages with no shipping weight specified will default to their products' total weight. This is the weight used to compute the cost of the shipping.","format":"double","type":["number","null"]},
+    "signature": {"description":"Signature: Signature (base64)","type":["string","null"]},
+    "user_id": {"description":"Responsible (id of a res.users)","format":"int64","type":["integer","null"]}
+  },
+  "type": "object"
+}"##;
+impl StockPickingUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut date_done: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut is_locked: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut location_dest_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut move_type: ::std::option::Option<
+            ::std::option::Option<StockPickingMoveType>,
+        > = ::std::option::Option::None;
+        let mut note: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut origin: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut owner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut package_history_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut picking_properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut picking_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut printed: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut priority: ::std::option::Option<
+            ::std::option::Option<StockPickingPriority>,
+        > = ::std::option::Option::None;
+        let mut project_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut sale_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut scheduled_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut shipping_weight: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut signature: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "date_done" => {
+                    wire::decode(
+                        &mut date_done,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "is_locked" => wire::decode(&mut is_locked, __value, wire::field),
+                "location_dest_id" => {
+                    wire::decode(&mut location_dest_id, __value, wire::false_as_none)
+                }
+                "location_id" => {
+                    wire::decode(&mut location_id, __value, wire::false_as_none)
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "move_type" => wire::decode(&mut move_type, __value, wire::false_as_none),
+                "note" => wire::decode(&mut note, __value, wire::false_as_none),
+                "origin" => wire::decode(&mut origin, __value, wire::false_as_none),
+                "owner_id" => wire::decode(&mut owner_id, __value, wire::false_as_none),
+                "package_history_ids" => {
+                    wire::decode(&mut package_history_ids, __value, wire::false_as_none)
+                }
+                "partner_id" => {
+                    wire::decode(&mut partner_id, __value, wire::false_as_none)
+                }
+                "picking_properties" => {
+                    wire::decode(&mut picking_properties, __value, wire::false_as_none)
+                }
+                "picking_type_id" => {
+                    wire::decode(&mut picking_type_id, __value, wire::false_as_none)
+                }
+                "printed" => wire::decode(&mut printed, __value, wire::field),
+                "priority" => wire::decode(&mut priority, __value, wire::false_as_none),
+                "project_id" => {
+                    wire::decode(&mut project_id, __value, wire::false_as_none)
+                }
+                "sale_id" => wire::decode(&mut sale_id, __value, wire::false_as_none),
+                "scheduled_date" => {
+                    wire::decode(
+                        &mut scheduled_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "shipping_weight" => {
+                    wire::decode(&mut shipping_weight, __value, wire::false_as_none)
+                }
+                "signature" => wire::decode(&mut signature, __value, wire::false_as_none),
+                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            date_done: date_done.unwrap_or_default(),
+            is_locked: is_locked.unwrap_or_default(),
+            location_dest_id: location_dest_id.unwrap_or_default(),
+            location_id: location_id.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            move_type: move_type.unwrap_or_default(),
+            note: note.unwrap_or_default(),
+            origin: origin.unwrap_or_default(),
+            owner_id: owner_id.unwrap_or_default(),
+            package_history_ids: package_history_ids.unwrap_or_default(),
+            partner_id: partner_id.unwrap_or_default(),
+            picking_properties: picking_properties.unwrap_or_default(),
+            picking_type_id: picking_type_id.unwrap_or_default(),
+            printed: printed.unwrap_or_default(),
+            priority: priority.unwrap_or_default(),
+            project_id: project_id.unwrap_or_default(),
+            sale_id: sale_id.unwrap_or_default(),
+            scheduled_date: scheduled_date.unwrap_or_default(),
+            shipping_weight: shipping_weight.unwrap_or_default(),
+            signature: signature.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+        })
+    }
+}
+impl StockPickingUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(23usize);
+        if self.activity_summary.is_some() {
+            wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        }
+        if self.activity_type_id.is_some() {
+            wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.date_done.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "date_done",
+                &self.date_done,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.is_locked.is_some() {
+            wire::put(&mut __fields, "is_locked", &self.is_locked)?;
+        }
+        if self.location_dest_id.is_some() {
+            wire::put(&mut __fields, "location_dest_id", &self.location_dest_id)?;
+        }
+        if self.location_id.is_some() {
+            wire::put(&mut __fields, "location_id", &self.location_id)?;
+        }
+        if self.message_partner_ids.is_some() {
+            wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        if self.move_type.is_some() {
+            wire::put(&mut __fields, "move_type", &self.move_type)?;
+        }
+        if self.note.is_some() {
+            wire::put(&mut __fields, "note", &self.note)?;
+        }
+        if self.origin.is_some() {
+            wire::put(&mut __fields, "origin", &self.origin)?;
+        }
+        if self.owner_id.is_some() {
+            wire::put(&mut __fields, "owner_id", &self.owner_id)?;
+        }
+        if self.package_history_ids.is_some() {
+            wire::put(&mut __fields, "package_history_ids", &self.package_history_ids)?;
+        }
+        if self.partner_id.is_some() {
+            wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        }
+        if self.picking_properties.is_some() {
+            wire::put(&mut __fields, "picking_properties", &self.picking_properties)?;
+        }
+        if self.picking_type_id.is_some() {
+            wire::put(&mut __fields, "picking_type_id", &self.picking_type_id)?;
+        }
+        if self.printed.is_some() {
+            wire::put(&mut __fields, "printed", &self.printed)?;
+        }
+        if self.priority.is_some() {
+            wire::put(&mut __fields, "priority", &self.priority)?;
+        }
+        if self.project_id.is_some() {
+            wire::put(&mut __fields, "project_id", &self.project_id)?;
+        }
+        if self.sale_id.is_some() {
+            wire::put(&mut __fields, "sale_id", &self.sale_id)?;
+        }
+        if self.scheduled_date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "scheduled_date",
+                &self.scheduled_date,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
+        if self.shipping_weight.is_some() {
+            wire::put(&mut __fields, "shipping_weight", &self.shipping_weight)?;
+        }
+        if self.signature.is_some() {
+            wire::put(&mut __fields, "signature", &self.signature)?;
+        }
+        if self.user_id.is_some() {
+            wire::put(&mut __fields, "user_id", &self.user_id)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for StockPickingUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "StockPickingUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StockPickingUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "StockPickingUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for StockPickingUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("StockPickingUpdate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "StockPickingMoveType",
+            <StockPickingMoveType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "StockPickingPriority",
+            <StockPickingPriority as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Shipping Policy (selection field `move_type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

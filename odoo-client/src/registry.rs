@@ -207,6 +207,36 @@ pub fn schema_for<T: JsonSchema>() -> Schema {
     schemars::SchemaGenerator::default().into_root_schema_for::<T>()
 }
 
+/// A JSON Schema that odoo-codegen wrote out as JSON text: generated structs
+/// carry their schemas as data rather than deriving `JsonSchema`.
+///
+/// Panics when `json` is not a JSON object, which only a hand-edited generated
+/// file can cause.
+pub fn schema_from_json(json: &str) -> Schema {
+    match serde_json::from_str(json) {
+        Ok(Value::Object(map)) => Schema::from(map),
+        _ => panic!(
+            "a generated JSON Schema is not a JSON object: regenerate with `cargo run -p odoo-codegen`"
+        ),
+    }
+}
+
+/// Adds the schema of a type that generated schemas refer to (`$ref` to
+/// `#/$defs/<name>`) to `generator`'s definitions, as `subschema_for` does for
+/// a type that is not inlined; without its generic code per type.
+pub fn add_definition(
+    generator: &mut schemars::SchemaGenerator,
+    name: &str,
+    schema: fn(&mut schemars::SchemaGenerator) -> Schema,
+) {
+    if !generator.definitions().contains_key(name) {
+        let schema = schema(generator);
+        generator
+            .definitions_mut()
+            .insert(name.to_string(), schema.to_value());
+    }
+}
+
 /// Decodes `value` as `T` and encodes it again: validates and normalises in one step.
 pub fn reencode<T: DeserializeOwned + Serialize>(value: Value) -> Result<Value, serde_json::Error> {
     serde_json::to_value(serde_json::from_value::<T>(value)?)

@@ -175,6 +175,129 @@ where
     Ok(NameOrFalse::deserialize(deserializer)?.0)
 }
 
+/// One record as Odoo sends it: field name → value.
+pub type RecordMap = serde_json::Map<String, serde_json::Value>;
+
+/// `Deserialize` for a generated struct: reads an object (one record or payload)
+/// and hands it to `from_record`, the struct's own decoder.
+///
+/// odoo-codegen emits this instead of `#[derive(Deserialize)]`: the derive
+/// expands into a field enum, a visitor and one wrapper type per
+/// `deserialize_with` field, all generic over the deserializer; here the only
+/// generic code is this small function, and `from_record` (plain code, compiled
+/// once) decodes each field from a `serde_json::Value` with the helpers of this
+/// module, so the values, defaults and error messages are those of the derive.
+/// `name` is the struct's name, for "expected struct …" errors.
+pub fn deserialize_record<'de, D, T>(
+    deserializer: D,
+    name: &'static str,
+    from_record: fn(RecordMap) -> Result<T, serde_json::Error>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct RecordVisitor(&'static str);
+    impl<'de> Visitor<'de> for RecordVisitor {
+        type Value = RecordMap;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            write!(f, "struct {}", self.0)
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<RecordMap, A::Error> {
+            let mut record = RecordMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if record.contains_key(&key) {
+                    return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+                }
+                let value = map.next_value()?;
+                record.insert(key, value);
+            }
+            Ok(record)
+        }
+    }
+    let record = deserializer.deserialize_map(RecordVisitor(name))?;
+    from_record(record).map_err(de::Error::custom)
+}
+
+/// Decodes one field's `value` with `decode` into its `slot`, for a generated
+/// `from_record`: one call per field, so that a large struct's decoder stays
+/// small (no early return per field, each dropping every other field).
+pub fn decode<T>(
+    slot: &mut Option<T>,
+    value: serde_json::Value,
+    decode: fn(serde_json::Value) -> Result<T, serde_json::Error>,
+) -> Result<(), serde_json::Error> {
+    *slot = Some(decode(value)?);
+    Ok(())
+}
+
+/// serde's "missing field" error for the first field without a default that
+/// the input lacked (`(name, given)` in the struct's order), for a generated
+/// `from_record`: one check before the struct is built.
+pub fn check_required(fields: &[(&'static str, bool)]) -> Result<(), serde_json::Error> {
+    match fields.iter().find(|(_, given)| !given) {
+        Some((name, _)) => Err(missing_field(name)),
+        None => Ok(()),
+    }
+}
+
+/// The value of a field that [`check_required`] found given.
+pub fn given<T>(slot: Option<T>) -> T {
+    slot.expect("check_required saw this field given")
+}
+
+/// Decodes one field's value as `T` (its plain `Deserialize`), for a
+/// generated `from_record`.
+pub fn field<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> Result<T, serde_json::Error> {
+    T::deserialize(value)
+}
+
+/// One field of a generated struct as it is sent, for its `to_fields`.
+pub fn put<T: Serialize + ?Sized>(
+    fields: &mut Vec<(&'static str, serde_json::Value)>,
+    name: &'static str,
+    value: &T,
+) -> Result<(), serde_json::Error> {
+    fields.push((name, serde_json::to_value(value)?));
+    Ok(())
+}
+
+/// [`put`] through a `serialize_with` helper (dates and datetimes).
+pub fn put_with<T: ?Sized>(
+    fields: &mut Vec<(&'static str, serde_json::Value)>,
+    name: &'static str,
+    value: &T,
+    serialize: fn(
+        &T,
+        serde_json::value::Serializer,
+    ) -> Result<serde_json::Value, serde_json::Error>,
+) -> Result<(), serde_json::Error> {
+    fields.push((name, serialize(value, serde_json::value::Serializer)?));
+    Ok(())
+}
+
+/// `Serialize` for a generated struct: its fields, as its plain `to_fields`
+/// encodes them, written as serde's derive writes a struct named `name`.
+pub fn serialize_fields<S: Serializer>(
+    serializer: S,
+    name: &'static str,
+    fields: Result<Vec<(&'static str, serde_json::Value)>, serde_json::Error>,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::{Error as _, SerializeStruct};
+    let fields = fields.map_err(S::Error::custom)?;
+    let mut state = serializer.serialize_struct(name, fields.len())?;
+    for (key, value) in &fields {
+        state.serialize_field(key, value)?;
+    }
+    state.end()
+}
+
+/// serde's "missing field `name`" error, for a generated `from_record`.
+pub fn missing_field(name: &'static str) -> serde_json::Error {
+    de::Error::missing_field(name)
+}
+
 /// Serde helpers for `chrono::NaiveDateTime` in Odoo's `YYYY-MM-DD HH:MM:SS` (UTC).
 pub mod datetime {
     use chrono::NaiveDateTime;

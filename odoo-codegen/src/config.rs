@@ -6,6 +6,11 @@
 //! exclude = ["sale.order.template*"]
 //! # Custom fields (`x_…`, state `manual`) become typed fields too.
 //! include_custom_fields = true
+//! # One cargo feature per Odoo app (`ir.model`'s `modules`): a model builds when
+//! # a feature of one of its apps is on, e.g. `--no-default-features --features sale`.
+//! app_features = true
+//! # With `app_features`, what the `curated` feature (the default one) builds.
+//! default_models = ["res.partner", "sale.order"]
 //! ```
 
 use std::path::Path;
@@ -37,6 +42,12 @@ pub struct CodegenConfig {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
     pub include_custom_fields: bool,
+    /// Gate each model behind cargo features, one per Odoo app that defines or
+    /// extends it (a model without apps is always built).
+    pub app_features: bool,
+    /// Names or globs of the generated models that the `curated` feature, the
+    /// crate's default, builds; `None`: every generated model.
+    pub default_models: Option<Vec<String>>,
 }
 
 impl Default for CodegenConfig {
@@ -45,6 +56,8 @@ impl Default for CodegenConfig {
             include: DEFAULT_MODELS.iter().map(|m| m.to_string()).collect(),
             exclude: Vec::new(),
             include_custom_fields: true,
+            app_features: false,
+            default_models: None,
         }
     }
 }
@@ -120,6 +133,31 @@ impl CodegenConfig {
     }
 }
 
+impl CodegenConfig {
+    /// Which of the `generated` models (sorted) the `curated` feature builds.
+    ///
+    /// A plain name that is not generated is an error, as in `include`.
+    pub fn select_default(&self, generated: &[String]) -> Result<Vec<String>, Error> {
+        let Some(patterns) = &self.default_models else {
+            return Ok(generated.to_vec());
+        };
+        let names: Vec<&str> = generated.iter().map(String::as_str).collect();
+        for pattern in patterns {
+            if !is_glob(pattern) && !names.contains(&pattern.as_str()) {
+                return Err(Error::UnknownDefaultModel {
+                    model: pattern.clone(),
+                    suggestion: closest(pattern, &names),
+                });
+            }
+        }
+        Ok(generated
+            .iter()
+            .filter(|m| patterns.iter().any(|p| glob_match(p, m)))
+            .cloned()
+            .collect())
+    }
+}
+
 fn is_glob(pattern: &str) -> bool {
     pattern.contains(['*', '?'])
 }
@@ -191,6 +229,32 @@ mod tests {
             ["res.partner", "sale.order", "sale.order.line"]
         );
         assert_eq!(CodegenConfig::default().include.len(), 13);
+        assert!(!config.app_features && config.default_models.is_none());
+    }
+
+    #[test]
+    fn default_models_pick_among_the_generated_ones() {
+        let generated: Vec<String> = AVAILABLE.iter().map(|m| m.to_string()).collect();
+        let all = CodegenConfig::default();
+        assert_eq!(all.select_default(&generated).unwrap(), generated);
+        let config = CodegenConfig::parse(
+            "app_features = true\ndefault_models = [\"sale.order\", \"res.*\"]",
+            Path::new("c.toml"),
+        )
+        .unwrap();
+        assert_eq!(
+            config.select_default(&generated).unwrap(),
+            ["res.partner", "res.partner.bank", "sale.order"]
+        );
+        let typo = CodegenConfig {
+            default_models: Some(vec!["sale.ordr".into()]),
+            ..CodegenConfig::default()
+        };
+        let err = typo.select_default(&generated).unwrap_err().to_string();
+        assert!(
+            err.contains("sale.ordr") && err.contains("default_models"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -113,6 +113,9 @@ pub struct ModelEntry {
     /// `None` for abstract models and models with nothing writable.
     pub write: Option<WriteTypes>,
     pub enums: Vec<EnumEntry>,
+    /// Cargo features that build the model, any one of them (config
+    /// `app_features`); empty: always built.
+    pub features: Vec<String>,
 }
 
 /// Every model to emit, by technical name.
@@ -148,6 +151,37 @@ fn kind_of(ttype: &str) -> FieldKind {
             FieldKind::Json
         }
     }
+}
+
+/// The feature of the models that `default_models` names, on by default.
+pub const CURATED_FEATURE: &str = "curated";
+
+/// Feature names the manifest uses itself; an app of that name gets `app-`.
+const RESERVED_FEATURES: &[&str] = &["default", CURATED_FEATURE, "all"];
+
+/// The features that build a model: `curated` if it is a default model, then
+/// one per app in `ir.model`'s `modules` ("account, sale, …").
+fn features_of(schema: &ModelSchema, curated: bool) -> Vec<String> {
+    let mut features: Vec<String> = curated
+        .then(|| CURATED_FEATURE.to_string())
+        .into_iter()
+        .collect();
+    for app in schema
+        .modules
+        .split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
+        let feature = if RESERVED_FEATURES.contains(&app) {
+            format!("app-{app}")
+        } else {
+            app.to_string()
+        };
+        if !features.contains(&feature) {
+            features.push(feature);
+        }
+    }
+    features
 }
 
 /// How many same-name related fields mark a many2one as an `_inherits` link.
@@ -208,7 +242,30 @@ impl ModelSpace {
             .iter()
             .filter_map(|name| snapshot.model(name))
             .collect();
-        Ok(Self::from_models(&schemas, config.include_custom_fields))
+        let mut space = Self::from_models(&schemas, config.include_custom_fields);
+        if config.app_features {
+            let defaults = config.select_default(&selected)?;
+            for schema in &schemas {
+                if let Some(entry) = space.models.get_mut(&schema.model) {
+                    entry.features = features_of(schema, defaults.contains(&schema.model));
+                }
+            }
+        }
+        Ok(space)
+    }
+
+    /// Every app feature of the models, sorted (without `curated`).
+    pub fn app_features(&self) -> Vec<String> {
+        let mut apps: Vec<String> = self
+            .models
+            .values()
+            .flat_map(|m| m.features.iter())
+            .filter(|f| *f != CURATED_FEATURE)
+            .cloned()
+            .collect();
+        apps.sort();
+        apps.dedup();
+        apps
     }
 
     /// Builds the IR of exactly these models.
@@ -228,6 +285,7 @@ impl ModelSpace {
                 read_fields: Vec::new(),
                 write: None,
                 enums: Vec::new(),
+                features: Vec::new(),
             })
             .collect();
         let mut write_names = Vec::new();

@@ -85,6 +85,14 @@ pub enum Error {
         origin: String,
         suggestion: Option<String>,
     },
+    #[error(
+        "`default_models` names {model:?}, which is not generated{}; fix `default_models` (or `include`) in odoo-codegen.toml",
+        suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default()
+    )]
+    UnknownDefaultModel {
+        model: String,
+        suggestion: Option<String>,
+    },
     #[error("no model of {origin} matches `include` minus `exclude` in odoo-codegen.toml")]
     NoModels { origin: String },
     #[error("fixture {} is not Odoo metadata as expected: {source}", path.display())]
@@ -126,5 +134,6 @@ pub fn generate(
     Ok(Output {
         sources,
         schema: kept.to_pretty_json(),
+        features: emit::features_manifest(&space),
     })
 }

@@ -1,37 +1,88 @@
 //! The read struct and the `…Create` / `…Update` payloads of a model.
+//!
+//! Each struct derives what is cheap to compile (`Debug`, `Clone`, `PartialEq`,
+//! `Serialize`) and gets the rest as plain code and data:
+//!
+//! - `Deserialize` is a small generic shell around `from_record`, a plain
+//!   function that decodes each field from a `serde_json::Value` with
+//!   `odoo_client::value`'s helpers. serde's derive would expand into a field
+//!   enum, a visitor and one wrapper type per `deserialize_with` field, all
+//!   generic: most of the build time of hundreds of models. The values,
+//!   defaults and error messages stay those of the derive (first bad field in
+//!   the input's order, then missing fields in the struct's order).
+//! - `JsonSchema` returns the schema that the generator already knows, written
+//!   out as JSON text (see [`super::schema`]), instead of deriving it.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{description, docs, plain};
+use super::{description, doc_title, docs, plain, schema};
 use crate::ir::{FieldEntry, FieldKind, ModelEntry};
 
 /// Which struct a field is emitted into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
+pub(super) enum Role {
     Read,
     Create,
     Update,
 }
 
-const FALSE_AS_NONE: &str = "::odoo_client::value::false_as_none";
-const IDS_OR_FALSE: &str = "::odoo_client::value::ids_or_false";
-const STRING_OR_FALSE: &str = "::odoo_client::value::string_or_false";
-const SKIP_NONE: &str = "::std::option::Option::is_none";
+/// How one field of one struct reads and writes: decided once, used by the
+/// struct, its decoder and its schema alike.
+pub(super) struct Shape<'a> {
+    pub field: &'a FieldEntry,
+    pub role: Role,
+    /// `Option<…>` in Rust, `null` allowed in the schema.
+    pub optional: bool,
+    /// Absent from the input is fine: `None`, or an empty list for a read x2many.
+    pub has_default: bool,
+}
 
-/// serde's `deserialize_with` / `serialize_with` paths for a date or datetime field.
-fn chrono_helpers(kind: &FieldKind, optional: bool) -> Option<(String, String)> {
-    let module = match kind {
-        FieldKind::Date => "date",
-        FieldKind::Datetime => "datetime",
-        _ => return None,
-    };
-    let base = if optional {
-        format!("::odoo_client::value::{module}::option")
-    } else {
-        format!("::odoo_client::value::{module}")
-    };
-    Some((format!("{base}::deserialize"), format!("{base}::serialize")))
+impl<'a> Shape<'a> {
+    pub fn new(field: &'a FieldEntry, role: Role) -> Self {
+        let is_x2many = field.kind == FieldKind::X2many;
+        let optional = match role {
+            // `false` is a boolean's value and an empty x2many is an empty list.
+            Role::Read => !field.required && field.kind != FieldKind::Boolean && !is_x2many,
+            Role::Create => !field.create_required,
+            Role::Update => true,
+        };
+        Self {
+            field,
+            role,
+            optional,
+            has_default: optional || (is_x2many && role == Role::Read),
+        }
+    }
+
+    /// The `odoo_client::value` helper that decodes the field, or `None` for
+    /// its plain `Deserialize`.
+    fn decoder(&self) -> Option<&'static str> {
+        let kind = &self.field.kind;
+        Some(match (kind, self.optional) {
+            (FieldKind::Date, true) => "date::option::deserialize",
+            (FieldKind::Date, false) => "date::deserialize",
+            (FieldKind::Datetime, true) => "datetime::option::deserialize",
+            (FieldKind::Datetime, false) => "datetime::deserialize",
+            // Odoo's `false` for "empty"; a boolean's `false` must stay a value.
+            (FieldKind::Boolean, _) => return None,
+            (_, true) => "false_as_none",
+            (FieldKind::X2many, false) if self.role == Role::Read => "ids_or_false",
+            (FieldKind::Text, false) => "string_or_false",
+            _ => return None,
+        })
+    }
+
+    /// The `odoo_client::value` helper that encodes a date or datetime.
+    fn encoder(&self) -> Option<String> {
+        let module = match self.field.kind {
+            FieldKind::Date => "date",
+            FieldKind::Datetime => "datetime",
+            _ => return None,
+        };
+        let option = if self.optional { "::option" } else { "" };
+        Some(format!("::odoo_client::value::{module}{option}::serialize"))
+    }
 }
 
 fn base_type(field: &FieldEntry, role: Role) -> TokenStream {
@@ -55,75 +106,8 @@ fn base_type(field: &FieldEntry, role: Role) -> TokenStream {
     }
 }
 
-/// What the schema says beyond the label: the target of relational fields, formats.
-fn schema_description(field: &FieldEntry, role: Role) -> String {
-    let mut text = description(&field.label, field.help.as_deref());
-    if let Some(relation) = &field.relation {
-        let what = match (&field.kind, role) {
-            (FieldKind::Many2one, Role::Read) => format!("[id, display name] of a {relation}"),
-            (FieldKind::Many2one, _) => format!("id of a {relation}"),
-            (FieldKind::X2many, _) => format!("ids of {relation} records"),
-            _ => String::new(),
-        };
-        if !what.is_empty() {
-            text = format!("{text} ({what})");
-        }
-    }
-    match field.kind {
-        FieldKind::Datetime => text.push_str(" (UTC, YYYY-MM-DD HH:MM:SS)"),
-        FieldKind::Binary => text.push_str(" (base64)"),
-        _ => {}
-    }
-    text
-}
-
-fn field_tokens(field: &FieldEntry, role: Role) -> TokenStream {
-    let ident = format_ident!("{}", field.ident);
-    let base = base_type(field, role);
-    let is_x2many = field.kind == FieldKind::X2many;
-    let is_bool = field.kind == FieldKind::Boolean;
-    let optional = match role {
-        // `false` is a boolean's value and an empty x2many is an empty list.
-        Role::Read => !field.required && !is_bool && !is_x2many,
-        Role::Create => !field.create_required,
-        Role::Update => true,
-    };
-    let ty = if optional {
-        quote!(::std::option::Option<#base>)
-    } else {
-        base
-    };
-
-    let mut serde_args: Vec<TokenStream> = Vec::new();
-    if field.ident != field.odoo_name {
-        let name = &field.odoo_name;
-        serde_args.push(quote!(rename = #name));
-    }
-    if optional {
-        serde_args.push(quote!(default));
-        if role != Role::Read {
-            serde_args.push(quote!(skip_serializing_if = #SKIP_NONE));
-        }
-    }
-    if let Some((de, ser)) = chrono_helpers(&field.kind, optional) {
-        serde_args.push(quote!(deserialize_with = #de));
-        serde_args.push(quote!(serialize_with = #ser));
-    } else if optional && !is_bool {
-        // Odoo's `false` for "empty"; a boolean's `false` must stay a value.
-        serde_args.push(quote!(deserialize_with = #FALSE_AS_NONE));
-    } else if is_x2many && role == Role::Read {
-        serde_args.push(quote!(default));
-        serde_args.push(quote!(deserialize_with = #IDS_OR_FALSE));
-    } else if field.kind == FieldKind::Text && !optional {
-        serde_args.push(quote!(deserialize_with = #STRING_OR_FALSE));
-    }
-    let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
-
-    let desc = schema_description(field, role);
-    let format =
-        (field.kind == FieldKind::Datetime).then(|| quote!(, extend("format" = "date-time")));
-    let schemars_attr = quote!(#[schemars(description = #desc #format)]);
-
+/// The paragraphs of a field's doc comment: label, help, then facts.
+pub(super) fn doc_paragraphs(field: &FieldEntry) -> [String; 3] {
     let mut facts = vec![format!("`{}`: {}", field.odoo_name, field.ttype)];
     if let Some(relation) = &field.relation {
         facts.push(format!("to `{relation}`"));
@@ -134,17 +118,202 @@ fn field_tokens(field: &FieldEntry, role: Role) -> TokenStream {
     if field.readonly {
         facts.push("readonly".into());
     }
-    let facts = facts.join(", ");
-    let doc = docs([
-        plain(&field.label).as_str(),
-        plain(field.help.as_deref().unwrap_or("")).as_str(),
-        facts.as_str(),
-    ]);
+    [
+        plain(&field.label),
+        plain(field.help.as_deref().unwrap_or("")),
+        facts.join(", "),
+    ]
+}
+
+/// The field's Rust type.
+fn rust_type(shape: &Shape) -> TokenStream {
+    let base = base_type(shape.field, shape.role);
+    if shape.optional {
+        quote!(::std::option::Option<#base>)
+    } else {
+        base
+    }
+}
+
+fn field_tokens(shape: &Shape) -> TokenStream {
+    let field = shape.field;
+    let ident = format_ident!("{}", field.ident);
+    let ty = rust_type(shape);
+
+    let doc = docs(doc_paragraphs(field).iter().map(String::as_str));
     quote! {
         #doc
-        #serde_attr
-        #schemars_attr
         pub #ident: #ty,
+    }
+}
+
+/// `impl Deserialize` (through `from_record`), `impl JsonSchema` (from the
+/// schema as data) and the schema constant of one struct.
+fn codec_tokens(
+    ident: &proc_macro2::Ident,
+    shapes: &[Shape],
+    schema_const: &proc_macro2::Ident,
+    schema: &serde_json::Value,
+    defs: &[(String, TokenStream)],
+) -> TokenStream {
+    let name = ident.to_string();
+    let types: Vec<TokenStream> = shapes.iter().map(rust_type).collect();
+    let slots: Vec<_> = shapes
+        .iter()
+        .map(|s| format_ident!("{}", s.field.ident))
+        .collect();
+    let arms = shapes.iter().zip(&slots).map(|(shape, slot)| {
+        let key = &shape.field.odoo_name;
+        let helper: syn::Path =
+            syn::parse_str(&format!("wire::{}", shape.decoder().unwrap_or("field")))
+                .expect("a helper path");
+        quote!(#key => wire::decode(&mut #slot, __value, #helper),)
+    });
+    let required: Vec<_> = shapes
+        .iter()
+        .zip(&slots)
+        .filter(|(shape, _)| !shape.has_default)
+        .map(|(shape, slot)| {
+            let key = &shape.field.odoo_name;
+            quote!((#key, #slot.is_some()))
+        })
+        .collect();
+    // One check, then no early return while the struct is built.
+    let check = (!required.is_empty()).then(|| quote!(wire::check_required(&[#(#required),*])?;));
+    let values = shapes.iter().zip(&slots).map(|(shape, slot)| {
+        if shape.has_default {
+            quote!(#slot: #slot.unwrap_or_default(),)
+        } else {
+            quote!(#slot: wire::given(#slot),)
+        }
+    });
+    let puts = shapes.iter().map(|shape| {
+        let ident = format_ident!("{}", shape.field.ident);
+        let key = &shape.field.odoo_name;
+        let put = match shape.encoder() {
+            Some(encoder) => {
+                let path: syn::Path = syn::parse_str(&encoder).expect("a helper path");
+                quote!(wire::put_with(&mut __fields, #key, &self.#ident, #path)?;)
+            }
+            None => quote!(wire::put(&mut __fields, #key, &self.#ident)?;),
+        };
+        // Payloads leave unset fields out: Odoo then keeps (or defaults) them.
+        if shape.optional && shape.role != Role::Read {
+            quote!(if self.#ident.is_some() { #put })
+        } else {
+            put
+        }
+    });
+    let capacity = shapes.len();
+    let schema_doc =
+        format!(" The JSON Schema of [`{name}`] (serde's deserialize side), as JSON text.");
+    let schema_text = schema::literal(schema);
+    // `Many2One` and the selection enums are `$defs` of the root schema.
+    let generator = if defs.is_empty() {
+        format_ident!("_generator")
+    } else {
+        format_ident!("generator")
+    };
+    let defs = defs.iter().map(|(name, ty)| {
+        quote!(::odoo_client::registry::add_definition(#generator, #name, <#ty as ::schemars::JsonSchema>::json_schema);)
+    });
+    quote! {
+        #[doc = #schema_doc]
+        pub const #schema_const: &str = #schema_text;
+
+        impl #ident {
+            /// Decodes one object as Odoo sends it (see `Deserialize`).
+            fn from_record(
+                __record: ::odoo_client::value::RecordMap,
+            ) -> ::std::result::Result<Self, ::serde_json::Error> {
+                // Locals are named after the fields: the other names are
+                // paths (`wire::…`) or `__`-prefixed, so that none can clash.
+                use ::odoo_client::value as wire;
+                #(let mut #slots: ::std::option::Option<#types> = ::std::option::Option::None;)*
+                for (__key, __value) in __record {
+                    match __key.as_str() {
+                        #(#arms)*
+                        _ => ::std::result::Result::Ok(()),
+                    }?;
+                }
+                #check
+                ::std::result::Result::Ok(Self { #(#values)* })
+            }
+        }
+
+        impl #ident {
+            /// Encodes the fields as Odoo takes them (see `Serialize`).
+            fn to_fields(
+                &self,
+            ) -> ::std::result::Result<
+                ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+                ::serde_json::Error,
+            > {
+                use ::odoo_client::value as wire;
+                let mut __fields = ::std::vec::Vec::with_capacity(#capacity);
+                #(#puts)*
+                ::std::result::Result::Ok(__fields)
+            }
+        }
+
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                ::odoo_client::value::serialize_fields(serializer, #name, self.to_fields())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                ::odoo_client::value::deserialize_record(deserializer, #name, Self::from_record)
+            }
+        }
+
+        impl ::schemars::JsonSchema for #ident {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(#name)
+            }
+
+            fn json_schema(#generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                #(#defs)*
+                ::odoo_client::registry::schema_from_json(#schema_const)
+            }
+        }
+    }
+}
+
+/// One struct with its codec; `derives` beyond the common ones.
+fn struct_tokens(
+    ident: &proc_macro2::Ident,
+    doc: &[&str],
+    derives: TokenStream,
+    shapes: &[Shape],
+    schema_const: &str,
+    desc: &str,
+) -> TokenStream {
+    let fields = shapes.iter().map(field_tokens);
+    let schema = schema::object(doc_title(doc.iter().copied()), desc, shapes);
+    let doc = docs(doc.iter().copied());
+    let defs = schema::defs(shapes);
+    let codec = codec_tokens(
+        ident,
+        shapes,
+        &format_ident!("{}", schema_const),
+        &schema,
+        &defs,
+    );
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #derives)]
+        pub struct #ident {
+            #(#fields)*
+        }
+
+        #codec
     }
 }
 
@@ -153,82 +322,97 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
     let odoo_name = &model.model;
     let label = plain(&model.label);
     let title = format!("{label} (`{}`): one record as Odoo reads it.", model.model);
-    let read_doc = docs([
+    let read_doc = [
         title.as_str(),
         "Stored fields only; Odoo's `false` for an empty value is `None`.",
-    ]);
+    ];
     let read_desc = description(&model.label, model.info.as_deref());
-    let read_fields = model
+    let read_shapes: Vec<Shape> = model
         .read_fields
         .iter()
-        .map(|f| field_tokens(f, Role::Read));
+        .map(|f| Shape::new(f, Role::Read))
+        .collect();
+    // `Model` by hand rather than `#[derive(OdooModel)]`, which reads the Odoo
+    // names from `#[serde(rename)]` attributes that these structs do not have.
+    let names = model.read_fields.iter().map(|f| &f.odoo_name);
+    let read_model = quote! {
+        impl ::odoo_client::Model for #read_ident {
+            const MODEL: &'static str = #odoo_name;
+            const FIELDS: &'static [&'static str] = &[#(#names),*];
+        }
+    };
+    let read = struct_tokens(
+        &read_ident,
+        &read_doc,
+        quote!(),
+        &read_shapes,
+        "READ_SCHEMA",
+        &read_desc,
+    );
 
     let Some(write) = &model.write else {
         return quote! {
-            #read_doc
-            #[derive(
-                Debug, Clone, PartialEq,
-                ::serde::Serialize, ::serde::Deserialize, ::schemars::JsonSchema, ::odoo_client::OdooModel
-            )]
-            #[odoo(model = #odoo_name)]
-            #[schemars(description = #read_desc)]
-            pub struct #read_ident {
-                #(#read_fields)*
-            }
+            #read
+            #read_model
         };
     };
 
     let create_ident = format_ident!("{}", write.create);
     let update_ident = format_ident!("{}", write.update);
+    let read = quote! {
+        #read
+        #read_model
+        impl ::odoo_client::WritableModel for #read_ident {
+            type Create = #create_ident;
+            type Update = #update_ident;
+        }
+    };
+
     let create_title = format!("Values to create a {label} (`{}`).", model.model);
-    let create_doc = docs([
+    let create_doc = [
         create_title.as_str(),
         "Fields Odoo requires must be given; the others take Odoo's defaults when `None`.",
-    ]);
-    let create_desc = format!("Values of a new {} record", model.label);
-    let update_title = format!("Values to change on {label} (`{}`) records.", model.model);
-    let update_doc = docs([
-        update_title.as_str(),
-        "Fields left `None` are not sent and keep their value.",
-    ]);
-    let update_desc = format!(
-        "Values to change on {} records; fields left out are kept",
-        model.label
-    );
-    let create_fields = write.fields.iter().map(|f| field_tokens(f, Role::Create));
-    let update_fields = write.fields.iter().map(|f| field_tokens(f, Role::Update));
+    ];
+    let create_shapes: Vec<Shape> = write
+        .fields
+        .iter()
+        .map(|f| Shape::new(f, Role::Create))
+        .collect();
     let create_default =
         (!write.fields.iter().any(|f| f.create_required)).then(|| quote!(Default,));
+    let create = struct_tokens(
+        &create_ident,
+        &create_doc,
+        quote!(#create_default),
+        &create_shapes,
+        "CREATE_SCHEMA",
+        &format!("Values of a new {} record", model.label),
+    );
+
+    let update_title = format!("Values to change on {label} (`{}`) records.", model.model);
+    let update_doc = [
+        update_title.as_str(),
+        "Fields left `None` are not sent and keep their value.",
+    ];
+    let update_shapes: Vec<Shape> = write
+        .fields
+        .iter()
+        .map(|f| Shape::new(f, Role::Update))
+        .collect();
+    let update = struct_tokens(
+        &update_ident,
+        &update_doc,
+        quote!(Default),
+        &update_shapes,
+        "UPDATE_SCHEMA",
+        &format!(
+            "Values to change on {} records; fields left out are kept",
+            model.label
+        ),
+    );
     quote! {
-        #read_doc
-        #[derive(
-            Debug, Clone, PartialEq,
-            ::serde::Serialize, ::serde::Deserialize, ::schemars::JsonSchema, ::odoo_client::OdooModel
-        )]
-        #[odoo(model = #odoo_name, create = #create_ident, update = #update_ident)]
-        #[schemars(description = #read_desc)]
-        pub struct #read_ident {
-            #(#read_fields)*
-        }
-
-        #create_doc
-        #[derive(
-            Debug, Clone, PartialEq, #create_default
-            ::serde::Serialize, ::serde::Deserialize, ::schemars::JsonSchema
-        )]
-        #[schemars(description = #create_desc)]
-        pub struct #create_ident {
-            #(#create_fields)*
-        }
-
-        #update_doc
-        #[derive(
-            Debug, Clone, PartialEq, Default,
-            ::serde::Serialize, ::serde::Deserialize, ::schemars::JsonSchema
-        )]
-        #[schemars(description = #update_desc)]
-        pub struct #update_ident {
-            #(#update_fields)*
-        }
+        #read
+        #create
+        #update
     }
 }

@@ -4,76 +4,268 @@
 /// Boolean (`golden.boolean`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(
-    model = "golden.boolean",
-    create = GoldenBooleanCreate,
-    update = GoldenBooleanUpdate
-)]
-#[schemars(description = "Boolean")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GoldenBoolean {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Active
     ///
     /// `active`: boolean
-    #[schemars(description = "Active")]
     pub active: bool,
+}
+/// The JSON Schema of [`GoldenBoolean`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r#"{
+  "description": "Boolean",
+  "properties": {
+    "active": {"description":"Active","type":"boolean"},
+    "id": {"description":"ID","format":"int64","type":"integer"}
+  },
+  "required": ["id","active"],
+  "type": "object"
+}"#;
+impl GoldenBoolean {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "active" => wire::decode(&mut active, __value, wire::field),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(&[("id", id.is_some()), ("active", active.is_some())])?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            active: wire::given(active),
+        })
+    }
+}
+impl GoldenBoolean {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(2usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "active", &self.active)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenBoolean {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenBoolean",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenBoolean {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenBoolean",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenBoolean {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenBoolean")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for GoldenBoolean {
+    const MODEL: &'static str = "golden.boolean";
+    const FIELDS: &'static [&'static str] = &["id", "active"];
+}
+impl ::odoo_client::WritableModel for GoldenBoolean {
+    type Create = GoldenBooleanCreate;
+    type Update = GoldenBooleanUpdate;
 }
 /// Values to create a Boolean (`golden.boolean`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Boolean record")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GoldenBooleanCreate {
     /// Active
     ///
     /// `active`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Active")]
     pub active: ::std::option::Option<bool>,
+}
+/// The JSON Schema of [`GoldenBooleanCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r#"{
+  "description": "Values of a new Boolean record",
+  "properties": {
+    "active": {"description":"Active","type":["boolean","null"]}
+  },
+  "type": "object"
+}"#;
+impl GoldenBooleanCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "active" => wire::decode(&mut active, __value, wire::field),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            active: active.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenBooleanCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(1usize);
+        if self.active.is_some() {
+            wire::put(&mut __fields, "active", &self.active)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenBooleanCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenBooleanCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenBooleanCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenBooleanCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenBooleanCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenBooleanCreate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Boolean (`golden.boolean`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(
-    description = "Values to change on Boolean records; fields left out are kept"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GoldenBooleanUpdate {
     /// Active
     ///
     /// `active`: boolean
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Active")]
     pub active: ::std::option::Option<bool>,
+}
+/// The JSON Schema of [`GoldenBooleanUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r#"{
+  "description": "Values to change on Boolean records; fields left out are kept",
+  "properties": {
+    "active": {"description":"Active","type":["boolean","null"]}
+  },
+  "type": "object"
+}"#;
+impl GoldenBooleanUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "active" => wire::decode(&mut active, __value, wire::field),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            active: active.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenBooleanUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(1usize);
+        if self.active.is_some() {
+            wire::put(&mut __fields, "active", &self.active)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenBooleanUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenBooleanUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenBooleanUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenBooleanUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenBooleanUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenBooleanUpdate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Readable fields, in the order of the read struct.
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[

@@ -4,137 +4,370 @@
 /// Custom field (`golden.custom.field`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(
-    model = "golden.custom.field",
-    create = GoldenCustomFieldCreate,
-    update = GoldenCustomFieldUpdate
-)]
-#[schemars(description = "Custom field")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GoldenCustomField {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Name
     ///
     /// `name`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Name")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Custom partner
     ///
     /// `x_partner_id`: many2one, to `res.partner`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Custom partner ([id, display name] of a res.partner)")]
     pub x_partner_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Studio note
     ///
     /// `x_studio_note`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Studio note")]
     pub x_studio_note: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`GoldenCustomField`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r##"{
+  "description": "Custom field",
+  "properties": {
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "name": {"default":null,"description":"Name","type":["string","null"]},
+    "x_partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Custom partner ([id, display name] of a res.partner)"},
+    "x_studio_note": {"default":null,"description":"Studio note","type":["string","null"]}
+  },
+  "required": ["id"],
+  "type": "object"
+}"##;
+impl GoldenCustomField {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut x_partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut x_studio_note: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "x_partner_id" => {
+                    wire::decode(&mut x_partner_id, __value, wire::false_as_none)
+                }
+                "x_studio_note" => {
+                    wire::decode(&mut x_studio_note, __value, wire::false_as_none)
+                }
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(&[("id", id.is_some())])?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            name: name.unwrap_or_default(),
+            x_partner_id: x_partner_id.unwrap_or_default(),
+            x_studio_note: x_studio_note.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenCustomField {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(4usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "name", &self.name)?;
+        wire::put(&mut __fields, "x_partner_id", &self.x_partner_id)?;
+        wire::put(&mut __fields, "x_studio_note", &self.x_studio_note)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenCustomField {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenCustomField",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenCustomField {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenCustomField",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenCustomField {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenCustomField")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "Many2One",
+            <::odoo_client::Many2One as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for GoldenCustomField {
+    const MODEL: &'static str = "golden.custom.field";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "x_partner_id",
+        "x_studio_note",
+    ];
+}
+impl ::odoo_client::WritableModel for GoldenCustomField {
+    type Create = GoldenCustomFieldCreate;
+    type Update = GoldenCustomFieldUpdate;
 }
 /// Values to create a Custom field (`golden.custom.field`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Custom field record")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GoldenCustomFieldCreate {
     /// Name
     ///
     /// `name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Name")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Custom partner
     ///
     /// `x_partner_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Custom partner (id of a res.partner)")]
     pub x_partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Studio note
     ///
     /// `x_studio_note`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Studio note")]
     pub x_studio_note: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`GoldenCustomFieldCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r#"{
+  "description": "Values of a new Custom field record",
+  "properties": {
+    "name": {"description":"Name","type":["string","null"]},
+    "x_partner_id": {"description":"Custom partner (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "x_studio_note": {"description":"Studio note","type":["string","null"]}
+  },
+  "type": "object"
+}"#;
+impl GoldenCustomFieldCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut x_partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut x_studio_note: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "x_partner_id" => {
+                    wire::decode(&mut x_partner_id, __value, wire::false_as_none)
+                }
+                "x_studio_note" => {
+                    wire::decode(&mut x_studio_note, __value, wire::false_as_none)
+                }
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            name: name.unwrap_or_default(),
+            x_partner_id: x_partner_id.unwrap_or_default(),
+            x_studio_note: x_studio_note.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenCustomFieldCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(3usize);
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.x_partner_id.is_some() {
+            wire::put(&mut __fields, "x_partner_id", &self.x_partner_id)?;
+        }
+        if self.x_studio_note.is_some() {
+            wire::put(&mut __fields, "x_studio_note", &self.x_studio_note)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenCustomFieldCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenCustomFieldCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenCustomFieldCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenCustomFieldCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenCustomFieldCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenCustomFieldCreate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Custom field (`golden.custom.field`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(
-    description = "Values to change on Custom field records; fields left out are kept"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GoldenCustomFieldUpdate {
     /// Name
     ///
     /// `name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Name")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Custom partner
     ///
     /// `x_partner_id`: many2one, to `res.partner`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Custom partner (id of a res.partner)")]
     pub x_partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Studio note
     ///
     /// `x_studio_note`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Studio note")]
     pub x_studio_note: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`GoldenCustomFieldUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r#"{
+  "description": "Values to change on Custom field records; fields left out are kept",
+  "properties": {
+    "name": {"description":"Name","type":["string","null"]},
+    "x_partner_id": {"description":"Custom partner (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "x_studio_note": {"description":"Studio note","type":["string","null"]}
+  },
+  "type": "object"
+}"#;
+impl GoldenCustomFieldUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut x_partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut x_studio_note: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "x_partner_id" => {
+                    wire::decode(&mut x_partner_id, __value, wire::false_as_none)
+                }
+                "x_studio_note" => {
+                    wire::decode(&mut x_studio_note, __value, wire::false_as_none)
+                }
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            name: name.unwrap_or_default(),
+            x_partner_id: x_partner_id.unwrap_or_default(),
+            x_studio_note: x_studio_note.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenCustomFieldUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(3usize);
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.x_partner_id.is_some() {
+            wire::put(&mut __fields, "x_partner_id", &self.x_partner_id)?;
+        }
+        if self.x_studio_note.is_some() {
+            wire::put(&mut __fields, "x_studio_note", &self.x_studio_note)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenCustomFieldUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenCustomFieldUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenCustomFieldUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenCustomFieldUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenCustomFieldUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenCustomFieldUpdate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Readable fields, in the order of the read struct.
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[

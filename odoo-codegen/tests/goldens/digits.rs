@@ -4,133 +4,354 @@
 /// Belgian VAT 2 (`l10n_be.vat2`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(model = "l10n_be.vat2", create = L10nBeVat2Create, update = L10nBeVat2Update)]
-#[schemars(description = "Belgian VAT 2")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct L10nBeVat2 {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Code
     ///
     /// `l10n_be_code`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Code")]
     pub l10n_be_code: ::std::option::Option<::std::string::String>,
     /// Lines 2
     ///
     /// `line2_ids`: many2many, to `l10n_be.vat2`
-    #[serde(default, deserialize_with = "::odoo_client::value::ids_or_false")]
-    #[schemars(description = "Lines 2 (ids of l10n_be.vat2 records)")]
     pub line2_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// VAT 2
     ///
     /// `vat2`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "VAT 2")]
     pub vat2: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`L10nBeVat2`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r#"{
+  "description": "Belgian VAT 2",
+  "properties": {
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "l10n_be_code": {"default":null,"description":"Code","type":["string","null"]},
+    "line2_ids": {"default":[],"description":"Lines 2 (ids of l10n_be.vat2 records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "vat2": {"default":null,"description":"VAT 2","type":["string","null"]}
+  },
+  "required": ["id"],
+  "type": "object"
+}"#;
+impl L10nBeVat2 {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut l10n_be_code: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut line2_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut vat2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "l10n_be_code" => {
+                    wire::decode(&mut l10n_be_code, __value, wire::false_as_none)
+                }
+                "line2_ids" => wire::decode(&mut line2_ids, __value, wire::ids_or_false),
+                "vat2" => wire::decode(&mut vat2, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(&[("id", id.is_some())])?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            l10n_be_code: l10n_be_code.unwrap_or_default(),
+            line2_ids: line2_ids.unwrap_or_default(),
+            vat2: vat2.unwrap_or_default(),
+        })
+    }
+}
+impl L10nBeVat2 {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(4usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "l10n_be_code", &self.l10n_be_code)?;
+        wire::put(&mut __fields, "line2_ids", &self.line2_ids)?;
+        wire::put(&mut __fields, "vat2", &self.vat2)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for L10nBeVat2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "L10nBeVat2",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for L10nBeVat2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "L10nBeVat2",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for L10nBeVat2 {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("L10nBeVat2")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for L10nBeVat2 {
+    const MODEL: &'static str = "l10n_be.vat2";
+    const FIELDS: &'static [&'static str] = &["id", "l10n_be_code", "line2_ids", "vat2"];
+}
+impl ::odoo_client::WritableModel for L10nBeVat2 {
+    type Create = L10nBeVat2Create;
+    type Update = L10nBeVat2Update;
 }
 /// Values to create a Belgian VAT 2 (`l10n_be.vat2`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Belgian VAT 2 record")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct L10nBeVat2Create {
     /// Code
     ///
     /// `l10n_be_code`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Code")]
     pub l10n_be_code: ::std::option::Option<::std::string::String>,
     /// Lines 2
     ///
     /// `line2_ids`: many2many, to `l10n_be.vat2`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Lines 2 (ids of l10n_be.vat2 records)")]
     pub line2_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// VAT 2
     ///
     /// `vat2`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "VAT 2")]
     pub vat2: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`L10nBeVat2Create`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r#"{
+  "description": "Values of a new Belgian VAT 2 record",
+  "properties": {
+    "l10n_be_code": {"description":"Code","type":["string","null"]},
+    "line2_ids": {"description":"Lines 2 (ids of l10n_be.vat2 records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "vat2": {"description":"VAT 2","type":["string","null"]}
+  },
+  "type": "object"
+}"#;
+impl L10nBeVat2Create {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut l10n_be_code: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut line2_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut vat2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "l10n_be_code" => {
+                    wire::decode(&mut l10n_be_code, __value, wire::false_as_none)
+                }
+                "line2_ids" => wire::decode(&mut line2_ids, __value, wire::false_as_none),
+                "vat2" => wire::decode(&mut vat2, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            l10n_be_code: l10n_be_code.unwrap_or_default(),
+            line2_ids: line2_ids.unwrap_or_default(),
+            vat2: vat2.unwrap_or_default(),
+        })
+    }
+}
+impl L10nBeVat2Create {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(3usize);
+        if self.l10n_be_code.is_some() {
+            wire::put(&mut __fields, "l10n_be_code", &self.l10n_be_code)?;
+        }
+        if self.line2_ids.is_some() {
+            wire::put(&mut __fields, "line2_ids", &self.line2_ids)?;
+        }
+        if self.vat2.is_some() {
+            wire::put(&mut __fields, "vat2", &self.vat2)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for L10nBeVat2Create {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "L10nBeVat2Create",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for L10nBeVat2Create {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "L10nBeVat2Create",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for L10nBeVat2Create {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("L10nBeVat2Create")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Belgian VAT 2 (`l10n_be.vat2`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(
-    description = "Values to change on Belgian VAT 2 records; fields left out are kept"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct L10nBeVat2Update {
     /// Code
     ///
     /// `l10n_be_code`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Code")]
     pub l10n_be_code: ::std::option::Option<::std::string::String>,
     /// Lines 2
     ///
     /// `line2_ids`: many2many, to `l10n_be.vat2`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Lines 2 (ids of l10n_be.vat2 records)")]
     pub line2_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// VAT 2
     ///
     /// `vat2`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "VAT 2")]
     pub vat2: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`L10nBeVat2Update`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r#"{
+  "description": "Values to change on Belgian VAT 2 records; fields left out are kept",
+  "properties": {
+    "l10n_be_code": {"description":"Code","type":["string","null"]},
+    "line2_ids": {"description":"Lines 2 (ids of l10n_be.vat2 records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "vat2": {"description":"VAT 2","type":["string","null"]}
+  },
+  "type": "object"
+}"#;
+impl L10nBeVat2Update {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut l10n_be_code: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut line2_ids: ::std::option::Option<
+            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+        > = ::std::option::Option::None;
+        let mut vat2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "l10n_be_code" => {
+                    wire::decode(&mut l10n_be_code, __value, wire::false_as_none)
+                }
+                "line2_ids" => wire::decode(&mut line2_ids, __value, wire::false_as_none),
+                "vat2" => wire::decode(&mut vat2, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            l10n_be_code: l10n_be_code.unwrap_or_default(),
+            line2_ids: line2_ids.unwrap_or_default(),
+            vat2: vat2.unwrap_or_default(),
+        })
+    }
+}
+impl L10nBeVat2Update {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(3usize);
+        if self.l10n_be_code.is_some() {
+            wire::put(&mut __fields, "l10n_be_code", &self.l10n_be_code)?;
+        }
+        if self.line2_ids.is_some() {
+            wire::put(&mut __fields, "line2_ids", &self.line2_ids)?;
+        }
+        if self.vat2.is_some() {
+            wire::put(&mut __fields, "vat2", &self.vat2)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for L10nBeVat2Update {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "L10nBeVat2Update",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for L10nBeVat2Update {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "L10nBeVat2Update",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for L10nBeVat2Update {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("L10nBeVat2Update")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Readable fields, in the order of the read struct.
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[

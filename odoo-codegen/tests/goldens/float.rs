@@ -4,79 +4,268 @@
 /// Float (`golden.float`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(model = "golden.float", create = GoldenFloatCreate, update = GoldenFloatUpdate)]
-#[schemars(description = "Float")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GoldenFloat {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Weight
     ///
     /// `weight`: float
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Weight")]
     pub weight: ::std::option::Option<f64>,
+}
+/// The JSON Schema of [`GoldenFloat`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r#"{
+  "description": "Float",
+  "properties": {
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "weight": {"default":null,"description":"Weight","format":"double","type":["number","null"]}
+  },
+  "required": ["id"],
+  "type": "object"
+}"#;
+impl GoldenFloat {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut weight: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "weight" => wire::decode(&mut weight, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(&[("id", id.is_some())])?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            weight: weight.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenFloat {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(2usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "weight", &self.weight)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenFloat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenFloat",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenFloat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenFloat",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenFloat {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenFloat")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for GoldenFloat {
+    const MODEL: &'static str = "golden.float";
+    const FIELDS: &'static [&'static str] = &["id", "weight"];
+}
+impl ::odoo_client::WritableModel for GoldenFloat {
+    type Create = GoldenFloatCreate;
+    type Update = GoldenFloatUpdate;
 }
 /// Values to create a Float (`golden.float`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Float record")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GoldenFloatCreate {
     /// Weight
     ///
     /// `weight`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Weight")]
     pub weight: ::std::option::Option<f64>,
+}
+/// The JSON Schema of [`GoldenFloatCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r#"{
+  "description": "Values of a new Float record",
+  "properties": {
+    "weight": {"description":"Weight","format":"double","type":["number","null"]}
+  },
+  "type": "object"
+}"#;
+impl GoldenFloatCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut weight: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "weight" => wire::decode(&mut weight, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            weight: weight.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenFloatCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(1usize);
+        if self.weight.is_some() {
+            wire::put(&mut __fields, "weight", &self.weight)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenFloatCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenFloatCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenFloatCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenFloatCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenFloatCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenFloatCreate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Float (`golden.float`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values to change on Float records; fields left out are kept")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GoldenFloatUpdate {
     /// Weight
     ///
     /// `weight`: float
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Weight")]
     pub weight: ::std::option::Option<f64>,
+}
+/// The JSON Schema of [`GoldenFloatUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r#"{
+  "description": "Values to change on Float records; fields left out are kept",
+  "properties": {
+    "weight": {"description":"Weight","format":"double","type":["number","null"]}
+  },
+  "type": "object"
+}"#;
+impl GoldenFloatUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut weight: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "weight" => wire::decode(&mut weight, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            weight: weight.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenFloatUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(1usize);
+        if self.weight.is_some() {
+            wire::put(&mut __fields, "weight", &self.weight)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenFloatUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenFloatUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenFloatUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenFloatUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenFloatUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenFloatUpdate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Readable fields, in the order of the read struct.
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[

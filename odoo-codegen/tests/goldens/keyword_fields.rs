@@ -4,239 +4,466 @@
 /// Keyword fields (`golden.keyword.fields`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(
-    model = "golden.keyword.fields",
-    create = GoldenKeywordFieldsCreate,
-    update = GoldenKeywordFieldsUpdate
-)]
-#[schemars(description = "Keyword fields")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GoldenKeywordFields {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Async
     ///
     /// `async`: boolean
-    #[serde(rename = "async")]
-    #[schemars(description = "Async")]
     pub async_: bool,
     /// Move
     ///
     /// `move`: many2one, to `account.move`
-    #[serde(
-        rename = "move",
-        default,
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Move ([id, display name] of a account.move)")]
     pub move_: ::std::option::Option<::odoo_client::Many2One>,
     /// Reference
     ///
     /// `ref`: char
-    #[serde(
-        rename = "ref",
-        default,
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Reference")]
     pub ref_: ::std::option::Option<::std::string::String>,
     /// Self
     ///
     /// `self`: char
-    #[serde(
-        rename = "self",
-        default,
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Self")]
     pub self_: ::std::option::Option<::std::string::String>,
     /// Type
     ///
     /// `type`: char
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Type")]
     pub type_2: ::std::option::Option<::std::string::String>,
     /// Type (already suffixed)
     ///
     /// `type_`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Type (already suffixed)")]
     pub type_: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`GoldenKeywordFields`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r##"{
+  "description": "Keyword fields",
+  "properties": {
+    "async": {"description":"Async","type":"boolean"},
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "move": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Move ([id, display name] of a account.move)"},
+    "ref": {"default":null,"description":"Reference","type":["string","null"]},
+    "self": {"default":null,"description":"Self","type":["string","null"]},
+    "type": {"default":null,"description":"Type","type":["string","null"]},
+    "type_": {"default":null,"description":"Type (already suffixed)","type":["string","null"]}
+  },
+  "required": ["id","async"],
+  "type": "object"
+}"##;
+impl GoldenKeywordFields {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut async_: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut move_: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut ref_: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut type_2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "async" => wire::decode(&mut async_, __value, wire::field),
+                "move" => wire::decode(&mut move_, __value, wire::false_as_none),
+                "ref" => wire::decode(&mut ref_, __value, wire::false_as_none),
+                "self" => wire::decode(&mut self_, __value, wire::false_as_none),
+                "type" => wire::decode(&mut type_2, __value, wire::false_as_none),
+                "type_" => wire::decode(&mut type_, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(&[("id", id.is_some()), ("async", async_.is_some())])?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            async_: wire::given(async_),
+            move_: move_.unwrap_or_default(),
+            ref_: ref_.unwrap_or_default(),
+            self_: self_.unwrap_or_default(),
+            type_2: type_2.unwrap_or_default(),
+            type_: type_.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenKeywordFields {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(7usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "async", &self.async_)?;
+        wire::put(&mut __fields, "move", &self.move_)?;
+        wire::put(&mut __fields, "ref", &self.ref_)?;
+        wire::put(&mut __fields, "self", &self.self_)?;
+        wire::put(&mut __fields, "type", &self.type_2)?;
+        wire::put(&mut __fields, "type_", &self.type_)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenKeywordFields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenKeywordFields",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenKeywordFields {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenKeywordFields",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenKeywordFields {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenKeywordFields")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "Many2One",
+            <::odoo_client::Many2One as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for GoldenKeywordFields {
+    const MODEL: &'static str = "golden.keyword.fields";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "async",
+        "move",
+        "ref",
+        "self",
+        "type",
+        "type_",
+    ];
+}
+impl ::odoo_client::WritableModel for GoldenKeywordFields {
+    type Create = GoldenKeywordFieldsCreate;
+    type Update = GoldenKeywordFieldsUpdate;
 }
 /// Values to create a Keyword fields (`golden.keyword.fields`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Keyword fields record")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GoldenKeywordFieldsCreate {
     /// Async
     ///
     /// `async`: boolean
-    #[serde(
-        rename = "async",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    #[schemars(description = "Async")]
     pub async_: ::std::option::Option<bool>,
     /// Move
     ///
     /// `move`: many2one, to `account.move`
-    #[serde(
-        rename = "move",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Move (id of a account.move)")]
     pub move_: ::std::option::Option<::odoo_client::RecordId>,
     /// Reference
     ///
     /// `ref`: char
-    #[serde(
-        rename = "ref",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Reference")]
     pub ref_: ::std::option::Option<::std::string::String>,
     /// Self
     ///
     /// `self`: char
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Self")]
     pub self_: ::std::option::Option<::std::string::String>,
     /// Type
     ///
     /// `type`: char
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Type")]
     pub type_2: ::std::option::Option<::std::string::String>,
     /// Type (already suffixed)
     ///
     /// `type_`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Type (already suffixed)")]
     pub type_: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`GoldenKeywordFieldsCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r#"{
+  "description": "Values of a new Keyword fields record",
+  "properties": {
+    "async": {"description":"Async","type":["boolean","null"]},
+    "move": {"description":"Move (id of a account.move)","format":"int64","type":["integer","null"]},
+    "ref": {"description":"Reference","type":["string","null"]},
+    "self": {"description":"Self","type":["string","null"]},
+    "type": {"description":"Type","type":["string","null"]},
+    "type_": {"description":"Type (already suffixed)","type":["string","null"]}
+  },
+  "type": "object"
+}"#;
+impl GoldenKeywordFieldsCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut async_: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut move_: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut ref_: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut type_2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "async" => wire::decode(&mut async_, __value, wire::field),
+                "move" => wire::decode(&mut move_, __value, wire::false_as_none),
+                "ref" => wire::decode(&mut ref_, __value, wire::false_as_none),
+                "self" => wire::decode(&mut self_, __value, wire::false_as_none),
+                "type" => wire::decode(&mut type_2, __value, wire::false_as_none),
+                "type_" => wire::decode(&mut type_, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            async_: async_.unwrap_or_default(),
+            move_: move_.unwrap_or_default(),
+            ref_: ref_.unwrap_or_default(),
+            self_: self_.unwrap_or_default(),
+            type_2: type_2.unwrap_or_default(),
+            type_: type_.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenKeywordFieldsCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(6usize);
+        if self.async_.is_some() {
+            wire::put(&mut __fields, "async", &self.async_)?;
+        }
+        if self.move_.is_some() {
+            wire::put(&mut __fields, "move", &self.move_)?;
+        }
+        if self.ref_.is_some() {
+            wire::put(&mut __fields, "ref", &self.ref_)?;
+        }
+        if self.self_.is_some() {
+            wire::put(&mut __fields, "self", &self.self_)?;
+        }
+        if self.type_2.is_some() {
+            wire::put(&mut __fields, "type", &self.type_2)?;
+        }
+        if self.type_.is_some() {
+            wire::put(&mut __fields, "type_", &self.type_)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenKeywordFieldsCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenKeywordFieldsCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenKeywordFieldsCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenKeywordFieldsCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenKeywordFieldsCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenKeywordFieldsCreate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Keyword fields (`golden.keyword.fields`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(
-    description = "Values to change on Keyword fields records; fields left out are kept"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GoldenKeywordFieldsUpdate {
     /// Async
     ///
     /// `async`: boolean
-    #[serde(
-        rename = "async",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    #[schemars(description = "Async")]
     pub async_: ::std::option::Option<bool>,
     /// Move
     ///
     /// `move`: many2one, to `account.move`
-    #[serde(
-        rename = "move",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Move (id of a account.move)")]
     pub move_: ::std::option::Option<::odoo_client::RecordId>,
     /// Reference
     ///
     /// `ref`: char
-    #[serde(
-        rename = "ref",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Reference")]
     pub ref_: ::std::option::Option<::std::string::String>,
     /// Self
     ///
     /// `self`: char
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Self")]
     pub self_: ::std::option::Option<::std::string::String>,
     /// Type
     ///
     /// `type`: char
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Type")]
     pub type_2: ::std::option::Option<::std::string::String>,
     /// Type (already suffixed)
     ///
     /// `type_`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Type (already suffixed)")]
     pub type_: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`GoldenKeywordFieldsUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r#"{
+  "description": "Values to change on Keyword fields records; fields left out are kept",
+  "properties": {
+    "async": {"description":"Async","type":["boolean","null"]},
+    "move": {"description":"Move (id of a account.move)","format":"int64","type":["integer","null"]},
+    "ref": {"description":"Reference","type":["string","null"]},
+    "self": {"description":"Self","type":["string","null"]},
+    "type": {"description":"Type","type":["string","null"]},
+    "type_": {"description":"Type (already suffixed)","type":["string","null"]}
+  },
+  "type": "object"
+}"#;
+impl GoldenKeywordFieldsUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut async_: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut move_: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut ref_: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut type_2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "async" => wire::decode(&mut async_, __value, wire::field),
+                "move" => wire::decode(&mut move_, __value, wire::false_as_none),
+                "ref" => wire::decode(&mut ref_, __value, wire::false_as_none),
+                "self" => wire::decode(&mut self_, __value, wire::false_as_none),
+                "type" => wire::decode(&mut type_2, __value, wire::false_as_none),
+                "type_" => wire::decode(&mut type_, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            async_: async_.unwrap_or_default(),
+            move_: move_.unwrap_or_default(),
+            ref_: ref_.unwrap_or_default(),
+            self_: self_.unwrap_or_default(),
+            type_2: type_2.unwrap_or_default(),
+            type_: type_.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenKeywordFieldsUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(6usize);
+        if self.async_.is_some() {
+            wire::put(&mut __fields, "async", &self.async_)?;
+        }
+        if self.move_.is_some() {
+            wire::put(&mut __fields, "move", &self.move_)?;
+        }
+        if self.ref_.is_some() {
+            wire::put(&mut __fields, "ref", &self.ref_)?;
+        }
+        if self.self_.is_some() {
+            wire::put(&mut __fields, "self", &self.self_)?;
+        }
+        if self.type_2.is_some() {
+            wire::put(&mut __fields, "type", &self.type_2)?;
+        }
+        if self.type_.is_some() {
+            wire::put(&mut __fields, "type_", &self.type_)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenKeywordFieldsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenKeywordFieldsUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenKeywordFieldsUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenKeywordFieldsUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenKeywordFieldsUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenKeywordFieldsUpdate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Readable fields, in the order of the read struct.
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[

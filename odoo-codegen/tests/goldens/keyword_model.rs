@@ -4,79 +4,266 @@
 /// Move (`move`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(model = "move", create = MoveCreate, update = MoveUpdate)]
-#[schemars(description = "Move")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Move {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Name
     ///
     /// `name`: char
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Name")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`Move`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r#"{
+  "description": "Move",
+  "properties": {
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "name": {"default":null,"description":"Name","type":["string","null"]}
+  },
+  "required": ["id"],
+  "type": "object"
+}"#;
+impl Move {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(&[("id", id.is_some())])?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            name: name.unwrap_or_default(),
+        })
+    }
+}
+impl Move {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(2usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "name", &self.name)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for Move {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(serializer, "Move", self.to_fields())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Move {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(deserializer, "Move", Self::from_record)
+    }
+}
+impl ::schemars::JsonSchema for Move {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("Move")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for Move {
+    const MODEL: &'static str = "move";
+    const FIELDS: &'static [&'static str] = &["id", "name"];
+}
+impl ::odoo_client::WritableModel for Move {
+    type Create = MoveCreate;
+    type Update = MoveUpdate;
 }
 /// Values to create a Move (`move`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Move record")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MoveCreate {
     /// Name
     ///
     /// `name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Name")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`MoveCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r#"{
+  "description": "Values of a new Move record",
+  "properties": {
+    "name": {"description":"Name","type":["string","null"]}
+  },
+  "type": "object"
+}"#;
+impl MoveCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            name: name.unwrap_or_default(),
+        })
+    }
+}
+impl MoveCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(1usize);
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for MoveCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "MoveCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MoveCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "MoveCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for MoveCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("MoveCreate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Move (`move`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values to change on Move records; fields left out are kept")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MoveUpdate {
     /// Name
     ///
     /// `name`: char
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Name")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`MoveUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r#"{
+  "description": "Values to change on Move records; fields left out are kept",
+  "properties": {
+    "name": {"description":"Name","type":["string","null"]}
+  },
+  "type": "object"
+}"#;
+impl MoveUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            name: name.unwrap_or_default(),
+        })
+    }
+}
+impl MoveUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(1usize);
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for MoveUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "MoveUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MoveUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "MoveUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for MoveUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("MoveUpdate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Readable fields, in the order of the read struct.
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[

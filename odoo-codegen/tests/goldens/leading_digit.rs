@@ -6,121 +6,311 @@
 /// 2FA Device (`_2fa.device`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(model = "_2fa.device", create = M2faDeviceCreate, update = M2faDeviceUpdate)]
-#[schemars(
-    description = "2FA Device: Odoo names cannot start with a digit, but `_2fa` has no letter before its digit once the underscore goes."
-)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct M2faDevice {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Secret
     ///
     /// `_2fa_secret`: char
-    #[serde(
-        rename = "_2fa_secret",
-        default,
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Secret")]
     pub field_2fa_secret: ::std::option::Option<::std::string::String>,
     /// Only a digit
     ///
     /// `__2`: integer
-    #[serde(
-        rename = "__2",
-        default,
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Only a digit")]
     pub field_2: ::std::option::Option<i64>,
+}
+/// The JSON Schema of [`M2faDevice`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r#"{
+  "description": "2FA Device: Odoo names cannot start with a digit, but `_2fa` has no letter before its digit once the underscore goes.",
+  "properties": {
+    "_2fa_secret": {"default":null,"description":"Secret","type":["string","null"]},
+    "__2": {"default":null,"description":"Only a digit","format":"int64","type":["integer","null"]},
+    "id": {"description":"ID","format":"int64","type":"integer"}
+  },
+  "required": ["id"],
+  "type": "object"
+}"#;
+impl M2faDevice {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut field_2fa_secret: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut field_2: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "_2fa_secret" => {
+                    wire::decode(&mut field_2fa_secret, __value, wire::false_as_none)
+                }
+                "__2" => wire::decode(&mut field_2, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(&[("id", id.is_some())])?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            field_2fa_secret: field_2fa_secret.unwrap_or_default(),
+            field_2: field_2.unwrap_or_default(),
+        })
+    }
+}
+impl M2faDevice {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(3usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "_2fa_secret", &self.field_2fa_secret)?;
+        wire::put(&mut __fields, "__2", &self.field_2)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for M2faDevice {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "M2faDevice",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for M2faDevice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "M2faDevice",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for M2faDevice {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("M2faDevice")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for M2faDevice {
+    const MODEL: &'static str = "_2fa.device";
+    const FIELDS: &'static [&'static str] = &["id", "_2fa_secret", "__2"];
+}
+impl ::odoo_client::WritableModel for M2faDevice {
+    type Create = M2faDeviceCreate;
+    type Update = M2faDeviceUpdate;
 }
 /// Values to create a 2FA Device (`_2fa.device`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new 2FA Device record")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct M2faDeviceCreate {
     /// Secret
     ///
     /// `_2fa_secret`: char
-    #[serde(
-        rename = "_2fa_secret",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Secret")]
     pub field_2fa_secret: ::std::option::Option<::std::string::String>,
     /// Only a digit
     ///
     /// `__2`: integer
-    #[serde(
-        rename = "__2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Only a digit")]
     pub field_2: ::std::option::Option<i64>,
+}
+/// The JSON Schema of [`M2faDeviceCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r#"{
+  "description": "Values of a new 2FA Device record",
+  "properties": {
+    "_2fa_secret": {"description":"Secret","type":["string","null"]},
+    "__2": {"description":"Only a digit","format":"int64","type":["integer","null"]}
+  },
+  "type": "object"
+}"#;
+impl M2faDeviceCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut field_2fa_secret: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut field_2: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "_2fa_secret" => {
+                    wire::decode(&mut field_2fa_secret, __value, wire::false_as_none)
+                }
+                "__2" => wire::decode(&mut field_2, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            field_2fa_secret: field_2fa_secret.unwrap_or_default(),
+            field_2: field_2.unwrap_or_default(),
+        })
+    }
+}
+impl M2faDeviceCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(2usize);
+        if self.field_2fa_secret.is_some() {
+            wire::put(&mut __fields, "_2fa_secret", &self.field_2fa_secret)?;
+        }
+        if self.field_2.is_some() {
+            wire::put(&mut __fields, "__2", &self.field_2)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for M2faDeviceCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "M2faDeviceCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for M2faDeviceCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "M2faDeviceCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for M2faDeviceCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("M2faDeviceCreate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on 2FA Device (`_2fa.device`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(
-    description = "Values to change on 2FA Device records; fields left out are kept"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct M2faDeviceUpdate {
     /// Secret
     ///
     /// `_2fa_secret`: char
-    #[serde(
-        rename = "_2fa_secret",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Secret")]
     pub field_2fa_secret: ::std::option::Option<::std::string::String>,
     /// Only a digit
     ///
     /// `__2`: integer
-    #[serde(
-        rename = "__2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Only a digit")]
     pub field_2: ::std::option::Option<i64>,
+}
+/// The JSON Schema of [`M2faDeviceUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r#"{
+  "description": "Values to change on 2FA Device records; fields left out are kept",
+  "properties": {
+    "_2fa_secret": {"description":"Secret","type":["string","null"]},
+    "__2": {"description":"Only a digit","format":"int64","type":["integer","null"]}
+  },
+  "type": "object"
+}"#;
+impl M2faDeviceUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut field_2fa_secret: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut field_2: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "_2fa_secret" => {
+                    wire::decode(&mut field_2fa_secret, __value, wire::false_as_none)
+                }
+                "__2" => wire::decode(&mut field_2, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            field_2fa_secret: field_2fa_secret.unwrap_or_default(),
+            field_2: field_2.unwrap_or_default(),
+        })
+    }
+}
+impl M2faDeviceUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(2usize);
+        if self.field_2fa_secret.is_some() {
+            wire::put(&mut __fields, "_2fa_secret", &self.field_2fa_secret)?;
+        }
+        if self.field_2.is_some() {
+            wire::put(&mut __fields, "__2", &self.field_2)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for M2faDeviceUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "M2faDeviceUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for M2faDeviceUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "M2faDeviceUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for M2faDeviceUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("M2faDeviceUpdate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Readable fields, in the order of the read struct.
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[

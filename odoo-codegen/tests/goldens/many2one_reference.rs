@@ -4,85 +4,268 @@
 /// Many2one reference (`golden.many2one.reference`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(
-    model = "golden.many2one.reference",
-    create = GoldenMany2oneReferenceCreate,
-    update = GoldenMany2oneReferenceUpdate
-)]
-#[schemars(description = "Many2one reference")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GoldenMany2oneReference {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Resource ID
     ///
     /// `res_id`: many2one_reference
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Resource ID")]
     pub res_id: ::std::option::Option<i64>,
+}
+/// The JSON Schema of [`GoldenMany2oneReference`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r#"{
+  "description": "Many2one reference",
+  "properties": {
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "res_id": {"default":null,"description":"Resource ID","format":"int64","type":["integer","null"]}
+  },
+  "required": ["id"],
+  "type": "object"
+}"#;
+impl GoldenMany2oneReference {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut res_id: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "res_id" => wire::decode(&mut res_id, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(&[("id", id.is_some())])?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            res_id: res_id.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenMany2oneReference {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(2usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "res_id", &self.res_id)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenMany2oneReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenMany2oneReference",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenMany2oneReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenMany2oneReference",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenMany2oneReference {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenMany2oneReference")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for GoldenMany2oneReference {
+    const MODEL: &'static str = "golden.many2one.reference";
+    const FIELDS: &'static [&'static str] = &["id", "res_id"];
+}
+impl ::odoo_client::WritableModel for GoldenMany2oneReference {
+    type Create = GoldenMany2oneReferenceCreate;
+    type Update = GoldenMany2oneReferenceUpdate;
 }
 /// Values to create a Many2one reference (`golden.many2one.reference`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Many2one reference record")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GoldenMany2oneReferenceCreate {
     /// Resource ID
     ///
     /// `res_id`: many2one_reference
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Resource ID")]
     pub res_id: ::std::option::Option<i64>,
+}
+/// The JSON Schema of [`GoldenMany2oneReferenceCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r#"{
+  "description": "Values of a new Many2one reference record",
+  "properties": {
+    "res_id": {"description":"Resource ID","format":"int64","type":["integer","null"]}
+  },
+  "type": "object"
+}"#;
+impl GoldenMany2oneReferenceCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut res_id: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "res_id" => wire::decode(&mut res_id, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            res_id: res_id.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenMany2oneReferenceCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(1usize);
+        if self.res_id.is_some() {
+            wire::put(&mut __fields, "res_id", &self.res_id)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenMany2oneReferenceCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenMany2oneReferenceCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenMany2oneReferenceCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenMany2oneReferenceCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenMany2oneReferenceCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenMany2oneReferenceCreate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Many2one reference (`golden.many2one.reference`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(
-    description = "Values to change on Many2one reference records; fields left out are kept"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GoldenMany2oneReferenceUpdate {
     /// Resource ID
     ///
     /// `res_id`: many2one_reference
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Resource ID")]
     pub res_id: ::std::option::Option<i64>,
+}
+/// The JSON Schema of [`GoldenMany2oneReferenceUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r#"{
+  "description": "Values to change on Many2one reference records; fields left out are kept",
+  "properties": {
+    "res_id": {"description":"Resource ID","format":"int64","type":["integer","null"]}
+  },
+  "type": "object"
+}"#;
+impl GoldenMany2oneReferenceUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut res_id: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "res_id" => wire::decode(&mut res_id, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            res_id: res_id.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenMany2oneReferenceUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(1usize);
+        if self.res_id.is_some() {
+            wire::put(&mut __fields, "res_id", &self.res_id)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenMany2oneReferenceUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenMany2oneReferenceUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenMany2oneReferenceUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenMany2oneReferenceUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenMany2oneReferenceUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenMany2oneReferenceUpdate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Readable fields, in the order of the read struct.
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[

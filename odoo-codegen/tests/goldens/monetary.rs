@@ -4,111 +4,316 @@
 /// Monetary (`golden.monetary`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(
-    model = "golden.monetary",
-    create = GoldenMonetaryCreate,
-    update = GoldenMonetaryUpdate
-)]
-#[schemars(description = "Monetary")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GoldenMonetary {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Amount
     ///
     /// `amount`: monetary
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Amount")]
     pub amount: ::std::option::Option<f64>,
     /// Currency
     ///
     /// `currency_id`: many2one, to `res.currency`
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Currency ([id, display name] of a res.currency)")]
     pub currency_id: ::std::option::Option<::odoo_client::Many2One>,
+}
+/// The JSON Schema of [`GoldenMonetary`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r##"{
+  "description": "Monetary",
+  "properties": {
+    "amount": {"default":null,"description":"Amount","format":"double","type":["number","null"]},
+    "currency_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Currency ([id, display name] of a res.currency)"},
+    "id": {"description":"ID","format":"int64","type":"integer"}
+  },
+  "required": ["id"],
+  "type": "object"
+}"##;
+impl GoldenMonetary {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut amount: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "amount" => wire::decode(&mut amount, __value, wire::false_as_none),
+                "currency_id" => {
+                    wire::decode(&mut currency_id, __value, wire::false_as_none)
+                }
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(&[("id", id.is_some())])?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            amount: amount.unwrap_or_default(),
+            currency_id: currency_id.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenMonetary {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(3usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "amount", &self.amount)?;
+        wire::put(&mut __fields, "currency_id", &self.currency_id)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenMonetary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenMonetary",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenMonetary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenMonetary",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenMonetary {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenMonetary")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "Many2One",
+            <::odoo_client::Many2One as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for GoldenMonetary {
+    const MODEL: &'static str = "golden.monetary";
+    const FIELDS: &'static [&'static str] = &["id", "amount", "currency_id"];
+}
+impl ::odoo_client::WritableModel for GoldenMonetary {
+    type Create = GoldenMonetaryCreate;
+    type Update = GoldenMonetaryUpdate;
 }
 /// Values to create a Monetary (`golden.monetary`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Monetary record")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GoldenMonetaryCreate {
     /// Amount
     ///
     /// `amount`: monetary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Amount")]
     pub amount: ::std::option::Option<f64>,
     /// Currency
     ///
     /// `currency_id`: many2one, to `res.currency`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Currency (id of a res.currency)")]
     pub currency_id: ::std::option::Option<::odoo_client::RecordId>,
+}
+/// The JSON Schema of [`GoldenMonetaryCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r#"{
+  "description": "Values of a new Monetary record",
+  "properties": {
+    "amount": {"description":"Amount","format":"double","type":["number","null"]},
+    "currency_id": {"description":"Currency (id of a res.currency)","format":"int64","type":["integer","null"]}
+  },
+  "type": "object"
+}"#;
+impl GoldenMonetaryCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut amount: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "amount" => wire::decode(&mut amount, __value, wire::false_as_none),
+                "currency_id" => {
+                    wire::decode(&mut currency_id, __value, wire::false_as_none)
+                }
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            amount: amount.unwrap_or_default(),
+            currency_id: currency_id.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenMonetaryCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(2usize);
+        if self.amount.is_some() {
+            wire::put(&mut __fields, "amount", &self.amount)?;
+        }
+        if self.currency_id.is_some() {
+            wire::put(&mut __fields, "currency_id", &self.currency_id)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenMonetaryCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenMonetaryCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenMonetaryCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenMonetaryCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenMonetaryCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenMonetaryCreate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Monetary (`golden.monetary`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(
-    description = "Values to change on Monetary records; fields left out are kept"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GoldenMonetaryUpdate {
     /// Amount
     ///
     /// `amount`: monetary
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Amount")]
     pub amount: ::std::option::Option<f64>,
     /// Currency
     ///
     /// `currency_id`: many2one, to `res.currency`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Currency (id of a res.currency)")]
     pub currency_id: ::std::option::Option<::odoo_client::RecordId>,
+}
+/// The JSON Schema of [`GoldenMonetaryUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r#"{
+  "description": "Values to change on Monetary records; fields left out are kept",
+  "properties": {
+    "amount": {"description":"Amount","format":"double","type":["number","null"]},
+    "currency_id": {"description":"Currency (id of a res.currency)","format":"int64","type":["integer","null"]}
+  },
+  "type": "object"
+}"#;
+impl GoldenMonetaryUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut amount: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "amount" => wire::decode(&mut amount, __value, wire::false_as_none),
+                "currency_id" => {
+                    wire::decode(&mut currency_id, __value, wire::false_as_none)
+                }
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            amount: amount.unwrap_or_default(),
+            currency_id: currency_id.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenMonetaryUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(2usize);
+        if self.amount.is_some() {
+            wire::put(&mut __fields, "amount", &self.amount)?;
+        }
+        if self.currency_id.is_some() {
+            wire::put(&mut __fields, "currency_id", &self.currency_id)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenMonetaryUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenMonetaryUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenMonetaryUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenMonetaryUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenMonetaryUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenMonetaryUpdate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Readable fields, in the order of the read struct.
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[

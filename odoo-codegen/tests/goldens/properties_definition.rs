@@ -4,85 +4,304 @@
 /// Properties definition (`golden.properties.definition`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(
-    model = "golden.properties.definition",
-    create = GoldenPropertiesDefinitionCreate,
-    update = GoldenPropertiesDefinitionUpdate
-)]
-#[schemars(description = "Properties definition")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GoldenPropertiesDefinition {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Task Properties
     ///
     /// `task_properties_definition`: properties_definition
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(description = "Task Properties")]
     pub task_properties_definition: ::std::option::Option<::serde_json::Value>,
+}
+/// The JSON Schema of [`GoldenPropertiesDefinition`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r#"{
+  "description": "Properties definition",
+  "properties": {
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "task_properties_definition": {"default":null,"description":"Task Properties"}
+  },
+  "required": ["id"],
+  "type": "object"
+}"#;
+impl GoldenPropertiesDefinition {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut task_properties_definition: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "task_properties_definition" => {
+                    wire::decode(
+                        &mut task_properties_definition,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(&[("id", id.is_some())])?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            task_properties_definition: task_properties_definition.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenPropertiesDefinition {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(2usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(
+            &mut __fields,
+            "task_properties_definition",
+            &self.task_properties_definition,
+        )?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenPropertiesDefinition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenPropertiesDefinition",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenPropertiesDefinition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenPropertiesDefinition",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenPropertiesDefinition {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenPropertiesDefinition")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for GoldenPropertiesDefinition {
+    const MODEL: &'static str = "golden.properties.definition";
+    const FIELDS: &'static [&'static str] = &["id", "task_properties_definition"];
+}
+impl ::odoo_client::WritableModel for GoldenPropertiesDefinition {
+    type Create = GoldenPropertiesDefinitionCreate;
+    type Update = GoldenPropertiesDefinitionUpdate;
 }
 /// Values to create a Properties definition (`golden.properties.definition`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Properties definition record")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GoldenPropertiesDefinitionCreate {
     /// Task Properties
     ///
     /// `task_properties_definition`: properties_definition
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Task Properties")]
     pub task_properties_definition: ::std::option::Option<::serde_json::Value>,
+}
+/// The JSON Schema of [`GoldenPropertiesDefinitionCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r#"{
+  "description": "Values of a new Properties definition record",
+  "properties": {
+    "task_properties_definition": {"description":"Task Properties"}
+  },
+  "type": "object"
+}"#;
+impl GoldenPropertiesDefinitionCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut task_properties_definition: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "task_properties_definition" => {
+                    wire::decode(
+                        &mut task_properties_definition,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            task_properties_definition: task_properties_definition.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenPropertiesDefinitionCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(1usize);
+        if self.task_properties_definition.is_some() {
+            wire::put(
+                &mut __fields,
+                "task_properties_definition",
+                &self.task_properties_definition,
+            )?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenPropertiesDefinitionCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenPropertiesDefinitionCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenPropertiesDefinitionCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenPropertiesDefinitionCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenPropertiesDefinitionCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenPropertiesDefinitionCreate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Properties definition (`golden.properties.definition`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(
-    description = "Values to change on Properties definition records; fields left out are kept"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GoldenPropertiesDefinitionUpdate {
     /// Task Properties
     ///
     /// `task_properties_definition`: properties_definition
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Task Properties")]
     pub task_properties_definition: ::std::option::Option<::serde_json::Value>,
+}
+/// The JSON Schema of [`GoldenPropertiesDefinitionUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r#"{
+  "description": "Values to change on Properties definition records; fields left out are kept",
+  "properties": {
+    "task_properties_definition": {"description":"Task Properties"}
+  },
+  "type": "object"
+}"#;
+impl GoldenPropertiesDefinitionUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut task_properties_definition: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "task_properties_definition" => {
+                    wire::decode(
+                        &mut task_properties_definition,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            task_properties_definition: task_properties_definition.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenPropertiesDefinitionUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(1usize);
+        if self.task_properties_definition.is_some() {
+            wire::put(
+                &mut __fields,
+                "task_properties_definition",
+                &self.task_properties_definition,
+            )?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenPropertiesDefinitionUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenPropertiesDefinitionUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenPropertiesDefinitionUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenPropertiesDefinitionUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenPropertiesDefinitionUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenPropertiesDefinitionUpdate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Readable fields, in the order of the read struct.
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[

@@ -4,191 +4,491 @@
 /// Required (`golden.required`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(
-    model = "golden.required",
-    create = GoldenRequiredCreate,
-    update = GoldenRequiredUpdate
-)]
-#[schemars(description = "Required")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GoldenRequired {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Active
     ///
     /// `active`: boolean, required
-    #[schemars(description = "Active")]
     pub active: bool,
     /// Amount
     ///
     /// `amount`: float, required
-    #[schemars(description = "Amount")]
     pub amount: f64,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`, required
-    #[schemars(description = "Company ([id, display name] of a res.company)")]
     pub company_id: ::odoo_client::Many2One,
     /// Date
     ///
     /// `date`: date, required
-    #[serde(
-        deserialize_with = "::odoo_client::value::date::deserialize",
-        serialize_with = "::odoo_client::value::date::serialize"
-    )]
-    #[schemars(description = "Date")]
     pub date: ::chrono::NaiveDate,
     /// Name
     ///
     /// `name`: char, required
-    #[serde(deserialize_with = "::odoo_client::value::string_or_false")]
-    #[schemars(description = "Name")]
     pub name: ::std::string::String,
     /// Status
     ///
     /// `state`: selection, required
-    #[schemars(description = "Status")]
     pub state: GoldenRequiredState,
+}
+/// The JSON Schema of [`GoldenRequired`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r##"{
+  "description": "Required",
+  "properties": {
+    "active": {"description":"Active","type":"boolean"},
+    "amount": {"description":"Amount","format":"double","type":"number"},
+    "company_id": {"$ref":"#/$defs/Many2One","description":"Company ([id, display name] of a res.company)"},
+    "date": {"description":"Date","format":"date","type":"string"},
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "name": {"description":"Name","type":"string"},
+    "state": {"$ref":"#/$defs/GoldenRequiredState","description":"Status"}
+  },
+  "required": ["id","active","amount","company_id","date","name","state"],
+  "type": "object"
+}"##;
+impl GoldenRequired {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut amount: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut date: ::std::option::Option<::chrono::NaiveDate> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut state: ::std::option::Option<GoldenRequiredState> = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "amount" => wire::decode(&mut amount, __value, wire::field),
+                "company_id" => wire::decode(&mut company_id, __value, wire::field),
+                "date" => wire::decode(&mut date, __value, wire::date::deserialize),
+                "name" => wire::decode(&mut name, __value, wire::string_or_false),
+                "state" => wire::decode(&mut state, __value, wire::field),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[
+                ("id", id.is_some()),
+                ("active", active.is_some()),
+                ("amount", amount.is_some()),
+                ("company_id", company_id.is_some()),
+                ("date", date.is_some()),
+                ("name", name.is_some()),
+                ("state", state.is_some()),
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            active: wire::given(active),
+            amount: wire::given(amount),
+            company_id: wire::given(company_id),
+            date: wire::given(date),
+            name: wire::given(name),
+            state: wire::given(state),
+        })
+    }
+}
+impl GoldenRequired {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(7usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "active", &self.active)?;
+        wire::put(&mut __fields, "amount", &self.amount)?;
+        wire::put(&mut __fields, "company_id", &self.company_id)?;
+        wire::put_with(
+            &mut __fields,
+            "date",
+            &self.date,
+            ::odoo_client::value::date::serialize,
+        )?;
+        wire::put(&mut __fields, "name", &self.name)?;
+        wire::put(&mut __fields, "state", &self.state)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenRequired {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenRequired",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenRequired {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenRequired",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenRequired {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenRequired")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "Many2One",
+            <::odoo_client::Many2One as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "GoldenRequiredState",
+            <GoldenRequiredState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for GoldenRequired {
+    const MODEL: &'static str = "golden.required";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "active",
+        "amount",
+        "company_id",
+        "date",
+        "name",
+        "state",
+    ];
+}
+impl ::odoo_client::WritableModel for GoldenRequired {
+    type Create = GoldenRequiredCreate;
+    type Update = GoldenRequiredUpdate;
 }
 /// Values to create a Required (`golden.required`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Required record")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GoldenRequiredCreate {
     /// Active
     ///
     /// `active`: boolean, required
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Active")]
     pub active: ::std::option::Option<bool>,
     /// Amount
     ///
     /// `amount`: float, required
-    #[schemars(description = "Amount")]
     pub amount: f64,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`, required
-    #[schemars(description = "Company (id of a res.company)")]
     pub company_id: ::odoo_client::RecordId,
     /// Date
     ///
     /// `date`: date, required
-    #[serde(
-        deserialize_with = "::odoo_client::value::date::deserialize",
-        serialize_with = "::odoo_client::value::date::serialize"
-    )]
-    #[schemars(description = "Date")]
     pub date: ::chrono::NaiveDate,
     /// Name
     ///
     /// `name`: char, required
-    #[serde(deserialize_with = "::odoo_client::value::string_or_false")]
-    #[schemars(description = "Name")]
     pub name: ::std::string::String,
     /// Status
     ///
     /// `state`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Status")]
     pub state: ::std::option::Option<GoldenRequiredState>,
+}
+/// The JSON Schema of [`GoldenRequiredCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r##"{
+  "description": "Values of a new Required record",
+  "properties": {
+    "active": {"description":"Active","type":["boolean","null"]},
+    "amount": {"description":"Amount","format":"double","type":"number"},
+    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":"integer"},
+    "date": {"description":"Date","format":"date","type":"string"},
+    "name": {"description":"Name","type":"string"},
+    "state": {"anyOf":[{"$ref":"#/$defs/GoldenRequiredState"},{"type":"null"}],"description":"Status"}
+  },
+  "required": ["amount","company_id","date","name"],
+  "type": "object"
+}"##;
+impl GoldenRequiredCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut amount: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut date: ::std::option::Option<::chrono::NaiveDate> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut state: ::std::option::Option<
+            ::std::option::Option<GoldenRequiredState>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "amount" => wire::decode(&mut amount, __value, wire::field),
+                "company_id" => wire::decode(&mut company_id, __value, wire::field),
+                "date" => wire::decode(&mut date, __value, wire::date::deserialize),
+                "name" => wire::decode(&mut name, __value, wire::string_or_false),
+                "state" => wire::decode(&mut state, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(
+            &[
+                ("amount", amount.is_some()),
+                ("company_id", company_id.is_some()),
+                ("date", date.is_some()),
+                ("name", name.is_some()),
+            ],
+        )?;
+        ::std::result::Result::Ok(Self {
+            active: active.unwrap_or_default(),
+            amount: wire::given(amount),
+            company_id: wire::given(company_id),
+            date: wire::given(date),
+            name: wire::given(name),
+            state: state.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenRequiredCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(6usize);
+        if self.active.is_some() {
+            wire::put(&mut __fields, "active", &self.active)?;
+        }
+        wire::put(&mut __fields, "amount", &self.amount)?;
+        wire::put(&mut __fields, "company_id", &self.company_id)?;
+        wire::put_with(
+            &mut __fields,
+            "date",
+            &self.date,
+            ::odoo_client::value::date::serialize,
+        )?;
+        wire::put(&mut __fields, "name", &self.name)?;
+        if self.state.is_some() {
+            wire::put(&mut __fields, "state", &self.state)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenRequiredCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenRequiredCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenRequiredCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenRequiredCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenRequiredCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenRequiredCreate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "GoldenRequiredState",
+            <GoldenRequiredState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Required (`golden.required`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(
-    description = "Values to change on Required records; fields left out are kept"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GoldenRequiredUpdate {
     /// Active
     ///
     /// `active`: boolean, required
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[schemars(description = "Active")]
     pub active: ::std::option::Option<bool>,
     /// Amount
     ///
     /// `amount`: float, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Amount")]
     pub amount: ::std::option::Option<f64>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Company (id of a res.company)")]
     pub company_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Date
     ///
     /// `date`: date, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::date::option::deserialize",
-        serialize_with = "::odoo_client::value::date::option::serialize"
-    )]
-    #[schemars(description = "Date")]
     pub date: ::std::option::Option<::chrono::NaiveDate>,
     /// Name
     ///
     /// `name`: char, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Name")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Status
     ///
     /// `state`: selection, required
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(description = "Status")]
     pub state: ::std::option::Option<GoldenRequiredState>,
+}
+/// The JSON Schema of [`GoldenRequiredUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r##"{
+  "description": "Values to change on Required records; fields left out are kept",
+  "properties": {
+    "active": {"description":"Active","type":["boolean","null"]},
+    "amount": {"description":"Amount","format":"double","type":["number","null"]},
+    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
+    "date": {"description":"Date","format":"date","type":["string","null"]},
+    "name": {"description":"Name","type":["string","null"]},
+    "state": {"anyOf":[{"$ref":"#/$defs/GoldenRequiredState"},{"type":"null"}],"description":"Status"}
+  },
+  "type": "object"
+}"##;
+impl GoldenRequiredUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut amount: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut state: ::std::option::Option<
+            ::std::option::Option<GoldenRequiredState>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "active" => wire::decode(&mut active, __value, wire::field),
+                "amount" => wire::decode(&mut amount, __value, wire::false_as_none),
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "date" => {
+                    wire::decode(&mut date, __value, wire::date::option::deserialize)
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "state" => wire::decode(&mut state, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            active: active.unwrap_or_default(),
+            amount: amount.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            date: date.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            state: state.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenRequiredUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(6usize);
+        if self.active.is_some() {
+            wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.amount.is_some() {
+            wire::put(&mut __fields, "amount", &self.amount)?;
+        }
+        if self.company_id.is_some() {
+            wire::put(&mut __fields, "company_id", &self.company_id)?;
+        }
+        if self.date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "date",
+                &self.date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.state.is_some() {
+            wire::put(&mut __fields, "state", &self.state)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenRequiredUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenRequiredUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenRequiredUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenRequiredUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenRequiredUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenRequiredUpdate")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::add_definition(
+            generator,
+            "GoldenRequiredState",
+            <GoldenRequiredState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Status (selection field `state`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

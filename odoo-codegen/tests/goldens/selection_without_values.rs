@@ -4,97 +4,276 @@
 /// Selection without values (`golden.selection.without.values`): one record as Odoo reads it.
 ///
 /// Stored fields only; Odoo's `false` for an empty value is `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema,
-    ::odoo_client::OdooModel
-)]
-#[odoo(
-    model = "golden.selection.without.values",
-    create = GoldenSelectionWithoutValuesCreate,
-    update = GoldenSelectionWithoutValuesUpdate
-)]
-#[schemars(description = "Selection without values")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GoldenSelectionWithoutValues {
     /// ID
     ///
     /// `id`: integer, required, readonly
-    #[schemars(description = "ID")]
     pub id: i64,
     /// Timezone
     ///
     /// Filled by a method: ir.model.fields.selection lists nothing.
     ///
     /// `tz`: selection
-    #[serde(default, deserialize_with = "::odoo_client::value::false_as_none")]
-    #[schemars(
-        description = "Timezone: Filled by a method: ir.model.fields.selection lists nothing."
-    )]
     pub tz: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`GoldenSelectionWithoutValues`] (serde's deserialize side), as JSON text.
+pub const READ_SCHEMA: &str = r#"{
+  "description": "Selection without values",
+  "properties": {
+    "id": {"description":"ID","format":"int64","type":"integer"},
+    "tz": {"default":null,"description":"Timezone: Filled by a method: ir.model.fields.selection lists nothing.","type":["string","null"]}
+  },
+  "required": ["id"],
+  "type": "object"
+}"#;
+impl GoldenSelectionWithoutValues {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut tz: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "id" => wire::decode(&mut id, __value, wire::field),
+                "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        wire::check_required(&[("id", id.is_some())])?;
+        ::std::result::Result::Ok(Self {
+            id: wire::given(id),
+            tz: tz.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenSelectionWithoutValues {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(2usize);
+        wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "tz", &self.tz)?;
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenSelectionWithoutValues {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenSelectionWithoutValues",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenSelectionWithoutValues {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenSelectionWithoutValues",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenSelectionWithoutValues {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenSelectionWithoutValues")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(READ_SCHEMA)
+    }
+}
+impl ::odoo_client::Model for GoldenSelectionWithoutValues {
+    const MODEL: &'static str = "golden.selection.without.values";
+    const FIELDS: &'static [&'static str] = &["id", "tz"];
+}
+impl ::odoo_client::WritableModel for GoldenSelectionWithoutValues {
+    type Create = GoldenSelectionWithoutValuesCreate;
+    type Update = GoldenSelectionWithoutValuesUpdate;
 }
 /// Values to create a Selection without values (`golden.selection.without.values`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(description = "Values of a new Selection without values record")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GoldenSelectionWithoutValuesCreate {
     /// Timezone
     ///
     /// Filled by a method: ir.model.fields.selection lists nothing.
     ///
     /// `tz`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Timezone: Filled by a method: ir.model.fields.selection lists nothing."
-    )]
     pub tz: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`GoldenSelectionWithoutValuesCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r#"{
+  "description": "Values of a new Selection without values record",
+  "properties": {
+    "tz": {"description":"Timezone: Filled by a method: ir.model.fields.selection lists nothing.","type":["string","null"]}
+  },
+  "type": "object"
+}"#;
+impl GoldenSelectionWithoutValuesCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut tz: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self { tz: tz.unwrap_or_default() })
+    }
+}
+impl GoldenSelectionWithoutValuesCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(1usize);
+        if self.tz.is_some() {
+            wire::put(&mut __fields, "tz", &self.tz)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenSelectionWithoutValuesCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenSelectionWithoutValuesCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenSelectionWithoutValuesCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenSelectionWithoutValuesCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenSelectionWithoutValuesCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenSelectionWithoutValuesCreate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
 }
 /// Values to change on Selection without values (`golden.selection.without.values`) records.
 ///
 /// Fields left `None` are not sent and keep their value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[schemars(
-    description = "Values to change on Selection without values records; fields left out are kept"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GoldenSelectionWithoutValuesUpdate {
     /// Timezone
     ///
     /// Filled by a method: ir.model.fields.selection lists nothing.
     ///
     /// `tz`: selection
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::odoo_client::value::false_as_none"
-    )]
-    #[schemars(
-        description = "Timezone: Filled by a method: ir.model.fields.selection lists nothing."
-    )]
     pub tz: ::std::option::Option<::std::string::String>,
+}
+/// The JSON Schema of [`GoldenSelectionWithoutValuesUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r#"{
+  "description": "Values to change on Selection without values records; fields left out are kept",
+  "properties": {
+    "tz": {"description":"Timezone: Filled by a method: ir.model.fields.selection lists nothing.","type":["string","null"]}
+  },
+  "type": "object"
+}"#;
+impl GoldenSelectionWithoutValuesUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut tz: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }?;
+        }
+        ::std::result::Result::Ok(Self { tz: tz.unwrap_or_default() })
+    }
+}
+impl GoldenSelectionWithoutValuesUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(1usize);
+        if self.tz.is_some() {
+            wire::put(&mut __fields, "tz", &self.tz)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenSelectionWithoutValuesUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenSelectionWithoutValuesUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenSelectionWithoutValuesUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenSelectionWithoutValuesUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenSelectionWithoutValuesUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenSelectionWithoutValuesUpdate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
 }
 /// Readable fields, in the order of the read struct.
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
