@@ -763,3 +763,20 @@ pub static MODELS: &[::odoo_client::registry::ModelDescriptor] = &[
     )]
     stock_picking::DESCRIPTOR,
 ];
+/// The models of the default build (odoo-codegen.toml's `default_models`): the ones whose typed tools odoo-mcp lists unless told otherwise.
+#[rustfmt::skip]
+pub const DEFAULT_MODELS: &[&str] = &[
+    "account.move",
+    "crm.lead",
+    "hr.employee",
+    "product.product",
+    "product.template",
+    "project.task",
+    "res.company",
+    "res.country",
+    "res.partner",
+    "res.users",
+    "sale.order",
+    "sale.order.line",
+    "stock.picking",
+];

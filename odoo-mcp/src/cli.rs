@@ -104,7 +104,7 @@ pub struct ServeArgs {
     /// Typed tools per generated model: all, read (search,get,aggregate), none, or a list of search,get,aggregate,create,update,delete (default search).
     #[arg(long, env = "ODOO_MCP_TYPED_TOOLS", global = true)]
     pub typed_tools: Option<String>,
-    /// Generated models that get typed tools: all (default) or a comma-separated list such as res.partner,sale.order.
+    /// Generated models that get typed tools: default (odoo-codegen.toml's default_models), all, or a comma-separated list such as res.partner,sale.order.
     #[arg(long, env = "ODOO_MCP_TYPED_MODELS", global = true)]
     pub typed_models: Option<String>,
     /// Listed schema detail: compact (default) or full. Calls are checked against the full schemas either way.

@@ -351,13 +351,16 @@ pub fn parse_allowlist(raw: &str) -> Result<BTreeSet<String>, SettingsError> {
     parse_models("ODOO_MCP_MODELS", raw)
 }
 
-/// Which generated models get typed tools (`ODOO_MCP_TYPED_MODELS`): every one
-/// (`all`, the default), or the ones named. Generic writes are checked against
-/// the generated types of every generated model either way; listing hundreds
-/// of typed tools would overflow what clients take (Cursor about 40, VS Code 128).
+/// Which generated models get typed tools (`ODOO_MCP_TYPED_MODELS`): the
+/// default build's models (`generated::DEFAULT_MODELS`, odoo-codegen.toml's
+/// `default_models`), every generated one (`all`), or the ones named. Generic
+/// writes are checked against the generated types of every generated model
+/// either way; listing hundreds of typed tools would overflow what clients take
+/// (Cursor about 40, VS Code 128).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum TypedModels {
     #[default]
+    Default,
     All,
     Only(BTreeSet<String>),
 }
@@ -365,6 +368,7 @@ pub enum TypedModels {
 impl TypedModels {
     pub fn includes(&self, model: &str) -> bool {
         match self {
+            Self::Default => generated::DEFAULT_MODELS.contains(&model),
             Self::All => true,
             Self::Only(models) => models.contains(model),
         }
@@ -395,7 +399,8 @@ impl std::str::FromStr for TypedModels {
 
     fn from_str(raw: &str) -> Result<Self, Self::Err> {
         match raw.trim() {
-            "" | "all" => Ok(Self::All),
+            "" | "default" => Ok(Self::Default),
+            "all" => Ok(Self::All),
             list => Ok(Self::Only(parse_models("ODOO_MCP_TYPED_MODELS", list)?)),
         }
     }

@@ -235,6 +235,13 @@ fn typed_models_pick_which_models_get_typed_tools() {
     assert!(two.iter().any(|t| t.name == "create_record"));
     let all = only("all");
     assert_eq!(typed_of(&all, "crm_lead_"), 6);
+    // By default, the models of the generated crate's default build.
+    let default = only("default");
+    for model in odoo_mcp::generated_models() {
+        let typed = typed_of(&default, &format!("{}_", model.tool_prefix));
+        let listed = generated::DEFAULT_MODELS.contains(&model.model);
+        assert_eq!(typed > 0, listed, "{}", model.model);
+    }
 
     // A model without generated code is a configuration error that names the close ones.
     let generated: Vec<&str> = odoo_mcp::generated_models()

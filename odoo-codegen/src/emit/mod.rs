@@ -120,6 +120,11 @@ fn lib_file(space: &ModelSpace) -> TokenStream {
         .map(|m| format_ident!("{}", m.module))
         .collect();
     let cfgs: Vec<_> = models.iter().map(|m| model_cfg(m)).collect();
+    // Without features every model is built by default.
+    let defaults = models
+        .iter()
+        .filter(|m| m.features.is_empty() || m.features.iter().any(|f| f == CURATED_FEATURE))
+        .map(|m| m.model.as_str());
     let reexports = models
         .iter()
         .zip(&modules)
@@ -171,6 +176,9 @@ fn lib_file(space: &ModelSpace) -> TokenStream {
         #[doc = " Every generated model (that the enabled features build), sorted by technical name."]
         #[rustfmt::skip]
         pub static MODELS: &[::odoo_client::registry::ModelDescriptor] = &[#(#cfgs #modules::DESCRIPTOR),*];
+        #[doc = " The models of the default build (odoo-codegen.toml's `default_models`): the ones whose typed tools odoo-mcp lists unless told otherwise."]
+        #[rustfmt::skip]
+        pub const DEFAULT_MODELS: &[&str] = &[#(#defaults),*];
     }
 }
 
