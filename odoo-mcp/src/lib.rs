@@ -1,8 +1,9 @@
 //! MCP server for Odoo: generic tools named as the Python `mcp-server-odoo`
 //! names them (`search_records`, `get_record`, `list_models`, `create_record`,
-//! `update_record`, `delete_record`) and five typed tools per generated model
-//! (`res_partner_search`, `_get`, `_create`, `_update`, `_delete`), over stdio
-//! or streamable HTTP.
+//! `update_record`, `delete_record`), more tools (batches, aggregates, chatter,
+//! attachments, method calls; one module each in `tools/`), and six typed tools
+//! per generated model (`res_partner_search`, `_get`, `_aggregate`, `_create`,
+//! `_update`, `_delete`), over stdio or streamable HTTP.
 //!
 //! Odoo is not contacted until the first tool call; field metadata and the
 //! model list are cached with a TTL, so a tool call costs one Odoo round trip.
