@@ -803,3 +803,29 @@ fn a_huge_refused_method_name_is_cut_short() {
         message.chars().count()
     );
 }
+
+/// Found by the extreme-number mutation: an offset near `u64::MAX` overflowed the next page's
+/// offset (a panic in debug builds). Now the arithmetic saturates and the call answers.
+#[test]
+fn an_offset_at_the_top_of_u64_does_not_overflow() {
+    let rt = runtime();
+    let double = rt.block_on(OdooDouble::start());
+    let [json2, xmlrpc] = servers(&double);
+    let offset = u64::MAX - 1;
+    for server in [&json2, &xmlrpc] {
+        for (tool, arguments) in [
+            (
+                "aggregate_records",
+                json!({"model": "res.partner", "groupby": ["is_company"], "offset": offset}),
+            ),
+            (
+                "search_records",
+                json!({"model": "res.partner", "offset": offset, "count": true}),
+            ),
+        ] {
+            let result = rt.block_on(server.call(tool, as_arguments(&arguments)));
+            let message = text(&result);
+            assert!(!message.is_empty(), "{tool}: {result:?}");
+        }
+    }
+}

@@ -201,7 +201,7 @@ impl Request {
             count: groups.len(),
             more,
             groups,
-            next_offset: more.then_some(offset + limit),
+            next_offset: more.then_some(offset.saturating_add(limit)),
             notes: notes_if_any(notes),
         }
     }

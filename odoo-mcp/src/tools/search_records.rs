@@ -133,7 +133,7 @@ impl ToolSpec for SearchRecords {
             .collect();
         let total = match total {
             Some(total) => Some(total),
-            None if !more && (count > 0 || offset == 0) => Some(offset + count),
+            None if !more && (count > 0 || offset == 0) => Some(offset.saturating_add(count)),
             None => None,
         };
         Ok(Output {
@@ -142,7 +142,7 @@ impl ToolSpec for SearchRecords {
             offset: (offset > 0).then_some(offset),
             limit,
             more,
-            next_offset: more.then_some(offset + count),
+            next_offset: more.then_some(offset.saturating_add(count)),
             total,
             records,
             notes: notes_if_any(notes),

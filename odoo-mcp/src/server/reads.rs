@@ -1,0 +1,284 @@
+//! What a read returns: the fields asked for, or by default the list view's
+//! columns; records normalised (Odoo's `false` for empty, the typed read
+//! struct's shapes) and linked to Odoo's web client.
+
+use std::sync::Arc;
+
+use odoo_client::registry::{FieldType, ModelDescriptor};
+use odoo_client::{Error as OdooError, RecordId};
+use serde_json::{Map, Value, json};
+
+use super::{OdooMcp, Target};
+use crate::error::ToolError;
+use crate::model_fields::ModelFields;
+use crate::tools::Entry;
+
+/// Other field names listed after a default read, at most.
+const MAX_LISTED_FIELDS: usize = 40;
+/// Most names a `fields` argument may list (Odoo's largest models have about 700 fields).
+const MAX_REQUESTED_FIELDS: usize = 1_000;
+
+impl OdooMcp {
+    /// A note naming the fields a default read left out (technical ones are
+    /// only counted: an assistant's context is the user's real cost).
+    fn default_fields_note(
+        entry: &Entry,
+        fields: &ModelFields,
+        defaults: &[String],
+        from_view: bool,
+    ) -> String {
+        let (technical, others): (Vec<&str>, Vec<&str>) = fields
+            .names()
+            .filter(|n| !defaults.iter().any(|d| d == n))
+            .partition(|n| crate::model_fields::is_technical(n));
+        let what = if from_view {
+            "default fields: the list view's columns"
+        } else {
+            "compact default fields"
+        };
+        if entry.model.is_some() {
+            return format!(
+                "{what}; {} more in the `fields` enum of {}",
+                others.len() + technical.len(),
+                entry.tool.name
+            );
+        }
+        let mut listed = others
+            .iter()
+            .take(MAX_LISTED_FIELDS)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if others.len() > MAX_LISTED_FIELDS {
+            listed.push_str(", …");
+        }
+        let mut note = format!("{what}; pass `fields` to choose among: {listed}");
+        if !technical.is_empty() {
+            note.push_str(&format!(
+                " (and {} technical ones: message_*, activity_*, create_*/write_*, …)",
+                technical.len()
+            ));
+        }
+        note
+    }
+
+    /// The columns of `model`'s default list view, asked once (`get_views`) and
+    /// cached with the other metadata; empty when it has none Odoo will give.
+    async fn list_columns(&self, model: &str) -> Arc<Vec<String>> {
+        if let Some(columns) = self.inner.list_columns.get(model) {
+            return columns;
+        }
+        let client = &self.inner.client;
+        let Ok(version) = client.version().await else {
+            return Arc::new(Vec::new());
+        };
+        let view = crate::list_view::view_type(version.major);
+        let mut kwargs = Map::new();
+        kwargs.insert("views".into(), json!([[false, view]]));
+        kwargs.insert("options".into(), json!({}));
+        let columns = match client.execute(model, "get_views", None, kwargs, None).await {
+            Ok(answer) => answer["views"][view]["arch"]
+                .as_str()
+                .map(crate::list_view::visible_columns)
+                .unwrap_or_default(),
+            // Odoo is away: the read that follows says so; ask again next time.
+            Err(error) if error.is_transport() => return Arc::new(Vec::new()),
+            Err(error) => {
+                tracing::debug!(model, %error, "no list view to pick default fields from");
+                Vec::new()
+            }
+        };
+        self.inner.list_columns.insert(model, columns)
+    }
+
+    /// What a read without `fields` returns: `id`, `display_name` and the list
+    /// view's columns (but blobs: images, HTML, x2many ids), as a person sees the
+    /// model in Odoo; the compact set where the view shows nothing more. The
+    /// metadata returned knows every one of them (`true`: from the view).
+    async fn default_fields(
+        &self,
+        target: Target<'_>,
+        metadata: Arc<ModelFields>,
+    ) -> Result<(Arc<ModelFields>, Vec<String>, bool), ToolError> {
+        let columns = self.list_columns(target.name).await;
+        let names: Vec<&str> = columns.iter().map(String::as_str).collect();
+        // A column the generated descriptor lacks (computed, not stored) is in fields_get.
+        let metadata = if names.iter().all(|n| metadata.contains(n)) {
+            metadata
+        } else {
+            self.metadata(target, &names).await?
+        };
+        let mut fields = vec!["id".to_string()];
+        if metadata.contains("display_name") {
+            fields.push("display_name".into());
+        }
+        let base = fields.len();
+        for column in columns.iter() {
+            if metadata.get(column).is_some_and(|f| !f.is_blob()) && !fields.contains(column) {
+                fields.push(column.clone());
+            }
+        }
+        if fields.len() == base {
+            let defaults = metadata.defaults.clone();
+            return Ok((metadata, defaults, false));
+        }
+        Ok((metadata, fields, true))
+    }
+
+    /// Resolves the `fields` argument against metadata: names to read and notes.
+    pub(crate) async fn read_plan(
+        &self,
+        entry: &Entry,
+        target: Target<'_>,
+        requested: Option<&[String]>,
+        extra_names: &[&str],
+    ) -> Result<(Arc<ModelFields>, Vec<String>, Vec<String>), ToolError> {
+        // An empty list asks for the default set, as no list does.
+        let requested = requested.filter(|r| !r.is_empty()).map(<[String]>::to_vec);
+        // Refused before any request: each name costs a lookup here and a column in Odoo.
+        if let Some(n) = requested
+            .as_ref()
+            .map(Vec::len)
+            .filter(|n| *n > MAX_REQUESTED_FIELDS)
+        {
+            return Err(ToolError::Invalid {
+                argument: "fields",
+                message: format!(
+                    "{n} field names given; ask for at most {MAX_REQUESTED_FIELDS}, or [\"__all__\"] for every field"
+                ),
+            });
+        }
+        let mut names: Vec<&str> = extra_names.to_vec();
+        let all = requested
+            .as_ref()
+            .is_some_and(|r| r.iter().any(|f| f == "__all__"));
+        if let Some(requested) = &requested
+            && !all
+        {
+            names.extend(requested.iter().map(String::as_str));
+        }
+        let mut metadata = self.metadata(target, &names).await?;
+        let mut notes = Vec::new();
+        let fields = match requested {
+            Some(requested) if !all => {
+                let names: Vec<&str> = requested.iter().map(String::as_str).collect();
+                Self::check_names(target, &metadata, &names, "fields")?;
+                requested
+            }
+            Some(_) => metadata.all_but_binary(),
+            None => {
+                let (with_columns, defaults, from_view) =
+                    self.default_fields(target, metadata).await?;
+                metadata = with_columns;
+                notes.push(Self::default_fields_note(
+                    entry, &metadata, &defaults, from_view,
+                ));
+                defaults
+            }
+        };
+        if !metadata.absent.is_empty() {
+            // Named in full when asked for; here a few are enough.
+            let mut missing: Vec<String> = metadata.absent.iter().take(8).cloned().collect();
+            if metadata.absent.len() > missing.len() {
+                missing.push(format!("… ({} in all)", metadata.absent.len()));
+            }
+            let mismatch = OdooError::SchemaMismatch {
+                model: target.name.to_string(),
+                missing,
+            };
+            notes.push(format!("{mismatch}; they were left out"));
+        }
+        Ok((metadata, fields, notes))
+    }
+
+    /// Models and labels, from Odoo's `ir.model` (cached), or the generated
+    /// table alone when nothing else is reachable.
+    /// Where users open `model`'s records in a browser; `None` when Odoo's
+    /// version cannot be read (the form of the address depends on it).
+    pub(crate) async fn links(&self, model: &str) -> Option<Links> {
+        let version = self.inner.client.version().await.ok()?;
+        let base = self
+            .inner
+            .settings
+            .public_odoo_url
+            .clone()
+            .unwrap_or_else(|| self.inner.client.config().url.clone());
+        Some(Links {
+            base,
+            model: model.to_string(),
+            // `/odoo/<model>/<id>` came with Odoo 18 (17.2); 17.0 and below route `/web#…`.
+            modern: version.major >= 18,
+        })
+    }
+}
+
+/// Builds the web addresses of one model's records.
+pub(crate) struct Links {
+    base: String,
+    model: String,
+    modern: bool,
+}
+
+impl Links {
+    pub fn url(&self, id: RecordId) -> String {
+        let (base, model) = (&self.base, &self.model);
+        if self.modern {
+            format!("{base}/odoo/{model}/{id}")
+        } else {
+            format!("{base}/web#id={id}&model={model}&view_type=form")
+        }
+    }
+
+    /// Adds `url` to a record read from Odoo (which carries its `id`).
+    pub fn add_to(links: Option<&Links>, record: &mut Map<String, Value>) {
+        if let (Some(links), Some(id)) = (links, record.get("id").and_then(Value::as_i64)) {
+            record.insert("url".into(), Value::String(links.url(id)));
+        }
+    }
+}
+
+/// Odoo sends `false` for every empty field; a non-boolean `false` becomes
+/// `null`. A typed tool's record also goes through its read struct, so it
+/// matches the tool's output schema (generic tools promise only an object,
+/// and skip that cost).
+pub(crate) fn normalize(
+    record: Value,
+    metadata: &ModelFields,
+    descriptor: Option<&ModelDescriptor>,
+) -> Map<String, Value> {
+    let Value::Object(mut record) = record else {
+        return Map::new();
+    };
+    for (name, value) in record.iter_mut() {
+        if *value == Value::Bool(false)
+            && metadata
+                .get(name)
+                .is_some_and(|f| f.ttype != FieldType::Boolean)
+        {
+            *value = Value::Null;
+        }
+    }
+    let Some(descriptor) = descriptor else {
+        return record;
+    };
+    // Absent fields read as Odoo's empty value, so a partial record decodes.
+    let mut full = record.clone();
+    for field in descriptor.fields {
+        full.entry(field.name.to_string())
+            .or_insert(Value::Bool(false));
+    }
+    match (descriptor.check_record)(Value::Object(full)) {
+        Ok(Value::Object(typed)) => {
+            for (name, value) in record.iter_mut() {
+                if let Some(typed) = typed.get(name) {
+                    *value = typed.clone();
+                }
+            }
+        }
+        Ok(_) => {}
+        Err(error) => {
+            tracing::warn!(model = descriptor.model, %error, "record does not fit the generated read struct");
+        }
+    }
+    record
+}

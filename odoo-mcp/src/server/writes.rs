@@ -1,0 +1,155 @@
+//! What a write sends: values checked against the model's fields, and on a
+//! generated model against its generated types, before Odoo is asked.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use odoo_client::registry::{FieldType, ModelDescriptor};
+use serde_json::{Map, Value};
+
+use super::{OdooMcp, Target};
+use crate::arguments;
+use crate::error::ToolError;
+use crate::tools::Entry;
+
+impl OdooMcp {
+    /// The generated model's field types as a schema for any write's values:
+    /// its update struct (types, selections), no field required, other fields
+    /// left to Odoo. x2many fields are left out: generic calls send Odoo's
+    /// commands, which the typed struct does not describe.
+    fn value_schema(&self, descriptor: &ModelDescriptor) -> Option<Arc<Map<String, Value>>> {
+        self.inner
+            .value_schemas
+            .get_or_init(descriptor.model, || values_schema(descriptor))
+    }
+
+    /// Checks each values map of a generic write against the generated types of
+    /// `target`'s model, if it has them; `at(i)` names where the i-th map is.
+    pub(crate) fn check_typed_values(
+        &self,
+        target: Target<'_>,
+        list: &[Map<String, Value>],
+        at: impl Fn(usize) -> String,
+    ) -> Result<(), ToolError> {
+        let Some(schema) = target.descriptor.and_then(|d| self.value_schema(d)) else {
+            return Ok(());
+        };
+        for (i, values) in list.iter().enumerate() {
+            arguments::check(&schema, &Value::Object(values.clone()))
+                .map_err(|error| error.under(&at(i)))?;
+        }
+        Ok(())
+    }
+
+    /// Checks write values: typed tools through the generated struct, generic
+    /// ones against the model's fields (so a typo is not silently dropped).
+    pub(crate) async fn write_values(
+        &self,
+        entry: &Entry,
+        target: Target<'_>,
+        values: &Map<String, Value>,
+        encode: Option<fn(Value) -> Result<Value, serde_json::Error>>,
+        argument: &'static str,
+        dry_run: bool,
+    ) -> Result<Map<String, Value>, ToolError> {
+        if values.is_empty() {
+            return Err(ToolError::Invalid {
+                argument,
+                message: "give at least one field value, e.g. {\"name\": \"Acme\"}".into(),
+            });
+        }
+        let names: Vec<&str> = values.keys().map(String::as_str).collect();
+        let metadata = self.metadata(target, &names).await?;
+        Self::check_names(target, &metadata, &names, argument)?;
+        let (Some(_), Some(encode)) = (entry.model, encode) else {
+            // A dry run reports such problems in its plan instead.
+            if !dry_run {
+                self.check_typed_values(target, std::slice::from_ref(values), |_| {
+                    argument.to_string()
+                })?;
+            }
+            return Ok(values.clone());
+        };
+        let encoded = match encode(Value::Object(values.clone())) {
+            Ok(Value::Object(encoded)) => encoded,
+            Ok(other) => {
+                return Err(ToolError::Invalid {
+                    argument,
+                    message: format!("expected an object of field values, got {other}"),
+                });
+            }
+            Err(e) => {
+                return Err(ToolError::Invalid {
+                    argument,
+                    message: e.to_string(),
+                });
+            }
+        };
+        // serde drops what the generated struct does not have: say so rather
+        // than write less than asked.
+        if let Some((name, _)) = values
+            .iter()
+            .find(|(name, value)| !value.is_null() && !encoded.contains_key(*name))
+        {
+            return Err(ToolError::Invalid {
+                argument,
+                message: format!(
+                    "`{name}` cannot be written with {}: it is read-only or computed on {}",
+                    entry.tool.name, target.name
+                ),
+            });
+        }
+        Ok(encoded)
+    }
+
+    /// Checks every record's field names at once, so the error names the first unknown one.
+    /// `at` says where the i-th values are (`records[i]`, `updates[i].values`).
+    pub(crate) async fn batch_values(
+        &self,
+        target: Target<'_>,
+        argument: &'static str,
+        list: Vec<Map<String, Value>>,
+        at: fn(usize) -> String,
+        dry_run: bool,
+    ) -> Result<Vec<Map<String, Value>>, ToolError> {
+        if let Some(i) = list.iter().position(Map::is_empty) {
+            return Err(ToolError::Invalid {
+                argument,
+                message: format!(
+                    "{} must be an object with at least one field value, e.g. {{\"name\": \"Acme\"}}",
+                    at(i)
+                ),
+            });
+        }
+        let names: BTreeSet<&str> = list
+            .iter()
+            .flat_map(|v| v.keys().map(String::as_str))
+            .collect();
+        let names: Vec<&str> = names.into_iter().collect();
+        let metadata = self.metadata(target, &names).await?;
+        Self::check_names(target, &metadata, &names, argument)?;
+        if !dry_run {
+            self.check_typed_values(target, &list, at)?;
+        }
+        Ok(list)
+    }
+}
+
+/// What [`OdooMcp::value_schema`] holds for one model; `None` without an update struct.
+fn values_schema(descriptor: &ModelDescriptor) -> Option<Map<String, Value>> {
+    let schema = crate::tools::schema::inline_refs(Value::from((descriptor.update_schema?)()));
+    let Value::Object(mut schema) = schema else {
+        return None;
+    };
+    for key in ["required", "additionalProperties", "title", "description"] {
+        schema.remove(key);
+    }
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        properties.retain(|name, _| {
+            descriptor
+                .field(name)
+                .is_none_or(|f| !matches!(f.ttype, FieldType::One2many | FieldType::Many2many))
+        });
+    }
+    Some(schema)
+}
