@@ -191,8 +191,11 @@ pub trait DynTool: Send + Sync {
     fn listed(&self, settings: &Settings) -> bool;
 }
 
-/// Arguments the checks passed, as the tool's type.
-fn decode<T: DeserializeOwned>(args: Map<String, Value>) -> Result<T, ToolError> {
+/// Arguments the checks passed, as the tool's type; `model` and `company_id`,
+/// which the server reads itself ([`Call`]), are not the handler's.
+fn decode<T: DeserializeOwned>(mut args: Map<String, Value>) -> Result<T, ToolError> {
+    args.remove("model");
+    args.remove("company_id");
     serde_json::from_value(Value::Object(args)).map_err(|e| ToolError::Invalid {
         argument: "arguments",
         message: e.to_string(),
@@ -249,9 +252,6 @@ impl<T: ToolSpec> DynTool for T {
         args: Map<String, Value>,
     ) -> ToolFuture<'a> {
         Box::pin(async move {
-            let mut args = args;
-            args.remove("model");
-            args.remove("company_id");
             let args = decode::<T::Args>(args)?;
             let output = T::run(server, call, args).await?;
             serde_json::to_value(output).map_err(|e| ToolError::Invalid {
@@ -265,10 +265,7 @@ impl<T: ToolSpec> DynTool for T {
         if !T::EFFECT.asks_confirmation() {
             return None;
         }
-        let mut args = args.clone();
-        args.remove("model");
-        args.remove("company_id");
-        let args = decode::<T::Args>(args).ok()?;
+        let args = decode::<T::Args>(args.clone()).ok()?;
         T::question(server, model, &args)
     }
 
