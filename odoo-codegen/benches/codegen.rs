@@ -8,9 +8,14 @@
 //!   build: every model of the fixtures (a workspace of its own under
 //!   `target/codegen-bench`), target 60 s and 2 GB; the curated set (the
 //!   checked-in crate, default features), target 10 s (issue 16);
+//! - `cargo build --release -p odoo-mcp` with every model against the
+//!   curated set (`generated` and `odoo-mcp` from scratch, dependencies
+//!   built), target 3x; it leaves the all-models server binary for the
+//!   server bench's memory and start-up (`ODOO_MCP_BENCH_BIN`);
 //! - the machine the figures come from.
 //!
-//! `CODEGEN_BENCH_BUILD=0` skips the builds (the first run also builds their
+//! `CODEGEN_BENCH_BUILD=0` skips the builds, `CODEGEN_BENCH_RELEASE=0` the
+//! release ones (the first run also builds their
 //! dependencies, a few minutes); `CODEGEN_BENCH_OUT=DIR` also writes the
 //! all-models crate sources.
 
@@ -53,26 +58,62 @@ fn secs(d: Duration) -> String {
 }
 
 /// One build's wall time and the peak resident memory of the processes it
-/// waited for (cargo and the rustc that compiled `generated`).
+/// waited for (cargo and the rustc processes it ran).
 struct Build {
     time: Duration,
     peak_rss_kib: u64,
 }
 
-/// Runs `cargo build -p generated` (debug, as CI builds) in `workspace` with
-/// `target_dir`, from a child of this bench so that the peak memory counts
-/// that build alone (`getrusage(RUSAGE_CHILDREN)` there).
-fn cargo_build_generated(workspace: &Path, target_dir: &Path) -> Build {
+/// A build the bench times: a package of a workspace, debug or release.
+#[derive(Clone, Copy)]
+enum Target {
+    /// `cargo build -p generated` (debug, as CI builds).
+    GeneratedDebug,
+    /// `cargo build --release -p odoo-mcp --bin odoo-mcp` (the server binary).
+    ServerRelease,
+}
+
+impl Target {
+    fn cargo_args(self) -> &'static [&'static str] {
+        match self {
+            Self::GeneratedDebug => &["-p", "generated"],
+            Self::ServerRelease => &["--release", "-p", "odoo-mcp", "--bin", "odoo-mcp"],
+        }
+    }
+
+    fn profile_dir(self) -> &'static str {
+        match self {
+            Self::GeneratedDebug => "debug",
+            Self::ServerRelease => "release",
+        }
+    }
+
+    /// The crates it builds from scratch (their build-state prefixes), the
+    /// dependencies being built.
+    fn own_crates(self) -> &'static [&'static str] {
+        match self {
+            Self::GeneratedDebug => &["generated-"],
+            Self::ServerRelease => &["generated-", "odoo-mcp-", "odoo_mcp-"],
+        }
+    }
+}
+
+/// Runs `target`'s build in `workspace` with `target_dir`, from a child of
+/// this bench so that the peak memory counts that build alone
+/// (`getrusage(RUSAGE_CHILDREN)` there).
+fn cargo_build(workspace: &Path, target_dir: &Path, target: Target) -> Build {
     let output = Command::new(std::env::current_exe().expect("the bench binary"))
         .env(CHILD_ENV, "1")
         .arg(workspace)
         .arg(target_dir)
+        .args(target.cargo_args())
         .output()
         .expect("run the build child");
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
-        "cargo build -p generated failed in {}:\n{text}{}",
+        "cargo build {:?} failed in {}:\n{text}{}",
+        target.cargo_args(),
         workspace.display(),
         String::from_utf8_lossy(&output.stderr)
     );
@@ -91,14 +132,15 @@ fn cargo_build_generated(workspace: &Path, target_dir: &Path) -> Build {
 
 const CHILD_ENV: &str = "CODEGEN_BENCH_CHILD";
 
-/// The child of [`cargo_build_generated`]: builds, then prints milliseconds and KiB.
-fn build_child(workspace: &Path, target_dir: &Path) -> ! {
+/// The child of [`cargo_build`]: builds, then prints milliseconds and KiB.
+fn build_child(workspace: &Path, target_dir: &Path, cargo_args: Vec<std::ffi::OsString>) -> ! {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let start = Instant::now();
     let status = Command::new(cargo)
         .current_dir(workspace)
-        .args(["build", "--quiet", "-p", "generated", "--target-dir"])
+        .args(["build", "--quiet", "--target-dir"])
         .arg(target_dir)
+        .args(cargo_args)
         .status()
         .expect("run cargo build");
     let time = start.elapsed();
@@ -112,37 +154,36 @@ fn build_child(workspace: &Path, target_dir: &Path) -> ! {
     std::process::exit(if status.success() { 0 } else { 1 });
 }
 
-/// Forgets `generated` (its fingerprint and incremental state) in `target_dir`,
-/// so that the next build compiles it, and only it, from scratch.
-fn forget_generated(target_dir: &Path) {
-    for dir in ["debug/.fingerprint", "debug/incremental"] {
-        let Ok(entries) = std::fs::read_dir(target_dir.join(dir)) else {
+/// Forgets `target`'s own crates (their fingerprints and incremental state)
+/// in `target_dir`, so that the next build compiles them, and only them,
+/// from scratch.
+fn forget_own_crates(target_dir: &Path, target: Target) {
+    for dir in [".fingerprint", "incremental"] {
+        let Ok(entries) = std::fs::read_dir(target_dir.join(target.profile_dir()).join(dir)) else {
             continue;
         };
         for entry in entries {
             let path = entry.expect("target entry").path();
-            if path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("generated-"))
-            {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            if name.is_some_and(|n| target.own_crates().iter().any(|c| n.starts_with(c))) {
                 std::fs::remove_dir_all(&path).expect("remove build state");
             }
         }
     }
 }
 
-/// Builds its dependencies, then `generated` alone from scratch.
-fn crate_alone(workspace: &Path, target_dir: &Path) -> Build {
-    cargo_build_generated(workspace, target_dir);
-    forget_generated(target_dir);
-    cargo_build_generated(workspace, target_dir)
+/// Builds the dependencies of `target`, then its own crates alone from scratch.
+fn crate_alone(workspace: &Path, target_dir: &Path, target: Target) -> Build {
+    cargo_build(workspace, target_dir, target);
+    forget_own_crates(target_dir, target);
+    cargo_build(workspace, target_dir, target)
 }
 
-/// The crates of the all-models workspace: links to the real first two, and `generated`.
-const MEMBERS: [&str; 3] = ["odoo-client", "odoo-derive", "generated"];
+/// The crates of the all-models workspace: `generated`, and links to the real others.
+const MEMBERS: [&str; 4] = ["generated", "odoo-client", "odoo-derive", "odoo-mcp"];
 
-/// A workspace of odoo-client, odoo-derive and a `generated` crate with
-/// `sources` (every model, no features), next to the real one's lock file.
+/// A workspace of odoo-client, odoo-derive, odoo-mcp and a `generated` crate
+/// with `sources` (every model, no features), next to the real one's lock file.
 fn all_models_workspace(root: &Path, dir: &Path, sources: &odoo_codegen::emit::Files) {
     let read = |p: &str| std::fs::read_to_string(root.join(p)).expect("workspace file");
     let _ = std::fs::remove_dir_all(dir);
@@ -168,7 +209,7 @@ fn all_models_workspace(root: &Path, dir: &Path, sources: &odoo_codegen::emit::F
     let write = |p: &str, text: &str| std::fs::write(dir.join(p), text).expect("bench file");
     write("Cargo.toml", &manifest);
     write("Cargo.lock", &read("Cargo.lock"));
-    for krate in &MEMBERS[..2] {
+    for krate in &MEMBERS[1..] {
         std::os::unix::fs::symlink(root.join(krate), dir.join(krate)).expect("symlink");
     }
     let generated = read("generated/Cargo.toml");
@@ -225,7 +266,7 @@ fn main() {
         let mut args = std::env::args_os().skip(1);
         let workspace = PathBuf::from(args.next().expect("workspace"));
         let target_dir = PathBuf::from(args.next().expect("target dir"));
-        build_child(&workspace, &target_dir);
+        build_child(&workspace, &target_dir, args.collect());
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("..")
@@ -256,18 +297,35 @@ fn main() {
     let build = std::env::var("CODEGEN_BENCH_BUILD").map_or(true, |v| v != "0");
     // Builds share the cores with whatever else runs: say how busy they were.
     let load_before = load_average();
+    let release = build && std::env::var("CODEGEN_BENCH_RELEASE").map_or(true, |v| v != "0");
     let builds = build.then(|| {
         // Kept between runs (under the workspace's target dir): dependencies build once.
         let bench_dir = std::env::var_os("CARGO_TARGET_DIR")
             .map_or_else(|| root.join("target"), PathBuf::from)
             .join("codegen-bench");
         let target_dir = bench_dir.join("target");
-        let curated = crate_alone(&root, &target_dir);
+        let curated = crate_alone(&root, &target_dir, Target::GeneratedDebug);
         let workspace = bench_dir.join("all-models");
-        let output = odoo_codegen::generate(&snapshot, &all, "fixtures").expect("generate");
+        // Every model typed; the server lists the curated models' typed tools.
+        let mut config = CodegenConfig::all_models();
+        config.default_models = Some(
+            odoo_codegen::config::DEFAULT_MODELS
+                .iter()
+                .map(|m| m.to_string())
+                .collect(),
+        );
+        let output = odoo_codegen::generate(&snapshot, &config, "fixtures").expect("generate");
         all_models_workspace(&root, &workspace, &output.sources);
-        let all_models = crate_alone(&workspace, &target_dir);
-        (curated, all_models)
+        let all_models = crate_alone(&workspace, &target_dir, Target::GeneratedDebug);
+        let server = target_dir.join("release/odoo-mcp");
+        let size = || std::fs::metadata(&server).map_or(0, |m| m.len());
+        let servers = release.then(|| {
+            let curated = crate_alone(&root, &target_dir, Target::ServerRelease);
+            let curated_size = size();
+            let all_models = crate_alone(&workspace, &target_dir, Target::ServerRelease);
+            (curated, curated_size, all_models, size(), server.clone())
+        });
+        (curated, all_models, servers)
     });
     println!("odoo-codegen figures (release build of the generator)");
     println!(
@@ -312,9 +370,10 @@ fn main() {
         "",
         None,
     );
+    let gb = |b: &Build| b.peak_rss_kib as f64 / 1024.0 / 1024.0;
+    let mb = |bytes: u64| format!("{:.1} MB", bytes as f64 / 1e6);
     match builds {
-        Some((curated, all_models)) => {
-            let gb = |b: &Build| b.peak_rss_kib as f64 / 1024.0 / 1024.0;
+        Some((curated, all_models, servers)) => {
             row(
                 &format!(
                     "cargo build -p generated, all {} models (debug, deps built)",
@@ -342,6 +401,40 @@ fn main() {
                 "",
                 None,
             );
+            match servers {
+                Some((curated, curated_size, all_models, all_size, binary)) => {
+                    row(
+                        "release odoo-mcp, curated (generated + odoo-mcp)",
+                        secs(curated.time),
+                        "",
+                        None,
+                    );
+                    let ratio = all_models.time.as_secs_f64() / curated.time.as_secs_f64();
+                    row(
+                        &format!("release odoo-mcp, all {} models", snapshot.models.len()),
+                        format!("{} ({ratio:.1}x)", secs(all_models.time)),
+                        "<= 3x",
+                        Some(ratio <= 3.0),
+                    );
+                    row(
+                        "  peak memory, curated / all models",
+                        format!("{:.2} / {:.2} GB", gb(&curated), gb(&all_models)),
+                        "",
+                        None,
+                    );
+                    row(
+                        "  binary, curated / all models",
+                        format!("{} / {}", mb(curated_size), mb(all_size)),
+                        "",
+                        None,
+                    );
+                    println!(
+                        "all-models server (RSS, start-up): ODOO_MCP_BENCH_BIN={} cargo bench -p odoo-mcp --bench server",
+                        binary.display()
+                    );
+                }
+                None => println!("release builds: skipped (CODEGEN_BENCH_RELEASE=0)"),
+            }
             row(
                 "  load average before / after the builds",
                 format!("{load_before} / {}", load_average()),

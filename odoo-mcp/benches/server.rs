@@ -16,6 +16,9 @@
 //!   clients at 10 searches/s each (beyond the target, for information).
 //!
 //! Codegen figures: `cargo bench -p odoo-codegen --bench codegen`.
+//! `ODOO_MCP_BENCH_BIN=PATH` runs another server binary (the one with every
+//! model that the codegen bench builds); the `tools/list` sizes are always
+//! this build's.
 
 use std::process::Stdio;
 use std::sync::Arc;
@@ -33,7 +36,11 @@ use serde_json::{Map, Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_odoo-mcp");
+/// The server under test: this build's binary, or `ODOO_MCP_BENCH_BIN` (the
+/// all-models binary that the codegen bench builds).
+fn server_binary() -> std::ffi::OsString {
+    std::env::var_os("ODOO_MCP_BENCH_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_odoo-mcp").into())
+}
 /// Rounds of the stdio workload: one call of each of the 8 operations per
 /// round, so 125 rounds are the 1,000 calls the memory target speaks of.
 const ROUNDS: usize = 125;
@@ -58,7 +65,7 @@ const FIELDS: [&str; 4] = ["name", "email", "phone", "country_id"];
 const LIMIT: u64 = 10;
 
 fn command(double: &OdooDouble) -> Command {
-    let mut command = Command::new(BIN);
+    let mut command = Command::new(server_binary());
     command
         .env_clear()
         .env("ODOO_URL", double.url())
@@ -614,6 +621,7 @@ async fn main() {
         "odoo-mcp against the Odoo test double (release build; {workload_calls} stdio calls, {} timed per operation)",
         ROUNDS - WARMUP_ROUNDS
     );
+    println!("server binary: {}", server_binary().to_string_lossy());
     println!();
     println!(
         "{:<30} {:>10} {:>10} {:>10} {:>10} {:>9} {:>7}",
