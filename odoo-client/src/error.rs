@@ -99,6 +99,13 @@ pub enum Error {
         if .missing.len() == 1 { "it" } else { "them" }
     )]
     SchemaMismatch { model: String, missing: Vec<String> },
+
+    /// Odoo ran the call (its transaction committed), but its answer holds a
+    /// None that XML-RPC cannot carry: the answer is lost, not the call.
+    #[error(
+        "Odoo ran the call, but its answer holds a None value that XML-RPC cannot carry (JSON/2, Odoo 19+, can): the answer is lost, the call was not undone"
+    )]
+    AnswerNotCarried,
 }
 
 impl Error {

@@ -209,9 +209,27 @@ fn all_models_workspace(root: &Path, dir: &Path, sources: &odoo_codegen::emit::F
     let write = |p: &str, text: &str| std::fs::write(dir.join(p), text).expect("bench file");
     write("Cargo.toml", &manifest);
     write("Cargo.lock", &read("Cargo.lock"));
-    for krate in &MEMBERS[1..] {
+    for krate in ["odoo-client", "odoo-derive"] {
         std::os::unix::fs::symlink(root.join(krate), dir.join(krate)).expect("symlink");
     }
+    // odoo-mcp's sources with a manifest that leaves out its tests and
+    // benches: their dev-dependencies build the real `generated` too.
+    std::fs::create_dir_all(dir.join("odoo-mcp")).expect("bench odoo-mcp");
+    std::os::unix::fs::symlink(root.join("odoo-mcp/src"), dir.join("odoo-mcp/src"))
+        .expect("symlink");
+    let server = read("odoo-mcp/Cargo.toml");
+    let mut manifest = String::new();
+    let mut skipping = false;
+    for line in server.lines() {
+        if line.starts_with('[') {
+            skipping = line == "[dev-dependencies]" || line == "[[bench]]";
+        }
+        if !skipping {
+            manifest.push_str(line);
+            manifest.push('\n');
+        }
+    }
+    write("odoo-mcp/Cargo.toml", &manifest);
     let generated = read("generated/Cargo.toml");
     let package = generated
         .split("[dev-dependencies]")

@@ -1,7 +1,7 @@
 //! MCP server for Odoo: generic tools named as the Python `mcp-server-odoo`
 //! names them (`search_records`, `get_record`, `list_models`, `create_record`,
 //! `update_record`, `delete_record`), more tools (batches, aggregates, chatter,
-//! attachments, method calls; one module each in `tools/`), and six typed tools
+//! attachments, method calls, wizards; one module each in `tools/`), and six typed tools
 //! per generated model (`res_partner_search`, `_get`, `_aggregate`, `_create`,
 //! `_update`, `_delete`), over stdio or streamable HTTP.
 //!
@@ -27,6 +27,7 @@ pub mod cli;
 pub mod deploy;
 mod domain_arg;
 pub mod error;
+mod form_view;
 pub mod http;
 mod list_view;
 mod model_fields;

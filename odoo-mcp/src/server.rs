@@ -30,6 +30,7 @@ pub(crate) mod confirm;
 mod dry_run;
 mod reads;
 mod resources;
+pub(crate) mod wizards;
 mod writes;
 
 pub use companies::Company;

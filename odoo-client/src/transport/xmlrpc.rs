@@ -238,7 +238,8 @@ pub(crate) fn decode_response(status: u16, text: &str) -> Result<Value> {
     if let Ok(fault) = FaultResponse::from_xml(text) {
         // Odoo marshals the answer after the call's transaction has committed, so a
         // method that returned None (`action_archive`, most buttons) did run: its
-        // answer is `null`, as JSON/2 gives it.
+        // answer is `null`, as JSON/2 gives it. A None inside the answer (an
+        // action's context) fails in a struct or list: that answer is lost.
         if fault.fault.code() == 1
             && last_exception_line(fault.fault.string())
                 == (
@@ -246,6 +247,10 @@ pub(crate) fn decode_response(status: u16, text: &str) -> Result<Value> {
                     "cannot marshal None unless allow_none is enabled".to_string(),
                 )
         {
+            let traceback = fault.fault.string();
+            if traceback.contains("in dump_struct") || traceback.contains("in dump_array") {
+                return Err(Error::AnswerNotCarried);
+            }
             return Ok(Value::Null);
         }
         return Err(classify_fault(fault.fault.code(), fault.fault.string()));
@@ -317,13 +322,21 @@ mod tests {
     }
 
     /// Odoo commits, then fails to marshal a None answer: the call happened.
+    /// A None inside the answer loses the answer: an error that says so.
     #[test]
-    fn a_none_answer_is_null() {
+    fn a_none_answer_is_null_and_a_none_inside_it_is_a_lost_answer() {
         let traceback = "Traceback (most recent call last):\n  File \"<odoo-src>/odoo/http.py\", line 1, in dispatch\nTypeError: cannot marshal None unless allow_none is enabled\n";
         assert_eq!(
             decode_response(200, &fault(1, traceback)).ok(),
             Some(Value::Null)
         );
+        // Odoo 18's fault for sale.advance.payment.inv create_invoices on a customer
+        // without payment terms: the action's context holds a None (shortened).
+        let nested = "Traceback (most recent call last):\n  File \"/usr/lib/python3.11/xmlrpc/client.py\", line 514, in dumps\n    dump(v, write)\n  File \"/usr/lib/python3.11/xmlrpc/client.py\", line 607, in dump_struct\n    dump(v, write)\n  File \"/usr/lib/python3.11/xmlrpc/client.py\", line 540, in dump_nil\n    raise TypeError(\"cannot marshal None unless allow_none is enabled\")\nTypeError: cannot marshal None unless allow_none is enabled\n";
+        assert!(matches!(
+            decode_response(200, &fault(1, nested)),
+            Err(Error::AnswerNotCarried)
+        ));
         let other = "Traceback (most recent call last):\nTypeError: unsupported operand\n";
         assert!(matches!(
             decode_response(200, &fault(1, other)),

@@ -13,6 +13,7 @@ use super::shared::unique_ids;
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
 use crate::server::confirm::shown;
+use crate::server::wizards::{Next, brief};
 use crate::server::{OdooMcp, Target};
 use crate::settings::{Access, Settings};
 
@@ -59,6 +60,10 @@ pub struct Output {
     pub method: String,
     /// What the method returned.
     pub result: Value,
+    /// Where that leads when it is an action: a wizard to finish with
+    /// run_wizard (its fields, values and buttons), a record, records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Next>,
 }
 
 /// Whether the server runs method calls: full access and the opt-in.
@@ -95,7 +100,7 @@ impl ToolSpec for CallModelMethod {
         }
         let record_ids = unique_ids(args.record_ids.as_deref().unwrap_or_default());
         let ids = (!record_ids.is_empty()).then_some(&record_ids[..]);
-        let result = call
+        let answer = call
             .client()
             .execute(
                 target.name,
@@ -104,11 +109,27 @@ impl ToolSpec for CallModelMethod {
                 args.kwargs.unwrap_or_default(),
                 None,
             )
-            .await?;
+            .await;
+        let (result, next) = match answer {
+            Ok(result @ Value::Object(_)) => {
+                let next = server
+                    .next_step(call.client(), result.clone(), target.name, &record_ids)
+                    .await;
+                (result, Some(next))
+            }
+            Ok(result) => (result, None),
+            Err(odoo_client::Error::AnswerNotCarried) => (Value::Null, Some(Next::lost())),
+            Err(error) => return Err(error.into()),
+        };
         Ok(Output {
             model: target.name.to_string(),
             method: args.method,
-            result,
+            // An action's web-client parts (views, help HTML) say nothing here.
+            result: match result {
+                Value::Object(action) => brief(action),
+                other => other,
+            },
+            next,
         })
     }
 

@@ -52,6 +52,7 @@ register! {
     update_records::UpdateRecords,
     post_message::PostMessage,
     call_model_method::CallModelMethod,
+    run_wizard::RunWizard,
     upload_attachment::UploadAttachment,
     get_attachment::GetAttachment,
     search_by_name::SearchByName,

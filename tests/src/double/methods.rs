@@ -102,6 +102,7 @@ fn signature(model: &str, method: &str) -> Option<Signature> {
         // Both return None: JSON/2 answers null, XML-RPC cannot marshal it.
         "action_archive" | "action_unarchive" => sig(true, &[], false),
         "message_post" => sig(true, &[], true),
+        step if super::business::knows(model, step) => sig(true, &[], false),
         _ => None,
     }
 }
@@ -447,11 +448,13 @@ fn run(
         )?,
         "default_get" => {
             let wanted = strings("fields", arg("fields"))?;
-            let defaults = super::seed::seed()
+            let mut defaults = super::seed::seed()
                 .models
                 .get(model)
                 .map(|s| s.defaults.clone())
                 .unwrap_or_default();
+            defaults.extend(super::business::wizard_defaults(model, env));
+            defaults.extend(store.context_defaults(model, env)?);
             Value::Object(
                 defaults
                     .into_iter()
@@ -506,6 +509,9 @@ fn run(
             context.insert("tz".into(), Value::String("Europe/Brussels".into()));
             context.insert("uid".into(), Value::from(env.uid));
             Value::Object(context)
+        }
+        step if super::business::knows(model, step) => {
+            super::business::run(store, model, step, &ids, env)?
         }
         _ => {
             return Err(OdooError::UnknownMethod {

@@ -23,6 +23,7 @@
 //! `version`/`authenticate`, `("web", "", "version")` for `/web/version` and
 //! `/json/version`, `("other", "", path)` for anything else.
 
+mod business;
 mod domain;
 mod error;
 mod faults;

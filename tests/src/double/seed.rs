@@ -354,6 +354,18 @@ pub(crate) fn derived_fields(model: &str) -> Option<&'static Map<String, Value>>
         .get(model)
 }
 
+/// The many2one a one2many `model.field` is the inverse of (`relation_field`).
+pub(crate) fn inverse_field(model: &str, field: &str) -> Option<&'static str> {
+    ir_fields()
+        .iter()
+        .find(|f| {
+            f.get("model").and_then(Value::as_str) == Some(model)
+                && f.get("name").and_then(Value::as_str) == Some(field)
+        })?
+        .get("relation_field")?
+        .as_str()
+}
+
 /// Position by id in one of the shared read-only tables (dotted domains on
 /// `ir.model.fields.selection` look up thousands of `ir.model.fields` rows).
 pub(crate) fn id_index(model: &str, rows: &'static [Record]) -> &'static HashMap<i64, usize> {

@@ -24,6 +24,19 @@ fn list_archs() -> &'static Map<String, Value> {
     ARCHS.get_or_init(|| crate::fixture("views/list.json"))
 }
 
+/// The computed fields' `depends` (`fields_get`), per model and field: non-empty
+/// ones only, captured on the Odoo 19 lab (`fields_get/depends.json`).
+fn depends() -> &'static Map<String, Value> {
+    static DEPENDS: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    DEPENDS.get_or_init(|| crate::fixture("fields_get/depends.json"))
+}
+
+/// Form archs captured on the Odoo 19 lab, per model (`views/form.json`).
+fn form_archs() -> &'static Map<String, Value> {
+    static ARCHS: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    ARCHS.get_or_init(|| crate::fixture("views/form.json"))
+}
+
 /// The companies a call's context names (`allowed_company_ids`), if any.
 fn allowed_companies(env: &Env) -> Option<Vec<i64>> {
     let ids = env.context.get("allowed_company_ids")?.as_array()?;
@@ -105,14 +118,26 @@ impl Store {
                 (model.clone(), Table { records, next_id })
             })
             .collect();
-        // Files attached to records: created through the API, never captured.
-        tables.insert(
-            "ir.attachment".into(),
-            Table {
-                records: BTreeMap::new(),
-                next_id: 1,
-            },
-        );
+        // Made through the API, never captured: files attached to records,
+        // wizards (every transient model), and what the business steps of
+        // `business` make or pick.
+        let transient = seed
+            .ir_model
+            .iter()
+            .filter(|m| m.get("transient") == Some(&Value::Bool(true)))
+            .filter_map(|m| m.get("model").and_then(Value::as_str));
+        for model in ["ir.attachment", "account.payment", "crm.lost.reason"]
+            .into_iter()
+            .chain(transient)
+        {
+            tables.insert(
+                model.into(),
+                Table {
+                    records: BTreeMap::new(),
+                    next_id: 1,
+                },
+            );
+        }
         static NONE: OnceLock<BTreeMap<String, BTreeSet<String>>> = OnceLock::new();
         // Only 18's fields were read off a real server; older ones lack more, unknown here.
         let absent = if major == 18 {
@@ -711,11 +736,41 @@ impl Store {
             Some(s) => s.columns.iter().any(|c| c == field),
             None => defs.contains_key(field),
         };
+        let context_defaults = self.context_defaults(model, env)?;
+        // One2many lines given as commands 0 (`[0, 0, values]`), made once their parent is.
+        let mut lines: Vec<(usize, String, Vec<Record>)> = Vec::new();
+        let mut vals_list = vals_list.to_vec();
+        for (i, vals) in vals_list.iter_mut().enumerate() {
+            for (field, def) in defs {
+                if def.get("type").and_then(Value::as_str) != Some("one2many") {
+                    continue;
+                }
+                let Some(Value::Array(commands)) = vals.get(field) else {
+                    continue;
+                };
+                let (new_lines, others): (Vec<&Value>, Vec<&Value>) = commands
+                    .iter()
+                    .partition(|c| c.get(0).and_then(Value::as_i64) == Some(0));
+                if new_lines.is_empty() {
+                    continue;
+                }
+                let made = new_lines
+                    .iter()
+                    .filter_map(|c| c.get(2).and_then(Value::as_object).cloned())
+                    .collect();
+                lines.push((i, field.clone(), made));
+                let others = Value::Array(others.into_iter().cloned().collect());
+                vals.insert(field.clone(), others);
+            }
+        }
         let mut next_id = self.tables.get(model).map_or(1, |t| t.next_id);
         let mut new = Vec::with_capacity(vals_list.len());
-        for vals in vals_list {
+        for vals in &vals_list {
             self.required_on_create(model, vals)?;
             let mut record = seeded.map(|s| s.defaults.clone()).unwrap_or_default();
+            for (field, value) in &context_defaults {
+                record.insert(field.clone(), value.clone());
+            }
             // A default company is Odoo's `env.company`: the first allowed one.
             if let (Some(Value::Array(_)), Some(&company)) = (
                 record.get("company_id"),
@@ -768,12 +823,49 @@ impl Store {
             .get_mut(model)
             .ok_or_else(|| OdooError::UnknownModel(model.to_string()))?;
         table.next_id = next_id;
-        let ids = new.iter().map(|(id, _)| *id).collect();
+        let ids: Vec<i64> = new.iter().map(|(id, _)| *id).collect();
         table.records.extend(new);
+        for (i, field, made) in lines {
+            let parent = ids[i];
+            let relation = defs[&field]["relation"].as_str().unwrap_or_default();
+            let inverse = seed::inverse_field(model, &field).ok_or_else(|| {
+                OdooError::value_error(format!(
+                    "the Odoo test double cannot make {model}.{field} lines (no inverse field)"
+                ))
+            })?;
+            let made: Vec<Record> = made
+                .into_iter()
+                .map(|mut line| {
+                    line.insert(inverse.to_string(), Value::from(parent));
+                    line
+                })
+                .collect();
+            let line_ids = self.create(relation, &made, env)?;
+            let mut link = Map::new();
+            let commands: Vec<Value> = line_ids.iter().map(|id| json!([4, id])).collect();
+            link.insert(field, Value::Array(commands));
+            self.write(model, &[parent], &link, env)?;
+        }
         Ok(ids)
     }
 
-    fn existing(&self, model: &str, ids: &[i64], env: &Env) -> Result<(), OdooError> {
+    /// The values a context's `default_<field>` keys give a new record of `model`.
+    pub(crate) fn context_defaults(&self, model: &str, env: &Env) -> Result<Record, OdooError> {
+        let mut defaults = Map::new();
+        for (key, value) in &env.context {
+            if let Some(field) = key.strip_prefix("default_")
+                && self.has_field(model, field)
+            {
+                defaults.insert(
+                    field.to_string(),
+                    self.normalize(model, field, value, None)?,
+                );
+            }
+        }
+        Ok(defaults)
+    }
+
+    pub(crate) fn existing(&self, model: &str, ids: &[i64], env: &Env) -> Result<(), OdooError> {
         let missing: Vec<i64> = ids
             .iter()
             .copied()
@@ -1063,7 +1155,7 @@ impl Store {
             if (!allfields.is_empty() && !allfields.contains(name)) || self.is_absent(model, name) {
                 continue;
             }
-            let def = match def {
+            let mut def = match def {
                 Value::Object(d) if !attributes.is_empty() => Value::Object(
                     d.iter()
                         .filter(|(k, _)| attributes.contains(k))
@@ -1072,14 +1164,23 @@ impl Store {
                 ),
                 other => other.clone(),
             };
+            // Captured apart (`fields_get/depends.json`): given when asked for.
+            if attributes.iter().any(|a| a == "depends") {
+                let depends = depends()
+                    .get(model)
+                    .and_then(|fields| fields.get(name))
+                    .cloned()
+                    .unwrap_or_else(|| json!([]));
+                def["depends"] = depends;
+            }
             out.insert(name.clone(), def);
         }
         Ok(Value::Object(out))
     }
 
-    /// `get_views` for list views: the arch captured on Odoo 19 for the seeded
-    /// models, else Odoo's default list (`display_name` alone); `list` is `tree`
-    /// below 18.
+    /// `get_views` for list and form views: the arch captured on Odoo 19 (the
+    /// seeded models' lists, the business steps' wizards' forms), else a view
+    /// of `display_name` alone; `list` is `tree` below 18.
     pub fn get_views(
         &self,
         model: &str,
@@ -1092,16 +1193,19 @@ impl Store {
         let mut out = Map::new();
         for view in views.and_then(Value::as_array).into_iter().flatten() {
             let kind = view.get(1).and_then(Value::as_str).unwrap_or_default();
-            if kind != list_type {
-                return Err(OdooError::value_error(format!(
-                    "Invalid view type: '{kind}'. You might have used an invalid starting tag in the architecture. Allowed types are: {list_type}, form, search, kanban"
-                )));
-            }
-            let captured: &'static Map<String, Value> = list_archs();
+            let captured: &'static Map<String, Value> = match kind {
+                "form" => form_archs(),
+                kind if kind == list_type => list_archs(),
+                _ => {
+                    return Err(OdooError::value_error(format!(
+                        "Invalid view type: '{kind}'. You might have used an invalid starting tag in the architecture. Allowed types are: {list_type}, form, search, kanban"
+                    )));
+                }
+            };
             let arch = match captured.get(model).and_then(Value::as_str) {
-                Some(arch) if self.major >= 18 => arch.to_string(),
+                Some(arch) if self.major >= 18 || kind == "form" => arch.to_string(),
                 Some(arch) => arch.replace("<list", "<tree").replace("</list>", "</tree>"),
-                None => format!("<{list_type}><field name=\"display_name\"/></{list_type}>"),
+                None => format!("<{kind}><field name=\"display_name\"/></{kind}>"),
             };
             out.insert(
                 kind.to_string(),

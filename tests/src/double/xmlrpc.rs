@@ -137,9 +137,32 @@ pub(crate) fn handle(app: &App, service: &str, call: XmlCall) -> Response {
         Ok(Value::Null) => fault_response(&OdooError::type_error(
             "cannot marshal None unless allow_none is enabled",
         )),
+        Ok(value) if holds_null(&value) => nested_none_fault(),
         Ok(value) => value_response(&value),
         Err(e) => fault_response(&e),
     }
+}
+
+/// Whether a list or struct of the answer holds a None (`null`).
+fn holds_null(value: &Value) -> bool {
+    match value {
+        Value::Array(items) => items.iter().any(|v| v.is_null() || holds_null(v)),
+        Value::Object(map) => map.values().any(|v| v.is_null() || holds_null(v)),
+        _ => false,
+    }
+}
+
+/// The fault of an answer with a None inside (e.g. an action whose context
+/// has `default_invoice_payment_term_id: None`): the marshaller fails in the
+/// struct, after the call's transaction committed.
+fn nested_none_fault() -> Response {
+    let string = "Traceback (most recent call last):\n  File \"<odoo-src>/odoo/addons/base/controllers/rpc.py\", line 140, in _xmlrpc\n    return dumps((result,))\n  File \"<python>/xmlrpc/client.py\", line 607, in dump_struct\n    dump(v, write)\n  File \"<python>/xmlrpc/client.py\", line 540, in dump_nil\n    raise TypeError(\"cannot marshal None unless allow_none is enabled\")\nTypeError: cannot marshal None unless allow_none is enabled\n";
+    xml_response(
+        FaultResponse {
+            fault: XmlFault::new(1, string.to_string()),
+        }
+        .to_xml(),
+    )
 }
 
 fn common(app: &App, call: &XmlCall) -> Result<Value, OdooError> {

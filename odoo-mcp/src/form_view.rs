@@ -1,0 +1,243 @@
+//! What a form view offers a person: the fields it shows and the buttons it
+//! runs (`type="object"`), each with the condition under which Odoo hides it.
+//! A wizard's form is how the assistant learns what the wizard needs.
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, XmlVersion};
+
+/// A `type="object"` button: pressing it calls `method` on the record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Button {
+    pub method: String,
+    /// The button's text; several buttons of one method (shown in different
+    /// states) are one entry with their texts joined by " / ".
+    pub label: String,
+    /// Odoo's `invisible` expression, when the button is hidden in some states;
+    /// `None` when one of its buttons always shows.
+    pub hidden_when: Option<String>,
+}
+
+/// A `<field>` of the form itself (not of an x2many's nested view).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub name: String,
+    pub hidden_when: Option<String>,
+    /// `required="…"`: `Some("True")` or a condition.
+    pub required_when: Option<String>,
+    pub readonly_when: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Form {
+    pub fields: Vec<Field>,
+    pub buttons: Vec<Button>,
+}
+
+impl Form {
+    pub fn button(&self, method: &str) -> Option<&Button> {
+        self.buttons.iter().find(|b| b.method == method)
+    }
+}
+
+/// Whether an attribute's expression is always true.
+pub fn always(value: &str) -> bool {
+    matches!(value.trim(), "1" | "True" | "true")
+}
+
+/// The form's shown fields and object buttons, in document order. Fields and
+/// buttons that are always invisible are left out; so are the fields of
+/// nested views (an x2many's own list or form) and `special` buttons (cancel).
+pub fn parse(arch: &str) -> Form {
+    let mut reader = Reader::from_str(arch);
+    let mut form = Form::default();
+    // Depth inside `<field>` elements: their children are nested views.
+    let mut in_field = 0usize;
+    loop {
+        let (element, opens) = match reader.read_event() {
+            Ok(Event::Start(element)) => (element, true),
+            Ok(Event::Empty(element)) => (element, false),
+            Ok(Event::End(end)) => {
+                if end.name().as_ref() == "field" {
+                    in_field = in_field.saturating_sub(1);
+                }
+                continue;
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => continue,
+        };
+        let attribute = |key: &str| attribute(&element, key);
+        let hidden = attribute("invisible");
+        let shown = hidden.as_deref().is_none_or(|h| !always(h));
+        match element.name().as_ref() {
+            "field" => {
+                if in_field == 0
+                    && shown
+                    && let Some(name) = attribute("name").filter(|n| !n.is_empty())
+                    && !form.fields.iter().any(|f| f.name == name)
+                {
+                    form.fields.push(Field {
+                        name,
+                        hidden_when: hidden,
+                        required_when: attribute("required").filter(|r| !is_false(r)),
+                        readonly_when: attribute("readonly").filter(|r| !is_false(r)),
+                    });
+                }
+                if opens {
+                    in_field += 1;
+                }
+            }
+            "button"
+                if in_field == 0
+                    && shown
+                    && attribute("type").as_deref() == Some("object")
+                    && attribute("special").is_none() =>
+            {
+                let Some(method) = attribute("name").filter(|n| !n.is_empty()) else {
+                    continue;
+                };
+                let label = attribute("string")
+                    .or_else(|| attribute("title"))
+                    .filter(|l| !l.is_empty())
+                    .unwrap_or_else(|| method.clone());
+                add_button(&mut form.buttons, method, label, hidden);
+            }
+            _ => {}
+        }
+    }
+    form
+}
+
+fn add_button(buttons: &mut Vec<Button>, method: String, label: String, hidden: Option<String>) {
+    match buttons.iter_mut().find(|b| b.method == method) {
+        Some(button) => {
+            if !button.label.split(" / ").any(|l| l == label) {
+                button.label = format!("{} / {label}", button.label);
+            }
+            // Shown whenever any of its buttons is.
+            button.hidden_when = match (button.hidden_when.take(), hidden) {
+                (Some(a), Some(b)) if a != b => Some(format!("({a}) and ({b})")),
+                (Some(a), Some(_)) => Some(a),
+                _ => None,
+            };
+        }
+        None => buttons.push(Button {
+            method,
+            label,
+            hidden_when: hidden,
+        }),
+    }
+}
+
+fn is_false(value: &str) -> bool {
+    matches!(value.trim(), "0" | "False" | "false" | "")
+}
+
+fn attribute(element: &BytesStart<'_>, key: &str) -> Option<String> {
+    element
+        .try_get_attribute(key)
+        .ok()
+        .flatten()
+        .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok())
+        .map(|v| v.trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Odoo 19's account.payment.register form, shortened (demo data, `get_views`).
+    const PAYMENT: &str = r#"<form string="Register Payment">
+        <field name="line_ids" invisible="1" on_change="1"/>
+        <field name="partner_bank_id" invisible="not show_partner_bank_account" required="require_partner_bank_account and can_edit_wizard"/>
+        <button class="oe_link" type="object" name="action_open_untrusted_bank_accounts">
+            <field name="untrusted_payments_count" class="oe_inline"/>
+        </button>
+        <field name="journal_id" required="1" on_change="1"/>
+        <field name="amount" readonly="not can_edit_wizard" on_change="1"/>
+        <field name="duplicate_payment_ids">
+            <list><field name="name"/></list>
+        </field>
+        <field name="payment_date" on_change="1"/>
+        <footer>
+            <button string="Create Payments" name="action_create_payments" type="object" invisible="total_payments_amount == 1"/>
+            <button string="Create Payment" name="action_create_payments" type="object" invisible="total_payments_amount != 1"/>
+            <button string="Discard" class="btn btn-secondary" special="cancel"/>
+            <button name="hidden_always" type="object" string="Never" invisible="True"/>
+            <button name="an_action" type="action" string="Open"/>
+        </footer>
+    </form>"#;
+
+    #[test]
+    fn shown_fields_in_order_without_nested_views_or_hidden_ones() {
+        let form = parse(PAYMENT);
+        let names: Vec<&str> = form.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "partner_bank_id",
+                "untrusted_payments_count",
+                "journal_id",
+                "amount",
+                "duplicate_payment_ids",
+                "payment_date"
+            ]
+        );
+        let bank = &form.fields[0];
+        assert_eq!(
+            bank.hidden_when.as_deref(),
+            Some("not show_partner_bank_account")
+        );
+        assert_eq!(
+            bank.required_when.as_deref(),
+            Some("require_partner_bank_account and can_edit_wizard")
+        );
+        assert_eq!(form.fields[2].required_when.as_deref(), Some("1"));
+        assert_eq!(
+            form.fields[3].readonly_when.as_deref(),
+            Some("not can_edit_wizard")
+        );
+    }
+
+    #[test]
+    fn object_buttons_merge_by_method_and_skip_cancel_actions_and_hidden_ones() {
+        let form = parse(PAYMENT);
+        assert_eq!(
+            form.buttons,
+            [
+                Button {
+                    method: "action_open_untrusted_bank_accounts".into(),
+                    label: "action_open_untrusted_bank_accounts".into(),
+                    hidden_when: None,
+                },
+                Button {
+                    method: "action_create_payments".into(),
+                    label: "Create Payments / Create Payment".into(),
+                    hidden_when: Some(
+                        "(total_payments_amount == 1) and (total_payments_amount != 1)".into()
+                    ),
+                },
+            ]
+        );
+        assert!(form.button("an_action").is_none());
+        assert!(form.button("hidden_always").is_none());
+    }
+
+    #[test]
+    fn a_button_shown_always_once_is_never_hidden() {
+        let form = parse(
+            r#"<form><footer>
+                <button name="go" type="object" string="Go" invisible="state == 'done'"/>
+                <button name="go" type="object" string="Go"/>
+            </footer></form>"#,
+        );
+        assert_eq!(form.buttons[0].hidden_when, None);
+        assert_eq!(form.buttons[0].label, "Go");
+    }
+
+    #[test]
+    fn broken_xml_gives_what_came_before_the_fault() {
+        let form = parse(r#"<form><field name="a"/><button name="b" type="object"/><field"#);
+        assert_eq!(form.fields.len(), 1);
+        assert_eq!(form.buttons.len(), 1);
+    }
+}

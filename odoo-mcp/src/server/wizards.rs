@@ -1,0 +1,716 @@
+//! Wizards: the dialogs (transient models) that many business steps open
+//! instead of finishing (register a payment, invoice an order, mark a lead
+//! lost, confirm a delivery). A wizard is described from its form view, made
+//! in the context it was opened with, and one of its buttons pressed.
+
+use odoo_client::suggest::{close_matches, did_you_mean};
+use odoo_client::{OdooClient, RecordId};
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use super::OdooMcp;
+use crate::error::ToolError;
+use crate::form_view::{self, Form};
+use crate::tools::shared::{is_empty, kwargs};
+
+/// A wizard waiting for its values and one of its buttons.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Wizard {
+    /// The wizard's model: run_wizard's `wizard`.
+    pub wizard: String,
+    /// The wizard record the action already made: run_wizard's `wizard_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wizard_id: Option<RecordId>,
+    /// The context it runs in (the records it acts on, its defaults): run_wizard's `context`, as is.
+    pub context: Map<String, Value>,
+    /// The fields its form shows, required ones first, with the value Odoo gives them.
+    pub fields: Vec<WizardField>,
+    /// Its buttons: run_wizard's `button` is one's `method`.
+    pub buttons: Vec<WizardButton>,
+    /// Required fields without a value that Odoo does not compute either:
+    /// run_wizard needs them in `values`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct WizardField {
+    pub name: String,
+    pub label: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    /// Required only when this condition (Odoo's expression on the wizard's fields) holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_when: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub readonly: bool,
+    /// The form hides the field when this condition holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden_when: Option<String>,
+    /// Odoo's value (its default, or the wizard record's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+    /// The model a relational field points to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relation: Option<String>,
+    /// A selection's values and labels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection: Option<Vec<(String, String)>>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct WizardButton {
+    pub method: String,
+    pub label: String,
+    /// The form hides the button when this condition holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden_when: Option<String>,
+}
+
+/// What pressing a button (or a business method) led to.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Next {
+    /// Finished: nothing more to do.
+    Done,
+    /// A record to look at (e.g. the invoice made).
+    Record {
+        model: String,
+        id: RecordId,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
+    },
+    /// Records to look at: the action's model and domain.
+    Records {
+        model: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        domain: Option<Value>,
+    },
+    /// Another wizard, to run with run_wizard.
+    Wizard(Box<Wizard>),
+    /// Another kind of action (a report, a web page): Odoo's own description.
+    Action { action: Value },
+    /// Odoo ran it, but its answer did not come back (XML-RPC cannot carry a
+    /// None inside it): what it made is to be read from the records.
+    Unknown { note: String },
+}
+
+impl Next {
+    /// The step after an answer XML-RPC could not carry.
+    pub(crate) fn lost() -> Self {
+        Next::Unknown {
+            note: "Odoo ran it, but XML-RPC cannot carry its answer (an action holding a None value; JSON/2 on Odoo 19+ can), so where it leads is unknown: read the records it acted on (e.g. an order's invoice_ids) to see what it made. Do not run it again".into(),
+        }
+    }
+}
+
+/// The wizard's form and field definitions, asked of Odoo in its context.
+pub(crate) struct WizardModel {
+    form: Form,
+    defs: Map<String, Value>,
+}
+
+/// The records a context says the wizard acts on: `active_model`, `active_ids`.
+fn active(context: &Map<String, Value>) -> Option<(&str, Vec<RecordId>)> {
+    let model = context.get("active_model")?.as_str()?;
+    let ids: Vec<RecordId> = match context.get("active_ids") {
+        Some(Value::Array(ids)) => ids.iter().filter_map(Value::as_i64).collect(),
+        _ => vec![context.get("active_id")?.as_i64()?],
+    };
+    Some((model, ids))
+}
+
+/// The context an action that a button on `model`'s `ids` returned runs in:
+/// its own, plus the records it came from, as Odoo's web client adds them.
+pub(crate) fn action_context(
+    action: &Map<String, Value>,
+    model: &str,
+    ids: &[RecordId],
+) -> Map<String, Value> {
+    // A context still written in Python (`"{'default_x': active_id}"`) cannot be used here.
+    let own = match action.get("context") {
+        Some(Value::Object(context)) => context.clone(),
+        _ => Map::new(),
+    };
+    with_records(own, model, ids)
+}
+
+/// `context` acting on `model`'s `ids` (`active_model`, `active_ids`,
+/// `active_id`), unless it already names the records it acts on.
+pub(crate) fn with_records(
+    mut context: Map<String, Value>,
+    model: &str,
+    ids: &[RecordId],
+) -> Map<String, Value> {
+    if !ids.is_empty() && !context.contains_key("active_model") {
+        context.insert("active_model".into(), json!(model));
+        context.insert("active_ids".into(), json!(ids));
+        context.insert("active_id".into(), json!(ids[0]));
+    }
+    context
+}
+
+impl WizardModel {
+    pub(crate) async fn load(
+        client: &OdooClient,
+        wizard: &str,
+        context: &Map<String, Value>,
+    ) -> Result<Self, ToolError> {
+        let search = kwargs(vec![
+            ("domain", json!([["model", "=", wizard]])),
+            ("fields", json!(["transient"])),
+        ]);
+        let found = client
+            .execute("ir.model", "search_read", None, search, None)
+            .await?;
+        match found.get(0).map(|m| m.get("transient")) {
+            None => {
+                return Err(ToolError::UnknownModel {
+                    model: wizard.to_string(),
+                    suggestion: String::new(),
+                });
+            }
+            Some(Some(Value::Bool(true))) => {}
+            Some(_) => {
+                return Err(ToolError::Invalid {
+                    argument: "wizard",
+                    message: format!(
+                        "{wizard} is not a wizard (a transient model); use the record tools for it"
+                    ),
+                });
+            }
+        }
+        let views = kwargs(vec![
+            ("views", json!([[false, "form"]])),
+            ("options", json!({})),
+        ]);
+        let answer = client
+            .execute(wizard, "get_views", None, views, Some(context))
+            .await?;
+        let form = answer["views"]["form"]["arch"]
+            .as_str()
+            .map(form_view::parse)
+            .unwrap_or_default();
+        let attributes = json!([
+            "string",
+            "type",
+            "required",
+            "readonly",
+            "relation",
+            "selection",
+            "depends",
+            "related"
+        ]);
+        let defs = match client
+            .execute(
+                wizard,
+                "fields_get",
+                None,
+                kwargs(vec![("attributes", attributes)]),
+                Some(context),
+            )
+            .await?
+        {
+            Value::Object(defs) => defs,
+            _ => Map::new(),
+        };
+        Ok(Self { form, defs })
+    }
+
+    fn def(&self, field: &str) -> Option<&Map<String, Value>> {
+        self.defs.get(field).and_then(Value::as_object)
+    }
+
+    /// Fills in what the action that opens such a wizard usually sets (its
+    /// `default_<field>: active_ids`): the one field that points to the active
+    /// records' model, when the context gives it no value.
+    pub(crate) fn complete(&self, context: &mut Map<String, Value>) {
+        let Some((model, ids)) = active(context) else {
+            return;
+        };
+        if ids.is_empty() {
+            return;
+        }
+        let pointing: Vec<(&String, &str)> = self
+            .defs
+            .iter()
+            .filter_map(|(name, def)| {
+                let def = def.as_object()?;
+                let kind = def.get("type")?.as_str()?;
+                (def.get("relation")?.as_str()? == model
+                    && def.get("readonly") != Some(&Value::Bool(true))
+                    && matches!(kind, "many2many" | "one2many" | "many2one"))
+                .then_some((name, kind))
+            })
+            .collect();
+        let [(name, kind)] = pointing[..] else {
+            return;
+        };
+        let key = format!("default_{name}");
+        if context.contains_key(&key) {
+            return;
+        }
+        let value = match (kind, &ids[..]) {
+            ("many2one", [id]) => json!(id),
+            ("many2one", _) => return,
+            _ => json!(ids),
+        };
+        context.insert(key, value);
+    }
+
+    /// The names of the fields its form shows.
+    fn shown(&self) -> Vec<&str> {
+        self.form
+            .fields
+            .iter()
+            .map(|f| f.name.as_str())
+            .filter(|n| self.defs.contains_key(*n))
+            .collect()
+    }
+
+    /// The values Odoo gives the shown fields: the wizard record's, or the
+    /// defaults in `context`.
+    async fn values(
+        &self,
+        client: &OdooClient,
+        wizard: &str,
+        wizard_id: Option<RecordId>,
+        context: &Map<String, Value>,
+    ) -> Result<Map<String, Value>, ToolError> {
+        let names = self.shown();
+        if names.is_empty() {
+            return Ok(Map::new());
+        }
+        let answer = match wizard_id {
+            Some(id) => {
+                let call = kwargs(vec![("fields", json!(names))]);
+                let rows = client
+                    .execute(wizard, "read", Some(&[id]), call, Some(context))
+                    .await?;
+                rows.get(0).cloned().unwrap_or(Value::Null)
+            }
+            None => {
+                let call = kwargs(vec![("fields", json!(names))]);
+                client
+                    .execute(wizard, "default_get", None, call, Some(context))
+                    .await?
+            }
+        };
+        Ok(match answer {
+            Value::Object(values) => values,
+            _ => Map::new(),
+        })
+    }
+
+    /// Whether Odoo computes the field when the wizard is made (a compute or
+    /// a related field): it needs no value from the caller.
+    fn computed(&self, name: &str) -> bool {
+        self.def(name).is_some_and(|d| {
+            d.get("depends").is_some_and(|v| !is_empty(v))
+                || d.get("related").is_some_and(|v| !is_empty(v))
+        })
+    }
+
+    /// Whether a field must have a value whatever the wizard's state.
+    fn always_required(&self, name: &str) -> bool {
+        let view = self.form.fields.iter().find(|f| f.name == name);
+        let in_view = view
+            .and_then(|f| f.required_when.as_deref())
+            .is_some_and(form_view::always);
+        let readonly = view
+            .and_then(|f| f.readonly_when.as_deref())
+            .is_some_and(form_view::always);
+        let in_model = self
+            .def(name)
+            .is_some_and(|d| d.get("required") == Some(&Value::Bool(true)));
+        (in_view || in_model) && !readonly
+    }
+
+    fn describe(
+        &self,
+        wizard: &str,
+        wizard_id: Option<RecordId>,
+        context: Map<String, Value>,
+        values: &Map<String, Value>,
+    ) -> Wizard {
+        let mut fields: Vec<WizardField> = self
+            .form
+            .fields
+            .iter()
+            .filter_map(|view| {
+                let def = self.def(&view.name)?;
+                let text = |key: &str| def.get(key).and_then(Value::as_str).map(str::to_string);
+                let kind = text("type").unwrap_or_default();
+                let condition = |c: &Option<String>| c.clone().filter(|c| !form_view::always(c));
+                let value = values
+                    .get(&view.name)
+                    .filter(|v| !(kind != "boolean" && **v == Value::Bool(false)))
+                    .cloned();
+                Some(WizardField {
+                    name: view.name.clone(),
+                    label: text("string").unwrap_or_else(|| view.name.clone()),
+                    required: self.always_required(&view.name),
+                    required_when: condition(&view.required_when),
+                    readonly: def.get("readonly") == Some(&Value::Bool(true))
+                        || view.readonly_when.as_deref().is_some_and(form_view::always),
+                    hidden_when: view.hidden_when.clone(),
+                    value,
+                    relation: text("relation"),
+                    selection: def.get("selection").and_then(Value::as_array).map(|s| {
+                        s.iter()
+                            .filter_map(|pair| {
+                                Some((
+                                    pair.get(0)?.as_str()?.to_string(),
+                                    pair.get(1)?.as_str()?.to_string(),
+                                ))
+                            })
+                            .collect()
+                    }),
+                    kind,
+                })
+            })
+            .collect();
+        // Required first, in the form's order otherwise.
+        fields.sort_by_key(|f| !(f.required || f.required_when.is_some()));
+        let missing = fields
+            .iter()
+            .filter(|f| {
+                f.required && f.value.as_ref().is_none_or(is_empty) && !self.computed(&f.name)
+            })
+            .map(|f| f.name.clone())
+            .collect();
+        Wizard {
+            wizard: wizard.to_string(),
+            wizard_id,
+            context,
+            fields,
+            buttons: self
+                .form
+                .buttons
+                .iter()
+                .map(|b| WizardButton {
+                    method: b.method.clone(),
+                    label: b.label.clone(),
+                    hidden_when: b.hidden_when.clone(),
+                })
+                .collect(),
+            missing,
+        }
+    }
+}
+
+/// A wizard to run: which, on what, with which values.
+pub(crate) struct WizardRun<'a> {
+    pub wizard: &'a str,
+    pub wizard_id: Option<RecordId>,
+    pub context: Map<String, Value>,
+    pub values: Map<String, Value>,
+}
+
+impl OdooMcp {
+    /// The wizard as its form shows it, with Odoo's values in `context`.
+    pub(crate) async fn describe_wizard(
+        &self,
+        client: &OdooClient,
+        wizard: &str,
+        wizard_id: Option<RecordId>,
+        mut context: Map<String, Value>,
+    ) -> Result<Wizard, ToolError> {
+        let model = WizardModel::load(client, wizard, &context).await?;
+        model.complete(&mut context);
+        let values = model.values(client, wizard, wizard_id, &context).await?;
+        Ok(model.describe(wizard, wizard_id, context, &values))
+    }
+
+    /// Makes the wizard (or fills the one an action made) with `run.values`,
+    /// presses `button` and says what that led to. Nothing is made when the
+    /// button or a value's field is unknown, or a required value is missing.
+    pub(crate) async fn run_wizard(
+        &self,
+        client: &OdooClient,
+        mut run: WizardRun<'_>,
+        button: &str,
+    ) -> Result<(RecordId, Next), ToolError> {
+        let wizard = run.wizard;
+        let model = WizardModel::load(client, wizard, &run.context).await?;
+        if model.form.button(button).is_none() {
+            let buttons: Vec<String> = model
+                .form
+                .buttons
+                .iter()
+                .map(|b| format!("{} ({})", b.method, b.label))
+                .collect();
+            return Err(ToolError::Invalid {
+                argument: "button",
+                message: format!(
+                    "`{button}` is not a button of {wizard}'s form{}; its buttons: {}",
+                    did_you_mean(&close_matches(
+                        button,
+                        model.form.buttons.iter().map(|b| b.method.as_str()),
+                        3
+                    )),
+                    if buttons.is_empty() {
+                        "none".to_string()
+                    } else {
+                        buttons.join(", ")
+                    }
+                ),
+            });
+        }
+        if let Some(field) = run.values.keys().find(|k| !model.defs.contains_key(*k)) {
+            return Err(ToolError::UnknownField {
+                model: wizard.to_string(),
+                field: field.clone(),
+                argument: "values",
+                suggestion: did_you_mean(&close_matches(
+                    field,
+                    model.defs.keys().map(String::as_str),
+                    3,
+                )),
+            });
+        }
+        model.complete(&mut run.context);
+        let context = run.context;
+        let known = model
+            .values(client, wizard, run.wizard_id, &context)
+            .await?;
+        let description = model.describe(wizard, run.wizard_id, context.clone(), &known);
+        let unset: Vec<String> = description
+            .missing
+            .into_iter()
+            .filter(|name| run.values.get(name).is_none_or(is_empty))
+            .collect();
+        let missing: Vec<String> = description
+            .fields
+            .iter()
+            .filter(|f| unset.contains(&f.name))
+            .map(|f| {
+                let to = f
+                    .relation
+                    .as_deref()
+                    .map(|r| format!(" to {r}"))
+                    .unwrap_or_default();
+                format!("{} ({}, {}{to})", f.name, f.label, f.kind)
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Err(ToolError::Invalid {
+                argument: "values",
+                message: format!(
+                    "{wizard} needs a value for {}; nothing was made",
+                    missing.join(", ")
+                ),
+            });
+        }
+        let id = match run.wizard_id {
+            Some(id) => {
+                if !run.values.is_empty() {
+                    client
+                        .execute(
+                            wizard,
+                            "write",
+                            Some(&[id]),
+                            kwargs(vec![("vals", Value::Object(run.values))]),
+                            Some(&context),
+                        )
+                        .await?;
+                }
+                id
+            }
+            None => {
+                let made = client
+                    .execute(
+                        wizard,
+                        "create",
+                        None,
+                        kwargs(vec![("vals_list", json!([run.values]))]),
+                        Some(&context),
+                    )
+                    .await?;
+                made.get(0)
+                    .and_then(Value::as_i64)
+                    .or_else(|| made.as_i64())
+                    .ok_or_else(|| {
+                        ToolError::Odoo(odoo_client::Error::UnexpectedResponse {
+                            status: 200,
+                            detail: format!("Odoo made no {wizard} record: {made}"),
+                        })
+                    })?
+            }
+        };
+        let next = match client
+            .execute(wizard, button, Some(&[id]), Map::new(), Some(&context))
+            .await
+        {
+            Ok(answer) => self.next_step(client, answer, wizard, &[id]).await,
+            Err(odoo_client::Error::AnswerNotCarried) => Next::lost(),
+            Err(error) => return Err(ToolError::from_write(error)),
+        };
+        Ok((id, next))
+    }
+
+    /// What the answer of a method called on `model`'s `ids` leads to: done,
+    /// a record, records, another wizard (described), or another kind of action.
+    pub(crate) async fn next_step(
+        &self,
+        client: &OdooClient,
+        answer: Value,
+        model: &str,
+        ids: &[RecordId],
+    ) -> Next {
+        let source = model;
+        let Value::Object(action) = answer else {
+            return Next::Done;
+        };
+        let kind = action.get("type").and_then(Value::as_str).unwrap_or("");
+        let model = action.get("res_model").and_then(Value::as_str);
+        let res_id = action
+            .get("res_id")
+            .and_then(Value::as_i64)
+            .filter(|id| *id > 0);
+        match (kind, model) {
+            ("ir.actions.act_window_close", _) => Next::Done,
+            ("ir.actions.act_window", Some(model))
+                if action.get("target").and_then(Value::as_str) == Some("new") =>
+            {
+                let wizard_context = action_context(&action, source, ids);
+                match self
+                    .describe_wizard(client, model, res_id, wizard_context)
+                    .await
+                {
+                    Ok(wizard) => Next::Wizard(Box::new(wizard)),
+                    Err(error) => {
+                        tracing::debug!(model, %error, "a dialog that is not a wizard");
+                        Next::Action {
+                            action: brief(action),
+                        }
+                    }
+                }
+            }
+            ("ir.actions.act_window", Some(model)) => match res_id {
+                Some(id) => Next::Record {
+                    model: model.to_string(),
+                    id,
+                    url: self.links(model).await.map(|l| l.url(id)),
+                },
+                None => Next::Records {
+                    model: model.to_string(),
+                    domain: action.get("domain").filter(|d| !is_empty(d)).cloned(),
+                },
+            },
+            _ => Next::Action {
+                action: brief(action),
+            },
+        }
+    }
+}
+
+/// An action without what only Odoo's web client reads (views, help HTML).
+pub(crate) fn brief(mut action: Map<String, Value>) -> Value {
+    for key in [
+        "help",
+        "views",
+        "view_id",
+        "search_view_id",
+        "binding_model_id",
+        "binding_type",
+        "binding_view_types",
+        "mobile_view_mode",
+        "embedded_action_ids",
+    ] {
+        action.remove(key);
+    }
+    Value::Object(action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(arch: &str, defs: Value) -> WizardModel {
+        WizardModel {
+            form: form_view::parse(arch),
+            defs: defs.as_object().cloned().unwrap_or_default(),
+        }
+    }
+
+    fn lost() -> WizardModel {
+        model(
+            r#"<form><field name="lead_ids" invisible="1"/><field name="lost_reason_id"/>
+               <field name="lost_feedback"/>
+               <footer><button name="action_lost_reason_apply" type="object" string="Mark as Lost"/>
+               <button special="cancel" string="Discard"/></footer></form>"#,
+            json!({
+                "lead_ids": {"type": "many2many", "relation": "crm.lead", "string": "Leads"},
+                "lost_reason_id": {"type": "many2one", "relation": "crm.lost.reason", "string": "Lost Reason", "required": true},
+                "lost_feedback": {"type": "html", "string": "Closing Note"},
+                "company_id": {"type": "many2one", "relation": "res.company", "readonly": true},
+            }),
+        )
+    }
+
+    #[test]
+    fn the_field_pointing_to_the_active_records_gets_them_as_a_default() {
+        let mut context = json!({"active_model": "crm.lead", "active_ids": [26, 27]})
+            .as_object()
+            .cloned()
+            .unwrap();
+        lost().complete(&mut context);
+        assert_eq!(context["default_lead_ids"], json!([26, 27]));
+        // An action's own default wins.
+        let mut given =
+            json!({"active_model": "crm.lead", "active_ids": [26], "default_lead_ids": [1]})
+                .as_object()
+                .cloned()
+                .unwrap();
+        lost().complete(&mut given);
+        assert_eq!(given["default_lead_ids"], json!([1]));
+        // Nothing points to res.partner.
+        let mut other = json!({"active_model": "res.partner", "active_ids": [3]})
+            .as_object()
+            .cloned()
+            .unwrap();
+        lost().complete(&mut other);
+        assert_eq!(other.len(), 2);
+    }
+
+    #[test]
+    fn a_description_puts_required_fields_first_and_names_the_missing_ones() {
+        let values = json!({"lost_feedback": false})
+            .as_object()
+            .cloned()
+            .unwrap();
+        let wizard = lost().describe("crm.lead.lost", None, Map::new(), &values);
+        let names: Vec<&str> = wizard.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["lost_reason_id", "lost_feedback"]);
+        assert!(wizard.fields[0].required);
+        assert_eq!(
+            wizard.fields[0].relation.as_deref(),
+            Some("crm.lost.reason")
+        );
+        // Odoo's `false` for an empty html field is no value.
+        assert_eq!(wizard.fields[1].value, None);
+        assert_eq!(wizard.missing, ["lost_reason_id"]);
+        assert_eq!(wizard.buttons.len(), 1);
+        assert_eq!(wizard.buttons[0].label, "Mark as Lost");
+    }
+
+    #[test]
+    fn an_action_from_a_button_runs_with_the_records_it_came_from() {
+        let action = json!({"type": "ir.actions.act_window", "context": {"button_validate_picking_ids": [51]}});
+        let context = action_context(action.as_object().unwrap(), "stock.picking", &[51]);
+        assert_eq!(context["active_model"], "stock.picking");
+        assert_eq!(context["active_ids"], json!([51]));
+        assert_eq!(context["button_validate_picking_ids"], json!([51]));
+        let own =
+            json!({"context": {"active_model": "account.move.line", "active_ids": [135, 136]}});
+        let context = action_context(own.as_object().unwrap(), "account.move", &[57]);
+        assert_eq!(context["active_model"], "account.move.line");
+        let python = json!({"context": "{'default_lead_ids': active_ids}"});
+        let context = action_context(python.as_object().unwrap(), "crm.lead", &[]);
+        assert!(context.is_empty());
+    }
+}

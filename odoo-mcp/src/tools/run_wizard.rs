@@ -1,0 +1,142 @@
+//! `run_wizard`: finishes a business step that Odoo runs through a wizard
+//! (register a payment, invoice an order, mark a lead lost, confirm a
+//! delivery): makes the wizard in its context with the given values and
+//! presses one of its form's buttons; without a button, describes it.
+//! Listed and callable with `ODOO_YOLO=true`; the buttons are the form's own,
+//! so no `ODOO_MCP_ENABLE_METHOD_CALLS` is needed.
+
+use odoo_client::RecordId;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::create_records::MAX_BATCH;
+use super::shared::unique_ids;
+use super::{Call, Effect, ToolSpec};
+use crate::error::ToolError;
+use crate::server::OdooMcp;
+use crate::server::confirm::shown;
+use crate::server::wizards::{Next, Wizard, WizardRun, with_records};
+use crate::settings::{Access, Settings};
+
+pub struct RunWizard;
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Args {
+    /// The wizard's model, e.g. sale.advance.payment.inv, or the `wizard` of a method's answer
+    pub wizard: String,
+    /// The records of `model` it acts on (its active_ids)
+    #[schemars(length(max = MAX_BATCH), inner(range(min = 1)))]
+    pub record_ids: Option<Vec<RecordId>>,
+    /// The wizard record a method's answer made (its `wizard_id`)
+    #[schemars(range(min = 1))]
+    pub wizard_id: Option<RecordId>,
+    /// The `context` of a method's answer, as is
+    pub context: Option<Map<String, Value>>,
+    /// Field values, e.g. {"lost_reason_id": 1}
+    pub values: Option<Map<String, Value>>,
+    /// The method of the button to press; omit to see the wizard's fields, values and buttons
+    pub button: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Output {
+    pub wizard: String,
+    /// The wizard record the button was pressed on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wizard_id: Option<RecordId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub button: Option<String>,
+    /// What pressing it led to: done, a record, records, another wizard, or an action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Next>,
+    /// Without a button: the wizard as its form shows it (nothing was made).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form: Option<Box<Wizard>>,
+}
+
+/// Whether the server runs wizards: full access.
+fn enabled(settings: &Settings) -> bool {
+    settings.access == Access::Full
+}
+
+impl ToolSpec for RunWizard {
+    const NAME: &'static str = "run_wizard";
+    const TITLE: &'static str = "Run a wizard";
+    const DESCRIPTION: &'static str = "Finish a step Odoo runs through a wizard (a method's answer with kind \"wizard\", or e.g. crm.lead.lost on a lead): makes it on record_ids of model with values and presses button. Without button: its fields, Odoo's values and buttons.";
+    const EFFECT: Effect = Effect::Run;
+    type Args = Args;
+    type Output = Output;
+
+    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
+        let target = call.target()?;
+        if !enabled(server.settings()) {
+            return Err(ToolError::Refused(format!(
+                "{} is disabled on this server (ODOO_YOLO={}); it needs ODOO_YOLO=true",
+                Self::NAME,
+                server.settings().access
+            )));
+        }
+        let ids = unique_ids(args.record_ids.as_deref().unwrap_or_default());
+        let context = with_records(args.context.unwrap_or_default(), target.name, &ids);
+        let client = call.client();
+        let Some(button) = args.button else {
+            let wizard = server
+                .describe_wizard(client, &args.wizard, args.wizard_id, context)
+                .await?;
+            return Ok(Output {
+                wizard: args.wizard,
+                wizard_id: None,
+                button: None,
+                next: None,
+                form: Some(Box::new(wizard)),
+            });
+        };
+        let run = WizardRun {
+            wizard: &args.wizard,
+            wizard_id: args.wizard_id,
+            context,
+            values: args.values.unwrap_or_default(),
+        };
+        let (wizard_id, next) = server.run_wizard(client, run, &button).await?;
+        Ok(Output {
+            wizard: args.wizard,
+            wizard_id: Some(wizard_id),
+            button: Some(button),
+            next: Some(next),
+            form: None,
+        })
+    }
+
+    fn question(server: &OdooMcp, model: &str, args: &Args) -> Option<String> {
+        let button = args.button.as_deref()?;
+        if !enabled(server.settings()) {
+            return None;
+        }
+        let on = match args.record_ids.as_deref().unwrap_or_default() {
+            [] => String::new(),
+            ids => format!(
+                " on {model} records {}",
+                ids.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let values = args
+            .values
+            .as_ref()
+            .filter(|v| !v.is_empty())
+            .map(|v| format!(" with {}", shown(&Value::Object(v.clone()))))
+            .unwrap_or_default();
+        Some(format!(
+            "Press {button} of {}{on}{values}? It may change or delete data.",
+            args.wizard
+        ))
+    }
+
+    fn listed(settings: &Settings) -> bool {
+        enabled(settings)
+    }
+}

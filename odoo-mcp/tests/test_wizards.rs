@@ -1,0 +1,312 @@
+//! Wizards through the real binary against the Odoo test double: a method's
+//! answer that opens one describes it (`next`), `run_wizard` describes,
+//! refuses bad calls (a button or field the wizard lacks) before anything is made, and finishes a lead marked lost
+//! and order to cash (the double runs those steps as the labs' Odoo 18 and 19 do).
+
+mod common;
+
+use common::*;
+use odoo_tests::OdooDouble;
+use serde_json::{Value, json};
+
+fn full_access(double: &OdooDouble) -> Vec<(String, String)> {
+    server_env(
+        double,
+        &[
+            ("ODOO_YOLO", "true"),
+            ("ODOO_MCP_ENABLE_METHOD_CALLS", "true"),
+        ],
+    )
+}
+
+/// Requests of `method` on `model` the double received.
+fn requests(double: &OdooDouble, model: &str, method: &str) -> usize {
+    double
+        .requests()
+        .into_iter()
+        .filter(|(_, m, name)| m == model && name == method)
+        .count()
+}
+
+async fn created(client: &Client, model: &str, values: Value) -> i64 {
+    let answer = ok(&call(
+        client,
+        "create_record",
+        json!({"model": model, "values": values}),
+    )
+    .await);
+    answer["id"].as_i64().expect("an id")
+}
+
+async fn read(client: &Client, model: &str, id: i64, fields: &[&str]) -> Value {
+    let answer = ok(&call(
+        client,
+        "get_record",
+        json!({"model": model, "record_id": id, "fields": fields}),
+    )
+    .await);
+    answer["record"].clone()
+}
+
+#[tokio::test]
+async fn listed_with_full_access_only_and_refused_otherwise() {
+    let double = OdooDouble::start().await;
+    let (client, _) = stdio_client(&server_env(&double, &[])).await;
+    let tools = client.list_all_tools().await.expect("tools/list");
+    assert!(tools.iter().all(|t| t.name != "run_wizard"));
+    let refused = err(&call(
+        &client,
+        "run_wizard",
+        json!({"model": "crm.lead", "record_ids": [1], "wizard": "crm.lead.lost"}),
+    )
+    .await);
+    assert!(refused.contains("needs ODOO_YOLO=true"), "{refused}");
+    assert_eq!(double.request_count(), 0, "refused before Odoo is asked");
+
+    let (client, _) = stdio_client(&full_access(&double)).await;
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let wizard = tool(&tools, "run_wizard");
+    assert_valid_schema(&Value::Object((*wizard.input_schema).clone()));
+    let hints = wizard.annotations.clone().expect("annotations");
+    assert_eq!(hints.read_only_hint, Some(false));
+    assert_eq!(hints.destructive_hint, Some(true));
+}
+
+#[tokio::test]
+async fn a_lead_marked_lost_with_a_reason_and_bad_calls_refused_before_anything_is_made() {
+    let double = OdooDouble::start().await;
+    let (client, _) = stdio_client(&full_access(&double)).await;
+    let reason = created(&client, "crm.lost.reason", json!({"name": "Too expensive"})).await;
+    let lead = created(
+        &client,
+        "crm.lead",
+        json!({"name": "Big deal", "type": "opportunity"}),
+    )
+    .await;
+    let on_lead = json!({"model": "crm.lead", "record_ids": [lead], "wizard": "crm.lead.lost"});
+
+    // Described: the form's fields, the lead in the context, the button.
+    let described = ok(&call(&client, "run_wizard", on_lead.clone()).await);
+    let form = &described["form"];
+    assert_eq!(form["wizard"], "crm.lead.lost");
+    assert_eq!(form["fields"][0]["name"], "lost_reason_id");
+    assert_eq!(form["fields"][0]["relation"], "crm.lost.reason");
+    assert_eq!(form["context"]["default_lead_ids"], json!([lead]));
+    assert_eq!(form["context"]["active_model"], "crm.lead");
+    assert_eq!(
+        form["buttons"],
+        json!([{"method": "action_lost_reason_apply", "label": "Mark as Lost"}])
+    );
+    assert_eq!(requests(&double, "crm.lead.lost", "create"), 0);
+
+    let mut press = on_lead.clone();
+    press["button"] = json!("action_lost_reason_apply");
+    press["values"] = json!({"lost_reason": reason});
+    let unknown = err(&call(&client, "run_wizard", press.clone()).await);
+    assert!(
+        unknown.contains("unknown field `lost_reason`") && unknown.contains("lost_reason_id"),
+        "{unknown}"
+    );
+    press["values"] = json!({"lost_reason_id": reason});
+    press["button"] = json!("action_lost");
+    let button = err(&call(&client, "run_wizard", press.clone()).await);
+    assert!(
+        button.contains("`action_lost` is not a button of crm.lead.lost's form")
+            && button.contains("action_lost_reason_apply (Mark as Lost)"),
+        "{button}"
+    );
+    assert_eq!(requests(&double, "crm.lead.lost", "create"), 0);
+    assert!(read(&client, "crm.lead", lead, &["active"]).await["active"] == json!(true));
+
+    press["button"] = json!("action_lost_reason_apply");
+    let pressed = ok(&call(&client, "run_wizard", press).await);
+    assert_eq!(pressed["next"], json!({"kind": "done"}));
+    assert_eq!(pressed["button"], "action_lost_reason_apply");
+    let after = read(&client, "crm.lead", lead, &["active", "lost_reason_id"]).await;
+    assert_eq!(after["active"], json!(false));
+    assert_eq!(after["lost_reason_id"][0], json!(reason));
+}
+
+#[tokio::test]
+async fn not_a_wizard_is_refused() {
+    let double = OdooDouble::start().await;
+    let (client, _) = stdio_client(&full_access(&double)).await;
+    let refused = err(&call(
+        &client,
+        "run_wizard",
+        json!({"model": "res.partner", "record_ids": [1], "wizard": "res.partner", "button": "action_archive"}),
+    )
+    .await);
+    assert!(refused.contains("res.partner is not a wizard"), "{refused}");
+    let unknown = err(&call(
+        &client,
+        "run_wizard",
+        json!({"model": "res.partner", "wizard": "no.such.wizard"}),
+    )
+    .await);
+    assert!(
+        unknown.contains("unknown model `no.such.wizard`"),
+        "{unknown}"
+    );
+    assert_eq!(requests(&double, "res.partner", "create"), 0);
+}
+
+/// Quotation with a line → confirmed → delivery validated (through the SMS
+/// question) → invoiced through sale.advance.payment.inv → posted → paid
+/// through account.payment.register.
+#[tokio::test]
+async fn order_to_cash_with_the_tools_alone_over_json2() {
+    order_to_cash("json2").await;
+}
+
+/// The same over XML-RPC, where the invoicing wizard's answer (an action whose
+/// context holds a None: the customer has no payment terms) is lost: the
+/// answer says so, and the order names its invoice.
+#[tokio::test]
+async fn order_to_cash_with_the_tools_alone_over_xmlrpc() {
+    order_to_cash("xmlrpc").await;
+}
+
+async fn order_to_cash(api: &str) {
+    let double = OdooDouble::start().await;
+    let mut env = full_access(&double);
+    env.push(("ODOO_API_VERSION".into(), api.into()));
+    let (client, _) = stdio_client(&env).await;
+    let partner = created(&client, "res.partner", json!({"name": "Cash Customer"})).await;
+    let products = ok(&call(
+        &client,
+        "search_records",
+        json!({"model": "product.product", "fields": ["id"], "limit": 1}),
+    )
+    .await);
+    let product = products["records"][0]["id"].as_i64().expect("a product");
+    let order = created(
+        &client,
+        "sale.order",
+        json!({"partner_id": partner, "order_line": [[0, 0, {"product_id": product, "product_uom_qty": 2}]]}),
+    )
+    .await;
+    let lines = read(&client, "sale.order", order, &["order_line"]).await["order_line"].clone();
+    assert_eq!(lines.as_array().map(Vec::len), Some(1), "{lines}");
+
+    let confirmed = ok(&call(
+        &client,
+        "call_model_method",
+        json!({"model": "sale.order", "method": "action_confirm", "record_ids": [order]}),
+    )
+    .await);
+    assert_eq!(confirmed["result"], json!(true));
+    assert!(confirmed.get("next").is_none(), "{confirmed}");
+    let pickings =
+        read(&client, "sale.order", order, &["picking_ids"]).await["picking_ids"].clone();
+
+    // Validating asks about SMS first: the answer describes that wizard.
+    let validated = ok(&call(
+        &client,
+        "call_model_method",
+        json!({"model": "stock.picking", "method": "button_validate", "record_ids": pickings}),
+    )
+    .await);
+    let sms = &validated["next"];
+    assert_eq!(sms["kind"], "wizard", "{validated}");
+    assert_eq!(sms["wizard"], "confirm.stock.sms");
+    assert!(sms["wizard_id"].as_i64().is_some());
+    assert_eq!(sms["context"]["button_validate_picking_ids"], pickings);
+    assert_eq!(sms["context"]["active_model"], "stock.picking");
+    let methods: Vec<&str> = sms["buttons"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|b| b["method"].as_str())
+        .collect();
+    assert_eq!(methods, ["send_sms", "dont_send_sms"]);
+    let done = ok(&call(
+        &client,
+        "run_wizard",
+        json!({"model": "stock.picking", "wizard": sms["wizard"], "wizard_id": sms["wizard_id"], "context": sms["context"], "button": "dont_send_sms"}),
+    )
+    .await);
+    assert_eq!(done["next"]["kind"], "done");
+    assert_eq!(
+        read(
+            &client,
+            "stock.picking",
+            pickings[0].as_i64().unwrap(),
+            &["state"]
+        )
+        .await["state"],
+        "done"
+    );
+
+    let invoiced = ok(&call(
+        &client,
+        "run_wizard",
+        json!({"model": "sale.order", "record_ids": [order], "wizard": "sale.advance.payment.inv", "button": "create_invoices"}),
+    )
+    .await);
+    let next = &invoiced["next"];
+    let invoices =
+        read(&client, "sale.order", order, &["invoice_ids"]).await["invoice_ids"].clone();
+    let invoice = invoices[0].as_i64().expect("the order's invoice");
+    if api == "xmlrpc" {
+        assert_eq!(next["kind"], "unknown", "{invoiced}");
+        let note = next["note"].as_str().unwrap_or_default();
+        assert!(
+            note.contains("XML-RPC cannot carry its answer")
+                && note.contains("Do not run it again"),
+            "{note}"
+        );
+    } else {
+        assert_eq!(next["kind"], "record", "{invoiced}");
+        assert_eq!(next["model"], "account.move");
+        assert_eq!(next["id"], json!(invoice));
+        assert!(
+            next["url"]
+                .as_str()
+                .is_some_and(|u| u.ends_with(&format!("/odoo/account.move/{invoice}"))),
+            "{next}"
+        );
+    }
+
+    ok(&call(
+        &client,
+        "call_model_method",
+        json!({"model": "account.move", "method": "action_post", "record_ids": [invoice]}),
+    )
+    .await);
+    let pay = ok(&call(
+        &client,
+        "call_model_method",
+        json!({"model": "account.move", "method": "action_register_payment", "record_ids": [invoice]}),
+    )
+    .await);
+    let wizard = &pay["next"];
+    assert_eq!(wizard["wizard"], "account.payment.register", "{pay}");
+    assert!(wizard.get("wizard_id").is_none());
+    // The form requires a journal and a payment method that Odoo computes
+    // when the wizard is made (no default): nothing is missing.
+    let journal = wizard["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["name"] == "journal_id")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(journal["required"], json!(true), "{journal}");
+    assert!(journal.get("value").is_none(), "{journal}");
+    assert!(wizard.get("missing").is_none(), "{wizard}");
+    // The web client's parts of the action are not repeated.
+    assert!(pay["result"].get("views").is_none());
+    let paid = ok(&call(
+        &client,
+        "run_wizard",
+        json!({"model": "account.move", "record_ids": [invoice], "wizard": wizard["wizard"], "context": wizard["context"], "button": "action_create_payments"}),
+    )
+    .await);
+    assert_eq!(paid["next"]["kind"], "record");
+    assert_eq!(paid["next"]["model"], "account.payment");
+    assert_eq!(
+        read(&client, "account.move", invoice, &["payment_state"]).await["payment_state"],
+        "paid"
+    );
+}
