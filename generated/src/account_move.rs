@@ -1649,7 +1649,7 @@ impl ::odoo_client::WritableModel for AccountMove {
 /// Values to create a Journal Entry (`account.move`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountMoveCreate {
     /// Security Token
     ///
@@ -1708,11 +1708,11 @@ pub struct AccountMoveCreate {
     /// Currency
     ///
     /// `currency_id`: many2one, to `res.currency`, required
-    pub currency_id: ::odoo_client::RecordId,
+    pub currency_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Date
     ///
     /// `date`: date, required
-    pub date: ::chrono::NaiveDate,
+    pub date: ::std::option::Option<::chrono::NaiveDate>,
     /// Delivery Date
     ///
     /// `delivery_date`: date
@@ -1786,7 +1786,7 @@ pub struct AccountMoveCreate {
     /// Journal
     ///
     /// `journal_id`: many2one, to `account.journal`, required
-    pub journal_id: ::odoo_client::RecordId,
+    pub journal_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Made Sequence Gap
     ///
     /// `made_sequence_gap`: boolean
@@ -1951,8 +1951,8 @@ pub const CREATE_SCHEMA: &str = r##"{
     "campaign_id": {"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)","format":"int64","type":["integer","null"]},
     "checked": {"description":"Reviewed","type":["boolean","null"]},
     "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
-    "currency_id": {"description":"Currency (id of a res.currency)","format":"int64","type":"integer"},
-    "date": {"description":"Date","format":"date","type":"string"},
+    "currency_id": {"description":"Currency (id of a res.currency)","format":"int64","type":["integer","null"]},
+    "date": {"description":"Date","format":"date","type":["string","null"]},
     "delivery_date": {"description":"Delivery Date","format":"date","type":["string","null"]},
     "fiscal_position_id": {"description":"Fiscal Position: Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices. The default value comes from the customer. (id of a account.fiscal.position)","format":"int64","type":["integer","null"]},
     "incoterm_location": {"description":"Incoterm Location","type":["string","null"]},
@@ -1968,7 +1968,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "invoice_vendor_bill_id": {"description":"Vendor Bill: Auto-complete from a previous bill or refund. (id of a account.move)","format":"int64","type":["integer","null"]},
     "is_manually_modified": {"description":"Is Manually Modified","type":["boolean","null"]},
     "journal_group_id": {"description":"Ledger (id of a account.journal.group)","format":"int64","type":["integer","null"]},
-    "journal_id": {"description":"Journal (id of a account.journal)","format":"int64","type":"integer"},
+    "journal_id": {"description":"Journal (id of a account.journal)","format":"int64","type":["integer","null"]},
     "made_sequence_gap": {"description":"Made Sequence Gap","type":["boolean","null"]},
     "matched_payment_ids": {"description":"Matched Payments (ids of account.payment records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
     "medium_id": {"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)","format":"int64","type":["integer","null"]},
@@ -2000,7 +2000,6 @@ pub const CREATE_SCHEMA: &str = r##"{
     "team_id": {"description":"Sales Team (id of a crm.team)","format":"int64","type":["integer","null"]},
     "ubl_cii_xml_file": {"description":"UBL/CII File (base64)","type":["string","null"]}
   },
-  "required": ["currency_id","date","journal_id"],
   "type": "object"
 }"##;
 impl AccountMoveCreate {
@@ -2040,8 +2039,12 @@ impl AccountMoveCreate {
         let mut company_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
-        let mut currency_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
-        let mut date: ::std::option::Option<::chrono::NaiveDate> = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
         let mut delivery_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDate>,
         > = ::std::option::Option::None;
@@ -2087,7 +2090,9 @@ impl AccountMoveCreate {
         let mut journal_group_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
-        let mut journal_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut made_sequence_gap: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
         let mut matched_payment_ids: ::std::option::Option<
             ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
@@ -2211,8 +2216,12 @@ impl AccountMoveCreate {
                 "company_id" => {
                     wire::decode(&mut company_id, __value, wire::false_as_none)
                 }
-                "currency_id" => wire::decode(&mut currency_id, __value, wire::field),
-                "date" => wire::decode(&mut date, __value, wire::date::deserialize),
+                "currency_id" => {
+                    wire::decode(&mut currency_id, __value, wire::false_as_none)
+                }
+                "date" => {
+                    wire::decode(&mut date, __value, wire::date::option::deserialize)
+                }
                 "delivery_date" => {
                     wire::decode(
                         &mut delivery_date,
@@ -2290,7 +2299,9 @@ impl AccountMoveCreate {
                 "journal_group_id" => {
                     wire::decode(&mut journal_group_id, __value, wire::false_as_none)
                 }
-                "journal_id" => wire::decode(&mut journal_id, __value, wire::field),
+                "journal_id" => {
+                    wire::decode(&mut journal_id, __value, wire::false_as_none)
+                }
                 "made_sequence_gap" => {
                     wire::decode(&mut made_sequence_gap, __value, wire::field)
                 }
@@ -2392,13 +2403,6 @@ impl AccountMoveCreate {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
-        wire::check_required(
-            &[
-                ("currency_id", currency_id.is_some()),
-                ("date", date.is_some()),
-                ("journal_id", journal_id.is_some()),
-            ],
-        )?;
         ::std::result::Result::Ok(Self {
             access_token: access_token.unwrap_or_default(),
             activity_summary: activity_summary.unwrap_or_default(),
@@ -2412,8 +2416,8 @@ impl AccountMoveCreate {
             campaign_id: campaign_id.unwrap_or_default(),
             checked: checked.unwrap_or_default(),
             company_id: company_id.unwrap_or_default(),
-            currency_id: wire::given(currency_id),
-            date: wire::given(date),
+            currency_id: currency_id.unwrap_or_default(),
+            date: date.unwrap_or_default(),
             delivery_date: delivery_date.unwrap_or_default(),
             fiscal_position_id: fiscal_position_id.unwrap_or_default(),
             incoterm_location: incoterm_location.unwrap_or_default(),
@@ -2429,7 +2433,7 @@ impl AccountMoveCreate {
             invoice_vendor_bill_id: invoice_vendor_bill_id.unwrap_or_default(),
             is_manually_modified: is_manually_modified.unwrap_or_default(),
             journal_group_id: journal_group_id.unwrap_or_default(),
-            journal_id: wire::given(journal_id),
+            journal_id: journal_id.unwrap_or_default(),
             made_sequence_gap: made_sequence_gap.unwrap_or_default(),
             matched_payment_ids: matched_payment_ids.unwrap_or_default(),
             medium_id: medium_id.unwrap_or_default(),
@@ -2520,13 +2524,17 @@ impl AccountMoveCreate {
         if self.company_id.is_some() {
             wire::put(&mut __fields, "company_id", &self.company_id)?;
         }
-        wire::put(&mut __fields, "currency_id", &self.currency_id)?;
-        wire::put_with(
-            &mut __fields,
-            "date",
-            &self.date,
-            ::odoo_client::value::date::serialize,
-        )?;
+        if self.currency_id.is_some() {
+            wire::put(&mut __fields, "currency_id", &self.currency_id)?;
+        }
+        if self.date.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "date",
+                &self.date,
+                ::odoo_client::value::date::option::serialize,
+            )?;
+        }
         if self.delivery_date.is_some() {
             wire::put_with(
                 &mut __fields,
@@ -2615,7 +2623,9 @@ impl AccountMoveCreate {
         if self.journal_group_id.is_some() {
             wire::put(&mut __fields, "journal_group_id", &self.journal_group_id)?;
         }
-        wire::put(&mut __fields, "journal_id", &self.journal_id)?;
+        if self.journal_id.is_some() {
+            wire::put(&mut __fields, "journal_id", &self.journal_id)?;
+        }
         if self.made_sequence_gap.is_some() {
             wire::put(&mut __fields, "made_sequence_gap", &self.made_sequence_gap)?;
         }

@@ -1190,7 +1190,7 @@ impl ::odoo_client::WritableModel for CrmLead {
 /// Values to create a Lead (`crm.lead`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrmLeadCreate {
     /// Active
     ///
@@ -1303,7 +1303,7 @@ pub struct CrmLeadCreate {
     /// Opportunity
     ///
     /// `name`: char, required
-    pub name: ::std::string::String,
+    pub name: ::std::option::Option<::std::string::String>,
     /// Contact
     ///
     /// Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference.
@@ -1427,7 +1427,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "medium_id": {"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)","format":"int64","type":["integer","null"]},
     "message_bounce": {"description":"Bounce: Counter of the number of bounced emails for this contact","format":"int64","type":["integer","null"]},
     "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "name": {"description":"Opportunity","type":"string"},
+    "name": {"description":"Opportunity","type":["string","null"]},
     "partner_id": {"description":"Contact: Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference. (id of a res.partner)","format":"int64","type":["integer","null"]},
     "partner_name": {"description":"Company Name: The name of the future partner company that will be created while converting the lead into opportunity","type":["string","null"]},
     "phone": {"description":"Phone","type":["string","null"]},
@@ -1450,7 +1450,6 @@ pub const CREATE_SCHEMA: &str = r##"{
     "website": {"description":"Website: Website of the contact","type":["string","null"]},
     "zip": {"description":"Zip","type":["string","null"]}
   },
-  "required": ["name"],
   "type": "object"
 }"##;
 impl CrmLeadCreate {
@@ -1521,7 +1520,9 @@ impl CrmLeadCreate {
         let mut message_partner_ids: ::std::option::Option<
             ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
         > = ::std::option::Option::None;
-        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut partner_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
@@ -1651,7 +1652,7 @@ impl CrmLeadCreate {
                 "message_partner_ids" => {
                     wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
                 }
-                "name" => wire::decode(&mut name, __value, wire::string_or_false),
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
                 "partner_id" => {
                     wire::decode(&mut partner_id, __value, wire::false_as_none)
                 }
@@ -1688,7 +1689,6 @@ impl CrmLeadCreate {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
-        wire::check_required(&[("name", name.is_some())])?;
         ::std::result::Result::Ok(Self {
             active: active.unwrap_or_default(),
             activity_summary: activity_summary.unwrap_or_default(),
@@ -1714,7 +1714,7 @@ impl CrmLeadCreate {
             medium_id: medium_id.unwrap_or_default(),
             message_bounce: message_bounce.unwrap_or_default(),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
-            name: wire::given(name),
+            name: name.unwrap_or_default(),
             partner_id: partner_id.unwrap_or_default(),
             partner_name: partner_name.unwrap_or_default(),
             phone: phone.unwrap_or_default(),
@@ -1834,7 +1834,9 @@ impl CrmLeadCreate {
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
-        wire::put(&mut __fields, "name", &self.name)?;
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
         if self.partner_id.is_some() {
             wire::put(&mut __fields, "partner_id", &self.partner_id)?;
         }

@@ -1135,7 +1135,7 @@ impl ::odoo_client::WritableModel for HrEmployee {
 /// Values to create a Employee (`hr.employee`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HrEmployeeCreate {
     /// Active
     ///
@@ -1208,7 +1208,7 @@ pub struct HrEmployeeCreate {
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`, required
-    pub company_id: ::odoo_client::RecordId,
+    pub company_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Contract End Date
     ///
     /// End date of the contract (if it's a fixed-term contract).
@@ -1578,7 +1578,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "children": {"description":"Dependent Children","format":"int64","type":["integer","null"]},
     "coach_id": {"description":"Coach: Select the \"Employee\" who is the coach of this employee. The \"Coach\" has no specific rights or responsibilities by default. (id of a hr.employee)","format":"int64","type":["integer","null"]},
     "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
-    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":"integer"},
+    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
     "contract_date_end": {"description":"Contract End Date: End date of the contract (if it's a fixed-term contract).","format":"date","type":["string","null"]},
     "contract_date_start": {"description":"Contract Start Date","format":"date","type":["string","null"]},
     "contract_template_id": {"description":"Contract Template: Select a contract template to auto-fill the contract form with predefined values. You can still edit the fields as needed after applying the template. (id of a hr.version)","format":"int64","type":["integer","null"]},
@@ -1661,7 +1661,6 @@ pub const CREATE_SCHEMA: &str = r##"{
     "work_permit_scheduled_activity": {"description":"Work Permit Scheduled Activity","type":["boolean","null"]},
     "work_phone": {"description":"Work Phone","type":["string","null"]}
   },
-  "required": ["company_id"],
   "type": "object"
 }"##;
 impl HrEmployeeCreate {
@@ -1706,7 +1705,9 @@ impl HrEmployeeCreate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut company_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut contract_date_end: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDate>,
         > = ::std::option::Option::None;
@@ -1976,7 +1977,9 @@ impl HrEmployeeCreate {
                 "children" => wire::decode(&mut children, __value, wire::false_as_none),
                 "coach_id" => wire::decode(&mut coach_id, __value, wire::false_as_none),
                 "color" => wire::decode(&mut color, __value, wire::false_as_none),
-                "company_id" => wire::decode(&mut company_id, __value, wire::field),
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
                 "contract_date_end" => {
                     wire::decode(
                         &mut contract_date_end,
@@ -2253,7 +2256,6 @@ impl HrEmployeeCreate {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
-        wire::check_required(&[("company_id", company_id.is_some())])?;
         ::std::result::Result::Ok(Self {
             active: active.unwrap_or_default(),
             activity_summary: activity_summary.unwrap_or_default(),
@@ -2269,7 +2271,7 @@ impl HrEmployeeCreate {
             children: children.unwrap_or_default(),
             coach_id: coach_id.unwrap_or_default(),
             color: color.unwrap_or_default(),
-            company_id: wire::given(company_id),
+            company_id: company_id.unwrap_or_default(),
             contract_date_end: contract_date_end.unwrap_or_default(),
             contract_date_start: contract_date_start.unwrap_or_default(),
             contract_template_id: contract_template_id.unwrap_or_default(),
@@ -2416,7 +2418,9 @@ impl HrEmployeeCreate {
         if self.color.is_some() {
             wire::put(&mut __fields, "color", &self.color)?;
         }
-        wire::put(&mut __fields, "company_id", &self.company_id)?;
+        if self.company_id.is_some() {
+            wire::put(&mut __fields, "company_id", &self.company_id)?;
+        }
         if self.contract_date_end.is_some() {
             wire::put_with(
                 &mut __fields,

@@ -1623,7 +1623,7 @@ pub struct ProductTemplateCreate {
     /// Default unit of measure used for all stock operations.
     ///
     /// `uom_id`: many2one, to `uom.uom`, required
-    pub uom_id: ::odoo_client::RecordId,
+    pub uom_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Packagings
     ///
     /// Additional packagings for this product which can be used for sales
@@ -1706,13 +1706,13 @@ pub const CREATE_SCHEMA: &str = r##"{
     "taxes_id": {"description":"Sales Taxes: Default taxes used when selling the product (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
     "tracking": {"anyOf":[{"$ref":"#/$defs/ProductTemplateTracking"},{"type":"null"}],"description":"Tracking: Ensure the traceability of a storable product in your warehouse."},
     "type": {"anyOf":[{"$ref":"#/$defs/ProductTemplateType"},{"type":"null"}],"description":"Product Type: Goods are tangible materials and merchandise you provide. A service is a non-material product you provide."},
-    "uom_id": {"description":"Unit: Default unit of measure used for all stock operations. (id of a uom.uom)","format":"int64","type":"integer"},
+    "uom_id": {"description":"Unit: Default unit of measure used for all stock operations. (id of a uom.uom)","format":"int64","type":["integer","null"]},
     "uom_ids": {"description":"Packagings: Additional packagings for this product which can be used for sales (ids of uom.uom records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
     "volume": {"description":"Volume","format":"double","type":["number","null"]},
     "warehouse_id": {"description":"Warehouse (id of a stock.warehouse)","format":"int64","type":["integer","null"]},
     "weight": {"description":"Weight","format":"double","type":["number","null"]}
   },
-  "required": ["name","uom_id"],
+  "required": ["name"],
   "type": "object"
 }"##;
 impl ProductTemplateCreate {
@@ -1872,7 +1872,9 @@ impl ProductTemplateCreate {
         let mut type_: ::std::option::Option<
             ::std::option::Option<ProductTemplateType>,
         > = ::std::option::Option::None;
-        let mut uom_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut uom_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut uom_ids: ::std::option::Option<
             ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
         > = ::std::option::Option::None;
@@ -2064,7 +2066,7 @@ impl ProductTemplateCreate {
                 "taxes_id" => wire::decode(&mut taxes_id, __value, wire::false_as_none),
                 "tracking" => wire::decode(&mut tracking, __value, wire::false_as_none),
                 "type" => wire::decode(&mut type_, __value, wire::false_as_none),
-                "uom_id" => wire::decode(&mut uom_id, __value, wire::field),
+                "uom_id" => wire::decode(&mut uom_id, __value, wire::false_as_none),
                 "uom_ids" => wire::decode(&mut uom_ids, __value, wire::false_as_none),
                 "volume" => wire::decode(&mut volume, __value, wire::false_as_none),
                 "warehouse_id" => {
@@ -2074,7 +2076,7 @@ impl ProductTemplateCreate {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
-        wire::check_required(&[("name", name.is_some()), ("uom_id", uom_id.is_some())])?;
+        wire::check_required(&[("name", name.is_some())])?;
         ::std::result::Result::Ok(Self {
             account_tag_ids: account_tag_ids.unwrap_or_default(),
             active: active.unwrap_or_default(),
@@ -2136,7 +2138,7 @@ impl ProductTemplateCreate {
             taxes_id: taxes_id.unwrap_or_default(),
             tracking: tracking.unwrap_or_default(),
             type_: type_.unwrap_or_default(),
-            uom_id: wire::given(uom_id),
+            uom_id: uom_id.unwrap_or_default(),
             uom_ids: uom_ids.unwrap_or_default(),
             volume: volume.unwrap_or_default(),
             warehouse_id: warehouse_id.unwrap_or_default(),
@@ -2377,7 +2379,9 @@ impl ProductTemplateCreate {
         if self.type_.is_some() {
             wire::put(&mut __fields, "type", &self.type_)?;
         }
-        wire::put(&mut __fields, "uom_id", &self.uom_id)?;
+        if self.uom_id.is_some() {
+            wire::put(&mut __fields, "uom_id", &self.uom_id)?;
+        }
         if self.uom_ids.is_some() {
             wire::put(&mut __fields, "uom_ids", &self.uom_ids)?;
         }

@@ -2993,7 +2993,7 @@ pub struct ResCompanyCreate {
     /// Currency
     ///
     /// `currency_id`: many2one, to `res.currency`, required
-    pub currency_id: ::odoo_client::RecordId,
+    pub currency_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Days to Purchase
     ///
     /// Days needed to confirm a PO, define when a PO should be validated
@@ -3071,7 +3071,7 @@ pub struct ResCompanyCreate {
     /// Fiscalyear Last Day
     ///
     /// `fiscalyear_last_day`: integer, required
-    pub fiscalyear_last_day: i64,
+    pub fiscalyear_last_day: ::std::option::Option<i64>,
     /// Fiscalyear Last Month
     ///
     /// `fiscalyear_last_month`: selection, required
@@ -3105,7 +3105,7 @@ pub struct ResCompanyCreate {
     /// ('0 days') to avoid overstocking.
     ///
     /// `horizon_days`: float, required
-    pub horizon_days: f64,
+    pub horizon_days: ::std::option::Option<f64>,
     /// Based on attendances
     ///
     /// `hr_presence_control_attendance`: boolean
@@ -3197,7 +3197,7 @@ pub struct ResCompanyCreate {
     /// Company Name
     ///
     /// `name`: char, required
-    pub name: ::std::string::String,
+    pub name: ::std::option::Option<::std::string::String>,
     /// Nomenclature
     ///
     /// `nomenclature_id`: many2one, to `barcode.nomenclature`
@@ -3502,7 +3502,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "cost_method": {"anyOf":[{"$ref":"#/$defs/ResCompanyCostMethod"},{"type":"null"}],"description":"Cost Method"},
     "country_id": {"description":"Country (id of a res.country)","format":"int64","type":["integer","null"]},
     "currency_exchange_journal_id": {"description":"Exchange Gain or Loss Journal (id of a account.journal)","format":"int64","type":["integer","null"]},
-    "currency_id": {"description":"Currency (id of a res.currency)","format":"int64","type":"integer"},
+    "currency_id": {"description":"Currency (id of a res.currency)","format":"int64","type":["integer","null"]},
     "days_to_purchase": {"description":"Days to Purchase: Days needed to confirm a PO, define when a PO should be validated","format":"double","type":["number","null"]},
     "default_cash_difference_expense_account_id": {"description":"Cash Difference Expense (id of a account.account)","format":"int64","type":["integer","null"]},
     "default_cash_difference_income_account_id": {"description":"Cash Difference Income (id of a account.account)","format":"int64","type":["integer","null"]},
@@ -3518,13 +3518,13 @@ pub const CREATE_SCHEMA: &str = r##"{
     "expense_accrual_account_id": {"description":"Expense Accrual Account: Account used to move the period of an expense (id of a account.account)","format":"int64","type":["integer","null"]},
     "expense_currency_exchange_account_id": {"description":"Loss Exchange Rate Account (id of a account.account)","format":"int64","type":["integer","null"]},
     "external_report_layout_id": {"description":"Document Template (id of a ir.ui.view)","format":"int64","type":["integer","null"]},
-    "fiscalyear_last_day": {"description":"Fiscalyear Last Day","format":"int64","type":"integer"},
+    "fiscalyear_last_day": {"description":"Fiscalyear Last Day","format":"int64","type":["integer","null"]},
     "fiscalyear_last_month": {"anyOf":[{"$ref":"#/$defs/ResCompanyFiscalyearLastMonth"},{"type":"null"}],"description":"Fiscalyear Last Month"},
     "fiscalyear_lock_date": {"description":"Global Lock Date: Any entry up to and including that date will be postponed to a later time, in accordance with its journal's sequence.","format":"date","type":["string","null"]},
     "font": {"anyOf":[{"$ref":"#/$defs/ResCompanyFont"},{"type":"null"}],"description":"Font"},
     "hard_lock_date": {"description":"Hard Lock Date: Any entry up to and including that date will be postponed to a later time, in accordance with its journal sequence. This lock date is irreversible and does not allow any exception.","format":"date","type":["string","null"]},
     "has_received_warning_stock_sms": {"description":"Has Received Warning Stock Sms","type":["boolean","null"]},
-    "horizon_days": {"description":"Replenishment Horizon: Configure your horizon to trigger reordering rules earlier to get a head start on replenishment and avoid delays, or trigger it just-in-time ('0 days') to avoid overstocking.","format":"double","type":"number"},
+    "horizon_days": {"description":"Replenishment Horizon: Configure your horizon to trigger reordering rules earlier to get a head start on replenishment and avoid delays, or trigger it just-in-time ('0 days') to avoid overstocking.","format":"double","type":["number","null"]},
     "hr_presence_control_attendance": {"description":"Based on attendances","type":["boolean","null"]},
     "hr_presence_control_email": {"description":"Based on number of emails sent","type":["boolean","null"]},
     "hr_presence_control_email_amount": {"description":"# emails to send","format":"int64","title":"emails to send","type":["integer","null"]},
@@ -3545,7 +3545,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "link_qr_code": {"description":"Display Link QR-code","type":["boolean","null"]},
     "logo": {"description":"Company Logo (base64)","type":["string","null"]},
     "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "name": {"description":"Company Name","type":"string"},
+    "name": {"description":"Company Name","type":["string","null"]},
     "nomenclature_id": {"description":"Nomenclature (id of a barcode.nomenclature)","format":"int64","type":["integer","null"]},
     "paperformat_id": {"description":"Paper format (id of a report.paperformat)","format":"int64","type":["integer","null"]},
     "parent_id": {"description":"Parent Company (id of a res.company)","format":"int64","type":["integer","null"]},
@@ -3600,7 +3600,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "work_permit_expiration_notice_period": {"description":"Work Permit Expiry Notice Period","format":"int64","type":["integer","null"]},
     "zip": {"description":"Zip","type":["string","null"]}
   },
-  "required": ["currency_id","fiscalyear_last_day","horizon_days","name","security_lead"],
+  "required": ["security_lead"],
   "type": "object"
 }"##;
 impl ResCompanyCreate {
@@ -3718,7 +3718,9 @@ impl ResCompanyCreate {
         let mut currency_exchange_journal_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
-        let mut currency_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut days_to_purchase: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut default_cash_difference_expense_account_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -3762,7 +3764,7 @@ impl ResCompanyCreate {
         let mut external_report_layout_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
-        let mut fiscalyear_last_day: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut fiscalyear_last_day: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut fiscalyear_last_month: ::std::option::Option<
             ::std::option::Option<ResCompanyFiscalyearLastMonth>,
         > = ::std::option::Option::None;
@@ -3776,7 +3778,7 @@ impl ResCompanyCreate {
         let mut has_received_warning_stock_sms: ::std::option::Option<
             ::std::option::Option<bool>,
         > = ::std::option::Option::None;
-        let mut horizon_days: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut horizon_days: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut hr_presence_control_attendance: ::std::option::Option<
             ::std::option::Option<bool>,
         > = ::std::option::Option::None;
@@ -3835,7 +3837,9 @@ impl ResCompanyCreate {
         let mut message_partner_ids: ::std::option::Option<
             ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
         > = ::std::option::Option::None;
-        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut nomenclature_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
@@ -4188,7 +4192,9 @@ impl ResCompanyCreate {
                         wire::false_as_none,
                     )
                 }
-                "currency_id" => wire::decode(&mut currency_id, __value, wire::field),
+                "currency_id" => {
+                    wire::decode(&mut currency_id, __value, wire::false_as_none)
+                }
                 "days_to_purchase" => {
                     wire::decode(&mut days_to_purchase, __value, wire::false_as_none)
                 }
@@ -4273,7 +4279,7 @@ impl ResCompanyCreate {
                     )
                 }
                 "fiscalyear_last_day" => {
-                    wire::decode(&mut fiscalyear_last_day, __value, wire::field)
+                    wire::decode(&mut fiscalyear_last_day, __value, wire::false_as_none)
                 }
                 "fiscalyear_last_month" => {
                     wire::decode(
@@ -4304,7 +4310,9 @@ impl ResCompanyCreate {
                         wire::field,
                     )
                 }
-                "horizon_days" => wire::decode(&mut horizon_days, __value, wire::field),
+                "horizon_days" => {
+                    wire::decode(&mut horizon_days, __value, wire::false_as_none)
+                }
                 "hr_presence_control_attendance" => {
                     wire::decode(
                         &mut hr_presence_control_attendance,
@@ -4385,7 +4393,7 @@ impl ResCompanyCreate {
                 "message_partner_ids" => {
                     wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
                 }
-                "name" => wire::decode(&mut name, __value, wire::string_or_false),
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
                 "nomenclature_id" => {
                     wire::decode(&mut nomenclature_id, __value, wire::false_as_none)
                 }
@@ -4590,15 +4598,7 @@ impl ResCompanyCreate {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
-        wire::check_required(
-            &[
-                ("currency_id", currency_id.is_some()),
-                ("fiscalyear_last_day", fiscalyear_last_day.is_some()),
-                ("horizon_days", horizon_days.is_some()),
-                ("name", name.is_some()),
-                ("security_lead", security_lead.is_some()),
-            ],
-        )?;
+        wire::check_required(&[("security_lead", security_lead.is_some())])?;
         ::std::result::Result::Ok(Self {
             account_cash_basis_base_account_id: account_cash_basis_base_account_id
                 .unwrap_or_default(),
@@ -4652,7 +4652,7 @@ impl ResCompanyCreate {
             country_id: country_id.unwrap_or_default(),
             currency_exchange_journal_id: currency_exchange_journal_id
                 .unwrap_or_default(),
-            currency_id: wire::given(currency_id),
+            currency_id: currency_id.unwrap_or_default(),
             days_to_purchase: days_to_purchase.unwrap_or_default(),
             default_cash_difference_expense_account_id: default_cash_difference_expense_account_id
                 .unwrap_or_default(),
@@ -4674,14 +4674,14 @@ impl ResCompanyCreate {
             expense_currency_exchange_account_id: expense_currency_exchange_account_id
                 .unwrap_or_default(),
             external_report_layout_id: external_report_layout_id.unwrap_or_default(),
-            fiscalyear_last_day: wire::given(fiscalyear_last_day),
+            fiscalyear_last_day: fiscalyear_last_day.unwrap_or_default(),
             fiscalyear_last_month: fiscalyear_last_month.unwrap_or_default(),
             fiscalyear_lock_date: fiscalyear_lock_date.unwrap_or_default(),
             font: font.unwrap_or_default(),
             hard_lock_date: hard_lock_date.unwrap_or_default(),
             has_received_warning_stock_sms: has_received_warning_stock_sms
                 .unwrap_or_default(),
-            horizon_days: wire::given(horizon_days),
+            horizon_days: horizon_days.unwrap_or_default(),
             hr_presence_control_attendance: hr_presence_control_attendance
                 .unwrap_or_default(),
             hr_presence_control_email: hr_presence_control_email.unwrap_or_default(),
@@ -4706,7 +4706,7 @@ impl ResCompanyCreate {
             link_qr_code: link_qr_code.unwrap_or_default(),
             logo: logo.unwrap_or_default(),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
-            name: wire::given(name),
+            name: name.unwrap_or_default(),
             nomenclature_id: nomenclature_id.unwrap_or_default(),
             paperformat_id: paperformat_id.unwrap_or_default(),
             parent_id: parent_id.unwrap_or_default(),
@@ -5005,7 +5005,9 @@ impl ResCompanyCreate {
                 &self.currency_exchange_journal_id,
             )?;
         }
-        wire::put(&mut __fields, "currency_id", &self.currency_id)?;
+        if self.currency_id.is_some() {
+            wire::put(&mut __fields, "currency_id", &self.currency_id)?;
+        }
         if self.days_to_purchase.is_some() {
             wire::put(&mut __fields, "days_to_purchase", &self.days_to_purchase)?;
         }
@@ -5095,7 +5097,9 @@ impl ResCompanyCreate {
                 &self.external_report_layout_id,
             )?;
         }
-        wire::put(&mut __fields, "fiscalyear_last_day", &self.fiscalyear_last_day)?;
+        if self.fiscalyear_last_day.is_some() {
+            wire::put(&mut __fields, "fiscalyear_last_day", &self.fiscalyear_last_day)?;
+        }
         if self.fiscalyear_last_month.is_some() {
             wire::put(
                 &mut __fields,
@@ -5129,7 +5133,9 @@ impl ResCompanyCreate {
                 &self.has_received_warning_stock_sms,
             )?;
         }
-        wire::put(&mut __fields, "horizon_days", &self.horizon_days)?;
+        if self.horizon_days.is_some() {
+            wire::put(&mut __fields, "horizon_days", &self.horizon_days)?;
+        }
         if self.hr_presence_control_attendance.is_some() {
             wire::put(
                 &mut __fields,
@@ -5230,7 +5236,9 @@ impl ResCompanyCreate {
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
-        wire::put(&mut __fields, "name", &self.name)?;
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
         if self.nomenclature_id.is_some() {
             wire::put(&mut __fields, "nomenclature_id", &self.nomenclature_id)?;
         }

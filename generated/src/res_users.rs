@@ -758,7 +758,7 @@ pub struct ResUsersCreate {
     /// The default company for this user.
     ///
     /// `company_id`: many2one, to `res.company`, required
-    pub company_id: ::odoo_client::RecordId,
+    pub company_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Companies
     ///
     /// `company_ids`: many2many, to `res.company`
@@ -1346,7 +1346,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "city": {"description":"City","type":["string","null"]},
     "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
     "comment": {"description":"Notes","type":["string","null"]},
-    "company_id": {"description":"Company: The default company for this user. (id of a res.company)","format":"int64","type":"integer"},
+    "company_id": {"description":"Company: The default company for this user. (id of a res.company)","format":"int64","type":["integer","null"]},
     "company_ids": {"description":"Companies (ids of res.company records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
     "company_name": {"description":"Company Name","type":["string","null"]},
     "company_registry": {"description":"Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country","type":["string","null"]},
@@ -1466,7 +1466,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "work_phone": {"description":"Work Phone","type":["string","null"]},
     "zip": {"description":"Zip","type":["string","null"]}
   },
-  "required": ["company_id","login"],
+  "required": ["login"],
   "type": "object"
 }"##;
 impl ResUsersCreate {
@@ -1519,7 +1519,9 @@ impl ResUsersCreate {
         let mut comment: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
-        let mut company_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut company_ids: ::std::option::Option<
             ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
         > = ::std::option::Option::None;
@@ -1884,7 +1886,9 @@ impl ResUsersCreate {
                 "city" => wire::decode(&mut city, __value, wire::false_as_none),
                 "color" => wire::decode(&mut color, __value, wire::false_as_none),
                 "comment" => wire::decode(&mut comment, __value, wire::false_as_none),
-                "company_id" => wire::decode(&mut company_id, __value, wire::field),
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
                 "company_ids" => {
                     wire::decode(&mut company_ids, __value, wire::false_as_none)
                 }
@@ -2292,9 +2296,7 @@ impl ResUsersCreate {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
-        wire::check_required(
-            &[("company_id", company_id.is_some()), ("login", login.is_some())],
-        )?;
+        wire::check_required(&[("login", login.is_some())])?;
         ::std::result::Result::Ok(Self {
             action_id: action_id.unwrap_or_default(),
             active: active.unwrap_or_default(),
@@ -2312,7 +2314,7 @@ impl ResUsersCreate {
             city: city.unwrap_or_default(),
             color: color.unwrap_or_default(),
             comment: comment.unwrap_or_default(),
-            company_id: wire::given(company_id),
+            company_id: company_id.unwrap_or_default(),
             company_ids: company_ids.unwrap_or_default(),
             company_name: company_name.unwrap_or_default(),
             company_registry: company_registry.unwrap_or_default(),
@@ -2513,7 +2515,9 @@ impl ResUsersCreate {
         if self.comment.is_some() {
             wire::put(&mut __fields, "comment", &self.comment)?;
         }
-        wire::put(&mut __fields, "company_id", &self.company_id)?;
+        if self.company_id.is_some() {
+            wire::put(&mut __fields, "company_id", &self.company_id)?;
+        }
         if self.company_ids.is_some() {
             wire::put(&mut __fields, "company_ids", &self.company_ids)?;
         }

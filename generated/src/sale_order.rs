@@ -1144,7 +1144,7 @@ pub struct SaleOrderCreate {
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`, required
-    pub company_id: ::odoo_client::RecordId,
+    pub company_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Customizable PDF Form Fields
     ///
     /// `customizable_pdf_form_fields`: json
@@ -1156,7 +1156,7 @@ pub struct SaleOrderCreate {
     /// Confirmation date of confirmed orders.
     ///
     /// `date_order`: datetime, required
-    pub date_order: ::chrono::NaiveDateTime,
+    pub date_order: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Fiscal Position
     ///
     /// Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices.The default value comes from the customer.
@@ -1200,7 +1200,7 @@ pub struct SaleOrderCreate {
     /// Order Reference
     ///
     /// `name`: char, required
-    pub name: ::std::string::String,
+    pub name: ::std::option::Option<::std::string::String>,
     /// Terms and conditions
     ///
     /// `note`: html
@@ -1222,11 +1222,11 @@ pub struct SaleOrderCreate {
     /// Invoice Address
     ///
     /// `partner_invoice_id`: many2one, to `res.partner`, required
-    pub partner_invoice_id: ::odoo_client::RecordId,
+    pub partner_invoice_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Delivery Address
     ///
     /// `partner_shipping_id`: many2one, to `res.partner`, required
-    pub partner_shipping_id: ::odoo_client::RecordId,
+    pub partner_shipping_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Payment Terms
     ///
     /// `payment_term_id`: many2one, to `account.payment.term`
@@ -1352,9 +1352,9 @@ pub const CREATE_SCHEMA: &str = r##"{
     "campaign_id": {"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)","format":"int64","type":["integer","null"]},
     "client_order_ref": {"description":"Customer Reference","type":["string","null"]},
     "commitment_date": {"description":"Delivery Date: This is the delivery date promised to the customer. If set, the delivery order will be scheduled based on this date rather than product lead times. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
-    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":"integer"},
+    "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
     "customizable_pdf_form_fields": {"description":"Customizable PDF Form Fields"},
-    "date_order": {"description":"Order Date: Creation date of draft/sent orders, Confirmation date of confirmed orders. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":"string"},
+    "date_order": {"description":"Order Date: Creation date of draft/sent orders, Confirmation date of confirmed orders. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "fiscal_position_id": {"description":"Fiscal Position: Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices.The default value comes from the customer. (id of a account.fiscal.position)","format":"int64","type":["integer","null"]},
     "incoterm": {"description":"Incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. (id of a account.incoterms)","format":"int64","type":["integer","null"]},
     "incoterm_location": {"description":"Incoterm Location","type":["string","null"]},
@@ -1362,13 +1362,13 @@ pub const CREATE_SCHEMA: &str = r##"{
     "locked": {"description":"Locked: Locked orders cannot be modified.","type":["boolean","null"]},
     "medium_id": {"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)","format":"int64","type":["integer","null"]},
     "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "name": {"description":"Order Reference","type":"string"},
+    "name": {"description":"Order Reference","type":["string","null"]},
     "note": {"description":"Terms and conditions","type":["string","null"]},
     "opportunity_id": {"description":"Opportunity (id of a crm.lead)","format":"int64","type":["integer","null"]},
     "origin": {"description":"Source Document: Reference of the document that generated this sales order request","type":["string","null"]},
     "partner_id": {"description":"Customer (id of a res.partner)","format":"int64","type":"integer"},
-    "partner_invoice_id": {"description":"Invoice Address (id of a res.partner)","format":"int64","type":"integer"},
-    "partner_shipping_id": {"description":"Delivery Address (id of a res.partner)","format":"int64","type":"integer"},
+    "partner_invoice_id": {"description":"Invoice Address (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "partner_shipping_id": {"description":"Delivery Address (id of a res.partner)","format":"int64","type":["integer","null"]},
     "payment_term_id": {"description":"Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
     "picking_policy": {"anyOf":[{"$ref":"#/$defs/SaleOrderPickingPolicy"},{"type":"null"}],"description":"Shipping Policy: If you deliver all products at once, the delivery order will be scheduled based on the greatest product lead time. Otherwise, it will be based on the shortest."},
     "preferred_payment_method_line_id": {"description":"Payment Method (id of a account.payment.method.line)","format":"int64","type":["integer","null"]},
@@ -1393,7 +1393,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "validity_date": {"description":"Expiration: Validity of the order, after that you will not able to sign & pay the quotation.","format":"date","type":["string","null"]},
     "warehouse_id": {"description":"Warehouse (id of a stock.warehouse)","format":"int64","type":["integer","null"]}
   },
-  "required": ["company_id","date_order","name","partner_id","partner_invoice_id","partner_shipping_id"],
+  "required": ["partner_id"],
   "type": "object"
 }"##;
 impl SaleOrderCreate {
@@ -1420,11 +1420,15 @@ impl SaleOrderCreate {
         let mut commitment_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
-        let mut company_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut customizable_pdf_form_fields: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
         > = ::std::option::Option::None;
-        let mut date_order: ::std::option::Option<::chrono::NaiveDateTime> = ::std::option::Option::None;
+        let mut date_order: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
         let mut fiscal_position_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
@@ -1444,7 +1448,9 @@ impl SaleOrderCreate {
         let mut message_partner_ids: ::std::option::Option<
             ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
         > = ::std::option::Option::None;
-        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut note: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -1455,8 +1461,12 @@ impl SaleOrderCreate {
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut partner_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
-        let mut partner_invoice_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
-        let mut partner_shipping_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut partner_invoice_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut partner_shipping_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut payment_term_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
@@ -1542,7 +1552,9 @@ impl SaleOrderCreate {
                         wire::datetime::option::deserialize,
                     )
                 }
-                "company_id" => wire::decode(&mut company_id, __value, wire::field),
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
                 "customizable_pdf_form_fields" => {
                     wire::decode(
                         &mut customizable_pdf_form_fields,
@@ -1551,7 +1563,11 @@ impl SaleOrderCreate {
                     )
                 }
                 "date_order" => {
-                    wire::decode(&mut date_order, __value, wire::datetime::deserialize)
+                    wire::decode(
+                        &mut date_order,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
                 }
                 "fiscal_position_id" => {
                     wire::decode(&mut fiscal_position_id, __value, wire::false_as_none)
@@ -1568,7 +1584,7 @@ impl SaleOrderCreate {
                 "message_partner_ids" => {
                     wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
                 }
-                "name" => wire::decode(&mut name, __value, wire::string_or_false),
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
                 "note" => wire::decode(&mut note, __value, wire::false_as_none),
                 "opportunity_id" => {
                     wire::decode(&mut opportunity_id, __value, wire::false_as_none)
@@ -1576,10 +1592,10 @@ impl SaleOrderCreate {
                 "origin" => wire::decode(&mut origin, __value, wire::false_as_none),
                 "partner_id" => wire::decode(&mut partner_id, __value, wire::field),
                 "partner_invoice_id" => {
-                    wire::decode(&mut partner_invoice_id, __value, wire::field)
+                    wire::decode(&mut partner_invoice_id, __value, wire::false_as_none)
                 }
                 "partner_shipping_id" => {
-                    wire::decode(&mut partner_shipping_id, __value, wire::field)
+                    wire::decode(&mut partner_shipping_id, __value, wire::false_as_none)
                 }
                 "payment_term_id" => {
                     wire::decode(&mut payment_term_id, __value, wire::false_as_none)
@@ -1659,16 +1675,7 @@ impl SaleOrderCreate {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
-        wire::check_required(
-            &[
-                ("company_id", company_id.is_some()),
-                ("date_order", date_order.is_some()),
-                ("name", name.is_some()),
-                ("partner_id", partner_id.is_some()),
-                ("partner_invoice_id", partner_invoice_id.is_some()),
-                ("partner_shipping_id", partner_shipping_id.is_some()),
-            ],
-        )?;
+        wire::check_required(&[("partner_id", partner_id.is_some())])?;
         ::std::result::Result::Ok(Self {
             access_token: access_token.unwrap_or_default(),
             activity_summary: activity_summary.unwrap_or_default(),
@@ -1676,10 +1683,10 @@ impl SaleOrderCreate {
             campaign_id: campaign_id.unwrap_or_default(),
             client_order_ref: client_order_ref.unwrap_or_default(),
             commitment_date: commitment_date.unwrap_or_default(),
-            company_id: wire::given(company_id),
+            company_id: company_id.unwrap_or_default(),
             customizable_pdf_form_fields: customizable_pdf_form_fields
                 .unwrap_or_default(),
-            date_order: wire::given(date_order),
+            date_order: date_order.unwrap_or_default(),
             fiscal_position_id: fiscal_position_id.unwrap_or_default(),
             incoterm: incoterm.unwrap_or_default(),
             incoterm_location: incoterm_location.unwrap_or_default(),
@@ -1687,13 +1694,13 @@ impl SaleOrderCreate {
             locked: locked.unwrap_or_default(),
             medium_id: medium_id.unwrap_or_default(),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
-            name: wire::given(name),
+            name: name.unwrap_or_default(),
             note: note.unwrap_or_default(),
             opportunity_id: opportunity_id.unwrap_or_default(),
             origin: origin.unwrap_or_default(),
             partner_id: wire::given(partner_id),
-            partner_invoice_id: wire::given(partner_invoice_id),
-            partner_shipping_id: wire::given(partner_shipping_id),
+            partner_invoice_id: partner_invoice_id.unwrap_or_default(),
+            partner_shipping_id: partner_shipping_id.unwrap_or_default(),
             payment_term_id: payment_term_id.unwrap_or_default(),
             picking_policy: picking_policy.unwrap_or_default(),
             preferred_payment_method_line_id: preferred_payment_method_line_id
@@ -1754,7 +1761,9 @@ impl SaleOrderCreate {
                 ::odoo_client::value::datetime::option::serialize,
             )?;
         }
-        wire::put(&mut __fields, "company_id", &self.company_id)?;
+        if self.company_id.is_some() {
+            wire::put(&mut __fields, "company_id", &self.company_id)?;
+        }
         if self.customizable_pdf_form_fields.is_some() {
             wire::put(
                 &mut __fields,
@@ -1762,12 +1771,14 @@ impl SaleOrderCreate {
                 &self.customizable_pdf_form_fields,
             )?;
         }
-        wire::put_with(
-            &mut __fields,
-            "date_order",
-            &self.date_order,
-            ::odoo_client::value::datetime::serialize,
-        )?;
+        if self.date_order.is_some() {
+            wire::put_with(
+                &mut __fields,
+                "date_order",
+                &self.date_order,
+                ::odoo_client::value::datetime::option::serialize,
+            )?;
+        }
         if self.fiscal_position_id.is_some() {
             wire::put(&mut __fields, "fiscal_position_id", &self.fiscal_position_id)?;
         }
@@ -1789,7 +1800,9 @@ impl SaleOrderCreate {
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
-        wire::put(&mut __fields, "name", &self.name)?;
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
         if self.note.is_some() {
             wire::put(&mut __fields, "note", &self.note)?;
         }
@@ -1800,8 +1813,12 @@ impl SaleOrderCreate {
             wire::put(&mut __fields, "origin", &self.origin)?;
         }
         wire::put(&mut __fields, "partner_id", &self.partner_id)?;
-        wire::put(&mut __fields, "partner_invoice_id", &self.partner_invoice_id)?;
-        wire::put(&mut __fields, "partner_shipping_id", &self.partner_shipping_id)?;
+        if self.partner_invoice_id.is_some() {
+            wire::put(&mut __fields, "partner_invoice_id", &self.partner_invoice_id)?;
+        }
+        if self.partner_shipping_id.is_some() {
+            wire::put(&mut __fields, "partner_shipping_id", &self.partner_shipping_id)?;
+        }
         if self.payment_term_id.is_some() {
             wire::put(&mut __fields, "payment_term_id", &self.payment_term_id)?;
         }

@@ -1002,7 +1002,7 @@ pub struct SaleOrderLineCreate {
     /// Number of days between the order confirmation and the shipping of the products to the customer
     ///
     /// `customer_lead`: float, required
-    pub customer_lead: f64,
+    pub customer_lead: ::std::option::Option<f64>,
     /// Discount (%)
     ///
     /// `discount`: float
@@ -1046,7 +1046,7 @@ pub struct SaleOrderLineCreate {
     /// Description
     ///
     /// `name`: text, required
-    pub name: ::std::string::String,
+    pub name: ::std::option::Option<::std::string::String>,
     /// Order Reference
     ///
     /// `order_id`: many2one, to `sale.order`, required
@@ -1054,7 +1054,7 @@ pub struct SaleOrderLineCreate {
     /// Unit Price
     ///
     /// `price_unit`: float, required
-    pub price_unit: f64,
+    pub price_unit: ::std::option::Option<f64>,
     /// Product Documents
     ///
     /// The product documents for this order line that will be merged in the PDF quote.
@@ -1084,7 +1084,7 @@ pub struct SaleOrderLineCreate {
     /// Quantity
     ///
     /// `product_uom_qty`: float, required
-    pub product_uom_qty: f64,
+    pub product_uom_qty: ::std::option::Option<f64>,
     /// Generated Project
     ///
     /// `project_id`: many2one, to `project.project`
@@ -1131,7 +1131,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "collapse_composition": {"description":"Collapse Composition","type":["boolean","null"]},
     "collapse_prices": {"description":"Collapse Prices","type":["boolean","null"]},
     "combo_item_id": {"description":"Combo Item (id of a product.combo.item)","format":"int64","type":["integer","null"]},
-    "customer_lead": {"description":"Lead Time: Number of days between the order confirmation and the shipping of the products to the customer","format":"double","type":"number"},
+    "customer_lead": {"description":"Lead Time: Number of days between the order confirmation and the shipping of the products to the customer","format":"double","type":["number","null"]},
     "discount": {"description":"Discount (%)","format":"double","type":["number","null"]},
     "display_type": {"anyOf":[{"$ref":"#/$defs/SaleOrderLineDisplayType"},{"type":"null"}],"description":"Display Type"},
     "extra_tax_data": {"description":"Extra Tax Data"},
@@ -1141,15 +1141,15 @@ pub const CREATE_SCHEMA: &str = r##"{
     "is_optional": {"description":"Optional Line","type":["boolean","null"]},
     "linked_line_id": {"description":"Linked Order Line (id of a sale.order.line)","format":"int64","type":["integer","null"]},
     "linked_virtual_id": {"description":"Linked Virtual","type":["string","null"]},
-    "name": {"description":"Description","type":"string"},
+    "name": {"description":"Description","type":["string","null"]},
     "order_id": {"description":"Order Reference (id of a sale.order)","format":"int64","type":"integer"},
-    "price_unit": {"description":"Unit Price","format":"double","type":"number"},
+    "price_unit": {"description":"Unit Price","format":"double","type":["number","null"]},
     "product_document_ids": {"description":"Product Documents: The product documents for this order line that will be merged in the PDF quote. (ids of product.document records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
     "product_id": {"description":"Product (id of a product.product)","format":"int64","type":["integer","null"]},
     "product_no_variant_attribute_value_ids": {"description":"Extra Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
     "product_template_id": {"description":"Product Template (id of a product.template)","format":"int64","type":["integer","null"]},
     "product_uom_id": {"description":"Unit (id of a uom.uom)","format":"int64","type":["integer","null"]},
-    "product_uom_qty": {"description":"Quantity","format":"double","type":"number"},
+    "product_uom_qty": {"description":"Quantity","format":"double","type":["number","null"]},
     "project_id": {"description":"Generated Project (id of a project.project)","format":"int64","type":["integer","null"]},
     "qty_delivered": {"description":"Delivery Quantity","format":"double","type":["number","null"]},
     "route_ids": {"description":"Routes (ids of stock.route records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
@@ -1160,7 +1160,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "technical_price_unit": {"description":"Technical Price Unit","format":"double","type":["number","null"]},
     "virtual_id": {"description":"Virtual","type":["string","null"]}
   },
-  "required": ["customer_lead","name","order_id","price_unit","product_uom_qty"],
+  "required": ["order_id"],
   "type": "object"
 }"##;
 impl SaleOrderLineCreate {
@@ -1180,7 +1180,7 @@ impl SaleOrderLineCreate {
         let mut combo_item_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
-        let mut customer_lead: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut customer_lead: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut discount: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut display_type: ::std::option::Option<
             ::std::option::Option<SaleOrderLineDisplayType>,
@@ -1200,9 +1200,11 @@ impl SaleOrderLineCreate {
         let mut linked_virtual_id: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
-        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut order_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
-        let mut price_unit: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut price_unit: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut product_document_ids: ::std::option::Option<
             ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
         > = ::std::option::Option::None;
@@ -1218,7 +1220,7 @@ impl SaleOrderLineCreate {
         let mut product_uom_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
-        let mut product_uom_qty: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut product_uom_qty: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut project_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
@@ -1263,7 +1265,9 @@ impl SaleOrderLineCreate {
                 "combo_item_id" => {
                     wire::decode(&mut combo_item_id, __value, wire::false_as_none)
                 }
-                "customer_lead" => wire::decode(&mut customer_lead, __value, wire::field),
+                "customer_lead" => {
+                    wire::decode(&mut customer_lead, __value, wire::false_as_none)
+                }
                 "discount" => wire::decode(&mut discount, __value, wire::false_as_none),
                 "display_type" => {
                     wire::decode(&mut display_type, __value, wire::false_as_none)
@@ -1285,9 +1289,11 @@ impl SaleOrderLineCreate {
                 "linked_virtual_id" => {
                     wire::decode(&mut linked_virtual_id, __value, wire::false_as_none)
                 }
-                "name" => wire::decode(&mut name, __value, wire::string_or_false),
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
                 "order_id" => wire::decode(&mut order_id, __value, wire::field),
-                "price_unit" => wire::decode(&mut price_unit, __value, wire::field),
+                "price_unit" => {
+                    wire::decode(&mut price_unit, __value, wire::false_as_none)
+                }
                 "product_document_ids" => {
                     wire::decode(&mut product_document_ids, __value, wire::false_as_none)
                 }
@@ -1308,7 +1314,7 @@ impl SaleOrderLineCreate {
                     wire::decode(&mut product_uom_id, __value, wire::false_as_none)
                 }
                 "product_uom_qty" => {
-                    wire::decode(&mut product_uom_qty, __value, wire::field)
+                    wire::decode(&mut product_uom_qty, __value, wire::false_as_none)
                 }
                 "project_id" => {
                     wire::decode(&mut project_id, __value, wire::false_as_none)
@@ -1332,22 +1338,14 @@ impl SaleOrderLineCreate {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
-        wire::check_required(
-            &[
-                ("customer_lead", customer_lead.is_some()),
-                ("name", name.is_some()),
-                ("order_id", order_id.is_some()),
-                ("price_unit", price_unit.is_some()),
-                ("product_uom_qty", product_uom_qty.is_some()),
-            ],
-        )?;
+        wire::check_required(&[("order_id", order_id.is_some())])?;
         ::std::result::Result::Ok(Self {
             analytic_distribution: analytic_distribution.unwrap_or_default(),
             analytic_precision: analytic_precision.unwrap_or_default(),
             collapse_composition: collapse_composition.unwrap_or_default(),
             collapse_prices: collapse_prices.unwrap_or_default(),
             combo_item_id: combo_item_id.unwrap_or_default(),
-            customer_lead: wire::given(customer_lead),
+            customer_lead: customer_lead.unwrap_or_default(),
             discount: discount.unwrap_or_default(),
             display_type: display_type.unwrap_or_default(),
             extra_tax_data: extra_tax_data.unwrap_or_default(),
@@ -1357,16 +1355,16 @@ impl SaleOrderLineCreate {
             is_optional: is_optional.unwrap_or_default(),
             linked_line_id: linked_line_id.unwrap_or_default(),
             linked_virtual_id: linked_virtual_id.unwrap_or_default(),
-            name: wire::given(name),
+            name: name.unwrap_or_default(),
             order_id: wire::given(order_id),
-            price_unit: wire::given(price_unit),
+            price_unit: price_unit.unwrap_or_default(),
             product_document_ids: product_document_ids.unwrap_or_default(),
             product_id: product_id.unwrap_or_default(),
             product_no_variant_attribute_value_ids: product_no_variant_attribute_value_ids
                 .unwrap_or_default(),
             product_template_id: product_template_id.unwrap_or_default(),
             product_uom_id: product_uom_id.unwrap_or_default(),
-            product_uom_qty: wire::given(product_uom_qty),
+            product_uom_qty: product_uom_qty.unwrap_or_default(),
             project_id: project_id.unwrap_or_default(),
             qty_delivered: qty_delivered.unwrap_or_default(),
             route_ids: route_ids.unwrap_or_default(),
@@ -1412,7 +1410,9 @@ impl SaleOrderLineCreate {
         if self.combo_item_id.is_some() {
             wire::put(&mut __fields, "combo_item_id", &self.combo_item_id)?;
         }
-        wire::put(&mut __fields, "customer_lead", &self.customer_lead)?;
+        if self.customer_lead.is_some() {
+            wire::put(&mut __fields, "customer_lead", &self.customer_lead)?;
+        }
         if self.discount.is_some() {
             wire::put(&mut __fields, "discount", &self.discount)?;
         }
@@ -1440,9 +1440,13 @@ impl SaleOrderLineCreate {
         if self.linked_virtual_id.is_some() {
             wire::put(&mut __fields, "linked_virtual_id", &self.linked_virtual_id)?;
         }
-        wire::put(&mut __fields, "name", &self.name)?;
+        if self.name.is_some() {
+            wire::put(&mut __fields, "name", &self.name)?;
+        }
         wire::put(&mut __fields, "order_id", &self.order_id)?;
-        wire::put(&mut __fields, "price_unit", &self.price_unit)?;
+        if self.price_unit.is_some() {
+            wire::put(&mut __fields, "price_unit", &self.price_unit)?;
+        }
         if self.product_document_ids.is_some() {
             wire::put(
                 &mut __fields,
@@ -1466,7 +1470,9 @@ impl SaleOrderLineCreate {
         if self.product_uom_id.is_some() {
             wire::put(&mut __fields, "product_uom_id", &self.product_uom_id)?;
         }
-        wire::put(&mut __fields, "product_uom_qty", &self.product_uom_qty)?;
+        if self.product_uom_qty.is_some() {
+            wire::put(&mut __fields, "product_uom_qty", &self.product_uom_qty)?;
+        }
         if self.project_id.is_some() {
             wire::put(&mut __fields, "project_id", &self.project_id)?;
         }

@@ -772,11 +772,11 @@ pub struct StockPickingCreate {
     /// Destination Location
     ///
     /// `location_dest_id`: many2one, to `stock.location`, required
-    pub location_dest_id: ::odoo_client::RecordId,
+    pub location_dest_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Source Location
     ///
     /// `location_id`: many2one, to `stock.location`, required
-    pub location_id: ::odoo_client::RecordId,
+    pub location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`
@@ -872,8 +872,8 @@ pub const CREATE_SCHEMA: &str = r##"{
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
     "date_done": {"description":"Date of Transfer: Date at which the transfer has been processed or cancelled. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "is_locked": {"description":"Is Locked: When the picking is not done this allows changing the initial demand. When the picking is done this allows changing the done quantities.","type":["boolean","null"]},
-    "location_dest_id": {"description":"Destination Location (id of a stock.location)","format":"int64","type":"integer"},
-    "location_id": {"description":"Source Location (id of a stock.location)","format":"int64","type":"integer"},
+    "location_dest_id": {"description":"Destination Location (id of a stock.location)","format":"int64","type":["integer","null"]},
+    "location_id": {"description":"Source Location (id of a stock.location)","format":"int64","type":["integer","null"]},
     "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
     "move_type": {"anyOf":[{"$ref":"#/$defs/StockPickingMoveType"},{"type":"null"}],"description":"Shipping Policy: It specifies goods to be deliver partially or all at once"},
     "note": {"description":"Notes","type":["string","null"]},
@@ -892,7 +892,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "signature": {"description":"Signature: Signature (base64)","type":["string","null"]},
     "user_id": {"description":"Responsible (id of a res.users)","format":"int64","type":["integer","null"]}
   },
-  "required": ["location_dest_id","location_id","picking_type_id"],
+  "required": ["picking_type_id"],
   "type": "object"
 }"##;
 impl StockPickingCreate {
@@ -911,8 +911,12 @@ impl StockPickingCreate {
             ::std::option::Option<::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
         let mut is_locked: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut location_dest_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
-        let mut location_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
+        let mut location_dest_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut message_partner_ids: ::std::option::Option<
             ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
         > = ::std::option::Option::None;
@@ -975,9 +979,11 @@ impl StockPickingCreate {
                 }
                 "is_locked" => wire::decode(&mut is_locked, __value, wire::field),
                 "location_dest_id" => {
-                    wire::decode(&mut location_dest_id, __value, wire::field)
+                    wire::decode(&mut location_dest_id, __value, wire::false_as_none)
                 }
-                "location_id" => wire::decode(&mut location_id, __value, wire::field),
+                "location_id" => {
+                    wire::decode(&mut location_id, __value, wire::false_as_none)
+                }
                 "message_partner_ids" => {
                     wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
                 }
@@ -1018,20 +1024,14 @@ impl StockPickingCreate {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
-        wire::check_required(
-            &[
-                ("location_dest_id", location_dest_id.is_some()),
-                ("location_id", location_id.is_some()),
-                ("picking_type_id", picking_type_id.is_some()),
-            ],
-        )?;
+        wire::check_required(&[("picking_type_id", picking_type_id.is_some())])?;
         ::std::result::Result::Ok(Self {
             activity_summary: activity_summary.unwrap_or_default(),
             activity_type_id: activity_type_id.unwrap_or_default(),
             date_done: date_done.unwrap_or_default(),
             is_locked: is_locked.unwrap_or_default(),
-            location_dest_id: wire::given(location_dest_id),
-            location_id: wire::given(location_id),
+            location_dest_id: location_dest_id.unwrap_or_default(),
+            location_id: location_id.unwrap_or_default(),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
             move_type: move_type.unwrap_or_default(),
             note: note.unwrap_or_default(),
@@ -1079,8 +1079,12 @@ impl StockPickingCreate {
         if self.is_locked.is_some() {
             wire::put(&mut __fields, "is_locked", &self.is_locked)?;
         }
-        wire::put(&mut __fields, "location_dest_id", &self.location_dest_id)?;
-        wire::put(&mut __fields, "location_id", &self.location_id)?;
+        if self.location_dest_id.is_some() {
+            wire::put(&mut __fields, "location_dest_id", &self.location_dest_id)?;
+        }
+        if self.location_id.is_some() {
+            wire::put(&mut __fields, "location_id", &self.location_id)?;
+        }
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }

@@ -1,6 +1,8 @@
 //! `--from-fixtures DIR`: builds a snapshot from metadata captured from a real
 //! Odoo (`ir_model.json`, `ir_model_fields.json`, `ir_model_fields_selection.json`,
-//! and `fields_get/<model>.json` for which fields the API lets one read).
+//! `fields_get/<model>.json` for which fields the API lets one read, and
+//! `depends.json` and `defaults.json` for which fields Odoo computes or
+//! defaults, so that a create need not give them).
 //!
 //! Each file may also be gzipped (`ir_model_fields.json.gz`), as the captures
 //! checked into this repository are; a plain file wins over its `.gz`.
@@ -76,12 +78,35 @@ pub fn load(dir: &Path) -> Result<RawMetadata, Error> {
             readable.insert(model, fields.into_keys().collect());
         }
     }
+    // Optional too: which fields Odoo computes (`fields_get`'s `depends`,
+    // non-empty ones: model → field → paths) and which `default_get` fills
+    // (model → fields); without them a create requires every required field.
+    let computed =
+        optional::<BTreeMap<String, BTreeMap<String, serde_json::Value>>>(dir, "depends.json")?
+            .into_iter()
+            .map(|(model, fields)| (model, fields.into_keys().collect()))
+            .collect();
+    let defaulted = optional::<BTreeMap<String, BTreeSet<String>>>(dir, "defaults.json")?;
     Ok(RawMetadata {
         models,
         fields,
         selections,
         readable,
+        computed,
+        defaulted,
     })
+}
+
+/// A capture that may be absent (an empty value then); a corrupt one is an error.
+fn optional<T: DeserializeOwned + Default>(dir: &Path, name: &str) -> Result<T, Error> {
+    let present = [name.to_string(), format!("{name}.gz")]
+        .iter()
+        .any(|file| dir.join(file).exists());
+    if present {
+        read_json(dir, name)
+    } else {
+        Ok(T::default())
+    }
 }
 
 #[cfg(test)]

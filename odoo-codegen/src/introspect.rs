@@ -5,6 +5,7 @@
 //!    field (to resolve related selections);
 //! 3. `ir.model.fields.selection` of those selection fields.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal;
 use std::time::Duration;
 
@@ -123,6 +124,7 @@ pub async fn introspect(client: &OdooClient, config: &CodegenConfig) -> Result<S
         .await?
     };
     bar.inc(1);
+    let (computed, defaulted) = computed_and_defaulted(client, &selected, &fields, &bar).await;
     bar.finish_and_clear();
     tracing::info!(
         models = selected.len(),
@@ -134,7 +136,81 @@ pub async fn introspect(client: &OdooClient, config: &CodegenConfig) -> Result<S
         models,
         fields,
         selections,
-        readable: Default::default(),
+        computed,
+        defaulted,
+        ..Default::default()
     };
     Ok(raw.assemble(Some(&selected)))
+}
+
+type PerModel = BTreeMap<String, BTreeSet<String>>;
+
+/// The fields Odoo computes (`fields_get`'s `depends`) and the ones
+/// `default_get` fills, per selected model: what a create may leave out. A
+/// model that refuses either (a wizard that needs its context) counts as
+/// computing and defaulting nothing.
+async fn computed_and_defaulted(
+    client: &OdooClient,
+    selected: &[String],
+    fields: &[crate::raw::RawField],
+    bar: &ProgressBar,
+) -> (PerModel, PerModel) {
+    let (mut computed, mut defaulted) = (PerModel::new(), PerModel::new());
+    for model in selected {
+        bar.set_message(format!("fields_get and default_get of {model}"));
+        let attributes = [("attributes".to_string(), json!(["depends"]))];
+        match client
+            .execute(
+                model,
+                "fields_get",
+                None,
+                attributes.into_iter().collect(),
+                None,
+            )
+            .await
+        {
+            Ok(Value::Object(defs)) => {
+                let names = defs
+                    .into_iter()
+                    .filter(|(_, def)| def["depends"].as_array().is_some_and(|d| !d.is_empty()))
+                    .map(|(name, _)| name)
+                    .collect();
+                computed.insert(model.clone(), names);
+            }
+            Ok(_) => {}
+            Err(error) => tracing::debug!(model, %error, "no fields_get depends"),
+        }
+        let names: Vec<&str> = fields
+            .iter()
+            .filter(|f| &f.model == model)
+            .map(|f| f.name.as_str())
+            .collect();
+        let wanted = [("fields".to_string(), json!(names))];
+        match client
+            .execute(
+                model,
+                "default_get",
+                None,
+                wanted.into_iter().collect(),
+                None,
+            )
+            .await
+        {
+            Ok(Value::Object(values)) => {
+                let names = values
+                    .into_iter()
+                    .filter(|(_, v)| {
+                        !matches!(v, Value::Null | Value::Bool(false))
+                            && v != &json!([])
+                            && v != &json!("")
+                    })
+                    .map(|(name, _)| name)
+                    .collect();
+                defaulted.insert(model.clone(), names);
+            }
+            Ok(_) => {}
+            Err(error) => tracing::debug!(model, %error, "no default_get"),
+        }
+    }
+    (computed, defaulted)
 }

@@ -67,7 +67,9 @@ pub struct FieldEntry {
     pub required: bool,
     /// Must be given to `create`. Not for fields Odoo fills itself although it
     /// calls them required: non-stored ones (related/computed, set through their
-    /// source), the link to an `_inherits` parent, which Odoo creates, and
+    /// source), computed ones and ones with a default (`default_get`: a
+    /// sequence's `New`, the current company, today), the link to an
+    /// `_inherits` parent, which Odoo creates, and
     /// booleans and selections: `false` satisfies a boolean and Odoo gives required
     /// selections defaults (`ir.model.fields` does not say which; if one has none,
     /// Odoo's own validation error names it).
@@ -338,6 +340,8 @@ impl ModelSpace {
                     required: field.required || field.name == "id",
                     create_required: field.required
                         && field.store
+                        && !field.computed
+                        && !field.has_default
                         && !matches!(field.ttype.as_str(), "boolean" | "selection")
                         && !delegated.contains(&field.name.as_str()),
                     readonly: field.readonly,
@@ -414,6 +418,8 @@ mod tests {
             relation_field: None,
             related: None,
             selection: vec![],
+            computed: false,
+            has_default: false,
         }
     }
 

@@ -96,6 +96,10 @@ pub struct RawMetadata {
     /// Readable field names per model, when known (from `fields_get`); models
     /// absent here count every field as readable.
     pub readable: BTreeMap<String, BTreeSet<String>>,
+    /// Fields Odoo computes, per model (`fields_get`'s `depends`), when known.
+    pub computed: BTreeMap<String, BTreeSet<String>>,
+    /// Fields `default_get` gives a value, per model, when known.
+    pub defaulted: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// How the docstrings of Odoo's base classes begin. A model without its own
@@ -186,6 +190,12 @@ impl RawMetadata {
                 .get(&row.model)
                 .is_none_or(|names| names.contains(&row.name));
             let label = trimmed(row.field_description).unwrap_or_else(|| row.name.clone());
+            let known = |sets: &BTreeMap<String, BTreeSet<String>>| {
+                sets.get(&row.model)
+                    .is_some_and(|names| names.contains(&row.name))
+            };
+            let computed = known(&self.computed) || row.related.is_some();
+            let has_default = known(&self.defaulted);
             fields.entry(row.model).or_default().push(FieldSchema {
                 name: row.name,
                 ttype: row.ttype,
@@ -200,6 +210,8 @@ impl RawMetadata {
                 relation_field: row.relation_field,
                 related: row.related,
                 selection,
+                computed,
+                has_default,
             });
         }
         let models = self
@@ -254,7 +266,7 @@ mod tests {
                 {"id": 1, "field_id": [10, "Trust"], "value": "good", "name": "Good", "sequence": 1},
             ]))
             .unwrap(),
-            readable: BTreeMap::new(),
+            ..Default::default()
         };
         let keep = vec!["res.users".to_string()];
         let snapshot = raw.assemble(Some(&keep));

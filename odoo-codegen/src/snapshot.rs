@@ -80,6 +80,14 @@ pub struct FieldSchema {
     /// Selection values as `[value, label]`, in Odoo's order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub selection: Vec<(String, String)>,
+    /// Odoo computes it (a compute method or a related path: `fields_get`'s
+    /// `depends`), so a create may leave it out.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub computed: bool,
+    /// Odoo gives a new record a value for it (`default_get`), so a create may
+    /// leave it out.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub has_default: bool,
 }
 
 fn yes() -> bool {
@@ -88,6 +96,10 @@ fn yes() -> bool {
 
 fn is_true(b: &bool) -> bool {
     *b
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 fn base_state() -> String {
@@ -183,6 +195,8 @@ mod tests {
             relation_field: None,
             related: None,
             selection: vec![],
+            computed: false,
+            has_default: false,
         }
     }
 

@@ -187,7 +187,7 @@ fn double_of(major: u32) -> Double {
 }
 
 #[test]
-fn introspection_takes_five_requests_and_matches_the_fixture_import() {
+fn introspection_batches_its_requests_and_matches_the_fixture_import() {
     let Double { odoo, .. } = &double();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("generated");
@@ -203,24 +203,32 @@ fn introspection_takes_five_requests_and_matches_the_fixture_import() {
     );
     assert!(run.status.success(), "{}", stderr(&run));
     // fields_get of ir.model and ir.model.fields (which columns this version has),
-    // then three batched search_read.
+    // then three batched search_read, then per generated model what Odoo
+    // computes (fields_get's depends) and defaults (default_get).
     let asked: Vec<(String, String)> = odoo
         .requests()
         .into_iter()
         .map(|(_, model, method)| (model, method))
         .collect();
-    let expected = [
+    let mut expected: Vec<(String, String)> = [
         ("ir.model", "fields_get"),
         ("ir.model", "search_read"),
         ("ir.model.fields", "fields_get"),
         ("ir.model.fields", "search_read"),
         ("ir.model.fields.selection", "search_read"),
-    ];
-    assert_eq!(
-        asked,
-        expected.map(|(m, f)| (m.to_string(), f.to_string())),
-        "batched requests"
-    );
+    ]
+    .map(|(m, f)| (m.to_string(), f.to_string()))
+    .into();
+    for model in odoo_codegen::config::DEFAULT_MODELS
+        .iter()
+        .copied()
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        for method in ["fields_get", "default_get"] {
+            expected.push((model.to_string(), method.to_string()));
+        }
+    }
+    assert_eq!(asked, expected, "batched requests");
     assert!(!stderr(&run).contains(odoo.api_key()));
     // Same code as the checked-in one, which came from the fixture import. The
     // live snapshot differs only in `readable` (no fields_get), which no curated

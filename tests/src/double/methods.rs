@@ -448,11 +448,7 @@ fn run(
         )?,
         "default_get" => {
             let wanted = strings("fields", arg("fields"))?;
-            let mut defaults = super::seed::seed()
-                .models
-                .get(model)
-                .map(|s| s.defaults.clone())
-                .unwrap_or_default();
+            let mut defaults = store.defaults(model);
             defaults.extend(super::business::wizard_defaults(model, env));
             defaults.extend(store.context_defaults(model, env)?);
             Value::Object(

@@ -25,10 +25,16 @@ fn list_archs() -> &'static Map<String, Value> {
 }
 
 /// The computed fields' `depends` (`fields_get`), per model and field: non-empty
-/// ones only, captured on the Odoo 19 lab (`fields_get/depends.json`).
+/// ones only, captured on the Odoo 19 lab (`depends.json`).
 fn depends() -> &'static Map<String, Value> {
     static DEPENDS: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
-    DEPENDS.get_or_init(|| crate::fixture("fields_get/depends.json"))
+    DEPENDS.get_or_init(|| crate::fixture("depends.json"))
+}
+
+/// The fields `default_get` fills on the Odoo 19 lab, per model (`defaults.json`).
+fn captured_defaults() -> &'static Map<String, Value> {
+    static DEFAULTS: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    DEFAULTS.get_or_init(|| crate::fixture("defaults.json"))
 }
 
 /// Form archs captured on the Odoo 19 lab, per model (`views/form.json`).
@@ -849,6 +855,39 @@ impl Store {
         Ok(ids)
     }
 
+    /// What `default_get` gives without a context: the fields Odoo 19 gives a
+    /// value (`defaults.json`), each with the value a captured record starts
+    /// from, else a stand-in of its type (the capture names the fields only).
+    pub(crate) fn defaults(&self, model: &str) -> Record {
+        let seeded = seed::seed().models.get(model).map(|s| &s.defaults);
+        let defs = self.defs(model);
+        let Some(names) = captured_defaults().get(model).and_then(Value::as_array) else {
+            return Map::new();
+        };
+        names
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|name| defs.contains_key(*name))
+            .map(|name| {
+                let captured = seeded
+                    .and_then(|d| d.get(name))
+                    .filter(|v| !is_empty(v))
+                    .cloned();
+                let value = captured.unwrap_or_else(|| match field_type(defs, name) {
+                    "date" => json!(chrono::Utc::now().format("%Y-%m-%d").to_string()),
+                    "datetime" => Self::now(),
+                    "many2one" => json!(1),
+                    "one2many" | "many2many" => json!([[6, 0, []]]),
+                    "selection" => defs[name]["selection"][0][0].clone(),
+                    "boolean" => json!(true),
+                    "integer" | "float" | "monetary" => json!(1),
+                    _ => json!("New"),
+                });
+                (name.to_string(), value)
+            })
+            .collect()
+    }
+
     /// The values a context's `default_<field>` keys give a new record of `model`.
     pub(crate) fn context_defaults(&self, model: &str, env: &Env) -> Result<Record, OdooError> {
         let mut defaults = Map::new();
@@ -1164,7 +1203,7 @@ impl Store {
                 ),
                 other => other.clone(),
             };
-            // Captured apart (`fields_get/depends.json`): given when asked for.
+            // Captured apart (`depends.json`): given when asked for.
             if attributes.iter().any(|a| a == "depends") {
                 let depends = depends()
                     .get(model)

@@ -1011,6 +1011,23 @@ impl Run<'_> {
         self.done("run_wizard: lead lost with a reason", "ok", &a, check);
     }
 
+    /// The order has `count` lines.
+    async fn lines_of(&self, order: Option<i64>, count: usize) -> Check {
+        let order = order.ok_or("no order made")?;
+        let r = self
+            .direct_read("sale.order", order, &["order_line"])
+            .await?;
+        match r["order_line"].as_array() {
+            Some(lines) if lines.len() == count => {
+                Ok(format!("sale.order {order} with {count} line(s)"))
+            }
+            _ => Err(format!(
+                "sale.order {order}: order_line {}",
+                r["order_line"]
+            )),
+        }
+    }
+
     async fn order_to_cash(&mut self, s: &Session) {
         const STEP: &str = "order to cash";
         let partner = self.created.first().map(|(_, id)| *id);
@@ -1028,24 +1045,37 @@ impl Run<'_> {
             );
             return;
         };
-        // 1. A quotation with its line, in one call.
+        // 0. A quotation with its line in one call (Odoo's commands), left as a draft.
         let a = s
             .call(
                 "create_record",
                 json!({"model": "sale.order", "values": {"partner_id": partner, "client_order_ref": self.prefix, "order_line": [[0, 0, {"product_id": product, "product_uom_qty": 2}]]}}),
             )
             .await;
+        if let Some(draft) = Self::id_of(&a) {
+            self.created.push(("sale.order".into(), draft));
+        }
+        let check = self.lines_of(Self::id_of(&a), 1).await;
+        self.done("create_record: a quotation with its line", "ok", &a, check);
+        // 1. A quotation through the typed tools: the customer alone (Odoo
+        // fills the name, date, company and addresses), then its line.
+        let a = s
+            .call(
+                "sale_order_create",
+                json!({"partner_id": partner, "client_order_ref": self.prefix}),
+            )
+            .await;
         let Some(order) = Self::id_of(&a) else {
             self.done(format!("{STEP}: quotation"), "ok", &a, Err(clip(&a.text)));
             return;
         };
-        let check = match self.direct_read("sale.order", order, &["order_line"]).await {
-            Ok(r) if r["order_line"].as_array().is_some_and(|l| l.len() == 1) => {
-                Ok(format!("sale.order {order} with one line"))
-            }
-            Ok(r) => Err(format!("order_line {}", r["order_line"])),
-            Err(e) => Err(e),
-        };
+        let a = s
+            .call(
+                "sale_order_line_create",
+                json!({"order_id": order, "product_id": product, "product_uom_qty": 2}),
+            )
+            .await;
+        let check = self.lines_of(Some(order), 1).await;
         self.done(format!("{STEP}: quotation"), "ok", &a, check);
         // 2. Confirmed.
         let a = s
