@@ -3197,7 +3197,7 @@ pub struct ResCompanyCreate {
     /// Company Name
     ///
     /// `name`: char, required
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::string::String,
     /// Nomenclature
     ///
     /// `nomenclature_id`: many2one, to `barcode.nomenclature`
@@ -3545,7 +3545,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "link_qr_code": {"description":"Display Link QR-code","type":["boolean","null"]},
     "logo": {"description":"Company Logo (base64)","type":["string","null"]},
     "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "name": {"description":"Company Name","type":["string","null"]},
+    "name": {"description":"Company Name","type":"string"},
     "nomenclature_id": {"description":"Nomenclature (id of a barcode.nomenclature)","format":"int64","type":["integer","null"]},
     "paperformat_id": {"description":"Paper format (id of a report.paperformat)","format":"int64","type":["integer","null"]},
     "parent_id": {"description":"Parent Company (id of a res.company)","format":"int64","type":["integer","null"]},
@@ -3600,7 +3600,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "work_permit_expiration_notice_period": {"description":"Work Permit Expiry Notice Period","format":"int64","type":["integer","null"]},
     "zip": {"description":"Zip","type":["string","null"]}
   },
-  "required": ["security_lead"],
+  "required": ["name","security_lead"],
   "type": "object"
 }"##;
 impl ResCompanyCreate {
@@ -3837,9 +3837,7 @@ impl ResCompanyCreate {
         let mut message_partner_ids: ::std::option::Option<
             ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
         > = ::std::option::Option::None;
-        let mut name: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut nomenclature_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
@@ -4393,7 +4391,7 @@ impl ResCompanyCreate {
                 "message_partner_ids" => {
                     wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
                 }
-                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "name" => wire::decode(&mut name, __value, wire::string_or_false),
                 "nomenclature_id" => {
                     wire::decode(&mut nomenclature_id, __value, wire::false_as_none)
                 }
@@ -4598,7 +4596,9 @@ impl ResCompanyCreate {
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
-        wire::check_required(&[("security_lead", security_lead.is_some())])?;
+        wire::check_required(
+            &[("name", name.is_some()), ("security_lead", security_lead.is_some())],
+        )?;
         ::std::result::Result::Ok(Self {
             account_cash_basis_base_account_id: account_cash_basis_base_account_id
                 .unwrap_or_default(),
@@ -4706,7 +4706,7 @@ impl ResCompanyCreate {
             link_qr_code: link_qr_code.unwrap_or_default(),
             logo: logo.unwrap_or_default(),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
-            name: name.unwrap_or_default(),
+            name: wire::given(name),
             nomenclature_id: nomenclature_id.unwrap_or_default(),
             paperformat_id: paperformat_id.unwrap_or_default(),
             parent_id: parent_id.unwrap_or_default(),
@@ -5236,9 +5236,7 @@ impl ResCompanyCreate {
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
-        if self.name.is_some() {
-            wire::put(&mut __fields, "name", &self.name)?;
-        }
+        wire::put(&mut __fields, "name", &self.name)?;
         if self.nomenclature_id.is_some() {
             wire::put(&mut __fields, "nomenclature_id", &self.nomenclature_id)?;
         }

@@ -80,13 +80,17 @@ pub fn load(dir: &Path) -> Result<RawMetadata, Error> {
     }
     // Optional too: which fields Odoo computes (`fields_get`'s `depends`,
     // non-empty ones: model → field → paths) and which `default_get` fills
-    // (model → fields); without them a create requires every required field.
+    // (model → field → value); without them a create requires every required field.
     let computed =
         optional::<BTreeMap<String, BTreeMap<String, serde_json::Value>>>(dir, "depends.json")?
             .into_iter()
             .map(|(model, fields)| (model, fields.into_keys().collect()))
             .collect();
-    let defaulted = optional::<BTreeMap<String, BTreeSet<String>>>(dir, "defaults.json")?;
+    let defaulted =
+        optional::<BTreeMap<String, BTreeMap<String, serde_json::Value>>>(dir, "defaults.json")?
+            .into_iter()
+            .map(|(model, values)| (model, values.into_keys().collect()))
+            .collect();
     Ok(RawMetadata {
         models,
         fields,

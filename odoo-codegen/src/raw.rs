@@ -194,7 +194,9 @@ impl RawMetadata {
                 sets.get(&row.model)
                     .is_some_and(|names| names.contains(&row.name))
             };
-            let computed = known(&self.computed) || row.related.is_some();
+            // A related field's source may be made by the same create (a
+            // company's partner and its name): only a compute fills it alone.
+            let computed = known(&self.computed) && row.related.is_none();
             let has_default = known(&self.defaulted);
             fields.entry(row.model).or_default().push(FieldSchema {
                 name: row.name,

@@ -80,8 +80,8 @@ pub struct FieldSchema {
     /// Selection values as `[value, label]`, in Odoo's order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub selection: Vec<(String, String)>,
-    /// Odoo computes it (a compute method or a related path: `fields_get`'s
-    /// `depends`), so a create may leave it out.
+    /// Odoo computes it (a compute method: `fields_get`'s `depends`, not a
+    /// related path), so a create may leave it out.
     #[serde(default, skip_serializing_if = "is_false")]
     pub computed: bool,
     /// Odoo gives a new record a value for it (`default_get`), so a create may

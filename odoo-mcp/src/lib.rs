@@ -34,6 +34,7 @@ mod model_fields;
 mod server;
 pub mod settings;
 mod tools;
+mod view_expr;
 
 /// "Did you mean" suggestions, shared with odoo-client and odoo-codegen.
 pub use odoo_client::suggest;

@@ -25,6 +25,7 @@ use crate::suggest::{close_matches, did_you_mean};
 use crate::tools::shared::{CompanyId, ModelName};
 use crate::tools::{Call, Catalog, Entry, Shape};
 
+mod buttons;
 mod companies;
 pub(crate) mod confirm;
 mod dry_run;
@@ -58,6 +59,8 @@ struct Inner {
     companies: TtlCache<Vec<Company>>,
     /// Per model, the columns of its default list view (empty: none to go by).
     list_columns: TtlCache<Vec<String>>,
+    /// Per model, the fields and buttons of its default form view.
+    forms: TtlCache<crate::form_view::Form>,
     /// API key and password, scrubbed from every message as a last line of defence.
     secrets: Vec<String>,
     audit: Option<crate::audit::AuditLog>,
@@ -96,6 +99,7 @@ impl OdooMcp {
                 model_list: TtlCache::new(settings.fields_ttl),
                 companies: TtlCache::new(settings.fields_ttl),
                 list_columns: TtlCache::new(settings.fields_ttl),
+                forms: TtlCache::new(settings.fields_ttl),
                 settings,
                 models,
                 catalog: OnceLock::new(),
@@ -454,6 +458,7 @@ impl OdooMcp {
         self.inner.fields.clear();
         self.inner.absent.clear();
         self.inner.list_columns.clear();
+        self.inner.forms.clear();
         self.inner.companies.clear();
     }
 

@@ -1038,12 +1038,35 @@ async fn dry_runs_validate_and_write_nothing() {
     .await);
     assert_eq!(out["valid"], false);
     let problems = out["problems"].to_string();
-    assert!(problems.contains("required field name"), "{out}");
-    // Required fields Odoo defaults are reported, not refused.
     assert!(
-        out["defaults"].is_object() && !problems.contains("field code"),
+        problems.contains("required field name") && problems.contains("required field code"),
         "{out}"
     );
+    // Required fields Odoo defaults (the reference, date and company of an
+    // order) or computes (its addresses) are reported, not refused.
+    let out = ok(&call(
+        &client,
+        "create_record",
+        json!({"model": "sale.order", "values": {"client_order_ref": "Dry"}, "dry_run": true}),
+    )
+    .await);
+    // A missing many2one is a note (Odoo's create may fill it), not a problem.
+    assert!(
+        out["notes"]
+            .to_string()
+            .contains("required field partner_id"),
+        "{out}"
+    );
+    let said = format!("{}{}", out["problems"], out["notes"]);
+    for defaulted in [
+        "date_order",
+        "company_id",
+        "partner_invoice_id",
+        "field name",
+    ] {
+        assert!(!said.contains(defaulted), "{defaulted}: {out}");
+    }
+    assert!(out["defaults"]["date_order"].is_string(), "{out}");
 
     let out = ok(&call(
         &client,

@@ -1,5 +1,6 @@
-//! Wizards through the real binary against the Odoo test double: a method's
-//! answer that opens one describes it (`next`), `run_wizard` describes,
+//! Buttons and wizards through the real binary against the Odoo test double:
+//! `press_button` presses a form's button where the form shows it, a method's
+//! answer that opens a wizard describes it (`next`), `run_wizard` describes,
 //! refuses bad calls (a button or field the wizard lacks) before anything is made, and finishes a lead marked lost
 //! and order to cash (the double runs those steps as the labs' Odoo 18 and 19 do).
 
@@ -189,14 +190,18 @@ async fn order_to_cash(api: &str) {
     let lines = read(&client, "sale.order", order, &["order_line"]).await["order_line"].clone();
     assert_eq!(lines.as_array().map(Vec::len), Some(1), "{lines}");
 
-    let confirmed = ok(&call(
-        &client,
-        "call_model_method",
-        json!({"model": "sale.order", "method": "action_confirm", "record_ids": [order]}),
-    )
-    .await);
+    let confirm = json!({"model": "sale.order", "button": "action_confirm", "record_ids": [order]});
+    let confirmed = ok(&call(&client, "press_button", confirm.clone()).await);
     assert_eq!(confirmed["result"], json!(true));
+    assert_eq!(confirmed["label"], "Confirm");
     assert!(confirmed.get("next").is_none(), "{confirmed}");
+    // The form hides Confirm on a confirmed order: refused, naming why.
+    let again = err(&call(&client, "press_button", confirm).await);
+    assert!(
+        again.contains(&format!("the form hides Confirm (action_confirm) on sale.order record {order} (state = \"sale\") when (state != 'sent') and (state != 'draft')")),
+        "{again}"
+    );
+    assert_eq!(requests(&double, "sale.order", "action_confirm"), 1);
     let pickings =
         read(&client, "sale.order", order, &["picking_ids"]).await["picking_ids"].clone();
 
@@ -270,14 +275,14 @@ async fn order_to_cash(api: &str) {
 
     ok(&call(
         &client,
-        "call_model_method",
-        json!({"model": "account.move", "method": "action_post", "record_ids": [invoice]}),
+        "press_button",
+        json!({"model": "account.move", "button": "action_post", "record_ids": [invoice]}),
     )
     .await);
     let pay = ok(&call(
         &client,
-        "call_model_method",
-        json!({"model": "account.move", "method": "action_register_payment", "record_ids": [invoice]}),
+        "press_button",
+        json!({"model": "account.move", "button": "action_register_payment", "record_ids": [invoice]}),
     )
     .await);
     let wizard = &pay["next"];
@@ -309,4 +314,58 @@ async fn order_to_cash(api: &str) {
         read(&client, "account.move", invoice, &["payment_state"]).await["payment_state"],
         "paid"
     );
+}
+
+/// Known buttons need no ODOO_MCP_ENABLE_METHOD_CALLS: with the default
+/// access, a generated model's button is pressed; a button the form lacks is
+/// refused naming the form's; read-only servers neither list nor run it.
+#[tokio::test]
+async fn buttons_on_the_default_access_and_read_only_refusal() {
+    let double = OdooDouble::start().await;
+    let (client, _) = stdio_client(&server_env(&double, &[])).await;
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let press = tool(&tools, "press_button");
+    assert_valid_schema(&Value::Object((*press.input_schema).clone()));
+    assert_eq!(
+        press.annotations.clone().and_then(|a| a.read_only_hint),
+        Some(false)
+    );
+    let lead = created(
+        &client,
+        "crm.lead",
+        json!({"name": "Deal", "type": "opportunity"}),
+    )
+    .await;
+    let unknown = err(&call(
+        &client,
+        "press_button",
+        json!({"model": "crm.lead", "button": "action_set_won", "record_ids": [lead]}),
+    )
+    .await);
+    assert!(
+        unknown.contains("`action_set_won` is not a button of crm.lead's form")
+            && unknown.contains("action_set_won_rainbowman (Won)"),
+        "{unknown}"
+    );
+    let archived = err(&call(
+        &client,
+        "press_button",
+        json!({"model": "ir.cron", "button": "method_direct_trigger", "record_ids": [1]}),
+    )
+    .await);
+    assert!(
+        archived.contains("not enabled on this server"),
+        "{archived}"
+    );
+
+    let (client, _) = stdio_client(&server_env(&double, &[("ODOO_YOLO", "read")])).await;
+    let tools = client.list_all_tools().await.expect("tools/list");
+    assert!(tools.iter().all(|t| t.name != "press_button"));
+    let refused = err(&call(
+        &client,
+        "press_button",
+        json!({"model": "crm.lead", "button": "action_set_won_rainbowman", "record_ids": [lead]}),
+    )
+    .await);
+    assert!(refused.contains("read-only"), "{refused}");
 }

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::{OdooMcp, Target};
 use crate::error::ToolError;
-use crate::tools::shared::{WritePlan, is_empty, kwargs};
+use crate::tools::shared::{WritePlan, computed_on_create, is_empty, kwargs};
 
 impl OdooMcp {
     /// What a write would do, checked against Odoo without writing: the records
@@ -387,17 +387,11 @@ fn check_values(
 /// The required fields a create must fill. Computed and related fields are
 /// Odoo's to fill, and so are the magic ones.
 fn required_fields(defs: &Map<String, Value>) -> Vec<String> {
-    let computed = |d: &Value| {
-        d.get("depends")
-            .and_then(Value::as_array)
-            .is_some_and(|a| !a.is_empty())
-            || d.get("related").is_some_and(|r| !is_empty(r))
-    };
     defs.iter()
         .filter(|(name, d)| {
             d.get("required") == Some(&Value::Bool(true))
                 && d.get("readonly") != Some(&Value::Bool(true))
-                && !computed(d)
+                && !computed_on_create(d)
                 && !matches!(name.as_str(), "id" | "create_uid" | "write_uid")
         })
         .map(|(name, _)| name.clone())

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use super::OdooMcp;
 use crate::error::ToolError;
 use crate::form_view::{self, Form};
-use crate::tools::shared::{is_empty, kwargs};
+use crate::tools::shared::{computed_on_create, is_empty, kwargs};
 
 /// A wizard waiting for its values and one of its buttons.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -305,13 +305,10 @@ impl WizardModel {
         })
     }
 
-    /// Whether Odoo computes the field when the wizard is made (a compute or
-    /// a related field): it needs no value from the caller.
+    /// Whether Odoo computes the field when the wizard is made: it needs no
+    /// value from the caller.
     fn computed(&self, name: &str) -> bool {
-        self.def(name).is_some_and(|d| {
-            d.get("depends").is_some_and(|v| !is_empty(v))
-                || d.get("related").is_some_and(|v| !is_empty(v))
-        })
+        self.defs.get(name).is_some_and(computed_on_create)
     }
 
     /// Whether a field must have a value whatever the wizard's state.
@@ -550,6 +547,31 @@ impl OdooMcp {
             Err(error) => return Err(ToolError::from_write(error)),
         };
         Ok((id, next))
+    }
+
+    /// Runs a business method (a button) on `model`'s `ids` (none: on the
+    /// model) and says where its answer leads; an action's web-client parts
+    /// (views, help HTML) are left out of the answer.
+    pub(crate) async fn run_method(
+        &self,
+        client: &OdooClient,
+        model: &str,
+        method: &str,
+        ids: &[RecordId],
+        kwargs: Map<String, Value>,
+    ) -> Result<(Value, Option<Next>), odoo_client::Error> {
+        let on = (!ids.is_empty()).then_some(ids);
+        match client.execute(model, method, on, kwargs, None).await {
+            Ok(Value::Object(action)) => {
+                let next = self
+                    .next_step(client, Value::Object(action.clone()), model, ids)
+                    .await;
+                Ok((brief(action), Some(next)))
+            }
+            Ok(result) => Ok((result, None)),
+            Err(odoo_client::Error::AnswerNotCarried) => Ok((Value::Null, Some(Next::lost()))),
+            Err(error) => Err(error),
+        }
     }
 
     /// What the answer of a method called on `model`'s `ids` leads to: done,

@@ -13,7 +13,7 @@ use super::shared::unique_ids;
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
 use crate::server::confirm::shown;
-use crate::server::wizards::{Next, brief};
+use crate::server::wizards::Next;
 use crate::server::{OdooMcp, Target};
 use crate::settings::{Access, Settings};
 
@@ -99,36 +99,19 @@ impl ToolSpec for CallModelMethod {
             )));
         }
         let record_ids = unique_ids(args.record_ids.as_deref().unwrap_or_default());
-        let ids = (!record_ids.is_empty()).then_some(&record_ids[..]);
-        let answer = call
-            .client()
-            .execute(
+        let (result, next) = server
+            .run_method(
+                call.client(),
                 target.name,
                 method,
-                ids,
+                &record_ids,
                 args.kwargs.unwrap_or_default(),
-                None,
             )
-            .await;
-        let (result, next) = match answer {
-            Ok(result @ Value::Object(_)) => {
-                let next = server
-                    .next_step(call.client(), result.clone(), target.name, &record_ids)
-                    .await;
-                (result, Some(next))
-            }
-            Ok(result) => (result, None),
-            Err(odoo_client::Error::AnswerNotCarried) => (Value::Null, Some(Next::lost())),
-            Err(error) => return Err(error.into()),
-        };
+            .await?;
         Ok(Output {
             model: target.name.to_string(),
             method: args.method,
-            // An action's web-client parts (views, help HTML) say nothing here.
-            result: match result {
-                Value::Object(action) => brief(action),
-                other => other,
-            },
+            result,
             next,
         })
     }

@@ -53,6 +53,7 @@ register! {
     post_message::PostMessage,
     call_model_method::CallModelMethod,
     run_wizard::RunWizard,
+    press_button::PressButton,
     upload_attachment::UploadAttachment,
     get_attachment::GetAttachment,
     search_by_name::SearchByName,

@@ -126,6 +126,16 @@ pub fn kwargs(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
+/// Whether Odoo computes a field on create (`fields_get`'s `depends`), so a
+/// required one needs no value. Not a related field: its source may be what
+/// the create makes (a company's name is its partner's).
+pub fn computed_on_create(def: &Value) -> bool {
+    def.get("depends")
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty())
+        && def.get("related").is_none_or(is_empty)
+}
+
 /// Odoo's empty value for a field (`false`, `null`, `""`, `[]`).
 pub fn is_empty(value: &Value) -> bool {
     match value {

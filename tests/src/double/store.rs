@@ -31,7 +31,7 @@ fn depends() -> &'static Map<String, Value> {
     DEPENDS.get_or_init(|| crate::fixture("depends.json"))
 }
 
-/// The fields `default_get` fills on the Odoo 19 lab, per model (`defaults.json`).
+/// What `default_get` gives on the Odoo 19 lab, per model (`defaults.json`).
 fn captured_defaults() -> &'static Map<String, Value> {
     static DEFAULTS: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
     DEFAULTS.get_or_init(|| crate::fixture("defaults.json"))
@@ -742,6 +742,14 @@ impl Store {
             Some(s) => s.columns.iter().any(|c| c == field),
             None => defs.contains_key(field),
         };
+        // Odoo's defaults, as a new record holds them (a many2one as its pair).
+        let mut odoo_defaults = Map::new();
+        for (field, value) in self.defaults(model) {
+            if has_column(&field) {
+                let value = self.normalize(model, &field, &value, None)?;
+                odoo_defaults.insert(field, value);
+            }
+        }
         let context_defaults = self.context_defaults(model, env)?;
         // One2many lines given as commands 0 (`[0, 0, values]`), made once their parent is.
         let mut lines: Vec<(usize, String, Vec<Record>)> = Vec::new();
@@ -774,6 +782,9 @@ impl Store {
         for vals in &vals_list {
             self.required_on_create(model, vals)?;
             let mut record = seeded.map(|s| s.defaults.clone()).unwrap_or_default();
+            for (field, value) in &odoo_defaults {
+                record.insert(field.clone(), value.clone());
+            }
             for (field, value) in &context_defaults {
                 record.insert(field.clone(), value.clone());
             }
@@ -855,35 +866,23 @@ impl Store {
         Ok(ids)
     }
 
-    /// What `default_get` gives without a context: the fields Odoo 19 gives a
-    /// value (`defaults.json`), each with the value a captured record starts
-    /// from, else a stand-in of its type (the capture names the fields only).
+    /// What `default_get` gives without a context: Odoo 19's own defaults
+    /// (`defaults.json`), dates and times as of now.
     pub(crate) fn defaults(&self, model: &str) -> Record {
-        let seeded = seed::seed().models.get(model).map(|s| &s.defaults);
         let defs = self.defs(model);
-        let Some(names) = captured_defaults().get(model).and_then(Value::as_array) else {
+        let Some(Value::Object(captured)) = captured_defaults().get(model) else {
             return Map::new();
         };
-        names
+        captured
             .iter()
-            .filter_map(Value::as_str)
-            .filter(|name| defs.contains_key(*name))
-            .map(|name| {
-                let captured = seeded
-                    .and_then(|d| d.get(name))
-                    .filter(|v| !is_empty(v))
-                    .cloned();
-                let value = captured.unwrap_or_else(|| match field_type(defs, name) {
+            .filter(|(name, _)| defs.contains_key(*name) && !self.is_absent(model, name))
+            .map(|(name, value)| {
+                let value = match field_type(defs, name) {
                     "date" => json!(chrono::Utc::now().format("%Y-%m-%d").to_string()),
                     "datetime" => Self::now(),
-                    "many2one" => json!(1),
-                    "one2many" | "many2many" => json!([[6, 0, []]]),
-                    "selection" => defs[name]["selection"][0][0].clone(),
-                    "boolean" => json!(true),
-                    "integer" | "float" | "monetary" => json!(1),
-                    _ => json!("New"),
-                });
-                (name.to_string(), value)
+                    _ => value.clone(),
+                };
+                (name.clone(), value)
             })
             .collect()
     }

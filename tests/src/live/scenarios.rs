@@ -1077,17 +1077,27 @@ impl Run<'_> {
             .await;
         let check = self.lines_of(Some(order), 1).await;
         self.done(format!("{STEP}: quotation"), "ok", &a, check);
-        // 2. Confirmed.
-        let a = s
-            .call(
-                "call_model_method",
-                json!({"model": "sale.order", "method": "action_confirm", "record_ids": [order]}),
-            )
-            .await;
+        // 2. Confirmed, with the form's Confirm button; a second press is refused
+        // (the form hides Confirm on a confirmed order).
+        let confirm =
+            json!({"model": "sale.order", "button": "action_confirm", "record_ids": [order]});
+        let a = s.call("press_button", confirm.clone()).await;
         let check = self
             .field_is("sale.order", order, "state", &json!("sale"))
             .await;
         self.done(format!("{STEP}: confirm"), "ok", &a, check);
+        let a = s.call("press_button", confirm).await;
+        let check = if a.text.contains("state = \"sale\"") {
+            Ok("refused, naming the state".into())
+        } else {
+            Err(clip(&a.text))
+        };
+        self.done(
+            "press_button: hidden on a confirmed order",
+            "error:button_hidden",
+            &a,
+            check,
+        );
         // 3. The delivery validated, answering the wizards Odoo opens on the way.
         let pickings = match self
             .direct_read("sale.order", order, &["picking_ids"])
@@ -1100,7 +1110,7 @@ impl Run<'_> {
             }
         };
         let mut a = s
-            .call("call_model_method", json!({"model": "stock.picking", "method": "button_validate", "record_ids": pickings}))
+            .call("press_button", json!({"model": "stock.picking", "button": "button_validate", "record_ids": pickings}))
             .await;
         for _ in 0..3 {
             let next = a.value["next"].clone();
@@ -1166,17 +1176,17 @@ impl Run<'_> {
         // 5. Posted.
         let a = s
             .call(
-                "call_model_method",
-                json!({"model": "account.move", "method": "action_post", "record_ids": [invoice]}),
+                "press_button",
+                json!({"model": "account.move", "button": "action_post", "record_ids": [invoice]}),
             )
             .await;
         let check = self
             .field_is("account.move", invoice, "state", &json!("posted"))
             .await;
         self.done(format!("{STEP}: post"), "ok", &a, check);
-        // 6. Paid: the method opens the payment wizard, which run_wizard finishes.
+        // 6. Paid: the Pay button opens the payment wizard, which run_wizard finishes.
         let a = s
-            .call("call_model_method", json!({"model": "account.move", "method": "action_register_payment", "record_ids": [invoice]}))
+            .call("press_button", json!({"model": "account.move", "button": "action_register_payment", "record_ids": [invoice]}))
             .await;
         let next = a.value["next"].clone();
         let check = if next["kind"] == "wizard" && next["wizard"] == "account.payment.register" {

@@ -34,8 +34,9 @@ impl Answer {
 
 /// The kind of a tool error, from the server's wording (see odoo-mcp's `ToolError`).
 pub fn error_kind(text: &str) -> &'static str {
-    let kinds: [(&str, &str); 18] = [
+    let kinds: [(&str, &str); 19] = [
         ("is read-only (ODOO_YOLO=read)", "read_only"),
+        ("the form hides", "button_hidden"),
         ("call_model_method refused", "refused"),
         ("Nothing was written: the", "batch_not_written"),
         ("stopped at ", "partial_write"),

@@ -1,0 +1,94 @@
+//! The buttons of a model's form (`type="object"`): which ones there are, and
+//! whether the form shows one on a record, so that a button is pressed only
+//! where a person could press it.
+
+use std::sync::Arc;
+
+use odoo_client::{OdooClient, RecordId};
+use serde_json::{Map, Value, json};
+
+use super::{OdooMcp, Target};
+use crate::error::ToolError;
+use crate::form_view::{self, Button, Form};
+use crate::tools::shared::kwargs;
+use crate::view_expr::Condition;
+
+impl OdooMcp {
+    /// `model`'s default form view, asked once (`get_views`) and cached with
+    /// the other metadata.
+    pub(crate) async fn form(&self, model: &str) -> Result<Arc<Form>, ToolError> {
+        if let Some(form) = self.inner.forms.get(model) {
+            return Ok(form);
+        }
+        let views = kwargs(vec![
+            ("views", json!([[false, "form"]])),
+            ("options", json!({})),
+        ]);
+        let answer = self
+            .inner
+            .client
+            .execute(model, "get_views", None, views, None)
+            .await?;
+        let form = answer["views"]["form"]["arch"]
+            .as_str()
+            .map(form_view::parse)
+            .unwrap_or_default();
+        Ok(self.inner.forms.insert(model, form))
+    }
+
+    /// The records of `ids` on which the form hides `button`, each with the
+    /// values that hide it; a condition this server cannot evaluate hides
+    /// nothing (Odoo itself decides).
+    pub(crate) async fn hiding(
+        &self,
+        client: &OdooClient,
+        target: Target<'_>,
+        button: &Button,
+        ids: &[RecordId],
+    ) -> Result<Vec<(RecordId, String)>, ToolError> {
+        let Some(condition) = button.hidden_when.as_deref().and_then(Condition::parse) else {
+            return Ok(Vec::new());
+        };
+        let metadata = self.metadata(target, &[]).await?;
+        let names = condition.fields();
+        // A name that is no field (a typo, `uid`) leaves the condition to Odoo.
+        if names.iter().any(|n| n != "id" && !metadata.contains(n)) {
+            return Ok(Vec::new());
+        }
+        let fields: Vec<&str> = names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| *n != "id")
+            .collect();
+        let call = kwargs(vec![("fields", json!(fields))]);
+        let rows = client
+            .execute(target.name, "read", Some(ids), call, None)
+            .await?;
+        let mut hidden = Vec::new();
+        for row in rows.as_array().into_iter().flatten() {
+            let Some(record) = row.as_object() else {
+                continue;
+            };
+            if condition.holds(record) == Some(true) {
+                let id = record.get("id").and_then(Value::as_i64).unwrap_or_default();
+                hidden.push((id, values_of(record, &fields)));
+            }
+        }
+        Ok(hidden)
+    }
+}
+
+/// `state = 'sale', locked = false`: the values a condition read.
+fn values_of(record: &Map<String, Value>, fields: &[&str]) -> String {
+    fields
+        .iter()
+        .filter_map(|f| {
+            let value = match record.get(*f)? {
+                Value::Array(pair) if pair.len() == 2 && pair[1].is_string() => pair[1].clone(),
+                other => other.clone(),
+            };
+            Some(format!("{f} = {value}"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,120 @@
+//! `press_button`: presses a button of a model's form on records (confirm an
+//! order, validate a delivery, post an invoice), as a person would in Odoo:
+//! only a `type="object"` button the form has, and only on records where the
+//! form shows it. Known buttons, so no `ODOO_MCP_ENABLE_METHOD_CALLS`; a
+//! write, so refused under `ODOO_YOLO=read`.
+
+use odoo_client::RecordId;
+use odoo_client::suggest::{close_matches, did_you_mean};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::create_records::MAX_BATCH;
+use super::shared::unique_ids;
+use super::{Call, Effect, ToolSpec};
+use crate::error::ToolError;
+use crate::server::OdooMcp;
+use crate::server::wizards::Next;
+
+pub struct PressButton;
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Args {
+    /// The records to press it on
+    #[schemars(length(min = 1, max = MAX_BATCH), inner(range(min = 1)))]
+    pub record_ids: Vec<RecordId>,
+    /// The button's method, e.g. action_confirm (the form's buttons: an unknown one is refused naming them)
+    pub button: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Output {
+    pub model: String,
+    pub button: String,
+    /// The button's text on the form.
+    pub label: String,
+    /// What the method returned.
+    pub result: Value,
+    /// Where that leads when it is an action: a wizard to finish with
+    /// run_wizard, a record, records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Next>,
+}
+
+impl ToolSpec for PressButton {
+    const NAME: &'static str = "press_button";
+    const TITLE: &'static str = "Press a button of a form";
+    const DESCRIPTION: &'static str = "Press a button of the model's form on record_ids, e.g. sale.order action_confirm, stock.picking button_validate, account.move action_post; refused where the form hides it. A wizard it opens comes back as next, for run_wizard.";
+    const EFFECT: Effect = Effect::Run;
+    type Args = Args;
+    type Output = Output;
+
+    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
+        let target = call.target()?;
+        let form = server.form(target.name).await?;
+        let Some(button) = form.button(&args.button).cloned() else {
+            let buttons: Vec<String> = form
+                .buttons
+                .iter()
+                .map(|b| format!("{} ({})", b.method, b.label))
+                .collect();
+            return Err(ToolError::Invalid {
+                argument: "button",
+                message: format!(
+                    "`{}` is not a button of {}'s form{}; its buttons: {}",
+                    args.button,
+                    target.name,
+                    did_you_mean(&close_matches(
+                        &args.button,
+                        form.buttons.iter().map(|b| b.method.as_str()),
+                        3
+                    )),
+                    if buttons.is_empty() {
+                        "none".into()
+                    } else {
+                        buttons.join(", ")
+                    }
+                ),
+            });
+        };
+        let ids = unique_ids(&args.record_ids);
+        let client = call.client();
+        let hidden = server.hiding(client, target, &button, &ids).await?;
+        if !hidden.is_empty() {
+            let records: Vec<String> = hidden
+                .iter()
+                .map(|(id, values)| format!("{id} ({values})"))
+                .collect();
+            return Err(ToolError::Refused(format!(
+                "the form hides {} ({}) on {} record {} when {}, so it was not pressed and nothing changed",
+                button.label,
+                button.method,
+                target.name,
+                records.join(", "),
+                button.hidden_when.as_deref().unwrap_or_default()
+            )));
+        }
+        let (result, next) = server
+            .run_method(client, target.name, &button.method, &ids, Map::new())
+            .await
+            .map_err(ToolError::from_write)?;
+        Ok(Output {
+            model: target.name.to_string(),
+            button: button.method,
+            label: button.label,
+            result,
+            next,
+        })
+    }
+
+    fn question(_server: &OdooMcp, model: &str, args: &Args) -> Option<String> {
+        let ids: Vec<String> = args.record_ids.iter().map(ToString::to_string).collect();
+        Some(format!(
+            "Press {} on {model} records {}? It may change data.",
+            args.button,
+            ids.join(", ")
+        ))
+    }
+}
