@@ -126,14 +126,14 @@ pub fn kwargs(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
-/// Whether Odoo computes a field on create (`fields_get`'s `depends`), so a
-/// required one needs no value. Not a related field: its source may be what
-/// the create makes (a company's name is its partner's).
+/// Whether Odoo fills a field on create from others (`fields_get`'s
+/// `depends`: a compute, or a related field's source), so a required one is
+/// not asked of the caller (Odoo's own error names it if it stays empty).
 pub fn computed_on_create(def: &Value) -> bool {
     def.get("depends")
         .and_then(Value::as_array)
         .is_some_and(|a| !a.is_empty())
-        && def.get("related").is_none_or(is_empty)
+        || def.get("related").is_some_and(|r| !is_empty(r))
 }
 
 /// Odoo's empty value for a field (`false`, `null`, `""`, `[]`).

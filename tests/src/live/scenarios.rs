@@ -1441,7 +1441,11 @@ impl Run<'_> {
     fn dry_run_valid(a: &Answer) -> Check {
         match a.value.get("valid") {
             Some(Value::Bool(true)) => Ok("checked, nothing written".into()),
-            _ => Err(format!("not valid: {}", clip(&a.text))),
+            _ => Err(format!(
+                "not valid: problems {}, records {}",
+                clip(&a.value["problems"].to_string()),
+                clip(&a.value["records"].to_string())
+            )),
         }
     }
 
