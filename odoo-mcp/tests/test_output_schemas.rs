@@ -137,8 +137,11 @@ impl Walk {
             })
             .unwrap_or_default();
         let mut values = Map::new();
-        if required.is_empty() {
+        // Odoo computes a line's description from its product, none given here.
+        if required.is_empty() || model == "sale.order.line" {
             values.insert("name".into(), json!(self.unique("Walk")));
+        }
+        if required.is_empty() {
             return values;
         }
         let fields = self
@@ -434,6 +437,26 @@ async fn walk_static(walk: &mut Walk, modern: bool) {
         json!({"model": "res.partner", "method": method, "kwargs": kwargs}),
     )
     .await;
+
+    // A button, and a wizard described then run (its answer's `next`).
+    let order = json!({"model": "sale.order", "values": {"partner_id": id}});
+    let order = walk.ok("create_record", "plain", order).await;
+    walk.ok(
+        "press_button",
+        "plain",
+        json!({"model": "sale.order", "button": "action_confirm", "record_ids": [order["id"]]}),
+    )
+    .await;
+    let reason = json!({"model": "crm.lost.reason", "values": {"name": walk.unique("Reason")}});
+    let reason = walk.ok("create_record", "plain", reason).await;
+    let lead = json!({"model": "crm.lead", "values": {"name": walk.unique("Lead")}});
+    let lead = walk.ok("create_record", "plain", lead).await;
+    let lost = json!({"model": "crm.lead", "record_ids": [lead["id"]], "wizard": "crm.lead.lost"});
+    walk.ok("run_wizard", "described", lost.clone()).await;
+    let mut press = lost;
+    press["values"] = json!({"lost_reason_id": reason["id"]});
+    press["button"] = json!("action_lost_reason_apply");
+    walk.ok("run_wizard", "pressed", press).await;
 
     walk.ok(
         "delete_record",

@@ -37,9 +37,11 @@ pub struct Output {
     pub label: String,
     /// What the method returned.
     pub result: Value,
-    /// Where that leads when it is an action: a wizard to finish with
-    /// run_wizard, a record, records.
+    /// Where that leads when it is an action (`kind`): a `wizard` to finish
+    /// with run_wizard (as run_wizard describes one), a `record`, `records`.
+    /// Listed as an object: the full shape is run_wizard's to list.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Map<String, Value>>")]
     pub next: Option<Next>,
 }
 

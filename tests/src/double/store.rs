@@ -655,6 +655,12 @@ impl Store {
             }
             return Ok(());
         }
+        // A line's description is computed from its product; without one Odoo needs it.
+        if model == "sale.order.line" && !given("name") && !given("product_id") {
+            return Err(OdooError::Validation(
+                "The operation cannot be completed: Missing required value for the field 'Description' (name).\nModel: 'Sales Order Line' (sale.order.line)\n- create/update: a mandatory field is not set\n- delete: another model requires the record being deleted, you can archive it instead\n".into(),
+            ));
+        }
         const ENFORCED: [&str; 5] = ["name", "code", "login", "partner_id", "order_id"];
         let defs = self.defs(model);
         let seeded = seed::seed().models.get(model);
@@ -695,6 +701,13 @@ impl Store {
 
     /// Computed stored fields the double keeps up to date.
     fn recompute(&self, model: &str, record: &mut Record) {
+        // A line's description is computed from its product when not given.
+        if model == "sale.order.line"
+            && record.get("name").is_none_or(is_empty)
+            && let Some(product) = record.get("product_id").and_then(|p| p.get(1)).cloned()
+        {
+            record.insert("name".into(), product);
+        }
         if model == "res.partner" {
             let name = record.get("name").and_then(Value::as_str).unwrap_or("");
             let parent = record
@@ -796,7 +809,7 @@ impl Store {
                 let value = self.normalize(model, "company_id", &Value::from(company), None)?;
                 record.insert("company_id".into(), value);
             }
-            if defs.contains_key("name") {
+            if defs.contains_key("name") && !record.contains_key("name") {
                 record.insert("name".into(), Value::Bool(false));
             }
             for (field, value) in vals {
