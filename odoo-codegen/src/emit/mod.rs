@@ -229,11 +229,41 @@ pub fn render(name: &str, tokens: TokenStream) -> Result<String, Error> {
 
 /// Every file of the generated crate's `src/`.
 pub fn emit(space: &ModelSpace) -> Result<Files, Error> {
+    // Files are independent: one thread per core, models dealt in turn so that
+    // big and small ones mix (printing hundreds of models is most of the time).
+    let models: Vec<_> = space.models.values().collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, models.len().max(1));
+    let rendered = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|worker| {
+                let models = &models;
+                scope.spawn(move || {
+                    models
+                        .iter()
+                        .skip(worker)
+                        .step_by(threads)
+                        .map(|model| {
+                            let name = format!("{}.rs", model.module);
+                            render(&name, model_file(model)).map(|text| (name, text))
+                        })
+                        .collect::<Result<Vec<_>, Error>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect::<Vec<_>>()
+    });
     let mut files = Files::new();
-    for model in space.models.values() {
-        let name = format!("{}.rs", model.module);
-        let text = render(&name, model_file(model))?;
-        files.insert(name, text);
+    for part in rendered {
+        files.extend(part?);
     }
     files.insert("lib.rs".into(), render("lib.rs", lib_file(space))?);
     Ok(files)
