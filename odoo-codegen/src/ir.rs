@@ -124,6 +124,9 @@ pub struct ModelEntry {
 #[derive(Debug, Clone, Default)]
 pub struct ModelSpace {
     pub models: BTreeMap<String, ModelEntry>,
+    /// The models whose typed tools odoo-mcp lists unless told otherwise
+    /// (config `default_models`; every model when it is unset).
+    pub default_models: Vec<String>,
 }
 
 fn kind_of(ttype: &str) -> FieldKind {
@@ -245,8 +248,9 @@ impl ModelSpace {
             .filter_map(|name| snapshot.model(name))
             .collect();
         let mut space = Self::from_models(&schemas, config.include_custom_fields);
+        let defaults = config.select_default(&selected)?;
+        space.default_models = defaults.clone();
         if config.app_features {
-            let defaults = config.select_default(&selected)?;
             for schema in &schemas {
                 if let Some(entry) = space.models.get_mut(&schema.model) {
                     entry.features = features_of(schema, defaults.contains(&schema.model));
@@ -367,8 +371,10 @@ impl ModelSpace {
                     .collect(),
             });
         }
+        let default_models = entries.iter().map(|e| e.model.clone()).collect();
         ModelSpace {
             models: entries.into_iter().map(|e| (e.model.clone(), e)).collect(),
+            default_models,
         }
     }
 }

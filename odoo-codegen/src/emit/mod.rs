@@ -120,11 +120,7 @@ fn lib_file(space: &ModelSpace) -> TokenStream {
         .map(|m| format_ident!("{}", m.module))
         .collect();
     let cfgs: Vec<_> = models.iter().map(|m| model_cfg(m)).collect();
-    // Without features every model is built by default.
-    let defaults = models
-        .iter()
-        .filter(|m| m.features.is_empty() || m.features.iter().any(|f| f == CURATED_FEATURE))
-        .map(|m| m.model.as_str());
+    let defaults = &space.default_models;
     let reexports = models
         .iter()
         .zip(&modules)

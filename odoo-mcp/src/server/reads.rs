@@ -261,9 +261,10 @@ pub(crate) fn normalize(
     let Some(descriptor) = descriptor else {
         return record;
     };
-    // Absent fields read as Odoo's empty value, so a partial record decodes.
+    // An absent required field reads as Odoo's empty value, so a partial
+    // record decodes (the others default); not every field: a partner has 150.
     let mut full = record.clone();
-    for field in descriptor.fields {
+    for field in descriptor.fields.iter().filter(|f| f.required) {
         full.entry(field.name.to_string())
             .or_insert(Value::Bool(false));
     }
