@@ -55,11 +55,15 @@ impl OdooMcp {
         if names.iter().any(|n| n != "id" && !metadata.contains(n)) {
             return Ok(Vec::new());
         }
-        let fields: Vec<&str> = names
+        let mut fields: Vec<&str> = names
             .iter()
             .map(String::as_str)
             .filter(|n| *n != "id")
             .collect();
+        // `read` without fields reads them all: a condition on `id` alone reads only it.
+        if fields.is_empty() {
+            fields.push("id");
+        }
         let call = kwargs(vec![("fields", json!(fields))]);
         let rows = client
             .execute(target.name, "read", Some(ids), call, None)

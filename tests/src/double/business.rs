@@ -184,7 +184,10 @@ pub(crate) fn run(
             Ok(json!(true))
         }
         ("sale.advance.payment.inv", "create_invoices") => {
-            let mut orders = ids_of(&one(store, model, ids[0], "sale_order_ids", env)?);
+            let mut orders = match ids.first() {
+                Some(&wizard) => ids_of(&one(store, model, wizard, "sale_order_ids", env)?),
+                None => Vec::new(),
+            };
             if orders.is_empty() {
                 orders = active(env).1;
             }
