@@ -230,6 +230,11 @@ impl OdooClient {
         if let Some(lang) = &self.inner.config.lang {
             context.insert("lang".into(), Value::String(lang.clone()));
         }
+        if let Some(extra) = extra {
+            context.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        // The companies this client acts in win over a caller's context: a
+        // context from outside (a wizard's) cannot widen them.
         let companies = self
             .companies
             .as_deref()
@@ -239,9 +244,6 @@ impl OdooClient {
                 "allowed_company_ids".into(),
                 Value::from(companies.to_vec()),
             );
-        }
-        if let Some(extra) = extra {
-            context.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
         (!context.is_empty()).then_some(context)
     }

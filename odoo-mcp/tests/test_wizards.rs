@@ -369,3 +369,32 @@ async fn buttons_on_the_default_access_and_read_only_refusal() {
     .await);
     assert!(refused.contains("read-only"), "{refused}");
 }
+
+/// A wizard's context comes from outside (the assistant passes it back): it
+/// cannot widen the companies the server acts in (`ODOO_ALLOWED_COMPANIES`).
+#[tokio::test]
+async fn a_wizard_context_cannot_widen_the_companies() {
+    let double = OdooDouble::start().await;
+    let mut env = full_access(&double);
+    env.push(("ODOO_ALLOWED_COMPANIES".into(), "1".into()));
+    let (client, _) = stdio_client(&env).await;
+    let lead = created(
+        &client,
+        "crm.lead",
+        json!({"name": "Deal", "type": "opportunity"}),
+    )
+    .await;
+    let described = ok(&call(
+        &client,
+        "run_wizard",
+        json!({"model": "crm.lead", "record_ids": [lead], "wizard": "crm.lead.lost", "context": {"allowed_company_ids": [99]}}),
+    )
+    .await);
+    assert_eq!(described["form"]["wizard"], "crm.lead.lost");
+    assert!(
+        double.request_contexts().iter().all(|c| c
+            .get("allowed_company_ids")
+            .is_none_or(|ids| ids == &json!([1]))),
+        "a request acted outside company 1"
+    );
+}
