@@ -2,8 +2,11 @@
 //! runs (`type="object"`), each with the condition under which Odoo hides it.
 //! A wizard's form is how the assistant learns what the wizard needs.
 
+use odoo_client::suggest::{close_matches, did_you_mean};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
+
+use crate::error::ToolError;
 
 /// A `type="object"` button: pressing it calls `method` on the record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +39,32 @@ pub struct Form {
 impl Form {
     pub fn button(&self, method: &str) -> Option<&Button> {
         self.buttons.iter().find(|b| b.method == method)
+    }
+
+    /// The refusal of a `button` that `model`'s form lacks, naming close
+    /// matches and the form's buttons with their labels.
+    pub fn unknown_button(&self, model: &str, button: &str) -> ToolError {
+        let buttons: Vec<String> = self
+            .buttons
+            .iter()
+            .map(|b| format!("{} ({})", b.method, b.label))
+            .collect();
+        ToolError::Invalid {
+            argument: "button",
+            message: format!(
+                "`{button}` is not a button of {model}'s form{}; its buttons: {}",
+                did_you_mean(&close_matches(
+                    button,
+                    self.buttons.iter().map(|b| b.method.as_str()),
+                    3
+                )),
+                if buttons.is_empty() {
+                    "none".to_string()
+                } else {
+                    buttons.join(", ")
+                }
+            ),
+        }
     }
 }
 
@@ -132,7 +161,8 @@ fn is_false(value: &str) -> bool {
     matches!(value.trim(), "0" | "False" | "false" | "")
 }
 
-fn attribute(element: &BytesStart<'_>, key: &str) -> Option<String> {
+/// An element's attribute, unescaped and trimmed.
+pub fn attribute(element: &BytesStart<'_>, key: &str) -> Option<String> {
     element
         .try_get_attribute(key)
         .ok()

@@ -1,8 +1,10 @@
 //! The columns a model's default list view shows: what a person sees first in
 //! Odoo, and so what a search answers without `fields`.
 
+use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
+
+use crate::form_view::{always, attribute};
 
 /// The view type of a list: `list` on Odoo 18+, `tree` below.
 pub fn view_type(major: u32) -> &'static str {
@@ -45,16 +47,8 @@ pub fn visible_columns(arch: &str) -> Vec<String> {
 
 /// The field a `<field>` element shows as a column, if it does.
 fn shown_field(element: &BytesStart<'_>) -> Option<String> {
-    let attribute = |key: &str| {
-        element
-            .try_get_attribute(key)
-            .ok()
-            .flatten()
-            .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok())
-            .map(|v| v.trim().to_string())
-    };
-    let always =
-        |value: Option<String>| value.is_some_and(|v| matches!(v.as_str(), "1" | "True" | "true"));
+    let attribute = |key: &str| attribute(element, key);
+    let always = |value: Option<String>| value.as_deref().is_some_and(always);
     if always(attribute("column_invisible"))
         || always(attribute("invisible"))
         || attribute("optional").as_deref() == Some("hide")

@@ -20,19 +20,7 @@ impl OdooMcp {
         if let Some(form) = self.inner.forms.get(model) {
             return Ok(form);
         }
-        let views = kwargs(vec![
-            ("views", json!([[false, "form"]])),
-            ("options", json!({})),
-        ]);
-        let answer = self
-            .inner
-            .client
-            .execute(model, "get_views", None, views, None)
-            .await?;
-        let form = answer["views"]["form"]["arch"]
-            .as_str()
-            .map(form_view::parse)
-            .unwrap_or_default();
+        let form = fetch_form(&self.inner.client, model, None).await?;
         Ok(self.inner.forms.insert(model, form))
     }
 
@@ -80,6 +68,26 @@ impl OdooMcp {
         }
         Ok(hidden)
     }
+}
+
+/// `model`'s default form view (`get_views`), asked in `context`; a model
+/// without one has no fields or buttons to offer.
+pub(crate) async fn fetch_form(
+    client: &OdooClient,
+    model: &str,
+    context: Option<&Map<String, Value>>,
+) -> Result<Form, odoo_client::Error> {
+    let views = kwargs(vec![
+        ("views", json!([[false, "form"]])),
+        ("options", json!({})),
+    ]);
+    let answer = client
+        .execute(model, "get_views", None, views, context)
+        .await?;
+    Ok(answer["views"]["form"]["arch"]
+        .as_str()
+        .map(form_view::parse)
+        .unwrap_or_default())
 }
 
 /// `state = 'sale', locked = false`: the values a condition read.

@@ -183,17 +183,7 @@ impl WizardModel {
                 });
             }
         }
-        let views = kwargs(vec![
-            ("views", json!([[false, "form"]])),
-            ("options", json!({})),
-        ]);
-        let answer = client
-            .execute(wizard, "get_views", None, views, Some(context))
-            .await?;
-        let form = answer["views"]["form"]["arch"]
-            .as_str()
-            .map(form_view::parse)
-            .unwrap_or_default();
+        let form = super::buttons::fetch_form(client, wizard, Some(context)).await?;
         let attributes = json!([
             "string",
             "type",
@@ -434,28 +424,7 @@ impl OdooMcp {
         let wizard = run.wizard;
         let model = WizardModel::load(client, wizard, &run.context).await?;
         if model.form.button(button).is_none() {
-            let buttons: Vec<String> = model
-                .form
-                .buttons
-                .iter()
-                .map(|b| format!("{} ({})", b.method, b.label))
-                .collect();
-            return Err(ToolError::Invalid {
-                argument: "button",
-                message: format!(
-                    "`{button}` is not a button of {wizard}'s form{}; its buttons: {}",
-                    did_you_mean(&close_matches(
-                        button,
-                        model.form.buttons.iter().map(|b| b.method.as_str()),
-                        3
-                    )),
-                    if buttons.is_empty() {
-                        "none".to_string()
-                    } else {
-                        buttons.join(", ")
-                    }
-                ),
-            });
+            return Err(model.form.unknown_button(wizard, button));
         }
         if let Some(field) = run.values.keys().find(|k| !model.defs.contains_key(*k)) {
             return Err(ToolError::UnknownField {

@@ -5,7 +5,6 @@
 //! write, so refused under `ODOO_YOLO=read`.
 
 use odoo_client::RecordId;
-use odoo_client::suggest::{close_matches, did_you_mean};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -57,29 +56,7 @@ impl ToolSpec for PressButton {
         let target = call.target()?;
         let form = server.form(target.name).await?;
         let Some(button) = form.button(&args.button).cloned() else {
-            let buttons: Vec<String> = form
-                .buttons
-                .iter()
-                .map(|b| format!("{} ({})", b.method, b.label))
-                .collect();
-            return Err(ToolError::Invalid {
-                argument: "button",
-                message: format!(
-                    "`{}` is not a button of {}'s form{}; its buttons: {}",
-                    args.button,
-                    target.name,
-                    did_you_mean(&close_matches(
-                        &args.button,
-                        form.buttons.iter().map(|b| b.method.as_str()),
-                        3
-                    )),
-                    if buttons.is_empty() {
-                        "none".into()
-                    } else {
-                        buttons.join(", ")
-                    }
-                ),
-            });
+            return Err(form.unknown_button(target.name, &args.button));
         };
         let ids = unique_ids(&args.record_ids);
         let client = call.client();
