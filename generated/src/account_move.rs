@@ -2007,464 +2007,67 @@ impl AccountMoveCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut access_token: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut activity_summary: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut activity_type_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut adjusting_entries_move_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut adjusting_entry_origin_move_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut always_tax_exigible: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut auto_post: ::std::option::Option<
-            ::std::option::Option<AccountMoveAutoPost>,
-        > = ::std::option::Option::None;
-        let mut auto_post_until: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut campaign_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut checked: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut company_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut currency_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut date: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut delivery_date: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut fiscal_position_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut incoterm_location: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut invoice_cash_rounding_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut invoice_currency_rate: ::std::option::Option<
-            ::std::option::Option<f64>,
-        > = ::std::option::Option::None;
-        let mut invoice_date: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut invoice_date_due: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut invoice_incoterm_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut invoice_payment_term_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut invoice_pdf_report_file: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut invoice_source_email: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut invoice_user_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut invoice_vendor_bill_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut is_manually_modified: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut journal_group_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut journal_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut made_sequence_gap: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut matched_payment_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut medium_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut message_main_attachment_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut name: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut narration: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut no_followup: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut origin_payment_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut partner_bank_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut partner_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut partner_shipping_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut payment_reference: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut posted_before: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut preferred_payment_method_line_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut purchase_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut purchase_vendor_bill_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut qr_code_method: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut quick_edit_total_amount: ::std::option::Option<
-            ::std::option::Option<f64>,
-        > = ::std::option::Option::None;
-        let mut ref_: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut sending_data: ::std::option::Option<
-            ::std::option::Option<::serde_json::Value>,
-        > = ::std::option::Option::None;
-        let mut show_name_warning: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut show_update_fpos: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut source_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut statement_line_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut tax_cash_basis_rec_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut tax_totals: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut taxable_supply_date: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut team_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut ubl_cii_xml_file: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "access_token" => {
-                    wire::decode(&mut access_token, __value, wire::false_as_none)
-                }
-                "activity_summary" => {
-                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
-                }
-                "activity_type_id" => {
-                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
-                }
-                "adjusting_entries_move_ids" => {
-                    wire::decode(
-                        &mut adjusting_entries_move_ids,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "adjusting_entry_origin_move_ids" => {
-                    wire::decode(
-                        &mut adjusting_entry_origin_move_ids,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "always_tax_exigible" => {
-                    wire::decode(&mut always_tax_exigible, __value, wire::field)
-                }
-                "auto_post" => wire::decode(&mut auto_post, __value, wire::false_as_none),
-                "auto_post_until" => {
-                    wire::decode(
-                        &mut auto_post_until,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "campaign_id" => {
-                    wire::decode(&mut campaign_id, __value, wire::false_as_none)
-                }
-                "checked" => wire::decode(&mut checked, __value, wire::field),
-                "company_id" => {
-                    wire::decode(&mut company_id, __value, wire::false_as_none)
-                }
-                "currency_id" => {
-                    wire::decode(&mut currency_id, __value, wire::false_as_none)
-                }
-                "date" => {
-                    wire::decode(&mut date, __value, wire::date::option::deserialize)
-                }
-                "delivery_date" => {
-                    wire::decode(
-                        &mut delivery_date,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "fiscal_position_id" => {
-                    wire::decode(&mut fiscal_position_id, __value, wire::false_as_none)
-                }
-                "incoterm_location" => {
-                    wire::decode(&mut incoterm_location, __value, wire::false_as_none)
-                }
-                "invoice_cash_rounding_id" => {
-                    wire::decode(
-                        &mut invoice_cash_rounding_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "invoice_currency_rate" => {
-                    wire::decode(
-                        &mut invoice_currency_rate,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "invoice_date" => {
-                    wire::decode(
-                        &mut invoice_date,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "invoice_date_due" => {
-                    wire::decode(
-                        &mut invoice_date_due,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "invoice_incoterm_id" => {
-                    wire::decode(&mut invoice_incoterm_id, __value, wire::false_as_none)
-                }
-                "invoice_payment_term_id" => {
-                    wire::decode(
-                        &mut invoice_payment_term_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "invoice_pdf_report_file" => {
-                    wire::decode(
-                        &mut invoice_pdf_report_file,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "invoice_source_email" => {
-                    wire::decode(&mut invoice_source_email, __value, wire::false_as_none)
-                }
-                "invoice_user_id" => {
-                    wire::decode(&mut invoice_user_id, __value, wire::false_as_none)
-                }
-                "invoice_vendor_bill_id" => {
-                    wire::decode(
-                        &mut invoice_vendor_bill_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "is_manually_modified" => {
-                    wire::decode(&mut is_manually_modified, __value, wire::field)
-                }
-                "journal_group_id" => {
-                    wire::decode(&mut journal_group_id, __value, wire::false_as_none)
-                }
-                "journal_id" => {
-                    wire::decode(&mut journal_id, __value, wire::false_as_none)
-                }
-                "made_sequence_gap" => {
-                    wire::decode(&mut made_sequence_gap, __value, wire::field)
-                }
-                "matched_payment_ids" => {
-                    wire::decode(&mut matched_payment_ids, __value, wire::false_as_none)
-                }
-                "medium_id" => wire::decode(&mut medium_id, __value, wire::false_as_none),
-                "message_main_attachment_id" => {
-                    wire::decode(
-                        &mut message_main_attachment_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "message_partner_ids" => {
-                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
-                }
-                "name" => wire::decode(&mut name, __value, wire::false_as_none),
-                "narration" => wire::decode(&mut narration, __value, wire::false_as_none),
-                "no_followup" => wire::decode(&mut no_followup, __value, wire::field),
-                "origin_payment_id" => {
-                    wire::decode(&mut origin_payment_id, __value, wire::false_as_none)
-                }
-                "partner_bank_id" => {
-                    wire::decode(&mut partner_bank_id, __value, wire::false_as_none)
-                }
-                "partner_id" => {
-                    wire::decode(&mut partner_id, __value, wire::false_as_none)
-                }
-                "partner_shipping_id" => {
-                    wire::decode(&mut partner_shipping_id, __value, wire::false_as_none)
-                }
-                "payment_reference" => {
-                    wire::decode(&mut payment_reference, __value, wire::false_as_none)
-                }
-                "posted_before" => wire::decode(&mut posted_before, __value, wire::field),
-                "preferred_payment_method_line_id" => {
-                    wire::decode(
-                        &mut preferred_payment_method_line_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "purchase_id" => {
-                    wire::decode(&mut purchase_id, __value, wire::false_as_none)
-                }
-                "purchase_vendor_bill_id" => {
-                    wire::decode(
-                        &mut purchase_vendor_bill_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "qr_code_method" => {
-                    wire::decode(&mut qr_code_method, __value, wire::false_as_none)
-                }
-                "quick_edit_total_amount" => {
-                    wire::decode(
-                        &mut quick_edit_total_amount,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "ref" => wire::decode(&mut ref_, __value, wire::false_as_none),
-                "sending_data" => {
-                    wire::decode(&mut sending_data, __value, wire::false_as_none)
-                }
-                "show_name_warning" => {
-                    wire::decode(&mut show_name_warning, __value, wire::field)
-                }
-                "show_update_fpos" => {
-                    wire::decode(&mut show_update_fpos, __value, wire::field)
-                }
-                "source_id" => wire::decode(&mut source_id, __value, wire::false_as_none),
-                "statement_line_id" => {
-                    wire::decode(&mut statement_line_id, __value, wire::false_as_none)
-                }
-                "tax_cash_basis_rec_id" => {
-                    wire::decode(
-                        &mut tax_cash_basis_rec_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "tax_totals" => {
-                    wire::decode(&mut tax_totals, __value, wire::false_as_none)
-                }
-                "taxable_supply_date" => {
-                    wire::decode(
-                        &mut taxable_supply_date,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "team_id" => wire::decode(&mut team_id, __value, wire::false_as_none),
-                "ubl_cii_xml_file" => {
-                    wire::decode(&mut ubl_cii_xml_file, __value, wire::false_as_none)
-                }
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = AccountMoveUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
-            access_token: access_token.unwrap_or_default(),
-            activity_summary: activity_summary.unwrap_or_default(),
-            activity_type_id: activity_type_id.unwrap_or_default(),
-            adjusting_entries_move_ids: adjusting_entries_move_ids.unwrap_or_default(),
-            adjusting_entry_origin_move_ids: adjusting_entry_origin_move_ids
-                .unwrap_or_default(),
-            always_tax_exigible: always_tax_exigible.unwrap_or_default(),
-            auto_post: auto_post.unwrap_or_default(),
-            auto_post_until: auto_post_until.unwrap_or_default(),
-            campaign_id: campaign_id.unwrap_or_default(),
-            checked: checked.unwrap_or_default(),
-            company_id: company_id.unwrap_or_default(),
-            currency_id: currency_id.unwrap_or_default(),
-            date: date.unwrap_or_default(),
-            delivery_date: delivery_date.unwrap_or_default(),
-            fiscal_position_id: fiscal_position_id.unwrap_or_default(),
-            incoterm_location: incoterm_location.unwrap_or_default(),
-            invoice_cash_rounding_id: invoice_cash_rounding_id.unwrap_or_default(),
-            invoice_currency_rate: invoice_currency_rate.unwrap_or_default(),
-            invoice_date: invoice_date.unwrap_or_default(),
-            invoice_date_due: invoice_date_due.unwrap_or_default(),
-            invoice_incoterm_id: invoice_incoterm_id.unwrap_or_default(),
-            invoice_payment_term_id: invoice_payment_term_id.unwrap_or_default(),
-            invoice_pdf_report_file: invoice_pdf_report_file.unwrap_or_default(),
-            invoice_source_email: invoice_source_email.unwrap_or_default(),
-            invoice_user_id: invoice_user_id.unwrap_or_default(),
-            invoice_vendor_bill_id: invoice_vendor_bill_id.unwrap_or_default(),
-            is_manually_modified: is_manually_modified.unwrap_or_default(),
-            journal_group_id: journal_group_id.unwrap_or_default(),
-            journal_id: journal_id.unwrap_or_default(),
-            made_sequence_gap: made_sequence_gap.unwrap_or_default(),
-            matched_payment_ids: matched_payment_ids.unwrap_or_default(),
-            medium_id: medium_id.unwrap_or_default(),
-            message_main_attachment_id: message_main_attachment_id.unwrap_or_default(),
-            message_partner_ids: message_partner_ids.unwrap_or_default(),
-            name: name.unwrap_or_default(),
-            narration: narration.unwrap_or_default(),
-            no_followup: no_followup.unwrap_or_default(),
-            origin_payment_id: origin_payment_id.unwrap_or_default(),
-            partner_bank_id: partner_bank_id.unwrap_or_default(),
-            partner_id: partner_id.unwrap_or_default(),
-            partner_shipping_id: partner_shipping_id.unwrap_or_default(),
-            payment_reference: payment_reference.unwrap_or_default(),
-            posted_before: posted_before.unwrap_or_default(),
-            preferred_payment_method_line_id: preferred_payment_method_line_id
-                .unwrap_or_default(),
-            purchase_id: purchase_id.unwrap_or_default(),
-            purchase_vendor_bill_id: purchase_vendor_bill_id.unwrap_or_default(),
-            qr_code_method: qr_code_method.unwrap_or_default(),
-            quick_edit_total_amount: quick_edit_total_amount.unwrap_or_default(),
-            ref_: ref_.unwrap_or_default(),
-            sending_data: sending_data.unwrap_or_default(),
-            show_name_warning: show_name_warning.unwrap_or_default(),
-            show_update_fpos: show_update_fpos.unwrap_or_default(),
-            source_id: source_id.unwrap_or_default(),
-            statement_line_id: statement_line_id.unwrap_or_default(),
-            tax_cash_basis_rec_id: tax_cash_basis_rec_id.unwrap_or_default(),
-            tax_totals: tax_totals.unwrap_or_default(),
-            taxable_supply_date: taxable_supply_date.unwrap_or_default(),
-            team_id: team_id.unwrap_or_default(),
-            ubl_cii_xml_file: ubl_cii_xml_file.unwrap_or_default(),
+            access_token: __values.access_token,
+            activity_summary: __values.activity_summary,
+            activity_type_id: __values.activity_type_id,
+            adjusting_entries_move_ids: __values.adjusting_entries_move_ids,
+            adjusting_entry_origin_move_ids: __values.adjusting_entry_origin_move_ids,
+            always_tax_exigible: __values.always_tax_exigible,
+            auto_post: __values.auto_post,
+            auto_post_until: __values.auto_post_until,
+            campaign_id: __values.campaign_id,
+            checked: __values.checked,
+            company_id: __values.company_id,
+            currency_id: __values.currency_id,
+            date: __values.date,
+            delivery_date: __values.delivery_date,
+            fiscal_position_id: __values.fiscal_position_id,
+            incoterm_location: __values.incoterm_location,
+            invoice_cash_rounding_id: __values.invoice_cash_rounding_id,
+            invoice_currency_rate: __values.invoice_currency_rate,
+            invoice_date: __values.invoice_date,
+            invoice_date_due: __values.invoice_date_due,
+            invoice_incoterm_id: __values.invoice_incoterm_id,
+            invoice_payment_term_id: __values.invoice_payment_term_id,
+            invoice_pdf_report_file: __values.invoice_pdf_report_file,
+            invoice_source_email: __values.invoice_source_email,
+            invoice_user_id: __values.invoice_user_id,
+            invoice_vendor_bill_id: __values.invoice_vendor_bill_id,
+            is_manually_modified: __values.is_manually_modified,
+            journal_group_id: __values.journal_group_id,
+            journal_id: __values.journal_id,
+            made_sequence_gap: __values.made_sequence_gap,
+            matched_payment_ids: __values.matched_payment_ids,
+            medium_id: __values.medium_id,
+            message_main_attachment_id: __values.message_main_attachment_id,
+            message_partner_ids: __values.message_partner_ids,
+            name: __values.name,
+            narration: __values.narration,
+            no_followup: __values.no_followup,
+            origin_payment_id: __values.origin_payment_id,
+            partner_bank_id: __values.partner_bank_id,
+            partner_id: __values.partner_id,
+            partner_shipping_id: __values.partner_shipping_id,
+            payment_reference: __values.payment_reference,
+            posted_before: __values.posted_before,
+            preferred_payment_method_line_id: __values.preferred_payment_method_line_id,
+            purchase_id: __values.purchase_id,
+            purchase_vendor_bill_id: __values.purchase_vendor_bill_id,
+            qr_code_method: __values.qr_code_method,
+            quick_edit_total_amount: __values.quick_edit_total_amount,
+            ref_: __values.ref_,
+            sending_data: __values.sending_data,
+            show_name_warning: __values.show_name_warning,
+            show_update_fpos: __values.show_update_fpos,
+            source_id: __values.source_id,
+            statement_line_id: __values.statement_line_id,
+            tax_cash_basis_rec_id: __values.tax_cash_basis_rec_id,
+            tax_totals: __values.tax_totals,
+            taxable_supply_date: __values.taxable_supply_date,
+            team_id: __values.team_id,
+            ubl_cii_xml_file: __values.ubl_cii_xml_file,
         })
     }
 }

@@ -1457,285 +1457,54 @@ impl CrmLeadCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut activity_summary: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut activity_type_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut campaign_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut city: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut commercial_partner_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut company_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut contact_name: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut country_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut date_deadline: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut description: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut email_cc: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut email_from: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut expected_revenue: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut function: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut iap_enrich_done: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut lang_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut lead_mining_request_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut lead_properties: ::std::option::Option<
-            ::std::option::Option<::serde_json::Value>,
-        > = ::std::option::Option::None;
-        let mut lost_reason_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut medium_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut message_bounce: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut name: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut partner_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut partner_name: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut phone: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut phone_mobile_search: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut priority: ::std::option::Option<
-            ::std::option::Option<CrmLeadPriority>,
-        > = ::std::option::Option::None;
-        let mut probability: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut recurring_plan: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut recurring_revenue: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut referred: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut reveal_id: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut source_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut stage_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut state_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut street: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut street2: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut tag_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut team_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut type_: ::std::option::Option<::std::option::Option<CrmLeadType>> = ::std::option::Option::None;
-        let mut user_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut website: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut zip: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "active" => wire::decode(&mut active, __value, wire::field),
-                "activity_summary" => {
-                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
-                }
-                "activity_type_id" => {
-                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
-                }
-                "campaign_id" => {
-                    wire::decode(&mut campaign_id, __value, wire::false_as_none)
-                }
-                "city" => wire::decode(&mut city, __value, wire::false_as_none),
-                "color" => wire::decode(&mut color, __value, wire::false_as_none),
-                "commercial_partner_id" => {
-                    wire::decode(
-                        &mut commercial_partner_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "company_id" => {
-                    wire::decode(&mut company_id, __value, wire::false_as_none)
-                }
-                "contact_name" => {
-                    wire::decode(&mut contact_name, __value, wire::false_as_none)
-                }
-                "country_id" => {
-                    wire::decode(&mut country_id, __value, wire::false_as_none)
-                }
-                "date_deadline" => {
-                    wire::decode(
-                        &mut date_deadline,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "description" => {
-                    wire::decode(&mut description, __value, wire::false_as_none)
-                }
-                "email_cc" => wire::decode(&mut email_cc, __value, wire::false_as_none),
-                "email_from" => {
-                    wire::decode(&mut email_from, __value, wire::false_as_none)
-                }
-                "expected_revenue" => {
-                    wire::decode(&mut expected_revenue, __value, wire::false_as_none)
-                }
-                "function" => wire::decode(&mut function, __value, wire::false_as_none),
-                "iap_enrich_done" => {
-                    wire::decode(&mut iap_enrich_done, __value, wire::field)
-                }
-                "lang_id" => wire::decode(&mut lang_id, __value, wire::false_as_none),
-                "lead_mining_request_id" => {
-                    wire::decode(
-                        &mut lead_mining_request_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "lead_properties" => {
-                    wire::decode(&mut lead_properties, __value, wire::false_as_none)
-                }
-                "lost_reason_id" => {
-                    wire::decode(&mut lost_reason_id, __value, wire::false_as_none)
-                }
-                "medium_id" => wire::decode(&mut medium_id, __value, wire::false_as_none),
-                "message_bounce" => {
-                    wire::decode(&mut message_bounce, __value, wire::false_as_none)
-                }
-                "message_partner_ids" => {
-                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
-                }
-                "name" => wire::decode(&mut name, __value, wire::false_as_none),
-                "partner_id" => {
-                    wire::decode(&mut partner_id, __value, wire::false_as_none)
-                }
-                "partner_name" => {
-                    wire::decode(&mut partner_name, __value, wire::false_as_none)
-                }
-                "phone" => wire::decode(&mut phone, __value, wire::false_as_none),
-                "phone_mobile_search" => {
-                    wire::decode(&mut phone_mobile_search, __value, wire::false_as_none)
-                }
-                "priority" => wire::decode(&mut priority, __value, wire::false_as_none),
-                "probability" => {
-                    wire::decode(&mut probability, __value, wire::false_as_none)
-                }
-                "recurring_plan" => {
-                    wire::decode(&mut recurring_plan, __value, wire::false_as_none)
-                }
-                "recurring_revenue" => {
-                    wire::decode(&mut recurring_revenue, __value, wire::false_as_none)
-                }
-                "referred" => wire::decode(&mut referred, __value, wire::false_as_none),
-                "reveal_id" => wire::decode(&mut reveal_id, __value, wire::false_as_none),
-                "source_id" => wire::decode(&mut source_id, __value, wire::false_as_none),
-                "stage_id" => wire::decode(&mut stage_id, __value, wire::false_as_none),
-                "state_id" => wire::decode(&mut state_id, __value, wire::false_as_none),
-                "street" => wire::decode(&mut street, __value, wire::false_as_none),
-                "street2" => wire::decode(&mut street2, __value, wire::false_as_none),
-                "tag_ids" => wire::decode(&mut tag_ids, __value, wire::false_as_none),
-                "team_id" => wire::decode(&mut team_id, __value, wire::false_as_none),
-                "type" => wire::decode(&mut type_, __value, wire::false_as_none),
-                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
-                "website" => wire::decode(&mut website, __value, wire::false_as_none),
-                "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = CrmLeadUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
-            active: active.unwrap_or_default(),
-            activity_summary: activity_summary.unwrap_or_default(),
-            activity_type_id: activity_type_id.unwrap_or_default(),
-            campaign_id: campaign_id.unwrap_or_default(),
-            city: city.unwrap_or_default(),
-            color: color.unwrap_or_default(),
-            commercial_partner_id: commercial_partner_id.unwrap_or_default(),
-            company_id: company_id.unwrap_or_default(),
-            contact_name: contact_name.unwrap_or_default(),
-            country_id: country_id.unwrap_or_default(),
-            date_deadline: date_deadline.unwrap_or_default(),
-            description: description.unwrap_or_default(),
-            email_cc: email_cc.unwrap_or_default(),
-            email_from: email_from.unwrap_or_default(),
-            expected_revenue: expected_revenue.unwrap_or_default(),
-            function: function.unwrap_or_default(),
-            iap_enrich_done: iap_enrich_done.unwrap_or_default(),
-            lang_id: lang_id.unwrap_or_default(),
-            lead_mining_request_id: lead_mining_request_id.unwrap_or_default(),
-            lead_properties: lead_properties.unwrap_or_default(),
-            lost_reason_id: lost_reason_id.unwrap_or_default(),
-            medium_id: medium_id.unwrap_or_default(),
-            message_bounce: message_bounce.unwrap_or_default(),
-            message_partner_ids: message_partner_ids.unwrap_or_default(),
-            name: name.unwrap_or_default(),
-            partner_id: partner_id.unwrap_or_default(),
-            partner_name: partner_name.unwrap_or_default(),
-            phone: phone.unwrap_or_default(),
-            phone_mobile_search: phone_mobile_search.unwrap_or_default(),
-            priority: priority.unwrap_or_default(),
-            probability: probability.unwrap_or_default(),
-            recurring_plan: recurring_plan.unwrap_or_default(),
-            recurring_revenue: recurring_revenue.unwrap_or_default(),
-            referred: referred.unwrap_or_default(),
-            reveal_id: reveal_id.unwrap_or_default(),
-            source_id: source_id.unwrap_or_default(),
-            stage_id: stage_id.unwrap_or_default(),
-            state_id: state_id.unwrap_or_default(),
-            street: street.unwrap_or_default(),
-            street2: street2.unwrap_or_default(),
-            tag_ids: tag_ids.unwrap_or_default(),
-            team_id: team_id.unwrap_or_default(),
-            type_: type_.unwrap_or_default(),
-            user_id: user_id.unwrap_or_default(),
-            website: website.unwrap_or_default(),
-            zip: zip.unwrap_or_default(),
+            active: __values.active,
+            activity_summary: __values.activity_summary,
+            activity_type_id: __values.activity_type_id,
+            campaign_id: __values.campaign_id,
+            city: __values.city,
+            color: __values.color,
+            commercial_partner_id: __values.commercial_partner_id,
+            company_id: __values.company_id,
+            contact_name: __values.contact_name,
+            country_id: __values.country_id,
+            date_deadline: __values.date_deadline,
+            description: __values.description,
+            email_cc: __values.email_cc,
+            email_from: __values.email_from,
+            expected_revenue: __values.expected_revenue,
+            function: __values.function,
+            iap_enrich_done: __values.iap_enrich_done,
+            lang_id: __values.lang_id,
+            lead_mining_request_id: __values.lead_mining_request_id,
+            lead_properties: __values.lead_properties,
+            lost_reason_id: __values.lost_reason_id,
+            medium_id: __values.medium_id,
+            message_bounce: __values.message_bounce,
+            message_partner_ids: __values.message_partner_ids,
+            name: __values.name,
+            partner_id: __values.partner_id,
+            partner_name: __values.partner_name,
+            phone: __values.phone,
+            phone_mobile_search: __values.phone_mobile_search,
+            priority: __values.priority,
+            probability: __values.probability,
+            recurring_plan: __values.recurring_plan,
+            recurring_revenue: __values.recurring_revenue,
+            referred: __values.referred,
+            reveal_id: __values.reveal_id,
+            source_id: __values.source_id,
+            stage_id: __values.stage_id,
+            state_id: __values.state_id,
+            street: __values.street,
+            street2: __values.street2,
+            tag_ids: __values.tag_ids,
+            team_id: __values.team_id,
+            type_: __values.type_,
+            user_id: __values.user_id,
+            website: __values.website,
+            zip: __values.zip,
         })
     }
 }

@@ -1668,692 +1668,104 @@ impl HrEmployeeCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut activity_summary: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut activity_type_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut additional_note: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut address_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut bank_account_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut barcode: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut birthday: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut birthday_public_display: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut category_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut certificate: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut children: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut coach_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut company_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut contract_date_end: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut contract_date_start: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut contract_template_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut contract_type_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut country_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut country_of_birth: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut date_version: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut department_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut departure_date: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut departure_description: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut departure_reason_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut distance_home_work: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut distance_home_work_unit: ::std::option::Option<
-            ::std::option::Option<HrEmployeeDistanceHomeWorkUnit>,
-        > = ::std::option::Option::None;
-        let mut driving_license: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut emergency_contact: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut emergency_phone: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut employee_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut employee_properties: ::std::option::Option<
-            ::std::option::Option<::serde_json::Value>,
-        > = ::std::option::Option::None;
-        let mut employee_type: ::std::option::Option<
-            ::std::option::Option<HrEmployeeEmployeeType>,
-        > = ::std::option::Option::None;
-        let mut friday_location_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut has_work_permit: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut hr_responsible_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut id_card: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut identification_id: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut image_1920: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut job_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut job_title: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut km_home_work: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut lang: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut last_modified_date: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDateTime>,
-        > = ::std::option::Option::None;
-        let mut last_modified_uid: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut legal_name: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut marital: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut message_main_attachment_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut mobile_phone: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut monday_location_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut name: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut parent_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut passport_expiration_date: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut passport_id: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut permit_no: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut pin: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut place_of_birth: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut private_car_plate: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut private_city: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut private_country_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut private_email: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut private_phone: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut private_state_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut private_street: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut private_street2: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut private_zip: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut resource_calendar_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut resource_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut salary_distribution: ::std::option::Option<
-            ::std::option::Option<::serde_json::Value>,
-        > = ::std::option::Option::None;
-        let mut saturday_location_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut sex: ::std::option::Option<::std::option::Option<HrEmployeeSex>> = ::std::option::Option::None;
-        let mut spouse_birthdate: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut spouse_complete_name: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut ssnid: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut structure_type_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut study_field: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut study_school: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut sunday_location_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut thursday_location_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut today_location_name: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut trial_date_end: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut tuesday_location_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut tz: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut user_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut visa_expire: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut visa_no: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut wage: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut wednesday_location_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut work_contact_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut work_email: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut work_location_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut work_permit_expiration_date: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut work_permit_scheduled_activity: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut work_phone: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "active" => wire::decode(&mut active, __value, wire::field),
-                "activity_summary" => {
-                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
-                }
-                "activity_type_id" => {
-                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
-                }
-                "additional_note" => {
-                    wire::decode(&mut additional_note, __value, wire::false_as_none)
-                }
-                "address_id" => {
-                    wire::decode(&mut address_id, __value, wire::false_as_none)
-                }
-                "bank_account_ids" => {
-                    wire::decode(&mut bank_account_ids, __value, wire::false_as_none)
-                }
-                "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
-                "birthday" => {
-                    wire::decode(&mut birthday, __value, wire::date::option::deserialize)
-                }
-                "birthday_public_display" => {
-                    wire::decode(&mut birthday_public_display, __value, wire::field)
-                }
-                "category_ids" => {
-                    wire::decode(&mut category_ids, __value, wire::false_as_none)
-                }
-                "certificate" => {
-                    wire::decode(&mut certificate, __value, wire::false_as_none)
-                }
-                "children" => wire::decode(&mut children, __value, wire::false_as_none),
-                "coach_id" => wire::decode(&mut coach_id, __value, wire::false_as_none),
-                "color" => wire::decode(&mut color, __value, wire::false_as_none),
-                "company_id" => {
-                    wire::decode(&mut company_id, __value, wire::false_as_none)
-                }
-                "contract_date_end" => {
-                    wire::decode(
-                        &mut contract_date_end,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "contract_date_start" => {
-                    wire::decode(
-                        &mut contract_date_start,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "contract_template_id" => {
-                    wire::decode(&mut contract_template_id, __value, wire::false_as_none)
-                }
-                "contract_type_id" => {
-                    wire::decode(&mut contract_type_id, __value, wire::false_as_none)
-                }
-                "country_id" => {
-                    wire::decode(&mut country_id, __value, wire::false_as_none)
-                }
-                "country_of_birth" => {
-                    wire::decode(&mut country_of_birth, __value, wire::false_as_none)
-                }
-                "date_version" => {
-                    wire::decode(
-                        &mut date_version,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "department_id" => {
-                    wire::decode(&mut department_id, __value, wire::false_as_none)
-                }
-                "departure_date" => {
-                    wire::decode(
-                        &mut departure_date,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "departure_description" => {
-                    wire::decode(
-                        &mut departure_description,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "departure_reason_id" => {
-                    wire::decode(&mut departure_reason_id, __value, wire::false_as_none)
-                }
-                "distance_home_work" => {
-                    wire::decode(&mut distance_home_work, __value, wire::false_as_none)
-                }
-                "distance_home_work_unit" => {
-                    wire::decode(
-                        &mut distance_home_work_unit,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "driving_license" => {
-                    wire::decode(&mut driving_license, __value, wire::false_as_none)
-                }
-                "emergency_contact" => {
-                    wire::decode(&mut emergency_contact, __value, wire::false_as_none)
-                }
-                "emergency_phone" => {
-                    wire::decode(&mut emergency_phone, __value, wire::false_as_none)
-                }
-                "employee_id" => {
-                    wire::decode(&mut employee_id, __value, wire::false_as_none)
-                }
-                "employee_properties" => {
-                    wire::decode(&mut employee_properties, __value, wire::false_as_none)
-                }
-                "employee_type" => {
-                    wire::decode(&mut employee_type, __value, wire::false_as_none)
-                }
-                "friday_location_id" => {
-                    wire::decode(&mut friday_location_id, __value, wire::false_as_none)
-                }
-                "has_work_permit" => {
-                    wire::decode(&mut has_work_permit, __value, wire::false_as_none)
-                }
-                "hr_responsible_id" => {
-                    wire::decode(&mut hr_responsible_id, __value, wire::false_as_none)
-                }
-                "id_card" => wire::decode(&mut id_card, __value, wire::false_as_none),
-                "identification_id" => {
-                    wire::decode(&mut identification_id, __value, wire::false_as_none)
-                }
-                "image_1920" => {
-                    wire::decode(&mut image_1920, __value, wire::false_as_none)
-                }
-                "job_id" => wire::decode(&mut job_id, __value, wire::false_as_none),
-                "job_title" => wire::decode(&mut job_title, __value, wire::false_as_none),
-                "km_home_work" => {
-                    wire::decode(&mut km_home_work, __value, wire::false_as_none)
-                }
-                "lang" => wire::decode(&mut lang, __value, wire::false_as_none),
-                "last_modified_date" => {
-                    wire::decode(
-                        &mut last_modified_date,
-                        __value,
-                        wire::datetime::option::deserialize,
-                    )
-                }
-                "last_modified_uid" => {
-                    wire::decode(&mut last_modified_uid, __value, wire::false_as_none)
-                }
-                "legal_name" => {
-                    wire::decode(&mut legal_name, __value, wire::false_as_none)
-                }
-                "marital" => wire::decode(&mut marital, __value, wire::false_as_none),
-                "message_main_attachment_id" => {
-                    wire::decode(
-                        &mut message_main_attachment_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "message_partner_ids" => {
-                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
-                }
-                "mobile_phone" => {
-                    wire::decode(&mut mobile_phone, __value, wire::false_as_none)
-                }
-                "monday_location_id" => {
-                    wire::decode(&mut monday_location_id, __value, wire::false_as_none)
-                }
-                "name" => wire::decode(&mut name, __value, wire::false_as_none),
-                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
-                "passport_expiration_date" => {
-                    wire::decode(
-                        &mut passport_expiration_date,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "passport_id" => {
-                    wire::decode(&mut passport_id, __value, wire::false_as_none)
-                }
-                "permit_no" => wire::decode(&mut permit_no, __value, wire::false_as_none),
-                "pin" => wire::decode(&mut pin, __value, wire::false_as_none),
-                "place_of_birth" => {
-                    wire::decode(&mut place_of_birth, __value, wire::false_as_none)
-                }
-                "private_car_plate" => {
-                    wire::decode(&mut private_car_plate, __value, wire::false_as_none)
-                }
-                "private_city" => {
-                    wire::decode(&mut private_city, __value, wire::false_as_none)
-                }
-                "private_country_id" => {
-                    wire::decode(&mut private_country_id, __value, wire::false_as_none)
-                }
-                "private_email" => {
-                    wire::decode(&mut private_email, __value, wire::false_as_none)
-                }
-                "private_phone" => {
-                    wire::decode(&mut private_phone, __value, wire::false_as_none)
-                }
-                "private_state_id" => {
-                    wire::decode(&mut private_state_id, __value, wire::false_as_none)
-                }
-                "private_street" => {
-                    wire::decode(&mut private_street, __value, wire::false_as_none)
-                }
-                "private_street2" => {
-                    wire::decode(&mut private_street2, __value, wire::false_as_none)
-                }
-                "private_zip" => {
-                    wire::decode(&mut private_zip, __value, wire::false_as_none)
-                }
-                "resource_calendar_id" => {
-                    wire::decode(&mut resource_calendar_id, __value, wire::false_as_none)
-                }
-                "resource_id" => {
-                    wire::decode(&mut resource_id, __value, wire::false_as_none)
-                }
-                "salary_distribution" => {
-                    wire::decode(&mut salary_distribution, __value, wire::false_as_none)
-                }
-                "saturday_location_id" => {
-                    wire::decode(&mut saturday_location_id, __value, wire::false_as_none)
-                }
-                "sex" => wire::decode(&mut sex, __value, wire::false_as_none),
-                "spouse_birthdate" => {
-                    wire::decode(
-                        &mut spouse_birthdate,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "spouse_complete_name" => {
-                    wire::decode(&mut spouse_complete_name, __value, wire::false_as_none)
-                }
-                "ssnid" => wire::decode(&mut ssnid, __value, wire::false_as_none),
-                "structure_type_id" => {
-                    wire::decode(&mut structure_type_id, __value, wire::false_as_none)
-                }
-                "study_field" => {
-                    wire::decode(&mut study_field, __value, wire::false_as_none)
-                }
-                "study_school" => {
-                    wire::decode(&mut study_school, __value, wire::false_as_none)
-                }
-                "sunday_location_id" => {
-                    wire::decode(&mut sunday_location_id, __value, wire::false_as_none)
-                }
-                "thursday_location_id" => {
-                    wire::decode(&mut thursday_location_id, __value, wire::false_as_none)
-                }
-                "today_location_name" => {
-                    wire::decode(&mut today_location_name, __value, wire::false_as_none)
-                }
-                "trial_date_end" => {
-                    wire::decode(
-                        &mut trial_date_end,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "tuesday_location_id" => {
-                    wire::decode(&mut tuesday_location_id, __value, wire::false_as_none)
-                }
-                "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
-                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
-                "visa_expire" => {
-                    wire::decode(
-                        &mut visa_expire,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "visa_no" => wire::decode(&mut visa_no, __value, wire::false_as_none),
-                "wage" => wire::decode(&mut wage, __value, wire::false_as_none),
-                "wednesday_location_id" => {
-                    wire::decode(
-                        &mut wednesday_location_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "work_contact_id" => {
-                    wire::decode(&mut work_contact_id, __value, wire::false_as_none)
-                }
-                "work_email" => {
-                    wire::decode(&mut work_email, __value, wire::false_as_none)
-                }
-                "work_location_id" => {
-                    wire::decode(&mut work_location_id, __value, wire::false_as_none)
-                }
-                "work_permit_expiration_date" => {
-                    wire::decode(
-                        &mut work_permit_expiration_date,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "work_permit_scheduled_activity" => {
-                    wire::decode(
-                        &mut work_permit_scheduled_activity,
-                        __value,
-                        wire::field,
-                    )
-                }
-                "work_phone" => {
-                    wire::decode(&mut work_phone, __value, wire::false_as_none)
-                }
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = HrEmployeeUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
-            active: active.unwrap_or_default(),
-            activity_summary: activity_summary.unwrap_or_default(),
-            activity_type_id: activity_type_id.unwrap_or_default(),
-            additional_note: additional_note.unwrap_or_default(),
-            address_id: address_id.unwrap_or_default(),
-            bank_account_ids: bank_account_ids.unwrap_or_default(),
-            barcode: barcode.unwrap_or_default(),
-            birthday: birthday.unwrap_or_default(),
-            birthday_public_display: birthday_public_display.unwrap_or_default(),
-            category_ids: category_ids.unwrap_or_default(),
-            certificate: certificate.unwrap_or_default(),
-            children: children.unwrap_or_default(),
-            coach_id: coach_id.unwrap_or_default(),
-            color: color.unwrap_or_default(),
-            company_id: company_id.unwrap_or_default(),
-            contract_date_end: contract_date_end.unwrap_or_default(),
-            contract_date_start: contract_date_start.unwrap_or_default(),
-            contract_template_id: contract_template_id.unwrap_or_default(),
-            contract_type_id: contract_type_id.unwrap_or_default(),
-            country_id: country_id.unwrap_or_default(),
-            country_of_birth: country_of_birth.unwrap_or_default(),
-            date_version: date_version.unwrap_or_default(),
-            department_id: department_id.unwrap_or_default(),
-            departure_date: departure_date.unwrap_or_default(),
-            departure_description: departure_description.unwrap_or_default(),
-            departure_reason_id: departure_reason_id.unwrap_or_default(),
-            distance_home_work: distance_home_work.unwrap_or_default(),
-            distance_home_work_unit: distance_home_work_unit.unwrap_or_default(),
-            driving_license: driving_license.unwrap_or_default(),
-            emergency_contact: emergency_contact.unwrap_or_default(),
-            emergency_phone: emergency_phone.unwrap_or_default(),
-            employee_id: employee_id.unwrap_or_default(),
-            employee_properties: employee_properties.unwrap_or_default(),
-            employee_type: employee_type.unwrap_or_default(),
-            friday_location_id: friday_location_id.unwrap_or_default(),
-            has_work_permit: has_work_permit.unwrap_or_default(),
-            hr_responsible_id: hr_responsible_id.unwrap_or_default(),
-            id_card: id_card.unwrap_or_default(),
-            identification_id: identification_id.unwrap_or_default(),
-            image_1920: image_1920.unwrap_or_default(),
-            job_id: job_id.unwrap_or_default(),
-            job_title: job_title.unwrap_or_default(),
-            km_home_work: km_home_work.unwrap_or_default(),
-            lang: lang.unwrap_or_default(),
-            last_modified_date: last_modified_date.unwrap_or_default(),
-            last_modified_uid: last_modified_uid.unwrap_or_default(),
-            legal_name: legal_name.unwrap_or_default(),
-            marital: marital.unwrap_or_default(),
-            message_main_attachment_id: message_main_attachment_id.unwrap_or_default(),
-            message_partner_ids: message_partner_ids.unwrap_or_default(),
-            mobile_phone: mobile_phone.unwrap_or_default(),
-            monday_location_id: monday_location_id.unwrap_or_default(),
-            name: name.unwrap_or_default(),
-            parent_id: parent_id.unwrap_or_default(),
-            passport_expiration_date: passport_expiration_date.unwrap_or_default(),
-            passport_id: passport_id.unwrap_or_default(),
-            permit_no: permit_no.unwrap_or_default(),
-            pin: pin.unwrap_or_default(),
-            place_of_birth: place_of_birth.unwrap_or_default(),
-            private_car_plate: private_car_plate.unwrap_or_default(),
-            private_city: private_city.unwrap_or_default(),
-            private_country_id: private_country_id.unwrap_or_default(),
-            private_email: private_email.unwrap_or_default(),
-            private_phone: private_phone.unwrap_or_default(),
-            private_state_id: private_state_id.unwrap_or_default(),
-            private_street: private_street.unwrap_or_default(),
-            private_street2: private_street2.unwrap_or_default(),
-            private_zip: private_zip.unwrap_or_default(),
-            resource_calendar_id: resource_calendar_id.unwrap_or_default(),
-            resource_id: resource_id.unwrap_or_default(),
-            salary_distribution: salary_distribution.unwrap_or_default(),
-            saturday_location_id: saturday_location_id.unwrap_or_default(),
-            sex: sex.unwrap_or_default(),
-            spouse_birthdate: spouse_birthdate.unwrap_or_default(),
-            spouse_complete_name: spouse_complete_name.unwrap_or_default(),
-            ssnid: ssnid.unwrap_or_default(),
-            structure_type_id: structure_type_id.unwrap_or_default(),
-            study_field: study_field.unwrap_or_default(),
-            study_school: study_school.unwrap_or_default(),
-            sunday_location_id: sunday_location_id.unwrap_or_default(),
-            thursday_location_id: thursday_location_id.unwrap_or_default(),
-            today_location_name: today_location_name.unwrap_or_default(),
-            trial_date_end: trial_date_end.unwrap_or_default(),
-            tuesday_location_id: tuesday_location_id.unwrap_or_default(),
-            tz: tz.unwrap_or_default(),
-            user_id: user_id.unwrap_or_default(),
-            visa_expire: visa_expire.unwrap_or_default(),
-            visa_no: visa_no.unwrap_or_default(),
-            wage: wage.unwrap_or_default(),
-            wednesday_location_id: wednesday_location_id.unwrap_or_default(),
-            work_contact_id: work_contact_id.unwrap_or_default(),
-            work_email: work_email.unwrap_or_default(),
-            work_location_id: work_location_id.unwrap_or_default(),
-            work_permit_expiration_date: work_permit_expiration_date.unwrap_or_default(),
-            work_permit_scheduled_activity: work_permit_scheduled_activity
-                .unwrap_or_default(),
-            work_phone: work_phone.unwrap_or_default(),
+            active: __values.active,
+            activity_summary: __values.activity_summary,
+            activity_type_id: __values.activity_type_id,
+            additional_note: __values.additional_note,
+            address_id: __values.address_id,
+            bank_account_ids: __values.bank_account_ids,
+            barcode: __values.barcode,
+            birthday: __values.birthday,
+            birthday_public_display: __values.birthday_public_display,
+            category_ids: __values.category_ids,
+            certificate: __values.certificate,
+            children: __values.children,
+            coach_id: __values.coach_id,
+            color: __values.color,
+            company_id: __values.company_id,
+            contract_date_end: __values.contract_date_end,
+            contract_date_start: __values.contract_date_start,
+            contract_template_id: __values.contract_template_id,
+            contract_type_id: __values.contract_type_id,
+            country_id: __values.country_id,
+            country_of_birth: __values.country_of_birth,
+            date_version: __values.date_version,
+            department_id: __values.department_id,
+            departure_date: __values.departure_date,
+            departure_description: __values.departure_description,
+            departure_reason_id: __values.departure_reason_id,
+            distance_home_work: __values.distance_home_work,
+            distance_home_work_unit: __values.distance_home_work_unit,
+            driving_license: __values.driving_license,
+            emergency_contact: __values.emergency_contact,
+            emergency_phone: __values.emergency_phone,
+            employee_id: __values.employee_id,
+            employee_properties: __values.employee_properties,
+            employee_type: __values.employee_type,
+            friday_location_id: __values.friday_location_id,
+            has_work_permit: __values.has_work_permit,
+            hr_responsible_id: __values.hr_responsible_id,
+            id_card: __values.id_card,
+            identification_id: __values.identification_id,
+            image_1920: __values.image_1920,
+            job_id: __values.job_id,
+            job_title: __values.job_title,
+            km_home_work: __values.km_home_work,
+            lang: __values.lang,
+            last_modified_date: __values.last_modified_date,
+            last_modified_uid: __values.last_modified_uid,
+            legal_name: __values.legal_name,
+            marital: __values.marital,
+            message_main_attachment_id: __values.message_main_attachment_id,
+            message_partner_ids: __values.message_partner_ids,
+            mobile_phone: __values.mobile_phone,
+            monday_location_id: __values.monday_location_id,
+            name: __values.name,
+            parent_id: __values.parent_id,
+            passport_expiration_date: __values.passport_expiration_date,
+            passport_id: __values.passport_id,
+            permit_no: __values.permit_no,
+            pin: __values.pin,
+            place_of_birth: __values.place_of_birth,
+            private_car_plate: __values.private_car_plate,
+            private_city: __values.private_city,
+            private_country_id: __values.private_country_id,
+            private_email: __values.private_email,
+            private_phone: __values.private_phone,
+            private_state_id: __values.private_state_id,
+            private_street: __values.private_street,
+            private_street2: __values.private_street2,
+            private_zip: __values.private_zip,
+            resource_calendar_id: __values.resource_calendar_id,
+            resource_id: __values.resource_id,
+            salary_distribution: __values.salary_distribution,
+            saturday_location_id: __values.saturday_location_id,
+            sex: __values.sex,
+            spouse_birthdate: __values.spouse_birthdate,
+            spouse_complete_name: __values.spouse_complete_name,
+            ssnid: __values.ssnid,
+            structure_type_id: __values.structure_type_id,
+            study_field: __values.study_field,
+            study_school: __values.study_school,
+            sunday_location_id: __values.sunday_location_id,
+            thursday_location_id: __values.thursday_location_id,
+            today_location_name: __values.today_location_name,
+            trial_date_end: __values.trial_date_end,
+            tuesday_location_id: __values.tuesday_location_id,
+            tz: __values.tz,
+            user_id: __values.user_id,
+            visa_expire: __values.visa_expire,
+            visa_no: __values.visa_no,
+            wage: __values.wage,
+            wednesday_location_id: __values.wednesday_location_id,
+            work_contact_id: __values.work_contact_id,
+            work_email: __values.work_email,
+            work_location_id: __values.work_location_id,
+            work_permit_expiration_date: __values.work_permit_expiration_date,
+            work_permit_scheduled_activity: __values.work_permit_scheduled_activity,
+            work_phone: __values.work_phone,
         })
     }
 }

@@ -1721,428 +1721,74 @@ impl ProductTemplateCreate {
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
-        let mut account_tag_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut activity_summary: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut activity_type_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut barcode: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut categ_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut combo_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut company_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut default_code: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut description: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut description_picking: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut description_pickingin: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut description_pickingout: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut description_purchase: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut description_sale: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut expense_policy: ::std::option::Option<
-            ::std::option::Option<ProductTemplateExpensePolicy>,
-        > = ::std::option::Option::None;
-        let mut image_1920: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut import_attribute_values: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut invoice_policy: ::std::option::Option<
-            ::std::option::Option<ProductTemplateInvoicePolicy>,
-        > = ::std::option::Option::None;
-        let mut is_favorite: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut is_storable: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut list_price: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut location_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut lot_sequence_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut lot_valuated: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut optional_product_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut product_properties: ::std::option::Option<
-            ::std::option::Option<::serde_json::Value>,
-        > = ::std::option::Option::None;
-        let mut product_tag_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut project_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut project_template_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut property_account_expense_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut property_account_income_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut property_price_difference_account_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut property_stock_inventory: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut property_stock_production: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut purchase_line_warn_msg: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut purchase_method: ::std::option::Option<
-            ::std::option::Option<ProductTemplatePurchaseMethod>,
-        > = ::std::option::Option::None;
-        let mut purchase_ok: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut qty_available: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut responsible_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut route_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut sale_delay: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut sale_line_warn_msg: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut sale_ok: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut serial_prefix_format: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut service_policy: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut service_to_purchase: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut service_tracking: ::std::option::Option<
-            ::std::option::Option<ProductTemplateServiceTracking>,
-        > = ::std::option::Option::None;
-        let mut service_type: ::std::option::Option<
-            ::std::option::Option<ProductTemplateServiceType>,
-        > = ::std::option::Option::None;
-        let mut standard_price: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut supplier_taxes_id: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut task_template_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut taxes_id: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut tracking: ::std::option::Option<
-            ::std::option::Option<ProductTemplateTracking>,
-        > = ::std::option::Option::None;
-        let mut type_: ::std::option::Option<
-            ::std::option::Option<ProductTemplateType>,
-        > = ::std::option::Option::None;
-        let mut uom_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut uom_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut volume: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut warehouse_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut weight: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "account_tag_ids" => {
-                    wire::decode(&mut account_tag_ids, __value, wire::false_as_none)
-                }
-                "active" => wire::decode(&mut active, __value, wire::field),
-                "activity_summary" => {
-                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
-                }
-                "activity_type_id" => {
-                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
-                }
-                "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
-                "categ_id" => wire::decode(&mut categ_id, __value, wire::false_as_none),
-                "color" => wire::decode(&mut color, __value, wire::false_as_none),
-                "combo_ids" => wire::decode(&mut combo_ids, __value, wire::false_as_none),
-                "company_id" => {
-                    wire::decode(&mut company_id, __value, wire::false_as_none)
-                }
-                "default_code" => {
-                    wire::decode(&mut default_code, __value, wire::false_as_none)
-                }
-                "description" => {
-                    wire::decode(&mut description, __value, wire::false_as_none)
-                }
-                "description_picking" => {
-                    wire::decode(&mut description_picking, __value, wire::false_as_none)
-                }
-                "description_pickingin" => {
-                    wire::decode(
-                        &mut description_pickingin,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "description_pickingout" => {
-                    wire::decode(
-                        &mut description_pickingout,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "description_purchase" => {
-                    wire::decode(&mut description_purchase, __value, wire::false_as_none)
-                }
-                "description_sale" => {
-                    wire::decode(&mut description_sale, __value, wire::false_as_none)
-                }
-                "expense_policy" => {
-                    wire::decode(&mut expense_policy, __value, wire::false_as_none)
-                }
-                "image_1920" => {
-                    wire::decode(&mut image_1920, __value, wire::false_as_none)
-                }
-                "import_attribute_values" => {
-                    wire::decode(
-                        &mut import_attribute_values,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "invoice_policy" => {
-                    wire::decode(&mut invoice_policy, __value, wire::false_as_none)
-                }
-                "is_favorite" => wire::decode(&mut is_favorite, __value, wire::field),
-                "is_storable" => wire::decode(&mut is_storable, __value, wire::field),
-                "list_price" => {
-                    wire::decode(&mut list_price, __value, wire::false_as_none)
-                }
-                "location_id" => {
-                    wire::decode(&mut location_id, __value, wire::false_as_none)
-                }
-                "lot_sequence_id" => {
-                    wire::decode(&mut lot_sequence_id, __value, wire::false_as_none)
-                }
-                "lot_valuated" => wire::decode(&mut lot_valuated, __value, wire::field),
-                "message_partner_ids" => {
-                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
-                }
-                "name" => wire::decode(&mut name, __value, wire::string_or_false),
-                "optional_product_ids" => {
-                    wire::decode(&mut optional_product_ids, __value, wire::false_as_none)
-                }
-                "product_properties" => {
-                    wire::decode(&mut product_properties, __value, wire::false_as_none)
-                }
-                "product_tag_ids" => {
-                    wire::decode(&mut product_tag_ids, __value, wire::false_as_none)
-                }
-                "project_id" => {
-                    wire::decode(&mut project_id, __value, wire::false_as_none)
-                }
-                "project_template_id" => {
-                    wire::decode(&mut project_template_id, __value, wire::false_as_none)
-                }
-                "property_account_expense_id" => {
-                    wire::decode(
-                        &mut property_account_expense_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "property_account_income_id" => {
-                    wire::decode(
-                        &mut property_account_income_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "property_price_difference_account_id" => {
-                    wire::decode(
-                        &mut property_price_difference_account_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "property_stock_inventory" => {
-                    wire::decode(
-                        &mut property_stock_inventory,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "property_stock_production" => {
-                    wire::decode(
-                        &mut property_stock_production,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "purchase_line_warn_msg" => {
-                    wire::decode(
-                        &mut purchase_line_warn_msg,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "purchase_method" => {
-                    wire::decode(&mut purchase_method, __value, wire::false_as_none)
-                }
-                "purchase_ok" => wire::decode(&mut purchase_ok, __value, wire::field),
-                "qty_available" => {
-                    wire::decode(&mut qty_available, __value, wire::false_as_none)
-                }
-                "responsible_id" => {
-                    wire::decode(&mut responsible_id, __value, wire::false_as_none)
-                }
-                "route_ids" => wire::decode(&mut route_ids, __value, wire::false_as_none),
-                "sale_delay" => {
-                    wire::decode(&mut sale_delay, __value, wire::false_as_none)
-                }
-                "sale_line_warn_msg" => {
-                    wire::decode(&mut sale_line_warn_msg, __value, wire::false_as_none)
-                }
-                "sale_ok" => wire::decode(&mut sale_ok, __value, wire::field),
-                "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
-                "serial_prefix_format" => {
-                    wire::decode(&mut serial_prefix_format, __value, wire::false_as_none)
-                }
-                "service_policy" => {
-                    wire::decode(&mut service_policy, __value, wire::false_as_none)
-                }
-                "service_to_purchase" => {
-                    wire::decode(&mut service_to_purchase, __value, wire::field)
-                }
-                "service_tracking" => {
-                    wire::decode(&mut service_tracking, __value, wire::false_as_none)
-                }
-                "service_type" => {
-                    wire::decode(&mut service_type, __value, wire::false_as_none)
-                }
-                "standard_price" => {
-                    wire::decode(&mut standard_price, __value, wire::false_as_none)
-                }
-                "supplier_taxes_id" => {
-                    wire::decode(&mut supplier_taxes_id, __value, wire::false_as_none)
-                }
-                "task_template_id" => {
-                    wire::decode(&mut task_template_id, __value, wire::false_as_none)
-                }
-                "taxes_id" => wire::decode(&mut taxes_id, __value, wire::false_as_none),
-                "tracking" => wire::decode(&mut tracking, __value, wire::false_as_none),
-                "type" => wire::decode(&mut type_, __value, wire::false_as_none),
-                "uom_id" => wire::decode(&mut uom_id, __value, wire::false_as_none),
-                "uom_ids" => wire::decode(&mut uom_ids, __value, wire::false_as_none),
-                "volume" => wire::decode(&mut volume, __value, wire::false_as_none),
-                "warehouse_id" => {
-                    wire::decode(&mut warehouse_id, __value, wire::false_as_none)
-                }
-                "weight" => wire::decode(&mut weight, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
-        wire::check_required(&[("name", name.is_some())])?;
+        let __values = ProductTemplateUpdate::from_record(__record)?;
+        wire::check_required(&[("name", __values.name.is_some())])?;
         ::std::result::Result::Ok(Self {
-            account_tag_ids: account_tag_ids.unwrap_or_default(),
-            active: active.unwrap_or_default(),
-            activity_summary: activity_summary.unwrap_or_default(),
-            activity_type_id: activity_type_id.unwrap_or_default(),
-            barcode: barcode.unwrap_or_default(),
-            categ_id: categ_id.unwrap_or_default(),
-            color: color.unwrap_or_default(),
-            combo_ids: combo_ids.unwrap_or_default(),
-            company_id: company_id.unwrap_or_default(),
-            default_code: default_code.unwrap_or_default(),
-            description: description.unwrap_or_default(),
-            description_picking: description_picking.unwrap_or_default(),
-            description_pickingin: description_pickingin.unwrap_or_default(),
-            description_pickingout: description_pickingout.unwrap_or_default(),
-            description_purchase: description_purchase.unwrap_or_default(),
-            description_sale: description_sale.unwrap_or_default(),
-            expense_policy: expense_policy.unwrap_or_default(),
-            image_1920: image_1920.unwrap_or_default(),
-            import_attribute_values: import_attribute_values.unwrap_or_default(),
-            invoice_policy: invoice_policy.unwrap_or_default(),
-            is_favorite: is_favorite.unwrap_or_default(),
-            is_storable: is_storable.unwrap_or_default(),
-            list_price: list_price.unwrap_or_default(),
-            location_id: location_id.unwrap_or_default(),
-            lot_sequence_id: lot_sequence_id.unwrap_or_default(),
-            lot_valuated: lot_valuated.unwrap_or_default(),
-            message_partner_ids: message_partner_ids.unwrap_or_default(),
-            name: wire::given(name),
-            optional_product_ids: optional_product_ids.unwrap_or_default(),
-            product_properties: product_properties.unwrap_or_default(),
-            product_tag_ids: product_tag_ids.unwrap_or_default(),
-            project_id: project_id.unwrap_or_default(),
-            project_template_id: project_template_id.unwrap_or_default(),
-            property_account_expense_id: property_account_expense_id.unwrap_or_default(),
-            property_account_income_id: property_account_income_id.unwrap_or_default(),
-            property_price_difference_account_id: property_price_difference_account_id
-                .unwrap_or_default(),
-            property_stock_inventory: property_stock_inventory.unwrap_or_default(),
-            property_stock_production: property_stock_production.unwrap_or_default(),
-            purchase_line_warn_msg: purchase_line_warn_msg.unwrap_or_default(),
-            purchase_method: purchase_method.unwrap_or_default(),
-            purchase_ok: purchase_ok.unwrap_or_default(),
-            qty_available: qty_available.unwrap_or_default(),
-            responsible_id: responsible_id.unwrap_or_default(),
-            route_ids: route_ids.unwrap_or_default(),
-            sale_delay: sale_delay.unwrap_or_default(),
-            sale_line_warn_msg: sale_line_warn_msg.unwrap_or_default(),
-            sale_ok: sale_ok.unwrap_or_default(),
-            sequence: sequence.unwrap_or_default(),
-            serial_prefix_format: serial_prefix_format.unwrap_or_default(),
-            service_policy: service_policy.unwrap_or_default(),
-            service_to_purchase: service_to_purchase.unwrap_or_default(),
-            service_tracking: service_tracking.unwrap_or_default(),
-            service_type: service_type.unwrap_or_default(),
-            standard_price: standard_price.unwrap_or_default(),
-            supplier_taxes_id: supplier_taxes_id.unwrap_or_default(),
-            task_template_id: task_template_id.unwrap_or_default(),
-            taxes_id: taxes_id.unwrap_or_default(),
-            tracking: tracking.unwrap_or_default(),
-            type_: type_.unwrap_or_default(),
-            uom_id: uom_id.unwrap_or_default(),
-            uom_ids: uom_ids.unwrap_or_default(),
-            volume: volume.unwrap_or_default(),
-            warehouse_id: warehouse_id.unwrap_or_default(),
-            weight: weight.unwrap_or_default(),
+            account_tag_ids: __values.account_tag_ids,
+            active: __values.active,
+            activity_summary: __values.activity_summary,
+            activity_type_id: __values.activity_type_id,
+            barcode: __values.barcode,
+            categ_id: __values.categ_id,
+            color: __values.color,
+            combo_ids: __values.combo_ids,
+            company_id: __values.company_id,
+            default_code: __values.default_code,
+            description: __values.description,
+            description_picking: __values.description_picking,
+            description_pickingin: __values.description_pickingin,
+            description_pickingout: __values.description_pickingout,
+            description_purchase: __values.description_purchase,
+            description_sale: __values.description_sale,
+            expense_policy: __values.expense_policy,
+            image_1920: __values.image_1920,
+            import_attribute_values: __values.import_attribute_values,
+            invoice_policy: __values.invoice_policy,
+            is_favorite: __values.is_favorite,
+            is_storable: __values.is_storable,
+            list_price: __values.list_price,
+            location_id: __values.location_id,
+            lot_sequence_id: __values.lot_sequence_id,
+            lot_valuated: __values.lot_valuated,
+            message_partner_ids: __values.message_partner_ids,
+            name: wire::given(__values.name),
+            optional_product_ids: __values.optional_product_ids,
+            product_properties: __values.product_properties,
+            product_tag_ids: __values.product_tag_ids,
+            project_id: __values.project_id,
+            project_template_id: __values.project_template_id,
+            property_account_expense_id: __values.property_account_expense_id,
+            property_account_income_id: __values.property_account_income_id,
+            property_price_difference_account_id: __values
+                .property_price_difference_account_id,
+            property_stock_inventory: __values.property_stock_inventory,
+            property_stock_production: __values.property_stock_production,
+            purchase_line_warn_msg: __values.purchase_line_warn_msg,
+            purchase_method: __values.purchase_method,
+            purchase_ok: __values.purchase_ok,
+            qty_available: __values.qty_available,
+            responsible_id: __values.responsible_id,
+            route_ids: __values.route_ids,
+            sale_delay: __values.sale_delay,
+            sale_line_warn_msg: __values.sale_line_warn_msg,
+            sale_ok: __values.sale_ok,
+            sequence: __values.sequence,
+            serial_prefix_format: __values.serial_prefix_format,
+            service_policy: __values.service_policy,
+            service_to_purchase: __values.service_to_purchase,
+            service_tracking: __values.service_tracking,
+            service_type: __values.service_type,
+            standard_price: __values.standard_price,
+            supplier_taxes_id: __values.supplier_taxes_id,
+            task_template_id: __values.task_template_id,
+            taxes_id: __values.taxes_id,
+            tracking: __values.tracking,
+            type_: __values.type_,
+            uom_id: __values.uom_id,
+            uom_ids: __values.uom_ids,
+            volume: __values.volume,
+            warehouse_id: __values.warehouse_id,
+            weight: __values.weight,
         })
     }
 }

@@ -1152,269 +1152,49 @@ impl ProjectTaskCreate {
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
-        let mut access_token: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut activity_summary: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut activity_type_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut allocated_hours: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut company_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut date_deadline: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDateTime>,
-        > = ::std::option::Option::None;
-        let mut date_end: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDateTime>,
-        > = ::std::option::Option::None;
-        let mut depend_on_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut dependent_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut description: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut displayed_image_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut email_cc: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut email_from: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut is_template: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut milestone_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut parent_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut partner_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut partner_phone: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut personal_stage_type_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut personal_stage_type_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut priority: ::std::option::Option<
-            ::std::option::Option<ProjectTaskPriority>,
-        > = ::std::option::Option::None;
-        let mut project_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut recurrence_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut recurring_task: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut repeat_interval: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut repeat_type: ::std::option::Option<
-            ::std::option::Option<ProjectTaskRepeatType>,
-        > = ::std::option::Option::None;
-        let mut repeat_unit: ::std::option::Option<
-            ::std::option::Option<ProjectTaskRepeatUnit>,
-        > = ::std::option::Option::None;
-        let mut repeat_until: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut role_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut sale_line_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut stage_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut state: ::std::option::Option<::std::option::Option<ProjectTaskState>> = ::std::option::Option::None;
-        let mut tag_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut task_properties: ::std::option::Option<
-            ::std::option::Option<::serde_json::Value>,
-        > = ::std::option::Option::None;
-        let mut user_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "access_token" => {
-                    wire::decode(&mut access_token, __value, wire::false_as_none)
-                }
-                "active" => wire::decode(&mut active, __value, wire::field),
-                "activity_summary" => {
-                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
-                }
-                "activity_type_id" => {
-                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
-                }
-                "allocated_hours" => {
-                    wire::decode(&mut allocated_hours, __value, wire::false_as_none)
-                }
-                "color" => wire::decode(&mut color, __value, wire::false_as_none),
-                "company_id" => {
-                    wire::decode(&mut company_id, __value, wire::false_as_none)
-                }
-                "date_deadline" => {
-                    wire::decode(
-                        &mut date_deadline,
-                        __value,
-                        wire::datetime::option::deserialize,
-                    )
-                }
-                "date_end" => {
-                    wire::decode(
-                        &mut date_end,
-                        __value,
-                        wire::datetime::option::deserialize,
-                    )
-                }
-                "depend_on_ids" => {
-                    wire::decode(&mut depend_on_ids, __value, wire::false_as_none)
-                }
-                "dependent_ids" => {
-                    wire::decode(&mut dependent_ids, __value, wire::false_as_none)
-                }
-                "description" => {
-                    wire::decode(&mut description, __value, wire::false_as_none)
-                }
-                "displayed_image_id" => {
-                    wire::decode(&mut displayed_image_id, __value, wire::false_as_none)
-                }
-                "email_cc" => wire::decode(&mut email_cc, __value, wire::false_as_none),
-                "email_from" => {
-                    wire::decode(&mut email_from, __value, wire::false_as_none)
-                }
-                "is_template" => wire::decode(&mut is_template, __value, wire::field),
-                "message_partner_ids" => {
-                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
-                }
-                "milestone_id" => {
-                    wire::decode(&mut milestone_id, __value, wire::false_as_none)
-                }
-                "name" => wire::decode(&mut name, __value, wire::string_or_false),
-                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
-                "partner_id" => {
-                    wire::decode(&mut partner_id, __value, wire::false_as_none)
-                }
-                "partner_phone" => {
-                    wire::decode(&mut partner_phone, __value, wire::false_as_none)
-                }
-                "personal_stage_type_id" => {
-                    wire::decode(
-                        &mut personal_stage_type_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "personal_stage_type_ids" => {
-                    wire::decode(
-                        &mut personal_stage_type_ids,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "priority" => wire::decode(&mut priority, __value, wire::false_as_none),
-                "project_id" => {
-                    wire::decode(&mut project_id, __value, wire::false_as_none)
-                }
-                "recurrence_id" => {
-                    wire::decode(&mut recurrence_id, __value, wire::false_as_none)
-                }
-                "recurring_task" => {
-                    wire::decode(&mut recurring_task, __value, wire::field)
-                }
-                "repeat_interval" => {
-                    wire::decode(&mut repeat_interval, __value, wire::false_as_none)
-                }
-                "repeat_type" => {
-                    wire::decode(&mut repeat_type, __value, wire::false_as_none)
-                }
-                "repeat_unit" => {
-                    wire::decode(&mut repeat_unit, __value, wire::false_as_none)
-                }
-                "repeat_until" => {
-                    wire::decode(
-                        &mut repeat_until,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "role_ids" => wire::decode(&mut role_ids, __value, wire::false_as_none),
-                "sale_line_id" => {
-                    wire::decode(&mut sale_line_id, __value, wire::false_as_none)
-                }
-                "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
-                "stage_id" => wire::decode(&mut stage_id, __value, wire::false_as_none),
-                "state" => wire::decode(&mut state, __value, wire::false_as_none),
-                "tag_ids" => wire::decode(&mut tag_ids, __value, wire::false_as_none),
-                "task_properties" => {
-                    wire::decode(&mut task_properties, __value, wire::false_as_none)
-                }
-                "user_ids" => wire::decode(&mut user_ids, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
-        wire::check_required(&[("name", name.is_some())])?;
+        let __values = ProjectTaskUpdate::from_record(__record)?;
+        wire::check_required(&[("name", __values.name.is_some())])?;
         ::std::result::Result::Ok(Self {
-            access_token: access_token.unwrap_or_default(),
-            active: active.unwrap_or_default(),
-            activity_summary: activity_summary.unwrap_or_default(),
-            activity_type_id: activity_type_id.unwrap_or_default(),
-            allocated_hours: allocated_hours.unwrap_or_default(),
-            color: color.unwrap_or_default(),
-            company_id: company_id.unwrap_or_default(),
-            date_deadline: date_deadline.unwrap_or_default(),
-            date_end: date_end.unwrap_or_default(),
-            depend_on_ids: depend_on_ids.unwrap_or_default(),
-            dependent_ids: dependent_ids.unwrap_or_default(),
-            description: description.unwrap_or_default(),
-            displayed_image_id: displayed_image_id.unwrap_or_default(),
-            email_cc: email_cc.unwrap_or_default(),
-            email_from: email_from.unwrap_or_default(),
-            is_template: is_template.unwrap_or_default(),
-            message_partner_ids: message_partner_ids.unwrap_or_default(),
-            milestone_id: milestone_id.unwrap_or_default(),
-            name: wire::given(name),
-            parent_id: parent_id.unwrap_or_default(),
-            partner_id: partner_id.unwrap_or_default(),
-            partner_phone: partner_phone.unwrap_or_default(),
-            personal_stage_type_id: personal_stage_type_id.unwrap_or_default(),
-            personal_stage_type_ids: personal_stage_type_ids.unwrap_or_default(),
-            priority: priority.unwrap_or_default(),
-            project_id: project_id.unwrap_or_default(),
-            recurrence_id: recurrence_id.unwrap_or_default(),
-            recurring_task: recurring_task.unwrap_or_default(),
-            repeat_interval: repeat_interval.unwrap_or_default(),
-            repeat_type: repeat_type.unwrap_or_default(),
-            repeat_unit: repeat_unit.unwrap_or_default(),
-            repeat_until: repeat_until.unwrap_or_default(),
-            role_ids: role_ids.unwrap_or_default(),
-            sale_line_id: sale_line_id.unwrap_or_default(),
-            sequence: sequence.unwrap_or_default(),
-            stage_id: stage_id.unwrap_or_default(),
-            state: state.unwrap_or_default(),
-            tag_ids: tag_ids.unwrap_or_default(),
-            task_properties: task_properties.unwrap_or_default(),
-            user_ids: user_ids.unwrap_or_default(),
+            access_token: __values.access_token,
+            active: __values.active,
+            activity_summary: __values.activity_summary,
+            activity_type_id: __values.activity_type_id,
+            allocated_hours: __values.allocated_hours,
+            color: __values.color,
+            company_id: __values.company_id,
+            date_deadline: __values.date_deadline,
+            date_end: __values.date_end,
+            depend_on_ids: __values.depend_on_ids,
+            dependent_ids: __values.dependent_ids,
+            description: __values.description,
+            displayed_image_id: __values.displayed_image_id,
+            email_cc: __values.email_cc,
+            email_from: __values.email_from,
+            is_template: __values.is_template,
+            message_partner_ids: __values.message_partner_ids,
+            milestone_id: __values.milestone_id,
+            name: wire::given(__values.name),
+            parent_id: __values.parent_id,
+            partner_id: __values.partner_id,
+            partner_phone: __values.partner_phone,
+            personal_stage_type_id: __values.personal_stage_type_id,
+            personal_stage_type_ids: __values.personal_stage_type_ids,
+            priority: __values.priority,
+            project_id: __values.project_id,
+            recurrence_id: __values.recurrence_id,
+            recurring_task: __values.recurring_task,
+            repeat_interval: __values.repeat_interval,
+            repeat_type: __values.repeat_type,
+            repeat_unit: __values.repeat_unit,
+            repeat_until: __values.repeat_until,
+            role_ids: __values.role_ids,
+            sale_line_id: __values.sale_line_id,
+            sequence: __values.sequence,
+            stage_id: __values.stage_id,
+            state: __values.state,
+            tag_ids: __values.tag_ids,
+            task_properties: __values.task_properties,
+            user_ids: __values.user_ids,
         })
     }
 }

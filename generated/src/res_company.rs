@@ -3609,1163 +3609,171 @@ impl ResCompanyCreate {
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
-        let mut account_cash_basis_base_account_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut account_default_pos_receivable_account_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut account_discount_expense_allocation_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut account_discount_income_allocation_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut account_fiscal_country_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut account_journal_early_pay_discount_gain_account_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut account_journal_early_pay_discount_loss_account_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut account_journal_suspense_account_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut account_opening_date: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut account_opening_journal_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut account_opening_move_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut account_price_include: ::std::option::Option<
-            ::std::option::Option<ResCompanyAccountPriceInclude>,
-        > = ::std::option::Option::None;
-        let mut account_production_wip_account_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut account_production_wip_overhead_account_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut account_purchase_receipt_fiscal_position_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut account_purchase_tax_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut account_sale_tax_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut account_stock_journal_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut account_stock_valuation_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut account_storno: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut account_use_credit_limit: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut alias_domain_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut anglo_saxon_accounting: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut annual_inventory_day: ::std::option::Option<
-            ::std::option::Option<i64>,
-        > = ::std::option::Option::None;
-        let mut annual_inventory_month: ::std::option::Option<
-            ::std::option::Option<ResCompanyAnnualInventoryMonth>,
-        > = ::std::option::Option::None;
-        let mut automatic_entry_default_journal_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut autopost_bills: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut bank_account_code_prefix: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut cash_account_code_prefix: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut chart_template: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut city: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut company_details: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut company_registry: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut contract_expiration_notice_period: ::std::option::Option<
-            ::std::option::Option<i64>,
-        > = ::std::option::Option::None;
-        let mut cost_method: ::std::option::Option<
-            ::std::option::Option<ResCompanyCostMethod>,
-        > = ::std::option::Option::None;
-        let mut country_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut currency_exchange_journal_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut currency_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut days_to_purchase: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut default_cash_difference_expense_account_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut default_cash_difference_income_account_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut display_invoice_amount_total_words: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut display_invoice_tax_company_currency: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut downpayment_account_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut email: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut email_primary_color: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut email_secondary_color: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut employee_properties_definition: ::std::option::Option<
-            ::std::option::Option<::serde_json::Value>,
-        > = ::std::option::Option::None;
-        let mut expects_chart_of_accounts: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut expense_account_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut expense_accrual_account_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut expense_currency_exchange_account_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut external_report_layout_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut fiscalyear_last_day: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut fiscalyear_last_month: ::std::option::Option<
-            ::std::option::Option<ResCompanyFiscalyearLastMonth>,
-        > = ::std::option::Option::None;
-        let mut fiscalyear_lock_date: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut font: ::std::option::Option<::std::option::Option<ResCompanyFont>> = ::std::option::Option::None;
-        let mut hard_lock_date: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut has_received_warning_stock_sms: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut horizon_days: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut hr_presence_control_attendance: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut hr_presence_control_email: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut hr_presence_control_email_amount: ::std::option::Option<
-            ::std::option::Option<i64>,
-        > = ::std::option::Option::None;
-        let mut hr_presence_control_ip: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut hr_presence_control_ip_list: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut hr_presence_control_login: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut iap_enrich_auto_done: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut income_account_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut income_currency_exchange_account_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut incoterm_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut internal_transit_location_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut inventory_period: ::std::option::Option<
-            ::std::option::Option<ResCompanyInventoryPeriod>,
-        > = ::std::option::Option::None;
-        let mut inventory_valuation: ::std::option::Option<
-            ::std::option::Option<ResCompanyInventoryValuation>,
-        > = ::std::option::Option::None;
-        let mut invoice_terms: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut invoice_terms_html: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut layout_background: ::std::option::Option<
-            ::std::option::Option<ResCompanyLayoutBackground>,
-        > = ::std::option::Option::None;
-        let mut layout_background_image: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut link_qr_code: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut logo: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut nomenclature_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut paperformat_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut parent_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut parent_path: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut partner_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut phone: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut po_double_validation: ::std::option::Option<
-            ::std::option::Option<ResCompanyPoDoubleValidation>,
-        > = ::std::option::Option::None;
-        let mut po_double_validation_amount: ::std::option::Option<
-            ::std::option::Option<f64>,
-        > = ::std::option::Option::None;
-        let mut po_lock: ::std::option::Option<
-            ::std::option::Option<ResCompanyPoLock>,
-        > = ::std::option::Option::None;
-        let mut portal_confirmation_pay: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut portal_confirmation_sign: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut prepayment_percent: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut price_difference_account_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut primary_color: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut purchase_lock_date: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut qr_code: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut quick_edit_mode: ::std::option::Option<
-            ::std::option::Option<ResCompanyQuickEditMode>,
-        > = ::std::option::Option::None;
-        let mut quotation_validity_days: ::std::option::Option<
-            ::std::option::Option<i64>,
-        > = ::std::option::Option::None;
-        let mut report_footer: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut report_header: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut resource_calendar_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut restrictive_audit_trail: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut revenue_accrual_account_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut sale_discount_product_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut sale_lock_date: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut sale_onboarding_payment_method: ::std::option::Option<
-            ::std::option::Option<ResCompanySaleOnboardingPaymentMethod>,
-        > = ::std::option::Option::None;
-        let mut sale_order_template_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut secondary_color: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut security_lead: ::std::option::Option<f64> = ::std::option::Option::None;
-        let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut snailmail_color: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut snailmail_cover: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut snailmail_duplex: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut state_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut stock_confirmation_type: ::std::option::Option<
-            ::std::option::Option<ResCompanyStockConfirmationType>,
-        > = ::std::option::Option::None;
-        let mut stock_mail_confirmation_template_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut stock_move_email_validation: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut stock_sms_confirmation_template_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut stock_text_confirmation: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut street: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut street2: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut tax_calculation_rounding_method: ::std::option::Option<
-            ::std::option::Option<ResCompanyTaxCalculationRoundingMethod>,
-        > = ::std::option::Option::None;
-        let mut tax_cash_basis_journal_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut tax_exigibility: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut tax_lock_date: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut terms_type: ::std::option::Option<
-            ::std::option::Option<ResCompanyTermsType>,
-        > = ::std::option::Option::None;
-        let mut transfer_account_code_prefix: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut transfer_account_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut user_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut vat: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut website: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut work_permit_expiration_notice_period: ::std::option::Option<
-            ::std::option::Option<i64>,
-        > = ::std::option::Option::None;
-        let mut zip: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "account_cash_basis_base_account_id" => {
-                    wire::decode(
-                        &mut account_cash_basis_base_account_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "account_default_pos_receivable_account_id" => {
-                    wire::decode(
-                        &mut account_default_pos_receivable_account_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "account_discount_expense_allocation_id" => {
-                    wire::decode(
-                        &mut account_discount_expense_allocation_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "account_discount_income_allocation_id" => {
-                    wire::decode(
-                        &mut account_discount_income_allocation_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "account_fiscal_country_id" => {
-                    wire::decode(
-                        &mut account_fiscal_country_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "account_journal_early_pay_discount_gain_account_id" => {
-                    wire::decode(
-                        &mut account_journal_early_pay_discount_gain_account_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "account_journal_early_pay_discount_loss_account_id" => {
-                    wire::decode(
-                        &mut account_journal_early_pay_discount_loss_account_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "account_journal_suspense_account_id" => {
-                    wire::decode(
-                        &mut account_journal_suspense_account_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "account_opening_date" => {
-                    wire::decode(
-                        &mut account_opening_date,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "account_opening_journal_id" => {
-                    wire::decode(
-                        &mut account_opening_journal_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "account_opening_move_id" => {
-                    wire::decode(
-                        &mut account_opening_move_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "account_price_include" => {
-                    wire::decode(
-                        &mut account_price_include,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "account_production_wip_account_id" => {
-                    wire::decode(
-                        &mut account_production_wip_account_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "account_production_wip_overhead_account_id" => {
-                    wire::decode(
-                        &mut account_production_wip_overhead_account_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "account_purchase_receipt_fiscal_position_id" => {
-                    wire::decode(
-                        &mut account_purchase_receipt_fiscal_position_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "account_purchase_tax_id" => {
-                    wire::decode(
-                        &mut account_purchase_tax_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "account_sale_tax_id" => {
-                    wire::decode(&mut account_sale_tax_id, __value, wire::false_as_none)
-                }
-                "account_stock_journal_id" => {
-                    wire::decode(
-                        &mut account_stock_journal_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "account_stock_valuation_id" => {
-                    wire::decode(
-                        &mut account_stock_valuation_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "account_storno" => {
-                    wire::decode(&mut account_storno, __value, wire::field)
-                }
-                "account_use_credit_limit" => {
-                    wire::decode(&mut account_use_credit_limit, __value, wire::field)
-                }
-                "active" => wire::decode(&mut active, __value, wire::field),
-                "alias_domain_id" => {
-                    wire::decode(&mut alias_domain_id, __value, wire::false_as_none)
-                }
-                "anglo_saxon_accounting" => {
-                    wire::decode(&mut anglo_saxon_accounting, __value, wire::field)
-                }
-                "annual_inventory_day" => {
-                    wire::decode(&mut annual_inventory_day, __value, wire::false_as_none)
-                }
-                "annual_inventory_month" => {
-                    wire::decode(
-                        &mut annual_inventory_month,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "automatic_entry_default_journal_id" => {
-                    wire::decode(
-                        &mut automatic_entry_default_journal_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "autopost_bills" => {
-                    wire::decode(&mut autopost_bills, __value, wire::field)
-                }
-                "bank_account_code_prefix" => {
-                    wire::decode(
-                        &mut bank_account_code_prefix,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "cash_account_code_prefix" => {
-                    wire::decode(
-                        &mut cash_account_code_prefix,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "chart_template" => {
-                    wire::decode(&mut chart_template, __value, wire::false_as_none)
-                }
-                "city" => wire::decode(&mut city, __value, wire::false_as_none),
-                "color" => wire::decode(&mut color, __value, wire::false_as_none),
-                "company_details" => {
-                    wire::decode(&mut company_details, __value, wire::false_as_none)
-                }
-                "company_registry" => {
-                    wire::decode(&mut company_registry, __value, wire::false_as_none)
-                }
-                "contract_expiration_notice_period" => {
-                    wire::decode(
-                        &mut contract_expiration_notice_period,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "cost_method" => {
-                    wire::decode(&mut cost_method, __value, wire::false_as_none)
-                }
-                "country_id" => {
-                    wire::decode(&mut country_id, __value, wire::false_as_none)
-                }
-                "currency_exchange_journal_id" => {
-                    wire::decode(
-                        &mut currency_exchange_journal_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "currency_id" => {
-                    wire::decode(&mut currency_id, __value, wire::false_as_none)
-                }
-                "days_to_purchase" => {
-                    wire::decode(&mut days_to_purchase, __value, wire::false_as_none)
-                }
-                "default_cash_difference_expense_account_id" => {
-                    wire::decode(
-                        &mut default_cash_difference_expense_account_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "default_cash_difference_income_account_id" => {
-                    wire::decode(
-                        &mut default_cash_difference_income_account_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "display_invoice_amount_total_words" => {
-                    wire::decode(
-                        &mut display_invoice_amount_total_words,
-                        __value,
-                        wire::field,
-                    )
-                }
-                "display_invoice_tax_company_currency" => {
-                    wire::decode(
-                        &mut display_invoice_tax_company_currency,
-                        __value,
-                        wire::field,
-                    )
-                }
-                "downpayment_account_id" => {
-                    wire::decode(
-                        &mut downpayment_account_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "email" => wire::decode(&mut email, __value, wire::false_as_none),
-                "email_primary_color" => {
-                    wire::decode(&mut email_primary_color, __value, wire::false_as_none)
-                }
-                "email_secondary_color" => {
-                    wire::decode(
-                        &mut email_secondary_color,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "employee_properties_definition" => {
-                    wire::decode(
-                        &mut employee_properties_definition,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "expects_chart_of_accounts" => {
-                    wire::decode(&mut expects_chart_of_accounts, __value, wire::field)
-                }
-                "expense_account_id" => {
-                    wire::decode(&mut expense_account_id, __value, wire::false_as_none)
-                }
-                "expense_accrual_account_id" => {
-                    wire::decode(
-                        &mut expense_accrual_account_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "expense_currency_exchange_account_id" => {
-                    wire::decode(
-                        &mut expense_currency_exchange_account_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "external_report_layout_id" => {
-                    wire::decode(
-                        &mut external_report_layout_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "fiscalyear_last_day" => {
-                    wire::decode(&mut fiscalyear_last_day, __value, wire::false_as_none)
-                }
-                "fiscalyear_last_month" => {
-                    wire::decode(
-                        &mut fiscalyear_last_month,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "fiscalyear_lock_date" => {
-                    wire::decode(
-                        &mut fiscalyear_lock_date,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "font" => wire::decode(&mut font, __value, wire::false_as_none),
-                "hard_lock_date" => {
-                    wire::decode(
-                        &mut hard_lock_date,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "has_received_warning_stock_sms" => {
-                    wire::decode(
-                        &mut has_received_warning_stock_sms,
-                        __value,
-                        wire::field,
-                    )
-                }
-                "horizon_days" => {
-                    wire::decode(&mut horizon_days, __value, wire::false_as_none)
-                }
-                "hr_presence_control_attendance" => {
-                    wire::decode(
-                        &mut hr_presence_control_attendance,
-                        __value,
-                        wire::field,
-                    )
-                }
-                "hr_presence_control_email" => {
-                    wire::decode(&mut hr_presence_control_email, __value, wire::field)
-                }
-                "hr_presence_control_email_amount" => {
-                    wire::decode(
-                        &mut hr_presence_control_email_amount,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "hr_presence_control_ip" => {
-                    wire::decode(&mut hr_presence_control_ip, __value, wire::field)
-                }
-                "hr_presence_control_ip_list" => {
-                    wire::decode(
-                        &mut hr_presence_control_ip_list,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "hr_presence_control_login" => {
-                    wire::decode(&mut hr_presence_control_login, __value, wire::field)
-                }
-                "iap_enrich_auto_done" => {
-                    wire::decode(&mut iap_enrich_auto_done, __value, wire::field)
-                }
-                "income_account_id" => {
-                    wire::decode(&mut income_account_id, __value, wire::false_as_none)
-                }
-                "income_currency_exchange_account_id" => {
-                    wire::decode(
-                        &mut income_currency_exchange_account_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "incoterm_id" => {
-                    wire::decode(&mut incoterm_id, __value, wire::false_as_none)
-                }
-                "internal_transit_location_id" => {
-                    wire::decode(
-                        &mut internal_transit_location_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "inventory_period" => {
-                    wire::decode(&mut inventory_period, __value, wire::false_as_none)
-                }
-                "inventory_valuation" => {
-                    wire::decode(&mut inventory_valuation, __value, wire::false_as_none)
-                }
-                "invoice_terms" => {
-                    wire::decode(&mut invoice_terms, __value, wire::false_as_none)
-                }
-                "invoice_terms_html" => {
-                    wire::decode(&mut invoice_terms_html, __value, wire::false_as_none)
-                }
-                "layout_background" => {
-                    wire::decode(&mut layout_background, __value, wire::false_as_none)
-                }
-                "layout_background_image" => {
-                    wire::decode(
-                        &mut layout_background_image,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "link_qr_code" => wire::decode(&mut link_qr_code, __value, wire::field),
-                "logo" => wire::decode(&mut logo, __value, wire::false_as_none),
-                "message_partner_ids" => {
-                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
-                }
-                "name" => wire::decode(&mut name, __value, wire::string_or_false),
-                "nomenclature_id" => {
-                    wire::decode(&mut nomenclature_id, __value, wire::false_as_none)
-                }
-                "paperformat_id" => {
-                    wire::decode(&mut paperformat_id, __value, wire::false_as_none)
-                }
-                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
-                "parent_path" => {
-                    wire::decode(&mut parent_path, __value, wire::false_as_none)
-                }
-                "partner_id" => {
-                    wire::decode(&mut partner_id, __value, wire::false_as_none)
-                }
-                "phone" => wire::decode(&mut phone, __value, wire::false_as_none),
-                "po_double_validation" => {
-                    wire::decode(&mut po_double_validation, __value, wire::false_as_none)
-                }
-                "po_double_validation_amount" => {
-                    wire::decode(
-                        &mut po_double_validation_amount,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "po_lock" => wire::decode(&mut po_lock, __value, wire::false_as_none),
-                "portal_confirmation_pay" => {
-                    wire::decode(&mut portal_confirmation_pay, __value, wire::field)
-                }
-                "portal_confirmation_sign" => {
-                    wire::decode(&mut portal_confirmation_sign, __value, wire::field)
-                }
-                "prepayment_percent" => {
-                    wire::decode(&mut prepayment_percent, __value, wire::false_as_none)
-                }
-                "price_difference_account_id" => {
-                    wire::decode(
-                        &mut price_difference_account_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "primary_color" => {
-                    wire::decode(&mut primary_color, __value, wire::false_as_none)
-                }
-                "purchase_lock_date" => {
-                    wire::decode(
-                        &mut purchase_lock_date,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "qr_code" => wire::decode(&mut qr_code, __value, wire::field),
-                "quick_edit_mode" => {
-                    wire::decode(&mut quick_edit_mode, __value, wire::false_as_none)
-                }
-                "quotation_validity_days" => {
-                    wire::decode(
-                        &mut quotation_validity_days,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "report_footer" => {
-                    wire::decode(&mut report_footer, __value, wire::false_as_none)
-                }
-                "report_header" => {
-                    wire::decode(&mut report_header, __value, wire::false_as_none)
-                }
-                "resource_calendar_id" => {
-                    wire::decode(&mut resource_calendar_id, __value, wire::false_as_none)
-                }
-                "restrictive_audit_trail" => {
-                    wire::decode(&mut restrictive_audit_trail, __value, wire::field)
-                }
-                "revenue_accrual_account_id" => {
-                    wire::decode(
-                        &mut revenue_accrual_account_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "sale_discount_product_id" => {
-                    wire::decode(
-                        &mut sale_discount_product_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "sale_lock_date" => {
-                    wire::decode(
-                        &mut sale_lock_date,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "sale_onboarding_payment_method" => {
-                    wire::decode(
-                        &mut sale_onboarding_payment_method,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "sale_order_template_id" => {
-                    wire::decode(
-                        &mut sale_order_template_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "secondary_color" => {
-                    wire::decode(&mut secondary_color, __value, wire::false_as_none)
-                }
-                "security_lead" => wire::decode(&mut security_lead, __value, wire::field),
-                "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
-                "snailmail_color" => {
-                    wire::decode(&mut snailmail_color, __value, wire::field)
-                }
-                "snailmail_cover" => {
-                    wire::decode(&mut snailmail_cover, __value, wire::field)
-                }
-                "snailmail_duplex" => {
-                    wire::decode(&mut snailmail_duplex, __value, wire::field)
-                }
-                "state_id" => wire::decode(&mut state_id, __value, wire::false_as_none),
-                "stock_confirmation_type" => {
-                    wire::decode(
-                        &mut stock_confirmation_type,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "stock_mail_confirmation_template_id" => {
-                    wire::decode(
-                        &mut stock_mail_confirmation_template_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "stock_move_email_validation" => {
-                    wire::decode(&mut stock_move_email_validation, __value, wire::field)
-                }
-                "stock_sms_confirmation_template_id" => {
-                    wire::decode(
-                        &mut stock_sms_confirmation_template_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "stock_text_confirmation" => {
-                    wire::decode(&mut stock_text_confirmation, __value, wire::field)
-                }
-                "street" => wire::decode(&mut street, __value, wire::false_as_none),
-                "street2" => wire::decode(&mut street2, __value, wire::false_as_none),
-                "tax_calculation_rounding_method" => {
-                    wire::decode(
-                        &mut tax_calculation_rounding_method,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "tax_cash_basis_journal_id" => {
-                    wire::decode(
-                        &mut tax_cash_basis_journal_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "tax_exigibility" => {
-                    wire::decode(&mut tax_exigibility, __value, wire::field)
-                }
-                "tax_lock_date" => {
-                    wire::decode(
-                        &mut tax_lock_date,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "terms_type" => {
-                    wire::decode(&mut terms_type, __value, wire::false_as_none)
-                }
-                "transfer_account_code_prefix" => {
-                    wire::decode(
-                        &mut transfer_account_code_prefix,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "transfer_account_id" => {
-                    wire::decode(&mut transfer_account_id, __value, wire::false_as_none)
-                }
-                "user_ids" => wire::decode(&mut user_ids, __value, wire::false_as_none),
-                "vat" => wire::decode(&mut vat, __value, wire::false_as_none),
-                "website" => wire::decode(&mut website, __value, wire::false_as_none),
-                "work_permit_expiration_notice_period" => {
-                    wire::decode(
-                        &mut work_permit_expiration_notice_period,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = ResCompanyUpdate::from_record(__record)?;
         wire::check_required(
-            &[("name", name.is_some()), ("security_lead", security_lead.is_some())],
+            &[
+                ("name", __values.name.is_some()),
+                ("security_lead", __values.security_lead.is_some()),
+            ],
         )?;
         ::std::result::Result::Ok(Self {
-            account_cash_basis_base_account_id: account_cash_basis_base_account_id
-                .unwrap_or_default(),
-            account_default_pos_receivable_account_id: account_default_pos_receivable_account_id
-                .unwrap_or_default(),
-            account_discount_expense_allocation_id: account_discount_expense_allocation_id
-                .unwrap_or_default(),
-            account_discount_income_allocation_id: account_discount_income_allocation_id
-                .unwrap_or_default(),
-            account_fiscal_country_id: account_fiscal_country_id.unwrap_or_default(),
-            account_journal_early_pay_discount_gain_account_id: account_journal_early_pay_discount_gain_account_id
-                .unwrap_or_default(),
-            account_journal_early_pay_discount_loss_account_id: account_journal_early_pay_discount_loss_account_id
-                .unwrap_or_default(),
-            account_journal_suspense_account_id: account_journal_suspense_account_id
-                .unwrap_or_default(),
-            account_opening_date: account_opening_date.unwrap_or_default(),
-            account_opening_journal_id: account_opening_journal_id.unwrap_or_default(),
-            account_opening_move_id: account_opening_move_id.unwrap_or_default(),
-            account_price_include: account_price_include.unwrap_or_default(),
-            account_production_wip_account_id: account_production_wip_account_id
-                .unwrap_or_default(),
-            account_production_wip_overhead_account_id: account_production_wip_overhead_account_id
-                .unwrap_or_default(),
-            account_purchase_receipt_fiscal_position_id: account_purchase_receipt_fiscal_position_id
-                .unwrap_or_default(),
-            account_purchase_tax_id: account_purchase_tax_id.unwrap_or_default(),
-            account_sale_tax_id: account_sale_tax_id.unwrap_or_default(),
-            account_stock_journal_id: account_stock_journal_id.unwrap_or_default(),
-            account_stock_valuation_id: account_stock_valuation_id.unwrap_or_default(),
-            account_storno: account_storno.unwrap_or_default(),
-            account_use_credit_limit: account_use_credit_limit.unwrap_or_default(),
-            active: active.unwrap_or_default(),
-            alias_domain_id: alias_domain_id.unwrap_or_default(),
-            anglo_saxon_accounting: anglo_saxon_accounting.unwrap_or_default(),
-            annual_inventory_day: annual_inventory_day.unwrap_or_default(),
-            annual_inventory_month: annual_inventory_month.unwrap_or_default(),
-            automatic_entry_default_journal_id: automatic_entry_default_journal_id
-                .unwrap_or_default(),
-            autopost_bills: autopost_bills.unwrap_or_default(),
-            bank_account_code_prefix: bank_account_code_prefix.unwrap_or_default(),
-            cash_account_code_prefix: cash_account_code_prefix.unwrap_or_default(),
-            chart_template: chart_template.unwrap_or_default(),
-            city: city.unwrap_or_default(),
-            color: color.unwrap_or_default(),
-            company_details: company_details.unwrap_or_default(),
-            company_registry: company_registry.unwrap_or_default(),
-            contract_expiration_notice_period: contract_expiration_notice_period
-                .unwrap_or_default(),
-            cost_method: cost_method.unwrap_or_default(),
-            country_id: country_id.unwrap_or_default(),
-            currency_exchange_journal_id: currency_exchange_journal_id
-                .unwrap_or_default(),
-            currency_id: currency_id.unwrap_or_default(),
-            days_to_purchase: days_to_purchase.unwrap_or_default(),
-            default_cash_difference_expense_account_id: default_cash_difference_expense_account_id
-                .unwrap_or_default(),
-            default_cash_difference_income_account_id: default_cash_difference_income_account_id
-                .unwrap_or_default(),
-            display_invoice_amount_total_words: display_invoice_amount_total_words
-                .unwrap_or_default(),
-            display_invoice_tax_company_currency: display_invoice_tax_company_currency
-                .unwrap_or_default(),
-            downpayment_account_id: downpayment_account_id.unwrap_or_default(),
-            email: email.unwrap_or_default(),
-            email_primary_color: email_primary_color.unwrap_or_default(),
-            email_secondary_color: email_secondary_color.unwrap_or_default(),
-            employee_properties_definition: employee_properties_definition
-                .unwrap_or_default(),
-            expects_chart_of_accounts: expects_chart_of_accounts.unwrap_or_default(),
-            expense_account_id: expense_account_id.unwrap_or_default(),
-            expense_accrual_account_id: expense_accrual_account_id.unwrap_or_default(),
-            expense_currency_exchange_account_id: expense_currency_exchange_account_id
-                .unwrap_or_default(),
-            external_report_layout_id: external_report_layout_id.unwrap_or_default(),
-            fiscalyear_last_day: fiscalyear_last_day.unwrap_or_default(),
-            fiscalyear_last_month: fiscalyear_last_month.unwrap_or_default(),
-            fiscalyear_lock_date: fiscalyear_lock_date.unwrap_or_default(),
-            font: font.unwrap_or_default(),
-            hard_lock_date: hard_lock_date.unwrap_or_default(),
-            has_received_warning_stock_sms: has_received_warning_stock_sms
-                .unwrap_or_default(),
-            horizon_days: horizon_days.unwrap_or_default(),
-            hr_presence_control_attendance: hr_presence_control_attendance
-                .unwrap_or_default(),
-            hr_presence_control_email: hr_presence_control_email.unwrap_or_default(),
-            hr_presence_control_email_amount: hr_presence_control_email_amount
-                .unwrap_or_default(),
-            hr_presence_control_ip: hr_presence_control_ip.unwrap_or_default(),
-            hr_presence_control_ip_list: hr_presence_control_ip_list.unwrap_or_default(),
-            hr_presence_control_login: hr_presence_control_login.unwrap_or_default(),
-            iap_enrich_auto_done: iap_enrich_auto_done.unwrap_or_default(),
-            income_account_id: income_account_id.unwrap_or_default(),
-            income_currency_exchange_account_id: income_currency_exchange_account_id
-                .unwrap_or_default(),
-            incoterm_id: incoterm_id.unwrap_or_default(),
-            internal_transit_location_id: internal_transit_location_id
-                .unwrap_or_default(),
-            inventory_period: inventory_period.unwrap_or_default(),
-            inventory_valuation: inventory_valuation.unwrap_or_default(),
-            invoice_terms: invoice_terms.unwrap_or_default(),
-            invoice_terms_html: invoice_terms_html.unwrap_or_default(),
-            layout_background: layout_background.unwrap_or_default(),
-            layout_background_image: layout_background_image.unwrap_or_default(),
-            link_qr_code: link_qr_code.unwrap_or_default(),
-            logo: logo.unwrap_or_default(),
-            message_partner_ids: message_partner_ids.unwrap_or_default(),
-            name: wire::given(name),
-            nomenclature_id: nomenclature_id.unwrap_or_default(),
-            paperformat_id: paperformat_id.unwrap_or_default(),
-            parent_id: parent_id.unwrap_or_default(),
-            parent_path: parent_path.unwrap_or_default(),
-            partner_id: partner_id.unwrap_or_default(),
-            phone: phone.unwrap_or_default(),
-            po_double_validation: po_double_validation.unwrap_or_default(),
-            po_double_validation_amount: po_double_validation_amount.unwrap_or_default(),
-            po_lock: po_lock.unwrap_or_default(),
-            portal_confirmation_pay: portal_confirmation_pay.unwrap_or_default(),
-            portal_confirmation_sign: portal_confirmation_sign.unwrap_or_default(),
-            prepayment_percent: prepayment_percent.unwrap_or_default(),
-            price_difference_account_id: price_difference_account_id.unwrap_or_default(),
-            primary_color: primary_color.unwrap_or_default(),
-            purchase_lock_date: purchase_lock_date.unwrap_or_default(),
-            qr_code: qr_code.unwrap_or_default(),
-            quick_edit_mode: quick_edit_mode.unwrap_or_default(),
-            quotation_validity_days: quotation_validity_days.unwrap_or_default(),
-            report_footer: report_footer.unwrap_or_default(),
-            report_header: report_header.unwrap_or_default(),
-            resource_calendar_id: resource_calendar_id.unwrap_or_default(),
-            restrictive_audit_trail: restrictive_audit_trail.unwrap_or_default(),
-            revenue_accrual_account_id: revenue_accrual_account_id.unwrap_or_default(),
-            sale_discount_product_id: sale_discount_product_id.unwrap_or_default(),
-            sale_lock_date: sale_lock_date.unwrap_or_default(),
-            sale_onboarding_payment_method: sale_onboarding_payment_method
-                .unwrap_or_default(),
-            sale_order_template_id: sale_order_template_id.unwrap_or_default(),
-            secondary_color: secondary_color.unwrap_or_default(),
-            security_lead: wire::given(security_lead),
-            sequence: sequence.unwrap_or_default(),
-            snailmail_color: snailmail_color.unwrap_or_default(),
-            snailmail_cover: snailmail_cover.unwrap_or_default(),
-            snailmail_duplex: snailmail_duplex.unwrap_or_default(),
-            state_id: state_id.unwrap_or_default(),
-            stock_confirmation_type: stock_confirmation_type.unwrap_or_default(),
-            stock_mail_confirmation_template_id: stock_mail_confirmation_template_id
-                .unwrap_or_default(),
-            stock_move_email_validation: stock_move_email_validation.unwrap_or_default(),
-            stock_sms_confirmation_template_id: stock_sms_confirmation_template_id
-                .unwrap_or_default(),
-            stock_text_confirmation: stock_text_confirmation.unwrap_or_default(),
-            street: street.unwrap_or_default(),
-            street2: street2.unwrap_or_default(),
-            tax_calculation_rounding_method: tax_calculation_rounding_method
-                .unwrap_or_default(),
-            tax_cash_basis_journal_id: tax_cash_basis_journal_id.unwrap_or_default(),
-            tax_exigibility: tax_exigibility.unwrap_or_default(),
-            tax_lock_date: tax_lock_date.unwrap_or_default(),
-            terms_type: terms_type.unwrap_or_default(),
-            transfer_account_code_prefix: transfer_account_code_prefix
-                .unwrap_or_default(),
-            transfer_account_id: transfer_account_id.unwrap_or_default(),
-            user_ids: user_ids.unwrap_or_default(),
-            vat: vat.unwrap_or_default(),
-            website: website.unwrap_or_default(),
-            work_permit_expiration_notice_period: work_permit_expiration_notice_period
-                .unwrap_or_default(),
-            zip: zip.unwrap_or_default(),
+            account_cash_basis_base_account_id: __values
+                .account_cash_basis_base_account_id,
+            account_default_pos_receivable_account_id: __values
+                .account_default_pos_receivable_account_id,
+            account_discount_expense_allocation_id: __values
+                .account_discount_expense_allocation_id,
+            account_discount_income_allocation_id: __values
+                .account_discount_income_allocation_id,
+            account_fiscal_country_id: __values.account_fiscal_country_id,
+            account_journal_early_pay_discount_gain_account_id: __values
+                .account_journal_early_pay_discount_gain_account_id,
+            account_journal_early_pay_discount_loss_account_id: __values
+                .account_journal_early_pay_discount_loss_account_id,
+            account_journal_suspense_account_id: __values
+                .account_journal_suspense_account_id,
+            account_opening_date: __values.account_opening_date,
+            account_opening_journal_id: __values.account_opening_journal_id,
+            account_opening_move_id: __values.account_opening_move_id,
+            account_price_include: __values.account_price_include,
+            account_production_wip_account_id: __values
+                .account_production_wip_account_id,
+            account_production_wip_overhead_account_id: __values
+                .account_production_wip_overhead_account_id,
+            account_purchase_receipt_fiscal_position_id: __values
+                .account_purchase_receipt_fiscal_position_id,
+            account_purchase_tax_id: __values.account_purchase_tax_id,
+            account_sale_tax_id: __values.account_sale_tax_id,
+            account_stock_journal_id: __values.account_stock_journal_id,
+            account_stock_valuation_id: __values.account_stock_valuation_id,
+            account_storno: __values.account_storno,
+            account_use_credit_limit: __values.account_use_credit_limit,
+            active: __values.active,
+            alias_domain_id: __values.alias_domain_id,
+            anglo_saxon_accounting: __values.anglo_saxon_accounting,
+            annual_inventory_day: __values.annual_inventory_day,
+            annual_inventory_month: __values.annual_inventory_month,
+            automatic_entry_default_journal_id: __values
+                .automatic_entry_default_journal_id,
+            autopost_bills: __values.autopost_bills,
+            bank_account_code_prefix: __values.bank_account_code_prefix,
+            cash_account_code_prefix: __values.cash_account_code_prefix,
+            chart_template: __values.chart_template,
+            city: __values.city,
+            color: __values.color,
+            company_details: __values.company_details,
+            company_registry: __values.company_registry,
+            contract_expiration_notice_period: __values
+                .contract_expiration_notice_period,
+            cost_method: __values.cost_method,
+            country_id: __values.country_id,
+            currency_exchange_journal_id: __values.currency_exchange_journal_id,
+            currency_id: __values.currency_id,
+            days_to_purchase: __values.days_to_purchase,
+            default_cash_difference_expense_account_id: __values
+                .default_cash_difference_expense_account_id,
+            default_cash_difference_income_account_id: __values
+                .default_cash_difference_income_account_id,
+            display_invoice_amount_total_words: __values
+                .display_invoice_amount_total_words,
+            display_invoice_tax_company_currency: __values
+                .display_invoice_tax_company_currency,
+            downpayment_account_id: __values.downpayment_account_id,
+            email: __values.email,
+            email_primary_color: __values.email_primary_color,
+            email_secondary_color: __values.email_secondary_color,
+            employee_properties_definition: __values.employee_properties_definition,
+            expects_chart_of_accounts: __values.expects_chart_of_accounts,
+            expense_account_id: __values.expense_account_id,
+            expense_accrual_account_id: __values.expense_accrual_account_id,
+            expense_currency_exchange_account_id: __values
+                .expense_currency_exchange_account_id,
+            external_report_layout_id: __values.external_report_layout_id,
+            fiscalyear_last_day: __values.fiscalyear_last_day,
+            fiscalyear_last_month: __values.fiscalyear_last_month,
+            fiscalyear_lock_date: __values.fiscalyear_lock_date,
+            font: __values.font,
+            hard_lock_date: __values.hard_lock_date,
+            has_received_warning_stock_sms: __values.has_received_warning_stock_sms,
+            horizon_days: __values.horizon_days,
+            hr_presence_control_attendance: __values.hr_presence_control_attendance,
+            hr_presence_control_email: __values.hr_presence_control_email,
+            hr_presence_control_email_amount: __values.hr_presence_control_email_amount,
+            hr_presence_control_ip: __values.hr_presence_control_ip,
+            hr_presence_control_ip_list: __values.hr_presence_control_ip_list,
+            hr_presence_control_login: __values.hr_presence_control_login,
+            iap_enrich_auto_done: __values.iap_enrich_auto_done,
+            income_account_id: __values.income_account_id,
+            income_currency_exchange_account_id: __values
+                .income_currency_exchange_account_id,
+            incoterm_id: __values.incoterm_id,
+            internal_transit_location_id: __values.internal_transit_location_id,
+            inventory_period: __values.inventory_period,
+            inventory_valuation: __values.inventory_valuation,
+            invoice_terms: __values.invoice_terms,
+            invoice_terms_html: __values.invoice_terms_html,
+            layout_background: __values.layout_background,
+            layout_background_image: __values.layout_background_image,
+            link_qr_code: __values.link_qr_code,
+            logo: __values.logo,
+            message_partner_ids: __values.message_partner_ids,
+            name: wire::given(__values.name),
+            nomenclature_id: __values.nomenclature_id,
+            paperformat_id: __values.paperformat_id,
+            parent_id: __values.parent_id,
+            parent_path: __values.parent_path,
+            partner_id: __values.partner_id,
+            phone: __values.phone,
+            po_double_validation: __values.po_double_validation,
+            po_double_validation_amount: __values.po_double_validation_amount,
+            po_lock: __values.po_lock,
+            portal_confirmation_pay: __values.portal_confirmation_pay,
+            portal_confirmation_sign: __values.portal_confirmation_sign,
+            prepayment_percent: __values.prepayment_percent,
+            price_difference_account_id: __values.price_difference_account_id,
+            primary_color: __values.primary_color,
+            purchase_lock_date: __values.purchase_lock_date,
+            qr_code: __values.qr_code,
+            quick_edit_mode: __values.quick_edit_mode,
+            quotation_validity_days: __values.quotation_validity_days,
+            report_footer: __values.report_footer,
+            report_header: __values.report_header,
+            resource_calendar_id: __values.resource_calendar_id,
+            restrictive_audit_trail: __values.restrictive_audit_trail,
+            revenue_accrual_account_id: __values.revenue_accrual_account_id,
+            sale_discount_product_id: __values.sale_discount_product_id,
+            sale_lock_date: __values.sale_lock_date,
+            sale_onboarding_payment_method: __values.sale_onboarding_payment_method,
+            sale_order_template_id: __values.sale_order_template_id,
+            secondary_color: __values.secondary_color,
+            security_lead: wire::given(__values.security_lead),
+            sequence: __values.sequence,
+            snailmail_color: __values.snailmail_color,
+            snailmail_cover: __values.snailmail_cover,
+            snailmail_duplex: __values.snailmail_duplex,
+            state_id: __values.state_id,
+            stock_confirmation_type: __values.stock_confirmation_type,
+            stock_mail_confirmation_template_id: __values
+                .stock_mail_confirmation_template_id,
+            stock_move_email_validation: __values.stock_move_email_validation,
+            stock_sms_confirmation_template_id: __values
+                .stock_sms_confirmation_template_id,
+            stock_text_confirmation: __values.stock_text_confirmation,
+            street: __values.street,
+            street2: __values.street2,
+            tax_calculation_rounding_method: __values.tax_calculation_rounding_method,
+            tax_cash_basis_journal_id: __values.tax_cash_basis_journal_id,
+            tax_exigibility: __values.tax_exigibility,
+            tax_lock_date: __values.tax_lock_date,
+            terms_type: __values.terms_type,
+            transfer_account_code_prefix: __values.transfer_account_code_prefix,
+            transfer_account_id: __values.transfer_account_id,
+            user_ids: __values.user_ids,
+            vat: __values.vat,
+            website: __values.website,
+            work_permit_expiration_notice_period: __values
+                .work_permit_expiration_notice_period,
+            zip: __values.zip,
         })
     }
 }

@@ -467,72 +467,22 @@ impl ResCountryCreate {
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
-        let mut address_format: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut address_view_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut code: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut country_group_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut currency_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut name_position: ::std::option::Option<
-            ::std::option::Option<ResCountryNamePosition>,
-        > = ::std::option::Option::None;
-        let mut phone_code: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut state_required: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut vat_label: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut zip_required: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "address_format" => {
-                    wire::decode(&mut address_format, __value, wire::false_as_none)
-                }
-                "address_view_id" => {
-                    wire::decode(&mut address_view_id, __value, wire::false_as_none)
-                }
-                "code" => wire::decode(&mut code, __value, wire::string_or_false),
-                "country_group_ids" => {
-                    wire::decode(&mut country_group_ids, __value, wire::false_as_none)
-                }
-                "currency_id" => {
-                    wire::decode(&mut currency_id, __value, wire::false_as_none)
-                }
-                "name" => wire::decode(&mut name, __value, wire::string_or_false),
-                "name_position" => {
-                    wire::decode(&mut name_position, __value, wire::false_as_none)
-                }
-                "phone_code" => {
-                    wire::decode(&mut phone_code, __value, wire::false_as_none)
-                }
-                "state_required" => {
-                    wire::decode(&mut state_required, __value, wire::field)
-                }
-                "vat_label" => wire::decode(&mut vat_label, __value, wire::false_as_none),
-                "zip_required" => wire::decode(&mut zip_required, __value, wire::field),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
-        wire::check_required(&[("code", code.is_some()), ("name", name.is_some())])?;
+        let __values = ResCountryUpdate::from_record(__record)?;
+        wire::check_required(
+            &[("code", __values.code.is_some()), ("name", __values.name.is_some())],
+        )?;
         ::std::result::Result::Ok(Self {
-            address_format: address_format.unwrap_or_default(),
-            address_view_id: address_view_id.unwrap_or_default(),
-            code: wire::given(code),
-            country_group_ids: country_group_ids.unwrap_or_default(),
-            currency_id: currency_id.unwrap_or_default(),
-            name: wire::given(name),
-            name_position: name_position.unwrap_or_default(),
-            phone_code: phone_code.unwrap_or_default(),
-            state_required: state_required.unwrap_or_default(),
-            vat_label: vat_label.unwrap_or_default(),
-            zip_required: zip_required.unwrap_or_default(),
+            address_format: __values.address_format,
+            address_view_id: __values.address_view_id,
+            code: wire::given(__values.code),
+            country_group_ids: __values.country_group_ids,
+            currency_id: __values.currency_id,
+            name: wire::given(__values.name),
+            name_position: __values.name_position,
+            phone_code: __values.phone_code,
+            state_required: __values.state_required,
+            vat_label: __values.vat_label,
+            zip_required: __values.zip_required,
         })
     }
 }

@@ -1475,976 +1475,149 @@ impl ResUsersCreate {
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
-        let mut action_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut activity_summary: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut activity_type_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut additional_note: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut autopost_bills: ::std::option::Option<
-            ::std::option::Option<ResUsersAutopostBills>,
-        > = ::std::option::Option::None;
-        let mut barcode: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut buyer_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut calendar_default_privacy: ::std::option::Option<
-            ::std::option::Option<ResUsersCalendarDefaultPrivacy>,
-        > = ::std::option::Option::None;
-        let mut calendar_last_notif_ack: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDateTime>,
-        > = ::std::option::Option::None;
-        let mut category_id: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut category_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut channel_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut city: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut comment: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut company_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut company_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut company_name: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut company_registry: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut company_type: ::std::option::Option<
-            ::std::option::Option<ResUsersCompanyType>,
-        > = ::std::option::Option::None;
-        let mut country_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut create_employee: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut create_employee_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut credit_limit: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut customer_rank: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut display_invoice_edi_format: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut display_invoice_template_pdf_report_id: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut email: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut emergency_contact: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut emergency_phone: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut employee: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut employee_bank_account_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut favorite_project_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut friday_location_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut function: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut global_location_number: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut group_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut group_on: ::std::option::Option<
-            ::std::option::Option<ResUsersGroupOn>,
-        > = ::std::option::Option::None;
-        let mut group_rfq: ::std::option::Option<
-            ::std::option::Option<ResUsersGroupRfq>,
-        > = ::std::option::Option::None;
-        let mut ignore_abnormal_invoice_amount: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut ignore_abnormal_invoice_date: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut image_1920: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut industry_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut invoice_edi_format: ::std::option::Option<
-            ::std::option::Option<ResUsersInvoiceEdiFormat>,
-        > = ::std::option::Option::None;
-        let mut invoice_edi_format_store: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut invoice_sending_method: ::std::option::Option<
-            ::std::option::Option<ResUsersInvoiceSendingMethod>,
-        > = ::std::option::Option::None;
-        let mut invoice_template_pdf_report_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut is_company: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut km_home_work: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut lang: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut login: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut login_date: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDateTime>,
-        > = ::std::option::Option::None;
-        let mut manual_im_status: ::std::option::Option<
-            ::std::option::Option<ResUsersManualImStatus>,
-        > = ::std::option::Option::None;
-        let mut meeting_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut message_bounce: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut mobile_phone: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut monday_location_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut name: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut new_password: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut notification_type: ::std::option::Option<
-            ::std::option::Option<ResUsersNotificationType>,
-        > = ::std::option::Option::None;
-        let mut out_of_office_from: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDateTime>,
-        > = ::std::option::Option::None;
-        let mut out_of_office_message: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut out_of_office_to: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDateTime>,
-        > = ::std::option::Option::None;
-        let mut parent_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut partner_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut partner_latitude: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut partner_longitude: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut password: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut peppol_eas: ::std::option::Option<
-            ::std::option::Option<ResUsersPeppolEas>,
-        > = ::std::option::Option::None;
-        let mut peppol_endpoint: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut phone: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut phone_mobile_search: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut picking_warn_msg: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut pin: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut private_city: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut private_country_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut private_email: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut private_phone: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut private_state_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut private_street: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut private_street2: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut private_zip: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut properties: ::std::option::Option<
-            ::std::option::Option<::serde_json::Value>,
-        > = ::std::option::Option::None;
-        let mut property_account_payable_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut property_account_position_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut property_account_receivable_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut property_inbound_payment_method_line_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut property_outbound_payment_method_line_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut property_payment_term_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut property_product_pricelist: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut property_purchase_currency_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut property_stock_customer: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut property_stock_supplier: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut property_supplier_payment_term_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut property_warehouse_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut purchase_warn_msg: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut receipt_reminder_email: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut ref_: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut reminder_date_before_receipt: ::std::option::Option<
-            ::std::option::Option<i64>,
-        > = ::std::option::Option::None;
-        let mut resource_calendar_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut role: ::std::option::Option<::std::option::Option<ResUsersRole>> = ::std::option::Option::None;
-        let mut role_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut sale_warn_msg: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut saturday_location_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut signature: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut signup_type: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut specific_property_product_pricelist: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut state_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut street: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut street2: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut suggest_based_on: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut suggest_days: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut suggest_percent: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut sunday_location_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut supplier_rank: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut thursday_location_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut tour_enabled: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut trust: ::std::option::Option<::std::option::Option<ResUsersTrust>> = ::std::option::Option::None;
-        let mut tuesday_location_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut type_: ::std::option::Option<::std::option::Option<ResUsersType>> = ::std::option::Option::None;
-        let mut tz: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut use_partner_credit_limit: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut user_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut vat: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut view_group_hierarchy: ::std::option::Option<
-            ::std::option::Option<::serde_json::Value>,
-        > = ::std::option::Option::None;
-        let mut visa_expire: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut website: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut wednesday_location_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut work_contact_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut work_email: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut work_location_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut work_phone: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut zip: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "action_id" => wire::decode(&mut action_id, __value, wire::false_as_none),
-                "active" => wire::decode(&mut active, __value, wire::field),
-                "activity_summary" => {
-                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
-                }
-                "activity_type_id" => {
-                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
-                }
-                "additional_note" => {
-                    wire::decode(&mut additional_note, __value, wire::false_as_none)
-                }
-                "autopost_bills" => {
-                    wire::decode(&mut autopost_bills, __value, wire::false_as_none)
-                }
-                "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
-                "buyer_id" => wire::decode(&mut buyer_id, __value, wire::false_as_none),
-                "calendar_default_privacy" => {
-                    wire::decode(
-                        &mut calendar_default_privacy,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "calendar_last_notif_ack" => {
-                    wire::decode(
-                        &mut calendar_last_notif_ack,
-                        __value,
-                        wire::datetime::option::deserialize,
-                    )
-                }
-                "category_id" => {
-                    wire::decode(&mut category_id, __value, wire::false_as_none)
-                }
-                "category_ids" => {
-                    wire::decode(&mut category_ids, __value, wire::false_as_none)
-                }
-                "channel_ids" => {
-                    wire::decode(&mut channel_ids, __value, wire::false_as_none)
-                }
-                "city" => wire::decode(&mut city, __value, wire::false_as_none),
-                "color" => wire::decode(&mut color, __value, wire::false_as_none),
-                "comment" => wire::decode(&mut comment, __value, wire::false_as_none),
-                "company_id" => {
-                    wire::decode(&mut company_id, __value, wire::false_as_none)
-                }
-                "company_ids" => {
-                    wire::decode(&mut company_ids, __value, wire::false_as_none)
-                }
-                "company_name" => {
-                    wire::decode(&mut company_name, __value, wire::false_as_none)
-                }
-                "company_registry" => {
-                    wire::decode(&mut company_registry, __value, wire::false_as_none)
-                }
-                "company_type" => {
-                    wire::decode(&mut company_type, __value, wire::false_as_none)
-                }
-                "country_id" => {
-                    wire::decode(&mut country_id, __value, wire::false_as_none)
-                }
-                "create_employee" => {
-                    wire::decode(&mut create_employee, __value, wire::field)
-                }
-                "create_employee_id" => {
-                    wire::decode(&mut create_employee_id, __value, wire::false_as_none)
-                }
-                "credit_limit" => {
-                    wire::decode(&mut credit_limit, __value, wire::false_as_none)
-                }
-                "customer_rank" => {
-                    wire::decode(&mut customer_rank, __value, wire::false_as_none)
-                }
-                "display_invoice_edi_format" => {
-                    wire::decode(&mut display_invoice_edi_format, __value, wire::field)
-                }
-                "display_invoice_template_pdf_report_id" => {
-                    wire::decode(
-                        &mut display_invoice_template_pdf_report_id,
-                        __value,
-                        wire::field,
-                    )
-                }
-                "email" => wire::decode(&mut email, __value, wire::false_as_none),
-                "emergency_contact" => {
-                    wire::decode(&mut emergency_contact, __value, wire::false_as_none)
-                }
-                "emergency_phone" => {
-                    wire::decode(&mut emergency_phone, __value, wire::false_as_none)
-                }
-                "employee" => wire::decode(&mut employee, __value, wire::field),
-                "employee_bank_account_ids" => {
-                    wire::decode(
-                        &mut employee_bank_account_ids,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "favorite_project_ids" => {
-                    wire::decode(&mut favorite_project_ids, __value, wire::false_as_none)
-                }
-                "friday_location_id" => {
-                    wire::decode(&mut friday_location_id, __value, wire::false_as_none)
-                }
-                "function" => wire::decode(&mut function, __value, wire::false_as_none),
-                "global_location_number" => {
-                    wire::decode(
-                        &mut global_location_number,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "group_ids" => wire::decode(&mut group_ids, __value, wire::false_as_none),
-                "group_on" => wire::decode(&mut group_on, __value, wire::false_as_none),
-                "group_rfq" => wire::decode(&mut group_rfq, __value, wire::false_as_none),
-                "ignore_abnormal_invoice_amount" => {
-                    wire::decode(
-                        &mut ignore_abnormal_invoice_amount,
-                        __value,
-                        wire::field,
-                    )
-                }
-                "ignore_abnormal_invoice_date" => {
-                    wire::decode(&mut ignore_abnormal_invoice_date, __value, wire::field)
-                }
-                "image_1920" => {
-                    wire::decode(&mut image_1920, __value, wire::false_as_none)
-                }
-                "industry_id" => {
-                    wire::decode(&mut industry_id, __value, wire::false_as_none)
-                }
-                "invoice_edi_format" => {
-                    wire::decode(&mut invoice_edi_format, __value, wire::false_as_none)
-                }
-                "invoice_edi_format_store" => {
-                    wire::decode(
-                        &mut invoice_edi_format_store,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "invoice_sending_method" => {
-                    wire::decode(
-                        &mut invoice_sending_method,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "invoice_template_pdf_report_id" => {
-                    wire::decode(
-                        &mut invoice_template_pdf_report_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "is_company" => wire::decode(&mut is_company, __value, wire::field),
-                "km_home_work" => {
-                    wire::decode(&mut km_home_work, __value, wire::false_as_none)
-                }
-                "lang" => wire::decode(&mut lang, __value, wire::false_as_none),
-                "login" => wire::decode(&mut login, __value, wire::string_or_false),
-                "login_date" => {
-                    wire::decode(
-                        &mut login_date,
-                        __value,
-                        wire::datetime::option::deserialize,
-                    )
-                }
-                "manual_im_status" => {
-                    wire::decode(&mut manual_im_status, __value, wire::false_as_none)
-                }
-                "meeting_ids" => {
-                    wire::decode(&mut meeting_ids, __value, wire::false_as_none)
-                }
-                "message_bounce" => {
-                    wire::decode(&mut message_bounce, __value, wire::false_as_none)
-                }
-                "message_partner_ids" => {
-                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
-                }
-                "mobile_phone" => {
-                    wire::decode(&mut mobile_phone, __value, wire::false_as_none)
-                }
-                "monday_location_id" => {
-                    wire::decode(&mut monday_location_id, __value, wire::false_as_none)
-                }
-                "name" => wire::decode(&mut name, __value, wire::false_as_none),
-                "new_password" => {
-                    wire::decode(&mut new_password, __value, wire::false_as_none)
-                }
-                "notification_type" => {
-                    wire::decode(&mut notification_type, __value, wire::false_as_none)
-                }
-                "out_of_office_from" => {
-                    wire::decode(
-                        &mut out_of_office_from,
-                        __value,
-                        wire::datetime::option::deserialize,
-                    )
-                }
-                "out_of_office_message" => {
-                    wire::decode(
-                        &mut out_of_office_message,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "out_of_office_to" => {
-                    wire::decode(
-                        &mut out_of_office_to,
-                        __value,
-                        wire::datetime::option::deserialize,
-                    )
-                }
-                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
-                "partner_id" => {
-                    wire::decode(&mut partner_id, __value, wire::false_as_none)
-                }
-                "partner_latitude" => {
-                    wire::decode(&mut partner_latitude, __value, wire::false_as_none)
-                }
-                "partner_longitude" => {
-                    wire::decode(&mut partner_longitude, __value, wire::false_as_none)
-                }
-                "password" => wire::decode(&mut password, __value, wire::false_as_none),
-                "peppol_eas" => {
-                    wire::decode(&mut peppol_eas, __value, wire::false_as_none)
-                }
-                "peppol_endpoint" => {
-                    wire::decode(&mut peppol_endpoint, __value, wire::false_as_none)
-                }
-                "phone" => wire::decode(&mut phone, __value, wire::false_as_none),
-                "phone_mobile_search" => {
-                    wire::decode(&mut phone_mobile_search, __value, wire::false_as_none)
-                }
-                "picking_warn_msg" => {
-                    wire::decode(&mut picking_warn_msg, __value, wire::false_as_none)
-                }
-                "pin" => wire::decode(&mut pin, __value, wire::false_as_none),
-                "private_city" => {
-                    wire::decode(&mut private_city, __value, wire::false_as_none)
-                }
-                "private_country_id" => {
-                    wire::decode(&mut private_country_id, __value, wire::false_as_none)
-                }
-                "private_email" => {
-                    wire::decode(&mut private_email, __value, wire::false_as_none)
-                }
-                "private_phone" => {
-                    wire::decode(&mut private_phone, __value, wire::false_as_none)
-                }
-                "private_state_id" => {
-                    wire::decode(&mut private_state_id, __value, wire::false_as_none)
-                }
-                "private_street" => {
-                    wire::decode(&mut private_street, __value, wire::false_as_none)
-                }
-                "private_street2" => {
-                    wire::decode(&mut private_street2, __value, wire::false_as_none)
-                }
-                "private_zip" => {
-                    wire::decode(&mut private_zip, __value, wire::false_as_none)
-                }
-                "properties" => {
-                    wire::decode(&mut properties, __value, wire::false_as_none)
-                }
-                "property_account_payable_id" => {
-                    wire::decode(
-                        &mut property_account_payable_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "property_account_position_id" => {
-                    wire::decode(
-                        &mut property_account_position_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "property_account_receivable_id" => {
-                    wire::decode(
-                        &mut property_account_receivable_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "property_inbound_payment_method_line_id" => {
-                    wire::decode(
-                        &mut property_inbound_payment_method_line_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "property_outbound_payment_method_line_id" => {
-                    wire::decode(
-                        &mut property_outbound_payment_method_line_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "property_payment_term_id" => {
-                    wire::decode(
-                        &mut property_payment_term_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "property_product_pricelist" => {
-                    wire::decode(
-                        &mut property_product_pricelist,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "property_purchase_currency_id" => {
-                    wire::decode(
-                        &mut property_purchase_currency_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "property_stock_customer" => {
-                    wire::decode(
-                        &mut property_stock_customer,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "property_stock_supplier" => {
-                    wire::decode(
-                        &mut property_stock_supplier,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "property_supplier_payment_term_id" => {
-                    wire::decode(
-                        &mut property_supplier_payment_term_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "property_warehouse_id" => {
-                    wire::decode(
-                        &mut property_warehouse_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "purchase_warn_msg" => {
-                    wire::decode(&mut purchase_warn_msg, __value, wire::false_as_none)
-                }
-                "receipt_reminder_email" => {
-                    wire::decode(&mut receipt_reminder_email, __value, wire::field)
-                }
-                "ref" => wire::decode(&mut ref_, __value, wire::false_as_none),
-                "reminder_date_before_receipt" => {
-                    wire::decode(
-                        &mut reminder_date_before_receipt,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "resource_calendar_id" => {
-                    wire::decode(&mut resource_calendar_id, __value, wire::false_as_none)
-                }
-                "role" => wire::decode(&mut role, __value, wire::false_as_none),
-                "role_ids" => wire::decode(&mut role_ids, __value, wire::false_as_none),
-                "sale_warn_msg" => {
-                    wire::decode(&mut sale_warn_msg, __value, wire::false_as_none)
-                }
-                "saturday_location_id" => {
-                    wire::decode(&mut saturday_location_id, __value, wire::false_as_none)
-                }
-                "signature" => wire::decode(&mut signature, __value, wire::false_as_none),
-                "signup_type" => {
-                    wire::decode(&mut signup_type, __value, wire::false_as_none)
-                }
-                "specific_property_product_pricelist" => {
-                    wire::decode(
-                        &mut specific_property_product_pricelist,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "state_id" => wire::decode(&mut state_id, __value, wire::false_as_none),
-                "street" => wire::decode(&mut street, __value, wire::false_as_none),
-                "street2" => wire::decode(&mut street2, __value, wire::false_as_none),
-                "suggest_based_on" => {
-                    wire::decode(&mut suggest_based_on, __value, wire::false_as_none)
-                }
-                "suggest_days" => {
-                    wire::decode(&mut suggest_days, __value, wire::false_as_none)
-                }
-                "suggest_percent" => {
-                    wire::decode(&mut suggest_percent, __value, wire::false_as_none)
-                }
-                "sunday_location_id" => {
-                    wire::decode(&mut sunday_location_id, __value, wire::false_as_none)
-                }
-                "supplier_rank" => {
-                    wire::decode(&mut supplier_rank, __value, wire::false_as_none)
-                }
-                "thursday_location_id" => {
-                    wire::decode(&mut thursday_location_id, __value, wire::false_as_none)
-                }
-                "tour_enabled" => wire::decode(&mut tour_enabled, __value, wire::field),
-                "trust" => wire::decode(&mut trust, __value, wire::false_as_none),
-                "tuesday_location_id" => {
-                    wire::decode(&mut tuesday_location_id, __value, wire::false_as_none)
-                }
-                "type" => wire::decode(&mut type_, __value, wire::false_as_none),
-                "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
-                "use_partner_credit_limit" => {
-                    wire::decode(&mut use_partner_credit_limit, __value, wire::field)
-                }
-                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
-                "vat" => wire::decode(&mut vat, __value, wire::false_as_none),
-                "view_group_hierarchy" => {
-                    wire::decode(&mut view_group_hierarchy, __value, wire::false_as_none)
-                }
-                "visa_expire" => {
-                    wire::decode(
-                        &mut visa_expire,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "website" => wire::decode(&mut website, __value, wire::false_as_none),
-                "wednesday_location_id" => {
-                    wire::decode(
-                        &mut wednesday_location_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "work_contact_id" => {
-                    wire::decode(&mut work_contact_id, __value, wire::false_as_none)
-                }
-                "work_email" => {
-                    wire::decode(&mut work_email, __value, wire::false_as_none)
-                }
-                "work_location_id" => {
-                    wire::decode(&mut work_location_id, __value, wire::false_as_none)
-                }
-                "work_phone" => {
-                    wire::decode(&mut work_phone, __value, wire::false_as_none)
-                }
-                "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
-        wire::check_required(&[("login", login.is_some())])?;
+        let __values = ResUsersUpdate::from_record(__record)?;
+        wire::check_required(&[("login", __values.login.is_some())])?;
         ::std::result::Result::Ok(Self {
-            action_id: action_id.unwrap_or_default(),
-            active: active.unwrap_or_default(),
-            activity_summary: activity_summary.unwrap_or_default(),
-            activity_type_id: activity_type_id.unwrap_or_default(),
-            additional_note: additional_note.unwrap_or_default(),
-            autopost_bills: autopost_bills.unwrap_or_default(),
-            barcode: barcode.unwrap_or_default(),
-            buyer_id: buyer_id.unwrap_or_default(),
-            calendar_default_privacy: calendar_default_privacy.unwrap_or_default(),
-            calendar_last_notif_ack: calendar_last_notif_ack.unwrap_or_default(),
-            category_id: category_id.unwrap_or_default(),
-            category_ids: category_ids.unwrap_or_default(),
-            channel_ids: channel_ids.unwrap_or_default(),
-            city: city.unwrap_or_default(),
-            color: color.unwrap_or_default(),
-            comment: comment.unwrap_or_default(),
-            company_id: company_id.unwrap_or_default(),
-            company_ids: company_ids.unwrap_or_default(),
-            company_name: company_name.unwrap_or_default(),
-            company_registry: company_registry.unwrap_or_default(),
-            company_type: company_type.unwrap_or_default(),
-            country_id: country_id.unwrap_or_default(),
-            create_employee: create_employee.unwrap_or_default(),
-            create_employee_id: create_employee_id.unwrap_or_default(),
-            credit_limit: credit_limit.unwrap_or_default(),
-            customer_rank: customer_rank.unwrap_or_default(),
-            display_invoice_edi_format: display_invoice_edi_format.unwrap_or_default(),
-            display_invoice_template_pdf_report_id: display_invoice_template_pdf_report_id
-                .unwrap_or_default(),
-            email: email.unwrap_or_default(),
-            emergency_contact: emergency_contact.unwrap_or_default(),
-            emergency_phone: emergency_phone.unwrap_or_default(),
-            employee: employee.unwrap_or_default(),
-            employee_bank_account_ids: employee_bank_account_ids.unwrap_or_default(),
-            favorite_project_ids: favorite_project_ids.unwrap_or_default(),
-            friday_location_id: friday_location_id.unwrap_or_default(),
-            function: function.unwrap_or_default(),
-            global_location_number: global_location_number.unwrap_or_default(),
-            group_ids: group_ids.unwrap_or_default(),
-            group_on: group_on.unwrap_or_default(),
-            group_rfq: group_rfq.unwrap_or_default(),
-            ignore_abnormal_invoice_amount: ignore_abnormal_invoice_amount
-                .unwrap_or_default(),
-            ignore_abnormal_invoice_date: ignore_abnormal_invoice_date
-                .unwrap_or_default(),
-            image_1920: image_1920.unwrap_or_default(),
-            industry_id: industry_id.unwrap_or_default(),
-            invoice_edi_format: invoice_edi_format.unwrap_or_default(),
-            invoice_edi_format_store: invoice_edi_format_store.unwrap_or_default(),
-            invoice_sending_method: invoice_sending_method.unwrap_or_default(),
-            invoice_template_pdf_report_id: invoice_template_pdf_report_id
-                .unwrap_or_default(),
-            is_company: is_company.unwrap_or_default(),
-            km_home_work: km_home_work.unwrap_or_default(),
-            lang: lang.unwrap_or_default(),
-            login: wire::given(login),
-            login_date: login_date.unwrap_or_default(),
-            manual_im_status: manual_im_status.unwrap_or_default(),
-            meeting_ids: meeting_ids.unwrap_or_default(),
-            message_bounce: message_bounce.unwrap_or_default(),
-            message_partner_ids: message_partner_ids.unwrap_or_default(),
-            mobile_phone: mobile_phone.unwrap_or_default(),
-            monday_location_id: monday_location_id.unwrap_or_default(),
-            name: name.unwrap_or_default(),
-            new_password: new_password.unwrap_or_default(),
-            notification_type: notification_type.unwrap_or_default(),
-            out_of_office_from: out_of_office_from.unwrap_or_default(),
-            out_of_office_message: out_of_office_message.unwrap_or_default(),
-            out_of_office_to: out_of_office_to.unwrap_or_default(),
-            parent_id: parent_id.unwrap_or_default(),
-            partner_id: partner_id.unwrap_or_default(),
-            partner_latitude: partner_latitude.unwrap_or_default(),
-            partner_longitude: partner_longitude.unwrap_or_default(),
-            password: password.unwrap_or_default(),
-            peppol_eas: peppol_eas.unwrap_or_default(),
-            peppol_endpoint: peppol_endpoint.unwrap_or_default(),
-            phone: phone.unwrap_or_default(),
-            phone_mobile_search: phone_mobile_search.unwrap_or_default(),
-            picking_warn_msg: picking_warn_msg.unwrap_or_default(),
-            pin: pin.unwrap_or_default(),
-            private_city: private_city.unwrap_or_default(),
-            private_country_id: private_country_id.unwrap_or_default(),
-            private_email: private_email.unwrap_or_default(),
-            private_phone: private_phone.unwrap_or_default(),
-            private_state_id: private_state_id.unwrap_or_default(),
-            private_street: private_street.unwrap_or_default(),
-            private_street2: private_street2.unwrap_or_default(),
-            private_zip: private_zip.unwrap_or_default(),
-            properties: properties.unwrap_or_default(),
-            property_account_payable_id: property_account_payable_id.unwrap_or_default(),
-            property_account_position_id: property_account_position_id
-                .unwrap_or_default(),
-            property_account_receivable_id: property_account_receivable_id
-                .unwrap_or_default(),
-            property_inbound_payment_method_line_id: property_inbound_payment_method_line_id
-                .unwrap_or_default(),
-            property_outbound_payment_method_line_id: property_outbound_payment_method_line_id
-                .unwrap_or_default(),
-            property_payment_term_id: property_payment_term_id.unwrap_or_default(),
-            property_product_pricelist: property_product_pricelist.unwrap_or_default(),
-            property_purchase_currency_id: property_purchase_currency_id
-                .unwrap_or_default(),
-            property_stock_customer: property_stock_customer.unwrap_or_default(),
-            property_stock_supplier: property_stock_supplier.unwrap_or_default(),
-            property_supplier_payment_term_id: property_supplier_payment_term_id
-                .unwrap_or_default(),
-            property_warehouse_id: property_warehouse_id.unwrap_or_default(),
-            purchase_warn_msg: purchase_warn_msg.unwrap_or_default(),
-            receipt_reminder_email: receipt_reminder_email.unwrap_or_default(),
-            ref_: ref_.unwrap_or_default(),
-            reminder_date_before_receipt: reminder_date_before_receipt
-                .unwrap_or_default(),
-            resource_calendar_id: resource_calendar_id.unwrap_or_default(),
-            role: role.unwrap_or_default(),
-            role_ids: role_ids.unwrap_or_default(),
-            sale_warn_msg: sale_warn_msg.unwrap_or_default(),
-            saturday_location_id: saturday_location_id.unwrap_or_default(),
-            signature: signature.unwrap_or_default(),
-            signup_type: signup_type.unwrap_or_default(),
-            specific_property_product_pricelist: specific_property_product_pricelist
-                .unwrap_or_default(),
-            state_id: state_id.unwrap_or_default(),
-            street: street.unwrap_or_default(),
-            street2: street2.unwrap_or_default(),
-            suggest_based_on: suggest_based_on.unwrap_or_default(),
-            suggest_days: suggest_days.unwrap_or_default(),
-            suggest_percent: suggest_percent.unwrap_or_default(),
-            sunday_location_id: sunday_location_id.unwrap_or_default(),
-            supplier_rank: supplier_rank.unwrap_or_default(),
-            thursday_location_id: thursday_location_id.unwrap_or_default(),
-            tour_enabled: tour_enabled.unwrap_or_default(),
-            trust: trust.unwrap_or_default(),
-            tuesday_location_id: tuesday_location_id.unwrap_or_default(),
-            type_: type_.unwrap_or_default(),
-            tz: tz.unwrap_or_default(),
-            use_partner_credit_limit: use_partner_credit_limit.unwrap_or_default(),
-            user_id: user_id.unwrap_or_default(),
-            vat: vat.unwrap_or_default(),
-            view_group_hierarchy: view_group_hierarchy.unwrap_or_default(),
-            visa_expire: visa_expire.unwrap_or_default(),
-            website: website.unwrap_or_default(),
-            wednesday_location_id: wednesday_location_id.unwrap_or_default(),
-            work_contact_id: work_contact_id.unwrap_or_default(),
-            work_email: work_email.unwrap_or_default(),
-            work_location_id: work_location_id.unwrap_or_default(),
-            work_phone: work_phone.unwrap_or_default(),
-            zip: zip.unwrap_or_default(),
+            action_id: __values.action_id,
+            active: __values.active,
+            activity_summary: __values.activity_summary,
+            activity_type_id: __values.activity_type_id,
+            additional_note: __values.additional_note,
+            autopost_bills: __values.autopost_bills,
+            barcode: __values.barcode,
+            buyer_id: __values.buyer_id,
+            calendar_default_privacy: __values.calendar_default_privacy,
+            calendar_last_notif_ack: __values.calendar_last_notif_ack,
+            category_id: __values.category_id,
+            category_ids: __values.category_ids,
+            channel_ids: __values.channel_ids,
+            city: __values.city,
+            color: __values.color,
+            comment: __values.comment,
+            company_id: __values.company_id,
+            company_ids: __values.company_ids,
+            company_name: __values.company_name,
+            company_registry: __values.company_registry,
+            company_type: __values.company_type,
+            country_id: __values.country_id,
+            create_employee: __values.create_employee,
+            create_employee_id: __values.create_employee_id,
+            credit_limit: __values.credit_limit,
+            customer_rank: __values.customer_rank,
+            display_invoice_edi_format: __values.display_invoice_edi_format,
+            display_invoice_template_pdf_report_id: __values
+                .display_invoice_template_pdf_report_id,
+            email: __values.email,
+            emergency_contact: __values.emergency_contact,
+            emergency_phone: __values.emergency_phone,
+            employee: __values.employee,
+            employee_bank_account_ids: __values.employee_bank_account_ids,
+            favorite_project_ids: __values.favorite_project_ids,
+            friday_location_id: __values.friday_location_id,
+            function: __values.function,
+            global_location_number: __values.global_location_number,
+            group_ids: __values.group_ids,
+            group_on: __values.group_on,
+            group_rfq: __values.group_rfq,
+            ignore_abnormal_invoice_amount: __values.ignore_abnormal_invoice_amount,
+            ignore_abnormal_invoice_date: __values.ignore_abnormal_invoice_date,
+            image_1920: __values.image_1920,
+            industry_id: __values.industry_id,
+            invoice_edi_format: __values.invoice_edi_format,
+            invoice_edi_format_store: __values.invoice_edi_format_store,
+            invoice_sending_method: __values.invoice_sending_method,
+            invoice_template_pdf_report_id: __values.invoice_template_pdf_report_id,
+            is_company: __values.is_company,
+            km_home_work: __values.km_home_work,
+            lang: __values.lang,
+            login: wire::given(__values.login),
+            login_date: __values.login_date,
+            manual_im_status: __values.manual_im_status,
+            meeting_ids: __values.meeting_ids,
+            message_bounce: __values.message_bounce,
+            message_partner_ids: __values.message_partner_ids,
+            mobile_phone: __values.mobile_phone,
+            monday_location_id: __values.monday_location_id,
+            name: __values.name,
+            new_password: __values.new_password,
+            notification_type: __values.notification_type,
+            out_of_office_from: __values.out_of_office_from,
+            out_of_office_message: __values.out_of_office_message,
+            out_of_office_to: __values.out_of_office_to,
+            parent_id: __values.parent_id,
+            partner_id: __values.partner_id,
+            partner_latitude: __values.partner_latitude,
+            partner_longitude: __values.partner_longitude,
+            password: __values.password,
+            peppol_eas: __values.peppol_eas,
+            peppol_endpoint: __values.peppol_endpoint,
+            phone: __values.phone,
+            phone_mobile_search: __values.phone_mobile_search,
+            picking_warn_msg: __values.picking_warn_msg,
+            pin: __values.pin,
+            private_city: __values.private_city,
+            private_country_id: __values.private_country_id,
+            private_email: __values.private_email,
+            private_phone: __values.private_phone,
+            private_state_id: __values.private_state_id,
+            private_street: __values.private_street,
+            private_street2: __values.private_street2,
+            private_zip: __values.private_zip,
+            properties: __values.properties,
+            property_account_payable_id: __values.property_account_payable_id,
+            property_account_position_id: __values.property_account_position_id,
+            property_account_receivable_id: __values.property_account_receivable_id,
+            property_inbound_payment_method_line_id: __values
+                .property_inbound_payment_method_line_id,
+            property_outbound_payment_method_line_id: __values
+                .property_outbound_payment_method_line_id,
+            property_payment_term_id: __values.property_payment_term_id,
+            property_product_pricelist: __values.property_product_pricelist,
+            property_purchase_currency_id: __values.property_purchase_currency_id,
+            property_stock_customer: __values.property_stock_customer,
+            property_stock_supplier: __values.property_stock_supplier,
+            property_supplier_payment_term_id: __values
+                .property_supplier_payment_term_id,
+            property_warehouse_id: __values.property_warehouse_id,
+            purchase_warn_msg: __values.purchase_warn_msg,
+            receipt_reminder_email: __values.receipt_reminder_email,
+            ref_: __values.ref_,
+            reminder_date_before_receipt: __values.reminder_date_before_receipt,
+            resource_calendar_id: __values.resource_calendar_id,
+            role: __values.role,
+            role_ids: __values.role_ids,
+            sale_warn_msg: __values.sale_warn_msg,
+            saturday_location_id: __values.saturday_location_id,
+            signature: __values.signature,
+            signup_type: __values.signup_type,
+            specific_property_product_pricelist: __values
+                .specific_property_product_pricelist,
+            state_id: __values.state_id,
+            street: __values.street,
+            street2: __values.street2,
+            suggest_based_on: __values.suggest_based_on,
+            suggest_days: __values.suggest_days,
+            suggest_percent: __values.suggest_percent,
+            sunday_location_id: __values.sunday_location_id,
+            supplier_rank: __values.supplier_rank,
+            thursday_location_id: __values.thursday_location_id,
+            tour_enabled: __values.tour_enabled,
+            trust: __values.trust,
+            tuesday_location_id: __values.tuesday_location_id,
+            type_: __values.type_,
+            tz: __values.tz,
+            use_partner_credit_limit: __values.use_partner_credit_limit,
+            user_id: __values.user_id,
+            vat: __values.vat,
+            view_group_hierarchy: __values.view_group_hierarchy,
+            visa_expire: __values.visa_expire,
+            website: __values.website,
+            wednesday_location_id: __values.wednesday_location_id,
+            work_contact_id: __values.work_contact_id,
+            work_email: __values.work_email,
+            work_location_id: __values.work_location_id,
+            work_phone: __values.work_phone,
+            zip: __values.zip,
         })
     }
 }

@@ -1402,329 +1402,55 @@ impl SaleOrderCreate {
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
-        let mut access_token: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut activity_summary: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut activity_type_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut campaign_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut client_order_ref: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut commitment_date: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDateTime>,
-        > = ::std::option::Option::None;
-        let mut company_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut customizable_pdf_form_fields: ::std::option::Option<
-            ::std::option::Option<::serde_json::Value>,
-        > = ::std::option::Option::None;
-        let mut date_order: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDateTime>,
-        > = ::std::option::Option::None;
-        let mut fiscal_position_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut incoterm: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut incoterm_location: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut journal_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut locked: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut medium_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut name: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut note: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut opportunity_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut origin: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut partner_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
-        let mut partner_invoice_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut partner_shipping_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut payment_term_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut picking_policy: ::std::option::Option<
-            ::std::option::Option<SaleOrderPickingPolicy>,
-        > = ::std::option::Option::None;
-        let mut preferred_payment_method_line_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut prepayment_percent: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut pricelist_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut project_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut quotation_document_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut reference: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut require_payment: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut require_signature: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut sale_order_template_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut show_update_fpos: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut show_update_pricelist: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut signature: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut signed_by: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut signed_on: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDateTime>,
-        > = ::std::option::Option::None;
-        let mut source_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut stock_reference_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut tag_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut team_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut user_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut validity_date: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        let mut warehouse_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "access_token" => {
-                    wire::decode(&mut access_token, __value, wire::false_as_none)
-                }
-                "activity_summary" => {
-                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
-                }
-                "activity_type_id" => {
-                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
-                }
-                "campaign_id" => {
-                    wire::decode(&mut campaign_id, __value, wire::false_as_none)
-                }
-                "client_order_ref" => {
-                    wire::decode(&mut client_order_ref, __value, wire::false_as_none)
-                }
-                "commitment_date" => {
-                    wire::decode(
-                        &mut commitment_date,
-                        __value,
-                        wire::datetime::option::deserialize,
-                    )
-                }
-                "company_id" => {
-                    wire::decode(&mut company_id, __value, wire::false_as_none)
-                }
-                "customizable_pdf_form_fields" => {
-                    wire::decode(
-                        &mut customizable_pdf_form_fields,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "date_order" => {
-                    wire::decode(
-                        &mut date_order,
-                        __value,
-                        wire::datetime::option::deserialize,
-                    )
-                }
-                "fiscal_position_id" => {
-                    wire::decode(&mut fiscal_position_id, __value, wire::false_as_none)
-                }
-                "incoterm" => wire::decode(&mut incoterm, __value, wire::false_as_none),
-                "incoterm_location" => {
-                    wire::decode(&mut incoterm_location, __value, wire::false_as_none)
-                }
-                "journal_id" => {
-                    wire::decode(&mut journal_id, __value, wire::false_as_none)
-                }
-                "locked" => wire::decode(&mut locked, __value, wire::field),
-                "medium_id" => wire::decode(&mut medium_id, __value, wire::false_as_none),
-                "message_partner_ids" => {
-                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
-                }
-                "name" => wire::decode(&mut name, __value, wire::false_as_none),
-                "note" => wire::decode(&mut note, __value, wire::false_as_none),
-                "opportunity_id" => {
-                    wire::decode(&mut opportunity_id, __value, wire::false_as_none)
-                }
-                "origin" => wire::decode(&mut origin, __value, wire::false_as_none),
-                "partner_id" => wire::decode(&mut partner_id, __value, wire::field),
-                "partner_invoice_id" => {
-                    wire::decode(&mut partner_invoice_id, __value, wire::false_as_none)
-                }
-                "partner_shipping_id" => {
-                    wire::decode(&mut partner_shipping_id, __value, wire::false_as_none)
-                }
-                "payment_term_id" => {
-                    wire::decode(&mut payment_term_id, __value, wire::false_as_none)
-                }
-                "picking_policy" => {
-                    wire::decode(&mut picking_policy, __value, wire::false_as_none)
-                }
-                "preferred_payment_method_line_id" => {
-                    wire::decode(
-                        &mut preferred_payment_method_line_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "prepayment_percent" => {
-                    wire::decode(&mut prepayment_percent, __value, wire::false_as_none)
-                }
-                "pricelist_id" => {
-                    wire::decode(&mut pricelist_id, __value, wire::false_as_none)
-                }
-                "project_id" => {
-                    wire::decode(&mut project_id, __value, wire::false_as_none)
-                }
-                "quotation_document_ids" => {
-                    wire::decode(
-                        &mut quotation_document_ids,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "reference" => wire::decode(&mut reference, __value, wire::false_as_none),
-                "require_payment" => {
-                    wire::decode(&mut require_payment, __value, wire::field)
-                }
-                "require_signature" => {
-                    wire::decode(&mut require_signature, __value, wire::field)
-                }
-                "sale_order_template_id" => {
-                    wire::decode(
-                        &mut sale_order_template_id,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "show_update_fpos" => {
-                    wire::decode(&mut show_update_fpos, __value, wire::field)
-                }
-                "show_update_pricelist" => {
-                    wire::decode(&mut show_update_pricelist, __value, wire::field)
-                }
-                "signature" => wire::decode(&mut signature, __value, wire::false_as_none),
-                "signed_by" => wire::decode(&mut signed_by, __value, wire::false_as_none),
-                "signed_on" => {
-                    wire::decode(
-                        &mut signed_on,
-                        __value,
-                        wire::datetime::option::deserialize,
-                    )
-                }
-                "source_id" => wire::decode(&mut source_id, __value, wire::false_as_none),
-                "stock_reference_ids" => {
-                    wire::decode(&mut stock_reference_ids, __value, wire::false_as_none)
-                }
-                "tag_ids" => wire::decode(&mut tag_ids, __value, wire::false_as_none),
-                "team_id" => wire::decode(&mut team_id, __value, wire::false_as_none),
-                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
-                "validity_date" => {
-                    wire::decode(
-                        &mut validity_date,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                "warehouse_id" => {
-                    wire::decode(&mut warehouse_id, __value, wire::false_as_none)
-                }
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
-        wire::check_required(&[("partner_id", partner_id.is_some())])?;
+        let __values = SaleOrderUpdate::from_record(__record)?;
+        wire::check_required(&[("partner_id", __values.partner_id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            access_token: access_token.unwrap_or_default(),
-            activity_summary: activity_summary.unwrap_or_default(),
-            activity_type_id: activity_type_id.unwrap_or_default(),
-            campaign_id: campaign_id.unwrap_or_default(),
-            client_order_ref: client_order_ref.unwrap_or_default(),
-            commitment_date: commitment_date.unwrap_or_default(),
-            company_id: company_id.unwrap_or_default(),
-            customizable_pdf_form_fields: customizable_pdf_form_fields
-                .unwrap_or_default(),
-            date_order: date_order.unwrap_or_default(),
-            fiscal_position_id: fiscal_position_id.unwrap_or_default(),
-            incoterm: incoterm.unwrap_or_default(),
-            incoterm_location: incoterm_location.unwrap_or_default(),
-            journal_id: journal_id.unwrap_or_default(),
-            locked: locked.unwrap_or_default(),
-            medium_id: medium_id.unwrap_or_default(),
-            message_partner_ids: message_partner_ids.unwrap_or_default(),
-            name: name.unwrap_or_default(),
-            note: note.unwrap_or_default(),
-            opportunity_id: opportunity_id.unwrap_or_default(),
-            origin: origin.unwrap_or_default(),
-            partner_id: wire::given(partner_id),
-            partner_invoice_id: partner_invoice_id.unwrap_or_default(),
-            partner_shipping_id: partner_shipping_id.unwrap_or_default(),
-            payment_term_id: payment_term_id.unwrap_or_default(),
-            picking_policy: picking_policy.unwrap_or_default(),
-            preferred_payment_method_line_id: preferred_payment_method_line_id
-                .unwrap_or_default(),
-            prepayment_percent: prepayment_percent.unwrap_or_default(),
-            pricelist_id: pricelist_id.unwrap_or_default(),
-            project_id: project_id.unwrap_or_default(),
-            quotation_document_ids: quotation_document_ids.unwrap_or_default(),
-            reference: reference.unwrap_or_default(),
-            require_payment: require_payment.unwrap_or_default(),
-            require_signature: require_signature.unwrap_or_default(),
-            sale_order_template_id: sale_order_template_id.unwrap_or_default(),
-            show_update_fpos: show_update_fpos.unwrap_or_default(),
-            show_update_pricelist: show_update_pricelist.unwrap_or_default(),
-            signature: signature.unwrap_or_default(),
-            signed_by: signed_by.unwrap_or_default(),
-            signed_on: signed_on.unwrap_or_default(),
-            source_id: source_id.unwrap_or_default(),
-            stock_reference_ids: stock_reference_ids.unwrap_or_default(),
-            tag_ids: tag_ids.unwrap_or_default(),
-            team_id: team_id.unwrap_or_default(),
-            user_id: user_id.unwrap_or_default(),
-            validity_date: validity_date.unwrap_or_default(),
-            warehouse_id: warehouse_id.unwrap_or_default(),
+            access_token: __values.access_token,
+            activity_summary: __values.activity_summary,
+            activity_type_id: __values.activity_type_id,
+            campaign_id: __values.campaign_id,
+            client_order_ref: __values.client_order_ref,
+            commitment_date: __values.commitment_date,
+            company_id: __values.company_id,
+            customizable_pdf_form_fields: __values.customizable_pdf_form_fields,
+            date_order: __values.date_order,
+            fiscal_position_id: __values.fiscal_position_id,
+            incoterm: __values.incoterm,
+            incoterm_location: __values.incoterm_location,
+            journal_id: __values.journal_id,
+            locked: __values.locked,
+            medium_id: __values.medium_id,
+            message_partner_ids: __values.message_partner_ids,
+            name: __values.name,
+            note: __values.note,
+            opportunity_id: __values.opportunity_id,
+            origin: __values.origin,
+            partner_id: wire::given(__values.partner_id),
+            partner_invoice_id: __values.partner_invoice_id,
+            partner_shipping_id: __values.partner_shipping_id,
+            payment_term_id: __values.payment_term_id,
+            picking_policy: __values.picking_policy,
+            preferred_payment_method_line_id: __values.preferred_payment_method_line_id,
+            prepayment_percent: __values.prepayment_percent,
+            pricelist_id: __values.pricelist_id,
+            project_id: __values.project_id,
+            quotation_document_ids: __values.quotation_document_ids,
+            reference: __values.reference,
+            require_payment: __values.require_payment,
+            require_signature: __values.require_signature,
+            sale_order_template_id: __values.sale_order_template_id,
+            show_update_fpos: __values.show_update_fpos,
+            show_update_pricelist: __values.show_update_pricelist,
+            signature: __values.signature,
+            signed_by: __values.signed_by,
+            signed_on: __values.signed_on,
+            source_id: __values.source_id,
+            stock_reference_ids: __values.stock_reference_ids,
+            tag_ids: __values.tag_ids,
+            team_id: __values.team_id,
+            user_id: __values.user_id,
+            validity_date: __values.validity_date,
+            warehouse_id: __values.warehouse_id,
         })
     }
 }

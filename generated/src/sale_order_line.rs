@@ -1169,211 +1169,43 @@ impl SaleOrderLineCreate {
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
-        let mut analytic_distribution: ::std::option::Option<
-            ::std::option::Option<::serde_json::Value>,
-        > = ::std::option::Option::None;
-        let mut analytic_precision: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut collapse_composition: ::std::option::Option<
-            ::std::option::Option<bool>,
-        > = ::std::option::Option::None;
-        let mut collapse_prices: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut combo_item_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut customer_lead: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut discount: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut display_type: ::std::option::Option<
-            ::std::option::Option<SaleOrderLineDisplayType>,
-        > = ::std::option::Option::None;
-        let mut extra_tax_data: ::std::option::Option<
-            ::std::option::Option<::serde_json::Value>,
-        > = ::std::option::Option::None;
-        let mut invoice_lines: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut is_downpayment: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut is_expense: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut is_optional: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut linked_line_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut linked_virtual_id: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut name: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut order_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
-        let mut price_unit: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut product_document_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut product_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut product_no_variant_attribute_value_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut product_template_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut product_uom_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut product_uom_qty: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut project_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut qty_delivered: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut route_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut selected_combo_items: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        let mut task_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut tax_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut technical_price_unit: ::std::option::Option<
-            ::std::option::Option<f64>,
-        > = ::std::option::Option::None;
-        let mut virtual_id: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "analytic_distribution" => {
-                    wire::decode(
-                        &mut analytic_distribution,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "analytic_precision" => {
-                    wire::decode(&mut analytic_precision, __value, wire::false_as_none)
-                }
-                "collapse_composition" => {
-                    wire::decode(&mut collapse_composition, __value, wire::field)
-                }
-                "collapse_prices" => {
-                    wire::decode(&mut collapse_prices, __value, wire::field)
-                }
-                "combo_item_id" => {
-                    wire::decode(&mut combo_item_id, __value, wire::false_as_none)
-                }
-                "customer_lead" => {
-                    wire::decode(&mut customer_lead, __value, wire::false_as_none)
-                }
-                "discount" => wire::decode(&mut discount, __value, wire::false_as_none),
-                "display_type" => {
-                    wire::decode(&mut display_type, __value, wire::false_as_none)
-                }
-                "extra_tax_data" => {
-                    wire::decode(&mut extra_tax_data, __value, wire::false_as_none)
-                }
-                "invoice_lines" => {
-                    wire::decode(&mut invoice_lines, __value, wire::false_as_none)
-                }
-                "is_downpayment" => {
-                    wire::decode(&mut is_downpayment, __value, wire::field)
-                }
-                "is_expense" => wire::decode(&mut is_expense, __value, wire::field),
-                "is_optional" => wire::decode(&mut is_optional, __value, wire::field),
-                "linked_line_id" => {
-                    wire::decode(&mut linked_line_id, __value, wire::false_as_none)
-                }
-                "linked_virtual_id" => {
-                    wire::decode(&mut linked_virtual_id, __value, wire::false_as_none)
-                }
-                "name" => wire::decode(&mut name, __value, wire::false_as_none),
-                "order_id" => wire::decode(&mut order_id, __value, wire::field),
-                "price_unit" => {
-                    wire::decode(&mut price_unit, __value, wire::false_as_none)
-                }
-                "product_document_ids" => {
-                    wire::decode(&mut product_document_ids, __value, wire::false_as_none)
-                }
-                "product_id" => {
-                    wire::decode(&mut product_id, __value, wire::false_as_none)
-                }
-                "product_no_variant_attribute_value_ids" => {
-                    wire::decode(
-                        &mut product_no_variant_attribute_value_ids,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                "product_template_id" => {
-                    wire::decode(&mut product_template_id, __value, wire::false_as_none)
-                }
-                "product_uom_id" => {
-                    wire::decode(&mut product_uom_id, __value, wire::false_as_none)
-                }
-                "product_uom_qty" => {
-                    wire::decode(&mut product_uom_qty, __value, wire::false_as_none)
-                }
-                "project_id" => {
-                    wire::decode(&mut project_id, __value, wire::false_as_none)
-                }
-                "qty_delivered" => {
-                    wire::decode(&mut qty_delivered, __value, wire::false_as_none)
-                }
-                "route_ids" => wire::decode(&mut route_ids, __value, wire::false_as_none),
-                "selected_combo_items" => {
-                    wire::decode(&mut selected_combo_items, __value, wire::false_as_none)
-                }
-                "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
-                "task_id" => wire::decode(&mut task_id, __value, wire::false_as_none),
-                "tax_ids" => wire::decode(&mut tax_ids, __value, wire::false_as_none),
-                "technical_price_unit" => {
-                    wire::decode(&mut technical_price_unit, __value, wire::false_as_none)
-                }
-                "virtual_id" => {
-                    wire::decode(&mut virtual_id, __value, wire::false_as_none)
-                }
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
-        wire::check_required(&[("order_id", order_id.is_some())])?;
+        let __values = SaleOrderLineUpdate::from_record(__record)?;
+        wire::check_required(&[("order_id", __values.order_id.is_some())])?;
         ::std::result::Result::Ok(Self {
-            analytic_distribution: analytic_distribution.unwrap_or_default(),
-            analytic_precision: analytic_precision.unwrap_or_default(),
-            collapse_composition: collapse_composition.unwrap_or_default(),
-            collapse_prices: collapse_prices.unwrap_or_default(),
-            combo_item_id: combo_item_id.unwrap_or_default(),
-            customer_lead: customer_lead.unwrap_or_default(),
-            discount: discount.unwrap_or_default(),
-            display_type: display_type.unwrap_or_default(),
-            extra_tax_data: extra_tax_data.unwrap_or_default(),
-            invoice_lines: invoice_lines.unwrap_or_default(),
-            is_downpayment: is_downpayment.unwrap_or_default(),
-            is_expense: is_expense.unwrap_or_default(),
-            is_optional: is_optional.unwrap_or_default(),
-            linked_line_id: linked_line_id.unwrap_or_default(),
-            linked_virtual_id: linked_virtual_id.unwrap_or_default(),
-            name: name.unwrap_or_default(),
-            order_id: wire::given(order_id),
-            price_unit: price_unit.unwrap_or_default(),
-            product_document_ids: product_document_ids.unwrap_or_default(),
-            product_id: product_id.unwrap_or_default(),
-            product_no_variant_attribute_value_ids: product_no_variant_attribute_value_ids
-                .unwrap_or_default(),
-            product_template_id: product_template_id.unwrap_or_default(),
-            product_uom_id: product_uom_id.unwrap_or_default(),
-            product_uom_qty: product_uom_qty.unwrap_or_default(),
-            project_id: project_id.unwrap_or_default(),
-            qty_delivered: qty_delivered.unwrap_or_default(),
-            route_ids: route_ids.unwrap_or_default(),
-            selected_combo_items: selected_combo_items.unwrap_or_default(),
-            sequence: sequence.unwrap_or_default(),
-            task_id: task_id.unwrap_or_default(),
-            tax_ids: tax_ids.unwrap_or_default(),
-            technical_price_unit: technical_price_unit.unwrap_or_default(),
-            virtual_id: virtual_id.unwrap_or_default(),
+            analytic_distribution: __values.analytic_distribution,
+            analytic_precision: __values.analytic_precision,
+            collapse_composition: __values.collapse_composition,
+            collapse_prices: __values.collapse_prices,
+            combo_item_id: __values.combo_item_id,
+            customer_lead: __values.customer_lead,
+            discount: __values.discount,
+            display_type: __values.display_type,
+            extra_tax_data: __values.extra_tax_data,
+            invoice_lines: __values.invoice_lines,
+            is_downpayment: __values.is_downpayment,
+            is_expense: __values.is_expense,
+            is_optional: __values.is_optional,
+            linked_line_id: __values.linked_line_id,
+            linked_virtual_id: __values.linked_virtual_id,
+            name: __values.name,
+            order_id: wire::given(__values.order_id),
+            price_unit: __values.price_unit,
+            product_document_ids: __values.product_document_ids,
+            product_id: __values.product_id,
+            product_no_variant_attribute_value_ids: __values
+                .product_no_variant_attribute_value_ids,
+            product_template_id: __values.product_template_id,
+            product_uom_id: __values.product_uom_id,
+            product_uom_qty: __values.product_uom_qty,
+            project_id: __values.project_id,
+            qty_delivered: __values.qty_delivered,
+            route_ids: __values.route_ids,
+            selected_combo_items: __values.selected_combo_items,
+            sequence: __values.sequence,
+            task_id: __values.task_id,
+            tax_ids: __values.tax_ids,
+            technical_price_unit: __values.technical_price_unit,
+            virtual_id: __values.virtual_id,
         })
     }
 }

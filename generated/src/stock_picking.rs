@@ -901,154 +901,34 @@ impl StockPickingCreate {
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
-        let mut activity_summary: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut activity_type_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut date_done: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDateTime>,
-        > = ::std::option::Option::None;
-        let mut is_locked: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut location_dest_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut location_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut move_type: ::std::option::Option<
-            ::std::option::Option<StockPickingMoveType>,
-        > = ::std::option::Option::None;
-        let mut note: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut origin: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut owner_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut package_history_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut partner_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut picking_properties: ::std::option::Option<
-            ::std::option::Option<::serde_json::Value>,
-        > = ::std::option::Option::None;
-        let mut picking_type_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
-        let mut printed: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut priority: ::std::option::Option<
-            ::std::option::Option<StockPickingPriority>,
-        > = ::std::option::Option::None;
-        let mut project_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut sale_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut scheduled_date: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDateTime>,
-        > = ::std::option::Option::None;
-        let mut shipping_weight: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut signature: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut user_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "activity_summary" => {
-                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
-                }
-                "activity_type_id" => {
-                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
-                }
-                "date_done" => {
-                    wire::decode(
-                        &mut date_done,
-                        __value,
-                        wire::datetime::option::deserialize,
-                    )
-                }
-                "is_locked" => wire::decode(&mut is_locked, __value, wire::field),
-                "location_dest_id" => {
-                    wire::decode(&mut location_dest_id, __value, wire::false_as_none)
-                }
-                "location_id" => {
-                    wire::decode(&mut location_id, __value, wire::false_as_none)
-                }
-                "message_partner_ids" => {
-                    wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
-                }
-                "move_type" => wire::decode(&mut move_type, __value, wire::false_as_none),
-                "note" => wire::decode(&mut note, __value, wire::false_as_none),
-                "origin" => wire::decode(&mut origin, __value, wire::false_as_none),
-                "owner_id" => wire::decode(&mut owner_id, __value, wire::false_as_none),
-                "package_history_ids" => {
-                    wire::decode(&mut package_history_ids, __value, wire::false_as_none)
-                }
-                "partner_id" => {
-                    wire::decode(&mut partner_id, __value, wire::false_as_none)
-                }
-                "picking_properties" => {
-                    wire::decode(&mut picking_properties, __value, wire::false_as_none)
-                }
-                "picking_type_id" => {
-                    wire::decode(&mut picking_type_id, __value, wire::field)
-                }
-                "printed" => wire::decode(&mut printed, __value, wire::field),
-                "priority" => wire::decode(&mut priority, __value, wire::false_as_none),
-                "project_id" => {
-                    wire::decode(&mut project_id, __value, wire::false_as_none)
-                }
-                "sale_id" => wire::decode(&mut sale_id, __value, wire::false_as_none),
-                "scheduled_date" => {
-                    wire::decode(
-                        &mut scheduled_date,
-                        __value,
-                        wire::datetime::option::deserialize,
-                    )
-                }
-                "shipping_weight" => {
-                    wire::decode(&mut shipping_weight, __value, wire::false_as_none)
-                }
-                "signature" => wire::decode(&mut signature, __value, wire::false_as_none),
-                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
-        wire::check_required(&[("picking_type_id", picking_type_id.is_some())])?;
+        let __values = StockPickingUpdate::from_record(__record)?;
+        wire::check_required(
+            &[("picking_type_id", __values.picking_type_id.is_some())],
+        )?;
         ::std::result::Result::Ok(Self {
-            activity_summary: activity_summary.unwrap_or_default(),
-            activity_type_id: activity_type_id.unwrap_or_default(),
-            date_done: date_done.unwrap_or_default(),
-            is_locked: is_locked.unwrap_or_default(),
-            location_dest_id: location_dest_id.unwrap_or_default(),
-            location_id: location_id.unwrap_or_default(),
-            message_partner_ids: message_partner_ids.unwrap_or_default(),
-            move_type: move_type.unwrap_or_default(),
-            note: note.unwrap_or_default(),
-            origin: origin.unwrap_or_default(),
-            owner_id: owner_id.unwrap_or_default(),
-            package_history_ids: package_history_ids.unwrap_or_default(),
-            partner_id: partner_id.unwrap_or_default(),
-            picking_properties: picking_properties.unwrap_or_default(),
-            picking_type_id: wire::given(picking_type_id),
-            printed: printed.unwrap_or_default(),
-            priority: priority.unwrap_or_default(),
-            project_id: project_id.unwrap_or_default(),
-            sale_id: sale_id.unwrap_or_default(),
-            scheduled_date: scheduled_date.unwrap_or_default(),
-            shipping_weight: shipping_weight.unwrap_or_default(),
-            signature: signature.unwrap_or_default(),
-            user_id: user_id.unwrap_or_default(),
+            activity_summary: __values.activity_summary,
+            activity_type_id: __values.activity_type_id,
+            date_done: __values.date_done,
+            is_locked: __values.is_locked,
+            location_dest_id: __values.location_dest_id,
+            location_id: __values.location_id,
+            message_partner_ids: __values.message_partner_ids,
+            move_type: __values.move_type,
+            note: __values.note,
+            origin: __values.origin,
+            owner_id: __values.owner_id,
+            package_history_ids: __values.package_history_ids,
+            partner_id: __values.partner_id,
+            picking_properties: __values.picking_properties,
+            picking_type_id: wire::given(__values.picking_type_id),
+            printed: __values.printed,
+            priority: __values.priority,
+            project_id: __values.project_id,
+            sale_id: __values.sale_id,
+            scheduled_date: __values.scheduled_date,
+            shipping_weight: __values.shipping_weight,
+            signature: __values.signature,
+            user_id: __values.user_id,
         })
     }
 }

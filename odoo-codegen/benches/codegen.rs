@@ -61,7 +61,10 @@ fn secs(d: Duration) -> String {
 /// waited for (cargo and the rustc processes it ran).
 struct Build {
     time: Duration,
+    /// The largest process (a rustc).
     peak_rss_kib: u64,
+    /// All its processes at once, sampled every 50 ms (part crates build side by side).
+    peak_together_kib: u64,
 }
 
 /// A build the bench times: a package of a workspace, debug or release.
@@ -92,8 +95,8 @@ impl Target {
     /// dependencies being built.
     fn own_crates(self) -> &'static [&'static str] {
         match self {
-            Self::GeneratedDebug => &["generated-"],
-            Self::ServerRelease => &["generated-", "odoo-mcp-", "odoo_mcp-"],
+            Self::GeneratedDebug => &["generated-", "generated_"],
+            Self::ServerRelease => &["generated-", "generated_", "odoo-mcp-", "odoo_mcp-"],
         }
     }
 }
@@ -127,6 +130,7 @@ fn cargo_build(workspace: &Path, target_dir: &Path, target: Target) -> Build {
     Build {
         time: Duration::from_millis(next()),
         peak_rss_kib: next(),
+        peak_together_kib: next(),
     }
 }
 
@@ -136,13 +140,22 @@ const CHILD_ENV: &str = "CODEGEN_BENCH_CHILD";
 fn build_child(workspace: &Path, target_dir: &Path, cargo_args: Vec<std::ffi::OsString>) -> ! {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let start = Instant::now();
-    let status = Command::new(cargo)
+    let mut child = Command::new(cargo)
         .current_dir(workspace)
         .args(["build", "--quiet", "--target-dir"])
         .arg(target_dir)
         .args(cargo_args)
-        .status()
+        .spawn()
         .expect("run cargo build");
+    // Part crates compile side by side: sample what they hold together.
+    let mut peak_together = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for cargo") {
+            break status;
+        }
+        peak_together = peak_together.max(descendants_rss_kib());
+        std::thread::sleep(Duration::from_millis(50));
+    };
     let time = start.elapsed();
     // SAFETY: getrusage writes into the zeroed struct it is given.
     let peak = unsafe {
@@ -150,8 +163,53 @@ fn build_child(workspace: &Path, target_dir: &Path, cargo_args: Vec<std::ffi::Os
         libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
         usage.ru_maxrss
     };
-    println!("{} {peak}", time.as_millis());
+    println!("{} {peak} {peak_together}", time.as_millis());
     std::process::exit(if status.success() { 0 } else { 1 });
+}
+
+/// The resident memory of this process's descendants, summed (Linux `/proc`).
+fn descendants_rss_kib() -> u64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    let mut parents = std::collections::HashMap::new();
+    for entry in entries.filter_map(Result::ok) {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid …`: comm may hold spaces, so split after `)`.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parents.insert(pid, ppid);
+        }
+    }
+    let me = std::process::id();
+    let descends = |mut pid: u32| {
+        while let Some(&parent) = parents.get(&pid) {
+            if parent == me {
+                return true;
+            }
+            pid = parent;
+        }
+        false
+    };
+    parents
+        .keys()
+        .filter(|&&pid| descends(pid))
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/statm")).ok())
+        .filter_map(|statm| statm.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map(|pages| pages * 4)
+        .sum()
 }
 
 /// Forgets `target`'s own crates (their fingerprints and incremental state)
@@ -183,8 +241,9 @@ fn crate_alone(workspace: &Path, target_dir: &Path, target: Target) -> Build {
 const MEMBERS: [&str; 4] = ["generated", "odoo-client", "odoo-derive", "odoo-mcp"];
 
 /// A workspace of odoo-client, odoo-derive, odoo-mcp and a `generated` crate
-/// with `sources` (every model, no features), next to the real one's lock file.
-fn all_models_workspace(root: &Path, dir: &Path, sources: &odoo_codegen::emit::Files) {
+/// of `output` (every model, no features; its part crates), next to the real
+/// one's lock file.
+fn all_models_workspace(root: &Path, dir: &Path, output: &odoo_codegen::write::Output) {
     let read = |p: &str| std::fs::read_to_string(root.join(p)).expect("workspace file");
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir.join("generated/src")).expect("bench workspace");
@@ -239,9 +298,19 @@ fn all_models_workspace(root: &Path, dir: &Path, sources: &odoo_codegen::emit::F
         .split(odoo_codegen::write::FEATURES_MARKER)
         .next()
         .unwrap_or(package);
-    write("generated/Cargo.toml", package);
-    for (name, text) in sources {
+    let generated_part = output.features.as_deref().unwrap_or_default();
+    write(
+        "generated/Cargo.toml",
+        &format!("{package}\n{generated_part}"),
+    );
+    for (name, text) in &output.sources {
         write(&format!("generated/src/{name}"), text);
+    }
+    for (name, text) in &output.parts {
+        let path = dir.join("generated/parts").join(name);
+        std::fs::create_dir_all(path.parent().expect("a part file's directory"))
+            .expect("bench part");
+        std::fs::write(path, text).expect("bench file");
     }
 }
 
@@ -302,9 +371,10 @@ fn main() {
     let (median_all, min_all, output) = time(5, || {
         odoo_codegen::generate(&snapshot, &all, "fixtures").expect("generate")
     });
-    let all_files = output.sources.len();
-    let all_lines: usize = output.sources.values().map(|s| s.lines().count()).sum();
-    let all_bytes: usize = output.sources.values().map(String::len).sum();
+    let all_sources = || output.sources.values().chain(output.parts.values());
+    let all_files = all_sources().count();
+    let all_lines: usize = all_sources().map(|s| s.lines().count()).sum();
+    let all_bytes: usize = all_sources().map(String::len).sum();
 
     let curated = CodegenConfig::default();
     let (median_curated, _, output) = time(10, || {
@@ -333,7 +403,7 @@ fn main() {
                 .collect(),
         );
         let output = odoo_codegen::generate(&snapshot, &config, "fixtures").expect("generate");
-        all_models_workspace(&root, &workspace, &output.sources);
+        all_models_workspace(&root, &workspace, &output);
         let all_models = crate_alone(&workspace, &target_dir, Target::GeneratedDebug);
         let server = target_dir.join("release/odoo-mcp");
         let size = || std::fs::metadata(&server).map_or(0, |m| m.len());
@@ -389,6 +459,7 @@ fn main() {
         None,
     );
     let gb = |b: &Build| b.peak_rss_kib as f64 / 1024.0 / 1024.0;
+    let together = |b: &Build| b.peak_together_kib as f64 / 1024.0 / 1024.0;
     let mb = |bytes: u64| format!("{:.1} MB", bytes as f64 / 1e6);
     match builds {
         Some((curated, all_models, servers)) => {
@@ -402,10 +473,16 @@ fn main() {
                 Some(all_models.time <= Duration::from_secs(60)),
             );
             row(
-                "  peak memory of that build (cargo, rustc)",
+                "  peak memory of one rustc in it",
                 format!("{:.2} GB", gb(&all_models)),
                 "<= 2 GB",
                 Some(gb(&all_models) <= 2.0),
+            );
+            row(
+                "  peak memory of its processes together",
+                format!("{:.2} GB", together(&all_models)),
+                "",
+                None,
             );
             row(
                 "cargo build -p generated, curated set (debug, deps built)",

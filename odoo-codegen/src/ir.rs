@@ -118,6 +118,8 @@ pub struct ModelEntry {
     /// Cargo features that build the model, any one of them (config
     /// `app_features`); empty: always built.
     pub features: Vec<String>,
+    /// The part crate that holds it (0-based), when [`ModelSpace::parts`] > 1.
+    pub part: usize,
 }
 
 /// Every model to emit, by technical name.
@@ -127,6 +129,8 @@ pub struct ModelSpace {
     /// The models whose typed tools odoo-mcp lists unless told otherwise
     /// (config `default_models`; every model when it is unset).
     pub default_models: Vec<String>,
+    /// How many part crates hold the models (1: the crate itself holds them).
+    pub parts: usize,
 }
 
 fn kind_of(ttype: &str) -> FieldKind {
@@ -257,7 +261,25 @@ impl ModelSpace {
                 }
             }
         }
+        space.split(config.parts_for(space.models.len()));
         Ok(space)
+    }
+
+    /// Deals the models, in name order, into `parts` runs of about equal
+    /// weight (fields to compile): runs, so that a new model moves few others.
+    pub fn split(&mut self, parts: usize) {
+        let weight = |m: &ModelEntry| {
+            1 + m.read_fields.len() + m.write.as_ref().map_or(0, |w| 2 * w.fields.len())
+        };
+        let total: usize = self.models.values().map(weight).sum();
+        let mut before = 0;
+        for entry in self.models.values_mut() {
+            let w = weight(entry);
+            // The part in which the model's middle falls.
+            entry.part = ((2 * before + w) * parts / (2 * total.max(1))).min(parts - 1);
+            before += w;
+        }
+        self.parts = parts;
     }
 
     /// Every app feature of the models, sorted (without `curated`).
@@ -292,6 +314,7 @@ impl ModelSpace {
                 write: None,
                 enums: Vec::new(),
                 features: Vec::new(),
+                part: 0,
             })
             .collect();
         let mut write_names = Vec::new();
@@ -375,6 +398,7 @@ impl ModelSpace {
         ModelSpace {
             models: entries.into_iter().map(|e| (e.model.clone(), e)).collect(),
             default_models,
+            parts: 1,
         }
     }
 }

@@ -76,6 +76,8 @@ pub enum Error {
         #[source]
         source: toml::de::Error,
     },
+    #[error("{} is not a valid odoo-codegen config: {message}", path.display())]
+    Config { path: PathBuf, message: String },
     #[error(
         "model {model:?} is configured but does not exist in {origin}{}; fix `include` in odoo-codegen.toml (or install the module that defines it)",
         suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default()
@@ -128,11 +130,12 @@ pub fn generate(
     origin: &str,
 ) -> Result<Output, Error> {
     let space = ModelSpace::build(snapshot, config, origin)?;
-    let sources = emit::emit(&space)?;
+    let emitted = emit::emit(&space)?;
     let mut kept = snapshot.clone();
     kept.models.retain(|m| space.models.contains_key(&m.model));
     Ok(Output {
-        sources,
+        sources: emitted.sources,
+        parts: emitted.parts,
         schema: kept.to_pretty_json(),
         features: emit::features_manifest(&space),
     })

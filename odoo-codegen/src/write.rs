@@ -12,10 +12,12 @@ use crate::emit::Files;
 pub struct Output {
     /// `src/` files by name.
     pub sources: Files,
+    /// The part crates' files by path under `parts/` (config `parts`).
+    pub parts: Files,
     /// `schema.json`.
     pub schema: String,
-    /// The `[features]` table of `Cargo.toml`, when models are gated behind
-    /// features; it replaces what follows [`FEATURES_MARKER`] there.
+    /// The generated part of `Cargo.toml` (the part crates, the `[features]`
+    /// table), if any; it replaces what follows [`FEATURES_MARKER`] there.
     pub features: Option<String>,
 }
 
@@ -51,6 +53,31 @@ fn new_manifest(out: &Path, output: &Output) -> Result<Option<(String, String)>,
     Ok((new != old).then_some((old, new)))
 }
 const SRC_DIR: &str = "src";
+const PARTS_DIR: &str = "parts";
+
+/// The files under `dir`, by path relative to it (`/`-separated), sorted.
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![(dir.to_path_buf(), String::new())];
+    while let Some((path, prefix)) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&path) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let Ok(name) = entry.file_name().into_string() else {
+                continue;
+            };
+            let rel = format!("{prefix}{name}");
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                pending.push((entry.path(), format!("{rel}/")));
+            } else {
+                found.push(rel);
+            }
+        }
+    }
+    found.sort();
+    found
+}
 
 /// One file that differs between the output on disk and the new one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,20 +139,20 @@ pub fn diff(out: &Path, output: &Output) -> Result<Vec<Drift>, Error> {
         &out.join(SCHEMA_FILE),
     )?;
 
-    let src = out.join(SRC_DIR);
-    for (name, text) in &output.sources {
-        compare(format!("{SRC_DIR}/{name}"), text, &src.join(name))?;
+    let mut removed = Vec::new();
+    for (dir, files) in [(SRC_DIR, &output.sources), (PARTS_DIR, &output.parts)] {
+        let root = out.join(dir);
+        for (name, text) in files {
+            compare(format!("{dir}/{name}"), text, &root.join(name))?;
+        }
+        removed.extend(
+            files_under(&root)
+                .into_iter()
+                .filter(|name| !files.contains_key(name))
+                .map(|name| Drift::Removed(format!("{dir}/{name}"))),
+        );
     }
-    if let Ok(entries) = std::fs::read_dir(&src) {
-        let mut removed: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .filter_map(|e| e.file_name().into_string().ok())
-            .filter(|name| !output.sources.contains_key(name))
-            .map(|name| format!("{SRC_DIR}/{name}"))
-            .collect();
-        removed.sort();
-        drift.extend(removed.into_iter().map(Drift::Removed));
-    }
+    drift.extend(removed);
     if let Some((old, new)) = new_manifest(out, output)? {
         drift.push(Drift::Changed {
             path: MANIFEST_FILE.to_string(),
@@ -167,6 +194,14 @@ pub fn write(out: &Path, output: &Output) -> Result<Vec<Drift>, Error> {
         let path = new_src.join(name);
         std::fs::write(&path, text).map_err(io_err(&path))?;
     }
+    let new_parts = staging.path().join("new-parts");
+    for (name, text) in &output.parts {
+        let path = new_parts.join(name);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        std::fs::write(&path, text).map_err(io_err(&path))?;
+    }
     let new_schema = staging.path().join("new-schema.json");
     std::fs::write(&new_schema, &output.schema).map_err(io_err(&new_schema))?;
     let manifest = new_manifest(out, output)?;
@@ -180,9 +215,13 @@ pub fn write(out: &Path, output: &Output) -> Result<Vec<Drift>, Error> {
     let schema = out.join(SCHEMA_FILE);
     let old_src = staging.path().join("old-src");
     let old_schema = staging.path().join("old-schema.json");
+    let parts = out.join(PARTS_DIR);
+    let old_parts = staging.path().join("old-parts");
     let had_src = move_if_exists(&src, &old_src)?;
+    let had_parts = move_if_exists(&parts, &old_parts)?;
     let result = (|| -> Result<(), Error> {
         std::fs::rename(&new_src, &src).map_err(io_err(&src))?;
+        move_if_exists(&new_parts, &parts)?;
         let had_schema = move_if_exists(&schema, &old_schema)?;
         if let Err(e) = std::fs::rename(&new_schema, &schema).map_err(io_err(&schema)) {
             if had_schema {
@@ -193,10 +232,12 @@ pub fn write(out: &Path, output: &Output) -> Result<Vec<Drift>, Error> {
         Ok(())
     })();
     if let Err(e) = result {
-        if had_src {
-            // Put the old sources back; staging (and the new ones) go with it.
-            let _ = std::fs::remove_dir_all(&src);
-            let _ = std::fs::rename(&old_src, &src);
+        // Put the old sources back; staging (and the new ones) go with it.
+        for (had, dir, old) in [(had_src, &src, &old_src), (had_parts, &parts, &old_parts)] {
+            let _ = std::fs::remove_dir_all(dir);
+            if had {
+                let _ = std::fs::rename(old, dir);
+            }
         }
         return Err(e);
     }
@@ -237,8 +278,44 @@ mod tests {
                 .map(|(n, t)| (n.to_string(), t.to_string()))
                 .collect(),
             schema: schema.into(),
+            parts: Files::new(),
             features: None,
         }
+    }
+
+    #[test]
+    fn part_crates_are_written_beside_src_and_removed_when_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("gen");
+        let mut split = output(&[("lib.rs", "pub use generated_part1::a;")], "{}");
+        for (path, text) in [
+            ("part1/Cargo.toml", "[package]"),
+            ("part1/src/lib.rs", "pub mod a;"),
+            ("part1/src/a.rs", "a"),
+        ] {
+            split.parts.insert(path.into(), text.into());
+        }
+        write(&out, &split).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("parts/part1/src/a.rs")).unwrap(),
+            "a"
+        );
+        assert!(diff(&out, &split).unwrap().is_empty());
+
+        let whole = output(&[("lib.rs", "pub mod a;"), ("a.rs", "a")], "{}");
+        let drift = write(&out, &whole).unwrap();
+        let paths: Vec<_> = drift.iter().map(Drift::path).collect();
+        assert_eq!(
+            paths,
+            [
+                "src/a.rs",
+                "src/lib.rs",
+                "parts/part1/Cargo.toml",
+                "parts/part1/src/a.rs",
+                "parts/part1/src/lib.rs"
+            ]
+        );
+        assert!(!out.join("parts").exists());
     }
 
     #[test]

@@ -221,7 +221,9 @@ proptest! {
                 prop_assert!(variants.iter().all(|v| is_ident(v)));
             }
         }
-        let files = emit(&space).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let files = emit(&space)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?
+            .sources;
         prop_assert_eq!(files.len(), space.models.len() + 1);
         for (file, text) in &files {
             prop_assert!(syn::parse_file(text).is_ok(), "{} does not parse", file);
@@ -254,7 +256,7 @@ fn carriage_returns_in_odoo_text_do_not_break_doc_comments() {
     model.label = "Label\rwith CR".into();
     model.fields.push(field);
     let space = ModelSpace::from_models(&[&model], true);
-    for (file, text) in emit(&space).expect("emits") {
+    for (file, text) in emit(&space).expect("emits").sources {
         assert!(
             syn::parse_file(&text).is_ok(),
             "{file} does not parse:\n{text}"

@@ -148,13 +148,17 @@ fn field_tokens(shape: &Shape) -> TokenStream {
 }
 
 /// `impl Deserialize` (through `from_record`), `impl JsonSchema` (from the
-/// schema as data) and the schema constant of one struct.
+/// schema as data) and the schema constant of one struct. With `decode_via`
+/// (a create payload's update struct: the same fields, all optional),
+/// `from_record` decodes through that struct's and only checks what is
+/// required: one decoder per field instead of two, a third of the build.
 fn codec_tokens(
     ident: &proc_macro2::Ident,
     shapes: &[Shape],
     schema_const: &proc_macro2::Ident,
     schema: &serde_json::Value,
     defs: &[(String, TokenStream)],
+    decode_via: Option<&proc_macro2::Ident>,
 ) -> TokenStream {
     let name = ident.to_string();
     let types: Vec<TokenStream> = shapes.iter().map(rust_type).collect();
@@ -162,31 +166,72 @@ fn codec_tokens(
         .iter()
         .map(|s| format_ident!("{}", s.field.ident))
         .collect();
-    let arms = shapes.iter().zip(&slots).map(|(shape, slot)| {
-        let key = &shape.field.odoo_name;
-        let helper: syn::Path =
-            syn::parse_str(&format!("wire::{}", shape.decoder().unwrap_or("field")))
-                .expect("a helper path");
-        quote!(#key => wire::decode(&mut #slot, __value, #helper),)
-    });
     let required: Vec<_> = shapes
         .iter()
         .zip(&slots)
         .filter(|(shape, _)| !shape.has_default)
         .map(|(shape, slot)| {
             let key = &shape.field.odoo_name;
-            quote!((#key, #slot.is_some()))
+            match decode_via {
+                Some(_) => quote!((#key, __values.#slot.is_some())),
+                None => quote!((#key, #slot.is_some())),
+            }
         })
         .collect();
     // One check, then no early return while the struct is built.
     let check = (!required.is_empty()).then(|| quote!(wire::check_required(&[#(#required),*])?;));
-    let values = shapes.iter().zip(&slots).map(|(shape, slot)| {
-        if shape.has_default {
-            quote!(#slot: #slot.unwrap_or_default(),)
-        } else {
-            quote!(#slot: wire::given(#slot),)
+    let decode = match decode_via {
+        Some(via) => {
+            let values = shapes.iter().zip(&slots).map(|(shape, slot)| {
+                if shape.has_default {
+                    quote!(#slot: __values.#slot,)
+                } else {
+                    quote!(#slot: wire::given(__values.#slot),)
+                }
+            });
+            let wire = check.is_some().then(|| {
+                quote!(
+                    use ::odoo_client::value as wire;
+                )
+            });
+            quote! {
+                #wire
+                let __values = #via::from_record(__record)?;
+                #check
+                ::std::result::Result::Ok(Self { #(#values)* })
+            }
         }
-    });
+        None => {
+            let arms = shapes.iter().zip(&slots).map(|(shape, slot)| {
+                let key = &shape.field.odoo_name;
+                let helper: syn::Path =
+                    syn::parse_str(&format!("wire::{}", shape.decoder().unwrap_or("field")))
+                        .expect("a helper path");
+                quote!(#key => wire::decode(&mut #slot, __value, #helper),)
+            });
+            let values = shapes.iter().zip(&slots).map(|(shape, slot)| {
+                if shape.has_default {
+                    quote!(#slot: #slot.unwrap_or_default(),)
+                } else {
+                    quote!(#slot: wire::given(#slot),)
+                }
+            });
+            quote! {
+                use ::odoo_client::value as wire;
+                // Locals are named after the fields: the other names are
+                // paths (`wire::…`) or `__`-prefixed, so that none can clash.
+                #(let mut #slots: ::std::option::Option<#types> = ::std::option::Option::None;)*
+                for (__key, __value) in __record {
+                    match __key.as_str() {
+                        #(#arms)*
+                        _ => ::std::result::Result::Ok(()),
+                    }?;
+                }
+                #check
+                ::std::result::Result::Ok(Self { #(#values)* })
+            }
+        }
+    };
     let puts = shapes.iter().map(|shape| {
         let ident = format_ident!("{}", shape.field.ident);
         let key = &shape.field.odoo_name;
@@ -226,18 +271,7 @@ fn codec_tokens(
             fn from_record(
                 __record: ::odoo_client::value::RecordMap,
             ) -> ::std::result::Result<Self, ::serde_json::Error> {
-                // Locals are named after the fields: the other names are
-                // paths (`wire::…`) or `__`-prefixed, so that none can clash.
-                use ::odoo_client::value as wire;
-                #(let mut #slots: ::std::option::Option<#types> = ::std::option::Option::None;)*
-                for (__key, __value) in __record {
-                    match __key.as_str() {
-                        #(#arms)*
-                        _ => ::std::result::Result::Ok(()),
-                    }?;
-                }
-                #check
-                ::std::result::Result::Ok(Self { #(#values)* })
+                #decode
             }
         }
 
@@ -294,6 +328,7 @@ fn struct_tokens(
     shapes: &[Shape],
     schema_const: &str,
     desc: &str,
+    decode_via: Option<&proc_macro2::Ident>,
 ) -> TokenStream {
     let fields = shapes.iter().map(field_tokens);
     let schema = schema::object(doc_title(doc.iter().copied()), desc, shapes);
@@ -305,6 +340,7 @@ fn struct_tokens(
         &format_ident!("{}", schema_const),
         &schema,
         &defs,
+        decode_via,
     );
     quote! {
         #doc
@@ -348,6 +384,7 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
         &read_shapes,
         "READ_SCHEMA",
         &read_desc,
+        None,
     );
 
     let Some(write) = &model.write else {
@@ -387,6 +424,7 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
         &create_shapes,
         "CREATE_SCHEMA",
         &format!("Values of a new {} record", model.label),
+        Some(&update_ident),
     );
 
     let update_title = format!("Values to change on {label} (`{}`) records.", model.model);
@@ -409,6 +447,7 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
             "Values to change on {} records; fields left out are kept",
             model.label
         ),
+        None,
     );
     quote! {
         #read

@@ -126,19 +126,8 @@ impl GoldenBinaryCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut image: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "image" => wire::decode(&mut image, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            image: image.unwrap_or_default(),
-        })
+        let __values = GoldenBinaryUpdate::from_record(__record)?;
+        ::std::result::Result::Ok(Self { image: __values.image })
     }
 }
 impl GoldenBinaryCreate {

@@ -124,17 +124,8 @@ impl GoldenBooleanCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "active" => wire::decode(&mut active, __value, wire::field),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            active: active.unwrap_or_default(),
-        })
+        let __values = GoldenBooleanUpdate::from_record(__record)?;
+        ::std::result::Result::Ok(Self { active: __values.active })
     }
 }
 impl GoldenBooleanCreate {

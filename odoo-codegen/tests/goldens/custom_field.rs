@@ -172,32 +172,11 @@ impl GoldenCustomFieldCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut name: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut x_partner_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut x_studio_note: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "name" => wire::decode(&mut name, __value, wire::false_as_none),
-                "x_partner_id" => {
-                    wire::decode(&mut x_partner_id, __value, wire::false_as_none)
-                }
-                "x_studio_note" => {
-                    wire::decode(&mut x_studio_note, __value, wire::false_as_none)
-                }
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = GoldenCustomFieldUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
-            name: name.unwrap_or_default(),
-            x_partner_id: x_partner_id.unwrap_or_default(),
-            x_studio_note: x_studio_note.unwrap_or_default(),
+            name: __values.name,
+            x_partner_id: __values.x_partner_id,
+            x_studio_note: __values.x_studio_note,
         })
     }
 }

@@ -137,24 +137,9 @@ impl GoldenDateCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut date_deadline: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDate>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "date_deadline" => {
-                    wire::decode(
-                        &mut date_deadline,
-                        __value,
-                        wire::date::option::deserialize,
-                    )
-                }
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = GoldenDateUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
-            date_deadline: date_deadline.unwrap_or_default(),
+            date_deadline: __values.date_deadline,
         })
     }
 }

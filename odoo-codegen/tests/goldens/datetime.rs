@@ -137,24 +137,9 @@ impl GoldenDatetimeCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut date_start: ::std::option::Option<
-            ::std::option::Option<::chrono::NaiveDateTime>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "date_start" => {
-                    wire::decode(
-                        &mut date_start,
-                        __value,
-                        wire::datetime::option::deserialize,
-                    )
-                }
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = GoldenDatetimeUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
-            date_start: date_start.unwrap_or_default(),
+            date_start: __values.date_start,
         })
     }
 }

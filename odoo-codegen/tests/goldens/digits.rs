@@ -160,30 +160,11 @@ impl L10nBeVat2Create {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut l10n_be_code: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut line2_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        let mut vat2: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "l10n_be_code" => {
-                    wire::decode(&mut l10n_be_code, __value, wire::false_as_none)
-                }
-                "line2_ids" => wire::decode(&mut line2_ids, __value, wire::false_as_none),
-                "vat2" => wire::decode(&mut vat2, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = L10nBeVat2Update::from_record(__record)?;
         ::std::result::Result::Ok(Self {
-            l10n_be_code: l10n_be_code.unwrap_or_default(),
-            line2_ids: line2_ids.unwrap_or_default(),
-            vat2: vat2.unwrap_or_default(),
+            l10n_be_code: __values.l10n_be_code,
+            line2_ids: __values.line2_ids,
+            vat2: __values.vat2,
         })
     }
 }

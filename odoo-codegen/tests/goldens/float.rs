@@ -124,17 +124,8 @@ impl GoldenFloatCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut weight: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "weight" => wire::decode(&mut weight, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            weight: weight.unwrap_or_default(),
-        })
+        let __values = GoldenFloatUpdate::from_record(__record)?;
+        ::std::result::Result::Ok(Self { weight: __values.weight })
     }
 }
 impl GoldenFloatCreate {

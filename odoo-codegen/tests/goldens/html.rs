@@ -126,19 +126,8 @@ impl GoldenHtmlCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut body: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "body" => wire::decode(&mut body, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            body: body.unwrap_or_default(),
-        })
+        let __values = GoldenHtmlUpdate::from_record(__record)?;
+        ::std::result::Result::Ok(Self { body: __values.body })
     }
 }
 impl GoldenHtmlCreate {

@@ -124,16 +124,9 @@ impl GoldenIntegerCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = GoldenIntegerUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
-            sequence: sequence.unwrap_or_default(),
+            sequence: __values.sequence,
         })
     }
 }

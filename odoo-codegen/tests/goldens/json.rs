@@ -132,24 +132,9 @@ impl GoldenJsonCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut analytic_distribution: ::std::option::Option<
-            ::std::option::Option<::serde_json::Value>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "analytic_distribution" => {
-                    wire::decode(
-                        &mut analytic_distribution,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = GoldenJsonUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
-            analytic_distribution: analytic_distribution.unwrap_or_default(),
+            analytic_distribution: __values.analytic_distribution,
         })
     }
 }

@@ -217,41 +217,14 @@ impl GoldenKeywordFieldsCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut async_: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut move_: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        let mut ref_: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut self_: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut type_2: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut type_: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "async" => wire::decode(&mut async_, __value, wire::field),
-                "move" => wire::decode(&mut move_, __value, wire::false_as_none),
-                "ref" => wire::decode(&mut ref_, __value, wire::false_as_none),
-                "self" => wire::decode(&mut self_, __value, wire::false_as_none),
-                "type" => wire::decode(&mut type_2, __value, wire::false_as_none),
-                "type_" => wire::decode(&mut type_, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = GoldenKeywordFieldsUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
-            async_: async_.unwrap_or_default(),
-            move_: move_.unwrap_or_default(),
-            ref_: ref_.unwrap_or_default(),
-            self_: self_.unwrap_or_default(),
-            type_2: type_2.unwrap_or_default(),
-            type_: type_.unwrap_or_default(),
+            async_: __values.async_,
+            move_: __values.move_,
+            ref_: __values.ref_,
+            self_: __values.self_,
+            type_2: __values.type_2,
+            type_: __values.type_,
         })
     }
 }

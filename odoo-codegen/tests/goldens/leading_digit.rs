@@ -144,23 +144,10 @@ impl M2faDeviceCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut field_2fa_secret: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut field_2: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "_2fa_secret" => {
-                    wire::decode(&mut field_2fa_secret, __value, wire::false_as_none)
-                }
-                "__2" => wire::decode(&mut field_2, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = M2faDeviceUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
-            field_2fa_secret: field_2fa_secret.unwrap_or_default(),
-            field_2: field_2.unwrap_or_default(),
+            field_2fa_secret: __values.field_2fa_secret,
+            field_2: __values.field_2,
         })
     }
 }

@@ -126,19 +126,8 @@ impl GoldenMany2manyCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut tag_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "tag_ids" => wire::decode(&mut tag_ids, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            tag_ids: tag_ids.unwrap_or_default(),
-        })
+        let __values = GoldenMany2manyUpdate::from_record(__record)?;
+        ::std::result::Result::Ok(Self { tag_ids: __values.tag_ids })
     }
 }
 impl GoldenMany2manyCreate {

@@ -133,20 +133,9 @@ impl GoldenMany2oneCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut partner_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "partner_id" => {
-                    wire::decode(&mut partner_id, __value, wire::false_as_none)
-                }
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = GoldenMany2oneUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
-            partner_id: partner_id.unwrap_or_default(),
+            partner_id: __values.partner_id,
         })
     }
 }

@@ -124,17 +124,8 @@ impl GoldenMany2oneReferenceCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut res_id: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "res_id" => wire::decode(&mut res_id, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            res_id: res_id.unwrap_or_default(),
-        })
+        let __values = GoldenMany2oneReferenceUpdate::from_record(__record)?;
+        ::std::result::Result::Ok(Self { res_id: __values.res_id })
     }
 }
 impl GoldenMany2oneReferenceCreate {

@@ -147,23 +147,10 @@ impl GoldenMonetaryCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut amount: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-        let mut currency_id: ::std::option::Option<
-            ::std::option::Option<::odoo_client::RecordId>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "amount" => wire::decode(&mut amount, __value, wire::false_as_none),
-                "currency_id" => {
-                    wire::decode(&mut currency_id, __value, wire::false_as_none)
-                }
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = GoldenMonetaryUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
-            amount: amount.unwrap_or_default(),
-            currency_id: currency_id.unwrap_or_default(),
+            amount: __values.amount,
+            currency_id: __values.currency_id,
         })
     }
 }

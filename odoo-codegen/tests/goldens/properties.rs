@@ -128,20 +128,9 @@ impl GoldenPropertiesCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut task_properties: ::std::option::Option<
-            ::std::option::Option<::serde_json::Value>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "task_properties" => {
-                    wire::decode(&mut task_properties, __value, wire::false_as_none)
-                }
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = GoldenPropertiesUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
-            task_properties: task_properties.unwrap_or_default(),
+            task_properties: __values.task_properties,
         })
     }
 }

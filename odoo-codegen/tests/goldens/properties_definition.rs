@@ -136,24 +136,9 @@ impl GoldenPropertiesDefinitionCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut task_properties_definition: ::std::option::Option<
-            ::std::option::Option<::serde_json::Value>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "task_properties_definition" => {
-                    wire::decode(
-                        &mut task_properties_definition,
-                        __value,
-                        wire::false_as_none,
-                    )
-                }
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = GoldenPropertiesDefinitionUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
-            task_properties_definition: task_properties_definition.unwrap_or_default(),
+            task_properties_definition: __values.task_properties_definition,
         })
     }
 }

@@ -148,19 +148,8 @@ impl GoldenReadonlyCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut name: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "name" => wire::decode(&mut name, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            name: name.unwrap_or_default(),
-        })
+        let __values = GoldenReadonlyUpdate::from_record(__record)?;
+        ::std::result::Result::Ok(Self { name: __values.name })
     }
 }
 impl GoldenReadonlyCreate {

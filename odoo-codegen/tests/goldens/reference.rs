@@ -128,20 +128,9 @@ impl GoldenReferenceCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut origin_ref: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "origin_ref" => {
-                    wire::decode(&mut origin_ref, __value, wire::false_as_none)
-                }
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = GoldenReferenceUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
-            origin_ref: origin_ref.unwrap_or_default(),
+            origin_ref: __values.origin_ref,
         })
     }
 }

@@ -229,40 +229,22 @@ impl GoldenRequiredCreate {
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
-        let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-        let mut amount: ::std::option::Option<f64> = ::std::option::Option::None;
-        let mut company_id: ::std::option::Option<::odoo_client::RecordId> = ::std::option::Option::None;
-        let mut date: ::std::option::Option<::chrono::NaiveDate> = ::std::option::Option::None;
-        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut state: ::std::option::Option<
-            ::std::option::Option<GoldenRequiredState>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "active" => wire::decode(&mut active, __value, wire::field),
-                "amount" => wire::decode(&mut amount, __value, wire::field),
-                "company_id" => wire::decode(&mut company_id, __value, wire::field),
-                "date" => wire::decode(&mut date, __value, wire::date::deserialize),
-                "name" => wire::decode(&mut name, __value, wire::string_or_false),
-                "state" => wire::decode(&mut state, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = GoldenRequiredUpdate::from_record(__record)?;
         wire::check_required(
             &[
-                ("amount", amount.is_some()),
-                ("company_id", company_id.is_some()),
-                ("date", date.is_some()),
-                ("name", name.is_some()),
+                ("amount", __values.amount.is_some()),
+                ("company_id", __values.company_id.is_some()),
+                ("date", __values.date.is_some()),
+                ("name", __values.name.is_some()),
             ],
         )?;
         ::std::result::Result::Ok(Self {
-            active: active.unwrap_or_default(),
-            amount: wire::given(amount),
-            company_id: wire::given(company_id),
-            date: wire::given(date),
-            name: wire::given(name),
-            state: state.unwrap_or_default(),
+            active: __values.active,
+            amount: wire::given(__values.amount),
+            company_id: wire::given(__values.company_id),
+            date: wire::given(__values.date),
+            name: wire::given(__values.name),
+            state: __values.state,
         })
     }
 }

@@ -131,19 +131,8 @@ impl GoldenSelectionCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut state: ::std::option::Option<
-            ::std::option::Option<GoldenSelectionState>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "state" => wire::decode(&mut state, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            state: state.unwrap_or_default(),
-        })
+        let __values = GoldenSelectionUpdate::from_record(__record)?;
+        ::std::result::Result::Ok(Self { state: __values.state })
     }
 }
 impl GoldenSelectionCreate {

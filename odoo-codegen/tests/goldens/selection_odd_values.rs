@@ -131,18 +131,9 @@ impl GoldenSelectionOddCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut priority: ::std::option::Option<
-            ::std::option::Option<GoldenSelectionOddPriority>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "priority" => wire::decode(&mut priority, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = GoldenSelectionOddUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
-            priority: priority.unwrap_or_default(),
+            priority: __values.priority,
         })
     }
 }

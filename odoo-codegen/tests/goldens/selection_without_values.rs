@@ -130,17 +130,8 @@ impl GoldenSelectionWithoutValuesCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut tz: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
-        ::std::result::Result::Ok(Self { tz: tz.unwrap_or_default() })
+        let __values = GoldenSelectionWithoutValuesUpdate::from_record(__record)?;
+        ::std::result::Result::Ok(Self { tz: __values.tz })
     }
 }
 impl GoldenSelectionWithoutValuesCreate {

@@ -126,19 +126,8 @@ impl GoldenTextCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut note: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "note" => wire::decode(&mut note, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            note: note.unwrap_or_default(),
-        })
+        let __values = GoldenTextUpdate::from_record(__record)?;
+        ::std::result::Result::Ok(Self { note: __values.note })
     }
 }
 impl GoldenTextCreate {

@@ -130,18 +130,9 @@ impl GoldenUnknownTypeCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
-        let mut embedding: ::std::option::Option<
-            ::std::option::Option<::serde_json::Value>,
-        > = ::std::option::Option::None;
-        for (__key, __value) in __record {
-            match __key.as_str() {
-                "embedding" => wire::decode(&mut embedding, __value, wire::false_as_none),
-                _ => ::std::result::Result::Ok(()),
-            }?;
-        }
+        let __values = GoldenUnknownTypeUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
-            embedding: embedding.unwrap_or_default(),
+            embedding: __values.embedding,
         })
     }
 }
