@@ -4747,6 +4747,108 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         relation: ::std::option::Option::Some("res.users"),
     },
 ];
+/// The object buttons of its form, in the form's order.
+pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_post",
+        label: "Post / Confirm",
+        invisible: ::std::option::Option::Some(
+            "(hide_post_button or move_type != 'entry') and (hide_post_button or move_type == 'entry' or display_inactive_currency_warning)",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_invoice_sent",
+        label: "Send",
+        invisible: ::std::option::Option::Some(
+            "(not display_send_button or not highlight_send_button) and (not display_send_button or highlight_send_button)",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_print_pdf",
+        label: "Print",
+        invisible: ::std::option::Option::Some(
+            "(state != 'posted' or is_being_sent or invoice_pdf_report_id or move_type in ('entry', 'in_invoice','in_refund','in_receipt')) and (state != 'posted' or (not is_being_sent and not invoice_pdf_report_id) or move_type in ('in_invoice','in_refund','in_receipt'))",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_register_payment",
+        label: "Pay",
+        invisible: ::std::option::Option::Some(
+            "(((                                     state != 'posted'                                     or payment_state not in ('not_paid', 'partial', 'in_payment')                                     or move_type not in ('out_invoice', 'out_refund', 'in_invoice', 'in_refund', 'out_receipt', 'in_receipt')                                     or invoice_has_outstanding                                 )) or (authorized_transaction_ids)) and (((                                     state != 'posted'                                     or payment_state not in ('not_paid', 'partial', 'in_payment')                                     or move_type not in ('out_invoice', 'out_refund', 'in_invoice', 'in_refund', 'out_receipt', 'in_receipt')                                     or not invoice_has_outstanding                                 )) or (authorized_transaction_ids))",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "payment_action_capture",
+        label: "Capture Transaction",
+        invisible: ::std::option::Option::Some(
+            "move_type not in ('out_invoice', 'out_refund', 'in_invoice', 'in_refund') or state != 'posted' or not authorized_transaction_ids",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "payment_action_void",
+        label: "Void Transaction",
+        invisible: ::std::option::Option::Some(
+            "move_type not in ('out_invoice', 'out_refund', 'in_invoice', 'in_refund') or state != 'posted' or not authorized_transaction_ids",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "preview_invoice",
+        label: "Preview",
+        invisible: ::std::option::Option::Some(
+            "move_type not in ('out_invoice', 'out_refund') or state in ('draft', 'cancel')",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_reverse",
+        label: "Credit Note",
+        invisible: ::std::option::Option::Some(
+            "move_type not in ('out_invoice', 'in_invoice') or state != 'posted'",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "button_cancel",
+        label: "Cancel Entry / Cancel",
+        invisible: ::std::option::Option::Some(
+            "(not id or state != 'draft' or move_type != 'entry') and (not id or state != 'draft' or move_type == 'entry')",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "button_draft",
+        label: "Reset to Draft",
+        invisible: ::std::option::Option::Some("not show_reset_to_draft_button"),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "button_hash",
+        label: "Lock",
+        invisible: ::std::option::Option::Some(
+            "not restrict_mode_hash_table or inalterable_hash or state != 'posted'",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "button_request_cancel",
+        label: "Request Cancel",
+        invisible: ::std::option::Option::Some(
+            "state != 'posted' or show_reset_to_draft_button or not need_cancel_request",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_delete_duplicates",
+        label: "action_delete_duplicates",
+        invisible: ::std::option::Option::Some("not is_draft_duplicated_ref_ids"),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_activate_currency",
+        label: "action_activate_currency",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_update_fpos_values",
+        label: "Update Taxes and Accounts",
+        invisible: ::std::option::Option::Some(
+            "not show_update_fpos or state in ['cancel', 'posted']",
+        ),
+    },
+];
 /// What a server needs to offer this model as typed tools.
 pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::registry::ModelDescriptor {
     model: "account.move",
@@ -4767,4 +4869,5 @@ pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::
     check_update: ::std::option::Option::Some(
         ::odoo_client::registry::reencode::<AccountMoveUpdate>,
     ),
+    buttons: BUTTONS,
 };

@@ -3500,6 +3500,45 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         relation: ::std::option::Option::None,
     },
 ];
+/// The object buttons of its form, in the form's order.
+pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_sale_quotations_new",
+        label: "New Quotation",
+        invisible: ::std::option::Option::Some(
+            "type == 'lead' or probability == 0 and not active",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_set_won_rainbowman",
+        label: "Won",
+        invisible: ::std::option::Option::Some(
+            "won_status == 'won' or type == 'lead' or not active",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "iap_enrich",
+        label: "Enrich",
+        invisible: ::std::option::Option::Some(
+            "(not show_enrich_button or type == 'opportunity') and (not show_enrich_button or type == 'lead')",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_restore",
+        label: "Restore",
+        invisible: ::std::option::Option::Some("won_status != 'lost'"),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "mail_action_blacklist_remove",
+        label: "This email is blacklisted for mass mailings. Click to unblacklist.",
+        invisible: ::std::option::Option::Some("not is_blacklisted"),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "phone_action_blacklist_remove",
+        label: "This phone number is blacklisted for SMS Marketing. Click to unblacklist.",
+        invisible: ::std::option::Option::Some("not phone_blacklisted"),
+    },
+];
 /// What a server needs to offer this model as typed tools.
 pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::registry::ModelDescriptor {
     model: "crm.lead",
@@ -3520,4 +3559,5 @@ pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::
     check_update: ::std::option::Option::Some(
         ::odoo_client::registry::reencode::<CrmLeadUpdate>,
     ),
+    buttons: BUTTONS,
 };

@@ -4758,6 +4758,31 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         relation: ::std::option::Option::Some("res.users"),
     },
 ];
+/// The object buttons of its form, in the form's order.
+pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_create_user",
+        label: "Create User",
+        invisible: ::std::option::Option::Some("user_id"),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_open_allocation_wizard",
+        label: "Salary Allocation",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_toggle_primary_bank_account_trust",
+        label: "Trust Bank Account / Untrust Bank Account",
+        invisible: ::std::option::Option::Some(
+            "(is_trusted_bank_account) and (not is_trusted_bank_account)",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "generate_random_barcode",
+        label: "Generate",
+        invisible: ::std::option::Option::Some("barcode"),
+    },
+];
 /// What a server needs to offer this model as typed tools.
 pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::registry::ModelDescriptor {
     model: "hr.employee",
@@ -4778,4 +4803,5 @@ pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::
     check_update: ::std::option::Option::Some(
         ::odoo_client::registry::reencode::<HrEmployeeUpdate>,
     ),
+    buttons: BUTTONS,
 };

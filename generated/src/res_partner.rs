@@ -6922,6 +6922,29 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         relation: ::std::option::Option::None,
     },
 ];
+/// The object buttons of its form, in the form's order.
+pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "mail_action_blacklist_remove",
+        label: "This email is blacklisted for mass mailings. Click to unblacklist.",
+        invisible: ::std::option::Option::Some("not is_blacklisted"),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "phone_action_blacklist_remove",
+        label: "This phone number is blacklisted for SMS Marketing. Click to unblacklist.",
+        invisible: ::std::option::Option::Some("not phone_blacklisted"),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "create_company",
+        label: "Create",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "open_commercial_entity",
+        label: "the parent company",
+        invisible: ::std::option::Option::None,
+    },
+];
 /// What a server needs to offer this model as typed tools.
 pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::registry::ModelDescriptor {
     model: "res.partner",
@@ -6942,4 +6965,5 @@ pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::
     check_update: ::std::option::Option::Some(
         ::odoo_client::registry::reencode::<ResPartnerUpdate>,
     ),
+    buttons: BUTTONS,
 };

@@ -3451,6 +3451,62 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         relation: ::std::option::Option::Some("res.users"),
     },
 ];
+/// The object buttons of its form, in the form's order.
+pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "payment_action_capture",
+        label: "Capture Transaction",
+        invisible: ::std::option::Option::Some("not has_authorized_transaction_ids"),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "payment_action_void",
+        label: "Void Transaction",
+        invisible: ::std::option::Option::Some("not has_authorized_transaction_ids"),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_quotation_send",
+        label: "Send",
+        invisible: ::std::option::Option::Some(
+            "(state != 'draft') and (state not in ('sent', 'sale'))",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_confirm",
+        label: "Confirm",
+        invisible: ::std::option::Option::Some(
+            "(state != 'sent') and (state != 'draft')",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_unlock",
+        label: "Unlock",
+        invisible: ::std::option::Option::Some("not locked"),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_preview_sale_order",
+        label: "Preview",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_cancel",
+        label: "Cancel",
+        invisible: ::std::option::Option::Some(
+            "state not in ['draft', 'sent', 'sale'] or not id or locked",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_draft",
+        label: "Set to Quotation",
+        invisible: ::std::option::Option::Some("state != 'cancel'"),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_update_taxes",
+        label: "Update Taxes",
+        invisible: ::std::option::Option::Some(
+            "not show_update_fpos or state in ['sale', 'cancel']",
+        ),
+    },
+];
 /// What a server needs to offer this model as typed tools.
 pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::registry::ModelDescriptor {
     model: "sale.order",
@@ -3471,4 +3527,5 @@ pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::
     check_update: ::std::option::Option::Some(
         ::odoo_client::registry::reencode::<SaleOrderUpdate>,
     ),
+    buttons: BUTTONS,
 };

@@ -2134,6 +2134,38 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         relation: ::std::option::Option::Some("res.users"),
     },
 ];
+/// The object buttons of its form, in the form's order.
+pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_confirm",
+        label: "Mark as Todo",
+        invisible: ::std::option::Option::Some("state != 'draft'"),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_assign",
+        label: "Check Availability",
+        invisible: ::std::option::Option::Some("not show_check_availability"),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "button_validate",
+        label: "Validate",
+        invisible: ::std::option::Option::Some(
+            "(state in ('draft', 'confirmed', 'done', 'cancel')) and (state in ('waiting', 'assigned', 'done', 'cancel'))",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "do_print_picking",
+        label: "Print",
+        invisible: ::std::option::Option::Some("state != 'assigned'"),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_cancel",
+        label: "Cancel",
+        invisible: ::std::option::Option::Some(
+            "state not in ('assigned', 'confirmed', 'draft', 'waiting')",
+        ),
+    },
+];
 /// What a server needs to offer this model as typed tools.
 pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::registry::ModelDescriptor {
     model: "stock.picking",
@@ -2154,4 +2186,5 @@ pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::
     check_update: ::std::option::Option::Some(
         ::odoo_client::registry::reencode::<StockPickingUpdate>,
     ),
+    buttons: BUTTONS,
 };

@@ -28,6 +28,7 @@ mod test_fixtures;
 pub mod transport;
 mod typed;
 pub mod value;
+pub mod views;
 
 pub use client::{OdooClient, Record, SearchOptions};
 pub use config::{ApiVersion, Config, Secret};

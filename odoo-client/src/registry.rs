@@ -173,6 +173,18 @@ pub struct FieldDescriptor {
     pub relation: Option<&'static str>,
 }
 
+/// A button of a generated model's form that calls one of its methods
+/// (`type="object"`), as the generator found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ButtonDescriptor {
+    /// The public method, e.g. `action_confirm`.
+    pub method: &'static str,
+    /// Its text on the form, e.g. `Confirm`.
+    pub label: &'static str,
+    /// Odoo's `invisible` expression: where the form hides it.
+    pub invisible: Option<&'static str>,
+}
+
 /// Everything a server needs to expose one model as typed tools.
 #[derive(Debug, Clone, Copy)]
 pub struct ModelDescriptor {
@@ -194,6 +206,8 @@ pub struct ModelDescriptor {
     /// Decodes create values into the create struct and encodes them for Odoo.
     pub check_create: Option<fn(Value) -> Result<Value, serde_json::Error>>,
     pub check_update: Option<fn(Value) -> Result<Value, serde_json::Error>>,
+    /// The object buttons of its default form, in the form's order.
+    pub buttons: &'static [ButtonDescriptor],
 }
 
 impl ModelDescriptor {

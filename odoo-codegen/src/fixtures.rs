@@ -91,6 +91,8 @@ pub fn load(dir: &Path) -> Result<RawMetadata, Error> {
             .into_iter()
             .map(|(model, values)| (model, values.into_keys().collect()))
             .collect();
+    // Optional: the default form of some models (model → arch), for their buttons.
+    let forms = optional(dir, "views/form.json")?;
     Ok(RawMetadata {
         models,
         fields,
@@ -98,6 +100,7 @@ pub fn load(dir: &Path) -> Result<RawMetadata, Error> {
         readable,
         computed,
         defaulted,
+        forms,
     })
 }
 

@@ -125,6 +125,11 @@ pub async fn introspect(client: &OdooClient, config: &CodegenConfig) -> Result<S
     };
     bar.inc(1);
     let (computed, defaulted) = computed_and_defaulted(client, &selected, &fields, &bar).await;
+    let concrete: Vec<&String> = selected
+        .iter()
+        .filter(|name| models.iter().any(|m| &m.model == *name && !m.is_abstract))
+        .collect();
+    let forms = forms(client, &concrete, &bar).await;
     bar.finish_and_clear();
     tracing::info!(
         models = selected.len(),
@@ -138,12 +143,42 @@ pub async fn introspect(client: &OdooClient, config: &CodegenConfig) -> Result<S
         selections,
         computed,
         defaulted,
+        forms,
         ..Default::default()
     };
     Ok(raw.assemble(Some(&selected)))
 }
 
 type PerModel = BTreeMap<String, BTreeSet<String>>;
+
+/// The arch of each model's default form (`get_views`), for its buttons. A
+/// model whose form cannot be read (access, a broken view) has no buttons.
+async fn forms(
+    client: &OdooClient,
+    models: &[&String],
+    bar: &ProgressBar,
+) -> BTreeMap<String, String> {
+    let mut forms = BTreeMap::new();
+    for model in models {
+        bar.set_message(format!("form view of {model}"));
+        let views = [
+            ("views".to_string(), json!([[false, "form"]])),
+            ("options".to_string(), json!({})),
+        ];
+        match client
+            .execute(model, "get_views", None, views.into_iter().collect(), None)
+            .await
+        {
+            Ok(answer) => {
+                if let Some(arch) = answer["views"]["form"]["arch"].as_str() {
+                    forms.insert(model.to_string(), arch.to_string());
+                }
+            }
+            Err(error) => tracing::debug!(model = model.as_str(), %error, "no form view"),
+        }
+    }
+    forms
+}
 
 /// The fields Odoo computes (`fields_get`'s `depends`) and the ones
 /// `default_get` fills, per selected model: what a create may leave out. A

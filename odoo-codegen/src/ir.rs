@@ -9,7 +9,7 @@ use odoo_client::registry::FieldType;
 
 use crate::config::CodegenConfig;
 use crate::naming::{self, Case, Namer};
-use crate::snapshot::{FieldSchema, ModelSchema, Snapshot};
+use crate::snapshot::{ButtonSchema, FieldSchema, ModelSchema, Snapshot};
 
 /// Fields Odoo maintains itself: read, never written.
 const MAGIC_FIELDS: &[&str] = &[
@@ -120,6 +120,8 @@ pub struct ModelEntry {
     pub features: Vec<String>,
     /// The part crate that holds it (0-based), when [`ModelSpace::parts`] > 1.
     pub part: usize,
+    /// The object buttons of its form.
+    pub buttons: Vec<ButtonSchema>,
 }
 
 /// Every model to emit, by technical name.
@@ -315,6 +317,7 @@ impl ModelSpace {
                 enums: Vec::new(),
                 features: Vec::new(),
                 part: 0,
+                buttons: schema.buttons.clone(),
             })
             .collect();
         let mut write_names = Vec::new();
@@ -462,6 +465,7 @@ mod tests {
             is_abstract: false,
             modules: String::new(),
             fields,
+            buttons: Vec::new(),
         }
     }
 

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use odoo_client::value::false_as_none;
 use serde::Deserialize;
 
-use crate::snapshot::{FieldSchema, ModelSchema, Snapshot};
+use crate::snapshot::{ButtonSchema, FieldSchema, ModelSchema, Snapshot};
 
 /// Columns read from `ir.model`.
 pub const MODEL_COLUMNS: &[&str] = &["model", "name", "info", "transient", "abstract", "modules"];
@@ -100,6 +100,8 @@ pub struct RawMetadata {
     pub computed: BTreeMap<String, BTreeSet<String>>,
     /// Fields `default_get` gives a value, per model, when known.
     pub defaulted: BTreeMap<String, BTreeSet<String>>,
+    /// The arch of each model's default form (`get_views`), when known.
+    pub forms: BTreeMap<String, String>,
 }
 
 /// How the docstrings of Odoo's base classes begin. A model without its own
@@ -222,6 +224,11 @@ impl RawMetadata {
             .filter(|m| wanted(&m.model))
             .map(|m| ModelSchema {
                 fields: fields.remove(&m.model).unwrap_or_default(),
+                buttons: self
+                    .forms
+                    .get(&m.model)
+                    .map(|arch| ButtonSchema::from_form(arch))
+                    .unwrap_or_default(),
                 label: trimmed(m.name).unwrap_or_else(|| m.model.clone()),
                 info: model_info(m.info),
                 transient: m.transient,

@@ -41,6 +41,41 @@ pub struct ModelSchema {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub modules: String,
     pub fields: Vec<FieldSchema>,
+    /// The `type="object"` buttons of its default form (`get_views`), in the
+    /// form's order, but smart buttons: what a person can run on a record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buttons: Vec<ButtonSchema>,
+}
+
+/// A button of a model's form that calls a method of the model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ButtonSchema {
+    /// The public method it calls, e.g. `action_confirm`.
+    pub method: String,
+    /// Its text on the form (texts of one method's buttons joined by " / ").
+    pub label: String,
+    /// Odoo's `invisible` expression: the records on which the form hides it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invisible: Option<String>,
+}
+
+impl ButtonSchema {
+    /// The object buttons of a form's arch that call public methods and move
+    /// a record along (confirm, validate, post): smart buttons, which open
+    /// related records, are left to press_button.
+    pub fn from_form(arch: &str) -> Vec<Self> {
+        odoo_client::views::parse(arch)
+            .buttons
+            .into_iter()
+            .filter(|b| !b.method.starts_with('_') && !b.stat)
+            .map(|b| Self {
+                method: b.method,
+                label: b.label,
+                invisible: b.hidden_when,
+            })
+            .collect()
+    }
 }
 
 /// One `ir.model.fields` record, with its selection values.
@@ -211,6 +246,7 @@ mod tests {
                 is_abstract: false,
                 modules: String::new(),
                 fields: vec![field("z"), field("a")],
+                buttons: vec![],
             },
             ModelSchema {
                 model: "a.model".into(),
@@ -220,6 +256,11 @@ mod tests {
                 is_abstract: false,
                 modules: "base".into(),
                 fields: vec![],
+                buttons: vec![ButtonSchema {
+                    method: "action_go".into(),
+                    label: "Go".into(),
+                    invisible: Some("state != 'draft'".into()),
+                }],
             },
         ]);
         assert_eq!(snapshot.models[0].model, "a.model");

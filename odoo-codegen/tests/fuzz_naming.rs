@@ -90,6 +90,7 @@ fn schema(model: &str, fields: &[(String, String, Vec<String>)]) -> ModelSchema 
         is_abstract: false,
         modules: String::new(),
         fields,
+        buttons: Vec::new(),
     }
 }
 

@@ -204,7 +204,8 @@ fn introspection_batches_its_requests_and_matches_the_fixture_import() {
     assert!(run.status.success(), "{}", stderr(&run));
     // fields_get of ir.model and ir.model.fields (which columns this version has),
     // then three batched search_read, then per generated model what Odoo
-    // computes (fields_get's depends) and defaults (default_get).
+    // computes (fields_get's depends) and defaults (default_get), then the
+    // forms (get_views) for their buttons.
     let asked: Vec<(String, String)> = odoo
         .requests()
         .into_iter()
@@ -228,6 +229,13 @@ fn introspection_batches_its_requests_and_matches_the_fixture_import() {
             expected.push((model.to_string(), method.to_string()));
         }
     }
+    let mut models: Vec<&str> = odoo_codegen::config::DEFAULT_MODELS.to_vec();
+    models.sort();
+    expected.extend(
+        models
+            .iter()
+            .map(|m| (m.to_string(), "get_views".to_string())),
+    );
     assert_eq!(asked, expected, "batched requests");
     assert!(!stderr(&run).contains(odoo.api_key()));
     // Same code as the checked-in one, which came from the fixture import. The

@@ -27,7 +27,6 @@ pub mod cli;
 pub mod deploy;
 mod domain_arg;
 pub mod error;
-mod form_view;
 pub mod http;
 mod list_view;
 mod model_fields;

@@ -4,7 +4,7 @@
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use crate::form_view::{always, attribute};
+use odoo_client::views::{always, attribute};
 
 /// The view type of a list: `list` on Odoo 18+, `tree` below.
 pub fn view_type(major: u32) -> &'static str {

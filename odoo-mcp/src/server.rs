@@ -60,7 +60,7 @@ struct Inner {
     /// Per model, the columns of its default list view (empty: none to go by).
     list_columns: TtlCache<Vec<String>>,
     /// Per model, the fields and buttons of its default form view.
-    forms: TtlCache<crate::form_view::Form>,
+    forms: TtlCache<odoo_client::views::Form>,
     /// API key and password, scrubbed from every message as a last line of defence.
     secrets: Vec<String>,
     audit: Option<crate::audit::AuditLog>,

@@ -209,12 +209,12 @@ impl Default for Settings {
 
 /// Which typed tools each generated model gets (`ODOO_MCP_TYPED_TOOLS`): a
 /// comma-separated list of `search`, `get`, `aggregate`, `create`, `update`,
-/// `delete`, or `all`, `read` (search,get,aggregate), `none`. The default, `search`, lists each
-/// model's field names once (the `fields` enum) and leaves get and writes to
-/// the generic tools, which take the same arguments plus `model`: with the
-/// 13 curated models `tools/list` stays under 50 KB (search,get is about
-/// 51 KB; the aggregate tools add 39 KB, so read is about 90 KB and all about
-/// 121 KB, even compacted).
+/// `delete`, `action`, or `all`, `read` (search,get,aggregate), `none`. The
+/// default, `search`, lists each model's field names once (the `fields` enum)
+/// and leaves get, writes and buttons to the generic tools, which take the same
+/// arguments plus `model`: with the 13 curated models `tools/list` stays under
+/// 50 KB (search,get is about 51 KB, search,action about 55 KB; the aggregate
+/// tools add 39 KB, so read is about 90 KB and all about 126 KB, even compacted).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TypedTools {
     pub search: bool,
@@ -224,6 +224,8 @@ pub struct TypedTools {
     pub create: bool,
     pub update: bool,
     pub delete: bool,
+    /// `<prefix>_action`: press_button with the model's form buttons as an enum.
+    pub action: bool,
 }
 
 impl TypedTools {
@@ -234,6 +236,7 @@ impl TypedTools {
         create: true,
         update: true,
         delete: true,
+        action: true,
     };
     pub const NONE: Self = Self {
         search: false,
@@ -242,6 +245,7 @@ impl TypedTools {
         create: false,
         update: false,
         delete: false,
+        action: false,
     };
 }
 
@@ -261,7 +265,7 @@ impl std::str::FromStr for TypedTools {
         let invalid = || SettingsError::Invalid {
             name: "ODOO_MCP_TYPED_TOOLS",
             value: s.to_string(),
-            expected: "all, read, none, or a comma-separated list of search, get, aggregate, create, update, delete",
+            expected: "all, read, none, or a comma-separated list of search, get, aggregate, create, update, delete, action",
         };
         let mut tools = Self::NONE;
         let mut any = false;
@@ -281,6 +285,7 @@ impl std::str::FromStr for TypedTools {
                 "create" => tools.create = true,
                 "update" => tools.update = true,
                 "delete" => tools.delete = true,
+                "action" => tools.action = true,
                 _ => return Err(invalid()),
             }
             any = true;

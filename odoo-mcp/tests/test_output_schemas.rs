@@ -107,6 +107,27 @@ impl Walk {
         answer
     }
 
+    /// Calls `name` with arguments its schema refuses: it must answer a tool
+    /// error naming `argument`. For tools whose output schema another call
+    /// checks (the typed actions share press_button's).
+    async fn refused(&mut self, name: &str, argument: &str, arguments: Value) {
+        let result = call(&self.client, name, arguments.clone()).await;
+        assert_eq!(
+            result.is_error,
+            Some(true),
+            "[{}] {name}: {}",
+            self.label,
+            text(&result)
+        );
+        assert!(
+            text(&result).contains(&format!("argument `{argument}`")),
+            "[{}] {name}: {}",
+            self.label,
+            text(&result)
+        );
+        self.called.insert(name.to_string());
+    }
+
     fn listed(&self, name: &str) -> &Tool {
         tool(&self.tools, name)
     }
@@ -447,6 +468,14 @@ async fn walk_static(walk: &mut Walk, modern: bool) {
         json!({"model": "sale.order", "button": "action_confirm", "record_ids": [order["id"]]}),
     )
     .await;
+    let order = json!({"model": "sale.order", "values": {"partner_id": id}});
+    let order = walk.ok("create_record", "plain", order).await;
+    walk.ok(
+        "sale_order_action",
+        "typed button",
+        json!({"action": "action_confirm", "record_ids": [order["id"]]}),
+    )
+    .await;
     let reason = json!({"model": "crm.lost.reason", "values": {"name": walk.unique("Reason")}});
     let reason = walk.ok("create_record", "plain", reason).await;
     let lead = json!({"model": "crm.lead", "values": {"name": walk.unique("Lead")}});
@@ -549,6 +578,15 @@ async fn walk_typed(walk: &mut Walk) {
             json!({"record_id": id, "dry_run": true}),
         )
         .await;
+        if !d.buttons.is_empty() && d.model != "sale.order" {
+            // Answers as sale_order_action's below (press_button's schema).
+            walk.refused(
+                &name("action"),
+                "action",
+                json!({"record_ids": [1], "action": "not_a_button"}),
+            )
+            .await;
+        }
         walk.ok(&name("delete"), "plain", json!({"record_id": id}))
             .await;
         for suffix in TYPED {

@@ -203,10 +203,21 @@ fn settings_pick_the_typed_tools() {
     assert_eq!(count(TypedTools::ALL, "_delete"), models);
     assert_eq!(count(TypedTools::default(), "_aggregate"), 0);
     assert_eq!(count(TypedTools::ALL, "_aggregate"), models);
+    // One action tool per model whose form has buttons that move a record along.
+    let with_buttons = odoo_mcp::generated_models()
+        .iter()
+        .filter(|m| !m.buttons.is_empty())
+        .count();
+    assert!(with_buttons >= 6, "{with_buttons}");
+    assert_eq!(count(TypedTools::ALL, "_action"), with_buttons);
+    assert_eq!(count(TypedTools::default(), "_action"), 0);
+    let actions: TypedTools = "search,action".parse().expect("search,action");
+    assert_eq!(count(actions, "_action"), with_buttons);
     let read: TypedTools = "read".parse().expect("read");
     assert_eq!(count(read, "_get"), models);
     assert_eq!(count(read, "_aggregate"), models);
     assert_eq!(count(read, "_create"), 0);
+    assert_eq!(count(read, "_action"), 0);
     assert!("search,bogus".parse::<TypedTools>().is_err());
 }
 
@@ -227,14 +238,15 @@ fn typed_models_pick_which_models_get_typed_tools() {
     let typed_of =
         |tools: &[Tool], prefix: &str| tools.iter().filter(|t| t.name.starts_with(prefix)).count();
     let two = only("res.partner, sale.order");
-    assert_eq!(typed_of(&two, "res_partner_"), 6);
-    assert_eq!(typed_of(&two, "sale_order_"), 6);
+    // Six tools each, and `_action` for the buttons of their forms.
+    assert_eq!(typed_of(&two, "res_partner_"), 7);
+    assert_eq!(typed_of(&two, "sale_order_"), 7);
     assert_eq!(typed_of(&two, "sale_order_line_"), 0);
     assert_eq!(typed_of(&two, "crm_lead_"), 0);
     // The generic tools stay whatever is listed.
     assert!(two.iter().any(|t| t.name == "create_record"));
     let all = only("all");
-    assert_eq!(typed_of(&all, "crm_lead_"), 6);
+    assert_eq!(typed_of(&all, "crm_lead_"), 7);
     // By default, the models of the generated crate's default build.
     let default = only("default");
     for model in odoo_mcp::generated_models() {

@@ -123,6 +123,7 @@ static MODELS: [ModelDescriptor; 1] = [ModelDescriptor {
     check_record: reencode::<PartnerRead>,
     check_create: Some(reencode::<PartnerCreate>),
     check_update: Some(reencode::<PartnerUpdate>),
+    buttons: &[],
 }];
 
 fn server(double: &OdooDouble, access: Access) -> OdooMcp {

@@ -398,3 +398,80 @@ async fn a_wizard_context_cannot_widen_the_companies() {
         "a request acted outside company 1"
     );
 }
+
+/// `ODOO_MCP_TYPED_TOOLS` with `action`: `sale_order_action` offers the
+/// order form's buttons as an enum (smart buttons left out), presses one like
+/// press_button (refused where the form hides it), refuses a method outside
+/// the enum before Odoo is asked, and is gone under `ODOO_YOLO=read`.
+#[tokio::test]
+async fn typed_actions_press_the_generated_form_buttons() {
+    let double = OdooDouble::start().await;
+    let typed = [("ODOO_MCP_TYPED_TOOLS", "search,action")];
+    let (client, _) = stdio_client(&server_env(&double, &typed)).await;
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let action = tool(&tools, "sale_order_action");
+    let schema = Value::Object((*action.input_schema).clone());
+    assert_valid_schema(&schema);
+    let methods = schema["properties"]["action"]["enum"].clone();
+    let methods: Vec<&str> = methods
+        .as_array()
+        .expect("an enum")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        methods.contains(&"action_confirm") && methods.contains(&"action_cancel"),
+        "{methods:?}"
+    );
+    // Smart buttons (the order's invoices, deliveries) stay with press_button.
+    assert!(!methods.contains(&"action_view_invoice"), "{methods:?}");
+    // A model whose form has only smart buttons gets no action tool.
+    assert!(tools.iter().all(|t| t.name != "res_users_action"));
+
+    let partner = created(&client, "res.partner", json!({"name": "Typed Buyer"})).await;
+    let order = created(&client, "sale.order", json!({"partner_id": partner})).await;
+    let press = json!({"record_ids": [order], "action": "action_confirm"});
+    let confirmed = ok(&call(&client, "sale_order_action", press.clone()).await);
+    assert_eq!(confirmed["model"], "sale.order");
+    assert_eq!(confirmed["button"], "action_confirm");
+    assert_eq!(confirmed["label"], "Confirm");
+    assert_eq!(
+        read(&client, "sale.order", order, &["state"]).await["state"],
+        "sale"
+    );
+    let again = err(&call(&client, "sale_order_action", press).await);
+    assert!(again.contains("the form hides Confirm"), "{again}");
+
+    let before = double.request_count();
+    let unknown = err(&call(
+        &client,
+        "sale_order_action",
+        json!({"record_ids": [order], "action": "unlink"}),
+    )
+    .await);
+    assert!(
+        unknown.contains("argument `action`: expected one of")
+            && unknown.contains("\"action_confirm\"")
+            && unknown.contains("got string \"unlink\""),
+        "{unknown}"
+    );
+    assert_eq!(
+        double.request_count(),
+        before,
+        "refused before Odoo is asked"
+    );
+    assert_eq!(requests(&double, "sale.order", "unlink"), 0);
+
+    let mut read_only = typed.to_vec();
+    read_only.push(("ODOO_YOLO", "read"));
+    let (client, _) = stdio_client(&server_env(&double, &read_only)).await;
+    let tools = client.list_all_tools().await.expect("tools/list");
+    assert!(tools.iter().all(|t| !t.name.ends_with("_action")));
+    let refused = err(&call(
+        &client,
+        "sale_order_action",
+        json!({"record_ids": [order], "action": "action_cancel"}),
+    )
+    .await);
+    assert!(refused.contains("read-only"), "{refused}");
+}

@@ -30,6 +30,20 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
             }
         }
     });
+    let buttons = model.buttons.iter().map(|b| {
+        let (method, label) = (&b.method, &b.label);
+        let invisible = match &b.invisible {
+            Some(i) => quote!(::std::option::Option::Some(#i)),
+            None => quote!(::std::option::Option::None),
+        };
+        quote! {
+            ::odoo_client::registry::ButtonDescriptor {
+                method: #method,
+                label: #label,
+                invisible: #invisible,
+            }
+        }
+    });
     let model_name = &model.model;
     let label = &model.label;
     let prefix = &model.module;
@@ -53,6 +67,9 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
         /// Readable fields, in the order of the read struct.
         pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[#(#fields),*];
 
+        /// The object buttons of its form, in the form's order.
+        pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[#(#buttons),*];
+
         /// What a server needs to offer this model as typed tools.
         pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor =
             ::odoo_client::registry::ModelDescriptor {
@@ -66,6 +83,7 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
                 check_record: ::odoo_client::registry::reencode::<#read>,
                 check_create: #check_create,
                 check_update: #check_update,
+                buttons: BUTTONS,
             };
     }
 }

@@ -7,6 +7,8 @@ pub mod binary;
 #[rustfmt::skip]
 pub mod boolean;
 #[rustfmt::skip]
+pub mod buttons;
+#[rustfmt::skip]
 pub mod char;
 #[rustfmt::skip]
 pub mod custom_field;
@@ -65,6 +67,7 @@ pub static MODELS: &[::odoo_client::registry::ModelDescriptor] = &[
     abstract_model::DESCRIPTOR,
     binary::DESCRIPTOR,
     boolean::DESCRIPTOR,
+    buttons::DESCRIPTOR,
     char::DESCRIPTOR,
     custom_field::DESCRIPTOR,
     date::DESCRIPTOR,

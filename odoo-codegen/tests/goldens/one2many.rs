@@ -118,6 +118,8 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         relation: ::std::option::Option::Some("golden.line"),
     },
 ];
+/// The object buttons of its form, in the form's order.
+pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[];
 /// What a server needs to offer this model as typed tools.
 pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::registry::ModelDescriptor {
     model: "golden.one2many",
@@ -130,4 +132,5 @@ pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::
     check_record: ::odoo_client::registry::reencode::<GoldenOne2many>,
     check_create: ::std::option::Option::None,
     check_update: ::std::option::Option::None,
+    buttons: BUTTONS,
 };

@@ -9,9 +9,9 @@ use serde_json::{Map, Value, json};
 
 use super::{OdooMcp, Target};
 use crate::error::ToolError;
-use crate::form_view::{self, Button, Form};
 use crate::tools::shared::kwargs;
 use crate::view_expr::Condition;
+use odoo_client::views::{self as form_view, Button, Form};
 
 impl OdooMcp {
     /// `model`'s default form view, asked once (`get_views`) and cached with

@@ -11,8 +11,8 @@ use serde_json::{Map, Value, json};
 
 use super::OdooMcp;
 use crate::error::ToolError;
-use crate::form_view::{self, Form};
 use crate::tools::shared::{computed_on_create, is_empty, kwargs};
+use odoo_client::views::{self as form_view, Form};
 
 /// A wizard waiting for its values and one of its buttons.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -424,7 +424,10 @@ impl OdooMcp {
         let wizard = run.wizard;
         let model = WizardModel::load(client, wizard, &run.context).await?;
         if model.form.button(button).is_none() {
-            return Err(model.form.unknown_button(wizard, button));
+            return Err(ToolError::Invalid {
+                argument: "button",
+                message: model.form.unknown_button(wizard, button),
+            });
         }
         if let Some(field) = run.values.keys().find(|k| !model.defs.contains_key(*k)) {
             return Err(ToolError::UnknownField {

@@ -56,7 +56,10 @@ impl ToolSpec for PressButton {
         let target = call.target()?;
         let form = server.form(target.name).await?;
         let Some(button) = form.button(&args.button).cloned() else {
-            return Err(form.unknown_button(target.name, &args.button));
+            return Err(ToolError::Invalid {
+                argument: "button",
+                message: form.unknown_button(target.name, &args.button),
+            });
         };
         let ids = unique_ids(&args.record_ids);
         let client = call.client();

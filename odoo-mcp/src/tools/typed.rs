@@ -1,6 +1,7 @@
 //! The typed tools of each generated model (`res_partner_search`, `_get`,
-//! `_aggregate`, `_create`, `_update`, `_delete`): a generic tool with the model
-//! fixed, its schemas narrowed to the model's fields from the generated types.
+//! `_aggregate`, `_create`, `_update`, `_delete`, `_action`): a generic tool
+//! with the model fixed, its schemas narrowed to the model's fields (or form
+//! buttons) from the generated code.
 //! Which of them are built, and in how much detail, follows the settings.
 
 use odoo_client::registry::{FieldDescriptor, ModelDescriptor};
@@ -9,8 +10,10 @@ use serde_json::{Map, Value, json};
 
 use super::aggregate_records::{AggregateRecords, GRANULARITIES, NUMERIC_FUNCTIONS};
 use super::create_record::CreateRecord;
+use super::create_records::MAX_BATCH;
 use super::delete_record::DeleteRecord;
 use super::get_record::GetRecord;
+use super::press_button::PressButton;
 use super::schema::{
     add_company, compact_output, inline_refs, keep_properties, object, property,
     shorten_descriptions, type_untyped,
@@ -35,6 +38,8 @@ pub enum Kind {
     Create,
     Update,
     Delete,
+    /// press_button on one of the model's form buttons.
+    Action,
 }
 
 impl Kind {
@@ -46,6 +51,7 @@ impl Kind {
             Kind::Create => "create",
             Kind::Update => "update",
             Kind::Delete => "delete",
+            Kind::Action => "action",
         }
     }
 
@@ -57,11 +63,13 @@ impl Kind {
             Kind::Create => &CreateRecord,
             Kind::Update => &UpdateRecord,
             Kind::Delete => &DeleteRecord,
+            Kind::Action => &PressButton,
         }
     }
 
     /// The handler's arguments: the model added; a create's values (its
-    /// arguments but `dry_run`) gathered under `values`.
+    /// arguments but `dry_run`) gathered under `values`; an action's `action`
+    /// as press_button's `button`.
     pub fn handler_args(
         self,
         descriptor: &ModelDescriptor,
@@ -74,6 +82,11 @@ impl Kind {
             if let Some(dry_run) = dry_run {
                 args.insert("dry_run".into(), dry_run);
             }
+        }
+        if self == Kind::Action
+            && let Some(action) = args.remove("action")
+        {
+            args.insert("button".into(), action);
         }
         args.insert("model".into(), json!(descriptor.model));
         args
@@ -101,6 +114,9 @@ pub fn tools(d: &'static ModelDescriptor, shape: &Shape) -> Vec<Entry> {
     }
     if typed.delete {
         out.push(kit.delete());
+    }
+    if typed.action {
+        out.extend(kit.action());
     }
     out
 }
@@ -431,6 +447,52 @@ impl<'a> TypedKit<'a> {
             output,
             None,
         )
+    }
+}
+
+impl TypedKit<'_> {
+    /// press_button on `record_ids` with `action` an enum of the form's
+    /// buttons (labels in its description); `None` when the form has none.
+    fn action(&self) -> Option<Entry> {
+        let d = self.d;
+        if d.buttons.is_empty() {
+            return None;
+        }
+        let methods: Vec<&str> = d.buttons.iter().map(|b| b.method).collect();
+        let mut record_ids = json!({
+            "type": "array",
+            "items": {"type": "integer", "minimum": 1},
+            "minItems": 1,
+            "maxItems": MAX_BATCH
+        });
+        let mut action = json!({"type": "string", "enum": methods});
+        // Compact: the method names say most; full detail adds labels and states.
+        let description = if self.full {
+            let labels: Vec<String> = d
+                .buttons
+                .iter()
+                .map(|b| match b.invisible {
+                    Some(hidden) => format!("{}: {} (hidden when {hidden})", b.method, b.label),
+                    None => format!("{}: {}", b.method, b.label),
+                })
+                .collect();
+            record_ids["description"] = json!(format!("{} ids", d.label));
+            action["description"] = json!(labels.join("; "));
+            format!(
+                "Press a button of the {} ({}) form on records, as a person would; refused where the form hides it. A wizard it opens comes back as next, for run_wizard.",
+                d.label, d.model
+            )
+        } else {
+            format!("Press a {} form button; as press_button.", d.model)
+        };
+        let input = json!({
+            "type": "object",
+            "properties": {"record_ids": record_ids, "action": action},
+            "required": ["record_ids", "action"],
+            "additionalProperties": false
+        });
+        let (_, output) = self.handler_schemas(Kind::Action);
+        Some(self.entry(Kind::Action, description, input, output, None))
     }
 }
 

@@ -1077,15 +1077,29 @@ impl Run<'_> {
             .await;
         let check = self.lines_of(Some(order), 1).await;
         self.done(format!("{STEP}: quotation"), "ok", &a, check);
-        // 2. Confirmed, with the form's Confirm button; a second press is refused
-        // (the form hides Confirm on a confirmed order).
+        // 2. Confirmed with the typed action (the generated form buttons); a
+        // second press is refused (the form hides Confirm on a confirmed order).
+        let a = s
+            .call(
+                "sale_order_action",
+                json!({"record_ids": [order], "action": "action_confirm"}),
+            )
+            .await;
+        let check = match a.value["label"].as_str() {
+            Some("Confirm") => {
+                self.field_is("sale.order", order, "state", &json!("sale"))
+                    .await
+            }
+            _ => Err(format!("not Confirm: {}", clip(&a.text))),
+        };
+        self.done(
+            format!("{STEP}: confirm (sale_order_action)"),
+            "ok",
+            &a,
+            check,
+        );
         let confirm =
             json!({"model": "sale.order", "button": "action_confirm", "record_ids": [order]});
-        let a = s.call("press_button", confirm.clone()).await;
-        let check = self
-            .field_is("sale.order", order, "state", &json!("sale"))
-            .await;
-        self.done(format!("{STEP}: confirm"), "ok", &a, check);
         let a = s.call("press_button", confirm).await;
         let check = if a.text.contains("state = \"sale\"") {
             Ok("refused, naming the state".into())
@@ -1313,6 +1327,29 @@ impl Run<'_> {
         }
         self.typed_partner(s).await;
         self.typed_decoding().await;
+        self.typed_actions(s).await;
+    }
+
+    /// Each `<prefix>_action` refuses a method that is not one of its form's
+    /// buttons before Odoo is asked (sale_order_action presses Confirm in
+    /// order to cash).
+    async fn typed_actions(&mut self, s: &Session) {
+        let tools: Vec<String> = s
+            .tool_names()
+            .filter(|t| t.ends_with("_action"))
+            .map(str::to_string)
+            .collect();
+        for name in tools {
+            let a = s
+                .call(&name, json!({"record_ids": [1], "action": "unlink"}))
+                .await;
+            let check = if a.text.contains("expected one of") {
+                Ok("refused: not one of the form's buttons".into())
+            } else {
+                Err(clip(&a.text))
+            };
+            self.done(format!("{name}: not a button"), "error:argument", &a, check);
+        }
     }
 
     /// Every typed tool of one generated model (`prefix` as in `res_partner`).

@@ -1,12 +1,12 @@
-//! What a form view offers a person: the fields it shows and the buttons it
-//! runs (`type="object"`), each with the condition under which Odoo hides it.
-//! A wizard's form is how the assistant learns what the wizard needs.
+//! What a form view (`get_views`' arch) offers a person: the fields it shows
+//! and the buttons it runs (`type="object"`), each with the condition under
+//! which Odoo hides it. The generator reads a model's buttons from it, the
+//! server a wizard's fields and whether a button shows on a record.
 
-use odoo_client::suggest::{close_matches, did_you_mean};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
-use crate::error::ToolError;
+use crate::suggest::{close_matches, did_you_mean};
 
 /// A `type="object"` button: pressing it calls `method` on the record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +18,9 @@ pub struct Button {
     /// Odoo's `invisible` expression, when the button is hidden in some states;
     /// `None` when one of its buttons always shows.
     pub hidden_when: Option<String>,
+    /// A smart button (`oe_stat_button`, in the form's button box): it counts
+    /// and opens related records rather than moving the record along.
+    pub stat: bool,
 }
 
 /// A `<field>` of the form itself (not of an x2many's nested view).
@@ -41,30 +44,27 @@ impl Form {
         self.buttons.iter().find(|b| b.method == method)
     }
 
-    /// The refusal of a `button` that `model`'s form lacks, naming close
-    /// matches and the form's buttons with their labels.
-    pub fn unknown_button(&self, model: &str, button: &str) -> ToolError {
+    /// Why `button` cannot be pressed on `model`'s form: the form lacks it.
+    /// Names close matches and the form's buttons with their labels.
+    pub fn unknown_button(&self, model: &str, button: &str) -> String {
         let buttons: Vec<String> = self
             .buttons
             .iter()
             .map(|b| format!("{} ({})", b.method, b.label))
             .collect();
-        ToolError::Invalid {
-            argument: "button",
-            message: format!(
-                "`{button}` is not a button of {model}'s form{}; its buttons: {}",
-                did_you_mean(&close_matches(
-                    button,
-                    self.buttons.iter().map(|b| b.method.as_str()),
-                    3
-                )),
-                if buttons.is_empty() {
-                    "none".to_string()
-                } else {
-                    buttons.join(", ")
-                }
-            ),
-        }
+        format!(
+            "`{button}` is not a button of {model}'s form{}; its buttons: {}",
+            did_you_mean(&close_matches(
+                button,
+                self.buttons.iter().map(|b| b.method.as_str()),
+                3
+            )),
+            if buttons.is_empty() {
+                "none".to_string()
+            } else {
+                buttons.join(", ")
+            }
+        )
     }
 }
 
@@ -128,7 +128,16 @@ pub fn parse(arch: &str) -> Form {
                     .or_else(|| attribute("title"))
                     .filter(|l| !l.is_empty())
                     .unwrap_or_else(|| method.clone());
-                add_button(&mut form.buttons, method, label, hidden);
+                let stat = attribute("class").is_some_and(|c| c.contains("oe_stat_button"));
+                add_button(
+                    &mut form.buttons,
+                    Button {
+                        method,
+                        label,
+                        hidden_when: hidden,
+                        stat,
+                    },
+                );
             }
             _ => {}
         }
@@ -136,24 +145,21 @@ pub fn parse(arch: &str) -> Form {
     form
 }
 
-fn add_button(buttons: &mut Vec<Button>, method: String, label: String, hidden: Option<String>) {
-    match buttons.iter_mut().find(|b| b.method == method) {
+fn add_button(buttons: &mut Vec<Button>, new: Button) {
+    match buttons.iter_mut().find(|b| b.method == new.method) {
         Some(button) => {
-            if !button.label.split(" / ").any(|l| l == label) {
-                button.label = format!("{} / {label}", button.label);
+            if !button.label.split(" / ").any(|l| l == new.label) {
+                button.label = format!("{} / {}", button.label, new.label);
             }
             // Shown whenever any of its buttons is.
-            button.hidden_when = match (button.hidden_when.take(), hidden) {
+            button.hidden_when = match (button.hidden_when.take(), new.hidden_when) {
                 (Some(a), Some(b)) if a != b => Some(format!("({a}) and ({b})")),
                 (Some(a), Some(_)) => Some(a),
                 _ => None,
             };
+            button.stat &= new.stat;
         }
-        None => buttons.push(Button {
-            method,
-            label,
-            hidden_when: hidden,
-        }),
+        None => buttons.push(new),
     }
 }
 
@@ -238,6 +244,7 @@ mod tests {
                     method: "action_open_untrusted_bank_accounts".into(),
                     label: "action_open_untrusted_bank_accounts".into(),
                     hidden_when: None,
+                    stat: false,
                 },
                 Button {
                     method: "action_create_payments".into(),
@@ -245,6 +252,7 @@ mod tests {
                     hidden_when: Some(
                         "(total_payments_amount == 1) and (total_payments_amount != 1)".into()
                     ),
+                    stat: false,
                 },
             ]
         );
@@ -262,6 +270,24 @@ mod tests {
         );
         assert_eq!(form.buttons[0].hidden_when, None);
         assert_eq!(form.buttons[0].label, "Go");
+    }
+
+    #[test]
+    fn smart_buttons_are_told_apart() {
+        let form = parse(
+            r#"<form><header><button name="action_confirm" type="object" string="Confirm"/></header>
+                <div name="button_box"><button name="action_view_invoice" type="object" class="oe_stat_button" icon="fa-pencil"/></div>
+            </form>"#,
+        );
+        let stat: Vec<(&str, bool)> = form
+            .buttons
+            .iter()
+            .map(|b| (b.method.as_str(), b.stat))
+            .collect();
+        assert_eq!(
+            stat,
+            [("action_confirm", false), ("action_view_invoice", true)]
+        );
     }
 
     #[test]
