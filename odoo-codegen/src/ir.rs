@@ -270,6 +270,7 @@ impl ModelSpace {
     /// Deals the models, in name order, into `parts` runs of about equal
     /// weight (fields to compile): runs, so that a new model moves few others.
     pub fn split(&mut self, parts: usize) {
+        let parts = parts.max(1);
         let weight = |m: &ModelEntry| {
             1 + m.read_fields.len() + m.write.as_ref().map_or(0, |w| 2 * w.fields.len())
         };
@@ -467,6 +468,36 @@ mod tests {
             fields,
             buttons: Vec::new(),
         }
+    }
+
+    #[test]
+    fn split_deals_runs_of_about_equal_weight_in_name_order() {
+        let schemas: Vec<ModelSchema> = ["a.one", "b.two", "c.three", "d.four"]
+            .iter()
+            .map(|name| model(name, vec![field("name", "char"), field("note", "text")]))
+            .collect();
+        let refs: Vec<&ModelSchema> = schemas.iter().collect();
+        let mut space = ModelSpace::from_models(&refs, true);
+        let parts =
+            |space: &ModelSpace| -> Vec<usize> { space.models.values().map(|m| m.part).collect() };
+        assert_eq!(space.parts, 1);
+        assert_eq!(parts(&space), [0, 0, 0, 0]);
+        space.split(2);
+        assert_eq!((space.parts, parts(&space)), (2, vec![0, 0, 1, 1]));
+        space.split(4);
+        assert_eq!(parts(&space), [0, 1, 2, 3]);
+        // A model heavier than the others counts for more.
+        let mut heavy = schemas[0].clone();
+        heavy
+            .fields
+            .extend((0..20).map(|i| field(&format!("f{i}"), "char")));
+        let mut refs = refs.clone();
+        refs[0] = &heavy;
+        let mut space = ModelSpace::from_models(&refs, true);
+        space.split(2);
+        assert_eq!(parts(&space), [0, 1, 1, 1]);
+        space.split(0);
+        assert_eq!((space.parts, parts(&space)), (1, vec![0, 0, 0, 0]));
     }
 
     #[test]
