@@ -423,6 +423,7 @@ async fn typed_actions_press_the_generated_form_buttons() {
         methods.contains(&"action_confirm") && methods.contains(&"action_cancel"),
         "{methods:?}"
     );
+    assert_eq!(schema["properties"]["company_id"]["type"], "integer");
     // Smart buttons (the order's invoices, deliveries) stay with press_button.
     assert!(!methods.contains(&"action_view_invoice"), "{methods:?}");
     // A model whose form has only smart buttons gets no action tool.

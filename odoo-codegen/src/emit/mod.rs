@@ -235,13 +235,12 @@ fn part_lib_file(space: &ModelSpace, index: usize) -> TokenStream {
     }
 }
 
-/// The features of the models of part `index` (all of them with `None`),
-/// `curated` first.
-fn features_of_part(space: &ModelSpace, index: Option<usize>) -> Vec<String> {
+/// The features of the models of part `index`, `curated` first.
+fn features_of_part(space: &ModelSpace, index: usize) -> Vec<String> {
     let mut features: Vec<String> = space
         .models
         .values()
-        .filter(|m| index.is_none_or(|i| m.part == i))
+        .filter(|m| m.part == index)
         .flat_map(|m| m.features.iter().cloned())
         .collect();
     features.sort_by(|a, b| (a != CURATED_FEATURE, a).cmp(&(b != CURATED_FEATURE, b)));
@@ -271,7 +270,7 @@ fn part_manifest(space: &ModelSpace, index: usize) -> String {
     for dependency in ["odoo-client", "serde", "serde_json", "schemars", "chrono"] {
         text.push_str(&format!("{dependency}.workspace = true\n"));
     }
-    let features = features_of_part(space, Some(index));
+    let features = features_of_part(space, index);
     if !features.is_empty() {
         text.push_str("\n[features]\n");
         for feature in features {
@@ -297,11 +296,7 @@ pub fn features_manifest(space: &ModelSpace) -> Option<String> {
     // A feature turns on the same feature of each part that has its models.
     let forwarded = |feature: &str| -> Vec<String> {
         (0..parts)
-            .filter(|&i| {
-                features_of_part(space, Some(i))
-                    .iter()
-                    .any(|f| f == feature)
-            })
+            .filter(|&i| features_of_part(space, i).iter().any(|f| f == feature))
             .map(|i| format!("{}/{feature}", part_crate(i)))
             .collect()
     };

@@ -485,12 +485,16 @@ impl TypedKit<'_> {
         } else {
             format!("Press a {} form button; as press_button.", d.model)
         };
-        let input = json!({
+        let mut input = json!({
             "type": "object",
             "properties": {"record_ids": record_ids, "action": action},
             "required": ["record_ids", "action"],
             "additionalProperties": false
         });
+        add_company(&mut input);
+        if !self.full {
+            without_descriptions(&mut input, &["company_id"]);
+        }
         let (_, output) = self.handler_schemas(Kind::Action);
         Some(self.entry(Kind::Action, description, input, output, None))
     }
