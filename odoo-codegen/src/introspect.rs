@@ -161,19 +161,11 @@ async fn forms(
     let mut forms = BTreeMap::new();
     for model in models {
         bar.set_message(format!("form view of {model}"));
-        let views = [
-            ("views".to_string(), json!([[false, "form"]])),
-            ("options".to_string(), json!({})),
-        ];
-        match client
-            .execute(model, "get_views", None, views.into_iter().collect(), None)
-            .await
-        {
-            Ok(answer) => {
-                if let Some(arch) = answer["views"]["form"]["arch"].as_str() {
-                    forms.insert(model.to_string(), arch.to_string());
-                }
+        match odoo_client::views::form_arch(client, model, None).await {
+            Ok(Some(arch)) => {
+                forms.insert(model.to_string(), arch);
             }
+            Ok(None) => {}
             Err(error) => tracing::debug!(model = model.as_str(), %error, "no form view"),
         }
     }

@@ -285,6 +285,11 @@ impl ModelSpace {
         self.parts = parts;
     }
 
+    /// The part crates to write: none when the crate itself holds every model.
+    pub fn part_crates(&self) -> usize {
+        if self.parts > 1 { self.parts } else { 0 }
+    }
+
     /// Every app feature of the models, sorted (without `curated`).
     pub fn app_features(&self) -> Vec<String> {
         let mut apps: Vec<String> = self

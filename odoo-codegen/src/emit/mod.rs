@@ -118,25 +118,31 @@ pub fn part_crate(index: usize) -> String {
     format!("generated-part{}", index + 1)
 }
 
+/// A model's `pub mod`, behind its features.
+fn mod_item(model: &ModelEntry) -> TokenStream {
+    let module = format_ident!("{}", model.module);
+    let cfg = model_cfg(model);
+    quote! {
+        #cfg
+        #[rustfmt::skip]
+        pub mod #module;
+    }
+}
+
 /// `pub mod` of each model, or its re-export from its part crate.
 fn module_items(space: &ModelSpace, models: &[&ModelEntry]) -> Vec<TokenStream> {
     models
         .iter()
         .map(|m| {
+            if space.part_crates() == 0 {
+                return mod_item(m);
+            }
             let module = format_ident!("{}", m.module);
             let cfg = model_cfg(m);
-            if space.parts > 1 {
-                let part = format_ident!("{}", part_crate(m.part).replace('-', "_"));
-                quote! {
-                    #cfg
-                    pub use #part::#module;
-                }
-            } else {
-                quote! {
-                    #cfg
-                    #[rustfmt::skip]
-                    pub mod #module;
-                }
+            let part = format_ident!("{}", part_crate(m.part).replace('-', "_"));
+            quote! {
+                #cfg
+                pub use #part::#module;
             }
         })
         .collect()
@@ -176,7 +182,7 @@ fn lib_file(space: &ModelSpace) -> TokenStream {
         "The models are compiled in {} crates that cargo builds in parallel (`parts/`, config `parts`); this crate re-exports them.",
         space.parts
     );
-    if space.parts > 1 {
+    if space.part_crates() > 0 {
         paragraphs.push(&parts_doc);
     }
     if cfgs.iter().any(Option::is_some) {
@@ -220,15 +226,7 @@ fn part_lib_file(space: &ModelSpace, index: usize) -> TokenStream {
         space.parts
     );
     let crate_doc = inner_docs([doc.as_str()]);
-    let modules = models.iter().map(|m| {
-        let module = format_ident!("{}", m.module);
-        let cfg = model_cfg(m);
-        quote! {
-            #cfg
-            #[rustfmt::skip]
-            pub mod #module;
-        }
-    });
+    let modules = models.iter().map(|m| mod_item(m));
     quote! {
         #crate_doc
         #(#modules)*
@@ -285,7 +283,7 @@ fn part_manifest(space: &ModelSpace, index: usize) -> String {
 /// `parts`) and its `[features]` table (config `app_features`).
 pub fn features_manifest(space: &ModelSpace) -> Option<String> {
     let mut text = String::new();
-    let parts = if space.parts > 1 { space.parts } else { 0 };
+    let parts = space.part_crates();
     for index in 0..parts {
         let name = part_crate(index);
         text.push_str(&format!(
@@ -391,7 +389,7 @@ pub fn emit(space: &ModelSpace) -> Result<Emitted, Error> {
     let mut out = Emitted::default();
     for worker in rendered {
         for (part, name, text) in worker? {
-            if space.parts > 1 {
+            if space.part_crates() > 0 {
                 out.parts
                     .insert(format!("part{}/src/{name}", part + 1), text);
             } else {
@@ -399,7 +397,7 @@ pub fn emit(space: &ModelSpace) -> Result<Emitted, Error> {
             }
         }
     }
-    for index in 0..if space.parts > 1 { space.parts } else { 0 } {
+    for index in 0..space.part_crates() {
         let dir = format!("part{}", index + 1);
         out.parts
             .insert(format!("{dir}/Cargo.toml"), part_manifest(space, index));

@@ -166,29 +166,34 @@ fn codec_tokens(
         .iter()
         .map(|s| format_ident!("{}", s.field.ident))
         .collect();
+    // Where each field's decoded `Option` is: a local, or the update struct's field.
+    let decoded = |slot: &proc_macro2::Ident| match decode_via {
+        Some(_) => quote!(__values.#slot),
+        None => quote!(#slot),
+    };
     let required: Vec<_> = shapes
         .iter()
         .zip(&slots)
         .filter(|(shape, _)| !shape.has_default)
         .map(|(shape, slot)| {
             let key = &shape.field.odoo_name;
-            match decode_via {
-                Some(_) => quote!((#key, __values.#slot.is_some())),
-                None => quote!((#key, #slot.is_some())),
-            }
+            let decoded = decoded(slot);
+            quote!((#key, #decoded.is_some()))
         })
         .collect();
     // One check, then no early return while the struct is built.
     let check = (!required.is_empty()).then(|| quote!(wire::check_required(&[#(#required),*])?;));
+    let values = shapes.iter().zip(&slots).map(|(shape, slot)| {
+        let decoded = decoded(slot);
+        match (shape.has_default, decode_via) {
+            (false, _) => quote!(#slot: wire::given(#decoded),),
+            // The update struct's optional fields are the create's.
+            (true, Some(_)) => quote!(#slot: #decoded,),
+            (true, None) => quote!(#slot: #decoded.unwrap_or_default(),),
+        }
+    });
     let decode = match decode_via {
         Some(via) => {
-            let values = shapes.iter().zip(&slots).map(|(shape, slot)| {
-                if shape.has_default {
-                    quote!(#slot: __values.#slot,)
-                } else {
-                    quote!(#slot: wire::given(__values.#slot),)
-                }
-            });
             let wire = check.is_some().then(|| {
                 quote!(
                     use ::odoo_client::value as wire;
@@ -208,13 +213,6 @@ fn codec_tokens(
                     syn::parse_str(&format!("wire::{}", shape.decoder().unwrap_or("field")))
                         .expect("a helper path");
                 quote!(#key => wire::decode(&mut #slot, __value, #helper),)
-            });
-            let values = shapes.iter().zip(&slots).map(|(shape, slot)| {
-                if shape.has_default {
-                    quote!(#slot: #slot.unwrap_or_default(),)
-                } else {
-                    quote!(#slot: wire::given(#slot),)
-                }
             });
             quote! {
                 use ::odoo_client::value as wire;

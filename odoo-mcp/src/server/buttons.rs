@@ -77,15 +77,9 @@ pub(crate) async fn fetch_form(
     model: &str,
     context: Option<&Map<String, Value>>,
 ) -> Result<Form, odoo_client::Error> {
-    let views = kwargs(vec![
-        ("views", json!([[false, "form"]])),
-        ("options", json!({})),
-    ]);
-    let answer = client
-        .execute(model, "get_views", None, views, context)
-        .await?;
-    Ok(answer["views"]["form"]["arch"]
-        .as_str()
+    Ok(form_view::form_arch(client, model, context)
+        .await?
+        .as_deref()
         .map(form_view::parse)
         .unwrap_or_default())
 }

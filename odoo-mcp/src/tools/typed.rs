@@ -10,7 +10,6 @@ use serde_json::{Map, Value, json};
 
 use super::aggregate_records::{AggregateRecords, GRANULARITIES, NUMERIC_FUNCTIONS};
 use super::create_record::CreateRecord;
-use super::create_records::MAX_BATCH;
 use super::delete_record::DeleteRecord;
 use super::get_record::GetRecord;
 use super::press_button::PressButton;
@@ -448,23 +447,18 @@ impl<'a> TypedKit<'a> {
             None,
         )
     }
-}
 
-impl TypedKit<'_> {
-    /// press_button on `record_ids` with `action` an enum of the form's
-    /// buttons (labels in its description); `None` when the form has none.
+    /// press_button on `record_ids` with its `button` as `action`, an enum of
+    /// the form's buttons (labels and hiding conditions in full detail);
+    /// `None` when the form has none.
     fn action(&self) -> Option<Entry> {
         let d = self.d;
         if d.buttons.is_empty() {
             return None;
         }
+        let (mut input, output) = self.handler_schemas(Kind::Action);
+        keep_properties_but(&mut input, "button");
         let methods: Vec<&str> = d.buttons.iter().map(|b| b.method).collect();
-        let mut record_ids = json!({
-            "type": "array",
-            "items": {"type": "integer", "minimum": 1},
-            "minItems": 1,
-            "maxItems": MAX_BATCH
-        });
         let mut action = json!({"type": "string", "enum": methods});
         // Compact: the method names say most; full detail adds labels and states.
         let description = if self.full {
@@ -476,26 +470,24 @@ impl TypedKit<'_> {
                     None => format!("{}: {}", b.method, b.label),
                 })
                 .collect();
-            record_ids["description"] = json!(format!("{} ids", d.label));
             action["description"] = json!(labels.join("; "));
+            if let Some(record_ids) = property(&mut input, "record_ids") {
+                record_ids["description"] = json!(format!("{} ids", d.label));
+            }
             format!(
                 "Press a button of the {} ({}) form on records, as a person would; refused where the form hides it. A wizard it opens comes back as next, for run_wizard.",
                 d.label, d.model
             )
         } else {
+            without_descriptions(&mut input, &["record_ids", "company_id"]);
             format!("Press a {} form button; as press_button.", d.model)
         };
-        let mut input = json!({
-            "type": "object",
-            "properties": {"record_ids": record_ids, "action": action},
-            "required": ["record_ids", "action"],
-            "additionalProperties": false
-        });
-        add_company(&mut input);
-        if !self.full {
-            without_descriptions(&mut input, &["company_id"]);
+        if let Some(Value::Object(properties)) = input.get_mut("properties") {
+            properties.insert("action".into(), action);
         }
-        let (_, output) = self.handler_schemas(Kind::Action);
+        if let Some(Value::Array(required)) = input.get_mut("required") {
+            required.push(json!("action"));
+        }
         Some(self.entry(Kind::Action, description, input, output, None))
     }
 }
