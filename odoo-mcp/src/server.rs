@@ -590,7 +590,7 @@ impl ServerHandler for OdooMcp {
             self.coerce_arguments(&request.name, args);
         }
         let subject = crate::audit::subject(&context.extensions);
-        if let Some(response) = self.confirm(&request, &context).await {
+        if let Some(response) = self.confirm(&mut request, &context).await {
             self.audit_unconfirmed(&request, &response, subject.as_deref());
             return Ok(response);
         }

@@ -124,6 +124,34 @@ async fn upload_then_get_round_trip() {
     assert_no_secret(&stderr.text(), double.api_key(), "stderr");
 }
 
+/// Past Odoo 19 `ir.attachment` has no `datas`: content goes through `raw`, as
+/// base64 (the double, like Odoo, refuses a field it lacks).
+#[tokio::test]
+async fn attachments_without_datas_use_raw() {
+    let double = OdooDouble::start_with_version(20).await;
+    let (client, _stderr) = stdio_client(&server_env(&double, &[])).await;
+    let partner = partner_id(&double);
+    let bytes = file(700);
+    let uploaded = ok(&call(
+        &client,
+        "upload_attachment",
+        json!({"model": "res.partner", "record_id": partner, "name": "scan.bin",
+               "data": STANDARD.encode(&bytes)}),
+    )
+    .await);
+    let stored = double.records("ir.attachment");
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(stored[0]["raw"], STANDARD.encode(&bytes), "content in raw");
+    assert!(stored[0].get("datas").is_none(), "{:?}", stored[0]);
+    let id = uploaded["id"].as_i64().expect("the attachment id");
+    let got = ok(&call(&client, "get_attachment", json!({"attachment_id": id})).await);
+    assert_eq!(got["file_size"], 700, "{got}");
+    let data = STANDARD
+        .decode(got["data"].as_str().expect("data"))
+        .expect("base64");
+    assert_eq!(data, bytes);
+}
+
 #[tokio::test]
 async fn oversized_upload_is_refused_before_any_request() {
     let double = OdooDouble::start().await;

@@ -282,23 +282,41 @@ async fn completions_for_models_and_fields() {
     client.cancel().await.ok();
 }
 
-/// A client that declares elicitation and answers every question with `action`.
+/// A client that declares elicitation and answers every question with
+/// `action` (and `content`, the form's values, if any).
 #[derive(Clone)]
 struct Confirmer {
     action: ElicitationAction,
+    content: Option<Value>,
     asked: Arc<Mutex<Vec<String>>>,
+    forms: Arc<Mutex<Vec<Value>>>,
 }
 
 impl Confirmer {
     fn new(action: ElicitationAction) -> Self {
         Self {
             action,
+            content: None,
             asked: Arc::default(),
+            forms: Arc::default(),
+        }
+    }
+
+    /// Accepts every question with these values.
+    fn filling(content: Value) -> Self {
+        Self {
+            content: Some(content),
+            ..Self::new(ElicitationAction::Accept)
         }
     }
 
     fn asked(&self) -> Vec<String> {
         self.asked.lock().unwrap().clone()
+    }
+
+    /// The forms asked, as JSON Schemas.
+    fn forms(&self) -> Vec<Value> {
+        self.forms.lock().unwrap().clone()
     }
 }
 
@@ -315,10 +333,19 @@ impl ClientHandler for Confirmer {
         request: ElicitRequestParams,
         _context: RequestContext<RoleClient>,
     ) -> Result<ElicitResult, ErrorData> {
-        if let ElicitRequestParams::FormElicitationParams { message, .. } = request {
+        if let ElicitRequestParams::FormElicitationParams {
+            message,
+            requested_schema,
+            ..
+        } = request
+        {
             self.asked.lock().unwrap().push(message);
+            let form = serde_json::to_value(requested_schema).expect("JSON");
+            self.forms.lock().unwrap().push(form);
         }
-        Ok(ElicitResult::new(self.action.clone()))
+        let mut answer = ElicitResult::new(self.action.clone());
+        answer.content = self.content.clone();
+        Ok(answer)
     }
 }
 
@@ -704,5 +731,105 @@ async fn confirmation_over_http_sessions() {
         .await
         .expect("record");
     assert_eq!(record["record"]["display_name"], "Over HTTP");
+    client.cancel().await.ok();
+}
+
+/// run_wizard asks for the wizard's required values the call lacks in the
+/// confirmation's form, and the answers make the wizard.
+#[tokio::test]
+async fn missing_wizard_values_are_asked_with_the_confirmation() {
+    let double = OdooDouble::start().await;
+    let env = server_env(
+        &double,
+        &[("ODOO_MCP_CONFIRM", "ask"), ("ODOO_YOLO", "true")],
+    );
+    let lookup = json!({"model": "res.partner", "wizard": "privacy.lookup.wizard",
+                        "button": "action_lookup"});
+
+    // Declined: nothing is made.
+    let decliner = Confirmer::new(ElicitationAction::Decline);
+    let client = spawn(decliner.clone(), &env, ClientLifecycleMode::Initialize).await;
+    let message = err(&call_with(&client, "run_wizard", lookup.clone()).await);
+    assert!(message.contains("declined"), "{message}");
+    assert!(double.records("privacy.lookup.wizard").is_empty());
+    let asked = decliner.asked();
+    assert!(
+        asked[0].contains("Email (email)") && asked[0].contains("Name (name)"),
+        "{asked:?}"
+    );
+    let form = &decliner.forms()[0];
+    assert_eq!(form["properties"]["email"]["type"], "string", "{form}");
+    let mut required: Vec<&str> = form["required"]
+        .as_array()
+        .expect("required")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    required.sort();
+    assert_eq!(required, ["email", "name"], "{form}");
+    client.cancel().await.ok();
+
+    // Filled in: the values make the wizard; a value the call gave is not asked.
+    let filler = Confirmer::filling(json!({"name": "Deco Addict", "email": "deco@example.com"}));
+    let client = spawn(filler.clone(), &env, ClientLifecycleMode::Initialize).await;
+    let out = ok(&call_with(&client, "run_wizard", lookup.clone()).await);
+    assert_eq!(out["next"]["kind"], "records", "{out}");
+    assert_eq!(out["next"]["model"], "privacy.lookup.wizard.line", "{out}");
+    let made = double.records("privacy.lookup.wizard");
+    assert_eq!(made.len(), 1, "{made:?}");
+    assert_eq!(made[0]["email"], "deco@example.com");
+    assert_eq!(made[0]["name"], "Deco Addict");
+    let mut given = lookup.clone();
+    given["values"] = json!({"email": "given@example.com"});
+    ok(&call_with(&client, "run_wizard", given).await);
+    let form = &filler.forms()[1];
+    assert_eq!(form["required"], json!(["name"]), "{form}");
+    let made = double.records("privacy.lookup.wizard");
+    assert_eq!(made[1]["email"], "given@example.com", "{made:?}");
+    client.cancel().await.ok();
+}
+
+/// A 2026-07-28 client answers the same form through `inputResponses`.
+#[tokio::test]
+async fn missing_wizard_values_through_input_responses() {
+    let double = OdooDouble::start().await;
+    let env = server_env(
+        &double,
+        &[("ODOO_MCP_CONFIRM", "ask"), ("ODOO_YOLO", "true")],
+    );
+    let client = spawn(Confirmer::new(ElicitationAction::Accept), &env, discover()).await;
+    let lookup = || {
+        CallToolRequestParams::new("run_wizard").with_arguments(args(json!({
+            "model": "res.partner", "wizard": "privacy.lookup.wizard", "button": "action_lookup"
+        })))
+    };
+    let asked = match client.call_tool_once(lookup()).await.expect("tools/call") {
+        CallToolResponse::InputRequired(asked) => asked,
+        other => panic!("expected an input request, got {other:?}"),
+    };
+    let question = serde_json::to_value(asked.input_requests.as_ref().expect("requests"))
+        .expect("JSON")
+        .to_string();
+    assert!(
+        question.contains("requestedSchema") && question.contains("email"),
+        "{question}"
+    );
+    let mut answered = lookup();
+    answered.input_responses = Some(
+        [(
+            "confirm".to_string(),
+            json!({"action": "accept", "content": {"name": "Azure", "email": "azure@example.com"}}),
+        )]
+        .into(),
+    );
+    answered.request_state = asked.request_state.clone();
+    let result = match client.call_tool_once(answered).await.expect("tools/call") {
+        CallToolResponse::Complete(result) => result,
+        other => panic!("expected a result, got {other:?}"),
+    };
+    ok(&result);
+    let made = double.records("privacy.lookup.wizard");
+    assert_eq!(made.len(), 1, "{made:?}");
+    assert_eq!(made[0]["name"], "Azure");
     client.cancel().await.ok();
 }

@@ -4,7 +4,8 @@
 //! overwrites or removes what is there. Sessions of 2025-11-25 and older get an
 //! `elicitation/create` request; 2026-07-28 clients get an input-required result
 //! and call again with the answer. Dry runs and calls the checks will refuse
-//! anyway are never asked.
+//! anyway are never asked. run_wizard's question also asks for the required
+//! wizard values the call lacks; the user's answers join its `values`.
 
 use odoo_client::RecordId;
 use rmcp::model::{
@@ -14,12 +15,15 @@ use rmcp::model::{
 };
 use rmcp::service::RequestContext;
 use rmcp::{RoleServer, model::JsonObject};
-use serde_json::Value;
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::OdooMcp;
+use super::wizards::{WizardField, WizardRun, with_records};
 use crate::arguments;
 use crate::settings::{Confirm, TransportKind};
+use crate::tools::ToolSpec;
+use crate::tools::run_wizard::RunWizard;
 
 /// The key of the one input request, in `inputRequests` and `inputResponses`.
 const KEY: &str = "confirm";
@@ -81,9 +85,10 @@ fn call_digest(name: &str, args: &JsonObject) -> String {
 impl OdooMcp {
     /// `None`: go on with the call. `Some`: answer this instead (the question for
     /// a 2026-07-28 client, or a result saying nothing was changed).
+    /// Values the user gives join the call's arguments.
     pub(super) async fn confirm(
         &self,
-        request: &CallToolRequestParams,
+        request: &mut CallToolRequestParams,
         context: &RequestContext<RoleServer>,
     ) -> Option<CallToolResponse> {
         let mode = self.inner.settings.confirm;
@@ -91,8 +96,8 @@ impl OdooMcp {
             return None;
         }
         let args = request.arguments.clone().unwrap_or_default();
-        let question = self.question(&request.name, &args)?;
-        let tool = &request.name;
+        let mut question = self.question(&request.name, &args)?;
+        let tool = &request.name.clone();
         let modern = context
             .protocol_version()
             .is_some_and(|v| v >= ProtocolVersion::V_2026_07_28);
@@ -110,10 +115,12 @@ impl OdooMcp {
                 _ => None,
             };
         }
+        let wanted = self.wanted_values(tool, &args).await;
+        let requested_schema = values_form(&wanted, &mut question);
         let params = ElicitRequestParams::FormElicitationParams {
             meta: None,
             message: question,
-            requested_schema: ElicitationSchema::new(Default::default()),
+            requested_schema,
         };
         let answer = if modern {
             let digest = call_digest(tool, &args);
@@ -138,7 +145,23 @@ impl OdooMcp {
                 .map_err(|e| e.to_string())
         };
         match answer {
-            Ok(answer) if answer.action == ElicitationAction::Accept => None,
+            Ok(answer) if answer.action == ElicitationAction::Accept => {
+                if let (Some(Value::Object(given)), false) = (answer.content, wanted.is_empty()) {
+                    let args = request.arguments.get_or_insert_with(Default::default);
+                    let values = args
+                        .entry("values")
+                        .or_insert_with(|| Value::Object(Default::default()));
+                    if let Value::Object(values) = values {
+                        // Only what was asked: the answer cannot change other values.
+                        values.extend(
+                            given
+                                .into_iter()
+                                .filter(|(name, _)| wanted.iter().any(|f| &f.name == name)),
+                        );
+                    }
+                }
+                None
+            }
             Ok(answer) => {
                 let what = match answer.action {
                     ElicitationAction::Decline => "declined",
@@ -153,6 +176,47 @@ impl OdooMcp {
                 refusal(format!(
                     "{tool} needs the user's confirmation (ODOO_MCP_CONFIRM), which could not be obtained ({error}), so nothing was changed"
                 ))
+            }
+        }
+    }
+
+    /// run_wizard's required values that the call lacks (none for other
+    /// tools, or when the wizard cannot be read: the call then says why).
+    async fn wanted_values(&self, tool: &str, args: &JsonObject) -> Vec<WizardField> {
+        let text = |key: &str| args.get(key).and_then(Value::as_str);
+        let (Some(wizard), Some(_), Some(model)) = (text("wizard"), text("button"), text("model"))
+        else {
+            return Vec::new();
+        };
+        if tool != RunWizard::NAME {
+            return Vec::new();
+        }
+        let Ok(target) = self.resolve_model(model) else {
+            return Vec::new();
+        };
+        let object = |key: &str| match args.get(key) {
+            Some(Value::Object(map)) => map.clone(),
+            _ => Default::default(),
+        };
+        let ids: Vec<RecordId> = args
+            .get("record_ids")
+            .and_then(Value::as_array)
+            .map(|ids| ids.iter().filter_map(Value::as_i64).collect())
+            .unwrap_or_default();
+        let run = WizardRun {
+            wizard,
+            wizard_id: args.get("wizard_id").and_then(Value::as_i64),
+            context: with_records(object("context"), target.name, &ids),
+            values: object("values"),
+        };
+        match self.wizard_unset(&self.inner.client, run).await {
+            Ok(unset) => unset
+                .into_iter()
+                .filter(|f| form_type(f).is_some())
+                .collect(),
+            Err(error) => {
+                tracing::debug!(%error, "wizard values not asked");
+                Vec::new()
             }
         }
     }
@@ -176,4 +240,59 @@ impl OdooMcp {
         let args = entry.handler_args(args.clone());
         entry.handler.question(self, model, &args)
     }
+}
+
+/// The elicitation property of a wizard field; `None` for what a form of
+/// plain values cannot hold (lists of records, files).
+fn form_type(field: &WizardField) -> Option<Value> {
+    let mut property = match field.kind.as_str() {
+        "char" | "text" | "html" => json!({"type": "string"}),
+        "date" => json!({"type": "string", "format": "date"}),
+        "datetime" => json!({"type": "string", "format": "date-time"}),
+        "integer" => json!({"type": "integer"}),
+        "many2one" => json!({"type": "integer", "minimum": 1}),
+        "float" | "monetary" => json!({"type": "number"}),
+        "boolean" => json!({"type": "boolean"}),
+        "selection" => {
+            let choices: Vec<Value> = field
+                .selection
+                .iter()
+                .flatten()
+                .map(|(value, label)| json!({"const": value, "title": label}))
+                .collect();
+            json!({"type": "string", "oneOf": choices})
+        }
+        _ => return None,
+    };
+    property["title"] = json!(field.label);
+    if let Some(relation) = &field.relation {
+        property["description"] = json!(format!("The id of a {relation} record"));
+    }
+    Some(property)
+}
+
+/// The form asking for `wanted` (empty: a plain confirmation), their names
+/// added to the question.
+fn values_form(wanted: &[WizardField], question: &mut String) -> ElicitationSchema {
+    if wanted.is_empty() {
+        return ElicitationSchema::new(Default::default());
+    }
+    let properties: serde_json::Map<String, Value> = wanted
+        .iter()
+        .filter_map(|f| Some((f.name.clone(), form_type(f)?)))
+        .collect();
+    let names: Vec<String> = wanted
+        .iter()
+        .map(|f| format!("{} ({})", f.label, f.name))
+        .collect();
+    question.push_str(&format!(
+        " It needs a value for {}, which the call does not give.",
+        names.join(", ")
+    ));
+    let schema = json!({"type": "object", "properties": properties,
+                        "required": wanted.iter().map(|f| &f.name).collect::<Vec<_>>()});
+    serde_json::from_value(schema).unwrap_or_else(|error| {
+        tracing::debug!(%error, "wizard values form not built");
+        ElicitationSchema::new(Default::default())
+    })
 }

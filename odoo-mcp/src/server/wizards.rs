@@ -316,6 +316,25 @@ impl WizardModel {
         (in_view || in_model) && !readonly
     }
 
+    /// The required fields that neither `run.values` nor Odoo fill (its
+    /// context completed).
+    async fn unset(
+        &self,
+        client: &OdooClient,
+        run: &WizardRun<'_>,
+    ) -> Result<Vec<WizardField>, ToolError> {
+        let known = self
+            .values(client, run.wizard, run.wizard_id, &run.context)
+            .await?;
+        let description = self.describe(run.wizard, run.wizard_id, Map::new(), &known);
+        Ok(description
+            .fields
+            .into_iter()
+            .filter(|f| description.missing.contains(&f.name))
+            .filter(|f| run.values.get(&f.name).is_none_or(is_empty))
+            .collect())
+    }
+
     fn describe(
         &self,
         wizard: &str,
@@ -412,6 +431,17 @@ impl OdooMcp {
         Ok(model.describe(wizard, wizard_id, context, &values))
     }
 
+    /// The required values `run` lacks, as the wizard's form describes them.
+    pub(crate) async fn wizard_unset(
+        &self,
+        client: &OdooClient,
+        mut run: WizardRun<'_>,
+    ) -> Result<Vec<WizardField>, ToolError> {
+        let model = WizardModel::load(client, run.wizard, &run.context).await?;
+        model.complete(&mut run.context);
+        model.unset(client, &run).await
+    }
+
     /// Makes the wizard (or fills the one an action made) with `run.values`,
     /// presses `button` and says what that led to. Nothing is made when the
     /// button or a value's field is unknown, or a required value is missing.
@@ -442,20 +472,10 @@ impl OdooMcp {
             });
         }
         model.complete(&mut run.context);
-        let context = run.context;
-        let known = model
-            .values(client, wizard, run.wizard_id, &context)
-            .await?;
-        let description = model.describe(wizard, run.wizard_id, context.clone(), &known);
-        let unset: Vec<String> = description
-            .missing
-            .into_iter()
-            .filter(|name| run.values.get(name).is_none_or(is_empty))
-            .collect();
-        let missing: Vec<String> = description
-            .fields
+        let missing: Vec<String> = model
+            .unset(client, &run)
+            .await?
             .iter()
-            .filter(|f| unset.contains(&f.name))
             .map(|f| {
                 let to = f
                     .relation
@@ -465,6 +485,7 @@ impl OdooMcp {
                 format!("{} ({}, {}{to})", f.name, f.label, f.kind)
             })
             .collect();
+        let context = run.context;
         if !missing.is_empty() {
             return Err(ToolError::Invalid {
                 argument: "values",

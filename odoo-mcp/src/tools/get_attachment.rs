@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::upload_attachment::{ATTACHMENT, implied_size, mib};
+use super::upload_attachment::{ATTACHMENT, content_field, implied_size, mib};
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
 use crate::server::OdooMcp;
@@ -122,10 +122,11 @@ impl ToolSpec for GetAttachment {
             out.notes = Some(vec![over(file_size)]);
             return Ok(out);
         }
-        let mut rows = client.read(ATTACHMENT, &[id], &["datas"]).await?;
+        let content = content_field(server).await?;
+        let mut rows = client.read(ATTACHMENT, &[id], &[content]).await?;
         let data = rows
             .first_mut()
-            .and_then(|row| row.remove("datas"))
+            .and_then(|row| row.remove(content))
             .and_then(|datas| match datas {
                 Value::String(text) => Some(text),
                 _ => None,

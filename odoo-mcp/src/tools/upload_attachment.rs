@@ -16,6 +16,22 @@ use crate::server::OdooMcp;
 
 pub const ATTACHMENT: &str = "ir.attachment";
 
+/// The field that carries an attachment's content as base64: `datas` up to
+/// Odoo 19; later versions drop it and read and write `raw` as base64 (on 19,
+/// `raw` over JSON is the bytes as text, so `datas` stays wherever it exists).
+pub async fn content_field(server: &OdooMcp) -> Result<&'static str, ToolError> {
+    let target = crate::server::Target {
+        name: ATTACHMENT,
+        descriptor: None,
+    };
+    let fields = server.metadata(target, &[]).await?;
+    Ok(if fields.contains("datas") {
+        "datas"
+    } else {
+        "raw"
+    })
+}
+
 /// Standard base64, padded or not: what callers produce varies.
 const LENIENT: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::STANDARD,
@@ -178,7 +194,8 @@ impl ToolSpec for UploadAttachment {
         values.insert("res_model".into(), json!(target.name));
         values.insert("res_id".into(), json!(id));
         values.insert("name".into(), json!(name));
-        values.insert("datas".into(), json!(STANDARD.encode(&bytes)));
+        let content = content_field(server).await?;
+        values.insert(content.into(), json!(STANDARD.encode(&bytes)));
         drop(bytes);
         if let Some(mimetype) = mimetype {
             values.insert("mimetype".into(), json!(mimetype));

@@ -23,6 +23,7 @@ pub(crate) fn knows(model: &str, method: &str) -> bool {
             | ("account.move", "action_post" | "action_register_payment")
             | ("account.payment.register", "action_create_payments")
             | ("crm.lead.lost", "action_lost_reason_apply")
+            | ("privacy.lookup.wizard", "action_lookup")
     )
 }
 
@@ -295,6 +296,17 @@ pub(crate) fn run(
             // Odoo answers None (XML-RPC cannot marshal it).
             Ok(Value::Null)
         }
+        // The references found are not looked up here: Odoo's answer opens them.
+        ("privacy.lookup.wizard", "action_lookup") => Ok(json!({
+            "type": "ir.actions.act_window",
+            "name": "Privacy Lookup Line",
+            "res_model": "privacy.lookup.wizard.line",
+            "view_mode": "list",
+            "views": [[515, "list"]],
+            "domain": [["wizard_id", "=", ids.first()]],
+            "context": "{'search_default_group_by_res_model_id': 1, 'no_create_edit': True}",
+            "target": "current",
+        })),
         _ => Err(OdooError::UnknownMethod {
             model: model.to_string(),
             method: method.to_string(),

@@ -106,6 +106,15 @@ fn odoo18_absent() -> &'static BTreeMap<String, BTreeSet<String>> {
     })
 }
 
+/// What Odoo past 19 lacks of the Odoo 19 captures: `datas`, whose content
+/// `raw` carries as base64 there.
+fn after_19_absent() -> &'static BTreeMap<String, BTreeSet<String>> {
+    static ABSENT: OnceLock<BTreeMap<String, BTreeSet<String>>> = OnceLock::new();
+    ABSENT.get_or_init(|| {
+        BTreeMap::from([("ir.attachment".into(), BTreeSet::from(["datas".into()]))])
+    })
+}
+
 impl Store {
     /// On 18, the fields Odoo 18 lacks are gone (`ir.model.abstract` among them); below
     /// 19, so are the methods that came with 19 (see [`Store::has_method`]).
@@ -146,10 +155,11 @@ impl Store {
         }
         static NONE: OnceLock<BTreeMap<String, BTreeSet<String>>> = OnceLock::new();
         // Only 18's fields were read off a real server; older ones lack more, unknown here.
-        let absent = if major == 18 {
-            odoo18_absent()
-        } else {
-            NONE.get_or_init(BTreeMap::new)
+        // Past 19, Odoo drops `ir.attachment.datas` (odoo/odoo#245916; 20 has no lab yet).
+        let absent = match major {
+            18 => odoo18_absent(),
+            19 => NONE.get_or_init(BTreeMap::new),
+            _ => after_19_absent(),
         };
         Self {
             tables,
@@ -724,7 +734,7 @@ impl Store {
         }
         if model == "ir.attachment" {
             // Odoo computes the size from the decoded content, and guesses a mimetype.
-            let size = match record.get("datas") {
+            let size = match record.get("datas").or_else(|| record.get("raw")) {
                 Some(Value::String(data)) => {
                     data.bytes()
                         .filter(|b| !b.is_ascii_whitespace() && *b != b'=')
