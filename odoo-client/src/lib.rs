@@ -29,6 +29,7 @@ pub mod transport;
 mod typed;
 pub mod value;
 pub mod views;
+pub mod x2many;
 
 pub use client::{OdooClient, Record, SearchOptions};
 pub use config::{ApiVersion, Config, Secret};
@@ -39,6 +40,7 @@ pub use odoo_derive::OdooModel;
 pub use transport::ServerVersion;
 pub use typed::{ModelClient, Search};
 pub use value::{Many2One, RecordId};
+pub use x2many::{X2Many, X2ManyCommand};
 
 /// Paths used by `#[derive(OdooModel)]` output, so that it compiles without the
 /// user's crate naming serde. Not public API.
