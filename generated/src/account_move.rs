@@ -3,33 +3,127 @@
 //! Journal Entry (`account.move`)
 /// Journal Entry (`account.move`): one record as Odoo reads it.
 ///
-/// Stored fields only; Odoo's `false` for an empty value is `None`.
+/// Every field Odoo reads: stored ones and computed or related ones (not stored: neither searched nor sorted on unless Odoo says so). A typed read asks for `FIELDS`: all but the computed files, documents, lists and properties, which stay empty unless asked for by name. Odoo's `false` for an empty value is `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountMove {
     /// ID
     ///
     /// `id`: integer, required, readonly
     pub id: i64,
+    /// Abnormal Amount Warning
+    ///
+    /// `abnormal_amount_warning`: text, readonly, not stored
+    pub abnormal_amount_warning: ::std::option::Option<::std::string::String>,
+    /// Abnormal Date Warning
+    ///
+    /// `abnormal_date_warning`: text, readonly, not stored
+    pub abnormal_date_warning: ::std::option::Option<::std::string::String>,
     /// Security Token
     ///
     /// `access_token`: char
     pub access_token: ::std::option::Option<::std::string::String>,
+    /// Portal Access URL
+    ///
+    /// Customer Portal URL
+    ///
+    /// `access_url`: char, readonly, not stored
+    pub access_url: ::std::option::Option<::std::string::String>,
+    /// Access warning
+    ///
+    /// `access_warning`: text, readonly, not stored
+    pub access_warning: ::std::option::Option<::std::string::String>,
+    /// Account Fiscal Country Group Codes
+    ///
+    /// `account_fiscal_country_group_codes`: json, readonly, not stored
+    pub account_fiscal_country_group_codes: ::std::option::Option<::serde_json::Value>,
+    /// Next Activity Calendar Event
+    ///
+    /// `activity_calendar_event_id`: many2one, to `calendar.event`, readonly, not stored
+    pub activity_calendar_event_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Next Activity Deadline
+    ///
+    /// `activity_date_deadline`: date, readonly, not stored
+    pub activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
+    /// Activity Exception Decoration
+    ///
+    /// Type of the exception activity on record.
+    ///
+    /// `activity_exception_decoration`: selection, readonly, not stored
+    pub activity_exception_decoration: ::std::option::Option<
+        AccountMoveActivityExceptionDecoration,
+    >,
+    /// Icon
+    ///
+    /// Icon to indicate an exception activity.
+    ///
+    /// `activity_exception_icon`: char, readonly, not stored
+    pub activity_exception_icon: ::std::option::Option<::std::string::String>,
     /// Activities
     ///
     /// `activity_ids`: one2many, to `mail.activity`
     pub activity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Activity State
+    ///
+    /// Status based on activities
+    ///
+    /// Overdue: Due date is already passed
+    ///
+    /// Today: Activity date is today
+    ///
+    /// Planned: Future activities.
+    ///
+    /// `activity_state`: selection, readonly, not stored
+    pub activity_state: ::std::option::Option<AccountMoveActivityState>,
+    /// Next Activity Summary
+    ///
+    /// `activity_summary`: char, not stored
+    pub activity_summary: ::std::option::Option<::std::string::String>,
+    /// Activity Type Icon
+    ///
+    /// Font awesome icon e.g. fa-tasks
+    ///
+    /// `activity_type_icon`: char, readonly, not stored
+    pub activity_type_icon: ::std::option::Option<::std::string::String>,
+    /// Next Activity Type
+    ///
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
+    pub activity_type_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Responsible User
+    ///
+    /// `activity_user_id`: many2one, to `res.users`, readonly, not stored
+    pub activity_user_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Adjusting Entries Count
+    ///
+    /// `adjusting_entries_count`: integer, readonly, not stored
+    pub adjusting_entries_count: ::std::option::Option<i64>,
     /// Created Adjusting Entries
     ///
     /// `adjusting_entries_move_ids`: many2many, to `account.move`
     pub adjusting_entries_move_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Adjusting Entry Origin Label
+    ///
+    /// `adjusting_entry_origin_label`: char, readonly, not stored
+    pub adjusting_entry_origin_label: ::std::option::Option<::std::string::String>,
     /// Adjusting Entry Origin Moves
     ///
     /// `adjusting_entry_origin_move_ids`: many2many, to `account.move`
     pub adjusting_entry_origin_move_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Adjusting Entry Origin Moves Count
+    ///
+    /// `adjusting_entry_origin_moves_count`: integer, readonly, not stored
+    pub adjusting_entry_origin_moves_count: ::std::option::Option<i64>,
+    /// Alerts
+    ///
+    /// `alerts`: json, readonly, not stored
+    pub alerts: ::std::option::Option<::serde_json::Value>,
     /// Always Tax Exigible
     ///
     /// `always_tax_exigible`: boolean
     pub always_tax_exigible: bool,
+    /// Amount paid
+    ///
+    /// `amount_paid`: monetary, readonly, not stored
+    pub amount_paid: ::std::option::Option<f64>,
     /// Amount Due
     ///
     /// `amount_residual`: monetary, readonly
@@ -58,6 +152,10 @@ pub struct AccountMove {
     ///
     /// `amount_total_signed`: monetary, readonly
     pub amount_total_signed: ::std::option::Option<f64>,
+    /// Amount total in words
+    ///
+    /// `amount_total_words`: char, readonly, not stored
+    pub amount_total_words: ::std::option::Option<::std::string::String>,
     /// Untaxed Amount
     ///
     /// `amount_untaxed`: monetary, readonly
@@ -78,6 +176,10 @@ pub struct AccountMove {
     ///
     /// `audit_trail_message_ids`: one2many, to `mail.message`
     pub audit_trail_message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Authorized Transactions
+    ///
+    /// `authorized_transaction_ids`: many2many, to `payment.transaction`, readonly, not stored
+    pub authorized_transaction_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Auto-post
     ///
     /// Specify whether this entry is posted automatically on its accounting date, and any similar recurring invoices.
@@ -94,6 +196,12 @@ pub struct AccountMove {
     ///
     /// `auto_post_until`: date
     pub auto_post_until: ::std::option::Option<::chrono::NaiveDate>,
+    /// Bank Partner
+    ///
+    /// Technical field to get the domain on the bank
+    ///
+    /// `bank_partner_id`: many2one, to `res.partner`, readonly, not stored
+    pub bank_partner_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
@@ -108,10 +216,28 @@ pub struct AccountMove {
     ///
     /// `commercial_partner_id`: many2one, to `res.partner`, readonly
     pub commercial_partner_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Company Currency
+    ///
+    /// `company_currency_id`: many2one, to `res.currency`, readonly, not stored
+    pub company_currency_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`
     pub company_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Default Sales Price Include
+    ///
+    /// Default on whether the sales price used on the product and invoices with this Company includes its taxes.
+    ///
+    /// `company_price_include`: selection, readonly, not stored
+    pub company_price_include: ::std::option::Option<AccountMoveCompanyPriceInclude>,
+    /// Country Code
+    ///
+    /// The ISO country code in two chars.
+    ///
+    /// You can use this field for quick search.
+    ///
+    /// `country_code`: char, readonly, not stored
+    pub country_code: ::std::option::Option<::std::string::String>,
     /// Created on
     ///
     /// `create_date`: datetime, readonly
@@ -132,20 +258,70 @@ pub struct AccountMove {
     ///
     /// `delivery_date`: date
     pub delivery_date: ::std::option::Option<::chrono::NaiveDate>,
+    /// Direction Sign
+    ///
+    /// Multiplicator depending on the document type, to convert a price into a balance
+    ///
+    /// `direction_sign`: integer, readonly, not stored
+    pub direction_sign: ::std::option::Option<i64>,
+    /// Display Inactive Currency Warning
+    ///
+    /// `display_inactive_currency_warning`: boolean, readonly, not stored
+    pub display_inactive_currency_warning: bool,
+    /// Display Link QR-code
+    ///
+    /// `display_link_qr_code`: boolean, readonly, not stored
+    pub display_link_qr_code: bool,
     /// Display Name
     ///
-    /// `display_name`: char, readonly
+    /// `display_name`: char, readonly, not stored
     pub display_name: ::std::option::Option<::std::string::String>,
+    /// Display QR-code
+    ///
+    /// `display_qr_code`: boolean, readonly, not stored
+    pub display_qr_code: bool,
+    /// Display Send Button
+    ///
+    /// `display_send_button`: boolean, readonly, not stored
+    pub display_send_button: bool,
+    /// Duplicated Ref
+    ///
+    /// `duplicated_ref_ids`: many2many, to `account.move`, readonly, not stored
+    pub duplicated_ref_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Related reconciliation
     ///
     /// `exchange_diff_partial_ids`: one2many, to `account.partial.reconcile`
     pub exchange_diff_partial_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Expected Currency Rate
+    ///
+    /// `expected_currency_rate`: float, readonly, not stored
+    pub expected_currency_rate: ::std::option::Option<f64>,
     /// Fiscal Position
     ///
     /// Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices. The default value comes from the customer.
     ///
     /// `fiscal_position_id`: many2one, to `account.fiscal.position`
     pub fiscal_position_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Has Message
+    ///
+    /// `has_message`: boolean, readonly, not stored
+    pub has_message: bool,
+    /// Has Reconciled Entries
+    ///
+    /// `has_reconciled_entries`: boolean, readonly, not stored
+    pub has_reconciled_entries: bool,
+    /// Hide Post Button
+    ///
+    /// `hide_post_button`: boolean, readonly, not stored
+    pub hide_post_button: bool,
+    /// Highest Name
+    ///
+    /// `highest_name`: char, readonly, not stored
+    pub highest_name: ::std::option::Option<::std::string::String>,
+    /// Highlight Send Button
+    ///
+    /// `highlight_send_button`: boolean, readonly, not stored
+    pub highlight_send_button: bool,
     /// Inalterability Hash
     ///
     /// `inalterable_hash`: char, readonly
@@ -174,12 +350,24 @@ pub struct AccountMove {
     ///
     /// `invoice_date_due`: date
     pub invoice_date_due: ::std::option::Option<::chrono::NaiveDate>,
+    /// Invoice Filter Type Domain
+    ///
+    /// `invoice_filter_type_domain`: char, readonly, not stored
+    pub invoice_filter_type_domain: ::std::option::Option<::std::string::String>,
+    /// Invoice Has Outstanding
+    ///
+    /// `invoice_has_outstanding`: boolean, readonly, not stored
+    pub invoice_has_outstanding: bool,
     /// Incoterm
     ///
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `invoice_incoterm_id`: many2one, to `account.incoterms`
     pub invoice_incoterm_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Invoice Incoterm Placeholder
+    ///
+    /// `invoice_incoterm_placeholder`: char, readonly, not stored
+    pub invoice_incoterm_placeholder: ::std::option::Option<::std::string::String>,
     /// Invoice lines
     ///
     /// `invoice_line_ids`: one2many, to `account.move.line`
@@ -190,6 +378,12 @@ pub struct AccountMove {
     ///
     /// `invoice_origin`: char, readonly
     pub invoice_origin: ::std::option::Option<::std::string::String>,
+    /// Invoice Outstanding Credits Debits Widget
+    ///
+    /// `invoice_outstanding_credits_debits_widget`: binary, readonly, not stored
+    pub invoice_outstanding_credits_debits_widget: ::std::option::Option<
+        ::std::string::String,
+    >,
     /// Invoice Partner Display Name
     ///
     /// `invoice_partner_display_name`: char, readonly
@@ -198,10 +392,18 @@ pub struct AccountMove {
     ///
     /// `invoice_payment_term_id`: many2one, to `account.payment.term`
     pub invoice_payment_term_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Invoice Payments Widget
+    ///
+    /// `invoice_payments_widget`: binary, readonly, not stored
+    pub invoice_payments_widget: ::std::option::Option<::std::string::String>,
     /// PDF File
     ///
     /// `invoice_pdf_report_file`: binary
     pub invoice_pdf_report_file: ::std::option::Option<::std::string::String>,
+    /// PDF Attachment
+    ///
+    /// `invoice_pdf_report_id`: many2one, to `ir.attachment`, readonly, not stored
+    pub invoice_pdf_report_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Source Email
     ///
     /// `invoice_source_email`: char
@@ -210,6 +412,26 @@ pub struct AccountMove {
     ///
     /// `invoice_user_id`: many2one, to `res.users`
     pub invoice_user_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Vendor Bill
+    ///
+    /// Auto-complete from a previous bill or refund.
+    ///
+    /// `invoice_vendor_bill_id`: many2one, to `account.move`, not stored
+    pub invoice_vendor_bill_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Is Being Sent
+    ///
+    /// Is the move being sent asynchronously
+    ///
+    /// `is_being_sent`: boolean, readonly, not stored
+    pub is_being_sent: bool,
+    /// Is Draft Duplicated Ref
+    ///
+    /// `is_draft_duplicated_ref_ids`: boolean, readonly, not stored
+    pub is_draft_duplicated_ref_ids: bool,
+    /// Is Exact Move Duplicate
+    ///
+    /// `is_exact_move_duplicate`: boolean, readonly, not stored
+    pub is_exact_move_duplicate: bool,
     /// Is Manually Modified
     ///
     /// `is_manually_modified`: boolean
@@ -220,6 +442,22 @@ pub struct AccountMove {
     ///
     /// `is_move_sent`: boolean, readonly
     pub is_move_sent: bool,
+    /// Is Purchase Matched
+    ///
+    /// `is_purchase_matched`: boolean, readonly, not stored
+    pub is_purchase_matched: bool,
+    /// Is Sale Installed
+    ///
+    /// `is_sale_installed`: boolean, readonly, not stored
+    pub is_sale_installed: bool,
+    /// Is Storno
+    ///
+    /// `is_storno`: boolean, readonly, not stored
+    pub is_storno: bool,
+    /// Ledger
+    ///
+    /// `journal_group_id`: many2one, to `account.journal.group`, not stored
+    pub journal_group_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Journal
     ///
     /// `journal_id`: many2one, to `account.journal`, required
@@ -246,30 +484,106 @@ pub struct AccountMove {
     ///
     /// `medium_id`: many2one, to `utm.medium`
     pub medium_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Attachment Count
+    ///
+    /// `message_attachment_count`: integer, readonly, not stored
+    pub message_attachment_count: ::std::option::Option<i64>,
     /// Followers
     ///
     /// `message_follower_ids`: one2many, to `mail.followers`
     pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Message Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_error`: boolean, readonly, not stored
+    pub message_has_error: bool,
+    /// Number of errors
+    ///
+    /// Number of messages with delivery error
+    ///
+    /// `message_has_error_counter`: integer, readonly, not stored
+    pub message_has_error_counter: ::std::option::Option<i64>,
+    /// SMS Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_sms_error`: boolean, readonly, not stored
+    pub message_has_sms_error: bool,
     /// Messages
     ///
     /// `message_ids`: one2many, to `mail.message`
     pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Is Follower
+    ///
+    /// `message_is_follower`: boolean, readonly, not stored
+    pub message_is_follower: bool,
     /// Main Attachment
     ///
     /// `message_main_attachment_id`: many2one, to `ir.attachment`
     pub message_main_attachment_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Action Needed
+    ///
+    /// If checked, new messages require your attention.
+    ///
+    /// `message_needaction`: boolean, readonly, not stored
+    pub message_needaction: bool,
+    /// Number of Actions
+    ///
+    /// Number of messages requiring action
+    ///
+    /// `message_needaction_counter`: integer, readonly, not stored
+    pub message_needaction_counter: ::std::option::Option<i64>,
+    /// Followers (Partners)
+    ///
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
+    pub message_partner_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Sent
+    ///
+    /// `move_sent_values`: selection, readonly, not stored
+    pub move_sent_values: ::std::option::Option<AccountMoveMoveSentValues>,
     /// Type
     ///
     /// `move_type`: selection, required, readonly
     pub move_type: AccountMoveMoveType,
+    /// My Activity Deadline
+    ///
+    /// `my_activity_date_deadline`: date, readonly, not stored
+    pub my_activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
     /// Number
     ///
     /// `name`: char
     pub name: ::std::option::Option<::std::string::String>,
+    /// Name Placeholder
+    ///
+    /// `name_placeholder`: char, readonly, not stored
+    pub name_placeholder: ::std::option::Option<::std::string::String>,
     /// Terms and Conditions
     ///
     /// `narration`: html
     pub narration: ::std::option::Option<::std::string::String>,
+    /// Need Cancel Request
+    ///
+    /// `need_cancel_request`: boolean, readonly, not stored
+    pub need_cancel_request: bool,
+    /// Needed Terms
+    ///
+    /// `needed_terms`: binary, readonly, not stored
+    pub needed_terms: ::std::option::Option<::std::string::String>,
+    /// Needed Terms Dirty
+    ///
+    /// `needed_terms_dirty`: boolean, readonly, not stored
+    pub needed_terms_dirty: bool,
+    /// Next Payment Date
+    ///
+    /// `next_payment_date`: date, readonly, not stored
+    pub next_payment_date: ::std::option::Option<::chrono::NaiveDate>,
+    /// No Follow-Up
+    ///
+    /// Exclude this journal entry from follow-up reports.
+    ///
+    /// `no_followup`: boolean, not stored
+    pub no_followup: bool,
     /// Payment
     ///
     /// `origin_payment_id`: many2one, to `account.payment`
@@ -280,6 +594,10 @@ pub struct AccountMove {
     ///
     /// `partner_bank_id`: many2one, to `res.partner.bank`
     pub partner_bank_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Partner Credit Warning
+    ///
+    /// `partner_credit_warning`: text, readonly, not stored
+    pub partner_credit_warning: ::std::option::Option<::std::string::String>,
     /// Partner
     ///
     /// `partner_id`: many2one, to `res.partner`
@@ -290,6 +608,10 @@ pub struct AccountMove {
     ///
     /// `partner_shipping_id`: many2one, to `res.partner`
     pub partner_shipping_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Payment Count
+    ///
+    /// `payment_count`: integer, readonly, not stored
+    pub payment_count: ::std::option::Option<i64>,
     /// Payments
     ///
     /// `payment_ids`: one2many, to `account.payment`
@@ -304,6 +626,10 @@ pub struct AccountMove {
     ///
     /// `payment_state`: selection, readonly
     pub payment_state: ::std::option::Option<AccountMovePaymentState>,
+    /// Payment Term Details
+    ///
+    /// `payment_term_details`: binary, readonly, not stored
+    pub payment_term_details: ::std::option::Option<::std::string::String>,
     /// Posted Before
     ///
     /// `posted_before`: boolean
@@ -312,12 +638,42 @@ pub struct AccountMove {
     ///
     /// `preferred_payment_method_line_id`: many2one, to `account.payment.method.line`
     pub preferred_payment_method_line_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Purchase Order
+    ///
+    /// Auto-complete from a past purchase order.
+    ///
+    /// `purchase_id`: many2one, to `purchase.order`, not stored
+    pub purchase_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Purchase Order Count
+    ///
+    /// `purchase_order_count`: integer, readonly, not stored
+    pub purchase_order_count: ::std::option::Option<i64>,
+    /// Purchase Order Name
+    ///
+    /// `purchase_order_name`: char, readonly, not stored
+    pub purchase_order_name: ::std::option::Option<::std::string::String>,
+    /// Auto-complete
+    ///
+    /// Auto-complete from a previous bill, refund, or purchase order.
+    ///
+    /// `purchase_vendor_bill_id`: many2one, to `purchase.bill.union`, not stored
+    pub purchase_vendor_bill_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Purchase Warning
+    ///
+    /// Internal warning for the partner or the products as set by the user.
+    ///
+    /// `purchase_warning_text`: text, readonly, not stored
+    pub purchase_warning_text: ::std::option::Option<::std::string::String>,
     /// Payment QR-code
     ///
     /// Type of QR-code to be generated for the payment of this invoice, when printing it. If left blank, the first available and usable method will be used.
     ///
     /// `qr_code_method`: selection
     pub qr_code_method: ::std::option::Option<::std::string::String>,
+    /// Quick Edit Mode
+    ///
+    /// `quick_edit_mode`: boolean, readonly, not stored
+    pub quick_edit_mode: bool,
     /// Total (Tax inc.)
     ///
     /// Use this field to encode the total amount of the invoice.
@@ -326,14 +682,30 @@ pub struct AccountMove {
     ///
     /// `quick_edit_total_amount`: monetary
     pub quick_edit_total_amount: ::std::option::Option<f64>,
+    /// Quick Encoding Vals
+    ///
+    /// `quick_encoding_vals`: json, readonly, not stored
+    pub quick_encoding_vals: ::std::option::Option<::serde_json::Value>,
     /// Ratings
     ///
     /// `rating_ids`: one2many, to `rating.rating`
     pub rating_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Reconciled Payments
+    ///
+    /// Payments that have been reconciled with this invoice.
+    ///
+    /// `reconciled_payment_ids`: many2many, to `account.payment`, readonly, not stored
+    pub reconciled_payment_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Reference
     ///
     /// `ref`: char
     pub ref_: ::std::option::Option<::std::string::String>,
+    /// Secure Posted Entries with Hash
+    ///
+    /// If ticked, when an entry is posted, we retroactively hash all moves in the sequence from the entry back to the last hashed entry. The hash can also be performed on demand by the Secure Entries wizard.
+    ///
+    /// `restrict_mode_hash_table`: boolean, readonly, not stored
+    pub restrict_mode_hash_table: bool,
     /// Reversal Move
     ///
     /// `reversal_move_ids`: one2many, to `account.move`
@@ -342,10 +714,26 @@ pub struct AccountMove {
     ///
     /// `reversed_entry_id`: many2one, to `account.move`, readonly
     pub reversed_entry_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Sale Order Count
+    ///
+    /// `sale_order_count`: integer, readonly, not stored
+    pub sale_order_count: ::std::option::Option<i64>,
+    /// Sale Warning
+    ///
+    /// Internal warning for the partner or the products as set by the user.
+    ///
+    /// `sale_warning_text`: text, readonly, not stored
+    pub sale_warning_text: ::std::option::Option<::std::string::String>,
     /// Inalterability No Gap Sequence #
     ///
     /// `secure_sequence_number`: integer, readonly
     pub secure_sequence_number: ::std::option::Option<i64>,
+    /// Secured
+    ///
+    /// The entry is secured with an inalterable hash.
+    ///
+    /// `secured`: boolean, readonly, not stored
+    pub secured: bool,
     /// Sending Data
     ///
     /// `sending_data`: json
@@ -358,6 +746,38 @@ pub struct AccountMove {
     ///
     /// `sequence_prefix`: char, readonly
     pub sequence_prefix: ::std::option::Option<::std::string::String>,
+    /// Show Delivery Date
+    ///
+    /// `show_delivery_date`: boolean, readonly, not stored
+    pub show_delivery_date: bool,
+    /// Show Discount Details
+    ///
+    /// `show_discount_details`: boolean, readonly, not stored
+    pub show_discount_details: bool,
+    /// Show Journal
+    ///
+    /// `show_journal`: boolean, readonly, not stored
+    pub show_journal: bool,
+    /// Show Name Warning
+    ///
+    /// `show_name_warning`: boolean, not stored
+    pub show_name_warning: bool,
+    /// Show Payment Term Details
+    ///
+    /// `show_payment_term_details`: boolean, readonly, not stored
+    pub show_payment_term_details: bool,
+    /// Show Reset To Draft Button
+    ///
+    /// `show_reset_to_draft_button`: boolean, readonly, not stored
+    pub show_reset_to_draft_button: bool,
+    /// Show Taxable Supply Date
+    ///
+    /// `show_taxable_supply_date`: boolean, readonly, not stored
+    pub show_taxable_supply_date: bool,
+    /// Has Fiscal Position Changed
+    ///
+    /// `show_update_fpos`: boolean, not stored
+    pub show_update_fpos: bool,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
@@ -368,6 +788,10 @@ pub struct AccountMove {
     ///
     /// `state`: selection, required, readonly
     pub state: AccountMoveState,
+    /// Statement
+    ///
+    /// `statement_id`: many2one, to `account.bank.statement`, readonly, not stored
+    pub statement_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Statement Line
     ///
     /// `statement_line_id`: many2one, to `account.bank.statement.line`
@@ -376,10 +800,24 @@ pub struct AccountMove {
     ///
     /// `statement_line_ids`: one2many, to `account.bank.statement.line`
     pub statement_line_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Status In Payment
+    ///
+    /// `status_in_payment`: selection, readonly, not stored
+    pub status_in_payment: ::std::option::Option<AccountMoveStatusInPayment>,
     /// Stock Move
     ///
     /// `stock_move_ids`: one2many, to `stock.move`
     pub stock_move_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Suitable Journal
+    ///
+    /// `suitable_journal_ids`: many2many, to `account.journal`, readonly, not stored
+    pub suitable_journal_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Tax calculation rounding method
+    ///
+    /// `tax_calculation_rounding_method`: selection, readonly, not stored
+    pub tax_calculation_rounding_method: ::std::option::Option<
+        AccountMoveTaxCalculationRoundingMethod,
+    >,
     /// Cash Basis Entries
     ///
     /// The cash basis entries created from the taxes on this entry, when reconciling its lines.
@@ -396,22 +834,68 @@ pub struct AccountMove {
     ///
     /// `tax_cash_basis_rec_id`: many2one, to `account.partial.reconcile`
     pub tax_cash_basis_rec_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Tax Country Code
+    ///
+    /// `tax_country_code`: char, readonly, not stored
+    pub tax_country_code: ::std::option::Option<::std::string::String>,
+    /// Tax Country
+    ///
+    /// `tax_country_id`: many2one, to `res.country`, readonly, not stored
+    pub tax_country_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Tax Lock Date Message
+    ///
+    /// `tax_lock_date_message`: char, readonly, not stored
+    pub tax_lock_date_message: ::std::option::Option<::std::string::String>,
+    /// Invoice Totals
+    ///
+    /// Edit Tax amounts if you encounter rounding issues.
+    ///
+    /// `tax_totals`: binary, not stored
+    pub tax_totals: ::std::option::Option<::std::string::String>,
     /// Taxable Supply Date
     ///
     /// `taxable_supply_date`: date
     pub taxable_supply_date: ::std::option::Option<::chrono::NaiveDate>,
+    /// Taxable Supply Date Placeholder
+    ///
+    /// `taxable_supply_date_placeholder`: char, readonly, not stored
+    pub taxable_supply_date_placeholder: ::std::option::Option<::std::string::String>,
+    /// Taxes Legal Notes
+    ///
+    /// `taxes_legal_notes`: html, readonly, not stored
+    pub taxes_legal_notes: ::std::option::Option<::std::string::String>,
     /// Sales Team
     ///
     /// `team_id`: many2one, to `crm.team`
     pub team_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Transaction Count
+    ///
+    /// `transaction_count`: integer, readonly, not stored
+    pub transaction_count: ::std::option::Option<i64>,
     /// Transactions
     ///
     /// `transaction_ids`: many2many, to `payment.transaction`, readonly
     pub transaction_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Type Name
+    ///
+    /// `type_name`: char, readonly, not stored
+    pub type_name: ::std::option::Option<::std::string::String>,
     /// UBL/CII File
     ///
     /// `ubl_cii_xml_file`: binary
     pub ubl_cii_xml_file: ::std::option::Option<::std::string::String>,
+    /// UBL/CII Filename
+    ///
+    /// `ubl_cii_xml_filename`: char, readonly, not stored
+    pub ubl_cii_xml_filename: ::std::option::Option<::std::string::String>,
+    /// Attachment
+    ///
+    /// `ubl_cii_xml_id`: many2one, to `ir.attachment`, readonly, not stored
+    pub ubl_cii_xml_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// User
+    ///
+    /// `user_id`: many2one, to `res.users`, readonly, not stored
+    pub user_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Website Messages
     ///
     /// Website communication history
@@ -431,11 +915,30 @@ pub struct AccountMove {
 pub const READ_SCHEMA: &str = r##"{
   "description": "Journal Entry",
   "properties": {
+    "abnormal_amount_warning": {"default":null,"description":"Abnormal Amount Warning","type":["string","null"]},
+    "abnormal_date_warning": {"default":null,"description":"Abnormal Date Warning","type":["string","null"]},
     "access_token": {"default":null,"description":"Security Token","type":["string","null"]},
+    "access_url": {"default":null,"description":"Portal Access URL: Customer Portal URL","type":["string","null"]},
+    "access_warning": {"default":null,"description":"Access warning","type":["string","null"]},
+    "account_fiscal_country_group_codes": {"default":null,"description":"Account Fiscal Country Group Codes"},
+    "activity_calendar_event_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Calendar Event ([id, display name] of a calendar.event)"},
+    "activity_date_deadline": {"default":null,"description":"Next Activity Deadline","format":"date","type":["string","null"]},
+    "activity_exception_decoration": {"anyOf":[{"$ref":"#/$defs/AccountMoveActivityExceptionDecoration"},{"type":"null"}],"default":null,"description":"Activity Exception Decoration: Type of the exception activity on record."},
+    "activity_exception_icon": {"default":null,"description":"Icon: Icon to indicate an exception activity.","type":["string","null"]},
     "activity_ids": {"default":[],"description":"Activities (ids of mail.activity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "activity_state": {"anyOf":[{"$ref":"#/$defs/AccountMoveActivityState"},{"type":"null"}],"default":null,"description":"Activity State: Status based on activities Overdue: Due date is already passed Today: Activity date is today Planned: Future activities."},
+    "activity_summary": {"default":null,"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_icon": {"default":null,"description":"Activity Type Icon: Font awesome icon e.g. fa-tasks","type":["string","null"]},
+    "activity_type_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Type ([id, display name] of a mail.activity.type)"},
+    "activity_user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Responsible User ([id, display name] of a res.users)"},
+    "adjusting_entries_count": {"default":null,"description":"Adjusting Entries Count","format":"int64","type":["integer","null"]},
     "adjusting_entries_move_ids": {"default":[],"description":"Created Adjusting Entries (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "adjusting_entry_origin_label": {"default":null,"description":"Adjusting Entry Origin Label","type":["string","null"]},
     "adjusting_entry_origin_move_ids": {"default":[],"description":"Adjusting Entry Origin Moves (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "adjusting_entry_origin_moves_count": {"default":null,"description":"Adjusting Entry Origin Moves Count","format":"int64","type":["integer","null"]},
+    "alerts": {"default":null,"description":"Alerts"},
     "always_tax_exigible": {"description":"Always Tax Exigible","type":"boolean"},
+    "amount_paid": {"default":null,"description":"Amount paid","format":"double","type":["number","null"]},
     "amount_residual": {"default":null,"description":"Amount Due","format":"double","type":["number","null"]},
     "amount_residual_signed": {"default":null,"description":"Amount Due Signed","format":"double","type":["number","null"]},
     "amount_tax": {"default":null,"description":"Tax","format":"double","type":["number","null"]},
@@ -443,26 +946,44 @@ pub const READ_SCHEMA: &str = r##"{
     "amount_total": {"default":null,"description":"Total","format":"double","type":["number","null"]},
     "amount_total_in_currency_signed": {"default":null,"description":"Total in Currency Signed","format":"double","type":["number","null"]},
     "amount_total_signed": {"default":null,"description":"Total Signed","format":"double","type":["number","null"]},
+    "amount_total_words": {"default":null,"description":"Amount total in words","type":["string","null"]},
     "amount_untaxed": {"default":null,"description":"Untaxed Amount","format":"double","type":["number","null"]},
     "amount_untaxed_in_currency_signed": {"default":null,"description":"Untaxed Amount Signed Currency","format":"double","type":["number","null"]},
     "amount_untaxed_signed": {"default":null,"description":"Untaxed Amount Signed","format":"double","type":["number","null"]},
     "attachment_ids": {"default":[],"description":"Attachments (ids of ir.attachment records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "audit_trail_message_ids": {"default":[],"description":"Audit Trail Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "authorized_transaction_ids": {"default":[],"description":"Authorized Transactions (ids of payment.transaction records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "auto_post": {"$ref":"#/$defs/AccountMoveAutoPost","description":"Auto-post: Specify whether this entry is posted automatically on its accounting date, and any similar recurring invoices."},
     "auto_post_origin_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"First recurring entry ([id, display name] of a account.move)"},
     "auto_post_until": {"default":null,"description":"Auto-post until: This recurring move will be posted up to and including this date.","format":"date","type":["string","null"]},
+    "bank_partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Bank Partner: Technical field to get the domain on the bank ([id, display name] of a res.partner)"},
     "campaign_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special ([id, display name] of a utm.campaign)"},
     "checked": {"description":"Reviewed","type":"boolean"},
     "commercial_partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Commercial Entity ([id, display name] of a res.partner)"},
+    "company_currency_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Company Currency ([id, display name] of a res.currency)"},
     "company_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Company ([id, display name] of a res.company)"},
+    "company_price_include": {"anyOf":[{"$ref":"#/$defs/AccountMoveCompanyPriceInclude"},{"type":"null"}],"default":null,"description":"Default Sales Price Include: Default on whether the sales price used on the product and invoices with this Company includes its taxes."},
+    "country_code": {"default":null,"description":"Country Code: The ISO country code in two chars. You can use this field for quick search.","type":["string","null"]},
     "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
     "currency_id": {"$ref":"#/$defs/Many2One","description":"Currency ([id, display name] of a res.currency)"},
     "date": {"description":"Date","format":"date","type":"string"},
     "delivery_date": {"default":null,"description":"Delivery Date","format":"date","type":["string","null"]},
+    "direction_sign": {"default":null,"description":"Direction Sign: Multiplicator depending on the document type, to convert a price into a balance","format":"int64","type":["integer","null"]},
+    "display_inactive_currency_warning": {"default":false,"description":"Display Inactive Currency Warning","type":"boolean"},
+    "display_link_qr_code": {"default":false,"description":"Display Link QR-code","type":"boolean"},
     "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
+    "display_qr_code": {"default":false,"description":"Display QR-code","type":"boolean"},
+    "display_send_button": {"default":false,"description":"Display Send Button","type":"boolean"},
+    "duplicated_ref_ids": {"default":[],"description":"Duplicated Ref (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "exchange_diff_partial_ids": {"default":[],"description":"Related reconciliation (ids of account.partial.reconcile records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "expected_currency_rate": {"default":null,"description":"Expected Currency Rate","format":"double","type":["number","null"]},
     "fiscal_position_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Fiscal Position: Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices. The default value comes from the customer. ([id, display name] of a account.fiscal.position)"},
+    "has_message": {"default":false,"description":"Has Message","type":"boolean"},
+    "has_reconciled_entries": {"default":false,"description":"Has Reconciled Entries","type":"boolean"},
+    "hide_post_button": {"default":false,"description":"Hide Post Button","type":"boolean"},
+    "highest_name": {"default":null,"description":"Highest Name","type":["string","null"]},
+    "highlight_send_button": {"default":false,"description":"Highlight Send Button","type":"boolean"},
     "id": {"description":"ID","format":"int64","type":"integer"},
     "inalterable_hash": {"default":null,"description":"Inalterability Hash","type":["string","null"]},
     "incoterm_location": {"default":null,"description":"Incoterm Location","type":["string","null"]},
@@ -470,59 +991,127 @@ pub const READ_SCHEMA: &str = r##"{
     "invoice_currency_rate": {"default":null,"description":"Currency Rate: Currency rate from company currency to document currency.","format":"double","type":["number","null"]},
     "invoice_date": {"default":null,"description":"Invoice/Bill Date","format":"date","type":["string","null"]},
     "invoice_date_due": {"default":null,"description":"Due Date","format":"date","type":["string","null"]},
+    "invoice_filter_type_domain": {"default":null,"description":"Invoice Filter Type Domain","type":["string","null"]},
+    "invoice_has_outstanding": {"default":false,"description":"Invoice Has Outstanding","type":"boolean"},
     "invoice_incoterm_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. ([id, display name] of a account.incoterms)"},
+    "invoice_incoterm_placeholder": {"default":null,"description":"Invoice Incoterm Placeholder","type":["string","null"]},
     "invoice_line_ids": {"default":[],"description":"Invoice lines (ids of account.move.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "invoice_origin": {"default":null,"description":"Origin: The document(s) that generated the invoice.","type":["string","null"]},
+    "invoice_outstanding_credits_debits_widget": {"default":null,"description":"Invoice Outstanding Credits Debits Widget (base64)","type":["string","null"]},
     "invoice_partner_display_name": {"default":null,"description":"Invoice Partner Display Name","type":["string","null"]},
     "invoice_payment_term_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Payment Terms ([id, display name] of a account.payment.term)"},
+    "invoice_payments_widget": {"default":null,"description":"Invoice Payments Widget (base64)","type":["string","null"]},
     "invoice_pdf_report_file": {"default":null,"description":"PDF File (base64)","type":["string","null"]},
+    "invoice_pdf_report_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"PDF Attachment ([id, display name] of a ir.attachment)"},
     "invoice_source_email": {"default":null,"description":"Source Email","type":["string","null"]},
     "invoice_user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Salesperson ([id, display name] of a res.users)"},
+    "invoice_vendor_bill_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Vendor Bill: Auto-complete from a previous bill or refund. ([id, display name] of a account.move)"},
+    "is_being_sent": {"default":false,"description":"Is Being Sent: Is the move being sent asynchronously","type":"boolean"},
+    "is_draft_duplicated_ref_ids": {"default":false,"description":"Is Draft Duplicated Ref","type":"boolean"},
+    "is_exact_move_duplicate": {"default":false,"description":"Is Exact Move Duplicate","type":"boolean"},
     "is_manually_modified": {"description":"Is Manually Modified","type":"boolean"},
     "is_move_sent": {"description":"Is Move Sent: It indicates that the invoice/payment has been sent or the PDF has been generated.","type":"boolean"},
+    "is_purchase_matched": {"default":false,"description":"Is Purchase Matched","type":"boolean"},
+    "is_sale_installed": {"default":false,"description":"Is Sale Installed","type":"boolean"},
+    "is_storno": {"default":false,"description":"Is Storno","type":"boolean"},
+    "journal_group_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Ledger ([id, display name] of a account.journal.group)"},
     "journal_id": {"$ref":"#/$defs/Many2One","description":"Journal ([id, display name] of a account.journal)"},
     "journal_line_ids": {"default":[],"description":"Journal Items (DEPRECATED) (ids of account.move.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "line_ids": {"default":[],"description":"Journal Items (ids of account.move.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "made_sequence_gap": {"description":"Made Sequence Gap","type":"boolean"},
     "matched_payment_ids": {"default":[],"description":"Matched Payments (ids of account.payment records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "medium_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad ([id, display name] of a utm.medium)"},
+    "message_attachment_count": {"default":null,"description":"Attachment Count","format":"int64","type":["integer","null"]},
     "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_has_error": {"default":false,"description":"Message Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
+    "message_has_error_counter": {"default":null,"description":"Number of errors: Number of messages with delivery error","format":"int64","type":["integer","null"]},
+    "message_has_sms_error": {"default":false,"description":"SMS Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
     "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_is_follower": {"default":false,"description":"Is Follower","type":"boolean"},
     "message_main_attachment_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Main Attachment ([id, display name] of a ir.attachment)"},
+    "message_needaction": {"default":false,"description":"Action Needed: If checked, new messages require your attention.","type":"boolean"},
+    "message_needaction_counter": {"default":null,"description":"Number of Actions: Number of messages requiring action","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"default":[],"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "move_sent_values": {"anyOf":[{"$ref":"#/$defs/AccountMoveMoveSentValues"},{"type":"null"}],"default":null,"description":"Sent"},
     "move_type": {"$ref":"#/$defs/AccountMoveMoveType","description":"Type"},
+    "my_activity_date_deadline": {"default":null,"description":"My Activity Deadline","format":"date","type":["string","null"]},
     "name": {"default":null,"description":"Number","type":["string","null"]},
+    "name_placeholder": {"default":null,"description":"Name Placeholder","type":["string","null"]},
     "narration": {"default":null,"description":"Terms and Conditions","type":["string","null"]},
+    "need_cancel_request": {"default":false,"description":"Need Cancel Request","type":"boolean"},
+    "needed_terms": {"default":null,"description":"Needed Terms (base64)","type":["string","null"]},
+    "needed_terms_dirty": {"default":false,"description":"Needed Terms Dirty","type":"boolean"},
+    "next_payment_date": {"default":null,"description":"Next Payment Date","format":"date","type":["string","null"]},
+    "no_followup": {"default":false,"description":"No Follow-Up: Exclude this journal entry from follow-up reports.","type":"boolean"},
     "origin_payment_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Payment ([id, display name] of a account.payment)"},
     "partner_bank_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Recipient Bank: Bank Account Number to which the invoice will be paid. A Company bank account if this is a Customer Invoice or Vendor Credit Note, otherwise a Partner bank account number. ([id, display name] of a res.partner.bank)"},
+    "partner_credit_warning": {"default":null,"description":"Partner Credit Warning","type":["string","null"]},
     "partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Partner ([id, display name] of a res.partner)"},
     "partner_shipping_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Delivery Address: The delivery address will be used in the computation of the fiscal position. ([id, display name] of a res.partner)"},
+    "payment_count": {"default":null,"description":"Payment Count","format":"int64","type":["integer","null"]},
     "payment_ids": {"default":[],"description":"Payments (ids of account.payment records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "payment_reference": {"default":null,"description":"Payment Reference: The payment reference to set on journal items.","type":["string","null"]},
     "payment_state": {"anyOf":[{"$ref":"#/$defs/AccountMovePaymentState"},{"type":"null"}],"default":null,"description":"Payment Status"},
+    "payment_term_details": {"default":null,"description":"Payment Term Details (base64)","type":["string","null"]},
     "posted_before": {"description":"Posted Before","type":"boolean"},
     "preferred_payment_method_line_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Preferred Payment Method Line ([id, display name] of a account.payment.method.line)"},
+    "purchase_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Purchase Order: Auto-complete from a past purchase order. ([id, display name] of a purchase.order)"},
+    "purchase_order_count": {"default":null,"description":"Purchase Order Count","format":"int64","type":["integer","null"]},
+    "purchase_order_name": {"default":null,"description":"Purchase Order Name","type":["string","null"]},
+    "purchase_vendor_bill_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Auto-complete: Auto-complete from a previous bill, refund, or purchase order. ([id, display name] of a purchase.bill.union)"},
+    "purchase_warning_text": {"default":null,"description":"Purchase Warning: Internal warning for the partner or the products as set by the user.","type":["string","null"]},
     "qr_code_method": {"default":null,"description":"Payment QR-code: Type of QR-code to be generated for the payment of this invoice, when printing it. If left blank, the first available and usable method will be used.","type":["string","null"]},
+    "quick_edit_mode": {"default":false,"description":"Quick Edit Mode","type":"boolean"},
     "quick_edit_total_amount": {"default":null,"description":"Total (Tax inc.): Use this field to encode the total amount of the invoice. Odoo will automatically create one invoice line with default values to match it.","format":"double","type":["number","null"]},
+    "quick_encoding_vals": {"default":null,"description":"Quick Encoding Vals"},
     "rating_ids": {"default":[],"description":"Ratings (ids of rating.rating records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "reconciled_payment_ids": {"default":[],"description":"Reconciled Payments: Payments that have been reconciled with this invoice. (ids of account.payment records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "ref": {"default":null,"description":"Reference","type":["string","null"]},
+    "restrict_mode_hash_table": {"default":false,"description":"Secure Posted Entries with Hash: If ticked, when an entry is posted, we retroactively hash all moves in the sequence from the entry back to the last hashed entry. The hash can also be performed on demand by the Secure Entries wizard.","type":"boolean"},
     "reversal_move_ids": {"default":[],"description":"Reversal Move (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "reversed_entry_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Reversal of ([id, display name] of a account.move)"},
+    "sale_order_count": {"default":null,"description":"Sale Order Count","format":"int64","type":["integer","null"]},
+    "sale_warning_text": {"default":null,"description":"Sale Warning: Internal warning for the partner or the products as set by the user.","type":["string","null"]},
     "secure_sequence_number": {"default":null,"description":"Inalterability No Gap Sequence #","format":"int64","type":["integer","null"]},
+    "secured": {"default":false,"description":"Secured: The entry is secured with an inalterable hash.","type":"boolean"},
     "sending_data": {"default":null,"description":"Sending Data"},
     "sequence_number": {"default":null,"description":"Sequence Number","format":"int64","type":["integer","null"]},
     "sequence_prefix": {"default":null,"description":"Sequence Prefix","type":["string","null"]},
+    "show_delivery_date": {"default":false,"description":"Show Delivery Date","type":"boolean"},
+    "show_discount_details": {"default":false,"description":"Show Discount Details","type":"boolean"},
+    "show_journal": {"default":false,"description":"Show Journal","type":"boolean"},
+    "show_name_warning": {"default":false,"description":"Show Name Warning","type":"boolean"},
+    "show_payment_term_details": {"default":false,"description":"Show Payment Term Details","type":"boolean"},
+    "show_reset_to_draft_button": {"default":false,"description":"Show Reset To Draft Button","type":"boolean"},
+    "show_taxable_supply_date": {"default":false,"description":"Show Taxable Supply Date","type":"boolean"},
+    "show_update_fpos": {"default":false,"description":"Has Fiscal Position Changed","type":"boolean"},
     "source_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list ([id, display name] of a utm.source)"},
     "state": {"$ref":"#/$defs/AccountMoveState","description":"Status"},
+    "statement_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Statement ([id, display name] of a account.bank.statement)"},
     "statement_line_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Statement Line ([id, display name] of a account.bank.statement.line)"},
     "statement_line_ids": {"default":[],"description":"Statements (ids of account.bank.statement.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "status_in_payment": {"anyOf":[{"$ref":"#/$defs/AccountMoveStatusInPayment"},{"type":"null"}],"default":null,"description":"Status In Payment"},
     "stock_move_ids": {"default":[],"description":"Stock Move (ids of stock.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "suitable_journal_ids": {"default":[],"description":"Suitable Journal (ids of account.journal records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "tax_calculation_rounding_method": {"anyOf":[{"$ref":"#/$defs/AccountMoveTaxCalculationRoundingMethod"},{"type":"null"}],"default":null,"description":"Tax calculation rounding method"},
     "tax_cash_basis_created_move_ids": {"default":[],"description":"Cash Basis Entries: The cash basis entries created from the taxes on this entry, when reconciling its lines. (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "tax_cash_basis_origin_move_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Cash Basis Origin: The journal entry from which this tax cash basis journal entry has been created. ([id, display name] of a account.move)"},
     "tax_cash_basis_rec_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Tax Cash Basis Entry of ([id, display name] of a account.partial.reconcile)"},
+    "tax_country_code": {"default":null,"description":"Tax Country Code","type":["string","null"]},
+    "tax_country_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Tax Country ([id, display name] of a res.country)"},
+    "tax_lock_date_message": {"default":null,"description":"Tax Lock Date Message","type":["string","null"]},
+    "tax_totals": {"default":null,"description":"Invoice Totals: Edit Tax amounts if you encounter rounding issues. (base64)","type":["string","null"]},
     "taxable_supply_date": {"default":null,"description":"Taxable Supply Date","format":"date","type":["string","null"]},
+    "taxable_supply_date_placeholder": {"default":null,"description":"Taxable Supply Date Placeholder","type":["string","null"]},
+    "taxes_legal_notes": {"default":null,"description":"Taxes Legal Notes","type":["string","null"]},
     "team_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Sales Team ([id, display name] of a crm.team)"},
+    "transaction_count": {"default":null,"description":"Transaction Count","format":"int64","type":["integer","null"]},
     "transaction_ids": {"default":[],"description":"Transactions (ids of payment.transaction records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "type_name": {"default":null,"description":"Type Name","type":["string","null"]},
     "ubl_cii_xml_file": {"default":null,"description":"UBL/CII File (base64)","type":["string","null"]},
+    "ubl_cii_xml_filename": {"default":null,"description":"UBL/CII Filename","type":["string","null"]},
+    "ubl_cii_xml_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Attachment ([id, display name] of a ir.attachment)"},
+    "user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"User ([id, display name] of a res.users)"},
     "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "write_date": {"default":null,"description":"Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"}
@@ -537,19 +1126,74 @@ impl AccountMove {
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
         let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut abnormal_amount_warning: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut abnormal_date_warning: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut access_token: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut access_url: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut access_warning: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut account_fiscal_country_group_codes: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut activity_calendar_event_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_decoration: ::std::option::Option<
+            ::std::option::Option<AccountMoveActivityExceptionDecoration>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_icon: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut activity_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut activity_state: ::std::option::Option<
+            ::std::option::Option<AccountMoveActivityState>,
+        > = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_icon: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut adjusting_entries_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
         let mut adjusting_entries_move_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut adjusting_entry_origin_label: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut adjusting_entry_origin_move_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut adjusting_entry_origin_moves_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut alerts: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
         let mut always_tax_exigible: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut amount_paid: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut amount_residual: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut amount_residual_signed: ::std::option::Option<
             ::std::option::Option<f64>,
@@ -561,6 +1205,9 @@ impl AccountMove {
             ::std::option::Option<f64>,
         > = ::std::option::Option::None;
         let mut amount_total_signed: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut amount_total_words: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut amount_untaxed: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut amount_untaxed_in_currency_signed: ::std::option::Option<
             ::std::option::Option<f64>,
@@ -574,12 +1221,18 @@ impl AccountMove {
         let mut audit_trail_message_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut authorized_transaction_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut auto_post: ::std::option::Option<AccountMoveAutoPost> = ::std::option::Option::None;
         let mut auto_post_origin_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut auto_post_until: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut bank_partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut campaign_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
@@ -588,8 +1241,17 @@ impl AccountMove {
         let mut commercial_partner_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut company_currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut company_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut company_price_include: ::std::option::Option<
+            ::std::option::Option<AccountMoveCompanyPriceInclude>,
+        > = ::std::option::Option::None;
+        let mut country_code: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut create_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
@@ -602,15 +1264,33 @@ impl AccountMove {
         let mut delivery_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDate>,
         > = ::std::option::Option::None;
+        let mut direction_sign: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut display_inactive_currency_warning: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut display_link_qr_code: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut display_name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut display_qr_code: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut display_send_button: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut duplicated_ref_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut exchange_diff_partial_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut expected_currency_rate: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
         let mut fiscal_position_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut has_message: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut has_reconciled_entries: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut hide_post_button: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut highest_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut highlight_send_button: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut inalterable_hash: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -629,13 +1309,23 @@ impl AccountMove {
         let mut invoice_date_due: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDate>,
         > = ::std::option::Option::None;
+        let mut invoice_filter_type_domain: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_has_outstanding: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut invoice_incoterm_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut invoice_incoterm_placeholder: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut invoice_line_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut invoice_origin: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_outstanding_credits_debits_widget: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut invoice_partner_display_name: ::std::option::Option<
@@ -644,8 +1334,14 @@ impl AccountMove {
         let mut invoice_payment_term_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut invoice_payments_widget: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut invoice_pdf_report_file: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_pdf_report_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut invoice_source_email: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -653,8 +1349,20 @@ impl AccountMove {
         let mut invoice_user_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut invoice_vendor_bill_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut is_being_sent: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_draft_duplicated_ref_ids: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_exact_move_duplicate: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut is_manually_modified: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut is_move_sent: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_purchase_matched: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_sale_installed: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_storno: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut journal_group_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut journal_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
         let mut journal_line_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
@@ -669,27 +1377,64 @@ impl AccountMove {
         let mut medium_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut message_attachment_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
         let mut message_follower_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut message_has_error: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_has_error_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_has_sms_error: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut message_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut message_is_follower: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut message_main_attachment_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut message_needaction: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut move_sent_values: ::std::option::Option<
+            ::std::option::Option<AccountMoveMoveSentValues>,
+        > = ::std::option::Option::None;
         let mut move_type: ::std::option::Option<AccountMoveMoveType> = ::std::option::Option::None;
+        let mut my_activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
         let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut name_placeholder: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut narration: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut need_cancel_request: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut needed_terms: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut needed_terms_dirty: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut next_payment_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut no_followup: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut origin_payment_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut partner_bank_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut partner_credit_warning: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut partner_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
@@ -697,6 +1442,7 @@ impl AccountMove {
         let mut partner_shipping_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut payment_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut payment_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
@@ -706,31 +1452,62 @@ impl AccountMove {
         let mut payment_state: ::std::option::Option<
             ::std::option::Option<AccountMovePaymentState>,
         > = ::std::option::Option::None;
+        let mut payment_term_details: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut posted_before: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut preferred_payment_method_line_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut purchase_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut purchase_order_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut purchase_order_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut purchase_vendor_bill_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut purchase_warning_text: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut qr_code_method: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut quick_edit_mode: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut quick_edit_total_amount: ::std::option::Option<
             ::std::option::Option<f64>,
         > = ::std::option::Option::None;
+        let mut quick_encoding_vals: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
         let mut rating_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut reconciled_payment_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut ref_: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut restrict_mode_hash_table: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut reversal_move_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut reversed_entry_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut sale_order_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut sale_warning_text: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut secure_sequence_number: ::std::option::Option<
             ::std::option::Option<i64>,
         > = ::std::option::Option::None;
+        let mut secured: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut sending_data: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
         > = ::std::option::Option::None;
@@ -738,18 +1515,38 @@ impl AccountMove {
         let mut sequence_prefix: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut show_delivery_date: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_discount_details: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_journal: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_name_warning: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_payment_term_details: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_reset_to_draft_button: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_taxable_supply_date: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_update_fpos: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut source_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut state: ::std::option::Option<AccountMoveState> = ::std::option::Option::None;
+        let mut statement_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut statement_line_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut statement_line_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut status_in_payment: ::std::option::Option<
+            ::std::option::Option<AccountMoveStatusInPayment>,
+        > = ::std::option::Option::None;
         let mut stock_move_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut suitable_journal_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut tax_calculation_rounding_method: ::std::option::Option<
+            ::std::option::Option<AccountMoveTaxCalculationRoundingMethod>,
         > = ::std::option::Option::None;
         let mut tax_cash_basis_created_move_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
@@ -760,17 +1557,48 @@ impl AccountMove {
         let mut tax_cash_basis_rec_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut tax_country_code: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut tax_country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut tax_lock_date_message: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut tax_totals: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut taxable_supply_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut taxable_supply_date_placeholder: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut taxes_legal_notes: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut team_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut transaction_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut transaction_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut type_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut ubl_cii_xml_file: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut ubl_cii_xml_filename: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut ubl_cii_xml_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut website_message_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
@@ -784,17 +1612,101 @@ impl AccountMove {
         for (__key, __value) in __record {
             match __key.as_str() {
                 "id" => wire::decode(&mut id, __value, wire::field),
+                "abnormal_amount_warning" => {
+                    wire::decode(
+                        &mut abnormal_amount_warning,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "abnormal_date_warning" => {
+                    wire::decode(
+                        &mut abnormal_date_warning,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "access_token" => {
                     wire::decode(&mut access_token, __value, wire::false_as_none)
                 }
+                "access_url" => {
+                    wire::decode(&mut access_url, __value, wire::false_as_none)
+                }
+                "access_warning" => {
+                    wire::decode(&mut access_warning, __value, wire::false_as_none)
+                }
+                "account_fiscal_country_group_codes" => {
+                    wire::decode(
+                        &mut account_fiscal_country_group_codes,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_calendar_event_id" => {
+                    wire::decode(
+                        &mut activity_calendar_event_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_date_deadline" => {
+                    wire::decode(
+                        &mut activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "activity_exception_decoration" => {
+                    wire::decode(
+                        &mut activity_exception_decoration,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_exception_icon" => {
+                    wire::decode(
+                        &mut activity_exception_icon,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "activity_ids" => {
                     wire::decode(&mut activity_ids, __value, wire::ids_or_false)
+                }
+                "activity_state" => {
+                    wire::decode(&mut activity_state, __value, wire::false_as_none)
+                }
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_icon" => {
+                    wire::decode(&mut activity_type_icon, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "activity_user_id" => {
+                    wire::decode(&mut activity_user_id, __value, wire::false_as_none)
+                }
+                "adjusting_entries_count" => {
+                    wire::decode(
+                        &mut adjusting_entries_count,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "adjusting_entries_move_ids" => {
                     wire::decode(
                         &mut adjusting_entries_move_ids,
                         __value,
                         wire::ids_or_false,
+                    )
+                }
+                "adjusting_entry_origin_label" => {
+                    wire::decode(
+                        &mut adjusting_entry_origin_label,
+                        __value,
+                        wire::false_as_none,
                     )
                 }
                 "adjusting_entry_origin_move_ids" => {
@@ -804,8 +1716,19 @@ impl AccountMove {
                         wire::ids_or_false,
                     )
                 }
+                "adjusting_entry_origin_moves_count" => {
+                    wire::decode(
+                        &mut adjusting_entry_origin_moves_count,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "alerts" => wire::decode(&mut alerts, __value, wire::false_as_none),
                 "always_tax_exigible" => {
                     wire::decode(&mut always_tax_exigible, __value, wire::field)
+                }
+                "amount_paid" => {
+                    wire::decode(&mut amount_paid, __value, wire::false_as_none)
                 }
                 "amount_residual" => {
                     wire::decode(&mut amount_residual, __value, wire::false_as_none)
@@ -836,6 +1759,9 @@ impl AccountMove {
                 "amount_total_signed" => {
                     wire::decode(&mut amount_total_signed, __value, wire::false_as_none)
                 }
+                "amount_total_words" => {
+                    wire::decode(&mut amount_total_words, __value, wire::false_as_none)
+                }
                 "amount_untaxed" => {
                     wire::decode(&mut amount_untaxed, __value, wire::false_as_none)
                 }
@@ -863,6 +1789,13 @@ impl AccountMove {
                         wire::ids_or_false,
                     )
                 }
+                "authorized_transaction_ids" => {
+                    wire::decode(
+                        &mut authorized_transaction_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
                 "auto_post" => wire::decode(&mut auto_post, __value, wire::field),
                 "auto_post_origin_id" => {
                     wire::decode(&mut auto_post_origin_id, __value, wire::false_as_none)
@@ -873,6 +1806,9 @@ impl AccountMove {
                         __value,
                         wire::date::option::deserialize,
                     )
+                }
+                "bank_partner_id" => {
+                    wire::decode(&mut bank_partner_id, __value, wire::false_as_none)
                 }
                 "campaign_id" => {
                     wire::decode(&mut campaign_id, __value, wire::false_as_none)
@@ -885,8 +1821,21 @@ impl AccountMove {
                         wire::false_as_none,
                     )
                 }
+                "company_currency_id" => {
+                    wire::decode(&mut company_currency_id, __value, wire::false_as_none)
+                }
                 "company_id" => {
                     wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "company_price_include" => {
+                    wire::decode(
+                        &mut company_price_include,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "country_code" => {
+                    wire::decode(&mut country_code, __value, wire::false_as_none)
                 }
                 "create_date" => {
                     wire::decode(
@@ -907,8 +1856,30 @@ impl AccountMove {
                         wire::date::option::deserialize,
                     )
                 }
+                "direction_sign" => {
+                    wire::decode(&mut direction_sign, __value, wire::false_as_none)
+                }
+                "display_inactive_currency_warning" => {
+                    wire::decode(
+                        &mut display_inactive_currency_warning,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "display_link_qr_code" => {
+                    wire::decode(&mut display_link_qr_code, __value, wire::field)
+                }
                 "display_name" => {
                     wire::decode(&mut display_name, __value, wire::false_as_none)
+                }
+                "display_qr_code" => {
+                    wire::decode(&mut display_qr_code, __value, wire::field)
+                }
+                "display_send_button" => {
+                    wire::decode(&mut display_send_button, __value, wire::field)
+                }
+                "duplicated_ref_ids" => {
+                    wire::decode(&mut duplicated_ref_ids, __value, wire::ids_or_false)
                 }
                 "exchange_diff_partial_ids" => {
                     wire::decode(
@@ -917,8 +1888,28 @@ impl AccountMove {
                         wire::ids_or_false,
                     )
                 }
+                "expected_currency_rate" => {
+                    wire::decode(
+                        &mut expected_currency_rate,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "fiscal_position_id" => {
                     wire::decode(&mut fiscal_position_id, __value, wire::false_as_none)
+                }
+                "has_message" => wire::decode(&mut has_message, __value, wire::field),
+                "has_reconciled_entries" => {
+                    wire::decode(&mut has_reconciled_entries, __value, wire::field)
+                }
+                "hide_post_button" => {
+                    wire::decode(&mut hide_post_button, __value, wire::field)
+                }
+                "highest_name" => {
+                    wire::decode(&mut highest_name, __value, wire::false_as_none)
+                }
+                "highlight_send_button" => {
+                    wire::decode(&mut highlight_send_button, __value, wire::field)
                 }
                 "inalterable_hash" => {
                     wire::decode(&mut inalterable_hash, __value, wire::false_as_none)
@@ -954,14 +1945,38 @@ impl AccountMove {
                         wire::date::option::deserialize,
                     )
                 }
+                "invoice_filter_type_domain" => {
+                    wire::decode(
+                        &mut invoice_filter_type_domain,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_has_outstanding" => {
+                    wire::decode(&mut invoice_has_outstanding, __value, wire::field)
+                }
                 "invoice_incoterm_id" => {
                     wire::decode(&mut invoice_incoterm_id, __value, wire::false_as_none)
+                }
+                "invoice_incoterm_placeholder" => {
+                    wire::decode(
+                        &mut invoice_incoterm_placeholder,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "invoice_line_ids" => {
                     wire::decode(&mut invoice_line_ids, __value, wire::ids_or_false)
                 }
                 "invoice_origin" => {
                     wire::decode(&mut invoice_origin, __value, wire::false_as_none)
+                }
+                "invoice_outstanding_credits_debits_widget" => {
+                    wire::decode(
+                        &mut invoice_outstanding_credits_debits_widget,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "invoice_partner_display_name" => {
                     wire::decode(
@@ -977,9 +1992,23 @@ impl AccountMove {
                         wire::false_as_none,
                     )
                 }
+                "invoice_payments_widget" => {
+                    wire::decode(
+                        &mut invoice_payments_widget,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "invoice_pdf_report_file" => {
                     wire::decode(
                         &mut invoice_pdf_report_file,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_pdf_report_id" => {
+                    wire::decode(
+                        &mut invoice_pdf_report_id,
                         __value,
                         wire::false_as_none,
                     )
@@ -990,10 +2019,34 @@ impl AccountMove {
                 "invoice_user_id" => {
                     wire::decode(&mut invoice_user_id, __value, wire::false_as_none)
                 }
+                "invoice_vendor_bill_id" => {
+                    wire::decode(
+                        &mut invoice_vendor_bill_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "is_being_sent" => wire::decode(&mut is_being_sent, __value, wire::field),
+                "is_draft_duplicated_ref_ids" => {
+                    wire::decode(&mut is_draft_duplicated_ref_ids, __value, wire::field)
+                }
+                "is_exact_move_duplicate" => {
+                    wire::decode(&mut is_exact_move_duplicate, __value, wire::field)
+                }
                 "is_manually_modified" => {
                     wire::decode(&mut is_manually_modified, __value, wire::field)
                 }
                 "is_move_sent" => wire::decode(&mut is_move_sent, __value, wire::field),
+                "is_purchase_matched" => {
+                    wire::decode(&mut is_purchase_matched, __value, wire::field)
+                }
+                "is_sale_installed" => {
+                    wire::decode(&mut is_sale_installed, __value, wire::field)
+                }
+                "is_storno" => wire::decode(&mut is_storno, __value, wire::field),
+                "journal_group_id" => {
+                    wire::decode(&mut journal_group_id, __value, wire::false_as_none)
+                }
                 "journal_id" => wire::decode(&mut journal_id, __value, wire::field),
                 "journal_line_ids" => {
                     wire::decode(&mut journal_line_ids, __value, wire::ids_or_false)
@@ -1006,11 +2059,34 @@ impl AccountMove {
                     wire::decode(&mut matched_payment_ids, __value, wire::ids_or_false)
                 }
                 "medium_id" => wire::decode(&mut medium_id, __value, wire::false_as_none),
+                "message_attachment_count" => {
+                    wire::decode(
+                        &mut message_attachment_count,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "message_follower_ids" => {
                     wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
                 }
+                "message_has_error" => {
+                    wire::decode(&mut message_has_error, __value, wire::field)
+                }
+                "message_has_error_counter" => {
+                    wire::decode(
+                        &mut message_has_error_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_has_sms_error" => {
+                    wire::decode(&mut message_has_sms_error, __value, wire::field)
+                }
                 "message_ids" => {
                     wire::decode(&mut message_ids, __value, wire::ids_or_false)
+                }
+                "message_is_follower" => {
+                    wire::decode(&mut message_is_follower, __value, wire::field)
                 }
                 "message_main_attachment_id" => {
                     wire::decode(
@@ -1019,20 +2095,73 @@ impl AccountMove {
                         wire::false_as_none,
                     )
                 }
+                "message_needaction" => {
+                    wire::decode(&mut message_needaction, __value, wire::field)
+                }
+                "message_needaction_counter" => {
+                    wire::decode(
+                        &mut message_needaction_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::ids_or_false)
+                }
+                "move_sent_values" => {
+                    wire::decode(&mut move_sent_values, __value, wire::false_as_none)
+                }
                 "move_type" => wire::decode(&mut move_type, __value, wire::field),
+                "my_activity_date_deadline" => {
+                    wire::decode(
+                        &mut my_activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
                 "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "name_placeholder" => {
+                    wire::decode(&mut name_placeholder, __value, wire::false_as_none)
+                }
                 "narration" => wire::decode(&mut narration, __value, wire::false_as_none),
+                "need_cancel_request" => {
+                    wire::decode(&mut need_cancel_request, __value, wire::field)
+                }
+                "needed_terms" => {
+                    wire::decode(&mut needed_terms, __value, wire::false_as_none)
+                }
+                "needed_terms_dirty" => {
+                    wire::decode(&mut needed_terms_dirty, __value, wire::field)
+                }
+                "next_payment_date" => {
+                    wire::decode(
+                        &mut next_payment_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "no_followup" => wire::decode(&mut no_followup, __value, wire::field),
                 "origin_payment_id" => {
                     wire::decode(&mut origin_payment_id, __value, wire::false_as_none)
                 }
                 "partner_bank_id" => {
                     wire::decode(&mut partner_bank_id, __value, wire::false_as_none)
                 }
+                "partner_credit_warning" => {
+                    wire::decode(
+                        &mut partner_credit_warning,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "partner_id" => {
                     wire::decode(&mut partner_id, __value, wire::false_as_none)
                 }
                 "partner_shipping_id" => {
                     wire::decode(&mut partner_shipping_id, __value, wire::false_as_none)
+                }
+                "payment_count" => {
+                    wire::decode(&mut payment_count, __value, wire::false_as_none)
                 }
                 "payment_ids" => {
                     wire::decode(&mut payment_ids, __value, wire::ids_or_false)
@@ -1043,6 +2172,9 @@ impl AccountMove {
                 "payment_state" => {
                     wire::decode(&mut payment_state, __value, wire::false_as_none)
                 }
+                "payment_term_details" => {
+                    wire::decode(&mut payment_term_details, __value, wire::false_as_none)
+                }
                 "posted_before" => wire::decode(&mut posted_before, __value, wire::field),
                 "preferred_payment_method_line_id" => {
                     wire::decode(
@@ -1051,8 +2183,34 @@ impl AccountMove {
                         wire::false_as_none,
                     )
                 }
+                "purchase_id" => {
+                    wire::decode(&mut purchase_id, __value, wire::false_as_none)
+                }
+                "purchase_order_count" => {
+                    wire::decode(&mut purchase_order_count, __value, wire::false_as_none)
+                }
+                "purchase_order_name" => {
+                    wire::decode(&mut purchase_order_name, __value, wire::false_as_none)
+                }
+                "purchase_vendor_bill_id" => {
+                    wire::decode(
+                        &mut purchase_vendor_bill_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "purchase_warning_text" => {
+                    wire::decode(
+                        &mut purchase_warning_text,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "qr_code_method" => {
                     wire::decode(&mut qr_code_method, __value, wire::false_as_none)
+                }
+                "quick_edit_mode" => {
+                    wire::decode(&mut quick_edit_mode, __value, wire::field)
                 }
                 "quick_edit_total_amount" => {
                     wire::decode(
@@ -1061,15 +2219,34 @@ impl AccountMove {
                         wire::false_as_none,
                     )
                 }
+                "quick_encoding_vals" => {
+                    wire::decode(&mut quick_encoding_vals, __value, wire::false_as_none)
+                }
                 "rating_ids" => {
                     wire::decode(&mut rating_ids, __value, wire::ids_or_false)
                 }
+                "reconciled_payment_ids" => {
+                    wire::decode(
+                        &mut reconciled_payment_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
                 "ref" => wire::decode(&mut ref_, __value, wire::false_as_none),
+                "restrict_mode_hash_table" => {
+                    wire::decode(&mut restrict_mode_hash_table, __value, wire::field)
+                }
                 "reversal_move_ids" => {
                     wire::decode(&mut reversal_move_ids, __value, wire::ids_or_false)
                 }
                 "reversed_entry_id" => {
                     wire::decode(&mut reversed_entry_id, __value, wire::false_as_none)
+                }
+                "sale_order_count" => {
+                    wire::decode(&mut sale_order_count, __value, wire::false_as_none)
+                }
+                "sale_warning_text" => {
+                    wire::decode(&mut sale_warning_text, __value, wire::false_as_none)
                 }
                 "secure_sequence_number" => {
                     wire::decode(
@@ -1078,6 +2255,7 @@ impl AccountMove {
                         wire::false_as_none,
                     )
                 }
+                "secured" => wire::decode(&mut secured, __value, wire::field),
                 "sending_data" => {
                     wire::decode(&mut sending_data, __value, wire::false_as_none)
                 }
@@ -1087,16 +2265,54 @@ impl AccountMove {
                 "sequence_prefix" => {
                     wire::decode(&mut sequence_prefix, __value, wire::false_as_none)
                 }
+                "show_delivery_date" => {
+                    wire::decode(&mut show_delivery_date, __value, wire::field)
+                }
+                "show_discount_details" => {
+                    wire::decode(&mut show_discount_details, __value, wire::field)
+                }
+                "show_journal" => wire::decode(&mut show_journal, __value, wire::field),
+                "show_name_warning" => {
+                    wire::decode(&mut show_name_warning, __value, wire::field)
+                }
+                "show_payment_term_details" => {
+                    wire::decode(&mut show_payment_term_details, __value, wire::field)
+                }
+                "show_reset_to_draft_button" => {
+                    wire::decode(&mut show_reset_to_draft_button, __value, wire::field)
+                }
+                "show_taxable_supply_date" => {
+                    wire::decode(&mut show_taxable_supply_date, __value, wire::field)
+                }
+                "show_update_fpos" => {
+                    wire::decode(&mut show_update_fpos, __value, wire::field)
+                }
                 "source_id" => wire::decode(&mut source_id, __value, wire::false_as_none),
                 "state" => wire::decode(&mut state, __value, wire::field),
+                "statement_id" => {
+                    wire::decode(&mut statement_id, __value, wire::false_as_none)
+                }
                 "statement_line_id" => {
                     wire::decode(&mut statement_line_id, __value, wire::false_as_none)
                 }
                 "statement_line_ids" => {
                     wire::decode(&mut statement_line_ids, __value, wire::ids_or_false)
                 }
+                "status_in_payment" => {
+                    wire::decode(&mut status_in_payment, __value, wire::false_as_none)
+                }
                 "stock_move_ids" => {
                     wire::decode(&mut stock_move_ids, __value, wire::ids_or_false)
+                }
+                "suitable_journal_ids" => {
+                    wire::decode(&mut suitable_journal_ids, __value, wire::ids_or_false)
+                }
+                "tax_calculation_rounding_method" => {
+                    wire::decode(
+                        &mut tax_calculation_rounding_method,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "tax_cash_basis_created_move_ids" => {
                     wire::decode(
@@ -1119,6 +2335,22 @@ impl AccountMove {
                         wire::false_as_none,
                     )
                 }
+                "tax_country_code" => {
+                    wire::decode(&mut tax_country_code, __value, wire::false_as_none)
+                }
+                "tax_country_id" => {
+                    wire::decode(&mut tax_country_id, __value, wire::false_as_none)
+                }
+                "tax_lock_date_message" => {
+                    wire::decode(
+                        &mut tax_lock_date_message,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "tax_totals" => {
+                    wire::decode(&mut tax_totals, __value, wire::false_as_none)
+                }
                 "taxable_supply_date" => {
                     wire::decode(
                         &mut taxable_supply_date,
@@ -1126,13 +2358,34 @@ impl AccountMove {
                         wire::date::option::deserialize,
                     )
                 }
+                "taxable_supply_date_placeholder" => {
+                    wire::decode(
+                        &mut taxable_supply_date_placeholder,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "taxes_legal_notes" => {
+                    wire::decode(&mut taxes_legal_notes, __value, wire::false_as_none)
+                }
                 "team_id" => wire::decode(&mut team_id, __value, wire::false_as_none),
+                "transaction_count" => {
+                    wire::decode(&mut transaction_count, __value, wire::false_as_none)
+                }
                 "transaction_ids" => {
                     wire::decode(&mut transaction_ids, __value, wire::ids_or_false)
                 }
+                "type_name" => wire::decode(&mut type_name, __value, wire::false_as_none),
                 "ubl_cii_xml_file" => {
                     wire::decode(&mut ubl_cii_xml_file, __value, wire::false_as_none)
                 }
+                "ubl_cii_xml_filename" => {
+                    wire::decode(&mut ubl_cii_xml_filename, __value, wire::false_as_none)
+                }
+                "ubl_cii_xml_id" => {
+                    wire::decode(&mut ubl_cii_xml_id, __value, wire::false_as_none)
+                }
+                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
                 "website_message_ids" => {
                     wire::decode(&mut website_message_ids, __value, wire::ids_or_false)
                 }
@@ -1166,12 +2419,35 @@ impl AccountMove {
         )?;
         ::std::result::Result::Ok(Self {
             id: wire::given(id),
+            abnormal_amount_warning: abnormal_amount_warning.unwrap_or_default(),
+            abnormal_date_warning: abnormal_date_warning.unwrap_or_default(),
             access_token: access_token.unwrap_or_default(),
+            access_url: access_url.unwrap_or_default(),
+            access_warning: access_warning.unwrap_or_default(),
+            account_fiscal_country_group_codes: account_fiscal_country_group_codes
+                .unwrap_or_default(),
+            activity_calendar_event_id: activity_calendar_event_id.unwrap_or_default(),
+            activity_date_deadline: activity_date_deadline.unwrap_or_default(),
+            activity_exception_decoration: activity_exception_decoration
+                .unwrap_or_default(),
+            activity_exception_icon: activity_exception_icon.unwrap_or_default(),
             activity_ids: activity_ids.unwrap_or_default(),
+            activity_state: activity_state.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_icon: activity_type_icon.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            activity_user_id: activity_user_id.unwrap_or_default(),
+            adjusting_entries_count: adjusting_entries_count.unwrap_or_default(),
             adjusting_entries_move_ids: adjusting_entries_move_ids.unwrap_or_default(),
+            adjusting_entry_origin_label: adjusting_entry_origin_label
+                .unwrap_or_default(),
             adjusting_entry_origin_move_ids: adjusting_entry_origin_move_ids
                 .unwrap_or_default(),
+            adjusting_entry_origin_moves_count: adjusting_entry_origin_moves_count
+                .unwrap_or_default(),
+            alerts: alerts.unwrap_or_default(),
             always_tax_exigible: wire::given(always_tax_exigible),
+            amount_paid: amount_paid.unwrap_or_default(),
             amount_residual: amount_residual.unwrap_or_default(),
             amount_residual_signed: amount_residual_signed.unwrap_or_default(),
             amount_tax: amount_tax.unwrap_or_default(),
@@ -1180,90 +2456,181 @@ impl AccountMove {
             amount_total_in_currency_signed: amount_total_in_currency_signed
                 .unwrap_or_default(),
             amount_total_signed: amount_total_signed.unwrap_or_default(),
+            amount_total_words: amount_total_words.unwrap_or_default(),
             amount_untaxed: amount_untaxed.unwrap_or_default(),
             amount_untaxed_in_currency_signed: amount_untaxed_in_currency_signed
                 .unwrap_or_default(),
             amount_untaxed_signed: amount_untaxed_signed.unwrap_or_default(),
             attachment_ids: attachment_ids.unwrap_or_default(),
             audit_trail_message_ids: audit_trail_message_ids.unwrap_or_default(),
+            authorized_transaction_ids: authorized_transaction_ids.unwrap_or_default(),
             auto_post: wire::given(auto_post),
             auto_post_origin_id: auto_post_origin_id.unwrap_or_default(),
             auto_post_until: auto_post_until.unwrap_or_default(),
+            bank_partner_id: bank_partner_id.unwrap_or_default(),
             campaign_id: campaign_id.unwrap_or_default(),
             checked: wire::given(checked),
             commercial_partner_id: commercial_partner_id.unwrap_or_default(),
+            company_currency_id: company_currency_id.unwrap_or_default(),
             company_id: company_id.unwrap_or_default(),
+            company_price_include: company_price_include.unwrap_or_default(),
+            country_code: country_code.unwrap_or_default(),
             create_date: create_date.unwrap_or_default(),
             create_uid: create_uid.unwrap_or_default(),
             currency_id: wire::given(currency_id),
             date: wire::given(date),
             delivery_date: delivery_date.unwrap_or_default(),
+            direction_sign: direction_sign.unwrap_or_default(),
+            display_inactive_currency_warning: display_inactive_currency_warning
+                .unwrap_or_default(),
+            display_link_qr_code: display_link_qr_code.unwrap_or_default(),
             display_name: display_name.unwrap_or_default(),
+            display_qr_code: display_qr_code.unwrap_or_default(),
+            display_send_button: display_send_button.unwrap_or_default(),
+            duplicated_ref_ids: duplicated_ref_ids.unwrap_or_default(),
             exchange_diff_partial_ids: exchange_diff_partial_ids.unwrap_or_default(),
+            expected_currency_rate: expected_currency_rate.unwrap_or_default(),
             fiscal_position_id: fiscal_position_id.unwrap_or_default(),
+            has_message: has_message.unwrap_or_default(),
+            has_reconciled_entries: has_reconciled_entries.unwrap_or_default(),
+            hide_post_button: hide_post_button.unwrap_or_default(),
+            highest_name: highest_name.unwrap_or_default(),
+            highlight_send_button: highlight_send_button.unwrap_or_default(),
             inalterable_hash: inalterable_hash.unwrap_or_default(),
             incoterm_location: incoterm_location.unwrap_or_default(),
             invoice_cash_rounding_id: invoice_cash_rounding_id.unwrap_or_default(),
             invoice_currency_rate: invoice_currency_rate.unwrap_or_default(),
             invoice_date: invoice_date.unwrap_or_default(),
             invoice_date_due: invoice_date_due.unwrap_or_default(),
+            invoice_filter_type_domain: invoice_filter_type_domain.unwrap_or_default(),
+            invoice_has_outstanding: invoice_has_outstanding.unwrap_or_default(),
             invoice_incoterm_id: invoice_incoterm_id.unwrap_or_default(),
+            invoice_incoterm_placeholder: invoice_incoterm_placeholder
+                .unwrap_or_default(),
             invoice_line_ids: invoice_line_ids.unwrap_or_default(),
             invoice_origin: invoice_origin.unwrap_or_default(),
+            invoice_outstanding_credits_debits_widget: invoice_outstanding_credits_debits_widget
+                .unwrap_or_default(),
             invoice_partner_display_name: invoice_partner_display_name
                 .unwrap_or_default(),
             invoice_payment_term_id: invoice_payment_term_id.unwrap_or_default(),
+            invoice_payments_widget: invoice_payments_widget.unwrap_or_default(),
             invoice_pdf_report_file: invoice_pdf_report_file.unwrap_or_default(),
+            invoice_pdf_report_id: invoice_pdf_report_id.unwrap_or_default(),
             invoice_source_email: invoice_source_email.unwrap_or_default(),
             invoice_user_id: invoice_user_id.unwrap_or_default(),
+            invoice_vendor_bill_id: invoice_vendor_bill_id.unwrap_or_default(),
+            is_being_sent: is_being_sent.unwrap_or_default(),
+            is_draft_duplicated_ref_ids: is_draft_duplicated_ref_ids.unwrap_or_default(),
+            is_exact_move_duplicate: is_exact_move_duplicate.unwrap_or_default(),
             is_manually_modified: wire::given(is_manually_modified),
             is_move_sent: wire::given(is_move_sent),
+            is_purchase_matched: is_purchase_matched.unwrap_or_default(),
+            is_sale_installed: is_sale_installed.unwrap_or_default(),
+            is_storno: is_storno.unwrap_or_default(),
+            journal_group_id: journal_group_id.unwrap_or_default(),
             journal_id: wire::given(journal_id),
             journal_line_ids: journal_line_ids.unwrap_or_default(),
             line_ids: line_ids.unwrap_or_default(),
             made_sequence_gap: wire::given(made_sequence_gap),
             matched_payment_ids: matched_payment_ids.unwrap_or_default(),
             medium_id: medium_id.unwrap_or_default(),
+            message_attachment_count: message_attachment_count.unwrap_or_default(),
             message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_has_error: message_has_error.unwrap_or_default(),
+            message_has_error_counter: message_has_error_counter.unwrap_or_default(),
+            message_has_sms_error: message_has_sms_error.unwrap_or_default(),
             message_ids: message_ids.unwrap_or_default(),
+            message_is_follower: message_is_follower.unwrap_or_default(),
             message_main_attachment_id: message_main_attachment_id.unwrap_or_default(),
+            message_needaction: message_needaction.unwrap_or_default(),
+            message_needaction_counter: message_needaction_counter.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            move_sent_values: move_sent_values.unwrap_or_default(),
             move_type: wire::given(move_type),
+            my_activity_date_deadline: my_activity_date_deadline.unwrap_or_default(),
             name: name.unwrap_or_default(),
+            name_placeholder: name_placeholder.unwrap_or_default(),
             narration: narration.unwrap_or_default(),
+            need_cancel_request: need_cancel_request.unwrap_or_default(),
+            needed_terms: needed_terms.unwrap_or_default(),
+            needed_terms_dirty: needed_terms_dirty.unwrap_or_default(),
+            next_payment_date: next_payment_date.unwrap_or_default(),
+            no_followup: no_followup.unwrap_or_default(),
             origin_payment_id: origin_payment_id.unwrap_or_default(),
             partner_bank_id: partner_bank_id.unwrap_or_default(),
+            partner_credit_warning: partner_credit_warning.unwrap_or_default(),
             partner_id: partner_id.unwrap_or_default(),
             partner_shipping_id: partner_shipping_id.unwrap_or_default(),
+            payment_count: payment_count.unwrap_or_default(),
             payment_ids: payment_ids.unwrap_or_default(),
             payment_reference: payment_reference.unwrap_or_default(),
             payment_state: payment_state.unwrap_or_default(),
+            payment_term_details: payment_term_details.unwrap_or_default(),
             posted_before: wire::given(posted_before),
             preferred_payment_method_line_id: preferred_payment_method_line_id
                 .unwrap_or_default(),
+            purchase_id: purchase_id.unwrap_or_default(),
+            purchase_order_count: purchase_order_count.unwrap_or_default(),
+            purchase_order_name: purchase_order_name.unwrap_or_default(),
+            purchase_vendor_bill_id: purchase_vendor_bill_id.unwrap_or_default(),
+            purchase_warning_text: purchase_warning_text.unwrap_or_default(),
             qr_code_method: qr_code_method.unwrap_or_default(),
+            quick_edit_mode: quick_edit_mode.unwrap_or_default(),
             quick_edit_total_amount: quick_edit_total_amount.unwrap_or_default(),
+            quick_encoding_vals: quick_encoding_vals.unwrap_or_default(),
             rating_ids: rating_ids.unwrap_or_default(),
+            reconciled_payment_ids: reconciled_payment_ids.unwrap_or_default(),
             ref_: ref_.unwrap_or_default(),
+            restrict_mode_hash_table: restrict_mode_hash_table.unwrap_or_default(),
             reversal_move_ids: reversal_move_ids.unwrap_or_default(),
             reversed_entry_id: reversed_entry_id.unwrap_or_default(),
+            sale_order_count: sale_order_count.unwrap_or_default(),
+            sale_warning_text: sale_warning_text.unwrap_or_default(),
             secure_sequence_number: secure_sequence_number.unwrap_or_default(),
+            secured: secured.unwrap_or_default(),
             sending_data: sending_data.unwrap_or_default(),
             sequence_number: sequence_number.unwrap_or_default(),
             sequence_prefix: sequence_prefix.unwrap_or_default(),
+            show_delivery_date: show_delivery_date.unwrap_or_default(),
+            show_discount_details: show_discount_details.unwrap_or_default(),
+            show_journal: show_journal.unwrap_or_default(),
+            show_name_warning: show_name_warning.unwrap_or_default(),
+            show_payment_term_details: show_payment_term_details.unwrap_or_default(),
+            show_reset_to_draft_button: show_reset_to_draft_button.unwrap_or_default(),
+            show_taxable_supply_date: show_taxable_supply_date.unwrap_or_default(),
+            show_update_fpos: show_update_fpos.unwrap_or_default(),
             source_id: source_id.unwrap_or_default(),
             state: wire::given(state),
+            statement_id: statement_id.unwrap_or_default(),
             statement_line_id: statement_line_id.unwrap_or_default(),
             statement_line_ids: statement_line_ids.unwrap_or_default(),
+            status_in_payment: status_in_payment.unwrap_or_default(),
             stock_move_ids: stock_move_ids.unwrap_or_default(),
+            suitable_journal_ids: suitable_journal_ids.unwrap_or_default(),
+            tax_calculation_rounding_method: tax_calculation_rounding_method
+                .unwrap_or_default(),
             tax_cash_basis_created_move_ids: tax_cash_basis_created_move_ids
                 .unwrap_or_default(),
             tax_cash_basis_origin_move_id: tax_cash_basis_origin_move_id
                 .unwrap_or_default(),
             tax_cash_basis_rec_id: tax_cash_basis_rec_id.unwrap_or_default(),
+            tax_country_code: tax_country_code.unwrap_or_default(),
+            tax_country_id: tax_country_id.unwrap_or_default(),
+            tax_lock_date_message: tax_lock_date_message.unwrap_or_default(),
+            tax_totals: tax_totals.unwrap_or_default(),
             taxable_supply_date: taxable_supply_date.unwrap_or_default(),
+            taxable_supply_date_placeholder: taxable_supply_date_placeholder
+                .unwrap_or_default(),
+            taxes_legal_notes: taxes_legal_notes.unwrap_or_default(),
             team_id: team_id.unwrap_or_default(),
+            transaction_count: transaction_count.unwrap_or_default(),
             transaction_ids: transaction_ids.unwrap_or_default(),
+            type_name: type_name.unwrap_or_default(),
             ubl_cii_xml_file: ubl_cii_xml_file.unwrap_or_default(),
+            ubl_cii_xml_filename: ubl_cii_xml_filename.unwrap_or_default(),
+            ubl_cii_xml_id: ubl_cii_xml_id.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
             website_message_ids: website_message_ids.unwrap_or_default(),
             write_date: write_date.unwrap_or_default(),
             write_uid: write_uid.unwrap_or_default(),
@@ -1279,10 +2646,54 @@ impl AccountMove {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(95usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(200usize);
         wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(
+            &mut __fields,
+            "abnormal_amount_warning",
+            &self.abnormal_amount_warning,
+        )?;
+        wire::put(&mut __fields, "abnormal_date_warning", &self.abnormal_date_warning)?;
         wire::put(&mut __fields, "access_token", &self.access_token)?;
+        wire::put(&mut __fields, "access_url", &self.access_url)?;
+        wire::put(&mut __fields, "access_warning", &self.access_warning)?;
+        wire::put(
+            &mut __fields,
+            "account_fiscal_country_group_codes",
+            &self.account_fiscal_country_group_codes,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_calendar_event_id",
+            &self.activity_calendar_event_id,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "activity_date_deadline",
+            &self.activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_decoration",
+            &self.activity_exception_decoration,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_icon",
+            &self.activity_exception_icon,
+        )?;
         wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        wire::put(&mut __fields, "activity_state", &self.activity_state)?;
+        wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        wire::put(&mut __fields, "activity_type_icon", &self.activity_type_icon)?;
+        wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        wire::put(&mut __fields, "activity_user_id", &self.activity_user_id)?;
+        wire::put(
+            &mut __fields,
+            "adjusting_entries_count",
+            &self.adjusting_entries_count,
+        )?;
         wire::put(
             &mut __fields,
             "adjusting_entries_move_ids",
@@ -1290,10 +2701,22 @@ impl AccountMove {
         )?;
         wire::put(
             &mut __fields,
+            "adjusting_entry_origin_label",
+            &self.adjusting_entry_origin_label,
+        )?;
+        wire::put(
+            &mut __fields,
             "adjusting_entry_origin_move_ids",
             &self.adjusting_entry_origin_move_ids,
         )?;
+        wire::put(
+            &mut __fields,
+            "adjusting_entry_origin_moves_count",
+            &self.adjusting_entry_origin_moves_count,
+        )?;
+        wire::put(&mut __fields, "alerts", &self.alerts)?;
         wire::put(&mut __fields, "always_tax_exigible", &self.always_tax_exigible)?;
+        wire::put(&mut __fields, "amount_paid", &self.amount_paid)?;
         wire::put(&mut __fields, "amount_residual", &self.amount_residual)?;
         wire::put(
             &mut __fields,
@@ -1309,6 +2732,7 @@ impl AccountMove {
             &self.amount_total_in_currency_signed,
         )?;
         wire::put(&mut __fields, "amount_total_signed", &self.amount_total_signed)?;
+        wire::put(&mut __fields, "amount_total_words", &self.amount_total_words)?;
         wire::put(&mut __fields, "amount_untaxed", &self.amount_untaxed)?;
         wire::put(
             &mut __fields,
@@ -1322,6 +2746,11 @@ impl AccountMove {
             "audit_trail_message_ids",
             &self.audit_trail_message_ids,
         )?;
+        wire::put(
+            &mut __fields,
+            "authorized_transaction_ids",
+            &self.authorized_transaction_ids,
+        )?;
         wire::put(&mut __fields, "auto_post", &self.auto_post)?;
         wire::put(&mut __fields, "auto_post_origin_id", &self.auto_post_origin_id)?;
         wire::put_with(
@@ -1330,10 +2759,14 @@ impl AccountMove {
             &self.auto_post_until,
             ::odoo_client::value::date::option::serialize,
         )?;
+        wire::put(&mut __fields, "bank_partner_id", &self.bank_partner_id)?;
         wire::put(&mut __fields, "campaign_id", &self.campaign_id)?;
         wire::put(&mut __fields, "checked", &self.checked)?;
         wire::put(&mut __fields, "commercial_partner_id", &self.commercial_partner_id)?;
+        wire::put(&mut __fields, "company_currency_id", &self.company_currency_id)?;
         wire::put(&mut __fields, "company_id", &self.company_id)?;
+        wire::put(&mut __fields, "company_price_include", &self.company_price_include)?;
+        wire::put(&mut __fields, "country_code", &self.country_code)?;
         wire::put_with(
             &mut __fields,
             "create_date",
@@ -1354,13 +2787,37 @@ impl AccountMove {
             &self.delivery_date,
             ::odoo_client::value::date::option::serialize,
         )?;
+        wire::put(&mut __fields, "direction_sign", &self.direction_sign)?;
+        wire::put(
+            &mut __fields,
+            "display_inactive_currency_warning",
+            &self.display_inactive_currency_warning,
+        )?;
+        wire::put(&mut __fields, "display_link_qr_code", &self.display_link_qr_code)?;
         wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(&mut __fields, "display_qr_code", &self.display_qr_code)?;
+        wire::put(&mut __fields, "display_send_button", &self.display_send_button)?;
+        wire::put(&mut __fields, "duplicated_ref_ids", &self.duplicated_ref_ids)?;
         wire::put(
             &mut __fields,
             "exchange_diff_partial_ids",
             &self.exchange_diff_partial_ids,
         )?;
+        wire::put(
+            &mut __fields,
+            "expected_currency_rate",
+            &self.expected_currency_rate,
+        )?;
         wire::put(&mut __fields, "fiscal_position_id", &self.fiscal_position_id)?;
+        wire::put(&mut __fields, "has_message", &self.has_message)?;
+        wire::put(
+            &mut __fields,
+            "has_reconciled_entries",
+            &self.has_reconciled_entries,
+        )?;
+        wire::put(&mut __fields, "hide_post_button", &self.hide_post_button)?;
+        wire::put(&mut __fields, "highest_name", &self.highest_name)?;
+        wire::put(&mut __fields, "highlight_send_button", &self.highlight_send_button)?;
         wire::put(&mut __fields, "inalterable_hash", &self.inalterable_hash)?;
         wire::put(&mut __fields, "incoterm_location", &self.incoterm_location)?;
         wire::put(
@@ -1381,9 +2838,29 @@ impl AccountMove {
             &self.invoice_date_due,
             ::odoo_client::value::date::option::serialize,
         )?;
+        wire::put(
+            &mut __fields,
+            "invoice_filter_type_domain",
+            &self.invoice_filter_type_domain,
+        )?;
+        wire::put(
+            &mut __fields,
+            "invoice_has_outstanding",
+            &self.invoice_has_outstanding,
+        )?;
         wire::put(&mut __fields, "invoice_incoterm_id", &self.invoice_incoterm_id)?;
+        wire::put(
+            &mut __fields,
+            "invoice_incoterm_placeholder",
+            &self.invoice_incoterm_placeholder,
+        )?;
         wire::put(&mut __fields, "invoice_line_ids", &self.invoice_line_ids)?;
         wire::put(&mut __fields, "invoice_origin", &self.invoice_origin)?;
+        wire::put(
+            &mut __fields,
+            "invoice_outstanding_credits_debits_widget",
+            &self.invoice_outstanding_credits_debits_widget,
+        )?;
         wire::put(
             &mut __fields,
             "invoice_partner_display_name",
@@ -1396,65 +2873,188 @@ impl AccountMove {
         )?;
         wire::put(
             &mut __fields,
+            "invoice_payments_widget",
+            &self.invoice_payments_widget,
+        )?;
+        wire::put(
+            &mut __fields,
             "invoice_pdf_report_file",
             &self.invoice_pdf_report_file,
         )?;
+        wire::put(&mut __fields, "invoice_pdf_report_id", &self.invoice_pdf_report_id)?;
         wire::put(&mut __fields, "invoice_source_email", &self.invoice_source_email)?;
         wire::put(&mut __fields, "invoice_user_id", &self.invoice_user_id)?;
+        wire::put(
+            &mut __fields,
+            "invoice_vendor_bill_id",
+            &self.invoice_vendor_bill_id,
+        )?;
+        wire::put(&mut __fields, "is_being_sent", &self.is_being_sent)?;
+        wire::put(
+            &mut __fields,
+            "is_draft_duplicated_ref_ids",
+            &self.is_draft_duplicated_ref_ids,
+        )?;
+        wire::put(
+            &mut __fields,
+            "is_exact_move_duplicate",
+            &self.is_exact_move_duplicate,
+        )?;
         wire::put(&mut __fields, "is_manually_modified", &self.is_manually_modified)?;
         wire::put(&mut __fields, "is_move_sent", &self.is_move_sent)?;
+        wire::put(&mut __fields, "is_purchase_matched", &self.is_purchase_matched)?;
+        wire::put(&mut __fields, "is_sale_installed", &self.is_sale_installed)?;
+        wire::put(&mut __fields, "is_storno", &self.is_storno)?;
+        wire::put(&mut __fields, "journal_group_id", &self.journal_group_id)?;
         wire::put(&mut __fields, "journal_id", &self.journal_id)?;
         wire::put(&mut __fields, "journal_line_ids", &self.journal_line_ids)?;
         wire::put(&mut __fields, "line_ids", &self.line_ids)?;
         wire::put(&mut __fields, "made_sequence_gap", &self.made_sequence_gap)?;
         wire::put(&mut __fields, "matched_payment_ids", &self.matched_payment_ids)?;
         wire::put(&mut __fields, "medium_id", &self.medium_id)?;
+        wire::put(
+            &mut __fields,
+            "message_attachment_count",
+            &self.message_attachment_count,
+        )?;
         wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_has_error", &self.message_has_error)?;
+        wire::put(
+            &mut __fields,
+            "message_has_error_counter",
+            &self.message_has_error_counter,
+        )?;
+        wire::put(&mut __fields, "message_has_sms_error", &self.message_has_sms_error)?;
         wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(&mut __fields, "message_is_follower", &self.message_is_follower)?;
         wire::put(
             &mut __fields,
             "message_main_attachment_id",
             &self.message_main_attachment_id,
         )?;
+        wire::put(&mut __fields, "message_needaction", &self.message_needaction)?;
+        wire::put(
+            &mut __fields,
+            "message_needaction_counter",
+            &self.message_needaction_counter,
+        )?;
+        wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        wire::put(&mut __fields, "move_sent_values", &self.move_sent_values)?;
         wire::put(&mut __fields, "move_type", &self.move_type)?;
+        wire::put_with(
+            &mut __fields,
+            "my_activity_date_deadline",
+            &self.my_activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
         wire::put(&mut __fields, "name", &self.name)?;
+        wire::put(&mut __fields, "name_placeholder", &self.name_placeholder)?;
         wire::put(&mut __fields, "narration", &self.narration)?;
+        wire::put(&mut __fields, "need_cancel_request", &self.need_cancel_request)?;
+        wire::put(&mut __fields, "needed_terms", &self.needed_terms)?;
+        wire::put(&mut __fields, "needed_terms_dirty", &self.needed_terms_dirty)?;
+        wire::put_with(
+            &mut __fields,
+            "next_payment_date",
+            &self.next_payment_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "no_followup", &self.no_followup)?;
         wire::put(&mut __fields, "origin_payment_id", &self.origin_payment_id)?;
         wire::put(&mut __fields, "partner_bank_id", &self.partner_bank_id)?;
+        wire::put(
+            &mut __fields,
+            "partner_credit_warning",
+            &self.partner_credit_warning,
+        )?;
         wire::put(&mut __fields, "partner_id", &self.partner_id)?;
         wire::put(&mut __fields, "partner_shipping_id", &self.partner_shipping_id)?;
+        wire::put(&mut __fields, "payment_count", &self.payment_count)?;
         wire::put(&mut __fields, "payment_ids", &self.payment_ids)?;
         wire::put(&mut __fields, "payment_reference", &self.payment_reference)?;
         wire::put(&mut __fields, "payment_state", &self.payment_state)?;
+        wire::put(&mut __fields, "payment_term_details", &self.payment_term_details)?;
         wire::put(&mut __fields, "posted_before", &self.posted_before)?;
         wire::put(
             &mut __fields,
             "preferred_payment_method_line_id",
             &self.preferred_payment_method_line_id,
         )?;
+        wire::put(&mut __fields, "purchase_id", &self.purchase_id)?;
+        wire::put(&mut __fields, "purchase_order_count", &self.purchase_order_count)?;
+        wire::put(&mut __fields, "purchase_order_name", &self.purchase_order_name)?;
+        wire::put(
+            &mut __fields,
+            "purchase_vendor_bill_id",
+            &self.purchase_vendor_bill_id,
+        )?;
+        wire::put(&mut __fields, "purchase_warning_text", &self.purchase_warning_text)?;
         wire::put(&mut __fields, "qr_code_method", &self.qr_code_method)?;
+        wire::put(&mut __fields, "quick_edit_mode", &self.quick_edit_mode)?;
         wire::put(
             &mut __fields,
             "quick_edit_total_amount",
             &self.quick_edit_total_amount,
         )?;
+        wire::put(&mut __fields, "quick_encoding_vals", &self.quick_encoding_vals)?;
         wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        wire::put(
+            &mut __fields,
+            "reconciled_payment_ids",
+            &self.reconciled_payment_ids,
+        )?;
         wire::put(&mut __fields, "ref", &self.ref_)?;
+        wire::put(
+            &mut __fields,
+            "restrict_mode_hash_table",
+            &self.restrict_mode_hash_table,
+        )?;
         wire::put(&mut __fields, "reversal_move_ids", &self.reversal_move_ids)?;
         wire::put(&mut __fields, "reversed_entry_id", &self.reversed_entry_id)?;
+        wire::put(&mut __fields, "sale_order_count", &self.sale_order_count)?;
+        wire::put(&mut __fields, "sale_warning_text", &self.sale_warning_text)?;
         wire::put(
             &mut __fields,
             "secure_sequence_number",
             &self.secure_sequence_number,
         )?;
+        wire::put(&mut __fields, "secured", &self.secured)?;
         wire::put(&mut __fields, "sending_data", &self.sending_data)?;
         wire::put(&mut __fields, "sequence_number", &self.sequence_number)?;
         wire::put(&mut __fields, "sequence_prefix", &self.sequence_prefix)?;
+        wire::put(&mut __fields, "show_delivery_date", &self.show_delivery_date)?;
+        wire::put(&mut __fields, "show_discount_details", &self.show_discount_details)?;
+        wire::put(&mut __fields, "show_journal", &self.show_journal)?;
+        wire::put(&mut __fields, "show_name_warning", &self.show_name_warning)?;
+        wire::put(
+            &mut __fields,
+            "show_payment_term_details",
+            &self.show_payment_term_details,
+        )?;
+        wire::put(
+            &mut __fields,
+            "show_reset_to_draft_button",
+            &self.show_reset_to_draft_button,
+        )?;
+        wire::put(
+            &mut __fields,
+            "show_taxable_supply_date",
+            &self.show_taxable_supply_date,
+        )?;
+        wire::put(&mut __fields, "show_update_fpos", &self.show_update_fpos)?;
         wire::put(&mut __fields, "source_id", &self.source_id)?;
         wire::put(&mut __fields, "state", &self.state)?;
+        wire::put(&mut __fields, "statement_id", &self.statement_id)?;
         wire::put(&mut __fields, "statement_line_id", &self.statement_line_id)?;
         wire::put(&mut __fields, "statement_line_ids", &self.statement_line_ids)?;
+        wire::put(&mut __fields, "status_in_payment", &self.status_in_payment)?;
         wire::put(&mut __fields, "stock_move_ids", &self.stock_move_ids)?;
+        wire::put(&mut __fields, "suitable_journal_ids", &self.suitable_journal_ids)?;
+        wire::put(
+            &mut __fields,
+            "tax_calculation_rounding_method",
+            &self.tax_calculation_rounding_method,
+        )?;
         wire::put(
             &mut __fields,
             "tax_cash_basis_created_move_ids",
@@ -1466,15 +3066,30 @@ impl AccountMove {
             &self.tax_cash_basis_origin_move_id,
         )?;
         wire::put(&mut __fields, "tax_cash_basis_rec_id", &self.tax_cash_basis_rec_id)?;
+        wire::put(&mut __fields, "tax_country_code", &self.tax_country_code)?;
+        wire::put(&mut __fields, "tax_country_id", &self.tax_country_id)?;
+        wire::put(&mut __fields, "tax_lock_date_message", &self.tax_lock_date_message)?;
+        wire::put(&mut __fields, "tax_totals", &self.tax_totals)?;
         wire::put_with(
             &mut __fields,
             "taxable_supply_date",
             &self.taxable_supply_date,
             ::odoo_client::value::date::option::serialize,
         )?;
+        wire::put(
+            &mut __fields,
+            "taxable_supply_date_placeholder",
+            &self.taxable_supply_date_placeholder,
+        )?;
+        wire::put(&mut __fields, "taxes_legal_notes", &self.taxes_legal_notes)?;
         wire::put(&mut __fields, "team_id", &self.team_id)?;
+        wire::put(&mut __fields, "transaction_count", &self.transaction_count)?;
         wire::put(&mut __fields, "transaction_ids", &self.transaction_ids)?;
+        wire::put(&mut __fields, "type_name", &self.type_name)?;
         wire::put(&mut __fields, "ubl_cii_xml_file", &self.ubl_cii_xml_file)?;
+        wire::put(&mut __fields, "ubl_cii_xml_filename", &self.ubl_cii_xml_filename)?;
+        wire::put(&mut __fields, "ubl_cii_xml_id", &self.ubl_cii_xml_id)?;
+        wire::put(&mut __fields, "user_id", &self.user_id)?;
         wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         wire::put_with(
             &mut __fields,
@@ -1521,8 +3136,28 @@ impl ::schemars::JsonSchema for AccountMove {
         );
         ::odoo_client::registry::add_definition(
             generator,
+            "AccountMoveActivityExceptionDecoration",
+            <AccountMoveActivityExceptionDecoration as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "AccountMoveActivityState",
+            <AccountMoveActivityState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
             "AccountMoveAutoPost",
             <AccountMoveAutoPost as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "AccountMoveCompanyPriceInclude",
+            <AccountMoveCompanyPriceInclude as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "AccountMoveMoveSentValues",
+            <AccountMoveMoveSentValues as ::schemars::JsonSchema>::json_schema,
         );
         ::odoo_client::registry::add_definition(
             generator,
@@ -1539,6 +3174,16 @@ impl ::schemars::JsonSchema for AccountMove {
             "AccountMoveState",
             <AccountMoveState as ::schemars::JsonSchema>::json_schema,
         );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "AccountMoveStatusInPayment",
+            <AccountMoveStatusInPayment as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "AccountMoveTaxCalculationRoundingMethod",
+            <AccountMoveTaxCalculationRoundingMethod as ::schemars::JsonSchema>::json_schema,
+        );
         ::odoo_client::registry::schema_from_json(READ_SCHEMA)
     }
 }
@@ -1546,11 +3191,28 @@ impl ::odoo_client::Model for AccountMove {
     const MODEL: &'static str = "account.move";
     const FIELDS: &'static [&'static str] = &[
         "id",
+        "abnormal_amount_warning",
+        "abnormal_date_warning",
         "access_token",
+        "access_url",
+        "access_warning",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
         "activity_ids",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "adjusting_entries_count",
         "adjusting_entries_move_ids",
+        "adjusting_entry_origin_label",
         "adjusting_entry_origin_move_ids",
+        "adjusting_entry_origin_moves_count",
         "always_tax_exigible",
+        "amount_paid",
         "amount_residual",
         "amount_residual_signed",
         "amount_tax",
@@ -1558,6 +3220,7 @@ impl ::odoo_client::Model for AccountMove {
         "amount_total",
         "amount_total_in_currency_signed",
         "amount_total_signed",
+        "amount_total_words",
         "amount_untaxed",
         "amount_untaxed_in_currency_signed",
         "amount_untaxed_signed",
@@ -1566,77 +3229,150 @@ impl ::odoo_client::Model for AccountMove {
         "auto_post",
         "auto_post_origin_id",
         "auto_post_until",
+        "bank_partner_id",
         "campaign_id",
         "checked",
         "commercial_partner_id",
+        "company_currency_id",
         "company_id",
+        "company_price_include",
+        "country_code",
         "create_date",
         "create_uid",
         "currency_id",
         "date",
         "delivery_date",
+        "direction_sign",
+        "display_inactive_currency_warning",
+        "display_link_qr_code",
         "display_name",
+        "display_qr_code",
+        "display_send_button",
         "exchange_diff_partial_ids",
+        "expected_currency_rate",
         "fiscal_position_id",
+        "has_message",
+        "has_reconciled_entries",
+        "hide_post_button",
+        "highest_name",
+        "highlight_send_button",
         "inalterable_hash",
         "incoterm_location",
         "invoice_cash_rounding_id",
         "invoice_currency_rate",
         "invoice_date",
         "invoice_date_due",
+        "invoice_filter_type_domain",
+        "invoice_has_outstanding",
         "invoice_incoterm_id",
+        "invoice_incoterm_placeholder",
         "invoice_line_ids",
         "invoice_origin",
         "invoice_partner_display_name",
         "invoice_payment_term_id",
         "invoice_pdf_report_file",
+        "invoice_pdf_report_id",
         "invoice_source_email",
         "invoice_user_id",
+        "invoice_vendor_bill_id",
+        "is_being_sent",
+        "is_draft_duplicated_ref_ids",
+        "is_exact_move_duplicate",
         "is_manually_modified",
         "is_move_sent",
+        "is_purchase_matched",
+        "is_sale_installed",
+        "is_storno",
+        "journal_group_id",
         "journal_id",
         "journal_line_ids",
         "line_ids",
         "made_sequence_gap",
         "matched_payment_ids",
         "medium_id",
+        "message_attachment_count",
         "message_follower_ids",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
         "message_ids",
+        "message_is_follower",
         "message_main_attachment_id",
+        "message_needaction",
+        "message_needaction_counter",
+        "move_sent_values",
         "move_type",
+        "my_activity_date_deadline",
         "name",
+        "name_placeholder",
         "narration",
+        "need_cancel_request",
+        "needed_terms_dirty",
+        "next_payment_date",
+        "no_followup",
         "origin_payment_id",
         "partner_bank_id",
+        "partner_credit_warning",
         "partner_id",
         "partner_shipping_id",
+        "payment_count",
         "payment_ids",
         "payment_reference",
         "payment_state",
         "posted_before",
         "preferred_payment_method_line_id",
+        "purchase_id",
+        "purchase_order_count",
+        "purchase_order_name",
+        "purchase_vendor_bill_id",
+        "purchase_warning_text",
         "qr_code_method",
+        "quick_edit_mode",
         "quick_edit_total_amount",
         "rating_ids",
         "ref",
+        "restrict_mode_hash_table",
         "reversal_move_ids",
         "reversed_entry_id",
+        "sale_order_count",
+        "sale_warning_text",
         "secure_sequence_number",
+        "secured",
         "sending_data",
         "sequence_number",
         "sequence_prefix",
+        "show_delivery_date",
+        "show_discount_details",
+        "show_journal",
+        "show_name_warning",
+        "show_payment_term_details",
+        "show_reset_to_draft_button",
+        "show_taxable_supply_date",
+        "show_update_fpos",
         "source_id",
         "state",
+        "statement_id",
         "statement_line_id",
         "statement_line_ids",
+        "status_in_payment",
         "stock_move_ids",
+        "tax_calculation_rounding_method",
         "tax_cash_basis_created_move_ids",
         "tax_cash_basis_origin_move_id",
         "tax_cash_basis_rec_id",
+        "tax_country_code",
+        "tax_country_id",
+        "tax_lock_date_message",
         "taxable_supply_date",
+        "taxable_supply_date_placeholder",
         "team_id",
+        "transaction_count",
         "transaction_ids",
+        "type_name",
         "ubl_cii_xml_file",
+        "ubl_cii_xml_filename",
+        "ubl_cii_xml_id",
+        "user_id",
         "website_message_ids",
         "write_date",
         "write_uid",
@@ -1657,11 +3393,11 @@ pub struct AccountMoveCreate {
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Created Adjusting Entries
     ///
@@ -1773,7 +3509,7 @@ pub struct AccountMoveCreate {
     ///
     /// Auto-complete from a previous bill or refund.
     ///
-    /// `invoice_vendor_bill_id`: many2one, to `account.move`
+    /// `invoice_vendor_bill_id`: many2one, to `account.move`, not stored
     pub invoice_vendor_bill_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Is Manually Modified
     ///
@@ -1781,7 +3517,7 @@ pub struct AccountMoveCreate {
     pub is_manually_modified: ::std::option::Option<bool>,
     /// Ledger
     ///
-    /// `journal_group_id`: many2one, to `account.journal.group`
+    /// `journal_group_id`: many2one, to `account.journal.group`, not stored
     pub journal_group_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Journal
     ///
@@ -1809,7 +3545,7 @@ pub struct AccountMoveCreate {
     pub message_main_attachment_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -1825,7 +3561,7 @@ pub struct AccountMoveCreate {
     ///
     /// Exclude this journal entry from follow-up reports.
     ///
-    /// `no_followup`: boolean
+    /// `no_followup`: boolean, not stored
     pub no_followup: ::std::option::Option<bool>,
     /// Payment
     ///
@@ -1865,13 +3601,13 @@ pub struct AccountMoveCreate {
     ///
     /// Auto-complete from a past purchase order.
     ///
-    /// `purchase_id`: many2one, to `purchase.order`
+    /// `purchase_id`: many2one, to `purchase.order`, not stored
     pub purchase_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Auto-complete
     ///
     /// Auto-complete from a previous bill, refund, or purchase order.
     ///
-    /// `purchase_vendor_bill_id`: many2one, to `purchase.bill.union`
+    /// `purchase_vendor_bill_id`: many2one, to `purchase.bill.union`, not stored
     pub purchase_vendor_bill_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Payment QR-code
     ///
@@ -1897,11 +3633,11 @@ pub struct AccountMoveCreate {
     pub sending_data: ::std::option::Option<::serde_json::Value>,
     /// Show Name Warning
     ///
-    /// `show_name_warning`: boolean
+    /// `show_name_warning`: boolean, not stored
     pub show_name_warning: ::std::option::Option<bool>,
     /// Has Fiscal Position Changed
     ///
-    /// `show_update_fpos`: boolean
+    /// `show_update_fpos`: boolean, not stored
     pub show_update_fpos: ::std::option::Option<bool>,
     /// Source
     ///
@@ -1921,7 +3657,7 @@ pub struct AccountMoveCreate {
     ///
     /// Edit Tax amounts if you encounter rounding issues.
     ///
-    /// `tax_totals`: binary
+    /// `tax_totals`: binary, not stored
     pub tax_totals: ::std::option::Option<::std::string::String>,
     /// Taxable Supply Date
     ///
@@ -2394,11 +4130,11 @@ pub struct AccountMoveUpdate {
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Created Adjusting Entries
     ///
@@ -2510,7 +4246,7 @@ pub struct AccountMoveUpdate {
     ///
     /// Auto-complete from a previous bill or refund.
     ///
-    /// `invoice_vendor_bill_id`: many2one, to `account.move`
+    /// `invoice_vendor_bill_id`: many2one, to `account.move`, not stored
     pub invoice_vendor_bill_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Is Manually Modified
     ///
@@ -2518,7 +4254,7 @@ pub struct AccountMoveUpdate {
     pub is_manually_modified: ::std::option::Option<bool>,
     /// Ledger
     ///
-    /// `journal_group_id`: many2one, to `account.journal.group`
+    /// `journal_group_id`: many2one, to `account.journal.group`, not stored
     pub journal_group_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Journal
     ///
@@ -2546,7 +4282,7 @@ pub struct AccountMoveUpdate {
     pub message_main_attachment_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -2562,7 +4298,7 @@ pub struct AccountMoveUpdate {
     ///
     /// Exclude this journal entry from follow-up reports.
     ///
-    /// `no_followup`: boolean
+    /// `no_followup`: boolean, not stored
     pub no_followup: ::std::option::Option<bool>,
     /// Payment
     ///
@@ -2602,13 +4338,13 @@ pub struct AccountMoveUpdate {
     ///
     /// Auto-complete from a past purchase order.
     ///
-    /// `purchase_id`: many2one, to `purchase.order`
+    /// `purchase_id`: many2one, to `purchase.order`, not stored
     pub purchase_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Auto-complete
     ///
     /// Auto-complete from a previous bill, refund, or purchase order.
     ///
-    /// `purchase_vendor_bill_id`: many2one, to `purchase.bill.union`
+    /// `purchase_vendor_bill_id`: many2one, to `purchase.bill.union`, not stored
     pub purchase_vendor_bill_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Payment QR-code
     ///
@@ -2634,11 +4370,11 @@ pub struct AccountMoveUpdate {
     pub sending_data: ::std::option::Option<::serde_json::Value>,
     /// Show Name Warning
     ///
-    /// `show_name_warning`: boolean
+    /// `show_name_warning`: boolean, not stored
     pub show_name_warning: ::std::option::Option<bool>,
     /// Has Fiscal Position Changed
     ///
-    /// `show_update_fpos`: boolean
+    /// `show_update_fpos`: boolean, not stored
     pub show_update_fpos: ::std::option::Option<bool>,
     /// Source
     ///
@@ -2658,7 +4394,7 @@ pub struct AccountMoveUpdate {
     ///
     /// Edit Tax amounts if you encounter rounding issues.
     ///
-    /// `tax_totals`: binary
+    /// `tax_totals`: binary, not stored
     pub tax_totals: ::std::option::Option<::std::string::String>,
     /// Taxable Supply Date
     ///
@@ -3517,6 +5253,185 @@ impl ::schemars::JsonSchema for AccountMoveUpdate {
         ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
     }
 }
+/// Activity Exception Decoration (selection field `activity_exception_decoration`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AccountMoveActivityExceptionDecoration {
+    /// Alert
+    ///
+    /// `"warning"`
+    Warning,
+    /// Error
+    ///
+    /// `"danger"`
+    Danger,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl AccountMoveActivityExceptionDecoration {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["warning", "danger"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Warning => "warning",
+            Self::Danger => "danger",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Warning => ::std::option::Option::Some("Alert"),
+            Self::Danger => ::std::option::Option::Some("Error"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for AccountMoveActivityExceptionDecoration {
+    fn from(value: &str) -> Self {
+        match value {
+            "warning" => Self::Warning,
+            "danger" => Self::Danger,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccountMoveActivityExceptionDecoration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AccountMoveActivityExceptionDecoration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountMoveActivityExceptionDecoration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for AccountMoveActivityExceptionDecoration {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("AccountMoveActivityExceptionDecoration")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity Exception Decoration: warning=Alert, danger=Error".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Activity State (selection field `activity_state`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AccountMoveActivityState {
+    /// Overdue
+    ///
+    /// `"overdue"`
+    Overdue,
+    /// Today
+    ///
+    /// `"today"`
+    Today,
+    /// Planned
+    ///
+    /// `"planned"`
+    Planned,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl AccountMoveActivityState {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Overdue => "overdue",
+            Self::Today => "today",
+            Self::Planned => "planned",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Overdue => ::std::option::Option::Some("Overdue"),
+            Self::Today => ::std::option::Option::Some("Today"),
+            Self::Planned => ::std::option::Option::Some("Planned"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for AccountMoveActivityState {
+    fn from(value: &str) -> Self {
+        match value {
+            "overdue" => Self::Overdue,
+            "today" => Self::Today,
+            "planned" => Self::Planned,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccountMoveActivityState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AccountMoveActivityState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountMoveActivityState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for AccountMoveActivityState {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("AccountMoveActivityState")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity State: overdue=Overdue, today=Today, planned=Planned".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Auto-post (selection field `auto_post`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AccountMoveAutoPost {
@@ -3628,6 +5543,175 @@ impl ::schemars::JsonSchema for AccountMoveAutoPost {
                 "Auto-post: no=No, at_date=At Date, monthly=Monthly, quarterly=Quarterly, yearly=Yearly"
                     .into(),
             );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Default Sales Price Include (selection field `company_price_include`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AccountMoveCompanyPriceInclude {
+    /// Tax Included
+    ///
+    /// `"tax_included"`
+    TaxIncluded,
+    /// Tax Excluded
+    ///
+    /// `"tax_excluded"`
+    TaxExcluded,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl AccountMoveCompanyPriceInclude {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TaxIncluded => "tax_included",
+            Self::TaxExcluded => "tax_excluded",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::TaxIncluded => ::std::option::Option::Some("Tax Included"),
+            Self::TaxExcluded => ::std::option::Option::Some("Tax Excluded"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for AccountMoveCompanyPriceInclude {
+    fn from(value: &str) -> Self {
+        match value {
+            "tax_included" => Self::TaxIncluded,
+            "tax_excluded" => Self::TaxExcluded,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccountMoveCompanyPriceInclude {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AccountMoveCompanyPriceInclude {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountMoveCompanyPriceInclude {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for AccountMoveCompanyPriceInclude {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("AccountMoveCompanyPriceInclude")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Default Sales Price Include: tax_included=Tax Included, tax_excluded=Tax Excluded"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Sent (selection field `move_sent_values`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AccountMoveMoveSentValues {
+    /// Sent
+    ///
+    /// `"sent"`
+    Sent,
+    /// Not Sent
+    ///
+    /// `"not_sent"`
+    NotSent,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl AccountMoveMoveSentValues {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["sent", "not_sent"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sent => "sent",
+            Self::NotSent => "not_sent",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Sent => ::std::option::Option::Some("Sent"),
+            Self::NotSent => ::std::option::Option::Some("Not Sent"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for AccountMoveMoveSentValues {
+    fn from(value: &str) -> Self {
+        match value {
+            "sent" => Self::Sent,
+            "not_sent" => Self::NotSent,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccountMoveMoveSentValues {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AccountMoveMoveSentValues {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountMoveMoveSentValues {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for AccountMoveMoveSentValues {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("AccountMoveMoveSentValues")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema.insert("description".into(), "Sent: sent=Sent, not_sent=Not Sent".into());
         ::schemars::Schema::from(schema)
     }
 }
@@ -3984,6 +6068,255 @@ impl ::schemars::JsonSchema for AccountMoveState {
         ::schemars::Schema::from(schema)
     }
 }
+/// Status In Payment (selection field `status_in_payment`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AccountMoveStatusInPayment {
+    /// Not Paid
+    ///
+    /// `"not_paid"`
+    NotPaid,
+    /// In Payment
+    ///
+    /// `"in_payment"`
+    InPayment,
+    /// Paid
+    ///
+    /// `"paid"`
+    Paid,
+    /// Partially Paid
+    ///
+    /// `"partial"`
+    Partial,
+    /// Reversed
+    ///
+    /// `"reversed"`
+    Reversed,
+    /// Blocked
+    ///
+    /// `"blocked"`
+    Blocked,
+    /// Invoicing App Legacy
+    ///
+    /// `"invoicing_legacy"`
+    InvoicingLegacy,
+    /// Draft
+    ///
+    /// `"draft"`
+    Draft,
+    /// Posted
+    ///
+    /// `"posted"`
+    Posted,
+    /// Sent
+    ///
+    /// `"sent"`
+    Sent,
+    /// Cancelled
+    ///
+    /// `"cancel"`
+    Cancel,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl AccountMoveStatusInPayment {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &[
+        "not_paid",
+        "in_payment",
+        "paid",
+        "partial",
+        "reversed",
+        "blocked",
+        "invoicing_legacy",
+        "draft",
+        "posted",
+        "sent",
+        "cancel",
+    ];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotPaid => "not_paid",
+            Self::InPayment => "in_payment",
+            Self::Paid => "paid",
+            Self::Partial => "partial",
+            Self::Reversed => "reversed",
+            Self::Blocked => "blocked",
+            Self::InvoicingLegacy => "invoicing_legacy",
+            Self::Draft => "draft",
+            Self::Posted => "posted",
+            Self::Sent => "sent",
+            Self::Cancel => "cancel",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::NotPaid => ::std::option::Option::Some("Not Paid"),
+            Self::InPayment => ::std::option::Option::Some("In Payment"),
+            Self::Paid => ::std::option::Option::Some("Paid"),
+            Self::Partial => ::std::option::Option::Some("Partially Paid"),
+            Self::Reversed => ::std::option::Option::Some("Reversed"),
+            Self::Blocked => ::std::option::Option::Some("Blocked"),
+            Self::InvoicingLegacy => ::std::option::Option::Some("Invoicing App Legacy"),
+            Self::Draft => ::std::option::Option::Some("Draft"),
+            Self::Posted => ::std::option::Option::Some("Posted"),
+            Self::Sent => ::std::option::Option::Some("Sent"),
+            Self::Cancel => ::std::option::Option::Some("Cancelled"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for AccountMoveStatusInPayment {
+    fn from(value: &str) -> Self {
+        match value {
+            "not_paid" => Self::NotPaid,
+            "in_payment" => Self::InPayment,
+            "paid" => Self::Paid,
+            "partial" => Self::Partial,
+            "reversed" => Self::Reversed,
+            "blocked" => Self::Blocked,
+            "invoicing_legacy" => Self::InvoicingLegacy,
+            "draft" => Self::Draft,
+            "posted" => Self::Posted,
+            "sent" => Self::Sent,
+            "cancel" => Self::Cancel,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccountMoveStatusInPayment {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AccountMoveStatusInPayment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountMoveStatusInPayment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for AccountMoveStatusInPayment {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("AccountMoveStatusInPayment")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Status In Payment: not_paid=Not Paid, in_payment=In Payment, paid=Paid, partial=Partially Paid, reversed=Reversed, blocked=Blocked, invoicing_legacy=Invoicing App Legacy, draft=Draft, posted=Posted, sent=Sent, cancel=Cancelled"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Tax calculation rounding method (selection field `tax_calculation_rounding_method`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AccountMoveTaxCalculationRoundingMethod {
+    /// Round per Tax
+    ///
+    /// `"round_globally"`
+    RoundGlobally,
+    /// Round per Line
+    ///
+    /// `"round_per_line"`
+    RoundPerLine,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl AccountMoveTaxCalculationRoundingMethod {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["round_globally", "round_per_line"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RoundGlobally => "round_globally",
+            Self::RoundPerLine => "round_per_line",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::RoundGlobally => ::std::option::Option::Some("Round per Tax"),
+            Self::RoundPerLine => ::std::option::Option::Some("Round per Line"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for AccountMoveTaxCalculationRoundingMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "round_globally" => Self::RoundGlobally,
+            "round_per_line" => Self::RoundPerLine,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for AccountMoveTaxCalculationRoundingMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AccountMoveTaxCalculationRoundingMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountMoveTaxCalculationRoundingMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for AccountMoveTaxCalculationRoundingMethod {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("AccountMoveTaxCalculationRoundingMethod")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Tax calculation rounding method: round_globally=Round per Tax, round_per_line=Round per Line"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Readable fields, in the order of the read struct.
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
@@ -3992,6 +6325,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "ID",
         required: true,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "abnormal_amount_warning",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Abnormal Amount Warning",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "abnormal_date_warning",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Abnormal Date Warning",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4000,6 +6352,70 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Security Token",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "access_url",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Portal Access URL",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "access_warning",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Access warning",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "account_fiscal_country_group_codes",
+        ttype: ::odoo_client::registry::FieldType::Json,
+        label: "Account Fiscal Country Group Codes",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_calendar_event_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Calendar Event",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("calendar.event"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Next Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_decoration",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity Exception Decoration",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Icon",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4008,7 +6424,62 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Activities",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.activity"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_state",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity State",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_summary",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Next Activity Summary",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Activity Type Icon",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Type",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("mail.activity.type"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_user_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Responsible User",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "adjusting_entries_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Adjusting Entries Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "adjusting_entries_move_ids",
@@ -4016,7 +6487,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created Adjusting Entries",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.move"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "adjusting_entry_origin_label",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Adjusting Entry Origin Label",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "adjusting_entry_origin_move_ids",
@@ -4024,7 +6505,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Adjusting Entry Origin Moves",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.move"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "adjusting_entry_origin_moves_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Adjusting Entry Origin Moves Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "alerts",
+        ttype: ::odoo_client::registry::FieldType::Json,
+        label: "Alerts",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "always_tax_exigible",
@@ -4032,6 +6532,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Always Tax Exigible",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "amount_paid",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
+        label: "Amount paid",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4040,6 +6550,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Amount Due",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4048,6 +6559,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Amount Due Signed",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4056,6 +6568,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Tax",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4064,6 +6577,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Tax Signed",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4072,6 +6586,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Total",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4080,6 +6595,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Total in Currency Signed",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4088,6 +6604,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Total Signed",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "amount_total_words",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Amount total in words",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4096,6 +6622,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Untaxed Amount",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4104,6 +6631,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Untaxed Amount Signed Currency",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4112,6 +6640,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Untaxed Amount Signed",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4120,6 +6649,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Attachments",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("ir.attachment"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4128,7 +6658,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Audit Trail Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "authorized_transaction_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Authorized Transactions",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("payment.transaction"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "auto_post",
@@ -4136,6 +6676,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Auto-post",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4144,6 +6685,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "First recurring entry",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("account.move"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4152,7 +6694,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Auto-post until",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "bank_partner_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Bank Partner",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "campaign_id",
@@ -4160,6 +6712,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Campaign",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("utm.campaign"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4168,6 +6721,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Reviewed",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4176,7 +6730,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Commercial Entity",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_currency_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Company Currency",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.currency"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "company_id",
@@ -4184,7 +6748,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Company",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.company"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_price_include",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Default Sales Price Include",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "country_code",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Country Code",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_date",
@@ -4192,6 +6775,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4200,6 +6784,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4208,6 +6793,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Currency",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.currency"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4216,6 +6802,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Date",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4224,6 +6811,34 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Delivery Date",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "direction_sign",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Direction Sign",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "display_inactive_currency_warning",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Display Inactive Currency Warning",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "display_link_qr_code",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Display Link QR-code",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4232,7 +6847,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Display Name",
         required: false,
         readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "display_qr_code",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Display QR-code",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "display_send_button",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Display Send Button",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "duplicated_ref_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Duplicated Ref",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("account.move"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "exchange_diff_partial_ids",
@@ -4240,7 +6883,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Related reconciliation",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.partial.reconcile"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "expected_currency_rate",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Expected Currency Rate",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "fiscal_position_id",
@@ -4248,7 +6901,53 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Fiscal Position",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.fiscal.position"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_message",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Message",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_reconciled_entries",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Reconciled Entries",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "hide_post_button",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Hide Post Button",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "highest_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Highest Name",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "highlight_send_button",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Highlight Send Button",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "inalterable_hash",
@@ -4256,6 +6955,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Inalterability Hash",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4264,6 +6964,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Incoterm Location",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4272,6 +6973,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Cash Rounding Method",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.cash.rounding"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4280,6 +6982,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Currency Rate",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4288,6 +6991,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Invoice/Bill Date",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4296,6 +7000,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Due Date",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "invoice_filter_type_domain",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Invoice Filter Type Domain",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "invoice_has_outstanding",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Invoice Has Outstanding",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4304,7 +7027,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Incoterm",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.incoterms"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "invoice_incoterm_placeholder",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Invoice Incoterm Placeholder",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_line_ids",
@@ -4312,6 +7045,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Invoice lines",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.move.line"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4320,6 +7054,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Origin",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "invoice_outstanding_credits_debits_widget",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Invoice Outstanding Credits Debits Widget",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4328,6 +7072,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Invoice Partner Display Name",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4336,7 +7081,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Payment Terms",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.payment.term"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "invoice_payments_widget",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Invoice Payments Widget",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_pdf_report_file",
@@ -4344,7 +7099,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "PDF File",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "invoice_pdf_report_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "PDF Attachment",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("ir.attachment"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_source_email",
@@ -4352,6 +7117,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Source Email",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4360,7 +7126,44 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Salesperson",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "invoice_vendor_bill_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Vendor Bill",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("account.move"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_being_sent",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Being Sent",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_draft_duplicated_ref_ids",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Draft Duplicated Ref",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_exact_move_duplicate",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Exact Move Duplicate",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "is_manually_modified",
@@ -4368,6 +7171,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Is Manually Modified",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4376,7 +7180,44 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Is Move Sent",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_purchase_matched",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Purchase Matched",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_sale_installed",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Sale Installed",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_storno",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Storno",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "journal_group_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Ledger",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("account.journal.group"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "journal_id",
@@ -4384,6 +7225,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Journal",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.journal"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4392,6 +7234,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Journal Items (DEPRECATED)",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.move.line"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4400,6 +7243,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Journal Items",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.move.line"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4408,6 +7252,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Made Sequence Gap",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4416,6 +7261,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Matched Payments",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.payment"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4424,7 +7270,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Medium",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("utm.medium"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_attachment_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Attachment Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_follower_ids",
@@ -4432,7 +7288,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Followers",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.followers"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Message Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of errors",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_sms_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "SMS Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_ids",
@@ -4440,7 +7324,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_is_follower",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Follower",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_main_attachment_id",
@@ -4448,7 +7342,44 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Main Attachment",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("ir.attachment"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Action Needed",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of Actions",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_partner_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Followers (Partners)",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "move_sent_values",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Sent",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "move_type",
@@ -4456,6 +7387,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Type",
         required: true,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "my_activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "My Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4464,6 +7405,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Number",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "name_placeholder",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Name Placeholder",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4472,6 +7423,52 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Terms and Conditions",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "need_cancel_request",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Need Cancel Request",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "needed_terms",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Needed Terms",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "needed_terms_dirty",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Needed Terms Dirty",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "next_payment_date",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Next Payment Date",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "no_followup",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "No Follow-Up",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4480,6 +7477,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Payment",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.payment"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4488,7 +7486,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Recipient Bank",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner.bank"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "partner_credit_warning",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Partner Credit Warning",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "partner_id",
@@ -4496,6 +7504,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Partner",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4504,7 +7513,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Delivery Address",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "payment_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Payment Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "payment_ids",
@@ -4512,6 +7531,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Payments",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.payment"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4520,6 +7540,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Payment Reference",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4528,6 +7549,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Payment Status",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "payment_term_details",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Payment Term Details",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4536,6 +7567,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Posted Before",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4544,7 +7576,53 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Preferred Payment Method Line",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.payment.method.line"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "purchase_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Purchase Order",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("purchase.order"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "purchase_order_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Purchase Order Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "purchase_order_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Purchase Order Name",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "purchase_vendor_bill_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Auto-complete",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("purchase.bill.union"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "purchase_warning_text",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Purchase Warning",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "qr_code_method",
@@ -4552,6 +7630,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Payment QR-code",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "quick_edit_mode",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Quick Edit Mode",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4560,6 +7648,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Total (Tax inc.)",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "quick_encoding_vals",
+        ttype: ::odoo_client::registry::FieldType::Json,
+        label: "Quick Encoding Vals",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4568,7 +7666,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Ratings",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("rating.rating"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "reconciled_payment_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Reconciled Payments",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("account.payment"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "ref",
@@ -4576,6 +7684,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Reference",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "restrict_mode_hash_table",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Secure Posted Entries with Hash",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4584,6 +7702,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Reversal Move",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.move"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4592,7 +7711,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Reversal of",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("account.move"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "sale_order_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Sale Order Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "sale_warning_text",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Sale Warning",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "secure_sequence_number",
@@ -4600,6 +7738,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Inalterability No Gap Sequence #",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "secured",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Secured",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4608,6 +7756,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sending Data",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4616,6 +7765,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sequence Number",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4624,6 +7774,79 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sequence Prefix",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_delivery_date",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Delivery Date",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_discount_details",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Discount Details",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_journal",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Journal",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_name_warning",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Name Warning",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_payment_term_details",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Payment Term Details",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_reset_to_draft_button",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Reset To Draft Button",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_taxable_supply_date",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Taxable Supply Date",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_update_fpos",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Fiscal Position Changed",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4632,6 +7855,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Source",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("utm.source"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4640,7 +7864,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Status",
         required: true,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "statement_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Statement",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("account.bank.statement"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "statement_line_id",
@@ -4648,6 +7882,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Statement Line",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.bank.statement.line"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4656,7 +7891,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Statements",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.bank.statement.line"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "status_in_payment",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Status In Payment",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "stock_move_ids",
@@ -4664,7 +7909,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Stock Move",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.move"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "suitable_journal_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Suitable Journal",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("account.journal"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tax_calculation_rounding_method",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Tax calculation rounding method",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "tax_cash_basis_created_move_ids",
@@ -4672,6 +7936,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Cash Basis Entries",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.move"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4680,6 +7945,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Cash Basis Origin",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("account.move"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4688,7 +7954,44 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Tax Cash Basis Entry of",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.partial.reconcile"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tax_country_code",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Tax Country Code",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tax_country_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Tax Country",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.country"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tax_lock_date_message",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Tax Lock Date Message",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tax_totals",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Invoice Totals",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "taxable_supply_date",
@@ -4696,6 +7999,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Taxable Supply Date",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "taxable_supply_date_placeholder",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Taxable Supply Date Placeholder",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "taxes_legal_notes",
+        ttype: ::odoo_client::registry::FieldType::Html,
+        label: "Taxes Legal Notes",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4704,7 +8026,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sales Team",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("crm.team"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "transaction_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Transaction Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "transaction_ids",
@@ -4712,7 +8044,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Transactions",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("payment.transaction"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "type_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Type Name",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "ubl_cii_xml_file",
@@ -4720,7 +8062,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "UBL/CII File",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "ubl_cii_xml_filename",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "UBL/CII Filename",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "ubl_cii_xml_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Attachment",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("ir.attachment"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "user_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "User",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "website_message_ids",
@@ -4728,6 +8098,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Website Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4736,6 +8107,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4744,6 +8116,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
 ];

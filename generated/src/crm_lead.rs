@@ -3,7 +3,7 @@
 //! Lead (`crm.lead`)
 /// Lead (`crm.lead`): one record as Odoo reads it.
 ///
-/// Stored fields only; Odoo's `false` for an empty value is `None`.
+/// Every field Odoo reads: stored ones and computed or related ones (not stored: neither searched nor sorted on unless Odoo says so). A typed read asks for `FIELDS`: all but the computed files, documents, lists and properties, which stay empty unless asked for by name. Odoo's `false` for an empty value is `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CrmLead {
     /// ID
@@ -14,10 +14,62 @@ pub struct CrmLead {
     ///
     /// `active`: boolean
     pub active: bool,
+    /// Next Activity Calendar Event
+    ///
+    /// `activity_calendar_event_id`: many2one, to `calendar.event`, readonly, not stored
+    pub activity_calendar_event_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Next Activity Deadline
+    ///
+    /// `activity_date_deadline`: date, readonly, not stored
+    pub activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
+    /// Activity Exception Decoration
+    ///
+    /// Type of the exception activity on record.
+    ///
+    /// `activity_exception_decoration`: selection, readonly, not stored
+    pub activity_exception_decoration: ::std::option::Option<
+        CrmLeadActivityExceptionDecoration,
+    >,
+    /// Icon
+    ///
+    /// Icon to indicate an exception activity.
+    ///
+    /// `activity_exception_icon`: char, readonly, not stored
+    pub activity_exception_icon: ::std::option::Option<::std::string::String>,
     /// Activities
     ///
     /// `activity_ids`: one2many, to `mail.activity`
     pub activity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Activity State
+    ///
+    /// Status based on activities
+    ///
+    /// Overdue: Due date is already passed
+    ///
+    /// Today: Activity date is today
+    ///
+    /// Planned: Future activities.
+    ///
+    /// `activity_state`: selection, readonly, not stored
+    pub activity_state: ::std::option::Option<CrmLeadActivityState>,
+    /// Next Activity Summary
+    ///
+    /// `activity_summary`: char, not stored
+    pub activity_summary: ::std::option::Option<::std::string::String>,
+    /// Activity Type Icon
+    ///
+    /// Font awesome icon e.g. fa-tasks
+    ///
+    /// `activity_type_icon`: char, readonly, not stored
+    pub activity_type_icon: ::std::option::Option<::std::string::String>,
+    /// Next Activity Type
+    ///
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
+    pub activity_type_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Responsible User
+    ///
+    /// `activity_user_id`: many2one, to `res.users`, readonly, not stored
+    pub activity_user_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Automated Probability
     ///
     /// `automated_probability`: float, readonly
@@ -40,6 +92,14 @@ pub struct CrmLead {
     ///
     /// `color`: integer
     pub color: ::std::option::Option<i64>,
+    /// Customer Company
+    ///
+    /// `commercial_partner_id`: many2one, to `res.partner`, not stored
+    pub commercial_partner_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Currency
+    ///
+    /// `company_currency`: many2one, to `res.currency`, readonly, not stored
+    pub company_currency: ::std::option::Option<::odoo_client::Many2One>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`
@@ -100,8 +160,22 @@ pub struct CrmLead {
     pub description: ::std::option::Option<::std::string::String>,
     /// Display Name
     ///
-    /// `display_name`: char, readonly
+    /// `display_name`: char, readonly, not stored
     pub display_name: ::std::option::Option<::std::string::String>,
+    /// Potential Duplicate Lead Count
+    ///
+    /// `duplicate_lead_count`: integer, readonly, not stored
+    pub duplicate_lead_count: ::std::option::Option<i64>,
+    /// Potential Duplicate Lead
+    ///
+    /// `duplicate_lead_ids`: many2many, to `crm.lead`, readonly, not stored
+    pub duplicate_lead_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Status time
+    ///
+    /// JSON that maps ids from a many2one field to seconds spent
+    ///
+    /// `duration_tracking`: json, readonly, not stored
+    pub duration_tracking: ::std::option::Option<::serde_json::Value>,
     /// Email cc
     ///
     /// `email_cc`: char
@@ -132,12 +206,44 @@ pub struct CrmLead {
     ///
     /// `function`: char
     pub function: ::std::option::Option<::std::string::String>,
+    /// Has Message
+    ///
+    /// `has_message`: boolean, readonly, not stored
+    pub has_message: bool,
     /// Enrichment done
     ///
     /// Whether IAP service for lead enrichment based on email has been performed on this lead.
     ///
     /// `iap_enrich_done`: boolean
     pub iap_enrich_done: bool,
+    /// Is automated probability?
+    ///
+    /// `is_automated_probability`: boolean, readonly, not stored
+    pub is_automated_probability: bool,
+    /// Blacklist
+    ///
+    /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
+    ///
+    /// `is_blacklisted`: boolean, readonly, not stored
+    pub is_blacklisted: bool,
+    /// Is Partner Visible
+    ///
+    /// `is_partner_visible`: boolean, readonly, not stored
+    pub is_partner_visible: bool,
+    /// Rotting
+    ///
+    /// `is_rotting`: boolean, readonly, not stored
+    pub is_rotting: bool,
+    /// Lang Active Count
+    ///
+    /// `lang_active_count`: integer, readonly, not stored
+    pub lang_active_count: ::std::option::Option<i64>,
+    /// Locale Code
+    ///
+    /// This field is used to set/get locales for user
+    ///
+    /// `lang_code`: char, readonly, not stored
+    pub lang_code: ::std::option::Option<::std::string::String>,
     /// Language
     ///
     /// `lang_id`: many2one, to `res.lang`
@@ -160,6 +266,18 @@ pub struct CrmLead {
     ///
     /// `medium_id`: many2one, to `utm.medium`
     pub medium_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Meeting Display Date
+    ///
+    /// `meeting_display_date`: date, readonly, not stored
+    pub meeting_display_date: ::std::option::Option<::chrono::NaiveDate>,
+    /// Meeting Display Label
+    ///
+    /// `meeting_display_label`: char, readonly, not stored
+    pub meeting_display_label: ::std::option::Option<::std::string::String>,
+    /// Attachment Count
+    ///
+    /// `message_attachment_count`: integer, readonly, not stored
+    pub message_attachment_count: ::std::option::Option<i64>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
@@ -170,10 +288,52 @@ pub struct CrmLead {
     ///
     /// `message_follower_ids`: one2many, to `mail.followers`
     pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Message Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_error`: boolean, readonly, not stored
+    pub message_has_error: bool,
+    /// Number of errors
+    ///
+    /// Number of messages with delivery error
+    ///
+    /// `message_has_error_counter`: integer, readonly, not stored
+    pub message_has_error_counter: ::std::option::Option<i64>,
+    /// SMS Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_sms_error`: boolean, readonly, not stored
+    pub message_has_sms_error: bool,
     /// Messages
     ///
     /// `message_ids`: one2many, to `mail.message`
     pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Is Follower
+    ///
+    /// `message_is_follower`: boolean, readonly, not stored
+    pub message_is_follower: bool,
+    /// Action Needed
+    ///
+    /// If checked, new messages require your attention.
+    ///
+    /// `message_needaction`: boolean, readonly, not stored
+    pub message_needaction: bool,
+    /// Number of Actions
+    ///
+    /// Number of messages requiring action
+    ///
+    /// `message_needaction_counter`: integer, readonly, not stored
+    pub message_needaction_counter: ::std::option::Option<i64>,
+    /// Followers (Partners)
+    ///
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
+    pub message_partner_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// My Activity Deadline
+    ///
+    /// `my_activity_date_deadline`: date, readonly, not stored
+    pub my_activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
     /// Opportunity
     ///
     /// `name`: char, required
@@ -182,28 +342,58 @@ pub struct CrmLead {
     ///
     /// `order_ids`: one2many, to `sale.order`
     pub order_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Partner Email will Update
+    ///
+    /// `partner_email_update`: boolean, readonly, not stored
+    pub partner_email_update: bool,
     /// Contact
     ///
     /// Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference.
     ///
     /// `partner_id`: many2one, to `res.partner`
     pub partner_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Partner is blacklisted
+    ///
+    /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
+    ///
+    /// `partner_is_blacklisted`: boolean, readonly, not stored
+    pub partner_is_blacklisted: bool,
     /// Company Name
     ///
     /// The name of the future partner company that will be created while converting the lead into opportunity
     ///
     /// `partner_name`: char
     pub partner_name: ::std::option::Option<::std::string::String>,
+    /// Partner Phone will Update
+    ///
+    /// `partner_phone_update`: boolean, readonly, not stored
+    pub partner_phone_update: bool,
     /// Phone
     ///
     /// `phone`: char
     pub phone: ::std::option::Option<::std::string::String>,
+    /// Blacklisted Phone is Phone
+    ///
+    /// Indicates if a blacklisted sanitized phone number is a phone number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
+    ///
+    /// `phone_blacklisted`: boolean, readonly, not stored
+    pub phone_blacklisted: bool,
+    /// Phone Number
+    ///
+    /// `phone_mobile_search`: char, not stored
+    pub phone_mobile_search: ::std::option::Option<::std::string::String>,
     /// Sanitized Number
     ///
     /// Field used to store sanitized phone number. Helps speeding up searches and comparisons.
     ///
     /// `phone_sanitized`: char, readonly
     pub phone_sanitized: ::std::option::Option<::std::string::String>,
+    /// Phone Blacklisted
+    ///
+    /// If the sanitized phone number is on the blacklist, the contact won't receive mass mailing sms anymore, from any list
+    ///
+    /// `phone_sanitized_blacklisted`: boolean, readonly, not stored
+    pub phone_sanitized_blacklisted: bool,
     /// Phone Quality
     ///
     /// `phone_state`: selection, readonly
@@ -220,6 +410,10 @@ pub struct CrmLead {
     ///
     /// `prorated_revenue`: monetary, readonly
     pub prorated_revenue: ::std::option::Option<f64>,
+    /// Number of Quotations
+    ///
+    /// `quotation_count`: integer, readonly, not stored
+    pub quotation_count: ::std::option::Option<i64>,
     /// Ratings
     ///
     /// `rating_ids`: one2many, to `rating.rating`
@@ -252,6 +446,26 @@ pub struct CrmLead {
     ///
     /// `reveal_id`: char
     pub reveal_id: ::std::option::Option<::std::string::String>,
+    /// Days Rotting
+    ///
+    /// Day count since this resource was last updated
+    ///
+    /// `rotting_days`: integer, readonly, not stored
+    pub rotting_days: ::std::option::Option<i64>,
+    /// Sum of Orders
+    ///
+    /// Untaxed Total of Confirmed Orders
+    ///
+    /// `sale_amount_total`: monetary, readonly, not stored
+    pub sale_amount_total: ::std::option::Option<f64>,
+    /// Number of Sale Orders
+    ///
+    /// `sale_order_count`: integer, readonly, not stored
+    pub sale_order_count: ::std::option::Option<i64>,
+    /// Allow manual enrich
+    ///
+    /// `show_enrich_button`: boolean, readonly, not stored
+    pub show_enrich_button: bool,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
@@ -262,6 +476,10 @@ pub struct CrmLead {
     ///
     /// `stage_id`: many2one, to `crm.stage`
     pub stage_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Stage Color
+    ///
+    /// `stage_id_color`: integer, readonly, not stored
+    pub stage_id_color: ::std::option::Option<i64>,
     /// State
     ///
     /// `state_id`: many2one, to `res.country.state`
@@ -288,6 +506,12 @@ pub struct CrmLead {
     ///
     /// `type`: selection, required
     pub type_: CrmLeadType,
+    /// User Company
+    ///
+    /// UX: Limit to lead company or all if no company
+    ///
+    /// `user_company_ids`: many2many, to `res.company`, readonly, not stored
+    pub user_company_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Salesperson
     ///
     /// `user_id`: many2one, to `res.users`
@@ -326,12 +550,23 @@ pub const READ_SCHEMA: &str = r##"{
   "description": "Lead",
   "properties": {
     "active": {"description":"Active","type":"boolean"},
+    "activity_calendar_event_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Calendar Event ([id, display name] of a calendar.event)"},
+    "activity_date_deadline": {"default":null,"description":"Next Activity Deadline","format":"date","type":["string","null"]},
+    "activity_exception_decoration": {"anyOf":[{"$ref":"#/$defs/CrmLeadActivityExceptionDecoration"},{"type":"null"}],"default":null,"description":"Activity Exception Decoration: Type of the exception activity on record."},
+    "activity_exception_icon": {"default":null,"description":"Icon: Icon to indicate an exception activity.","type":["string","null"]},
     "activity_ids": {"default":[],"description":"Activities (ids of mail.activity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "activity_state": {"anyOf":[{"$ref":"#/$defs/CrmLeadActivityState"},{"type":"null"}],"default":null,"description":"Activity State: Status based on activities Overdue: Due date is already passed Today: Activity date is today Planned: Future activities."},
+    "activity_summary": {"default":null,"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_icon": {"default":null,"description":"Activity Type Icon: Font awesome icon e.g. fa-tasks","type":["string","null"]},
+    "activity_type_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Type ([id, display name] of a mail.activity.type)"},
+    "activity_user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Responsible User ([id, display name] of a res.users)"},
     "automated_probability": {"default":null,"description":"Automated Probability","format":"double","type":["number","null"]},
     "calendar_event_ids": {"default":[],"description":"Meetings (ids of calendar.event records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "campaign_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special ([id, display name] of a utm.campaign)"},
     "city": {"default":null,"description":"City","type":["string","null"]},
     "color": {"default":null,"description":"Color Index","format":"int64","type":["integer","null"]},
+    "commercial_partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Customer Company ([id, display name] of a res.partner)"},
+    "company_currency": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Currency ([id, display name] of a res.currency)"},
     "company_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Company ([id, display name] of a res.company)"},
     "contact_name": {"default":null,"description":"Contact Name","type":["string","null"]},
     "country_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Country ([id, display name] of a res.country)"},
@@ -347,6 +582,9 @@ pub const READ_SCHEMA: &str = r##"{
     "day_open": {"default":null,"description":"Days to Assign","format":"double","type":["number","null"]},
     "description": {"default":null,"description":"Notes","type":["string","null"]},
     "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
+    "duplicate_lead_count": {"default":null,"description":"Potential Duplicate Lead Count","format":"int64","type":["integer","null"]},
+    "duplicate_lead_ids": {"default":[],"description":"Potential Duplicate Lead (ids of crm.lead records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "duration_tracking": {"default":null,"description":"Status time: JSON that maps ids from a many2one field to seconds spent"},
     "email_cc": {"default":null,"description":"Email cc","type":["string","null"]},
     "email_domain_criterion": {"default":null,"description":"Email Domain Criterion","type":["string","null"]},
     "email_from": {"default":null,"description":"Email","type":["string","null"]},
@@ -354,26 +592,51 @@ pub const READ_SCHEMA: &str = r##"{
     "email_state": {"anyOf":[{"$ref":"#/$defs/CrmLeadEmailState"},{"type":"null"}],"default":null,"description":"Email Quality"},
     "expected_revenue": {"default":null,"description":"Expected Revenue","format":"double","type":["number","null"]},
     "function": {"default":null,"description":"Job Position","type":["string","null"]},
+    "has_message": {"default":false,"description":"Has Message","type":"boolean"},
     "iap_enrich_done": {"description":"Enrichment done: Whether IAP service for lead enrichment based on email has been performed on this lead.","type":"boolean"},
     "id": {"description":"ID","format":"int64","type":"integer"},
+    "is_automated_probability": {"default":false,"description":"Is automated probability?","type":"boolean"},
+    "is_blacklisted": {"default":false,"description":"Blacklist: If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list","type":"boolean"},
+    "is_partner_visible": {"default":false,"description":"Is Partner Visible","type":"boolean"},
+    "is_rotting": {"default":false,"description":"Rotting","type":"boolean"},
+    "lang_active_count": {"default":null,"description":"Lang Active Count","format":"int64","type":["integer","null"]},
+    "lang_code": {"default":null,"description":"Locale Code: This field is used to set/get locales for user","type":["string","null"]},
     "lang_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Language ([id, display name] of a res.lang)"},
     "lead_mining_request_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Lead Mining Request ([id, display name] of a crm.iap.lead.mining.request)"},
     "lead_properties": {"default":null,"description":"Properties"},
     "lost_reason_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Lost Reason ([id, display name] of a crm.lost.reason)"},
     "medium_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad ([id, display name] of a utm.medium)"},
+    "meeting_display_date": {"default":null,"description":"Meeting Display Date","format":"date","type":["string","null"]},
+    "meeting_display_label": {"default":null,"description":"Meeting Display Label","type":["string","null"]},
+    "message_attachment_count": {"default":null,"description":"Attachment Count","format":"int64","type":["integer","null"]},
     "message_bounce": {"default":null,"description":"Bounce: Counter of the number of bounced emails for this contact","format":"int64","type":["integer","null"]},
     "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_has_error": {"default":false,"description":"Message Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
+    "message_has_error_counter": {"default":null,"description":"Number of errors: Number of messages with delivery error","format":"int64","type":["integer","null"]},
+    "message_has_sms_error": {"default":false,"description":"SMS Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
     "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_is_follower": {"default":false,"description":"Is Follower","type":"boolean"},
+    "message_needaction": {"default":false,"description":"Action Needed: If checked, new messages require your attention.","type":"boolean"},
+    "message_needaction_counter": {"default":null,"description":"Number of Actions: Number of messages requiring action","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"default":[],"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "my_activity_date_deadline": {"default":null,"description":"My Activity Deadline","format":"date","type":["string","null"]},
     "name": {"description":"Opportunity","type":"string"},
     "order_ids": {"default":[],"description":"Orders (ids of sale.order records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "partner_email_update": {"default":false,"description":"Partner Email will Update","type":"boolean"},
     "partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Contact: Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference. ([id, display name] of a res.partner)"},
+    "partner_is_blacklisted": {"default":false,"description":"Partner is blacklisted: If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list","type":"boolean"},
     "partner_name": {"default":null,"description":"Company Name: The name of the future partner company that will be created while converting the lead into opportunity","type":["string","null"]},
+    "partner_phone_update": {"default":false,"description":"Partner Phone will Update","type":"boolean"},
     "phone": {"default":null,"description":"Phone","type":["string","null"]},
+    "phone_blacklisted": {"default":false,"description":"Blacklisted Phone is Phone: Indicates if a blacklisted sanitized phone number is a phone number. Helps distinguish which number is blacklisted when there is both a mobile and phone field in a model.","type":"boolean"},
+    "phone_mobile_search": {"default":null,"description":"Phone Number","type":["string","null"]},
     "phone_sanitized": {"default":null,"description":"Sanitized Number: Field used to store sanitized phone number. Helps speeding up searches and comparisons.","type":["string","null"]},
+    "phone_sanitized_blacklisted": {"default":false,"description":"Phone Blacklisted: If the sanitized phone number is on the blacklist, the contact won't receive mass mailing sms anymore, from any list","type":"boolean"},
     "phone_state": {"anyOf":[{"$ref":"#/$defs/CrmLeadPhoneState"},{"type":"null"}],"default":null,"description":"Phone Quality"},
     "priority": {"anyOf":[{"$ref":"#/$defs/CrmLeadPriority"},{"type":"null"}],"default":null,"description":"Priority"},
     "probability": {"default":null,"description":"Probability","format":"double","type":["number","null"]},
     "prorated_revenue": {"default":null,"description":"Prorated Revenue","format":"double","type":["number","null"]},
+    "quotation_count": {"default":null,"description":"Number of Quotations","format":"int64","type":["integer","null"]},
     "rating_ids": {"default":[],"description":"Ratings (ids of rating.rating records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "recurring_plan": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Recurring Plan ([id, display name] of a crm.recurring.plan)"},
     "recurring_revenue": {"default":null,"description":"Recurring Revenues","format":"double","type":["number","null"]},
@@ -382,14 +645,20 @@ pub const READ_SCHEMA: &str = r##"{
     "recurring_revenue_prorated": {"default":null,"description":"Prorated Recurring Revenues","format":"double","type":["number","null"]},
     "referred": {"default":null,"description":"Referred By","type":["string","null"]},
     "reveal_id": {"default":null,"description":"Reveal ID","type":["string","null"]},
+    "rotting_days": {"default":null,"description":"Days Rotting: Day count since this resource was last updated","format":"int64","type":["integer","null"]},
+    "sale_amount_total": {"default":null,"description":"Sum of Orders: Untaxed Total of Confirmed Orders","format":"double","type":["number","null"]},
+    "sale_order_count": {"default":null,"description":"Number of Sale Orders","format":"int64","type":["integer","null"]},
+    "show_enrich_button": {"default":false,"description":"Allow manual enrich","type":"boolean"},
     "source_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list ([id, display name] of a utm.source)"},
     "stage_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Stage ([id, display name] of a crm.stage)"},
+    "stage_id_color": {"default":null,"description":"Stage Color","format":"int64","type":["integer","null"]},
     "state_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"State ([id, display name] of a res.country.state)"},
     "street": {"default":null,"description":"Street","type":["string","null"]},
     "street2": {"default":null,"description":"Street2","type":["string","null"]},
     "tag_ids": {"default":[],"description":"Tags: Classify and analyze your lead/opportunity categories like: Training, Service (ids of crm.tag records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "team_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Sales Team ([id, display name] of a crm.team)"},
     "type": {"$ref":"#/$defs/CrmLeadType","description":"Type"},
+    "user_company_ids": {"default":[],"description":"User Company: UX: Limit to lead company or all if no company (ids of res.company records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Salesperson ([id, display name] of a res.users)"},
     "website": {"default":null,"description":"Website: Website of the contact","type":["string","null"]},
     "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
@@ -409,8 +678,35 @@ impl CrmLead {
         use ::odoo_client::value as wire;
         let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
         let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut activity_calendar_event_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_decoration: ::std::option::Option<
+            ::std::option::Option<CrmLeadActivityExceptionDecoration>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_icon: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut activity_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut activity_state: ::std::option::Option<
+            ::std::option::Option<CrmLeadActivityState>,
+        > = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_icon: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut automated_probability: ::std::option::Option<
             ::std::option::Option<f64>,
@@ -425,6 +721,12 @@ impl CrmLead {
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut commercial_partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut company_currency: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut company_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
@@ -466,6 +768,15 @@ impl CrmLead {
         let mut display_name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut duplicate_lead_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut duplicate_lead_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut duration_tracking: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
         let mut email_cc: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -485,7 +796,16 @@ impl CrmLead {
         let mut function: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut has_message: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut iap_enrich_done: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_automated_probability: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_blacklisted: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_partner_visible: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_rotting: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut lang_active_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut lang_code: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut lang_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
@@ -501,29 +821,62 @@ impl CrmLead {
         let mut medium_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut meeting_display_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut meeting_display_label: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut message_attachment_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
         let mut message_bounce: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut message_follower_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut message_has_error: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_has_error_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_has_sms_error: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut message_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_is_follower: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut my_activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
         > = ::std::option::Option::None;
         let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut order_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut partner_email_update: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut partner_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut partner_is_blacklisted: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut partner_name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut partner_phone_update: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone_blacklisted: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut phone_mobile_search: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut phone_sanitized: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut phone_sanitized_blacklisted: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut phone_state: ::std::option::Option<
             ::std::option::Option<CrmLeadPhoneState>,
         > = ::std::option::Option::None;
@@ -532,6 +885,7 @@ impl CrmLead {
         > = ::std::option::Option::None;
         let mut probability: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut prorated_revenue: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut quotation_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut rating_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
@@ -554,12 +908,17 @@ impl CrmLead {
         let mut reveal_id: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut rotting_days: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut sale_amount_total: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut sale_order_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut show_enrich_button: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut source_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut stage_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut stage_id_color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut state_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
@@ -576,6 +935,9 @@ impl CrmLead {
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut type_: ::std::option::Option<CrmLeadType> = ::std::option::Option::None;
+        let mut user_company_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut user_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
@@ -601,8 +963,51 @@ impl CrmLead {
             match __key.as_str() {
                 "id" => wire::decode(&mut id, __value, wire::field),
                 "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_calendar_event_id" => {
+                    wire::decode(
+                        &mut activity_calendar_event_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_date_deadline" => {
+                    wire::decode(
+                        &mut activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "activity_exception_decoration" => {
+                    wire::decode(
+                        &mut activity_exception_decoration,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_exception_icon" => {
+                    wire::decode(
+                        &mut activity_exception_icon,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "activity_ids" => {
                     wire::decode(&mut activity_ids, __value, wire::ids_or_false)
+                }
+                "activity_state" => {
+                    wire::decode(&mut activity_state, __value, wire::false_as_none)
+                }
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_icon" => {
+                    wire::decode(&mut activity_type_icon, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "activity_user_id" => {
+                    wire::decode(&mut activity_user_id, __value, wire::false_as_none)
                 }
                 "automated_probability" => {
                     wire::decode(
@@ -619,6 +1024,16 @@ impl CrmLead {
                 }
                 "city" => wire::decode(&mut city, __value, wire::false_as_none),
                 "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "commercial_partner_id" => {
+                    wire::decode(
+                        &mut commercial_partner_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "company_currency" => {
+                    wire::decode(&mut company_currency, __value, wire::false_as_none)
+                }
                 "company_id" => {
                     wire::decode(&mut company_id, __value, wire::false_as_none)
                 }
@@ -688,6 +1103,15 @@ impl CrmLead {
                 "display_name" => {
                     wire::decode(&mut display_name, __value, wire::false_as_none)
                 }
+                "duplicate_lead_count" => {
+                    wire::decode(&mut duplicate_lead_count, __value, wire::false_as_none)
+                }
+                "duplicate_lead_ids" => {
+                    wire::decode(&mut duplicate_lead_ids, __value, wire::ids_or_false)
+                }
+                "duration_tracking" => {
+                    wire::decode(&mut duration_tracking, __value, wire::false_as_none)
+                }
                 "email_cc" => wire::decode(&mut email_cc, __value, wire::false_as_none),
                 "email_domain_criterion" => {
                     wire::decode(
@@ -709,9 +1133,24 @@ impl CrmLead {
                     wire::decode(&mut expected_revenue, __value, wire::false_as_none)
                 }
                 "function" => wire::decode(&mut function, __value, wire::false_as_none),
+                "has_message" => wire::decode(&mut has_message, __value, wire::field),
                 "iap_enrich_done" => {
                     wire::decode(&mut iap_enrich_done, __value, wire::field)
                 }
+                "is_automated_probability" => {
+                    wire::decode(&mut is_automated_probability, __value, wire::field)
+                }
+                "is_blacklisted" => {
+                    wire::decode(&mut is_blacklisted, __value, wire::field)
+                }
+                "is_partner_visible" => {
+                    wire::decode(&mut is_partner_visible, __value, wire::field)
+                }
+                "is_rotting" => wire::decode(&mut is_rotting, __value, wire::field),
+                "lang_active_count" => {
+                    wire::decode(&mut lang_active_count, __value, wire::false_as_none)
+                }
+                "lang_code" => wire::decode(&mut lang_code, __value, wire::false_as_none),
                 "lang_id" => wire::decode(&mut lang_id, __value, wire::false_as_none),
                 "lead_mining_request_id" => {
                     wire::decode(
@@ -727,26 +1166,101 @@ impl CrmLead {
                     wire::decode(&mut lost_reason_id, __value, wire::false_as_none)
                 }
                 "medium_id" => wire::decode(&mut medium_id, __value, wire::false_as_none),
+                "meeting_display_date" => {
+                    wire::decode(
+                        &mut meeting_display_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "meeting_display_label" => {
+                    wire::decode(
+                        &mut meeting_display_label,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_attachment_count" => {
+                    wire::decode(
+                        &mut message_attachment_count,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "message_bounce" => {
                     wire::decode(&mut message_bounce, __value, wire::false_as_none)
                 }
                 "message_follower_ids" => {
                     wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
                 }
+                "message_has_error" => {
+                    wire::decode(&mut message_has_error, __value, wire::field)
+                }
+                "message_has_error_counter" => {
+                    wire::decode(
+                        &mut message_has_error_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_has_sms_error" => {
+                    wire::decode(&mut message_has_sms_error, __value, wire::field)
+                }
                 "message_ids" => {
                     wire::decode(&mut message_ids, __value, wire::ids_or_false)
                 }
+                "message_is_follower" => {
+                    wire::decode(&mut message_is_follower, __value, wire::field)
+                }
+                "message_needaction" => {
+                    wire::decode(&mut message_needaction, __value, wire::field)
+                }
+                "message_needaction_counter" => {
+                    wire::decode(
+                        &mut message_needaction_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::ids_or_false)
+                }
+                "my_activity_date_deadline" => {
+                    wire::decode(
+                        &mut my_activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
                 "name" => wire::decode(&mut name, __value, wire::string_or_false),
                 "order_ids" => wire::decode(&mut order_ids, __value, wire::ids_or_false),
+                "partner_email_update" => {
+                    wire::decode(&mut partner_email_update, __value, wire::field)
+                }
                 "partner_id" => {
                     wire::decode(&mut partner_id, __value, wire::false_as_none)
+                }
+                "partner_is_blacklisted" => {
+                    wire::decode(&mut partner_is_blacklisted, __value, wire::field)
                 }
                 "partner_name" => {
                     wire::decode(&mut partner_name, __value, wire::false_as_none)
                 }
+                "partner_phone_update" => {
+                    wire::decode(&mut partner_phone_update, __value, wire::field)
+                }
                 "phone" => wire::decode(&mut phone, __value, wire::false_as_none),
+                "phone_blacklisted" => {
+                    wire::decode(&mut phone_blacklisted, __value, wire::field)
+                }
+                "phone_mobile_search" => {
+                    wire::decode(&mut phone_mobile_search, __value, wire::false_as_none)
+                }
                 "phone_sanitized" => {
                     wire::decode(&mut phone_sanitized, __value, wire::false_as_none)
+                }
+                "phone_sanitized_blacklisted" => {
+                    wire::decode(&mut phone_sanitized_blacklisted, __value, wire::field)
                 }
                 "phone_state" => {
                     wire::decode(&mut phone_state, __value, wire::false_as_none)
@@ -757,6 +1271,9 @@ impl CrmLead {
                 }
                 "prorated_revenue" => {
                     wire::decode(&mut prorated_revenue, __value, wire::false_as_none)
+                }
+                "quotation_count" => {
+                    wire::decode(&mut quotation_count, __value, wire::false_as_none)
                 }
                 "rating_ids" => {
                     wire::decode(&mut rating_ids, __value, wire::ids_or_false)
@@ -790,14 +1307,32 @@ impl CrmLead {
                 }
                 "referred" => wire::decode(&mut referred, __value, wire::false_as_none),
                 "reveal_id" => wire::decode(&mut reveal_id, __value, wire::false_as_none),
+                "rotting_days" => {
+                    wire::decode(&mut rotting_days, __value, wire::false_as_none)
+                }
+                "sale_amount_total" => {
+                    wire::decode(&mut sale_amount_total, __value, wire::false_as_none)
+                }
+                "sale_order_count" => {
+                    wire::decode(&mut sale_order_count, __value, wire::false_as_none)
+                }
+                "show_enrich_button" => {
+                    wire::decode(&mut show_enrich_button, __value, wire::field)
+                }
                 "source_id" => wire::decode(&mut source_id, __value, wire::false_as_none),
                 "stage_id" => wire::decode(&mut stage_id, __value, wire::false_as_none),
+                "stage_id_color" => {
+                    wire::decode(&mut stage_id_color, __value, wire::false_as_none)
+                }
                 "state_id" => wire::decode(&mut state_id, __value, wire::false_as_none),
                 "street" => wire::decode(&mut street, __value, wire::false_as_none),
                 "street2" => wire::decode(&mut street2, __value, wire::false_as_none),
                 "tag_ids" => wire::decode(&mut tag_ids, __value, wire::ids_or_false),
                 "team_id" => wire::decode(&mut team_id, __value, wire::false_as_none),
                 "type" => wire::decode(&mut type_, __value, wire::field),
+                "user_company_ids" => {
+                    wire::decode(&mut user_company_ids, __value, wire::ids_or_false)
+                }
                 "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
                 "website" => wire::decode(&mut website, __value, wire::false_as_none),
                 "website_message_ids" => {
@@ -830,12 +1365,24 @@ impl CrmLead {
         ::std::result::Result::Ok(Self {
             id: wire::given(id),
             active: wire::given(active),
+            activity_calendar_event_id: activity_calendar_event_id.unwrap_or_default(),
+            activity_date_deadline: activity_date_deadline.unwrap_or_default(),
+            activity_exception_decoration: activity_exception_decoration
+                .unwrap_or_default(),
+            activity_exception_icon: activity_exception_icon.unwrap_or_default(),
             activity_ids: activity_ids.unwrap_or_default(),
+            activity_state: activity_state.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_icon: activity_type_icon.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            activity_user_id: activity_user_id.unwrap_or_default(),
             automated_probability: automated_probability.unwrap_or_default(),
             calendar_event_ids: calendar_event_ids.unwrap_or_default(),
             campaign_id: campaign_id.unwrap_or_default(),
             city: city.unwrap_or_default(),
             color: color.unwrap_or_default(),
+            commercial_partner_id: commercial_partner_id.unwrap_or_default(),
+            company_currency: company_currency.unwrap_or_default(),
             company_id: company_id.unwrap_or_default(),
             contact_name: contact_name.unwrap_or_default(),
             country_id: country_id.unwrap_or_default(),
@@ -851,6 +1398,9 @@ impl CrmLead {
             day_open: day_open.unwrap_or_default(),
             description: description.unwrap_or_default(),
             display_name: display_name.unwrap_or_default(),
+            duplicate_lead_count: duplicate_lead_count.unwrap_or_default(),
+            duplicate_lead_ids: duplicate_lead_ids.unwrap_or_default(),
+            duration_tracking: duration_tracking.unwrap_or_default(),
             email_cc: email_cc.unwrap_or_default(),
             email_domain_criterion: email_domain_criterion.unwrap_or_default(),
             email_from: email_from.unwrap_or_default(),
@@ -858,25 +1408,50 @@ impl CrmLead {
             email_state: email_state.unwrap_or_default(),
             expected_revenue: expected_revenue.unwrap_or_default(),
             function: function.unwrap_or_default(),
+            has_message: has_message.unwrap_or_default(),
             iap_enrich_done: wire::given(iap_enrich_done),
+            is_automated_probability: is_automated_probability.unwrap_or_default(),
+            is_blacklisted: is_blacklisted.unwrap_or_default(),
+            is_partner_visible: is_partner_visible.unwrap_or_default(),
+            is_rotting: is_rotting.unwrap_or_default(),
+            lang_active_count: lang_active_count.unwrap_or_default(),
+            lang_code: lang_code.unwrap_or_default(),
             lang_id: lang_id.unwrap_or_default(),
             lead_mining_request_id: lead_mining_request_id.unwrap_or_default(),
             lead_properties: lead_properties.unwrap_or_default(),
             lost_reason_id: lost_reason_id.unwrap_or_default(),
             medium_id: medium_id.unwrap_or_default(),
+            meeting_display_date: meeting_display_date.unwrap_or_default(),
+            meeting_display_label: meeting_display_label.unwrap_or_default(),
+            message_attachment_count: message_attachment_count.unwrap_or_default(),
             message_bounce: message_bounce.unwrap_or_default(),
             message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_has_error: message_has_error.unwrap_or_default(),
+            message_has_error_counter: message_has_error_counter.unwrap_or_default(),
+            message_has_sms_error: message_has_sms_error.unwrap_or_default(),
             message_ids: message_ids.unwrap_or_default(),
+            message_is_follower: message_is_follower.unwrap_or_default(),
+            message_needaction: message_needaction.unwrap_or_default(),
+            message_needaction_counter: message_needaction_counter.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            my_activity_date_deadline: my_activity_date_deadline.unwrap_or_default(),
             name: wire::given(name),
             order_ids: order_ids.unwrap_or_default(),
+            partner_email_update: partner_email_update.unwrap_or_default(),
             partner_id: partner_id.unwrap_or_default(),
+            partner_is_blacklisted: partner_is_blacklisted.unwrap_or_default(),
             partner_name: partner_name.unwrap_or_default(),
+            partner_phone_update: partner_phone_update.unwrap_or_default(),
             phone: phone.unwrap_or_default(),
+            phone_blacklisted: phone_blacklisted.unwrap_or_default(),
+            phone_mobile_search: phone_mobile_search.unwrap_or_default(),
             phone_sanitized: phone_sanitized.unwrap_or_default(),
+            phone_sanitized_blacklisted: phone_sanitized_blacklisted.unwrap_or_default(),
             phone_state: phone_state.unwrap_or_default(),
             priority: priority.unwrap_or_default(),
             probability: probability.unwrap_or_default(),
             prorated_revenue: prorated_revenue.unwrap_or_default(),
+            quotation_count: quotation_count.unwrap_or_default(),
             rating_ids: rating_ids.unwrap_or_default(),
             recurring_plan: recurring_plan.unwrap_or_default(),
             recurring_revenue: recurring_revenue.unwrap_or_default(),
@@ -886,14 +1461,20 @@ impl CrmLead {
             recurring_revenue_prorated: recurring_revenue_prorated.unwrap_or_default(),
             referred: referred.unwrap_or_default(),
             reveal_id: reveal_id.unwrap_or_default(),
+            rotting_days: rotting_days.unwrap_or_default(),
+            sale_amount_total: sale_amount_total.unwrap_or_default(),
+            sale_order_count: sale_order_count.unwrap_or_default(),
+            show_enrich_button: show_enrich_button.unwrap_or_default(),
             source_id: source_id.unwrap_or_default(),
             stage_id: stage_id.unwrap_or_default(),
+            stage_id_color: stage_id_color.unwrap_or_default(),
             state_id: state_id.unwrap_or_default(),
             street: street.unwrap_or_default(),
             street2: street2.unwrap_or_default(),
             tag_ids: tag_ids.unwrap_or_default(),
             team_id: team_id.unwrap_or_default(),
             type_: wire::given(type_),
+            user_company_ids: user_company_ids.unwrap_or_default(),
             user_id: user_id.unwrap_or_default(),
             website: website.unwrap_or_default(),
             website_message_ids: website_message_ids.unwrap_or_default(),
@@ -913,15 +1494,43 @@ impl CrmLead {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(72usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(117usize);
         wire::put(&mut __fields, "id", &self.id)?;
         wire::put(&mut __fields, "active", &self.active)?;
+        wire::put(
+            &mut __fields,
+            "activity_calendar_event_id",
+            &self.activity_calendar_event_id,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "activity_date_deadline",
+            &self.activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_decoration",
+            &self.activity_exception_decoration,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_icon",
+            &self.activity_exception_icon,
+        )?;
         wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        wire::put(&mut __fields, "activity_state", &self.activity_state)?;
+        wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        wire::put(&mut __fields, "activity_type_icon", &self.activity_type_icon)?;
+        wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        wire::put(&mut __fields, "activity_user_id", &self.activity_user_id)?;
         wire::put(&mut __fields, "automated_probability", &self.automated_probability)?;
         wire::put(&mut __fields, "calendar_event_ids", &self.calendar_event_ids)?;
         wire::put(&mut __fields, "campaign_id", &self.campaign_id)?;
         wire::put(&mut __fields, "city", &self.city)?;
         wire::put(&mut __fields, "color", &self.color)?;
+        wire::put(&mut __fields, "commercial_partner_id", &self.commercial_partner_id)?;
+        wire::put(&mut __fields, "company_currency", &self.company_currency)?;
         wire::put(&mut __fields, "company_id", &self.company_id)?;
         wire::put(&mut __fields, "contact_name", &self.contact_name)?;
         wire::put(&mut __fields, "country_id", &self.country_id)?;
@@ -972,6 +1581,9 @@ impl CrmLead {
         wire::put(&mut __fields, "day_open", &self.day_open)?;
         wire::put(&mut __fields, "description", &self.description)?;
         wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(&mut __fields, "duplicate_lead_count", &self.duplicate_lead_count)?;
+        wire::put(&mut __fields, "duplicate_lead_ids", &self.duplicate_lead_ids)?;
+        wire::put(&mut __fields, "duration_tracking", &self.duration_tracking)?;
         wire::put(&mut __fields, "email_cc", &self.email_cc)?;
         wire::put(
             &mut __fields,
@@ -983,7 +1595,18 @@ impl CrmLead {
         wire::put(&mut __fields, "email_state", &self.email_state)?;
         wire::put(&mut __fields, "expected_revenue", &self.expected_revenue)?;
         wire::put(&mut __fields, "function", &self.function)?;
+        wire::put(&mut __fields, "has_message", &self.has_message)?;
         wire::put(&mut __fields, "iap_enrich_done", &self.iap_enrich_done)?;
+        wire::put(
+            &mut __fields,
+            "is_automated_probability",
+            &self.is_automated_probability,
+        )?;
+        wire::put(&mut __fields, "is_blacklisted", &self.is_blacklisted)?;
+        wire::put(&mut __fields, "is_partner_visible", &self.is_partner_visible)?;
+        wire::put(&mut __fields, "is_rotting", &self.is_rotting)?;
+        wire::put(&mut __fields, "lang_active_count", &self.lang_active_count)?;
+        wire::put(&mut __fields, "lang_code", &self.lang_code)?;
         wire::put(&mut __fields, "lang_id", &self.lang_id)?;
         wire::put(
             &mut __fields,
@@ -993,19 +1616,67 @@ impl CrmLead {
         wire::put(&mut __fields, "lead_properties", &self.lead_properties)?;
         wire::put(&mut __fields, "lost_reason_id", &self.lost_reason_id)?;
         wire::put(&mut __fields, "medium_id", &self.medium_id)?;
+        wire::put_with(
+            &mut __fields,
+            "meeting_display_date",
+            &self.meeting_display_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "meeting_display_label", &self.meeting_display_label)?;
+        wire::put(
+            &mut __fields,
+            "message_attachment_count",
+            &self.message_attachment_count,
+        )?;
         wire::put(&mut __fields, "message_bounce", &self.message_bounce)?;
         wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_has_error", &self.message_has_error)?;
+        wire::put(
+            &mut __fields,
+            "message_has_error_counter",
+            &self.message_has_error_counter,
+        )?;
+        wire::put(&mut __fields, "message_has_sms_error", &self.message_has_sms_error)?;
         wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(&mut __fields, "message_is_follower", &self.message_is_follower)?;
+        wire::put(&mut __fields, "message_needaction", &self.message_needaction)?;
+        wire::put(
+            &mut __fields,
+            "message_needaction_counter",
+            &self.message_needaction_counter,
+        )?;
+        wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        wire::put_with(
+            &mut __fields,
+            "my_activity_date_deadline",
+            &self.my_activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
         wire::put(&mut __fields, "name", &self.name)?;
         wire::put(&mut __fields, "order_ids", &self.order_ids)?;
+        wire::put(&mut __fields, "partner_email_update", &self.partner_email_update)?;
         wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        wire::put(
+            &mut __fields,
+            "partner_is_blacklisted",
+            &self.partner_is_blacklisted,
+        )?;
         wire::put(&mut __fields, "partner_name", &self.partner_name)?;
+        wire::put(&mut __fields, "partner_phone_update", &self.partner_phone_update)?;
         wire::put(&mut __fields, "phone", &self.phone)?;
+        wire::put(&mut __fields, "phone_blacklisted", &self.phone_blacklisted)?;
+        wire::put(&mut __fields, "phone_mobile_search", &self.phone_mobile_search)?;
         wire::put(&mut __fields, "phone_sanitized", &self.phone_sanitized)?;
+        wire::put(
+            &mut __fields,
+            "phone_sanitized_blacklisted",
+            &self.phone_sanitized_blacklisted,
+        )?;
         wire::put(&mut __fields, "phone_state", &self.phone_state)?;
         wire::put(&mut __fields, "priority", &self.priority)?;
         wire::put(&mut __fields, "probability", &self.probability)?;
         wire::put(&mut __fields, "prorated_revenue", &self.prorated_revenue)?;
+        wire::put(&mut __fields, "quotation_count", &self.quotation_count)?;
         wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
         wire::put(&mut __fields, "recurring_plan", &self.recurring_plan)?;
         wire::put(&mut __fields, "recurring_revenue", &self.recurring_revenue)?;
@@ -1026,14 +1697,20 @@ impl CrmLead {
         )?;
         wire::put(&mut __fields, "referred", &self.referred)?;
         wire::put(&mut __fields, "reveal_id", &self.reveal_id)?;
+        wire::put(&mut __fields, "rotting_days", &self.rotting_days)?;
+        wire::put(&mut __fields, "sale_amount_total", &self.sale_amount_total)?;
+        wire::put(&mut __fields, "sale_order_count", &self.sale_order_count)?;
+        wire::put(&mut __fields, "show_enrich_button", &self.show_enrich_button)?;
         wire::put(&mut __fields, "source_id", &self.source_id)?;
         wire::put(&mut __fields, "stage_id", &self.stage_id)?;
+        wire::put(&mut __fields, "stage_id_color", &self.stage_id_color)?;
         wire::put(&mut __fields, "state_id", &self.state_id)?;
         wire::put(&mut __fields, "street", &self.street)?;
         wire::put(&mut __fields, "street2", &self.street2)?;
         wire::put(&mut __fields, "tag_ids", &self.tag_ids)?;
         wire::put(&mut __fields, "team_id", &self.team_id)?;
         wire::put(&mut __fields, "type", &self.type_)?;
+        wire::put(&mut __fields, "user_company_ids", &self.user_company_ids)?;
         wire::put(&mut __fields, "user_id", &self.user_id)?;
         wire::put(&mut __fields, "website", &self.website)?;
         wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
@@ -1080,6 +1757,16 @@ impl ::schemars::JsonSchema for CrmLead {
         );
         ::odoo_client::registry::add_definition(
             generator,
+            "CrmLeadActivityExceptionDecoration",
+            <CrmLeadActivityExceptionDecoration as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "CrmLeadActivityState",
+            <CrmLeadActivityState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
             "CrmLeadEmailState",
             <CrmLeadEmailState as ::schemars::JsonSchema>::json_schema,
         );
@@ -1111,12 +1798,23 @@ impl ::odoo_client::Model for CrmLead {
     const FIELDS: &'static [&'static str] = &[
         "id",
         "active",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
         "activity_ids",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
         "automated_probability",
         "calendar_event_ids",
         "campaign_id",
         "city",
         "color",
+        "commercial_partner_id",
+        "company_currency",
         "company_id",
         "contact_name",
         "country_id",
@@ -1132,6 +1830,7 @@ impl ::odoo_client::Model for CrmLead {
         "day_open",
         "description",
         "display_name",
+        "duplicate_lead_count",
         "email_cc",
         "email_domain_criterion",
         "email_from",
@@ -1139,25 +1838,49 @@ impl ::odoo_client::Model for CrmLead {
         "email_state",
         "expected_revenue",
         "function",
+        "has_message",
         "iap_enrich_done",
+        "is_automated_probability",
+        "is_blacklisted",
+        "is_partner_visible",
+        "is_rotting",
+        "lang_active_count",
+        "lang_code",
         "lang_id",
         "lead_mining_request_id",
         "lead_properties",
         "lost_reason_id",
         "medium_id",
+        "meeting_display_date",
+        "meeting_display_label",
+        "message_attachment_count",
         "message_bounce",
         "message_follower_ids",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
         "message_ids",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "my_activity_date_deadline",
         "name",
         "order_ids",
+        "partner_email_update",
         "partner_id",
+        "partner_is_blacklisted",
         "partner_name",
+        "partner_phone_update",
         "phone",
+        "phone_blacklisted",
+        "phone_mobile_search",
         "phone_sanitized",
+        "phone_sanitized_blacklisted",
         "phone_state",
         "priority",
         "probability",
         "prorated_revenue",
+        "quotation_count",
         "rating_ids",
         "recurring_plan",
         "recurring_revenue",
@@ -1166,8 +1889,13 @@ impl ::odoo_client::Model for CrmLead {
         "recurring_revenue_prorated",
         "referred",
         "reveal_id",
+        "rotting_days",
+        "sale_amount_total",
+        "sale_order_count",
+        "show_enrich_button",
         "source_id",
         "stage_id",
+        "stage_id_color",
         "state_id",
         "street",
         "street2",
@@ -1198,11 +1926,11 @@ pub struct CrmLeadCreate {
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Campaign
     ///
@@ -1220,7 +1948,7 @@ pub struct CrmLeadCreate {
     pub color: ::std::option::Option<i64>,
     /// Customer Company
     ///
-    /// `commercial_partner_id`: many2one, to `res.partner`
+    /// `commercial_partner_id`: many2one, to `res.partner`, not stored
     pub commercial_partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Company
     ///
@@ -1296,7 +2024,7 @@ pub struct CrmLeadCreate {
     pub message_bounce: ::std::option::Option<i64>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -1322,7 +2050,7 @@ pub struct CrmLeadCreate {
     pub phone: ::std::option::Option<::std::string::String>,
     /// Phone Number
     ///
-    /// `phone_mobile_search`: char
+    /// `phone_mobile_search`: char, not stored
     pub phone_mobile_search: ::std::option::Option<::std::string::String>,
     /// Priority
     ///
@@ -1724,11 +2452,11 @@ pub struct CrmLeadUpdate {
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Campaign
     ///
@@ -1746,7 +2474,7 @@ pub struct CrmLeadUpdate {
     pub color: ::std::option::Option<i64>,
     /// Customer Company
     ///
-    /// `commercial_partner_id`: many2one, to `res.partner`
+    /// `commercial_partner_id`: many2one, to `res.partner`, not stored
     pub commercial_partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Company
     ///
@@ -1822,7 +2550,7 @@ pub struct CrmLeadUpdate {
     pub message_bounce: ::std::option::Option<i64>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -1848,7 +2576,7 @@ pub struct CrmLeadUpdate {
     pub phone: ::std::option::Option<::std::string::String>,
     /// Phone Number
     ///
-    /// `phone_mobile_search`: char
+    /// `phone_mobile_search`: char, not stored
     pub phone_mobile_search: ::std::option::Option<::std::string::String>,
     /// Priority
     ///
@@ -2470,6 +3198,185 @@ impl ::schemars::JsonSchema for CrmLeadUpdate {
         ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
     }
 }
+/// Activity Exception Decoration (selection field `activity_exception_decoration`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmLeadActivityExceptionDecoration {
+    /// Alert
+    ///
+    /// `"warning"`
+    Warning,
+    /// Error
+    ///
+    /// `"danger"`
+    Danger,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl CrmLeadActivityExceptionDecoration {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["warning", "danger"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Warning => "warning",
+            Self::Danger => "danger",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Warning => ::std::option::Option::Some("Alert"),
+            Self::Danger => ::std::option::Option::Some("Error"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CrmLeadActivityExceptionDecoration {
+    fn from(value: &str) -> Self {
+        match value {
+            "warning" => Self::Warning,
+            "danger" => Self::Danger,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for CrmLeadActivityExceptionDecoration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CrmLeadActivityExceptionDecoration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CrmLeadActivityExceptionDecoration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for CrmLeadActivityExceptionDecoration {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("CrmLeadActivityExceptionDecoration")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity Exception Decoration: warning=Alert, danger=Error".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Activity State (selection field `activity_state`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrmLeadActivityState {
+    /// Overdue
+    ///
+    /// `"overdue"`
+    Overdue,
+    /// Today
+    ///
+    /// `"today"`
+    Today,
+    /// Planned
+    ///
+    /// `"planned"`
+    Planned,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl CrmLeadActivityState {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Overdue => "overdue",
+            Self::Today => "today",
+            Self::Planned => "planned",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Overdue => ::std::option::Option::Some("Overdue"),
+            Self::Today => ::std::option::Option::Some("Today"),
+            Self::Planned => ::std::option::Option::Some("Planned"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for CrmLeadActivityState {
+    fn from(value: &str) -> Self {
+        match value {
+            "overdue" => Self::Overdue,
+            "today" => Self::Today,
+            "planned" => Self::Planned,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for CrmLeadActivityState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CrmLeadActivityState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CrmLeadActivityState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for CrmLeadActivityState {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("CrmLeadActivityState")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity State: overdue=Overdue, today=Today, planned=Planned".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Email Quality (selection field `email_state`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CrmLeadEmailState {
@@ -2929,6 +3836,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "ID",
         required: true,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2937,6 +3845,43 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Active",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_calendar_event_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Calendar Event",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("calendar.event"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Next Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_decoration",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity Exception Decoration",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Icon",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2945,7 +3890,53 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Activities",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.activity"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_state",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity State",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_summary",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Next Activity Summary",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Activity Type Icon",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Type",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("mail.activity.type"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_user_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Responsible User",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "automated_probability",
@@ -2953,6 +3944,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Automated Probability",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2961,6 +3953,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Meetings",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("calendar.event"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2969,6 +3962,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Campaign",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("utm.campaign"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2977,6 +3971,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "City",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2985,7 +3980,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Color Index",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "commercial_partner_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Customer Company",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_currency",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Currency",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.currency"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "company_id",
@@ -2993,6 +4007,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Company",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.company"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3001,6 +4016,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Contact Name",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3009,6 +4025,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Country",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.country"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3017,6 +4034,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3025,6 +4043,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3033,6 +4052,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Action",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3041,6 +4061,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Closed Date",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3049,6 +4070,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Conversion Date",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3057,6 +4079,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Expected Closing",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3065,6 +4088,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Stage Update",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3073,6 +4097,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Assignment Date",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3081,6 +4106,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Days to Close",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3089,6 +4115,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Days to Assign",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3097,6 +4124,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Notes",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3105,6 +4133,34 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Display Name",
         required: false,
         readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "duplicate_lead_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Potential Duplicate Lead Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "duplicate_lead_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Potential Duplicate Lead",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("crm.lead"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "duration_tracking",
+        ttype: ::odoo_client::registry::FieldType::Json,
+        label: "Status time",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3113,6 +4169,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Email cc",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3121,6 +4178,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Email Domain Criterion",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3129,6 +4187,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Email",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3137,6 +4196,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Normalized Email",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3145,6 +4205,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Email Quality",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3153,6 +4214,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Expected Revenue",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3161,6 +4223,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Job Position",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_message",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Message",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3169,6 +4241,61 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Enrichment done",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_automated_probability",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is automated probability?",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_blacklisted",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Blacklist",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_partner_visible",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Partner Visible",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_rotting",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Rotting",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "lang_active_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Lang Active Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "lang_code",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Locale Code",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3177,6 +4304,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Language",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.lang"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3185,6 +4313,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Lead Mining Request",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("crm.iap.lead.mining.request"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3193,6 +4322,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Properties",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3201,6 +4331,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Lost Reason",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("crm.lost.reason"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3209,7 +4340,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Medium",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("utm.medium"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "meeting_display_date",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Meeting Display Date",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "meeting_display_label",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Meeting Display Label",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_attachment_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Attachment Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_bounce",
@@ -3217,6 +4376,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Bounce",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3225,7 +4385,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Followers",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.followers"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Message Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of errors",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_sms_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "SMS Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_ids",
@@ -3233,7 +4421,53 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_is_follower",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Follower",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Action Needed",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of Actions",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_partner_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Followers (Partners)",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "my_activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "My Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "name",
@@ -3241,6 +4475,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Opportunity",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3249,7 +4484,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Orders",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("sale.order"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "partner_email_update",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Partner Email will Update",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "partner_id",
@@ -3257,7 +4502,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Contact",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "partner_is_blacklisted",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Partner is blacklisted",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "partner_name",
@@ -3265,6 +4520,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Company Name",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "partner_phone_update",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Partner Phone will Update",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3273,6 +4538,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Phone",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "phone_blacklisted",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Blacklisted Phone is Phone",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "phone_mobile_search",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Phone Number",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3281,6 +4565,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sanitized Number",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "phone_sanitized_blacklisted",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Phone Blacklisted",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3289,6 +4583,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Phone Quality",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3297,6 +4592,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Priority",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3305,6 +4601,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Probability",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3313,6 +4610,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Prorated Revenue",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "quotation_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of Quotations",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3321,6 +4628,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Ratings",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("rating.rating"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3329,6 +4637,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Recurring Plan",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("crm.recurring.plan"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3337,6 +4646,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Recurring Revenues",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3345,6 +4655,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Expected MRR",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3353,6 +4664,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Prorated MRR",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3361,6 +4673,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Prorated Recurring Revenues",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3369,6 +4682,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Referred By",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3377,6 +4691,43 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Reveal ID",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "rotting_days",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Days Rotting",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "sale_amount_total",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
+        label: "Sum of Orders",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "sale_order_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of Sale Orders",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_enrich_button",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Allow manual enrich",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3385,6 +4736,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Source",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("utm.source"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3393,7 +4745,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Stage",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("crm.stage"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "stage_id_color",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Stage Color",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "state_id",
@@ -3401,6 +4763,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "State",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.country.state"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3409,6 +4772,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Street",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3417,6 +4781,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Street2",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3425,6 +4790,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Tags",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("crm.tag"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3433,6 +4799,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sales Team",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("crm.team"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3441,7 +4808,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Type",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "user_company_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "User Company",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.company"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "user_id",
@@ -3449,6 +4826,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Salesperson",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3457,6 +4835,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Website",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3465,6 +4844,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Website Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3473,6 +4853,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Won/Lost",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3481,6 +4862,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3489,6 +4871,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3497,6 +4880,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Zip",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
 ];

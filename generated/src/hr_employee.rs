@@ -13,7 +13,7 @@
 //! that are available according to the group defined on them.
 /// Employee (`hr.employee`): one record as Odoo reads it.
 ///
-/// Stored fields only; Odoo's `false` for an empty value is `None`.
+/// Every field Odoo reads: stored ones and computed or related ones (not stored: neither searched nor sorted on unless Odoo says so). A typed read asks for `FIELDS`: all but the computed files, documents, lists and properties, which stay empty unless asked for by name. Odoo's `false` for an empty value is `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HrEmployee {
     /// ID
@@ -26,10 +26,100 @@ pub struct HrEmployee {
     ///
     /// `active`: boolean
     pub active: bool,
+    /// Active Employee
+    ///
+    /// If the active field is set to False, it will allow you to hide the resource record without removing it.
+    ///
+    /// `active_employee`: boolean, readonly, not stored
+    pub active_employee: bool,
+    /// Next Activity Calendar Event
+    ///
+    /// `activity_calendar_event_id`: many2one, to `calendar.event`, readonly, not stored
+    pub activity_calendar_event_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Next Activity Deadline
+    ///
+    /// `activity_date_deadline`: date, readonly, not stored
+    pub activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
+    /// Activity Exception Decoration
+    ///
+    /// Type of the exception activity on record.
+    ///
+    /// `activity_exception_decoration`: selection, readonly, not stored
+    pub activity_exception_decoration: ::std::option::Option<
+        HrEmployeeActivityExceptionDecoration,
+    >,
+    /// Icon
+    ///
+    /// Icon to indicate an exception activity.
+    ///
+    /// `activity_exception_icon`: char, readonly, not stored
+    pub activity_exception_icon: ::std::option::Option<::std::string::String>,
     /// Activities
     ///
     /// `activity_ids`: one2many, to `mail.activity`
     pub activity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Activity State
+    ///
+    /// Status based on activities
+    ///
+    /// Overdue: Due date is already passed
+    ///
+    /// Today: Activity date is today
+    ///
+    /// Planned: Future activities.
+    ///
+    /// `activity_state`: selection, readonly, not stored
+    pub activity_state: ::std::option::Option<HrEmployeeActivityState>,
+    /// Next Activity Summary
+    ///
+    /// `activity_summary`: char, not stored
+    pub activity_summary: ::std::option::Option<::std::string::String>,
+    /// Activity Type Icon
+    ///
+    /// Font awesome icon e.g. fa-tasks
+    ///
+    /// `activity_type_icon`: char, readonly, not stored
+    pub activity_type_icon: ::std::option::Option<::std::string::String>,
+    /// Next Activity Type
+    ///
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
+    pub activity_type_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Responsible User
+    ///
+    /// `activity_user_id`: many2one, to `res.users`, readonly, not stored
+    pub activity_user_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Additional Note
+    ///
+    /// `additional_note`: text, not stored
+    pub additional_note: ::std::option::Option<::std::string::String>,
+    /// Work Address
+    ///
+    /// `address_id`: many2one, to `res.partner`, not stored
+    pub address_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Allowed Country State
+    ///
+    /// `allowed_country_state_ids`: many2many, to `res.country.state`, readonly, not stored
+    pub allowed_country_state_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Avatar 1024
+    ///
+    /// `avatar_1024`: binary, readonly, not stored
+    pub avatar_1024: ::std::option::Option<::std::string::String>,
+    /// Avatar 128
+    ///
+    /// `avatar_128`: binary, readonly, not stored
+    pub avatar_128: ::std::option::Option<::std::string::String>,
+    /// Avatar
+    ///
+    /// `avatar_1920`: binary, readonly, not stored
+    pub avatar_1920: ::std::option::Option<::std::string::String>,
+    /// Avatar 256
+    ///
+    /// `avatar_256`: binary, readonly, not stored
+    pub avatar_256: ::std::option::Option<::std::string::String>,
+    /// Avatar 512
+    ///
+    /// `avatar_512`: binary, readonly, not stored
+    pub avatar_512: ::std::option::Option<::std::string::String>,
     /// Bank Accounts
     ///
     /// Employee bank accounts to pay salaries
@@ -50,6 +140,10 @@ pub struct HrEmployee {
     ///
     /// `birthday_public_display`: boolean
     pub birthday_public_display: bool,
+    /// Public Date of Birth
+    ///
+    /// `birthday_public_display_string`: char, readonly, not stored
+    pub birthday_public_display_string: ::std::option::Option<::std::string::String>,
     /// Tags
     ///
     /// `category_ids`: many2many, to `hr.employee.category`
@@ -58,10 +152,26 @@ pub struct HrEmployee {
     ///
     /// `certificate`: selection
     pub certificate: ::std::option::Option<::std::string::String>,
+    /// Certification
+    ///
+    /// `certification_ids`: one2many, to `hr.employee.skill`, not stored
+    pub certification_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Indirect Subordinates Count
+    ///
+    /// `child_all_count`: integer, readonly, not stored
+    pub child_all_count: ::std::option::Option<i64>,
+    /// Direct Subordinates Count
+    ///
+    /// `child_count`: integer, readonly, not stored
+    pub child_count: ::std::option::Option<i64>,
     /// Direct subordinates
     ///
     /// `child_ids`: one2many, to `hr.employee`
     pub child_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Dependent Children
+    ///
+    /// `children`: integer, not stored
+    pub children: ::std::option::Option<i64>,
     /// Coach
     ///
     /// Select the "Employee" who is the coach of this employee.
@@ -74,10 +184,58 @@ pub struct HrEmployee {
     ///
     /// `color`: integer
     pub color: ::std::option::Option<i64>,
+    /// Company Country Code
+    ///
+    /// The ISO country code in two chars.
+    ///
+    /// You can use this field for quick search.
+    ///
+    /// `company_country_code`: char, readonly, not stored
+    pub company_country_code: ::std::option::Option<::std::string::String>,
+    /// Company Country
+    ///
+    /// `company_country_id`: many2one, to `res.country`, readonly, not stored
+    pub company_country_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`, required
     pub company_id: ::odoo_client::Many2One,
+    /// Contract End Date
+    ///
+    /// End date of the contract (if it's a fixed-term contract).
+    ///
+    /// `contract_date_end`: date, not stored
+    pub contract_date_end: ::std::option::Option<::chrono::NaiveDate>,
+    /// Contract Start Date
+    ///
+    /// `contract_date_start`: date, not stored
+    pub contract_date_start: ::std::option::Option<::chrono::NaiveDate>,
+    /// Contract Template
+    ///
+    /// Select a contract template to auto-fill the contract form with predefined values. You can still edit the fields as needed after applying the template.
+    ///
+    /// `contract_template_id`: many2one, to `hr.version`, not stored
+    pub contract_template_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Contract Type
+    ///
+    /// `contract_type_id`: many2one, to `hr.contract.type`, not stored
+    pub contract_type_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Contract Wage
+    ///
+    /// `contract_wage`: monetary, readonly, not stored
+    pub contract_wage: ::std::option::Option<f64>,
+    /// Country Code
+    ///
+    /// The ISO country code in two chars.
+    ///
+    /// You can use this field for quick search.
+    ///
+    /// `country_code`: char, readonly, not stored
+    pub country_code: ::std::option::Option<::std::string::String>,
+    /// Nationality (Country)
+    ///
+    /// `country_id`: many2one, to `res.country`, not stored
+    pub country_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Country of Birth
     ///
     /// `country_of_birth`: many2one, to `res.country`
@@ -90,18 +248,78 @@ pub struct HrEmployee {
     ///
     /// `create_uid`: many2one, to `res.users`, readonly
     pub create_uid: ::std::option::Option<::odoo_client::Many2One>,
+    /// Currency
+    ///
+    /// `currency_id`: many2one, to `res.currency`, readonly, not stored
+    pub currency_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Current Date Version
+    ///
+    /// `current_date_version`: date, readonly, not stored
+    pub current_date_version: ::std::option::Option<::chrono::NaiveDate>,
+    /// Current Employee Skill
+    ///
+    /// `current_employee_skill_ids`: one2many, to `hr.employee.skill`, not stored
+    pub current_employee_skill_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Current Version
     ///
     /// `current_version_id`: many2one, to `hr.version`, readonly
     pub current_version_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Date End
+    ///
+    /// `date_end`: date, readonly, not stored
+    pub date_end: ::std::option::Option<::chrono::NaiveDate>,
+    /// Date Start
+    ///
+    /// `date_start`: date, readonly, not stored
+    pub date_start: ::std::option::Option<::chrono::NaiveDate>,
+    /// Date Version
+    ///
+    /// `date_version`: date, not stored
+    pub date_version: ::std::option::Option<::chrono::NaiveDate>,
+    /// Department Color
+    ///
+    /// `department_color`: integer, readonly, not stored
+    pub department_color: ::std::option::Option<i64>,
+    /// Department
+    ///
+    /// `department_id`: many2one, to `hr.department`, not stored
+    pub department_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Departure Date
+    ///
+    /// `departure_date`: date, not stored
+    pub departure_date: ::std::option::Option<::chrono::NaiveDate>,
+    /// Additional Information
+    ///
+    /// `departure_description`: html, not stored
+    pub departure_description: ::std::option::Option<::std::string::String>,
+    /// Departure Reason
+    ///
+    /// `departure_reason_id`: many2one, to `hr.departure.reason`, not stored
+    pub departure_reason_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Display Certification Page
+    ///
+    /// `display_certification_page`: boolean, readonly, not stored
+    pub display_certification_page: bool,
     /// Display Name
     ///
-    /// `display_name`: char, readonly
+    /// `display_name`: char, readonly, not stored
     pub display_name: ::std::option::Option<::std::string::String>,
+    /// Home-Work Distance
+    ///
+    /// `distance_home_work`: integer, not stored
+    pub distance_home_work: ::std::option::Option<i64>,
+    /// Home-Work Distance unit
+    ///
+    /// `distance_home_work_unit`: selection, not stored
+    pub distance_home_work_unit: ::std::option::Option<HrEmployeeDistanceHomeWorkUnit>,
     /// Driving License
     ///
     /// `driving_license`: binary
     pub driving_license: ::std::option::Option<::std::string::String>,
+    /// Email
+    ///
+    /// `email`: char, readonly, not stored
+    pub email: ::std::option::Option<::std::string::String>,
     /// Emergency Contact
     ///
     /// `emergency_contact`: char
@@ -110,6 +328,10 @@ pub struct HrEmployee {
     ///
     /// `emergency_phone`: char
     pub emergency_phone: ::std::option::Option<::std::string::String>,
+    /// Employee
+    ///
+    /// `employee_id`: many2one, to `hr.employee`, not stored
+    pub employee_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Properties
     ///
     /// `employee_properties`: properties
@@ -118,18 +340,60 @@ pub struct HrEmployee {
     ///
     /// `employee_skill_ids`: one2many, to `hr.employee.skill`
     pub employee_skill_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Employee Type
+    ///
+    /// `employee_type`: selection, not stored
+    pub employee_type: ::std::option::Option<HrEmployeeEmployeeType>,
+    /// Current
+    ///
+    /// This is the exceptional, non-weekly, location set for today.
+    ///
+    /// `exceptional_location_id`: many2one, to `hr.work.location`, readonly, not stored
+    pub exceptional_location_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Friday
     ///
     /// `friday_location_id`: many2one, to `hr.work.location`
     pub friday_location_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Has Message
+    ///
+    /// `has_message`: boolean, readonly, not stored
+    pub has_message: bool,
+    /// Has Multiple Bank Accounts
+    ///
+    /// `has_multiple_bank_accounts`: boolean, readonly, not stored
+    pub has_multiple_bank_accounts: bool,
     /// Work Permit
     ///
     /// `has_work_permit`: binary
     pub has_work_permit: ::std::option::Option<::std::string::String>,
+    /// Hr Icon Display
+    ///
+    /// `hr_icon_display`: selection, readonly, not stored
+    pub hr_icon_display: ::std::option::Option<HrEmployeeHrIconDisplay>,
+    /// Hr Presence State
+    ///
+    /// `hr_presence_state`: selection, readonly, not stored
+    pub hr_presence_state: ::std::option::Option<HrEmployeeHrPresenceState>,
+    /// HR Responsible
+    ///
+    /// Person responsible for validating the employee's contracts.
+    ///
+    /// `hr_responsible_id`: many2one, to `res.users`, not stored
+    pub hr_responsible_id: ::std::option::Option<::odoo_client::Many2One>,
     /// ID Card Copy
     ///
     /// `id_card`: binary
     pub id_card: ::std::option::Option<::std::string::String>,
+    /// Identification No
+    ///
+    /// Enter the employee's National Identification Number issued by the government (e.g., Aadhaar, SIN, NIN). This is used for official records and statutory compliance.
+    ///
+    /// `identification_id`: char, not stored
+    pub identification_id: ::std::option::Option<::std::string::String>,
+    /// IM Status
+    ///
+    /// `im_status`: char, readonly, not stored
+    pub im_status: ::std::option::Option<::std::string::String>,
     /// Image 1024
     ///
     /// `image_1024`: binary, readonly
@@ -150,26 +414,146 @@ pub struct HrEmployee {
     ///
     /// `image_512`: binary, readonly
     pub image_512: ::std::option::Option<::std::string::String>,
+    /// Is Current
+    ///
+    /// `is_current`: boolean, readonly, not stored
+    pub is_current: bool,
+    /// Is Custom Job Title
+    ///
+    /// `is_custom_job_title`: boolean, readonly, not stored
+    pub is_custom_job_title: bool,
+    /// Is Flexible
+    ///
+    /// `is_flexible`: boolean, readonly, not stored
+    pub is_flexible: bool,
+    /// Is Fully Flexible
+    ///
+    /// `is_fully_flexible`: boolean, readonly, not stored
+    pub is_fully_flexible: bool,
+    /// Is Future
+    ///
+    /// `is_future`: boolean, readonly, not stored
+    pub is_future: bool,
+    /// Is In Contract
+    ///
+    /// `is_in_contract`: boolean, readonly, not stored
+    pub is_in_contract: bool,
+    /// Is Past
+    ///
+    /// `is_past`: boolean, readonly, not stored
+    pub is_past: bool,
+    /// Is Subordinate
+    ///
+    /// `is_subordinate`: boolean, readonly, not stored
+    pub is_subordinate: bool,
+    /// Is Trusted Bank Account
+    ///
+    /// `is_trusted_bank_account`: boolean, readonly, not stored
+    pub is_trusted_bank_account: bool,
+    /// User's active
+    ///
+    /// `is_user_active`: boolean, readonly, not stored
+    pub is_user_active: bool,
+    /// Job
+    ///
+    /// `job_id`: many2one, to `hr.job`, not stored
+    pub job_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Job Title
+    ///
+    /// `job_title`: char, not stored
+    pub job_title: ::std::option::Option<::std::string::String>,
+    /// Home-Work Distance in Km
+    ///
+    /// `km_home_work`: integer, not stored
+    pub km_home_work: ::std::option::Option<i64>,
     /// Lang
     ///
     /// `lang`: selection
     pub lang: ::std::option::Option<::std::string::String>,
+    /// Last Activity
+    ///
+    /// `last_activity`: date, readonly, not stored
+    pub last_activity: ::std::option::Option<::chrono::NaiveDate>,
+    /// Last Activity Time
+    ///
+    /// `last_activity_time`: char, readonly, not stored
+    pub last_activity_time: ::std::option::Option<::std::string::String>,
+    /// Last Modified on
+    ///
+    /// `last_modified_date`: datetime, not stored
+    pub last_modified_date: ::std::option::Option<::chrono::NaiveDateTime>,
+    /// Last Modified by
+    ///
+    /// `last_modified_uid`: many2one, to `res.users`, not stored
+    pub last_modified_uid: ::std::option::Option<::odoo_client::Many2One>,
     /// Legal Name
     ///
     /// `legal_name`: char
     pub legal_name: ::std::option::Option<::std::string::String>,
+    /// Marital Status
+    ///
+    /// `marital`: selection, not stored
+    pub marital: ::std::option::Option<::std::string::String>,
+    /// Member of department
+    ///
+    /// Whether the employee is a member of the active user's department or one of it's child department.
+    ///
+    /// `member_of_department`: boolean, readonly, not stored
+    pub member_of_department: bool,
+    /// Attachment Count
+    ///
+    /// `message_attachment_count`: integer, readonly, not stored
+    pub message_attachment_count: ::std::option::Option<i64>,
     /// Followers
     ///
     /// `message_follower_ids`: one2many, to `mail.followers`
     pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Message Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_error`: boolean, readonly, not stored
+    pub message_has_error: bool,
+    /// Number of errors
+    ///
+    /// Number of messages with delivery error
+    ///
+    /// `message_has_error_counter`: integer, readonly, not stored
+    pub message_has_error_counter: ::std::option::Option<i64>,
+    /// SMS Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_sms_error`: boolean, readonly, not stored
+    pub message_has_sms_error: bool,
     /// Messages
     ///
     /// `message_ids`: one2many, to `mail.message`
     pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Is Follower
+    ///
+    /// `message_is_follower`: boolean, readonly, not stored
+    pub message_is_follower: bool,
     /// Main Attachment
     ///
     /// `message_main_attachment_id`: many2one, to `ir.attachment`
     pub message_main_attachment_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Action Needed
+    ///
+    /// If checked, new messages require your attention.
+    ///
+    /// `message_needaction`: boolean, readonly, not stored
+    pub message_needaction: bool,
+    /// Number of Actions
+    ///
+    /// Number of messages requiring action
+    ///
+    /// `message_needaction_counter`: integer, readonly, not stored
+    pub message_needaction_counter: ::std::option::Option<i64>,
+    /// Followers (Partners)
+    ///
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
+    pub message_partner_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Work Mobile
     ///
     /// `mobile_phone`: char
@@ -178,18 +562,38 @@ pub struct HrEmployee {
     ///
     /// `monday_location_id`: many2one, to `hr.work.location`
     pub monday_location_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// My Activity Deadline
+    ///
+    /// `my_activity_date_deadline`: date, readonly, not stored
+    pub my_activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
     /// Employee Name
     ///
     /// `name`: char
     pub name: ::std::option::Option<::std::string::String>,
+    /// Newly Hired
+    ///
+    /// `newly_hired`: boolean, readonly, not stored
+    pub newly_hired: bool,
     /// Manager
     ///
     /// `parent_id`: many2one, to `hr.employee`
     pub parent_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Passport Expiration Date
+    ///
+    /// `passport_expiration_date`: date, not stored
+    pub passport_expiration_date: ::std::option::Option<::chrono::NaiveDate>,
+    /// Passport No
+    ///
+    /// `passport_id`: char, not stored
+    pub passport_id: ::std::option::Option<::std::string::String>,
     /// Work Permit No
     ///
     /// `permit_no`: char
     pub permit_no: ::std::option::Option<::std::string::String>,
+    /// Phone
+    ///
+    /// `phone`: char, readonly, not stored
+    pub phone: ::std::option::Option<::std::string::String>,
     /// PIN
     ///
     /// PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.
@@ -200,12 +604,24 @@ pub struct HrEmployee {
     ///
     /// `place_of_birth`: char
     pub place_of_birth: ::std::option::Option<::std::string::String>,
+    /// Primary Bank Account
+    ///
+    /// `primary_bank_account_id`: many2one, to `res.partner.bank`, readonly, not stored
+    pub primary_bank_account_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Private Car Plate
     ///
     /// If you have more than one car, just separate the plates by a space.
     ///
     /// `private_car_plate`: char
     pub private_car_plate: ::std::option::Option<::std::string::String>,
+    /// Private City
+    ///
+    /// `private_city`: char, not stored
+    pub private_city: ::std::option::Option<::std::string::String>,
+    /// Private Country
+    ///
+    /// `private_country_id`: many2one, to `res.country`, not stored
+    pub private_country_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Private Email
     ///
     /// `private_email`: char
@@ -214,10 +630,34 @@ pub struct HrEmployee {
     ///
     /// `private_phone`: char
     pub private_phone: ::std::option::Option<::std::string::String>,
+    /// Private State
+    ///
+    /// `private_state_id`: many2one, to `res.country.state`, not stored
+    pub private_state_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Private Street
+    ///
+    /// `private_street`: char, not stored
+    pub private_street: ::std::option::Option<::std::string::String>,
+    /// Private Street2
+    ///
+    /// `private_street2`: char, not stored
+    pub private_street2: ::std::option::Option<::std::string::String>,
+    /// Private Zip
+    ///
+    /// `private_zip`: char, not stored
+    pub private_zip: ::std::option::Option<::std::string::String>,
     /// Ratings
     ///
     /// `rating_ids`: one2many, to `rating.rating`
     pub rating_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Related Partners Count
+    ///
+    /// `related_partners_count`: integer, readonly, not stored
+    pub related_partners_count: ::std::option::Option<i64>,
+    /// Working Hours
+    ///
+    /// `resource_calendar_id`: many2one, to `resource.calendar`, not stored
+    pub resource_calendar_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Resource
     ///
     /// `resource_id`: many2one, to `resource.resource`, required
@@ -234,10 +674,44 @@ pub struct HrEmployee {
     ///
     /// `saturday_location_id`: many2one, to `hr.work.location`
     pub saturday_location_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Gender
+    ///
+    /// This is the legal sex recognized by the state.
+    ///
+    /// `sex`: selection, not stored
+    pub sex: ::std::option::Option<HrEmployeeSex>,
+    /// Share User
+    ///
+    /// External user with limited access, created only for the purpose of sharing data.
+    ///
+    /// `share`: boolean, readonly, not stored
+    pub share: bool,
+    /// Show Hr Icon Display
+    ///
+    /// `show_hr_icon_display`: boolean, readonly, not stored
+    pub show_hr_icon_display: bool,
     /// Skill
     ///
     /// `skill_ids`: many2many, to `hr.skill`, readonly
     pub skill_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Spouse Birthdate
+    ///
+    /// `spouse_birthdate`: date, not stored
+    pub spouse_birthdate: ::std::option::Option<::chrono::NaiveDate>,
+    /// Spouse Legal Name
+    ///
+    /// `spouse_complete_name`: char, not stored
+    pub spouse_complete_name: ::std::option::Option<::std::string::String>,
+    /// SSN No
+    ///
+    /// Social Security Number
+    ///
+    /// `ssnid`: char, not stored
+    pub ssnid: ::std::option::Option<::std::string::String>,
+    /// Salary Structure Type
+    ///
+    /// `structure_type_id`: many2one, to `hr.payroll.structure.type`, not stored
+    pub structure_type_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Field of Study
     ///
     /// `study_field`: char
@@ -246,6 +720,12 @@ pub struct HrEmployee {
     ///
     /// `study_school`: char
     pub study_school: ::std::option::Option<::std::string::String>,
+    /// Subordinates
+    ///
+    /// Direct and indirect subordinates
+    ///
+    /// `subordinate_ids`: one2many, to `hr.employee`, readonly, not stored
+    pub subordinate_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Sunday
     ///
     /// `sunday_location_id`: many2one, to `hr.work.location`
@@ -258,20 +738,46 @@ pub struct HrEmployee {
     ///
     /// `today_location_name`: char
     pub today_location_name: ::std::option::Option<::std::string::String>,
+    /// End of Trial Period
+    ///
+    /// End date of the trial period (if there is one).
+    ///
+    /// `trial_date_end`: date, not stored
+    pub trial_date_end: ::std::option::Option<::chrono::NaiveDate>,
     /// Tuesday
     ///
     /// `tuesday_location_id`: many2one, to `hr.work.location`
     pub tuesday_location_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Timezone
+    ///
+    /// This field is used in order to define in which timezone the resources will work.
+    ///
+    /// `tz`: selection, not stored
+    pub tz: ::std::option::Option<::std::string::String>,
     /// User
     ///
     /// Related user name for the resource to manage its access.
     ///
     /// `user_id`: many2one, to `res.users`
     pub user_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// User's partner
+    ///
+    /// Partner-related data of the user
+    ///
+    /// `user_partner_id`: many2one, to `res.partner`, readonly, not stored
+    pub user_partner_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Version
+    ///
+    /// `version_id`: many2one, to `hr.version`, readonly, not stored
+    pub version_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Employee Versions
     ///
     /// `version_ids`: one2many, to `hr.version`, required
     pub version_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Versions Count
+    ///
+    /// `versions_count`: integer, readonly, not stored
+    pub versions_count: ::std::option::Option<i64>,
     /// Visa Expiration Date
     ///
     /// `visa_expire`: date
@@ -280,6 +786,12 @@ pub struct HrEmployee {
     ///
     /// `visa_no`: char
     pub visa_no: ::std::option::Option<::std::string::String>,
+    /// Wage
+    ///
+    /// Employee's monthly gross wage.
+    ///
+    /// `wage`: monetary, not stored
+    pub wage: ::std::option::Option<f64>,
     /// Website Messages
     ///
     /// Website communication history
@@ -298,10 +810,26 @@ pub struct HrEmployee {
     ///
     /// `work_email`: char
     pub work_email: ::std::option::Option<::std::string::String>,
+    /// Work Location
+    ///
+    /// `work_location_id`: many2one, to `hr.work.location`, not stored
+    pub work_location_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Work Location Name
+    ///
+    /// `work_location_name`: char, readonly, not stored
+    pub work_location_name: ::std::option::Option<::std::string::String>,
+    /// Work Location Type
+    ///
+    /// `work_location_type`: selection, readonly, not stored
+    pub work_location_type: ::std::option::Option<HrEmployeeWorkLocationType>,
     /// Work Permit Expiration Date
     ///
     /// `work_permit_expiration_date`: date
     pub work_permit_expiration_date: ::std::option::Option<::chrono::NaiveDate>,
+    /// work_permit_name
+    ///
+    /// `work_permit_name`: char, readonly, not stored
+    pub work_permit_name: ::std::option::Option<::std::string::String>,
     /// Work Permit Scheduled Activity
     ///
     /// `work_permit_scheduled_activity`: boolean
@@ -324,72 +852,188 @@ pub const READ_SCHEMA: &str = r##"{
   "description": "Employee: NB: Any field only available on the model hr.employee (i.e. not on the hr.employee.public model) should have `groups=\"hr.group_hr_user\"` on its definition to avoid being prefetched when the user hasn't access to the hr.employee model. Indeed, the prefetch loads the data for all the fields that are available according to the group defined on them.",
   "properties": {
     "active": {"description":"Active: If the active field is set to False, it will allow you to hide the resource record without removing it.","type":"boolean"},
+    "active_employee": {"default":false,"description":"Active Employee: If the active field is set to False, it will allow you to hide the resource record without removing it.","type":"boolean"},
+    "activity_calendar_event_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Calendar Event ([id, display name] of a calendar.event)"},
+    "activity_date_deadline": {"default":null,"description":"Next Activity Deadline","format":"date","type":["string","null"]},
+    "activity_exception_decoration": {"anyOf":[{"$ref":"#/$defs/HrEmployeeActivityExceptionDecoration"},{"type":"null"}],"default":null,"description":"Activity Exception Decoration: Type of the exception activity on record."},
+    "activity_exception_icon": {"default":null,"description":"Icon: Icon to indicate an exception activity.","type":["string","null"]},
     "activity_ids": {"default":[],"description":"Activities (ids of mail.activity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "activity_state": {"anyOf":[{"$ref":"#/$defs/HrEmployeeActivityState"},{"type":"null"}],"default":null,"description":"Activity State: Status based on activities Overdue: Due date is already passed Today: Activity date is today Planned: Future activities."},
+    "activity_summary": {"default":null,"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_icon": {"default":null,"description":"Activity Type Icon: Font awesome icon e.g. fa-tasks","type":["string","null"]},
+    "activity_type_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Type ([id, display name] of a mail.activity.type)"},
+    "activity_user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Responsible User ([id, display name] of a res.users)"},
+    "additional_note": {"default":null,"description":"Additional Note","type":["string","null"]},
+    "address_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Work Address ([id, display name] of a res.partner)"},
+    "allowed_country_state_ids": {"default":[],"description":"Allowed Country State (ids of res.country.state records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "avatar_1024": {"default":null,"description":"Avatar 1024 (base64)","type":["string","null"]},
+    "avatar_128": {"default":null,"description":"Avatar 128 (base64)","type":["string","null"]},
+    "avatar_1920": {"default":null,"description":"Avatar (base64)","type":["string","null"]},
+    "avatar_256": {"default":null,"description":"Avatar 256 (base64)","type":["string","null"]},
+    "avatar_512": {"default":null,"description":"Avatar 512 (base64)","type":["string","null"]},
     "bank_account_ids": {"default":[],"description":"Bank Accounts: Employee bank accounts to pay salaries (ids of res.partner.bank records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "barcode": {"default":null,"description":"Badge ID: ID used for employee identification.","type":["string","null"]},
     "birthday": {"default":null,"description":"Birthday","format":"date","type":["string","null"]},
     "birthday_public_display": {"description":"Show to all employees","type":"boolean"},
+    "birthday_public_display_string": {"default":null,"description":"Public Date of Birth","type":["string","null"]},
     "category_ids": {"default":[],"description":"Tags (ids of hr.employee.category records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "certificate": {"default":null,"description":"Certificate Level","type":["string","null"]},
+    "certification_ids": {"default":[],"description":"Certification (ids of hr.employee.skill records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "child_all_count": {"default":null,"description":"Indirect Subordinates Count","format":"int64","type":["integer","null"]},
+    "child_count": {"default":null,"description":"Direct Subordinates Count","format":"int64","type":["integer","null"]},
     "child_ids": {"default":[],"description":"Direct subordinates (ids of hr.employee records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "children": {"default":null,"description":"Dependent Children","format":"int64","type":["integer","null"]},
     "coach_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Coach: Select the \"Employee\" who is the coach of this employee. The \"Coach\" has no specific rights or responsibilities by default. ([id, display name] of a hr.employee)"},
     "color": {"default":null,"description":"Color Index","format":"int64","type":["integer","null"]},
+    "company_country_code": {"default":null,"description":"Company Country Code: The ISO country code in two chars. You can use this field for quick search.","type":["string","null"]},
+    "company_country_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Company Country ([id, display name] of a res.country)"},
     "company_id": {"$ref":"#/$defs/Many2One","description":"Company ([id, display name] of a res.company)"},
+    "contract_date_end": {"default":null,"description":"Contract End Date: End date of the contract (if it's a fixed-term contract).","format":"date","type":["string","null"]},
+    "contract_date_start": {"default":null,"description":"Contract Start Date","format":"date","type":["string","null"]},
+    "contract_template_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Contract Template: Select a contract template to auto-fill the contract form with predefined values. You can still edit the fields as needed after applying the template. ([id, display name] of a hr.version)"},
+    "contract_type_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Contract Type ([id, display name] of a hr.contract.type)"},
+    "contract_wage": {"default":null,"description":"Contract Wage","format":"double","type":["number","null"]},
+    "country_code": {"default":null,"description":"Country Code: The ISO country code in two chars. You can use this field for quick search.","type":["string","null"]},
+    "country_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Nationality (Country) ([id, display name] of a res.country)"},
     "country_of_birth": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Country of Birth ([id, display name] of a res.country)"},
     "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
+    "currency_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Currency ([id, display name] of a res.currency)"},
+    "current_date_version": {"default":null,"description":"Current Date Version","format":"date","type":["string","null"]},
+    "current_employee_skill_ids": {"default":[],"description":"Current Employee Skill (ids of hr.employee.skill records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "current_version_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Current Version ([id, display name] of a hr.version)"},
+    "date_end": {"default":null,"description":"Date End","format":"date","type":["string","null"]},
+    "date_start": {"default":null,"description":"Date Start","format":"date","type":["string","null"]},
+    "date_version": {"default":null,"description":"Date Version","format":"date","type":["string","null"]},
+    "department_color": {"default":null,"description":"Department Color","format":"int64","type":["integer","null"]},
+    "department_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Department ([id, display name] of a hr.department)"},
+    "departure_date": {"default":null,"description":"Departure Date","format":"date","type":["string","null"]},
+    "departure_description": {"default":null,"description":"Additional Information","type":["string","null"]},
+    "departure_reason_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Departure Reason ([id, display name] of a hr.departure.reason)"},
+    "display_certification_page": {"default":false,"description":"Display Certification Page","type":"boolean"},
     "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
+    "distance_home_work": {"default":null,"description":"Home-Work Distance","format":"int64","type":["integer","null"]},
+    "distance_home_work_unit": {"anyOf":[{"$ref":"#/$defs/HrEmployeeDistanceHomeWorkUnit"},{"type":"null"}],"default":null,"description":"Home-Work Distance unit"},
     "driving_license": {"default":null,"description":"Driving License (base64)","type":["string","null"]},
+    "email": {"default":null,"description":"Email","type":["string","null"]},
     "emergency_contact": {"default":null,"description":"Emergency Contact","type":["string","null"]},
     "emergency_phone": {"default":null,"description":"Emergency Phone","type":["string","null"]},
+    "employee_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Employee ([id, display name] of a hr.employee)"},
     "employee_properties": {"default":null,"description":"Properties"},
     "employee_skill_ids": {"default":[],"description":"Skills (ids of hr.employee.skill records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "employee_type": {"anyOf":[{"$ref":"#/$defs/HrEmployeeEmployeeType"},{"type":"null"}],"default":null,"description":"Employee Type"},
+    "exceptional_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Current: This is the exceptional, non-weekly, location set for today. ([id, display name] of a hr.work.location)"},
     "friday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Friday ([id, display name] of a hr.work.location)"},
+    "has_message": {"default":false,"description":"Has Message","type":"boolean"},
+    "has_multiple_bank_accounts": {"default":false,"description":"Has Multiple Bank Accounts","type":"boolean"},
     "has_work_permit": {"default":null,"description":"Work Permit (base64)","type":["string","null"]},
+    "hr_icon_display": {"anyOf":[{"$ref":"#/$defs/HrEmployeeHrIconDisplay"},{"type":"null"}],"default":null,"description":"Hr Icon Display"},
+    "hr_presence_state": {"anyOf":[{"$ref":"#/$defs/HrEmployeeHrPresenceState"},{"type":"null"}],"default":null,"description":"Hr Presence State"},
+    "hr_responsible_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"HR Responsible: Person responsible for validating the employee's contracts. ([id, display name] of a res.users)"},
     "id": {"description":"ID","format":"int64","type":"integer"},
     "id_card": {"default":null,"description":"ID Card Copy (base64)","type":["string","null"]},
+    "identification_id": {"default":null,"description":"Identification No: Enter the employee's National Identification Number issued by the government (e.g., Aadhaar, SIN, NIN). This is used for official records and statutory compliance.","type":["string","null"]},
+    "im_status": {"default":null,"description":"IM Status","type":["string","null"]},
     "image_1024": {"default":null,"description":"Image 1024 (base64)","type":["string","null"]},
     "image_128": {"default":null,"description":"Image 128 (base64)","type":["string","null"]},
     "image_1920": {"default":null,"description":"Image (base64)","type":["string","null"]},
     "image_256": {"default":null,"description":"Image 256 (base64)","type":["string","null"]},
     "image_512": {"default":null,"description":"Image 512 (base64)","type":["string","null"]},
+    "is_current": {"default":false,"description":"Is Current","type":"boolean"},
+    "is_custom_job_title": {"default":false,"description":"Is Custom Job Title","type":"boolean"},
+    "is_flexible": {"default":false,"description":"Is Flexible","type":"boolean"},
+    "is_fully_flexible": {"default":false,"description":"Is Fully Flexible","type":"boolean"},
+    "is_future": {"default":false,"description":"Is Future","type":"boolean"},
+    "is_in_contract": {"default":false,"description":"Is In Contract","type":"boolean"},
+    "is_past": {"default":false,"description":"Is Past","type":"boolean"},
+    "is_subordinate": {"default":false,"description":"Is Subordinate","type":"boolean"},
+    "is_trusted_bank_account": {"default":false,"description":"Is Trusted Bank Account","type":"boolean"},
+    "is_user_active": {"default":false,"description":"User's active","type":"boolean"},
+    "job_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Job ([id, display name] of a hr.job)"},
+    "job_title": {"default":null,"description":"Job Title","type":["string","null"]},
+    "km_home_work": {"default":null,"description":"Home-Work Distance in Km","format":"int64","type":["integer","null"]},
     "lang": {"default":null,"description":"Lang","type":["string","null"]},
+    "last_activity": {"default":null,"description":"Last Activity","format":"date","type":["string","null"]},
+    "last_activity_time": {"default":null,"description":"Last Activity Time","type":["string","null"]},
+    "last_modified_date": {"default":null,"description":"Last Modified on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "last_modified_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Modified by ([id, display name] of a res.users)"},
     "legal_name": {"default":null,"description":"Legal Name","type":["string","null"]},
+    "marital": {"default":null,"description":"Marital Status","type":["string","null"]},
+    "member_of_department": {"default":false,"description":"Member of department: Whether the employee is a member of the active user's department or one of it's child department.","type":"boolean"},
+    "message_attachment_count": {"default":null,"description":"Attachment Count","format":"int64","type":["integer","null"]},
     "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_has_error": {"default":false,"description":"Message Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
+    "message_has_error_counter": {"default":null,"description":"Number of errors: Number of messages with delivery error","format":"int64","type":["integer","null"]},
+    "message_has_sms_error": {"default":false,"description":"SMS Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
     "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_is_follower": {"default":false,"description":"Is Follower","type":"boolean"},
     "message_main_attachment_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Main Attachment ([id, display name] of a ir.attachment)"},
+    "message_needaction": {"default":false,"description":"Action Needed: If checked, new messages require your attention.","type":"boolean"},
+    "message_needaction_counter": {"default":null,"description":"Number of Actions: Number of messages requiring action","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"default":[],"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "mobile_phone": {"default":null,"description":"Work Mobile","type":["string","null"]},
     "monday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Monday ([id, display name] of a hr.work.location)"},
+    "my_activity_date_deadline": {"default":null,"description":"My Activity Deadline","format":"date","type":["string","null"]},
     "name": {"default":null,"description":"Employee Name","type":["string","null"]},
+    "newly_hired": {"default":false,"description":"Newly Hired","type":"boolean"},
     "parent_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Manager ([id, display name] of a hr.employee)"},
+    "passport_expiration_date": {"default":null,"description":"Passport Expiration Date","format":"date","type":["string","null"]},
+    "passport_id": {"default":null,"description":"Passport No","type":["string","null"]},
     "permit_no": {"default":null,"description":"Work Permit No","type":["string","null"]},
+    "phone": {"default":null,"description":"Phone","type":["string","null"]},
     "pin": {"default":null,"description":"PIN: PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.","type":["string","null"]},
     "place_of_birth": {"default":null,"description":"Place of Birth","type":["string","null"]},
+    "primary_bank_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Primary Bank Account ([id, display name] of a res.partner.bank)"},
     "private_car_plate": {"default":null,"description":"Private Car Plate: If you have more than one car, just separate the plates by a space.","type":["string","null"]},
+    "private_city": {"default":null,"description":"Private City","type":["string","null"]},
+    "private_country_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Private Country ([id, display name] of a res.country)"},
     "private_email": {"default":null,"description":"Private Email","type":["string","null"]},
     "private_phone": {"default":null,"description":"Private Phone","type":["string","null"]},
+    "private_state_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Private State ([id, display name] of a res.country.state)"},
+    "private_street": {"default":null,"description":"Private Street","type":["string","null"]},
+    "private_street2": {"default":null,"description":"Private Street2","type":["string","null"]},
+    "private_zip": {"default":null,"description":"Private Zip","type":["string","null"]},
     "rating_ids": {"default":[],"description":"Ratings (ids of rating.rating records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "related_partners_count": {"default":null,"description":"Related Partners Count","format":"int64","type":["integer","null"]},
+    "resource_calendar_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Working Hours ([id, display name] of a resource.calendar)"},
     "resource_id": {"$ref":"#/$defs/Many2One","description":"Resource ([id, display name] of a resource.resource)"},
     "resume_line_ids": {"default":[],"description":"Resume lines (ids of hr.resume.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "salary_distribution": {"default":null,"description":"Salary Distribution"},
     "saturday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Saturday ([id, display name] of a hr.work.location)"},
+    "sex": {"anyOf":[{"$ref":"#/$defs/HrEmployeeSex"},{"type":"null"}],"default":null,"description":"Gender: This is the legal sex recognized by the state."},
+    "share": {"default":false,"description":"Share User: External user with limited access, created only for the purpose of sharing data.","type":"boolean"},
+    "show_hr_icon_display": {"default":false,"description":"Show Hr Icon Display","type":"boolean"},
     "skill_ids": {"default":[],"description":"Skill (ids of hr.skill records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "spouse_birthdate": {"default":null,"description":"Spouse Birthdate","format":"date","type":["string","null"]},
+    "spouse_complete_name": {"default":null,"description":"Spouse Legal Name","type":["string","null"]},
+    "ssnid": {"default":null,"description":"SSN No: Social Security Number","type":["string","null"]},
+    "structure_type_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Salary Structure Type ([id, display name] of a hr.payroll.structure.type)"},
     "study_field": {"default":null,"description":"Field of Study","type":["string","null"]},
     "study_school": {"default":null,"description":"School","type":["string","null"]},
+    "subordinate_ids": {"default":[],"description":"Subordinates: Direct and indirect subordinates (ids of hr.employee records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "sunday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Sunday ([id, display name] of a hr.work.location)"},
     "thursday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Thursday ([id, display name] of a hr.work.location)"},
     "today_location_name": {"default":null,"description":"Today Location Name","type":["string","null"]},
+    "trial_date_end": {"default":null,"description":"End of Trial Period: End date of the trial period (if there is one).","format":"date","type":["string","null"]},
     "tuesday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Tuesday ([id, display name] of a hr.work.location)"},
+    "tz": {"default":null,"description":"Timezone: This field is used in order to define in which timezone the resources will work.","type":["string","null"]},
     "user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"User: Related user name for the resource to manage its access. ([id, display name] of a res.users)"},
+    "user_partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"User's partner: Partner-related data of the user ([id, display name] of a res.partner)"},
+    "version_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Version ([id, display name] of a hr.version)"},
     "version_ids": {"default":[],"description":"Employee Versions (ids of hr.version records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "versions_count": {"default":null,"description":"Versions Count","format":"int64","type":["integer","null"]},
     "visa_expire": {"default":null,"description":"Visa Expiration Date","format":"date","type":["string","null"]},
     "visa_no": {"default":null,"description":"Visa No","type":["string","null"]},
+    "wage": {"default":null,"description":"Wage: Employee's monthly gross wage.","format":"double","type":["number","null"]},
     "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "wednesday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Wednesday ([id, display name] of a hr.work.location)"},
     "work_contact_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Work Contact ([id, display name] of a res.partner)"},
     "work_email": {"default":null,"description":"Work Email","type":["string","null"]},
+    "work_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Work Location ([id, display name] of a hr.work.location)"},
+    "work_location_name": {"default":null,"description":"Work Location Name","type":["string","null"]},
+    "work_location_type": {"anyOf":[{"$ref":"#/$defs/HrEmployeeWorkLocationType"},{"type":"null"}],"default":null,"description":"Work Location Type"},
     "work_permit_expiration_date": {"default":null,"description":"Work Permit Expiration Date","format":"date","type":["string","null"]},
+    "work_permit_name": {"default":null,"description":"work_permit_name","type":["string","null"]},
     "work_permit_scheduled_activity": {"description":"Work Permit Scheduled Activity","type":"boolean"},
     "work_phone": {"default":null,"description":"Work Phone","type":["string","null"]},
     "write_date": {"default":null,"description":"Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
@@ -406,8 +1050,60 @@ impl HrEmployee {
         use ::odoo_client::value as wire;
         let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
         let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut active_employee: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut activity_calendar_event_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_decoration: ::std::option::Option<
+            ::std::option::Option<HrEmployeeActivityExceptionDecoration>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_icon: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut activity_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut activity_state: ::std::option::Option<
+            ::std::option::Option<HrEmployeeActivityState>,
+        > = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_icon: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut additional_note: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut address_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut allowed_country_state_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut avatar_1024: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut avatar_128: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut avatar_1920: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut avatar_256: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut avatar_512: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut bank_account_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
@@ -419,20 +1115,54 @@ impl HrEmployee {
             ::std::option::Option<::chrono::NaiveDate>,
         > = ::std::option::Option::None;
         let mut birthday_public_display: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut birthday_public_display_string: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut category_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut certificate: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut certification_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut child_all_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut child_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut child_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut children: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut coach_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut company_country_code: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut company_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut contract_date_end: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut contract_date_start: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut contract_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut contract_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut contract_wage: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut country_code: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut country_of_birth: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
@@ -442,13 +1172,52 @@ impl HrEmployee {
         let mut create_uid: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut current_date_version: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut current_employee_skill_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut current_version_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut date_end: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut date_start: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut date_version: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut department_color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut department_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut departure_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut departure_description: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut departure_reason_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut display_certification_page: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut display_name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut distance_home_work: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut distance_home_work_unit: ::std::option::Option<
+            ::std::option::Option<HrEmployeeDistanceHomeWorkUnit>,
+        > = ::std::option::Option::None;
         let mut driving_license: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut emergency_contact: ::std::option::Option<
@@ -457,19 +1226,45 @@ impl HrEmployee {
         let mut emergency_phone: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut employee_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut employee_properties: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
         > = ::std::option::Option::None;
         let mut employee_skill_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut employee_type: ::std::option::Option<
+            ::std::option::Option<HrEmployeeEmployeeType>,
+        > = ::std::option::Option::None;
+        let mut exceptional_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut friday_location_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut has_message: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut has_multiple_bank_accounts: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut has_work_permit: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut hr_icon_display: ::std::option::Option<
+            ::std::option::Option<HrEmployeeHrIconDisplay>,
+        > = ::std::option::Option::None;
+        let mut hr_presence_state: ::std::option::Option<
+            ::std::option::Option<HrEmployeeHrPresenceState>,
+        > = ::std::option::Option::None;
+        let mut hr_responsible_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut id_card: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut identification_id: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut im_status: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut image_1024: ::std::option::Option<
@@ -487,20 +1282,69 @@ impl HrEmployee {
         let mut image_512: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut is_current: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_custom_job_title: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_flexible: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_fully_flexible: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_future: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_in_contract: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_past: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_subordinate: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_trusted_bank_account: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_user_active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut job_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut job_title: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut km_home_work: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut lang: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut last_activity: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut last_activity_time: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut last_modified_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut last_modified_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut legal_name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut marital: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_of_department: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_attachment_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
         let mut message_follower_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut message_has_error: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_has_error_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_has_sms_error: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut message_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut message_is_follower: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut message_main_attachment_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut message_needaction: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut mobile_phone: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -508,13 +1352,26 @@ impl HrEmployee {
         let mut monday_location_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut my_activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
         let mut name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut newly_hired: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut parent_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut passport_expiration_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut passport_id: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut permit_no: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut pin: ::std::option::Option<
@@ -523,8 +1380,17 @@ impl HrEmployee {
         let mut place_of_birth: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut primary_bank_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut private_car_plate: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_city: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut private_email: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -532,8 +1398,26 @@ impl HrEmployee {
         let mut private_phone: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut private_state_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut private_street: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_street2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_zip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut rating_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut related_partners_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut resource_calendar_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut resource_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
         let mut resume_line_ids: ::std::option::Option<
@@ -545,14 +1429,32 @@ impl HrEmployee {
         let mut saturday_location_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut sex: ::std::option::Option<::std::option::Option<HrEmployeeSex>> = ::std::option::Option::None;
+        let mut share: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_hr_icon_display: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut skill_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut spouse_birthdate: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut spouse_complete_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut ssnid: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut structure_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut study_field: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut study_school: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut subordinate_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut sunday_location_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
@@ -563,21 +1465,35 @@ impl HrEmployee {
         let mut today_location_name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut trial_date_end: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
         let mut tuesday_location_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut tz: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut user_partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut version_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut version_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut versions_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut visa_expire: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDate>,
         > = ::std::option::Option::None;
         let mut visa_no: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut wage: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut website_message_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
@@ -590,8 +1506,20 @@ impl HrEmployee {
         let mut work_email: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut work_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut work_location_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut work_location_type: ::std::option::Option<
+            ::std::option::Option<HrEmployeeWorkLocationType>,
+        > = ::std::option::Option::None;
         let mut work_permit_expiration_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut work_permit_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut work_permit_scheduled_activity: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut work_phone: ::std::option::Option<
@@ -607,8 +1535,82 @@ impl HrEmployee {
             match __key.as_str() {
                 "id" => wire::decode(&mut id, __value, wire::field),
                 "active" => wire::decode(&mut active, __value, wire::field),
+                "active_employee" => {
+                    wire::decode(&mut active_employee, __value, wire::field)
+                }
+                "activity_calendar_event_id" => {
+                    wire::decode(
+                        &mut activity_calendar_event_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_date_deadline" => {
+                    wire::decode(
+                        &mut activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "activity_exception_decoration" => {
+                    wire::decode(
+                        &mut activity_exception_decoration,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_exception_icon" => {
+                    wire::decode(
+                        &mut activity_exception_icon,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "activity_ids" => {
                     wire::decode(&mut activity_ids, __value, wire::ids_or_false)
+                }
+                "activity_state" => {
+                    wire::decode(&mut activity_state, __value, wire::false_as_none)
+                }
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_icon" => {
+                    wire::decode(&mut activity_type_icon, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "activity_user_id" => {
+                    wire::decode(&mut activity_user_id, __value, wire::false_as_none)
+                }
+                "additional_note" => {
+                    wire::decode(&mut additional_note, __value, wire::false_as_none)
+                }
+                "address_id" => {
+                    wire::decode(&mut address_id, __value, wire::false_as_none)
+                }
+                "allowed_country_state_ids" => {
+                    wire::decode(
+                        &mut allowed_country_state_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "avatar_1024" => {
+                    wire::decode(&mut avatar_1024, __value, wire::false_as_none)
+                }
+                "avatar_128" => {
+                    wire::decode(&mut avatar_128, __value, wire::false_as_none)
+                }
+                "avatar_1920" => {
+                    wire::decode(&mut avatar_1920, __value, wire::false_as_none)
+                }
+                "avatar_256" => {
+                    wire::decode(&mut avatar_256, __value, wire::false_as_none)
+                }
+                "avatar_512" => {
+                    wire::decode(&mut avatar_512, __value, wire::false_as_none)
                 }
                 "bank_account_ids" => {
                     wire::decode(&mut bank_account_ids, __value, wire::ids_or_false)
@@ -620,16 +1622,68 @@ impl HrEmployee {
                 "birthday_public_display" => {
                     wire::decode(&mut birthday_public_display, __value, wire::field)
                 }
+                "birthday_public_display_string" => {
+                    wire::decode(
+                        &mut birthday_public_display_string,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "category_ids" => {
                     wire::decode(&mut category_ids, __value, wire::ids_or_false)
                 }
                 "certificate" => {
                     wire::decode(&mut certificate, __value, wire::false_as_none)
                 }
+                "certification_ids" => {
+                    wire::decode(&mut certification_ids, __value, wire::ids_or_false)
+                }
+                "child_all_count" => {
+                    wire::decode(&mut child_all_count, __value, wire::false_as_none)
+                }
+                "child_count" => {
+                    wire::decode(&mut child_count, __value, wire::false_as_none)
+                }
                 "child_ids" => wire::decode(&mut child_ids, __value, wire::ids_or_false),
+                "children" => wire::decode(&mut children, __value, wire::false_as_none),
                 "coach_id" => wire::decode(&mut coach_id, __value, wire::false_as_none),
                 "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "company_country_code" => {
+                    wire::decode(&mut company_country_code, __value, wire::false_as_none)
+                }
+                "company_country_id" => {
+                    wire::decode(&mut company_country_id, __value, wire::false_as_none)
+                }
                 "company_id" => wire::decode(&mut company_id, __value, wire::field),
+                "contract_date_end" => {
+                    wire::decode(
+                        &mut contract_date_end,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "contract_date_start" => {
+                    wire::decode(
+                        &mut contract_date_start,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "contract_template_id" => {
+                    wire::decode(&mut contract_template_id, __value, wire::false_as_none)
+                }
+                "contract_type_id" => {
+                    wire::decode(&mut contract_type_id, __value, wire::false_as_none)
+                }
+                "contract_wage" => {
+                    wire::decode(&mut contract_wage, __value, wire::false_as_none)
+                }
+                "country_code" => {
+                    wire::decode(&mut country_code, __value, wire::false_as_none)
+                }
+                "country_id" => {
+                    wire::decode(&mut country_id, __value, wire::false_as_none)
+                }
                 "country_of_birth" => {
                     wire::decode(&mut country_of_birth, __value, wire::false_as_none)
                 }
@@ -643,20 +1697,94 @@ impl HrEmployee {
                 "create_uid" => {
                     wire::decode(&mut create_uid, __value, wire::false_as_none)
                 }
+                "currency_id" => {
+                    wire::decode(&mut currency_id, __value, wire::false_as_none)
+                }
+                "current_date_version" => {
+                    wire::decode(
+                        &mut current_date_version,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "current_employee_skill_ids" => {
+                    wire::decode(
+                        &mut current_employee_skill_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
                 "current_version_id" => {
                     wire::decode(&mut current_version_id, __value, wire::false_as_none)
+                }
+                "date_end" => {
+                    wire::decode(&mut date_end, __value, wire::date::option::deserialize)
+                }
+                "date_start" => {
+                    wire::decode(
+                        &mut date_start,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "date_version" => {
+                    wire::decode(
+                        &mut date_version,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "department_color" => {
+                    wire::decode(&mut department_color, __value, wire::false_as_none)
+                }
+                "department_id" => {
+                    wire::decode(&mut department_id, __value, wire::false_as_none)
+                }
+                "departure_date" => {
+                    wire::decode(
+                        &mut departure_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "departure_description" => {
+                    wire::decode(
+                        &mut departure_description,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "departure_reason_id" => {
+                    wire::decode(&mut departure_reason_id, __value, wire::false_as_none)
+                }
+                "display_certification_page" => {
+                    wire::decode(&mut display_certification_page, __value, wire::field)
                 }
                 "display_name" => {
                     wire::decode(&mut display_name, __value, wire::false_as_none)
                 }
+                "distance_home_work" => {
+                    wire::decode(&mut distance_home_work, __value, wire::false_as_none)
+                }
+                "distance_home_work_unit" => {
+                    wire::decode(
+                        &mut distance_home_work_unit,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "driving_license" => {
                     wire::decode(&mut driving_license, __value, wire::false_as_none)
                 }
+                "email" => wire::decode(&mut email, __value, wire::false_as_none),
                 "emergency_contact" => {
                     wire::decode(&mut emergency_contact, __value, wire::false_as_none)
                 }
                 "emergency_phone" => {
                     wire::decode(&mut emergency_phone, __value, wire::false_as_none)
+                }
+                "employee_id" => {
+                    wire::decode(&mut employee_id, __value, wire::false_as_none)
                 }
                 "employee_properties" => {
                     wire::decode(&mut employee_properties, __value, wire::false_as_none)
@@ -664,13 +1792,40 @@ impl HrEmployee {
                 "employee_skill_ids" => {
                     wire::decode(&mut employee_skill_ids, __value, wire::ids_or_false)
                 }
+                "employee_type" => {
+                    wire::decode(&mut employee_type, __value, wire::false_as_none)
+                }
+                "exceptional_location_id" => {
+                    wire::decode(
+                        &mut exceptional_location_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "friday_location_id" => {
                     wire::decode(&mut friday_location_id, __value, wire::false_as_none)
+                }
+                "has_message" => wire::decode(&mut has_message, __value, wire::field),
+                "has_multiple_bank_accounts" => {
+                    wire::decode(&mut has_multiple_bank_accounts, __value, wire::field)
                 }
                 "has_work_permit" => {
                     wire::decode(&mut has_work_permit, __value, wire::false_as_none)
                 }
+                "hr_icon_display" => {
+                    wire::decode(&mut hr_icon_display, __value, wire::false_as_none)
+                }
+                "hr_presence_state" => {
+                    wire::decode(&mut hr_presence_state, __value, wire::false_as_none)
+                }
+                "hr_responsible_id" => {
+                    wire::decode(&mut hr_responsible_id, __value, wire::false_as_none)
+                }
                 "id_card" => wire::decode(&mut id_card, __value, wire::false_as_none),
+                "identification_id" => {
+                    wire::decode(&mut identification_id, __value, wire::false_as_none)
+                }
+                "im_status" => wire::decode(&mut im_status, __value, wire::false_as_none),
                 "image_1024" => {
                     wire::decode(&mut image_1024, __value, wire::false_as_none)
                 }
@@ -680,15 +1835,89 @@ impl HrEmployee {
                 }
                 "image_256" => wire::decode(&mut image_256, __value, wire::false_as_none),
                 "image_512" => wire::decode(&mut image_512, __value, wire::false_as_none),
+                "is_current" => wire::decode(&mut is_current, __value, wire::field),
+                "is_custom_job_title" => {
+                    wire::decode(&mut is_custom_job_title, __value, wire::field)
+                }
+                "is_flexible" => wire::decode(&mut is_flexible, __value, wire::field),
+                "is_fully_flexible" => {
+                    wire::decode(&mut is_fully_flexible, __value, wire::field)
+                }
+                "is_future" => wire::decode(&mut is_future, __value, wire::field),
+                "is_in_contract" => {
+                    wire::decode(&mut is_in_contract, __value, wire::field)
+                }
+                "is_past" => wire::decode(&mut is_past, __value, wire::field),
+                "is_subordinate" => {
+                    wire::decode(&mut is_subordinate, __value, wire::field)
+                }
+                "is_trusted_bank_account" => {
+                    wire::decode(&mut is_trusted_bank_account, __value, wire::field)
+                }
+                "is_user_active" => {
+                    wire::decode(&mut is_user_active, __value, wire::field)
+                }
+                "job_id" => wire::decode(&mut job_id, __value, wire::false_as_none),
+                "job_title" => wire::decode(&mut job_title, __value, wire::false_as_none),
+                "km_home_work" => {
+                    wire::decode(&mut km_home_work, __value, wire::false_as_none)
+                }
                 "lang" => wire::decode(&mut lang, __value, wire::false_as_none),
+                "last_activity" => {
+                    wire::decode(
+                        &mut last_activity,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "last_activity_time" => {
+                    wire::decode(&mut last_activity_time, __value, wire::false_as_none)
+                }
+                "last_modified_date" => {
+                    wire::decode(
+                        &mut last_modified_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "last_modified_uid" => {
+                    wire::decode(&mut last_modified_uid, __value, wire::false_as_none)
+                }
                 "legal_name" => {
                     wire::decode(&mut legal_name, __value, wire::false_as_none)
+                }
+                "marital" => wire::decode(&mut marital, __value, wire::false_as_none),
+                "member_of_department" => {
+                    wire::decode(&mut member_of_department, __value, wire::field)
+                }
+                "message_attachment_count" => {
+                    wire::decode(
+                        &mut message_attachment_count,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "message_follower_ids" => {
                     wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
                 }
+                "message_has_error" => {
+                    wire::decode(&mut message_has_error, __value, wire::field)
+                }
+                "message_has_error_counter" => {
+                    wire::decode(
+                        &mut message_has_error_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_has_sms_error" => {
+                    wire::decode(&mut message_has_sms_error, __value, wire::field)
+                }
                 "message_ids" => {
                     wire::decode(&mut message_ids, __value, wire::ids_or_false)
+                }
+                "message_is_follower" => {
+                    wire::decode(&mut message_is_follower, __value, wire::field)
                 }
                 "message_main_attachment_id" => {
                     wire::decode(
@@ -697,21 +1926,66 @@ impl HrEmployee {
                         wire::false_as_none,
                     )
                 }
+                "message_needaction" => {
+                    wire::decode(&mut message_needaction, __value, wire::field)
+                }
+                "message_needaction_counter" => {
+                    wire::decode(
+                        &mut message_needaction_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::ids_or_false)
+                }
                 "mobile_phone" => {
                     wire::decode(&mut mobile_phone, __value, wire::false_as_none)
                 }
                 "monday_location_id" => {
                     wire::decode(&mut monday_location_id, __value, wire::false_as_none)
                 }
+                "my_activity_date_deadline" => {
+                    wire::decode(
+                        &mut my_activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
                 "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "newly_hired" => wire::decode(&mut newly_hired, __value, wire::field),
                 "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
+                "passport_expiration_date" => {
+                    wire::decode(
+                        &mut passport_expiration_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "passport_id" => {
+                    wire::decode(&mut passport_id, __value, wire::false_as_none)
+                }
                 "permit_no" => wire::decode(&mut permit_no, __value, wire::false_as_none),
+                "phone" => wire::decode(&mut phone, __value, wire::false_as_none),
                 "pin" => wire::decode(&mut pin, __value, wire::false_as_none),
                 "place_of_birth" => {
                     wire::decode(&mut place_of_birth, __value, wire::false_as_none)
                 }
+                "primary_bank_account_id" => {
+                    wire::decode(
+                        &mut primary_bank_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "private_car_plate" => {
                     wire::decode(&mut private_car_plate, __value, wire::false_as_none)
+                }
+                "private_city" => {
+                    wire::decode(&mut private_city, __value, wire::false_as_none)
+                }
+                "private_country_id" => {
+                    wire::decode(&mut private_country_id, __value, wire::false_as_none)
                 }
                 "private_email" => {
                     wire::decode(&mut private_email, __value, wire::false_as_none)
@@ -719,8 +1993,30 @@ impl HrEmployee {
                 "private_phone" => {
                     wire::decode(&mut private_phone, __value, wire::false_as_none)
                 }
+                "private_state_id" => {
+                    wire::decode(&mut private_state_id, __value, wire::false_as_none)
+                }
+                "private_street" => {
+                    wire::decode(&mut private_street, __value, wire::false_as_none)
+                }
+                "private_street2" => {
+                    wire::decode(&mut private_street2, __value, wire::false_as_none)
+                }
+                "private_zip" => {
+                    wire::decode(&mut private_zip, __value, wire::false_as_none)
+                }
                 "rating_ids" => {
                     wire::decode(&mut rating_ids, __value, wire::ids_or_false)
+                }
+                "related_partners_count" => {
+                    wire::decode(
+                        &mut related_partners_count,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "resource_calendar_id" => {
+                    wire::decode(&mut resource_calendar_id, __value, wire::false_as_none)
                 }
                 "resource_id" => wire::decode(&mut resource_id, __value, wire::field),
                 "resume_line_ids" => {
@@ -732,12 +2028,34 @@ impl HrEmployee {
                 "saturday_location_id" => {
                     wire::decode(&mut saturday_location_id, __value, wire::false_as_none)
                 }
+                "sex" => wire::decode(&mut sex, __value, wire::false_as_none),
+                "share" => wire::decode(&mut share, __value, wire::field),
+                "show_hr_icon_display" => {
+                    wire::decode(&mut show_hr_icon_display, __value, wire::field)
+                }
                 "skill_ids" => wire::decode(&mut skill_ids, __value, wire::ids_or_false),
+                "spouse_birthdate" => {
+                    wire::decode(
+                        &mut spouse_birthdate,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "spouse_complete_name" => {
+                    wire::decode(&mut spouse_complete_name, __value, wire::false_as_none)
+                }
+                "ssnid" => wire::decode(&mut ssnid, __value, wire::false_as_none),
+                "structure_type_id" => {
+                    wire::decode(&mut structure_type_id, __value, wire::false_as_none)
+                }
                 "study_field" => {
                     wire::decode(&mut study_field, __value, wire::false_as_none)
                 }
                 "study_school" => {
                     wire::decode(&mut study_school, __value, wire::false_as_none)
+                }
+                "subordinate_ids" => {
+                    wire::decode(&mut subordinate_ids, __value, wire::ids_or_false)
                 }
                 "sunday_location_id" => {
                     wire::decode(&mut sunday_location_id, __value, wire::false_as_none)
@@ -748,12 +2066,29 @@ impl HrEmployee {
                 "today_location_name" => {
                     wire::decode(&mut today_location_name, __value, wire::false_as_none)
                 }
+                "trial_date_end" => {
+                    wire::decode(
+                        &mut trial_date_end,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
                 "tuesday_location_id" => {
                     wire::decode(&mut tuesday_location_id, __value, wire::false_as_none)
                 }
+                "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
                 "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "user_partner_id" => {
+                    wire::decode(&mut user_partner_id, __value, wire::false_as_none)
+                }
+                "version_id" => {
+                    wire::decode(&mut version_id, __value, wire::false_as_none)
+                }
                 "version_ids" => {
                     wire::decode(&mut version_ids, __value, wire::ids_or_false)
+                }
+                "versions_count" => {
+                    wire::decode(&mut versions_count, __value, wire::false_as_none)
                 }
                 "visa_expire" => {
                     wire::decode(
@@ -763,6 +2098,7 @@ impl HrEmployee {
                     )
                 }
                 "visa_no" => wire::decode(&mut visa_no, __value, wire::false_as_none),
+                "wage" => wire::decode(&mut wage, __value, wire::false_as_none),
                 "website_message_ids" => {
                     wire::decode(&mut website_message_ids, __value, wire::ids_or_false)
                 }
@@ -779,12 +2115,24 @@ impl HrEmployee {
                 "work_email" => {
                     wire::decode(&mut work_email, __value, wire::false_as_none)
                 }
+                "work_location_id" => {
+                    wire::decode(&mut work_location_id, __value, wire::false_as_none)
+                }
+                "work_location_name" => {
+                    wire::decode(&mut work_location_name, __value, wire::false_as_none)
+                }
+                "work_location_type" => {
+                    wire::decode(&mut work_location_type, __value, wire::false_as_none)
+                }
                 "work_permit_expiration_date" => {
                     wire::decode(
                         &mut work_permit_expiration_date,
                         __value,
                         wire::date::option::deserialize,
                     )
+                }
+                "work_permit_name" => {
+                    wire::decode(&mut work_permit_name, __value, wire::false_as_none)
                 }
                 "work_permit_scheduled_activity" => {
                     wire::decode(
@@ -823,71 +2171,189 @@ impl HrEmployee {
         ::std::result::Result::Ok(Self {
             id: wire::given(id),
             active: wire::given(active),
+            active_employee: active_employee.unwrap_or_default(),
+            activity_calendar_event_id: activity_calendar_event_id.unwrap_or_default(),
+            activity_date_deadline: activity_date_deadline.unwrap_or_default(),
+            activity_exception_decoration: activity_exception_decoration
+                .unwrap_or_default(),
+            activity_exception_icon: activity_exception_icon.unwrap_or_default(),
             activity_ids: activity_ids.unwrap_or_default(),
+            activity_state: activity_state.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_icon: activity_type_icon.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            activity_user_id: activity_user_id.unwrap_or_default(),
+            additional_note: additional_note.unwrap_or_default(),
+            address_id: address_id.unwrap_or_default(),
+            allowed_country_state_ids: allowed_country_state_ids.unwrap_or_default(),
+            avatar_1024: avatar_1024.unwrap_or_default(),
+            avatar_128: avatar_128.unwrap_or_default(),
+            avatar_1920: avatar_1920.unwrap_or_default(),
+            avatar_256: avatar_256.unwrap_or_default(),
+            avatar_512: avatar_512.unwrap_or_default(),
             bank_account_ids: bank_account_ids.unwrap_or_default(),
             barcode: barcode.unwrap_or_default(),
             birthday: birthday.unwrap_or_default(),
             birthday_public_display: wire::given(birthday_public_display),
+            birthday_public_display_string: birthday_public_display_string
+                .unwrap_or_default(),
             category_ids: category_ids.unwrap_or_default(),
             certificate: certificate.unwrap_or_default(),
+            certification_ids: certification_ids.unwrap_or_default(),
+            child_all_count: child_all_count.unwrap_or_default(),
+            child_count: child_count.unwrap_or_default(),
             child_ids: child_ids.unwrap_or_default(),
+            children: children.unwrap_or_default(),
             coach_id: coach_id.unwrap_or_default(),
             color: color.unwrap_or_default(),
+            company_country_code: company_country_code.unwrap_or_default(),
+            company_country_id: company_country_id.unwrap_or_default(),
             company_id: wire::given(company_id),
+            contract_date_end: contract_date_end.unwrap_or_default(),
+            contract_date_start: contract_date_start.unwrap_or_default(),
+            contract_template_id: contract_template_id.unwrap_or_default(),
+            contract_type_id: contract_type_id.unwrap_or_default(),
+            contract_wage: contract_wage.unwrap_or_default(),
+            country_code: country_code.unwrap_or_default(),
+            country_id: country_id.unwrap_or_default(),
             country_of_birth: country_of_birth.unwrap_or_default(),
             create_date: create_date.unwrap_or_default(),
             create_uid: create_uid.unwrap_or_default(),
+            currency_id: currency_id.unwrap_or_default(),
+            current_date_version: current_date_version.unwrap_or_default(),
+            current_employee_skill_ids: current_employee_skill_ids.unwrap_or_default(),
             current_version_id: current_version_id.unwrap_or_default(),
+            date_end: date_end.unwrap_or_default(),
+            date_start: date_start.unwrap_or_default(),
+            date_version: date_version.unwrap_or_default(),
+            department_color: department_color.unwrap_or_default(),
+            department_id: department_id.unwrap_or_default(),
+            departure_date: departure_date.unwrap_or_default(),
+            departure_description: departure_description.unwrap_or_default(),
+            departure_reason_id: departure_reason_id.unwrap_or_default(),
+            display_certification_page: display_certification_page.unwrap_or_default(),
             display_name: display_name.unwrap_or_default(),
+            distance_home_work: distance_home_work.unwrap_or_default(),
+            distance_home_work_unit: distance_home_work_unit.unwrap_or_default(),
             driving_license: driving_license.unwrap_or_default(),
+            email: email.unwrap_or_default(),
             emergency_contact: emergency_contact.unwrap_or_default(),
             emergency_phone: emergency_phone.unwrap_or_default(),
+            employee_id: employee_id.unwrap_or_default(),
             employee_properties: employee_properties.unwrap_or_default(),
             employee_skill_ids: employee_skill_ids.unwrap_or_default(),
+            employee_type: employee_type.unwrap_or_default(),
+            exceptional_location_id: exceptional_location_id.unwrap_or_default(),
             friday_location_id: friday_location_id.unwrap_or_default(),
+            has_message: has_message.unwrap_or_default(),
+            has_multiple_bank_accounts: has_multiple_bank_accounts.unwrap_or_default(),
             has_work_permit: has_work_permit.unwrap_or_default(),
+            hr_icon_display: hr_icon_display.unwrap_or_default(),
+            hr_presence_state: hr_presence_state.unwrap_or_default(),
+            hr_responsible_id: hr_responsible_id.unwrap_or_default(),
             id_card: id_card.unwrap_or_default(),
+            identification_id: identification_id.unwrap_or_default(),
+            im_status: im_status.unwrap_or_default(),
             image_1024: image_1024.unwrap_or_default(),
             image_128: image_128.unwrap_or_default(),
             image_1920: image_1920.unwrap_or_default(),
             image_256: image_256.unwrap_or_default(),
             image_512: image_512.unwrap_or_default(),
+            is_current: is_current.unwrap_or_default(),
+            is_custom_job_title: is_custom_job_title.unwrap_or_default(),
+            is_flexible: is_flexible.unwrap_or_default(),
+            is_fully_flexible: is_fully_flexible.unwrap_or_default(),
+            is_future: is_future.unwrap_or_default(),
+            is_in_contract: is_in_contract.unwrap_or_default(),
+            is_past: is_past.unwrap_or_default(),
+            is_subordinate: is_subordinate.unwrap_or_default(),
+            is_trusted_bank_account: is_trusted_bank_account.unwrap_or_default(),
+            is_user_active: is_user_active.unwrap_or_default(),
+            job_id: job_id.unwrap_or_default(),
+            job_title: job_title.unwrap_or_default(),
+            km_home_work: km_home_work.unwrap_or_default(),
             lang: lang.unwrap_or_default(),
+            last_activity: last_activity.unwrap_or_default(),
+            last_activity_time: last_activity_time.unwrap_or_default(),
+            last_modified_date: last_modified_date.unwrap_or_default(),
+            last_modified_uid: last_modified_uid.unwrap_or_default(),
             legal_name: legal_name.unwrap_or_default(),
+            marital: marital.unwrap_or_default(),
+            member_of_department: member_of_department.unwrap_or_default(),
+            message_attachment_count: message_attachment_count.unwrap_or_default(),
             message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_has_error: message_has_error.unwrap_or_default(),
+            message_has_error_counter: message_has_error_counter.unwrap_or_default(),
+            message_has_sms_error: message_has_sms_error.unwrap_or_default(),
             message_ids: message_ids.unwrap_or_default(),
+            message_is_follower: message_is_follower.unwrap_or_default(),
             message_main_attachment_id: message_main_attachment_id.unwrap_or_default(),
+            message_needaction: message_needaction.unwrap_or_default(),
+            message_needaction_counter: message_needaction_counter.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
             mobile_phone: mobile_phone.unwrap_or_default(),
             monday_location_id: monday_location_id.unwrap_or_default(),
+            my_activity_date_deadline: my_activity_date_deadline.unwrap_or_default(),
             name: name.unwrap_or_default(),
+            newly_hired: newly_hired.unwrap_or_default(),
             parent_id: parent_id.unwrap_or_default(),
+            passport_expiration_date: passport_expiration_date.unwrap_or_default(),
+            passport_id: passport_id.unwrap_or_default(),
             permit_no: permit_no.unwrap_or_default(),
+            phone: phone.unwrap_or_default(),
             pin: pin.unwrap_or_default(),
             place_of_birth: place_of_birth.unwrap_or_default(),
+            primary_bank_account_id: primary_bank_account_id.unwrap_or_default(),
             private_car_plate: private_car_plate.unwrap_or_default(),
+            private_city: private_city.unwrap_or_default(),
+            private_country_id: private_country_id.unwrap_or_default(),
             private_email: private_email.unwrap_or_default(),
             private_phone: private_phone.unwrap_or_default(),
+            private_state_id: private_state_id.unwrap_or_default(),
+            private_street: private_street.unwrap_or_default(),
+            private_street2: private_street2.unwrap_or_default(),
+            private_zip: private_zip.unwrap_or_default(),
             rating_ids: rating_ids.unwrap_or_default(),
+            related_partners_count: related_partners_count.unwrap_or_default(),
+            resource_calendar_id: resource_calendar_id.unwrap_or_default(),
             resource_id: wire::given(resource_id),
             resume_line_ids: resume_line_ids.unwrap_or_default(),
             salary_distribution: salary_distribution.unwrap_or_default(),
             saturday_location_id: saturday_location_id.unwrap_or_default(),
+            sex: sex.unwrap_or_default(),
+            share: share.unwrap_or_default(),
+            show_hr_icon_display: show_hr_icon_display.unwrap_or_default(),
             skill_ids: skill_ids.unwrap_or_default(),
+            spouse_birthdate: spouse_birthdate.unwrap_or_default(),
+            spouse_complete_name: spouse_complete_name.unwrap_or_default(),
+            ssnid: ssnid.unwrap_or_default(),
+            structure_type_id: structure_type_id.unwrap_or_default(),
             study_field: study_field.unwrap_or_default(),
             study_school: study_school.unwrap_or_default(),
+            subordinate_ids: subordinate_ids.unwrap_or_default(),
             sunday_location_id: sunday_location_id.unwrap_or_default(),
             thursday_location_id: thursday_location_id.unwrap_or_default(),
             today_location_name: today_location_name.unwrap_or_default(),
+            trial_date_end: trial_date_end.unwrap_or_default(),
             tuesday_location_id: tuesday_location_id.unwrap_or_default(),
+            tz: tz.unwrap_or_default(),
             user_id: user_id.unwrap_or_default(),
+            user_partner_id: user_partner_id.unwrap_or_default(),
+            version_id: version_id.unwrap_or_default(),
             version_ids: version_ids.unwrap_or_default(),
+            versions_count: versions_count.unwrap_or_default(),
             visa_expire: visa_expire.unwrap_or_default(),
             visa_no: visa_no.unwrap_or_default(),
+            wage: wage.unwrap_or_default(),
             website_message_ids: website_message_ids.unwrap_or_default(),
             wednesday_location_id: wednesday_location_id.unwrap_or_default(),
             work_contact_id: work_contact_id.unwrap_or_default(),
             work_email: work_email.unwrap_or_default(),
+            work_location_id: work_location_id.unwrap_or_default(),
+            work_location_name: work_location_name.unwrap_or_default(),
+            work_location_type: work_location_type.unwrap_or_default(),
             work_permit_expiration_date: work_permit_expiration_date.unwrap_or_default(),
+            work_permit_name: work_permit_name.unwrap_or_default(),
             work_permit_scheduled_activity: wire::given(work_permit_scheduled_activity),
             work_phone: work_phone.unwrap_or_default(),
             write_date: write_date.unwrap_or_default(),
@@ -904,10 +2370,49 @@ impl HrEmployee {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(71usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(187usize);
         wire::put(&mut __fields, "id", &self.id)?;
         wire::put(&mut __fields, "active", &self.active)?;
+        wire::put(&mut __fields, "active_employee", &self.active_employee)?;
+        wire::put(
+            &mut __fields,
+            "activity_calendar_event_id",
+            &self.activity_calendar_event_id,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "activity_date_deadline",
+            &self.activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_decoration",
+            &self.activity_exception_decoration,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_icon",
+            &self.activity_exception_icon,
+        )?;
         wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        wire::put(&mut __fields, "activity_state", &self.activity_state)?;
+        wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        wire::put(&mut __fields, "activity_type_icon", &self.activity_type_icon)?;
+        wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        wire::put(&mut __fields, "activity_user_id", &self.activity_user_id)?;
+        wire::put(&mut __fields, "additional_note", &self.additional_note)?;
+        wire::put(&mut __fields, "address_id", &self.address_id)?;
+        wire::put(
+            &mut __fields,
+            "allowed_country_state_ids",
+            &self.allowed_country_state_ids,
+        )?;
+        wire::put(&mut __fields, "avatar_1024", &self.avatar_1024)?;
+        wire::put(&mut __fields, "avatar_128", &self.avatar_128)?;
+        wire::put(&mut __fields, "avatar_1920", &self.avatar_1920)?;
+        wire::put(&mut __fields, "avatar_256", &self.avatar_256)?;
+        wire::put(&mut __fields, "avatar_512", &self.avatar_512)?;
         wire::put(&mut __fields, "bank_account_ids", &self.bank_account_ids)?;
         wire::put(&mut __fields, "barcode", &self.barcode)?;
         wire::put_with(
@@ -921,12 +2426,40 @@ impl HrEmployee {
             "birthday_public_display",
             &self.birthday_public_display,
         )?;
+        wire::put(
+            &mut __fields,
+            "birthday_public_display_string",
+            &self.birthday_public_display_string,
+        )?;
         wire::put(&mut __fields, "category_ids", &self.category_ids)?;
         wire::put(&mut __fields, "certificate", &self.certificate)?;
+        wire::put(&mut __fields, "certification_ids", &self.certification_ids)?;
+        wire::put(&mut __fields, "child_all_count", &self.child_all_count)?;
+        wire::put(&mut __fields, "child_count", &self.child_count)?;
         wire::put(&mut __fields, "child_ids", &self.child_ids)?;
+        wire::put(&mut __fields, "children", &self.children)?;
         wire::put(&mut __fields, "coach_id", &self.coach_id)?;
         wire::put(&mut __fields, "color", &self.color)?;
+        wire::put(&mut __fields, "company_country_code", &self.company_country_code)?;
+        wire::put(&mut __fields, "company_country_id", &self.company_country_id)?;
         wire::put(&mut __fields, "company_id", &self.company_id)?;
+        wire::put_with(
+            &mut __fields,
+            "contract_date_end",
+            &self.contract_date_end,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "contract_date_start",
+            &self.contract_date_start,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "contract_template_id", &self.contract_template_id)?;
+        wire::put(&mut __fields, "contract_type_id", &self.contract_type_id)?;
+        wire::put(&mut __fields, "contract_wage", &self.contract_wage)?;
+        wire::put(&mut __fields, "country_code", &self.country_code)?;
+        wire::put(&mut __fields, "country_id", &self.country_id)?;
         wire::put(&mut __fields, "country_of_birth", &self.country_of_birth)?;
         wire::put_with(
             &mut __fields,
@@ -935,54 +2468,232 @@ impl HrEmployee {
             ::odoo_client::value::datetime::option::serialize,
         )?;
         wire::put(&mut __fields, "create_uid", &self.create_uid)?;
+        wire::put(&mut __fields, "currency_id", &self.currency_id)?;
+        wire::put_with(
+            &mut __fields,
+            "current_date_version",
+            &self.current_date_version,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(
+            &mut __fields,
+            "current_employee_skill_ids",
+            &self.current_employee_skill_ids,
+        )?;
         wire::put(&mut __fields, "current_version_id", &self.current_version_id)?;
+        wire::put_with(
+            &mut __fields,
+            "date_end",
+            &self.date_end,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "date_start",
+            &self.date_start,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "date_version",
+            &self.date_version,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "department_color", &self.department_color)?;
+        wire::put(&mut __fields, "department_id", &self.department_id)?;
+        wire::put_with(
+            &mut __fields,
+            "departure_date",
+            &self.departure_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "departure_description", &self.departure_description)?;
+        wire::put(&mut __fields, "departure_reason_id", &self.departure_reason_id)?;
+        wire::put(
+            &mut __fields,
+            "display_certification_page",
+            &self.display_certification_page,
+        )?;
         wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(&mut __fields, "distance_home_work", &self.distance_home_work)?;
+        wire::put(
+            &mut __fields,
+            "distance_home_work_unit",
+            &self.distance_home_work_unit,
+        )?;
         wire::put(&mut __fields, "driving_license", &self.driving_license)?;
+        wire::put(&mut __fields, "email", &self.email)?;
         wire::put(&mut __fields, "emergency_contact", &self.emergency_contact)?;
         wire::put(&mut __fields, "emergency_phone", &self.emergency_phone)?;
+        wire::put(&mut __fields, "employee_id", &self.employee_id)?;
         wire::put(&mut __fields, "employee_properties", &self.employee_properties)?;
         wire::put(&mut __fields, "employee_skill_ids", &self.employee_skill_ids)?;
+        wire::put(&mut __fields, "employee_type", &self.employee_type)?;
+        wire::put(
+            &mut __fields,
+            "exceptional_location_id",
+            &self.exceptional_location_id,
+        )?;
         wire::put(&mut __fields, "friday_location_id", &self.friday_location_id)?;
+        wire::put(&mut __fields, "has_message", &self.has_message)?;
+        wire::put(
+            &mut __fields,
+            "has_multiple_bank_accounts",
+            &self.has_multiple_bank_accounts,
+        )?;
         wire::put(&mut __fields, "has_work_permit", &self.has_work_permit)?;
+        wire::put(&mut __fields, "hr_icon_display", &self.hr_icon_display)?;
+        wire::put(&mut __fields, "hr_presence_state", &self.hr_presence_state)?;
+        wire::put(&mut __fields, "hr_responsible_id", &self.hr_responsible_id)?;
         wire::put(&mut __fields, "id_card", &self.id_card)?;
+        wire::put(&mut __fields, "identification_id", &self.identification_id)?;
+        wire::put(&mut __fields, "im_status", &self.im_status)?;
         wire::put(&mut __fields, "image_1024", &self.image_1024)?;
         wire::put(&mut __fields, "image_128", &self.image_128)?;
         wire::put(&mut __fields, "image_1920", &self.image_1920)?;
         wire::put(&mut __fields, "image_256", &self.image_256)?;
         wire::put(&mut __fields, "image_512", &self.image_512)?;
+        wire::put(&mut __fields, "is_current", &self.is_current)?;
+        wire::put(&mut __fields, "is_custom_job_title", &self.is_custom_job_title)?;
+        wire::put(&mut __fields, "is_flexible", &self.is_flexible)?;
+        wire::put(&mut __fields, "is_fully_flexible", &self.is_fully_flexible)?;
+        wire::put(&mut __fields, "is_future", &self.is_future)?;
+        wire::put(&mut __fields, "is_in_contract", &self.is_in_contract)?;
+        wire::put(&mut __fields, "is_past", &self.is_past)?;
+        wire::put(&mut __fields, "is_subordinate", &self.is_subordinate)?;
+        wire::put(
+            &mut __fields,
+            "is_trusted_bank_account",
+            &self.is_trusted_bank_account,
+        )?;
+        wire::put(&mut __fields, "is_user_active", &self.is_user_active)?;
+        wire::put(&mut __fields, "job_id", &self.job_id)?;
+        wire::put(&mut __fields, "job_title", &self.job_title)?;
+        wire::put(&mut __fields, "km_home_work", &self.km_home_work)?;
         wire::put(&mut __fields, "lang", &self.lang)?;
+        wire::put_with(
+            &mut __fields,
+            "last_activity",
+            &self.last_activity,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "last_activity_time", &self.last_activity_time)?;
+        wire::put_with(
+            &mut __fields,
+            "last_modified_date",
+            &self.last_modified_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "last_modified_uid", &self.last_modified_uid)?;
         wire::put(&mut __fields, "legal_name", &self.legal_name)?;
+        wire::put(&mut __fields, "marital", &self.marital)?;
+        wire::put(&mut __fields, "member_of_department", &self.member_of_department)?;
+        wire::put(
+            &mut __fields,
+            "message_attachment_count",
+            &self.message_attachment_count,
+        )?;
         wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_has_error", &self.message_has_error)?;
+        wire::put(
+            &mut __fields,
+            "message_has_error_counter",
+            &self.message_has_error_counter,
+        )?;
+        wire::put(&mut __fields, "message_has_sms_error", &self.message_has_sms_error)?;
         wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(&mut __fields, "message_is_follower", &self.message_is_follower)?;
         wire::put(
             &mut __fields,
             "message_main_attachment_id",
             &self.message_main_attachment_id,
         )?;
+        wire::put(&mut __fields, "message_needaction", &self.message_needaction)?;
+        wire::put(
+            &mut __fields,
+            "message_needaction_counter",
+            &self.message_needaction_counter,
+        )?;
+        wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         wire::put(&mut __fields, "mobile_phone", &self.mobile_phone)?;
         wire::put(&mut __fields, "monday_location_id", &self.monday_location_id)?;
+        wire::put_with(
+            &mut __fields,
+            "my_activity_date_deadline",
+            &self.my_activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
         wire::put(&mut __fields, "name", &self.name)?;
+        wire::put(&mut __fields, "newly_hired", &self.newly_hired)?;
         wire::put(&mut __fields, "parent_id", &self.parent_id)?;
+        wire::put_with(
+            &mut __fields,
+            "passport_expiration_date",
+            &self.passport_expiration_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "passport_id", &self.passport_id)?;
         wire::put(&mut __fields, "permit_no", &self.permit_no)?;
+        wire::put(&mut __fields, "phone", &self.phone)?;
         wire::put(&mut __fields, "pin", &self.pin)?;
         wire::put(&mut __fields, "place_of_birth", &self.place_of_birth)?;
+        wire::put(
+            &mut __fields,
+            "primary_bank_account_id",
+            &self.primary_bank_account_id,
+        )?;
         wire::put(&mut __fields, "private_car_plate", &self.private_car_plate)?;
+        wire::put(&mut __fields, "private_city", &self.private_city)?;
+        wire::put(&mut __fields, "private_country_id", &self.private_country_id)?;
         wire::put(&mut __fields, "private_email", &self.private_email)?;
         wire::put(&mut __fields, "private_phone", &self.private_phone)?;
+        wire::put(&mut __fields, "private_state_id", &self.private_state_id)?;
+        wire::put(&mut __fields, "private_street", &self.private_street)?;
+        wire::put(&mut __fields, "private_street2", &self.private_street2)?;
+        wire::put(&mut __fields, "private_zip", &self.private_zip)?;
         wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        wire::put(
+            &mut __fields,
+            "related_partners_count",
+            &self.related_partners_count,
+        )?;
+        wire::put(&mut __fields, "resource_calendar_id", &self.resource_calendar_id)?;
         wire::put(&mut __fields, "resource_id", &self.resource_id)?;
         wire::put(&mut __fields, "resume_line_ids", &self.resume_line_ids)?;
         wire::put(&mut __fields, "salary_distribution", &self.salary_distribution)?;
         wire::put(&mut __fields, "saturday_location_id", &self.saturday_location_id)?;
+        wire::put(&mut __fields, "sex", &self.sex)?;
+        wire::put(&mut __fields, "share", &self.share)?;
+        wire::put(&mut __fields, "show_hr_icon_display", &self.show_hr_icon_display)?;
         wire::put(&mut __fields, "skill_ids", &self.skill_ids)?;
+        wire::put_with(
+            &mut __fields,
+            "spouse_birthdate",
+            &self.spouse_birthdate,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "spouse_complete_name", &self.spouse_complete_name)?;
+        wire::put(&mut __fields, "ssnid", &self.ssnid)?;
+        wire::put(&mut __fields, "structure_type_id", &self.structure_type_id)?;
         wire::put(&mut __fields, "study_field", &self.study_field)?;
         wire::put(&mut __fields, "study_school", &self.study_school)?;
+        wire::put(&mut __fields, "subordinate_ids", &self.subordinate_ids)?;
         wire::put(&mut __fields, "sunday_location_id", &self.sunday_location_id)?;
         wire::put(&mut __fields, "thursday_location_id", &self.thursday_location_id)?;
         wire::put(&mut __fields, "today_location_name", &self.today_location_name)?;
+        wire::put_with(
+            &mut __fields,
+            "trial_date_end",
+            &self.trial_date_end,
+            ::odoo_client::value::date::option::serialize,
+        )?;
         wire::put(&mut __fields, "tuesday_location_id", &self.tuesday_location_id)?;
+        wire::put(&mut __fields, "tz", &self.tz)?;
         wire::put(&mut __fields, "user_id", &self.user_id)?;
+        wire::put(&mut __fields, "user_partner_id", &self.user_partner_id)?;
+        wire::put(&mut __fields, "version_id", &self.version_id)?;
         wire::put(&mut __fields, "version_ids", &self.version_ids)?;
+        wire::put(&mut __fields, "versions_count", &self.versions_count)?;
         wire::put_with(
             &mut __fields,
             "visa_expire",
@@ -990,16 +2701,21 @@ impl HrEmployee {
             ::odoo_client::value::date::option::serialize,
         )?;
         wire::put(&mut __fields, "visa_no", &self.visa_no)?;
+        wire::put(&mut __fields, "wage", &self.wage)?;
         wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         wire::put(&mut __fields, "wednesday_location_id", &self.wednesday_location_id)?;
         wire::put(&mut __fields, "work_contact_id", &self.work_contact_id)?;
         wire::put(&mut __fields, "work_email", &self.work_email)?;
+        wire::put(&mut __fields, "work_location_id", &self.work_location_id)?;
+        wire::put(&mut __fields, "work_location_name", &self.work_location_name)?;
+        wire::put(&mut __fields, "work_location_type", &self.work_location_type)?;
         wire::put_with(
             &mut __fields,
             "work_permit_expiration_date",
             &self.work_permit_expiration_date,
             ::odoo_client::value::date::option::serialize,
         )?;
+        wire::put(&mut __fields, "work_permit_name", &self.work_permit_name)?;
         wire::put(
             &mut __fields,
             "work_permit_scheduled_activity",
@@ -1049,6 +2765,46 @@ impl ::schemars::JsonSchema for HrEmployee {
             "Many2One",
             <::odoo_client::Many2One as ::schemars::JsonSchema>::json_schema,
         );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "HrEmployeeActivityExceptionDecoration",
+            <HrEmployeeActivityExceptionDecoration as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "HrEmployeeActivityState",
+            <HrEmployeeActivityState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "HrEmployeeDistanceHomeWorkUnit",
+            <HrEmployeeDistanceHomeWorkUnit as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "HrEmployeeEmployeeType",
+            <HrEmployeeEmployeeType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "HrEmployeeHrIconDisplay",
+            <HrEmployeeHrIconDisplay as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "HrEmployeeHrPresenceState",
+            <HrEmployeeHrPresenceState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "HrEmployeeSex",
+            <HrEmployeeSex as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "HrEmployeeWorkLocationType",
+            <HrEmployeeWorkLocationType as ::schemars::JsonSchema>::json_schema,
+        );
         ::odoo_client::registry::schema_from_json(READ_SCHEMA)
     }
 }
@@ -1057,71 +2813,176 @@ impl ::odoo_client::Model for HrEmployee {
     const FIELDS: &'static [&'static str] = &[
         "id",
         "active",
+        "active_employee",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
         "activity_ids",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "additional_note",
+        "address_id",
         "bank_account_ids",
         "barcode",
         "birthday",
         "birthday_public_display",
+        "birthday_public_display_string",
         "category_ids",
         "certificate",
+        "child_all_count",
+        "child_count",
         "child_ids",
+        "children",
         "coach_id",
         "color",
+        "company_country_code",
+        "company_country_id",
         "company_id",
+        "contract_date_end",
+        "contract_date_start",
+        "contract_template_id",
+        "contract_type_id",
+        "contract_wage",
+        "country_code",
+        "country_id",
         "country_of_birth",
         "create_date",
         "create_uid",
+        "currency_id",
+        "current_date_version",
         "current_version_id",
+        "date_end",
+        "date_start",
+        "date_version",
+        "department_color",
+        "department_id",
+        "departure_date",
+        "departure_reason_id",
+        "display_certification_page",
         "display_name",
+        "distance_home_work",
+        "distance_home_work_unit",
         "driving_license",
+        "email",
         "emergency_contact",
         "emergency_phone",
+        "employee_id",
         "employee_properties",
         "employee_skill_ids",
+        "employee_type",
+        "exceptional_location_id",
         "friday_location_id",
+        "has_message",
+        "has_multiple_bank_accounts",
         "has_work_permit",
+        "hr_icon_display",
+        "hr_presence_state",
+        "hr_responsible_id",
         "id_card",
+        "identification_id",
+        "im_status",
         "image_1024",
         "image_128",
         "image_1920",
         "image_256",
         "image_512",
+        "is_current",
+        "is_custom_job_title",
+        "is_flexible",
+        "is_fully_flexible",
+        "is_future",
+        "is_in_contract",
+        "is_past",
+        "is_subordinate",
+        "is_trusted_bank_account",
+        "is_user_active",
+        "job_id",
+        "job_title",
+        "km_home_work",
         "lang",
+        "last_activity",
+        "last_activity_time",
+        "last_modified_date",
+        "last_modified_uid",
         "legal_name",
+        "marital",
+        "member_of_department",
+        "message_attachment_count",
         "message_follower_ids",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
         "message_ids",
+        "message_is_follower",
         "message_main_attachment_id",
+        "message_needaction",
+        "message_needaction_counter",
         "mobile_phone",
         "monday_location_id",
+        "my_activity_date_deadline",
         "name",
+        "newly_hired",
         "parent_id",
+        "passport_expiration_date",
+        "passport_id",
         "permit_no",
+        "phone",
         "pin",
         "place_of_birth",
+        "primary_bank_account_id",
         "private_car_plate",
+        "private_city",
+        "private_country_id",
         "private_email",
         "private_phone",
+        "private_state_id",
+        "private_street",
+        "private_street2",
+        "private_zip",
         "rating_ids",
+        "related_partners_count",
+        "resource_calendar_id",
         "resource_id",
         "resume_line_ids",
         "salary_distribution",
         "saturday_location_id",
+        "sex",
+        "share",
+        "show_hr_icon_display",
         "skill_ids",
+        "spouse_birthdate",
+        "spouse_complete_name",
+        "ssnid",
+        "structure_type_id",
         "study_field",
         "study_school",
         "sunday_location_id",
         "thursday_location_id",
         "today_location_name",
+        "trial_date_end",
         "tuesday_location_id",
+        "tz",
         "user_id",
+        "user_partner_id",
+        "version_id",
         "version_ids",
+        "versions_count",
         "visa_expire",
         "visa_no",
+        "wage",
         "website_message_ids",
         "wednesday_location_id",
         "work_contact_id",
         "work_email",
+        "work_location_id",
+        "work_location_name",
+        "work_location_type",
         "work_permit_expiration_date",
+        "work_permit_name",
         "work_permit_scheduled_activity",
         "work_phone",
         "write_date",
@@ -1145,19 +3006,19 @@ pub struct HrEmployeeCreate {
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Additional Note
     ///
-    /// `additional_note`: text
+    /// `additional_note`: text, not stored
     pub additional_note: ::std::option::Option<::std::string::String>,
     /// Work Address
     ///
-    /// `address_id`: many2one, to `res.partner`
+    /// `address_id`: many2one, to `res.partner`, not stored
     pub address_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Bank Accounts
     ///
@@ -1191,7 +3052,7 @@ pub struct HrEmployeeCreate {
     pub certificate: ::std::option::Option<::std::string::String>,
     /// Dependent Children
     ///
-    /// `children`: integer
+    /// `children`: integer, not stored
     pub children: ::std::option::Option<i64>,
     /// Coach
     ///
@@ -1213,25 +3074,25 @@ pub struct HrEmployeeCreate {
     ///
     /// End date of the contract (if it's a fixed-term contract).
     ///
-    /// `contract_date_end`: date
+    /// `contract_date_end`: date, not stored
     pub contract_date_end: ::std::option::Option<::chrono::NaiveDate>,
     /// Contract Start Date
     ///
-    /// `contract_date_start`: date
+    /// `contract_date_start`: date, not stored
     pub contract_date_start: ::std::option::Option<::chrono::NaiveDate>,
     /// Contract Template
     ///
     /// Select a contract template to auto-fill the contract form with predefined values. You can still edit the fields as needed after applying the template.
     ///
-    /// `contract_template_id`: many2one, to `hr.version`
+    /// `contract_template_id`: many2one, to `hr.version`, not stored
     pub contract_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Contract Type
     ///
-    /// `contract_type_id`: many2one, to `hr.contract.type`
+    /// `contract_type_id`: many2one, to `hr.contract.type`, not stored
     pub contract_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Nationality (Country)
     ///
-    /// `country_id`: many2one, to `res.country`
+    /// `country_id`: many2one, to `res.country`, not stored
     pub country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Country of Birth
     ///
@@ -1239,31 +3100,31 @@ pub struct HrEmployeeCreate {
     pub country_of_birth: ::std::option::Option<::odoo_client::RecordId>,
     /// Date Version
     ///
-    /// `date_version`: date, required
+    /// `date_version`: date, not stored
     pub date_version: ::std::option::Option<::chrono::NaiveDate>,
     /// Department
     ///
-    /// `department_id`: many2one, to `hr.department`
+    /// `department_id`: many2one, to `hr.department`, not stored
     pub department_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Departure Date
     ///
-    /// `departure_date`: date
+    /// `departure_date`: date, not stored
     pub departure_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Additional Information
     ///
-    /// `departure_description`: html
+    /// `departure_description`: html, not stored
     pub departure_description: ::std::option::Option<::std::string::String>,
     /// Departure Reason
     ///
-    /// `departure_reason_id`: many2one, to `hr.departure.reason`
+    /// `departure_reason_id`: many2one, to `hr.departure.reason`, not stored
     pub departure_reason_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Home-Work Distance
     ///
-    /// `distance_home_work`: integer
+    /// `distance_home_work`: integer, not stored
     pub distance_home_work: ::std::option::Option<i64>,
     /// Home-Work Distance unit
     ///
-    /// `distance_home_work_unit`: selection, required
+    /// `distance_home_work_unit`: selection, not stored
     pub distance_home_work_unit: ::std::option::Option<HrEmployeeDistanceHomeWorkUnit>,
     /// Driving License
     ///
@@ -1279,7 +3140,7 @@ pub struct HrEmployeeCreate {
     pub emergency_phone: ::std::option::Option<::std::string::String>,
     /// Employee
     ///
-    /// `employee_id`: many2one, to `hr.employee`
+    /// `employee_id`: many2one, to `hr.employee`, not stored
     pub employee_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Properties
     ///
@@ -1287,7 +3148,7 @@ pub struct HrEmployeeCreate {
     pub employee_properties: ::std::option::Option<::serde_json::Value>,
     /// Employee Type
     ///
-    /// `employee_type`: selection, required
+    /// `employee_type`: selection, not stored
     pub employee_type: ::std::option::Option<HrEmployeeEmployeeType>,
     /// Friday
     ///
@@ -1301,7 +3162,7 @@ pub struct HrEmployeeCreate {
     ///
     /// Person responsible for validating the employee's contracts.
     ///
-    /// `hr_responsible_id`: many2one, to `res.users`, required
+    /// `hr_responsible_id`: many2one, to `res.users`, not stored
     pub hr_responsible_id: ::std::option::Option<::odoo_client::RecordId>,
     /// ID Card Copy
     ///
@@ -1311,7 +3172,7 @@ pub struct HrEmployeeCreate {
     ///
     /// Enter the employee's National Identification Number issued by the government (e.g., Aadhaar, SIN, NIN). This is used for official records and statutory compliance.
     ///
-    /// `identification_id`: char
+    /// `identification_id`: char, not stored
     pub identification_id: ::std::option::Option<::std::string::String>,
     /// Image
     ///
@@ -1319,15 +3180,15 @@ pub struct HrEmployeeCreate {
     pub image_1920: ::std::option::Option<::std::string::String>,
     /// Job
     ///
-    /// `job_id`: many2one, to `hr.job`
+    /// `job_id`: many2one, to `hr.job`, not stored
     pub job_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Job Title
     ///
-    /// `job_title`: char
+    /// `job_title`: char, not stored
     pub job_title: ::std::option::Option<::std::string::String>,
     /// Home-Work Distance in Km
     ///
-    /// `km_home_work`: integer
+    /// `km_home_work`: integer, not stored
     pub km_home_work: ::std::option::Option<i64>,
     /// Lang
     ///
@@ -1335,11 +3196,11 @@ pub struct HrEmployeeCreate {
     pub lang: ::std::option::Option<::std::string::String>,
     /// Last Modified on
     ///
-    /// `last_modified_date`: datetime, required
+    /// `last_modified_date`: datetime, not stored
     pub last_modified_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Last Modified by
     ///
-    /// `last_modified_uid`: many2one, to `res.users`, required
+    /// `last_modified_uid`: many2one, to `res.users`, not stored
     pub last_modified_uid: ::std::option::Option<::odoo_client::RecordId>,
     /// Legal Name
     ///
@@ -1347,7 +3208,7 @@ pub struct HrEmployeeCreate {
     pub legal_name: ::std::option::Option<::std::string::String>,
     /// Marital Status
     ///
-    /// `marital`: selection, required
+    /// `marital`: selection, not stored
     pub marital: ::std::option::Option<::std::string::String>,
     /// Main Attachment
     ///
@@ -1355,7 +3216,7 @@ pub struct HrEmployeeCreate {
     pub message_main_attachment_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -1377,11 +3238,11 @@ pub struct HrEmployeeCreate {
     pub parent_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Passport Expiration Date
     ///
-    /// `passport_expiration_date`: date
+    /// `passport_expiration_date`: date, not stored
     pub passport_expiration_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Passport No
     ///
-    /// `passport_id`: char
+    /// `passport_id`: char, not stored
     pub passport_id: ::std::option::Option<::std::string::String>,
     /// Work Permit No
     ///
@@ -1405,11 +3266,11 @@ pub struct HrEmployeeCreate {
     pub private_car_plate: ::std::option::Option<::std::string::String>,
     /// Private City
     ///
-    /// `private_city`: char
+    /// `private_city`: char, not stored
     pub private_city: ::std::option::Option<::std::string::String>,
     /// Private Country
     ///
-    /// `private_country_id`: many2one, to `res.country`
+    /// `private_country_id`: many2one, to `res.country`, not stored
     pub private_country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Private Email
     ///
@@ -1421,23 +3282,23 @@ pub struct HrEmployeeCreate {
     pub private_phone: ::std::option::Option<::std::string::String>,
     /// Private State
     ///
-    /// `private_state_id`: many2one, to `res.country.state`
+    /// `private_state_id`: many2one, to `res.country.state`, not stored
     pub private_state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Private Street
     ///
-    /// `private_street`: char
+    /// `private_street`: char, not stored
     pub private_street: ::std::option::Option<::std::string::String>,
     /// Private Street2
     ///
-    /// `private_street2`: char
+    /// `private_street2`: char, not stored
     pub private_street2: ::std::option::Option<::std::string::String>,
     /// Private Zip
     ///
-    /// `private_zip`: char
+    /// `private_zip`: char, not stored
     pub private_zip: ::std::option::Option<::std::string::String>,
     /// Working Hours
     ///
-    /// `resource_calendar_id`: many2one, to `resource.calendar`
+    /// `resource_calendar_id`: many2one, to `resource.calendar`, not stored
     pub resource_calendar_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Resource
     ///
@@ -1455,25 +3316,25 @@ pub struct HrEmployeeCreate {
     ///
     /// This is the legal sex recognized by the state.
     ///
-    /// `sex`: selection
+    /// `sex`: selection, not stored
     pub sex: ::std::option::Option<HrEmployeeSex>,
     /// Spouse Birthdate
     ///
-    /// `spouse_birthdate`: date
+    /// `spouse_birthdate`: date, not stored
     pub spouse_birthdate: ::std::option::Option<::chrono::NaiveDate>,
     /// Spouse Legal Name
     ///
-    /// `spouse_complete_name`: char
+    /// `spouse_complete_name`: char, not stored
     pub spouse_complete_name: ::std::option::Option<::std::string::String>,
     /// SSN No
     ///
     /// Social Security Number
     ///
-    /// `ssnid`: char
+    /// `ssnid`: char, not stored
     pub ssnid: ::std::option::Option<::std::string::String>,
     /// Salary Structure Type
     ///
-    /// `structure_type_id`: many2one, to `hr.payroll.structure.type`
+    /// `structure_type_id`: many2one, to `hr.payroll.structure.type`, not stored
     pub structure_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Field of Study
     ///
@@ -1499,7 +3360,7 @@ pub struct HrEmployeeCreate {
     ///
     /// End date of the trial period (if there is one).
     ///
-    /// `trial_date_end`: date
+    /// `trial_date_end`: date, not stored
     pub trial_date_end: ::std::option::Option<::chrono::NaiveDate>,
     /// Tuesday
     ///
@@ -1509,7 +3370,7 @@ pub struct HrEmployeeCreate {
     ///
     /// This field is used in order to define in which timezone the resources will work.
     ///
-    /// `tz`: selection
+    /// `tz`: selection, not stored
     pub tz: ::std::option::Option<::std::string::String>,
     /// User
     ///
@@ -1529,7 +3390,7 @@ pub struct HrEmployeeCreate {
     ///
     /// Employee's monthly gross wage.
     ///
-    /// `wage`: monetary
+    /// `wage`: monetary, not stored
     pub wage: ::std::option::Option<f64>,
     /// Wednesday
     ///
@@ -1545,7 +3406,7 @@ pub struct HrEmployeeCreate {
     pub work_email: ::std::option::Option<::std::string::String>,
     /// Work Location
     ///
-    /// `work_location_id`: many2one, to `hr.work.location`
+    /// `work_location_id`: many2one, to `hr.work.location`, not stored
     pub work_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Permit Expiration Date
     ///
@@ -2228,19 +4089,19 @@ pub struct HrEmployeeUpdate {
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Additional Note
     ///
-    /// `additional_note`: text
+    /// `additional_note`: text, not stored
     pub additional_note: ::std::option::Option<::std::string::String>,
     /// Work Address
     ///
-    /// `address_id`: many2one, to `res.partner`
+    /// `address_id`: many2one, to `res.partner`, not stored
     pub address_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Bank Accounts
     ///
@@ -2274,7 +4135,7 @@ pub struct HrEmployeeUpdate {
     pub certificate: ::std::option::Option<::std::string::String>,
     /// Dependent Children
     ///
-    /// `children`: integer
+    /// `children`: integer, not stored
     pub children: ::std::option::Option<i64>,
     /// Coach
     ///
@@ -2296,25 +4157,25 @@ pub struct HrEmployeeUpdate {
     ///
     /// End date of the contract (if it's a fixed-term contract).
     ///
-    /// `contract_date_end`: date
+    /// `contract_date_end`: date, not stored
     pub contract_date_end: ::std::option::Option<::chrono::NaiveDate>,
     /// Contract Start Date
     ///
-    /// `contract_date_start`: date
+    /// `contract_date_start`: date, not stored
     pub contract_date_start: ::std::option::Option<::chrono::NaiveDate>,
     /// Contract Template
     ///
     /// Select a contract template to auto-fill the contract form with predefined values. You can still edit the fields as needed after applying the template.
     ///
-    /// `contract_template_id`: many2one, to `hr.version`
+    /// `contract_template_id`: many2one, to `hr.version`, not stored
     pub contract_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Contract Type
     ///
-    /// `contract_type_id`: many2one, to `hr.contract.type`
+    /// `contract_type_id`: many2one, to `hr.contract.type`, not stored
     pub contract_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Nationality (Country)
     ///
-    /// `country_id`: many2one, to `res.country`
+    /// `country_id`: many2one, to `res.country`, not stored
     pub country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Country of Birth
     ///
@@ -2322,31 +4183,31 @@ pub struct HrEmployeeUpdate {
     pub country_of_birth: ::std::option::Option<::odoo_client::RecordId>,
     /// Date Version
     ///
-    /// `date_version`: date, required
+    /// `date_version`: date, not stored
     pub date_version: ::std::option::Option<::chrono::NaiveDate>,
     /// Department
     ///
-    /// `department_id`: many2one, to `hr.department`
+    /// `department_id`: many2one, to `hr.department`, not stored
     pub department_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Departure Date
     ///
-    /// `departure_date`: date
+    /// `departure_date`: date, not stored
     pub departure_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Additional Information
     ///
-    /// `departure_description`: html
+    /// `departure_description`: html, not stored
     pub departure_description: ::std::option::Option<::std::string::String>,
     /// Departure Reason
     ///
-    /// `departure_reason_id`: many2one, to `hr.departure.reason`
+    /// `departure_reason_id`: many2one, to `hr.departure.reason`, not stored
     pub departure_reason_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Home-Work Distance
     ///
-    /// `distance_home_work`: integer
+    /// `distance_home_work`: integer, not stored
     pub distance_home_work: ::std::option::Option<i64>,
     /// Home-Work Distance unit
     ///
-    /// `distance_home_work_unit`: selection, required
+    /// `distance_home_work_unit`: selection, not stored
     pub distance_home_work_unit: ::std::option::Option<HrEmployeeDistanceHomeWorkUnit>,
     /// Driving License
     ///
@@ -2362,7 +4223,7 @@ pub struct HrEmployeeUpdate {
     pub emergency_phone: ::std::option::Option<::std::string::String>,
     /// Employee
     ///
-    /// `employee_id`: many2one, to `hr.employee`
+    /// `employee_id`: many2one, to `hr.employee`, not stored
     pub employee_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Properties
     ///
@@ -2370,7 +4231,7 @@ pub struct HrEmployeeUpdate {
     pub employee_properties: ::std::option::Option<::serde_json::Value>,
     /// Employee Type
     ///
-    /// `employee_type`: selection, required
+    /// `employee_type`: selection, not stored
     pub employee_type: ::std::option::Option<HrEmployeeEmployeeType>,
     /// Friday
     ///
@@ -2384,7 +4245,7 @@ pub struct HrEmployeeUpdate {
     ///
     /// Person responsible for validating the employee's contracts.
     ///
-    /// `hr_responsible_id`: many2one, to `res.users`, required
+    /// `hr_responsible_id`: many2one, to `res.users`, not stored
     pub hr_responsible_id: ::std::option::Option<::odoo_client::RecordId>,
     /// ID Card Copy
     ///
@@ -2394,7 +4255,7 @@ pub struct HrEmployeeUpdate {
     ///
     /// Enter the employee's National Identification Number issued by the government (e.g., Aadhaar, SIN, NIN). This is used for official records and statutory compliance.
     ///
-    /// `identification_id`: char
+    /// `identification_id`: char, not stored
     pub identification_id: ::std::option::Option<::std::string::String>,
     /// Image
     ///
@@ -2402,15 +4263,15 @@ pub struct HrEmployeeUpdate {
     pub image_1920: ::std::option::Option<::std::string::String>,
     /// Job
     ///
-    /// `job_id`: many2one, to `hr.job`
+    /// `job_id`: many2one, to `hr.job`, not stored
     pub job_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Job Title
     ///
-    /// `job_title`: char
+    /// `job_title`: char, not stored
     pub job_title: ::std::option::Option<::std::string::String>,
     /// Home-Work Distance in Km
     ///
-    /// `km_home_work`: integer
+    /// `km_home_work`: integer, not stored
     pub km_home_work: ::std::option::Option<i64>,
     /// Lang
     ///
@@ -2418,11 +4279,11 @@ pub struct HrEmployeeUpdate {
     pub lang: ::std::option::Option<::std::string::String>,
     /// Last Modified on
     ///
-    /// `last_modified_date`: datetime, required
+    /// `last_modified_date`: datetime, not stored
     pub last_modified_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Last Modified by
     ///
-    /// `last_modified_uid`: many2one, to `res.users`, required
+    /// `last_modified_uid`: many2one, to `res.users`, not stored
     pub last_modified_uid: ::std::option::Option<::odoo_client::RecordId>,
     /// Legal Name
     ///
@@ -2430,7 +4291,7 @@ pub struct HrEmployeeUpdate {
     pub legal_name: ::std::option::Option<::std::string::String>,
     /// Marital Status
     ///
-    /// `marital`: selection, required
+    /// `marital`: selection, not stored
     pub marital: ::std::option::Option<::std::string::String>,
     /// Main Attachment
     ///
@@ -2438,7 +4299,7 @@ pub struct HrEmployeeUpdate {
     pub message_main_attachment_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -2460,11 +4321,11 @@ pub struct HrEmployeeUpdate {
     pub parent_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Passport Expiration Date
     ///
-    /// `passport_expiration_date`: date
+    /// `passport_expiration_date`: date, not stored
     pub passport_expiration_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Passport No
     ///
-    /// `passport_id`: char
+    /// `passport_id`: char, not stored
     pub passport_id: ::std::option::Option<::std::string::String>,
     /// Work Permit No
     ///
@@ -2488,11 +4349,11 @@ pub struct HrEmployeeUpdate {
     pub private_car_plate: ::std::option::Option<::std::string::String>,
     /// Private City
     ///
-    /// `private_city`: char
+    /// `private_city`: char, not stored
     pub private_city: ::std::option::Option<::std::string::String>,
     /// Private Country
     ///
-    /// `private_country_id`: many2one, to `res.country`
+    /// `private_country_id`: many2one, to `res.country`, not stored
     pub private_country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Private Email
     ///
@@ -2504,23 +4365,23 @@ pub struct HrEmployeeUpdate {
     pub private_phone: ::std::option::Option<::std::string::String>,
     /// Private State
     ///
-    /// `private_state_id`: many2one, to `res.country.state`
+    /// `private_state_id`: many2one, to `res.country.state`, not stored
     pub private_state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Private Street
     ///
-    /// `private_street`: char
+    /// `private_street`: char, not stored
     pub private_street: ::std::option::Option<::std::string::String>,
     /// Private Street2
     ///
-    /// `private_street2`: char
+    /// `private_street2`: char, not stored
     pub private_street2: ::std::option::Option<::std::string::String>,
     /// Private Zip
     ///
-    /// `private_zip`: char
+    /// `private_zip`: char, not stored
     pub private_zip: ::std::option::Option<::std::string::String>,
     /// Working Hours
     ///
-    /// `resource_calendar_id`: many2one, to `resource.calendar`
+    /// `resource_calendar_id`: many2one, to `resource.calendar`, not stored
     pub resource_calendar_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Resource
     ///
@@ -2538,25 +4399,25 @@ pub struct HrEmployeeUpdate {
     ///
     /// This is the legal sex recognized by the state.
     ///
-    /// `sex`: selection
+    /// `sex`: selection, not stored
     pub sex: ::std::option::Option<HrEmployeeSex>,
     /// Spouse Birthdate
     ///
-    /// `spouse_birthdate`: date
+    /// `spouse_birthdate`: date, not stored
     pub spouse_birthdate: ::std::option::Option<::chrono::NaiveDate>,
     /// Spouse Legal Name
     ///
-    /// `spouse_complete_name`: char
+    /// `spouse_complete_name`: char, not stored
     pub spouse_complete_name: ::std::option::Option<::std::string::String>,
     /// SSN No
     ///
     /// Social Security Number
     ///
-    /// `ssnid`: char
+    /// `ssnid`: char, not stored
     pub ssnid: ::std::option::Option<::std::string::String>,
     /// Salary Structure Type
     ///
-    /// `structure_type_id`: many2one, to `hr.payroll.structure.type`
+    /// `structure_type_id`: many2one, to `hr.payroll.structure.type`, not stored
     pub structure_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Field of Study
     ///
@@ -2582,7 +4443,7 @@ pub struct HrEmployeeUpdate {
     ///
     /// End date of the trial period (if there is one).
     ///
-    /// `trial_date_end`: date
+    /// `trial_date_end`: date, not stored
     pub trial_date_end: ::std::option::Option<::chrono::NaiveDate>,
     /// Tuesday
     ///
@@ -2592,7 +4453,7 @@ pub struct HrEmployeeUpdate {
     ///
     /// This field is used in order to define in which timezone the resources will work.
     ///
-    /// `tz`: selection
+    /// `tz`: selection, not stored
     pub tz: ::std::option::Option<::std::string::String>,
     /// User
     ///
@@ -2612,7 +4473,7 @@ pub struct HrEmployeeUpdate {
     ///
     /// Employee's monthly gross wage.
     ///
-    /// `wage`: monetary
+    /// `wage`: monetary, not stored
     pub wage: ::std::option::Option<f64>,
     /// Wednesday
     ///
@@ -2628,7 +4489,7 @@ pub struct HrEmployeeUpdate {
     pub work_email: ::std::option::Option<::std::string::String>,
     /// Work Location
     ///
-    /// `work_location_id`: many2one, to `hr.work.location`
+    /// `work_location_id`: many2one, to `hr.work.location`, not stored
     pub work_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Permit Expiration Date
     ///
@@ -3886,6 +5747,185 @@ impl ::schemars::JsonSchema for HrEmployeeUpdate {
         ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
     }
 }
+/// Activity Exception Decoration (selection field `activity_exception_decoration`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum HrEmployeeActivityExceptionDecoration {
+    /// Alert
+    ///
+    /// `"warning"`
+    Warning,
+    /// Error
+    ///
+    /// `"danger"`
+    Danger,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl HrEmployeeActivityExceptionDecoration {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["warning", "danger"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Warning => "warning",
+            Self::Danger => "danger",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Warning => ::std::option::Option::Some("Alert"),
+            Self::Danger => ::std::option::Option::Some("Error"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for HrEmployeeActivityExceptionDecoration {
+    fn from(value: &str) -> Self {
+        match value {
+            "warning" => Self::Warning,
+            "danger" => Self::Danger,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for HrEmployeeActivityExceptionDecoration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for HrEmployeeActivityExceptionDecoration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HrEmployeeActivityExceptionDecoration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for HrEmployeeActivityExceptionDecoration {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("HrEmployeeActivityExceptionDecoration")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity Exception Decoration: warning=Alert, danger=Error".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Activity State (selection field `activity_state`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum HrEmployeeActivityState {
+    /// Overdue
+    ///
+    /// `"overdue"`
+    Overdue,
+    /// Today
+    ///
+    /// `"today"`
+    Today,
+    /// Planned
+    ///
+    /// `"planned"`
+    Planned,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl HrEmployeeActivityState {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Overdue => "overdue",
+            Self::Today => "today",
+            Self::Planned => "planned",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Overdue => ::std::option::Option::Some("Overdue"),
+            Self::Today => ::std::option::Option::Some("Today"),
+            Self::Planned => ::std::option::Option::Some("Planned"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for HrEmployeeActivityState {
+    fn from(value: &str) -> Self {
+        match value {
+            "overdue" => Self::Overdue,
+            "today" => Self::Today,
+            "planned" => Self::Planned,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for HrEmployeeActivityState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for HrEmployeeActivityState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HrEmployeeActivityState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for HrEmployeeActivityState {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("HrEmployeeActivityState")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity State: overdue=Overdue, today=Today, planned=Planned".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Home-Work Distance unit (selection field `distance_home_work_unit`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum HrEmployeeDistanceHomeWorkUnit {
@@ -4094,6 +6134,250 @@ impl ::schemars::JsonSchema for HrEmployeeEmployeeType {
         ::schemars::Schema::from(schema)
     }
 }
+/// Hr Icon Display (selection field `hr_icon_display`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum HrEmployeeHrIconDisplay {
+    /// Present
+    ///
+    /// `"presence_present"`
+    PresencePresent,
+    /// Off-Hours
+    ///
+    /// `"presence_out_of_working_hour"`
+    PresenceOutOfWorkingHour,
+    /// Absent
+    ///
+    /// `"presence_absent"`
+    PresenceAbsent,
+    /// Archived
+    ///
+    /// `"presence_archive"`
+    PresenceArchive,
+    /// Undetermined
+    ///
+    /// `"presence_undetermined"`
+    PresenceUndetermined,
+    /// At Home
+    ///
+    /// `"presence_home"`
+    PresenceHome,
+    /// At Office
+    ///
+    /// `"presence_office"`
+    PresenceOffice,
+    /// At Other
+    ///
+    /// `"presence_other"`
+    PresenceOther,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl HrEmployeeHrIconDisplay {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &[
+        "presence_present",
+        "presence_out_of_working_hour",
+        "presence_absent",
+        "presence_archive",
+        "presence_undetermined",
+        "presence_home",
+        "presence_office",
+        "presence_other",
+    ];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PresencePresent => "presence_present",
+            Self::PresenceOutOfWorkingHour => "presence_out_of_working_hour",
+            Self::PresenceAbsent => "presence_absent",
+            Self::PresenceArchive => "presence_archive",
+            Self::PresenceUndetermined => "presence_undetermined",
+            Self::PresenceHome => "presence_home",
+            Self::PresenceOffice => "presence_office",
+            Self::PresenceOther => "presence_other",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::PresencePresent => ::std::option::Option::Some("Present"),
+            Self::PresenceOutOfWorkingHour => ::std::option::Option::Some("Off-Hours"),
+            Self::PresenceAbsent => ::std::option::Option::Some("Absent"),
+            Self::PresenceArchive => ::std::option::Option::Some("Archived"),
+            Self::PresenceUndetermined => ::std::option::Option::Some("Undetermined"),
+            Self::PresenceHome => ::std::option::Option::Some("At Home"),
+            Self::PresenceOffice => ::std::option::Option::Some("At Office"),
+            Self::PresenceOther => ::std::option::Option::Some("At Other"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for HrEmployeeHrIconDisplay {
+    fn from(value: &str) -> Self {
+        match value {
+            "presence_present" => Self::PresencePresent,
+            "presence_out_of_working_hour" => Self::PresenceOutOfWorkingHour,
+            "presence_absent" => Self::PresenceAbsent,
+            "presence_archive" => Self::PresenceArchive,
+            "presence_undetermined" => Self::PresenceUndetermined,
+            "presence_home" => Self::PresenceHome,
+            "presence_office" => Self::PresenceOffice,
+            "presence_other" => Self::PresenceOther,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for HrEmployeeHrIconDisplay {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for HrEmployeeHrIconDisplay {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HrEmployeeHrIconDisplay {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for HrEmployeeHrIconDisplay {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("HrEmployeeHrIconDisplay")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Hr Icon Display: presence_present=Present, presence_out_of_working_hour=Off-Hours, presence_absent=Absent, presence_archive=Archived, presence_undetermined=Undetermined, presence_home=At Home, presence_office=At Office, presence_other=At Other"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Hr Presence State (selection field `hr_presence_state`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum HrEmployeeHrPresenceState {
+    /// Present
+    ///
+    /// `"present"`
+    Present,
+    /// Absent
+    ///
+    /// `"absent"`
+    Absent,
+    /// Archived
+    ///
+    /// `"archive"`
+    Archive,
+    /// Off-Hours
+    ///
+    /// `"out_of_working_hour"`
+    OutOfWorkingHour,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl HrEmployeeHrPresenceState {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &[
+        "present",
+        "absent",
+        "archive",
+        "out_of_working_hour",
+    ];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Present => "present",
+            Self::Absent => "absent",
+            Self::Archive => "archive",
+            Self::OutOfWorkingHour => "out_of_working_hour",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Present => ::std::option::Option::Some("Present"),
+            Self::Absent => ::std::option::Option::Some("Absent"),
+            Self::Archive => ::std::option::Option::Some("Archived"),
+            Self::OutOfWorkingHour => ::std::option::Option::Some("Off-Hours"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for HrEmployeeHrPresenceState {
+    fn from(value: &str) -> Self {
+        match value {
+            "present" => Self::Present,
+            "absent" => Self::Absent,
+            "archive" => Self::Archive,
+            "out_of_working_hour" => Self::OutOfWorkingHour,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for HrEmployeeHrPresenceState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for HrEmployeeHrPresenceState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HrEmployeeHrPresenceState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for HrEmployeeHrPresenceState {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("HrEmployeeHrPresenceState")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Hr Presence State: present=Present, absent=Absent, archive=Archived, out_of_working_hour=Off-Hours"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Gender (selection field `sex`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum HrEmployeeSex {
@@ -4187,6 +6471,99 @@ impl ::schemars::JsonSchema for HrEmployeeSex {
         ::schemars::Schema::from(schema)
     }
 }
+/// Work Location Type (selection field `work_location_type`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum HrEmployeeWorkLocationType {
+    /// Home
+    ///
+    /// `"home"`
+    Home,
+    /// Office
+    ///
+    /// `"office"`
+    Office,
+    /// Other
+    ///
+    /// `"other"`
+    Other,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl HrEmployeeWorkLocationType {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["home", "office", "other"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Home => "home",
+            Self::Office => "office",
+            Self::Other => "other",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Home => ::std::option::Option::Some("Home"),
+            Self::Office => ::std::option::Option::Some("Office"),
+            Self::Other => ::std::option::Option::Some("Other"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for HrEmployeeWorkLocationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "home" => Self::Home,
+            "office" => Self::Office,
+            "other" => Self::Other,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for HrEmployeeWorkLocationType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for HrEmployeeWorkLocationType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HrEmployeeWorkLocationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for HrEmployeeWorkLocationType {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("HrEmployeeWorkLocationType")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Work Location Type: home=Home, office=Office, other=Other".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Readable fields, in the order of the read struct.
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
@@ -4195,6 +6572,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "ID",
         required: true,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4203,6 +6581,52 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Active",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "active_employee",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Active Employee",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_calendar_event_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Calendar Event",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("calendar.event"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Next Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_decoration",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity Exception Decoration",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Icon",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4211,7 +6635,125 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Activities",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.activity"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_state",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity State",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_summary",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Next Activity Summary",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Activity Type Icon",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Type",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("mail.activity.type"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_user_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Responsible User",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "additional_note",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Additional Note",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "address_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Work Address",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "allowed_country_state_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Allowed Country State",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.country.state"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "avatar_1024",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Avatar 1024",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "avatar_128",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Avatar 128",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "avatar_1920",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Avatar",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "avatar_256",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Avatar 256",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "avatar_512",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Avatar 512",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "bank_account_ids",
@@ -4219,6 +6761,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Bank Accounts",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner.bank"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4227,6 +6770,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Badge ID",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4235,6 +6779,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Birthday",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4243,6 +6788,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Show to all employees",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "birthday_public_display_string",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Public Date of Birth",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4251,6 +6806,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Tags",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("hr.employee.category"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4259,6 +6815,34 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Certificate Level",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "certification_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Certification",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.employee.skill"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "child_all_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Indirect Subordinates Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "child_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Direct Subordinates Count",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4267,7 +6851,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Direct subordinates",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("hr.employee"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "children",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Dependent Children",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "coach_id",
@@ -4275,6 +6869,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Coach",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("hr.employee"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4283,7 +6878,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Color Index",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_country_code",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Company Country Code",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_country_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Company Country",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.country"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "company_id",
@@ -4291,7 +6905,71 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Company",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.company"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "contract_date_end",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Contract End Date",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "contract_date_start",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Contract Start Date",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "contract_template_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Contract Template",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.version"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "contract_type_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Contract Type",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.contract.type"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "contract_wage",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
+        label: "Contract Wage",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "country_code",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Country Code",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "country_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Nationality (Country)",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.country"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "country_of_birth",
@@ -4299,6 +6977,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Country of Birth",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.country"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4307,6 +6986,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4315,7 +6995,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "currency_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Currency",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.currency"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "current_date_version",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Current Date Version",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "current_employee_skill_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Current Employee Skill",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.employee.skill"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "current_version_id",
@@ -4323,7 +7031,89 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Current Version",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("hr.version"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "date_end",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Date End",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "date_start",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Date Start",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "date_version",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Date Version",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "department_color",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Department Color",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "department_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Department",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.department"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "departure_date",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Departure Date",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "departure_description",
+        ttype: ::odoo_client::registry::FieldType::Html,
+        label: "Additional Information",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "departure_reason_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Departure Reason",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.departure.reason"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "display_certification_page",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Display Certification Page",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "display_name",
@@ -4331,6 +7121,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Display Name",
         required: false,
         readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "distance_home_work",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Home-Work Distance",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "distance_home_work_unit",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Home-Work Distance unit",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4339,6 +7148,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Driving License",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "email",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Email",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4347,6 +7166,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Emergency Contact",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4355,7 +7175,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Emergency Phone",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "employee_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Employee",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.employee"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "employee_properties",
@@ -4363,6 +7193,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Properties",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4371,7 +7202,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Skills",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("hr.employee.skill"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "employee_type",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Employee Type",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "exceptional_location_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Current",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.work.location"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "friday_location_id",
@@ -4379,7 +7229,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Friday",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("hr.work.location"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_message",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Message",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_multiple_bank_accounts",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Multiple Bank Accounts",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "has_work_permit",
@@ -4387,7 +7256,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Work Permit",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "hr_icon_display",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Hr Icon Display",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "hr_presence_state",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Hr Presence State",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "hr_responsible_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "HR Responsible",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "id_card",
@@ -4395,6 +7292,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "ID Card Copy",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "identification_id",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Identification No",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "im_status",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "IM Status",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4403,6 +7319,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Image 1024",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4411,6 +7328,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Image 128",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4419,6 +7337,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Image",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4427,6 +7346,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Image 256",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4435,6 +7355,124 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Image 512",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_current",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Current",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_custom_job_title",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Custom Job Title",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_flexible",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Flexible",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_fully_flexible",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Fully Flexible",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_future",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Future",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_in_contract",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is In Contract",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_past",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Past",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_subordinate",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Subordinate",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_trusted_bank_account",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Trusted Bank Account",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_user_active",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "User's active",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "job_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Job",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.job"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "job_title",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Job Title",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "km_home_work",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Home-Work Distance in Km",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4443,7 +7481,44 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Lang",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "last_activity",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Last Activity",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "last_activity_time",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Last Activity Time",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "last_modified_date",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
+        label: "Last Modified on",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "last_modified_uid",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Last Modified by",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "legal_name",
@@ -4451,6 +7526,34 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Legal Name",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "marital",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Marital Status",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "member_of_department",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Member of department",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_attachment_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Attachment Count",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4459,7 +7562,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Followers",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.followers"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Message Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of errors",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_sms_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "SMS Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_ids",
@@ -4467,7 +7598,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_is_follower",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Follower",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_main_attachment_id",
@@ -4475,7 +7616,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Main Attachment",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("ir.attachment"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Action Needed",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of Actions",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_partner_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Followers (Partners)",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "mobile_phone",
@@ -4483,6 +7652,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Work Mobile",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4491,7 +7661,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Monday",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("hr.work.location"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "my_activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "My Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "name",
@@ -4499,6 +7679,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Employee Name",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "newly_hired",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Newly Hired",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4507,7 +7697,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Manager",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("hr.employee"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "passport_expiration_date",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Passport Expiration Date",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "passport_id",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Passport No",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "permit_no",
@@ -4515,6 +7724,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Work Permit No",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "phone",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Phone",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4523,6 +7742,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "PIN",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4531,7 +7751,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Place of Birth",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "primary_bank_account_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Primary Bank Account",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner.bank"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "private_car_plate",
@@ -4539,7 +7769,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Private Car Plate",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "private_city",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Private City",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "private_country_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Private Country",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.country"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "private_email",
@@ -4547,6 +7796,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Private Email",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4555,6 +7805,43 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Private Phone",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "private_state_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Private State",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.country.state"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "private_street",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Private Street",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "private_street2",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Private Street2",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "private_zip",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Private Zip",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4563,7 +7850,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Ratings",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("rating.rating"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "related_partners_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Related Partners Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "resource_calendar_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Working Hours",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("resource.calendar"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "resource_id",
@@ -4571,6 +7877,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Resource",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("resource.resource"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4579,6 +7886,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Resume lines",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("hr.resume.line"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4587,6 +7895,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Salary Distribution",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4595,7 +7904,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Saturday",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("hr.work.location"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "sex",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Gender",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "share",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Share User",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_hr_icon_display",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Hr Icon Display",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "skill_ids",
@@ -4603,7 +7940,44 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Skill",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("hr.skill"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "spouse_birthdate",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Spouse Birthdate",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "spouse_complete_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Spouse Legal Name",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "ssnid",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "SSN No",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "structure_type_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Salary Structure Type",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.payroll.structure.type"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "study_field",
@@ -4611,6 +7985,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Field of Study",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4619,7 +7994,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "School",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "subordinate_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Subordinates",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.employee"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sunday_location_id",
@@ -4627,6 +8012,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sunday",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("hr.work.location"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4635,6 +8021,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Thursday",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("hr.work.location"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4643,6 +8030,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Today Location Name",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "trial_date_end",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "End of Trial Period",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4651,7 +8048,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Tuesday",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("hr.work.location"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tz",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Timezone",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "user_id",
@@ -4659,7 +8066,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "User",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "user_partner_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "User's partner",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "version_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Version",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.version"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "version_ids",
@@ -4667,7 +8093,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Employee Versions",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("hr.version"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "versions_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Versions Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "visa_expire",
@@ -4675,6 +8111,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Visa Expiration Date",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4683,6 +8120,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Visa No",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "wage",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
+        label: "Wage",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4691,6 +8138,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Website Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4699,6 +8147,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Wednesday",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("hr.work.location"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4707,6 +8156,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Work Contact",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4715,6 +8165,34 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Work Email",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "work_location_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Work Location",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.work.location"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "work_location_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Work Location Name",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "work_location_type",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Work Location Type",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4723,6 +8201,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Work Permit Expiration Date",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "work_permit_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "work_permit_name",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4731,6 +8219,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Work Permit Scheduled Activity",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4739,6 +8228,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Work Phone",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4747,6 +8237,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4755,6 +8246,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
 ];

@@ -266,8 +266,11 @@ pub mod stock_picking;
 )]
 #[rustfmt::skip]
 pub use account_move::{
-    AccountMove, AccountMoveCreate, AccountMoveUpdate, AccountMoveAutoPost,
+    AccountMove, AccountMoveCreate, AccountMoveUpdate,
+    AccountMoveActivityExceptionDecoration, AccountMoveActivityState,
+    AccountMoveAutoPost, AccountMoveCompanyPriceInclude, AccountMoveMoveSentValues,
     AccountMoveMoveType, AccountMovePaymentState, AccountMoveState,
+    AccountMoveStatusInPayment, AccountMoveTaxCalculationRoundingMethod,
 };
 #[cfg(
     any(
@@ -281,8 +284,9 @@ pub use account_move::{
 )]
 #[rustfmt::skip]
 pub use crm_lead::{
-    CrmLead, CrmLeadCreate, CrmLeadUpdate, CrmLeadEmailState, CrmLeadPhoneState,
-    CrmLeadPriority, CrmLeadType, CrmLeadWonStatus,
+    CrmLead, CrmLeadCreate, CrmLeadUpdate, CrmLeadActivityExceptionDecoration,
+    CrmLeadActivityState, CrmLeadEmailState, CrmLeadPhoneState, CrmLeadPriority,
+    CrmLeadType, CrmLeadWonStatus,
 };
 #[cfg(
     any(
@@ -296,8 +300,10 @@ pub use crm_lead::{
 )]
 #[rustfmt::skip]
 pub use hr_employee::{
-    HrEmployee, HrEmployeeCreate, HrEmployeeUpdate, HrEmployeeDistanceHomeWorkUnit,
-    HrEmployeeEmployeeType, HrEmployeeSex,
+    HrEmployee, HrEmployeeCreate, HrEmployeeUpdate,
+    HrEmployeeActivityExceptionDecoration, HrEmployeeActivityState,
+    HrEmployeeDistanceHomeWorkUnit, HrEmployeeEmployeeType, HrEmployeeHrIconDisplay,
+    HrEmployeeHrPresenceState, HrEmployeeSex, HrEmployeeWorkLocationType,
 };
 #[cfg(
     any(
@@ -316,9 +322,11 @@ pub use hr_employee::{
 #[rustfmt::skip]
 pub use product_product::{
     ProductProduct, ProductProductCreate, ProductProductUpdate,
-    ProductProductExpensePolicy, ProductProductInvoicePolicy,
+    ProductProductActivityExceptionDecoration, ProductProductActivityState,
+    ProductProductCostMethod, ProductProductExpensePolicy, ProductProductInvoicePolicy,
     ProductProductPurchaseMethod, ProductProductServiceTracking,
     ProductProductServiceType, ProductProductTracking, ProductProductType,
+    ProductProductValuation,
 };
 #[cfg(
     any(
@@ -338,9 +346,11 @@ pub use product_product::{
 #[rustfmt::skip]
 pub use product_template::{
     ProductTemplate, ProductTemplateCreate, ProductTemplateUpdate,
-    ProductTemplateExpensePolicy, ProductTemplateInvoicePolicy,
-    ProductTemplatePurchaseMethod, ProductTemplateServiceTracking,
-    ProductTemplateServiceType, ProductTemplateTracking, ProductTemplateType,
+    ProductTemplateActivityExceptionDecoration, ProductTemplateActivityState,
+    ProductTemplateCostMethod, ProductTemplateExpensePolicy,
+    ProductTemplateInvoicePolicy, ProductTemplatePurchaseMethod,
+    ProductTemplateServiceTracking, ProductTemplateServiceType, ProductTemplateTracking,
+    ProductTemplateType, ProductTemplateValuation,
 };
 #[cfg(
     any(
@@ -354,8 +364,11 @@ pub use product_template::{
 )]
 #[rustfmt::skip]
 pub use project_task::{
-    ProjectTask, ProjectTaskCreate, ProjectTaskUpdate, ProjectTaskPriority,
-    ProjectTaskRepeatType, ProjectTaskRepeatUnit, ProjectTaskState,
+    ProjectTask, ProjectTaskCreate, ProjectTaskUpdate,
+    ProjectTaskActivityExceptionDecoration, ProjectTaskActivityState,
+    ProjectTaskPriority, ProjectTaskProjectPrivacyVisibility, ProjectTaskRatingAvgText,
+    ProjectTaskRatingLastText, ProjectTaskRepeatType, ProjectTaskRepeatUnit,
+    ProjectTaskSaleOrderState, ProjectTaskState,
 };
 #[cfg(
     any(
@@ -433,10 +446,11 @@ pub use res_country::{
 )]
 #[rustfmt::skip]
 pub use res_partner::{
-    ResPartner, ResPartnerCreate, ResPartnerUpdate, ResPartnerAutopostBills,
-    ResPartnerCompanyType, ResPartnerGroupOn, ResPartnerGroupRfq,
-    ResPartnerInvoiceEdiFormat, ResPartnerInvoiceSendingMethod, ResPartnerPeppolEas,
-    ResPartnerTrust, ResPartnerType,
+    ResPartner, ResPartnerCreate, ResPartnerUpdate,
+    ResPartnerActivityExceptionDecoration, ResPartnerActivityState,
+    ResPartnerAutopostBills, ResPartnerCompanyType, ResPartnerGroupOn,
+    ResPartnerGroupRfq, ResPartnerInvoiceEdiFormat, ResPartnerInvoiceSendingMethod,
+    ResPartnerPeppolEas, ResPartnerTrust, ResPartnerType,
 };
 #[cfg(
     any(
@@ -475,11 +489,12 @@ pub use res_partner::{
 )]
 #[rustfmt::skip]
 pub use res_users::{
-    ResUsers, ResUsersCreate, ResUsersUpdate, ResUsersAutopostBills,
-    ResUsersCalendarDefaultPrivacy, ResUsersCompanyType, ResUsersGroupOn,
-    ResUsersGroupRfq, ResUsersInvoiceEdiFormat, ResUsersInvoiceSendingMethod,
-    ResUsersManualImStatus, ResUsersNotificationType, ResUsersOdoobotState,
-    ResUsersPeppolEas, ResUsersRole, ResUsersTrust, ResUsersType,
+    ResUsers, ResUsersCreate, ResUsersUpdate, ResUsersActivityExceptionDecoration,
+    ResUsersActivityState, ResUsersAutopostBills, ResUsersCalendarDefaultPrivacy,
+    ResUsersCompanyType, ResUsersGroupOn, ResUsersGroupRfq, ResUsersInvoiceEdiFormat,
+    ResUsersInvoiceSendingMethod, ResUsersManualImStatus, ResUsersNotificationType,
+    ResUsersOdoobotState, ResUsersOutgoingMailServerType, ResUsersPeppolEas,
+    ResUsersRole, ResUsersState, ResUsersTrust, ResUsersType, ResUsersWorkLocationType,
 };
 #[cfg(
     any(
@@ -497,8 +512,10 @@ pub use res_users::{
 )]
 #[rustfmt::skip]
 pub use sale_order::{
-    SaleOrder, SaleOrderCreate, SaleOrderUpdate, SaleOrderDeliveryStatus,
+    SaleOrder, SaleOrderCreate, SaleOrderUpdate, SaleOrderActivityExceptionDecoration,
+    SaleOrderActivityState, SaleOrderCompanyPriceInclude, SaleOrderDeliveryStatus,
     SaleOrderInvoiceStatus, SaleOrderPickingPolicy, SaleOrderState,
+    SaleOrderTaxCalculationRoundingMethod, SaleOrderTermsType,
 };
 #[cfg(
     any(
@@ -516,8 +533,11 @@ pub use sale_order::{
 )]
 #[rustfmt::skip]
 pub use sale_order_line::{
-    SaleOrderLine, SaleOrderLineCreate, SaleOrderLineUpdate, SaleOrderLineDisplayType,
-    SaleOrderLineInvoiceStatus, SaleOrderLineQtyDeliveredMethod, SaleOrderLineState,
+    SaleOrderLine, SaleOrderLineCreate, SaleOrderLineUpdate,
+    SaleOrderLineCompanyPriceInclude, SaleOrderLineDisplayType,
+    SaleOrderLineInvoiceStatus, SaleOrderLineProductType,
+    SaleOrderLineQtyDeliveredMethod, SaleOrderLineServiceTracking, SaleOrderLineState,
+    SaleOrderLineTaxCalculationRoundingMethod,
 };
 #[cfg(
     any(
@@ -533,8 +553,11 @@ pub use sale_order_line::{
 )]
 #[rustfmt::skip]
 pub use stock_picking::{
-    StockPicking, StockPickingCreate, StockPickingUpdate, StockPickingMoveType,
-    StockPickingPriority, StockPickingState,
+    StockPicking, StockPickingCreate, StockPickingUpdate,
+    StockPickingActivityExceptionDecoration, StockPickingActivityState,
+    StockPickingMoveType, StockPickingPickingTypeCode, StockPickingPriority,
+    StockPickingProductsAvailabilityState, StockPickingSearchDateCategory,
+    StockPickingState,
 };
 /// Every generated model (that the enabled features build), sorted by technical name.
 #[rustfmt::skip]

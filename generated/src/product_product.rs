@@ -3,41 +3,149 @@
 //! Product Variant (`product.product`)
 /// Product Variant (`product.product`): one record as Odoo reads it.
 ///
-/// Stored fields only; Odoo's `false` for an empty value is `None`.
+/// Every field Odoo reads: stored ones and computed or related ones (not stored: neither searched nor sorted on unless Odoo says so). A typed read asks for `FIELDS`: all but the computed files, documents, lists and properties, which stay empty unless asked for by name. Odoo's `false` for an empty value is `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProductProduct {
     /// ID
     ///
     /// `id`: integer, required, readonly
     pub id: i64,
+    /// Account Tags
+    ///
+    /// Tags to be set on the base and tax journal items created for this product.
+    ///
+    /// `account_tag_ids`: many2many, to `account.account.tag`, not stored
+    pub account_tag_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Active
     ///
     /// If unchecked, it will allow you to hide the product without removing it.
     ///
     /// `active`: boolean
     pub active: bool,
+    /// Next Activity Calendar Event
+    ///
+    /// `activity_calendar_event_id`: many2one, to `calendar.event`, readonly, not stored
+    pub activity_calendar_event_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Next Activity Deadline
+    ///
+    /// `activity_date_deadline`: date, readonly, not stored
+    pub activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
+    /// Activity Exception Decoration
+    ///
+    /// Type of the exception activity on record.
+    ///
+    /// `activity_exception_decoration`: selection, readonly, not stored
+    pub activity_exception_decoration: ::std::option::Option<
+        ProductProductActivityExceptionDecoration,
+    >,
+    /// Icon
+    ///
+    /// Icon to indicate an exception activity.
+    ///
+    /// `activity_exception_icon`: char, readonly, not stored
+    pub activity_exception_icon: ::std::option::Option<::std::string::String>,
     /// Activities
     ///
     /// `activity_ids`: one2many, to `mail.activity`
     pub activity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Activity State
+    ///
+    /// Status based on activities
+    ///
+    /// Overdue: Due date is already passed
+    ///
+    /// Today: Activity date is today
+    ///
+    /// Planned: Future activities.
+    ///
+    /// `activity_state`: selection, readonly, not stored
+    pub activity_state: ::std::option::Option<ProductProductActivityState>,
+    /// Next Activity Summary
+    ///
+    /// `activity_summary`: char, not stored
+    pub activity_summary: ::std::option::Option<::std::string::String>,
+    /// Activity Type Icon
+    ///
+    /// Font awesome icon e.g. fa-tasks
+    ///
+    /// `activity_type_icon`: char, readonly, not stored
+    pub activity_type_icon: ::std::option::Option<::std::string::String>,
+    /// Next Activity Type
+    ///
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
+    pub activity_type_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Responsible User
+    ///
+    /// `activity_user_id`: many2one, to `res.users`, readonly, not stored
+    pub activity_user_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Variant Tags
     ///
     /// `additional_product_tag_ids`: many2many, to `product.tag`
     pub additional_product_tag_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// All Product Tag
+    ///
+    /// `all_product_tag_ids`: many2many, to `product.tag`, readonly, not stored
+    pub all_product_tag_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Product Attributes
+    ///
+    /// `attribute_line_ids`: one2many, to `product.template.attribute.line`, not stored
+    pub attribute_line_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Average Cost
+    ///
+    /// `avg_cost`: monetary, readonly, not stored
+    pub avg_cost: ::std::option::Option<f64>,
     /// Barcode
     ///
     /// International Article Number used for product identification.
     ///
     /// `barcode`: char
     pub barcode: ::std::option::Option<::std::string::String>,
+    /// Can Image 1024 be zoomed
+    ///
+    /// `can_image_1024_be_zoomed`: boolean, readonly, not stored
+    pub can_image_1024_be_zoomed: bool,
     /// Can Variant Image 1024 be zoomed
     ///
     /// `can_image_variant_1024_be_zoomed`: boolean, readonly
     pub can_image_variant_1024_be_zoomed: bool,
+    /// Product Category
+    ///
+    /// `categ_id`: many2one, to `product.category`, not stored
+    pub categ_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Reference
+    ///
+    /// `code`: char, readonly, not stored
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Color Index
+    ///
+    /// `color`: integer, not stored
+    pub color: ::std::option::Option<i64>,
     /// Combination Indices
     ///
     /// `combination_indices`: char, readonly
     pub combination_indices: ::std::option::Option<::std::string::String>,
+    /// Combo Choices
+    ///
+    /// `combo_ids`: many2many, to `product.combo`, not stored
+    pub combo_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Valuation Currency
+    ///
+    /// Technical field to correctly show the currently selected company's currency that corresponds to the totaled value of the product's valuation layers
+    ///
+    /// `company_currency_id`: many2one, to `res.currency`, readonly, not stored
+    pub company_currency_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Company
+    ///
+    /// `company_id`: many2one, to `res.company`, not stored
+    pub company_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Cost Currency
+    ///
+    /// `cost_currency_id`: many2one, to `res.currency`, readonly, not stored
+    pub cost_currency_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Cost Method
+    ///
+    /// `cost_method`: selection, readonly, not stored
+    pub cost_method: ::std::option::Option<ProductProductCostMethod>,
     /// Created on
     ///
     /// `create_date`: datetime, readonly
@@ -46,14 +154,98 @@ pub struct ProductProduct {
     ///
     /// `create_uid`: many2one, to `res.users`, readonly
     pub create_uid: ::std::option::Option<::odoo_client::Many2One>,
+    /// Currency
+    ///
+    /// `currency_id`: many2one, to `res.currency`, readonly, not stored
+    pub currency_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Internal Reference
     ///
     /// `default_code`: char
     pub default_code: ::std::option::Option<::std::string::String>,
+    /// Description
+    ///
+    /// `description`: html, not stored
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Description on Picking
+    ///
+    /// `description_picking`: text, not stored
+    pub description_picking: ::std::option::Option<::std::string::String>,
+    /// Description on Receptions
+    ///
+    /// `description_pickingin`: text, not stored
+    pub description_pickingin: ::std::option::Option<::std::string::String>,
+    /// Description on Delivery Orders
+    ///
+    /// `description_pickingout`: text, not stored
+    pub description_pickingout: ::std::option::Option<::std::string::String>,
+    /// Purchase Description
+    ///
+    /// `description_purchase`: text, not stored
+    pub description_purchase: ::std::option::Option<::std::string::String>,
+    /// Sales Description
+    ///
+    /// A description of the Product that you want to communicate to your customers. This description will be copied to every Sales Order, Delivery Order and Customer Invoice/Credit Note
+    ///
+    /// `description_sale`: text, not stored
+    pub description_sale: ::std::option::Option<::std::string::String>,
     /// Display Name
     ///
-    /// `display_name`: char, readonly
+    /// `display_name`: char, readonly, not stored
     pub display_name: ::std::option::Option<::std::string::String>,
+    /// Re-Invoice Costs
+    ///
+    /// Validated expenses, vendor bills, or stock pickings (set up to track costs) can be invoiced to the customer at either cost or sales price.
+    ///
+    /// `expense_policy`: selection, not stored
+    pub expense_policy: ::std::option::Option<ProductProductExpensePolicy>,
+    /// Fiscal Country Codes
+    ///
+    /// `fiscal_country_codes`: char, readonly, not stored
+    pub fiscal_country_codes: ::std::option::Option<::std::string::String>,
+    /// Free To Use Quantity
+    ///
+    /// Available quantity (computed as Quantity On Hand - reserved quantity)
+    ///
+    /// In a context with a single Stock Location, this includes goods stored in this location, or any of its children.
+    ///
+    /// In a context with a single Warehouse, this includes goods stored in the Stock Location of this Warehouse, or any of its children.
+    ///
+    /// Otherwise, this includes goods stored in any Stock Location with 'internal' type.
+    ///
+    /// `free_qty`: float, readonly, not stored
+    pub free_qty: ::std::option::Option<f64>,
+    /// Routes can be selected on this product
+    ///
+    /// `has_available_route_ids`: boolean, readonly, not stored
+    pub has_available_route_ids: bool,
+    /// Is a configurable product
+    ///
+    /// `has_configurable_attributes`: boolean, readonly, not stored
+    pub has_configurable_attributes: bool,
+    /// Has Message
+    ///
+    /// `has_message`: boolean, readonly, not stored
+    pub has_message: bool,
+    /// Image 1024
+    ///
+    /// `image_1024`: binary, readonly, not stored
+    pub image_1024: ::std::option::Option<::std::string::String>,
+    /// Image 128
+    ///
+    /// `image_128`: binary, readonly, not stored
+    pub image_128: ::std::option::Option<::std::string::String>,
+    /// Image
+    ///
+    /// `image_1920`: binary, not stored
+    pub image_1920: ::std::option::Option<::std::string::String>,
+    /// Image 256
+    ///
+    /// `image_256`: binary, readonly, not stored
+    pub image_256: ::std::option::Option<::std::string::String>,
+    /// Image 512
+    ///
+    /// `image_512`: binary, readonly, not stored
+    pub image_512: ::std::option::Option<::std::string::String>,
     /// Variant Image 1024
     ///
     /// `image_variant_1024`: binary, readonly
@@ -74,34 +266,226 @@ pub struct ProductProduct {
     ///
     /// `image_variant_512`: binary, readonly
     pub image_variant_512: ::std::option::Option<::std::string::String>,
+    /// Product Values
+    ///
+    /// `import_attribute_values`: char, not stored
+    pub import_attribute_values: ::std::option::Option<::std::string::String>,
+    /// Incoming
+    ///
+    /// Quantity of planned incoming products.
+    ///
+    /// In a context with a single Stock Location, this includes goods arriving to this Location, or any of its children.
+    ///
+    /// In a context with a single Warehouse, this includes goods arriving to the Stock Location of this Warehouse, or any of its children.
+    ///
+    /// Otherwise, this includes goods arriving to any Stock Location with 'internal' type.
+    ///
+    /// `incoming_qty`: float, readonly, not stored
+    pub incoming_qty: ::std::option::Option<f64>,
+    /// Invoicing Policy
+    ///
+    /// Ordered Quantity: Invoice quantities ordered by the customer.
+    ///
+    /// Delivered Quantity: Invoice quantities delivered to the customer.
+    ///
+    /// `invoice_policy`: selection, not stored
+    pub invoice_policy: ::std::option::Option<ProductProductInvoicePolicy>,
+    /// Is Dynamically Created
+    ///
+    /// `is_dynamically_created`: boolean, readonly, not stored
+    pub is_dynamically_created: bool,
     /// Favorite
     ///
     /// `is_favorite`: boolean
     pub is_favorite: bool,
+    /// Is In Purchase Order
+    ///
+    /// `is_in_purchase_order`: boolean, readonly, not stored
+    pub is_in_purchase_order: bool,
     /// Is In Selected Section Of Order
     ///
     /// `is_in_selected_section_of_order`: boolean
     pub is_in_selected_section_of_order: bool,
+    /// Is Product Variant
+    ///
+    /// `is_product_variant`: boolean, readonly, not stored
+    pub is_product_variant: bool,
+    /// Track Inventory
+    ///
+    /// A storable product is a product for which you manage stock.
+    ///
+    /// `is_storable`: boolean, not stored
+    pub is_storable: bool,
+    /// Sales Price
+    ///
+    /// Price at which the product is sold to customers.
+    ///
+    /// `list_price`: float, not stored
+    pub list_price: ::std::option::Option<f64>,
+    /// Location
+    ///
+    /// `location_id`: many2one, to `stock.location`, not stored
+    pub location_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Lot Properties
     ///
     /// `lot_properties_definition`: properties_definition
     pub lot_properties_definition: ::std::option::Option<::serde_json::Value>,
+    /// Serial/Lot Numbers Sequence
+    ///
+    /// Technical Field: The Ir.Sequence record that is used to generate serial/lot numbers for this product
+    ///
+    /// `lot_sequence_id`: many2one, to `ir.sequence`, not stored
+    pub lot_sequence_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Valuation by Lot/Serial
+    ///
+    /// If checked, the valuation will be specific by Lot/Serial number.
+    ///
+    /// `lot_valuated`: boolean, not stored
+    pub lot_valuated: bool,
+    /// Sales Price
+    ///
+    /// The sale price is managed from the product template. Click on the 'Configure Variants' button to set the extra attribute prices.
+    ///
+    /// `lst_price`: float, not stored
+    pub lst_price: ::std::option::Option<f64>,
+    /// Attachment Count
+    ///
+    /// `message_attachment_count`: integer, readonly, not stored
+    pub message_attachment_count: ::std::option::Option<i64>,
     /// Followers
     ///
     /// `message_follower_ids`: one2many, to `mail.followers`
     pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Message Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_error`: boolean, readonly, not stored
+    pub message_has_error: bool,
+    /// Number of errors
+    ///
+    /// Number of messages with delivery error
+    ///
+    /// `message_has_error_counter`: integer, readonly, not stored
+    pub message_has_error_counter: ::std::option::Option<i64>,
+    /// SMS Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_sms_error`: boolean, readonly, not stored
+    pub message_has_sms_error: bool,
     /// Messages
     ///
     /// `message_ids`: one2many, to `mail.message`
     pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Is Follower
+    ///
+    /// `message_is_follower`: boolean, readonly, not stored
+    pub message_is_follower: bool,
+    /// Action Needed
+    ///
+    /// If checked, new messages require your attention.
+    ///
+    /// `message_needaction`: boolean, readonly, not stored
+    pub message_needaction: bool,
+    /// Number of Actions
+    ///
+    /// Number of messages requiring action
+    ///
+    /// `message_needaction_counter`: integer, readonly, not stored
+    pub message_needaction_counter: ::std::option::Option<i64>,
+    /// Followers (Partners)
+    ///
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
+    pub message_partner_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Monthly Demand
+    ///
+    /// `monthly_demand`: float, readonly, not stored
+    pub monthly_demand: ::std::option::Option<f64>,
+    /// My Activity Deadline
+    ///
+    /// `my_activity_date_deadline`: date, readonly, not stored
+    pub my_activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
+    /// Name
+    ///
+    /// `name`: char, not stored
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Nbr Moves In
+    ///
+    /// Number of incoming stock moves in the past 12 months
+    ///
+    /// `nbr_moves_in`: integer, readonly, not stored
+    pub nbr_moves_in: ::std::option::Option<i64>,
+    /// Nbr Moves Out
+    ///
+    /// Number of outgoing stock moves in the past 12 months
+    ///
+    /// `nbr_moves_out`: integer, readonly, not stored
+    pub nbr_moves_out: ::std::option::Option<i64>,
+    /// Reordering Rules
+    ///
+    /// `nbr_reordering_rules`: integer, readonly, not stored
+    pub nbr_reordering_rules: ::std::option::Option<i64>,
+    /// Next Serial
+    ///
+    /// `next_serial`: char, readonly, not stored
+    pub next_serial: ::std::option::Option<::std::string::String>,
+    /// Optional Products
+    ///
+    /// Optional Products are suggested whenever the customer hits \*Add to Cart\* (cross-sell strategy, e.g. for computers: warranty, software, etc.).
+    ///
+    /// `optional_product_ids`: many2many, to `product.template`, not stored
+    pub optional_product_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Minimum Stock Rules
     ///
     /// `orderpoint_ids`: one2many, to `stock.warehouse.orderpoint`
     pub orderpoint_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Outgoing
+    ///
+    /// Quantity of planned outgoing products.
+    ///
+    /// In a context with a single Stock Location, this includes goods leaving this Location, or any of its children.
+    ///
+    /// In a context with a single Warehouse, this includes goods leaving the Stock Location of this Warehouse, or any of its children.
+    ///
+    /// Otherwise, this includes goods leaving any Stock Location with 'internal' type.
+    ///
+    /// `outgoing_qty`: float, readonly, not stored
+    pub outgoing_qty: ::std::option::Option<f64>,
+    /// Customer Ref
+    ///
+    /// `partner_ref`: char, readonly, not stored
+    pub partner_ref: ::std::option::Option<::std::string::String>,
+    /// Variant Price Extra
+    ///
+    /// This is the sum of the extra price of all attributes
+    ///
+    /// `price_extra`: float, readonly, not stored
+    pub price_extra: ::std::option::Option<f64>,
+    /// Pricelist Rules
+    ///
+    /// `pricelist_rule_ids`: one2many, to `product.pricelist.item`, not stored
+    pub pricelist_rule_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Product Catalog Product Is In Sale Order
+    ///
+    /// `product_catalog_product_is_in_sale_order`: boolean, readonly, not stored
+    pub product_catalog_product_is_in_sale_order: bool,
+    /// Documents Count
+    ///
+    /// `product_document_count`: integer, readonly, not stored
+    pub product_document_count: ::std::option::Option<i64>,
     /// Documents
     ///
     /// `product_document_ids`: one2many, to `product.document`
     pub product_document_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Properties
+    ///
+    /// `product_properties`: properties, not stored
+    pub product_properties: ::std::option::Option<::serde_json::Value>,
+    /// Tags
+    ///
+    /// `product_tag_ids`: many2many, to `product.tag`, not stored
+    pub product_tag_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Attribute Values
     ///
     /// `product_template_attribute_value_ids`: many2many, to `product.template.attribute.value`
@@ -114,22 +498,230 @@ pub struct ProductProduct {
     ///
     /// `product_tmpl_id`: many2one, to `product.template`, required
     pub product_tmpl_id: ::odoo_client::Many2One,
+    /// Product Tooltip
+    ///
+    /// `product_tooltip`: char, readonly, not stored
+    pub product_tooltip: ::std::option::Option<::std::string::String>,
     /// Unit Barcode
     ///
     /// `product_uom_ids`: one2many, to `product.uom`
     pub product_uom_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// # Product Variants
+    ///
+    /// `product_variant_count`: integer, readonly, not stored
+    pub product_variant_count: ::std::option::Option<i64>,
+    /// Product
+    ///
+    /// `product_variant_id`: many2one, to `product.product`, readonly, not stored
+    pub product_variant_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Products
+    ///
+    /// `product_variant_ids`: one2many, to `product.product`, not stored
+    pub product_variant_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Project
+    ///
+    /// `project_id`: many2one, to `project.project`, not stored
+    pub project_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Project Template
+    ///
+    /// `project_template_id`: many2one, to `project.project`, not stored
+    pub project_template_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Expense Account
+    ///
+    /// Keep this field empty to use the default value from the product category. If anglo-saxon accounting with automated valuation method is configured, the expense account on the product category will be used.
+    ///
+    /// `property_account_expense_id`: many2one, to `account.account`, not stored
+    pub property_account_expense_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Income Account
+    ///
+    /// Keep this field empty to use the default value from the product category.
+    ///
+    /// `property_account_income_id`: many2one, to `account.account`, not stored
+    pub property_account_income_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Price Difference Account
+    ///
+    /// With perpetual valuation, this account will hold the price difference between the standard price and the bill price.
+    ///
+    /// `property_price_difference_account_id`: many2one, to `account.account`, not stored
+    pub property_price_difference_account_id: ::std::option::Option<
+        ::odoo_client::Many2One,
+    >,
+    /// Inventory Location
+    ///
+    /// This stock location will be used, instead of the default one, as the source location for stock moves generated when you do an inventory.
+    ///
+    /// `property_stock_inventory`: many2one, to `stock.location`, not stored
+    pub property_stock_inventory: ::std::option::Option<::odoo_client::Many2One>,
+    /// Production Location
+    ///
+    /// This stock location will be used, instead of the default one, as the source location for stock moves generated by manufacturing orders.
+    ///
+    /// `property_stock_production`: many2one, to `stock.location`, not stored
+    pub property_stock_production: ::std::option::Option<::odoo_client::Many2One>,
+    /// Message for Purchase Order Line
+    ///
+    /// `purchase_line_warn_msg`: text, not stored
+    pub purchase_line_warn_msg: ::std::option::Option<::std::string::String>,
+    /// Control Policy
+    ///
+    /// On ordered quantities: Control bills based on ordered quantities.
+    ///
+    /// On received quantities: Control bills based on received quantities.
+    ///
+    /// `purchase_method`: selection, not stored
+    pub purchase_method: ::std::option::Option<ProductProductPurchaseMethod>,
+    /// Purchase
+    ///
+    /// `purchase_ok`: boolean, not stored
+    pub purchase_ok: bool,
     /// PO Lines
     ///
     /// `purchase_order_line_ids`: one2many, to `purchase.order.line`
     pub purchase_order_line_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Purchased
+    ///
+    /// `purchased_product_qty`: float, readonly, not stored
+    pub purchased_product_qty: ::std::option::Option<f64>,
     /// Putaway Rules
     ///
     /// `putaway_rule_ids`: one2many, to `stock.putaway.rule`
     pub putaway_rule_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Quantity On Hand
+    ///
+    /// Current quantity of products.
+    ///
+    /// In a context with a single Stock Location, this includes goods stored at this Location, or any of its children.
+    ///
+    /// In a context with a single Warehouse, this includes goods stored in the Stock Location of this Warehouse, or any of its children.
+    ///
+    /// stored in the Stock Location of the Warehouse of this Shop, or any of its children.
+    ///
+    /// Otherwise, this includes goods stored in any Stock Location with 'internal' type.
+    ///
+    /// `qty_available`: float, not stored
+    pub qty_available: ::std::option::Option<f64>,
     /// Ratings
     ///
     /// `rating_ids`: one2many, to `rating.rating`
     pub rating_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Reordering Max Qty
+    ///
+    /// `reordering_max_qty`: float, readonly, not stored
+    pub reordering_max_qty: ::std::option::Option<f64>,
+    /// Reordering Min Qty
+    ///
+    /// `reordering_min_qty`: float, readonly, not stored
+    pub reordering_min_qty: ::std::option::Option<f64>,
+    /// Responsible
+    ///
+    /// This user will be responsible of the next activities related to logistic operations for this product.
+    ///
+    /// `responsible_id`: many2one, to `res.users`, not stored
+    pub responsible_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Category Routes
+    ///
+    /// `route_from_categ_ids`: many2many, to `stock.route`, readonly, not stored
+    pub route_from_categ_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Routes
+    ///
+    /// Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc.
+    ///
+    /// `route_ids`: many2many, to `stock.route`, not stored
+    pub route_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Customer Lead Time
+    ///
+    /// Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.
+    ///
+    /// `sale_delay`: integer, not stored
+    pub sale_delay: ::std::option::Option<i64>,
+    /// Sales Order Line Warning
+    ///
+    /// `sale_line_warn_msg`: text, not stored
+    pub sale_line_warn_msg: ::std::option::Option<::std::string::String>,
+    /// Sales
+    ///
+    /// `sale_ok`: boolean, not stored
+    pub sale_ok: bool,
+    /// Sold
+    ///
+    /// `sales_count`: float, readonly, not stored
+    pub sales_count: ::std::option::Option<f64>,
+    /// Vendors
+    ///
+    /// `seller_ids`: one2many, to `product.supplierinfo`, not stored
+    pub seller_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Sequence
+    ///
+    /// Gives the sequence order when displaying a product list
+    ///
+    /// `sequence`: integer, not stored
+    pub sequence: ::std::option::Option<i64>,
+    /// Custom Lot/Serial
+    ///
+    /// If multiple products share the same prefix, they will share the same sequence, otherwise the sequence will be dedicated to the product.
+    ///
+    /// \* Legend (for prefix):
+    ///
+    /// - Current Year with Century: %(year)s
+    ///
+    /// - Current Year without Century: %(y)s
+    ///
+    /// - Month: %(month)s
+    ///
+    /// - Day: %(day)s
+    ///
+    /// - Day of the Year: %(doy)s
+    ///
+    /// - Week of the Year: %(woy)s
+    ///
+    /// - Day of the Week (0:Monday): %(weekday)s
+    ///
+    /// - Hour 00-\>24: %(h24)s
+    ///
+    /// - Hour 00-\>12: %(h12)s
+    ///
+    /// - Minute: %(min)s
+    ///
+    /// - Second: %(sec)s
+    ///
+    /// `serial_prefix_format`: char, not stored
+    pub serial_prefix_format: ::std::option::Option<::std::string::String>,
+    /// Service Invoicing Policy
+    ///
+    /// `service_policy`: selection, not stored
+    pub service_policy: ::std::option::Option<::std::string::String>,
+    /// Subcontract Service
+    ///
+    /// If ticked, each time you sell this product through a SO, a RfQ is automatically created to buy the product. Tip: don't forget to set a vendor on the product.
+    ///
+    /// `service_to_purchase`: boolean, not stored
+    pub service_to_purchase: bool,
+    /// Create on Order
+    ///
+    /// `service_tracking`: selection, not stored
+    pub service_tracking: ::std::option::Option<ProductProductServiceTracking>,
+    /// Track Service
+    ///
+    /// Manually set quantities on order: Invoice based on the manually entered quantity, without creating an analytic account.
+    ///
+    /// Timesheets on contract: Invoice based on the tracked hours on the related timesheet.
+    ///
+    /// Create a task and track hours: Create a task on the sales order validation and track the work hours.
+    ///
+    /// `service_type`: selection, not stored
+    pub service_type: ::std::option::Option<ProductProductServiceType>,
+    /// Show Forecasted Qty Status Button
+    ///
+    /// `show_forecasted_qty_status_button`: boolean, readonly, not stored
+    pub show_forecasted_qty_status_button: bool,
+    /// Show On Hand Qty Status Button
+    ///
+    /// `show_on_hand_qty_status_button`: boolean, readonly, not stored
+    pub show_on_hand_qty_status_button: bool,
+    /// Show Qty Update Button
+    ///
+    /// `show_qty_update_button`: boolean, readonly, not stored
+    pub show_qty_update_button: bool,
     /// Cost
     ///
     /// Value of the product (automatically computed in AVCO).
@@ -152,10 +744,114 @@ pub struct ProductProduct {
     ///
     /// `storage_category_capacity_ids`: one2many, to `stock.storage.category.capacity`
     pub storage_category_capacity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Suggest Estimated Price
+    ///
+    /// `suggest_estimated_price`: float, readonly, not stored
+    pub suggest_estimated_price: ::std::option::Option<f64>,
+    /// Suggested Qty
+    ///
+    /// `suggested_qty`: integer, readonly, not stored
+    pub suggested_qty: ::std::option::Option<i64>,
+    /// Purchase Taxes
+    ///
+    /// Default taxes used when buying the product
+    ///
+    /// `supplier_taxes_id`: many2many, to `account.tax`, not stored
+    pub supplier_taxes_id: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Task Template
+    ///
+    /// `task_template_id`: many2one, to `project.task`, not stored
+    pub task_template_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Tax String
+    ///
+    /// `tax_string`: char, readonly, not stored
+    pub tax_string: ::std::option::Option<::std::string::String>,
+    /// Sales Taxes
+    ///
+    /// Default taxes used when selling the product
+    ///
+    /// `taxes_id`: many2many, to `account.tax`, not stored
+    pub taxes_id: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Total Value
+    ///
+    /// `total_value`: monetary, readonly, not stored
+    pub total_value: ::std::option::Option<f64>,
+    /// Tracking
+    ///
+    /// Ensure the traceability of a storable product in your warehouse.
+    ///
+    /// `tracking`: selection, not stored
+    pub tracking: ::std::option::Option<ProductProductTracking>,
+    /// Product Type
+    ///
+    /// Goods are tangible materials and merchandise you provide.
+    ///
+    /// A service is a non-material product you provide.
+    ///
+    /// `type`: selection, not stored
+    pub type_: ::std::option::Option<ProductProductType>,
+    /// Unit
+    ///
+    /// Default unit of measure used for all stock operations.
+    ///
+    /// `uom_id`: many2one, to `uom.uom`, not stored
+    pub uom_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Packagings
+    ///
+    /// Additional packagings for this product which can be used for sales
+    ///
+    /// `uom_ids`: many2many, to `uom.uom`, not stored
+    pub uom_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Unit Name
+    ///
+    /// `uom_name`: char, readonly, not stored
+    pub uom_name: ::std::option::Option<::std::string::String>,
+    /// Barcode is valid EAN
+    ///
+    /// `valid_ean`: boolean, readonly, not stored
+    pub valid_ean: bool,
+    /// Valid Product Attribute Lines
+    ///
+    /// `valid_product_template_attribute_line_ids`: many2many, to `product.template.attribute.line`, readonly, not stored
+    pub valid_product_template_attribute_line_ids: ::std::vec::Vec<
+        ::odoo_client::RecordId,
+    >,
+    /// Valuation
+    ///
+    /// `valuation`: selection, readonly, not stored
+    pub valuation: ::std::option::Option<ProductProductValuation>,
+    /// Variant Seller
+    ///
+    /// `variant_seller_ids`: one2many, to `product.supplierinfo`, not stored
+    pub variant_seller_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Forecasted Quantity
+    ///
+    /// Forecast quantity (computed as Quantity On Hand - Outgoing + Incoming)
+    ///
+    /// In a context with a single Stock Location, this includes goods stored in this location, or any of its children.
+    ///
+    /// In a context with a single Warehouse, this includes goods stored in the Stock Location of this Warehouse, or any of its children.
+    ///
+    /// Otherwise, this includes goods stored in any Stock Location with 'internal' type.
+    ///
+    /// `virtual_available`: float, readonly, not stored
+    pub virtual_available: ::std::option::Option<f64>,
+    /// Re-Invoice Policy visible
+    ///
+    /// `visible_expense_policy`: boolean, readonly, not stored
+    pub visible_expense_policy: bool,
     /// Volume
     ///
     /// `volume`: float
     pub volume: ::std::option::Option<f64>,
+    /// Volume unit of measure label
+    ///
+    /// `volume_uom_name`: char, readonly, not stored
+    pub volume_uom_name: ::std::option::Option<::std::string::String>,
+    /// Warehouse
+    ///
+    /// `warehouse_id`: many2one, to `stock.warehouse`, not stored
+    pub warehouse_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Website Messages
     ///
     /// Website communication history
@@ -166,6 +862,10 @@ pub struct ProductProduct {
     ///
     /// `weight`: float
     pub weight: ::std::option::Option<f64>,
+    /// Weight unit of measure label
+    ///
+    /// `weight_uom_name`: char, readonly, not stored
+    pub weight_uom_name: ::std::option::Option<::std::string::String>,
     /// Write Date
     ///
     /// `write_date`: datetime, readonly
@@ -179,43 +879,175 @@ pub struct ProductProduct {
 pub const READ_SCHEMA: &str = r##"{
   "description": "Product Variant",
   "properties": {
+    "account_tag_ids": {"default":[],"description":"Account Tags: Tags to be set on the base and tax journal items created for this product. (ids of account.account.tag records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "active": {"description":"Active: If unchecked, it will allow you to hide the product without removing it.","type":"boolean"},
+    "activity_calendar_event_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Calendar Event ([id, display name] of a calendar.event)"},
+    "activity_date_deadline": {"default":null,"description":"Next Activity Deadline","format":"date","type":["string","null"]},
+    "activity_exception_decoration": {"anyOf":[{"$ref":"#/$defs/ProductProductActivityExceptionDecoration"},{"type":"null"}],"default":null,"description":"Activity Exception Decoration: Type of the exception activity on record."},
+    "activity_exception_icon": {"default":null,"description":"Icon: Icon to indicate an exception activity.","type":["string","null"]},
     "activity_ids": {"default":[],"description":"Activities (ids of mail.activity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "activity_state": {"anyOf":[{"$ref":"#/$defs/ProductProductActivityState"},{"type":"null"}],"default":null,"description":"Activity State: Status based on activities Overdue: Due date is already passed Today: Activity date is today Planned: Future activities."},
+    "activity_summary": {"default":null,"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_icon": {"default":null,"description":"Activity Type Icon: Font awesome icon e.g. fa-tasks","type":["string","null"]},
+    "activity_type_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Type ([id, display name] of a mail.activity.type)"},
+    "activity_user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Responsible User ([id, display name] of a res.users)"},
     "additional_product_tag_ids": {"default":[],"description":"Variant Tags (ids of product.tag records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "all_product_tag_ids": {"default":[],"description":"All Product Tag (ids of product.tag records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "attribute_line_ids": {"default":[],"description":"Product Attributes (ids of product.template.attribute.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "avg_cost": {"default":null,"description":"Average Cost","format":"double","type":["number","null"]},
     "barcode": {"default":null,"description":"Barcode: International Article Number used for product identification.","type":["string","null"]},
+    "can_image_1024_be_zoomed": {"default":false,"description":"Can Image 1024 be zoomed","type":"boolean"},
     "can_image_variant_1024_be_zoomed": {"description":"Can Variant Image 1024 be zoomed","type":"boolean"},
+    "categ_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Product Category ([id, display name] of a product.category)"},
+    "code": {"default":null,"description":"Reference","type":["string","null"]},
+    "color": {"default":null,"description":"Color Index","format":"int64","type":["integer","null"]},
     "combination_indices": {"default":null,"description":"Combination Indices","type":["string","null"]},
+    "combo_ids": {"default":[],"description":"Combo Choices (ids of product.combo records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "company_currency_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Valuation Currency: Technical field to correctly show the currently selected company's currency that corresponds to the totaled value of the product's valuation layers ([id, display name] of a res.currency)"},
+    "company_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Company ([id, display name] of a res.company)"},
+    "cost_currency_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Cost Currency ([id, display name] of a res.currency)"},
+    "cost_method": {"anyOf":[{"$ref":"#/$defs/ProductProductCostMethod"},{"type":"null"}],"default":null,"description":"Cost Method"},
     "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
+    "currency_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Currency ([id, display name] of a res.currency)"},
     "default_code": {"default":null,"description":"Internal Reference","type":["string","null"]},
+    "description": {"default":null,"description":"Description","type":["string","null"]},
+    "description_picking": {"default":null,"description":"Description on Picking","type":["string","null"]},
+    "description_pickingin": {"default":null,"description":"Description on Receptions","type":["string","null"]},
+    "description_pickingout": {"default":null,"description":"Description on Delivery Orders","type":["string","null"]},
+    "description_purchase": {"default":null,"description":"Purchase Description","type":["string","null"]},
+    "description_sale": {"default":null,"description":"Sales Description: A description of the Product that you want to communicate to your customers. This description will be copied to every Sales Order, Delivery Order and Customer Invoice/Credit Note","type":["string","null"]},
     "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
+    "expense_policy": {"anyOf":[{"$ref":"#/$defs/ProductProductExpensePolicy"},{"type":"null"}],"default":null,"description":"Re-Invoice Costs: Validated expenses, vendor bills, or stock pickings (set up to track costs) can be invoiced to the customer at either cost or sales price."},
+    "fiscal_country_codes": {"default":null,"description":"Fiscal Country Codes","type":["string","null"]},
+    "free_qty": {"default":null,"description":"Free To Use Quantity: Available quantity (computed as Quantity On Hand - reserved quantity) In a context with a single Stock Location, this includes goods stored in this location, or any of its children. In a context with a single Warehouse, this includes goods stored in the Stock Location of this Warehouse, or any of its children. Otherwise, this includes goods stored in any Stock Location with 'internal' type.","format":"double","type":["number","null"]},
+    "has_available_route_ids": {"default":false,"description":"Routes can be selected on this product","type":"boolean"},
+    "has_configurable_attributes": {"default":false,"description":"Is a configurable product","type":"boolean"},
+    "has_message": {"default":false,"description":"Has Message","type":"boolean"},
     "id": {"description":"ID","format":"int64","type":"integer"},
+    "image_1024": {"default":null,"description":"Image 1024 (base64)","type":["string","null"]},
+    "image_128": {"default":null,"description":"Image 128 (base64)","type":["string","null"]},
+    "image_1920": {"default":null,"description":"Image (base64)","type":["string","null"]},
+    "image_256": {"default":null,"description":"Image 256 (base64)","type":["string","null"]},
+    "image_512": {"default":null,"description":"Image 512 (base64)","type":["string","null"]},
     "image_variant_1024": {"default":null,"description":"Variant Image 1024 (base64)","type":["string","null"]},
     "image_variant_128": {"default":null,"description":"Variant Image 128 (base64)","type":["string","null"]},
     "image_variant_1920": {"default":null,"description":"Variant Image (base64)","type":["string","null"]},
     "image_variant_256": {"default":null,"description":"Variant Image 256 (base64)","type":["string","null"]},
     "image_variant_512": {"default":null,"description":"Variant Image 512 (base64)","type":["string","null"]},
+    "import_attribute_values": {"default":null,"description":"Product Values","type":["string","null"]},
+    "incoming_qty": {"default":null,"description":"Incoming: Quantity of planned incoming products. In a context with a single Stock Location, this includes goods arriving to this Location, or any of its children. In a context with a single Warehouse, this includes goods arriving to the Stock Location of this Warehouse, or any of its children. Otherwise, this includes goods arriving to any Stock Location with 'internal' type.","format":"double","type":["number","null"]},
+    "invoice_policy": {"anyOf":[{"$ref":"#/$defs/ProductProductInvoicePolicy"},{"type":"null"}],"default":null,"description":"Invoicing Policy: Ordered Quantity: Invoice quantities ordered by the customer. Delivered Quantity: Invoice quantities delivered to the customer."},
+    "is_dynamically_created": {"default":false,"description":"Is Dynamically Created","type":"boolean"},
     "is_favorite": {"description":"Favorite","type":"boolean"},
+    "is_in_purchase_order": {"default":false,"description":"Is In Purchase Order","type":"boolean"},
     "is_in_selected_section_of_order": {"description":"Is In Selected Section Of Order","type":"boolean"},
+    "is_product_variant": {"default":false,"description":"Is Product Variant","type":"boolean"},
+    "is_storable": {"default":false,"description":"Track Inventory: A storable product is a product for which you manage stock.","type":"boolean"},
+    "list_price": {"default":null,"description":"Sales Price: Price at which the product is sold to customers.","format":"double","type":["number","null"]},
+    "location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Location ([id, display name] of a stock.location)"},
     "lot_properties_definition": {"default":null,"description":"Lot Properties"},
+    "lot_sequence_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Serial/Lot Numbers Sequence: Technical Field: The Ir.Sequence record that is used to generate serial/lot numbers for this product ([id, display name] of a ir.sequence)"},
+    "lot_valuated": {"default":false,"description":"Valuation by Lot/Serial: If checked, the valuation will be specific by Lot/Serial number.","type":"boolean"},
+    "lst_price": {"default":null,"description":"Sales Price: The sale price is managed from the product template. Click on the 'Configure Variants' button to set the extra attribute prices.","format":"double","type":["number","null"]},
+    "message_attachment_count": {"default":null,"description":"Attachment Count","format":"int64","type":["integer","null"]},
     "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_has_error": {"default":false,"description":"Message Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
+    "message_has_error_counter": {"default":null,"description":"Number of errors: Number of messages with delivery error","format":"int64","type":["integer","null"]},
+    "message_has_sms_error": {"default":false,"description":"SMS Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
     "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_is_follower": {"default":false,"description":"Is Follower","type":"boolean"},
+    "message_needaction": {"default":false,"description":"Action Needed: If checked, new messages require your attention.","type":"boolean"},
+    "message_needaction_counter": {"default":null,"description":"Number of Actions: Number of messages requiring action","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"default":[],"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "monthly_demand": {"default":null,"description":"Monthly Demand","format":"double","type":["number","null"]},
+    "my_activity_date_deadline": {"default":null,"description":"My Activity Deadline","format":"date","type":["string","null"]},
+    "name": {"default":null,"description":"Name","type":["string","null"]},
+    "nbr_moves_in": {"default":null,"description":"Nbr Moves In: Number of incoming stock moves in the past 12 months","format":"int64","type":["integer","null"]},
+    "nbr_moves_out": {"default":null,"description":"Nbr Moves Out: Number of outgoing stock moves in the past 12 months","format":"int64","type":["integer","null"]},
+    "nbr_reordering_rules": {"default":null,"description":"Reordering Rules","format":"int64","type":["integer","null"]},
+    "next_serial": {"default":null,"description":"Next Serial","type":["string","null"]},
+    "optional_product_ids": {"default":[],"description":"Optional Products: Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.). (ids of product.template records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "orderpoint_ids": {"default":[],"description":"Minimum Stock Rules (ids of stock.warehouse.orderpoint records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "outgoing_qty": {"default":null,"description":"Outgoing: Quantity of planned outgoing products. In a context with a single Stock Location, this includes goods leaving this Location, or any of its children. In a context with a single Warehouse, this includes goods leaving the Stock Location of this Warehouse, or any of its children. Otherwise, this includes goods leaving any Stock Location with 'internal' type.","format":"double","type":["number","null"]},
+    "partner_ref": {"default":null,"description":"Customer Ref","type":["string","null"]},
+    "price_extra": {"default":null,"description":"Variant Price Extra: This is the sum of the extra price of all attributes","format":"double","type":["number","null"]},
+    "pricelist_rule_ids": {"default":[],"description":"Pricelist Rules (ids of product.pricelist.item records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "product_catalog_product_is_in_sale_order": {"default":false,"description":"Product Catalog Product Is In Sale Order","type":"boolean"},
+    "product_document_count": {"default":null,"description":"Documents Count","format":"int64","type":["integer","null"]},
     "product_document_ids": {"default":[],"description":"Documents (ids of product.document records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "product_properties": {"default":null,"description":"Properties"},
+    "product_tag_ids": {"default":[],"description":"Tags (ids of product.tag records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "product_template_attribute_value_ids": {"default":[],"description":"Attribute Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "product_template_variant_value_ids": {"default":[],"description":"Variant Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "product_tmpl_id": {"$ref":"#/$defs/Many2One","description":"Product Template ([id, display name] of a product.template)"},
+    "product_tooltip": {"default":null,"description":"Product Tooltip","type":["string","null"]},
     "product_uom_ids": {"default":[],"description":"Unit Barcode (ids of product.uom records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "product_variant_count": {"default":null,"description":"# Product Variants","format":"int64","title":"Product Variants","type":["integer","null"]},
+    "product_variant_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Product ([id, display name] of a product.product)"},
+    "product_variant_ids": {"default":[],"description":"Products (ids of product.product records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "project_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Project ([id, display name] of a project.project)"},
+    "project_template_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Project Template ([id, display name] of a project.project)"},
+    "property_account_expense_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Expense Account: Keep this field empty to use the default value from the product category. If anglo-saxon accounting with automated valuation method is configured, the expense account on the product category will be used. ([id, display name] of a account.account)"},
+    "property_account_income_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Income Account: Keep this field empty to use the default value from the product category. ([id, display name] of a account.account)"},
+    "property_price_difference_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Price Difference Account: With perpetual valuation, this account will hold the price difference between the standard price and the bill price. ([id, display name] of a account.account)"},
+    "property_stock_inventory": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Inventory Location: This stock location will be used, instead of the default one, as the source location for stock moves generated when you do an inventory. ([id, display name] of a stock.location)"},
+    "property_stock_production": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Production Location: This stock location will be used, instead of the default one, as the source location for stock moves generated by manufacturing orders. ([id, display name] of a stock.location)"},
+    "purchase_line_warn_msg": {"default":null,"description":"Message for Purchase Order Line","type":["string","null"]},
+    "purchase_method": {"anyOf":[{"$ref":"#/$defs/ProductProductPurchaseMethod"},{"type":"null"}],"default":null,"description":"Control Policy: On ordered quantities: Control bills based on ordered quantities. On received quantities: Control bills based on received quantities."},
+    "purchase_ok": {"default":false,"description":"Purchase","type":"boolean"},
     "purchase_order_line_ids": {"default":[],"description":"PO Lines (ids of purchase.order.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "purchased_product_qty": {"default":null,"description":"Purchased","format":"double","type":["number","null"]},
     "putaway_rule_ids": {"default":[],"description":"Putaway Rules (ids of stock.putaway.rule records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "qty_available": {"default":null,"description":"Quantity On Hand: Current quantity of products. In a context with a single Stock Location, this includes goods stored at this Location, or any of its children. In a context with a single Warehouse, this includes goods stored in the Stock Location of this Warehouse, or any of its children. stored in the Stock Location of the Warehouse of this Shop, or any of its children. Otherwise, this includes goods stored in any Stock Location with 'internal' type.","format":"double","type":["number","null"]},
     "rating_ids": {"default":[],"description":"Ratings (ids of rating.rating records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "reordering_max_qty": {"default":null,"description":"Reordering Max Qty","format":"double","type":["number","null"]},
+    "reordering_min_qty": {"default":null,"description":"Reordering Min Qty","format":"double","type":["number","null"]},
+    "responsible_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Responsible: This user will be responsible of the next activities related to logistic operations for this product. ([id, display name] of a res.users)"},
+    "route_from_categ_ids": {"default":[],"description":"Category Routes (ids of stock.route records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "route_ids": {"default":[],"description":"Routes: Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc. (ids of stock.route records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "sale_delay": {"default":null,"description":"Customer Lead Time: Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.","format":"int64","type":["integer","null"]},
+    "sale_line_warn_msg": {"default":null,"description":"Sales Order Line Warning","type":["string","null"]},
+    "sale_ok": {"default":false,"description":"Sales","type":"boolean"},
+    "sales_count": {"default":null,"description":"Sold","format":"double","type":["number","null"]},
+    "seller_ids": {"default":[],"description":"Vendors (ids of product.supplierinfo records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "sequence": {"default":null,"description":"Sequence: Gives the sequence order when displaying a product list","format":"int64","type":["integer","null"]},
+    "serial_prefix_format": {"default":null,"description":"Custom Lot/Serial: If multiple products share the same prefix, they will share the same sequence, otherwise the sequence will be dedicated to the product. * Legend (for prefix): - Current Year with Century: %(year)s - Current Year without Century: %(y)s - Month: %(month)s - Day: %(day)s - Day of the Year: %(doy)s - Week of the Year: %(woy)s - Day of the Week (0:Monday): %(weekday)s - Hour 00->24: %(h24)s - Hour 00->12: %(h12)s - Minute: %(min)s - Second: %(sec)s","type":["string","null"]},
+    "service_policy": {"default":null,"description":"Service Invoicing Policy","type":["string","null"]},
+    "service_to_purchase": {"default":false,"description":"Subcontract Service: If ticked, each time you sell this product through a SO, a RfQ is automatically created to buy the product. Tip: don't forget to set a vendor on the product.","type":"boolean"},
+    "service_tracking": {"anyOf":[{"$ref":"#/$defs/ProductProductServiceTracking"},{"type":"null"}],"default":null,"description":"Create on Order"},
+    "service_type": {"anyOf":[{"$ref":"#/$defs/ProductProductServiceType"},{"type":"null"}],"default":null,"description":"Track Service: Manually set quantities on order: Invoice based on the manually entered quantity, without creating an analytic account. Timesheets on contract: Invoice based on the tracked hours on the related timesheet. Create a task and track hours: Create a task on the sales order validation and track the work hours."},
+    "show_forecasted_qty_status_button": {"default":false,"description":"Show Forecasted Qty Status Button","type":"boolean"},
+    "show_on_hand_qty_status_button": {"default":false,"description":"Show On Hand Qty Status Button","type":"boolean"},
+    "show_qty_update_button": {"default":false,"description":"Show Qty Update Button","type":"boolean"},
     "standard_price": {"default":null,"description":"Cost: Value of the product (automatically computed in AVCO). Used to value the product when the purchase cost is not known (e.g. inventory adjustment). Used to compute margins on sale orders.","format":"double","type":["number","null"]},
     "stock_move_ids": {"default":[],"description":"Stock Move (ids of stock.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "stock_quant_ids": {"default":[],"description":"Stock Quant (ids of stock.quant records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "storage_category_capacity_ids": {"default":[],"description":"Storage Category Capacity (ids of stock.storage.category.capacity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "suggest_estimated_price": {"default":null,"description":"Suggest Estimated Price","format":"double","type":["number","null"]},
+    "suggested_qty": {"default":null,"description":"Suggested Qty","format":"int64","type":["integer","null"]},
+    "supplier_taxes_id": {"default":[],"description":"Purchase Taxes: Default taxes used when buying the product (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "task_template_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Task Template ([id, display name] of a project.task)"},
+    "tax_string": {"default":null,"description":"Tax String","type":["string","null"]},
+    "taxes_id": {"default":[],"description":"Sales Taxes: Default taxes used when selling the product (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "total_value": {"default":null,"description":"Total Value","format":"double","type":["number","null"]},
+    "tracking": {"anyOf":[{"$ref":"#/$defs/ProductProductTracking"},{"type":"null"}],"default":null,"description":"Tracking: Ensure the traceability of a storable product in your warehouse."},
+    "type": {"anyOf":[{"$ref":"#/$defs/ProductProductType"},{"type":"null"}],"default":null,"description":"Product Type: Goods are tangible materials and merchandise you provide. A service is a non-material product you provide."},
+    "uom_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Unit: Default unit of measure used for all stock operations. ([id, display name] of a uom.uom)"},
+    "uom_ids": {"default":[],"description":"Packagings: Additional packagings for this product which can be used for sales (ids of uom.uom records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "uom_name": {"default":null,"description":"Unit Name","type":["string","null"]},
+    "valid_ean": {"default":false,"description":"Barcode is valid EAN","type":"boolean"},
+    "valid_product_template_attribute_line_ids": {"default":[],"description":"Valid Product Attribute Lines (ids of product.template.attribute.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "valuation": {"anyOf":[{"$ref":"#/$defs/ProductProductValuation"},{"type":"null"}],"default":null,"description":"Valuation"},
+    "variant_seller_ids": {"default":[],"description":"Variant Seller (ids of product.supplierinfo records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "virtual_available": {"default":null,"description":"Forecasted Quantity: Forecast quantity (computed as Quantity On Hand - Outgoing + Incoming) In a context with a single Stock Location, this includes goods stored in this location, or any of its children. In a context with a single Warehouse, this includes goods stored in the Stock Location of this Warehouse, or any of its children. Otherwise, this includes goods stored in any Stock Location with 'internal' type.","format":"double","type":["number","null"]},
+    "visible_expense_policy": {"default":false,"description":"Re-Invoice Policy visible","type":"boolean"},
     "volume": {"default":null,"description":"Volume","format":"double","type":["number","null"]},
+    "volume_uom_name": {"default":null,"description":"Volume unit of measure label","type":["string","null"]},
+    "warehouse_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Warehouse ([id, display name] of a stock.warehouse)"},
     "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "weight": {"default":null,"description":"Weight","format":"double","type":["number","null"]},
+    "weight_uom_name": {"default":null,"description":"Weight unit of measure label","type":["string","null"]},
     "write_date": {"default":null,"description":"Write Date (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"}
   },
@@ -229,19 +1061,79 @@ impl ProductProduct {
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
         let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut account_tag_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut activity_calendar_event_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_decoration: ::std::option::Option<
+            ::std::option::Option<ProductProductActivityExceptionDecoration>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_icon: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut activity_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut activity_state: ::std::option::Option<
+            ::std::option::Option<ProductProductActivityState>,
+        > = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_icon: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut additional_product_tag_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut all_product_tag_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut attribute_line_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut avg_cost: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut barcode: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut can_image_1024_be_zoomed: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut can_image_variant_1024_be_zoomed: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut categ_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut code: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut combination_indices: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut combo_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut company_currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut company_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut cost_currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut cost_method: ::std::option::Option<
+            ::std::option::Option<ProductProductCostMethod>,
         > = ::std::option::Option::None;
         let mut create_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
@@ -249,10 +1141,56 @@ impl ProductProduct {
         let mut create_uid: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut default_code: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut description: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut description_picking: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut description_pickingin: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut description_pickingout: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut description_purchase: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut description_sale: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut display_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut expense_policy: ::std::option::Option<
+            ::std::option::Option<ProductProductExpensePolicy>,
+        > = ::std::option::Option::None;
+        let mut fiscal_country_codes: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut free_qty: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut has_available_route_ids: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut has_configurable_attributes: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut has_message: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut image_1024: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_128: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_1920: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_256: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_512: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut image_variant_1024: ::std::option::Option<
@@ -270,21 +1208,93 @@ impl ProductProduct {
         let mut image_variant_512: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut import_attribute_values: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut incoming_qty: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut invoice_policy: ::std::option::Option<
+            ::std::option::Option<ProductProductInvoicePolicy>,
+        > = ::std::option::Option::None;
+        let mut is_dynamically_created: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut is_favorite: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_in_purchase_order: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut is_in_selected_section_of_order: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_product_variant: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_storable: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut list_price: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut lot_properties_definition: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut lot_sequence_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut lot_valuated: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut lst_price: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut message_attachment_count: ::std::option::Option<
+            ::std::option::Option<i64>,
         > = ::std::option::Option::None;
         let mut message_follower_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut message_has_error: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_has_error_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_has_sms_error: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_is_follower: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut monthly_demand: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut my_activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut nbr_moves_in: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut nbr_moves_out: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut nbr_reordering_rules: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut next_serial: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut optional_product_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut orderpoint_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut outgoing_qty: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut partner_ref: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut price_extra: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut pricelist_rule_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut product_catalog_product_is_in_sale_order: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut product_document_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
         let mut product_document_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut product_properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut product_tag_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut product_template_attribute_value_ids: ::std::option::Option<
@@ -294,18 +1304,99 @@ impl ProductProduct {
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut product_tmpl_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut product_tooltip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut product_uom_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut product_variant_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut product_variant_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut product_variant_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut project_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut project_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_account_expense_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_account_income_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_price_difference_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_stock_inventory: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_stock_production: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut purchase_line_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut purchase_method: ::std::option::Option<
+            ::std::option::Option<ProductProductPurchaseMethod>,
+        > = ::std::option::Option::None;
+        let mut purchase_ok: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut purchase_order_line_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut purchased_product_qty: ::std::option::Option<
+            ::std::option::Option<f64>,
         > = ::std::option::Option::None;
         let mut putaway_rule_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut qty_available: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut rating_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut reordering_max_qty: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut reordering_min_qty: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut responsible_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut route_from_categ_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut route_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut sale_delay: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut sale_line_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut sale_ok: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut sales_count: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut seller_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut serial_prefix_format: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut service_policy: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut service_to_purchase: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut service_tracking: ::std::option::Option<
+            ::std::option::Option<ProductProductServiceTracking>,
+        > = ::std::option::Option::None;
+        let mut service_type: ::std::option::Option<
+            ::std::option::Option<ProductProductServiceType>,
+        > = ::std::option::Option::None;
+        let mut show_forecasted_qty_status_button: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_on_hand_qty_status_button: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_qty_update_button: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut standard_price: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut stock_move_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
@@ -316,11 +1407,64 @@ impl ProductProduct {
         let mut storage_category_capacity_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut suggest_estimated_price: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut suggested_qty: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut supplier_taxes_id: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut task_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut tax_string: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut taxes_id: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut total_value: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut tracking: ::std::option::Option<
+            ::std::option::Option<ProductProductTracking>,
+        > = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<
+            ::std::option::Option<ProductProductType>,
+        > = ::std::option::Option::None;
+        let mut uom_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut uom_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut uom_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut valid_ean: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut valid_product_template_attribute_line_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut valuation: ::std::option::Option<
+            ::std::option::Option<ProductProductValuation>,
+        > = ::std::option::Option::None;
+        let mut variant_seller_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut virtual_available: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut visible_expense_policy: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut volume: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut volume_uom_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut warehouse_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut website_message_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut weight: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut weight_uom_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut write_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
@@ -330,9 +1474,55 @@ impl ProductProduct {
         for (__key, __value) in __record {
             match __key.as_str() {
                 "id" => wire::decode(&mut id, __value, wire::field),
+                "account_tag_ids" => {
+                    wire::decode(&mut account_tag_ids, __value, wire::ids_or_false)
+                }
                 "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_calendar_event_id" => {
+                    wire::decode(
+                        &mut activity_calendar_event_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_date_deadline" => {
+                    wire::decode(
+                        &mut activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "activity_exception_decoration" => {
+                    wire::decode(
+                        &mut activity_exception_decoration,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_exception_icon" => {
+                    wire::decode(
+                        &mut activity_exception_icon,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "activity_ids" => {
                     wire::decode(&mut activity_ids, __value, wire::ids_or_false)
+                }
+                "activity_state" => {
+                    wire::decode(&mut activity_state, __value, wire::false_as_none)
+                }
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_icon" => {
+                    wire::decode(&mut activity_type_icon, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "activity_user_id" => {
+                    wire::decode(&mut activity_user_id, __value, wire::false_as_none)
                 }
                 "additional_product_tag_ids" => {
                     wire::decode(
@@ -341,7 +1531,17 @@ impl ProductProduct {
                         wire::ids_or_false,
                     )
                 }
+                "all_product_tag_ids" => {
+                    wire::decode(&mut all_product_tag_ids, __value, wire::ids_or_false)
+                }
+                "attribute_line_ids" => {
+                    wire::decode(&mut attribute_line_ids, __value, wire::ids_or_false)
+                }
+                "avg_cost" => wire::decode(&mut avg_cost, __value, wire::false_as_none),
                 "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
+                "can_image_1024_be_zoomed" => {
+                    wire::decode(&mut can_image_1024_be_zoomed, __value, wire::field)
+                }
                 "can_image_variant_1024_be_zoomed" => {
                     wire::decode(
                         &mut can_image_variant_1024_be_zoomed,
@@ -349,8 +1549,24 @@ impl ProductProduct {
                         wire::field,
                     )
                 }
+                "categ_id" => wire::decode(&mut categ_id, __value, wire::false_as_none),
+                "code" => wire::decode(&mut code, __value, wire::false_as_none),
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
                 "combination_indices" => {
                     wire::decode(&mut combination_indices, __value, wire::false_as_none)
+                }
+                "combo_ids" => wire::decode(&mut combo_ids, __value, wire::ids_or_false),
+                "company_currency_id" => {
+                    wire::decode(&mut company_currency_id, __value, wire::false_as_none)
+                }
+                "company_id" => {
+                    wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "cost_currency_id" => {
+                    wire::decode(&mut cost_currency_id, __value, wire::false_as_none)
+                }
+                "cost_method" => {
+                    wire::decode(&mut cost_method, __value, wire::false_as_none)
                 }
                 "create_date" => {
                     wire::decode(
@@ -362,12 +1578,64 @@ impl ProductProduct {
                 "create_uid" => {
                     wire::decode(&mut create_uid, __value, wire::false_as_none)
                 }
+                "currency_id" => {
+                    wire::decode(&mut currency_id, __value, wire::false_as_none)
+                }
                 "default_code" => {
                     wire::decode(&mut default_code, __value, wire::false_as_none)
+                }
+                "description" => {
+                    wire::decode(&mut description, __value, wire::false_as_none)
+                }
+                "description_picking" => {
+                    wire::decode(&mut description_picking, __value, wire::false_as_none)
+                }
+                "description_pickingin" => {
+                    wire::decode(
+                        &mut description_pickingin,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "description_pickingout" => {
+                    wire::decode(
+                        &mut description_pickingout,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "description_purchase" => {
+                    wire::decode(&mut description_purchase, __value, wire::false_as_none)
+                }
+                "description_sale" => {
+                    wire::decode(&mut description_sale, __value, wire::false_as_none)
                 }
                 "display_name" => {
                     wire::decode(&mut display_name, __value, wire::false_as_none)
                 }
+                "expense_policy" => {
+                    wire::decode(&mut expense_policy, __value, wire::false_as_none)
+                }
+                "fiscal_country_codes" => {
+                    wire::decode(&mut fiscal_country_codes, __value, wire::false_as_none)
+                }
+                "free_qty" => wire::decode(&mut free_qty, __value, wire::false_as_none),
+                "has_available_route_ids" => {
+                    wire::decode(&mut has_available_route_ids, __value, wire::field)
+                }
+                "has_configurable_attributes" => {
+                    wire::decode(&mut has_configurable_attributes, __value, wire::field)
+                }
+                "has_message" => wire::decode(&mut has_message, __value, wire::field),
+                "image_1024" => {
+                    wire::decode(&mut image_1024, __value, wire::false_as_none)
+                }
+                "image_128" => wire::decode(&mut image_128, __value, wire::false_as_none),
+                "image_1920" => {
+                    wire::decode(&mut image_1920, __value, wire::false_as_none)
+                }
+                "image_256" => wire::decode(&mut image_256, __value, wire::false_as_none),
+                "image_512" => wire::decode(&mut image_512, __value, wire::false_as_none),
                 "image_variant_1024" => {
                     wire::decode(&mut image_variant_1024, __value, wire::false_as_none)
                 }
@@ -383,13 +1651,42 @@ impl ProductProduct {
                 "image_variant_512" => {
                     wire::decode(&mut image_variant_512, __value, wire::false_as_none)
                 }
+                "import_attribute_values" => {
+                    wire::decode(
+                        &mut import_attribute_values,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "incoming_qty" => {
+                    wire::decode(&mut incoming_qty, __value, wire::false_as_none)
+                }
+                "invoice_policy" => {
+                    wire::decode(&mut invoice_policy, __value, wire::false_as_none)
+                }
+                "is_dynamically_created" => {
+                    wire::decode(&mut is_dynamically_created, __value, wire::field)
+                }
                 "is_favorite" => wire::decode(&mut is_favorite, __value, wire::field),
+                "is_in_purchase_order" => {
+                    wire::decode(&mut is_in_purchase_order, __value, wire::field)
+                }
                 "is_in_selected_section_of_order" => {
                     wire::decode(
                         &mut is_in_selected_section_of_order,
                         __value,
                         wire::field,
                     )
+                }
+                "is_product_variant" => {
+                    wire::decode(&mut is_product_variant, __value, wire::field)
+                }
+                "is_storable" => wire::decode(&mut is_storable, __value, wire::field),
+                "list_price" => {
+                    wire::decode(&mut list_price, __value, wire::false_as_none)
+                }
+                "location_id" => {
+                    wire::decode(&mut location_id, __value, wire::false_as_none)
                 }
                 "lot_properties_definition" => {
                     wire::decode(
@@ -398,17 +1695,116 @@ impl ProductProduct {
                         wire::false_as_none,
                     )
                 }
+                "lot_sequence_id" => {
+                    wire::decode(&mut lot_sequence_id, __value, wire::false_as_none)
+                }
+                "lot_valuated" => wire::decode(&mut lot_valuated, __value, wire::field),
+                "lst_price" => wire::decode(&mut lst_price, __value, wire::false_as_none),
+                "message_attachment_count" => {
+                    wire::decode(
+                        &mut message_attachment_count,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "message_follower_ids" => {
                     wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
+                }
+                "message_has_error" => {
+                    wire::decode(&mut message_has_error, __value, wire::field)
+                }
+                "message_has_error_counter" => {
+                    wire::decode(
+                        &mut message_has_error_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_has_sms_error" => {
+                    wire::decode(&mut message_has_sms_error, __value, wire::field)
                 }
                 "message_ids" => {
                     wire::decode(&mut message_ids, __value, wire::ids_or_false)
                 }
+                "message_is_follower" => {
+                    wire::decode(&mut message_is_follower, __value, wire::field)
+                }
+                "message_needaction" => {
+                    wire::decode(&mut message_needaction, __value, wire::field)
+                }
+                "message_needaction_counter" => {
+                    wire::decode(
+                        &mut message_needaction_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::ids_or_false)
+                }
+                "monthly_demand" => {
+                    wire::decode(&mut monthly_demand, __value, wire::false_as_none)
+                }
+                "my_activity_date_deadline" => {
+                    wire::decode(
+                        &mut my_activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "nbr_moves_in" => {
+                    wire::decode(&mut nbr_moves_in, __value, wire::false_as_none)
+                }
+                "nbr_moves_out" => {
+                    wire::decode(&mut nbr_moves_out, __value, wire::false_as_none)
+                }
+                "nbr_reordering_rules" => {
+                    wire::decode(&mut nbr_reordering_rules, __value, wire::false_as_none)
+                }
+                "next_serial" => {
+                    wire::decode(&mut next_serial, __value, wire::false_as_none)
+                }
+                "optional_product_ids" => {
+                    wire::decode(&mut optional_product_ids, __value, wire::ids_or_false)
+                }
                 "orderpoint_ids" => {
                     wire::decode(&mut orderpoint_ids, __value, wire::ids_or_false)
                 }
+                "outgoing_qty" => {
+                    wire::decode(&mut outgoing_qty, __value, wire::false_as_none)
+                }
+                "partner_ref" => {
+                    wire::decode(&mut partner_ref, __value, wire::false_as_none)
+                }
+                "price_extra" => {
+                    wire::decode(&mut price_extra, __value, wire::false_as_none)
+                }
+                "pricelist_rule_ids" => {
+                    wire::decode(&mut pricelist_rule_ids, __value, wire::ids_or_false)
+                }
+                "product_catalog_product_is_in_sale_order" => {
+                    wire::decode(
+                        &mut product_catalog_product_is_in_sale_order,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "product_document_count" => {
+                    wire::decode(
+                        &mut product_document_count,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "product_document_ids" => {
                     wire::decode(&mut product_document_ids, __value, wire::ids_or_false)
+                }
+                "product_properties" => {
+                    wire::decode(&mut product_properties, __value, wire::false_as_none)
+                }
+                "product_tag_ids" => {
+                    wire::decode(&mut product_tag_ids, __value, wire::ids_or_false)
                 }
                 "product_template_attribute_value_ids" => {
                     wire::decode(
@@ -427,9 +1823,77 @@ impl ProductProduct {
                 "product_tmpl_id" => {
                     wire::decode(&mut product_tmpl_id, __value, wire::field)
                 }
+                "product_tooltip" => {
+                    wire::decode(&mut product_tooltip, __value, wire::false_as_none)
+                }
                 "product_uom_ids" => {
                     wire::decode(&mut product_uom_ids, __value, wire::ids_or_false)
                 }
+                "product_variant_count" => {
+                    wire::decode(
+                        &mut product_variant_count,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "product_variant_id" => {
+                    wire::decode(&mut product_variant_id, __value, wire::false_as_none)
+                }
+                "product_variant_ids" => {
+                    wire::decode(&mut product_variant_ids, __value, wire::ids_or_false)
+                }
+                "project_id" => {
+                    wire::decode(&mut project_id, __value, wire::false_as_none)
+                }
+                "project_template_id" => {
+                    wire::decode(&mut project_template_id, __value, wire::false_as_none)
+                }
+                "property_account_expense_id" => {
+                    wire::decode(
+                        &mut property_account_expense_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_account_income_id" => {
+                    wire::decode(
+                        &mut property_account_income_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_price_difference_account_id" => {
+                    wire::decode(
+                        &mut property_price_difference_account_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_stock_inventory" => {
+                    wire::decode(
+                        &mut property_stock_inventory,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_stock_production" => {
+                    wire::decode(
+                        &mut property_stock_production,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "purchase_line_warn_msg" => {
+                    wire::decode(
+                        &mut purchase_line_warn_msg,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "purchase_method" => {
+                    wire::decode(&mut purchase_method, __value, wire::false_as_none)
+                }
+                "purchase_ok" => wire::decode(&mut purchase_ok, __value, wire::field),
                 "purchase_order_line_ids" => {
                     wire::decode(
                         &mut purchase_order_line_ids,
@@ -437,11 +1901,80 @@ impl ProductProduct {
                         wire::ids_or_false,
                     )
                 }
+                "purchased_product_qty" => {
+                    wire::decode(
+                        &mut purchased_product_qty,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "putaway_rule_ids" => {
                     wire::decode(&mut putaway_rule_ids, __value, wire::ids_or_false)
                 }
+                "qty_available" => {
+                    wire::decode(&mut qty_available, __value, wire::false_as_none)
+                }
                 "rating_ids" => {
                     wire::decode(&mut rating_ids, __value, wire::ids_or_false)
+                }
+                "reordering_max_qty" => {
+                    wire::decode(&mut reordering_max_qty, __value, wire::false_as_none)
+                }
+                "reordering_min_qty" => {
+                    wire::decode(&mut reordering_min_qty, __value, wire::false_as_none)
+                }
+                "responsible_id" => {
+                    wire::decode(&mut responsible_id, __value, wire::false_as_none)
+                }
+                "route_from_categ_ids" => {
+                    wire::decode(&mut route_from_categ_ids, __value, wire::ids_or_false)
+                }
+                "route_ids" => wire::decode(&mut route_ids, __value, wire::ids_or_false),
+                "sale_delay" => {
+                    wire::decode(&mut sale_delay, __value, wire::false_as_none)
+                }
+                "sale_line_warn_msg" => {
+                    wire::decode(&mut sale_line_warn_msg, __value, wire::false_as_none)
+                }
+                "sale_ok" => wire::decode(&mut sale_ok, __value, wire::field),
+                "sales_count" => {
+                    wire::decode(&mut sales_count, __value, wire::false_as_none)
+                }
+                "seller_ids" => {
+                    wire::decode(&mut seller_ids, __value, wire::ids_or_false)
+                }
+                "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
+                "serial_prefix_format" => {
+                    wire::decode(&mut serial_prefix_format, __value, wire::false_as_none)
+                }
+                "service_policy" => {
+                    wire::decode(&mut service_policy, __value, wire::false_as_none)
+                }
+                "service_to_purchase" => {
+                    wire::decode(&mut service_to_purchase, __value, wire::field)
+                }
+                "service_tracking" => {
+                    wire::decode(&mut service_tracking, __value, wire::false_as_none)
+                }
+                "service_type" => {
+                    wire::decode(&mut service_type, __value, wire::false_as_none)
+                }
+                "show_forecasted_qty_status_button" => {
+                    wire::decode(
+                        &mut show_forecasted_qty_status_button,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "show_on_hand_qty_status_button" => {
+                    wire::decode(
+                        &mut show_on_hand_qty_status_button,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "show_qty_update_button" => {
+                    wire::decode(&mut show_qty_update_button, __value, wire::field)
                 }
                 "standard_price" => {
                     wire::decode(&mut standard_price, __value, wire::false_as_none)
@@ -459,11 +1992,66 @@ impl ProductProduct {
                         wire::ids_or_false,
                     )
                 }
+                "suggest_estimated_price" => {
+                    wire::decode(
+                        &mut suggest_estimated_price,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "suggested_qty" => {
+                    wire::decode(&mut suggested_qty, __value, wire::false_as_none)
+                }
+                "supplier_taxes_id" => {
+                    wire::decode(&mut supplier_taxes_id, __value, wire::ids_or_false)
+                }
+                "task_template_id" => {
+                    wire::decode(&mut task_template_id, __value, wire::false_as_none)
+                }
+                "tax_string" => {
+                    wire::decode(&mut tax_string, __value, wire::false_as_none)
+                }
+                "taxes_id" => wire::decode(&mut taxes_id, __value, wire::ids_or_false),
+                "total_value" => {
+                    wire::decode(&mut total_value, __value, wire::false_as_none)
+                }
+                "tracking" => wire::decode(&mut tracking, __value, wire::false_as_none),
+                "type" => wire::decode(&mut type_, __value, wire::false_as_none),
+                "uom_id" => wire::decode(&mut uom_id, __value, wire::false_as_none),
+                "uom_ids" => wire::decode(&mut uom_ids, __value, wire::ids_or_false),
+                "uom_name" => wire::decode(&mut uom_name, __value, wire::false_as_none),
+                "valid_ean" => wire::decode(&mut valid_ean, __value, wire::field),
+                "valid_product_template_attribute_line_ids" => {
+                    wire::decode(
+                        &mut valid_product_template_attribute_line_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "valuation" => wire::decode(&mut valuation, __value, wire::false_as_none),
+                "variant_seller_ids" => {
+                    wire::decode(&mut variant_seller_ids, __value, wire::ids_or_false)
+                }
+                "virtual_available" => {
+                    wire::decode(&mut virtual_available, __value, wire::false_as_none)
+                }
+                "visible_expense_policy" => {
+                    wire::decode(&mut visible_expense_policy, __value, wire::field)
+                }
                 "volume" => wire::decode(&mut volume, __value, wire::false_as_none),
+                "volume_uom_name" => {
+                    wire::decode(&mut volume_uom_name, __value, wire::false_as_none)
+                }
+                "warehouse_id" => {
+                    wire::decode(&mut warehouse_id, __value, wire::false_as_none)
+                }
                 "website_message_ids" => {
                     wire::decode(&mut website_message_ids, __value, wire::ids_or_false)
                 }
                 "weight" => wire::decode(&mut weight, __value, wire::false_as_none),
+                "weight_uom_name" => {
+                    wire::decode(&mut weight_uom_name, __value, wire::false_as_none)
+                }
                 "write_date" => {
                     wire::decode(
                         &mut write_date,
@@ -493,49 +2081,187 @@ impl ProductProduct {
         )?;
         ::std::result::Result::Ok(Self {
             id: wire::given(id),
+            account_tag_ids: account_tag_ids.unwrap_or_default(),
             active: wire::given(active),
+            activity_calendar_event_id: activity_calendar_event_id.unwrap_or_default(),
+            activity_date_deadline: activity_date_deadline.unwrap_or_default(),
+            activity_exception_decoration: activity_exception_decoration
+                .unwrap_or_default(),
+            activity_exception_icon: activity_exception_icon.unwrap_or_default(),
             activity_ids: activity_ids.unwrap_or_default(),
+            activity_state: activity_state.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_icon: activity_type_icon.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            activity_user_id: activity_user_id.unwrap_or_default(),
             additional_product_tag_ids: additional_product_tag_ids.unwrap_or_default(),
+            all_product_tag_ids: all_product_tag_ids.unwrap_or_default(),
+            attribute_line_ids: attribute_line_ids.unwrap_or_default(),
+            avg_cost: avg_cost.unwrap_or_default(),
             barcode: barcode.unwrap_or_default(),
+            can_image_1024_be_zoomed: can_image_1024_be_zoomed.unwrap_or_default(),
             can_image_variant_1024_be_zoomed: wire::given(
                 can_image_variant_1024_be_zoomed,
             ),
+            categ_id: categ_id.unwrap_or_default(),
+            code: code.unwrap_or_default(),
+            color: color.unwrap_or_default(),
             combination_indices: combination_indices.unwrap_or_default(),
+            combo_ids: combo_ids.unwrap_or_default(),
+            company_currency_id: company_currency_id.unwrap_or_default(),
+            company_id: company_id.unwrap_or_default(),
+            cost_currency_id: cost_currency_id.unwrap_or_default(),
+            cost_method: cost_method.unwrap_or_default(),
             create_date: create_date.unwrap_or_default(),
             create_uid: create_uid.unwrap_or_default(),
+            currency_id: currency_id.unwrap_or_default(),
             default_code: default_code.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            description_picking: description_picking.unwrap_or_default(),
+            description_pickingin: description_pickingin.unwrap_or_default(),
+            description_pickingout: description_pickingout.unwrap_or_default(),
+            description_purchase: description_purchase.unwrap_or_default(),
+            description_sale: description_sale.unwrap_or_default(),
             display_name: display_name.unwrap_or_default(),
+            expense_policy: expense_policy.unwrap_or_default(),
+            fiscal_country_codes: fiscal_country_codes.unwrap_or_default(),
+            free_qty: free_qty.unwrap_or_default(),
+            has_available_route_ids: has_available_route_ids.unwrap_or_default(),
+            has_configurable_attributes: has_configurable_attributes.unwrap_or_default(),
+            has_message: has_message.unwrap_or_default(),
+            image_1024: image_1024.unwrap_or_default(),
+            image_128: image_128.unwrap_or_default(),
+            image_1920: image_1920.unwrap_or_default(),
+            image_256: image_256.unwrap_or_default(),
+            image_512: image_512.unwrap_or_default(),
             image_variant_1024: image_variant_1024.unwrap_or_default(),
             image_variant_128: image_variant_128.unwrap_or_default(),
             image_variant_1920: image_variant_1920.unwrap_or_default(),
             image_variant_256: image_variant_256.unwrap_or_default(),
             image_variant_512: image_variant_512.unwrap_or_default(),
+            import_attribute_values: import_attribute_values.unwrap_or_default(),
+            incoming_qty: incoming_qty.unwrap_or_default(),
+            invoice_policy: invoice_policy.unwrap_or_default(),
+            is_dynamically_created: is_dynamically_created.unwrap_or_default(),
             is_favorite: wire::given(is_favorite),
+            is_in_purchase_order: is_in_purchase_order.unwrap_or_default(),
             is_in_selected_section_of_order: wire::given(
                 is_in_selected_section_of_order,
             ),
+            is_product_variant: is_product_variant.unwrap_or_default(),
+            is_storable: is_storable.unwrap_or_default(),
+            list_price: list_price.unwrap_or_default(),
+            location_id: location_id.unwrap_or_default(),
             lot_properties_definition: lot_properties_definition.unwrap_or_default(),
+            lot_sequence_id: lot_sequence_id.unwrap_or_default(),
+            lot_valuated: lot_valuated.unwrap_or_default(),
+            lst_price: lst_price.unwrap_or_default(),
+            message_attachment_count: message_attachment_count.unwrap_or_default(),
             message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_has_error: message_has_error.unwrap_or_default(),
+            message_has_error_counter: message_has_error_counter.unwrap_or_default(),
+            message_has_sms_error: message_has_sms_error.unwrap_or_default(),
             message_ids: message_ids.unwrap_or_default(),
+            message_is_follower: message_is_follower.unwrap_or_default(),
+            message_needaction: message_needaction.unwrap_or_default(),
+            message_needaction_counter: message_needaction_counter.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            monthly_demand: monthly_demand.unwrap_or_default(),
+            my_activity_date_deadline: my_activity_date_deadline.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            nbr_moves_in: nbr_moves_in.unwrap_or_default(),
+            nbr_moves_out: nbr_moves_out.unwrap_or_default(),
+            nbr_reordering_rules: nbr_reordering_rules.unwrap_or_default(),
+            next_serial: next_serial.unwrap_or_default(),
+            optional_product_ids: optional_product_ids.unwrap_or_default(),
             orderpoint_ids: orderpoint_ids.unwrap_or_default(),
+            outgoing_qty: outgoing_qty.unwrap_or_default(),
+            partner_ref: partner_ref.unwrap_or_default(),
+            price_extra: price_extra.unwrap_or_default(),
+            pricelist_rule_ids: pricelist_rule_ids.unwrap_or_default(),
+            product_catalog_product_is_in_sale_order: product_catalog_product_is_in_sale_order
+                .unwrap_or_default(),
+            product_document_count: product_document_count.unwrap_or_default(),
             product_document_ids: product_document_ids.unwrap_or_default(),
+            product_properties: product_properties.unwrap_or_default(),
+            product_tag_ids: product_tag_ids.unwrap_or_default(),
             product_template_attribute_value_ids: product_template_attribute_value_ids
                 .unwrap_or_default(),
             product_template_variant_value_ids: product_template_variant_value_ids
                 .unwrap_or_default(),
             product_tmpl_id: wire::given(product_tmpl_id),
+            product_tooltip: product_tooltip.unwrap_or_default(),
             product_uom_ids: product_uom_ids.unwrap_or_default(),
+            product_variant_count: product_variant_count.unwrap_or_default(),
+            product_variant_id: product_variant_id.unwrap_or_default(),
+            product_variant_ids: product_variant_ids.unwrap_or_default(),
+            project_id: project_id.unwrap_or_default(),
+            project_template_id: project_template_id.unwrap_or_default(),
+            property_account_expense_id: property_account_expense_id.unwrap_or_default(),
+            property_account_income_id: property_account_income_id.unwrap_or_default(),
+            property_price_difference_account_id: property_price_difference_account_id
+                .unwrap_or_default(),
+            property_stock_inventory: property_stock_inventory.unwrap_or_default(),
+            property_stock_production: property_stock_production.unwrap_or_default(),
+            purchase_line_warn_msg: purchase_line_warn_msg.unwrap_or_default(),
+            purchase_method: purchase_method.unwrap_or_default(),
+            purchase_ok: purchase_ok.unwrap_or_default(),
             purchase_order_line_ids: purchase_order_line_ids.unwrap_or_default(),
+            purchased_product_qty: purchased_product_qty.unwrap_or_default(),
             putaway_rule_ids: putaway_rule_ids.unwrap_or_default(),
+            qty_available: qty_available.unwrap_or_default(),
             rating_ids: rating_ids.unwrap_or_default(),
+            reordering_max_qty: reordering_max_qty.unwrap_or_default(),
+            reordering_min_qty: reordering_min_qty.unwrap_or_default(),
+            responsible_id: responsible_id.unwrap_or_default(),
+            route_from_categ_ids: route_from_categ_ids.unwrap_or_default(),
+            route_ids: route_ids.unwrap_or_default(),
+            sale_delay: sale_delay.unwrap_or_default(),
+            sale_line_warn_msg: sale_line_warn_msg.unwrap_or_default(),
+            sale_ok: sale_ok.unwrap_or_default(),
+            sales_count: sales_count.unwrap_or_default(),
+            seller_ids: seller_ids.unwrap_or_default(),
+            sequence: sequence.unwrap_or_default(),
+            serial_prefix_format: serial_prefix_format.unwrap_or_default(),
+            service_policy: service_policy.unwrap_or_default(),
+            service_to_purchase: service_to_purchase.unwrap_or_default(),
+            service_tracking: service_tracking.unwrap_or_default(),
+            service_type: service_type.unwrap_or_default(),
+            show_forecasted_qty_status_button: show_forecasted_qty_status_button
+                .unwrap_or_default(),
+            show_on_hand_qty_status_button: show_on_hand_qty_status_button
+                .unwrap_or_default(),
+            show_qty_update_button: show_qty_update_button.unwrap_or_default(),
             standard_price: standard_price.unwrap_or_default(),
             stock_move_ids: stock_move_ids.unwrap_or_default(),
             stock_quant_ids: stock_quant_ids.unwrap_or_default(),
             storage_category_capacity_ids: storage_category_capacity_ids
                 .unwrap_or_default(),
+            suggest_estimated_price: suggest_estimated_price.unwrap_or_default(),
+            suggested_qty: suggested_qty.unwrap_or_default(),
+            supplier_taxes_id: supplier_taxes_id.unwrap_or_default(),
+            task_template_id: task_template_id.unwrap_or_default(),
+            tax_string: tax_string.unwrap_or_default(),
+            taxes_id: taxes_id.unwrap_or_default(),
+            total_value: total_value.unwrap_or_default(),
+            tracking: tracking.unwrap_or_default(),
+            type_: type_.unwrap_or_default(),
+            uom_id: uom_id.unwrap_or_default(),
+            uom_ids: uom_ids.unwrap_or_default(),
+            uom_name: uom_name.unwrap_or_default(),
+            valid_ean: valid_ean.unwrap_or_default(),
+            valid_product_template_attribute_line_ids: valid_product_template_attribute_line_ids
+                .unwrap_or_default(),
+            valuation: valuation.unwrap_or_default(),
+            variant_seller_ids: variant_seller_ids.unwrap_or_default(),
+            virtual_available: virtual_available.unwrap_or_default(),
+            visible_expense_policy: visible_expense_policy.unwrap_or_default(),
             volume: volume.unwrap_or_default(),
+            volume_uom_name: volume_uom_name.unwrap_or_default(),
+            warehouse_id: warehouse_id.unwrap_or_default(),
             website_message_ids: website_message_ids.unwrap_or_default(),
             weight: weight.unwrap_or_default(),
+            weight_uom_name: weight_uom_name.unwrap_or_default(),
             write_date: write_date.unwrap_or_default(),
             write_uid: write_uid.unwrap_or_default(),
         })
@@ -550,22 +2276,65 @@ impl ProductProduct {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(39usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(171usize);
         wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "account_tag_ids", &self.account_tag_ids)?;
         wire::put(&mut __fields, "active", &self.active)?;
+        wire::put(
+            &mut __fields,
+            "activity_calendar_event_id",
+            &self.activity_calendar_event_id,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "activity_date_deadline",
+            &self.activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_decoration",
+            &self.activity_exception_decoration,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_icon",
+            &self.activity_exception_icon,
+        )?;
         wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        wire::put(&mut __fields, "activity_state", &self.activity_state)?;
+        wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        wire::put(&mut __fields, "activity_type_icon", &self.activity_type_icon)?;
+        wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        wire::put(&mut __fields, "activity_user_id", &self.activity_user_id)?;
         wire::put(
             &mut __fields,
             "additional_product_tag_ids",
             &self.additional_product_tag_ids,
         )?;
+        wire::put(&mut __fields, "all_product_tag_ids", &self.all_product_tag_ids)?;
+        wire::put(&mut __fields, "attribute_line_ids", &self.attribute_line_ids)?;
+        wire::put(&mut __fields, "avg_cost", &self.avg_cost)?;
         wire::put(&mut __fields, "barcode", &self.barcode)?;
+        wire::put(
+            &mut __fields,
+            "can_image_1024_be_zoomed",
+            &self.can_image_1024_be_zoomed,
+        )?;
         wire::put(
             &mut __fields,
             "can_image_variant_1024_be_zoomed",
             &self.can_image_variant_1024_be_zoomed,
         )?;
+        wire::put(&mut __fields, "categ_id", &self.categ_id)?;
+        wire::put(&mut __fields, "code", &self.code)?;
+        wire::put(&mut __fields, "color", &self.color)?;
         wire::put(&mut __fields, "combination_indices", &self.combination_indices)?;
+        wire::put(&mut __fields, "combo_ids", &self.combo_ids)?;
+        wire::put(&mut __fields, "company_currency_id", &self.company_currency_id)?;
+        wire::put(&mut __fields, "company_id", &self.company_id)?;
+        wire::put(&mut __fields, "cost_currency_id", &self.cost_currency_id)?;
+        wire::put(&mut __fields, "cost_method", &self.cost_method)?;
         wire::put_with(
             &mut __fields,
             "create_date",
@@ -573,28 +2342,127 @@ impl ProductProduct {
             ::odoo_client::value::datetime::option::serialize,
         )?;
         wire::put(&mut __fields, "create_uid", &self.create_uid)?;
+        wire::put(&mut __fields, "currency_id", &self.currency_id)?;
         wire::put(&mut __fields, "default_code", &self.default_code)?;
+        wire::put(&mut __fields, "description", &self.description)?;
+        wire::put(&mut __fields, "description_picking", &self.description_picking)?;
+        wire::put(&mut __fields, "description_pickingin", &self.description_pickingin)?;
+        wire::put(
+            &mut __fields,
+            "description_pickingout",
+            &self.description_pickingout,
+        )?;
+        wire::put(&mut __fields, "description_purchase", &self.description_purchase)?;
+        wire::put(&mut __fields, "description_sale", &self.description_sale)?;
         wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(&mut __fields, "expense_policy", &self.expense_policy)?;
+        wire::put(&mut __fields, "fiscal_country_codes", &self.fiscal_country_codes)?;
+        wire::put(&mut __fields, "free_qty", &self.free_qty)?;
+        wire::put(
+            &mut __fields,
+            "has_available_route_ids",
+            &self.has_available_route_ids,
+        )?;
+        wire::put(
+            &mut __fields,
+            "has_configurable_attributes",
+            &self.has_configurable_attributes,
+        )?;
+        wire::put(&mut __fields, "has_message", &self.has_message)?;
+        wire::put(&mut __fields, "image_1024", &self.image_1024)?;
+        wire::put(&mut __fields, "image_128", &self.image_128)?;
+        wire::put(&mut __fields, "image_1920", &self.image_1920)?;
+        wire::put(&mut __fields, "image_256", &self.image_256)?;
+        wire::put(&mut __fields, "image_512", &self.image_512)?;
         wire::put(&mut __fields, "image_variant_1024", &self.image_variant_1024)?;
         wire::put(&mut __fields, "image_variant_128", &self.image_variant_128)?;
         wire::put(&mut __fields, "image_variant_1920", &self.image_variant_1920)?;
         wire::put(&mut __fields, "image_variant_256", &self.image_variant_256)?;
         wire::put(&mut __fields, "image_variant_512", &self.image_variant_512)?;
+        wire::put(
+            &mut __fields,
+            "import_attribute_values",
+            &self.import_attribute_values,
+        )?;
+        wire::put(&mut __fields, "incoming_qty", &self.incoming_qty)?;
+        wire::put(&mut __fields, "invoice_policy", &self.invoice_policy)?;
+        wire::put(
+            &mut __fields,
+            "is_dynamically_created",
+            &self.is_dynamically_created,
+        )?;
         wire::put(&mut __fields, "is_favorite", &self.is_favorite)?;
+        wire::put(&mut __fields, "is_in_purchase_order", &self.is_in_purchase_order)?;
         wire::put(
             &mut __fields,
             "is_in_selected_section_of_order",
             &self.is_in_selected_section_of_order,
         )?;
+        wire::put(&mut __fields, "is_product_variant", &self.is_product_variant)?;
+        wire::put(&mut __fields, "is_storable", &self.is_storable)?;
+        wire::put(&mut __fields, "list_price", &self.list_price)?;
+        wire::put(&mut __fields, "location_id", &self.location_id)?;
         wire::put(
             &mut __fields,
             "lot_properties_definition",
             &self.lot_properties_definition,
         )?;
+        wire::put(&mut __fields, "lot_sequence_id", &self.lot_sequence_id)?;
+        wire::put(&mut __fields, "lot_valuated", &self.lot_valuated)?;
+        wire::put(&mut __fields, "lst_price", &self.lst_price)?;
+        wire::put(
+            &mut __fields,
+            "message_attachment_count",
+            &self.message_attachment_count,
+        )?;
         wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_has_error", &self.message_has_error)?;
+        wire::put(
+            &mut __fields,
+            "message_has_error_counter",
+            &self.message_has_error_counter,
+        )?;
+        wire::put(&mut __fields, "message_has_sms_error", &self.message_has_sms_error)?;
         wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(&mut __fields, "message_is_follower", &self.message_is_follower)?;
+        wire::put(&mut __fields, "message_needaction", &self.message_needaction)?;
+        wire::put(
+            &mut __fields,
+            "message_needaction_counter",
+            &self.message_needaction_counter,
+        )?;
+        wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        wire::put(&mut __fields, "monthly_demand", &self.monthly_demand)?;
+        wire::put_with(
+            &mut __fields,
+            "my_activity_date_deadline",
+            &self.my_activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "name", &self.name)?;
+        wire::put(&mut __fields, "nbr_moves_in", &self.nbr_moves_in)?;
+        wire::put(&mut __fields, "nbr_moves_out", &self.nbr_moves_out)?;
+        wire::put(&mut __fields, "nbr_reordering_rules", &self.nbr_reordering_rules)?;
+        wire::put(&mut __fields, "next_serial", &self.next_serial)?;
+        wire::put(&mut __fields, "optional_product_ids", &self.optional_product_ids)?;
         wire::put(&mut __fields, "orderpoint_ids", &self.orderpoint_ids)?;
+        wire::put(&mut __fields, "outgoing_qty", &self.outgoing_qty)?;
+        wire::put(&mut __fields, "partner_ref", &self.partner_ref)?;
+        wire::put(&mut __fields, "price_extra", &self.price_extra)?;
+        wire::put(&mut __fields, "pricelist_rule_ids", &self.pricelist_rule_ids)?;
+        wire::put(
+            &mut __fields,
+            "product_catalog_product_is_in_sale_order",
+            &self.product_catalog_product_is_in_sale_order,
+        )?;
+        wire::put(
+            &mut __fields,
+            "product_document_count",
+            &self.product_document_count,
+        )?;
         wire::put(&mut __fields, "product_document_ids", &self.product_document_ids)?;
+        wire::put(&mut __fields, "product_properties", &self.product_properties)?;
+        wire::put(&mut __fields, "product_tag_ids", &self.product_tag_ids)?;
         wire::put(
             &mut __fields,
             "product_template_attribute_value_ids",
@@ -606,14 +2474,85 @@ impl ProductProduct {
             &self.product_template_variant_value_ids,
         )?;
         wire::put(&mut __fields, "product_tmpl_id", &self.product_tmpl_id)?;
+        wire::put(&mut __fields, "product_tooltip", &self.product_tooltip)?;
         wire::put(&mut __fields, "product_uom_ids", &self.product_uom_ids)?;
+        wire::put(&mut __fields, "product_variant_count", &self.product_variant_count)?;
+        wire::put(&mut __fields, "product_variant_id", &self.product_variant_id)?;
+        wire::put(&mut __fields, "product_variant_ids", &self.product_variant_ids)?;
+        wire::put(&mut __fields, "project_id", &self.project_id)?;
+        wire::put(&mut __fields, "project_template_id", &self.project_template_id)?;
+        wire::put(
+            &mut __fields,
+            "property_account_expense_id",
+            &self.property_account_expense_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_account_income_id",
+            &self.property_account_income_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_price_difference_account_id",
+            &self.property_price_difference_account_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_stock_inventory",
+            &self.property_stock_inventory,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_stock_production",
+            &self.property_stock_production,
+        )?;
+        wire::put(
+            &mut __fields,
+            "purchase_line_warn_msg",
+            &self.purchase_line_warn_msg,
+        )?;
+        wire::put(&mut __fields, "purchase_method", &self.purchase_method)?;
+        wire::put(&mut __fields, "purchase_ok", &self.purchase_ok)?;
         wire::put(
             &mut __fields,
             "purchase_order_line_ids",
             &self.purchase_order_line_ids,
         )?;
+        wire::put(&mut __fields, "purchased_product_qty", &self.purchased_product_qty)?;
         wire::put(&mut __fields, "putaway_rule_ids", &self.putaway_rule_ids)?;
+        wire::put(&mut __fields, "qty_available", &self.qty_available)?;
         wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        wire::put(&mut __fields, "reordering_max_qty", &self.reordering_max_qty)?;
+        wire::put(&mut __fields, "reordering_min_qty", &self.reordering_min_qty)?;
+        wire::put(&mut __fields, "responsible_id", &self.responsible_id)?;
+        wire::put(&mut __fields, "route_from_categ_ids", &self.route_from_categ_ids)?;
+        wire::put(&mut __fields, "route_ids", &self.route_ids)?;
+        wire::put(&mut __fields, "sale_delay", &self.sale_delay)?;
+        wire::put(&mut __fields, "sale_line_warn_msg", &self.sale_line_warn_msg)?;
+        wire::put(&mut __fields, "sale_ok", &self.sale_ok)?;
+        wire::put(&mut __fields, "sales_count", &self.sales_count)?;
+        wire::put(&mut __fields, "seller_ids", &self.seller_ids)?;
+        wire::put(&mut __fields, "sequence", &self.sequence)?;
+        wire::put(&mut __fields, "serial_prefix_format", &self.serial_prefix_format)?;
+        wire::put(&mut __fields, "service_policy", &self.service_policy)?;
+        wire::put(&mut __fields, "service_to_purchase", &self.service_to_purchase)?;
+        wire::put(&mut __fields, "service_tracking", &self.service_tracking)?;
+        wire::put(&mut __fields, "service_type", &self.service_type)?;
+        wire::put(
+            &mut __fields,
+            "show_forecasted_qty_status_button",
+            &self.show_forecasted_qty_status_button,
+        )?;
+        wire::put(
+            &mut __fields,
+            "show_on_hand_qty_status_button",
+            &self.show_on_hand_qty_status_button,
+        )?;
+        wire::put(
+            &mut __fields,
+            "show_qty_update_button",
+            &self.show_qty_update_button,
+        )?;
         wire::put(&mut __fields, "standard_price", &self.standard_price)?;
         wire::put(&mut __fields, "stock_move_ids", &self.stock_move_ids)?;
         wire::put(&mut __fields, "stock_quant_ids", &self.stock_quant_ids)?;
@@ -622,9 +2561,42 @@ impl ProductProduct {
             "storage_category_capacity_ids",
             &self.storage_category_capacity_ids,
         )?;
+        wire::put(
+            &mut __fields,
+            "suggest_estimated_price",
+            &self.suggest_estimated_price,
+        )?;
+        wire::put(&mut __fields, "suggested_qty", &self.suggested_qty)?;
+        wire::put(&mut __fields, "supplier_taxes_id", &self.supplier_taxes_id)?;
+        wire::put(&mut __fields, "task_template_id", &self.task_template_id)?;
+        wire::put(&mut __fields, "tax_string", &self.tax_string)?;
+        wire::put(&mut __fields, "taxes_id", &self.taxes_id)?;
+        wire::put(&mut __fields, "total_value", &self.total_value)?;
+        wire::put(&mut __fields, "tracking", &self.tracking)?;
+        wire::put(&mut __fields, "type", &self.type_)?;
+        wire::put(&mut __fields, "uom_id", &self.uom_id)?;
+        wire::put(&mut __fields, "uom_ids", &self.uom_ids)?;
+        wire::put(&mut __fields, "uom_name", &self.uom_name)?;
+        wire::put(&mut __fields, "valid_ean", &self.valid_ean)?;
+        wire::put(
+            &mut __fields,
+            "valid_product_template_attribute_line_ids",
+            &self.valid_product_template_attribute_line_ids,
+        )?;
+        wire::put(&mut __fields, "valuation", &self.valuation)?;
+        wire::put(&mut __fields, "variant_seller_ids", &self.variant_seller_ids)?;
+        wire::put(&mut __fields, "virtual_available", &self.virtual_available)?;
+        wire::put(
+            &mut __fields,
+            "visible_expense_policy",
+            &self.visible_expense_policy,
+        )?;
         wire::put(&mut __fields, "volume", &self.volume)?;
+        wire::put(&mut __fields, "volume_uom_name", &self.volume_uom_name)?;
+        wire::put(&mut __fields, "warehouse_id", &self.warehouse_id)?;
         wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         wire::put(&mut __fields, "weight", &self.weight)?;
+        wire::put(&mut __fields, "weight_uom_name", &self.weight_uom_name)?;
         wire::put_with(
             &mut __fields,
             "write_date",
@@ -668,6 +2640,61 @@ impl ::schemars::JsonSchema for ProductProduct {
             "Many2One",
             <::odoo_client::Many2One as ::schemars::JsonSchema>::json_schema,
         );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductActivityExceptionDecoration",
+            <ProductProductActivityExceptionDecoration as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductActivityState",
+            <ProductProductActivityState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductCostMethod",
+            <ProductProductCostMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductExpensePolicy",
+            <ProductProductExpensePolicy as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductInvoicePolicy",
+            <ProductProductInvoicePolicy as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductPurchaseMethod",
+            <ProductProductPurchaseMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductServiceTracking",
+            <ProductProductServiceTracking as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductServiceType",
+            <ProductProductServiceType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductTracking",
+            <ProductProductTracking as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductType",
+            <ProductProductType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductProductValuation",
+            <ProductProductValuation as ::schemars::JsonSchema>::json_schema,
+        );
         ::odoo_client::registry::schema_from_json(READ_SCHEMA)
     }
 }
@@ -676,41 +2703,149 @@ impl ::odoo_client::Model for ProductProduct {
     const FIELDS: &'static [&'static str] = &[
         "id",
         "active",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
         "activity_ids",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
         "additional_product_tag_ids",
+        "avg_cost",
         "barcode",
+        "can_image_1024_be_zoomed",
         "can_image_variant_1024_be_zoomed",
+        "categ_id",
+        "code",
+        "color",
         "combination_indices",
+        "company_currency_id",
+        "company_id",
+        "cost_currency_id",
+        "cost_method",
         "create_date",
         "create_uid",
+        "currency_id",
         "default_code",
+        "description_picking",
+        "description_pickingin",
+        "description_pickingout",
+        "description_purchase",
+        "description_sale",
         "display_name",
+        "expense_policy",
+        "fiscal_country_codes",
+        "free_qty",
+        "has_available_route_ids",
+        "has_configurable_attributes",
+        "has_message",
         "image_variant_1024",
         "image_variant_128",
         "image_variant_1920",
         "image_variant_256",
         "image_variant_512",
+        "import_attribute_values",
+        "incoming_qty",
+        "invoice_policy",
+        "is_dynamically_created",
         "is_favorite",
+        "is_in_purchase_order",
         "is_in_selected_section_of_order",
+        "is_product_variant",
+        "is_storable",
+        "list_price",
+        "location_id",
         "lot_properties_definition",
+        "lot_sequence_id",
+        "lot_valuated",
+        "lst_price",
+        "message_attachment_count",
         "message_follower_ids",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
         "message_ids",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "monthly_demand",
+        "my_activity_date_deadline",
+        "name",
+        "nbr_moves_in",
+        "nbr_moves_out",
+        "nbr_reordering_rules",
+        "next_serial",
         "orderpoint_ids",
+        "outgoing_qty",
+        "partner_ref",
+        "price_extra",
+        "product_catalog_product_is_in_sale_order",
+        "product_document_count",
         "product_document_ids",
         "product_template_attribute_value_ids",
         "product_template_variant_value_ids",
         "product_tmpl_id",
+        "product_tooltip",
         "product_uom_ids",
+        "product_variant_count",
+        "product_variant_id",
+        "project_id",
+        "project_template_id",
+        "property_account_expense_id",
+        "property_account_income_id",
+        "property_price_difference_account_id",
+        "property_stock_inventory",
+        "property_stock_production",
+        "purchase_line_warn_msg",
+        "purchase_method",
+        "purchase_ok",
         "purchase_order_line_ids",
+        "purchased_product_qty",
         "putaway_rule_ids",
+        "qty_available",
         "rating_ids",
+        "reordering_max_qty",
+        "reordering_min_qty",
+        "responsible_id",
+        "sale_delay",
+        "sale_line_warn_msg",
+        "sale_ok",
+        "sales_count",
+        "sequence",
+        "serial_prefix_format",
+        "service_policy",
+        "service_to_purchase",
+        "service_tracking",
+        "service_type",
+        "show_forecasted_qty_status_button",
+        "show_on_hand_qty_status_button",
+        "show_qty_update_button",
         "standard_price",
         "stock_move_ids",
         "stock_quant_ids",
         "storage_category_capacity_ids",
+        "suggest_estimated_price",
+        "suggested_qty",
+        "task_template_id",
+        "tax_string",
+        "total_value",
+        "tracking",
+        "type",
+        "uom_id",
+        "uom_name",
+        "valid_ean",
+        "valuation",
+        "virtual_available",
+        "visible_expense_policy",
         "volume",
+        "volume_uom_name",
+        "warehouse_id",
         "website_message_ids",
         "weight",
+        "weight_uom_name",
         "write_date",
         "write_uid",
     ];
@@ -728,7 +2863,7 @@ pub struct ProductProductCreate {
     ///
     /// Tags to be set on the base and tax journal items created for this product.
     ///
-    /// `account_tag_ids`: many2many, to `account.account.tag`
+    /// `account_tag_ids`: many2many, to `account.account.tag`, not stored
     pub account_tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Active
     ///
@@ -738,11 +2873,11 @@ pub struct ProductProductCreate {
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Variant Tags
     ///
@@ -758,19 +2893,19 @@ pub struct ProductProductCreate {
     pub barcode: ::std::option::Option<::std::string::String>,
     /// Product Category
     ///
-    /// `categ_id`: many2one, to `product.category`
+    /// `categ_id`: many2one, to `product.category`, not stored
     pub categ_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Color Index
     ///
-    /// `color`: integer
+    /// `color`: integer, not stored
     pub color: ::std::option::Option<i64>,
     /// Combo Choices
     ///
-    /// `combo_ids`: many2many, to `product.combo`
+    /// `combo_ids`: many2many, to `product.combo`, not stored
     pub combo_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Company
     ///
-    /// `company_id`: many2one, to `res.company`
+    /// `company_id`: many2one, to `res.company`, not stored
     pub company_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Internal Reference
     ///
@@ -778,39 +2913,39 @@ pub struct ProductProductCreate {
     pub default_code: ::std::option::Option<::std::string::String>,
     /// Description
     ///
-    /// `description`: html
+    /// `description`: html, not stored
     pub description: ::std::option::Option<::std::string::String>,
     /// Description on Picking
     ///
-    /// `description_picking`: text
+    /// `description_picking`: text, not stored
     pub description_picking: ::std::option::Option<::std::string::String>,
     /// Description on Receptions
     ///
-    /// `description_pickingin`: text
+    /// `description_pickingin`: text, not stored
     pub description_pickingin: ::std::option::Option<::std::string::String>,
     /// Description on Delivery Orders
     ///
-    /// `description_pickingout`: text
+    /// `description_pickingout`: text, not stored
     pub description_pickingout: ::std::option::Option<::std::string::String>,
     /// Purchase Description
     ///
-    /// `description_purchase`: text
+    /// `description_purchase`: text, not stored
     pub description_purchase: ::std::option::Option<::std::string::String>,
     /// Sales Description
     ///
     /// A description of the Product that you want to communicate to your customers. This description will be copied to every Sales Order, Delivery Order and Customer Invoice/Credit Note
     ///
-    /// `description_sale`: text
+    /// `description_sale`: text, not stored
     pub description_sale: ::std::option::Option<::std::string::String>,
     /// Re-Invoice Costs
     ///
     /// Validated expenses, vendor bills, or stock pickings (set up to track costs) can be invoiced to the customer at either cost or sales price.
     ///
-    /// `expense_policy`: selection
+    /// `expense_policy`: selection, not stored
     pub expense_policy: ::std::option::Option<ProductProductExpensePolicy>,
     /// Image
     ///
-    /// `image_1920`: binary
+    /// `image_1920`: binary, not stored
     pub image_1920: ::std::option::Option<::std::string::String>,
     /// Variant Image
     ///
@@ -818,7 +2953,7 @@ pub struct ProductProductCreate {
     pub image_variant_1920: ::std::option::Option<::std::string::String>,
     /// Product Values
     ///
-    /// `import_attribute_values`: char
+    /// `import_attribute_values`: char, not stored
     pub import_attribute_values: ::std::option::Option<::std::string::String>,
     /// Invoicing Policy
     ///
@@ -826,7 +2961,7 @@ pub struct ProductProductCreate {
     ///
     /// Delivered Quantity: Invoice quantities delivered to the customer.
     ///
-    /// `invoice_policy`: selection
+    /// `invoice_policy`: selection, not stored
     pub invoice_policy: ::std::option::Option<ProductProductInvoicePolicy>,
     /// Favorite
     ///
@@ -840,17 +2975,17 @@ pub struct ProductProductCreate {
     ///
     /// A storable product is a product for which you manage stock.
     ///
-    /// `is_storable`: boolean
+    /// `is_storable`: boolean, not stored
     pub is_storable: ::std::option::Option<bool>,
     /// Sales Price
     ///
     /// Price at which the product is sold to customers.
     ///
-    /// `list_price`: float
+    /// `list_price`: float, not stored
     pub list_price: ::std::option::Option<f64>,
     /// Location
     ///
-    /// `location_id`: many2one, to `stock.location`
+    /// `location_id`: many2one, to `stock.location`, not stored
     pub location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Lot Properties
     ///
@@ -860,45 +2995,45 @@ pub struct ProductProductCreate {
     ///
     /// Technical Field: The Ir.Sequence record that is used to generate serial/lot numbers for this product
     ///
-    /// `lot_sequence_id`: many2one, to `ir.sequence`
+    /// `lot_sequence_id`: many2one, to `ir.sequence`, not stored
     pub lot_sequence_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Valuation by Lot/Serial
     ///
     /// If checked, the valuation will be specific by Lot/Serial number.
     ///
-    /// `lot_valuated`: boolean
+    /// `lot_valuated`: boolean, not stored
     pub lot_valuated: ::std::option::Option<bool>,
     /// Sales Price
     ///
     /// The sale price is managed from the product template. Click on the 'Configure Variants' button to set the extra attribute prices.
     ///
-    /// `lst_price`: float
+    /// `lst_price`: float, not stored
     pub lst_price: ::std::option::Option<f64>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Name
     ///
-    /// `name`: char, required
+    /// `name`: char, not stored
     pub name: ::std::option::Option<::std::string::String>,
     /// Optional Products
     ///
     /// Optional Products are suggested whenever the customer hits \*Add to Cart\* (cross-sell strategy, e.g. for computers: warranty, software, etc.).
     ///
-    /// `optional_product_ids`: many2many, to `product.template`
+    /// `optional_product_ids`: many2many, to `product.template`, not stored
     pub optional_product_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Properties
     ///
-    /// `product_properties`: properties
+    /// `product_properties`: properties, not stored
     pub product_properties: ::std::option::Option<::serde_json::Value>,
     /// Tags
     ///
-    /// `product_tag_ids`: many2many, to `product.tag`
+    /// `product_tag_ids`: many2many, to `product.tag`, not stored
     pub product_tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Attribute Values
     ///
@@ -918,29 +3053,29 @@ pub struct ProductProductCreate {
     pub product_tmpl_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Project
     ///
-    /// `project_id`: many2one, to `project.project`
+    /// `project_id`: many2one, to `project.project`, not stored
     pub project_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Project Template
     ///
-    /// `project_template_id`: many2one, to `project.project`
+    /// `project_template_id`: many2one, to `project.project`, not stored
     pub project_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Expense Account
     ///
     /// Keep this field empty to use the default value from the product category. If anglo-saxon accounting with automated valuation method is configured, the expense account on the product category will be used.
     ///
-    /// `property_account_expense_id`: many2one, to `account.account`
+    /// `property_account_expense_id`: many2one, to `account.account`, not stored
     pub property_account_expense_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Income Account
     ///
     /// Keep this field empty to use the default value from the product category.
     ///
-    /// `property_account_income_id`: many2one, to `account.account`
+    /// `property_account_income_id`: many2one, to `account.account`, not stored
     pub property_account_income_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Price Difference Account
     ///
     /// With perpetual valuation, this account will hold the price difference between the standard price and the bill price.
     ///
-    /// `property_price_difference_account_id`: many2one, to `account.account`
+    /// `property_price_difference_account_id`: many2one, to `account.account`, not stored
     pub property_price_difference_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
@@ -948,17 +3083,17 @@ pub struct ProductProductCreate {
     ///
     /// This stock location will be used, instead of the default one, as the source location for stock moves generated when you do an inventory.
     ///
-    /// `property_stock_inventory`: many2one, to `stock.location`
+    /// `property_stock_inventory`: many2one, to `stock.location`, not stored
     pub property_stock_inventory: ::std::option::Option<::odoo_client::RecordId>,
     /// Production Location
     ///
     /// This stock location will be used, instead of the default one, as the source location for stock moves generated by manufacturing orders.
     ///
-    /// `property_stock_production`: many2one, to `stock.location`
+    /// `property_stock_production`: many2one, to `stock.location`, not stored
     pub property_stock_production: ::std::option::Option<::odoo_client::RecordId>,
     /// Message for Purchase Order Line
     ///
-    /// `purchase_line_warn_msg`: text
+    /// `purchase_line_warn_msg`: text, not stored
     pub purchase_line_warn_msg: ::std::option::Option<::std::string::String>,
     /// Control Policy
     ///
@@ -966,11 +3101,11 @@ pub struct ProductProductCreate {
     ///
     /// On received quantities: Control bills based on received quantities.
     ///
-    /// `purchase_method`: selection
+    /// `purchase_method`: selection, not stored
     pub purchase_method: ::std::option::Option<ProductProductPurchaseMethod>,
     /// Purchase
     ///
-    /// `purchase_ok`: boolean
+    /// `purchase_ok`: boolean, not stored
     pub purchase_ok: ::std::option::Option<bool>,
     /// Quantity On Hand
     ///
@@ -984,39 +3119,39 @@ pub struct ProductProductCreate {
     ///
     /// Otherwise, this includes goods stored in any Stock Location with 'internal' type.
     ///
-    /// `qty_available`: float
+    /// `qty_available`: float, not stored
     pub qty_available: ::std::option::Option<f64>,
     /// Responsible
     ///
     /// This user will be responsible of the next activities related to logistic operations for this product.
     ///
-    /// `responsible_id`: many2one, to `res.users`
+    /// `responsible_id`: many2one, to `res.users`, not stored
     pub responsible_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Routes
     ///
     /// Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc.
     ///
-    /// `route_ids`: many2many, to `stock.route`
+    /// `route_ids`: many2many, to `stock.route`, not stored
     pub route_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Customer Lead Time
     ///
     /// Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.
     ///
-    /// `sale_delay`: integer
+    /// `sale_delay`: integer, not stored
     pub sale_delay: ::std::option::Option<i64>,
     /// Sales Order Line Warning
     ///
-    /// `sale_line_warn_msg`: text
+    /// `sale_line_warn_msg`: text, not stored
     pub sale_line_warn_msg: ::std::option::Option<::std::string::String>,
     /// Sales
     ///
-    /// `sale_ok`: boolean
+    /// `sale_ok`: boolean, not stored
     pub sale_ok: ::std::option::Option<bool>,
     /// Sequence
     ///
     /// Gives the sequence order when displaying a product list
     ///
-    /// `sequence`: integer
+    /// `sequence`: integer, not stored
     pub sequence: ::std::option::Option<i64>,
     /// Custom Lot/Serial
     ///
@@ -1046,21 +3181,21 @@ pub struct ProductProductCreate {
     ///
     /// - Second: %(sec)s
     ///
-    /// `serial_prefix_format`: char
+    /// `serial_prefix_format`: char, not stored
     pub serial_prefix_format: ::std::option::Option<::std::string::String>,
     /// Service Invoicing Policy
     ///
-    /// `service_policy`: selection
+    /// `service_policy`: selection, not stored
     pub service_policy: ::std::option::Option<::std::string::String>,
     /// Subcontract Service
     ///
     /// If ticked, each time you sell this product through a SO, a RfQ is automatically created to buy the product. Tip: don't forget to set a vendor on the product.
     ///
-    /// `service_to_purchase`: boolean
+    /// `service_to_purchase`: boolean, not stored
     pub service_to_purchase: ::std::option::Option<bool>,
     /// Create on Order
     ///
-    /// `service_tracking`: selection, required
+    /// `service_tracking`: selection, not stored
     pub service_tracking: ::std::option::Option<ProductProductServiceTracking>,
     /// Track Service
     ///
@@ -1070,7 +3205,7 @@ pub struct ProductProductCreate {
     ///
     /// Create a task and track hours: Create a task on the sales order validation and track the work hours.
     ///
-    /// `service_type`: selection
+    /// `service_type`: selection, not stored
     pub service_type: ::std::option::Option<ProductProductServiceType>,
     /// Cost
     ///
@@ -1086,25 +3221,25 @@ pub struct ProductProductCreate {
     ///
     /// Default taxes used when buying the product
     ///
-    /// `supplier_taxes_id`: many2many, to `account.tax`
+    /// `supplier_taxes_id`: many2many, to `account.tax`, not stored
     pub supplier_taxes_id: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Task Template
     ///
-    /// `task_template_id`: many2one, to `project.task`
+    /// `task_template_id`: many2one, to `project.task`, not stored
     pub task_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Sales Taxes
     ///
     /// Default taxes used when selling the product
     ///
-    /// `taxes_id`: many2many, to `account.tax`
+    /// `taxes_id`: many2many, to `account.tax`, not stored
     pub taxes_id: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Tracking
     ///
     /// Ensure the traceability of a storable product in your warehouse.
     ///
-    /// `tracking`: selection, required
+    /// `tracking`: selection, not stored
     pub tracking: ::std::option::Option<ProductProductTracking>,
     /// Product Type
     ///
@@ -1112,19 +3247,19 @@ pub struct ProductProductCreate {
     ///
     /// A service is a non-material product you provide.
     ///
-    /// `type`: selection, required
+    /// `type`: selection, not stored
     pub type_: ::std::option::Option<ProductProductType>,
     /// Unit
     ///
     /// Default unit of measure used for all stock operations.
     ///
-    /// `uom_id`: many2one, to `uom.uom`, required
+    /// `uom_id`: many2one, to `uom.uom`, not stored
     pub uom_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Packagings
     ///
     /// Additional packagings for this product which can be used for sales
     ///
-    /// `uom_ids`: many2many, to `uom.uom`
+    /// `uom_ids`: many2many, to `uom.uom`, not stored
     pub uom_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Volume
     ///
@@ -1132,7 +3267,7 @@ pub struct ProductProductCreate {
     pub volume: ::std::option::Option<f64>,
     /// Warehouse
     ///
-    /// `warehouse_id`: many2one, to `stock.warehouse`
+    /// `warehouse_id`: many2one, to `stock.warehouse`, not stored
     pub warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Weight
     ///
@@ -1675,7 +3810,7 @@ pub struct ProductProductUpdate {
     ///
     /// Tags to be set on the base and tax journal items created for this product.
     ///
-    /// `account_tag_ids`: many2many, to `account.account.tag`
+    /// `account_tag_ids`: many2many, to `account.account.tag`, not stored
     pub account_tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Active
     ///
@@ -1685,11 +3820,11 @@ pub struct ProductProductUpdate {
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Variant Tags
     ///
@@ -1705,19 +3840,19 @@ pub struct ProductProductUpdate {
     pub barcode: ::std::option::Option<::std::string::String>,
     /// Product Category
     ///
-    /// `categ_id`: many2one, to `product.category`
+    /// `categ_id`: many2one, to `product.category`, not stored
     pub categ_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Color Index
     ///
-    /// `color`: integer
+    /// `color`: integer, not stored
     pub color: ::std::option::Option<i64>,
     /// Combo Choices
     ///
-    /// `combo_ids`: many2many, to `product.combo`
+    /// `combo_ids`: many2many, to `product.combo`, not stored
     pub combo_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Company
     ///
-    /// `company_id`: many2one, to `res.company`
+    /// `company_id`: many2one, to `res.company`, not stored
     pub company_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Internal Reference
     ///
@@ -1725,39 +3860,39 @@ pub struct ProductProductUpdate {
     pub default_code: ::std::option::Option<::std::string::String>,
     /// Description
     ///
-    /// `description`: html
+    /// `description`: html, not stored
     pub description: ::std::option::Option<::std::string::String>,
     /// Description on Picking
     ///
-    /// `description_picking`: text
+    /// `description_picking`: text, not stored
     pub description_picking: ::std::option::Option<::std::string::String>,
     /// Description on Receptions
     ///
-    /// `description_pickingin`: text
+    /// `description_pickingin`: text, not stored
     pub description_pickingin: ::std::option::Option<::std::string::String>,
     /// Description on Delivery Orders
     ///
-    /// `description_pickingout`: text
+    /// `description_pickingout`: text, not stored
     pub description_pickingout: ::std::option::Option<::std::string::String>,
     /// Purchase Description
     ///
-    /// `description_purchase`: text
+    /// `description_purchase`: text, not stored
     pub description_purchase: ::std::option::Option<::std::string::String>,
     /// Sales Description
     ///
     /// A description of the Product that you want to communicate to your customers. This description will be copied to every Sales Order, Delivery Order and Customer Invoice/Credit Note
     ///
-    /// `description_sale`: text
+    /// `description_sale`: text, not stored
     pub description_sale: ::std::option::Option<::std::string::String>,
     /// Re-Invoice Costs
     ///
     /// Validated expenses, vendor bills, or stock pickings (set up to track costs) can be invoiced to the customer at either cost or sales price.
     ///
-    /// `expense_policy`: selection
+    /// `expense_policy`: selection, not stored
     pub expense_policy: ::std::option::Option<ProductProductExpensePolicy>,
     /// Image
     ///
-    /// `image_1920`: binary
+    /// `image_1920`: binary, not stored
     pub image_1920: ::std::option::Option<::std::string::String>,
     /// Variant Image
     ///
@@ -1765,7 +3900,7 @@ pub struct ProductProductUpdate {
     pub image_variant_1920: ::std::option::Option<::std::string::String>,
     /// Product Values
     ///
-    /// `import_attribute_values`: char
+    /// `import_attribute_values`: char, not stored
     pub import_attribute_values: ::std::option::Option<::std::string::String>,
     /// Invoicing Policy
     ///
@@ -1773,7 +3908,7 @@ pub struct ProductProductUpdate {
     ///
     /// Delivered Quantity: Invoice quantities delivered to the customer.
     ///
-    /// `invoice_policy`: selection
+    /// `invoice_policy`: selection, not stored
     pub invoice_policy: ::std::option::Option<ProductProductInvoicePolicy>,
     /// Favorite
     ///
@@ -1787,17 +3922,17 @@ pub struct ProductProductUpdate {
     ///
     /// A storable product is a product for which you manage stock.
     ///
-    /// `is_storable`: boolean
+    /// `is_storable`: boolean, not stored
     pub is_storable: ::std::option::Option<bool>,
     /// Sales Price
     ///
     /// Price at which the product is sold to customers.
     ///
-    /// `list_price`: float
+    /// `list_price`: float, not stored
     pub list_price: ::std::option::Option<f64>,
     /// Location
     ///
-    /// `location_id`: many2one, to `stock.location`
+    /// `location_id`: many2one, to `stock.location`, not stored
     pub location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Lot Properties
     ///
@@ -1807,45 +3942,45 @@ pub struct ProductProductUpdate {
     ///
     /// Technical Field: The Ir.Sequence record that is used to generate serial/lot numbers for this product
     ///
-    /// `lot_sequence_id`: many2one, to `ir.sequence`
+    /// `lot_sequence_id`: many2one, to `ir.sequence`, not stored
     pub lot_sequence_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Valuation by Lot/Serial
     ///
     /// If checked, the valuation will be specific by Lot/Serial number.
     ///
-    /// `lot_valuated`: boolean
+    /// `lot_valuated`: boolean, not stored
     pub lot_valuated: ::std::option::Option<bool>,
     /// Sales Price
     ///
     /// The sale price is managed from the product template. Click on the 'Configure Variants' button to set the extra attribute prices.
     ///
-    /// `lst_price`: float
+    /// `lst_price`: float, not stored
     pub lst_price: ::std::option::Option<f64>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Name
     ///
-    /// `name`: char, required
+    /// `name`: char, not stored
     pub name: ::std::option::Option<::std::string::String>,
     /// Optional Products
     ///
     /// Optional Products are suggested whenever the customer hits \*Add to Cart\* (cross-sell strategy, e.g. for computers: warranty, software, etc.).
     ///
-    /// `optional_product_ids`: many2many, to `product.template`
+    /// `optional_product_ids`: many2many, to `product.template`, not stored
     pub optional_product_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Properties
     ///
-    /// `product_properties`: properties
+    /// `product_properties`: properties, not stored
     pub product_properties: ::std::option::Option<::serde_json::Value>,
     /// Tags
     ///
-    /// `product_tag_ids`: many2many, to `product.tag`
+    /// `product_tag_ids`: many2many, to `product.tag`, not stored
     pub product_tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Attribute Values
     ///
@@ -1865,29 +4000,29 @@ pub struct ProductProductUpdate {
     pub product_tmpl_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Project
     ///
-    /// `project_id`: many2one, to `project.project`
+    /// `project_id`: many2one, to `project.project`, not stored
     pub project_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Project Template
     ///
-    /// `project_template_id`: many2one, to `project.project`
+    /// `project_template_id`: many2one, to `project.project`, not stored
     pub project_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Expense Account
     ///
     /// Keep this field empty to use the default value from the product category. If anglo-saxon accounting with automated valuation method is configured, the expense account on the product category will be used.
     ///
-    /// `property_account_expense_id`: many2one, to `account.account`
+    /// `property_account_expense_id`: many2one, to `account.account`, not stored
     pub property_account_expense_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Income Account
     ///
     /// Keep this field empty to use the default value from the product category.
     ///
-    /// `property_account_income_id`: many2one, to `account.account`
+    /// `property_account_income_id`: many2one, to `account.account`, not stored
     pub property_account_income_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Price Difference Account
     ///
     /// With perpetual valuation, this account will hold the price difference between the standard price and the bill price.
     ///
-    /// `property_price_difference_account_id`: many2one, to `account.account`
+    /// `property_price_difference_account_id`: many2one, to `account.account`, not stored
     pub property_price_difference_account_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
@@ -1895,17 +4030,17 @@ pub struct ProductProductUpdate {
     ///
     /// This stock location will be used, instead of the default one, as the source location for stock moves generated when you do an inventory.
     ///
-    /// `property_stock_inventory`: many2one, to `stock.location`
+    /// `property_stock_inventory`: many2one, to `stock.location`, not stored
     pub property_stock_inventory: ::std::option::Option<::odoo_client::RecordId>,
     /// Production Location
     ///
     /// This stock location will be used, instead of the default one, as the source location for stock moves generated by manufacturing orders.
     ///
-    /// `property_stock_production`: many2one, to `stock.location`
+    /// `property_stock_production`: many2one, to `stock.location`, not stored
     pub property_stock_production: ::std::option::Option<::odoo_client::RecordId>,
     /// Message for Purchase Order Line
     ///
-    /// `purchase_line_warn_msg`: text
+    /// `purchase_line_warn_msg`: text, not stored
     pub purchase_line_warn_msg: ::std::option::Option<::std::string::String>,
     /// Control Policy
     ///
@@ -1913,11 +4048,11 @@ pub struct ProductProductUpdate {
     ///
     /// On received quantities: Control bills based on received quantities.
     ///
-    /// `purchase_method`: selection
+    /// `purchase_method`: selection, not stored
     pub purchase_method: ::std::option::Option<ProductProductPurchaseMethod>,
     /// Purchase
     ///
-    /// `purchase_ok`: boolean
+    /// `purchase_ok`: boolean, not stored
     pub purchase_ok: ::std::option::Option<bool>,
     /// Quantity On Hand
     ///
@@ -1931,39 +4066,39 @@ pub struct ProductProductUpdate {
     ///
     /// Otherwise, this includes goods stored in any Stock Location with 'internal' type.
     ///
-    /// `qty_available`: float
+    /// `qty_available`: float, not stored
     pub qty_available: ::std::option::Option<f64>,
     /// Responsible
     ///
     /// This user will be responsible of the next activities related to logistic operations for this product.
     ///
-    /// `responsible_id`: many2one, to `res.users`
+    /// `responsible_id`: many2one, to `res.users`, not stored
     pub responsible_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Routes
     ///
     /// Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc.
     ///
-    /// `route_ids`: many2many, to `stock.route`
+    /// `route_ids`: many2many, to `stock.route`, not stored
     pub route_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Customer Lead Time
     ///
     /// Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.
     ///
-    /// `sale_delay`: integer
+    /// `sale_delay`: integer, not stored
     pub sale_delay: ::std::option::Option<i64>,
     /// Sales Order Line Warning
     ///
-    /// `sale_line_warn_msg`: text
+    /// `sale_line_warn_msg`: text, not stored
     pub sale_line_warn_msg: ::std::option::Option<::std::string::String>,
     /// Sales
     ///
-    /// `sale_ok`: boolean
+    /// `sale_ok`: boolean, not stored
     pub sale_ok: ::std::option::Option<bool>,
     /// Sequence
     ///
     /// Gives the sequence order when displaying a product list
     ///
-    /// `sequence`: integer
+    /// `sequence`: integer, not stored
     pub sequence: ::std::option::Option<i64>,
     /// Custom Lot/Serial
     ///
@@ -1993,21 +4128,21 @@ pub struct ProductProductUpdate {
     ///
     /// - Second: %(sec)s
     ///
-    /// `serial_prefix_format`: char
+    /// `serial_prefix_format`: char, not stored
     pub serial_prefix_format: ::std::option::Option<::std::string::String>,
     /// Service Invoicing Policy
     ///
-    /// `service_policy`: selection
+    /// `service_policy`: selection, not stored
     pub service_policy: ::std::option::Option<::std::string::String>,
     /// Subcontract Service
     ///
     /// If ticked, each time you sell this product through a SO, a RfQ is automatically created to buy the product. Tip: don't forget to set a vendor on the product.
     ///
-    /// `service_to_purchase`: boolean
+    /// `service_to_purchase`: boolean, not stored
     pub service_to_purchase: ::std::option::Option<bool>,
     /// Create on Order
     ///
-    /// `service_tracking`: selection, required
+    /// `service_tracking`: selection, not stored
     pub service_tracking: ::std::option::Option<ProductProductServiceTracking>,
     /// Track Service
     ///
@@ -2017,7 +4152,7 @@ pub struct ProductProductUpdate {
     ///
     /// Create a task and track hours: Create a task on the sales order validation and track the work hours.
     ///
-    /// `service_type`: selection
+    /// `service_type`: selection, not stored
     pub service_type: ::std::option::Option<ProductProductServiceType>,
     /// Cost
     ///
@@ -2033,25 +4168,25 @@ pub struct ProductProductUpdate {
     ///
     /// Default taxes used when buying the product
     ///
-    /// `supplier_taxes_id`: many2many, to `account.tax`
+    /// `supplier_taxes_id`: many2many, to `account.tax`, not stored
     pub supplier_taxes_id: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Task Template
     ///
-    /// `task_template_id`: many2one, to `project.task`
+    /// `task_template_id`: many2one, to `project.task`, not stored
     pub task_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Sales Taxes
     ///
     /// Default taxes used when selling the product
     ///
-    /// `taxes_id`: many2many, to `account.tax`
+    /// `taxes_id`: many2many, to `account.tax`, not stored
     pub taxes_id: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Tracking
     ///
     /// Ensure the traceability of a storable product in your warehouse.
     ///
-    /// `tracking`: selection, required
+    /// `tracking`: selection, not stored
     pub tracking: ::std::option::Option<ProductProductTracking>,
     /// Product Type
     ///
@@ -2059,19 +4194,19 @@ pub struct ProductProductUpdate {
     ///
     /// A service is a non-material product you provide.
     ///
-    /// `type`: selection, required
+    /// `type`: selection, not stored
     pub type_: ::std::option::Option<ProductProductType>,
     /// Unit
     ///
     /// Default unit of measure used for all stock operations.
     ///
-    /// `uom_id`: many2one, to `uom.uom`, required
+    /// `uom_id`: many2one, to `uom.uom`, not stored
     pub uom_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Packagings
     ///
     /// Additional packagings for this product which can be used for sales
     ///
-    /// `uom_ids`: many2many, to `uom.uom`
+    /// `uom_ids`: many2many, to `uom.uom`, not stored
     pub uom_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Volume
     ///
@@ -2079,7 +4214,7 @@ pub struct ProductProductUpdate {
     pub volume: ::std::option::Option<f64>,
     /// Warehouse
     ///
-    /// `warehouse_id`: many2one, to `stock.warehouse`
+    /// `warehouse_id`: many2one, to `stock.warehouse`, not stored
     pub warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Weight
     ///
@@ -3035,6 +5170,279 @@ impl ::schemars::JsonSchema for ProductProductUpdate {
         ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
     }
 }
+/// Activity Exception Decoration (selection field `activity_exception_decoration`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProductProductActivityExceptionDecoration {
+    /// Alert
+    ///
+    /// `"warning"`
+    Warning,
+    /// Error
+    ///
+    /// `"danger"`
+    Danger,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ProductProductActivityExceptionDecoration {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["warning", "danger"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Warning => "warning",
+            Self::Danger => "danger",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Warning => ::std::option::Option::Some("Alert"),
+            Self::Danger => ::std::option::Option::Some("Error"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ProductProductActivityExceptionDecoration {
+    fn from(value: &str) -> Self {
+        match value {
+            "warning" => Self::Warning,
+            "danger" => Self::Danger,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ProductProductActivityExceptionDecoration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ProductProductActivityExceptionDecoration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProductProductActivityExceptionDecoration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ProductProductActivityExceptionDecoration {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProductProductActivityExceptionDecoration")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity Exception Decoration: warning=Alert, danger=Error".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Activity State (selection field `activity_state`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProductProductActivityState {
+    /// Overdue
+    ///
+    /// `"overdue"`
+    Overdue,
+    /// Today
+    ///
+    /// `"today"`
+    Today,
+    /// Planned
+    ///
+    /// `"planned"`
+    Planned,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ProductProductActivityState {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Overdue => "overdue",
+            Self::Today => "today",
+            Self::Planned => "planned",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Overdue => ::std::option::Option::Some("Overdue"),
+            Self::Today => ::std::option::Option::Some("Today"),
+            Self::Planned => ::std::option::Option::Some("Planned"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ProductProductActivityState {
+    fn from(value: &str) -> Self {
+        match value {
+            "overdue" => Self::Overdue,
+            "today" => Self::Today,
+            "planned" => Self::Planned,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ProductProductActivityState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ProductProductActivityState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProductProductActivityState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ProductProductActivityState {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProductProductActivityState")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity State: overdue=Overdue, today=Today, planned=Planned".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Cost Method (selection field `cost_method`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProductProductCostMethod {
+    /// Standard Price
+    ///
+    /// `"standard"`
+    Standard,
+    /// First In First Out (FIFO)
+    ///
+    /// `"fifo"`
+    Fifo,
+    /// Average Cost (AVCO)
+    ///
+    /// `"average"`
+    Average,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ProductProductCostMethod {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["standard", "fifo", "average"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Standard => "standard",
+            Self::Fifo => "fifo",
+            Self::Average => "average",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Standard => ::std::option::Option::Some("Standard Price"),
+            Self::Fifo => ::std::option::Option::Some("First In First Out (FIFO)"),
+            Self::Average => ::std::option::Option::Some("Average Cost (AVCO)"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ProductProductCostMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "standard" => Self::Standard,
+            "fifo" => Self::Fifo,
+            "average" => Self::Average,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ProductProductCostMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ProductProductCostMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProductProductCostMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ProductProductCostMethod {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProductProductCostMethod")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Cost Method: standard=Standard Price, fifo=First In First Out (FIFO), average=Average Cost (AVCO)"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Re-Invoice Costs (selection field `expense_policy`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProductProductExpensePolicy {
@@ -3684,6 +6092,93 @@ impl ::schemars::JsonSchema for ProductProductType {
         ::schemars::Schema::from(schema)
     }
 }
+/// Valuation (selection field `valuation`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProductProductValuation {
+    /// Periodic (at closing)
+    ///
+    /// `"periodic"`
+    Periodic,
+    /// Perpetual (at invoicing)
+    ///
+    /// `"real_time"`
+    RealTime,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ProductProductValuation {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["periodic", "real_time"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Periodic => "periodic",
+            Self::RealTime => "real_time",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Periodic => ::std::option::Option::Some("Periodic (at closing)"),
+            Self::RealTime => ::std::option::Option::Some("Perpetual (at invoicing)"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ProductProductValuation {
+    fn from(value: &str) -> Self {
+        match value {
+            "periodic" => Self::Periodic,
+            "real_time" => Self::RealTime,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ProductProductValuation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ProductProductValuation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProductProductValuation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ProductProductValuation {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProductProductValuation")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Valuation: periodic=Periodic (at closing), real_time=Perpetual (at invoicing)"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Readable fields, in the order of the read struct.
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
@@ -3692,7 +6187,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "ID",
         required: true,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "account_tag_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Account Tags",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("account.account.tag"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "active",
@@ -3700,6 +6205,43 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Active",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_calendar_event_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Calendar Event",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("calendar.event"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Next Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_decoration",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity Exception Decoration",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Icon",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3708,7 +6250,53 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Activities",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.activity"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_state",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity State",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_summary",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Next Activity Summary",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Activity Type Icon",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Type",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("mail.activity.type"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_user_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Responsible User",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "additional_product_tag_ids",
@@ -3716,7 +6304,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Variant Tags",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.tag"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "all_product_tag_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "All Product Tag",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("product.tag"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "attribute_line_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Product Attributes",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("product.template.attribute.line"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "avg_cost",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
+        label: "Average Cost",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "barcode",
@@ -3724,6 +6340,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Barcode",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "can_image_1024_be_zoomed",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Can Image 1024 be zoomed",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3732,6 +6358,34 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Can Variant Image 1024 be zoomed",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "categ_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Product Category",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("product.category"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "code",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Reference",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "color",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Color Index",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3740,6 +6394,52 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Combination Indices",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "combo_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Combo Choices",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("product.combo"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_currency_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Valuation Currency",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.currency"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Company",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.company"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "cost_currency_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Cost Currency",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.currency"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "cost_method",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Cost Method",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3748,6 +6448,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3756,7 +6457,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "currency_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Currency",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.currency"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "default_code",
@@ -3764,6 +6475,61 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Internal Reference",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "description",
+        ttype: ::odoo_client::registry::FieldType::Html,
+        label: "Description",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "description_picking",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Description on Picking",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "description_pickingin",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Description on Receptions",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "description_pickingout",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Description on Delivery Orders",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "description_purchase",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Purchase Description",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "description_sale",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Sales Description",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3772,6 +6538,106 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Display Name",
         required: false,
         readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "expense_policy",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Re-Invoice Costs",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "fiscal_country_codes",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Fiscal Country Codes",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "free_qty",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Free To Use Quantity",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_available_route_ids",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Routes can be selected on this product",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_configurable_attributes",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is a configurable product",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_message",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Message",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "image_1024",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Image 1024",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "image_128",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Image 128",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "image_1920",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Image",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "image_256",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Image 256",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "image_512",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Image 512",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3780,6 +6646,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Variant Image 1024",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3788,6 +6655,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Variant Image 128",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3796,6 +6664,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Variant Image",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3804,6 +6673,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Variant Image 256",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3812,6 +6682,43 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Variant Image 512",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "import_attribute_values",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Product Values",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "incoming_qty",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Incoming",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "invoice_policy",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Invoicing Policy",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_dynamically_created",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Dynamically Created",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3820,6 +6727,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Favorite",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_in_purchase_order",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is In Purchase Order",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3828,7 +6745,44 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Is In Selected Section Of Order",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_product_variant",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Product Variant",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_storable",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Track Inventory",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "list_price",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Sales Price",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "location_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Location",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("stock.location"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "lot_properties_definition",
@@ -3836,6 +6790,43 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Lot Properties",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "lot_sequence_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Serial/Lot Numbers Sequence",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("ir.sequence"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "lot_valuated",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Valuation by Lot/Serial",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "lst_price",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Sales\u{a0}Price",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_attachment_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Attachment Count",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3844,7 +6835,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Followers",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.followers"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Message Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of errors",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_sms_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "SMS Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_ids",
@@ -3852,7 +6871,116 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_is_follower",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Follower",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Action Needed",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of Actions",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_partner_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Followers (Partners)",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "monthly_demand",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Monthly Demand",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "my_activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "My Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Name",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "nbr_moves_in",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Nbr Moves In",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "nbr_moves_out",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Nbr Moves Out",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "nbr_reordering_rules",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Reordering Rules",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "next_serial",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Next Serial",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "optional_product_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Optional Products",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("product.template"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "orderpoint_ids",
@@ -3860,7 +6988,62 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Minimum Stock Rules",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.warehouse.orderpoint"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "outgoing_qty",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Outgoing",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "partner_ref",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Customer Ref",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "price_extra",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Variant Price Extra",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "pricelist_rule_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Pricelist Rules",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("product.pricelist.item"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "product_catalog_product_is_in_sale_order",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Product Catalog Product Is In Sale Order",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "product_document_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Documents Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "product_document_ids",
@@ -3868,7 +7051,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Documents",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.document"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "product_properties",
+        ttype: ::odoo_client::registry::FieldType::Properties,
+        label: "Properties",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "product_tag_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Tags",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("product.tag"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "product_template_attribute_value_ids",
@@ -3876,6 +7078,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Attribute Values",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.template.attribute.value"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3884,6 +7087,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Variant Values",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.template.attribute.value"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3892,7 +7096,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Product Template",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.template"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "product_tooltip",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Product Tooltip",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "product_uom_ids",
@@ -3900,7 +7114,125 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Unit Barcode",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.uom"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "product_variant_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "# Product Variants",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "product_variant_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Product",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("product.product"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "product_variant_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Products",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("product.product"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "project_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Project",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("project.project"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "project_template_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Project Template",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("project.project"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "property_account_expense_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Expense Account",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("account.account"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "property_account_income_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Income Account",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("account.account"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "property_price_difference_account_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Price Difference Account",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("account.account"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "property_stock_inventory",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Inventory Location",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("stock.location"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "property_stock_production",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Production Location",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("stock.location"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "purchase_line_warn_msg",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Message for Purchase Order Line",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "purchase_method",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Control Policy",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "purchase_ok",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Purchase",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "purchase_order_line_ids",
@@ -3908,7 +7240,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "PO Lines",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("purchase.order.line"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "purchased_product_qty",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Purchased",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "putaway_rule_ids",
@@ -3916,7 +7258,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Putaway Rules",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.putaway.rule"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "qty_available",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Quantity On Hand",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "rating_ids",
@@ -3924,7 +7276,179 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Ratings",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("rating.rating"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "reordering_max_qty",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Reordering Max Qty",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "reordering_min_qty",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Reordering Min Qty",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "responsible_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Responsible",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "route_from_categ_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Category Routes",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("stock.route"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "route_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Routes",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("stock.route"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "sale_delay",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Customer Lead Time",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "sale_line_warn_msg",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Sales Order Line Warning",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "sale_ok",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Sales",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "sales_count",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Sold",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "seller_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Vendors",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("product.supplierinfo"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "sequence",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Sequence",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "serial_prefix_format",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Custom Lot/Serial",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "service_policy",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Service Invoicing Policy",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "service_to_purchase",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Subcontract Service",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "service_tracking",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Create on Order",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "service_type",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Track Service",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_forecasted_qty_status_button",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Forecasted Qty Status Button",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_on_hand_qty_status_button",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show On Hand Qty Status Button",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_qty_update_button",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Qty Update Button",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "standard_price",
@@ -3932,6 +7456,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Cost",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3940,6 +7465,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Stock Move",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.move"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3948,6 +7474,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Stock Quant",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.quant"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3956,7 +7483,170 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Storage Category Capacity",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.storage.category.capacity"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "suggest_estimated_price",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Suggest Estimated Price",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "suggested_qty",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Suggested Qty",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "supplier_taxes_id",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Purchase Taxes",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("account.tax"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "task_template_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Task Template",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("project.task"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tax_string",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Tax String",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "taxes_id",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Sales Taxes",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("account.tax"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "total_value",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
+        label: "Total Value",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tracking",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Tracking",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "type",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Product Type",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "uom_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Unit",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("uom.uom"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "uom_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Packagings",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("uom.uom"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "uom_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Unit Name",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "valid_ean",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Barcode is valid EAN",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "valid_product_template_attribute_line_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Valid Product Attribute Lines",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("product.template.attribute.line"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "valuation",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Valuation",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "variant_seller_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Variant Seller",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("product.supplierinfo"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "virtual_available",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Forecasted Quantity",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "visible_expense_policy",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Re-Invoice Policy visible",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "volume",
@@ -3964,7 +7654,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Volume",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "volume_uom_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Volume unit of measure label",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "warehouse_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Warehouse",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("stock.warehouse"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "website_message_ids",
@@ -3972,6 +7681,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Website Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3980,6 +7690,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Weight",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "weight_uom_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Weight unit of measure label",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3988,6 +7708,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Write Date",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3996,6 +7717,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
 ];

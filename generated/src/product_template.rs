@@ -3,7 +3,7 @@
 //! Product (`product.template`)
 /// Product (`product.template`): one record as Odoo reads it.
 ///
-/// Stored fields only; Odoo's `false` for an empty value is `None`.
+/// Every field Odoo reads: stored ones and computed or related ones (not stored: neither searched nor sorted on unless Odoo says so). A typed read asks for `FIELDS`: all but the computed files, documents, lists and properties, which stay empty unless asked for by name. Odoo's `false` for an empty value is `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProductTemplate {
     /// ID
@@ -22,14 +22,70 @@ pub struct ProductTemplate {
     ///
     /// `active`: boolean
     pub active: bool,
+    /// Next Activity Calendar Event
+    ///
+    /// `activity_calendar_event_id`: many2one, to `calendar.event`, readonly, not stored
+    pub activity_calendar_event_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Next Activity Deadline
+    ///
+    /// `activity_date_deadline`: date, readonly, not stored
+    pub activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
+    /// Activity Exception Decoration
+    ///
+    /// Type of the exception activity on record.
+    ///
+    /// `activity_exception_decoration`: selection, readonly, not stored
+    pub activity_exception_decoration: ::std::option::Option<
+        ProductTemplateActivityExceptionDecoration,
+    >,
+    /// Icon
+    ///
+    /// Icon to indicate an exception activity.
+    ///
+    /// `activity_exception_icon`: char, readonly, not stored
+    pub activity_exception_icon: ::std::option::Option<::std::string::String>,
     /// Activities
     ///
     /// `activity_ids`: one2many, to `mail.activity`
     pub activity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Activity State
+    ///
+    /// Status based on activities
+    ///
+    /// Overdue: Due date is already passed
+    ///
+    /// Today: Activity date is today
+    ///
+    /// Planned: Future activities.
+    ///
+    /// `activity_state`: selection, readonly, not stored
+    pub activity_state: ::std::option::Option<ProductTemplateActivityState>,
+    /// Next Activity Summary
+    ///
+    /// `activity_summary`: char, not stored
+    pub activity_summary: ::std::option::Option<::std::string::String>,
+    /// Activity Type Icon
+    ///
+    /// Font awesome icon e.g. fa-tasks
+    ///
+    /// `activity_type_icon`: char, readonly, not stored
+    pub activity_type_icon: ::std::option::Option<::std::string::String>,
+    /// Next Activity Type
+    ///
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
+    pub activity_type_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Responsible User
+    ///
+    /// `activity_user_id`: many2one, to `res.users`, readonly, not stored
+    pub activity_user_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Product Attributes
     ///
     /// `attribute_line_ids`: one2many, to `product.template.attribute.line`
     pub attribute_line_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Barcode
+    ///
+    /// `barcode`: char, not stored
+    pub barcode: ::std::option::Option<::std::string::String>,
     /// Can Image 1024 be zoomed
     ///
     /// `can_image_1024_be_zoomed`: boolean, readonly
@@ -50,6 +106,14 @@ pub struct ProductTemplate {
     ///
     /// `company_id`: many2one, to `res.company`
     pub company_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Cost Currency
+    ///
+    /// `cost_currency_id`: many2one, to `res.currency`, readonly, not stored
+    pub cost_currency_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Cost Method
+    ///
+    /// `cost_method`: selection, readonly, not stored
+    pub cost_method: ::std::option::Option<ProductTemplateCostMethod>,
     /// Created on
     ///
     /// `create_date`: datetime, readonly
@@ -58,6 +122,10 @@ pub struct ProductTemplate {
     ///
     /// `create_uid`: many2one, to `res.users`, readonly
     pub create_uid: ::std::option::Option<::odoo_client::Many2One>,
+    /// Currency
+    ///
+    /// `currency_id`: many2one, to `res.currency`, readonly, not stored
+    pub currency_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Internal Reference
     ///
     /// `default_code`: char
@@ -90,7 +158,7 @@ pub struct ProductTemplate {
     pub description_sale: ::std::option::Option<::std::string::String>,
     /// Display Name
     ///
-    /// `display_name`: char, readonly
+    /// `display_name`: char, readonly, not stored
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Re-Invoice Costs
     ///
@@ -98,10 +166,22 @@ pub struct ProductTemplate {
     ///
     /// `expense_policy`: selection
     pub expense_policy: ::std::option::Option<ProductTemplateExpensePolicy>,
+    /// Fiscal Country Codes
+    ///
+    /// `fiscal_country_codes`: char, readonly, not stored
+    pub fiscal_country_codes: ::std::option::Option<::std::string::String>,
+    /// Routes can be selected on this product
+    ///
+    /// `has_available_route_ids`: boolean, readonly, not stored
+    pub has_available_route_ids: bool,
     /// Is a configurable product
     ///
     /// `has_configurable_attributes`: boolean, readonly
     pub has_configurable_attributes: bool,
+    /// Has Message
+    ///
+    /// `has_message`: boolean, readonly, not stored
+    pub has_message: bool,
     /// Image 1024
     ///
     /// `image_1024`: binary, readonly
@@ -122,6 +202,14 @@ pub struct ProductTemplate {
     ///
     /// `image_512`: binary, readonly
     pub image_512: ::std::option::Option<::std::string::String>,
+    /// Product Values
+    ///
+    /// `import_attribute_values`: char, not stored
+    pub import_attribute_values: ::std::option::Option<::std::string::String>,
+    /// Incoming
+    ///
+    /// `incoming_qty`: float, readonly, not stored
+    pub incoming_qty: ::std::option::Option<f64>,
     /// Invoicing Policy
     ///
     /// Ordered Quantity: Invoice quantities ordered by the customer.
@@ -130,10 +218,18 @@ pub struct ProductTemplate {
     ///
     /// `invoice_policy`: selection
     pub invoice_policy: ::std::option::Option<ProductTemplateInvoicePolicy>,
+    /// Is Dynamically Created
+    ///
+    /// `is_dynamically_created`: boolean, readonly, not stored
+    pub is_dynamically_created: bool,
     /// Favorite
     ///
     /// `is_favorite`: boolean
     pub is_favorite: bool,
+    /// Is a product variant
+    ///
+    /// `is_product_variant`: boolean, readonly, not stored
+    pub is_product_variant: bool,
     /// Track Inventory
     ///
     /// A storable product is a product for which you manage stock.
@@ -146,6 +242,10 @@ pub struct ProductTemplate {
     ///
     /// `list_price`: float
     pub list_price: ::std::option::Option<f64>,
+    /// Location
+    ///
+    /// `location_id`: many2one, to `stock.location`, not stored
+    pub location_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Serial/Lot Numbers Sequence
     ///
     /// Technical Field: The Ir.Sequence record that is used to generate serial/lot numbers for this product
@@ -158,28 +258,102 @@ pub struct ProductTemplate {
     ///
     /// `lot_valuated`: boolean
     pub lot_valuated: bool,
+    /// Attachment Count
+    ///
+    /// `message_attachment_count`: integer, readonly, not stored
+    pub message_attachment_count: ::std::option::Option<i64>,
     /// Followers
     ///
     /// `message_follower_ids`: one2many, to `mail.followers`
     pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Message Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_error`: boolean, readonly, not stored
+    pub message_has_error: bool,
+    /// Number of errors
+    ///
+    /// Number of messages with delivery error
+    ///
+    /// `message_has_error_counter`: integer, readonly, not stored
+    pub message_has_error_counter: ::std::option::Option<i64>,
+    /// SMS Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_sms_error`: boolean, readonly, not stored
+    pub message_has_sms_error: bool,
     /// Messages
     ///
     /// `message_ids`: one2many, to `mail.message`
     pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Is Follower
+    ///
+    /// `message_is_follower`: boolean, readonly, not stored
+    pub message_is_follower: bool,
+    /// Action Needed
+    ///
+    /// If checked, new messages require your attention.
+    ///
+    /// `message_needaction`: boolean, readonly, not stored
+    pub message_needaction: bool,
+    /// Number of Actions
+    ///
+    /// Number of messages requiring action
+    ///
+    /// `message_needaction_counter`: integer, readonly, not stored
+    pub message_needaction_counter: ::std::option::Option<i64>,
+    /// Followers (Partners)
+    ///
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
+    pub message_partner_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// My Activity Deadline
+    ///
+    /// `my_activity_date_deadline`: date, readonly, not stored
+    pub my_activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
     /// Name
     ///
     /// `name`: char, required
     pub name: ::std::string::String,
+    /// Nbr Moves In
+    ///
+    /// Number of incoming stock moves in the past 12 months
+    ///
+    /// `nbr_moves_in`: integer, readonly, not stored
+    pub nbr_moves_in: ::std::option::Option<i64>,
+    /// Nbr Moves Out
+    ///
+    /// Number of outgoing stock moves in the past 12 months
+    ///
+    /// `nbr_moves_out`: integer, readonly, not stored
+    pub nbr_moves_out: ::std::option::Option<i64>,
+    /// Reordering Rules
+    ///
+    /// `nbr_reordering_rules`: integer, readonly, not stored
+    pub nbr_reordering_rules: ::std::option::Option<i64>,
+    /// Next Serial
+    ///
+    /// `next_serial`: char, readonly, not stored
+    pub next_serial: ::std::option::Option<::std::string::String>,
     /// Optional Products
     ///
     /// Optional Products are suggested whenever the customer hits \*Add to Cart\* (cross-sell strategy, e.g. for computers: warranty, software, etc.).
     ///
     /// `optional_product_ids`: many2many, to `product.template`
     pub optional_product_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Outgoing
+    ///
+    /// `outgoing_qty`: float, readonly, not stored
+    pub outgoing_qty: ::std::option::Option<f64>,
     /// Pricelist Rules
     ///
     /// `pricelist_rule_ids`: one2many, to `product.pricelist.item`
     pub pricelist_rule_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Documents Count
+    ///
+    /// `product_document_count`: integer, readonly, not stored
+    pub product_document_count: ::std::option::Option<i64>,
     /// Documents
     ///
     /// `product_document_ids`: one2many, to `product.document`
@@ -192,6 +366,18 @@ pub struct ProductTemplate {
     ///
     /// `product_tag_ids`: many2many, to `product.tag`
     pub product_tag_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Product Tooltip
+    ///
+    /// `product_tooltip`: char, readonly, not stored
+    pub product_tooltip: ::std::option::Option<::std::string::String>,
+    /// # Product Variants
+    ///
+    /// `product_variant_count`: integer, readonly, not stored
+    pub product_variant_count: ::std::option::Option<i64>,
+    /// Product
+    ///
+    /// `product_variant_id`: many2one, to `product.product`, readonly, not stored
+    pub product_variant_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Products
     ///
     /// `product_variant_ids`: one2many, to `product.product`, required
@@ -252,16 +438,36 @@ pub struct ProductTemplate {
     ///
     /// `purchase_ok`: boolean
     pub purchase_ok: bool,
+    /// Purchased
+    ///
+    /// `purchased_product_qty`: float, readonly, not stored
+    pub purchased_product_qty: ::std::option::Option<f64>,
+    /// Quantity On Hand
+    ///
+    /// `qty_available`: float, not stored
+    pub qty_available: ::std::option::Option<f64>,
     /// Ratings
     ///
     /// `rating_ids`: one2many, to `rating.rating`
     pub rating_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Reordering Max Qty
+    ///
+    /// `reordering_max_qty`: float, readonly, not stored
+    pub reordering_max_qty: ::std::option::Option<f64>,
+    /// Reordering Min Qty
+    ///
+    /// `reordering_min_qty`: float, readonly, not stored
+    pub reordering_min_qty: ::std::option::Option<f64>,
     /// Responsible
     ///
     /// This user will be responsible of the next activities related to logistic operations for this product.
     ///
     /// `responsible_id`: many2one, to `res.users`
     pub responsible_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Category Routes
+    ///
+    /// `route_from_categ_ids`: many2many, to `stock.route`, readonly, not stored
+    pub route_from_categ_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Routes
     ///
     /// Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc.
@@ -282,6 +488,10 @@ pub struct ProductTemplate {
     ///
     /// `sale_ok`: boolean
     pub sale_ok: bool,
+    /// Sold
+    ///
+    /// `sales_count`: float, readonly, not stored
+    pub sales_count: ::std::option::Option<f64>,
     /// Vendors
     ///
     /// `seller_ids`: one2many, to `product.supplierinfo`
@@ -292,6 +502,40 @@ pub struct ProductTemplate {
     ///
     /// `sequence`: integer
     pub sequence: ::std::option::Option<i64>,
+    /// Custom Lot/Serial
+    ///
+    /// If multiple products share the same prefix, they will share the same sequence, otherwise the sequence will be dedicated to the product.
+    ///
+    /// \* Legend (for prefix):
+    ///
+    /// - Current Year with Century: %(year)s
+    ///
+    /// - Current Year without Century: %(y)s
+    ///
+    /// - Month: %(month)s
+    ///
+    /// - Day: %(day)s
+    ///
+    /// - Day of the Year: %(doy)s
+    ///
+    /// - Week of the Year: %(woy)s
+    ///
+    /// - Day of the Week (0:Monday): %(weekday)s
+    ///
+    /// - Hour 00-\>24: %(h24)s
+    ///
+    /// - Hour 00-\>12: %(h12)s
+    ///
+    /// - Minute: %(min)s
+    ///
+    /// - Second: %(sec)s
+    ///
+    /// `serial_prefix_format`: char, not stored
+    pub serial_prefix_format: ::std::option::Option<::std::string::String>,
+    /// Service Invoicing Policy
+    ///
+    /// `service_policy`: selection, not stored
+    pub service_policy: ::std::option::Option<::std::string::String>,
     /// Subcontract Service
     ///
     /// If ticked, each time you sell this product through a SO, a RfQ is automatically created to buy the product. Tip: don't forget to set a vendor on the product.
@@ -312,6 +556,28 @@ pub struct ProductTemplate {
     ///
     /// `service_type`: selection
     pub service_type: ::std::option::Option<ProductTemplateServiceType>,
+    /// Show Forecasted Qty Status Button
+    ///
+    /// `show_forecasted_qty_status_button`: boolean, readonly, not stored
+    pub show_forecasted_qty_status_button: bool,
+    /// Show On Hand Qty Status Button
+    ///
+    /// `show_on_hand_qty_status_button`: boolean, readonly, not stored
+    pub show_on_hand_qty_status_button: bool,
+    /// Show Qty Update Button
+    ///
+    /// `show_qty_update_button`: boolean, readonly, not stored
+    pub show_qty_update_button: bool,
+    /// Cost
+    ///
+    /// Value of the product (automatically computed in AVCO).
+    ///
+    /// Used to value the product when the purchase cost is not known (e.g. inventory adjustment).
+    ///
+    /// Used to compute margins on sale orders.
+    ///
+    /// `standard_price`: float, not stored
+    pub standard_price: ::std::option::Option<f64>,
     /// Purchase Taxes
     ///
     /// Default taxes used when buying the product
@@ -322,6 +588,10 @@ pub struct ProductTemplate {
     ///
     /// `task_template_id`: many2one, to `project.task`
     pub task_template_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Tax String
+    ///
+    /// `tax_string`: char, readonly, not stored
+    pub tax_string: ::std::option::Option<::std::string::String>,
     /// Sales Taxes
     ///
     /// Default taxes used when selling the product
@@ -354,14 +624,44 @@ pub struct ProductTemplate {
     ///
     /// `uom_ids`: many2many, to `uom.uom`
     pub uom_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Unit Name
+    ///
+    /// `uom_name`: char, readonly, not stored
+    pub uom_name: ::std::option::Option<::std::string::String>,
+    /// Valid Product Attribute Lines
+    ///
+    /// `valid_product_template_attribute_line_ids`: many2many, to `product.template.attribute.line`, readonly, not stored
+    pub valid_product_template_attribute_line_ids: ::std::vec::Vec<
+        ::odoo_client::RecordId,
+    >,
+    /// Valuation
+    ///
+    /// `valuation`: selection, readonly, not stored
+    pub valuation: ::std::option::Option<ProductTemplateValuation>,
     /// Variant Seller
     ///
     /// `variant_seller_ids`: one2many, to `product.supplierinfo`
     pub variant_seller_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Forecasted Quantity
+    ///
+    /// `virtual_available`: float, readonly, not stored
+    pub virtual_available: ::std::option::Option<f64>,
+    /// Re-Invoice Policy visible
+    ///
+    /// `visible_expense_policy`: boolean, readonly, not stored
+    pub visible_expense_policy: bool,
     /// Volume
     ///
     /// `volume`: float
     pub volume: ::std::option::Option<f64>,
+    /// Volume unit of measure label
+    ///
+    /// `volume_uom_name`: char, readonly, not stored
+    pub volume_uom_name: ::std::option::Option<::std::string::String>,
+    /// Warehouse
+    ///
+    /// `warehouse_id`: many2one, to `stock.warehouse`, not stored
+    pub warehouse_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Website Messages
     ///
     /// Website communication history
@@ -372,6 +672,10 @@ pub struct ProductTemplate {
     ///
     /// `weight`: float
     pub weight: ::std::option::Option<f64>,
+    /// Weight unit of measure label
+    ///
+    /// `weight_uom_name`: char, readonly, not stored
+    pub weight_uom_name: ::std::option::Option<::std::string::String>,
     /// Last Updated on
     ///
     /// `write_date`: datetime, readonly
@@ -387,15 +691,28 @@ pub const READ_SCHEMA: &str = r##"{
   "properties": {
     "account_tag_ids": {"default":[],"description":"Account Tags: Tags to be set on the base and tax journal items created for this product. (ids of account.account.tag records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "active": {"description":"Active: If unchecked, it will allow you to hide the product without removing it.","type":"boolean"},
+    "activity_calendar_event_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Calendar Event ([id, display name] of a calendar.event)"},
+    "activity_date_deadline": {"default":null,"description":"Next Activity Deadline","format":"date","type":["string","null"]},
+    "activity_exception_decoration": {"anyOf":[{"$ref":"#/$defs/ProductTemplateActivityExceptionDecoration"},{"type":"null"}],"default":null,"description":"Activity Exception Decoration: Type of the exception activity on record."},
+    "activity_exception_icon": {"default":null,"description":"Icon: Icon to indicate an exception activity.","type":["string","null"]},
     "activity_ids": {"default":[],"description":"Activities (ids of mail.activity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "activity_state": {"anyOf":[{"$ref":"#/$defs/ProductTemplateActivityState"},{"type":"null"}],"default":null,"description":"Activity State: Status based on activities Overdue: Due date is already passed Today: Activity date is today Planned: Future activities."},
+    "activity_summary": {"default":null,"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_icon": {"default":null,"description":"Activity Type Icon: Font awesome icon e.g. fa-tasks","type":["string","null"]},
+    "activity_type_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Type ([id, display name] of a mail.activity.type)"},
+    "activity_user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Responsible User ([id, display name] of a res.users)"},
     "attribute_line_ids": {"default":[],"description":"Product Attributes (ids of product.template.attribute.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "barcode": {"default":null,"description":"Barcode","type":["string","null"]},
     "can_image_1024_be_zoomed": {"description":"Can Image 1024 be zoomed","type":"boolean"},
     "categ_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Product Category ([id, display name] of a product.category)"},
     "color": {"default":null,"description":"Color Index","format":"int64","type":["integer","null"]},
     "combo_ids": {"default":[],"description":"Combo Choices (ids of product.combo records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "company_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Company ([id, display name] of a res.company)"},
+    "cost_currency_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Cost Currency ([id, display name] of a res.currency)"},
+    "cost_method": {"anyOf":[{"$ref":"#/$defs/ProductTemplateCostMethod"},{"type":"null"}],"default":null,"description":"Cost Method"},
     "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
+    "currency_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Currency ([id, display name] of a res.currency)"},
     "default_code": {"default":null,"description":"Internal Reference","type":["string","null"]},
     "description": {"default":null,"description":"Description","type":["string","null"]},
     "description_picking": {"default":null,"description":"Description on Picking","type":["string","null"]},
@@ -405,27 +722,53 @@ pub const READ_SCHEMA: &str = r##"{
     "description_sale": {"default":null,"description":"Sales Description: A description of the Product that you want to communicate to your customers. This description will be copied to every Sales Order, Delivery Order and Customer Invoice/Credit Note","type":["string","null"]},
     "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
     "expense_policy": {"anyOf":[{"$ref":"#/$defs/ProductTemplateExpensePolicy"},{"type":"null"}],"default":null,"description":"Re-Invoice Costs: Validated expenses, vendor bills, or stock pickings (set up to track costs) can be invoiced to the customer at either cost or sales price."},
+    "fiscal_country_codes": {"default":null,"description":"Fiscal Country Codes","type":["string","null"]},
+    "has_available_route_ids": {"default":false,"description":"Routes can be selected on this product","type":"boolean"},
     "has_configurable_attributes": {"description":"Is a configurable product","type":"boolean"},
+    "has_message": {"default":false,"description":"Has Message","type":"boolean"},
     "id": {"description":"ID","format":"int64","type":"integer"},
     "image_1024": {"default":null,"description":"Image 1024 (base64)","type":["string","null"]},
     "image_128": {"default":null,"description":"Image 128 (base64)","type":["string","null"]},
     "image_1920": {"default":null,"description":"Image (base64)","type":["string","null"]},
     "image_256": {"default":null,"description":"Image 256 (base64)","type":["string","null"]},
     "image_512": {"default":null,"description":"Image 512 (base64)","type":["string","null"]},
+    "import_attribute_values": {"default":null,"description":"Product Values","type":["string","null"]},
+    "incoming_qty": {"default":null,"description":"Incoming","format":"double","type":["number","null"]},
     "invoice_policy": {"anyOf":[{"$ref":"#/$defs/ProductTemplateInvoicePolicy"},{"type":"null"}],"default":null,"description":"Invoicing Policy: Ordered Quantity: Invoice quantities ordered by the customer. Delivered Quantity: Invoice quantities delivered to the customer."},
+    "is_dynamically_created": {"default":false,"description":"Is Dynamically Created","type":"boolean"},
     "is_favorite": {"description":"Favorite","type":"boolean"},
+    "is_product_variant": {"default":false,"description":"Is a product variant","type":"boolean"},
     "is_storable": {"description":"Track Inventory: A storable product is a product for which you manage stock.","type":"boolean"},
     "list_price": {"default":null,"description":"Sales Price: Price at which the product is sold to customers.","format":"double","type":["number","null"]},
+    "location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Location ([id, display name] of a stock.location)"},
     "lot_sequence_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Serial/Lot Numbers Sequence: Technical Field: The Ir.Sequence record that is used to generate serial/lot numbers for this product ([id, display name] of a ir.sequence)"},
     "lot_valuated": {"description":"Valuation by Lot/Serial: If checked, the valuation will be specific by Lot/Serial number.","type":"boolean"},
+    "message_attachment_count": {"default":null,"description":"Attachment Count","format":"int64","type":["integer","null"]},
     "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_has_error": {"default":false,"description":"Message Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
+    "message_has_error_counter": {"default":null,"description":"Number of errors: Number of messages with delivery error","format":"int64","type":["integer","null"]},
+    "message_has_sms_error": {"default":false,"description":"SMS Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
     "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_is_follower": {"default":false,"description":"Is Follower","type":"boolean"},
+    "message_needaction": {"default":false,"description":"Action Needed: If checked, new messages require your attention.","type":"boolean"},
+    "message_needaction_counter": {"default":null,"description":"Number of Actions: Number of messages requiring action","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"default":[],"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "my_activity_date_deadline": {"default":null,"description":"My Activity Deadline","format":"date","type":["string","null"]},
     "name": {"description":"Name","type":"string"},
+    "nbr_moves_in": {"default":null,"description":"Nbr Moves In: Number of incoming stock moves in the past 12 months","format":"int64","type":["integer","null"]},
+    "nbr_moves_out": {"default":null,"description":"Nbr Moves Out: Number of outgoing stock moves in the past 12 months","format":"int64","type":["integer","null"]},
+    "nbr_reordering_rules": {"default":null,"description":"Reordering Rules","format":"int64","type":["integer","null"]},
+    "next_serial": {"default":null,"description":"Next Serial","type":["string","null"]},
     "optional_product_ids": {"default":[],"description":"Optional Products: Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.). (ids of product.template records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "outgoing_qty": {"default":null,"description":"Outgoing","format":"double","type":["number","null"]},
     "pricelist_rule_ids": {"default":[],"description":"Pricelist Rules (ids of product.pricelist.item records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "product_document_count": {"default":null,"description":"Documents Count","format":"int64","type":["integer","null"]},
     "product_document_ids": {"default":[],"description":"Documents (ids of product.document records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "product_properties": {"default":null,"description":"Properties"},
     "product_tag_ids": {"default":[],"description":"Tags (ids of product.tag records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "product_tooltip": {"default":null,"description":"Product Tooltip","type":["string","null"]},
+    "product_variant_count": {"default":null,"description":"# Product Variants","format":"int64","title":"Product Variants","type":["integer","null"]},
+    "product_variant_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Product ([id, display name] of a product.product)"},
     "product_variant_ids": {"default":[],"description":"Products (ids of product.product records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "project_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Project ([id, display name] of a project.project)"},
     "project_template_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Project Template ([id, display name] of a project.project)"},
@@ -437,28 +780,49 @@ pub const READ_SCHEMA: &str = r##"{
     "purchase_line_warn_msg": {"default":null,"description":"Message for Purchase Order Line","type":["string","null"]},
     "purchase_method": {"anyOf":[{"$ref":"#/$defs/ProductTemplatePurchaseMethod"},{"type":"null"}],"default":null,"description":"Control Policy: On ordered quantities: Control bills based on ordered quantities. On received quantities: Control bills based on received quantities."},
     "purchase_ok": {"description":"Purchase","type":"boolean"},
+    "purchased_product_qty": {"default":null,"description":"Purchased","format":"double","type":["number","null"]},
+    "qty_available": {"default":null,"description":"Quantity On Hand","format":"double","type":["number","null"]},
     "rating_ids": {"default":[],"description":"Ratings (ids of rating.rating records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "reordering_max_qty": {"default":null,"description":"Reordering Max Qty","format":"double","type":["number","null"]},
+    "reordering_min_qty": {"default":null,"description":"Reordering Min Qty","format":"double","type":["number","null"]},
     "responsible_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Responsible: This user will be responsible of the next activities related to logistic operations for this product. ([id, display name] of a res.users)"},
+    "route_from_categ_ids": {"default":[],"description":"Category Routes (ids of stock.route records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "route_ids": {"default":[],"description":"Routes: Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc. (ids of stock.route records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "sale_delay": {"default":null,"description":"Customer Lead Time: Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.","format":"int64","type":["integer","null"]},
     "sale_line_warn_msg": {"default":null,"description":"Sales Order Line Warning","type":["string","null"]},
     "sale_ok": {"description":"Sales","type":"boolean"},
+    "sales_count": {"default":null,"description":"Sold","format":"double","type":["number","null"]},
     "seller_ids": {"default":[],"description":"Vendors (ids of product.supplierinfo records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "sequence": {"default":null,"description":"Sequence: Gives the sequence order when displaying a product list","format":"int64","type":["integer","null"]},
+    "serial_prefix_format": {"default":null,"description":"Custom Lot/Serial: If multiple products share the same prefix, they will share the same sequence, otherwise the sequence will be dedicated to the product. * Legend (for prefix): - Current Year with Century: %(year)s - Current Year without Century: %(y)s - Month: %(month)s - Day: %(day)s - Day of the Year: %(doy)s - Week of the Year: %(woy)s - Day of the Week (0:Monday): %(weekday)s - Hour 00->24: %(h24)s - Hour 00->12: %(h12)s - Minute: %(min)s - Second: %(sec)s","type":["string","null"]},
+    "service_policy": {"default":null,"description":"Service Invoicing Policy","type":["string","null"]},
     "service_to_purchase": {"description":"Subcontract Service: If ticked, each time you sell this product through a SO, a RfQ is automatically created to buy the product. Tip: don't forget to set a vendor on the product.","type":"boolean"},
     "service_tracking": {"$ref":"#/$defs/ProductTemplateServiceTracking","description":"Create on Order"},
     "service_type": {"anyOf":[{"$ref":"#/$defs/ProductTemplateServiceType"},{"type":"null"}],"default":null,"description":"Track Service: Manually set quantities on order: Invoice based on the manually entered quantity, without creating an analytic account. Timesheets on contract: Invoice based on the tracked hours on the related timesheet. Create a task and track hours: Create a task on the sales order validation and track the work hours."},
+    "show_forecasted_qty_status_button": {"default":false,"description":"Show Forecasted Qty Status Button","type":"boolean"},
+    "show_on_hand_qty_status_button": {"default":false,"description":"Show On Hand Qty Status Button","type":"boolean"},
+    "show_qty_update_button": {"default":false,"description":"Show Qty Update Button","type":"boolean"},
+    "standard_price": {"default":null,"description":"Cost: Value of the product (automatically computed in AVCO). Used to value the product when the purchase cost is not known (e.g. inventory adjustment). Used to compute margins on sale orders.","format":"double","type":["number","null"]},
     "supplier_taxes_id": {"default":[],"description":"Purchase Taxes: Default taxes used when buying the product (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "task_template_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Task Template ([id, display name] of a project.task)"},
+    "tax_string": {"default":null,"description":"Tax String","type":["string","null"]},
     "taxes_id": {"default":[],"description":"Sales Taxes: Default taxes used when selling the product (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "tracking": {"$ref":"#/$defs/ProductTemplateTracking","description":"Tracking: Ensure the traceability of a storable product in your warehouse."},
     "type": {"$ref":"#/$defs/ProductTemplateType","description":"Product Type: Goods are tangible materials and merchandise you provide. A service is a non-material product you provide."},
     "uom_id": {"$ref":"#/$defs/Many2One","description":"Unit: Default unit of measure used for all stock operations. ([id, display name] of a uom.uom)"},
     "uom_ids": {"default":[],"description":"Packagings: Additional packagings for this product which can be used for sales (ids of uom.uom records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "uom_name": {"default":null,"description":"Unit Name","type":["string","null"]},
+    "valid_product_template_attribute_line_ids": {"default":[],"description":"Valid Product Attribute Lines (ids of product.template.attribute.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "valuation": {"anyOf":[{"$ref":"#/$defs/ProductTemplateValuation"},{"type":"null"}],"default":null,"description":"Valuation"},
     "variant_seller_ids": {"default":[],"description":"Variant Seller (ids of product.supplierinfo records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "virtual_available": {"default":null,"description":"Forecasted Quantity","format":"double","type":["number","null"]},
+    "visible_expense_policy": {"default":false,"description":"Re-Invoice Policy visible","type":"boolean"},
     "volume": {"default":null,"description":"Volume","format":"double","type":["number","null"]},
+    "volume_uom_name": {"default":null,"description":"Volume unit of measure label","type":["string","null"]},
+    "warehouse_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Warehouse ([id, display name] of a stock.warehouse)"},
     "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "weight": {"default":null,"description":"Weight","format":"double","type":["number","null"]},
+    "weight_uom_name": {"default":null,"description":"Weight unit of measure label","type":["string","null"]},
     "write_date": {"default":null,"description":"Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"}
   },
@@ -476,11 +840,41 @@ impl ProductTemplate {
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut activity_calendar_event_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_decoration: ::std::option::Option<
+            ::std::option::Option<ProductTemplateActivityExceptionDecoration>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_icon: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut activity_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut activity_state: ::std::option::Option<
+            ::std::option::Option<ProductTemplateActivityState>,
+        > = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_icon: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut attribute_line_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut barcode: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut can_image_1024_be_zoomed: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut categ_id: ::std::option::Option<
@@ -493,10 +887,19 @@ impl ProductTemplate {
         let mut company_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut cost_currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut cost_method: ::std::option::Option<
+            ::std::option::Option<ProductTemplateCostMethod>,
+        > = ::std::option::Option::None;
         let mut create_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
         let mut create_uid: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut default_code: ::std::option::Option<
@@ -526,7 +929,12 @@ impl ProductTemplate {
         let mut expense_policy: ::std::option::Option<
             ::std::option::Option<ProductTemplateExpensePolicy>,
         > = ::std::option::Option::None;
+        let mut fiscal_country_codes: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut has_available_route_ids: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut has_configurable_attributes: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut has_message: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut image_1024: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -542,28 +950,68 @@ impl ProductTemplate {
         let mut image_512: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut import_attribute_values: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut incoming_qty: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut invoice_policy: ::std::option::Option<
             ::std::option::Option<ProductTemplateInvoicePolicy>,
         > = ::std::option::Option::None;
+        let mut is_dynamically_created: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut is_favorite: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_product_variant: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut is_storable: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut list_price: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut lot_sequence_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut lot_valuated: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_attachment_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
         let mut message_follower_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut message_has_error: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_has_error_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_has_sms_error: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut message_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut message_is_follower: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut my_activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
         let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut nbr_moves_in: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut nbr_moves_out: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut nbr_reordering_rules: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut next_serial: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut optional_product_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut outgoing_qty: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut pricelist_rule_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut product_document_count: ::std::option::Option<
+            ::std::option::Option<i64>,
         > = ::std::option::Option::None;
         let mut product_document_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
@@ -573,6 +1021,15 @@ impl ProductTemplate {
         > = ::std::option::Option::None;
         let mut product_tag_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut product_tooltip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut product_variant_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut product_variant_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut product_variant_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
@@ -605,11 +1062,20 @@ impl ProductTemplate {
             ::std::option::Option<ProductTemplatePurchaseMethod>,
         > = ::std::option::Option::None;
         let mut purchase_ok: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut purchased_product_qty: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut qty_available: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut rating_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut reordering_max_qty: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut reordering_min_qty: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut responsible_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut route_from_categ_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut route_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
@@ -619,10 +1085,17 @@ impl ProductTemplate {
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut sale_ok: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut sales_count: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut seller_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut serial_prefix_format: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut service_policy: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut service_to_purchase: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut service_tracking: ::std::option::Option<
             ProductTemplateServiceTracking,
@@ -630,11 +1103,18 @@ impl ProductTemplate {
         let mut service_type: ::std::option::Option<
             ::std::option::Option<ProductTemplateServiceType>,
         > = ::std::option::Option::None;
+        let mut show_forecasted_qty_status_button: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_on_hand_qty_status_button: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_qty_update_button: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut standard_price: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut supplier_taxes_id: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut task_template_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut tax_string: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut taxes_id: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
@@ -645,14 +1125,34 @@ impl ProductTemplate {
         let mut uom_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut uom_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut valid_product_template_attribute_line_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut valuation: ::std::option::Option<
+            ::std::option::Option<ProductTemplateValuation>,
+        > = ::std::option::Option::None;
         let mut variant_seller_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut virtual_available: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut visible_expense_policy: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut volume: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut volume_uom_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut warehouse_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut website_message_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut weight: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut weight_uom_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut write_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
@@ -666,12 +1166,56 @@ impl ProductTemplate {
                     wire::decode(&mut account_tag_ids, __value, wire::ids_or_false)
                 }
                 "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_calendar_event_id" => {
+                    wire::decode(
+                        &mut activity_calendar_event_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_date_deadline" => {
+                    wire::decode(
+                        &mut activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "activity_exception_decoration" => {
+                    wire::decode(
+                        &mut activity_exception_decoration,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_exception_icon" => {
+                    wire::decode(
+                        &mut activity_exception_icon,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "activity_ids" => {
                     wire::decode(&mut activity_ids, __value, wire::ids_or_false)
+                }
+                "activity_state" => {
+                    wire::decode(&mut activity_state, __value, wire::false_as_none)
+                }
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_icon" => {
+                    wire::decode(&mut activity_type_icon, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "activity_user_id" => {
+                    wire::decode(&mut activity_user_id, __value, wire::false_as_none)
                 }
                 "attribute_line_ids" => {
                     wire::decode(&mut attribute_line_ids, __value, wire::ids_or_false)
                 }
+                "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
                 "can_image_1024_be_zoomed" => {
                     wire::decode(&mut can_image_1024_be_zoomed, __value, wire::field)
                 }
@@ -680,6 +1224,12 @@ impl ProductTemplate {
                 "combo_ids" => wire::decode(&mut combo_ids, __value, wire::ids_or_false),
                 "company_id" => {
                     wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "cost_currency_id" => {
+                    wire::decode(&mut cost_currency_id, __value, wire::false_as_none)
+                }
+                "cost_method" => {
+                    wire::decode(&mut cost_method, __value, wire::false_as_none)
                 }
                 "create_date" => {
                     wire::decode(
@@ -690,6 +1240,9 @@ impl ProductTemplate {
                 }
                 "create_uid" => {
                     wire::decode(&mut create_uid, __value, wire::false_as_none)
+                }
+                "currency_id" => {
+                    wire::decode(&mut currency_id, __value, wire::false_as_none)
                 }
                 "default_code" => {
                     wire::decode(&mut default_code, __value, wire::false_as_none)
@@ -726,9 +1279,16 @@ impl ProductTemplate {
                 "expense_policy" => {
                     wire::decode(&mut expense_policy, __value, wire::false_as_none)
                 }
+                "fiscal_country_codes" => {
+                    wire::decode(&mut fiscal_country_codes, __value, wire::false_as_none)
+                }
+                "has_available_route_ids" => {
+                    wire::decode(&mut has_available_route_ids, __value, wire::field)
+                }
                 "has_configurable_attributes" => {
                     wire::decode(&mut has_configurable_attributes, __value, wire::field)
                 }
+                "has_message" => wire::decode(&mut has_message, __value, wire::field),
                 "image_1024" => {
                     wire::decode(&mut image_1024, __value, wire::false_as_none)
                 }
@@ -738,30 +1298,114 @@ impl ProductTemplate {
                 }
                 "image_256" => wire::decode(&mut image_256, __value, wire::false_as_none),
                 "image_512" => wire::decode(&mut image_512, __value, wire::false_as_none),
+                "import_attribute_values" => {
+                    wire::decode(
+                        &mut import_attribute_values,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "incoming_qty" => {
+                    wire::decode(&mut incoming_qty, __value, wire::false_as_none)
+                }
                 "invoice_policy" => {
                     wire::decode(&mut invoice_policy, __value, wire::false_as_none)
                 }
+                "is_dynamically_created" => {
+                    wire::decode(&mut is_dynamically_created, __value, wire::field)
+                }
                 "is_favorite" => wire::decode(&mut is_favorite, __value, wire::field),
+                "is_product_variant" => {
+                    wire::decode(&mut is_product_variant, __value, wire::field)
+                }
                 "is_storable" => wire::decode(&mut is_storable, __value, wire::field),
                 "list_price" => {
                     wire::decode(&mut list_price, __value, wire::false_as_none)
+                }
+                "location_id" => {
+                    wire::decode(&mut location_id, __value, wire::false_as_none)
                 }
                 "lot_sequence_id" => {
                     wire::decode(&mut lot_sequence_id, __value, wire::false_as_none)
                 }
                 "lot_valuated" => wire::decode(&mut lot_valuated, __value, wire::field),
+                "message_attachment_count" => {
+                    wire::decode(
+                        &mut message_attachment_count,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "message_follower_ids" => {
                     wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
+                }
+                "message_has_error" => {
+                    wire::decode(&mut message_has_error, __value, wire::field)
+                }
+                "message_has_error_counter" => {
+                    wire::decode(
+                        &mut message_has_error_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_has_sms_error" => {
+                    wire::decode(&mut message_has_sms_error, __value, wire::field)
                 }
                 "message_ids" => {
                     wire::decode(&mut message_ids, __value, wire::ids_or_false)
                 }
+                "message_is_follower" => {
+                    wire::decode(&mut message_is_follower, __value, wire::field)
+                }
+                "message_needaction" => {
+                    wire::decode(&mut message_needaction, __value, wire::field)
+                }
+                "message_needaction_counter" => {
+                    wire::decode(
+                        &mut message_needaction_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::ids_or_false)
+                }
+                "my_activity_date_deadline" => {
+                    wire::decode(
+                        &mut my_activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
                 "name" => wire::decode(&mut name, __value, wire::string_or_false),
+                "nbr_moves_in" => {
+                    wire::decode(&mut nbr_moves_in, __value, wire::false_as_none)
+                }
+                "nbr_moves_out" => {
+                    wire::decode(&mut nbr_moves_out, __value, wire::false_as_none)
+                }
+                "nbr_reordering_rules" => {
+                    wire::decode(&mut nbr_reordering_rules, __value, wire::false_as_none)
+                }
+                "next_serial" => {
+                    wire::decode(&mut next_serial, __value, wire::false_as_none)
+                }
                 "optional_product_ids" => {
                     wire::decode(&mut optional_product_ids, __value, wire::ids_or_false)
                 }
+                "outgoing_qty" => {
+                    wire::decode(&mut outgoing_qty, __value, wire::false_as_none)
+                }
                 "pricelist_rule_ids" => {
                     wire::decode(&mut pricelist_rule_ids, __value, wire::ids_or_false)
+                }
+                "product_document_count" => {
+                    wire::decode(
+                        &mut product_document_count,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "product_document_ids" => {
                     wire::decode(&mut product_document_ids, __value, wire::ids_or_false)
@@ -771,6 +1415,19 @@ impl ProductTemplate {
                 }
                 "product_tag_ids" => {
                     wire::decode(&mut product_tag_ids, __value, wire::ids_or_false)
+                }
+                "product_tooltip" => {
+                    wire::decode(&mut product_tooltip, __value, wire::false_as_none)
+                }
+                "product_variant_count" => {
+                    wire::decode(
+                        &mut product_variant_count,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "product_variant_id" => {
+                    wire::decode(&mut product_variant_id, __value, wire::false_as_none)
                 }
                 "product_variant_ids" => {
                     wire::decode(&mut product_variant_ids, __value, wire::ids_or_false)
@@ -827,11 +1484,30 @@ impl ProductTemplate {
                     wire::decode(&mut purchase_method, __value, wire::false_as_none)
                 }
                 "purchase_ok" => wire::decode(&mut purchase_ok, __value, wire::field),
+                "purchased_product_qty" => {
+                    wire::decode(
+                        &mut purchased_product_qty,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "qty_available" => {
+                    wire::decode(&mut qty_available, __value, wire::false_as_none)
+                }
                 "rating_ids" => {
                     wire::decode(&mut rating_ids, __value, wire::ids_or_false)
                 }
+                "reordering_max_qty" => {
+                    wire::decode(&mut reordering_max_qty, __value, wire::false_as_none)
+                }
+                "reordering_min_qty" => {
+                    wire::decode(&mut reordering_min_qty, __value, wire::false_as_none)
+                }
                 "responsible_id" => {
                     wire::decode(&mut responsible_id, __value, wire::false_as_none)
+                }
+                "route_from_categ_ids" => {
+                    wire::decode(&mut route_from_categ_ids, __value, wire::ids_or_false)
                 }
                 "route_ids" => wire::decode(&mut route_ids, __value, wire::ids_or_false),
                 "sale_delay" => {
@@ -841,10 +1517,19 @@ impl ProductTemplate {
                     wire::decode(&mut sale_line_warn_msg, __value, wire::false_as_none)
                 }
                 "sale_ok" => wire::decode(&mut sale_ok, __value, wire::field),
+                "sales_count" => {
+                    wire::decode(&mut sales_count, __value, wire::false_as_none)
+                }
                 "seller_ids" => {
                     wire::decode(&mut seller_ids, __value, wire::ids_or_false)
                 }
                 "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
+                "serial_prefix_format" => {
+                    wire::decode(&mut serial_prefix_format, __value, wire::false_as_none)
+                }
+                "service_policy" => {
+                    wire::decode(&mut service_policy, __value, wire::false_as_none)
+                }
                 "service_to_purchase" => {
                     wire::decode(&mut service_to_purchase, __value, wire::field)
                 }
@@ -854,25 +1539,72 @@ impl ProductTemplate {
                 "service_type" => {
                     wire::decode(&mut service_type, __value, wire::false_as_none)
                 }
+                "show_forecasted_qty_status_button" => {
+                    wire::decode(
+                        &mut show_forecasted_qty_status_button,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "show_on_hand_qty_status_button" => {
+                    wire::decode(
+                        &mut show_on_hand_qty_status_button,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "show_qty_update_button" => {
+                    wire::decode(&mut show_qty_update_button, __value, wire::field)
+                }
+                "standard_price" => {
+                    wire::decode(&mut standard_price, __value, wire::false_as_none)
+                }
                 "supplier_taxes_id" => {
                     wire::decode(&mut supplier_taxes_id, __value, wire::ids_or_false)
                 }
                 "task_template_id" => {
                     wire::decode(&mut task_template_id, __value, wire::false_as_none)
                 }
+                "tax_string" => {
+                    wire::decode(&mut tax_string, __value, wire::false_as_none)
+                }
                 "taxes_id" => wire::decode(&mut taxes_id, __value, wire::ids_or_false),
                 "tracking" => wire::decode(&mut tracking, __value, wire::field),
                 "type" => wire::decode(&mut type_, __value, wire::field),
                 "uom_id" => wire::decode(&mut uom_id, __value, wire::field),
                 "uom_ids" => wire::decode(&mut uom_ids, __value, wire::ids_or_false),
+                "uom_name" => wire::decode(&mut uom_name, __value, wire::false_as_none),
+                "valid_product_template_attribute_line_ids" => {
+                    wire::decode(
+                        &mut valid_product_template_attribute_line_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "valuation" => wire::decode(&mut valuation, __value, wire::false_as_none),
                 "variant_seller_ids" => {
                     wire::decode(&mut variant_seller_ids, __value, wire::ids_or_false)
                 }
+                "virtual_available" => {
+                    wire::decode(&mut virtual_available, __value, wire::false_as_none)
+                }
+                "visible_expense_policy" => {
+                    wire::decode(&mut visible_expense_policy, __value, wire::field)
+                }
                 "volume" => wire::decode(&mut volume, __value, wire::false_as_none),
+                "volume_uom_name" => {
+                    wire::decode(&mut volume_uom_name, __value, wire::false_as_none)
+                }
+                "warehouse_id" => {
+                    wire::decode(&mut warehouse_id, __value, wire::false_as_none)
+                }
                 "website_message_ids" => {
                     wire::decode(&mut website_message_ids, __value, wire::ids_or_false)
                 }
                 "weight" => wire::decode(&mut weight, __value, wire::false_as_none),
+                "weight_uom_name" => {
+                    wire::decode(&mut weight_uom_name, __value, wire::false_as_none)
+                }
                 "write_date" => {
                     wire::decode(
                         &mut write_date,
@@ -907,15 +1639,29 @@ impl ProductTemplate {
             id: wire::given(id),
             account_tag_ids: account_tag_ids.unwrap_or_default(),
             active: wire::given(active),
+            activity_calendar_event_id: activity_calendar_event_id.unwrap_or_default(),
+            activity_date_deadline: activity_date_deadline.unwrap_or_default(),
+            activity_exception_decoration: activity_exception_decoration
+                .unwrap_or_default(),
+            activity_exception_icon: activity_exception_icon.unwrap_or_default(),
             activity_ids: activity_ids.unwrap_or_default(),
+            activity_state: activity_state.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_icon: activity_type_icon.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            activity_user_id: activity_user_id.unwrap_or_default(),
             attribute_line_ids: attribute_line_ids.unwrap_or_default(),
+            barcode: barcode.unwrap_or_default(),
             can_image_1024_be_zoomed: wire::given(can_image_1024_be_zoomed),
             categ_id: categ_id.unwrap_or_default(),
             color: color.unwrap_or_default(),
             combo_ids: combo_ids.unwrap_or_default(),
             company_id: company_id.unwrap_or_default(),
+            cost_currency_id: cost_currency_id.unwrap_or_default(),
+            cost_method: cost_method.unwrap_or_default(),
             create_date: create_date.unwrap_or_default(),
             create_uid: create_uid.unwrap_or_default(),
+            currency_id: currency_id.unwrap_or_default(),
             default_code: default_code.unwrap_or_default(),
             description: description.unwrap_or_default(),
             description_picking: description_picking.unwrap_or_default(),
@@ -925,26 +1671,52 @@ impl ProductTemplate {
             description_sale: description_sale.unwrap_or_default(),
             display_name: display_name.unwrap_or_default(),
             expense_policy: expense_policy.unwrap_or_default(),
+            fiscal_country_codes: fiscal_country_codes.unwrap_or_default(),
+            has_available_route_ids: has_available_route_ids.unwrap_or_default(),
             has_configurable_attributes: wire::given(has_configurable_attributes),
+            has_message: has_message.unwrap_or_default(),
             image_1024: image_1024.unwrap_or_default(),
             image_128: image_128.unwrap_or_default(),
             image_1920: image_1920.unwrap_or_default(),
             image_256: image_256.unwrap_or_default(),
             image_512: image_512.unwrap_or_default(),
+            import_attribute_values: import_attribute_values.unwrap_or_default(),
+            incoming_qty: incoming_qty.unwrap_or_default(),
             invoice_policy: invoice_policy.unwrap_or_default(),
+            is_dynamically_created: is_dynamically_created.unwrap_or_default(),
             is_favorite: wire::given(is_favorite),
+            is_product_variant: is_product_variant.unwrap_or_default(),
             is_storable: wire::given(is_storable),
             list_price: list_price.unwrap_or_default(),
+            location_id: location_id.unwrap_or_default(),
             lot_sequence_id: lot_sequence_id.unwrap_or_default(),
             lot_valuated: wire::given(lot_valuated),
+            message_attachment_count: message_attachment_count.unwrap_or_default(),
             message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_has_error: message_has_error.unwrap_or_default(),
+            message_has_error_counter: message_has_error_counter.unwrap_or_default(),
+            message_has_sms_error: message_has_sms_error.unwrap_or_default(),
             message_ids: message_ids.unwrap_or_default(),
+            message_is_follower: message_is_follower.unwrap_or_default(),
+            message_needaction: message_needaction.unwrap_or_default(),
+            message_needaction_counter: message_needaction_counter.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            my_activity_date_deadline: my_activity_date_deadline.unwrap_or_default(),
             name: wire::given(name),
+            nbr_moves_in: nbr_moves_in.unwrap_or_default(),
+            nbr_moves_out: nbr_moves_out.unwrap_or_default(),
+            nbr_reordering_rules: nbr_reordering_rules.unwrap_or_default(),
+            next_serial: next_serial.unwrap_or_default(),
             optional_product_ids: optional_product_ids.unwrap_or_default(),
+            outgoing_qty: outgoing_qty.unwrap_or_default(),
             pricelist_rule_ids: pricelist_rule_ids.unwrap_or_default(),
+            product_document_count: product_document_count.unwrap_or_default(),
             product_document_ids: product_document_ids.unwrap_or_default(),
             product_properties: product_properties.unwrap_or_default(),
             product_tag_ids: product_tag_ids.unwrap_or_default(),
+            product_tooltip: product_tooltip.unwrap_or_default(),
+            product_variant_count: product_variant_count.unwrap_or_default(),
+            product_variant_id: product_variant_id.unwrap_or_default(),
             product_variant_ids: product_variant_ids.unwrap_or_default(),
             project_id: project_id.unwrap_or_default(),
             project_template_id: project_template_id.unwrap_or_default(),
@@ -957,28 +1729,52 @@ impl ProductTemplate {
             purchase_line_warn_msg: purchase_line_warn_msg.unwrap_or_default(),
             purchase_method: purchase_method.unwrap_or_default(),
             purchase_ok: wire::given(purchase_ok),
+            purchased_product_qty: purchased_product_qty.unwrap_or_default(),
+            qty_available: qty_available.unwrap_or_default(),
             rating_ids: rating_ids.unwrap_or_default(),
+            reordering_max_qty: reordering_max_qty.unwrap_or_default(),
+            reordering_min_qty: reordering_min_qty.unwrap_or_default(),
             responsible_id: responsible_id.unwrap_or_default(),
+            route_from_categ_ids: route_from_categ_ids.unwrap_or_default(),
             route_ids: route_ids.unwrap_or_default(),
             sale_delay: sale_delay.unwrap_or_default(),
             sale_line_warn_msg: sale_line_warn_msg.unwrap_or_default(),
             sale_ok: wire::given(sale_ok),
+            sales_count: sales_count.unwrap_or_default(),
             seller_ids: seller_ids.unwrap_or_default(),
             sequence: sequence.unwrap_or_default(),
+            serial_prefix_format: serial_prefix_format.unwrap_or_default(),
+            service_policy: service_policy.unwrap_or_default(),
             service_to_purchase: wire::given(service_to_purchase),
             service_tracking: wire::given(service_tracking),
             service_type: service_type.unwrap_or_default(),
+            show_forecasted_qty_status_button: show_forecasted_qty_status_button
+                .unwrap_or_default(),
+            show_on_hand_qty_status_button: show_on_hand_qty_status_button
+                .unwrap_or_default(),
+            show_qty_update_button: show_qty_update_button.unwrap_or_default(),
+            standard_price: standard_price.unwrap_or_default(),
             supplier_taxes_id: supplier_taxes_id.unwrap_or_default(),
             task_template_id: task_template_id.unwrap_or_default(),
+            tax_string: tax_string.unwrap_or_default(),
             taxes_id: taxes_id.unwrap_or_default(),
             tracking: wire::given(tracking),
             type_: wire::given(type_),
             uom_id: wire::given(uom_id),
             uom_ids: uom_ids.unwrap_or_default(),
+            uom_name: uom_name.unwrap_or_default(),
+            valid_product_template_attribute_line_ids: valid_product_template_attribute_line_ids
+                .unwrap_or_default(),
+            valuation: valuation.unwrap_or_default(),
             variant_seller_ids: variant_seller_ids.unwrap_or_default(),
+            virtual_available: virtual_available.unwrap_or_default(),
+            visible_expense_policy: visible_expense_policy.unwrap_or_default(),
             volume: volume.unwrap_or_default(),
+            volume_uom_name: volume_uom_name.unwrap_or_default(),
+            warehouse_id: warehouse_id.unwrap_or_default(),
             website_message_ids: website_message_ids.unwrap_or_default(),
             weight: weight.unwrap_or_default(),
+            weight_uom_name: weight_uom_name.unwrap_or_default(),
             write_date: write_date.unwrap_or_default(),
             write_uid: write_uid.unwrap_or_default(),
         })
@@ -993,12 +1789,39 @@ impl ProductTemplate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(76usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(136usize);
         wire::put(&mut __fields, "id", &self.id)?;
         wire::put(&mut __fields, "account_tag_ids", &self.account_tag_ids)?;
         wire::put(&mut __fields, "active", &self.active)?;
+        wire::put(
+            &mut __fields,
+            "activity_calendar_event_id",
+            &self.activity_calendar_event_id,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "activity_date_deadline",
+            &self.activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_decoration",
+            &self.activity_exception_decoration,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_icon",
+            &self.activity_exception_icon,
+        )?;
         wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        wire::put(&mut __fields, "activity_state", &self.activity_state)?;
+        wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        wire::put(&mut __fields, "activity_type_icon", &self.activity_type_icon)?;
+        wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        wire::put(&mut __fields, "activity_user_id", &self.activity_user_id)?;
         wire::put(&mut __fields, "attribute_line_ids", &self.attribute_line_ids)?;
+        wire::put(&mut __fields, "barcode", &self.barcode)?;
         wire::put(
             &mut __fields,
             "can_image_1024_be_zoomed",
@@ -1008,6 +1831,8 @@ impl ProductTemplate {
         wire::put(&mut __fields, "color", &self.color)?;
         wire::put(&mut __fields, "combo_ids", &self.combo_ids)?;
         wire::put(&mut __fields, "company_id", &self.company_id)?;
+        wire::put(&mut __fields, "cost_currency_id", &self.cost_currency_id)?;
+        wire::put(&mut __fields, "cost_method", &self.cost_method)?;
         wire::put_with(
             &mut __fields,
             "create_date",
@@ -1015,6 +1840,7 @@ impl ProductTemplate {
             ::odoo_client::value::datetime::option::serialize,
         )?;
         wire::put(&mut __fields, "create_uid", &self.create_uid)?;
+        wire::put(&mut __fields, "currency_id", &self.currency_id)?;
         wire::put(&mut __fields, "default_code", &self.default_code)?;
         wire::put(&mut __fields, "description", &self.description)?;
         wire::put(&mut __fields, "description_picking", &self.description_picking)?;
@@ -1028,30 +1854,89 @@ impl ProductTemplate {
         wire::put(&mut __fields, "description_sale", &self.description_sale)?;
         wire::put(&mut __fields, "display_name", &self.display_name)?;
         wire::put(&mut __fields, "expense_policy", &self.expense_policy)?;
+        wire::put(&mut __fields, "fiscal_country_codes", &self.fiscal_country_codes)?;
+        wire::put(
+            &mut __fields,
+            "has_available_route_ids",
+            &self.has_available_route_ids,
+        )?;
         wire::put(
             &mut __fields,
             "has_configurable_attributes",
             &self.has_configurable_attributes,
         )?;
+        wire::put(&mut __fields, "has_message", &self.has_message)?;
         wire::put(&mut __fields, "image_1024", &self.image_1024)?;
         wire::put(&mut __fields, "image_128", &self.image_128)?;
         wire::put(&mut __fields, "image_1920", &self.image_1920)?;
         wire::put(&mut __fields, "image_256", &self.image_256)?;
         wire::put(&mut __fields, "image_512", &self.image_512)?;
+        wire::put(
+            &mut __fields,
+            "import_attribute_values",
+            &self.import_attribute_values,
+        )?;
+        wire::put(&mut __fields, "incoming_qty", &self.incoming_qty)?;
         wire::put(&mut __fields, "invoice_policy", &self.invoice_policy)?;
+        wire::put(
+            &mut __fields,
+            "is_dynamically_created",
+            &self.is_dynamically_created,
+        )?;
         wire::put(&mut __fields, "is_favorite", &self.is_favorite)?;
+        wire::put(&mut __fields, "is_product_variant", &self.is_product_variant)?;
         wire::put(&mut __fields, "is_storable", &self.is_storable)?;
         wire::put(&mut __fields, "list_price", &self.list_price)?;
+        wire::put(&mut __fields, "location_id", &self.location_id)?;
         wire::put(&mut __fields, "lot_sequence_id", &self.lot_sequence_id)?;
         wire::put(&mut __fields, "lot_valuated", &self.lot_valuated)?;
+        wire::put(
+            &mut __fields,
+            "message_attachment_count",
+            &self.message_attachment_count,
+        )?;
         wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_has_error", &self.message_has_error)?;
+        wire::put(
+            &mut __fields,
+            "message_has_error_counter",
+            &self.message_has_error_counter,
+        )?;
+        wire::put(&mut __fields, "message_has_sms_error", &self.message_has_sms_error)?;
         wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(&mut __fields, "message_is_follower", &self.message_is_follower)?;
+        wire::put(&mut __fields, "message_needaction", &self.message_needaction)?;
+        wire::put(
+            &mut __fields,
+            "message_needaction_counter",
+            &self.message_needaction_counter,
+        )?;
+        wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        wire::put_with(
+            &mut __fields,
+            "my_activity_date_deadline",
+            &self.my_activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
         wire::put(&mut __fields, "name", &self.name)?;
+        wire::put(&mut __fields, "nbr_moves_in", &self.nbr_moves_in)?;
+        wire::put(&mut __fields, "nbr_moves_out", &self.nbr_moves_out)?;
+        wire::put(&mut __fields, "nbr_reordering_rules", &self.nbr_reordering_rules)?;
+        wire::put(&mut __fields, "next_serial", &self.next_serial)?;
         wire::put(&mut __fields, "optional_product_ids", &self.optional_product_ids)?;
+        wire::put(&mut __fields, "outgoing_qty", &self.outgoing_qty)?;
         wire::put(&mut __fields, "pricelist_rule_ids", &self.pricelist_rule_ids)?;
+        wire::put(
+            &mut __fields,
+            "product_document_count",
+            &self.product_document_count,
+        )?;
         wire::put(&mut __fields, "product_document_ids", &self.product_document_ids)?;
         wire::put(&mut __fields, "product_properties", &self.product_properties)?;
         wire::put(&mut __fields, "product_tag_ids", &self.product_tag_ids)?;
+        wire::put(&mut __fields, "product_tooltip", &self.product_tooltip)?;
+        wire::put(&mut __fields, "product_variant_count", &self.product_variant_count)?;
+        wire::put(&mut __fields, "product_variant_id", &self.product_variant_id)?;
         wire::put(&mut __fields, "product_variant_ids", &self.product_variant_ids)?;
         wire::put(&mut __fields, "project_id", &self.project_id)?;
         wire::put(&mut __fields, "project_template_id", &self.project_template_id)?;
@@ -1087,28 +1972,69 @@ impl ProductTemplate {
         )?;
         wire::put(&mut __fields, "purchase_method", &self.purchase_method)?;
         wire::put(&mut __fields, "purchase_ok", &self.purchase_ok)?;
+        wire::put(&mut __fields, "purchased_product_qty", &self.purchased_product_qty)?;
+        wire::put(&mut __fields, "qty_available", &self.qty_available)?;
         wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        wire::put(&mut __fields, "reordering_max_qty", &self.reordering_max_qty)?;
+        wire::put(&mut __fields, "reordering_min_qty", &self.reordering_min_qty)?;
         wire::put(&mut __fields, "responsible_id", &self.responsible_id)?;
+        wire::put(&mut __fields, "route_from_categ_ids", &self.route_from_categ_ids)?;
         wire::put(&mut __fields, "route_ids", &self.route_ids)?;
         wire::put(&mut __fields, "sale_delay", &self.sale_delay)?;
         wire::put(&mut __fields, "sale_line_warn_msg", &self.sale_line_warn_msg)?;
         wire::put(&mut __fields, "sale_ok", &self.sale_ok)?;
+        wire::put(&mut __fields, "sales_count", &self.sales_count)?;
         wire::put(&mut __fields, "seller_ids", &self.seller_ids)?;
         wire::put(&mut __fields, "sequence", &self.sequence)?;
+        wire::put(&mut __fields, "serial_prefix_format", &self.serial_prefix_format)?;
+        wire::put(&mut __fields, "service_policy", &self.service_policy)?;
         wire::put(&mut __fields, "service_to_purchase", &self.service_to_purchase)?;
         wire::put(&mut __fields, "service_tracking", &self.service_tracking)?;
         wire::put(&mut __fields, "service_type", &self.service_type)?;
+        wire::put(
+            &mut __fields,
+            "show_forecasted_qty_status_button",
+            &self.show_forecasted_qty_status_button,
+        )?;
+        wire::put(
+            &mut __fields,
+            "show_on_hand_qty_status_button",
+            &self.show_on_hand_qty_status_button,
+        )?;
+        wire::put(
+            &mut __fields,
+            "show_qty_update_button",
+            &self.show_qty_update_button,
+        )?;
+        wire::put(&mut __fields, "standard_price", &self.standard_price)?;
         wire::put(&mut __fields, "supplier_taxes_id", &self.supplier_taxes_id)?;
         wire::put(&mut __fields, "task_template_id", &self.task_template_id)?;
+        wire::put(&mut __fields, "tax_string", &self.tax_string)?;
         wire::put(&mut __fields, "taxes_id", &self.taxes_id)?;
         wire::put(&mut __fields, "tracking", &self.tracking)?;
         wire::put(&mut __fields, "type", &self.type_)?;
         wire::put(&mut __fields, "uom_id", &self.uom_id)?;
         wire::put(&mut __fields, "uom_ids", &self.uom_ids)?;
+        wire::put(&mut __fields, "uom_name", &self.uom_name)?;
+        wire::put(
+            &mut __fields,
+            "valid_product_template_attribute_line_ids",
+            &self.valid_product_template_attribute_line_ids,
+        )?;
+        wire::put(&mut __fields, "valuation", &self.valuation)?;
         wire::put(&mut __fields, "variant_seller_ids", &self.variant_seller_ids)?;
+        wire::put(&mut __fields, "virtual_available", &self.virtual_available)?;
+        wire::put(
+            &mut __fields,
+            "visible_expense_policy",
+            &self.visible_expense_policy,
+        )?;
         wire::put(&mut __fields, "volume", &self.volume)?;
+        wire::put(&mut __fields, "volume_uom_name", &self.volume_uom_name)?;
+        wire::put(&mut __fields, "warehouse_id", &self.warehouse_id)?;
         wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         wire::put(&mut __fields, "weight", &self.weight)?;
+        wire::put(&mut __fields, "weight_uom_name", &self.weight_uom_name)?;
         wire::put_with(
             &mut __fields,
             "write_date",
@@ -1154,6 +2080,21 @@ impl ::schemars::JsonSchema for ProductTemplate {
         );
         ::odoo_client::registry::add_definition(
             generator,
+            "ProductTemplateActivityExceptionDecoration",
+            <ProductTemplateActivityExceptionDecoration as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductTemplateActivityState",
+            <ProductTemplateActivityState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductTemplateCostMethod",
+            <ProductTemplateCostMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
             "ProductTemplateExpensePolicy",
             <ProductTemplateExpensePolicy as ::schemars::JsonSchema>::json_schema,
         );
@@ -1187,6 +2128,11 @@ impl ::schemars::JsonSchema for ProductTemplate {
             "ProductTemplateType",
             <ProductTemplateType as ::schemars::JsonSchema>::json_schema,
         );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProductTemplateValuation",
+            <ProductTemplateValuation as ::schemars::JsonSchema>::json_schema,
+        );
         ::odoo_client::registry::schema_from_json(READ_SCHEMA)
     }
 }
@@ -1196,15 +2142,28 @@ impl ::odoo_client::Model for ProductTemplate {
         "id",
         "account_tag_ids",
         "active",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
         "activity_ids",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
         "attribute_line_ids",
+        "barcode",
         "can_image_1024_be_zoomed",
         "categ_id",
         "color",
         "combo_ids",
         "company_id",
+        "cost_currency_id",
+        "cost_method",
         "create_date",
         "create_uid",
+        "currency_id",
         "default_code",
         "description",
         "description_picking",
@@ -1214,26 +2173,51 @@ impl ::odoo_client::Model for ProductTemplate {
         "description_sale",
         "display_name",
         "expense_policy",
+        "fiscal_country_codes",
+        "has_available_route_ids",
         "has_configurable_attributes",
+        "has_message",
         "image_1024",
         "image_128",
         "image_1920",
         "image_256",
         "image_512",
+        "import_attribute_values",
+        "incoming_qty",
         "invoice_policy",
+        "is_dynamically_created",
         "is_favorite",
+        "is_product_variant",
         "is_storable",
         "list_price",
+        "location_id",
         "lot_sequence_id",
         "lot_valuated",
+        "message_attachment_count",
         "message_follower_ids",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
         "message_ids",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "my_activity_date_deadline",
         "name",
+        "nbr_moves_in",
+        "nbr_moves_out",
+        "nbr_reordering_rules",
+        "next_serial",
         "optional_product_ids",
+        "outgoing_qty",
         "pricelist_rule_ids",
+        "product_document_count",
         "product_document_ids",
         "product_properties",
         "product_tag_ids",
+        "product_tooltip",
+        "product_variant_count",
+        "product_variant_id",
         "product_variant_ids",
         "project_id",
         "project_template_id",
@@ -1245,28 +2229,47 @@ impl ::odoo_client::Model for ProductTemplate {
         "purchase_line_warn_msg",
         "purchase_method",
         "purchase_ok",
+        "purchased_product_qty",
+        "qty_available",
         "rating_ids",
+        "reordering_max_qty",
+        "reordering_min_qty",
         "responsible_id",
         "route_ids",
         "sale_delay",
         "sale_line_warn_msg",
         "sale_ok",
+        "sales_count",
         "seller_ids",
         "sequence",
+        "serial_prefix_format",
+        "service_policy",
         "service_to_purchase",
         "service_tracking",
         "service_type",
+        "show_forecasted_qty_status_button",
+        "show_on_hand_qty_status_button",
+        "show_qty_update_button",
+        "standard_price",
         "supplier_taxes_id",
         "task_template_id",
+        "tax_string",
         "taxes_id",
         "tracking",
         "type",
         "uom_id",
         "uom_ids",
+        "uom_name",
+        "valuation",
         "variant_seller_ids",
+        "virtual_available",
+        "visible_expense_policy",
         "volume",
+        "volume_uom_name",
+        "warehouse_id",
         "website_message_ids",
         "weight",
+        "weight_uom_name",
         "write_date",
         "write_uid",
     ];
@@ -1294,15 +2297,15 @@ pub struct ProductTemplateCreate {
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Barcode
     ///
-    /// `barcode`: char
+    /// `barcode`: char, not stored
     pub barcode: ::std::option::Option<::std::string::String>,
     /// Product Category
     ///
@@ -1362,7 +2365,7 @@ pub struct ProductTemplateCreate {
     pub image_1920: ::std::option::Option<::std::string::String>,
     /// Product Values
     ///
-    /// `import_attribute_values`: char
+    /// `import_attribute_values`: char, not stored
     pub import_attribute_values: ::std::option::Option<::std::string::String>,
     /// Invoicing Policy
     ///
@@ -1390,7 +2393,7 @@ pub struct ProductTemplateCreate {
     pub list_price: ::std::option::Option<f64>,
     /// Location
     ///
-    /// `location_id`: many2one, to `stock.location`
+    /// `location_id`: many2one, to `stock.location`, not stored
     pub location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Serial/Lot Numbers Sequence
     ///
@@ -1406,7 +2409,7 @@ pub struct ProductTemplateCreate {
     pub lot_valuated: ::std::option::Option<bool>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -1488,7 +2491,7 @@ pub struct ProductTemplateCreate {
     pub purchase_ok: ::std::option::Option<bool>,
     /// Quantity On Hand
     ///
-    /// `qty_available`: float
+    /// `qty_available`: float, not stored
     pub qty_available: ::std::option::Option<f64>,
     /// Responsible
     ///
@@ -1550,11 +2553,11 @@ pub struct ProductTemplateCreate {
     ///
     /// - Second: %(sec)s
     ///
-    /// `serial_prefix_format`: char
+    /// `serial_prefix_format`: char, not stored
     pub serial_prefix_format: ::std::option::Option<::std::string::String>,
     /// Service Invoicing Policy
     ///
-    /// `service_policy`: selection
+    /// `service_policy`: selection, not stored
     pub service_policy: ::std::option::Option<::std::string::String>,
     /// Subcontract Service
     ///
@@ -1584,7 +2587,7 @@ pub struct ProductTemplateCreate {
     ///
     /// Used to compute margins on sale orders.
     ///
-    /// `standard_price`: float
+    /// `standard_price`: float, not stored
     pub standard_price: ::std::option::Option<f64>,
     /// Purchase Taxes
     ///
@@ -1636,7 +2639,7 @@ pub struct ProductTemplateCreate {
     pub volume: ::std::option::Option<f64>,
     /// Warehouse
     ///
-    /// `warehouse_id`: many2one, to `stock.warehouse`
+    /// `warehouse_id`: many2one, to `stock.warehouse`, not stored
     pub warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Weight
     ///
@@ -2128,15 +3131,15 @@ pub struct ProductTemplateUpdate {
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Barcode
     ///
-    /// `barcode`: char
+    /// `barcode`: char, not stored
     pub barcode: ::std::option::Option<::std::string::String>,
     /// Product Category
     ///
@@ -2196,7 +3199,7 @@ pub struct ProductTemplateUpdate {
     pub image_1920: ::std::option::Option<::std::string::String>,
     /// Product Values
     ///
-    /// `import_attribute_values`: char
+    /// `import_attribute_values`: char, not stored
     pub import_attribute_values: ::std::option::Option<::std::string::String>,
     /// Invoicing Policy
     ///
@@ -2224,7 +3227,7 @@ pub struct ProductTemplateUpdate {
     pub list_price: ::std::option::Option<f64>,
     /// Location
     ///
-    /// `location_id`: many2one, to `stock.location`
+    /// `location_id`: many2one, to `stock.location`, not stored
     pub location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Serial/Lot Numbers Sequence
     ///
@@ -2240,7 +3243,7 @@ pub struct ProductTemplateUpdate {
     pub lot_valuated: ::std::option::Option<bool>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -2322,7 +3325,7 @@ pub struct ProductTemplateUpdate {
     pub purchase_ok: ::std::option::Option<bool>,
     /// Quantity On Hand
     ///
-    /// `qty_available`: float
+    /// `qty_available`: float, not stored
     pub qty_available: ::std::option::Option<f64>,
     /// Responsible
     ///
@@ -2384,11 +3387,11 @@ pub struct ProductTemplateUpdate {
     ///
     /// - Second: %(sec)s
     ///
-    /// `serial_prefix_format`: char
+    /// `serial_prefix_format`: char, not stored
     pub serial_prefix_format: ::std::option::Option<::std::string::String>,
     /// Service Invoicing Policy
     ///
-    /// `service_policy`: selection
+    /// `service_policy`: selection, not stored
     pub service_policy: ::std::option::Option<::std::string::String>,
     /// Subcontract Service
     ///
@@ -2418,7 +3421,7 @@ pub struct ProductTemplateUpdate {
     ///
     /// Used to compute margins on sale orders.
     ///
-    /// `standard_price`: float
+    /// `standard_price`: float, not stored
     pub standard_price: ::std::option::Option<f64>,
     /// Purchase Taxes
     ///
@@ -2470,7 +3473,7 @@ pub struct ProductTemplateUpdate {
     pub volume: ::std::option::Option<f64>,
     /// Warehouse
     ///
-    /// `warehouse_id`: many2one, to `stock.warehouse`
+    /// `warehouse_id`: many2one, to `stock.warehouse`, not stored
     pub warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Weight
     ///
@@ -3299,6 +4302,279 @@ impl ::schemars::JsonSchema for ProductTemplateUpdate {
         ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
     }
 }
+/// Activity Exception Decoration (selection field `activity_exception_decoration`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProductTemplateActivityExceptionDecoration {
+    /// Alert
+    ///
+    /// `"warning"`
+    Warning,
+    /// Error
+    ///
+    /// `"danger"`
+    Danger,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ProductTemplateActivityExceptionDecoration {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["warning", "danger"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Warning => "warning",
+            Self::Danger => "danger",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Warning => ::std::option::Option::Some("Alert"),
+            Self::Danger => ::std::option::Option::Some("Error"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ProductTemplateActivityExceptionDecoration {
+    fn from(value: &str) -> Self {
+        match value {
+            "warning" => Self::Warning,
+            "danger" => Self::Danger,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ProductTemplateActivityExceptionDecoration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ProductTemplateActivityExceptionDecoration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProductTemplateActivityExceptionDecoration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ProductTemplateActivityExceptionDecoration {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProductTemplateActivityExceptionDecoration")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity Exception Decoration: warning=Alert, danger=Error".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Activity State (selection field `activity_state`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProductTemplateActivityState {
+    /// Overdue
+    ///
+    /// `"overdue"`
+    Overdue,
+    /// Today
+    ///
+    /// `"today"`
+    Today,
+    /// Planned
+    ///
+    /// `"planned"`
+    Planned,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ProductTemplateActivityState {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Overdue => "overdue",
+            Self::Today => "today",
+            Self::Planned => "planned",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Overdue => ::std::option::Option::Some("Overdue"),
+            Self::Today => ::std::option::Option::Some("Today"),
+            Self::Planned => ::std::option::Option::Some("Planned"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ProductTemplateActivityState {
+    fn from(value: &str) -> Self {
+        match value {
+            "overdue" => Self::Overdue,
+            "today" => Self::Today,
+            "planned" => Self::Planned,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ProductTemplateActivityState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ProductTemplateActivityState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProductTemplateActivityState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ProductTemplateActivityState {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProductTemplateActivityState")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity State: overdue=Overdue, today=Today, planned=Planned".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Cost Method (selection field `cost_method`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProductTemplateCostMethod {
+    /// Standard Price
+    ///
+    /// `"standard"`
+    Standard,
+    /// First In First Out (FIFO)
+    ///
+    /// `"fifo"`
+    Fifo,
+    /// Average Cost (AVCO)
+    ///
+    /// `"average"`
+    Average,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ProductTemplateCostMethod {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["standard", "fifo", "average"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Standard => "standard",
+            Self::Fifo => "fifo",
+            Self::Average => "average",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Standard => ::std::option::Option::Some("Standard Price"),
+            Self::Fifo => ::std::option::Option::Some("First In First Out (FIFO)"),
+            Self::Average => ::std::option::Option::Some("Average Cost (AVCO)"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ProductTemplateCostMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "standard" => Self::Standard,
+            "fifo" => Self::Fifo,
+            "average" => Self::Average,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ProductTemplateCostMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ProductTemplateCostMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProductTemplateCostMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ProductTemplateCostMethod {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProductTemplateCostMethod")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Cost Method: standard=Standard Price, fifo=First In First Out (FIFO), average=Average Cost (AVCO)"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Re-Invoice Costs (selection field `expense_policy`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProductTemplateExpensePolicy {
@@ -3948,6 +5224,93 @@ impl ::schemars::JsonSchema for ProductTemplateType {
         ::schemars::Schema::from(schema)
     }
 }
+/// Valuation (selection field `valuation`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProductTemplateValuation {
+    /// Periodic (at closing)
+    ///
+    /// `"periodic"`
+    Periodic,
+    /// Perpetual (at invoicing)
+    ///
+    /// `"real_time"`
+    RealTime,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ProductTemplateValuation {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["periodic", "real_time"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Periodic => "periodic",
+            Self::RealTime => "real_time",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Periodic => ::std::option::Option::Some("Periodic (at closing)"),
+            Self::RealTime => ::std::option::Option::Some("Perpetual (at invoicing)"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ProductTemplateValuation {
+    fn from(value: &str) -> Self {
+        match value {
+            "periodic" => Self::Periodic,
+            "real_time" => Self::RealTime,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ProductTemplateValuation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ProductTemplateValuation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProductTemplateValuation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ProductTemplateValuation {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProductTemplateValuation")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Valuation: periodic=Periodic (at closing), real_time=Perpetual (at invoicing)"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Readable fields, in the order of the read struct.
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
@@ -3956,6 +5319,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "ID",
         required: true,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3964,6 +5328,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Account Tags",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account.tag"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3972,6 +5337,43 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Active",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_calendar_event_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Calendar Event",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("calendar.event"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Next Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_decoration",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity Exception Decoration",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Icon",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3980,7 +5382,53 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Activities",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.activity"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_state",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity State",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_summary",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Next Activity Summary",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Activity Type Icon",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Type",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("mail.activity.type"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_user_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Responsible User",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "attribute_line_ids",
@@ -3988,7 +5436,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Product Attributes",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.template.attribute.line"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "barcode",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Barcode",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "can_image_1024_be_zoomed",
@@ -3996,6 +5454,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Can Image 1024 be zoomed",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4004,6 +5463,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Product Category",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.category"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4012,6 +5472,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Color Index",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4020,6 +5481,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Combo Choices",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.combo"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4028,7 +5490,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Company",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.company"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "cost_currency_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Cost Currency",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.currency"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "cost_method",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Cost Method",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_date",
@@ -4036,6 +5517,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4044,7 +5526,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "currency_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Currency",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.currency"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "default_code",
@@ -4052,6 +5544,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Internal Reference",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4060,6 +5553,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Description",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4068,6 +5562,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Description on Picking",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4076,6 +5571,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Description on Receptions",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4084,6 +5580,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Description on Delivery Orders",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4092,6 +5589,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Purchase Description",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4100,6 +5598,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sales Description",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4108,6 +5607,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Display Name",
         required: false,
         readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4116,6 +5616,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Re-Invoice Costs",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "fiscal_country_codes",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Fiscal Country Codes",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_available_route_ids",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Routes can be selected on this product",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4124,6 +5643,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Is a configurable product",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_message",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Message",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4132,6 +5661,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Image 1024",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4140,6 +5670,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Image 128",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4148,6 +5679,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Image",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4156,6 +5688,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Image 256",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4164,6 +5697,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Image 512",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "import_attribute_values",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Product Values",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "incoming_qty",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Incoming",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4172,6 +5724,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Invoicing Policy",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_dynamically_created",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Dynamically Created",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4180,6 +5742,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Favorite",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_product_variant",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is a product variant",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4188,6 +5760,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Track Inventory",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4196,7 +5769,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sales Price",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "location_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Location",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("stock.location"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "lot_sequence_id",
@@ -4204,6 +5787,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Serial/Lot Numbers Sequence",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("ir.sequence"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4212,6 +5796,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Valuation by Lot/Serial",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_attachment_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Attachment Count",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4220,7 +5814,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Followers",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.followers"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Message Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of errors",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_sms_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "SMS Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_ids",
@@ -4228,7 +5850,53 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_is_follower",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Follower",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Action Needed",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of Actions",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_partner_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Followers (Partners)",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "my_activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "My Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "name",
@@ -4236,6 +5904,43 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Name",
         required: true,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "nbr_moves_in",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Nbr Moves In",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "nbr_moves_out",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Nbr Moves Out",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "nbr_reordering_rules",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Reordering Rules",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "next_serial",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Next Serial",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4244,7 +5949,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Optional Products",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.template"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "outgoing_qty",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Outgoing",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "pricelist_rule_ids",
@@ -4252,7 +5967,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Pricelist Rules",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.pricelist.item"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "product_document_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Documents Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "product_document_ids",
@@ -4260,6 +5985,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Documents",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.document"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4268,6 +5994,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Properties",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4276,7 +6003,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Tags",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.tag"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "product_tooltip",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Product Tooltip",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "product_variant_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "# Product Variants",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "product_variant_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Product",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("product.product"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "product_variant_ids",
@@ -4284,6 +6039,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Products",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.product"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4292,6 +6048,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Project",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.project"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4300,6 +6057,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Project Template",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.project"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4308,6 +6066,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Expense Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4316,6 +6075,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Income Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4324,6 +6084,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Price Difference Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4332,6 +6093,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Inventory Location",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.location"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4340,6 +6102,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Production Location",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.location"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4348,6 +6111,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Message for Purchase Order Line",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4356,6 +6120,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Control Policy",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4364,6 +6129,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Purchase",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "purchased_product_qty",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Purchased",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "qty_available",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Quantity On Hand",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4372,7 +6156,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Ratings",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("rating.rating"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "reordering_max_qty",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Reordering Max Qty",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "reordering_min_qty",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Reordering Min Qty",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "responsible_id",
@@ -4380,7 +6183,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Responsible",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "route_from_categ_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Category Routes",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("stock.route"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "route_ids",
@@ -4388,6 +6201,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Routes",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.route"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4396,6 +6210,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Customer Lead Time",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4404,6 +6219,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sales Order Line Warning",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4412,6 +6228,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sales",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "sales_count",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Sold",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4420,6 +6246,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Vendors",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.supplierinfo"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4428,6 +6255,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sequence",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "serial_prefix_format",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Custom Lot/Serial",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "service_policy",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Service Invoicing Policy",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4436,6 +6282,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Subcontract Service",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4444,6 +6291,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Create on Order",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4452,6 +6300,43 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Track Service",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_forecasted_qty_status_button",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Forecasted Qty Status Button",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_on_hand_qty_status_button",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show On Hand Qty Status Button",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_qty_update_button",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Qty Update Button",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "standard_price",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Cost",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4460,6 +6345,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Purchase Taxes",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.tax"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4468,7 +6354,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Task Template",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.task"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tax_string",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Tax String",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "taxes_id",
@@ -4476,6 +6372,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sales Taxes",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.tax"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4484,6 +6381,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Tracking",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4492,6 +6390,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Product Type",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4500,6 +6399,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Unit",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("uom.uom"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4508,7 +6408,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Packagings",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("uom.uom"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "uom_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Unit Name",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "valid_product_template_attribute_line_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Valid Product Attribute Lines",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("product.template.attribute.line"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "valuation",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Valuation",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "variant_seller_ids",
@@ -4516,7 +6444,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Variant Seller",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.supplierinfo"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "virtual_available",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Forecasted Quantity",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "visible_expense_policy",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Re-Invoice Policy visible",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "volume",
@@ -4524,7 +6471,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Volume",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "volume_uom_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Volume unit of measure label",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "warehouse_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Warehouse",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("stock.warehouse"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "website_message_ids",
@@ -4532,6 +6498,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Website Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4540,6 +6507,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Weight",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "weight_uom_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Weight unit of measure label",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4548,6 +6525,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -4556,6 +6534,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
 ];

@@ -3,7 +3,7 @@
 //! Task (`project.task`)
 /// Task (`project.task`): one record as Odoo reads it.
 ///
-/// Stored fields only; Odoo's `false` for an empty value is `None`.
+/// Every field Odoo reads: stored ones and computed or related ones (not stored: neither searched nor sorted on unless Odoo says so). A typed read asks for `FIELDS`: all but the computed files, documents, lists and properties, which stay empty unless asked for by name. Odoo's `false` for an empty value is `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectTask {
     /// ID
@@ -14,22 +14,114 @@ pub struct ProjectTask {
     ///
     /// `access_token`: char
     pub access_token: ::std::option::Option<::std::string::String>,
+    /// Portal Access URL
+    ///
+    /// Customer Portal URL
+    ///
+    /// `access_url`: char, readonly, not stored
+    pub access_url: ::std::option::Option<::std::string::String>,
+    /// Access warning
+    ///
+    /// `access_warning`: text, readonly, not stored
+    pub access_warning: ::std::option::Option<::std::string::String>,
     /// Active
     ///
     /// `active`: boolean
     pub active: bool,
+    /// Next Activity Calendar Event
+    ///
+    /// `activity_calendar_event_id`: many2one, to `calendar.event`, readonly, not stored
+    pub activity_calendar_event_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Next Activity Deadline
+    ///
+    /// `activity_date_deadline`: date, readonly, not stored
+    pub activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
+    /// Activity Exception Decoration
+    ///
+    /// Type of the exception activity on record.
+    ///
+    /// `activity_exception_decoration`: selection, readonly, not stored
+    pub activity_exception_decoration: ::std::option::Option<
+        ProjectTaskActivityExceptionDecoration,
+    >,
+    /// Icon
+    ///
+    /// Icon to indicate an exception activity.
+    ///
+    /// `activity_exception_icon`: char, readonly, not stored
+    pub activity_exception_icon: ::std::option::Option<::std::string::String>,
     /// Activities
     ///
     /// `activity_ids`: one2many, to `mail.activity`
     pub activity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Activity State
+    ///
+    /// Status based on activities
+    ///
+    /// Overdue: Due date is already passed
+    ///
+    /// Today: Activity date is today
+    ///
+    /// Planned: Future activities.
+    ///
+    /// `activity_state`: selection, readonly, not stored
+    pub activity_state: ::std::option::Option<ProjectTaskActivityState>,
+    /// Next Activity Summary
+    ///
+    /// `activity_summary`: char, not stored
+    pub activity_summary: ::std::option::Option<::std::string::String>,
+    /// Activity Type Icon
+    ///
+    /// Font awesome icon e.g. fa-tasks
+    ///
+    /// `activity_type_icon`: char, readonly, not stored
+    pub activity_type_icon: ::std::option::Option<::std::string::String>,
+    /// Next Activity Type
+    ///
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
+    pub activity_type_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Responsible User
+    ///
+    /// `activity_user_id`: many2one, to `res.users`, readonly, not stored
+    pub activity_user_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Allocated Time
     ///
     /// `allocated_hours`: float
     pub allocated_hours: ::std::option::Option<f64>,
+    /// Billable
+    ///
+    /// `allow_billable`: boolean, readonly, not stored
+    pub allow_billable: bool,
+    /// Milestones
+    ///
+    /// `allow_milestones`: boolean, readonly, not stored
+    pub allow_milestones: bool,
+    /// Recurring Tasks
+    ///
+    /// `allow_recurring_tasks`: boolean, readonly, not stored
+    pub allow_recurring_tasks: bool,
+    /// Task Dependencies
+    ///
+    /// `allow_task_dependencies`: boolean, readonly, not stored
+    pub allow_task_dependencies: bool,
+    /// Attachments
+    ///
+    /// Attachments that don't come from a message
+    ///
+    /// `attachment_ids`: one2many, to `ir.attachment`, readonly, not stored
+    pub attachment_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Sub-tasks
     ///
     /// `child_ids`: one2many, to `project.task`
     pub child_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Closed Depending on Tasks
+    ///
+    /// `closed_depend_on_count`: integer, readonly, not stored
+    pub closed_depend_on_count: ::std::option::Option<i64>,
+    /// Closed Sub-tasks Count
+    ///
+    /// `closed_subtask_count`: integer, readonly, not stored
+    pub closed_subtask_count: ::std::option::Option<i64>,
     /// Color Index
     ///
     /// `color`: integer
@@ -46,6 +138,10 @@ pub struct ProjectTask {
     ///
     /// `create_uid`: many2one, to `res.users`, readonly
     pub create_uid: ::std::option::Option<::odoo_client::Many2One>,
+    /// Current User Same Company Partner
+    ///
+    /// `current_user_same_company_partner`: boolean, readonly, not stored
+    pub current_user_same_company_partner: bool,
     /// Assigning Date
     ///
     /// Date on which this task was last assigned (or unassigned). Based on this, you can get statistics on the time it usually takes to assign tasks.
@@ -68,6 +164,10 @@ pub struct ProjectTask {
     ///
     /// `date_last_stage_update`: datetime, readonly
     pub date_last_stage_update: ::std::option::Option<::chrono::NaiveDateTime>,
+    /// Depending on Tasks
+    ///
+    /// `depend_on_count`: integer, readonly, not stored
+    pub depend_on_count: ::std::option::Option<i64>,
     /// Blocked By
     ///
     /// `depend_on_ids`: many2many, to `project.task`
@@ -76,10 +176,18 @@ pub struct ProjectTask {
     ///
     /// `dependent_ids`: many2many, to `project.task`
     pub dependent_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Dependent Tasks
+    ///
+    /// `dependent_tasks_count`: integer, readonly, not stored
+    pub dependent_tasks_count: ::std::option::Option<i64>,
     /// Description
     ///
     /// `description`: html
     pub description: ::std::option::Option<::std::string::String>,
+    /// Display Follow Button
+    ///
+    /// `display_follow_button`: boolean, readonly, not stored
+    pub display_follow_button: bool,
     /// Display In Project
     ///
     /// `display_in_project`: boolean, readonly
@@ -100,12 +208,26 @@ pub struct ProjectTask {
     ///
     /// Make sure to use the right format and order e.g. Improve the configuration screen #feature #v16 @Mitchell !
     ///
-    /// `display_name`: char
+    /// `display_name`: char, not stored
     pub display_name: ::std::option::Option<::std::string::String>,
+    /// Display Parent Task Button
+    ///
+    /// `display_parent_task_button`: boolean, readonly, not stored
+    pub display_parent_task_button: bool,
+    /// Display Sales Order
+    ///
+    /// `display_sale_order_button`: boolean, readonly, not stored
+    pub display_sale_order_button: bool,
     /// Cover Image
     ///
     /// `displayed_image_id`: many2one, to `ir.attachment`
     pub displayed_image_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Status time
+    ///
+    /// JSON that maps ids from a many2one field to seconds spent
+    ///
+    /// `duration_tracking`: json, readonly, not stored
+    pub duration_tracking: ::std::option::Option<::serde_json::Value>,
     /// Email cc
     ///
     /// Email addresses that were in the CC of the incoming emails from this task and that are not currently linked to an existing customer.
@@ -116,6 +238,18 @@ pub struct ProjectTask {
     ///
     /// `email_from`: char
     pub email_from: ::std::option::Option<::std::string::String>,
+    /// Has Late And Unreached Milestone
+    ///
+    /// `has_late_and_unreached_milestone`: boolean, readonly, not stored
+    pub has_late_and_unreached_milestone: bool,
+    /// Has Message
+    ///
+    /// `has_message`: boolean, readonly, not stored
+    pub has_message: bool,
+    /// Has Project Template
+    ///
+    /// `has_project_template`: boolean, readonly, not stored
+    pub has_project_template: bool,
     /// Has Template Ancestor
     ///
     /// `has_template_ancestor`: boolean, readonly
@@ -124,24 +258,86 @@ pub struct ProjectTask {
     ///
     /// `html_field_history`: json, readonly
     pub html_field_history: ::std::option::Option<::serde_json::Value>,
+    /// History metadata
+    ///
+    /// `html_field_history_metadata`: json, readonly, not stored
+    pub html_field_history_metadata: ::std::option::Option<::serde_json::Value>,
+    /// Closed state
+    ///
+    /// `is_closed`: boolean, readonly, not stored
+    pub is_closed: bool,
+    /// Rotting
+    ///
+    /// `is_rotting`: boolean, readonly, not stored
+    pub is_rotting: bool,
     /// Is Template
     ///
     /// `is_template`: boolean
     pub is_template: bool,
+    /// Link Preview Name
+    ///
+    /// `link_preview_name`: char, readonly, not stored
+    pub link_preview_name: ::std::option::Option<::std::string::String>,
+    /// Attachment Count
+    ///
+    /// `message_attachment_count`: integer, readonly, not stored
+    pub message_attachment_count: ::std::option::Option<i64>,
     /// Followers
     ///
     /// `message_follower_ids`: one2many, to `mail.followers`
     pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Message Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_error`: boolean, readonly, not stored
+    pub message_has_error: bool,
+    /// Number of errors
+    ///
+    /// Number of messages with delivery error
+    ///
+    /// `message_has_error_counter`: integer, readonly, not stored
+    pub message_has_error_counter: ::std::option::Option<i64>,
+    /// SMS Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_sms_error`: boolean, readonly, not stored
+    pub message_has_sms_error: bool,
     /// Messages
     ///
     /// `message_ids`: one2many, to `mail.message`
     pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Is Follower
+    ///
+    /// `message_is_follower`: boolean, readonly, not stored
+    pub message_is_follower: bool,
+    /// Action Needed
+    ///
+    /// If checked, new messages require your attention.
+    ///
+    /// `message_needaction`: boolean, readonly, not stored
+    pub message_needaction: bool,
+    /// Number of Actions
+    ///
+    /// Number of messages requiring action
+    ///
+    /// `message_needaction_counter`: integer, readonly, not stored
+    pub message_needaction_counter: ::std::option::Option<i64>,
+    /// Followers (Partners)
+    ///
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
+    pub message_partner_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Milestone
     ///
     /// Deliver your services automatically when a milestone is reached by linking it to a sales order item.
     ///
     /// `milestone_id`: many2one, to `project.milestone`
     pub milestone_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// My Activity Deadline
+    ///
+    /// `my_activity_date_deadline`: date, readonly, not stored
+    pub my_activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
     /// Title
     ///
     /// `name`: char, required
@@ -158,10 +354,26 @@ pub struct ProjectTask {
     ///
     /// `partner_phone`: char
     pub partner_phone: ::std::option::Option<::std::string::String>,
+    /// Personal Stage State
+    ///
+    /// The current user's personal stage.
+    ///
+    /// `personal_stage_id`: many2one, to `project.task.stage.personal`, readonly, not stored
+    pub personal_stage_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Personal Stage
+    ///
+    /// The current user's personal task stage.
+    ///
+    /// `personal_stage_type_id`: many2one, to `project.task.type`, not stored
+    pub personal_stage_type_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Personal Stages
     ///
     /// `personal_stage_type_ids`: many2many, to `project.task.type`
     pub personal_stage_type_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Portal User Names
+    ///
+    /// `portal_user_names`: char, readonly, not stored
+    pub portal_user_names: ::std::option::Option<::std::string::String>,
     /// Priority
     ///
     /// `priority`: selection
@@ -170,28 +382,120 @@ pub struct ProjectTask {
     ///
     /// `project_id`: many2one, to `project.project`
     pub project_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Project Visibility
+    ///
+    /// Project and Task Visibility:
+    ///
+    /// - Invited internal users: Can access only the project or tasks they follow. Assignees automatically get access.
+    ///
+    /// - Invited internal and portal users: Same as above, extended to portal users.
+    ///
+    /// - All internal users: Full access to the project and all its tasks.
+    ///
+    /// - All internal and invited portal users: Internal users get full access. Portal users can access only the project or tasks they follow.
+    ///
+    /// Portal Access Levels:
+    ///
+    /// - Read-only: Portal users see tasks via their portal but can’t edit them.
+    ///
+    /// - Edit (limited): Portal users access kanban/list views and can edit limited fields on followed tasks.
+    ///
+    /// - Edit: Same as above, with access to all tasks.
+    ///
+    /// Other Rules:
+    ///
+    /// - Internal users can open a task from a direct link, even without project access.
+    ///
+    /// - Project admins have access to private projects, even if not followers.
+    ///
+    /// `project_privacy_visibility`: selection, readonly, not stored
+    pub project_privacy_visibility: ::std::option::Option<
+        ProjectTaskProjectPrivacyVisibility,
+    >,
+    /// Project's sale order
+    ///
+    /// `project_sale_order_id`: many2one, to `sale.order`, readonly, not stored
+    pub project_sale_order_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Stage Rating Status
+    ///
+    /// `rating_active`: boolean, readonly, not stored
+    pub rating_active: bool,
+    /// Average Rating
+    ///
+    /// `rating_avg`: float, readonly, not stored
+    pub rating_avg: ::std::option::Option<f64>,
+    /// Rating Avg Text
+    ///
+    /// `rating_avg_text`: selection, readonly, not stored
+    pub rating_avg_text: ::std::option::Option<ProjectTaskRatingAvgText>,
+    /// Rating count
+    ///
+    /// `rating_count`: integer, readonly, not stored
+    pub rating_count: ::std::option::Option<i64>,
     /// Ratings
     ///
     /// `rating_ids`: one2many, to `rating.rating`
     pub rating_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Rating Last Feedback
+    ///
+    /// `rating_last_feedback`: text, readonly, not stored
+    pub rating_last_feedback: ::std::option::Option<::std::string::String>,
+    /// Rating Last Image
+    ///
+    /// `rating_last_image`: binary, readonly, not stored
+    pub rating_last_image: ::std::option::Option<::std::string::String>,
+    /// Rating Text
+    ///
+    /// `rating_last_text`: selection, readonly, not stored
+    pub rating_last_text: ::std::option::Option<ProjectTaskRatingLastText>,
     /// Rating Last Value
     ///
     /// `rating_last_value`: float, readonly
     pub rating_last_value: ::std::option::Option<f64>,
+    /// Rating Satisfaction
+    ///
+    /// `rating_percentage_satisfaction`: float, readonly, not stored
+    pub rating_percentage_satisfaction: ::std::option::Option<f64>,
     /// Recurrence
     ///
     /// `recurrence_id`: many2one, to `project.task.recurrence`
     pub recurrence_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Tasks in Recurrence
+    ///
+    /// `recurring_count`: integer, readonly, not stored
+    pub recurring_count: ::std::option::Option<i64>,
     /// Recurrent
     ///
     /// `recurring_task`: boolean
     pub recurring_task: bool,
+    /// Repeat Every
+    ///
+    /// `repeat_interval`: integer, not stored
+    pub repeat_interval: ::std::option::Option<i64>,
+    /// Until
+    ///
+    /// `repeat_type`: selection, not stored
+    pub repeat_type: ::std::option::Option<ProjectTaskRepeatType>,
+    /// Repeat Unit
+    ///
+    /// `repeat_unit`: selection, not stored
+    pub repeat_unit: ::std::option::Option<ProjectTaskRepeatUnit>,
+    /// End Date
+    ///
+    /// `repeat_until`: date, not stored
+    pub repeat_until: ::std::option::Option<::chrono::NaiveDate>,
     /// Project Roles
     ///
     /// When you create a project from a template, you can choose which employee takes each role. These employees will be added to the tasks, along with anyone already assigned.
     ///
     /// `role_ids`: many2many, to `project.role`
     pub role_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Days Rotting
+    ///
+    /// Day count since this resource was last updated
+    ///
+    /// `rotting_days`: integer, readonly, not stored
+    pub rotting_days: ::std::option::Option<i64>,
     /// Sales Order Item
     ///
     /// Sales Order Item to which the time spent on this task will be added in order to be invoiced to your customer.
@@ -208,6 +512,10 @@ pub struct ProjectTask {
     ///
     /// `sale_order_id`: many2one, to `sale.order`, readonly
     pub sale_order_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Status
+    ///
+    /// `sale_order_state`: selection, readonly, not stored
+    pub sale_order_state: ::std::option::Option<ProjectTaskSaleOrderState>,
     /// Sequence
     ///
     /// `sequence`: integer
@@ -216,10 +524,28 @@ pub struct ProjectTask {
     ///
     /// `stage_id`: many2one, to `project.task.type`
     pub stage_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Stage Color
+    ///
+    /// `stage_id_color`: integer, readonly, not stored
+    pub stage_id_color: ::std::option::Option<i64>,
     /// State
     ///
     /// `state`: selection, required
     pub state: ProjectTaskState,
+    /// Sub-tasks Allocated Time
+    ///
+    /// Sum of the hours allocated for all the sub-tasks (and their own sub-tasks) linked to this task. Usually less than or equal to the allocated hours of this task.
+    ///
+    /// `subtask_allocated_hours`: float, readonly, not stored
+    pub subtask_allocated_hours: ::std::option::Option<f64>,
+    /// Subtask Completion Percentage
+    ///
+    /// `subtask_completion_percentage`: float, readonly, not stored
+    pub subtask_completion_percentage: ::std::option::Option<f64>,
+    /// Sub-task Count
+    ///
+    /// `subtask_count`: integer, readonly, not stored
+    pub subtask_count: ::std::option::Option<i64>,
     /// Tags
     ///
     /// `tag_ids`: many2many, to `project.tags`
@@ -228,10 +554,18 @@ pub struct ProjectTask {
     ///
     /// `task_properties`: properties
     pub task_properties: ::std::option::Option<::serde_json::Value>,
+    /// To invoice
+    ///
+    /// `task_to_invoice`: boolean, readonly, not stored
+    pub task_to_invoice: bool,
     /// Assignees
     ///
     /// `user_ids`: many2many, to `res.users`
     pub user_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Skills
+    ///
+    /// `user_skill_ids`: one2many, to `hr.employee.skill`, readonly, not stored
+    pub user_skill_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Website Messages
     ///
     /// Website communication history
@@ -268,53 +602,120 @@ pub const READ_SCHEMA: &str = r##"{
   "description": "Task",
   "properties": {
     "access_token": {"default":null,"description":"Security Token","type":["string","null"]},
+    "access_url": {"default":null,"description":"Portal Access URL: Customer Portal URL","type":["string","null"]},
+    "access_warning": {"default":null,"description":"Access warning","type":["string","null"]},
     "active": {"description":"Active","type":"boolean"},
+    "activity_calendar_event_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Calendar Event ([id, display name] of a calendar.event)"},
+    "activity_date_deadline": {"default":null,"description":"Next Activity Deadline","format":"date","type":["string","null"]},
+    "activity_exception_decoration": {"anyOf":[{"$ref":"#/$defs/ProjectTaskActivityExceptionDecoration"},{"type":"null"}],"default":null,"description":"Activity Exception Decoration: Type of the exception activity on record."},
+    "activity_exception_icon": {"default":null,"description":"Icon: Icon to indicate an exception activity.","type":["string","null"]},
     "activity_ids": {"default":[],"description":"Activities (ids of mail.activity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "activity_state": {"anyOf":[{"$ref":"#/$defs/ProjectTaskActivityState"},{"type":"null"}],"default":null,"description":"Activity State: Status based on activities Overdue: Due date is already passed Today: Activity date is today Planned: Future activities."},
+    "activity_summary": {"default":null,"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_icon": {"default":null,"description":"Activity Type Icon: Font awesome icon e.g. fa-tasks","type":["string","null"]},
+    "activity_type_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Type ([id, display name] of a mail.activity.type)"},
+    "activity_user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Responsible User ([id, display name] of a res.users)"},
     "allocated_hours": {"default":null,"description":"Allocated Time","format":"double","type":["number","null"]},
+    "allow_billable": {"default":false,"description":"Billable","type":"boolean"},
+    "allow_milestones": {"default":false,"description":"Milestones","type":"boolean"},
+    "allow_recurring_tasks": {"default":false,"description":"Recurring Tasks","type":"boolean"},
+    "allow_task_dependencies": {"default":false,"description":"Task Dependencies","type":"boolean"},
+    "attachment_ids": {"default":[],"description":"Attachments: Attachments that don't come from a message (ids of ir.attachment records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "child_ids": {"default":[],"description":"Sub-tasks (ids of project.task records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "closed_depend_on_count": {"default":null,"description":"Closed Depending on Tasks","format":"int64","type":["integer","null"]},
+    "closed_subtask_count": {"default":null,"description":"Closed Sub-tasks Count","format":"int64","type":["integer","null"]},
     "color": {"default":null,"description":"Color Index","format":"int64","type":["integer","null"]},
     "company_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Company ([id, display name] of a res.company)"},
     "create_date": {"default":null,"description":"Created On (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
+    "current_user_same_company_partner": {"default":false,"description":"Current User Same Company Partner","type":"boolean"},
     "date_assign": {"default":null,"description":"Assigning Date: Date on which this task was last assigned (or unassigned). Based on this, you can get statistics on the time it usually takes to assign tasks. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "date_deadline": {"default":null,"description":"Deadline (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "date_end": {"default":null,"description":"Ending Date (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "date_last_stage_update": {"default":null,"description":"Last Stage Update: Date on which the state of your task has last been modified. Based on this information you can identify tasks that are stalling and get statistics on the time it usually takes to move tasks from one stage/state to another. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "depend_on_count": {"default":null,"description":"Depending on Tasks","format":"int64","type":["integer","null"]},
     "depend_on_ids": {"default":[],"description":"Blocked By (ids of project.task records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "dependent_ids": {"default":[],"description":"Block (ids of project.task records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "dependent_tasks_count": {"default":null,"description":"Dependent Tasks","format":"int64","type":["integer","null"]},
     "description": {"default":null,"description":"Description","type":["string","null"]},
+    "display_follow_button": {"default":false,"description":"Display Follow Button","type":"boolean"},
     "display_in_project": {"description":"Display In Project","type":"boolean"},
     "display_name": {"default":null,"description":"Display Name: Use these keywords in the title to set new tasks: #tags Set tags on the task @user Assign the task to a user ! Set the task a medium priority !! Set the task a high priority !!! Set the task a urgent priority Make sure to use the right format and order e.g. Improve the configuration screen #feature #v16 @Mitchell !","type":["string","null"]},
+    "display_parent_task_button": {"default":false,"description":"Display Parent Task Button","type":"boolean"},
+    "display_sale_order_button": {"default":false,"description":"Display Sales Order","type":"boolean"},
     "displayed_image_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Cover Image ([id, display name] of a ir.attachment)"},
+    "duration_tracking": {"default":null,"description":"Status time: JSON that maps ids from a many2one field to seconds spent"},
     "email_cc": {"default":null,"description":"Email cc: Email addresses that were in the CC of the incoming emails from this task and that are not currently linked to an existing customer.","type":["string","null"]},
     "email_from": {"default":null,"description":"Email From","type":["string","null"]},
+    "has_late_and_unreached_milestone": {"default":false,"description":"Has Late And Unreached Milestone","type":"boolean"},
+    "has_message": {"default":false,"description":"Has Message","type":"boolean"},
+    "has_project_template": {"default":false,"description":"Has Project Template","type":"boolean"},
     "has_template_ancestor": {"description":"Has Template Ancestor","type":"boolean"},
     "html_field_history": {"default":null,"description":"History data"},
+    "html_field_history_metadata": {"default":null,"description":"History metadata"},
     "id": {"description":"ID","format":"int64","type":"integer"},
+    "is_closed": {"default":false,"description":"Closed state","type":"boolean"},
+    "is_rotting": {"default":false,"description":"Rotting","type":"boolean"},
     "is_template": {"description":"Is Template","type":"boolean"},
+    "link_preview_name": {"default":null,"description":"Link Preview Name","type":["string","null"]},
+    "message_attachment_count": {"default":null,"description":"Attachment Count","format":"int64","type":["integer","null"]},
     "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_has_error": {"default":false,"description":"Message Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
+    "message_has_error_counter": {"default":null,"description":"Number of errors: Number of messages with delivery error","format":"int64","type":["integer","null"]},
+    "message_has_sms_error": {"default":false,"description":"SMS Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
     "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_is_follower": {"default":false,"description":"Is Follower","type":"boolean"},
+    "message_needaction": {"default":false,"description":"Action Needed: If checked, new messages require your attention.","type":"boolean"},
+    "message_needaction_counter": {"default":null,"description":"Number of Actions: Number of messages requiring action","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"default":[],"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "milestone_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Milestone: Deliver your services automatically when a milestone is reached by linking it to a sales order item. ([id, display name] of a project.milestone)"},
+    "my_activity_date_deadline": {"default":null,"description":"My Activity Deadline","format":"date","type":["string","null"]},
     "name": {"description":"Title","type":"string"},
     "parent_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Parent Task ([id, display name] of a project.task)"},
     "partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Customer ([id, display name] of a res.partner)"},
     "partner_phone": {"default":null,"description":"Contact Number","type":["string","null"]},
+    "personal_stage_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Personal Stage State: The current user's personal stage. ([id, display name] of a project.task.stage.personal)"},
+    "personal_stage_type_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Personal Stage: The current user's personal task stage. ([id, display name] of a project.task.type)"},
     "personal_stage_type_ids": {"default":[],"description":"Personal Stages (ids of project.task.type records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "portal_user_names": {"default":null,"description":"Portal User Names","type":["string","null"]},
     "priority": {"anyOf":[{"$ref":"#/$defs/ProjectTaskPriority"},{"type":"null"}],"default":null,"description":"Priority"},
     "project_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Project ([id, display name] of a project.project)"},
+    "project_privacy_visibility": {"anyOf":[{"$ref":"#/$defs/ProjectTaskProjectPrivacyVisibility"},{"type":"null"}],"default":null,"description":"Project Visibility: Project and Task Visibility: - Invited internal users: Can access only the project or tasks they follow. Assignees automatically get access. - Invited internal and portal users: Same as above, extended to portal users. - All internal users: Full access to the project and all its tasks. - All internal and invited portal users: Internal users get full access. Portal users can access only the project or tasks they follow. Portal Access Levels: - Read-only: Portal users see tasks via their portal but can’t edit them. - Edit (limited): Portal users access kanban/list views and can edit limited fields on followed tasks. - Edit: Same as above, with access to all tasks. Other Rules: - Internal users can open a task from a direct link, even without project access. - Project admins have access to private projects, even if not followers."},
+    "project_sale_order_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Project's sale order ([id, display name] of a sale.order)"},
+    "rating_active": {"default":false,"description":"Stage Rating Status","type":"boolean"},
+    "rating_avg": {"default":null,"description":"Average Rating","format":"double","type":["number","null"]},
+    "rating_avg_text": {"anyOf":[{"$ref":"#/$defs/ProjectTaskRatingAvgText"},{"type":"null"}],"default":null,"description":"Rating Avg Text"},
+    "rating_count": {"default":null,"description":"Rating count","format":"int64","type":["integer","null"]},
     "rating_ids": {"default":[],"description":"Ratings (ids of rating.rating records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "rating_last_feedback": {"default":null,"description":"Rating Last Feedback","type":["string","null"]},
+    "rating_last_image": {"default":null,"description":"Rating Last Image (base64)","type":["string","null"]},
+    "rating_last_text": {"anyOf":[{"$ref":"#/$defs/ProjectTaskRatingLastText"},{"type":"null"}],"default":null,"description":"Rating Text"},
     "rating_last_value": {"default":null,"description":"Rating Last Value","format":"double","type":["number","null"]},
+    "rating_percentage_satisfaction": {"default":null,"description":"Rating Satisfaction","format":"double","type":["number","null"]},
     "recurrence_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Recurrence ([id, display name] of a project.task.recurrence)"},
+    "recurring_count": {"default":null,"description":"Tasks in Recurrence","format":"int64","type":["integer","null"]},
     "recurring_task": {"description":"Recurrent","type":"boolean"},
+    "repeat_interval": {"default":null,"description":"Repeat Every","format":"int64","type":["integer","null"]},
+    "repeat_type": {"anyOf":[{"$ref":"#/$defs/ProjectTaskRepeatType"},{"type":"null"}],"default":null,"description":"Until"},
+    "repeat_unit": {"anyOf":[{"$ref":"#/$defs/ProjectTaskRepeatUnit"},{"type":"null"}],"default":null,"description":"Repeat Unit"},
+    "repeat_until": {"default":null,"description":"End Date","format":"date","type":["string","null"]},
     "role_ids": {"default":[],"description":"Project Roles: When you create a project from a template, you can choose which employee takes each role. These employees will be added to the tasks, along with anyone already assigned. (ids of project.role records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "rotting_days": {"default":null,"description":"Days Rotting: Day count since this resource was last updated","format":"int64","type":["integer","null"]},
     "sale_line_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Sales Order Item: Sales Order Item to which the time spent on this task will be added in order to be invoiced to your customer. By default the sales order item set on the project will be selected. In the absence of one, the last prepaid sales order item that has time remaining will be used. Remove the sales order item in order to make this task non billable. You can also change or remove the sales order item of each timesheet entry individually. ([id, display name] of a sale.order.line)"},
     "sale_order_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Sales Order: Sales order to which the task is linked. ([id, display name] of a sale.order)"},
+    "sale_order_state": {"anyOf":[{"$ref":"#/$defs/ProjectTaskSaleOrderState"},{"type":"null"}],"default":null,"description":"Status"},
     "sequence": {"default":null,"description":"Sequence","format":"int64","type":["integer","null"]},
     "stage_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Stage ([id, display name] of a project.task.type)"},
+    "stage_id_color": {"default":null,"description":"Stage Color","format":"int64","type":["integer","null"]},
     "state": {"$ref":"#/$defs/ProjectTaskState","description":"State"},
+    "subtask_allocated_hours": {"default":null,"description":"Sub-tasks Allocated Time: Sum of the hours allocated for all the sub-tasks (and their own sub-tasks) linked to this task. Usually less than or equal to the allocated hours of this task.","format":"double","type":["number","null"]},
+    "subtask_completion_percentage": {"default":null,"description":"Subtask Completion Percentage","format":"double","type":["number","null"]},
+    "subtask_count": {"default":null,"description":"Sub-task Count","format":"int64","type":["integer","null"]},
     "tag_ids": {"default":[],"description":"Tags (ids of project.tags records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "task_properties": {"default":null,"description":"Properties"},
+    "task_to_invoice": {"default":false,"description":"To invoice","type":"boolean"},
     "user_ids": {"default":[],"description":"Assignees (ids of res.users records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "user_skill_ids": {"default":[],"description":"Skills (ids of hr.employee.skill records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "working_days_close": {"default":null,"description":"Working Days to Close","format":"double","type":["number","null"]},
     "working_days_open": {"default":null,"description":"Working Days to Assign","format":"double","type":["number","null"]},
@@ -336,13 +737,59 @@ impl ProjectTask {
         let mut access_token: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut access_url: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut access_warning: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut activity_calendar_event_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_decoration: ::std::option::Option<
+            ::std::option::Option<ProjectTaskActivityExceptionDecoration>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_icon: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut activity_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut activity_state: ::std::option::Option<
+            ::std::option::Option<ProjectTaskActivityState>,
+        > = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_icon: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut allocated_hours: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut allow_billable: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut allow_milestones: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut allow_recurring_tasks: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut allow_task_dependencies: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut attachment_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut child_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut closed_depend_on_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut closed_subtask_count: ::std::option::Option<
+            ::std::option::Option<i64>,
         > = ::std::option::Option::None;
         let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut company_id: ::std::option::Option<
@@ -354,6 +801,7 @@ impl ProjectTask {
         let mut create_uid: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut current_user_same_company_partner: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut date_assign: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
@@ -366,21 +814,31 @@ impl ProjectTask {
         let mut date_last_stage_update: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
+        let mut depend_on_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut depend_on_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut dependent_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut dependent_tasks_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
         let mut description: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut display_follow_button: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut display_in_project: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut display_name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut display_parent_task_button: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut display_sale_order_button: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut displayed_image_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut duration_tracking: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
         > = ::std::option::Option::None;
         let mut email_cc: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -388,19 +846,49 @@ impl ProjectTask {
         let mut email_from: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut has_late_and_unreached_milestone: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut has_message: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut has_project_template: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut has_template_ancestor: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut html_field_history: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
         > = ::std::option::Option::None;
+        let mut html_field_history_metadata: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut is_closed: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_rotting: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut is_template: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut link_preview_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut message_attachment_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
         let mut message_follower_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut message_has_error: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_has_error_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_has_sms_error: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_is_follower: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut milestone_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut my_activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
         > = ::std::option::Option::None;
         let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut parent_id: ::std::option::Option<
@@ -412,8 +900,17 @@ impl ProjectTask {
         let mut partner_phone: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut personal_stage_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut personal_stage_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut personal_stage_type_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut portal_user_names: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut priority: ::std::option::Option<
             ::std::option::Option<ProjectTaskPriority>,
@@ -421,35 +918,86 @@ impl ProjectTask {
         let mut project_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut project_privacy_visibility: ::std::option::Option<
+            ::std::option::Option<ProjectTaskProjectPrivacyVisibility>,
+        > = ::std::option::Option::None;
+        let mut project_sale_order_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut rating_active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut rating_avg: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut rating_avg_text: ::std::option::Option<
+            ::std::option::Option<ProjectTaskRatingAvgText>,
+        > = ::std::option::Option::None;
+        let mut rating_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut rating_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut rating_last_feedback: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut rating_last_image: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut rating_last_text: ::std::option::Option<
+            ::std::option::Option<ProjectTaskRatingLastText>,
+        > = ::std::option::Option::None;
         let mut rating_last_value: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut rating_percentage_satisfaction: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
         let mut recurrence_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut recurring_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut recurring_task: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut repeat_interval: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut repeat_type: ::std::option::Option<
+            ::std::option::Option<ProjectTaskRepeatType>,
+        > = ::std::option::Option::None;
+        let mut repeat_unit: ::std::option::Option<
+            ::std::option::Option<ProjectTaskRepeatUnit>,
+        > = ::std::option::Option::None;
+        let mut repeat_until: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
         let mut role_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut rotting_days: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut sale_line_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut sale_order_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut sale_order_state: ::std::option::Option<
+            ::std::option::Option<ProjectTaskSaleOrderState>,
+        > = ::std::option::Option::None;
         let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut stage_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut stage_id_color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut state: ::std::option::Option<ProjectTaskState> = ::std::option::Option::None;
+        let mut subtask_allocated_hours: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut subtask_completion_percentage: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut subtask_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut tag_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut task_properties: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
         > = ::std::option::Option::None;
+        let mut task_to_invoice: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut user_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut user_skill_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut website_message_ids: ::std::option::Option<
@@ -471,14 +1019,88 @@ impl ProjectTask {
                 "access_token" => {
                     wire::decode(&mut access_token, __value, wire::false_as_none)
                 }
+                "access_url" => {
+                    wire::decode(&mut access_url, __value, wire::false_as_none)
+                }
+                "access_warning" => {
+                    wire::decode(&mut access_warning, __value, wire::false_as_none)
+                }
                 "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_calendar_event_id" => {
+                    wire::decode(
+                        &mut activity_calendar_event_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_date_deadline" => {
+                    wire::decode(
+                        &mut activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "activity_exception_decoration" => {
+                    wire::decode(
+                        &mut activity_exception_decoration,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_exception_icon" => {
+                    wire::decode(
+                        &mut activity_exception_icon,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "activity_ids" => {
                     wire::decode(&mut activity_ids, __value, wire::ids_or_false)
+                }
+                "activity_state" => {
+                    wire::decode(&mut activity_state, __value, wire::false_as_none)
+                }
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_icon" => {
+                    wire::decode(&mut activity_type_icon, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "activity_user_id" => {
+                    wire::decode(&mut activity_user_id, __value, wire::false_as_none)
                 }
                 "allocated_hours" => {
                     wire::decode(&mut allocated_hours, __value, wire::false_as_none)
                 }
+                "allow_billable" => {
+                    wire::decode(&mut allow_billable, __value, wire::field)
+                }
+                "allow_milestones" => {
+                    wire::decode(&mut allow_milestones, __value, wire::field)
+                }
+                "allow_recurring_tasks" => {
+                    wire::decode(&mut allow_recurring_tasks, __value, wire::field)
+                }
+                "allow_task_dependencies" => {
+                    wire::decode(&mut allow_task_dependencies, __value, wire::field)
+                }
+                "attachment_ids" => {
+                    wire::decode(&mut attachment_ids, __value, wire::ids_or_false)
+                }
                 "child_ids" => wire::decode(&mut child_ids, __value, wire::ids_or_false),
+                "closed_depend_on_count" => {
+                    wire::decode(
+                        &mut closed_depend_on_count,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "closed_subtask_count" => {
+                    wire::decode(&mut closed_subtask_count, __value, wire::false_as_none)
+                }
                 "color" => wire::decode(&mut color, __value, wire::false_as_none),
                 "company_id" => {
                     wire::decode(&mut company_id, __value, wire::false_as_none)
@@ -492,6 +1114,13 @@ impl ProjectTask {
                 }
                 "create_uid" => {
                     wire::decode(&mut create_uid, __value, wire::false_as_none)
+                }
+                "current_user_same_company_partner" => {
+                    wire::decode(
+                        &mut current_user_same_company_partner,
+                        __value,
+                        wire::field,
+                    )
                 }
                 "date_assign" => {
                     wire::decode(
@@ -521,14 +1150,27 @@ impl ProjectTask {
                         wire::datetime::option::deserialize,
                     )
                 }
+                "depend_on_count" => {
+                    wire::decode(&mut depend_on_count, __value, wire::false_as_none)
+                }
                 "depend_on_ids" => {
                     wire::decode(&mut depend_on_ids, __value, wire::ids_or_false)
                 }
                 "dependent_ids" => {
                     wire::decode(&mut dependent_ids, __value, wire::ids_or_false)
                 }
+                "dependent_tasks_count" => {
+                    wire::decode(
+                        &mut dependent_tasks_count,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "description" => {
                     wire::decode(&mut description, __value, wire::false_as_none)
+                }
+                "display_follow_button" => {
+                    wire::decode(&mut display_follow_button, __value, wire::field)
                 }
                 "display_in_project" => {
                     wire::decode(&mut display_in_project, __value, wire::field)
@@ -536,12 +1178,32 @@ impl ProjectTask {
                 "display_name" => {
                     wire::decode(&mut display_name, __value, wire::false_as_none)
                 }
+                "display_parent_task_button" => {
+                    wire::decode(&mut display_parent_task_button, __value, wire::field)
+                }
+                "display_sale_order_button" => {
+                    wire::decode(&mut display_sale_order_button, __value, wire::field)
+                }
                 "displayed_image_id" => {
                     wire::decode(&mut displayed_image_id, __value, wire::false_as_none)
+                }
+                "duration_tracking" => {
+                    wire::decode(&mut duration_tracking, __value, wire::false_as_none)
                 }
                 "email_cc" => wire::decode(&mut email_cc, __value, wire::false_as_none),
                 "email_from" => {
                     wire::decode(&mut email_from, __value, wire::false_as_none)
+                }
+                "has_late_and_unreached_milestone" => {
+                    wire::decode(
+                        &mut has_late_and_unreached_milestone,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "has_message" => wire::decode(&mut has_message, __value, wire::field),
+                "has_project_template" => {
+                    wire::decode(&mut has_project_template, __value, wire::field)
                 }
                 "has_template_ancestor" => {
                     wire::decode(&mut has_template_ancestor, __value, wire::field)
@@ -549,15 +1211,70 @@ impl ProjectTask {
                 "html_field_history" => {
                     wire::decode(&mut html_field_history, __value, wire::false_as_none)
                 }
+                "html_field_history_metadata" => {
+                    wire::decode(
+                        &mut html_field_history_metadata,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "is_closed" => wire::decode(&mut is_closed, __value, wire::field),
+                "is_rotting" => wire::decode(&mut is_rotting, __value, wire::field),
                 "is_template" => wire::decode(&mut is_template, __value, wire::field),
+                "link_preview_name" => {
+                    wire::decode(&mut link_preview_name, __value, wire::false_as_none)
+                }
+                "message_attachment_count" => {
+                    wire::decode(
+                        &mut message_attachment_count,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "message_follower_ids" => {
                     wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
+                }
+                "message_has_error" => {
+                    wire::decode(&mut message_has_error, __value, wire::field)
+                }
+                "message_has_error_counter" => {
+                    wire::decode(
+                        &mut message_has_error_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_has_sms_error" => {
+                    wire::decode(&mut message_has_sms_error, __value, wire::field)
                 }
                 "message_ids" => {
                     wire::decode(&mut message_ids, __value, wire::ids_or_false)
                 }
+                "message_is_follower" => {
+                    wire::decode(&mut message_is_follower, __value, wire::field)
+                }
+                "message_needaction" => {
+                    wire::decode(&mut message_needaction, __value, wire::field)
+                }
+                "message_needaction_counter" => {
+                    wire::decode(
+                        &mut message_needaction_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::ids_or_false)
+                }
                 "milestone_id" => {
                     wire::decode(&mut milestone_id, __value, wire::false_as_none)
+                }
+                "my_activity_date_deadline" => {
+                    wire::decode(
+                        &mut my_activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
                 }
                 "name" => wire::decode(&mut name, __value, wire::string_or_false),
                 "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
@@ -567,6 +1284,16 @@ impl ProjectTask {
                 "partner_phone" => {
                     wire::decode(&mut partner_phone, __value, wire::false_as_none)
                 }
+                "personal_stage_id" => {
+                    wire::decode(&mut personal_stage_id, __value, wire::false_as_none)
+                }
+                "personal_stage_type_id" => {
+                    wire::decode(
+                        &mut personal_stage_type_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "personal_stage_type_ids" => {
                     wire::decode(
                         &mut personal_stage_type_ids,
@@ -574,37 +1301,131 @@ impl ProjectTask {
                         wire::ids_or_false,
                     )
                 }
+                "portal_user_names" => {
+                    wire::decode(&mut portal_user_names, __value, wire::false_as_none)
+                }
                 "priority" => wire::decode(&mut priority, __value, wire::false_as_none),
                 "project_id" => {
                     wire::decode(&mut project_id, __value, wire::false_as_none)
                 }
+                "project_privacy_visibility" => {
+                    wire::decode(
+                        &mut project_privacy_visibility,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "project_sale_order_id" => {
+                    wire::decode(
+                        &mut project_sale_order_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "rating_active" => wire::decode(&mut rating_active, __value, wire::field),
+                "rating_avg" => {
+                    wire::decode(&mut rating_avg, __value, wire::false_as_none)
+                }
+                "rating_avg_text" => {
+                    wire::decode(&mut rating_avg_text, __value, wire::false_as_none)
+                }
+                "rating_count" => {
+                    wire::decode(&mut rating_count, __value, wire::false_as_none)
+                }
                 "rating_ids" => {
                     wire::decode(&mut rating_ids, __value, wire::ids_or_false)
+                }
+                "rating_last_feedback" => {
+                    wire::decode(&mut rating_last_feedback, __value, wire::false_as_none)
+                }
+                "rating_last_image" => {
+                    wire::decode(&mut rating_last_image, __value, wire::false_as_none)
+                }
+                "rating_last_text" => {
+                    wire::decode(&mut rating_last_text, __value, wire::false_as_none)
                 }
                 "rating_last_value" => {
                     wire::decode(&mut rating_last_value, __value, wire::false_as_none)
                 }
+                "rating_percentage_satisfaction" => {
+                    wire::decode(
+                        &mut rating_percentage_satisfaction,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "recurrence_id" => {
                     wire::decode(&mut recurrence_id, __value, wire::false_as_none)
+                }
+                "recurring_count" => {
+                    wire::decode(&mut recurring_count, __value, wire::false_as_none)
                 }
                 "recurring_task" => {
                     wire::decode(&mut recurring_task, __value, wire::field)
                 }
+                "repeat_interval" => {
+                    wire::decode(&mut repeat_interval, __value, wire::false_as_none)
+                }
+                "repeat_type" => {
+                    wire::decode(&mut repeat_type, __value, wire::false_as_none)
+                }
+                "repeat_unit" => {
+                    wire::decode(&mut repeat_unit, __value, wire::false_as_none)
+                }
+                "repeat_until" => {
+                    wire::decode(
+                        &mut repeat_until,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
                 "role_ids" => wire::decode(&mut role_ids, __value, wire::ids_or_false),
+                "rotting_days" => {
+                    wire::decode(&mut rotting_days, __value, wire::false_as_none)
+                }
                 "sale_line_id" => {
                     wire::decode(&mut sale_line_id, __value, wire::false_as_none)
                 }
                 "sale_order_id" => {
                     wire::decode(&mut sale_order_id, __value, wire::false_as_none)
                 }
+                "sale_order_state" => {
+                    wire::decode(&mut sale_order_state, __value, wire::false_as_none)
+                }
                 "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
                 "stage_id" => wire::decode(&mut stage_id, __value, wire::false_as_none),
+                "stage_id_color" => {
+                    wire::decode(&mut stage_id_color, __value, wire::false_as_none)
+                }
                 "state" => wire::decode(&mut state, __value, wire::field),
+                "subtask_allocated_hours" => {
+                    wire::decode(
+                        &mut subtask_allocated_hours,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "subtask_completion_percentage" => {
+                    wire::decode(
+                        &mut subtask_completion_percentage,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "subtask_count" => {
+                    wire::decode(&mut subtask_count, __value, wire::false_as_none)
+                }
                 "tag_ids" => wire::decode(&mut tag_ids, __value, wire::ids_or_false),
                 "task_properties" => {
                     wire::decode(&mut task_properties, __value, wire::false_as_none)
                 }
+                "task_to_invoice" => {
+                    wire::decode(&mut task_to_invoice, __value, wire::field)
+                }
                 "user_ids" => wire::decode(&mut user_ids, __value, wire::ids_or_false),
+                "user_skill_ids" => {
+                    wire::decode(&mut user_skill_ids, __value, wire::ids_or_false)
+                }
                 "website_message_ids" => {
                     wire::decode(&mut website_message_ids, __value, wire::ids_or_false)
                 }
@@ -646,52 +1467,124 @@ impl ProjectTask {
         ::std::result::Result::Ok(Self {
             id: wire::given(id),
             access_token: access_token.unwrap_or_default(),
+            access_url: access_url.unwrap_or_default(),
+            access_warning: access_warning.unwrap_or_default(),
             active: wire::given(active),
+            activity_calendar_event_id: activity_calendar_event_id.unwrap_or_default(),
+            activity_date_deadline: activity_date_deadline.unwrap_or_default(),
+            activity_exception_decoration: activity_exception_decoration
+                .unwrap_or_default(),
+            activity_exception_icon: activity_exception_icon.unwrap_or_default(),
             activity_ids: activity_ids.unwrap_or_default(),
+            activity_state: activity_state.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_icon: activity_type_icon.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            activity_user_id: activity_user_id.unwrap_or_default(),
             allocated_hours: allocated_hours.unwrap_or_default(),
+            allow_billable: allow_billable.unwrap_or_default(),
+            allow_milestones: allow_milestones.unwrap_or_default(),
+            allow_recurring_tasks: allow_recurring_tasks.unwrap_or_default(),
+            allow_task_dependencies: allow_task_dependencies.unwrap_or_default(),
+            attachment_ids: attachment_ids.unwrap_or_default(),
             child_ids: child_ids.unwrap_or_default(),
+            closed_depend_on_count: closed_depend_on_count.unwrap_or_default(),
+            closed_subtask_count: closed_subtask_count.unwrap_or_default(),
             color: color.unwrap_or_default(),
             company_id: company_id.unwrap_or_default(),
             create_date: create_date.unwrap_or_default(),
             create_uid: create_uid.unwrap_or_default(),
+            current_user_same_company_partner: current_user_same_company_partner
+                .unwrap_or_default(),
             date_assign: date_assign.unwrap_or_default(),
             date_deadline: date_deadline.unwrap_or_default(),
             date_end: date_end.unwrap_or_default(),
             date_last_stage_update: date_last_stage_update.unwrap_or_default(),
+            depend_on_count: depend_on_count.unwrap_or_default(),
             depend_on_ids: depend_on_ids.unwrap_or_default(),
             dependent_ids: dependent_ids.unwrap_or_default(),
+            dependent_tasks_count: dependent_tasks_count.unwrap_or_default(),
             description: description.unwrap_or_default(),
+            display_follow_button: display_follow_button.unwrap_or_default(),
             display_in_project: wire::given(display_in_project),
             display_name: display_name.unwrap_or_default(),
+            display_parent_task_button: display_parent_task_button.unwrap_or_default(),
+            display_sale_order_button: display_sale_order_button.unwrap_or_default(),
             displayed_image_id: displayed_image_id.unwrap_or_default(),
+            duration_tracking: duration_tracking.unwrap_or_default(),
             email_cc: email_cc.unwrap_or_default(),
             email_from: email_from.unwrap_or_default(),
+            has_late_and_unreached_milestone: has_late_and_unreached_milestone
+                .unwrap_or_default(),
+            has_message: has_message.unwrap_or_default(),
+            has_project_template: has_project_template.unwrap_or_default(),
             has_template_ancestor: wire::given(has_template_ancestor),
             html_field_history: html_field_history.unwrap_or_default(),
+            html_field_history_metadata: html_field_history_metadata.unwrap_or_default(),
+            is_closed: is_closed.unwrap_or_default(),
+            is_rotting: is_rotting.unwrap_or_default(),
             is_template: wire::given(is_template),
+            link_preview_name: link_preview_name.unwrap_or_default(),
+            message_attachment_count: message_attachment_count.unwrap_or_default(),
             message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_has_error: message_has_error.unwrap_or_default(),
+            message_has_error_counter: message_has_error_counter.unwrap_or_default(),
+            message_has_sms_error: message_has_sms_error.unwrap_or_default(),
             message_ids: message_ids.unwrap_or_default(),
+            message_is_follower: message_is_follower.unwrap_or_default(),
+            message_needaction: message_needaction.unwrap_or_default(),
+            message_needaction_counter: message_needaction_counter.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
             milestone_id: milestone_id.unwrap_or_default(),
+            my_activity_date_deadline: my_activity_date_deadline.unwrap_or_default(),
             name: wire::given(name),
             parent_id: parent_id.unwrap_or_default(),
             partner_id: partner_id.unwrap_or_default(),
             partner_phone: partner_phone.unwrap_or_default(),
+            personal_stage_id: personal_stage_id.unwrap_or_default(),
+            personal_stage_type_id: personal_stage_type_id.unwrap_or_default(),
             personal_stage_type_ids: personal_stage_type_ids.unwrap_or_default(),
+            portal_user_names: portal_user_names.unwrap_or_default(),
             priority: priority.unwrap_or_default(),
             project_id: project_id.unwrap_or_default(),
+            project_privacy_visibility: project_privacy_visibility.unwrap_or_default(),
+            project_sale_order_id: project_sale_order_id.unwrap_or_default(),
+            rating_active: rating_active.unwrap_or_default(),
+            rating_avg: rating_avg.unwrap_or_default(),
+            rating_avg_text: rating_avg_text.unwrap_or_default(),
+            rating_count: rating_count.unwrap_or_default(),
             rating_ids: rating_ids.unwrap_or_default(),
+            rating_last_feedback: rating_last_feedback.unwrap_or_default(),
+            rating_last_image: rating_last_image.unwrap_or_default(),
+            rating_last_text: rating_last_text.unwrap_or_default(),
             rating_last_value: rating_last_value.unwrap_or_default(),
+            rating_percentage_satisfaction: rating_percentage_satisfaction
+                .unwrap_or_default(),
             recurrence_id: recurrence_id.unwrap_or_default(),
+            recurring_count: recurring_count.unwrap_or_default(),
             recurring_task: wire::given(recurring_task),
+            repeat_interval: repeat_interval.unwrap_or_default(),
+            repeat_type: repeat_type.unwrap_or_default(),
+            repeat_unit: repeat_unit.unwrap_or_default(),
+            repeat_until: repeat_until.unwrap_or_default(),
             role_ids: role_ids.unwrap_or_default(),
+            rotting_days: rotting_days.unwrap_or_default(),
             sale_line_id: sale_line_id.unwrap_or_default(),
             sale_order_id: sale_order_id.unwrap_or_default(),
+            sale_order_state: sale_order_state.unwrap_or_default(),
             sequence: sequence.unwrap_or_default(),
             stage_id: stage_id.unwrap_or_default(),
+            stage_id_color: stage_id_color.unwrap_or_default(),
             state: wire::given(state),
+            subtask_allocated_hours: subtask_allocated_hours.unwrap_or_default(),
+            subtask_completion_percentage: subtask_completion_percentage
+                .unwrap_or_default(),
+            subtask_count: subtask_count.unwrap_or_default(),
             tag_ids: tag_ids.unwrap_or_default(),
             task_properties: task_properties.unwrap_or_default(),
+            task_to_invoice: task_to_invoice.unwrap_or_default(),
             user_ids: user_ids.unwrap_or_default(),
+            user_skill_ids: user_skill_ids.unwrap_or_default(),
             website_message_ids: website_message_ids.unwrap_or_default(),
             working_days_close: working_days_close.unwrap_or_default(),
             working_days_open: working_days_open.unwrap_or_default(),
@@ -711,13 +1604,56 @@ impl ProjectTask {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(55usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(122usize);
         wire::put(&mut __fields, "id", &self.id)?;
         wire::put(&mut __fields, "access_token", &self.access_token)?;
+        wire::put(&mut __fields, "access_url", &self.access_url)?;
+        wire::put(&mut __fields, "access_warning", &self.access_warning)?;
         wire::put(&mut __fields, "active", &self.active)?;
+        wire::put(
+            &mut __fields,
+            "activity_calendar_event_id",
+            &self.activity_calendar_event_id,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "activity_date_deadline",
+            &self.activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_decoration",
+            &self.activity_exception_decoration,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_icon",
+            &self.activity_exception_icon,
+        )?;
         wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        wire::put(&mut __fields, "activity_state", &self.activity_state)?;
+        wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        wire::put(&mut __fields, "activity_type_icon", &self.activity_type_icon)?;
+        wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        wire::put(&mut __fields, "activity_user_id", &self.activity_user_id)?;
         wire::put(&mut __fields, "allocated_hours", &self.allocated_hours)?;
+        wire::put(&mut __fields, "allow_billable", &self.allow_billable)?;
+        wire::put(&mut __fields, "allow_milestones", &self.allow_milestones)?;
+        wire::put(&mut __fields, "allow_recurring_tasks", &self.allow_recurring_tasks)?;
+        wire::put(
+            &mut __fields,
+            "allow_task_dependencies",
+            &self.allow_task_dependencies,
+        )?;
+        wire::put(&mut __fields, "attachment_ids", &self.attachment_ids)?;
         wire::put(&mut __fields, "child_ids", &self.child_ids)?;
+        wire::put(
+            &mut __fields,
+            "closed_depend_on_count",
+            &self.closed_depend_on_count,
+        )?;
+        wire::put(&mut __fields, "closed_subtask_count", &self.closed_subtask_count)?;
         wire::put(&mut __fields, "color", &self.color)?;
         wire::put(&mut __fields, "company_id", &self.company_id)?;
         wire::put_with(
@@ -727,6 +1663,11 @@ impl ProjectTask {
             ::odoo_client::value::datetime::option::serialize,
         )?;
         wire::put(&mut __fields, "create_uid", &self.create_uid)?;
+        wire::put(
+            &mut __fields,
+            "current_user_same_company_partner",
+            &self.current_user_same_company_partner,
+        )?;
         wire::put_with(
             &mut __fields,
             "date_assign",
@@ -751,44 +1692,150 @@ impl ProjectTask {
             &self.date_last_stage_update,
             ::odoo_client::value::datetime::option::serialize,
         )?;
+        wire::put(&mut __fields, "depend_on_count", &self.depend_on_count)?;
         wire::put(&mut __fields, "depend_on_ids", &self.depend_on_ids)?;
         wire::put(&mut __fields, "dependent_ids", &self.dependent_ids)?;
+        wire::put(&mut __fields, "dependent_tasks_count", &self.dependent_tasks_count)?;
         wire::put(&mut __fields, "description", &self.description)?;
+        wire::put(&mut __fields, "display_follow_button", &self.display_follow_button)?;
         wire::put(&mut __fields, "display_in_project", &self.display_in_project)?;
         wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(
+            &mut __fields,
+            "display_parent_task_button",
+            &self.display_parent_task_button,
+        )?;
+        wire::put(
+            &mut __fields,
+            "display_sale_order_button",
+            &self.display_sale_order_button,
+        )?;
         wire::put(&mut __fields, "displayed_image_id", &self.displayed_image_id)?;
+        wire::put(&mut __fields, "duration_tracking", &self.duration_tracking)?;
         wire::put(&mut __fields, "email_cc", &self.email_cc)?;
         wire::put(&mut __fields, "email_from", &self.email_from)?;
+        wire::put(
+            &mut __fields,
+            "has_late_and_unreached_milestone",
+            &self.has_late_and_unreached_milestone,
+        )?;
+        wire::put(&mut __fields, "has_message", &self.has_message)?;
+        wire::put(&mut __fields, "has_project_template", &self.has_project_template)?;
         wire::put(&mut __fields, "has_template_ancestor", &self.has_template_ancestor)?;
         wire::put(&mut __fields, "html_field_history", &self.html_field_history)?;
+        wire::put(
+            &mut __fields,
+            "html_field_history_metadata",
+            &self.html_field_history_metadata,
+        )?;
+        wire::put(&mut __fields, "is_closed", &self.is_closed)?;
+        wire::put(&mut __fields, "is_rotting", &self.is_rotting)?;
         wire::put(&mut __fields, "is_template", &self.is_template)?;
+        wire::put(&mut __fields, "link_preview_name", &self.link_preview_name)?;
+        wire::put(
+            &mut __fields,
+            "message_attachment_count",
+            &self.message_attachment_count,
+        )?;
         wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_has_error", &self.message_has_error)?;
+        wire::put(
+            &mut __fields,
+            "message_has_error_counter",
+            &self.message_has_error_counter,
+        )?;
+        wire::put(&mut __fields, "message_has_sms_error", &self.message_has_sms_error)?;
         wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(&mut __fields, "message_is_follower", &self.message_is_follower)?;
+        wire::put(&mut __fields, "message_needaction", &self.message_needaction)?;
+        wire::put(
+            &mut __fields,
+            "message_needaction_counter",
+            &self.message_needaction_counter,
+        )?;
+        wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         wire::put(&mut __fields, "milestone_id", &self.milestone_id)?;
+        wire::put_with(
+            &mut __fields,
+            "my_activity_date_deadline",
+            &self.my_activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
         wire::put(&mut __fields, "name", &self.name)?;
         wire::put(&mut __fields, "parent_id", &self.parent_id)?;
         wire::put(&mut __fields, "partner_id", &self.partner_id)?;
         wire::put(&mut __fields, "partner_phone", &self.partner_phone)?;
+        wire::put(&mut __fields, "personal_stage_id", &self.personal_stage_id)?;
+        wire::put(
+            &mut __fields,
+            "personal_stage_type_id",
+            &self.personal_stage_type_id,
+        )?;
         wire::put(
             &mut __fields,
             "personal_stage_type_ids",
             &self.personal_stage_type_ids,
         )?;
+        wire::put(&mut __fields, "portal_user_names", &self.portal_user_names)?;
         wire::put(&mut __fields, "priority", &self.priority)?;
         wire::put(&mut __fields, "project_id", &self.project_id)?;
+        wire::put(
+            &mut __fields,
+            "project_privacy_visibility",
+            &self.project_privacy_visibility,
+        )?;
+        wire::put(&mut __fields, "project_sale_order_id", &self.project_sale_order_id)?;
+        wire::put(&mut __fields, "rating_active", &self.rating_active)?;
+        wire::put(&mut __fields, "rating_avg", &self.rating_avg)?;
+        wire::put(&mut __fields, "rating_avg_text", &self.rating_avg_text)?;
+        wire::put(&mut __fields, "rating_count", &self.rating_count)?;
         wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        wire::put(&mut __fields, "rating_last_feedback", &self.rating_last_feedback)?;
+        wire::put(&mut __fields, "rating_last_image", &self.rating_last_image)?;
+        wire::put(&mut __fields, "rating_last_text", &self.rating_last_text)?;
         wire::put(&mut __fields, "rating_last_value", &self.rating_last_value)?;
+        wire::put(
+            &mut __fields,
+            "rating_percentage_satisfaction",
+            &self.rating_percentage_satisfaction,
+        )?;
         wire::put(&mut __fields, "recurrence_id", &self.recurrence_id)?;
+        wire::put(&mut __fields, "recurring_count", &self.recurring_count)?;
         wire::put(&mut __fields, "recurring_task", &self.recurring_task)?;
+        wire::put(&mut __fields, "repeat_interval", &self.repeat_interval)?;
+        wire::put(&mut __fields, "repeat_type", &self.repeat_type)?;
+        wire::put(&mut __fields, "repeat_unit", &self.repeat_unit)?;
+        wire::put_with(
+            &mut __fields,
+            "repeat_until",
+            &self.repeat_until,
+            ::odoo_client::value::date::option::serialize,
+        )?;
         wire::put(&mut __fields, "role_ids", &self.role_ids)?;
+        wire::put(&mut __fields, "rotting_days", &self.rotting_days)?;
         wire::put(&mut __fields, "sale_line_id", &self.sale_line_id)?;
         wire::put(&mut __fields, "sale_order_id", &self.sale_order_id)?;
+        wire::put(&mut __fields, "sale_order_state", &self.sale_order_state)?;
         wire::put(&mut __fields, "sequence", &self.sequence)?;
         wire::put(&mut __fields, "stage_id", &self.stage_id)?;
+        wire::put(&mut __fields, "stage_id_color", &self.stage_id_color)?;
         wire::put(&mut __fields, "state", &self.state)?;
+        wire::put(
+            &mut __fields,
+            "subtask_allocated_hours",
+            &self.subtask_allocated_hours,
+        )?;
+        wire::put(
+            &mut __fields,
+            "subtask_completion_percentage",
+            &self.subtask_completion_percentage,
+        )?;
+        wire::put(&mut __fields, "subtask_count", &self.subtask_count)?;
         wire::put(&mut __fields, "tag_ids", &self.tag_ids)?;
         wire::put(&mut __fields, "task_properties", &self.task_properties)?;
+        wire::put(&mut __fields, "task_to_invoice", &self.task_to_invoice)?;
         wire::put(&mut __fields, "user_ids", &self.user_ids)?;
+        wire::put(&mut __fields, "user_skill_ids", &self.user_skill_ids)?;
         wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         wire::put(&mut __fields, "working_days_close", &self.working_days_close)?;
         wire::put(&mut __fields, "working_days_open", &self.working_days_open)?;
@@ -839,8 +1886,48 @@ impl ::schemars::JsonSchema for ProjectTask {
         );
         ::odoo_client::registry::add_definition(
             generator,
+            "ProjectTaskActivityExceptionDecoration",
+            <ProjectTaskActivityExceptionDecoration as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProjectTaskActivityState",
+            <ProjectTaskActivityState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
             "ProjectTaskPriority",
             <ProjectTaskPriority as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProjectTaskProjectPrivacyVisibility",
+            <ProjectTaskProjectPrivacyVisibility as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProjectTaskRatingAvgText",
+            <ProjectTaskRatingAvgText as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProjectTaskRatingLastText",
+            <ProjectTaskRatingLastText as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProjectTaskRepeatType",
+            <ProjectTaskRepeatType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProjectTaskRepeatUnit",
+            <ProjectTaskRepeatUnit as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ProjectTaskSaleOrderState",
+            <ProjectTaskSaleOrderState as ::schemars::JsonSchema>::json_schema,
         );
         ::odoo_client::registry::add_definition(
             generator,
@@ -855,51 +1942,112 @@ impl ::odoo_client::Model for ProjectTask {
     const FIELDS: &'static [&'static str] = &[
         "id",
         "access_token",
+        "access_url",
+        "access_warning",
         "active",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
         "activity_ids",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
         "allocated_hours",
+        "allow_billable",
+        "allow_milestones",
+        "allow_recurring_tasks",
+        "allow_task_dependencies",
         "child_ids",
+        "closed_depend_on_count",
+        "closed_subtask_count",
         "color",
         "company_id",
         "create_date",
         "create_uid",
+        "current_user_same_company_partner",
         "date_assign",
         "date_deadline",
         "date_end",
         "date_last_stage_update",
+        "depend_on_count",
         "depend_on_ids",
         "dependent_ids",
+        "dependent_tasks_count",
         "description",
+        "display_follow_button",
         "display_in_project",
         "display_name",
+        "display_parent_task_button",
+        "display_sale_order_button",
         "displayed_image_id",
         "email_cc",
         "email_from",
+        "has_late_and_unreached_milestone",
+        "has_message",
+        "has_project_template",
         "has_template_ancestor",
         "html_field_history",
+        "is_closed",
+        "is_rotting",
         "is_template",
+        "link_preview_name",
+        "message_attachment_count",
         "message_follower_ids",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
         "message_ids",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
         "milestone_id",
+        "my_activity_date_deadline",
         "name",
         "parent_id",
         "partner_id",
         "partner_phone",
+        "personal_stage_id",
+        "personal_stage_type_id",
         "personal_stage_type_ids",
+        "portal_user_names",
         "priority",
         "project_id",
+        "project_privacy_visibility",
+        "project_sale_order_id",
+        "rating_active",
+        "rating_avg",
+        "rating_avg_text",
+        "rating_count",
         "rating_ids",
+        "rating_last_feedback",
+        "rating_last_text",
         "rating_last_value",
+        "rating_percentage_satisfaction",
         "recurrence_id",
+        "recurring_count",
         "recurring_task",
+        "repeat_interval",
+        "repeat_type",
+        "repeat_unit",
+        "repeat_until",
         "role_ids",
+        "rotting_days",
         "sale_line_id",
         "sale_order_id",
+        "sale_order_state",
         "sequence",
         "stage_id",
+        "stage_id_color",
         "state",
+        "subtask_allocated_hours",
+        "subtask_completion_percentage",
+        "subtask_count",
         "tag_ids",
         "task_properties",
+        "task_to_invoice",
         "user_ids",
         "website_message_ids",
         "working_days_close",
@@ -929,11 +2077,11 @@ pub struct ProjectTaskCreate {
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Allocated Time
     ///
@@ -987,7 +2135,7 @@ pub struct ProjectTaskCreate {
     pub is_template: ::std::option::Option<bool>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -1017,7 +2165,7 @@ pub struct ProjectTaskCreate {
     ///
     /// The current user's personal task stage.
     ///
-    /// `personal_stage_type_id`: many2one, to `project.task.type`
+    /// `personal_stage_type_id`: many2one, to `project.task.type`, not stored
     pub personal_stage_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Personal Stages
     ///
@@ -1043,19 +2191,19 @@ pub struct ProjectTaskCreate {
     pub recurring_task: ::std::option::Option<bool>,
     /// Repeat Every
     ///
-    /// `repeat_interval`: integer
+    /// `repeat_interval`: integer, not stored
     pub repeat_interval: ::std::option::Option<i64>,
     /// Until
     ///
-    /// `repeat_type`: selection
+    /// `repeat_type`: selection, not stored
     pub repeat_type: ::std::option::Option<ProjectTaskRepeatType>,
     /// Repeat Unit
     ///
-    /// `repeat_unit`: selection
+    /// `repeat_unit`: selection, not stored
     pub repeat_unit: ::std::option::Option<ProjectTaskRepeatUnit>,
     /// End Date
     ///
-    /// `repeat_until`: date
+    /// `repeat_until`: date, not stored
     pub repeat_until: ::std::option::Option<::chrono::NaiveDate>,
     /// Project Roles
     ///
@@ -1418,11 +2566,11 @@ pub struct ProjectTaskUpdate {
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Allocated Time
     ///
@@ -1476,7 +2624,7 @@ pub struct ProjectTaskUpdate {
     pub is_template: ::std::option::Option<bool>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -1506,7 +2654,7 @@ pub struct ProjectTaskUpdate {
     ///
     /// The current user's personal task stage.
     ///
-    /// `personal_stage_type_id`: many2one, to `project.task.type`
+    /// `personal_stage_type_id`: many2one, to `project.task.type`, not stored
     pub personal_stage_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Personal Stages
     ///
@@ -1532,19 +2680,19 @@ pub struct ProjectTaskUpdate {
     pub recurring_task: ::std::option::Option<bool>,
     /// Repeat Every
     ///
-    /// `repeat_interval`: integer
+    /// `repeat_interval`: integer, not stored
     pub repeat_interval: ::std::option::Option<i64>,
     /// Until
     ///
-    /// `repeat_type`: selection
+    /// `repeat_type`: selection, not stored
     pub repeat_type: ::std::option::Option<ProjectTaskRepeatType>,
     /// Repeat Unit
     ///
-    /// `repeat_unit`: selection
+    /// `repeat_unit`: selection, not stored
     pub repeat_unit: ::std::option::Option<ProjectTaskRepeatUnit>,
     /// End Date
     ///
-    /// `repeat_until`: date
+    /// `repeat_until`: date, not stored
     pub repeat_until: ::std::option::Option<::chrono::NaiveDate>,
     /// Project Roles
     ///
@@ -2114,6 +3262,185 @@ impl ::schemars::JsonSchema for ProjectTaskUpdate {
         ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
     }
 }
+/// Activity Exception Decoration (selection field `activity_exception_decoration`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProjectTaskActivityExceptionDecoration {
+    /// Alert
+    ///
+    /// `"warning"`
+    Warning,
+    /// Error
+    ///
+    /// `"danger"`
+    Danger,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ProjectTaskActivityExceptionDecoration {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["warning", "danger"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Warning => "warning",
+            Self::Danger => "danger",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Warning => ::std::option::Option::Some("Alert"),
+            Self::Danger => ::std::option::Option::Some("Error"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ProjectTaskActivityExceptionDecoration {
+    fn from(value: &str) -> Self {
+        match value {
+            "warning" => Self::Warning,
+            "danger" => Self::Danger,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ProjectTaskActivityExceptionDecoration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ProjectTaskActivityExceptionDecoration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectTaskActivityExceptionDecoration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ProjectTaskActivityExceptionDecoration {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProjectTaskActivityExceptionDecoration")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity Exception Decoration: warning=Alert, danger=Error".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Activity State (selection field `activity_state`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProjectTaskActivityState {
+    /// Overdue
+    ///
+    /// `"overdue"`
+    Overdue,
+    /// Today
+    ///
+    /// `"today"`
+    Today,
+    /// Planned
+    ///
+    /// `"planned"`
+    Planned,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ProjectTaskActivityState {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Overdue => "overdue",
+            Self::Today => "today",
+            Self::Planned => "planned",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Overdue => ::std::option::Option::Some("Overdue"),
+            Self::Today => ::std::option::Option::Some("Today"),
+            Self::Planned => ::std::option::Option::Some("Planned"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ProjectTaskActivityState {
+    fn from(value: &str) -> Self {
+        match value {
+            "overdue" => Self::Overdue,
+            "today" => Self::Today,
+            "planned" => Self::Planned,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ProjectTaskActivityState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ProjectTaskActivityState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectTaskActivityState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ProjectTaskActivityState {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProjectTaskActivityState")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity State: overdue=Overdue, today=Today, planned=Planned".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Priority (selection field `priority`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectTaskPriority {
@@ -2210,6 +3537,320 @@ impl ::schemars::JsonSchema for ProjectTaskPriority {
             .insert(
                 "description".into(),
                 "Priority: 0=Low priority, 1=Medium priority, 2=High priority, 3=Urgent"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Project Visibility (selection field `project_privacy_visibility`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProjectTaskProjectPrivacyVisibility {
+    /// Invited internal users
+    ///
+    /// `"followers"`
+    Followers,
+    /// Invited internal and portal users
+    ///
+    /// `"invited_users"`
+    InvitedUsers,
+    /// All internal users
+    ///
+    /// `"employees"`
+    Employees,
+    /// All internal users and invited portal users
+    ///
+    /// `"portal"`
+    Portal,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ProjectTaskProjectPrivacyVisibility {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &[
+        "followers",
+        "invited_users",
+        "employees",
+        "portal",
+    ];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Followers => "followers",
+            Self::InvitedUsers => "invited_users",
+            Self::Employees => "employees",
+            Self::Portal => "portal",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Followers => ::std::option::Option::Some("Invited internal users"),
+            Self::InvitedUsers => {
+                ::std::option::Option::Some("Invited internal and portal users")
+            }
+            Self::Employees => ::std::option::Option::Some("All internal users"),
+            Self::Portal => {
+                ::std::option::Option::Some(
+                    " All internal users and invited portal users",
+                )
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ProjectTaskProjectPrivacyVisibility {
+    fn from(value: &str) -> Self {
+        match value {
+            "followers" => Self::Followers,
+            "invited_users" => Self::InvitedUsers,
+            "employees" => Self::Employees,
+            "portal" => Self::Portal,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ProjectTaskProjectPrivacyVisibility {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ProjectTaskProjectPrivacyVisibility {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectTaskProjectPrivacyVisibility {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ProjectTaskProjectPrivacyVisibility {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProjectTaskProjectPrivacyVisibility")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Project Visibility: followers=Invited internal users, invited_users=Invited internal and portal users, employees=All internal users, portal= All internal users and invited portal users"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Rating Avg Text (selection field `rating_avg_text`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProjectTaskRatingAvgText {
+    /// Happy
+    ///
+    /// `"top"`
+    Top,
+    /// Neutral
+    ///
+    /// `"ok"`
+    Ok,
+    /// Unhappy
+    ///
+    /// `"ko"`
+    Ko,
+    /// Not Rated yet
+    ///
+    /// `"none"`
+    None,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ProjectTaskRatingAvgText {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["top", "ok", "ko", "none"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Top => "top",
+            Self::Ok => "ok",
+            Self::Ko => "ko",
+            Self::None => "none",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Top => ::std::option::Option::Some("Happy"),
+            Self::Ok => ::std::option::Option::Some("Neutral"),
+            Self::Ko => ::std::option::Option::Some("Unhappy"),
+            Self::None => ::std::option::Option::Some("Not Rated yet"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ProjectTaskRatingAvgText {
+    fn from(value: &str) -> Self {
+        match value {
+            "top" => Self::Top,
+            "ok" => Self::Ok,
+            "ko" => Self::Ko,
+            "none" => Self::None,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ProjectTaskRatingAvgText {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ProjectTaskRatingAvgText {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectTaskRatingAvgText {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ProjectTaskRatingAvgText {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProjectTaskRatingAvgText")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Rating Avg Text: top=Happy, ok=Neutral, ko=Unhappy, none=Not Rated yet"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Rating Text (selection field `rating_last_text`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProjectTaskRatingLastText {
+    /// Happy
+    ///
+    /// `"top"`
+    Top,
+    /// Neutral
+    ///
+    /// `"ok"`
+    Ok,
+    /// Unhappy
+    ///
+    /// `"ko"`
+    Ko,
+    /// Not Rated yet
+    ///
+    /// `"none"`
+    None,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ProjectTaskRatingLastText {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["top", "ok", "ko", "none"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Top => "top",
+            Self::Ok => "ok",
+            Self::Ko => "ko",
+            Self::None => "none",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Top => ::std::option::Option::Some("Happy"),
+            Self::Ok => ::std::option::Option::Some("Neutral"),
+            Self::Ko => ::std::option::Option::Some("Unhappy"),
+            Self::None => ::std::option::Option::Some("Not Rated yet"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ProjectTaskRatingLastText {
+    fn from(value: &str) -> Self {
+        match value {
+            "top" => Self::Top,
+            "ok" => Self::Ok,
+            "ko" => Self::Ko,
+            "none" => Self::None,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ProjectTaskRatingLastText {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ProjectTaskRatingLastText {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectTaskRatingLastText {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ProjectTaskRatingLastText {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProjectTaskRatingLastText")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Rating Text: top=Happy, ok=Neutral, ko=Unhappy, none=Not Rated yet"
                     .into(),
             );
         ::schemars::Schema::from(schema)
@@ -2398,6 +4039,107 @@ impl ::schemars::JsonSchema for ProjectTaskRepeatUnit {
         ::schemars::Schema::from(schema)
     }
 }
+/// Status (selection field `sale_order_state`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProjectTaskSaleOrderState {
+    /// Quotation
+    ///
+    /// `"draft"`
+    Draft,
+    /// Quotation Sent
+    ///
+    /// `"sent"`
+    Sent,
+    /// Sales Order
+    ///
+    /// `"sale"`
+    Sale,
+    /// Cancelled
+    ///
+    /// `"cancel"`
+    Cancel,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ProjectTaskSaleOrderState {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["draft", "sent", "sale", "cancel"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Sent => "sent",
+            Self::Sale => "sale",
+            Self::Cancel => "cancel",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Draft => ::std::option::Option::Some("Quotation"),
+            Self::Sent => ::std::option::Option::Some("Quotation Sent"),
+            Self::Sale => ::std::option::Option::Some("Sales Order"),
+            Self::Cancel => ::std::option::Option::Some("Cancelled"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ProjectTaskSaleOrderState {
+    fn from(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "sent" => Self::Sent,
+            "sale" => Self::Sale,
+            "cancel" => Self::Cancel,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ProjectTaskSaleOrderState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ProjectTaskSaleOrderState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectTaskSaleOrderState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ProjectTaskSaleOrderState {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProjectTaskSaleOrderState")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Status: draft=Quotation, sent=Quotation Sent, sale=Sales Order, cancel=Cancelled"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// State (selection field `state`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectTaskState {
@@ -2528,6 +4270,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "ID",
         required: true,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2536,6 +4279,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Security Token",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "access_url",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Portal Access URL",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "access_warning",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Access warning",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2544,6 +4306,43 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Active",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_calendar_event_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Calendar Event",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("calendar.event"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Next Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_decoration",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity Exception Decoration",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Icon",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2552,7 +4351,53 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Activities",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.activity"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_state",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity State",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_summary",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Next Activity Summary",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Activity Type Icon",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Type",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("mail.activity.type"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_user_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Responsible User",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "allocated_hours",
@@ -2560,7 +4405,53 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Allocated Time",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "allow_billable",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Billable",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "allow_milestones",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Milestones",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "allow_recurring_tasks",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Recurring Tasks",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "allow_task_dependencies",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Task Dependencies",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "attachment_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Attachments",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("ir.attachment"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "child_ids",
@@ -2568,7 +4459,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sub-tasks",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.task"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "closed_depend_on_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Closed Depending on Tasks",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "closed_subtask_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Closed Sub-tasks Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "color",
@@ -2576,6 +4486,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Color Index",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2584,6 +4495,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Company",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.company"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2592,6 +4504,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created On",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2600,7 +4513,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "current_user_same_company_partner",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Current User Same Company Partner",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "date_assign",
@@ -2608,6 +4531,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Assigning Date",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2616,6 +4540,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Deadline",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2624,6 +4549,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Ending Date",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2632,6 +4558,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Stage Update",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "depend_on_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Depending on Tasks",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2640,6 +4576,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Blocked By",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.task"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2648,7 +4585,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Block",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.task"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "dependent_tasks_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Dependent Tasks",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "description",
@@ -2656,6 +4603,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Description",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "display_follow_button",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Display Follow Button",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2664,6 +4621,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Display In Project",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2672,6 +4630,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Display Name",
         required: false,
         readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "display_parent_task_button",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Display Parent Task Button",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "display_sale_order_button",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Display Sales Order",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2680,7 +4657,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Cover Image",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("ir.attachment"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "duration_tracking",
+        ttype: ::odoo_client::registry::FieldType::Json,
+        label: "Status time",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "email_cc",
@@ -2688,6 +4675,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Email cc",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2696,6 +4684,34 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Email From",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_late_and_unreached_milestone",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Late And Unreached Milestone",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_message",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Message",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_project_template",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Project Template",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2704,6 +4720,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Has Template Ancestor",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2712,6 +4729,34 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "History data",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "html_field_history_metadata",
+        ttype: ::odoo_client::registry::FieldType::Json,
+        label: "History metadata",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_closed",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Closed state",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_rotting",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Rotting",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2720,6 +4765,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Is Template",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "link_preview_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Link Preview Name",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_attachment_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Attachment Count",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2728,7 +4792,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Followers",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.followers"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Message Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of errors",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_sms_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "SMS Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_ids",
@@ -2736,7 +4828,44 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_is_follower",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Follower",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Action Needed",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of Actions",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_partner_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Followers (Partners)",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "milestone_id",
@@ -2744,7 +4873,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Milestone",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.milestone"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "my_activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "My Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "name",
@@ -2752,6 +4891,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Title",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2760,6 +4900,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Parent Task",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.task"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2768,6 +4909,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Customer",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2776,7 +4918,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Contact Number",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "personal_stage_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Personal Stage State",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("project.task.stage.personal"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "personal_stage_type_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Personal Stage",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("project.task.type"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "personal_stage_type_ids",
@@ -2784,7 +4945,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Personal Stages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.task.type"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "portal_user_names",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Portal User Names",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "priority",
@@ -2792,6 +4963,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Priority",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2800,7 +4972,62 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Project",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.project"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "project_privacy_visibility",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Project Visibility",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "project_sale_order_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Project's sale order",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("sale.order"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "rating_active",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Stage Rating Status",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "rating_avg",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Average Rating",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "rating_avg_text",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Rating Avg Text",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "rating_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Rating count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "rating_ids",
@@ -2808,7 +5035,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Ratings",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("rating.rating"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "rating_last_feedback",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Rating Last Feedback",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "rating_last_image",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Rating Last Image",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "rating_last_text",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Rating Text",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "rating_last_value",
@@ -2816,6 +5071,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Rating Last Value",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "rating_percentage_satisfaction",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Rating Satisfaction",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2824,7 +5089,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Recurrence",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.task.recurrence"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "recurring_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Tasks in Recurrence",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "recurring_task",
@@ -2832,6 +5107,43 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Recurrent",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "repeat_interval",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Repeat Every",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "repeat_type",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Until",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "repeat_unit",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Repeat Unit",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "repeat_until",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "End Date",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2840,7 +5152,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Project Roles",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.role"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "rotting_days",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Days Rotting",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sale_line_id",
@@ -2848,6 +5170,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sales Order Item",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("sale.order.line"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2856,7 +5179,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sales Order",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("sale.order"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "sale_order_state",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Status",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sequence",
@@ -2864,6 +5197,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sequence",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2872,7 +5206,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Stage",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.task.type"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "stage_id_color",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Stage Color",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "state",
@@ -2880,6 +5224,34 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "State",
         required: true,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "subtask_allocated_hours",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Sub-tasks Allocated Time",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "subtask_completion_percentage",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Subtask Completion Percentage",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "subtask_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Sub-task Count",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2888,6 +5260,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Tags",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.tags"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2896,6 +5269,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Properties",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "task_to_invoice",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "To invoice",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2904,7 +5287,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Assignees",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "user_skill_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Skills",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.employee.skill"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "website_message_ids",
@@ -2912,6 +5305,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Website Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2920,6 +5314,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Working Days to Close",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2928,6 +5323,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Working Days to Assign",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2936,6 +5332,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Working Hours to Close",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2944,6 +5341,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Working Hours to Assign",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2952,6 +5350,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated On",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2960,6 +5359,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
 ];

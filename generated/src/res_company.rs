@@ -3,7 +3,7 @@
 //! Companies (`res.company`)
 /// Companies (`res.company`): one record as Odoo reads it.
 ///
-/// Stored fields only; Odoo's `false` for an empty value is `None`.
+/// Every field Odoo reads: stored ones and computed or related ones (not stored: neither searched nor sorted on unless Odoo says so). A typed read asks for `FIELDS`: all but the computed files, documents, lists and properties, which stay empty unless asked for by name. Odoo's `false` for an empty value is `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResCompany {
     /// ID
@@ -36,6 +36,16 @@ pub struct ResCompany {
     pub account_discount_income_allocation_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
+    /// l10n-used countries
+    ///
+    /// Technical field containing the countries for which this company is using tax-related features(hence the ones for which l10n modules need to show tax-related fields).
+    ///
+    /// `account_enabled_tax_country_ids`: many2many, to `res.country`, readonly, not stored
+    pub account_enabled_tax_country_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Account Fiscal Country Group Codes
+    ///
+    /// `account_fiscal_country_group_codes`: json, readonly, not stored
+    pub account_fiscal_country_group_codes: ::std::option::Option<::serde_json::Value>,
     /// Fiscal Country
     ///
     /// The country to use the tax reports from for this company
@@ -66,6 +76,12 @@ pub struct ResCompany {
     ///
     /// `account_opening_date`: date
     pub account_opening_date: ::std::option::Option<::chrono::NaiveDate>,
+    /// Opening Journal
+    ///
+    /// Journal where the opening entry of this company's accounting has been posted.
+    ///
+    /// `account_opening_journal_id`: many2one, to `account.journal`, not stored
+    pub account_opening_journal_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Opening Journal Entry
     ///
     /// The journal entry containing the initial balance of all this company's accounts.
@@ -168,6 +184,10 @@ pub struct ResCompany {
     ///
     /// `bank_account_code_prefix`: char
     pub bank_account_code_prefix: ::std::option::Option<::std::string::String>,
+    /// Banks
+    ///
+    /// `bank_ids`: one2many, to `res.partner.bank`, not stored
+    pub bank_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Bank Journals
     ///
     /// `bank_journal_ids`: one2many, to `account.journal`
@@ -176,10 +196,26 @@ pub struct ResCompany {
     ///
     /// `batch_payment_sequence_id`: many2one, to `ir.sequence`, readonly
     pub batch_payment_sequence_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Bounce Email
+    ///
+    /// `bounce_email`: char, readonly, not stored
+    pub bounce_email: ::std::option::Option<::std::string::String>,
+    /// Bounce
+    ///
+    /// `bounce_formatted`: char, readonly, not stored
+    pub bounce_formatted: ::std::option::Option<::std::string::String>,
     /// Prefix of the cash accounts
     ///
     /// `cash_account_code_prefix`: char
     pub cash_account_code_prefix: ::std::option::Option<::std::string::String>,
+    /// Catchall Email
+    ///
+    /// `catchall_email`: char, readonly, not stored
+    pub catchall_email: ::std::option::Option<::std::string::String>,
+    /// Catchall
+    ///
+    /// `catchall_formatted`: char, readonly, not stored
+    pub catchall_formatted: ::std::option::Option<::std::string::String>,
     /// Chart Template
     ///
     /// `chart_template`: selection
@@ -188,12 +224,34 @@ pub struct ResCompany {
     ///
     /// `child_ids`: one2many, to `res.company`
     pub child_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// City
+    ///
+    /// `city`: char, not stored
+    pub city: ::std::option::Option<::std::string::String>,
+    /// Color
+    ///
+    /// `color`: integer, not stored
+    pub color: ::std::option::Option<i64>,
     /// Company Details
     ///
     /// Header text displayed at the top of all reports.
     ///
     /// `company_details`: html
     pub company_details: ::std::option::Option<::std::string::String>,
+    /// Company ID
+    ///
+    /// The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country
+    ///
+    /// `company_registry`: char, not stored
+    pub company_registry: ::std::option::Option<::std::string::String>,
+    /// Company Registry Placeholder
+    ///
+    /// `company_registry_placeholder`: char, readonly, not stored
+    pub company_registry_placeholder: ::std::option::Option<::std::string::String>,
+    /// Company Vat Placeholder
+    ///
+    /// `company_vat_placeholder`: char, readonly, not stored
+    pub company_vat_placeholder: ::std::option::Option<::std::string::String>,
     /// Contract Expiry Notice Period
     ///
     /// `contract_expiration_notice_period`: integer
@@ -202,6 +260,18 @@ pub struct ResCompany {
     ///
     /// `cost_method`: selection, required
     pub cost_method: ResCompanyCostMethod,
+    /// Country Code
+    ///
+    /// The ISO country code in two chars.
+    ///
+    /// You can use this field for quick search.
+    ///
+    /// `country_code`: char, readonly, not stored
+    pub country_code: ::std::option::Option<::std::string::String>,
+    /// Country
+    ///
+    /// `country_id`: many2one, to `res.country`, not stored
+    pub country_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Created on
     ///
     /// `create_date`: datetime, readonly
@@ -236,6 +306,14 @@ pub struct ResCompany {
     pub default_cash_difference_income_account_id: ::std::option::Option<
         ::odoo_client::Many2One,
     >,
+    /// Default From
+    ///
+    /// `default_from_email`: char, readonly, not stored
+    pub default_from_email: ::std::option::Option<::std::string::String>,
+    /// Display Account Storno
+    ///
+    /// `display_account_storno`: boolean, readonly, not stored
+    pub display_account_storno: bool,
     /// Total amount of invoice in letters
     ///
     /// `display_invoice_amount_total_words`: boolean
@@ -246,7 +324,7 @@ pub struct ResCompany {
     pub display_invoice_tax_company_currency: bool,
     /// Display Name
     ///
-    /// `display_name`: char, readonly
+    /// `display_name`: char, readonly, not stored
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Domestic Fiscal Position
     ///
@@ -262,6 +340,10 @@ pub struct ResCompany {
     ///
     /// `email`: char
     pub email: ::std::option::Option<::std::string::String>,
+    /// Formatted Email
+    ///
+    /// `email_formatted`: char, readonly, not stored
+    pub email_formatted: ::std::option::Option<::std::string::String>,
     /// Email Button Text
     ///
     /// `email_primary_color`: char
@@ -322,12 +404,20 @@ pub struct ResCompany {
     ///
     /// `font`: selection
     pub font: ::std::option::Option<ResCompanyFont>,
+    /// Force Audit Trail
+    ///
+    /// `force_restrictive_audit_trail`: boolean, readonly, not stored
+    pub force_restrictive_audit_trail: bool,
     /// Hard Lock Date
     ///
     /// Any entry up to and including that date will be postponed to a later time, in accordance with its journal sequence. This lock date is irreversible and does not allow any exception.
     ///
     /// `hard_lock_date`: date
     pub hard_lock_date: ::std::option::Option<::chrono::NaiveDate>,
+    /// Has Message
+    ///
+    /// `has_message`: boolean, readonly, not stored
+    pub has_message: bool,
     /// Has Received Warning Stock Sms
     ///
     /// `has_received_warning_stock_sms`: boolean
@@ -408,6 +498,10 @@ pub struct ResCompany {
     ///
     /// `invoice_terms_html`: html
     pub invoice_terms_html: ::std::option::Option<::std::string::String>,
+    /// Is Company Details Empty
+    ///
+    /// `is_company_details_empty`: boolean, readonly, not stored
+    pub is_company_details_empty: bool,
     /// Layout Background
     ///
     /// `layout_background`: selection, required
@@ -420,18 +514,70 @@ pub struct ResCompany {
     ///
     /// `link_qr_code`: boolean
     pub link_qr_code: bool,
+    /// Company Logo
+    ///
+    /// `logo`: binary, not stored
+    pub logo: ::std::option::Option<::std::string::String>,
     /// Logo Web
     ///
     /// `logo_web`: binary, readonly
     pub logo_web: ::std::option::Option<::std::string::String>,
+    /// Attachment Count
+    ///
+    /// `message_attachment_count`: integer, readonly, not stored
+    pub message_attachment_count: ::std::option::Option<i64>,
     /// Followers
     ///
     /// `message_follower_ids`: one2many, to `mail.followers`
     pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Message Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_error`: boolean, readonly, not stored
+    pub message_has_error: bool,
+    /// Number of errors
+    ///
+    /// Number of messages with delivery error
+    ///
+    /// `message_has_error_counter`: integer, readonly, not stored
+    pub message_has_error_counter: ::std::option::Option<i64>,
+    /// SMS Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_sms_error`: boolean, readonly, not stored
+    pub message_has_sms_error: bool,
     /// Messages
     ///
     /// `message_ids`: one2many, to `mail.message`
     pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Is Follower
+    ///
+    /// `message_is_follower`: boolean, readonly, not stored
+    pub message_is_follower: bool,
+    /// Action Needed
+    ///
+    /// If checked, new messages require your attention.
+    ///
+    /// `message_needaction`: boolean, readonly, not stored
+    pub message_needaction: bool,
+    /// Number of Actions
+    ///
+    /// Number of messages requiring action
+    ///
+    /// `message_needaction_counter`: integer, readonly, not stored
+    pub message_needaction_counter: ::std::option::Option<i64>,
+    /// Followers (Partners)
+    ///
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
+    pub message_partner_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Foreign VAT countries
+    ///
+    /// Countries for which the company has a VAT number
+    ///
+    /// `multi_vat_foreign_country_ids`: many2many, to `res.country`, readonly, not stored
+    pub multi_vat_foreign_country_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Company Name
     ///
     /// `name`: char, required
@@ -448,6 +594,10 @@ pub struct ResCompany {
     ///
     /// `parent_id`: many2one, to `res.company`
     pub parent_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Parent
+    ///
+    /// `parent_ids`: many2many, to `res.company`, readonly, not stored
+    pub parent_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Parent Path
     ///
     /// `parent_path`: char
@@ -558,6 +708,10 @@ pub struct ResCompany {
     ///
     /// `revenue_accrual_account_id`: many2one, to `account.account`
     pub revenue_accrual_account_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Root
+    ///
+    /// `root_id`: many2one, to `res.company`, readonly, not stored
+    pub root_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Discount Product
     ///
     /// Default product used for discounts
@@ -608,6 +762,10 @@ pub struct ResCompany {
     ///
     /// `snailmail_duplex`: boolean
     pub snailmail_duplex: bool,
+    /// Fed. State
+    ///
+    /// `state_id`: many2one, to `res.country.state`, not stored
+    pub state_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Stock Confirmation Type
     ///
     /// `stock_confirmation_type`: selection
@@ -636,6 +794,14 @@ pub struct ResCompany {
     ///
     /// `stock_text_confirmation`: boolean
     pub stock_text_confirmation: bool,
+    /// Street
+    ///
+    /// `street`: char, not stored
+    pub street: ::std::option::Option<::std::string::String>,
+    /// Street2
+    ///
+    /// `street2`: char, not stored
+    pub street2: ::std::option::Option<::std::string::String>,
     /// Tax Calculation Rounding Method
     ///
     /// `tax_calculation_rounding_method`: selection
@@ -670,14 +836,48 @@ pub struct ResCompany {
     ///
     /// `transfer_account_id`: many2one, to `account.account`
     pub transfer_account_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Uninstalled L10N Module
+    ///
+    /// `uninstalled_l10n_module_ids`: many2many, to `ir.module.module`, readonly, not stored
+    pub uninstalled_l10n_module_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// User Fiscalyear Lock Date
+    ///
+    /// `user_fiscalyear_lock_date`: date, readonly, not stored
+    pub user_fiscalyear_lock_date: ::std::option::Option<::chrono::NaiveDate>,
+    /// User Hard Lock Date
+    ///
+    /// `user_hard_lock_date`: date, readonly, not stored
+    pub user_hard_lock_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Accepted Users
     ///
     /// `user_ids`: many2many, to `res.users`
     pub user_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// User Purchase Lock Date
+    ///
+    /// `user_purchase_lock_date`: date, readonly, not stored
+    pub user_purchase_lock_date: ::std::option::Option<::chrono::NaiveDate>,
+    /// User Sale Lock Date
+    ///
+    /// `user_sale_lock_date`: date, readonly, not stored
+    pub user_sale_lock_date: ::std::option::Option<::chrono::NaiveDate>,
+    /// User Tax Lock Date
+    ///
+    /// `user_tax_lock_date`: date, readonly, not stored
+    pub user_tax_lock_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Uses Default Logo
     ///
     /// `uses_default_logo`: boolean, readonly
     pub uses_default_logo: bool,
+    /// Tax ID
+    ///
+    /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
+    ///
+    /// `vat`: char, not stored
+    pub vat: ::std::option::Option<::std::string::String>,
+    /// Website Link
+    ///
+    /// `website`: char, not stored
+    pub website: ::std::option::Option<::std::string::String>,
     /// Website Messages
     ///
     /// Website communication history
@@ -696,6 +896,10 @@ pub struct ResCompany {
     ///
     /// `write_uid`: many2one, to `res.users`, readonly
     pub write_uid: ::std::option::Option<::odoo_client::Many2One>,
+    /// Zip
+    ///
+    /// `zip`: char, not stored
+    pub zip: ::std::option::Option<::std::string::String>,
 }
 /// The JSON Schema of [`ResCompany`] (serde's deserialize side), as JSON text.
 pub const READ_SCHEMA: &str = r##"{
@@ -705,11 +909,14 @@ pub const READ_SCHEMA: &str = r##"{
     "account_default_pos_receivable_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Default PoS Receivable Account ([id, display name] of a account.account)"},
     "account_discount_expense_allocation_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Separate account for expense discount ([id, display name] of a account.account)"},
     "account_discount_income_allocation_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Separate account for income discount ([id, display name] of a account.account)"},
+    "account_enabled_tax_country_ids": {"default":[],"description":"l10n-used countries: Technical field containing the countries for which this company is using tax-related features(hence the ones for which l10n modules need to show tax-related fields). (ids of res.country records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "account_fiscal_country_group_codes": {"default":null,"description":"Account Fiscal Country Group Codes"},
     "account_fiscal_country_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Fiscal Country: The country to use the tax reports from for this company ([id, display name] of a res.country)"},
     "account_journal_early_pay_discount_gain_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Cash Discount Write-Off Gain Account ([id, display name] of a account.account)"},
     "account_journal_early_pay_discount_loss_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Cash Discount Write-Off Loss Account ([id, display name] of a account.account)"},
     "account_journal_suspense_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Journal Suspense Account ([id, display name] of a account.account)"},
     "account_opening_date": {"default":null,"description":"Opening Entry: That is the date of the opening entry.","format":"date","type":["string","null"]},
+    "account_opening_journal_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Opening Journal: Journal where the opening entry of this company's accounting has been posted. ([id, display name] of a account.journal)"},
     "account_opening_move_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Opening Journal Entry: The journal entry containing the initial balance of all this company's accounts. ([id, display name] of a account.move)"},
     "account_price_include": {"$ref":"#/$defs/ResCompanyAccountPriceInclude","description":"Default Sales Price Include: Default on whether the sales price used on the product and invoices with this Company includes its taxes."},
     "account_production_wip_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Production WIP Account ([id, display name] of a account.account)"},
@@ -730,14 +937,26 @@ pub const READ_SCHEMA: &str = r##"{
     "automatic_entry_default_journal_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Automatic Entry Default Journal: Journal used by default for moving the period of an entry ([id, display name] of a account.journal)"},
     "autopost_bills": {"description":"Auto-validate bills","type":"boolean"},
     "bank_account_code_prefix": {"default":null,"description":"Prefix of the bank accounts","type":["string","null"]},
+    "bank_ids": {"default":[],"description":"Banks (ids of res.partner.bank records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "bank_journal_ids": {"default":[],"description":"Bank Journals (ids of account.journal records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "batch_payment_sequence_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Batch Payment Sequence ([id, display name] of a ir.sequence)"},
+    "bounce_email": {"default":null,"description":"Bounce Email","type":["string","null"]},
+    "bounce_formatted": {"default":null,"description":"Bounce","type":["string","null"]},
     "cash_account_code_prefix": {"default":null,"description":"Prefix of the cash accounts","type":["string","null"]},
+    "catchall_email": {"default":null,"description":"Catchall Email","type":["string","null"]},
+    "catchall_formatted": {"default":null,"description":"Catchall","type":["string","null"]},
     "chart_template": {"default":null,"description":"Chart Template","type":["string","null"]},
     "child_ids": {"default":[],"description":"Branches (ids of res.company records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "city": {"default":null,"description":"City","type":["string","null"]},
+    "color": {"default":null,"description":"Color","format":"int64","type":["integer","null"]},
     "company_details": {"default":null,"description":"Company Details: Header text displayed at the top of all reports.","type":["string","null"]},
+    "company_registry": {"default":null,"description":"Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country","type":["string","null"]},
+    "company_registry_placeholder": {"default":null,"description":"Company Registry Placeholder","type":["string","null"]},
+    "company_vat_placeholder": {"default":null,"description":"Company Vat Placeholder","type":["string","null"]},
     "contract_expiration_notice_period": {"default":null,"description":"Contract Expiry Notice Period","format":"int64","type":["integer","null"]},
     "cost_method": {"$ref":"#/$defs/ResCompanyCostMethod","description":"Cost Method"},
+    "country_code": {"default":null,"description":"Country Code: The ISO country code in two chars. You can use this field for quick search.","type":["string","null"]},
+    "country_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Country ([id, display name] of a res.country)"},
     "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
     "currency_exchange_journal_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Exchange Gain or Loss Journal ([id, display name] of a account.journal)"},
@@ -745,12 +964,15 @@ pub const READ_SCHEMA: &str = r##"{
     "days_to_purchase": {"default":null,"description":"Days to Purchase: Days needed to confirm a PO, define when a PO should be validated","format":"double","type":["number","null"]},
     "default_cash_difference_expense_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Cash Difference Expense ([id, display name] of a account.account)"},
     "default_cash_difference_income_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Cash Difference Income ([id, display name] of a account.account)"},
+    "default_from_email": {"default":null,"description":"Default From","type":["string","null"]},
+    "display_account_storno": {"default":false,"description":"Display Account Storno","type":"boolean"},
     "display_invoice_amount_total_words": {"description":"Total amount of invoice in letters","type":"boolean"},
     "display_invoice_tax_company_currency": {"description":"Taxes in company currency","type":"boolean"},
     "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
     "domestic_fiscal_position_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Domestic Fiscal Position ([id, display name] of a account.fiscal.position)"},
     "downpayment_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Downpayment Account: This account will be used on Downpayment invoices. ([id, display name] of a account.account)"},
     "email": {"default":null,"description":"Email","type":["string","null"]},
+    "email_formatted": {"default":null,"description":"Formatted Email","type":["string","null"]},
     "email_primary_color": {"default":null,"description":"Email Button Text","type":["string","null"]},
     "email_secondary_color": {"default":null,"description":"Email Button Color","type":["string","null"]},
     "employee_properties_definition": {"default":null,"description":"Employee Properties"},
@@ -764,7 +986,9 @@ pub const READ_SCHEMA: &str = r##"{
     "fiscalyear_last_month": {"$ref":"#/$defs/ResCompanyFiscalyearLastMonth","description":"Fiscalyear Last Month"},
     "fiscalyear_lock_date": {"default":null,"description":"Global Lock Date: Any entry up to and including that date will be postponed to a later time, in accordance with its journal's sequence.","format":"date","type":["string","null"]},
     "font": {"anyOf":[{"$ref":"#/$defs/ResCompanyFont"},{"type":"null"}],"default":null,"description":"Font"},
+    "force_restrictive_audit_trail": {"default":false,"description":"Force Audit Trail","type":"boolean"},
     "hard_lock_date": {"default":null,"description":"Hard Lock Date: Any entry up to and including that date will be postponed to a later time, in accordance with its journal sequence. This lock date is irreversible and does not allow any exception.","format":"date","type":["string","null"]},
+    "has_message": {"default":false,"description":"Has Message","type":"boolean"},
     "has_received_warning_stock_sms": {"description":"Has Received Warning Stock Sms","type":"boolean"},
     "horizon_days": {"description":"Replenishment Horizon: Configure your horizon to trigger reordering rules earlier to get a head start on replenishment and avoid delays, or trigger it just-in-time ('0 days') to avoid overstocking.","format":"double","type":"number"},
     "hr_presence_control_attendance": {"description":"Based on attendances","type":"boolean"},
@@ -783,16 +1007,28 @@ pub const READ_SCHEMA: &str = r##"{
     "inventory_valuation": {"anyOf":[{"$ref":"#/$defs/ResCompanyInventoryValuation"},{"type":"null"}],"default":null,"description":"Valuation"},
     "invoice_terms": {"default":null,"description":"Default Terms and Conditions","type":["string","null"]},
     "invoice_terms_html": {"default":null,"description":"Default Terms and Conditions as a Web page","type":["string","null"]},
+    "is_company_details_empty": {"default":false,"description":"Is Company Details Empty","type":"boolean"},
     "layout_background": {"$ref":"#/$defs/ResCompanyLayoutBackground","description":"Layout Background"},
     "layout_background_image": {"default":null,"description":"Background Image (base64)","type":["string","null"]},
     "link_qr_code": {"description":"Display Link QR-code","type":"boolean"},
+    "logo": {"default":null,"description":"Company Logo (base64)","type":["string","null"]},
     "logo_web": {"default":null,"description":"Logo Web (base64)","type":["string","null"]},
+    "message_attachment_count": {"default":null,"description":"Attachment Count","format":"int64","type":["integer","null"]},
     "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_has_error": {"default":false,"description":"Message Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
+    "message_has_error_counter": {"default":null,"description":"Number of errors: Number of messages with delivery error","format":"int64","type":["integer","null"]},
+    "message_has_sms_error": {"default":false,"description":"SMS Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
     "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_is_follower": {"default":false,"description":"Is Follower","type":"boolean"},
+    "message_needaction": {"default":false,"description":"Action Needed: If checked, new messages require your attention.","type":"boolean"},
+    "message_needaction_counter": {"default":null,"description":"Number of Actions: Number of messages requiring action","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"default":[],"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "multi_vat_foreign_country_ids": {"default":[],"description":"Foreign VAT countries: Countries for which the company has a VAT number (ids of res.country records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "name": {"description":"Company Name","type":"string"},
     "nomenclature_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Nomenclature ([id, display name] of a barcode.nomenclature)"},
     "paperformat_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Paper format ([id, display name] of a report.paperformat)"},
     "parent_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Parent Company ([id, display name] of a res.company)"},
+    "parent_ids": {"default":[],"description":"Parent (ids of res.company records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "parent_path": {"default":null,"description":"Parent Path","type":["string","null"]},
     "partner_id": {"$ref":"#/$defs/Many2One","description":"Partner ([id, display name] of a res.partner)"},
     "phone": {"default":null,"description":"Phone","type":["string","null"]},
@@ -815,6 +1051,7 @@ pub const READ_SCHEMA: &str = r##"{
     "resource_calendar_ids": {"default":[],"description":"Working Hours (ids of resource.calendar records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "restrictive_audit_trail": {"description":"Restrictive Audit Trail: Enable this option to prevent deletion of journal item related logs","type":"boolean"},
     "revenue_accrual_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Revenue Accrual Account: Account used to move the period of a revenue ([id, display name] of a account.account)"},
+    "root_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Root ([id, display name] of a res.company)"},
     "sale_discount_product_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Discount Product: Default product used for discounts ([id, display name] of a product.product)"},
     "sale_lock_date": {"default":null,"description":"Sales Lock Date: Any sales entry prior to and including this date will be postponed to a later date, in accordance with its journal's sequence.","format":"date","type":["string","null"]},
     "sale_onboarding_payment_method": {"anyOf":[{"$ref":"#/$defs/ResCompanySaleOnboardingPaymentMethod"},{"type":"null"}],"default":null,"description":"Sale onboarding selected payment method"},
@@ -825,11 +1062,14 @@ pub const READ_SCHEMA: &str = r##"{
     "snailmail_color": {"description":"Snailmail Color","type":"boolean"},
     "snailmail_cover": {"description":"Add a Cover Page","type":"boolean"},
     "snailmail_duplex": {"description":"Both sides","type":"boolean"},
+    "state_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Fed. State ([id, display name] of a res.country.state)"},
     "stock_confirmation_type": {"anyOf":[{"$ref":"#/$defs/ResCompanyStockConfirmationType"},{"type":"null"}],"default":null,"description":"Stock Confirmation Type"},
     "stock_mail_confirmation_template_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Email Template confirmation picking: Email sent to the customer once the order is done. ([id, display name] of a mail.template)"},
     "stock_move_email_validation": {"description":"Email Confirmation picking","type":"boolean"},
     "stock_sms_confirmation_template_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"SMS Template: SMS sent to the customer once the order is delivered. ([id, display name] of a sms.template)"},
     "stock_text_confirmation": {"description":"Stock Text Confirmation","type":"boolean"},
+    "street": {"default":null,"description":"Street","type":["string","null"]},
+    "street2": {"default":null,"description":"Street2","type":["string","null"]},
     "tax_calculation_rounding_method": {"anyOf":[{"$ref":"#/$defs/ResCompanyTaxCalculationRoundingMethod"},{"type":"null"}],"default":null,"description":"Tax Calculation Rounding Method"},
     "tax_cash_basis_journal_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Cash Basis Journal ([id, display name] of a account.journal)"},
     "tax_exigibility": {"description":"Use Cash Basis","type":"boolean"},
@@ -837,12 +1077,21 @@ pub const READ_SCHEMA: &str = r##"{
     "terms_type": {"anyOf":[{"$ref":"#/$defs/ResCompanyTermsType"},{"type":"null"}],"default":null,"description":"Terms & Conditions format"},
     "transfer_account_code_prefix": {"default":null,"description":"Prefix of the transfer accounts","type":["string","null"]},
     "transfer_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Inter-Banks Transfer Account: Intermediary account used when moving money from a liquidity account to another ([id, display name] of a account.account)"},
+    "uninstalled_l10n_module_ids": {"default":[],"description":"Uninstalled L10N Module (ids of ir.module.module records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "user_fiscalyear_lock_date": {"default":null,"description":"User Fiscalyear Lock Date","format":"date","type":["string","null"]},
+    "user_hard_lock_date": {"default":null,"description":"User Hard Lock Date","format":"date","type":["string","null"]},
     "user_ids": {"default":[],"description":"Accepted Users (ids of res.users records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "user_purchase_lock_date": {"default":null,"description":"User Purchase Lock Date","format":"date","type":["string","null"]},
+    "user_sale_lock_date": {"default":null,"description":"User Sale Lock Date","format":"date","type":["string","null"]},
+    "user_tax_lock_date": {"default":null,"description":"User Tax Lock Date","format":"date","type":["string","null"]},
     "uses_default_logo": {"description":"Uses Default Logo","type":"boolean"},
+    "vat": {"default":null,"description":"Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.","type":["string","null"]},
+    "website": {"default":null,"description":"Website Link","type":["string","null"]},
     "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "work_permit_expiration_notice_period": {"default":null,"description":"Work Permit Expiry Notice Period","format":"int64","type":["integer","null"]},
     "write_date": {"default":null,"description":"Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
-    "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"}
+    "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"},
+    "zip": {"default":null,"description":"Zip","type":["string","null"]}
   },
   "required": ["id","account_price_include","account_storno","account_use_credit_limit","active","anglo_saxon_accounting","autopost_bills","cost_method","currency_id","display_invoice_amount_total_words","display_invoice_tax_company_currency","expects_chart_of_accounts","fiscalyear_last_day","fiscalyear_last_month","has_received_warning_stock_sms","horizon_days","hr_presence_control_attendance","hr_presence_control_email","hr_presence_control_ip","hr_presence_control_login","iap_enrich_auto_done","inventory_period","layout_background","link_qr_code","name","partner_id","portal_confirmation_pay","portal_confirmation_sign","qr_code","restrictive_audit_trail","security_lead","snailmail_color","snailmail_cover","snailmail_duplex","stock_move_email_validation","stock_text_confirmation","tax_exigibility","uses_default_logo"],
   "type": "object"
@@ -866,6 +1115,12 @@ impl ResCompany {
         let mut account_discount_income_allocation_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut account_enabled_tax_country_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut account_fiscal_country_group_codes: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
         let mut account_fiscal_country_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
@@ -880,6 +1135,9 @@ impl ResCompany {
         > = ::std::option::Option::None;
         let mut account_opening_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut account_opening_journal_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut account_opening_move_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
@@ -931,13 +1189,28 @@ impl ResCompany {
         let mut bank_account_code_prefix: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut bank_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut bank_journal_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut batch_payment_sequence_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut bounce_email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut bounce_formatted: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut cash_account_code_prefix: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut catchall_email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut catchall_formatted: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut chart_template: ::std::option::Option<
@@ -946,13 +1219,32 @@ impl ResCompany {
         let mut child_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut city: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut company_details: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_registry: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_registry_placeholder: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_vat_placeholder: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut contract_expiration_notice_period: ::std::option::Option<
             ::std::option::Option<i64>,
         > = ::std::option::Option::None;
         let mut cost_method: ::std::option::Option<ResCompanyCostMethod> = ::std::option::Option::None;
+        let mut country_code: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut create_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
@@ -970,6 +1262,10 @@ impl ResCompany {
         let mut default_cash_difference_income_account_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut default_from_email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut display_account_storno: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut display_invoice_amount_total_words: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut display_invoice_tax_company_currency: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut display_name: ::std::option::Option<
@@ -982,6 +1278,9 @@ impl ResCompany {
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_formatted: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut email_primary_color: ::std::option::Option<
@@ -1017,9 +1316,11 @@ impl ResCompany {
             ::std::option::Option<::chrono::NaiveDate>,
         > = ::std::option::Option::None;
         let mut font: ::std::option::Option<::std::option::Option<ResCompanyFont>> = ::std::option::Option::None;
+        let mut force_restrictive_audit_trail: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut hard_lock_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDate>,
         > = ::std::option::Option::None;
+        let mut has_message: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut has_received_warning_stock_sms: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut horizon_days: ::std::option::Option<f64> = ::std::option::Option::None;
         let mut hr_presence_control_attendance: ::std::option::Option<bool> = ::std::option::Option::None;
@@ -1055,18 +1356,41 @@ impl ResCompany {
         let mut invoice_terms_html: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut is_company_details_empty: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut layout_background: ::std::option::Option<ResCompanyLayoutBackground> = ::std::option::Option::None;
         let mut layout_background_image: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut link_qr_code: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut logo: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut logo_web: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut message_attachment_count: ::std::option::Option<
+            ::std::option::Option<i64>,
         > = ::std::option::Option::None;
         let mut message_follower_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut message_has_error: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_has_error_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_has_sms_error: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_is_follower: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut multi_vat_foreign_country_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -1078,6 +1402,9 @@ impl ResCompany {
         > = ::std::option::Option::None;
         let mut parent_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut parent_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut parent_path: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -1133,6 +1460,9 @@ impl ResCompany {
         let mut revenue_accrual_account_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut root_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut sale_discount_product_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
@@ -1153,6 +1483,9 @@ impl ResCompany {
         let mut snailmail_color: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut snailmail_cover: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut snailmail_duplex: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut state_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut stock_confirmation_type: ::std::option::Option<
             ::std::option::Option<ResCompanyStockConfirmationType>,
         > = ::std::option::Option::None;
@@ -1164,6 +1497,12 @@ impl ResCompany {
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut stock_text_confirmation: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut street: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut street2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut tax_calculation_rounding_method: ::std::option::Option<
             ::std::option::Option<ResCompanyTaxCalculationRoundingMethod>,
         > = ::std::option::Option::None;
@@ -1183,10 +1522,34 @@ impl ResCompany {
         let mut transfer_account_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut uninstalled_l10n_module_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut user_fiscalyear_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut user_hard_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
         let mut user_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut user_purchase_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut user_sale_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut user_tax_lock_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
         let mut uses_default_logo: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut vat: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut website: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut website_message_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
@@ -1198,6 +1561,9 @@ impl ResCompany {
         > = ::std::option::Option::None;
         let mut write_uid: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut zip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         for (__key, __value) in __record {
             match __key.as_str() {
@@ -1226,6 +1592,20 @@ impl ResCompany {
                 "account_discount_income_allocation_id" => {
                     wire::decode(
                         &mut account_discount_income_allocation_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "account_enabled_tax_country_ids" => {
+                    wire::decode(
+                        &mut account_enabled_tax_country_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "account_fiscal_country_group_codes" => {
+                    wire::decode(
+                        &mut account_fiscal_country_group_codes,
                         __value,
                         wire::false_as_none,
                     )
@@ -1263,6 +1643,13 @@ impl ResCompany {
                         &mut account_opening_date,
                         __value,
                         wire::date::option::deserialize,
+                    )
+                }
+                "account_opening_journal_id" => {
+                    wire::decode(
+                        &mut account_opening_journal_id,
+                        __value,
+                        wire::false_as_none,
                     )
                 }
                 "account_opening_move_id" => {
@@ -1363,6 +1750,7 @@ impl ResCompany {
                         wire::false_as_none,
                     )
                 }
+                "bank_ids" => wire::decode(&mut bank_ids, __value, wire::ids_or_false),
                 "bank_journal_ids" => {
                     wire::decode(&mut bank_journal_ids, __value, wire::ids_or_false)
                 }
@@ -1373,6 +1761,12 @@ impl ResCompany {
                         wire::false_as_none,
                     )
                 }
+                "bounce_email" => {
+                    wire::decode(&mut bounce_email, __value, wire::false_as_none)
+                }
+                "bounce_formatted" => {
+                    wire::decode(&mut bounce_formatted, __value, wire::false_as_none)
+                }
                 "cash_account_code_prefix" => {
                     wire::decode(
                         &mut cash_account_code_prefix,
@@ -1380,12 +1774,37 @@ impl ResCompany {
                         wire::false_as_none,
                     )
                 }
+                "catchall_email" => {
+                    wire::decode(&mut catchall_email, __value, wire::false_as_none)
+                }
+                "catchall_formatted" => {
+                    wire::decode(&mut catchall_formatted, __value, wire::false_as_none)
+                }
                 "chart_template" => {
                     wire::decode(&mut chart_template, __value, wire::false_as_none)
                 }
                 "child_ids" => wire::decode(&mut child_ids, __value, wire::ids_or_false),
+                "city" => wire::decode(&mut city, __value, wire::false_as_none),
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
                 "company_details" => {
                     wire::decode(&mut company_details, __value, wire::false_as_none)
+                }
+                "company_registry" => {
+                    wire::decode(&mut company_registry, __value, wire::false_as_none)
+                }
+                "company_registry_placeholder" => {
+                    wire::decode(
+                        &mut company_registry_placeholder,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "company_vat_placeholder" => {
+                    wire::decode(
+                        &mut company_vat_placeholder,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "contract_expiration_notice_period" => {
                     wire::decode(
@@ -1395,6 +1814,12 @@ impl ResCompany {
                     )
                 }
                 "cost_method" => wire::decode(&mut cost_method, __value, wire::field),
+                "country_code" => {
+                    wire::decode(&mut country_code, __value, wire::false_as_none)
+                }
+                "country_id" => {
+                    wire::decode(&mut country_id, __value, wire::false_as_none)
+                }
                 "create_date" => {
                     wire::decode(
                         &mut create_date,
@@ -1430,6 +1855,12 @@ impl ResCompany {
                         wire::false_as_none,
                     )
                 }
+                "default_from_email" => {
+                    wire::decode(&mut default_from_email, __value, wire::false_as_none)
+                }
+                "display_account_storno" => {
+                    wire::decode(&mut display_account_storno, __value, wire::field)
+                }
                 "display_invoice_amount_total_words" => {
                     wire::decode(
                         &mut display_invoice_amount_total_words,
@@ -1462,6 +1893,9 @@ impl ResCompany {
                     )
                 }
                 "email" => wire::decode(&mut email, __value, wire::false_as_none),
+                "email_formatted" => {
+                    wire::decode(&mut email_formatted, __value, wire::false_as_none)
+                }
                 "email_primary_color" => {
                     wire::decode(&mut email_primary_color, __value, wire::false_as_none)
                 }
@@ -1523,6 +1957,13 @@ impl ResCompany {
                     )
                 }
                 "font" => wire::decode(&mut font, __value, wire::false_as_none),
+                "force_restrictive_audit_trail" => {
+                    wire::decode(
+                        &mut force_restrictive_audit_trail,
+                        __value,
+                        wire::field,
+                    )
+                }
                 "hard_lock_date" => {
                     wire::decode(
                         &mut hard_lock_date,
@@ -1530,6 +1971,7 @@ impl ResCompany {
                         wire::date::option::deserialize,
                     )
                 }
+                "has_message" => wire::decode(&mut has_message, __value, wire::field),
                 "has_received_warning_stock_sms" => {
                     wire::decode(
                         &mut has_received_warning_stock_sms,
@@ -1603,6 +2045,9 @@ impl ResCompany {
                 "invoice_terms_html" => {
                     wire::decode(&mut invoice_terms_html, __value, wire::false_as_none)
                 }
+                "is_company_details_empty" => {
+                    wire::decode(&mut is_company_details_empty, __value, wire::field)
+                }
                 "layout_background" => {
                     wire::decode(&mut layout_background, __value, wire::field)
                 }
@@ -1614,12 +2059,56 @@ impl ResCompany {
                     )
                 }
                 "link_qr_code" => wire::decode(&mut link_qr_code, __value, wire::field),
+                "logo" => wire::decode(&mut logo, __value, wire::false_as_none),
                 "logo_web" => wire::decode(&mut logo_web, __value, wire::false_as_none),
+                "message_attachment_count" => {
+                    wire::decode(
+                        &mut message_attachment_count,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "message_follower_ids" => {
                     wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
                 }
+                "message_has_error" => {
+                    wire::decode(&mut message_has_error, __value, wire::field)
+                }
+                "message_has_error_counter" => {
+                    wire::decode(
+                        &mut message_has_error_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_has_sms_error" => {
+                    wire::decode(&mut message_has_sms_error, __value, wire::field)
+                }
                 "message_ids" => {
                     wire::decode(&mut message_ids, __value, wire::ids_or_false)
+                }
+                "message_is_follower" => {
+                    wire::decode(&mut message_is_follower, __value, wire::field)
+                }
+                "message_needaction" => {
+                    wire::decode(&mut message_needaction, __value, wire::field)
+                }
+                "message_needaction_counter" => {
+                    wire::decode(
+                        &mut message_needaction_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::ids_or_false)
+                }
+                "multi_vat_foreign_country_ids" => {
+                    wire::decode(
+                        &mut multi_vat_foreign_country_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
                 }
                 "name" => wire::decode(&mut name, __value, wire::string_or_false),
                 "nomenclature_id" => {
@@ -1629,6 +2118,9 @@ impl ResCompany {
                     wire::decode(&mut paperformat_id, __value, wire::false_as_none)
                 }
                 "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
+                "parent_ids" => {
+                    wire::decode(&mut parent_ids, __value, wire::ids_or_false)
+                }
                 "parent_path" => {
                     wire::decode(&mut parent_path, __value, wire::false_as_none)
                 }
@@ -1707,6 +2199,7 @@ impl ResCompany {
                         wire::false_as_none,
                     )
                 }
+                "root_id" => wire::decode(&mut root_id, __value, wire::false_as_none),
                 "sale_discount_product_id" => {
                     wire::decode(
                         &mut sale_discount_product_id,
@@ -1749,6 +2242,7 @@ impl ResCompany {
                 "snailmail_duplex" => {
                     wire::decode(&mut snailmail_duplex, __value, wire::field)
                 }
+                "state_id" => wire::decode(&mut state_id, __value, wire::false_as_none),
                 "stock_confirmation_type" => {
                     wire::decode(
                         &mut stock_confirmation_type,
@@ -1776,6 +2270,8 @@ impl ResCompany {
                 "stock_text_confirmation" => {
                     wire::decode(&mut stock_text_confirmation, __value, wire::field)
                 }
+                "street" => wire::decode(&mut street, __value, wire::false_as_none),
+                "street2" => wire::decode(&mut street2, __value, wire::false_as_none),
                 "tax_calculation_rounding_method" => {
                     wire::decode(
                         &mut tax_calculation_rounding_method,
@@ -1813,10 +2309,54 @@ impl ResCompany {
                 "transfer_account_id" => {
                     wire::decode(&mut transfer_account_id, __value, wire::false_as_none)
                 }
+                "uninstalled_l10n_module_ids" => {
+                    wire::decode(
+                        &mut uninstalled_l10n_module_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "user_fiscalyear_lock_date" => {
+                    wire::decode(
+                        &mut user_fiscalyear_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "user_hard_lock_date" => {
+                    wire::decode(
+                        &mut user_hard_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
                 "user_ids" => wire::decode(&mut user_ids, __value, wire::ids_or_false),
+                "user_purchase_lock_date" => {
+                    wire::decode(
+                        &mut user_purchase_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "user_sale_lock_date" => {
+                    wire::decode(
+                        &mut user_sale_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "user_tax_lock_date" => {
+                    wire::decode(
+                        &mut user_tax_lock_date,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
                 "uses_default_logo" => {
                     wire::decode(&mut uses_default_logo, __value, wire::field)
                 }
+                "vat" => wire::decode(&mut vat, __value, wire::false_as_none),
+                "website" => wire::decode(&mut website, __value, wire::false_as_none),
                 "website_message_ids" => {
                     wire::decode(&mut website_message_ids, __value, wire::ids_or_false)
                 }
@@ -1835,6 +2375,7 @@ impl ResCompany {
                     )
                 }
                 "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
+                "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
@@ -1902,6 +2443,10 @@ impl ResCompany {
                 .unwrap_or_default(),
             account_discount_income_allocation_id: account_discount_income_allocation_id
                 .unwrap_or_default(),
+            account_enabled_tax_country_ids: account_enabled_tax_country_ids
+                .unwrap_or_default(),
+            account_fiscal_country_group_codes: account_fiscal_country_group_codes
+                .unwrap_or_default(),
             account_fiscal_country_id: account_fiscal_country_id.unwrap_or_default(),
             account_journal_early_pay_discount_gain_account_id: account_journal_early_pay_discount_gain_account_id
                 .unwrap_or_default(),
@@ -1910,6 +2455,7 @@ impl ResCompany {
             account_journal_suspense_account_id: account_journal_suspense_account_id
                 .unwrap_or_default(),
             account_opening_date: account_opening_date.unwrap_or_default(),
+            account_opening_journal_id: account_opening_journal_id.unwrap_or_default(),
             account_opening_move_id: account_opening_move_id.unwrap_or_default(),
             account_price_include: wire::given(account_price_include),
             account_production_wip_account_id: account_production_wip_account_id
@@ -1934,15 +2480,28 @@ impl ResCompany {
                 .unwrap_or_default(),
             autopost_bills: wire::given(autopost_bills),
             bank_account_code_prefix: bank_account_code_prefix.unwrap_or_default(),
+            bank_ids: bank_ids.unwrap_or_default(),
             bank_journal_ids: bank_journal_ids.unwrap_or_default(),
             batch_payment_sequence_id: batch_payment_sequence_id.unwrap_or_default(),
+            bounce_email: bounce_email.unwrap_or_default(),
+            bounce_formatted: bounce_formatted.unwrap_or_default(),
             cash_account_code_prefix: cash_account_code_prefix.unwrap_or_default(),
+            catchall_email: catchall_email.unwrap_or_default(),
+            catchall_formatted: catchall_formatted.unwrap_or_default(),
             chart_template: chart_template.unwrap_or_default(),
             child_ids: child_ids.unwrap_or_default(),
+            city: city.unwrap_or_default(),
+            color: color.unwrap_or_default(),
             company_details: company_details.unwrap_or_default(),
+            company_registry: company_registry.unwrap_or_default(),
+            company_registry_placeholder: company_registry_placeholder
+                .unwrap_or_default(),
+            company_vat_placeholder: company_vat_placeholder.unwrap_or_default(),
             contract_expiration_notice_period: contract_expiration_notice_period
                 .unwrap_or_default(),
             cost_method: wire::given(cost_method),
+            country_code: country_code.unwrap_or_default(),
+            country_id: country_id.unwrap_or_default(),
             create_date: create_date.unwrap_or_default(),
             create_uid: create_uid.unwrap_or_default(),
             currency_exchange_journal_id: currency_exchange_journal_id
@@ -1953,6 +2512,8 @@ impl ResCompany {
                 .unwrap_or_default(),
             default_cash_difference_income_account_id: default_cash_difference_income_account_id
                 .unwrap_or_default(),
+            default_from_email: default_from_email.unwrap_or_default(),
+            display_account_storno: display_account_storno.unwrap_or_default(),
             display_invoice_amount_total_words: wire::given(
                 display_invoice_amount_total_words,
             ),
@@ -1963,6 +2524,7 @@ impl ResCompany {
             domestic_fiscal_position_id: domestic_fiscal_position_id.unwrap_or_default(),
             downpayment_account_id: downpayment_account_id.unwrap_or_default(),
             email: email.unwrap_or_default(),
+            email_formatted: email_formatted.unwrap_or_default(),
             email_primary_color: email_primary_color.unwrap_or_default(),
             email_secondary_color: email_secondary_color.unwrap_or_default(),
             employee_properties_definition: employee_properties_definition
@@ -1978,7 +2540,10 @@ impl ResCompany {
             fiscalyear_last_month: wire::given(fiscalyear_last_month),
             fiscalyear_lock_date: fiscalyear_lock_date.unwrap_or_default(),
             font: font.unwrap_or_default(),
+            force_restrictive_audit_trail: force_restrictive_audit_trail
+                .unwrap_or_default(),
             hard_lock_date: hard_lock_date.unwrap_or_default(),
+            has_message: has_message.unwrap_or_default(),
             has_received_warning_stock_sms: wire::given(has_received_warning_stock_sms),
             horizon_days: wire::given(horizon_days),
             hr_presence_control_attendance: wire::given(hr_presence_control_attendance),
@@ -1999,16 +2564,29 @@ impl ResCompany {
             inventory_valuation: inventory_valuation.unwrap_or_default(),
             invoice_terms: invoice_terms.unwrap_or_default(),
             invoice_terms_html: invoice_terms_html.unwrap_or_default(),
+            is_company_details_empty: is_company_details_empty.unwrap_or_default(),
             layout_background: wire::given(layout_background),
             layout_background_image: layout_background_image.unwrap_or_default(),
             link_qr_code: wire::given(link_qr_code),
+            logo: logo.unwrap_or_default(),
             logo_web: logo_web.unwrap_or_default(),
+            message_attachment_count: message_attachment_count.unwrap_or_default(),
             message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_has_error: message_has_error.unwrap_or_default(),
+            message_has_error_counter: message_has_error_counter.unwrap_or_default(),
+            message_has_sms_error: message_has_sms_error.unwrap_or_default(),
             message_ids: message_ids.unwrap_or_default(),
+            message_is_follower: message_is_follower.unwrap_or_default(),
+            message_needaction: message_needaction.unwrap_or_default(),
+            message_needaction_counter: message_needaction_counter.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            multi_vat_foreign_country_ids: multi_vat_foreign_country_ids
+                .unwrap_or_default(),
             name: wire::given(name),
             nomenclature_id: nomenclature_id.unwrap_or_default(),
             paperformat_id: paperformat_id.unwrap_or_default(),
             parent_id: parent_id.unwrap_or_default(),
+            parent_ids: parent_ids.unwrap_or_default(),
             parent_path: parent_path.unwrap_or_default(),
             partner_id: wire::given(partner_id),
             phone: phone.unwrap_or_default(),
@@ -2031,6 +2609,7 @@ impl ResCompany {
             resource_calendar_ids: resource_calendar_ids.unwrap_or_default(),
             restrictive_audit_trail: wire::given(restrictive_audit_trail),
             revenue_accrual_account_id: revenue_accrual_account_id.unwrap_or_default(),
+            root_id: root_id.unwrap_or_default(),
             sale_discount_product_id: sale_discount_product_id.unwrap_or_default(),
             sale_lock_date: sale_lock_date.unwrap_or_default(),
             sale_onboarding_payment_method: sale_onboarding_payment_method
@@ -2042,6 +2621,7 @@ impl ResCompany {
             snailmail_color: wire::given(snailmail_color),
             snailmail_cover: wire::given(snailmail_cover),
             snailmail_duplex: wire::given(snailmail_duplex),
+            state_id: state_id.unwrap_or_default(),
             stock_confirmation_type: stock_confirmation_type.unwrap_or_default(),
             stock_mail_confirmation_template_id: stock_mail_confirmation_template_id
                 .unwrap_or_default(),
@@ -2049,6 +2629,8 @@ impl ResCompany {
             stock_sms_confirmation_template_id: stock_sms_confirmation_template_id
                 .unwrap_or_default(),
             stock_text_confirmation: wire::given(stock_text_confirmation),
+            street: street.unwrap_or_default(),
+            street2: street2.unwrap_or_default(),
             tax_calculation_rounding_method: tax_calculation_rounding_method
                 .unwrap_or_default(),
             tax_cash_basis_journal_id: tax_cash_basis_journal_id.unwrap_or_default(),
@@ -2058,13 +2640,22 @@ impl ResCompany {
             transfer_account_code_prefix: transfer_account_code_prefix
                 .unwrap_or_default(),
             transfer_account_id: transfer_account_id.unwrap_or_default(),
+            uninstalled_l10n_module_ids: uninstalled_l10n_module_ids.unwrap_or_default(),
+            user_fiscalyear_lock_date: user_fiscalyear_lock_date.unwrap_or_default(),
+            user_hard_lock_date: user_hard_lock_date.unwrap_or_default(),
             user_ids: user_ids.unwrap_or_default(),
+            user_purchase_lock_date: user_purchase_lock_date.unwrap_or_default(),
+            user_sale_lock_date: user_sale_lock_date.unwrap_or_default(),
+            user_tax_lock_date: user_tax_lock_date.unwrap_or_default(),
             uses_default_logo: wire::given(uses_default_logo),
+            vat: vat.unwrap_or_default(),
+            website: website.unwrap_or_default(),
             website_message_ids: website_message_ids.unwrap_or_default(),
             work_permit_expiration_notice_period: work_permit_expiration_notice_period
                 .unwrap_or_default(),
             write_date: write_date.unwrap_or_default(),
             write_uid: write_uid.unwrap_or_default(),
+            zip: zip.unwrap_or_default(),
         })
     }
 }
@@ -2077,7 +2668,7 @@ impl ResCompany {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(142usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(187usize);
         wire::put(&mut __fields, "id", &self.id)?;
         wire::put(
             &mut __fields,
@@ -2098,6 +2689,16 @@ impl ResCompany {
             &mut __fields,
             "account_discount_income_allocation_id",
             &self.account_discount_income_allocation_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "account_enabled_tax_country_ids",
+            &self.account_enabled_tax_country_ids,
+        )?;
+        wire::put(
+            &mut __fields,
+            "account_fiscal_country_group_codes",
+            &self.account_fiscal_country_group_codes,
         )?;
         wire::put(
             &mut __fields,
@@ -2124,6 +2725,11 @@ impl ResCompany {
             "account_opening_date",
             &self.account_opening_date,
             ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(
+            &mut __fields,
+            "account_opening_journal_id",
+            &self.account_opening_journal_id,
         )?;
         wire::put(
             &mut __fields,
@@ -2193,26 +2799,46 @@ impl ResCompany {
             "bank_account_code_prefix",
             &self.bank_account_code_prefix,
         )?;
+        wire::put(&mut __fields, "bank_ids", &self.bank_ids)?;
         wire::put(&mut __fields, "bank_journal_ids", &self.bank_journal_ids)?;
         wire::put(
             &mut __fields,
             "batch_payment_sequence_id",
             &self.batch_payment_sequence_id,
         )?;
+        wire::put(&mut __fields, "bounce_email", &self.bounce_email)?;
+        wire::put(&mut __fields, "bounce_formatted", &self.bounce_formatted)?;
         wire::put(
             &mut __fields,
             "cash_account_code_prefix",
             &self.cash_account_code_prefix,
         )?;
+        wire::put(&mut __fields, "catchall_email", &self.catchall_email)?;
+        wire::put(&mut __fields, "catchall_formatted", &self.catchall_formatted)?;
         wire::put(&mut __fields, "chart_template", &self.chart_template)?;
         wire::put(&mut __fields, "child_ids", &self.child_ids)?;
+        wire::put(&mut __fields, "city", &self.city)?;
+        wire::put(&mut __fields, "color", &self.color)?;
         wire::put(&mut __fields, "company_details", &self.company_details)?;
+        wire::put(&mut __fields, "company_registry", &self.company_registry)?;
+        wire::put(
+            &mut __fields,
+            "company_registry_placeholder",
+            &self.company_registry_placeholder,
+        )?;
+        wire::put(
+            &mut __fields,
+            "company_vat_placeholder",
+            &self.company_vat_placeholder,
+        )?;
         wire::put(
             &mut __fields,
             "contract_expiration_notice_period",
             &self.contract_expiration_notice_period,
         )?;
         wire::put(&mut __fields, "cost_method", &self.cost_method)?;
+        wire::put(&mut __fields, "country_code", &self.country_code)?;
+        wire::put(&mut __fields, "country_id", &self.country_id)?;
         wire::put_with(
             &mut __fields,
             "create_date",
@@ -2237,6 +2863,12 @@ impl ResCompany {
             "default_cash_difference_income_account_id",
             &self.default_cash_difference_income_account_id,
         )?;
+        wire::put(&mut __fields, "default_from_email", &self.default_from_email)?;
+        wire::put(
+            &mut __fields,
+            "display_account_storno",
+            &self.display_account_storno,
+        )?;
         wire::put(
             &mut __fields,
             "display_invoice_amount_total_words",
@@ -2259,6 +2891,7 @@ impl ResCompany {
             &self.downpayment_account_id,
         )?;
         wire::put(&mut __fields, "email", &self.email)?;
+        wire::put(&mut __fields, "email_formatted", &self.email_formatted)?;
         wire::put(&mut __fields, "email_primary_color", &self.email_primary_color)?;
         wire::put(&mut __fields, "email_secondary_color", &self.email_secondary_color)?;
         wire::put(
@@ -2297,12 +2930,18 @@ impl ResCompany {
             ::odoo_client::value::date::option::serialize,
         )?;
         wire::put(&mut __fields, "font", &self.font)?;
+        wire::put(
+            &mut __fields,
+            "force_restrictive_audit_trail",
+            &self.force_restrictive_audit_trail,
+        )?;
         wire::put_with(
             &mut __fields,
             "hard_lock_date",
             &self.hard_lock_date,
             ::odoo_client::value::date::option::serialize,
         )?;
+        wire::put(&mut __fields, "has_message", &self.has_message)?;
         wire::put(
             &mut __fields,
             "has_received_warning_stock_sms",
@@ -2356,6 +2995,11 @@ impl ResCompany {
         wire::put(&mut __fields, "inventory_valuation", &self.inventory_valuation)?;
         wire::put(&mut __fields, "invoice_terms", &self.invoice_terms)?;
         wire::put(&mut __fields, "invoice_terms_html", &self.invoice_terms_html)?;
+        wire::put(
+            &mut __fields,
+            "is_company_details_empty",
+            &self.is_company_details_empty,
+        )?;
         wire::put(&mut __fields, "layout_background", &self.layout_background)?;
         wire::put(
             &mut __fields,
@@ -2363,13 +3007,40 @@ impl ResCompany {
             &self.layout_background_image,
         )?;
         wire::put(&mut __fields, "link_qr_code", &self.link_qr_code)?;
+        wire::put(&mut __fields, "logo", &self.logo)?;
         wire::put(&mut __fields, "logo_web", &self.logo_web)?;
+        wire::put(
+            &mut __fields,
+            "message_attachment_count",
+            &self.message_attachment_count,
+        )?;
         wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_has_error", &self.message_has_error)?;
+        wire::put(
+            &mut __fields,
+            "message_has_error_counter",
+            &self.message_has_error_counter,
+        )?;
+        wire::put(&mut __fields, "message_has_sms_error", &self.message_has_sms_error)?;
         wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(&mut __fields, "message_is_follower", &self.message_is_follower)?;
+        wire::put(&mut __fields, "message_needaction", &self.message_needaction)?;
+        wire::put(
+            &mut __fields,
+            "message_needaction_counter",
+            &self.message_needaction_counter,
+        )?;
+        wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        wire::put(
+            &mut __fields,
+            "multi_vat_foreign_country_ids",
+            &self.multi_vat_foreign_country_ids,
+        )?;
         wire::put(&mut __fields, "name", &self.name)?;
         wire::put(&mut __fields, "nomenclature_id", &self.nomenclature_id)?;
         wire::put(&mut __fields, "paperformat_id", &self.paperformat_id)?;
         wire::put(&mut __fields, "parent_id", &self.parent_id)?;
+        wire::put(&mut __fields, "parent_ids", &self.parent_ids)?;
         wire::put(&mut __fields, "parent_path", &self.parent_path)?;
         wire::put(&mut __fields, "partner_id", &self.partner_id)?;
         wire::put(&mut __fields, "phone", &self.phone)?;
@@ -2425,6 +3096,7 @@ impl ResCompany {
             "revenue_accrual_account_id",
             &self.revenue_accrual_account_id,
         )?;
+        wire::put(&mut __fields, "root_id", &self.root_id)?;
         wire::put(
             &mut __fields,
             "sale_discount_product_id",
@@ -2452,6 +3124,7 @@ impl ResCompany {
         wire::put(&mut __fields, "snailmail_color", &self.snailmail_color)?;
         wire::put(&mut __fields, "snailmail_cover", &self.snailmail_cover)?;
         wire::put(&mut __fields, "snailmail_duplex", &self.snailmail_duplex)?;
+        wire::put(&mut __fields, "state_id", &self.state_id)?;
         wire::put(
             &mut __fields,
             "stock_confirmation_type",
@@ -2477,6 +3150,8 @@ impl ResCompany {
             "stock_text_confirmation",
             &self.stock_text_confirmation,
         )?;
+        wire::put(&mut __fields, "street", &self.street)?;
+        wire::put(&mut __fields, "street2", &self.street2)?;
         wire::put(
             &mut __fields,
             "tax_calculation_rounding_method",
@@ -2501,8 +3176,45 @@ impl ResCompany {
             &self.transfer_account_code_prefix,
         )?;
         wire::put(&mut __fields, "transfer_account_id", &self.transfer_account_id)?;
+        wire::put(
+            &mut __fields,
+            "uninstalled_l10n_module_ids",
+            &self.uninstalled_l10n_module_ids,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "user_fiscalyear_lock_date",
+            &self.user_fiscalyear_lock_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "user_hard_lock_date",
+            &self.user_hard_lock_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
         wire::put(&mut __fields, "user_ids", &self.user_ids)?;
+        wire::put_with(
+            &mut __fields,
+            "user_purchase_lock_date",
+            &self.user_purchase_lock_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "user_sale_lock_date",
+            &self.user_sale_lock_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "user_tax_lock_date",
+            &self.user_tax_lock_date,
+            ::odoo_client::value::date::option::serialize,
+        )?;
         wire::put(&mut __fields, "uses_default_logo", &self.uses_default_logo)?;
+        wire::put(&mut __fields, "vat", &self.vat)?;
+        wire::put(&mut __fields, "website", &self.website)?;
         wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         wire::put(
             &mut __fields,
@@ -2516,6 +3228,7 @@ impl ResCompany {
             ::odoo_client::value::datetime::option::serialize,
         )?;
         wire::put(&mut __fields, "write_uid", &self.write_uid)?;
+        wire::put(&mut __fields, "zip", &self.zip)?;
         ::std::result::Result::Ok(__fields)
     }
 }
@@ -2643,6 +3356,7 @@ impl ::odoo_client::Model for ResCompany {
         "account_journal_early_pay_discount_loss_account_id",
         "account_journal_suspense_account_id",
         "account_opening_date",
+        "account_opening_journal_id",
         "account_opening_move_id",
         "account_price_include",
         "account_production_wip_account_id",
@@ -2665,12 +3379,23 @@ impl ::odoo_client::Model for ResCompany {
         "bank_account_code_prefix",
         "bank_journal_ids",
         "batch_payment_sequence_id",
+        "bounce_email",
+        "bounce_formatted",
         "cash_account_code_prefix",
+        "catchall_email",
+        "catchall_formatted",
         "chart_template",
         "child_ids",
+        "city",
+        "color",
         "company_details",
+        "company_registry",
+        "company_registry_placeholder",
+        "company_vat_placeholder",
         "contract_expiration_notice_period",
         "cost_method",
+        "country_code",
+        "country_id",
         "create_date",
         "create_uid",
         "currency_exchange_journal_id",
@@ -2678,12 +3403,15 @@ impl ::odoo_client::Model for ResCompany {
         "days_to_purchase",
         "default_cash_difference_expense_account_id",
         "default_cash_difference_income_account_id",
+        "default_from_email",
+        "display_account_storno",
         "display_invoice_amount_total_words",
         "display_invoice_tax_company_currency",
         "display_name",
         "domestic_fiscal_position_id",
         "downpayment_account_id",
         "email",
+        "email_formatted",
         "email_primary_color",
         "email_secondary_color",
         "employee_properties_definition",
@@ -2697,7 +3425,9 @@ impl ::odoo_client::Model for ResCompany {
         "fiscalyear_last_month",
         "fiscalyear_lock_date",
         "font",
+        "force_restrictive_audit_trail",
         "hard_lock_date",
+        "has_message",
         "has_received_warning_stock_sms",
         "horizon_days",
         "hr_presence_control_attendance",
@@ -2715,12 +3445,20 @@ impl ::odoo_client::Model for ResCompany {
         "inventory_valuation",
         "invoice_terms",
         "invoice_terms_html",
+        "is_company_details_empty",
         "layout_background",
         "layout_background_image",
         "link_qr_code",
         "logo_web",
+        "message_attachment_count",
         "message_follower_ids",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
         "message_ids",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
         "name",
         "nomenclature_id",
         "paperformat_id",
@@ -2747,6 +3485,7 @@ impl ::odoo_client::Model for ResCompany {
         "resource_calendar_ids",
         "restrictive_audit_trail",
         "revenue_accrual_account_id",
+        "root_id",
         "sale_discount_product_id",
         "sale_lock_date",
         "sale_onboarding_payment_method",
@@ -2757,11 +3496,14 @@ impl ::odoo_client::Model for ResCompany {
         "snailmail_color",
         "snailmail_cover",
         "snailmail_duplex",
+        "state_id",
         "stock_confirmation_type",
         "stock_mail_confirmation_template_id",
         "stock_move_email_validation",
         "stock_sms_confirmation_template_id",
         "stock_text_confirmation",
+        "street",
+        "street2",
         "tax_calculation_rounding_method",
         "tax_cash_basis_journal_id",
         "tax_exigibility",
@@ -2769,12 +3511,20 @@ impl ::odoo_client::Model for ResCompany {
         "terms_type",
         "transfer_account_code_prefix",
         "transfer_account_id",
+        "user_fiscalyear_lock_date",
+        "user_hard_lock_date",
         "user_ids",
+        "user_purchase_lock_date",
+        "user_sale_lock_date",
+        "user_tax_lock_date",
         "uses_default_logo",
+        "vat",
+        "website",
         "website_message_ids",
         "work_permit_expiration_notice_period",
         "write_date",
         "write_uid",
+        "zip",
     ];
 }
 impl ::odoo_client::WritableModel for ResCompany {
@@ -2846,7 +3596,7 @@ pub struct ResCompanyCreate {
     ///
     /// Journal where the opening entry of this company's accounting has been posted.
     ///
-    /// `account_opening_journal_id`: many2one, to `account.journal`
+    /// `account_opening_journal_id`: many2one, to `account.journal`, not stored
     pub account_opening_journal_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Opening Journal Entry
     ///
@@ -2956,11 +3706,11 @@ pub struct ResCompanyCreate {
     pub chart_template: ::std::option::Option<::std::string::String>,
     /// City
     ///
-    /// `city`: char
+    /// `city`: char, not stored
     pub city: ::std::option::Option<::std::string::String>,
     /// Color
     ///
-    /// `color`: integer
+    /// `color`: integer, not stored
     pub color: ::std::option::Option<i64>,
     /// Company Details
     ///
@@ -2972,7 +3722,7 @@ pub struct ResCompanyCreate {
     ///
     /// The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country
     ///
-    /// `company_registry`: char
+    /// `company_registry`: char, not stored
     pub company_registry: ::std::option::Option<::std::string::String>,
     /// Contract Expiry Notice Period
     ///
@@ -2984,7 +3734,7 @@ pub struct ResCompanyCreate {
     pub cost_method: ::std::option::Option<ResCompanyCostMethod>,
     /// Country
     ///
-    /// `country_id`: many2one, to `res.country`
+    /// `country_id`: many2one, to `res.country`, not stored
     pub country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Exchange Gain or Loss Journal
     ///
@@ -3186,11 +3936,11 @@ pub struct ResCompanyCreate {
     pub link_qr_code: ::std::option::Option<bool>,
     /// Company Logo
     ///
-    /// `logo`: binary
+    /// `logo`: binary, not stored
     pub logo: ::std::option::Option<::std::string::String>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -3364,7 +4114,7 @@ pub struct ResCompanyCreate {
     pub snailmail_duplex: ::std::option::Option<bool>,
     /// Fed. State
     ///
-    /// `state_id`: many2one, to `res.country.state`
+    /// `state_id`: many2one, to `res.country.state`, not stored
     pub state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Stock Confirmation Type
     ///
@@ -3396,11 +4146,11 @@ pub struct ResCompanyCreate {
     pub stock_text_confirmation: ::std::option::Option<bool>,
     /// Street
     ///
-    /// `street`: char
+    /// `street`: char, not stored
     pub street: ::std::option::Option<::std::string::String>,
     /// Street2
     ///
-    /// `street2`: char
+    /// `street2`: char, not stored
     pub street2: ::std::option::Option<::std::string::String>,
     /// Tax Calculation Rounding Method
     ///
@@ -3444,11 +4194,11 @@ pub struct ResCompanyCreate {
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
     ///
-    /// `vat`: char
+    /// `vat`: char, not stored
     pub vat: ::std::option::Option<::std::string::String>,
     /// Website Link
     ///
-    /// `website`: char
+    /// `website`: char, not stored
     pub website: ::std::option::Option<::std::string::String>,
     /// Work Permit Expiry Notice Period
     ///
@@ -3456,7 +4206,7 @@ pub struct ResCompanyCreate {
     pub work_permit_expiration_notice_period: ::std::option::Option<i64>,
     /// Zip
     ///
-    /// `zip`: char
+    /// `zip`: char, not stored
     pub zip: ::std::option::Option<::std::string::String>,
 }
 /// The JSON Schema of [`ResCompanyCreate`] (serde's deserialize side), as JSON text.
@@ -4675,7 +5425,7 @@ pub struct ResCompanyUpdate {
     ///
     /// Journal where the opening entry of this company's accounting has been posted.
     ///
-    /// `account_opening_journal_id`: many2one, to `account.journal`
+    /// `account_opening_journal_id`: many2one, to `account.journal`, not stored
     pub account_opening_journal_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Opening Journal Entry
     ///
@@ -4785,11 +5535,11 @@ pub struct ResCompanyUpdate {
     pub chart_template: ::std::option::Option<::std::string::String>,
     /// City
     ///
-    /// `city`: char
+    /// `city`: char, not stored
     pub city: ::std::option::Option<::std::string::String>,
     /// Color
     ///
-    /// `color`: integer
+    /// `color`: integer, not stored
     pub color: ::std::option::Option<i64>,
     /// Company Details
     ///
@@ -4801,7 +5551,7 @@ pub struct ResCompanyUpdate {
     ///
     /// The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country
     ///
-    /// `company_registry`: char
+    /// `company_registry`: char, not stored
     pub company_registry: ::std::option::Option<::std::string::String>,
     /// Contract Expiry Notice Period
     ///
@@ -4813,7 +5563,7 @@ pub struct ResCompanyUpdate {
     pub cost_method: ::std::option::Option<ResCompanyCostMethod>,
     /// Country
     ///
-    /// `country_id`: many2one, to `res.country`
+    /// `country_id`: many2one, to `res.country`, not stored
     pub country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Exchange Gain or Loss Journal
     ///
@@ -5015,11 +5765,11 @@ pub struct ResCompanyUpdate {
     pub link_qr_code: ::std::option::Option<bool>,
     /// Company Logo
     ///
-    /// `logo`: binary
+    /// `logo`: binary, not stored
     pub logo: ::std::option::Option<::std::string::String>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -5193,7 +5943,7 @@ pub struct ResCompanyUpdate {
     pub snailmail_duplex: ::std::option::Option<bool>,
     /// Fed. State
     ///
-    /// `state_id`: many2one, to `res.country.state`
+    /// `state_id`: many2one, to `res.country.state`, not stored
     pub state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Stock Confirmation Type
     ///
@@ -5225,11 +5975,11 @@ pub struct ResCompanyUpdate {
     pub stock_text_confirmation: ::std::option::Option<bool>,
     /// Street
     ///
-    /// `street`: char
+    /// `street`: char, not stored
     pub street: ::std::option::Option<::std::string::String>,
     /// Street2
     ///
-    /// `street2`: char
+    /// `street2`: char, not stored
     pub street2: ::std::option::Option<::std::string::String>,
     /// Tax Calculation Rounding Method
     ///
@@ -5273,11 +6023,11 @@ pub struct ResCompanyUpdate {
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
     ///
-    /// `vat`: char
+    /// `vat`: char, not stored
     pub vat: ::std::option::Option<::std::string::String>,
     /// Website Link
     ///
-    /// `website`: char
+    /// `website`: char, not stored
     pub website: ::std::option::Option<::std::string::String>,
     /// Work Permit Expiry Notice Period
     ///
@@ -5285,7 +6035,7 @@ pub struct ResCompanyUpdate {
     pub work_permit_expiration_notice_period: ::std::option::Option<i64>,
     /// Zip
     ///
-    /// `zip`: char
+    /// `zip`: char, not stored
     pub zip: ::std::option::Option<::std::string::String>,
 }
 /// The JSON Schema of [`ResCompanyUpdate`] (serde's deserialize side), as JSON text.
@@ -9023,6 +9773,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "ID",
         required: true,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9031,6 +9782,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Base Tax Received Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9039,6 +9791,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Default PoS Receivable Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9047,6 +9800,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Separate account for expense discount",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9055,7 +9809,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Separate account for income discount",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "account_enabled_tax_country_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "l10n-used countries",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.country"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "account_fiscal_country_group_codes",
+        ttype: ::odoo_client::registry::FieldType::Json,
+        label: "Account Fiscal Country Group Codes",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_fiscal_country_id",
@@ -9063,6 +9836,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Fiscal Country",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.country"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9071,6 +9845,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Cash Discount Write-Off Gain Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9079,6 +9854,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Cash Discount Write-Off Loss Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9087,6 +9863,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Journal Suspense Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9095,7 +9872,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Opening Entry",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "account_opening_journal_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Opening Journal",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("account.journal"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "account_opening_move_id",
@@ -9103,6 +9890,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Opening Journal Entry",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.move"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9111,6 +9899,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Default Sales Price Include",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9119,6 +9908,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Production WIP Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9127,6 +9917,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Production WIP Overhead Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9135,6 +9926,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Default Purchase Receipt Fiscal Position",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.fiscal.position"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9143,6 +9935,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Default Purchase Tax",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.tax"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9151,6 +9944,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Default Sale Tax",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.tax"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9159,6 +9953,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Stock Journal",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.journal"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9167,6 +9962,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Stock Valuation Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9175,6 +9971,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Storno accounting",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9183,6 +9980,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sales Credit Limit",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9191,6 +9989,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Active",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9199,6 +9998,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Email Domain",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.alias.domain"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9207,6 +10007,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "All Child",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.company"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9215,6 +10016,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Use anglo-saxon accounting",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9223,6 +10025,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Day of the month",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9231,6 +10034,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Annual Inventory Month",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9239,6 +10043,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Automatic Entry Default Journal",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.journal"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9247,6 +10052,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Auto-validate bills",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9255,7 +10061,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Prefix of the bank accounts",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "bank_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Banks",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner.bank"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "bank_journal_ids",
@@ -9263,6 +10079,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Bank Journals",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.journal"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9271,7 +10088,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Batch Payment Sequence",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("ir.sequence"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "bounce_email",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Bounce Email",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "bounce_formatted",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Bounce",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "cash_account_code_prefix",
@@ -9279,6 +10115,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Prefix of the cash accounts",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "catchall_email",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Catchall Email",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "catchall_formatted",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Catchall",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9287,6 +10142,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Chart Template",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9295,7 +10151,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Branches",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.company"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "city",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "City",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "color",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Color",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "company_details",
@@ -9303,6 +10178,34 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Company Details",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_registry",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Company ID",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_registry_placeholder",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Company Registry Placeholder",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_vat_placeholder",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Company Vat Placeholder",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9311,6 +10214,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Contract Expiry Notice Period",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9319,7 +10223,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Cost Method",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "country_code",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Country Code",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "country_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Country",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.country"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_date",
@@ -9327,6 +10250,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9335,6 +10259,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9343,6 +10268,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Exchange Gain or Loss Journal",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.journal"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9351,6 +10277,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Currency",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.currency"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9359,6 +10286,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Days to Purchase",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9367,6 +10295,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Cash Difference Expense",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9375,7 +10304,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Cash Difference Income",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "default_from_email",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Default From",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "display_account_storno",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Display Account Storno",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "display_invoice_amount_total_words",
@@ -9383,6 +10331,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Total amount of invoice in letters",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9391,6 +10340,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Taxes in company currency",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9399,6 +10349,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Display Name",
         required: false,
         readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9407,6 +10358,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Domestic Fiscal Position",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("account.fiscal.position"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9415,6 +10367,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Downpayment Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9423,6 +10376,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Email",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "email_formatted",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Formatted Email",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9431,6 +10394,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Email Button Text",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9439,6 +10403,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Email Button Color",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9447,6 +10412,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Employee Properties",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9455,6 +10421,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Expects a Chart of Accounts",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9463,6 +10430,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Expense Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9471,6 +10439,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Expense Accrual Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9479,6 +10448,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Loss Exchange Rate Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9487,6 +10457,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Document Template",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("ir.ui.view"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9495,6 +10466,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Fiscal Position",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.fiscal.position"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9503,6 +10475,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Fiscalyear Last Day",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9511,6 +10484,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Fiscalyear Last Month",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9519,6 +10493,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Global Lock Date",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9527,6 +10502,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Font",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "force_restrictive_audit_trail",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Force Audit Trail",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9535,6 +10520,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Hard Lock Date",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_message",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Message",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9543,6 +10538,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Has Received Warning Stock Sms",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9551,6 +10547,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Replenishment Horizon",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9559,6 +10556,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Based on attendances",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9567,6 +10565,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Based on number of emails sent",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9575,6 +10574,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "# emails to send",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9583,6 +10583,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Based on IP Address",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9591,6 +10592,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Valid IP addresses",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9599,6 +10601,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Based on user status in system",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9607,6 +10610,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Enrich Done",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9615,6 +10619,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Income Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9623,6 +10628,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Gain Exchange Rate Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9631,6 +10637,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Default incoterm",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.incoterms"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9639,6 +10646,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Internal Transit Location",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.location"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9647,6 +10655,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Inventory Period",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9655,6 +10664,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Valuation",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9663,6 +10673,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Default Terms and Conditions",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9671,6 +10682,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Default Terms and Conditions as a Web page",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_company_details_empty",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Company Details Empty",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9679,6 +10700,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Layout Background",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9687,6 +10709,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Background Image",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9695,6 +10718,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Display Link QR-code",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "logo",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Company Logo",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9703,6 +10736,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Logo Web",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_attachment_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Attachment Count",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9711,7 +10754,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Followers",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.followers"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Message Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of errors",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_sms_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "SMS Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_ids",
@@ -9719,7 +10790,53 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_is_follower",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Follower",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Action Needed",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of Actions",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_partner_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Followers (Partners)",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "multi_vat_foreign_country_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Foreign VAT countries",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.country"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "name",
@@ -9727,6 +10844,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Company Name",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9735,6 +10853,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Nomenclature",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("barcode.nomenclature"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9743,6 +10862,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Paper format",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("report.paperformat"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9751,6 +10871,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Parent Company",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::Some("res.company"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "parent_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Parent",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::Some("res.company"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9759,6 +10889,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Parent Path",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9767,6 +10898,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Partner",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9775,6 +10907,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Phone",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9783,6 +10916,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Levels of Approvals",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9791,6 +10925,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Double validation amount",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9799,6 +10934,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Purchase Order Modification",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9807,6 +10943,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Online Payment",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9815,6 +10952,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Online Signature",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9823,6 +10961,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Prepayment percentage",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9831,6 +10970,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Price Difference Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9839,6 +10979,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Primary Color",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9847,6 +10988,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Purchase Lock date",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9855,6 +10997,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Display QR-code on invoices",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9863,6 +11006,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Quick encoding",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9871,6 +11015,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Default Quotation Validity",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9879,6 +11024,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Ratings",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("rating.rating"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9887,6 +11033,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Report Footer",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9895,6 +11042,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Company Tagline",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9903,6 +11051,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Default Working Hours",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("resource.calendar"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9911,6 +11060,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Working Hours",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("resource.calendar"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9919,6 +11069,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Restrictive Audit Trail",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9927,7 +11078,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Revenue Accrual Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "root_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Root",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.company"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sale_discount_product_id",
@@ -9935,6 +11096,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Discount Product",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.product"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9943,6 +11105,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sales Lock Date",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9951,6 +11114,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sale onboarding selected payment method",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9959,6 +11123,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Default Sale Template",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("sale.order.template"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9967,6 +11132,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Secondary Color",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9975,6 +11141,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sales Safety Days",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9983,6 +11150,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sequence",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9991,6 +11159,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Snailmail Color",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -9999,6 +11168,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Add a Cover Page",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -10007,7 +11177,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Both sides",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "state_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Fed. State",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.country.state"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "stock_confirmation_type",
@@ -10015,6 +11195,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Stock Confirmation Type",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -10023,6 +11204,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Email Template confirmation picking",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.template"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -10031,6 +11213,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Email Confirmation picking",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -10039,6 +11222,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "SMS Template",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("sms.template"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -10047,6 +11231,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Stock Text Confirmation",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "street",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Street",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "street2",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Street2",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -10055,6 +11258,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Tax Calculation Rounding Method",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -10063,6 +11267,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Cash Basis Journal",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.journal"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -10071,6 +11276,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Use Cash Basis",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -10079,6 +11285,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Tax Return Lock Date",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -10087,6 +11294,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Terms & Conditions format",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -10095,6 +11303,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Prefix of the transfer accounts",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -10103,7 +11312,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Inter-Banks Transfer Account",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "uninstalled_l10n_module_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Uninstalled L10N Module",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("ir.module.module"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "user_fiscalyear_lock_date",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "User Fiscalyear Lock Date",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "user_hard_lock_date",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "User Hard Lock Date",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "user_ids",
@@ -10111,7 +11348,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Accepted Users",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "user_purchase_lock_date",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "User Purchase Lock Date",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "user_sale_lock_date",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "User Sale Lock Date",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "user_tax_lock_date",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "User Tax Lock Date",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "uses_default_logo",
@@ -10119,6 +11384,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Uses Default Logo",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "vat",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Tax ID",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "website",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Website Link",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -10127,6 +11411,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Website Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -10135,6 +11420,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Work Permit Expiry Notice Period",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -10143,6 +11429,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -10151,7 +11438,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "zip",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Zip",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
 ];
 /// The object buttons of its form, in the form's order.

@@ -3,7 +3,7 @@
 //! Country (`res.country`)
 /// Country (`res.country`): one record as Odoo reads it.
 ///
-/// Stored fields only; Odoo's `false` for an empty value is `None`.
+/// Every field Odoo reads: stored ones and computed or related ones (not stored: neither searched nor sorted on unless Odoo says so). A typed read asks for `FIELDS`: all but the computed files, documents, lists and properties, which stay empty unless asked for by name. Odoo's `false` for an empty value is `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResCountry {
     /// ID
@@ -40,6 +40,10 @@ pub struct ResCountry {
     ///
     /// `code`: char, required
     pub code: ::std::string::String,
+    /// Country Group Codes
+    ///
+    /// `country_group_codes`: json, readonly, not stored
+    pub country_group_codes: ::std::option::Option<::serde_json::Value>,
     /// Country Groups
     ///
     /// `country_group_ids`: many2many, to `res.country.group`
@@ -58,8 +62,22 @@ pub struct ResCountry {
     pub currency_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Display Name
     ///
-    /// `display_name`: char, readonly
+    /// `display_name`: char, readonly, not stored
     pub display_name: ::std::option::Option<::std::string::String>,
+    /// Flag
+    ///
+    /// Url of static flag image
+    ///
+    /// `image_url`: char, readonly, not stored
+    pub image_url: ::std::option::Option<::std::string::String>,
+    /// Is Mercado Pago Supported Country
+    ///
+    /// `is_mercado_pago_supported_country`: boolean, readonly, not stored
+    pub is_mercado_pago_supported_country: bool,
+    /// Is Stripe Supported Country
+    ///
+    /// `is_stripe_supported_country`: boolean, readonly, not stored
+    pub is_stripe_supported_country: bool,
     /// Country Name
     ///
     /// `name`: char, required
@@ -108,12 +126,16 @@ pub const READ_SCHEMA: &str = r##"{
     "address_format": {"default":null,"description":"Layout in Reports: Display format to use for addresses belonging to this country. You can use python-style string pattern with all the fields of the address (for example, use '%(street)s' to display the field 'street') plus %(state_name)s: the name of the state %(state_code)s: the code of the state %(country_name)s: the name of the country %(country_code)s: the code of the country","type":["string","null"]},
     "address_view_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Input View: Use this field if you want to replace the usual way to encode a complete address. Note that the address_format field is used to modify the way to display addresses (in reports for example), while this field is used to modify the input form for addresses. ([id, display name] of a ir.ui.view)"},
     "code": {"description":"Country Code: The ISO country code in two chars. You can use this field for quick search.","type":"string"},
+    "country_group_codes": {"default":null,"description":"Country Group Codes"},
     "country_group_ids": {"default":[],"description":"Country Groups (ids of res.country.group records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
     "currency_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Currency ([id, display name] of a res.currency)"},
     "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
     "id": {"description":"ID","format":"int64","type":"integer"},
+    "image_url": {"default":null,"description":"Flag: Url of static flag image","type":["string","null"]},
+    "is_mercado_pago_supported_country": {"default":false,"description":"Is Mercado Pago Supported Country","type":"boolean"},
+    "is_stripe_supported_country": {"default":false,"description":"Is Stripe Supported Country","type":"boolean"},
     "name": {"description":"Country Name","type":"string"},
     "name_position": {"anyOf":[{"$ref":"#/$defs/ResCountryNamePosition"},{"type":"null"}],"default":null,"description":"Customer Name Position: Determines where the customer/company name should be placed, i.e. after or before the address."},
     "phone_code": {"default":null,"description":"Country Calling Code","format":"int64","type":["integer","null"]},
@@ -141,6 +163,9 @@ impl ResCountry {
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut code: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut country_group_codes: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
         let mut country_group_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
@@ -156,6 +181,11 @@ impl ResCountry {
         let mut display_name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut image_url: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut is_mercado_pago_supported_country: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_stripe_supported_country: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut name_position: ::std::option::Option<
             ::std::option::Option<ResCountryNamePosition>,
@@ -185,6 +215,9 @@ impl ResCountry {
                     wire::decode(&mut address_view_id, __value, wire::false_as_none)
                 }
                 "code" => wire::decode(&mut code, __value, wire::string_or_false),
+                "country_group_codes" => {
+                    wire::decode(&mut country_group_codes, __value, wire::false_as_none)
+                }
                 "country_group_ids" => {
                     wire::decode(&mut country_group_ids, __value, wire::ids_or_false)
                 }
@@ -203,6 +236,17 @@ impl ResCountry {
                 }
                 "display_name" => {
                     wire::decode(&mut display_name, __value, wire::false_as_none)
+                }
+                "image_url" => wire::decode(&mut image_url, __value, wire::false_as_none),
+                "is_mercado_pago_supported_country" => {
+                    wire::decode(
+                        &mut is_mercado_pago_supported_country,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "is_stripe_supported_country" => {
+                    wire::decode(&mut is_stripe_supported_country, __value, wire::field)
                 }
                 "name" => wire::decode(&mut name, __value, wire::string_or_false),
                 "name_position" => {
@@ -242,11 +286,16 @@ impl ResCountry {
             address_format: address_format.unwrap_or_default(),
             address_view_id: address_view_id.unwrap_or_default(),
             code: wire::given(code),
+            country_group_codes: country_group_codes.unwrap_or_default(),
             country_group_ids: country_group_ids.unwrap_or_default(),
             create_date: create_date.unwrap_or_default(),
             create_uid: create_uid.unwrap_or_default(),
             currency_id: currency_id.unwrap_or_default(),
             display_name: display_name.unwrap_or_default(),
+            image_url: image_url.unwrap_or_default(),
+            is_mercado_pago_supported_country: is_mercado_pago_supported_country
+                .unwrap_or_default(),
+            is_stripe_supported_country: is_stripe_supported_country.unwrap_or_default(),
             name: wire::given(name),
             name_position: name_position.unwrap_or_default(),
             phone_code: phone_code.unwrap_or_default(),
@@ -268,11 +317,12 @@ impl ResCountry {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(18usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(22usize);
         wire::put(&mut __fields, "id", &self.id)?;
         wire::put(&mut __fields, "address_format", &self.address_format)?;
         wire::put(&mut __fields, "address_view_id", &self.address_view_id)?;
         wire::put(&mut __fields, "code", &self.code)?;
+        wire::put(&mut __fields, "country_group_codes", &self.country_group_codes)?;
         wire::put(&mut __fields, "country_group_ids", &self.country_group_ids)?;
         wire::put_with(
             &mut __fields,
@@ -283,6 +333,17 @@ impl ResCountry {
         wire::put(&mut __fields, "create_uid", &self.create_uid)?;
         wire::put(&mut __fields, "currency_id", &self.currency_id)?;
         wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(&mut __fields, "image_url", &self.image_url)?;
+        wire::put(
+            &mut __fields,
+            "is_mercado_pago_supported_country",
+            &self.is_mercado_pago_supported_country,
+        )?;
+        wire::put(
+            &mut __fields,
+            "is_stripe_supported_country",
+            &self.is_stripe_supported_country,
+        )?;
         wire::put(&mut __fields, "name", &self.name)?;
         wire::put(&mut __fields, "name_position", &self.name_position)?;
         wire::put(&mut __fields, "phone_code", &self.phone_code)?;
@@ -353,6 +414,9 @@ impl ::odoo_client::Model for ResCountry {
         "create_uid",
         "currency_id",
         "display_name",
+        "image_url",
+        "is_mercado_pago_supported_country",
+        "is_stripe_supported_country",
         "name",
         "name_position",
         "phone_code",
@@ -911,6 +975,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "ID",
         required: true,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -919,6 +984,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Layout in Reports",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -927,6 +993,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Input View",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("ir.ui.view"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -935,6 +1002,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Country Code",
         required: true,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "country_group_codes",
+        ttype: ::odoo_client::registry::FieldType::Json,
+        label: "Country Group Codes",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -943,6 +1020,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Country Groups",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.country.group"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -951,6 +1029,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -959,6 +1038,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -967,6 +1047,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Currency",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.currency"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -975,6 +1056,34 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Display Name",
         required: false,
         readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "image_url",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Flag",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_mercado_pago_supported_country",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Mercado Pago Supported Country",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_stripe_supported_country",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Stripe Supported Country",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -983,6 +1092,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Country Name",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -991,6 +1101,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Customer Name Position",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -999,6 +1110,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Country Calling Code",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1007,6 +1119,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "States",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.country.state"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1015,6 +1128,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "State Required",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1023,6 +1137,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Vat Label",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1031,6 +1146,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1039,6 +1155,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1047,6 +1164,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Zip Required",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
 ];

@@ -5,27 +5,125 @@
 //! Inherits partner and adds Tasks information in the partner form
 /// Contact (`res.partner`): one record as Odoo reads it.
 ///
-/// Stored fields only; Odoo's `false` for an empty value is `None`.
+/// Every field Odoo reads: stored ones and computed or related ones (not stored: neither searched nor sorted on unless Odoo says so). A typed read asks for `FIELDS`: all but the computed files, documents, lists and properties, which stay empty unless asked for by name. Odoo's `false` for an empty value is `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResPartner {
     /// ID
     ///
     /// `id`: integer, required, readonly
     pub id: i64,
+    /// Account Move Count
+    ///
+    /// `account_move_count`: integer, readonly, not stored
+    pub account_move_count: ::std::option::Option<i64>,
     /// Active
     ///
     /// `active`: boolean
     pub active: bool,
+    /// Active Lang Count
+    ///
+    /// `active_lang_count`: integer, readonly, not stored
+    pub active_lang_count: ::std::option::Option<i64>,
+    /// Next Activity Calendar Event
+    ///
+    /// `activity_calendar_event_id`: many2one, to `calendar.event`, readonly, not stored
+    pub activity_calendar_event_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Next Activity Deadline
+    ///
+    /// `activity_date_deadline`: date, readonly, not stored
+    pub activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
+    /// Activity Exception Decoration
+    ///
+    /// Type of the exception activity on record.
+    ///
+    /// `activity_exception_decoration`: selection, readonly, not stored
+    pub activity_exception_decoration: ::std::option::Option<
+        ResPartnerActivityExceptionDecoration,
+    >,
+    /// Icon
+    ///
+    /// Icon to indicate an exception activity.
+    ///
+    /// `activity_exception_icon`: char, readonly, not stored
+    pub activity_exception_icon: ::std::option::Option<::std::string::String>,
     /// Activities
     ///
     /// `activity_ids`: one2many, to `mail.activity`
     pub activity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Activity State
+    ///
+    /// Status based on activities
+    ///
+    /// Overdue: Due date is already passed
+    ///
+    /// Today: Activity date is today
+    ///
+    /// Planned: Future activities.
+    ///
+    /// `activity_state`: selection, readonly, not stored
+    pub activity_state: ::std::option::Option<ResPartnerActivityState>,
+    /// Next Activity Summary
+    ///
+    /// `activity_summary`: char, not stored
+    pub activity_summary: ::std::option::Option<::std::string::String>,
+    /// Activity Type Icon
+    ///
+    /// Font awesome icon e.g. fa-tasks
+    ///
+    /// `activity_type_icon`: char, readonly, not stored
+    pub activity_type_icon: ::std::option::Option<::std::string::String>,
+    /// Next Activity Type
+    ///
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
+    pub activity_type_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Responsible User
+    ///
+    /// `activity_user_id`: many2one, to `res.users`, readonly, not stored
+    pub activity_user_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Stats
+    ///
+    /// `application_statistics`: json, readonly, not stored
+    pub application_statistics: ::std::option::Option<::serde_json::Value>,
     /// Auto-post bills
     ///
     /// Automatically post bills for this trusted partner
     ///
     /// `autopost_bills`: selection, required
     pub autopost_bills: ResPartnerAutopostBills,
+    /// Available Invoice Template Pdf Report
+    ///
+    /// `available_invoice_template_pdf_report_ids`: one2many, to `ir.actions.report`, readonly, not stored
+    pub available_invoice_template_pdf_report_ids: ::std::vec::Vec<
+        ::odoo_client::RecordId,
+    >,
+    /// Available Peppol Eas
+    ///
+    /// `available_peppol_eas`: json, readonly, not stored
+    pub available_peppol_eas: ::std::option::Option<::serde_json::Value>,
+    /// Avatar 1024
+    ///
+    /// `avatar_1024`: binary, readonly, not stored
+    pub avatar_1024: ::std::option::Option<::std::string::String>,
+    /// Avatar 128
+    ///
+    /// `avatar_128`: binary, readonly, not stored
+    pub avatar_128: ::std::option::Option<::std::string::String>,
+    /// Avatar
+    ///
+    /// `avatar_1920`: binary, readonly, not stored
+    pub avatar_1920: ::std::option::Option<::std::string::String>,
+    /// Avatar 256
+    ///
+    /// `avatar_256`: binary, readonly, not stored
+    pub avatar_256: ::std::option::Option<::std::string::String>,
+    /// Avatar 512
+    ///
+    /// `avatar_512`: binary, readonly, not stored
+    pub avatar_512: ::std::option::Option<::std::string::String>,
+    /// Bank
+    ///
+    /// `bank_account_count`: integer, readonly, not stored
+    pub bank_account_count: ::std::option::Option<i64>,
     /// Banks
     ///
     /// `bank_ids`: one2many, to `res.partner.bank`
@@ -94,14 +192,42 @@ pub struct ResPartner {
     ///
     /// `company_registry`: char
     pub company_registry: ::std::option::Option<::std::string::String>,
+    /// Company ID Label
+    ///
+    /// `company_registry_label`: char, readonly, not stored
+    pub company_registry_label: ::std::option::Option<::std::string::String>,
+    /// Company Registry Placeholder
+    ///
+    /// `company_registry_placeholder`: char, readonly, not stored
+    pub company_registry_placeholder: ::std::option::Option<::std::string::String>,
+    /// Company Type
+    ///
+    /// `company_type`: selection, not stored
+    pub company_type: ::std::option::Option<ResPartnerCompanyType>,
     /// Complete Name
     ///
     /// `complete_name`: char, readonly
     pub complete_name: ::std::option::Option<::std::string::String>,
+    /// Complete Address
+    ///
+    /// `contact_address`: char, readonly, not stored
+    pub contact_address: ::std::option::Option<::std::string::String>,
+    /// Inlined Complete Address
+    ///
+    /// `contact_address_inline`: char, readonly, not stored
+    pub contact_address_inline: ::std::option::Option<::std::string::String>,
     /// Partner Contracts
     ///
     /// `contract_ids`: one2many, to `account.analytic.account`, readonly
     pub contract_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Country Code
+    ///
+    /// The ISO country code in two chars.
+    ///
+    /// You can use this field for quick search.
+    ///
+    /// `country_code`: char, readonly, not stored
+    pub country_code: ::std::option::Option<::std::string::String>,
     /// Country
     ///
     /// `country_id`: many2one, to `res.country`
@@ -114,24 +240,68 @@ pub struct ResPartner {
     ///
     /// `create_uid`: many2one, to `res.users`, readonly
     pub create_uid: ::std::option::Option<::odoo_client::Many2One>,
+    /// Total Receivable
+    ///
+    /// Total amount this customer owes you.
+    ///
+    /// `credit`: monetary, readonly, not stored
+    pub credit: ::std::option::Option<f64>,
     /// Credit Limit
     ///
     /// Credit limit specific to this partner.
     ///
     /// `credit_limit`: float
     pub credit_limit: ::std::option::Option<f64>,
+    /// Credit To Invoice
+    ///
+    /// `credit_to_invoice`: monetary, readonly, not stored
+    pub credit_to_invoice: ::std::option::Option<f64>,
+    /// Currency
+    ///
+    /// `currency_id`: many2one, to `res.currency`, readonly, not stored
+    pub currency_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Customer Rank
     ///
     /// `customer_rank`: integer
     pub customer_rank: ::std::option::Option<i64>,
+    /// Days Sales Outstanding (DSO)
+    ///
+    /// \[(Total Receivable/Total Revenue) \* number of days since the first invoice\] for this customer
+    ///
+    /// `days_sales_outstanding`: float, readonly, not stored
+    pub days_sales_outstanding: ::std::option::Option<f64>,
+    /// Total Payable
+    ///
+    /// Total amount you have to pay to this vendor.
+    ///
+    /// `debit`: monetary, readonly, not stored
+    pub debit: ::std::option::Option<f64>,
+    /// Display Invoice Edi Format
+    ///
+    /// `display_invoice_edi_format`: boolean, not stored
+    pub display_invoice_edi_format: bool,
+    /// Display Invoice Template Pdf Report
+    ///
+    /// `display_invoice_template_pdf_report_id`: boolean, not stored
+    pub display_invoice_template_pdf_report_id: bool,
     /// Display Name
     ///
-    /// `display_name`: char, readonly
+    /// `display_name`: char, readonly, not stored
     pub display_name: ::std::option::Option<::std::string::String>,
+    /// Duplicate Bank Partner
+    ///
+    /// `duplicate_bank_partner_ids`: many2many, to `res.partner`, readonly, not stored
+    pub duplicate_bank_partner_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Email
     ///
     /// `email`: char
     pub email: ::std::option::Option<::std::string::String>,
+    /// Formatted Email
+    ///
+    /// Format email address "Name \<email@domain\>"
+    ///
+    /// `email_formatted`: char, readonly, not stored
+    pub email_formatted: ::std::option::Option<::std::string::String>,
     /// Normalized Email
     ///
     /// This field is used to search on email address as the primary email field can contain more than strictly an email address.
@@ -150,6 +320,18 @@ pub struct ResPartner {
     ///
     /// `employee_ids`: one2many, to `hr.employee`
     pub employee_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Employees Count
+    ///
+    /// `employees_count`: integer, readonly, not stored
+    pub employees_count: ::std::option::Option<i64>,
+    /// Fiscal Country Codes
+    ///
+    /// `fiscal_country_codes`: char, readonly, not stored
+    pub fiscal_country_codes: ::std::option::Option<::std::string::String>,
+    /// Fiscal Country Group Codes
+    ///
+    /// `fiscal_country_group_codes`: json, readonly, not stored
+    pub fiscal_country_group_codes: ::std::option::Option<::serde_json::Value>,
     /// Job Position
     ///
     /// `function`: char
@@ -178,6 +360,10 @@ pub struct ResPartner {
     ///
     /// `group_rfq`: selection, required
     pub group_rfq: ResPartnerGroupRfq,
+    /// Has Message
+    ///
+    /// `has_message`: boolean, readonly, not stored
+    pub has_message: bool,
     /// Ignore Abnormal Invoice Amount
     ///
     /// `ignore_abnormal_invoice_amount`: boolean
@@ -186,6 +372,10 @@ pub struct ResPartner {
     ///
     /// `ignore_abnormal_invoice_date`: boolean
     pub ignore_abnormal_invoice_date: bool,
+    /// IM Status
+    ///
+    /// `im_status`: char, readonly, not stored
+    pub im_status: ::std::option::Option<::std::string::String>,
     /// Image 1024
     ///
     /// `image_1024`: binary, readonly
@@ -210,6 +400,10 @@ pub struct ResPartner {
     ///
     /// `industry_id`: many2one, to `res.partner.industry`
     pub industry_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// eInvoice format
+    ///
+    /// `invoice_edi_format`: selection, not stored
+    pub invoice_edi_format: ::std::option::Option<ResPartnerInvoiceEdiFormat>,
     /// Invoice Edi Format Store
     ///
     /// `invoice_edi_format_store`: char
@@ -226,22 +420,58 @@ pub struct ResPartner {
     ///
     /// `invoice_template_pdf_report_id`: many2one, to `ir.actions.report`
     pub invoice_template_pdf_report_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Blacklist
+    ///
+    /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
+    ///
+    /// `is_blacklisted`: boolean, readonly, not stored
+    pub is_blacklisted: bool,
     /// Is a Company
     ///
     /// Check if the contact is a company, otherwise it is a person
     ///
     /// `is_company`: boolean
     pub is_company: bool,
+    /// Is In Call
+    ///
+    /// `is_in_call`: boolean, readonly, not stored
+    pub is_in_call: bool,
+    /// Is Peppol Edi Format
+    ///
+    /// `is_peppol_edi_format`: boolean, readonly, not stored
+    pub is_peppol_edi_format: bool,
+    /// Is Public
+    ///
+    /// `is_public`: boolean, readonly, not stored
+    pub is_public: bool,
+    /// Is Ubl Format
+    ///
+    /// `is_ubl_format`: boolean, readonly, not stored
+    pub is_ubl_format: bool,
     /// Language
     ///
     /// All the emails and documents sent to this contact will be translated in this language.
     ///
     /// `lang`: selection
     pub lang: ::std::option::Option<::std::string::String>,
+    /// Main User
+    ///
+    /// There can be several users related to the same partner. When a single user is needed, this field attempts to find the most appropriate one.
+    ///
+    /// `main_user_id`: many2one, to `res.users`, readonly, not stored
+    pub main_user_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// # Meetings
+    ///
+    /// `meeting_count`: integer, readonly, not stored
+    pub meeting_count: ::std::option::Option<i64>,
     /// Meetings
     ///
     /// `meeting_ids`: many2many, to `calendar.event`
     pub meeting_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Attachment Count
+    ///
+    /// `message_attachment_count`: integer, readonly, not stored
+    pub message_attachment_count: ::std::option::Option<i64>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
@@ -252,14 +482,70 @@ pub struct ResPartner {
     ///
     /// `message_follower_ids`: one2many, to `mail.followers`
     pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Message Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_error`: boolean, readonly, not stored
+    pub message_has_error: bool,
+    /// Number of errors
+    ///
+    /// Number of messages with delivery error
+    ///
+    /// `message_has_error_counter`: integer, readonly, not stored
+    pub message_has_error_counter: ::std::option::Option<i64>,
+    /// SMS Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_sms_error`: boolean, readonly, not stored
+    pub message_has_sms_error: bool,
     /// Messages
     ///
     /// `message_ids`: one2many, to `mail.message`
     pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Is Follower
+    ///
+    /// `message_is_follower`: boolean, readonly, not stored
+    pub message_is_follower: bool,
+    /// Action Needed
+    ///
+    /// If checked, new messages require your attention.
+    ///
+    /// `message_needaction`: boolean, readonly, not stored
+    pub message_needaction: bool,
+    /// Number of Actions
+    ///
+    /// Number of messages requiring action
+    ///
+    /// `message_needaction_counter`: integer, readonly, not stored
+    pub message_needaction_counter: ::std::option::Option<i64>,
+    /// Followers (Partners)
+    ///
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
+    pub message_partner_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// My Activity Deadline
+    ///
+    /// `my_activity_date_deadline`: date, readonly, not stored
+    pub my_activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
     /// Name
     ///
     /// `name`: char
     pub name: ::std::option::Option<::std::string::String>,
+    /// Offline since
+    ///
+    /// `offline_since`: datetime, readonly, not stored
+    pub offline_since: ::std::option::Option<::chrono::NaiveDateTime>,
+    /// On-Time Delivery Rate
+    ///
+    /// Over the past x days; the number of products received on time divided by the number of ordered products.x is either the System Parameter purchase_stock.on_time_delivery_days or the default 365
+    ///
+    /// `on_time_rate`: float, readonly, not stored
+    pub on_time_rate: ::std::option::Option<f64>,
+    /// Opportunity Count
+    ///
+    /// `opportunity_count`: integer, readonly, not stored
+    pub opportunity_count: ::std::option::Option<i64>,
     /// Opportunities
     ///
     /// `opportunity_ids`: one2many, to `crm.lead`
@@ -268,6 +554,16 @@ pub struct ResPartner {
     ///
     /// `parent_id`: many2one, to `res.partner`
     pub parent_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Parent name
+    ///
+    /// `parent_name`: char, readonly, not stored
+    pub parent_name: ::std::option::Option<::std::string::String>,
+    /// Partner Company Registry Placeholder
+    ///
+    /// `partner_company_registry_placeholder`: char, readonly, not stored
+    pub partner_company_registry_placeholder: ::std::option::Option<
+        ::std::string::String,
+    >,
     /// Geo Latitude
     ///
     /// `partner_latitude`: float
@@ -282,6 +578,14 @@ pub struct ResPartner {
     ///
     /// `partner_share`: boolean, readonly
     pub partner_share: bool,
+    /// Partner Vat Placeholder
+    ///
+    /// `partner_vat_placeholder`: char, readonly, not stored
+    pub partner_vat_placeholder: ::std::option::Option<::std::string::String>,
+    /// Payment Token Count
+    ///
+    /// `payment_token_count`: integer, readonly, not stored
+    pub payment_token_count: ::std::option::Option<i64>,
     /// Payment Tokens
     ///
     /// `payment_token_ids`: one2many, to `payment.token`
@@ -304,12 +608,28 @@ pub struct ResPartner {
     ///
     /// `phone`: char
     pub phone: ::std::option::Option<::std::string::String>,
+    /// Blacklisted Phone is Phone
+    ///
+    /// Indicates if a blacklisted sanitized phone number is a phone number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
+    ///
+    /// `phone_blacklisted`: boolean, readonly, not stored
+    pub phone_blacklisted: bool,
+    /// Phone Number
+    ///
+    /// `phone_mobile_search`: char, not stored
+    pub phone_mobile_search: ::std::option::Option<::std::string::String>,
     /// Sanitized Number
     ///
     /// Field used to store sanitized phone number. Helps speeding up searches and comparisons.
     ///
     /// `phone_sanitized`: char, readonly
     pub phone_sanitized: ::std::option::Option<::std::string::String>,
+    /// Phone Blacklisted
+    ///
+    /// If the sanitized phone number is on the blacklist, the contact won't receive mass mailing sms anymore, from any list
+    ///
+    /// `phone_sanitized_blacklisted`: boolean, readonly, not stored
+    pub phone_sanitized_blacklisted: bool,
     /// Message for Stock Picking
     ///
     /// `picking_warn_msg`: text
@@ -322,6 +642,10 @@ pub struct ResPartner {
     ///
     /// `properties`: properties
     pub properties: ::std::option::Option<::serde_json::Value>,
+    /// Properties Base Definition
+    ///
+    /// `properties_base_definition_id`: many2one, to `properties.base.definition`, readonly, not stored
+    pub properties_base_definition_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Account Payable
     ///
     /// `property_account_payable_id`: many2one, to `account.account`
@@ -352,6 +676,12 @@ pub struct ResPartner {
     ///
     /// `property_payment_term_id`: many2one, to `account.payment.term`
     pub property_payment_term_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Pricelist
+    ///
+    /// Used for sales to the current partner
+    ///
+    /// `property_product_pricelist`: many2one, to `product.pricelist`, not stored
+    pub property_product_pricelist: ::std::option::Option<::odoo_client::Many2One>,
     /// Supplier Currency
     ///
     /// This currency will be used for purchases from the current partner
@@ -380,6 +710,10 @@ pub struct ResPartner {
     ///
     /// `purchase_line_ids`: one2many, to `purchase.order.line`
     pub purchase_line_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Purchase Order Count
+    ///
+    /// `purchase_order_count`: integer, readonly, not stored
+    pub purchase_order_count: ::std::option::Option<i64>,
     /// Message for Purchase Order
     ///
     /// `purchase_warn_msg`: text
@@ -412,6 +746,10 @@ pub struct ResPartner {
     ///
     /// `rtc_session_ids`: one2many, to `discuss.channel.rtc.session`
     pub rtc_session_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Sale Order Count
+    ///
+    /// `sale_order_count`: integer, readonly, not stored
+    pub sale_order_count: ::std::option::Option<i64>,
     /// Sales Order
     ///
     /// `sale_order_ids`: one2many, to `sale.order`
@@ -420,6 +758,22 @@ pub struct ResPartner {
     ///
     /// `sale_warn_msg`: text
     pub sale_warn_msg: ::std::option::Option<::std::string::String>,
+    /// Partner with same Company Registry
+    ///
+    /// `same_company_registry_partner_id`: many2one, to `res.partner`, readonly, not stored
+    pub same_company_registry_partner_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Partner with same Tax ID
+    ///
+    /// `same_vat_partner_id`: many2one, to `res.partner`, readonly, not stored
+    pub same_vat_partner_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Self
+    ///
+    /// `self`: many2one, to `res.partner`, readonly, not stored
+    pub self_: ::std::option::Option<::odoo_client::Many2One>,
+    /// Show Credit Limit
+    ///
+    /// `show_credit_limit`: boolean, readonly, not stored
+    pub show_credit_limit: bool,
     /// Signup Token Type
     ///
     /// `signup_type`: char
@@ -454,14 +808,26 @@ pub struct ResPartner {
     ///
     /// `suggest_percent`: integer
     pub suggest_percent: ::std::option::Option<i64>,
+    /// # Vendor Bills
+    ///
+    /// `supplier_invoice_count`: integer, readonly, not stored
+    pub supplier_invoice_count: ::std::option::Option<i64>,
     /// Supplier Rank
     ///
     /// `supplier_rank`: integer
     pub supplier_rank: ::std::option::Option<i64>,
+    /// # Tasks
+    ///
+    /// `task_count`: integer, readonly, not stored
+    pub task_count: ::std::option::Option<i64>,
     /// Tasks
     ///
     /// `task_ids`: one2many, to `project.task`
     pub task_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Total Invoiced
+    ///
+    /// `total_invoiced`: monetary, readonly, not stored
+    pub total_invoiced: ::std::option::Option<f64>,
     /// Degree of trust you have in this debtor
     ///
     /// `trust`: selection
@@ -470,6 +836,10 @@ pub struct ResPartner {
     ///
     /// `type`: selection
     pub type_: ::std::option::Option<ResPartnerType>,
+    /// Address Type Description
+    ///
+    /// `type_address_label`: char, readonly, not stored
+    pub type_address_label: ::std::option::Option<::std::string::String>,
     /// Timezone
     ///
     /// When printing documents and exporting/importing data, time values are computed according to this timezone.
@@ -480,6 +850,16 @@ pub struct ResPartner {
     ///
     /// `tz`: selection
     pub tz: ::std::option::Option<::std::string::String>,
+    /// Timezone offset
+    ///
+    /// `tz_offset`: char, readonly, not stored
+    pub tz_offset: ::std::option::Option<::std::string::String>,
+    /// Partner Limit
+    ///
+    /// Set a value greater than 0.0 to activate a credit limit check
+    ///
+    /// `use_partner_credit_limit`: boolean, not stored
+    pub use_partner_credit_limit: bool,
     /// Salesperson
     ///
     /// The internal user in charge of this contact.
@@ -496,6 +876,10 @@ pub struct ResPartner {
     ///
     /// `vat`: char
     pub vat: ::std::option::Option<::std::string::String>,
+    /// Tax ID Label
+    ///
+    /// `vat_label`: char, readonly, not stored
+    pub vat_label: ::std::option::Option<::std::string::String>,
     /// Website Link
     ///
     /// `website`: char
@@ -523,9 +907,29 @@ pub struct ResPartner {
 pub const READ_SCHEMA: &str = r##"{
   "description": "Contact: Inherits partner and adds Tasks information in the partner form",
   "properties": {
+    "account_move_count": {"default":null,"description":"Account Move Count","format":"int64","type":["integer","null"]},
     "active": {"description":"Active","type":"boolean"},
+    "active_lang_count": {"default":null,"description":"Active Lang Count","format":"int64","type":["integer","null"]},
+    "activity_calendar_event_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Calendar Event ([id, display name] of a calendar.event)"},
+    "activity_date_deadline": {"default":null,"description":"Next Activity Deadline","format":"date","type":["string","null"]},
+    "activity_exception_decoration": {"anyOf":[{"$ref":"#/$defs/ResPartnerActivityExceptionDecoration"},{"type":"null"}],"default":null,"description":"Activity Exception Decoration: Type of the exception activity on record."},
+    "activity_exception_icon": {"default":null,"description":"Icon: Icon to indicate an exception activity.","type":["string","null"]},
     "activity_ids": {"default":[],"description":"Activities (ids of mail.activity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "activity_state": {"anyOf":[{"$ref":"#/$defs/ResPartnerActivityState"},{"type":"null"}],"default":null,"description":"Activity State: Status based on activities Overdue: Due date is already passed Today: Activity date is today Planned: Future activities."},
+    "activity_summary": {"default":null,"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_icon": {"default":null,"description":"Activity Type Icon: Font awesome icon e.g. fa-tasks","type":["string","null"]},
+    "activity_type_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Type ([id, display name] of a mail.activity.type)"},
+    "activity_user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Responsible User ([id, display name] of a res.users)"},
+    "application_statistics": {"default":null,"description":"Stats"},
     "autopost_bills": {"$ref":"#/$defs/ResPartnerAutopostBills","description":"Auto-post bills: Automatically post bills for this trusted partner"},
+    "available_invoice_template_pdf_report_ids": {"default":[],"description":"Available Invoice Template Pdf Report (ids of ir.actions.report records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "available_peppol_eas": {"default":null,"description":"Available Peppol Eas"},
+    "avatar_1024": {"default":null,"description":"Avatar 1024 (base64)","type":["string","null"]},
+    "avatar_128": {"default":null,"description":"Avatar 128 (base64)","type":["string","null"]},
+    "avatar_1920": {"default":null,"description":"Avatar (base64)","type":["string","null"]},
+    "avatar_256": {"default":null,"description":"Avatar 256 (base64)","type":["string","null"]},
+    "avatar_512": {"default":null,"description":"Avatar 512 (base64)","type":["string","null"]},
+    "bank_account_count": {"default":null,"description":"Bank","format":"int64","type":["integer","null"]},
     "bank_ids": {"default":[],"description":"Banks (ids of res.partner.bank records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "barcode": {"default":null,"description":"Barcode: Use a barcode to identify this contact.","type":["string","null"]},
     "buyer_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Buyer ([id, display name] of a res.users)"},
@@ -542,66 +946,116 @@ pub const READ_SCHEMA: &str = r##"{
     "company_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Company ([id, display name] of a res.company)"},
     "company_name": {"default":null,"description":"Company Name","type":["string","null"]},
     "company_registry": {"default":null,"description":"Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country","type":["string","null"]},
+    "company_registry_label": {"default":null,"description":"Company ID Label","type":["string","null"]},
+    "company_registry_placeholder": {"default":null,"description":"Company Registry Placeholder","type":["string","null"]},
+    "company_type": {"anyOf":[{"$ref":"#/$defs/ResPartnerCompanyType"},{"type":"null"}],"default":null,"description":"Company Type"},
     "complete_name": {"default":null,"description":"Complete Name","type":["string","null"]},
+    "contact_address": {"default":null,"description":"Complete Address","type":["string","null"]},
+    "contact_address_inline": {"default":null,"description":"Inlined Complete Address","type":["string","null"]},
     "contract_ids": {"default":[],"description":"Partner Contracts (ids of account.analytic.account records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "country_code": {"default":null,"description":"Country Code: The ISO country code in two chars. You can use this field for quick search.","type":["string","null"]},
     "country_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Country ([id, display name] of a res.country)"},
     "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
+    "credit": {"default":null,"description":"Total Receivable: Total amount this customer owes you.","format":"double","type":["number","null"]},
     "credit_limit": {"default":null,"description":"Credit Limit: Credit limit specific to this partner.","format":"double","type":["number","null"]},
+    "credit_to_invoice": {"default":null,"description":"Credit To Invoice","format":"double","type":["number","null"]},
+    "currency_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Currency ([id, display name] of a res.currency)"},
     "customer_rank": {"default":null,"description":"Customer Rank","format":"int64","type":["integer","null"]},
+    "days_sales_outstanding": {"default":null,"description":"Days Sales Outstanding (DSO): [(Total Receivable/Total Revenue) * number of days since the first invoice] for this customer","format":"double","type":["number","null"]},
+    "debit": {"default":null,"description":"Total Payable: Total amount you have to pay to this vendor.","format":"double","type":["number","null"]},
+    "display_invoice_edi_format": {"default":false,"description":"Display Invoice Edi Format","type":"boolean"},
+    "display_invoice_template_pdf_report_id": {"default":false,"description":"Display Invoice Template Pdf Report","type":"boolean"},
     "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
+    "duplicate_bank_partner_ids": {"default":[],"description":"Duplicate Bank Partner (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "email": {"default":null,"description":"Email","type":["string","null"]},
+    "email_formatted": {"default":null,"description":"Formatted Email: Format email address \"Name <email@domain>\"","type":["string","null"]},
     "email_normalized": {"default":null,"description":"Normalized Email: This field is used to search on email address as the primary email field can contain more than strictly an email address.","type":["string","null"]},
     "employee": {"description":"Employee: Whether this contact is an Employee.","type":"boolean"},
     "employee_ids": {"default":[],"description":"Employees: Related employees based on their private address (ids of hr.employee records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "employees_count": {"default":null,"description":"Employees Count","format":"int64","type":["integer","null"]},
+    "fiscal_country_codes": {"default":null,"description":"Fiscal Country Codes","type":["string","null"]},
+    "fiscal_country_group_codes": {"default":null,"description":"Fiscal Country Group Codes"},
     "function": {"default":null,"description":"Job Position","type":["string","null"]},
     "global_location_number": {"default":null,"description":"GLN: Global Location Number","type":["string","null"]},
     "group_on": {"$ref":"#/$defs/ResPartnerGroupOn","description":"Week Day"},
     "group_rfq": {"$ref":"#/$defs/ResPartnerGroupRfq","description":"Group RFQ: Define if RFQ should be grouped together based on expected arrival, except for dropship operations. On Order: Replenishment needs will be grouped together except for MTO. Daily: Replenishment needs will be grouped if the expected arrival is the same day Weekly: Replenishment needs will be grouped if the expected arrival is the same week or week day Always: Replenishment needs will always be grouped."},
+    "has_message": {"default":false,"description":"Has Message","type":"boolean"},
     "id": {"description":"ID","format":"int64","type":"integer"},
     "ignore_abnormal_invoice_amount": {"description":"Ignore Abnormal Invoice Amount","type":"boolean"},
     "ignore_abnormal_invoice_date": {"description":"Ignore Abnormal Invoice Date","type":"boolean"},
+    "im_status": {"default":null,"description":"IM Status","type":["string","null"]},
     "image_1024": {"default":null,"description":"Image 1024 (base64)","type":["string","null"]},
     "image_128": {"default":null,"description":"Image 128 (base64)","type":["string","null"]},
     "image_1920": {"default":null,"description":"Image (base64)","type":["string","null"]},
     "image_256": {"default":null,"description":"Image 256 (base64)","type":["string","null"]},
     "image_512": {"default":null,"description":"Image 512 (base64)","type":["string","null"]},
     "industry_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Industry ([id, display name] of a res.partner.industry)"},
+    "invoice_edi_format": {"anyOf":[{"$ref":"#/$defs/ResPartnerInvoiceEdiFormat"},{"type":"null"}],"default":null,"description":"eInvoice format"},
     "invoice_edi_format_store": {"default":null,"description":"Invoice Edi Format Store","type":["string","null"]},
     "invoice_ids": {"default":[],"description":"Invoices (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "invoice_sending_method": {"anyOf":[{"$ref":"#/$defs/ResPartnerInvoiceSendingMethod"},{"type":"null"}],"default":null,"description":"Invoice sending"},
     "invoice_template_pdf_report_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Invoice report ([id, display name] of a ir.actions.report)"},
+    "is_blacklisted": {"default":false,"description":"Blacklist: If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list","type":"boolean"},
     "is_company": {"description":"Is a Company: Check if the contact is a company, otherwise it is a person","type":"boolean"},
+    "is_in_call": {"default":false,"description":"Is In Call","type":"boolean"},
+    "is_peppol_edi_format": {"default":false,"description":"Is Peppol Edi Format","type":"boolean"},
+    "is_public": {"default":false,"description":"Is Public","type":"boolean"},
+    "is_ubl_format": {"default":false,"description":"Is Ubl Format","type":"boolean"},
     "lang": {"default":null,"description":"Language: All the emails and documents sent to this contact will be translated in this language.","type":["string","null"]},
+    "main_user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Main User: There can be several users related to the same partner. When a single user is needed, this field attempts to find the most appropriate one. ([id, display name] of a res.users)"},
+    "meeting_count": {"default":null,"description":"# Meetings","format":"int64","title":"Meetings","type":["integer","null"]},
     "meeting_ids": {"default":[],"description":"Meetings (ids of calendar.event records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_attachment_count": {"default":null,"description":"Attachment Count","format":"int64","type":["integer","null"]},
     "message_bounce": {"default":null,"description":"Bounce: Counter of the number of bounced emails for this contact","format":"int64","type":["integer","null"]},
     "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_has_error": {"default":false,"description":"Message Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
+    "message_has_error_counter": {"default":null,"description":"Number of errors: Number of messages with delivery error","format":"int64","type":["integer","null"]},
+    "message_has_sms_error": {"default":false,"description":"SMS Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
     "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_is_follower": {"default":false,"description":"Is Follower","type":"boolean"},
+    "message_needaction": {"default":false,"description":"Action Needed: If checked, new messages require your attention.","type":"boolean"},
+    "message_needaction_counter": {"default":null,"description":"Number of Actions: Number of messages requiring action","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"default":[],"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "my_activity_date_deadline": {"default":null,"description":"My Activity Deadline","format":"date","type":["string","null"]},
     "name": {"default":null,"description":"Name","type":["string","null"]},
+    "offline_since": {"default":null,"description":"Offline since (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "on_time_rate": {"default":null,"description":"On-Time Delivery Rate: Over the past x days; the number of products received on time divided by the number of ordered products.x is either the System Parameter purchase_stock.on_time_delivery_days or the default 365","format":"double","type":["number","null"]},
+    "opportunity_count": {"default":null,"description":"Opportunity Count","format":"int64","type":["integer","null"]},
     "opportunity_ids": {"default":[],"description":"Opportunities (ids of crm.lead records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "parent_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Related Company ([id, display name] of a res.partner)"},
+    "parent_name": {"default":null,"description":"Parent name","type":["string","null"]},
+    "partner_company_registry_placeholder": {"default":null,"description":"Partner Company Registry Placeholder","type":["string","null"]},
     "partner_latitude": {"default":null,"description":"Geo Latitude","format":"double","type":["number","null"]},
     "partner_longitude": {"default":null,"description":"Geo Longitude","format":"double","type":["number","null"]},
     "partner_share": {"description":"Share Partner: Either customer (not a user), either shared user. Indicated the current partner is a customer without access or with a limited access created for sharing data.","type":"boolean"},
+    "partner_vat_placeholder": {"default":null,"description":"Partner Vat Placeholder","type":["string","null"]},
+    "payment_token_count": {"default":null,"description":"Payment Token Count","format":"int64","type":["integer","null"]},
     "payment_token_ids": {"default":[],"description":"Payment Tokens (ids of payment.token records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "peppol_eas": {"anyOf":[{"$ref":"#/$defs/ResPartnerPeppolEas"},{"type":"null"}],"default":null,"description":"Peppol e-address (EAS): Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives. List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/"},
     "peppol_endpoint": {"default":null,"description":"Peppol Endpoint: Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'.","type":["string","null"]},
     "phone": {"default":null,"description":"Phone","type":["string","null"]},
+    "phone_blacklisted": {"default":false,"description":"Blacklisted Phone is Phone: Indicates if a blacklisted sanitized phone number is a phone number. Helps distinguish which number is blacklisted when there is both a mobile and phone field in a model.","type":"boolean"},
+    "phone_mobile_search": {"default":null,"description":"Phone Number","type":["string","null"]},
     "phone_sanitized": {"default":null,"description":"Sanitized Number: Field used to store sanitized phone number. Helps speeding up searches and comparisons.","type":["string","null"]},
+    "phone_sanitized_blacklisted": {"default":false,"description":"Phone Blacklisted: If the sanitized phone number is on the blacklist, the contact won't receive mass mailing sms anymore, from any list","type":"boolean"},
     "picking_warn_msg": {"default":null,"description":"Message for Stock Picking","type":["string","null"]},
     "project_ids": {"default":[],"description":"Projects (ids of project.project records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "properties": {"default":null,"description":"Properties"},
+    "properties_base_definition_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Properties Base Definition ([id, display name] of a properties.base.definition)"},
     "property_account_payable_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Account Payable ([id, display name] of a account.account)"},
     "property_account_position_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Fiscal Position: The fiscal position determines the taxes/accounts used for this contact. ([id, display name] of a account.fiscal.position)"},
     "property_account_receivable_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Account Receivable ([id, display name] of a account.account)"},
     "property_inbound_payment_method_line_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Property Inbound Payment Method Line ([id, display name] of a account.payment.method.line)"},
     "property_outbound_payment_method_line_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Property Outbound Payment Method Line ([id, display name] of a account.payment.method.line)"},
     "property_payment_term_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Customer Payment Terms ([id, display name] of a account.payment.term)"},
+    "property_product_pricelist": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Pricelist: Used for sales to the current partner ([id, display name] of a product.pricelist)"},
     "property_purchase_currency_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Supplier Currency: This currency will be used for purchases from the current partner ([id, display name] of a res.currency)"},
     "property_stock_customer": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Customer Location: The stock location used as destination when sending goods to this contact. ([id, display name] of a stock.location)"},
     "property_stock_supplier": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Vendor Location: The stock location used as source when receiving goods from this contact. ([id, display name] of a stock.location)"},
     "property_supplier_payment_term_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Vendor Payment Terms ([id, display name] of a account.payment.term)"},
     "purchase_line_ids": {"default":[],"description":"Purchase Lines (ids of purchase.order.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "purchase_order_count": {"default":null,"description":"Purchase Order Count","format":"int64","type":["integer","null"]},
     "purchase_warn_msg": {"default":null,"description":"Message for Purchase Order","type":["string","null"]},
     "rating_ids": {"default":[],"description":"Ratings (ids of rating.rating records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "receipt_reminder_email": {"description":"Receipt Reminder: Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.","type":"boolean"},
@@ -609,8 +1063,13 @@ pub const READ_SCHEMA: &str = r##"{
     "ref_company_ids": {"default":[],"description":"Companies that refers to partner (ids of res.company records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "reminder_date_before_receipt": {"default":null,"description":"Days Before Receipt: Number of days to send reminder email before the promised receipt date","format":"int64","type":["integer","null"]},
     "rtc_session_ids": {"default":[],"description":"Rtc Session (ids of discuss.channel.rtc.session records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "sale_order_count": {"default":null,"description":"Sale Order Count","format":"int64","type":["integer","null"]},
     "sale_order_ids": {"default":[],"description":"Sales Order (ids of sale.order records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "sale_warn_msg": {"default":null,"description":"Message for Sales Order","type":["string","null"]},
+    "same_company_registry_partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Partner with same Company Registry ([id, display name] of a res.partner)"},
+    "same_vat_partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Partner with same Tax ID ([id, display name] of a res.partner)"},
+    "self": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Self ([id, display name] of a res.partner)"},
+    "show_credit_limit": {"default":false,"description":"Show Credit Limit","type":"boolean"},
     "signup_type": {"default":null,"description":"Signup Token Type","type":["string","null"]},
     "specific_property_product_pricelist": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Specific Property Product Pricelist ([id, display name] of a product.pricelist)"},
     "state_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"State ([id, display name] of a res.country.state)"},
@@ -619,14 +1078,21 @@ pub const READ_SCHEMA: &str = r##"{
     "suggest_based_on": {"default":null,"description":"Suggest Based On","type":["string","null"]},
     "suggest_days": {"default":null,"description":"Suggest Days","format":"int64","type":["integer","null"]},
     "suggest_percent": {"default":null,"description":"Suggest Percent","format":"int64","type":["integer","null"]},
+    "supplier_invoice_count": {"default":null,"description":"# Vendor Bills","format":"int64","title":"Vendor Bills","type":["integer","null"]},
     "supplier_rank": {"default":null,"description":"Supplier Rank","format":"int64","type":["integer","null"]},
+    "task_count": {"default":null,"description":"# Tasks","format":"int64","title":"Tasks","type":["integer","null"]},
     "task_ids": {"default":[],"description":"Tasks (ids of project.task records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "total_invoiced": {"default":null,"description":"Total Invoiced","format":"double","type":["number","null"]},
     "trust": {"anyOf":[{"$ref":"#/$defs/ResPartnerTrust"},{"type":"null"}],"default":null,"description":"Degree of trust you have in this debtor"},
     "type": {"anyOf":[{"$ref":"#/$defs/ResPartnerType"},{"type":"null"}],"default":null,"description":"Address Type"},
+    "type_address_label": {"default":null,"description":"Address Type Description","type":["string","null"]},
     "tz": {"default":null,"description":"Timezone: When printing documents and exporting/importing data, time values are computed according to this timezone. If the timezone is not set, UTC (Coordinated Universal Time) is used. Anywhere else, time values are computed according to the time offset of your web client.","type":["string","null"]},
+    "tz_offset": {"default":null,"description":"Timezone offset","type":["string","null"]},
+    "use_partner_credit_limit": {"default":false,"description":"Partner Limit: Set a value greater than 0.0 to activate a credit limit check","type":"boolean"},
     "user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Salesperson: The internal user in charge of this contact. ([id, display name] of a res.users)"},
     "user_ids": {"default":[],"description":"Users (ids of res.users records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "vat": {"default":null,"description":"Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.","type":["string","null"]},
+    "vat_label": {"default":null,"description":"Tax ID Label","type":["string","null"]},
     "website": {"default":null,"description":"Website Link","type":["string","null"]},
     "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "write_date": {"default":null,"description":"Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
@@ -643,11 +1109,65 @@ impl ResPartner {
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
         let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut account_move_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut active_lang_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut activity_calendar_event_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_decoration: ::std::option::Option<
+            ::std::option::Option<ResPartnerActivityExceptionDecoration>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_icon: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut activity_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut activity_state: ::std::option::Option<
+            ::std::option::Option<ResPartnerActivityState>,
+        > = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_icon: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut application_statistics: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
         let mut autopost_bills: ::std::option::Option<ResPartnerAutopostBills> = ::std::option::Option::None;
+        let mut available_invoice_template_pdf_report_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut available_peppol_eas: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut avatar_1024: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut avatar_128: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut avatar_1920: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut avatar_256: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut avatar_512: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut bank_account_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut bank_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
@@ -694,11 +1214,29 @@ impl ResPartner {
         let mut company_registry: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut company_registry_label: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_registry_placeholder: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_type: ::std::option::Option<
+            ::std::option::Option<ResPartnerCompanyType>,
+        > = ::std::option::Option::None;
         let mut complete_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut contact_address: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut contact_address_inline: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut contract_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut country_code: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut country_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
@@ -709,12 +1247,29 @@ impl ResPartner {
         let mut create_uid: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut credit: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut credit_limit: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut credit_to_invoice: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut customer_rank: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut days_sales_outstanding: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut debit: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut display_invoice_edi_format: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut display_invoice_template_pdf_report_id: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut display_name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut duplicate_bank_partner_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_formatted: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut email_normalized: ::std::option::Option<
@@ -724,6 +1279,13 @@ impl ResPartner {
         let mut employee_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut employees_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut fiscal_country_codes: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut fiscal_country_group_codes: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
         let mut function: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -732,8 +1294,12 @@ impl ResPartner {
         > = ::std::option::Option::None;
         let mut group_on: ::std::option::Option<ResPartnerGroupOn> = ::std::option::Option::None;
         let mut group_rfq: ::std::option::Option<ResPartnerGroupRfq> = ::std::option::Option::None;
+        let mut has_message: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut ignore_abnormal_invoice_amount: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut ignore_abnormal_invoice_date: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut im_status: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut image_1024: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -752,6 +1318,9 @@ impl ResPartner {
         let mut industry_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut invoice_edi_format: ::std::option::Option<
+            ::std::option::Option<ResPartnerInvoiceEdiFormat>,
+        > = ::std::option::Option::None;
         let mut invoice_edi_format_store: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -764,32 +1333,75 @@ impl ResPartner {
         let mut invoice_template_pdf_report_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut is_blacklisted: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut is_company: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_in_call: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_peppol_edi_format: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_public: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_ubl_format: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut lang: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut main_user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut meeting_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut meeting_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_attachment_count: ::std::option::Option<
+            ::std::option::Option<i64>,
         > = ::std::option::Option::None;
         let mut message_bounce: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut message_follower_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut message_has_error: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_has_error_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_has_sms_error: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut message_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_is_follower: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut my_activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
         > = ::std::option::Option::None;
         let mut name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut offline_since: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut on_time_rate: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut opportunity_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut opportunity_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut parent_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut parent_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut partner_company_registry_placeholder: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut partner_latitude: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut partner_longitude: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut partner_share: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut partner_vat_placeholder: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut payment_token_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut payment_token_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
@@ -802,9 +1414,14 @@ impl ResPartner {
         let mut phone: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut phone_blacklisted: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut phone_mobile_search: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut phone_sanitized: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut phone_sanitized_blacklisted: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut picking_warn_msg: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -813,6 +1430,9 @@ impl ResPartner {
         > = ::std::option::Option::None;
         let mut properties: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut properties_base_definition_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut property_account_payable_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
@@ -832,6 +1452,9 @@ impl ResPartner {
         let mut property_payment_term_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut property_product_pricelist: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut property_purchase_currency_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
@@ -846,6 +1469,9 @@ impl ResPartner {
         > = ::std::option::Option::None;
         let mut purchase_line_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut purchase_order_count: ::std::option::Option<
+            ::std::option::Option<i64>,
         > = ::std::option::Option::None;
         let mut purchase_warn_msg: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -866,12 +1492,23 @@ impl ResPartner {
         let mut rtc_session_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut sale_order_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut sale_order_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut sale_warn_msg: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut same_company_registry_partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut same_vat_partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut show_credit_limit: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut signup_type: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -892,15 +1529,27 @@ impl ResPartner {
         > = ::std::option::Option::None;
         let mut suggest_days: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut suggest_percent: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut supplier_invoice_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
         let mut supplier_rank: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut task_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut task_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut total_invoiced: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut trust: ::std::option::Option<::std::option::Option<ResPartnerTrust>> = ::std::option::Option::None;
         let mut type_: ::std::option::Option<::std::option::Option<ResPartnerType>> = ::std::option::Option::None;
+        let mut type_address_label: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut tz: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut tz_offset: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut use_partner_credit_limit: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut user_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
@@ -908,6 +1557,9 @@ impl ResPartner {
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut vat: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut vat_label: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut website: ::std::option::Option<
@@ -928,12 +1580,96 @@ impl ResPartner {
         for (__key, __value) in __record {
             match __key.as_str() {
                 "id" => wire::decode(&mut id, __value, wire::field),
+                "account_move_count" => {
+                    wire::decode(&mut account_move_count, __value, wire::false_as_none)
+                }
                 "active" => wire::decode(&mut active, __value, wire::field),
+                "active_lang_count" => {
+                    wire::decode(&mut active_lang_count, __value, wire::false_as_none)
+                }
+                "activity_calendar_event_id" => {
+                    wire::decode(
+                        &mut activity_calendar_event_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_date_deadline" => {
+                    wire::decode(
+                        &mut activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "activity_exception_decoration" => {
+                    wire::decode(
+                        &mut activity_exception_decoration,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_exception_icon" => {
+                    wire::decode(
+                        &mut activity_exception_icon,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "activity_ids" => {
                     wire::decode(&mut activity_ids, __value, wire::ids_or_false)
                 }
+                "activity_state" => {
+                    wire::decode(&mut activity_state, __value, wire::false_as_none)
+                }
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_icon" => {
+                    wire::decode(&mut activity_type_icon, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "activity_user_id" => {
+                    wire::decode(&mut activity_user_id, __value, wire::false_as_none)
+                }
+                "application_statistics" => {
+                    wire::decode(
+                        &mut application_statistics,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "autopost_bills" => {
                     wire::decode(&mut autopost_bills, __value, wire::field)
+                }
+                "available_invoice_template_pdf_report_ids" => {
+                    wire::decode(
+                        &mut available_invoice_template_pdf_report_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "available_peppol_eas" => {
+                    wire::decode(&mut available_peppol_eas, __value, wire::false_as_none)
+                }
+                "avatar_1024" => {
+                    wire::decode(&mut avatar_1024, __value, wire::false_as_none)
+                }
+                "avatar_128" => {
+                    wire::decode(&mut avatar_128, __value, wire::false_as_none)
+                }
+                "avatar_1920" => {
+                    wire::decode(&mut avatar_1920, __value, wire::false_as_none)
+                }
+                "avatar_256" => {
+                    wire::decode(&mut avatar_256, __value, wire::false_as_none)
+                }
+                "avatar_512" => {
+                    wire::decode(&mut avatar_512, __value, wire::false_as_none)
+                }
+                "bank_account_count" => {
+                    wire::decode(&mut bank_account_count, __value, wire::false_as_none)
                 }
                 "bank_ids" => wire::decode(&mut bank_ids, __value, wire::ids_or_false),
                 "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
@@ -981,11 +1717,41 @@ impl ResPartner {
                 "company_registry" => {
                     wire::decode(&mut company_registry, __value, wire::false_as_none)
                 }
+                "company_registry_label" => {
+                    wire::decode(
+                        &mut company_registry_label,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "company_registry_placeholder" => {
+                    wire::decode(
+                        &mut company_registry_placeholder,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "company_type" => {
+                    wire::decode(&mut company_type, __value, wire::false_as_none)
+                }
                 "complete_name" => {
                     wire::decode(&mut complete_name, __value, wire::false_as_none)
                 }
+                "contact_address" => {
+                    wire::decode(&mut contact_address, __value, wire::false_as_none)
+                }
+                "contact_address_inline" => {
+                    wire::decode(
+                        &mut contact_address_inline,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "contract_ids" => {
                     wire::decode(&mut contract_ids, __value, wire::ids_or_false)
+                }
+                "country_code" => {
+                    wire::decode(&mut country_code, __value, wire::false_as_none)
                 }
                 "country_id" => {
                     wire::decode(&mut country_id, __value, wire::false_as_none)
@@ -1000,22 +1766,70 @@ impl ResPartner {
                 "create_uid" => {
                     wire::decode(&mut create_uid, __value, wire::false_as_none)
                 }
+                "credit" => wire::decode(&mut credit, __value, wire::false_as_none),
                 "credit_limit" => {
                     wire::decode(&mut credit_limit, __value, wire::false_as_none)
+                }
+                "credit_to_invoice" => {
+                    wire::decode(&mut credit_to_invoice, __value, wire::false_as_none)
+                }
+                "currency_id" => {
+                    wire::decode(&mut currency_id, __value, wire::false_as_none)
                 }
                 "customer_rank" => {
                     wire::decode(&mut customer_rank, __value, wire::false_as_none)
                 }
+                "days_sales_outstanding" => {
+                    wire::decode(
+                        &mut days_sales_outstanding,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "debit" => wire::decode(&mut debit, __value, wire::false_as_none),
+                "display_invoice_edi_format" => {
+                    wire::decode(&mut display_invoice_edi_format, __value, wire::field)
+                }
+                "display_invoice_template_pdf_report_id" => {
+                    wire::decode(
+                        &mut display_invoice_template_pdf_report_id,
+                        __value,
+                        wire::field,
+                    )
+                }
                 "display_name" => {
                     wire::decode(&mut display_name, __value, wire::false_as_none)
                 }
+                "duplicate_bank_partner_ids" => {
+                    wire::decode(
+                        &mut duplicate_bank_partner_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
                 "email" => wire::decode(&mut email, __value, wire::false_as_none),
+                "email_formatted" => {
+                    wire::decode(&mut email_formatted, __value, wire::false_as_none)
+                }
                 "email_normalized" => {
                     wire::decode(&mut email_normalized, __value, wire::false_as_none)
                 }
                 "employee" => wire::decode(&mut employee, __value, wire::field),
                 "employee_ids" => {
                     wire::decode(&mut employee_ids, __value, wire::ids_or_false)
+                }
+                "employees_count" => {
+                    wire::decode(&mut employees_count, __value, wire::false_as_none)
+                }
+                "fiscal_country_codes" => {
+                    wire::decode(&mut fiscal_country_codes, __value, wire::false_as_none)
+                }
+                "fiscal_country_group_codes" => {
+                    wire::decode(
+                        &mut fiscal_country_group_codes,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "function" => wire::decode(&mut function, __value, wire::false_as_none),
                 "global_location_number" => {
@@ -1027,6 +1841,7 @@ impl ResPartner {
                 }
                 "group_on" => wire::decode(&mut group_on, __value, wire::field),
                 "group_rfq" => wire::decode(&mut group_rfq, __value, wire::field),
+                "has_message" => wire::decode(&mut has_message, __value, wire::field),
                 "ignore_abnormal_invoice_amount" => {
                     wire::decode(
                         &mut ignore_abnormal_invoice_amount,
@@ -1037,6 +1852,7 @@ impl ResPartner {
                 "ignore_abnormal_invoice_date" => {
                     wire::decode(&mut ignore_abnormal_invoice_date, __value, wire::field)
                 }
+                "im_status" => wire::decode(&mut im_status, __value, wire::false_as_none),
                 "image_1024" => {
                     wire::decode(&mut image_1024, __value, wire::false_as_none)
                 }
@@ -1048,6 +1864,9 @@ impl ResPartner {
                 "image_512" => wire::decode(&mut image_512, __value, wire::false_as_none),
                 "industry_id" => {
                     wire::decode(&mut industry_id, __value, wire::false_as_none)
+                }
+                "invoice_edi_format" => {
+                    wire::decode(&mut invoice_edi_format, __value, wire::false_as_none)
                 }
                 "invoice_edi_format_store" => {
                     wire::decode(
@@ -1073,10 +1892,32 @@ impl ResPartner {
                         wire::false_as_none,
                     )
                 }
+                "is_blacklisted" => {
+                    wire::decode(&mut is_blacklisted, __value, wire::field)
+                }
                 "is_company" => wire::decode(&mut is_company, __value, wire::field),
+                "is_in_call" => wire::decode(&mut is_in_call, __value, wire::field),
+                "is_peppol_edi_format" => {
+                    wire::decode(&mut is_peppol_edi_format, __value, wire::field)
+                }
+                "is_public" => wire::decode(&mut is_public, __value, wire::field),
+                "is_ubl_format" => wire::decode(&mut is_ubl_format, __value, wire::field),
                 "lang" => wire::decode(&mut lang, __value, wire::false_as_none),
+                "main_user_id" => {
+                    wire::decode(&mut main_user_id, __value, wire::false_as_none)
+                }
+                "meeting_count" => {
+                    wire::decode(&mut meeting_count, __value, wire::false_as_none)
+                }
                 "meeting_ids" => {
                     wire::decode(&mut meeting_ids, __value, wire::ids_or_false)
+                }
+                "message_attachment_count" => {
+                    wire::decode(
+                        &mut message_attachment_count,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "message_bounce" => {
                     wire::decode(&mut message_bounce, __value, wire::false_as_none)
@@ -1084,14 +1925,73 @@ impl ResPartner {
                 "message_follower_ids" => {
                     wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
                 }
+                "message_has_error" => {
+                    wire::decode(&mut message_has_error, __value, wire::field)
+                }
+                "message_has_error_counter" => {
+                    wire::decode(
+                        &mut message_has_error_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_has_sms_error" => {
+                    wire::decode(&mut message_has_sms_error, __value, wire::field)
+                }
                 "message_ids" => {
                     wire::decode(&mut message_ids, __value, wire::ids_or_false)
                 }
+                "message_is_follower" => {
+                    wire::decode(&mut message_is_follower, __value, wire::field)
+                }
+                "message_needaction" => {
+                    wire::decode(&mut message_needaction, __value, wire::field)
+                }
+                "message_needaction_counter" => {
+                    wire::decode(
+                        &mut message_needaction_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::ids_or_false)
+                }
+                "my_activity_date_deadline" => {
+                    wire::decode(
+                        &mut my_activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
                 "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "offline_since" => {
+                    wire::decode(
+                        &mut offline_since,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "on_time_rate" => {
+                    wire::decode(&mut on_time_rate, __value, wire::false_as_none)
+                }
+                "opportunity_count" => {
+                    wire::decode(&mut opportunity_count, __value, wire::false_as_none)
+                }
                 "opportunity_ids" => {
                     wire::decode(&mut opportunity_ids, __value, wire::ids_or_false)
                 }
                 "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
+                "parent_name" => {
+                    wire::decode(&mut parent_name, __value, wire::false_as_none)
+                }
+                "partner_company_registry_placeholder" => {
+                    wire::decode(
+                        &mut partner_company_registry_placeholder,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "partner_latitude" => {
                     wire::decode(&mut partner_latitude, __value, wire::false_as_none)
                 }
@@ -1099,6 +1999,16 @@ impl ResPartner {
                     wire::decode(&mut partner_longitude, __value, wire::false_as_none)
                 }
                 "partner_share" => wire::decode(&mut partner_share, __value, wire::field),
+                "partner_vat_placeholder" => {
+                    wire::decode(
+                        &mut partner_vat_placeholder,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "payment_token_count" => {
+                    wire::decode(&mut payment_token_count, __value, wire::false_as_none)
+                }
                 "payment_token_ids" => {
                     wire::decode(&mut payment_token_ids, __value, wire::ids_or_false)
                 }
@@ -1109,8 +2019,17 @@ impl ResPartner {
                     wire::decode(&mut peppol_endpoint, __value, wire::false_as_none)
                 }
                 "phone" => wire::decode(&mut phone, __value, wire::false_as_none),
+                "phone_blacklisted" => {
+                    wire::decode(&mut phone_blacklisted, __value, wire::field)
+                }
+                "phone_mobile_search" => {
+                    wire::decode(&mut phone_mobile_search, __value, wire::false_as_none)
+                }
                 "phone_sanitized" => {
                     wire::decode(&mut phone_sanitized, __value, wire::false_as_none)
+                }
+                "phone_sanitized_blacklisted" => {
+                    wire::decode(&mut phone_sanitized_blacklisted, __value, wire::field)
                 }
                 "picking_warn_msg" => {
                     wire::decode(&mut picking_warn_msg, __value, wire::false_as_none)
@@ -1120,6 +2039,13 @@ impl ResPartner {
                 }
                 "properties" => {
                     wire::decode(&mut properties, __value, wire::false_as_none)
+                }
+                "properties_base_definition_id" => {
+                    wire::decode(
+                        &mut properties_base_definition_id,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "property_account_payable_id" => {
                     wire::decode(
@@ -1163,6 +2089,13 @@ impl ResPartner {
                         wire::false_as_none,
                     )
                 }
+                "property_product_pricelist" => {
+                    wire::decode(
+                        &mut property_product_pricelist,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "property_purchase_currency_id" => {
                     wire::decode(
                         &mut property_purchase_currency_id,
@@ -1194,6 +2127,9 @@ impl ResPartner {
                 "purchase_line_ids" => {
                     wire::decode(&mut purchase_line_ids, __value, wire::ids_or_false)
                 }
+                "purchase_order_count" => {
+                    wire::decode(&mut purchase_order_count, __value, wire::false_as_none)
+                }
                 "purchase_warn_msg" => {
                     wire::decode(&mut purchase_warn_msg, __value, wire::false_as_none)
                 }
@@ -1217,11 +2153,28 @@ impl ResPartner {
                 "rtc_session_ids" => {
                     wire::decode(&mut rtc_session_ids, __value, wire::ids_or_false)
                 }
+                "sale_order_count" => {
+                    wire::decode(&mut sale_order_count, __value, wire::false_as_none)
+                }
                 "sale_order_ids" => {
                     wire::decode(&mut sale_order_ids, __value, wire::ids_or_false)
                 }
                 "sale_warn_msg" => {
                     wire::decode(&mut sale_warn_msg, __value, wire::false_as_none)
+                }
+                "same_company_registry_partner_id" => {
+                    wire::decode(
+                        &mut same_company_registry_partner_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "same_vat_partner_id" => {
+                    wire::decode(&mut same_vat_partner_id, __value, wire::false_as_none)
+                }
+                "self" => wire::decode(&mut self_, __value, wire::false_as_none),
+                "show_credit_limit" => {
+                    wire::decode(&mut show_credit_limit, __value, wire::field)
                 }
                 "signup_type" => {
                     wire::decode(&mut signup_type, __value, wire::false_as_none)
@@ -1245,16 +2198,37 @@ impl ResPartner {
                 "suggest_percent" => {
                     wire::decode(&mut suggest_percent, __value, wire::false_as_none)
                 }
+                "supplier_invoice_count" => {
+                    wire::decode(
+                        &mut supplier_invoice_count,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "supplier_rank" => {
                     wire::decode(&mut supplier_rank, __value, wire::false_as_none)
                 }
+                "task_count" => {
+                    wire::decode(&mut task_count, __value, wire::false_as_none)
+                }
                 "task_ids" => wire::decode(&mut task_ids, __value, wire::ids_or_false),
+                "total_invoiced" => {
+                    wire::decode(&mut total_invoiced, __value, wire::false_as_none)
+                }
                 "trust" => wire::decode(&mut trust, __value, wire::false_as_none),
                 "type" => wire::decode(&mut type_, __value, wire::false_as_none),
+                "type_address_label" => {
+                    wire::decode(&mut type_address_label, __value, wire::false_as_none)
+                }
                 "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
+                "tz_offset" => wire::decode(&mut tz_offset, __value, wire::false_as_none),
+                "use_partner_credit_limit" => {
+                    wire::decode(&mut use_partner_credit_limit, __value, wire::field)
+                }
                 "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
                 "user_ids" => wire::decode(&mut user_ids, __value, wire::ids_or_false),
                 "vat" => wire::decode(&mut vat, __value, wire::false_as_none),
+                "vat_label" => wire::decode(&mut vat_label, __value, wire::false_as_none),
                 "website" => wire::decode(&mut website, __value, wire::false_as_none),
                 "website_message_ids" => {
                     wire::decode(&mut website_message_ids, __value, wire::ids_or_false)
@@ -1291,9 +2265,31 @@ impl ResPartner {
         )?;
         ::std::result::Result::Ok(Self {
             id: wire::given(id),
+            account_move_count: account_move_count.unwrap_or_default(),
             active: wire::given(active),
+            active_lang_count: active_lang_count.unwrap_or_default(),
+            activity_calendar_event_id: activity_calendar_event_id.unwrap_or_default(),
+            activity_date_deadline: activity_date_deadline.unwrap_or_default(),
+            activity_exception_decoration: activity_exception_decoration
+                .unwrap_or_default(),
+            activity_exception_icon: activity_exception_icon.unwrap_or_default(),
             activity_ids: activity_ids.unwrap_or_default(),
+            activity_state: activity_state.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_icon: activity_type_icon.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            activity_user_id: activity_user_id.unwrap_or_default(),
+            application_statistics: application_statistics.unwrap_or_default(),
             autopost_bills: wire::given(autopost_bills),
+            available_invoice_template_pdf_report_ids: available_invoice_template_pdf_report_ids
+                .unwrap_or_default(),
+            available_peppol_eas: available_peppol_eas.unwrap_or_default(),
+            avatar_1024: avatar_1024.unwrap_or_default(),
+            avatar_128: avatar_128.unwrap_or_default(),
+            avatar_1920: avatar_1920.unwrap_or_default(),
+            avatar_256: avatar_256.unwrap_or_default(),
+            avatar_512: avatar_512.unwrap_or_default(),
+            bank_account_count: bank_account_count.unwrap_or_default(),
             bank_ids: bank_ids.unwrap_or_default(),
             barcode: barcode.unwrap_or_default(),
             buyer_id: buyer_id.unwrap_or_default(),
@@ -1310,55 +2306,107 @@ impl ResPartner {
             company_id: company_id.unwrap_or_default(),
             company_name: company_name.unwrap_or_default(),
             company_registry: company_registry.unwrap_or_default(),
+            company_registry_label: company_registry_label.unwrap_or_default(),
+            company_registry_placeholder: company_registry_placeholder
+                .unwrap_or_default(),
+            company_type: company_type.unwrap_or_default(),
             complete_name: complete_name.unwrap_or_default(),
+            contact_address: contact_address.unwrap_or_default(),
+            contact_address_inline: contact_address_inline.unwrap_or_default(),
             contract_ids: contract_ids.unwrap_or_default(),
+            country_code: country_code.unwrap_or_default(),
             country_id: country_id.unwrap_or_default(),
             create_date: create_date.unwrap_or_default(),
             create_uid: create_uid.unwrap_or_default(),
+            credit: credit.unwrap_or_default(),
             credit_limit: credit_limit.unwrap_or_default(),
+            credit_to_invoice: credit_to_invoice.unwrap_or_default(),
+            currency_id: currency_id.unwrap_or_default(),
             customer_rank: customer_rank.unwrap_or_default(),
+            days_sales_outstanding: days_sales_outstanding.unwrap_or_default(),
+            debit: debit.unwrap_or_default(),
+            display_invoice_edi_format: display_invoice_edi_format.unwrap_or_default(),
+            display_invoice_template_pdf_report_id: display_invoice_template_pdf_report_id
+                .unwrap_or_default(),
             display_name: display_name.unwrap_or_default(),
+            duplicate_bank_partner_ids: duplicate_bank_partner_ids.unwrap_or_default(),
             email: email.unwrap_or_default(),
+            email_formatted: email_formatted.unwrap_or_default(),
             email_normalized: email_normalized.unwrap_or_default(),
             employee: wire::given(employee),
             employee_ids: employee_ids.unwrap_or_default(),
+            employees_count: employees_count.unwrap_or_default(),
+            fiscal_country_codes: fiscal_country_codes.unwrap_or_default(),
+            fiscal_country_group_codes: fiscal_country_group_codes.unwrap_or_default(),
             function: function.unwrap_or_default(),
             global_location_number: global_location_number.unwrap_or_default(),
             group_on: wire::given(group_on),
             group_rfq: wire::given(group_rfq),
+            has_message: has_message.unwrap_or_default(),
             ignore_abnormal_invoice_amount: wire::given(ignore_abnormal_invoice_amount),
             ignore_abnormal_invoice_date: wire::given(ignore_abnormal_invoice_date),
+            im_status: im_status.unwrap_or_default(),
             image_1024: image_1024.unwrap_or_default(),
             image_128: image_128.unwrap_or_default(),
             image_1920: image_1920.unwrap_or_default(),
             image_256: image_256.unwrap_or_default(),
             image_512: image_512.unwrap_or_default(),
             industry_id: industry_id.unwrap_or_default(),
+            invoice_edi_format: invoice_edi_format.unwrap_or_default(),
             invoice_edi_format_store: invoice_edi_format_store.unwrap_or_default(),
             invoice_ids: invoice_ids.unwrap_or_default(),
             invoice_sending_method: invoice_sending_method.unwrap_or_default(),
             invoice_template_pdf_report_id: invoice_template_pdf_report_id
                 .unwrap_or_default(),
+            is_blacklisted: is_blacklisted.unwrap_or_default(),
             is_company: wire::given(is_company),
+            is_in_call: is_in_call.unwrap_or_default(),
+            is_peppol_edi_format: is_peppol_edi_format.unwrap_or_default(),
+            is_public: is_public.unwrap_or_default(),
+            is_ubl_format: is_ubl_format.unwrap_or_default(),
             lang: lang.unwrap_or_default(),
+            main_user_id: main_user_id.unwrap_or_default(),
+            meeting_count: meeting_count.unwrap_or_default(),
             meeting_ids: meeting_ids.unwrap_or_default(),
+            message_attachment_count: message_attachment_count.unwrap_or_default(),
             message_bounce: message_bounce.unwrap_or_default(),
             message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_has_error: message_has_error.unwrap_or_default(),
+            message_has_error_counter: message_has_error_counter.unwrap_or_default(),
+            message_has_sms_error: message_has_sms_error.unwrap_or_default(),
             message_ids: message_ids.unwrap_or_default(),
+            message_is_follower: message_is_follower.unwrap_or_default(),
+            message_needaction: message_needaction.unwrap_or_default(),
+            message_needaction_counter: message_needaction_counter.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            my_activity_date_deadline: my_activity_date_deadline.unwrap_or_default(),
             name: name.unwrap_or_default(),
+            offline_since: offline_since.unwrap_or_default(),
+            on_time_rate: on_time_rate.unwrap_or_default(),
+            opportunity_count: opportunity_count.unwrap_or_default(),
             opportunity_ids: opportunity_ids.unwrap_or_default(),
             parent_id: parent_id.unwrap_or_default(),
+            parent_name: parent_name.unwrap_or_default(),
+            partner_company_registry_placeholder: partner_company_registry_placeholder
+                .unwrap_or_default(),
             partner_latitude: partner_latitude.unwrap_or_default(),
             partner_longitude: partner_longitude.unwrap_or_default(),
             partner_share: wire::given(partner_share),
+            partner_vat_placeholder: partner_vat_placeholder.unwrap_or_default(),
+            payment_token_count: payment_token_count.unwrap_or_default(),
             payment_token_ids: payment_token_ids.unwrap_or_default(),
             peppol_eas: peppol_eas.unwrap_or_default(),
             peppol_endpoint: peppol_endpoint.unwrap_or_default(),
             phone: phone.unwrap_or_default(),
+            phone_blacklisted: phone_blacklisted.unwrap_or_default(),
+            phone_mobile_search: phone_mobile_search.unwrap_or_default(),
             phone_sanitized: phone_sanitized.unwrap_or_default(),
+            phone_sanitized_blacklisted: phone_sanitized_blacklisted.unwrap_or_default(),
             picking_warn_msg: picking_warn_msg.unwrap_or_default(),
             project_ids: project_ids.unwrap_or_default(),
             properties: properties.unwrap_or_default(),
+            properties_base_definition_id: properties_base_definition_id
+                .unwrap_or_default(),
             property_account_payable_id: property_account_payable_id.unwrap_or_default(),
             property_account_position_id: property_account_position_id
                 .unwrap_or_default(),
@@ -1369,6 +2417,7 @@ impl ResPartner {
             property_outbound_payment_method_line_id: property_outbound_payment_method_line_id
                 .unwrap_or_default(),
             property_payment_term_id: property_payment_term_id.unwrap_or_default(),
+            property_product_pricelist: property_product_pricelist.unwrap_or_default(),
             property_purchase_currency_id: property_purchase_currency_id
                 .unwrap_or_default(),
             property_stock_customer: property_stock_customer.unwrap_or_default(),
@@ -1376,6 +2425,7 @@ impl ResPartner {
             property_supplier_payment_term_id: property_supplier_payment_term_id
                 .unwrap_or_default(),
             purchase_line_ids: purchase_line_ids.unwrap_or_default(),
+            purchase_order_count: purchase_order_count.unwrap_or_default(),
             purchase_warn_msg: purchase_warn_msg.unwrap_or_default(),
             rating_ids: rating_ids.unwrap_or_default(),
             receipt_reminder_email: wire::given(receipt_reminder_email),
@@ -1384,8 +2434,14 @@ impl ResPartner {
             reminder_date_before_receipt: reminder_date_before_receipt
                 .unwrap_or_default(),
             rtc_session_ids: rtc_session_ids.unwrap_or_default(),
+            sale_order_count: sale_order_count.unwrap_or_default(),
             sale_order_ids: sale_order_ids.unwrap_or_default(),
             sale_warn_msg: sale_warn_msg.unwrap_or_default(),
+            same_company_registry_partner_id: same_company_registry_partner_id
+                .unwrap_or_default(),
+            same_vat_partner_id: same_vat_partner_id.unwrap_or_default(),
+            self_: self_.unwrap_or_default(),
+            show_credit_limit: show_credit_limit.unwrap_or_default(),
             signup_type: signup_type.unwrap_or_default(),
             specific_property_product_pricelist: specific_property_product_pricelist
                 .unwrap_or_default(),
@@ -1395,14 +2451,21 @@ impl ResPartner {
             suggest_based_on: suggest_based_on.unwrap_or_default(),
             suggest_days: suggest_days.unwrap_or_default(),
             suggest_percent: suggest_percent.unwrap_or_default(),
+            supplier_invoice_count: supplier_invoice_count.unwrap_or_default(),
             supplier_rank: supplier_rank.unwrap_or_default(),
+            task_count: task_count.unwrap_or_default(),
             task_ids: task_ids.unwrap_or_default(),
+            total_invoiced: total_invoiced.unwrap_or_default(),
             trust: trust.unwrap_or_default(),
             type_: type_.unwrap_or_default(),
+            type_address_label: type_address_label.unwrap_or_default(),
             tz: tz.unwrap_or_default(),
+            tz_offset: tz_offset.unwrap_or_default(),
+            use_partner_credit_limit: use_partner_credit_limit.unwrap_or_default(),
             user_id: user_id.unwrap_or_default(),
             user_ids: user_ids.unwrap_or_default(),
             vat: vat.unwrap_or_default(),
+            vat_label: vat_label.unwrap_or_default(),
             website: website.unwrap_or_default(),
             website_message_ids: website_message_ids.unwrap_or_default(),
             write_date: write_date.unwrap_or_default(),
@@ -1420,11 +2483,56 @@ impl ResPartner {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(109usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(191usize);
         wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "account_move_count", &self.account_move_count)?;
         wire::put(&mut __fields, "active", &self.active)?;
+        wire::put(&mut __fields, "active_lang_count", &self.active_lang_count)?;
+        wire::put(
+            &mut __fields,
+            "activity_calendar_event_id",
+            &self.activity_calendar_event_id,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "activity_date_deadline",
+            &self.activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_decoration",
+            &self.activity_exception_decoration,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_icon",
+            &self.activity_exception_icon,
+        )?;
         wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        wire::put(&mut __fields, "activity_state", &self.activity_state)?;
+        wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        wire::put(&mut __fields, "activity_type_icon", &self.activity_type_icon)?;
+        wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        wire::put(&mut __fields, "activity_user_id", &self.activity_user_id)?;
+        wire::put(
+            &mut __fields,
+            "application_statistics",
+            &self.application_statistics,
+        )?;
         wire::put(&mut __fields, "autopost_bills", &self.autopost_bills)?;
+        wire::put(
+            &mut __fields,
+            "available_invoice_template_pdf_report_ids",
+            &self.available_invoice_template_pdf_report_ids,
+        )?;
+        wire::put(&mut __fields, "available_peppol_eas", &self.available_peppol_eas)?;
+        wire::put(&mut __fields, "avatar_1024", &self.avatar_1024)?;
+        wire::put(&mut __fields, "avatar_128", &self.avatar_128)?;
+        wire::put(&mut __fields, "avatar_1920", &self.avatar_1920)?;
+        wire::put(&mut __fields, "avatar_256", &self.avatar_256)?;
+        wire::put(&mut __fields, "avatar_512", &self.avatar_512)?;
+        wire::put(&mut __fields, "bank_account_count", &self.bank_account_count)?;
         wire::put(&mut __fields, "bank_ids", &self.bank_ids)?;
         wire::put(&mut __fields, "barcode", &self.barcode)?;
         wire::put(&mut __fields, "buyer_id", &self.buyer_id)?;
@@ -1450,8 +2558,26 @@ impl ResPartner {
         wire::put(&mut __fields, "company_id", &self.company_id)?;
         wire::put(&mut __fields, "company_name", &self.company_name)?;
         wire::put(&mut __fields, "company_registry", &self.company_registry)?;
+        wire::put(
+            &mut __fields,
+            "company_registry_label",
+            &self.company_registry_label,
+        )?;
+        wire::put(
+            &mut __fields,
+            "company_registry_placeholder",
+            &self.company_registry_placeholder,
+        )?;
+        wire::put(&mut __fields, "company_type", &self.company_type)?;
         wire::put(&mut __fields, "complete_name", &self.complete_name)?;
+        wire::put(&mut __fields, "contact_address", &self.contact_address)?;
+        wire::put(
+            &mut __fields,
+            "contact_address_inline",
+            &self.contact_address_inline,
+        )?;
         wire::put(&mut __fields, "contract_ids", &self.contract_ids)?;
+        wire::put(&mut __fields, "country_code", &self.country_code)?;
         wire::put(&mut __fields, "country_id", &self.country_id)?;
         wire::put_with(
             &mut __fields,
@@ -1460,13 +2586,45 @@ impl ResPartner {
             ::odoo_client::value::datetime::option::serialize,
         )?;
         wire::put(&mut __fields, "create_uid", &self.create_uid)?;
+        wire::put(&mut __fields, "credit", &self.credit)?;
         wire::put(&mut __fields, "credit_limit", &self.credit_limit)?;
+        wire::put(&mut __fields, "credit_to_invoice", &self.credit_to_invoice)?;
+        wire::put(&mut __fields, "currency_id", &self.currency_id)?;
         wire::put(&mut __fields, "customer_rank", &self.customer_rank)?;
+        wire::put(
+            &mut __fields,
+            "days_sales_outstanding",
+            &self.days_sales_outstanding,
+        )?;
+        wire::put(&mut __fields, "debit", &self.debit)?;
+        wire::put(
+            &mut __fields,
+            "display_invoice_edi_format",
+            &self.display_invoice_edi_format,
+        )?;
+        wire::put(
+            &mut __fields,
+            "display_invoice_template_pdf_report_id",
+            &self.display_invoice_template_pdf_report_id,
+        )?;
         wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(
+            &mut __fields,
+            "duplicate_bank_partner_ids",
+            &self.duplicate_bank_partner_ids,
+        )?;
         wire::put(&mut __fields, "email", &self.email)?;
+        wire::put(&mut __fields, "email_formatted", &self.email_formatted)?;
         wire::put(&mut __fields, "email_normalized", &self.email_normalized)?;
         wire::put(&mut __fields, "employee", &self.employee)?;
         wire::put(&mut __fields, "employee_ids", &self.employee_ids)?;
+        wire::put(&mut __fields, "employees_count", &self.employees_count)?;
+        wire::put(&mut __fields, "fiscal_country_codes", &self.fiscal_country_codes)?;
+        wire::put(
+            &mut __fields,
+            "fiscal_country_group_codes",
+            &self.fiscal_country_group_codes,
+        )?;
         wire::put(&mut __fields, "function", &self.function)?;
         wire::put(
             &mut __fields,
@@ -1475,6 +2633,7 @@ impl ResPartner {
         )?;
         wire::put(&mut __fields, "group_on", &self.group_on)?;
         wire::put(&mut __fields, "group_rfq", &self.group_rfq)?;
+        wire::put(&mut __fields, "has_message", &self.has_message)?;
         wire::put(
             &mut __fields,
             "ignore_abnormal_invoice_amount",
@@ -1485,12 +2644,14 @@ impl ResPartner {
             "ignore_abnormal_invoice_date",
             &self.ignore_abnormal_invoice_date,
         )?;
+        wire::put(&mut __fields, "im_status", &self.im_status)?;
         wire::put(&mut __fields, "image_1024", &self.image_1024)?;
         wire::put(&mut __fields, "image_128", &self.image_128)?;
         wire::put(&mut __fields, "image_1920", &self.image_1920)?;
         wire::put(&mut __fields, "image_256", &self.image_256)?;
         wire::put(&mut __fields, "image_512", &self.image_512)?;
         wire::put(&mut __fields, "industry_id", &self.industry_id)?;
+        wire::put(&mut __fields, "invoice_edi_format", &self.invoice_edi_format)?;
         wire::put(
             &mut __fields,
             "invoice_edi_format_store",
@@ -1507,26 +2668,91 @@ impl ResPartner {
             "invoice_template_pdf_report_id",
             &self.invoice_template_pdf_report_id,
         )?;
+        wire::put(&mut __fields, "is_blacklisted", &self.is_blacklisted)?;
         wire::put(&mut __fields, "is_company", &self.is_company)?;
+        wire::put(&mut __fields, "is_in_call", &self.is_in_call)?;
+        wire::put(&mut __fields, "is_peppol_edi_format", &self.is_peppol_edi_format)?;
+        wire::put(&mut __fields, "is_public", &self.is_public)?;
+        wire::put(&mut __fields, "is_ubl_format", &self.is_ubl_format)?;
         wire::put(&mut __fields, "lang", &self.lang)?;
+        wire::put(&mut __fields, "main_user_id", &self.main_user_id)?;
+        wire::put(&mut __fields, "meeting_count", &self.meeting_count)?;
         wire::put(&mut __fields, "meeting_ids", &self.meeting_ids)?;
+        wire::put(
+            &mut __fields,
+            "message_attachment_count",
+            &self.message_attachment_count,
+        )?;
         wire::put(&mut __fields, "message_bounce", &self.message_bounce)?;
         wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_has_error", &self.message_has_error)?;
+        wire::put(
+            &mut __fields,
+            "message_has_error_counter",
+            &self.message_has_error_counter,
+        )?;
+        wire::put(&mut __fields, "message_has_sms_error", &self.message_has_sms_error)?;
         wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(&mut __fields, "message_is_follower", &self.message_is_follower)?;
+        wire::put(&mut __fields, "message_needaction", &self.message_needaction)?;
+        wire::put(
+            &mut __fields,
+            "message_needaction_counter",
+            &self.message_needaction_counter,
+        )?;
+        wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        wire::put_with(
+            &mut __fields,
+            "my_activity_date_deadline",
+            &self.my_activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
         wire::put(&mut __fields, "name", &self.name)?;
+        wire::put_with(
+            &mut __fields,
+            "offline_since",
+            &self.offline_since,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "on_time_rate", &self.on_time_rate)?;
+        wire::put(&mut __fields, "opportunity_count", &self.opportunity_count)?;
         wire::put(&mut __fields, "opportunity_ids", &self.opportunity_ids)?;
         wire::put(&mut __fields, "parent_id", &self.parent_id)?;
+        wire::put(&mut __fields, "parent_name", &self.parent_name)?;
+        wire::put(
+            &mut __fields,
+            "partner_company_registry_placeholder",
+            &self.partner_company_registry_placeholder,
+        )?;
         wire::put(&mut __fields, "partner_latitude", &self.partner_latitude)?;
         wire::put(&mut __fields, "partner_longitude", &self.partner_longitude)?;
         wire::put(&mut __fields, "partner_share", &self.partner_share)?;
+        wire::put(
+            &mut __fields,
+            "partner_vat_placeholder",
+            &self.partner_vat_placeholder,
+        )?;
+        wire::put(&mut __fields, "payment_token_count", &self.payment_token_count)?;
         wire::put(&mut __fields, "payment_token_ids", &self.payment_token_ids)?;
         wire::put(&mut __fields, "peppol_eas", &self.peppol_eas)?;
         wire::put(&mut __fields, "peppol_endpoint", &self.peppol_endpoint)?;
         wire::put(&mut __fields, "phone", &self.phone)?;
+        wire::put(&mut __fields, "phone_blacklisted", &self.phone_blacklisted)?;
+        wire::put(&mut __fields, "phone_mobile_search", &self.phone_mobile_search)?;
         wire::put(&mut __fields, "phone_sanitized", &self.phone_sanitized)?;
+        wire::put(
+            &mut __fields,
+            "phone_sanitized_blacklisted",
+            &self.phone_sanitized_blacklisted,
+        )?;
         wire::put(&mut __fields, "picking_warn_msg", &self.picking_warn_msg)?;
         wire::put(&mut __fields, "project_ids", &self.project_ids)?;
         wire::put(&mut __fields, "properties", &self.properties)?;
+        wire::put(
+            &mut __fields,
+            "properties_base_definition_id",
+            &self.properties_base_definition_id,
+        )?;
         wire::put(
             &mut __fields,
             "property_account_payable_id",
@@ -1559,6 +2785,11 @@ impl ResPartner {
         )?;
         wire::put(
             &mut __fields,
+            "property_product_pricelist",
+            &self.property_product_pricelist,
+        )?;
+        wire::put(
+            &mut __fields,
             "property_purchase_currency_id",
             &self.property_purchase_currency_id,
         )?;
@@ -1578,6 +2809,7 @@ impl ResPartner {
             &self.property_supplier_payment_term_id,
         )?;
         wire::put(&mut __fields, "purchase_line_ids", &self.purchase_line_ids)?;
+        wire::put(&mut __fields, "purchase_order_count", &self.purchase_order_count)?;
         wire::put(&mut __fields, "purchase_warn_msg", &self.purchase_warn_msg)?;
         wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
         wire::put(
@@ -1593,8 +2825,17 @@ impl ResPartner {
             &self.reminder_date_before_receipt,
         )?;
         wire::put(&mut __fields, "rtc_session_ids", &self.rtc_session_ids)?;
+        wire::put(&mut __fields, "sale_order_count", &self.sale_order_count)?;
         wire::put(&mut __fields, "sale_order_ids", &self.sale_order_ids)?;
         wire::put(&mut __fields, "sale_warn_msg", &self.sale_warn_msg)?;
+        wire::put(
+            &mut __fields,
+            "same_company_registry_partner_id",
+            &self.same_company_registry_partner_id,
+        )?;
+        wire::put(&mut __fields, "same_vat_partner_id", &self.same_vat_partner_id)?;
+        wire::put(&mut __fields, "self", &self.self_)?;
+        wire::put(&mut __fields, "show_credit_limit", &self.show_credit_limit)?;
         wire::put(&mut __fields, "signup_type", &self.signup_type)?;
         wire::put(
             &mut __fields,
@@ -1607,14 +2848,29 @@ impl ResPartner {
         wire::put(&mut __fields, "suggest_based_on", &self.suggest_based_on)?;
         wire::put(&mut __fields, "suggest_days", &self.suggest_days)?;
         wire::put(&mut __fields, "suggest_percent", &self.suggest_percent)?;
+        wire::put(
+            &mut __fields,
+            "supplier_invoice_count",
+            &self.supplier_invoice_count,
+        )?;
         wire::put(&mut __fields, "supplier_rank", &self.supplier_rank)?;
+        wire::put(&mut __fields, "task_count", &self.task_count)?;
         wire::put(&mut __fields, "task_ids", &self.task_ids)?;
+        wire::put(&mut __fields, "total_invoiced", &self.total_invoiced)?;
         wire::put(&mut __fields, "trust", &self.trust)?;
         wire::put(&mut __fields, "type", &self.type_)?;
+        wire::put(&mut __fields, "type_address_label", &self.type_address_label)?;
         wire::put(&mut __fields, "tz", &self.tz)?;
+        wire::put(&mut __fields, "tz_offset", &self.tz_offset)?;
+        wire::put(
+            &mut __fields,
+            "use_partner_credit_limit",
+            &self.use_partner_credit_limit,
+        )?;
         wire::put(&mut __fields, "user_id", &self.user_id)?;
         wire::put(&mut __fields, "user_ids", &self.user_ids)?;
         wire::put(&mut __fields, "vat", &self.vat)?;
+        wire::put(&mut __fields, "vat_label", &self.vat_label)?;
         wire::put(&mut __fields, "website", &self.website)?;
         wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         wire::put_with(
@@ -1663,8 +2919,23 @@ impl ::schemars::JsonSchema for ResPartner {
         );
         ::odoo_client::registry::add_definition(
             generator,
+            "ResPartnerActivityExceptionDecoration",
+            <ResPartnerActivityExceptionDecoration as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerActivityState",
+            <ResPartnerActivityState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
             "ResPartnerAutopostBills",
             <ResPartnerAutopostBills as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerCompanyType",
+            <ResPartnerCompanyType as ::schemars::JsonSchema>::json_schema,
         );
         ::odoo_client::registry::add_definition(
             generator,
@@ -1675,6 +2946,11 @@ impl ::schemars::JsonSchema for ResPartner {
             generator,
             "ResPartnerGroupRfq",
             <ResPartnerGroupRfq as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResPartnerInvoiceEdiFormat",
+            <ResPartnerInvoiceEdiFormat as ::schemars::JsonSchema>::json_schema,
         );
         ::odoo_client::registry::add_definition(
             generator,
@@ -1703,9 +2979,21 @@ impl ::odoo_client::Model for ResPartner {
     const MODEL: &'static str = "res.partner";
     const FIELDS: &'static [&'static str] = &[
         "id",
+        "account_move_count",
         "active",
+        "active_lang_count",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
         "activity_ids",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
         "autopost_bills",
+        "bank_account_count",
         "bank_ids",
         "barcode",
         "buyer_id",
@@ -1722,65 +3010,112 @@ impl ::odoo_client::Model for ResPartner {
         "company_id",
         "company_name",
         "company_registry",
+        "company_registry_label",
+        "company_registry_placeholder",
+        "company_type",
         "complete_name",
+        "contact_address",
+        "contact_address_inline",
         "contract_ids",
+        "country_code",
         "country_id",
         "create_date",
         "create_uid",
+        "credit",
         "credit_limit",
+        "credit_to_invoice",
+        "currency_id",
         "customer_rank",
+        "days_sales_outstanding",
+        "debit",
+        "display_invoice_edi_format",
+        "display_invoice_template_pdf_report_id",
         "display_name",
         "email",
+        "email_formatted",
         "email_normalized",
         "employee",
         "employee_ids",
+        "employees_count",
+        "fiscal_country_codes",
         "function",
         "global_location_number",
         "group_on",
         "group_rfq",
+        "has_message",
         "ignore_abnormal_invoice_amount",
         "ignore_abnormal_invoice_date",
+        "im_status",
         "image_1024",
         "image_128",
         "image_1920",
         "image_256",
         "image_512",
         "industry_id",
+        "invoice_edi_format",
         "invoice_edi_format_store",
         "invoice_ids",
         "invoice_sending_method",
         "invoice_template_pdf_report_id",
+        "is_blacklisted",
         "is_company",
+        "is_in_call",
+        "is_peppol_edi_format",
+        "is_public",
+        "is_ubl_format",
         "lang",
+        "main_user_id",
+        "meeting_count",
         "meeting_ids",
+        "message_attachment_count",
         "message_bounce",
         "message_follower_ids",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
         "message_ids",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "my_activity_date_deadline",
         "name",
+        "offline_since",
+        "on_time_rate",
+        "opportunity_count",
         "opportunity_ids",
         "parent_id",
+        "parent_name",
+        "partner_company_registry_placeholder",
         "partner_latitude",
         "partner_longitude",
         "partner_share",
+        "partner_vat_placeholder",
+        "payment_token_count",
         "payment_token_ids",
         "peppol_eas",
         "peppol_endpoint",
         "phone",
+        "phone_blacklisted",
+        "phone_mobile_search",
         "phone_sanitized",
+        "phone_sanitized_blacklisted",
         "picking_warn_msg",
         "project_ids",
         "properties",
+        "properties_base_definition_id",
         "property_account_payable_id",
         "property_account_position_id",
         "property_account_receivable_id",
         "property_inbound_payment_method_line_id",
         "property_outbound_payment_method_line_id",
         "property_payment_term_id",
+        "property_product_pricelist",
         "property_purchase_currency_id",
         "property_stock_customer",
         "property_stock_supplier",
         "property_supplier_payment_term_id",
         "purchase_line_ids",
+        "purchase_order_count",
         "purchase_warn_msg",
         "rating_ids",
         "receipt_reminder_email",
@@ -1788,8 +3123,13 @@ impl ::odoo_client::Model for ResPartner {
         "ref_company_ids",
         "reminder_date_before_receipt",
         "rtc_session_ids",
+        "sale_order_count",
         "sale_order_ids",
         "sale_warn_msg",
+        "same_company_registry_partner_id",
+        "same_vat_partner_id",
+        "self",
+        "show_credit_limit",
         "signup_type",
         "specific_property_product_pricelist",
         "state_id",
@@ -1798,14 +3138,21 @@ impl ::odoo_client::Model for ResPartner {
         "suggest_based_on",
         "suggest_days",
         "suggest_percent",
+        "supplier_invoice_count",
         "supplier_rank",
+        "task_count",
         "task_ids",
+        "total_invoiced",
         "trust",
         "type",
+        "type_address_label",
         "tz",
+        "tz_offset",
+        "use_partner_credit_limit",
         "user_id",
         "user_ids",
         "vat",
+        "vat_label",
         "website",
         "website_message_ids",
         "write_date",
@@ -1828,11 +3175,11 @@ pub struct ResPartnerCreate {
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Auto-post bills
     ///
@@ -1890,7 +3237,7 @@ pub struct ResPartnerCreate {
     pub company_registry: ::std::option::Option<::std::string::String>,
     /// Company Type
     ///
-    /// `company_type`: selection
+    /// `company_type`: selection, not stored
     pub company_type: ::std::option::Option<ResPartnerCompanyType>,
     /// Country
     ///
@@ -1908,11 +3255,11 @@ pub struct ResPartnerCreate {
     pub customer_rank: ::std::option::Option<i64>,
     /// Display Invoice Edi Format
     ///
-    /// `display_invoice_edi_format`: boolean
+    /// `display_invoice_edi_format`: boolean, not stored
     pub display_invoice_edi_format: ::std::option::Option<bool>,
     /// Display Invoice Template Pdf Report
     ///
-    /// `display_invoice_template_pdf_report_id`: boolean
+    /// `display_invoice_template_pdf_report_id`: boolean, not stored
     pub display_invoice_template_pdf_report_id: ::std::option::Option<bool>,
     /// Email
     ///
@@ -1970,7 +3317,7 @@ pub struct ResPartnerCreate {
     pub industry_id: ::std::option::Option<::odoo_client::RecordId>,
     /// eInvoice format
     ///
-    /// `invoice_edi_format`: selection
+    /// `invoice_edi_format`: selection, not stored
     pub invoice_edi_format: ::std::option::Option<ResPartnerInvoiceEdiFormat>,
     /// Invoice Edi Format Store
     ///
@@ -2008,7 +3355,7 @@ pub struct ResPartnerCreate {
     pub message_bounce: ::std::option::Option<i64>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -2048,7 +3395,7 @@ pub struct ResPartnerCreate {
     pub phone: ::std::option::Option<::std::string::String>,
     /// Phone Number
     ///
-    /// `phone_mobile_search`: char
+    /// `phone_mobile_search`: char, not stored
     pub phone_mobile_search: ::std::option::Option<::std::string::String>,
     /// Message for Stock Picking
     ///
@@ -2092,7 +3439,7 @@ pub struct ResPartnerCreate {
     ///
     /// Used for sales to the current partner
     ///
-    /// `property_product_pricelist`: many2one, to `product.pricelist`
+    /// `property_product_pricelist`: many2one, to `product.pricelist`, not stored
     pub property_product_pricelist: ::std::option::Option<::odoo_client::RecordId>,
     /// Supplier Currency
     ///
@@ -2202,7 +3549,7 @@ pub struct ResPartnerCreate {
     ///
     /// Set a value greater than 0.0 to activate a credit limit check
     ///
-    /// `use_partner_credit_limit`: boolean
+    /// `use_partner_credit_limit`: boolean, not stored
     pub use_partner_credit_limit: ::std::option::Option<bool>,
     /// Salesperson
     ///
@@ -2859,11 +4206,11 @@ pub struct ResPartnerUpdate {
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Auto-post bills
     ///
@@ -2921,7 +4268,7 @@ pub struct ResPartnerUpdate {
     pub company_registry: ::std::option::Option<::std::string::String>,
     /// Company Type
     ///
-    /// `company_type`: selection
+    /// `company_type`: selection, not stored
     pub company_type: ::std::option::Option<ResPartnerCompanyType>,
     /// Country
     ///
@@ -2939,11 +4286,11 @@ pub struct ResPartnerUpdate {
     pub customer_rank: ::std::option::Option<i64>,
     /// Display Invoice Edi Format
     ///
-    /// `display_invoice_edi_format`: boolean
+    /// `display_invoice_edi_format`: boolean, not stored
     pub display_invoice_edi_format: ::std::option::Option<bool>,
     /// Display Invoice Template Pdf Report
     ///
-    /// `display_invoice_template_pdf_report_id`: boolean
+    /// `display_invoice_template_pdf_report_id`: boolean, not stored
     pub display_invoice_template_pdf_report_id: ::std::option::Option<bool>,
     /// Email
     ///
@@ -3001,7 +4348,7 @@ pub struct ResPartnerUpdate {
     pub industry_id: ::std::option::Option<::odoo_client::RecordId>,
     /// eInvoice format
     ///
-    /// `invoice_edi_format`: selection
+    /// `invoice_edi_format`: selection, not stored
     pub invoice_edi_format: ::std::option::Option<ResPartnerInvoiceEdiFormat>,
     /// Invoice Edi Format Store
     ///
@@ -3039,7 +4386,7 @@ pub struct ResPartnerUpdate {
     pub message_bounce: ::std::option::Option<i64>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -3079,7 +4426,7 @@ pub struct ResPartnerUpdate {
     pub phone: ::std::option::Option<::std::string::String>,
     /// Phone Number
     ///
-    /// `phone_mobile_search`: char
+    /// `phone_mobile_search`: char, not stored
     pub phone_mobile_search: ::std::option::Option<::std::string::String>,
     /// Message for Stock Picking
     ///
@@ -3123,7 +4470,7 @@ pub struct ResPartnerUpdate {
     ///
     /// Used for sales to the current partner
     ///
-    /// `property_product_pricelist`: many2one, to `product.pricelist`
+    /// `property_product_pricelist`: many2one, to `product.pricelist`, not stored
     pub property_product_pricelist: ::std::option::Option<::odoo_client::RecordId>,
     /// Supplier Currency
     ///
@@ -3233,7 +4580,7 @@ pub struct ResPartnerUpdate {
     ///
     /// Set a value greater than 0.0 to activate a credit limit check
     ///
-    /// `use_partner_credit_limit`: boolean
+    /// `use_partner_credit_limit`: boolean, not stored
     pub use_partner_credit_limit: ::std::option::Option<bool>,
     /// Salesperson
     ///
@@ -4385,6 +5732,185 @@ impl ::schemars::JsonSchema for ResPartnerUpdate {
             <ResPartnerType as ::schemars::JsonSchema>::json_schema,
         );
         ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
+}
+/// Activity Exception Decoration (selection field `activity_exception_decoration`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ResPartnerActivityExceptionDecoration {
+    /// Alert
+    ///
+    /// `"warning"`
+    Warning,
+    /// Error
+    ///
+    /// `"danger"`
+    Danger,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ResPartnerActivityExceptionDecoration {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["warning", "danger"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Warning => "warning",
+            Self::Danger => "danger",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Warning => ::std::option::Option::Some("Alert"),
+            Self::Danger => ::std::option::Option::Some("Error"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ResPartnerActivityExceptionDecoration {
+    fn from(value: &str) -> Self {
+        match value {
+            "warning" => Self::Warning,
+            "danger" => Self::Danger,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ResPartnerActivityExceptionDecoration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ResPartnerActivityExceptionDecoration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResPartnerActivityExceptionDecoration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ResPartnerActivityExceptionDecoration {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ResPartnerActivityExceptionDecoration")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity Exception Decoration: warning=Alert, danger=Error".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Activity State (selection field `activity_state`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ResPartnerActivityState {
+    /// Overdue
+    ///
+    /// `"overdue"`
+    Overdue,
+    /// Today
+    ///
+    /// `"today"`
+    Today,
+    /// Planned
+    ///
+    /// `"planned"`
+    Planned,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ResPartnerActivityState {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Overdue => "overdue",
+            Self::Today => "today",
+            Self::Planned => "planned",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Overdue => ::std::option::Option::Some("Overdue"),
+            Self::Today => ::std::option::Option::Some("Today"),
+            Self::Planned => ::std::option::Option::Some("Planned"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ResPartnerActivityState {
+    fn from(value: &str) -> Self {
+        match value {
+            "overdue" => Self::Overdue,
+            "today" => Self::Today,
+            "planned" => Self::Planned,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ResPartnerActivityState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ResPartnerActivityState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResPartnerActivityState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ResPartnerActivityState {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ResPartnerActivityState")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity State: overdue=Overdue, today=Today, planned=Planned".into(),
+            );
+        ::schemars::Schema::from(schema)
     }
 }
 /// Auto-post bills (selection field `autopost_bills`).
@@ -6055,6 +7581,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "ID",
         required: true,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "account_move_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Account Move Count",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6063,6 +7599,52 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Active",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "active_lang_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Active Lang Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_calendar_event_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Calendar Event",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("calendar.event"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Next Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_decoration",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity Exception Decoration",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Icon",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6071,7 +7653,62 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Activities",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.activity"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_state",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity State",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_summary",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Next Activity Summary",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Activity Type Icon",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Type",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("mail.activity.type"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_user_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Responsible User",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "application_statistics",
+        ttype: ::odoo_client::registry::FieldType::Json,
+        label: "Stats",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "autopost_bills",
@@ -6079,6 +7716,79 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Auto-post bills",
         required: true,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "available_invoice_template_pdf_report_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Available Invoice Template Pdf Report",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("ir.actions.report"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "available_peppol_eas",
+        ttype: ::odoo_client::registry::FieldType::Json,
+        label: "Available Peppol Eas",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "avatar_1024",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Avatar 1024",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "avatar_128",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Avatar 128",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "avatar_1920",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Avatar",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "avatar_256",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Avatar 256",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "avatar_512",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Avatar 512",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "bank_account_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Bank",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6087,6 +7797,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Banks",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner.bank"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6095,6 +7806,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Barcode",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6103,6 +7815,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Buyer",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6111,6 +7824,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last notification marked as read from base Calendar",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6119,6 +7833,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Tags",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner.category"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6127,6 +7842,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Channels",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("discuss.channel"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6135,6 +7851,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Channel Member",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("discuss.channel.member"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6143,6 +7860,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Contact",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6151,6 +7869,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "City",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6159,6 +7878,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Color Index",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6167,6 +7887,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Notes",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6175,6 +7896,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Company Name Entity",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6183,6 +7905,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Commercial Entity",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6191,6 +7914,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Company",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.company"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6199,6 +7923,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Company Name",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6207,6 +7932,34 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Company ID",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_registry_label",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Company ID Label",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_registry_placeholder",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Company Registry Placeholder",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_type",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Company Type",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6215,6 +7968,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Complete Name",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "contact_address",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Complete Address",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "contact_address_inline",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Inlined Complete Address",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6223,7 +7995,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Partner Contracts",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("account.analytic.account"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "country_code",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Country Code",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "country_id",
@@ -6231,6 +8013,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Country",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.country"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6239,6 +8022,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6247,7 +8031,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "credit",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
+        label: "Total Receivable",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "credit_limit",
@@ -6255,7 +8049,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Credit Limit",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "credit_to_invoice",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
+        label: "Credit To Invoice",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "currency_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Currency",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.currency"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "customer_rank",
@@ -6263,6 +8076,43 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Customer Rank",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "days_sales_outstanding",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Days Sales Outstanding (DSO)",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "debit",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
+        label: "Total Payable",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "display_invoice_edi_format",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Display Invoice Edi Format",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "display_invoice_template_pdf_report_id",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Display Invoice Template Pdf Report",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6271,7 +8121,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Display Name",
         required: false,
         readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "duplicate_bank_partner_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Duplicate Bank Partner",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "email",
@@ -6279,6 +8139,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Email",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "email_formatted",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Formatted Email",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6287,6 +8157,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Normalized Email",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6295,6 +8166,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Employee",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6303,7 +8175,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Employees",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("hr.employee"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "employees_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Employees Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "fiscal_country_codes",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Fiscal Country Codes",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "fiscal_country_group_codes",
+        ttype: ::odoo_client::registry::FieldType::Json,
+        label: "Fiscal Country Group Codes",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "function",
@@ -6311,6 +8211,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Job Position",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6319,6 +8220,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "GLN",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6327,6 +8229,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Week Day",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6335,6 +8238,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Group RFQ",
         required: true,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_message",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Message",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6343,6 +8256,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Ignore Abnormal Invoice Amount",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6351,6 +8265,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Ignore Abnormal Invoice Date",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "im_status",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "IM Status",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6359,6 +8283,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Image 1024",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6367,6 +8292,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Image 128",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6375,6 +8301,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Image",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6383,6 +8310,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Image 256",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6391,6 +8319,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Image 512",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6399,7 +8328,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Industry",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner.industry"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "invoice_edi_format",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "eInvoice format",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_edi_format_store",
@@ -6407,6 +8346,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Invoice Edi Format Store",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6415,6 +8355,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Invoices",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("account.move"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6423,6 +8364,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Invoice sending",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6431,7 +8373,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Invoice report",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("ir.actions.report"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_blacklisted",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Blacklist",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "is_company",
@@ -6439,6 +8391,43 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Is a Company",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_in_call",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is In Call",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_peppol_edi_format",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Peppol Edi Format",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_public",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Public",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_ubl_format",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Ubl Format",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6447,6 +8436,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Language",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "main_user_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Main User",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "meeting_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "# Meetings",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6455,7 +8463,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Meetings",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("calendar.event"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_attachment_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Attachment Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_bounce",
@@ -6463,6 +8481,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Bounce",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6471,7 +8490,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Followers",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.followers"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Message Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of errors",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_sms_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "SMS Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_ids",
@@ -6479,7 +8526,53 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_is_follower",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Follower",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Action Needed",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of Actions",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_partner_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Followers (Partners)",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "my_activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "My Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "name",
@@ -6487,6 +8580,34 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Name",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "offline_since",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
+        label: "Offline since",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "on_time_rate",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "On-Time Delivery Rate",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "opportunity_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Opportunity Count",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6495,6 +8616,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Opportunities",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("crm.lead"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6503,7 +8625,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Related Company",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "parent_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Parent name",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "partner_company_registry_placeholder",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Partner Company Registry Placeholder",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "partner_latitude",
@@ -6511,6 +8652,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Geo Latitude",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6519,6 +8661,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Geo Longitude",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6527,6 +8670,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Share Partner",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "partner_vat_placeholder",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Partner Vat Placeholder",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "payment_token_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Payment Token Count",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6535,6 +8697,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Payment Tokens",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("payment.token"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6543,6 +8706,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Peppol e-address (EAS)",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6551,6 +8715,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Peppol Endpoint",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6559,6 +8724,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Phone",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "phone_blacklisted",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Blacklisted Phone is Phone",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "phone_mobile_search",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Phone Number",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6567,6 +8751,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sanitized Number",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "phone_sanitized_blacklisted",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Phone Blacklisted",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6575,6 +8769,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Message for Stock Picking",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6583,6 +8778,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Projects",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.project"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6591,7 +8787,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Properties",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "properties_base_definition_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Properties Base Definition",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("properties.base.definition"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "property_account_payable_id",
@@ -6599,6 +8805,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Account Payable",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6607,6 +8814,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Fiscal Position",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.fiscal.position"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6615,6 +8823,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Account Receivable",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6623,6 +8832,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Property Inbound Payment Method Line",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.payment.method.line"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6631,6 +8841,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Property Outbound Payment Method Line",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.payment.method.line"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6639,7 +8850,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Customer Payment Terms",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.payment.term"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "property_product_pricelist",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Pricelist",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("product.pricelist"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "property_purchase_currency_id",
@@ -6647,6 +8868,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Supplier Currency",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.currency"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6655,6 +8877,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Customer Location",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.location"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6663,6 +8886,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Vendor Location",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.location"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6671,6 +8895,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Vendor Payment Terms",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.payment.term"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6679,7 +8904,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Purchase Lines",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("purchase.order.line"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "purchase_order_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Purchase Order Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "purchase_warn_msg",
@@ -6687,6 +8922,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Message for Purchase Order",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6695,6 +8931,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Ratings",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("rating.rating"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6703,6 +8940,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Receipt Reminder",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6711,6 +8949,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Reference",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6719,6 +8958,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Companies that refers to partner",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.company"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6727,6 +8967,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Days Before Receipt",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6735,7 +8976,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Rtc Session",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("discuss.channel.rtc.session"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "sale_order_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Sale Order Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sale_order_ids",
@@ -6743,6 +8994,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sales Order",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("sale.order"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6751,6 +9003,43 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Message for Sales Order",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "same_company_registry_partner_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Partner with same Company Registry",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "same_vat_partner_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Partner with same Tax ID",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "self",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Self",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_credit_limit",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Credit Limit",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6759,6 +9048,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Signup Token Type",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6767,6 +9057,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Specific Property Product Pricelist",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.pricelist"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6775,6 +9066,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "State",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.country.state"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6783,6 +9075,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Street",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6791,6 +9084,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Street2",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6799,6 +9093,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Suggest Based On",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6807,6 +9102,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Suggest Days",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6815,6 +9111,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Suggest Percent",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "supplier_invoice_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "# Vendor Bills",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6823,6 +9129,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Supplier Rank",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "task_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "# Tasks",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6831,7 +9147,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Tasks",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.task"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "total_invoiced",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
+        label: "Total Invoiced",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "trust",
@@ -6839,6 +9165,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Degree of trust you have in this debtor",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6847,6 +9174,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Address Type",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "type_address_label",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Address Type Description",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6855,6 +9192,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Timezone",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tz_offset",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Timezone offset",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "use_partner_credit_limit",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Partner Limit",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6863,6 +9219,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Salesperson",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6871,6 +9228,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Users",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6879,6 +9237,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Tax ID",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "vat_label",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Tax ID Label",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6887,6 +9255,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Website Link",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6895,6 +9264,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Website Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6903,6 +9273,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6911,6 +9282,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6919,6 +9291,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Zip",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
 ];

@@ -13,13 +13,23 @@
 //! - add suggestion preference
 /// User (`res.users`): one record as Odoo reads it.
 ///
-/// Stored fields only; Odoo's `false` for an empty value is `None`.
+/// Every field Odoo reads: stored ones and computed or related ones (not stored: neither searched nor sorted on unless Odoo says so). A typed read asks for `FIELDS`: all but the computed files, documents, lists and properties, which stay empty unless asked for by name. Odoo's `false` for an empty value is `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResUsers {
     /// ID
     ///
     /// `id`: integer, required, readonly
     pub id: i64,
+    /// # Access Rights
+    ///
+    /// Number of access rights that apply to the current user
+    ///
+    /// `accesses_count`: integer, readonly, not stored
+    pub accesses_count: ::std::option::Option<i64>,
+    /// Account Move Count
+    ///
+    /// `account_move_count`: integer, readonly, not stored
+    pub account_move_count: ::std::option::Option<i64>,
     /// Home Action
     ///
     /// If specified, this action will be opened at log on for this user, in addition to the standard menu.
@@ -30,14 +40,206 @@ pub struct ResUsers {
     ///
     /// `active`: boolean
     pub active: bool,
+    /// Active Lang Count
+    ///
+    /// `active_lang_count`: integer, readonly, not stored
+    pub active_lang_count: ::std::option::Option<i64>,
+    /// Partner is Active
+    ///
+    /// `active_partner`: boolean, readonly, not stored
+    pub active_partner: bool,
+    /// Next Activity Calendar Event
+    ///
+    /// `activity_calendar_event_id`: many2one, to `calendar.event`, readonly, not stored
+    pub activity_calendar_event_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Next Activity Deadline
+    ///
+    /// `activity_date_deadline`: date, readonly, not stored
+    pub activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
+    /// Activity Exception Decoration
+    ///
+    /// Type of the exception activity on record.
+    ///
+    /// `activity_exception_decoration`: selection, readonly, not stored
+    pub activity_exception_decoration: ::std::option::Option<
+        ResUsersActivityExceptionDecoration,
+    >,
+    /// Icon
+    ///
+    /// Icon to indicate an exception activity.
+    ///
+    /// `activity_exception_icon`: char, readonly, not stored
+    pub activity_exception_icon: ::std::option::Option<::std::string::String>,
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`, not stored
+    pub activity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Activity State
+    ///
+    /// Status based on activities
+    ///
+    /// Overdue: Due date is already passed
+    ///
+    /// Today: Activity date is today
+    ///
+    /// Planned: Future activities.
+    ///
+    /// `activity_state`: selection, readonly, not stored
+    pub activity_state: ::std::option::Option<ResUsersActivityState>,
+    /// Next Activity Summary
+    ///
+    /// `activity_summary`: char, not stored
+    pub activity_summary: ::std::option::Option<::std::string::String>,
+    /// Activity Type Icon
+    ///
+    /// Font awesome icon e.g. fa-tasks
+    ///
+    /// `activity_type_icon`: char, readonly, not stored
+    pub activity_type_icon: ::std::option::Option<::std::string::String>,
+    /// Next Activity Type
+    ///
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
+    pub activity_type_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Responsible User
+    ///
+    /// `activity_user_id`: many2one, to `res.users`, readonly, not stored
+    pub activity_user_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Additional Note
+    ///
+    /// `additional_note`: text, not stored
+    pub additional_note: ::std::option::Option<::std::string::String>,
+    /// Groups and implied groups
+    ///
+    /// `all_group_ids`: many2many, to `res.groups`, readonly, not stored
+    pub all_group_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// API Keys
     ///
     /// `api_key_ids`: one2many, to `res.users.apikeys`
     pub api_key_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Stats
+    ///
+    /// `application_statistics`: json, readonly, not stored
+    pub application_statistics: ::std::option::Option<::serde_json::Value>,
     /// Auth Passkey Key
     ///
     /// `auth_passkey_key_ids`: one2many, to `auth.passkey.key`
     pub auth_passkey_key_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Auto-post bills
+    ///
+    /// Automatically post bills for this trusted partner
+    ///
+    /// `autopost_bills`: selection, not stored
+    pub autopost_bills: ::std::option::Option<ResUsersAutopostBills>,
+    /// Available Invoice Template Pdf Report
+    ///
+    /// `available_invoice_template_pdf_report_ids`: one2many, to `ir.actions.report`, readonly, not stored
+    pub available_invoice_template_pdf_report_ids: ::std::vec::Vec<
+        ::odoo_client::RecordId,
+    >,
+    /// Available Peppol Eas
+    ///
+    /// `available_peppol_eas`: json, readonly, not stored
+    pub available_peppol_eas: ::std::option::Option<::serde_json::Value>,
+    /// Avatar 1024
+    ///
+    /// `avatar_1024`: binary, readonly, not stored
+    pub avatar_1024: ::std::option::Option<::std::string::String>,
+    /// Avatar 128
+    ///
+    /// `avatar_128`: binary, readonly, not stored
+    pub avatar_128: ::std::option::Option<::std::string::String>,
+    /// Avatar
+    ///
+    /// `avatar_1920`: binary, readonly, not stored
+    pub avatar_1920: ::std::option::Option<::std::string::String>,
+    /// Avatar 256
+    ///
+    /// `avatar_256`: binary, readonly, not stored
+    pub avatar_256: ::std::option::Option<::std::string::String>,
+    /// Avatar 512
+    ///
+    /// `avatar_512`: binary, readonly, not stored
+    pub avatar_512: ::std::option::Option<::std::string::String>,
+    /// Bank
+    ///
+    /// `bank_account_count`: integer, readonly, not stored
+    pub bank_account_count: ::std::option::Option<i64>,
+    /// Bank Accounts
+    ///
+    /// Employee bank accounts to pay salaries
+    ///
+    /// `bank_account_ids`: many2many, to `res.partner.bank`, readonly, not stored
+    pub bank_account_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Banks
+    ///
+    /// `bank_ids`: one2many, to `res.partner.bank`, not stored
+    pub bank_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Badge ID
+    ///
+    /// ID used for employee identification.
+    ///
+    /// `barcode`: char, not stored
+    pub barcode: ::std::option::Option<::std::string::String>,
+    /// Buyer
+    ///
+    /// `buyer_id`: many2one, to `res.users`, not stored
+    pub buyer_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Calendar Default Privacy
+    ///
+    /// `calendar_default_privacy`: selection, not stored
+    pub calendar_default_privacy: ::std::option::Option<ResUsersCalendarDefaultPrivacy>,
+    /// Last notification marked as read from base Calendar
+    ///
+    /// `calendar_last_notif_ack`: datetime, not stored
+    pub calendar_last_notif_ack: ::std::option::Option<::chrono::NaiveDateTime>,
+    /// Can Edit Role
+    ///
+    /// `can_edit_role`: boolean, readonly, not stored
+    pub can_edit_role: bool,
+    /// Tags
+    ///
+    /// `category_id`: many2many, to `res.partner.category`, not stored
+    pub category_id: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Employee Tags
+    ///
+    /// `category_ids`: many2many, to `hr.employee.category`, not stored
+    pub category_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Channels
+    ///
+    /// `channel_ids`: many2many, to `discuss.channel`, not stored
+    pub channel_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Channel Member
+    ///
+    /// `channel_member_ids`: one2many, to `discuss.channel.member`, not stored
+    pub channel_member_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Contact
+    ///
+    /// `child_ids`: one2many, to `res.partner`, not stored
+    pub child_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// City
+    ///
+    /// `city`: char, not stored
+    pub city: ::std::option::Option<::std::string::String>,
+    /// Color Index
+    ///
+    /// `color`: integer, not stored
+    pub color: ::std::option::Option<i64>,
+    /// Notes
+    ///
+    /// `comment`: html, not stored
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// Company Name Entity
+    ///
+    /// `commercial_company_name`: char, readonly, not stored
+    pub commercial_company_name: ::std::option::Option<::std::string::String>,
+    /// Commercial Entity
+    ///
+    /// `commercial_partner_id`: many2one, to `res.partner`, readonly, not stored
+    pub commercial_partner_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Number of Companies
+    ///
+    /// `companies_count`: integer, readonly, not stored
+    pub companies_count: ::std::option::Option<i64>,
     /// Company
     ///
     /// The default company for this user.
@@ -48,40 +250,374 @@ pub struct ResUsers {
     ///
     /// `company_ids`: many2many, to `res.company`
     pub company_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Company Name
+    ///
+    /// `company_name`: char, not stored
+    pub company_name: ::std::option::Option<::std::string::String>,
+    /// Company ID
+    ///
+    /// The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country
+    ///
+    /// `company_registry`: char, not stored
+    pub company_registry: ::std::option::Option<::std::string::String>,
+    /// Company ID Label
+    ///
+    /// `company_registry_label`: char, readonly, not stored
+    pub company_registry_label: ::std::option::Option<::std::string::String>,
+    /// Company Registry Placeholder
+    ///
+    /// `company_registry_placeholder`: char, readonly, not stored
+    pub company_registry_placeholder: ::std::option::Option<::std::string::String>,
+    /// Company Type
+    ///
+    /// `company_type`: selection, not stored
+    pub company_type: ::std::option::Option<ResUsersCompanyType>,
+    /// Complete Name
+    ///
+    /// `complete_name`: char, readonly, not stored
+    pub complete_name: ::std::option::Option<::std::string::String>,
+    /// Complete Address
+    ///
+    /// `contact_address`: char, readonly, not stored
+    pub contact_address: ::std::option::Option<::std::string::String>,
+    /// Inlined Complete Address
+    ///
+    /// `contact_address_inline`: char, readonly, not stored
+    pub contact_address_inline: ::std::option::Option<::std::string::String>,
+    /// Partner Contracts
+    ///
+    /// `contract_ids`: one2many, to `account.analytic.account`, readonly, not stored
+    pub contract_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Country Code
+    ///
+    /// The ISO country code in two chars.
+    ///
+    /// You can use this field for quick search.
+    ///
+    /// `country_code`: char, readonly, not stored
+    pub country_code: ::std::option::Option<::std::string::String>,
+    /// Country
+    ///
+    /// `country_id`: many2one, to `res.country`, not stored
+    pub country_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Created on
     ///
     /// `create_date`: datetime, readonly
     pub create_date: ::std::option::Option<::chrono::NaiveDateTime>,
+    /// Technical field, whether to create an employee
+    ///
+    /// `create_employee`: boolean, not stored
+    pub create_employee: bool,
+    /// Technical field, bind user to this employee on create
+    ///
+    /// `create_employee_id`: many2one, to `hr.employee`, not stored
+    pub create_employee_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Created by
     ///
     /// `create_uid`: many2one, to `res.users`, readonly
     pub create_uid: ::std::option::Option<::odoo_client::Many2One>,
+    /// Total Receivable
+    ///
+    /// Total amount this customer owes you.
+    ///
+    /// `credit`: monetary, readonly, not stored
+    pub credit: ::std::option::Option<f64>,
+    /// Credit Limit
+    ///
+    /// Credit limit specific to this partner.
+    ///
+    /// `credit_limit`: float, not stored
+    pub credit_limit: ::std::option::Option<f64>,
+    /// Credit To Invoice
+    ///
+    /// `credit_to_invoice`: monetary, readonly, not stored
+    pub credit_to_invoice: ::std::option::Option<f64>,
+    /// Sales Teams
+    ///
+    /// `crm_team_ids`: many2many, to `crm.team`, readonly, not stored
+    pub crm_team_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Sales Team Members
     ///
     /// `crm_team_member_ids`: one2many, to `crm.team.member`
     pub crm_team_member_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Currency
+    ///
+    /// `currency_id`: many2one, to `res.currency`, readonly, not stored
+    pub currency_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Customer Rank
+    ///
+    /// `customer_rank`: integer, not stored
+    pub customer_rank: ::std::option::Option<i64>,
+    /// Days Sales Outstanding (DSO)
+    ///
+    /// \[(Total Receivable/Total Revenue) \* number of days since the first invoice\] for this customer
+    ///
+    /// `days_sales_outstanding`: float, readonly, not stored
+    pub days_sales_outstanding: ::std::option::Option<f64>,
+    /// Total Payable
+    ///
+    /// Total amount you have to pay to this vendor.
+    ///
+    /// `debit`: monetary, readonly, not stored
+    pub debit: ::std::option::Option<f64>,
     /// User devices
     ///
     /// `device_ids`: one2many, to `res.device`
     pub device_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Display Invoice Edi Format
+    ///
+    /// `display_invoice_edi_format`: boolean, not stored
+    pub display_invoice_edi_format: bool,
+    /// Display Invoice Template Pdf Report
+    ///
+    /// `display_invoice_template_pdf_report_id`: boolean, not stored
+    pub display_invoice_template_pdf_report_id: bool,
     /// Display Name
     ///
-    /// `display_name`: char, readonly
+    /// `display_name`: char, readonly, not stored
     pub display_name: ::std::option::Option<::std::string::String>,
+    /// Duplicate Bank Partner
+    ///
+    /// `duplicate_bank_partner_ids`: many2many, to `res.partner`, readonly, not stored
+    pub duplicate_bank_partner_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Email
+    ///
+    /// `email`: char, not stored
+    pub email: ::std::option::Option<::std::string::String>,
+    /// Email Domain Placeholder
+    ///
+    /// `email_domain_placeholder`: char, readonly, not stored
+    pub email_domain_placeholder: ::std::option::Option<::std::string::String>,
+    /// Formatted Email
+    ///
+    /// Format email address "Name \<email@domain\>"
+    ///
+    /// `email_formatted`: char, readonly, not stored
+    pub email_formatted: ::std::option::Option<::std::string::String>,
+    /// Normalized Email
+    ///
+    /// This field is used to search on email address as the primary email field can contain more than strictly an email address.
+    ///
+    /// `email_normalized`: char, readonly, not stored
+    pub email_normalized: ::std::option::Option<::std::string::String>,
+    /// Emergency Contact
+    ///
+    /// `emergency_contact`: char, not stored
+    pub emergency_contact: ::std::option::Option<::std::string::String>,
+    /// Emergency Phone
+    ///
+    /// `emergency_phone`: char, not stored
+    pub emergency_phone: ::std::option::Option<::std::string::String>,
+    /// Employee
+    ///
+    /// Whether this contact is an Employee.
+    ///
+    /// `employee`: boolean, not stored
+    pub employee: bool,
+    /// Employee's Bank Accounts
+    ///
+    /// Employee bank accounts to pay salaries
+    ///
+    /// `employee_bank_account_ids`: many2many, to `res.partner.bank`, not stored
+    pub employee_bank_account_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Employee Count
+    ///
+    /// `employee_count`: integer, readonly, not stored
+    pub employee_count: ::std::option::Option<i64>,
+    /// Company employee
+    ///
+    /// `employee_id`: many2one, to `hr.employee`, readonly, not stored
+    pub employee_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Related employee
     ///
     /// `employee_ids`: one2many, to `hr.employee`
     pub employee_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Employee's Working Hours
+    ///
+    /// `employee_resource_calendar_id`: many2one, to `resource.calendar`, readonly, not stored
+    pub employee_resource_calendar_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Skills
+    ///
+    /// `employee_skill_ids`: one2many, to `hr.employee.skill`, readonly, not stored
+    pub employee_skill_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Employees Count
+    ///
+    /// `employees_count`: integer, readonly, not stored
+    pub employees_count: ::std::option::Option<i64>,
     /// Favorite Projects
     ///
     /// `favorite_project_ids`: many2many, to `project.project`
     pub favorite_project_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Fiscal Country Codes
+    ///
+    /// `fiscal_country_codes`: char, readonly, not stored
+    pub fiscal_country_codes: ::std::option::Option<::std::string::String>,
+    /// Fiscal Country Group Codes
+    ///
+    /// `fiscal_country_group_codes`: json, readonly, not stored
+    pub fiscal_country_group_codes: ::std::option::Option<::serde_json::Value>,
+    /// Fridays
+    ///
+    /// `friday_location_id`: many2one, to `hr.work.location`, not stored
+    pub friday_location_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Job Position
+    ///
+    /// `function`: char, not stored
+    pub function: ::std::option::Option<::std::string::String>,
+    /// GLN
+    ///
+    /// Global Location Number
+    ///
+    /// `global_location_number`: char, not stored
+    pub global_location_number: ::std::option::Option<::std::string::String>,
     /// Groups
     ///
     /// Groups explicitly assigned to the user
     ///
     /// `group_ids`: many2many, to `res.groups`
     pub group_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Week Day
+    ///
+    /// `group_on`: selection, not stored
+    pub group_on: ::std::option::Option<ResUsersGroupOn>,
+    /// Group RFQ
+    ///
+    /// Define if RFQ should be grouped         together based on expected arrival, except for dropship operations.
+    ///
+    /// On Order: Replenishment needs will be grouped together except for MTO.
+    ///
+    /// Daily: Replenishment needs will be grouped if the expected arrival is the same day
+    ///
+    /// Weekly: Replenishment needs will be grouped if the expected arrival is the same week or week day
+    ///
+    /// Always: Replenishment needs will always be grouped.
+    ///
+    /// `group_rfq`: selection, not stored
+    pub group_rfq: ::std::option::Option<ResUsersGroupRfq>,
+    /// # Groups
+    ///
+    /// Number of groups that apply to the current user
+    ///
+    /// `groups_count`: integer, readonly, not stored
+    pub groups_count: ::std::option::Option<i64>,
+    /// Has External Mail Server
+    ///
+    /// `has_external_mail_server`: boolean, readonly, not stored
+    pub has_external_mail_server: bool,
+    /// Has Message
+    ///
+    /// `has_message`: boolean, readonly, not stored
+    pub has_message: bool,
+    /// Ignore Abnormal Invoice Amount
+    ///
+    /// `ignore_abnormal_invoice_amount`: boolean, not stored
+    pub ignore_abnormal_invoice_amount: bool,
+    /// Ignore Abnormal Invoice Date
+    ///
+    /// `ignore_abnormal_invoice_date`: boolean, not stored
+    pub ignore_abnormal_invoice_date: bool,
+    /// IM Status
+    ///
+    /// `im_status`: char, readonly, not stored
+    pub im_status: ::std::option::Option<::std::string::String>,
+    /// Image 1024
+    ///
+    /// `image_1024`: binary, readonly, not stored
+    pub image_1024: ::std::option::Option<::std::string::String>,
+    /// Image 128
+    ///
+    /// `image_128`: binary, readonly, not stored
+    pub image_128: ::std::option::Option<::std::string::String>,
+    /// Image
+    ///
+    /// `image_1920`: binary, not stored
+    pub image_1920: ::std::option::Option<::std::string::String>,
+    /// Image 256
+    ///
+    /// `image_256`: binary, readonly, not stored
+    pub image_256: ::std::option::Option<::std::string::String>,
+    /// Image 512
+    ///
+    /// `image_512`: binary, readonly, not stored
+    pub image_512: ::std::option::Option<::std::string::String>,
+    /// Industry
+    ///
+    /// `industry_id`: many2one, to `res.partner.industry`, not stored
+    pub industry_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// eInvoice format
+    ///
+    /// `invoice_edi_format`: selection, not stored
+    pub invoice_edi_format: ::std::option::Option<ResUsersInvoiceEdiFormat>,
+    /// Invoice Edi Format Store
+    ///
+    /// `invoice_edi_format_store`: char, not stored
+    pub invoice_edi_format_store: ::std::option::Option<::std::string::String>,
+    /// Invoices
+    ///
+    /// `invoice_ids`: one2many, to `account.move`, readonly, not stored
+    pub invoice_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Invoice sending
+    ///
+    /// `invoice_sending_method`: selection, not stored
+    pub invoice_sending_method: ::std::option::Option<ResUsersInvoiceSendingMethod>,
+    /// Invoice report
+    ///
+    /// `invoice_template_pdf_report_id`: many2one, to `ir.actions.report`, not stored
+    pub invoice_template_pdf_report_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Blacklist
+    ///
+    /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
+    ///
+    /// `is_blacklisted`: boolean, readonly, not stored
+    pub is_blacklisted: bool,
+    /// Is a Company
+    ///
+    /// Check if the contact is a company, otherwise it is a person
+    ///
+    /// `is_company`: boolean, not stored
+    pub is_company: bool,
+    /// Is Hr User
+    ///
+    /// `is_hr_user`: boolean, readonly, not stored
+    pub is_hr_user: bool,
+    /// Is in call
+    ///
+    /// `is_in_call`: boolean, readonly, not stored
+    pub is_in_call: bool,
+    /// Out of Office
+    ///
+    /// `is_out_of_office`: boolean, readonly, not stored
+    pub is_out_of_office: bool,
+    /// Is Peppol Edi Format
+    ///
+    /// `is_peppol_edi_format`: boolean, readonly, not stored
+    pub is_peppol_edi_format: bool,
+    /// Is Public
+    ///
+    /// `is_public`: boolean, readonly, not stored
+    pub is_public: bool,
+    /// Is System
+    ///
+    /// `is_system`: boolean, readonly, not stored
+    pub is_system: bool,
+    /// Is Ubl Format
+    ///
+    /// `is_ubl_format`: boolean, readonly, not stored
+    pub is_ubl_format: bool,
+    /// Job Title
+    ///
+    /// `job_title`: char, readonly, not stored
+    pub job_title: ::std::option::Option<::std::string::String>,
+    /// Home-Work Distance in Km
+    ///
+    /// `km_home_work`: integer, not stored
+    pub km_home_work: ::std::option::Option<i64>,
+    /// Language
+    ///
+    /// All the emails and documents sent to this contact will be translated in this language.
+    ///
+    /// `lang`: selection, not stored
+    pub lang: ::std::option::Option<::std::string::String>,
     /// User log entries
     ///
     /// `log_ids`: one2many, to `res.users.log`
@@ -92,10 +628,106 @@ pub struct ResUsers {
     ///
     /// `login`: char, required
     pub login: ::std::string::String,
+    /// Latest Login
+    ///
+    /// `login_date`: datetime, not stored
+    pub login_date: ::std::option::Option<::chrono::NaiveDateTime>,
+    /// Main User
+    ///
+    /// There can be several users related to the same partner. When a single user is needed, this field attempts to find the most appropriate one.
+    ///
+    /// `main_user_id`: many2one, to `res.users`, readonly, not stored
+    pub main_user_id: ::std::option::Option<::odoo_client::Many2One>,
     /// IM status manually set by the user
     ///
     /// `manual_im_status`: selection
     pub manual_im_status: ::std::option::Option<ResUsersManualImStatus>,
+    /// # Meetings
+    ///
+    /// `meeting_count`: integer, readonly, not stored
+    pub meeting_count: ::std::option::Option<i64>,
+    /// Meetings
+    ///
+    /// `meeting_ids`: many2many, to `calendar.event`, not stored
+    pub meeting_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Attachment Count
+    ///
+    /// `message_attachment_count`: integer, readonly, not stored
+    pub message_attachment_count: ::std::option::Option<i64>,
+    /// Bounce
+    ///
+    /// Counter of the number of bounced emails for this contact
+    ///
+    /// `message_bounce`: integer, not stored
+    pub message_bounce: ::std::option::Option<i64>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`, not stored
+    pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Message Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_error`: boolean, readonly, not stored
+    pub message_has_error: bool,
+    /// Number of errors
+    ///
+    /// Number of messages with delivery error
+    ///
+    /// `message_has_error_counter`: integer, readonly, not stored
+    pub message_has_error_counter: ::std::option::Option<i64>,
+    /// SMS Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_sms_error`: boolean, readonly, not stored
+    pub message_has_sms_error: bool,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`, not stored
+    pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Is Follower
+    ///
+    /// `message_is_follower`: boolean, readonly, not stored
+    pub message_is_follower: bool,
+    /// Action Needed
+    ///
+    /// If checked, new messages require your attention.
+    ///
+    /// `message_needaction`: boolean, readonly, not stored
+    pub message_needaction: bool,
+    /// Number of Actions
+    ///
+    /// Number of messages requiring action
+    ///
+    /// `message_needaction_counter`: integer, readonly, not stored
+    pub message_needaction_counter: ::std::option::Option<i64>,
+    /// Followers (Partners)
+    ///
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
+    pub message_partner_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Work Mobile
+    ///
+    /// `mobile_phone`: char, not stored
+    pub mobile_phone: ::std::option::Option<::std::string::String>,
+    /// Mondays
+    ///
+    /// `monday_location_id`: many2one, to `hr.work.location`, not stored
+    pub monday_location_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// My Activity Deadline
+    ///
+    /// `my_activity_date_deadline`: date, readonly, not stored
+    pub my_activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
+    /// Name
+    ///
+    /// `name`: char, not stored
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Set Password
+    ///
+    /// Specify a value only when creating a user or if you're changing the user's password, otherwise leave empty. After a change of password, the user has to login again.
+    ///
+    /// `new_password`: char, not stored
+    pub new_password: ::std::option::Option<::std::string::String>,
     /// Notification
     ///
     /// Policy on how to handle Chatter notifications:
@@ -114,6 +746,24 @@ pub struct ResUsers {
     ///
     /// `odoobot_state`: selection, readonly
     pub odoobot_state: ::std::option::Option<ResUsersOdoobotState>,
+    /// Offline since
+    ///
+    /// `offline_since`: datetime, readonly, not stored
+    pub offline_since: ::std::option::Option<::chrono::NaiveDateTime>,
+    /// On-Time Delivery Rate
+    ///
+    /// Over the past x days; the number of products received on time divided by the number of ordered products.x is either the System Parameter purchase_stock.on_time_delivery_days or the default 365
+    ///
+    /// `on_time_rate`: float, readonly, not stored
+    pub on_time_rate: ::std::option::Option<f64>,
+    /// Opportunity Count
+    ///
+    /// `opportunity_count`: integer, readonly, not stored
+    pub opportunity_count: ::std::option::Option<i64>,
+    /// Opportunities
+    ///
+    /// `opportunity_ids`: one2many, to `crm.lead`, not stored
+    pub opportunity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Out Of Office From
     ///
     /// `out_of_office_from`: datetime
@@ -126,50 +776,420 @@ pub struct ResUsers {
     ///
     /// `out_of_office_to`: datetime
     pub out_of_office_to: ::std::option::Option<::chrono::NaiveDateTime>,
+    /// Outgoing Mail Server
+    ///
+    /// `outgoing_mail_server_id`: many2one, to `ir.mail_server`, readonly, not stored
+    pub outgoing_mail_server_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Outgoing Mail Server Type
+    ///
+    /// `outgoing_mail_server_type`: selection, readonly, not stored
+    pub outgoing_mail_server_type: ::std::option::Option<ResUsersOutgoingMailServerType>,
+    /// Related Company
+    ///
+    /// `parent_id`: many2one, to `res.partner`, not stored
+    pub parent_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Parent name
+    ///
+    /// `parent_name`: char, readonly, not stored
+    pub parent_name: ::std::option::Option<::std::string::String>,
+    /// Partner Company Registry Placeholder
+    ///
+    /// `partner_company_registry_placeholder`: char, readonly, not stored
+    pub partner_company_registry_placeholder: ::std::option::Option<
+        ::std::string::String,
+    >,
     /// Related Partner
     ///
     /// Partner-related data of the user
     ///
     /// `partner_id`: many2one, to `res.partner`, required
     pub partner_id: ::odoo_client::Many2One,
+    /// Geo Latitude
+    ///
+    /// `partner_latitude`: float, not stored
+    pub partner_latitude: ::std::option::Option<f64>,
+    /// Geo Longitude
+    ///
+    /// `partner_longitude`: float, not stored
+    pub partner_longitude: ::std::option::Option<f64>,
+    /// Share Partner
+    ///
+    /// Either customer (not a user), either shared user. Indicated the current partner is a customer without access or with a limited access created for sharing data.
+    ///
+    /// `partner_share`: boolean, readonly, not stored
+    pub partner_share: bool,
+    /// Partner Vat Placeholder
+    ///
+    /// `partner_vat_placeholder`: char, readonly, not stored
+    pub partner_vat_placeholder: ::std::option::Option<::std::string::String>,
+    /// Password
+    ///
+    /// Keep empty if you don't want the user to be able to connect on the system.
+    ///
+    /// `password`: char, not stored
+    pub password: ::std::option::Option<::std::string::String>,
+    /// Payment Token Count
+    ///
+    /// `payment_token_count`: integer, readonly, not stored
+    pub payment_token_count: ::std::option::Option<i64>,
+    /// Payment Tokens
+    ///
+    /// `payment_token_ids`: one2many, to `payment.token`, not stored
+    pub payment_token_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Peppol e-address (EAS)
+    ///
+    /// Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives.
+    ///
+    /// List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/
+    ///
+    /// `peppol_eas`: selection, not stored
+    pub peppol_eas: ::std::option::Option<ResUsersPeppolEas>,
+    /// Peppol Endpoint
+    ///
+    /// Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'.
+    ///
+    /// `peppol_endpoint`: char, not stored
+    pub peppol_endpoint: ::std::option::Option<::std::string::String>,
+    /// Phone
+    ///
+    /// `phone`: char, not stored
+    pub phone: ::std::option::Option<::std::string::String>,
+    /// Blacklisted Phone is Phone
+    ///
+    /// Indicates if a blacklisted sanitized phone number is a phone number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
+    ///
+    /// `phone_blacklisted`: boolean, readonly, not stored
+    pub phone_blacklisted: bool,
+    /// Phone Number
+    ///
+    /// `phone_mobile_search`: char, not stored
+    pub phone_mobile_search: ::std::option::Option<::std::string::String>,
+    /// Sanitized Number
+    ///
+    /// Field used to store sanitized phone number. Helps speeding up searches and comparisons.
+    ///
+    /// `phone_sanitized`: char, readonly, not stored
+    pub phone_sanitized: ::std::option::Option<::std::string::String>,
+    /// Phone Blacklisted
+    ///
+    /// If the sanitized phone number is on the blacklist, the contact won't receive mass mailing sms anymore, from any list
+    ///
+    /// `phone_sanitized_blacklisted`: boolean, readonly, not stored
+    pub phone_sanitized_blacklisted: bool,
+    /// Message for Stock Picking
+    ///
+    /// `picking_warn_msg`: text, not stored
+    pub picking_warn_msg: ::std::option::Option<::std::string::String>,
+    /// PIN
+    ///
+    /// PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.
+    ///
+    /// `pin`: char, not stored
+    pub pin: ::std::option::Option<::std::string::String>,
     /// Presence
     ///
     /// `presence_ids`: one2many, to `mail.presence`
     pub presence_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Private City
+    ///
+    /// `private_city`: char, not stored
+    pub private_city: ::std::option::Option<::std::string::String>,
+    /// Private Country
+    ///
+    /// `private_country_id`: many2one, to `res.country`, not stored
+    pub private_country_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Private Email
+    ///
+    /// `private_email`: char, not stored
+    pub private_email: ::std::option::Option<::std::string::String>,
+    /// Private Phone
+    ///
+    /// `private_phone`: char, not stored
+    pub private_phone: ::std::option::Option<::std::string::String>,
+    /// Private State
+    ///
+    /// `private_state_id`: many2one, to `res.country.state`, not stored
+    pub private_state_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Private Street
+    ///
+    /// `private_street`: char, not stored
+    pub private_street: ::std::option::Option<::std::string::String>,
+    /// Private Street2
+    ///
+    /// `private_street2`: char, not stored
+    pub private_street2: ::std::option::Option<::std::string::String>,
+    /// Private Zip
+    ///
+    /// `private_zip`: char, not stored
+    pub private_zip: ::std::option::Option<::std::string::String>,
+    /// Projects
+    ///
+    /// `project_ids`: one2many, to `project.project`, not stored
+    pub project_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Properties
+    ///
+    /// `properties`: properties, not stored
+    pub properties: ::std::option::Option<::serde_json::Value>,
+    /// Properties Base Definition
+    ///
+    /// `properties_base_definition_id`: many2one, to `properties.base.definition`, readonly, not stored
+    pub properties_base_definition_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Account Payable
+    ///
+    /// `property_account_payable_id`: many2one, to `account.account`, not stored
+    pub property_account_payable_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Fiscal Position
+    ///
+    /// The fiscal position determines the taxes/accounts used for this contact.
+    ///
+    /// `property_account_position_id`: many2one, to `account.fiscal.position`, not stored
+    pub property_account_position_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Account Receivable
+    ///
+    /// `property_account_receivable_id`: many2one, to `account.account`, not stored
+    pub property_account_receivable_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Property Inbound Payment Method Line
+    ///
+    /// `property_inbound_payment_method_line_id`: many2one, to `account.payment.method.line`, not stored
+    pub property_inbound_payment_method_line_id: ::std::option::Option<
+        ::odoo_client::Many2One,
+    >,
+    /// Property Outbound Payment Method Line
+    ///
+    /// `property_outbound_payment_method_line_id`: many2one, to `account.payment.method.line`, not stored
+    pub property_outbound_payment_method_line_id: ::std::option::Option<
+        ::odoo_client::Many2One,
+    >,
+    /// Customer Payment Terms
+    ///
+    /// `property_payment_term_id`: many2one, to `account.payment.term`, not stored
+    pub property_payment_term_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Pricelist
+    ///
+    /// Used for sales to the current partner
+    ///
+    /// `property_product_pricelist`: many2one, to `product.pricelist`, not stored
+    pub property_product_pricelist: ::std::option::Option<::odoo_client::Many2One>,
+    /// Supplier Currency
+    ///
+    /// This currency will be used for purchases from the current partner
+    ///
+    /// `property_purchase_currency_id`: many2one, to `res.currency`, not stored
+    pub property_purchase_currency_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Customer Location
+    ///
+    /// The stock location used as destination when sending goods to this contact.
+    ///
+    /// `property_stock_customer`: many2one, to `stock.location`, not stored
+    pub property_stock_customer: ::std::option::Option<::odoo_client::Many2One>,
+    /// Vendor Location
+    ///
+    /// The stock location used as source when receiving goods from this contact.
+    ///
+    /// `property_stock_supplier`: many2one, to `stock.location`, not stored
+    pub property_stock_supplier: ::std::option::Option<::odoo_client::Many2One>,
+    /// Vendor Payment Terms
+    ///
+    /// `property_supplier_payment_term_id`: many2one, to `account.payment.term`, not stored
+    pub property_supplier_payment_term_id: ::std::option::Option<
+        ::odoo_client::Many2One,
+    >,
     /// Default Warehouse
     ///
     /// `property_warehouse_id`: many2one, to `stock.warehouse`
     pub property_warehouse_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Purchase Lines
+    ///
+    /// `purchase_line_ids`: one2many, to `purchase.order.line`, not stored
+    pub purchase_line_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Purchase Order Count
+    ///
+    /// `purchase_order_count`: integer, readonly, not stored
+    pub purchase_order_count: ::std::option::Option<i64>,
+    /// Message for Purchase Order
+    ///
+    /// `purchase_warn_msg`: text, not stored
+    pub purchase_warn_msg: ::std::option::Option<::std::string::String>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`, not stored
+    pub rating_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Receipt Reminder
+    ///
+    /// Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.
+    ///
+    /// `receipt_reminder_email`: boolean, not stored
+    pub receipt_reminder_email: bool,
+    /// Reference
+    ///
+    /// `ref`: char, not stored
+    pub ref_: ::std::option::Option<::std::string::String>,
+    /// Companies that refers to partner
+    ///
+    /// `ref_company_ids`: one2many, to `res.company`, not stored
+    pub ref_company_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Days Before Receipt
+    ///
+    /// Number of days to send reminder email before the promised receipt date
+    ///
+    /// `reminder_date_before_receipt`: integer, not stored
+    pub reminder_date_before_receipt: ::std::option::Option<i64>,
+    /// Settings
+    ///
+    /// `res_users_settings_id`: many2one, to `res.users.settings`, readonly, not stored
+    pub res_users_settings_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Res Users Settings
     ///
     /// `res_users_settings_ids`: one2many, to `res.users.settings`
     pub res_users_settings_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Default Working Hours
+    ///
+    /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
+    ///
+    /// `resource_calendar_id`: many2one, to `resource.calendar`, not stored
+    pub resource_calendar_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Resources
     ///
     /// `resource_ids`: one2many, to `resource.resource`
     pub resource_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Role
+    ///
+    /// `role`: selection, not stored
+    pub role: ::std::option::Option<ResUsersRole>,
     /// User Roles
     ///
     /// Users are notified whenever one of their roles is @-mentioned in a conversation.
     ///
     /// `role_ids`: many2many, to `res.role`
     pub role_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Rtc Session
+    ///
+    /// `rtc_session_ids`: one2many, to `discuss.channel.rtc.session`, not stored
+    pub rtc_session_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// # Record Rules
+    ///
+    /// Number of record rules that apply to the current user
+    ///
+    /// `rules_count`: integer, readonly, not stored
+    pub rules_count: ::std::option::Option<i64>,
+    /// Sale Order Count
+    ///
+    /// `sale_order_count`: integer, readonly, not stored
+    pub sale_order_count: ::std::option::Option<i64>,
+    /// Sales Order
+    ///
+    /// `sale_order_ids`: one2many, to `sale.order`, not stored
+    pub sale_order_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// User Sales Team
     ///
     /// Main user sales team. Used notably for pipeline, or to set sales team in invoicing or subscription.
     ///
     /// `sale_team_id`: many2one, to `crm.team`, readonly
     pub sale_team_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Message for Sales Order
+    ///
+    /// `sale_warn_msg`: text, not stored
+    pub sale_warn_msg: ::std::option::Option<::std::string::String>,
+    /// Partner with same Company Registry
+    ///
+    /// `same_company_registry_partner_id`: many2one, to `res.partner`, readonly, not stored
+    pub same_company_registry_partner_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Partner with same Tax ID
+    ///
+    /// `same_vat_partner_id`: many2one, to `res.partner`, readonly, not stored
+    pub same_vat_partner_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Saturdays
+    ///
+    /// `saturday_location_id`: many2one, to `hr.work.location`, not stored
+    pub saturday_location_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Self
+    ///
+    /// `self`: many2one, to `res.partner`, readonly, not stored
+    pub self_: ::std::option::Option<::odoo_client::Many2One>,
     /// Share User
     ///
     /// External user with limited access, created only for the purpose of sharing data.
     ///
     /// `share`: boolean, readonly
     pub share: bool,
+    /// Show Credit Limit
+    ///
+    /// `show_credit_limit`: boolean, readonly, not stored
+    pub show_credit_limit: bool,
     /// Email Signature
     ///
     /// `signature`: html
     pub signature: ::std::option::Option<::std::string::String>,
+    /// Signup Token Type
+    ///
+    /// `signup_type`: char, not stored
+    pub signup_type: ::std::option::Option<::std::string::String>,
+    /// Specific Property Product Pricelist
+    ///
+    /// `specific_property_product_pricelist`: many2one, to `product.pricelist`, not stored
+    pub specific_property_product_pricelist: ::std::option::Option<
+        ::odoo_client::Many2One,
+    >,
+    /// Status
+    ///
+    /// `state`: selection, readonly, not stored
+    pub state: ::std::option::Option<ResUsersState>,
+    /// State
+    ///
+    /// `state_id`: many2one, to `res.country.state`, not stored
+    pub state_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Street
+    ///
+    /// `street`: char, not stored
+    pub street: ::std::option::Option<::std::string::String>,
+    /// Street2
+    ///
+    /// `street2`: char, not stored
+    pub street2: ::std::option::Option<::std::string::String>,
+    /// Suggest Based On
+    ///
+    /// `suggest_based_on`: char, not stored
+    pub suggest_based_on: ::std::option::Option<::std::string::String>,
+    /// Suggest Days
+    ///
+    /// `suggest_days`: integer, not stored
+    pub suggest_days: ::std::option::Option<i64>,
+    /// Suggest Percent
+    ///
+    /// `suggest_percent`: integer, not stored
+    pub suggest_percent: ::std::option::Option<i64>,
+    /// Sundays
+    ///
+    /// `sunday_location_id`: many2one, to `hr.work.location`, not stored
+    pub sunday_location_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// # Vendor Bills
+    ///
+    /// `supplier_invoice_count`: integer, readonly, not stored
+    pub supplier_invoice_count: ::std::option::Option<i64>,
+    /// Supplier Rank
+    ///
+    /// `supplier_rank`: integer, not stored
+    pub supplier_rank: ::std::option::Option<i64>,
+    /// # Tasks
+    ///
+    /// `task_count`: integer, readonly, not stored
+    pub task_count: ::std::option::Option<i64>,
+    /// Tasks
+    ///
+    /// `task_ids`: one2many, to `project.task`, not stored
+    pub task_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Thursdays
+    ///
+    /// `thursday_location_id`: many2one, to `hr.work.location`, not stored
+    pub thursday_location_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Total Invoiced
+    ///
+    /// `total_invoiced`: monetary, readonly, not stored
+    pub total_invoiced: ::std::option::Option<f64>,
+    /// Two-factor authentication
+    ///
+    /// `totp_enabled`: boolean, readonly, not stored
+    pub totp_enabled: bool,
     /// Trusted Devices
     ///
     /// `totp_trusted_device_ids`: one2many, to `auth_totp.device`
@@ -178,6 +1198,108 @@ pub struct ResUsers {
     ///
     /// `tour_enabled`: boolean
     pub tour_enabled: bool,
+    /// Degree of trust you have in this debtor
+    ///
+    /// `trust`: selection, not stored
+    pub trust: ::std::option::Option<ResUsersTrust>,
+    /// Tuesdays
+    ///
+    /// `tuesday_location_id`: many2one, to `hr.work.location`, not stored
+    pub tuesday_location_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Address Type
+    ///
+    /// `type`: selection, not stored
+    pub type_: ::std::option::Option<ResUsersType>,
+    /// Address Type Description
+    ///
+    /// `type_address_label`: char, readonly, not stored
+    pub type_address_label: ::std::option::Option<::std::string::String>,
+    /// Timezone
+    ///
+    /// When printing documents and exporting/importing data, time values are computed according to this timezone.
+    ///
+    /// If the timezone is not set, UTC (Coordinated Universal Time) is used.
+    ///
+    /// Anywhere else, time values are computed according to the time offset of your web client.
+    ///
+    /// `tz`: selection, not stored
+    pub tz: ::std::option::Option<::std::string::String>,
+    /// Timezone offset
+    ///
+    /// `tz_offset`: char, readonly, not stored
+    pub tz_offset: ::std::option::Option<::std::string::String>,
+    /// Partner Limit
+    ///
+    /// Set a value greater than 0.0 to activate a credit limit check
+    ///
+    /// `use_partner_credit_limit`: boolean, not stored
+    pub use_partner_credit_limit: bool,
+    /// Salesperson
+    ///
+    /// The internal user in charge of this contact.
+    ///
+    /// `user_id`: many2one, to `res.users`, not stored
+    pub user_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Users
+    ///
+    /// `user_ids`: one2many, to `res.users`, not stored
+    pub user_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Tax ID
+    ///
+    /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
+    ///
+    /// `vat`: char, not stored
+    pub vat: ::std::option::Option<::std::string::String>,
+    /// Tax ID Label
+    ///
+    /// `vat_label`: char, readonly, not stored
+    pub vat_label: ::std::option::Option<::std::string::String>,
+    /// Technical field for user group setting
+    ///
+    /// `view_group_hierarchy`: json, not stored
+    pub view_group_hierarchy: ::std::option::Option<::serde_json::Value>,
+    /// Visa Expiration Date
+    ///
+    /// `visa_expire`: date, not stored
+    pub visa_expire: ::std::option::Option<::chrono::NaiveDate>,
+    /// Website Link
+    ///
+    /// `website`: char, not stored
+    pub website: ::std::option::Option<::std::string::String>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`, not stored
+    pub website_message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Wednesdays
+    ///
+    /// `wednesday_location_id`: many2one, to `hr.work.location`, not stored
+    pub wednesday_location_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Work Contact
+    ///
+    /// `work_contact_id`: many2one, to `res.partner`, not stored
+    pub work_contact_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Work Email
+    ///
+    /// `work_email`: char, not stored
+    pub work_email: ::std::option::Option<::std::string::String>,
+    /// Work Location
+    ///
+    /// `work_location_id`: many2one, to `hr.work.location`, not stored
+    pub work_location_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Work Location Name
+    ///
+    /// `work_location_name`: char, readonly, not stored
+    pub work_location_name: ::std::option::Option<::std::string::String>,
+    /// Work Location Type
+    ///
+    /// `work_location_type`: selection, readonly, not stored
+    pub work_location_type: ::std::option::Option<ResUsersWorkLocationType>,
+    /// Work Phone
+    ///
+    /// `work_phone`: char, not stored
+    pub work_phone: ::std::option::Option<::std::string::String>,
     /// Last Updated on
     ///
     /// `write_date`: datetime, readonly
@@ -186,48 +1308,297 @@ pub struct ResUsers {
     ///
     /// `write_uid`: many2one, to `res.users`, readonly
     pub write_uid: ::std::option::Option<::odoo_client::Many2One>,
+    /// Zip
+    ///
+    /// `zip`: char, not stored
+    pub zip: ::std::option::Option<::std::string::String>,
 }
 /// The JSON Schema of [`ResUsers`] (serde's deserialize side), as JSON text.
 pub const READ_SCHEMA: &str = r##"{
   "description": "User: Update of res.users class - add a preference about sending emails about notifications - make a new user follow itself - add a welcome message - add suggestion preference",
   "properties": {
+    "accesses_count": {"default":null,"description":"# Access Rights: Number of access rights that apply to the current user","format":"int64","title":"Access Rights","type":["integer","null"]},
+    "account_move_count": {"default":null,"description":"Account Move Count","format":"int64","type":["integer","null"]},
     "action_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Home Action: If specified, this action will be opened at log on for this user, in addition to the standard menu. ([id, display name] of a ir.actions.actions)"},
     "active": {"description":"Active","type":"boolean"},
+    "active_lang_count": {"default":null,"description":"Active Lang Count","format":"int64","type":["integer","null"]},
+    "active_partner": {"default":false,"description":"Partner is Active","type":"boolean"},
+    "activity_calendar_event_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Calendar Event ([id, display name] of a calendar.event)"},
+    "activity_date_deadline": {"default":null,"description":"Next Activity Deadline","format":"date","type":["string","null"]},
+    "activity_exception_decoration": {"anyOf":[{"$ref":"#/$defs/ResUsersActivityExceptionDecoration"},{"type":"null"}],"default":null,"description":"Activity Exception Decoration: Type of the exception activity on record."},
+    "activity_exception_icon": {"default":null,"description":"Icon: Icon to indicate an exception activity.","type":["string","null"]},
+    "activity_ids": {"default":[],"description":"Activities (ids of mail.activity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "activity_state": {"anyOf":[{"$ref":"#/$defs/ResUsersActivityState"},{"type":"null"}],"default":null,"description":"Activity State: Status based on activities Overdue: Due date is already passed Today: Activity date is today Planned: Future activities."},
+    "activity_summary": {"default":null,"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_icon": {"default":null,"description":"Activity Type Icon: Font awesome icon e.g. fa-tasks","type":["string","null"]},
+    "activity_type_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Type ([id, display name] of a mail.activity.type)"},
+    "activity_user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Responsible User ([id, display name] of a res.users)"},
+    "additional_note": {"default":null,"description":"Additional Note","type":["string","null"]},
+    "all_group_ids": {"default":[],"description":"Groups and implied groups (ids of res.groups records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "api_key_ids": {"default":[],"description":"API Keys (ids of res.users.apikeys records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "application_statistics": {"default":null,"description":"Stats"},
     "auth_passkey_key_ids": {"default":[],"description":"Auth Passkey Key (ids of auth.passkey.key records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "autopost_bills": {"anyOf":[{"$ref":"#/$defs/ResUsersAutopostBills"},{"type":"null"}],"default":null,"description":"Auto-post bills: Automatically post bills for this trusted partner"},
+    "available_invoice_template_pdf_report_ids": {"default":[],"description":"Available Invoice Template Pdf Report (ids of ir.actions.report records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "available_peppol_eas": {"default":null,"description":"Available Peppol Eas"},
+    "avatar_1024": {"default":null,"description":"Avatar 1024 (base64)","type":["string","null"]},
+    "avatar_128": {"default":null,"description":"Avatar 128 (base64)","type":["string","null"]},
+    "avatar_1920": {"default":null,"description":"Avatar (base64)","type":["string","null"]},
+    "avatar_256": {"default":null,"description":"Avatar 256 (base64)","type":["string","null"]},
+    "avatar_512": {"default":null,"description":"Avatar 512 (base64)","type":["string","null"]},
+    "bank_account_count": {"default":null,"description":"Bank","format":"int64","type":["integer","null"]},
+    "bank_account_ids": {"default":[],"description":"Bank Accounts: Employee bank accounts to pay salaries (ids of res.partner.bank records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "bank_ids": {"default":[],"description":"Banks (ids of res.partner.bank records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "barcode": {"default":null,"description":"Badge ID: ID used for employee identification.","type":["string","null"]},
+    "buyer_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Buyer ([id, display name] of a res.users)"},
+    "calendar_default_privacy": {"anyOf":[{"$ref":"#/$defs/ResUsersCalendarDefaultPrivacy"},{"type":"null"}],"default":null,"description":"Calendar Default Privacy"},
+    "calendar_last_notif_ack": {"default":null,"description":"Last notification marked as read from base Calendar (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "can_edit_role": {"default":false,"description":"Can Edit Role","type":"boolean"},
+    "category_id": {"default":[],"description":"Tags (ids of res.partner.category records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "category_ids": {"default":[],"description":"Employee Tags (ids of hr.employee.category records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "channel_ids": {"default":[],"description":"Channels (ids of discuss.channel records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "channel_member_ids": {"default":[],"description":"Channel Member (ids of discuss.channel.member records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "child_ids": {"default":[],"description":"Contact (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "city": {"default":null,"description":"City","type":["string","null"]},
+    "color": {"default":null,"description":"Color Index","format":"int64","type":["integer","null"]},
+    "comment": {"default":null,"description":"Notes","type":["string","null"]},
+    "commercial_company_name": {"default":null,"description":"Company Name Entity","type":["string","null"]},
+    "commercial_partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Commercial Entity ([id, display name] of a res.partner)"},
+    "companies_count": {"default":null,"description":"Number of Companies","format":"int64","type":["integer","null"]},
     "company_id": {"$ref":"#/$defs/Many2One","description":"Company: The default company for this user. ([id, display name] of a res.company)"},
     "company_ids": {"default":[],"description":"Companies (ids of res.company records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "company_name": {"default":null,"description":"Company Name","type":["string","null"]},
+    "company_registry": {"default":null,"description":"Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country","type":["string","null"]},
+    "company_registry_label": {"default":null,"description":"Company ID Label","type":["string","null"]},
+    "company_registry_placeholder": {"default":null,"description":"Company Registry Placeholder","type":["string","null"]},
+    "company_type": {"anyOf":[{"$ref":"#/$defs/ResUsersCompanyType"},{"type":"null"}],"default":null,"description":"Company Type"},
+    "complete_name": {"default":null,"description":"Complete Name","type":["string","null"]},
+    "contact_address": {"default":null,"description":"Complete Address","type":["string","null"]},
+    "contact_address_inline": {"default":null,"description":"Inlined Complete Address","type":["string","null"]},
+    "contract_ids": {"default":[],"description":"Partner Contracts (ids of account.analytic.account records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "country_code": {"default":null,"description":"Country Code: The ISO country code in two chars. You can use this field for quick search.","type":["string","null"]},
+    "country_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Country ([id, display name] of a res.country)"},
     "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "create_employee": {"default":false,"description":"Technical field, whether to create an employee","type":"boolean"},
+    "create_employee_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Technical field, bind user to this employee on create ([id, display name] of a hr.employee)"},
     "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
+    "credit": {"default":null,"description":"Total Receivable: Total amount this customer owes you.","format":"double","type":["number","null"]},
+    "credit_limit": {"default":null,"description":"Credit Limit: Credit limit specific to this partner.","format":"double","type":["number","null"]},
+    "credit_to_invoice": {"default":null,"description":"Credit To Invoice","format":"double","type":["number","null"]},
+    "crm_team_ids": {"default":[],"description":"Sales Teams (ids of crm.team records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "crm_team_member_ids": {"default":[],"description":"Sales Team Members (ids of crm.team.member records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "currency_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Currency ([id, display name] of a res.currency)"},
+    "customer_rank": {"default":null,"description":"Customer Rank","format":"int64","type":["integer","null"]},
+    "days_sales_outstanding": {"default":null,"description":"Days Sales Outstanding (DSO): [(Total Receivable/Total Revenue) * number of days since the first invoice] for this customer","format":"double","type":["number","null"]},
+    "debit": {"default":null,"description":"Total Payable: Total amount you have to pay to this vendor.","format":"double","type":["number","null"]},
     "device_ids": {"default":[],"description":"User devices (ids of res.device records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "display_invoice_edi_format": {"default":false,"description":"Display Invoice Edi Format","type":"boolean"},
+    "display_invoice_template_pdf_report_id": {"default":false,"description":"Display Invoice Template Pdf Report","type":"boolean"},
     "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
+    "duplicate_bank_partner_ids": {"default":[],"description":"Duplicate Bank Partner (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "email": {"default":null,"description":"Email","type":["string","null"]},
+    "email_domain_placeholder": {"default":null,"description":"Email Domain Placeholder","type":["string","null"]},
+    "email_formatted": {"default":null,"description":"Formatted Email: Format email address \"Name <email@domain>\"","type":["string","null"]},
+    "email_normalized": {"default":null,"description":"Normalized Email: This field is used to search on email address as the primary email field can contain more than strictly an email address.","type":["string","null"]},
+    "emergency_contact": {"default":null,"description":"Emergency Contact","type":["string","null"]},
+    "emergency_phone": {"default":null,"description":"Emergency Phone","type":["string","null"]},
+    "employee": {"default":false,"description":"Employee: Whether this contact is an Employee.","type":"boolean"},
+    "employee_bank_account_ids": {"default":[],"description":"Employee's Bank Accounts: Employee bank accounts to pay salaries (ids of res.partner.bank records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "employee_count": {"default":null,"description":"Employee Count","format":"int64","type":["integer","null"]},
+    "employee_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Company employee ([id, display name] of a hr.employee)"},
     "employee_ids": {"default":[],"description":"Related employee (ids of hr.employee records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "employee_resource_calendar_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Employee's Working Hours ([id, display name] of a resource.calendar)"},
+    "employee_skill_ids": {"default":[],"description":"Skills (ids of hr.employee.skill records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "employees_count": {"default":null,"description":"Employees Count","format":"int64","type":["integer","null"]},
     "favorite_project_ids": {"default":[],"description":"Favorite Projects (ids of project.project records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "fiscal_country_codes": {"default":null,"description":"Fiscal Country Codes","type":["string","null"]},
+    "fiscal_country_group_codes": {"default":null,"description":"Fiscal Country Group Codes"},
+    "friday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Fridays ([id, display name] of a hr.work.location)"},
+    "function": {"default":null,"description":"Job Position","type":["string","null"]},
+    "global_location_number": {"default":null,"description":"GLN: Global Location Number","type":["string","null"]},
     "group_ids": {"default":[],"description":"Groups: Groups explicitly assigned to the user (ids of res.groups records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "group_on": {"anyOf":[{"$ref":"#/$defs/ResUsersGroupOn"},{"type":"null"}],"default":null,"description":"Week Day"},
+    "group_rfq": {"anyOf":[{"$ref":"#/$defs/ResUsersGroupRfq"},{"type":"null"}],"default":null,"description":"Group RFQ: Define if RFQ should be grouped together based on expected arrival, except for dropship operations. On Order: Replenishment needs will be grouped together except for MTO. Daily: Replenishment needs will be grouped if the expected arrival is the same day Weekly: Replenishment needs will be grouped if the expected arrival is the same week or week day Always: Replenishment needs will always be grouped."},
+    "groups_count": {"default":null,"description":"# Groups: Number of groups that apply to the current user","format":"int64","title":"Groups","type":["integer","null"]},
+    "has_external_mail_server": {"default":false,"description":"Has External Mail Server","type":"boolean"},
+    "has_message": {"default":false,"description":"Has Message","type":"boolean"},
     "id": {"description":"ID","format":"int64","type":"integer"},
+    "ignore_abnormal_invoice_amount": {"default":false,"description":"Ignore Abnormal Invoice Amount","type":"boolean"},
+    "ignore_abnormal_invoice_date": {"default":false,"description":"Ignore Abnormal Invoice Date","type":"boolean"},
+    "im_status": {"default":null,"description":"IM Status","type":["string","null"]},
+    "image_1024": {"default":null,"description":"Image 1024 (base64)","type":["string","null"]},
+    "image_128": {"default":null,"description":"Image 128 (base64)","type":["string","null"]},
+    "image_1920": {"default":null,"description":"Image (base64)","type":["string","null"]},
+    "image_256": {"default":null,"description":"Image 256 (base64)","type":["string","null"]},
+    "image_512": {"default":null,"description":"Image 512 (base64)","type":["string","null"]},
+    "industry_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Industry ([id, display name] of a res.partner.industry)"},
+    "invoice_edi_format": {"anyOf":[{"$ref":"#/$defs/ResUsersInvoiceEdiFormat"},{"type":"null"}],"default":null,"description":"eInvoice format"},
+    "invoice_edi_format_store": {"default":null,"description":"Invoice Edi Format Store","type":["string","null"]},
+    "invoice_ids": {"default":[],"description":"Invoices (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "invoice_sending_method": {"anyOf":[{"$ref":"#/$defs/ResUsersInvoiceSendingMethod"},{"type":"null"}],"default":null,"description":"Invoice sending"},
+    "invoice_template_pdf_report_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Invoice report ([id, display name] of a ir.actions.report)"},
+    "is_blacklisted": {"default":false,"description":"Blacklist: If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list","type":"boolean"},
+    "is_company": {"default":false,"description":"Is a Company: Check if the contact is a company, otherwise it is a person","type":"boolean"},
+    "is_hr_user": {"default":false,"description":"Is Hr User","type":"boolean"},
+    "is_in_call": {"default":false,"description":"Is in call","type":"boolean"},
+    "is_out_of_office": {"default":false,"description":"Out of Office","type":"boolean"},
+    "is_peppol_edi_format": {"default":false,"description":"Is Peppol Edi Format","type":"boolean"},
+    "is_public": {"default":false,"description":"Is Public","type":"boolean"},
+    "is_system": {"default":false,"description":"Is System","type":"boolean"},
+    "is_ubl_format": {"default":false,"description":"Is Ubl Format","type":"boolean"},
+    "job_title": {"default":null,"description":"Job Title","type":["string","null"]},
+    "km_home_work": {"default":null,"description":"Home-Work Distance in Km","format":"int64","type":["integer","null"]},
+    "lang": {"default":null,"description":"Language: All the emails and documents sent to this contact will be translated in this language.","type":["string","null"]},
     "log_ids": {"default":[],"description":"User log entries (ids of res.users.log records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "login": {"description":"Login: Used to log into the system","type":"string"},
+    "login_date": {"default":null,"description":"Latest Login (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "main_user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Main User: There can be several users related to the same partner. When a single user is needed, this field attempts to find the most appropriate one. ([id, display name] of a res.users)"},
     "manual_im_status": {"anyOf":[{"$ref":"#/$defs/ResUsersManualImStatus"},{"type":"null"}],"default":null,"description":"IM status manually set by the user"},
+    "meeting_count": {"default":null,"description":"# Meetings","format":"int64","title":"Meetings","type":["integer","null"]},
+    "meeting_ids": {"default":[],"description":"Meetings (ids of calendar.event records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_attachment_count": {"default":null,"description":"Attachment Count","format":"int64","type":["integer","null"]},
+    "message_bounce": {"default":null,"description":"Bounce: Counter of the number of bounced emails for this contact","format":"int64","type":["integer","null"]},
+    "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_has_error": {"default":false,"description":"Message Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
+    "message_has_error_counter": {"default":null,"description":"Number of errors: Number of messages with delivery error","format":"int64","type":["integer","null"]},
+    "message_has_sms_error": {"default":false,"description":"SMS Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
+    "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_is_follower": {"default":false,"description":"Is Follower","type":"boolean"},
+    "message_needaction": {"default":false,"description":"Action Needed: If checked, new messages require your attention.","type":"boolean"},
+    "message_needaction_counter": {"default":null,"description":"Number of Actions: Number of messages requiring action","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"default":[],"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "mobile_phone": {"default":null,"description":"Work Mobile","type":["string","null"]},
+    "monday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Mondays ([id, display name] of a hr.work.location)"},
+    "my_activity_date_deadline": {"default":null,"description":"My Activity Deadline","format":"date","type":["string","null"]},
+    "name": {"default":null,"description":"Name","type":["string","null"]},
+    "new_password": {"default":null,"description":"Set Password: Specify a value only when creating a user or if you're changing the user's password, otherwise leave empty. After a change of password, the user has to login again.","type":["string","null"]},
     "notification_type": {"$ref":"#/$defs/ResUsersNotificationType","description":"Notification: Policy on how to handle Chatter notifications: - By Emails: notifications are sent to your email address - In Odoo: notifications appear in your Odoo Inbox"},
     "odoobot_failed": {"description":"Odoobot Failed","type":"boolean"},
     "odoobot_state": {"anyOf":[{"$ref":"#/$defs/ResUsersOdoobotState"},{"type":"null"}],"default":null,"description":"OdooBot Status"},
+    "offline_since": {"default":null,"description":"Offline since (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "on_time_rate": {"default":null,"description":"On-Time Delivery Rate: Over the past x days; the number of products received on time divided by the number of ordered products.x is either the System Parameter purchase_stock.on_time_delivery_days or the default 365","format":"double","type":["number","null"]},
+    "opportunity_count": {"default":null,"description":"Opportunity Count","format":"int64","type":["integer","null"]},
+    "opportunity_ids": {"default":[],"description":"Opportunities (ids of crm.lead records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "out_of_office_from": {"default":null,"description":"Out Of Office From (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "out_of_office_message": {"default":null,"description":"Vacation Responder","type":["string","null"]},
     "out_of_office_to": {"default":null,"description":"Out Of Office To (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "outgoing_mail_server_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Outgoing Mail Server ([id, display name] of a ir.mail_server)"},
+    "outgoing_mail_server_type": {"anyOf":[{"$ref":"#/$defs/ResUsersOutgoingMailServerType"},{"type":"null"}],"default":null,"description":"Outgoing Mail Server Type"},
+    "parent_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Related Company ([id, display name] of a res.partner)"},
+    "parent_name": {"default":null,"description":"Parent name","type":["string","null"]},
+    "partner_company_registry_placeholder": {"default":null,"description":"Partner Company Registry Placeholder","type":["string","null"]},
     "partner_id": {"$ref":"#/$defs/Many2One","description":"Related Partner: Partner-related data of the user ([id, display name] of a res.partner)"},
+    "partner_latitude": {"default":null,"description":"Geo Latitude","format":"double","type":["number","null"]},
+    "partner_longitude": {"default":null,"description":"Geo Longitude","format":"double","type":["number","null"]},
+    "partner_share": {"default":false,"description":"Share Partner: Either customer (not a user), either shared user. Indicated the current partner is a customer without access or with a limited access created for sharing data.","type":"boolean"},
+    "partner_vat_placeholder": {"default":null,"description":"Partner Vat Placeholder","type":["string","null"]},
+    "password": {"default":null,"description":"Password: Keep empty if you don't want the user to be able to connect on the system.","type":["string","null"]},
+    "payment_token_count": {"default":null,"description":"Payment Token Count","format":"int64","type":["integer","null"]},
+    "payment_token_ids": {"default":[],"description":"Payment Tokens (ids of payment.token records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "peppol_eas": {"anyOf":[{"$ref":"#/$defs/ResUsersPeppolEas"},{"type":"null"}],"default":null,"description":"Peppol e-address (EAS): Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives. List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/"},
+    "peppol_endpoint": {"default":null,"description":"Peppol Endpoint: Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'.","type":["string","null"]},
+    "phone": {"default":null,"description":"Phone","type":["string","null"]},
+    "phone_blacklisted": {"default":false,"description":"Blacklisted Phone is Phone: Indicates if a blacklisted sanitized phone number is a phone number. Helps distinguish which number is blacklisted when there is both a mobile and phone field in a model.","type":"boolean"},
+    "phone_mobile_search": {"default":null,"description":"Phone Number","type":["string","null"]},
+    "phone_sanitized": {"default":null,"description":"Sanitized Number: Field used to store sanitized phone number. Helps speeding up searches and comparisons.","type":["string","null"]},
+    "phone_sanitized_blacklisted": {"default":false,"description":"Phone Blacklisted: If the sanitized phone number is on the blacklist, the contact won't receive mass mailing sms anymore, from any list","type":"boolean"},
+    "picking_warn_msg": {"default":null,"description":"Message for Stock Picking","type":["string","null"]},
+    "pin": {"default":null,"description":"PIN: PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.","type":["string","null"]},
     "presence_ids": {"default":[],"description":"Presence (ids of mail.presence records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "private_city": {"default":null,"description":"Private City","type":["string","null"]},
+    "private_country_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Private Country ([id, display name] of a res.country)"},
+    "private_email": {"default":null,"description":"Private Email","type":["string","null"]},
+    "private_phone": {"default":null,"description":"Private Phone","type":["string","null"]},
+    "private_state_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Private State ([id, display name] of a res.country.state)"},
+    "private_street": {"default":null,"description":"Private Street","type":["string","null"]},
+    "private_street2": {"default":null,"description":"Private Street2","type":["string","null"]},
+    "private_zip": {"default":null,"description":"Private Zip","type":["string","null"]},
+    "project_ids": {"default":[],"description":"Projects (ids of project.project records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "properties": {"default":null,"description":"Properties"},
+    "properties_base_definition_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Properties Base Definition ([id, display name] of a properties.base.definition)"},
+    "property_account_payable_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Account Payable ([id, display name] of a account.account)"},
+    "property_account_position_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Fiscal Position: The fiscal position determines the taxes/accounts used for this contact. ([id, display name] of a account.fiscal.position)"},
+    "property_account_receivable_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Account Receivable ([id, display name] of a account.account)"},
+    "property_inbound_payment_method_line_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Property Inbound Payment Method Line ([id, display name] of a account.payment.method.line)"},
+    "property_outbound_payment_method_line_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Property Outbound Payment Method Line ([id, display name] of a account.payment.method.line)"},
+    "property_payment_term_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Customer Payment Terms ([id, display name] of a account.payment.term)"},
+    "property_product_pricelist": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Pricelist: Used for sales to the current partner ([id, display name] of a product.pricelist)"},
+    "property_purchase_currency_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Supplier Currency: This currency will be used for purchases from the current partner ([id, display name] of a res.currency)"},
+    "property_stock_customer": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Customer Location: The stock location used as destination when sending goods to this contact. ([id, display name] of a stock.location)"},
+    "property_stock_supplier": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Vendor Location: The stock location used as source when receiving goods from this contact. ([id, display name] of a stock.location)"},
+    "property_supplier_payment_term_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Vendor Payment Terms ([id, display name] of a account.payment.term)"},
     "property_warehouse_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Default Warehouse ([id, display name] of a stock.warehouse)"},
+    "purchase_line_ids": {"default":[],"description":"Purchase Lines (ids of purchase.order.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "purchase_order_count": {"default":null,"description":"Purchase Order Count","format":"int64","type":["integer","null"]},
+    "purchase_warn_msg": {"default":null,"description":"Message for Purchase Order","type":["string","null"]},
+    "rating_ids": {"default":[],"description":"Ratings (ids of rating.rating records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "receipt_reminder_email": {"default":false,"description":"Receipt Reminder: Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.","type":"boolean"},
+    "ref": {"default":null,"description":"Reference","type":["string","null"]},
+    "ref_company_ids": {"default":[],"description":"Companies that refers to partner (ids of res.company records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "reminder_date_before_receipt": {"default":null,"description":"Days Before Receipt: Number of days to send reminder email before the promised receipt date","format":"int64","type":["integer","null"]},
+    "res_users_settings_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Settings ([id, display name] of a res.users.settings)"},
     "res_users_settings_ids": {"default":[],"description":"Res Users Settings (ids of res.users.settings records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "resource_calendar_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Default Working Hours: Define the working schedule of the resource. If not set, the resource will have fully flexible working hours. ([id, display name] of a resource.calendar)"},
     "resource_ids": {"default":[],"description":"Resources (ids of resource.resource records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "role": {"anyOf":[{"$ref":"#/$defs/ResUsersRole"},{"type":"null"}],"default":null,"description":"Role"},
     "role_ids": {"default":[],"description":"User Roles: Users are notified whenever one of their roles is @-mentioned in a conversation. (ids of res.role records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "rtc_session_ids": {"default":[],"description":"Rtc Session (ids of discuss.channel.rtc.session records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "rules_count": {"default":null,"description":"# Record Rules: Number of record rules that apply to the current user","format":"int64","title":"Record Rules","type":["integer","null"]},
+    "sale_order_count": {"default":null,"description":"Sale Order Count","format":"int64","type":["integer","null"]},
+    "sale_order_ids": {"default":[],"description":"Sales Order (ids of sale.order records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "sale_team_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"User Sales Team: Main user sales team. Used notably for pipeline, or to set sales team in invoicing or subscription. ([id, display name] of a crm.team)"},
+    "sale_warn_msg": {"default":null,"description":"Message for Sales Order","type":["string","null"]},
+    "same_company_registry_partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Partner with same Company Registry ([id, display name] of a res.partner)"},
+    "same_vat_partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Partner with same Tax ID ([id, display name] of a res.partner)"},
+    "saturday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Saturdays ([id, display name] of a hr.work.location)"},
+    "self": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Self ([id, display name] of a res.partner)"},
     "share": {"description":"Share User: External user with limited access, created only for the purpose of sharing data.","type":"boolean"},
+    "show_credit_limit": {"default":false,"description":"Show Credit Limit","type":"boolean"},
     "signature": {"default":null,"description":"Email Signature","type":["string","null"]},
+    "signup_type": {"default":null,"description":"Signup Token Type","type":["string","null"]},
+    "specific_property_product_pricelist": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Specific Property Product Pricelist ([id, display name] of a product.pricelist)"},
+    "state": {"anyOf":[{"$ref":"#/$defs/ResUsersState"},{"type":"null"}],"default":null,"description":"Status"},
+    "state_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"State ([id, display name] of a res.country.state)"},
+    "street": {"default":null,"description":"Street","type":["string","null"]},
+    "street2": {"default":null,"description":"Street2","type":["string","null"]},
+    "suggest_based_on": {"default":null,"description":"Suggest Based On","type":["string","null"]},
+    "suggest_days": {"default":null,"description":"Suggest Days","format":"int64","type":["integer","null"]},
+    "suggest_percent": {"default":null,"description":"Suggest Percent","format":"int64","type":["integer","null"]},
+    "sunday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Sundays ([id, display name] of a hr.work.location)"},
+    "supplier_invoice_count": {"default":null,"description":"# Vendor Bills","format":"int64","title":"Vendor Bills","type":["integer","null"]},
+    "supplier_rank": {"default":null,"description":"Supplier Rank","format":"int64","type":["integer","null"]},
+    "task_count": {"default":null,"description":"# Tasks","format":"int64","title":"Tasks","type":["integer","null"]},
+    "task_ids": {"default":[],"description":"Tasks (ids of project.task records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "thursday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Thursdays ([id, display name] of a hr.work.location)"},
+    "total_invoiced": {"default":null,"description":"Total Invoiced","format":"double","type":["number","null"]},
+    "totp_enabled": {"default":false,"description":"Two-factor authentication","type":"boolean"},
     "totp_trusted_device_ids": {"default":[],"description":"Trusted Devices (ids of auth_totp.device records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "tour_enabled": {"description":"Onboarding","type":"boolean"},
+    "trust": {"anyOf":[{"$ref":"#/$defs/ResUsersTrust"},{"type":"null"}],"default":null,"description":"Degree of trust you have in this debtor"},
+    "tuesday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Tuesdays ([id, display name] of a hr.work.location)"},
+    "type": {"anyOf":[{"$ref":"#/$defs/ResUsersType"},{"type":"null"}],"default":null,"description":"Address Type"},
+    "type_address_label": {"default":null,"description":"Address Type Description","type":["string","null"]},
+    "tz": {"default":null,"description":"Timezone: When printing documents and exporting/importing data, time values are computed according to this timezone. If the timezone is not set, UTC (Coordinated Universal Time) is used. Anywhere else, time values are computed according to the time offset of your web client.","type":["string","null"]},
+    "tz_offset": {"default":null,"description":"Timezone offset","type":["string","null"]},
+    "use_partner_credit_limit": {"default":false,"description":"Partner Limit: Set a value greater than 0.0 to activate a credit limit check","type":"boolean"},
+    "user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Salesperson: The internal user in charge of this contact. ([id, display name] of a res.users)"},
+    "user_ids": {"default":[],"description":"Users (ids of res.users records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "vat": {"default":null,"description":"Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.","type":["string","null"]},
+    "vat_label": {"default":null,"description":"Tax ID Label","type":["string","null"]},
+    "view_group_hierarchy": {"default":null,"description":"Technical field for user group setting"},
+    "visa_expire": {"default":null,"description":"Visa Expiration Date","format":"date","type":["string","null"]},
+    "website": {"default":null,"description":"Website Link","type":["string","null"]},
+    "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "wednesday_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Wednesdays ([id, display name] of a hr.work.location)"},
+    "work_contact_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Work Contact ([id, display name] of a res.partner)"},
+    "work_email": {"default":null,"description":"Work Email","type":["string","null"]},
+    "work_location_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Work Location ([id, display name] of a hr.work.location)"},
+    "work_location_name": {"default":null,"description":"Work Location Name","type":["string","null"]},
+    "work_location_type": {"anyOf":[{"$ref":"#/$defs/ResUsersWorkLocationType"},{"type":"null"}],"default":null,"description":"Work Location Type"},
+    "work_phone": {"default":null,"description":"Work Phone","type":["string","null"]},
     "write_date": {"default":null,"description":"Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
-    "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"}
+    "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"},
+    "zip": {"default":null,"description":"Zip","type":["string","null"]}
   },
   "required": ["id","active","company_id","login","notification_type","odoobot_failed","partner_id","share","tour_enabled"],
   "type": "object"
@@ -239,55 +1610,394 @@ impl ResUsers {
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
         let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut accesses_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut account_move_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut action_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut active_lang_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut active_partner: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut activity_calendar_event_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_decoration: ::std::option::Option<
+            ::std::option::Option<ResUsersActivityExceptionDecoration>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_icon: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut activity_state: ::std::option::Option<
+            ::std::option::Option<ResUsersActivityState>,
+        > = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_icon: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut additional_note: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut all_group_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut api_key_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut application_statistics: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
         > = ::std::option::Option::None;
         let mut auth_passkey_key_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut autopost_bills: ::std::option::Option<
+            ::std::option::Option<ResUsersAutopostBills>,
+        > = ::std::option::Option::None;
+        let mut available_invoice_template_pdf_report_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut available_peppol_eas: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut avatar_1024: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut avatar_128: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut avatar_1920: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut avatar_256: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut avatar_512: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut bank_account_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut bank_account_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut bank_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut barcode: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut buyer_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut calendar_default_privacy: ::std::option::Option<
+            ::std::option::Option<ResUsersCalendarDefaultPrivacy>,
+        > = ::std::option::Option::None;
+        let mut calendar_last_notif_ack: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut can_edit_role: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut category_id: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut category_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut channel_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut channel_member_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut child_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut city: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut comment: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut commercial_company_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut commercial_partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut companies_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut company_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
         let mut company_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut company_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_registry: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_registry_label: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_registry_placeholder: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut company_type: ::std::option::Option<
+            ::std::option::Option<ResUsersCompanyType>,
+        > = ::std::option::Option::None;
+        let mut complete_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut contact_address: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut contact_address_inline: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut contract_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut country_code: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut create_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut create_employee: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut create_employee_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut create_uid: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut credit: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut credit_limit: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut credit_to_invoice: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut crm_team_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut crm_team_member_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut customer_rank: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut days_sales_outstanding: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut debit: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut device_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut display_invoice_edi_format: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut display_invoice_template_pdf_report_id: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut display_name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut duplicate_bank_partner_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_domain_placeholder: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_formatted: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut email_normalized: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut emergency_contact: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut emergency_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut employee: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut employee_bank_account_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut employee_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut employee_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut employee_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut employee_resource_calendar_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut employee_skill_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut employees_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut favorite_project_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut fiscal_country_codes: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut fiscal_country_group_codes: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut friday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut function: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut global_location_number: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut group_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut group_on: ::std::option::Option<
+            ::std::option::Option<ResUsersGroupOn>,
+        > = ::std::option::Option::None;
+        let mut group_rfq: ::std::option::Option<
+            ::std::option::Option<ResUsersGroupRfq>,
+        > = ::std::option::Option::None;
+        let mut groups_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut has_external_mail_server: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut has_message: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut ignore_abnormal_invoice_amount: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut ignore_abnormal_invoice_date: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut im_status: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_1024: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_128: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_1920: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_256: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut image_512: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut industry_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut invoice_edi_format: ::std::option::Option<
+            ::std::option::Option<ResUsersInvoiceEdiFormat>,
+        > = ::std::option::Option::None;
+        let mut invoice_edi_format_store: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut invoice_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut invoice_sending_method: ::std::option::Option<
+            ::std::option::Option<ResUsersInvoiceSendingMethod>,
+        > = ::std::option::Option::None;
+        let mut invoice_template_pdf_report_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut is_blacklisted: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_company: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_hr_user: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_in_call: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_out_of_office: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_peppol_edi_format: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_public: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_system: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_ubl_format: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut job_title: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut km_home_work: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut lang: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut log_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut login: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut login_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut main_user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut manual_im_status: ::std::option::Option<
             ::std::option::Option<ResUsersManualImStatus>,
+        > = ::std::option::Option::None;
+        let mut meeting_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut meeting_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_attachment_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_bounce: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_has_error: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_has_error_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_has_sms_error: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_is_follower: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut mobile_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut monday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut my_activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut new_password: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut notification_type: ::std::option::Option<ResUsersNotificationType> = ::std::option::Option::None;
         let mut odoobot_failed: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut odoobot_state: ::std::option::Option<
             ::std::option::Option<ResUsersOdoobotState>,
+        > = ::std::option::Option::None;
+        let mut offline_since: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut on_time_rate: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut opportunity_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut opportunity_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut out_of_office_from: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
@@ -298,53 +2008,524 @@ impl ResUsers {
         let mut out_of_office_to: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
+        let mut outgoing_mail_server_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut outgoing_mail_server_type: ::std::option::Option<
+            ::std::option::Option<ResUsersOutgoingMailServerType>,
+        > = ::std::option::Option::None;
+        let mut parent_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut parent_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut partner_company_registry_placeholder: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut partner_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut partner_latitude: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut partner_longitude: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut partner_share: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut partner_vat_placeholder: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut password: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut payment_token_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut payment_token_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut peppol_eas: ::std::option::Option<
+            ::std::option::Option<ResUsersPeppolEas>,
+        > = ::std::option::Option::None;
+        let mut peppol_endpoint: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone_blacklisted: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut phone_mobile_search: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone_sanitized: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut phone_sanitized_blacklisted: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut picking_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut pin: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut presence_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut private_city: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut private_email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_state_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut private_street: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_street2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut private_zip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut project_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut properties: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut properties_base_definition_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_account_payable_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_account_position_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_account_receivable_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_inbound_payment_method_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_outbound_payment_method_line_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_payment_term_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_product_pricelist: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_purchase_currency_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_stock_customer: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_stock_supplier: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut property_supplier_payment_term_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut property_warehouse_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut purchase_line_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut purchase_order_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut purchase_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut receipt_reminder_email: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut ref_: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut ref_company_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut reminder_date_before_receipt: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut res_users_settings_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut res_users_settings_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut resource_calendar_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut resource_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut role: ::std::option::Option<::std::option::Option<ResUsersRole>> = ::std::option::Option::None;
         let mut role_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut rtc_session_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut rules_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut sale_order_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut sale_order_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut sale_team_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut sale_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut same_company_registry_partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut same_vat_partner_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut saturday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut share: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_credit_limit: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut signature: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut signup_type: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut specific_property_product_pricelist: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut state: ::std::option::Option<::std::option::Option<ResUsersState>> = ::std::option::Option::None;
+        let mut state_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut street: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut street2: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut suggest_based_on: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut suggest_days: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut suggest_percent: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut sunday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut supplier_invoice_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut supplier_rank: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut task_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut task_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut thursday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut total_invoiced: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut totp_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut totp_trusted_device_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut tour_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut trust: ::std::option::Option<::std::option::Option<ResUsersTrust>> = ::std::option::Option::None;
+        let mut tuesday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<::std::option::Option<ResUsersType>> = ::std::option::Option::None;
+        let mut type_address_label: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut tz: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut tz_offset: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut use_partner_credit_limit: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut user_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut vat: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut vat_label: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut view_group_hierarchy: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut visa_expire: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut website: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut wednesday_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut work_contact_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut work_email: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut work_location_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut work_location_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut work_location_type: ::std::option::Option<
+            ::std::option::Option<ResUsersWorkLocationType>,
+        > = ::std::option::Option::None;
+        let mut work_phone: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut write_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
         let mut write_uid: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut zip: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         for (__key, __value) in __record {
             match __key.as_str() {
                 "id" => wire::decode(&mut id, __value, wire::field),
+                "accesses_count" => {
+                    wire::decode(&mut accesses_count, __value, wire::false_as_none)
+                }
+                "account_move_count" => {
+                    wire::decode(&mut account_move_count, __value, wire::false_as_none)
+                }
                 "action_id" => wire::decode(&mut action_id, __value, wire::false_as_none),
                 "active" => wire::decode(&mut active, __value, wire::field),
+                "active_lang_count" => {
+                    wire::decode(&mut active_lang_count, __value, wire::false_as_none)
+                }
+                "active_partner" => {
+                    wire::decode(&mut active_partner, __value, wire::field)
+                }
+                "activity_calendar_event_id" => {
+                    wire::decode(
+                        &mut activity_calendar_event_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_date_deadline" => {
+                    wire::decode(
+                        &mut activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "activity_exception_decoration" => {
+                    wire::decode(
+                        &mut activity_exception_decoration,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_exception_icon" => {
+                    wire::decode(
+                        &mut activity_exception_icon,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_ids" => {
+                    wire::decode(&mut activity_ids, __value, wire::ids_or_false)
+                }
+                "activity_state" => {
+                    wire::decode(&mut activity_state, __value, wire::false_as_none)
+                }
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_icon" => {
+                    wire::decode(&mut activity_type_icon, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "activity_user_id" => {
+                    wire::decode(&mut activity_user_id, __value, wire::false_as_none)
+                }
+                "additional_note" => {
+                    wire::decode(&mut additional_note, __value, wire::false_as_none)
+                }
+                "all_group_ids" => {
+                    wire::decode(&mut all_group_ids, __value, wire::ids_or_false)
+                }
                 "api_key_ids" => {
                     wire::decode(&mut api_key_ids, __value, wire::ids_or_false)
+                }
+                "application_statistics" => {
+                    wire::decode(
+                        &mut application_statistics,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "auth_passkey_key_ids" => {
                     wire::decode(&mut auth_passkey_key_ids, __value, wire::ids_or_false)
                 }
+                "autopost_bills" => {
+                    wire::decode(&mut autopost_bills, __value, wire::false_as_none)
+                }
+                "available_invoice_template_pdf_report_ids" => {
+                    wire::decode(
+                        &mut available_invoice_template_pdf_report_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "available_peppol_eas" => {
+                    wire::decode(&mut available_peppol_eas, __value, wire::false_as_none)
+                }
+                "avatar_1024" => {
+                    wire::decode(&mut avatar_1024, __value, wire::false_as_none)
+                }
+                "avatar_128" => {
+                    wire::decode(&mut avatar_128, __value, wire::false_as_none)
+                }
+                "avatar_1920" => {
+                    wire::decode(&mut avatar_1920, __value, wire::false_as_none)
+                }
+                "avatar_256" => {
+                    wire::decode(&mut avatar_256, __value, wire::false_as_none)
+                }
+                "avatar_512" => {
+                    wire::decode(&mut avatar_512, __value, wire::false_as_none)
+                }
+                "bank_account_count" => {
+                    wire::decode(&mut bank_account_count, __value, wire::false_as_none)
+                }
+                "bank_account_ids" => {
+                    wire::decode(&mut bank_account_ids, __value, wire::ids_or_false)
+                }
+                "bank_ids" => wire::decode(&mut bank_ids, __value, wire::ids_or_false),
+                "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
+                "buyer_id" => wire::decode(&mut buyer_id, __value, wire::false_as_none),
+                "calendar_default_privacy" => {
+                    wire::decode(
+                        &mut calendar_default_privacy,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "calendar_last_notif_ack" => {
+                    wire::decode(
+                        &mut calendar_last_notif_ack,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "can_edit_role" => wire::decode(&mut can_edit_role, __value, wire::field),
+                "category_id" => {
+                    wire::decode(&mut category_id, __value, wire::ids_or_false)
+                }
+                "category_ids" => {
+                    wire::decode(&mut category_ids, __value, wire::ids_or_false)
+                }
+                "channel_ids" => {
+                    wire::decode(&mut channel_ids, __value, wire::ids_or_false)
+                }
+                "channel_member_ids" => {
+                    wire::decode(&mut channel_member_ids, __value, wire::ids_or_false)
+                }
+                "child_ids" => wire::decode(&mut child_ids, __value, wire::ids_or_false),
+                "city" => wire::decode(&mut city, __value, wire::false_as_none),
+                "color" => wire::decode(&mut color, __value, wire::false_as_none),
+                "comment" => wire::decode(&mut comment, __value, wire::false_as_none),
+                "commercial_company_name" => {
+                    wire::decode(
+                        &mut commercial_company_name,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "commercial_partner_id" => {
+                    wire::decode(
+                        &mut commercial_partner_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "companies_count" => {
+                    wire::decode(&mut companies_count, __value, wire::false_as_none)
+                }
                 "company_id" => wire::decode(&mut company_id, __value, wire::field),
                 "company_ids" => {
                     wire::decode(&mut company_ids, __value, wire::ids_or_false)
+                }
+                "company_name" => {
+                    wire::decode(&mut company_name, __value, wire::false_as_none)
+                }
+                "company_registry" => {
+                    wire::decode(&mut company_registry, __value, wire::false_as_none)
+                }
+                "company_registry_label" => {
+                    wire::decode(
+                        &mut company_registry_label,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "company_registry_placeholder" => {
+                    wire::decode(
+                        &mut company_registry_placeholder,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "company_type" => {
+                    wire::decode(&mut company_type, __value, wire::false_as_none)
+                }
+                "complete_name" => {
+                    wire::decode(&mut complete_name, __value, wire::false_as_none)
+                }
+                "contact_address" => {
+                    wire::decode(&mut contact_address, __value, wire::false_as_none)
+                }
+                "contact_address_inline" => {
+                    wire::decode(
+                        &mut contact_address_inline,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "contract_ids" => {
+                    wire::decode(&mut contract_ids, __value, wire::ids_or_false)
+                }
+                "country_code" => {
+                    wire::decode(&mut country_code, __value, wire::false_as_none)
+                }
+                "country_id" => {
+                    wire::decode(&mut country_id, __value, wire::false_as_none)
                 }
                 "create_date" => {
                     wire::decode(
@@ -353,29 +2534,301 @@ impl ResUsers {
                         wire::datetime::option::deserialize,
                     )
                 }
+                "create_employee" => {
+                    wire::decode(&mut create_employee, __value, wire::field)
+                }
+                "create_employee_id" => {
+                    wire::decode(&mut create_employee_id, __value, wire::false_as_none)
+                }
                 "create_uid" => {
                     wire::decode(&mut create_uid, __value, wire::false_as_none)
+                }
+                "credit" => wire::decode(&mut credit, __value, wire::false_as_none),
+                "credit_limit" => {
+                    wire::decode(&mut credit_limit, __value, wire::false_as_none)
+                }
+                "credit_to_invoice" => {
+                    wire::decode(&mut credit_to_invoice, __value, wire::false_as_none)
+                }
+                "crm_team_ids" => {
+                    wire::decode(&mut crm_team_ids, __value, wire::ids_or_false)
                 }
                 "crm_team_member_ids" => {
                     wire::decode(&mut crm_team_member_ids, __value, wire::ids_or_false)
                 }
+                "currency_id" => {
+                    wire::decode(&mut currency_id, __value, wire::false_as_none)
+                }
+                "customer_rank" => {
+                    wire::decode(&mut customer_rank, __value, wire::false_as_none)
+                }
+                "days_sales_outstanding" => {
+                    wire::decode(
+                        &mut days_sales_outstanding,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "debit" => wire::decode(&mut debit, __value, wire::false_as_none),
                 "device_ids" => {
                     wire::decode(&mut device_ids, __value, wire::ids_or_false)
+                }
+                "display_invoice_edi_format" => {
+                    wire::decode(&mut display_invoice_edi_format, __value, wire::field)
+                }
+                "display_invoice_template_pdf_report_id" => {
+                    wire::decode(
+                        &mut display_invoice_template_pdf_report_id,
+                        __value,
+                        wire::field,
+                    )
                 }
                 "display_name" => {
                     wire::decode(&mut display_name, __value, wire::false_as_none)
                 }
+                "duplicate_bank_partner_ids" => {
+                    wire::decode(
+                        &mut duplicate_bank_partner_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "email" => wire::decode(&mut email, __value, wire::false_as_none),
+                "email_domain_placeholder" => {
+                    wire::decode(
+                        &mut email_domain_placeholder,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "email_formatted" => {
+                    wire::decode(&mut email_formatted, __value, wire::false_as_none)
+                }
+                "email_normalized" => {
+                    wire::decode(&mut email_normalized, __value, wire::false_as_none)
+                }
+                "emergency_contact" => {
+                    wire::decode(&mut emergency_contact, __value, wire::false_as_none)
+                }
+                "emergency_phone" => {
+                    wire::decode(&mut emergency_phone, __value, wire::false_as_none)
+                }
+                "employee" => wire::decode(&mut employee, __value, wire::field),
+                "employee_bank_account_ids" => {
+                    wire::decode(
+                        &mut employee_bank_account_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "employee_count" => {
+                    wire::decode(&mut employee_count, __value, wire::false_as_none)
+                }
+                "employee_id" => {
+                    wire::decode(&mut employee_id, __value, wire::false_as_none)
+                }
                 "employee_ids" => {
                     wire::decode(&mut employee_ids, __value, wire::ids_or_false)
+                }
+                "employee_resource_calendar_id" => {
+                    wire::decode(
+                        &mut employee_resource_calendar_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "employee_skill_ids" => {
+                    wire::decode(&mut employee_skill_ids, __value, wire::ids_or_false)
+                }
+                "employees_count" => {
+                    wire::decode(&mut employees_count, __value, wire::false_as_none)
                 }
                 "favorite_project_ids" => {
                     wire::decode(&mut favorite_project_ids, __value, wire::ids_or_false)
                 }
+                "fiscal_country_codes" => {
+                    wire::decode(&mut fiscal_country_codes, __value, wire::false_as_none)
+                }
+                "fiscal_country_group_codes" => {
+                    wire::decode(
+                        &mut fiscal_country_group_codes,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "friday_location_id" => {
+                    wire::decode(&mut friday_location_id, __value, wire::false_as_none)
+                }
+                "function" => wire::decode(&mut function, __value, wire::false_as_none),
+                "global_location_number" => {
+                    wire::decode(
+                        &mut global_location_number,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "group_ids" => wire::decode(&mut group_ids, __value, wire::ids_or_false),
+                "group_on" => wire::decode(&mut group_on, __value, wire::false_as_none),
+                "group_rfq" => wire::decode(&mut group_rfq, __value, wire::false_as_none),
+                "groups_count" => {
+                    wire::decode(&mut groups_count, __value, wire::false_as_none)
+                }
+                "has_external_mail_server" => {
+                    wire::decode(&mut has_external_mail_server, __value, wire::field)
+                }
+                "has_message" => wire::decode(&mut has_message, __value, wire::field),
+                "ignore_abnormal_invoice_amount" => {
+                    wire::decode(
+                        &mut ignore_abnormal_invoice_amount,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "ignore_abnormal_invoice_date" => {
+                    wire::decode(&mut ignore_abnormal_invoice_date, __value, wire::field)
+                }
+                "im_status" => wire::decode(&mut im_status, __value, wire::false_as_none),
+                "image_1024" => {
+                    wire::decode(&mut image_1024, __value, wire::false_as_none)
+                }
+                "image_128" => wire::decode(&mut image_128, __value, wire::false_as_none),
+                "image_1920" => {
+                    wire::decode(&mut image_1920, __value, wire::false_as_none)
+                }
+                "image_256" => wire::decode(&mut image_256, __value, wire::false_as_none),
+                "image_512" => wire::decode(&mut image_512, __value, wire::false_as_none),
+                "industry_id" => {
+                    wire::decode(&mut industry_id, __value, wire::false_as_none)
+                }
+                "invoice_edi_format" => {
+                    wire::decode(&mut invoice_edi_format, __value, wire::false_as_none)
+                }
+                "invoice_edi_format_store" => {
+                    wire::decode(
+                        &mut invoice_edi_format_store,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_ids" => {
+                    wire::decode(&mut invoice_ids, __value, wire::ids_or_false)
+                }
+                "invoice_sending_method" => {
+                    wire::decode(
+                        &mut invoice_sending_method,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "invoice_template_pdf_report_id" => {
+                    wire::decode(
+                        &mut invoice_template_pdf_report_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "is_blacklisted" => {
+                    wire::decode(&mut is_blacklisted, __value, wire::field)
+                }
+                "is_company" => wire::decode(&mut is_company, __value, wire::field),
+                "is_hr_user" => wire::decode(&mut is_hr_user, __value, wire::field),
+                "is_in_call" => wire::decode(&mut is_in_call, __value, wire::field),
+                "is_out_of_office" => {
+                    wire::decode(&mut is_out_of_office, __value, wire::field)
+                }
+                "is_peppol_edi_format" => {
+                    wire::decode(&mut is_peppol_edi_format, __value, wire::field)
+                }
+                "is_public" => wire::decode(&mut is_public, __value, wire::field),
+                "is_system" => wire::decode(&mut is_system, __value, wire::field),
+                "is_ubl_format" => wire::decode(&mut is_ubl_format, __value, wire::field),
+                "job_title" => wire::decode(&mut job_title, __value, wire::false_as_none),
+                "km_home_work" => {
+                    wire::decode(&mut km_home_work, __value, wire::false_as_none)
+                }
+                "lang" => wire::decode(&mut lang, __value, wire::false_as_none),
                 "log_ids" => wire::decode(&mut log_ids, __value, wire::ids_or_false),
                 "login" => wire::decode(&mut login, __value, wire::string_or_false),
+                "login_date" => {
+                    wire::decode(
+                        &mut login_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "main_user_id" => {
+                    wire::decode(&mut main_user_id, __value, wire::false_as_none)
+                }
                 "manual_im_status" => {
                     wire::decode(&mut manual_im_status, __value, wire::false_as_none)
+                }
+                "meeting_count" => {
+                    wire::decode(&mut meeting_count, __value, wire::false_as_none)
+                }
+                "meeting_ids" => {
+                    wire::decode(&mut meeting_ids, __value, wire::ids_or_false)
+                }
+                "message_attachment_count" => {
+                    wire::decode(
+                        &mut message_attachment_count,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_bounce" => {
+                    wire::decode(&mut message_bounce, __value, wire::false_as_none)
+                }
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
+                }
+                "message_has_error" => {
+                    wire::decode(&mut message_has_error, __value, wire::field)
+                }
+                "message_has_error_counter" => {
+                    wire::decode(
+                        &mut message_has_error_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_has_sms_error" => {
+                    wire::decode(&mut message_has_sms_error, __value, wire::field)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::ids_or_false)
+                }
+                "message_is_follower" => {
+                    wire::decode(&mut message_is_follower, __value, wire::field)
+                }
+                "message_needaction" => {
+                    wire::decode(&mut message_needaction, __value, wire::field)
+                }
+                "message_needaction_counter" => {
+                    wire::decode(
+                        &mut message_needaction_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::ids_or_false)
+                }
+                "mobile_phone" => {
+                    wire::decode(&mut mobile_phone, __value, wire::false_as_none)
+                }
+                "monday_location_id" => {
+                    wire::decode(&mut monday_location_id, __value, wire::false_as_none)
+                }
+                "my_activity_date_deadline" => {
+                    wire::decode(
+                        &mut my_activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "new_password" => {
+                    wire::decode(&mut new_password, __value, wire::false_as_none)
                 }
                 "notification_type" => {
                     wire::decode(&mut notification_type, __value, wire::field)
@@ -385,6 +2838,22 @@ impl ResUsers {
                 }
                 "odoobot_state" => {
                     wire::decode(&mut odoobot_state, __value, wire::false_as_none)
+                }
+                "offline_since" => {
+                    wire::decode(
+                        &mut offline_since,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "on_time_rate" => {
+                    wire::decode(&mut on_time_rate, __value, wire::false_as_none)
+                }
+                "opportunity_count" => {
+                    wire::decode(&mut opportunity_count, __value, wire::false_as_none)
+                }
+                "opportunity_ids" => {
+                    wire::decode(&mut opportunity_ids, __value, wire::ids_or_false)
                 }
                 "out_of_office_from" => {
                     wire::decode(
@@ -407,13 +2876,229 @@ impl ResUsers {
                         wire::datetime::option::deserialize,
                     )
                 }
+                "outgoing_mail_server_id" => {
+                    wire::decode(
+                        &mut outgoing_mail_server_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "outgoing_mail_server_type" => {
+                    wire::decode(
+                        &mut outgoing_mail_server_type,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
+                "parent_name" => {
+                    wire::decode(&mut parent_name, __value, wire::false_as_none)
+                }
+                "partner_company_registry_placeholder" => {
+                    wire::decode(
+                        &mut partner_company_registry_placeholder,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "partner_id" => wire::decode(&mut partner_id, __value, wire::field),
+                "partner_latitude" => {
+                    wire::decode(&mut partner_latitude, __value, wire::false_as_none)
+                }
+                "partner_longitude" => {
+                    wire::decode(&mut partner_longitude, __value, wire::false_as_none)
+                }
+                "partner_share" => wire::decode(&mut partner_share, __value, wire::field),
+                "partner_vat_placeholder" => {
+                    wire::decode(
+                        &mut partner_vat_placeholder,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "password" => wire::decode(&mut password, __value, wire::false_as_none),
+                "payment_token_count" => {
+                    wire::decode(&mut payment_token_count, __value, wire::false_as_none)
+                }
+                "payment_token_ids" => {
+                    wire::decode(&mut payment_token_ids, __value, wire::ids_or_false)
+                }
+                "peppol_eas" => {
+                    wire::decode(&mut peppol_eas, __value, wire::false_as_none)
+                }
+                "peppol_endpoint" => {
+                    wire::decode(&mut peppol_endpoint, __value, wire::false_as_none)
+                }
+                "phone" => wire::decode(&mut phone, __value, wire::false_as_none),
+                "phone_blacklisted" => {
+                    wire::decode(&mut phone_blacklisted, __value, wire::field)
+                }
+                "phone_mobile_search" => {
+                    wire::decode(&mut phone_mobile_search, __value, wire::false_as_none)
+                }
+                "phone_sanitized" => {
+                    wire::decode(&mut phone_sanitized, __value, wire::false_as_none)
+                }
+                "phone_sanitized_blacklisted" => {
+                    wire::decode(&mut phone_sanitized_blacklisted, __value, wire::field)
+                }
+                "picking_warn_msg" => {
+                    wire::decode(&mut picking_warn_msg, __value, wire::false_as_none)
+                }
+                "pin" => wire::decode(&mut pin, __value, wire::false_as_none),
                 "presence_ids" => {
                     wire::decode(&mut presence_ids, __value, wire::ids_or_false)
+                }
+                "private_city" => {
+                    wire::decode(&mut private_city, __value, wire::false_as_none)
+                }
+                "private_country_id" => {
+                    wire::decode(&mut private_country_id, __value, wire::false_as_none)
+                }
+                "private_email" => {
+                    wire::decode(&mut private_email, __value, wire::false_as_none)
+                }
+                "private_phone" => {
+                    wire::decode(&mut private_phone, __value, wire::false_as_none)
+                }
+                "private_state_id" => {
+                    wire::decode(&mut private_state_id, __value, wire::false_as_none)
+                }
+                "private_street" => {
+                    wire::decode(&mut private_street, __value, wire::false_as_none)
+                }
+                "private_street2" => {
+                    wire::decode(&mut private_street2, __value, wire::false_as_none)
+                }
+                "private_zip" => {
+                    wire::decode(&mut private_zip, __value, wire::false_as_none)
+                }
+                "project_ids" => {
+                    wire::decode(&mut project_ids, __value, wire::ids_or_false)
+                }
+                "properties" => {
+                    wire::decode(&mut properties, __value, wire::false_as_none)
+                }
+                "properties_base_definition_id" => {
+                    wire::decode(
+                        &mut properties_base_definition_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_account_payable_id" => {
+                    wire::decode(
+                        &mut property_account_payable_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_account_position_id" => {
+                    wire::decode(
+                        &mut property_account_position_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_account_receivable_id" => {
+                    wire::decode(
+                        &mut property_account_receivable_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_inbound_payment_method_line_id" => {
+                    wire::decode(
+                        &mut property_inbound_payment_method_line_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_outbound_payment_method_line_id" => {
+                    wire::decode(
+                        &mut property_outbound_payment_method_line_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_payment_term_id" => {
+                    wire::decode(
+                        &mut property_payment_term_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_product_pricelist" => {
+                    wire::decode(
+                        &mut property_product_pricelist,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_purchase_currency_id" => {
+                    wire::decode(
+                        &mut property_purchase_currency_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_stock_customer" => {
+                    wire::decode(
+                        &mut property_stock_customer,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_stock_supplier" => {
+                    wire::decode(
+                        &mut property_stock_supplier,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "property_supplier_payment_term_id" => {
+                    wire::decode(
+                        &mut property_supplier_payment_term_id,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "property_warehouse_id" => {
                     wire::decode(
                         &mut property_warehouse_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "purchase_line_ids" => {
+                    wire::decode(&mut purchase_line_ids, __value, wire::ids_or_false)
+                }
+                "purchase_order_count" => {
+                    wire::decode(&mut purchase_order_count, __value, wire::false_as_none)
+                }
+                "purchase_warn_msg" => {
+                    wire::decode(&mut purchase_warn_msg, __value, wire::false_as_none)
+                }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::ids_or_false)
+                }
+                "receipt_reminder_email" => {
+                    wire::decode(&mut receipt_reminder_email, __value, wire::field)
+                }
+                "ref" => wire::decode(&mut ref_, __value, wire::false_as_none),
+                "ref_company_ids" => {
+                    wire::decode(&mut ref_company_ids, __value, wire::ids_or_false)
+                }
+                "reminder_date_before_receipt" => {
+                    wire::decode(
+                        &mut reminder_date_before_receipt,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "res_users_settings_id" => {
+                    wire::decode(
+                        &mut res_users_settings_id,
                         __value,
                         wire::false_as_none,
                     )
@@ -425,15 +3110,98 @@ impl ResUsers {
                         wire::ids_or_false,
                     )
                 }
+                "resource_calendar_id" => {
+                    wire::decode(&mut resource_calendar_id, __value, wire::false_as_none)
+                }
                 "resource_ids" => {
                     wire::decode(&mut resource_ids, __value, wire::ids_or_false)
                 }
+                "role" => wire::decode(&mut role, __value, wire::false_as_none),
                 "role_ids" => wire::decode(&mut role_ids, __value, wire::ids_or_false),
+                "rtc_session_ids" => {
+                    wire::decode(&mut rtc_session_ids, __value, wire::ids_or_false)
+                }
+                "rules_count" => {
+                    wire::decode(&mut rules_count, __value, wire::false_as_none)
+                }
+                "sale_order_count" => {
+                    wire::decode(&mut sale_order_count, __value, wire::false_as_none)
+                }
+                "sale_order_ids" => {
+                    wire::decode(&mut sale_order_ids, __value, wire::ids_or_false)
+                }
                 "sale_team_id" => {
                     wire::decode(&mut sale_team_id, __value, wire::false_as_none)
                 }
+                "sale_warn_msg" => {
+                    wire::decode(&mut sale_warn_msg, __value, wire::false_as_none)
+                }
+                "same_company_registry_partner_id" => {
+                    wire::decode(
+                        &mut same_company_registry_partner_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "same_vat_partner_id" => {
+                    wire::decode(&mut same_vat_partner_id, __value, wire::false_as_none)
+                }
+                "saturday_location_id" => {
+                    wire::decode(&mut saturday_location_id, __value, wire::false_as_none)
+                }
+                "self" => wire::decode(&mut self_, __value, wire::false_as_none),
                 "share" => wire::decode(&mut share, __value, wire::field),
+                "show_credit_limit" => {
+                    wire::decode(&mut show_credit_limit, __value, wire::field)
+                }
                 "signature" => wire::decode(&mut signature, __value, wire::false_as_none),
+                "signup_type" => {
+                    wire::decode(&mut signup_type, __value, wire::false_as_none)
+                }
+                "specific_property_product_pricelist" => {
+                    wire::decode(
+                        &mut specific_property_product_pricelist,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "state" => wire::decode(&mut state, __value, wire::false_as_none),
+                "state_id" => wire::decode(&mut state_id, __value, wire::false_as_none),
+                "street" => wire::decode(&mut street, __value, wire::false_as_none),
+                "street2" => wire::decode(&mut street2, __value, wire::false_as_none),
+                "suggest_based_on" => {
+                    wire::decode(&mut suggest_based_on, __value, wire::false_as_none)
+                }
+                "suggest_days" => {
+                    wire::decode(&mut suggest_days, __value, wire::false_as_none)
+                }
+                "suggest_percent" => {
+                    wire::decode(&mut suggest_percent, __value, wire::false_as_none)
+                }
+                "sunday_location_id" => {
+                    wire::decode(&mut sunday_location_id, __value, wire::false_as_none)
+                }
+                "supplier_invoice_count" => {
+                    wire::decode(
+                        &mut supplier_invoice_count,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "supplier_rank" => {
+                    wire::decode(&mut supplier_rank, __value, wire::false_as_none)
+                }
+                "task_count" => {
+                    wire::decode(&mut task_count, __value, wire::false_as_none)
+                }
+                "task_ids" => wire::decode(&mut task_ids, __value, wire::ids_or_false),
+                "thursday_location_id" => {
+                    wire::decode(&mut thursday_location_id, __value, wire::false_as_none)
+                }
+                "total_invoiced" => {
+                    wire::decode(&mut total_invoiced, __value, wire::false_as_none)
+                }
+                "totp_enabled" => wire::decode(&mut totp_enabled, __value, wire::field),
                 "totp_trusted_device_ids" => {
                     wire::decode(
                         &mut totp_trusted_device_ids,
@@ -442,6 +3210,62 @@ impl ResUsers {
                     )
                 }
                 "tour_enabled" => wire::decode(&mut tour_enabled, __value, wire::field),
+                "trust" => wire::decode(&mut trust, __value, wire::false_as_none),
+                "tuesday_location_id" => {
+                    wire::decode(&mut tuesday_location_id, __value, wire::false_as_none)
+                }
+                "type" => wire::decode(&mut type_, __value, wire::false_as_none),
+                "type_address_label" => {
+                    wire::decode(&mut type_address_label, __value, wire::false_as_none)
+                }
+                "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
+                "tz_offset" => wire::decode(&mut tz_offset, __value, wire::false_as_none),
+                "use_partner_credit_limit" => {
+                    wire::decode(&mut use_partner_credit_limit, __value, wire::field)
+                }
+                "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "user_ids" => wire::decode(&mut user_ids, __value, wire::ids_or_false),
+                "vat" => wire::decode(&mut vat, __value, wire::false_as_none),
+                "vat_label" => wire::decode(&mut vat_label, __value, wire::false_as_none),
+                "view_group_hierarchy" => {
+                    wire::decode(&mut view_group_hierarchy, __value, wire::false_as_none)
+                }
+                "visa_expire" => {
+                    wire::decode(
+                        &mut visa_expire,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "website" => wire::decode(&mut website, __value, wire::false_as_none),
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::ids_or_false)
+                }
+                "wednesday_location_id" => {
+                    wire::decode(
+                        &mut wednesday_location_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "work_contact_id" => {
+                    wire::decode(&mut work_contact_id, __value, wire::false_as_none)
+                }
+                "work_email" => {
+                    wire::decode(&mut work_email, __value, wire::false_as_none)
+                }
+                "work_location_id" => {
+                    wire::decode(&mut work_location_id, __value, wire::false_as_none)
+                }
+                "work_location_name" => {
+                    wire::decode(&mut work_location_name, __value, wire::false_as_none)
+                }
+                "work_location_type" => {
+                    wire::decode(&mut work_location_type, __value, wire::false_as_none)
+                }
+                "work_phone" => {
+                    wire::decode(&mut work_phone, __value, wire::false_as_none)
+                }
                 "write_date" => {
                     wire::decode(
                         &mut write_date,
@@ -450,6 +3274,7 @@ impl ResUsers {
                     )
                 }
                 "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
+                "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
             }?;
         }
@@ -468,42 +3293,306 @@ impl ResUsers {
         )?;
         ::std::result::Result::Ok(Self {
             id: wire::given(id),
+            accesses_count: accesses_count.unwrap_or_default(),
+            account_move_count: account_move_count.unwrap_or_default(),
             action_id: action_id.unwrap_or_default(),
             active: wire::given(active),
+            active_lang_count: active_lang_count.unwrap_or_default(),
+            active_partner: active_partner.unwrap_or_default(),
+            activity_calendar_event_id: activity_calendar_event_id.unwrap_or_default(),
+            activity_date_deadline: activity_date_deadline.unwrap_or_default(),
+            activity_exception_decoration: activity_exception_decoration
+                .unwrap_or_default(),
+            activity_exception_icon: activity_exception_icon.unwrap_or_default(),
+            activity_ids: activity_ids.unwrap_or_default(),
+            activity_state: activity_state.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_icon: activity_type_icon.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            activity_user_id: activity_user_id.unwrap_or_default(),
+            additional_note: additional_note.unwrap_or_default(),
+            all_group_ids: all_group_ids.unwrap_or_default(),
             api_key_ids: api_key_ids.unwrap_or_default(),
+            application_statistics: application_statistics.unwrap_or_default(),
             auth_passkey_key_ids: auth_passkey_key_ids.unwrap_or_default(),
+            autopost_bills: autopost_bills.unwrap_or_default(),
+            available_invoice_template_pdf_report_ids: available_invoice_template_pdf_report_ids
+                .unwrap_or_default(),
+            available_peppol_eas: available_peppol_eas.unwrap_or_default(),
+            avatar_1024: avatar_1024.unwrap_or_default(),
+            avatar_128: avatar_128.unwrap_or_default(),
+            avatar_1920: avatar_1920.unwrap_or_default(),
+            avatar_256: avatar_256.unwrap_or_default(),
+            avatar_512: avatar_512.unwrap_or_default(),
+            bank_account_count: bank_account_count.unwrap_or_default(),
+            bank_account_ids: bank_account_ids.unwrap_or_default(),
+            bank_ids: bank_ids.unwrap_or_default(),
+            barcode: barcode.unwrap_or_default(),
+            buyer_id: buyer_id.unwrap_or_default(),
+            calendar_default_privacy: calendar_default_privacy.unwrap_or_default(),
+            calendar_last_notif_ack: calendar_last_notif_ack.unwrap_or_default(),
+            can_edit_role: can_edit_role.unwrap_or_default(),
+            category_id: category_id.unwrap_or_default(),
+            category_ids: category_ids.unwrap_or_default(),
+            channel_ids: channel_ids.unwrap_or_default(),
+            channel_member_ids: channel_member_ids.unwrap_or_default(),
+            child_ids: child_ids.unwrap_or_default(),
+            city: city.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            comment: comment.unwrap_or_default(),
+            commercial_company_name: commercial_company_name.unwrap_or_default(),
+            commercial_partner_id: commercial_partner_id.unwrap_or_default(),
+            companies_count: companies_count.unwrap_or_default(),
             company_id: wire::given(company_id),
             company_ids: company_ids.unwrap_or_default(),
+            company_name: company_name.unwrap_or_default(),
+            company_registry: company_registry.unwrap_or_default(),
+            company_registry_label: company_registry_label.unwrap_or_default(),
+            company_registry_placeholder: company_registry_placeholder
+                .unwrap_or_default(),
+            company_type: company_type.unwrap_or_default(),
+            complete_name: complete_name.unwrap_or_default(),
+            contact_address: contact_address.unwrap_or_default(),
+            contact_address_inline: contact_address_inline.unwrap_or_default(),
+            contract_ids: contract_ids.unwrap_or_default(),
+            country_code: country_code.unwrap_or_default(),
+            country_id: country_id.unwrap_or_default(),
             create_date: create_date.unwrap_or_default(),
+            create_employee: create_employee.unwrap_or_default(),
+            create_employee_id: create_employee_id.unwrap_or_default(),
             create_uid: create_uid.unwrap_or_default(),
+            credit: credit.unwrap_or_default(),
+            credit_limit: credit_limit.unwrap_or_default(),
+            credit_to_invoice: credit_to_invoice.unwrap_or_default(),
+            crm_team_ids: crm_team_ids.unwrap_or_default(),
             crm_team_member_ids: crm_team_member_ids.unwrap_or_default(),
+            currency_id: currency_id.unwrap_or_default(),
+            customer_rank: customer_rank.unwrap_or_default(),
+            days_sales_outstanding: days_sales_outstanding.unwrap_or_default(),
+            debit: debit.unwrap_or_default(),
             device_ids: device_ids.unwrap_or_default(),
+            display_invoice_edi_format: display_invoice_edi_format.unwrap_or_default(),
+            display_invoice_template_pdf_report_id: display_invoice_template_pdf_report_id
+                .unwrap_or_default(),
             display_name: display_name.unwrap_or_default(),
+            duplicate_bank_partner_ids: duplicate_bank_partner_ids.unwrap_or_default(),
+            email: email.unwrap_or_default(),
+            email_domain_placeholder: email_domain_placeholder.unwrap_or_default(),
+            email_formatted: email_formatted.unwrap_or_default(),
+            email_normalized: email_normalized.unwrap_or_default(),
+            emergency_contact: emergency_contact.unwrap_or_default(),
+            emergency_phone: emergency_phone.unwrap_or_default(),
+            employee: employee.unwrap_or_default(),
+            employee_bank_account_ids: employee_bank_account_ids.unwrap_or_default(),
+            employee_count: employee_count.unwrap_or_default(),
+            employee_id: employee_id.unwrap_or_default(),
             employee_ids: employee_ids.unwrap_or_default(),
+            employee_resource_calendar_id: employee_resource_calendar_id
+                .unwrap_or_default(),
+            employee_skill_ids: employee_skill_ids.unwrap_or_default(),
+            employees_count: employees_count.unwrap_or_default(),
             favorite_project_ids: favorite_project_ids.unwrap_or_default(),
+            fiscal_country_codes: fiscal_country_codes.unwrap_or_default(),
+            fiscal_country_group_codes: fiscal_country_group_codes.unwrap_or_default(),
+            friday_location_id: friday_location_id.unwrap_or_default(),
+            function: function.unwrap_or_default(),
+            global_location_number: global_location_number.unwrap_or_default(),
             group_ids: group_ids.unwrap_or_default(),
+            group_on: group_on.unwrap_or_default(),
+            group_rfq: group_rfq.unwrap_or_default(),
+            groups_count: groups_count.unwrap_or_default(),
+            has_external_mail_server: has_external_mail_server.unwrap_or_default(),
+            has_message: has_message.unwrap_or_default(),
+            ignore_abnormal_invoice_amount: ignore_abnormal_invoice_amount
+                .unwrap_or_default(),
+            ignore_abnormal_invoice_date: ignore_abnormal_invoice_date
+                .unwrap_or_default(),
+            im_status: im_status.unwrap_or_default(),
+            image_1024: image_1024.unwrap_or_default(),
+            image_128: image_128.unwrap_or_default(),
+            image_1920: image_1920.unwrap_or_default(),
+            image_256: image_256.unwrap_or_default(),
+            image_512: image_512.unwrap_or_default(),
+            industry_id: industry_id.unwrap_or_default(),
+            invoice_edi_format: invoice_edi_format.unwrap_or_default(),
+            invoice_edi_format_store: invoice_edi_format_store.unwrap_or_default(),
+            invoice_ids: invoice_ids.unwrap_or_default(),
+            invoice_sending_method: invoice_sending_method.unwrap_or_default(),
+            invoice_template_pdf_report_id: invoice_template_pdf_report_id
+                .unwrap_or_default(),
+            is_blacklisted: is_blacklisted.unwrap_or_default(),
+            is_company: is_company.unwrap_or_default(),
+            is_hr_user: is_hr_user.unwrap_or_default(),
+            is_in_call: is_in_call.unwrap_or_default(),
+            is_out_of_office: is_out_of_office.unwrap_or_default(),
+            is_peppol_edi_format: is_peppol_edi_format.unwrap_or_default(),
+            is_public: is_public.unwrap_or_default(),
+            is_system: is_system.unwrap_or_default(),
+            is_ubl_format: is_ubl_format.unwrap_or_default(),
+            job_title: job_title.unwrap_or_default(),
+            km_home_work: km_home_work.unwrap_or_default(),
+            lang: lang.unwrap_or_default(),
             log_ids: log_ids.unwrap_or_default(),
             login: wire::given(login),
+            login_date: login_date.unwrap_or_default(),
+            main_user_id: main_user_id.unwrap_or_default(),
             manual_im_status: manual_im_status.unwrap_or_default(),
+            meeting_count: meeting_count.unwrap_or_default(),
+            meeting_ids: meeting_ids.unwrap_or_default(),
+            message_attachment_count: message_attachment_count.unwrap_or_default(),
+            message_bounce: message_bounce.unwrap_or_default(),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_has_error: message_has_error.unwrap_or_default(),
+            message_has_error_counter: message_has_error_counter.unwrap_or_default(),
+            message_has_sms_error: message_has_sms_error.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
+            message_is_follower: message_is_follower.unwrap_or_default(),
+            message_needaction: message_needaction.unwrap_or_default(),
+            message_needaction_counter: message_needaction_counter.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            mobile_phone: mobile_phone.unwrap_or_default(),
+            monday_location_id: monday_location_id.unwrap_or_default(),
+            my_activity_date_deadline: my_activity_date_deadline.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            new_password: new_password.unwrap_or_default(),
             notification_type: wire::given(notification_type),
             odoobot_failed: wire::given(odoobot_failed),
             odoobot_state: odoobot_state.unwrap_or_default(),
+            offline_since: offline_since.unwrap_or_default(),
+            on_time_rate: on_time_rate.unwrap_or_default(),
+            opportunity_count: opportunity_count.unwrap_or_default(),
+            opportunity_ids: opportunity_ids.unwrap_or_default(),
             out_of_office_from: out_of_office_from.unwrap_or_default(),
             out_of_office_message: out_of_office_message.unwrap_or_default(),
             out_of_office_to: out_of_office_to.unwrap_or_default(),
+            outgoing_mail_server_id: outgoing_mail_server_id.unwrap_or_default(),
+            outgoing_mail_server_type: outgoing_mail_server_type.unwrap_or_default(),
+            parent_id: parent_id.unwrap_or_default(),
+            parent_name: parent_name.unwrap_or_default(),
+            partner_company_registry_placeholder: partner_company_registry_placeholder
+                .unwrap_or_default(),
             partner_id: wire::given(partner_id),
+            partner_latitude: partner_latitude.unwrap_or_default(),
+            partner_longitude: partner_longitude.unwrap_or_default(),
+            partner_share: partner_share.unwrap_or_default(),
+            partner_vat_placeholder: partner_vat_placeholder.unwrap_or_default(),
+            password: password.unwrap_or_default(),
+            payment_token_count: payment_token_count.unwrap_or_default(),
+            payment_token_ids: payment_token_ids.unwrap_or_default(),
+            peppol_eas: peppol_eas.unwrap_or_default(),
+            peppol_endpoint: peppol_endpoint.unwrap_or_default(),
+            phone: phone.unwrap_or_default(),
+            phone_blacklisted: phone_blacklisted.unwrap_or_default(),
+            phone_mobile_search: phone_mobile_search.unwrap_or_default(),
+            phone_sanitized: phone_sanitized.unwrap_or_default(),
+            phone_sanitized_blacklisted: phone_sanitized_blacklisted.unwrap_or_default(),
+            picking_warn_msg: picking_warn_msg.unwrap_or_default(),
+            pin: pin.unwrap_or_default(),
             presence_ids: presence_ids.unwrap_or_default(),
+            private_city: private_city.unwrap_or_default(),
+            private_country_id: private_country_id.unwrap_or_default(),
+            private_email: private_email.unwrap_or_default(),
+            private_phone: private_phone.unwrap_or_default(),
+            private_state_id: private_state_id.unwrap_or_default(),
+            private_street: private_street.unwrap_or_default(),
+            private_street2: private_street2.unwrap_or_default(),
+            private_zip: private_zip.unwrap_or_default(),
+            project_ids: project_ids.unwrap_or_default(),
+            properties: properties.unwrap_or_default(),
+            properties_base_definition_id: properties_base_definition_id
+                .unwrap_or_default(),
+            property_account_payable_id: property_account_payable_id.unwrap_or_default(),
+            property_account_position_id: property_account_position_id
+                .unwrap_or_default(),
+            property_account_receivable_id: property_account_receivable_id
+                .unwrap_or_default(),
+            property_inbound_payment_method_line_id: property_inbound_payment_method_line_id
+                .unwrap_or_default(),
+            property_outbound_payment_method_line_id: property_outbound_payment_method_line_id
+                .unwrap_or_default(),
+            property_payment_term_id: property_payment_term_id.unwrap_or_default(),
+            property_product_pricelist: property_product_pricelist.unwrap_or_default(),
+            property_purchase_currency_id: property_purchase_currency_id
+                .unwrap_or_default(),
+            property_stock_customer: property_stock_customer.unwrap_or_default(),
+            property_stock_supplier: property_stock_supplier.unwrap_or_default(),
+            property_supplier_payment_term_id: property_supplier_payment_term_id
+                .unwrap_or_default(),
             property_warehouse_id: property_warehouse_id.unwrap_or_default(),
+            purchase_line_ids: purchase_line_ids.unwrap_or_default(),
+            purchase_order_count: purchase_order_count.unwrap_or_default(),
+            purchase_warn_msg: purchase_warn_msg.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
+            receipt_reminder_email: receipt_reminder_email.unwrap_or_default(),
+            ref_: ref_.unwrap_or_default(),
+            ref_company_ids: ref_company_ids.unwrap_or_default(),
+            reminder_date_before_receipt: reminder_date_before_receipt
+                .unwrap_or_default(),
+            res_users_settings_id: res_users_settings_id.unwrap_or_default(),
             res_users_settings_ids: res_users_settings_ids.unwrap_or_default(),
+            resource_calendar_id: resource_calendar_id.unwrap_or_default(),
             resource_ids: resource_ids.unwrap_or_default(),
+            role: role.unwrap_or_default(),
             role_ids: role_ids.unwrap_or_default(),
+            rtc_session_ids: rtc_session_ids.unwrap_or_default(),
+            rules_count: rules_count.unwrap_or_default(),
+            sale_order_count: sale_order_count.unwrap_or_default(),
+            sale_order_ids: sale_order_ids.unwrap_or_default(),
             sale_team_id: sale_team_id.unwrap_or_default(),
+            sale_warn_msg: sale_warn_msg.unwrap_or_default(),
+            same_company_registry_partner_id: same_company_registry_partner_id
+                .unwrap_or_default(),
+            same_vat_partner_id: same_vat_partner_id.unwrap_or_default(),
+            saturday_location_id: saturday_location_id.unwrap_or_default(),
+            self_: self_.unwrap_or_default(),
             share: wire::given(share),
+            show_credit_limit: show_credit_limit.unwrap_or_default(),
             signature: signature.unwrap_or_default(),
+            signup_type: signup_type.unwrap_or_default(),
+            specific_property_product_pricelist: specific_property_product_pricelist
+                .unwrap_or_default(),
+            state: state.unwrap_or_default(),
+            state_id: state_id.unwrap_or_default(),
+            street: street.unwrap_or_default(),
+            street2: street2.unwrap_or_default(),
+            suggest_based_on: suggest_based_on.unwrap_or_default(),
+            suggest_days: suggest_days.unwrap_or_default(),
+            suggest_percent: suggest_percent.unwrap_or_default(),
+            sunday_location_id: sunday_location_id.unwrap_or_default(),
+            supplier_invoice_count: supplier_invoice_count.unwrap_or_default(),
+            supplier_rank: supplier_rank.unwrap_or_default(),
+            task_count: task_count.unwrap_or_default(),
+            task_ids: task_ids.unwrap_or_default(),
+            thursday_location_id: thursday_location_id.unwrap_or_default(),
+            total_invoiced: total_invoiced.unwrap_or_default(),
+            totp_enabled: totp_enabled.unwrap_or_default(),
             totp_trusted_device_ids: totp_trusted_device_ids.unwrap_or_default(),
             tour_enabled: wire::given(tour_enabled),
+            trust: trust.unwrap_or_default(),
+            tuesday_location_id: tuesday_location_id.unwrap_or_default(),
+            type_: type_.unwrap_or_default(),
+            type_address_label: type_address_label.unwrap_or_default(),
+            tz: tz.unwrap_or_default(),
+            tz_offset: tz_offset.unwrap_or_default(),
+            use_partner_credit_limit: use_partner_credit_limit.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            user_ids: user_ids.unwrap_or_default(),
+            vat: vat.unwrap_or_default(),
+            vat_label: vat_label.unwrap_or_default(),
+            view_group_hierarchy: view_group_hierarchy.unwrap_or_default(),
+            visa_expire: visa_expire.unwrap_or_default(),
+            website: website.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
+            wednesday_location_id: wednesday_location_id.unwrap_or_default(),
+            work_contact_id: work_contact_id.unwrap_or_default(),
+            work_email: work_email.unwrap_or_default(),
+            work_location_id: work_location_id.unwrap_or_default(),
+            work_location_name: work_location_name.unwrap_or_default(),
+            work_location_type: work_location_type.unwrap_or_default(),
+            work_phone: work_phone.unwrap_or_default(),
             write_date: write_date.unwrap_or_default(),
             write_uid: write_uid.unwrap_or_default(),
+            zip: zip.unwrap_or_default(),
         })
     }
 }
@@ -516,33 +3605,311 @@ impl ResUsers {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(37usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(282usize);
         wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "accesses_count", &self.accesses_count)?;
+        wire::put(&mut __fields, "account_move_count", &self.account_move_count)?;
         wire::put(&mut __fields, "action_id", &self.action_id)?;
         wire::put(&mut __fields, "active", &self.active)?;
+        wire::put(&mut __fields, "active_lang_count", &self.active_lang_count)?;
+        wire::put(&mut __fields, "active_partner", &self.active_partner)?;
+        wire::put(
+            &mut __fields,
+            "activity_calendar_event_id",
+            &self.activity_calendar_event_id,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "activity_date_deadline",
+            &self.activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_decoration",
+            &self.activity_exception_decoration,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_icon",
+            &self.activity_exception_icon,
+        )?;
+        wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        wire::put(&mut __fields, "activity_state", &self.activity_state)?;
+        wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        wire::put(&mut __fields, "activity_type_icon", &self.activity_type_icon)?;
+        wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        wire::put(&mut __fields, "activity_user_id", &self.activity_user_id)?;
+        wire::put(&mut __fields, "additional_note", &self.additional_note)?;
+        wire::put(&mut __fields, "all_group_ids", &self.all_group_ids)?;
         wire::put(&mut __fields, "api_key_ids", &self.api_key_ids)?;
+        wire::put(
+            &mut __fields,
+            "application_statistics",
+            &self.application_statistics,
+        )?;
         wire::put(&mut __fields, "auth_passkey_key_ids", &self.auth_passkey_key_ids)?;
+        wire::put(&mut __fields, "autopost_bills", &self.autopost_bills)?;
+        wire::put(
+            &mut __fields,
+            "available_invoice_template_pdf_report_ids",
+            &self.available_invoice_template_pdf_report_ids,
+        )?;
+        wire::put(&mut __fields, "available_peppol_eas", &self.available_peppol_eas)?;
+        wire::put(&mut __fields, "avatar_1024", &self.avatar_1024)?;
+        wire::put(&mut __fields, "avatar_128", &self.avatar_128)?;
+        wire::put(&mut __fields, "avatar_1920", &self.avatar_1920)?;
+        wire::put(&mut __fields, "avatar_256", &self.avatar_256)?;
+        wire::put(&mut __fields, "avatar_512", &self.avatar_512)?;
+        wire::put(&mut __fields, "bank_account_count", &self.bank_account_count)?;
+        wire::put(&mut __fields, "bank_account_ids", &self.bank_account_ids)?;
+        wire::put(&mut __fields, "bank_ids", &self.bank_ids)?;
+        wire::put(&mut __fields, "barcode", &self.barcode)?;
+        wire::put(&mut __fields, "buyer_id", &self.buyer_id)?;
+        wire::put(
+            &mut __fields,
+            "calendar_default_privacy",
+            &self.calendar_default_privacy,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "calendar_last_notif_ack",
+            &self.calendar_last_notif_ack,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "can_edit_role", &self.can_edit_role)?;
+        wire::put(&mut __fields, "category_id", &self.category_id)?;
+        wire::put(&mut __fields, "category_ids", &self.category_ids)?;
+        wire::put(&mut __fields, "channel_ids", &self.channel_ids)?;
+        wire::put(&mut __fields, "channel_member_ids", &self.channel_member_ids)?;
+        wire::put(&mut __fields, "child_ids", &self.child_ids)?;
+        wire::put(&mut __fields, "city", &self.city)?;
+        wire::put(&mut __fields, "color", &self.color)?;
+        wire::put(&mut __fields, "comment", &self.comment)?;
+        wire::put(
+            &mut __fields,
+            "commercial_company_name",
+            &self.commercial_company_name,
+        )?;
+        wire::put(&mut __fields, "commercial_partner_id", &self.commercial_partner_id)?;
+        wire::put(&mut __fields, "companies_count", &self.companies_count)?;
         wire::put(&mut __fields, "company_id", &self.company_id)?;
         wire::put(&mut __fields, "company_ids", &self.company_ids)?;
+        wire::put(&mut __fields, "company_name", &self.company_name)?;
+        wire::put(&mut __fields, "company_registry", &self.company_registry)?;
+        wire::put(
+            &mut __fields,
+            "company_registry_label",
+            &self.company_registry_label,
+        )?;
+        wire::put(
+            &mut __fields,
+            "company_registry_placeholder",
+            &self.company_registry_placeholder,
+        )?;
+        wire::put(&mut __fields, "company_type", &self.company_type)?;
+        wire::put(&mut __fields, "complete_name", &self.complete_name)?;
+        wire::put(&mut __fields, "contact_address", &self.contact_address)?;
+        wire::put(
+            &mut __fields,
+            "contact_address_inline",
+            &self.contact_address_inline,
+        )?;
+        wire::put(&mut __fields, "contract_ids", &self.contract_ids)?;
+        wire::put(&mut __fields, "country_code", &self.country_code)?;
+        wire::put(&mut __fields, "country_id", &self.country_id)?;
         wire::put_with(
             &mut __fields,
             "create_date",
             &self.create_date,
             ::odoo_client::value::datetime::option::serialize,
         )?;
+        wire::put(&mut __fields, "create_employee", &self.create_employee)?;
+        wire::put(&mut __fields, "create_employee_id", &self.create_employee_id)?;
         wire::put(&mut __fields, "create_uid", &self.create_uid)?;
+        wire::put(&mut __fields, "credit", &self.credit)?;
+        wire::put(&mut __fields, "credit_limit", &self.credit_limit)?;
+        wire::put(&mut __fields, "credit_to_invoice", &self.credit_to_invoice)?;
+        wire::put(&mut __fields, "crm_team_ids", &self.crm_team_ids)?;
         wire::put(&mut __fields, "crm_team_member_ids", &self.crm_team_member_ids)?;
+        wire::put(&mut __fields, "currency_id", &self.currency_id)?;
+        wire::put(&mut __fields, "customer_rank", &self.customer_rank)?;
+        wire::put(
+            &mut __fields,
+            "days_sales_outstanding",
+            &self.days_sales_outstanding,
+        )?;
+        wire::put(&mut __fields, "debit", &self.debit)?;
         wire::put(&mut __fields, "device_ids", &self.device_ids)?;
+        wire::put(
+            &mut __fields,
+            "display_invoice_edi_format",
+            &self.display_invoice_edi_format,
+        )?;
+        wire::put(
+            &mut __fields,
+            "display_invoice_template_pdf_report_id",
+            &self.display_invoice_template_pdf_report_id,
+        )?;
         wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(
+            &mut __fields,
+            "duplicate_bank_partner_ids",
+            &self.duplicate_bank_partner_ids,
+        )?;
+        wire::put(&mut __fields, "email", &self.email)?;
+        wire::put(
+            &mut __fields,
+            "email_domain_placeholder",
+            &self.email_domain_placeholder,
+        )?;
+        wire::put(&mut __fields, "email_formatted", &self.email_formatted)?;
+        wire::put(&mut __fields, "email_normalized", &self.email_normalized)?;
+        wire::put(&mut __fields, "emergency_contact", &self.emergency_contact)?;
+        wire::put(&mut __fields, "emergency_phone", &self.emergency_phone)?;
+        wire::put(&mut __fields, "employee", &self.employee)?;
+        wire::put(
+            &mut __fields,
+            "employee_bank_account_ids",
+            &self.employee_bank_account_ids,
+        )?;
+        wire::put(&mut __fields, "employee_count", &self.employee_count)?;
+        wire::put(&mut __fields, "employee_id", &self.employee_id)?;
         wire::put(&mut __fields, "employee_ids", &self.employee_ids)?;
+        wire::put(
+            &mut __fields,
+            "employee_resource_calendar_id",
+            &self.employee_resource_calendar_id,
+        )?;
+        wire::put(&mut __fields, "employee_skill_ids", &self.employee_skill_ids)?;
+        wire::put(&mut __fields, "employees_count", &self.employees_count)?;
         wire::put(&mut __fields, "favorite_project_ids", &self.favorite_project_ids)?;
+        wire::put(&mut __fields, "fiscal_country_codes", &self.fiscal_country_codes)?;
+        wire::put(
+            &mut __fields,
+            "fiscal_country_group_codes",
+            &self.fiscal_country_group_codes,
+        )?;
+        wire::put(&mut __fields, "friday_location_id", &self.friday_location_id)?;
+        wire::put(&mut __fields, "function", &self.function)?;
+        wire::put(
+            &mut __fields,
+            "global_location_number",
+            &self.global_location_number,
+        )?;
         wire::put(&mut __fields, "group_ids", &self.group_ids)?;
+        wire::put(&mut __fields, "group_on", &self.group_on)?;
+        wire::put(&mut __fields, "group_rfq", &self.group_rfq)?;
+        wire::put(&mut __fields, "groups_count", &self.groups_count)?;
+        wire::put(
+            &mut __fields,
+            "has_external_mail_server",
+            &self.has_external_mail_server,
+        )?;
+        wire::put(&mut __fields, "has_message", &self.has_message)?;
+        wire::put(
+            &mut __fields,
+            "ignore_abnormal_invoice_amount",
+            &self.ignore_abnormal_invoice_amount,
+        )?;
+        wire::put(
+            &mut __fields,
+            "ignore_abnormal_invoice_date",
+            &self.ignore_abnormal_invoice_date,
+        )?;
+        wire::put(&mut __fields, "im_status", &self.im_status)?;
+        wire::put(&mut __fields, "image_1024", &self.image_1024)?;
+        wire::put(&mut __fields, "image_128", &self.image_128)?;
+        wire::put(&mut __fields, "image_1920", &self.image_1920)?;
+        wire::put(&mut __fields, "image_256", &self.image_256)?;
+        wire::put(&mut __fields, "image_512", &self.image_512)?;
+        wire::put(&mut __fields, "industry_id", &self.industry_id)?;
+        wire::put(&mut __fields, "invoice_edi_format", &self.invoice_edi_format)?;
+        wire::put(
+            &mut __fields,
+            "invoice_edi_format_store",
+            &self.invoice_edi_format_store,
+        )?;
+        wire::put(&mut __fields, "invoice_ids", &self.invoice_ids)?;
+        wire::put(
+            &mut __fields,
+            "invoice_sending_method",
+            &self.invoice_sending_method,
+        )?;
+        wire::put(
+            &mut __fields,
+            "invoice_template_pdf_report_id",
+            &self.invoice_template_pdf_report_id,
+        )?;
+        wire::put(&mut __fields, "is_blacklisted", &self.is_blacklisted)?;
+        wire::put(&mut __fields, "is_company", &self.is_company)?;
+        wire::put(&mut __fields, "is_hr_user", &self.is_hr_user)?;
+        wire::put(&mut __fields, "is_in_call", &self.is_in_call)?;
+        wire::put(&mut __fields, "is_out_of_office", &self.is_out_of_office)?;
+        wire::put(&mut __fields, "is_peppol_edi_format", &self.is_peppol_edi_format)?;
+        wire::put(&mut __fields, "is_public", &self.is_public)?;
+        wire::put(&mut __fields, "is_system", &self.is_system)?;
+        wire::put(&mut __fields, "is_ubl_format", &self.is_ubl_format)?;
+        wire::put(&mut __fields, "job_title", &self.job_title)?;
+        wire::put(&mut __fields, "km_home_work", &self.km_home_work)?;
+        wire::put(&mut __fields, "lang", &self.lang)?;
         wire::put(&mut __fields, "log_ids", &self.log_ids)?;
         wire::put(&mut __fields, "login", &self.login)?;
+        wire::put_with(
+            &mut __fields,
+            "login_date",
+            &self.login_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "main_user_id", &self.main_user_id)?;
         wire::put(&mut __fields, "manual_im_status", &self.manual_im_status)?;
+        wire::put(&mut __fields, "meeting_count", &self.meeting_count)?;
+        wire::put(&mut __fields, "meeting_ids", &self.meeting_ids)?;
+        wire::put(
+            &mut __fields,
+            "message_attachment_count",
+            &self.message_attachment_count,
+        )?;
+        wire::put(&mut __fields, "message_bounce", &self.message_bounce)?;
+        wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_has_error", &self.message_has_error)?;
+        wire::put(
+            &mut __fields,
+            "message_has_error_counter",
+            &self.message_has_error_counter,
+        )?;
+        wire::put(&mut __fields, "message_has_sms_error", &self.message_has_sms_error)?;
+        wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(&mut __fields, "message_is_follower", &self.message_is_follower)?;
+        wire::put(&mut __fields, "message_needaction", &self.message_needaction)?;
+        wire::put(
+            &mut __fields,
+            "message_needaction_counter",
+            &self.message_needaction_counter,
+        )?;
+        wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        wire::put(&mut __fields, "mobile_phone", &self.mobile_phone)?;
+        wire::put(&mut __fields, "monday_location_id", &self.monday_location_id)?;
+        wire::put_with(
+            &mut __fields,
+            "my_activity_date_deadline",
+            &self.my_activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "name", &self.name)?;
+        wire::put(&mut __fields, "new_password", &self.new_password)?;
         wire::put(&mut __fields, "notification_type", &self.notification_type)?;
         wire::put(&mut __fields, "odoobot_failed", &self.odoobot_failed)?;
         wire::put(&mut __fields, "odoobot_state", &self.odoobot_state)?;
+        wire::put_with(
+            &mut __fields,
+            "offline_since",
+            &self.offline_since,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "on_time_rate", &self.on_time_rate)?;
+        wire::put(&mut __fields, "opportunity_count", &self.opportunity_count)?;
+        wire::put(&mut __fields, "opportunity_ids", &self.opportunity_ids)?;
         wire::put_with(
             &mut __fields,
             "out_of_office_from",
@@ -556,25 +3923,225 @@ impl ResUsers {
             &self.out_of_office_to,
             ::odoo_client::value::datetime::option::serialize,
         )?;
+        wire::put(
+            &mut __fields,
+            "outgoing_mail_server_id",
+            &self.outgoing_mail_server_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "outgoing_mail_server_type",
+            &self.outgoing_mail_server_type,
+        )?;
+        wire::put(&mut __fields, "parent_id", &self.parent_id)?;
+        wire::put(&mut __fields, "parent_name", &self.parent_name)?;
+        wire::put(
+            &mut __fields,
+            "partner_company_registry_placeholder",
+            &self.partner_company_registry_placeholder,
+        )?;
         wire::put(&mut __fields, "partner_id", &self.partner_id)?;
+        wire::put(&mut __fields, "partner_latitude", &self.partner_latitude)?;
+        wire::put(&mut __fields, "partner_longitude", &self.partner_longitude)?;
+        wire::put(&mut __fields, "partner_share", &self.partner_share)?;
+        wire::put(
+            &mut __fields,
+            "partner_vat_placeholder",
+            &self.partner_vat_placeholder,
+        )?;
+        wire::put(&mut __fields, "password", &self.password)?;
+        wire::put(&mut __fields, "payment_token_count", &self.payment_token_count)?;
+        wire::put(&mut __fields, "payment_token_ids", &self.payment_token_ids)?;
+        wire::put(&mut __fields, "peppol_eas", &self.peppol_eas)?;
+        wire::put(&mut __fields, "peppol_endpoint", &self.peppol_endpoint)?;
+        wire::put(&mut __fields, "phone", &self.phone)?;
+        wire::put(&mut __fields, "phone_blacklisted", &self.phone_blacklisted)?;
+        wire::put(&mut __fields, "phone_mobile_search", &self.phone_mobile_search)?;
+        wire::put(&mut __fields, "phone_sanitized", &self.phone_sanitized)?;
+        wire::put(
+            &mut __fields,
+            "phone_sanitized_blacklisted",
+            &self.phone_sanitized_blacklisted,
+        )?;
+        wire::put(&mut __fields, "picking_warn_msg", &self.picking_warn_msg)?;
+        wire::put(&mut __fields, "pin", &self.pin)?;
         wire::put(&mut __fields, "presence_ids", &self.presence_ids)?;
+        wire::put(&mut __fields, "private_city", &self.private_city)?;
+        wire::put(&mut __fields, "private_country_id", &self.private_country_id)?;
+        wire::put(&mut __fields, "private_email", &self.private_email)?;
+        wire::put(&mut __fields, "private_phone", &self.private_phone)?;
+        wire::put(&mut __fields, "private_state_id", &self.private_state_id)?;
+        wire::put(&mut __fields, "private_street", &self.private_street)?;
+        wire::put(&mut __fields, "private_street2", &self.private_street2)?;
+        wire::put(&mut __fields, "private_zip", &self.private_zip)?;
+        wire::put(&mut __fields, "project_ids", &self.project_ids)?;
+        wire::put(&mut __fields, "properties", &self.properties)?;
+        wire::put(
+            &mut __fields,
+            "properties_base_definition_id",
+            &self.properties_base_definition_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_account_payable_id",
+            &self.property_account_payable_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_account_position_id",
+            &self.property_account_position_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_account_receivable_id",
+            &self.property_account_receivable_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_inbound_payment_method_line_id",
+            &self.property_inbound_payment_method_line_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_outbound_payment_method_line_id",
+            &self.property_outbound_payment_method_line_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_payment_term_id",
+            &self.property_payment_term_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_product_pricelist",
+            &self.property_product_pricelist,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_purchase_currency_id",
+            &self.property_purchase_currency_id,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_stock_customer",
+            &self.property_stock_customer,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_stock_supplier",
+            &self.property_stock_supplier,
+        )?;
+        wire::put(
+            &mut __fields,
+            "property_supplier_payment_term_id",
+            &self.property_supplier_payment_term_id,
+        )?;
         wire::put(&mut __fields, "property_warehouse_id", &self.property_warehouse_id)?;
+        wire::put(&mut __fields, "purchase_line_ids", &self.purchase_line_ids)?;
+        wire::put(&mut __fields, "purchase_order_count", &self.purchase_order_count)?;
+        wire::put(&mut __fields, "purchase_warn_msg", &self.purchase_warn_msg)?;
+        wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        wire::put(
+            &mut __fields,
+            "receipt_reminder_email",
+            &self.receipt_reminder_email,
+        )?;
+        wire::put(&mut __fields, "ref", &self.ref_)?;
+        wire::put(&mut __fields, "ref_company_ids", &self.ref_company_ids)?;
+        wire::put(
+            &mut __fields,
+            "reminder_date_before_receipt",
+            &self.reminder_date_before_receipt,
+        )?;
+        wire::put(&mut __fields, "res_users_settings_id", &self.res_users_settings_id)?;
         wire::put(
             &mut __fields,
             "res_users_settings_ids",
             &self.res_users_settings_ids,
         )?;
+        wire::put(&mut __fields, "resource_calendar_id", &self.resource_calendar_id)?;
         wire::put(&mut __fields, "resource_ids", &self.resource_ids)?;
+        wire::put(&mut __fields, "role", &self.role)?;
         wire::put(&mut __fields, "role_ids", &self.role_ids)?;
+        wire::put(&mut __fields, "rtc_session_ids", &self.rtc_session_ids)?;
+        wire::put(&mut __fields, "rules_count", &self.rules_count)?;
+        wire::put(&mut __fields, "sale_order_count", &self.sale_order_count)?;
+        wire::put(&mut __fields, "sale_order_ids", &self.sale_order_ids)?;
         wire::put(&mut __fields, "sale_team_id", &self.sale_team_id)?;
+        wire::put(&mut __fields, "sale_warn_msg", &self.sale_warn_msg)?;
+        wire::put(
+            &mut __fields,
+            "same_company_registry_partner_id",
+            &self.same_company_registry_partner_id,
+        )?;
+        wire::put(&mut __fields, "same_vat_partner_id", &self.same_vat_partner_id)?;
+        wire::put(&mut __fields, "saturday_location_id", &self.saturday_location_id)?;
+        wire::put(&mut __fields, "self", &self.self_)?;
         wire::put(&mut __fields, "share", &self.share)?;
+        wire::put(&mut __fields, "show_credit_limit", &self.show_credit_limit)?;
         wire::put(&mut __fields, "signature", &self.signature)?;
+        wire::put(&mut __fields, "signup_type", &self.signup_type)?;
+        wire::put(
+            &mut __fields,
+            "specific_property_product_pricelist",
+            &self.specific_property_product_pricelist,
+        )?;
+        wire::put(&mut __fields, "state", &self.state)?;
+        wire::put(&mut __fields, "state_id", &self.state_id)?;
+        wire::put(&mut __fields, "street", &self.street)?;
+        wire::put(&mut __fields, "street2", &self.street2)?;
+        wire::put(&mut __fields, "suggest_based_on", &self.suggest_based_on)?;
+        wire::put(&mut __fields, "suggest_days", &self.suggest_days)?;
+        wire::put(&mut __fields, "suggest_percent", &self.suggest_percent)?;
+        wire::put(&mut __fields, "sunday_location_id", &self.sunday_location_id)?;
+        wire::put(
+            &mut __fields,
+            "supplier_invoice_count",
+            &self.supplier_invoice_count,
+        )?;
+        wire::put(&mut __fields, "supplier_rank", &self.supplier_rank)?;
+        wire::put(&mut __fields, "task_count", &self.task_count)?;
+        wire::put(&mut __fields, "task_ids", &self.task_ids)?;
+        wire::put(&mut __fields, "thursday_location_id", &self.thursday_location_id)?;
+        wire::put(&mut __fields, "total_invoiced", &self.total_invoiced)?;
+        wire::put(&mut __fields, "totp_enabled", &self.totp_enabled)?;
         wire::put(
             &mut __fields,
             "totp_trusted_device_ids",
             &self.totp_trusted_device_ids,
         )?;
         wire::put(&mut __fields, "tour_enabled", &self.tour_enabled)?;
+        wire::put(&mut __fields, "trust", &self.trust)?;
+        wire::put(&mut __fields, "tuesday_location_id", &self.tuesday_location_id)?;
+        wire::put(&mut __fields, "type", &self.type_)?;
+        wire::put(&mut __fields, "type_address_label", &self.type_address_label)?;
+        wire::put(&mut __fields, "tz", &self.tz)?;
+        wire::put(&mut __fields, "tz_offset", &self.tz_offset)?;
+        wire::put(
+            &mut __fields,
+            "use_partner_credit_limit",
+            &self.use_partner_credit_limit,
+        )?;
+        wire::put(&mut __fields, "user_id", &self.user_id)?;
+        wire::put(&mut __fields, "user_ids", &self.user_ids)?;
+        wire::put(&mut __fields, "vat", &self.vat)?;
+        wire::put(&mut __fields, "vat_label", &self.vat_label)?;
+        wire::put(&mut __fields, "view_group_hierarchy", &self.view_group_hierarchy)?;
+        wire::put_with(
+            &mut __fields,
+            "visa_expire",
+            &self.visa_expire,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(&mut __fields, "website", &self.website)?;
+        wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
+        wire::put(&mut __fields, "wednesday_location_id", &self.wednesday_location_id)?;
+        wire::put(&mut __fields, "work_contact_id", &self.work_contact_id)?;
+        wire::put(&mut __fields, "work_email", &self.work_email)?;
+        wire::put(&mut __fields, "work_location_id", &self.work_location_id)?;
+        wire::put(&mut __fields, "work_location_name", &self.work_location_name)?;
+        wire::put(&mut __fields, "work_location_type", &self.work_location_type)?;
+        wire::put(&mut __fields, "work_phone", &self.work_phone)?;
         wire::put_with(
             &mut __fields,
             "write_date",
@@ -582,6 +4149,7 @@ impl ResUsers {
             ::odoo_client::value::datetime::option::serialize,
         )?;
         wire::put(&mut __fields, "write_uid", &self.write_uid)?;
+        wire::put(&mut __fields, "zip", &self.zip)?;
         ::std::result::Result::Ok(__fields)
     }
 }
@@ -616,6 +4184,51 @@ impl ::schemars::JsonSchema for ResUsers {
         );
         ::odoo_client::registry::add_definition(
             generator,
+            "ResUsersActivityExceptionDecoration",
+            <ResUsersActivityExceptionDecoration as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersActivityState",
+            <ResUsersActivityState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersAutopostBills",
+            <ResUsersAutopostBills as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersCalendarDefaultPrivacy",
+            <ResUsersCalendarDefaultPrivacy as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersCompanyType",
+            <ResUsersCompanyType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersGroupOn",
+            <ResUsersGroupOn as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersGroupRfq",
+            <ResUsersGroupRfq as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersInvoiceEdiFormat",
+            <ResUsersInvoiceEdiFormat as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersInvoiceSendingMethod",
+            <ResUsersInvoiceSendingMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
             "ResUsersManualImStatus",
             <ResUsersManualImStatus as ::schemars::JsonSchema>::json_schema,
         );
@@ -629,6 +4242,41 @@ impl ::schemars::JsonSchema for ResUsers {
             "ResUsersOdoobotState",
             <ResUsersOdoobotState as ::schemars::JsonSchema>::json_schema,
         );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersOutgoingMailServerType",
+            <ResUsersOutgoingMailServerType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersPeppolEas",
+            <ResUsersPeppolEas as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersRole",
+            <ResUsersRole as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersState",
+            <ResUsersState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersTrust",
+            <ResUsersTrust as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersType",
+            <ResUsersType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "ResUsersWorkLocationType",
+            <ResUsersWorkLocationType as ::schemars::JsonSchema>::json_schema,
+        );
         ::odoo_client::registry::schema_from_json(READ_SCHEMA)
     }
 }
@@ -636,42 +4284,240 @@ impl ::odoo_client::Model for ResUsers {
     const MODEL: &'static str = "res.users";
     const FIELDS: &'static [&'static str] = &[
         "id",
+        "accesses_count",
+        "account_move_count",
         "action_id",
         "active",
+        "active_lang_count",
+        "active_partner",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "additional_note",
         "api_key_ids",
         "auth_passkey_key_ids",
+        "autopost_bills",
+        "bank_account_count",
+        "barcode",
+        "buyer_id",
+        "calendar_default_privacy",
+        "calendar_last_notif_ack",
+        "can_edit_role",
+        "city",
+        "color",
+        "commercial_company_name",
+        "commercial_partner_id",
+        "companies_count",
         "company_id",
         "company_ids",
+        "company_name",
+        "company_registry",
+        "company_registry_label",
+        "company_registry_placeholder",
+        "company_type",
+        "complete_name",
+        "contact_address",
+        "contact_address_inline",
+        "country_code",
+        "country_id",
         "create_date",
+        "create_employee",
+        "create_employee_id",
         "create_uid",
+        "credit",
+        "credit_limit",
+        "credit_to_invoice",
         "crm_team_member_ids",
+        "currency_id",
+        "customer_rank",
+        "days_sales_outstanding",
+        "debit",
         "device_ids",
+        "display_invoice_edi_format",
+        "display_invoice_template_pdf_report_id",
         "display_name",
+        "email",
+        "email_domain_placeholder",
+        "email_formatted",
+        "email_normalized",
+        "emergency_contact",
+        "emergency_phone",
+        "employee",
+        "employee_count",
+        "employee_id",
         "employee_ids",
+        "employee_resource_calendar_id",
+        "employees_count",
         "favorite_project_ids",
+        "fiscal_country_codes",
+        "friday_location_id",
+        "function",
+        "global_location_number",
         "group_ids",
+        "group_on",
+        "group_rfq",
+        "groups_count",
+        "has_external_mail_server",
+        "has_message",
+        "ignore_abnormal_invoice_amount",
+        "ignore_abnormal_invoice_date",
+        "im_status",
+        "industry_id",
+        "invoice_edi_format",
+        "invoice_edi_format_store",
+        "invoice_sending_method",
+        "invoice_template_pdf_report_id",
+        "is_blacklisted",
+        "is_company",
+        "is_hr_user",
+        "is_in_call",
+        "is_out_of_office",
+        "is_peppol_edi_format",
+        "is_public",
+        "is_system",
+        "is_ubl_format",
+        "job_title",
+        "km_home_work",
+        "lang",
         "log_ids",
         "login",
+        "login_date",
+        "main_user_id",
         "manual_im_status",
+        "meeting_count",
+        "message_attachment_count",
+        "message_bounce",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "mobile_phone",
+        "monday_location_id",
+        "my_activity_date_deadline",
+        "name",
+        "new_password",
         "notification_type",
         "odoobot_failed",
         "odoobot_state",
+        "offline_since",
+        "on_time_rate",
+        "opportunity_count",
         "out_of_office_from",
         "out_of_office_message",
         "out_of_office_to",
+        "outgoing_mail_server_id",
+        "outgoing_mail_server_type",
+        "parent_id",
+        "parent_name",
+        "partner_company_registry_placeholder",
         "partner_id",
+        "partner_latitude",
+        "partner_longitude",
+        "partner_share",
+        "partner_vat_placeholder",
+        "password",
+        "payment_token_count",
+        "peppol_eas",
+        "peppol_endpoint",
+        "phone",
+        "phone_blacklisted",
+        "phone_mobile_search",
+        "phone_sanitized",
+        "phone_sanitized_blacklisted",
+        "picking_warn_msg",
+        "pin",
         "presence_ids",
+        "private_city",
+        "private_country_id",
+        "private_email",
+        "private_phone",
+        "private_state_id",
+        "private_street",
+        "private_street2",
+        "private_zip",
+        "properties_base_definition_id",
+        "property_account_payable_id",
+        "property_account_position_id",
+        "property_account_receivable_id",
+        "property_inbound_payment_method_line_id",
+        "property_outbound_payment_method_line_id",
+        "property_payment_term_id",
+        "property_product_pricelist",
+        "property_purchase_currency_id",
+        "property_stock_customer",
+        "property_stock_supplier",
+        "property_supplier_payment_term_id",
         "property_warehouse_id",
+        "purchase_order_count",
+        "purchase_warn_msg",
+        "receipt_reminder_email",
+        "ref",
+        "reminder_date_before_receipt",
+        "res_users_settings_id",
         "res_users_settings_ids",
+        "resource_calendar_id",
         "resource_ids",
+        "role",
         "role_ids",
+        "rules_count",
+        "sale_order_count",
         "sale_team_id",
+        "sale_warn_msg",
+        "same_company_registry_partner_id",
+        "same_vat_partner_id",
+        "saturday_location_id",
+        "self",
         "share",
+        "show_credit_limit",
         "signature",
+        "signup_type",
+        "specific_property_product_pricelist",
+        "state",
+        "state_id",
+        "street",
+        "street2",
+        "suggest_based_on",
+        "suggest_days",
+        "suggest_percent",
+        "sunday_location_id",
+        "supplier_invoice_count",
+        "supplier_rank",
+        "task_count",
+        "thursday_location_id",
+        "total_invoiced",
+        "totp_enabled",
         "totp_trusted_device_ids",
         "tour_enabled",
+        "trust",
+        "tuesday_location_id",
+        "type",
+        "type_address_label",
+        "tz",
+        "tz_offset",
+        "use_partner_credit_limit",
+        "user_id",
+        "vat",
+        "vat_label",
+        "visa_expire",
+        "website",
+        "wednesday_location_id",
+        "work_contact_id",
+        "work_email",
+        "work_location_id",
+        "work_location_name",
+        "work_location_type",
+        "work_phone",
         "write_date",
         "write_uid",
+        "zip",
     ];
 }
 impl ::odoo_client::WritableModel for ResUsers {
@@ -695,63 +4541,63 @@ pub struct ResUsersCreate {
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Additional Note
     ///
-    /// `additional_note`: text
+    /// `additional_note`: text, not stored
     pub additional_note: ::std::option::Option<::std::string::String>,
     /// Auto-post bills
     ///
     /// Automatically post bills for this trusted partner
     ///
-    /// `autopost_bills`: selection, required
+    /// `autopost_bills`: selection, not stored
     pub autopost_bills: ::std::option::Option<ResUsersAutopostBills>,
     /// Badge ID
     ///
     /// ID used for employee identification.
     ///
-    /// `barcode`: char
+    /// `barcode`: char, not stored
     pub barcode: ::std::option::Option<::std::string::String>,
     /// Buyer
     ///
-    /// `buyer_id`: many2one, to `res.users`
+    /// `buyer_id`: many2one, to `res.users`, not stored
     pub buyer_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Calendar Default Privacy
     ///
-    /// `calendar_default_privacy`: selection
+    /// `calendar_default_privacy`: selection, not stored
     pub calendar_default_privacy: ::std::option::Option<ResUsersCalendarDefaultPrivacy>,
     /// Last notification marked as read from base Calendar
     ///
-    /// `calendar_last_notif_ack`: datetime
+    /// `calendar_last_notif_ack`: datetime, not stored
     pub calendar_last_notif_ack: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Tags
     ///
-    /// `category_id`: many2many, to `res.partner.category`
+    /// `category_id`: many2many, to `res.partner.category`, not stored
     pub category_id: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Employee Tags
     ///
-    /// `category_ids`: many2many, to `hr.employee.category`
+    /// `category_ids`: many2many, to `hr.employee.category`, not stored
     pub category_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Channels
     ///
-    /// `channel_ids`: many2many, to `discuss.channel`
+    /// `channel_ids`: many2many, to `discuss.channel`, not stored
     pub channel_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// City
     ///
-    /// `city`: char
+    /// `city`: char, not stored
     pub city: ::std::option::Option<::std::string::String>,
     /// Color Index
     ///
-    /// `color`: integer
+    /// `color`: integer, not stored
     pub color: ::std::option::Option<i64>,
     /// Notes
     ///
-    /// `comment`: html
+    /// `comment`: html, not stored
     pub comment: ::std::option::Option<::std::string::String>,
     /// Company
     ///
@@ -765,71 +4611,71 @@ pub struct ResUsersCreate {
     pub company_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Company Name
     ///
-    /// `company_name`: char
+    /// `company_name`: char, not stored
     pub company_name: ::std::option::Option<::std::string::String>,
     /// Company ID
     ///
     /// The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country
     ///
-    /// `company_registry`: char
+    /// `company_registry`: char, not stored
     pub company_registry: ::std::option::Option<::std::string::String>,
     /// Company Type
     ///
-    /// `company_type`: selection
+    /// `company_type`: selection, not stored
     pub company_type: ::std::option::Option<ResUsersCompanyType>,
     /// Country
     ///
-    /// `country_id`: many2one, to `res.country`
+    /// `country_id`: many2one, to `res.country`, not stored
     pub country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Technical field, whether to create an employee
     ///
-    /// `create_employee`: boolean
+    /// `create_employee`: boolean, not stored
     pub create_employee: ::std::option::Option<bool>,
     /// Technical field, bind user to this employee on create
     ///
-    /// `create_employee_id`: many2one, to `hr.employee`
+    /// `create_employee_id`: many2one, to `hr.employee`, not stored
     pub create_employee_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Credit Limit
     ///
     /// Credit limit specific to this partner.
     ///
-    /// `credit_limit`: float
+    /// `credit_limit`: float, not stored
     pub credit_limit: ::std::option::Option<f64>,
     /// Customer Rank
     ///
-    /// `customer_rank`: integer
+    /// `customer_rank`: integer, not stored
     pub customer_rank: ::std::option::Option<i64>,
     /// Display Invoice Edi Format
     ///
-    /// `display_invoice_edi_format`: boolean
+    /// `display_invoice_edi_format`: boolean, not stored
     pub display_invoice_edi_format: ::std::option::Option<bool>,
     /// Display Invoice Template Pdf Report
     ///
-    /// `display_invoice_template_pdf_report_id`: boolean
+    /// `display_invoice_template_pdf_report_id`: boolean, not stored
     pub display_invoice_template_pdf_report_id: ::std::option::Option<bool>,
     /// Email
     ///
-    /// `email`: char
+    /// `email`: char, not stored
     pub email: ::std::option::Option<::std::string::String>,
     /// Emergency Contact
     ///
-    /// `emergency_contact`: char
+    /// `emergency_contact`: char, not stored
     pub emergency_contact: ::std::option::Option<::std::string::String>,
     /// Emergency Phone
     ///
-    /// `emergency_phone`: char
+    /// `emergency_phone`: char, not stored
     pub emergency_phone: ::std::option::Option<::std::string::String>,
     /// Employee
     ///
     /// Whether this contact is an Employee.
     ///
-    /// `employee`: boolean
+    /// `employee`: boolean, not stored
     pub employee: ::std::option::Option<bool>,
     /// Employee's Bank Accounts
     ///
     /// Employee bank accounts to pay salaries
     ///
-    /// `employee_bank_account_ids`: many2many, to `res.partner.bank`
+    /// `employee_bank_account_ids`: many2many, to `res.partner.bank`, not stored
     pub employee_bank_account_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -841,17 +4687,17 @@ pub struct ResUsersCreate {
     >,
     /// Fridays
     ///
-    /// `friday_location_id`: many2one, to `hr.work.location`
+    /// `friday_location_id`: many2one, to `hr.work.location`, not stored
     pub friday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Job Position
     ///
-    /// `function`: char
+    /// `function`: char, not stored
     pub function: ::std::option::Option<::std::string::String>,
     /// GLN
     ///
     /// Global Location Number
     ///
-    /// `global_location_number`: char
+    /// `global_location_number`: char, not stored
     pub global_location_number: ::std::option::Option<::std::string::String>,
     /// Groups
     ///
@@ -861,7 +4707,7 @@ pub struct ResUsersCreate {
     pub group_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Week Day
     ///
-    /// `group_on`: selection, required
+    /// `group_on`: selection, not stored
     pub group_on: ::std::option::Option<ResUsersGroupOn>,
     /// Group RFQ
     ///
@@ -875,55 +4721,55 @@ pub struct ResUsersCreate {
     ///
     /// Always: Replenishment needs will always be grouped.
     ///
-    /// `group_rfq`: selection, required
+    /// `group_rfq`: selection, not stored
     pub group_rfq: ::std::option::Option<ResUsersGroupRfq>,
     /// Ignore Abnormal Invoice Amount
     ///
-    /// `ignore_abnormal_invoice_amount`: boolean
+    /// `ignore_abnormal_invoice_amount`: boolean, not stored
     pub ignore_abnormal_invoice_amount: ::std::option::Option<bool>,
     /// Ignore Abnormal Invoice Date
     ///
-    /// `ignore_abnormal_invoice_date`: boolean
+    /// `ignore_abnormal_invoice_date`: boolean, not stored
     pub ignore_abnormal_invoice_date: ::std::option::Option<bool>,
     /// Image
     ///
-    /// `image_1920`: binary
+    /// `image_1920`: binary, not stored
     pub image_1920: ::std::option::Option<::std::string::String>,
     /// Industry
     ///
-    /// `industry_id`: many2one, to `res.partner.industry`
+    /// `industry_id`: many2one, to `res.partner.industry`, not stored
     pub industry_id: ::std::option::Option<::odoo_client::RecordId>,
     /// eInvoice format
     ///
-    /// `invoice_edi_format`: selection
+    /// `invoice_edi_format`: selection, not stored
     pub invoice_edi_format: ::std::option::Option<ResUsersInvoiceEdiFormat>,
     /// Invoice Edi Format Store
     ///
-    /// `invoice_edi_format_store`: char
+    /// `invoice_edi_format_store`: char, not stored
     pub invoice_edi_format_store: ::std::option::Option<::std::string::String>,
     /// Invoice sending
     ///
-    /// `invoice_sending_method`: selection
+    /// `invoice_sending_method`: selection, not stored
     pub invoice_sending_method: ::std::option::Option<ResUsersInvoiceSendingMethod>,
     /// Invoice report
     ///
-    /// `invoice_template_pdf_report_id`: many2one, to `ir.actions.report`
+    /// `invoice_template_pdf_report_id`: many2one, to `ir.actions.report`, not stored
     pub invoice_template_pdf_report_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Is a Company
     ///
     /// Check if the contact is a company, otherwise it is a person
     ///
-    /// `is_company`: boolean
+    /// `is_company`: boolean, not stored
     pub is_company: ::std::option::Option<bool>,
     /// Home-Work Distance in Km
     ///
-    /// `km_home_work`: integer
+    /// `km_home_work`: integer, not stored
     pub km_home_work: ::std::option::Option<i64>,
     /// Language
     ///
     /// All the emails and documents sent to this contact will be translated in this language.
     ///
-    /// `lang`: selection
+    /// `lang`: selection, not stored
     pub lang: ::std::option::Option<::std::string::String>,
     /// Login
     ///
@@ -933,7 +4779,7 @@ pub struct ResUsersCreate {
     pub login: ::std::string::String,
     /// Latest Login
     ///
-    /// `login_date`: datetime
+    /// `login_date`: datetime, not stored
     pub login_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// IM status manually set by the user
     ///
@@ -941,37 +4787,37 @@ pub struct ResUsersCreate {
     pub manual_im_status: ::std::option::Option<ResUsersManualImStatus>,
     /// Meetings
     ///
-    /// `meeting_ids`: many2many, to `calendar.event`
+    /// `meeting_ids`: many2many, to `calendar.event`, not stored
     pub meeting_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
     ///
-    /// `message_bounce`: integer
+    /// `message_bounce`: integer, not stored
     pub message_bounce: ::std::option::Option<i64>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Work Mobile
     ///
-    /// `mobile_phone`: char
+    /// `mobile_phone`: char, not stored
     pub mobile_phone: ::std::option::Option<::std::string::String>,
     /// Mondays
     ///
-    /// `monday_location_id`: many2one, to `hr.work.location`
+    /// `monday_location_id`: many2one, to `hr.work.location`, not stored
     pub monday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Name
     ///
-    /// `name`: char
+    /// `name`: char, not stored
     pub name: ::std::option::Option<::std::string::String>,
     /// Set Password
     ///
     /// Specify a value only when creating a user or if you're changing the user's password, otherwise leave empty. After a change of password, the user has to login again.
     ///
-    /// `new_password`: char
+    /// `new_password`: char, not stored
     pub new_password: ::std::option::Option<::std::string::String>,
     /// Notification
     ///
@@ -997,7 +4843,7 @@ pub struct ResUsersCreate {
     pub out_of_office_to: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Related Company
     ///
-    /// `parent_id`: many2one, to `res.partner`
+    /// `parent_id`: many2one, to `res.partner`, not stored
     pub parent_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Related Partner
     ///
@@ -1007,17 +4853,17 @@ pub struct ResUsersCreate {
     pub partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Geo Latitude
     ///
-    /// `partner_latitude`: float
+    /// `partner_latitude`: float, not stored
     pub partner_latitude: ::std::option::Option<f64>,
     /// Geo Longitude
     ///
-    /// `partner_longitude`: float
+    /// `partner_longitude`: float, not stored
     pub partner_longitude: ::std::option::Option<f64>,
     /// Password
     ///
     /// Keep empty if you don't want the user to be able to connect on the system.
     ///
-    /// `password`: char
+    /// `password`: char, not stored
     pub password: ::std::option::Option<::std::string::String>,
     /// Peppol e-address (EAS)
     ///
@@ -1025,125 +4871,125 @@ pub struct ResUsersCreate {
     ///
     /// List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/
     ///
-    /// `peppol_eas`: selection
+    /// `peppol_eas`: selection, not stored
     pub peppol_eas: ::std::option::Option<ResUsersPeppolEas>,
     /// Peppol Endpoint
     ///
     /// Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'.
     ///
-    /// `peppol_endpoint`: char
+    /// `peppol_endpoint`: char, not stored
     pub peppol_endpoint: ::std::option::Option<::std::string::String>,
     /// Phone
     ///
-    /// `phone`: char
+    /// `phone`: char, not stored
     pub phone: ::std::option::Option<::std::string::String>,
     /// Phone Number
     ///
-    /// `phone_mobile_search`: char
+    /// `phone_mobile_search`: char, not stored
     pub phone_mobile_search: ::std::option::Option<::std::string::String>,
     /// Message for Stock Picking
     ///
-    /// `picking_warn_msg`: text
+    /// `picking_warn_msg`: text, not stored
     pub picking_warn_msg: ::std::option::Option<::std::string::String>,
     /// PIN
     ///
     /// PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.
     ///
-    /// `pin`: char
+    /// `pin`: char, not stored
     pub pin: ::std::option::Option<::std::string::String>,
     /// Private City
     ///
-    /// `private_city`: char
+    /// `private_city`: char, not stored
     pub private_city: ::std::option::Option<::std::string::String>,
     /// Private Country
     ///
-    /// `private_country_id`: many2one, to `res.country`
+    /// `private_country_id`: many2one, to `res.country`, not stored
     pub private_country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Private Email
     ///
-    /// `private_email`: char
+    /// `private_email`: char, not stored
     pub private_email: ::std::option::Option<::std::string::String>,
     /// Private Phone
     ///
-    /// `private_phone`: char
+    /// `private_phone`: char, not stored
     pub private_phone: ::std::option::Option<::std::string::String>,
     /// Private State
     ///
-    /// `private_state_id`: many2one, to `res.country.state`
+    /// `private_state_id`: many2one, to `res.country.state`, not stored
     pub private_state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Private Street
     ///
-    /// `private_street`: char
+    /// `private_street`: char, not stored
     pub private_street: ::std::option::Option<::std::string::String>,
     /// Private Street2
     ///
-    /// `private_street2`: char
+    /// `private_street2`: char, not stored
     pub private_street2: ::std::option::Option<::std::string::String>,
     /// Private Zip
     ///
-    /// `private_zip`: char
+    /// `private_zip`: char, not stored
     pub private_zip: ::std::option::Option<::std::string::String>,
     /// Properties
     ///
-    /// `properties`: properties
+    /// `properties`: properties, not stored
     pub properties: ::std::option::Option<::serde_json::Value>,
     /// Account Payable
     ///
-    /// `property_account_payable_id`: many2one, to `account.account`
+    /// `property_account_payable_id`: many2one, to `account.account`, not stored
     pub property_account_payable_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Fiscal Position
     ///
     /// The fiscal position determines the taxes/accounts used for this contact.
     ///
-    /// `property_account_position_id`: many2one, to `account.fiscal.position`
+    /// `property_account_position_id`: many2one, to `account.fiscal.position`, not stored
     pub property_account_position_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Account Receivable
     ///
-    /// `property_account_receivable_id`: many2one, to `account.account`
+    /// `property_account_receivable_id`: many2one, to `account.account`, not stored
     pub property_account_receivable_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Property Inbound Payment Method Line
     ///
-    /// `property_inbound_payment_method_line_id`: many2one, to `account.payment.method.line`
+    /// `property_inbound_payment_method_line_id`: many2one, to `account.payment.method.line`, not stored
     pub property_inbound_payment_method_line_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Property Outbound Payment Method Line
     ///
-    /// `property_outbound_payment_method_line_id`: many2one, to `account.payment.method.line`
+    /// `property_outbound_payment_method_line_id`: many2one, to `account.payment.method.line`, not stored
     pub property_outbound_payment_method_line_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Customer Payment Terms
     ///
-    /// `property_payment_term_id`: many2one, to `account.payment.term`
+    /// `property_payment_term_id`: many2one, to `account.payment.term`, not stored
     pub property_payment_term_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Pricelist
     ///
     /// Used for sales to the current partner
     ///
-    /// `property_product_pricelist`: many2one, to `product.pricelist`
+    /// `property_product_pricelist`: many2one, to `product.pricelist`, not stored
     pub property_product_pricelist: ::std::option::Option<::odoo_client::RecordId>,
     /// Supplier Currency
     ///
     /// This currency will be used for purchases from the current partner
     ///
-    /// `property_purchase_currency_id`: many2one, to `res.currency`
+    /// `property_purchase_currency_id`: many2one, to `res.currency`, not stored
     pub property_purchase_currency_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Customer Location
     ///
     /// The stock location used as destination when sending goods to this contact.
     ///
-    /// `property_stock_customer`: many2one, to `stock.location`
+    /// `property_stock_customer`: many2one, to `stock.location`, not stored
     pub property_stock_customer: ::std::option::Option<::odoo_client::RecordId>,
     /// Vendor Location
     ///
     /// The stock location used as source when receiving goods from this contact.
     ///
-    /// `property_stock_supplier`: many2one, to `stock.location`
+    /// `property_stock_supplier`: many2one, to `stock.location`, not stored
     pub property_stock_supplier: ::std::option::Option<::odoo_client::RecordId>,
     /// Vendor Payment Terms
     ///
-    /// `property_supplier_payment_term_id`: many2one, to `account.payment.term`
+    /// `property_supplier_payment_term_id`: many2one, to `account.payment.term`, not stored
     pub property_supplier_payment_term_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
@@ -1153,33 +4999,33 @@ pub struct ResUsersCreate {
     pub property_warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Message for Purchase Order
     ///
-    /// `purchase_warn_msg`: text
+    /// `purchase_warn_msg`: text, not stored
     pub purchase_warn_msg: ::std::option::Option<::std::string::String>,
     /// Receipt Reminder
     ///
     /// Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.
     ///
-    /// `receipt_reminder_email`: boolean
+    /// `receipt_reminder_email`: boolean, not stored
     pub receipt_reminder_email: ::std::option::Option<bool>,
     /// Reference
     ///
-    /// `ref`: char
+    /// `ref`: char, not stored
     pub ref_: ::std::option::Option<::std::string::String>,
     /// Days Before Receipt
     ///
     /// Number of days to send reminder email before the promised receipt date
     ///
-    /// `reminder_date_before_receipt`: integer
+    /// `reminder_date_before_receipt`: integer, not stored
     pub reminder_date_before_receipt: ::std::option::Option<i64>,
     /// Default Working Hours
     ///
     /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
     ///
-    /// `resource_calendar_id`: many2one, to `resource.calendar`
+    /// `resource_calendar_id`: many2one, to `resource.calendar`, not stored
     pub resource_calendar_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Role
     ///
-    /// `role`: selection
+    /// `role`: selection, not stored
     pub role: ::std::option::Option<ResUsersRole>,
     /// User Roles
     ///
@@ -1189,11 +5035,11 @@ pub struct ResUsersCreate {
     pub role_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Message for Sales Order
     ///
-    /// `sale_warn_msg`: text
+    /// `sale_warn_msg`: text, not stored
     pub sale_warn_msg: ::std::option::Option<::std::string::String>,
     /// Saturdays
     ///
-    /// `saturday_location_id`: many2one, to `hr.work.location`
+    /// `saturday_location_id`: many2one, to `hr.work.location`, not stored
     pub saturday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Email Signature
     ///
@@ -1201,49 +5047,49 @@ pub struct ResUsersCreate {
     pub signature: ::std::option::Option<::std::string::String>,
     /// Signup Token Type
     ///
-    /// `signup_type`: char
+    /// `signup_type`: char, not stored
     pub signup_type: ::std::option::Option<::std::string::String>,
     /// Specific Property Product Pricelist
     ///
-    /// `specific_property_product_pricelist`: many2one, to `product.pricelist`
+    /// `specific_property_product_pricelist`: many2one, to `product.pricelist`, not stored
     pub specific_property_product_pricelist: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// State
     ///
-    /// `state_id`: many2one, to `res.country.state`
+    /// `state_id`: many2one, to `res.country.state`, not stored
     pub state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Street
     ///
-    /// `street`: char
+    /// `street`: char, not stored
     pub street: ::std::option::Option<::std::string::String>,
     /// Street2
     ///
-    /// `street2`: char
+    /// `street2`: char, not stored
     pub street2: ::std::option::Option<::std::string::String>,
     /// Suggest Based On
     ///
-    /// `suggest_based_on`: char
+    /// `suggest_based_on`: char, not stored
     pub suggest_based_on: ::std::option::Option<::std::string::String>,
     /// Suggest Days
     ///
-    /// `suggest_days`: integer
+    /// `suggest_days`: integer, not stored
     pub suggest_days: ::std::option::Option<i64>,
     /// Suggest Percent
     ///
-    /// `suggest_percent`: integer
+    /// `suggest_percent`: integer, not stored
     pub suggest_percent: ::std::option::Option<i64>,
     /// Sundays
     ///
-    /// `sunday_location_id`: many2one, to `hr.work.location`
+    /// `sunday_location_id`: many2one, to `hr.work.location`, not stored
     pub sunday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Supplier Rank
     ///
-    /// `supplier_rank`: integer
+    /// `supplier_rank`: integer, not stored
     pub supplier_rank: ::std::option::Option<i64>,
     /// Thursdays
     ///
-    /// `thursday_location_id`: many2one, to `hr.work.location`
+    /// `thursday_location_id`: many2one, to `hr.work.location`, not stored
     pub thursday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Onboarding
     ///
@@ -1251,15 +5097,15 @@ pub struct ResUsersCreate {
     pub tour_enabled: ::std::option::Option<bool>,
     /// Degree of trust you have in this debtor
     ///
-    /// `trust`: selection
+    /// `trust`: selection, not stored
     pub trust: ::std::option::Option<ResUsersTrust>,
     /// Tuesdays
     ///
-    /// `tuesday_location_id`: many2one, to `hr.work.location`
+    /// `tuesday_location_id`: many2one, to `hr.work.location`, not stored
     pub tuesday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Address Type
     ///
-    /// `type`: selection
+    /// `type`: selection, not stored
     pub type_: ::std::option::Option<ResUsersType>,
     /// Timezone
     ///
@@ -1269,61 +5115,61 @@ pub struct ResUsersCreate {
     ///
     /// Anywhere else, time values are computed according to the time offset of your web client.
     ///
-    /// `tz`: selection
+    /// `tz`: selection, not stored
     pub tz: ::std::option::Option<::std::string::String>,
     /// Partner Limit
     ///
     /// Set a value greater than 0.0 to activate a credit limit check
     ///
-    /// `use_partner_credit_limit`: boolean
+    /// `use_partner_credit_limit`: boolean, not stored
     pub use_partner_credit_limit: ::std::option::Option<bool>,
     /// Salesperson
     ///
     /// The internal user in charge of this contact.
     ///
-    /// `user_id`: many2one, to `res.users`
+    /// `user_id`: many2one, to `res.users`, not stored
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Tax ID
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
     ///
-    /// `vat`: char
+    /// `vat`: char, not stored
     pub vat: ::std::option::Option<::std::string::String>,
     /// Technical field for user group setting
     ///
-    /// `view_group_hierarchy`: json
+    /// `view_group_hierarchy`: json, not stored
     pub view_group_hierarchy: ::std::option::Option<::serde_json::Value>,
     /// Visa Expiration Date
     ///
-    /// `visa_expire`: date
+    /// `visa_expire`: date, not stored
     pub visa_expire: ::std::option::Option<::chrono::NaiveDate>,
     /// Website Link
     ///
-    /// `website`: char
+    /// `website`: char, not stored
     pub website: ::std::option::Option<::std::string::String>,
     /// Wednesdays
     ///
-    /// `wednesday_location_id`: many2one, to `hr.work.location`
+    /// `wednesday_location_id`: many2one, to `hr.work.location`, not stored
     pub wednesday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Contact
     ///
-    /// `work_contact_id`: many2one, to `res.partner`
+    /// `work_contact_id`: many2one, to `res.partner`, not stored
     pub work_contact_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Email
     ///
-    /// `work_email`: char
+    /// `work_email`: char, not stored
     pub work_email: ::std::option::Option<::std::string::String>,
     /// Work Location
     ///
-    /// `work_location_id`: many2one, to `hr.work.location`
+    /// `work_location_id`: many2one, to `hr.work.location`, not stored
     pub work_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Phone
     ///
-    /// `work_phone`: char
+    /// `work_phone`: char, not stored
     pub work_phone: ::std::option::Option<::std::string::String>,
     /// Zip
     ///
-    /// `zip`: char
+    /// `zip`: char, not stored
     pub zip: ::std::option::Option<::std::string::String>,
 }
 /// The JSON Schema of [`ResUsersCreate`] (serde's deserialize side), as JSON text.
@@ -2307,63 +6153,63 @@ pub struct ResUsersUpdate {
     pub active: ::std::option::Option<bool>,
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Additional Note
     ///
-    /// `additional_note`: text
+    /// `additional_note`: text, not stored
     pub additional_note: ::std::option::Option<::std::string::String>,
     /// Auto-post bills
     ///
     /// Automatically post bills for this trusted partner
     ///
-    /// `autopost_bills`: selection, required
+    /// `autopost_bills`: selection, not stored
     pub autopost_bills: ::std::option::Option<ResUsersAutopostBills>,
     /// Badge ID
     ///
     /// ID used for employee identification.
     ///
-    /// `barcode`: char
+    /// `barcode`: char, not stored
     pub barcode: ::std::option::Option<::std::string::String>,
     /// Buyer
     ///
-    /// `buyer_id`: many2one, to `res.users`
+    /// `buyer_id`: many2one, to `res.users`, not stored
     pub buyer_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Calendar Default Privacy
     ///
-    /// `calendar_default_privacy`: selection
+    /// `calendar_default_privacy`: selection, not stored
     pub calendar_default_privacy: ::std::option::Option<ResUsersCalendarDefaultPrivacy>,
     /// Last notification marked as read from base Calendar
     ///
-    /// `calendar_last_notif_ack`: datetime
+    /// `calendar_last_notif_ack`: datetime, not stored
     pub calendar_last_notif_ack: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Tags
     ///
-    /// `category_id`: many2many, to `res.partner.category`
+    /// `category_id`: many2many, to `res.partner.category`, not stored
     pub category_id: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Employee Tags
     ///
-    /// `category_ids`: many2many, to `hr.employee.category`
+    /// `category_ids`: many2many, to `hr.employee.category`, not stored
     pub category_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Channels
     ///
-    /// `channel_ids`: many2many, to `discuss.channel`
+    /// `channel_ids`: many2many, to `discuss.channel`, not stored
     pub channel_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// City
     ///
-    /// `city`: char
+    /// `city`: char, not stored
     pub city: ::std::option::Option<::std::string::String>,
     /// Color Index
     ///
-    /// `color`: integer
+    /// `color`: integer, not stored
     pub color: ::std::option::Option<i64>,
     /// Notes
     ///
-    /// `comment`: html
+    /// `comment`: html, not stored
     pub comment: ::std::option::Option<::std::string::String>,
     /// Company
     ///
@@ -2377,71 +6223,71 @@ pub struct ResUsersUpdate {
     pub company_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Company Name
     ///
-    /// `company_name`: char
+    /// `company_name`: char, not stored
     pub company_name: ::std::option::Option<::std::string::String>,
     /// Company ID
     ///
     /// The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country
     ///
-    /// `company_registry`: char
+    /// `company_registry`: char, not stored
     pub company_registry: ::std::option::Option<::std::string::String>,
     /// Company Type
     ///
-    /// `company_type`: selection
+    /// `company_type`: selection, not stored
     pub company_type: ::std::option::Option<ResUsersCompanyType>,
     /// Country
     ///
-    /// `country_id`: many2one, to `res.country`
+    /// `country_id`: many2one, to `res.country`, not stored
     pub country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Technical field, whether to create an employee
     ///
-    /// `create_employee`: boolean
+    /// `create_employee`: boolean, not stored
     pub create_employee: ::std::option::Option<bool>,
     /// Technical field, bind user to this employee on create
     ///
-    /// `create_employee_id`: many2one, to `hr.employee`
+    /// `create_employee_id`: many2one, to `hr.employee`, not stored
     pub create_employee_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Credit Limit
     ///
     /// Credit limit specific to this partner.
     ///
-    /// `credit_limit`: float
+    /// `credit_limit`: float, not stored
     pub credit_limit: ::std::option::Option<f64>,
     /// Customer Rank
     ///
-    /// `customer_rank`: integer
+    /// `customer_rank`: integer, not stored
     pub customer_rank: ::std::option::Option<i64>,
     /// Display Invoice Edi Format
     ///
-    /// `display_invoice_edi_format`: boolean
+    /// `display_invoice_edi_format`: boolean, not stored
     pub display_invoice_edi_format: ::std::option::Option<bool>,
     /// Display Invoice Template Pdf Report
     ///
-    /// `display_invoice_template_pdf_report_id`: boolean
+    /// `display_invoice_template_pdf_report_id`: boolean, not stored
     pub display_invoice_template_pdf_report_id: ::std::option::Option<bool>,
     /// Email
     ///
-    /// `email`: char
+    /// `email`: char, not stored
     pub email: ::std::option::Option<::std::string::String>,
     /// Emergency Contact
     ///
-    /// `emergency_contact`: char
+    /// `emergency_contact`: char, not stored
     pub emergency_contact: ::std::option::Option<::std::string::String>,
     /// Emergency Phone
     ///
-    /// `emergency_phone`: char
+    /// `emergency_phone`: char, not stored
     pub emergency_phone: ::std::option::Option<::std::string::String>,
     /// Employee
     ///
     /// Whether this contact is an Employee.
     ///
-    /// `employee`: boolean
+    /// `employee`: boolean, not stored
     pub employee: ::std::option::Option<bool>,
     /// Employee's Bank Accounts
     ///
     /// Employee bank accounts to pay salaries
     ///
-    /// `employee_bank_account_ids`: many2many, to `res.partner.bank`
+    /// `employee_bank_account_ids`: many2many, to `res.partner.bank`, not stored
     pub employee_bank_account_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -2453,17 +6299,17 @@ pub struct ResUsersUpdate {
     >,
     /// Fridays
     ///
-    /// `friday_location_id`: many2one, to `hr.work.location`
+    /// `friday_location_id`: many2one, to `hr.work.location`, not stored
     pub friday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Job Position
     ///
-    /// `function`: char
+    /// `function`: char, not stored
     pub function: ::std::option::Option<::std::string::String>,
     /// GLN
     ///
     /// Global Location Number
     ///
-    /// `global_location_number`: char
+    /// `global_location_number`: char, not stored
     pub global_location_number: ::std::option::Option<::std::string::String>,
     /// Groups
     ///
@@ -2473,7 +6319,7 @@ pub struct ResUsersUpdate {
     pub group_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Week Day
     ///
-    /// `group_on`: selection, required
+    /// `group_on`: selection, not stored
     pub group_on: ::std::option::Option<ResUsersGroupOn>,
     /// Group RFQ
     ///
@@ -2487,55 +6333,55 @@ pub struct ResUsersUpdate {
     ///
     /// Always: Replenishment needs will always be grouped.
     ///
-    /// `group_rfq`: selection, required
+    /// `group_rfq`: selection, not stored
     pub group_rfq: ::std::option::Option<ResUsersGroupRfq>,
     /// Ignore Abnormal Invoice Amount
     ///
-    /// `ignore_abnormal_invoice_amount`: boolean
+    /// `ignore_abnormal_invoice_amount`: boolean, not stored
     pub ignore_abnormal_invoice_amount: ::std::option::Option<bool>,
     /// Ignore Abnormal Invoice Date
     ///
-    /// `ignore_abnormal_invoice_date`: boolean
+    /// `ignore_abnormal_invoice_date`: boolean, not stored
     pub ignore_abnormal_invoice_date: ::std::option::Option<bool>,
     /// Image
     ///
-    /// `image_1920`: binary
+    /// `image_1920`: binary, not stored
     pub image_1920: ::std::option::Option<::std::string::String>,
     /// Industry
     ///
-    /// `industry_id`: many2one, to `res.partner.industry`
+    /// `industry_id`: many2one, to `res.partner.industry`, not stored
     pub industry_id: ::std::option::Option<::odoo_client::RecordId>,
     /// eInvoice format
     ///
-    /// `invoice_edi_format`: selection
+    /// `invoice_edi_format`: selection, not stored
     pub invoice_edi_format: ::std::option::Option<ResUsersInvoiceEdiFormat>,
     /// Invoice Edi Format Store
     ///
-    /// `invoice_edi_format_store`: char
+    /// `invoice_edi_format_store`: char, not stored
     pub invoice_edi_format_store: ::std::option::Option<::std::string::String>,
     /// Invoice sending
     ///
-    /// `invoice_sending_method`: selection
+    /// `invoice_sending_method`: selection, not stored
     pub invoice_sending_method: ::std::option::Option<ResUsersInvoiceSendingMethod>,
     /// Invoice report
     ///
-    /// `invoice_template_pdf_report_id`: many2one, to `ir.actions.report`
+    /// `invoice_template_pdf_report_id`: many2one, to `ir.actions.report`, not stored
     pub invoice_template_pdf_report_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Is a Company
     ///
     /// Check if the contact is a company, otherwise it is a person
     ///
-    /// `is_company`: boolean
+    /// `is_company`: boolean, not stored
     pub is_company: ::std::option::Option<bool>,
     /// Home-Work Distance in Km
     ///
-    /// `km_home_work`: integer
+    /// `km_home_work`: integer, not stored
     pub km_home_work: ::std::option::Option<i64>,
     /// Language
     ///
     /// All the emails and documents sent to this contact will be translated in this language.
     ///
-    /// `lang`: selection
+    /// `lang`: selection, not stored
     pub lang: ::std::option::Option<::std::string::String>,
     /// Login
     ///
@@ -2545,7 +6391,7 @@ pub struct ResUsersUpdate {
     pub login: ::std::option::Option<::std::string::String>,
     /// Latest Login
     ///
-    /// `login_date`: datetime
+    /// `login_date`: datetime, not stored
     pub login_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// IM status manually set by the user
     ///
@@ -2553,37 +6399,37 @@ pub struct ResUsersUpdate {
     pub manual_im_status: ::std::option::Option<ResUsersManualImStatus>,
     /// Meetings
     ///
-    /// `meeting_ids`: many2many, to `calendar.event`
+    /// `meeting_ids`: many2many, to `calendar.event`, not stored
     pub meeting_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
     ///
-    /// `message_bounce`: integer
+    /// `message_bounce`: integer, not stored
     pub message_bounce: ::std::option::Option<i64>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
     /// Work Mobile
     ///
-    /// `mobile_phone`: char
+    /// `mobile_phone`: char, not stored
     pub mobile_phone: ::std::option::Option<::std::string::String>,
     /// Mondays
     ///
-    /// `monday_location_id`: many2one, to `hr.work.location`
+    /// `monday_location_id`: many2one, to `hr.work.location`, not stored
     pub monday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Name
     ///
-    /// `name`: char
+    /// `name`: char, not stored
     pub name: ::std::option::Option<::std::string::String>,
     /// Set Password
     ///
     /// Specify a value only when creating a user or if you're changing the user's password, otherwise leave empty. After a change of password, the user has to login again.
     ///
-    /// `new_password`: char
+    /// `new_password`: char, not stored
     pub new_password: ::std::option::Option<::std::string::String>,
     /// Notification
     ///
@@ -2609,7 +6455,7 @@ pub struct ResUsersUpdate {
     pub out_of_office_to: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Related Company
     ///
-    /// `parent_id`: many2one, to `res.partner`
+    /// `parent_id`: many2one, to `res.partner`, not stored
     pub parent_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Related Partner
     ///
@@ -2619,17 +6465,17 @@ pub struct ResUsersUpdate {
     pub partner_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Geo Latitude
     ///
-    /// `partner_latitude`: float
+    /// `partner_latitude`: float, not stored
     pub partner_latitude: ::std::option::Option<f64>,
     /// Geo Longitude
     ///
-    /// `partner_longitude`: float
+    /// `partner_longitude`: float, not stored
     pub partner_longitude: ::std::option::Option<f64>,
     /// Password
     ///
     /// Keep empty if you don't want the user to be able to connect on the system.
     ///
-    /// `password`: char
+    /// `password`: char, not stored
     pub password: ::std::option::Option<::std::string::String>,
     /// Peppol e-address (EAS)
     ///
@@ -2637,125 +6483,125 @@ pub struct ResUsersUpdate {
     ///
     /// List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/
     ///
-    /// `peppol_eas`: selection
+    /// `peppol_eas`: selection, not stored
     pub peppol_eas: ::std::option::Option<ResUsersPeppolEas>,
     /// Peppol Endpoint
     ///
     /// Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'.
     ///
-    /// `peppol_endpoint`: char
+    /// `peppol_endpoint`: char, not stored
     pub peppol_endpoint: ::std::option::Option<::std::string::String>,
     /// Phone
     ///
-    /// `phone`: char
+    /// `phone`: char, not stored
     pub phone: ::std::option::Option<::std::string::String>,
     /// Phone Number
     ///
-    /// `phone_mobile_search`: char
+    /// `phone_mobile_search`: char, not stored
     pub phone_mobile_search: ::std::option::Option<::std::string::String>,
     /// Message for Stock Picking
     ///
-    /// `picking_warn_msg`: text
+    /// `picking_warn_msg`: text, not stored
     pub picking_warn_msg: ::std::option::Option<::std::string::String>,
     /// PIN
     ///
     /// PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.
     ///
-    /// `pin`: char
+    /// `pin`: char, not stored
     pub pin: ::std::option::Option<::std::string::String>,
     /// Private City
     ///
-    /// `private_city`: char
+    /// `private_city`: char, not stored
     pub private_city: ::std::option::Option<::std::string::String>,
     /// Private Country
     ///
-    /// `private_country_id`: many2one, to `res.country`
+    /// `private_country_id`: many2one, to `res.country`, not stored
     pub private_country_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Private Email
     ///
-    /// `private_email`: char
+    /// `private_email`: char, not stored
     pub private_email: ::std::option::Option<::std::string::String>,
     /// Private Phone
     ///
-    /// `private_phone`: char
+    /// `private_phone`: char, not stored
     pub private_phone: ::std::option::Option<::std::string::String>,
     /// Private State
     ///
-    /// `private_state_id`: many2one, to `res.country.state`
+    /// `private_state_id`: many2one, to `res.country.state`, not stored
     pub private_state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Private Street
     ///
-    /// `private_street`: char
+    /// `private_street`: char, not stored
     pub private_street: ::std::option::Option<::std::string::String>,
     /// Private Street2
     ///
-    /// `private_street2`: char
+    /// `private_street2`: char, not stored
     pub private_street2: ::std::option::Option<::std::string::String>,
     /// Private Zip
     ///
-    /// `private_zip`: char
+    /// `private_zip`: char, not stored
     pub private_zip: ::std::option::Option<::std::string::String>,
     /// Properties
     ///
-    /// `properties`: properties
+    /// `properties`: properties, not stored
     pub properties: ::std::option::Option<::serde_json::Value>,
     /// Account Payable
     ///
-    /// `property_account_payable_id`: many2one, to `account.account`
+    /// `property_account_payable_id`: many2one, to `account.account`, not stored
     pub property_account_payable_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Fiscal Position
     ///
     /// The fiscal position determines the taxes/accounts used for this contact.
     ///
-    /// `property_account_position_id`: many2one, to `account.fiscal.position`
+    /// `property_account_position_id`: many2one, to `account.fiscal.position`, not stored
     pub property_account_position_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Account Receivable
     ///
-    /// `property_account_receivable_id`: many2one, to `account.account`
+    /// `property_account_receivable_id`: many2one, to `account.account`, not stored
     pub property_account_receivable_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Property Inbound Payment Method Line
     ///
-    /// `property_inbound_payment_method_line_id`: many2one, to `account.payment.method.line`
+    /// `property_inbound_payment_method_line_id`: many2one, to `account.payment.method.line`, not stored
     pub property_inbound_payment_method_line_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Property Outbound Payment Method Line
     ///
-    /// `property_outbound_payment_method_line_id`: many2one, to `account.payment.method.line`
+    /// `property_outbound_payment_method_line_id`: many2one, to `account.payment.method.line`, not stored
     pub property_outbound_payment_method_line_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// Customer Payment Terms
     ///
-    /// `property_payment_term_id`: many2one, to `account.payment.term`
+    /// `property_payment_term_id`: many2one, to `account.payment.term`, not stored
     pub property_payment_term_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Pricelist
     ///
     /// Used for sales to the current partner
     ///
-    /// `property_product_pricelist`: many2one, to `product.pricelist`
+    /// `property_product_pricelist`: many2one, to `product.pricelist`, not stored
     pub property_product_pricelist: ::std::option::Option<::odoo_client::RecordId>,
     /// Supplier Currency
     ///
     /// This currency will be used for purchases from the current partner
     ///
-    /// `property_purchase_currency_id`: many2one, to `res.currency`
+    /// `property_purchase_currency_id`: many2one, to `res.currency`, not stored
     pub property_purchase_currency_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Customer Location
     ///
     /// The stock location used as destination when sending goods to this contact.
     ///
-    /// `property_stock_customer`: many2one, to `stock.location`
+    /// `property_stock_customer`: many2one, to `stock.location`, not stored
     pub property_stock_customer: ::std::option::Option<::odoo_client::RecordId>,
     /// Vendor Location
     ///
     /// The stock location used as source when receiving goods from this contact.
     ///
-    /// `property_stock_supplier`: many2one, to `stock.location`
+    /// `property_stock_supplier`: many2one, to `stock.location`, not stored
     pub property_stock_supplier: ::std::option::Option<::odoo_client::RecordId>,
     /// Vendor Payment Terms
     ///
-    /// `property_supplier_payment_term_id`: many2one, to `account.payment.term`
+    /// `property_supplier_payment_term_id`: many2one, to `account.payment.term`, not stored
     pub property_supplier_payment_term_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
@@ -2765,33 +6611,33 @@ pub struct ResUsersUpdate {
     pub property_warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Message for Purchase Order
     ///
-    /// `purchase_warn_msg`: text
+    /// `purchase_warn_msg`: text, not stored
     pub purchase_warn_msg: ::std::option::Option<::std::string::String>,
     /// Receipt Reminder
     ///
     /// Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.
     ///
-    /// `receipt_reminder_email`: boolean
+    /// `receipt_reminder_email`: boolean, not stored
     pub receipt_reminder_email: ::std::option::Option<bool>,
     /// Reference
     ///
-    /// `ref`: char
+    /// `ref`: char, not stored
     pub ref_: ::std::option::Option<::std::string::String>,
     /// Days Before Receipt
     ///
     /// Number of days to send reminder email before the promised receipt date
     ///
-    /// `reminder_date_before_receipt`: integer
+    /// `reminder_date_before_receipt`: integer, not stored
     pub reminder_date_before_receipt: ::std::option::Option<i64>,
     /// Default Working Hours
     ///
     /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
     ///
-    /// `resource_calendar_id`: many2one, to `resource.calendar`
+    /// `resource_calendar_id`: many2one, to `resource.calendar`, not stored
     pub resource_calendar_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Role
     ///
-    /// `role`: selection
+    /// `role`: selection, not stored
     pub role: ::std::option::Option<ResUsersRole>,
     /// User Roles
     ///
@@ -2801,11 +6647,11 @@ pub struct ResUsersUpdate {
     pub role_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Message for Sales Order
     ///
-    /// `sale_warn_msg`: text
+    /// `sale_warn_msg`: text, not stored
     pub sale_warn_msg: ::std::option::Option<::std::string::String>,
     /// Saturdays
     ///
-    /// `saturday_location_id`: many2one, to `hr.work.location`
+    /// `saturday_location_id`: many2one, to `hr.work.location`, not stored
     pub saturday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Email Signature
     ///
@@ -2813,49 +6659,49 @@ pub struct ResUsersUpdate {
     pub signature: ::std::option::Option<::std::string::String>,
     /// Signup Token Type
     ///
-    /// `signup_type`: char
+    /// `signup_type`: char, not stored
     pub signup_type: ::std::option::Option<::std::string::String>,
     /// Specific Property Product Pricelist
     ///
-    /// `specific_property_product_pricelist`: many2one, to `product.pricelist`
+    /// `specific_property_product_pricelist`: many2one, to `product.pricelist`, not stored
     pub specific_property_product_pricelist: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
     /// State
     ///
-    /// `state_id`: many2one, to `res.country.state`
+    /// `state_id`: many2one, to `res.country.state`, not stored
     pub state_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Street
     ///
-    /// `street`: char
+    /// `street`: char, not stored
     pub street: ::std::option::Option<::std::string::String>,
     /// Street2
     ///
-    /// `street2`: char
+    /// `street2`: char, not stored
     pub street2: ::std::option::Option<::std::string::String>,
     /// Suggest Based On
     ///
-    /// `suggest_based_on`: char
+    /// `suggest_based_on`: char, not stored
     pub suggest_based_on: ::std::option::Option<::std::string::String>,
     /// Suggest Days
     ///
-    /// `suggest_days`: integer
+    /// `suggest_days`: integer, not stored
     pub suggest_days: ::std::option::Option<i64>,
     /// Suggest Percent
     ///
-    /// `suggest_percent`: integer
+    /// `suggest_percent`: integer, not stored
     pub suggest_percent: ::std::option::Option<i64>,
     /// Sundays
     ///
-    /// `sunday_location_id`: many2one, to `hr.work.location`
+    /// `sunday_location_id`: many2one, to `hr.work.location`, not stored
     pub sunday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Supplier Rank
     ///
-    /// `supplier_rank`: integer
+    /// `supplier_rank`: integer, not stored
     pub supplier_rank: ::std::option::Option<i64>,
     /// Thursdays
     ///
-    /// `thursday_location_id`: many2one, to `hr.work.location`
+    /// `thursday_location_id`: many2one, to `hr.work.location`, not stored
     pub thursday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Onboarding
     ///
@@ -2863,15 +6709,15 @@ pub struct ResUsersUpdate {
     pub tour_enabled: ::std::option::Option<bool>,
     /// Degree of trust you have in this debtor
     ///
-    /// `trust`: selection
+    /// `trust`: selection, not stored
     pub trust: ::std::option::Option<ResUsersTrust>,
     /// Tuesdays
     ///
-    /// `tuesday_location_id`: many2one, to `hr.work.location`
+    /// `tuesday_location_id`: many2one, to `hr.work.location`, not stored
     pub tuesday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Address Type
     ///
-    /// `type`: selection
+    /// `type`: selection, not stored
     pub type_: ::std::option::Option<ResUsersType>,
     /// Timezone
     ///
@@ -2881,61 +6727,61 @@ pub struct ResUsersUpdate {
     ///
     /// Anywhere else, time values are computed according to the time offset of your web client.
     ///
-    /// `tz`: selection
+    /// `tz`: selection, not stored
     pub tz: ::std::option::Option<::std::string::String>,
     /// Partner Limit
     ///
     /// Set a value greater than 0.0 to activate a credit limit check
     ///
-    /// `use_partner_credit_limit`: boolean
+    /// `use_partner_credit_limit`: boolean, not stored
     pub use_partner_credit_limit: ::std::option::Option<bool>,
     /// Salesperson
     ///
     /// The internal user in charge of this contact.
     ///
-    /// `user_id`: many2one, to `res.users`
+    /// `user_id`: many2one, to `res.users`, not stored
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Tax ID
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
     ///
-    /// `vat`: char
+    /// `vat`: char, not stored
     pub vat: ::std::option::Option<::std::string::String>,
     /// Technical field for user group setting
     ///
-    /// `view_group_hierarchy`: json
+    /// `view_group_hierarchy`: json, not stored
     pub view_group_hierarchy: ::std::option::Option<::serde_json::Value>,
     /// Visa Expiration Date
     ///
-    /// `visa_expire`: date
+    /// `visa_expire`: date, not stored
     pub visa_expire: ::std::option::Option<::chrono::NaiveDate>,
     /// Website Link
     ///
-    /// `website`: char
+    /// `website`: char, not stored
     pub website: ::std::option::Option<::std::string::String>,
     /// Wednesdays
     ///
-    /// `wednesday_location_id`: many2one, to `hr.work.location`
+    /// `wednesday_location_id`: many2one, to `hr.work.location`, not stored
     pub wednesday_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Contact
     ///
-    /// `work_contact_id`: many2one, to `res.partner`
+    /// `work_contact_id`: many2one, to `res.partner`, not stored
     pub work_contact_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Email
     ///
-    /// `work_email`: char
+    /// `work_email`: char, not stored
     pub work_email: ::std::option::Option<::std::string::String>,
     /// Work Location
     ///
-    /// `work_location_id`: many2one, to `hr.work.location`
+    /// `work_location_id`: many2one, to `hr.work.location`, not stored
     pub work_location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Work Phone
     ///
-    /// `work_phone`: char
+    /// `work_phone`: char, not stored
     pub work_phone: ::std::option::Option<::std::string::String>,
     /// Zip
     ///
-    /// `zip`: char
+    /// `zip`: char, not stored
     pub zip: ::std::option::Option<::std::string::String>,
 }
 /// The JSON Schema of [`ResUsersUpdate`] (serde's deserialize side), as JSON text.
@@ -4731,6 +8577,185 @@ impl ::schemars::JsonSchema for ResUsersUpdate {
         ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
     }
 }
+/// Activity Exception Decoration (selection field `activity_exception_decoration`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ResUsersActivityExceptionDecoration {
+    /// Alert
+    ///
+    /// `"warning"`
+    Warning,
+    /// Error
+    ///
+    /// `"danger"`
+    Danger,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ResUsersActivityExceptionDecoration {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["warning", "danger"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Warning => "warning",
+            Self::Danger => "danger",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Warning => ::std::option::Option::Some("Alert"),
+            Self::Danger => ::std::option::Option::Some("Error"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ResUsersActivityExceptionDecoration {
+    fn from(value: &str) -> Self {
+        match value {
+            "warning" => Self::Warning,
+            "danger" => Self::Danger,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ResUsersActivityExceptionDecoration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ResUsersActivityExceptionDecoration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResUsersActivityExceptionDecoration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ResUsersActivityExceptionDecoration {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ResUsersActivityExceptionDecoration")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity Exception Decoration: warning=Alert, danger=Error".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Activity State (selection field `activity_state`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ResUsersActivityState {
+    /// Overdue
+    ///
+    /// `"overdue"`
+    Overdue,
+    /// Today
+    ///
+    /// `"today"`
+    Today,
+    /// Planned
+    ///
+    /// `"planned"`
+    Planned,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ResUsersActivityState {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Overdue => "overdue",
+            Self::Today => "today",
+            Self::Planned => "planned",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Overdue => ::std::option::Option::Some("Overdue"),
+            Self::Today => ::std::option::Option::Some("Today"),
+            Self::Planned => ::std::option::Option::Some("Planned"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ResUsersActivityState {
+    fn from(value: &str) -> Self {
+        match value {
+            "overdue" => Self::Overdue,
+            "today" => Self::Today,
+            "planned" => Self::Planned,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ResUsersActivityState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ResUsersActivityState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResUsersActivityState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ResUsersActivityState {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ResUsersActivityState")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity State: overdue=Overdue, today=Today, planned=Planned".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Auto-post bills (selection field `autopost_bills`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResUsersAutopostBills {
@@ -5791,6 +9816,100 @@ impl ::schemars::JsonSchema for ResUsersOdoobotState {
         ::schemars::Schema::from(schema)
     }
 }
+/// Outgoing Mail Server Type (selection field `outgoing_mail_server_type`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ResUsersOutgoingMailServerType {
+    /// Default
+    ///
+    /// `"default"`
+    Default,
+    /// Gmail
+    ///
+    /// `"gmail"`
+    Gmail,
+    /// Outlook
+    ///
+    /// `"outlook"`
+    Outlook,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ResUsersOutgoingMailServerType {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["default", "gmail", "outlook"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::Gmail => "gmail",
+            Self::Outlook => "outlook",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Default => ::std::option::Option::Some("Default"),
+            Self::Gmail => ::std::option::Option::Some("Gmail"),
+            Self::Outlook => ::std::option::Option::Some("Outlook"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ResUsersOutgoingMailServerType {
+    fn from(value: &str) -> Self {
+        match value {
+            "default" => Self::Default,
+            "gmail" => Self::Gmail,
+            "outlook" => Self::Outlook,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ResUsersOutgoingMailServerType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ResUsersOutgoingMailServerType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResUsersOutgoingMailServerType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ResUsersOutgoingMailServerType {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ResUsersOutgoingMailServerType")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Outgoing Mail Server Type: default=Default, gmail=Gmail, outlook=Outlook"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Peppol e-address (EAS) (selection field `peppol_eas`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResUsersPeppolEas {
@@ -6691,6 +10810,92 @@ impl ::schemars::JsonSchema for ResUsersRole {
         ::schemars::Schema::from(schema)
     }
 }
+/// Status (selection field `state`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ResUsersState {
+    /// Invited
+    ///
+    /// `"new"`
+    New,
+    /// Confirmed
+    ///
+    /// `"active"`
+    Active,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ResUsersState {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["new", "active"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::New => "new",
+            Self::Active => "active",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::New => ::std::option::Option::Some("Invited"),
+            Self::Active => ::std::option::Option::Some("Confirmed"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ResUsersState {
+    fn from(value: &str) -> Self {
+        match value {
+            "new" => Self::New,
+            "active" => Self::Active,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ResUsersState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ResUsersState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResUsersState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ResUsersState {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ResUsersState")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Status: new=Invited, active=Confirmed".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Degree of trust you have in this debtor (selection field `trust`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResUsersTrust {
@@ -6891,6 +11096,99 @@ impl ::schemars::JsonSchema for ResUsersType {
         ::schemars::Schema::from(schema)
     }
 }
+/// Work Location Type (selection field `work_location_type`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ResUsersWorkLocationType {
+    /// Home
+    ///
+    /// `"home"`
+    Home,
+    /// Office
+    ///
+    /// `"office"`
+    Office,
+    /// Other
+    ///
+    /// `"other"`
+    Other,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl ResUsersWorkLocationType {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["home", "office", "other"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Home => "home",
+            Self::Office => "office",
+            Self::Other => "other",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Home => ::std::option::Option::Some("Home"),
+            Self::Office => ::std::option::Option::Some("Office"),
+            Self::Other => ::std::option::Option::Some("Other"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ResUsersWorkLocationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "home" => Self::Home,
+            "office" => Self::Office,
+            "other" => Self::Other,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for ResUsersWorkLocationType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ResUsersWorkLocationType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResUsersWorkLocationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for ResUsersWorkLocationType {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ResUsersWorkLocationType")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Work Location Type: home=Home, office=Office, other=Other".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Readable fields, in the order of the read struct.
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
@@ -6899,6 +11197,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "ID",
         required: true,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "accesses_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "# Access Rights",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "account_move_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Account Move Count",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6907,6 +11224,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Home Action",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("ir.actions.actions"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6915,7 +11233,134 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Active",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "active_lang_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Active Lang Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "active_partner",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Partner is Active",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_calendar_event_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Calendar Event",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("calendar.event"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Next Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_decoration",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity Exception Decoration",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Icon",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Activities",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("mail.activity"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_state",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity State",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_summary",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Next Activity Summary",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Activity Type Icon",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Type",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("mail.activity.type"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_user_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Responsible User",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "additional_note",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Additional Note",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "all_group_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Groups and implied groups",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.groups"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "api_key_ids",
@@ -6923,7 +11368,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "API Keys",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.users.apikeys"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "application_statistics",
+        ttype: ::odoo_client::registry::FieldType::Json,
+        label: "Stats",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "auth_passkey_key_ids",
@@ -6931,7 +11386,251 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Auth Passkey Key",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("auth.passkey.key"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "autopost_bills",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Auto-post bills",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "available_invoice_template_pdf_report_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Available Invoice Template Pdf Report",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("ir.actions.report"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "available_peppol_eas",
+        ttype: ::odoo_client::registry::FieldType::Json,
+        label: "Available Peppol Eas",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "avatar_1024",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Avatar 1024",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "avatar_128",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Avatar 128",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "avatar_1920",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Avatar",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "avatar_256",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Avatar 256",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "avatar_512",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Avatar 512",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "bank_account_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Bank",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "bank_account_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Bank Accounts",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner.bank"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "bank_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Banks",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner.bank"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "barcode",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Badge ID",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "buyer_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Buyer",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "calendar_default_privacy",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Calendar Default Privacy",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "calendar_last_notif_ack",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
+        label: "Last notification marked as read from base Calendar",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "can_edit_role",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Can Edit Role",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "category_id",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Tags",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner.category"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "category_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Employee Tags",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.employee.category"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "channel_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Channels",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("discuss.channel"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "channel_member_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Channel Member",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("discuss.channel.member"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "child_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Contact",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "city",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "City",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "color",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Color Index",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "comment",
+        ttype: ::odoo_client::registry::FieldType::Html,
+        label: "Notes",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "commercial_company_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Company Name Entity",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "commercial_partner_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Commercial Entity",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "companies_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of Companies",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "company_id",
@@ -6939,6 +11638,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Company",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.company"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -6947,7 +11647,107 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Companies",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.company"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Company Name",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_registry",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Company ID",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_registry_label",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Company ID Label",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_registry_placeholder",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Company Registry Placeholder",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_type",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Company Type",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "complete_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Complete Name",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "contact_address",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Complete Address",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "contact_address_inline",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Inlined Complete Address",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "contract_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Partner Contracts",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("account.analytic.account"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "country_code",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Country Code",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "country_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Country",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.country"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_date",
@@ -6955,7 +11755,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "create_employee",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Technical field, whether to create an employee",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "create_employee_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Technical field, bind user to this employee on create",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.employee"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_uid",
@@ -6963,7 +11782,44 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "credit",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
+        label: "Total Receivable",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "credit_limit",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Credit Limit",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "credit_to_invoice",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
+        label: "Credit To Invoice",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "crm_team_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Sales Teams",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("crm.team"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "crm_team_member_ids",
@@ -6971,7 +11827,44 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sales Team Members",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("crm.team.member"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "currency_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Currency",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.currency"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "customer_rank",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Customer Rank",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "days_sales_outstanding",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Days Sales Outstanding (DSO)",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "debit",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
+        label: "Total Payable",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "device_ids",
@@ -6979,7 +11872,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "User devices",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.device"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "display_invoice_edi_format",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Display Invoice Edi Format",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "display_invoice_template_pdf_report_id",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Display Invoice Template Pdf Report",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "display_name",
@@ -6987,7 +11899,107 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Display Name",
         required: false,
         readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "duplicate_bank_partner_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Duplicate Bank Partner",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "email",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Email",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "email_domain_placeholder",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Email Domain Placeholder",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "email_formatted",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Formatted Email",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "email_normalized",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Normalized Email",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "emergency_contact",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Emergency Contact",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "emergency_phone",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Emergency Phone",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "employee",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Employee",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "employee_bank_account_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Employee's Bank Accounts",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner.bank"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "employee_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Employee Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "employee_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Company employee",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.employee"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "employee_ids",
@@ -6995,7 +12007,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Related employee",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("hr.employee"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "employee_resource_calendar_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Employee's Working Hours",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("resource.calendar"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "employee_skill_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Skills",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.employee.skill"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "employees_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Employees Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "favorite_project_ids",
@@ -7003,7 +12043,53 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Favorite Projects",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.project"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "fiscal_country_codes",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Fiscal Country Codes",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "fiscal_country_group_codes",
+        ttype: ::odoo_client::registry::FieldType::Json,
+        label: "Fiscal Country Group Codes",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "friday_location_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Fridays",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.work.location"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "function",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Job Position",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "global_location_number",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "GLN",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "group_ids",
@@ -7011,7 +12097,287 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Groups",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.groups"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "group_on",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Week Day",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "group_rfq",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Group RFQ",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "groups_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "# Groups",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_external_mail_server",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has External Mail Server",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_message",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Message",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "ignore_abnormal_invoice_amount",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Ignore Abnormal Invoice Amount",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "ignore_abnormal_invoice_date",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Ignore Abnormal Invoice Date",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "im_status",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "IM Status",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "image_1024",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Image 1024",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "image_128",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Image 128",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "image_1920",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Image",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "image_256",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Image 256",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "image_512",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Image 512",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "industry_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Industry",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner.industry"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "invoice_edi_format",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "eInvoice format",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "invoice_edi_format_store",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Invoice Edi Format Store",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "invoice_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Invoices",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("account.move"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "invoice_sending_method",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Invoice sending",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "invoice_template_pdf_report_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Invoice report",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("ir.actions.report"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_blacklisted",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Blacklist",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_company",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is a Company",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_hr_user",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Hr User",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_in_call",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is in call",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_out_of_office",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Out of Office",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_peppol_edi_format",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Peppol Edi Format",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_public",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Public",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_system",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is System",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_ubl_format",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Ubl Format",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "job_title",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Job Title",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "km_home_work",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Home-Work Distance in Km",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "lang",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Language",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "log_ids",
@@ -7019,6 +12385,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "User log entries",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.users.log"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -7027,7 +12394,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Login",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "login_date",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
+        label: "Latest Login",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "main_user_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Main User",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "manual_im_status",
@@ -7035,6 +12421,169 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "IM status manually set by the user",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "meeting_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "# Meetings",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "meeting_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Meetings",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("calendar.event"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_attachment_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Attachment Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_bounce",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Bounce",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_follower_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Followers",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("mail.followers"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Message Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of errors",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_sms_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "SMS Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Messages",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("mail.message"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_is_follower",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Follower",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Action Needed",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of Actions",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_partner_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Followers (Partners)",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "mobile_phone",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Work Mobile",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "monday_location_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Mondays",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.work.location"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "my_activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "My Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Name",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "new_password",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Set Password",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -7043,6 +12592,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Notification",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -7051,6 +12601,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Odoobot Failed",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -7059,7 +12610,44 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "OdooBot Status",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "offline_since",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
+        label: "Offline since",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "on_time_rate",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "On-Time Delivery Rate",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "opportunity_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Opportunity Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "opportunity_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Opportunities",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("crm.lead"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "out_of_office_from",
@@ -7067,6 +12655,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Out Of Office From",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -7075,6 +12664,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Vacation Responder",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -7083,6 +12673,52 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Out Of Office To",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "outgoing_mail_server_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Outgoing Mail Server",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("ir.mail_server"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "outgoing_mail_server_type",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Outgoing Mail Server Type",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "parent_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Related Company",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "parent_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Parent name",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "partner_company_registry_placeholder",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Partner Company Registry Placeholder",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -7091,7 +12727,152 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Related Partner",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "partner_latitude",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Geo Latitude",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "partner_longitude",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Geo Longitude",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "partner_share",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Share Partner",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "partner_vat_placeholder",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Partner Vat Placeholder",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "password",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Password",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "payment_token_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Payment Token Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "payment_token_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Payment Tokens",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("payment.token"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "peppol_eas",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Peppol e-address (EAS)",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "peppol_endpoint",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Peppol Endpoint",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "phone",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Phone",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "phone_blacklisted",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Blacklisted Phone is Phone",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "phone_mobile_search",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Phone Number",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "phone_sanitized",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Sanitized Number",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "phone_sanitized_blacklisted",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Phone Blacklisted",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "picking_warn_msg",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Message for Stock Picking",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "pin",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "PIN",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "presence_ids",
@@ -7099,7 +12880,206 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Presence",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.presence"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "private_city",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Private City",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "private_country_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Private Country",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.country"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "private_email",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Private Email",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "private_phone",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Private Phone",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "private_state_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Private State",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.country.state"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "private_street",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Private Street",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "private_street2",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Private Street2",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "private_zip",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Private Zip",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "project_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Projects",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("project.project"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "properties",
+        ttype: ::odoo_client::registry::FieldType::Properties,
+        label: "Properties",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "properties_base_definition_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Properties Base Definition",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("properties.base.definition"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "property_account_payable_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Account Payable",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("account.account"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "property_account_position_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Fiscal Position",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("account.fiscal.position"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "property_account_receivable_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Account Receivable",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("account.account"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "property_inbound_payment_method_line_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Property Inbound Payment Method Line",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("account.payment.method.line"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "property_outbound_payment_method_line_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Property Outbound Payment Method Line",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("account.payment.method.line"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "property_payment_term_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Customer Payment Terms",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("account.payment.term"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "property_product_pricelist",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Pricelist",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("product.pricelist"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "property_purchase_currency_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Supplier Currency",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.currency"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "property_stock_customer",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Customer Location",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("stock.location"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "property_stock_supplier",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Vendor Location",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("stock.location"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "property_supplier_payment_term_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Vendor Payment Terms",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("account.payment.term"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "property_warehouse_id",
@@ -7107,7 +13087,89 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Default Warehouse",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.warehouse"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "purchase_line_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Purchase Lines",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("purchase.order.line"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "purchase_order_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Purchase Order Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "purchase_warn_msg",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Message for Purchase Order",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "rating_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Ratings",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("rating.rating"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "receipt_reminder_email",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Receipt Reminder",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "ref",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Reference",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "ref_company_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Companies that refers to partner",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.company"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "reminder_date_before_receipt",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Days Before Receipt",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "res_users_settings_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Settings",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users.settings"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "res_users_settings_ids",
@@ -7115,7 +13177,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Res Users Settings",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.users.settings"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "resource_calendar_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Default Working Hours",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("resource.calendar"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "resource_ids",
@@ -7123,7 +13195,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Resources",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("resource.resource"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "role",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Role",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "role_ids",
@@ -7131,7 +13213,44 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "User Roles",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.role"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "rtc_session_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Rtc Session",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("discuss.channel.rtc.session"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "rules_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "# Record Rules",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "sale_order_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Sale Order Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "sale_order_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Sales Order",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("sale.order"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sale_team_id",
@@ -7139,7 +13258,53 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "User Sales Team",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("crm.team"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "sale_warn_msg",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Message for Sales Order",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "same_company_registry_partner_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Partner with same Company Registry",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "same_vat_partner_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Partner with same Tax ID",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "saturday_location_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Saturdays",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.work.location"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "self",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Self",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "share",
@@ -7147,6 +13312,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Share User",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_credit_limit",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Credit Limit",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -7155,6 +13330,160 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Email Signature",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "signup_type",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Signup Token Type",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "specific_property_product_pricelist",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Specific Property Product Pricelist",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("product.pricelist"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "state",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Status",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "state_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "State",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.country.state"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "street",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Street",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "street2",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Street2",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "suggest_based_on",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Suggest Based On",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "suggest_days",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Suggest Days",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "suggest_percent",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Suggest Percent",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "sunday_location_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Sundays",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.work.location"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "supplier_invoice_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "# Vendor Bills",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "supplier_rank",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Supplier Rank",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "task_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "# Tasks",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "task_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Tasks",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("project.task"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "thursday_location_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Thursdays",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.work.location"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "total_invoiced",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
+        label: "Total Invoiced",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "totp_enabled",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Two-factor authentication",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -7163,6 +13492,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Trusted Devices",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("auth_totp.device"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -7171,6 +13501,205 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Onboarding",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "trust",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Degree of trust you have in this debtor",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tuesday_location_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Tuesdays",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.work.location"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "type",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Address Type",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "type_address_label",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Address Type Description",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tz",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Timezone",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tz_offset",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Timezone offset",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "use_partner_credit_limit",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Partner Limit",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "user_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Salesperson",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "user_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Users",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "vat",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Tax ID",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "vat_label",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Tax ID Label",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "view_group_hierarchy",
+        ttype: ::odoo_client::registry::FieldType::Json,
+        label: "Technical field for user group setting",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "visa_expire",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Visa Expiration Date",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "website",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Website Link",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "website_message_ids",
+        ttype: ::odoo_client::registry::FieldType::One2many,
+        label: "Website Messages",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("mail.message"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "wednesday_location_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Wednesdays",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.work.location"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "work_contact_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Work Contact",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "work_email",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Work Email",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "work_location_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Work Location",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("hr.work.location"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "work_location_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Work Location Name",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "work_location_type",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Work Location Type",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "work_phone",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Work Phone",
+        required: false,
+        readonly: false,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -7179,6 +13708,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -7187,7 +13717,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "zip",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Zip",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
 ];
 /// The object buttons of its form, in the form's order.

@@ -3,7 +3,7 @@
 //! Sales Order (`sale.order`)
 /// Sales Order (`sale.order`): one record as Odoo reads it.
 ///
-/// Stored fields only; Odoo's `false` for an empty value is `None`.
+/// Every field Odoo reads: stored ones and computed or related ones (not stored: neither searched nor sorted on unless Odoo says so). A typed read asks for `FIELDS`: all but the computed files, documents, lists and properties, which stay empty unless asked for by name. Odoo's `false` for an empty value is `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SaleOrder {
     /// ID
@@ -14,22 +14,110 @@ pub struct SaleOrder {
     ///
     /// `access_token`: char
     pub access_token: ::std::option::Option<::std::string::String>,
+    /// Portal Access URL
+    ///
+    /// Customer Portal URL
+    ///
+    /// `access_url`: char, readonly, not stored
+    pub access_url: ::std::option::Option<::std::string::String>,
+    /// Access warning
+    ///
+    /// `access_warning`: text, readonly, not stored
+    pub access_warning: ::std::option::Option<::std::string::String>,
+    /// Next Activity Calendar Event
+    ///
+    /// `activity_calendar_event_id`: many2one, to `calendar.event`, readonly, not stored
+    pub activity_calendar_event_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Next Activity Deadline
+    ///
+    /// `activity_date_deadline`: date, readonly, not stored
+    pub activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
+    /// Activity Exception Decoration
+    ///
+    /// Type of the exception activity on record.
+    ///
+    /// `activity_exception_decoration`: selection, readonly, not stored
+    pub activity_exception_decoration: ::std::option::Option<
+        SaleOrderActivityExceptionDecoration,
+    >,
+    /// Icon
+    ///
+    /// Icon to indicate an exception activity.
+    ///
+    /// `activity_exception_icon`: char, readonly, not stored
+    pub activity_exception_icon: ::std::option::Option<::std::string::String>,
     /// Activities
     ///
     /// `activity_ids`: one2many, to `mail.activity`
     pub activity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Activity State
+    ///
+    /// Status based on activities
+    ///
+    /// Overdue: Due date is already passed
+    ///
+    /// Today: Activity date is today
+    ///
+    /// Planned: Future activities.
+    ///
+    /// `activity_state`: selection, readonly, not stored
+    pub activity_state: ::std::option::Option<SaleOrderActivityState>,
+    /// Next Activity Summary
+    ///
+    /// `activity_summary`: char, not stored
+    pub activity_summary: ::std::option::Option<::std::string::String>,
+    /// Activity Type Icon
+    ///
+    /// Font awesome icon e.g. fa-tasks
+    ///
+    /// `activity_type_icon`: char, readonly, not stored
+    pub activity_type_icon: ::std::option::Option<::std::string::String>,
+    /// Next Activity Type
+    ///
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
+    pub activity_type_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Responsible User
+    ///
+    /// `activity_user_id`: many2one, to `res.users`, readonly, not stored
+    pub activity_user_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Already invoiced
+    ///
+    /// `amount_invoiced`: monetary, readonly, not stored
+    pub amount_invoiced: ::std::option::Option<f64>,
+    /// Payment Transactions Amount
+    ///
+    /// Sum of transactions made in through the online payment form that are in the state 'done' or 'authorized' and linked to this order.
+    ///
+    /// `amount_paid`: float, readonly, not stored
+    pub amount_paid: ::std::option::Option<f64>,
     /// Taxes
     ///
     /// `amount_tax`: monetary, readonly
     pub amount_tax: ::std::option::Option<f64>,
+    /// Un-invoiced Balance
+    ///
+    /// `amount_to_invoice`: monetary, readonly, not stored
+    pub amount_to_invoice: ::std::option::Option<f64>,
     /// Total
     ///
     /// `amount_total`: monetary, readonly
     pub amount_total: ::std::option::Option<f64>,
+    /// Amount Before Discount
+    ///
+    /// `amount_undiscounted`: float, readonly, not stored
+    pub amount_undiscounted: ::std::option::Option<f64>,
     /// Untaxed Amount
     ///
     /// `amount_untaxed`: monetary, readonly
     pub amount_untaxed: ::std::option::Option<f64>,
+    /// Authorized Transactions
+    ///
+    /// `authorized_transaction_ids`: many2many, to `payment.transaction`, readonly, not stored
+    pub authorized_transaction_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Available Quotation Documents
+    ///
+    /// `available_quotation_document_ids`: many2many, to `quotation.document`, readonly, not stored
+    pub available_quotation_document_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
@@ -40,6 +128,10 @@ pub struct SaleOrder {
     ///
     /// `client_order_ref`: char
     pub client_order_ref: ::std::option::Option<::std::string::String>,
+    /// Closed Task Count
+    ///
+    /// `closed_task_count`: integer, readonly, not stored
+    pub closed_task_count: ::std::option::Option<i64>,
     /// Delivery Date
     ///
     /// This is the delivery date promised to the customer. If set, the delivery order will be scheduled based on this date rather than product lead times.
@@ -50,6 +142,24 @@ pub struct SaleOrder {
     ///
     /// `company_id`: many2one, to `res.company`, required
     pub company_id: ::odoo_client::Many2One,
+    /// Default Sales Price Include
+    ///
+    /// Default on whether the sales price used on the product and invoices with this Company includes its taxes.
+    ///
+    /// `company_price_include`: selection, readonly, not stored
+    pub company_price_include: ::std::option::Option<SaleOrderCompanyPriceInclude>,
+    /// Completed Task Percentage
+    ///
+    /// `completed_task_percentage`: float, readonly, not stored
+    pub completed_task_percentage: ::std::option::Option<f64>,
+    /// Country code
+    ///
+    /// The ISO country code in two chars.
+    ///
+    /// You can use this field for quick search.
+    ///
+    /// `country_code`: char, readonly, not stored
+    pub country_code: ::std::option::Option<::std::string::String>,
     /// Creation Date
     ///
     /// `create_date`: datetime, readonly
@@ -78,6 +188,10 @@ pub struct SaleOrder {
     ///
     /// `date_order`: datetime, required
     pub date_order: ::chrono::NaiveDateTime,
+    /// Delivery Orders
+    ///
+    /// `delivery_count`: integer, readonly, not stored
+    pub delivery_count: ::std::option::Option<i64>,
     /// Delivery Status
     ///
     /// Blue: Not Delivered/Started
@@ -90,20 +204,46 @@ pub struct SaleOrder {
     pub delivery_status: ::std::option::Option<SaleOrderDeliveryStatus>,
     /// Display Name
     ///
-    /// `display_name`: char, readonly
+    /// `display_name`: char, readonly, not stored
     pub display_name: ::std::option::Option<::std::string::String>,
+    /// Duplicated Order
+    ///
+    /// `duplicated_order_ids`: many2many, to `sale.order`, readonly, not stored
+    pub duplicated_order_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Effective Date
     ///
     /// Completion date of the first delivery order.
     ///
     /// `effective_date`: datetime, readonly
     pub effective_date: ::std::option::Option<::chrono::NaiveDateTime>,
+    /// Expected Date
+    ///
+    /// Delivery date you can promise to the customer, computed from the minimum lead time of the order lines in case of Service products. In case of shipping, the shipping policy of the order will be taken into account to either use the minimum or maximum lead time of the order lines.
+    ///
+    /// `expected_date`: datetime, readonly, not stored
+    pub expected_date: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Fiscal Position
     ///
     /// Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices.The default value comes from the customer.
     ///
     /// `fiscal_position_id`: many2one, to `account.fiscal.position`
     pub fiscal_position_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Has Active Pricelist
+    ///
+    /// `has_active_pricelist`: boolean, readonly, not stored
+    pub has_active_pricelist: bool,
+    /// Has Archived Products
+    ///
+    /// `has_archived_products`: boolean, readonly, not stored
+    pub has_archived_products: bool,
+    /// Has Authorized Transactions
+    ///
+    /// `has_authorized_transaction_ids`: boolean, readonly, not stored
+    pub has_authorized_transaction_ids: bool,
+    /// Has Message
+    ///
+    /// `has_message`: boolean, readonly, not stored
+    pub has_message: bool,
     /// Incoterm
     ///
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
@@ -114,16 +254,46 @@ pub struct SaleOrder {
     ///
     /// `incoterm_location`: char
     pub incoterm_location: ::std::option::Option<::std::string::String>,
+    /// Invoice Count
+    ///
+    /// `invoice_count`: integer, readonly, not stored
+    pub invoice_count: ::std::option::Option<i64>,
+    /// Invoices
+    ///
+    /// `invoice_ids`: many2many, to `account.move`, readonly, not stored
+    pub invoice_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Invoice Status
     ///
     /// `invoice_status`: selection, readonly
     pub invoice_status: ::std::option::Option<SaleOrderInvoiceStatus>,
+    /// Is Expired
+    ///
+    /// `is_expired`: boolean, readonly, not stored
+    pub is_expired: bool,
+    /// Is Pdf Quote Builder Available
+    ///
+    /// `is_pdf_quote_builder_available`: boolean, readonly, not stored
+    pub is_pdf_quote_builder_available: bool,
+    /// Is Product Milestone
+    ///
+    /// `is_product_milestone`: boolean, readonly, not stored
+    pub is_product_milestone: bool,
     /// Invoicing Journal
     ///
     /// If set, the SO will invoice in this journal; otherwise the sales journal with the lowest sequence is used.
     ///
     /// `journal_id`: many2one, to `account.journal`
     pub journal_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// JSON data for the popover widget
+    ///
+    /// `json_popover`: char, readonly, not stored
+    pub json_popover: ::std::option::Option<::std::string::String>,
+    /// Late Availability
+    ///
+    /// True if any related picking has late availability
+    ///
+    /// `late_availability`: boolean, readonly, not stored
+    pub late_availability: bool,
     /// Locked
     ///
     /// Locked orders cannot be modified.
@@ -136,14 +306,64 @@ pub struct SaleOrder {
     ///
     /// `medium_id`: many2one, to `utm.medium`
     pub medium_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Attachment Count
+    ///
+    /// `message_attachment_count`: integer, readonly, not stored
+    pub message_attachment_count: ::std::option::Option<i64>,
     /// Followers
     ///
     /// `message_follower_ids`: one2many, to `mail.followers`
     pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Message Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_error`: boolean, readonly, not stored
+    pub message_has_error: bool,
+    /// Number of errors
+    ///
+    /// Number of messages with delivery error
+    ///
+    /// `message_has_error_counter`: integer, readonly, not stored
+    pub message_has_error_counter: ::std::option::Option<i64>,
+    /// SMS Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_sms_error`: boolean, readonly, not stored
+    pub message_has_sms_error: bool,
     /// Messages
     ///
     /// `message_ids`: one2many, to `mail.message`
     pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Is Follower
+    ///
+    /// `message_is_follower`: boolean, readonly, not stored
+    pub message_is_follower: bool,
+    /// Action Needed
+    ///
+    /// If checked, new messages require your attention.
+    ///
+    /// `message_needaction`: boolean, readonly, not stored
+    pub message_needaction: bool,
+    /// Number of Actions
+    ///
+    /// Number of messages requiring action
+    ///
+    /// `message_needaction_counter`: integer, readonly, not stored
+    pub message_needaction_counter: ::std::option::Option<i64>,
+    /// Followers (Partners)
+    ///
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
+    pub message_partner_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Milestone Count
+    ///
+    /// `milestone_count`: integer, readonly, not stored
+    pub milestone_count: ::std::option::Option<i64>,
+    /// My Activity Deadline
+    ///
+    /// `my_activity_date_deadline`: date, readonly, not stored
+    pub my_activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
     /// Order Reference
     ///
     /// `name`: char, required
@@ -166,6 +386,10 @@ pub struct SaleOrder {
     ///
     /// `origin`: char
     pub origin: ::std::option::Option<::std::string::String>,
+    /// Partner Credit Warning
+    ///
+    /// `partner_credit_warning`: text, readonly, not stored
+    pub partner_credit_warning: ::std::option::Option<::std::string::String>,
     /// Customer
     ///
     /// `partner_id`: many2one, to `res.partner`, required
@@ -212,12 +436,28 @@ pub struct SaleOrder {
     ///
     /// `pricelist_id`: many2one, to `product.pricelist`
     pub pricelist_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Project Account
+    ///
+    /// `project_account_id`: many2one, to `account.analytic.account`, readonly, not stored
+    pub project_account_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Number of Projects
+    ///
+    /// `project_count`: integer, readonly, not stored
+    pub project_count: ::std::option::Option<i64>,
     /// Project
     ///
     /// A task will be created for the project upon sales order confirmation. The analytic distribution of this project will also serve as a reference for newly created sales order items.
     ///
     /// `project_id`: many2one, to `project.project`
     pub project_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Projects
+    ///
+    /// `project_ids`: many2many, to `project.project`, readonly, not stored
+    pub project_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Number of Purchase Order Generated
+    ///
+    /// `purchase_order_count`: integer, readonly, not stored
+    pub purchase_order_count: ::std::option::Option<i64>,
     /// Headers/Footers
     ///
     /// `quotation_document_ids`: many2many, to `quotation.document`
@@ -248,6 +488,32 @@ pub struct SaleOrder {
     ///
     /// `sale_order_template_id`: many2one, to `sale.order.template`
     pub sale_order_template_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Sale Warning
+    ///
+    /// Internal warning for the partner or the products as set by the user.
+    ///
+    /// `sale_warning_text`: text, readonly, not stored
+    pub sale_warning_text: ::std::option::Option<::std::string::String>,
+    /// Show Create Project Button
+    ///
+    /// `show_create_project_button`: boolean, readonly, not stored
+    pub show_create_project_button: bool,
+    /// Has late picking
+    ///
+    /// `show_json_popover`: boolean, readonly, not stored
+    pub show_json_popover: bool,
+    /// Show Project Button
+    ///
+    /// `show_project_button`: boolean, readonly, not stored
+    pub show_project_button: bool,
+    /// Has Fiscal Position Changed
+    ///
+    /// `show_update_fpos`: boolean, not stored
+    pub show_update_fpos: bool,
+    /// Has Pricelist Changed
+    ///
+    /// `show_update_pricelist`: boolean, not stored
+    pub show_update_pricelist: bool,
     /// Signature
     ///
     /// `signature`: binary
@@ -278,14 +544,44 @@ pub struct SaleOrder {
     ///
     /// `tag_ids`: many2many, to `crm.tag`
     pub tag_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Tasks
+    ///
+    /// `tasks_count`: integer, readonly, not stored
+    pub tasks_count: ::std::option::Option<i64>,
+    /// Tasks associated with this sale
+    ///
+    /// `tasks_ids`: many2many, to `project.task`, readonly, not stored
+    pub tasks_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Tax Calculation Rounding Method
+    ///
+    /// `tax_calculation_rounding_method`: selection, readonly, not stored
+    pub tax_calculation_rounding_method: ::std::option::Option<
+        SaleOrderTaxCalculationRoundingMethod,
+    >,
+    /// Tax Country
+    ///
+    /// `tax_country_id`: many2one, to `res.country`, readonly, not stored
+    pub tax_country_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Tax Totals
+    ///
+    /// `tax_totals`: binary, readonly, not stored
+    pub tax_totals: ::std::option::Option<::std::string::String>,
     /// Sales Team
     ///
     /// `team_id`: many2one, to `crm.team`
     pub team_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Terms & Conditions format
+    ///
+    /// `terms_type`: selection, readonly, not stored
+    pub terms_type: ::std::option::Option<SaleOrderTermsType>,
     /// Transactions
     ///
     /// `transaction_ids`: many2many, to `payment.transaction`, readonly
     pub transaction_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Type Name
+    ///
+    /// `type_name`: char, readonly, not stored
+    pub type_name: ::std::option::Option<::std::string::String>,
     /// Salesperson
     ///
     /// `user_id`: many2one, to `res.users`
@@ -296,6 +592,10 @@ pub struct SaleOrder {
     ///
     /// `validity_date`: date
     pub validity_date: ::std::option::Option<::chrono::NaiveDate>,
+    /// Display project
+    ///
+    /// `visible_project`: boolean, readonly, not stored
+    pub visible_project: bool,
     /// Warehouse
     ///
     /// `warehouse_id`: many2one, to `stock.warehouse`
@@ -320,38 +620,84 @@ pub const READ_SCHEMA: &str = r##"{
   "description": "Sales Order",
   "properties": {
     "access_token": {"default":null,"description":"Security Token","type":["string","null"]},
+    "access_url": {"default":null,"description":"Portal Access URL: Customer Portal URL","type":["string","null"]},
+    "access_warning": {"default":null,"description":"Access warning","type":["string","null"]},
+    "activity_calendar_event_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Calendar Event ([id, display name] of a calendar.event)"},
+    "activity_date_deadline": {"default":null,"description":"Next Activity Deadline","format":"date","type":["string","null"]},
+    "activity_exception_decoration": {"anyOf":[{"$ref":"#/$defs/SaleOrderActivityExceptionDecoration"},{"type":"null"}],"default":null,"description":"Activity Exception Decoration: Type of the exception activity on record."},
+    "activity_exception_icon": {"default":null,"description":"Icon: Icon to indicate an exception activity.","type":["string","null"]},
     "activity_ids": {"default":[],"description":"Activities (ids of mail.activity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "activity_state": {"anyOf":[{"$ref":"#/$defs/SaleOrderActivityState"},{"type":"null"}],"default":null,"description":"Activity State: Status based on activities Overdue: Due date is already passed Today: Activity date is today Planned: Future activities."},
+    "activity_summary": {"default":null,"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_icon": {"default":null,"description":"Activity Type Icon: Font awesome icon e.g. fa-tasks","type":["string","null"]},
+    "activity_type_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Type ([id, display name] of a mail.activity.type)"},
+    "activity_user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Responsible User ([id, display name] of a res.users)"},
+    "amount_invoiced": {"default":null,"description":"Already invoiced","format":"double","type":["number","null"]},
+    "amount_paid": {"default":null,"description":"Payment Transactions Amount: Sum of transactions made in through the online payment form that are in the state 'done' or 'authorized' and linked to this order.","format":"double","type":["number","null"]},
     "amount_tax": {"default":null,"description":"Taxes","format":"double","type":["number","null"]},
+    "amount_to_invoice": {"default":null,"description":"Un-invoiced Balance","format":"double","type":["number","null"]},
     "amount_total": {"default":null,"description":"Total","format":"double","type":["number","null"]},
+    "amount_undiscounted": {"default":null,"description":"Amount Before Discount","format":"double","type":["number","null"]},
     "amount_untaxed": {"default":null,"description":"Untaxed Amount","format":"double","type":["number","null"]},
+    "authorized_transaction_ids": {"default":[],"description":"Authorized Transactions (ids of payment.transaction records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "available_quotation_document_ids": {"default":[],"description":"Available Quotation Documents (ids of quotation.document records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "campaign_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special ([id, display name] of a utm.campaign)"},
     "client_order_ref": {"default":null,"description":"Customer Reference","type":["string","null"]},
+    "closed_task_count": {"default":null,"description":"Closed Task Count","format":"int64","type":["integer","null"]},
     "commitment_date": {"default":null,"description":"Delivery Date: This is the delivery date promised to the customer. If set, the delivery order will be scheduled based on this date rather than product lead times. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "company_id": {"$ref":"#/$defs/Many2One","description":"Company ([id, display name] of a res.company)"},
+    "company_price_include": {"anyOf":[{"$ref":"#/$defs/SaleOrderCompanyPriceInclude"},{"type":"null"}],"default":null,"description":"Default Sales Price Include: Default on whether the sales price used on the product and invoices with this Company includes its taxes."},
+    "completed_task_percentage": {"default":null,"description":"Completed Task Percentage","format":"double","type":["number","null"]},
+    "country_code": {"default":null,"description":"Country code: The ISO country code in two chars. You can use this field for quick search.","type":["string","null"]},
     "create_date": {"default":null,"description":"Creation Date (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
     "currency_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Currency ([id, display name] of a res.currency)"},
     "currency_rate": {"default":null,"description":"Currency Rate","format":"double","type":["number","null"]},
     "customizable_pdf_form_fields": {"default":null,"description":"Customizable PDF Form Fields"},
     "date_order": {"description":"Order Date: Creation date of draft/sent orders, Confirmation date of confirmed orders. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":"string"},
+    "delivery_count": {"default":null,"description":"Delivery Orders","format":"int64","type":["integer","null"]},
     "delivery_status": {"anyOf":[{"$ref":"#/$defs/SaleOrderDeliveryStatus"},{"type":"null"}],"default":null,"description":"Delivery Status: Blue: Not Delivered/Started Orange: Partially Delivered Green: Fully Delivered"},
     "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
+    "duplicated_order_ids": {"default":[],"description":"Duplicated Order (ids of sale.order records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "effective_date": {"default":null,"description":"Effective Date: Completion date of the first delivery order. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "expected_date": {"default":null,"description":"Expected Date: Delivery date you can promise to the customer, computed from the minimum lead time of the order lines in case of Service products. In case of shipping, the shipping policy of the order will be taken into account to either use the minimum or maximum lead time of the order lines. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "fiscal_position_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Fiscal Position: Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices.The default value comes from the customer. ([id, display name] of a account.fiscal.position)"},
+    "has_active_pricelist": {"default":false,"description":"Has Active Pricelist","type":"boolean"},
+    "has_archived_products": {"default":false,"description":"Has Archived Products","type":"boolean"},
+    "has_authorized_transaction_ids": {"default":false,"description":"Has Authorized Transactions","type":"boolean"},
+    "has_message": {"default":false,"description":"Has Message","type":"boolean"},
     "id": {"description":"ID","format":"int64","type":"integer"},
     "incoterm": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. ([id, display name] of a account.incoterms)"},
     "incoterm_location": {"default":null,"description":"Incoterm Location","type":["string","null"]},
+    "invoice_count": {"default":null,"description":"Invoice Count","format":"int64","type":["integer","null"]},
+    "invoice_ids": {"default":[],"description":"Invoices (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "invoice_status": {"anyOf":[{"$ref":"#/$defs/SaleOrderInvoiceStatus"},{"type":"null"}],"default":null,"description":"Invoice Status"},
+    "is_expired": {"default":false,"description":"Is Expired","type":"boolean"},
+    "is_pdf_quote_builder_available": {"default":false,"description":"Is Pdf Quote Builder Available","type":"boolean"},
+    "is_product_milestone": {"default":false,"description":"Is Product Milestone","type":"boolean"},
     "journal_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Invoicing Journal: If set, the SO will invoice in this journal; otherwise the sales journal with the lowest sequence is used. ([id, display name] of a account.journal)"},
+    "json_popover": {"default":null,"description":"JSON data for the popover widget","type":["string","null"]},
+    "late_availability": {"default":false,"description":"Late Availability: True if any related picking has late availability","type":"boolean"},
     "locked": {"description":"Locked: Locked orders cannot be modified.","type":"boolean"},
     "medium_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad ([id, display name] of a utm.medium)"},
+    "message_attachment_count": {"default":null,"description":"Attachment Count","format":"int64","type":["integer","null"]},
     "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_has_error": {"default":false,"description":"Message Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
+    "message_has_error_counter": {"default":null,"description":"Number of errors: Number of messages with delivery error","format":"int64","type":["integer","null"]},
+    "message_has_sms_error": {"default":false,"description":"SMS Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
     "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_is_follower": {"default":false,"description":"Is Follower","type":"boolean"},
+    "message_needaction": {"default":false,"description":"Action Needed: If checked, new messages require your attention.","type":"boolean"},
+    "message_needaction_counter": {"default":null,"description":"Number of Actions: Number of messages requiring action","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"default":[],"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "milestone_count": {"default":null,"description":"Milestone Count","format":"int64","type":["integer","null"]},
+    "my_activity_date_deadline": {"default":null,"description":"My Activity Deadline","format":"date","type":["string","null"]},
     "name": {"description":"Order Reference","type":"string"},
     "note": {"default":null,"description":"Terms and conditions","type":["string","null"]},
     "opportunity_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Opportunity ([id, display name] of a crm.lead)"},
     "order_line": {"default":[],"description":"Order Lines (ids of sale.order.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "origin": {"default":null,"description":"Source Document: Reference of the document that generated this sales order request","type":["string","null"]},
+    "partner_credit_warning": {"default":null,"description":"Partner Credit Warning","type":["string","null"]},
     "partner_id": {"$ref":"#/$defs/Many2One","description":"Customer ([id, display name] of a res.partner)"},
     "partner_invoice_id": {"$ref":"#/$defs/Many2One","description":"Invoice Address ([id, display name] of a res.partner)"},
     "partner_shipping_id": {"$ref":"#/$defs/Many2One","description":"Delivery Address ([id, display name] of a res.partner)"},
@@ -362,13 +708,23 @@ pub const READ_SCHEMA: &str = r##"{
     "preferred_payment_method_line_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Payment Method ([id, display name] of a account.payment.method.line)"},
     "prepayment_percent": {"default":null,"description":"Prepayment percentage: The percentage of the amount needed that must be paid by the customer to confirm the order.","format":"double","type":["number","null"]},
     "pricelist_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Pricelist: If you change the pricelist, only newly added lines will be affected. ([id, display name] of a product.pricelist)"},
+    "project_account_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Project Account ([id, display name] of a account.analytic.account)"},
+    "project_count": {"default":null,"description":"Number of Projects","format":"int64","type":["integer","null"]},
     "project_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Project: A task will be created for the project upon sales order confirmation. The analytic distribution of this project will also serve as a reference for newly created sales order items. ([id, display name] of a project.project)"},
+    "project_ids": {"default":[],"description":"Projects (ids of project.project records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "purchase_order_count": {"default":null,"description":"Number of Purchase Order Generated","format":"int64","type":["integer","null"]},
     "quotation_document_ids": {"default":[],"description":"Headers/Footers (ids of quotation.document records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "rating_ids": {"default":[],"description":"Ratings (ids of rating.rating records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "reference": {"default":null,"description":"Payment Ref.: The payment communication of this sale order.","type":["string","null"]},
     "require_payment": {"description":"Online payment: Request a online payment from the customer to confirm the order.","type":"boolean"},
     "require_signature": {"description":"Online signature: Request a online signature from the customer to confirm the order.","type":"boolean"},
     "sale_order_template_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Quotation Template ([id, display name] of a sale.order.template)"},
+    "sale_warning_text": {"default":null,"description":"Sale Warning: Internal warning for the partner or the products as set by the user.","type":["string","null"]},
+    "show_create_project_button": {"default":false,"description":"Show Create Project Button","type":"boolean"},
+    "show_json_popover": {"default":false,"description":"Has late picking","type":"boolean"},
+    "show_project_button": {"default":false,"description":"Show Project Button","type":"boolean"},
+    "show_update_fpos": {"default":false,"description":"Has Fiscal Position Changed","type":"boolean"},
+    "show_update_pricelist": {"default":false,"description":"Has Pricelist Changed","type":"boolean"},
     "signature": {"default":null,"description":"Signature (base64)","type":["string","null"]},
     "signed_by": {"default":null,"description":"Signed By","type":["string","null"]},
     "signed_on": {"default":null,"description":"Signed On (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
@@ -376,10 +732,18 @@ pub const READ_SCHEMA: &str = r##"{
     "state": {"anyOf":[{"$ref":"#/$defs/SaleOrderState"},{"type":"null"}],"default":null,"description":"Status"},
     "stock_reference_ids": {"default":[],"description":"References (ids of stock.reference records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "tag_ids": {"default":[],"description":"Tags (ids of crm.tag records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "tasks_count": {"default":null,"description":"Tasks","format":"int64","type":["integer","null"]},
+    "tasks_ids": {"default":[],"description":"Tasks associated with this sale (ids of project.task records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "tax_calculation_rounding_method": {"anyOf":[{"$ref":"#/$defs/SaleOrderTaxCalculationRoundingMethod"},{"type":"null"}],"default":null,"description":"Tax Calculation Rounding Method"},
+    "tax_country_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Tax Country ([id, display name] of a res.country)"},
+    "tax_totals": {"default":null,"description":"Tax Totals (base64)","type":["string","null"]},
     "team_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Sales Team ([id, display name] of a crm.team)"},
+    "terms_type": {"anyOf":[{"$ref":"#/$defs/SaleOrderTermsType"},{"type":"null"}],"default":null,"description":"Terms & Conditions format"},
     "transaction_ids": {"default":[],"description":"Transactions (ids of payment.transaction records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "type_name": {"default":null,"description":"Type Name","type":["string","null"]},
     "user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Salesperson ([id, display name] of a res.users)"},
     "validity_date": {"default":null,"description":"Expiration: Validity of the order, after that you will not able to sign & pay the quotation.","format":"date","type":["string","null"]},
+    "visible_project": {"default":false,"description":"Display project","type":"boolean"},
     "warehouse_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Warehouse ([id, display name] of a stock.warehouse)"},
     "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "write_date": {"default":null,"description":"Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
@@ -398,22 +762,75 @@ impl SaleOrder {
         let mut access_token: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut access_url: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut access_warning: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_calendar_event_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_decoration: ::std::option::Option<
+            ::std::option::Option<SaleOrderActivityExceptionDecoration>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_icon: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut activity_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut activity_state: ::std::option::Option<
+            ::std::option::Option<SaleOrderActivityState>,
+        > = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_icon: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut amount_invoiced: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut amount_paid: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut amount_tax: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut amount_to_invoice: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut amount_total: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut amount_undiscounted: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut amount_untaxed: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut authorized_transaction_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut available_quotation_document_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut campaign_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut client_order_ref: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut closed_task_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut commitment_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
         let mut company_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut company_price_include: ::std::option::Option<
+            ::std::option::Option<SaleOrderCompanyPriceInclude>,
+        > = ::std::option::Option::None;
+        let mut completed_task_percentage: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut country_code: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut create_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
@@ -428,39 +845,81 @@ impl SaleOrder {
             ::std::option::Option<::serde_json::Value>,
         > = ::std::option::Option::None;
         let mut date_order: ::std::option::Option<::chrono::NaiveDateTime> = ::std::option::Option::None;
+        let mut delivery_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut delivery_status: ::std::option::Option<
             ::std::option::Option<SaleOrderDeliveryStatus>,
         > = ::std::option::Option::None;
         let mut display_name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut duplicated_order_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut effective_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut expected_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
         let mut fiscal_position_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut has_active_pricelist: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut has_archived_products: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut has_authorized_transaction_ids: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut has_message: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut incoterm: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut incoterm_location: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut invoice_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut invoice_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
         let mut invoice_status: ::std::option::Option<
             ::std::option::Option<SaleOrderInvoiceStatus>,
         > = ::std::option::Option::None;
+        let mut is_expired: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_pdf_quote_builder_available: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_product_milestone: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut journal_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut json_popover: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut late_availability: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut locked: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut medium_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut message_attachment_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
         let mut message_follower_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut message_has_error: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_has_error_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_has_sms_error: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut message_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_is_follower: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut milestone_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut my_activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
         > = ::std::option::Option::None;
         let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut note: ::std::option::Option<
@@ -473,6 +932,9 @@ impl SaleOrder {
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut origin: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut partner_credit_warning: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut partner_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
@@ -495,8 +957,18 @@ impl SaleOrder {
         let mut pricelist_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut project_account_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut project_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut project_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut project_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut purchase_order_count: ::std::option::Option<
+            ::std::option::Option<i64>,
         > = ::std::option::Option::None;
         let mut quotation_document_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
@@ -512,6 +984,14 @@ impl SaleOrder {
         let mut sale_order_template_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut sale_warning_text: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut show_create_project_button: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_json_popover: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_project_button: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_update_fpos: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_update_pricelist: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut signature: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -531,11 +1011,30 @@ impl SaleOrder {
         let mut tag_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut tasks_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut tasks_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut tax_calculation_rounding_method: ::std::option::Option<
+            ::std::option::Option<SaleOrderTaxCalculationRoundingMethod>,
+        > = ::std::option::Option::None;
+        let mut tax_country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut tax_totals: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut team_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut terms_type: ::std::option::Option<
+            ::std::option::Option<SaleOrderTermsType>,
+        > = ::std::option::Option::None;
         let mut transaction_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut type_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut user_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
@@ -543,6 +1042,7 @@ impl SaleOrder {
         let mut validity_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDate>,
         > = ::std::option::Option::None;
+        let mut visible_project: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut warehouse_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
@@ -561,23 +1061,101 @@ impl SaleOrder {
                 "access_token" => {
                     wire::decode(&mut access_token, __value, wire::false_as_none)
                 }
+                "access_url" => {
+                    wire::decode(&mut access_url, __value, wire::false_as_none)
+                }
+                "access_warning" => {
+                    wire::decode(&mut access_warning, __value, wire::false_as_none)
+                }
+                "activity_calendar_event_id" => {
+                    wire::decode(
+                        &mut activity_calendar_event_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_date_deadline" => {
+                    wire::decode(
+                        &mut activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "activity_exception_decoration" => {
+                    wire::decode(
+                        &mut activity_exception_decoration,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_exception_icon" => {
+                    wire::decode(
+                        &mut activity_exception_icon,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "activity_ids" => {
                     wire::decode(&mut activity_ids, __value, wire::ids_or_false)
+                }
+                "activity_state" => {
+                    wire::decode(&mut activity_state, __value, wire::false_as_none)
+                }
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_icon" => {
+                    wire::decode(&mut activity_type_icon, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "activity_user_id" => {
+                    wire::decode(&mut activity_user_id, __value, wire::false_as_none)
+                }
+                "amount_invoiced" => {
+                    wire::decode(&mut amount_invoiced, __value, wire::false_as_none)
+                }
+                "amount_paid" => {
+                    wire::decode(&mut amount_paid, __value, wire::false_as_none)
                 }
                 "amount_tax" => {
                     wire::decode(&mut amount_tax, __value, wire::false_as_none)
                 }
+                "amount_to_invoice" => {
+                    wire::decode(&mut amount_to_invoice, __value, wire::false_as_none)
+                }
                 "amount_total" => {
                     wire::decode(&mut amount_total, __value, wire::false_as_none)
                 }
+                "amount_undiscounted" => {
+                    wire::decode(&mut amount_undiscounted, __value, wire::false_as_none)
+                }
                 "amount_untaxed" => {
                     wire::decode(&mut amount_untaxed, __value, wire::false_as_none)
+                }
+                "authorized_transaction_ids" => {
+                    wire::decode(
+                        &mut authorized_transaction_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "available_quotation_document_ids" => {
+                    wire::decode(
+                        &mut available_quotation_document_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
                 }
                 "campaign_id" => {
                     wire::decode(&mut campaign_id, __value, wire::false_as_none)
                 }
                 "client_order_ref" => {
                     wire::decode(&mut client_order_ref, __value, wire::false_as_none)
+                }
+                "closed_task_count" => {
+                    wire::decode(&mut closed_task_count, __value, wire::false_as_none)
                 }
                 "commitment_date" => {
                     wire::decode(
@@ -587,6 +1165,23 @@ impl SaleOrder {
                     )
                 }
                 "company_id" => wire::decode(&mut company_id, __value, wire::field),
+                "company_price_include" => {
+                    wire::decode(
+                        &mut company_price_include,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "completed_task_percentage" => {
+                    wire::decode(
+                        &mut completed_task_percentage,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "country_code" => {
+                    wire::decode(&mut country_code, __value, wire::false_as_none)
+                }
                 "create_date" => {
                     wire::decode(
                         &mut create_date,
@@ -613,11 +1208,17 @@ impl SaleOrder {
                 "date_order" => {
                     wire::decode(&mut date_order, __value, wire::datetime::deserialize)
                 }
+                "delivery_count" => {
+                    wire::decode(&mut delivery_count, __value, wire::false_as_none)
+                }
                 "delivery_status" => {
                     wire::decode(&mut delivery_status, __value, wire::false_as_none)
                 }
                 "display_name" => {
                     wire::decode(&mut display_name, __value, wire::false_as_none)
+                }
+                "duplicated_order_ids" => {
+                    wire::decode(&mut duplicated_order_ids, __value, wire::ids_or_false)
                 }
                 "effective_date" => {
                     wire::decode(
@@ -626,26 +1227,116 @@ impl SaleOrder {
                         wire::datetime::option::deserialize,
                     )
                 }
+                "expected_date" => {
+                    wire::decode(
+                        &mut expected_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
                 "fiscal_position_id" => {
                     wire::decode(&mut fiscal_position_id, __value, wire::false_as_none)
                 }
+                "has_active_pricelist" => {
+                    wire::decode(&mut has_active_pricelist, __value, wire::field)
+                }
+                "has_archived_products" => {
+                    wire::decode(&mut has_archived_products, __value, wire::field)
+                }
+                "has_authorized_transaction_ids" => {
+                    wire::decode(
+                        &mut has_authorized_transaction_ids,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "has_message" => wire::decode(&mut has_message, __value, wire::field),
                 "incoterm" => wire::decode(&mut incoterm, __value, wire::false_as_none),
                 "incoterm_location" => {
                     wire::decode(&mut incoterm_location, __value, wire::false_as_none)
                 }
+                "invoice_count" => {
+                    wire::decode(&mut invoice_count, __value, wire::false_as_none)
+                }
+                "invoice_ids" => {
+                    wire::decode(&mut invoice_ids, __value, wire::ids_or_false)
+                }
                 "invoice_status" => {
                     wire::decode(&mut invoice_status, __value, wire::false_as_none)
+                }
+                "is_expired" => wire::decode(&mut is_expired, __value, wire::field),
+                "is_pdf_quote_builder_available" => {
+                    wire::decode(
+                        &mut is_pdf_quote_builder_available,
+                        __value,
+                        wire::field,
+                    )
+                }
+                "is_product_milestone" => {
+                    wire::decode(&mut is_product_milestone, __value, wire::field)
                 }
                 "journal_id" => {
                     wire::decode(&mut journal_id, __value, wire::false_as_none)
                 }
+                "json_popover" => {
+                    wire::decode(&mut json_popover, __value, wire::false_as_none)
+                }
+                "late_availability" => {
+                    wire::decode(&mut late_availability, __value, wire::field)
+                }
                 "locked" => wire::decode(&mut locked, __value, wire::field),
                 "medium_id" => wire::decode(&mut medium_id, __value, wire::false_as_none),
+                "message_attachment_count" => {
+                    wire::decode(
+                        &mut message_attachment_count,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "message_follower_ids" => {
                     wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
                 }
+                "message_has_error" => {
+                    wire::decode(&mut message_has_error, __value, wire::field)
+                }
+                "message_has_error_counter" => {
+                    wire::decode(
+                        &mut message_has_error_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_has_sms_error" => {
+                    wire::decode(&mut message_has_sms_error, __value, wire::field)
+                }
                 "message_ids" => {
                     wire::decode(&mut message_ids, __value, wire::ids_or_false)
+                }
+                "message_is_follower" => {
+                    wire::decode(&mut message_is_follower, __value, wire::field)
+                }
+                "message_needaction" => {
+                    wire::decode(&mut message_needaction, __value, wire::field)
+                }
+                "message_needaction_counter" => {
+                    wire::decode(
+                        &mut message_needaction_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::ids_or_false)
+                }
+                "milestone_count" => {
+                    wire::decode(&mut milestone_count, __value, wire::false_as_none)
+                }
+                "my_activity_date_deadline" => {
+                    wire::decode(
+                        &mut my_activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
                 }
                 "name" => wire::decode(&mut name, __value, wire::string_or_false),
                 "note" => wire::decode(&mut note, __value, wire::false_as_none),
@@ -656,6 +1347,13 @@ impl SaleOrder {
                     wire::decode(&mut order_line, __value, wire::ids_or_false)
                 }
                 "origin" => wire::decode(&mut origin, __value, wire::false_as_none),
+                "partner_credit_warning" => {
+                    wire::decode(
+                        &mut partner_credit_warning,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "partner_id" => wire::decode(&mut partner_id, __value, wire::field),
                 "partner_invoice_id" => {
                     wire::decode(&mut partner_invoice_id, __value, wire::field)
@@ -692,8 +1390,20 @@ impl SaleOrder {
                 "pricelist_id" => {
                     wire::decode(&mut pricelist_id, __value, wire::false_as_none)
                 }
+                "project_account_id" => {
+                    wire::decode(&mut project_account_id, __value, wire::false_as_none)
+                }
+                "project_count" => {
+                    wire::decode(&mut project_count, __value, wire::false_as_none)
+                }
                 "project_id" => {
                     wire::decode(&mut project_id, __value, wire::false_as_none)
+                }
+                "project_ids" => {
+                    wire::decode(&mut project_ids, __value, wire::ids_or_false)
+                }
+                "purchase_order_count" => {
+                    wire::decode(&mut purchase_order_count, __value, wire::false_as_none)
                 }
                 "quotation_document_ids" => {
                     wire::decode(
@@ -719,6 +1429,24 @@ impl SaleOrder {
                         wire::false_as_none,
                     )
                 }
+                "sale_warning_text" => {
+                    wire::decode(&mut sale_warning_text, __value, wire::false_as_none)
+                }
+                "show_create_project_button" => {
+                    wire::decode(&mut show_create_project_button, __value, wire::field)
+                }
+                "show_json_popover" => {
+                    wire::decode(&mut show_json_popover, __value, wire::field)
+                }
+                "show_project_button" => {
+                    wire::decode(&mut show_project_button, __value, wire::field)
+                }
+                "show_update_fpos" => {
+                    wire::decode(&mut show_update_fpos, __value, wire::field)
+                }
+                "show_update_pricelist" => {
+                    wire::decode(&mut show_update_pricelist, __value, wire::field)
+                }
                 "signature" => wire::decode(&mut signature, __value, wire::false_as_none),
                 "signed_by" => wire::decode(&mut signed_by, __value, wire::false_as_none),
                 "signed_on" => {
@@ -734,10 +1462,31 @@ impl SaleOrder {
                     wire::decode(&mut stock_reference_ids, __value, wire::ids_or_false)
                 }
                 "tag_ids" => wire::decode(&mut tag_ids, __value, wire::ids_or_false),
+                "tasks_count" => {
+                    wire::decode(&mut tasks_count, __value, wire::false_as_none)
+                }
+                "tasks_ids" => wire::decode(&mut tasks_ids, __value, wire::ids_or_false),
+                "tax_calculation_rounding_method" => {
+                    wire::decode(
+                        &mut tax_calculation_rounding_method,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "tax_country_id" => {
+                    wire::decode(&mut tax_country_id, __value, wire::false_as_none)
+                }
+                "tax_totals" => {
+                    wire::decode(&mut tax_totals, __value, wire::false_as_none)
+                }
                 "team_id" => wire::decode(&mut team_id, __value, wire::false_as_none),
+                "terms_type" => {
+                    wire::decode(&mut terms_type, __value, wire::false_as_none)
+                }
                 "transaction_ids" => {
                     wire::decode(&mut transaction_ids, __value, wire::ids_or_false)
                 }
+                "type_name" => wire::decode(&mut type_name, __value, wire::false_as_none),
                 "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
                 "validity_date" => {
                     wire::decode(
@@ -745,6 +1494,9 @@ impl SaleOrder {
                         __value,
                         wire::date::option::deserialize,
                     )
+                }
+                "visible_project" => {
+                    wire::decode(&mut visible_project, __value, wire::field)
                 }
                 "warehouse_id" => {
                     wire::decode(&mut warehouse_id, __value, wire::false_as_none)
@@ -781,14 +1533,37 @@ impl SaleOrder {
         ::std::result::Result::Ok(Self {
             id: wire::given(id),
             access_token: access_token.unwrap_or_default(),
+            access_url: access_url.unwrap_or_default(),
+            access_warning: access_warning.unwrap_or_default(),
+            activity_calendar_event_id: activity_calendar_event_id.unwrap_or_default(),
+            activity_date_deadline: activity_date_deadline.unwrap_or_default(),
+            activity_exception_decoration: activity_exception_decoration
+                .unwrap_or_default(),
+            activity_exception_icon: activity_exception_icon.unwrap_or_default(),
             activity_ids: activity_ids.unwrap_or_default(),
+            activity_state: activity_state.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_icon: activity_type_icon.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            activity_user_id: activity_user_id.unwrap_or_default(),
+            amount_invoiced: amount_invoiced.unwrap_or_default(),
+            amount_paid: amount_paid.unwrap_or_default(),
             amount_tax: amount_tax.unwrap_or_default(),
+            amount_to_invoice: amount_to_invoice.unwrap_or_default(),
             amount_total: amount_total.unwrap_or_default(),
+            amount_undiscounted: amount_undiscounted.unwrap_or_default(),
             amount_untaxed: amount_untaxed.unwrap_or_default(),
+            authorized_transaction_ids: authorized_transaction_ids.unwrap_or_default(),
+            available_quotation_document_ids: available_quotation_document_ids
+                .unwrap_or_default(),
             campaign_id: campaign_id.unwrap_or_default(),
             client_order_ref: client_order_ref.unwrap_or_default(),
+            closed_task_count: closed_task_count.unwrap_or_default(),
             commitment_date: commitment_date.unwrap_or_default(),
             company_id: wire::given(company_id),
+            company_price_include: company_price_include.unwrap_or_default(),
+            completed_task_percentage: completed_task_percentage.unwrap_or_default(),
+            country_code: country_code.unwrap_or_default(),
             create_date: create_date.unwrap_or_default(),
             create_uid: create_uid.unwrap_or_default(),
             currency_id: currency_id.unwrap_or_default(),
@@ -796,23 +1571,50 @@ impl SaleOrder {
             customizable_pdf_form_fields: customizable_pdf_form_fields
                 .unwrap_or_default(),
             date_order: wire::given(date_order),
+            delivery_count: delivery_count.unwrap_or_default(),
             delivery_status: delivery_status.unwrap_or_default(),
             display_name: display_name.unwrap_or_default(),
+            duplicated_order_ids: duplicated_order_ids.unwrap_or_default(),
             effective_date: effective_date.unwrap_or_default(),
+            expected_date: expected_date.unwrap_or_default(),
             fiscal_position_id: fiscal_position_id.unwrap_or_default(),
+            has_active_pricelist: has_active_pricelist.unwrap_or_default(),
+            has_archived_products: has_archived_products.unwrap_or_default(),
+            has_authorized_transaction_ids: has_authorized_transaction_ids
+                .unwrap_or_default(),
+            has_message: has_message.unwrap_or_default(),
             incoterm: incoterm.unwrap_or_default(),
             incoterm_location: incoterm_location.unwrap_or_default(),
+            invoice_count: invoice_count.unwrap_or_default(),
+            invoice_ids: invoice_ids.unwrap_or_default(),
             invoice_status: invoice_status.unwrap_or_default(),
+            is_expired: is_expired.unwrap_or_default(),
+            is_pdf_quote_builder_available: is_pdf_quote_builder_available
+                .unwrap_or_default(),
+            is_product_milestone: is_product_milestone.unwrap_or_default(),
             journal_id: journal_id.unwrap_or_default(),
+            json_popover: json_popover.unwrap_or_default(),
+            late_availability: late_availability.unwrap_or_default(),
             locked: wire::given(locked),
             medium_id: medium_id.unwrap_or_default(),
+            message_attachment_count: message_attachment_count.unwrap_or_default(),
             message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_has_error: message_has_error.unwrap_or_default(),
+            message_has_error_counter: message_has_error_counter.unwrap_or_default(),
+            message_has_sms_error: message_has_sms_error.unwrap_or_default(),
             message_ids: message_ids.unwrap_or_default(),
+            message_is_follower: message_is_follower.unwrap_or_default(),
+            message_needaction: message_needaction.unwrap_or_default(),
+            message_needaction_counter: message_needaction_counter.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
+            milestone_count: milestone_count.unwrap_or_default(),
+            my_activity_date_deadline: my_activity_date_deadline.unwrap_or_default(),
             name: wire::given(name),
             note: note.unwrap_or_default(),
             opportunity_id: opportunity_id.unwrap_or_default(),
             order_line: order_line.unwrap_or_default(),
             origin: origin.unwrap_or_default(),
+            partner_credit_warning: partner_credit_warning.unwrap_or_default(),
             partner_id: wire::given(partner_id),
             partner_invoice_id: wire::given(partner_invoice_id),
             partner_shipping_id: wire::given(partner_shipping_id),
@@ -824,13 +1626,23 @@ impl SaleOrder {
                 .unwrap_or_default(),
             prepayment_percent: prepayment_percent.unwrap_or_default(),
             pricelist_id: pricelist_id.unwrap_or_default(),
+            project_account_id: project_account_id.unwrap_or_default(),
+            project_count: project_count.unwrap_or_default(),
             project_id: project_id.unwrap_or_default(),
+            project_ids: project_ids.unwrap_or_default(),
+            purchase_order_count: purchase_order_count.unwrap_or_default(),
             quotation_document_ids: quotation_document_ids.unwrap_or_default(),
             rating_ids: rating_ids.unwrap_or_default(),
             reference: reference.unwrap_or_default(),
             require_payment: wire::given(require_payment),
             require_signature: wire::given(require_signature),
             sale_order_template_id: sale_order_template_id.unwrap_or_default(),
+            sale_warning_text: sale_warning_text.unwrap_or_default(),
+            show_create_project_button: show_create_project_button.unwrap_or_default(),
+            show_json_popover: show_json_popover.unwrap_or_default(),
+            show_project_button: show_project_button.unwrap_or_default(),
+            show_update_fpos: show_update_fpos.unwrap_or_default(),
+            show_update_pricelist: show_update_pricelist.unwrap_or_default(),
             signature: signature.unwrap_or_default(),
             signed_by: signed_by.unwrap_or_default(),
             signed_on: signed_on.unwrap_or_default(),
@@ -838,10 +1650,19 @@ impl SaleOrder {
             state: state.unwrap_or_default(),
             stock_reference_ids: stock_reference_ids.unwrap_or_default(),
             tag_ids: tag_ids.unwrap_or_default(),
+            tasks_count: tasks_count.unwrap_or_default(),
+            tasks_ids: tasks_ids.unwrap_or_default(),
+            tax_calculation_rounding_method: tax_calculation_rounding_method
+                .unwrap_or_default(),
+            tax_country_id: tax_country_id.unwrap_or_default(),
+            tax_totals: tax_totals.unwrap_or_default(),
             team_id: team_id.unwrap_or_default(),
+            terms_type: terms_type.unwrap_or_default(),
             transaction_ids: transaction_ids.unwrap_or_default(),
+            type_name: type_name.unwrap_or_default(),
             user_id: user_id.unwrap_or_default(),
             validity_date: validity_date.unwrap_or_default(),
+            visible_project: visible_project.unwrap_or_default(),
             warehouse_id: warehouse_id.unwrap_or_default(),
             website_message_ids: website_message_ids.unwrap_or_default(),
             write_date: write_date.unwrap_or_default(),
@@ -858,15 +1679,58 @@ impl SaleOrder {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(65usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(129usize);
         wire::put(&mut __fields, "id", &self.id)?;
         wire::put(&mut __fields, "access_token", &self.access_token)?;
+        wire::put(&mut __fields, "access_url", &self.access_url)?;
+        wire::put(&mut __fields, "access_warning", &self.access_warning)?;
+        wire::put(
+            &mut __fields,
+            "activity_calendar_event_id",
+            &self.activity_calendar_event_id,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "activity_date_deadline",
+            &self.activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_decoration",
+            &self.activity_exception_decoration,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_icon",
+            &self.activity_exception_icon,
+        )?;
         wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        wire::put(&mut __fields, "activity_state", &self.activity_state)?;
+        wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        wire::put(&mut __fields, "activity_type_icon", &self.activity_type_icon)?;
+        wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        wire::put(&mut __fields, "activity_user_id", &self.activity_user_id)?;
+        wire::put(&mut __fields, "amount_invoiced", &self.amount_invoiced)?;
+        wire::put(&mut __fields, "amount_paid", &self.amount_paid)?;
         wire::put(&mut __fields, "amount_tax", &self.amount_tax)?;
+        wire::put(&mut __fields, "amount_to_invoice", &self.amount_to_invoice)?;
         wire::put(&mut __fields, "amount_total", &self.amount_total)?;
+        wire::put(&mut __fields, "amount_undiscounted", &self.amount_undiscounted)?;
         wire::put(&mut __fields, "amount_untaxed", &self.amount_untaxed)?;
+        wire::put(
+            &mut __fields,
+            "authorized_transaction_ids",
+            &self.authorized_transaction_ids,
+        )?;
+        wire::put(
+            &mut __fields,
+            "available_quotation_document_ids",
+            &self.available_quotation_document_ids,
+        )?;
         wire::put(&mut __fields, "campaign_id", &self.campaign_id)?;
         wire::put(&mut __fields, "client_order_ref", &self.client_order_ref)?;
+        wire::put(&mut __fields, "closed_task_count", &self.closed_task_count)?;
         wire::put_with(
             &mut __fields,
             "commitment_date",
@@ -874,6 +1738,13 @@ impl SaleOrder {
             ::odoo_client::value::datetime::option::serialize,
         )?;
         wire::put(&mut __fields, "company_id", &self.company_id)?;
+        wire::put(&mut __fields, "company_price_include", &self.company_price_include)?;
+        wire::put(
+            &mut __fields,
+            "completed_task_percentage",
+            &self.completed_task_percentage,
+        )?;
+        wire::put(&mut __fields, "country_code", &self.country_code)?;
         wire::put_with(
             &mut __fields,
             "create_date",
@@ -894,28 +1765,87 @@ impl SaleOrder {
             &self.date_order,
             ::odoo_client::value::datetime::serialize,
         )?;
+        wire::put(&mut __fields, "delivery_count", &self.delivery_count)?;
         wire::put(&mut __fields, "delivery_status", &self.delivery_status)?;
         wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(&mut __fields, "duplicated_order_ids", &self.duplicated_order_ids)?;
         wire::put_with(
             &mut __fields,
             "effective_date",
             &self.effective_date,
             ::odoo_client::value::datetime::option::serialize,
         )?;
+        wire::put_with(
+            &mut __fields,
+            "expected_date",
+            &self.expected_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
         wire::put(&mut __fields, "fiscal_position_id", &self.fiscal_position_id)?;
+        wire::put(&mut __fields, "has_active_pricelist", &self.has_active_pricelist)?;
+        wire::put(&mut __fields, "has_archived_products", &self.has_archived_products)?;
+        wire::put(
+            &mut __fields,
+            "has_authorized_transaction_ids",
+            &self.has_authorized_transaction_ids,
+        )?;
+        wire::put(&mut __fields, "has_message", &self.has_message)?;
         wire::put(&mut __fields, "incoterm", &self.incoterm)?;
         wire::put(&mut __fields, "incoterm_location", &self.incoterm_location)?;
+        wire::put(&mut __fields, "invoice_count", &self.invoice_count)?;
+        wire::put(&mut __fields, "invoice_ids", &self.invoice_ids)?;
         wire::put(&mut __fields, "invoice_status", &self.invoice_status)?;
+        wire::put(&mut __fields, "is_expired", &self.is_expired)?;
+        wire::put(
+            &mut __fields,
+            "is_pdf_quote_builder_available",
+            &self.is_pdf_quote_builder_available,
+        )?;
+        wire::put(&mut __fields, "is_product_milestone", &self.is_product_milestone)?;
         wire::put(&mut __fields, "journal_id", &self.journal_id)?;
+        wire::put(&mut __fields, "json_popover", &self.json_popover)?;
+        wire::put(&mut __fields, "late_availability", &self.late_availability)?;
         wire::put(&mut __fields, "locked", &self.locked)?;
         wire::put(&mut __fields, "medium_id", &self.medium_id)?;
+        wire::put(
+            &mut __fields,
+            "message_attachment_count",
+            &self.message_attachment_count,
+        )?;
         wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_has_error", &self.message_has_error)?;
+        wire::put(
+            &mut __fields,
+            "message_has_error_counter",
+            &self.message_has_error_counter,
+        )?;
+        wire::put(&mut __fields, "message_has_sms_error", &self.message_has_sms_error)?;
         wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(&mut __fields, "message_is_follower", &self.message_is_follower)?;
+        wire::put(&mut __fields, "message_needaction", &self.message_needaction)?;
+        wire::put(
+            &mut __fields,
+            "message_needaction_counter",
+            &self.message_needaction_counter,
+        )?;
+        wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        wire::put(&mut __fields, "milestone_count", &self.milestone_count)?;
+        wire::put_with(
+            &mut __fields,
+            "my_activity_date_deadline",
+            &self.my_activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
         wire::put(&mut __fields, "name", &self.name)?;
         wire::put(&mut __fields, "note", &self.note)?;
         wire::put(&mut __fields, "opportunity_id", &self.opportunity_id)?;
         wire::put(&mut __fields, "order_line", &self.order_line)?;
         wire::put(&mut __fields, "origin", &self.origin)?;
+        wire::put(
+            &mut __fields,
+            "partner_credit_warning",
+            &self.partner_credit_warning,
+        )?;
         wire::put(&mut __fields, "partner_id", &self.partner_id)?;
         wire::put(&mut __fields, "partner_invoice_id", &self.partner_invoice_id)?;
         wire::put(&mut __fields, "partner_shipping_id", &self.partner_shipping_id)?;
@@ -934,7 +1864,11 @@ impl SaleOrder {
         )?;
         wire::put(&mut __fields, "prepayment_percent", &self.prepayment_percent)?;
         wire::put(&mut __fields, "pricelist_id", &self.pricelist_id)?;
+        wire::put(&mut __fields, "project_account_id", &self.project_account_id)?;
+        wire::put(&mut __fields, "project_count", &self.project_count)?;
         wire::put(&mut __fields, "project_id", &self.project_id)?;
+        wire::put(&mut __fields, "project_ids", &self.project_ids)?;
+        wire::put(&mut __fields, "purchase_order_count", &self.purchase_order_count)?;
         wire::put(
             &mut __fields,
             "quotation_document_ids",
@@ -949,6 +1883,16 @@ impl SaleOrder {
             "sale_order_template_id",
             &self.sale_order_template_id,
         )?;
+        wire::put(&mut __fields, "sale_warning_text", &self.sale_warning_text)?;
+        wire::put(
+            &mut __fields,
+            "show_create_project_button",
+            &self.show_create_project_button,
+        )?;
+        wire::put(&mut __fields, "show_json_popover", &self.show_json_popover)?;
+        wire::put(&mut __fields, "show_project_button", &self.show_project_button)?;
+        wire::put(&mut __fields, "show_update_fpos", &self.show_update_fpos)?;
+        wire::put(&mut __fields, "show_update_pricelist", &self.show_update_pricelist)?;
         wire::put(&mut __fields, "signature", &self.signature)?;
         wire::put(&mut __fields, "signed_by", &self.signed_by)?;
         wire::put_with(
@@ -961,8 +1905,19 @@ impl SaleOrder {
         wire::put(&mut __fields, "state", &self.state)?;
         wire::put(&mut __fields, "stock_reference_ids", &self.stock_reference_ids)?;
         wire::put(&mut __fields, "tag_ids", &self.tag_ids)?;
+        wire::put(&mut __fields, "tasks_count", &self.tasks_count)?;
+        wire::put(&mut __fields, "tasks_ids", &self.tasks_ids)?;
+        wire::put(
+            &mut __fields,
+            "tax_calculation_rounding_method",
+            &self.tax_calculation_rounding_method,
+        )?;
+        wire::put(&mut __fields, "tax_country_id", &self.tax_country_id)?;
+        wire::put(&mut __fields, "tax_totals", &self.tax_totals)?;
         wire::put(&mut __fields, "team_id", &self.team_id)?;
+        wire::put(&mut __fields, "terms_type", &self.terms_type)?;
         wire::put(&mut __fields, "transaction_ids", &self.transaction_ids)?;
+        wire::put(&mut __fields, "type_name", &self.type_name)?;
         wire::put(&mut __fields, "user_id", &self.user_id)?;
         wire::put_with(
             &mut __fields,
@@ -970,6 +1925,7 @@ impl SaleOrder {
             &self.validity_date,
             ::odoo_client::value::date::option::serialize,
         )?;
+        wire::put(&mut __fields, "visible_project", &self.visible_project)?;
         wire::put(&mut __fields, "warehouse_id", &self.warehouse_id)?;
         wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         wire::put_with(
@@ -1013,6 +1969,21 @@ impl ::schemars::JsonSchema for SaleOrder {
         );
         ::odoo_client::registry::add_definition(
             generator,
+            "SaleOrderActivityExceptionDecoration",
+            <SaleOrderActivityExceptionDecoration as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "SaleOrderActivityState",
+            <SaleOrderActivityState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "SaleOrderCompanyPriceInclude",
+            <SaleOrderCompanyPriceInclude as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
             "SaleOrderDeliveryStatus",
             <SaleOrderDeliveryStatus as ::schemars::JsonSchema>::json_schema,
         );
@@ -1031,6 +2002,16 @@ impl ::schemars::JsonSchema for SaleOrder {
             "SaleOrderState",
             <SaleOrderState as ::schemars::JsonSchema>::json_schema,
         );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "SaleOrderTaxCalculationRoundingMethod",
+            <SaleOrderTaxCalculationRoundingMethod as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "SaleOrderTermsType",
+            <SaleOrderTermsType as ::schemars::JsonSchema>::json_schema,
+        );
         ::odoo_client::registry::schema_from_json(READ_SCHEMA)
     }
 }
@@ -1039,37 +2020,78 @@ impl ::odoo_client::Model for SaleOrder {
     const FIELDS: &'static [&'static str] = &[
         "id",
         "access_token",
+        "access_url",
+        "access_warning",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
         "activity_ids",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "amount_invoiced",
+        "amount_paid",
         "amount_tax",
+        "amount_to_invoice",
         "amount_total",
+        "amount_undiscounted",
         "amount_untaxed",
         "campaign_id",
         "client_order_ref",
+        "closed_task_count",
         "commitment_date",
         "company_id",
+        "company_price_include",
+        "completed_task_percentage",
+        "country_code",
         "create_date",
         "create_uid",
         "currency_id",
         "currency_rate",
         "customizable_pdf_form_fields",
         "date_order",
+        "delivery_count",
         "delivery_status",
         "display_name",
         "effective_date",
+        "expected_date",
         "fiscal_position_id",
+        "has_active_pricelist",
+        "has_archived_products",
+        "has_authorized_transaction_ids",
+        "has_message",
         "incoterm",
         "incoterm_location",
+        "invoice_count",
         "invoice_status",
+        "is_expired",
+        "is_pdf_quote_builder_available",
+        "is_product_milestone",
         "journal_id",
+        "json_popover",
+        "late_availability",
         "locked",
         "medium_id",
+        "message_attachment_count",
         "message_follower_ids",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
         "message_ids",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "milestone_count",
+        "my_activity_date_deadline",
         "name",
         "note",
         "opportunity_id",
         "order_line",
         "origin",
+        "partner_credit_warning",
         "partner_id",
         "partner_invoice_id",
         "partner_shipping_id",
@@ -1080,13 +2102,22 @@ impl ::odoo_client::Model for SaleOrder {
         "preferred_payment_method_line_id",
         "prepayment_percent",
         "pricelist_id",
+        "project_account_id",
+        "project_count",
         "project_id",
+        "purchase_order_count",
         "quotation_document_ids",
         "rating_ids",
         "reference",
         "require_payment",
         "require_signature",
         "sale_order_template_id",
+        "sale_warning_text",
+        "show_create_project_button",
+        "show_json_popover",
+        "show_project_button",
+        "show_update_fpos",
+        "show_update_pricelist",
         "signature",
         "signed_by",
         "signed_on",
@@ -1094,10 +2125,16 @@ impl ::odoo_client::Model for SaleOrder {
         "state",
         "stock_reference_ids",
         "tag_ids",
+        "tasks_count",
+        "tax_calculation_rounding_method",
+        "tax_country_id",
         "team_id",
+        "terms_type",
         "transaction_ids",
+        "type_name",
         "user_id",
         "validity_date",
+        "visible_project",
         "warehouse_id",
         "website_message_ids",
         "write_date",
@@ -1119,11 +2156,11 @@ pub struct SaleOrderCreate {
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Campaign
     ///
@@ -1193,7 +2230,7 @@ pub struct SaleOrderCreate {
     pub medium_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -1289,11 +2326,11 @@ pub struct SaleOrderCreate {
     pub sale_order_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Has Fiscal Position Changed
     ///
-    /// `show_update_fpos`: boolean
+    /// `show_update_fpos`: boolean, not stored
     pub show_update_fpos: ::std::option::Option<bool>,
     /// Has Pricelist Changed
     ///
-    /// `show_update_pricelist`: boolean
+    /// `show_update_pricelist`: boolean, not stored
     pub show_update_pricelist: ::std::option::Option<bool>,
     /// Signature
     ///
@@ -1690,11 +2727,11 @@ pub struct SaleOrderUpdate {
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Campaign
     ///
@@ -1764,7 +2801,7 @@ pub struct SaleOrderUpdate {
     pub medium_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -1860,11 +2897,11 @@ pub struct SaleOrderUpdate {
     pub sale_order_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Has Fiscal Position Changed
     ///
-    /// `show_update_fpos`: boolean
+    /// `show_update_fpos`: boolean, not stored
     pub show_update_fpos: ::std::option::Option<bool>,
     /// Has Pricelist Changed
     ///
-    /// `show_update_pricelist`: boolean
+    /// `show_update_pricelist`: boolean, not stored
     pub show_update_pricelist: ::std::option::Option<bool>,
     /// Signature
     ///
@@ -2528,6 +3565,272 @@ impl ::schemars::JsonSchema for SaleOrderUpdate {
         ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
     }
 }
+/// Activity Exception Decoration (selection field `activity_exception_decoration`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleOrderActivityExceptionDecoration {
+    /// Alert
+    ///
+    /// `"warning"`
+    Warning,
+    /// Error
+    ///
+    /// `"danger"`
+    Danger,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl SaleOrderActivityExceptionDecoration {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["warning", "danger"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Warning => "warning",
+            Self::Danger => "danger",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Warning => ::std::option::Option::Some("Alert"),
+            Self::Danger => ::std::option::Option::Some("Error"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for SaleOrderActivityExceptionDecoration {
+    fn from(value: &str) -> Self {
+        match value {
+            "warning" => Self::Warning,
+            "danger" => Self::Danger,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for SaleOrderActivityExceptionDecoration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SaleOrderActivityExceptionDecoration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SaleOrderActivityExceptionDecoration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for SaleOrderActivityExceptionDecoration {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("SaleOrderActivityExceptionDecoration")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity Exception Decoration: warning=Alert, danger=Error".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Activity State (selection field `activity_state`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleOrderActivityState {
+    /// Overdue
+    ///
+    /// `"overdue"`
+    Overdue,
+    /// Today
+    ///
+    /// `"today"`
+    Today,
+    /// Planned
+    ///
+    /// `"planned"`
+    Planned,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl SaleOrderActivityState {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Overdue => "overdue",
+            Self::Today => "today",
+            Self::Planned => "planned",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Overdue => ::std::option::Option::Some("Overdue"),
+            Self::Today => ::std::option::Option::Some("Today"),
+            Self::Planned => ::std::option::Option::Some("Planned"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for SaleOrderActivityState {
+    fn from(value: &str) -> Self {
+        match value {
+            "overdue" => Self::Overdue,
+            "today" => Self::Today,
+            "planned" => Self::Planned,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for SaleOrderActivityState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SaleOrderActivityState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SaleOrderActivityState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for SaleOrderActivityState {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("SaleOrderActivityState")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity State: overdue=Overdue, today=Today, planned=Planned".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Default Sales Price Include (selection field `company_price_include`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleOrderCompanyPriceInclude {
+    /// Tax Included
+    ///
+    /// `"tax_included"`
+    TaxIncluded,
+    /// Tax Excluded
+    ///
+    /// `"tax_excluded"`
+    TaxExcluded,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl SaleOrderCompanyPriceInclude {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TaxIncluded => "tax_included",
+            Self::TaxExcluded => "tax_excluded",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::TaxIncluded => ::std::option::Option::Some("Tax Included"),
+            Self::TaxExcluded => ::std::option::Option::Some("Tax Excluded"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for SaleOrderCompanyPriceInclude {
+    fn from(value: &str) -> Self {
+        match value {
+            "tax_included" => Self::TaxIncluded,
+            "tax_excluded" => Self::TaxExcluded,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for SaleOrderCompanyPriceInclude {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SaleOrderCompanyPriceInclude {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SaleOrderCompanyPriceInclude {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for SaleOrderCompanyPriceInclude {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("SaleOrderCompanyPriceInclude")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Default Sales Price Include: tax_included=Tax Included, tax_excluded=Tax Excluded"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Delivery Status (selection field `delivery_status`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SaleOrderDeliveryStatus {
@@ -2928,6 +4231,180 @@ impl ::schemars::JsonSchema for SaleOrderState {
         ::schemars::Schema::from(schema)
     }
 }
+/// Tax Calculation Rounding Method (selection field `tax_calculation_rounding_method`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleOrderTaxCalculationRoundingMethod {
+    /// Round per Tax
+    ///
+    /// `"round_globally"`
+    RoundGlobally,
+    /// Round per Line
+    ///
+    /// `"round_per_line"`
+    RoundPerLine,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl SaleOrderTaxCalculationRoundingMethod {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["round_globally", "round_per_line"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RoundGlobally => "round_globally",
+            Self::RoundPerLine => "round_per_line",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::RoundGlobally => ::std::option::Option::Some("Round per Tax"),
+            Self::RoundPerLine => ::std::option::Option::Some("Round per Line"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for SaleOrderTaxCalculationRoundingMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "round_globally" => Self::RoundGlobally,
+            "round_per_line" => Self::RoundPerLine,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for SaleOrderTaxCalculationRoundingMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SaleOrderTaxCalculationRoundingMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SaleOrderTaxCalculationRoundingMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for SaleOrderTaxCalculationRoundingMethod {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("SaleOrderTaxCalculationRoundingMethod")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Tax Calculation Rounding Method: round_globally=Round per Tax, round_per_line=Round per Line"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Terms & Conditions format (selection field `terms_type`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleOrderTermsType {
+    /// Add a Note
+    ///
+    /// `"plain"`
+    Plain,
+    /// Add a link to a Web Page
+    ///
+    /// `"html"`
+    Html,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl SaleOrderTermsType {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["plain", "html"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Plain => "plain",
+            Self::Html => "html",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Plain => ::std::option::Option::Some("Add a Note"),
+            Self::Html => ::std::option::Option::Some("Add a link to a Web Page"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for SaleOrderTermsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "plain" => Self::Plain,
+            "html" => Self::Html,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for SaleOrderTermsType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SaleOrderTermsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SaleOrderTermsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for SaleOrderTermsType {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("SaleOrderTermsType")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Terms & Conditions format: plain=Add a Note, html=Add a link to a Web Page"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Readable fields, in the order of the read struct.
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
@@ -2936,6 +4413,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "ID",
         required: true,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2944,6 +4422,61 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Security Token",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "access_url",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Portal Access URL",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "access_warning",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Access warning",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_calendar_event_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Calendar Event",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("calendar.event"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Next Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_decoration",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity Exception Decoration",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Icon",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2952,7 +4485,71 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Activities",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.activity"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_state",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity State",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_summary",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Next Activity Summary",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Activity Type Icon",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Type",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("mail.activity.type"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_user_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Responsible User",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "amount_invoiced",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
+        label: "Already invoiced",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "amount_paid",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Payment Transactions Amount",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "amount_tax",
@@ -2960,6 +4557,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Taxes",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "amount_to_invoice",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
+        label: "Un-invoiced Balance",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2968,6 +4575,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Total",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "amount_undiscounted",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Amount Before Discount",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2976,7 +4593,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Untaxed Amount",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "authorized_transaction_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Authorized Transactions",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("payment.transaction"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "available_quotation_document_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Available Quotation Documents",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("quotation.document"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "campaign_id",
@@ -2984,6 +4620,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Campaign",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("utm.campaign"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2992,6 +4629,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Customer Reference",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "closed_task_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Closed Task Count",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3000,6 +4647,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Delivery Date",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3008,7 +4656,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Company",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.company"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_price_include",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Default Sales Price Include",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "completed_task_percentage",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Completed Task Percentage",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "country_code",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Country code",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_date",
@@ -3016,6 +4692,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Creation Date",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3024,6 +4701,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3032,6 +4710,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Currency",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.currency"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3040,6 +4719,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Currency Rate",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3048,6 +4728,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Customizable PDF Form Fields",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3056,6 +4737,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Order Date",
         required: true,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "delivery_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Delivery Orders",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3064,6 +4755,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Delivery Status",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3072,7 +4764,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Display Name",
         required: false,
         readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "duplicated_order_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Duplicated Order",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("sale.order"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "effective_date",
@@ -3080,6 +4782,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Effective Date",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "expected_date",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
+        label: "Expected Date",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3088,7 +4800,44 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Fiscal Position",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.fiscal.position"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_active_pricelist",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Active Pricelist",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_archived_products",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Archived Products",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_authorized_transaction_ids",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Authorized Transactions",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_message",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Message",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "incoterm",
@@ -3096,6 +4845,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Incoterm",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.incoterms"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3104,7 +4854,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Incoterm Location",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "invoice_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Invoice Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "invoice_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Invoices",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("account.move"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "invoice_status",
@@ -3112,6 +4881,34 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Invoice Status",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_expired",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Expired",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_pdf_quote_builder_available",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Pdf Quote Builder Available",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_product_milestone",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Product Milestone",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3120,7 +4917,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Invoicing Journal",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.journal"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "json_popover",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "JSON data for the popover widget",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "late_availability",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Late Availability",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "locked",
@@ -3128,6 +4944,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Locked",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3136,7 +4953,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Medium",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("utm.medium"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_attachment_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Attachment Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_follower_ids",
@@ -3144,7 +4971,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Followers",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.followers"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Message Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of errors",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_sms_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "SMS Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_ids",
@@ -3152,7 +5007,62 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_is_follower",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Follower",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Action Needed",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of Actions",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_partner_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Followers (Partners)",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "milestone_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Milestone Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "my_activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "My Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "name",
@@ -3160,6 +5070,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Order Reference",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3168,6 +5079,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Terms and conditions",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3176,6 +5088,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Opportunity",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("crm.lead"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3184,6 +5097,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Order Lines",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("sale.order.line"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3192,6 +5106,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Source Document",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "partner_credit_warning",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Partner Credit Warning",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3200,6 +5124,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Customer",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3208,6 +5133,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Invoice Address",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3216,6 +5142,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Delivery Address",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3224,6 +5151,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Payment Terms",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.payment.term"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3232,6 +5160,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Pending Email Template",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("mail.template"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3240,6 +5169,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Transfers",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.picking"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3248,6 +5178,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Shipping Policy",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3256,6 +5187,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Payment Method",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.payment.method.line"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3264,6 +5196,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Prepayment percentage",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3272,7 +5205,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Pricelist",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.pricelist"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "project_account_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Project Account",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("account.analytic.account"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "project_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of Projects",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "project_id",
@@ -3280,7 +5232,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Project",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.project"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "project_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Projects",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("project.project"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "purchase_order_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of Purchase Order Generated",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "quotation_document_ids",
@@ -3288,6 +5259,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Headers/Footers",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("quotation.document"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3296,6 +5268,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Ratings",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("rating.rating"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3304,6 +5277,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Payment Ref.",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3312,6 +5286,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Online payment",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3320,6 +5295,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Online signature",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3328,7 +5304,62 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Quotation Template",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("sale.order.template"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "sale_warning_text",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Sale Warning",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_create_project_button",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Create Project Button",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_json_popover",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has late picking",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_project_button",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Project Button",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_update_fpos",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Fiscal Position Changed",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_update_pricelist",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Pricelist Changed",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "signature",
@@ -3336,6 +5367,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Signature",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3344,6 +5376,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Signed By",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3352,6 +5385,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Signed On",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3360,6 +5394,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Source",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("utm.source"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3368,6 +5403,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Status",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3376,6 +5412,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "References",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.reference"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3384,7 +5421,53 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Tags",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("crm.tag"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tasks_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Tasks",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tasks_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Tasks associated with this sale",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("project.task"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tax_calculation_rounding_method",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Tax Calculation Rounding Method",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tax_country_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Tax Country",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.country"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tax_totals",
+        ttype: ::odoo_client::registry::FieldType::Binary,
+        label: "Tax Totals",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "team_id",
@@ -3392,7 +5475,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sales Team",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("crm.team"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "terms_type",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Terms & Conditions format",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "transaction_ids",
@@ -3400,7 +5493,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Transactions",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("payment.transaction"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "type_name",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Type Name",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "user_id",
@@ -3408,6 +5511,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Salesperson",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3416,6 +5520,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Expiration",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "visible_project",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Display project",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3424,6 +5538,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Warehouse",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.warehouse"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3432,6 +5547,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Website Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3440,6 +5556,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -3448,6 +5565,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
 ];

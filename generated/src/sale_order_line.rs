@@ -3,13 +3,29 @@
 //! Sales Order Line (`sale.order.line`)
 /// Sales Order Line (`sale.order.line`): one record as Odoo reads it.
 ///
-/// Stored fields only; Odoo's `false` for an empty value is `None`.
+/// Every field Odoo reads: stored ones and computed or related ones (not stored: neither searched nor sorted on unless Odoo says so). A typed read asks for `FIELDS`: all but the computed files, documents, lists and properties, which stay empty unless asked for by name. Odoo's `false` for an empty value is `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SaleOrderLine {
     /// ID
     ///
     /// `id`: integer, required, readonly
     pub id: i64,
+    /// Allowed Uom
+    ///
+    /// `allowed_uom_ids`: many2many, to `uom.uom`, readonly, not stored
+    pub allowed_uom_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Invoiced Amount
+    ///
+    /// `amount_invoiced`: monetary, readonly, not stored
+    pub amount_invoiced: ::std::option::Option<f64>,
+    /// Un-invoiced Balance
+    ///
+    /// `amount_to_invoice`: monetary, readonly, not stored
+    pub amount_to_invoice: ::std::option::Option<f64>,
+    /// Amount
+    ///
+    /// `amount_to_invoice_at_date`: float, readonly, not stored
+    pub amount_to_invoice_at_date: ::std::option::Option<f64>,
     /// Analytic Distribution
     ///
     /// `analytic_distribution`: json
@@ -18,6 +34,18 @@ pub struct SaleOrderLine {
     ///
     /// `analytic_line_ids`: one2many, to `account.analytic.line`
     pub analytic_line_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Analytic Precision
+    ///
+    /// `analytic_precision`: integer, not stored
+    pub analytic_precision: ::std::option::Option<i64>,
+    /// Available Product Documents
+    ///
+    /// `available_product_document_ids`: many2many, to `product.document`, readonly, not stored
+    pub available_product_document_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Product Category
+    ///
+    /// `categ_id`: many2one, to `product.category`, readonly, not stored
+    pub categ_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Collapse Composition
     ///
     /// `collapse_composition`: boolean
@@ -34,6 +62,12 @@ pub struct SaleOrderLine {
     ///
     /// `company_id`: many2one, to `res.company`, readonly
     pub company_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Default Sales Price Include
+    ///
+    /// Default on whether the sales price used on the product and invoices with this Company includes its taxes.
+    ///
+    /// `company_price_include`: selection, readonly, not stored
+    pub company_price_include: ::std::option::Option<SaleOrderLineCompanyPriceInclude>,
     /// Created on
     ///
     /// `create_date`: datetime, readonly
@@ -58,16 +92,32 @@ pub struct SaleOrderLine {
     pub discount: ::std::option::Option<f64>,
     /// Display Name
     ///
-    /// `display_name`: char, readonly
+    /// `display_name`: char, readonly, not stored
     pub display_name: ::std::option::Option<::std::string::String>,
+    /// Display Qty Widget
+    ///
+    /// `display_qty_widget`: boolean, readonly, not stored
+    pub display_qty_widget: bool,
     /// Display Type
     ///
     /// `display_type`: selection
     pub display_type: ::std::option::Option<SaleOrderLineDisplayType>,
+    /// Distribution Analytic Account
+    ///
+    /// `distribution_analytic_account_ids`: many2many, to `account.analytic.account`, readonly, not stored
+    pub distribution_analytic_account_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Extra Tax Data
     ///
     /// `extra_tax_data`: json
     pub extra_tax_data: ::std::option::Option<::serde_json::Value>,
+    /// Forecast Expected Date
+    ///
+    /// `forecast_expected_date`: datetime, readonly, not stored
+    pub forecast_expected_date: ::std::option::Option<::chrono::NaiveDateTime>,
+    /// Free Qty Today
+    ///
+    /// `free_qty_today`: float, readonly, not stored
+    pub free_qty_today: ::std::option::Option<f64>,
     /// Invoice Lines
     ///
     /// `invoice_lines`: many2many, to `account.move.line`
@@ -76,6 +126,10 @@ pub struct SaleOrderLine {
     ///
     /// `invoice_status`: selection, readonly
     pub invoice_status: ::std::option::Option<SaleOrderLineInvoiceStatus>,
+    /// Is the product configurable?
+    ///
+    /// `is_configurable_product`: boolean, readonly, not stored
+    pub is_configurable_product: bool,
     /// Is a down payment
     ///
     /// Down payments are made when creating invoices from a sales order. They are not copied when duplicating a sales order.
@@ -88,14 +142,28 @@ pub struct SaleOrderLine {
     ///
     /// `is_expense`: boolean
     pub is_expense: bool,
+    /// Is Mto
+    ///
+    /// `is_mto`: boolean, readonly, not stored
+    pub is_mto: bool,
     /// Optional Line
     ///
     /// `is_optional`: boolean
     pub is_optional: bool,
+    /// Is Product Archived
+    ///
+    /// `is_product_archived`: boolean, readonly, not stored
+    pub is_product_archived: bool,
     /// Is a Service
     ///
     /// `is_service`: boolean, readonly
     pub is_service: bool,
+    /// Track Inventory
+    ///
+    /// A storable product is a product for which you manage stock.
+    ///
+    /// `is_storable`: boolean, readonly, not stored
+    pub is_storable: bool,
     /// Linked Order Line
     ///
     /// `linked_line_id`: many2one, to `sale.order.line`
@@ -124,6 +192,10 @@ pub struct SaleOrderLine {
     ///
     /// `order_partner_id`: many2one, to `res.partner`, readonly
     pub order_partner_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Parent Section Line
+    ///
+    /// `parent_id`: many2one, to `sale.order.line`, readonly, not stored
+    pub parent_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Price Reduce Tax excl
     ///
     /// `price_reduce_taxexcl`: monetary, readonly
@@ -148,6 +220,10 @@ pub struct SaleOrderLine {
     ///
     /// `price_unit`: float, required
     pub price_unit: f64,
+    /// Pricelist Item
+    ///
+    /// `pricelist_item_id`: many2one, to `product.pricelist.item`, readonly, not stored
+    pub pricelist_item_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Custom Values
     ///
     /// `product_custom_attribute_value_ids`: one2many, to `product.attribute.custom.value`
@@ -166,6 +242,22 @@ pub struct SaleOrderLine {
     ///
     /// `product_no_variant_attribute_value_ids`: many2many, to `product.template.attribute.value`
     pub product_no_variant_attribute_value_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Attribute Values
+    ///
+    /// `product_template_attribute_value_ids`: many2many, to `product.template.attribute.value`, readonly, not stored
+    pub product_template_attribute_value_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Product Template
+    ///
+    /// `product_template_id`: many2one, to `product.template`, not stored
+    pub product_template_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Product Type
+    ///
+    /// Goods are tangible materials and merchandise you provide.
+    ///
+    /// A service is a non-material product you provide.
+    ///
+    /// `product_type`: selection, readonly, not stored
+    pub product_type: ::std::option::Option<SaleOrderLineProductType>,
     /// Unit
     ///
     /// `product_uom_id`: many2one, to `uom.uom`
@@ -174,20 +266,40 @@ pub struct SaleOrderLine {
     ///
     /// `product_uom_qty`: float, required
     pub product_uom_qty: f64,
+    /// Product Uom Readonly
+    ///
+    /// `product_uom_readonly`: boolean, readonly, not stored
+    pub product_uom_readonly: bool,
+    /// Can Edit Product
+    ///
+    /// `product_updatable`: boolean, readonly, not stored
+    pub product_updatable: bool,
     /// Generated Project
     ///
     /// `project_id`: many2one, to `project.project`
     pub project_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Number of generated purchase items
+    ///
+    /// `purchase_line_count`: integer, readonly, not stored
+    pub purchase_line_count: ::std::option::Option<i64>,
     /// Generated Purchase Lines
     ///
     /// Purchase line generated by this Sales item on order confirmation, or when the quantity was increased.
     ///
     /// `purchase_line_ids`: one2many, to `purchase.order.line`, readonly
     pub purchase_line_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Qty Available Today
+    ///
+    /// `qty_available_today`: float, readonly, not stored
+    pub qty_available_today: ::std::option::Option<f64>,
     /// Delivery Quantity
     ///
     /// `qty_delivered`: float
     pub qty_delivered: ::std::option::Option<f64>,
+    /// Delivered
+    ///
+    /// `qty_delivered_at_date`: float, readonly, not stored
+    pub qty_delivered_at_date: ::std::option::Option<f64>,
     /// Method to update delivered qty
     ///
     /// According to product configuration, the delivered quantity can be automatically computed by mechanism:
@@ -206,6 +318,18 @@ pub struct SaleOrderLine {
     ///
     /// `qty_invoiced`: float, readonly
     pub qty_invoiced: ::std::option::Option<f64>,
+    /// Invoiced
+    ///
+    /// `qty_invoiced_at_date`: float, readonly, not stored
+    pub qty_invoiced_at_date: ::std::option::Option<f64>,
+    /// Invoiced Quantity (posted)
+    ///
+    /// `qty_invoiced_posted`: float, readonly, not stored
+    pub qty_invoiced_posted: ::std::option::Option<f64>,
+    /// Qty To Deliver
+    ///
+    /// `qty_to_deliver`: float, readonly, not stored
+    pub qty_to_deliver: ::std::option::Option<f64>,
     /// Quantity To Invoice
     ///
     /// `qty_to_invoice`: float, readonly
@@ -218,14 +342,30 @@ pub struct SaleOrderLine {
     ///
     /// `route_ids`: many2many, to `stock.route`
     pub route_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Sale Line Warn Msg
+    ///
+    /// `sale_line_warn_msg`: text, readonly, not stored
+    pub sale_line_warn_msg: ::std::option::Option<::std::string::String>,
     /// Salesperson
     ///
     /// `salesman_id`: many2one, to `res.users`, readonly
     pub salesman_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Scheduled Date
+    ///
+    /// `scheduled_date`: datetime, readonly, not stored
+    pub scheduled_date: ::std::option::Option<::chrono::NaiveDateTime>,
+    /// Selected Combo Items
+    ///
+    /// `selected_combo_items`: char, not stored
+    pub selected_combo_items: ::std::option::Option<::std::string::String>,
     /// Sequence
     ///
     /// `sequence`: integer
     pub sequence: ::std::option::Option<i64>,
+    /// Create on Order
+    ///
+    /// `service_tracking`: selection, readonly, not stored
+    pub service_tracking: ::std::option::Option<SaleOrderLineServiceTracking>,
     /// Order Status
     ///
     /// `state`: selection, readonly
@@ -234,6 +374,16 @@ pub struct SaleOrderLine {
     ///
     /// `task_id`: many2one, to `project.task`
     pub task_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Tax calculation rounding method
+    ///
+    /// `tax_calculation_rounding_method`: selection, readonly, not stored
+    pub tax_calculation_rounding_method: ::std::option::Option<
+        SaleOrderLineTaxCalculationRoundingMethod,
+    >,
+    /// Tax Country
+    ///
+    /// `tax_country_id`: many2one, to `res.country`, readonly, not stored
+    pub tax_country_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Taxes
     ///
     /// `tax_ids`: many2many, to `account.tax`
@@ -242,6 +392,10 @@ pub struct SaleOrderLine {
     ///
     /// `technical_price_unit`: float
     pub technical_price_unit: ::std::option::Option<f64>,
+    /// Translated Product Name
+    ///
+    /// `translated_product_name`: text, readonly, not stored
+    pub translated_product_name: ::std::option::Option<::std::string::String>,
     /// Untaxed Invoiced Amount
     ///
     /// `untaxed_amount_invoiced`: monetary, readonly
@@ -250,6 +404,10 @@ pub struct SaleOrderLine {
     ///
     /// `untaxed_amount_to_invoice`: monetary, readonly
     pub untaxed_amount_to_invoice: ::std::option::Option<f64>,
+    /// Virtual Available At Date
+    ///
+    /// `virtual_available_at_date`: float, readonly, not stored
+    pub virtual_available_at_date: ::std::option::Option<f64>,
     /// Virtual
     ///
     /// `virtual_id`: char
@@ -271,27 +429,43 @@ pub struct SaleOrderLine {
 pub const READ_SCHEMA: &str = r##"{
   "description": "Sales Order Line",
   "properties": {
+    "allowed_uom_ids": {"default":[],"description":"Allowed Uom (ids of uom.uom records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "amount_invoiced": {"default":null,"description":"Invoiced Amount","format":"double","type":["number","null"]},
+    "amount_to_invoice": {"default":null,"description":"Un-invoiced Balance","format":"double","type":["number","null"]},
+    "amount_to_invoice_at_date": {"default":null,"description":"Amount","format":"double","type":["number","null"]},
     "analytic_distribution": {"default":null,"description":"Analytic Distribution"},
     "analytic_line_ids": {"default":[],"description":"Analytic lines (ids of account.analytic.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "analytic_precision": {"default":null,"description":"Analytic Precision","format":"int64","type":["integer","null"]},
+    "available_product_document_ids": {"default":[],"description":"Available Product Documents (ids of product.document records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "categ_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Product Category ([id, display name] of a product.category)"},
     "collapse_composition": {"description":"Collapse Composition","type":"boolean"},
     "collapse_prices": {"description":"Collapse Prices","type":"boolean"},
     "combo_item_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Combo Item ([id, display name] of a product.combo.item)"},
     "company_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Company ([id, display name] of a res.company)"},
+    "company_price_include": {"anyOf":[{"$ref":"#/$defs/SaleOrderLineCompanyPriceInclude"},{"type":"null"}],"default":null,"description":"Default Sales Price Include: Default on whether the sales price used on the product and invoices with this Company includes its taxes."},
     "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
     "currency_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Currency ([id, display name] of a res.currency)"},
     "customer_lead": {"description":"Lead Time: Number of days between the order confirmation and the shipping of the products to the customer","format":"double","type":"number"},
     "discount": {"default":null,"description":"Discount (%)","format":"double","type":["number","null"]},
     "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
+    "display_qty_widget": {"default":false,"description":"Display Qty Widget","type":"boolean"},
     "display_type": {"anyOf":[{"$ref":"#/$defs/SaleOrderLineDisplayType"},{"type":"null"}],"default":null,"description":"Display Type"},
+    "distribution_analytic_account_ids": {"default":[],"description":"Distribution Analytic Account (ids of account.analytic.account records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "extra_tax_data": {"default":null,"description":"Extra Tax Data"},
+    "forecast_expected_date": {"default":null,"description":"Forecast Expected Date (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "free_qty_today": {"default":null,"description":"Free Qty Today","format":"double","type":["number","null"]},
     "id": {"description":"ID","format":"int64","type":"integer"},
     "invoice_lines": {"default":[],"description":"Invoice Lines (ids of account.move.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "invoice_status": {"anyOf":[{"$ref":"#/$defs/SaleOrderLineInvoiceStatus"},{"type":"null"}],"default":null,"description":"Invoice Status"},
+    "is_configurable_product": {"default":false,"description":"Is the product configurable?","type":"boolean"},
     "is_downpayment": {"description":"Is a down payment: Down payments are made when creating invoices from a sales order. They are not copied when duplicating a sales order.","type":"boolean"},
     "is_expense": {"description":"Is expense: Is true if the sales order line comes from an expense or a vendor bills","type":"boolean"},
+    "is_mto": {"default":false,"description":"Is Mto","type":"boolean"},
     "is_optional": {"description":"Optional Line","type":"boolean"},
+    "is_product_archived": {"default":false,"description":"Is Product Archived","type":"boolean"},
     "is_service": {"description":"Is a Service","type":"boolean"},
+    "is_storable": {"default":false,"description":"Track Inventory: A storable product is a product for which you manage stock.","type":"boolean"},
     "linked_line_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Linked Order Line ([id, display name] of a sale.order.line)"},
     "linked_line_ids": {"default":[],"description":"Linked Order Lines (ids of sale.order.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "linked_virtual_id": {"default":null,"description":"Linked Virtual","type":["string","null"]},
@@ -299,34 +473,55 @@ pub const READ_SCHEMA: &str = r##"{
     "name": {"description":"Description","type":"string"},
     "order_id": {"$ref":"#/$defs/Many2One","description":"Order Reference ([id, display name] of a sale.order)"},
     "order_partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Customer ([id, display name] of a res.partner)"},
+    "parent_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Parent Section Line ([id, display name] of a sale.order.line)"},
     "price_reduce_taxexcl": {"default":null,"description":"Price Reduce Tax excl","format":"double","type":["number","null"]},
     "price_reduce_taxinc": {"default":null,"description":"Price Reduce Tax incl","format":"double","type":["number","null"]},
     "price_subtotal": {"default":null,"description":"Subtotal","format":"double","type":["number","null"]},
     "price_tax": {"default":null,"description":"Total Tax","format":"double","type":["number","null"]},
     "price_total": {"default":null,"description":"Total","format":"double","type":["number","null"]},
     "price_unit": {"description":"Unit Price","format":"double","type":"number"},
+    "pricelist_item_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Pricelist Item ([id, display name] of a product.pricelist.item)"},
     "product_custom_attribute_value_ids": {"default":[],"description":"Custom Values (ids of product.attribute.custom.value records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "product_document_ids": {"default":[],"description":"Product Documents: The product documents for this order line that will be merged in the PDF quote. (ids of product.document records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "product_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Product ([id, display name] of a product.product)"},
     "product_no_variant_attribute_value_ids": {"default":[],"description":"Extra Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "product_template_attribute_value_ids": {"default":[],"description":"Attribute Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "product_template_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Product Template ([id, display name] of a product.template)"},
+    "product_type": {"anyOf":[{"$ref":"#/$defs/SaleOrderLineProductType"},{"type":"null"}],"default":null,"description":"Product Type: Goods are tangible materials and merchandise you provide. A service is a non-material product you provide."},
     "product_uom_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Unit ([id, display name] of a uom.uom)"},
     "product_uom_qty": {"description":"Quantity","format":"double","type":"number"},
+    "product_uom_readonly": {"default":false,"description":"Product Uom Readonly","type":"boolean"},
+    "product_updatable": {"default":false,"description":"Can Edit Product","type":"boolean"},
     "project_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Generated Project ([id, display name] of a project.project)"},
+    "purchase_line_count": {"default":null,"description":"Number of generated purchase items","format":"int64","type":["integer","null"]},
     "purchase_line_ids": {"default":[],"description":"Generated Purchase Lines: Purchase line generated by this Sales item on order confirmation, or when the quantity was increased. (ids of purchase.order.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "qty_available_today": {"default":null,"description":"Qty Available Today","format":"double","type":["number","null"]},
     "qty_delivered": {"default":null,"description":"Delivery Quantity","format":"double","type":["number","null"]},
+    "qty_delivered_at_date": {"default":null,"description":"Delivered","format":"double","type":["number","null"]},
     "qty_delivered_method": {"anyOf":[{"$ref":"#/$defs/SaleOrderLineQtyDeliveredMethod"},{"type":"null"}],"default":null,"description":"Method to update delivered qty: According to product configuration, the delivered quantity can be automatically computed by mechanism: - Manual: the quantity is set manually on the line - Analytic From expenses: the quantity is the quantity sum from posted expenses - Timesheet: the quantity is the sum of hours recorded on tasks linked to this sale line - Stock Moves: the quantity comes from confirmed pickings"},
     "qty_invoiced": {"default":null,"description":"Invoiced Quantity","format":"double","type":["number","null"]},
+    "qty_invoiced_at_date": {"default":null,"description":"Invoiced","format":"double","type":["number","null"]},
+    "qty_invoiced_posted": {"default":null,"description":"Invoiced Quantity (posted)","format":"double","type":["number","null"]},
+    "qty_to_deliver": {"default":null,"description":"Qty To Deliver","format":"double","type":["number","null"]},
     "qty_to_invoice": {"default":null,"description":"Quantity To Invoice","format":"double","type":["number","null"]},
     "reached_milestones_ids": {"default":[],"description":"Reached Milestones (ids of project.milestone records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "route_ids": {"default":[],"description":"Routes (ids of stock.route records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "sale_line_warn_msg": {"default":null,"description":"Sale Line Warn Msg","type":["string","null"]},
     "salesman_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Salesperson ([id, display name] of a res.users)"},
+    "scheduled_date": {"default":null,"description":"Scheduled Date (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "selected_combo_items": {"default":null,"description":"Selected Combo Items","type":["string","null"]},
     "sequence": {"default":null,"description":"Sequence","format":"int64","type":["integer","null"]},
+    "service_tracking": {"anyOf":[{"$ref":"#/$defs/SaleOrderLineServiceTracking"},{"type":"null"}],"default":null,"description":"Create on Order"},
     "state": {"anyOf":[{"$ref":"#/$defs/SaleOrderLineState"},{"type":"null"}],"default":null,"description":"Order Status"},
     "task_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Generated Task ([id, display name] of a project.task)"},
+    "tax_calculation_rounding_method": {"anyOf":[{"$ref":"#/$defs/SaleOrderLineTaxCalculationRoundingMethod"},{"type":"null"}],"default":null,"description":"Tax calculation rounding method"},
+    "tax_country_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Tax Country ([id, display name] of a res.country)"},
     "tax_ids": {"default":[],"description":"Taxes (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "technical_price_unit": {"default":null,"description":"Technical Price Unit","format":"double","type":["number","null"]},
+    "translated_product_name": {"default":null,"description":"Translated Product Name","type":["string","null"]},
     "untaxed_amount_invoiced": {"default":null,"description":"Untaxed Invoiced Amount","format":"double","type":["number","null"]},
     "untaxed_amount_to_invoice": {"default":null,"description":"Untaxed Amount To Invoice","format":"double","type":["number","null"]},
+    "virtual_available_at_date": {"default":null,"description":"Virtual Available At Date","format":"double","type":["number","null"]},
     "virtual_id": {"default":null,"description":"Virtual","type":["string","null"]},
     "warehouse_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Warehouse ([id, display name] of a stock.warehouse)"},
     "write_date": {"default":null,"description":"Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
@@ -342,11 +537,26 @@ impl SaleOrderLine {
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
         let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut allowed_uom_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut amount_invoiced: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut amount_to_invoice: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut amount_to_invoice_at_date: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
         let mut analytic_distribution: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
         > = ::std::option::Option::None;
         let mut analytic_line_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut analytic_precision: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut available_product_document_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut categ_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut collapse_composition: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut collapse_prices: ::std::option::Option<bool> = ::std::option::Option::None;
@@ -355,6 +565,9 @@ impl SaleOrderLine {
         > = ::std::option::Option::None;
         let mut company_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut company_price_include: ::std::option::Option<
+            ::std::option::Option<SaleOrderLineCompanyPriceInclude>,
         > = ::std::option::Option::None;
         let mut create_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
@@ -370,22 +583,34 @@ impl SaleOrderLine {
         let mut display_name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut display_qty_widget: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut display_type: ::std::option::Option<
             ::std::option::Option<SaleOrderLineDisplayType>,
+        > = ::std::option::Option::None;
+        let mut distribution_analytic_account_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut extra_tax_data: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
         > = ::std::option::Option::None;
+        let mut forecast_expected_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut free_qty_today: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut invoice_lines: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut invoice_status: ::std::option::Option<
             ::std::option::Option<SaleOrderLineInvoiceStatus>,
         > = ::std::option::Option::None;
+        let mut is_configurable_product: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut is_downpayment: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut is_expense: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_mto: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut is_optional: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_product_archived: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut is_service: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_storable: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut linked_line_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
@@ -403,6 +628,9 @@ impl SaleOrderLine {
         let mut order_partner_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut parent_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut price_reduce_taxexcl: ::std::option::Option<
             ::std::option::Option<f64>,
         > = ::std::option::Option::None;
@@ -411,6 +639,9 @@ impl SaleOrderLine {
         let mut price_tax: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut price_total: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut price_unit: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut pricelist_item_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut product_custom_attribute_value_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
@@ -423,21 +654,42 @@ impl SaleOrderLine {
         let mut product_no_variant_attribute_value_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut product_template_attribute_value_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut product_template_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut product_type: ::std::option::Option<
+            ::std::option::Option<SaleOrderLineProductType>,
+        > = ::std::option::Option::None;
         let mut product_uom_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut product_uom_qty: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut product_uom_readonly: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut product_updatable: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut project_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut purchase_line_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut purchase_line_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut qty_available_today: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut qty_delivered: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut qty_delivered_at_date: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
         let mut qty_delivered_method: ::std::option::Option<
             ::std::option::Option<SaleOrderLineQtyDeliveredMethod>,
         > = ::std::option::Option::None;
         let mut qty_invoiced: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut qty_invoiced_at_date: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut qty_invoiced_posted: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut qty_to_deliver: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut qty_to_invoice: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut reached_milestones_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
@@ -445,14 +697,32 @@ impl SaleOrderLine {
         let mut route_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut sale_line_warn_msg: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut salesman_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
+        let mut scheduled_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut selected_combo_items: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut service_tracking: ::std::option::Option<
+            ::std::option::Option<SaleOrderLineServiceTracking>,
+        > = ::std::option::Option::None;
         let mut state: ::std::option::Option<
             ::std::option::Option<SaleOrderLineState>,
         > = ::std::option::Option::None;
         let mut task_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut tax_calculation_rounding_method: ::std::option::Option<
+            ::std::option::Option<SaleOrderLineTaxCalculationRoundingMethod>,
+        > = ::std::option::Option::None;
+        let mut tax_country_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut tax_ids: ::std::option::Option<
@@ -461,10 +731,16 @@ impl SaleOrderLine {
         let mut technical_price_unit: ::std::option::Option<
             ::std::option::Option<f64>,
         > = ::std::option::Option::None;
+        let mut translated_product_name: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut untaxed_amount_invoiced: ::std::option::Option<
             ::std::option::Option<f64>,
         > = ::std::option::Option::None;
         let mut untaxed_amount_to_invoice: ::std::option::Option<
+            ::std::option::Option<f64>,
+        > = ::std::option::Option::None;
+        let mut virtual_available_at_date: ::std::option::Option<
             ::std::option::Option<f64>,
         > = ::std::option::Option::None;
         let mut virtual_id: ::std::option::Option<
@@ -482,6 +758,22 @@ impl SaleOrderLine {
         for (__key, __value) in __record {
             match __key.as_str() {
                 "id" => wire::decode(&mut id, __value, wire::field),
+                "allowed_uom_ids" => {
+                    wire::decode(&mut allowed_uom_ids, __value, wire::ids_or_false)
+                }
+                "amount_invoiced" => {
+                    wire::decode(&mut amount_invoiced, __value, wire::false_as_none)
+                }
+                "amount_to_invoice" => {
+                    wire::decode(&mut amount_to_invoice, __value, wire::false_as_none)
+                }
+                "amount_to_invoice_at_date" => {
+                    wire::decode(
+                        &mut amount_to_invoice_at_date,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "analytic_distribution" => {
                     wire::decode(
                         &mut analytic_distribution,
@@ -492,6 +784,17 @@ impl SaleOrderLine {
                 "analytic_line_ids" => {
                     wire::decode(&mut analytic_line_ids, __value, wire::ids_or_false)
                 }
+                "analytic_precision" => {
+                    wire::decode(&mut analytic_precision, __value, wire::false_as_none)
+                }
+                "available_product_document_ids" => {
+                    wire::decode(
+                        &mut available_product_document_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "categ_id" => wire::decode(&mut categ_id, __value, wire::false_as_none),
                 "collapse_composition" => {
                     wire::decode(&mut collapse_composition, __value, wire::field)
                 }
@@ -503,6 +806,13 @@ impl SaleOrderLine {
                 }
                 "company_id" => {
                     wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "company_price_include" => {
+                    wire::decode(
+                        &mut company_price_include,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "create_date" => {
                     wire::decode(
@@ -522,11 +832,31 @@ impl SaleOrderLine {
                 "display_name" => {
                     wire::decode(&mut display_name, __value, wire::false_as_none)
                 }
+                "display_qty_widget" => {
+                    wire::decode(&mut display_qty_widget, __value, wire::field)
+                }
                 "display_type" => {
                     wire::decode(&mut display_type, __value, wire::false_as_none)
                 }
+                "distribution_analytic_account_ids" => {
+                    wire::decode(
+                        &mut distribution_analytic_account_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
                 "extra_tax_data" => {
                     wire::decode(&mut extra_tax_data, __value, wire::false_as_none)
+                }
+                "forecast_expected_date" => {
+                    wire::decode(
+                        &mut forecast_expected_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "free_qty_today" => {
+                    wire::decode(&mut free_qty_today, __value, wire::false_as_none)
                 }
                 "invoice_lines" => {
                     wire::decode(&mut invoice_lines, __value, wire::ids_or_false)
@@ -534,12 +864,20 @@ impl SaleOrderLine {
                 "invoice_status" => {
                     wire::decode(&mut invoice_status, __value, wire::false_as_none)
                 }
+                "is_configurable_product" => {
+                    wire::decode(&mut is_configurable_product, __value, wire::field)
+                }
                 "is_downpayment" => {
                     wire::decode(&mut is_downpayment, __value, wire::field)
                 }
                 "is_expense" => wire::decode(&mut is_expense, __value, wire::field),
+                "is_mto" => wire::decode(&mut is_mto, __value, wire::field),
                 "is_optional" => wire::decode(&mut is_optional, __value, wire::field),
+                "is_product_archived" => {
+                    wire::decode(&mut is_product_archived, __value, wire::field)
+                }
                 "is_service" => wire::decode(&mut is_service, __value, wire::field),
+                "is_storable" => wire::decode(&mut is_storable, __value, wire::field),
                 "linked_line_id" => {
                     wire::decode(&mut linked_line_id, __value, wire::false_as_none)
                 }
@@ -555,6 +893,7 @@ impl SaleOrderLine {
                 "order_partner_id" => {
                     wire::decode(&mut order_partner_id, __value, wire::false_as_none)
                 }
+                "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
                 "price_reduce_taxexcl" => {
                     wire::decode(&mut price_reduce_taxexcl, __value, wire::false_as_none)
                 }
@@ -569,6 +908,9 @@ impl SaleOrderLine {
                     wire::decode(&mut price_total, __value, wire::false_as_none)
                 }
                 "price_unit" => wire::decode(&mut price_unit, __value, wire::field),
+                "pricelist_item_id" => {
+                    wire::decode(&mut pricelist_item_id, __value, wire::false_as_none)
+                }
                 "product_custom_attribute_value_ids" => {
                     wire::decode(
                         &mut product_custom_attribute_value_ids,
@@ -589,26 +931,67 @@ impl SaleOrderLine {
                         wire::ids_or_false,
                     )
                 }
+                "product_template_attribute_value_ids" => {
+                    wire::decode(
+                        &mut product_template_attribute_value_ids,
+                        __value,
+                        wire::ids_or_false,
+                    )
+                }
+                "product_template_id" => {
+                    wire::decode(&mut product_template_id, __value, wire::false_as_none)
+                }
+                "product_type" => {
+                    wire::decode(&mut product_type, __value, wire::false_as_none)
+                }
                 "product_uom_id" => {
                     wire::decode(&mut product_uom_id, __value, wire::false_as_none)
                 }
                 "product_uom_qty" => {
                     wire::decode(&mut product_uom_qty, __value, wire::field)
                 }
+                "product_uom_readonly" => {
+                    wire::decode(&mut product_uom_readonly, __value, wire::field)
+                }
+                "product_updatable" => {
+                    wire::decode(&mut product_updatable, __value, wire::field)
+                }
                 "project_id" => {
                     wire::decode(&mut project_id, __value, wire::false_as_none)
+                }
+                "purchase_line_count" => {
+                    wire::decode(&mut purchase_line_count, __value, wire::false_as_none)
                 }
                 "purchase_line_ids" => {
                     wire::decode(&mut purchase_line_ids, __value, wire::ids_or_false)
                 }
+                "qty_available_today" => {
+                    wire::decode(&mut qty_available_today, __value, wire::false_as_none)
+                }
                 "qty_delivered" => {
                     wire::decode(&mut qty_delivered, __value, wire::false_as_none)
+                }
+                "qty_delivered_at_date" => {
+                    wire::decode(
+                        &mut qty_delivered_at_date,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "qty_delivered_method" => {
                     wire::decode(&mut qty_delivered_method, __value, wire::false_as_none)
                 }
                 "qty_invoiced" => {
                     wire::decode(&mut qty_invoiced, __value, wire::false_as_none)
+                }
+                "qty_invoiced_at_date" => {
+                    wire::decode(&mut qty_invoiced_at_date, __value, wire::false_as_none)
+                }
+                "qty_invoiced_posted" => {
+                    wire::decode(&mut qty_invoiced_posted, __value, wire::false_as_none)
+                }
+                "qty_to_deliver" => {
+                    wire::decode(&mut qty_to_deliver, __value, wire::false_as_none)
                 }
                 "qty_to_invoice" => {
                     wire::decode(&mut qty_to_invoice, __value, wire::false_as_none)
@@ -621,15 +1004,48 @@ impl SaleOrderLine {
                     )
                 }
                 "route_ids" => wire::decode(&mut route_ids, __value, wire::ids_or_false),
+                "sale_line_warn_msg" => {
+                    wire::decode(&mut sale_line_warn_msg, __value, wire::false_as_none)
+                }
                 "salesman_id" => {
                     wire::decode(&mut salesman_id, __value, wire::false_as_none)
                 }
+                "scheduled_date" => {
+                    wire::decode(
+                        &mut scheduled_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "selected_combo_items" => {
+                    wire::decode(&mut selected_combo_items, __value, wire::false_as_none)
+                }
                 "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
+                "service_tracking" => {
+                    wire::decode(&mut service_tracking, __value, wire::false_as_none)
+                }
                 "state" => wire::decode(&mut state, __value, wire::false_as_none),
                 "task_id" => wire::decode(&mut task_id, __value, wire::false_as_none),
+                "tax_calculation_rounding_method" => {
+                    wire::decode(
+                        &mut tax_calculation_rounding_method,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "tax_country_id" => {
+                    wire::decode(&mut tax_country_id, __value, wire::false_as_none)
+                }
                 "tax_ids" => wire::decode(&mut tax_ids, __value, wire::ids_or_false),
                 "technical_price_unit" => {
                     wire::decode(&mut technical_price_unit, __value, wire::false_as_none)
+                }
+                "translated_product_name" => {
+                    wire::decode(
+                        &mut translated_product_name,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "untaxed_amount_invoiced" => {
                     wire::decode(
@@ -641,6 +1057,13 @@ impl SaleOrderLine {
                 "untaxed_amount_to_invoice" => {
                     wire::decode(
                         &mut untaxed_amount_to_invoice,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "virtual_available_at_date" => {
+                    wire::decode(
+                        &mut virtual_available_at_date,
                         __value,
                         wire::false_as_none,
                     )
@@ -680,26 +1103,44 @@ impl SaleOrderLine {
         )?;
         ::std::result::Result::Ok(Self {
             id: wire::given(id),
+            allowed_uom_ids: allowed_uom_ids.unwrap_or_default(),
+            amount_invoiced: amount_invoiced.unwrap_or_default(),
+            amount_to_invoice: amount_to_invoice.unwrap_or_default(),
+            amount_to_invoice_at_date: amount_to_invoice_at_date.unwrap_or_default(),
             analytic_distribution: analytic_distribution.unwrap_or_default(),
             analytic_line_ids: analytic_line_ids.unwrap_or_default(),
+            analytic_precision: analytic_precision.unwrap_or_default(),
+            available_product_document_ids: available_product_document_ids
+                .unwrap_or_default(),
+            categ_id: categ_id.unwrap_or_default(),
             collapse_composition: wire::given(collapse_composition),
             collapse_prices: wire::given(collapse_prices),
             combo_item_id: combo_item_id.unwrap_or_default(),
             company_id: company_id.unwrap_or_default(),
+            company_price_include: company_price_include.unwrap_or_default(),
             create_date: create_date.unwrap_or_default(),
             create_uid: create_uid.unwrap_or_default(),
             currency_id: currency_id.unwrap_or_default(),
             customer_lead: wire::given(customer_lead),
             discount: discount.unwrap_or_default(),
             display_name: display_name.unwrap_or_default(),
+            display_qty_widget: display_qty_widget.unwrap_or_default(),
             display_type: display_type.unwrap_or_default(),
+            distribution_analytic_account_ids: distribution_analytic_account_ids
+                .unwrap_or_default(),
             extra_tax_data: extra_tax_data.unwrap_or_default(),
+            forecast_expected_date: forecast_expected_date.unwrap_or_default(),
+            free_qty_today: free_qty_today.unwrap_or_default(),
             invoice_lines: invoice_lines.unwrap_or_default(),
             invoice_status: invoice_status.unwrap_or_default(),
+            is_configurable_product: is_configurable_product.unwrap_or_default(),
             is_downpayment: wire::given(is_downpayment),
             is_expense: wire::given(is_expense),
+            is_mto: is_mto.unwrap_or_default(),
             is_optional: wire::given(is_optional),
+            is_product_archived: is_product_archived.unwrap_or_default(),
             is_service: wire::given(is_service),
+            is_storable: is_storable.unwrap_or_default(),
             linked_line_id: linked_line_id.unwrap_or_default(),
             linked_line_ids: linked_line_ids.unwrap_or_default(),
             linked_virtual_id: linked_virtual_id.unwrap_or_default(),
@@ -707,36 +1148,59 @@ impl SaleOrderLine {
             name: wire::given(name),
             order_id: wire::given(order_id),
             order_partner_id: order_partner_id.unwrap_or_default(),
+            parent_id: parent_id.unwrap_or_default(),
             price_reduce_taxexcl: price_reduce_taxexcl.unwrap_or_default(),
             price_reduce_taxinc: price_reduce_taxinc.unwrap_or_default(),
             price_subtotal: price_subtotal.unwrap_or_default(),
             price_tax: price_tax.unwrap_or_default(),
             price_total: price_total.unwrap_or_default(),
             price_unit: wire::given(price_unit),
+            pricelist_item_id: pricelist_item_id.unwrap_or_default(),
             product_custom_attribute_value_ids: product_custom_attribute_value_ids
                 .unwrap_or_default(),
             product_document_ids: product_document_ids.unwrap_or_default(),
             product_id: product_id.unwrap_or_default(),
             product_no_variant_attribute_value_ids: product_no_variant_attribute_value_ids
                 .unwrap_or_default(),
+            product_template_attribute_value_ids: product_template_attribute_value_ids
+                .unwrap_or_default(),
+            product_template_id: product_template_id.unwrap_or_default(),
+            product_type: product_type.unwrap_or_default(),
             product_uom_id: product_uom_id.unwrap_or_default(),
             product_uom_qty: wire::given(product_uom_qty),
+            product_uom_readonly: product_uom_readonly.unwrap_or_default(),
+            product_updatable: product_updatable.unwrap_or_default(),
             project_id: project_id.unwrap_or_default(),
+            purchase_line_count: purchase_line_count.unwrap_or_default(),
             purchase_line_ids: purchase_line_ids.unwrap_or_default(),
+            qty_available_today: qty_available_today.unwrap_or_default(),
             qty_delivered: qty_delivered.unwrap_or_default(),
+            qty_delivered_at_date: qty_delivered_at_date.unwrap_or_default(),
             qty_delivered_method: qty_delivered_method.unwrap_or_default(),
             qty_invoiced: qty_invoiced.unwrap_or_default(),
+            qty_invoiced_at_date: qty_invoiced_at_date.unwrap_or_default(),
+            qty_invoiced_posted: qty_invoiced_posted.unwrap_or_default(),
+            qty_to_deliver: qty_to_deliver.unwrap_or_default(),
             qty_to_invoice: qty_to_invoice.unwrap_or_default(),
             reached_milestones_ids: reached_milestones_ids.unwrap_or_default(),
             route_ids: route_ids.unwrap_or_default(),
+            sale_line_warn_msg: sale_line_warn_msg.unwrap_or_default(),
             salesman_id: salesman_id.unwrap_or_default(),
+            scheduled_date: scheduled_date.unwrap_or_default(),
+            selected_combo_items: selected_combo_items.unwrap_or_default(),
             sequence: sequence.unwrap_or_default(),
+            service_tracking: service_tracking.unwrap_or_default(),
             state: state.unwrap_or_default(),
             task_id: task_id.unwrap_or_default(),
+            tax_calculation_rounding_method: tax_calculation_rounding_method
+                .unwrap_or_default(),
+            tax_country_id: tax_country_id.unwrap_or_default(),
             tax_ids: tax_ids.unwrap_or_default(),
             technical_price_unit: technical_price_unit.unwrap_or_default(),
+            translated_product_name: translated_product_name.unwrap_or_default(),
             untaxed_amount_invoiced: untaxed_amount_invoiced.unwrap_or_default(),
             untaxed_amount_to_invoice: untaxed_amount_to_invoice.unwrap_or_default(),
+            virtual_available_at_date: virtual_available_at_date.unwrap_or_default(),
             virtual_id: virtual_id.unwrap_or_default(),
             warehouse_id: warehouse_id.unwrap_or_default(),
             write_date: write_date.unwrap_or_default(),
@@ -753,14 +1217,30 @@ impl SaleOrderLine {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(60usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(97usize);
         wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "allowed_uom_ids", &self.allowed_uom_ids)?;
+        wire::put(&mut __fields, "amount_invoiced", &self.amount_invoiced)?;
+        wire::put(&mut __fields, "amount_to_invoice", &self.amount_to_invoice)?;
+        wire::put(
+            &mut __fields,
+            "amount_to_invoice_at_date",
+            &self.amount_to_invoice_at_date,
+        )?;
         wire::put(&mut __fields, "analytic_distribution", &self.analytic_distribution)?;
         wire::put(&mut __fields, "analytic_line_ids", &self.analytic_line_ids)?;
+        wire::put(&mut __fields, "analytic_precision", &self.analytic_precision)?;
+        wire::put(
+            &mut __fields,
+            "available_product_document_ids",
+            &self.available_product_document_ids,
+        )?;
+        wire::put(&mut __fields, "categ_id", &self.categ_id)?;
         wire::put(&mut __fields, "collapse_composition", &self.collapse_composition)?;
         wire::put(&mut __fields, "collapse_prices", &self.collapse_prices)?;
         wire::put(&mut __fields, "combo_item_id", &self.combo_item_id)?;
         wire::put(&mut __fields, "company_id", &self.company_id)?;
+        wire::put(&mut __fields, "company_price_include", &self.company_price_include)?;
         wire::put_with(
             &mut __fields,
             "create_date",
@@ -772,14 +1252,35 @@ impl SaleOrderLine {
         wire::put(&mut __fields, "customer_lead", &self.customer_lead)?;
         wire::put(&mut __fields, "discount", &self.discount)?;
         wire::put(&mut __fields, "display_name", &self.display_name)?;
+        wire::put(&mut __fields, "display_qty_widget", &self.display_qty_widget)?;
         wire::put(&mut __fields, "display_type", &self.display_type)?;
+        wire::put(
+            &mut __fields,
+            "distribution_analytic_account_ids",
+            &self.distribution_analytic_account_ids,
+        )?;
         wire::put(&mut __fields, "extra_tax_data", &self.extra_tax_data)?;
+        wire::put_with(
+            &mut __fields,
+            "forecast_expected_date",
+            &self.forecast_expected_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "free_qty_today", &self.free_qty_today)?;
         wire::put(&mut __fields, "invoice_lines", &self.invoice_lines)?;
         wire::put(&mut __fields, "invoice_status", &self.invoice_status)?;
+        wire::put(
+            &mut __fields,
+            "is_configurable_product",
+            &self.is_configurable_product,
+        )?;
         wire::put(&mut __fields, "is_downpayment", &self.is_downpayment)?;
         wire::put(&mut __fields, "is_expense", &self.is_expense)?;
+        wire::put(&mut __fields, "is_mto", &self.is_mto)?;
         wire::put(&mut __fields, "is_optional", &self.is_optional)?;
+        wire::put(&mut __fields, "is_product_archived", &self.is_product_archived)?;
         wire::put(&mut __fields, "is_service", &self.is_service)?;
+        wire::put(&mut __fields, "is_storable", &self.is_storable)?;
         wire::put(&mut __fields, "linked_line_id", &self.linked_line_id)?;
         wire::put(&mut __fields, "linked_line_ids", &self.linked_line_ids)?;
         wire::put(&mut __fields, "linked_virtual_id", &self.linked_virtual_id)?;
@@ -787,12 +1288,14 @@ impl SaleOrderLine {
         wire::put(&mut __fields, "name", &self.name)?;
         wire::put(&mut __fields, "order_id", &self.order_id)?;
         wire::put(&mut __fields, "order_partner_id", &self.order_partner_id)?;
+        wire::put(&mut __fields, "parent_id", &self.parent_id)?;
         wire::put(&mut __fields, "price_reduce_taxexcl", &self.price_reduce_taxexcl)?;
         wire::put(&mut __fields, "price_reduce_taxinc", &self.price_reduce_taxinc)?;
         wire::put(&mut __fields, "price_subtotal", &self.price_subtotal)?;
         wire::put(&mut __fields, "price_tax", &self.price_tax)?;
         wire::put(&mut __fields, "price_total", &self.price_total)?;
         wire::put(&mut __fields, "price_unit", &self.price_unit)?;
+        wire::put(&mut __fields, "pricelist_item_id", &self.pricelist_item_id)?;
         wire::put(
             &mut __fields,
             "product_custom_attribute_value_ids",
@@ -805,13 +1308,28 @@ impl SaleOrderLine {
             "product_no_variant_attribute_value_ids",
             &self.product_no_variant_attribute_value_ids,
         )?;
+        wire::put(
+            &mut __fields,
+            "product_template_attribute_value_ids",
+            &self.product_template_attribute_value_ids,
+        )?;
+        wire::put(&mut __fields, "product_template_id", &self.product_template_id)?;
+        wire::put(&mut __fields, "product_type", &self.product_type)?;
         wire::put(&mut __fields, "product_uom_id", &self.product_uom_id)?;
         wire::put(&mut __fields, "product_uom_qty", &self.product_uom_qty)?;
+        wire::put(&mut __fields, "product_uom_readonly", &self.product_uom_readonly)?;
+        wire::put(&mut __fields, "product_updatable", &self.product_updatable)?;
         wire::put(&mut __fields, "project_id", &self.project_id)?;
+        wire::put(&mut __fields, "purchase_line_count", &self.purchase_line_count)?;
         wire::put(&mut __fields, "purchase_line_ids", &self.purchase_line_ids)?;
+        wire::put(&mut __fields, "qty_available_today", &self.qty_available_today)?;
         wire::put(&mut __fields, "qty_delivered", &self.qty_delivered)?;
+        wire::put(&mut __fields, "qty_delivered_at_date", &self.qty_delivered_at_date)?;
         wire::put(&mut __fields, "qty_delivered_method", &self.qty_delivered_method)?;
         wire::put(&mut __fields, "qty_invoiced", &self.qty_invoiced)?;
+        wire::put(&mut __fields, "qty_invoiced_at_date", &self.qty_invoiced_at_date)?;
+        wire::put(&mut __fields, "qty_invoiced_posted", &self.qty_invoiced_posted)?;
+        wire::put(&mut __fields, "qty_to_deliver", &self.qty_to_deliver)?;
         wire::put(&mut __fields, "qty_to_invoice", &self.qty_to_invoice)?;
         wire::put(
             &mut __fields,
@@ -819,12 +1337,32 @@ impl SaleOrderLine {
             &self.reached_milestones_ids,
         )?;
         wire::put(&mut __fields, "route_ids", &self.route_ids)?;
+        wire::put(&mut __fields, "sale_line_warn_msg", &self.sale_line_warn_msg)?;
         wire::put(&mut __fields, "salesman_id", &self.salesman_id)?;
+        wire::put_with(
+            &mut __fields,
+            "scheduled_date",
+            &self.scheduled_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put(&mut __fields, "selected_combo_items", &self.selected_combo_items)?;
         wire::put(&mut __fields, "sequence", &self.sequence)?;
+        wire::put(&mut __fields, "service_tracking", &self.service_tracking)?;
         wire::put(&mut __fields, "state", &self.state)?;
         wire::put(&mut __fields, "task_id", &self.task_id)?;
+        wire::put(
+            &mut __fields,
+            "tax_calculation_rounding_method",
+            &self.tax_calculation_rounding_method,
+        )?;
+        wire::put(&mut __fields, "tax_country_id", &self.tax_country_id)?;
         wire::put(&mut __fields, "tax_ids", &self.tax_ids)?;
         wire::put(&mut __fields, "technical_price_unit", &self.technical_price_unit)?;
+        wire::put(
+            &mut __fields,
+            "translated_product_name",
+            &self.translated_product_name,
+        )?;
         wire::put(
             &mut __fields,
             "untaxed_amount_invoiced",
@@ -834,6 +1372,11 @@ impl SaleOrderLine {
             &mut __fields,
             "untaxed_amount_to_invoice",
             &self.untaxed_amount_to_invoice,
+        )?;
+        wire::put(
+            &mut __fields,
+            "virtual_available_at_date",
+            &self.virtual_available_at_date,
         )?;
         wire::put(&mut __fields, "virtual_id", &self.virtual_id)?;
         wire::put(&mut __fields, "warehouse_id", &self.warehouse_id)?;
@@ -882,6 +1425,11 @@ impl ::schemars::JsonSchema for SaleOrderLine {
         );
         ::odoo_client::registry::add_definition(
             generator,
+            "SaleOrderLineCompanyPriceInclude",
+            <SaleOrderLineCompanyPriceInclude as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
             "SaleOrderLineDisplayType",
             <SaleOrderLineDisplayType as ::schemars::JsonSchema>::json_schema,
         );
@@ -892,13 +1440,28 @@ impl ::schemars::JsonSchema for SaleOrderLine {
         );
         ::odoo_client::registry::add_definition(
             generator,
+            "SaleOrderLineProductType",
+            <SaleOrderLineProductType as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
             "SaleOrderLineQtyDeliveredMethod",
             <SaleOrderLineQtyDeliveredMethod as ::schemars::JsonSchema>::json_schema,
         );
         ::odoo_client::registry::add_definition(
             generator,
+            "SaleOrderLineServiceTracking",
+            <SaleOrderLineServiceTracking as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
             "SaleOrderLineState",
             <SaleOrderLineState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "SaleOrderLineTaxCalculationRoundingMethod",
+            <SaleOrderLineTaxCalculationRoundingMethod as ::schemars::JsonSchema>::json_schema,
         );
         ::odoo_client::registry::schema_from_json(READ_SCHEMA)
     }
@@ -907,26 +1470,39 @@ impl ::odoo_client::Model for SaleOrderLine {
     const MODEL: &'static str = "sale.order.line";
     const FIELDS: &'static [&'static str] = &[
         "id",
+        "amount_invoiced",
+        "amount_to_invoice",
+        "amount_to_invoice_at_date",
         "analytic_distribution",
         "analytic_line_ids",
+        "analytic_precision",
+        "categ_id",
         "collapse_composition",
         "collapse_prices",
         "combo_item_id",
         "company_id",
+        "company_price_include",
         "create_date",
         "create_uid",
         "currency_id",
         "customer_lead",
         "discount",
         "display_name",
+        "display_qty_widget",
         "display_type",
         "extra_tax_data",
+        "forecast_expected_date",
+        "free_qty_today",
         "invoice_lines",
         "invoice_status",
+        "is_configurable_product",
         "is_downpayment",
         "is_expense",
+        "is_mto",
         "is_optional",
+        "is_product_archived",
         "is_service",
+        "is_storable",
         "linked_line_id",
         "linked_line_ids",
         "linked_virtual_id",
@@ -934,34 +1510,54 @@ impl ::odoo_client::Model for SaleOrderLine {
         "name",
         "order_id",
         "order_partner_id",
+        "parent_id",
         "price_reduce_taxexcl",
         "price_reduce_taxinc",
         "price_subtotal",
         "price_tax",
         "price_total",
         "price_unit",
+        "pricelist_item_id",
         "product_custom_attribute_value_ids",
         "product_document_ids",
         "product_id",
         "product_no_variant_attribute_value_ids",
+        "product_template_id",
+        "product_type",
         "product_uom_id",
         "product_uom_qty",
+        "product_uom_readonly",
+        "product_updatable",
         "project_id",
+        "purchase_line_count",
         "purchase_line_ids",
+        "qty_available_today",
         "qty_delivered",
+        "qty_delivered_at_date",
         "qty_delivered_method",
         "qty_invoiced",
+        "qty_invoiced_at_date",
+        "qty_invoiced_posted",
+        "qty_to_deliver",
         "qty_to_invoice",
         "reached_milestones_ids",
         "route_ids",
+        "sale_line_warn_msg",
         "salesman_id",
+        "scheduled_date",
+        "selected_combo_items",
         "sequence",
+        "service_tracking",
         "state",
         "task_id",
+        "tax_calculation_rounding_method",
+        "tax_country_id",
         "tax_ids",
         "technical_price_unit",
+        "translated_product_name",
         "untaxed_amount_invoiced",
         "untaxed_amount_to_invoice",
+        "virtual_available_at_date",
         "virtual_id",
         "warehouse_id",
         "write_date",
@@ -983,7 +1579,7 @@ pub struct SaleOrderLineCreate {
     pub analytic_distribution: ::std::option::Option<::serde_json::Value>,
     /// Analytic Precision
     ///
-    /// `analytic_precision`: integer
+    /// `analytic_precision`: integer, not stored
     pub analytic_precision: ::std::option::Option<i64>,
     /// Collapse Composition
     ///
@@ -1075,7 +1671,7 @@ pub struct SaleOrderLineCreate {
     >,
     /// Product Template
     ///
-    /// `product_template_id`: many2one, to `product.template`
+    /// `product_template_id`: many2one, to `product.template`, not stored
     pub product_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Unit
     ///
@@ -1099,7 +1695,7 @@ pub struct SaleOrderLineCreate {
     pub route_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Selected Combo Items
     ///
-    /// `selected_combo_items`: char
+    /// `selected_combo_items`: char, not stored
     pub selected_combo_items: ::std::option::Option<::std::string::String>,
     /// Sequence
     ///
@@ -1390,7 +1986,7 @@ pub struct SaleOrderLineUpdate {
     pub analytic_distribution: ::std::option::Option<::serde_json::Value>,
     /// Analytic Precision
     ///
-    /// `analytic_precision`: integer
+    /// `analytic_precision`: integer, not stored
     pub analytic_precision: ::std::option::Option<i64>,
     /// Collapse Composition
     ///
@@ -1482,7 +2078,7 @@ pub struct SaleOrderLineUpdate {
     >,
     /// Product Template
     ///
-    /// `product_template_id`: many2one, to `product.template`
+    /// `product_template_id`: many2one, to `product.template`, not stored
     pub product_template_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Unit
     ///
@@ -1506,7 +2102,7 @@ pub struct SaleOrderLineUpdate {
     pub route_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
     /// Selected Combo Items
     ///
-    /// `selected_combo_items`: char
+    /// `selected_combo_items`: char, not stored
     pub selected_combo_items: ::std::option::Option<::std::string::String>,
     /// Sequence
     ///
@@ -1956,6 +2552,93 @@ impl ::schemars::JsonSchema for SaleOrderLineUpdate {
         ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
     }
 }
+/// Default Sales Price Include (selection field `company_price_include`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleOrderLineCompanyPriceInclude {
+    /// Tax Included
+    ///
+    /// `"tax_included"`
+    TaxIncluded,
+    /// Tax Excluded
+    ///
+    /// `"tax_excluded"`
+    TaxExcluded,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl SaleOrderLineCompanyPriceInclude {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TaxIncluded => "tax_included",
+            Self::TaxExcluded => "tax_excluded",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::TaxIncluded => ::std::option::Option::Some("Tax Included"),
+            Self::TaxExcluded => ::std::option::Option::Some("Tax Excluded"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for SaleOrderLineCompanyPriceInclude {
+    fn from(value: &str) -> Self {
+        match value {
+            "tax_included" => Self::TaxIncluded,
+            "tax_excluded" => Self::TaxExcluded,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for SaleOrderLineCompanyPriceInclude {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SaleOrderLineCompanyPriceInclude {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SaleOrderLineCompanyPriceInclude {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for SaleOrderLineCompanyPriceInclude {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("SaleOrderLineCompanyPriceInclude")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Default Sales Price Include: tax_included=Tax Included, tax_excluded=Tax Excluded"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Display Type (selection field `display_type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SaleOrderLineDisplayType {
@@ -2160,6 +2843,99 @@ impl ::schemars::JsonSchema for SaleOrderLineInvoiceStatus {
         ::schemars::Schema::from(schema)
     }
 }
+/// Product Type (selection field `product_type`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleOrderLineProductType {
+    /// Goods
+    ///
+    /// `"consu"`
+    Consu,
+    /// Service
+    ///
+    /// `"service"`
+    Service,
+    /// Combo
+    ///
+    /// `"combo"`
+    Combo,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl SaleOrderLineProductType {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["consu", "service", "combo"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Consu => "consu",
+            Self::Service => "service",
+            Self::Combo => "combo",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Consu => ::std::option::Option::Some("Goods"),
+            Self::Service => ::std::option::Option::Some("Service"),
+            Self::Combo => ::std::option::Option::Some("Combo"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for SaleOrderLineProductType {
+    fn from(value: &str) -> Self {
+        match value {
+            "consu" => Self::Consu,
+            "service" => Self::Service,
+            "combo" => Self::Combo,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for SaleOrderLineProductType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SaleOrderLineProductType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SaleOrderLineProductType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for SaleOrderLineProductType {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("SaleOrderLineProductType")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Product Type: consu=Goods, service=Service, combo=Combo".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Method to update delivered qty (selection field `qty_delivered_method`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SaleOrderLineQtyDeliveredMethod {
@@ -2266,6 +3042,112 @@ impl ::schemars::JsonSchema for SaleOrderLineQtyDeliveredMethod {
         ::schemars::Schema::from(schema)
     }
 }
+/// Create on Order (selection field `service_tracking`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleOrderLineServiceTracking {
+    /// Nothing
+    ///
+    /// `"no"`
+    No,
+    /// Task
+    ///
+    /// `"task_global_project"`
+    TaskGlobalProject,
+    /// Project & Task
+    ///
+    /// `"task_in_project"`
+    TaskInProject,
+    /// Project
+    ///
+    /// `"project_only"`
+    ProjectOnly,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl SaleOrderLineServiceTracking {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &[
+        "no",
+        "task_global_project",
+        "task_in_project",
+        "project_only",
+    ];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::No => "no",
+            Self::TaskGlobalProject => "task_global_project",
+            Self::TaskInProject => "task_in_project",
+            Self::ProjectOnly => "project_only",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::No => ::std::option::Option::Some("Nothing"),
+            Self::TaskGlobalProject => ::std::option::Option::Some("Task"),
+            Self::TaskInProject => ::std::option::Option::Some("Project & Task"),
+            Self::ProjectOnly => ::std::option::Option::Some("Project"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for SaleOrderLineServiceTracking {
+    fn from(value: &str) -> Self {
+        match value {
+            "no" => Self::No,
+            "task_global_project" => Self::TaskGlobalProject,
+            "task_in_project" => Self::TaskInProject,
+            "project_only" => Self::ProjectOnly,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for SaleOrderLineServiceTracking {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SaleOrderLineServiceTracking {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SaleOrderLineServiceTracking {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for SaleOrderLineServiceTracking {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("SaleOrderLineServiceTracking")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Create on Order: no=Nothing, task_global_project=Task, task_in_project=Project & Task, project_only=Project"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Order Status (selection field `state`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SaleOrderLineState {
@@ -2367,6 +3249,93 @@ impl ::schemars::JsonSchema for SaleOrderLineState {
         ::schemars::Schema::from(schema)
     }
 }
+/// Tax calculation rounding method (selection field `tax_calculation_rounding_method`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SaleOrderLineTaxCalculationRoundingMethod {
+    /// Round per Tax
+    ///
+    /// `"round_globally"`
+    RoundGlobally,
+    /// Round per Line
+    ///
+    /// `"round_per_line"`
+    RoundPerLine,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl SaleOrderLineTaxCalculationRoundingMethod {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["round_globally", "round_per_line"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RoundGlobally => "round_globally",
+            Self::RoundPerLine => "round_per_line",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::RoundGlobally => ::std::option::Option::Some("Round per Tax"),
+            Self::RoundPerLine => ::std::option::Option::Some("Round per Line"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for SaleOrderLineTaxCalculationRoundingMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "round_globally" => Self::RoundGlobally,
+            "round_per_line" => Self::RoundPerLine,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for SaleOrderLineTaxCalculationRoundingMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SaleOrderLineTaxCalculationRoundingMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SaleOrderLineTaxCalculationRoundingMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for SaleOrderLineTaxCalculationRoundingMethod {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("SaleOrderLineTaxCalculationRoundingMethod")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Tax calculation rounding method: round_globally=Round per Tax, round_per_line=Round per Line"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Readable fields, in the order of the read struct.
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
@@ -2375,6 +3344,43 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "ID",
         required: true,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "allowed_uom_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Allowed Uom",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("uom.uom"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "amount_invoiced",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
+        label: "Invoiced Amount",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "amount_to_invoice",
+        ttype: ::odoo_client::registry::FieldType::Monetary,
+        label: "Un-invoiced Balance",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "amount_to_invoice_at_date",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Amount",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2383,6 +3389,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Analytic Distribution",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2391,7 +3398,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Analytic lines",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.analytic.line"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "analytic_precision",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Analytic Precision",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "available_product_document_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Available Product Documents",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("product.document"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "categ_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Product Category",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("product.category"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "collapse_composition",
@@ -2399,6 +3434,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Collapse Composition",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2407,6 +3443,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Collapse Prices",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2415,6 +3452,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Combo Item",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.combo.item"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2423,7 +3461,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Company",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.company"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "company_price_include",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Default Sales Price Include",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_date",
@@ -2431,6 +3479,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2439,6 +3488,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2447,6 +3497,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Currency",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.currency"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2455,6 +3506,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Lead Time",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2463,6 +3515,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Discount (%)",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2471,6 +3524,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Display Name",
         required: false,
         readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "display_qty_widget",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Display Qty Widget",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2479,7 +3542,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Display Type",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "distribution_analytic_account_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Distribution Analytic Account",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("account.analytic.account"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "extra_tax_data",
@@ -2487,6 +3560,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Extra Tax Data",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "forecast_expected_date",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
+        label: "Forecast Expected Date",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "free_qty_today",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Free Qty Today",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2495,6 +3587,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Invoice Lines",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.move.line"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2503,6 +3596,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Invoice Status",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_configurable_product",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is the product configurable?",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2511,6 +3614,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Is a down payment",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2519,6 +3623,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Is expense",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_mto",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Mto",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2527,6 +3641,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Optional Line",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_product_archived",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Product Archived",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2535,6 +3659,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Is a Service",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_storable",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Track Inventory",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2543,6 +3677,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Linked Order Line",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("sale.order.line"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2551,6 +3686,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Linked Order Lines",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("sale.order.line"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2559,6 +3695,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Linked Virtual",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2567,6 +3704,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Stock Moves",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.move"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2575,6 +3713,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Description",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2583,6 +3722,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Order Reference",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("sale.order"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2591,7 +3731,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Customer",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "parent_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Parent Section Line",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("sale.order.line"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "price_reduce_taxexcl",
@@ -2599,6 +3749,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Price Reduce Tax excl",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2607,6 +3758,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Price Reduce Tax incl",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2615,6 +3767,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Subtotal",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2623,6 +3776,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Total Tax",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2631,6 +3785,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Total",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2639,7 +3794,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Unit Price",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "pricelist_item_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Pricelist Item",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("product.pricelist.item"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "product_custom_attribute_value_ids",
@@ -2647,6 +3812,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Custom Values",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.attribute.custom.value"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2655,6 +3821,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Product Documents",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.document"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2663,6 +3830,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Product",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.product"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2671,7 +3839,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Extra Values",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("product.template.attribute.value"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "product_template_attribute_value_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Attribute Values",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("product.template.attribute.value"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "product_template_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Product Template",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("product.template"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "product_type",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Product Type",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "product_uom_id",
@@ -2679,6 +3875,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Unit",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("uom.uom"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2687,6 +3884,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Quantity",
         required: true,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "product_uom_readonly",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Product Uom Readonly",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "product_updatable",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Can Edit Product",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2695,7 +3911,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Generated Project",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.project"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "purchase_line_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of generated purchase items",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "purchase_line_ids",
@@ -2703,7 +3929,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Generated Purchase Lines",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("purchase.order.line"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "qty_available_today",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Qty Available Today",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "qty_delivered",
@@ -2711,6 +3947,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Delivery Quantity",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "qty_delivered_at_date",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Delivered",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2719,6 +3965,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Method to update delivered qty",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2727,6 +3974,34 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Invoiced Quantity",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "qty_invoiced_at_date",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Invoiced",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "qty_invoiced_posted",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Invoiced Quantity (posted)",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "qty_to_deliver",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Qty To Deliver",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2735,6 +4010,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Quantity To Invoice",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2743,6 +4019,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Reached Milestones",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.milestone"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2751,7 +4028,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Routes",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.route"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "sale_line_warn_msg",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Sale Line Warn Msg",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "salesman_id",
@@ -2759,7 +4046,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Salesperson",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "scheduled_date",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
+        label: "Scheduled Date",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "selected_combo_items",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Selected Combo Items",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "sequence",
@@ -2767,6 +4073,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sequence",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "service_tracking",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Create on Order",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2775,6 +4091,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Order Status",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2783,7 +4100,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Generated Task",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.task"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tax_calculation_rounding_method",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Tax calculation rounding method",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "tax_country_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Tax Country",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.country"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "tax_ids",
@@ -2791,6 +4127,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Taxes",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("account.tax"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2799,6 +4136,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Technical Price Unit",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "translated_product_name",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Translated Product Name",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2807,6 +4154,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Untaxed Invoiced Amount",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2815,6 +4163,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Untaxed Amount To Invoice",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "virtual_available_at_date",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Virtual Available At Date",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2823,6 +4181,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Virtual",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2831,6 +4190,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Warehouse",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("stock.warehouse"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2839,6 +4199,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2847,6 +4208,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
 ];

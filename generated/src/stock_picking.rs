@@ -3,17 +3,69 @@
 //! Transfer (`stock.picking`)
 /// Transfer (`stock.picking`): one record as Odoo reads it.
 ///
-/// Stored fields only; Odoo's `false` for an empty value is `None`.
+/// Every field Odoo reads: stored ones and computed or related ones (not stored: neither searched nor sorted on unless Odoo says so). A typed read asks for `FIELDS`: all but the computed files, documents, lists and properties, which stay empty unless asked for by name. Odoo's `false` for an empty value is `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StockPicking {
     /// ID
     ///
     /// `id`: integer, required, readonly
     pub id: i64,
+    /// Next Activity Calendar Event
+    ///
+    /// `activity_calendar_event_id`: many2one, to `calendar.event`, readonly, not stored
+    pub activity_calendar_event_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Next Activity Deadline
+    ///
+    /// `activity_date_deadline`: date, readonly, not stored
+    pub activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
+    /// Activity Exception Decoration
+    ///
+    /// Type of the exception activity on record.
+    ///
+    /// `activity_exception_decoration`: selection, readonly, not stored
+    pub activity_exception_decoration: ::std::option::Option<
+        StockPickingActivityExceptionDecoration,
+    >,
+    /// Icon
+    ///
+    /// Icon to indicate an exception activity.
+    ///
+    /// `activity_exception_icon`: char, readonly, not stored
+    pub activity_exception_icon: ::std::option::Option<::std::string::String>,
     /// Activities
     ///
     /// `activity_ids`: one2many, to `mail.activity`
     pub activity_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Activity State
+    ///
+    /// Status based on activities
+    ///
+    /// Overdue: Due date is already passed
+    ///
+    /// Today: Activity date is today
+    ///
+    /// Planned: Future activities.
+    ///
+    /// `activity_state`: selection, readonly, not stored
+    pub activity_state: ::std::option::Option<StockPickingActivityState>,
+    /// Next Activity Summary
+    ///
+    /// `activity_summary`: char, not stored
+    pub activity_summary: ::std::option::Option<::std::string::String>,
+    /// Activity Type Icon
+    ///
+    /// Font awesome icon e.g. fa-tasks
+    ///
+    /// `activity_type_icon`: char, readonly, not stored
+    pub activity_type_icon: ::std::option::Option<::std::string::String>,
+    /// Next Activity Type
+    ///
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
+    pub activity_type_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Responsible User
+    ///
+    /// `activity_user_id`: many2one, to `res.users`, readonly, not stored
+    pub activity_user_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Back Order of
     ///
     /// If this shipment was split, then this field links to the shipment which contains the already processed part.
@@ -28,6 +80,14 @@ pub struct StockPicking {
     ///
     /// `company_id`: many2one, to `res.company`, readonly
     pub company_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Country Code
+    ///
+    /// The ISO country code in two chars.
+    ///
+    /// You can use this field for quick search.
+    ///
+    /// `country_code`: char, readonly, not stored
+    pub country_code: ::std::option::Option<::std::string::String>,
     /// Created on
     ///
     /// `create_date`: datetime, readonly
@@ -50,9 +110,21 @@ pub struct StockPicking {
     ///
     /// `date_done`: datetime
     pub date_done: ::std::option::Option<::chrono::NaiveDateTime>,
+    /// Days To Arrive
+    ///
+    /// `days_to_arrive`: datetime, readonly, not stored
+    pub days_to_arrive: ::std::option::Option<::chrono::NaiveDateTime>,
+    /// Delay Alert Date
+    ///
+    /// `delay_alert_date`: datetime, readonly, not stored
+    pub delay_alert_date: ::std::option::Option<::chrono::NaiveDateTime>,
+    /// Delay Pass
+    ///
+    /// `delay_pass`: datetime, readonly, not stored
+    pub delay_pass: ::std::option::Option<::chrono::NaiveDateTime>,
     /// Display Name
     ///
-    /// `display_name`: char, readonly
+    /// `display_name`: char, readonly, not stored
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Is late
     ///
@@ -60,12 +132,36 @@ pub struct StockPicking {
     ///
     /// `has_deadline_issue`: boolean, readonly
     pub has_deadline_issue: bool,
+    /// Has Message
+    ///
+    /// `has_message`: boolean, readonly, not stored
+    pub has_message: bool,
+    /// Has Scrap Moves
+    ///
+    /// `has_scrap_move`: boolean, readonly, not stored
+    pub has_scrap_move: bool,
+    /// Has Tracking
+    ///
+    /// `has_tracking`: boolean, readonly, not stored
+    pub has_tracking: bool,
+    /// Is Scheduled Date Editable
+    ///
+    /// `is_date_editable`: boolean, readonly, not stored
+    pub is_date_editable: bool,
     /// Is Locked
     ///
     /// When the picking is not done this allows changing the initial demand. When the picking is done this allows changing the done quantities.
     ///
     /// `is_locked`: boolean
     pub is_locked: bool,
+    /// Is Signed
+    ///
+    /// `is_signed`: boolean, readonly, not stored
+    pub is_signed: bool,
+    /// JSON data for the popover widget
+    ///
+    /// `json_popover`: char, readonly, not stored
+    pub json_popover: ::std::option::Option<::std::string::String>,
     /// Destination Location
     ///
     /// `location_dest_id`: many2one, to `stock.location`, required
@@ -74,14 +170,60 @@ pub struct StockPicking {
     ///
     /// `location_id`: many2one, to `stock.location`, required
     pub location_id: ::odoo_client::Many2One,
+    /// Lot/Serial Number
+    ///
+    /// `lot_id`: many2one, to `stock.lot`, readonly, not stored
+    pub lot_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Attachment Count
+    ///
+    /// `message_attachment_count`: integer, readonly, not stored
+    pub message_attachment_count: ::std::option::Option<i64>,
     /// Followers
     ///
     /// `message_follower_ids`: one2many, to `mail.followers`
     pub message_follower_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Message Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_error`: boolean, readonly, not stored
+    pub message_has_error: bool,
+    /// Number of errors
+    ///
+    /// Number of messages with delivery error
+    ///
+    /// `message_has_error_counter`: integer, readonly, not stored
+    pub message_has_error_counter: ::std::option::Option<i64>,
+    /// SMS Delivery error
+    ///
+    /// If checked, some messages have a delivery error.
+    ///
+    /// `message_has_sms_error`: boolean, readonly, not stored
+    pub message_has_sms_error: bool,
     /// Messages
     ///
     /// `message_ids`: one2many, to `mail.message`
     pub message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Is Follower
+    ///
+    /// `message_is_follower`: boolean, readonly, not stored
+    pub message_is_follower: bool,
+    /// Action Needed
+    ///
+    /// If checked, new messages require your attention.
+    ///
+    /// `message_needaction`: boolean, readonly, not stored
+    pub message_needaction: bool,
+    /// Number of Actions
+    ///
+    /// Number of messages requiring action
+    ///
+    /// `message_needaction_counter`: integer, readonly, not stored
+    pub message_needaction_counter: ::std::option::Option<i64>,
+    /// Followers (Partners)
+    ///
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
+    pub message_partner_ids: ::std::vec::Vec<::odoo_client::RecordId>,
     /// Stock Moves
     ///
     /// `move_ids`: one2many, to `stock.move`
@@ -96,6 +238,10 @@ pub struct StockPicking {
     ///
     /// `move_type`: selection, required
     pub move_type: StockPickingMoveType,
+    /// My Activity Deadline
+    ///
+    /// `my_activity_date_deadline`: date, readonly, not stored
+    pub my_activity_date_deadline: ::std::option::Option<::chrono::NaiveDate>,
     /// Reference
     ///
     /// `name`: char, readonly
@@ -120,6 +266,14 @@ pub struct StockPicking {
     ///
     /// `package_history_ids`: many2many, to `stock.package.history`
     pub package_history_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Packages Count
+    ///
+    /// `packages_count`: integer, readonly, not stored
+    pub packages_count: ::std::option::Option<i64>,
+    /// Country
+    ///
+    /// `partner_country_id`: many2one, to `res.country`, readonly, not stored
+    pub partner_country_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Contact
     ///
     /// `partner_id`: many2one, to `res.partner`
@@ -128,10 +282,26 @@ pub struct StockPicking {
     ///
     /// `picking_properties`: properties
     pub picking_properties: ::std::option::Option<::serde_json::Value>,
+    /// Type of Operation
+    ///
+    /// `picking_type_code`: selection, readonly, not stored
+    pub picking_type_code: ::std::option::Option<StockPickingPickingTypeCode>,
+    /// Move Entire Packages
+    ///
+    /// If ticked, packages to move will be directly displayed in Barcode instead of the products they contain
+    ///
+    /// `picking_type_entire_packs`: boolean, readonly, not stored
+    pub picking_type_entire_packs: bool,
     /// Operation Type
     ///
     /// `picking_type_id`: many2one, to `stock.picking.type`, required
     pub picking_type_id: ::odoo_client::Many2One,
+    /// Picking Instructions
+    ///
+    /// Internal instructions for the partner or its parent company as set by the user.
+    ///
+    /// `picking_warning_text`: text, readonly, not stored
+    pub picking_warning_text: ::std::option::Option<::std::string::String>,
     /// Printed
     ///
     /// `printed`: boolean
@@ -142,14 +312,42 @@ pub struct StockPicking {
     ///
     /// `priority`: selection
     pub priority: ::std::option::Option<StockPickingPriority>,
+    /// Product
+    ///
+    /// `product_id`: many2one, to `product.product`, readonly, not stored
+    pub product_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Product Availability
+    ///
+    /// Latest product availability status of the picking
+    ///
+    /// `products_availability`: char, readonly, not stored
+    pub products_availability: ::std::option::Option<::std::string::String>,
+    /// Products Availability State
+    ///
+    /// `products_availability_state`: selection, readonly, not stored
+    pub products_availability_state: ::std::option::Option<
+        StockPickingProductsAvailabilityState,
+    >,
     /// Project
     ///
     /// `project_id`: many2one, to `project.project`
     pub project_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Purchase Orders
+    ///
+    /// `purchase_id`: many2one, to `purchase.order`, readonly, not stored
+    pub purchase_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Ratings
     ///
     /// `rating_ids`: one2many, to `rating.rating`
     pub rating_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// References
+    ///
+    /// `reference_ids`: many2many, to `stock.reference`, readonly, not stored
+    pub reference_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// # Returns
+    ///
+    /// `return_count`: integer, readonly, not stored
+    pub return_count: ::std::option::Option<i64>,
     /// Return of
     ///
     /// If this picking was created as a return of another picking, this field links to the original picking.
@@ -170,12 +368,46 @@ pub struct StockPicking {
     ///
     /// `scheduled_date`: datetime
     pub scheduled_date: ::std::option::Option<::chrono::NaiveDateTime>,
+    /// Date Category
+    ///
+    /// `search_date_category`: selection, readonly, not stored
+    pub search_date_category: ::std::option::Option<StockPickingSearchDateCategory>,
+    /// Volume for Shipping
+    ///
+    /// `shipping_volume`: float, readonly, not stored
+    pub shipping_volume: ::std::option::Option<f64>,
     /// Weight for Shipping
     ///
     /// Total weight of packages and products not in a package. Packages with no shipping weight specified will default to their products' total weight. This is the weight used to compute the cost of the shipping.
     ///
     /// `shipping_weight`: float
     pub shipping_weight: ::std::option::Option<f64>,
+    /// Show Allocation
+    ///
+    /// Technical Field used to decide whether the button "Allocation" should be displayed.
+    ///
+    /// `show_allocation`: boolean, readonly, not stored
+    pub show_allocation: bool,
+    /// Show Check Availability
+    ///
+    /// Technical field used to compute whether the button "Check Availability" should be displayed.
+    ///
+    /// `show_check_availability`: boolean, readonly, not stored
+    pub show_check_availability: bool,
+    /// Show Lots Text
+    ///
+    /// `show_lots_text`: boolean, readonly, not stored
+    pub show_lots_text: bool,
+    /// Show Next Pickings
+    ///
+    /// `show_next_pickings`: boolean, readonly, not stored
+    pub show_next_pickings: bool,
+    /// Show Detailed Operations
+    ///
+    /// If this checkbox is ticked, the pickings lines will represent detailed stock operations. If not, the picking lines will represent an aggregate of detailed stock operations.
+    ///
+    /// `show_operations`: boolean, readonly, not stored
+    pub show_operations: bool,
     /// Signature
     ///
     /// Signature
@@ -206,16 +438,38 @@ pub struct StockPicking {
     ///
     /// `state`: selection, readonly
     pub state: ::std::option::Option<StockPickingState>,
+    /// Create New Lots/Serial Numbers
+    ///
+    /// If this is checked only, it will suppose you want to create new Lots/Serial Numbers, so you can provide them in a text field.
+    ///
+    /// `use_create_lots`: boolean, readonly, not stored
+    pub use_create_lots: bool,
+    /// Use Existing Lots/Serial Numbers
+    ///
+    /// If this is checked, you will be able to choose the Lots/Serial Numbers. You can also decide to not put lots in this operation type.  This means it will create stock with no lot or not put a restriction on the lot taken.
+    ///
+    /// `use_existing_lots`: boolean, readonly, not stored
+    pub use_existing_lots: bool,
     /// Responsible
     ///
     /// `user_id`: many2one, to `res.users`
     pub user_id: ::std::option::Option<::odoo_client::Many2One>,
+    /// Address
+    ///
+    /// `warehouse_address_id`: many2one, to `res.partner`, readonly, not stored
+    pub warehouse_address_id: ::std::option::Option<::odoo_client::Many2One>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `website_message_ids`: one2many, to `mail.message`
     pub website_message_ids: ::std::vec::Vec<::odoo_client::RecordId>,
+    /// Bulk Weight
+    ///
+    /// Total weight of products which are not in a package.
+    ///
+    /// `weight_bulk`: float, readonly, not stored
+    pub weight_bulk: ::std::option::Option<f64>,
     /// Last Updated on
     ///
     /// `write_date`: datetime, readonly
@@ -229,46 +483,97 @@ pub struct StockPicking {
 pub const READ_SCHEMA: &str = r##"{
   "description": "Transfer",
   "properties": {
+    "activity_calendar_event_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Calendar Event ([id, display name] of a calendar.event)"},
+    "activity_date_deadline": {"default":null,"description":"Next Activity Deadline","format":"date","type":["string","null"]},
+    "activity_exception_decoration": {"anyOf":[{"$ref":"#/$defs/StockPickingActivityExceptionDecoration"},{"type":"null"}],"default":null,"description":"Activity Exception Decoration: Type of the exception activity on record."},
+    "activity_exception_icon": {"default":null,"description":"Icon: Icon to indicate an exception activity.","type":["string","null"]},
     "activity_ids": {"default":[],"description":"Activities (ids of mail.activity records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "activity_state": {"anyOf":[{"$ref":"#/$defs/StockPickingActivityState"},{"type":"null"}],"default":null,"description":"Activity State: Status based on activities Overdue: Due date is already passed Today: Activity date is today Planned: Future activities."},
+    "activity_summary": {"default":null,"description":"Next Activity Summary","type":["string","null"]},
+    "activity_type_icon": {"default":null,"description":"Activity Type Icon: Font awesome icon e.g. fa-tasks","type":["string","null"]},
+    "activity_type_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Next Activity Type ([id, display name] of a mail.activity.type)"},
+    "activity_user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Responsible User ([id, display name] of a res.users)"},
     "backorder_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Back Order of: If this shipment was split, then this field links to the shipment which contains the already processed part. ([id, display name] of a stock.picking)"},
     "backorder_ids": {"default":[],"description":"Back Orders (ids of stock.picking records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "company_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Company ([id, display name] of a res.company)"},
+    "country_code": {"default":null,"description":"Country Code: The ISO country code in two chars. You can use this field for quick search.","type":["string","null"]},
     "create_date": {"default":null,"description":"Created on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "create_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Created by ([id, display name] of a res.users)"},
     "date_deadline": {"default":null,"description":"Deadline: In case of outgoing flow, validate the transfer before this date to allow to deliver at promised date to the customer. In case of incoming flow, validate the transfer before this date in order to have these products in stock at the date promised by the supplier (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "date_done": {"default":null,"description":"Date of Transfer: Date at which the transfer has been processed or cancelled. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "days_to_arrive": {"default":null,"description":"Days To Arrive (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "delay_alert_date": {"default":null,"description":"Delay Alert Date (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "delay_pass": {"default":null,"description":"Delay Pass (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
     "has_deadline_issue": {"description":"Is late: Is late or will be late depending on the deadline and scheduled date","type":"boolean"},
+    "has_message": {"default":false,"description":"Has Message","type":"boolean"},
+    "has_scrap_move": {"default":false,"description":"Has Scrap Moves","type":"boolean"},
+    "has_tracking": {"default":false,"description":"Has Tracking","type":"boolean"},
     "id": {"description":"ID","format":"int64","type":"integer"},
+    "is_date_editable": {"default":false,"description":"Is Scheduled Date Editable","type":"boolean"},
     "is_locked": {"description":"Is Locked: When the picking is not done this allows changing the initial demand. When the picking is done this allows changing the done quantities.","type":"boolean"},
+    "is_signed": {"default":false,"description":"Is Signed","type":"boolean"},
+    "json_popover": {"default":null,"description":"JSON data for the popover widget","type":["string","null"]},
     "location_dest_id": {"$ref":"#/$defs/Many2One","description":"Destination Location ([id, display name] of a stock.location)"},
     "location_id": {"$ref":"#/$defs/Many2One","description":"Source Location ([id, display name] of a stock.location)"},
+    "lot_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Lot/Serial Number ([id, display name] of a stock.lot)"},
+    "message_attachment_count": {"default":null,"description":"Attachment Count","format":"int64","type":["integer","null"]},
     "message_follower_ids": {"default":[],"description":"Followers (ids of mail.followers records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_has_error": {"default":false,"description":"Message Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
+    "message_has_error_counter": {"default":null,"description":"Number of errors: Number of messages with delivery error","format":"int64","type":["integer","null"]},
+    "message_has_sms_error": {"default":false,"description":"SMS Delivery error: If checked, some messages have a delivery error.","type":"boolean"},
     "message_ids": {"default":[],"description":"Messages (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "message_is_follower": {"default":false,"description":"Is Follower","type":"boolean"},
+    "message_needaction": {"default":false,"description":"Action Needed: If checked, new messages require your attention.","type":"boolean"},
+    "message_needaction_counter": {"default":null,"description":"Number of Actions: Number of messages requiring action","format":"int64","type":["integer","null"]},
+    "message_partner_ids": {"default":[],"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "move_ids": {"default":[],"description":"Stock Moves (ids of stock.move records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "move_line_ids": {"default":[],"description":"Operations (ids of stock.move.line records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "move_type": {"$ref":"#/$defs/StockPickingMoveType","description":"Shipping Policy: It specifies goods to be deliver partially or all at once"},
+    "my_activity_date_deadline": {"default":null,"description":"My Activity Deadline","format":"date","type":["string","null"]},
     "name": {"default":null,"description":"Reference","type":["string","null"]},
     "note": {"default":null,"description":"Notes","type":["string","null"]},
     "origin": {"default":null,"description":"Source Document: Reference of the document","type":["string","null"]},
     "owner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Assign Owner: When validating the transfer, the products will be assigned to this owner. ([id, display name] of a res.partner)"},
     "package_history_ids": {"default":[],"description":"Transfered Packages (ids of stock.package.history records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "packages_count": {"default":null,"description":"Packages Count","format":"int64","type":["integer","null"]},
+    "partner_country_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Country ([id, display name] of a res.country)"},
     "partner_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Contact ([id, display name] of a res.partner)"},
     "picking_properties": {"default":null,"description":"Properties"},
+    "picking_type_code": {"anyOf":[{"$ref":"#/$defs/StockPickingPickingTypeCode"},{"type":"null"}],"default":null,"description":"Type of Operation"},
+    "picking_type_entire_packs": {"default":false,"description":"Move Entire Packages: If ticked, packages to move will be directly displayed in Barcode instead of the products they contain","type":"boolean"},
     "picking_type_id": {"$ref":"#/$defs/Many2One","description":"Operation Type ([id, display name] of a stock.picking.type)"},
+    "picking_warning_text": {"default":null,"description":"Picking Instructions: Internal instructions for the partner or its parent company as set by the user.","type":["string","null"]},
     "printed": {"description":"Printed","type":"boolean"},
     "priority": {"anyOf":[{"$ref":"#/$defs/StockPickingPriority"},{"type":"null"}],"default":null,"description":"Priority: Products will be reserved first for the transfers with the highest priorities."},
+    "product_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Product ([id, display name] of a product.product)"},
+    "products_availability": {"default":null,"description":"Product Availability: Latest product availability status of the picking","type":["string","null"]},
+    "products_availability_state": {"anyOf":[{"$ref":"#/$defs/StockPickingProductsAvailabilityState"},{"type":"null"}],"default":null,"description":"Products Availability State"},
     "project_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Project ([id, display name] of a project.project)"},
+    "purchase_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Purchase Orders ([id, display name] of a purchase.order)"},
     "rating_ids": {"default":[],"description":"Ratings (ids of rating.rating records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "reference_ids": {"default":[],"description":"References (ids of stock.reference records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "return_count": {"default":null,"description":"# Returns","format":"int64","title":"Returns","type":["integer","null"]},
     "return_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Return of: If this picking was created as a return of another picking, this field links to the original picking. ([id, display name] of a stock.picking)"},
     "return_ids": {"default":[],"description":"Returns (ids of stock.picking records)","items":{"format":"int64","type":"integer"},"type":"array"},
     "sale_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Sales Order ([id, display name] of a sale.order)"},
     "scheduled_date": {"default":null,"description":"Scheduled Date: Scheduled time for the first part of the shipment to be processed. Setting manually a value here would set it as expected date for all the stock moves. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
+    "search_date_category": {"anyOf":[{"$ref":"#/$defs/StockPickingSearchDateCategory"},{"type":"null"}],"default":null,"description":"Date Category"},
+    "shipping_volume": {"default":null,"description":"Volume for Shipping","format":"double","type":["number","null"]},
     "shipping_weight": {"default":null,"description":"Weight for Shipping: Total weight of packages and products not in a package. Packages with no shipping weight specified will default to their products' total weight. This is the weight used to compute the cost of the shipping.","format":"double","type":["number","null"]},
+    "show_allocation": {"default":false,"description":"Show Allocation: Technical Field used to decide whether the button \"Allocation\" should be displayed.","type":"boolean"},
+    "show_check_availability": {"default":false,"description":"Show Check Availability: Technical field used to compute whether the button \"Check Availability\" should be displayed.","type":"boolean"},
+    "show_lots_text": {"default":false,"description":"Show Lots Text","type":"boolean"},
+    "show_next_pickings": {"default":false,"description":"Show Next Pickings","type":"boolean"},
+    "show_operations": {"default":false,"description":"Show Detailed Operations: If this checkbox is ticked, the pickings lines will represent detailed stock operations. If not, the picking lines will represent an aggregate of detailed stock operations.","type":"boolean"},
     "signature": {"default":null,"description":"Signature: Signature (base64)","type":["string","null"]},
     "state": {"anyOf":[{"$ref":"#/$defs/StockPickingState"},{"type":"null"}],"default":null,"description":"Status: * Draft: The transfer is not confirmed yet. Reservation doesn't apply. * Waiting another operation: This transfer is waiting for another operation before being ready. * Waiting: The transfer is waiting for the availability of some products. (a) The shipping policy is \"As soon as possible\": no product could be reserved. (b) The shipping policy is \"When all products are ready\": not all the products could be reserved. * Ready: The transfer is ready to be processed. (a) The shipping policy is \"As soon as possible\": at least one product has been reserved. (b) The shipping policy is \"When all products are ready\": all product have been reserved. * Done: The transfer has been processed. * Cancelled: The transfer has been cancelled."},
+    "use_create_lots": {"default":false,"description":"Create New Lots/Serial Numbers: If this is checked only, it will suppose you want to create new Lots/Serial Numbers, so you can provide them in a text field.","type":"boolean"},
+    "use_existing_lots": {"default":false,"description":"Use Existing Lots/Serial Numbers: If this is checked, you will be able to choose the Lots/Serial Numbers. You can also decide to not put lots in this operation type. This means it will create stock with no lot or not put a restriction on the lot taken.","type":"boolean"},
     "user_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Responsible ([id, display name] of a res.users)"},
+    "warehouse_address_id": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Address ([id, display name] of a res.partner)"},
     "website_message_ids": {"default":[],"description":"Website Messages: Website communication history (ids of mail.message records)","items":{"format":"int64","type":"integer"},"type":"array"},
+    "weight_bulk": {"default":null,"description":"Bulk Weight: Total weight of products which are not in a package.","format":"double","type":["number","null"]},
     "write_date": {"default":null,"description":"Last Updated on (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "write_uid": {"anyOf":[{"$ref":"#/$defs/Many2One"},{"type":"null"}],"default":null,"description":"Last Updated by ([id, display name] of a res.users)"}
   },
@@ -282,8 +587,35 @@ impl StockPicking {
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
         let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut activity_calendar_event_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_decoration: ::std::option::Option<
+            ::std::option::Option<StockPickingActivityExceptionDecoration>,
+        > = ::std::option::Option::None;
+        let mut activity_exception_icon: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut activity_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut activity_state: ::std::option::Option<
+            ::std::option::Option<StockPickingActivityState>,
+        > = ::std::option::Option::None;
+        let mut activity_summary: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_icon: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_type_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut activity_user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut backorder_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
@@ -293,6 +625,9 @@ impl StockPicking {
         > = ::std::option::Option::None;
         let mut company_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut country_code: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut create_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
@@ -306,17 +641,53 @@ impl StockPicking {
         let mut date_done: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
+        let mut days_to_arrive: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut delay_alert_date: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
+        let mut delay_pass: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDateTime>,
+        > = ::std::option::Option::None;
         let mut display_name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut has_deadline_issue: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut has_message: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut has_scrap_move: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut has_tracking: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_date_editable: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut is_locked: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_signed: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut json_popover: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut location_dest_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
         let mut location_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut lot_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut message_attachment_count: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
         let mut message_follower_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut message_has_error: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_has_error_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_has_sms_error: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut message_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_is_follower: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut message_needaction_counter: ::std::option::Option<
+            ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut message_partner_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut move_ids: ::std::option::Option<
@@ -326,6 +697,9 @@ impl StockPicking {
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut move_type: ::std::option::Option<StockPickingMoveType> = ::std::option::Option::None;
+        let mut my_activity_date_deadline: ::std::option::Option<
+            ::std::option::Option<::chrono::NaiveDate>,
+        > = ::std::option::Option::None;
         let mut name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -341,23 +715,50 @@ impl StockPicking {
         let mut package_history_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut packages_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut partner_country_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
         let mut partner_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut picking_properties: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
         > = ::std::option::Option::None;
+        let mut picking_type_code: ::std::option::Option<
+            ::std::option::Option<StockPickingPickingTypeCode>,
+        > = ::std::option::Option::None;
+        let mut picking_type_entire_packs: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut picking_type_id: ::std::option::Option<::odoo_client::Many2One> = ::std::option::Option::None;
+        let mut picking_warning_text: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut printed: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut priority: ::std::option::Option<
             ::std::option::Option<StockPickingPriority>,
         > = ::std::option::Option::None;
+        let mut product_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut products_availability: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut products_availability_state: ::std::option::Option<
+            ::std::option::Option<StockPickingProductsAvailabilityState>,
+        > = ::std::option::Option::None;
         let mut project_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut purchase_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut rating_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut reference_ids: ::std::option::Option<
+            ::std::vec::Vec<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut return_count: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut return_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
@@ -370,17 +771,32 @@ impl StockPicking {
         let mut scheduled_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
+        let mut search_date_category: ::std::option::Option<
+            ::std::option::Option<StockPickingSearchDateCategory>,
+        > = ::std::option::Option::None;
+        let mut shipping_volume: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut shipping_weight: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut show_allocation: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_check_availability: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_lots_text: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_next_pickings: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut show_operations: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut signature: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut state: ::std::option::Option<::std::option::Option<StockPickingState>> = ::std::option::Option::None;
+        let mut use_create_lots: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut use_existing_lots: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut user_id: ::std::option::Option<
+            ::std::option::Option<::odoo_client::Many2One>,
+        > = ::std::option::Option::None;
+        let mut warehouse_address_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::Many2One>,
         > = ::std::option::Option::None;
         let mut website_message_ids: ::std::option::Option<
             ::std::vec::Vec<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut weight_bulk: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut write_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
@@ -390,8 +806,51 @@ impl StockPicking {
         for (__key, __value) in __record {
             match __key.as_str() {
                 "id" => wire::decode(&mut id, __value, wire::field),
+                "activity_calendar_event_id" => {
+                    wire::decode(
+                        &mut activity_calendar_event_id,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_date_deadline" => {
+                    wire::decode(
+                        &mut activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
+                "activity_exception_decoration" => {
+                    wire::decode(
+                        &mut activity_exception_decoration,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "activity_exception_icon" => {
+                    wire::decode(
+                        &mut activity_exception_icon,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "activity_ids" => {
                     wire::decode(&mut activity_ids, __value, wire::ids_or_false)
+                }
+                "activity_state" => {
+                    wire::decode(&mut activity_state, __value, wire::false_as_none)
+                }
+                "activity_summary" => {
+                    wire::decode(&mut activity_summary, __value, wire::false_as_none)
+                }
+                "activity_type_icon" => {
+                    wire::decode(&mut activity_type_icon, __value, wire::false_as_none)
+                }
+                "activity_type_id" => {
+                    wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "activity_user_id" => {
+                    wire::decode(&mut activity_user_id, __value, wire::false_as_none)
                 }
                 "backorder_id" => {
                     wire::decode(&mut backorder_id, __value, wire::false_as_none)
@@ -401,6 +860,9 @@ impl StockPicking {
                 }
                 "company_id" => {
                     wire::decode(&mut company_id, __value, wire::false_as_none)
+                }
+                "country_code" => {
+                    wire::decode(&mut country_code, __value, wire::false_as_none)
                 }
                 "create_date" => {
                     wire::decode(
@@ -426,28 +888,105 @@ impl StockPicking {
                         wire::datetime::option::deserialize,
                     )
                 }
+                "days_to_arrive" => {
+                    wire::decode(
+                        &mut days_to_arrive,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "delay_alert_date" => {
+                    wire::decode(
+                        &mut delay_alert_date,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
+                "delay_pass" => {
+                    wire::decode(
+                        &mut delay_pass,
+                        __value,
+                        wire::datetime::option::deserialize,
+                    )
+                }
                 "display_name" => {
                     wire::decode(&mut display_name, __value, wire::false_as_none)
                 }
                 "has_deadline_issue" => {
                     wire::decode(&mut has_deadline_issue, __value, wire::field)
                 }
+                "has_message" => wire::decode(&mut has_message, __value, wire::field),
+                "has_scrap_move" => {
+                    wire::decode(&mut has_scrap_move, __value, wire::field)
+                }
+                "has_tracking" => wire::decode(&mut has_tracking, __value, wire::field),
+                "is_date_editable" => {
+                    wire::decode(&mut is_date_editable, __value, wire::field)
+                }
                 "is_locked" => wire::decode(&mut is_locked, __value, wire::field),
+                "is_signed" => wire::decode(&mut is_signed, __value, wire::field),
+                "json_popover" => {
+                    wire::decode(&mut json_popover, __value, wire::false_as_none)
+                }
                 "location_dest_id" => {
                     wire::decode(&mut location_dest_id, __value, wire::field)
                 }
                 "location_id" => wire::decode(&mut location_id, __value, wire::field),
+                "lot_id" => wire::decode(&mut lot_id, __value, wire::false_as_none),
+                "message_attachment_count" => {
+                    wire::decode(
+                        &mut message_attachment_count,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "message_follower_ids" => {
                     wire::decode(&mut message_follower_ids, __value, wire::ids_or_false)
                 }
+                "message_has_error" => {
+                    wire::decode(&mut message_has_error, __value, wire::field)
+                }
+                "message_has_error_counter" => {
+                    wire::decode(
+                        &mut message_has_error_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_has_sms_error" => {
+                    wire::decode(&mut message_has_sms_error, __value, wire::field)
+                }
                 "message_ids" => {
                     wire::decode(&mut message_ids, __value, wire::ids_or_false)
+                }
+                "message_is_follower" => {
+                    wire::decode(&mut message_is_follower, __value, wire::field)
+                }
+                "message_needaction" => {
+                    wire::decode(&mut message_needaction, __value, wire::field)
+                }
+                "message_needaction_counter" => {
+                    wire::decode(
+                        &mut message_needaction_counter,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "message_partner_ids" => {
+                    wire::decode(&mut message_partner_ids, __value, wire::ids_or_false)
                 }
                 "move_ids" => wire::decode(&mut move_ids, __value, wire::ids_or_false),
                 "move_line_ids" => {
                     wire::decode(&mut move_line_ids, __value, wire::ids_or_false)
                 }
                 "move_type" => wire::decode(&mut move_type, __value, wire::field),
+                "my_activity_date_deadline" => {
+                    wire::decode(
+                        &mut my_activity_date_deadline,
+                        __value,
+                        wire::date::option::deserialize,
+                    )
+                }
                 "name" => wire::decode(&mut name, __value, wire::false_as_none),
                 "note" => wire::decode(&mut note, __value, wire::false_as_none),
                 "origin" => wire::decode(&mut origin, __value, wire::false_as_none),
@@ -455,22 +994,63 @@ impl StockPicking {
                 "package_history_ids" => {
                     wire::decode(&mut package_history_ids, __value, wire::ids_or_false)
                 }
+                "packages_count" => {
+                    wire::decode(&mut packages_count, __value, wire::false_as_none)
+                }
+                "partner_country_id" => {
+                    wire::decode(&mut partner_country_id, __value, wire::false_as_none)
+                }
                 "partner_id" => {
                     wire::decode(&mut partner_id, __value, wire::false_as_none)
                 }
                 "picking_properties" => {
                     wire::decode(&mut picking_properties, __value, wire::false_as_none)
                 }
+                "picking_type_code" => {
+                    wire::decode(&mut picking_type_code, __value, wire::false_as_none)
+                }
+                "picking_type_entire_packs" => {
+                    wire::decode(&mut picking_type_entire_packs, __value, wire::field)
+                }
                 "picking_type_id" => {
                     wire::decode(&mut picking_type_id, __value, wire::field)
                 }
+                "picking_warning_text" => {
+                    wire::decode(&mut picking_warning_text, __value, wire::false_as_none)
+                }
                 "printed" => wire::decode(&mut printed, __value, wire::field),
                 "priority" => wire::decode(&mut priority, __value, wire::false_as_none),
+                "product_id" => {
+                    wire::decode(&mut product_id, __value, wire::false_as_none)
+                }
+                "products_availability" => {
+                    wire::decode(
+                        &mut products_availability,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "products_availability_state" => {
+                    wire::decode(
+                        &mut products_availability_state,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "project_id" => {
                     wire::decode(&mut project_id, __value, wire::false_as_none)
                 }
+                "purchase_id" => {
+                    wire::decode(&mut purchase_id, __value, wire::false_as_none)
+                }
                 "rating_ids" => {
                     wire::decode(&mut rating_ids, __value, wire::ids_or_false)
+                }
+                "reference_ids" => {
+                    wire::decode(&mut reference_ids, __value, wire::ids_or_false)
+                }
+                "return_count" => {
+                    wire::decode(&mut return_count, __value, wire::false_as_none)
                 }
                 "return_id" => wire::decode(&mut return_id, __value, wire::false_as_none),
                 "return_ids" => {
@@ -484,14 +1064,47 @@ impl StockPicking {
                         wire::datetime::option::deserialize,
                     )
                 }
+                "search_date_category" => {
+                    wire::decode(&mut search_date_category, __value, wire::false_as_none)
+                }
+                "shipping_volume" => {
+                    wire::decode(&mut shipping_volume, __value, wire::false_as_none)
+                }
                 "shipping_weight" => {
                     wire::decode(&mut shipping_weight, __value, wire::false_as_none)
                 }
+                "show_allocation" => {
+                    wire::decode(&mut show_allocation, __value, wire::field)
+                }
+                "show_check_availability" => {
+                    wire::decode(&mut show_check_availability, __value, wire::field)
+                }
+                "show_lots_text" => {
+                    wire::decode(&mut show_lots_text, __value, wire::field)
+                }
+                "show_next_pickings" => {
+                    wire::decode(&mut show_next_pickings, __value, wire::field)
+                }
+                "show_operations" => {
+                    wire::decode(&mut show_operations, __value, wire::field)
+                }
                 "signature" => wire::decode(&mut signature, __value, wire::false_as_none),
                 "state" => wire::decode(&mut state, __value, wire::false_as_none),
+                "use_create_lots" => {
+                    wire::decode(&mut use_create_lots, __value, wire::field)
+                }
+                "use_existing_lots" => {
+                    wire::decode(&mut use_existing_lots, __value, wire::field)
+                }
                 "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "warehouse_address_id" => {
+                    wire::decode(&mut warehouse_address_id, __value, wire::false_as_none)
+                }
                 "website_message_ids" => {
                     wire::decode(&mut website_message_ids, __value, wire::ids_or_false)
+                }
+                "weight_bulk" => {
+                    wire::decode(&mut weight_bulk, __value, wire::false_as_none)
                 }
                 "write_date" => {
                     wire::decode(
@@ -518,45 +1131,97 @@ impl StockPicking {
         )?;
         ::std::result::Result::Ok(Self {
             id: wire::given(id),
+            activity_calendar_event_id: activity_calendar_event_id.unwrap_or_default(),
+            activity_date_deadline: activity_date_deadline.unwrap_or_default(),
+            activity_exception_decoration: activity_exception_decoration
+                .unwrap_or_default(),
+            activity_exception_icon: activity_exception_icon.unwrap_or_default(),
             activity_ids: activity_ids.unwrap_or_default(),
+            activity_state: activity_state.unwrap_or_default(),
+            activity_summary: activity_summary.unwrap_or_default(),
+            activity_type_icon: activity_type_icon.unwrap_or_default(),
+            activity_type_id: activity_type_id.unwrap_or_default(),
+            activity_user_id: activity_user_id.unwrap_or_default(),
             backorder_id: backorder_id.unwrap_or_default(),
             backorder_ids: backorder_ids.unwrap_or_default(),
             company_id: company_id.unwrap_or_default(),
+            country_code: country_code.unwrap_or_default(),
             create_date: create_date.unwrap_or_default(),
             create_uid: create_uid.unwrap_or_default(),
             date_deadline: date_deadline.unwrap_or_default(),
             date_done: date_done.unwrap_or_default(),
+            days_to_arrive: days_to_arrive.unwrap_or_default(),
+            delay_alert_date: delay_alert_date.unwrap_or_default(),
+            delay_pass: delay_pass.unwrap_or_default(),
             display_name: display_name.unwrap_or_default(),
             has_deadline_issue: wire::given(has_deadline_issue),
+            has_message: has_message.unwrap_or_default(),
+            has_scrap_move: has_scrap_move.unwrap_or_default(),
+            has_tracking: has_tracking.unwrap_or_default(),
+            is_date_editable: is_date_editable.unwrap_or_default(),
             is_locked: wire::given(is_locked),
+            is_signed: is_signed.unwrap_or_default(),
+            json_popover: json_popover.unwrap_or_default(),
             location_dest_id: wire::given(location_dest_id),
             location_id: wire::given(location_id),
+            lot_id: lot_id.unwrap_or_default(),
+            message_attachment_count: message_attachment_count.unwrap_or_default(),
             message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_has_error: message_has_error.unwrap_or_default(),
+            message_has_error_counter: message_has_error_counter.unwrap_or_default(),
+            message_has_sms_error: message_has_sms_error.unwrap_or_default(),
             message_ids: message_ids.unwrap_or_default(),
+            message_is_follower: message_is_follower.unwrap_or_default(),
+            message_needaction: message_needaction.unwrap_or_default(),
+            message_needaction_counter: message_needaction_counter.unwrap_or_default(),
+            message_partner_ids: message_partner_ids.unwrap_or_default(),
             move_ids: move_ids.unwrap_or_default(),
             move_line_ids: move_line_ids.unwrap_or_default(),
             move_type: wire::given(move_type),
+            my_activity_date_deadline: my_activity_date_deadline.unwrap_or_default(),
             name: name.unwrap_or_default(),
             note: note.unwrap_or_default(),
             origin: origin.unwrap_or_default(),
             owner_id: owner_id.unwrap_or_default(),
             package_history_ids: package_history_ids.unwrap_or_default(),
+            packages_count: packages_count.unwrap_or_default(),
+            partner_country_id: partner_country_id.unwrap_or_default(),
             partner_id: partner_id.unwrap_or_default(),
             picking_properties: picking_properties.unwrap_or_default(),
+            picking_type_code: picking_type_code.unwrap_or_default(),
+            picking_type_entire_packs: picking_type_entire_packs.unwrap_or_default(),
             picking_type_id: wire::given(picking_type_id),
+            picking_warning_text: picking_warning_text.unwrap_or_default(),
             printed: wire::given(printed),
             priority: priority.unwrap_or_default(),
+            product_id: product_id.unwrap_or_default(),
+            products_availability: products_availability.unwrap_or_default(),
+            products_availability_state: products_availability_state.unwrap_or_default(),
             project_id: project_id.unwrap_or_default(),
+            purchase_id: purchase_id.unwrap_or_default(),
             rating_ids: rating_ids.unwrap_or_default(),
+            reference_ids: reference_ids.unwrap_or_default(),
+            return_count: return_count.unwrap_or_default(),
             return_id: return_id.unwrap_or_default(),
             return_ids: return_ids.unwrap_or_default(),
             sale_id: sale_id.unwrap_or_default(),
             scheduled_date: scheduled_date.unwrap_or_default(),
+            search_date_category: search_date_category.unwrap_or_default(),
+            shipping_volume: shipping_volume.unwrap_or_default(),
             shipping_weight: shipping_weight.unwrap_or_default(),
+            show_allocation: show_allocation.unwrap_or_default(),
+            show_check_availability: show_check_availability.unwrap_or_default(),
+            show_lots_text: show_lots_text.unwrap_or_default(),
+            show_next_pickings: show_next_pickings.unwrap_or_default(),
+            show_operations: show_operations.unwrap_or_default(),
             signature: signature.unwrap_or_default(),
             state: state.unwrap_or_default(),
+            use_create_lots: use_create_lots.unwrap_or_default(),
+            use_existing_lots: use_existing_lots.unwrap_or_default(),
             user_id: user_id.unwrap_or_default(),
+            warehouse_address_id: warehouse_address_id.unwrap_or_default(),
             website_message_ids: website_message_ids.unwrap_or_default(),
+            weight_bulk: weight_bulk.unwrap_or_default(),
             write_date: write_date.unwrap_or_default(),
             write_uid: write_uid.unwrap_or_default(),
         })
@@ -571,12 +1236,39 @@ impl StockPicking {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(42usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(93usize);
         wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(
+            &mut __fields,
+            "activity_calendar_event_id",
+            &self.activity_calendar_event_id,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "activity_date_deadline",
+            &self.activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_decoration",
+            &self.activity_exception_decoration,
+        )?;
+        wire::put(
+            &mut __fields,
+            "activity_exception_icon",
+            &self.activity_exception_icon,
+        )?;
         wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        wire::put(&mut __fields, "activity_state", &self.activity_state)?;
+        wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
+        wire::put(&mut __fields, "activity_type_icon", &self.activity_type_icon)?;
+        wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        wire::put(&mut __fields, "activity_user_id", &self.activity_user_id)?;
         wire::put(&mut __fields, "backorder_id", &self.backorder_id)?;
         wire::put(&mut __fields, "backorder_ids", &self.backorder_ids)?;
         wire::put(&mut __fields, "company_id", &self.company_id)?;
+        wire::put(&mut __fields, "country_code", &self.country_code)?;
         wire::put_with(
             &mut __fields,
             "create_date",
@@ -596,28 +1288,98 @@ impl StockPicking {
             &self.date_done,
             ::odoo_client::value::datetime::option::serialize,
         )?;
+        wire::put_with(
+            &mut __fields,
+            "days_to_arrive",
+            &self.days_to_arrive,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "delay_alert_date",
+            &self.delay_alert_date,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
+        wire::put_with(
+            &mut __fields,
+            "delay_pass",
+            &self.delay_pass,
+            ::odoo_client::value::datetime::option::serialize,
+        )?;
         wire::put(&mut __fields, "display_name", &self.display_name)?;
         wire::put(&mut __fields, "has_deadline_issue", &self.has_deadline_issue)?;
+        wire::put(&mut __fields, "has_message", &self.has_message)?;
+        wire::put(&mut __fields, "has_scrap_move", &self.has_scrap_move)?;
+        wire::put(&mut __fields, "has_tracking", &self.has_tracking)?;
+        wire::put(&mut __fields, "is_date_editable", &self.is_date_editable)?;
         wire::put(&mut __fields, "is_locked", &self.is_locked)?;
+        wire::put(&mut __fields, "is_signed", &self.is_signed)?;
+        wire::put(&mut __fields, "json_popover", &self.json_popover)?;
         wire::put(&mut __fields, "location_dest_id", &self.location_dest_id)?;
         wire::put(&mut __fields, "location_id", &self.location_id)?;
+        wire::put(&mut __fields, "lot_id", &self.lot_id)?;
+        wire::put(
+            &mut __fields,
+            "message_attachment_count",
+            &self.message_attachment_count,
+        )?;
         wire::put(&mut __fields, "message_follower_ids", &self.message_follower_ids)?;
+        wire::put(&mut __fields, "message_has_error", &self.message_has_error)?;
+        wire::put(
+            &mut __fields,
+            "message_has_error_counter",
+            &self.message_has_error_counter,
+        )?;
+        wire::put(&mut __fields, "message_has_sms_error", &self.message_has_sms_error)?;
         wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        wire::put(&mut __fields, "message_is_follower", &self.message_is_follower)?;
+        wire::put(&mut __fields, "message_needaction", &self.message_needaction)?;
+        wire::put(
+            &mut __fields,
+            "message_needaction_counter",
+            &self.message_needaction_counter,
+        )?;
+        wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         wire::put(&mut __fields, "move_ids", &self.move_ids)?;
         wire::put(&mut __fields, "move_line_ids", &self.move_line_ids)?;
         wire::put(&mut __fields, "move_type", &self.move_type)?;
+        wire::put_with(
+            &mut __fields,
+            "my_activity_date_deadline",
+            &self.my_activity_date_deadline,
+            ::odoo_client::value::date::option::serialize,
+        )?;
         wire::put(&mut __fields, "name", &self.name)?;
         wire::put(&mut __fields, "note", &self.note)?;
         wire::put(&mut __fields, "origin", &self.origin)?;
         wire::put(&mut __fields, "owner_id", &self.owner_id)?;
         wire::put(&mut __fields, "package_history_ids", &self.package_history_ids)?;
+        wire::put(&mut __fields, "packages_count", &self.packages_count)?;
+        wire::put(&mut __fields, "partner_country_id", &self.partner_country_id)?;
         wire::put(&mut __fields, "partner_id", &self.partner_id)?;
         wire::put(&mut __fields, "picking_properties", &self.picking_properties)?;
+        wire::put(&mut __fields, "picking_type_code", &self.picking_type_code)?;
+        wire::put(
+            &mut __fields,
+            "picking_type_entire_packs",
+            &self.picking_type_entire_packs,
+        )?;
         wire::put(&mut __fields, "picking_type_id", &self.picking_type_id)?;
+        wire::put(&mut __fields, "picking_warning_text", &self.picking_warning_text)?;
         wire::put(&mut __fields, "printed", &self.printed)?;
         wire::put(&mut __fields, "priority", &self.priority)?;
+        wire::put(&mut __fields, "product_id", &self.product_id)?;
+        wire::put(&mut __fields, "products_availability", &self.products_availability)?;
+        wire::put(
+            &mut __fields,
+            "products_availability_state",
+            &self.products_availability_state,
+        )?;
         wire::put(&mut __fields, "project_id", &self.project_id)?;
+        wire::put(&mut __fields, "purchase_id", &self.purchase_id)?;
         wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        wire::put(&mut __fields, "reference_ids", &self.reference_ids)?;
+        wire::put(&mut __fields, "return_count", &self.return_count)?;
         wire::put(&mut __fields, "return_id", &self.return_id)?;
         wire::put(&mut __fields, "return_ids", &self.return_ids)?;
         wire::put(&mut __fields, "sale_id", &self.sale_id)?;
@@ -627,11 +1389,26 @@ impl StockPicking {
             &self.scheduled_date,
             ::odoo_client::value::datetime::option::serialize,
         )?;
+        wire::put(&mut __fields, "search_date_category", &self.search_date_category)?;
+        wire::put(&mut __fields, "shipping_volume", &self.shipping_volume)?;
         wire::put(&mut __fields, "shipping_weight", &self.shipping_weight)?;
+        wire::put(&mut __fields, "show_allocation", &self.show_allocation)?;
+        wire::put(
+            &mut __fields,
+            "show_check_availability",
+            &self.show_check_availability,
+        )?;
+        wire::put(&mut __fields, "show_lots_text", &self.show_lots_text)?;
+        wire::put(&mut __fields, "show_next_pickings", &self.show_next_pickings)?;
+        wire::put(&mut __fields, "show_operations", &self.show_operations)?;
         wire::put(&mut __fields, "signature", &self.signature)?;
         wire::put(&mut __fields, "state", &self.state)?;
+        wire::put(&mut __fields, "use_create_lots", &self.use_create_lots)?;
+        wire::put(&mut __fields, "use_existing_lots", &self.use_existing_lots)?;
         wire::put(&mut __fields, "user_id", &self.user_id)?;
+        wire::put(&mut __fields, "warehouse_address_id", &self.warehouse_address_id)?;
         wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
+        wire::put(&mut __fields, "weight_bulk", &self.weight_bulk)?;
         wire::put_with(
             &mut __fields,
             "write_date",
@@ -677,13 +1454,38 @@ impl ::schemars::JsonSchema for StockPicking {
         );
         ::odoo_client::registry::add_definition(
             generator,
+            "StockPickingActivityExceptionDecoration",
+            <StockPickingActivityExceptionDecoration as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "StockPickingActivityState",
+            <StockPickingActivityState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
             "StockPickingMoveType",
             <StockPickingMoveType as ::schemars::JsonSchema>::json_schema,
         );
         ::odoo_client::registry::add_definition(
             generator,
+            "StockPickingPickingTypeCode",
+            <StockPickingPickingTypeCode as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
             "StockPickingPriority",
             <StockPickingPriority as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "StockPickingProductsAvailabilityState",
+            <StockPickingProductsAvailabilityState as ::schemars::JsonSchema>::json_schema,
+        );
+        ::odoo_client::registry::add_definition(
+            generator,
+            "StockPickingSearchDateCategory",
+            <StockPickingSearchDateCategory as ::schemars::JsonSchema>::json_schema,
         );
         ::odoo_client::registry::add_definition(
             generator,
@@ -697,45 +1499,94 @@ impl ::odoo_client::Model for StockPicking {
     const MODEL: &'static str = "stock.picking";
     const FIELDS: &'static [&'static str] = &[
         "id",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
         "activity_ids",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
         "backorder_id",
         "backorder_ids",
         "company_id",
+        "country_code",
         "create_date",
         "create_uid",
         "date_deadline",
         "date_done",
+        "days_to_arrive",
+        "delay_alert_date",
+        "delay_pass",
         "display_name",
         "has_deadline_issue",
+        "has_message",
+        "has_scrap_move",
+        "has_tracking",
+        "is_date_editable",
         "is_locked",
+        "is_signed",
+        "json_popover",
         "location_dest_id",
         "location_id",
+        "lot_id",
+        "message_attachment_count",
         "message_follower_ids",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
         "message_ids",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
         "move_ids",
         "move_line_ids",
         "move_type",
+        "my_activity_date_deadline",
         "name",
         "note",
         "origin",
         "owner_id",
         "package_history_ids",
+        "packages_count",
+        "partner_country_id",
         "partner_id",
         "picking_properties",
+        "picking_type_code",
+        "picking_type_entire_packs",
         "picking_type_id",
+        "picking_warning_text",
         "printed",
         "priority",
+        "product_id",
+        "products_availability",
+        "products_availability_state",
         "project_id",
+        "purchase_id",
         "rating_ids",
+        "return_count",
         "return_id",
         "return_ids",
         "sale_id",
         "scheduled_date",
+        "search_date_category",
+        "shipping_volume",
         "shipping_weight",
+        "show_allocation",
+        "show_check_availability",
+        "show_lots_text",
+        "show_next_pickings",
+        "show_operations",
         "signature",
         "state",
+        "use_create_lots",
+        "use_existing_lots",
         "user_id",
+        "warehouse_address_id",
         "website_message_ids",
+        "weight_bulk",
         "write_date",
         "write_uid",
     ];
@@ -751,11 +1602,11 @@ impl ::odoo_client::WritableModel for StockPicking {
 pub struct StockPickingCreate {
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Date of Transfer
     ///
@@ -779,7 +1630,7 @@ pub struct StockPickingCreate {
     pub location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -1070,11 +1921,11 @@ impl ::schemars::JsonSchema for StockPickingCreate {
 pub struct StockPickingUpdate {
     /// Next Activity Summary
     ///
-    /// `activity_summary`: char
+    /// `activity_summary`: char, not stored
     pub activity_summary: ::std::option::Option<::std::string::String>,
     /// Next Activity Type
     ///
-    /// `activity_type_id`: many2one, to `mail.activity.type`
+    /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Date of Transfer
     ///
@@ -1098,7 +1949,7 @@ pub struct StockPickingUpdate {
     pub location_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Followers (Partners)
     ///
-    /// `message_partner_ids`: many2many, to `res.partner`
+    /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
         ::std::vec::Vec<::odoo_client::RecordId>,
     >,
@@ -1504,6 +2355,185 @@ impl ::schemars::JsonSchema for StockPickingUpdate {
         ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
     }
 }
+/// Activity Exception Decoration (selection field `activity_exception_decoration`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum StockPickingActivityExceptionDecoration {
+    /// Alert
+    ///
+    /// `"warning"`
+    Warning,
+    /// Error
+    ///
+    /// `"danger"`
+    Danger,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl StockPickingActivityExceptionDecoration {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["warning", "danger"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Warning => "warning",
+            Self::Danger => "danger",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Warning => ::std::option::Option::Some("Alert"),
+            Self::Danger => ::std::option::Option::Some("Error"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for StockPickingActivityExceptionDecoration {
+    fn from(value: &str) -> Self {
+        match value {
+            "warning" => Self::Warning,
+            "danger" => Self::Danger,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for StockPickingActivityExceptionDecoration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for StockPickingActivityExceptionDecoration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StockPickingActivityExceptionDecoration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for StockPickingActivityExceptionDecoration {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("StockPickingActivityExceptionDecoration")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity Exception Decoration: warning=Alert, danger=Error".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Activity State (selection field `activity_state`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum StockPickingActivityState {
+    /// Overdue
+    ///
+    /// `"overdue"`
+    Overdue,
+    /// Today
+    ///
+    /// `"today"`
+    Today,
+    /// Planned
+    ///
+    /// `"planned"`
+    Planned,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl StockPickingActivityState {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Overdue => "overdue",
+            Self::Today => "today",
+            Self::Planned => "planned",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Overdue => ::std::option::Option::Some("Overdue"),
+            Self::Today => ::std::option::Option::Some("Today"),
+            Self::Planned => ::std::option::Option::Some("Planned"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for StockPickingActivityState {
+    fn from(value: &str) -> Self {
+        match value {
+            "overdue" => Self::Overdue,
+            "today" => Self::Today,
+            "planned" => Self::Planned,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for StockPickingActivityState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for StockPickingActivityState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StockPickingActivityState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for StockPickingActivityState {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("StockPickingActivityState")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Activity State: overdue=Overdue, today=Today, planned=Planned".into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Shipping Policy (selection field `move_type`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StockPickingMoveType {
@@ -1591,6 +2621,100 @@ impl ::schemars::JsonSchema for StockPickingMoveType {
         ::schemars::Schema::from(schema)
     }
 }
+/// Type of Operation (selection field `picking_type_code`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum StockPickingPickingTypeCode {
+    /// Receipt
+    ///
+    /// `"incoming"`
+    Incoming,
+    /// Delivery
+    ///
+    /// `"outgoing"`
+    Outgoing,
+    /// Internal Transfer
+    ///
+    /// `"internal"`
+    Internal,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl StockPickingPickingTypeCode {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["incoming", "outgoing", "internal"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Incoming => "incoming",
+            Self::Outgoing => "outgoing",
+            Self::Internal => "internal",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Incoming => ::std::option::Option::Some("Receipt"),
+            Self::Outgoing => ::std::option::Option::Some("Delivery"),
+            Self::Internal => ::std::option::Option::Some("Internal Transfer"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for StockPickingPickingTypeCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "incoming" => Self::Incoming,
+            "outgoing" => Self::Outgoing,
+            "internal" => Self::Internal,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for StockPickingPickingTypeCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for StockPickingPickingTypeCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StockPickingPickingTypeCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for StockPickingPickingTypeCode {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("StockPickingPickingTypeCode")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Type of Operation: incoming=Receipt, outgoing=Delivery, internal=Internal Transfer"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
 /// Priority (selection field `priority`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StockPickingPriority {
@@ -1670,6 +2794,222 @@ impl ::schemars::JsonSchema for StockPickingPriority {
                 Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
             );
         schema.insert("description".into(), "Priority: 0=Normal, 1=Urgent".into());
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Products Availability State (selection field `products_availability_state`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum StockPickingProductsAvailabilityState {
+    /// Available
+    ///
+    /// `"available"`
+    Available,
+    /// Expected
+    ///
+    /// `"expected"`
+    Expected,
+    /// Late
+    ///
+    /// `"late"`
+    Late,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl StockPickingProductsAvailabilityState {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &["available", "expected", "late"];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Available => "available",
+            Self::Expected => "expected",
+            Self::Late => "late",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Available => ::std::option::Option::Some("Available"),
+            Self::Expected => ::std::option::Option::Some("Expected"),
+            Self::Late => ::std::option::Option::Some("Late"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for StockPickingProductsAvailabilityState {
+    fn from(value: &str) -> Self {
+        match value {
+            "available" => Self::Available,
+            "expected" => Self::Expected,
+            "late" => Self::Late,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for StockPickingProductsAvailabilityState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for StockPickingProductsAvailabilityState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StockPickingProductsAvailabilityState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for StockPickingProductsAvailabilityState {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("StockPickingProductsAvailabilityState")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Products Availability State: available=Available, expected=Expected, late=Late"
+                    .into(),
+            );
+        ::schemars::Schema::from(schema)
+    }
+}
+/// Date Category (selection field `search_date_category`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum StockPickingSearchDateCategory {
+    /// Before
+    ///
+    /// `"before"`
+    Before,
+    /// Yesterday
+    ///
+    /// `"yesterday"`
+    Yesterday,
+    /// Today
+    ///
+    /// `"today"`
+    Today,
+    /// Tomorrow
+    ///
+    /// `"day_1"`
+    Day1,
+    /// The day after tomorrow
+    ///
+    /// `"day_2"`
+    Day2,
+    /// After
+    ///
+    /// `"after"`
+    After,
+    /// A value this code does not know (added to Odoo after generation).
+    Unknown(::std::string::String),
+}
+impl StockPickingSearchDateCategory {
+    /// Known values, in Odoo's order.
+    pub const VALUES: &'static [&'static str] = &[
+        "before",
+        "yesterday",
+        "today",
+        "day_1",
+        "day_2",
+        "after",
+    ];
+    /// The value Odoo stores.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Before => "before",
+            Self::Yesterday => "yesterday",
+            Self::Today => "today",
+            Self::Day1 => "day_1",
+            Self::Day2 => "day_2",
+            Self::After => "after",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Odoo's label for a known value.
+    pub fn label(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Before => ::std::option::Option::Some("Before"),
+            Self::Yesterday => ::std::option::Option::Some("Yesterday"),
+            Self::Today => ::std::option::Option::Some("Today"),
+            Self::Day1 => ::std::option::Option::Some("Tomorrow"),
+            Self::Day2 => ::std::option::Option::Some("The day after tomorrow"),
+            Self::After => ::std::option::Option::Some("After"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<&str> for StockPickingSearchDateCategory {
+    fn from(value: &str) -> Self {
+        match value {
+            "before" => Self::Before,
+            "yesterday" => Self::Yesterday,
+            "today" => Self::Today,
+            "day_1" => Self::Day1,
+            "day_2" => Self::Day2,
+            "after" => Self::After,
+            other => Self::Unknown(other.into()),
+        }
+    }
+}
+impl ::std::fmt::Display for StockPickingSearchDateCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for StockPickingSearchDateCategory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StockPickingSearchDateCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl ::schemars::JsonSchema for StockPickingSearchDateCategory {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("StockPickingSearchDateCategory")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::serde_json::Map::new();
+        schema.insert("type".into(), "string".into());
+        schema
+            .insert(
+                "enum".into(),
+                Self::VALUES.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+            );
+        schema
+            .insert(
+                "description".into(),
+                "Date Category: before=Before, yesterday=Yesterday, today=Today, day_1=Tomorrow, day_2=The day after tomorrow, after=After"
+                    .into(),
+            );
         ::schemars::Schema::from(schema)
     }
 }
@@ -1803,6 +3143,43 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "ID",
         required: true,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_calendar_event_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Calendar Event",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("calendar.event"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "Next Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_decoration",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity Exception Decoration",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_exception_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Icon",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1811,7 +3188,53 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Activities",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.activity"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_state",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Activity State",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_summary",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Next Activity Summary",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_icon",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Activity Type Icon",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_type_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Next Activity Type",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("mail.activity.type"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "activity_user_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Responsible User",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "backorder_id",
@@ -1819,6 +3242,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Back Order of",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("stock.picking"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1827,6 +3251,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Back Orders",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.picking"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1835,7 +3260,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Company",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.company"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "country_code",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Country Code",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "create_date",
@@ -1843,6 +3278,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1851,6 +3287,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Created by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1859,6 +3296,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Deadline",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1867,6 +3305,34 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Date of Transfer",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "days_to_arrive",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
+        label: "Days To Arrive",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "delay_alert_date",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
+        label: "Delay Alert Date",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "delay_pass",
+        ttype: ::odoo_client::registry::FieldType::Datetime,
+        label: "Delay Pass",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1875,6 +3341,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Display Name",
         required: false,
         readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1883,6 +3350,43 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Is late",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_message",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Message",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_scrap_move",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Scrap Moves",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "has_tracking",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Has Tracking",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_date_editable",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Scheduled Date Editable",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1891,6 +3395,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Is Locked",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "is_signed",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Signed",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "json_popover",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "JSON data for the popover widget",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1899,6 +3422,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Destination Location",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.location"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1907,7 +3431,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Source Location",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.location"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "lot_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Lot/Serial Number",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("stock.lot"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_attachment_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Attachment Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_follower_ids",
@@ -1915,7 +3458,35 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Followers",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.followers"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Message Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_error_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of errors",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_has_sms_error",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "SMS Delivery error",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "message_ids",
@@ -1923,7 +3494,44 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_is_follower",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Is Follower",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Action Needed",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_needaction_counter",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Number of Actions",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "message_partner_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "Followers (Partners)",
+        required: false,
+        readonly: false,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "move_ids",
@@ -1931,6 +3539,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Stock Moves",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.move"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1939,6 +3548,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Operations",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.move.line"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1947,6 +3557,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Shipping Policy",
         required: true,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "my_activity_date_deadline",
+        ttype: ::odoo_client::registry::FieldType::Date,
+        label: "My Activity Deadline",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1955,6 +3575,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Reference",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1963,6 +3584,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Notes",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1971,6 +3593,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Source Document",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1979,6 +3602,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Assign Owner",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -1987,7 +3611,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Transfered Packages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.package.history"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "packages_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "Packages Count",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "partner_country_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Country",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.country"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "partner_id",
@@ -1995,6 +3638,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Contact",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2003,6 +3647,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Properties",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "picking_type_code",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Type of Operation",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "picking_type_entire_packs",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Move Entire Packages",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2011,7 +3674,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Operation Type",
         required: true,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.picking.type"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "picking_warning_text",
+        ttype: ::odoo_client::registry::FieldType::Text,
+        label: "Picking Instructions",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "printed",
@@ -2019,6 +3692,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Printed",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2027,6 +3701,34 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Priority",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "product_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Product",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("product.product"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "products_availability",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Product Availability",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "products_availability_state",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Products Availability State",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2035,7 +3737,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Project",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("project.project"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "purchase_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Purchase Orders",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("purchase.order"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "rating_ids",
@@ -2043,7 +3755,26 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Ratings",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("rating.rating"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "reference_ids",
+        ttype: ::odoo_client::registry::FieldType::Many2many,
+        label: "References",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("stock.reference"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "return_count",
+        ttype: ::odoo_client::registry::FieldType::Integer,
+        label: "# Returns",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "return_id",
@@ -2051,6 +3782,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Return of",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("stock.picking"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2059,6 +3791,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Returns",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("stock.picking"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2067,6 +3800,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Sales Order",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("sale.order"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2075,6 +3809,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Scheduled Date",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "search_date_category",
+        ttype: ::odoo_client::registry::FieldType::Selection,
+        label: "Date Category",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "shipping_volume",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Volume for Shipping",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2083,6 +3836,52 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Weight for Shipping",
         required: false,
         readonly: false,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_allocation",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Allocation",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_check_availability",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Check Availability",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_lots_text",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Lots Text",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_next_pickings",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Next Pickings",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "show_operations",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Show Detailed Operations",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2091,6 +3890,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Signature",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2099,6 +3899,25 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Status",
         required: false,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "use_create_lots",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Create New Lots/Serial Numbers",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "use_existing_lots",
+        ttype: ::odoo_client::registry::FieldType::Boolean,
+        label: "Use Existing Lots/Serial Numbers",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2107,7 +3926,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Responsible",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "warehouse_address_id",
+        ttype: ::odoo_client::registry::FieldType::Many2one,
+        label: "Address",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::Some("res.partner"),
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "website_message_ids",
@@ -2115,7 +3944,17 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Website Messages",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("mail.message"),
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "weight_bulk",
+        ttype: ::odoo_client::registry::FieldType::Float,
+        label: "Bulk Weight",
+        required: false,
+        readonly: true,
+        stored: false,
+        relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
         name: "write_date",
@@ -2123,6 +3962,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated on",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -2131,6 +3971,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Last Updated by",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::Some("res.users"),
     },
 ];

@@ -169,6 +169,9 @@ pub struct FieldDescriptor {
     pub label: &'static str,
     pub required: bool,
     pub readonly: bool,
+    /// Kept in the database: searchable, sortable and groupable. The others
+    /// are computed or related, read like any field.
+    pub stored: bool,
     /// Target model of relational fields.
     pub relation: Option<&'static str>,
 }

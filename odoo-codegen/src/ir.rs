@@ -75,7 +75,29 @@ pub struct FieldEntry {
     /// Odoo's own validation error names it).
     pub create_required: bool,
     pub readonly: bool,
+    /// Kept in the database; the others are computed or related.
+    pub stored: bool,
     pub relation: Option<String>,
+}
+
+/// Types too costly to read for every record unless asked for, when Odoo
+/// computes them on each read: files, documents, lists of records, properties.
+const COSTLY_TYPES: &[&str] = &[
+    "binary",
+    "html",
+    "one2many",
+    "many2many",
+    "properties",
+    "properties_definition",
+    "json",
+];
+
+impl FieldEntry {
+    /// Read by a typed read (`Model::FIELDS`): stored fields, and the computed
+    /// ones that are cheap to compute.
+    pub fn read_by_default(&self) -> bool {
+        self.stored || !COSTLY_TYPES.contains(&self.ttype.as_str())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -110,7 +132,7 @@ pub struct ModelEntry {
     pub info: Option<String>,
     pub module: String,
     pub type_name: String,
-    /// Stored, readable fields; `id` first, then by name.
+    /// Every readable field, stored or computed; `id` first, then by name.
     pub read_fields: Vec<FieldEntry>,
     /// `None` for abstract models and models with nothing writable.
     pub write: Option<WriteTypes>,
@@ -224,10 +246,9 @@ fn delegated_links(schema: &ModelSchema) -> Vec<&str> {
         .collect()
 }
 
-/// Stored, readable fields, and `display_name`: not stored, but the one name
-/// every model can show (res.users and product.product store none of their own).
+/// Every field Odoo reads for this user, stored or computed.
 fn is_read_field(field: &FieldSchema) -> bool {
-    (field.store || field.name == "display_name") && field.readable
+    field.readable
 }
 
 fn is_write_field(field: &FieldSchema) -> bool {
@@ -372,8 +393,9 @@ impl ModelSpace {
                     kind,
                     label: field.label.clone(),
                     help: field.help.clone(),
-                    // Every record has an id, whatever the metadata says.
-                    required: field.required || field.name == "id",
+                    // Every record has an id, whatever the metadata says. A
+                    // computed field can be empty whatever its definition says.
+                    required: (field.required && field.store) || field.name == "id",
                     create_required: field.required
                         && field.store
                         && !field.computed
@@ -381,6 +403,7 @@ impl ModelSpace {
                         && !matches!(field.ttype.as_str(), "boolean" | "selection")
                         && !delegated.contains(&field.name.as_str()),
                     readonly: field.readonly,
+                    stored: field.store || field.name == "id",
                     relation: field.relation.clone(),
                 };
                 all.push((is_read_field(field), is_write_field(field), entry_field));
@@ -518,6 +541,9 @@ mod tests {
         hidden.readable = false;
         let mut custom = field("x_note", "char");
         custom.state = "manual".into();
+        let mut lines = field("line_ids", "one2many");
+        lines.store = false;
+        lines.required = true;
         let schema = model(
             "a.b",
             vec![
@@ -529,6 +555,7 @@ mod tests {
                 hidden,
                 readonly,
                 custom,
+                lines,
             ],
         );
         let space = ModelSpace::from_models(&[&schema], true);
@@ -538,10 +565,41 @@ mod tests {
             .iter()
             .map(|f| f.odoo_name.as_str())
             .collect();
+        // Computed fields too; a costly one is read only when asked for, and
+        // none is required (a computed value can be empty).
         assert_eq!(
             read,
-            ["id", "child_ids", "display_name", "name", "total", "x_note"]
+            [
+                "id",
+                "child_ids",
+                "display_name",
+                "name",
+                "password",
+                "total",
+                "x_note",
+                "line_ids"
+            ]
         );
+        let by_default: Vec<_> = entry
+            .read_fields
+            .iter()
+            .filter(|f| f.read_by_default())
+            .map(|f| f.odoo_name.as_str())
+            .collect();
+        assert_eq!(
+            by_default,
+            [
+                "id",
+                "child_ids",
+                "display_name",
+                "name",
+                "password",
+                "total",
+                "x_note"
+            ]
+        );
+        let line_ids = entry.read_fields.iter().find(|f| f.odoo_name == "line_ids");
+        assert!(line_ids.is_some_and(|f| !f.required && !f.stored));
         let write = entry.write.as_ref().unwrap();
         let names: Vec<_> = write.fields.iter().map(|f| f.odoo_name.as_str()).collect();
         assert_eq!(names, ["name", "password", "x_note"]);

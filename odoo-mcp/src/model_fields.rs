@@ -53,7 +53,7 @@ impl ModelFields {
                 label: f.label.to_string(),
                 required: f.required,
                 readonly: f.readonly,
-                store: true,
+                store: f.stored,
             })
             .collect();
         Self::new(fields)

@@ -88,6 +88,7 @@ const fn field(name: &'static str, ttype: FieldType, label: &'static str) -> Fie
         label,
         required: false,
         readonly: false,
+        stored: true,
         relation: None,
     }
 }

@@ -95,10 +95,10 @@ fn property(shape: &Shape) -> Value {
     }
     // serde's `default` shows as the value it gives, where it is serialized.
     if shape.role == Role::Read && shape.has_default {
-        let default = if shape.optional {
-            json!(null)
-        } else {
-            json!([])
+        let default = match shape.field.kind {
+            _ if shape.optional => json!(null),
+            FieldKind::Boolean => json!(false),
+            _ => json!([]),
         };
         map.insert("default".into(), default);
     }

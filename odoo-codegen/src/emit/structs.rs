@@ -34,7 +34,8 @@ pub(super) struct Shape<'a> {
     pub role: Role,
     /// `Option<…>` in Rust, `null` allowed in the schema.
     pub optional: bool,
-    /// Absent from the input is fine: `None`, or an empty list for a read x2many.
+    /// Absent from the input is fine: `None`, or for a read an empty list (x2many)
+    /// or `false` (a computed boolean).
     pub has_default: bool,
 }
 
@@ -47,11 +48,14 @@ impl<'a> Shape<'a> {
             Role::Create => !field.create_required,
             Role::Update => true,
         };
+        // A computed field may be left out of a read: its boolean reads as
+        // `false` then, as its lists read empty.
+        let read_default = role == Role::Read && (is_x2many || !field.stored);
         Self {
             field,
             role,
             optional,
-            has_default: optional || (is_x2many && role == Role::Read),
+            has_default: optional || read_default,
         }
     }
 
@@ -117,6 +121,9 @@ pub(super) fn doc_paragraphs(field: &FieldEntry) -> [String; 3] {
     }
     if field.readonly {
         facts.push("readonly".into());
+    }
+    if !field.stored {
+        facts.push("not stored".into());
     }
     [
         plain(&field.label),
@@ -358,7 +365,10 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
     let title = format!("{label} (`{}`): one record as Odoo reads it.", model.model);
     let read_doc = [
         title.as_str(),
-        "Stored fields only; Odoo's `false` for an empty value is `None`.",
+        "Every field Odoo reads: stored ones and computed or related ones (not stored: \
+         neither searched nor sorted on unless Odoo says so). A typed read asks for \
+         `FIELDS`: all but the computed files, documents, lists and properties, which \
+         stay empty unless asked for by name. Odoo's `false` for an empty value is `None`.",
     ];
     let read_desc = description(&model.label, model.info.as_deref());
     let read_shapes: Vec<Shape> = model
@@ -368,7 +378,11 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
         .collect();
     // `Model` by hand rather than `#[derive(OdooModel)]`, which reads the Odoo
     // names from `#[serde(rename)]` attributes that these structs do not have.
-    let names = model.read_fields.iter().map(|f| &f.odoo_name);
+    let names = model
+        .read_fields
+        .iter()
+        .filter(|f| f.read_by_default())
+        .map(|f| &f.odoo_name);
     let read_model = quote! {
         impl ::odoo_client::Model for #read_ident {
             const MODEL: &'static str = #odoo_name;

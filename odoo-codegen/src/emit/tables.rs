@@ -15,6 +15,7 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
         let label = &f.label;
         let required = f.required;
         let readonly = f.readonly;
+        let stored = f.stored;
         let relation = match &f.relation {
             Some(r) => quote!(::std::option::Option::Some(#r)),
             None => quote!(::std::option::Option::None),
@@ -26,6 +27,7 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
                 label: #label,
                 required: #required,
                 readonly: #readonly,
+                stored: #stored,
                 relation: #relation,
             }
         }

@@ -3,7 +3,7 @@
 //! Belgian VAT 2 (`l10n_be.vat2`)
 /// Belgian VAT 2 (`l10n_be.vat2`): one record as Odoo reads it.
 ///
-/// Stored fields only; Odoo's `false` for an empty value is `None`.
+/// Every field Odoo reads: stored ones and computed or related ones (not stored: neither searched nor sorted on unless Odoo says so). A typed read asks for `FIELDS`: all but the computed files, documents, lists and properties, which stay empty unless asked for by name. Odoo's `false` for an empty value is `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct L10nBeVat2 {
     /// ID
@@ -342,6 +342,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "ID",
         required: true,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -350,6 +351,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Code",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -358,6 +360,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Lines 2",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("l10n_be.vat2"),
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -366,6 +369,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "VAT 2",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
 ];

@@ -3,7 +3,7 @@
 //! Many2many (`golden.many2many`)
 /// Many2many (`golden.many2many`): one record as Odoo reads it.
 ///
-/// Stored fields only; Odoo's `false` for an empty value is `None`.
+/// Every field Odoo reads: stored ones and computed or related ones (not stored: neither searched nor sorted on unless Odoo says so). A typed read asks for `FIELDS`: all but the computed files, documents, lists and properties, which stay empty unless asked for by name. Odoo's `false` for an empty value is `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoldenMany2many {
     /// ID
@@ -270,6 +270,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "ID",
         required: true,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -278,6 +279,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Tags",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::Some("res.partner.category"),
     },
 ];

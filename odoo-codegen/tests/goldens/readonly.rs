@@ -3,16 +3,20 @@
 //! Readonly (`golden.readonly`)
 /// Readonly (`golden.readonly`): one record as Odoo reads it.
 ///
-/// Stored fields only; Odoo's `false` for an empty value is `None`.
+/// Every field Odoo reads: stored ones and computed or related ones (not stored: neither searched nor sorted on unless Odoo says so). A typed read asks for `FIELDS`: all but the computed files, documents, lists and properties, which stay empty unless asked for by name. Odoo's `false` for an empty value is `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoldenReadonly {
     /// ID
     ///
     /// `id`: integer, required, readonly
     pub id: i64,
+    /// Computed (not stored)
+    ///
+    /// `computed`: char, readonly, not stored
+    pub computed: ::std::option::Option<::std::string::String>,
     /// Display Name
     ///
-    /// `display_name`: char, readonly
+    /// `display_name`: char, readonly, not stored
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Name
     ///
@@ -27,6 +31,7 @@ pub struct GoldenReadonly {
 pub const READ_SCHEMA: &str = r#"{
   "description": "Readonly",
   "properties": {
+    "computed": {"default":null,"description":"Computed (not stored)","type":["string","null"]},
     "display_name": {"default":null,"description":"Display Name","type":["string","null"]},
     "id": {"description":"ID","format":"int64","type":"integer"},
     "name": {"default":null,"description":"Name","type":["string","null"]},
@@ -42,6 +47,9 @@ impl GoldenReadonly {
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
         let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut computed: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
         let mut display_name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -52,6 +60,7 @@ impl GoldenReadonly {
         for (__key, __value) in __record {
             match __key.as_str() {
                 "id" => wire::decode(&mut id, __value, wire::field),
+                "computed" => wire::decode(&mut computed, __value, wire::false_as_none),
                 "display_name" => {
                     wire::decode(&mut display_name, __value, wire::false_as_none)
                 }
@@ -63,6 +72,7 @@ impl GoldenReadonly {
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
             id: wire::given(id),
+            computed: computed.unwrap_or_default(),
             display_name: display_name.unwrap_or_default(),
             name: name.unwrap_or_default(),
             total: total.unwrap_or_default(),
@@ -78,8 +88,9 @@ impl GoldenReadonly {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(4usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(5usize);
         wire::put(&mut __fields, "id", &self.id)?;
+        wire::put(&mut __fields, "computed", &self.computed)?;
         wire::put(&mut __fields, "display_name", &self.display_name)?;
         wire::put(&mut __fields, "name", &self.name)?;
         wire::put(&mut __fields, "total", &self.total)?;
@@ -119,7 +130,13 @@ impl ::schemars::JsonSchema for GoldenReadonly {
 }
 impl ::odoo_client::Model for GoldenReadonly {
     const MODEL: &'static str = "golden.readonly";
-    const FIELDS: &'static [&'static str] = &["id", "display_name", "name", "total"];
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "computed",
+        "display_name",
+        "name",
+        "total",
+    ];
 }
 impl ::odoo_client::WritableModel for GoldenReadonly {
     type Create = GoldenReadonlyCreate;
@@ -292,6 +309,16 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "ID",
         required: true,
         readonly: true,
+        stored: true,
+        relation: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::FieldDescriptor {
+        name: "computed",
+        ttype: ::odoo_client::registry::FieldType::Char,
+        label: "Computed (not stored)",
+        required: false,
+        readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -300,6 +327,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Display Name",
         required: false,
         readonly: true,
+        stored: false,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -308,6 +336,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Name",
         required: false,
         readonly: false,
+        stored: true,
         relation: ::std::option::Option::None,
     },
     ::odoo_client::registry::FieldDescriptor {
@@ -316,6 +345,7 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
         label: "Total",
         required: false,
         readonly: true,
+        stored: true,
         relation: ::std::option::Option::None,
     },
 ];

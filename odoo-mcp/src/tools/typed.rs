@@ -126,7 +126,11 @@ struct TypedKit<'a> {
     d: &'static ModelDescriptor,
     shape: &'a Shape,
     full: bool,
+    /// `fields` as listed: the stored fields and `display_name`, so that the
+    /// listing stays within its budget.
     fields_enum: Value,
+    /// `fields` as checked: every field of the read struct, computed ones too.
+    every_field: Value,
     record_id: Value,
 }
 
@@ -142,11 +146,18 @@ fn without_descriptions(schema: &mut Value, names: &[&str]) {
 impl<'a> TypedKit<'a> {
     fn new(d: &'static ModelDescriptor, shape: &'a Shape) -> Self {
         let full = shape.detail == SchemaDetail::Full;
-        let names: Vec<&str> = d.fields.iter().map(|f| f.name).collect();
+        let listed: Vec<&str> = d
+            .fields
+            .iter()
+            .filter(|f| f.stored || f.name == "display_name")
+            .map(|f| f.name)
+            .collect();
         let fields_enum = json!({
-            "type": "array", "items": {"type": "string", "enum": names},
-            "description": if full { "Fields to return; omit for a compact default set" } else { "Omit for a default set" }
+            "type": "array", "items": {"type": "string", "enum": listed},
+            "description": if full { "Fields to return (computed ones too, see get_fields); omit for a compact default set" } else { "Omit for a default set; computed fields too" }
         });
+        let names: Vec<&str> = d.fields.iter().map(|f| f.name).collect();
+        let every_field = json!({"type": "array", "items": {"type": "string", "enum": names}});
         let record_id =
             json!({"type": "integer", "minimum": 1, "description": format!("{} id", d.label)});
         Self {
@@ -154,8 +165,19 @@ impl<'a> TypedKit<'a> {
             shape,
             full,
             fields_enum,
+            every_field,
             record_id,
         }
+    }
+
+    /// The schema calls are checked against: `input` with every field of the
+    /// read struct allowed in `fields`.
+    fn with_every_field(&self, input: &Value) -> Value {
+        let mut check = input.clone();
+        if let Some(fields) = property(&mut check, "fields") {
+            *fields = self.every_field.clone();
+        }
+        check
     }
 
     /// The handler's listed input (without `model`) and output schemas.
@@ -252,7 +274,8 @@ impl<'a> TypedKit<'a> {
                 d.label, d.model
             )
         };
-        self.entry(Kind::Search, description, input, output, None)
+        let check = self.with_every_field(&input);
+        self.entry(Kind::Search, description, input, output, Some(check))
     }
 
     fn get(&self) -> Entry {
@@ -273,28 +296,31 @@ impl<'a> TypedKit<'a> {
         if let Some(record) = property(&mut output, "record") {
             *record = self.read_record();
         }
+        let check = self.with_every_field(&input);
         self.entry(
             Kind::Get,
             format!("Read one {} ({}) by id.", d.label, d.model),
             input,
             output,
-            None,
+            Some(check),
         )
     }
 
     /// aggregate_records without `model`, its groupby and aggregates offered as
-    /// enums of the model's stored fields (descriptors hold stored fields and
-    /// `display_name` only). Every date granularity is listed: a strict client
-    /// can send only listed values.
+    /// enums of the model's stored fields (Odoo groups and sums only those).
+    /// Every date granularity is listed: a strict client can send only listed
+    /// values.
     fn aggregate(&self) -> Entry {
         let d = self.d;
-        let offered = |name: &str| {
-            name != "id"
+        let offered = |field: &FieldDescriptor| {
+            let name = field.name;
+            field.stored
+                && name != "id"
                 && name != "display_name"
                 && (!crate::model_fields::is_technical(name)
                     || matches!(name, "create_date" | "create_uid"))
         };
-        let fields = || d.fields.iter().filter(|f| offered(f.name));
+        let fields = || d.fields.iter().filter(|f| offered(f));
         let mut groupby: Vec<String> = fields()
             .filter(|f| f.ttype.is_groupable())
             .map(|f| f.name.to_string())

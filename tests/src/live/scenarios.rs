@@ -9,7 +9,7 @@ use base64::Engine as _;
 use odoo_client::{Config, Domain, OdooClient, SearchOptions};
 use serde_json::{Map, Value, json};
 
-use super::session::{Answer, Session};
+use super::session::{Answer, Session, User};
 use super::{Outcome, Report, Target};
 
 /// What the generator is asked for: a few models of different apps.
@@ -946,6 +946,56 @@ impl Run<'_> {
     async fn wizards(&mut self, s: &Session) {
         self.lead_lost(s).await;
         self.order_to_cash(s).await;
+        self.wizard_values_asked().await;
+    }
+
+    /// The required values a run_wizard call lacks are asked of the user with
+    /// its confirmation (ODOO_MCP_CONFIRM, elicitation); the answers make the
+    /// wizard. privacy.lookup.wizard needs a name and an email, no default.
+    async fn wizard_values_asked(&mut self) {
+        let email = format!("{}@example.com", self.prefix.replace(' ', "-"));
+        let user = User {
+            answers: Some(json!({"name": self.name("lookup"), "email": email})),
+        };
+        let env = self.server_env(&[("ODOO_YOLO", "true"), ("ODOO_MCP_CONFIRM", "ask")]);
+        let s = match Session::stdio_as(&self.target.mcp_bin, &env, user).await {
+            Ok(s) => s,
+            Err(e) => {
+                return self
+                    .outcomes
+                    .push(failed_setup("server asking the user", e));
+            }
+        };
+        let a = s
+            .call(
+                "run_wizard",
+                json!({"model": "res.partner", "wizard": "privacy.lookup.wizard",
+                       "button": "action_lookup"}),
+            )
+            .await;
+        let made = match Domain::eq("email", email.as_str()) {
+            Ok(domain) => self
+                .odoo
+                .search_count("privacy.lookup.wizard", &domain)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        let check = match made {
+            _ if a.value["next"]["model"] != "privacy.lookup.wizard.line" => {
+                Err(format!("next: {}", clip(&a.value["next"].to_string())))
+            }
+            Ok(1) => Ok("made with the user's email, led to its references".into()),
+            Ok(n) => Err(format!("{n} wizards with the user's email")),
+            Err(e) => Err(e),
+        };
+        self.done(
+            "run_wizard: missing values asked of the user",
+            "ok",
+            &a,
+            check,
+        );
+        s.close().await;
     }
 
     async fn lead_lost(&mut self, s: &Session) {
@@ -1573,6 +1623,21 @@ impl Run<'_> {
             .field_is("res.partner", id, "city", &json!("Hasselt"))
             .await;
         self.done("res_partner_update", "ok", &a, check);
+        // Computed fields are typed too (company_type: a selection every form shows).
+        let a = s
+            .call(
+                "res_partner_search",
+                json!({"domain": [["id", "=", id]],
+                       "fields": ["company_type", "contact_address", "email_formatted"]}),
+            )
+            .await;
+        let record = &a.value["records"][0];
+        let check = if record["company_type"] == "person" && record["contact_address"].is_string() {
+            Ok("company_type person, contact_address".into())
+        } else {
+            Err(format!("record: {}", clip(&record.to_string())))
+        };
+        self.done("res_partner_search: computed fields", "ok", &a, check);
         let a = s.call("res_partner_delete", json!({"record_id": id})).await;
         let check = match self.exists("res.partner", id).await {
             Ok(false) => Ok("gone".into()),

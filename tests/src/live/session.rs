@@ -7,10 +7,13 @@ use std::process::Stdio;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use rmcp::model::{CallToolRequestParams, ReadResourceRequestParams, ResourceContents, Tool};
-use rmcp::service::RunningService;
+use rmcp::model::{
+    CallToolRequestParams, ClientCapabilities, ClientConfig, ElicitRequestParams, ElicitResult,
+    ElicitationAction, Implementation, ReadResourceRequestParams, ResourceContents, Tool,
+};
+use rmcp::service::{RequestContext, RunningService};
 use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
-use rmcp::{RoleClient, ServiceExt};
+use rmcp::{ClientHandler, ErrorData, RoleClient, ServiceExt};
 use serde_json::{Map, Value};
 use tokio::process::{Child, Command};
 
@@ -61,9 +64,43 @@ pub fn error_kind(text: &str) -> &'static str {
         .map_or("other", |(_, kind)| kind)
 }
 
+/// The client side: without `answers`, a plain client; with them, one that
+/// supports elicitation and accepts every question with these values (a user
+/// who fills in the form).
+#[derive(Debug, Clone, Default)]
+pub struct User {
+    pub answers: Option<Value>,
+}
+
+impl ClientHandler for User {
+    fn get_info(&self) -> ClientConfig {
+        match self.answers {
+            None => ClientConfig::default(),
+            Some(_) => {
+                let mut capabilities = ClientCapabilities::default();
+                capabilities.elicitation = Some(Default::default());
+                ClientConfig::new(
+                    capabilities,
+                    Implementation::new("odoo-live", env!("CARGO_PKG_VERSION")),
+                )
+            }
+        }
+    }
+
+    async fn create_elicitation(
+        &self,
+        _request: ElicitRequestParams,
+        _context: RequestContext<RoleClient>,
+    ) -> Result<ElicitResult, ErrorData> {
+        let mut answer = ElicitResult::new(ElicitationAction::Accept);
+        answer.content = self.answers.clone();
+        Ok(answer)
+    }
+}
+
 /// A running server and the client connected to it.
 pub struct Session {
-    client: RunningService<RoleClient, ()>,
+    client: RunningService<RoleClient, User>,
     tools: BTreeMap<String, Tool>,
     validators: BTreeMap<String, jsonschema::Validator>,
     pub stderr: Captured,
@@ -89,12 +126,22 @@ fn command(bin: &Path, env: &BTreeMap<String, String>) -> Command {
 impl Session {
     /// The server over stdio (rmcp's client, `initialize` lifecycle).
     pub async fn stdio(bin: &Path, env: &BTreeMap<String, String>) -> Result<Self, String> {
+        Self::stdio_as(bin, env, User::default()).await
+    }
+
+    /// The same, with this user answering the server's questions.
+    pub async fn stdio_as(
+        bin: &Path,
+        env: &BTreeMap<String, String>,
+        user: User,
+    ) -> Result<Self, String> {
         let (transport, stderr) = TokioChildProcess::builder(command(bin, env))
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
         let stderr = stderr.map(Captured::spawn_reader).unwrap_or_default();
-        let client = match tokio::time::timeout(Duration::from_secs(30), ().serve(transport)).await
+        let client = match tokio::time::timeout(Duration::from_secs(30), user.serve(transport))
+            .await
         {
             Ok(Ok(client)) => client,
             Ok(Err(e)) => return Err(format!("initialize failed: {e}; stderr: {}", stderr.text())),
@@ -127,7 +174,7 @@ impl Session {
                 line[at..].split_whitespace().next().map(str::to_string)
             })
             .ok_or_else(|| format!("the HTTP server did not start: {}", stderr.text()))?;
-        let client = ()
+        let client = User::default()
             .serve(StreamableHttpClientTransport::from_uri(url))
             .await
             .map_err(|e| format!("initialize over HTTP failed: {e}"))?;
@@ -135,7 +182,7 @@ impl Session {
     }
 
     async fn ready(
-        client: RunningService<RoleClient, ()>,
+        client: RunningService<RoleClient, User>,
         stderr: Captured,
         child: Option<Child>,
     ) -> Result<Self, String> {
