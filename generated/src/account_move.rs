@@ -2398,7 +2398,8 @@ impl AccountMove {
                 }
                 "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(
             &[
@@ -3391,6 +3392,12 @@ pub struct AccountMoveCreate {
     ///
     /// `access_token`: char
     pub access_token: ::std::option::Option<::std::string::String>,
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -3403,18 +3410,30 @@ pub struct AccountMoveCreate {
     ///
     /// `adjusting_entries_move_ids`: many2many, to `account.move`
     pub adjusting_entries_move_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<AccountMoveCreate, AccountMoveUpdate>,
     >,
     /// Adjusting Entry Origin Moves
     ///
     /// `adjusting_entry_origin_move_ids`: many2many, to `account.move`
     pub adjusting_entry_origin_move_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<AccountMoveCreate, AccountMoveUpdate>,
     >,
     /// Always Tax Exigible
     ///
     /// `always_tax_exigible`: boolean
     pub always_tax_exigible: ::std::option::Option<bool>,
+    /// Attachments
+    ///
+    /// `attachment_ids`: one2many, to `ir.attachment`
+    pub attachment_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Audit Trail Messages
+    ///
+    /// `audit_trail_message_ids`: one2many, to `mail.message`
+    pub audit_trail_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Auto-post
     ///
     /// Specify whether this entry is posted automatically on its accounting date, and any similar recurring invoices.
@@ -3453,6 +3472,12 @@ pub struct AccountMoveCreate {
     ///
     /// `delivery_date`: date
     pub delivery_date: ::std::option::Option<::chrono::NaiveDate>,
+    /// Related reconciliation
+    ///
+    /// `exchange_diff_partial_ids`: one2many, to `account.partial.reconcile`
+    pub exchange_diff_partial_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Fiscal Position
     ///
     /// Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices. The default value comes from the customer.
@@ -3489,6 +3514,12 @@ pub struct AccountMoveCreate {
     ///
     /// `invoice_incoterm_id`: many2one, to `account.incoterms`
     pub invoice_incoterm_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Invoice lines
+    ///
+    /// `invoice_line_ids`: one2many, to `account.move.line`
+    pub invoice_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Payment Terms
     ///
     /// `invoice_payment_term_id`: many2one, to `account.payment.term`
@@ -3523,6 +3554,18 @@ pub struct AccountMoveCreate {
     ///
     /// `journal_id`: many2one, to `account.journal`, required
     pub journal_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Journal Items (DEPRECATED)
+    ///
+    /// `journal_line_ids`: one2many, to `account.move.line`
+    pub journal_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Journal Items
+    ///
+    /// `line_ids`: one2many, to `account.move.line`
+    pub line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Made Sequence Gap
     ///
     /// `made_sequence_gap`: boolean
@@ -3531,7 +3574,7 @@ pub struct AccountMoveCreate {
     ///
     /// `matched_payment_ids`: many2many, to `account.payment`
     pub matched_payment_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Medium
     ///
@@ -3539,6 +3582,18 @@ pub struct AccountMoveCreate {
     ///
     /// `medium_id`: many2one, to `utm.medium`
     pub medium_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Main Attachment
     ///
     /// `message_main_attachment_id`: many2one, to `ir.attachment`
@@ -3547,7 +3602,7 @@ pub struct AccountMoveCreate {
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Number
     ///
@@ -3583,6 +3638,12 @@ pub struct AccountMoveCreate {
     ///
     /// `partner_shipping_id`: many2one, to `res.partner`
     pub partner_shipping_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Payments
+    ///
+    /// `payment_ids`: one2many, to `account.payment`
+    pub payment_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Payment Reference
     ///
     /// The payment reference to set on journal items.
@@ -3623,10 +3684,22 @@ pub struct AccountMoveCreate {
     ///
     /// `quick_edit_total_amount`: monetary
     pub quick_edit_total_amount: ::std::option::Option<f64>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Reference
     ///
     /// `ref`: char
     pub ref_: ::std::option::Option<::std::string::String>,
+    /// Reversal Move
+    ///
+    /// `reversal_move_ids`: one2many, to `account.move`
+    pub reversal_move_ids: ::std::option::Option<
+        ::odoo_client::X2Many<AccountMoveCreate, AccountMoveUpdate>,
+    >,
     /// Sending Data
     ///
     /// `sending_data`: json
@@ -3649,6 +3722,26 @@ pub struct AccountMoveCreate {
     ///
     /// `statement_line_id`: many2one, to `account.bank.statement.line`
     pub statement_line_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Statements
+    ///
+    /// `statement_line_ids`: one2many, to `account.bank.statement.line`
+    pub statement_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Stock Move
+    ///
+    /// `stock_move_ids`: one2many, to `stock.move`
+    pub stock_move_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Cash Basis Entries
+    ///
+    /// The cash basis entries created from the taxes on this entry, when reconciling its lines.
+    ///
+    /// `tax_cash_basis_created_move_ids`: one2many, to `account.move`
+    pub tax_cash_basis_created_move_ids: ::std::option::Option<
+        ::odoo_client::X2Many<AccountMoveCreate, AccountMoveUpdate>,
+    >,
     /// Tax Cash Basis Entry of
     ///
     /// `tax_cash_basis_rec_id`: many2one, to `account.partial.reconcile`
@@ -3671,17 +3764,28 @@ pub struct AccountMoveCreate {
     ///
     /// `ubl_cii_xml_file`: binary
     pub ubl_cii_xml_file: ::std::option::Option<::std::string::String>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
 }
 /// The JSON Schema of [`AccountMoveCreate`] (serde's deserialize side), as JSON text.
 pub const CREATE_SCHEMA: &str = r##"{
   "description": "Values of a new Journal Entry record",
   "properties": {
     "access_token": {"description":"Security Token","type":["string","null"]},
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
-    "adjusting_entries_move_ids": {"description":"Created Adjusting Entries (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "adjusting_entry_origin_move_ids": {"description":"Adjusting Entry Origin Moves (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "adjusting_entries_move_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.move record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.move record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Created Adjusting Entries (account.move records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "adjusting_entry_origin_move_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.move record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.move record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Adjusting Entry Origin Moves (account.move records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "always_tax_exigible": {"description":"Always Tax Exigible","type":["boolean","null"]},
+    "attachment_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new ir.attachment record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked ir.attachment record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Attachments (ir.attachment records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "audit_trail_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Audit Trail Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "auto_post": {"anyOf":[{"$ref":"#/$defs/AccountMoveAutoPost"},{"type":"null"}],"description":"Auto-post: Specify whether this entry is posted automatically on its accounting date, and any similar recurring invoices."},
     "auto_post_until": {"description":"Auto-post until: This recurring move will be posted up to and including this date.","format":"date","type":["string","null"]},
     "campaign_id": {"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)","format":"int64","type":["integer","null"]},
@@ -3690,6 +3794,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "currency_id": {"description":"Currency (id of a res.currency)","format":"int64","type":["integer","null"]},
     "date": {"description":"Date","format":"date","type":["string","null"]},
     "delivery_date": {"description":"Delivery Date","format":"date","type":["string","null"]},
+    "exchange_diff_partial_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.partial.reconcile record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.partial.reconcile record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Related reconciliation (account.partial.reconcile records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "fiscal_position_id": {"description":"Fiscal Position: Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices. The default value comes from the customer. (id of a account.fiscal.position)","format":"int64","type":["integer","null"]},
     "incoterm_location": {"description":"Incoterm Location","type":["string","null"]},
     "invoice_cash_rounding_id": {"description":"Cash Rounding Method: Defines the smallest coinage of the currency that can be used to pay by cash. (id of a account.cash.rounding)","format":"int64","type":["integer","null"]},
@@ -3697,6 +3802,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "invoice_date": {"description":"Invoice/Bill Date","format":"date","type":["string","null"]},
     "invoice_date_due": {"description":"Due Date","format":"date","type":["string","null"]},
     "invoice_incoterm_id": {"description":"Incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. (id of a account.incoterms)","format":"int64","type":["integer","null"]},
+    "invoice_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.move.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.move.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Invoice lines (account.move.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "invoice_payment_term_id": {"description":"Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
     "invoice_pdf_report_file": {"description":"PDF File (base64)","type":["string","null"]},
     "invoice_source_email": {"description":"Source Email","type":["string","null"]},
@@ -3705,11 +3811,15 @@ pub const CREATE_SCHEMA: &str = r##"{
     "is_manually_modified": {"description":"Is Manually Modified","type":["boolean","null"]},
     "journal_group_id": {"description":"Ledger (id of a account.journal.group)","format":"int64","type":["integer","null"]},
     "journal_id": {"description":"Journal (id of a account.journal)","format":"int64","type":["integer","null"]},
+    "journal_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.move.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.move.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Journal Items (DEPRECATED) (account.move.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.move.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.move.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Journal Items (account.move.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "made_sequence_gap": {"description":"Made Sequence Gap","type":["boolean","null"]},
-    "matched_payment_ids": {"description":"Matched Payments (ids of account.payment records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "matched_payment_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.payment record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.payment record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Matched Payments (account.payment records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "medium_id": {"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)","format":"int64","type":["integer","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "message_main_attachment_id": {"description":"Main Attachment (id of a ir.attachment)","format":"int64","type":["integer","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "name": {"description":"Number","type":["string","null"]},
     "narration": {"description":"Terms and Conditions","type":["string","null"]},
     "no_followup": {"description":"No Follow-Up: Exclude this journal entry from follow-up reports.","type":["boolean","null"]},
@@ -3717,6 +3827,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "partner_bank_id": {"description":"Recipient Bank: Bank Account Number to which the invoice will be paid. A Company bank account if this is a Customer Invoice or Vendor Credit Note, otherwise a Partner bank account number. (id of a res.partner.bank)","format":"int64","type":["integer","null"]},
     "partner_id": {"description":"Partner (id of a res.partner)","format":"int64","type":["integer","null"]},
     "partner_shipping_id": {"description":"Delivery Address: The delivery address will be used in the computation of the fiscal position. (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "payment_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.payment record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.payment record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Payments (account.payment records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "payment_reference": {"description":"Payment Reference: The payment reference to set on journal items.","type":["string","null"]},
     "posted_before": {"description":"Posted Before","type":["boolean","null"]},
     "preferred_payment_method_line_id": {"description":"Preferred Payment Method Line (id of a account.payment.method.line)","format":"int64","type":["integer","null"]},
@@ -3724,17 +3835,23 @@ pub const CREATE_SCHEMA: &str = r##"{
     "purchase_vendor_bill_id": {"description":"Auto-complete: Auto-complete from a previous bill, refund, or purchase order. (id of a purchase.bill.union)","format":"int64","type":["integer","null"]},
     "qr_code_method": {"description":"Payment QR-code: Type of QR-code to be generated for the payment of this invoice, when printing it. If left blank, the first available and usable method will be used.","type":["string","null"]},
     "quick_edit_total_amount": {"description":"Total (Tax inc.): Use this field to encode the total amount of the invoice. Odoo will automatically create one invoice line with default values to match it.","format":"double","type":["number","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "ref": {"description":"Reference","type":["string","null"]},
+    "reversal_move_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.move record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.move record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Reversal Move (account.move records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "sending_data": {"description":"Sending Data"},
     "show_name_warning": {"description":"Show Name Warning","type":["boolean","null"]},
     "show_update_fpos": {"description":"Has Fiscal Position Changed","type":["boolean","null"]},
     "source_id": {"description":"Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list (id of a utm.source)","format":"int64","type":["integer","null"]},
     "statement_line_id": {"description":"Statement Line (id of a account.bank.statement.line)","format":"int64","type":["integer","null"]},
+    "statement_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.bank.statement.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.bank.statement.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Statements (account.bank.statement.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "stock_move_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.move record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.move record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Stock Move (stock.move records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "tax_cash_basis_created_move_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.move record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.move record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Cash Basis Entries: The cash basis entries created from the taxes on this entry, when reconciling its lines. (account.move records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "tax_cash_basis_rec_id": {"description":"Tax Cash Basis Entry of (id of a account.partial.reconcile)","format":"int64","type":["integer","null"]},
     "tax_totals": {"description":"Invoice Totals: Edit Tax amounts if you encounter rounding issues. (base64)","type":["string","null"]},
     "taxable_supply_date": {"description":"Taxable Supply Date","format":"date","type":["string","null"]},
     "team_id": {"description":"Sales Team (id of a crm.team)","format":"int64","type":["integer","null"]},
-    "ubl_cii_xml_file": {"description":"UBL/CII File (base64)","type":["string","null"]}
+    "ubl_cii_xml_file": {"description":"UBL/CII File (base64)","type":["string","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"}
   },
   "type": "object"
 }"##;
@@ -3746,11 +3863,14 @@ impl AccountMoveCreate {
         let __values = AccountMoveUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
             access_token: __values.access_token,
+            activity_ids: __values.activity_ids,
             activity_summary: __values.activity_summary,
             activity_type_id: __values.activity_type_id,
             adjusting_entries_move_ids: __values.adjusting_entries_move_ids,
             adjusting_entry_origin_move_ids: __values.adjusting_entry_origin_move_ids,
             always_tax_exigible: __values.always_tax_exigible,
+            attachment_ids: __values.attachment_ids,
+            audit_trail_message_ids: __values.audit_trail_message_ids,
             auto_post: __values.auto_post,
             auto_post_until: __values.auto_post_until,
             campaign_id: __values.campaign_id,
@@ -3759,6 +3879,7 @@ impl AccountMoveCreate {
             currency_id: __values.currency_id,
             date: __values.date,
             delivery_date: __values.delivery_date,
+            exchange_diff_partial_ids: __values.exchange_diff_partial_ids,
             fiscal_position_id: __values.fiscal_position_id,
             incoterm_location: __values.incoterm_location,
             invoice_cash_rounding_id: __values.invoice_cash_rounding_id,
@@ -3766,6 +3887,7 @@ impl AccountMoveCreate {
             invoice_date: __values.invoice_date,
             invoice_date_due: __values.invoice_date_due,
             invoice_incoterm_id: __values.invoice_incoterm_id,
+            invoice_line_ids: __values.invoice_line_ids,
             invoice_payment_term_id: __values.invoice_payment_term_id,
             invoice_pdf_report_file: __values.invoice_pdf_report_file,
             invoice_source_email: __values.invoice_source_email,
@@ -3774,9 +3896,13 @@ impl AccountMoveCreate {
             is_manually_modified: __values.is_manually_modified,
             journal_group_id: __values.journal_group_id,
             journal_id: __values.journal_id,
+            journal_line_ids: __values.journal_line_ids,
+            line_ids: __values.line_ids,
             made_sequence_gap: __values.made_sequence_gap,
             matched_payment_ids: __values.matched_payment_ids,
             medium_id: __values.medium_id,
+            message_follower_ids: __values.message_follower_ids,
+            message_ids: __values.message_ids,
             message_main_attachment_id: __values.message_main_attachment_id,
             message_partner_ids: __values.message_partner_ids,
             name: __values.name,
@@ -3786,6 +3912,7 @@ impl AccountMoveCreate {
             partner_bank_id: __values.partner_bank_id,
             partner_id: __values.partner_id,
             partner_shipping_id: __values.partner_shipping_id,
+            payment_ids: __values.payment_ids,
             payment_reference: __values.payment_reference,
             posted_before: __values.posted_before,
             preferred_payment_method_line_id: __values.preferred_payment_method_line_id,
@@ -3793,17 +3920,23 @@ impl AccountMoveCreate {
             purchase_vendor_bill_id: __values.purchase_vendor_bill_id,
             qr_code_method: __values.qr_code_method,
             quick_edit_total_amount: __values.quick_edit_total_amount,
+            rating_ids: __values.rating_ids,
             ref_: __values.ref_,
+            reversal_move_ids: __values.reversal_move_ids,
             sending_data: __values.sending_data,
             show_name_warning: __values.show_name_warning,
             show_update_fpos: __values.show_update_fpos,
             source_id: __values.source_id,
             statement_line_id: __values.statement_line_id,
+            statement_line_ids: __values.statement_line_ids,
+            stock_move_ids: __values.stock_move_ids,
+            tax_cash_basis_created_move_ids: __values.tax_cash_basis_created_move_ids,
             tax_cash_basis_rec_id: __values.tax_cash_basis_rec_id,
             tax_totals: __values.tax_totals,
             taxable_supply_date: __values.taxable_supply_date,
             team_id: __values.team_id,
             ubl_cii_xml_file: __values.ubl_cii_xml_file,
+            website_message_ids: __values.website_message_ids,
         })
     }
 }
@@ -3816,9 +3949,12 @@ impl AccountMoveCreate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(59usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(75usize);
         if self.access_token.is_some() {
             wire::put(&mut __fields, "access_token", &self.access_token)?;
+        }
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
         }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
@@ -3842,6 +3978,16 @@ impl AccountMoveCreate {
         }
         if self.always_tax_exigible.is_some() {
             wire::put(&mut __fields, "always_tax_exigible", &self.always_tax_exigible)?;
+        }
+        if self.attachment_ids.is_some() {
+            wire::put(&mut __fields, "attachment_ids", &self.attachment_ids)?;
+        }
+        if self.audit_trail_message_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "audit_trail_message_ids",
+                &self.audit_trail_message_ids,
+            )?;
         }
         if self.auto_post.is_some() {
             wire::put(&mut __fields, "auto_post", &self.auto_post)?;
@@ -3882,6 +4028,13 @@ impl AccountMoveCreate {
                 ::odoo_client::value::date::option::serialize,
             )?;
         }
+        if self.exchange_diff_partial_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "exchange_diff_partial_ids",
+                &self.exchange_diff_partial_ids,
+            )?;
+        }
         if self.fiscal_position_id.is_some() {
             wire::put(&mut __fields, "fiscal_position_id", &self.fiscal_position_id)?;
         }
@@ -3920,6 +4073,9 @@ impl AccountMoveCreate {
         }
         if self.invoice_incoterm_id.is_some() {
             wire::put(&mut __fields, "invoice_incoterm_id", &self.invoice_incoterm_id)?;
+        }
+        if self.invoice_line_ids.is_some() {
+            wire::put(&mut __fields, "invoice_line_ids", &self.invoice_line_ids)?;
         }
         if self.invoice_payment_term_id.is_some() {
             wire::put(
@@ -3965,6 +4121,12 @@ impl AccountMoveCreate {
         if self.journal_id.is_some() {
             wire::put(&mut __fields, "journal_id", &self.journal_id)?;
         }
+        if self.journal_line_ids.is_some() {
+            wire::put(&mut __fields, "journal_line_ids", &self.journal_line_ids)?;
+        }
+        if self.line_ids.is_some() {
+            wire::put(&mut __fields, "line_ids", &self.line_ids)?;
+        }
         if self.made_sequence_gap.is_some() {
             wire::put(&mut __fields, "made_sequence_gap", &self.made_sequence_gap)?;
         }
@@ -3973,6 +4135,16 @@ impl AccountMoveCreate {
         }
         if self.medium_id.is_some() {
             wire::put(&mut __fields, "medium_id", &self.medium_id)?;
+        }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
         }
         if self.message_main_attachment_id.is_some() {
             wire::put(
@@ -4004,6 +4176,9 @@ impl AccountMoveCreate {
         }
         if self.partner_shipping_id.is_some() {
             wire::put(&mut __fields, "partner_shipping_id", &self.partner_shipping_id)?;
+        }
+        if self.payment_ids.is_some() {
+            wire::put(&mut __fields, "payment_ids", &self.payment_ids)?;
         }
         if self.payment_reference.is_some() {
             wire::put(&mut __fields, "payment_reference", &self.payment_reference)?;
@@ -4038,8 +4213,14 @@ impl AccountMoveCreate {
                 &self.quick_edit_total_amount,
             )?;
         }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        }
         if self.ref_.is_some() {
             wire::put(&mut __fields, "ref", &self.ref_)?;
+        }
+        if self.reversal_move_ids.is_some() {
+            wire::put(&mut __fields, "reversal_move_ids", &self.reversal_move_ids)?;
         }
         if self.sending_data.is_some() {
             wire::put(&mut __fields, "sending_data", &self.sending_data)?;
@@ -4055,6 +4236,19 @@ impl AccountMoveCreate {
         }
         if self.statement_line_id.is_some() {
             wire::put(&mut __fields, "statement_line_id", &self.statement_line_id)?;
+        }
+        if self.statement_line_ids.is_some() {
+            wire::put(&mut __fields, "statement_line_ids", &self.statement_line_ids)?;
+        }
+        if self.stock_move_ids.is_some() {
+            wire::put(&mut __fields, "stock_move_ids", &self.stock_move_ids)?;
+        }
+        if self.tax_cash_basis_created_move_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "tax_cash_basis_created_move_ids",
+                &self.tax_cash_basis_created_move_ids,
+            )?;
         }
         if self.tax_cash_basis_rec_id.is_some() {
             wire::put(
@@ -4079,6 +4273,9 @@ impl AccountMoveCreate {
         }
         if self.ubl_cii_xml_file.is_some() {
             wire::put(&mut __fields, "ubl_cii_xml_file", &self.ubl_cii_xml_file)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         ::std::result::Result::Ok(__fields)
     }
@@ -4128,6 +4325,12 @@ pub struct AccountMoveUpdate {
     ///
     /// `access_token`: char
     pub access_token: ::std::option::Option<::std::string::String>,
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -4140,18 +4343,30 @@ pub struct AccountMoveUpdate {
     ///
     /// `adjusting_entries_move_ids`: many2many, to `account.move`
     pub adjusting_entries_move_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<AccountMoveCreate, AccountMoveUpdate>,
     >,
     /// Adjusting Entry Origin Moves
     ///
     /// `adjusting_entry_origin_move_ids`: many2many, to `account.move`
     pub adjusting_entry_origin_move_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<AccountMoveCreate, AccountMoveUpdate>,
     >,
     /// Always Tax Exigible
     ///
     /// `always_tax_exigible`: boolean
     pub always_tax_exigible: ::std::option::Option<bool>,
+    /// Attachments
+    ///
+    /// `attachment_ids`: one2many, to `ir.attachment`
+    pub attachment_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Audit Trail Messages
+    ///
+    /// `audit_trail_message_ids`: one2many, to `mail.message`
+    pub audit_trail_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Auto-post
     ///
     /// Specify whether this entry is posted automatically on its accounting date, and any similar recurring invoices.
@@ -4190,6 +4405,12 @@ pub struct AccountMoveUpdate {
     ///
     /// `delivery_date`: date
     pub delivery_date: ::std::option::Option<::chrono::NaiveDate>,
+    /// Related reconciliation
+    ///
+    /// `exchange_diff_partial_ids`: one2many, to `account.partial.reconcile`
+    pub exchange_diff_partial_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Fiscal Position
     ///
     /// Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices. The default value comes from the customer.
@@ -4226,6 +4447,12 @@ pub struct AccountMoveUpdate {
     ///
     /// `invoice_incoterm_id`: many2one, to `account.incoterms`
     pub invoice_incoterm_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Invoice lines
+    ///
+    /// `invoice_line_ids`: one2many, to `account.move.line`
+    pub invoice_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Payment Terms
     ///
     /// `invoice_payment_term_id`: many2one, to `account.payment.term`
@@ -4260,6 +4487,18 @@ pub struct AccountMoveUpdate {
     ///
     /// `journal_id`: many2one, to `account.journal`, required
     pub journal_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Journal Items (DEPRECATED)
+    ///
+    /// `journal_line_ids`: one2many, to `account.move.line`
+    pub journal_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Journal Items
+    ///
+    /// `line_ids`: one2many, to `account.move.line`
+    pub line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Made Sequence Gap
     ///
     /// `made_sequence_gap`: boolean
@@ -4268,7 +4507,7 @@ pub struct AccountMoveUpdate {
     ///
     /// `matched_payment_ids`: many2many, to `account.payment`
     pub matched_payment_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Medium
     ///
@@ -4276,6 +4515,18 @@ pub struct AccountMoveUpdate {
     ///
     /// `medium_id`: many2one, to `utm.medium`
     pub medium_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Main Attachment
     ///
     /// `message_main_attachment_id`: many2one, to `ir.attachment`
@@ -4284,7 +4535,7 @@ pub struct AccountMoveUpdate {
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Number
     ///
@@ -4320,6 +4571,12 @@ pub struct AccountMoveUpdate {
     ///
     /// `partner_shipping_id`: many2one, to `res.partner`
     pub partner_shipping_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Payments
+    ///
+    /// `payment_ids`: one2many, to `account.payment`
+    pub payment_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Payment Reference
     ///
     /// The payment reference to set on journal items.
@@ -4360,10 +4617,22 @@ pub struct AccountMoveUpdate {
     ///
     /// `quick_edit_total_amount`: monetary
     pub quick_edit_total_amount: ::std::option::Option<f64>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Reference
     ///
     /// `ref`: char
     pub ref_: ::std::option::Option<::std::string::String>,
+    /// Reversal Move
+    ///
+    /// `reversal_move_ids`: one2many, to `account.move`
+    pub reversal_move_ids: ::std::option::Option<
+        ::odoo_client::X2Many<AccountMoveCreate, AccountMoveUpdate>,
+    >,
     /// Sending Data
     ///
     /// `sending_data`: json
@@ -4386,6 +4655,26 @@ pub struct AccountMoveUpdate {
     ///
     /// `statement_line_id`: many2one, to `account.bank.statement.line`
     pub statement_line_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Statements
+    ///
+    /// `statement_line_ids`: one2many, to `account.bank.statement.line`
+    pub statement_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Stock Move
+    ///
+    /// `stock_move_ids`: one2many, to `stock.move`
+    pub stock_move_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Cash Basis Entries
+    ///
+    /// The cash basis entries created from the taxes on this entry, when reconciling its lines.
+    ///
+    /// `tax_cash_basis_created_move_ids`: one2many, to `account.move`
+    pub tax_cash_basis_created_move_ids: ::std::option::Option<
+        ::odoo_client::X2Many<AccountMoveCreate, AccountMoveUpdate>,
+    >,
     /// Tax Cash Basis Entry of
     ///
     /// `tax_cash_basis_rec_id`: many2one, to `account.partial.reconcile`
@@ -4408,17 +4697,28 @@ pub struct AccountMoveUpdate {
     ///
     /// `ubl_cii_xml_file`: binary
     pub ubl_cii_xml_file: ::std::option::Option<::std::string::String>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
 }
 /// The JSON Schema of [`AccountMoveUpdate`] (serde's deserialize side), as JSON text.
 pub const UPDATE_SCHEMA: &str = r##"{
   "description": "Values to change on Journal Entry records; fields left out are kept",
   "properties": {
     "access_token": {"description":"Security Token","type":["string","null"]},
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
-    "adjusting_entries_move_ids": {"description":"Created Adjusting Entries (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "adjusting_entry_origin_move_ids": {"description":"Adjusting Entry Origin Moves (ids of account.move records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "adjusting_entries_move_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.move record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.move record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Created Adjusting Entries (account.move records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "adjusting_entry_origin_move_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.move record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.move record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Adjusting Entry Origin Moves (account.move records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "always_tax_exigible": {"description":"Always Tax Exigible","type":["boolean","null"]},
+    "attachment_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new ir.attachment record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked ir.attachment record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Attachments (ir.attachment records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "audit_trail_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Audit Trail Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "auto_post": {"anyOf":[{"$ref":"#/$defs/AccountMoveAutoPost"},{"type":"null"}],"description":"Auto-post: Specify whether this entry is posted automatically on its accounting date, and any similar recurring invoices."},
     "auto_post_until": {"description":"Auto-post until: This recurring move will be posted up to and including this date.","format":"date","type":["string","null"]},
     "campaign_id": {"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)","format":"int64","type":["integer","null"]},
@@ -4427,6 +4727,7 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "currency_id": {"description":"Currency (id of a res.currency)","format":"int64","type":["integer","null"]},
     "date": {"description":"Date","format":"date","type":["string","null"]},
     "delivery_date": {"description":"Delivery Date","format":"date","type":["string","null"]},
+    "exchange_diff_partial_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.partial.reconcile record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.partial.reconcile record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Related reconciliation (account.partial.reconcile records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "fiscal_position_id": {"description":"Fiscal Position: Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices. The default value comes from the customer. (id of a account.fiscal.position)","format":"int64","type":["integer","null"]},
     "incoterm_location": {"description":"Incoterm Location","type":["string","null"]},
     "invoice_cash_rounding_id": {"description":"Cash Rounding Method: Defines the smallest coinage of the currency that can be used to pay by cash. (id of a account.cash.rounding)","format":"int64","type":["integer","null"]},
@@ -4434,6 +4735,7 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "invoice_date": {"description":"Invoice/Bill Date","format":"date","type":["string","null"]},
     "invoice_date_due": {"description":"Due Date","format":"date","type":["string","null"]},
     "invoice_incoterm_id": {"description":"Incoterm: International Commercial Terms are a series of predefined commercial terms used in international transactions. (id of a account.incoterms)","format":"int64","type":["integer","null"]},
+    "invoice_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.move.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.move.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Invoice lines (account.move.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "invoice_payment_term_id": {"description":"Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
     "invoice_pdf_report_file": {"description":"PDF File (base64)","type":["string","null"]},
     "invoice_source_email": {"description":"Source Email","type":["string","null"]},
@@ -4442,11 +4744,15 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "is_manually_modified": {"description":"Is Manually Modified","type":["boolean","null"]},
     "journal_group_id": {"description":"Ledger (id of a account.journal.group)","format":"int64","type":["integer","null"]},
     "journal_id": {"description":"Journal (id of a account.journal)","format":"int64","type":["integer","null"]},
+    "journal_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.move.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.move.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Journal Items (DEPRECATED) (account.move.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.move.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.move.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Journal Items (account.move.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "made_sequence_gap": {"description":"Made Sequence Gap","type":["boolean","null"]},
-    "matched_payment_ids": {"description":"Matched Payments (ids of account.payment records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "matched_payment_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.payment record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.payment record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Matched Payments (account.payment records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "medium_id": {"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)","format":"int64","type":["integer","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "message_main_attachment_id": {"description":"Main Attachment (id of a ir.attachment)","format":"int64","type":["integer","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "name": {"description":"Number","type":["string","null"]},
     "narration": {"description":"Terms and Conditions","type":["string","null"]},
     "no_followup": {"description":"No Follow-Up: Exclude this journal entry from follow-up reports.","type":["boolean","null"]},
@@ -4454,6 +4760,7 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "partner_bank_id": {"description":"Recipient Bank: Bank Account Number to which the invoice will be paid. A Company bank account if this is a Customer Invoice or Vendor Credit Note, otherwise a Partner bank account number. (id of a res.partner.bank)","format":"int64","type":["integer","null"]},
     "partner_id": {"description":"Partner (id of a res.partner)","format":"int64","type":["integer","null"]},
     "partner_shipping_id": {"description":"Delivery Address: The delivery address will be used in the computation of the fiscal position. (id of a res.partner)","format":"int64","type":["integer","null"]},
+    "payment_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.payment record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.payment record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Payments (account.payment records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "payment_reference": {"description":"Payment Reference: The payment reference to set on journal items.","type":["string","null"]},
     "posted_before": {"description":"Posted Before","type":["boolean","null"]},
     "preferred_payment_method_line_id": {"description":"Preferred Payment Method Line (id of a account.payment.method.line)","format":"int64","type":["integer","null"]},
@@ -4461,17 +4768,23 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "purchase_vendor_bill_id": {"description":"Auto-complete: Auto-complete from a previous bill, refund, or purchase order. (id of a purchase.bill.union)","format":"int64","type":["integer","null"]},
     "qr_code_method": {"description":"Payment QR-code: Type of QR-code to be generated for the payment of this invoice, when printing it. If left blank, the first available and usable method will be used.","type":["string","null"]},
     "quick_edit_total_amount": {"description":"Total (Tax inc.): Use this field to encode the total amount of the invoice. Odoo will automatically create one invoice line with default values to match it.","format":"double","type":["number","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "ref": {"description":"Reference","type":["string","null"]},
+    "reversal_move_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.move record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.move record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Reversal Move (account.move records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "sending_data": {"description":"Sending Data"},
     "show_name_warning": {"description":"Show Name Warning","type":["boolean","null"]},
     "show_update_fpos": {"description":"Has Fiscal Position Changed","type":["boolean","null"]},
     "source_id": {"description":"Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list (id of a utm.source)","format":"int64","type":["integer","null"]},
     "statement_line_id": {"description":"Statement Line (id of a account.bank.statement.line)","format":"int64","type":["integer","null"]},
+    "statement_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.bank.statement.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.bank.statement.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Statements (account.bank.statement.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "stock_move_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.move record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.move record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Stock Move (stock.move records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "tax_cash_basis_created_move_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.move record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.move record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Cash Basis Entries: The cash basis entries created from the taxes on this entry, when reconciling its lines. (account.move records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "tax_cash_basis_rec_id": {"description":"Tax Cash Basis Entry of (id of a account.partial.reconcile)","format":"int64","type":["integer","null"]},
     "tax_totals": {"description":"Invoice Totals: Edit Tax amounts if you encounter rounding issues. (base64)","type":["string","null"]},
     "taxable_supply_date": {"description":"Taxable Supply Date","format":"date","type":["string","null"]},
     "team_id": {"description":"Sales Team (id of a crm.team)","format":"int64","type":["integer","null"]},
-    "ubl_cii_xml_file": {"description":"UBL/CII File (base64)","type":["string","null"]}
+    "ubl_cii_xml_file": {"description":"UBL/CII File (base64)","type":["string","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"}
   },
   "type": "object"
 }"##;
@@ -4484,6 +4797,9 @@ impl AccountMoveUpdate {
         let mut access_token: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut activity_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut activity_summary: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -4491,13 +4807,23 @@ impl AccountMoveUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut adjusting_entries_move_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<
+                ::odoo_client::X2Many<AccountMoveCreate, AccountMoveUpdate>,
+            >,
         > = ::std::option::Option::None;
         let mut adjusting_entry_origin_move_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<
+                ::odoo_client::X2Many<AccountMoveCreate, AccountMoveUpdate>,
+            >,
         > = ::std::option::Option::None;
         let mut always_tax_exigible: ::std::option::Option<
             ::std::option::Option<bool>,
+        > = ::std::option::Option::None;
+        let mut attachment_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut audit_trail_message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut auto_post: ::std::option::Option<
             ::std::option::Option<AccountMoveAutoPost>,
@@ -4521,6 +4847,9 @@ impl AccountMoveUpdate {
         let mut delivery_date: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDate>,
         > = ::std::option::Option::None;
+        let mut exchange_diff_partial_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut fiscal_position_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
@@ -4541,6 +4870,9 @@ impl AccountMoveUpdate {
         > = ::std::option::Option::None;
         let mut invoice_incoterm_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut invoice_line_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut invoice_payment_term_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -4566,18 +4898,30 @@ impl AccountMoveUpdate {
         let mut journal_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut journal_line_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut line_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut made_sequence_gap: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
         let mut matched_payment_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut medium_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut message_main_attachment_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -4598,6 +4942,9 @@ impl AccountMoveUpdate {
         let mut partner_shipping_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut payment_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut payment_reference: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -4617,8 +4964,16 @@ impl AccountMoveUpdate {
         let mut quick_edit_total_amount: ::std::option::Option<
             ::std::option::Option<f64>,
         > = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut ref_: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut reversal_move_ids: ::std::option::Option<
+            ::std::option::Option<
+                ::odoo_client::X2Many<AccountMoveCreate, AccountMoveUpdate>,
+            >,
         > = ::std::option::Option::None;
         let mut sending_data: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
@@ -4630,6 +4985,17 @@ impl AccountMoveUpdate {
         > = ::std::option::Option::None;
         let mut statement_line_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut statement_line_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut stock_move_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut tax_cash_basis_created_move_ids: ::std::option::Option<
+            ::std::option::Option<
+                ::odoo_client::X2Many<AccountMoveCreate, AccountMoveUpdate>,
+            >,
         > = ::std::option::Option::None;
         let mut tax_cash_basis_rec_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -4646,10 +5012,16 @@ impl AccountMoveUpdate {
         let mut ubl_cii_xml_file: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         for (__key, __value) in __record {
             match __key.as_str() {
                 "access_token" => {
                     wire::decode(&mut access_token, __value, wire::false_as_none)
+                }
+                "activity_ids" => {
+                    wire::decode(&mut activity_ids, __value, wire::false_as_none)
                 }
                 "activity_summary" => {
                     wire::decode(&mut activity_summary, __value, wire::false_as_none)
@@ -4673,6 +5045,16 @@ impl AccountMoveUpdate {
                 }
                 "always_tax_exigible" => {
                     wire::decode(&mut always_tax_exigible, __value, wire::field)
+                }
+                "attachment_ids" => {
+                    wire::decode(&mut attachment_ids, __value, wire::false_as_none)
+                }
+                "audit_trail_message_ids" => {
+                    wire::decode(
+                        &mut audit_trail_message_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "auto_post" => wire::decode(&mut auto_post, __value, wire::false_as_none),
                 "auto_post_until" => {
@@ -4700,6 +5082,13 @@ impl AccountMoveUpdate {
                         &mut delivery_date,
                         __value,
                         wire::date::option::deserialize,
+                    )
+                }
+                "exchange_diff_partial_ids" => {
+                    wire::decode(
+                        &mut exchange_diff_partial_ids,
+                        __value,
+                        wire::false_as_none,
                     )
                 }
                 "fiscal_position_id" => {
@@ -4739,6 +5128,9 @@ impl AccountMoveUpdate {
                 "invoice_incoterm_id" => {
                     wire::decode(&mut invoice_incoterm_id, __value, wire::false_as_none)
                 }
+                "invoice_line_ids" => {
+                    wire::decode(&mut invoice_line_ids, __value, wire::false_as_none)
+                }
                 "invoice_payment_term_id" => {
                     wire::decode(
                         &mut invoice_payment_term_id,
@@ -4775,6 +5167,10 @@ impl AccountMoveUpdate {
                 "journal_id" => {
                     wire::decode(&mut journal_id, __value, wire::false_as_none)
                 }
+                "journal_line_ids" => {
+                    wire::decode(&mut journal_line_ids, __value, wire::false_as_none)
+                }
+                "line_ids" => wire::decode(&mut line_ids, __value, wire::false_as_none),
                 "made_sequence_gap" => {
                     wire::decode(&mut made_sequence_gap, __value, wire::field)
                 }
@@ -4782,6 +5178,12 @@ impl AccountMoveUpdate {
                     wire::decode(&mut matched_payment_ids, __value, wire::false_as_none)
                 }
                 "medium_id" => wire::decode(&mut medium_id, __value, wire::false_as_none),
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::false_as_none)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::false_as_none)
+                }
                 "message_main_attachment_id" => {
                     wire::decode(
                         &mut message_main_attachment_id,
@@ -4806,6 +5208,9 @@ impl AccountMoveUpdate {
                 }
                 "partner_shipping_id" => {
                     wire::decode(&mut partner_shipping_id, __value, wire::false_as_none)
+                }
+                "payment_ids" => {
+                    wire::decode(&mut payment_ids, __value, wire::false_as_none)
                 }
                 "payment_reference" => {
                     wire::decode(&mut payment_reference, __value, wire::false_as_none)
@@ -4838,7 +5243,13 @@ impl AccountMoveUpdate {
                         wire::false_as_none,
                     )
                 }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::false_as_none)
+                }
                 "ref" => wire::decode(&mut ref_, __value, wire::false_as_none),
+                "reversal_move_ids" => {
+                    wire::decode(&mut reversal_move_ids, __value, wire::false_as_none)
+                }
                 "sending_data" => {
                     wire::decode(&mut sending_data, __value, wire::false_as_none)
                 }
@@ -4851,6 +5262,19 @@ impl AccountMoveUpdate {
                 "source_id" => wire::decode(&mut source_id, __value, wire::false_as_none),
                 "statement_line_id" => {
                     wire::decode(&mut statement_line_id, __value, wire::false_as_none)
+                }
+                "statement_line_ids" => {
+                    wire::decode(&mut statement_line_ids, __value, wire::false_as_none)
+                }
+                "stock_move_ids" => {
+                    wire::decode(&mut stock_move_ids, __value, wire::false_as_none)
+                }
+                "tax_cash_basis_created_move_ids" => {
+                    wire::decode(
+                        &mut tax_cash_basis_created_move_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "tax_cash_basis_rec_id" => {
                     wire::decode(
@@ -4873,17 +5297,24 @@ impl AccountMoveUpdate {
                 "ubl_cii_xml_file" => {
                     wire::decode(&mut ubl_cii_xml_file, __value, wire::false_as_none)
                 }
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::false_as_none)
+                }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             access_token: access_token.unwrap_or_default(),
+            activity_ids: activity_ids.unwrap_or_default(),
             activity_summary: activity_summary.unwrap_or_default(),
             activity_type_id: activity_type_id.unwrap_or_default(),
             adjusting_entries_move_ids: adjusting_entries_move_ids.unwrap_or_default(),
             adjusting_entry_origin_move_ids: adjusting_entry_origin_move_ids
                 .unwrap_or_default(),
             always_tax_exigible: always_tax_exigible.unwrap_or_default(),
+            attachment_ids: attachment_ids.unwrap_or_default(),
+            audit_trail_message_ids: audit_trail_message_ids.unwrap_or_default(),
             auto_post: auto_post.unwrap_or_default(),
             auto_post_until: auto_post_until.unwrap_or_default(),
             campaign_id: campaign_id.unwrap_or_default(),
@@ -4892,6 +5323,7 @@ impl AccountMoveUpdate {
             currency_id: currency_id.unwrap_or_default(),
             date: date.unwrap_or_default(),
             delivery_date: delivery_date.unwrap_or_default(),
+            exchange_diff_partial_ids: exchange_diff_partial_ids.unwrap_or_default(),
             fiscal_position_id: fiscal_position_id.unwrap_or_default(),
             incoterm_location: incoterm_location.unwrap_or_default(),
             invoice_cash_rounding_id: invoice_cash_rounding_id.unwrap_or_default(),
@@ -4899,6 +5331,7 @@ impl AccountMoveUpdate {
             invoice_date: invoice_date.unwrap_or_default(),
             invoice_date_due: invoice_date_due.unwrap_or_default(),
             invoice_incoterm_id: invoice_incoterm_id.unwrap_or_default(),
+            invoice_line_ids: invoice_line_ids.unwrap_or_default(),
             invoice_payment_term_id: invoice_payment_term_id.unwrap_or_default(),
             invoice_pdf_report_file: invoice_pdf_report_file.unwrap_or_default(),
             invoice_source_email: invoice_source_email.unwrap_or_default(),
@@ -4907,9 +5340,13 @@ impl AccountMoveUpdate {
             is_manually_modified: is_manually_modified.unwrap_or_default(),
             journal_group_id: journal_group_id.unwrap_or_default(),
             journal_id: journal_id.unwrap_or_default(),
+            journal_line_ids: journal_line_ids.unwrap_or_default(),
+            line_ids: line_ids.unwrap_or_default(),
             made_sequence_gap: made_sequence_gap.unwrap_or_default(),
             matched_payment_ids: matched_payment_ids.unwrap_or_default(),
             medium_id: medium_id.unwrap_or_default(),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
             message_main_attachment_id: message_main_attachment_id.unwrap_or_default(),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
             name: name.unwrap_or_default(),
@@ -4919,6 +5356,7 @@ impl AccountMoveUpdate {
             partner_bank_id: partner_bank_id.unwrap_or_default(),
             partner_id: partner_id.unwrap_or_default(),
             partner_shipping_id: partner_shipping_id.unwrap_or_default(),
+            payment_ids: payment_ids.unwrap_or_default(),
             payment_reference: payment_reference.unwrap_or_default(),
             posted_before: posted_before.unwrap_or_default(),
             preferred_payment_method_line_id: preferred_payment_method_line_id
@@ -4927,17 +5365,24 @@ impl AccountMoveUpdate {
             purchase_vendor_bill_id: purchase_vendor_bill_id.unwrap_or_default(),
             qr_code_method: qr_code_method.unwrap_or_default(),
             quick_edit_total_amount: quick_edit_total_amount.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
             ref_: ref_.unwrap_or_default(),
+            reversal_move_ids: reversal_move_ids.unwrap_or_default(),
             sending_data: sending_data.unwrap_or_default(),
             show_name_warning: show_name_warning.unwrap_or_default(),
             show_update_fpos: show_update_fpos.unwrap_or_default(),
             source_id: source_id.unwrap_or_default(),
             statement_line_id: statement_line_id.unwrap_or_default(),
+            statement_line_ids: statement_line_ids.unwrap_or_default(),
+            stock_move_ids: stock_move_ids.unwrap_or_default(),
+            tax_cash_basis_created_move_ids: tax_cash_basis_created_move_ids
+                .unwrap_or_default(),
             tax_cash_basis_rec_id: tax_cash_basis_rec_id.unwrap_or_default(),
             tax_totals: tax_totals.unwrap_or_default(),
             taxable_supply_date: taxable_supply_date.unwrap_or_default(),
             team_id: team_id.unwrap_or_default(),
             ubl_cii_xml_file: ubl_cii_xml_file.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
         })
     }
 }
@@ -4950,9 +5395,12 @@ impl AccountMoveUpdate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(59usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(75usize);
         if self.access_token.is_some() {
             wire::put(&mut __fields, "access_token", &self.access_token)?;
+        }
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
         }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
@@ -4976,6 +5424,16 @@ impl AccountMoveUpdate {
         }
         if self.always_tax_exigible.is_some() {
             wire::put(&mut __fields, "always_tax_exigible", &self.always_tax_exigible)?;
+        }
+        if self.attachment_ids.is_some() {
+            wire::put(&mut __fields, "attachment_ids", &self.attachment_ids)?;
+        }
+        if self.audit_trail_message_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "audit_trail_message_ids",
+                &self.audit_trail_message_ids,
+            )?;
         }
         if self.auto_post.is_some() {
             wire::put(&mut __fields, "auto_post", &self.auto_post)?;
@@ -5016,6 +5474,13 @@ impl AccountMoveUpdate {
                 ::odoo_client::value::date::option::serialize,
             )?;
         }
+        if self.exchange_diff_partial_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "exchange_diff_partial_ids",
+                &self.exchange_diff_partial_ids,
+            )?;
+        }
         if self.fiscal_position_id.is_some() {
             wire::put(&mut __fields, "fiscal_position_id", &self.fiscal_position_id)?;
         }
@@ -5054,6 +5519,9 @@ impl AccountMoveUpdate {
         }
         if self.invoice_incoterm_id.is_some() {
             wire::put(&mut __fields, "invoice_incoterm_id", &self.invoice_incoterm_id)?;
+        }
+        if self.invoice_line_ids.is_some() {
+            wire::put(&mut __fields, "invoice_line_ids", &self.invoice_line_ids)?;
         }
         if self.invoice_payment_term_id.is_some() {
             wire::put(
@@ -5099,6 +5567,12 @@ impl AccountMoveUpdate {
         if self.journal_id.is_some() {
             wire::put(&mut __fields, "journal_id", &self.journal_id)?;
         }
+        if self.journal_line_ids.is_some() {
+            wire::put(&mut __fields, "journal_line_ids", &self.journal_line_ids)?;
+        }
+        if self.line_ids.is_some() {
+            wire::put(&mut __fields, "line_ids", &self.line_ids)?;
+        }
         if self.made_sequence_gap.is_some() {
             wire::put(&mut __fields, "made_sequence_gap", &self.made_sequence_gap)?;
         }
@@ -5107,6 +5581,16 @@ impl AccountMoveUpdate {
         }
         if self.medium_id.is_some() {
             wire::put(&mut __fields, "medium_id", &self.medium_id)?;
+        }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
         }
         if self.message_main_attachment_id.is_some() {
             wire::put(
@@ -5138,6 +5622,9 @@ impl AccountMoveUpdate {
         }
         if self.partner_shipping_id.is_some() {
             wire::put(&mut __fields, "partner_shipping_id", &self.partner_shipping_id)?;
+        }
+        if self.payment_ids.is_some() {
+            wire::put(&mut __fields, "payment_ids", &self.payment_ids)?;
         }
         if self.payment_reference.is_some() {
             wire::put(&mut __fields, "payment_reference", &self.payment_reference)?;
@@ -5172,8 +5659,14 @@ impl AccountMoveUpdate {
                 &self.quick_edit_total_amount,
             )?;
         }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        }
         if self.ref_.is_some() {
             wire::put(&mut __fields, "ref", &self.ref_)?;
+        }
+        if self.reversal_move_ids.is_some() {
+            wire::put(&mut __fields, "reversal_move_ids", &self.reversal_move_ids)?;
         }
         if self.sending_data.is_some() {
             wire::put(&mut __fields, "sending_data", &self.sending_data)?;
@@ -5189,6 +5682,19 @@ impl AccountMoveUpdate {
         }
         if self.statement_line_id.is_some() {
             wire::put(&mut __fields, "statement_line_id", &self.statement_line_id)?;
+        }
+        if self.statement_line_ids.is_some() {
+            wire::put(&mut __fields, "statement_line_ids", &self.statement_line_ids)?;
+        }
+        if self.stock_move_ids.is_some() {
+            wire::put(&mut __fields, "stock_move_ids", &self.stock_move_ids)?;
+        }
+        if self.tax_cash_basis_created_move_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "tax_cash_basis_created_move_ids",
+                &self.tax_cash_basis_created_move_ids,
+            )?;
         }
         if self.tax_cash_basis_rec_id.is_some() {
             wire::put(
@@ -5213,6 +5719,9 @@ impl AccountMoveUpdate {
         }
         if self.ubl_cii_xml_file.is_some() {
             wire::put(&mut __fields, "ubl_cii_xml_file", &self.ubl_cii_xml_file)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         ::std::result::Result::Ok(__fields)
     }

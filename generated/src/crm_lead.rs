@@ -1351,7 +1351,8 @@ impl CrmLead {
                 "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
                 "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(
             &[
@@ -1924,6 +1925,12 @@ pub struct CrmLeadCreate {
     ///
     /// `active`: boolean
     pub active: ::std::option::Option<bool>,
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -1932,6 +1939,12 @@ pub struct CrmLeadCreate {
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Meetings
+    ///
+    /// `calendar_event_ids`: one2many, to `calendar.event`
+    pub calendar_event_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
@@ -2022,16 +2035,34 @@ pub struct CrmLeadCreate {
     ///
     /// `message_bounce`: integer
     pub message_bounce: ::std::option::Option<i64>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Opportunity
     ///
     /// `name`: char, required
     pub name: ::std::option::Option<::std::string::String>,
+    /// Orders
+    ///
+    /// `order_ids`: one2many, to `sale.order`
+    pub order_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Contact
     ///
     /// Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference.
@@ -2060,6 +2091,12 @@ pub struct CrmLeadCreate {
     ///
     /// `probability`: float
     pub probability: ::std::option::Option<f64>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Recurring Plan
     ///
     /// `recurring_plan`: many2one, to `crm.recurring.plan`
@@ -2103,7 +2140,9 @@ pub struct CrmLeadCreate {
     /// Classify and analyze your lead/opportunity categories like: Training, Service
     ///
     /// `tag_ids`: many2many, to `crm.tag`
-    pub tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub tag_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Sales Team
     ///
     /// `team_id`: many2one, to `crm.team`
@@ -2122,6 +2161,14 @@ pub struct CrmLeadCreate {
     ///
     /// `website`: char
     pub website: ::std::option::Option<::std::string::String>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Zip
     ///
     /// `zip`: char
@@ -2132,8 +2179,10 @@ pub const CREATE_SCHEMA: &str = r##"{
   "description": "Values of a new Lead record",
   "properties": {
     "active": {"description":"Active","type":["boolean","null"]},
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "calendar_event_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new calendar.event record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked calendar.event record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Meetings (calendar.event records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "campaign_id": {"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)","format":"int64","type":["integer","null"]},
     "city": {"description":"City","type":["string","null"]},
     "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
@@ -2154,14 +2203,18 @@ pub const CREATE_SCHEMA: &str = r##"{
     "lost_reason_id": {"description":"Lost Reason (id of a crm.lost.reason)","format":"int64","type":["integer","null"]},
     "medium_id": {"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)","format":"int64","type":["integer","null"]},
     "message_bounce": {"description":"Bounce: Counter of the number of bounced emails for this contact","format":"int64","type":["integer","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "name": {"description":"Opportunity","type":["string","null"]},
+    "order_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new sale.order record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked sale.order record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Orders (sale.order records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "partner_id": {"description":"Contact: Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference. (id of a res.partner)","format":"int64","type":["integer","null"]},
     "partner_name": {"description":"Company Name: The name of the future partner company that will be created while converting the lead into opportunity","type":["string","null"]},
     "phone": {"description":"Phone","type":["string","null"]},
     "phone_mobile_search": {"description":"Phone Number","type":["string","null"]},
     "priority": {"anyOf":[{"$ref":"#/$defs/CrmLeadPriority"},{"type":"null"}],"description":"Priority"},
     "probability": {"description":"Probability","format":"double","type":["number","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "recurring_plan": {"description":"Recurring Plan (id of a crm.recurring.plan)","format":"int64","type":["integer","null"]},
     "recurring_revenue": {"description":"Recurring Revenues","format":"double","type":["number","null"]},
     "referred": {"description":"Referred By","type":["string","null"]},
@@ -2171,11 +2224,12 @@ pub const CREATE_SCHEMA: &str = r##"{
     "state_id": {"description":"State (id of a res.country.state)","format":"int64","type":["integer","null"]},
     "street": {"description":"Street","type":["string","null"]},
     "street2": {"description":"Street2","type":["string","null"]},
-    "tag_ids": {"description":"Tags: Classify and analyze your lead/opportunity categories like: Training, Service (ids of crm.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "tag_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new crm.tag record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked crm.tag record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tags: Classify and analyze your lead/opportunity categories like: Training, Service (crm.tag records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "team_id": {"description":"Sales Team (id of a crm.team)","format":"int64","type":["integer","null"]},
     "type": {"anyOf":[{"$ref":"#/$defs/CrmLeadType"},{"type":"null"}],"description":"Type"},
     "user_id": {"description":"Salesperson (id of a res.users)","format":"int64","type":["integer","null"]},
     "website": {"description":"Website: Website of the contact","type":["string","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "zip": {"description":"Zip","type":["string","null"]}
   },
   "type": "object"
@@ -2188,8 +2242,10 @@ impl CrmLeadCreate {
         let __values = CrmLeadUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
             active: __values.active,
+            activity_ids: __values.activity_ids,
             activity_summary: __values.activity_summary,
             activity_type_id: __values.activity_type_id,
+            calendar_event_ids: __values.calendar_event_ids,
             campaign_id: __values.campaign_id,
             city: __values.city,
             color: __values.color,
@@ -2210,14 +2266,18 @@ impl CrmLeadCreate {
             lost_reason_id: __values.lost_reason_id,
             medium_id: __values.medium_id,
             message_bounce: __values.message_bounce,
+            message_follower_ids: __values.message_follower_ids,
+            message_ids: __values.message_ids,
             message_partner_ids: __values.message_partner_ids,
             name: __values.name,
+            order_ids: __values.order_ids,
             partner_id: __values.partner_id,
             partner_name: __values.partner_name,
             phone: __values.phone,
             phone_mobile_search: __values.phone_mobile_search,
             priority: __values.priority,
             probability: __values.probability,
+            rating_ids: __values.rating_ids,
             recurring_plan: __values.recurring_plan,
             recurring_revenue: __values.recurring_revenue,
             referred: __values.referred,
@@ -2232,6 +2292,7 @@ impl CrmLeadCreate {
             type_: __values.type_,
             user_id: __values.user_id,
             website: __values.website,
+            website_message_ids: __values.website_message_ids,
             zip: __values.zip,
         })
     }
@@ -2245,15 +2306,21 @@ impl CrmLeadCreate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(46usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(53usize);
         if self.active.is_some() {
             wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
         }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
         }
         if self.activity_type_id.is_some() {
             wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.calendar_event_ids.is_some() {
+            wire::put(&mut __fields, "calendar_event_ids", &self.calendar_event_ids)?;
         }
         if self.campaign_id.is_some() {
             wire::put(&mut __fields, "campaign_id", &self.campaign_id)?;
@@ -2328,11 +2395,24 @@ impl CrmLeadCreate {
         if self.message_bounce.is_some() {
             wire::put(&mut __fields, "message_bounce", &self.message_bounce)?;
         }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        }
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
         if self.name.is_some() {
             wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.order_ids.is_some() {
+            wire::put(&mut __fields, "order_ids", &self.order_ids)?;
         }
         if self.partner_id.is_some() {
             wire::put(&mut __fields, "partner_id", &self.partner_id)?;
@@ -2351,6 +2431,9 @@ impl CrmLeadCreate {
         }
         if self.probability.is_some() {
             wire::put(&mut __fields, "probability", &self.probability)?;
+        }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
         }
         if self.recurring_plan.is_some() {
             wire::put(&mut __fields, "recurring_plan", &self.recurring_plan)?;
@@ -2393,6 +2476,9 @@ impl CrmLeadCreate {
         }
         if self.website.is_some() {
             wire::put(&mut __fields, "website", &self.website)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         if self.zip.is_some() {
             wire::put(&mut __fields, "zip", &self.zip)?;
@@ -2450,6 +2536,12 @@ pub struct CrmLeadUpdate {
     ///
     /// `active`: boolean
     pub active: ::std::option::Option<bool>,
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -2458,6 +2550,12 @@ pub struct CrmLeadUpdate {
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Meetings
+    ///
+    /// `calendar_event_ids`: one2many, to `calendar.event`
+    pub calendar_event_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
@@ -2548,16 +2646,34 @@ pub struct CrmLeadUpdate {
     ///
     /// `message_bounce`: integer
     pub message_bounce: ::std::option::Option<i64>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Opportunity
     ///
     /// `name`: char, required
     pub name: ::std::option::Option<::std::string::String>,
+    /// Orders
+    ///
+    /// `order_ids`: one2many, to `sale.order`
+    pub order_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Contact
     ///
     /// Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference.
@@ -2586,6 +2702,12 @@ pub struct CrmLeadUpdate {
     ///
     /// `probability`: float
     pub probability: ::std::option::Option<f64>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Recurring Plan
     ///
     /// `recurring_plan`: many2one, to `crm.recurring.plan`
@@ -2629,7 +2751,9 @@ pub struct CrmLeadUpdate {
     /// Classify and analyze your lead/opportunity categories like: Training, Service
     ///
     /// `tag_ids`: many2many, to `crm.tag`
-    pub tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub tag_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Sales Team
     ///
     /// `team_id`: many2one, to `crm.team`
@@ -2648,6 +2772,14 @@ pub struct CrmLeadUpdate {
     ///
     /// `website`: char
     pub website: ::std::option::Option<::std::string::String>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Zip
     ///
     /// `zip`: char
@@ -2658,8 +2790,10 @@ pub const UPDATE_SCHEMA: &str = r##"{
   "description": "Values to change on Lead records; fields left out are kept",
   "properties": {
     "active": {"description":"Active","type":["boolean","null"]},
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "calendar_event_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new calendar.event record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked calendar.event record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Meetings (calendar.event records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "campaign_id": {"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)","format":"int64","type":["integer","null"]},
     "city": {"description":"City","type":["string","null"]},
     "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
@@ -2680,14 +2814,18 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "lost_reason_id": {"description":"Lost Reason (id of a crm.lost.reason)","format":"int64","type":["integer","null"]},
     "medium_id": {"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)","format":"int64","type":["integer","null"]},
     "message_bounce": {"description":"Bounce: Counter of the number of bounced emails for this contact","format":"int64","type":["integer","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "name": {"description":"Opportunity","type":["string","null"]},
+    "order_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new sale.order record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked sale.order record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Orders (sale.order records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "partner_id": {"description":"Contact: Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference. (id of a res.partner)","format":"int64","type":["integer","null"]},
     "partner_name": {"description":"Company Name: The name of the future partner company that will be created while converting the lead into opportunity","type":["string","null"]},
     "phone": {"description":"Phone","type":["string","null"]},
     "phone_mobile_search": {"description":"Phone Number","type":["string","null"]},
     "priority": {"anyOf":[{"$ref":"#/$defs/CrmLeadPriority"},{"type":"null"}],"description":"Priority"},
     "probability": {"description":"Probability","format":"double","type":["number","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "recurring_plan": {"description":"Recurring Plan (id of a crm.recurring.plan)","format":"int64","type":["integer","null"]},
     "recurring_revenue": {"description":"Recurring Revenues","format":"double","type":["number","null"]},
     "referred": {"description":"Referred By","type":["string","null"]},
@@ -2697,11 +2835,12 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "state_id": {"description":"State (id of a res.country.state)","format":"int64","type":["integer","null"]},
     "street": {"description":"Street","type":["string","null"]},
     "street2": {"description":"Street2","type":["string","null"]},
-    "tag_ids": {"description":"Tags: Classify and analyze your lead/opportunity categories like: Training, Service (ids of crm.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "tag_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new crm.tag record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked crm.tag record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tags: Classify and analyze your lead/opportunity categories like: Training, Service (crm.tag records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "team_id": {"description":"Sales Team (id of a crm.team)","format":"int64","type":["integer","null"]},
     "type": {"anyOf":[{"$ref":"#/$defs/CrmLeadType"},{"type":"null"}],"description":"Type"},
     "user_id": {"description":"Salesperson (id of a res.users)","format":"int64","type":["integer","null"]},
     "website": {"description":"Website: Website of the contact","type":["string","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "zip": {"description":"Zip","type":["string","null"]}
   },
   "type": "object"
@@ -2713,11 +2852,17 @@ impl CrmLeadUpdate {
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
         let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut activity_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut activity_summary: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut activity_type_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut calendar_event_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut campaign_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -2771,11 +2916,20 @@ impl CrmLeadUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut message_bounce: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut order_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut partner_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -2793,6 +2947,9 @@ impl CrmLeadUpdate {
             ::std::option::Option<CrmLeadPriority>,
         > = ::std::option::Option::None;
         let mut probability: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut recurring_plan: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
@@ -2819,7 +2976,7 @@ impl CrmLeadUpdate {
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut tag_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut team_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -2831,17 +2988,26 @@ impl CrmLeadUpdate {
         let mut website: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut zip: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         for (__key, __value) in __record {
             match __key.as_str() {
                 "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_ids" => {
+                    wire::decode(&mut activity_ids, __value, wire::false_as_none)
+                }
                 "activity_summary" => {
                     wire::decode(&mut activity_summary, __value, wire::false_as_none)
                 }
                 "activity_type_id" => {
                     wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "calendar_event_ids" => {
+                    wire::decode(&mut calendar_event_ids, __value, wire::false_as_none)
                 }
                 "campaign_id" => {
                     wire::decode(&mut campaign_id, __value, wire::false_as_none)
@@ -2903,10 +3069,17 @@ impl CrmLeadUpdate {
                 "message_bounce" => {
                     wire::decode(&mut message_bounce, __value, wire::false_as_none)
                 }
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::false_as_none)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::false_as_none)
+                }
                 "message_partner_ids" => {
                     wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
                 }
                 "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "order_ids" => wire::decode(&mut order_ids, __value, wire::false_as_none),
                 "partner_id" => {
                     wire::decode(&mut partner_id, __value, wire::false_as_none)
                 }
@@ -2920,6 +3093,9 @@ impl CrmLeadUpdate {
                 "priority" => wire::decode(&mut priority, __value, wire::false_as_none),
                 "probability" => {
                     wire::decode(&mut probability, __value, wire::false_as_none)
+                }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::false_as_none)
                 }
                 "recurring_plan" => {
                     wire::decode(&mut recurring_plan, __value, wire::false_as_none)
@@ -2939,14 +3115,20 @@ impl CrmLeadUpdate {
                 "type" => wire::decode(&mut type_, __value, wire::false_as_none),
                 "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
                 "website" => wire::decode(&mut website, __value, wire::false_as_none),
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::false_as_none)
+                }
                 "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             active: active.unwrap_or_default(),
+            activity_ids: activity_ids.unwrap_or_default(),
             activity_summary: activity_summary.unwrap_or_default(),
             activity_type_id: activity_type_id.unwrap_or_default(),
+            calendar_event_ids: calendar_event_ids.unwrap_or_default(),
             campaign_id: campaign_id.unwrap_or_default(),
             city: city.unwrap_or_default(),
             color: color.unwrap_or_default(),
@@ -2967,14 +3149,18 @@ impl CrmLeadUpdate {
             lost_reason_id: lost_reason_id.unwrap_or_default(),
             medium_id: medium_id.unwrap_or_default(),
             message_bounce: message_bounce.unwrap_or_default(),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
             name: name.unwrap_or_default(),
+            order_ids: order_ids.unwrap_or_default(),
             partner_id: partner_id.unwrap_or_default(),
             partner_name: partner_name.unwrap_or_default(),
             phone: phone.unwrap_or_default(),
             phone_mobile_search: phone_mobile_search.unwrap_or_default(),
             priority: priority.unwrap_or_default(),
             probability: probability.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
             recurring_plan: recurring_plan.unwrap_or_default(),
             recurring_revenue: recurring_revenue.unwrap_or_default(),
             referred: referred.unwrap_or_default(),
@@ -2989,6 +3175,7 @@ impl CrmLeadUpdate {
             type_: type_.unwrap_or_default(),
             user_id: user_id.unwrap_or_default(),
             website: website.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
             zip: zip.unwrap_or_default(),
         })
     }
@@ -3002,15 +3189,21 @@ impl CrmLeadUpdate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(46usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(53usize);
         if self.active.is_some() {
             wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
         }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
         }
         if self.activity_type_id.is_some() {
             wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.calendar_event_ids.is_some() {
+            wire::put(&mut __fields, "calendar_event_ids", &self.calendar_event_ids)?;
         }
         if self.campaign_id.is_some() {
             wire::put(&mut __fields, "campaign_id", &self.campaign_id)?;
@@ -3085,11 +3278,24 @@ impl CrmLeadUpdate {
         if self.message_bounce.is_some() {
             wire::put(&mut __fields, "message_bounce", &self.message_bounce)?;
         }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        }
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
         if self.name.is_some() {
             wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.order_ids.is_some() {
+            wire::put(&mut __fields, "order_ids", &self.order_ids)?;
         }
         if self.partner_id.is_some() {
             wire::put(&mut __fields, "partner_id", &self.partner_id)?;
@@ -3108,6 +3314,9 @@ impl CrmLeadUpdate {
         }
         if self.probability.is_some() {
             wire::put(&mut __fields, "probability", &self.probability)?;
+        }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
         }
         if self.recurring_plan.is_some() {
             wire::put(&mut __fields, "recurring_plan", &self.recurring_plan)?;
@@ -3150,6 +3359,9 @@ impl CrmLeadUpdate {
         }
         if self.website.is_some() {
             wire::put(&mut __fields, "website", &self.website)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         if self.zip.is_some() {
             wire::put(&mut __fields, "zip", &self.zip)?;

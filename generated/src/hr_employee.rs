@@ -2153,7 +2153,8 @@ impl HrEmployee {
                 }
                 "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(
             &[
@@ -3004,6 +3005,12 @@ pub struct HrEmployeeCreate {
     ///
     /// `active`: boolean
     pub active: ::std::option::Option<bool>,
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -3026,7 +3033,7 @@ pub struct HrEmployeeCreate {
     ///
     /// `bank_account_ids`: many2many, to `res.partner.bank`
     pub bank_account_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Badge ID
     ///
@@ -3045,11 +3052,25 @@ pub struct HrEmployeeCreate {
     /// Tags
     ///
     /// `category_ids`: many2many, to `hr.employee.category`
-    pub category_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub category_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Certificate Level
     ///
     /// `certificate`: selection
     pub certificate: ::std::option::Option<::std::string::String>,
+    /// Certification
+    ///
+    /// `certification_ids`: one2many, to `hr.employee.skill`, not stored
+    pub certification_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Direct subordinates
+    ///
+    /// `child_ids`: one2many, to `hr.employee`
+    pub child_ids: ::std::option::Option<
+        ::odoo_client::X2Many<HrEmployeeCreate, HrEmployeeUpdate>,
+    >,
     /// Dependent Children
     ///
     /// `children`: integer, not stored
@@ -3098,6 +3119,12 @@ pub struct HrEmployeeCreate {
     ///
     /// `country_of_birth`: many2one, to `res.country`
     pub country_of_birth: ::std::option::Option<::odoo_client::RecordId>,
+    /// Current Employee Skill
+    ///
+    /// `current_employee_skill_ids`: one2many, to `hr.employee.skill`, not stored
+    pub current_employee_skill_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Date Version
     ///
     /// `date_version`: date, not stored
@@ -3146,6 +3173,12 @@ pub struct HrEmployeeCreate {
     ///
     /// `employee_properties`: properties
     pub employee_properties: ::std::option::Option<::serde_json::Value>,
+    /// Skills
+    ///
+    /// `employee_skill_ids`: one2many, to `hr.employee.skill`
+    pub employee_skill_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Employee Type
     ///
     /// `employee_type`: selection, not stored
@@ -3210,6 +3243,18 @@ pub struct HrEmployeeCreate {
     ///
     /// `marital`: selection, not stored
     pub marital: ::std::option::Option<::std::string::String>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Main Attachment
     ///
     /// `message_main_attachment_id`: many2one, to `ir.attachment`
@@ -3218,7 +3263,7 @@ pub struct HrEmployeeCreate {
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Work Mobile
     ///
@@ -3296,6 +3341,12 @@ pub struct HrEmployeeCreate {
     ///
     /// `private_zip`: char, not stored
     pub private_zip: ::std::option::Option<::std::string::String>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Working Hours
     ///
     /// `resource_calendar_id`: many2one, to `resource.calendar`, not stored
@@ -3304,6 +3355,12 @@ pub struct HrEmployeeCreate {
     ///
     /// `resource_id`: many2one, to `resource.resource`, required
     pub resource_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Resume lines
+    ///
+    /// `resume_line_ids`: one2many, to `hr.resume.line`
+    pub resume_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Salary Distribution
     ///
     /// `salary_distribution`: json
@@ -3378,6 +3435,12 @@ pub struct HrEmployeeCreate {
     ///
     /// `user_id`: many2one, to `res.users`
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Employee Versions
+    ///
+    /// `version_ids`: one2many, to `hr.version`, required
+    pub version_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Visa Expiration Date
     ///
     /// `visa_expire`: date
@@ -3392,6 +3455,14 @@ pub struct HrEmployeeCreate {
     ///
     /// `wage`: monetary, not stored
     pub wage: ::std::option::Option<f64>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Wednesday
     ///
     /// `wednesday_location_id`: many2one, to `hr.work.location`
@@ -3426,16 +3497,19 @@ pub const CREATE_SCHEMA: &str = r##"{
   "description": "Values of a new Employee record",
   "properties": {
     "active": {"description":"Active: If the active field is set to False, it will allow you to hide the resource record without removing it.","type":["boolean","null"]},
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
     "additional_note": {"description":"Additional Note","type":["string","null"]},
     "address_id": {"description":"Work Address (id of a res.partner)","format":"int64","type":["integer","null"]},
-    "bank_account_ids": {"description":"Bank Accounts: Employee bank accounts to pay salaries (ids of res.partner.bank records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "bank_account_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner.bank record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner.bank record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Bank Accounts: Employee bank accounts to pay salaries (res.partner.bank records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "barcode": {"description":"Badge ID: ID used for employee identification.","type":["string","null"]},
     "birthday": {"description":"Birthday","format":"date","type":["string","null"]},
     "birthday_public_display": {"description":"Show to all employees","type":["boolean","null"]},
-    "category_ids": {"description":"Tags (ids of hr.employee.category records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "category_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.employee.category record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.employee.category record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tags (hr.employee.category records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "certificate": {"description":"Certificate Level","type":["string","null"]},
+    "certification_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.employee.skill record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.employee.skill record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Certification (hr.employee.skill records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "child_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.employee record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.employee record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Direct subordinates (hr.employee records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "children": {"description":"Dependent Children","format":"int64","type":["integer","null"]},
     "coach_id": {"description":"Coach: Select the \"Employee\" who is the coach of this employee. The \"Coach\" has no specific rights or responsibilities by default. (id of a hr.employee)","format":"int64","type":["integer","null"]},
     "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
@@ -3446,6 +3520,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "contract_type_id": {"description":"Contract Type (id of a hr.contract.type)","format":"int64","type":["integer","null"]},
     "country_id": {"description":"Nationality (Country) (id of a res.country)","format":"int64","type":["integer","null"]},
     "country_of_birth": {"description":"Country of Birth (id of a res.country)","format":"int64","type":["integer","null"]},
+    "current_employee_skill_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.employee.skill record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.employee.skill record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Current Employee Skill (hr.employee.skill records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "date_version": {"description":"Date Version","format":"date","type":["string","null"]},
     "department_id": {"description":"Department (id of a hr.department)","format":"int64","type":["integer","null"]},
     "departure_date": {"description":"Departure Date","format":"date","type":["string","null"]},
@@ -3458,6 +3533,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "emergency_phone": {"description":"Emergency Phone","type":["string","null"]},
     "employee_id": {"description":"Employee (id of a hr.employee)","format":"int64","type":["integer","null"]},
     "employee_properties": {"description":"Properties"},
+    "employee_skill_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.employee.skill record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.employee.skill record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Skills (hr.employee.skill records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "employee_type": {"anyOf":[{"$ref":"#/$defs/HrEmployeeEmployeeType"},{"type":"null"}],"description":"Employee Type"},
     "friday_location_id": {"description":"Friday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "has_work_permit": {"description":"Work Permit (base64)","type":["string","null"]},
@@ -3473,8 +3549,10 @@ pub const CREATE_SCHEMA: &str = r##"{
     "last_modified_uid": {"description":"Last Modified by (id of a res.users)","format":"int64","type":["integer","null"]},
     "legal_name": {"description":"Legal Name","type":["string","null"]},
     "marital": {"description":"Marital Status","type":["string","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "message_main_attachment_id": {"description":"Main Attachment (id of a ir.attachment)","format":"int64","type":["integer","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "mobile_phone": {"description":"Work Mobile","type":["string","null"]},
     "monday_location_id": {"description":"Monday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "name": {"description":"Employee Name","type":["string","null"]},
@@ -3493,8 +3571,10 @@ pub const CREATE_SCHEMA: &str = r##"{
     "private_street": {"description":"Private Street","type":["string","null"]},
     "private_street2": {"description":"Private Street2","type":["string","null"]},
     "private_zip": {"description":"Private Zip","type":["string","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "resource_calendar_id": {"description":"Working Hours (id of a resource.calendar)","format":"int64","type":["integer","null"]},
     "resource_id": {"description":"Resource (id of a resource.resource)","format":"int64","type":["integer","null"]},
+    "resume_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.resume.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.resume.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Resume lines (hr.resume.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "salary_distribution": {"description":"Salary Distribution"},
     "saturday_location_id": {"description":"Saturday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "sex": {"anyOf":[{"$ref":"#/$defs/HrEmployeeSex"},{"type":"null"}],"description":"Gender: This is the legal sex recognized by the state."},
@@ -3511,9 +3591,11 @@ pub const CREATE_SCHEMA: &str = r##"{
     "tuesday_location_id": {"description":"Tuesday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "tz": {"description":"Timezone: This field is used in order to define in which timezone the resources will work.","type":["string","null"]},
     "user_id": {"description":"User: Related user name for the resource to manage its access. (id of a res.users)","format":"int64","type":["integer","null"]},
+    "version_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.version record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.version record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Employee Versions (hr.version records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "visa_expire": {"description":"Visa Expiration Date","format":"date","type":["string","null"]},
     "visa_no": {"description":"Visa No","type":["string","null"]},
     "wage": {"description":"Wage: Employee's monthly gross wage.","format":"double","type":["number","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "wednesday_location_id": {"description":"Wednesday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "work_contact_id": {"description":"Work Contact (id of a res.partner)","format":"int64","type":["integer","null"]},
     "work_email": {"description":"Work Email","type":["string","null"]},
@@ -3532,6 +3614,7 @@ impl HrEmployeeCreate {
         let __values = HrEmployeeUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
             active: __values.active,
+            activity_ids: __values.activity_ids,
             activity_summary: __values.activity_summary,
             activity_type_id: __values.activity_type_id,
             additional_note: __values.additional_note,
@@ -3542,6 +3625,8 @@ impl HrEmployeeCreate {
             birthday_public_display: __values.birthday_public_display,
             category_ids: __values.category_ids,
             certificate: __values.certificate,
+            certification_ids: __values.certification_ids,
+            child_ids: __values.child_ids,
             children: __values.children,
             coach_id: __values.coach_id,
             color: __values.color,
@@ -3552,6 +3637,7 @@ impl HrEmployeeCreate {
             contract_type_id: __values.contract_type_id,
             country_id: __values.country_id,
             country_of_birth: __values.country_of_birth,
+            current_employee_skill_ids: __values.current_employee_skill_ids,
             date_version: __values.date_version,
             department_id: __values.department_id,
             departure_date: __values.departure_date,
@@ -3564,6 +3650,7 @@ impl HrEmployeeCreate {
             emergency_phone: __values.emergency_phone,
             employee_id: __values.employee_id,
             employee_properties: __values.employee_properties,
+            employee_skill_ids: __values.employee_skill_ids,
             employee_type: __values.employee_type,
             friday_location_id: __values.friday_location_id,
             has_work_permit: __values.has_work_permit,
@@ -3579,6 +3666,8 @@ impl HrEmployeeCreate {
             last_modified_uid: __values.last_modified_uid,
             legal_name: __values.legal_name,
             marital: __values.marital,
+            message_follower_ids: __values.message_follower_ids,
+            message_ids: __values.message_ids,
             message_main_attachment_id: __values.message_main_attachment_id,
             message_partner_ids: __values.message_partner_ids,
             mobile_phone: __values.mobile_phone,
@@ -3599,8 +3688,10 @@ impl HrEmployeeCreate {
             private_street: __values.private_street,
             private_street2: __values.private_street2,
             private_zip: __values.private_zip,
+            rating_ids: __values.rating_ids,
             resource_calendar_id: __values.resource_calendar_id,
             resource_id: __values.resource_id,
+            resume_line_ids: __values.resume_line_ids,
             salary_distribution: __values.salary_distribution,
             saturday_location_id: __values.saturday_location_id,
             sex: __values.sex,
@@ -3617,9 +3708,11 @@ impl HrEmployeeCreate {
             tuesday_location_id: __values.tuesday_location_id,
             tz: __values.tz,
             user_id: __values.user_id,
+            version_ids: __values.version_ids,
             visa_expire: __values.visa_expire,
             visa_no: __values.visa_no,
             wage: __values.wage,
+            website_message_ids: __values.website_message_ids,
             wednesday_location_id: __values.wednesday_location_id,
             work_contact_id: __values.work_contact_id,
             work_email: __values.work_email,
@@ -3639,9 +3732,12 @@ impl HrEmployeeCreate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(96usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(107usize);
         if self.active.is_some() {
             wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
         }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
@@ -3681,6 +3777,12 @@ impl HrEmployeeCreate {
         }
         if self.certificate.is_some() {
             wire::put(&mut __fields, "certificate", &self.certificate)?;
+        }
+        if self.certification_ids.is_some() {
+            wire::put(&mut __fields, "certification_ids", &self.certification_ids)?;
+        }
+        if self.child_ids.is_some() {
+            wire::put(&mut __fields, "child_ids", &self.child_ids)?;
         }
         if self.children.is_some() {
             wire::put(&mut __fields, "children", &self.children)?;
@@ -3725,6 +3827,13 @@ impl HrEmployeeCreate {
         }
         if self.country_of_birth.is_some() {
             wire::put(&mut __fields, "country_of_birth", &self.country_of_birth)?;
+        }
+        if self.current_employee_skill_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "current_employee_skill_ids",
+                &self.current_employee_skill_ids,
+            )?;
         }
         if self.date_version.is_some() {
             wire::put_with(
@@ -3780,6 +3889,9 @@ impl HrEmployeeCreate {
         if self.employee_properties.is_some() {
             wire::put(&mut __fields, "employee_properties", &self.employee_properties)?;
         }
+        if self.employee_skill_ids.is_some() {
+            wire::put(&mut __fields, "employee_skill_ids", &self.employee_skill_ids)?;
+        }
         if self.employee_type.is_some() {
             wire::put(&mut __fields, "employee_type", &self.employee_type)?;
         }
@@ -3829,6 +3941,16 @@ impl HrEmployeeCreate {
         }
         if self.marital.is_some() {
             wire::put(&mut __fields, "marital", &self.marital)?;
+        }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
         }
         if self.message_main_attachment_id.is_some() {
             wire::put(
@@ -3899,6 +4021,9 @@ impl HrEmployeeCreate {
         if self.private_zip.is_some() {
             wire::put(&mut __fields, "private_zip", &self.private_zip)?;
         }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        }
         if self.resource_calendar_id.is_some() {
             wire::put(
                 &mut __fields,
@@ -3908,6 +4033,9 @@ impl HrEmployeeCreate {
         }
         if self.resource_id.is_some() {
             wire::put(&mut __fields, "resource_id", &self.resource_id)?;
+        }
+        if self.resume_line_ids.is_some() {
+            wire::put(&mut __fields, "resume_line_ids", &self.resume_line_ids)?;
         }
         if self.salary_distribution.is_some() {
             wire::put(&mut __fields, "salary_distribution", &self.salary_distribution)?;
@@ -3979,6 +4107,9 @@ impl HrEmployeeCreate {
         if self.user_id.is_some() {
             wire::put(&mut __fields, "user_id", &self.user_id)?;
         }
+        if self.version_ids.is_some() {
+            wire::put(&mut __fields, "version_ids", &self.version_ids)?;
+        }
         if self.visa_expire.is_some() {
             wire::put_with(
                 &mut __fields,
@@ -3992,6 +4123,9 @@ impl HrEmployeeCreate {
         }
         if self.wage.is_some() {
             wire::put(&mut __fields, "wage", &self.wage)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         if self.wednesday_location_id.is_some() {
             wire::put(
@@ -4087,6 +4221,12 @@ pub struct HrEmployeeUpdate {
     ///
     /// `active`: boolean
     pub active: ::std::option::Option<bool>,
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -4109,7 +4249,7 @@ pub struct HrEmployeeUpdate {
     ///
     /// `bank_account_ids`: many2many, to `res.partner.bank`
     pub bank_account_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Badge ID
     ///
@@ -4128,11 +4268,25 @@ pub struct HrEmployeeUpdate {
     /// Tags
     ///
     /// `category_ids`: many2many, to `hr.employee.category`
-    pub category_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub category_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Certificate Level
     ///
     /// `certificate`: selection
     pub certificate: ::std::option::Option<::std::string::String>,
+    /// Certification
+    ///
+    /// `certification_ids`: one2many, to `hr.employee.skill`, not stored
+    pub certification_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Direct subordinates
+    ///
+    /// `child_ids`: one2many, to `hr.employee`
+    pub child_ids: ::std::option::Option<
+        ::odoo_client::X2Many<HrEmployeeCreate, HrEmployeeUpdate>,
+    >,
     /// Dependent Children
     ///
     /// `children`: integer, not stored
@@ -4181,6 +4335,12 @@ pub struct HrEmployeeUpdate {
     ///
     /// `country_of_birth`: many2one, to `res.country`
     pub country_of_birth: ::std::option::Option<::odoo_client::RecordId>,
+    /// Current Employee Skill
+    ///
+    /// `current_employee_skill_ids`: one2many, to `hr.employee.skill`, not stored
+    pub current_employee_skill_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Date Version
     ///
     /// `date_version`: date, not stored
@@ -4229,6 +4389,12 @@ pub struct HrEmployeeUpdate {
     ///
     /// `employee_properties`: properties
     pub employee_properties: ::std::option::Option<::serde_json::Value>,
+    /// Skills
+    ///
+    /// `employee_skill_ids`: one2many, to `hr.employee.skill`
+    pub employee_skill_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Employee Type
     ///
     /// `employee_type`: selection, not stored
@@ -4293,6 +4459,18 @@ pub struct HrEmployeeUpdate {
     ///
     /// `marital`: selection, not stored
     pub marital: ::std::option::Option<::std::string::String>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Main Attachment
     ///
     /// `message_main_attachment_id`: many2one, to `ir.attachment`
@@ -4301,7 +4479,7 @@ pub struct HrEmployeeUpdate {
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Work Mobile
     ///
@@ -4379,6 +4557,12 @@ pub struct HrEmployeeUpdate {
     ///
     /// `private_zip`: char, not stored
     pub private_zip: ::std::option::Option<::std::string::String>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Working Hours
     ///
     /// `resource_calendar_id`: many2one, to `resource.calendar`, not stored
@@ -4387,6 +4571,12 @@ pub struct HrEmployeeUpdate {
     ///
     /// `resource_id`: many2one, to `resource.resource`, required
     pub resource_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Resume lines
+    ///
+    /// `resume_line_ids`: one2many, to `hr.resume.line`
+    pub resume_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Salary Distribution
     ///
     /// `salary_distribution`: json
@@ -4461,6 +4651,12 @@ pub struct HrEmployeeUpdate {
     ///
     /// `user_id`: many2one, to `res.users`
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Employee Versions
+    ///
+    /// `version_ids`: one2many, to `hr.version`, required
+    pub version_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Visa Expiration Date
     ///
     /// `visa_expire`: date
@@ -4475,6 +4671,14 @@ pub struct HrEmployeeUpdate {
     ///
     /// `wage`: monetary, not stored
     pub wage: ::std::option::Option<f64>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Wednesday
     ///
     /// `wednesday_location_id`: many2one, to `hr.work.location`
@@ -4509,16 +4713,19 @@ pub const UPDATE_SCHEMA: &str = r##"{
   "description": "Values to change on Employee records; fields left out are kept",
   "properties": {
     "active": {"description":"Active: If the active field is set to False, it will allow you to hide the resource record without removing it.","type":["boolean","null"]},
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
     "additional_note": {"description":"Additional Note","type":["string","null"]},
     "address_id": {"description":"Work Address (id of a res.partner)","format":"int64","type":["integer","null"]},
-    "bank_account_ids": {"description":"Bank Accounts: Employee bank accounts to pay salaries (ids of res.partner.bank records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "bank_account_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner.bank record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner.bank record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Bank Accounts: Employee bank accounts to pay salaries (res.partner.bank records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "barcode": {"description":"Badge ID: ID used for employee identification.","type":["string","null"]},
     "birthday": {"description":"Birthday","format":"date","type":["string","null"]},
     "birthday_public_display": {"description":"Show to all employees","type":["boolean","null"]},
-    "category_ids": {"description":"Tags (ids of hr.employee.category records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "category_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.employee.category record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.employee.category record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tags (hr.employee.category records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "certificate": {"description":"Certificate Level","type":["string","null"]},
+    "certification_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.employee.skill record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.employee.skill record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Certification (hr.employee.skill records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "child_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.employee record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.employee record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Direct subordinates (hr.employee records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "children": {"description":"Dependent Children","format":"int64","type":["integer","null"]},
     "coach_id": {"description":"Coach: Select the \"Employee\" who is the coach of this employee. The \"Coach\" has no specific rights or responsibilities by default. (id of a hr.employee)","format":"int64","type":["integer","null"]},
     "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
@@ -4529,6 +4736,7 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "contract_type_id": {"description":"Contract Type (id of a hr.contract.type)","format":"int64","type":["integer","null"]},
     "country_id": {"description":"Nationality (Country) (id of a res.country)","format":"int64","type":["integer","null"]},
     "country_of_birth": {"description":"Country of Birth (id of a res.country)","format":"int64","type":["integer","null"]},
+    "current_employee_skill_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.employee.skill record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.employee.skill record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Current Employee Skill (hr.employee.skill records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "date_version": {"description":"Date Version","format":"date","type":["string","null"]},
     "department_id": {"description":"Department (id of a hr.department)","format":"int64","type":["integer","null"]},
     "departure_date": {"description":"Departure Date","format":"date","type":["string","null"]},
@@ -4541,6 +4749,7 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "emergency_phone": {"description":"Emergency Phone","type":["string","null"]},
     "employee_id": {"description":"Employee (id of a hr.employee)","format":"int64","type":["integer","null"]},
     "employee_properties": {"description":"Properties"},
+    "employee_skill_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.employee.skill record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.employee.skill record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Skills (hr.employee.skill records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "employee_type": {"anyOf":[{"$ref":"#/$defs/HrEmployeeEmployeeType"},{"type":"null"}],"description":"Employee Type"},
     "friday_location_id": {"description":"Friday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "has_work_permit": {"description":"Work Permit (base64)","type":["string","null"]},
@@ -4556,8 +4765,10 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "last_modified_uid": {"description":"Last Modified by (id of a res.users)","format":"int64","type":["integer","null"]},
     "legal_name": {"description":"Legal Name","type":["string","null"]},
     "marital": {"description":"Marital Status","type":["string","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "message_main_attachment_id": {"description":"Main Attachment (id of a ir.attachment)","format":"int64","type":["integer","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "mobile_phone": {"description":"Work Mobile","type":["string","null"]},
     "monday_location_id": {"description":"Monday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "name": {"description":"Employee Name","type":["string","null"]},
@@ -4576,8 +4787,10 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "private_street": {"description":"Private Street","type":["string","null"]},
     "private_street2": {"description":"Private Street2","type":["string","null"]},
     "private_zip": {"description":"Private Zip","type":["string","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "resource_calendar_id": {"description":"Working Hours (id of a resource.calendar)","format":"int64","type":["integer","null"]},
     "resource_id": {"description":"Resource (id of a resource.resource)","format":"int64","type":["integer","null"]},
+    "resume_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.resume.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.resume.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Resume lines (hr.resume.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "salary_distribution": {"description":"Salary Distribution"},
     "saturday_location_id": {"description":"Saturday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "sex": {"anyOf":[{"$ref":"#/$defs/HrEmployeeSex"},{"type":"null"}],"description":"Gender: This is the legal sex recognized by the state."},
@@ -4594,9 +4807,11 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "tuesday_location_id": {"description":"Tuesday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "tz": {"description":"Timezone: This field is used in order to define in which timezone the resources will work.","type":["string","null"]},
     "user_id": {"description":"User: Related user name for the resource to manage its access. (id of a res.users)","format":"int64","type":["integer","null"]},
+    "version_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.version record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.version record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Employee Versions (hr.version records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "visa_expire": {"description":"Visa Expiration Date","format":"date","type":["string","null"]},
     "visa_no": {"description":"Visa No","type":["string","null"]},
     "wage": {"description":"Wage: Employee's monthly gross wage.","format":"double","type":["number","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "wednesday_location_id": {"description":"Wednesday (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "work_contact_id": {"description":"Work Contact (id of a res.partner)","format":"int64","type":["integer","null"]},
     "work_email": {"description":"Work Email","type":["string","null"]},
@@ -4614,6 +4829,9 @@ impl HrEmployeeUpdate {
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
         let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut activity_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut activity_summary: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -4627,7 +4845,7 @@ impl HrEmployeeUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut bank_account_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut barcode: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -4639,10 +4857,18 @@ impl HrEmployeeUpdate {
             ::std::option::Option<bool>,
         > = ::std::option::Option::None;
         let mut category_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut certificate: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut certification_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut child_ids: ::std::option::Option<
+            ::std::option::Option<
+                ::odoo_client::X2Many<HrEmployeeCreate, HrEmployeeUpdate>,
+            >,
         > = ::std::option::Option::None;
         let mut children: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut coach_id: ::std::option::Option<
@@ -4669,6 +4895,9 @@ impl HrEmployeeUpdate {
         > = ::std::option::Option::None;
         let mut country_of_birth: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut current_employee_skill_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut date_version: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDate>,
@@ -4703,6 +4932,9 @@ impl HrEmployeeUpdate {
         > = ::std::option::Option::None;
         let mut employee_properties: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut employee_skill_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut employee_type: ::std::option::Option<
             ::std::option::Option<HrEmployeeEmployeeType>,
@@ -4747,11 +4979,17 @@ impl HrEmployeeUpdate {
         let mut marital: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut message_main_attachment_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut mobile_phone: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -4807,11 +5045,17 @@ impl HrEmployeeUpdate {
         let mut private_zip: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut resource_calendar_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut resource_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut resume_line_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut salary_distribution: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
@@ -4859,6 +5103,9 @@ impl HrEmployeeUpdate {
         let mut user_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut version_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut visa_expire: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDate>,
         > = ::std::option::Option::None;
@@ -4866,6 +5113,9 @@ impl HrEmployeeUpdate {
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut wage: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut wednesday_location_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
@@ -4890,6 +5140,9 @@ impl HrEmployeeUpdate {
         for (__key, __value) in __record {
             match __key.as_str() {
                 "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_ids" => {
+                    wire::decode(&mut activity_ids, __value, wire::false_as_none)
+                }
                 "activity_summary" => {
                     wire::decode(&mut activity_summary, __value, wire::false_as_none)
                 }
@@ -4918,6 +5171,10 @@ impl HrEmployeeUpdate {
                 "certificate" => {
                     wire::decode(&mut certificate, __value, wire::false_as_none)
                 }
+                "certification_ids" => {
+                    wire::decode(&mut certification_ids, __value, wire::false_as_none)
+                }
+                "child_ids" => wire::decode(&mut child_ids, __value, wire::false_as_none),
                 "children" => wire::decode(&mut children, __value, wire::false_as_none),
                 "coach_id" => wire::decode(&mut coach_id, __value, wire::false_as_none),
                 "color" => wire::decode(&mut color, __value, wire::false_as_none),
@@ -4949,6 +5206,13 @@ impl HrEmployeeUpdate {
                 }
                 "country_of_birth" => {
                     wire::decode(&mut country_of_birth, __value, wire::false_as_none)
+                }
+                "current_employee_skill_ids" => {
+                    wire::decode(
+                        &mut current_employee_skill_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "date_version" => {
                     wire::decode(
@@ -5002,6 +5266,9 @@ impl HrEmployeeUpdate {
                 "employee_properties" => {
                     wire::decode(&mut employee_properties, __value, wire::false_as_none)
                 }
+                "employee_skill_ids" => {
+                    wire::decode(&mut employee_skill_ids, __value, wire::false_as_none)
+                }
                 "employee_type" => {
                     wire::decode(&mut employee_type, __value, wire::false_as_none)
                 }
@@ -5041,6 +5308,12 @@ impl HrEmployeeUpdate {
                     wire::decode(&mut legal_name, __value, wire::false_as_none)
                 }
                 "marital" => wire::decode(&mut marital, __value, wire::false_as_none),
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::false_as_none)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::false_as_none)
+                }
                 "message_main_attachment_id" => {
                     wire::decode(
                         &mut message_main_attachment_id,
@@ -5101,11 +5374,17 @@ impl HrEmployeeUpdate {
                 "private_zip" => {
                     wire::decode(&mut private_zip, __value, wire::false_as_none)
                 }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::false_as_none)
+                }
                 "resource_calendar_id" => {
                     wire::decode(&mut resource_calendar_id, __value, wire::false_as_none)
                 }
                 "resource_id" => {
                     wire::decode(&mut resource_id, __value, wire::false_as_none)
+                }
+                "resume_line_ids" => {
+                    wire::decode(&mut resume_line_ids, __value, wire::false_as_none)
                 }
                 "salary_distribution" => {
                     wire::decode(&mut salary_distribution, __value, wire::false_as_none)
@@ -5155,6 +5434,9 @@ impl HrEmployeeUpdate {
                 }
                 "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
                 "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "version_ids" => {
+                    wire::decode(&mut version_ids, __value, wire::false_as_none)
+                }
                 "visa_expire" => {
                     wire::decode(
                         &mut visa_expire,
@@ -5164,6 +5446,9 @@ impl HrEmployeeUpdate {
                 }
                 "visa_no" => wire::decode(&mut visa_no, __value, wire::false_as_none),
                 "wage" => wire::decode(&mut wage, __value, wire::false_as_none),
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::false_as_none)
+                }
                 "wednesday_location_id" => {
                     wire::decode(
                         &mut wednesday_location_id,
@@ -5198,10 +5483,12 @@ impl HrEmployeeUpdate {
                     wire::decode(&mut work_phone, __value, wire::false_as_none)
                 }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             active: active.unwrap_or_default(),
+            activity_ids: activity_ids.unwrap_or_default(),
             activity_summary: activity_summary.unwrap_or_default(),
             activity_type_id: activity_type_id.unwrap_or_default(),
             additional_note: additional_note.unwrap_or_default(),
@@ -5212,6 +5499,8 @@ impl HrEmployeeUpdate {
             birthday_public_display: birthday_public_display.unwrap_or_default(),
             category_ids: category_ids.unwrap_or_default(),
             certificate: certificate.unwrap_or_default(),
+            certification_ids: certification_ids.unwrap_or_default(),
+            child_ids: child_ids.unwrap_or_default(),
             children: children.unwrap_or_default(),
             coach_id: coach_id.unwrap_or_default(),
             color: color.unwrap_or_default(),
@@ -5222,6 +5511,7 @@ impl HrEmployeeUpdate {
             contract_type_id: contract_type_id.unwrap_or_default(),
             country_id: country_id.unwrap_or_default(),
             country_of_birth: country_of_birth.unwrap_or_default(),
+            current_employee_skill_ids: current_employee_skill_ids.unwrap_or_default(),
             date_version: date_version.unwrap_or_default(),
             department_id: department_id.unwrap_or_default(),
             departure_date: departure_date.unwrap_or_default(),
@@ -5234,6 +5524,7 @@ impl HrEmployeeUpdate {
             emergency_phone: emergency_phone.unwrap_or_default(),
             employee_id: employee_id.unwrap_or_default(),
             employee_properties: employee_properties.unwrap_or_default(),
+            employee_skill_ids: employee_skill_ids.unwrap_or_default(),
             employee_type: employee_type.unwrap_or_default(),
             friday_location_id: friday_location_id.unwrap_or_default(),
             has_work_permit: has_work_permit.unwrap_or_default(),
@@ -5249,6 +5540,8 @@ impl HrEmployeeUpdate {
             last_modified_uid: last_modified_uid.unwrap_or_default(),
             legal_name: legal_name.unwrap_or_default(),
             marital: marital.unwrap_or_default(),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
             message_main_attachment_id: message_main_attachment_id.unwrap_or_default(),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
             mobile_phone: mobile_phone.unwrap_or_default(),
@@ -5269,8 +5562,10 @@ impl HrEmployeeUpdate {
             private_street: private_street.unwrap_or_default(),
             private_street2: private_street2.unwrap_or_default(),
             private_zip: private_zip.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
             resource_calendar_id: resource_calendar_id.unwrap_or_default(),
             resource_id: resource_id.unwrap_or_default(),
+            resume_line_ids: resume_line_ids.unwrap_or_default(),
             salary_distribution: salary_distribution.unwrap_or_default(),
             saturday_location_id: saturday_location_id.unwrap_or_default(),
             sex: sex.unwrap_or_default(),
@@ -5287,9 +5582,11 @@ impl HrEmployeeUpdate {
             tuesday_location_id: tuesday_location_id.unwrap_or_default(),
             tz: tz.unwrap_or_default(),
             user_id: user_id.unwrap_or_default(),
+            version_ids: version_ids.unwrap_or_default(),
             visa_expire: visa_expire.unwrap_or_default(),
             visa_no: visa_no.unwrap_or_default(),
             wage: wage.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
             wednesday_location_id: wednesday_location_id.unwrap_or_default(),
             work_contact_id: work_contact_id.unwrap_or_default(),
             work_email: work_email.unwrap_or_default(),
@@ -5310,9 +5607,12 @@ impl HrEmployeeUpdate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(96usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(107usize);
         if self.active.is_some() {
             wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
         }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
@@ -5352,6 +5652,12 @@ impl HrEmployeeUpdate {
         }
         if self.certificate.is_some() {
             wire::put(&mut __fields, "certificate", &self.certificate)?;
+        }
+        if self.certification_ids.is_some() {
+            wire::put(&mut __fields, "certification_ids", &self.certification_ids)?;
+        }
+        if self.child_ids.is_some() {
+            wire::put(&mut __fields, "child_ids", &self.child_ids)?;
         }
         if self.children.is_some() {
             wire::put(&mut __fields, "children", &self.children)?;
@@ -5396,6 +5702,13 @@ impl HrEmployeeUpdate {
         }
         if self.country_of_birth.is_some() {
             wire::put(&mut __fields, "country_of_birth", &self.country_of_birth)?;
+        }
+        if self.current_employee_skill_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "current_employee_skill_ids",
+                &self.current_employee_skill_ids,
+            )?;
         }
         if self.date_version.is_some() {
             wire::put_with(
@@ -5451,6 +5764,9 @@ impl HrEmployeeUpdate {
         if self.employee_properties.is_some() {
             wire::put(&mut __fields, "employee_properties", &self.employee_properties)?;
         }
+        if self.employee_skill_ids.is_some() {
+            wire::put(&mut __fields, "employee_skill_ids", &self.employee_skill_ids)?;
+        }
         if self.employee_type.is_some() {
             wire::put(&mut __fields, "employee_type", &self.employee_type)?;
         }
@@ -5500,6 +5816,16 @@ impl HrEmployeeUpdate {
         }
         if self.marital.is_some() {
             wire::put(&mut __fields, "marital", &self.marital)?;
+        }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
         }
         if self.message_main_attachment_id.is_some() {
             wire::put(
@@ -5570,6 +5896,9 @@ impl HrEmployeeUpdate {
         if self.private_zip.is_some() {
             wire::put(&mut __fields, "private_zip", &self.private_zip)?;
         }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        }
         if self.resource_calendar_id.is_some() {
             wire::put(
                 &mut __fields,
@@ -5579,6 +5908,9 @@ impl HrEmployeeUpdate {
         }
         if self.resource_id.is_some() {
             wire::put(&mut __fields, "resource_id", &self.resource_id)?;
+        }
+        if self.resume_line_ids.is_some() {
+            wire::put(&mut __fields, "resume_line_ids", &self.resume_line_ids)?;
         }
         if self.salary_distribution.is_some() {
             wire::put(&mut __fields, "salary_distribution", &self.salary_distribution)?;
@@ -5650,6 +5982,9 @@ impl HrEmployeeUpdate {
         if self.user_id.is_some() {
             wire::put(&mut __fields, "user_id", &self.user_id)?;
         }
+        if self.version_ids.is_some() {
+            wire::put(&mut __fields, "version_ids", &self.version_ids)?;
+        }
         if self.visa_expire.is_some() {
             wire::put_with(
                 &mut __fields,
@@ -5663,6 +5998,9 @@ impl HrEmployeeUpdate {
         }
         if self.wage.is_some() {
             wire::put(&mut __fields, "wage", &self.wage)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         if self.wednesday_location_id.is_some() {
             wire::put(

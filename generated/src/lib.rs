@@ -229,7 +229,10 @@ pub mod sale_order;
         feature = "sale_purchase",
         feature = "sale_purchase_project",
         feature = "sale_service",
-        feature = "sale_stock"
+        feature = "sale_stock",
+        feature = "sale_crm",
+        feature = "sale_edi_ubl",
+        feature = "sale_purchase_stock"
     )
 )]
 #[rustfmt::skip]
@@ -528,7 +531,10 @@ pub use sale_order::{
         feature = "sale_purchase",
         feature = "sale_purchase_project",
         feature = "sale_service",
-        feature = "sale_stock"
+        feature = "sale_stock",
+        feature = "sale_crm",
+        feature = "sale_edi_ubl",
+        feature = "sale_purchase_stock"
     )
 )]
 #[rustfmt::skip]
@@ -768,7 +774,10 @@ pub static MODELS: &[::odoo_client::registry::ModelDescriptor] = &[
             feature = "sale_purchase",
             feature = "sale_purchase_project",
             feature = "sale_service",
-            feature = "sale_stock"
+            feature = "sale_stock",
+            feature = "sale_crm",
+            feature = "sale_edi_ubl",
+            feature = "sale_purchase_stock"
         )
     )]
     sale_order_line::DESCRIPTOR,

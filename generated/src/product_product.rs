@@ -2061,7 +2061,8 @@ impl ProductProduct {
                 }
                 "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(
             &[
@@ -2864,13 +2865,21 @@ pub struct ProductProductCreate {
     /// Tags to be set on the base and tax journal items created for this product.
     ///
     /// `account_tag_ids`: many2many, to `account.account.tag`, not stored
-    pub account_tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub account_tag_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Active
     ///
     /// If unchecked, it will allow you to hide the product without removing it.
     ///
     /// `active`: boolean
     pub active: ::std::option::Option<bool>,
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -2883,7 +2892,13 @@ pub struct ProductProductCreate {
     ///
     /// `additional_product_tag_ids`: many2many, to `product.tag`
     pub additional_product_tag_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Product Attributes
+    ///
+    /// `attribute_line_ids`: one2many, to `product.template.attribute.line`, not stored
+    pub attribute_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Barcode
     ///
@@ -2902,7 +2917,9 @@ pub struct ProductProductCreate {
     /// Combo Choices
     ///
     /// `combo_ids`: many2many, to `product.combo`, not stored
-    pub combo_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub combo_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`, not stored
@@ -3009,11 +3026,23 @@ pub struct ProductProductCreate {
     ///
     /// `lst_price`: float, not stored
     pub lst_price: ::std::option::Option<f64>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Name
     ///
@@ -3025,7 +3054,25 @@ pub struct ProductProductCreate {
     ///
     /// `optional_product_ids`: many2many, to `product.template`, not stored
     pub optional_product_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Minimum Stock Rules
+    ///
+    /// `orderpoint_ids`: one2many, to `stock.warehouse.orderpoint`
+    pub orderpoint_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Pricelist Rules
+    ///
+    /// `pricelist_rule_ids`: one2many, to `product.pricelist.item`, not stored
+    pub pricelist_rule_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Documents
+    ///
+    /// `product_document_ids`: one2many, to `product.document`
+    pub product_document_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Properties
     ///
@@ -3034,23 +3081,37 @@ pub struct ProductProductCreate {
     /// Tags
     ///
     /// `product_tag_ids`: many2many, to `product.tag`, not stored
-    pub product_tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub product_tag_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Attribute Values
     ///
     /// `product_template_attribute_value_ids`: many2many, to `product.template.attribute.value`
     pub product_template_attribute_value_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Variant Values
     ///
     /// `product_template_variant_value_ids`: many2many, to `product.template.attribute.value`
     pub product_template_variant_value_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Product Template
     ///
     /// `product_tmpl_id`: many2one, to `product.template`, required
     pub product_tmpl_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Unit Barcode
+    ///
+    /// `product_uom_ids`: one2many, to `product.uom`
+    pub product_uom_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Products
+    ///
+    /// `product_variant_ids`: one2many, to `product.product`, not stored
+    pub product_variant_ids: ::std::option::Option<
+        ::odoo_client::X2Many<ProductProductCreate, ProductProductUpdate>,
+    >,
     /// Project
     ///
     /// `project_id`: many2one, to `project.project`, not stored
@@ -3107,6 +3168,18 @@ pub struct ProductProductCreate {
     ///
     /// `purchase_ok`: boolean, not stored
     pub purchase_ok: ::std::option::Option<bool>,
+    /// PO Lines
+    ///
+    /// `purchase_order_line_ids`: one2many, to `purchase.order.line`
+    pub purchase_order_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Putaway Rules
+    ///
+    /// `putaway_rule_ids`: one2many, to `stock.putaway.rule`
+    pub putaway_rule_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Quantity On Hand
     ///
     /// Current quantity of products.
@@ -3121,6 +3194,12 @@ pub struct ProductProductCreate {
     ///
     /// `qty_available`: float, not stored
     pub qty_available: ::std::option::Option<f64>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Responsible
     ///
     /// This user will be responsible of the next activities related to logistic operations for this product.
@@ -3132,7 +3211,9 @@ pub struct ProductProductCreate {
     /// Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc.
     ///
     /// `route_ids`: many2many, to `stock.route`, not stored
-    pub route_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub route_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Customer Lead Time
     ///
     /// Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.
@@ -3147,6 +3228,12 @@ pub struct ProductProductCreate {
     ///
     /// `sale_ok`: boolean, not stored
     pub sale_ok: ::std::option::Option<bool>,
+    /// Vendors
+    ///
+    /// `seller_ids`: one2many, to `product.supplierinfo`, not stored
+    pub seller_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Sequence
     ///
     /// Gives the sequence order when displaying a product list
@@ -3217,13 +3304,31 @@ pub struct ProductProductCreate {
     ///
     /// `standard_price`: float
     pub standard_price: ::std::option::Option<f64>,
+    /// Stock Move
+    ///
+    /// `stock_move_ids`: one2many, to `stock.move`
+    pub stock_move_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Stock Quant
+    ///
+    /// `stock_quant_ids`: one2many, to `stock.quant`
+    pub stock_quant_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Storage Category Capacity
+    ///
+    /// `storage_category_capacity_ids`: one2many, to `stock.storage.category.capacity`
+    pub storage_category_capacity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Purchase Taxes
     ///
     /// Default taxes used when buying the product
     ///
     /// `supplier_taxes_id`: many2many, to `account.tax`, not stored
     pub supplier_taxes_id: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Task Template
     ///
@@ -3234,7 +3339,9 @@ pub struct ProductProductCreate {
     /// Default taxes used when selling the product
     ///
     /// `taxes_id`: many2many, to `account.tax`, not stored
-    pub taxes_id: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub taxes_id: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Tracking
     ///
     /// Ensure the traceability of a storable product in your warehouse.
@@ -3260,7 +3367,15 @@ pub struct ProductProductCreate {
     /// Additional packagings for this product which can be used for sales
     ///
     /// `uom_ids`: many2many, to `uom.uom`, not stored
-    pub uom_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub uom_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Variant Seller
+    ///
+    /// `variant_seller_ids`: one2many, to `product.supplierinfo`, not stored
+    pub variant_seller_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Volume
     ///
     /// `volume`: float
@@ -3269,6 +3384,14 @@ pub struct ProductProductCreate {
     ///
     /// `warehouse_id`: many2one, to `stock.warehouse`, not stored
     pub warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Weight
     ///
     /// `weight`: float
@@ -3278,15 +3401,17 @@ pub struct ProductProductCreate {
 pub const CREATE_SCHEMA: &str = r##"{
   "description": "Values of a new Product Variant record",
   "properties": {
-    "account_tag_ids": {"description":"Account Tags: Tags to be set on the base and tax journal items created for this product. (ids of account.account.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "account_tag_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.account.tag record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.account.tag record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Account Tags: Tags to be set on the base and tax journal items created for this product. (account.account.tag records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "active": {"description":"Active: If unchecked, it will allow you to hide the product without removing it.","type":["boolean","null"]},
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
-    "additional_product_tag_ids": {"description":"Variant Tags (ids of product.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "additional_product_tag_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.tag record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.tag record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Variant Tags (product.tag records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "attribute_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.template.attribute.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.template.attribute.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Product Attributes (product.template.attribute.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "barcode": {"description":"Barcode: International Article Number used for product identification.","type":["string","null"]},
     "categ_id": {"description":"Product Category (id of a product.category)","format":"int64","type":["integer","null"]},
     "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
-    "combo_ids": {"description":"Combo Choices (ids of product.combo records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "combo_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.combo record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.combo record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Combo Choices (product.combo records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
     "default_code": {"description":"Internal Reference","type":["string","null"]},
     "description": {"description":"Description","type":["string","null"]},
@@ -3309,14 +3434,21 @@ pub const CREATE_SCHEMA: &str = r##"{
     "lot_sequence_id": {"description":"Serial/Lot Numbers Sequence: Technical Field: The Ir.Sequence record that is used to generate serial/lot numbers for this product (id of a ir.sequence)","format":"int64","type":["integer","null"]},
     "lot_valuated": {"description":"Valuation by Lot/Serial: If checked, the valuation will be specific by Lot/Serial number.","type":["boolean","null"]},
     "lst_price": {"description":"Sales Price: The sale price is managed from the product template. Click on the 'Configure Variants' button to set the extra attribute prices.","format":"double","type":["number","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "name": {"description":"Name","type":["string","null"]},
-    "optional_product_ids": {"description":"Optional Products: Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.). (ids of product.template records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "optional_product_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.template record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.template record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Optional Products: Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.). (product.template records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "orderpoint_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.warehouse.orderpoint record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.warehouse.orderpoint record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Minimum Stock Rules (stock.warehouse.orderpoint records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "pricelist_rule_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.pricelist.item record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.pricelist.item record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Pricelist Rules (product.pricelist.item records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "product_document_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.document record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.document record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Documents (product.document records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "product_properties": {"description":"Properties"},
-    "product_tag_ids": {"description":"Tags (ids of product.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "product_template_attribute_value_ids": {"description":"Attribute Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "product_template_variant_value_ids": {"description":"Variant Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_tag_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.tag record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.tag record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tags (product.tag records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "product_template_attribute_value_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.template.attribute.value record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.template.attribute.value record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Attribute Values (product.template.attribute.value records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "product_template_variant_value_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.template.attribute.value record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.template.attribute.value record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Variant Values (product.template.attribute.value records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "product_tmpl_id": {"description":"Product Template (id of a product.template)","format":"int64","type":["integer","null"]},
+    "product_uom_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.uom record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.uom record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Unit Barcode (product.uom records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "product_variant_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.product record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.product record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Products (product.product records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "project_id": {"description":"Project (id of a project.project)","format":"int64","type":["integer","null"]},
     "project_template_id": {"description":"Project Template (id of a project.project)","format":"int64","type":["integer","null"]},
     "property_account_expense_id": {"description":"Expense Account: Keep this field empty to use the default value from the product category. If anglo-saxon accounting with automated valuation method is configured, the expense account on the product category will be used. (id of a account.account)","format":"int64","type":["integer","null"]},
@@ -3327,12 +3459,16 @@ pub const CREATE_SCHEMA: &str = r##"{
     "purchase_line_warn_msg": {"description":"Message for Purchase Order Line","type":["string","null"]},
     "purchase_method": {"anyOf":[{"$ref":"#/$defs/ProductProductPurchaseMethod"},{"type":"null"}],"description":"Control Policy: On ordered quantities: Control bills based on ordered quantities. On received quantities: Control bills based on received quantities."},
     "purchase_ok": {"description":"Purchase","type":["boolean","null"]},
+    "purchase_order_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new purchase.order.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked purchase.order.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"PO Lines (purchase.order.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "putaway_rule_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.putaway.rule record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.putaway.rule record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Putaway Rules (stock.putaway.rule records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "qty_available": {"description":"Quantity On Hand: Current quantity of products. In a context with a single Stock Location, this includes goods stored at this Location, or any of its children. In a context with a single Warehouse, this includes goods stored in the Stock Location of this Warehouse, or any of its children. stored in the Stock Location of the Warehouse of this Shop, or any of its children. Otherwise, this includes goods stored in any Stock Location with 'internal' type.","format":"double","type":["number","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "responsible_id": {"description":"Responsible: This user will be responsible of the next activities related to logistic operations for this product. (id of a res.users)","format":"int64","type":["integer","null"]},
-    "route_ids": {"description":"Routes: Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc. (ids of stock.route records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "route_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.route record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.route record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Routes: Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc. (stock.route records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "sale_delay": {"description":"Customer Lead Time: Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.","format":"int64","type":["integer","null"]},
     "sale_line_warn_msg": {"description":"Sales Order Line Warning","type":["string","null"]},
     "sale_ok": {"description":"Sales","type":["boolean","null"]},
+    "seller_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.supplierinfo record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.supplierinfo record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Vendors (product.supplierinfo records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "sequence": {"description":"Sequence: Gives the sequence order when displaying a product list","format":"int64","type":["integer","null"]},
     "serial_prefix_format": {"description":"Custom Lot/Serial: If multiple products share the same prefix, they will share the same sequence, otherwise the sequence will be dedicated to the product. * Legend (for prefix): - Current Year with Century: %(year)s - Current Year without Century: %(y)s - Month: %(month)s - Day: %(day)s - Day of the Year: %(doy)s - Week of the Year: %(woy)s - Day of the Week (0:Monday): %(weekday)s - Hour 00->24: %(h24)s - Hour 00->12: %(h12)s - Minute: %(min)s - Second: %(sec)s","type":["string","null"]},
     "service_policy": {"description":"Service Invoicing Policy","type":["string","null"]},
@@ -3340,15 +3476,20 @@ pub const CREATE_SCHEMA: &str = r##"{
     "service_tracking": {"anyOf":[{"$ref":"#/$defs/ProductProductServiceTracking"},{"type":"null"}],"description":"Create on Order"},
     "service_type": {"anyOf":[{"$ref":"#/$defs/ProductProductServiceType"},{"type":"null"}],"description":"Track Service: Manually set quantities on order: Invoice based on the manually entered quantity, without creating an analytic account. Timesheets on contract: Invoice based on the tracked hours on the related timesheet. Create a task and track hours: Create a task on the sales order validation and track the work hours."},
     "standard_price": {"description":"Cost: Value of the product (automatically computed in AVCO). Used to value the product when the purchase cost is not known (e.g. inventory adjustment). Used to compute margins on sale orders.","format":"double","type":["number","null"]},
-    "supplier_taxes_id": {"description":"Purchase Taxes: Default taxes used when buying the product (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "stock_move_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.move record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.move record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Stock Move (stock.move records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "stock_quant_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.quant record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.quant record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Stock Quant (stock.quant records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "storage_category_capacity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.storage.category.capacity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.storage.category.capacity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Storage Category Capacity (stock.storage.category.capacity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "supplier_taxes_id": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.tax record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.tax record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Purchase Taxes: Default taxes used when buying the product (account.tax records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "task_template_id": {"description":"Task Template (id of a project.task)","format":"int64","type":["integer","null"]},
-    "taxes_id": {"description":"Sales Taxes: Default taxes used when selling the product (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "taxes_id": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.tax record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.tax record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Sales Taxes: Default taxes used when selling the product (account.tax records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "tracking": {"anyOf":[{"$ref":"#/$defs/ProductProductTracking"},{"type":"null"}],"description":"Tracking: Ensure the traceability of a storable product in your warehouse."},
     "type": {"anyOf":[{"$ref":"#/$defs/ProductProductType"},{"type":"null"}],"description":"Product Type: Goods are tangible materials and merchandise you provide. A service is a non-material product you provide."},
     "uom_id": {"description":"Unit: Default unit of measure used for all stock operations. (id of a uom.uom)","format":"int64","type":["integer","null"]},
-    "uom_ids": {"description":"Packagings: Additional packagings for this product which can be used for sales (ids of uom.uom records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "uom_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new uom.uom record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked uom.uom record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Packagings: Additional packagings for this product which can be used for sales (uom.uom records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "variant_seller_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.supplierinfo record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.supplierinfo record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Variant Seller (product.supplierinfo records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "volume": {"description":"Volume","format":"double","type":["number","null"]},
     "warehouse_id": {"description":"Warehouse (id of a stock.warehouse)","format":"int64","type":["integer","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "weight": {"description":"Weight","format":"double","type":["number","null"]}
   },
   "type": "object"
@@ -3362,9 +3503,11 @@ impl ProductProductCreate {
         ::std::result::Result::Ok(Self {
             account_tag_ids: __values.account_tag_ids,
             active: __values.active,
+            activity_ids: __values.activity_ids,
             activity_summary: __values.activity_summary,
             activity_type_id: __values.activity_type_id,
             additional_product_tag_ids: __values.additional_product_tag_ids,
+            attribute_line_ids: __values.attribute_line_ids,
             barcode: __values.barcode,
             categ_id: __values.categ_id,
             color: __values.color,
@@ -3391,9 +3534,14 @@ impl ProductProductCreate {
             lot_sequence_id: __values.lot_sequence_id,
             lot_valuated: __values.lot_valuated,
             lst_price: __values.lst_price,
+            message_follower_ids: __values.message_follower_ids,
+            message_ids: __values.message_ids,
             message_partner_ids: __values.message_partner_ids,
             name: __values.name,
             optional_product_ids: __values.optional_product_ids,
+            orderpoint_ids: __values.orderpoint_ids,
+            pricelist_rule_ids: __values.pricelist_rule_ids,
+            product_document_ids: __values.product_document_ids,
             product_properties: __values.product_properties,
             product_tag_ids: __values.product_tag_ids,
             product_template_attribute_value_ids: __values
@@ -3401,6 +3549,8 @@ impl ProductProductCreate {
             product_template_variant_value_ids: __values
                 .product_template_variant_value_ids,
             product_tmpl_id: __values.product_tmpl_id,
+            product_uom_ids: __values.product_uom_ids,
+            product_variant_ids: __values.product_variant_ids,
             project_id: __values.project_id,
             project_template_id: __values.project_template_id,
             property_account_expense_id: __values.property_account_expense_id,
@@ -3412,12 +3562,16 @@ impl ProductProductCreate {
             purchase_line_warn_msg: __values.purchase_line_warn_msg,
             purchase_method: __values.purchase_method,
             purchase_ok: __values.purchase_ok,
+            purchase_order_line_ids: __values.purchase_order_line_ids,
+            putaway_rule_ids: __values.putaway_rule_ids,
             qty_available: __values.qty_available,
+            rating_ids: __values.rating_ids,
             responsible_id: __values.responsible_id,
             route_ids: __values.route_ids,
             sale_delay: __values.sale_delay,
             sale_line_warn_msg: __values.sale_line_warn_msg,
             sale_ok: __values.sale_ok,
+            seller_ids: __values.seller_ids,
             sequence: __values.sequence,
             serial_prefix_format: __values.serial_prefix_format,
             service_policy: __values.service_policy,
@@ -3425,6 +3579,9 @@ impl ProductProductCreate {
             service_tracking: __values.service_tracking,
             service_type: __values.service_type,
             standard_price: __values.standard_price,
+            stock_move_ids: __values.stock_move_ids,
+            stock_quant_ids: __values.stock_quant_ids,
+            storage_category_capacity_ids: __values.storage_category_capacity_ids,
             supplier_taxes_id: __values.supplier_taxes_id,
             task_template_id: __values.task_template_id,
             taxes_id: __values.taxes_id,
@@ -3432,8 +3589,10 @@ impl ProductProductCreate {
             type_: __values.type_,
             uom_id: __values.uom_id,
             uom_ids: __values.uom_ids,
+            variant_seller_ids: __values.variant_seller_ids,
             volume: __values.volume,
             warehouse_id: __values.warehouse_id,
+            website_message_ids: __values.website_message_ids,
             weight: __values.weight,
         })
     }
@@ -3447,12 +3606,15 @@ impl ProductProductCreate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(72usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(90usize);
         if self.account_tag_ids.is_some() {
             wire::put(&mut __fields, "account_tag_ids", &self.account_tag_ids)?;
         }
         if self.active.is_some() {
             wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
         }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
@@ -3466,6 +3628,9 @@ impl ProductProductCreate {
                 "additional_product_tag_ids",
                 &self.additional_product_tag_ids,
             )?;
+        }
+        if self.attribute_line_ids.is_some() {
+            wire::put(&mut __fields, "attribute_line_ids", &self.attribute_line_ids)?;
         }
         if self.barcode.is_some() {
             wire::put(&mut __fields, "barcode", &self.barcode)?;
@@ -3569,6 +3734,16 @@ impl ProductProductCreate {
         if self.lst_price.is_some() {
             wire::put(&mut __fields, "lst_price", &self.lst_price)?;
         }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        }
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
@@ -3580,6 +3755,19 @@ impl ProductProductCreate {
                 &mut __fields,
                 "optional_product_ids",
                 &self.optional_product_ids,
+            )?;
+        }
+        if self.orderpoint_ids.is_some() {
+            wire::put(&mut __fields, "orderpoint_ids", &self.orderpoint_ids)?;
+        }
+        if self.pricelist_rule_ids.is_some() {
+            wire::put(&mut __fields, "pricelist_rule_ids", &self.pricelist_rule_ids)?;
+        }
+        if self.product_document_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "product_document_ids",
+                &self.product_document_ids,
             )?;
         }
         if self.product_properties.is_some() {
@@ -3604,6 +3792,12 @@ impl ProductProductCreate {
         }
         if self.product_tmpl_id.is_some() {
             wire::put(&mut __fields, "product_tmpl_id", &self.product_tmpl_id)?;
+        }
+        if self.product_uom_ids.is_some() {
+            wire::put(&mut __fields, "product_uom_ids", &self.product_uom_ids)?;
+        }
+        if self.product_variant_ids.is_some() {
+            wire::put(&mut __fields, "product_variant_ids", &self.product_variant_ids)?;
         }
         if self.project_id.is_some() {
             wire::put(&mut __fields, "project_id", &self.project_id)?;
@@ -3659,8 +3853,21 @@ impl ProductProductCreate {
         if self.purchase_ok.is_some() {
             wire::put(&mut __fields, "purchase_ok", &self.purchase_ok)?;
         }
+        if self.purchase_order_line_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "purchase_order_line_ids",
+                &self.purchase_order_line_ids,
+            )?;
+        }
+        if self.putaway_rule_ids.is_some() {
+            wire::put(&mut __fields, "putaway_rule_ids", &self.putaway_rule_ids)?;
+        }
         if self.qty_available.is_some() {
             wire::put(&mut __fields, "qty_available", &self.qty_available)?;
+        }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
         }
         if self.responsible_id.is_some() {
             wire::put(&mut __fields, "responsible_id", &self.responsible_id)?;
@@ -3676,6 +3883,9 @@ impl ProductProductCreate {
         }
         if self.sale_ok.is_some() {
             wire::put(&mut __fields, "sale_ok", &self.sale_ok)?;
+        }
+        if self.seller_ids.is_some() {
+            wire::put(&mut __fields, "seller_ids", &self.seller_ids)?;
         }
         if self.sequence.is_some() {
             wire::put(&mut __fields, "sequence", &self.sequence)?;
@@ -3702,6 +3912,19 @@ impl ProductProductCreate {
         if self.standard_price.is_some() {
             wire::put(&mut __fields, "standard_price", &self.standard_price)?;
         }
+        if self.stock_move_ids.is_some() {
+            wire::put(&mut __fields, "stock_move_ids", &self.stock_move_ids)?;
+        }
+        if self.stock_quant_ids.is_some() {
+            wire::put(&mut __fields, "stock_quant_ids", &self.stock_quant_ids)?;
+        }
+        if self.storage_category_capacity_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "storage_category_capacity_ids",
+                &self.storage_category_capacity_ids,
+            )?;
+        }
         if self.supplier_taxes_id.is_some() {
             wire::put(&mut __fields, "supplier_taxes_id", &self.supplier_taxes_id)?;
         }
@@ -3723,11 +3946,17 @@ impl ProductProductCreate {
         if self.uom_ids.is_some() {
             wire::put(&mut __fields, "uom_ids", &self.uom_ids)?;
         }
+        if self.variant_seller_ids.is_some() {
+            wire::put(&mut __fields, "variant_seller_ids", &self.variant_seller_ids)?;
+        }
         if self.volume.is_some() {
             wire::put(&mut __fields, "volume", &self.volume)?;
         }
         if self.warehouse_id.is_some() {
             wire::put(&mut __fields, "warehouse_id", &self.warehouse_id)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         if self.weight.is_some() {
             wire::put(&mut __fields, "weight", &self.weight)?;
@@ -3811,13 +4040,21 @@ pub struct ProductProductUpdate {
     /// Tags to be set on the base and tax journal items created for this product.
     ///
     /// `account_tag_ids`: many2many, to `account.account.tag`, not stored
-    pub account_tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub account_tag_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Active
     ///
     /// If unchecked, it will allow you to hide the product without removing it.
     ///
     /// `active`: boolean
     pub active: ::std::option::Option<bool>,
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -3830,7 +4067,13 @@ pub struct ProductProductUpdate {
     ///
     /// `additional_product_tag_ids`: many2many, to `product.tag`
     pub additional_product_tag_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Product Attributes
+    ///
+    /// `attribute_line_ids`: one2many, to `product.template.attribute.line`, not stored
+    pub attribute_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Barcode
     ///
@@ -3849,7 +4092,9 @@ pub struct ProductProductUpdate {
     /// Combo Choices
     ///
     /// `combo_ids`: many2many, to `product.combo`, not stored
-    pub combo_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub combo_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`, not stored
@@ -3956,11 +4201,23 @@ pub struct ProductProductUpdate {
     ///
     /// `lst_price`: float, not stored
     pub lst_price: ::std::option::Option<f64>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Name
     ///
@@ -3972,7 +4229,25 @@ pub struct ProductProductUpdate {
     ///
     /// `optional_product_ids`: many2many, to `product.template`, not stored
     pub optional_product_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Minimum Stock Rules
+    ///
+    /// `orderpoint_ids`: one2many, to `stock.warehouse.orderpoint`
+    pub orderpoint_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Pricelist Rules
+    ///
+    /// `pricelist_rule_ids`: one2many, to `product.pricelist.item`, not stored
+    pub pricelist_rule_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Documents
+    ///
+    /// `product_document_ids`: one2many, to `product.document`
+    pub product_document_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Properties
     ///
@@ -3981,23 +4256,37 @@ pub struct ProductProductUpdate {
     /// Tags
     ///
     /// `product_tag_ids`: many2many, to `product.tag`, not stored
-    pub product_tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub product_tag_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Attribute Values
     ///
     /// `product_template_attribute_value_ids`: many2many, to `product.template.attribute.value`
     pub product_template_attribute_value_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Variant Values
     ///
     /// `product_template_variant_value_ids`: many2many, to `product.template.attribute.value`
     pub product_template_variant_value_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Product Template
     ///
     /// `product_tmpl_id`: many2one, to `product.template`, required
     pub product_tmpl_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Unit Barcode
+    ///
+    /// `product_uom_ids`: one2many, to `product.uom`
+    pub product_uom_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Products
+    ///
+    /// `product_variant_ids`: one2many, to `product.product`, not stored
+    pub product_variant_ids: ::std::option::Option<
+        ::odoo_client::X2Many<ProductProductCreate, ProductProductUpdate>,
+    >,
     /// Project
     ///
     /// `project_id`: many2one, to `project.project`, not stored
@@ -4054,6 +4343,18 @@ pub struct ProductProductUpdate {
     ///
     /// `purchase_ok`: boolean, not stored
     pub purchase_ok: ::std::option::Option<bool>,
+    /// PO Lines
+    ///
+    /// `purchase_order_line_ids`: one2many, to `purchase.order.line`
+    pub purchase_order_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Putaway Rules
+    ///
+    /// `putaway_rule_ids`: one2many, to `stock.putaway.rule`
+    pub putaway_rule_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Quantity On Hand
     ///
     /// Current quantity of products.
@@ -4068,6 +4369,12 @@ pub struct ProductProductUpdate {
     ///
     /// `qty_available`: float, not stored
     pub qty_available: ::std::option::Option<f64>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Responsible
     ///
     /// This user will be responsible of the next activities related to logistic operations for this product.
@@ -4079,7 +4386,9 @@ pub struct ProductProductUpdate {
     /// Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc.
     ///
     /// `route_ids`: many2many, to `stock.route`, not stored
-    pub route_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub route_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Customer Lead Time
     ///
     /// Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.
@@ -4094,6 +4403,12 @@ pub struct ProductProductUpdate {
     ///
     /// `sale_ok`: boolean, not stored
     pub sale_ok: ::std::option::Option<bool>,
+    /// Vendors
+    ///
+    /// `seller_ids`: one2many, to `product.supplierinfo`, not stored
+    pub seller_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Sequence
     ///
     /// Gives the sequence order when displaying a product list
@@ -4164,13 +4479,31 @@ pub struct ProductProductUpdate {
     ///
     /// `standard_price`: float
     pub standard_price: ::std::option::Option<f64>,
+    /// Stock Move
+    ///
+    /// `stock_move_ids`: one2many, to `stock.move`
+    pub stock_move_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Stock Quant
+    ///
+    /// `stock_quant_ids`: one2many, to `stock.quant`
+    pub stock_quant_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Storage Category Capacity
+    ///
+    /// `storage_category_capacity_ids`: one2many, to `stock.storage.category.capacity`
+    pub storage_category_capacity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Purchase Taxes
     ///
     /// Default taxes used when buying the product
     ///
     /// `supplier_taxes_id`: many2many, to `account.tax`, not stored
     pub supplier_taxes_id: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Task Template
     ///
@@ -4181,7 +4514,9 @@ pub struct ProductProductUpdate {
     /// Default taxes used when selling the product
     ///
     /// `taxes_id`: many2many, to `account.tax`, not stored
-    pub taxes_id: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub taxes_id: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Tracking
     ///
     /// Ensure the traceability of a storable product in your warehouse.
@@ -4207,7 +4542,15 @@ pub struct ProductProductUpdate {
     /// Additional packagings for this product which can be used for sales
     ///
     /// `uom_ids`: many2many, to `uom.uom`, not stored
-    pub uom_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub uom_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Variant Seller
+    ///
+    /// `variant_seller_ids`: one2many, to `product.supplierinfo`, not stored
+    pub variant_seller_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Volume
     ///
     /// `volume`: float
@@ -4216,6 +4559,14 @@ pub struct ProductProductUpdate {
     ///
     /// `warehouse_id`: many2one, to `stock.warehouse`, not stored
     pub warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Weight
     ///
     /// `weight`: float
@@ -4225,15 +4576,17 @@ pub struct ProductProductUpdate {
 pub const UPDATE_SCHEMA: &str = r##"{
   "description": "Values to change on Product Variant records; fields left out are kept",
   "properties": {
-    "account_tag_ids": {"description":"Account Tags: Tags to be set on the base and tax journal items created for this product. (ids of account.account.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "account_tag_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.account.tag record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.account.tag record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Account Tags: Tags to be set on the base and tax journal items created for this product. (account.account.tag records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "active": {"description":"Active: If unchecked, it will allow you to hide the product without removing it.","type":["boolean","null"]},
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
-    "additional_product_tag_ids": {"description":"Variant Tags (ids of product.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "additional_product_tag_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.tag record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.tag record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Variant Tags (product.tag records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "attribute_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.template.attribute.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.template.attribute.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Product Attributes (product.template.attribute.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "barcode": {"description":"Barcode: International Article Number used for product identification.","type":["string","null"]},
     "categ_id": {"description":"Product Category (id of a product.category)","format":"int64","type":["integer","null"]},
     "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
-    "combo_ids": {"description":"Combo Choices (ids of product.combo records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "combo_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.combo record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.combo record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Combo Choices (product.combo records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
     "default_code": {"description":"Internal Reference","type":["string","null"]},
     "description": {"description":"Description","type":["string","null"]},
@@ -4256,14 +4609,21 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "lot_sequence_id": {"description":"Serial/Lot Numbers Sequence: Technical Field: The Ir.Sequence record that is used to generate serial/lot numbers for this product (id of a ir.sequence)","format":"int64","type":["integer","null"]},
     "lot_valuated": {"description":"Valuation by Lot/Serial: If checked, the valuation will be specific by Lot/Serial number.","type":["boolean","null"]},
     "lst_price": {"description":"Sales Price: The sale price is managed from the product template. Click on the 'Configure Variants' button to set the extra attribute prices.","format":"double","type":["number","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "name": {"description":"Name","type":["string","null"]},
-    "optional_product_ids": {"description":"Optional Products: Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.). (ids of product.template records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "optional_product_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.template record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.template record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Optional Products: Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.). (product.template records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "orderpoint_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.warehouse.orderpoint record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.warehouse.orderpoint record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Minimum Stock Rules (stock.warehouse.orderpoint records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "pricelist_rule_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.pricelist.item record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.pricelist.item record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Pricelist Rules (product.pricelist.item records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "product_document_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.document record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.document record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Documents (product.document records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "product_properties": {"description":"Properties"},
-    "product_tag_ids": {"description":"Tags (ids of product.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "product_template_attribute_value_ids": {"description":"Attribute Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "product_template_variant_value_ids": {"description":"Variant Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_tag_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.tag record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.tag record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tags (product.tag records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "product_template_attribute_value_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.template.attribute.value record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.template.attribute.value record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Attribute Values (product.template.attribute.value records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "product_template_variant_value_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.template.attribute.value record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.template.attribute.value record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Variant Values (product.template.attribute.value records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "product_tmpl_id": {"description":"Product Template (id of a product.template)","format":"int64","type":["integer","null"]},
+    "product_uom_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.uom record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.uom record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Unit Barcode (product.uom records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "product_variant_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.product record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.product record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Products (product.product records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "project_id": {"description":"Project (id of a project.project)","format":"int64","type":["integer","null"]},
     "project_template_id": {"description":"Project Template (id of a project.project)","format":"int64","type":["integer","null"]},
     "property_account_expense_id": {"description":"Expense Account: Keep this field empty to use the default value from the product category. If anglo-saxon accounting with automated valuation method is configured, the expense account on the product category will be used. (id of a account.account)","format":"int64","type":["integer","null"]},
@@ -4274,12 +4634,16 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "purchase_line_warn_msg": {"description":"Message for Purchase Order Line","type":["string","null"]},
     "purchase_method": {"anyOf":[{"$ref":"#/$defs/ProductProductPurchaseMethod"},{"type":"null"}],"description":"Control Policy: On ordered quantities: Control bills based on ordered quantities. On received quantities: Control bills based on received quantities."},
     "purchase_ok": {"description":"Purchase","type":["boolean","null"]},
+    "purchase_order_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new purchase.order.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked purchase.order.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"PO Lines (purchase.order.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "putaway_rule_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.putaway.rule record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.putaway.rule record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Putaway Rules (stock.putaway.rule records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "qty_available": {"description":"Quantity On Hand: Current quantity of products. In a context with a single Stock Location, this includes goods stored at this Location, or any of its children. In a context with a single Warehouse, this includes goods stored in the Stock Location of this Warehouse, or any of its children. stored in the Stock Location of the Warehouse of this Shop, or any of its children. Otherwise, this includes goods stored in any Stock Location with 'internal' type.","format":"double","type":["number","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "responsible_id": {"description":"Responsible: This user will be responsible of the next activities related to logistic operations for this product. (id of a res.users)","format":"int64","type":["integer","null"]},
-    "route_ids": {"description":"Routes: Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc. (ids of stock.route records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "route_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.route record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.route record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Routes: Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc. (stock.route records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "sale_delay": {"description":"Customer Lead Time: Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.","format":"int64","type":["integer","null"]},
     "sale_line_warn_msg": {"description":"Sales Order Line Warning","type":["string","null"]},
     "sale_ok": {"description":"Sales","type":["boolean","null"]},
+    "seller_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.supplierinfo record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.supplierinfo record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Vendors (product.supplierinfo records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "sequence": {"description":"Sequence: Gives the sequence order when displaying a product list","format":"int64","type":["integer","null"]},
     "serial_prefix_format": {"description":"Custom Lot/Serial: If multiple products share the same prefix, they will share the same sequence, otherwise the sequence will be dedicated to the product. * Legend (for prefix): - Current Year with Century: %(year)s - Current Year without Century: %(y)s - Month: %(month)s - Day: %(day)s - Day of the Year: %(doy)s - Week of the Year: %(woy)s - Day of the Week (0:Monday): %(weekday)s - Hour 00->24: %(h24)s - Hour 00->12: %(h12)s - Minute: %(min)s - Second: %(sec)s","type":["string","null"]},
     "service_policy": {"description":"Service Invoicing Policy","type":["string","null"]},
@@ -4287,15 +4651,20 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "service_tracking": {"anyOf":[{"$ref":"#/$defs/ProductProductServiceTracking"},{"type":"null"}],"description":"Create on Order"},
     "service_type": {"anyOf":[{"$ref":"#/$defs/ProductProductServiceType"},{"type":"null"}],"description":"Track Service: Manually set quantities on order: Invoice based on the manually entered quantity, without creating an analytic account. Timesheets on contract: Invoice based on the tracked hours on the related timesheet. Create a task and track hours: Create a task on the sales order validation and track the work hours."},
     "standard_price": {"description":"Cost: Value of the product (automatically computed in AVCO). Used to value the product when the purchase cost is not known (e.g. inventory adjustment). Used to compute margins on sale orders.","format":"double","type":["number","null"]},
-    "supplier_taxes_id": {"description":"Purchase Taxes: Default taxes used when buying the product (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "stock_move_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.move record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.move record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Stock Move (stock.move records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "stock_quant_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.quant record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.quant record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Stock Quant (stock.quant records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "storage_category_capacity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.storage.category.capacity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.storage.category.capacity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Storage Category Capacity (stock.storage.category.capacity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "supplier_taxes_id": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.tax record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.tax record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Purchase Taxes: Default taxes used when buying the product (account.tax records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "task_template_id": {"description":"Task Template (id of a project.task)","format":"int64","type":["integer","null"]},
-    "taxes_id": {"description":"Sales Taxes: Default taxes used when selling the product (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "taxes_id": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.tax record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.tax record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Sales Taxes: Default taxes used when selling the product (account.tax records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "tracking": {"anyOf":[{"$ref":"#/$defs/ProductProductTracking"},{"type":"null"}],"description":"Tracking: Ensure the traceability of a storable product in your warehouse."},
     "type": {"anyOf":[{"$ref":"#/$defs/ProductProductType"},{"type":"null"}],"description":"Product Type: Goods are tangible materials and merchandise you provide. A service is a non-material product you provide."},
     "uom_id": {"description":"Unit: Default unit of measure used for all stock operations. (id of a uom.uom)","format":"int64","type":["integer","null"]},
-    "uom_ids": {"description":"Packagings: Additional packagings for this product which can be used for sales (ids of uom.uom records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "uom_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new uom.uom record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked uom.uom record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Packagings: Additional packagings for this product which can be used for sales (uom.uom records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "variant_seller_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.supplierinfo record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.supplierinfo record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Variant Seller (product.supplierinfo records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "volume": {"description":"Volume","format":"double","type":["number","null"]},
     "warehouse_id": {"description":"Warehouse (id of a stock.warehouse)","format":"int64","type":["integer","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "weight": {"description":"Weight","format":"double","type":["number","null"]}
   },
   "type": "object"
@@ -4307,9 +4676,12 @@ impl ProductProductUpdate {
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
         let mut account_tag_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut activity_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut activity_summary: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -4317,7 +4689,10 @@ impl ProductProductUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut additional_product_tag_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut attribute_line_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut barcode: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -4327,7 +4702,7 @@ impl ProductProductUpdate {
         > = ::std::option::Option::None;
         let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut combo_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut company_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -4385,29 +4760,52 @@ impl ProductProductUpdate {
         > = ::std::option::Option::None;
         let mut lot_valuated: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
         let mut lst_price: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut optional_product_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut orderpoint_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut pricelist_rule_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut product_document_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut product_properties: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
         > = ::std::option::Option::None;
         let mut product_tag_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut product_template_attribute_value_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut product_template_variant_value_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut product_tmpl_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut product_uom_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut product_variant_ids: ::std::option::Option<
+            ::std::option::Option<
+                ::odoo_client::X2Many<ProductProductCreate, ProductProductUpdate>,
+            >,
         > = ::std::option::Option::None;
         let mut project_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -4437,18 +4835,30 @@ impl ProductProductUpdate {
             ::std::option::Option<ProductProductPurchaseMethod>,
         > = ::std::option::Option::None;
         let mut purchase_ok: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut purchase_order_line_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut putaway_rule_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut qty_available: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut responsible_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut route_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut sale_delay: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut sale_line_warn_msg: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut sale_ok: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut seller_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut serial_prefix_format: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -4466,14 +4876,23 @@ impl ProductProductUpdate {
             ::std::option::Option<ProductProductServiceType>,
         > = ::std::option::Option::None;
         let mut standard_price: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut stock_move_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut stock_quant_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut storage_category_capacity_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut supplier_taxes_id: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut task_template_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut taxes_id: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut tracking: ::std::option::Option<
             ::std::option::Option<ProductProductTracking>,
@@ -4485,11 +4904,17 @@ impl ProductProductUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut uom_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut variant_seller_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut volume: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut warehouse_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut weight: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         for (__key, __value) in __record {
@@ -4498,6 +4923,9 @@ impl ProductProductUpdate {
                     wire::decode(&mut account_tag_ids, __value, wire::false_as_none)
                 }
                 "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_ids" => {
+                    wire::decode(&mut activity_ids, __value, wire::false_as_none)
+                }
                 "activity_summary" => {
                     wire::decode(&mut activity_summary, __value, wire::false_as_none)
                 }
@@ -4510,6 +4938,9 @@ impl ProductProductUpdate {
                         __value,
                         wire::false_as_none,
                     )
+                }
+                "attribute_line_ids" => {
+                    wire::decode(&mut attribute_line_ids, __value, wire::false_as_none)
                 }
                 "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
                 "categ_id" => wire::decode(&mut categ_id, __value, wire::false_as_none),
@@ -4593,12 +5024,27 @@ impl ProductProductUpdate {
                 }
                 "lot_valuated" => wire::decode(&mut lot_valuated, __value, wire::field),
                 "lst_price" => wire::decode(&mut lst_price, __value, wire::false_as_none),
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::false_as_none)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::false_as_none)
+                }
                 "message_partner_ids" => {
                     wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
                 }
                 "name" => wire::decode(&mut name, __value, wire::false_as_none),
                 "optional_product_ids" => {
                     wire::decode(&mut optional_product_ids, __value, wire::false_as_none)
+                }
+                "orderpoint_ids" => {
+                    wire::decode(&mut orderpoint_ids, __value, wire::false_as_none)
+                }
+                "pricelist_rule_ids" => {
+                    wire::decode(&mut pricelist_rule_ids, __value, wire::false_as_none)
+                }
+                "product_document_ids" => {
+                    wire::decode(&mut product_document_ids, __value, wire::false_as_none)
                 }
                 "product_properties" => {
                     wire::decode(&mut product_properties, __value, wire::false_as_none)
@@ -4622,6 +5068,12 @@ impl ProductProductUpdate {
                 }
                 "product_tmpl_id" => {
                     wire::decode(&mut product_tmpl_id, __value, wire::false_as_none)
+                }
+                "product_uom_ids" => {
+                    wire::decode(&mut product_uom_ids, __value, wire::false_as_none)
+                }
+                "product_variant_ids" => {
+                    wire::decode(&mut product_variant_ids, __value, wire::false_as_none)
                 }
                 "project_id" => {
                     wire::decode(&mut project_id, __value, wire::false_as_none)
@@ -4675,8 +5127,21 @@ impl ProductProductUpdate {
                     wire::decode(&mut purchase_method, __value, wire::false_as_none)
                 }
                 "purchase_ok" => wire::decode(&mut purchase_ok, __value, wire::field),
+                "purchase_order_line_ids" => {
+                    wire::decode(
+                        &mut purchase_order_line_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
+                "putaway_rule_ids" => {
+                    wire::decode(&mut putaway_rule_ids, __value, wire::false_as_none)
+                }
                 "qty_available" => {
                     wire::decode(&mut qty_available, __value, wire::false_as_none)
+                }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::false_as_none)
                 }
                 "responsible_id" => {
                     wire::decode(&mut responsible_id, __value, wire::false_as_none)
@@ -4689,6 +5154,9 @@ impl ProductProductUpdate {
                     wire::decode(&mut sale_line_warn_msg, __value, wire::false_as_none)
                 }
                 "sale_ok" => wire::decode(&mut sale_ok, __value, wire::field),
+                "seller_ids" => {
+                    wire::decode(&mut seller_ids, __value, wire::false_as_none)
+                }
                 "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
                 "serial_prefix_format" => {
                     wire::decode(&mut serial_prefix_format, __value, wire::false_as_none)
@@ -4708,6 +5176,19 @@ impl ProductProductUpdate {
                 "standard_price" => {
                     wire::decode(&mut standard_price, __value, wire::false_as_none)
                 }
+                "stock_move_ids" => {
+                    wire::decode(&mut stock_move_ids, __value, wire::false_as_none)
+                }
+                "stock_quant_ids" => {
+                    wire::decode(&mut stock_quant_ids, __value, wire::false_as_none)
+                }
+                "storage_category_capacity_ids" => {
+                    wire::decode(
+                        &mut storage_category_capacity_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "supplier_taxes_id" => {
                     wire::decode(&mut supplier_taxes_id, __value, wire::false_as_none)
                 }
@@ -4719,20 +5200,29 @@ impl ProductProductUpdate {
                 "type" => wire::decode(&mut type_, __value, wire::false_as_none),
                 "uom_id" => wire::decode(&mut uom_id, __value, wire::false_as_none),
                 "uom_ids" => wire::decode(&mut uom_ids, __value, wire::false_as_none),
+                "variant_seller_ids" => {
+                    wire::decode(&mut variant_seller_ids, __value, wire::false_as_none)
+                }
                 "volume" => wire::decode(&mut volume, __value, wire::false_as_none),
                 "warehouse_id" => {
                     wire::decode(&mut warehouse_id, __value, wire::false_as_none)
                 }
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::false_as_none)
+                }
                 "weight" => wire::decode(&mut weight, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             account_tag_ids: account_tag_ids.unwrap_or_default(),
             active: active.unwrap_or_default(),
+            activity_ids: activity_ids.unwrap_or_default(),
             activity_summary: activity_summary.unwrap_or_default(),
             activity_type_id: activity_type_id.unwrap_or_default(),
             additional_product_tag_ids: additional_product_tag_ids.unwrap_or_default(),
+            attribute_line_ids: attribute_line_ids.unwrap_or_default(),
             barcode: barcode.unwrap_or_default(),
             categ_id: categ_id.unwrap_or_default(),
             color: color.unwrap_or_default(),
@@ -4760,9 +5250,14 @@ impl ProductProductUpdate {
             lot_sequence_id: lot_sequence_id.unwrap_or_default(),
             lot_valuated: lot_valuated.unwrap_or_default(),
             lst_price: lst_price.unwrap_or_default(),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
             name: name.unwrap_or_default(),
             optional_product_ids: optional_product_ids.unwrap_or_default(),
+            orderpoint_ids: orderpoint_ids.unwrap_or_default(),
+            pricelist_rule_ids: pricelist_rule_ids.unwrap_or_default(),
+            product_document_ids: product_document_ids.unwrap_or_default(),
             product_properties: product_properties.unwrap_or_default(),
             product_tag_ids: product_tag_ids.unwrap_or_default(),
             product_template_attribute_value_ids: product_template_attribute_value_ids
@@ -4770,6 +5265,8 @@ impl ProductProductUpdate {
             product_template_variant_value_ids: product_template_variant_value_ids
                 .unwrap_or_default(),
             product_tmpl_id: product_tmpl_id.unwrap_or_default(),
+            product_uom_ids: product_uom_ids.unwrap_or_default(),
+            product_variant_ids: product_variant_ids.unwrap_or_default(),
             project_id: project_id.unwrap_or_default(),
             project_template_id: project_template_id.unwrap_or_default(),
             property_account_expense_id: property_account_expense_id.unwrap_or_default(),
@@ -4781,12 +5278,16 @@ impl ProductProductUpdate {
             purchase_line_warn_msg: purchase_line_warn_msg.unwrap_or_default(),
             purchase_method: purchase_method.unwrap_or_default(),
             purchase_ok: purchase_ok.unwrap_or_default(),
+            purchase_order_line_ids: purchase_order_line_ids.unwrap_or_default(),
+            putaway_rule_ids: putaway_rule_ids.unwrap_or_default(),
             qty_available: qty_available.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
             responsible_id: responsible_id.unwrap_or_default(),
             route_ids: route_ids.unwrap_or_default(),
             sale_delay: sale_delay.unwrap_or_default(),
             sale_line_warn_msg: sale_line_warn_msg.unwrap_or_default(),
             sale_ok: sale_ok.unwrap_or_default(),
+            seller_ids: seller_ids.unwrap_or_default(),
             sequence: sequence.unwrap_or_default(),
             serial_prefix_format: serial_prefix_format.unwrap_or_default(),
             service_policy: service_policy.unwrap_or_default(),
@@ -4794,6 +5295,10 @@ impl ProductProductUpdate {
             service_tracking: service_tracking.unwrap_or_default(),
             service_type: service_type.unwrap_or_default(),
             standard_price: standard_price.unwrap_or_default(),
+            stock_move_ids: stock_move_ids.unwrap_or_default(),
+            stock_quant_ids: stock_quant_ids.unwrap_or_default(),
+            storage_category_capacity_ids: storage_category_capacity_ids
+                .unwrap_or_default(),
             supplier_taxes_id: supplier_taxes_id.unwrap_or_default(),
             task_template_id: task_template_id.unwrap_or_default(),
             taxes_id: taxes_id.unwrap_or_default(),
@@ -4801,8 +5306,10 @@ impl ProductProductUpdate {
             type_: type_.unwrap_or_default(),
             uom_id: uom_id.unwrap_or_default(),
             uom_ids: uom_ids.unwrap_or_default(),
+            variant_seller_ids: variant_seller_ids.unwrap_or_default(),
             volume: volume.unwrap_or_default(),
             warehouse_id: warehouse_id.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
             weight: weight.unwrap_or_default(),
         })
     }
@@ -4816,12 +5323,15 @@ impl ProductProductUpdate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(72usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(90usize);
         if self.account_tag_ids.is_some() {
             wire::put(&mut __fields, "account_tag_ids", &self.account_tag_ids)?;
         }
         if self.active.is_some() {
             wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
         }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
@@ -4835,6 +5345,9 @@ impl ProductProductUpdate {
                 "additional_product_tag_ids",
                 &self.additional_product_tag_ids,
             )?;
+        }
+        if self.attribute_line_ids.is_some() {
+            wire::put(&mut __fields, "attribute_line_ids", &self.attribute_line_ids)?;
         }
         if self.barcode.is_some() {
             wire::put(&mut __fields, "barcode", &self.barcode)?;
@@ -4938,6 +5451,16 @@ impl ProductProductUpdate {
         if self.lst_price.is_some() {
             wire::put(&mut __fields, "lst_price", &self.lst_price)?;
         }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        }
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
@@ -4949,6 +5472,19 @@ impl ProductProductUpdate {
                 &mut __fields,
                 "optional_product_ids",
                 &self.optional_product_ids,
+            )?;
+        }
+        if self.orderpoint_ids.is_some() {
+            wire::put(&mut __fields, "orderpoint_ids", &self.orderpoint_ids)?;
+        }
+        if self.pricelist_rule_ids.is_some() {
+            wire::put(&mut __fields, "pricelist_rule_ids", &self.pricelist_rule_ids)?;
+        }
+        if self.product_document_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "product_document_ids",
+                &self.product_document_ids,
             )?;
         }
         if self.product_properties.is_some() {
@@ -4973,6 +5509,12 @@ impl ProductProductUpdate {
         }
         if self.product_tmpl_id.is_some() {
             wire::put(&mut __fields, "product_tmpl_id", &self.product_tmpl_id)?;
+        }
+        if self.product_uom_ids.is_some() {
+            wire::put(&mut __fields, "product_uom_ids", &self.product_uom_ids)?;
+        }
+        if self.product_variant_ids.is_some() {
+            wire::put(&mut __fields, "product_variant_ids", &self.product_variant_ids)?;
         }
         if self.project_id.is_some() {
             wire::put(&mut __fields, "project_id", &self.project_id)?;
@@ -5028,8 +5570,21 @@ impl ProductProductUpdate {
         if self.purchase_ok.is_some() {
             wire::put(&mut __fields, "purchase_ok", &self.purchase_ok)?;
         }
+        if self.purchase_order_line_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "purchase_order_line_ids",
+                &self.purchase_order_line_ids,
+            )?;
+        }
+        if self.putaway_rule_ids.is_some() {
+            wire::put(&mut __fields, "putaway_rule_ids", &self.putaway_rule_ids)?;
+        }
         if self.qty_available.is_some() {
             wire::put(&mut __fields, "qty_available", &self.qty_available)?;
+        }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
         }
         if self.responsible_id.is_some() {
             wire::put(&mut __fields, "responsible_id", &self.responsible_id)?;
@@ -5045,6 +5600,9 @@ impl ProductProductUpdate {
         }
         if self.sale_ok.is_some() {
             wire::put(&mut __fields, "sale_ok", &self.sale_ok)?;
+        }
+        if self.seller_ids.is_some() {
+            wire::put(&mut __fields, "seller_ids", &self.seller_ids)?;
         }
         if self.sequence.is_some() {
             wire::put(&mut __fields, "sequence", &self.sequence)?;
@@ -5071,6 +5629,19 @@ impl ProductProductUpdate {
         if self.standard_price.is_some() {
             wire::put(&mut __fields, "standard_price", &self.standard_price)?;
         }
+        if self.stock_move_ids.is_some() {
+            wire::put(&mut __fields, "stock_move_ids", &self.stock_move_ids)?;
+        }
+        if self.stock_quant_ids.is_some() {
+            wire::put(&mut __fields, "stock_quant_ids", &self.stock_quant_ids)?;
+        }
+        if self.storage_category_capacity_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "storage_category_capacity_ids",
+                &self.storage_category_capacity_ids,
+            )?;
+        }
         if self.supplier_taxes_id.is_some() {
             wire::put(&mut __fields, "supplier_taxes_id", &self.supplier_taxes_id)?;
         }
@@ -5092,11 +5663,17 @@ impl ProductProductUpdate {
         if self.uom_ids.is_some() {
             wire::put(&mut __fields, "uom_ids", &self.uom_ids)?;
         }
+        if self.variant_seller_ids.is_some() {
+            wire::put(&mut __fields, "variant_seller_ids", &self.variant_seller_ids)?;
+        }
         if self.volume.is_some() {
             wire::put(&mut __fields, "volume", &self.volume)?;
         }
         if self.warehouse_id.is_some() {
             wire::put(&mut __fields, "warehouse_id", &self.warehouse_id)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         if self.weight.is_some() {
             wire::put(&mut __fields, "weight", &self.weight)?;

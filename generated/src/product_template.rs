@@ -1614,7 +1614,8 @@ impl ProductTemplate {
                 }
                 "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(
             &[
@@ -2288,13 +2289,21 @@ pub struct ProductTemplateCreate {
     /// Tags to be set on the base and tax journal items created for this product.
     ///
     /// `account_tag_ids`: many2many, to `account.account.tag`
-    pub account_tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub account_tag_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Active
     ///
     /// If unchecked, it will allow you to hide the product without removing it.
     ///
     /// `active`: boolean
     pub active: ::std::option::Option<bool>,
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -2303,6 +2312,12 @@ pub struct ProductTemplateCreate {
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Product Attributes
+    ///
+    /// `attribute_line_ids`: one2many, to `product.template.attribute.line`
+    pub attribute_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Barcode
     ///
     /// `barcode`: char, not stored
@@ -2318,7 +2333,9 @@ pub struct ProductTemplateCreate {
     /// Combo Choices
     ///
     /// `combo_ids`: many2many, to `product.combo`
-    pub combo_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub combo_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`
@@ -2407,11 +2424,23 @@ pub struct ProductTemplateCreate {
     ///
     /// `lot_valuated`: boolean
     pub lot_valuated: ::std::option::Option<bool>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Name
     ///
@@ -2423,7 +2452,19 @@ pub struct ProductTemplateCreate {
     ///
     /// `optional_product_ids`: many2many, to `product.template`
     pub optional_product_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<ProductTemplateCreate, ProductTemplateUpdate>,
+    >,
+    /// Pricelist Rules
+    ///
+    /// `pricelist_rule_ids`: one2many, to `product.pricelist.item`
+    pub pricelist_rule_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Documents
+    ///
+    /// `product_document_ids`: one2many, to `product.document`
+    pub product_document_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Properties
     ///
@@ -2432,7 +2473,15 @@ pub struct ProductTemplateCreate {
     /// Tags
     ///
     /// `product_tag_ids`: many2many, to `product.tag`
-    pub product_tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub product_tag_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Products
+    ///
+    /// `product_variant_ids`: one2many, to `product.product`, required
+    pub product_variant_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Project
     ///
     /// `project_id`: many2one, to `project.project`
@@ -2493,6 +2542,12 @@ pub struct ProductTemplateCreate {
     ///
     /// `qty_available`: float, not stored
     pub qty_available: ::std::option::Option<f64>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Responsible
     ///
     /// This user will be responsible of the next activities related to logistic operations for this product.
@@ -2504,7 +2559,9 @@ pub struct ProductTemplateCreate {
     /// Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc.
     ///
     /// `route_ids`: many2many, to `stock.route`
-    pub route_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub route_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Customer Lead Time
     ///
     /// Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.
@@ -2519,6 +2576,12 @@ pub struct ProductTemplateCreate {
     ///
     /// `sale_ok`: boolean
     pub sale_ok: ::std::option::Option<bool>,
+    /// Vendors
+    ///
+    /// `seller_ids`: one2many, to `product.supplierinfo`
+    pub seller_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Sequence
     ///
     /// Gives the sequence order when displaying a product list
@@ -2595,7 +2658,7 @@ pub struct ProductTemplateCreate {
     ///
     /// `supplier_taxes_id`: many2many, to `account.tax`
     pub supplier_taxes_id: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Task Template
     ///
@@ -2606,7 +2669,9 @@ pub struct ProductTemplateCreate {
     /// Default taxes used when selling the product
     ///
     /// `taxes_id`: many2many, to `account.tax`
-    pub taxes_id: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub taxes_id: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Tracking
     ///
     /// Ensure the traceability of a storable product in your warehouse.
@@ -2632,7 +2697,15 @@ pub struct ProductTemplateCreate {
     /// Additional packagings for this product which can be used for sales
     ///
     /// `uom_ids`: many2many, to `uom.uom`
-    pub uom_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub uom_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Variant Seller
+    ///
+    /// `variant_seller_ids`: one2many, to `product.supplierinfo`
+    pub variant_seller_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Volume
     ///
     /// `volume`: float
@@ -2641,6 +2714,14 @@ pub struct ProductTemplateCreate {
     ///
     /// `warehouse_id`: many2one, to `stock.warehouse`, not stored
     pub warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Weight
     ///
     /// `weight`: float
@@ -2650,14 +2731,16 @@ pub struct ProductTemplateCreate {
 pub const CREATE_SCHEMA: &str = r##"{
   "description": "Values of a new Product record",
   "properties": {
-    "account_tag_ids": {"description":"Account Tags: Tags to be set on the base and tax journal items created for this product. (ids of account.account.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "account_tag_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.account.tag record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.account.tag record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Account Tags: Tags to be set on the base and tax journal items created for this product. (account.account.tag records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "active": {"description":"Active: If unchecked, it will allow you to hide the product without removing it.","type":["boolean","null"]},
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "attribute_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.template.attribute.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.template.attribute.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Product Attributes (product.template.attribute.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "barcode": {"description":"Barcode","type":["string","null"]},
     "categ_id": {"description":"Product Category (id of a product.category)","format":"int64","type":["integer","null"]},
     "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
-    "combo_ids": {"description":"Combo Choices (ids of product.combo records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "combo_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.combo record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.combo record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Combo Choices (product.combo records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
     "default_code": {"description":"Internal Reference","type":["string","null"]},
     "description": {"description":"Description","type":["string","null"]},
@@ -2676,11 +2759,16 @@ pub const CREATE_SCHEMA: &str = r##"{
     "location_id": {"description":"Location (id of a stock.location)","format":"int64","type":["integer","null"]},
     "lot_sequence_id": {"description":"Serial/Lot Numbers Sequence: Technical Field: The Ir.Sequence record that is used to generate serial/lot numbers for this product (id of a ir.sequence)","format":"int64","type":["integer","null"]},
     "lot_valuated": {"description":"Valuation by Lot/Serial: If checked, the valuation will be specific by Lot/Serial number.","type":["boolean","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "name": {"description":"Name","type":"string"},
-    "optional_product_ids": {"description":"Optional Products: Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.). (ids of product.template records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "optional_product_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.template record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.template record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Optional Products: Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.). (product.template records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "pricelist_rule_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.pricelist.item record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.pricelist.item record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Pricelist Rules (product.pricelist.item records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "product_document_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.document record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.document record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Documents (product.document records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "product_properties": {"description":"Properties"},
-    "product_tag_ids": {"description":"Tags (ids of product.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_tag_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.tag record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.tag record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tags (product.tag records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "product_variant_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.product record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.product record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Products (product.product records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "project_id": {"description":"Project (id of a project.project)","format":"int64","type":["integer","null"]},
     "project_template_id": {"description":"Project Template (id of a project.project)","format":"int64","type":["integer","null"]},
     "property_account_expense_id": {"description":"Expense Account: Keep this field empty to use the default value from the product category. If anglo-saxon accounting with automated valuation method is configured, the expense account on the product category will be used. (id of a account.account)","format":"int64","type":["integer","null"]},
@@ -2692,11 +2780,13 @@ pub const CREATE_SCHEMA: &str = r##"{
     "purchase_method": {"anyOf":[{"$ref":"#/$defs/ProductTemplatePurchaseMethod"},{"type":"null"}],"description":"Control Policy: On ordered quantities: Control bills based on ordered quantities. On received quantities: Control bills based on received quantities."},
     "purchase_ok": {"description":"Purchase","type":["boolean","null"]},
     "qty_available": {"description":"Quantity On Hand","format":"double","type":["number","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "responsible_id": {"description":"Responsible: This user will be responsible of the next activities related to logistic operations for this product. (id of a res.users)","format":"int64","type":["integer","null"]},
-    "route_ids": {"description":"Routes: Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc. (ids of stock.route records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "route_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.route record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.route record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Routes: Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc. (stock.route records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "sale_delay": {"description":"Customer Lead Time: Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.","format":"int64","type":["integer","null"]},
     "sale_line_warn_msg": {"description":"Sales Order Line Warning","type":["string","null"]},
     "sale_ok": {"description":"Sales","type":["boolean","null"]},
+    "seller_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.supplierinfo record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.supplierinfo record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Vendors (product.supplierinfo records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "sequence": {"description":"Sequence: Gives the sequence order when displaying a product list","format":"int64","type":["integer","null"]},
     "serial_prefix_format": {"description":"Custom Lot/Serial: If multiple products share the same prefix, they will share the same sequence, otherwise the sequence will be dedicated to the product. * Legend (for prefix): - Current Year with Century: %(year)s - Current Year without Century: %(y)s - Month: %(month)s - Day: %(day)s - Day of the Year: %(doy)s - Week of the Year: %(woy)s - Day of the Week (0:Monday): %(weekday)s - Hour 00->24: %(h24)s - Hour 00->12: %(h12)s - Minute: %(min)s - Second: %(sec)s","type":["string","null"]},
     "service_policy": {"description":"Service Invoicing Policy","type":["string","null"]},
@@ -2704,15 +2794,17 @@ pub const CREATE_SCHEMA: &str = r##"{
     "service_tracking": {"anyOf":[{"$ref":"#/$defs/ProductTemplateServiceTracking"},{"type":"null"}],"description":"Create on Order"},
     "service_type": {"anyOf":[{"$ref":"#/$defs/ProductTemplateServiceType"},{"type":"null"}],"description":"Track Service: Manually set quantities on order: Invoice based on the manually entered quantity, without creating an analytic account. Timesheets on contract: Invoice based on the tracked hours on the related timesheet. Create a task and track hours: Create a task on the sales order validation and track the work hours."},
     "standard_price": {"description":"Cost: Value of the product (automatically computed in AVCO). Used to value the product when the purchase cost is not known (e.g. inventory adjustment). Used to compute margins on sale orders.","format":"double","type":["number","null"]},
-    "supplier_taxes_id": {"description":"Purchase Taxes: Default taxes used when buying the product (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "supplier_taxes_id": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.tax record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.tax record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Purchase Taxes: Default taxes used when buying the product (account.tax records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "task_template_id": {"description":"Task Template (id of a project.task)","format":"int64","type":["integer","null"]},
-    "taxes_id": {"description":"Sales Taxes: Default taxes used when selling the product (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "taxes_id": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.tax record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.tax record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Sales Taxes: Default taxes used when selling the product (account.tax records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "tracking": {"anyOf":[{"$ref":"#/$defs/ProductTemplateTracking"},{"type":"null"}],"description":"Tracking: Ensure the traceability of a storable product in your warehouse."},
     "type": {"anyOf":[{"$ref":"#/$defs/ProductTemplateType"},{"type":"null"}],"description":"Product Type: Goods are tangible materials and merchandise you provide. A service is a non-material product you provide."},
     "uom_id": {"description":"Unit: Default unit of measure used for all stock operations. (id of a uom.uom)","format":"int64","type":["integer","null"]},
-    "uom_ids": {"description":"Packagings: Additional packagings for this product which can be used for sales (ids of uom.uom records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "uom_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new uom.uom record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked uom.uom record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Packagings: Additional packagings for this product which can be used for sales (uom.uom records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "variant_seller_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.supplierinfo record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.supplierinfo record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Variant Seller (product.supplierinfo records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "volume": {"description":"Volume","format":"double","type":["number","null"]},
     "warehouse_id": {"description":"Warehouse (id of a stock.warehouse)","format":"int64","type":["integer","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "weight": {"description":"Weight","format":"double","type":["number","null"]}
   },
   "required": ["name"],
@@ -2729,8 +2821,10 @@ impl ProductTemplateCreate {
         ::std::result::Result::Ok(Self {
             account_tag_ids: __values.account_tag_ids,
             active: __values.active,
+            activity_ids: __values.activity_ids,
             activity_summary: __values.activity_summary,
             activity_type_id: __values.activity_type_id,
+            attribute_line_ids: __values.attribute_line_ids,
             barcode: __values.barcode,
             categ_id: __values.categ_id,
             color: __values.color,
@@ -2753,11 +2847,16 @@ impl ProductTemplateCreate {
             location_id: __values.location_id,
             lot_sequence_id: __values.lot_sequence_id,
             lot_valuated: __values.lot_valuated,
+            message_follower_ids: __values.message_follower_ids,
+            message_ids: __values.message_ids,
             message_partner_ids: __values.message_partner_ids,
             name: wire::given(__values.name),
             optional_product_ids: __values.optional_product_ids,
+            pricelist_rule_ids: __values.pricelist_rule_ids,
+            product_document_ids: __values.product_document_ids,
             product_properties: __values.product_properties,
             product_tag_ids: __values.product_tag_ids,
+            product_variant_ids: __values.product_variant_ids,
             project_id: __values.project_id,
             project_template_id: __values.project_template_id,
             property_account_expense_id: __values.property_account_expense_id,
@@ -2770,11 +2869,13 @@ impl ProductTemplateCreate {
             purchase_method: __values.purchase_method,
             purchase_ok: __values.purchase_ok,
             qty_available: __values.qty_available,
+            rating_ids: __values.rating_ids,
             responsible_id: __values.responsible_id,
             route_ids: __values.route_ids,
             sale_delay: __values.sale_delay,
             sale_line_warn_msg: __values.sale_line_warn_msg,
             sale_ok: __values.sale_ok,
+            seller_ids: __values.seller_ids,
             sequence: __values.sequence,
             serial_prefix_format: __values.serial_prefix_format,
             service_policy: __values.service_policy,
@@ -2789,8 +2890,10 @@ impl ProductTemplateCreate {
             type_: __values.type_,
             uom_id: __values.uom_id,
             uom_ids: __values.uom_ids,
+            variant_seller_ids: __values.variant_seller_ids,
             volume: __values.volume,
             warehouse_id: __values.warehouse_id,
+            website_message_ids: __values.website_message_ids,
             weight: __values.weight,
         })
     }
@@ -2804,18 +2907,24 @@ impl ProductTemplateCreate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(64usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(75usize);
         if self.account_tag_ids.is_some() {
             wire::put(&mut __fields, "account_tag_ids", &self.account_tag_ids)?;
         }
         if self.active.is_some() {
             wire::put(&mut __fields, "active", &self.active)?;
         }
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
         }
         if self.activity_type_id.is_some() {
             wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.attribute_line_ids.is_some() {
+            wire::put(&mut __fields, "attribute_line_ids", &self.attribute_line_ids)?;
         }
         if self.barcode.is_some() {
             wire::put(&mut __fields, "barcode", &self.barcode)?;
@@ -2899,6 +3008,16 @@ impl ProductTemplateCreate {
         if self.lot_valuated.is_some() {
             wire::put(&mut __fields, "lot_valuated", &self.lot_valuated)?;
         }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        }
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
@@ -2910,11 +3029,24 @@ impl ProductTemplateCreate {
                 &self.optional_product_ids,
             )?;
         }
+        if self.pricelist_rule_ids.is_some() {
+            wire::put(&mut __fields, "pricelist_rule_ids", &self.pricelist_rule_ids)?;
+        }
+        if self.product_document_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "product_document_ids",
+                &self.product_document_ids,
+            )?;
+        }
         if self.product_properties.is_some() {
             wire::put(&mut __fields, "product_properties", &self.product_properties)?;
         }
         if self.product_tag_ids.is_some() {
             wire::put(&mut __fields, "product_tag_ids", &self.product_tag_ids)?;
+        }
+        if self.product_variant_ids.is_some() {
+            wire::put(&mut __fields, "product_variant_ids", &self.product_variant_ids)?;
         }
         if self.project_id.is_some() {
             wire::put(&mut __fields, "project_id", &self.project_id)?;
@@ -2973,6 +3105,9 @@ impl ProductTemplateCreate {
         if self.qty_available.is_some() {
             wire::put(&mut __fields, "qty_available", &self.qty_available)?;
         }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        }
         if self.responsible_id.is_some() {
             wire::put(&mut __fields, "responsible_id", &self.responsible_id)?;
         }
@@ -2987,6 +3122,9 @@ impl ProductTemplateCreate {
         }
         if self.sale_ok.is_some() {
             wire::put(&mut __fields, "sale_ok", &self.sale_ok)?;
+        }
+        if self.seller_ids.is_some() {
+            wire::put(&mut __fields, "seller_ids", &self.seller_ids)?;
         }
         if self.sequence.is_some() {
             wire::put(&mut __fields, "sequence", &self.sequence)?;
@@ -3034,11 +3172,17 @@ impl ProductTemplateCreate {
         if self.uom_ids.is_some() {
             wire::put(&mut __fields, "uom_ids", &self.uom_ids)?;
         }
+        if self.variant_seller_ids.is_some() {
+            wire::put(&mut __fields, "variant_seller_ids", &self.variant_seller_ids)?;
+        }
         if self.volume.is_some() {
             wire::put(&mut __fields, "volume", &self.volume)?;
         }
         if self.warehouse_id.is_some() {
             wire::put(&mut __fields, "warehouse_id", &self.warehouse_id)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         if self.weight.is_some() {
             wire::put(&mut __fields, "weight", &self.weight)?;
@@ -3122,13 +3266,21 @@ pub struct ProductTemplateUpdate {
     /// Tags to be set on the base and tax journal items created for this product.
     ///
     /// `account_tag_ids`: many2many, to `account.account.tag`
-    pub account_tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub account_tag_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Active
     ///
     /// If unchecked, it will allow you to hide the product without removing it.
     ///
     /// `active`: boolean
     pub active: ::std::option::Option<bool>,
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -3137,6 +3289,12 @@ pub struct ProductTemplateUpdate {
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Product Attributes
+    ///
+    /// `attribute_line_ids`: one2many, to `product.template.attribute.line`
+    pub attribute_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Barcode
     ///
     /// `barcode`: char, not stored
@@ -3152,7 +3310,9 @@ pub struct ProductTemplateUpdate {
     /// Combo Choices
     ///
     /// `combo_ids`: many2many, to `product.combo`
-    pub combo_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub combo_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Company
     ///
     /// `company_id`: many2one, to `res.company`
@@ -3241,11 +3401,23 @@ pub struct ProductTemplateUpdate {
     ///
     /// `lot_valuated`: boolean
     pub lot_valuated: ::std::option::Option<bool>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Name
     ///
@@ -3257,7 +3429,19 @@ pub struct ProductTemplateUpdate {
     ///
     /// `optional_product_ids`: many2many, to `product.template`
     pub optional_product_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<ProductTemplateCreate, ProductTemplateUpdate>,
+    >,
+    /// Pricelist Rules
+    ///
+    /// `pricelist_rule_ids`: one2many, to `product.pricelist.item`
+    pub pricelist_rule_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Documents
+    ///
+    /// `product_document_ids`: one2many, to `product.document`
+    pub product_document_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Properties
     ///
@@ -3266,7 +3450,15 @@ pub struct ProductTemplateUpdate {
     /// Tags
     ///
     /// `product_tag_ids`: many2many, to `product.tag`
-    pub product_tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub product_tag_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Products
+    ///
+    /// `product_variant_ids`: one2many, to `product.product`, required
+    pub product_variant_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Project
     ///
     /// `project_id`: many2one, to `project.project`
@@ -3327,6 +3519,12 @@ pub struct ProductTemplateUpdate {
     ///
     /// `qty_available`: float, not stored
     pub qty_available: ::std::option::Option<f64>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Responsible
     ///
     /// This user will be responsible of the next activities related to logistic operations for this product.
@@ -3338,7 +3536,9 @@ pub struct ProductTemplateUpdate {
     /// Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc.
     ///
     /// `route_ids`: many2many, to `stock.route`
-    pub route_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub route_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Customer Lead Time
     ///
     /// Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.
@@ -3353,6 +3553,12 @@ pub struct ProductTemplateUpdate {
     ///
     /// `sale_ok`: boolean
     pub sale_ok: ::std::option::Option<bool>,
+    /// Vendors
+    ///
+    /// `seller_ids`: one2many, to `product.supplierinfo`
+    pub seller_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Sequence
     ///
     /// Gives the sequence order when displaying a product list
@@ -3429,7 +3635,7 @@ pub struct ProductTemplateUpdate {
     ///
     /// `supplier_taxes_id`: many2many, to `account.tax`
     pub supplier_taxes_id: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Task Template
     ///
@@ -3440,7 +3646,9 @@ pub struct ProductTemplateUpdate {
     /// Default taxes used when selling the product
     ///
     /// `taxes_id`: many2many, to `account.tax`
-    pub taxes_id: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub taxes_id: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Tracking
     ///
     /// Ensure the traceability of a storable product in your warehouse.
@@ -3466,7 +3674,15 @@ pub struct ProductTemplateUpdate {
     /// Additional packagings for this product which can be used for sales
     ///
     /// `uom_ids`: many2many, to `uom.uom`
-    pub uom_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub uom_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Variant Seller
+    ///
+    /// `variant_seller_ids`: one2many, to `product.supplierinfo`
+    pub variant_seller_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Volume
     ///
     /// `volume`: float
@@ -3475,6 +3691,14 @@ pub struct ProductTemplateUpdate {
     ///
     /// `warehouse_id`: many2one, to `stock.warehouse`, not stored
     pub warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Weight
     ///
     /// `weight`: float
@@ -3484,14 +3708,16 @@ pub struct ProductTemplateUpdate {
 pub const UPDATE_SCHEMA: &str = r##"{
   "description": "Values to change on Product records; fields left out are kept",
   "properties": {
-    "account_tag_ids": {"description":"Account Tags: Tags to be set on the base and tax journal items created for this product. (ids of account.account.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "account_tag_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.account.tag record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.account.tag record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Account Tags: Tags to be set on the base and tax journal items created for this product. (account.account.tag records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "active": {"description":"Active: If unchecked, it will allow you to hide the product without removing it.","type":["boolean","null"]},
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "attribute_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.template.attribute.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.template.attribute.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Product Attributes (product.template.attribute.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "barcode": {"description":"Barcode","type":["string","null"]},
     "categ_id": {"description":"Product Category (id of a product.category)","format":"int64","type":["integer","null"]},
     "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
-    "combo_ids": {"description":"Combo Choices (ids of product.combo records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "combo_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.combo record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.combo record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Combo Choices (product.combo records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
     "default_code": {"description":"Internal Reference","type":["string","null"]},
     "description": {"description":"Description","type":["string","null"]},
@@ -3510,11 +3736,16 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "location_id": {"description":"Location (id of a stock.location)","format":"int64","type":["integer","null"]},
     "lot_sequence_id": {"description":"Serial/Lot Numbers Sequence: Technical Field: The Ir.Sequence record that is used to generate serial/lot numbers for this product (id of a ir.sequence)","format":"int64","type":["integer","null"]},
     "lot_valuated": {"description":"Valuation by Lot/Serial: If checked, the valuation will be specific by Lot/Serial number.","type":["boolean","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "name": {"description":"Name","type":["string","null"]},
-    "optional_product_ids": {"description":"Optional Products: Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.). (ids of product.template records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "optional_product_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.template record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.template record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Optional Products: Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.). (product.template records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "pricelist_rule_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.pricelist.item record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.pricelist.item record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Pricelist Rules (product.pricelist.item records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "product_document_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.document record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.document record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Documents (product.document records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "product_properties": {"description":"Properties"},
-    "product_tag_ids": {"description":"Tags (ids of product.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_tag_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.tag record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.tag record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tags (product.tag records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "product_variant_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.product record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.product record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Products (product.product records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "project_id": {"description":"Project (id of a project.project)","format":"int64","type":["integer","null"]},
     "project_template_id": {"description":"Project Template (id of a project.project)","format":"int64","type":["integer","null"]},
     "property_account_expense_id": {"description":"Expense Account: Keep this field empty to use the default value from the product category. If anglo-saxon accounting with automated valuation method is configured, the expense account on the product category will be used. (id of a account.account)","format":"int64","type":["integer","null"]},
@@ -3526,11 +3757,13 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "purchase_method": {"anyOf":[{"$ref":"#/$defs/ProductTemplatePurchaseMethod"},{"type":"null"}],"description":"Control Policy: On ordered quantities: Control bills based on ordered quantities. On received quantities: Control bills based on received quantities."},
     "purchase_ok": {"description":"Purchase","type":["boolean","null"]},
     "qty_available": {"description":"Quantity On Hand","format":"double","type":["number","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "responsible_id": {"description":"Responsible: This user will be responsible of the next activities related to logistic operations for this product. (id of a res.users)","format":"int64","type":["integer","null"]},
-    "route_ids": {"description":"Routes: Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc. (ids of stock.route records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "route_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.route record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.route record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Routes: Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc. (stock.route records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "sale_delay": {"description":"Customer Lead Time: Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.","format":"int64","type":["integer","null"]},
     "sale_line_warn_msg": {"description":"Sales Order Line Warning","type":["string","null"]},
     "sale_ok": {"description":"Sales","type":["boolean","null"]},
+    "seller_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.supplierinfo record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.supplierinfo record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Vendors (product.supplierinfo records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "sequence": {"description":"Sequence: Gives the sequence order when displaying a product list","format":"int64","type":["integer","null"]},
     "serial_prefix_format": {"description":"Custom Lot/Serial: If multiple products share the same prefix, they will share the same sequence, otherwise the sequence will be dedicated to the product. * Legend (for prefix): - Current Year with Century: %(year)s - Current Year without Century: %(y)s - Month: %(month)s - Day: %(day)s - Day of the Year: %(doy)s - Week of the Year: %(woy)s - Day of the Week (0:Monday): %(weekday)s - Hour 00->24: %(h24)s - Hour 00->12: %(h12)s - Minute: %(min)s - Second: %(sec)s","type":["string","null"]},
     "service_policy": {"description":"Service Invoicing Policy","type":["string","null"]},
@@ -3538,15 +3771,17 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "service_tracking": {"anyOf":[{"$ref":"#/$defs/ProductTemplateServiceTracking"},{"type":"null"}],"description":"Create on Order"},
     "service_type": {"anyOf":[{"$ref":"#/$defs/ProductTemplateServiceType"},{"type":"null"}],"description":"Track Service: Manually set quantities on order: Invoice based on the manually entered quantity, without creating an analytic account. Timesheets on contract: Invoice based on the tracked hours on the related timesheet. Create a task and track hours: Create a task on the sales order validation and track the work hours."},
     "standard_price": {"description":"Cost: Value of the product (automatically computed in AVCO). Used to value the product when the purchase cost is not known (e.g. inventory adjustment). Used to compute margins on sale orders.","format":"double","type":["number","null"]},
-    "supplier_taxes_id": {"description":"Purchase Taxes: Default taxes used when buying the product (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "supplier_taxes_id": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.tax record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.tax record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Purchase Taxes: Default taxes used when buying the product (account.tax records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "task_template_id": {"description":"Task Template (id of a project.task)","format":"int64","type":["integer","null"]},
-    "taxes_id": {"description":"Sales Taxes: Default taxes used when selling the product (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "taxes_id": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.tax record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.tax record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Sales Taxes: Default taxes used when selling the product (account.tax records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "tracking": {"anyOf":[{"$ref":"#/$defs/ProductTemplateTracking"},{"type":"null"}],"description":"Tracking: Ensure the traceability of a storable product in your warehouse."},
     "type": {"anyOf":[{"$ref":"#/$defs/ProductTemplateType"},{"type":"null"}],"description":"Product Type: Goods are tangible materials and merchandise you provide. A service is a non-material product you provide."},
     "uom_id": {"description":"Unit: Default unit of measure used for all stock operations. (id of a uom.uom)","format":"int64","type":["integer","null"]},
-    "uom_ids": {"description":"Packagings: Additional packagings for this product which can be used for sales (ids of uom.uom records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "uom_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new uom.uom record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked uom.uom record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Packagings: Additional packagings for this product which can be used for sales (uom.uom records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "variant_seller_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.supplierinfo record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.supplierinfo record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Variant Seller (product.supplierinfo records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "volume": {"description":"Volume","format":"double","type":["number","null"]},
     "warehouse_id": {"description":"Warehouse (id of a stock.warehouse)","format":"int64","type":["integer","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "weight": {"description":"Weight","format":"double","type":["number","null"]}
   },
   "type": "object"
@@ -3558,14 +3793,20 @@ impl ProductTemplateUpdate {
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
         let mut account_tag_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut activity_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut activity_summary: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut activity_type_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut attribute_line_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut barcode: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -3575,7 +3816,7 @@ impl ProductTemplateUpdate {
         > = ::std::option::Option::None;
         let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut combo_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut company_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -3623,20 +3864,37 @@ impl ProductTemplateUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut lot_valuated: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut optional_product_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<
+                ::odoo_client::X2Many<ProductTemplateCreate, ProductTemplateUpdate>,
+            >,
+        > = ::std::option::Option::None;
+        let mut pricelist_rule_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut product_document_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut product_properties: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
         > = ::std::option::Option::None;
         let mut product_tag_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut product_variant_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut project_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -3667,17 +3925,23 @@ impl ProductTemplateUpdate {
         > = ::std::option::Option::None;
         let mut purchase_ok: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
         let mut qty_available: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut responsible_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut route_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut sale_delay: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut sale_line_warn_msg: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut sale_ok: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut seller_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut sequence: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut serial_prefix_format: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -3696,13 +3960,13 @@ impl ProductTemplateUpdate {
         > = ::std::option::Option::None;
         let mut standard_price: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut supplier_taxes_id: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut task_template_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut taxes_id: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut tracking: ::std::option::Option<
             ::std::option::Option<ProductTemplateTracking>,
@@ -3714,11 +3978,17 @@ impl ProductTemplateUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut uom_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut variant_seller_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut volume: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut warehouse_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut weight: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         for (__key, __value) in __record {
@@ -3727,11 +3997,17 @@ impl ProductTemplateUpdate {
                     wire::decode(&mut account_tag_ids, __value, wire::false_as_none)
                 }
                 "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_ids" => {
+                    wire::decode(&mut activity_ids, __value, wire::false_as_none)
+                }
                 "activity_summary" => {
                     wire::decode(&mut activity_summary, __value, wire::false_as_none)
                 }
                 "activity_type_id" => {
                     wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "attribute_line_ids" => {
+                    wire::decode(&mut attribute_line_ids, __value, wire::false_as_none)
                 }
                 "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
                 "categ_id" => wire::decode(&mut categ_id, __value, wire::false_as_none),
@@ -3797,6 +4073,12 @@ impl ProductTemplateUpdate {
                     wire::decode(&mut lot_sequence_id, __value, wire::false_as_none)
                 }
                 "lot_valuated" => wire::decode(&mut lot_valuated, __value, wire::field),
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::false_as_none)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::false_as_none)
+                }
                 "message_partner_ids" => {
                     wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
                 }
@@ -3804,11 +4086,20 @@ impl ProductTemplateUpdate {
                 "optional_product_ids" => {
                     wire::decode(&mut optional_product_ids, __value, wire::false_as_none)
                 }
+                "pricelist_rule_ids" => {
+                    wire::decode(&mut pricelist_rule_ids, __value, wire::false_as_none)
+                }
+                "product_document_ids" => {
+                    wire::decode(&mut product_document_ids, __value, wire::false_as_none)
+                }
                 "product_properties" => {
                     wire::decode(&mut product_properties, __value, wire::false_as_none)
                 }
                 "product_tag_ids" => {
                     wire::decode(&mut product_tag_ids, __value, wire::false_as_none)
+                }
+                "product_variant_ids" => {
+                    wire::decode(&mut product_variant_ids, __value, wire::false_as_none)
                 }
                 "project_id" => {
                     wire::decode(&mut project_id, __value, wire::false_as_none)
@@ -3865,6 +4156,9 @@ impl ProductTemplateUpdate {
                 "qty_available" => {
                     wire::decode(&mut qty_available, __value, wire::false_as_none)
                 }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::false_as_none)
+                }
                 "responsible_id" => {
                     wire::decode(&mut responsible_id, __value, wire::false_as_none)
                 }
@@ -3876,6 +4170,9 @@ impl ProductTemplateUpdate {
                     wire::decode(&mut sale_line_warn_msg, __value, wire::false_as_none)
                 }
                 "sale_ok" => wire::decode(&mut sale_ok, __value, wire::field),
+                "seller_ids" => {
+                    wire::decode(&mut seller_ids, __value, wire::false_as_none)
+                }
                 "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
                 "serial_prefix_format" => {
                     wire::decode(&mut serial_prefix_format, __value, wire::false_as_none)
@@ -3906,19 +4203,28 @@ impl ProductTemplateUpdate {
                 "type" => wire::decode(&mut type_, __value, wire::false_as_none),
                 "uom_id" => wire::decode(&mut uom_id, __value, wire::false_as_none),
                 "uom_ids" => wire::decode(&mut uom_ids, __value, wire::false_as_none),
+                "variant_seller_ids" => {
+                    wire::decode(&mut variant_seller_ids, __value, wire::false_as_none)
+                }
                 "volume" => wire::decode(&mut volume, __value, wire::false_as_none),
                 "warehouse_id" => {
                     wire::decode(&mut warehouse_id, __value, wire::false_as_none)
                 }
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::false_as_none)
+                }
                 "weight" => wire::decode(&mut weight, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             account_tag_ids: account_tag_ids.unwrap_or_default(),
             active: active.unwrap_or_default(),
+            activity_ids: activity_ids.unwrap_or_default(),
             activity_summary: activity_summary.unwrap_or_default(),
             activity_type_id: activity_type_id.unwrap_or_default(),
+            attribute_line_ids: attribute_line_ids.unwrap_or_default(),
             barcode: barcode.unwrap_or_default(),
             categ_id: categ_id.unwrap_or_default(),
             color: color.unwrap_or_default(),
@@ -3941,11 +4247,16 @@ impl ProductTemplateUpdate {
             location_id: location_id.unwrap_or_default(),
             lot_sequence_id: lot_sequence_id.unwrap_or_default(),
             lot_valuated: lot_valuated.unwrap_or_default(),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
             name: name.unwrap_or_default(),
             optional_product_ids: optional_product_ids.unwrap_or_default(),
+            pricelist_rule_ids: pricelist_rule_ids.unwrap_or_default(),
+            product_document_ids: product_document_ids.unwrap_or_default(),
             product_properties: product_properties.unwrap_or_default(),
             product_tag_ids: product_tag_ids.unwrap_or_default(),
+            product_variant_ids: product_variant_ids.unwrap_or_default(),
             project_id: project_id.unwrap_or_default(),
             project_template_id: project_template_id.unwrap_or_default(),
             property_account_expense_id: property_account_expense_id.unwrap_or_default(),
@@ -3958,11 +4269,13 @@ impl ProductTemplateUpdate {
             purchase_method: purchase_method.unwrap_or_default(),
             purchase_ok: purchase_ok.unwrap_or_default(),
             qty_available: qty_available.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
             responsible_id: responsible_id.unwrap_or_default(),
             route_ids: route_ids.unwrap_or_default(),
             sale_delay: sale_delay.unwrap_or_default(),
             sale_line_warn_msg: sale_line_warn_msg.unwrap_or_default(),
             sale_ok: sale_ok.unwrap_or_default(),
+            seller_ids: seller_ids.unwrap_or_default(),
             sequence: sequence.unwrap_or_default(),
             serial_prefix_format: serial_prefix_format.unwrap_or_default(),
             service_policy: service_policy.unwrap_or_default(),
@@ -3977,8 +4290,10 @@ impl ProductTemplateUpdate {
             type_: type_.unwrap_or_default(),
             uom_id: uom_id.unwrap_or_default(),
             uom_ids: uom_ids.unwrap_or_default(),
+            variant_seller_ids: variant_seller_ids.unwrap_or_default(),
             volume: volume.unwrap_or_default(),
             warehouse_id: warehouse_id.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
             weight: weight.unwrap_or_default(),
         })
     }
@@ -3992,18 +4307,24 @@ impl ProductTemplateUpdate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(64usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(75usize);
         if self.account_tag_ids.is_some() {
             wire::put(&mut __fields, "account_tag_ids", &self.account_tag_ids)?;
         }
         if self.active.is_some() {
             wire::put(&mut __fields, "active", &self.active)?;
         }
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
         }
         if self.activity_type_id.is_some() {
             wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.attribute_line_ids.is_some() {
+            wire::put(&mut __fields, "attribute_line_ids", &self.attribute_line_ids)?;
         }
         if self.barcode.is_some() {
             wire::put(&mut __fields, "barcode", &self.barcode)?;
@@ -4087,6 +4408,16 @@ impl ProductTemplateUpdate {
         if self.lot_valuated.is_some() {
             wire::put(&mut __fields, "lot_valuated", &self.lot_valuated)?;
         }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        }
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
@@ -4100,11 +4431,24 @@ impl ProductTemplateUpdate {
                 &self.optional_product_ids,
             )?;
         }
+        if self.pricelist_rule_ids.is_some() {
+            wire::put(&mut __fields, "pricelist_rule_ids", &self.pricelist_rule_ids)?;
+        }
+        if self.product_document_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "product_document_ids",
+                &self.product_document_ids,
+            )?;
+        }
         if self.product_properties.is_some() {
             wire::put(&mut __fields, "product_properties", &self.product_properties)?;
         }
         if self.product_tag_ids.is_some() {
             wire::put(&mut __fields, "product_tag_ids", &self.product_tag_ids)?;
+        }
+        if self.product_variant_ids.is_some() {
+            wire::put(&mut __fields, "product_variant_ids", &self.product_variant_ids)?;
         }
         if self.project_id.is_some() {
             wire::put(&mut __fields, "project_id", &self.project_id)?;
@@ -4163,6 +4507,9 @@ impl ProductTemplateUpdate {
         if self.qty_available.is_some() {
             wire::put(&mut __fields, "qty_available", &self.qty_available)?;
         }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        }
         if self.responsible_id.is_some() {
             wire::put(&mut __fields, "responsible_id", &self.responsible_id)?;
         }
@@ -4177,6 +4524,9 @@ impl ProductTemplateUpdate {
         }
         if self.sale_ok.is_some() {
             wire::put(&mut __fields, "sale_ok", &self.sale_ok)?;
+        }
+        if self.seller_ids.is_some() {
+            wire::put(&mut __fields, "seller_ids", &self.seller_ids)?;
         }
         if self.sequence.is_some() {
             wire::put(&mut __fields, "sequence", &self.sequence)?;
@@ -4224,11 +4574,17 @@ impl ProductTemplateUpdate {
         if self.uom_ids.is_some() {
             wire::put(&mut __fields, "uom_ids", &self.uom_ids)?;
         }
+        if self.variant_seller_ids.is_some() {
+            wire::put(&mut __fields, "variant_seller_ids", &self.variant_seller_ids)?;
+        }
         if self.volume.is_some() {
             wire::put(&mut __fields, "volume", &self.volume)?;
         }
         if self.warehouse_id.is_some() {
             wire::put(&mut __fields, "warehouse_id", &self.warehouse_id)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         if self.weight.is_some() {
             wire::put(&mut __fields, "weight", &self.weight)?;

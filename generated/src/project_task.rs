@@ -1450,7 +1450,8 @@ impl ProjectTask {
                 }
                 "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(
             &[
@@ -2075,6 +2076,12 @@ pub struct ProjectTaskCreate {
     ///
     /// `active`: boolean
     pub active: ::std::option::Option<bool>,
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -2087,6 +2094,12 @@ pub struct ProjectTaskCreate {
     ///
     /// `allocated_hours`: float
     pub allocated_hours: ::std::option::Option<f64>,
+    /// Sub-tasks
+    ///
+    /// `child_ids`: one2many, to `project.task`
+    pub child_ids: ::std::option::Option<
+        ::odoo_client::X2Many<ProjectTaskCreate, ProjectTaskUpdate>,
+    >,
     /// Color Index
     ///
     /// `color`: integer
@@ -2106,11 +2119,15 @@ pub struct ProjectTaskCreate {
     /// Blocked By
     ///
     /// `depend_on_ids`: many2many, to `project.task`
-    pub depend_on_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub depend_on_ids: ::std::option::Option<
+        ::odoo_client::X2Many<ProjectTaskCreate, ProjectTaskUpdate>,
+    >,
     /// Block
     ///
     /// `dependent_ids`: many2many, to `project.task`
-    pub dependent_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub dependent_ids: ::std::option::Option<
+        ::odoo_client::X2Many<ProjectTaskCreate, ProjectTaskUpdate>,
+    >,
     /// Description
     ///
     /// `description`: html
@@ -2133,11 +2150,23 @@ pub struct ProjectTaskCreate {
     ///
     /// `is_template`: boolean
     pub is_template: ::std::option::Option<bool>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Milestone
     ///
@@ -2171,7 +2200,7 @@ pub struct ProjectTaskCreate {
     ///
     /// `personal_stage_type_ids`: many2many, to `project.task.type`
     pub personal_stage_type_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Priority
     ///
@@ -2181,6 +2210,12 @@ pub struct ProjectTaskCreate {
     ///
     /// `project_id`: many2one, to `project.project`
     pub project_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Recurrence
     ///
     /// `recurrence_id`: many2one, to `project.task.recurrence`
@@ -2210,7 +2245,9 @@ pub struct ProjectTaskCreate {
     /// When you create a project from a template, you can choose which employee takes each role. These employees will be added to the tasks, along with anyone already assigned.
     ///
     /// `role_ids`: many2many, to `project.role`
-    pub role_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub role_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Sales Order Item
     ///
     /// Sales Order Item to which the time spent on this task will be added in order to be invoiced to your customer.
@@ -2236,7 +2273,9 @@ pub struct ProjectTaskCreate {
     /// Tags
     ///
     /// `tag_ids`: many2many, to `project.tags`
-    pub tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub tag_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Properties
     ///
     /// `task_properties`: properties
@@ -2244,7 +2283,17 @@ pub struct ProjectTaskCreate {
     /// Assignees
     ///
     /// `user_ids`: many2many, to `res.users`
-    pub user_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub user_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
 }
 /// The JSON Schema of [`ProjectTaskCreate`] (serde's deserialize side), as JSON text.
 pub const CREATE_SCHEMA: &str = r##"{
@@ -2252,44 +2301,50 @@ pub const CREATE_SCHEMA: &str = r##"{
   "properties": {
     "access_token": {"description":"Security Token","type":["string","null"]},
     "active": {"description":"Active","type":["boolean","null"]},
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
     "allocated_hours": {"description":"Allocated Time","format":"double","type":["number","null"]},
+    "child_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.task record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.task record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Sub-tasks (project.task records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
     "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
     "date_deadline": {"description":"Deadline (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "date_end": {"description":"Ending Date (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
-    "depend_on_ids": {"description":"Blocked By (ids of project.task records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "dependent_ids": {"description":"Block (ids of project.task records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "depend_on_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.task record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.task record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Blocked By (project.task records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "dependent_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.task record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.task record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Block (project.task records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "description": {"description":"Description","type":["string","null"]},
     "displayed_image_id": {"description":"Cover Image (id of a ir.attachment)","format":"int64","type":["integer","null"]},
     "email_cc": {"description":"Email cc: Email addresses that were in the CC of the incoming emails from this task and that are not currently linked to an existing customer.","type":["string","null"]},
     "email_from": {"description":"Email From","type":["string","null"]},
     "is_template": {"description":"Is Template","type":["boolean","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "milestone_id": {"description":"Milestone: Deliver your services automatically when a milestone is reached by linking it to a sales order item. (id of a project.milestone)","format":"int64","type":["integer","null"]},
     "name": {"description":"Title","type":"string"},
     "parent_id": {"description":"Parent Task (id of a project.task)","format":"int64","type":["integer","null"]},
     "partner_id": {"description":"Customer (id of a res.partner)","format":"int64","type":["integer","null"]},
     "partner_phone": {"description":"Contact Number","type":["string","null"]},
     "personal_stage_type_id": {"description":"Personal Stage: The current user's personal task stage. (id of a project.task.type)","format":"int64","type":["integer","null"]},
-    "personal_stage_type_ids": {"description":"Personal Stages (ids of project.task.type records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "personal_stage_type_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.task.type record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.task.type record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Personal Stages (project.task.type records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "priority": {"anyOf":[{"$ref":"#/$defs/ProjectTaskPriority"},{"type":"null"}],"description":"Priority"},
     "project_id": {"description":"Project (id of a project.project)","format":"int64","type":["integer","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "recurrence_id": {"description":"Recurrence (id of a project.task.recurrence)","format":"int64","type":["integer","null"]},
     "recurring_task": {"description":"Recurrent","type":["boolean","null"]},
     "repeat_interval": {"description":"Repeat Every","format":"int64","type":["integer","null"]},
     "repeat_type": {"anyOf":[{"$ref":"#/$defs/ProjectTaskRepeatType"},{"type":"null"}],"description":"Until"},
     "repeat_unit": {"anyOf":[{"$ref":"#/$defs/ProjectTaskRepeatUnit"},{"type":"null"}],"description":"Repeat Unit"},
     "repeat_until": {"description":"End Date","format":"date","type":["string","null"]},
-    "role_ids": {"description":"Project Roles: When you create a project from a template, you can choose which employee takes each role. These employees will be added to the tasks, along with anyone already assigned. (ids of project.role records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "role_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.role record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.role record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Project Roles: When you create a project from a template, you can choose which employee takes each role. These employees will be added to the tasks, along with anyone already assigned. (project.role records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "sale_line_id": {"description":"Sales Order Item: Sales Order Item to which the time spent on this task will be added in order to be invoiced to your customer. By default the sales order item set on the project will be selected. In the absence of one, the last prepaid sales order item that has time remaining will be used. Remove the sales order item in order to make this task non billable. You can also change or remove the sales order item of each timesheet entry individually. (id of a sale.order.line)","format":"int64","type":["integer","null"]},
     "sequence": {"description":"Sequence","format":"int64","type":["integer","null"]},
     "stage_id": {"description":"Stage (id of a project.task.type)","format":"int64","type":["integer","null"]},
     "state": {"anyOf":[{"$ref":"#/$defs/ProjectTaskState"},{"type":"null"}],"description":"State"},
-    "tag_ids": {"description":"Tags (ids of project.tags records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "tag_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.tags record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.tags record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tags (project.tags records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "task_properties": {"description":"Properties"},
-    "user_ids": {"description":"Assignees (ids of res.users records)","items":{"format":"int64","type":"integer"},"type":["array","null"]}
+    "user_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.users record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.users record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Assignees (res.users records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"}
   },
   "required": ["name"],
   "type": "object"
@@ -2305,9 +2360,11 @@ impl ProjectTaskCreate {
         ::std::result::Result::Ok(Self {
             access_token: __values.access_token,
             active: __values.active,
+            activity_ids: __values.activity_ids,
             activity_summary: __values.activity_summary,
             activity_type_id: __values.activity_type_id,
             allocated_hours: __values.allocated_hours,
+            child_ids: __values.child_ids,
             color: __values.color,
             company_id: __values.company_id,
             date_deadline: __values.date_deadline,
@@ -2319,6 +2376,8 @@ impl ProjectTaskCreate {
             email_cc: __values.email_cc,
             email_from: __values.email_from,
             is_template: __values.is_template,
+            message_follower_ids: __values.message_follower_ids,
+            message_ids: __values.message_ids,
             message_partner_ids: __values.message_partner_ids,
             milestone_id: __values.milestone_id,
             name: wire::given(__values.name),
@@ -2329,6 +2388,7 @@ impl ProjectTaskCreate {
             personal_stage_type_ids: __values.personal_stage_type_ids,
             priority: __values.priority,
             project_id: __values.project_id,
+            rating_ids: __values.rating_ids,
             recurrence_id: __values.recurrence_id,
             recurring_task: __values.recurring_task,
             repeat_interval: __values.repeat_interval,
@@ -2343,6 +2403,7 @@ impl ProjectTaskCreate {
             tag_ids: __values.tag_ids,
             task_properties: __values.task_properties,
             user_ids: __values.user_ids,
+            website_message_ids: __values.website_message_ids,
         })
     }
 }
@@ -2355,12 +2416,15 @@ impl ProjectTaskCreate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(40usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(46usize);
         if self.access_token.is_some() {
             wire::put(&mut __fields, "access_token", &self.access_token)?;
         }
         if self.active.is_some() {
             wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
         }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
@@ -2370,6 +2434,9 @@ impl ProjectTaskCreate {
         }
         if self.allocated_hours.is_some() {
             wire::put(&mut __fields, "allocated_hours", &self.allocated_hours)?;
+        }
+        if self.child_ids.is_some() {
+            wire::put(&mut __fields, "child_ids", &self.child_ids)?;
         }
         if self.color.is_some() {
             wire::put(&mut __fields, "color", &self.color)?;
@@ -2414,6 +2481,16 @@ impl ProjectTaskCreate {
         if self.is_template.is_some() {
             wire::put(&mut __fields, "is_template", &self.is_template)?;
         }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        }
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
@@ -2449,6 +2526,9 @@ impl ProjectTaskCreate {
         }
         if self.project_id.is_some() {
             wire::put(&mut __fields, "project_id", &self.project_id)?;
+        }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
         }
         if self.recurrence_id.is_some() {
             wire::put(&mut __fields, "recurrence_id", &self.recurrence_id)?;
@@ -2496,6 +2576,9 @@ impl ProjectTaskCreate {
         }
         if self.user_ids.is_some() {
             wire::put(&mut __fields, "user_ids", &self.user_ids)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         ::std::result::Result::Ok(__fields)
     }
@@ -2564,6 +2647,12 @@ pub struct ProjectTaskUpdate {
     ///
     /// `active`: boolean
     pub active: ::std::option::Option<bool>,
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -2576,6 +2665,12 @@ pub struct ProjectTaskUpdate {
     ///
     /// `allocated_hours`: float
     pub allocated_hours: ::std::option::Option<f64>,
+    /// Sub-tasks
+    ///
+    /// `child_ids`: one2many, to `project.task`
+    pub child_ids: ::std::option::Option<
+        ::odoo_client::X2Many<ProjectTaskCreate, ProjectTaskUpdate>,
+    >,
     /// Color Index
     ///
     /// `color`: integer
@@ -2595,11 +2690,15 @@ pub struct ProjectTaskUpdate {
     /// Blocked By
     ///
     /// `depend_on_ids`: many2many, to `project.task`
-    pub depend_on_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub depend_on_ids: ::std::option::Option<
+        ::odoo_client::X2Many<ProjectTaskCreate, ProjectTaskUpdate>,
+    >,
     /// Block
     ///
     /// `dependent_ids`: many2many, to `project.task`
-    pub dependent_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub dependent_ids: ::std::option::Option<
+        ::odoo_client::X2Many<ProjectTaskCreate, ProjectTaskUpdate>,
+    >,
     /// Description
     ///
     /// `description`: html
@@ -2622,11 +2721,23 @@ pub struct ProjectTaskUpdate {
     ///
     /// `is_template`: boolean
     pub is_template: ::std::option::Option<bool>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Milestone
     ///
@@ -2660,7 +2771,7 @@ pub struct ProjectTaskUpdate {
     ///
     /// `personal_stage_type_ids`: many2many, to `project.task.type`
     pub personal_stage_type_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Priority
     ///
@@ -2670,6 +2781,12 @@ pub struct ProjectTaskUpdate {
     ///
     /// `project_id`: many2one, to `project.project`
     pub project_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Recurrence
     ///
     /// `recurrence_id`: many2one, to `project.task.recurrence`
@@ -2699,7 +2816,9 @@ pub struct ProjectTaskUpdate {
     /// When you create a project from a template, you can choose which employee takes each role. These employees will be added to the tasks, along with anyone already assigned.
     ///
     /// `role_ids`: many2many, to `project.role`
-    pub role_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub role_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Sales Order Item
     ///
     /// Sales Order Item to which the time spent on this task will be added in order to be invoiced to your customer.
@@ -2725,7 +2844,9 @@ pub struct ProjectTaskUpdate {
     /// Tags
     ///
     /// `tag_ids`: many2many, to `project.tags`
-    pub tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub tag_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Properties
     ///
     /// `task_properties`: properties
@@ -2733,7 +2854,17 @@ pub struct ProjectTaskUpdate {
     /// Assignees
     ///
     /// `user_ids`: many2many, to `res.users`
-    pub user_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub user_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
 }
 /// The JSON Schema of [`ProjectTaskUpdate`] (serde's deserialize side), as JSON text.
 pub const UPDATE_SCHEMA: &str = r##"{
@@ -2741,44 +2872,50 @@ pub const UPDATE_SCHEMA: &str = r##"{
   "properties": {
     "access_token": {"description":"Security Token","type":["string","null"]},
     "active": {"description":"Active","type":["boolean","null"]},
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
     "allocated_hours": {"description":"Allocated Time","format":"double","type":["number","null"]},
+    "child_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.task record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.task record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Sub-tasks (project.task records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
     "company_id": {"description":"Company (id of a res.company)","format":"int64","type":["integer","null"]},
     "date_deadline": {"description":"Deadline (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "date_end": {"description":"Ending Date (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
-    "depend_on_ids": {"description":"Blocked By (ids of project.task records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "dependent_ids": {"description":"Block (ids of project.task records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "depend_on_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.task record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.task record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Blocked By (project.task records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "dependent_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.task record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.task record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Block (project.task records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "description": {"description":"Description","type":["string","null"]},
     "displayed_image_id": {"description":"Cover Image (id of a ir.attachment)","format":"int64","type":["integer","null"]},
     "email_cc": {"description":"Email cc: Email addresses that were in the CC of the incoming emails from this task and that are not currently linked to an existing customer.","type":["string","null"]},
     "email_from": {"description":"Email From","type":["string","null"]},
     "is_template": {"description":"Is Template","type":["boolean","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "milestone_id": {"description":"Milestone: Deliver your services automatically when a milestone is reached by linking it to a sales order item. (id of a project.milestone)","format":"int64","type":["integer","null"]},
     "name": {"description":"Title","type":["string","null"]},
     "parent_id": {"description":"Parent Task (id of a project.task)","format":"int64","type":["integer","null"]},
     "partner_id": {"description":"Customer (id of a res.partner)","format":"int64","type":["integer","null"]},
     "partner_phone": {"description":"Contact Number","type":["string","null"]},
     "personal_stage_type_id": {"description":"Personal Stage: The current user's personal task stage. (id of a project.task.type)","format":"int64","type":["integer","null"]},
-    "personal_stage_type_ids": {"description":"Personal Stages (ids of project.task.type records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "personal_stage_type_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.task.type record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.task.type record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Personal Stages (project.task.type records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "priority": {"anyOf":[{"$ref":"#/$defs/ProjectTaskPriority"},{"type":"null"}],"description":"Priority"},
     "project_id": {"description":"Project (id of a project.project)","format":"int64","type":["integer","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "recurrence_id": {"description":"Recurrence (id of a project.task.recurrence)","format":"int64","type":["integer","null"]},
     "recurring_task": {"description":"Recurrent","type":["boolean","null"]},
     "repeat_interval": {"description":"Repeat Every","format":"int64","type":["integer","null"]},
     "repeat_type": {"anyOf":[{"$ref":"#/$defs/ProjectTaskRepeatType"},{"type":"null"}],"description":"Until"},
     "repeat_unit": {"anyOf":[{"$ref":"#/$defs/ProjectTaskRepeatUnit"},{"type":"null"}],"description":"Repeat Unit"},
     "repeat_until": {"description":"End Date","format":"date","type":["string","null"]},
-    "role_ids": {"description":"Project Roles: When you create a project from a template, you can choose which employee takes each role. These employees will be added to the tasks, along with anyone already assigned. (ids of project.role records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "role_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.role record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.role record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Project Roles: When you create a project from a template, you can choose which employee takes each role. These employees will be added to the tasks, along with anyone already assigned. (project.role records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "sale_line_id": {"description":"Sales Order Item: Sales Order Item to which the time spent on this task will be added in order to be invoiced to your customer. By default the sales order item set on the project will be selected. In the absence of one, the last prepaid sales order item that has time remaining will be used. Remove the sales order item in order to make this task non billable. You can also change or remove the sales order item of each timesheet entry individually. (id of a sale.order.line)","format":"int64","type":["integer","null"]},
     "sequence": {"description":"Sequence","format":"int64","type":["integer","null"]},
     "stage_id": {"description":"Stage (id of a project.task.type)","format":"int64","type":["integer","null"]},
     "state": {"anyOf":[{"$ref":"#/$defs/ProjectTaskState"},{"type":"null"}],"description":"State"},
-    "tag_ids": {"description":"Tags (ids of project.tags records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "tag_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.tags record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.tags record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tags (project.tags records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "task_properties": {"description":"Properties"},
-    "user_ids": {"description":"Assignees (ids of res.users records)","items":{"format":"int64","type":"integer"},"type":["array","null"]}
+    "user_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.users record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.users record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Assignees (res.users records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"}
   },
   "type": "object"
 }"##;
@@ -2792,6 +2929,9 @@ impl ProjectTaskUpdate {
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut activity_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut activity_summary: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -2799,6 +2939,11 @@ impl ProjectTaskUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut allocated_hours: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut child_ids: ::std::option::Option<
+            ::std::option::Option<
+                ::odoo_client::X2Many<ProjectTaskCreate, ProjectTaskUpdate>,
+            >,
+        > = ::std::option::Option::None;
         let mut color: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut company_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -2810,10 +2955,14 @@ impl ProjectTaskUpdate {
             ::std::option::Option<::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
         let mut depend_on_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<
+                ::odoo_client::X2Many<ProjectTaskCreate, ProjectTaskUpdate>,
+            >,
         > = ::std::option::Option::None;
         let mut dependent_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<
+                ::odoo_client::X2Many<ProjectTaskCreate, ProjectTaskUpdate>,
+            >,
         > = ::std::option::Option::None;
         let mut description: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -2828,8 +2977,14 @@ impl ProjectTaskUpdate {
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut is_template: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut milestone_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -2850,13 +3005,16 @@ impl ProjectTaskUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut personal_stage_type_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut priority: ::std::option::Option<
             ::std::option::Option<ProjectTaskPriority>,
         > = ::std::option::Option::None;
         let mut project_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut recurrence_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -2873,7 +3031,7 @@ impl ProjectTaskUpdate {
             ::std::option::Option<::chrono::NaiveDate>,
         > = ::std::option::Option::None;
         let mut role_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut sale_line_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -2884,13 +3042,16 @@ impl ProjectTaskUpdate {
         > = ::std::option::Option::None;
         let mut state: ::std::option::Option<::std::option::Option<ProjectTaskState>> = ::std::option::Option::None;
         let mut tag_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut task_properties: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
         > = ::std::option::Option::None;
         let mut user_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         for (__key, __value) in __record {
             match __key.as_str() {
@@ -2898,6 +3059,9 @@ impl ProjectTaskUpdate {
                     wire::decode(&mut access_token, __value, wire::false_as_none)
                 }
                 "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_ids" => {
+                    wire::decode(&mut activity_ids, __value, wire::false_as_none)
+                }
                 "activity_summary" => {
                     wire::decode(&mut activity_summary, __value, wire::false_as_none)
                 }
@@ -2907,6 +3071,7 @@ impl ProjectTaskUpdate {
                 "allocated_hours" => {
                     wire::decode(&mut allocated_hours, __value, wire::false_as_none)
                 }
+                "child_ids" => wire::decode(&mut child_ids, __value, wire::false_as_none),
                 "color" => wire::decode(&mut color, __value, wire::false_as_none),
                 "company_id" => {
                     wire::decode(&mut company_id, __value, wire::false_as_none)
@@ -2942,6 +3107,12 @@ impl ProjectTaskUpdate {
                     wire::decode(&mut email_from, __value, wire::false_as_none)
                 }
                 "is_template" => wire::decode(&mut is_template, __value, wire::field),
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::false_as_none)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::false_as_none)
+                }
                 "message_partner_ids" => {
                     wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
                 }
@@ -2973,6 +3144,9 @@ impl ProjectTaskUpdate {
                 "priority" => wire::decode(&mut priority, __value, wire::false_as_none),
                 "project_id" => {
                     wire::decode(&mut project_id, __value, wire::false_as_none)
+                }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::false_as_none)
                 }
                 "recurrence_id" => {
                     wire::decode(&mut recurrence_id, __value, wire::false_as_none)
@@ -3008,15 +3182,21 @@ impl ProjectTaskUpdate {
                     wire::decode(&mut task_properties, __value, wire::false_as_none)
                 }
                 "user_ids" => wire::decode(&mut user_ids, __value, wire::false_as_none),
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::false_as_none)
+                }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             access_token: access_token.unwrap_or_default(),
             active: active.unwrap_or_default(),
+            activity_ids: activity_ids.unwrap_or_default(),
             activity_summary: activity_summary.unwrap_or_default(),
             activity_type_id: activity_type_id.unwrap_or_default(),
             allocated_hours: allocated_hours.unwrap_or_default(),
+            child_ids: child_ids.unwrap_or_default(),
             color: color.unwrap_or_default(),
             company_id: company_id.unwrap_or_default(),
             date_deadline: date_deadline.unwrap_or_default(),
@@ -3028,6 +3208,8 @@ impl ProjectTaskUpdate {
             email_cc: email_cc.unwrap_or_default(),
             email_from: email_from.unwrap_or_default(),
             is_template: is_template.unwrap_or_default(),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
             milestone_id: milestone_id.unwrap_or_default(),
             name: name.unwrap_or_default(),
@@ -3038,6 +3220,7 @@ impl ProjectTaskUpdate {
             personal_stage_type_ids: personal_stage_type_ids.unwrap_or_default(),
             priority: priority.unwrap_or_default(),
             project_id: project_id.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
             recurrence_id: recurrence_id.unwrap_or_default(),
             recurring_task: recurring_task.unwrap_or_default(),
             repeat_interval: repeat_interval.unwrap_or_default(),
@@ -3052,6 +3235,7 @@ impl ProjectTaskUpdate {
             tag_ids: tag_ids.unwrap_or_default(),
             task_properties: task_properties.unwrap_or_default(),
             user_ids: user_ids.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
         })
     }
 }
@@ -3064,12 +3248,15 @@ impl ProjectTaskUpdate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(40usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(46usize);
         if self.access_token.is_some() {
             wire::put(&mut __fields, "access_token", &self.access_token)?;
         }
         if self.active.is_some() {
             wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
         }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
@@ -3079,6 +3266,9 @@ impl ProjectTaskUpdate {
         }
         if self.allocated_hours.is_some() {
             wire::put(&mut __fields, "allocated_hours", &self.allocated_hours)?;
+        }
+        if self.child_ids.is_some() {
+            wire::put(&mut __fields, "child_ids", &self.child_ids)?;
         }
         if self.color.is_some() {
             wire::put(&mut __fields, "color", &self.color)?;
@@ -3123,6 +3313,16 @@ impl ProjectTaskUpdate {
         if self.is_template.is_some() {
             wire::put(&mut __fields, "is_template", &self.is_template)?;
         }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        }
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
@@ -3160,6 +3360,9 @@ impl ProjectTaskUpdate {
         }
         if self.project_id.is_some() {
             wire::put(&mut __fields, "project_id", &self.project_id)?;
+        }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
         }
         if self.recurrence_id.is_some() {
             wire::put(&mut __fields, "recurrence_id", &self.recurrence_id)?;
@@ -3207,6 +3410,9 @@ impl ProjectTaskUpdate {
         }
         if self.user_ids.is_some() {
             wire::put(&mut __fields, "user_ids", &self.user_ids)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         ::std::result::Result::Ok(__fields)
     }

@@ -2377,7 +2377,8 @@ impl ResCompany {
                 "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
                 "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(
             &[
@@ -3662,6 +3663,12 @@ pub struct ResCompanyCreate {
     ///
     /// `alias_domain_id`: many2one, to `mail.alias.domain`
     pub alias_domain_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// All Child
+    ///
+    /// `all_child_ids`: one2many, to `res.company`
+    pub all_child_ids: ::std::option::Option<
+        ::odoo_client::X2Many<ResCompanyCreate, ResCompanyUpdate>,
+    >,
     /// Use anglo-saxon accounting
     ///
     /// `anglo_saxon_accounting`: boolean
@@ -3696,6 +3703,18 @@ pub struct ResCompanyCreate {
     ///
     /// `bank_account_code_prefix`: char
     pub bank_account_code_prefix: ::std::option::Option<::std::string::String>,
+    /// Banks
+    ///
+    /// `bank_ids`: one2many, to `res.partner.bank`, not stored
+    pub bank_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Bank Journals
+    ///
+    /// `bank_journal_ids`: one2many, to `account.journal`
+    pub bank_journal_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Prefix of the cash accounts
     ///
     /// `cash_account_code_prefix`: char
@@ -3704,6 +3723,12 @@ pub struct ResCompanyCreate {
     ///
     /// `chart_template`: selection
     pub chart_template: ::std::option::Option<::std::string::String>,
+    /// Branches
+    ///
+    /// `child_ids`: one2many, to `res.company`
+    pub child_ids: ::std::option::Option<
+        ::odoo_client::X2Many<ResCompanyCreate, ResCompanyUpdate>,
+    >,
     /// City
     ///
     /// `city`: char, not stored
@@ -3818,6 +3843,12 @@ pub struct ResCompanyCreate {
     ///
     /// `external_report_layout_id`: many2one, to `ir.ui.view`
     pub external_report_layout_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Fiscal Position
+    ///
+    /// `fiscal_position_ids`: one2many, to `account.fiscal.position`
+    pub fiscal_position_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Fiscalyear Last Day
     ///
     /// `fiscalyear_last_day`: integer, required
@@ -3938,11 +3969,23 @@ pub struct ResCompanyCreate {
     ///
     /// `logo`: binary, not stored
     pub logo: ::std::option::Option<::std::string::String>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Company Name
     ///
@@ -4034,6 +4077,12 @@ pub struct ResCompanyCreate {
     ///
     /// `quotation_validity_days`: integer
     pub quotation_validity_days: ::std::option::Option<i64>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Report Footer
     ///
     /// Footer text displayed at the bottom of all reports.
@@ -4050,6 +4099,12 @@ pub struct ResCompanyCreate {
     ///
     /// `resource_calendar_id`: many2one, to `resource.calendar`
     pub resource_calendar_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Working Hours
+    ///
+    /// `resource_calendar_ids`: one2many, to `resource.calendar`
+    pub resource_calendar_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Restrictive Audit Trail
     ///
     /// Enable this option to prevent deletion of journal item related logs
@@ -4189,7 +4244,9 @@ pub struct ResCompanyCreate {
     /// Accepted Users
     ///
     /// `user_ids`: many2many, to `res.users`
-    pub user_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub user_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Tax ID
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
@@ -4200,6 +4257,14 @@ pub struct ResCompanyCreate {
     ///
     /// `website`: char, not stored
     pub website: ::std::option::Option<::std::string::String>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Work Permit Expiry Notice Period
     ///
     /// `work_permit_expiration_notice_period`: integer
@@ -4236,14 +4301,18 @@ pub const CREATE_SCHEMA: &str = r##"{
     "account_use_credit_limit": {"description":"Sales Credit Limit: Enable the use of credit limit on partners.","type":["boolean","null"]},
     "active": {"description":"Active","type":["boolean","null"]},
     "alias_domain_id": {"description":"Email Domain (id of a mail.alias.domain)","format":"int64","type":["integer","null"]},
+    "all_child_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.company record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.company record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"All Child (res.company records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "anglo_saxon_accounting": {"description":"Use anglo-saxon accounting","type":["boolean","null"]},
     "annual_inventory_day": {"description":"Day of the month: Day of the month when the annual inventory should occur. If zero or negative, then the first day of the month will be selected instead. If greater than the last day of a month, then the last day of the month will be selected instead.","format":"int64","type":["integer","null"]},
     "annual_inventory_month": {"anyOf":[{"$ref":"#/$defs/ResCompanyAnnualInventoryMonth"},{"type":"null"}],"description":"Annual Inventory Month: Annual inventory month for products not in a location with a cyclic inventory date. Set to no month if no automatic annual inventory."},
     "automatic_entry_default_journal_id": {"description":"Automatic Entry Default Journal: Journal used by default for moving the period of an entry (id of a account.journal)","format":"int64","type":["integer","null"]},
     "autopost_bills": {"description":"Auto-validate bills","type":["boolean","null"]},
     "bank_account_code_prefix": {"description":"Prefix of the bank accounts","type":["string","null"]},
+    "bank_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner.bank record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner.bank record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Banks (res.partner.bank records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "bank_journal_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.journal record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.journal record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Bank Journals (account.journal records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "cash_account_code_prefix": {"description":"Prefix of the cash accounts","type":["string","null"]},
     "chart_template": {"description":"Chart Template","type":["string","null"]},
+    "child_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.company record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.company record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Branches (res.company records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "city": {"description":"City","type":["string","null"]},
     "color": {"description":"Color","format":"int64","type":["integer","null"]},
     "company_details": {"description":"Company Details: Header text displayed at the top of all reports.","type":["string","null"]},
@@ -4268,6 +4337,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "expense_accrual_account_id": {"description":"Expense Accrual Account: Account used to move the period of an expense (id of a account.account)","format":"int64","type":["integer","null"]},
     "expense_currency_exchange_account_id": {"description":"Loss Exchange Rate Account (id of a account.account)","format":"int64","type":["integer","null"]},
     "external_report_layout_id": {"description":"Document Template (id of a ir.ui.view)","format":"int64","type":["integer","null"]},
+    "fiscal_position_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.fiscal.position record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.fiscal.position record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Fiscal Position (account.fiscal.position records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "fiscalyear_last_day": {"description":"Fiscalyear Last Day","format":"int64","type":["integer","null"]},
     "fiscalyear_last_month": {"anyOf":[{"$ref":"#/$defs/ResCompanyFiscalyearLastMonth"},{"type":"null"}],"description":"Fiscalyear Last Month"},
     "fiscalyear_lock_date": {"description":"Global Lock Date: Any entry up to and including that date will be postponed to a later time, in accordance with its journal's sequence.","format":"date","type":["string","null"]},
@@ -4294,7 +4364,9 @@ pub const CREATE_SCHEMA: &str = r##"{
     "layout_background_image": {"description":"Background Image (base64)","type":["string","null"]},
     "link_qr_code": {"description":"Display Link QR-code","type":["boolean","null"]},
     "logo": {"description":"Company Logo (base64)","type":["string","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "name": {"description":"Company Name","type":"string"},
     "nomenclature_id": {"description":"Nomenclature (id of a barcode.nomenclature)","format":"int64","type":["integer","null"]},
     "paperformat_id": {"description":"Paper format (id of a report.paperformat)","format":"int64","type":["integer","null"]},
@@ -4314,9 +4386,11 @@ pub const CREATE_SCHEMA: &str = r##"{
     "qr_code": {"description":"Display QR-code on invoices","type":["boolean","null"]},
     "quick_edit_mode": {"anyOf":[{"$ref":"#/$defs/ResCompanyQuickEditMode"},{"type":"null"}],"description":"Quick encoding"},
     "quotation_validity_days": {"description":"Default Quotation Validity: Days between quotation proposal and expiration. 0 days means automatic expiration is disabled","format":"int64","type":["integer","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "report_footer": {"description":"Report Footer: Footer text displayed at the bottom of all reports.","type":["string","null"]},
     "report_header": {"description":"Company Tagline: Company tagline, which is included in a printed document's header or footer (depending on the selected layout).","type":["string","null"]},
     "resource_calendar_id": {"description":"Default Working Hours (id of a resource.calendar)","format":"int64","type":["integer","null"]},
+    "resource_calendar_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new resource.calendar record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked resource.calendar record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Working Hours (resource.calendar records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "restrictive_audit_trail": {"description":"Restrictive Audit Trail: Enable this option to prevent deletion of journal item related logs","type":["boolean","null"]},
     "revenue_accrual_account_id": {"description":"Revenue Accrual Account: Account used to move the period of a revenue (id of a account.account)","format":"int64","type":["integer","null"]},
     "sale_discount_product_id": {"description":"Discount Product: Default product used for discounts (id of a product.product)","format":"int64","type":["integer","null"]},
@@ -4344,9 +4418,10 @@ pub const CREATE_SCHEMA: &str = r##"{
     "terms_type": {"anyOf":[{"$ref":"#/$defs/ResCompanyTermsType"},{"type":"null"}],"description":"Terms & Conditions format"},
     "transfer_account_code_prefix": {"description":"Prefix of the transfer accounts","type":["string","null"]},
     "transfer_account_id": {"description":"Inter-Banks Transfer Account: Intermediary account used when moving money from a liquidity account to another (id of a account.account)","format":"int64","type":["integer","null"]},
-    "user_ids": {"description":"Accepted Users (ids of res.users records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "user_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.users record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.users record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Accepted Users (res.users records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "vat": {"description":"Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.","type":["string","null"]},
     "website": {"description":"Website Link","type":["string","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "work_permit_expiration_notice_period": {"description":"Work Permit Expiry Notice Period","format":"int64","type":["integer","null"]},
     "zip": {"description":"Zip","type":["string","null"]}
   },
@@ -4400,6 +4475,7 @@ impl ResCompanyCreate {
             account_use_credit_limit: __values.account_use_credit_limit,
             active: __values.active,
             alias_domain_id: __values.alias_domain_id,
+            all_child_ids: __values.all_child_ids,
             anglo_saxon_accounting: __values.anglo_saxon_accounting,
             annual_inventory_day: __values.annual_inventory_day,
             annual_inventory_month: __values.annual_inventory_month,
@@ -4407,8 +4483,11 @@ impl ResCompanyCreate {
                 .automatic_entry_default_journal_id,
             autopost_bills: __values.autopost_bills,
             bank_account_code_prefix: __values.bank_account_code_prefix,
+            bank_ids: __values.bank_ids,
+            bank_journal_ids: __values.bank_journal_ids,
             cash_account_code_prefix: __values.cash_account_code_prefix,
             chart_template: __values.chart_template,
+            child_ids: __values.child_ids,
             city: __values.city,
             color: __values.color,
             company_details: __values.company_details,
@@ -4439,6 +4518,7 @@ impl ResCompanyCreate {
             expense_currency_exchange_account_id: __values
                 .expense_currency_exchange_account_id,
             external_report_layout_id: __values.external_report_layout_id,
+            fiscal_position_ids: __values.fiscal_position_ids,
             fiscalyear_last_day: __values.fiscalyear_last_day,
             fiscalyear_last_month: __values.fiscalyear_last_month,
             fiscalyear_lock_date: __values.fiscalyear_lock_date,
@@ -4466,6 +4546,8 @@ impl ResCompanyCreate {
             layout_background_image: __values.layout_background_image,
             link_qr_code: __values.link_qr_code,
             logo: __values.logo,
+            message_follower_ids: __values.message_follower_ids,
+            message_ids: __values.message_ids,
             message_partner_ids: __values.message_partner_ids,
             name: wire::given(__values.name),
             nomenclature_id: __values.nomenclature_id,
@@ -4486,9 +4568,11 @@ impl ResCompanyCreate {
             qr_code: __values.qr_code,
             quick_edit_mode: __values.quick_edit_mode,
             quotation_validity_days: __values.quotation_validity_days,
+            rating_ids: __values.rating_ids,
             report_footer: __values.report_footer,
             report_header: __values.report_header,
             resource_calendar_id: __values.resource_calendar_id,
+            resource_calendar_ids: __values.resource_calendar_ids,
             restrictive_audit_trail: __values.restrictive_audit_trail,
             revenue_accrual_account_id: __values.revenue_accrual_account_id,
             sale_discount_product_id: __values.sale_discount_product_id,
@@ -4521,6 +4605,7 @@ impl ResCompanyCreate {
             user_ids: __values.user_ids,
             vat: __values.vat,
             website: __values.website,
+            website_message_ids: __values.website_message_ids,
             work_permit_expiration_notice_period: __values
                 .work_permit_expiration_notice_period,
             zip: __values.zip,
@@ -4536,7 +4621,7 @@ impl ResCompanyCreate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(136usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(146usize);
         if self.account_cash_basis_base_account_id.is_some() {
             wire::put(
                 &mut __fields,
@@ -4683,6 +4768,9 @@ impl ResCompanyCreate {
         if self.alias_domain_id.is_some() {
             wire::put(&mut __fields, "alias_domain_id", &self.alias_domain_id)?;
         }
+        if self.all_child_ids.is_some() {
+            wire::put(&mut __fields, "all_child_ids", &self.all_child_ids)?;
+        }
         if self.anglo_saxon_accounting.is_some() {
             wire::put(
                 &mut __fields,
@@ -4721,6 +4809,12 @@ impl ResCompanyCreate {
                 &self.bank_account_code_prefix,
             )?;
         }
+        if self.bank_ids.is_some() {
+            wire::put(&mut __fields, "bank_ids", &self.bank_ids)?;
+        }
+        if self.bank_journal_ids.is_some() {
+            wire::put(&mut __fields, "bank_journal_ids", &self.bank_journal_ids)?;
+        }
         if self.cash_account_code_prefix.is_some() {
             wire::put(
                 &mut __fields,
@@ -4730,6 +4824,9 @@ impl ResCompanyCreate {
         }
         if self.chart_template.is_some() {
             wire::put(&mut __fields, "chart_template", &self.chart_template)?;
+        }
+        if self.child_ids.is_some() {
+            wire::put(&mut __fields, "child_ids", &self.child_ids)?;
         }
         if self.city.is_some() {
             wire::put(&mut __fields, "city", &self.city)?;
@@ -4854,6 +4951,9 @@ impl ResCompanyCreate {
                 "external_report_layout_id",
                 &self.external_report_layout_id,
             )?;
+        }
+        if self.fiscal_position_ids.is_some() {
+            wire::put(&mut __fields, "fiscal_position_ids", &self.fiscal_position_ids)?;
         }
         if self.fiscalyear_last_day.is_some() {
             wire::put(&mut __fields, "fiscalyear_last_day", &self.fiscalyear_last_day)?;
@@ -4991,6 +5091,16 @@ impl ResCompanyCreate {
         if self.logo.is_some() {
             wire::put(&mut __fields, "logo", &self.logo)?;
         }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        }
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
@@ -5078,6 +5188,9 @@ impl ResCompanyCreate {
                 &self.quotation_validity_days,
             )?;
         }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        }
         if self.report_footer.is_some() {
             wire::put(&mut __fields, "report_footer", &self.report_footer)?;
         }
@@ -5089,6 +5202,13 @@ impl ResCompanyCreate {
                 &mut __fields,
                 "resource_calendar_id",
                 &self.resource_calendar_id,
+            )?;
+        }
+        if self.resource_calendar_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "resource_calendar_ids",
+                &self.resource_calendar_ids,
             )?;
         }
         if self.restrictive_audit_trail.is_some() {
@@ -5240,6 +5360,9 @@ impl ResCompanyCreate {
         }
         if self.website.is_some() {
             wire::put(&mut __fields, "website", &self.website)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         if self.work_permit_expiration_notice_period.is_some() {
             wire::put(
@@ -5491,6 +5614,12 @@ pub struct ResCompanyUpdate {
     ///
     /// `alias_domain_id`: many2one, to `mail.alias.domain`
     pub alias_domain_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// All Child
+    ///
+    /// `all_child_ids`: one2many, to `res.company`
+    pub all_child_ids: ::std::option::Option<
+        ::odoo_client::X2Many<ResCompanyCreate, ResCompanyUpdate>,
+    >,
     /// Use anglo-saxon accounting
     ///
     /// `anglo_saxon_accounting`: boolean
@@ -5525,6 +5654,18 @@ pub struct ResCompanyUpdate {
     ///
     /// `bank_account_code_prefix`: char
     pub bank_account_code_prefix: ::std::option::Option<::std::string::String>,
+    /// Banks
+    ///
+    /// `bank_ids`: one2many, to `res.partner.bank`, not stored
+    pub bank_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Bank Journals
+    ///
+    /// `bank_journal_ids`: one2many, to `account.journal`
+    pub bank_journal_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Prefix of the cash accounts
     ///
     /// `cash_account_code_prefix`: char
@@ -5533,6 +5674,12 @@ pub struct ResCompanyUpdate {
     ///
     /// `chart_template`: selection
     pub chart_template: ::std::option::Option<::std::string::String>,
+    /// Branches
+    ///
+    /// `child_ids`: one2many, to `res.company`
+    pub child_ids: ::std::option::Option<
+        ::odoo_client::X2Many<ResCompanyCreate, ResCompanyUpdate>,
+    >,
     /// City
     ///
     /// `city`: char, not stored
@@ -5647,6 +5794,12 @@ pub struct ResCompanyUpdate {
     ///
     /// `external_report_layout_id`: many2one, to `ir.ui.view`
     pub external_report_layout_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Fiscal Position
+    ///
+    /// `fiscal_position_ids`: one2many, to `account.fiscal.position`
+    pub fiscal_position_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Fiscalyear Last Day
     ///
     /// `fiscalyear_last_day`: integer, required
@@ -5767,11 +5920,23 @@ pub struct ResCompanyUpdate {
     ///
     /// `logo`: binary, not stored
     pub logo: ::std::option::Option<::std::string::String>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Company Name
     ///
@@ -5863,6 +6028,12 @@ pub struct ResCompanyUpdate {
     ///
     /// `quotation_validity_days`: integer
     pub quotation_validity_days: ::std::option::Option<i64>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Report Footer
     ///
     /// Footer text displayed at the bottom of all reports.
@@ -5879,6 +6050,12 @@ pub struct ResCompanyUpdate {
     ///
     /// `resource_calendar_id`: many2one, to `resource.calendar`
     pub resource_calendar_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Working Hours
+    ///
+    /// `resource_calendar_ids`: one2many, to `resource.calendar`
+    pub resource_calendar_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Restrictive Audit Trail
     ///
     /// Enable this option to prevent deletion of journal item related logs
@@ -6018,7 +6195,9 @@ pub struct ResCompanyUpdate {
     /// Accepted Users
     ///
     /// `user_ids`: many2many, to `res.users`
-    pub user_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub user_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Tax ID
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
@@ -6029,6 +6208,14 @@ pub struct ResCompanyUpdate {
     ///
     /// `website`: char, not stored
     pub website: ::std::option::Option<::std::string::String>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Work Permit Expiry Notice Period
     ///
     /// `work_permit_expiration_notice_period`: integer
@@ -6065,14 +6252,18 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "account_use_credit_limit": {"description":"Sales Credit Limit: Enable the use of credit limit on partners.","type":["boolean","null"]},
     "active": {"description":"Active","type":["boolean","null"]},
     "alias_domain_id": {"description":"Email Domain (id of a mail.alias.domain)","format":"int64","type":["integer","null"]},
+    "all_child_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.company record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.company record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"All Child (res.company records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "anglo_saxon_accounting": {"description":"Use anglo-saxon accounting","type":["boolean","null"]},
     "annual_inventory_day": {"description":"Day of the month: Day of the month when the annual inventory should occur. If zero or negative, then the first day of the month will be selected instead. If greater than the last day of a month, then the last day of the month will be selected instead.","format":"int64","type":["integer","null"]},
     "annual_inventory_month": {"anyOf":[{"$ref":"#/$defs/ResCompanyAnnualInventoryMonth"},{"type":"null"}],"description":"Annual Inventory Month: Annual inventory month for products not in a location with a cyclic inventory date. Set to no month if no automatic annual inventory."},
     "automatic_entry_default_journal_id": {"description":"Automatic Entry Default Journal: Journal used by default for moving the period of an entry (id of a account.journal)","format":"int64","type":["integer","null"]},
     "autopost_bills": {"description":"Auto-validate bills","type":["boolean","null"]},
     "bank_account_code_prefix": {"description":"Prefix of the bank accounts","type":["string","null"]},
+    "bank_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner.bank record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner.bank record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Banks (res.partner.bank records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "bank_journal_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.journal record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.journal record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Bank Journals (account.journal records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "cash_account_code_prefix": {"description":"Prefix of the cash accounts","type":["string","null"]},
     "chart_template": {"description":"Chart Template","type":["string","null"]},
+    "child_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.company record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.company record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Branches (res.company records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "city": {"description":"City","type":["string","null"]},
     "color": {"description":"Color","format":"int64","type":["integer","null"]},
     "company_details": {"description":"Company Details: Header text displayed at the top of all reports.","type":["string","null"]},
@@ -6097,6 +6288,7 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "expense_accrual_account_id": {"description":"Expense Accrual Account: Account used to move the period of an expense (id of a account.account)","format":"int64","type":["integer","null"]},
     "expense_currency_exchange_account_id": {"description":"Loss Exchange Rate Account (id of a account.account)","format":"int64","type":["integer","null"]},
     "external_report_layout_id": {"description":"Document Template (id of a ir.ui.view)","format":"int64","type":["integer","null"]},
+    "fiscal_position_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.fiscal.position record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.fiscal.position record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Fiscal Position (account.fiscal.position records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "fiscalyear_last_day": {"description":"Fiscalyear Last Day","format":"int64","type":["integer","null"]},
     "fiscalyear_last_month": {"anyOf":[{"$ref":"#/$defs/ResCompanyFiscalyearLastMonth"},{"type":"null"}],"description":"Fiscalyear Last Month"},
     "fiscalyear_lock_date": {"description":"Global Lock Date: Any entry up to and including that date will be postponed to a later time, in accordance with its journal's sequence.","format":"date","type":["string","null"]},
@@ -6123,7 +6315,9 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "layout_background_image": {"description":"Background Image (base64)","type":["string","null"]},
     "link_qr_code": {"description":"Display Link QR-code","type":["boolean","null"]},
     "logo": {"description":"Company Logo (base64)","type":["string","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "name": {"description":"Company Name","type":["string","null"]},
     "nomenclature_id": {"description":"Nomenclature (id of a barcode.nomenclature)","format":"int64","type":["integer","null"]},
     "paperformat_id": {"description":"Paper format (id of a report.paperformat)","format":"int64","type":["integer","null"]},
@@ -6143,9 +6337,11 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "qr_code": {"description":"Display QR-code on invoices","type":["boolean","null"]},
     "quick_edit_mode": {"anyOf":[{"$ref":"#/$defs/ResCompanyQuickEditMode"},{"type":"null"}],"description":"Quick encoding"},
     "quotation_validity_days": {"description":"Default Quotation Validity: Days between quotation proposal and expiration. 0 days means automatic expiration is disabled","format":"int64","type":["integer","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "report_footer": {"description":"Report Footer: Footer text displayed at the bottom of all reports.","type":["string","null"]},
     "report_header": {"description":"Company Tagline: Company tagline, which is included in a printed document's header or footer (depending on the selected layout).","type":["string","null"]},
     "resource_calendar_id": {"description":"Default Working Hours (id of a resource.calendar)","format":"int64","type":["integer","null"]},
+    "resource_calendar_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new resource.calendar record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked resource.calendar record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Working Hours (resource.calendar records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "restrictive_audit_trail": {"description":"Restrictive Audit Trail: Enable this option to prevent deletion of journal item related logs","type":["boolean","null"]},
     "revenue_accrual_account_id": {"description":"Revenue Accrual Account: Account used to move the period of a revenue (id of a account.account)","format":"int64","type":["integer","null"]},
     "sale_discount_product_id": {"description":"Discount Product: Default product used for discounts (id of a product.product)","format":"int64","type":["integer","null"]},
@@ -6173,9 +6369,10 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "terms_type": {"anyOf":[{"$ref":"#/$defs/ResCompanyTermsType"},{"type":"null"}],"description":"Terms & Conditions format"},
     "transfer_account_code_prefix": {"description":"Prefix of the transfer accounts","type":["string","null"]},
     "transfer_account_id": {"description":"Inter-Banks Transfer Account: Intermediary account used when moving money from a liquidity account to another (id of a account.account)","format":"int64","type":["integer","null"]},
-    "user_ids": {"description":"Accepted Users (ids of res.users records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "user_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.users record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.users record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Accepted Users (res.users records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "vat": {"description":"Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.","type":["string","null"]},
     "website": {"description":"Website Link","type":["string","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "work_permit_expiration_notice_period": {"description":"Work Permit Expiry Notice Period","format":"int64","type":["integer","null"]},
     "zip": {"description":"Zip","type":["string","null"]}
   },
@@ -6252,6 +6449,11 @@ impl ResCompanyUpdate {
         let mut alias_domain_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut all_child_ids: ::std::option::Option<
+            ::std::option::Option<
+                ::odoo_client::X2Many<ResCompanyCreate, ResCompanyUpdate>,
+            >,
+        > = ::std::option::Option::None;
         let mut anglo_saxon_accounting: ::std::option::Option<
             ::std::option::Option<bool>,
         > = ::std::option::Option::None;
@@ -6268,11 +6470,22 @@ impl ResCompanyUpdate {
         let mut bank_account_code_prefix: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut bank_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut bank_journal_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut cash_account_code_prefix: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut chart_template: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut child_ids: ::std::option::Option<
+            ::std::option::Option<
+                ::odoo_client::X2Many<ResCompanyCreate, ResCompanyUpdate>,
+            >,
         > = ::std::option::Option::None;
         let mut city: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -6341,6 +6554,9 @@ impl ResCompanyUpdate {
         > = ::std::option::Option::None;
         let mut external_report_layout_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut fiscal_position_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut fiscalyear_last_day: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut fiscalyear_last_month: ::std::option::Option<
@@ -6412,8 +6628,14 @@ impl ResCompanyUpdate {
         let mut logo: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -6468,6 +6690,9 @@ impl ResCompanyUpdate {
         let mut quotation_validity_days: ::std::option::Option<
             ::std::option::Option<i64>,
         > = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut report_footer: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -6476,6 +6701,9 @@ impl ResCompanyUpdate {
         > = ::std::option::Option::None;
         let mut resource_calendar_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut resource_calendar_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut restrictive_audit_trail: ::std::option::Option<
             ::std::option::Option<bool>,
@@ -6547,13 +6775,16 @@ impl ResCompanyUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut user_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut vat: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut website: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut work_permit_expiration_notice_period: ::std::option::Option<
             ::std::option::Option<i64>,
@@ -6702,6 +6933,9 @@ impl ResCompanyUpdate {
                 "alias_domain_id" => {
                     wire::decode(&mut alias_domain_id, __value, wire::false_as_none)
                 }
+                "all_child_ids" => {
+                    wire::decode(&mut all_child_ids, __value, wire::false_as_none)
+                }
                 "anglo_saxon_accounting" => {
                     wire::decode(&mut anglo_saxon_accounting, __value, wire::field)
                 }
@@ -6732,6 +6966,10 @@ impl ResCompanyUpdate {
                         wire::false_as_none,
                     )
                 }
+                "bank_ids" => wire::decode(&mut bank_ids, __value, wire::false_as_none),
+                "bank_journal_ids" => {
+                    wire::decode(&mut bank_journal_ids, __value, wire::false_as_none)
+                }
                 "cash_account_code_prefix" => {
                     wire::decode(
                         &mut cash_account_code_prefix,
@@ -6742,6 +6980,7 @@ impl ResCompanyUpdate {
                 "chart_template" => {
                     wire::decode(&mut chart_template, __value, wire::false_as_none)
                 }
+                "child_ids" => wire::decode(&mut child_ids, __value, wire::false_as_none),
                 "city" => wire::decode(&mut city, __value, wire::false_as_none),
                 "color" => wire::decode(&mut color, __value, wire::false_as_none),
                 "company_details" => {
@@ -6856,6 +7095,9 @@ impl ResCompanyUpdate {
                         wire::false_as_none,
                     )
                 }
+                "fiscal_position_ids" => {
+                    wire::decode(&mut fiscal_position_ids, __value, wire::false_as_none)
+                }
                 "fiscalyear_last_day" => {
                     wire::decode(&mut fiscalyear_last_day, __value, wire::false_as_none)
                 }
@@ -6968,6 +7210,12 @@ impl ResCompanyUpdate {
                 }
                 "link_qr_code" => wire::decode(&mut link_qr_code, __value, wire::field),
                 "logo" => wire::decode(&mut logo, __value, wire::false_as_none),
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::false_as_none)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::false_as_none)
+                }
                 "message_partner_ids" => {
                     wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
                 }
@@ -7034,6 +7282,9 @@ impl ResCompanyUpdate {
                         wire::false_as_none,
                     )
                 }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::false_as_none)
+                }
                 "report_footer" => {
                     wire::decode(&mut report_footer, __value, wire::false_as_none)
                 }
@@ -7042,6 +7293,13 @@ impl ResCompanyUpdate {
                 }
                 "resource_calendar_id" => {
                     wire::decode(&mut resource_calendar_id, __value, wire::false_as_none)
+                }
+                "resource_calendar_ids" => {
+                    wire::decode(
+                        &mut resource_calendar_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "restrictive_audit_trail" => {
                     wire::decode(&mut restrictive_audit_trail, __value, wire::field)
@@ -7167,6 +7425,9 @@ impl ResCompanyUpdate {
                 "user_ids" => wire::decode(&mut user_ids, __value, wire::false_as_none),
                 "vat" => wire::decode(&mut vat, __value, wire::false_as_none),
                 "website" => wire::decode(&mut website, __value, wire::false_as_none),
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::false_as_none)
+                }
                 "work_permit_expiration_notice_period" => {
                     wire::decode(
                         &mut work_permit_expiration_notice_period,
@@ -7176,7 +7437,8 @@ impl ResCompanyUpdate {
                 }
                 "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             account_cash_basis_base_account_id: account_cash_basis_base_account_id
@@ -7212,6 +7474,7 @@ impl ResCompanyUpdate {
             account_use_credit_limit: account_use_credit_limit.unwrap_or_default(),
             active: active.unwrap_or_default(),
             alias_domain_id: alias_domain_id.unwrap_or_default(),
+            all_child_ids: all_child_ids.unwrap_or_default(),
             anglo_saxon_accounting: anglo_saxon_accounting.unwrap_or_default(),
             annual_inventory_day: annual_inventory_day.unwrap_or_default(),
             annual_inventory_month: annual_inventory_month.unwrap_or_default(),
@@ -7219,8 +7482,11 @@ impl ResCompanyUpdate {
                 .unwrap_or_default(),
             autopost_bills: autopost_bills.unwrap_or_default(),
             bank_account_code_prefix: bank_account_code_prefix.unwrap_or_default(),
+            bank_ids: bank_ids.unwrap_or_default(),
+            bank_journal_ids: bank_journal_ids.unwrap_or_default(),
             cash_account_code_prefix: cash_account_code_prefix.unwrap_or_default(),
             chart_template: chart_template.unwrap_or_default(),
+            child_ids: child_ids.unwrap_or_default(),
             city: city.unwrap_or_default(),
             color: color.unwrap_or_default(),
             company_details: company_details.unwrap_or_default(),
@@ -7253,6 +7519,7 @@ impl ResCompanyUpdate {
             expense_currency_exchange_account_id: expense_currency_exchange_account_id
                 .unwrap_or_default(),
             external_report_layout_id: external_report_layout_id.unwrap_or_default(),
+            fiscal_position_ids: fiscal_position_ids.unwrap_or_default(),
             fiscalyear_last_day: fiscalyear_last_day.unwrap_or_default(),
             fiscalyear_last_month: fiscalyear_last_month.unwrap_or_default(),
             fiscalyear_lock_date: fiscalyear_lock_date.unwrap_or_default(),
@@ -7284,6 +7551,8 @@ impl ResCompanyUpdate {
             layout_background_image: layout_background_image.unwrap_or_default(),
             link_qr_code: link_qr_code.unwrap_or_default(),
             logo: logo.unwrap_or_default(),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
             name: name.unwrap_or_default(),
             nomenclature_id: nomenclature_id.unwrap_or_default(),
@@ -7304,9 +7573,11 @@ impl ResCompanyUpdate {
             qr_code: qr_code.unwrap_or_default(),
             quick_edit_mode: quick_edit_mode.unwrap_or_default(),
             quotation_validity_days: quotation_validity_days.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
             report_footer: report_footer.unwrap_or_default(),
             report_header: report_header.unwrap_or_default(),
             resource_calendar_id: resource_calendar_id.unwrap_or_default(),
+            resource_calendar_ids: resource_calendar_ids.unwrap_or_default(),
             restrictive_audit_trail: restrictive_audit_trail.unwrap_or_default(),
             revenue_accrual_account_id: revenue_accrual_account_id.unwrap_or_default(),
             sale_discount_product_id: sale_discount_product_id.unwrap_or_default(),
@@ -7342,6 +7613,7 @@ impl ResCompanyUpdate {
             user_ids: user_ids.unwrap_or_default(),
             vat: vat.unwrap_or_default(),
             website: website.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
             work_permit_expiration_notice_period: work_permit_expiration_notice_period
                 .unwrap_or_default(),
             zip: zip.unwrap_or_default(),
@@ -7357,7 +7629,7 @@ impl ResCompanyUpdate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(136usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(146usize);
         if self.account_cash_basis_base_account_id.is_some() {
             wire::put(
                 &mut __fields,
@@ -7504,6 +7776,9 @@ impl ResCompanyUpdate {
         if self.alias_domain_id.is_some() {
             wire::put(&mut __fields, "alias_domain_id", &self.alias_domain_id)?;
         }
+        if self.all_child_ids.is_some() {
+            wire::put(&mut __fields, "all_child_ids", &self.all_child_ids)?;
+        }
         if self.anglo_saxon_accounting.is_some() {
             wire::put(
                 &mut __fields,
@@ -7542,6 +7817,12 @@ impl ResCompanyUpdate {
                 &self.bank_account_code_prefix,
             )?;
         }
+        if self.bank_ids.is_some() {
+            wire::put(&mut __fields, "bank_ids", &self.bank_ids)?;
+        }
+        if self.bank_journal_ids.is_some() {
+            wire::put(&mut __fields, "bank_journal_ids", &self.bank_journal_ids)?;
+        }
         if self.cash_account_code_prefix.is_some() {
             wire::put(
                 &mut __fields,
@@ -7551,6 +7832,9 @@ impl ResCompanyUpdate {
         }
         if self.chart_template.is_some() {
             wire::put(&mut __fields, "chart_template", &self.chart_template)?;
+        }
+        if self.child_ids.is_some() {
+            wire::put(&mut __fields, "child_ids", &self.child_ids)?;
         }
         if self.city.is_some() {
             wire::put(&mut __fields, "city", &self.city)?;
@@ -7675,6 +7959,9 @@ impl ResCompanyUpdate {
                 "external_report_layout_id",
                 &self.external_report_layout_id,
             )?;
+        }
+        if self.fiscal_position_ids.is_some() {
+            wire::put(&mut __fields, "fiscal_position_ids", &self.fiscal_position_ids)?;
         }
         if self.fiscalyear_last_day.is_some() {
             wire::put(&mut __fields, "fiscalyear_last_day", &self.fiscalyear_last_day)?;
@@ -7812,6 +8099,16 @@ impl ResCompanyUpdate {
         if self.logo.is_some() {
             wire::put(&mut __fields, "logo", &self.logo)?;
         }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        }
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
@@ -7901,6 +8198,9 @@ impl ResCompanyUpdate {
                 &self.quotation_validity_days,
             )?;
         }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        }
         if self.report_footer.is_some() {
             wire::put(&mut __fields, "report_footer", &self.report_footer)?;
         }
@@ -7912,6 +8212,13 @@ impl ResCompanyUpdate {
                 &mut __fields,
                 "resource_calendar_id",
                 &self.resource_calendar_id,
+            )?;
+        }
+        if self.resource_calendar_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "resource_calendar_ids",
+                &self.resource_calendar_ids,
             )?;
         }
         if self.restrictive_audit_trail.is_some() {
@@ -8065,6 +8372,9 @@ impl ResCompanyUpdate {
         }
         if self.website.is_some() {
             wire::put(&mut __fields, "website", &self.website)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         if self.work_permit_expiration_notice_period.is_some() {
             wire::put(

@@ -270,7 +270,8 @@ impl ResCountry {
                 "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
                 "zip_required" => wire::decode(&mut zip_required, __value, wire::field),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(
             &[
@@ -471,7 +472,7 @@ pub struct ResCountryCreate {
     ///
     /// `country_group_ids`: many2many, to `res.country.group`
     pub country_group_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Currency
     ///
@@ -491,6 +492,12 @@ pub struct ResCountryCreate {
     ///
     /// `phone_code`: integer
     pub phone_code: ::std::option::Option<i64>,
+    /// States
+    ///
+    /// `state_ids`: one2many, to `res.country.state`
+    pub state_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// State Required
     ///
     /// `state_required`: boolean
@@ -513,11 +520,12 @@ pub const CREATE_SCHEMA: &str = r##"{
     "address_format": {"description":"Layout in Reports: Display format to use for addresses belonging to this country. You can use python-style string pattern with all the fields of the address (for example, use '%(street)s' to display the field 'street') plus %(state_name)s: the name of the state %(state_code)s: the code of the state %(country_name)s: the name of the country %(country_code)s: the code of the country","type":["string","null"]},
     "address_view_id": {"description":"Input View: Use this field if you want to replace the usual way to encode a complete address. Note that the address_format field is used to modify the way to display addresses (in reports for example), while this field is used to modify the input form for addresses. (id of a ir.ui.view)","format":"int64","type":["integer","null"]},
     "code": {"description":"Country Code: The ISO country code in two chars. You can use this field for quick search.","type":"string"},
-    "country_group_ids": {"description":"Country Groups (ids of res.country.group records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "country_group_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.country.group record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.country.group record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Country Groups (res.country.group records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "currency_id": {"description":"Currency (id of a res.currency)","format":"int64","type":["integer","null"]},
     "name": {"description":"Country Name","type":"string"},
     "name_position": {"anyOf":[{"$ref":"#/$defs/ResCountryNamePosition"},{"type":"null"}],"description":"Customer Name Position: Determines where the customer/company name should be placed, i.e. after or before the address."},
     "phone_code": {"description":"Country Calling Code","format":"int64","type":["integer","null"]},
+    "state_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.country.state record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.country.state record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"States (res.country.state records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "state_required": {"description":"State Required","type":["boolean","null"]},
     "vat_label": {"description":"Vat Label: Use this field if you want to change vat label.","type":["string","null"]},
     "zip_required": {"description":"Zip Required","type":["boolean","null"]}
@@ -544,6 +552,7 @@ impl ResCountryCreate {
             name: wire::given(__values.name),
             name_position: __values.name_position,
             phone_code: __values.phone_code,
+            state_ids: __values.state_ids,
             state_required: __values.state_required,
             vat_label: __values.vat_label,
             zip_required: __values.zip_required,
@@ -559,7 +568,7 @@ impl ResCountryCreate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(11usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(12usize);
         if self.address_format.is_some() {
             wire::put(&mut __fields, "address_format", &self.address_format)?;
         }
@@ -579,6 +588,9 @@ impl ResCountryCreate {
         }
         if self.phone_code.is_some() {
             wire::put(&mut __fields, "phone_code", &self.phone_code)?;
+        }
+        if self.state_ids.is_some() {
+            wire::put(&mut __fields, "state_ids", &self.state_ids)?;
         }
         if self.state_required.is_some() {
             wire::put(&mut __fields, "state_required", &self.state_required)?;
@@ -667,7 +679,7 @@ pub struct ResCountryUpdate {
     ///
     /// `country_group_ids`: many2many, to `res.country.group`
     pub country_group_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Currency
     ///
@@ -687,6 +699,12 @@ pub struct ResCountryUpdate {
     ///
     /// `phone_code`: integer
     pub phone_code: ::std::option::Option<i64>,
+    /// States
+    ///
+    /// `state_ids`: one2many, to `res.country.state`
+    pub state_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// State Required
     ///
     /// `state_required`: boolean
@@ -709,11 +727,12 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "address_format": {"description":"Layout in Reports: Display format to use for addresses belonging to this country. You can use python-style string pattern with all the fields of the address (for example, use '%(street)s' to display the field 'street') plus %(state_name)s: the name of the state %(state_code)s: the code of the state %(country_name)s: the name of the country %(country_code)s: the code of the country","type":["string","null"]},
     "address_view_id": {"description":"Input View: Use this field if you want to replace the usual way to encode a complete address. Note that the address_format field is used to modify the way to display addresses (in reports for example), while this field is used to modify the input form for addresses. (id of a ir.ui.view)","format":"int64","type":["integer","null"]},
     "code": {"description":"Country Code: The ISO country code in two chars. You can use this field for quick search.","type":["string","null"]},
-    "country_group_ids": {"description":"Country Groups (ids of res.country.group records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "country_group_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.country.group record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.country.group record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Country Groups (res.country.group records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "currency_id": {"description":"Currency (id of a res.currency)","format":"int64","type":["integer","null"]},
     "name": {"description":"Country Name","type":["string","null"]},
     "name_position": {"anyOf":[{"$ref":"#/$defs/ResCountryNamePosition"},{"type":"null"}],"description":"Customer Name Position: Determines where the customer/company name should be placed, i.e. after or before the address."},
     "phone_code": {"description":"Country Calling Code","format":"int64","type":["integer","null"]},
+    "state_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.country.state record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.country.state record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"States (res.country.state records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "state_required": {"description":"State Required","type":["boolean","null"]},
     "vat_label": {"description":"Vat Label: Use this field if you want to change vat label.","type":["string","null"]},
     "zip_required": {"description":"Zip Required","type":["boolean","null"]}
@@ -736,7 +755,7 @@ impl ResCountryUpdate {
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut country_group_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut currency_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -748,6 +767,9 @@ impl ResCountryUpdate {
             ::std::option::Option<ResCountryNamePosition>,
         > = ::std::option::Option::None;
         let mut phone_code: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut state_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut state_required: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
         let mut vat_label: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -775,13 +797,15 @@ impl ResCountryUpdate {
                 "phone_code" => {
                     wire::decode(&mut phone_code, __value, wire::false_as_none)
                 }
+                "state_ids" => wire::decode(&mut state_ids, __value, wire::false_as_none),
                 "state_required" => {
                     wire::decode(&mut state_required, __value, wire::field)
                 }
                 "vat_label" => wire::decode(&mut vat_label, __value, wire::false_as_none),
                 "zip_required" => wire::decode(&mut zip_required, __value, wire::field),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             address_format: address_format.unwrap_or_default(),
@@ -792,6 +816,7 @@ impl ResCountryUpdate {
             name: name.unwrap_or_default(),
             name_position: name_position.unwrap_or_default(),
             phone_code: phone_code.unwrap_or_default(),
+            state_ids: state_ids.unwrap_or_default(),
             state_required: state_required.unwrap_or_default(),
             vat_label: vat_label.unwrap_or_default(),
             zip_required: zip_required.unwrap_or_default(),
@@ -807,7 +832,7 @@ impl ResCountryUpdate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(11usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(12usize);
         if self.address_format.is_some() {
             wire::put(&mut __fields, "address_format", &self.address_format)?;
         }
@@ -831,6 +856,9 @@ impl ResCountryUpdate {
         }
         if self.phone_code.is_some() {
             wire::put(&mut __fields, "phone_code", &self.phone_code)?;
+        }
+        if self.state_ids.is_some() {
+            wire::put(&mut __fields, "state_ids", &self.state_ids)?;
         }
         if self.state_required.is_some() {
             wire::put(&mut __fields, "state_required", &self.state_required)?;

@@ -2243,7 +2243,8 @@ impl ResPartner {
                 "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
                 "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(
             &[
@@ -3173,6 +3174,12 @@ pub struct ResPartnerCreate {
     ///
     /// `active`: boolean
     pub active: ::std::option::Option<bool>,
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -3187,6 +3194,12 @@ pub struct ResPartnerCreate {
     ///
     /// `autopost_bills`: selection, required
     pub autopost_bills: ::std::option::Option<ResPartnerAutopostBills>,
+    /// Banks
+    ///
+    /// `bank_ids`: one2many, to `res.partner.bank`
+    pub bank_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Barcode
     ///
     /// Use a barcode to identify this contact.
@@ -3204,11 +3217,27 @@ pub struct ResPartnerCreate {
     /// Tags
     ///
     /// `category_id`: many2many, to `res.partner.category`
-    pub category_id: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub category_id: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Channels
     ///
     /// `channel_ids`: many2many, to `discuss.channel`
-    pub channel_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub channel_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Channel Member
+    ///
+    /// `channel_member_ids`: one2many, to `discuss.channel.member`
+    pub channel_member_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Contact
+    ///
+    /// `child_ids`: one2many, to `res.partner`
+    pub child_ids: ::std::option::Option<
+        ::odoo_client::X2Many<ResPartnerCreate, ResPartnerUpdate>,
+    >,
     /// City
     ///
     /// `city`: char
@@ -3271,6 +3300,14 @@ pub struct ResPartnerCreate {
     ///
     /// `employee`: boolean
     pub employee: ::std::option::Option<bool>,
+    /// Employees
+    ///
+    /// Related employees based on their private address
+    ///
+    /// `employee_ids`: one2many, to `hr.employee`
+    pub employee_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Job Position
     ///
     /// `function`: char
@@ -3346,23 +3383,43 @@ pub struct ResPartnerCreate {
     /// Meetings
     ///
     /// `meeting_ids`: many2many, to `calendar.event`
-    pub meeting_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub meeting_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
     ///
     /// `message_bounce`: integer
     pub message_bounce: ::std::option::Option<i64>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<ResPartnerCreate, ResPartnerUpdate>,
     >,
     /// Name
     ///
     /// `name`: char
     pub name: ::std::option::Option<::std::string::String>,
+    /// Opportunities
+    ///
+    /// `opportunity_ids`: one2many, to `crm.lead`
+    pub opportunity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Related Company
     ///
     /// `parent_id`: many2one, to `res.partner`
@@ -3375,6 +3432,12 @@ pub struct ResPartnerCreate {
     ///
     /// `partner_longitude`: float
     pub partner_longitude: ::std::option::Option<f64>,
+    /// Payment Tokens
+    ///
+    /// `payment_token_ids`: one2many, to `payment.token`
+    pub payment_token_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Peppol e-address (EAS)
     ///
     /// Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives.
@@ -3401,6 +3464,12 @@ pub struct ResPartnerCreate {
     ///
     /// `picking_warn_msg`: text
     pub picking_warn_msg: ::std::option::Option<::std::string::String>,
+    /// Projects
+    ///
+    /// `project_ids`: one2many, to `project.project`
+    pub project_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Properties
     ///
     /// `properties`: properties
@@ -3465,10 +3534,22 @@ pub struct ResPartnerCreate {
     pub property_supplier_payment_term_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
+    /// Purchase Lines
+    ///
+    /// `purchase_line_ids`: one2many, to `purchase.order.line`
+    pub purchase_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Message for Purchase Order
     ///
     /// `purchase_warn_msg`: text
     pub purchase_warn_msg: ::std::option::Option<::std::string::String>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Receipt Reminder
     ///
     /// Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.
@@ -3479,12 +3560,30 @@ pub struct ResPartnerCreate {
     ///
     /// `ref`: char
     pub ref_: ::std::option::Option<::std::string::String>,
+    /// Companies that refers to partner
+    ///
+    /// `ref_company_ids`: one2many, to `res.company`
+    pub ref_company_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Days Before Receipt
     ///
     /// Number of days to send reminder email before the promised receipt date
     ///
     /// `reminder_date_before_receipt`: integer
     pub reminder_date_before_receipt: ::std::option::Option<i64>,
+    /// Rtc Session
+    ///
+    /// `rtc_session_ids`: one2many, to `discuss.channel.rtc.session`
+    pub rtc_session_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Sales Order
+    ///
+    /// `sale_order_ids`: one2many, to `sale.order`
+    pub sale_order_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Message for Sales Order
     ///
     /// `sale_warn_msg`: text
@@ -3527,6 +3626,12 @@ pub struct ResPartnerCreate {
     ///
     /// `supplier_rank`: integer
     pub supplier_rank: ::std::option::Option<i64>,
+    /// Tasks
+    ///
+    /// `task_ids`: one2many, to `project.task`
+    pub task_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Degree of trust you have in this debtor
     ///
     /// `trust`: selection
@@ -3557,6 +3662,12 @@ pub struct ResPartnerCreate {
     ///
     /// `user_id`: many2one, to `res.users`
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Users
+    ///
+    /// `user_ids`: one2many, to `res.users`
+    pub user_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Tax ID
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
@@ -3567,6 +3678,14 @@ pub struct ResPartnerCreate {
     ///
     /// `website`: char
     pub website: ::std::option::Option<::std::string::String>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Zip
     ///
     /// `zip`: char
@@ -3577,14 +3696,18 @@ pub const CREATE_SCHEMA: &str = r##"{
   "description": "Values of a new Contact record",
   "properties": {
     "active": {"description":"Active","type":["boolean","null"]},
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
     "autopost_bills": {"anyOf":[{"$ref":"#/$defs/ResPartnerAutopostBills"},{"type":"null"}],"description":"Auto-post bills: Automatically post bills for this trusted partner"},
+    "bank_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner.bank record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner.bank record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Banks (res.partner.bank records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "barcode": {"description":"Barcode: Use a barcode to identify this contact.","type":["string","null"]},
     "buyer_id": {"description":"Buyer (id of a res.users)","format":"int64","type":["integer","null"]},
     "calendar_last_notif_ack": {"description":"Last notification marked as read from base Calendar (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
-    "category_id": {"description":"Tags (ids of res.partner.category records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "channel_ids": {"description":"Channels (ids of discuss.channel records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "category_id": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner.category record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner.category record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tags (res.partner.category records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "channel_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new discuss.channel record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked discuss.channel record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Channels (discuss.channel records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "channel_member_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new discuss.channel.member record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked discuss.channel.member record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Channel Member (discuss.channel.member records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "child_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Contact (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "city": {"description":"City","type":["string","null"]},
     "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
     "comment": {"description":"Notes","type":["string","null"]},
@@ -3599,6 +3722,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "display_invoice_template_pdf_report_id": {"description":"Display Invoice Template Pdf Report","type":["boolean","null"]},
     "email": {"description":"Email","type":["string","null"]},
     "employee": {"description":"Employee: Whether this contact is an Employee.","type":["boolean","null"]},
+    "employee_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.employee record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.employee record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Employees: Related employees based on their private address (hr.employee records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "function": {"description":"Job Position","type":["string","null"]},
     "global_location_number": {"description":"GLN: Global Location Number","type":["string","null"]},
     "group_on": {"anyOf":[{"$ref":"#/$defs/ResPartnerGroupOn"},{"type":"null"}],"description":"Week Day"},
@@ -3613,18 +3737,23 @@ pub const CREATE_SCHEMA: &str = r##"{
     "invoice_template_pdf_report_id": {"description":"Invoice report (id of a ir.actions.report)","format":"int64","type":["integer","null"]},
     "is_company": {"description":"Is a Company: Check if the contact is a company, otherwise it is a person","type":["boolean","null"]},
     "lang": {"description":"Language: All the emails and documents sent to this contact will be translated in this language.","type":["string","null"]},
-    "meeting_ids": {"description":"Meetings (ids of calendar.event records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "meeting_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new calendar.event record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked calendar.event record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Meetings (calendar.event records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "message_bounce": {"description":"Bounce: Counter of the number of bounced emails for this contact","format":"int64","type":["integer","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "name": {"description":"Name","type":["string","null"]},
+    "opportunity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new crm.lead record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked crm.lead record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Opportunities (crm.lead records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "parent_id": {"description":"Related Company (id of a res.partner)","format":"int64","type":["integer","null"]},
     "partner_latitude": {"description":"Geo Latitude","format":"double","type":["number","null"]},
     "partner_longitude": {"description":"Geo Longitude","format":"double","type":["number","null"]},
+    "payment_token_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new payment.token record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked payment.token record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Payment Tokens (payment.token records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "peppol_eas": {"anyOf":[{"$ref":"#/$defs/ResPartnerPeppolEas"},{"type":"null"}],"description":"Peppol e-address (EAS): Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives. List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/"},
     "peppol_endpoint": {"description":"Peppol Endpoint: Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'.","type":["string","null"]},
     "phone": {"description":"Phone","type":["string","null"]},
     "phone_mobile_search": {"description":"Phone Number","type":["string","null"]},
     "picking_warn_msg": {"description":"Message for Stock Picking","type":["string","null"]},
+    "project_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.project record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.project record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Projects (project.project records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "properties": {"description":"Properties"},
     "property_account_payable_id": {"description":"Account Payable (id of a account.account)","format":"int64","type":["integer","null"]},
     "property_account_position_id": {"description":"Fiscal Position: The fiscal position determines the taxes/accounts used for this contact. (id of a account.fiscal.position)","format":"int64","type":["integer","null"]},
@@ -3637,10 +3766,15 @@ pub const CREATE_SCHEMA: &str = r##"{
     "property_stock_customer": {"description":"Customer Location: The stock location used as destination when sending goods to this contact. (id of a stock.location)","format":"int64","type":["integer","null"]},
     "property_stock_supplier": {"description":"Vendor Location: The stock location used as source when receiving goods from this contact. (id of a stock.location)","format":"int64","type":["integer","null"]},
     "property_supplier_payment_term_id": {"description":"Vendor Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
+    "purchase_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new purchase.order.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked purchase.order.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Purchase Lines (purchase.order.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "purchase_warn_msg": {"description":"Message for Purchase Order","type":["string","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "receipt_reminder_email": {"description":"Receipt Reminder: Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.","type":["boolean","null"]},
     "ref": {"description":"Reference","type":["string","null"]},
+    "ref_company_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.company record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.company record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Companies that refers to partner (res.company records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "reminder_date_before_receipt": {"description":"Days Before Receipt: Number of days to send reminder email before the promised receipt date","format":"int64","type":["integer","null"]},
+    "rtc_session_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new discuss.channel.rtc.session record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked discuss.channel.rtc.session record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Rtc Session (discuss.channel.rtc.session records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "sale_order_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new sale.order record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked sale.order record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Sales Order (sale.order records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "sale_warn_msg": {"description":"Message for Sales Order","type":["string","null"]},
     "signup_type": {"description":"Signup Token Type","type":["string","null"]},
     "specific_property_product_pricelist": {"description":"Specific Property Product Pricelist (id of a product.pricelist)","format":"int64","type":["integer","null"]},
@@ -3651,13 +3785,16 @@ pub const CREATE_SCHEMA: &str = r##"{
     "suggest_days": {"description":"Suggest Days","format":"int64","type":["integer","null"]},
     "suggest_percent": {"description":"Suggest Percent","format":"int64","type":["integer","null"]},
     "supplier_rank": {"description":"Supplier Rank","format":"int64","type":["integer","null"]},
+    "task_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.task record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.task record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tasks (project.task records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "trust": {"anyOf":[{"$ref":"#/$defs/ResPartnerTrust"},{"type":"null"}],"description":"Degree of trust you have in this debtor"},
     "type": {"anyOf":[{"$ref":"#/$defs/ResPartnerType"},{"type":"null"}],"description":"Address Type"},
     "tz": {"description":"Timezone: When printing documents and exporting/importing data, time values are computed according to this timezone. If the timezone is not set, UTC (Coordinated Universal Time) is used. Anywhere else, time values are computed according to the time offset of your web client.","type":["string","null"]},
     "use_partner_credit_limit": {"description":"Partner Limit: Set a value greater than 0.0 to activate a credit limit check","type":["boolean","null"]},
     "user_id": {"description":"Salesperson: The internal user in charge of this contact. (id of a res.users)","format":"int64","type":["integer","null"]},
+    "user_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.users record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.users record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Users (res.users records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "vat": {"description":"Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.","type":["string","null"]},
     "website": {"description":"Website Link","type":["string","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "zip": {"description":"Zip","type":["string","null"]}
   },
   "type": "object"
@@ -3670,14 +3807,18 @@ impl ResPartnerCreate {
         let __values = ResPartnerUpdate::from_record(__record)?;
         ::std::result::Result::Ok(Self {
             active: __values.active,
+            activity_ids: __values.activity_ids,
             activity_summary: __values.activity_summary,
             activity_type_id: __values.activity_type_id,
             autopost_bills: __values.autopost_bills,
+            bank_ids: __values.bank_ids,
             barcode: __values.barcode,
             buyer_id: __values.buyer_id,
             calendar_last_notif_ack: __values.calendar_last_notif_ack,
             category_id: __values.category_id,
             channel_ids: __values.channel_ids,
+            channel_member_ids: __values.channel_member_ids,
+            child_ids: __values.child_ids,
             city: __values.city,
             color: __values.color,
             comment: __values.comment,
@@ -3693,6 +3834,7 @@ impl ResPartnerCreate {
                 .display_invoice_template_pdf_report_id,
             email: __values.email,
             employee: __values.employee,
+            employee_ids: __values.employee_ids,
             function: __values.function,
             global_location_number: __values.global_location_number,
             group_on: __values.group_on,
@@ -3709,16 +3851,21 @@ impl ResPartnerCreate {
             lang: __values.lang,
             meeting_ids: __values.meeting_ids,
             message_bounce: __values.message_bounce,
+            message_follower_ids: __values.message_follower_ids,
+            message_ids: __values.message_ids,
             message_partner_ids: __values.message_partner_ids,
             name: __values.name,
+            opportunity_ids: __values.opportunity_ids,
             parent_id: __values.parent_id,
             partner_latitude: __values.partner_latitude,
             partner_longitude: __values.partner_longitude,
+            payment_token_ids: __values.payment_token_ids,
             peppol_eas: __values.peppol_eas,
             peppol_endpoint: __values.peppol_endpoint,
             phone: __values.phone,
             phone_mobile_search: __values.phone_mobile_search,
             picking_warn_msg: __values.picking_warn_msg,
+            project_ids: __values.project_ids,
             properties: __values.properties,
             property_account_payable_id: __values.property_account_payable_id,
             property_account_position_id: __values.property_account_position_id,
@@ -3734,10 +3881,15 @@ impl ResPartnerCreate {
             property_stock_supplier: __values.property_stock_supplier,
             property_supplier_payment_term_id: __values
                 .property_supplier_payment_term_id,
+            purchase_line_ids: __values.purchase_line_ids,
             purchase_warn_msg: __values.purchase_warn_msg,
+            rating_ids: __values.rating_ids,
             receipt_reminder_email: __values.receipt_reminder_email,
             ref_: __values.ref_,
+            ref_company_ids: __values.ref_company_ids,
             reminder_date_before_receipt: __values.reminder_date_before_receipt,
+            rtc_session_ids: __values.rtc_session_ids,
+            sale_order_ids: __values.sale_order_ids,
             sale_warn_msg: __values.sale_warn_msg,
             signup_type: __values.signup_type,
             specific_property_product_pricelist: __values
@@ -3749,13 +3901,16 @@ impl ResPartnerCreate {
             suggest_days: __values.suggest_days,
             suggest_percent: __values.suggest_percent,
             supplier_rank: __values.supplier_rank,
+            task_ids: __values.task_ids,
             trust: __values.trust,
             type_: __values.type_,
             tz: __values.tz,
             use_partner_credit_limit: __values.use_partner_credit_limit,
             user_id: __values.user_id,
+            user_ids: __values.user_ids,
             vat: __values.vat,
             website: __values.website,
+            website_message_ids: __values.website_message_ids,
             zip: __values.zip,
         })
     }
@@ -3769,9 +3924,12 @@ impl ResPartnerCreate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(83usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(101usize);
         if self.active.is_some() {
             wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
         }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
@@ -3781,6 +3939,9 @@ impl ResPartnerCreate {
         }
         if self.autopost_bills.is_some() {
             wire::put(&mut __fields, "autopost_bills", &self.autopost_bills)?;
+        }
+        if self.bank_ids.is_some() {
+            wire::put(&mut __fields, "bank_ids", &self.bank_ids)?;
         }
         if self.barcode.is_some() {
             wire::put(&mut __fields, "barcode", &self.barcode)?;
@@ -3801,6 +3962,12 @@ impl ResPartnerCreate {
         }
         if self.channel_ids.is_some() {
             wire::put(&mut __fields, "channel_ids", &self.channel_ids)?;
+        }
+        if self.channel_member_ids.is_some() {
+            wire::put(&mut __fields, "channel_member_ids", &self.channel_member_ids)?;
+        }
+        if self.child_ids.is_some() {
+            wire::put(&mut __fields, "child_ids", &self.child_ids)?;
         }
         if self.city.is_some() {
             wire::put(&mut __fields, "city", &self.city)?;
@@ -3851,6 +4018,9 @@ impl ResPartnerCreate {
         }
         if self.employee.is_some() {
             wire::put(&mut __fields, "employee", &self.employee)?;
+        }
+        if self.employee_ids.is_some() {
+            wire::put(&mut __fields, "employee_ids", &self.employee_ids)?;
         }
         if self.function.is_some() {
             wire::put(&mut __fields, "function", &self.function)?;
@@ -3924,11 +4094,24 @@ impl ResPartnerCreate {
         if self.message_bounce.is_some() {
             wire::put(&mut __fields, "message_bounce", &self.message_bounce)?;
         }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        }
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
         if self.name.is_some() {
             wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.opportunity_ids.is_some() {
+            wire::put(&mut __fields, "opportunity_ids", &self.opportunity_ids)?;
         }
         if self.parent_id.is_some() {
             wire::put(&mut __fields, "parent_id", &self.parent_id)?;
@@ -3938,6 +4121,9 @@ impl ResPartnerCreate {
         }
         if self.partner_longitude.is_some() {
             wire::put(&mut __fields, "partner_longitude", &self.partner_longitude)?;
+        }
+        if self.payment_token_ids.is_some() {
+            wire::put(&mut __fields, "payment_token_ids", &self.payment_token_ids)?;
         }
         if self.peppol_eas.is_some() {
             wire::put(&mut __fields, "peppol_eas", &self.peppol_eas)?;
@@ -3953,6 +4139,9 @@ impl ResPartnerCreate {
         }
         if self.picking_warn_msg.is_some() {
             wire::put(&mut __fields, "picking_warn_msg", &self.picking_warn_msg)?;
+        }
+        if self.project_ids.is_some() {
+            wire::put(&mut __fields, "project_ids", &self.project_ids)?;
         }
         if self.properties.is_some() {
             wire::put(&mut __fields, "properties", &self.properties)?;
@@ -4034,8 +4223,14 @@ impl ResPartnerCreate {
                 &self.property_supplier_payment_term_id,
             )?;
         }
+        if self.purchase_line_ids.is_some() {
+            wire::put(&mut __fields, "purchase_line_ids", &self.purchase_line_ids)?;
+        }
         if self.purchase_warn_msg.is_some() {
             wire::put(&mut __fields, "purchase_warn_msg", &self.purchase_warn_msg)?;
+        }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
         }
         if self.receipt_reminder_email.is_some() {
             wire::put(
@@ -4047,12 +4242,21 @@ impl ResPartnerCreate {
         if self.ref_.is_some() {
             wire::put(&mut __fields, "ref", &self.ref_)?;
         }
+        if self.ref_company_ids.is_some() {
+            wire::put(&mut __fields, "ref_company_ids", &self.ref_company_ids)?;
+        }
         if self.reminder_date_before_receipt.is_some() {
             wire::put(
                 &mut __fields,
                 "reminder_date_before_receipt",
                 &self.reminder_date_before_receipt,
             )?;
+        }
+        if self.rtc_session_ids.is_some() {
+            wire::put(&mut __fields, "rtc_session_ids", &self.rtc_session_ids)?;
+        }
+        if self.sale_order_ids.is_some() {
+            wire::put(&mut __fields, "sale_order_ids", &self.sale_order_ids)?;
         }
         if self.sale_warn_msg.is_some() {
             wire::put(&mut __fields, "sale_warn_msg", &self.sale_warn_msg)?;
@@ -4088,6 +4292,9 @@ impl ResPartnerCreate {
         if self.supplier_rank.is_some() {
             wire::put(&mut __fields, "supplier_rank", &self.supplier_rank)?;
         }
+        if self.task_ids.is_some() {
+            wire::put(&mut __fields, "task_ids", &self.task_ids)?;
+        }
         if self.trust.is_some() {
             wire::put(&mut __fields, "trust", &self.trust)?;
         }
@@ -4107,11 +4314,17 @@ impl ResPartnerCreate {
         if self.user_id.is_some() {
             wire::put(&mut __fields, "user_id", &self.user_id)?;
         }
+        if self.user_ids.is_some() {
+            wire::put(&mut __fields, "user_ids", &self.user_ids)?;
+        }
         if self.vat.is_some() {
             wire::put(&mut __fields, "vat", &self.vat)?;
         }
         if self.website.is_some() {
             wire::put(&mut __fields, "website", &self.website)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         if self.zip.is_some() {
             wire::put(&mut __fields, "zip", &self.zip)?;
@@ -4204,6 +4417,12 @@ pub struct ResPartnerUpdate {
     ///
     /// `active`: boolean
     pub active: ::std::option::Option<bool>,
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -4218,6 +4437,12 @@ pub struct ResPartnerUpdate {
     ///
     /// `autopost_bills`: selection, required
     pub autopost_bills: ::std::option::Option<ResPartnerAutopostBills>,
+    /// Banks
+    ///
+    /// `bank_ids`: one2many, to `res.partner.bank`
+    pub bank_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Barcode
     ///
     /// Use a barcode to identify this contact.
@@ -4235,11 +4460,27 @@ pub struct ResPartnerUpdate {
     /// Tags
     ///
     /// `category_id`: many2many, to `res.partner.category`
-    pub category_id: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub category_id: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Channels
     ///
     /// `channel_ids`: many2many, to `discuss.channel`
-    pub channel_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub channel_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Channel Member
+    ///
+    /// `channel_member_ids`: one2many, to `discuss.channel.member`
+    pub channel_member_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Contact
+    ///
+    /// `child_ids`: one2many, to `res.partner`
+    pub child_ids: ::std::option::Option<
+        ::odoo_client::X2Many<ResPartnerCreate, ResPartnerUpdate>,
+    >,
     /// City
     ///
     /// `city`: char
@@ -4302,6 +4543,14 @@ pub struct ResPartnerUpdate {
     ///
     /// `employee`: boolean
     pub employee: ::std::option::Option<bool>,
+    /// Employees
+    ///
+    /// Related employees based on their private address
+    ///
+    /// `employee_ids`: one2many, to `hr.employee`
+    pub employee_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Job Position
     ///
     /// `function`: char
@@ -4377,23 +4626,43 @@ pub struct ResPartnerUpdate {
     /// Meetings
     ///
     /// `meeting_ids`: many2many, to `calendar.event`
-    pub meeting_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub meeting_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
     ///
     /// `message_bounce`: integer
     pub message_bounce: ::std::option::Option<i64>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<ResPartnerCreate, ResPartnerUpdate>,
     >,
     /// Name
     ///
     /// `name`: char
     pub name: ::std::option::Option<::std::string::String>,
+    /// Opportunities
+    ///
+    /// `opportunity_ids`: one2many, to `crm.lead`
+    pub opportunity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Related Company
     ///
     /// `parent_id`: many2one, to `res.partner`
@@ -4406,6 +4675,12 @@ pub struct ResPartnerUpdate {
     ///
     /// `partner_longitude`: float
     pub partner_longitude: ::std::option::Option<f64>,
+    /// Payment Tokens
+    ///
+    /// `payment_token_ids`: one2many, to `payment.token`
+    pub payment_token_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Peppol e-address (EAS)
     ///
     /// Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives.
@@ -4432,6 +4707,12 @@ pub struct ResPartnerUpdate {
     ///
     /// `picking_warn_msg`: text
     pub picking_warn_msg: ::std::option::Option<::std::string::String>,
+    /// Projects
+    ///
+    /// `project_ids`: one2many, to `project.project`
+    pub project_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Properties
     ///
     /// `properties`: properties
@@ -4496,10 +4777,22 @@ pub struct ResPartnerUpdate {
     pub property_supplier_payment_term_id: ::std::option::Option<
         ::odoo_client::RecordId,
     >,
+    /// Purchase Lines
+    ///
+    /// `purchase_line_ids`: one2many, to `purchase.order.line`
+    pub purchase_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Message for Purchase Order
     ///
     /// `purchase_warn_msg`: text
     pub purchase_warn_msg: ::std::option::Option<::std::string::String>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Receipt Reminder
     ///
     /// Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.
@@ -4510,12 +4803,30 @@ pub struct ResPartnerUpdate {
     ///
     /// `ref`: char
     pub ref_: ::std::option::Option<::std::string::String>,
+    /// Companies that refers to partner
+    ///
+    /// `ref_company_ids`: one2many, to `res.company`
+    pub ref_company_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Days Before Receipt
     ///
     /// Number of days to send reminder email before the promised receipt date
     ///
     /// `reminder_date_before_receipt`: integer
     pub reminder_date_before_receipt: ::std::option::Option<i64>,
+    /// Rtc Session
+    ///
+    /// `rtc_session_ids`: one2many, to `discuss.channel.rtc.session`
+    pub rtc_session_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Sales Order
+    ///
+    /// `sale_order_ids`: one2many, to `sale.order`
+    pub sale_order_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Message for Sales Order
     ///
     /// `sale_warn_msg`: text
@@ -4558,6 +4869,12 @@ pub struct ResPartnerUpdate {
     ///
     /// `supplier_rank`: integer
     pub supplier_rank: ::std::option::Option<i64>,
+    /// Tasks
+    ///
+    /// `task_ids`: one2many, to `project.task`
+    pub task_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Degree of trust you have in this debtor
     ///
     /// `trust`: selection
@@ -4588,6 +4905,12 @@ pub struct ResPartnerUpdate {
     ///
     /// `user_id`: many2one, to `res.users`
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Users
+    ///
+    /// `user_ids`: one2many, to `res.users`
+    pub user_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Tax ID
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
@@ -4598,6 +4921,14 @@ pub struct ResPartnerUpdate {
     ///
     /// `website`: char
     pub website: ::std::option::Option<::std::string::String>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Zip
     ///
     /// `zip`: char
@@ -4608,14 +4939,18 @@ pub const UPDATE_SCHEMA: &str = r##"{
   "description": "Values to change on Contact records; fields left out are kept",
   "properties": {
     "active": {"description":"Active","type":["boolean","null"]},
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
     "autopost_bills": {"anyOf":[{"$ref":"#/$defs/ResPartnerAutopostBills"},{"type":"null"}],"description":"Auto-post bills: Automatically post bills for this trusted partner"},
+    "bank_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner.bank record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner.bank record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Banks (res.partner.bank records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "barcode": {"description":"Barcode: Use a barcode to identify this contact.","type":["string","null"]},
     "buyer_id": {"description":"Buyer (id of a res.users)","format":"int64","type":["integer","null"]},
     "calendar_last_notif_ack": {"description":"Last notification marked as read from base Calendar (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
-    "category_id": {"description":"Tags (ids of res.partner.category records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "channel_ids": {"description":"Channels (ids of discuss.channel records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "category_id": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner.category record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner.category record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tags (res.partner.category records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "channel_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new discuss.channel record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked discuss.channel record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Channels (discuss.channel records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "channel_member_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new discuss.channel.member record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked discuss.channel.member record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Channel Member (discuss.channel.member records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "child_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Contact (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "city": {"description":"City","type":["string","null"]},
     "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
     "comment": {"description":"Notes","type":["string","null"]},
@@ -4630,6 +4965,7 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "display_invoice_template_pdf_report_id": {"description":"Display Invoice Template Pdf Report","type":["boolean","null"]},
     "email": {"description":"Email","type":["string","null"]},
     "employee": {"description":"Employee: Whether this contact is an Employee.","type":["boolean","null"]},
+    "employee_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.employee record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.employee record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Employees: Related employees based on their private address (hr.employee records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "function": {"description":"Job Position","type":["string","null"]},
     "global_location_number": {"description":"GLN: Global Location Number","type":["string","null"]},
     "group_on": {"anyOf":[{"$ref":"#/$defs/ResPartnerGroupOn"},{"type":"null"}],"description":"Week Day"},
@@ -4644,18 +4980,23 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "invoice_template_pdf_report_id": {"description":"Invoice report (id of a ir.actions.report)","format":"int64","type":["integer","null"]},
     "is_company": {"description":"Is a Company: Check if the contact is a company, otherwise it is a person","type":["boolean","null"]},
     "lang": {"description":"Language: All the emails and documents sent to this contact will be translated in this language.","type":["string","null"]},
-    "meeting_ids": {"description":"Meetings (ids of calendar.event records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "meeting_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new calendar.event record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked calendar.event record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Meetings (calendar.event records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "message_bounce": {"description":"Bounce: Counter of the number of bounced emails for this contact","format":"int64","type":["integer","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "name": {"description":"Name","type":["string","null"]},
+    "opportunity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new crm.lead record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked crm.lead record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Opportunities (crm.lead records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "parent_id": {"description":"Related Company (id of a res.partner)","format":"int64","type":["integer","null"]},
     "partner_latitude": {"description":"Geo Latitude","format":"double","type":["number","null"]},
     "partner_longitude": {"description":"Geo Longitude","format":"double","type":["number","null"]},
+    "payment_token_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new payment.token record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked payment.token record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Payment Tokens (payment.token records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "peppol_eas": {"anyOf":[{"$ref":"#/$defs/ResPartnerPeppolEas"},{"type":"null"}],"description":"Peppol e-address (EAS): Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives. List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/"},
     "peppol_endpoint": {"description":"Peppol Endpoint: Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'.","type":["string","null"]},
     "phone": {"description":"Phone","type":["string","null"]},
     "phone_mobile_search": {"description":"Phone Number","type":["string","null"]},
     "picking_warn_msg": {"description":"Message for Stock Picking","type":["string","null"]},
+    "project_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.project record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.project record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Projects (project.project records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "properties": {"description":"Properties"},
     "property_account_payable_id": {"description":"Account Payable (id of a account.account)","format":"int64","type":["integer","null"]},
     "property_account_position_id": {"description":"Fiscal Position: The fiscal position determines the taxes/accounts used for this contact. (id of a account.fiscal.position)","format":"int64","type":["integer","null"]},
@@ -4668,10 +5009,15 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "property_stock_customer": {"description":"Customer Location: The stock location used as destination when sending goods to this contact. (id of a stock.location)","format":"int64","type":["integer","null"]},
     "property_stock_supplier": {"description":"Vendor Location: The stock location used as source when receiving goods from this contact. (id of a stock.location)","format":"int64","type":["integer","null"]},
     "property_supplier_payment_term_id": {"description":"Vendor Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
+    "purchase_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new purchase.order.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked purchase.order.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Purchase Lines (purchase.order.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "purchase_warn_msg": {"description":"Message for Purchase Order","type":["string","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "receipt_reminder_email": {"description":"Receipt Reminder: Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.","type":["boolean","null"]},
     "ref": {"description":"Reference","type":["string","null"]},
+    "ref_company_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.company record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.company record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Companies that refers to partner (res.company records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "reminder_date_before_receipt": {"description":"Days Before Receipt: Number of days to send reminder email before the promised receipt date","format":"int64","type":["integer","null"]},
+    "rtc_session_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new discuss.channel.rtc.session record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked discuss.channel.rtc.session record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Rtc Session (discuss.channel.rtc.session records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "sale_order_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new sale.order record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked sale.order record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Sales Order (sale.order records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "sale_warn_msg": {"description":"Message for Sales Order","type":["string","null"]},
     "signup_type": {"description":"Signup Token Type","type":["string","null"]},
     "specific_property_product_pricelist": {"description":"Specific Property Product Pricelist (id of a product.pricelist)","format":"int64","type":["integer","null"]},
@@ -4682,13 +5028,16 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "suggest_days": {"description":"Suggest Days","format":"int64","type":["integer","null"]},
     "suggest_percent": {"description":"Suggest Percent","format":"int64","type":["integer","null"]},
     "supplier_rank": {"description":"Supplier Rank","format":"int64","type":["integer","null"]},
+    "task_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.task record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.task record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tasks (project.task records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "trust": {"anyOf":[{"$ref":"#/$defs/ResPartnerTrust"},{"type":"null"}],"description":"Degree of trust you have in this debtor"},
     "type": {"anyOf":[{"$ref":"#/$defs/ResPartnerType"},{"type":"null"}],"description":"Address Type"},
     "tz": {"description":"Timezone: When printing documents and exporting/importing data, time values are computed according to this timezone. If the timezone is not set, UTC (Coordinated Universal Time) is used. Anywhere else, time values are computed according to the time offset of your web client.","type":["string","null"]},
     "use_partner_credit_limit": {"description":"Partner Limit: Set a value greater than 0.0 to activate a credit limit check","type":["boolean","null"]},
     "user_id": {"description":"Salesperson: The internal user in charge of this contact. (id of a res.users)","format":"int64","type":["integer","null"]},
+    "user_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.users record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.users record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Users (res.users records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "vat": {"description":"Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.","type":["string","null"]},
     "website": {"description":"Website Link","type":["string","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "zip": {"description":"Zip","type":["string","null"]}
   },
   "type": "object"
@@ -4700,6 +5049,9 @@ impl ResPartnerUpdate {
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
         let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut activity_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut activity_summary: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -4708,6 +5060,9 @@ impl ResPartnerUpdate {
         > = ::std::option::Option::None;
         let mut autopost_bills: ::std::option::Option<
             ::std::option::Option<ResPartnerAutopostBills>,
+        > = ::std::option::Option::None;
+        let mut bank_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut barcode: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -4719,10 +5074,18 @@ impl ResPartnerUpdate {
             ::std::option::Option<::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
         let mut category_id: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut channel_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut channel_member_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut child_ids: ::std::option::Option<
+            ::std::option::Option<
+                ::odoo_client::X2Many<ResPartnerCreate, ResPartnerUpdate>,
+            >,
         > = ::std::option::Option::None;
         let mut city: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -4758,6 +5121,9 @@ impl ResPartnerUpdate {
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut employee: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut employee_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut function: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -4799,20 +5165,34 @@ impl ResPartnerUpdate {
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut meeting_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut message_bounce: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<
+                ::odoo_client::X2Many<ResPartnerCreate, ResPartnerUpdate>,
+            >,
         > = ::std::option::Option::None;
         let mut name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut opportunity_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut parent_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut partner_latitude: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
         let mut partner_longitude: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut payment_token_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut peppol_eas: ::std::option::Option<
             ::std::option::Option<ResPartnerPeppolEas>,
         > = ::std::option::Option::None;
@@ -4827,6 +5207,9 @@ impl ResPartnerUpdate {
         > = ::std::option::Option::None;
         let mut picking_warn_msg: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut project_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut properties: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
@@ -4864,8 +5247,14 @@ impl ResPartnerUpdate {
         let mut property_supplier_payment_term_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut purchase_line_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut purchase_warn_msg: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut receipt_reminder_email: ::std::option::Option<
             ::std::option::Option<bool>,
@@ -4873,8 +5262,17 @@ impl ResPartnerUpdate {
         let mut ref_: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut ref_company_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut reminder_date_before_receipt: ::std::option::Option<
             ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut rtc_session_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut sale_order_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut sale_warn_msg: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -4900,6 +5298,9 @@ impl ResPartnerUpdate {
         let mut suggest_days: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut suggest_percent: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut supplier_rank: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut task_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut trust: ::std::option::Option<::std::option::Option<ResPartnerTrust>> = ::std::option::Option::None;
         let mut type_: ::std::option::Option<::std::option::Option<ResPartnerType>> = ::std::option::Option::None;
         let mut tz: ::std::option::Option<
@@ -4911,11 +5312,17 @@ impl ResPartnerUpdate {
         let mut user_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut user_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut vat: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut website: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut zip: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -4923,6 +5330,9 @@ impl ResPartnerUpdate {
         for (__key, __value) in __record {
             match __key.as_str() {
                 "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_ids" => {
+                    wire::decode(&mut activity_ids, __value, wire::false_as_none)
+                }
                 "activity_summary" => {
                     wire::decode(&mut activity_summary, __value, wire::false_as_none)
                 }
@@ -4932,6 +5342,7 @@ impl ResPartnerUpdate {
                 "autopost_bills" => {
                     wire::decode(&mut autopost_bills, __value, wire::false_as_none)
                 }
+                "bank_ids" => wire::decode(&mut bank_ids, __value, wire::false_as_none),
                 "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
                 "buyer_id" => wire::decode(&mut buyer_id, __value, wire::false_as_none),
                 "calendar_last_notif_ack" => {
@@ -4947,6 +5358,10 @@ impl ResPartnerUpdate {
                 "channel_ids" => {
                     wire::decode(&mut channel_ids, __value, wire::false_as_none)
                 }
+                "channel_member_ids" => {
+                    wire::decode(&mut channel_member_ids, __value, wire::false_as_none)
+                }
+                "child_ids" => wire::decode(&mut child_ids, __value, wire::false_as_none),
                 "city" => wire::decode(&mut city, __value, wire::false_as_none),
                 "color" => wire::decode(&mut color, __value, wire::false_as_none),
                 "comment" => wire::decode(&mut comment, __value, wire::false_as_none),
@@ -4983,6 +5398,9 @@ impl ResPartnerUpdate {
                 }
                 "email" => wire::decode(&mut email, __value, wire::false_as_none),
                 "employee" => wire::decode(&mut employee, __value, wire::field),
+                "employee_ids" => {
+                    wire::decode(&mut employee_ids, __value, wire::false_as_none)
+                }
                 "function" => wire::decode(&mut function, __value, wire::false_as_none),
                 "global_location_number" => {
                     wire::decode(
@@ -5041,16 +5459,28 @@ impl ResPartnerUpdate {
                 "message_bounce" => {
                     wire::decode(&mut message_bounce, __value, wire::false_as_none)
                 }
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::false_as_none)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::false_as_none)
+                }
                 "message_partner_ids" => {
                     wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
                 }
                 "name" => wire::decode(&mut name, __value, wire::false_as_none),
+                "opportunity_ids" => {
+                    wire::decode(&mut opportunity_ids, __value, wire::false_as_none)
+                }
                 "parent_id" => wire::decode(&mut parent_id, __value, wire::false_as_none),
                 "partner_latitude" => {
                     wire::decode(&mut partner_latitude, __value, wire::false_as_none)
                 }
                 "partner_longitude" => {
                     wire::decode(&mut partner_longitude, __value, wire::false_as_none)
+                }
+                "payment_token_ids" => {
+                    wire::decode(&mut payment_token_ids, __value, wire::false_as_none)
                 }
                 "peppol_eas" => {
                     wire::decode(&mut peppol_eas, __value, wire::false_as_none)
@@ -5064,6 +5494,9 @@ impl ResPartnerUpdate {
                 }
                 "picking_warn_msg" => {
                     wire::decode(&mut picking_warn_msg, __value, wire::false_as_none)
+                }
+                "project_ids" => {
+                    wire::decode(&mut project_ids, __value, wire::false_as_none)
                 }
                 "properties" => {
                     wire::decode(&mut properties, __value, wire::false_as_none)
@@ -5145,19 +5578,34 @@ impl ResPartnerUpdate {
                         wire::false_as_none,
                     )
                 }
+                "purchase_line_ids" => {
+                    wire::decode(&mut purchase_line_ids, __value, wire::false_as_none)
+                }
                 "purchase_warn_msg" => {
                     wire::decode(&mut purchase_warn_msg, __value, wire::false_as_none)
+                }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::false_as_none)
                 }
                 "receipt_reminder_email" => {
                     wire::decode(&mut receipt_reminder_email, __value, wire::field)
                 }
                 "ref" => wire::decode(&mut ref_, __value, wire::false_as_none),
+                "ref_company_ids" => {
+                    wire::decode(&mut ref_company_ids, __value, wire::false_as_none)
+                }
                 "reminder_date_before_receipt" => {
                     wire::decode(
                         &mut reminder_date_before_receipt,
                         __value,
                         wire::false_as_none,
                     )
+                }
+                "rtc_session_ids" => {
+                    wire::decode(&mut rtc_session_ids, __value, wire::false_as_none)
+                }
+                "sale_order_ids" => {
+                    wire::decode(&mut sale_order_ids, __value, wire::false_as_none)
                 }
                 "sale_warn_msg" => {
                     wire::decode(&mut sale_warn_msg, __value, wire::false_as_none)
@@ -5187,6 +5635,7 @@ impl ResPartnerUpdate {
                 "supplier_rank" => {
                     wire::decode(&mut supplier_rank, __value, wire::false_as_none)
                 }
+                "task_ids" => wire::decode(&mut task_ids, __value, wire::false_as_none),
                 "trust" => wire::decode(&mut trust, __value, wire::false_as_none),
                 "type" => wire::decode(&mut type_, __value, wire::false_as_none),
                 "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
@@ -5194,22 +5643,31 @@ impl ResPartnerUpdate {
                     wire::decode(&mut use_partner_credit_limit, __value, wire::field)
                 }
                 "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "user_ids" => wire::decode(&mut user_ids, __value, wire::false_as_none),
                 "vat" => wire::decode(&mut vat, __value, wire::false_as_none),
                 "website" => wire::decode(&mut website, __value, wire::false_as_none),
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::false_as_none)
+                }
                 "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             active: active.unwrap_or_default(),
+            activity_ids: activity_ids.unwrap_or_default(),
             activity_summary: activity_summary.unwrap_or_default(),
             activity_type_id: activity_type_id.unwrap_or_default(),
             autopost_bills: autopost_bills.unwrap_or_default(),
+            bank_ids: bank_ids.unwrap_or_default(),
             barcode: barcode.unwrap_or_default(),
             buyer_id: buyer_id.unwrap_or_default(),
             calendar_last_notif_ack: calendar_last_notif_ack.unwrap_or_default(),
             category_id: category_id.unwrap_or_default(),
             channel_ids: channel_ids.unwrap_or_default(),
+            channel_member_ids: channel_member_ids.unwrap_or_default(),
+            child_ids: child_ids.unwrap_or_default(),
             city: city.unwrap_or_default(),
             color: color.unwrap_or_default(),
             comment: comment.unwrap_or_default(),
@@ -5225,6 +5683,7 @@ impl ResPartnerUpdate {
                 .unwrap_or_default(),
             email: email.unwrap_or_default(),
             employee: employee.unwrap_or_default(),
+            employee_ids: employee_ids.unwrap_or_default(),
             function: function.unwrap_or_default(),
             global_location_number: global_location_number.unwrap_or_default(),
             group_on: group_on.unwrap_or_default(),
@@ -5244,16 +5703,21 @@ impl ResPartnerUpdate {
             lang: lang.unwrap_or_default(),
             meeting_ids: meeting_ids.unwrap_or_default(),
             message_bounce: message_bounce.unwrap_or_default(),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
             name: name.unwrap_or_default(),
+            opportunity_ids: opportunity_ids.unwrap_or_default(),
             parent_id: parent_id.unwrap_or_default(),
             partner_latitude: partner_latitude.unwrap_or_default(),
             partner_longitude: partner_longitude.unwrap_or_default(),
+            payment_token_ids: payment_token_ids.unwrap_or_default(),
             peppol_eas: peppol_eas.unwrap_or_default(),
             peppol_endpoint: peppol_endpoint.unwrap_or_default(),
             phone: phone.unwrap_or_default(),
             phone_mobile_search: phone_mobile_search.unwrap_or_default(),
             picking_warn_msg: picking_warn_msg.unwrap_or_default(),
+            project_ids: project_ids.unwrap_or_default(),
             properties: properties.unwrap_or_default(),
             property_account_payable_id: property_account_payable_id.unwrap_or_default(),
             property_account_position_id: property_account_position_id
@@ -5272,11 +5736,16 @@ impl ResPartnerUpdate {
             property_stock_supplier: property_stock_supplier.unwrap_or_default(),
             property_supplier_payment_term_id: property_supplier_payment_term_id
                 .unwrap_or_default(),
+            purchase_line_ids: purchase_line_ids.unwrap_or_default(),
             purchase_warn_msg: purchase_warn_msg.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
             receipt_reminder_email: receipt_reminder_email.unwrap_or_default(),
             ref_: ref_.unwrap_or_default(),
+            ref_company_ids: ref_company_ids.unwrap_or_default(),
             reminder_date_before_receipt: reminder_date_before_receipt
                 .unwrap_or_default(),
+            rtc_session_ids: rtc_session_ids.unwrap_or_default(),
+            sale_order_ids: sale_order_ids.unwrap_or_default(),
             sale_warn_msg: sale_warn_msg.unwrap_or_default(),
             signup_type: signup_type.unwrap_or_default(),
             specific_property_product_pricelist: specific_property_product_pricelist
@@ -5288,13 +5757,16 @@ impl ResPartnerUpdate {
             suggest_days: suggest_days.unwrap_or_default(),
             suggest_percent: suggest_percent.unwrap_or_default(),
             supplier_rank: supplier_rank.unwrap_or_default(),
+            task_ids: task_ids.unwrap_or_default(),
             trust: trust.unwrap_or_default(),
             type_: type_.unwrap_or_default(),
             tz: tz.unwrap_or_default(),
             use_partner_credit_limit: use_partner_credit_limit.unwrap_or_default(),
             user_id: user_id.unwrap_or_default(),
+            user_ids: user_ids.unwrap_or_default(),
             vat: vat.unwrap_or_default(),
             website: website.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
             zip: zip.unwrap_or_default(),
         })
     }
@@ -5308,9 +5780,12 @@ impl ResPartnerUpdate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(83usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(101usize);
         if self.active.is_some() {
             wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
         }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
@@ -5320,6 +5795,9 @@ impl ResPartnerUpdate {
         }
         if self.autopost_bills.is_some() {
             wire::put(&mut __fields, "autopost_bills", &self.autopost_bills)?;
+        }
+        if self.bank_ids.is_some() {
+            wire::put(&mut __fields, "bank_ids", &self.bank_ids)?;
         }
         if self.barcode.is_some() {
             wire::put(&mut __fields, "barcode", &self.barcode)?;
@@ -5340,6 +5818,12 @@ impl ResPartnerUpdate {
         }
         if self.channel_ids.is_some() {
             wire::put(&mut __fields, "channel_ids", &self.channel_ids)?;
+        }
+        if self.channel_member_ids.is_some() {
+            wire::put(&mut __fields, "channel_member_ids", &self.channel_member_ids)?;
+        }
+        if self.child_ids.is_some() {
+            wire::put(&mut __fields, "child_ids", &self.child_ids)?;
         }
         if self.city.is_some() {
             wire::put(&mut __fields, "city", &self.city)?;
@@ -5390,6 +5874,9 @@ impl ResPartnerUpdate {
         }
         if self.employee.is_some() {
             wire::put(&mut __fields, "employee", &self.employee)?;
+        }
+        if self.employee_ids.is_some() {
+            wire::put(&mut __fields, "employee_ids", &self.employee_ids)?;
         }
         if self.function.is_some() {
             wire::put(&mut __fields, "function", &self.function)?;
@@ -5463,11 +5950,24 @@ impl ResPartnerUpdate {
         if self.message_bounce.is_some() {
             wire::put(&mut __fields, "message_bounce", &self.message_bounce)?;
         }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        }
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
         if self.name.is_some() {
             wire::put(&mut __fields, "name", &self.name)?;
+        }
+        if self.opportunity_ids.is_some() {
+            wire::put(&mut __fields, "opportunity_ids", &self.opportunity_ids)?;
         }
         if self.parent_id.is_some() {
             wire::put(&mut __fields, "parent_id", &self.parent_id)?;
@@ -5477,6 +5977,9 @@ impl ResPartnerUpdate {
         }
         if self.partner_longitude.is_some() {
             wire::put(&mut __fields, "partner_longitude", &self.partner_longitude)?;
+        }
+        if self.payment_token_ids.is_some() {
+            wire::put(&mut __fields, "payment_token_ids", &self.payment_token_ids)?;
         }
         if self.peppol_eas.is_some() {
             wire::put(&mut __fields, "peppol_eas", &self.peppol_eas)?;
@@ -5492,6 +5995,9 @@ impl ResPartnerUpdate {
         }
         if self.picking_warn_msg.is_some() {
             wire::put(&mut __fields, "picking_warn_msg", &self.picking_warn_msg)?;
+        }
+        if self.project_ids.is_some() {
+            wire::put(&mut __fields, "project_ids", &self.project_ids)?;
         }
         if self.properties.is_some() {
             wire::put(&mut __fields, "properties", &self.properties)?;
@@ -5573,8 +6079,14 @@ impl ResPartnerUpdate {
                 &self.property_supplier_payment_term_id,
             )?;
         }
+        if self.purchase_line_ids.is_some() {
+            wire::put(&mut __fields, "purchase_line_ids", &self.purchase_line_ids)?;
+        }
         if self.purchase_warn_msg.is_some() {
             wire::put(&mut __fields, "purchase_warn_msg", &self.purchase_warn_msg)?;
+        }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
         }
         if self.receipt_reminder_email.is_some() {
             wire::put(
@@ -5586,12 +6098,21 @@ impl ResPartnerUpdate {
         if self.ref_.is_some() {
             wire::put(&mut __fields, "ref", &self.ref_)?;
         }
+        if self.ref_company_ids.is_some() {
+            wire::put(&mut __fields, "ref_company_ids", &self.ref_company_ids)?;
+        }
         if self.reminder_date_before_receipt.is_some() {
             wire::put(
                 &mut __fields,
                 "reminder_date_before_receipt",
                 &self.reminder_date_before_receipt,
             )?;
+        }
+        if self.rtc_session_ids.is_some() {
+            wire::put(&mut __fields, "rtc_session_ids", &self.rtc_session_ids)?;
+        }
+        if self.sale_order_ids.is_some() {
+            wire::put(&mut __fields, "sale_order_ids", &self.sale_order_ids)?;
         }
         if self.sale_warn_msg.is_some() {
             wire::put(&mut __fields, "sale_warn_msg", &self.sale_warn_msg)?;
@@ -5627,6 +6148,9 @@ impl ResPartnerUpdate {
         if self.supplier_rank.is_some() {
             wire::put(&mut __fields, "supplier_rank", &self.supplier_rank)?;
         }
+        if self.task_ids.is_some() {
+            wire::put(&mut __fields, "task_ids", &self.task_ids)?;
+        }
         if self.trust.is_some() {
             wire::put(&mut __fields, "trust", &self.trust)?;
         }
@@ -5646,11 +6170,17 @@ impl ResPartnerUpdate {
         if self.user_id.is_some() {
             wire::put(&mut __fields, "user_id", &self.user_id)?;
         }
+        if self.user_ids.is_some() {
+            wire::put(&mut __fields, "user_ids", &self.user_ids)?;
+        }
         if self.vat.is_some() {
             wire::put(&mut __fields, "vat", &self.vat)?;
         }
         if self.website.is_some() {
             wire::put(&mut __fields, "website", &self.website)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         if self.zip.is_some() {
             wire::put(&mut __fields, "zip", &self.zip)?;

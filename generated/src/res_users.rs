@@ -3276,7 +3276,8 @@ impl ResUsers {
                 "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
                 "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(
             &[
@@ -4539,6 +4540,12 @@ pub struct ResUsersCreate {
     ///
     /// `active`: boolean
     pub active: ::std::option::Option<bool>,
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`, not stored
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -4551,12 +4558,30 @@ pub struct ResUsersCreate {
     ///
     /// `additional_note`: text, not stored
     pub additional_note: ::std::option::Option<::std::string::String>,
+    /// API Keys
+    ///
+    /// `api_key_ids`: one2many, to `res.users.apikeys`
+    pub api_key_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Auth Passkey Key
+    ///
+    /// `auth_passkey_key_ids`: one2many, to `auth.passkey.key`
+    pub auth_passkey_key_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Auto-post bills
     ///
     /// Automatically post bills for this trusted partner
     ///
     /// `autopost_bills`: selection, not stored
     pub autopost_bills: ::std::option::Option<ResUsersAutopostBills>,
+    /// Banks
+    ///
+    /// `bank_ids`: one2many, to `res.partner.bank`, not stored
+    pub bank_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Badge ID
     ///
     /// ID used for employee identification.
@@ -4578,15 +4603,33 @@ pub struct ResUsersCreate {
     /// Tags
     ///
     /// `category_id`: many2many, to `res.partner.category`, not stored
-    pub category_id: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub category_id: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Employee Tags
     ///
     /// `category_ids`: many2many, to `hr.employee.category`, not stored
-    pub category_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub category_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Channels
     ///
     /// `channel_ids`: many2many, to `discuss.channel`, not stored
-    pub channel_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub channel_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Channel Member
+    ///
+    /// `channel_member_ids`: one2many, to `discuss.channel.member`, not stored
+    pub channel_member_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Contact
+    ///
+    /// `child_ids`: one2many, to `res.partner`, not stored
+    pub child_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// City
     ///
     /// `city`: char, not stored
@@ -4608,7 +4651,9 @@ pub struct ResUsersCreate {
     /// Companies
     ///
     /// `company_ids`: many2many, to `res.company`
-    pub company_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub company_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Company Name
     ///
     /// `company_name`: char, not stored
@@ -4641,10 +4686,22 @@ pub struct ResUsersCreate {
     ///
     /// `credit_limit`: float, not stored
     pub credit_limit: ::std::option::Option<f64>,
+    /// Sales Team Members
+    ///
+    /// `crm_team_member_ids`: one2many, to `crm.team.member`
+    pub crm_team_member_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Customer Rank
     ///
     /// `customer_rank`: integer, not stored
     pub customer_rank: ::std::option::Option<i64>,
+    /// User devices
+    ///
+    /// `device_ids`: one2many, to `res.device`
+    pub device_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Display Invoice Edi Format
     ///
     /// `display_invoice_edi_format`: boolean, not stored
@@ -4677,13 +4734,19 @@ pub struct ResUsersCreate {
     ///
     /// `employee_bank_account_ids`: many2many, to `res.partner.bank`, not stored
     pub employee_bank_account_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Related employee
+    ///
+    /// `employee_ids`: one2many, to `hr.employee`
+    pub employee_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Favorite Projects
     ///
     /// `favorite_project_ids`: many2many, to `project.project`
     pub favorite_project_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Fridays
     ///
@@ -4704,7 +4767,9 @@ pub struct ResUsersCreate {
     /// Groups explicitly assigned to the user
     ///
     /// `group_ids`: many2many, to `res.groups`
-    pub group_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub group_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Week Day
     ///
     /// `group_on`: selection, not stored
@@ -4771,6 +4836,12 @@ pub struct ResUsersCreate {
     ///
     /// `lang`: selection, not stored
     pub lang: ::std::option::Option<::std::string::String>,
+    /// User log entries
+    ///
+    /// `log_ids`: one2many, to `res.users.log`
+    pub log_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Login
     ///
     /// Used to log into the system
@@ -4788,18 +4859,32 @@ pub struct ResUsersCreate {
     /// Meetings
     ///
     /// `meeting_ids`: many2many, to `calendar.event`, not stored
-    pub meeting_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub meeting_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
     ///
     /// `message_bounce`: integer, not stored
     pub message_bounce: ::std::option::Option<i64>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`, not stored
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`, not stored
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Work Mobile
     ///
@@ -4829,6 +4914,12 @@ pub struct ResUsersCreate {
     ///
     /// `notification_type`: selection, required
     pub notification_type: ::std::option::Option<ResUsersNotificationType>,
+    /// Opportunities
+    ///
+    /// `opportunity_ids`: one2many, to `crm.lead`, not stored
+    pub opportunity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Out Of Office From
     ///
     /// `out_of_office_from`: datetime
@@ -4865,6 +4956,12 @@ pub struct ResUsersCreate {
     ///
     /// `password`: char, not stored
     pub password: ::std::option::Option<::std::string::String>,
+    /// Payment Tokens
+    ///
+    /// `payment_token_ids`: one2many, to `payment.token`, not stored
+    pub payment_token_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Peppol e-address (EAS)
     ///
     /// Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives.
@@ -4897,6 +4994,12 @@ pub struct ResUsersCreate {
     ///
     /// `pin`: char, not stored
     pub pin: ::std::option::Option<::std::string::String>,
+    /// Presence
+    ///
+    /// `presence_ids`: one2many, to `mail.presence`
+    pub presence_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Private City
     ///
     /// `private_city`: char, not stored
@@ -4929,6 +5032,12 @@ pub struct ResUsersCreate {
     ///
     /// `private_zip`: char, not stored
     pub private_zip: ::std::option::Option<::std::string::String>,
+    /// Projects
+    ///
+    /// `project_ids`: one2many, to `project.project`, not stored
+    pub project_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Properties
     ///
     /// `properties`: properties, not stored
@@ -4997,10 +5106,22 @@ pub struct ResUsersCreate {
     ///
     /// `property_warehouse_id`: many2one, to `stock.warehouse`
     pub property_warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Purchase Lines
+    ///
+    /// `purchase_line_ids`: one2many, to `purchase.order.line`, not stored
+    pub purchase_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Message for Purchase Order
     ///
     /// `purchase_warn_msg`: text, not stored
     pub purchase_warn_msg: ::std::option::Option<::std::string::String>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`, not stored
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Receipt Reminder
     ///
     /// Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.
@@ -5011,18 +5132,36 @@ pub struct ResUsersCreate {
     ///
     /// `ref`: char, not stored
     pub ref_: ::std::option::Option<::std::string::String>,
+    /// Companies that refers to partner
+    ///
+    /// `ref_company_ids`: one2many, to `res.company`, not stored
+    pub ref_company_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Days Before Receipt
     ///
     /// Number of days to send reminder email before the promised receipt date
     ///
     /// `reminder_date_before_receipt`: integer, not stored
     pub reminder_date_before_receipt: ::std::option::Option<i64>,
+    /// Res Users Settings
+    ///
+    /// `res_users_settings_ids`: one2many, to `res.users.settings`
+    pub res_users_settings_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Default Working Hours
     ///
     /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
     ///
     /// `resource_calendar_id`: many2one, to `resource.calendar`, not stored
     pub resource_calendar_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Resources
+    ///
+    /// `resource_ids`: one2many, to `resource.resource`
+    pub resource_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Role
     ///
     /// `role`: selection, not stored
@@ -5032,7 +5171,21 @@ pub struct ResUsersCreate {
     /// Users are notified whenever one of their roles is @-mentioned in a conversation.
     ///
     /// `role_ids`: many2many, to `res.role`
-    pub role_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub role_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Rtc Session
+    ///
+    /// `rtc_session_ids`: one2many, to `discuss.channel.rtc.session`, not stored
+    pub rtc_session_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Sales Order
+    ///
+    /// `sale_order_ids`: one2many, to `sale.order`, not stored
+    pub sale_order_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Message for Sales Order
     ///
     /// `sale_warn_msg`: text, not stored
@@ -5087,10 +5240,22 @@ pub struct ResUsersCreate {
     ///
     /// `supplier_rank`: integer, not stored
     pub supplier_rank: ::std::option::Option<i64>,
+    /// Tasks
+    ///
+    /// `task_ids`: one2many, to `project.task`, not stored
+    pub task_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Thursdays
     ///
     /// `thursday_location_id`: many2one, to `hr.work.location`, not stored
     pub thursday_location_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Trusted Devices
+    ///
+    /// `totp_trusted_device_ids`: one2many, to `auth_totp.device`
+    pub totp_trusted_device_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Onboarding
     ///
     /// `tour_enabled`: boolean
@@ -5129,6 +5294,12 @@ pub struct ResUsersCreate {
     ///
     /// `user_id`: many2one, to `res.users`, not stored
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Users
+    ///
+    /// `user_ids`: one2many, to `res.users`, not stored
+    pub user_ids: ::std::option::Option<
+        ::odoo_client::X2Many<ResUsersCreate, ResUsersUpdate>,
+    >,
     /// Tax ID
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
@@ -5147,6 +5318,14 @@ pub struct ResUsersCreate {
     ///
     /// `website`: char, not stored
     pub website: ::std::option::Option<::std::string::String>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`, not stored
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Wednesdays
     ///
     /// `wednesday_location_id`: many2one, to `hr.work.location`, not stored
@@ -5178,22 +5357,28 @@ pub const CREATE_SCHEMA: &str = r##"{
   "properties": {
     "action_id": {"description":"Home Action: If specified, this action will be opened at log on for this user, in addition to the standard menu. (id of a ir.actions.actions)","format":"int64","type":["integer","null"]},
     "active": {"description":"Active","type":["boolean","null"]},
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
     "additional_note": {"description":"Additional Note","type":["string","null"]},
+    "api_key_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.users.apikeys record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.users.apikeys record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"API Keys (res.users.apikeys records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "auth_passkey_key_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new auth.passkey.key record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked auth.passkey.key record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Auth Passkey Key (auth.passkey.key records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "autopost_bills": {"anyOf":[{"$ref":"#/$defs/ResUsersAutopostBills"},{"type":"null"}],"description":"Auto-post bills: Automatically post bills for this trusted partner"},
+    "bank_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner.bank record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner.bank record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Banks (res.partner.bank records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "barcode": {"description":"Badge ID: ID used for employee identification.","type":["string","null"]},
     "buyer_id": {"description":"Buyer (id of a res.users)","format":"int64","type":["integer","null"]},
     "calendar_default_privacy": {"anyOf":[{"$ref":"#/$defs/ResUsersCalendarDefaultPrivacy"},{"type":"null"}],"description":"Calendar Default Privacy"},
     "calendar_last_notif_ack": {"description":"Last notification marked as read from base Calendar (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
-    "category_id": {"description":"Tags (ids of res.partner.category records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "category_ids": {"description":"Employee Tags (ids of hr.employee.category records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "channel_ids": {"description":"Channels (ids of discuss.channel records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "category_id": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner.category record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner.category record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tags (res.partner.category records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "category_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.employee.category record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.employee.category record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Employee Tags (hr.employee.category records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "channel_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new discuss.channel record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked discuss.channel record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Channels (discuss.channel records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "channel_member_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new discuss.channel.member record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked discuss.channel.member record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Channel Member (discuss.channel.member records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "child_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Contact (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "city": {"description":"City","type":["string","null"]},
     "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
     "comment": {"description":"Notes","type":["string","null"]},
     "company_id": {"description":"Company: The default company for this user. (id of a res.company)","format":"int64","type":["integer","null"]},
-    "company_ids": {"description":"Companies (ids of res.company records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "company_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.company record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.company record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Companies (res.company records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "company_name": {"description":"Company Name","type":["string","null"]},
     "company_registry": {"description":"Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country","type":["string","null"]},
     "company_type": {"anyOf":[{"$ref":"#/$defs/ResUsersCompanyType"},{"type":"null"}],"description":"Company Type"},
@@ -5201,19 +5386,22 @@ pub const CREATE_SCHEMA: &str = r##"{
     "create_employee": {"description":"Technical field, whether to create an employee","type":["boolean","null"]},
     "create_employee_id": {"description":"Technical field, bind user to this employee on create (id of a hr.employee)","format":"int64","type":["integer","null"]},
     "credit_limit": {"description":"Credit Limit: Credit limit specific to this partner.","format":"double","type":["number","null"]},
+    "crm_team_member_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new crm.team.member record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked crm.team.member record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Sales Team Members (crm.team.member records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "customer_rank": {"description":"Customer Rank","format":"int64","type":["integer","null"]},
+    "device_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.device record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.device record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"User devices (res.device records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "display_invoice_edi_format": {"description":"Display Invoice Edi Format","type":["boolean","null"]},
     "display_invoice_template_pdf_report_id": {"description":"Display Invoice Template Pdf Report","type":["boolean","null"]},
     "email": {"description":"Email","type":["string","null"]},
     "emergency_contact": {"description":"Emergency Contact","type":["string","null"]},
     "emergency_phone": {"description":"Emergency Phone","type":["string","null"]},
     "employee": {"description":"Employee: Whether this contact is an Employee.","type":["boolean","null"]},
-    "employee_bank_account_ids": {"description":"Employee's Bank Accounts: Employee bank accounts to pay salaries (ids of res.partner.bank records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "favorite_project_ids": {"description":"Favorite Projects (ids of project.project records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "employee_bank_account_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner.bank record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner.bank record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Employee's Bank Accounts: Employee bank accounts to pay salaries (res.partner.bank records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "employee_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.employee record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.employee record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Related employee (hr.employee records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "favorite_project_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.project record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.project record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Favorite Projects (project.project records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "friday_location_id": {"description":"Fridays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "function": {"description":"Job Position","type":["string","null"]},
     "global_location_number": {"description":"GLN: Global Location Number","type":["string","null"]},
-    "group_ids": {"description":"Groups: Groups explicitly assigned to the user (ids of res.groups records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "group_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.groups record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.groups record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Groups: Groups explicitly assigned to the user (res.groups records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "group_on": {"anyOf":[{"$ref":"#/$defs/ResUsersGroupOn"},{"type":"null"}],"description":"Week Day"},
     "group_rfq": {"anyOf":[{"$ref":"#/$defs/ResUsersGroupRfq"},{"type":"null"}],"description":"Group RFQ: Define if RFQ should be grouped together based on expected arrival, except for dropship operations. On Order: Replenishment needs will be grouped together except for MTO. Daily: Replenishment needs will be grouped if the expected arrival is the same day Weekly: Replenishment needs will be grouped if the expected arrival is the same week or week day Always: Replenishment needs will always be grouped."},
     "ignore_abnormal_invoice_amount": {"description":"Ignore Abnormal Invoice Amount","type":["boolean","null"]},
@@ -5227,17 +5415,21 @@ pub const CREATE_SCHEMA: &str = r##"{
     "is_company": {"description":"Is a Company: Check if the contact is a company, otherwise it is a person","type":["boolean","null"]},
     "km_home_work": {"description":"Home-Work Distance in Km","format":"int64","type":["integer","null"]},
     "lang": {"description":"Language: All the emails and documents sent to this contact will be translated in this language.","type":["string","null"]},
+    "log_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.users.log record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.users.log record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"User log entries (res.users.log records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "login": {"description":"Login: Used to log into the system","type":"string"},
     "login_date": {"description":"Latest Login (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "manual_im_status": {"anyOf":[{"$ref":"#/$defs/ResUsersManualImStatus"},{"type":"null"}],"description":"IM status manually set by the user"},
-    "meeting_ids": {"description":"Meetings (ids of calendar.event records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "meeting_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new calendar.event record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked calendar.event record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Meetings (calendar.event records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "message_bounce": {"description":"Bounce: Counter of the number of bounced emails for this contact","format":"int64","type":["integer","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "mobile_phone": {"description":"Work Mobile","type":["string","null"]},
     "monday_location_id": {"description":"Mondays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "name": {"description":"Name","type":["string","null"]},
     "new_password": {"description":"Set Password: Specify a value only when creating a user or if you're changing the user's password, otherwise leave empty. After a change of password, the user has to login again.","type":["string","null"]},
     "notification_type": {"anyOf":[{"$ref":"#/$defs/ResUsersNotificationType"},{"type":"null"}],"description":"Notification: Policy on how to handle Chatter notifications: - By Emails: notifications are sent to your email address - In Odoo: notifications appear in your Odoo Inbox"},
+    "opportunity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new crm.lead record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked crm.lead record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Opportunities (crm.lead records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "out_of_office_from": {"description":"Out Of Office From (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "out_of_office_message": {"description":"Vacation Responder","type":["string","null"]},
     "out_of_office_to": {"description":"Out Of Office To (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
@@ -5246,12 +5438,14 @@ pub const CREATE_SCHEMA: &str = r##"{
     "partner_latitude": {"description":"Geo Latitude","format":"double","type":["number","null"]},
     "partner_longitude": {"description":"Geo Longitude","format":"double","type":["number","null"]},
     "password": {"description":"Password: Keep empty if you don't want the user to be able to connect on the system.","type":["string","null"]},
+    "payment_token_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new payment.token record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked payment.token record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Payment Tokens (payment.token records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "peppol_eas": {"anyOf":[{"$ref":"#/$defs/ResUsersPeppolEas"},{"type":"null"}],"description":"Peppol e-address (EAS): Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives. List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/"},
     "peppol_endpoint": {"description":"Peppol Endpoint: Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'.","type":["string","null"]},
     "phone": {"description":"Phone","type":["string","null"]},
     "phone_mobile_search": {"description":"Phone Number","type":["string","null"]},
     "picking_warn_msg": {"description":"Message for Stock Picking","type":["string","null"]},
     "pin": {"description":"PIN: PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.","type":["string","null"]},
+    "presence_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.presence record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.presence record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Presence (mail.presence records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "private_city": {"description":"Private City","type":["string","null"]},
     "private_country_id": {"description":"Private Country (id of a res.country)","format":"int64","type":["integer","null"]},
     "private_email": {"description":"Private Email","type":["string","null"]},
@@ -5260,6 +5454,7 @@ pub const CREATE_SCHEMA: &str = r##"{
     "private_street": {"description":"Private Street","type":["string","null"]},
     "private_street2": {"description":"Private Street2","type":["string","null"]},
     "private_zip": {"description":"Private Zip","type":["string","null"]},
+    "project_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.project record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.project record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Projects (project.project records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "properties": {"description":"Properties"},
     "property_account_payable_id": {"description":"Account Payable (id of a account.account)","format":"int64","type":["integer","null"]},
     "property_account_position_id": {"description":"Fiscal Position: The fiscal position determines the taxes/accounts used for this contact. (id of a account.fiscal.position)","format":"int64","type":["integer","null"]},
@@ -5273,13 +5468,20 @@ pub const CREATE_SCHEMA: &str = r##"{
     "property_stock_supplier": {"description":"Vendor Location: The stock location used as source when receiving goods from this contact. (id of a stock.location)","format":"int64","type":["integer","null"]},
     "property_supplier_payment_term_id": {"description":"Vendor Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
     "property_warehouse_id": {"description":"Default Warehouse (id of a stock.warehouse)","format":"int64","type":["integer","null"]},
+    "purchase_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new purchase.order.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked purchase.order.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Purchase Lines (purchase.order.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "purchase_warn_msg": {"description":"Message for Purchase Order","type":["string","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "receipt_reminder_email": {"description":"Receipt Reminder: Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.","type":["boolean","null"]},
     "ref": {"description":"Reference","type":["string","null"]},
+    "ref_company_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.company record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.company record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Companies that refers to partner (res.company records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "reminder_date_before_receipt": {"description":"Days Before Receipt: Number of days to send reminder email before the promised receipt date","format":"int64","type":["integer","null"]},
+    "res_users_settings_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.users.settings record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.users.settings record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Res Users Settings (res.users.settings records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "resource_calendar_id": {"description":"Default Working Hours: Define the working schedule of the resource. If not set, the resource will have fully flexible working hours. (id of a resource.calendar)","format":"int64","type":["integer","null"]},
+    "resource_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new resource.resource record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked resource.resource record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Resources (resource.resource records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "role": {"anyOf":[{"$ref":"#/$defs/ResUsersRole"},{"type":"null"}],"description":"Role"},
-    "role_ids": {"description":"User Roles: Users are notified whenever one of their roles is @-mentioned in a conversation. (ids of res.role records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "role_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.role record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.role record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"User Roles: Users are notified whenever one of their roles is @-mentioned in a conversation. (res.role records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "rtc_session_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new discuss.channel.rtc.session record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked discuss.channel.rtc.session record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Rtc Session (discuss.channel.rtc.session records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "sale_order_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new sale.order record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked sale.order record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Sales Order (sale.order records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "sale_warn_msg": {"description":"Message for Sales Order","type":["string","null"]},
     "saturday_location_id": {"description":"Saturdays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "signature": {"description":"Email Signature","type":["string","null"]},
@@ -5293,7 +5495,9 @@ pub const CREATE_SCHEMA: &str = r##"{
     "suggest_percent": {"description":"Suggest Percent","format":"int64","type":["integer","null"]},
     "sunday_location_id": {"description":"Sundays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "supplier_rank": {"description":"Supplier Rank","format":"int64","type":["integer","null"]},
+    "task_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.task record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.task record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tasks (project.task records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "thursday_location_id": {"description":"Thursdays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "totp_trusted_device_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new auth_totp.device record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked auth_totp.device record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Trusted Devices (auth_totp.device records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "tour_enabled": {"description":"Onboarding","type":["boolean","null"]},
     "trust": {"anyOf":[{"$ref":"#/$defs/ResUsersTrust"},{"type":"null"}],"description":"Degree of trust you have in this debtor"},
     "tuesday_location_id": {"description":"Tuesdays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
@@ -5301,10 +5505,12 @@ pub const CREATE_SCHEMA: &str = r##"{
     "tz": {"description":"Timezone: When printing documents and exporting/importing data, time values are computed according to this timezone. If the timezone is not set, UTC (Coordinated Universal Time) is used. Anywhere else, time values are computed according to the time offset of your web client.","type":["string","null"]},
     "use_partner_credit_limit": {"description":"Partner Limit: Set a value greater than 0.0 to activate a credit limit check","type":["boolean","null"]},
     "user_id": {"description":"Salesperson: The internal user in charge of this contact. (id of a res.users)","format":"int64","type":["integer","null"]},
+    "user_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.users record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.users record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Users (res.users records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "vat": {"description":"Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.","type":["string","null"]},
     "view_group_hierarchy": {"description":"Technical field for user group setting"},
     "visa_expire": {"description":"Visa Expiration Date","format":"date","type":["string","null"]},
     "website": {"description":"Website Link","type":["string","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "wednesday_location_id": {"description":"Wednesdays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "work_contact_id": {"description":"Work Contact (id of a res.partner)","format":"int64","type":["integer","null"]},
     "work_email": {"description":"Work Email","type":["string","null"]},
@@ -5326,10 +5532,14 @@ impl ResUsersCreate {
         ::std::result::Result::Ok(Self {
             action_id: __values.action_id,
             active: __values.active,
+            activity_ids: __values.activity_ids,
             activity_summary: __values.activity_summary,
             activity_type_id: __values.activity_type_id,
             additional_note: __values.additional_note,
+            api_key_ids: __values.api_key_ids,
+            auth_passkey_key_ids: __values.auth_passkey_key_ids,
             autopost_bills: __values.autopost_bills,
+            bank_ids: __values.bank_ids,
             barcode: __values.barcode,
             buyer_id: __values.buyer_id,
             calendar_default_privacy: __values.calendar_default_privacy,
@@ -5337,6 +5547,8 @@ impl ResUsersCreate {
             category_id: __values.category_id,
             category_ids: __values.category_ids,
             channel_ids: __values.channel_ids,
+            channel_member_ids: __values.channel_member_ids,
+            child_ids: __values.child_ids,
             city: __values.city,
             color: __values.color,
             comment: __values.comment,
@@ -5349,7 +5561,9 @@ impl ResUsersCreate {
             create_employee: __values.create_employee,
             create_employee_id: __values.create_employee_id,
             credit_limit: __values.credit_limit,
+            crm_team_member_ids: __values.crm_team_member_ids,
             customer_rank: __values.customer_rank,
+            device_ids: __values.device_ids,
             display_invoice_edi_format: __values.display_invoice_edi_format,
             display_invoice_template_pdf_report_id: __values
                 .display_invoice_template_pdf_report_id,
@@ -5358,6 +5572,7 @@ impl ResUsersCreate {
             emergency_phone: __values.emergency_phone,
             employee: __values.employee,
             employee_bank_account_ids: __values.employee_bank_account_ids,
+            employee_ids: __values.employee_ids,
             favorite_project_ids: __values.favorite_project_ids,
             friday_location_id: __values.friday_location_id,
             function: __values.function,
@@ -5376,17 +5591,21 @@ impl ResUsersCreate {
             is_company: __values.is_company,
             km_home_work: __values.km_home_work,
             lang: __values.lang,
+            log_ids: __values.log_ids,
             login: wire::given(__values.login),
             login_date: __values.login_date,
             manual_im_status: __values.manual_im_status,
             meeting_ids: __values.meeting_ids,
             message_bounce: __values.message_bounce,
+            message_follower_ids: __values.message_follower_ids,
+            message_ids: __values.message_ids,
             message_partner_ids: __values.message_partner_ids,
             mobile_phone: __values.mobile_phone,
             monday_location_id: __values.monday_location_id,
             name: __values.name,
             new_password: __values.new_password,
             notification_type: __values.notification_type,
+            opportunity_ids: __values.opportunity_ids,
             out_of_office_from: __values.out_of_office_from,
             out_of_office_message: __values.out_of_office_message,
             out_of_office_to: __values.out_of_office_to,
@@ -5395,12 +5614,14 @@ impl ResUsersCreate {
             partner_latitude: __values.partner_latitude,
             partner_longitude: __values.partner_longitude,
             password: __values.password,
+            payment_token_ids: __values.payment_token_ids,
             peppol_eas: __values.peppol_eas,
             peppol_endpoint: __values.peppol_endpoint,
             phone: __values.phone,
             phone_mobile_search: __values.phone_mobile_search,
             picking_warn_msg: __values.picking_warn_msg,
             pin: __values.pin,
+            presence_ids: __values.presence_ids,
             private_city: __values.private_city,
             private_country_id: __values.private_country_id,
             private_email: __values.private_email,
@@ -5409,6 +5630,7 @@ impl ResUsersCreate {
             private_street: __values.private_street,
             private_street2: __values.private_street2,
             private_zip: __values.private_zip,
+            project_ids: __values.project_ids,
             properties: __values.properties,
             property_account_payable_id: __values.property_account_payable_id,
             property_account_position_id: __values.property_account_position_id,
@@ -5425,13 +5647,20 @@ impl ResUsersCreate {
             property_supplier_payment_term_id: __values
                 .property_supplier_payment_term_id,
             property_warehouse_id: __values.property_warehouse_id,
+            purchase_line_ids: __values.purchase_line_ids,
             purchase_warn_msg: __values.purchase_warn_msg,
+            rating_ids: __values.rating_ids,
             receipt_reminder_email: __values.receipt_reminder_email,
             ref_: __values.ref_,
+            ref_company_ids: __values.ref_company_ids,
             reminder_date_before_receipt: __values.reminder_date_before_receipt,
+            res_users_settings_ids: __values.res_users_settings_ids,
             resource_calendar_id: __values.resource_calendar_id,
+            resource_ids: __values.resource_ids,
             role: __values.role,
             role_ids: __values.role_ids,
+            rtc_session_ids: __values.rtc_session_ids,
+            sale_order_ids: __values.sale_order_ids,
             sale_warn_msg: __values.sale_warn_msg,
             saturday_location_id: __values.saturday_location_id,
             signature: __values.signature,
@@ -5446,7 +5675,9 @@ impl ResUsersCreate {
             suggest_percent: __values.suggest_percent,
             sunday_location_id: __values.sunday_location_id,
             supplier_rank: __values.supplier_rank,
+            task_ids: __values.task_ids,
             thursday_location_id: __values.thursday_location_id,
+            totp_trusted_device_ids: __values.totp_trusted_device_ids,
             tour_enabled: __values.tour_enabled,
             trust: __values.trust,
             tuesday_location_id: __values.tuesday_location_id,
@@ -5454,10 +5685,12 @@ impl ResUsersCreate {
             tz: __values.tz,
             use_partner_credit_limit: __values.use_partner_credit_limit,
             user_id: __values.user_id,
+            user_ids: __values.user_ids,
             vat: __values.vat,
             view_group_hierarchy: __values.view_group_hierarchy,
             visa_expire: __values.visa_expire,
             website: __values.website,
+            website_message_ids: __values.website_message_ids,
             wednesday_location_id: __values.wednesday_location_id,
             work_contact_id: __values.work_contact_id,
             work_email: __values.work_email,
@@ -5476,12 +5709,15 @@ impl ResUsersCreate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(135usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(162usize);
         if self.action_id.is_some() {
             wire::put(&mut __fields, "action_id", &self.action_id)?;
         }
         if self.active.is_some() {
             wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
         }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
@@ -5492,8 +5728,21 @@ impl ResUsersCreate {
         if self.additional_note.is_some() {
             wire::put(&mut __fields, "additional_note", &self.additional_note)?;
         }
+        if self.api_key_ids.is_some() {
+            wire::put(&mut __fields, "api_key_ids", &self.api_key_ids)?;
+        }
+        if self.auth_passkey_key_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "auth_passkey_key_ids",
+                &self.auth_passkey_key_ids,
+            )?;
+        }
         if self.autopost_bills.is_some() {
             wire::put(&mut __fields, "autopost_bills", &self.autopost_bills)?;
+        }
+        if self.bank_ids.is_some() {
+            wire::put(&mut __fields, "bank_ids", &self.bank_ids)?;
         }
         if self.barcode.is_some() {
             wire::put(&mut __fields, "barcode", &self.barcode)?;
@@ -5524,6 +5773,12 @@ impl ResUsersCreate {
         }
         if self.channel_ids.is_some() {
             wire::put(&mut __fields, "channel_ids", &self.channel_ids)?;
+        }
+        if self.channel_member_ids.is_some() {
+            wire::put(&mut __fields, "channel_member_ids", &self.channel_member_ids)?;
+        }
+        if self.child_ids.is_some() {
+            wire::put(&mut __fields, "child_ids", &self.child_ids)?;
         }
         if self.city.is_some() {
             wire::put(&mut __fields, "city", &self.city)?;
@@ -5561,8 +5816,14 @@ impl ResUsersCreate {
         if self.credit_limit.is_some() {
             wire::put(&mut __fields, "credit_limit", &self.credit_limit)?;
         }
+        if self.crm_team_member_ids.is_some() {
+            wire::put(&mut __fields, "crm_team_member_ids", &self.crm_team_member_ids)?;
+        }
         if self.customer_rank.is_some() {
             wire::put(&mut __fields, "customer_rank", &self.customer_rank)?;
+        }
+        if self.device_ids.is_some() {
+            wire::put(&mut __fields, "device_ids", &self.device_ids)?;
         }
         if self.display_invoice_edi_format.is_some() {
             wire::put(
@@ -5596,6 +5857,9 @@ impl ResUsersCreate {
                 "employee_bank_account_ids",
                 &self.employee_bank_account_ids,
             )?;
+        }
+        if self.employee_ids.is_some() {
+            wire::put(&mut __fields, "employee_ids", &self.employee_ids)?;
         }
         if self.favorite_project_ids.is_some() {
             wire::put(
@@ -5679,6 +5943,9 @@ impl ResUsersCreate {
         if self.lang.is_some() {
             wire::put(&mut __fields, "lang", &self.lang)?;
         }
+        if self.log_ids.is_some() {
+            wire::put(&mut __fields, "log_ids", &self.log_ids)?;
+        }
         wire::put(&mut __fields, "login", &self.login)?;
         if self.login_date.is_some() {
             wire::put_with(
@@ -5697,6 +5964,16 @@ impl ResUsersCreate {
         if self.message_bounce.is_some() {
             wire::put(&mut __fields, "message_bounce", &self.message_bounce)?;
         }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        }
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
@@ -5714,6 +5991,9 @@ impl ResUsersCreate {
         }
         if self.notification_type.is_some() {
             wire::put(&mut __fields, "notification_type", &self.notification_type)?;
+        }
+        if self.opportunity_ids.is_some() {
+            wire::put(&mut __fields, "opportunity_ids", &self.opportunity_ids)?;
         }
         if self.out_of_office_from.is_some() {
             wire::put_with(
@@ -5753,6 +6033,9 @@ impl ResUsersCreate {
         if self.password.is_some() {
             wire::put(&mut __fields, "password", &self.password)?;
         }
+        if self.payment_token_ids.is_some() {
+            wire::put(&mut __fields, "payment_token_ids", &self.payment_token_ids)?;
+        }
         if self.peppol_eas.is_some() {
             wire::put(&mut __fields, "peppol_eas", &self.peppol_eas)?;
         }
@@ -5770,6 +6053,9 @@ impl ResUsersCreate {
         }
         if self.pin.is_some() {
             wire::put(&mut __fields, "pin", &self.pin)?;
+        }
+        if self.presence_ids.is_some() {
+            wire::put(&mut __fields, "presence_ids", &self.presence_ids)?;
         }
         if self.private_city.is_some() {
             wire::put(&mut __fields, "private_city", &self.private_city)?;
@@ -5794,6 +6080,9 @@ impl ResUsersCreate {
         }
         if self.private_zip.is_some() {
             wire::put(&mut __fields, "private_zip", &self.private_zip)?;
+        }
+        if self.project_ids.is_some() {
+            wire::put(&mut __fields, "project_ids", &self.project_ids)?;
         }
         if self.properties.is_some() {
             wire::put(&mut __fields, "properties", &self.properties)?;
@@ -5882,8 +6171,14 @@ impl ResUsersCreate {
                 &self.property_warehouse_id,
             )?;
         }
+        if self.purchase_line_ids.is_some() {
+            wire::put(&mut __fields, "purchase_line_ids", &self.purchase_line_ids)?;
+        }
         if self.purchase_warn_msg.is_some() {
             wire::put(&mut __fields, "purchase_warn_msg", &self.purchase_warn_msg)?;
+        }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
         }
         if self.receipt_reminder_email.is_some() {
             wire::put(
@@ -5895,11 +6190,21 @@ impl ResUsersCreate {
         if self.ref_.is_some() {
             wire::put(&mut __fields, "ref", &self.ref_)?;
         }
+        if self.ref_company_ids.is_some() {
+            wire::put(&mut __fields, "ref_company_ids", &self.ref_company_ids)?;
+        }
         if self.reminder_date_before_receipt.is_some() {
             wire::put(
                 &mut __fields,
                 "reminder_date_before_receipt",
                 &self.reminder_date_before_receipt,
+            )?;
+        }
+        if self.res_users_settings_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "res_users_settings_ids",
+                &self.res_users_settings_ids,
             )?;
         }
         if self.resource_calendar_id.is_some() {
@@ -5909,11 +6214,20 @@ impl ResUsersCreate {
                 &self.resource_calendar_id,
             )?;
         }
+        if self.resource_ids.is_some() {
+            wire::put(&mut __fields, "resource_ids", &self.resource_ids)?;
+        }
         if self.role.is_some() {
             wire::put(&mut __fields, "role", &self.role)?;
         }
         if self.role_ids.is_some() {
             wire::put(&mut __fields, "role_ids", &self.role_ids)?;
+        }
+        if self.rtc_session_ids.is_some() {
+            wire::put(&mut __fields, "rtc_session_ids", &self.rtc_session_ids)?;
+        }
+        if self.sale_order_ids.is_some() {
+            wire::put(&mut __fields, "sale_order_ids", &self.sale_order_ids)?;
         }
         if self.sale_warn_msg.is_some() {
             wire::put(&mut __fields, "sale_warn_msg", &self.sale_warn_msg)?;
@@ -5962,11 +6276,21 @@ impl ResUsersCreate {
         if self.supplier_rank.is_some() {
             wire::put(&mut __fields, "supplier_rank", &self.supplier_rank)?;
         }
+        if self.task_ids.is_some() {
+            wire::put(&mut __fields, "task_ids", &self.task_ids)?;
+        }
         if self.thursday_location_id.is_some() {
             wire::put(
                 &mut __fields,
                 "thursday_location_id",
                 &self.thursday_location_id,
+            )?;
+        }
+        if self.totp_trusted_device_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "totp_trusted_device_ids",
+                &self.totp_trusted_device_ids,
             )?;
         }
         if self.tour_enabled.is_some() {
@@ -5994,6 +6318,9 @@ impl ResUsersCreate {
         if self.user_id.is_some() {
             wire::put(&mut __fields, "user_id", &self.user_id)?;
         }
+        if self.user_ids.is_some() {
+            wire::put(&mut __fields, "user_ids", &self.user_ids)?;
+        }
         if self.vat.is_some() {
             wire::put(&mut __fields, "vat", &self.vat)?;
         }
@@ -6014,6 +6341,9 @@ impl ResUsersCreate {
         }
         if self.website.is_some() {
             wire::put(&mut __fields, "website", &self.website)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         if self.wednesday_location_id.is_some() {
             wire::put(
@@ -6151,6 +6481,12 @@ pub struct ResUsersUpdate {
     ///
     /// `active`: boolean
     pub active: ::std::option::Option<bool>,
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`, not stored
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -6163,12 +6499,30 @@ pub struct ResUsersUpdate {
     ///
     /// `additional_note`: text, not stored
     pub additional_note: ::std::option::Option<::std::string::String>,
+    /// API Keys
+    ///
+    /// `api_key_ids`: one2many, to `res.users.apikeys`
+    pub api_key_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Auth Passkey Key
+    ///
+    /// `auth_passkey_key_ids`: one2many, to `auth.passkey.key`
+    pub auth_passkey_key_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Auto-post bills
     ///
     /// Automatically post bills for this trusted partner
     ///
     /// `autopost_bills`: selection, not stored
     pub autopost_bills: ::std::option::Option<ResUsersAutopostBills>,
+    /// Banks
+    ///
+    /// `bank_ids`: one2many, to `res.partner.bank`, not stored
+    pub bank_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Badge ID
     ///
     /// ID used for employee identification.
@@ -6190,15 +6544,33 @@ pub struct ResUsersUpdate {
     /// Tags
     ///
     /// `category_id`: many2many, to `res.partner.category`, not stored
-    pub category_id: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub category_id: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Employee Tags
     ///
     /// `category_ids`: many2many, to `hr.employee.category`, not stored
-    pub category_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub category_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Channels
     ///
     /// `channel_ids`: many2many, to `discuss.channel`, not stored
-    pub channel_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub channel_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Channel Member
+    ///
+    /// `channel_member_ids`: one2many, to `discuss.channel.member`, not stored
+    pub channel_member_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Contact
+    ///
+    /// `child_ids`: one2many, to `res.partner`, not stored
+    pub child_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// City
     ///
     /// `city`: char, not stored
@@ -6220,7 +6592,9 @@ pub struct ResUsersUpdate {
     /// Companies
     ///
     /// `company_ids`: many2many, to `res.company`
-    pub company_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub company_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Company Name
     ///
     /// `company_name`: char, not stored
@@ -6253,10 +6627,22 @@ pub struct ResUsersUpdate {
     ///
     /// `credit_limit`: float, not stored
     pub credit_limit: ::std::option::Option<f64>,
+    /// Sales Team Members
+    ///
+    /// `crm_team_member_ids`: one2many, to `crm.team.member`
+    pub crm_team_member_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Customer Rank
     ///
     /// `customer_rank`: integer, not stored
     pub customer_rank: ::std::option::Option<i64>,
+    /// User devices
+    ///
+    /// `device_ids`: one2many, to `res.device`
+    pub device_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Display Invoice Edi Format
     ///
     /// `display_invoice_edi_format`: boolean, not stored
@@ -6289,13 +6675,19 @@ pub struct ResUsersUpdate {
     ///
     /// `employee_bank_account_ids`: many2many, to `res.partner.bank`, not stored
     pub employee_bank_account_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Related employee
+    ///
+    /// `employee_ids`: one2many, to `hr.employee`
+    pub employee_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Favorite Projects
     ///
     /// `favorite_project_ids`: many2many, to `project.project`
     pub favorite_project_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Fridays
     ///
@@ -6316,7 +6708,9 @@ pub struct ResUsersUpdate {
     /// Groups explicitly assigned to the user
     ///
     /// `group_ids`: many2many, to `res.groups`
-    pub group_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub group_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Week Day
     ///
     /// `group_on`: selection, not stored
@@ -6383,6 +6777,12 @@ pub struct ResUsersUpdate {
     ///
     /// `lang`: selection, not stored
     pub lang: ::std::option::Option<::std::string::String>,
+    /// User log entries
+    ///
+    /// `log_ids`: one2many, to `res.users.log`
+    pub log_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Login
     ///
     /// Used to log into the system
@@ -6400,18 +6800,32 @@ pub struct ResUsersUpdate {
     /// Meetings
     ///
     /// `meeting_ids`: many2many, to `calendar.event`, not stored
-    pub meeting_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub meeting_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
     ///
     /// `message_bounce`: integer, not stored
     pub message_bounce: ::std::option::Option<i64>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`, not stored
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`, not stored
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Work Mobile
     ///
@@ -6441,6 +6855,12 @@ pub struct ResUsersUpdate {
     ///
     /// `notification_type`: selection, required
     pub notification_type: ::std::option::Option<ResUsersNotificationType>,
+    /// Opportunities
+    ///
+    /// `opportunity_ids`: one2many, to `crm.lead`, not stored
+    pub opportunity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Out Of Office From
     ///
     /// `out_of_office_from`: datetime
@@ -6477,6 +6897,12 @@ pub struct ResUsersUpdate {
     ///
     /// `password`: char, not stored
     pub password: ::std::option::Option<::std::string::String>,
+    /// Payment Tokens
+    ///
+    /// `payment_token_ids`: one2many, to `payment.token`, not stored
+    pub payment_token_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Peppol e-address (EAS)
     ///
     /// Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives.
@@ -6509,6 +6935,12 @@ pub struct ResUsersUpdate {
     ///
     /// `pin`: char, not stored
     pub pin: ::std::option::Option<::std::string::String>,
+    /// Presence
+    ///
+    /// `presence_ids`: one2many, to `mail.presence`
+    pub presence_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Private City
     ///
     /// `private_city`: char, not stored
@@ -6541,6 +6973,12 @@ pub struct ResUsersUpdate {
     ///
     /// `private_zip`: char, not stored
     pub private_zip: ::std::option::Option<::std::string::String>,
+    /// Projects
+    ///
+    /// `project_ids`: one2many, to `project.project`, not stored
+    pub project_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Properties
     ///
     /// `properties`: properties, not stored
@@ -6609,10 +7047,22 @@ pub struct ResUsersUpdate {
     ///
     /// `property_warehouse_id`: many2one, to `stock.warehouse`
     pub property_warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Purchase Lines
+    ///
+    /// `purchase_line_ids`: one2many, to `purchase.order.line`, not stored
+    pub purchase_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Message for Purchase Order
     ///
     /// `purchase_warn_msg`: text, not stored
     pub purchase_warn_msg: ::std::option::Option<::std::string::String>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`, not stored
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Receipt Reminder
     ///
     /// Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.
@@ -6623,18 +7073,36 @@ pub struct ResUsersUpdate {
     ///
     /// `ref`: char, not stored
     pub ref_: ::std::option::Option<::std::string::String>,
+    /// Companies that refers to partner
+    ///
+    /// `ref_company_ids`: one2many, to `res.company`, not stored
+    pub ref_company_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Days Before Receipt
     ///
     /// Number of days to send reminder email before the promised receipt date
     ///
     /// `reminder_date_before_receipt`: integer, not stored
     pub reminder_date_before_receipt: ::std::option::Option<i64>,
+    /// Res Users Settings
+    ///
+    /// `res_users_settings_ids`: one2many, to `res.users.settings`
+    pub res_users_settings_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Default Working Hours
     ///
     /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
     ///
     /// `resource_calendar_id`: many2one, to `resource.calendar`, not stored
     pub resource_calendar_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Resources
+    ///
+    /// `resource_ids`: one2many, to `resource.resource`
+    pub resource_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Role
     ///
     /// `role`: selection, not stored
@@ -6644,7 +7112,21 @@ pub struct ResUsersUpdate {
     /// Users are notified whenever one of their roles is @-mentioned in a conversation.
     ///
     /// `role_ids`: many2many, to `res.role`
-    pub role_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub role_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Rtc Session
+    ///
+    /// `rtc_session_ids`: one2many, to `discuss.channel.rtc.session`, not stored
+    pub rtc_session_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Sales Order
+    ///
+    /// `sale_order_ids`: one2many, to `sale.order`, not stored
+    pub sale_order_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Message for Sales Order
     ///
     /// `sale_warn_msg`: text, not stored
@@ -6699,10 +7181,22 @@ pub struct ResUsersUpdate {
     ///
     /// `supplier_rank`: integer, not stored
     pub supplier_rank: ::std::option::Option<i64>,
+    /// Tasks
+    ///
+    /// `task_ids`: one2many, to `project.task`, not stored
+    pub task_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Thursdays
     ///
     /// `thursday_location_id`: many2one, to `hr.work.location`, not stored
     pub thursday_location_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Trusted Devices
+    ///
+    /// `totp_trusted_device_ids`: one2many, to `auth_totp.device`
+    pub totp_trusted_device_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Onboarding
     ///
     /// `tour_enabled`: boolean
@@ -6741,6 +7235,12 @@ pub struct ResUsersUpdate {
     ///
     /// `user_id`: many2one, to `res.users`, not stored
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Users
+    ///
+    /// `user_ids`: one2many, to `res.users`, not stored
+    pub user_ids: ::std::option::Option<
+        ::odoo_client::X2Many<ResUsersCreate, ResUsersUpdate>,
+    >,
     /// Tax ID
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
@@ -6759,6 +7259,14 @@ pub struct ResUsersUpdate {
     ///
     /// `website`: char, not stored
     pub website: ::std::option::Option<::std::string::String>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`, not stored
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Wednesdays
     ///
     /// `wednesday_location_id`: many2one, to `hr.work.location`, not stored
@@ -6790,22 +7298,28 @@ pub const UPDATE_SCHEMA: &str = r##"{
   "properties": {
     "action_id": {"description":"Home Action: If specified, this action will be opened at log on for this user, in addition to the standard menu. (id of a ir.actions.actions)","format":"int64","type":["integer","null"]},
     "active": {"description":"Active","type":["boolean","null"]},
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
     "additional_note": {"description":"Additional Note","type":["string","null"]},
+    "api_key_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.users.apikeys record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.users.apikeys record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"API Keys (res.users.apikeys records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "auth_passkey_key_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new auth.passkey.key record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked auth.passkey.key record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Auth Passkey Key (auth.passkey.key records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "autopost_bills": {"anyOf":[{"$ref":"#/$defs/ResUsersAutopostBills"},{"type":"null"}],"description":"Auto-post bills: Automatically post bills for this trusted partner"},
+    "bank_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner.bank record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner.bank record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Banks (res.partner.bank records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "barcode": {"description":"Badge ID: ID used for employee identification.","type":["string","null"]},
     "buyer_id": {"description":"Buyer (id of a res.users)","format":"int64","type":["integer","null"]},
     "calendar_default_privacy": {"anyOf":[{"$ref":"#/$defs/ResUsersCalendarDefaultPrivacy"},{"type":"null"}],"description":"Calendar Default Privacy"},
     "calendar_last_notif_ack": {"description":"Last notification marked as read from base Calendar (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
-    "category_id": {"description":"Tags (ids of res.partner.category records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "category_ids": {"description":"Employee Tags (ids of hr.employee.category records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "channel_ids": {"description":"Channels (ids of discuss.channel records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "category_id": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner.category record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner.category record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tags (res.partner.category records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "category_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.employee.category record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.employee.category record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Employee Tags (hr.employee.category records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "channel_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new discuss.channel record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked discuss.channel record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Channels (discuss.channel records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "channel_member_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new discuss.channel.member record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked discuss.channel.member record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Channel Member (discuss.channel.member records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "child_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Contact (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "city": {"description":"City","type":["string","null"]},
     "color": {"description":"Color Index","format":"int64","type":["integer","null"]},
     "comment": {"description":"Notes","type":["string","null"]},
     "company_id": {"description":"Company: The default company for this user. (id of a res.company)","format":"int64","type":["integer","null"]},
-    "company_ids": {"description":"Companies (ids of res.company records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "company_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.company record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.company record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Companies (res.company records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "company_name": {"description":"Company Name","type":["string","null"]},
     "company_registry": {"description":"Company ID: The registry number of the company. Use it if it is different from the Tax ID. It must be unique across all partners of a same country","type":["string","null"]},
     "company_type": {"anyOf":[{"$ref":"#/$defs/ResUsersCompanyType"},{"type":"null"}],"description":"Company Type"},
@@ -6813,19 +7327,22 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "create_employee": {"description":"Technical field, whether to create an employee","type":["boolean","null"]},
     "create_employee_id": {"description":"Technical field, bind user to this employee on create (id of a hr.employee)","format":"int64","type":["integer","null"]},
     "credit_limit": {"description":"Credit Limit: Credit limit specific to this partner.","format":"double","type":["number","null"]},
+    "crm_team_member_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new crm.team.member record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked crm.team.member record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Sales Team Members (crm.team.member records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "customer_rank": {"description":"Customer Rank","format":"int64","type":["integer","null"]},
+    "device_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.device record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.device record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"User devices (res.device records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "display_invoice_edi_format": {"description":"Display Invoice Edi Format","type":["boolean","null"]},
     "display_invoice_template_pdf_report_id": {"description":"Display Invoice Template Pdf Report","type":["boolean","null"]},
     "email": {"description":"Email","type":["string","null"]},
     "emergency_contact": {"description":"Emergency Contact","type":["string","null"]},
     "emergency_phone": {"description":"Emergency Phone","type":["string","null"]},
     "employee": {"description":"Employee: Whether this contact is an Employee.","type":["boolean","null"]},
-    "employee_bank_account_ids": {"description":"Employee's Bank Accounts: Employee bank accounts to pay salaries (ids of res.partner.bank records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "favorite_project_ids": {"description":"Favorite Projects (ids of project.project records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "employee_bank_account_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner.bank record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner.bank record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Employee's Bank Accounts: Employee bank accounts to pay salaries (res.partner.bank records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "employee_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new hr.employee record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked hr.employee record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Related employee (hr.employee records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "favorite_project_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.project record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.project record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Favorite Projects (project.project records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "friday_location_id": {"description":"Fridays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "function": {"description":"Job Position","type":["string","null"]},
     "global_location_number": {"description":"GLN: Global Location Number","type":["string","null"]},
-    "group_ids": {"description":"Groups: Groups explicitly assigned to the user (ids of res.groups records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "group_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.groups record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.groups record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Groups: Groups explicitly assigned to the user (res.groups records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "group_on": {"anyOf":[{"$ref":"#/$defs/ResUsersGroupOn"},{"type":"null"}],"description":"Week Day"},
     "group_rfq": {"anyOf":[{"$ref":"#/$defs/ResUsersGroupRfq"},{"type":"null"}],"description":"Group RFQ: Define if RFQ should be grouped together based on expected arrival, except for dropship operations. On Order: Replenishment needs will be grouped together except for MTO. Daily: Replenishment needs will be grouped if the expected arrival is the same day Weekly: Replenishment needs will be grouped if the expected arrival is the same week or week day Always: Replenishment needs will always be grouped."},
     "ignore_abnormal_invoice_amount": {"description":"Ignore Abnormal Invoice Amount","type":["boolean","null"]},
@@ -6839,17 +7356,21 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "is_company": {"description":"Is a Company: Check if the contact is a company, otherwise it is a person","type":["boolean","null"]},
     "km_home_work": {"description":"Home-Work Distance in Km","format":"int64","type":["integer","null"]},
     "lang": {"description":"Language: All the emails and documents sent to this contact will be translated in this language.","type":["string","null"]},
+    "log_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.users.log record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.users.log record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"User log entries (res.users.log records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "login": {"description":"Login: Used to log into the system","type":["string","null"]},
     "login_date": {"description":"Latest Login (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "manual_im_status": {"anyOf":[{"$ref":"#/$defs/ResUsersManualImStatus"},{"type":"null"}],"description":"IM status manually set by the user"},
-    "meeting_ids": {"description":"Meetings (ids of calendar.event records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "meeting_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new calendar.event record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked calendar.event record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Meetings (calendar.event records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "message_bounce": {"description":"Bounce: Counter of the number of bounced emails for this contact","format":"int64","type":["integer","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "mobile_phone": {"description":"Work Mobile","type":["string","null"]},
     "monday_location_id": {"description":"Mondays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "name": {"description":"Name","type":["string","null"]},
     "new_password": {"description":"Set Password: Specify a value only when creating a user or if you're changing the user's password, otherwise leave empty. After a change of password, the user has to login again.","type":["string","null"]},
     "notification_type": {"anyOf":[{"$ref":"#/$defs/ResUsersNotificationType"},{"type":"null"}],"description":"Notification: Policy on how to handle Chatter notifications: - By Emails: notifications are sent to your email address - In Odoo: notifications appear in your Odoo Inbox"},
+    "opportunity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new crm.lead record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked crm.lead record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Opportunities (crm.lead records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "out_of_office_from": {"description":"Out Of Office From (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "out_of_office_message": {"description":"Vacation Responder","type":["string","null"]},
     "out_of_office_to": {"description":"Out Of Office To (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
@@ -6858,12 +7379,14 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "partner_latitude": {"description":"Geo Latitude","format":"double","type":["number","null"]},
     "partner_longitude": {"description":"Geo Longitude","format":"double","type":["number","null"]},
     "password": {"description":"Password: Keep empty if you don't want the user to be able to connect on the system.","type":["string","null"]},
+    "payment_token_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new payment.token record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked payment.token record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Payment Tokens (payment.token records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "peppol_eas": {"anyOf":[{"$ref":"#/$defs/ResUsersPeppolEas"},{"type":"null"}],"description":"Peppol e-address (EAS): Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives. List available at https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/"},
     "peppol_endpoint": {"description":"Peppol Endpoint: Unique identifier used by the BIS Billing 3.0 and its derivatives, also known as 'Endpoint ID'.","type":["string","null"]},
     "phone": {"description":"Phone","type":["string","null"]},
     "phone_mobile_search": {"description":"Phone Number","type":["string","null"]},
     "picking_warn_msg": {"description":"Message for Stock Picking","type":["string","null"]},
     "pin": {"description":"PIN: PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.","type":["string","null"]},
+    "presence_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.presence record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.presence record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Presence (mail.presence records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "private_city": {"description":"Private City","type":["string","null"]},
     "private_country_id": {"description":"Private Country (id of a res.country)","format":"int64","type":["integer","null"]},
     "private_email": {"description":"Private Email","type":["string","null"]},
@@ -6872,6 +7395,7 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "private_street": {"description":"Private Street","type":["string","null"]},
     "private_street2": {"description":"Private Street2","type":["string","null"]},
     "private_zip": {"description":"Private Zip","type":["string","null"]},
+    "project_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.project record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.project record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Projects (project.project records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "properties": {"description":"Properties"},
     "property_account_payable_id": {"description":"Account Payable (id of a account.account)","format":"int64","type":["integer","null"]},
     "property_account_position_id": {"description":"Fiscal Position: The fiscal position determines the taxes/accounts used for this contact. (id of a account.fiscal.position)","format":"int64","type":["integer","null"]},
@@ -6885,13 +7409,20 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "property_stock_supplier": {"description":"Vendor Location: The stock location used as source when receiving goods from this contact. (id of a stock.location)","format":"int64","type":["integer","null"]},
     "property_supplier_payment_term_id": {"description":"Vendor Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
     "property_warehouse_id": {"description":"Default Warehouse (id of a stock.warehouse)","format":"int64","type":["integer","null"]},
+    "purchase_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new purchase.order.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked purchase.order.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Purchase Lines (purchase.order.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "purchase_warn_msg": {"description":"Message for Purchase Order","type":["string","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "receipt_reminder_email": {"description":"Receipt Reminder: Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.","type":["boolean","null"]},
     "ref": {"description":"Reference","type":["string","null"]},
+    "ref_company_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.company record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.company record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Companies that refers to partner (res.company records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "reminder_date_before_receipt": {"description":"Days Before Receipt: Number of days to send reminder email before the promised receipt date","format":"int64","type":["integer","null"]},
+    "res_users_settings_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.users.settings record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.users.settings record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Res Users Settings (res.users.settings records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "resource_calendar_id": {"description":"Default Working Hours: Define the working schedule of the resource. If not set, the resource will have fully flexible working hours. (id of a resource.calendar)","format":"int64","type":["integer","null"]},
+    "resource_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new resource.resource record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked resource.resource record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Resources (resource.resource records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "role": {"anyOf":[{"$ref":"#/$defs/ResUsersRole"},{"type":"null"}],"description":"Role"},
-    "role_ids": {"description":"User Roles: Users are notified whenever one of their roles is @-mentioned in a conversation. (ids of res.role records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "role_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.role record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.role record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"User Roles: Users are notified whenever one of their roles is @-mentioned in a conversation. (res.role records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "rtc_session_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new discuss.channel.rtc.session record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked discuss.channel.rtc.session record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Rtc Session (discuss.channel.rtc.session records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "sale_order_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new sale.order record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked sale.order record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Sales Order (sale.order records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "sale_warn_msg": {"description":"Message for Sales Order","type":["string","null"]},
     "saturday_location_id": {"description":"Saturdays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "signature": {"description":"Email Signature","type":["string","null"]},
@@ -6905,7 +7436,9 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "suggest_percent": {"description":"Suggest Percent","format":"int64","type":["integer","null"]},
     "sunday_location_id": {"description":"Sundays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "supplier_rank": {"description":"Supplier Rank","format":"int64","type":["integer","null"]},
+    "task_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.task record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.task record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tasks (project.task records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "thursday_location_id": {"description":"Thursdays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
+    "totp_trusted_device_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new auth_totp.device record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked auth_totp.device record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Trusted Devices (auth_totp.device records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "tour_enabled": {"description":"Onboarding","type":["boolean","null"]},
     "trust": {"anyOf":[{"$ref":"#/$defs/ResUsersTrust"},{"type":"null"}],"description":"Degree of trust you have in this debtor"},
     "tuesday_location_id": {"description":"Tuesdays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
@@ -6913,10 +7446,12 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "tz": {"description":"Timezone: When printing documents and exporting/importing data, time values are computed according to this timezone. If the timezone is not set, UTC (Coordinated Universal Time) is used. Anywhere else, time values are computed according to the time offset of your web client.","type":["string","null"]},
     "use_partner_credit_limit": {"description":"Partner Limit: Set a value greater than 0.0 to activate a credit limit check","type":["boolean","null"]},
     "user_id": {"description":"Salesperson: The internal user in charge of this contact. (id of a res.users)","format":"int64","type":["integer","null"]},
+    "user_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.users record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.users record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Users (res.users records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "vat": {"description":"Tax ID: The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.","type":["string","null"]},
     "view_group_hierarchy": {"description":"Technical field for user group setting"},
     "visa_expire": {"description":"Visa Expiration Date","format":"date","type":["string","null"]},
     "website": {"description":"Website Link","type":["string","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "wednesday_location_id": {"description":"Wednesdays (id of a hr.work.location)","format":"int64","type":["integer","null"]},
     "work_contact_id": {"description":"Work Contact (id of a res.partner)","format":"int64","type":["integer","null"]},
     "work_email": {"description":"Work Email","type":["string","null"]},
@@ -6936,6 +7471,9 @@ impl ResUsersUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut active: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+        let mut activity_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut activity_summary: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -6945,8 +7483,17 @@ impl ResUsersUpdate {
         let mut additional_note: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut api_key_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut auth_passkey_key_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut autopost_bills: ::std::option::Option<
             ::std::option::Option<ResUsersAutopostBills>,
+        > = ::std::option::Option::None;
+        let mut bank_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut barcode: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -6961,13 +7508,19 @@ impl ResUsersUpdate {
             ::std::option::Option<::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
         let mut category_id: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut category_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut channel_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut channel_member_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut child_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut city: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -6980,7 +7533,7 @@ impl ResUsersUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut company_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut company_name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -6999,7 +7552,13 @@ impl ResUsersUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut credit_limit: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut crm_team_member_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut customer_rank: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut device_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut display_invoice_edi_format: ::std::option::Option<
             ::std::option::Option<bool>,
         > = ::std::option::Option::None;
@@ -7017,10 +7576,13 @@ impl ResUsersUpdate {
         > = ::std::option::Option::None;
         let mut employee: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
         let mut employee_bank_account_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut employee_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut favorite_project_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut friday_location_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -7032,7 +7594,7 @@ impl ResUsersUpdate {
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut group_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut group_on: ::std::option::Option<
             ::std::option::Option<ResUsersGroupOn>,
@@ -7069,6 +7631,9 @@ impl ResUsersUpdate {
         let mut lang: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut log_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut login: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -7079,11 +7644,17 @@ impl ResUsersUpdate {
             ::std::option::Option<ResUsersManualImStatus>,
         > = ::std::option::Option::None;
         let mut meeting_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut message_bounce: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut mobile_phone: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -7099,6 +7670,9 @@ impl ResUsersUpdate {
         > = ::std::option::Option::None;
         let mut notification_type: ::std::option::Option<
             ::std::option::Option<ResUsersNotificationType>,
+        > = ::std::option::Option::None;
+        let mut opportunity_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut out_of_office_from: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
@@ -7120,6 +7694,9 @@ impl ResUsersUpdate {
         let mut password: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut payment_token_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut peppol_eas: ::std::option::Option<
             ::std::option::Option<ResUsersPeppolEas>,
         > = ::std::option::Option::None;
@@ -7137,6 +7714,9 @@ impl ResUsersUpdate {
         > = ::std::option::Option::None;
         let mut pin: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut presence_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut private_city: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -7161,6 +7741,9 @@ impl ResUsersUpdate {
         > = ::std::option::Option::None;
         let mut private_zip: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut project_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut properties: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
@@ -7201,8 +7784,14 @@ impl ResUsersUpdate {
         let mut property_warehouse_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut purchase_line_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut purchase_warn_msg: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut receipt_reminder_email: ::std::option::Option<
             ::std::option::Option<bool>,
@@ -7210,15 +7799,30 @@ impl ResUsersUpdate {
         let mut ref_: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
+        let mut ref_company_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut reminder_date_before_receipt: ::std::option::Option<
             ::std::option::Option<i64>,
+        > = ::std::option::Option::None;
+        let mut res_users_settings_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut resource_calendar_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut resource_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut role: ::std::option::Option<::std::option::Option<ResUsersRole>> = ::std::option::Option::None;
         let mut role_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut rtc_session_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut sale_order_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut sale_warn_msg: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -7253,8 +7857,14 @@ impl ResUsersUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut supplier_rank: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+        let mut task_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut thursday_location_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut totp_trusted_device_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut tour_enabled: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
         let mut trust: ::std::option::Option<::std::option::Option<ResUsersTrust>> = ::std::option::Option::None;
@@ -7271,6 +7881,9 @@ impl ResUsersUpdate {
         let mut user_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut user_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<ResUsersCreate, ResUsersUpdate>>,
+        > = ::std::option::Option::None;
         let mut vat: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
@@ -7282,6 +7895,9 @@ impl ResUsersUpdate {
         > = ::std::option::Option::None;
         let mut website: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut wednesday_location_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -7305,6 +7921,9 @@ impl ResUsersUpdate {
             match __key.as_str() {
                 "action_id" => wire::decode(&mut action_id, __value, wire::false_as_none),
                 "active" => wire::decode(&mut active, __value, wire::field),
+                "activity_ids" => {
+                    wire::decode(&mut activity_ids, __value, wire::false_as_none)
+                }
                 "activity_summary" => {
                     wire::decode(&mut activity_summary, __value, wire::false_as_none)
                 }
@@ -7314,9 +7933,16 @@ impl ResUsersUpdate {
                 "additional_note" => {
                     wire::decode(&mut additional_note, __value, wire::false_as_none)
                 }
+                "api_key_ids" => {
+                    wire::decode(&mut api_key_ids, __value, wire::false_as_none)
+                }
+                "auth_passkey_key_ids" => {
+                    wire::decode(&mut auth_passkey_key_ids, __value, wire::false_as_none)
+                }
                 "autopost_bills" => {
                     wire::decode(&mut autopost_bills, __value, wire::false_as_none)
                 }
+                "bank_ids" => wire::decode(&mut bank_ids, __value, wire::false_as_none),
                 "barcode" => wire::decode(&mut barcode, __value, wire::false_as_none),
                 "buyer_id" => wire::decode(&mut buyer_id, __value, wire::false_as_none),
                 "calendar_default_privacy" => {
@@ -7342,6 +7968,10 @@ impl ResUsersUpdate {
                 "channel_ids" => {
                     wire::decode(&mut channel_ids, __value, wire::false_as_none)
                 }
+                "channel_member_ids" => {
+                    wire::decode(&mut channel_member_ids, __value, wire::false_as_none)
+                }
+                "child_ids" => wire::decode(&mut child_ids, __value, wire::false_as_none),
                 "city" => wire::decode(&mut city, __value, wire::false_as_none),
                 "color" => wire::decode(&mut color, __value, wire::false_as_none),
                 "comment" => wire::decode(&mut comment, __value, wire::false_as_none),
@@ -7372,8 +8002,14 @@ impl ResUsersUpdate {
                 "credit_limit" => {
                     wire::decode(&mut credit_limit, __value, wire::false_as_none)
                 }
+                "crm_team_member_ids" => {
+                    wire::decode(&mut crm_team_member_ids, __value, wire::false_as_none)
+                }
                 "customer_rank" => {
                     wire::decode(&mut customer_rank, __value, wire::false_as_none)
+                }
+                "device_ids" => {
+                    wire::decode(&mut device_ids, __value, wire::false_as_none)
                 }
                 "display_invoice_edi_format" => {
                     wire::decode(&mut display_invoice_edi_format, __value, wire::field)
@@ -7399,6 +8035,9 @@ impl ResUsersUpdate {
                         __value,
                         wire::false_as_none,
                     )
+                }
+                "employee_ids" => {
+                    wire::decode(&mut employee_ids, __value, wire::false_as_none)
                 }
                 "favorite_project_ids" => {
                     wire::decode(&mut favorite_project_ids, __value, wire::false_as_none)
@@ -7462,6 +8101,7 @@ impl ResUsersUpdate {
                     wire::decode(&mut km_home_work, __value, wire::false_as_none)
                 }
                 "lang" => wire::decode(&mut lang, __value, wire::false_as_none),
+                "log_ids" => wire::decode(&mut log_ids, __value, wire::false_as_none),
                 "login" => wire::decode(&mut login, __value, wire::false_as_none),
                 "login_date" => {
                     wire::decode(
@@ -7479,6 +8119,12 @@ impl ResUsersUpdate {
                 "message_bounce" => {
                     wire::decode(&mut message_bounce, __value, wire::false_as_none)
                 }
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::false_as_none)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::false_as_none)
+                }
                 "message_partner_ids" => {
                     wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
                 }
@@ -7494,6 +8140,9 @@ impl ResUsersUpdate {
                 }
                 "notification_type" => {
                     wire::decode(&mut notification_type, __value, wire::false_as_none)
+                }
+                "opportunity_ids" => {
+                    wire::decode(&mut opportunity_ids, __value, wire::false_as_none)
                 }
                 "out_of_office_from" => {
                     wire::decode(
@@ -7527,6 +8176,9 @@ impl ResUsersUpdate {
                     wire::decode(&mut partner_longitude, __value, wire::false_as_none)
                 }
                 "password" => wire::decode(&mut password, __value, wire::false_as_none),
+                "payment_token_ids" => {
+                    wire::decode(&mut payment_token_ids, __value, wire::false_as_none)
+                }
                 "peppol_eas" => {
                     wire::decode(&mut peppol_eas, __value, wire::false_as_none)
                 }
@@ -7541,6 +8193,9 @@ impl ResUsersUpdate {
                     wire::decode(&mut picking_warn_msg, __value, wire::false_as_none)
                 }
                 "pin" => wire::decode(&mut pin, __value, wire::false_as_none),
+                "presence_ids" => {
+                    wire::decode(&mut presence_ids, __value, wire::false_as_none)
+                }
                 "private_city" => {
                     wire::decode(&mut private_city, __value, wire::false_as_none)
                 }
@@ -7564,6 +8219,9 @@ impl ResUsersUpdate {
                 }
                 "private_zip" => {
                     wire::decode(&mut private_zip, __value, wire::false_as_none)
+                }
+                "project_ids" => {
+                    wire::decode(&mut project_ids, __value, wire::false_as_none)
                 }
                 "properties" => {
                     wire::decode(&mut properties, __value, wire::false_as_none)
@@ -7652,13 +8310,22 @@ impl ResUsersUpdate {
                         wire::false_as_none,
                     )
                 }
+                "purchase_line_ids" => {
+                    wire::decode(&mut purchase_line_ids, __value, wire::false_as_none)
+                }
                 "purchase_warn_msg" => {
                     wire::decode(&mut purchase_warn_msg, __value, wire::false_as_none)
+                }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::false_as_none)
                 }
                 "receipt_reminder_email" => {
                     wire::decode(&mut receipt_reminder_email, __value, wire::field)
                 }
                 "ref" => wire::decode(&mut ref_, __value, wire::false_as_none),
+                "ref_company_ids" => {
+                    wire::decode(&mut ref_company_ids, __value, wire::false_as_none)
+                }
                 "reminder_date_before_receipt" => {
                     wire::decode(
                         &mut reminder_date_before_receipt,
@@ -7666,11 +8333,27 @@ impl ResUsersUpdate {
                         wire::false_as_none,
                     )
                 }
+                "res_users_settings_ids" => {
+                    wire::decode(
+                        &mut res_users_settings_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "resource_calendar_id" => {
                     wire::decode(&mut resource_calendar_id, __value, wire::false_as_none)
                 }
+                "resource_ids" => {
+                    wire::decode(&mut resource_ids, __value, wire::false_as_none)
+                }
                 "role" => wire::decode(&mut role, __value, wire::false_as_none),
                 "role_ids" => wire::decode(&mut role_ids, __value, wire::false_as_none),
+                "rtc_session_ids" => {
+                    wire::decode(&mut rtc_session_ids, __value, wire::false_as_none)
+                }
+                "sale_order_ids" => {
+                    wire::decode(&mut sale_order_ids, __value, wire::false_as_none)
+                }
                 "sale_warn_msg" => {
                     wire::decode(&mut sale_warn_msg, __value, wire::false_as_none)
                 }
@@ -7706,8 +8389,16 @@ impl ResUsersUpdate {
                 "supplier_rank" => {
                     wire::decode(&mut supplier_rank, __value, wire::false_as_none)
                 }
+                "task_ids" => wire::decode(&mut task_ids, __value, wire::false_as_none),
                 "thursday_location_id" => {
                     wire::decode(&mut thursday_location_id, __value, wire::false_as_none)
+                }
+                "totp_trusted_device_ids" => {
+                    wire::decode(
+                        &mut totp_trusted_device_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "tour_enabled" => wire::decode(&mut tour_enabled, __value, wire::field),
                 "trust" => wire::decode(&mut trust, __value, wire::false_as_none),
@@ -7720,6 +8411,7 @@ impl ResUsersUpdate {
                     wire::decode(&mut use_partner_credit_limit, __value, wire::field)
                 }
                 "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "user_ids" => wire::decode(&mut user_ids, __value, wire::false_as_none),
                 "vat" => wire::decode(&mut vat, __value, wire::false_as_none),
                 "view_group_hierarchy" => {
                     wire::decode(&mut view_group_hierarchy, __value, wire::false_as_none)
@@ -7732,6 +8424,9 @@ impl ResUsersUpdate {
                     )
                 }
                 "website" => wire::decode(&mut website, __value, wire::false_as_none),
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::false_as_none)
+                }
                 "wednesday_location_id" => {
                     wire::decode(
                         &mut wednesday_location_id,
@@ -7753,15 +8448,20 @@ impl ResUsersUpdate {
                 }
                 "zip" => wire::decode(&mut zip, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             action_id: action_id.unwrap_or_default(),
             active: active.unwrap_or_default(),
+            activity_ids: activity_ids.unwrap_or_default(),
             activity_summary: activity_summary.unwrap_or_default(),
             activity_type_id: activity_type_id.unwrap_or_default(),
             additional_note: additional_note.unwrap_or_default(),
+            api_key_ids: api_key_ids.unwrap_or_default(),
+            auth_passkey_key_ids: auth_passkey_key_ids.unwrap_or_default(),
             autopost_bills: autopost_bills.unwrap_or_default(),
+            bank_ids: bank_ids.unwrap_or_default(),
             barcode: barcode.unwrap_or_default(),
             buyer_id: buyer_id.unwrap_or_default(),
             calendar_default_privacy: calendar_default_privacy.unwrap_or_default(),
@@ -7769,6 +8469,8 @@ impl ResUsersUpdate {
             category_id: category_id.unwrap_or_default(),
             category_ids: category_ids.unwrap_or_default(),
             channel_ids: channel_ids.unwrap_or_default(),
+            channel_member_ids: channel_member_ids.unwrap_or_default(),
+            child_ids: child_ids.unwrap_or_default(),
             city: city.unwrap_or_default(),
             color: color.unwrap_or_default(),
             comment: comment.unwrap_or_default(),
@@ -7781,7 +8483,9 @@ impl ResUsersUpdate {
             create_employee: create_employee.unwrap_or_default(),
             create_employee_id: create_employee_id.unwrap_or_default(),
             credit_limit: credit_limit.unwrap_or_default(),
+            crm_team_member_ids: crm_team_member_ids.unwrap_or_default(),
             customer_rank: customer_rank.unwrap_or_default(),
+            device_ids: device_ids.unwrap_or_default(),
             display_invoice_edi_format: display_invoice_edi_format.unwrap_or_default(),
             display_invoice_template_pdf_report_id: display_invoice_template_pdf_report_id
                 .unwrap_or_default(),
@@ -7790,6 +8494,7 @@ impl ResUsersUpdate {
             emergency_phone: emergency_phone.unwrap_or_default(),
             employee: employee.unwrap_or_default(),
             employee_bank_account_ids: employee_bank_account_ids.unwrap_or_default(),
+            employee_ids: employee_ids.unwrap_or_default(),
             favorite_project_ids: favorite_project_ids.unwrap_or_default(),
             friday_location_id: friday_location_id.unwrap_or_default(),
             function: function.unwrap_or_default(),
@@ -7811,17 +8516,21 @@ impl ResUsersUpdate {
             is_company: is_company.unwrap_or_default(),
             km_home_work: km_home_work.unwrap_or_default(),
             lang: lang.unwrap_or_default(),
+            log_ids: log_ids.unwrap_or_default(),
             login: login.unwrap_or_default(),
             login_date: login_date.unwrap_or_default(),
             manual_im_status: manual_im_status.unwrap_or_default(),
             meeting_ids: meeting_ids.unwrap_or_default(),
             message_bounce: message_bounce.unwrap_or_default(),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
             mobile_phone: mobile_phone.unwrap_or_default(),
             monday_location_id: monday_location_id.unwrap_or_default(),
             name: name.unwrap_or_default(),
             new_password: new_password.unwrap_or_default(),
             notification_type: notification_type.unwrap_or_default(),
+            opportunity_ids: opportunity_ids.unwrap_or_default(),
             out_of_office_from: out_of_office_from.unwrap_or_default(),
             out_of_office_message: out_of_office_message.unwrap_or_default(),
             out_of_office_to: out_of_office_to.unwrap_or_default(),
@@ -7830,12 +8539,14 @@ impl ResUsersUpdate {
             partner_latitude: partner_latitude.unwrap_or_default(),
             partner_longitude: partner_longitude.unwrap_or_default(),
             password: password.unwrap_or_default(),
+            payment_token_ids: payment_token_ids.unwrap_or_default(),
             peppol_eas: peppol_eas.unwrap_or_default(),
             peppol_endpoint: peppol_endpoint.unwrap_or_default(),
             phone: phone.unwrap_or_default(),
             phone_mobile_search: phone_mobile_search.unwrap_or_default(),
             picking_warn_msg: picking_warn_msg.unwrap_or_default(),
             pin: pin.unwrap_or_default(),
+            presence_ids: presence_ids.unwrap_or_default(),
             private_city: private_city.unwrap_or_default(),
             private_country_id: private_country_id.unwrap_or_default(),
             private_email: private_email.unwrap_or_default(),
@@ -7844,6 +8555,7 @@ impl ResUsersUpdate {
             private_street: private_street.unwrap_or_default(),
             private_street2: private_street2.unwrap_or_default(),
             private_zip: private_zip.unwrap_or_default(),
+            project_ids: project_ids.unwrap_or_default(),
             properties: properties.unwrap_or_default(),
             property_account_payable_id: property_account_payable_id.unwrap_or_default(),
             property_account_position_id: property_account_position_id
@@ -7863,14 +8575,21 @@ impl ResUsersUpdate {
             property_supplier_payment_term_id: property_supplier_payment_term_id
                 .unwrap_or_default(),
             property_warehouse_id: property_warehouse_id.unwrap_or_default(),
+            purchase_line_ids: purchase_line_ids.unwrap_or_default(),
             purchase_warn_msg: purchase_warn_msg.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
             receipt_reminder_email: receipt_reminder_email.unwrap_or_default(),
             ref_: ref_.unwrap_or_default(),
+            ref_company_ids: ref_company_ids.unwrap_or_default(),
             reminder_date_before_receipt: reminder_date_before_receipt
                 .unwrap_or_default(),
+            res_users_settings_ids: res_users_settings_ids.unwrap_or_default(),
             resource_calendar_id: resource_calendar_id.unwrap_or_default(),
+            resource_ids: resource_ids.unwrap_or_default(),
             role: role.unwrap_or_default(),
             role_ids: role_ids.unwrap_or_default(),
+            rtc_session_ids: rtc_session_ids.unwrap_or_default(),
+            sale_order_ids: sale_order_ids.unwrap_or_default(),
             sale_warn_msg: sale_warn_msg.unwrap_or_default(),
             saturday_location_id: saturday_location_id.unwrap_or_default(),
             signature: signature.unwrap_or_default(),
@@ -7885,7 +8604,9 @@ impl ResUsersUpdate {
             suggest_percent: suggest_percent.unwrap_or_default(),
             sunday_location_id: sunday_location_id.unwrap_or_default(),
             supplier_rank: supplier_rank.unwrap_or_default(),
+            task_ids: task_ids.unwrap_or_default(),
             thursday_location_id: thursday_location_id.unwrap_or_default(),
+            totp_trusted_device_ids: totp_trusted_device_ids.unwrap_or_default(),
             tour_enabled: tour_enabled.unwrap_or_default(),
             trust: trust.unwrap_or_default(),
             tuesday_location_id: tuesday_location_id.unwrap_or_default(),
@@ -7893,10 +8614,12 @@ impl ResUsersUpdate {
             tz: tz.unwrap_or_default(),
             use_partner_credit_limit: use_partner_credit_limit.unwrap_or_default(),
             user_id: user_id.unwrap_or_default(),
+            user_ids: user_ids.unwrap_or_default(),
             vat: vat.unwrap_or_default(),
             view_group_hierarchy: view_group_hierarchy.unwrap_or_default(),
             visa_expire: visa_expire.unwrap_or_default(),
             website: website.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
             wednesday_location_id: wednesday_location_id.unwrap_or_default(),
             work_contact_id: work_contact_id.unwrap_or_default(),
             work_email: work_email.unwrap_or_default(),
@@ -7915,12 +8638,15 @@ impl ResUsersUpdate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(135usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(162usize);
         if self.action_id.is_some() {
             wire::put(&mut __fields, "action_id", &self.action_id)?;
         }
         if self.active.is_some() {
             wire::put(&mut __fields, "active", &self.active)?;
+        }
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
         }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
@@ -7931,8 +8657,21 @@ impl ResUsersUpdate {
         if self.additional_note.is_some() {
             wire::put(&mut __fields, "additional_note", &self.additional_note)?;
         }
+        if self.api_key_ids.is_some() {
+            wire::put(&mut __fields, "api_key_ids", &self.api_key_ids)?;
+        }
+        if self.auth_passkey_key_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "auth_passkey_key_ids",
+                &self.auth_passkey_key_ids,
+            )?;
+        }
         if self.autopost_bills.is_some() {
             wire::put(&mut __fields, "autopost_bills", &self.autopost_bills)?;
+        }
+        if self.bank_ids.is_some() {
+            wire::put(&mut __fields, "bank_ids", &self.bank_ids)?;
         }
         if self.barcode.is_some() {
             wire::put(&mut __fields, "barcode", &self.barcode)?;
@@ -7963,6 +8702,12 @@ impl ResUsersUpdate {
         }
         if self.channel_ids.is_some() {
             wire::put(&mut __fields, "channel_ids", &self.channel_ids)?;
+        }
+        if self.channel_member_ids.is_some() {
+            wire::put(&mut __fields, "channel_member_ids", &self.channel_member_ids)?;
+        }
+        if self.child_ids.is_some() {
+            wire::put(&mut __fields, "child_ids", &self.child_ids)?;
         }
         if self.city.is_some() {
             wire::put(&mut __fields, "city", &self.city)?;
@@ -8000,8 +8745,14 @@ impl ResUsersUpdate {
         if self.credit_limit.is_some() {
             wire::put(&mut __fields, "credit_limit", &self.credit_limit)?;
         }
+        if self.crm_team_member_ids.is_some() {
+            wire::put(&mut __fields, "crm_team_member_ids", &self.crm_team_member_ids)?;
+        }
         if self.customer_rank.is_some() {
             wire::put(&mut __fields, "customer_rank", &self.customer_rank)?;
+        }
+        if self.device_ids.is_some() {
+            wire::put(&mut __fields, "device_ids", &self.device_ids)?;
         }
         if self.display_invoice_edi_format.is_some() {
             wire::put(
@@ -8035,6 +8786,9 @@ impl ResUsersUpdate {
                 "employee_bank_account_ids",
                 &self.employee_bank_account_ids,
             )?;
+        }
+        if self.employee_ids.is_some() {
+            wire::put(&mut __fields, "employee_ids", &self.employee_ids)?;
         }
         if self.favorite_project_ids.is_some() {
             wire::put(
@@ -8118,6 +8872,9 @@ impl ResUsersUpdate {
         if self.lang.is_some() {
             wire::put(&mut __fields, "lang", &self.lang)?;
         }
+        if self.log_ids.is_some() {
+            wire::put(&mut __fields, "log_ids", &self.log_ids)?;
+        }
         if self.login.is_some() {
             wire::put(&mut __fields, "login", &self.login)?;
         }
@@ -8138,6 +8895,16 @@ impl ResUsersUpdate {
         if self.message_bounce.is_some() {
             wire::put(&mut __fields, "message_bounce", &self.message_bounce)?;
         }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        }
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
@@ -8155,6 +8922,9 @@ impl ResUsersUpdate {
         }
         if self.notification_type.is_some() {
             wire::put(&mut __fields, "notification_type", &self.notification_type)?;
+        }
+        if self.opportunity_ids.is_some() {
+            wire::put(&mut __fields, "opportunity_ids", &self.opportunity_ids)?;
         }
         if self.out_of_office_from.is_some() {
             wire::put_with(
@@ -8194,6 +8964,9 @@ impl ResUsersUpdate {
         if self.password.is_some() {
             wire::put(&mut __fields, "password", &self.password)?;
         }
+        if self.payment_token_ids.is_some() {
+            wire::put(&mut __fields, "payment_token_ids", &self.payment_token_ids)?;
+        }
         if self.peppol_eas.is_some() {
             wire::put(&mut __fields, "peppol_eas", &self.peppol_eas)?;
         }
@@ -8211,6 +8984,9 @@ impl ResUsersUpdate {
         }
         if self.pin.is_some() {
             wire::put(&mut __fields, "pin", &self.pin)?;
+        }
+        if self.presence_ids.is_some() {
+            wire::put(&mut __fields, "presence_ids", &self.presence_ids)?;
         }
         if self.private_city.is_some() {
             wire::put(&mut __fields, "private_city", &self.private_city)?;
@@ -8235,6 +9011,9 @@ impl ResUsersUpdate {
         }
         if self.private_zip.is_some() {
             wire::put(&mut __fields, "private_zip", &self.private_zip)?;
+        }
+        if self.project_ids.is_some() {
+            wire::put(&mut __fields, "project_ids", &self.project_ids)?;
         }
         if self.properties.is_some() {
             wire::put(&mut __fields, "properties", &self.properties)?;
@@ -8323,8 +9102,14 @@ impl ResUsersUpdate {
                 &self.property_warehouse_id,
             )?;
         }
+        if self.purchase_line_ids.is_some() {
+            wire::put(&mut __fields, "purchase_line_ids", &self.purchase_line_ids)?;
+        }
         if self.purchase_warn_msg.is_some() {
             wire::put(&mut __fields, "purchase_warn_msg", &self.purchase_warn_msg)?;
+        }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
         }
         if self.receipt_reminder_email.is_some() {
             wire::put(
@@ -8336,11 +9121,21 @@ impl ResUsersUpdate {
         if self.ref_.is_some() {
             wire::put(&mut __fields, "ref", &self.ref_)?;
         }
+        if self.ref_company_ids.is_some() {
+            wire::put(&mut __fields, "ref_company_ids", &self.ref_company_ids)?;
+        }
         if self.reminder_date_before_receipt.is_some() {
             wire::put(
                 &mut __fields,
                 "reminder_date_before_receipt",
                 &self.reminder_date_before_receipt,
+            )?;
+        }
+        if self.res_users_settings_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "res_users_settings_ids",
+                &self.res_users_settings_ids,
             )?;
         }
         if self.resource_calendar_id.is_some() {
@@ -8350,11 +9145,20 @@ impl ResUsersUpdate {
                 &self.resource_calendar_id,
             )?;
         }
+        if self.resource_ids.is_some() {
+            wire::put(&mut __fields, "resource_ids", &self.resource_ids)?;
+        }
         if self.role.is_some() {
             wire::put(&mut __fields, "role", &self.role)?;
         }
         if self.role_ids.is_some() {
             wire::put(&mut __fields, "role_ids", &self.role_ids)?;
+        }
+        if self.rtc_session_ids.is_some() {
+            wire::put(&mut __fields, "rtc_session_ids", &self.rtc_session_ids)?;
+        }
+        if self.sale_order_ids.is_some() {
+            wire::put(&mut __fields, "sale_order_ids", &self.sale_order_ids)?;
         }
         if self.sale_warn_msg.is_some() {
             wire::put(&mut __fields, "sale_warn_msg", &self.sale_warn_msg)?;
@@ -8403,11 +9207,21 @@ impl ResUsersUpdate {
         if self.supplier_rank.is_some() {
             wire::put(&mut __fields, "supplier_rank", &self.supplier_rank)?;
         }
+        if self.task_ids.is_some() {
+            wire::put(&mut __fields, "task_ids", &self.task_ids)?;
+        }
         if self.thursday_location_id.is_some() {
             wire::put(
                 &mut __fields,
                 "thursday_location_id",
                 &self.thursday_location_id,
+            )?;
+        }
+        if self.totp_trusted_device_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "totp_trusted_device_ids",
+                &self.totp_trusted_device_ids,
             )?;
         }
         if self.tour_enabled.is_some() {
@@ -8435,6 +9249,9 @@ impl ResUsersUpdate {
         if self.user_id.is_some() {
             wire::put(&mut __fields, "user_id", &self.user_id)?;
         }
+        if self.user_ids.is_some() {
+            wire::put(&mut __fields, "user_ids", &self.user_ids)?;
+        }
         if self.vat.is_some() {
             wire::put(&mut __fields, "vat", &self.vat)?;
         }
@@ -8455,6 +9272,9 @@ impl ResUsersUpdate {
         }
         if self.website.is_some() {
             wire::put(&mut __fields, "website", &self.website)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         if self.wednesday_location_id.is_some() {
             wire::put(

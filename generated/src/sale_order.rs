@@ -1513,7 +1513,8 @@ impl SaleOrder {
                 }
                 "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(
             &[
@@ -2154,6 +2155,12 @@ pub struct SaleOrderCreate {
     ///
     /// `access_token`: char
     pub access_token: ::std::option::Option<::std::string::String>,
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -2228,11 +2235,23 @@ pub struct SaleOrderCreate {
     ///
     /// `medium_id`: many2one, to `utm.medium`
     pub medium_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Order Reference
     ///
@@ -2246,6 +2265,15 @@ pub struct SaleOrderCreate {
     ///
     /// `opportunity_id`: many2one, to `crm.lead`
     pub opportunity_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Order Lines
+    ///
+    /// `order_line`: one2many, to `sale.order.line`
+    pub order_line: ::std::option::Option<
+        ::odoo_client::X2Many<
+            super::sale_order_line::SaleOrderLineCreate,
+            super::sale_order_line::SaleOrderLineUpdate,
+        >,
+    >,
     /// Source Document
     ///
     /// Reference of the document that generated this sales order request
@@ -2268,6 +2296,12 @@ pub struct SaleOrderCreate {
     ///
     /// `payment_term_id`: many2one, to `account.payment.term`
     pub payment_term_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Transfers
+    ///
+    /// `picking_ids`: one2many, to `stock.picking`
+    pub picking_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Shipping Policy
     ///
     /// If you deliver all products at once, the delivery order will be scheduled based on the greatest product lead time. Otherwise, it will be based on the shortest.
@@ -2300,7 +2334,13 @@ pub struct SaleOrderCreate {
     ///
     /// `quotation_document_ids`: many2many, to `quotation.document`
     pub quotation_document_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Payment Ref.
     ///
@@ -2354,12 +2394,14 @@ pub struct SaleOrderCreate {
     ///
     /// `stock_reference_ids`: many2many, to `stock.reference`
     pub stock_reference_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Tags
     ///
     /// `tag_ids`: many2many, to `crm.tag`
-    pub tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub tag_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Sales Team
     ///
     /// `team_id`: many2one, to `crm.team`
@@ -2378,12 +2420,21 @@ pub struct SaleOrderCreate {
     ///
     /// `warehouse_id`: many2one, to `stock.warehouse`
     pub warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
 }
 /// The JSON Schema of [`SaleOrderCreate`] (serde's deserialize side), as JSON text.
 pub const CREATE_SCHEMA: &str = r##"{
   "description": "Values of a new Sales Order record",
   "properties": {
     "access_token": {"description":"Security Token","type":["string","null"]},
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
     "campaign_id": {"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)","format":"int64","type":["integer","null"]},
@@ -2398,21 +2449,26 @@ pub const CREATE_SCHEMA: &str = r##"{
     "journal_id": {"description":"Invoicing Journal: If set, the SO will invoice in this journal; otherwise the sales journal with the lowest sequence is used. (id of a account.journal)","format":"int64","type":["integer","null"]},
     "locked": {"description":"Locked: Locked orders cannot be modified.","type":["boolean","null"]},
     "medium_id": {"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)","format":"int64","type":["integer","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "name": {"description":"Order Reference","type":["string","null"]},
     "note": {"description":"Terms and conditions","type":["string","null"]},
     "opportunity_id": {"description":"Opportunity (id of a crm.lead)","format":"int64","type":["integer","null"]},
+    "order_line": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new sale.order.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked sale.order.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Order Lines (sale.order.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "origin": {"description":"Source Document: Reference of the document that generated this sales order request","type":["string","null"]},
     "partner_id": {"description":"Customer (id of a res.partner)","format":"int64","type":"integer"},
     "partner_invoice_id": {"description":"Invoice Address (id of a res.partner)","format":"int64","type":["integer","null"]},
     "partner_shipping_id": {"description":"Delivery Address (id of a res.partner)","format":"int64","type":["integer","null"]},
     "payment_term_id": {"description":"Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
+    "picking_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.picking record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.picking record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Transfers (stock.picking records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "picking_policy": {"anyOf":[{"$ref":"#/$defs/SaleOrderPickingPolicy"},{"type":"null"}],"description":"Shipping Policy: If you deliver all products at once, the delivery order will be scheduled based on the greatest product lead time. Otherwise, it will be based on the shortest."},
     "preferred_payment_method_line_id": {"description":"Payment Method (id of a account.payment.method.line)","format":"int64","type":["integer","null"]},
     "prepayment_percent": {"description":"Prepayment percentage: The percentage of the amount needed that must be paid by the customer to confirm the order.","format":"double","type":["number","null"]},
     "pricelist_id": {"description":"Pricelist: If you change the pricelist, only newly added lines will be affected. (id of a product.pricelist)","format":"int64","type":["integer","null"]},
     "project_id": {"description":"Project: A task will be created for the project upon sales order confirmation. The analytic distribution of this project will also serve as a reference for newly created sales order items. (id of a project.project)","format":"int64","type":["integer","null"]},
-    "quotation_document_ids": {"description":"Headers/Footers (ids of quotation.document records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "quotation_document_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new quotation.document record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked quotation.document record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Headers/Footers (quotation.document records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "reference": {"description":"Payment Ref.: The payment communication of this sale order.","type":["string","null"]},
     "require_payment": {"description":"Online payment: Request a online payment from the customer to confirm the order.","type":["boolean","null"]},
     "require_signature": {"description":"Online signature: Request a online signature from the customer to confirm the order.","type":["boolean","null"]},
@@ -2423,12 +2479,13 @@ pub const CREATE_SCHEMA: &str = r##"{
     "signed_by": {"description":"Signed By","type":["string","null"]},
     "signed_on": {"description":"Signed On (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "source_id": {"description":"Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list (id of a utm.source)","format":"int64","type":["integer","null"]},
-    "stock_reference_ids": {"description":"References (ids of stock.reference records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "tag_ids": {"description":"Tags (ids of crm.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "stock_reference_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.reference record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.reference record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"References (stock.reference records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "tag_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new crm.tag record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked crm.tag record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tags (crm.tag records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "team_id": {"description":"Sales Team (id of a crm.team)","format":"int64","type":["integer","null"]},
     "user_id": {"description":"Salesperson (id of a res.users)","format":"int64","type":["integer","null"]},
     "validity_date": {"description":"Expiration: Validity of the order, after that you will not able to sign & pay the quotation.","format":"date","type":["string","null"]},
-    "warehouse_id": {"description":"Warehouse (id of a stock.warehouse)","format":"int64","type":["integer","null"]}
+    "warehouse_id": {"description":"Warehouse (id of a stock.warehouse)","format":"int64","type":["integer","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"}
   },
   "required": ["partner_id"],
   "type": "object"
@@ -2443,6 +2500,7 @@ impl SaleOrderCreate {
         wire::check_required(&[("partner_id", __values.partner_id.is_some())])?;
         ::std::result::Result::Ok(Self {
             access_token: __values.access_token,
+            activity_ids: __values.activity_ids,
             activity_summary: __values.activity_summary,
             activity_type_id: __values.activity_type_id,
             campaign_id: __values.campaign_id,
@@ -2457,21 +2515,26 @@ impl SaleOrderCreate {
             journal_id: __values.journal_id,
             locked: __values.locked,
             medium_id: __values.medium_id,
+            message_follower_ids: __values.message_follower_ids,
+            message_ids: __values.message_ids,
             message_partner_ids: __values.message_partner_ids,
             name: __values.name,
             note: __values.note,
             opportunity_id: __values.opportunity_id,
+            order_line: __values.order_line,
             origin: __values.origin,
             partner_id: wire::given(__values.partner_id),
             partner_invoice_id: __values.partner_invoice_id,
             partner_shipping_id: __values.partner_shipping_id,
             payment_term_id: __values.payment_term_id,
+            picking_ids: __values.picking_ids,
             picking_policy: __values.picking_policy,
             preferred_payment_method_line_id: __values.preferred_payment_method_line_id,
             prepayment_percent: __values.prepayment_percent,
             pricelist_id: __values.pricelist_id,
             project_id: __values.project_id,
             quotation_document_ids: __values.quotation_document_ids,
+            rating_ids: __values.rating_ids,
             reference: __values.reference,
             require_payment: __values.require_payment,
             require_signature: __values.require_signature,
@@ -2488,6 +2551,7 @@ impl SaleOrderCreate {
             user_id: __values.user_id,
             validity_date: __values.validity_date,
             warehouse_id: __values.warehouse_id,
+            website_message_ids: __values.website_message_ids,
         })
     }
 }
@@ -2500,9 +2564,12 @@ impl SaleOrderCreate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(46usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(53usize);
         if self.access_token.is_some() {
             wire::put(&mut __fields, "access_token", &self.access_token)?;
+        }
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
         }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
@@ -2560,6 +2627,16 @@ impl SaleOrderCreate {
         if self.medium_id.is_some() {
             wire::put(&mut __fields, "medium_id", &self.medium_id)?;
         }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        }
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
@@ -2571,6 +2648,9 @@ impl SaleOrderCreate {
         }
         if self.opportunity_id.is_some() {
             wire::put(&mut __fields, "opportunity_id", &self.opportunity_id)?;
+        }
+        if self.order_line.is_some() {
+            wire::put(&mut __fields, "order_line", &self.order_line)?;
         }
         if self.origin.is_some() {
             wire::put(&mut __fields, "origin", &self.origin)?;
@@ -2584,6 +2664,9 @@ impl SaleOrderCreate {
         }
         if self.payment_term_id.is_some() {
             wire::put(&mut __fields, "payment_term_id", &self.payment_term_id)?;
+        }
+        if self.picking_ids.is_some() {
+            wire::put(&mut __fields, "picking_ids", &self.picking_ids)?;
         }
         if self.picking_policy.is_some() {
             wire::put(&mut __fields, "picking_policy", &self.picking_policy)?;
@@ -2610,6 +2693,9 @@ impl SaleOrderCreate {
                 "quotation_document_ids",
                 &self.quotation_document_ids,
             )?;
+        }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
         }
         if self.reference.is_some() {
             wire::put(&mut __fields, "reference", &self.reference)?;
@@ -2676,6 +2762,9 @@ impl SaleOrderCreate {
         }
         if self.warehouse_id.is_some() {
             wire::put(&mut __fields, "warehouse_id", &self.warehouse_id)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         ::std::result::Result::Ok(__fields)
     }
@@ -2725,6 +2814,12 @@ pub struct SaleOrderUpdate {
     ///
     /// `access_token`: char
     pub access_token: ::std::option::Option<::std::string::String>,
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -2799,11 +2894,23 @@ pub struct SaleOrderUpdate {
     ///
     /// `medium_id`: many2one, to `utm.medium`
     pub medium_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Order Reference
     ///
@@ -2817,6 +2924,15 @@ pub struct SaleOrderUpdate {
     ///
     /// `opportunity_id`: many2one, to `crm.lead`
     pub opportunity_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Order Lines
+    ///
+    /// `order_line`: one2many, to `sale.order.line`
+    pub order_line: ::std::option::Option<
+        ::odoo_client::X2Many<
+            super::sale_order_line::SaleOrderLineCreate,
+            super::sale_order_line::SaleOrderLineUpdate,
+        >,
+    >,
     /// Source Document
     ///
     /// Reference of the document that generated this sales order request
@@ -2839,6 +2955,12 @@ pub struct SaleOrderUpdate {
     ///
     /// `payment_term_id`: many2one, to `account.payment.term`
     pub payment_term_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Transfers
+    ///
+    /// `picking_ids`: one2many, to `stock.picking`
+    pub picking_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Shipping Policy
     ///
     /// If you deliver all products at once, the delivery order will be scheduled based on the greatest product lead time. Otherwise, it will be based on the shortest.
@@ -2871,7 +2993,13 @@ pub struct SaleOrderUpdate {
     ///
     /// `quotation_document_ids`: many2many, to `quotation.document`
     pub quotation_document_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Payment Ref.
     ///
@@ -2925,12 +3053,14 @@ pub struct SaleOrderUpdate {
     ///
     /// `stock_reference_ids`: many2many, to `stock.reference`
     pub stock_reference_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Tags
     ///
     /// `tag_ids`: many2many, to `crm.tag`
-    pub tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub tag_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Sales Team
     ///
     /// `team_id`: many2one, to `crm.team`
@@ -2949,12 +3079,21 @@ pub struct SaleOrderUpdate {
     ///
     /// `warehouse_id`: many2one, to `stock.warehouse`
     pub warehouse_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
 }
 /// The JSON Schema of [`SaleOrderUpdate`] (serde's deserialize side), as JSON text.
 pub const UPDATE_SCHEMA: &str = r##"{
   "description": "Values to change on Sales Order records; fields left out are kept",
   "properties": {
     "access_token": {"description":"Security Token","type":["string","null"]},
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
     "campaign_id": {"description":"Campaign: This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special (id of a utm.campaign)","format":"int64","type":["integer","null"]},
@@ -2969,21 +3108,26 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "journal_id": {"description":"Invoicing Journal: If set, the SO will invoice in this journal; otherwise the sales journal with the lowest sequence is used. (id of a account.journal)","format":"int64","type":["integer","null"]},
     "locked": {"description":"Locked: Locked orders cannot be modified.","type":["boolean","null"]},
     "medium_id": {"description":"Medium: This is the method of delivery, e.g. Postcard, Email, or Banner Ad (id of a utm.medium)","format":"int64","type":["integer","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "name": {"description":"Order Reference","type":["string","null"]},
     "note": {"description":"Terms and conditions","type":["string","null"]},
     "opportunity_id": {"description":"Opportunity (id of a crm.lead)","format":"int64","type":["integer","null"]},
+    "order_line": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new sale.order.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked sale.order.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Order Lines (sale.order.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "origin": {"description":"Source Document: Reference of the document that generated this sales order request","type":["string","null"]},
     "partner_id": {"description":"Customer (id of a res.partner)","format":"int64","type":["integer","null"]},
     "partner_invoice_id": {"description":"Invoice Address (id of a res.partner)","format":"int64","type":["integer","null"]},
     "partner_shipping_id": {"description":"Delivery Address (id of a res.partner)","format":"int64","type":["integer","null"]},
     "payment_term_id": {"description":"Payment Terms (id of a account.payment.term)","format":"int64","type":["integer","null"]},
+    "picking_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.picking record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.picking record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Transfers (stock.picking records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "picking_policy": {"anyOf":[{"$ref":"#/$defs/SaleOrderPickingPolicy"},{"type":"null"}],"description":"Shipping Policy: If you deliver all products at once, the delivery order will be scheduled based on the greatest product lead time. Otherwise, it will be based on the shortest."},
     "preferred_payment_method_line_id": {"description":"Payment Method (id of a account.payment.method.line)","format":"int64","type":["integer","null"]},
     "prepayment_percent": {"description":"Prepayment percentage: The percentage of the amount needed that must be paid by the customer to confirm the order.","format":"double","type":["number","null"]},
     "pricelist_id": {"description":"Pricelist: If you change the pricelist, only newly added lines will be affected. (id of a product.pricelist)","format":"int64","type":["integer","null"]},
     "project_id": {"description":"Project: A task will be created for the project upon sales order confirmation. The analytic distribution of this project will also serve as a reference for newly created sales order items. (id of a project.project)","format":"int64","type":["integer","null"]},
-    "quotation_document_ids": {"description":"Headers/Footers (ids of quotation.document records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "quotation_document_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new quotation.document record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked quotation.document record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Headers/Footers (quotation.document records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "reference": {"description":"Payment Ref.: The payment communication of this sale order.","type":["string","null"]},
     "require_payment": {"description":"Online payment: Request a online payment from the customer to confirm the order.","type":["boolean","null"]},
     "require_signature": {"description":"Online signature: Request a online signature from the customer to confirm the order.","type":["boolean","null"]},
@@ -2994,12 +3138,13 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "signed_by": {"description":"Signed By","type":["string","null"]},
     "signed_on": {"description":"Signed On (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "source_id": {"description":"Source: This is the source of the link, e.g. Search Engine, another domain, or name of email list (id of a utm.source)","format":"int64","type":["integer","null"]},
-    "stock_reference_ids": {"description":"References (ids of stock.reference records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
-    "tag_ids": {"description":"Tags (ids of crm.tag records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "stock_reference_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.reference record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.reference record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"References (stock.reference records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "tag_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new crm.tag record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked crm.tag record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tags (crm.tag records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "team_id": {"description":"Sales Team (id of a crm.team)","format":"int64","type":["integer","null"]},
     "user_id": {"description":"Salesperson (id of a res.users)","format":"int64","type":["integer","null"]},
     "validity_date": {"description":"Expiration: Validity of the order, after that you will not able to sign & pay the quotation.","format":"date","type":["string","null"]},
-    "warehouse_id": {"description":"Warehouse (id of a stock.warehouse)","format":"int64","type":["integer","null"]}
+    "warehouse_id": {"description":"Warehouse (id of a stock.warehouse)","format":"int64","type":["integer","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"}
   },
   "type": "object"
 }"##;
@@ -3011,6 +3156,9 @@ impl SaleOrderUpdate {
         use ::odoo_client::value as wire;
         let mut access_token: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut activity_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut activity_summary: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -3052,8 +3200,14 @@ impl SaleOrderUpdate {
         let mut medium_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -3063,6 +3217,14 @@ impl SaleOrderUpdate {
         > = ::std::option::Option::None;
         let mut opportunity_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut order_line: ::std::option::Option<
+            ::std::option::Option<
+                ::odoo_client::X2Many<
+                    super::sale_order_line::SaleOrderLineCreate,
+                    super::sale_order_line::SaleOrderLineUpdate,
+                >,
+            >,
         > = ::std::option::Option::None;
         let mut origin: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -3079,6 +3241,9 @@ impl SaleOrderUpdate {
         let mut payment_term_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut picking_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut picking_policy: ::std::option::Option<
             ::std::option::Option<SaleOrderPickingPolicy>,
         > = ::std::option::Option::None;
@@ -3093,7 +3258,10 @@ impl SaleOrderUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut quotation_document_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut reference: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -3120,10 +3288,10 @@ impl SaleOrderUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut stock_reference_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut tag_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut team_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -3137,10 +3305,16 @@ impl SaleOrderUpdate {
         let mut warehouse_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         for (__key, __value) in __record {
             match __key.as_str() {
                 "access_token" => {
                     wire::decode(&mut access_token, __value, wire::false_as_none)
+                }
+                "activity_ids" => {
+                    wire::decode(&mut activity_ids, __value, wire::false_as_none)
                 }
                 "activity_summary" => {
                     wire::decode(&mut activity_summary, __value, wire::false_as_none)
@@ -3190,6 +3364,12 @@ impl SaleOrderUpdate {
                 }
                 "locked" => wire::decode(&mut locked, __value, wire::field),
                 "medium_id" => wire::decode(&mut medium_id, __value, wire::false_as_none),
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::false_as_none)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::false_as_none)
+                }
                 "message_partner_ids" => {
                     wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
                 }
@@ -3197,6 +3377,9 @@ impl SaleOrderUpdate {
                 "note" => wire::decode(&mut note, __value, wire::false_as_none),
                 "opportunity_id" => {
                     wire::decode(&mut opportunity_id, __value, wire::false_as_none)
+                }
+                "order_line" => {
+                    wire::decode(&mut order_line, __value, wire::false_as_none)
                 }
                 "origin" => wire::decode(&mut origin, __value, wire::false_as_none),
                 "partner_id" => {
@@ -3210,6 +3393,9 @@ impl SaleOrderUpdate {
                 }
                 "payment_term_id" => {
                     wire::decode(&mut payment_term_id, __value, wire::false_as_none)
+                }
+                "picking_ids" => {
+                    wire::decode(&mut picking_ids, __value, wire::false_as_none)
                 }
                 "picking_policy" => {
                     wire::decode(&mut picking_policy, __value, wire::false_as_none)
@@ -3236,6 +3422,9 @@ impl SaleOrderUpdate {
                         __value,
                         wire::false_as_none,
                     )
+                }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::false_as_none)
                 }
                 "reference" => wire::decode(&mut reference, __value, wire::false_as_none),
                 "require_payment" => {
@@ -3283,11 +3472,16 @@ impl SaleOrderUpdate {
                 "warehouse_id" => {
                     wire::decode(&mut warehouse_id, __value, wire::false_as_none)
                 }
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::false_as_none)
+                }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             access_token: access_token.unwrap_or_default(),
+            activity_ids: activity_ids.unwrap_or_default(),
             activity_summary: activity_summary.unwrap_or_default(),
             activity_type_id: activity_type_id.unwrap_or_default(),
             campaign_id: campaign_id.unwrap_or_default(),
@@ -3303,15 +3497,19 @@ impl SaleOrderUpdate {
             journal_id: journal_id.unwrap_or_default(),
             locked: locked.unwrap_or_default(),
             medium_id: medium_id.unwrap_or_default(),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
             name: name.unwrap_or_default(),
             note: note.unwrap_or_default(),
             opportunity_id: opportunity_id.unwrap_or_default(),
+            order_line: order_line.unwrap_or_default(),
             origin: origin.unwrap_or_default(),
             partner_id: partner_id.unwrap_or_default(),
             partner_invoice_id: partner_invoice_id.unwrap_or_default(),
             partner_shipping_id: partner_shipping_id.unwrap_or_default(),
             payment_term_id: payment_term_id.unwrap_or_default(),
+            picking_ids: picking_ids.unwrap_or_default(),
             picking_policy: picking_policy.unwrap_or_default(),
             preferred_payment_method_line_id: preferred_payment_method_line_id
                 .unwrap_or_default(),
@@ -3319,6 +3517,7 @@ impl SaleOrderUpdate {
             pricelist_id: pricelist_id.unwrap_or_default(),
             project_id: project_id.unwrap_or_default(),
             quotation_document_ids: quotation_document_ids.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
             reference: reference.unwrap_or_default(),
             require_payment: require_payment.unwrap_or_default(),
             require_signature: require_signature.unwrap_or_default(),
@@ -3335,6 +3534,7 @@ impl SaleOrderUpdate {
             user_id: user_id.unwrap_or_default(),
             validity_date: validity_date.unwrap_or_default(),
             warehouse_id: warehouse_id.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
         })
     }
 }
@@ -3347,9 +3547,12 @@ impl SaleOrderUpdate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(46usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(53usize);
         if self.access_token.is_some() {
             wire::put(&mut __fields, "access_token", &self.access_token)?;
+        }
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
         }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
@@ -3407,6 +3610,16 @@ impl SaleOrderUpdate {
         if self.medium_id.is_some() {
             wire::put(&mut __fields, "medium_id", &self.medium_id)?;
         }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        }
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
         }
@@ -3418,6 +3631,9 @@ impl SaleOrderUpdate {
         }
         if self.opportunity_id.is_some() {
             wire::put(&mut __fields, "opportunity_id", &self.opportunity_id)?;
+        }
+        if self.order_line.is_some() {
+            wire::put(&mut __fields, "order_line", &self.order_line)?;
         }
         if self.origin.is_some() {
             wire::put(&mut __fields, "origin", &self.origin)?;
@@ -3433,6 +3649,9 @@ impl SaleOrderUpdate {
         }
         if self.payment_term_id.is_some() {
             wire::put(&mut __fields, "payment_term_id", &self.payment_term_id)?;
+        }
+        if self.picking_ids.is_some() {
+            wire::put(&mut __fields, "picking_ids", &self.picking_ids)?;
         }
         if self.picking_policy.is_some() {
             wire::put(&mut __fields, "picking_policy", &self.picking_policy)?;
@@ -3459,6 +3678,9 @@ impl SaleOrderUpdate {
                 "quotation_document_ids",
                 &self.quotation_document_ids,
             )?;
+        }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
         }
         if self.reference.is_some() {
             wire::put(&mut __fields, "reference", &self.reference)?;
@@ -3525,6 +3747,9 @@ impl SaleOrderUpdate {
         }
         if self.warehouse_id.is_some() {
             wire::put(&mut __fields, "warehouse_id", &self.warehouse_id)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         ::std::result::Result::Ok(__fields)
     }

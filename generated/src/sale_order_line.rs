@@ -1083,7 +1083,8 @@ impl SaleOrderLine {
                 }
                 "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(
             &[
@@ -1571,12 +1572,18 @@ impl ::odoo_client::WritableModel for SaleOrderLine {
 /// Values to create a Sales Order Line (`sale.order.line`).
 ///
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SaleOrderLineCreate {
     /// Analytic Distribution
     ///
     /// `analytic_distribution`: json
     pub analytic_distribution: ::std::option::Option<::serde_json::Value>,
+    /// Analytic lines
+    ///
+    /// `analytic_line_ids`: one2many, to `account.analytic.line`
+    pub analytic_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Analytic Precision
     ///
     /// `analytic_precision`: integer, not stored
@@ -1614,7 +1621,9 @@ pub struct SaleOrderLineCreate {
     /// Invoice Lines
     ///
     /// `invoice_lines`: many2many, to `account.move.line`
-    pub invoice_lines: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub invoice_lines: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Is a down payment
     ///
     /// Down payments are made when creating invoices from a sales order. They are not copied when duplicating a sales order.
@@ -1635,10 +1644,22 @@ pub struct SaleOrderLineCreate {
     ///
     /// `linked_line_id`: many2one, to `sale.order.line`
     pub linked_line_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Linked Order Lines
+    ///
+    /// `linked_line_ids`: one2many, to `sale.order.line`
+    pub linked_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<SaleOrderLineCreate, SaleOrderLineUpdate>,
+    >,
     /// Linked Virtual
     ///
     /// `linked_virtual_id`: char
     pub linked_virtual_id: ::std::option::Option<::std::string::String>,
+    /// Stock Moves
+    ///
+    /// `move_ids`: one2many, to `stock.move`
+    pub move_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Description
     ///
     /// `name`: text, required
@@ -1646,18 +1667,24 @@ pub struct SaleOrderLineCreate {
     /// Order Reference
     ///
     /// `order_id`: many2one, to `sale.order`, required
-    pub order_id: ::odoo_client::RecordId,
+    pub order_id: ::std::option::Option<::odoo_client::RecordId>,
     /// Unit Price
     ///
     /// `price_unit`: float, required
     pub price_unit: ::std::option::Option<f64>,
+    /// Custom Values
+    ///
+    /// `product_custom_attribute_value_ids`: one2many, to `product.attribute.custom.value`
+    pub product_custom_attribute_value_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Product Documents
     ///
     /// The product documents for this order line that will be merged in the PDF quote.
     ///
     /// `product_document_ids`: many2many, to `product.document`
     pub product_document_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Product
     ///
@@ -1667,7 +1694,7 @@ pub struct SaleOrderLineCreate {
     ///
     /// `product_no_variant_attribute_value_ids`: many2many, to `product.template.attribute.value`
     pub product_no_variant_attribute_value_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Product Template
     ///
@@ -1689,10 +1716,18 @@ pub struct SaleOrderLineCreate {
     ///
     /// `qty_delivered`: float
     pub qty_delivered: ::std::option::Option<f64>,
+    /// Reached Milestones
+    ///
+    /// `reached_milestones_ids`: one2many, to `project.milestone`
+    pub reached_milestones_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Routes
     ///
     /// `route_ids`: many2many, to `stock.route`
-    pub route_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub route_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Selected Combo Items
     ///
     /// `selected_combo_items`: char, not stored
@@ -1708,7 +1743,9 @@ pub struct SaleOrderLineCreate {
     /// Taxes
     ///
     /// `tax_ids`: many2many, to `account.tax`
-    pub tax_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub tax_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Technical Price Unit
     ///
     /// `technical_price_unit`: float
@@ -1723,6 +1760,7 @@ pub const CREATE_SCHEMA: &str = r##"{
   "description": "Values of a new Sales Order Line record",
   "properties": {
     "analytic_distribution": {"description":"Analytic Distribution"},
+    "analytic_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.analytic.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.analytic.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Analytic lines (account.analytic.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "analytic_precision": {"description":"Analytic Precision","format":"int64","type":["integer","null"]},
     "collapse_composition": {"description":"Collapse Composition","type":["boolean","null"]},
     "collapse_prices": {"description":"Collapse Prices","type":["boolean","null"]},
@@ -1731,32 +1769,35 @@ pub const CREATE_SCHEMA: &str = r##"{
     "discount": {"description":"Discount (%)","format":"double","type":["number","null"]},
     "display_type": {"anyOf":[{"$ref":"#/$defs/SaleOrderLineDisplayType"},{"type":"null"}],"description":"Display Type"},
     "extra_tax_data": {"description":"Extra Tax Data"},
-    "invoice_lines": {"description":"Invoice Lines (ids of account.move.line records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "invoice_lines": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.move.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.move.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Invoice Lines (account.move.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "is_downpayment": {"description":"Is a down payment: Down payments are made when creating invoices from a sales order. They are not copied when duplicating a sales order.","type":["boolean","null"]},
     "is_expense": {"description":"Is expense: Is true if the sales order line comes from an expense or a vendor bills","type":["boolean","null"]},
     "is_optional": {"description":"Optional Line","type":["boolean","null"]},
     "linked_line_id": {"description":"Linked Order Line (id of a sale.order.line)","format":"int64","type":["integer","null"]},
+    "linked_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new sale.order.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked sale.order.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Linked Order Lines (sale.order.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "linked_virtual_id": {"description":"Linked Virtual","type":["string","null"]},
+    "move_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.move record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.move record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Stock Moves (stock.move records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "name": {"description":"Description","type":["string","null"]},
-    "order_id": {"description":"Order Reference (id of a sale.order)","format":"int64","type":"integer"},
+    "order_id": {"description":"Order Reference (id of a sale.order)","format":"int64","type":["integer","null"]},
     "price_unit": {"description":"Unit Price","format":"double","type":["number","null"]},
-    "product_document_ids": {"description":"Product Documents: The product documents for this order line that will be merged in the PDF quote. (ids of product.document records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_custom_attribute_value_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.attribute.custom.value record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.attribute.custom.value record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Custom Values (product.attribute.custom.value records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "product_document_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.document record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.document record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Product Documents: The product documents for this order line that will be merged in the PDF quote. (product.document records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "product_id": {"description":"Product (id of a product.product)","format":"int64","type":["integer","null"]},
-    "product_no_variant_attribute_value_ids": {"description":"Extra Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_no_variant_attribute_value_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.template.attribute.value record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.template.attribute.value record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Extra Values (product.template.attribute.value records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "product_template_id": {"description":"Product Template (id of a product.template)","format":"int64","type":["integer","null"]},
     "product_uom_id": {"description":"Unit (id of a uom.uom)","format":"int64","type":["integer","null"]},
     "product_uom_qty": {"description":"Quantity","format":"double","type":["number","null"]},
     "project_id": {"description":"Generated Project (id of a project.project)","format":"int64","type":["integer","null"]},
     "qty_delivered": {"description":"Delivery Quantity","format":"double","type":["number","null"]},
-    "route_ids": {"description":"Routes (ids of stock.route records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "reached_milestones_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.milestone record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.milestone record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Reached Milestones (project.milestone records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "route_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.route record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.route record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Routes (stock.route records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "selected_combo_items": {"description":"Selected Combo Items","type":["string","null"]},
     "sequence": {"description":"Sequence","format":"int64","type":["integer","null"]},
     "task_id": {"description":"Generated Task (id of a project.task)","format":"int64","type":["integer","null"]},
-    "tax_ids": {"description":"Taxes (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "tax_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.tax record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.tax record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Taxes (account.tax records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "technical_price_unit": {"description":"Technical Price Unit","format":"double","type":["number","null"]},
     "virtual_id": {"description":"Virtual","type":["string","null"]}
   },
-  "required": ["order_id"],
   "type": "object"
 }"##;
 impl SaleOrderLineCreate {
@@ -1764,11 +1805,10 @@ impl SaleOrderLineCreate {
     fn from_record(
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
-        use ::odoo_client::value as wire;
         let __values = SaleOrderLineUpdate::from_record(__record)?;
-        wire::check_required(&[("order_id", __values.order_id.is_some())])?;
         ::std::result::Result::Ok(Self {
             analytic_distribution: __values.analytic_distribution,
+            analytic_line_ids: __values.analytic_line_ids,
             analytic_precision: __values.analytic_precision,
             collapse_composition: __values.collapse_composition,
             collapse_prices: __values.collapse_prices,
@@ -1782,10 +1822,14 @@ impl SaleOrderLineCreate {
             is_expense: __values.is_expense,
             is_optional: __values.is_optional,
             linked_line_id: __values.linked_line_id,
+            linked_line_ids: __values.linked_line_ids,
             linked_virtual_id: __values.linked_virtual_id,
+            move_ids: __values.move_ids,
             name: __values.name,
-            order_id: wire::given(__values.order_id),
+            order_id: __values.order_id,
             price_unit: __values.price_unit,
+            product_custom_attribute_value_ids: __values
+                .product_custom_attribute_value_ids,
             product_document_ids: __values.product_document_ids,
             product_id: __values.product_id,
             product_no_variant_attribute_value_ids: __values
@@ -1795,6 +1839,7 @@ impl SaleOrderLineCreate {
             product_uom_qty: __values.product_uom_qty,
             project_id: __values.project_id,
             qty_delivered: __values.qty_delivered,
+            reached_milestones_ids: __values.reached_milestones_ids,
             route_ids: __values.route_ids,
             selected_combo_items: __values.selected_combo_items,
             sequence: __values.sequence,
@@ -1814,13 +1859,16 @@ impl SaleOrderLineCreate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(33usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(38usize);
         if self.analytic_distribution.is_some() {
             wire::put(
                 &mut __fields,
                 "analytic_distribution",
                 &self.analytic_distribution,
             )?;
+        }
+        if self.analytic_line_ids.is_some() {
+            wire::put(&mut __fields, "analytic_line_ids", &self.analytic_line_ids)?;
         }
         if self.analytic_precision.is_some() {
             wire::put(&mut __fields, "analytic_precision", &self.analytic_precision)?;
@@ -1865,15 +1913,30 @@ impl SaleOrderLineCreate {
         if self.linked_line_id.is_some() {
             wire::put(&mut __fields, "linked_line_id", &self.linked_line_id)?;
         }
+        if self.linked_line_ids.is_some() {
+            wire::put(&mut __fields, "linked_line_ids", &self.linked_line_ids)?;
+        }
         if self.linked_virtual_id.is_some() {
             wire::put(&mut __fields, "linked_virtual_id", &self.linked_virtual_id)?;
+        }
+        if self.move_ids.is_some() {
+            wire::put(&mut __fields, "move_ids", &self.move_ids)?;
         }
         if self.name.is_some() {
             wire::put(&mut __fields, "name", &self.name)?;
         }
-        wire::put(&mut __fields, "order_id", &self.order_id)?;
+        if self.order_id.is_some() {
+            wire::put(&mut __fields, "order_id", &self.order_id)?;
+        }
         if self.price_unit.is_some() {
             wire::put(&mut __fields, "price_unit", &self.price_unit)?;
+        }
+        if self.product_custom_attribute_value_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "product_custom_attribute_value_ids",
+                &self.product_custom_attribute_value_ids,
+            )?;
         }
         if self.product_document_ids.is_some() {
             wire::put(
@@ -1906,6 +1969,13 @@ impl SaleOrderLineCreate {
         }
         if self.qty_delivered.is_some() {
             wire::put(&mut __fields, "qty_delivered", &self.qty_delivered)?;
+        }
+        if self.reached_milestones_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "reached_milestones_ids",
+                &self.reached_milestones_ids,
+            )?;
         }
         if self.route_ids.is_some() {
             wire::put(&mut __fields, "route_ids", &self.route_ids)?;
@@ -1984,6 +2054,12 @@ pub struct SaleOrderLineUpdate {
     ///
     /// `analytic_distribution`: json
     pub analytic_distribution: ::std::option::Option<::serde_json::Value>,
+    /// Analytic lines
+    ///
+    /// `analytic_line_ids`: one2many, to `account.analytic.line`
+    pub analytic_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Analytic Precision
     ///
     /// `analytic_precision`: integer, not stored
@@ -2021,7 +2097,9 @@ pub struct SaleOrderLineUpdate {
     /// Invoice Lines
     ///
     /// `invoice_lines`: many2many, to `account.move.line`
-    pub invoice_lines: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub invoice_lines: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Is a down payment
     ///
     /// Down payments are made when creating invoices from a sales order. They are not copied when duplicating a sales order.
@@ -2042,10 +2120,22 @@ pub struct SaleOrderLineUpdate {
     ///
     /// `linked_line_id`: many2one, to `sale.order.line`
     pub linked_line_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Linked Order Lines
+    ///
+    /// `linked_line_ids`: one2many, to `sale.order.line`
+    pub linked_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<SaleOrderLineCreate, SaleOrderLineUpdate>,
+    >,
     /// Linked Virtual
     ///
     /// `linked_virtual_id`: char
     pub linked_virtual_id: ::std::option::Option<::std::string::String>,
+    /// Stock Moves
+    ///
+    /// `move_ids`: one2many, to `stock.move`
+    pub move_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Description
     ///
     /// `name`: text, required
@@ -2058,13 +2148,19 @@ pub struct SaleOrderLineUpdate {
     ///
     /// `price_unit`: float, required
     pub price_unit: ::std::option::Option<f64>,
+    /// Custom Values
+    ///
+    /// `product_custom_attribute_value_ids`: one2many, to `product.attribute.custom.value`
+    pub product_custom_attribute_value_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Product Documents
     ///
     /// The product documents for this order line that will be merged in the PDF quote.
     ///
     /// `product_document_ids`: many2many, to `product.document`
     pub product_document_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Product
     ///
@@ -2074,7 +2170,7 @@ pub struct SaleOrderLineUpdate {
     ///
     /// `product_no_variant_attribute_value_ids`: many2many, to `product.template.attribute.value`
     pub product_no_variant_attribute_value_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Product Template
     ///
@@ -2096,10 +2192,18 @@ pub struct SaleOrderLineUpdate {
     ///
     /// `qty_delivered`: float
     pub qty_delivered: ::std::option::Option<f64>,
+    /// Reached Milestones
+    ///
+    /// `reached_milestones_ids`: one2many, to `project.milestone`
+    pub reached_milestones_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Routes
     ///
     /// `route_ids`: many2many, to `stock.route`
-    pub route_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub route_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Selected Combo Items
     ///
     /// `selected_combo_items`: char, not stored
@@ -2115,7 +2219,9 @@ pub struct SaleOrderLineUpdate {
     /// Taxes
     ///
     /// `tax_ids`: many2many, to `account.tax`
-    pub tax_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub tax_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Technical Price Unit
     ///
     /// `technical_price_unit`: float
@@ -2130,6 +2236,7 @@ pub const UPDATE_SCHEMA: &str = r##"{
   "description": "Values to change on Sales Order Line records; fields left out are kept",
   "properties": {
     "analytic_distribution": {"description":"Analytic Distribution"},
+    "analytic_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.analytic.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.analytic.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Analytic lines (account.analytic.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "analytic_precision": {"description":"Analytic Precision","format":"int64","type":["integer","null"]},
     "collapse_composition": {"description":"Collapse Composition","type":["boolean","null"]},
     "collapse_prices": {"description":"Collapse Prices","type":["boolean","null"]},
@@ -2138,28 +2245,32 @@ pub const UPDATE_SCHEMA: &str = r##"{
     "discount": {"description":"Discount (%)","format":"double","type":["number","null"]},
     "display_type": {"anyOf":[{"$ref":"#/$defs/SaleOrderLineDisplayType"},{"type":"null"}],"description":"Display Type"},
     "extra_tax_data": {"description":"Extra Tax Data"},
-    "invoice_lines": {"description":"Invoice Lines (ids of account.move.line records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "invoice_lines": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.move.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.move.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Invoice Lines (account.move.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "is_downpayment": {"description":"Is a down payment: Down payments are made when creating invoices from a sales order. They are not copied when duplicating a sales order.","type":["boolean","null"]},
     "is_expense": {"description":"Is expense: Is true if the sales order line comes from an expense or a vendor bills","type":["boolean","null"]},
     "is_optional": {"description":"Optional Line","type":["boolean","null"]},
     "linked_line_id": {"description":"Linked Order Line (id of a sale.order.line)","format":"int64","type":["integer","null"]},
+    "linked_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new sale.order.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked sale.order.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Linked Order Lines (sale.order.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "linked_virtual_id": {"description":"Linked Virtual","type":["string","null"]},
+    "move_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.move record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.move record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Stock Moves (stock.move records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "name": {"description":"Description","type":["string","null"]},
     "order_id": {"description":"Order Reference (id of a sale.order)","format":"int64","type":["integer","null"]},
     "price_unit": {"description":"Unit Price","format":"double","type":["number","null"]},
-    "product_document_ids": {"description":"Product Documents: The product documents for this order line that will be merged in the PDF quote. (ids of product.document records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_custom_attribute_value_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.attribute.custom.value record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.attribute.custom.value record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Custom Values (product.attribute.custom.value records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "product_document_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.document record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.document record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Product Documents: The product documents for this order line that will be merged in the PDF quote. (product.document records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "product_id": {"description":"Product (id of a product.product)","format":"int64","type":["integer","null"]},
-    "product_no_variant_attribute_value_ids": {"description":"Extra Values (ids of product.template.attribute.value records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "product_no_variant_attribute_value_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new product.template.attribute.value record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked product.template.attribute.value record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Extra Values (product.template.attribute.value records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "product_template_id": {"description":"Product Template (id of a product.template)","format":"int64","type":["integer","null"]},
     "product_uom_id": {"description":"Unit (id of a uom.uom)","format":"int64","type":["integer","null"]},
     "product_uom_qty": {"description":"Quantity","format":"double","type":["number","null"]},
     "project_id": {"description":"Generated Project (id of a project.project)","format":"int64","type":["integer","null"]},
     "qty_delivered": {"description":"Delivery Quantity","format":"double","type":["number","null"]},
-    "route_ids": {"description":"Routes (ids of stock.route records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "reached_milestones_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new project.milestone record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked project.milestone record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Reached Milestones (project.milestone records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "route_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.route record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.route record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Routes (stock.route records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "selected_combo_items": {"description":"Selected Combo Items","type":["string","null"]},
     "sequence": {"description":"Sequence","format":"int64","type":["integer","null"]},
     "task_id": {"description":"Generated Task (id of a project.task)","format":"int64","type":["integer","null"]},
-    "tax_ids": {"description":"Taxes (ids of account.tax records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "tax_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new account.tax record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked account.tax record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Taxes (account.tax records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "technical_price_unit": {"description":"Technical Price Unit","format":"double","type":["number","null"]},
     "virtual_id": {"description":"Virtual","type":["string","null"]}
   },
@@ -2173,6 +2284,9 @@ impl SaleOrderLineUpdate {
         use ::odoo_client::value as wire;
         let mut analytic_distribution: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut analytic_line_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut analytic_precision: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
         let mut collapse_composition: ::std::option::Option<
@@ -2191,7 +2305,7 @@ impl SaleOrderLineUpdate {
             ::std::option::Option<::serde_json::Value>,
         > = ::std::option::Option::None;
         let mut invoice_lines: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut is_downpayment: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
         let mut is_expense: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
@@ -2199,8 +2313,16 @@ impl SaleOrderLineUpdate {
         let mut linked_line_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut linked_line_ids: ::std::option::Option<
+            ::std::option::Option<
+                ::odoo_client::X2Many<SaleOrderLineCreate, SaleOrderLineUpdate>,
+            >,
+        > = ::std::option::Option::None;
         let mut linked_virtual_id: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut move_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut name: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -2209,14 +2331,17 @@ impl SaleOrderLineUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut price_unit: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut product_custom_attribute_value_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut product_document_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut product_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut product_no_variant_attribute_value_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut product_template_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -2229,8 +2354,11 @@ impl SaleOrderLineUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut qty_delivered: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+        let mut reached_milestones_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut route_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut selected_combo_items: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -2240,7 +2368,7 @@ impl SaleOrderLineUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut tax_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut technical_price_unit: ::std::option::Option<
             ::std::option::Option<f64>,
@@ -2256,6 +2384,9 @@ impl SaleOrderLineUpdate {
                         __value,
                         wire::false_as_none,
                     )
+                }
+                "analytic_line_ids" => {
+                    wire::decode(&mut analytic_line_ids, __value, wire::false_as_none)
                 }
                 "analytic_precision" => {
                     wire::decode(&mut analytic_precision, __value, wire::false_as_none)
@@ -2290,13 +2421,24 @@ impl SaleOrderLineUpdate {
                 "linked_line_id" => {
                     wire::decode(&mut linked_line_id, __value, wire::false_as_none)
                 }
+                "linked_line_ids" => {
+                    wire::decode(&mut linked_line_ids, __value, wire::false_as_none)
+                }
                 "linked_virtual_id" => {
                     wire::decode(&mut linked_virtual_id, __value, wire::false_as_none)
                 }
+                "move_ids" => wire::decode(&mut move_ids, __value, wire::false_as_none),
                 "name" => wire::decode(&mut name, __value, wire::false_as_none),
                 "order_id" => wire::decode(&mut order_id, __value, wire::false_as_none),
                 "price_unit" => {
                     wire::decode(&mut price_unit, __value, wire::false_as_none)
+                }
+                "product_custom_attribute_value_ids" => {
+                    wire::decode(
+                        &mut product_custom_attribute_value_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
                 }
                 "product_document_ids" => {
                     wire::decode(&mut product_document_ids, __value, wire::false_as_none)
@@ -2326,6 +2468,13 @@ impl SaleOrderLineUpdate {
                 "qty_delivered" => {
                     wire::decode(&mut qty_delivered, __value, wire::false_as_none)
                 }
+                "reached_milestones_ids" => {
+                    wire::decode(
+                        &mut reached_milestones_ids,
+                        __value,
+                        wire::false_as_none,
+                    )
+                }
                 "route_ids" => wire::decode(&mut route_ids, __value, wire::false_as_none),
                 "selected_combo_items" => {
                     wire::decode(&mut selected_combo_items, __value, wire::false_as_none)
@@ -2340,10 +2489,12 @@ impl SaleOrderLineUpdate {
                     wire::decode(&mut virtual_id, __value, wire::false_as_none)
                 }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             analytic_distribution: analytic_distribution.unwrap_or_default(),
+            analytic_line_ids: analytic_line_ids.unwrap_or_default(),
             analytic_precision: analytic_precision.unwrap_or_default(),
             collapse_composition: collapse_composition.unwrap_or_default(),
             collapse_prices: collapse_prices.unwrap_or_default(),
@@ -2357,10 +2508,14 @@ impl SaleOrderLineUpdate {
             is_expense: is_expense.unwrap_or_default(),
             is_optional: is_optional.unwrap_or_default(),
             linked_line_id: linked_line_id.unwrap_or_default(),
+            linked_line_ids: linked_line_ids.unwrap_or_default(),
             linked_virtual_id: linked_virtual_id.unwrap_or_default(),
+            move_ids: move_ids.unwrap_or_default(),
             name: name.unwrap_or_default(),
             order_id: order_id.unwrap_or_default(),
             price_unit: price_unit.unwrap_or_default(),
+            product_custom_attribute_value_ids: product_custom_attribute_value_ids
+                .unwrap_or_default(),
             product_document_ids: product_document_ids.unwrap_or_default(),
             product_id: product_id.unwrap_or_default(),
             product_no_variant_attribute_value_ids: product_no_variant_attribute_value_ids
@@ -2370,6 +2525,7 @@ impl SaleOrderLineUpdate {
             product_uom_qty: product_uom_qty.unwrap_or_default(),
             project_id: project_id.unwrap_or_default(),
             qty_delivered: qty_delivered.unwrap_or_default(),
+            reached_milestones_ids: reached_milestones_ids.unwrap_or_default(),
             route_ids: route_ids.unwrap_or_default(),
             selected_combo_items: selected_combo_items.unwrap_or_default(),
             sequence: sequence.unwrap_or_default(),
@@ -2389,13 +2545,16 @@ impl SaleOrderLineUpdate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(33usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(38usize);
         if self.analytic_distribution.is_some() {
             wire::put(
                 &mut __fields,
                 "analytic_distribution",
                 &self.analytic_distribution,
             )?;
+        }
+        if self.analytic_line_ids.is_some() {
+            wire::put(&mut __fields, "analytic_line_ids", &self.analytic_line_ids)?;
         }
         if self.analytic_precision.is_some() {
             wire::put(&mut __fields, "analytic_precision", &self.analytic_precision)?;
@@ -2440,8 +2599,14 @@ impl SaleOrderLineUpdate {
         if self.linked_line_id.is_some() {
             wire::put(&mut __fields, "linked_line_id", &self.linked_line_id)?;
         }
+        if self.linked_line_ids.is_some() {
+            wire::put(&mut __fields, "linked_line_ids", &self.linked_line_ids)?;
+        }
         if self.linked_virtual_id.is_some() {
             wire::put(&mut __fields, "linked_virtual_id", &self.linked_virtual_id)?;
+        }
+        if self.move_ids.is_some() {
+            wire::put(&mut __fields, "move_ids", &self.move_ids)?;
         }
         if self.name.is_some() {
             wire::put(&mut __fields, "name", &self.name)?;
@@ -2451,6 +2616,13 @@ impl SaleOrderLineUpdate {
         }
         if self.price_unit.is_some() {
             wire::put(&mut __fields, "price_unit", &self.price_unit)?;
+        }
+        if self.product_custom_attribute_value_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "product_custom_attribute_value_ids",
+                &self.product_custom_attribute_value_ids,
+            )?;
         }
         if self.product_document_ids.is_some() {
             wire::put(
@@ -2483,6 +2655,13 @@ impl SaleOrderLineUpdate {
         }
         if self.qty_delivered.is_some() {
             wire::put(&mut __fields, "qty_delivered", &self.qty_delivered)?;
+        }
+        if self.reached_milestones_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "reached_milestones_ids",
+                &self.reached_milestones_ids,
+            )?;
         }
         if self.route_ids.is_some() {
             wire::put(&mut __fields, "route_ids", &self.route_ids)?;

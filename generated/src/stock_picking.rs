@@ -1115,7 +1115,8 @@ impl StockPicking {
                 }
                 "write_uid" => wire::decode(&mut write_uid, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(
             &[
@@ -1600,6 +1601,12 @@ impl ::odoo_client::WritableModel for StockPicking {
 /// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StockPickingCreate {
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -1608,6 +1615,12 @@ pub struct StockPickingCreate {
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Back Orders
+    ///
+    /// `backorder_ids`: one2many, to `stock.picking`
+    pub backorder_ids: ::std::option::Option<
+        ::odoo_client::X2Many<StockPickingCreate, StockPickingUpdate>,
+    >,
     /// Date of Transfer
     ///
     /// Date at which the transfer has been processed or cancelled.
@@ -1628,11 +1641,35 @@ pub struct StockPickingCreate {
     ///
     /// `location_id`: many2one, to `stock.location`, required
     pub location_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Stock Moves
+    ///
+    /// `move_ids`: one2many, to `stock.move`
+    pub move_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Operations
+    ///
+    /// `move_line_ids`: one2many, to `stock.move.line`
+    pub move_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Shipping Policy
     ///
@@ -1660,7 +1697,7 @@ pub struct StockPickingCreate {
     ///
     /// `package_history_ids`: many2many, to `stock.package.history`
     pub package_history_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Contact
     ///
@@ -1688,6 +1725,18 @@ pub struct StockPickingCreate {
     ///
     /// `project_id`: many2one, to `project.project`
     pub project_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Returns
+    ///
+    /// `return_ids`: one2many, to `stock.picking`
+    pub return_ids: ::std::option::Option<
+        ::odoo_client::X2Many<StockPickingCreate, StockPickingUpdate>,
+    >,
     /// Sales Order
     ///
     /// `sale_id`: many2one, to `sale.order`
@@ -1714,34 +1763,51 @@ pub struct StockPickingCreate {
     ///
     /// `user_id`: many2one, to `res.users`
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
 }
 /// The JSON Schema of [`StockPickingCreate`] (serde's deserialize side), as JSON text.
 pub const CREATE_SCHEMA: &str = r##"{
   "description": "Values of a new Transfer record",
   "properties": {
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "backorder_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.picking record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.picking record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Back Orders (stock.picking records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "date_done": {"description":"Date of Transfer: Date at which the transfer has been processed or cancelled. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "is_locked": {"description":"Is Locked: When the picking is not done this allows changing the initial demand. When the picking is done this allows changing the done quantities.","type":["boolean","null"]},
     "location_dest_id": {"description":"Destination Location (id of a stock.location)","format":"int64","type":["integer","null"]},
     "location_id": {"description":"Source Location (id of a stock.location)","format":"int64","type":["integer","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "move_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.move record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.move record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Stock Moves (stock.move records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "move_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.move.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.move.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Operations (stock.move.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "move_type": {"anyOf":[{"$ref":"#/$defs/StockPickingMoveType"},{"type":"null"}],"description":"Shipping Policy: It specifies goods to be deliver partially or all at once"},
     "note": {"description":"Notes","type":["string","null"]},
     "origin": {"description":"Source Document: Reference of the document","type":["string","null"]},
     "owner_id": {"description":"Assign Owner: When validating the transfer, the products will be assigned to this owner. (id of a res.partner)","format":"int64","type":["integer","null"]},
-    "package_history_ids": {"description":"Transfered Packages (ids of stock.package.history records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "package_history_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.package.history record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.package.history record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Transfered Packages (stock.package.history records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "partner_id": {"description":"Contact (id of a res.partner)","format":"int64","type":["integer","null"]},
     "picking_properties": {"description":"Properties"},
     "picking_type_id": {"description":"Operation Type (id of a stock.picking.type)","format":"int64","type":"integer"},
     "printed": {"description":"Printed","type":["boolean","null"]},
     "priority": {"anyOf":[{"$ref":"#/$defs/StockPickingPriority"},{"type":"null"}],"description":"Priority: Products will be reserved first for the transfers with the highest priorities."},
     "project_id": {"description":"Project (id of a project.project)","format":"int64","type":["integer","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "return_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.picking record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.picking record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Returns (stock.picking records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "sale_id": {"description":"Sales Order (id of a sale.order)","format":"int64","type":["integer","null"]},
     "scheduled_date": {"description":"Scheduled Date: Scheduled time for the first part of the shipment to be processed. Setting manually a value here would set it as expected date for all the stock moves. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "shipping_weight": {"description":"Weight for Shipping: Total weight of packages and products not in a package. Packages with no shipping weight specified will default to their products' total weight. This is the weight used to compute the cost of the shipping.","format":"double","type":["number","null"]},
     "signature": {"description":"Signature: Signature (base64)","type":["string","null"]},
-    "user_id": {"description":"Responsible (id of a res.users)","format":"int64","type":["integer","null"]}
+    "user_id": {"description":"Responsible (id of a res.users)","format":"int64","type":["integer","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"}
   },
   "required": ["picking_type_id"],
   "type": "object"
@@ -1757,13 +1823,19 @@ impl StockPickingCreate {
             &[("picking_type_id", __values.picking_type_id.is_some())],
         )?;
         ::std::result::Result::Ok(Self {
+            activity_ids: __values.activity_ids,
             activity_summary: __values.activity_summary,
             activity_type_id: __values.activity_type_id,
+            backorder_ids: __values.backorder_ids,
             date_done: __values.date_done,
             is_locked: __values.is_locked,
             location_dest_id: __values.location_dest_id,
             location_id: __values.location_id,
+            message_follower_ids: __values.message_follower_ids,
+            message_ids: __values.message_ids,
             message_partner_ids: __values.message_partner_ids,
+            move_ids: __values.move_ids,
+            move_line_ids: __values.move_line_ids,
             move_type: __values.move_type,
             note: __values.note,
             origin: __values.origin,
@@ -1775,11 +1847,14 @@ impl StockPickingCreate {
             printed: __values.printed,
             priority: __values.priority,
             project_id: __values.project_id,
+            rating_ids: __values.rating_ids,
+            return_ids: __values.return_ids,
             sale_id: __values.sale_id,
             scheduled_date: __values.scheduled_date,
             shipping_weight: __values.shipping_weight,
             signature: __values.signature,
             user_id: __values.user_id,
+            website_message_ids: __values.website_message_ids,
         })
     }
 }
@@ -1792,12 +1867,18 @@ impl StockPickingCreate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(23usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(32usize);
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
         }
         if self.activity_type_id.is_some() {
             wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.backorder_ids.is_some() {
+            wire::put(&mut __fields, "backorder_ids", &self.backorder_ids)?;
         }
         if self.date_done.is_some() {
             wire::put_with(
@@ -1816,8 +1897,24 @@ impl StockPickingCreate {
         if self.location_id.is_some() {
             wire::put(&mut __fields, "location_id", &self.location_id)?;
         }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        }
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        if self.move_ids.is_some() {
+            wire::put(&mut __fields, "move_ids", &self.move_ids)?;
+        }
+        if self.move_line_ids.is_some() {
+            wire::put(&mut __fields, "move_line_ids", &self.move_line_ids)?;
         }
         if self.move_type.is_some() {
             wire::put(&mut __fields, "move_type", &self.move_type)?;
@@ -1850,6 +1947,12 @@ impl StockPickingCreate {
         if self.project_id.is_some() {
             wire::put(&mut __fields, "project_id", &self.project_id)?;
         }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        }
+        if self.return_ids.is_some() {
+            wire::put(&mut __fields, "return_ids", &self.return_ids)?;
+        }
         if self.sale_id.is_some() {
             wire::put(&mut __fields, "sale_id", &self.sale_id)?;
         }
@@ -1869,6 +1972,9 @@ impl StockPickingCreate {
         }
         if self.user_id.is_some() {
             wire::put(&mut __fields, "user_id", &self.user_id)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         ::std::result::Result::Ok(__fields)
     }
@@ -1919,6 +2025,12 @@ impl ::schemars::JsonSchema for StockPickingCreate {
 /// Fields left `None` are not sent and keep their value.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StockPickingUpdate {
+    /// Activities
+    ///
+    /// `activity_ids`: one2many, to `mail.activity`
+    pub activity_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Next Activity Summary
     ///
     /// `activity_summary`: char, not stored
@@ -1927,6 +2039,12 @@ pub struct StockPickingUpdate {
     ///
     /// `activity_type_id`: many2one, to `mail.activity.type`, not stored
     pub activity_type_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Back Orders
+    ///
+    /// `backorder_ids`: one2many, to `stock.picking`
+    pub backorder_ids: ::std::option::Option<
+        ::odoo_client::X2Many<StockPickingCreate, StockPickingUpdate>,
+    >,
     /// Date of Transfer
     ///
     /// Date at which the transfer has been processed or cancelled.
@@ -1947,11 +2065,35 @@ pub struct StockPickingUpdate {
     ///
     /// `location_id`: many2one, to `stock.location`, required
     pub location_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Followers
+    ///
+    /// `message_follower_ids`: one2many, to `mail.followers`
+    pub message_follower_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Messages
+    ///
+    /// `message_ids`: one2many, to `mail.message`
+    pub message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
     /// Followers (Partners)
     ///
     /// `message_partner_ids`: many2many, to `res.partner`, not stored
     pub message_partner_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Stock Moves
+    ///
+    /// `move_ids`: one2many, to `stock.move`
+    pub move_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Operations
+    ///
+    /// `move_line_ids`: one2many, to `stock.move.line`
+    pub move_line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Shipping Policy
     ///
@@ -1979,7 +2121,7 @@ pub struct StockPickingUpdate {
     ///
     /// `package_history_ids`: many2many, to `stock.package.history`
     pub package_history_ids: ::std::option::Option<
-        ::std::vec::Vec<::odoo_client::RecordId>,
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
     >,
     /// Contact
     ///
@@ -2007,6 +2149,18 @@ pub struct StockPickingUpdate {
     ///
     /// `project_id`: many2one, to `project.project`
     pub project_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Ratings
+    ///
+    /// `rating_ids`: one2many, to `rating.rating`
+    pub rating_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+    /// Returns
+    ///
+    /// `return_ids`: one2many, to `stock.picking`
+    pub return_ids: ::std::option::Option<
+        ::odoo_client::X2Many<StockPickingCreate, StockPickingUpdate>,
+    >,
     /// Sales Order
     ///
     /// `sale_id`: many2one, to `sale.order`
@@ -2033,34 +2187,51 @@ pub struct StockPickingUpdate {
     ///
     /// `user_id`: many2one, to `res.users`
     pub user_id: ::std::option::Option<::odoo_client::RecordId>,
+    /// Website Messages
+    ///
+    /// Website communication history
+    ///
+    /// `website_message_ids`: one2many, to `mail.message`
+    pub website_message_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
 }
 /// The JSON Schema of [`StockPickingUpdate`] (serde's deserialize side), as JSON text.
 pub const UPDATE_SCHEMA: &str = r##"{
   "description": "Values to change on Transfer records; fields left out are kept",
   "properties": {
+    "activity_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.activity record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.activity record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Activities (mail.activity records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "activity_summary": {"description":"Next Activity Summary","type":["string","null"]},
     "activity_type_id": {"description":"Next Activity Type (id of a mail.activity.type)","format":"int64","type":["integer","null"]},
+    "backorder_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.picking record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.picking record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Back Orders (stock.picking records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "date_done": {"description":"Date of Transfer: Date at which the transfer has been processed or cancelled. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "is_locked": {"description":"Is Locked: When the picking is not done this allows changing the initial demand. When the picking is done this allows changing the done quantities.","type":["boolean","null"]},
     "location_dest_id": {"description":"Destination Location (id of a stock.location)","format":"int64","type":["integer","null"]},
     "location_id": {"description":"Source Location (id of a stock.location)","format":"int64","type":["integer","null"]},
-    "message_partner_ids": {"description":"Followers (Partners) (ids of res.partner records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "message_follower_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.followers record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.followers record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (mail.followers records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Messages (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "message_partner_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Followers (Partners) (res.partner records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "move_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.move record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.move record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Stock Moves (stock.move records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "move_line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.move.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.move.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Operations (stock.move.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "move_type": {"anyOf":[{"$ref":"#/$defs/StockPickingMoveType"},{"type":"null"}],"description":"Shipping Policy: It specifies goods to be deliver partially or all at once"},
     "note": {"description":"Notes","type":["string","null"]},
     "origin": {"description":"Source Document: Reference of the document","type":["string","null"]},
     "owner_id": {"description":"Assign Owner: When validating the transfer, the products will be assigned to this owner. (id of a res.partner)","format":"int64","type":["integer","null"]},
-    "package_history_ids": {"description":"Transfered Packages (ids of stock.package.history records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "package_history_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.package.history record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.package.history record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Transfered Packages (stock.package.history records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "partner_id": {"description":"Contact (id of a res.partner)","format":"int64","type":["integer","null"]},
     "picking_properties": {"description":"Properties"},
     "picking_type_id": {"description":"Operation Type (id of a stock.picking.type)","format":"int64","type":["integer","null"]},
     "printed": {"description":"Printed","type":["boolean","null"]},
     "priority": {"anyOf":[{"$ref":"#/$defs/StockPickingPriority"},{"type":"null"}],"description":"Priority: Products will be reserved first for the transfers with the highest priorities."},
     "project_id": {"description":"Project (id of a project.project)","format":"int64","type":["integer","null"]},
+    "rating_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new rating.rating record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked rating.rating record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Ratings (rating.rating records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
+    "return_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new stock.picking record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked stock.picking record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Returns (stock.picking records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "sale_id": {"description":"Sales Order (id of a sale.order)","format":"int64","type":["integer","null"]},
     "scheduled_date": {"description":"Scheduled Date: Scheduled time for the first part of the shipment to be processed. Setting manually a value here would set it as expected date for all the stock moves. (UTC, YYYY-MM-DD HH:MM:SS)","format":"date-time","type":["string","null"]},
     "shipping_weight": {"description":"Weight for Shipping: Total weight of packages and products not in a package. Packages with no shipping weight specified will default to their products' total weight. This is the weight used to compute the cost of the shipping.","format":"double","type":["number","null"]},
     "signature": {"description":"Signature: Signature (base64)","type":["string","null"]},
-    "user_id": {"description":"Responsible (id of a res.users)","format":"int64","type":["integer","null"]}
+    "user_id": {"description":"Responsible (id of a res.users)","format":"int64","type":["integer","null"]},
+    "website_message_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new mail.message record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked mail.message record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Website Messages: Website communication history (mail.message records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"}
   },
   "type": "object"
 }"##;
@@ -2070,11 +2241,19 @@ impl StockPickingUpdate {
         __record: ::odoo_client::value::RecordMap,
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
+        let mut activity_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut activity_summary: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut activity_type_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
+        > = ::std::option::Option::None;
+        let mut backorder_ids: ::std::option::Option<
+            ::std::option::Option<
+                ::odoo_client::X2Many<StockPickingCreate, StockPickingUpdate>,
+            >,
         > = ::std::option::Option::None;
         let mut date_done: ::std::option::Option<
             ::std::option::Option<::chrono::NaiveDateTime>,
@@ -2086,8 +2265,20 @@ impl StockPickingUpdate {
         let mut location_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut message_follower_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         let mut message_partner_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut move_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut move_line_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut move_type: ::std::option::Option<
             ::std::option::Option<StockPickingMoveType>,
@@ -2102,7 +2293,7 @@ impl StockPickingUpdate {
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
         let mut package_history_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         let mut partner_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
@@ -2120,6 +2311,14 @@ impl StockPickingUpdate {
         let mut project_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut rating_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        let mut return_ids: ::std::option::Option<
+            ::std::option::Option<
+                ::odoo_client::X2Many<StockPickingCreate, StockPickingUpdate>,
+            >,
+        > = ::std::option::Option::None;
         let mut sale_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
@@ -2133,13 +2332,22 @@ impl StockPickingUpdate {
         let mut user_id: ::std::option::Option<
             ::std::option::Option<::odoo_client::RecordId>,
         > = ::std::option::Option::None;
+        let mut website_message_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
         for (__key, __value) in __record {
             match __key.as_str() {
+                "activity_ids" => {
+                    wire::decode(&mut activity_ids, __value, wire::false_as_none)
+                }
                 "activity_summary" => {
                     wire::decode(&mut activity_summary, __value, wire::false_as_none)
                 }
                 "activity_type_id" => {
                     wire::decode(&mut activity_type_id, __value, wire::false_as_none)
+                }
+                "backorder_ids" => {
+                    wire::decode(&mut backorder_ids, __value, wire::false_as_none)
                 }
                 "date_done" => {
                     wire::decode(
@@ -2155,8 +2363,18 @@ impl StockPickingUpdate {
                 "location_id" => {
                     wire::decode(&mut location_id, __value, wire::false_as_none)
                 }
+                "message_follower_ids" => {
+                    wire::decode(&mut message_follower_ids, __value, wire::false_as_none)
+                }
+                "message_ids" => {
+                    wire::decode(&mut message_ids, __value, wire::false_as_none)
+                }
                 "message_partner_ids" => {
                     wire::decode(&mut message_partner_ids, __value, wire::false_as_none)
+                }
+                "move_ids" => wire::decode(&mut move_ids, __value, wire::false_as_none),
+                "move_line_ids" => {
+                    wire::decode(&mut move_line_ids, __value, wire::false_as_none)
                 }
                 "move_type" => wire::decode(&mut move_type, __value, wire::false_as_none),
                 "note" => wire::decode(&mut note, __value, wire::false_as_none),
@@ -2179,6 +2397,12 @@ impl StockPickingUpdate {
                 "project_id" => {
                     wire::decode(&mut project_id, __value, wire::false_as_none)
                 }
+                "rating_ids" => {
+                    wire::decode(&mut rating_ids, __value, wire::false_as_none)
+                }
+                "return_ids" => {
+                    wire::decode(&mut return_ids, __value, wire::false_as_none)
+                }
                 "sale_id" => wire::decode(&mut sale_id, __value, wire::false_as_none),
                 "scheduled_date" => {
                     wire::decode(
@@ -2192,17 +2416,27 @@ impl StockPickingUpdate {
                 }
                 "signature" => wire::decode(&mut signature, __value, wire::false_as_none),
                 "user_id" => wire::decode(&mut user_id, __value, wire::false_as_none),
+                "website_message_ids" => {
+                    wire::decode(&mut website_message_ids, __value, wire::false_as_none)
+                }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
+            activity_ids: activity_ids.unwrap_or_default(),
             activity_summary: activity_summary.unwrap_or_default(),
             activity_type_id: activity_type_id.unwrap_or_default(),
+            backorder_ids: backorder_ids.unwrap_or_default(),
             date_done: date_done.unwrap_or_default(),
             is_locked: is_locked.unwrap_or_default(),
             location_dest_id: location_dest_id.unwrap_or_default(),
             location_id: location_id.unwrap_or_default(),
+            message_follower_ids: message_follower_ids.unwrap_or_default(),
+            message_ids: message_ids.unwrap_or_default(),
             message_partner_ids: message_partner_ids.unwrap_or_default(),
+            move_ids: move_ids.unwrap_or_default(),
+            move_line_ids: move_line_ids.unwrap_or_default(),
             move_type: move_type.unwrap_or_default(),
             note: note.unwrap_or_default(),
             origin: origin.unwrap_or_default(),
@@ -2214,11 +2448,14 @@ impl StockPickingUpdate {
             printed: printed.unwrap_or_default(),
             priority: priority.unwrap_or_default(),
             project_id: project_id.unwrap_or_default(),
+            rating_ids: rating_ids.unwrap_or_default(),
+            return_ids: return_ids.unwrap_or_default(),
             sale_id: sale_id.unwrap_or_default(),
             scheduled_date: scheduled_date.unwrap_or_default(),
             shipping_weight: shipping_weight.unwrap_or_default(),
             signature: signature.unwrap_or_default(),
             user_id: user_id.unwrap_or_default(),
+            website_message_ids: website_message_ids.unwrap_or_default(),
         })
     }
 }
@@ -2231,12 +2468,18 @@ impl StockPickingUpdate {
         ::serde_json::Error,
     > {
         use ::odoo_client::value as wire;
-        let mut __fields = ::std::vec::Vec::with_capacity(23usize);
+        let mut __fields = ::std::vec::Vec::with_capacity(32usize);
+        if self.activity_ids.is_some() {
+            wire::put(&mut __fields, "activity_ids", &self.activity_ids)?;
+        }
         if self.activity_summary.is_some() {
             wire::put(&mut __fields, "activity_summary", &self.activity_summary)?;
         }
         if self.activity_type_id.is_some() {
             wire::put(&mut __fields, "activity_type_id", &self.activity_type_id)?;
+        }
+        if self.backorder_ids.is_some() {
+            wire::put(&mut __fields, "backorder_ids", &self.backorder_ids)?;
         }
         if self.date_done.is_some() {
             wire::put_with(
@@ -2255,8 +2498,24 @@ impl StockPickingUpdate {
         if self.location_id.is_some() {
             wire::put(&mut __fields, "location_id", &self.location_id)?;
         }
+        if self.message_follower_ids.is_some() {
+            wire::put(
+                &mut __fields,
+                "message_follower_ids",
+                &self.message_follower_ids,
+            )?;
+        }
+        if self.message_ids.is_some() {
+            wire::put(&mut __fields, "message_ids", &self.message_ids)?;
+        }
         if self.message_partner_ids.is_some() {
             wire::put(&mut __fields, "message_partner_ids", &self.message_partner_ids)?;
+        }
+        if self.move_ids.is_some() {
+            wire::put(&mut __fields, "move_ids", &self.move_ids)?;
+        }
+        if self.move_line_ids.is_some() {
+            wire::put(&mut __fields, "move_line_ids", &self.move_line_ids)?;
         }
         if self.move_type.is_some() {
             wire::put(&mut __fields, "move_type", &self.move_type)?;
@@ -2291,6 +2550,12 @@ impl StockPickingUpdate {
         if self.project_id.is_some() {
             wire::put(&mut __fields, "project_id", &self.project_id)?;
         }
+        if self.rating_ids.is_some() {
+            wire::put(&mut __fields, "rating_ids", &self.rating_ids)?;
+        }
+        if self.return_ids.is_some() {
+            wire::put(&mut __fields, "return_ids", &self.return_ids)?;
+        }
         if self.sale_id.is_some() {
             wire::put(&mut __fields, "sale_id", &self.sale_id)?;
         }
@@ -2310,6 +2575,9 @@ impl StockPickingUpdate {
         }
         if self.user_id.is_some() {
             wire::put(&mut __fields, "user_id", &self.user_id)?;
+        }
+        if self.website_message_ids.is_some() {
+            wire::put(&mut __fields, "website_message_ids", &self.website_message_ids)?;
         }
         ::std::result::Result::Ok(__fields)
     }

@@ -293,6 +293,12 @@ pub fn serialize_fields<S: Serializer>(
     state.end()
 }
 
+/// A field's decoding error, naming the field (serde's own errors do not),
+/// for a generated `from_record`.
+pub fn in_field(name: &str, error: serde_json::Error) -> serde_json::Error {
+    de::Error::custom(format_args!("`{name}`: {error}"))
+}
+
 /// serde's "missing field `name`" error, for a generated `from_record`.
 pub fn missing_field(name: &'static str) -> serde_json::Error {
     de::Error::missing_field(name)

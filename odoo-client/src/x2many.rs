@@ -103,8 +103,29 @@ fn ids(value: Value, what: &str) -> Result<Vec<RecordId>, String> {
     }
 }
 
-fn values<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, String> {
-    T::deserialize(value).map_err(|e| format!("{what}: {e}"))
+/// The values of one record to make or change, decoded as `T`. A field `T`
+/// does not have is refused, not dropped: the generated types ignore names
+/// they do not know, which would write less than asked.
+fn values<T: DeserializeOwned + Serialize>(value: Value, what: &str) -> Result<T, String> {
+    let given: Vec<String> = match &value {
+        Value::Object(map) => map
+            .iter()
+            // Null and Odoo's `false` may leave an empty value out.
+            .filter(|(_, v)| !v.is_null() && **v != Value::Bool(false))
+            .map(|(k, _)| k.clone())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let decoded = T::deserialize(value).map_err(|e| format!("{what}: {e}"))?;
+    if !given.is_empty()
+        && let Ok(Value::Object(kept)) = serde_json::to_value(&decoded)
+        && let Some(lost) = given.iter().find(|k| !kept.contains_key(*k))
+    {
+        return Err(format!(
+            "{what}: `{lost}` is not a field these values can write (unknown, read-only or computed)"
+        ));
+    }
+    Ok(decoded)
 }
 
 fn id_of(value: &Value, what: &str) -> Result<RecordId, String> {
@@ -115,7 +136,7 @@ fn id_of(value: &Value, what: &str) -> Result<RecordId, String> {
 }
 
 /// One of Odoo's commands, `[code, id, values]`.
-fn odoo_command<C: DeserializeOwned, U: DeserializeOwned>(
+fn odoo_command<C: DeserializeOwned + Serialize, U: DeserializeOwned + Serialize>(
     n: usize,
     command: Vec<Value>,
 ) -> Result<X2ManyCommand<C, U>, String> {
@@ -140,7 +161,7 @@ fn odoo_command<C: DeserializeOwned, U: DeserializeOwned>(
     })
 }
 
-fn from_object<C: DeserializeOwned, U: DeserializeOwned>(
+fn from_object<C: DeserializeOwned + Serialize, U: DeserializeOwned + Serialize>(
     mut object: Map<String, Value>,
 ) -> Result<Vec<X2ManyCommand<C, U>>, String> {
     if let Some(key) = object.keys().find(|k| !KEYS.contains(&k.as_str())) {
@@ -185,7 +206,7 @@ fn from_object<C: DeserializeOwned, U: DeserializeOwned>(
     Ok(commands)
 }
 
-fn from_list<C: DeserializeOwned, U: DeserializeOwned>(
+fn from_list<C: DeserializeOwned + Serialize, U: DeserializeOwned + Serialize>(
     items: Vec<Value>,
 ) -> Result<Vec<X2ManyCommand<C, U>>, String> {
     if items.iter().all(Value::is_i64) {
@@ -204,7 +225,11 @@ fn from_list<C: DeserializeOwned, U: DeserializeOwned>(
         .collect()
 }
 
-impl<'de, C: DeserializeOwned, U: DeserializeOwned> Deserialize<'de> for X2Many<C, U> {
+impl<'de, C, U> Deserialize<'de> for X2Many<C, U>
+where
+    C: DeserializeOwned + Serialize,
+    U: DeserializeOwned + Serialize,
+{
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let commands = match Value::deserialize(deserializer)? {
             Value::Object(object) => from_object(object),
@@ -289,17 +314,22 @@ mod tests {
         assert!(error(json!({"update": [{"values": {}}]})).contains("update 0"));
         assert!(error(json!([[9, 0, 0]])).contains("code from 0 to 6"));
         assert!(error(json!("1,2")).contains("expected"));
-        #[derive(Debug, Deserialize)]
-        #[serde(deny_unknown_fields)]
-        #[allow(dead_code)] // only its decoding matters
+        // As the generated types do: names they lack are ignored by the decoder.
+        #[derive(Debug, Deserialize, Serialize)]
         struct Line {
             product_id: i64,
         }
-        let typed = serde_json::from_value::<X2Many<Line>>(json!({"create": [{"qty": 1}]}));
-        let message = typed.unwrap_err().to_string();
+        let typed = |value: Value| {
+            serde_json::from_value::<X2Many<Line>>(value)
+                .unwrap_err()
+                .to_string()
+        };
+        let message = typed(json!({"create": [{"qty": 1}]}));
         assert!(
-            message.contains("create 0") && message.contains("qty"),
+            message.contains("create 0") && message.contains("product_id"),
             "{message}"
         );
+        let message = typed(json!({"create": [{"product_id": 1, "qty": 1}]}));
+        assert!(message.contains("`qty` is not a field"), "{message}");
     }
 }

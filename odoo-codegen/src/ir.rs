@@ -72,12 +72,30 @@ pub struct FieldEntry {
     /// `_inherits` parent, which Odoo creates, and
     /// booleans and selections: `false` satisfies a boolean and Odoo gives required
     /// selections defaults (`ir.model.fields` does not say which; if one has none,
-    /// Odoo's own validation error names it).
+    /// Odoo's own validation error names it); one2many and many2many, which a
+    /// model's `create` fills (an employee's first version); a line's link to
+    /// its parent, which the parent fills when it makes its lines inline
+    /// (alone, Odoo's own error asks for it).
     pub create_required: bool,
     pub readonly: bool,
     /// Kept in the database; the others are computed or related.
     pub stored: bool,
     pub relation: Option<String>,
+    /// A one2many or many2many written with Odoo's commands: the generated
+    /// types of the records they create and update, when the target model
+    /// has them in the same crate (else plain maps of values).
+    pub comodel: Option<ComodelTypes>,
+}
+
+/// The create and update types of a relational field's target model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComodelTypes {
+    /// Its module in the crate that holds both models.
+    pub module: String,
+    pub create: String,
+    pub update: String,
+    /// The target is the model itself (e.g. a partner's contacts).
+    pub own: bool,
 }
 
 /// Types too costly to read for every record unless asked for, when Odoo
@@ -246,18 +264,21 @@ fn delegated_links(schema: &ModelSchema) -> Vec<&str> {
         .collect()
 }
 
+/// Whether `line` is a model of `parent`'s lines: named under it
+/// (sale.order.line under sale.order).
+fn is_line_of(parent: &str, line: &str) -> bool {
+    line.strip_prefix(parent)
+        .is_some_and(|rest| rest.starts_with('.'))
+}
+
 /// Every field Odoo reads for this user, stored or computed.
 fn is_read_field(field: &FieldSchema) -> bool {
     field.readable
 }
 
+/// Writable fields; one2many and many2many ones take Odoo's commands (`X2Many`).
 fn is_write_field(field: &FieldSchema) -> bool {
-    // one2many: a plain id list would re-parent or delete the children; write
-    // those through the child model instead.
-    field.readable
-        && !field.readonly
-        && field.ttype != "one2many"
-        && !MAGIC_FIELDS.contains(&field.name.as_str())
+    field.readable && !field.readonly && !MAGIC_FIELDS.contains(&field.name.as_str())
 }
 
 impl ModelSpace {
@@ -283,9 +304,91 @@ impl ModelSpace {
                     entry.features = features_of(schema, defaults.contains(&schema.model));
                 }
             }
+            space.build_lines_with_their_models();
         }
         space.split(config.parts_for(space.models.len()));
+        space.link_comodels();
         Ok(space)
+    }
+
+    /// A model's lines (a one2many to a model named under it, e.g.
+    /// sale.order → sale.order.line) are built with every app of the model,
+    /// so that its typed create can always make them inline.
+    fn build_lines_with_their_models(&mut self) {
+        let mut pulls: Vec<(String, Vec<String>)> = Vec::new();
+        for entry in self.models.values() {
+            let Some(write) = &entry.write else { continue };
+            for field in write.fields.iter().filter(|f| f.ttype == "one2many") {
+                let Some(line) = field.relation.as_deref() else {
+                    continue;
+                };
+                if is_line_of(&entry.model, line) && self.models.contains_key(line) {
+                    pulls.push((line.to_string(), entry.features.clone()));
+                }
+            }
+        }
+        for (line, features) in pulls {
+            let Some(entry) = self.models.get_mut(&line) else {
+                continue;
+            };
+            if features.is_empty() {
+                // Its model is always built: so is it.
+                entry.features.clear();
+            } else if !entry.features.is_empty() {
+                for feature in features {
+                    if !entry.features.contains(&feature) {
+                        entry.features.push(feature);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Types the commands of each writable one2many and many2many field with
+    /// its target's create and update types, where the target is built
+    /// whenever the model is (same crate, and every app feature of the model
+    /// builds it too).
+    pub fn link_comodels(&mut self) {
+        let targets: BTreeMap<String, (ComodelTypes, usize, Vec<String>)> = self
+            .models
+            .values()
+            .filter_map(|m| {
+                let write = m.write.as_ref()?;
+                let types = ComodelTypes {
+                    module: m.module.clone(),
+                    create: write.create.clone(),
+                    update: write.update.clone(),
+                    own: false,
+                };
+                Some((m.model.clone(), (types, m.part, m.features.clone())))
+            })
+            .collect();
+        for entry in self.models.values_mut() {
+            let (part, features) = (entry.part, entry.features.clone());
+            let model = entry.model.clone();
+            let Some(write) = entry.write.as_mut() else {
+                continue;
+            };
+            for field in write.fields.iter_mut() {
+                if field.kind != FieldKind::X2many {
+                    continue;
+                }
+                field.comodel = field
+                    .relation
+                    .as_deref()
+                    .and_then(|r| targets.get(r))
+                    .filter(|(_, target_part, target_features)| {
+                        *target_part == part
+                            && (target_features.is_empty()
+                                || (!features.is_empty()
+                                    && features.iter().all(|f| target_features.contains(f))))
+                    })
+                    .map(|(types, _, _)| ComodelTypes {
+                        own: field.relation.as_deref() == Some(model.as_str()),
+                        ..types.clone()
+                    });
+            }
+        }
     }
 
     /// Deals the models, in name order, into `parts` runs of about equal
@@ -357,6 +460,17 @@ impl ModelSpace {
                 )
             }));
         }
+        // The many2one of a line to its parent (sale.order.line.order_id):
+        // the parent fills it when it makes its lines inline.
+        let inverses: std::collections::BTreeSet<(&str, &str)> = schemas
+            .iter()
+            .flat_map(|s| s.fields.iter().map(move |f| (s.model.as_str(), f)))
+            .filter(|(_, f)| f.ttype == "one2many")
+            .filter_map(|(parent, f)| {
+                let line = f.relation.as_deref()?;
+                is_line_of(parent, line).then_some((line, f.relation_field.as_deref()?))
+            })
+            .collect();
         for ((entry, schema), names) in entries.iter_mut().zip(schemas).zip(write_names) {
             let fields: Vec<&FieldSchema> = schema
                 .fields
@@ -400,11 +514,16 @@ impl ModelSpace {
                         && field.store
                         && !field.computed
                         && !field.has_default
-                        && !matches!(field.ttype.as_str(), "boolean" | "selection")
-                        && !delegated.contains(&field.name.as_str()),
+                        && !matches!(
+                            field.ttype.as_str(),
+                            "boolean" | "selection" | "one2many" | "many2many"
+                        )
+                        && !delegated.contains(&field.name.as_str())
+                        && !inverses.contains(&(schema.model.as_str(), field.name.as_str())),
                     readonly: field.readonly,
                     stored: field.store || field.name == "id",
                     relation: field.relation.clone(),
+                    comodel: None,
                 };
                 all.push((is_read_field(field), is_write_field(field), entry_field));
             }
@@ -427,11 +546,13 @@ impl ModelSpace {
             });
         }
         let default_models = entries.iter().map(|e| e.model.clone()).collect();
-        ModelSpace {
+        let mut space = ModelSpace {
             models: entries.into_iter().map(|e| (e.model.clone(), e)).collect(),
             default_models,
             parts: 1,
-        }
+        };
+        space.link_comodels();
+        space
     }
 }
 
@@ -602,7 +723,11 @@ mod tests {
         assert!(line_ids.is_some_and(|f| !f.required && !f.stored));
         let write = entry.write.as_ref().unwrap();
         let names: Vec<_> = write.fields.iter().map(|f| f.odoo_name.as_str()).collect();
-        assert_eq!(names, ["name", "password", "x_note"]);
+        // one2many fields too: they take Odoo's commands.
+        assert_eq!(
+            names,
+            ["child_ids", "name", "password", "x_note", "line_ids"]
+        );
         assert_eq!(
             (write.create.as_str(), write.update.as_str()),
             ("ABCreate", "ABUpdate")
@@ -615,6 +740,40 @@ mod tests {
                 .iter()
                 .all(|f| f.odoo_name != "x_note")
         );
+    }
+
+    #[test]
+    fn commands_are_typed_by_their_target_built_with_the_model() {
+        let mut lines = field("line_ids", "one2many");
+        lines.relation = Some("a.b.line".into());
+        let mut tags = field("tag_ids", "many2many");
+        tags.relation = Some("a.tag".into());
+        let order = model("a.b", vec![field("name", "char"), lines, tags]);
+        let line = model("a.b.line", vec![field("name", "char")]);
+        let mut space = ModelSpace::from_models(&[&order, &line], true);
+        let comodel = |space: &ModelSpace, name: &str| {
+            let write = space.models["a.b"].write.as_ref().unwrap();
+            let field = write.fields.iter().find(|f| f.odoo_name == name).unwrap();
+            field.comodel.clone()
+        };
+        let typed = comodel(&space, "line_ids").expect("a.b.line is generated");
+        assert_eq!(
+            (typed.module.as_str(), typed.create.as_str()),
+            ("a_b_line", "ABLineCreate")
+        );
+        assert_eq!(comodel(&space, "tag_ids"), None, "a.tag is not generated");
+        // Lines are built with every app of their model; another part is out of reach.
+        space.models.get_mut("a.b").unwrap().features = vec!["sale".into(), "crm".into()];
+        space.models.get_mut("a.b.line").unwrap().features = vec!["sale".into()];
+        space.link_comodels();
+        assert_eq!(comodel(&space, "line_ids"), None);
+        space.build_lines_with_their_models();
+        space.link_comodels();
+        assert_eq!(space.models["a.b.line"].features, ["sale", "crm"]);
+        assert!(comodel(&space, "line_ids").is_some());
+        space.models.get_mut("a.b.line").unwrap().part = 1;
+        space.link_comodels();
+        assert_eq!(comodel(&space, "line_ids"), None);
     }
 
     #[test]

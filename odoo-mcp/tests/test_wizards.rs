@@ -476,3 +476,78 @@ async fn typed_actions_press_the_generated_form_buttons() {
     .await);
     assert!(refused.contains("read-only"), "{refused}");
 }
+
+/// A typed create makes an order with its lines in one call (`order_line`
+/// takes the lines' typed values), a typed update changes and adds lines, and
+/// a line value the line type lacks is refused before anything is written.
+#[tokio::test]
+async fn typed_quotation_with_its_lines_in_one_call() {
+    let double = OdooDouble::start().await;
+    let mut env = full_access(&double);
+    env.push(("ODOO_MCP_TYPED_TOOLS".into(), "all".into()));
+    let (client, _) = stdio_client(&env).await;
+    let partner = created(&client, "res.partner", json!({"name": "Typed Customer"})).await;
+    let products = ok(&call(
+        &client,
+        "search_records",
+        json!({"model": "product.product", "fields": ["id"], "limit": 1}),
+    )
+    .await);
+    let product = products["records"][0]["id"].as_i64().expect("a product");
+
+    let orders = double.records("sale.order").len();
+    let refused = err(&call(
+        &client,
+        "sale_order_create",
+        json!({"partner_id": partner, "order_line": {"create": [{"product_id": product, "no_such_field": 1}]}}),
+    )
+    .await);
+    assert!(
+        refused.contains("create 0") && refused.contains("`no_such_field`"),
+        "{refused}"
+    );
+    let refused = err(&call(
+        &client,
+        "sale_order_create",
+        json!({"partner_id": partner, "order_line": {"create": [{"product_id": "Desk"}]}}),
+    )
+    .await);
+    assert!(
+        refused.contains("`order_line`: create 0: `product_id`: invalid type"),
+        "{refused}"
+    );
+    assert_eq!(double.records("sale.order").len(), orders, "nothing made");
+
+    let order = ok(&call(
+        &client,
+        "sale_order_create",
+        json!({"partner_id": partner, "order_line": {"create": [{"product_id": product, "product_uom_qty": 2}]}}),
+    )
+    .await)["id"]
+        .as_i64()
+        .expect("an order id");
+    let lines = read(&client, "sale.order", order, &["order_line"]).await["order_line"].clone();
+    let line = lines[0].as_i64().expect("one line");
+    assert_eq!(lines.as_array().map(Vec::len), Some(1), "{lines}");
+    let qty = |double: &OdooDouble, id: i64| {
+        double
+            .records("sale.order.line")
+            .into_iter()
+            .find(|l| l["id"] == id)
+            .map(|l| l["product_uom_qty"].clone())
+    };
+    assert_eq!(qty(&double, line), Some(json!(2.0)));
+
+    ok(&call(
+        &client,
+        "sale_order_update",
+        json!({"record_id": order, "values": {"order_line": {
+            "update": [{"id": line, "values": {"product_uom_qty": 5}}],
+            "create": [{"product_id": product}]
+        }}}),
+    )
+    .await);
+    let lines = read(&client, "sale.order", order, &["order_line"]).await["order_line"].clone();
+    assert_eq!(lines.as_array().map(Vec::len), Some(2), "{lines}");
+    assert_eq!(qty(&double, line), Some(json!(5.0)));
+}

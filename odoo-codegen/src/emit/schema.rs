@@ -34,10 +34,39 @@ fn base(shape: &Shape) -> Value {
             json!({"$ref": format!("{DEFS}{MANY2ONE}")})
         }
         FieldKind::Many2one => int64(),
-        FieldKind::X2many => json!({"type": "array", "items": int64()}),
+        FieldKind::X2many if shape.role == Role::Read => json!({"type": "array", "items": int64()}),
+        FieldKind::X2many => commands(shape),
         // `serde_json::Value`: any value (schemars' `true`, an empty object here).
         FieldKind::Json => json!({}),
     }
+}
+
+/// Odoo's commands on a one2many or many2many field, as `X2Many` reads them:
+/// a list of ids to set, or an object of changes. The values of the records
+/// it makes or changes are objects here (listing the target's whole schema
+/// in every parent would repeat it, and a model can contain itself); the
+/// target's generated types decode them.
+fn commands(shape: &Shape) -> Value {
+    let ids = json!({"type": "array", "items": {"type": "integer", "format": "int64"}});
+    let target = shape.field.relation.as_deref().unwrap_or("record");
+    let values = |what: &str| json!({"type": "object", "description": format!("{what} {target} record, as its create and update take them")});
+    json!({"anyOf": [ids.clone(), {
+        "type": "object",
+        "properties": {
+            "create": {"type": "array", "items": values("values of a new")},
+            "update": {"type": "array", "items": {
+                "type": "object",
+                "properties": {"id": {"type": "integer", "format": "int64"}, "values": values("new values of a linked")},
+                "required": ["id", "values"]
+            }},
+            "delete": ids.clone(),
+            "link": ids.clone(),
+            "unlink": ids.clone(),
+            "set": ids,
+            "clear": {"type": "boolean"}
+        },
+        "additionalProperties": false
+    }]})
 }
 
 /// `null` allowed, as schemars does it for `Option<T>`.
@@ -51,6 +80,10 @@ fn nullable(schema: Value) -> Value {
     }
     if map.contains_key("$ref") {
         return json!({"anyOf": [Value::Object(map), {"type": "null"}]});
+    }
+    if let Some(Value::Array(any_of)) = map.get_mut("anyOf") {
+        any_of.push(json!({"type": "null"}));
+        return Value::Object(map);
     }
     if let Some(Value::String(ty)) = map.get("type").cloned() {
         map.insert("type".into(), json!([ty, "null"]));
@@ -67,7 +100,10 @@ fn field_description(shape: &Shape) -> String {
         let what = match (&field.kind, shape.role) {
             (FieldKind::Many2one, Role::Read) => format!("[id, display name] of a {relation}"),
             (FieldKind::Many2one, _) => format!("id of a {relation}"),
-            (FieldKind::X2many, _) => format!("ids of {relation} records"),
+            (FieldKind::X2many, Role::Read) => format!("ids of {relation} records"),
+            (FieldKind::X2many, _) => format!(
+                "{relation} records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear"
+            ),
             _ => String::new(),
         };
         if !what.is_empty() {

@@ -105,7 +105,22 @@ fn base_type(field: &FieldEntry, role: Role) -> TokenStream {
         }
         FieldKind::Many2one if role == Role::Read => quote!(::odoo_client::Many2One),
         FieldKind::Many2one => quote!(::odoo_client::RecordId),
-        FieldKind::X2many => quote!(::std::vec::Vec<::odoo_client::RecordId>),
+        FieldKind::X2many if role == Role::Read => quote!(::std::vec::Vec<::odoo_client::RecordId>),
+        FieldKind::X2many => match &field.comodel {
+            Some(types) => {
+                let create = format_ident!("{}", types.create);
+                let update = format_ident!("{}", types.update);
+                // A model's own types are in scope; another's are in its
+                // sibling module.
+                if types.own {
+                    quote!(::odoo_client::X2Many<#create, #update>)
+                } else {
+                    let module = format_ident!("{}", types.module);
+                    quote!(::odoo_client::X2Many<super::#module::#create, super::#module::#update>)
+                }
+            }
+            None => quote!(::odoo_client::X2Many<::odoo_client::value::RecordMap>),
+        },
         FieldKind::Json => quote!(::serde_json::Value),
     }
 }
@@ -230,7 +245,8 @@ fn codec_tokens(
                     match __key.as_str() {
                         #(#arms)*
                         _ => ::std::result::Result::Ok(()),
-                    }?;
+                    }
+                    .map_err(|e| wire::in_field(&__key, e))?;
                 }
                 #check
                 ::std::result::Result::Ok(Self { #(#values)* })

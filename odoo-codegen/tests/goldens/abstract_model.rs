@@ -42,7 +42,8 @@ impl GoldenAbstract {
                 "id" => wire::decode(&mut id, __value, wire::field),
                 "name" => wire::decode(&mut name, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {

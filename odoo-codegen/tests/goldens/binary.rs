@@ -40,7 +40,8 @@ impl GoldenBinary {
                 "id" => wire::decode(&mut id, __value, wire::field),
                 "image" => wire::decode(&mut image, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -208,7 +209,8 @@ impl GoldenBinaryUpdate {
             match __key.as_str() {
                 "image" => wire::decode(&mut image, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             image: image.unwrap_or_default(),

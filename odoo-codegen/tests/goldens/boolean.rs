@@ -38,7 +38,8 @@ impl GoldenBoolean {
                 "id" => wire::decode(&mut id, __value, wire::field),
                 "active" => wire::decode(&mut active, __value, wire::field),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some()), ("active", active.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -204,7 +205,8 @@ impl GoldenBooleanUpdate {
             match __key.as_str() {
                 "active" => wire::decode(&mut active, __value, wire::field),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             active: active.unwrap_or_default(),

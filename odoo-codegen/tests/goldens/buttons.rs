@@ -40,7 +40,8 @@ impl GoldenButtons {
                 "id" => wire::decode(&mut id, __value, wire::field),
                 "state" => wire::decode(&mut state, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -208,7 +209,8 @@ impl GoldenButtonsUpdate {
             match __key.as_str() {
                 "state" => wire::decode(&mut state, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             state: state.unwrap_or_default(),

@@ -44,7 +44,8 @@ impl GoldenChar {
                 "id" => wire::decode(&mut id, __value, wire::field),
                 "name" => wire::decode(&mut name, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -220,7 +221,8 @@ impl GoldenCharUpdate {
             match __key.as_str() {
                 "name" => wire::decode(&mut name, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             name: name.unwrap_or_default(),

@@ -62,7 +62,8 @@ impl GoldenCustomField {
                     wire::decode(&mut x_studio_note, __value, wire::false_as_none)
                 }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -286,7 +287,8 @@ impl GoldenCustomFieldUpdate {
                     wire::decode(&mut x_studio_note, __value, wire::false_as_none)
                 }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             name: name.unwrap_or_default(),

@@ -46,7 +46,8 @@ impl GoldenDate {
                     )
                 }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -232,7 +233,8 @@ impl GoldenDateUpdate {
                     )
                 }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             date_deadline: date_deadline.unwrap_or_default(),

@@ -60,7 +60,8 @@ impl L10nBeVat2 {
                 "line2_ids" => wire::decode(&mut line2_ids, __value, wire::ids_or_false),
                 "vat2" => wire::decode(&mut vat2, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -139,7 +140,9 @@ pub struct L10nBeVat2Create {
     /// Lines 2
     ///
     /// `line2_ids`: many2many, to `l10n_be.vat2`
-    pub line2_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub line2_ids: ::std::option::Option<
+        ::odoo_client::X2Many<L10nBeVat2Create, L10nBeVat2Update>,
+    >,
     /// VAT 2
     ///
     /// `vat2`: char
@@ -150,7 +153,7 @@ pub const CREATE_SCHEMA: &str = r#"{
   "description": "Values of a new Belgian VAT 2 record",
   "properties": {
     "l10n_be_code": {"description":"Code","type":["string","null"]},
-    "line2_ids": {"description":"Lines 2 (ids of l10n_be.vat2 records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "line2_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new l10n_be.vat2 record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked l10n_be.vat2 record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Lines 2 (l10n_be.vat2 records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "vat2": {"description":"VAT 2","type":["string","null"]}
   },
   "type": "object"
@@ -233,7 +236,9 @@ pub struct L10nBeVat2Update {
     /// Lines 2
     ///
     /// `line2_ids`: many2many, to `l10n_be.vat2`
-    pub line2_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub line2_ids: ::std::option::Option<
+        ::odoo_client::X2Many<L10nBeVat2Create, L10nBeVat2Update>,
+    >,
     /// VAT 2
     ///
     /// `vat2`: char
@@ -244,7 +249,7 @@ pub const UPDATE_SCHEMA: &str = r#"{
   "description": "Values to change on Belgian VAT 2 records; fields left out are kept",
   "properties": {
     "l10n_be_code": {"description":"Code","type":["string","null"]},
-    "line2_ids": {"description":"Lines 2 (ids of l10n_be.vat2 records)","items":{"format":"int64","type":"integer"},"type":["array","null"]},
+    "line2_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new l10n_be.vat2 record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked l10n_be.vat2 record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Lines 2 (l10n_be.vat2 records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"},
     "vat2": {"description":"VAT 2","type":["string","null"]}
   },
   "type": "object"
@@ -259,7 +264,9 @@ impl L10nBeVat2Update {
             ::std::option::Option<::std::string::String>,
         > = ::std::option::Option::None;
         let mut line2_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<
+                ::odoo_client::X2Many<L10nBeVat2Create, L10nBeVat2Update>,
+            >,
         > = ::std::option::Option::None;
         let mut vat2: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -272,7 +279,8 @@ impl L10nBeVat2Update {
                 "line2_ids" => wire::decode(&mut line2_ids, __value, wire::false_as_none),
                 "vat2" => wire::decode(&mut vat2, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             l10n_be_code: l10n_be_code.unwrap_or_default(),

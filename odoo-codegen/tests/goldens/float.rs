@@ -38,7 +38,8 @@ impl GoldenFloat {
                 "id" => wire::decode(&mut id, __value, wire::field),
                 "weight" => wire::decode(&mut weight, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -204,7 +205,8 @@ impl GoldenFloatUpdate {
             match __key.as_str() {
                 "weight" => wire::decode(&mut weight, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             weight: weight.unwrap_or_default(),

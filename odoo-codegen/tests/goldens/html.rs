@@ -40,7 +40,8 @@ impl GoldenHtml {
                 "id" => wire::decode(&mut id, __value, wire::field),
                 "body" => wire::decode(&mut body, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -208,7 +209,8 @@ impl GoldenHtmlUpdate {
             match __key.as_str() {
                 "body" => wire::decode(&mut body, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             body: body.unwrap_or_default(),

@@ -38,7 +38,8 @@ impl GoldenInteger {
                 "id" => wire::decode(&mut id, __value, wire::field),
                 "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -206,7 +207,8 @@ impl GoldenIntegerUpdate {
             match __key.as_str() {
                 "sequence" => wire::decode(&mut sequence, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             sequence: sequence.unwrap_or_default(),

@@ -46,7 +46,8 @@ impl GoldenJson {
                     )
                 }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -226,7 +227,8 @@ impl GoldenJsonUpdate {
                     )
                 }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             analytic_distribution: analytic_distribution.unwrap_or_default(),

@@ -83,7 +83,8 @@ impl GoldenKeywordFields {
                 "type" => wire::decode(&mut type_2, __value, wire::false_as_none),
                 "type_" => wire::decode(&mut type_, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some()), ("async", async_.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -364,7 +365,8 @@ impl GoldenKeywordFieldsUpdate {
                 "type" => wire::decode(&mut type_2, __value, wire::false_as_none),
                 "type_" => wire::decode(&mut type_, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             async_: async_.unwrap_or_default(),

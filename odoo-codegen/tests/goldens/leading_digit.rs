@@ -51,7 +51,8 @@ impl M2faDevice {
                 }
                 "__2" => wire::decode(&mut field_2, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -241,7 +242,8 @@ impl M2faDeviceUpdate {
                 }
                 "__2" => wire::decode(&mut field_2, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             field_2fa_secret: field_2fa_secret.unwrap_or_default(),

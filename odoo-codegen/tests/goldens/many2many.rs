@@ -40,7 +40,8 @@ impl GoldenMany2many {
                 "id" => wire::decode(&mut id, __value, wire::field),
                 "tag_ids" => wire::decode(&mut tag_ids, __value, wire::ids_or_false),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -111,13 +112,15 @@ pub struct GoldenMany2manyCreate {
     /// Tags
     ///
     /// `tag_ids`: many2many, to `res.partner.category`
-    pub tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub tag_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
 }
 /// The JSON Schema of [`GoldenMany2manyCreate`] (serde's deserialize side), as JSON text.
 pub const CREATE_SCHEMA: &str = r#"{
   "description": "Values of a new Many2many record",
   "properties": {
-    "tag_ids": {"description":"Tags (ids of res.partner.category records)","items":{"format":"int64","type":"integer"},"type":["array","null"]}
+    "tag_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner.category record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner.category record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tags (res.partner.category records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"}
   },
   "type": "object"
 }"#;
@@ -185,13 +188,15 @@ pub struct GoldenMany2manyUpdate {
     /// Tags
     ///
     /// `tag_ids`: many2many, to `res.partner.category`
-    pub tag_ids: ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+    pub tag_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
 }
 /// The JSON Schema of [`GoldenMany2manyUpdate`] (serde's deserialize side), as JSON text.
 pub const UPDATE_SCHEMA: &str = r#"{
   "description": "Values to change on Many2many records; fields left out are kept",
   "properties": {
-    "tag_ids": {"description":"Tags (ids of res.partner.category records)","items":{"format":"int64","type":"integer"},"type":["array","null"]}
+    "tag_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new res.partner.category record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked res.partner.category record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Tags (res.partner.category records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"}
   },
   "type": "object"
 }"#;
@@ -202,13 +207,14 @@ impl GoldenMany2manyUpdate {
     ) -> ::std::result::Result<Self, ::serde_json::Error> {
         use ::odoo_client::value as wire;
         let mut tag_ids: ::std::option::Option<
-            ::std::option::Option<::std::vec::Vec<::odoo_client::RecordId>>,
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
         > = ::std::option::Option::None;
         for (__key, __value) in __record {
             match __key.as_str() {
                 "tag_ids" => wire::decode(&mut tag_ids, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             tag_ids: tag_ids.unwrap_or_default(),

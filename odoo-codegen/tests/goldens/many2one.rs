@@ -42,7 +42,8 @@ impl GoldenMany2one {
                     wire::decode(&mut partner_id, __value, wire::false_as_none)
                 }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -219,7 +220,8 @@ impl GoldenMany2oneUpdate {
                     wire::decode(&mut partner_id, __value, wire::false_as_none)
                 }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             partner_id: partner_id.unwrap_or_default(),

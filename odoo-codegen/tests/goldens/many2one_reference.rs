@@ -38,7 +38,8 @@ impl GoldenMany2oneReference {
                 "id" => wire::decode(&mut id, __value, wire::field),
                 "res_id" => wire::decode(&mut res_id, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -204,7 +205,8 @@ impl GoldenMany2oneReferenceUpdate {
             match __key.as_str() {
                 "res_id" => wire::decode(&mut res_id, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             res_id: res_id.unwrap_or_default(),

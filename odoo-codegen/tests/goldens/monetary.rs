@@ -49,7 +49,8 @@ impl GoldenMonetary {
                     wire::decode(&mut currency_id, __value, wire::false_as_none)
                 }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -244,7 +245,8 @@ impl GoldenMonetaryUpdate {
                     wire::decode(&mut currency_id, __value, wire::false_as_none)
                 }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             amount: amount.unwrap_or_default(),

@@ -40,7 +40,8 @@ impl GoldenOne2many {
                 "id" => wire::decode(&mut id, __value, wire::field),
                 "line_ids" => wire::decode(&mut line_ids, __value, wire::ids_or_false),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -99,6 +100,176 @@ impl ::odoo_client::Model for GoldenOne2many {
     const MODEL: &'static str = "golden.one2many";
     const FIELDS: &'static [&'static str] = &["id", "line_ids"];
 }
+impl ::odoo_client::WritableModel for GoldenOne2many {
+    type Create = GoldenOne2manyCreate;
+    type Update = GoldenOne2manyUpdate;
+}
+/// Values to create a One2many (`golden.one2many`).
+///
+/// Fields Odoo requires must be given; the others take Odoo's defaults when `None`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GoldenOne2manyCreate {
+    /// Lines
+    ///
+    /// `line_ids`: one2many, to `golden.line`
+    pub line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+}
+/// The JSON Schema of [`GoldenOne2manyCreate`] (serde's deserialize side), as JSON text.
+pub const CREATE_SCHEMA: &str = r#"{
+  "description": "Values of a new One2many record",
+  "properties": {
+    "line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new golden.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked golden.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Lines (golden.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"}
+  },
+  "type": "object"
+}"#;
+impl GoldenOne2manyCreate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        let __values = GoldenOne2manyUpdate::from_record(__record)?;
+        ::std::result::Result::Ok(Self {
+            line_ids: __values.line_ids,
+        })
+    }
+}
+impl GoldenOne2manyCreate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(1usize);
+        if self.line_ids.is_some() {
+            wire::put(&mut __fields, "line_ids", &self.line_ids)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenOne2manyCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenOne2manyCreate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenOne2manyCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenOne2manyCreate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenOne2manyCreate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenOne2manyCreate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(CREATE_SCHEMA)
+    }
+}
+/// Values to change on One2many (`golden.one2many`) records.
+///
+/// Fields left `None` are not sent and keep their value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GoldenOne2manyUpdate {
+    /// Lines
+    ///
+    /// `line_ids`: one2many, to `golden.line`
+    pub line_ids: ::std::option::Option<
+        ::odoo_client::X2Many<::odoo_client::value::RecordMap>,
+    >,
+}
+/// The JSON Schema of [`GoldenOne2manyUpdate`] (serde's deserialize side), as JSON text.
+pub const UPDATE_SCHEMA: &str = r#"{
+  "description": "Values to change on One2many records; fields left out are kept",
+  "properties": {
+    "line_ids": {"anyOf":[{"items":{"format":"int64","type":"integer"},"type":"array"},{"additionalProperties":false,"properties":{"clear":{"type":"boolean"},"create":{"items":{"description":"values of a new golden.line record, as its create and update take them","type":"object"},"type":"array"},"delete":{"items":{"format":"int64","type":"integer"},"type":"array"},"link":{"items":{"format":"int64","type":"integer"},"type":"array"},"set":{"items":{"format":"int64","type":"integer"},"type":"array"},"unlink":{"items":{"format":"int64","type":"integer"},"type":"array"},"update":{"items":{"properties":{"id":{"format":"int64","type":"integer"},"values":{"description":"new values of a linked golden.line record, as its create and update take them","type":"object"}},"required":["id","values"],"type":"object"},"type":"array"}},"type":"object"},{"type":"null"}],"description":"Lines (golden.line records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear)"}
+  },
+  "type": "object"
+}"#;
+impl GoldenOne2manyUpdate {
+    /// Decodes one object as Odoo sends it (see `Deserialize`).
+    fn from_record(
+        __record: ::odoo_client::value::RecordMap,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        use ::odoo_client::value as wire;
+        let mut line_ids: ::std::option::Option<
+            ::std::option::Option<::odoo_client::X2Many<::odoo_client::value::RecordMap>>,
+        > = ::std::option::Option::None;
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                "line_ids" => wire::decode(&mut line_ids, __value, wire::false_as_none),
+                _ => ::std::result::Result::Ok(()),
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
+        }
+        ::std::result::Result::Ok(Self {
+            line_ids: line_ids.unwrap_or_default(),
+        })
+    }
+}
+impl GoldenOne2manyUpdate {
+    /// Encodes the fields as Odoo takes them (see `Serialize`).
+    fn to_fields(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<(&'static str, ::serde_json::Value)>,
+        ::serde_json::Error,
+    > {
+        use ::odoo_client::value as wire;
+        let mut __fields = ::std::vec::Vec::with_capacity(1usize);
+        if self.line_ids.is_some() {
+            wire::put(&mut __fields, "line_ids", &self.line_ids)?;
+        }
+        ::std::result::Result::Ok(__fields)
+    }
+}
+impl ::serde::Serialize for GoldenOne2manyUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::odoo_client::value::serialize_fields(
+            serializer,
+            "GoldenOne2manyUpdate",
+            self.to_fields(),
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GoldenOne2manyUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::odoo_client::value::deserialize_record(
+            deserializer,
+            "GoldenOne2manyUpdate",
+            Self::from_record,
+        )
+    }
+}
+impl ::schemars::JsonSchema for GoldenOne2manyUpdate {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("GoldenOne2manyUpdate")
+    }
+    fn json_schema(_generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::odoo_client::registry::schema_from_json(UPDATE_SCHEMA)
+    }
+}
 /// Readable fields, in the order of the read struct.
 pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     ::odoo_client::registry::FieldDescriptor {
@@ -129,10 +300,18 @@ pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::
     tool_prefix: "golden_one2many",
     fields: FIELDS,
     read_schema: ::odoo_client::registry::schema_for::<GoldenOne2many>,
-    create_schema: ::std::option::Option::None,
-    update_schema: ::std::option::Option::None,
+    create_schema: ::std::option::Option::Some(
+        ::odoo_client::registry::schema_for::<GoldenOne2manyCreate>,
+    ),
+    update_schema: ::std::option::Option::Some(
+        ::odoo_client::registry::schema_for::<GoldenOne2manyUpdate>,
+    ),
     check_record: ::odoo_client::registry::reencode::<GoldenOne2many>,
-    check_create: ::std::option::Option::None,
-    check_update: ::std::option::Option::None,
+    check_create: ::std::option::Option::Some(
+        ::odoo_client::registry::reencode::<GoldenOne2manyCreate>,
+    ),
+    check_update: ::std::option::Option::Some(
+        ::odoo_client::registry::reencode::<GoldenOne2manyUpdate>,
+    ),
     buttons: BUTTONS,
 };

@@ -46,7 +46,8 @@ impl GoldenPropertiesDefinition {
                     )
                 }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -230,7 +231,8 @@ impl GoldenPropertiesDefinitionUpdate {
                     )
                 }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             task_properties_definition: task_properties_definition.unwrap_or_default(),

@@ -67,7 +67,8 @@ impl GoldenReadonly {
                 "name" => wire::decode(&mut name, __value, wire::false_as_none),
                 "total" => wire::decode(&mut total, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -247,7 +248,8 @@ impl GoldenReadonlyUpdate {
             match __key.as_str() {
                 "name" => wire::decode(&mut name, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             name: name.unwrap_or_default(),

@@ -42,7 +42,8 @@ impl GoldenReference {
                     wire::decode(&mut origin_ref, __value, wire::false_as_none)
                 }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -214,7 +215,8 @@ impl GoldenReferenceUpdate {
                     wire::decode(&mut origin_ref, __value, wire::false_as_none)
                 }
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             origin_ref: origin_ref.unwrap_or_default(),

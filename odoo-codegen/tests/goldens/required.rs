@@ -73,7 +73,8 @@ impl GoldenRequired {
                 "name" => wire::decode(&mut name, __value, wire::string_or_false),
                 "state" => wire::decode(&mut state, __value, wire::field),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(
             &[
@@ -388,7 +389,8 @@ impl GoldenRequiredUpdate {
                 "name" => wire::decode(&mut name, __value, wire::false_as_none),
                 "state" => wire::decode(&mut state, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             active: active.unwrap_or_default(),

@@ -40,7 +40,8 @@ impl GoldenSelectionOdd {
                 "id" => wire::decode(&mut id, __value, wire::field),
                 "priority" => wire::decode(&mut priority, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -220,7 +221,8 @@ impl GoldenSelectionOddUpdate {
             match __key.as_str() {
                 "priority" => wire::decode(&mut priority, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             priority: priority.unwrap_or_default(),

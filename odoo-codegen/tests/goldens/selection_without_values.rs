@@ -42,7 +42,8 @@ impl GoldenSelectionWithoutValues {
                 "id" => wire::decode(&mut id, __value, wire::field),
                 "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -214,7 +215,8 @@ impl GoldenSelectionWithoutValuesUpdate {
             match __key.as_str() {
                 "tz" => wire::decode(&mut tz, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self { tz: tz.unwrap_or_default() })
     }

@@ -40,7 +40,8 @@ impl GoldenText {
                 "id" => wire::decode(&mut id, __value, wire::field),
                 "note" => wire::decode(&mut note, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -208,7 +209,8 @@ impl GoldenTextUpdate {
             match __key.as_str() {
                 "note" => wire::decode(&mut note, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             note: note.unwrap_or_default(),

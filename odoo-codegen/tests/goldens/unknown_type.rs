@@ -42,7 +42,8 @@ impl GoldenUnknownType {
                 "id" => wire::decode(&mut id, __value, wire::field),
                 "embedding" => wire::decode(&mut embedding, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         wire::check_required(&[("id", id.is_some())])?;
         ::std::result::Result::Ok(Self {
@@ -216,7 +217,8 @@ impl GoldenUnknownTypeUpdate {
             match __key.as_str() {
                 "embedding" => wire::decode(&mut embedding, __value, wire::false_as_none),
                 _ => ::std::result::Result::Ok(()),
-            }?;
+            }
+                .map_err(|e| wire::in_field(&__key, e))?;
         }
         ::std::result::Result::Ok(Self {
             embedding: embedding.unwrap_or_default(),

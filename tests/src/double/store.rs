@@ -948,12 +948,13 @@ impl Store {
     ) -> Result<(), OdooError> {
         self.check_access(model, Op::Write, env)?;
         self.existing(model, ids, env)?;
+        let (vals, line_commands) = self.line_commands(model, vals);
         let mut updated = Vec::with_capacity(ids.len());
         for id in ids {
             let Some(mut record) = self.find(model, *id).cloned() else {
                 continue;
             };
-            for (field, value) in vals {
+            for (field, value) in &vals {
                 let current = record.get(field).cloned();
                 let v = self.normalize(model, field, value, current.as_ref())?;
                 record.insert(field.clone(), v);
@@ -974,6 +975,89 @@ impl Store {
         }
         if let Some(table) = self.tables.get_mut(model) {
             table.records.extend(updated);
+        }
+        for (field, commands) in line_commands {
+            for &id in ids {
+                self.run_line_commands(model, id, &field, &commands, env)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A write's one2many commands that make, change or delete lines (0, 1,
+    /// 2), taken out of `vals`; the others stay for [`x2many`].
+    fn line_commands(&self, model: &str, vals: &Record) -> (Record, Vec<(String, Vec<Value>)>) {
+        let defs = self.defs(model);
+        let mut rest = vals.clone();
+        let mut taken = Vec::new();
+        for (field, value) in vals {
+            let one2many = defs
+                .get(field)
+                .and_then(|d| d.get("type"))
+                .and_then(Value::as_str)
+                == Some("one2many");
+            let Value::Array(commands) = value else {
+                continue;
+            };
+            let (lines, others): (Vec<Value>, Vec<Value>) = commands
+                .iter()
+                .cloned()
+                .partition(|c| one2many && matches!(c.get(0).and_then(Value::as_i64), Some(0..=2)));
+            if !lines.is_empty() {
+                // An empty list would unlink every line.
+                if others.is_empty() {
+                    rest.remove(field);
+                } else {
+                    rest.insert(field.clone(), Value::Array(others));
+                }
+                taken.push((field.clone(), lines));
+            }
+        }
+        (rest, taken)
+    }
+
+    /// Makes, changes or deletes the lines of `model` record `id`'s `field`.
+    fn run_line_commands(
+        &mut self,
+        model: &str,
+        id: i64,
+        field: &str,
+        commands: &[Value],
+        env: &Env,
+    ) -> Result<(), OdooError> {
+        let relation = self.defs(model)[field]["relation"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let line_id = |c: &Value| c.get(1).and_then(Value::as_i64).unwrap_or_default();
+        for command in commands {
+            let values = command.get(2).and_then(Value::as_object).cloned();
+            match command.get(0).and_then(Value::as_i64) {
+                Some(0) => {
+                    let inverse = seed::inverse_field(model, field).ok_or_else(|| {
+                        OdooError::value_error(format!(
+                            "the Odoo test double cannot make {model}.{field} lines (no inverse field)"
+                        ))
+                    })?;
+                    let mut line = values.unwrap_or_default();
+                    line.insert(inverse.to_string(), Value::from(id));
+                    let made = self.create(&relation, &[line], env)?;
+                    let link = Map::from_iter([(field.to_string(), json!([[4, made[0]]]))]);
+                    self.write(model, &[id], &link, env)?;
+                }
+                Some(1) => self.write(
+                    &relation,
+                    &[line_id(command)],
+                    &values.unwrap_or_default(),
+                    env,
+                )?,
+                _ => {
+                    self.unlink(&relation, &[line_id(command)], env)?;
+                    let unlink =
+                        Map::from_iter([(field.to_string(), json!([[3, line_id(command)]]))]);
+                    self.write(model, &[id], &unlink, env)?;
+                }
+            }
         }
         Ok(())
     }

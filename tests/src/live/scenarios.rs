@@ -1102,29 +1102,34 @@ impl Run<'_> {
                 json!({"model": "sale.order", "values": {"partner_id": partner, "client_order_ref": self.prefix, "order_line": [[0, 0, {"product_id": product, "product_uom_qty": 2}]]}}),
             )
             .await;
-        if let Some(draft) = Self::id_of(&a) {
+        let draft = Self::id_of(&a);
+        if let Some(draft) = draft {
             self.created.push(("sale.order".into(), draft));
         }
-        let check = self.lines_of(Self::id_of(&a), 1).await;
+        let check = self.lines_of(draft, 1).await;
         self.done("create_record: a quotation with its line", "ok", &a, check);
-        // 1. A quotation through the typed tools: the customer alone (Odoo
-        // fills the name, date, company and addresses), then its line.
+        // A line added with the typed update (its values typed as a line's).
+        let a = s
+            .call(
+                "sale_order_update",
+                json!({"record_id": draft, "values": {"order_line": {"create": [{"product_id": product, "product_uom_qty": 1}]}}}),
+            )
+            .await;
+        let check = self.lines_of(draft, 2).await;
+        self.done("sale_order_update: a line added", "ok", &a, check);
+        // 1. A quotation with its line in one typed call: the customer (Odoo
+        // fills the name, date, company and addresses) and the line's values.
         let a = s
             .call(
                 "sale_order_create",
-                json!({"partner_id": partner, "client_order_ref": self.prefix}),
+                json!({"partner_id": partner, "client_order_ref": self.prefix,
+                       "order_line": {"create": [{"product_id": product, "product_uom_qty": 2}]}}),
             )
             .await;
         let Some(order) = Self::id_of(&a) else {
             self.done(format!("{STEP}: quotation"), "ok", &a, Err(clip(&a.text)));
             return;
         };
-        let a = s
-            .call(
-                "sale_order_line_create",
-                json!({"order_id": order, "product_id": product, "product_uom_qty": 2}),
-            )
-            .await;
         let check = self.lines_of(Some(order), 1).await;
         self.done(format!("{STEP}: quotation"), "ok", &a, check);
         // 2. Confirmed with the typed action (the generated form buttons); a
