@@ -213,8 +213,8 @@ impl Default for Settings {
 /// default, `search`, lists each model's field names once (the `fields` enum)
 /// and leaves get, writes and buttons to the generic tools, which take the same
 /// arguments plus `model`: with the 13 curated models `tools/list` stays under
-/// 50 KB (search,get is about 51 KB, search,action about 55 KB; the aggregate
-/// tools add 39 KB, so read is about 90 KB and all about 126 KB, even compacted).
+/// 50 KB (search,get is about 60 KB, search,action about 55 KB; the aggregate
+/// tools add about 40 KB, so read is about 100 KB and all about 152 KB, even compacted).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TypedTools {
     pub search: bool,
