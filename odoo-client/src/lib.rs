@@ -40,7 +40,7 @@ pub use odoo_derive::OdooModel;
 pub use transport::ServerVersion;
 pub use typed::{ModelClient, Search};
 pub use value::{Many2One, RecordId};
-pub use x2many::{X2Many, X2ManyCommand};
+pub use x2many::X2Many;
 
 /// Paths used by `#[derive(OdooModel)]` output, so that it compiles without the
 /// user's crate naming serde. Not public API.

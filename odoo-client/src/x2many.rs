@@ -2,90 +2,131 @@
 //! values of the records they make and change.
 
 use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, DeserializeOwned, Deserializer};
-use serde::ser::{SerializeSeq, Serializer};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value, json};
 
 use crate::value::RecordId;
 
-/// One change to a one2many or many2many field, as Odoo's `Command` has it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum X2ManyCommand<C, U> {
-    /// Makes a record with these values and links it: `[0, 0, values]`.
-    Create(C),
-    /// Writes these values on a linked record: `[1, id, values]`.
-    Update(RecordId, U),
-    /// Deletes the record: `[2, id, 0]`.
-    Delete(RecordId),
-    /// Removes the link (a one2many's line may be deleted with it): `[3, id, 0]`.
-    Unlink(RecordId),
-    /// Links an existing record: `[4, id, 0]`.
-    Link(RecordId),
-    /// Removes every link: `[5, 0, 0]`.
-    Clear,
-    /// Replaces the links with these records: `[6, 0, ids]`.
-    Set(Vec<RecordId>),
-}
-
-/// What a write does to a one2many or many2many field: commands, in order.
-/// `C` and `U` are the values of the records it creates and updates (the
-/// generated `…Create` and `…Update` types of the target model, or plain maps).
+/// What a write does to a one2many or many2many field: Odoo's commands, in
+/// order. `C` and `U` are the values of the records it creates and updates
+/// (the generated `…Create` and `…Update` types of the target model, or plain
+/// maps), checked and encoded when a command is added or read.
 ///
 /// Sent to Odoo as its command list. Read from an object naming each change
 /// (`{"create": [{…}], "update": [{"id": 5, "values": {…}}], "delete": [6],
 /// "link": [3], "unlink": [4], "set": [1, 2], "clear": true}`), from Odoo's
 /// command list, from a list of ids (set them) or from a list of objects
 /// (create them).
-#[derive(Debug, Clone, PartialEq)]
-pub struct X2Many<C, U = C>(pub Vec<X2ManyCommand<C, U>>);
+///
+/// The commands are held encoded: a generated type can contain itself
+/// through its lines (a partner's contacts, a task's subtasks), and holding
+/// the values would make every model's types one recursive knot.
+pub struct X2Many<C, U = C> {
+    commands: Vec<Value>,
+    types: PhantomData<fn() -> (C, U)>,
+}
 
 impl<C, U> Default for X2Many<C, U> {
     fn default() -> Self {
-        Self(Vec::new())
+        Self {
+            commands: Vec::new(),
+            types: PhantomData,
+        }
+    }
+}
+
+impl<C, U> Clone for X2Many<C, U> {
+    fn clone(&self) -> Self {
+        Self {
+            commands: self.commands.clone(),
+            types: PhantomData,
+        }
+    }
+}
+
+impl<C, U> PartialEq for X2Many<C, U> {
+    fn eq(&self, other: &Self) -> bool {
+        self.commands == other.commands
+    }
+}
+
+impl<C, U> fmt::Debug for X2Many<C, U> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("X2Many").field(&self.commands).finish()
     }
 }
 
 impl<C, U> X2Many<C, U> {
-    /// Creates a record for each of `values`.
-    pub fn create(values: impl IntoIterator<Item = C>) -> Self {
-        Self(values.into_iter().map(X2ManyCommand::Create).collect())
+    /// No change.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Links exactly these records.
-    pub fn set(ids: impl IntoIterator<Item = RecordId>) -> Self {
-        Self(vec![X2ManyCommand::Set(ids.into_iter().collect())])
+    /// Odoo's commands, as sent: `[0, 0, values]`, `[4, id, 0]`, …
+    pub fn commands(&self) -> &[Value] {
+        &self.commands
     }
 
-    /// Adds links to these records.
-    pub fn link(ids: impl IntoIterator<Item = RecordId>) -> Self {
-        Self(ids.into_iter().map(X2ManyCommand::Link).collect())
+    fn push(mut self, code: u8, id: RecordId, third: Value) -> Self {
+        self.commands.push(json!([code, id, third]));
+        self
+    }
+
+    /// Deletes the record: `[2, id, 0]`.
+    pub fn delete(self, id: RecordId) -> Self {
+        self.push(2, id, json!(0))
+    }
+
+    /// Removes the link (a one2many's line may be deleted with it): `[3, id, 0]`.
+    pub fn unlink(self, id: RecordId) -> Self {
+        self.push(3, id, json!(0))
+    }
+
+    /// Links an existing record: `[4, id, 0]`.
+    pub fn link(self, id: RecordId) -> Self {
+        self.push(4, id, json!(0))
+    }
+
+    /// Removes every link: `[5, 0, 0]`.
+    pub fn clear(self) -> Self {
+        self.push(5, 0, json!(0))
+    }
+
+    /// Replaces the links with these records: `[6, 0, ids]`.
+    pub fn set(self, ids: impl IntoIterator<Item = RecordId>) -> Self {
+        let ids: Vec<RecordId> = ids.into_iter().collect();
+        self.push(6, 0, json!(ids))
+    }
+}
+
+impl<C: Serialize, U: Serialize> X2Many<C, U> {
+    /// Makes a record with these values and links it: `[0, 0, values]`.
+    pub fn create(self, values: &C) -> Result<Self, serde_json::Error> {
+        let values = serde_json::to_value(values)?;
+        Ok(self.push(0, 0, values))
+    }
+
+    /// Writes these values on a linked record: `[1, id, values]`.
+    pub fn update(self, id: RecordId, values: &U) -> Result<Self, serde_json::Error> {
+        let values = serde_json::to_value(values)?;
+        Ok(self.push(1, id, values))
     }
 }
 
 impl<C, U> From<Vec<RecordId>> for X2Many<C, U> {
     fn from(ids: Vec<RecordId>) -> Self {
-        Self::set(ids)
+        Self::new().set(ids)
     }
 }
 
-impl<C: Serialize, U: Serialize> Serialize for X2Many<C, U> {
+impl<C, U> Serialize for X2Many<C, U> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
-        for command in &self.0 {
-            match command {
-                X2ManyCommand::Create(values) => seq.serialize_element(&(0, 0, values))?,
-                X2ManyCommand::Update(id, values) => seq.serialize_element(&(1, id, values))?,
-                X2ManyCommand::Delete(id) => seq.serialize_element(&(2, id, 0))?,
-                X2ManyCommand::Unlink(id) => seq.serialize_element(&(3, id, 0))?,
-                X2ManyCommand::Link(id) => seq.serialize_element(&(4, id, 0))?,
-                X2ManyCommand::Clear => seq.serialize_element(&(5, 0, 0))?,
-                X2ManyCommand::Set(ids) => seq.serialize_element(&(6, 0, ids))?,
-            }
-        }
-        seq.end()
+        self.commands.serialize(serializer)
     }
 }
 
@@ -93,6 +134,13 @@ impl<C: Serialize, U: Serialize> Serialize for X2Many<C, U> {
 const KEYS: [&str; 7] = [
     "clear", "set", "unlink", "link", "delete", "update", "create",
 ];
+
+fn id_of(value: &Value, what: &str) -> Result<RecordId, String> {
+    value
+        .as_i64()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| format!("{what}: expected a record id, got {value}"))
+}
 
 fn ids(value: Value, what: &str) -> Result<Vec<RecordId>, String> {
     match value {
@@ -103,10 +151,11 @@ fn ids(value: Value, what: &str) -> Result<Vec<RecordId>, String> {
     }
 }
 
-/// The values of one record to make or change, decoded as `T`. A field `T`
-/// does not have is refused, not dropped: the generated types ignore names
-/// they do not know, which would write less than asked.
-fn values<T: DeserializeOwned + Serialize>(value: Value, what: &str) -> Result<T, String> {
+/// The values of one record to make or change, checked as `T` and encoded as
+/// Odoo takes them. A field `T` does not have is refused, not dropped: the
+/// generated types ignore names they do not know, which would write less
+/// than asked.
+fn values<T: DeserializeOwned + Serialize>(value: Value, what: &str) -> Result<Value, String> {
     let given: Vec<String> = match &value {
         Value::Object(map) => map
             .iter()
@@ -117,112 +166,138 @@ fn values<T: DeserializeOwned + Serialize>(value: Value, what: &str) -> Result<T
         _ => Vec::new(),
     };
     let decoded = T::deserialize(value).map_err(|e| format!("{what}: {e}"))?;
-    if !given.is_empty()
-        && let Ok(Value::Object(kept)) = serde_json::to_value(&decoded)
-        && let Some(lost) = given.iter().find(|k| !kept.contains_key(*k))
-    {
+    let encoded = serde_json::to_value(&decoded).map_err(|e| format!("{what}: {e}"))?;
+    if let Some(lost) = given.iter().find(|k| encoded.get(k.as_str()).is_none()) {
         return Err(format!(
             "{what}: `{lost}` is not a field these values can write (unknown, read-only or computed)"
         ));
     }
-    Ok(decoded)
+    Ok(encoded)
 }
 
-fn id_of(value: &Value, what: &str) -> Result<RecordId, String> {
-    value
-        .as_i64()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| format!("{what}: expected a record id, got {value}"))
+/// Reads and encodes commands, checking the values of records made and
+/// changed as `C` and `U`.
+struct Reader<C, U> {
+    commands: Vec<Value>,
+    types: PhantomData<fn() -> (C, U)>,
 }
 
-/// One of Odoo's commands, `[code, id, values]`.
-fn odoo_command<C: DeserializeOwned + Serialize, U: DeserializeOwned + Serialize>(
-    n: usize,
-    command: Vec<Value>,
-) -> Result<X2ManyCommand<C, U>, String> {
-    let what = format!("command {n}");
-    let mut parts = command.into_iter();
-    let code = parts.next().and_then(|c| c.as_u64());
-    let id = parts.next().unwrap_or(Value::Null);
-    let third = parts.next().unwrap_or(Value::Null);
-    Ok(match code {
-        Some(0) => X2ManyCommand::Create(values(third, &what)?),
-        Some(1) => X2ManyCommand::Update(id_of(&id, &what)?, values(third, &what)?),
-        Some(2) => X2ManyCommand::Delete(id_of(&id, &what)?),
-        Some(3) => X2ManyCommand::Unlink(id_of(&id, &what)?),
-        Some(4) => X2ManyCommand::Link(id_of(&id, &what)?),
-        Some(5) => X2ManyCommand::Clear,
-        Some(6) => X2ManyCommand::Set(ids(third, &what)?),
-        _ => {
+impl<C, U> Reader<C, U>
+where
+    C: DeserializeOwned + Serialize,
+    U: DeserializeOwned + Serialize,
+{
+    fn push(&mut self, code: u8, id: RecordId, third: Value) {
+        self.commands.push(json!([code, id, third]));
+    }
+
+    fn create(&mut self, item: Value, what: &str) -> Result<(), String> {
+        let encoded = values::<C>(item, what)?;
+        self.push(0, 0, encoded);
+        Ok(())
+    }
+
+    fn update(&mut self, id: RecordId, item: Value, what: &str) -> Result<(), String> {
+        let encoded = values::<U>(item, what)?;
+        self.push(1, id, encoded);
+        Ok(())
+    }
+
+    /// One of Odoo's commands, `[code, id, values]`.
+    fn odoo_command(&mut self, n: usize, command: Vec<Value>) -> Result<(), String> {
+        let what = format!("command {n}");
+        let mut parts = command.into_iter();
+        let code = parts.next().and_then(|c| c.as_u64());
+        let id = parts.next().unwrap_or(Value::Null);
+        let third = parts.next().unwrap_or(Value::Null);
+        match code {
+            Some(0) => self.create(third, &what)?,
+            Some(1) => self.update(id_of(&id, &what)?, third, &what)?,
+            Some(code @ 2..=4) => self.push(code as u8, id_of(&id, &what)?, json!(0)),
+            Some(5) => self.push(5, 0, json!(0)),
+            Some(6) => self.push(6, 0, json!(ids(third, &what)?)),
+            _ => {
+                return Err(format!(
+                    "{what}: expected Odoo's [code, id, values] with a code from 0 to 6"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn object(&mut self, mut object: Map<String, Value>) -> Result<(), String> {
+        if let Some(key) = object.keys().find(|k| !KEYS.contains(&k.as_str())) {
             return Err(format!(
-                "{what}: expected Odoo's [code, id, values] with a code from 0 to 6"
+                "unknown change `{key}`: expected create, update, delete, link, unlink, set or clear"
             ));
         }
-    })
-}
-
-fn from_object<C: DeserializeOwned + Serialize, U: DeserializeOwned + Serialize>(
-    mut object: Map<String, Value>,
-) -> Result<Vec<X2ManyCommand<C, U>>, String> {
-    if let Some(key) = object.keys().find(|k| !KEYS.contains(&k.as_str())) {
-        return Err(format!(
-            "unknown change `{key}`: expected create, update, delete, link, unlink, set or clear"
-        ));
-    }
-    let mut commands = Vec::new();
-    for key in KEYS {
-        let Some(value) = object.remove(key) else {
-            continue;
-        };
-        let list = |value: Value| match value {
-            Value::Array(items) => Ok(items),
-            other => Err(format!("{key}: expected a list, got {other}")),
-        };
-        match key {
-            "clear" if value == Value::Bool(true) => commands.push(X2ManyCommand::Clear),
-            "clear" => {}
-            "set" => commands.push(X2ManyCommand::Set(ids(value, key)?)),
-            "unlink" => commands.extend(ids(value, key)?.into_iter().map(X2ManyCommand::Unlink)),
-            "link" => commands.extend(ids(value, key)?.into_iter().map(X2ManyCommand::Link)),
-            "delete" => commands.extend(ids(value, key)?.into_iter().map(X2ManyCommand::Delete)),
-            "update" => {
-                for (n, item) in list(value)?.into_iter().enumerate() {
-                    let what = format!("update {n}");
-                    let Value::Object(mut item) = item else {
-                        return Err(format!("{what}: expected {{\"id\": …, \"values\": {{…}}}}"));
-                    };
-                    let id = id_of(item.get("id").unwrap_or(&Value::Null), &what)?;
-                    let new = item.remove("values").unwrap_or(Value::Null);
-                    commands.push(X2ManyCommand::Update(id, values(new, &what)?));
+        for key in KEYS {
+            let Some(value) = object.remove(key) else {
+                continue;
+            };
+            let list = |value: Value| match value {
+                Value::Array(items) => Ok(items),
+                other => Err(format!("{key}: expected a list, got {other}")),
+            };
+            match key {
+                "clear" if value == Value::Bool(true) => self.push(5, 0, json!(0)),
+                "clear" => {}
+                "set" => {
+                    let ids = ids(value, key)?;
+                    self.push(6, 0, json!(ids));
                 }
-            }
-            _ => {
-                for (n, item) in list(value)?.into_iter().enumerate() {
-                    commands.push(X2ManyCommand::Create(values(item, &format!("create {n}"))?));
+                "unlink" | "link" | "delete" => {
+                    let code = match key {
+                        "unlink" => 3,
+                        "link" => 4,
+                        _ => 2,
+                    };
+                    for id in ids(value, key)? {
+                        self.push(code, id, json!(0));
+                    }
+                }
+                "update" => {
+                    for (n, item) in list(value)?.into_iter().enumerate() {
+                        let what = format!("update {n}");
+                        let Value::Object(mut item) = item else {
+                            return Err(format!(
+                                "{what}: expected {{\"id\": …, \"values\": {{…}}}}"
+                            ));
+                        };
+                        let id = id_of(item.get("id").unwrap_or(&Value::Null), &what)?;
+                        let new = item.remove("values").unwrap_or(Value::Null);
+                        self.update(id, new, &what)?;
+                    }
+                }
+                _ => {
+                    for (n, item) in list(value)?.into_iter().enumerate() {
+                        self.create(item, &format!("create {n}"))?;
+                    }
                 }
             }
         }
+        Ok(())
     }
-    Ok(commands)
-}
 
-fn from_list<C: DeserializeOwned + Serialize, U: DeserializeOwned + Serialize>(
-    items: Vec<Value>,
-) -> Result<Vec<X2ManyCommand<C, U>>, String> {
-    if items.iter().all(Value::is_i64) {
-        return Ok(vec![X2ManyCommand::Set(ids(Value::Array(items), "ids")?)]);
+    fn list(&mut self, items: Vec<Value>) -> Result<(), String> {
+        if items.iter().all(Value::is_i64) {
+            let ids = ids(Value::Array(items), "ids")?;
+            self.push(6, 0, json!(ids));
+            return Ok(());
+        }
+        for (n, item) in items.into_iter().enumerate() {
+            match item {
+                Value::Array(command) => self.odoo_command(n, command)?,
+                Value::Object(_) => self.create(item, &format!("create {n}"))?,
+                other => {
+                    return Err(format!(
+                        "item {n}: expected Odoo's [code, id, values] or the values of a record to create, got {other}"
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(n, item)| match item {
-            Value::Array(command) => odoo_command(n, command),
-            Value::Object(_) => Ok(X2ManyCommand::Create(values(item, &format!("create {n}"))?)),
-            other => Err(format!(
-                "item {n}: expected Odoo's [code, id, values] or the values of a record to create, got {other}"
-            )),
-        })
-        .collect()
 }
 
 impl<'de, C, U> Deserialize<'de> for X2Many<C, U>
@@ -231,14 +306,22 @@ where
     U: DeserializeOwned + Serialize,
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let commands = match Value::deserialize(deserializer)? {
-            Value::Object(object) => from_object(object),
-            Value::Array(items) => from_list(items),
+        let mut reader = Reader::<C, U> {
+            commands: Vec::new(),
+            types: PhantomData,
+        };
+        let read = match Value::deserialize(deserializer)? {
+            Value::Object(object) => reader.object(object),
+            Value::Array(items) => reader.list(items),
             other => Err(format!(
                 "expected {{\"create\": […], \"link\": […], …}} or a list of Odoo commands, got {other}"
             )),
         };
-        commands.map(Self).map_err(de::Error::custom)
+        read.map_err(de::Error::custom)?;
+        Ok(Self {
+            commands: reader.commands,
+            types: PhantomData,
+        })
     }
 }
 
@@ -252,22 +335,24 @@ impl<C: JsonSchema, U: JsonSchema> JsonSchema for X2Many<C, U> {
         let update = generator.subschema_for::<U>();
         let ids = json!({"type": "array", "items": {"type": "integer", "format": "int64"}});
         json_schema!({
-            "type": "object",
-            "description": "Changes, run in this order: clear, set, unlink, link, delete, update, create",
-            "properties": {
-                "clear": {"type": "boolean", "description": "Remove every link"},
-                "set": ids.clone(),
-                "unlink": ids.clone(),
-                "link": ids.clone(),
-                "delete": ids,
-                "update": {"type": "array", "items": {
-                    "type": "object",
-                    "properties": {"id": {"type": "integer", "format": "int64"}, "values": update},
-                    "required": ["id", "values"]
-                }},
-                "create": {"type": "array", "items": create}
-            },
-            "additionalProperties": false
+            "anyOf": [ids.clone(), {
+                "type": "object",
+                "description": "Changes, run in this order: clear, set, unlink, link, delete, update, create",
+                "properties": {
+                    "clear": {"type": "boolean", "description": "Remove every link"},
+                    "set": ids.clone(),
+                    "unlink": ids.clone(),
+                    "link": ids.clone(),
+                    "delete": ids,
+                    "update": {"type": "array", "items": {
+                        "type": "object",
+                        "properties": {"id": {"type": "integer", "format": "int64"}, "values": update},
+                        "required": ["id", "values"]
+                    }},
+                    "create": {"type": "array", "items": create}
+                },
+                "additionalProperties": false
+            }]
         })
     }
 }
@@ -278,37 +363,49 @@ mod tests {
 
     type Lines = X2Many<Map<String, Value>>;
 
+    fn odoo(value: Value) -> Result<Value, String> {
+        serde_json::from_value::<Lines>(value)
+            .map(|x| serde_json::to_value(&x).unwrap())
+            .map_err(|e| e.to_string())
+    }
+
     #[test]
     fn every_form_reads_as_odoo_commands() {
-        let object: Lines = serde_json::from_value(json!({
+        let object = odoo(json!({
             "create": [{"name": "new"}], "update": [{"id": 5, "values": {"qty": 2}}],
             "delete": [6], "link": [3], "unlink": [4], "set": [1, 2], "clear": true
-        }))
-        .unwrap();
+        }));
         assert_eq!(
-            serde_json::to_value(&object).unwrap(),
+            object.unwrap(),
             json!([[5, 0, 0], [6, 0, [1, 2]], [3, 4, 0], [4, 3, 0], [2, 6, 0],
                    [1, 5, {"qty": 2}], [0, 0, {"name": "new"}]])
         );
-        let odoo = json!([[0, 0, {"name": "a"}], [4, 7, 0], [6, 0, [8]]]);
-        let commands: Lines = serde_json::from_value(odoo.clone()).unwrap();
-        assert_eq!(serde_json::to_value(&commands).unwrap(), odoo);
-        let ids: Lines = serde_json::from_value(json!([1, 2])).unwrap();
-        assert_eq!(ids, X2Many::set([1, 2]));
-        let creates: Lines = serde_json::from_value(json!([{"name": "a"}])).unwrap();
+        let commands = json!([[0, 0, {"name": "a"}], [4, 7, 0], [6, 0, [8]]]);
+        assert_eq!(odoo(commands.clone()).unwrap(), commands);
+        assert_eq!(odoo(json!([1, 2])).unwrap(), json!([[6, 0, [1, 2]]]));
         assert_eq!(
-            serde_json::to_value(&creates).unwrap(),
+            odoo(json!([{"name": "a"}])).unwrap(),
             json!([[0, 0, {"name": "a"}]])
         );
+        let built = Lines::new()
+            .create(&Map::from_iter([("name".to_string(), json!("b"))]))
+            .unwrap()
+            .link(9)
+            .set([1]);
+        assert_eq!(
+            built.commands(),
+            [
+                json!([0, 0, {"name": "b"}]),
+                json!([4, 9, 0]),
+                json!([6, 0, [1]])
+            ]
+        );
+        assert_eq!(Lines::from(vec![3]), Lines::new().set([3]));
     }
 
     #[test]
     fn mistakes_are_named() {
-        let error = |value: Value| {
-            serde_json::from_value::<Lines>(value)
-                .unwrap_err()
-                .to_string()
-        };
+        let error = |value: Value| odoo(value).unwrap_err();
         assert!(error(json!({"add": [1]})).contains("unknown change `add`"));
         assert!(error(json!({"link": [0]})).contains("expected a record id"));
         assert!(error(json!({"update": [{"values": {}}]})).contains("update 0"));
