@@ -259,6 +259,19 @@ pub fn reencode<T: DeserializeOwned + Serialize>(value: Value) -> Result<Value, 
     serde_json::to_value(serde_json::from_value::<T>(value)?)
 }
 
+/// Names that look like secrets: never read by default, never asked of a
+/// user through a form.
+pub fn is_credential(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.contains("password")
+        || n.contains("passwd")
+        || n.contains("secret")
+        || n.ends_with("_token")
+        || n.ends_with("apikey")
+        || n.ends_with("api_key")
+        || n.ends_with("_pass")
+}
+
 #[cfg(test)]
 mod tests {
     use super::FieldType;

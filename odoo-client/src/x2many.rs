@@ -20,8 +20,8 @@ use crate::value::RecordId;
 /// Sent to Odoo as its command list. Read from an object naming each change
 /// (`{"create": [{…}], "update": [{"id": 5, "values": {…}}], "delete": [6],
 /// "link": [3], "unlink": [4], "set": [1, 2], "clear": true}`), from Odoo's
-/// command list, from a list of ids (set them) or from a list of objects
-/// (create them).
+/// command list (an empty one changes nothing), from a list of ids (set
+/// them) or from a list of objects (create them).
 ///
 /// The commands are held encoded: a generated type can contain itself
 /// through its lines (a partner's contacts, a task's subtasks), and holding
@@ -240,8 +240,11 @@ where
                 other => Err(format!("{key}: expected a list, got {other}")),
             };
             match key {
-                "clear" if value == Value::Bool(true) => self.push(5, 0, json!(0)),
-                "clear" => {}
+                "clear" => match value {
+                    Value::Bool(true) => self.push(5, 0, json!(0)),
+                    Value::Bool(false) => {}
+                    other => return Err(format!("clear: expected true or false, got {other}")),
+                },
                 "set" => {
                     let ids = ids(value, key)?;
                     self.push(6, 0, json!(ids));
@@ -259,11 +262,14 @@ where
                 "update" => {
                     for (n, item) in list(value)?.into_iter().enumerate() {
                         let what = format!("update {n}");
+                        let expected =
+                            || format!("{what}: expected {{\"id\": …, \"values\": {{…}}}}");
                         let Value::Object(mut item) = item else {
-                            return Err(format!(
-                                "{what}: expected {{\"id\": …, \"values\": {{…}}}}"
-                            ));
+                            return Err(expected());
                         };
+                        if item.keys().any(|k| k != "id" && k != "values") {
+                            return Err(expected());
+                        }
                         let id = id_of(item.get("id").unwrap_or(&Value::Null), &what)?;
                         let new = item.remove("values").unwrap_or(Value::Null);
                         self.update(id, new, &what)?;
@@ -280,6 +286,10 @@ where
     }
 
     fn list(&mut self, items: Vec<Value>) -> Result<(), String> {
+        // No commands: Odoo changes nothing (a set of no ids would unlink all).
+        if items.is_empty() {
+            return Ok(());
+        }
         if items.iter().all(Value::is_i64) {
             let ids = ids(Value::Array(items), "ids")?;
             self.push(6, 0, json!(ids));
@@ -331,30 +341,36 @@ impl<C: JsonSchema, U: JsonSchema> JsonSchema for X2Many<C, U> {
     }
 
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let create = generator.subschema_for::<C>();
-        let update = generator.subschema_for::<U>();
-        let ids = json!({"type": "array", "items": {"type": "integer", "format": "int64"}});
-        json_schema!({
-            "anyOf": [ids.clone(), {
-                "type": "object",
-                "description": "Changes, run in this order: clear, set, unlink, link, delete, update, create",
-                "properties": {
-                    "clear": {"type": "boolean", "description": "Remove every link"},
-                    "set": ids.clone(),
-                    "unlink": ids.clone(),
-                    "link": ids.clone(),
-                    "delete": ids,
-                    "update": {"type": "array", "items": {
-                        "type": "object",
-                        "properties": {"id": {"type": "integer", "format": "int64"}, "values": update},
-                        "required": ["id", "values"]
-                    }},
-                    "create": {"type": "array", "items": create}
-                },
-                "additionalProperties": false
-            }]
-        })
+        let create = generator.subschema_for::<C>().to_value();
+        let update = generator.subschema_for::<U>().to_value();
+        Schema::try_from(commands_schema(create, update)).unwrap_or_else(|_| json_schema!({}))
     }
+}
+
+/// The JSON Schema of what [`X2Many`] reads: a list of ids, or an object of
+/// changes whose created and updated values follow `create` and `update`.
+/// odoo-codegen emits it into the generated schemas too.
+pub fn commands_schema(create: Value, update: Value) -> Value {
+    let ids = json!({"type": "array", "items": {"type": "integer", "format": "int64"}});
+    json!({"anyOf": [ids.clone(), {
+        "type": "object",
+        "description": "Changes, run in this order: clear, set, unlink, link, delete, update, create",
+        "properties": {
+            "clear": {"type": "boolean", "description": "Remove every link"},
+            "set": ids.clone(),
+            "unlink": ids.clone(),
+            "link": ids.clone(),
+            "delete": ids,
+            "update": {"type": "array", "items": {
+                "type": "object",
+                "properties": {"id": {"type": "integer", "format": "int64"}, "values": update},
+                "required": ["id", "values"],
+                "additionalProperties": false
+            }},
+            "create": {"type": "array", "items": create}
+        },
+        "additionalProperties": false
+    }]})
 }
 
 #[cfg(test)]
@@ -411,6 +427,10 @@ mod tests {
         assert!(error(json!({"update": [{"values": {}}]})).contains("update 0"));
         assert!(error(json!([[9, 0, 0]])).contains("code from 0 to 6"));
         assert!(error(json!("1,2")).contains("expected"));
+        assert!(error(json!({"clear": "yes"})).contains("clear: expected true or false"));
+        assert!(error(json!({"update": [{"id": 1, "values": {}, "qty": 2}]})).contains("update 0"));
+        // An empty list changes nothing, as in Odoo.
+        assert_eq!(odoo(json!([])).unwrap(), json!([]));
         // As the generated types do: names they lack are ignored by the decoder.
         #[derive(Debug, Deserialize, Serialize)]
         struct Line {

@@ -111,10 +111,11 @@ const COSTLY_TYPES: &[&str] = &[
 ];
 
 impl FieldEntry {
-    /// Read by a typed read (`Model::FIELDS`): stored fields, and the computed
-    /// ones that are cheap to compute.
+    /// Read by a typed read (`Model::FIELDS`): stored fields, and computed
+    /// ones but those of the costly types; never one named like a secret.
     pub fn read_by_default(&self) -> bool {
-        self.stored || !COSTLY_TYPES.contains(&self.ttype.as_str())
+        (self.stored || !COSTLY_TYPES.contains(&self.ttype.as_str()))
+            && !odoo_client::registry::is_credential(&self.odoo_name)
     }
 }
 
@@ -315,6 +316,14 @@ impl ModelSpace {
     /// sale.order → sale.order.line) are built with every app of the model,
     /// so that its typed create can always make them inline.
     fn build_lines_with_their_models(&mut self) {
+        // Until nothing changes: the lines of a line follow the top model too.
+        while self.pull_lines_into_features() {}
+    }
+
+    /// One round of [`Self::build_lines_with_their_models`]; true when a
+    /// line's features changed.
+    fn pull_lines_into_features(&mut self) -> bool {
+        let mut changed = false;
         let mut pulls: Vec<(String, Vec<String>)> = Vec::new();
         for entry in self.models.values() {
             let Some(write) = &entry.write else { continue };
@@ -333,15 +342,18 @@ impl ModelSpace {
             };
             if features.is_empty() {
                 // Its model is always built: so is it.
+                changed |= !entry.features.is_empty();
                 entry.features.clear();
             } else if !entry.features.is_empty() {
                 for feature in features {
                     if !entry.features.contains(&feature) {
                         entry.features.push(feature);
+                        changed = true;
                     }
                 }
             }
         }
+        changed
     }
 
     /// Types the commands of each writable one2many and many2many field with
@@ -707,17 +719,10 @@ mod tests {
             .filter(|f| f.read_by_default())
             .map(|f| f.odoo_name.as_str())
             .collect();
+        // Nor one named like a secret.
         assert_eq!(
             by_default,
-            [
-                "id",
-                "child_ids",
-                "display_name",
-                "name",
-                "password",
-                "total",
-                "x_note"
-            ]
+            ["id", "child_ids", "display_name", "name", "total", "x_note"]
         );
         let line_ids = entry.read_fields.iter().find(|f| f.odoo_name == "line_ids");
         assert!(line_ids.is_some_and(|f| !f.required && !f.stored));

@@ -152,18 +152,6 @@ pub fn is_technical(name: &str) -> bool {
         )
 }
 
-/// Names that look like secrets are never read by default.
-fn is_credential(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n.contains("password")
-        || n.contains("passwd")
-        || n.contains("secret")
-        || n.ends_with("_token")
-        || n.ends_with("apikey")
-        || n.ends_with("api_key")
-        || n.ends_with("_pass")
-}
-
 /// What an assistant usually wants to see first.
 fn business_score(name: &str) -> u8 {
     const KEYWORDS: [&str; 22] = [
@@ -181,7 +169,10 @@ fn default_fields(fields: &[FieldInfo]) -> Vec<String> {
         .iter()
         .enumerate()
         .filter(|(_, f)| {
-            !f.is_blob() && f.store && !is_technical(&f.name) && !is_credential(&f.name)
+            !f.is_blob()
+                && f.store
+                && !is_technical(&f.name)
+                && !odoo_client::registry::is_credential(&f.name)
         })
         .map(|(i, f)| {
             let score = if f.name == "name" {

@@ -47,26 +47,12 @@ fn base(shape: &Shape) -> Value {
 /// in every parent would repeat it, and a model can contain itself); the
 /// target's generated types decode them.
 fn commands(shape: &Shape) -> Value {
-    let ids = json!({"type": "array", "items": {"type": "integer", "format": "int64"}});
     let target = shape.field.relation.as_deref().unwrap_or("record");
     let values = |what: &str| json!({"type": "object", "description": format!("{what} {target} record, as its create and update take them")});
-    json!({"anyOf": [ids.clone(), {
-        "type": "object",
-        "properties": {
-            "create": {"type": "array", "items": values("values of a new")},
-            "update": {"type": "array", "items": {
-                "type": "object",
-                "properties": {"id": {"type": "integer", "format": "int64"}, "values": values("new values of a linked")},
-                "required": ["id", "values"]
-            }},
-            "delete": ids.clone(),
-            "link": ids.clone(),
-            "unlink": ids.clone(),
-            "set": ids,
-            "clear": {"type": "boolean"}
-        },
-        "additionalProperties": false
-    }]})
+    odoo_client::x2many::commands_schema(
+        values("Values of a new"),
+        values("New values of a linked"),
+    )
 }
 
 /// `null` allowed, as schemars does it for `Option<T>`.

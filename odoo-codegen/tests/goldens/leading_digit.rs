@@ -111,7 +111,7 @@ impl ::schemars::JsonSchema for M2faDevice {
 }
 impl ::odoo_client::Model for M2faDevice {
     const MODEL: &'static str = "_2fa.device";
-    const FIELDS: &'static [&'static str] = &["id", "_2fa_secret", "__2"];
+    const FIELDS: &'static [&'static str] = &["id", "__2"];
 }
 impl ::odoo_client::WritableModel for M2faDevice {
     type Create = M2faDeviceCreate;

@@ -209,7 +209,15 @@ impl OdooMcp {
             context: with_records(object("context"), target.name, &ids),
             values: object("values"),
         };
-        match self.wizard_unset(&self.inner.client, run).await {
+        // In the call's company, whose defaults may fill what another's do not.
+        let client = match crate::tools::shared::CompanyId::of(args) {
+            Some(company) => match self.company_client(company).await {
+                Ok(client) => client,
+                Err(_) => return Vec::new(),
+            },
+            None => self.inner.client.clone(),
+        };
+        match self.wizard_unset(&client, run).await {
             Ok(unset) => unset
                 .into_iter()
                 .filter(|f| form_type(f).is_some())
@@ -243,8 +251,12 @@ impl OdooMcp {
 }
 
 /// The elicitation property of a wizard field; `None` for what a form of
-/// plain values cannot hold (lists of records, files).
+/// plain values cannot hold (lists of records, files) and for secrets, which
+/// MCP forbids asking through a form (the call says they are missing).
 fn form_type(field: &WizardField) -> Option<Value> {
+    if odoo_client::registry::is_credential(&field.name) {
+        return None;
+    }
     let mut property = match field.kind.as_str() {
         "char" | "text" | "html" => json!({"type": "string"}),
         "date" => json!({"type": "string", "format": "date"}),

@@ -154,7 +154,7 @@ impl<'a> TypedKit<'a> {
             .collect();
         let fields_enum = json!({
             "type": "array", "items": {"type": "string", "enum": listed},
-            "description": if full { "Fields to return (computed ones too, see get_fields); omit for a compact default set" } else { "Omit for a default set; computed fields too" }
+            "description": if full { "Fields to return; omit for a compact default set. Stored fields are listed; computed ones (get_fields names them) are accepted too" } else { "Omit for a default set; computed fields too" }
         });
         let names: Vec<&str> = d.fields.iter().map(|f| f.name).collect();
         let every_field = json!({"type": "array", "items": {"type": "string", "enum": names}});

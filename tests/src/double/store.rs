@@ -158,8 +158,8 @@ impl Store {
         // Past 19, Odoo drops `ir.attachment.datas` (odoo/odoo#245916; 20 has no lab yet).
         let absent = match major {
             18 => odoo18_absent(),
-            19 => NONE.get_or_init(BTreeMap::new),
-            _ => after_19_absent(),
+            20.. => after_19_absent(),
+            _ => NONE.get_or_init(BTreeMap::new),
         };
         Self {
             tables,
@@ -1052,7 +1052,10 @@ impl Store {
                     env,
                 )?,
                 _ => {
-                    self.unlink(&relation, &[line_id(command)], env)?;
+                    // Written on several parents, a line is deleted once.
+                    if self.find(&relation, line_id(command)).is_some() {
+                        self.unlink(&relation, &[line_id(command)], env)?;
+                    }
                     let unlink =
                         Map::from_iter([(field.to_string(), json!([[3, line_id(command)]]))]);
                     self.write(model, &[id], &unlink, env)?;
