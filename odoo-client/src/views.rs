@@ -10,20 +10,22 @@ use serde_json::{Map, Value, json};
 use crate::OdooClient;
 use crate::suggest::{close_matches, did_you_mean};
 
-/// The arch of `model`'s default form view (`get_views`), asked in `context`;
-/// `None` when Odoo answers without one.
-pub async fn form_arch(
+/// The arch of `model`'s default view of type `view` (`form`, `list`; `tree`
+/// before Odoo 17) from `get_views`, asked in `context`; `None` when Odoo
+/// answers without one.
+pub async fn default_arch(
     client: &OdooClient,
     model: &str,
+    view: &str,
     context: Option<&Map<String, Value>>,
 ) -> crate::Result<Option<String>> {
     let mut views = Map::new();
-    views.insert("views".into(), json!([[false, "form"]]));
+    views.insert("views".into(), json!([[false, view]]));
     views.insert("options".into(), json!({}));
     let answer = client
         .execute(model, "get_views", None, views, context)
         .await?;
-    Ok(answer["views"]["form"]["arch"].as_str().map(str::to_string))
+    Ok(answer["views"][view]["arch"].as_str().map(str::to_string))
 }
 
 /// A `type="object"` button: pressing it calls `method` on the record.

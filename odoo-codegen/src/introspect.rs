@@ -161,7 +161,7 @@ async fn forms(
     let mut forms = BTreeMap::new();
     for model in models {
         bar.set_message(format!("form view of {model}"));
-        match odoo_client::views::form_arch(client, model, None).await {
+        match odoo_client::views::default_arch(client, model, "form", None).await {
             Ok(Some(arch)) => {
                 forms.insert(model.to_string(), arch);
             }

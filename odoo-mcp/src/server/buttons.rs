@@ -77,7 +77,7 @@ pub(crate) async fn fetch_form(
     model: &str,
     context: Option<&Map<String, Value>>,
 ) -> Result<Form, odoo_client::Error> {
-    Ok(form_view::form_arch(client, model, context)
+    Ok(form_view::default_arch(client, model, "form", context)
         .await?
         .as_deref()
         .map(form_view::parse)

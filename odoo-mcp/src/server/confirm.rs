@@ -19,11 +19,12 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::OdooMcp;
-use super::wizards::{WizardField, WizardRun, with_records};
+use super::wizards::WizardField;
 use crate::arguments;
 use crate::settings::{Confirm, TransportKind};
-use crate::tools::ToolSpec;
-use crate::tools::run_wizard::RunWizard;
+use crate::tools::run_wizard::{self, RunWizard, wizard_run};
+use crate::tools::shared::{CompanyId, ModelName};
+use crate::tools::{ToolSpec, decode};
 
 /// The key of the one input request, in `inputRequests` and `inputResponses`.
 const KEY: &str = "confirm";
@@ -183,34 +184,19 @@ impl OdooMcp {
     /// run_wizard's required values that the call lacks (none for other
     /// tools, or when the wizard cannot be read: the call then says why).
     async fn wanted_values(&self, tool: &str, args: &JsonObject) -> Vec<WizardField> {
-        let text = |key: &str| args.get(key).and_then(Value::as_str);
-        let (Some(wizard), Some(_), Some(model)) = (text("wizard"), text("button"), text("model"))
-        else {
-            return Vec::new();
-        };
         if tool != RunWizard::NAME {
             return Vec::new();
         }
-        let Ok(target) = self.resolve_model(model) else {
+        let Ok(wizard) = decode::<run_wizard::Args>(args.clone()) else {
             return Vec::new();
         };
-        let object = |key: &str| match args.get(key) {
-            Some(Value::Object(map)) => map.clone(),
-            _ => Default::default(),
+        let model = ModelName::of(args);
+        let (Some(_), Ok(target)) = (&wizard.button, self.resolve_model(&model.0)) else {
+            return Vec::new();
         };
-        let ids: Vec<RecordId> = args
-            .get("record_ids")
-            .and_then(Value::as_array)
-            .map(|ids| ids.iter().filter_map(Value::as_i64).collect())
-            .unwrap_or_default();
-        let run = WizardRun {
-            wizard,
-            wizard_id: args.get("wizard_id").and_then(Value::as_i64),
-            context: with_records(object("context"), target.name, &ids),
-            values: object("values"),
-        };
+        let run = wizard_run(&wizard, target.name);
         // In the call's company, whose defaults may fill what another's do not.
-        let client = match crate::tools::shared::CompanyId::of(args) {
+        let client = match CompanyId::of(args) {
             Some(company) => match self.company_client(company).await {
                 Ok(client) => client,
                 Err(_) => return Vec::new(),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use odoo_client::registry::{FieldType, ModelDescriptor};
 use odoo_client::{Error as OdooError, RecordId};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::{OdooMcp, Target};
 use crate::error::ToolError;
@@ -73,12 +73,9 @@ impl OdooMcp {
             return Arc::new(Vec::new());
         };
         let view = crate::list_view::view_type(version.major);
-        let mut kwargs = Map::new();
-        kwargs.insert("views".into(), json!([[false, view]]));
-        kwargs.insert("options".into(), json!({}));
-        let columns = match client.execute(model, "get_views", None, kwargs, None).await {
-            Ok(answer) => answer["views"][view]["arch"]
-                .as_str()
+        let columns = match odoo_client::views::default_arch(client, model, view, None).await {
+            Ok(arch) => arch
+                .as_deref()
                 .map(crate::list_view::visible_columns)
                 .unwrap_or_default(),
             // Odoo is away: the read that follows says so; ask again next time.

@@ -195,7 +195,7 @@ pub trait DynTool: Send + Sync {
 
 /// Arguments the checks passed, as the tool's type; `model` and `company_id`,
 /// which the server reads itself ([`Call`]), are not the handler's.
-fn decode<T: DeserializeOwned>(mut args: Map<String, Value>) -> Result<T, ToolError> {
+pub(crate) fn decode<T: DeserializeOwned>(mut args: Map<String, Value>) -> Result<T, ToolError> {
     args.remove("model");
     args.remove("company_id");
     serde_json::from_value(Value::Object(args)).map_err(|e| ToolError::Invalid {

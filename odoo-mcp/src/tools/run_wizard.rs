@@ -56,6 +56,18 @@ pub struct Output {
     pub form: Option<Box<Wizard>>,
 }
 
+/// The wizard a call makes: in its context on `model`'s `record_ids`, with
+/// its values.
+pub(crate) fn wizard_run<'a>(args: &'a Args, model: &str) -> WizardRun<'a> {
+    let ids = unique_ids(args.record_ids.as_deref().unwrap_or_default());
+    WizardRun {
+        wizard: &args.wizard,
+        wizard_id: args.wizard_id,
+        context: with_records(args.context.clone().unwrap_or_default(), model, &ids),
+        values: args.values.clone().unwrap_or_default(),
+    }
+}
+
 /// Whether the server runs wizards: full access.
 fn enabled(settings: &Settings) -> bool {
     settings.access == Access::Full
@@ -78,32 +90,25 @@ impl ToolSpec for RunWizard {
                 server.settings().access
             )));
         }
-        let ids = unique_ids(args.record_ids.as_deref().unwrap_or_default());
-        let context = with_records(args.context.unwrap_or_default(), target.name, &ids);
+        let run = wizard_run(&args, target.name);
         let client = call.client();
-        let Some(button) = args.button else {
+        let Some(button) = args.button.as_deref() else {
             let wizard = server
-                .describe_wizard(client, &args.wizard, args.wizard_id, context)
+                .describe_wizard(client, run.wizard, run.wizard_id, run.context)
                 .await?;
             return Ok(Output {
-                wizard: args.wizard,
+                wizard: args.wizard.clone(),
                 wizard_id: None,
                 button: None,
                 next: None,
                 form: Some(Box::new(wizard)),
             });
         };
-        let run = WizardRun {
-            wizard: &args.wizard,
-            wizard_id: args.wizard_id,
-            context,
-            values: args.values.unwrap_or_default(),
-        };
-        let (wizard_id, next) = server.run_wizard(client, run, &button).await?;
+        let (wizard_id, next) = server.run_wizard(client, run, button).await?;
         Ok(Output {
-            wizard: args.wizard,
+            wizard: args.wizard.clone(),
             wizard_id: Some(wizard_id),
-            button: Some(button),
+            button: Some(button.to_string()),
             next: Some(next),
             form: None,
         })

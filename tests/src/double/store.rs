@@ -774,31 +774,13 @@ impl Store {
             }
         }
         let context_defaults = self.context_defaults(model, env)?;
-        // One2many lines given as commands 0 (`[0, 0, values]`), made once their parent is.
-        let mut lines: Vec<(usize, String, Vec<Record>)> = Vec::new();
+        // One2many lines given as commands (`[0, 0, values]`), made once their parent is.
         let mut vals_list = vals_list.to_vec();
-        for (i, vals) in vals_list.iter_mut().enumerate() {
-            for (field, def) in defs {
-                if def.get("type").and_then(Value::as_str) != Some("one2many") {
-                    continue;
-                }
-                let Some(Value::Array(commands)) = vals.get(field) else {
-                    continue;
-                };
-                let (new_lines, others): (Vec<&Value>, Vec<&Value>) = commands
-                    .iter()
-                    .partition(|c| c.get(0).and_then(Value::as_i64) == Some(0));
-                if new_lines.is_empty() {
-                    continue;
-                }
-                let made = new_lines
-                    .iter()
-                    .filter_map(|c| c.get(2).and_then(Value::as_object).cloned())
-                    .collect();
-                lines.push((i, field.clone(), made));
-                let others = Value::Array(others.into_iter().cloned().collect());
-                vals.insert(field.clone(), others);
-            }
+        let mut lines = Vec::with_capacity(vals_list.len());
+        for vals in vals_list.iter_mut() {
+            let (rest, taken) = self.line_commands(model, vals);
+            *vals = rest;
+            lines.push(taken);
         }
         let mut next_id = self.tables.get(model).map_or(1, |t| t.next_id);
         let mut new = Vec::with_capacity(vals_list.len());
@@ -865,26 +847,10 @@ impl Store {
         table.next_id = next_id;
         let ids: Vec<i64> = new.iter().map(|(id, _)| *id).collect();
         table.records.extend(new);
-        for (i, field, made) in lines {
-            let parent = ids[i];
-            let relation = defs[&field]["relation"].as_str().unwrap_or_default();
-            let inverse = seed::inverse_field(model, &field).ok_or_else(|| {
-                OdooError::value_error(format!(
-                    "the Odoo test double cannot make {model}.{field} lines (no inverse field)"
-                ))
-            })?;
-            let made: Vec<Record> = made
-                .into_iter()
-                .map(|mut line| {
-                    line.insert(inverse.to_string(), Value::from(parent));
-                    line
-                })
-                .collect();
-            let line_ids = self.create(relation, &made, env)?;
-            let mut link = Map::new();
-            let commands: Vec<Value> = line_ids.iter().map(|id| json!([4, id])).collect();
-            link.insert(field, Value::Array(commands));
-            self.write(model, &[parent], &link, env)?;
+        for (&parent, taken) in ids.iter().zip(lines) {
+            for (field, commands) in taken {
+                self.run_line_commands(model, parent, &field, &commands, env)?;
+            }
         }
         Ok(ids)
     }
@@ -984,8 +950,8 @@ impl Store {
         Ok(())
     }
 
-    /// A write's one2many commands that make, change or delete lines (0, 1,
-    /// 2), taken out of `vals`; the others stay for [`x2many`].
+    /// The one2many commands of a create's or write's `vals` that make,
+    /// change or delete lines (0, 1, 2), taken out; the others stay for [`x2many`].
     fn line_commands(&self, model: &str, vals: &Record) -> (Record, Vec<(String, Vec<Value>)>) {
         let defs = self.defs(model);
         let mut rest = vals.clone();
