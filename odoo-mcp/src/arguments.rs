@@ -7,7 +7,7 @@
 //! `additionalProperties`, `items`, `minItems`/`maxItems`, `minimum`/`maximum`.
 //! Anything else is accepted; Odoo and serde remain the final judges.
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::suggest::{close_matches, did_you_mean};
 
@@ -107,7 +107,7 @@ struct Checker<'a> {
 
 /// Keys are the caller's: a hostile multi-megabyte key is not echoed back whole.
 fn join(path: &str, key: &str) -> String {
-    let key = crate::error::clip(key);
+    let key = crate::text::clip(key);
     if path.is_empty() {
         key
     } else {
@@ -497,6 +497,56 @@ fn accepted_list(names: &[&str]) -> String {
         text.push_str(&format!(", … ({} more)", names.len() - SHOWN));
     }
     text
+}
+
+/// Replaces every `$ref` into the root's `$defs` by the definition itself and
+/// drops `$defs`/`$schema`: strict clients (OpenAI strict mode, Gemini) take
+/// no references. Sibling keys of a `$ref` (its description) win.
+pub fn inline_refs(schema: Value) -> Value {
+    let Value::Object(mut root) = schema else {
+        return schema;
+    };
+    root.remove("$schema");
+    let mut defs = Map::new();
+    for key in ["$defs", "definitions"] {
+        if let Some(Value::Object(inner)) = root.remove(key) {
+            defs.extend(inner);
+        }
+    }
+    let mut value = Value::Object(root);
+    resolve(&mut value, &defs, 0);
+    value
+}
+
+fn resolve(value: &mut Value, defs: &Map<String, Value>, depth: usize) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                let name = reference.rsplit('/').next().unwrap_or_default();
+                // Recursive types stop at a plain object rather than loop.
+                let target = match defs.get(name) {
+                    Some(Value::Object(def)) if depth < 8 => def.clone(),
+                    _ => json!({"type": "object"})
+                        .as_object()
+                        .cloned()
+                        .unwrap_or_default(),
+                };
+                map.remove("$ref");
+                for (key, def_value) in target {
+                    map.entry(key).or_insert(def_value);
+                }
+                for child in map.values_mut() {
+                    resolve(child, defs, depth + 1);
+                }
+                return;
+            }
+            for child in map.values_mut() {
+                resolve(child, defs, depth);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| resolve(v, defs, depth)),
+        _ => {}
+    }
 }
 
 #[cfg(test)]

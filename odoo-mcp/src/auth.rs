@@ -230,16 +230,7 @@ fn checked_url(name: &'static str, value: &str) -> Result<String, AuthError> {
     Ok(trim_slash(value).to_owned())
 }
 
-/// Who the verified token belongs to; in the request's extensions behind [`protect`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Principal {
-    /// `sub`, or the `client_id` for client-credentials tokens that have no subject.
-    pub subject: String,
-    pub client_id: Option<String>,
-    pub username: Option<String>,
-    pub scope: Option<String>,
-}
+pub use crate::server::Principal;
 
 /// Verifies bearer tokens; cheap to clone.
 #[derive(Clone)]

@@ -5,6 +5,7 @@
 use odoo_client::{Error as OdooError, Missing};
 
 use crate::arguments::ArgError;
+use crate::text::{CLIPPED, clip, clip_to};
 
 /// A failed tool call.
 #[derive(Debug, thiserror::Error)]
@@ -116,18 +117,6 @@ fn describe_unanswered(error: &OdooError) -> String {
     }
 }
 
-/// A name from the caller, cut short: a hostile multi-megabyte name is not echoed back whole.
-pub(crate) fn clip(name: &str) -> String {
-    clip_to(name, 80)
-}
-
-fn clip_to(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}{CLIPPED}", &text[..cut]),
-        None => text.to_string(),
-    }
-}
-
 /// A message that quotes the caller's input, cut short: Odoo quotes what it refused (an order
 /// term, a value, the request it could not parse), and so do value decoders, so a hostile
 /// argument would come back whole.
@@ -211,9 +200,6 @@ pub fn redact(mut text: String, secrets: &[String]) -> String {
     }
     out
 }
-
-/// Marks where `clip_to` cut a text.
-const CLIPPED: &str = "…";
 
 /// The length of the longest head of `secret` (4 bytes or more) that `text` ends with.
 fn secret_head_at_end(text: &str, secret: &str) -> Option<usize> {

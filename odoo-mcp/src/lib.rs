@@ -21,19 +21,17 @@
 //! ```
 
 pub mod arguments;
-mod audit;
 pub mod auth;
 pub mod cli;
 pub mod deploy;
 mod domain_arg;
 pub mod error;
 pub mod http;
-mod list_view;
-mod model_fields;
+mod odoo;
 mod server;
 pub mod settings;
+mod text;
 mod tools;
-mod view_expr;
 
 /// "Did you mean" suggestions, shared with odoo-client and odoo-codegen.
 pub use odoo_client::suggest;

@@ -7,67 +7,32 @@
 //! anyway are never asked. run_wizard's question also asks for the required
 //! wizard values the call lacks; the user's answers join its `values`.
 
-use odoo_client::RecordId;
+use odoo_client::registry::FieldType;
+use rmcp::RoleServer;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ElicitRequest,
-    ElicitRequestParams, ElicitResult, ElicitationAction, ElicitationSchema, InputRequest,
-    InputRequiredResult, ProtocolVersion,
+    CallToolRequestParams, CallToolResponse, ElicitRequest, ElicitRequestParams, ElicitResult,
+    ElicitationAction, ElicitationSchema, InputRequest, InputRequiredResult, JsonObject,
+    ProtocolVersion,
 };
 use rmcp::service::RequestContext;
-use rmcp::{RoleServer, model::JsonObject};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::OdooMcp;
-use super::wizards::WizardField;
-use crate::arguments;
+use super::front::Ready;
+use crate::odoo::wizards::WizardField;
 use crate::settings::{Confirm, TransportKind};
-use crate::tools::run_wizard::{self, RunWizard, wizard_run};
-use crate::tools::shared::{CompanyId, ModelName};
-use crate::tools::{ToolSpec, decode};
+
+/// Why a call stops at the confirmation.
+pub(super) enum Stop {
+    /// The question, for a 2026-07-28 client to answer in its next call.
+    Ask(CallToolResponse),
+    /// Nothing is changed: declined, or no way to ask.
+    Refused(String),
+}
 
 /// The key of the one input request, in `inputRequests` and `inputResponses`.
 const KEY: &str = "confirm";
-/// Longest rendering of values or keyword arguments in the question.
-const MAX_SHOWN: usize = 600;
-/// Longest list of per-record values in the question; the ids of the records
-/// past it are still named.
-const MAX_LISTED: usize = 4_000;
-
-fn refusal(message: String) -> Option<CallToolResponse> {
-    Some(CallToolResult::error(vec![ContentBlock::text(message)]).into())
-}
-
-/// A value as the question shows it, cut at `MAX_SHOWN` characters.
-pub(crate) fn shown(value: &Value) -> String {
-    let text = value.to_string();
-    match text.char_indices().nth(MAX_SHOWN) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text,
-    }
-}
-
-/// update_records' `updates`, one line per record: `- 3: {"city":"Gent"}`.
-pub(crate) fn per_record<'a>(updates: impl Iterator<Item = (RecordId, &'a JsonObject)>) -> String {
-    let mut text = String::new();
-    let mut rest = Vec::new();
-    for (id, values) in updates {
-        let line = format!("\n- {id}: {}", shown(&Value::Object(values.clone())));
-        if rest.is_empty() && text.len() + line.len() <= MAX_LISTED {
-            text.push_str(&line);
-        } else {
-            rest.push(id.to_string());
-        }
-    }
-    if !rest.is_empty() {
-        text.push_str(&format!(
-            "\n- and {} more records, values not shown: {}",
-            rest.len(),
-            rest.join(", ")
-        ));
-    }
-    text
-}
 
 /// Binds an answer to the exact call it was asked for (the client echoes it back;
 /// the arguments of the retry must be the ones the user saw).
@@ -84,21 +49,27 @@ fn call_digest(name: &str, args: &JsonObject) -> String {
 }
 
 impl OdooMcp {
-    /// `None`: go on with the call. `Some`: answer this instead (the question for
-    /// a 2026-07-28 client, or a result saying nothing was changed).
-    /// Values the user gives join the call's arguments.
+    /// `Ok`: go on with the call. `Err`: answer this instead (the question for
+    /// a 2026-07-28 client, or a refusal saying nothing was changed). Values
+    /// the user gives join the call's arguments.
     pub(super) async fn confirm(
         &self,
-        request: &mut CallToolRequestParams,
+        ready: &mut Ready<'_>,
+        request: &CallToolRequestParams,
         context: &RequestContext<RoleServer>,
-    ) -> Option<CallToolResponse> {
-        let mode = self.inner.settings.confirm;
+    ) -> Result<(), Stop> {
+        let settings = self.settings();
+        let mode = settings.confirm;
         if mode == Confirm::Off {
-            return None;
+            return Ok(());
         }
-        let args = request.arguments.clone().unwrap_or_default();
-        let mut question = self.question(&request.name, &args)?;
-        let tool = &request.name.clone();
+        let Some(mut question) = ready
+            .args
+            .question(self.odoo(), ready.model().unwrap_or_default())
+        else {
+            return Ok(());
+        };
+        let tool = &request.name;
         let modern = context
             .protocol_version()
             .is_some_and(|v| v >= ProtocolVersion::V_2026_07_28);
@@ -106,17 +77,23 @@ impl OdooMcp {
             .client_capabilities()
             .is_some_and(|c| c.elicitation.is_some());
         // Without sessions the server cannot send a request to a legacy client.
-        let stateless = self.inner.settings.transport == TransportKind::StreamableHttp
-            && self.inner.settings.http.stateless;
+        let stateless =
+            settings.transport == TransportKind::StreamableHttp && settings.http.stateless;
         if !declared || (!modern && stateless) {
             return match mode {
-                Confirm::Require => refusal(format!(
+                Confirm::Require => Err(Stop::Refused(format!(
                     "{tool} needs the user's confirmation on this server (ODOO_MCP_CONFIRM=require), and this client does not support MCP elicitation, so nothing was changed. Use a client that supports elicitation, or have the server run with ODOO_MCP_CONFIRM=ask or off"
-                )),
-                _ => None,
+                ))),
+                _ => Ok(()),
             };
         }
-        let wanted = self.wanted_values(tool, &args).await;
+        let wanted: Vec<WizardField> = ready
+            .args
+            .wanted(self.odoo(), &ready.call())
+            .await
+            .into_iter()
+            .filter(|f| form_type(f).is_some())
+            .collect();
         let requested_schema = values_form(&wanted, &mut question);
         let params = ElicitRequestParams::FormElicitationParams {
             meta: None,
@@ -124,18 +101,20 @@ impl OdooMcp {
             requested_schema,
         };
         let answer = if modern {
+            let args = request.arguments.clone().unwrap_or_default();
             let digest = call_digest(tool, &args);
             let Some(response) = request.input_responses.as_ref().and_then(|r| r.get(KEY)) else {
                 let requests = [(
                     KEY.to_string(),
                     InputRequest::Elicitation(ElicitRequest::new(params)),
                 )];
-                return Some(InputRequiredResult::new(Some(requests.into()), Some(digest)).into());
+                let ask = InputRequiredResult::new(Some(requests.into()), Some(digest));
+                return Err(Stop::Ask(ask.into()));
             };
             if request.request_state.as_deref() != Some(digest.as_str()) {
-                return refusal(format!(
+                return Err(Stop::Refused(format!(
                     "the confirmation sent does not belong to this {tool} call (its arguments changed), so nothing was changed; call {tool} again to be asked afresh"
-                ));
+                )));
             }
             serde_json::from_value::<ElicitResult>(response.clone()).map_err(|e| e.to_string())
         } else {
@@ -147,92 +126,34 @@ impl OdooMcp {
         };
         match answer {
             Ok(answer) if answer.action == ElicitationAction::Accept => {
-                if let (Some(Value::Object(given)), false) = (answer.content, wanted.is_empty()) {
-                    let args = request.arguments.get_or_insert_with(Default::default);
-                    let values = args
-                        .entry("values")
-                        .or_insert_with(|| Value::Object(Default::default()));
-                    if let Value::Object(values) = values {
-                        // Only what was asked: the answer cannot change other values.
-                        values.extend(
-                            given
-                                .into_iter()
-                                .filter(|(name, _)| wanted.iter().any(|f| &f.name == name)),
-                        );
+                if let Some(Value::Object(given)) = answer.content {
+                    // Only what was asked: the answer cannot change other values.
+                    let asked = given
+                        .into_iter()
+                        .filter(|(name, _)| wanted.iter().any(|f| &f.name == name))
+                        .collect::<JsonObject>();
+                    if !asked.is_empty() {
+                        ready.args.answer(asked);
                     }
                 }
-                None
+                Ok(())
             }
             Ok(answer) => {
                 let what = match answer.action {
                     ElicitationAction::Decline => "declined",
                     _ => "cancelled",
                 };
-                refusal(format!(
+                Err(Stop::Refused(format!(
                     "the user {what} the confirmation of {tool}, so nothing was changed"
-                ))
+                )))
             }
             Err(error) => {
                 tracing::debug!(tool = %tool, %error, "confirmation failed");
-                refusal(format!(
+                Err(Stop::Refused(format!(
                     "{tool} needs the user's confirmation (ODOO_MCP_CONFIRM), which could not be obtained ({error}), so nothing was changed"
-                ))
+                )))
             }
         }
-    }
-
-    /// run_wizard's required values that the call lacks (none for other
-    /// tools, or when the wizard cannot be read: the call then says why).
-    async fn wanted_values(&self, tool: &str, args: &JsonObject) -> Vec<WizardField> {
-        if tool != RunWizard::NAME {
-            return Vec::new();
-        }
-        let Ok(wizard) = decode::<run_wizard::Args>(args.clone()) else {
-            return Vec::new();
-        };
-        let model = ModelName::of(args);
-        let (Some(_), Ok(target)) = (&wizard.button, self.resolve_model(&model.0)) else {
-            return Vec::new();
-        };
-        let run = wizard_run(&wizard, target.name);
-        // In the call's company, whose defaults may fill what another's do not.
-        let client = match CompanyId::of(args) {
-            Some(company) => match self.company_client(company).await {
-                Ok(client) => client,
-                Err(_) => return Vec::new(),
-            },
-            None => self.inner.client.clone(),
-        };
-        match self.wizard_unset(&client, run).await {
-            Ok(unset) => unset
-                .into_iter()
-                .filter(|f| form_type(f).is_some())
-                .collect(),
-            Err(error) => {
-                tracing::debug!(%error, "wizard values not asked");
-                Vec::new()
-            }
-        }
-    }
-
-    /// What the user is asked, for a destructive call that would otherwise go
-    /// ahead; `None` for everything else (reads, dry runs, calls the checks
-    /// refuse: they report their own error, with nothing to confirm).
-    fn question(&self, name: &str, args: &JsonObject) -> Option<String> {
-        let entry = self.catalog().get(name)?;
-        if !entry.effect().asks_confirmation()
-            || !self.inner.settings.access.allows_writes()
-            || arguments::check(&entry.check_schema, &Value::Object(args.clone())).is_err()
-        {
-            return None;
-        }
-        let model = match entry.model {
-            Some(descriptor) => descriptor.model,
-            None => args.get("model").and_then(Value::as_str)?,
-        };
-        let model = self.resolve_model(model).ok()?.name;
-        let args = entry.handler_args(args.clone());
-        entry.handler.question(self, model, &args)
     }
 }
 
@@ -243,15 +164,15 @@ fn form_type(field: &WizardField) -> Option<Value> {
     if odoo_client::registry::is_credential(&field.name) {
         return None;
     }
-    let mut property = match field.kind.as_str() {
-        "char" | "text" | "html" => json!({"type": "string"}),
-        "date" => json!({"type": "string", "format": "date"}),
-        "datetime" => json!({"type": "string", "format": "date-time"}),
-        "integer" => json!({"type": "integer"}),
-        "many2one" => json!({"type": "integer", "minimum": 1}),
-        "float" | "monetary" => json!({"type": "number"}),
-        "boolean" => json!({"type": "boolean"}),
-        "selection" => {
+    let mut property = match field.kind {
+        FieldType::Char | FieldType::Text | FieldType::Html => json!({"type": "string"}),
+        FieldType::Date => json!({"type": "string", "format": "date"}),
+        FieldType::Datetime => json!({"type": "string", "format": "date-time"}),
+        FieldType::Integer => json!({"type": "integer"}),
+        FieldType::Many2one => json!({"type": "integer", "minimum": 1}),
+        FieldType::Float | FieldType::Monetary => json!({"type": "number"}),
+        FieldType::Boolean => json!({"type": "boolean"}),
+        FieldType::Selection => {
             let choices: Vec<Value> = field
                 .selection
                 .iter()

@@ -162,7 +162,7 @@ impl OdooMcp {
             Ok(value) => Ok(ResourceContents::text(value.to_string(), uri).with_mime_type(JSON)),
             Err(error) => {
                 tracing::debug!(uri, %error, "resource read failed");
-                Err(resource_error(error, uri, &self.inner.secrets))
+                Err(resource_error(error, uri, self.odoo().secrets()))
             }
         }
     }
@@ -204,27 +204,24 @@ impl OdooMcp {
     }
 
     async fn complete_model(&self, value: &str) -> Result<CompletionInfo, ErrorData> {
-        if self.inner.settings.access == Access::Standard {
-            return Ok(rank(value, &Vec::from_iter(self.enabled_models())));
+        if self.settings().access == Access::Standard {
+            return Ok(rank(value, &Vec::from_iter(self.odoo().enabled_models())));
         }
-        match self.model_list().await {
+        match self.odoo().model_list().await {
             Ok(list) => Ok(rank(
                 value,
                 &list.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>(),
             )),
-            Err(error) => Err(ErrorData::internal_error(
-                error.render(&self.inner.secrets),
-                None,
-            )),
+            Err(error) => Err(ErrorData::internal_error(self.render(&error), None)),
         }
     }
 
     /// Nothing when the model is unknown or not reachable: completion only offers.
     async fn complete_field(&self, model: &str, value: &str) -> CompletionInfo {
-        let Ok(target) = self.resolve_model(model) else {
+        let Ok(target) = self.odoo().resolve_model(model) else {
             return CompletionInfo::default();
         };
-        match self.metadata(target, &[]).await {
+        match self.odoo().metadata(target, &[]).await {
             Ok(fields) => rank(value, &fields.names().collect::<Vec<_>>()),
             Err(_) => CompletionInfo::default(),
         }

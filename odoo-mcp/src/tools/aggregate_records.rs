@@ -9,8 +9,8 @@ use super::shared::{Domain, kwargs, notes_if_any};
 use super::{Call, Effect, ToolSpec};
 use crate::domain_arg::parse_domain;
 use crate::error::ToolError;
-use crate::model_fields::ModelFields;
-use crate::server::{OdooMcp, Target};
+use crate::odoo::model_fields::ModelFields;
+use crate::odoo::{Odoo, Target};
 
 pub struct AggregateRecords;
 
@@ -32,7 +32,7 @@ const FUNCTIONS: [&str; 8] = [
     "bool_or",
 ];
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Args {
     #[schemars(with = "Option<Domain>")]
@@ -70,11 +70,11 @@ impl ToolSpec for AggregateRecords {
     type Args = Args;
     type Output = Output;
 
-    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
+    async fn run(odoo: &Odoo, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
         let target = call.target()?;
         let domain = parse_domain(args.domain.as_ref())?.value;
-        let request = Request::new(args, domain, server.settings().limits.max);
-        let metadata = server.metadata(target, &[]).await?;
+        let request = Request::new(args, domain, odoo.settings().limits.max);
+        let metadata = odoo.metadata(target, &[]).await?;
         request.check(target, &metadata)?;
 
         let client = call.client();
@@ -143,8 +143,8 @@ impl Request {
             .aggregated()
             .map(|a| a.split(':').next().unwrap_or(a))
             .collect();
-        OdooMcp::check_names(target, metadata, &grouped, "groupby")?;
-        OdooMcp::check_names(target, metadata, &aggregated, "aggregates")?;
+        Odoo::check_names(target, metadata, &grouped, "groupby")?;
+        Odoo::check_names(target, metadata, &aggregated, "aggregates")?;
         check_groupby(target, metadata, &self.groupby)?;
         check_functions(&self.aggregates)
     }

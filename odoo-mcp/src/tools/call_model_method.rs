@@ -12,9 +12,9 @@ use super::create_records::MAX_BATCH;
 use super::shared::unique_ids;
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
-use crate::server::confirm::shown;
-use crate::server::wizards::Next;
-use crate::server::{OdooMcp, Target};
+use super::shared::shown;
+use crate::odoo::wizards::Next;
+use crate::odoo::{Odoo, Target};
 use crate::settings::{Access, Settings};
 
 pub struct CallModelMethod;
@@ -42,7 +42,7 @@ const DEDICATED: [&str; 19] = [
     "browse",
 ];
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Args {
     /// Public method name, e.g. action_confirm
@@ -79,9 +79,13 @@ impl ToolSpec for CallModelMethod {
     type Args = Args;
     type Output = Output;
 
-    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
+    fn record_ids(args: &Args) -> Vec<RecordId> {
+        args.record_ids.clone().unwrap_or_default()
+    }
+
+    async fn run(odoo: &Odoo, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
         let target = call.target()?;
-        let settings = server.settings();
+        let settings = odoo.settings();
         if !enabled(settings) {
             return Err(ToolError::Refused(format!(
                 "{} is disabled on this server (ODOO_YOLO={}, ODOO_MCP_ENABLE_METHOD_CALLS={}); it needs ODOO_YOLO=true and ODOO_MCP_ENABLE_METHOD_CALLS=true. Use the dedicated tools instead",
@@ -99,7 +103,7 @@ impl ToolSpec for CallModelMethod {
             )));
         }
         let record_ids = unique_ids(args.record_ids.as_deref().unwrap_or_default());
-        let (result, next) = server
+        let (result, next) = odoo
             .run_method(
                 call.client(),
                 target.name,
@@ -116,8 +120,8 @@ impl ToolSpec for CallModelMethod {
         })
     }
 
-    fn question(server: &OdooMcp, model: &str, args: &Args) -> Option<String> {
-        if !enabled(server.settings()) {
+    fn question(odoo: &Odoo, model: &str, args: &Args) -> Option<String> {
+        if !enabled(odoo.settings()) {
             return None;
         }
         let on = match args.record_ids.as_deref().unwrap_or_default() {

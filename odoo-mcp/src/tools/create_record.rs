@@ -7,11 +7,11 @@ use serde_json::{Map, Value};
 use super::shared::{DryRun, WriteAnswer, is_dry_run};
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
-use crate::server::OdooMcp;
+use crate::odoo::Odoo;
 
 pub struct CreateRecord;
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Args {
     /// Field values, e.g. {"name": "Acme", "email": "a@acme.com"}
@@ -37,7 +37,11 @@ impl ToolSpec for CreateRecord {
     type Args = Args;
     type Output = WriteAnswer<Created>;
 
-    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Self::Output, ToolError> {
+    fn dry_run(args: &Args) -> bool {
+        is_dry_run(args.dry_run)
+    }
+
+    async fn run(odoo: &Odoo, call: &Call<'_>, args: Args) -> Result<Self::Output, ToolError> {
         let target = call.target()?;
         // A typed create takes the values themselves as its arguments.
         let typed = call.typed();
@@ -47,9 +51,9 @@ impl ToolSpec for CreateRecord {
             "values"
         };
         let encode = typed.and_then(|d| d.check_create);
-        let values = server
+        let values = odoo
             .write_values(
-                call.entry,
+                call.typed_tool(),
                 target,
                 &args.values,
                 encode,
@@ -58,7 +62,7 @@ impl ToolSpec for CreateRecord {
             )
             .await?;
         if is_dry_run(args.dry_run) {
-            let plan = server.plan_write(call.client(), target, "create", &[], &[values]).await?;
+            let plan = odoo.plan_write(call.client(), target, "create", &[], &[values]).await?;
             return Ok(WriteAnswer::Planned(plan));
         }
         let ids = call
@@ -71,7 +75,7 @@ impl ToolSpec for CreateRecord {
             model: target.name.to_string(),
             id,
             created: true,
-            url: server.links(target.name).await.map(|l| l.url(id)),
+            url: odoo.links(target.name).await.map(|l| l.url(id)),
         }))
     }
 }

@@ -8,14 +8,14 @@ use serde_json::{Map, Value};
 use super::shared::{DryRun, WriteAnswer, is_dry_run};
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
-use crate::server::OdooMcp;
+use crate::odoo::Odoo;
 
 /// At most this many records per batch write: one Odoo call, one transaction.
 pub const MAX_BATCH: usize = 100;
 
 pub struct CreateRecords;
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Args {
     /// Field values per record (1 to {max_batch})
@@ -44,9 +44,13 @@ impl ToolSpec for CreateRecords {
     type Args = Args;
     type Output = WriteAnswer<Created>;
 
-    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Self::Output, ToolError> {
+    fn dry_run(args: &Args) -> bool {
+        is_dry_run(args.dry_run)
+    }
+
+    async fn run(odoo: &Odoo, call: &Call<'_>, args: Args) -> Result<Self::Output, ToolError> {
         let target = call.target()?;
-        let list = server
+        let list = odoo
             .batch_values(
                 target,
                 "records",
@@ -56,11 +60,11 @@ impl ToolSpec for CreateRecords {
             )
             .await?;
         if is_dry_run(args.dry_run) {
-            let plan = server.plan_write(call.client(), target, "create", &[], &list).await?;
+            let plan = odoo.plan_write(call.client(), target, "create", &[], &list).await?;
             return Ok(WriteAnswer::Planned(plan));
         }
         let ids = call.client().create(target.name, &list).await?;
-        let links = server.links(target.name).await;
+        let links = odoo.links(target.name).await;
         Ok(WriteAnswer::Done(Created {
             model: target.name.to_string(),
             count: ids.len(),

@@ -1,16 +1,17 @@
 //! `delete_record`: one record removed; with `dry_run`, whether it could be.
 
+use odoo_client::RecordId;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::shared::{DryRun, WriteAnswer, is_dry_run};
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
-use crate::server::OdooMcp;
+use crate::odoo::Odoo;
 
 pub struct DeleteRecord;
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Args {
     /// Record id
@@ -34,11 +35,19 @@ impl ToolSpec for DeleteRecord {
     type Args = Args;
     type Output = WriteAnswer<Deleted>;
 
-    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Self::Output, ToolError> {
+    fn record_ids(args: &Args) -> Vec<RecordId> {
+        vec![args.record_id]
+    }
+
+    fn dry_run(args: &Args) -> bool {
+        is_dry_run(args.dry_run)
+    }
+
+    async fn run(odoo: &Odoo, call: &Call<'_>, args: Args) -> Result<Self::Output, ToolError> {
         let target = call.target()?;
         let id = args.record_id;
         if is_dry_run(args.dry_run) {
-            let plan = server.plan_write(call.client(), target, "unlink", &[id], &[]).await?;
+            let plan = odoo.plan_write(call.client(), target, "unlink", &[id], &[]).await?;
             return Ok(WriteAnswer::Planned(plan));
         }
         call
@@ -53,7 +62,7 @@ impl ToolSpec for DeleteRecord {
         }))
     }
 
-    fn question(_server: &OdooMcp, model: &str, args: &Args) -> Option<String> {
+    fn question(_odoo: &Odoo, model: &str, args: &Args) -> Option<String> {
         (!is_dry_run(args.dry_run)).then(|| {
             format!(
                 "Delete {model} record {}? This cannot be undone.",

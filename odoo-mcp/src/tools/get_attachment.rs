@@ -12,12 +12,12 @@ use serde_json::{Map, Value, json};
 use super::upload_attachment::{ATTACHMENT, content_field, implied_size, mib};
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
-use crate::server::OdooMcp;
+use crate::odoo::Odoo;
 use crate::settings::Access;
 
 pub struct GetAttachment;
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Args {
     /// ir.attachment id
@@ -58,14 +58,14 @@ impl ToolSpec for GetAttachment {
     type Args = Args;
     type Output = Output;
 
-    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
+    async fn run(odoo: &Odoo, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
         let id = args.attachment_id;
-        let settings = server.settings();
+        let settings = odoo.settings();
         let restricted =
             settings.access == Access::Standard && !settings.allowlist.contains(ATTACHMENT);
         let mut domain = vec![json!(["id", "=", id])];
         if restricted {
-            domain.push(json!(["res_model", "in", server.enabled_models()]));
+            domain.push(json!(["res_model", "in", odoo.enabled_models()]));
         }
         let mut arguments = Map::new();
         arguments.insert("domain".into(), json!(domain));
@@ -122,7 +122,7 @@ impl ToolSpec for GetAttachment {
             out.notes = Some(vec![over(file_size)]);
             return Ok(out);
         }
-        let content = content_field(server).await?;
+        let content = content_field(odoo).await?;
         let mut rows = client.read(ATTACHMENT, &[id], &[content]).await?;
         let data = rows
             .first_mut()

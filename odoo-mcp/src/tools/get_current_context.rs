@@ -9,11 +9,11 @@ use serde_json::{Map, Value};
 use super::shared::{is_empty, notes_if_any};
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
-use crate::server::{Company, OdooMcp};
+use crate::odoo::{Company, Odoo};
 
 pub struct GetCurrentContext;
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Args {}
 
@@ -79,7 +79,7 @@ impl ToolSpec for GetCurrentContext {
     type Args = Args;
     type Output = Output;
 
-    async fn run(server: &OdooMcp, call: &Call<'_>, _args: Args) -> Result<Output, ToolError> {
+    async fn run(odoo: &Odoo, call: &Call<'_>, _args: Args) -> Result<Output, ToolError> {
         let client = call.client();
         let context = client
             .execute("res.users", "context_get", None, Map::new(), None)
@@ -119,7 +119,7 @@ impl ToolSpec for GetCurrentContext {
         // The companies this server acts in (ODOO_ALLOWED_COMPANIES, the first one
         // current, or the user's); their ids alone when they cannot be read.
         let configured = !client.config().allowed_companies.is_empty();
-        let companies = match server.companies().await {
+        let companies = match odoo.companies().await {
             Ok(companies) => companies.as_ref().clone(),
             Err(_) => user
                 .get("company_ids")

@@ -9,11 +9,12 @@ use serde_json::{Map, Value, json};
 use super::shared::{is_empty, kwargs};
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
-use crate::server::OdooMcp;
+use crate::odoo::FIELD_ATTRIBUTES;
+use crate::odoo::Odoo;
 
 pub struct GetFields;
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Args {
     /// Only these fields
@@ -43,28 +44,20 @@ impl ToolSpec for GetFields {
     type Args = Args;
     type Output = Output;
 
-    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
+    async fn run(odoo: &Odoo, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
         let target = call.target()?;
         let names = args.names.unwrap_or_default();
         if !names.is_empty() {
             let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-            let metadata = server.metadata(target, &refs).await?;
-            OdooMcp::check_names(target, &metadata, &refs, "names")?;
+            let metadata = odoo.metadata(target, &refs).await?;
+            Odoo::check_names(target, &metadata, &refs, "names")?;
         }
         let types = args.types.unwrap_or_default();
         let query = args
             .query
             .map(|q| q.to_lowercase())
             .filter(|q| !q.is_empty());
-        let mut attributes = vec![
-            "string",
-            "type",
-            "required",
-            "readonly",
-            "relation",
-            "selection",
-            "store",
-        ];
+        let mut attributes = FIELD_ATTRIBUTES.to_vec();
         if args.help == Some(true) {
             attributes.push("help");
         }

@@ -7,11 +7,11 @@ use serde_json::{Map, Value};
 use super::shared::notes_if_any;
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
-use crate::server::{Links, OdooMcp, normalize};
+use crate::odoo::{Links, Odoo, normalize};
 
 pub struct GetRecord;
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Args {
     /// Record id
@@ -37,11 +37,11 @@ impl ToolSpec for GetRecord {
     type Args = Args;
     type Output = Output;
 
-    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
+    async fn run(odoo: &Odoo, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
         let target = call.target()?;
         let id = args.record_id;
-        let (metadata, fields, notes) = server
-            .read_plan(call.entry, target, args.fields.as_deref(), &[])
+        let (metadata, fields, notes) = odoo
+            .read_plan(call.typed_tool(), target, args.fields.as_deref(), &[])
             .await?;
         let names: Vec<&str> = fields.iter().map(String::as_str).collect();
         let mut records = call.client().read(target.name, &[id], &names).await?;
@@ -56,7 +56,7 @@ impl ToolSpec for GetRecord {
             &metadata,
             call.typed(),
         );
-        Links::add_to(server.links(target.name).await.as_ref(), &mut record);
+        Links::add_to(odoo.links(target.name).await.as_ref(), &mut record);
         Ok(Output {
             model: target.name.to_string(),
             record,

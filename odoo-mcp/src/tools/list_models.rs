@@ -8,12 +8,12 @@ use serde::{Deserialize, Serialize};
 use super::shared::notes_if_any;
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
-use crate::server::OdooMcp;
+use crate::odoo::Odoo;
 use crate::settings::Access;
 
 pub struct ListModels;
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Args {
     /// Keep models whose name or label contains this text
@@ -46,11 +46,11 @@ impl ToolSpec for ListModels {
     type Args = Args;
     type Output = Output;
 
-    async fn run(server: &OdooMcp, _call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
+    async fn run(odoo: &Odoo, _call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
         if args.refresh == Some(true) {
-            server.forget_metadata();
+            odoo.forget_metadata();
         }
-        let list = server.model_list().await?;
+        let list = odoo.model_list().await?;
         let query = args
             .query
             .map(|q| q.to_lowercase())
@@ -67,7 +67,7 @@ impl ToolSpec for ListModels {
                 name: name.clone(),
             })
             .collect();
-        let settings = server.settings();
+        let settings = odoo.settings();
         let mut notes = Vec::new();
         match settings.access {
             Access::Standard => notes.push(

@@ -13,8 +13,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use odoo_client::OdooClient;
 use odoo_client::registry::ModelDescriptor;
+use odoo_client::{OdooClient, RecordId};
 use rmcp::model::{JsonObject, Tool, ToolAnnotations};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -22,7 +22,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::error::ToolError;
-use crate::server::{OdooMcp, Target};
+use crate::odoo::wizards::WizardField;
+use crate::odoo::{Odoo, Target};
 use crate::settings::{Limits, SchemaDetail, Settings, TypedTools};
 
 pub mod schema;
@@ -107,7 +108,7 @@ impl Effect {
     }
 }
 
-/// One call as the handler sees it, after the checks of [`OdooMcp`]'s pipeline.
+/// One call as the handler sees it, after the server's checks.
 pub struct Call<'a> {
     pub entry: &'a Entry,
     /// The model acted on; `None` for tools without a `model` ([`ToolSpec::ON_MODEL`]).
@@ -133,6 +134,11 @@ impl<'a> Call<'a> {
     pub fn typed(&self) -> Option<&'static ModelDescriptor> {
         self.entry.model
     }
+
+    /// The typed tool's name, when the call came through one.
+    pub fn typed_tool(&self) -> Option<&str> {
+        self.entry.model.map(|_| self.entry.tool.name.as_ref())
+    }
 }
 
 /// A static tool: one module, one unit struct.
@@ -151,19 +157,41 @@ pub trait ToolSpec: Send + Sync + 'static {
     /// the server checks it and hands the handler a [`Call::client`] acting there.
     const COMPANY: bool = Self::ON_MODEL;
     /// Doc comments are the descriptions (with the same placeholders).
-    type Args: DeserializeOwned + JsonSchema + Send;
+    type Args: DeserializeOwned + JsonSchema + Clone + Send + Sync;
     type Output: Serialize + JsonSchema;
 
     fn run(
-        server: &OdooMcp,
+        odoo: &Odoo,
         call: &Call<'_>,
         args: Self::Args,
     ) -> impl Future<Output = Result<Self::Output, ToolError>> + Send;
 
     /// What the user is asked before a destructive call ([`Effect::asks_confirmation`]);
     /// `None` when there is nothing to confirm (a dry run).
-    fn question(_server: &OdooMcp, _model: &str, _args: &Self::Args) -> Option<String> {
+    fn question(_odoo: &Odoo, _model: &str, _args: &Self::Args) -> Option<String> {
         None
+    }
+
+    /// Values the call lacks that the confirmation asks the user for, as form fields.
+    fn wanted(
+        _odoo: &Odoo,
+        _call: &Call<'_>,
+        _args: &Self::Args,
+    ) -> impl Future<Output = Vec<WizardField>> + Send {
+        std::future::ready(Vec::new())
+    }
+
+    /// Joins the user's answers to [`Self::wanted`] to the arguments.
+    fn answer(_args: &mut Self::Args, _values: Map<String, Value>) {}
+
+    /// The existing records the call acts on, as its audit line names them.
+    fn record_ids(_args: &Self::Args) -> Vec<RecordId> {
+        Vec::new()
+    }
+
+    /// Whether the call only checks and reports (`dry_run`).
+    fn dry_run(_args: &Self::Args) -> bool {
+        false
     }
 
     /// Whether `tools/list` shows the tool under these settings.
@@ -183,21 +211,71 @@ pub trait DynTool: Send + Sync {
     fn declare(&self, limits: Limits) -> (Tool, Arc<JsonObject>);
     /// The listed input and output schemas, for typed tools to start from.
     fn schemas(&self, limits: Limits) -> (Value, Value);
-    fn run<'a>(
-        &'static self,
-        server: &'a OdooMcp,
-        call: &'a Call<'a>,
-        args: Map<String, Value>,
-    ) -> ToolFuture<'a>;
-    fn question(&self, server: &OdooMcp, model: &str, args: &Map<String, Value>) -> Option<String>;
+    /// The checked arguments as the tool's [`ToolSpec::Args`]: the one decode of a call.
+    fn decode(&'static self, args: Map<String, Value>) -> Result<Box<dyn Decoded>, ToolError>;
     fn listed(&self, settings: &Settings) -> bool;
 }
 
-/// Arguments the checks passed, as the tool's type; `model` and `company_id`,
-/// which the server reads itself ([`Call`]), are not the handler's.
-pub(crate) fn decode<T: DeserializeOwned>(mut args: Map<String, Value>) -> Result<T, ToolError> {
-    args.remove("model");
-    args.remove("company_id");
+/// A call's arguments decoded into its tool's type: what the confirmation,
+/// the audit line and the handler read.
+pub trait Decoded: Send + Sync {
+    /// See [`ToolSpec::question`]; `None` for tools that ask nothing.
+    fn question(&self, odoo: &Odoo, model: &str) -> Option<String>;
+    /// See [`ToolSpec::wanted`].
+    fn wanted<'a>(&'a self, odoo: &'a Odoo, call: &'a Call<'a>) -> BoxFuture<'a, Vec<WizardField>>;
+    /// See [`ToolSpec::answer`].
+    fn answer(&mut self, values: Map<String, Value>);
+    /// See [`ToolSpec::record_ids`].
+    fn record_ids(&self) -> Vec<RecordId>;
+    /// See [`ToolSpec::dry_run`].
+    fn dry_run(&self) -> bool;
+    /// Runs the handler (again, when Odoo's answer taught the server something).
+    fn run<'a>(&'a self, odoo: &'a Odoo, call: &'a Call<'a>) -> ToolFuture<'a>;
+}
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The arguments of a call to `T`.
+struct Arguments<T: ToolSpec>(T::Args);
+
+impl<T: ToolSpec> Decoded for Arguments<T> {
+    fn question(&self, odoo: &Odoo, model: &str) -> Option<String> {
+        T::EFFECT
+            .asks_confirmation()
+            .then(|| T::question(odoo, model, &self.0))
+            .flatten()
+    }
+
+    fn wanted<'a>(&'a self, odoo: &'a Odoo, call: &'a Call<'a>) -> BoxFuture<'a, Vec<WizardField>> {
+        Box::pin(T::wanted(odoo, call, &self.0))
+    }
+
+    fn answer(&mut self, values: Map<String, Value>) {
+        T::answer(&mut self.0, values);
+    }
+
+    fn record_ids(&self) -> Vec<RecordId> {
+        T::record_ids(&self.0)
+    }
+
+    fn dry_run(&self) -> bool {
+        T::dry_run(&self.0)
+    }
+
+    fn run<'a>(&'a self, odoo: &'a Odoo, call: &'a Call<'a>) -> ToolFuture<'a> {
+        Box::pin(async move {
+            let output = T::run(odoo, call, self.0.clone()).await?;
+            serde_json::to_value(output).map_err(|e| ToolError::Invalid {
+                argument: "arguments",
+                message: format!("the answer could not be encoded: {e}"),
+            })
+        })
+    }
+}
+
+/// Arguments the checks passed, as the tool's type (the server took `model`
+/// and `company_id` out: they are the [`Call`]'s).
+fn decode<T: DeserializeOwned>(args: Map<String, Value>) -> Result<T, ToolError> {
     serde_json::from_value(Value::Object(args)).map_err(|e| ToolError::Invalid {
         argument: "arguments",
         message: e.to_string(),
@@ -247,28 +325,8 @@ impl<T: ToolSpec> DynTool for T {
         (input, schema::output_schema::<T::Output>())
     }
 
-    fn run<'a>(
-        &'static self,
-        server: &'a OdooMcp,
-        call: &'a Call<'a>,
-        args: Map<String, Value>,
-    ) -> ToolFuture<'a> {
-        Box::pin(async move {
-            let args = decode::<T::Args>(args)?;
-            let output = T::run(server, call, args).await?;
-            serde_json::to_value(output).map_err(|e| ToolError::Invalid {
-                argument: "arguments",
-                message: format!("the answer could not be encoded: {e}"),
-            })
-        })
-    }
-
-    fn question(&self, server: &OdooMcp, model: &str, args: &Map<String, Value>) -> Option<String> {
-        if !T::EFFECT.asks_confirmation() {
-            return None;
-        }
-        let args = decode::<T::Args>(args.clone()).ok()?;
-        T::question(server, model, &args)
+    fn decode(&'static self, args: Map<String, Value>) -> Result<Box<dyn Decoded>, ToolError> {
+        Ok(Box::new(Arguments::<T>(decode(args)?)))
     }
 
     fn listed(&self, settings: &Settings) -> bool {

@@ -8,11 +8,11 @@ use serde_json::{Value, json};
 use super::shared::kwargs;
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
-use crate::server::OdooMcp;
+use crate::odoo::Odoo;
 
 pub struct PostMessage;
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Args {
     #[schemars(range(min = 1))]
@@ -55,9 +55,13 @@ impl ToolSpec for PostMessage {
     type Args = Args;
     type Output = Output;
 
-    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
+    fn record_ids(args: &Args) -> Vec<RecordId> {
+        vec![args.record_id]
+    }
+
+    async fn run(odoo: &Odoo, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
         let target = call.target()?;
-        let metadata = server.metadata(target, &["message_ids"]).await?;
+        let metadata = odoo.metadata(target, &["message_ids"]).await?;
         if !metadata.contains("message_ids") {
             return Err(ToolError::Invalid {
                 argument: "model",

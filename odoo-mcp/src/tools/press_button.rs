@@ -13,12 +13,12 @@ use super::create_records::MAX_BATCH;
 use super::shared::unique_ids;
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
-use crate::server::OdooMcp;
-use crate::server::wizards::Next;
+use crate::odoo::Odoo;
+use crate::odoo::wizards::Next;
 
 pub struct PressButton;
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Args {
     /// The records to press it on
@@ -52,9 +52,13 @@ impl ToolSpec for PressButton {
     type Args = Args;
     type Output = Output;
 
-    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
+    fn record_ids(args: &Args) -> Vec<RecordId> {
+        args.record_ids.clone()
+    }
+
+    async fn run(odoo: &Odoo, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
         let target = call.target()?;
-        let form = server.form(target.name).await?;
+        let form = odoo.form(target.name).await?;
         let Some(button) = form.button(&args.button).cloned() else {
             return Err(ToolError::Invalid {
                 argument: "button",
@@ -63,7 +67,7 @@ impl ToolSpec for PressButton {
         };
         let ids = unique_ids(&args.record_ids);
         let client = call.client();
-        let hidden = server.hiding(client, target, &button, &ids).await?;
+        let hidden = odoo.hiding(client, target, &button, &ids).await?;
         if !hidden.is_empty() {
             let records: Vec<String> = hidden
                 .iter()
@@ -78,7 +82,7 @@ impl ToolSpec for PressButton {
                 button.hidden_when.as_deref().unwrap_or_default()
             )));
         }
-        let (result, next) = server
+        let (result, next) = odoo
             .run_method(client, target.name, &button.method, &ids, Map::new())
             .await
             .map_err(ToolError::from_write)?;
@@ -91,7 +95,7 @@ impl ToolSpec for PressButton {
         })
     }
 
-    fn question(_server: &OdooMcp, model: &str, args: &Args) -> Option<String> {
+    fn question(_odoo: &Odoo, model: &str, args: &Args) -> Option<String> {
         let ids: Vec<String> = args.record_ids.iter().map(ToString::to_string).collect();
         Some(format!(
             "Press {} on {model} records {}? It may change data.",

@@ -8,20 +8,23 @@
 use odoo_client::RecordId;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use odoo_client::OdooClient;
+use odoo_client::suggest::{close_matches, did_you_mean};
+use serde_json::{Map, Value, json};
 
 use super::create_records::MAX_BATCH;
 use super::shared::unique_ids;
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
-use crate::server::OdooMcp;
-use crate::server::confirm::shown;
-use crate::server::wizards::{Next, Wizard, WizardRun, with_records};
+use crate::odoo::Odoo;
+use super::shared::shown;
+use super::shared::kwargs;
+use crate::odoo::wizards::{Next, Wizard, WizardField, WizardModel, WizardRun, with_records};
 use crate::settings::{Access, Settings};
 
 pub struct RunWizard;
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Args {
     /// The wizard's model, e.g. sale.advance.payment.inv, or the `wizard` of a method's answer
@@ -81,19 +84,19 @@ impl ToolSpec for RunWizard {
     type Args = Args;
     type Output = Output;
 
-    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
+    async fn run(odoo: &Odoo, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
         let target = call.target()?;
-        if !enabled(server.settings()) {
+        if !enabled(odoo.settings()) {
             return Err(ToolError::Refused(format!(
                 "{} is disabled on this server (ODOO_YOLO={}); it needs ODOO_YOLO=true",
                 Self::NAME,
-                server.settings().access
+                odoo.settings().access
             )));
         }
         let run = wizard_run(&args, target.name);
         let client = call.client();
         let Some(button) = args.button.as_deref() else {
-            let wizard = server
+            let wizard = odoo
                 .describe_wizard(client, run.wizard, run.wizard_id, run.context)
                 .await?;
             return Ok(Output {
@@ -104,7 +107,7 @@ impl ToolSpec for RunWizard {
                 form: Some(Box::new(wizard)),
             });
         };
-        let (wizard_id, next) = server.run_wizard(client, run, button).await?;
+        let (wizard_id, next) = press(odoo, client, run, button).await?;
         Ok(Output {
             wizard: args.wizard.clone(),
             wizard_id: Some(wizard_id),
@@ -114,9 +117,9 @@ impl ToolSpec for RunWizard {
         })
     }
 
-    fn question(server: &OdooMcp, model: &str, args: &Args) -> Option<String> {
+    fn question(odoo: &Odoo, model: &str, args: &Args) -> Option<String> {
         let button = args.button.as_deref()?;
-        if !enabled(server.settings()) {
+        if !enabled(odoo.settings()) {
             return None;
         }
         let on = match args.record_ids.as_deref().unwrap_or_default() {
@@ -141,7 +144,132 @@ impl ToolSpec for RunWizard {
         ))
     }
 
+    /// The required wizard values the call lacks (none when the wizard cannot
+    /// be read: the call then says why).
+    async fn wanted(odoo: &Odoo, call: &Call<'_>, args: &Args) -> Vec<WizardField> {
+        let (Some(_), Ok(target)) = (&args.button, call.target()) else {
+            return Vec::new();
+        };
+        // In the call's company, whose defaults may fill what another's do not.
+        match odoo.wizard_unset(call.client(), wizard_run(args, target.name)).await {
+            Ok(unset) => unset,
+            Err(error) => {
+                tracing::debug!(%error, "wizard values not asked");
+                Vec::new()
+            }
+        }
+    }
+
+    /// Only what was asked: the answer cannot change other values.
+    fn answer(args: &mut Args, values: Map<String, Value>) {
+        args.values.get_or_insert_with(Map::new).extend(values);
+    }
+
+    fn record_ids(args: &Args) -> Vec<RecordId> {
+        args.record_ids.clone().unwrap_or_default()
+    }
+
     fn listed(settings: &Settings) -> bool {
         enabled(settings)
     }
+}
+
+/// Makes the wizard (or fills the one an action made) with `run.values`,
+/// presses `button` and says what that led to. Nothing is made when the
+/// button or a value's field is unknown, or a required value is missing.
+async fn press(
+    odoo: &Odoo,
+    client: &OdooClient,
+    mut run: WizardRun<'_>,
+    button: &str,
+) -> Result<(RecordId, Next), ToolError> {
+    let wizard = run.wizard;
+    let model = WizardModel::load(client, wizard, &run.context).await?;
+    if model.form.button(button).is_none() {
+        return Err(ToolError::Invalid {
+            argument: "button",
+            message: model.form.unknown_button(wizard, button),
+        });
+    }
+    if let Some(field) = run.values.keys().find(|k| !model.defs.contains_key(*k)) {
+        return Err(ToolError::UnknownField {
+            model: wizard.to_string(),
+            field: field.clone(),
+            argument: "values",
+            suggestion: did_you_mean(&close_matches(
+                field,
+                model.defs.keys().map(String::as_str),
+                3,
+            )),
+        });
+    }
+    model.complete(&mut run.context);
+    let missing: Vec<String> = model
+        .unset(client, &run)
+        .await?
+        .iter()
+        .map(|f| {
+            let to = f
+                .relation
+                .as_deref()
+                .map(|r| format!(" to {r}"))
+                .unwrap_or_default();
+            format!("{} ({}, {}{to})", f.name, f.label, f.kind)
+        })
+        .collect();
+    let context = run.context;
+    if !missing.is_empty() {
+        return Err(ToolError::Invalid {
+            argument: "values",
+            message: format!(
+                "{wizard} needs a value for {}; nothing was made",
+                missing.join(", ")
+            ),
+        });
+    }
+    let id = match run.wizard_id {
+        Some(id) => {
+            if !run.values.is_empty() {
+                client
+                    .execute(
+                        wizard,
+                        "write",
+                        Some(&[id]),
+                        kwargs(vec![("vals", Value::Object(run.values))]),
+                        Some(&context),
+                    )
+                    .await?;
+            }
+            id
+        }
+        None => {
+            let made = client
+                .execute(
+                    wizard,
+                    "create",
+                    None,
+                    kwargs(vec![("vals_list", json!([run.values]))]),
+                    Some(&context),
+                )
+                .await?;
+            made.get(0)
+                .and_then(Value::as_i64)
+                .or_else(|| made.as_i64())
+                .ok_or_else(|| {
+                    ToolError::Odoo(odoo_client::Error::UnexpectedResponse {
+                        status: 200,
+                        detail: format!("Odoo made no {wizard} record: {made}"),
+                    })
+                })?
+        }
+    };
+    let next = match client
+        .execute(wizard, button, Some(&[id]), Map::new(), Some(&context))
+        .await
+    {
+        Ok(answer) => odoo.next_step(client, answer, wizard, &[id]).await,
+        Err(odoo_client::Error::AnswerNotCarried) => Next::lost(),
+        Err(error) => return Err(ToolError::from_write(error)),
+    };
+    Ok((id, next))
 }

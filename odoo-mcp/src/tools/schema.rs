@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
+pub use crate::arguments::inline_refs;
 use crate::settings::Limits;
 
 use super::create_records::MAX_BATCH;
@@ -285,56 +286,6 @@ pub fn fill_text(text: &str, limits: Limits) -> String {
     text.replace("{default_limit}", &limits.default.to_string())
         .replace("{max_limit}", &limits.max.to_string())
         .replace("{max_batch}", &MAX_BATCH.to_string())
-}
-
-/// Replaces every `$ref` into the root's `$defs` by the definition itself and
-/// drops `$defs`/`$schema`: strict clients (OpenAI strict mode, Gemini) take
-/// no references. Sibling keys of a `$ref` (its description) win.
-pub fn inline_refs(schema: Value) -> Value {
-    let Value::Object(mut root) = schema else {
-        return schema;
-    };
-    root.remove("$schema");
-    let mut defs = Map::new();
-    for key in ["$defs", "definitions"] {
-        if let Some(Value::Object(inner)) = root.remove(key) {
-            defs.extend(inner);
-        }
-    }
-    let mut value = Value::Object(root);
-    resolve(&mut value, &defs, 0);
-    value
-}
-
-fn resolve(value: &mut Value, defs: &Map<String, Value>, depth: usize) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
-                let name = reference.rsplit('/').next().unwrap_or_default();
-                // Recursive types stop at a plain object rather than loop.
-                let target = match defs.get(name) {
-                    Some(Value::Object(def)) if depth < 8 => def.clone(),
-                    _ => json!({"type": "object"})
-                        .as_object()
-                        .cloned()
-                        .unwrap_or_default(),
-                };
-                map.remove("$ref");
-                for (key, def_value) in target {
-                    map.entry(key).or_insert(def_value);
-                }
-                for child in map.values_mut() {
-                    resolve(child, defs, depth + 1);
-                }
-                return;
-            }
-            for child in map.values_mut() {
-                resolve(child, defs, depth);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|v| resolve(v, defs, depth)),
-        _ => {}
-    }
 }
 
 /// Longest description kept in a listed input schema in full detail.

@@ -10,11 +10,11 @@ use serde_json::{Value, json};
 use super::shared::kwargs;
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
-use crate::server::OdooMcp;
+use crate::odoo::Odoo;
 
 pub struct SearchByName;
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Args {
     /// The text to look for, e.g. "Azure"
@@ -45,9 +45,9 @@ impl ToolSpec for SearchByName {
     type Args = Args;
     type Output = Output;
 
-    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
+    async fn run(odoo: &Odoo, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
         let target = call.target()?;
-        let limits = server.settings().limits;
+        let limits = odoo.settings().limits;
         let limit = args.limit.unwrap_or(limits.default).min(limits.max);
         let arguments = kwargs(vec![("name", json!(args.name)), ("limit", json!(limit))]);
         let answer = call

@@ -9,11 +9,11 @@ use super::shared::{Domain, notes_if_any};
 use super::{Call, Effect, ToolSpec};
 use crate::domain_arg::parse_domain;
 use crate::error::ToolError;
-use crate::server::{Links, OdooMcp, normalize};
+use crate::odoo::{Links, Odoo, normalize};
 
 pub struct SearchRecords;
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Args {
     #[schemars(with = "Option<Domain>")]
@@ -57,7 +57,7 @@ impl ToolSpec for SearchRecords {
     type Args = Args;
     type Output = Output;
 
-    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
+    async fn run(odoo: &Odoo, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
         let target = call.target()?;
         let domain = parse_domain(args.domain.as_ref())?;
         let order = args.order.as_deref();
@@ -70,14 +70,14 @@ impl ToolSpec for SearchRecords {
             .unwrap_or_default();
         let mut extra: Vec<&str> = domain.fields.iter().map(String::as_str).collect();
         extra.extend(&order_fields);
-        let (metadata, fields, mut notes) = server
-            .read_plan(call.entry, target, args.fields.as_deref(), &extra)
+        let (metadata, fields, mut notes) = odoo
+            .read_plan(call.typed_tool(), target, args.fields.as_deref(), &extra)
             .await?;
         let domain_names: Vec<&str> = domain.fields.iter().map(String::as_str).collect();
-        OdooMcp::check_names(target, &metadata, &domain_names, "domain")?;
-        OdooMcp::check_names(target, &metadata, &order_fields, "order")?;
+        Odoo::check_names(target, &metadata, &domain_names, "domain")?;
+        Odoo::check_names(target, &metadata, &order_fields, "order")?;
 
-        let limits = server.settings().limits;
+        let limits = odoo.settings().limits;
         let limit = match args.limit {
             None => limits.default,
             Some(n) if n > limits.max => {
@@ -122,7 +122,7 @@ impl ToolSpec for SearchRecords {
         let more = records.len() as u64 > limit;
         records.truncate(limit as usize);
         let count = records.len() as u64;
-        let links = server.links(target.name).await;
+        let links = odoo.links(target.name).await;
         let records = records
             .into_iter()
             .map(|r| {

@@ -8,34 +8,17 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+pub use crate::odoo::{WritePlan, is_empty, kwargs};
+
 /// Technical model name, e.g. res.partner
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(transparent)]
 pub struct ModelName(pub String);
 
-impl ModelName {
-    /// The `model` argument of a call (empty when absent: the checks refuse that first).
-    pub fn of(args: &Map<String, Value>) -> Self {
-        Self(
-            args.get("model")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
-        )
-    }
-}
-
 /// Act in this company, one of get_current_context's allowed_companies
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(transparent)]
 pub struct CompanyId(#[schemars(range(min = 1))] pub RecordId);
-
-impl CompanyId {
-    /// The `company_id` argument of a call, if given.
-    pub fn of(args: &Map<String, Value>) -> Option<Self> {
-        args.get("company_id").and_then(Value::as_i64).map(Self)
-    }
-}
 
 /// Odoo domain: [field, operator, value] conditions, AND-ed; prefix "|" (or) or "!" (not). E.g. [["name","ilike","acme"]]
 // The listed shape only (`#[schemars(with = "Domain")]` on a `Value`), kept to
@@ -94,59 +77,51 @@ pub enum WriteAnswer<T> {
     Planned(WritePlan),
 }
 
-/// What a write would do, checked against Odoo without writing.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct WritePlan {
-    pub model: String,
-    pub dry_run: bool,
-    /// create, write or unlink
-    pub operation: String,
-    /// Whether the write would pass the checks.
-    pub valid: bool,
-    /// Why it would not.
-    pub problems: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
-    /// Values to create, or the records to change with their changes.
-    pub records: Vec<Value>,
-    /// Odoo's defaults for the required fields a create leaves out.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub defaults: Option<Map<String, Value>>,
-    pub written: bool,
-}
-
 /// Record ids in order, each once.
 pub fn unique_ids(ids: &[RecordId]) -> Vec<RecordId> {
     let mut seen = BTreeSet::new();
     ids.iter().copied().filter(|id| seen.insert(*id)).collect()
 }
 
-/// Keyword arguments of an Odoo call.
-pub fn kwargs(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
-    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
-}
-
-/// Whether Odoo fills a field on create from others (`fields_get`'s
-/// `depends`: a compute, or a related field's source), so a required one is
-/// not asked of the caller (Odoo's own error names it if it stays empty).
-pub fn computed_on_create(def: &Value) -> bool {
-    def.get("depends")
-        .and_then(Value::as_array)
-        .is_some_and(|a| !a.is_empty())
-        || def.get("related").is_some_and(|r| !is_empty(r))
-}
-
-/// Odoo's empty value for a field (`false`, `null`, `""`, `[]`).
-pub fn is_empty(value: &Value) -> bool {
-    match value {
-        Value::Null | Value::Bool(false) => true,
-        Value::String(s) => s.trim().is_empty(),
-        Value::Array(items) => items.is_empty(),
-        _ => false,
-    }
-}
-
 /// Notes, or nothing when there are none (answers leave the key out).
 pub fn notes_if_any(notes: Vec<String>) -> Option<Vec<String>> {
     (!notes.is_empty()).then_some(notes)
+}
+
+/// Longest list of per-record values in the question; the ids of the records
+/// past it are still named.
+const MAX_LISTED: usize = 4_000;
+
+/// Longest rendering of values or keyword arguments in the question.
+const MAX_SHOWN: usize = 600;
+
+/// A value as the question shows it, cut at `MAX_SHOWN` characters.
+pub fn shown(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(MAX_SHOWN) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
+/// update_records' `updates`, one line per record: `- 3: {"city":"Gent"}`.
+pub fn per_record<'a>(updates: impl Iterator<Item = (RecordId, &'a Map<String, Value>)>) -> String {
+    let mut text = String::new();
+    let mut rest = Vec::new();
+    for (id, values) in updates {
+        let line = format!("\n- {id}: {}", shown(&Value::Object(values.clone())));
+        if rest.is_empty() && text.len() + line.len() <= MAX_LISTED {
+            text.push_str(&line);
+        } else {
+            rest.push(id.to_string());
+        }
+    }
+    if !rest.is_empty() {
+        text.push_str(&format!(
+            "\n- and {} more records, values not shown: {}",
+            rest.len(),
+            rest.join(", ")
+        ));
+    }
+    text
 }

@@ -317,7 +317,7 @@ impl<'a> TypedKit<'a> {
             field.stored
                 && name != "id"
                 && name != "display_name"
-                && (!crate::model_fields::is_technical(name)
+                && (!crate::odoo::model_fields::is_technical(name)
                     || matches!(name, "create_date" | "create_uid"))
         };
         let fields = || d.fields.iter().filter(|f| offered(f));
@@ -539,7 +539,7 @@ fn keep_properties_but(schema: &mut Value, name: &str) {
 /// The create payload's properties a compact listing shows: required fields
 /// and the compact default read set (what an assistant reads, it writes).
 fn main_fields(d: &ModelDescriptor) -> Vec<String> {
-    crate::model_fields::ModelFields::from_descriptor(d).defaults
+    crate::odoo::model_fields::ModelFields::from_descriptor(d).defaults
 }
 
 /// `search` → `Search`: a typed tool's title verb is its suffix.

@@ -1,5 +1,6 @@
 //! `update_record`: field values written on one record; with `dry_run`, what would change.
 
+use odoo_client::RecordId;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -7,12 +8,12 @@ use serde_json::{Map, Value};
 use super::shared::{DryRun, WriteAnswer, is_dry_run};
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
-use crate::server::OdooMcp;
-use crate::server::confirm::shown;
+use crate::odoo::Odoo;
+use super::shared::shown;
 
 pub struct UpdateRecord;
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Args {
     /// Record id
@@ -41,13 +42,21 @@ impl ToolSpec for UpdateRecord {
     type Args = Args;
     type Output = WriteAnswer<Updated>;
 
-    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Self::Output, ToolError> {
+    fn record_ids(args: &Args) -> Vec<RecordId> {
+        vec![args.record_id]
+    }
+
+    fn dry_run(args: &Args) -> bool {
+        is_dry_run(args.dry_run)
+    }
+
+    async fn run(odoo: &Odoo, call: &Call<'_>, args: Args) -> Result<Self::Output, ToolError> {
         let target = call.target()?;
         let id = args.record_id;
         let encode = call.typed().and_then(|d| d.check_update);
-        let values = server
+        let values = odoo
             .write_values(
-                call.entry,
+                call.typed_tool(),
                 target,
                 &args.values,
                 encode,
@@ -56,7 +65,7 @@ impl ToolSpec for UpdateRecord {
             )
             .await?;
         if is_dry_run(args.dry_run) {
-            let plan = server.plan_write(call.client(), target, "write", &[id], &[values]).await?;
+            let plan = odoo.plan_write(call.client(), target, "write", &[id], &[values]).await?;
             return Ok(WriteAnswer::Planned(plan));
         }
         call
@@ -68,11 +77,11 @@ impl ToolSpec for UpdateRecord {
             model: target.name.to_string(),
             id,
             updated: true,
-            url: server.links(target.name).await.map(|l| l.url(id)),
+            url: odoo.links(target.name).await.map(|l| l.url(id)),
         }))
     }
 
-    fn question(_server: &OdooMcp, model: &str, args: &Args) -> Option<String> {
+    fn question(_odoo: &Odoo, model: &str, args: &Args) -> Option<String> {
         (!is_dry_run(args.dry_run)).then(|| {
             format!(
                 "Write {} on {model} record {}?",

@@ -11,12 +11,12 @@ use super::create_records::MAX_BATCH;
 use super::shared::{DryRun, WriteAnswer, is_dry_run, kwargs, notes_if_any, unique_ids};
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
-use crate::server::OdooMcp;
-use crate::server::confirm::{per_record, shown};
+use crate::odoo::Odoo;
+use super::shared::{per_record, shown};
 
 pub struct UpdateRecords;
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Args {
     /// Record ids (1 to {max_batch})
@@ -92,13 +92,22 @@ impl ToolSpec for UpdateRecords {
     type Args = Args;
     type Output = WriteAnswer<Updated>;
 
-    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Self::Output, ToolError> {
+    fn record_ids(args: &Args) -> Vec<RecordId> {
+        let per_record = args.updates.iter().flatten().map(|update| update.id);
+        args.record_ids.iter().flatten().copied().chain(per_record).collect()
+    }
+
+    fn dry_run(args: &Args) -> bool {
+        is_dry_run(args.dry_run)
+    }
+
+    async fn run(odoo: &Odoo, call: &Call<'_>, args: Args) -> Result<Self::Output, ToolError> {
         let target = call.target()?;
         let dry_run = is_dry_run(args.dry_run);
         let (record_ids, values_list) = match args.form()? {
             Form::Same(ids, values) => {
-                let values = server
-                    .write_values(call.entry, target, values, None, "values", dry_run)
+                let values = odoo
+                    .write_values(call.typed_tool(), target, values, None, "values", dry_run)
                     .await?;
                 (unique_ids(ids), vec![values])
             }
@@ -116,7 +125,7 @@ impl ToolSpec for UpdateRecords {
                     record_ids.push(id);
                 }
                 let values = updates.iter().map(|u| u.values.clone()).collect();
-                let list = server
+                let list = odoo
                     .batch_values(
                         target,
                         "updates",
@@ -129,13 +138,13 @@ impl ToolSpec for UpdateRecords {
             }
         };
         if dry_run {
-            let plan = server
+            let plan = odoo
                 .plan_write(call.client(), target, "write", &record_ids, &values_list)
                 .await?;
             return Ok(WriteAnswer::Planned(plan));
         }
         let client = call.client();
-        let links = server.links(target.name).await;
+        let links = odoo.links(target.name).await;
         let mut out = Updated {
             model: target.name.to_string(),
             count: record_ids.len(),
@@ -191,7 +200,7 @@ impl ToolSpec for UpdateRecords {
         Ok(WriteAnswer::Done(out))
     }
 
-    fn question(_server: &OdooMcp, model: &str, args: &Args) -> Option<String> {
+    fn question(_odoo: &Odoo, model: &str, args: &Args) -> Option<String> {
         if is_dry_run(args.dry_run) {
             return None;
         }

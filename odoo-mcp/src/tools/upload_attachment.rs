@@ -12,19 +12,19 @@ use serde_json::{Map, json};
 use super::shared::{DryRun, is_dry_run, notes_if_any};
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
-use crate::server::OdooMcp;
+use crate::odoo::Odoo;
 
 pub const ATTACHMENT: &str = "ir.attachment";
 
 /// The field that carries an attachment's content as base64: `datas` up to
 /// Odoo 19; later versions drop it and read and write `raw` as base64 (on 19,
 /// `raw` over JSON is the bytes as text, so `datas` stays wherever it exists).
-pub async fn content_field(server: &OdooMcp) -> Result<&'static str, ToolError> {
-    let target = crate::server::Target {
+pub async fn content_field(odoo: &Odoo) -> Result<&'static str, ToolError> {
+    let target = crate::odoo::Target {
         name: ATTACHMENT,
         descriptor: None,
     };
-    let fields = server.metadata(target, &[]).await?;
+    let fields = odoo.metadata(target, &[]).await?;
     Ok(if fields.contains("datas") {
         "datas"
     } else {
@@ -67,7 +67,7 @@ pub fn mib(bytes: u64) -> String {
 
 pub struct UploadAttachment;
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Args {
     /// The record the file is attached to
@@ -113,9 +113,17 @@ impl ToolSpec for UploadAttachment {
     type Args = Args;
     type Output = Output;
 
-    async fn run(server: &OdooMcp, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
+    fn record_ids(args: &Args) -> Vec<RecordId> {
+        vec![args.record_id]
+    }
+
+    fn dry_run(args: &Args) -> bool {
+        is_dry_run(args.dry_run)
+    }
+
+    async fn run(odoo: &Odoo, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
         let target = call.target()?;
-        let max = server.settings().max_binary_size;
+        let max = odoo.settings().max_binary_size;
         let (uri_mimetype, text) = split_data_uri(&args.data);
         let size = implied_size(text);
         if size > max {
@@ -180,7 +188,7 @@ impl ToolSpec for UploadAttachment {
         };
         if is_dry_run(args.dry_run) {
             let (mut problems, mut notes) = (Vec::new(), Vec::new());
-            server
+            odoo
                 .check_access_right(call.client(), ATTACHMENT, "create", &mut problems, &mut notes)
                 .await;
             out.dry_run = Some(true);
@@ -194,7 +202,7 @@ impl ToolSpec for UploadAttachment {
         values.insert("res_model".into(), json!(target.name));
         values.insert("res_id".into(), json!(id));
         values.insert("name".into(), json!(name));
-        let content = content_field(server).await?;
+        let content = content_field(odoo).await?;
         values.insert(content.into(), json!(STANDARD.encode(&bytes)));
         drop(bytes);
         if let Some(mimetype) = mimetype {

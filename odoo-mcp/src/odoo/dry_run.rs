@@ -7,13 +7,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use odoo_client::registry::FieldType;
 use odoo_client::{Error as OdooError, OdooClient, RecordId};
+use schemars::JsonSchema;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::{OdooMcp, Target};
+use super::{Odoo, Target};
+use super::{computed_on_create, is_empty, kwargs};
 use crate::error::ToolError;
-use crate::tools::shared::{WritePlan, computed_on_create, is_empty, kwargs};
 
-impl OdooMcp {
+impl Odoo {
     /// What a write would do, checked against Odoo without writing: the records
     /// exist, required fields get a value (given or default), selection values
     /// and many2one targets exist, and the user has the access right.
@@ -80,19 +82,7 @@ impl OdooMcp {
             return Ok(Map::new());
         }
         Ok(client
-            .fields_get(
-                target.name,
-                &[
-                    "string",
-                    "type",
-                    "required",
-                    "readonly",
-                    "selection",
-                    "relation",
-                    "depends",
-                    "related",
-                ],
-            )
+            .fields_get(target.name, super::FIELD_ATTRIBUTES)
             .await?)
     }
 
@@ -405,4 +395,25 @@ fn is_relational(def: &Value) -> bool {
     def.get("type")
         .and_then(Value::as_str)
         .is_some_and(|t| FieldType::parse(t).is_relational())
+}
+
+/// What a write would do, checked against Odoo without writing.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct WritePlan {
+    pub model: String,
+    pub dry_run: bool,
+    /// create, write or unlink
+    pub operation: String,
+    /// Whether the write would pass the checks.
+    pub valid: bool,
+    /// Why it would not.
+    pub problems: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Values to create, or the records to change with their changes.
+    pub records: Vec<Value>,
+    /// Odoo's defaults for the required fields a create leaves out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub defaults: Option<Map<String, Value>>,
+    pub written: bool,
 }

@@ -6,18 +6,17 @@ use std::sync::Arc;
 use odoo_client::{OdooClient, RecordId};
 use serde_json::{Map, Value};
 
-use super::OdooMcp;
+use super::Odoo;
 use crate::error::ToolError;
-use crate::tools::shared::CompanyId;
 
-impl OdooMcp {
+impl Odoo {
     /// The companies this server acts in: `ODOO_ALLOWED_COMPANIES` when set (the
     /// first one current), else every company of the Odoo user; cached.
-    pub(crate) async fn companies(&self) -> Result<Arc<Vec<Company>>, ToolError> {
-        if let Some(companies) = self.inner.companies.get("all") {
+    pub async fn companies(&self) -> Result<Arc<Vec<Company>>, ToolError> {
+        if let Some(companies) = self.companies.get("all") {
             return Ok(companies);
         }
-        let client = &self.inner.client;
+        let client = &self.client;
         let mut ids = client.config().allowed_companies.clone();
         if ids.is_empty() {
             let context = client
@@ -57,14 +56,14 @@ impl OdooMcp {
                 }
             })
             .collect();
-        Ok(self.inner.companies.insert("all", companies))
+        Ok(self.companies.insert("all", companies))
     }
 
     /// The connection acting in `company`, one of [`Self::companies`].
-    pub(super) async fn company_client(&self, company: CompanyId) -> Result<OdooClient, ToolError> {
+    pub async fn company_client(&self, company: RecordId) -> Result<OdooClient, ToolError> {
         let companies = self.companies().await?;
-        if companies.iter().any(|c| c.id == company.0) {
-            return Ok(self.inner.client.in_company(company.0));
+        if companies.iter().any(|c| c.id == company) {
+            return Ok(self.client.in_company(company));
         }
         let allowed: Vec<String> = companies
             .iter()
@@ -77,7 +76,7 @@ impl OdooMcp {
             argument: "company_id",
             message: format!(
                 "company {} is not one this server acts in; use one of: {}",
-                company.0,
+                company,
                 if allowed.is_empty() {
                     "none".to_string()
                 } else {

@@ -7,19 +7,17 @@ use std::sync::Arc;
 use odoo_client::registry::{FieldType, ModelDescriptor};
 use serde_json::{Map, Value};
 
-use super::{OdooMcp, Target};
+use super::{Odoo, Target};
 use crate::arguments;
 use crate::error::ToolError;
-use crate::tools::Entry;
 
-impl OdooMcp {
+impl Odoo {
     /// The generated model's field types as a schema for any write's values:
     /// its update struct (types, selections), no field required, other fields
     /// left to Odoo. x2many fields are left out: generic calls send Odoo's
     /// commands, which the typed struct does not describe.
     fn value_schema(&self, descriptor: &ModelDescriptor) -> Option<Arc<Map<String, Value>>> {
-        self.inner
-            .value_schemas
+        self.value_schemas
             .get_or_init(descriptor.model, || values_schema(descriptor))
     }
 
@@ -45,7 +43,7 @@ impl OdooMcp {
     /// ones against the model's fields (so a typo is not silently dropped).
     pub(crate) async fn write_values(
         &self,
-        entry: &Entry,
+        typed_tool: Option<&str>,
         target: Target<'_>,
         values: &Map<String, Value>,
         encode: Option<fn(Value) -> Result<Value, serde_json::Error>>,
@@ -61,7 +59,7 @@ impl OdooMcp {
         let names: Vec<&str> = values.keys().map(String::as_str).collect();
         let metadata = self.metadata(target, &names).await?;
         Self::check_names(target, &metadata, &names, argument)?;
-        let (Some(_), Some(encode)) = (entry.model, encode) else {
+        let (Some(tool), Some(encode)) = (typed_tool, encode) else {
             // A dry run reports such problems in its plan instead.
             if !dry_run {
                 self.check_typed_values(target, std::slice::from_ref(values), |_| {
@@ -95,7 +93,7 @@ impl OdooMcp {
                 argument,
                 message: format!(
                     "`{name}` cannot be written with {}: it is read-only or computed on {}",
-                    entry.tool.name, target.name
+                    tool, target.name
                 ),
             });
         }
@@ -135,9 +133,9 @@ impl OdooMcp {
     }
 }
 
-/// What [`OdooMcp::value_schema`] holds for one model; `None` without an update struct.
+/// What [`Odoo::value_schema`] holds for one model; `None` without an update struct.
 fn values_schema(descriptor: &ModelDescriptor) -> Option<Map<String, Value>> {
-    let schema = crate::tools::schema::inline_refs(Value::from((descriptor.update_schema?)()));
+    let schema = crate::arguments::inline_refs(Value::from((descriptor.update_schema?)()));
     let Value::Object(mut schema) = schema else {
         return None;
     };

@@ -14,11 +14,10 @@ use std::sync::mpsc::{Sender, channel};
 use std::thread::JoinHandle;
 
 use rmcp::model::Extensions;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use crate::auth::Principal;
 use crate::error::ToolError;
-use crate::tools::Entry;
+use crate::tools::Effect;
 
 /// An error message is cut to this many characters in the log.
 const MAX_MESSAGE: usize = 500;
@@ -63,40 +62,11 @@ impl AuditLog {
         }
     }
 
-    /// What a write-tool call is about, taken before it runs; `None` for tools that do not write.
-    pub(crate) fn begin(&self, entry: &Entry, args: &Map<String, Value>) -> Option<Pending<'_>> {
-        let effect = entry.effect();
-        if !effect.writes() {
-            return None;
-        }
-        let creates = effect.creates();
-        let model = match entry.model {
-            Some(descriptor) => Some(descriptor.model.to_string()),
-            None => args.get("model").and_then(Value::as_str).map(clip),
-        };
-        // A typed create takes field values as its arguments: ids only come from its answer.
-        let ids = if creates {
-            Vec::new()
-        } else {
-            let per_record = args
-                .get("updates")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .flat_map(|update| ids_in(update.get("id")));
-            ids_in(args.get("record_id"))
-                .into_iter()
-                .chain(ids_in(args.get("record_ids")))
-                .chain(per_record)
-                .collect()
-        };
-        Some(Pending {
+    /// A write-tool call about to run (or refused); `None` for tools that do not write.
+    pub(crate) fn begin(&self, line: &Line) -> Option<Pending<'_>> {
+        line.effect.writes().then(|| Pending {
             log: self,
-            tool: entry.tool.name.to_string(),
-            model,
-            ids,
-            creates,
-            dry_run: args.get("dry_run") == Some(&Value::Bool(true)),
+            line: line.clone(),
         })
     }
 
@@ -129,7 +99,7 @@ fn open(path: &Path) -> Option<File> {
     }
 }
 
-/// Record ids in an argument or answer: one id or a list of them.
+/// Record ids in an answer: one id or a list of them.
 fn ids_in(value: Option<&Value>) -> Vec<i64> {
     match value {
         Some(Value::Number(n)) => n.as_i64().into_iter().collect(),
@@ -145,23 +115,24 @@ fn clip(text: &str) -> String {
     }
 }
 
+/// What an audit line says of a call, from the decoded call (the tool names its records).
+#[derive(Debug, Clone)]
+pub(crate) struct Line {
+    pub tool: String,
+    pub effect: Effect,
+    pub model: Option<String>,
+    /// The existing records acted on; a create's come from its answer.
+    pub ids: Vec<i64>,
+    pub dry_run: bool,
+}
+
 /// A write-tool call under way; [`Pending::finish`] writes its line.
 pub(crate) struct Pending<'a> {
     log: &'a AuditLog,
-    tool: String,
-    model: Option<String>,
-    ids: Vec<i64>,
-    creates: bool,
-    dry_run: bool,
+    line: Line,
 }
 
 impl Pending<'_> {
-    /// A call stopped before it ran (e.g. the user declined to confirm it).
-    pub(crate) fn refused(self, subject: Option<&str>, message: &str, secrets: &[String]) {
-        let message = crate::error::redact(message.to_string(), secrets);
-        self.write(subject, "refused", Some(message));
-    }
-
     pub(crate) fn finish(
         mut self,
         subject: Option<&str>,
@@ -169,12 +140,10 @@ impl Pending<'_> {
         secrets: &[String],
     ) {
         let (kind, message) = match outcome {
-            Ok(answer) if self.dry_run || answer.get("dry_run") == Some(&Value::Bool(true)) => {
-                ("dry_run", None)
-            }
+            Ok(_) if self.line.dry_run => ("dry_run", None),
             Ok(answer) => {
-                if self.creates {
-                    self.ids = ids_in(answer.get("id"))
+                if self.line.effect.creates() {
+                    self.line.ids = ids_in(answer.get("id"))
                         .into_iter()
                         .chain(ids_in(answer.get("ids")))
                         .collect();
@@ -195,9 +164,9 @@ impl Pending<'_> {
         let mut line = json!({
             "ts": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             "subject": subject,
-            "tool": self.tool,
-            "model": self.model,
-            "ids": self.ids,
+            "tool": self.line.tool,
+            "model": self.line.model.as_deref().map(clip),
+            "ids": self.line.ids,
             "outcome": kind,
         });
         if let Some(message) = message {
@@ -207,6 +176,17 @@ impl Pending<'_> {
         text.push('\n');
         self.log.append(text);
     }
+}
+
+/// Who the verified token belongs to; in the request's extensions behind `auth::protect`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Principal {
+    /// `sub`, or the `client_id` for client-credentials tokens that have no subject.
+    pub subject: String,
+    pub client_id: Option<String>,
+    pub username: Option<String>,
+    pub scope: Option<String>,
 }
 
 /// The OAuth subject of the HTTP request a call came in (rmcp puts the request's

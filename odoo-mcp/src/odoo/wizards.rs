@@ -3,15 +3,15 @@
 //! lost, confirm a delivery). A wizard is described from its form view, made
 //! in the context it was opened with, and one of its buttons pressed.
 
-use odoo_client::suggest::{close_matches, did_you_mean};
+use odoo_client::registry::FieldType;
 use odoo_client::{OdooClient, RecordId};
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::OdooMcp;
+use super::Odoo;
+use super::{computed_on_create, is_empty, kwargs};
 use crate::error::ToolError;
-use crate::tools::shared::{computed_on_create, is_empty, kwargs};
 use odoo_client::views::{self as form_view, Form};
 
 /// A wizard waiting for its values and one of its buttons.
@@ -38,8 +38,9 @@ pub struct Wizard {
 pub struct WizardField {
     pub name: String,
     pub label: String,
-    #[serde(rename = "type")]
-    pub kind: String,
+    #[serde(rename = "type", serialize_with = "type_name")]
+    #[schemars(with = "String")]
+    pub kind: FieldType,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub required: bool,
     /// Required only when this condition (Odoo's expression on the wizard's fields) holds.
@@ -59,6 +60,11 @@ pub struct WizardField {
     /// A selection's values and labels.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selection: Option<Vec<(String, String)>>,
+}
+
+/// A field type as Odoo names it.
+fn type_name<S: serde::Serializer>(kind: &FieldType, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(kind.as_str())
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -109,8 +115,8 @@ impl Next {
 
 /// The wizard's form and field definitions, asked of Odoo in its context.
 pub(crate) struct WizardModel {
-    form: Form,
-    defs: Map<String, Value>,
+    pub(crate) form: Form,
+    pub(crate) defs: Map<String, Value>,
 }
 
 /// The records a context says the wizard acts on: `active_model`, `active_ids`.
@@ -184,16 +190,7 @@ impl WizardModel {
             }
         }
         let form = super::buttons::fetch_form(client, wizard, Some(context)).await?;
-        let attributes = json!([
-            "string",
-            "type",
-            "required",
-            "readonly",
-            "relation",
-            "selection",
-            "depends",
-            "related"
-        ]);
+        let attributes = json!(super::FIELD_ATTRIBUTES);
         let defs = match client
             .execute(
                 wizard,
@@ -224,15 +221,15 @@ impl WizardModel {
         if ids.is_empty() {
             return;
         }
-        let pointing: Vec<(&String, &str)> = self
+        let pointing: Vec<(&String, FieldType)> = self
             .defs
             .iter()
             .filter_map(|(name, def)| {
                 let def = def.as_object()?;
-                let kind = def.get("type")?.as_str()?;
+                let kind = FieldType::parse(def.get("type")?.as_str()?);
                 (def.get("relation")?.as_str()? == model
                     && def.get("readonly") != Some(&Value::Bool(true))
-                    && matches!(kind, "many2many" | "one2many" | "many2one"))
+                    && kind.is_relational())
                 .then_some((name, kind))
             })
             .collect();
@@ -244,8 +241,8 @@ impl WizardModel {
             return;
         }
         let value = match (kind, &ids[..]) {
-            ("many2one", [id]) => json!(id),
-            ("many2one", _) => return,
+            (FieldType::Many2one, [id]) => json!(id),
+            (FieldType::Many2one, _) => return,
             _ => json!(ids),
         };
         context.insert(key, value);
@@ -318,7 +315,7 @@ impl WizardModel {
 
     /// The required fields that neither `run.values` nor Odoo fill (its
     /// context completed).
-    async fn unset(
+    pub(crate) async fn unset(
         &self,
         client: &OdooClient,
         run: &WizardRun<'_>,
@@ -349,11 +346,11 @@ impl WizardModel {
             .filter_map(|view| {
                 let def = self.def(&view.name)?;
                 let text = |key: &str| def.get(key).and_then(Value::as_str).map(str::to_string);
-                let kind = text("type").unwrap_or_default();
+                let kind = FieldType::parse(def.get("type").and_then(Value::as_str).unwrap_or(""));
                 let condition = |c: &Option<String>| c.clone().filter(|c| !form_view::always(c));
                 let value = values
                     .get(&view.name)
-                    .filter(|v| !(kind != "boolean" && **v == Value::Bool(false)))
+                    .filter(|v| !(kind != FieldType::Boolean && **v == Value::Bool(false)))
                     .cloned();
                 Some(WizardField {
                     name: view.name.clone(),
@@ -416,7 +413,7 @@ pub(crate) struct WizardRun<'a> {
     pub values: Map<String, Value>,
 }
 
-impl OdooMcp {
+impl Odoo {
     /// The wizard as its form shows it, with Odoo's values in `context`.
     pub(crate) async fn describe_wizard(
         &self,
@@ -440,106 +437,6 @@ impl OdooMcp {
         let model = WizardModel::load(client, run.wizard, &run.context).await?;
         model.complete(&mut run.context);
         model.unset(client, &run).await
-    }
-
-    /// Makes the wizard (or fills the one an action made) with `run.values`,
-    /// presses `button` and says what that led to. Nothing is made when the
-    /// button or a value's field is unknown, or a required value is missing.
-    pub(crate) async fn run_wizard(
-        &self,
-        client: &OdooClient,
-        mut run: WizardRun<'_>,
-        button: &str,
-    ) -> Result<(RecordId, Next), ToolError> {
-        let wizard = run.wizard;
-        let model = WizardModel::load(client, wizard, &run.context).await?;
-        if model.form.button(button).is_none() {
-            return Err(ToolError::Invalid {
-                argument: "button",
-                message: model.form.unknown_button(wizard, button),
-            });
-        }
-        if let Some(field) = run.values.keys().find(|k| !model.defs.contains_key(*k)) {
-            return Err(ToolError::UnknownField {
-                model: wizard.to_string(),
-                field: field.clone(),
-                argument: "values",
-                suggestion: did_you_mean(&close_matches(
-                    field,
-                    model.defs.keys().map(String::as_str),
-                    3,
-                )),
-            });
-        }
-        model.complete(&mut run.context);
-        let missing: Vec<String> = model
-            .unset(client, &run)
-            .await?
-            .iter()
-            .map(|f| {
-                let to = f
-                    .relation
-                    .as_deref()
-                    .map(|r| format!(" to {r}"))
-                    .unwrap_or_default();
-                format!("{} ({}, {}{to})", f.name, f.label, f.kind)
-            })
-            .collect();
-        let context = run.context;
-        if !missing.is_empty() {
-            return Err(ToolError::Invalid {
-                argument: "values",
-                message: format!(
-                    "{wizard} needs a value for {}; nothing was made",
-                    missing.join(", ")
-                ),
-            });
-        }
-        let id = match run.wizard_id {
-            Some(id) => {
-                if !run.values.is_empty() {
-                    client
-                        .execute(
-                            wizard,
-                            "write",
-                            Some(&[id]),
-                            kwargs(vec![("vals", Value::Object(run.values))]),
-                            Some(&context),
-                        )
-                        .await?;
-                }
-                id
-            }
-            None => {
-                let made = client
-                    .execute(
-                        wizard,
-                        "create",
-                        None,
-                        kwargs(vec![("vals_list", json!([run.values]))]),
-                        Some(&context),
-                    )
-                    .await?;
-                made.get(0)
-                    .and_then(Value::as_i64)
-                    .or_else(|| made.as_i64())
-                    .ok_or_else(|| {
-                        ToolError::Odoo(odoo_client::Error::UnexpectedResponse {
-                            status: 200,
-                            detail: format!("Odoo made no {wizard} record: {made}"),
-                        })
-                    })?
-            }
-        };
-        let next = match client
-            .execute(wizard, button, Some(&[id]), Map::new(), Some(&context))
-            .await
-        {
-            Ok(answer) => self.next_step(client, answer, wizard, &[id]).await,
-            Err(odoo_client::Error::AnswerNotCarried) => Next::lost(),
-            Err(error) => return Err(ToolError::from_write(error)),
-        };
-        Ok((id, next))
     }
 
     /// Runs a business method (a button) on `model`'s `ids` (none: on the

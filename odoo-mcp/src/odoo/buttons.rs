@@ -7,21 +7,21 @@ use std::sync::Arc;
 use odoo_client::{OdooClient, RecordId};
 use serde_json::{Map, Value, json};
 
-use super::{OdooMcp, Target};
+use super::kwargs;
+use super::view_expr::Condition;
+use super::{Odoo, Target};
 use crate::error::ToolError;
-use crate::tools::shared::kwargs;
-use crate::view_expr::Condition;
 use odoo_client::views::{self as form_view, Button, Form};
 
-impl OdooMcp {
+impl Odoo {
     /// `model`'s default form view, asked once (`get_views`) and cached with
     /// the other metadata.
     pub(crate) async fn form(&self, model: &str) -> Result<Arc<Form>, ToolError> {
-        if let Some(form) = self.inner.forms.get(model) {
+        if let Some(form) = self.forms.get(model) {
             return Ok(form);
         }
-        let form = fetch_form(&self.inner.client, model, None).await?;
-        Ok(self.inner.forms.insert(model, form))
+        let form = fetch_form(&self.client, model, None).await?;
+        Ok(self.forms.insert(model, form))
     }
 
     /// The records of `ids` on which the form hides `button`, each with the

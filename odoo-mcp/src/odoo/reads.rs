@@ -8,21 +8,20 @@ use odoo_client::registry::{FieldType, ModelDescriptor};
 use odoo_client::{Error as OdooError, RecordId};
 use serde_json::{Map, Value};
 
-use super::{OdooMcp, Target};
+use super::model_fields::ModelFields;
+use super::{Odoo, Target};
 use crate::error::ToolError;
-use crate::model_fields::ModelFields;
-use crate::tools::Entry;
 
 /// Other field names listed after a default read, at most.
 const MAX_LISTED_FIELDS: usize = 40;
 /// Most names a `fields` argument may list (Odoo's largest models have about 700 fields).
 const MAX_REQUESTED_FIELDS: usize = 1_000;
 
-impl OdooMcp {
+impl Odoo {
     /// A note naming the fields a default read left out (technical ones are
     /// only counted: an assistant's context is the user's real cost).
     fn default_fields_note(
-        entry: &Entry,
+        typed_tool: Option<&str>,
         fields: &ModelFields,
         defaults: &[String],
         from_view: bool,
@@ -30,17 +29,16 @@ impl OdooMcp {
         let (technical, others): (Vec<&str>, Vec<&str>) = fields
             .names()
             .filter(|n| !defaults.iter().any(|d| d == n))
-            .partition(|n| crate::model_fields::is_technical(n));
+            .partition(|n| super::model_fields::is_technical(n));
         let what = if from_view {
             "default fields: the list view's columns"
         } else {
             "compact default fields"
         };
-        if entry.model.is_some() {
+        if let Some(tool) = typed_tool {
             return format!(
-                "{what}; {} more in the `fields` enum of {}",
+                "{what}; {} more in the `fields` enum of {tool}",
                 others.len() + technical.len(),
-                entry.tool.name
             );
         }
         let mut listed = others
@@ -65,18 +63,18 @@ impl OdooMcp {
     /// The columns of `model`'s default list view, asked once (`get_views`) and
     /// cached with the other metadata; empty when it has none Odoo will give.
     async fn list_columns(&self, model: &str) -> Arc<Vec<String>> {
-        if let Some(columns) = self.inner.list_columns.get(model) {
+        if let Some(columns) = self.list_columns.get(model) {
             return columns;
         }
-        let client = &self.inner.client;
+        let client = &self.client;
         let Ok(version) = client.version().await else {
             return Arc::new(Vec::new());
         };
-        let view = crate::list_view::view_type(version.major);
+        let view = super::list_view::view_type(version.major);
         let columns = match odoo_client::views::default_arch(client, model, view, None).await {
             Ok(arch) => arch
                 .as_deref()
-                .map(crate::list_view::visible_columns)
+                .map(super::list_view::visible_columns)
                 .unwrap_or_default(),
             // Odoo is away: the read that follows says so; ask again next time.
             Err(error) if error.is_transport() => return Arc::new(Vec::new()),
@@ -85,7 +83,7 @@ impl OdooMcp {
                 Vec::new()
             }
         };
-        self.inner.list_columns.insert(model, columns)
+        self.list_columns.insert(model, columns)
     }
 
     /// What a read without `fields` returns: `id`, `display_name` and the list
@@ -123,9 +121,9 @@ impl OdooMcp {
     }
 
     /// Resolves the `fields` argument against metadata: names to read and notes.
-    pub(crate) async fn read_plan(
+    pub async fn read_plan(
         &self,
-        entry: &Entry,
+        typed_tool: Option<&str>,
         target: Target<'_>,
         requested: Option<&[String]>,
         extra_names: &[&str],
@@ -168,7 +166,7 @@ impl OdooMcp {
                     self.default_fields(target, metadata).await?;
                 metadata = with_columns;
                 notes.push(Self::default_fields_note(
-                    entry, &metadata, &defaults, from_view,
+                    typed_tool, &metadata, &defaults, from_view,
                 ));
                 defaults
             }
@@ -192,14 +190,13 @@ impl OdooMcp {
     /// table alone when nothing else is reachable.
     /// Where users open `model`'s records in a browser; `None` when Odoo's
     /// version cannot be read (the form of the address depends on it).
-    pub(crate) async fn links(&self, model: &str) -> Option<Links> {
-        let version = self.inner.client.version().await.ok()?;
+    pub async fn links(&self, model: &str) -> Option<Links> {
+        let version = self.client.version().await.ok()?;
         let base = self
-            .inner
             .settings
             .public_odoo_url
             .clone()
-            .unwrap_or_else(|| self.inner.client.config().url.clone());
+            .unwrap_or_else(|| self.client.config().url.clone());
         Some(Links {
             base,
             model: model.to_string(),

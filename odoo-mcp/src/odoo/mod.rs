@@ -1,0 +1,375 @@
+//! The Odoo services the tools share, on top of odoo-client: which models a
+//! call may reach, field metadata and its caches, reads, writes, dry runs,
+//! wizards, form buttons and companies. Every tool receives one [`Odoo`].
+//! Nothing here knows MCP: the tools and the server sit above it.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use odoo_client::registry::ModelDescriptor;
+use odoo_client::{Error as OdooError, Missing, OdooClient};
+use serde_json::{Map, Value, json};
+
+use crate::error::ToolError;
+use crate::settings::{Access, Settings};
+use crate::suggest::{close_matches, did_you_mean};
+
+mod buttons;
+mod companies;
+mod dry_run;
+mod list_view;
+pub(crate) mod model_fields;
+mod reads;
+pub(crate) mod view_expr;
+pub(crate) mod wizards;
+mod writes;
+
+pub use companies::Company;
+pub use dry_run::WritePlan;
+pub(crate) use reads::{Links, normalize};
+
+use model_fields::{ModelFields, PerModel, TtlCache};
+
+/// The attributes of `fields_get` the services read: one list, so every cached
+/// answer serves every reader.
+pub(crate) const FIELD_ATTRIBUTES: &[&str] = &[
+    "string",
+    "type",
+    "required",
+    "readonly",
+    "store",
+    "relation",
+    "selection",
+    "depends",
+    "related",
+];
+
+/// One Odoo connection with what it has learned (field metadata, model list,
+/// companies, list and form views), each cached with `ODOO_MCP_FIELDS_TTL`.
+pub struct Odoo {
+    client: OdooClient,
+    settings: Settings,
+    models: &'static [ModelDescriptor],
+    descriptor_fields: PerModel<ModelFields>,
+    /// Per generated model, what generic writes' values are checked against.
+    value_schemas: PerModel<Map<String, Value>>,
+    fields: TtlCache<ModelFields>,
+    /// Per generated model, the fields this instance lacks; learned when Odoo first
+    /// refuses one of them.
+    absent: TtlCache<Vec<String>>,
+    model_list: TtlCache<Vec<(String, String)>>,
+    companies: TtlCache<Vec<Company>>,
+    /// Per model, the columns of its default list view (empty: none to go by).
+    list_columns: TtlCache<Vec<String>>,
+    /// Per model, the fields and buttons of its default form view.
+    forms: TtlCache<odoo_client::views::Form>,
+    /// API key and password, scrubbed from every message as a last line of defence.
+    secrets: Vec<String>,
+}
+
+/// The model a call is about, and its generated descriptor if there is one.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    pub name: &'a str,
+    pub descriptor: Option<&'static ModelDescriptor>,
+}
+
+impl Odoo {
+    /// Makes no request: Odoo is first asked at the first tool call.
+    pub fn new(
+        config: odoo_client::Config,
+        settings: Settings,
+        models: &'static [ModelDescriptor],
+    ) -> Result<Self, OdooError> {
+        let secrets = [config.api_key.as_ref(), config.password.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|s| s.expose().to_string())
+            .filter(|s| s.len() >= 4)
+            .collect();
+        let client = OdooClient::new(config)?;
+        let ttl = settings.fields_ttl;
+        Ok(Self {
+            client,
+            fields: TtlCache::new(ttl),
+            absent: TtlCache::new(ttl),
+            model_list: TtlCache::new(ttl),
+            companies: TtlCache::new(ttl),
+            list_columns: TtlCache::new(ttl),
+            forms: TtlCache::new(ttl),
+            settings,
+            models,
+            descriptor_fields: PerModel::default(),
+            value_schemas: PerModel::default(),
+            secrets,
+        })
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn client(&self) -> &OdooClient {
+        &self.client
+    }
+
+    /// The generated models.
+    pub fn models(&self) -> &'static [ModelDescriptor] {
+        self.models
+    }
+
+    /// The API key and password, which no message may show.
+    pub fn secrets(&self) -> &[String] {
+        &self.secrets
+    }
+
+    /// An error as a client or a log may see it: secrets scrubbed.
+    pub fn render(&self, error: &ToolError) -> String {
+        error.render(&self.secrets)
+    }
+
+    /// The fields of a generated model this instance lacks, once learned.
+    pub fn absent_fields(&self, model: &str) -> Option<Arc<Vec<String>>> {
+        self.absent.get(model)
+    }
+
+    /// Asks Odoo which fields of `target`'s generated descriptor it has; true when
+    /// some are missing (and newly learned), so the call is worth running again.
+    pub async fn learn_absent(&self, target: Target<'_>) -> bool {
+        let Some(descriptor) = target.descriptor else {
+            return false;
+        };
+        if self.absent.get(target.name).is_some() {
+            return false;
+        }
+        let names = descriptor.fields.iter().map(|f| f.name);
+        let Ok(absent) = self.client.missing_fields(target.name, names).await else {
+            return false;
+        };
+        let absent: Vec<String> = absent.into_iter().map(str::to_string).collect();
+        if !absent.is_empty() {
+            tracing::warn!(
+                model = target.name,
+                ?absent,
+                "the generated code has fields this Odoo lacks: regenerate with `cargo run -p odoo-codegen`"
+            );
+        }
+        !self.absent.insert(target.name, absent).is_empty()
+    }
+
+    /// Which models the current access level reaches without `ODOO_YOLO`.
+    pub fn enabled_models(&self) -> BTreeSet<&str> {
+        self.models
+            .iter()
+            .map(|d| d.model)
+            .chain(self.settings.allowlist.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// `model` as a call may reach it under the access rules.
+    pub fn resolve_model<'a>(&self, model: &'a str) -> Result<Target<'a>, ToolError> {
+        let descriptor = self.models.iter().find(|d| d.model == model);
+        let enabled = self.enabled_models();
+        if !crate::settings::is_model_name(model) {
+            return Err(ToolError::UnknownModel {
+                model: model.to_string(),
+                suggestion: did_you_mean(&close_matches(model, enabled.iter().copied(), 3)),
+            });
+        }
+        if self.settings.access == Access::Standard && !enabled.contains(model) {
+            let shown: Vec<&str> = enabled.iter().copied().take(30).collect();
+            return Err(ToolError::ModelNotEnabled {
+                model: model.to_string(),
+                suggestion: did_you_mean(&close_matches(model, enabled.iter().copied(), 3)),
+                enabled: if shown.is_empty() {
+                    "none".into()
+                } else {
+                    shown.join(", ")
+                },
+            });
+        }
+        Ok(Target {
+            name: model,
+            descriptor,
+        })
+    }
+
+    /// Turns Odoo's "no such model" into a message with close model names
+    /// (the model list is fetched on this error path only, then cached).
+    pub async fn explain_model_error(&self, error: ToolError, model: &str) -> ToolError {
+        match error {
+            ToolError::Odoo(OdooError::NotFound {
+                what: Missing::Model,
+                ..
+            }) => {
+                let suggestion = match self.model_list().await {
+                    Ok(list) => did_you_mean(&close_matches(
+                        model,
+                        list.iter().map(|(m, _)| m.as_str()),
+                        3,
+                    )),
+                    Err(_) => String::new(),
+                };
+                ToolError::UnknownModel {
+                    model: model.to_string(),
+                    suggestion,
+                }
+            }
+            other => other,
+        }
+    }
+
+    fn descriptor_fields(&self, descriptor: &ModelDescriptor) -> Option<Arc<ModelFields>> {
+        self.descriptor_fields.get_or_init(descriptor.model, || {
+            Some(ModelFields::from_descriptor(descriptor))
+        })
+    }
+
+    /// Field metadata that knows every name in `names`: the descriptor when it
+    /// does, else Odoo's `fields_get` (cached with a TTL).
+    pub async fn metadata(
+        &self,
+        target: Target<'_>,
+        names: &[&str],
+    ) -> Result<Arc<ModelFields>, ToolError> {
+        if let Some(fields) = target.descriptor.and_then(|d| self.descriptor_fields(d))
+            && names.iter().all(|n| fields.contains(n))
+        {
+            return Ok(match self.absent.get(target.name) {
+                Some(absent) if !absent.is_empty() => Arc::new(fields.without(&absent)),
+                _ => fields,
+            });
+        }
+        if let Some(fields) = self.fields.get(target.name) {
+            return Ok(fields);
+        }
+        let answer = self
+            .client
+            .fields_get(target.name, FIELD_ATTRIBUTES)
+            .await?;
+        Ok(self
+            .fields
+            .insert(target.name, ModelFields::from_fields_get(&answer)))
+    }
+
+    /// Refuses a name `fields` lacks (naming close ones), or one this instance
+    /// lacks although the generated code has it.
+    pub fn check_names(
+        target: Target<'_>,
+        fields: &ModelFields,
+        names: &[&str],
+        argument: &'static str,
+    ) -> Result<(), ToolError> {
+        let absent: Vec<String> = names
+            .iter()
+            .filter(|n| fields.absent.iter().any(|a| a == *n))
+            .map(|n| n.to_string())
+            .collect();
+        if !absent.is_empty() {
+            return Err(ToolError::Odoo(OdooError::SchemaMismatch {
+                model: target.name.to_string(),
+                missing: absent,
+            }));
+        }
+        match names.iter().find(|n| !fields.contains(n)) {
+            None => Ok(()),
+            Some(unknown) => Err(ToolError::UnknownField {
+                model: target.name.to_string(),
+                field: unknown.to_string(),
+                argument,
+                suggestion: did_you_mean(&close_matches(unknown, fields.names(), 5)),
+            }),
+        }
+    }
+
+    /// Forgets the cached model list and field metadata (`list_models` with `refresh`).
+    pub fn forget_metadata(&self) {
+        self.model_list.clear();
+        self.fields.clear();
+        self.absent.clear();
+        self.list_columns.clear();
+        self.forms.clear();
+        self.companies.clear();
+    }
+
+    /// Models and labels, from Odoo's `ir.model` (cached), or the generated
+    /// table alone when nothing else is reachable.
+    pub async fn model_list(&self) -> Result<Arc<Vec<(String, String)>>, ToolError> {
+        if let Some(list) = self.model_list.get("all") {
+            return Ok(list);
+        }
+        let access = self.settings.access;
+        if access == Access::Standard && self.settings.allowlist.is_empty() {
+            let list = self
+                .models
+                .iter()
+                .map(|d| (d.model.to_string(), d.label.to_string()))
+                .collect();
+            return Ok(self.model_list.insert("all", list));
+        }
+        let domain = if access == Access::Standard {
+            json!([["model", "in", self.enabled_models()]])
+        } else if self.client.version().await?.major >= 19 {
+            json!([["transient", "=", false], ["abstract", "=", false]])
+        } else {
+            // `ir.model.abstract` is new in Odoo 19.
+            json!([["transient", "=", false]])
+        };
+        let kwargs = kwargs(vec![
+            ("domain", domain),
+            ("fields", json!(["model", "name"])),
+            ("order", json!("model")),
+        ]);
+        let answer = self
+            .client
+            .execute("ir.model", "search_read", None, kwargs, None)
+            .await?;
+        let mut list: Vec<(String, String)> = answer
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|row| {
+                let model = row.get("model")?.as_str()?.to_string();
+                let label = row.get("name").and_then(Value::as_str).unwrap_or("");
+                Some((model, label.to_string()))
+            })
+            .collect();
+        // Generated models Odoo did not list (e.g. not installed) stay out.
+        list.sort();
+        Ok(self.model_list.insert("all", list))
+    }
+}
+
+impl std::fmt::Debug for Odoo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Odoo")
+            .field("client", &self.client)
+            .field("settings", &self.settings)
+            .finish()
+    }
+}
+
+/// Keyword arguments of an Odoo call.
+pub fn kwargs(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+/// Whether Odoo fills a field on create from others (`fields_get`'s
+/// `depends`: a compute, or a related field's source), so a required one is
+/// not asked of the caller (Odoo's own error names it if it stays empty).
+pub fn computed_on_create(def: &Value) -> bool {
+    def.get("depends")
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty())
+        || def.get("related").is_some_and(|r| !is_empty(r))
+}
+
+/// Odoo's empty value for a field (`false`, `null`, `""`, `[]`).
+pub fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null | Value::Bool(false) => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(items) => items.is_empty(),
+        _ => false,
+    }
+}

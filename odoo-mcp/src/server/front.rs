@@ -1,0 +1,185 @@
+//! The front door: a `tools/call` decoded once into a [`Ready`] call, or
+//! refused. The steps, in the order their errors come: the tool, read-only
+//! mode, arguments sent as JSON text, the domain, one check against the tool's
+//! schema, a typed tool's arguments mapped onto its handler's, the model
+//! through the access rules, the tool's `Args` by serde, and the company.
+//! Confirmation, the audit line and the handler all read what this makes.
+
+use odoo_client::registry::ModelDescriptor;
+use odoo_client::{Error as OdooError, OdooClient, RecordId};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use super::OdooMcp;
+use super::audit::Line;
+use crate::arguments;
+use crate::domain_arg;
+use crate::error::ToolError;
+use crate::odoo::Target;
+use crate::suggest::{close_matches, did_you_mean};
+use crate::text::clip;
+use crate::tools::shared::{CompanyId, ModelName};
+use crate::tools::{Call, Decoded, Entry};
+
+/// A call that passed every check, its arguments typed.
+pub(crate) struct Ready<'a> {
+    pub entry: &'a Entry,
+    /// The model acted on and its generated descriptor; `None` for tools without one.
+    model: Option<(String, Option<&'static ModelDescriptor>)>,
+    /// The connection, acting in the call's `company_id` when it names one.
+    client: OdooClient,
+    pub args: Box<dyn Decoded>,
+}
+
+impl Ready<'_> {
+    pub fn call(&self) -> Call<'_> {
+        Call {
+            entry: self.entry,
+            target: self.model.as_ref().map(|(name, descriptor)| Target {
+                name,
+                descriptor: *descriptor,
+            }),
+            client: self.client.clone(),
+        }
+    }
+
+    pub fn model(&self) -> Option<&str> {
+        self.model.as_ref().map(|(name, _)| name.as_str())
+    }
+
+    /// What the audit line says of the call.
+    pub fn audit(&self) -> Line {
+        Line {
+            tool: self.entry.tool.name.to_string(),
+            effect: self.entry.effect(),
+            model: self.model().map(str::to_string),
+            ids: self.args.record_ids(),
+            dry_run: self.args.dry_run(),
+        }
+    }
+}
+
+/// The argument `key`, which the server reads itself rather than the handler.
+fn take<T: DeserializeOwned>(
+    args: &mut Map<String, Value>,
+    key: &'static str,
+) -> Result<Option<T>, ToolError> {
+    args.remove(key)
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|e| ToolError::Invalid {
+            argument: key,
+            message: e.to_string(),
+        })
+}
+
+/// A call refused at the front door, with what its audit line says (`None`
+/// for an unknown tool).
+pub(crate) struct Refused {
+    pub audit: Option<Line>,
+    pub error: ToolError,
+}
+
+impl OdooMcp {
+    /// Decodes a call: every check before Odoo is asked to act.
+    pub(super) async fn prepare(
+        &self,
+        name: &str,
+        arguments: Option<Map<String, Value>>,
+    ) -> Result<Ready<'_>, Refused> {
+        let catalog = self.catalog();
+        let Some(entry) = catalog.get(name) else {
+            return Err(Refused {
+                audit: None,
+                error: ToolError::UnknownTool {
+                    name: name.to_string(),
+                    suggestion: did_you_mean(&close_matches(name, catalog.names(), 3)),
+                },
+            });
+        };
+        let mut args = arguments.unwrap_or_default();
+        arguments::coerce_json_strings(&entry.check_schema, &mut args);
+        let model = match entry.model {
+            Some(descriptor) => Some(descriptor.model.to_string()),
+            None => args.get("model").and_then(Value::as_str).map(clip),
+        };
+        let decoded = self.decode(entry, args).await;
+        let refused = |error, ids: Vec<RecordId>, dry_run| Refused {
+            audit: Some(Line {
+                tool: entry.tool.name.to_string(),
+                effect: entry.effect(),
+                model: model.clone(),
+                ids,
+                dry_run,
+            }),
+            error,
+        };
+        if entry.effect().writes() && !self.settings().access.allows_writes() {
+            let (ids, dry_run) = decoded
+                .as_ref()
+                .map(|ready| (ready.args.record_ids(), ready.args.dry_run()))
+                .unwrap_or_default();
+            let error = ToolError::ReadOnly {
+                tool: name.to_string(),
+            };
+            return Err(refused(error, ids, dry_run));
+        }
+        decoded.map_err(|error| refused(error, Vec::new(), false))
+    }
+
+    async fn decode<'a>(
+        &self,
+        entry: &'a Entry,
+        mut args: Map<String, Value>,
+    ) -> Result<Ready<'a>, ToolError> {
+        // The domain first: its own checker says where it is malformed.
+        if let Some(value) = args.get("domain") {
+            let parsed = domain_arg::parse(value).map_err(ToolError::Domain)?;
+            args.insert("domain".into(), parsed.value);
+        }
+        self.check_arguments(entry, &args)?;
+        let mut args = entry.handler_args(args);
+        let named: Option<ModelName> = take(&mut args, "model")?;
+        let company: Option<CompanyId> = take(&mut args, "company_id")?;
+        let model = match (entry.handler.on_model(), entry.model, &named) {
+            (false, ..) => None,
+            (true, Some(descriptor), _) => Some((descriptor.model.to_string(), Some(descriptor))),
+            (true, None, named) => {
+                let name = named.as_ref().map_or("", |n| n.0.as_str());
+                let target = self.odoo().resolve_model(name)?;
+                Some((target.name.to_string(), target.descriptor))
+            }
+        };
+        let decoded = entry.handler.decode(args)?;
+        let client = match company.filter(|_| entry.handler.takes_company()) {
+            Some(company) => self.odoo().company_client(company.0).await?,
+            None => self.client().clone(),
+        };
+        Ok(Ready {
+            entry,
+            model,
+            client,
+            args: decoded,
+        })
+    }
+
+    /// The arguments against the tool's schema; a field the generated schema
+    /// requires and this instance lacks is named as such.
+    fn check_arguments(&self, entry: &Entry, args: &Map<String, Value>) -> Result<(), ToolError> {
+        let Err(error) = arguments::check(&entry.check_schema, &Value::Object(args.clone())) else {
+            return Ok(());
+        };
+        if let (arguments::ArgError::Missing { path, .. }, Some(descriptor)) = (&error, entry.model)
+            && self
+                .odoo()
+                .absent_fields(descriptor.model)
+                .is_some_and(|absent| absent.iter().any(|a| a == path))
+        {
+            return Err(ToolError::Odoo(OdooError::SchemaMismatch {
+                model: descriptor.model.to_string(),
+                missing: vec![path.clone()],
+            }));
+        }
+        Err(error.into())
+    }
+}

@@ -1,0 +1,276 @@
+//! The MCP server: `tools/list` from the tool [`Catalog`], `tools/call` through
+//! the front door ([`front`]: the call decoded once), the confirmation
+//! ([`confirm`]) and the audit line ([`audit`]) to the tool's handler; resources
+//! and completions. It reaches Odoo only through [`Odoo`].
+
+use std::sync::{Arc, OnceLock};
+
+use odoo_client::OdooClient;
+use odoo_client::registry::ModelDescriptor;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
+    ContentBlock, Implementation, ListResourceTemplatesResult, ListResourcesResult,
+    ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
+    ReadResourceResult, ServerCapabilities, ServerConfig,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer, ServerHandler};
+use serde_json::{Map, Value};
+
+use crate::error::ToolError;
+use crate::odoo::Odoo;
+use crate::settings::{Access, Settings};
+use crate::tools::{Catalog, Shape};
+
+pub(crate) mod audit;
+mod confirm;
+mod front;
+mod resources;
+
+pub use audit::Principal;
+
+use front::{Ready, Refused};
+
+/// The Odoo MCP server. Cheap to clone: the HTTP transport makes one per session.
+#[derive(Clone)]
+pub struct OdooMcp {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    odoo: Odoo,
+    catalog: OnceLock<Catalog>,
+    audit: Option<audit::AuditLog>,
+}
+
+impl OdooMcp {
+    /// Makes no request: Odoo is first asked at the first tool call.
+    pub fn new(
+        config: odoo_client::Config,
+        settings: Settings,
+        models: &'static [ModelDescriptor],
+    ) -> Result<Self, odoo_client::Error> {
+        let audit = settings.audit_log.clone().map(audit::AuditLog::start);
+        Ok(Self {
+            inner: Arc::new(Inner {
+                odoo: Odoo::new(config, settings, models)?,
+                catalog: OnceLock::new(),
+                audit,
+            }),
+        })
+    }
+
+    pub fn settings(&self) -> &Settings {
+        self.inner.odoo.settings()
+    }
+
+    /// The Odoo connection (the HTTP transport's health probe asks it).
+    pub(crate) fn client(&self) -> &OdooClient {
+        self.inner.odoo.client()
+    }
+
+    fn odoo(&self) -> &Odoo {
+        &self.inner.odoo
+    }
+
+    /// An error as a client or a log may see it: secrets scrubbed.
+    pub(crate) fn render(&self, error: &ToolError) -> String {
+        self.odoo().render(error)
+    }
+
+    fn catalog(&self) -> &Catalog {
+        self.inner.catalog.get_or_init(|| {
+            let settings = self.settings();
+            Catalog::build(self.odoo().models(), settings, Shape::of(settings))
+        })
+    }
+
+    /// Every tool `tools/list` shows.
+    pub fn tools(&self) -> Vec<rmcp::model::Tool> {
+        self.catalog().listed().to_vec()
+    }
+
+    /// Runs one tool call; failures become `isError` results with a readable message.
+    pub async fn call(&self, name: &str, arguments: Option<Map<String, Value>>) -> CallToolResult {
+        self.call_as(name, arguments, None).await
+    }
+
+    /// [`Self::call`] for `subject` (the OAuth subject of the HTTP request, if any):
+    /// write tools get an audit line (`ODOO_MCP_AUDIT_LOG`).
+    pub async fn call_as(
+        &self,
+        name: &str,
+        arguments: Option<Map<String, Value>>,
+        subject: Option<&str>,
+    ) -> CallToolResult {
+        match self.prepare(name, arguments).await {
+            Ok(ready) => self.execute(ready, subject).await,
+            Err(refused) => self.refuse(refused, subject),
+        }
+    }
+
+    /// Runs a decoded call, with its audit line.
+    async fn execute(&self, ready: Ready<'_>, subject: Option<&str>) -> CallToolResult {
+        let pending = self
+            .inner
+            .audit
+            .as_ref()
+            .and_then(|log| log.begin(&ready.audit()));
+        let outcome = self.run(&ready).await;
+        if let Some(pending) = pending {
+            pending.finish(subject, &outcome, self.odoo().secrets());
+        }
+        match outcome {
+            Ok(value) => CallToolResult::structured(value),
+            Err(error) => {
+                tracing::debug!(tool = %ready.entry.tool.name, %error, "tool call failed");
+                CallToolResult::error(vec![ContentBlock::text(self.render(&error))])
+            }
+        }
+    }
+
+    /// A call refused before it ran, with its audit line.
+    fn refuse(&self, refused: Refused, subject: Option<&str>) -> CallToolResult {
+        let Refused { audit, error } = refused;
+        tracing::debug!(%error, "tool call refused");
+        let text = self.render(&error);
+        if let Some(pending) = self
+            .inner
+            .audit
+            .as_ref()
+            .and_then(|log| log.begin(audit.as_ref()?))
+        {
+            pending.finish(subject, &Err(error), self.odoo().secrets());
+        }
+        CallToolResult::error(vec![ContentBlock::text(text)])
+    }
+
+    /// A call without confirmation nor audit (resources read through tools).
+    async fn dispatch(&self, name: &str, args: Map<String, Value>) -> Result<Value, ToolError> {
+        let ready = self.prepare(name, Some(args)).await.map_err(|r| r.error)?;
+        self.run(&ready).await
+    }
+
+    /// The handler; when Odoo refuses a field of the generated code, the server
+    /// learns which ones this instance lacks and runs it once more without them.
+    async fn run(&self, ready: &Ready<'_>) -> Result<Value, ToolError> {
+        let odoo = self.odoo();
+        let call = ready.call();
+        let mut outcome = ready.args.run(odoo, &call).await;
+        let Some(target) = call.target else {
+            return outcome;
+        };
+        if let Err(ToolError::Odoo(error)) = &outcome
+            && error.invalid_field().is_some()
+            && odoo.learn_absent(target).await
+        {
+            outcome = ready.args.run(odoo, &call).await;
+        }
+        match outcome {
+            Ok(value) => Ok(value),
+            Err(error) => Err(odoo.explain_model_error(error, target.name).await),
+        }
+    }
+}
+
+impl ServerHandler for OdooMcp {
+    fn get_info(&self) -> ServerConfig {
+        let access = match self.settings().access {
+            Access::Standard => "generated models and ODOO_MCP_MODELS, read and write",
+            Access::ReadOnly => "every model, read-only",
+            Access::Full => "every model, read and write",
+        };
+        let capabilities = ServerCapabilities::builder()
+            .enable_completions()
+            .enable_resources()
+            .enable_tools()
+            .build();
+        ServerConfig::new(capabilities)
+            .with_server_info(
+                Implementation::new("odoo-mcp", env!("CARGO_PKG_VERSION"))
+                    .with_title("Odoo"),
+            )
+            .with_instructions(format!(
+                "Odoo ERP tools ({access}). Use typed <model>_search/_get tools when one exists, else search_records; list_models shows the models. Searches return compact default fields unless `fields` is given."
+            ))
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(self.tools()))
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        Ok(ListResourcesResult::with_all_items(self.resources()))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, ErrorData> {
+        Ok(ListResourceTemplatesResult::with_all_items(
+            self.resource_templates(),
+        ))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        let contents = self.read_resource_json(&request.uri).await?;
+        Ok(ReadResourceResult::new(vec![contents]).into())
+    }
+
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        self.complete_argument(&request).await
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let subject = audit::subject(&context.extensions);
+        let subject = subject.as_deref();
+        let mut ready = match self.prepare(&request.name, request.arguments.clone()).await {
+            Ok(ready) => ready,
+            Err(refused) => return Ok(self.refuse(refused, subject).into()),
+        };
+        if let Err(response) = self.confirm(&mut ready, &request, &context).await {
+            return Ok(match response {
+                confirm::Stop::Ask(response) => response,
+                confirm::Stop::Refused(message) => self
+                    .refuse(
+                        Refused {
+                            audit: Some(ready.audit()),
+                            error: ToolError::Refused(message),
+                        },
+                        subject,
+                    )
+                    .into(),
+            });
+        }
+        Ok(self.execute(ready, subject).await.into())
+    }
+}
+
+impl std::fmt::Debug for OdooMcp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OdooMcp")
+            .field("odoo", self.odoo())
+            .finish()
+    }
+}
