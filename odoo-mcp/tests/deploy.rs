@@ -147,7 +147,7 @@ async fn bad_instances_name_the_line_and_write_nothing() {
     }
 }
 
-/// The README's example as a new user runs it: the shipped env file examples copied
+/// The example of docs/deployment.md as a new user runs it: the shipped env file examples copied
 /// to the `*.env` names, then `odoo-mcp deploy` on `deploy/instances.example.yml`; every
 /// instance's container environment must then be a configuration the server accepts.
 #[tokio::test]

@@ -1,4 +1,4 @@
-//! `odoo-live`: the live suite against real Odoo servers (see the README's "Live suite").
+//! `odoo-live`: the live suite against real Odoo servers (see docs/live-suite.md).
 //!
 //! Each env file names one Odoo (`ODOO_URL`, `ODOO_DB`, `ODOO_USER`, `ODOO_API_KEY` or
 //! `ODOO_PASSWORD`); optional `ODOO_API_VERSION` (else every API the server has),
