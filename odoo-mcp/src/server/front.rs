@@ -138,9 +138,12 @@ impl OdooMcp {
             args.insert("domain".into(), parsed.value);
         }
         self.check_arguments(entry, &args)?;
-        let mut args = entry.handler_args(args);
         let named: Option<ModelName> = take(&mut args, "model")?;
-        let company: Option<CompanyId> = take(&mut args, "company_id")?;
+        let company: Option<CompanyId> = if entry.company {
+            take(&mut args, "company_id")?
+        } else {
+            None
+        };
         let model = match (entry.handler.on_model(), entry.model, &named) {
             (false, ..) => None,
             (true, Some(descriptor), _) => Some((descriptor.model.to_string(), Some(descriptor))),
@@ -150,8 +153,8 @@ impl OdooMcp {
                 Some((target.name.to_string(), target.descriptor))
             }
         };
-        let decoded = entry.handler.decode(args)?;
-        let client = match company.filter(|_| entry.handler.takes_company()) {
+        let decoded = (entry.decode)(args)?;
+        let client = match company {
             Some(company) => self.odoo().company_client(company.0).await?,
             None => self.client().clone(),
         };

@@ -32,17 +32,23 @@ const FUNCTIONS: [&str; 8] = [
     "bool_or",
 ];
 
+/// The arguments; a typed tool offers its model's fields as `G` (groupby)
+/// and `A` (aggregates), and an example of its own in `O` (order).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Args {
+#[schemars(bound = "G: JsonSchema + Default + Serialize, A: JsonSchema + Default + Serialize, O: JsonSchema + Default + Serialize")]
+pub struct Args<G = Option<Vec<String>>, A = Option<Vec<String>>, O = Option<String>> {
     #[schemars(with = "Option<Domain>")]
     pub domain: Option<Value>,
     /// Fields to group by; dates take :day, :week, :month, :quarter or :year, e.g. ["state", "date_order:month"]
-    pub groupby: Option<Vec<String>>,
+    #[serde(default)]
+    pub groupby: G,
     /// field:function (sum, avg, min, max, count, count_distinct) or __count, e.g. ["amount_total:sum", "__count"]; default ["__count"]
-    pub aggregates: Option<Vec<String>>,
+    #[serde(default)]
+    pub aggregates: A,
     /// Sort groups, e.g. "amount_total:sum desc"
-    pub order: Option<String>,
+    #[serde(default)]
+    pub order: O,
     /// Max groups (default and max {max_limit})
     #[schemars(range(min = 1))]
     pub limit: Option<u64>,

@@ -21,10 +21,11 @@ pub struct Args {
     pub fields: Option<Vec<String>>,
 }
 
+/// The answer; a typed tool lists its model's read record as `R`.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct Output {
+pub struct Output<R = Map<String, Value>> {
     pub model: String,
-    pub record: Map<String, Value>,
+    pub record: R,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<String>>,
 }

@@ -209,10 +209,8 @@ pub trait DynTool: Send + Sync {
     fn takes_company(&self) -> bool;
     /// The listed tool and the schema arguments are checked against.
     fn declare(&self, limits: Limits) -> (Tool, Arc<JsonObject>);
-    /// The listed input and output schemas, for typed tools to start from.
-    fn schemas(&self, limits: Limits) -> (Value, Value);
-    /// The checked arguments as the tool's [`ToolSpec::Args`]: the one decode of a call.
-    fn decode(&'static self, args: Map<String, Value>) -> Result<Box<dyn Decoded>, ToolError>;
+    /// Decodes checked arguments as the tool's [`ToolSpec::Args`].
+    fn decoder(&self) -> Decoder;
     fn listed(&self, settings: &Settings) -> bool;
 }
 
@@ -234,6 +232,18 @@ pub trait Decoded: Send + Sync {
 }
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The one decode of a call: checked arguments into a tool's `Args`.
+pub type Decoder = fn(Map<String, Value>) -> Result<Box<dyn Decoded>, ToolError>;
+
+/// `args` of a call to `T`, ready to run.
+pub(crate) fn decoded<T: ToolSpec>(args: T::Args) -> Box<dyn Decoded> {
+    Box::new(Arguments::<T>(args))
+}
+
+fn decode_args<T: ToolSpec>(args: Map<String, Value>) -> Result<Box<dyn Decoded>, ToolError> {
+    Ok(decoded::<T>(decode(args)?))
+}
 
 /// The arguments of a call to `T`.
 struct Arguments<T: ToolSpec>(T::Args);
@@ -275,7 +285,7 @@ impl<T: ToolSpec> Decoded for Arguments<T> {
 
 /// Arguments the checks passed, as the tool's type (the server took `model`
 /// and `company_id` out: they are the [`Call`]'s).
-fn decode<T: DeserializeOwned>(args: Map<String, Value>) -> Result<T, ToolError> {
+pub(crate) fn decode<T: DeserializeOwned>(args: Map<String, Value>) -> Result<T, ToolError> {
     serde_json::from_value(Value::Object(args)).map_err(|e| ToolError::Invalid {
         argument: "arguments",
         message: e.to_string(),
@@ -296,37 +306,28 @@ impl<T: ToolSpec> DynTool for T {
     }
 
     fn declare(&self, limits: Limits) -> (Tool, Arc<JsonObject>) {
-        let (input, output) = self.schemas(limits);
+        let mut input = schema::fill(schema::input_schema::<T::Args>(), limits);
         let mut check = schema::fill(schema::check_schema::<T::Args>(), limits);
-        if T::ON_MODEL {
-            schema::add_model(&mut check);
-        }
-        if T::COMPANY {
-            schema::add_company(&mut check);
+        for schema in [&mut input, &mut check] {
+            if T::ON_MODEL {
+                schema::add_model(schema);
+            }
+            if T::COMPANY {
+                schema::add_company(schema);
+            }
         }
         let tool = Tool::new(
             T::NAME,
             schema::fill_text(T::DESCRIPTION, limits),
             schema::object(input),
         )
-        .with_raw_output_schema(schema::object(output))
+        .with_raw_output_schema(schema::object(schema::output_schema::<T::Output>()))
         .with_annotations(T::EFFECT.annotations(ToolAnnotations::with_title(T::TITLE)));
         (tool, schema::object(check))
     }
 
-    fn schemas(&self, limits: Limits) -> (Value, Value) {
-        let mut input = schema::fill(schema::input_schema::<T::Args>(), limits);
-        if T::ON_MODEL {
-            schema::add_model(&mut input);
-        }
-        if T::COMPANY {
-            schema::add_company(&mut input);
-        }
-        (input, schema::output_schema::<T::Output>())
-    }
-
-    fn decode(&'static self, args: Map<String, Value>) -> Result<Box<dyn Decoded>, ToolError> {
-        Ok(Box::new(Arguments::<T>(decode(args)?)))
+    fn decoder(&self) -> Decoder {
+        decode_args::<T>
     }
 
     fn listed(&self, settings: &Settings) -> bool {
@@ -341,8 +342,11 @@ pub struct Entry {
     pub handler: &'static dyn DynTool,
     /// The model of a typed tool; `None` for static tools.
     pub model: Option<&'static ModelDescriptor>,
-    /// The typed tool's kind, which maps its arguments onto the handler's.
-    typed: Option<typed::Kind>,
+    /// Whether `company_id` names the company the call acts in (a typed
+    /// create's is a field value like the others).
+    pub company: bool,
+    /// Decodes the arguments into the handler's (a typed tool's through its own type).
+    pub decode: Decoder,
     pub tool: Tool,
     /// What arguments are checked against: the listed input schema, or a
     /// fuller one (nulls allowed where an argument is optional; a typed update's values).
@@ -360,15 +364,6 @@ impl std::fmt::Debug for Entry {
 impl Entry {
     pub fn effect(&self) -> Effect {
         self.handler.effect()
-    }
-
-    /// The arguments in the handler's shape: a typed tool's with its model added
-    /// (and a typed create's values gathered under `values`).
-    pub fn handler_args(&self, args: Map<String, Value>) -> Map<String, Value> {
-        match (self.typed, self.model) {
-            (Some(kind), Some(descriptor)) => kind.handler_args(descriptor, args),
-            _ => args,
-        }
     }
 }
 
@@ -389,7 +384,8 @@ impl Catalog {
                 Entry {
                     handler,
                     model: None,
-                    typed: None,
+                    company: handler.takes_company(),
+                    decode: handler.decoder(),
                     tool,
                     check_schema,
                 }

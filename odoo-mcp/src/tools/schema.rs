@@ -344,17 +344,64 @@ pub fn compact_output(mut schema: Value) -> Value {
     schema
 }
 
-/// Keeps only the listed `properties` of an object schema (and of its `required`).
-pub fn keep_properties(schema: &mut Value, keep: &[&str]) {
-    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
-        properties.retain(|name, _| keep.contains(&name.as_str()));
-    }
-    if let Some(Value::Array(required)) = schema.get_mut("required") {
-        required.retain(|name| name.as_str().is_some_and(|n| keep.contains(&n)));
+/// The key of a slot's marker: where a typed tool's schema takes a part from
+/// its model (its fields, buttons, record label).
+const SLOT: &str = "x-odoo-slot";
+
+/// The schema a slot type derives as: a marker [`fill_slots`] replaces.
+pub fn slot_marker(name: &str) -> schemars::Schema {
+    let mut schema = schemars::Schema::default();
+    schema.insert(SLOT.into(), json!(name));
+    schema
+}
+
+/// Puts each slot's schema (by the slot type's name) where its marker stands;
+/// what the marker held (a doc comment's description) goes with it. Returns
+/// the names of markers left without a schema.
+pub fn fill_slots(schema: &mut Value, slots: &Map<String, Value>) -> Vec<String> {
+    let mut unfilled = Vec::new();
+    walk_slots(schema, slots, &mut unfilled);
+    unfilled
+}
+
+fn walk_slots(value: &mut Value, slots: &Map<String, Value>, unfilled: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(name)) = map.get(SLOT) {
+                match slots.get(name) {
+                    Some(filled) => *value = filled.clone(),
+                    None => unfilled.push(name.clone()),
+                }
+                return;
+            }
+            map.values_mut()
+                .for_each(|child| walk_slots(child, slots, unfilled));
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|child| walk_slots(child, slots, unfilled)),
+        _ => {}
     }
 }
 
-/// The property `name` of an object schema, to replace or adjust.
-pub fn property<'a>(schema: &'a mut Value, name: &str) -> Option<&'a mut Value> {
-    schema.get_mut("properties")?.get_mut(name)
+/// Drops the descriptions of an object schema's properties (compact typed
+/// listings: the generic tool describes them).
+pub fn without_property_descriptions(schema: &mut Value) {
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        for property in properties.values_mut() {
+            if let Value::Object(map) = property {
+                map.remove("description");
+            }
+        }
+    }
+}
+
+/// Adds the properties of `extra` to the object schema `schema`.
+pub fn merge_properties(schema: &mut Value, extra: Value) {
+    if let (Some(Value::Object(properties)), Value::Object(mut extra)) =
+        (schema.get_mut("properties"), extra)
+        && let Some(Value::Object(more)) = extra.remove("properties")
+    {
+        properties.extend(more);
+    }
 }

@@ -13,13 +13,16 @@ use crate::odoo::{Links, Odoo, normalize};
 
 pub struct SearchRecords;
 
+/// The arguments; a typed tool takes its model's field names as `F`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Args {
+#[schemars(bound = "F: JsonSchema + Default + Serialize")]
+pub struct Args<F = Option<Vec<String>>> {
     #[schemars(with = "Option<Domain>")]
     pub domain: Option<Value>,
     /// Fields to return; omit for a compact default set, ["__all__"] for every non-binary field
-    pub fields: Option<Vec<String>>,
+    #[serde(default)]
+    pub fields: F,
     /// Max records (default {default_limit}, at most {max_limit}; larger values are clamped)
     #[schemars(range(min = 1))]
     pub limit: Option<u64>,
@@ -30,13 +33,24 @@ pub struct Args {
     pub count: Option<bool>,
 }
 
+/// The answer; a typed tool lists its model's read record as `R`.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct Output {
+pub struct Output<R = Map<String, Value>> {
     pub model: String,
     pub count: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     pub limit: u64,
+    #[serde(flatten)]
+    pub page: Page<R>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<Vec<String>>,
+}
+
+/// The records of one page and where the next one starts: all of the answer
+/// a compact typed listing describes.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Page<R> {
     /// More records match: call again with next_offset
     pub more: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -44,9 +58,7 @@ pub struct Output {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// The records, each with its `url` in Odoo's web client.
-    pub records: Vec<Map<String, Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notes: Option<Vec<String>>,
+    pub records: Vec<R>,
 }
 
 impl ToolSpec for SearchRecords {
@@ -141,10 +153,12 @@ impl ToolSpec for SearchRecords {
             count,
             offset: (offset > 0).then_some(offset),
             limit,
-            more,
-            next_offset: more.then_some(offset.saturating_add(count)),
-            total,
-            records,
+            page: Page {
+                more,
+                next_offset: more.then_some(offset.saturating_add(count)),
+                total,
+                records,
+            },
             notes: notes_if_any(notes),
         })
     }

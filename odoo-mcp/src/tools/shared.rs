@@ -60,7 +60,7 @@ enum Scalar {
 }
 
 /// Validate against Odoo (fields, required, selections, access) and report; write nothing
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema)]
 #[serde(transparent)]
 pub struct DryRun(pub bool);
 

@@ -1,25 +1,38 @@
 //! The typed tools of each generated model (`res_partner_search`, `_get`,
 //! `_aggregate`, `_create`, `_update`, `_delete`, `_action`): a generic tool
-//! with the model fixed, its schemas narrowed to the model's fields (or form
-//! buttons) from the generated code.
-//! Which of them are built, and in how much detail, follows the settings.
+//! with the model fixed. Each kind's arguments are a Rust type: the generic
+//! tool's own `Args` where they share arguments, else a struct here; the parts
+//! that come from the model (its fields, buttons, record label) are slot types,
+//! whose schemas are filled in per model ([`schema::fill_slots`]). A call
+//! decodes into that type and converts into the generic tool's `Args`, so a
+//! renamed argument is a compile error, and a slot left unfilled fails the tests.
+//! Which typed tools are built, and in how much detail, follows the settings.
 
+use std::borrow::Cow;
+
+use odoo_client::RecordId;
 use odoo_client::registry::{FieldDescriptor, ModelDescriptor};
 use rmcp::model::{Tool, ToolAnnotations};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::aggregate_records::{AggregateRecords, GRANULARITIES, NUMERIC_FUNCTIONS};
-use super::create_record::CreateRecord;
-use super::delete_record::DeleteRecord;
-use super::get_record::GetRecord;
-use super::press_button::PressButton;
+use super::aggregate_records::{self, AggregateRecords, GRANULARITIES, NUMERIC_FUNCTIONS};
+use super::create_record::{self, CreateRecord};
+use super::create_records::MAX_BATCH;
+use super::delete_record::{self, DeleteRecord};
+use super::get_record::{self, GetRecord};
+use super::press_button::{self, PressButton};
 use super::schema::{
-    add_company, compact_output, inline_refs, keep_properties, object, property,
-    shorten_descriptions, type_untyped,
+    self, add_company, compact_output, inline_refs, merge_properties, object, shorten_descriptions,
+    type_untyped, without_property_descriptions,
 };
-use super::search_records::SearchRecords;
-use super::update_record::UpdateRecord;
-use super::{DynTool, Entry, Shape};
+use super::search_records::{self, Page, SearchRecords};
+use super::shared::DryRun;
+use super::update_record::{self, UpdateRecord};
+use super::{Decoder, Entry, Shape, ToolSpec, decoded};
+use crate::error::ToolError;
 use crate::settings::SchemaDetail;
 
 /// Longest label kept in a compact schema.
@@ -28,68 +41,196 @@ const MAX_LABEL: usize = 60;
 /// detail (e.g. 90 Peppol codes); the call is still checked against them.
 const MAX_COMPACT_ENUM: usize = 40;
 
-/// Which generic tool a typed tool runs through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Search,
-    Get,
-    Aggregate,
-    Create,
-    Update,
-    Delete,
-    /// press_button on one of the model's form buttons.
-    Action,
-}
+/// Declares slot types: each decodes as its inner type and derives as a
+/// marker that the model's schema replaces.
+macro_rules! slots {
+    ($($(#[$doc:meta])* $name:ident($inner:ty);)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(pub $inner);
 
-impl Kind {
-    fn suffix(self) -> &'static str {
-        match self {
-            Kind::Search => "search",
-            Kind::Get => "get",
-            Kind::Aggregate => "aggregate",
-            Kind::Create => "create",
-            Kind::Update => "update",
-            Kind::Delete => "delete",
-            Kind::Action => "action",
-        }
-    }
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
 
-    fn handler(self) -> &'static dyn DynTool {
-        match self {
-            Kind::Search => &SearchRecords,
-            Kind::Get => &GetRecord,
-            Kind::Aggregate => &AggregateRecords,
-            Kind::Create => &CreateRecord,
-            Kind::Update => &UpdateRecord,
-            Kind::Delete => &DeleteRecord,
-            Kind::Action => &PressButton,
-        }
-    }
-
-    /// The handler's arguments: the model added; a create's values (its
-    /// arguments but `dry_run`) gathered under `values`; an action's `action`
-    /// as press_button's `button`.
-    pub fn handler_args(
-        self,
-        descriptor: &ModelDescriptor,
-        mut args: Map<String, Value>,
-    ) -> Map<String, Value> {
-        if self == Kind::Create {
-            let dry_run = args.remove("dry_run");
-            let values = std::mem::take(&mut args);
-            args.insert("values".into(), Value::Object(values));
-            if let Some(dry_run) = dry_run {
-                args.insert("dry_run".into(), dry_run);
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                schema::slot_marker(stringify!($name))
             }
         }
-        if self == Kind::Action
-            && let Some(action) = args.remove("action")
-        {
-            args.insert("button".into(), action);
+    )*};
+}
+
+slots! {
+    /// Field names to read: the model's fields.
+    Fields(Option<Vec<String>>);
+    /// One record of the model, labelled with it.
+    Record(RecordId);
+    /// Records of the model to press a button on.
+    Records(Vec<RecordId>);
+    /// `dry_run`, described in a few words.
+    DryRunFlag(Option<DryRun>);
+    /// Fields to group by: the model's groupable ones.
+    GroupBy(Option<Vec<String>>);
+    /// Totals to compute: the model's numeric fields.
+    Aggregates(Option<Vec<String>>);
+    /// The order of groups, with an example of the model's.
+    GroupOrder(Option<String>);
+    /// Values to write: the model's update struct.
+    Values(Map<String, Value>);
+    /// A button of the model's form.
+    Button(String);
+    /// A record as the model's read struct has it (answers only).
+    ReadRecord(Map<String, Value>);
+}
+
+/// `<model>_search`: search_records' arguments with the model's fields.
+type Search = search_records::Args<Fields>;
+
+/// `<model>_aggregate`: aggregate_records' arguments with the model's fields.
+type Aggregate = aggregate_records::Args<GroupBy, Aggregates, GroupOrder>;
+
+/// `<model>_get`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct Get {
+    record_id: Record,
+    #[serde(default)]
+    fields: Fields,
+}
+
+/// `<model>_create`: the values are the arguments.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+struct Create {
+    #[serde(default)]
+    dry_run: DryRunFlag,
+    #[serde(flatten)]
+    values: Map<String, Value>,
+}
+
+/// `<model>_update`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct Update {
+    record_id: Record,
+    values: Values,
+    #[serde(default)]
+    dry_run: DryRunFlag,
+}
+
+/// `<model>_delete`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct Delete {
+    record_id: Record,
+    #[serde(default)]
+    dry_run: DryRunFlag,
+}
+
+/// `<model>_action`: press_button with the button named `action`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct Action {
+    record_ids: Records,
+    action: Button,
+}
+
+impl From<Search> for search_records::Args {
+    fn from(args: Search) -> Self {
+        let search_records::Args {
+            domain,
+            fields,
+            limit,
+            offset,
+            order,
+            count,
+        } = args;
+        Self {
+            domain,
+            fields: fields.0,
+            limit,
+            offset,
+            order,
+            count,
         }
-        args.insert("model".into(), json!(descriptor.model));
-        args
     }
+}
+
+impl From<Aggregate> for aggregate_records::Args {
+    fn from(args: Aggregate) -> Self {
+        let aggregate_records::Args {
+            domain,
+            groupby,
+            aggregates,
+            order,
+            limit,
+            offset,
+        } = args;
+        Self {
+            domain,
+            groupby: groupby.0,
+            aggregates: aggregates.0,
+            order: order.0,
+            limit,
+            offset,
+        }
+    }
+}
+
+impl From<Get> for get_record::Args {
+    fn from(args: Get) -> Self {
+        Self {
+            record_id: args.record_id.0,
+            fields: args.fields.0,
+        }
+    }
+}
+
+impl From<Create> for create_record::Args {
+    fn from(args: Create) -> Self {
+        Self {
+            values: args.values,
+            dry_run: args.dry_run.0,
+        }
+    }
+}
+
+impl From<Update> for update_record::Args {
+    fn from(args: Update) -> Self {
+        Self {
+            record_id: args.record_id.0,
+            values: args.values.0,
+            dry_run: args.dry_run.0,
+        }
+    }
+}
+
+impl From<Delete> for delete_record::Args {
+    fn from(args: Delete) -> Self {
+        Self {
+            record_id: args.record_id.0,
+            dry_run: args.dry_run.0,
+        }
+    }
+}
+
+impl From<Action> for press_button::Args {
+    fn from(args: Action) -> Self {
+        Self {
+            record_ids: args.record_ids.0,
+            button: args.action.0,
+        }
+    }
+}
+
+/// Decodes a typed tool's arguments as `A` and hands them to `H` as its own.
+fn decode_as<A, H>(args: Map<String, Value>) -> Result<Box<dyn super::Decoded>, ToolError>
+where
+    A: DeserializeOwned + Into<H::Args>,
+    H: ToolSpec,
+{
+    Ok(decoded::<H>(super::decode::<A>(args)?.into()))
 }
 
 pub fn tools(d: &'static ModelDescriptor, shape: &Shape) -> Vec<Entry> {
@@ -120,8 +261,17 @@ pub fn tools(d: &'static ModelDescriptor, shape: &Shape) -> Vec<Entry> {
     out
 }
 
+/// The schemas of one typed tool: as listed, and as calls are checked.
+struct Schemas {
+    listed: Value,
+    check: Value,
+    output: Value,
+    /// Whether `company_id` is the company the call acts in (not a field value).
+    company: bool,
+}
+
 /// What the typed tools of one model share: the model, the listing shape and
-/// the schema pieces several tools repeat.
+/// the slots several tools fill alike.
 struct TypedKit<'a> {
     d: &'static ModelDescriptor,
     shape: &'a Shape,
@@ -132,15 +282,15 @@ struct TypedKit<'a> {
     /// `fields` as checked: every field of the read struct, computed ones too.
     every_field: Value,
     record_id: Value,
+    dry_run: Value,
 }
 
-/// Drops the descriptions of these properties (compact listings: the generic tool has them).
-fn without_descriptions(schema: &mut Value, names: &[&str]) {
-    for name in names {
-        if let Some(Value::Object(map)) = property(schema, name) {
-            map.remove("description");
-        }
-    }
+/// Slot values by slot type.
+fn slots<const N: usize>(pairs: [(Cow<'static, str>, Value); N]) -> Map<String, Value> {
+    pairs
+        .into_iter()
+        .map(|(name, value)| (name.into_owned(), value))
+        .collect()
 }
 
 impl<'a> TypedKit<'a> {
@@ -160,6 +310,7 @@ impl<'a> TypedKit<'a> {
         let every_field = json!({"type": "array", "items": {"type": "string", "enum": names}});
         let record_id =
             json!({"type": "integer", "minimum": 1, "description": format!("{} id", d.label)});
+        let dry_run = json!({"type": "boolean", "description": "Validate only; write nothing"});
         Self {
             d,
             shape,
@@ -167,24 +318,49 @@ impl<'a> TypedKit<'a> {
             fields_enum,
             every_field,
             record_id,
+            dry_run,
         }
     }
 
-    /// The schema calls are checked against: `input` with every field of the
-    /// read struct allowed in `fields`.
-    fn with_every_field(&self, input: &Value) -> Value {
-        let mut check = input.clone();
-        if let Some(fields) = property(&mut check, "fields") {
-            *fields = self.every_field.clone();
+    /// `A`'s listed and checked schemas with the slots filled (`check_slots`
+    /// over `slots` for the checked one): compact listings describe only what
+    /// the model adds. `company_id` where the call may name its company.
+    fn arguments<A: JsonSchema>(
+        &self,
+        company: bool,
+        slots: &Map<String, Value>,
+        check_slots: &Map<String, Value>,
+    ) -> (Value, Value) {
+        let limits = self.shape.limits;
+        let mut listed = schema::fill(schema::input_schema::<A>(), limits);
+        let mut check = schema::fill(schema::check_schema::<A>(), limits);
+        if company {
+            add_company(&mut listed);
+            add_company(&mut check);
         }
-        check
+        if !self.full {
+            without_property_descriptions(&mut listed);
+        }
+        let mut unfilled = schema::fill_slots(&mut listed, slots);
+        let mut check_with = slots.clone();
+        check_with.extend(check_slots.clone());
+        unfilled.extend(schema::fill_slots(&mut check, &check_with));
+        debug_assert!(unfilled.is_empty(), "slots without a schema: {unfilled:?}");
+        if !unfilled.is_empty() {
+            tracing::error!(tool = %self.d.tool_prefix, ?unfilled, "typed tool slots without a schema");
+        }
+        (listed, check)
     }
 
-    /// The handler's listed input (without `model`) and output schemas.
-    fn handler_schemas(&self, kind: Kind) -> (Value, Value) {
-        let (mut input, output) = kind.handler().schemas(self.shape.limits);
-        keep_properties_but(&mut input, "model");
-        (input, output)
+    /// The answer's schema `O` with its record slot filled.
+    fn output<O: JsonSchema>(&self) -> Value {
+        let mut output = schema::output_schema::<O>();
+        let unfilled = schema::fill_slots(
+            &mut output,
+            &slots([(ReadRecord::schema_name(), self.read_record())]),
+        );
+        debug_assert!(unfilled.is_empty(), "slots without a schema: {unfilled:?}");
+        output
     }
 
     /// The schema of one read record: the model's fields in full detail, any object otherwise.
@@ -201,72 +377,58 @@ impl<'a> TypedKit<'a> {
         }
     }
 
-    /// `dry_run` as typed write tools list it: the generic tool describes it at length.
-    fn dry_run(&self, input: &mut Value) {
-        if let Some(Value::Object(properties)) = input.get_mut("properties") {
-            properties.insert(
-                "dry_run".into(),
-                json!({"type": "boolean", "description": "Validate only; write nothing"}),
-            );
-        }
-    }
-
     /// Builds the entry of `<prefix>_<suffix>` (titled "<Suffix> <label>" in
-    /// full detail); `check` replaces the listed input schema as what
-    /// arguments are checked against.
-    fn entry(
+    /// full detail), decoded as `A` and run by `H`.
+    fn entry<A, H>(
         &self,
-        kind: Kind,
+        suffix: &str,
+        handler: &'static H,
         description: String,
-        input: Value,
-        output: Value,
-        check: Option<Value>,
-    ) -> Entry {
+        schemas: Schemas,
+    ) -> Entry
+    where
+        A: DeserializeOwned + Into<H::Args>,
+        H: ToolSpec,
+    {
         let d = self.d;
-        let suffix = kind.suffix();
-        let handler = kind.handler();
+        let decode: Decoder = decode_as::<A, H>;
         let tool = Tool::new(
             format!("{}_{suffix}", d.tool_prefix),
             description,
-            object(input),
+            object(schemas.listed),
         )
-        .with_raw_output_schema(object(output));
+        .with_raw_output_schema(object(schemas.output));
         // Titles and long descriptions only in full detail: the name says it.
         let base = if self.full {
             ToolAnnotations::with_title(format!("{} {}", capitalized(suffix), d.label))
         } else {
             ToolAnnotations::new()
         };
-        let tool = tool.with_annotations(handler.effect().annotations(base));
+        let tool = tool.with_annotations(H::EFFECT.annotations(base));
         Entry {
             handler,
             model: Some(d),
-            typed: Some(kind),
-            check_schema: check
-                .map(object)
-                .unwrap_or_else(|| tool.input_schema.clone()),
+            company: schemas.company,
+            decode,
+            check_schema: object(schemas.check),
             tool,
         }
     }
 
     fn search(&self) -> Entry {
-        let (d, full) = (self.d, self.full);
-        let (mut input, mut output) = self.handler_schemas(Kind::Search);
-        if let Some(fields) = property(&mut input, "fields") {
-            *fields = self.fields_enum.clone();
-        }
-        if !full {
-            without_descriptions(
-                &mut input,
-                &["domain", "limit", "order", "count", "company_id"],
-            );
-            // The shape only; the other keys are search_records' and allowed.
-            keep_properties(&mut output, &["more", "next_offset", "total", "records"]);
-        }
-        if let Some(records) = property(&mut output, "records") {
-            records["items"] = self.read_record();
-        }
-        let description = if full {
+        let d = self.d;
+        let (listed, check) = self.arguments::<Search>(
+            SearchRecords::COMPANY,
+            &slots([(Fields::schema_name(), self.fields_enum.clone())]),
+            &slots([(Fields::schema_name(), self.every_field.clone())]),
+        );
+        // Compact: the shape only; the other keys are search_records' and allowed.
+        let output = if self.full {
+            self.output::<search_records::Output<ReadRecord>>()
+        } else {
+            self.output::<Page<ReadRecord>>()
+        };
+        let description = if self.full {
             format!("Search {} ({}) records.", d.label, d.model)
         } else {
             format!(
@@ -274,36 +436,40 @@ impl<'a> TypedKit<'a> {
                 d.label, d.model
             )
         };
-        let check = self.with_every_field(&input);
-        self.entry(Kind::Search, description, input, output, Some(check))
+        let schemas = Schemas {
+            listed,
+            check,
+            output,
+            company: SearchRecords::COMPANY,
+        };
+        self.entry::<Search, _>("search", &SearchRecords, description, schemas)
     }
 
     fn get(&self) -> Entry {
         let d = self.d;
-        let (mut input, mut output) = self.handler_schemas(Kind::Get);
         // The field names are listed once, by the search tool.
         let fields = if self.shape.typed.search && !self.full {
             json!({"type": "array", "items": {"type": "string"}, "description": format!("Names as in {}_search; omit for a default set", d.tool_prefix)})
         } else {
             self.fields_enum.clone()
         };
-        if let Some(property) = property(&mut input, "fields") {
-            *property = fields;
-        }
-        if let Some(property) = property(&mut input, "record_id") {
-            *property = self.record_id.clone();
-        }
-        if let Some(record) = property(&mut output, "record") {
-            *record = self.read_record();
-        }
-        let check = self.with_every_field(&input);
-        self.entry(
-            Kind::Get,
-            format!("Read one {} ({}) by id.", d.label, d.model),
-            input,
+        let (listed, check) = self.arguments::<Get>(
+            GetRecord::COMPANY,
+            &slots([
+                (Fields::schema_name(), fields),
+                (Record::schema_name(), self.record_id.clone()),
+            ]),
+            &slots([(Fields::schema_name(), self.every_field.clone())]),
+        );
+        let output = self.output::<get_record::Output<ReadRecord>>();
+        let description = format!("Read one {} ({}) by id.", d.label, d.model);
+        let schemas = Schemas {
+            listed,
+            check,
             output,
-            Some(check),
-        )
+            company: GetRecord::COMPANY,
+        };
+        self.entry::<Get, _>("get", &GetRecord, description, schemas)
     }
 
     /// aggregate_records without `model`, its groupby and aggregates offered as
@@ -339,46 +505,58 @@ impl<'a> TypedKit<'a> {
         let example = aggregates
             .get(1)
             .map_or_else(|| "__count".to_string(), String::clone);
-        let (mut input, output) = self.handler_schemas(Kind::Aggregate);
-        let offer = |schema: &mut Value, name: &str, values: Vec<String>, description: &str| {
-            if let Some(property) = property(schema, name) {
-                if !values.is_empty() {
-                    property["items"]["enum"] = json!(values);
-                }
-                property["description"] = json!(description);
+        let offer = |values: Vec<String>, description: &str| {
+            let mut items = json!({"type": "string"});
+            if !values.is_empty() {
+                items["enum"] = json!(values);
             }
+            json!({"type": "array", "items": items, "description": description})
         };
-        offer(
-            &mut input,
-            "groupby",
-            groupby,
-            "Fields to group by; dates by day, week, month, quarter or year",
-        );
-        offer(
-            &mut input,
-            "aggregates",
-            aggregates,
-            "Default [\"__count\"]",
+        let order = if self.full {
+            format!("Sort groups, e.g. \"{example} desc\"")
+        } else {
+            format!("e.g. \"{example} desc\"")
+        };
+        let (listed, check) = self.arguments::<Aggregate>(
+            AggregateRecords::COMPANY,
+            &slots([
+                (
+                    GroupBy::schema_name(),
+                    offer(
+                        groupby,
+                        "Fields to group by; dates by day, week, month, quarter or year",
+                    ),
+                ),
+                (
+                    Aggregates::schema_name(),
+                    offer(aggregates, "Default [\"__count\"]"),
+                ),
+                (
+                    GroupOrder::schema_name(),
+                    json!({"type": "string", "description": order}),
+                ),
+            ]),
+            &Map::new(),
         );
         let description = if self.full {
-            if let Some(order) = property(&mut input, "order") {
-                order["description"] = json!(format!("Sort groups, e.g. \"{example} desc\""));
-            }
             format!(
                 "Grouped totals of {} ({}), like a pivot: count, sum, avg, min, max per group. Arguments as aggregate_records, without model.",
                 d.label, d.model
             )
         } else {
-            without_descriptions(&mut input, &["domain", "limit", "company_id"]);
-            if let Some(order) = property(&mut input, "order") {
-                order["description"] = json!(format!("e.g. \"{example} desc\""));
-            }
             format!(
                 "Grouped totals of {} ({}); arguments as aggregate_records.",
                 d.label, d.model
             )
         };
-        self.entry(Kind::Aggregate, description, input, output, None)
+        let output = schema::output_schema::<<AggregateRecords as ToolSpec>::Output>();
+        let schemas = Schemas {
+            listed,
+            check,
+            output,
+            company: AggregateRecords::COMPANY,
+        };
+        self.entry::<Aggregate, _>("aggregate", &AggregateRecords, description, schemas)
     }
 
     /// `None` when the model has no create schema.
@@ -410,10 +588,20 @@ impl<'a> TypedKit<'a> {
                 ),
             )
         };
-        self.dry_run(&mut listed);
-        self.dry_run(&mut check);
-        let (_, output) = self.handler_schemas(Kind::Create);
-        Some(self.entry(Kind::Create, description, listed, output, Some(check)))
+        // The model's values, and the arguments of `Create` beside them.
+        let dry_run = slots([(DryRunFlag::schema_name(), self.dry_run.clone())]);
+        // `company_id` of a create is the model's field, a value like the others.
+        let (extra, _) = self.arguments::<Create>(false, &dry_run, &Map::new());
+        merge_properties(&mut listed, extra.clone());
+        merge_properties(&mut check, extra);
+        let output = schema::output_schema::<<CreateRecord as ToolSpec>::Output>();
+        let schemas = Schemas {
+            listed,
+            check,
+            output,
+            company: false,
+        };
+        Some(self.entry::<Create, _>("create", &CreateRecord, description, schemas))
     }
 
     /// `None` when the model has no update schema.
@@ -436,42 +624,45 @@ impl<'a> TypedKit<'a> {
         } else {
             compact_payload(d, &values, None, false)
         };
-        let payload = |values: Value| {
-            json!({
-                "type": "object",
-                "properties": {"record_id": self.record_id, "values": values},
-                "required": ["record_id", "values"], "additionalProperties": false
-            })
-        };
-        let (mut check, mut listed) = (payload(values), payload(listed_values));
-        add_company(&mut check);
-        add_company(&mut listed);
-        self.dry_run(&mut listed);
-        self.dry_run(&mut check);
-        let (_, output) = self.handler_schemas(Kind::Update);
-        Some(self.entry(
-            Kind::Update,
-            format!("Write values on one {} ({}).", d.label, d.model),
+        let (listed, check) = self.arguments::<Update>(
+            UpdateRecord::COMPANY,
+            &slots([
+                (Record::schema_name(), self.record_id.clone()),
+                (Values::schema_name(), listed_values),
+                (DryRunFlag::schema_name(), self.dry_run.clone()),
+            ]),
+            &slots([(Values::schema_name(), values)]),
+        );
+        let output = schema::output_schema::<<UpdateRecord as ToolSpec>::Output>();
+        let description = format!("Write values on one {} ({}).", d.label, d.model);
+        let schemas = Schemas {
             listed,
+            check,
             output,
-            Some(check),
-        ))
+            company: UpdateRecord::COMPANY,
+        };
+        Some(self.entry::<Update, _>("update", &UpdateRecord, description, schemas))
     }
 
     fn delete(&self) -> Entry {
         let d = self.d;
-        let (mut input, output) = self.handler_schemas(Kind::Delete);
-        if let Some(property) = property(&mut input, "record_id") {
-            *property = self.record_id.clone();
-        }
-        self.dry_run(&mut input);
-        self.entry(
-            Kind::Delete,
-            format!("Delete one {} ({}).", d.label, d.model),
-            input,
+        let (listed, check) = self.arguments::<Delete>(
+            DeleteRecord::COMPANY,
+            &slots([
+                (Record::schema_name(), self.record_id.clone()),
+                (DryRunFlag::schema_name(), self.dry_run.clone()),
+            ]),
+            &Map::new(),
+        );
+        let output = schema::output_schema::<<DeleteRecord as ToolSpec>::Output>();
+        let description = format!("Delete one {} ({}).", d.label, d.model);
+        let schemas = Schemas {
+            listed,
+            check,
             output,
-            None,
-        )
+            company: DeleteRecord::COMPANY,
+        };
+        self.entry::<Delete, _>("delete", &DeleteRecord, description, schemas)
     }
 
     /// press_button on `record_ids` with its `button` as `action`, an enum of
@@ -482,10 +673,12 @@ impl<'a> TypedKit<'a> {
         if d.buttons.is_empty() {
             return None;
         }
-        let (mut input, output) = self.handler_schemas(Kind::Action);
-        keep_properties_but(&mut input, "button");
         let methods: Vec<&str> = d.buttons.iter().map(|b| b.method).collect();
         let mut action = json!({"type": "string", "enum": methods});
+        let mut record_ids = json!({
+            "type": "array", "items": {"type": "integer", "minimum": 1},
+            "minItems": 1, "maxItems": MAX_BATCH,
+        });
         // Compact: the method names say most; full detail adds labels and states.
         let description = if self.full {
             let labels: Vec<String> = d
@@ -497,42 +690,30 @@ impl<'a> TypedKit<'a> {
                 })
                 .collect();
             action["description"] = json!(labels.join("; "));
-            if let Some(record_ids) = property(&mut input, "record_ids") {
-                record_ids["description"] = json!(format!("{} ids", d.label));
-            }
+            record_ids["description"] = json!(format!("{} ids", d.label));
             format!(
                 "Press a button of the {} ({}) form on records, as a person would; refused where the form hides it. A wizard it opens comes back as next, for run_wizard.",
                 d.label, d.model
             )
         } else {
-            without_descriptions(&mut input, &["record_ids", "company_id"]);
             format!("Press a {} form button; as press_button.", d.model)
         };
-        if let Some(Value::Object(properties)) = input.get_mut("properties") {
-            properties.insert("action".into(), action);
-        }
-        if let Some(Value::Array(required)) = input.get_mut("required") {
-            required.push(json!("action"));
-        }
-        Some(self.entry(Kind::Action, description, input, output, None))
-    }
-}
-
-/// Removes one property of an object schema (and from its `required`).
-fn keep_properties_but(schema: &mut Value, name: &str) {
-    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
-        properties.remove(name);
-    }
-    if let Some(Value::Array(required)) = schema.get_mut("required") {
-        required.retain(|r| r != name);
-    }
-    if let Some(map) = schema.as_object_mut()
-        && map
-            .get("required")
-            .and_then(Value::as_array)
-            .is_some_and(Vec::is_empty)
-    {
-        map.remove("required");
+        let (listed, check) = self.arguments::<Action>(
+            PressButton::COMPANY,
+            &slots([
+                (Records::schema_name(), record_ids),
+                (Button::schema_name(), action),
+            ]),
+            &Map::new(),
+        );
+        let output = schema::output_schema::<<PressButton as ToolSpec>::Output>();
+        let schemas = Schemas {
+            listed,
+            check,
+            output,
+            company: PressButton::COMPANY,
+        };
+        Some(self.entry::<Action, _>("action", &PressButton, description, schemas))
     }
 }
 
