@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::suggest::{close_matches, did_you_mean};
+use odoo_client::suggest::{close_matches, did_you_mean};
 
 /// One argument problem, with its JSON path (`values.country_id`, `fields[2]`).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -93,7 +93,7 @@ pub async fn serve(server: OdooMcp, bind: &HttpBind) -> std::io::Result<()> {
     tracing::info!("listening on http://{shown}/mcp");
     axum::serve(listener, router)
         .with_graceful_shutdown(async move {
-            crate::shutdown_signal().await;
+            crate::shutdown::shutdown_signal().await;
             cancel.cancel();
         })
         .await

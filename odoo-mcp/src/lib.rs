@@ -30,6 +30,7 @@ pub mod http;
 mod odoo;
 mod server;
 pub mod settings;
+mod shutdown;
 mod text;
 mod tools;
 
@@ -44,6 +45,7 @@ use odoo_client::registry::ModelDescriptor;
 use rmcp::ServiceExt;
 
 pub use server::OdooMcp;
+pub use shutdown::shutdown_signal;
 
 use crate::cli::Cli;
 use crate::settings::TransportKind;
@@ -51,30 +53,6 @@ use crate::settings::TransportKind;
 /// The generated models, offered as typed tools.
 pub fn generated_models() -> &'static [ModelDescriptor] {
     generated::MODELS
-}
-
-/// Resolves on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
 }
 
 /// Exit code for missing or invalid configuration.

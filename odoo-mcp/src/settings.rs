@@ -388,7 +388,7 @@ impl TypedModels {
             None => Ok(()),
             Some(unknown) => Err(SettingsError::Conflict(format!(
                 "ODOO_MCP_TYPED_MODELS names {unknown}, which has no generated code{}; generated models: {}",
-                crate::suggest::did_you_mean(&crate::suggest::close_matches(
+                odoo_client::suggest::did_you_mean(&odoo_client::suggest::close_matches(
                     unknown,
                     generated.iter().copied(),
                     3

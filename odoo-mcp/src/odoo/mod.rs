@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::ToolError;
 use crate::settings::{Access, Settings};
-use crate::suggest::{close_matches, did_you_mean};
+use odoo_client::suggest::{close_matches, did_you_mean};
 
 mod buttons;
 mod companies;

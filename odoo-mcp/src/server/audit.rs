@@ -17,7 +17,7 @@ use rmcp::model::Extensions;
 use serde_json::{Value, json};
 
 use crate::error::ToolError;
-use crate::tools::Effect;
+use crate::tools::{Answer, Effect};
 
 /// An error message is cut to this many characters in the log.
 const MAX_MESSAGE: usize = 500;
@@ -99,15 +99,6 @@ fn open(path: &Path) -> Option<File> {
     }
 }
 
-/// Record ids in an answer: one id or a list of them.
-fn ids_in(value: Option<&Value>) -> Vec<i64> {
-    match value {
-        Some(Value::Number(n)) => n.as_i64().into_iter().collect(),
-        Some(Value::Array(items)) => items.iter().filter_map(Value::as_i64).collect(),
-        _ => Vec::new(),
-    }
-}
-
 fn clip(text: &str) -> String {
     match text.char_indices().nth(MAX_MESSAGE) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
@@ -136,17 +127,14 @@ impl Pending<'_> {
     pub(crate) fn finish(
         mut self,
         subject: Option<&str>,
-        outcome: &Result<Value, ToolError>,
+        outcome: &Result<Answer, ToolError>,
         secrets: &[String],
     ) {
         let (kind, message) = match outcome {
             Ok(_) if self.line.dry_run => ("dry_run", None),
             Ok(answer) => {
                 if self.line.effect.creates() {
-                    self.line.ids = ids_in(answer.get("id"))
-                        .into_iter()
-                        .chain(ids_in(answer.get("ids")))
-                        .collect();
+                    self.line.ids = answer.created.clone();
                 }
                 ("ok", None)
             }
@@ -221,10 +209,7 @@ mod tests {
     }
 
     #[test]
-    fn ids_and_clipping() {
-        assert_eq!(ids_in(Some(&json!(7))), [7]);
-        assert_eq!(ids_in(Some(&json!([1, 2, "x"]))), [1, 2]);
-        assert!(ids_in(Some(&json!("7"))).is_empty());
+    fn clipping() {
         let long = "é".repeat(MAX_MESSAGE + 10);
         assert_eq!(clip(&long).chars().count(), MAX_MESSAGE + 1);
     }

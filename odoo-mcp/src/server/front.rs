@@ -16,10 +16,10 @@ use crate::arguments;
 use crate::domain_arg;
 use crate::error::ToolError;
 use crate::odoo::Target;
-use crate::suggest::{close_matches, did_you_mean};
 use crate::text::clip;
 use crate::tools::shared::{CompanyId, ModelName};
 use crate::tools::{Call, Decoded, Entry};
+use odoo_client::suggest::{close_matches, did_you_mean};
 
 /// A call that passed every check, its arguments typed.
 pub(crate) struct Ready<'a> {

@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 use crate::error::ToolError;
 use crate::odoo::Odoo;
 use crate::settings::{Access, Settings};
-use crate::tools::{Catalog, Shape};
+use crate::tools::{Answer, Catalog, Shape};
 
 pub(crate) mod audit;
 mod confirm;
@@ -121,7 +121,7 @@ impl OdooMcp {
             pending.finish(subject, &outcome, self.odoo().secrets());
         }
         match outcome {
-            Ok(value) => CallToolResult::structured(value),
+            Ok(answer) => CallToolResult::structured(answer.value),
             Err(error) => {
                 tracing::debug!(tool = %ready.entry.tool.name, %error, "tool call failed");
                 CallToolResult::error(vec![ContentBlock::text(self.render(&error))])
@@ -148,12 +148,12 @@ impl OdooMcp {
     /// A call without confirmation nor audit (resources read through tools).
     async fn dispatch(&self, name: &str, args: Map<String, Value>) -> Result<Value, ToolError> {
         let ready = self.prepare(name, Some(args)).await.map_err(|r| r.error)?;
-        self.run(&ready).await
+        Ok(self.run(&ready).await?.value)
     }
 
     /// The handler; when Odoo refuses a field of the generated code, the server
     /// learns which ones this instance lacks and runs it once more without them.
-    async fn run(&self, ready: &Ready<'_>) -> Result<Value, ToolError> {
+    async fn run(&self, ready: &Ready<'_>) -> Result<Answer, ToolError> {
         let odoo = self.odoo();
         let call = ready.call();
         let mut outcome = ready.args.run(odoo, &call).await;

@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use super::OdooMcp;
 use crate::error::ToolError;
 use crate::settings::Access;
-use crate::suggest::close_matches;
+use odoo_client::suggest::close_matches;
 
 const INDEX_URI: &str = "odoo://models";
 const RECORD_TEMPLATE: &str = "odoo://{model}/record/{id}";

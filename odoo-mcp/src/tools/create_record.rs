@@ -1,5 +1,6 @@
 //! `create_record`: one record; with `dry_run`, the checked plan instead.
 
+use odoo_client::RecordId;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -36,6 +37,13 @@ impl ToolSpec for CreateRecord {
     const EFFECT: Effect = Effect::Create;
     type Args = Args;
     type Output = WriteAnswer<Created>;
+
+    fn created_ids(output: &Self::Output) -> Vec<RecordId> {
+        match output {
+            WriteAnswer::Done(created) => vec![created.id],
+            WriteAnswer::Planned(_) => Vec::new(),
+        }
+    }
 
     fn dry_run(args: &Args) -> bool {
         is_dry_run(args.dry_run)

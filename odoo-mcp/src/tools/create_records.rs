@@ -44,6 +44,13 @@ impl ToolSpec for CreateRecords {
     type Args = Args;
     type Output = WriteAnswer<Created>;
 
+    fn created_ids(output: &Self::Output) -> Vec<RecordId> {
+        match output {
+            WriteAnswer::Done(created) => created.ids.clone(),
+            WriteAnswer::Planned(_) => Vec::new(),
+        }
+    }
+
     fn dry_run(args: &Args) -> bool {
         is_dry_run(args.dry_run)
     }

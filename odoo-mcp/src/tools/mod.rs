@@ -194,13 +194,18 @@ pub trait ToolSpec: Send + Sync + 'static {
         false
     }
 
+    /// The records the call made, as its audit line names them ([`Effect::Create`]).
+    fn created_ids(_output: &Self::Output) -> Vec<RecordId> {
+        Vec::new()
+    }
+
     /// Whether `tools/list` shows the tool under these settings.
     fn listed(_settings: &Settings) -> bool {
         true
     }
 }
 
-pub type ToolFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, ToolError>> + Send + 'a>>;
+pub type ToolFuture<'a> = Pin<Box<dyn Future<Output = Result<Answer, ToolError>> + Send + 'a>>;
 
 /// A [`ToolSpec`] behind a pointer: what the catalog and the server hold.
 pub trait DynTool: Send + Sync {
@@ -229,6 +234,12 @@ pub trait Decoded: Send + Sync {
     fn dry_run(&self) -> bool;
     /// Runs the handler (again, when Odoo's answer taught the server something).
     fn run<'a>(&'a self, odoo: &'a Odoo, call: &'a Call<'a>) -> ToolFuture<'a>;
+}
+
+/// A tool's answer, and the records it made.
+pub struct Answer {
+    pub value: Value,
+    pub created: Vec<RecordId>,
 }
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -275,10 +286,12 @@ impl<T: ToolSpec> Decoded for Arguments<T> {
     fn run<'a>(&'a self, odoo: &'a Odoo, call: &'a Call<'a>) -> ToolFuture<'a> {
         Box::pin(async move {
             let output = T::run(odoo, call, self.0.clone()).await?;
-            serde_json::to_value(output).map_err(|e| ToolError::Invalid {
+            let created = T::created_ids(&output);
+            let value = serde_json::to_value(output).map_err(|e| ToolError::Invalid {
                 argument: "arguments",
                 message: format!("the answer could not be encoded: {e}"),
-            })
+            })?;
+            Ok(Answer { value, created })
         })
     }
 }
