@@ -25,9 +25,10 @@ const MAGIC_FIELDS: &[&str] = &[
 /// Selections with more values than this are typed as strings.
 pub const MAX_ENUM_VALUES: usize = 100;
 
-/// The Rust shape of a field, from its Odoo type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FieldKind {
+/// The Rust shape of a field: not a second vocabulary of Odoo types but what
+/// [`FieldEntry::kind`] derives from one (several types share a shape).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind<'a> {
     /// char, text, html, and selections without known values: `String`.
     Text,
     /// integer: `i64`.
@@ -41,7 +42,7 @@ pub enum FieldKind {
     /// datetime: `chrono::NaiveDateTime`, UTC.
     Datetime,
     /// selection: a generated enum.
-    Selection { enum_name: String },
+    Selection { enum_name: &'a str },
     /// many2one: `Many2One` when read, an id when written.
     Many2one,
     /// one2many, many2many: a list of ids.
@@ -60,8 +61,10 @@ pub enum FieldKind {
 pub struct FieldEntry {
     pub odoo_name: String,
     pub ident: String,
-    pub ttype: String,
-    pub kind: FieldKind,
+    pub ttype: FieldType,
+    /// The generated enum of a selection with known values; other selections
+    /// are strings (see [`FieldKind::Text`]).
+    pub enum_name: Option<String>,
     pub label: String,
     pub help: Option<String>,
     pub required: bool,
@@ -98,24 +101,38 @@ pub struct ComodelTypes {
     pub own: bool,
 }
 
-/// Types too costly to read for every record unless asked for, when Odoo
-/// computes them on each read: files, documents, lists of records, properties.
-const COSTLY_TYPES: &[&str] = &[
-    "binary",
-    "html",
-    "one2many",
-    "many2many",
-    "properties",
-    "properties_definition",
-    "json",
-];
-
 impl FieldEntry {
     /// Read by a typed read (`Model::FIELDS`): stored fields, and computed
-    /// ones but those of the costly types; never one named like a secret.
+    /// ones but blobs (files, documents, lists of records, properties: too
+    /// costly when Odoo computes them on each read); never one named like a secret.
     pub fn read_by_default(&self) -> bool {
-        (self.stored || !COSTLY_TYPES.contains(&self.ttype.as_str()))
+        (self.stored || !self.ttype.is_blob())
             && !odoo_client::registry::is_credential(&self.odoo_name)
+    }
+
+    /// The field's Rust shape, from its Odoo type.
+    pub fn kind(&self) -> FieldKind<'_> {
+        match self.ttype {
+            FieldType::Char | FieldType::Text | FieldType::Html => FieldKind::Text,
+            FieldType::Integer => FieldKind::Integer,
+            FieldType::Float | FieldType::Monetary => FieldKind::Float,
+            FieldType::Boolean => FieldKind::Boolean,
+            FieldType::Date => FieldKind::Date,
+            FieldType::Datetime => FieldKind::Datetime,
+            FieldType::Selection => match &self.enum_name {
+                Some(enum_name) => FieldKind::Selection { enum_name },
+                None => FieldKind::Text,
+            },
+            FieldType::Many2one => FieldKind::Many2one,
+            FieldType::One2many | FieldType::Many2many => FieldKind::X2many,
+            FieldType::Binary => FieldKind::Binary,
+            FieldType::Reference => FieldKind::Reference,
+            FieldType::Many2oneReference => FieldKind::Many2oneReference,
+            FieldType::Json
+            | FieldType::Properties
+            | FieldType::PropertiesDefinition
+            | FieldType::Other(_) => FieldKind::Json,
+        }
     }
 }
 
@@ -176,35 +193,6 @@ pub struct ModelSpace {
     pub parts: usize,
 }
 
-fn kind_of(ttype: &str) -> FieldKind {
-    match FieldType::parse(ttype) {
-        FieldType::Char | FieldType::Text | FieldType::Html => FieldKind::Text,
-        FieldType::Integer => FieldKind::Integer,
-        FieldType::Float | FieldType::Monetary => FieldKind::Float,
-        FieldType::Boolean => FieldKind::Boolean,
-        FieldType::Date => FieldKind::Date,
-        FieldType::Datetime => FieldKind::Datetime,
-        FieldType::Selection => FieldKind::Selection {
-            enum_name: String::new(),
-        },
-        FieldType::Many2one => FieldKind::Many2one,
-        FieldType::One2many | FieldType::Many2many => FieldKind::X2many,
-        FieldType::Binary => FieldKind::Binary,
-        FieldType::Reference => FieldKind::Reference,
-        FieldType::Many2oneReference => FieldKind::Many2oneReference,
-        FieldType::Json | FieldType::Properties | FieldType::PropertiesDefinition => {
-            FieldKind::Json
-        }
-        FieldType::Other(other) => {
-            tracing::warn!(
-                ttype = other,
-                "unknown Odoo field type, typed as serde_json::Value"
-            );
-            FieldKind::Json
-        }
-    }
-}
-
 /// The feature of the models that `default_models` names, on by default.
 pub const CURATED_FEATURE: &str = "curated";
 
@@ -246,7 +234,7 @@ fn delegated_links(schema: &ModelSchema) -> Vec<&str> {
     schema
         .fields
         .iter()
-        .filter(|f| f.ttype == "many2one" && f.required)
+        .filter(|f| f.ttype == FieldType::Many2one && f.required)
         .filter(|link| {
             let mirrors = schema
                 .fields
@@ -327,7 +315,11 @@ impl ModelSpace {
         let mut pulls: Vec<(String, Vec<String>)> = Vec::new();
         for entry in self.models.values() {
             let Some(write) = &entry.write else { continue };
-            for field in write.fields.iter().filter(|f| f.ttype == "one2many") {
+            for field in write
+                .fields
+                .iter()
+                .filter(|f| f.ttype == FieldType::One2many)
+            {
                 let Some(line) = field.relation.as_deref() else {
                     continue;
                 };
@@ -382,7 +374,7 @@ impl ModelSpace {
                 continue;
             };
             for field in write.fields.iter_mut() {
-                if field.kind != FieldKind::X2many {
+                if field.kind() != FieldKind::X2many {
                     continue;
                 }
                 field.comodel = field
@@ -477,7 +469,7 @@ impl ModelSpace {
         let inverses: std::collections::BTreeSet<(&str, &str)> = schemas
             .iter()
             .flat_map(|s| s.fields.iter().map(move |f| (s.model.as_str(), f)))
-            .filter(|(_, f)| f.ttype == "one2many")
+            .filter(|(_, f)| f.ttype == FieldType::One2many)
             .filter_map(|(parent, f)| {
                 let line = f.relation.as_deref()?;
                 is_line_of(parent, line).then_some((line, f.relation_field.as_deref()?))
@@ -495,28 +487,32 @@ impl ModelSpace {
             let idents = naming::field_names(&odoo_names);
             let mut all = Vec::new();
             for (field, ident) in fields.iter().zip(idents) {
-                let mut kind = kind_of(&field.ttype);
+                if let FieldType::Other(other) = field.ttype {
+                    tracing::warn!(
+                        ttype = other,
+                        "unknown Odoo field type, typed as serde_json::Value"
+                    );
+                }
                 // Selections filled by a method list no values in
                 // `ir.model.fields.selection`, and an enum of nothing but `Unknown`
                 // would only get in the way; time zones list ~600, too many for a
                 // tool schema an assistant has to read. Both stay strings.
-                if field.ttype == "selection"
-                    && (field.selection.is_empty() || field.selection.len() > MAX_ENUM_VALUES)
-                {
-                    kind = FieldKind::Text;
-                }
-                if let FieldKind::Selection { enum_name } = &mut kind {
-                    *enum_name = types.unique(
-                        naming::type_name(&[&entry.type_name, &field.name]),
-                        Case::Camel,
-                    );
-                    entry.enums.push(enum_entry(enum_name, field));
-                }
+                let enum_name = (field.ttype == FieldType::Selection
+                    && !field.selection.is_empty()
+                    && field.selection.len() <= MAX_ENUM_VALUES)
+                    .then(|| {
+                        let name = types.unique(
+                            naming::type_name(&[&entry.type_name, &field.name]),
+                            Case::Camel,
+                        );
+                        entry.enums.push(enum_entry(&name, field));
+                        name
+                    });
                 let entry_field = FieldEntry {
                     odoo_name: field.name.clone(),
                     ident,
-                    ttype: field.ttype.clone(),
-                    kind,
+                    ttype: field.ttype,
+                    enum_name,
                     label: field.label.clone(),
                     help: field.help.clone(),
                     // Every record has an id, whatever the metadata says. A
@@ -527,8 +523,11 @@ impl ModelSpace {
                         && !field.computed
                         && !field.has_default
                         && !matches!(
-                            field.ttype.as_str(),
-                            "boolean" | "selection" | "one2many" | "many2many"
+                            field.ttype,
+                            FieldType::Boolean
+                                | FieldType::Selection
+                                | FieldType::One2many
+                                | FieldType::Many2many
                         )
                         && !delegated.contains(&field.name.as_str())
                         && !inverses.contains(&(schema.model.as_str(), field.name.as_str())),
@@ -601,7 +600,7 @@ mod tests {
     fn field(name: &str, ttype: &str) -> FieldSchema {
         FieldSchema {
             name: name.into(),
-            ttype: ttype.into(),
+            ttype: FieldType::parse(ttype),
             label: name.into(),
             help: None,
             required: false,

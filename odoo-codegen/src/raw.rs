@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use odoo_client::registry::FieldType;
 use odoo_client::value::false_as_none;
 use serde::Deserialize;
 
@@ -53,7 +54,7 @@ pub struct RawField {
     pub id: i64,
     pub model: String,
     pub name: String,
-    pub ttype: String,
+    pub ttype: FieldType,
     #[serde(default, deserialize_with = "false_as_none")]
     pub field_description: Option<String>,
     #[serde(default, deserialize_with = "false_as_none")]
@@ -181,7 +182,7 @@ impl RawMetadata {
         let resolved: BTreeMap<i64, Vec<(String, String)>> = self
             .fields
             .iter()
-            .filter(|f| wanted(&f.model) && f.ttype == "selection")
+            .filter(|f| wanted(&f.model) && f.ttype == FieldType::Selection)
             .filter_map(|f| Some((f.id, selection_of(f, &index, &own, 0)?)))
             .collect();
         let mut fields: BTreeMap<String, Vec<FieldSchema>> = BTreeMap::new();

@@ -41,10 +41,10 @@ pub(super) struct Shape<'a> {
 
 impl<'a> Shape<'a> {
     pub fn new(field: &'a FieldEntry, role: Role) -> Self {
-        let is_x2many = field.kind == FieldKind::X2many;
+        let is_x2many = field.kind() == FieldKind::X2many;
         let optional = match role {
             // `false` is a boolean's value and an empty x2many is an empty list.
-            Role::Read => !field.required && field.kind != FieldKind::Boolean && !is_x2many,
+            Role::Read => !field.required && field.kind() != FieldKind::Boolean && !is_x2many,
             Role::Create => !field.create_required,
             Role::Update => true,
         };
@@ -62,7 +62,7 @@ impl<'a> Shape<'a> {
     /// The `odoo_client::value` helper that decodes the field, or `None` for
     /// its plain `Deserialize`.
     fn decoder(&self) -> Option<&'static str> {
-        let kind = &self.field.kind;
+        let kind = self.field.kind();
         Some(match (kind, self.optional) {
             (FieldKind::Date, true) => "date::option::deserialize",
             (FieldKind::Date, false) => "date::deserialize",
@@ -79,7 +79,7 @@ impl<'a> Shape<'a> {
 
     /// The `odoo_client::value` helper that encodes a date or datetime.
     fn encoder(&self) -> Option<String> {
-        let module = match self.field.kind {
+        let module = match self.field.kind() {
             FieldKind::Date => "date",
             FieldKind::Datetime => "datetime",
             _ => return None,
@@ -90,7 +90,7 @@ impl<'a> Shape<'a> {
 }
 
 fn base_type(field: &FieldEntry, role: Role) -> TokenStream {
-    match &field.kind {
+    match field.kind() {
         FieldKind::Text | FieldKind::Binary | FieldKind::Reference => {
             quote!(::std::string::String)
         }

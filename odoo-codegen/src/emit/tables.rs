@@ -11,7 +11,7 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
     let read = format_ident!("{}", model.type_name);
     let fields = model.read_fields.iter().map(|f| {
         let name = &f.odoo_name;
-        let ttype = field_type(&f.ttype);
+        let ttype = field_type(f.ttype);
         let label = &f.label;
         let required = f.required;
         let readonly = f.readonly;
@@ -90,9 +90,9 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
     }
 }
 
-/// `::odoo_client::registry::FieldType::…` for Odoo's type string.
-fn field_type(ttype: &str) -> TokenStream {
-    let variant = match FieldType::parse(ttype) {
+/// `::odoo_client::registry::FieldType::…`: the type as code.
+fn field_type(ttype: FieldType) -> TokenStream {
+    let variant = match ttype {
         FieldType::Other(name) => {
             return quote!(::odoo_client::registry::FieldType::Other(#name));
         }
