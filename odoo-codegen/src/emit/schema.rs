@@ -11,7 +11,7 @@ use quote::{format_ident, quote};
 use serde_json::{Map, Value, json};
 
 use super::doc_title;
-use super::structs::{Role, Shape, doc_paragraphs};
+use super::shape::{Role, Shape, doc_paragraphs};
 use crate::ir::FieldKind;
 
 /// Where schemars puts definitions by default (draft 2020-12).
