@@ -3,7 +3,7 @@
 //!
 //! All per-model facts are decided here; the emitter only prints them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use odoo_client::registry::FieldType;
 
@@ -464,17 +464,7 @@ impl ModelSpace {
                 )
             }));
         }
-        // The many2one of a line to its parent (sale.order.line.order_id):
-        // the parent fills it when it makes its lines inline.
-        let inverses: std::collections::BTreeSet<(&str, &str)> = schemas
-            .iter()
-            .flat_map(|s| s.fields.iter().map(move |f| (s.model.as_str(), f)))
-            .filter(|(_, f)| f.ttype == FieldType::One2many)
-            .filter_map(|(parent, f)| {
-                let line = f.relation.as_deref()?;
-                is_line_of(parent, line).then_some((line, f.relation_field.as_deref()?))
-            })
-            .collect();
+        let inverses = line_inverses(schemas);
         for ((entry, schema), names) in entries.iter_mut().zip(schemas).zip(write_names) {
             let fields: Vec<&FieldSchema> = schema
                 .fields
@@ -487,74 +477,13 @@ impl ModelSpace {
             let idents = naming::field_names(&odoo_names);
             let mut all = Vec::new();
             for (field, ident) in fields.iter().zip(idents) {
-                if let FieldType::Other(other) = field.ttype {
-                    tracing::warn!(
-                        ttype = other,
-                        "unknown Odoo field type, typed as serde_json::Value"
-                    );
-                }
-                // Selections filled by a method list no values in
-                // `ir.model.fields.selection`, and an enum of nothing but `Unknown`
-                // would only get in the way; time zones list ~600, too many for a
-                // tool schema an assistant has to read. Both stay strings.
-                let enum_name = (field.ttype == FieldType::Selection
-                    && !field.selection.is_empty()
-                    && field.selection.len() <= MAX_ENUM_VALUES)
-                    .then(|| {
-                        let name = types.unique(
-                            naming::type_name(&[&entry.type_name, &field.name]),
-                            Case::Camel,
-                        );
-                        entry.enums.push(enum_entry(&name, field));
-                        name
-                    });
-                let entry_field = FieldEntry {
-                    odoo_name: field.name.clone(),
-                    ident,
-                    ttype: field.ttype,
-                    enum_name,
-                    label: field.label.clone(),
-                    help: field.help.clone(),
-                    // Every record has an id, whatever the metadata says. A
-                    // computed field can be empty whatever its definition says.
-                    required: (field.required && field.store) || field.name == "id",
-                    create_required: field.required
-                        && field.store
-                        && !field.computed
-                        && !field.has_default
-                        && !matches!(
-                            field.ttype,
-                            FieldType::Boolean
-                                | FieldType::Selection
-                                | FieldType::One2many
-                                | FieldType::Many2many
-                        )
-                        && !delegated.contains(&field.name.as_str())
-                        && !inverses.contains(&(schema.model.as_str(), field.name.as_str())),
-                    readonly: field.readonly,
-                    stored: field.store || field.name == "id",
-                    relation: field.relation.clone(),
-                    comodel: None,
-                };
+                let enum_name = selection_enum(field, entry, &mut types);
+                let mut entry_field = field_entry(field, ident, enum_name);
+                entry_field.create_required &= !delegated.contains(&field.name.as_str())
+                    && !inverses.contains(&(schema.model.as_str(), field.name.as_str()));
                 all.push((is_read_field(field), is_write_field(field), entry_field));
             }
-            let mut read: Vec<FieldEntry> = all
-                .iter()
-                .filter(|(r, _, _)| *r)
-                .map(|(_, _, f)| f.clone())
-                .collect();
-            // `id` first: it is what every caller looks at.
-            read.sort_by_key(|f| f.odoo_name != "id");
-            entry.read_fields = read;
-            entry.write = names.map(|(create, update)| WriteTypes {
-                create,
-                update,
-                fields: all
-                    .into_iter()
-                    .filter(|(_, w, _)| *w)
-                    .map(|(_, _, f)| f)
-                    .collect(),
-            });
+            entry.fill(all, names);
         }
         let default_models = entries.iter().map(|e| e.model.clone()).collect();
         let mut space = ModelSpace {
@@ -564,6 +493,105 @@ impl ModelSpace {
         };
         space.link_comodels();
         space
+    }
+}
+
+impl ModelEntry {
+    /// Its read fields (`id` first) and write types from its fields, each
+    /// with whether it is read and written.
+    fn fill(&mut self, all: Vec<(bool, bool, FieldEntry)>, names: Option<(String, String)>) {
+        let mut read: Vec<FieldEntry> = all
+            .iter()
+            .filter(|(r, _, _)| *r)
+            .map(|(_, _, f)| f.clone())
+            .collect();
+        // `id` first: it is what every caller looks at.
+        read.sort_by_key(|f| f.odoo_name != "id");
+        self.read_fields = read;
+        self.write = names.map(|(create, update)| WriteTypes {
+            create,
+            update,
+            fields: all
+                .into_iter()
+                .filter(|(_, w, _)| *w)
+                .map(|(_, _, f)| f)
+                .collect(),
+        });
+    }
+}
+
+/// The many2one of each line to its parent (sale.order.line.order_id), as
+/// (line model, field): the parent fills it when it makes its lines inline.
+fn line_inverses<'a>(schemas: &[&'a ModelSchema]) -> BTreeSet<(&'a str, &'a str)> {
+    schemas
+        .iter()
+        .flat_map(|s| s.fields.iter().map(move |f| (s.model.as_str(), f)))
+        .filter(|(_, f)| f.ttype == FieldType::One2many)
+        .filter_map(|(parent, f)| {
+            let line = f.relation.as_deref()?;
+            is_line_of(parent, line).then_some((line, f.relation_field.as_deref()?))
+        })
+        .collect()
+}
+
+/// The enum that types a selection field, named and added to the model's
+/// enums; `None` for the fields that stay strings.
+fn selection_enum(
+    field: &FieldSchema,
+    entry: &mut ModelEntry,
+    types: &mut Namer,
+) -> Option<String> {
+    // Selections filled by a method list no values in
+    // `ir.model.fields.selection`, and an enum of nothing but `Unknown`
+    // would only get in the way; time zones list ~600, too many for a
+    // tool schema an assistant has to read. Both stay strings.
+    let typed = field.ttype == FieldType::Selection
+        && !field.selection.is_empty()
+        && field.selection.len() <= MAX_ENUM_VALUES;
+    typed.then(|| {
+        let name = types.unique(
+            naming::type_name(&[&entry.type_name, &field.name]),
+            Case::Camel,
+        );
+        entry.enums.push(enum_entry(&name, field));
+        name
+    })
+}
+
+/// The IR of one field, as its own schema says it (see
+/// [`FieldEntry::create_required`] for what the model's other fields add).
+fn field_entry(field: &FieldSchema, ident: String, enum_name: Option<String>) -> FieldEntry {
+    if let FieldType::Other(other) = field.ttype {
+        tracing::warn!(
+            ttype = other,
+            "unknown Odoo field type, typed as serde_json::Value"
+        );
+    }
+    FieldEntry {
+        odoo_name: field.name.clone(),
+        ident,
+        ttype: field.ttype,
+        enum_name,
+        label: field.label.clone(),
+        help: field.help.clone(),
+        // Every record has an id, whatever the metadata says. A
+        // computed field can be empty whatever its definition says.
+        required: (field.required && field.store) || field.name == "id",
+        create_required: field.required
+            && field.store
+            && !field.computed
+            && !field.has_default
+            && !matches!(
+                field.ttype,
+                FieldType::Boolean
+                    | FieldType::Selection
+                    | FieldType::One2many
+                    | FieldType::Many2many
+            ),
+        readonly: field.readonly,
+        stored: field.store || field.name == "id",
+        relation: field.relation.clone(),
+        comodel: None,
     }
 }
 

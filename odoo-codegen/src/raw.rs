@@ -150,30 +150,37 @@ fn selection_of(
     None
 }
 
+/// Each selection field's own values as `(value, label)`, by field id: in
+/// Odoo's order (sequence, then id), each value once.
+fn own_selections(rows: Vec<RawSelection>) -> BTreeMap<i64, Vec<(String, String)>> {
+    let mut selections: BTreeMap<i64, Vec<RawSelection>> = BTreeMap::new();
+    for row in rows {
+        selections.entry(row.field_id.id).or_default().push(row);
+    }
+    let mut own: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
+    for (field_id, mut values) in selections {
+        values.sort_by_key(|s| (s.sequence, s.id));
+        let mut seen = BTreeSet::new();
+        own.insert(
+            field_id,
+            values
+                .into_iter()
+                .filter(|s| seen.insert(s.value.clone()))
+                .map(|s| {
+                    let label = s.name.unwrap_or_else(|| s.value.clone());
+                    (s.value, label)
+                })
+                .collect(),
+        );
+    }
+    own
+}
+
 impl RawMetadata {
     /// Builds the snapshot of the models named in `keep` (all when `None`).
     pub fn assemble(self, keep: Option<&[String]>) -> Snapshot {
         let wanted = |model: &str| keep.is_none_or(|k| k.iter().any(|m| m == model));
-        let mut selections: BTreeMap<i64, Vec<RawSelection>> = BTreeMap::new();
-        for row in self.selections {
-            selections.entry(row.field_id.id).or_default().push(row);
-        }
-        let mut own: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
-        for (field_id, mut values) in selections {
-            values.sort_by_key(|s| (s.sequence, s.id));
-            let mut seen = BTreeSet::new();
-            own.insert(
-                field_id,
-                values
-                    .into_iter()
-                    .filter(|s| seen.insert(s.value.clone()))
-                    .map(|s| {
-                        let label = s.name.unwrap_or_else(|| s.value.clone());
-                        (s.value, label)
-                    })
-                    .collect(),
-            );
-        }
+        let own = own_selections(self.selections);
         let index: BTreeMap<(&str, &str), &RawField> = self
             .fields
             .iter()
