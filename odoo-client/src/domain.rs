@@ -810,35 +810,7 @@ fn parse_domain(
     depth: usize,
     budget: &mut usize,
 ) -> Result<Domain, DomainError> {
-    let Value::Array(items) = value else {
-        return Err(DomainError::new(prefix, not_a_list(value)));
-    };
-    if items.len() > *budget {
-        return Err(DomainError::new(
-            prefix,
-            format!(
-                "too many terms (a domain may hold at most {MAX_TERMS} in all); split the search \
-                 or match many values at once with \"in\""
-            ),
-        ));
-    }
-    *budget -= items.len();
-    if looks_like_bare_condition(items) {
-        return Err(DomainError::new(
-            prefix,
-            format!(
-                "this is a single condition, not a list of conditions; wrap it in a list: {}",
-                wrapped(items)
-            ),
-        ));
-    }
-
-    struct Pending {
-        index: usize,
-        arity: usize,
-        missing: usize,
-        symbol: &'static str,
-    }
+    let items = domain_items(value, prefix, budget)?;
     let mut pending: Vec<Pending> = Vec::new();
     let mut terms = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
@@ -870,26 +842,73 @@ fn parse_domain(
         terms.push(term);
     }
     if let Some(top) = pending.last() {
-        let got = top.arity - top.missing;
+        return Err(top.error(prefix));
+    }
+    Ok(Domain { terms })
+}
+
+/// The items of a domain list: within the budget of terms (which they use
+/// up), and not one bare condition.
+fn domain_items<'a>(
+    value: &'a Value,
+    prefix: &str,
+    budget: &mut usize,
+) -> Result<&'a [Value], DomainError> {
+    let Value::Array(items) = value else {
+        return Err(DomainError::new(prefix, not_a_list(value)));
+    };
+    if items.len() > *budget {
+        return Err(DomainError::new(
+            prefix,
+            format!(
+                "too many terms (a domain may hold at most {MAX_TERMS} in all); split the search \
+                 or match many values at once with \"in\""
+            ),
+        ));
+    }
+    *budget -= items.len();
+    if looks_like_bare_condition(items) {
+        return Err(DomainError::new(
+            prefix,
+            format!(
+                "this is a single condition, not a list of conditions; wrap it in a list: {}",
+                wrapped(items)
+            ),
+        ));
+    }
+    Ok(items)
+}
+
+/// An operator of a domain being read, waiting for its operands.
+struct Pending {
+    index: usize,
+    arity: usize,
+    missing: usize,
+    symbol: &'static str,
+}
+
+impl Pending {
+    /// The error of an operator whose operands do not all follow it.
+    fn error(&self, prefix: &str) -> DomainError {
+        let got = self.arity - self.missing;
         let follows = match got {
             0 => "none follows".to_owned(),
             n => format!("only {n} follows"),
         };
-        let operands = if top.arity == 1 {
+        let operands = if self.arity == 1 {
             "1 operand"
         } else {
             "2 operands"
         };
-        return Err(DomainError::new(
-            format!("{prefix}[{}]", top.index),
+        DomainError::new(
+            format!("{prefix}[{}]", self.index),
             format!(
                 "\"{}\" needs {operands} but {follows}; add the missing condition after it or \
                  remove the \"{}\"",
-                top.symbol, top.symbol
+                self.symbol, self.symbol
             ),
-        ));
+        )
     }
-    Ok(Domain { terms })
 }
 
 fn parse_term(
@@ -1091,6 +1110,17 @@ fn check_operand(
 ) -> Result<Operand, DomainError> {
     let name = operator.as_str();
     match operator.rule() {
+        ValueRule::SubDomain => sub_domain(value, path, name, depth, budget).map(Operand::Domain),
+        rule => {
+            check_value(rule, value, path, name)?;
+            Ok(Operand::Value(value.clone()))
+        }
+    }
+}
+
+/// Checks a plain value (not a sub-domain) against what the operator `name` accepts.
+fn check_value(rule: ValueRule, value: &Value, path: &str, name: &str) -> Result<(), DomainError> {
+    match rule {
         ValueRule::ValueOrList => match value {
             Value::Object(_) => Err(DomainError::new(
                 path,
@@ -1151,24 +1181,33 @@ fn check_operand(
             Value::Array(values) => check_plain_list(values, path, name),
             _ => Ok(()),
         },
-        ValueRule::SubDomain => {
-            if !value.is_array() {
-                return Err(DomainError::new(
-                    path,
-                    format!(
-                        "\"{name}\" needs a sub-domain on the related model, a list of conditions \
-                         such as [[\"name\", \"ilike\", \"acme\"]], got {}",
-                        kind(value)
-                    ),
-                ));
-            }
-            if depth + 1 > MAX_DEPTH {
-                return Err(too_deep(path));
-            }
-            return parse_domain(value, path, depth + 1, budget).map(Operand::Domain);
-        }
-    }?;
-    Ok(Operand::Value(value.clone()))
+        // Parsed as a domain by `sub_domain`.
+        ValueRule::SubDomain => Ok(()),
+    }
+}
+
+/// The sub-domain of `any` / `not any` (the operator `name`), one level deeper.
+fn sub_domain(
+    value: &Value,
+    path: &str,
+    name: &str,
+    depth: usize,
+    budget: &mut usize,
+) -> Result<Domain, DomainError> {
+    if !value.is_array() {
+        return Err(DomainError::new(
+            path,
+            format!(
+                "\"{name}\" needs a sub-domain on the related model, a list of conditions \
+                 such as [[\"name\", \"ilike\", \"acme\"]], got {}",
+                kind(value)
+            ),
+        ));
+    }
+    if depth + 1 > MAX_DEPTH {
+        return Err(too_deep(path));
+    }
+    parse_domain(value, path, depth + 1, budget)
 }
 
 /// List values are compared as a set by Odoo: only plain (hashable) values make sense.

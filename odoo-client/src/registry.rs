@@ -141,6 +141,21 @@ impl std::fmt::Display for FieldType {
     }
 }
 
+/// As Odoo's type string (`"many2one"`): schema snapshots and Odoo's metadata
+/// records read and write it as they always did.
+impl Serialize for FieldType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FieldType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        Ok(Self::parse(&name))
+    }
+}
+
 /// One `&'static str` per unknown type name: Odoo has few types, so the set stays small.
 fn intern(name: &str) -> &'static str {
     use std::collections::HashSet;
@@ -305,5 +320,17 @@ mod tests {
         assert_eq!(later, FieldType::Other("vector"));
         assert_eq!(later.to_string(), "vector");
         assert!(!later.is_blob() && !later.is_groupable());
+    }
+
+    #[test]
+    fn serde_uses_odoo_type_strings() {
+        let t: FieldType = serde_json::from_str(r#""many2one_reference""#).unwrap();
+        assert_eq!(t, FieldType::Many2oneReference);
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            r#""many2one_reference""#
+        );
+        let later: FieldType = serde_json::from_value(serde_json::json!("vector")).unwrap();
+        assert_eq!(serde_json::to_value(later).unwrap(), "vector");
     }
 }

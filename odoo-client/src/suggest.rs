@@ -1,5 +1,6 @@
 //! "Did you mean" suggestions for unknown names (models, fields, tools, arguments),
-//! one algorithm for the generator and the MCP server alike.
+//! one algorithm for the generator, the MCP server and the derive (odoo-derive
+//! compiles this file in: keep it free of dependencies).
 
 /// Longest name that gets suggestions (Odoo's model and field names are far shorter).
 const MAX_NAME: usize = 1_024;

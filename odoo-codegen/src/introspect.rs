@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget};
 use odoo_client::OdooClient;
+use odoo_client::registry::FieldType;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
@@ -100,7 +101,7 @@ pub async fn introspect(client: &OdooClient, config: &CodegenConfig) -> Result<S
         json!([
             "|",
             ["model_id", "in", ids],
-            ["ttype", "in", ["selection", "many2one"]]
+            ["ttype", "in", [FieldType::Selection, FieldType::Many2one]]
         ]),
         &fields_columns,
     )
@@ -108,7 +109,7 @@ pub async fn introspect(client: &OdooClient, config: &CodegenConfig) -> Result<S
     bar.inc(1);
     let selection_fields: Vec<i64> = fields
         .iter()
-        .filter(|f| f.ttype == "selection" || f.ttype == "reference")
+        .filter(|f| matches!(f.ttype, FieldType::Selection | FieldType::Reference))
         .map(|f| f.id)
         .collect();
     bar.set_message("ir.model.fields.selection");

@@ -3,7 +3,7 @@
 //!
 //! All per-model facts are decided here; the emitter only prints them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use odoo_client::registry::FieldType;
 
@@ -25,9 +25,10 @@ const MAGIC_FIELDS: &[&str] = &[
 /// Selections with more values than this are typed as strings.
 pub const MAX_ENUM_VALUES: usize = 100;
 
-/// The Rust shape of a field, from its Odoo type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FieldKind {
+/// The Rust shape of a field: not a second vocabulary of Odoo types but what
+/// [`FieldEntry::kind`] derives from one (several types share a shape).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind<'a> {
     /// char, text, html, and selections without known values: `String`.
     Text,
     /// integer: `i64`.
@@ -41,7 +42,7 @@ pub enum FieldKind {
     /// datetime: `chrono::NaiveDateTime`, UTC.
     Datetime,
     /// selection: a generated enum.
-    Selection { enum_name: String },
+    Selection { enum_name: &'a str },
     /// many2one: `Many2One` when read, an id when written.
     Many2one,
     /// one2many, many2many: a list of ids.
@@ -60,8 +61,10 @@ pub enum FieldKind {
 pub struct FieldEntry {
     pub odoo_name: String,
     pub ident: String,
-    pub ttype: String,
-    pub kind: FieldKind,
+    pub ttype: FieldType,
+    /// The generated enum of a selection with known values; other selections
+    /// are strings (see [`FieldKind::Text`]).
+    pub enum_name: Option<String>,
     pub label: String,
     pub help: Option<String>,
     pub required: bool,
@@ -98,24 +101,38 @@ pub struct ComodelTypes {
     pub own: bool,
 }
 
-/// Types too costly to read for every record unless asked for, when Odoo
-/// computes them on each read: files, documents, lists of records, properties.
-const COSTLY_TYPES: &[&str] = &[
-    "binary",
-    "html",
-    "one2many",
-    "many2many",
-    "properties",
-    "properties_definition",
-    "json",
-];
-
 impl FieldEntry {
     /// Read by a typed read (`Model::FIELDS`): stored fields, and computed
-    /// ones but those of the costly types; never one named like a secret.
+    /// ones but blobs (files, documents, lists of records, properties: too
+    /// costly when Odoo computes them on each read); never one named like a secret.
     pub fn read_by_default(&self) -> bool {
-        (self.stored || !COSTLY_TYPES.contains(&self.ttype.as_str()))
+        (self.stored || !self.ttype.is_blob())
             && !odoo_client::registry::is_credential(&self.odoo_name)
+    }
+
+    /// The field's Rust shape, from its Odoo type.
+    pub fn kind(&self) -> FieldKind<'_> {
+        match self.ttype {
+            FieldType::Char | FieldType::Text | FieldType::Html => FieldKind::Text,
+            FieldType::Integer => FieldKind::Integer,
+            FieldType::Float | FieldType::Monetary => FieldKind::Float,
+            FieldType::Boolean => FieldKind::Boolean,
+            FieldType::Date => FieldKind::Date,
+            FieldType::Datetime => FieldKind::Datetime,
+            FieldType::Selection => match &self.enum_name {
+                Some(enum_name) => FieldKind::Selection { enum_name },
+                None => FieldKind::Text,
+            },
+            FieldType::Many2one => FieldKind::Many2one,
+            FieldType::One2many | FieldType::Many2many => FieldKind::X2many,
+            FieldType::Binary => FieldKind::Binary,
+            FieldType::Reference => FieldKind::Reference,
+            FieldType::Many2oneReference => FieldKind::Many2oneReference,
+            FieldType::Json
+            | FieldType::Properties
+            | FieldType::PropertiesDefinition
+            | FieldType::Other(_) => FieldKind::Json,
+        }
     }
 }
 
@@ -176,35 +193,6 @@ pub struct ModelSpace {
     pub parts: usize,
 }
 
-fn kind_of(ttype: &str) -> FieldKind {
-    match FieldType::parse(ttype) {
-        FieldType::Char | FieldType::Text | FieldType::Html => FieldKind::Text,
-        FieldType::Integer => FieldKind::Integer,
-        FieldType::Float | FieldType::Monetary => FieldKind::Float,
-        FieldType::Boolean => FieldKind::Boolean,
-        FieldType::Date => FieldKind::Date,
-        FieldType::Datetime => FieldKind::Datetime,
-        FieldType::Selection => FieldKind::Selection {
-            enum_name: String::new(),
-        },
-        FieldType::Many2one => FieldKind::Many2one,
-        FieldType::One2many | FieldType::Many2many => FieldKind::X2many,
-        FieldType::Binary => FieldKind::Binary,
-        FieldType::Reference => FieldKind::Reference,
-        FieldType::Many2oneReference => FieldKind::Many2oneReference,
-        FieldType::Json | FieldType::Properties | FieldType::PropertiesDefinition => {
-            FieldKind::Json
-        }
-        FieldType::Other(other) => {
-            tracing::warn!(
-                ttype = other,
-                "unknown Odoo field type, typed as serde_json::Value"
-            );
-            FieldKind::Json
-        }
-    }
-}
-
 /// The feature of the models that `default_models` names, on by default.
 pub const CURATED_FEATURE: &str = "curated";
 
@@ -246,7 +234,7 @@ fn delegated_links(schema: &ModelSchema) -> Vec<&str> {
     schema
         .fields
         .iter()
-        .filter(|f| f.ttype == "many2one" && f.required)
+        .filter(|f| f.ttype == FieldType::Many2one && f.required)
         .filter(|link| {
             let mirrors = schema
                 .fields
@@ -327,7 +315,11 @@ impl ModelSpace {
         let mut pulls: Vec<(String, Vec<String>)> = Vec::new();
         for entry in self.models.values() {
             let Some(write) = &entry.write else { continue };
-            for field in write.fields.iter().filter(|f| f.ttype == "one2many") {
+            for field in write
+                .fields
+                .iter()
+                .filter(|f| f.ttype == FieldType::One2many)
+            {
                 let Some(line) = field.relation.as_deref() else {
                     continue;
                 };
@@ -382,7 +374,7 @@ impl ModelSpace {
                 continue;
             };
             for field in write.fields.iter_mut() {
-                if field.kind != FieldKind::X2many {
+                if field.kind() != FieldKind::X2many {
                     continue;
                 }
                 field.comodel = field
@@ -472,17 +464,7 @@ impl ModelSpace {
                 )
             }));
         }
-        // The many2one of a line to its parent (sale.order.line.order_id):
-        // the parent fills it when it makes its lines inline.
-        let inverses: std::collections::BTreeSet<(&str, &str)> = schemas
-            .iter()
-            .flat_map(|s| s.fields.iter().map(move |f| (s.model.as_str(), f)))
-            .filter(|(_, f)| f.ttype == "one2many")
-            .filter_map(|(parent, f)| {
-                let line = f.relation.as_deref()?;
-                is_line_of(parent, line).then_some((line, f.relation_field.as_deref()?))
-            })
-            .collect();
+        let inverses = line_inverses(schemas);
         for ((entry, schema), names) in entries.iter_mut().zip(schemas).zip(write_names) {
             let fields: Vec<&FieldSchema> = schema
                 .fields
@@ -495,67 +477,13 @@ impl ModelSpace {
             let idents = naming::field_names(&odoo_names);
             let mut all = Vec::new();
             for (field, ident) in fields.iter().zip(idents) {
-                let mut kind = kind_of(&field.ttype);
-                // Selections filled by a method list no values in
-                // `ir.model.fields.selection`, and an enum of nothing but `Unknown`
-                // would only get in the way; time zones list ~600, too many for a
-                // tool schema an assistant has to read. Both stay strings.
-                if field.ttype == "selection"
-                    && (field.selection.is_empty() || field.selection.len() > MAX_ENUM_VALUES)
-                {
-                    kind = FieldKind::Text;
-                }
-                if let FieldKind::Selection { enum_name } = &mut kind {
-                    *enum_name = types.unique(
-                        naming::type_name(&[&entry.type_name, &field.name]),
-                        Case::Camel,
-                    );
-                    entry.enums.push(enum_entry(enum_name, field));
-                }
-                let entry_field = FieldEntry {
-                    odoo_name: field.name.clone(),
-                    ident,
-                    ttype: field.ttype.clone(),
-                    kind,
-                    label: field.label.clone(),
-                    help: field.help.clone(),
-                    // Every record has an id, whatever the metadata says. A
-                    // computed field can be empty whatever its definition says.
-                    required: (field.required && field.store) || field.name == "id",
-                    create_required: field.required
-                        && field.store
-                        && !field.computed
-                        && !field.has_default
-                        && !matches!(
-                            field.ttype.as_str(),
-                            "boolean" | "selection" | "one2many" | "many2many"
-                        )
-                        && !delegated.contains(&field.name.as_str())
-                        && !inverses.contains(&(schema.model.as_str(), field.name.as_str())),
-                    readonly: field.readonly,
-                    stored: field.store || field.name == "id",
-                    relation: field.relation.clone(),
-                    comodel: None,
-                };
+                let enum_name = selection_enum(field, entry, &mut types);
+                let mut entry_field = field_entry(field, ident, enum_name);
+                entry_field.create_required &= !delegated.contains(&field.name.as_str())
+                    && !inverses.contains(&(schema.model.as_str(), field.name.as_str()));
                 all.push((is_read_field(field), is_write_field(field), entry_field));
             }
-            let mut read: Vec<FieldEntry> = all
-                .iter()
-                .filter(|(r, _, _)| *r)
-                .map(|(_, _, f)| f.clone())
-                .collect();
-            // `id` first: it is what every caller looks at.
-            read.sort_by_key(|f| f.odoo_name != "id");
-            entry.read_fields = read;
-            entry.write = names.map(|(create, update)| WriteTypes {
-                create,
-                update,
-                fields: all
-                    .into_iter()
-                    .filter(|(_, w, _)| *w)
-                    .map(|(_, _, f)| f)
-                    .collect(),
-            });
+            entry.fill(all, names);
         }
         let default_models = entries.iter().map(|e| e.model.clone()).collect();
         let mut space = ModelSpace {
@@ -565,6 +493,105 @@ impl ModelSpace {
         };
         space.link_comodels();
         space
+    }
+}
+
+impl ModelEntry {
+    /// Its read fields (`id` first) and write types from its fields, each
+    /// with whether it is read and written.
+    fn fill(&mut self, all: Vec<(bool, bool, FieldEntry)>, names: Option<(String, String)>) {
+        let mut read: Vec<FieldEntry> = all
+            .iter()
+            .filter(|(r, _, _)| *r)
+            .map(|(_, _, f)| f.clone())
+            .collect();
+        // `id` first: it is what every caller looks at.
+        read.sort_by_key(|f| f.odoo_name != "id");
+        self.read_fields = read;
+        self.write = names.map(|(create, update)| WriteTypes {
+            create,
+            update,
+            fields: all
+                .into_iter()
+                .filter(|(_, w, _)| *w)
+                .map(|(_, _, f)| f)
+                .collect(),
+        });
+    }
+}
+
+/// The many2one of each line to its parent (sale.order.line.order_id), as
+/// (line model, field): the parent fills it when it makes its lines inline.
+fn line_inverses<'a>(schemas: &[&'a ModelSchema]) -> BTreeSet<(&'a str, &'a str)> {
+    schemas
+        .iter()
+        .flat_map(|s| s.fields.iter().map(move |f| (s.model.as_str(), f)))
+        .filter(|(_, f)| f.ttype == FieldType::One2many)
+        .filter_map(|(parent, f)| {
+            let line = f.relation.as_deref()?;
+            is_line_of(parent, line).then_some((line, f.relation_field.as_deref()?))
+        })
+        .collect()
+}
+
+/// The enum that types a selection field, named and added to the model's
+/// enums; `None` for the fields that stay strings.
+fn selection_enum(
+    field: &FieldSchema,
+    entry: &mut ModelEntry,
+    types: &mut Namer,
+) -> Option<String> {
+    // Selections filled by a method list no values in
+    // `ir.model.fields.selection`, and an enum of nothing but `Unknown`
+    // would only get in the way; time zones list ~600, too many for a
+    // tool schema an assistant has to read. Both stay strings.
+    let typed = field.ttype == FieldType::Selection
+        && !field.selection.is_empty()
+        && field.selection.len() <= MAX_ENUM_VALUES;
+    typed.then(|| {
+        let name = types.unique(
+            naming::type_name(&[&entry.type_name, &field.name]),
+            Case::Camel,
+        );
+        entry.enums.push(enum_entry(&name, field));
+        name
+    })
+}
+
+/// The IR of one field, as its own schema says it (see
+/// [`FieldEntry::create_required`] for what the model's other fields add).
+fn field_entry(field: &FieldSchema, ident: String, enum_name: Option<String>) -> FieldEntry {
+    if let FieldType::Other(other) = field.ttype {
+        tracing::warn!(
+            ttype = other,
+            "unknown Odoo field type, typed as serde_json::Value"
+        );
+    }
+    FieldEntry {
+        odoo_name: field.name.clone(),
+        ident,
+        ttype: field.ttype,
+        enum_name,
+        label: field.label.clone(),
+        help: field.help.clone(),
+        // Every record has an id, whatever the metadata says. A
+        // computed field can be empty whatever its definition says.
+        required: (field.required && field.store) || field.name == "id",
+        create_required: field.required
+            && field.store
+            && !field.computed
+            && !field.has_default
+            && !matches!(
+                field.ttype,
+                FieldType::Boolean
+                    | FieldType::Selection
+                    | FieldType::One2many
+                    | FieldType::Many2many
+            ),
+        readonly: field.readonly,
+        stored: field.store || field.name == "id",
+        relation: field.relation.clone(),
+        comodel: None,
     }
 }
 
@@ -601,7 +628,7 @@ mod tests {
     fn field(name: &str, ttype: &str) -> FieldSchema {
         FieldSchema {
             name: name.into(),
-            ttype: ttype.into(),
+            ttype: FieldType::parse(ttype),
             label: name.into(),
             help: None,
             required: false,

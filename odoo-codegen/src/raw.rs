@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use odoo_client::registry::FieldType;
 use odoo_client::value::false_as_none;
 use serde::Deserialize;
 
@@ -53,7 +54,7 @@ pub struct RawField {
     pub id: i64,
     pub model: String,
     pub name: String,
-    pub ttype: String,
+    pub ttype: FieldType,
     #[serde(default, deserialize_with = "false_as_none")]
     pub field_description: Option<String>,
     #[serde(default, deserialize_with = "false_as_none")]
@@ -149,30 +150,37 @@ fn selection_of(
     None
 }
 
+/// Each selection field's own values as `(value, label)`, by field id: in
+/// Odoo's order (sequence, then id), each value once.
+fn own_selections(rows: Vec<RawSelection>) -> BTreeMap<i64, Vec<(String, String)>> {
+    let mut selections: BTreeMap<i64, Vec<RawSelection>> = BTreeMap::new();
+    for row in rows {
+        selections.entry(row.field_id.id).or_default().push(row);
+    }
+    let mut own: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
+    for (field_id, mut values) in selections {
+        values.sort_by_key(|s| (s.sequence, s.id));
+        let mut seen = BTreeSet::new();
+        own.insert(
+            field_id,
+            values
+                .into_iter()
+                .filter(|s| seen.insert(s.value.clone()))
+                .map(|s| {
+                    let label = s.name.unwrap_or_else(|| s.value.clone());
+                    (s.value, label)
+                })
+                .collect(),
+        );
+    }
+    own
+}
+
 impl RawMetadata {
     /// Builds the snapshot of the models named in `keep` (all when `None`).
     pub fn assemble(self, keep: Option<&[String]>) -> Snapshot {
         let wanted = |model: &str| keep.is_none_or(|k| k.iter().any(|m| m == model));
-        let mut selections: BTreeMap<i64, Vec<RawSelection>> = BTreeMap::new();
-        for row in self.selections {
-            selections.entry(row.field_id.id).or_default().push(row);
-        }
-        let mut own: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
-        for (field_id, mut values) in selections {
-            values.sort_by_key(|s| (s.sequence, s.id));
-            let mut seen = BTreeSet::new();
-            own.insert(
-                field_id,
-                values
-                    .into_iter()
-                    .filter(|s| seen.insert(s.value.clone()))
-                    .map(|s| {
-                        let label = s.name.unwrap_or_else(|| s.value.clone());
-                        (s.value, label)
-                    })
-                    .collect(),
-            );
-        }
+        let own = own_selections(self.selections);
         let index: BTreeMap<(&str, &str), &RawField> = self
             .fields
             .iter()
@@ -181,7 +189,7 @@ impl RawMetadata {
         let resolved: BTreeMap<i64, Vec<(String, String)>> = self
             .fields
             .iter()
-            .filter(|f| wanted(&f.model) && f.ttype == "selection")
+            .filter(|f| wanted(&f.model) && f.ttype == FieldType::Selection)
             .filter_map(|f| Some((f.id, selection_of(f, &index, &own, 0)?)))
             .collect();
         let mut fields: BTreeMap<String, Vec<FieldSchema>> = BTreeMap::new();

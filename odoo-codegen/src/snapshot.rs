@@ -7,6 +7,7 @@
 
 use std::path::Path;
 
+use odoo_client::registry::FieldType;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
@@ -83,8 +84,8 @@ impl ButtonSchema {
 #[serde(deny_unknown_fields)]
 pub struct FieldSchema {
     pub name: String,
-    /// Odoo field type: `char`, `many2one`, `selection`, …
-    pub ttype: String,
+    /// Odoo field type, written as Odoo's string: `char`, `many2one`, `selection`, …
+    pub ttype: FieldType,
     /// Odoo's label (`field_description`).
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -218,7 +219,7 @@ mod tests {
     fn field(name: &str) -> FieldSchema {
         FieldSchema {
             name: name.into(),
-            ttype: "char".into(),
+            ttype: FieldType::Char,
             label: name.into(),
             help: None,
             required: false,

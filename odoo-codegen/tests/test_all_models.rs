@@ -68,7 +68,7 @@ fn the_fixture_import_keeps_what_the_generator_needs() {
     let partner = snapshot.model("res.partner").unwrap();
     assert_eq!(partner.label, "Contact");
     let kind = partner.field("type").unwrap();
-    assert_eq!(kind.ttype, "selection");
+    assert_eq!(kind.ttype, odoo_client::registry::FieldType::Selection);
     assert_eq!(kind.selection[0].0, "contact");
     let country = partner.field("country_id").unwrap();
     assert_eq!(country.relation.as_deref(), Some("res.country"));

@@ -7,6 +7,7 @@ use syn::ext::IdentExt;
 use syn::{Generics, Ident, LitStr, Type};
 
 use crate::ast::{Field, Input};
+use crate::attr::Keyed;
 use crate::errors::Errors;
 
 /// A validated model, ready to expand.
@@ -55,7 +56,55 @@ pub(crate) fn validate<'a>(input: Input<'a>, errors: &mut Errors) -> Option<Mode
     let attrs = input.attrs;
     let model = validate_model_name(&attrs.model, errors);
 
-    let writable = match (attrs.create, attrs.update) {
+    let writable = write_types(attrs.create, attrs.update, errors);
+
+    let fields = input.fields?;
+    let rename_all = attrs.rename_all.as_ref();
+
+    if attrs.model.is_none() && !attrs.model_written {
+        let message = format!(
+            "missing `model`: name the Odoo model `{}` reads, \
+             e.g. `#[odoo(model = \"res.partner\")]`",
+            input.ident
+        );
+        errors.push(match &attrs.odoo_attr {
+            Some(attr) => syn::Error::new_spanned(attr, message),
+            None => syn::Error::new_spanned(input.ident, message),
+        });
+    }
+
+    let (names, reads_id) = field_names(&fields, rename_all, attrs.serde_default, errors);
+
+    if let Some(deny) = &attrs.deny_unknown_fields
+        && !reads_id
+    {
+        errors.push(syn::Error::new_spanned(
+            deny,
+            format!(
+                "Odoo sends `id` with every record, which `deny_unknown_fields` would refuse \
+                 because `{}` has no `id` field; add `id: odoo_client::RecordId`, \
+                 or remove `deny_unknown_fields`",
+                input.ident
+            ),
+        ));
+    }
+
+    Some(Model {
+        ident: input.ident,
+        generics: input.generics,
+        model: model?,
+        fields: names,
+        writable,
+    })
+}
+
+/// The create and update types, which come as a pair.
+fn write_types(
+    create: Option<Keyed<Type>>,
+    update: Option<Keyed<Type>>,
+    errors: &mut Errors,
+) -> Option<(Type, Type)> {
+    match (create, update) {
         (Some(create), Some(update)) => Some((create.value, update.value)),
         (Some(only), None) | (None, Some(only)) => {
             let (given, missing) = if only.key.is_ident("create") {
@@ -73,36 +122,30 @@ pub(crate) fn validate<'a>(input: Input<'a>, errors: &mut Errors) -> Option<Mode
             None
         }
         (None, None) => None,
-    };
-
-    let fields = input.fields?;
-    let rename_all = attrs.rename_all.as_ref();
-
-    if attrs.model.is_none() && !attrs.model_written {
-        let message = format!(
-            "missing `model`: name the Odoo model `{}` reads, \
-             e.g. `#[odoo(model = \"res.partner\")]`",
-            input.ident
-        );
-        errors.push(match &attrs.odoo_attr {
-            Some(attr) => syn::Error::new_spanned(attr, message),
-            None => syn::Error::new_spanned(input.ident, message),
-        });
     }
+}
 
+/// The Odoo names of the fields serde reads, in field order, each once;
+/// and whether `id` is among them.
+fn field_names(
+    fields: &[Field],
+    rename_all: Option<&(crate::case::RenameRule, LitStr)>,
+    container_default: bool,
+    errors: &mut Errors,
+) -> (Vec<String>, bool) {
     let mut names = Vec::with_capacity(fields.len());
     // Odoo name → the Rust field that took it first.
     let mut seen: HashMap<String, Ident> = HashMap::new();
     // Whether serde accepts the `id` that Odoo sends with every record.
     let mut reads_id = false;
-    for field in &fields {
+    for field in fields {
         if field.attrs.serde_skip {
             continue;
         }
         let name = odoo_name(field, rename_all.map(|(rule, _)| *rule));
         reads_id |= name == "id";
         if let Some(skip) = &field.attrs.odoo_skip {
-            if !attrs.serde_default && !field.attrs.serde_default && !defaults_when_missing(field) {
+            if !container_default && !field.attrs.serde_default && !defaults_when_missing(field) {
                 errors.push(syn::Error::new_spanned(
                     skip,
                     format!(
@@ -145,28 +188,7 @@ pub(crate) fn validate<'a>(input: Input<'a>, errors: &mut Errors) -> Option<Mode
         seen.insert(name.clone(), field.ident.unraw());
         names.push(name);
     }
-
-    if let Some(deny) = &attrs.deny_unknown_fields
-        && !reads_id
-    {
-        errors.push(syn::Error::new_spanned(
-            deny,
-            format!(
-                "Odoo sends `id` with every record, which `deny_unknown_fields` would refuse \
-                 because `{}` has no `id` field; add `id: odoo_client::RecordId`, \
-                 or remove `deny_unknown_fields`",
-                input.ident
-            ),
-        ));
-    }
-
-    Some(Model {
-        ident: input.ident,
-        generics: input.generics,
-        model: model?,
-        fields: names,
-        writable,
-    })
+    (names, reads_id)
 }
 
 const FIELD_NAME_RULE: &str =

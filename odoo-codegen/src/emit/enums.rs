@@ -41,6 +41,7 @@ pub(super) fn emit(entry: &EnumEntry) -> TokenStream {
             .collect();
         description(&entry.label, Some(&choices.join(", ")))
     };
+    let codec = codec_impls(&name, name_str, &schema_desc);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -80,6 +81,13 @@ pub(super) fn emit(entry: &EnumEntry) -> TokenStream {
             }
         }
 
+        #codec
+    }
+}
+
+/// `Display`, serde and schemars through the value as Odoo stores it.
+fn codec_impls(name: &proc_macro2::Ident, name_str: &str, schema_desc: &str) -> TokenStream {
+    quote! {
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())

@@ -4,6 +4,7 @@
 
 mod enums;
 mod schema;
+mod shape;
 mod structs;
 mod tables;
 

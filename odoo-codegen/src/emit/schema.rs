@@ -11,7 +11,7 @@ use quote::{format_ident, quote};
 use serde_json::{Map, Value, json};
 
 use super::doc_title;
-use super::structs::{Role, Shape, doc_paragraphs};
+use super::shape::{Role, Shape, doc_paragraphs};
 use crate::ir::FieldKind;
 
 /// Where schemars puts definitions by default (draft 2020-12).
@@ -22,7 +22,7 @@ const MANY2ONE: &str = "Many2One";
 /// The field's schema without `null`, as schemars gives it for its Rust type.
 fn base(shape: &Shape) -> Value {
     let int64 = || json!({"type": "integer", "format": "int64"});
-    match &shape.field.kind {
+    match shape.field.kind() {
         FieldKind::Text | FieldKind::Binary | FieldKind::Reference => json!({"type": "string"}),
         FieldKind::Integer | FieldKind::Many2oneReference => int64(),
         FieldKind::Float => json!({"type": "number", "format": "double"}),
@@ -83,7 +83,7 @@ fn field_description(shape: &Shape) -> String {
     let field = shape.field;
     let mut text = super::description(&field.label, field.help.as_deref());
     if let Some(relation) = &field.relation {
-        let what = match (&field.kind, shape.role) {
+        let what = match (field.kind(), shape.role) {
             (FieldKind::Many2one, Role::Read) => format!("[id, display name] of a {relation}"),
             (FieldKind::Many2one, _) => format!("id of a {relation}"),
             (FieldKind::X2many, Role::Read) => format!("ids of {relation} records"),
@@ -96,7 +96,7 @@ fn field_description(shape: &Shape) -> String {
             text = format!("{text} ({what})");
         }
     }
-    match field.kind {
+    match field.kind() {
         FieldKind::Datetime => text.push_str(" (UTC, YYYY-MM-DD HH:MM:SS)"),
         FieldKind::Binary => text.push_str(" (base64)"),
         _ => {}
@@ -117,7 +117,7 @@ fn property(shape: &Shape) -> Value {
     }
     // serde's `default` shows as the value it gives, where it is serialized.
     if shape.role == Role::Read && shape.has_default {
-        let default = match shape.field.kind {
+        let default = match shape.field.kind() {
             _ if shape.optional => json!(null),
             FieldKind::Boolean => json!(false),
             _ => json!([]),
@@ -158,10 +158,10 @@ pub(super) fn defs(shapes: &[Shape]) -> Vec<(String, TokenStream)> {
     let mut defs: Vec<(String, TokenStream)> = Vec::new();
     let mut many2one = false;
     for shape in shapes {
-        match &shape.field.kind {
+        match shape.field.kind() {
             FieldKind::Selection { enum_name } => {
                 let ident = format_ident!("{}", enum_name);
-                defs.push((enum_name.clone(), quote!(#ident)));
+                defs.push((enum_name.to_string(), quote!(#ident)));
             }
             FieldKind::Many2one if shape.role == Role::Read => many2one = true,
             _ => {}

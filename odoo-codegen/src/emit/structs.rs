@@ -16,81 +16,12 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::shape::{Role, Shape, doc_paragraphs};
 use super::{description, doc_title, docs, plain, schema};
-use crate::ir::{FieldEntry, FieldKind, ModelEntry};
-
-/// Which struct a field is emitted into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Role {
-    Read,
-    Create,
-    Update,
-}
-
-/// How one field of one struct reads and writes: decided once, used by the
-/// struct, its decoder and its schema alike.
-pub(super) struct Shape<'a> {
-    pub field: &'a FieldEntry,
-    pub role: Role,
-    /// `Option<…>` in Rust, `null` allowed in the schema.
-    pub optional: bool,
-    /// Absent from the input is fine: `None`, or for a read an empty list (x2many)
-    /// or `false` (a computed boolean).
-    pub has_default: bool,
-}
-
-impl<'a> Shape<'a> {
-    pub fn new(field: &'a FieldEntry, role: Role) -> Self {
-        let is_x2many = field.kind == FieldKind::X2many;
-        let optional = match role {
-            // `false` is a boolean's value and an empty x2many is an empty list.
-            Role::Read => !field.required && field.kind != FieldKind::Boolean && !is_x2many,
-            Role::Create => !field.create_required,
-            Role::Update => true,
-        };
-        // A computed field may be left out of a read: its boolean reads as
-        // `false` then, as its lists read empty.
-        let read_default = role == Role::Read && (is_x2many || !field.stored);
-        Self {
-            field,
-            role,
-            optional,
-            has_default: optional || read_default,
-        }
-    }
-
-    /// The `odoo_client::value` helper that decodes the field, or `None` for
-    /// its plain `Deserialize`.
-    fn decoder(&self) -> Option<&'static str> {
-        let kind = &self.field.kind;
-        Some(match (kind, self.optional) {
-            (FieldKind::Date, true) => "date::option::deserialize",
-            (FieldKind::Date, false) => "date::deserialize",
-            (FieldKind::Datetime, true) => "datetime::option::deserialize",
-            (FieldKind::Datetime, false) => "datetime::deserialize",
-            // Odoo's `false` for "empty"; a boolean's `false` must stay a value.
-            (FieldKind::Boolean, _) => return None,
-            (_, true) => "false_as_none",
-            (FieldKind::X2many, false) if self.role == Role::Read => "ids_or_false",
-            (FieldKind::Text, false) => "string_or_false",
-            _ => return None,
-        })
-    }
-
-    /// The `odoo_client::value` helper that encodes a date or datetime.
-    fn encoder(&self) -> Option<String> {
-        let module = match self.field.kind {
-            FieldKind::Date => "date",
-            FieldKind::Datetime => "datetime",
-            _ => return None,
-        };
-        let option = if self.optional { "::option" } else { "" };
-        Some(format!("::odoo_client::value::{module}{option}::serialize"))
-    }
-}
+use crate::ir::{FieldEntry, FieldKind, ModelEntry, WriteTypes};
 
 fn base_type(field: &FieldEntry, role: Role) -> TokenStream {
-    match &field.kind {
+    match field.kind() {
         FieldKind::Text | FieldKind::Binary | FieldKind::Reference => {
             quote!(::std::string::String)
         }
@@ -125,28 +56,6 @@ fn base_type(field: &FieldEntry, role: Role) -> TokenStream {
     }
 }
 
-/// The paragraphs of a field's doc comment: label, help, then facts.
-pub(super) fn doc_paragraphs(field: &FieldEntry) -> [String; 3] {
-    let mut facts = vec![format!("`{}`: {}", field.odoo_name, field.ttype)];
-    if let Some(relation) = &field.relation {
-        facts.push(format!("to `{relation}`"));
-    }
-    if field.required {
-        facts.push("required".into());
-    }
-    if field.readonly {
-        facts.push("readonly".into());
-    }
-    if !field.stored {
-        facts.push("not stored".into());
-    }
-    [
-        plain(&field.label),
-        plain(field.help.as_deref().unwrap_or("")),
-        facts.join(", "),
-    ]
-}
-
 /// The field's Rust type.
 fn rust_type(shape: &Shape) -> TokenStream {
     let base = base_type(shape.field, shape.role);
@@ -169,21 +78,12 @@ fn field_tokens(shape: &Shape) -> TokenStream {
     }
 }
 
-/// `impl Deserialize` (through `from_record`), `impl JsonSchema` (from the
-/// schema as data) and the schema constant of one struct. With `decode_via`
-/// (a create payload's update struct: the same fields, all optional),
-/// `from_record` decodes through that struct's and only checks what is
-/// required: one decoder per field instead of two, a third of the build.
-fn codec_tokens(
-    ident: &proc_macro2::Ident,
-    shapes: &[Shape],
-    schema_const: &proc_macro2::Ident,
-    schema: &serde_json::Value,
-    defs: &[(String, TokenStream)],
-    decode_via: Option<&proc_macro2::Ident>,
-) -> TokenStream {
-    let name = ident.to_string();
-    let types: Vec<TokenStream> = shapes.iter().map(rust_type).collect();
+/// The body of `from_record`: decodes each field, checks the required ones
+/// at once, then builds the struct without an early return. With
+/// `decode_via` (a create payload's update struct: the same fields, all
+/// optional), it decodes through that struct's `from_record` and only checks
+/// what is required: one decoder per field instead of two, a third of the build.
+fn decode_body(shapes: &[Shape], decode_via: Option<&proc_macro2::Ident>) -> TokenStream {
     let slots: Vec<_> = shapes
         .iter()
         .map(|s| format_ident!("{}", s.field.ident))
@@ -205,84 +105,110 @@ fn codec_tokens(
         .collect();
     // One check, then no early return while the struct is built.
     let check = (!required.is_empty()).then(|| quote!(wire::check_required(&[#(#required),*])?;));
-    let values = shapes.iter().zip(&slots).map(|(shape, slot)| {
-        let decoded = decoded(slot);
-        match (shape.has_default, decode_via) {
-            (false, _) => quote!(#slot: wire::given(#decoded),),
-            // The update struct's optional fields are the create's.
-            (true, Some(_)) => quote!(#slot: #decoded,),
-            (true, None) => quote!(#slot: #decoded.unwrap_or_default(),),
-        }
-    });
-    let decode = match decode_via {
-        Some(via) => {
-            let wire = check.is_some().then(|| {
-                quote!(
-                    use ::odoo_client::value as wire;
-                )
-            });
-            quote! {
-                #wire
-                let __values = #via::from_record(__record)?;
-                #check
-                ::std::result::Result::Ok(Self { #(#values)* })
+    let values: Vec<TokenStream> = shapes
+        .iter()
+        .zip(&slots)
+        .map(|(shape, slot)| {
+            let decoded = decoded(slot);
+            match (shape.has_default, decode_via) {
+                (false, _) => quote!(#slot: wire::given(#decoded),),
+                // The update struct's optional fields are the create's.
+                (true, Some(_)) => quote!(#slot: #decoded,),
+                (true, None) => quote!(#slot: #decoded.unwrap_or_default(),),
             }
-        }
-        None => {
-            let arms = shapes.iter().zip(&slots).map(|(shape, slot)| {
-                let key = &shape.field.odoo_name;
-                let helper: syn::Path =
-                    syn::parse_str(&format!("wire::{}", shape.decoder().unwrap_or("field")))
-                        .expect("a helper path");
-                quote!(#key => wire::decode(&mut #slot, __value, #helper),)
-            });
-            quote! {
-                use ::odoo_client::value as wire;
-                // Locals are named after the fields: the other names are
-                // paths (`wire::…`) or `__`-prefixed, so that none can clash.
-                #(let mut #slots: ::std::option::Option<#types> = ::std::option::Option::None;)*
-                for (__key, __value) in __record {
-                    match __key.as_str() {
-                        #(#arms)*
-                        _ => ::std::result::Result::Ok(()),
-                    }
-                    .map_err(|e| wire::in_field(&__key, e))?;
-                }
-                #check
-                ::std::result::Result::Ok(Self { #(#values)* })
-            }
-        }
+        })
+        .collect();
+    let Some(via) = decode_via else {
+        return decode_fields(shapes, &slots, check, &values);
     };
-    let puts = shapes.iter().map(|shape| {
-        let ident = format_ident!("{}", shape.field.ident);
-        let key = &shape.field.odoo_name;
-        let put = match shape.encoder() {
-            Some(encoder) => {
-                let path: syn::Path = syn::parse_str(&encoder).expect("a helper path");
-                quote!(wire::put_with(&mut __fields, #key, &self.#ident, #path)?;)
-            }
-            None => quote!(wire::put(&mut __fields, #key, &self.#ident)?;),
-        };
-        // Payloads leave unset fields out: Odoo then keeps (or defaults) them.
-        if shape.optional && shape.role != Role::Read {
-            quote!(if self.#ident.is_some() { #put })
-        } else {
-            put
-        }
+    let wire = check.is_some().then(|| {
+        quote!(
+            use ::odoo_client::value as wire;
+        )
     });
+    quote! {
+        #wire
+        let __values = #via::from_record(__record)?;
+        #check
+        ::std::result::Result::Ok(Self { #(#values)* })
+    }
+}
+
+/// [`decode_body`] into one local per field, named after it.
+fn decode_fields(
+    shapes: &[Shape],
+    slots: &[proc_macro2::Ident],
+    check: Option<TokenStream>,
+    values: &[TokenStream],
+) -> TokenStream {
+    let types: Vec<TokenStream> = shapes.iter().map(rust_type).collect();
+    let arms = shapes.iter().zip(slots).map(|(shape, slot)| {
+        let key = &shape.field.odoo_name;
+        let helper: syn::Path =
+            syn::parse_str(&format!("wire::{}", shape.decoder().unwrap_or("field")))
+                .expect("a helper path");
+        quote!(#key => wire::decode(&mut #slot, __value, #helper),)
+    });
+    quote! {
+        use ::odoo_client::value as wire;
+        // Locals are named after the fields: the other names are
+        // paths (`wire::…`) or `__`-prefixed, so that none can clash.
+        #(let mut #slots: ::std::option::Option<#types> = ::std::option::Option::None;)*
+        for (__key, __value) in __record {
+            match __key.as_str() {
+                #(#arms)*
+                _ => ::std::result::Result::Ok(()),
+            }
+            .map_err(|e| wire::in_field(&__key, e))?;
+        }
+        #check
+        ::std::result::Result::Ok(Self { #(#values)* })
+    }
+}
+
+/// The statements of `to_fields`: one `put` per field.
+fn encode_fields(shapes: &[Shape]) -> Vec<TokenStream> {
+    shapes
+        .iter()
+        .map(|shape| {
+            let ident = format_ident!("{}", shape.field.ident);
+            let key = &shape.field.odoo_name;
+            let put = match shape.encoder() {
+                Some(encoder) => {
+                    let path: syn::Path = syn::parse_str(&encoder).expect("a helper path");
+                    quote!(wire::put_with(&mut __fields, #key, &self.#ident, #path)?;)
+                }
+                None => quote!(wire::put(&mut __fields, #key, &self.#ident)?;),
+            };
+            // Payloads leave unset fields out: Odoo then keeps (or defaults) them.
+            if shape.optional && shape.role != Role::Read {
+                quote!(if self.#ident.is_some() { #put })
+            } else {
+                put
+            }
+        })
+        .collect()
+}
+
+/// `impl Deserialize` (through `from_record`, see [`decode_body`]), `impl
+/// Serialize` (through `to_fields`), `impl JsonSchema` (from the schema as
+/// data) and the schema constant of one struct.
+fn codec_tokens(
+    ident: &proc_macro2::Ident,
+    shapes: &[Shape],
+    schema_const: &proc_macro2::Ident,
+    schema: &serde_json::Value,
+    defs: &[(String, TokenStream)],
+    decode_via: Option<&proc_macro2::Ident>,
+) -> TokenStream {
+    let name = ident.to_string();
+    let decode = decode_body(shapes, decode_via);
+    let puts = encode_fields(shapes);
     let capacity = shapes.len();
     let schema_doc =
         format!(" The JSON Schema of [`{name}`] (serde's deserialize side), as JSON text.");
     let schema_text = schema::literal(schema);
-    // `Many2One` and the selection enums are `$defs` of the root schema.
-    let generator = if defs.is_empty() {
-        format_ident!("_generator")
-    } else {
-        format_ident!("generator")
-    };
-    let defs = defs.iter().map(|(name, ty)| {
-        quote!(::odoo_client::registry::add_definition(#generator, #name, <#ty as ::schemars::JsonSchema>::json_schema);)
-    });
+    let traits = trait_impls(ident, &name, schema_const, defs);
     quote! {
         #[doc = #schema_doc]
         pub const #schema_const: &str = #schema_text;
@@ -311,6 +237,28 @@ fn codec_tokens(
             }
         }
 
+        #traits
+    }
+}
+
+/// serde's traits through `from_record` and `to_fields`; schemars' from the
+/// schema constant.
+fn trait_impls(
+    ident: &proc_macro2::Ident,
+    name: &str,
+    schema_const: &proc_macro2::Ident,
+    defs: &[(String, TokenStream)],
+) -> TokenStream {
+    // `Many2One` and the selection enums are `$defs` of the root schema.
+    let generator = if defs.is_empty() {
+        format_ident!("_generator")
+    } else {
+        format_ident!("generator")
+    };
+    let defs = defs.iter().map(|(name, ty)| {
+        quote!(::odoo_client::registry::add_definition(#generator, #name, <#ty as ::schemars::JsonSchema>::json_schema);)
+    });
+    quote! {
         impl ::serde::Serialize for #ident {
             fn serialize<S: ::serde::Serializer>(
                 &self,
@@ -376,6 +324,27 @@ fn struct_tokens(
 
 pub(super) fn emit(model: &ModelEntry) -> TokenStream {
     let read_ident = format_ident!("{}", model.type_name);
+    let read = read_tokens(model, &read_ident);
+    let Some(write) = &model.write else {
+        return read;
+    };
+    let create_ident = format_ident!("{}", write.create);
+    let update_ident = format_ident!("{}", write.update);
+    let create = create_tokens(model, write, &create_ident, &update_ident);
+    let update = update_tokens(model, write, &update_ident);
+    quote! {
+        #read
+        impl ::odoo_client::WritableModel for #read_ident {
+            type Create = #create_ident;
+            type Update = #update_ident;
+        }
+        #create
+        #update
+    }
+}
+
+/// The read struct and its `Model` impl.
+fn read_tokens(model: &ModelEntry, read_ident: &proc_macro2::Ident) -> TokenStream {
     let odoo_name = &model.model;
     let label = plain(&model.label);
     let title = format!("{label} (`{}`): one record as Odoo reads it.", model.model);
@@ -406,7 +375,7 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
         }
     };
     let read = struct_tokens(
-        &read_ident,
+        read_ident,
         &read_doc,
         quote!(),
         &read_shapes,
@@ -414,25 +383,20 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
         &read_desc,
         None,
     );
-
-    let Some(write) = &model.write else {
-        return quote! {
-            #read
-            #read_model
-        };
-    };
-
-    let create_ident = format_ident!("{}", write.create);
-    let update_ident = format_ident!("{}", write.update);
-    let read = quote! {
+    quote! {
         #read
         #read_model
-        impl ::odoo_client::WritableModel for #read_ident {
-            type Create = #create_ident;
-            type Update = #update_ident;
-        }
-    };
+    }
+}
 
+/// The create payload, decoded through the update struct.
+fn create_tokens(
+    model: &ModelEntry,
+    write: &WriteTypes,
+    create_ident: &proc_macro2::Ident,
+    update_ident: &proc_macro2::Ident,
+) -> TokenStream {
+    let label = plain(&model.label);
     let create_title = format!("Values to create a {label} (`{}`).", model.model);
     let create_doc = [
         create_title.as_str(),
@@ -445,16 +409,24 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
         .collect();
     let create_default =
         (!write.fields.iter().any(|f| f.create_required)).then(|| quote!(Default,));
-    let create = struct_tokens(
-        &create_ident,
+    struct_tokens(
+        create_ident,
         &create_doc,
         quote!(#create_default),
         &create_shapes,
         "CREATE_SCHEMA",
         &format!("Values of a new {} record", model.label),
-        Some(&update_ident),
-    );
+        Some(update_ident),
+    )
+}
 
+/// The update payload: every field optional.
+fn update_tokens(
+    model: &ModelEntry,
+    write: &WriteTypes,
+    update_ident: &proc_macro2::Ident,
+) -> TokenStream {
+    let label = plain(&model.label);
     let update_title = format!("Values to change on {label} (`{}`) records.", model.model);
     let update_doc = [
         update_title.as_str(),
@@ -465,8 +437,8 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
         .iter()
         .map(|f| Shape::new(f, Role::Update))
         .collect();
-    let update = struct_tokens(
-        &update_ident,
+    struct_tokens(
+        update_ident,
         &update_doc,
         quote!(Default),
         &update_shapes,
@@ -476,10 +448,5 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
             model.label
         ),
         None,
-    );
-    quote! {
-        #read
-        #create
-        #update
-    }
+    )
 }

@@ -5,33 +5,11 @@ use quote::{format_ident, quote};
 
 use odoo_client::registry::FieldType;
 
-use crate::ir::ModelEntry;
+use crate::ir::{FieldEntry, ModelEntry};
 
 pub(super) fn emit(model: &ModelEntry) -> TokenStream {
     let read = format_ident!("{}", model.type_name);
-    let fields = model.read_fields.iter().map(|f| {
-        let name = &f.odoo_name;
-        let ttype = field_type(&f.ttype);
-        let label = &f.label;
-        let required = f.required;
-        let readonly = f.readonly;
-        let stored = f.stored;
-        let relation = match &f.relation {
-            Some(r) => quote!(::std::option::Option::Some(#r)),
-            None => quote!(::std::option::Option::None),
-        };
-        quote! {
-            ::odoo_client::registry::FieldDescriptor {
-                name: #name,
-                ttype: #ttype,
-                label: #label,
-                required: #required,
-                readonly: #readonly,
-                stored: #stored,
-                relation: #relation,
-            }
-        }
-    });
+    let fields = model.read_fields.iter().map(field_descriptor);
     let buttons = model.buttons.iter().map(|b| {
         let (method, label) = (&b.method, &b.label);
         let invisible = match &b.invisible {
@@ -90,9 +68,34 @@ pub(super) fn emit(model: &ModelEntry) -> TokenStream {
     }
 }
 
-/// `::odoo_client::registry::FieldType::…` for Odoo's type string.
-fn field_type(ttype: &str) -> TokenStream {
-    let variant = match FieldType::parse(ttype) {
+/// One `FieldDescriptor` of the model's `FIELDS` table.
+fn field_descriptor(f: &FieldEntry) -> TokenStream {
+    let name = &f.odoo_name;
+    let ttype = field_type(f.ttype);
+    let label = &f.label;
+    let required = f.required;
+    let readonly = f.readonly;
+    let stored = f.stored;
+    let relation = match &f.relation {
+        Some(r) => quote!(::std::option::Option::Some(#r)),
+        None => quote!(::std::option::Option::None),
+    };
+    quote! {
+        ::odoo_client::registry::FieldDescriptor {
+            name: #name,
+            ttype: #ttype,
+            label: #label,
+            required: #required,
+            readonly: #readonly,
+            stored: #stored,
+            relation: #relation,
+        }
+    }
+}
+
+/// `::odoo_client::registry::FieldType::…`: the type as code.
+fn field_type(ttype: FieldType) -> TokenStream {
+    let variant = match ttype {
         FieldType::Other(name) => {
             return quote!(::odoo_client::registry::FieldType::Other(#name));
         }

@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
+use odoo_client::registry::FieldType;
 use serde_json::{Map, Value};
 
 use crate::fixture;
@@ -178,7 +179,7 @@ fn index_names(models: &BTreeMap<String, SeedModel>) -> HashMap<(String, i64), S
                 let relation = seed
                     .fields
                     .get(field)
-                    .filter(|d| d.get("type").and_then(Value::as_str) == Some("many2one"))
+                    .filter(|d| def_type(d) == FieldType::Many2one)
                     .and_then(|d| d.get("relation"))
                     .and_then(Value::as_str);
                 if let (Some(relation), Some([Value::Number(id), Value::String(name)])) =
@@ -211,21 +212,24 @@ pub(crate) fn display_name(model: &str, record: &Record) -> String {
     format!("{model},{id}")
 }
 
-pub(crate) fn field_type<'a>(fields: &'a Map<String, Value>, field: &str) -> &'a str {
-    fields
-        .get(field)
-        .and_then(|d| d.get("type"))
-        .and_then(Value::as_str)
-        .unwrap_or("")
+/// The type of `field` in a model's `fields_get` definitions; an unknown
+/// field has the empty type name.
+pub(crate) fn field_type(fields: &Map<String, Value>, field: &str) -> FieldType {
+    fields.get(field).map_or(FieldType::parse(""), def_type)
+}
+
+/// The type of one field's `fields_get` definition.
+pub(crate) fn def_type(def: &Value) -> FieldType {
+    FieldType::parse(def.get("type").and_then(Value::as_str).unwrap_or(""))
 }
 
 /// The empty value of a field type as Odoo reads it.
-pub(crate) fn empty_value(kind: &str) -> Value {
+pub(crate) fn empty_value(kind: FieldType) -> Value {
     match kind {
-        "integer" => Value::from(0),
-        "float" | "monetary" => Value::from(0.0),
-        "one2many" | "many2many" => Value::Array(Vec::new()),
-        "properties" => Value::Array(Vec::new()),
+        FieldType::Integer => Value::from(0),
+        FieldType::Float | FieldType::Monetary => Value::from(0.0),
+        FieldType::One2many | FieldType::Many2many => Value::Array(Vec::new()),
+        FieldType::Properties => Value::Array(Vec::new()),
         _ => Value::Bool(false),
     }
 }
@@ -250,13 +254,13 @@ fn defaults_for(fields: &Map<String, Value>, columns: &[String], records: &[Reco
         let all_set = !seeded.is_empty() && seeded.iter().all(|v| !super::domain::is_empty(v));
         let value = match kind {
             _ if column == "active" => Value::Bool(true),
-            "selection" if all_set => most_common(&seeded),
-            "selection" if required => def
+            FieldType::Selection if all_set => most_common(&seeded),
+            FieldType::Selection if required => def
                 .and_then(|d| d.get("selection"))
                 .and_then(|s| s.get(0)?.get(0).cloned())
                 .unwrap_or(Value::Bool(false)),
-            "many2one" if required && all_set => most_common(&seeded),
-            "char" if required => Value::String("New".into()),
+            FieldType::Many2one if required && all_set => most_common(&seeded),
+            FieldType::Char if required => Value::String("New".into()),
             other => empty_value(other),
         };
         defaults.insert(column.clone(), value);

@@ -10,11 +10,12 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::OnceLock;
 
+use odoo_client::registry::FieldType;
 use serde_json::{Map, Value, json};
 
 use super::domain::{self, is_empty, py_repr};
 use super::error::OdooError;
-use super::seed::{self, Record, display_name, empty_value, field_type};
+use super::seed::{self, Record, def_type, display_name, empty_value, field_type};
 
 pub(crate) const ADMIN_UID: i64 = 2;
 
@@ -312,7 +313,7 @@ impl Store {
                     .get(head)
                     .and_then(|d| d.get("relation"))
                     .and_then(Value::as_str);
-                field_type(defs, head) == "many2one"
+                field_type(defs, head) == FieldType::Many2one
                     && relation.is_some_and(|r| self.check_path(r, rest))
             }
         }
@@ -474,7 +475,7 @@ impl Store {
             let key = |r: &Record| -> Option<Value> {
                 let v = self.value_of(model, r, field);
                 match (&v, kind) {
-                    (Value::Bool(_), "boolean") => Some(v),
+                    (Value::Bool(_), FieldType::Boolean) => Some(v),
                     _ if is_empty(&v) => None,
                     // Many2one sorts by the target's name; text case-insensitively.
                     (Value::Array(pair), _) if pair.len() == 2 && pair[1].is_string() => {
@@ -595,7 +596,7 @@ impl Store {
         };
         let relation = def.get("relation").and_then(Value::as_str).unwrap_or("");
         Ok(match kind {
-            "many2one" => match value {
+            FieldType::Many2one => match value {
                 Value::Null | Value::Bool(false) => Value::Bool(false),
                 Value::Number(n) if n.as_i64() == Some(0) => Value::Bool(false),
                 Value::Number(n) => {
@@ -608,13 +609,13 @@ impl Store {
                 }
                 _ => return Err(wrong()),
             },
-            "one2many" | "many2many" => x2many(value, current).ok_or_else(|| {
+            FieldType::One2many | FieldType::Many2many => x2many(value, current).ok_or_else(|| {
                 OdooError::value_error(format!(
                     "Wrong value for {model}.{field}: {} (the Odoo test double accepts id lists and the commands 3, 4, 5 and 6)",
                     py_repr(value)
                 ))
             })?,
-            "selection" => {
+            FieldType::Selection => {
                 if is_empty(value) {
                     Value::Bool(false)
                 } else {
@@ -628,19 +629,19 @@ impl Store {
                     value.clone()
                 }
             }
-            "boolean" => Value::Bool(match value {
+            FieldType::Boolean => Value::Bool(match value {
                 Value::Bool(b) => *b,
                 Value::Number(n) => n.as_f64().unwrap_or(0.0) != 0.0,
                 Value::String(s) => !s.is_empty(),
                 Value::Null => false,
                 _ => return Err(wrong()),
             }),
-            "integer" => match value {
+            FieldType::Integer => match value {
                 Value::Null | Value::Bool(false) => Value::from(0),
                 Value::Number(n) if n.is_i64() => value.clone(),
                 _ => return Err(wrong()),
             },
-            "float" | "monetary" => match value {
+            FieldType::Float | FieldType::Monetary => match value {
                 Value::Null | Value::Bool(false) => Value::from(0.0),
                 Value::Number(n) => Value::from(n.as_f64().unwrap_or_default()),
                 _ => return Err(wrong()),
@@ -812,14 +813,14 @@ impl Store {
             // A required date left out is the day (or moment) of the create, as
             // Odoo's defaults have it (sale.order.date_order, account.move.date).
             for (field, def) in defs {
-                let kind = def.get("type").and_then(Value::as_str);
+                let kind = def_type(def);
                 if def.get("required") == Some(&Value::Bool(true))
-                    && matches!(kind, Some("date" | "datetime"))
+                    && kind.is_temporal()
                     && record.get(field).is_none_or(is_empty)
                 {
                     let now = Self::now();
                     let value = match (kind, now.as_str()) {
-                        (Some("date"), Some(moment)) => json!(&moment[..10]),
+                        (FieldType::Date, Some(moment)) => json!(&moment[..10]),
                         _ => now,
                     };
                     record.insert(field.clone(), value);
@@ -867,8 +868,8 @@ impl Store {
             .filter(|(name, _)| defs.contains_key(*name) && !self.is_absent(model, name))
             .map(|(name, value)| {
                 let value = match field_type(defs, name) {
-                    "date" => json!(chrono::Utc::now().format("%Y-%m-%d").to_string()),
-                    "datetime" => Self::now(),
+                    FieldType::Date => json!(chrono::Utc::now().format("%Y-%m-%d").to_string()),
+                    FieldType::Datetime => Self::now(),
                     _ => value.clone(),
                 };
                 (name.clone(), value)
@@ -957,11 +958,7 @@ impl Store {
         let mut rest = vals.clone();
         let mut taken = Vec::new();
         for (field, value) in vals {
-            let one2many = defs
-                .get(field)
-                .and_then(|d| d.get("type"))
-                .and_then(Value::as_str)
-                == Some("one2many");
+            let one2many = field_type(defs, field) == FieldType::One2many;
             let Value::Array(commands) = value else {
                 continue;
             };
@@ -1087,7 +1084,7 @@ impl Store {
         let mut rows = self.read(model, ids, &fields, env)?;
         for row in rows.iter_mut().filter_map(Value::as_object_mut) {
             for (field, value) in row.iter_mut() {
-                if field_type(defs, field) == "many2one"
+                if field_type(defs, field) == FieldType::Many2one
                     && let Some(id) = value.get(0).cloned()
                 {
                     *value = id;
@@ -1170,7 +1167,7 @@ impl Store {
                     .and_then(|d| d.get("readonly"))
                     .and_then(Value::as_bool)
                     .unwrap_or(true);
-                if readonly || kind == "one2many" || c == "id" {
+                if readonly || kind == FieldType::One2many || c == "id" {
                     continue;
                 }
                 if let Some(v) = record.get(c) {

@@ -8,6 +8,7 @@
 use std::cmp::Ordering;
 
 use chrono::{Datelike, Duration, NaiveDate};
+use odoo_client::registry::FieldType;
 use serde_json::{Map, Value, json};
 
 use super::super::domain::{self, is_empty};
@@ -32,7 +33,7 @@ struct GroupBy {
     spec: String,
     field: String,
     granularity: Option<&'static str>,
-    kind: &'static str,
+    kind: FieldType,
 }
 
 /// One aggregate: `__count` or `field:function`.
@@ -139,28 +140,22 @@ impl Store {
                     )));
                 }
                 let kind = field_type(defs, field);
-                let kind: &'static str = match kind {
-                    "date" => "date",
-                    "datetime" => "datetime",
-                    "many2one" => "many2one",
-                    // A record with several tags is in each tag's group (real Odoo 19 and 18).
-                    "many2many" => "many2many",
-                    "one2many" | "binary" | "html" => {
-                        return Err(OdooError::value_error(format!(
-                            "Field {model}.{field} of type {kind} cannot be grouped"
-                        )));
-                    }
-                    _ => "plain",
-                };
-                let granularity = match (kind, gran) {
-                    ("date" | "datetime", None) => Some("month"),
-                    ("date" | "datetime", Some(g)) => Some(granularity(g).ok_or_else(|| {
+                if matches!(
+                    kind,
+                    FieldType::One2many | FieldType::Binary | FieldType::Html
+                ) {
+                    return Err(OdooError::value_error(format!(
+                        "Field {model}.{field} of type {kind} cannot be grouped"
+                    )));
+                }
+                let granularity = match (kind.is_temporal(), gran) {
+                    (true, None) => Some("month"),
+                    (true, Some(g)) => Some(granularity(g).ok_or_else(|| {
                         OdooError::value_error(format!("Granularity '{g}' is not supported"))
                     })?),
                     (_, Some(g)) => {
                         return Err(OdooError::value_error(format!(
-                            "Granularity set on a field of type {}: '{field}:{g}'",
-                            field_type(defs, field)
+                            "Granularity set on a field of type {kind}: '{field}:{g}'"
                         )));
                     }
                     (_, None) => None,
@@ -213,7 +208,8 @@ impl Store {
 
     /// A record's keys for one groupby: one, or one per linked record of a many2many.
     fn keys(&self, model: &str, record: &Record, by: &GroupBy) -> Vec<Key> {
-        if by.kind != "many2many" {
+        // A record with several tags is in each tag's group (real Odoo 19 and 18).
+        if by.kind != FieldType::Many2many {
             return vec![self.key(model, record, by)];
         }
         let field = by.field.as_str();
@@ -251,7 +247,7 @@ impl Store {
     fn key(&self, model: &str, record: &Record, by: &GroupBy) -> Key {
         let value = self.value_of(model, record, &by.field);
         let field = by.field.as_str();
-        let boolean = field_type(self.defs(model), field) == "boolean";
+        let boolean = by.kind == FieldType::Boolean;
         match (by.kind, by.granularity) {
             _ if !boolean && is_empty(&value) => Key {
                 shown: Value::Bool(false),
@@ -259,7 +255,7 @@ impl Store {
                 leaves: vec![json!([field, "=", false])],
                 sort: Value::Null,
             },
-            ("date" | "datetime", Some(granularity)) => {
+            (FieldType::Date | FieldType::Datetime, Some(granularity)) => {
                 let text = value.as_str().unwrap_or_default();
                 let Some(date) = text
                     .get(..10)
@@ -273,7 +269,7 @@ impl Store {
                     };
                 };
                 let (start, end, label) = period(date, granularity);
-                let fmt = if by.kind == "datetime" {
+                let fmt = if by.kind == FieldType::Datetime {
                     "%Y-%m-%d %H:%M:%S"
                 } else {
                     "%Y-%m-%d"
@@ -294,7 +290,7 @@ impl Store {
                     range: Some((start, end)),
                 }
             }
-            ("many2one", _) => {
+            (FieldType::Many2one, _) => {
                 let id = value.get(0).cloned().unwrap_or(Value::Bool(false));
                 let name = value
                     .get(1)
@@ -378,7 +374,7 @@ impl Store {
         let kind = field_type(self.defs(model), &agg.field);
         let numbers: Vec<f64> = values.iter().filter_map(number).collect();
         let as_kind = |x: f64| {
-            if kind == "integer" {
+            if kind == FieldType::Integer {
                 Value::from(x as i64)
             } else {
                 Value::from(x)
@@ -391,7 +387,7 @@ impl Store {
             "min" | "max" => {
                 let mut present: Vec<&Value> = values
                     .iter()
-                    .filter(|v| !is_empty(v) || kind == "boolean")
+                    .filter(|v| !is_empty(v) || kind == FieldType::Boolean)
                     .collect();
                 present.sort_by(|a, b| domain::compare(a, b).unwrap_or(Ordering::Equal));
                 let pick = if agg.function == "min" {
@@ -577,9 +573,7 @@ impl Store {
             }
             let function = match function {
                 Some(g) => g.to_string(),
-                None if matches!(field_type(defs, name), "integer" | "float" | "monetary") => {
-                    "sum".into()
-                }
+                None if field_type(defs, name).is_numeric() => "sum".into(),
                 None if defs.contains_key(name) => continue,
                 None => {
                     return Err(OdooError::value_error(format!(
