@@ -147,6 +147,48 @@ fn kind_of(value: &Value) -> &'static str {
     }
 }
 
+/// The checks on `value` itself: `type`, `enum`, `const`, `minimum` and
+/// `maximum` (a failed one is a mismatch, whichever it is).
+fn meets_constraints(obj: &Map<String, Value>, value: &Value) -> bool {
+    if let Some(types) = obj.get("type") {
+        let ok = match types {
+            Value::String(t) => type_matches(t, value),
+            Value::Array(ts) => ts
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|t| type_matches(t, value)),
+            _ => true,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    if let Some(values) = obj.get("enum").and_then(Value::as_array)
+        && !values.contains(value)
+    {
+        return false;
+    }
+    if let Some(constant) = obj.get("const")
+        && constant != value
+    {
+        return false;
+    }
+    if let Some(n) = value.as_f64() {
+        let below = obj
+            .get("minimum")
+            .and_then(Value::as_f64)
+            .is_some_and(|m| n < m);
+        let above = obj
+            .get("maximum")
+            .and_then(Value::as_f64)
+            .is_some_and(|m| n > m);
+        if below || above {
+            return false;
+        }
+    }
+    true
+}
+
 fn type_matches(name: &str, value: &Value) -> bool {
     match name {
         "null" => value.is_null(),
@@ -314,71 +356,48 @@ impl<'a> Checker<'a> {
         }
         for key in ["anyOf", "oneOf"] {
             if let Some(branches) = obj.get(key).and_then(Value::as_array) {
-                let mut errors = Vec::new();
-                for branch in branches {
-                    match self.node(branch, value, path) {
-                        Ok(()) => {
-                            errors.clear();
-                            break;
-                        }
-                        Err(e) => errors.push((branch, e)),
-                    }
-                }
-                if !errors.is_empty() {
-                    // One branch of the right JSON type explains best (e.g. Option<Enum>).
-                    let typed: Vec<&ArgError> = errors
-                        .iter()
-                        .filter(|(branch, _)| self.same_kind(branch, value))
-                        .map(|(_, e)| e)
-                        .collect();
-                    return Err(match typed.as_slice() {
-                        [only] => (*only).clone(),
-                        _ => self.mismatch(schema, value, path),
-                    });
-                }
+                self.any_branch(schema, branches, value, path)?;
             }
         }
-        if let Some(types) = obj.get("type") {
-            let ok = match types {
-                Value::String(t) => type_matches(t, value),
-                Value::Array(ts) => ts
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .any(|t| type_matches(t, value)),
-                _ => true,
-            };
-            if !ok {
-                return Err(self.mismatch(schema, value, path));
-            }
-        }
-        if let Some(values) = obj.get("enum").and_then(Value::as_array)
-            && !values.contains(value)
-        {
+        if !meets_constraints(obj, value) {
             return Err(self.mismatch(schema, value, path));
-        }
-        if let Some(constant) = obj.get("const")
-            && constant != value
-        {
-            return Err(self.mismatch(schema, value, path));
-        }
-        if let Some(n) = value.as_f64() {
-            let below = obj
-                .get("minimum")
-                .and_then(Value::as_f64)
-                .is_some_and(|m| n < m);
-            let above = obj
-                .get("maximum")
-                .and_then(Value::as_f64)
-                .is_some_and(|m| n > m);
-            if below || above {
-                return Err(self.mismatch(schema, value, path));
-            }
         }
         match value {
             Value::Object(map) => self.object(obj, map, path),
             Value::Array(items) => self.array(schema, obj, items, path),
             _ => Ok(()),
         }
+    }
+
+    /// `anyOf`/`oneOf`: the first branch `value` fits; when none does, the
+    /// error of the one branch of its JSON type, else a mismatch with them all.
+    fn any_branch(
+        &self,
+        schema: &Value,
+        branches: &[Value],
+        value: &Value,
+        path: &str,
+    ) -> Result<(), ArgError> {
+        let mut errors = Vec::new();
+        for branch in branches {
+            match self.node(branch, value, path) {
+                Ok(()) => return Ok(()),
+                Err(e) => errors.push((branch, e)),
+            }
+        }
+        if errors.is_empty() {
+            return Ok(());
+        }
+        // One branch of the right JSON type explains best (e.g. Option<Enum>).
+        let typed: Vec<&ArgError> = errors
+            .iter()
+            .filter(|(branch, _)| self.same_kind(branch, value))
+            .map(|(_, e)| e)
+            .collect();
+        Err(match typed.as_slice() {
+            [only] => (*only).clone(),
+            _ => self.mismatch(schema, value, path),
+        })
     }
 
     /// Whether a branch is about the same JSON type as `value` (to pick its error).

@@ -130,6 +130,14 @@ pub struct ServeArgs {
 impl ServeArgs {
     /// Validates everything, without any request to Odoo.
     pub fn resolve(&self) -> Result<(odoo_client::Config, Settings), SettingsError> {
+        let odoo = self.odoo_config()?;
+        let settings = self.settings()?;
+        Ok((odoo, settings))
+    }
+
+    /// The connection to Odoo: the `ODOO_*` options, read as the client reads
+    /// its environment.
+    fn odoo_config(&self) -> Result<odoo_client::Config, SettingsError> {
         let lookup = |name: &str| -> Option<String> {
             match name {
                 "ODOO_URL" => self.url.clone(),
@@ -146,13 +154,17 @@ impl ServeArgs {
                 _ => None,
             }
         };
-        let odoo = odoo_client::Config::from_lookup(lookup).map_err(|e| match e {
+        odoo_client::Config::from_lookup(lookup).map_err(|e| match e {
             odoo_client::Error::Config(message) => SettingsError::Odoo(message),
             other => SettingsError::Odoo(other.to_string()),
-        })?;
+        })
+    }
 
+    /// The server's own settings (`ODOO_MCP_*`, `ODOO_YOLO`), each unset one
+    /// at its default.
+    fn settings(&self) -> Result<Settings, SettingsError> {
         let defaults = Settings::default();
-        let settings = Settings {
+        Ok(Settings {
             access: match &self.yolo {
                 Some(v) => v.parse()?,
                 None => defaults.access,
@@ -219,8 +231,7 @@ impl ServeArgs {
             )?,
             audit_log: self.audit_log.clone().filter(|p| !p.as_os_str().is_empty()),
             public_odoo_url: parse_public_url(self.public_odoo_url.as_deref())?,
-        };
-        Ok((odoo, settings))
+        })
     }
 }
 

@@ -406,51 +406,83 @@ fn render_compose(deployment: &Deployment, env_dir: &Path, build: &BuildPaths) -
     let mut services = BTreeMap::new();
     let public_base = public_base(&deployment.site);
     for (index, instance) in deployment.instances.iter().enumerate() {
-        let mut environment = BTreeMap::from([
-            ("ODOO_URL", instance.odoo_url.clone()),
-            ("ODOO_API_VERSION", instance.api_version.as_str().to_owned()),
-            ("ODOO_YOLO", instance.yolo.as_str().to_owned()),
-            ("ODOO_MCP_TRANSPORT", "streamable-http".to_owned()),
-            ("ODOO_MCP_HOST", "0.0.0.0".to_owned()),
-            ("ODOO_MCP_PORT", SERVICE_PORT.to_string()),
-            // Replicas share no session state: any replica must answer any request.
-            ("ODOO_MCP_STATELESS", "true".to_owned()),
-        ]);
-        if let Some(db) = &instance.db {
-            environment.insert("ODOO_DB", db.clone());
-        }
-        if !instance.models.is_empty() {
-            environment.insert("ODOO_MCP_MODELS", instance.models.join(","));
-        }
-        if let Some(base) = &public_base {
-            environment.insert("ODOO_MCP_PUBLIC_URL", format!("{base}/{}", instance.name));
-        }
-        services.insert(
-            instance.name.clone(),
-            Service {
-                image: deployment.image.clone(),
-                // One service builds the image; the others reuse it.
-                build: (index == 0).then(|| Build {
-                    context: slash_path(&build.context),
-                    dockerfile: slash_path(&build.dockerfile),
-                }),
-                env_file: vec![slash_path(&env_dir.join(&instance.env_file))],
-                environment,
-                ports: Vec::new(),
-                volumes: Vec::new(),
-                depends_on: Vec::new(),
-                deploy: Some(DeploySpec {
-                    replicas: instance.replicas,
-                }),
-                restart: "unless-stopped",
-                read_only: true,
-                cap_drop: vec!["ALL"],
-                cap_add: Vec::new(),
-                security_opt: vec!["no-new-privileges:true"],
-            },
+        // One service builds the image; the others reuse it.
+        let builds = (index == 0).then_some(build);
+        let service = instance_service(
+            instance,
+            &deployment.image,
+            builds,
+            env_dir,
+            public_base.as_deref(),
         );
+        services.insert(instance.name.clone(), service);
     }
-    let proxy = Service {
+    services.insert(PROXY_SERVICE.to_owned(), proxy_service(deployment));
+    let compose = Compose {
+        name: "odoo-mcp",
+        services,
+        volumes: BTreeMap::from([
+            ("caddy_data", BTreeMap::new()),
+            ("caddy_config", BTreeMap::new()),
+        ]),
+    };
+    let body = yaml_serde::to_string(&compose).expect("compose structure serializes");
+    format!("{HEADER}{body}")
+}
+
+/// One instance's odoo-mcp service: stateless streamable HTTP behind the
+/// proxy, its secrets from its env file; `build` for the one that builds the image.
+fn instance_service(
+    instance: &Instance,
+    image: &str,
+    build: Option<&BuildPaths>,
+    env_dir: &Path,
+    public_base: Option<&str>,
+) -> Service {
+    let mut environment = BTreeMap::from([
+        ("ODOO_URL", instance.odoo_url.clone()),
+        ("ODOO_API_VERSION", instance.api_version.as_str().to_owned()),
+        ("ODOO_YOLO", instance.yolo.as_str().to_owned()),
+        ("ODOO_MCP_TRANSPORT", "streamable-http".to_owned()),
+        ("ODOO_MCP_HOST", "0.0.0.0".to_owned()),
+        ("ODOO_MCP_PORT", SERVICE_PORT.to_string()),
+        // Replicas share no session state: any replica must answer any request.
+        ("ODOO_MCP_STATELESS", "true".to_owned()),
+    ]);
+    if let Some(db) = &instance.db {
+        environment.insert("ODOO_DB", db.clone());
+    }
+    if !instance.models.is_empty() {
+        environment.insert("ODOO_MCP_MODELS", instance.models.join(","));
+    }
+    if let Some(base) = public_base {
+        environment.insert("ODOO_MCP_PUBLIC_URL", format!("{base}/{}", instance.name));
+    }
+    Service {
+        image: image.to_owned(),
+        build: build.map(|build| Build {
+            context: slash_path(&build.context),
+            dockerfile: slash_path(&build.dockerfile),
+        }),
+        env_file: vec![slash_path(&env_dir.join(&instance.env_file))],
+        environment,
+        ports: Vec::new(),
+        volumes: Vec::new(),
+        depends_on: Vec::new(),
+        deploy: Some(DeploySpec {
+            replicas: instance.replicas,
+        }),
+        restart: "unless-stopped",
+        read_only: true,
+        cap_drop: vec!["ALL"],
+        cap_add: Vec::new(),
+        security_opt: vec!["no-new-privileges:true"],
+    }
+}
+
+/// The Caddy service in front of every instance, the only one with ports.
+fn proxy_service(deployment: &Deployment) -> Service {
+    Service {
         image: "caddy:2-alpine".to_owned(),
         build: None,
         env_file: Vec::new(),
@@ -472,18 +504,7 @@ fn render_compose(deployment: &Deployment, env_dir: &Path, build: &BuildPaths) -
         cap_drop: vec!["ALL"],
         cap_add: vec!["NET_BIND_SERVICE"],
         security_opt: vec!["no-new-privileges:true"],
-    };
-    services.insert(PROXY_SERVICE.to_owned(), proxy);
-    let compose = Compose {
-        name: "odoo-mcp",
-        services,
-        volumes: BTreeMap::from([
-            ("caddy_data", BTreeMap::new()),
-            ("caddy_config", BTreeMap::new()),
-        ]),
-    };
-    let body = yaml_serde::to_string(&compose).expect("compose structure serializes");
-    format!("{HEADER}{body}")
+    }
 }
 
 fn slash_path(path: &Path) -> String {

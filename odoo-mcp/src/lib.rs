@@ -61,52 +61,67 @@ const EXIT_CONFIG: u8 = 2;
 /// The `odoo-mcp` binary: parse, validate (one line and exit code 2 when
 /// wrong, before any protocol traffic), then serve.
 pub fn main_entry() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse_cli() {
         Ok(cli) => cli,
-        Err(error) => {
-            use clap::error::ErrorKind;
-            if matches!(
-                error.kind(),
-                ErrorKind::DisplayHelp
-                    | ErrorKind::DisplayVersion
-                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-            ) {
-                let _ = error.print();
-                return ExitCode::SUCCESS;
-            }
-            let text = error.to_string();
-            let line = text.lines().next().unwrap_or("invalid arguments");
-            eprintln!(
-                "odoo-mcp: {}; see odoo-mcp --help",
-                line.trim_start_matches("error: ")
-            );
-            return ExitCode::from(EXIT_CONFIG);
-        }
+        Err(code) => return code,
     };
     if let Some(cli::Command::Deploy(args)) = &cli.command {
         return run_deploy(args);
     }
-    let (config, settings) = match cli.serve.resolve() {
-        Ok(resolved) => resolved,
-        Err(error) => {
-            eprintln!("odoo-mcp: {error}");
-            return ExitCode::from(EXIT_CONFIG);
-        }
-    };
-    let generated: Vec<&str> = generated_models().iter().map(|d| d.model).collect();
-    if let Err(error) = settings.typed_models.check(&generated) {
-        eprintln!("odoo-mcp: {error}");
-        return ExitCode::from(EXIT_CONFIG);
-    }
-    init_tracing();
-    let transport = settings.transport;
-    let server = match OdooMcp::new(config, settings, generated_models()) {
+    let server = match configured_server(&cli.serve) {
         Ok(server) => server,
-        Err(error) => {
-            eprintln!("odoo-mcp: {error}");
-            return ExitCode::from(EXIT_CONFIG);
-        }
+        Err(code) => return code,
     };
+    serve(server)
+}
+
+/// The command line; `Err` is the exit code once help or the version was
+/// printed, or the one-line error about the arguments.
+fn parse_cli() -> Result<Cli, ExitCode> {
+    Cli::try_parse().map_err(|error| {
+        use clap::error::ErrorKind;
+        if matches!(
+            error.kind(),
+            ErrorKind::DisplayHelp
+                | ErrorKind::DisplayVersion
+                | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        ) {
+            let _ = error.print();
+            return ExitCode::SUCCESS;
+        }
+        let text = error.to_string();
+        let line = text.lines().next().unwrap_or("invalid arguments");
+        eprintln!(
+            "odoo-mcp: {}; see odoo-mcp --help",
+            line.trim_start_matches("error: ")
+        );
+        ExitCode::from(EXIT_CONFIG)
+    })
+}
+
+/// The server, its settings checked; a configuration error is printed as
+/// one line and `Err` holds exit code 2.
+fn configured_server(args: &cli::ServeArgs) -> Result<OdooMcp, ExitCode> {
+    let (config, settings) = args.resolve().map_err(config_error)?;
+    let generated: Vec<&str> = generated_models().iter().map(|d| d.model).collect();
+    settings
+        .typed_models
+        .check(&generated)
+        .map_err(config_error)?;
+    init_tracing();
+    OdooMcp::new(config, settings, generated_models()).map_err(config_error)
+}
+
+/// Prints a configuration error as one line; exit code 2.
+fn config_error(error: impl std::fmt::Display) -> ExitCode {
+    eprintln!("odoo-mcp: {error}");
+    ExitCode::from(EXIT_CONFIG)
+}
+
+/// Serves on the configured transport until the client leaves or a signal
+/// stops it.
+fn serve(server: OdooMcp) -> ExitCode {
+    let transport = server.settings().transport;
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         %transport,

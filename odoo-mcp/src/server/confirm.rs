@@ -124,35 +124,46 @@ impl OdooMcp {
                 .await
                 .map_err(|e| e.to_string())
         };
-        match answer {
-            Ok(answer) if answer.action == ElicitationAction::Accept => {
-                if let Some(Value::Object(given)) = answer.content {
-                    // Only what was asked: the answer cannot change other values.
-                    let asked = given
-                        .into_iter()
-                        .filter(|(name, _)| wanted.iter().any(|f| &f.name == name))
-                        .collect::<JsonObject>();
-                    if !asked.is_empty() {
-                        ready.args.answer(asked);
-                    }
+        settle(ready, answer, &wanted, tool).map_err(Stop::Refused)
+    }
+}
+
+/// Goes on when the user accepted (the values asked join the call); `Err`
+/// says why nothing was changed.
+fn settle(
+    ready: &mut Ready<'_>,
+    answer: Result<ElicitResult, String>,
+    wanted: &[WizardField],
+    tool: &str,
+) -> Result<(), String> {
+    match answer {
+        Ok(answer) if answer.action == ElicitationAction::Accept => {
+            if let Some(Value::Object(given)) = answer.content {
+                // Only what was asked: the answer cannot change other values.
+                let asked = given
+                    .into_iter()
+                    .filter(|(name, _)| wanted.iter().any(|f| &f.name == name))
+                    .collect::<JsonObject>();
+                if !asked.is_empty() {
+                    ready.args.answer(asked);
                 }
-                Ok(())
             }
-            Ok(answer) => {
-                let what = match answer.action {
-                    ElicitationAction::Decline => "declined",
-                    _ => "cancelled",
-                };
-                Err(Stop::Refused(format!(
-                    "the user {what} the confirmation of {tool}, so nothing was changed"
-                )))
-            }
-            Err(error) => {
-                tracing::debug!(tool = %tool, %error, "confirmation failed");
-                Err(Stop::Refused(format!(
-                    "{tool} needs the user's confirmation (ODOO_MCP_CONFIRM), which could not be obtained ({error}), so nothing was changed"
-                )))
-            }
+            Ok(())
+        }
+        Ok(answer) => {
+            let what = match answer.action {
+                ElicitationAction::Decline => "declined",
+                _ => "cancelled",
+            };
+            Err(format!(
+                "the user {what} the confirmation of {tool}, so nothing was changed"
+            ))
+        }
+        Err(error) => {
+            tracing::debug!(tool = %tool, %error, "confirmation failed");
+            Err(format!(
+                "{tool} needs the user's confirmation (ODOO_MCP_CONFIRM), which could not be obtained ({error}), so nothing was changed"
+            ))
         }
     }
 }

@@ -4,7 +4,7 @@
 //! itself is in `ODOO_MCP_MODELS`); the filter goes into the search, so a hidden
 //! attachment reveals nothing.
 
-use odoo_client::RecordId;
+use odoo_client::{OdooClient, RecordId};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -63,41 +63,15 @@ impl ToolSpec for GetAttachment {
         let settings = odoo.settings();
         let restricted =
             settings.access == Access::Standard && !settings.allowlist.contains(ATTACHMENT);
-        let mut domain = vec![json!(["id", "=", id])];
-        if restricted {
-            domain.push(json!(["res_model", "in", odoo.enabled_models()]));
-        }
-        let mut arguments = Map::new();
-        arguments.insert("domain".into(), json!(domain));
-        arguments.insert(
-            "fields".into(),
-            json!(["name", "mimetype", "file_size", "res_model", "res_id"]),
-        );
         let client = call.client();
-        let rows = client
-            .execute(ATTACHMENT, "search_read", None, arguments, None)
-            .await?;
-        let Some(row) = rows.as_array().and_then(|rows| rows.first()) else {
-            if restricted {
-                return Err(ToolError::Invalid {
-                    argument: "attachment_id",
-                    message: format!(
-                        "ir.attachment {id} does not exist, is not visible to this Odoo user, or is attached to a model that is not enabled on this server (ODOO_YOLO=false: add the model, or ir.attachment, to ODOO_MCP_MODELS)"
-                    ),
-                });
-            }
-            return Err(ToolError::RecordNotFound {
-                model: ATTACHMENT.into(),
-                id,
-            });
-        };
+        let row = find_metadata(odoo, client, id, restricted).await?;
         let file_size = row.get("file_size").and_then(Value::as_u64).unwrap_or(0);
         let mut out = Output {
             id,
-            name: text(row, "name"),
-            mimetype: text(row, "mimetype"),
+            name: text(&row, "name"),
+            mimetype: text(&row, "mimetype"),
             file_size,
-            res_model: text(row, "res_model"),
+            res_model: text(&row, "res_model"),
             // A many2one_reference: 0 when the attachment has no record.
             res_id: row
                 .get("res_id")
@@ -110,35 +84,87 @@ impl ToolSpec for GetAttachment {
             return Ok(out);
         }
         let max = settings.max_binary_size;
-        let over = |size: u64| {
-            format!(
-                "content not returned: {size} bytes ({}) is over this server's limit of {max} bytes ({}, ODOO_MCP_MAX_BINARY_SIZE)",
-                mib(size),
-                mib(max)
-            )
-        };
-        // Odoo's own size first: a large file is never read.
-        if file_size > max {
-            out.notes = Some(vec![over(file_size)]);
-            return Ok(out);
+        match content_within(odoo, client, id, file_size, max).await? {
+            Ok(data) => out.data = Some(data),
+            Err(note) => out.notes = Some(vec![note]),
         }
-        let content = content_field(odoo).await?;
-        let mut rows = client.read(ATTACHMENT, &[id], &[content]).await?;
-        let data = rows
-            .first_mut()
-            .and_then(|row| row.remove(content))
-            .and_then(|datas| match datas {
-                Value::String(text) => Some(text),
-                _ => None,
-            })
-            .unwrap_or_default();
-        // file_size can be stale or 0 (URL attachments): the content itself decides.
-        let size = implied_size(&data);
-        if size > max {
-            out.notes = Some(vec![over(size)]);
-            return Ok(out);
-        }
-        out.data = Some(data);
         Ok(out)
     }
+}
+
+/// The attachment's metadata, searched with the reachability filter when
+/// `restricted`, so a hidden attachment reads as one that does not exist.
+async fn find_metadata(
+    odoo: &Odoo,
+    client: &OdooClient,
+    id: RecordId,
+    restricted: bool,
+) -> Result<Value, ToolError> {
+    let mut domain = vec![json!(["id", "=", id])];
+    if restricted {
+        domain.push(json!(["res_model", "in", odoo.enabled_models()]));
+    }
+    let mut arguments = Map::new();
+    arguments.insert("domain".into(), json!(domain));
+    arguments.insert(
+        "fields".into(),
+        json!(["name", "mimetype", "file_size", "res_model", "res_id"]),
+    );
+    let rows = client
+        .execute(ATTACHMENT, "search_read", None, arguments, None)
+        .await?;
+    let Some(row) = rows.as_array().and_then(|rows| rows.first()).cloned() else {
+        if restricted {
+            return Err(ToolError::Invalid {
+                argument: "attachment_id",
+                message: format!(
+                    "ir.attachment {id} does not exist, is not visible to this Odoo user, or is attached to a model that is not enabled on this server (ODOO_YOLO=false: add the model, or ir.attachment, to ODOO_MCP_MODELS)"
+                ),
+            });
+        }
+        return Err(ToolError::RecordNotFound {
+            model: ATTACHMENT.into(),
+            id,
+        });
+    };
+    Ok(row)
+}
+
+/// The content as base64, or (`Err`) the note saying it is over
+/// `ODOO_MCP_MAX_BINARY_SIZE`: Odoo's `file_size` is checked first, so a
+/// large file is never read, then the content itself.
+async fn content_within(
+    odoo: &Odoo,
+    client: &OdooClient,
+    id: RecordId,
+    file_size: u64,
+    max: u64,
+) -> Result<Result<String, String>, ToolError> {
+    let over = |size: u64| {
+        format!(
+            "content not returned: {size} bytes ({}) is over this server's limit of {max} bytes ({}, ODOO_MCP_MAX_BINARY_SIZE)",
+            mib(size),
+            mib(max)
+        )
+    };
+    // Odoo's own size first: a large file is never read.
+    if file_size > max {
+        return Ok(Err(over(file_size)));
+    }
+    let content = content_field(odoo).await?;
+    let mut rows = client.read(ATTACHMENT, &[id], &[content]).await?;
+    let data = rows
+        .first_mut()
+        .and_then(|row| row.remove(content))
+        .and_then(|datas| match datas {
+            Value::String(text) => Some(text),
+            _ => None,
+        })
+        .unwrap_or_default();
+    // file_size can be stale or 0 (URL attachments): the content itself decides.
+    let size = implied_size(&data);
+    if size > max {
+        return Ok(Err(over(size)));
+    }
+    Ok(Ok(data))
 }

@@ -185,13 +185,37 @@ async fn press(
 ) -> Result<(RecordId, Next), ToolError> {
     let wizard = run.wizard;
     let model = WizardModel::load(client, wizard, &run.context).await?;
+    check_button_and_values(&model, wizard, button, &run.values)?;
+    model.complete(&mut run.context);
+    refuse_missing(&model, client, &run).await?;
+    let context = run.context;
+    let id = make_or_fill(client, wizard, run.wizard_id, run.values, &context).await?;
+    let next = match client
+        .execute(wizard, button, Some(&[id]), Map::new(), Some(&context))
+        .await
+    {
+        Ok(answer) => odoo.next_step(client, answer, wizard, &[id]).await,
+        Err(odoo_client::Error::AnswerNotCarried) => Next::lost(),
+        Err(error) => return Err(ToolError::from_write(error)),
+    };
+    Ok((id, next))
+}
+
+/// Refuses a button the wizard's form lacks, or a value for a field the
+/// wizard does not have, before anything is made.
+fn check_button_and_values(
+    model: &WizardModel,
+    wizard: &str,
+    button: &str,
+    values: &Map<String, Value>,
+) -> Result<(), ToolError> {
     if model.form.button(button).is_none() {
         return Err(ToolError::Invalid {
             argument: "button",
             message: model.form.unknown_button(wizard, button),
         });
     }
-    if let Some(field) = run.values.keys().find(|k| !model.defs.contains_key(*k)) {
+    if let Some(field) = values.keys().find(|k| !model.defs.contains_key(*k)) {
         return Err(ToolError::UnknownField {
             model: wizard.to_string(),
             field: field.clone(),
@@ -203,9 +227,18 @@ async fn press(
             )),
         });
     }
-    model.complete(&mut run.context);
+    Ok(())
+}
+
+/// Refuses the run when a required value is neither given nor defaulted,
+/// naming each such field with its label, type and relation.
+async fn refuse_missing(
+    model: &WizardModel,
+    client: &OdooClient,
+    run: &WizardRun<'_>,
+) -> Result<(), ToolError> {
     let missing: Vec<String> = model
-        .unset(client, &run)
+        .unset(client, run)
         .await?
         .iter()
         .map(|f| {
@@ -217,59 +250,58 @@ async fn press(
             format!("{} ({}, {}{to})", f.name, f.label, f.kind)
         })
         .collect();
-    let context = run.context;
     if !missing.is_empty() {
         return Err(ToolError::Invalid {
             argument: "values",
             message: format!(
-                "{wizard} needs a value for {}; nothing was made",
+                "{} needs a value for {}; nothing was made",
+                run.wizard,
                 missing.join(", ")
             ),
         });
     }
-    let id = match run.wizard_id {
-        Some(id) => {
-            if !run.values.is_empty() {
-                client
-                    .execute(
-                        wizard,
-                        "write",
-                        Some(&[id]),
-                        kwargs(vec![("vals", Value::Object(run.values))]),
-                        Some(&context),
-                    )
-                    .await?;
-            }
-            id
-        }
-        None => {
-            let made = client
+    Ok(())
+}
+
+/// The wizard record to press the button on: the one an action made, with
+/// `values` written on it, or a new one made with them.
+async fn make_or_fill(
+    client: &OdooClient,
+    wizard: &str,
+    wizard_id: Option<RecordId>,
+    values: Map<String, Value>,
+    context: &Map<String, Value>,
+) -> Result<RecordId, ToolError> {
+    if let Some(id) = wizard_id {
+        if !values.is_empty() {
+            client
                 .execute(
                     wizard,
-                    "create",
-                    None,
-                    kwargs(vec![("vals_list", json!([run.values]))]),
-                    Some(&context),
+                    "write",
+                    Some(&[id]),
+                    kwargs(vec![("vals", Value::Object(values))]),
+                    Some(context),
                 )
                 .await?;
-            made.get(0)
-                .and_then(Value::as_i64)
-                .or_else(|| made.as_i64())
-                .ok_or_else(|| {
-                    ToolError::Odoo(odoo_client::Error::UnexpectedResponse {
-                        status: 200,
-                        detail: format!("Odoo made no {wizard} record: {made}"),
-                    })
-                })?
         }
-    };
-    let next = match client
-        .execute(wizard, button, Some(&[id]), Map::new(), Some(&context))
-        .await
-    {
-        Ok(answer) => odoo.next_step(client, answer, wizard, &[id]).await,
-        Err(odoo_client::Error::AnswerNotCarried) => Next::lost(),
-        Err(error) => return Err(ToolError::from_write(error)),
-    };
-    Ok((id, next))
+        return Ok(id);
+    }
+    let made = client
+        .execute(
+            wizard,
+            "create",
+            None,
+            kwargs(vec![("vals_list", json!([values]))]),
+            Some(context),
+        )
+        .await?;
+    made.get(0)
+        .and_then(Value::as_i64)
+        .or_else(|| made.as_i64())
+        .ok_or_else(|| {
+            ToolError::Odoo(odoo_client::Error::UnexpectedResponse {
+                status: 200,
+                detail: format!("Odoo made no {wizard} record: {made}"),
+            })
+        })
 }

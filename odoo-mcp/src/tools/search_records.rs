@@ -10,6 +10,7 @@ use super::{Call, Effect, ToolSpec};
 use crate::domain_arg::parse_domain;
 use crate::error::ToolError;
 use crate::odoo::{Links, Odoo, normalize};
+use crate::settings::Limits;
 
 pub struct SearchRecords;
 
@@ -73,13 +74,7 @@ impl ToolSpec for SearchRecords {
         let target = call.target()?;
         let domain = parse_domain(args.domain.as_ref())?;
         let order = args.order.as_deref();
-        let order_fields: Vec<&str> = order
-            .map(|o| {
-                o.split(',')
-                    .filter_map(|term| term.split_whitespace().next())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let order_fields = sorted_by(order);
         let mut extra: Vec<&str> = domain.fields.iter().map(String::as_str).collect();
         extra.extend(&order_fields);
         let (metadata, fields, mut notes) = odoo
@@ -89,31 +84,10 @@ impl ToolSpec for SearchRecords {
         Odoo::check_names(target, &metadata, &domain_names, "domain")?;
         Odoo::check_names(target, &metadata, &order_fields, "order")?;
 
-        let limits = odoo.settings().limits;
-        let limit = match args.limit {
-            None => limits.default,
-            Some(n) if n > limits.max => {
-                notes.push(format!(
-                    "limit {n} was clamped to the maximum {} (ODOO_MCP_MAX_LIMIT); page with offset",
-                    limits.max
-                ));
-                limits.max
-            }
-            Some(n) => n,
-        };
+        let limit = page_limit(&args, odoo.settings().limits, &mut notes);
         let offset = args.offset.unwrap_or(0);
 
-        let mut kwargs = Map::new();
-        kwargs.insert("domain".into(), domain.value.clone());
-        kwargs.insert("fields".into(), json!(fields));
-        // One record more than asked tells whether more match, without a count.
-        kwargs.insert("limit".into(), json!(limit + 1));
-        if offset > 0 {
-            kwargs.insert("offset".into(), json!(offset));
-        }
-        if let Some(order) = order {
-            kwargs.insert("order".into(), json!(order));
-        }
+        let kwargs = search_read_kwargs(&domain.value, &fields, limit, offset, order);
         let client = call.client();
         let read = client.execute(target.name, "search_read", None, kwargs, None);
         let (records, total) = if args.count == Some(true) {
@@ -162,4 +136,53 @@ impl ToolSpec for SearchRecords {
             notes: notes_if_any(notes),
         })
     }
+}
+
+/// The fields an `order` sorts by, e.g. `name` and `id` in "name asc, id desc".
+fn sorted_by(order: Option<&str>) -> Vec<&str> {
+    order
+        .map(|o| {
+            o.split(',')
+                .filter_map(|term| term.split_whitespace().next())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The page size: the default when none is asked, clamped to the maximum with
+/// a note saying so.
+fn page_limit(args: &Args, limits: Limits, notes: &mut Vec<String>) -> u64 {
+    match args.limit {
+        None => limits.default,
+        Some(n) if n > limits.max => {
+            notes.push(format!(
+                "limit {n} was clamped to the maximum {} (ODOO_MCP_MAX_LIMIT); page with offset",
+                limits.max
+            ));
+            limits.max
+        }
+        Some(n) => n,
+    }
+}
+
+/// `search_read`'s arguments for one page, asking one record more than the page.
+fn search_read_kwargs(
+    domain: &Value,
+    fields: &[String],
+    limit: u64,
+    offset: u64,
+    order: Option<&str>,
+) -> Map<String, Value> {
+    let mut kwargs = Map::new();
+    kwargs.insert("domain".into(), domain.clone());
+    kwargs.insert("fields".into(), json!(fields));
+    // One record more than asked tells whether more match, without a count.
+    kwargs.insert("limit".into(), json!(limit + 1));
+    if offset > 0 {
+        kwargs.insert("offset".into(), json!(offset));
+    }
+    if let Some(order) = order {
+        kwargs.insert("order".into(), json!(order));
+    }
+    kwargs
 }

@@ -2,7 +2,7 @@
 //! record's own values: one `web_save_multi` on Odoo 19+ (one transaction),
 //! else one `write` per record in order, stopping at the first failure.
 
-use odoo_client::RecordId;
+use odoo_client::{OdooClient, RecordId};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -112,18 +112,7 @@ impl ToolSpec for UpdateRecords {
                 (unique_ids(ids), vec![values])
             }
             Form::PerRecord(updates) => {
-                let mut record_ids = Vec::with_capacity(updates.len());
-                for id in updates.iter().map(|u| u.id) {
-                    if record_ids.contains(&id) {
-                        return Err(ToolError::Invalid {
-                            argument: "updates",
-                            message: format!(
-                                "record {id} appears more than once; give each record one entry with all its values"
-                            ),
-                        });
-                    }
-                    record_ids.push(id);
-                }
+                let record_ids = distinct_ids(updates)?;
                 let values = updates.iter().map(|u| u.values.clone()).collect();
                 let list = odoo
                     .batch_values(
@@ -145,7 +134,7 @@ impl ToolSpec for UpdateRecords {
         }
         let client = call.client();
         let links = odoo.links(target.name).await;
-        let mut out = Updated {
+        let out = Updated {
             model: target.name.to_string(),
             count: record_ids.len(),
             ids: record_ids.clone(),
@@ -160,44 +149,7 @@ impl ToolSpec for UpdateRecords {
                 .map_err(ToolError::from_write)?;
             return Ok(WriteAnswer::Done(out));
         }
-        let version = client.version().await?;
-        if version.major >= 19 {
-            // The web client's own call: each record written with its values, in
-            // order, in one transaction; an empty specification reads back ids only.
-            let arguments = kwargs(vec![
-                ("vals_list", json!(values_list)),
-                ("specification", json!({})),
-            ]);
-            return match client
-                .execute(target.name, "web_save_multi", Some(&record_ids), arguments, None)
-                .await
-                .map_err(ToolError::from_write)
-            {
-                Ok(_) => Ok(WriteAnswer::Done(out)),
-                Err(unknown @ ToolError::WriteOutcomeUnknown(_)) => Err(unknown),
-                Err(refused) => Err(ToolError::BatchNotWritten {
-                    count: record_ids.len(),
-                    cause: Box::new(refused),
-                }),
-            };
-        }
-        for (i, (id, values)) in record_ids.iter().zip(&values_list).enumerate() {
-            if let Err(error) = client.write(target.name, &[*id], values).await {
-                return Err(ToolError::PartialWrite {
-                    model: target.name.to_string(),
-                    version: version.version,
-                    failed: *id,
-                    written: record_ids[..i].to_vec(),
-                    rest: record_ids[i + 1..].to_vec(),
-                    cause: Box::new(ToolError::from_write(error)),
-                });
-            }
-        }
-        out.notes = notes_if_any(vec![format!(
-            "Odoo {} has no web_save_multi (Odoo 19+): each record was its own write, in order, not one transaction",
-            version.version
-        )]);
-        Ok(WriteAnswer::Done(out))
+        write_each_record(client, target.name, &record_ids, &values_list, out).await
     }
 
     fn question(_odoo: &Odoo, model: &str, args: &Args) -> Option<String> {
@@ -219,4 +171,72 @@ impl ToolSpec for UpdateRecords {
             ),
         })
     }
+}
+
+/// The ids of `updates`, in order; a record given twice is refused, since
+/// which of its values would win is not the caller's to guess.
+fn distinct_ids(updates: &[RecordValues]) -> Result<Vec<RecordId>, ToolError> {
+    let mut record_ids = Vec::with_capacity(updates.len());
+    for id in updates.iter().map(|u| u.id) {
+        if record_ids.contains(&id) {
+            return Err(ToolError::Invalid {
+                argument: "updates",
+                message: format!(
+                    "record {id} appears more than once; give each record one entry with all its values"
+                ),
+            });
+        }
+        record_ids.push(id);
+    }
+    Ok(record_ids)
+}
+
+/// Each record's own values: one `web_save_multi` on Odoo 19+ (one
+/// transaction), else one `write` per record in order, stopping at the first
+/// failure and saying which were written.
+async fn write_each_record(
+    client: &OdooClient,
+    model: &str,
+    record_ids: &[RecordId],
+    values_list: &[Map<String, Value>],
+    mut out: Updated,
+) -> Result<WriteAnswer<Updated>, ToolError> {
+    let version = client.version().await?;
+    if version.major >= 19 {
+        // The web client's own call: each record written with its values, in
+        // order, in one transaction; an empty specification reads back ids only.
+        let arguments = kwargs(vec![
+            ("vals_list", json!(values_list)),
+            ("specification", json!({})),
+        ]);
+        return match client
+            .execute(model, "web_save_multi", Some(record_ids), arguments, None)
+            .await
+            .map_err(ToolError::from_write)
+        {
+            Ok(_) => Ok(WriteAnswer::Done(out)),
+            Err(unknown @ ToolError::WriteOutcomeUnknown(_)) => Err(unknown),
+            Err(refused) => Err(ToolError::BatchNotWritten {
+                count: record_ids.len(),
+                cause: Box::new(refused),
+            }),
+        };
+    }
+    for (i, (id, values)) in record_ids.iter().zip(values_list).enumerate() {
+        if let Err(error) = client.write(model, &[*id], values).await {
+            return Err(ToolError::PartialWrite {
+                model: model.to_string(),
+                version: version.version,
+                failed: *id,
+                written: record_ids[..i].to_vec(),
+                rest: record_ids[i + 1..].to_vec(),
+                cause: Box::new(ToolError::from_write(error)),
+            });
+        }
+    }
+    out.notes = notes_if_any(vec![format!(
+        "Odoo {} has no web_save_multi (Odoo 19+): each record was its own write, in order, not one transaction",
+        version.version
+    )]);
+    Ok(WriteAnswer::Done(out))
 }

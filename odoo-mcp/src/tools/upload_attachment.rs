@@ -4,7 +4,7 @@
 use base64::Engine;
 use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
-use odoo_client::RecordId;
+use odoo_client::{OdooClient, RecordId};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, json};
@@ -125,27 +125,7 @@ impl ToolSpec for UploadAttachment {
         let target = call.target()?;
         let max = odoo.settings().max_binary_size;
         let (uri_mimetype, text) = split_data_uri(&args.data);
-        let size = implied_size(text);
-        if size > max {
-            return Err(ToolError::Invalid {
-                argument: "data",
-                message: format!(
-                    "the file is {size} bytes ({}) once decoded, over this server's limit of {max} bytes ({}, ODOO_MCP_MAX_BINARY_SIZE); nothing was sent to Odoo. Upload a smaller file, or raise the limit",
-                    mib(size),
-                    mib(max)
-                ),
-            });
-        }
-        let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-        let bytes = LENIENT
-            .decode(compact.as_bytes())
-            .map_err(|error| ToolError::Invalid {
-                argument: "data",
-                message: format!(
-                    "not valid base64 ({error}); give the file content as standard base64 (A-Z, a-z, 0-9, + and /, optional = padding)"
-                ),
-            })?;
-        drop(compact);
+        let bytes = decode_within(text, max)?;
         let name = args.name.trim();
         if name.is_empty() {
             return Err(ToolError::Invalid {
@@ -187,16 +167,7 @@ impl ToolSpec for UploadAttachment {
             written: None,
         };
         if is_dry_run(args.dry_run) {
-            let (mut problems, mut notes) = (Vec::new(), Vec::new());
-            odoo
-                .check_access_right(call.client(), ATTACHMENT, "create", &mut problems, &mut notes)
-                .await;
-            out.dry_run = Some(true);
-            out.valid = Some(problems.is_empty());
-            out.problems = Some(problems);
-            out.notes = notes_if_any(notes);
-            out.written = Some(false);
-            return Ok(out);
+            return Ok(planned(odoo, client, out).await);
         }
         let mut values = Map::new();
         values.insert("res_model".into(), json!(target.name));
@@ -215,6 +186,44 @@ impl ToolSpec for UploadAttachment {
         out.id = Some(ids.first().copied().unwrap_or_default());
         Ok(out)
     }
+}
+
+/// The file's bytes, its size checked from the base64's length before anything
+/// is decoded, so an oversized upload costs no memory.
+fn decode_within(text: &str, max: u64) -> Result<Vec<u8>, ToolError> {
+    let size = implied_size(text);
+    if size > max {
+        return Err(ToolError::Invalid {
+            argument: "data",
+            message: format!(
+                "the file is {size} bytes ({}) once decoded, over this server's limit of {max} bytes ({}, ODOO_MCP_MAX_BINARY_SIZE); nothing was sent to Odoo. Upload a smaller file, or raise the limit",
+                mib(size),
+                mib(max)
+            ),
+        });
+    }
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    LENIENT
+        .decode(compact.as_bytes())
+        .map_err(|error| ToolError::Invalid {
+            argument: "data",
+            message: format!(
+                "not valid base64 ({error}); give the file content as standard base64 (A-Z, a-z, 0-9, + and /, optional = padding)"
+            ),
+        })
+}
+
+/// The dry run's answer: whether this user may create the attachment.
+async fn planned(odoo: &Odoo, client: &OdooClient, mut out: Output) -> Output {
+    let (mut problems, mut notes) = (Vec::new(), Vec::new());
+    odoo.check_access_right(client, ATTACHMENT, "create", &mut problems, &mut notes)
+        .await;
+    out.dry_run = Some(true);
+    out.valid = Some(problems.is_empty());
+    out.problems = Some(problems);
+    out.notes = notes_if_any(notes);
+    out.written = Some(false);
+    out
 }
 
 #[cfg(test)]
