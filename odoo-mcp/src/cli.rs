@@ -235,7 +235,6 @@ impl ServeArgs {
     }
 }
 
-/// Parses a true/false option; the error names the environment variable.
 /// `ODOO_MCP_PUBLIC_ODOO_URL`: an http(s) address, kept without its trailing slash.
 fn parse_public_url(raw: Option<&str>) -> Result<Option<String>, SettingsError> {
     let Some(url) = raw.map(str::trim).filter(|u| !u.is_empty()) else {

@@ -478,30 +478,7 @@ impl<'a> TypedKit<'a> {
     /// values.
     fn aggregate(&self) -> Entry {
         let d = self.d;
-        let offered = |field: &FieldDescriptor| {
-            let name = field.name;
-            field.stored
-                && name != "id"
-                && name != "display_name"
-                && (!crate::odoo::model_fields::is_technical(name)
-                    || matches!(name, "create_date" | "create_uid"))
-        };
-        let fields = || d.fields.iter().filter(|f| offered(f));
-        let mut groupby: Vec<String> = fields()
-            .filter(|f| f.ttype.is_groupable())
-            .map(|f| f.name.to_string())
-            .collect();
-        for field in fields().filter(|f| f.ttype.is_temporal()) {
-            groupby.extend(GRANULARITIES.iter().map(|g| format!("{}:{g}", field.name)));
-        }
-        let mut aggregates = vec!["__count".to_string()];
-        for field in fields().filter(|f| f.ttype.is_numeric()) {
-            aggregates.extend(
-                NUMERIC_FUNCTIONS
-                    .iter()
-                    .map(|f| format!("{}:{f}", field.name)),
-            );
-        }
+        let (groupby, aggregates) = aggregate_offers(d);
         let example = aggregates
             .get(1)
             .map_or_else(|| "__count".to_string(), String::clone);
@@ -715,6 +692,37 @@ impl<'a> TypedKit<'a> {
         };
         Some(self.entry::<Action, _>("action", &PressButton, description, schemas))
     }
+}
+
+/// What the model's typed aggregate offers: the stored fields to group by
+/// (dates at every granularity), and `__count` with the functions of its
+/// numeric fields.
+fn aggregate_offers(d: &ModelDescriptor) -> (Vec<String>, Vec<String>) {
+    let offered = |field: &FieldDescriptor| {
+        let name = field.name;
+        field.stored
+            && name != "id"
+            && name != "display_name"
+            && (!crate::odoo::model_fields::is_technical(name)
+                || matches!(name, "create_date" | "create_uid"))
+    };
+    let fields = || d.fields.iter().filter(|f| offered(f));
+    let mut groupby: Vec<String> = fields()
+        .filter(|f| f.ttype.is_groupable())
+        .map(|f| f.name.to_string())
+        .collect();
+    for field in fields().filter(|f| f.ttype.is_temporal()) {
+        groupby.extend(GRANULARITIES.iter().map(|g| format!("{}:{g}", field.name)));
+    }
+    let mut aggregates = vec!["__count".to_string()];
+    for field in fields().filter(|f| f.ttype.is_numeric()) {
+        aggregates.extend(
+            NUMERIC_FUNCTIONS
+                .iter()
+                .map(|f| format!("{}:{f}", field.name)),
+        );
+    }
+    (groupby, aggregates)
 }
 
 /// The create payload's properties a compact listing shows: required fields
