@@ -213,18 +213,7 @@ fn arguments_table(out: &mut String, input: &Value) {
         out.push_str("Arguments: none.\n\n");
         return;
     }
-    out.push_str("| argument | type | required | description |\n| --- | --- | --- | --- |\n");
-    for (name, schema, required) in props {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} |",
-            code(name),
-            code(&type_name(schema)),
-            if required { "yes" } else { "no" },
-            description(schema)
-        );
-    }
-    out.push('\n');
+    table(out, "| argument | type | required |", &props);
 }
 
 fn answer_table(out: &mut String, output: Option<&Value>) {
@@ -237,14 +226,19 @@ fn answer_table(out: &mut String, output: Option<&Value>) {
         let _ = writeln!(out, "Answer: {}.\n", code(&type_name(output)));
         return;
     }
-    out.push_str("| answer | type | always | description |\n| --- | --- | --- | --- |\n");
+    table(out, "| answer | type | always |", &props);
+}
+
+/// One row per property under `head` (its first three columns), then its description.
+fn table(out: &mut String, head: &str, props: &[(&String, &Value, bool)]) {
+    let _ = writeln!(out, "{head} description |\n| --- | --- | --- | --- |");
     for (name, schema, required) in props {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |",
             code(name),
             code(&type_name(schema)),
-            if required { "yes" } else { "no" },
+            if *required { "yes" } else { "no" },
             description(schema)
         );
     }
