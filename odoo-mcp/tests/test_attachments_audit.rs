@@ -684,3 +684,64 @@ async fn audit_log_over_http_carries_the_oauth_subject() {
     assert!(!text.contains(&token), "the token is in the audit log");
     assert_no_secret(&text, double.api_key(), "the audit log");
 }
+
+#[tokio::test]
+async fn refused_writes_name_their_records_and_read_only_asks_odoo_nothing() {
+    let double = OdooDouble::start().await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("audit.jsonl");
+    let log = path.to_str().expect("a UTF-8 path");
+    let (client, _) = stdio_client(&server_env(&double, &[("ODOO_MCP_AUDIT_LOG", log)])).await;
+    let partner = partner_id(&double);
+    err(&call(
+        &client,
+        "update_record",
+        json!({"model": "crm.stage", "record_id": 5, "values": {"name": "Won"}}),
+    )
+    .await);
+    err(&call(
+        &client,
+        "update_record",
+        json!({"model": "res.partner", "record_id": partner, "values": {"city": "Gent"}, "company_id": 999}),
+    )
+    .await);
+    let lines = audit_lines(&path, 2).await;
+    assert_line(&lines[0], "update_record", "crm.stage", json!([5]), "refused");
+    assert_line(
+        &lines[1],
+        "update_record",
+        "res.partner",
+        json!([partner]),
+        "error",
+    );
+    client.cancel().await.ok();
+
+    // Read-only mode refuses a write before the model's or the company's checks ask Odoo.
+    let (client, _) = stdio_client(&server_env(
+        &double,
+        &[("ODOO_MCP_AUDIT_LOG", log), ("ODOO_YOLO", "read")],
+    ))
+    .await;
+    let before = double.requests().len();
+    let refused = err(&call(
+        &client,
+        "delete_record",
+        json!({"model": "res.partner", "record_id": partner, "company_id": 2}),
+    )
+    .await);
+    assert!(refused.contains("ODOO_YOLO=read"), "{refused}");
+    assert_eq!(
+        double.requests()[before..],
+        [],
+        "a read-only refusal asked Odoo"
+    );
+    let lines = audit_lines(&path, 3).await;
+    assert_line(
+        &lines[2],
+        "delete_record",
+        "res.partner",
+        json!([partner]),
+        "refused",
+    );
+    client.cancel().await.ok();
+}

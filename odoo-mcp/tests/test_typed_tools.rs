@@ -301,6 +301,14 @@ async fn typed_writes_go_through_the_generated_structs() {
         )
         .await);
     assert!(m.contains("`emial`") && m.contains("`email`"), "{m}");
+    // A typed create's arguments are field values: `model` is one it lacks, not the model.
+    let m = err(&server
+        .call(
+            "res_partner_create",
+            args(json!({"name": "X", "model": "res.users"})),
+        )
+        .await);
+    assert!(m.contains("`model`"), "{m}");
     assert!(double.requests().is_empty(), "refused before any request");
 
     let created = ok(&server
@@ -310,10 +318,11 @@ async fn typed_writes_go_through_the_generated_structs() {
         )
         .await);
     let id = created["id"].as_i64().unwrap();
+    // An optional argument given as null is left out, as on the generic tools.
     let updated = ok(&server
         .call(
             "res_partner_update",
-            args(json!({"record_id": id, "values": {"email": "typed@example.com"}})),
+            args(json!({"record_id": id, "values": {"email": "typed@example.com"}, "dry_run": null})),
         )
         .await);
     assert_eq!(updated["updated"], true);

@@ -87,12 +87,13 @@ impl OdooMcp {
                 _ => Ok(()),
             };
         }
-        let wanted: Vec<WizardField> = ready
+        // What a form of plain values can ask, each with its form property.
+        let wanted: Vec<(WizardField, Value)> = ready
             .args
             .wanted(self.odoo(), &ready.call())
             .await
             .into_iter()
-            .filter(|f| form_type(f).is_some())
+            .filter_map(|field| form_type(&field).map(|property| (field, property)))
             .collect();
         let requested_schema = values_form(&wanted, &mut question);
         let params = ElicitRequestParams::FormElicitationParams {
@@ -133,7 +134,7 @@ impl OdooMcp {
 fn settle(
     ready: &mut Ready<'_>,
     answer: Result<ElicitResult, String>,
-    wanted: &[WizardField],
+    wanted: &[(WizardField, Value)],
     tool: &str,
 ) -> Result<(), String> {
     match answer {
@@ -142,7 +143,7 @@ fn settle(
                 // Only what was asked: the answer cannot change other values.
                 let asked = given
                     .into_iter()
-                    .filter(|(name, _)| wanted.iter().any(|f| &f.name == name))
+                    .filter(|(name, _)| wanted.iter().any(|(f, _)| &f.name == name))
                     .collect::<JsonObject>();
                 if !asked.is_empty() {
                     ready.args.answer(asked);
@@ -203,24 +204,24 @@ fn form_type(field: &WizardField) -> Option<Value> {
 
 /// The form asking for `wanted` (empty: a plain confirmation), their names
 /// added to the question.
-fn values_form(wanted: &[WizardField], question: &mut String) -> ElicitationSchema {
+fn values_form(wanted: &[(WizardField, Value)], question: &mut String) -> ElicitationSchema {
     if wanted.is_empty() {
         return ElicitationSchema::new(Default::default());
     }
     let properties: serde_json::Map<String, Value> = wanted
         .iter()
-        .filter_map(|f| Some((f.name.clone(), form_type(f)?)))
+        .map(|(f, property)| (f.name.clone(), property.clone()))
         .collect();
     let names: Vec<String> = wanted
         .iter()
-        .map(|f| format!("{} ({})", f.label, f.name))
+        .map(|(f, _)| format!("{} ({})", f.label, f.name))
         .collect();
     question.push_str(&format!(
         " It needs a value for {}, which the call does not give.",
         names.join(", ")
     ));
     let schema = json!({"type": "object", "properties": properties,
-                        "required": wanted.iter().map(|f| &f.name).collect::<Vec<_>>()});
+                        "required": wanted.iter().map(|(f, _)| &f.name).collect::<Vec<_>>()});
     serde_json::from_value(schema).unwrap_or_else(|error| {
         tracing::debug!(%error, "wizard values form not built");
         ElicitationSchema::new(Default::default())

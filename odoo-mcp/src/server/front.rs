@@ -6,7 +6,7 @@
 //! Confirmation, the audit line and the handler all read what this makes.
 
 use odoo_client::registry::ModelDescriptor;
-use odoo_client::{Error as OdooError, OdooClient, RecordId};
+use odoo_client::{Error as OdooError, OdooClient};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -21,11 +21,14 @@ use crate::tools::shared::{CompanyId, ModelName};
 use crate::tools::{Call, Decoded, Entry};
 use odoo_client::suggest::{close_matches, did_you_mean};
 
+/// The model a call acts on and its generated descriptor; `None` for tools without one.
+type Model = Option<(String, Option<&'static ModelDescriptor>)>;
+
 /// A call that passed every check, its arguments typed.
 pub(crate) struct Ready<'a> {
     pub entry: &'a Entry,
     /// The model acted on and its generated descriptor; `None` for tools without one.
-    model: Option<(String, Option<&'static ModelDescriptor>)>,
+    model: Model,
     /// The connection, acting in the call's `company_id` when it names one.
     client: OdooClient,
     pub args: Box<dyn Decoded>,
@@ -49,14 +52,32 @@ impl Ready<'_> {
 
     /// What the audit line says of the call.
     pub fn audit(&self) -> Line {
-        Line {
-            tool: self.entry.tool.name.to_string(),
-            effect: self.entry.effect(),
-            model: self.model().map(str::to_string),
-            ids: self.args.record_ids(),
-            dry_run: self.args.dry_run(),
-        }
+        line(
+            self.entry,
+            self.model().map(str::to_string),
+            Some(self.args.as_ref()),
+        )
     }
+}
+
+/// The audit line of a call to `entry` on `model`; its records from the
+/// decoded arguments, none when they could not be decoded.
+fn line(entry: &Entry, model: Option<String>, args: Option<&dyn Decoded>) -> Line {
+    Line {
+        tool: entry.tool.name.to_string(),
+        effect: entry.effect(),
+        model,
+        ids: args.map(|a| a.record_ids()).unwrap_or_default(),
+        dry_run: args.is_some_and(|a| a.dry_run()),
+    }
+}
+
+/// A call's arguments decoded, before the model and the company are resolved
+/// (which may ask Odoo).
+struct Decoding {
+    named: Option<ModelName>,
+    company: Option<CompanyId>,
+    args: Box<dyn Decoded>,
 }
 
 /// The argument `key`, which the server reads itself rather than the handler.
@@ -99,52 +120,73 @@ impl OdooMcp {
         };
         let mut args = arguments.unwrap_or_default();
         arguments::coerce_json_strings(&entry.check_schema, &mut args);
+        // Named in the audit line even when the arguments do not decode.
         let model = match entry.model {
             Some(descriptor) => Some(descriptor.model.to_string()),
             None => args.get("model").and_then(Value::as_str).map(clip),
         };
-        let decoded = self.decode(entry, args).await;
-        let refused = |error, ids: Vec<RecordId>, dry_run| Refused {
-            audit: Some(Line {
-                tool: entry.tool.name.to_string(),
-                effect: entry.effect(),
-                model: model.clone(),
-                ids,
-                dry_run,
-            }),
+        let decoding = self.decode(entry, args);
+        let refused = |error, args: Option<&dyn Decoded>| Refused {
+            audit: Some(line(entry, model.clone(), args)),
             error,
         };
+        // Refused before Odoo is asked anything (the model's or company's checks would).
         if entry.effect().writes() && !self.settings().access.allows_writes() {
-            let (ids, dry_run) = decoded
-                .as_ref()
-                .map(|ready| (ready.args.record_ids(), ready.args.dry_run()))
-                .unwrap_or_default();
             let error = ToolError::ReadOnly {
                 tool: name.to_string(),
             };
-            return Err(refused(error, ids, dry_run));
+            return Err(refused(
+                error,
+                decoding.as_ref().ok().map(|d| d.args.as_ref()),
+            ));
         }
-        decoded.map_err(|error| refused(error, Vec::new(), false))
+        let decoding = decoding.map_err(|error| refused(error, None))?;
+        match self.resolve(entry, &decoding).await {
+            Ok((model, client)) => Ok(Ready {
+                entry,
+                model,
+                client,
+                args: decoding.args,
+            }),
+            Err(error) => Err(refused(error, Some(decoding.args.as_ref()))),
+        }
     }
 
-    async fn decode<'a>(
-        &self,
-        entry: &'a Entry,
-        mut args: Map<String, Value>,
-    ) -> Result<Ready<'a>, ToolError> {
+    /// The arguments, without asking Odoo: the domain, the schema check and
+    /// serde; `model` and `company_id` taken out where the server reads them.
+    fn decode(&self, entry: &Entry, mut args: Map<String, Value>) -> Result<Decoding, ToolError> {
         // The domain first: its own checker says where it is malformed.
         if let Some(value) = args.get("domain") {
             let parsed = domain_arg::parse(value).map_err(ToolError::Domain)?;
             args.insert("domain".into(), parsed.value);
         }
         self.check_arguments(entry, &args)?;
-        let named: Option<ModelName> = take(&mut args, "model")?;
-        let company: Option<CompanyId> = if entry.company {
+        // A typed tool's model is fixed (a typed create's `model` would be a field value).
+        let named = if entry.handler.on_model() && entry.model.is_none() {
+            take(&mut args, "model")?
+        } else {
+            None
+        };
+        let company = if entry.company {
             take(&mut args, "company_id")?
         } else {
             None
         };
-        let model = match (entry.handler.on_model(), entry.model, &named) {
+        Ok(Decoding {
+            named,
+            company,
+            args: (entry.decode)(args)?,
+        })
+    }
+
+    /// The model through the access rules, and the connection acting in the
+    /// call's company (Odoo is asked which companies the user has).
+    async fn resolve(
+        &self,
+        entry: &Entry,
+        decoding: &Decoding,
+    ) -> Result<(Model, OdooClient), ToolError> {
+        let model = match (entry.handler.on_model(), entry.model, &decoding.named) {
             (false, ..) => None,
             (true, Some(descriptor), _) => Some((descriptor.model.to_string(), Some(descriptor))),
             (true, None, named) => {
@@ -153,17 +195,11 @@ impl OdooMcp {
                 Some((target.name.to_string(), target.descriptor))
             }
         };
-        let decoded = (entry.decode)(args)?;
-        let client = match company {
+        let client = match decoding.company {
             Some(company) => self.odoo().company_client(company.0).await?,
             None => self.client().clone(),
         };
-        Ok(Ready {
-            entry,
-            model,
-            client,
-            args: decoded,
-        })
+        Ok((model, client))
     }
 
     /// The arguments against the tool's schema; a field the generated schema

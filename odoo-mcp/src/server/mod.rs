@@ -19,15 +19,16 @@ use serde_json::{Map, Value};
 
 use crate::error::ToolError;
 use crate::odoo::Odoo;
-use crate::settings::{Access, Settings};
+use crate::settings::{Access, Confirm, Settings};
 use crate::tools::{Answer, Catalog, Shape};
 
 pub(crate) mod audit;
+mod caller;
 mod confirm;
 mod front;
 mod resources;
 
-pub use audit::Principal;
+pub use caller::Principal;
 
 use front::{Ready, Refused};
 
@@ -132,7 +133,8 @@ impl OdooMcp {
     /// A call refused before it ran, with its audit line.
     fn refuse(&self, refused: Refused, subject: Option<&str>) -> CallToolResult {
         let Refused { audit, error } = refused;
-        tracing::debug!(%error, "tool call refused");
+        let tool = audit.as_ref().map(|line| line.tool.as_str());
+        tracing::debug!(tool, %error, "tool call refused");
         let text = self.render(&error);
         if let Some(pending) = self
             .inner
@@ -240,12 +242,18 @@ impl ServerHandler for OdooMcp {
 
     async fn call_tool(
         &self,
-        request: CallToolRequestParams,
+        mut request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let subject = audit::subject(&context.extensions);
+        let subject = caller::subject(&context.extensions);
         let subject = subject.as_deref();
-        let mut ready = match self.prepare(&request.name, request.arguments.clone()).await {
+        // The confirmation binds its answer to the arguments as sent: kept only when it may ask.
+        let arguments = if self.settings().confirm == Confirm::Off {
+            request.arguments.take()
+        } else {
+            request.arguments.clone()
+        };
+        let mut ready = match self.prepare(&request.name, arguments).await {
             Ok(ready) => ready,
             Err(refused) => return Ok(self.refuse(refused, subject).into()),
         };

@@ -355,13 +355,32 @@ pub fn slot_marker(name: &str) -> schemars::Schema {
     schema
 }
 
-/// Puts each slot's schema (by the slot type's name) where its marker stands;
-/// what the marker held (a doc comment's description) goes with it. Returns
-/// the names of markers left without a schema.
+/// Puts each slot's schema (by the slot type's name) where its marker stands,
+/// in place of the whole node: a doc comment's description on the field is
+/// dropped, the slot's own describes it. Returns the names of markers left
+/// without a schema.
 pub fn fill_slots(schema: &mut Value, slots: &Map<String, Value>) -> Vec<String> {
     let mut unfilled = Vec::new();
     walk_slots(schema, slots, &mut unfilled);
     unfilled
+}
+
+/// [`fill_slots`] for the schema a call is checked against: an optional
+/// argument that is a slot also takes `null` (left out), as the others do.
+pub fn fill_check_slots(schema: &mut Value, slots: &Map<String, Value>) -> Vec<String> {
+    let required: Vec<Value> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        for (name, property) in properties.iter_mut() {
+            if property.get(SLOT).is_some() && !required.iter().any(|r| r == name) {
+                *property = json!({"anyOf": [property.take(), {"type": "null"}]});
+            }
+        }
+    }
+    fill_slots(schema, slots)
 }
 
 fn walk_slots(value: &mut Value, slots: &Map<String, Value>, unfilled: &mut Vec<String>) {
