@@ -1,7 +1,7 @@
 //! `odoo-mcp deploy --target kubernetes`: per instance, a directory with a
 //! `kustomization.yaml` and its objects (ConfigMap, Deployment, Service,
 //! HorizontalPodAutoscaler, PodDisruptionBudget, NetworkPolicy, Ingress), plus
-//! `secret.example.yaml`, which the kustomization leaves out: the real Secret
+//! `secret.yaml.example`, which the kustomization leaves out: the real Secret
 //! is created by the operator and never written here.
 //!
 //! Objects are built as `serde_json::Value`s shaped like the manifests (the
@@ -26,9 +26,9 @@ const NAME_PREFIX: &str = "odoo-mcp-";
 /// Name of the container port, which every probe, the Service and the
 /// NetworkPolicy refer to.
 const PORT_NAME: &str = "mcp";
-/// The placeholder Secret, outside the kustomization so applying never
-/// overwrites the real one.
-pub const SECRET_EXAMPLE: &str = "secret.example.yaml";
+/// The placeholder Secret, outside the kustomization and without a manifest
+/// extension, so neither `kubectl apply -k` nor `-f <dir>` overwrites the real one.
+const SECRET_EXAMPLE: &str = "secret.yaml.example";
 
 // Sizing, from docs/performance.md: peak RSS with all 518 generated models is
 // 13.4 MiB (3.7 heap and stacks, 9.7 code) over 1,000 stdio calls. HTTP adds

@@ -76,7 +76,9 @@ fn read_tree(out: &Path) -> Tree {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "yaml") {
+            } else if path.extension().is_some_and(|e| e == "yaml")
+                || path.ends_with("secret.yaml.example")
+            {
                 files.push(path);
             }
         }
@@ -152,9 +154,10 @@ async fn schema_problems(out: &Path) -> Vec<String> {
 /// The checks schemas cannot make, each returning what it found wrong.
 type Check = fn(&Tree) -> Vec<String>;
 
-const CHECKS: [(&str, Check); 8] = [
+const CHECKS: [(&str, Check); 9] = [
     ("probe ports", probe_ports_are_declared),
     ("services", services_reach_their_pods),
+    ("network policies", network_policies_admit_their_pods),
     ("scalers", scalers_target_their_deployment),
     ("references", references_resolve),
     ("ingress", ingress_backends_resolve),
@@ -265,6 +268,45 @@ fn services_reach_their_pods(tree: &Tree) -> Vec<String> {
                 problems.push(format!(
                     "service {}: targetPort {target} is not a container port",
                     name(service)
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// Each Deployment's pods are governed by a NetworkPolicy that admits traffic
+/// on a port the container declares (else the ingress controller is cut off).
+fn network_policies_admit_their_pods(tree: &Tree) -> Vec<String> {
+    let mut problems = Vec::new();
+    for deployment in of_kind(tree, "Deployment") {
+        let policies: Vec<&Manifest> = of_kind(tree, "NetworkPolicy")
+            .filter(|p| {
+                namespace(p) == namespace(deployment)
+                    && selects(
+                        &p.object["spec"]["podSelector"]["matchLabels"],
+                        pod_labels(deployment),
+                    )
+            })
+            .collect();
+        if policies.is_empty() {
+            problems.push(format!(
+                "{}: no NetworkPolicy selects its pods",
+                name(deployment)
+            ));
+        }
+        let rules = policies
+            .iter()
+            .flat_map(|p| p.object["spec"]["ingress"].as_array().into_iter().flatten());
+        for port in rules.flat_map(|r| r["ports"].as_array().into_iter().flatten()) {
+            if !containers(deployment)
+                .iter()
+                .any(|c| declares_port(c, &port["port"]))
+            {
+                problems.push(format!(
+                    "{}: NetworkPolicy admits port {} the container does not declare",
+                    name(deployment),
+                    port["port"]
                 ));
             }
         }
@@ -543,7 +585,7 @@ fn kustomizations_list_every_object(tree: &Tree) -> Vec<String> {
         let mut present: Vec<String> = tree
             .iter()
             .filter(|m| m.file.parent() == Some(dir) && !is_kustomization(m))
-            .filter(|m| !m.file.ends_with("secret.example.yaml"))
+            .filter(|m| !m.file.ends_with("secret.yaml.example"))
             .map(|m| m.file.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
         if dir.as_os_str().is_empty() {
@@ -562,7 +604,7 @@ fn kustomizations_list_every_object(tree: &Tree) -> Vec<String> {
         }
         if tree
             .iter()
-            .any(|m| m.object["kind"] == "Secret" && !m.file.ends_with("secret.example.yaml"))
+            .any(|m| m.object["kind"] == "Secret" && !m.file.ends_with("secret.yaml.example"))
         {
             problems.push("a Secret is written outside the example".into());
         }
@@ -624,7 +666,7 @@ async fn the_shipped_example_renders_valid_manifests_the_server_accepts() {
         "kustomization.yaml",
         "networkpolicy.yaml",
         "pdb.yaml",
-        "secret.example.yaml",
+        "secret.yaml.example",
         "service.yaml",
     ];
     let mut expected: Vec<String> = ["acme", "globex"]
@@ -645,7 +687,7 @@ async fn the_shipped_example_renders_valid_manifests_the_server_accepts() {
             .object["data"];
         let secret = &tree
             .iter()
-            .find(|m| m.file == Path::new(instance).join("secret.example.yaml"))
+            .find(|m| m.file == Path::new(instance).join("secret.yaml.example"))
             .unwrap()
             .object["stringData"];
         let env: Vec<(String, String)> = data
@@ -738,7 +780,7 @@ async fn every_option_renders_valid_manifests() {
     assert_eq!(config["OAUTH_ISSUER_URL"], "https://idp.example.com:8443");
     assert_eq!(config["ODOO_MCP_PUBLIC_URL"], "https://mcp.example.com/a");
     assert_eq!(config["ODOO_MCP_MODELS"], "sale.order");
-    let secret = &object("a/secret.example.yaml")["stringData"];
+    let secret = &object("a/secret.yaml.example")["stringData"];
     let mut keys: Vec<&String> = secret.as_object().unwrap().keys().collect();
     keys.sort();
     assert_eq!(
@@ -791,7 +833,33 @@ async fn each_semantic_check_reports_its_breakage() {
     let out = dir.path().join("out");
     let tree = render(&instances, &out).await;
     type Breakage = fn(&mut Tree);
-    let cases: [(&str, Check, Breakage, &str); 16] = [
+    let cases: [(&str, Check, Breakage, &str); 18] = [
+        (
+            "network policy selector",
+            network_policies_admit_their_pods,
+            |t| {
+                set(
+                    t,
+                    "acme/networkpolicy.yaml",
+                    "/spec/podSelector/matchLabels/app.kubernetes.io~1instance",
+                    json!("globex"),
+                )
+            },
+            "no NetworkPolicy selects its pods",
+        ),
+        (
+            "network policy port",
+            network_policies_admit_their_pods,
+            |t| {
+                set(
+                    t,
+                    "globex/networkpolicy.yaml",
+                    "/spec/ingress/0/ports/0/port",
+                    json!(80),
+                )
+            },
+            "admits port 80",
+        ),
         (
             "liveness port renamed",
             probe_ports_are_declared,
@@ -899,7 +967,7 @@ async fn each_semantic_check_reports_its_breakage() {
         (
             "required key missing from the example",
             references_resolve,
-            |t| set(t, "acme/secret.example.yaml", "/stringData", json!({})),
+            |t| set(t, "acme/secret.yaml.example", "/stringData", json!({})),
             "lacks the required key ODOO_API_KEY",
         ),
         (
