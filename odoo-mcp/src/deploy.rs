@@ -276,6 +276,7 @@ pub fn plan(instances: &Path, out: &Path, options: Options<'_>) -> Result<Render
     }
     let mut files = match options.target {
         Target::Compose => {
+            check_compose(&deployment, &source, instances)?;
             let env_dir = relative_to(out, base);
             let build = BuildPaths {
                 context: relative_to(out, options.context),
@@ -361,6 +362,7 @@ pub fn parse(source: &str, path: &Path) -> Result<Deployment, DeployError> {
         }
         let (min, max) = instance.replica_range();
         if min == 0 || max > MAX_REPLICAS || !(min..=max).contains(&instance.replicas) {
+            // Point at the bound the file gives that leaves `replicas` out.
             let key = if instance.min_replicas.is_some() && !(1..=instance.replicas).contains(&min)
             {
                 "min_replicas"
@@ -387,15 +389,6 @@ pub fn parse(source: &str, path: &Path) -> Result<Deployment, DeployError> {
                     format!("oauth_issuer_url {issuer:?} must start with http:// or https://"),
                 ));
             }
-            if public_base(&deployment.site).is_none() && deployment.kubernetes.host.is_none() {
-                return Err(invalid(
-                    path,
-                    instance_key_line(source, index, "oauth_issuer_url"),
-                    "OAuth needs the public address tokens are issued for: set `site` (or \
-                     kubernetes.host) to a host name"
-                        .into(),
-                ));
-            }
         }
         for cidr in &instance.egress_cidrs {
             if !is_cidr(cidr) {
@@ -408,6 +401,27 @@ pub fn parse(source: &str, path: &Path) -> Result<Deployment, DeployError> {
         }
     }
     Ok(deployment)
+}
+
+/// Refuses what compose could render but the servers could not run.
+fn check_compose(deployment: &Deployment, source: &str, path: &Path) -> Result<(), DeployError> {
+    let oauth_without_address = (public_base(&deployment.site).is_none())
+        .then(|| {
+            deployment
+                .instances
+                .iter()
+                .position(|i| i.oauth_issuer_url.is_some())
+        })
+        .flatten();
+    match oauth_without_address {
+        Some(index) => Err(invalid(
+            path,
+            instance_key_line(source, index, "oauth_issuer_url"),
+            "OAuth needs the public address tokens are issued for: set `site` to a host name"
+                .into(),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// `address/prefix`, IPv4 or IPv6.
@@ -996,7 +1010,15 @@ instances:
                 "    yolo: false\n",
                 "    yolo: false\n    oauth_issuer_url: https://idp.example\n",
             );
-        assert!(parse_err(&oauth_without_host).starts_with("instances.yml line 13: OAuth needs"));
+        for target in [Target::Compose, Target::Kubernetes] {
+            let message = plan_err(&oauth_without_host, target, Some("x:1"));
+            assert!(
+                message.contains("instances.yml line 13: OAuth needs"),
+                "{message}"
+            );
+        }
+        let with_host = format!("kubernetes:\n  host: mcp.example.com\n{oauth_without_host}");
+        assert!(plan_err(&with_host, Target::Compose, None).contains("line 15: OAuth needs"));
         let bad_issuer = EXAMPLE.replace(
             "    yolo: false\n",
             "    yolo: false\n    oauth_issuer_url: idp.example\n",
@@ -1028,7 +1050,7 @@ instances:
         assert_eq!(top_key_line(source, "instances"), Some(5));
     }
 
-    fn plan_err(source: &str, image: Option<&str>) -> String {
+    fn plan_err(source: &str, target: Target, image: Option<&str>) -> String {
         let dir = tempfile::tempdir().unwrap();
         let instances = dir.path().join("instances.yml");
         std::fs::write(&instances, source).unwrap();
@@ -1037,7 +1059,7 @@ instances:
         }
         let out = dir.path().join("out");
         let options = Options {
-            target: Target::Kubernetes,
+            target,
             context: dir.path(),
             image,
         };
@@ -1050,21 +1072,27 @@ instances:
     fn kubernetes_refuses_what_it_cannot_name_or_pin() {
         let message = plan_err(
             &EXAMPLE.replace("name: globex", "name: glo_bex"),
+            Target::Kubernetes,
             Some("x:1"),
         );
         assert!(message.ends_with("instances.yml line 10: instance name \"glo_bex\" is not DNS-safe, as Kubernetes names must be: use at most 54 lowercase letters, digits or '-', starting and ending with a letter or digit"), "{message}");
-        let message = plan_err(&format!("image: odoo-mcp:latest\n{EXAMPLE}"), None);
+        let message = plan_err(
+            &format!("image: odoo-mcp:latest\n{EXAMPLE}"),
+            Target::Kubernetes,
+            None,
+        );
         assert!(
             message.contains("instances.yml line 1: image \"odoo-mcp:latest\" is not pinned"),
             "{message}"
         );
-        let message = plan_err(EXAMPLE, Some("odoo-mcp"));
+        let message = plan_err(EXAMPLE, Target::Kubernetes, Some("odoo-mcp"));
         assert!(
             message.contains("instances.yml: image \"odoo-mcp\" is not pinned"),
             "{message}"
         );
         let message = plan_err(
             &format!("kubernetes:\n  namespace: Prod\n{EXAMPLE}"),
+            Target::Kubernetes,
             Some("x:1"),
         );
         assert!(
@@ -1073,6 +1101,7 @@ instances:
         );
         let message = plan_err(
             &format!("kubernetes:\n  host: 10.0.0.1\n{EXAMPLE}"),
+            Target::Kubernetes,
             Some("x:1"),
         );
         assert!(
@@ -1081,11 +1110,37 @@ instances:
         );
         let message = plan_err(
             &EXAMPLE.replace("http://odoo.internal:8069", "http://odoo.internal:80x"),
+            Target::Kubernetes,
             Some("x:1"),
         );
         assert!(
             message.contains("instances.yml line 11: odoo_url"),
             "{message}"
+        );
+    }
+
+    #[test]
+    fn compose_passes_the_oauth_issuer_as_a_plain_setting() {
+        let source = EXAMPLE.replace(
+            "    replicas: 2\n",
+            "    replicas: 2\n    oauth_issuer_url: https://idp.example\n",
+        );
+        let deployment = parse(&source, Path::new("instances.yml")).unwrap();
+        let build = BuildPaths {
+            context: PathBuf::from(".."),
+            dockerfile: PathBuf::from("out/Dockerfile"),
+        };
+        let compose = render_compose(&deployment, Path::new(".."), &build);
+        let parsed: yaml_serde::Value = yaml_serde::from_str(&compose).unwrap();
+        let services = &parsed["services"];
+        assert_eq!(
+            services["acme"]["environment"]["OAUTH_ISSUER_URL"],
+            "https://idp.example"
+        );
+        assert!(
+            services["globex"]["environment"]
+                .get("OAUTH_ISSUER_URL")
+                .is_none()
         );
     }
 
