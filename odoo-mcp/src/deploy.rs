@@ -381,14 +381,14 @@ pub fn parse(source: &str, path: &Path) -> Result<Deployment, DeployError> {
                 ),
             ));
         }
-        if let Some(issuer) = &instance.oauth_issuer_url {
-            if !(issuer.starts_with("http://") || issuer.starts_with("https://")) {
-                return Err(invalid(
-                    path,
-                    instance_key_line(source, index, "oauth_issuer_url"),
-                    format!("oauth_issuer_url {issuer:?} must start with http:// or https://"),
-                ));
-            }
+        if let Some(issuer) = &instance.oauth_issuer_url
+            && !(issuer.starts_with("http://") || issuer.starts_with("https://"))
+        {
+            return Err(invalid(
+                path,
+                instance_key_line(source, index, "oauth_issuer_url"),
+                format!("oauth_issuer_url {issuer:?} must start with http:// or https://"),
+            ));
         }
         for cidr in &instance.egress_cidrs {
             if !is_cidr(cidr) {
