@@ -23,7 +23,7 @@ pub struct Cli {
 pub enum Command {
     /// Run the MCP server (what `odoo-mcp` does with no subcommand).
     Serve,
-    /// Write docker-compose.yml, a Caddyfile and a Dockerfile serving several Odoo instances.
+    /// Write docker-compose.yml, a Caddyfile and a Dockerfile (or Kubernetes manifests) serving several Odoo instances.
     Deploy(DeployArgs),
 }
 
@@ -39,6 +39,12 @@ pub struct DeployArgs {
     /// Docker build context: the workspace root holding the sources.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub context: std::path::PathBuf,
+    /// What to write: compose (one host) or kubernetes (one kustomization per instance).
+    #[arg(long, value_enum, default_value_t)]
+    pub target: crate::deploy::Target,
+    /// Image the servers run, replacing the instances file's; Kubernetes needs a pinned tag.
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
 }
 
 /// Options of the server. Secrets hide their environment values from `--help`.

@@ -1,7 +1,8 @@
 //! `odoo-mcp deploy`: turns a list of Odoo instances into a `docker-compose.yml`
 //! (one service per instance, replicas honoured, secrets from env files), a
 //! `Caddyfile` (one site, `/<name>/*` load-balanced over that instance's
-//! replicas) and a multi-stage `Dockerfile` for a small non-root image.
+//! replicas) and a multi-stage `Dockerfile` for a small non-root image; or,
+//! with [`Target::Kubernetes`], into Kubernetes manifests (see [`kubernetes`]).
 //!
 //! Everything is validated before anything is written, so bad input leaves the
 //! output directory untouched.
@@ -11,6 +12,8 @@ use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+mod kubernetes;
 
 /// Port every instance's server listens on inside its container.
 pub const SERVICE_PORT: u16 = 8000;
@@ -39,6 +42,16 @@ pub enum DeployError {
     },
 }
 
+/// What `odoo-mcp deploy` writes.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Target {
+    /// docker-compose.yml, Caddyfile and Dockerfile for one host.
+    #[default]
+    Compose,
+    /// One kustomization per instance, and the Dockerfile.
+    Kubernetes,
+}
+
 /// The instances file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -49,7 +62,42 @@ pub struct Deployment {
     /// Image the services run; built from the generated Dockerfile.
     #[serde(default = "default_image")]
     pub image: String,
+    /// Settings only `--target kubernetes` reads.
+    #[serde(default)]
+    pub kubernetes: KubernetesSettings,
     pub instances: Vec<Instance>,
+}
+
+/// The `kubernetes:` section of the instances file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KubernetesSettings {
+    /// Namespace of every object; created by the operator, never by the manifests.
+    #[serde(default = "default_namespace")]
+    pub namespace: String,
+    /// Host name of the Ingress; defaults to `site` when that is a host name.
+    #[serde(default)]
+    pub host: Option<String>,
+    #[serde(default = "default_ingress_class")]
+    pub ingress_class: String,
+    /// Namespace of the ingress controller: the only one the NetworkPolicy lets in.
+    #[serde(default = "default_ingress_namespace")]
+    pub ingress_namespace: String,
+    /// Existing TLS Secret for the host (e.g. made by cert-manager); none: plain HTTP.
+    #[serde(default)]
+    pub tls_secret: Option<String>,
+}
+
+impl Default for KubernetesSettings {
+    fn default() -> Self {
+        Self {
+            namespace: default_namespace(),
+            host: None,
+            ingress_class: default_ingress_class(),
+            ingress_namespace: default_ingress_namespace(),
+            tls_secret: None,
+        }
+    }
 }
 
 /// One Odoo instance served under `/<name>/`.
@@ -75,7 +123,33 @@ pub struct Instance {
     /// for running the servers without Docker.
     #[serde(default)]
     pub upstreams: Vec<String>,
+    /// Autoscaling range on Kubernetes; defaults to `replicas` ..= 2 × `replicas`.
+    #[serde(default)]
+    pub min_replicas: Option<u32>,
+    #[serde(default)]
+    pub max_replicas: Option<u32>,
+    /// `OAUTH_ISSUER_URL`: protects `/mcp` with OAuth (client id and secret stay secret).
+    #[serde(default)]
+    pub oauth_issuer_url: Option<String>,
+    /// Address ranges Odoo and the OAuth issuer live in, for the NetworkPolicy;
+    /// none: their ports on any address.
+    #[serde(default)]
+    pub egress_cidrs: Vec<String>,
 }
+
+impl Instance {
+    /// The autoscaling range, `(min, max)`.
+    pub fn replica_range(&self) -> (u32, u32) {
+        let min = self.min_replicas.unwrap_or(self.replicas);
+        let max = self
+            .max_replicas
+            .unwrap_or_else(|| (self.replicas * 2).min(MAX_REPLICAS));
+        (min, max)
+    }
+}
+
+/// Most replicas (or autoscaled pods) one instance may ask for.
+const MAX_REPLICAS: u32 = 64;
 
 #[derive(Debug, Default, Clone, Copy, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -148,30 +222,49 @@ fn default_image() -> String {
 fn one() -> u32 {
     1
 }
+fn default_namespace() -> String {
+    "odoo-mcp".into()
+}
+fn default_ingress_class() -> String {
+    "nginx".into()
+}
+fn default_ingress_namespace() -> String {
+    "ingress-nginx".into()
+}
 
-/// The three generated files, in memory.
+/// The generated files, in memory: paths relative to the output directory.
 #[derive(Debug)]
 pub struct Rendered {
-    pub compose: String,
-    pub caddyfile: String,
-    pub dockerfile: String,
+    pub files: BTreeMap<PathBuf, String>,
+}
+
+/// What to generate besides the instances file.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    pub target: Target,
+    /// Docker build context (the workspace root).
+    pub context: &'a Path,
+    /// Image that replaces the instances file's `image`.
+    pub image: Option<&'a str>,
 }
 
 /// Reads and validates `instances`, then renders the files for `out`.
-/// `context` is the Docker build context (the workspace root).
-pub fn plan(instances: &Path, out: &Path, context: &Path) -> Result<Rendered, DeployError> {
+pub fn plan(instances: &Path, out: &Path, options: Options<'_>) -> Result<Rendered, DeployError> {
     let source = std::fs::read_to_string(instances).map_err(|source| DeployError::Read {
         path: instances.to_owned(),
         source,
     })?;
-    let deployment = parse(&source, instances)?;
+    let mut deployment = parse(&source, instances)?;
+    if let Some(image) = options.image {
+        deployment.image = image.to_owned();
+    }
     let base = instances.parent().unwrap_or(Path::new("."));
     for (index, instance) in deployment.instances.iter().enumerate() {
         let env_file = base.join(&instance.env_file);
         if !env_file.is_file() {
             return Err(invalid(
                 instances,
-                key_line(&source, "env_file", index),
+                instance_key_line(&source, index, "env_file"),
                 format!(
                     "env_file {} of instance {:?} does not exist; create it with the instance's \
                      ODOO_API_KEY (and ODOO_USER/ODOO_PASSWORD for XML-RPC)",
@@ -181,19 +274,29 @@ pub fn plan(instances: &Path, out: &Path, context: &Path) -> Result<Rendered, De
             ));
         }
     }
-    let env_dir = relative_to(out, base);
-    Ok(Rendered {
-        compose: render_compose(
-            &deployment,
-            &env_dir,
-            &BuildPaths {
-                context: relative_to(out, context),
-                dockerfile: relative_to(context, out).join("Dockerfile"),
-            },
-        ),
-        caddyfile: render_caddyfile(&deployment),
-        dockerfile: DOCKERFILE.to_owned(),
-    })
+    let mut files = match options.target {
+        Target::Compose => {
+            check_compose(&deployment, &source, instances)?;
+            let env_dir = relative_to(out, base);
+            let build = BuildPaths {
+                context: relative_to(out, options.context),
+                dockerfile: relative_to(options.context, out).join("Dockerfile"),
+            };
+            BTreeMap::from([
+                (
+                    PathBuf::from("docker-compose.yml"),
+                    render_compose(&deployment, &env_dir, &build),
+                ),
+                (PathBuf::from("Caddyfile"), render_caddyfile(&deployment)),
+            ])
+        }
+        Target::Kubernetes => {
+            kubernetes::check(&deployment, &source, instances, options.image.is_some())?;
+            kubernetes::render(&deployment)
+        }
+    };
+    files.insert(PathBuf::from("Dockerfile"), DOCKERFILE.to_owned());
+    Ok(Rendered { files })
 }
 
 /// Parses and validates an instances file (`path` only names it in errors).
@@ -218,7 +321,7 @@ pub fn parse(source: &str, path: &Path) -> Result<Deployment, DeployError> {
     }
     let mut seen = BTreeMap::new();
     for (index, instance) in deployment.instances.iter().enumerate() {
-        let line = key_line(source, "name", index);
+        let line = instance_key_line(source, index, "name");
         if let Err(why) = check_name(&instance.name) {
             return Err(invalid(
                 path,
@@ -240,25 +343,100 @@ pub fn parse(source: &str, path: &Path) -> Result<Deployment, DeployError> {
         {
             return Err(invalid(
                 path,
-                key_line(source, "odoo_url", index),
+                instance_key_line(source, index, "odoo_url"),
                 format!(
                     "odoo_url {:?} must start with http:// or https://",
                     instance.odoo_url
                 ),
             ));
         }
-        if instance.replicas == 0 || instance.replicas > 64 {
+        if instance.replicas == 0 || instance.replicas > MAX_REPLICAS {
             return Err(invalid(
                 path,
-                key_line(source, "replicas", index),
+                instance_key_line(source, index, "replicas"),
                 format!(
-                    "replicas must be between 1 and 64, not {}",
+                    "replicas must be between 1 and {MAX_REPLICAS}, not {}",
                     instance.replicas
                 ),
             ));
         }
+        let (min, max) = instance.replica_range();
+        if min == 0 || max > MAX_REPLICAS || !(min..=max).contains(&instance.replicas) {
+            // Point at the bound the file gives that leaves `replicas` out.
+            let key = if instance.min_replicas.is_some() && !(1..=instance.replicas).contains(&min)
+            {
+                "min_replicas"
+            } else if instance.max_replicas.is_some() {
+                "max_replicas"
+            } else {
+                "replicas"
+            };
+            return Err(invalid(
+                path,
+                instance_key_line(source, index, key),
+                format!(
+                    "replicas {} is outside the autoscaling range min_replicas {min} ..= \
+                     max_replicas {max} (both between 1 and {MAX_REPLICAS})",
+                    instance.replicas
+                ),
+            ));
+        }
+        if let Some(issuer) = &instance.oauth_issuer_url
+            && !(issuer.starts_with("http://") || issuer.starts_with("https://"))
+        {
+            return Err(invalid(
+                path,
+                instance_key_line(source, index, "oauth_issuer_url"),
+                format!("oauth_issuer_url {issuer:?} must start with http:// or https://"),
+            ));
+        }
+        for cidr in &instance.egress_cidrs {
+            if !is_cidr(cidr) {
+                return Err(invalid(
+                    path,
+                    instance_key_line(source, index, "egress_cidrs"),
+                    format!("egress_cidrs: {cidr:?} is not an address range like 10.0.0.0/8"),
+                ));
+            }
+        }
     }
     Ok(deployment)
+}
+
+/// Refuses what compose could render but the servers could not run.
+fn check_compose(deployment: &Deployment, source: &str, path: &Path) -> Result<(), DeployError> {
+    let oauth_without_address = (public_base(&deployment.site).is_none())
+        .then(|| {
+            deployment
+                .instances
+                .iter()
+                .position(|i| i.oauth_issuer_url.is_some())
+        })
+        .flatten();
+    match oauth_without_address {
+        Some(index) => Err(invalid(
+            path,
+            instance_key_line(source, index, "oauth_issuer_url"),
+            "OAuth needs the public address tokens are issued for: set `site` to a host name"
+                .into(),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `address/prefix`, IPv4 or IPv6.
+fn is_cidr(text: &str) -> bool {
+    let Some((address, prefix)) = text.split_once('/') else {
+        return false;
+    };
+    let Ok(prefix) = prefix.parse::<u8>() else {
+        return false;
+    };
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(_)) => prefix <= 32,
+        Ok(std::net::IpAddr::V6(_)) => prefix <= 128,
+        Err(_) => false,
+    }
 }
 
 /// Names become URL path segments and compose service names.
@@ -291,24 +469,56 @@ fn invalid(path: &Path, line: Option<usize>, message: String) -> DeployError {
     }
 }
 
-/// Line of the `index`-th occurrence of `key:` among the instances. Keys are
-/// only looked up after the top-level `instances:` line, where each instance
-/// has its own (the top-level keys never repeat them).
-fn key_line(source: &str, key: &str, index: usize) -> Option<usize> {
-    let start = source
-        .lines()
+/// Line of `key:` in the `index`-th item under the top-level `instances:`, or
+/// of the item's first line when it has no such key. Items are told apart by
+/// the indentation of the first item's `- `, so nested lists do not count.
+fn instance_key_line(source: &str, index: usize, key: &str) -> Option<usize> {
+    let lines: Vec<&str> = source.lines().collect();
+    let start = lines
+        .iter()
         .position(|line| line.trim_end().starts_with("instances:"))?;
+    let dash = |line: &str| {
+        let body = line.trim_start();
+        (body.starts_with("- ") || body == "-").then(|| line.len() - body.len())
+    };
+    let indent = lines[start + 1..].iter().find_map(|line| dash(line))?;
+    let mut items = (start + 1..lines.len()).filter(|&n| dash(lines[n]) == Some(indent));
+    let first = items.nth(index)?;
+    let end = items.next().unwrap_or(lines.len());
+    let found = (first..end).find(|&n| {
+        let line = lines[n].trim_start();
+        let line = if n == first {
+            line.trim_start_matches('-').trim_start()
+        } else {
+            line
+        };
+        line.strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    });
+    Some(found.unwrap_or(first) + 1)
+}
+
+/// Line of the top-level `key:`.
+fn top_key_line(source: &str, key: &str) -> Option<usize> {
     source
         .lines()
-        .enumerate()
-        .skip(start + 1)
-        .filter(|(_, line)| {
-            let line = line.trim_start().trim_start_matches("- ").trim_start();
-            line.strip_prefix(key)
+        .position(|line| line.strip_prefix(key).is_some_and(|r| r.starts_with(':')))
+        .map(|n| n + 1)
+}
+
+/// Line of `key:` inside the top-level `section:` block, else of `section:`.
+fn section_key_line(source: &str, section: &str, key: &str) -> Option<usize> {
+    let lines: Vec<&str> = source.lines().collect();
+    let start = top_key_line(source, section)? - 1;
+    let found = lines[start + 1..]
+        .iter()
+        .take_while(|line| line.is_empty() || line.starts_with([' ', '#']))
+        .position(|line| {
+            line.trim_start()
+                .strip_prefix(key)
                 .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
-        .nth(index)
-        .map(|(number, _)| number + 1)
+        });
+    Some(found.map_or(start, |n| start + 1 + n) + 1)
 }
 
 /// `target` as seen from `from` (both relative to the current directory or
@@ -439,6 +649,33 @@ fn instance_service(
     env_dir: &Path,
     public_base: Option<&str>,
 ) -> Service {
+    Service {
+        image: image.to_owned(),
+        build: build.map(|build| Build {
+            context: slash_path(&build.context),
+            dockerfile: slash_path(&build.dockerfile),
+        }),
+        env_file: vec![slash_path(&env_dir.join(&instance.env_file))],
+        environment: plain_settings(instance, public_base),
+        ports: Vec::new(),
+        volumes: Vec::new(),
+        depends_on: Vec::new(),
+        deploy: Some(DeploySpec {
+            replicas: instance.replicas,
+        }),
+        restart: "unless-stopped",
+        read_only: true,
+        cap_drop: vec!["ALL"],
+        cap_add: Vec::new(),
+        security_opt: vec!["no-new-privileges:true"],
+    }
+}
+
+/// The environment an instance's server gets besides its secrets, on either target.
+fn plain_settings(
+    instance: &Instance,
+    public_base: Option<&str>,
+) -> BTreeMap<&'static str, String> {
     let mut environment = BTreeMap::from([
         ("ODOO_URL", instance.odoo_url.clone()),
         ("ODOO_API_VERSION", instance.api_version.as_str().to_owned()),
@@ -458,26 +695,10 @@ fn instance_service(
     if let Some(base) = public_base {
         environment.insert("ODOO_MCP_PUBLIC_URL", format!("{base}/{}", instance.name));
     }
-    Service {
-        image: image.to_owned(),
-        build: build.map(|build| Build {
-            context: slash_path(&build.context),
-            dockerfile: slash_path(&build.dockerfile),
-        }),
-        env_file: vec![slash_path(&env_dir.join(&instance.env_file))],
-        environment,
-        ports: Vec::new(),
-        volumes: Vec::new(),
-        depends_on: Vec::new(),
-        deploy: Some(DeploySpec {
-            replicas: instance.replicas,
-        }),
-        restart: "unless-stopped",
-        read_only: true,
-        cap_drop: vec!["ALL"],
-        cap_add: Vec::new(),
-        security_opt: vec!["no-new-privileges:true"],
+    if let Some(issuer) = &instance.oauth_issuer_url {
+        environment.insert("OAUTH_ISSUER_URL", issuer.clone());
     }
+    environment
 }
 
 /// The Caddy service in front of every instance, the only one with ports.
@@ -609,14 +830,12 @@ pub fn write(rendered: &Rendered, out: &Path) -> Result<(), DeployError> {
         let path = path.to_owned();
         move |source| DeployError::Write { path, source }
     };
-    std::fs::create_dir_all(out).map_err(fail(out))?;
-    for (name, body) in [
-        ("docker-compose.yml", &rendered.compose),
-        ("Caddyfile", &rendered.caddyfile),
-        ("Dockerfile", &rendered.dockerfile),
-    ] {
-        let target = out.join(name);
-        let staging = out.join(format!(".{name}.tmp"));
+    for (relative, body) in &rendered.files {
+        let target = out.join(relative);
+        let dir = target.parent().unwrap_or(out);
+        std::fs::create_dir_all(dir).map_err(fail(dir))?;
+        let name = target.file_name().unwrap_or_default().to_string_lossy();
+        let staging = dir.join(format!(".{name}.tmp"));
         std::fs::write(&staging, body).map_err(fail(&staging))?;
         std::fs::rename(&staging, &target).map_err(fail(&target))?;
     }
@@ -710,7 +929,12 @@ instances:
         std::fs::write(&instances, EXAMPLE).unwrap();
         std::fs::write(dir.path().join("acme.env"), "ODOO_API_KEY=x\n").unwrap();
         let out = dir.path().join("out");
-        let message = plan(&instances, &out, dir.path()).unwrap_err().to_string();
+        let options = Options {
+            target: Target::Compose,
+            context: dir.path(),
+            image: None,
+        };
+        let message = plan(&instances, &out, options).unwrap_err().to_string();
         assert!(message.contains("line 13: env_file"), "{message}");
         assert!(message.contains("globex.env"), "{message}");
         assert!(!out.exists());
@@ -741,6 +965,183 @@ instances:
         assert_eq!(acme["build"]["dockerfile"], "deploy/out/Dockerfile");
         assert!(parsed["services"]["globex"].get("build").is_none());
         assert_eq!(parsed["services"]["caddy"]["depends_on"][1], "globex");
+    }
+
+    #[test]
+    fn replicas_outside_the_autoscaling_range_name_their_line() {
+        let narrow = EXAMPLE.replace(
+            "    replicas: 2\n",
+            "    replicas: 2\n    max_replicas: 1\n",
+        );
+        let message = parse_err(&narrow);
+        assert!(
+            message.starts_with("instances.yml line 10: replicas 2 is outside"),
+            "{message}"
+        );
+        let high_min = EXAMPLE.replace(
+            "    yolo: false\n",
+            "    yolo: false\n    min_replicas: 3\n",
+        );
+        let message = parse_err(&high_min);
+        assert!(
+            message.starts_with("instances.yml line 13: replicas 1 is outside"),
+            "{message}"
+        );
+        let too_many = EXAMPLE.replace(
+            "    replicas: 2\n",
+            "    replicas: 2\n    max_replicas: 65\n",
+        );
+        assert!(parse_err(&too_many).contains("line 10:"));
+        let deployment = parse(EXAMPLE, Path::new("instances.yml")).unwrap();
+        assert_eq!(deployment.instances[0].replica_range(), (2, 4));
+        assert_eq!(deployment.instances[1].replica_range(), (1, 2));
+    }
+
+    #[test]
+    fn kubernetes_inputs_are_checked() {
+        let bad_cidr = EXAMPLE.replace(
+            "    yolo: false\n",
+            "    yolo: false\n    egress_cidrs: [10.0.0.0/33]\n",
+        );
+        assert!(parse_err(&bad_cidr).starts_with("instances.yml line 13: egress_cidrs"));
+        let oauth_without_host = EXAMPLE
+            .replace("site: mcp.example.com", "site: \":8080\"")
+            .replace(
+                "    yolo: false\n",
+                "    yolo: false\n    oauth_issuer_url: https://idp.example\n",
+            );
+        for target in [Target::Compose, Target::Kubernetes] {
+            let message = plan_err(&oauth_without_host, target, Some("x:1"));
+            assert!(
+                message.contains("instances.yml line 13: OAuth needs"),
+                "{message}"
+            );
+        }
+        let with_host = format!("kubernetes:\n  host: mcp.example.com\n{oauth_without_host}");
+        assert!(plan_err(&with_host, Target::Compose, None).contains("line 15: OAuth needs"));
+        let bad_issuer = EXAMPLE.replace(
+            "    yolo: false\n",
+            "    yolo: false\n    oauth_issuer_url: idp.example\n",
+        );
+        assert!(parse_err(&bad_issuer).starts_with("instances.yml line 13: oauth_issuer_url"));
+        let unknown = format!("kubernetes:\n  namespase: x\n{EXAMPLE}");
+        assert!(
+            parse_err(&unknown)
+                .starts_with("instances.yml line 2: kubernetes: unknown field `namespase`")
+        );
+    }
+
+    /// Line numbers come from the instance's own block, whatever keys the
+    /// instances before it leave out.
+    #[test]
+    fn key_lines_stay_inside_their_instance() {
+        let source = "instances:\n  - name: a\n    models:\n      - x\n    env_file: a.env\n  - name: b\n    replicas: 3\n";
+        assert_eq!(instance_key_line(source, 1, "replicas"), Some(7));
+        assert_eq!(instance_key_line(source, 0, "replicas"), Some(2));
+        assert_eq!(instance_key_line(source, 0, "env_file"), Some(5));
+        assert_eq!(instance_key_line(source, 1, "name"), Some(6));
+        assert_eq!(instance_key_line(source, 2, "name"), None);
+        let source = "site: x\nkubernetes:\n  host: a.b\n  namespace: n\ninstances: []\n";
+        assert_eq!(section_key_line(source, "kubernetes", "namespace"), Some(4));
+        assert_eq!(
+            section_key_line(source, "kubernetes", "tls_secret"),
+            Some(2)
+        );
+        assert_eq!(top_key_line(source, "instances"), Some(5));
+    }
+
+    fn plan_err(source: &str, target: Target, image: Option<&str>) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let instances = dir.path().join("instances.yml");
+        std::fs::write(&instances, source).unwrap();
+        for env in ["acme.env", "globex.env"] {
+            std::fs::write(dir.path().join(env), "ODOO_API_KEY=x\n").unwrap();
+        }
+        let out = dir.path().join("out");
+        let options = Options {
+            target,
+            context: dir.path(),
+            image,
+        };
+        let message = plan(&instances, &out, options).unwrap_err().to_string();
+        assert!(!out.exists(), "nothing is written on error");
+        message
+    }
+
+    #[test]
+    fn kubernetes_refuses_what_it_cannot_name_or_pin() {
+        let message = plan_err(
+            &EXAMPLE.replace("name: globex", "name: glo_bex"),
+            Target::Kubernetes,
+            Some("x:1"),
+        );
+        assert!(message.ends_with("instances.yml line 10: instance name \"glo_bex\" is not DNS-safe, as Kubernetes names must be: use at most 54 lowercase letters, digits or '-', starting and ending with a letter or digit"), "{message}");
+        let message = plan_err(
+            &format!("image: odoo-mcp:latest\n{EXAMPLE}"),
+            Target::Kubernetes,
+            None,
+        );
+        assert!(
+            message.contains("instances.yml line 1: image \"odoo-mcp:latest\" is not pinned"),
+            "{message}"
+        );
+        let message = plan_err(EXAMPLE, Target::Kubernetes, Some("odoo-mcp"));
+        assert!(
+            message.contains("instances.yml: image \"odoo-mcp\" is not pinned"),
+            "{message}"
+        );
+        let message = plan_err(
+            &format!("kubernetes:\n  namespace: Prod\n{EXAMPLE}"),
+            Target::Kubernetes,
+            Some("x:1"),
+        );
+        assert!(
+            message.contains("instances.yml line 2: kubernetes.namespace \"Prod\""),
+            "{message}"
+        );
+        let message = plan_err(
+            &format!("kubernetes:\n  host: 10.0.0.1\n{EXAMPLE}"),
+            Target::Kubernetes,
+            Some("x:1"),
+        );
+        assert!(
+            message.contains("instances.yml line 2: kubernetes.host"),
+            "{message}"
+        );
+        let message = plan_err(
+            &EXAMPLE.replace("http://odoo.internal:8069", "http://odoo.internal:80x"),
+            Target::Kubernetes,
+            Some("x:1"),
+        );
+        assert!(
+            message.contains("instances.yml line 11: odoo_url"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn compose_passes_the_oauth_issuer_as_a_plain_setting() {
+        let source = EXAMPLE.replace(
+            "    replicas: 2\n",
+            "    replicas: 2\n    oauth_issuer_url: https://idp.example\n",
+        );
+        let deployment = parse(&source, Path::new("instances.yml")).unwrap();
+        let build = BuildPaths {
+            context: PathBuf::from(".."),
+            dockerfile: PathBuf::from("out/Dockerfile"),
+        };
+        let compose = render_compose(&deployment, Path::new(".."), &build);
+        let parsed: yaml_serde::Value = yaml_serde::from_str(&compose).unwrap();
+        let services = &parsed["services"];
+        assert_eq!(
+            services["acme"]["environment"]["OAUTH_ISSUER_URL"],
+            "https://idp.example"
+        );
+        assert!(
+            services["globex"]["environment"]
+                .get("OAUTH_ISSUER_URL")
+                .is_none()
+        );
     }
 
     #[test]

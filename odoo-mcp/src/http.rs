@@ -66,7 +66,8 @@ async fn health(probe: HealthProbe) -> impl axum::response::IntoResponse {
     (status, axum::Json(body))
 }
 
-/// Binds `bind`, logs the address (port 0 picks one), and serves until Ctrl-C or SIGTERM.
+/// Binds `bind`, logs the address (port 0 picks one), and serves until Ctrl-C or SIGTERM
+/// (in stateless mode, until the calls in flight have answered too).
 pub async fn serve(server: OdooMcp, bind: &HttpBind) -> std::io::Result<()> {
     let config = config(bind);
     let probe = HealthProbe::new(server.clone());
@@ -91,10 +92,16 @@ pub async fn serve(server: OdooMcp, bind: &HttpBind) -> std::io::Result<()> {
         addr.to_string()
     };
     tracing::info!("listening on http://{shown}/mcp");
+    let stateless = bind.stateless;
     axum::serve(listener, router)
         .with_graceful_shutdown(async move {
             crate::shutdown::shutdown_signal().await;
-            cancel.cancel();
+            // The listener closes either way. Stateless answers end on their
+            // own, so calls in flight finish; session streams never do, so
+            // they are cancelled, or shutdown would wait on idle clients.
+            if !stateless {
+                cancel.cancel();
+            }
         })
         .await
 }

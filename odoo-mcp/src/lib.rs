@@ -166,12 +166,24 @@ fn serve(server: OdooMcp) -> ExitCode {
 
 /// `odoo-mcp deploy`: validate everything, then write; nothing is written on error.
 fn run_deploy(args: &cli::DeployArgs) -> ExitCode {
-    let outcome = deploy::plan(&args.instances, &args.out, &args.context)
-        .and_then(|rendered| deploy::write(&rendered, &args.out));
+    let options = deploy::Options {
+        target: args.target,
+        context: &args.context,
+        image: args.image.as_deref(),
+    };
+    let outcome = deploy::plan(&args.instances, &args.out, options)
+        .and_then(|rendered| deploy::write(&rendered, &args.out).map(|()| rendered));
     match outcome {
-        Ok(()) => {
+        Ok(rendered) => {
+            let next = match args.target {
+                deploy::Target::Compose => "docker compose -f <out>/docker-compose.yml up -d",
+                deploy::Target::Kubernetes => {
+                    "create each instance's Secret, then kubectl apply -k <out>"
+                }
+            };
             eprintln!(
-                "odoo-mcp: wrote docker-compose.yml, Caddyfile and Dockerfile to {}",
+                "odoo-mcp: wrote {} files to {}; next: {next}",
+                rendered.files.len(),
                 args.out.display()
             );
             ExitCode::SUCCESS

@@ -1,8 +1,11 @@
 //! `odoo-mcp deploy`: the generated Caddyfile passes the real Caddy's
 //! validation, the compose file has the expected structure, and a real Caddy
-//! routes `/a/` and `/b/` to two servers, each against its own Odoo.
+//! routes `/a/` and `/b/` to two servers, each against its own Odoo. The
+//! Kubernetes target's checks are in deploy/kubernetes.rs.
 
 mod common;
+#[path = "deploy/kubernetes.rs"]
+mod kubernetes;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -31,11 +34,17 @@ fn write_instances(dir: &Path, body: &str) -> PathBuf {
 
 /// Runs `odoo-mcp deploy`; returns (success, stderr).
 async fn deploy(instances: &Path, out: &Path) -> (bool, String) {
+    deploy_with(instances, out, &[]).await
+}
+
+/// Runs `odoo-mcp deploy` with `extra` arguments; returns (success, stderr).
+async fn deploy_with(instances: &Path, out: &Path, extra: &[&str]) -> (bool, String) {
     let output = Command::new(BIN)
         .args(["deploy", "--instances"])
         .arg(instances)
         .arg("--out")
         .arg(out)
+        .args(extra)
         .env_clear()
         .output()
         .await
@@ -152,21 +161,8 @@ async fn bad_instances_name_the_line_and_write_nothing() {
 /// instance's container environment must then be a configuration the server accepts.
 #[tokio::test]
 async fn the_shipped_example_deploys_and_configures_every_instance() {
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy");
     let dir = tempfile::tempdir().unwrap();
-    let instances = dir.path().join("instances.yml");
-    std::fs::copy(example.join("instances.example.yml"), &instances).unwrap();
-    std::fs::create_dir(dir.path().join("secrets")).unwrap();
-    for entry in std::fs::read_dir(example.join("secrets")).unwrap() {
-        let name = entry.unwrap().file_name().into_string().unwrap();
-        if let Some(env) = name.strip_suffix(".example") {
-            std::fs::copy(
-                example.join("secrets").join(&name),
-                dir.path().join("secrets").join(env),
-            )
-            .unwrap();
-        }
-    }
+    let instances = copy_shipped_example(dir.path());
     let out = dir.path().join("out");
     let (written, stderr) = deploy(&instances, &out).await;
     assert!(written, "deploy failed: {stderr}");
@@ -197,22 +193,47 @@ async fn the_shipped_example_deploys_and_configures_every_instance() {
         for (k, v) in service["environment"].as_object().unwrap() {
             env.push((k.clone(), v.as_str().unwrap().to_owned()));
         }
-        // Started as its container starts it, but on stdio with no client: a
-        // configuration error exits 2 before anything else, a good one exits 0.
-        let output = Command::new(BIN)
-            .env_clear()
-            .envs(env)
-            .env("ODOO_MCP_TRANSPORT", "stdio")
-            .stdin(Stdio::null())
-            .output()
-            .await
-            .expect("run odoo-mcp");
-        assert!(
-            output.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert_server_accepts(name, env).await;
     }
+}
+
+/// deploy/instances.example.yml and its env files, copied from the shipped
+/// `*.env.example` files as docs/deployment.md says; returns the instances file.
+fn copy_shipped_example(dir: &Path) -> PathBuf {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy");
+    let instances = dir.join("instances.yml");
+    std::fs::copy(example.join("instances.example.yml"), &instances).unwrap();
+    std::fs::create_dir(dir.join("secrets")).unwrap();
+    for entry in std::fs::read_dir(example.join("secrets")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if let Some(env) = name.strip_suffix(".example") {
+            std::fs::copy(
+                example.join("secrets").join(&name),
+                dir.join("secrets").join(env),
+            )
+            .unwrap();
+        }
+    }
+    instances
+}
+
+/// Starts the server with exactly `env`, as its container would, but on stdio
+/// with no client: a configuration error exits 2 before anything else, a
+/// good configuration exits 0.
+async fn assert_server_accepts(name: &str, env: Vec<(String, String)>) {
+    let output = Command::new(BIN)
+        .env_clear()
+        .envs(env)
+        .env("ODOO_MCP_TRANSPORT", "stdio")
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .expect("run odoo-mcp");
+    assert!(
+        output.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// A port nobody listens on, for Caddy's site.

@@ -240,3 +240,88 @@ async fn foreign_origin_is_refused() {
     );
     assert_eq!(double.request_count(), 0);
 }
+
+/// A TCP proxy to `target` (`host:port`) that holds each new connection for
+/// `delay` before passing bytes, and reports each connection on the channel:
+/// an Odoo that answers slowly.
+async fn slow_proxy(
+    target: String,
+    delay: std::time::Duration,
+) -> (String, tokio::sync::mpsc::UnboundedReceiver<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (reached, arrivals) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            let (target, reached) = (target.clone(), reached.clone());
+            tokio::spawn(async move {
+                let _ = reached.send(());
+                tokio::time::sleep(delay).await;
+                if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await {
+                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                }
+            });
+        }
+    });
+    (format!("http://{address}"), arrivals)
+}
+
+/// Kubernetes sends SIGTERM to a pod that may still be answering: a stateless
+/// call in flight must get its answer, and the server then exit by itself.
+#[tokio::test]
+async fn sigterm_lets_a_stateless_call_in_flight_finish() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let double = OdooDouble::start().await;
+    let target = double
+        .url()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let (odoo_url, mut arrivals) = slow_proxy(target, std::time::Duration::from_millis(1500)).await;
+    let mut env = server_env(
+        &double,
+        &[
+            ("ODOO_MCP_STATELESS", "true"),
+            ("ODOO_API_VERSION", "json2"),
+        ],
+    );
+    env.retain(|(name, _)| name != "ODOO_URL");
+    env.push(("ODOO_URL".into(), odoo_url));
+    let mut server = http_server(&env).await;
+    let client =
+        ().serve(StreamableHttpClientTransport::from_uri(server.url.clone()))
+            .await
+            .expect("initialize over HTTP");
+    let in_flight = tokio::spawn(async move {
+        let result = call(
+            &client,
+            "search_records",
+            json!({"model": "res.partner", "limit": 1}),
+        )
+        .await;
+        client.cancel().await.ok();
+        result
+    });
+    arrivals.recv().await.expect("the call reaches Odoo");
+    let pid = server.child.id().expect("server runs").to_string();
+    let killed = tokio::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .await
+        .expect("run kill");
+    assert!(killed.success());
+    let result = in_flight.await.expect("call task");
+    assert_ne!(
+        result.is_error,
+        Some(true),
+        "{}\n{}",
+        text(&result),
+        server.stderr.text()
+    );
+    assert!(ok(&result)["records"].is_array(), "{}", text(&result));
+    let status = tokio::time::timeout(std::time::Duration::from_secs(10), server.child.wait())
+        .await
+        .expect("the server exits after its last call")
+        .expect("wait for the server");
+    assert!(status.success(), "{status}\n{}", server.stderr.text());
+}
