@@ -339,68 +339,77 @@ pub fn parse(source: &str, path: &Path) -> Result<Deployment, DeployError> {
                 format!("duplicate instance name {:?}{first}", instance.name),
             ));
         }
-        if !(instance.odoo_url.starts_with("http://") || instance.odoo_url.starts_with("https://"))
-        {
-            return Err(invalid(
-                path,
-                instance_key_line(source, index, "odoo_url"),
-                format!(
-                    "odoo_url {:?} must start with http:// or https://",
-                    instance.odoo_url
-                ),
-            ));
-        }
-        if instance.replicas == 0 || instance.replicas > MAX_REPLICAS {
-            return Err(invalid(
-                path,
-                instance_key_line(source, index, "replicas"),
-                format!(
-                    "replicas must be between 1 and {MAX_REPLICAS}, not {}",
-                    instance.replicas
-                ),
-            ));
-        }
-        let (min, max) = instance.replica_range();
-        if min == 0 || max > MAX_REPLICAS || !(min..=max).contains(&instance.replicas) {
-            // Point at the bound the file gives that leaves `replicas` out.
-            let key = if instance.min_replicas.is_some() && !(1..=instance.replicas).contains(&min)
-            {
-                "min_replicas"
-            } else if instance.max_replicas.is_some() {
-                "max_replicas"
-            } else {
-                "replicas"
-            };
-            return Err(invalid(
-                path,
-                instance_key_line(source, index, key),
-                format!(
-                    "replicas {} is outside the autoscaling range min_replicas {min} ..= \
-                     max_replicas {max} (both between 1 and {MAX_REPLICAS})",
-                    instance.replicas
-                ),
-            ));
-        }
-        if let Some(issuer) = &instance.oauth_issuer_url
-            && !(issuer.starts_with("http://") || issuer.starts_with("https://"))
-        {
-            return Err(invalid(
-                path,
-                instance_key_line(source, index, "oauth_issuer_url"),
-                format!("oauth_issuer_url {issuer:?} must start with http:// or https://"),
-            ));
-        }
-        for cidr in &instance.egress_cidrs {
-            if !is_cidr(cidr) {
-                return Err(invalid(
-                    path,
-                    instance_key_line(source, index, "egress_cidrs"),
-                    format!("egress_cidrs: {cidr:?} is not an address range like 10.0.0.0/8"),
-                ));
-            }
-        }
+        check_instance(instance, index, source, path)?;
     }
     Ok(deployment)
+}
+
+/// One instance's addresses, replicas and autoscaling range, named by their line.
+fn check_instance(
+    instance: &Instance,
+    index: usize,
+    source: &str,
+    path: &Path,
+) -> Result<(), DeployError> {
+    if !(instance.odoo_url.starts_with("http://") || instance.odoo_url.starts_with("https://")) {
+        return Err(invalid(
+            path,
+            instance_key_line(source, index, "odoo_url"),
+            format!(
+                "odoo_url {:?} must start with http:// or https://",
+                instance.odoo_url
+            ),
+        ));
+    }
+    if instance.replicas == 0 || instance.replicas > MAX_REPLICAS {
+        return Err(invalid(
+            path,
+            instance_key_line(source, index, "replicas"),
+            format!(
+                "replicas must be between 1 and {MAX_REPLICAS}, not {}",
+                instance.replicas
+            ),
+        ));
+    }
+    let (min, max) = instance.replica_range();
+    if min == 0 || max > MAX_REPLICAS || !(min..=max).contains(&instance.replicas) {
+        // Point at the bound the file gives that leaves `replicas` out.
+        let key = if instance.min_replicas.is_some() && !(1..=instance.replicas).contains(&min) {
+            "min_replicas"
+        } else if instance.max_replicas.is_some() {
+            "max_replicas"
+        } else {
+            "replicas"
+        };
+        return Err(invalid(
+            path,
+            instance_key_line(source, index, key),
+            format!(
+                "replicas {} is outside the autoscaling range min_replicas {min} ..= \
+                 max_replicas {max} (both between 1 and {MAX_REPLICAS})",
+                instance.replicas
+            ),
+        ));
+    }
+    if let Some(issuer) = &instance.oauth_issuer_url
+        && !(issuer.starts_with("http://") || issuer.starts_with("https://"))
+    {
+        return Err(invalid(
+            path,
+            instance_key_line(source, index, "oauth_issuer_url"),
+            format!("oauth_issuer_url {issuer:?} must start with http:// or https://"),
+        ));
+    }
+    for cidr in &instance.egress_cidrs {
+        if !is_cidr(cidr) {
+            return Err(invalid(
+                path,
+                instance_key_line(source, index, "egress_cidrs"),
+                format!("egress_cidrs: {cidr:?} is not an address range like 10.0.0.0/8"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Refuses what compose could render but the servers could not run.

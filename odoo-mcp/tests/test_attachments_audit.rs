@@ -706,7 +706,13 @@ async fn refused_writes_name_their_records_and_read_only_asks_odoo_nothing() {
     )
     .await);
     let lines = audit_lines(&path, 2).await;
-    assert_line(&lines[0], "update_record", "crm.stage", json!([5]), "refused");
+    assert_line(
+        &lines[0],
+        "update_record",
+        "crm.stage",
+        json!([5]),
+        "refused",
+    );
     assert_line(
         &lines[1],
         "update_record",

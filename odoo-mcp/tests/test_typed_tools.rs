@@ -322,7 +322,9 @@ async fn typed_writes_go_through_the_generated_structs() {
     let updated = ok(&server
         .call(
             "res_partner_update",
-            args(json!({"record_id": id, "values": {"email": "typed@example.com"}, "dry_run": null})),
+            args(
+                json!({"record_id": id, "values": {"email": "typed@example.com"}, "dry_run": null}),
+            ),
         )
         .await);
     assert_eq!(updated["updated"], true);

@@ -57,43 +57,8 @@ pub(super) fn check(
     path: &Path,
     image_from_flag: bool,
 ) -> Result<(), DeployError> {
-    let longest = 63 - NAME_PREFIX.len();
     for (index, instance) in deployment.instances.iter().enumerate() {
-        if !is_dns_label(&instance.name, longest) {
-            return Err(invalid(
-                path,
-                instance_key_line(source, index, "name"),
-                format!(
-                    "instance name {:?} is not DNS-safe, as Kubernetes names must be: use at most \
-                     {longest} lowercase letters, digits or '-', starting and ending with a letter \
-                     or digit",
-                    instance.name
-                ),
-            ));
-        }
-        for (key, url) in [
-            ("odoo_url", Some(&instance.odoo_url)),
-            ("oauth_issuer_url", instance.oauth_issuer_url.as_ref()),
-        ] {
-            if let Some(url) = url
-                && url_port(url).is_none()
-            {
-                return Err(invalid(
-                    path,
-                    instance_key_line(source, index, key),
-                    format!("{key} {url:?} has no valid host and port"),
-                ));
-            }
-        }
-        if instance.oauth_issuer_url.is_some() && ingress_host(deployment).is_none() {
-            return Err(invalid(
-                path,
-                instance_key_line(source, index, "oauth_issuer_url"),
-                "OAuth needs the public address tokens are issued for: set kubernetes.host to \
-                 the Ingress host name"
-                    .into(),
-            ));
-        }
+        check_instance(deployment, instance, index, source, path)?;
     }
     let settings = &deployment.kubernetes;
     for (key, value) in [
@@ -137,6 +102,53 @@ pub(super) fn check(
                  registry.example.com/odoo-mcp:1.4.0, so every pod runs the same build",
                 deployment.image
             ),
+        ));
+    }
+    Ok(())
+}
+
+/// One instance's name and addresses, as Kubernetes objects and policies need them.
+fn check_instance(
+    deployment: &Deployment,
+    instance: &Instance,
+    index: usize,
+    source: &str,
+    path: &Path,
+) -> Result<(), DeployError> {
+    let longest = 63 - NAME_PREFIX.len();
+    if !is_dns_label(&instance.name, longest) {
+        return Err(invalid(
+            path,
+            instance_key_line(source, index, "name"),
+            format!(
+                "instance name {:?} is not DNS-safe, as Kubernetes names must be: use at most \
+                 {longest} lowercase letters, digits or '-', starting and ending with a letter \
+                 or digit",
+                instance.name
+            ),
+        ));
+    }
+    for (key, url) in [
+        ("odoo_url", Some(&instance.odoo_url)),
+        ("oauth_issuer_url", instance.oauth_issuer_url.as_ref()),
+    ] {
+        if let Some(url) = url
+            && url_port(url).is_none()
+        {
+            return Err(invalid(
+                path,
+                instance_key_line(source, index, key),
+                format!("{key} {url:?} has no valid host and port"),
+            ));
+        }
+    }
+    if instance.oauth_issuer_url.is_some() && ingress_host(deployment).is_none() {
+        return Err(invalid(
+            path,
+            instance_key_line(source, index, "oauth_issuer_url"),
+            "OAuth needs the public address tokens are issued for: set kubernetes.host to \
+             the Ingress host name"
+                .into(),
         ));
     }
     Ok(())
@@ -260,6 +272,50 @@ fn secret_keys(instance: &Instance) -> Vec<(&'static str, bool)> {
 }
 
 fn workload(deployment: &Deployment, instance: &Instance) -> Value {
+    let container = container(deployment, instance);
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": metadata(deployment, instance),
+        "spec": {
+            "replicas": instance.replicas,
+            "revisionHistoryLimit": 5,
+            "selector": {"matchLabels": selector(instance)},
+            "strategy": {
+                "type": "RollingUpdate",
+                "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0},
+            },
+            "template": {
+                "metadata": {"labels": selector(instance)},
+                "spec": {
+                    // The server never talks to the Kubernetes API.
+                    "automountServiceAccountToken": false,
+                    // Service links would inject variables such as ODOO_MCP_…_PORT.
+                    "enableServiceLinks": false,
+                    "terminationGracePeriodSeconds": GRACE_SECONDS,
+                    "securityContext": {
+                        "runAsNonRoot": true,
+                        // The distroless image's `nonroot` user.
+                        "runAsUser": 65532,
+                        "runAsGroup": 65532,
+                        "seccompProfile": {"type": "RuntimeDefault"},
+                    },
+                    "topologySpreadConstraints": [{
+                        "maxSkew": 1,
+                        "topologyKey": "kubernetes.io/hostname",
+                        "whenUnsatisfiable": "ScheduleAnyway",
+                        "labelSelector": {"matchLabels": selector(instance)},
+                    }],
+                    "containers": [container],
+                },
+            },
+        },
+    })
+}
+
+/// The server's container: its settings and secrets, non-root on a read-only
+/// root, sized and probed.
+fn container(deployment: &Deployment, instance: &Instance) -> Value {
     let name = object_name(instance);
     let secrets: Vec<Value> = secret_keys(instance)
         .into_iter()
@@ -270,7 +326,7 @@ fn workload(deployment: &Deployment, instance: &Instance) -> Value {
             })
         })
         .collect();
-    let container = json!({
+    json!({
         "name": "odoo-mcp",
         "image": deployment.image,
         "imagePullPolicy": "IfNotPresent",
@@ -311,44 +367,6 @@ fn workload(deployment: &Deployment, instance: &Instance) -> Value {
             "failureThreshold": 2,
         },
         "lifecycle": {"preStop": {"sleep": {"seconds": PRE_STOP_SECONDS}}},
-    });
-    json!({
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "metadata": metadata(deployment, instance),
-        "spec": {
-            "replicas": instance.replicas,
-            "revisionHistoryLimit": 5,
-            "selector": {"matchLabels": selector(instance)},
-            "strategy": {
-                "type": "RollingUpdate",
-                "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0},
-            },
-            "template": {
-                "metadata": {"labels": selector(instance)},
-                "spec": {
-                    // The server never talks to the Kubernetes API.
-                    "automountServiceAccountToken": false,
-                    // Service links would inject variables such as ODOO_MCP_…_PORT.
-                    "enableServiceLinks": false,
-                    "terminationGracePeriodSeconds": GRACE_SECONDS,
-                    "securityContext": {
-                        "runAsNonRoot": true,
-                        // The distroless image's `nonroot` user.
-                        "runAsUser": 65532,
-                        "runAsGroup": 65532,
-                        "seccompProfile": {"type": "RuntimeDefault"},
-                    },
-                    "topologySpreadConstraints": [{
-                        "maxSkew": 1,
-                        "topologyKey": "kubernetes.io/hostname",
-                        "whenUnsatisfiable": "ScheduleAnyway",
-                        "labelSelector": {"matchLabels": selector(instance)},
-                    }],
-                    "containers": [container],
-                },
-            },
-        },
     })
 }
 
