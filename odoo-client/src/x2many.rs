@@ -228,7 +228,7 @@ where
     fn object(&mut self, mut object: Map<String, Value>) -> Result<(), String> {
         if let Some(key) = object.keys().find(|k| !KEYS.contains(&k.as_str())) {
             return Err(format!(
-                "unknown change `{key}`: expected create, update, delete, link, unlink, set or clear"
+                "unknown change `{key}`: expected create, update, delete, link, unlink, set or clear; records to create go in a list, e.g. {EXAMPLE}"
             ));
         }
         for key in KEYS {
@@ -285,6 +285,20 @@ where
         Ok(())
     }
 
+    /// A record of a list: its values to create, or with an `id`, the new
+    /// values of that linked record.
+    fn record(&mut self, mut item: Map<String, Value>, n: usize) -> Result<(), String> {
+        match item.remove("id") {
+            None => self.create(Value::Object(item), &format!("item {n}")),
+            Some(id) => {
+                let what = format!("item {n}");
+                let id = id_of(&id, &format!("{what}: `id`"))
+                    .map_err(|e| format!("{e} (leave `id` out to create a record)"))?;
+                self.update(id, Value::Object(item), &what)
+            }
+        }
+    }
+
     fn list(&mut self, items: Vec<Value>) -> Result<(), String> {
         // No commands: Odoo changes nothing (a set of no ids would unlink all).
         if items.is_empty() {
@@ -298,16 +312,25 @@ where
         for (n, item) in items.into_iter().enumerate() {
             match item {
                 Value::Array(command) => self.odoo_command(n, command)?,
-                Value::Object(_) => self.create(item, &format!("create {n}"))?,
-                other => {
-                    return Err(format!(
-                        "item {n}: expected Odoo's [code, id, values] or the values of a record to create, got {other}"
-                    ));
-                }
+                Value::Object(record) => self.record(record, n)?,
+                // Ids set the links only as a whole list: beside records they
+                // would mean link, keep or set.
+                other => return Err(format!("item {n}: {}, got {other}", wrong_shape())),
             }
         }
         Ok(())
     }
+}
+
+/// The shapes a one2many or many2many value may take, and an example: what a
+/// wrong one is answered with (the MCP server's argument check says it too).
+pub const SHAPES: &str = "a list of records to create ({field: value} objects; one with an \"id\" updates that record), a list of ids to set, or an object of changes {\"create\": [{…}], \"update\": [{\"id\": 5, \"values\": {…}}], \"delete\"/\"link\"/\"unlink\"/\"set\": [ids], \"clear\": true}";
+
+/// A one-line example of the list of records.
+pub const EXAMPLE: &str = "[{\"product_id\": 7, \"product_uom_qty\": 2}, {\"id\": 12, \"name\": \"Renamed\"}] creates one line and updates line 12";
+
+fn wrong_shape() -> String {
+    format!("expected {SHAPES}; e.g. {EXAMPLE}")
 }
 
 impl<'de, C, U> Deserialize<'de> for X2Many<C, U>
@@ -323,9 +346,7 @@ where
         let read = match Value::deserialize(deserializer)? {
             Value::Object(object) => reader.object(object),
             Value::Array(items) => reader.list(items),
-            other => Err(format!(
-                "expected {{\"create\": […], \"link\": […], …}} or a list of Odoo commands, got {other}"
-            )),
+            other => Err(format!("{}, got {other}", wrong_shape())),
         };
         read.map_err(de::Error::custom)?;
         Ok(Self {
@@ -347,12 +368,21 @@ impl<C: JsonSchema, U: JsonSchema> JsonSchema for X2Many<C, U> {
     }
 }
 
-/// The JSON Schema of what [`X2Many`] reads: a list of ids, or an object of
-/// changes whose created and updated values follow `create` and `update`.
-/// odoo-codegen emits it into the generated schemas too.
+/// The JSON Schema of what [`X2Many`] reads: a list of records to create
+/// (whose values follow `create`; one with an `id` updates that record) or of
+/// ids to set, or an object of changes whose created and updated values follow
+/// `create` and `update`. Odoo's own command lists, which [`X2Many`] reads
+/// too, are left out: a caller needs no third shape. odoo-codegen emits it
+/// into the generated schemas too.
 pub fn commands_schema(create: Value, update: Value) -> Value {
-    let ids = json!({"type": "array", "items": {"type": "integer", "format": "int64"}});
-    json!({"anyOf": [ids.clone(), {
+    let id = json!({"type": "integer", "format": "int64"});
+    let ids = json!({"type": "array", "items": id});
+    let list = json!({
+        "type": "array",
+        "description": "Records to create (with an id: to update), or ids to set",
+        "items": {"anyOf": [id, create.clone()]}
+    });
+    json!({"anyOf": [list, {
         "type": "object",
         "description": "Changes, run in this order: clear, set, unlink, link, delete, update, create",
         "properties": {
@@ -363,7 +393,7 @@ pub fn commands_schema(create: Value, update: Value) -> Value {
             "delete": ids,
             "update": {"type": "array", "items": {
                 "type": "object",
-                "properties": {"id": {"type": "integer", "format": "int64"}, "values": update},
+                "properties": {"id": id, "values": update},
                 "required": ["id", "values"],
                 "additionalProperties": false
             }},
@@ -448,5 +478,104 @@ mod tests {
         );
         let message = typed(json!({"create": [{"product_id": 1, "qty": 1}]}));
         assert!(message.contains("`qty` is not a field"), "{message}");
+    }
+
+    #[test]
+    fn a_list_of_records_creates_them_and_one_with_an_id_updates_it() {
+        // The first shape an assistant writes: the lines themselves.
+        assert_eq!(
+            odoo(json!([{"product_id": 7, "product_uom_qty": 2}, {"product_id": 8}])).unwrap(),
+            json!([[0, 0, {"product_id": 7, "product_uom_qty": 2}], [0, 0, {"product_id": 8}]])
+        );
+        assert_eq!(
+            odoo(json!([{"id": 12, "name": "Renamed"}])).unwrap(),
+            json!([[1, 12, {"name": "Renamed"}]])
+        );
+        // Mixed: creates, updates and Odoo's own commands, in the order given.
+        assert_eq!(
+            odoo(json!([{"name": "new"}, {"id": 3, "qty": 1}, [4, 9, 0], [2, 5, 0]])).unwrap(),
+            json!([[0, 0, {"name": "new"}], [1, 3, {"qty": 1}], [4, 9, 0], [2, 5, 0]])
+        );
+        // Ids alone still set the links.
+        assert_eq!(odoo(json!([4, 5])).unwrap(), json!([[6, 0, [4, 5]]]));
+        // Typed values: the create type checks a create, the update type an update.
+        #[derive(Debug, Deserialize, Serialize)]
+        struct Create {
+            product_id: i64,
+        }
+        #[derive(Debug, Deserialize, Serialize)]
+        struct Update {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            name: Option<String>,
+        }
+        let typed = |value: Value| {
+            serde_json::from_value::<X2Many<Create, Update>>(value)
+                .map(|x| serde_json::to_value(&x).unwrap())
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            typed(json!([{"product_id": 7}, {"id": 2, "name": "b"}])).unwrap(),
+            json!([[0, 0, {"product_id": 7}], [1, 2, {"name": "b"}]])
+        );
+        let message = typed(json!([{"name": "no product"}])).unwrap_err();
+        assert!(
+            message.contains("item 0") && message.contains("product_id"),
+            "{message}"
+        );
+        let message = typed(json!([{"id": 2, "product_id": 7}])).unwrap_err();
+        assert!(
+            message.contains("item 0: `product_id` is not a field"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_shape_is_answered_with_the_accepted_ones_and_an_example() {
+        let error = |value: Value| odoo(value).unwrap_err();
+        let shapes_and_example = |message: &str| {
+            message.contains("a list of records to create")
+                && message.contains("a list of ids to set")
+                && message.contains("an object of changes")
+                && message.contains(r#"e.g. [{"product_id": 7, "product_uom_qty": 2}"#)
+        };
+        for wrong in [json!("7"), json!(7), json!(true)] {
+            let message = error(wrong.clone());
+            assert!(shapes_and_example(&message), "{wrong}: {message}");
+            assert!(message.ends_with(&format!("got {wrong}")), "{message}");
+        }
+        // An id among records: set, link or keep? Refused, not guessed.
+        let message = error(json!([{"name": "a"}, 4]));
+        assert!(message.starts_with("item 1: expected"), "{message}");
+        assert!(shapes_and_example(&message), "{message}");
+        let message = error(json!([{"name": "a"}, "b"]));
+        assert!(message.starts_with("item 1: expected") && message.ends_with("got \"b\""));
+        let message = error(json!([{"id": "12", "name": "a"}]));
+        assert!(
+            message.contains("item 0: `id`: expected a record id")
+                && message.contains("leave `id` out"),
+            "{message}"
+        );
+        // One record sent bare, not in a list: the example shows the list.
+        let message = error(json!({"product_id": 7}));
+        assert!(message.contains("unknown change `product_id`"), "{message}");
+        assert!(
+            message.contains("records to create go in a list, e.g. [{"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn the_schema_lists_records_and_ids_in_the_list_form() {
+        let schema = commands_schema(json!({"type": "object"}), json!({"type": "object"}));
+        let list = &schema["anyOf"][0];
+        assert_eq!(list["type"], "array");
+        assert_eq!(
+            list["items"]["anyOf"],
+            json!([{"type": "integer", "format": "int64"}, {"type": "object"}])
+        );
+        assert_eq!(
+            schema["anyOf"][1]["properties"]["create"]["items"],
+            json!({"type": "object"})
+        );
     }
 }
