@@ -65,6 +65,12 @@ impl ArgError {
     }
 }
 
+/// A check-only keyword: what a wrong value of this node (or of one of its
+/// items) is told was expected, in place of the types the schema lists. Where
+/// the types alone do not teach the shape (a field's lines), it names the
+/// shapes and gives an example. Listed schemas never carry it.
+pub const EXPECTED: &str = "x-expected";
+
 /// Checks `value` against `schema`, whose `$defs` resolve `$ref`s.
 pub fn check(schema: &Map<String, Value>, value: &Value) -> Result<(), ArgError> {
     Checker { root: schema }.node(&Value::Object(schema.clone()), value, "")
@@ -265,6 +271,9 @@ impl<'a> Checker<'a> {
         {
             return self.expected(target, depth + 1);
         }
+        if let Some(text) = obj.get(EXPECTED).and_then(Value::as_str) {
+            return text.into();
+        }
         if let Some(values) = obj.get("enum").and_then(Value::as_array) {
             return one_of(values);
         }
@@ -336,6 +345,32 @@ impl<'a> Checker<'a> {
     }
 
     fn node(&self, schema: &Value, value: &Value, path: &str) -> Result<(), ArgError> {
+        let checked = self.node_itself(schema, value, path);
+        let Some(text) = schema.get(EXPECTED).and_then(Value::as_str) else {
+            return checked;
+        };
+        match checked {
+            Err(ArgError::Mismatch { path: at, got, .. }) if at == path || is_item(&at, path) => {
+                Err(ArgError::Mismatch {
+                    path: at,
+                    expected: text.into(),
+                    got,
+                })
+            }
+            // A record sent bare where its list was expected: the shapes say more
+            // than the keys the object form accepts.
+            Err(ArgError::Unknown { path: at, .. }) if is_key(&at, path) => {
+                Err(ArgError::Mismatch {
+                    path: path.to_string(),
+                    expected: text.into(),
+                    got: describe_value(value),
+                })
+            }
+            other => other,
+        }
+    }
+
+    fn node_itself(&self, schema: &Value, value: &Value, path: &str) -> Result<(), ArgError> {
         let obj = match schema {
             Value::Bool(true) => return Ok(()),
             Value::Bool(false) => return Err(self.mismatch(schema, value, path)),
@@ -498,6 +533,25 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// Whether `at` is an item of `path` (`lines[2]` of `lines`).
+fn is_item(at: &str, path: &str) -> bool {
+    at.strip_prefix(path)
+        .and_then(|rest| rest.strip_prefix('['))
+        .and_then(|rest| rest.strip_suffix(']'))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether `at` is a key of the object at `path` (`lines.name` of `lines`).
+fn is_key(at: &str, path: &str) -> bool {
+    let rest = if path.is_empty() {
+        Some(at)
+    } else {
+        at.strip_prefix(path)
+            .and_then(|rest| rest.strip_prefix('.'))
+    };
+    rest.is_some_and(|key| !key.is_empty() && !key.contains(['.', '[']))
+}
+
 fn one_of(values: &[Value]) -> String {
     const SHOWN: usize = 12;
     let mut shown: Vec<String> = values.iter().take(SHOWN).map(Value::to_string).collect();
@@ -575,6 +629,41 @@ mod tests {
 
     fn schema(v: Value) -> Map<String, Value> {
         v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn a_node_that_says_what_it_expects_says_it_for_itself_and_its_items() {
+        let lines = odoo_client::x2many::commands_schema(json!({"type": "object"}), json!({}));
+        let mut lines = lines.as_object().unwrap().clone();
+        lines.insert(EXPECTED.into(), json!("lines, e.g. [{\"name\": \"a\"}]"));
+        let s = schema(json!({"type": "object", "properties": {"lines": lines}}));
+        assert!(check(&s, &json!({"lines": [{"name": "a"}, {"id": 3}]})).is_ok());
+        assert!(check(&s, &json!({"lines": [1, 2]})).is_ok());
+        assert!(check(&s, &json!({"lines": {"create": [{"name": "a"}]}})).is_ok());
+        let e = check(&s, &json!({"lines": "a"})).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "argument `lines`: expected lines, e.g. [{\"name\": \"a\"}], got string \"a\""
+        );
+        let e = check(&s, &json!({"lines": [{"name": "a"}, "b"]})).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "argument `lines[1]`: expected lines, e.g. [{\"name\": \"a\"}], got string \"b\""
+        );
+        let e = check(&s, &json!({"lines": {"name": "a"}})).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "argument `lines`: expected lines, e.g. [{\"name\": \"a\"}], got object {\"name\":\"a\"}"
+        );
+        // Deeper, the precise message stays.
+        let e = check(&s, &json!({"lines": {"link": ["x"]}})).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("argument `lines.link[0]`: expected an integer"),
+            "{e}"
+        );
+        assert!(is_item("lines[12]", "lines") && !is_item("lines[]", "lines"));
+        assert!(!is_item("lines[0].name", "lines"));
     }
 
     #[test]

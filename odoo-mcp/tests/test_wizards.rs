@@ -551,3 +551,117 @@ async fn typed_quotation_with_its_lines_in_one_call() {
     assert_eq!(lines.as_array().map(Vec::len), Some(2), "{lines}");
     assert_eq!(qty(&double, line), Some(json!(5.0)));
 }
+
+/// The lines as an assistant first writes them: `order_line` a plain list of
+/// line values makes the order with its lines, a line with an `id` in the
+/// update's list changes that line, and a wrong shape is answered with the
+/// accepted shapes and an example before anything is written.
+#[tokio::test]
+async fn typed_quotation_with_its_lines_as_a_plain_list() {
+    let double = OdooDouble::start().await;
+    let mut env = full_access(&double);
+    env.push(("ODOO_MCP_TYPED_TOOLS".into(), "all".into()));
+    let (client, _) = stdio_client(&env).await;
+    let partner = created(&client, "res.partner", json!({"name": "List Customer"})).await;
+    let products = ok(&call(
+        &client,
+        "search_records",
+        json!({"model": "product.product", "fields": ["id"], "limit": 2}),
+    )
+    .await);
+    let product = products["records"][0]["id"].as_i64().expect("a product");
+    let other = products["records"][1]["id"]
+        .as_i64()
+        .expect("a second product");
+
+    let orders = double.records("sale.order").len();
+    let shapes = |message: &str| {
+        message.contains("a list of records to create")
+            && message.contains("a list of ids to set")
+            && message.contains("e.g. [{\"product_id\": 7, \"product_uom_qty\": 2}")
+    };
+    for (wrong, at) in [
+        (json!("7"), "`order_line`"),
+        (json!({"product_id": product}), "`order_line`"),
+        (json!([[0, 0, {"product_id": product}]]), "`order_line[0]`"),
+        (json!([{"product_id": product}, true]), "`order_line[1]`"),
+    ] {
+        let refused = err(&call(
+            &client,
+            "sale_order_create",
+            json!({"partner_id": partner, "order_line": wrong}),
+        )
+        .await);
+        assert!(
+            refused.contains(at) && shapes(&refused),
+            "{wrong}: {refused}"
+        );
+    }
+    // Past the schema, the decoder says it: an id among lines is ambiguous.
+    let refused = err(&call(
+        &client,
+        "sale_order_create",
+        json!({"partner_id": partner, "order_line": [{"product_id": product}, 4]}),
+    )
+    .await);
+    assert!(
+        refused.contains("item 1: expected") && shapes(&refused),
+        "{refused}"
+    );
+    assert_eq!(double.records("sale.order").len(), orders, "nothing made");
+
+    let order = ok(&call(
+        &client,
+        "sale_order_create",
+        json!({"partner_id": partner, "order_line": [
+            {"product_id": product, "product_uom_qty": 2},
+            {"product_id": other, "product_uom_qty": 3}
+        ]}),
+    )
+    .await)["id"]
+        .as_i64()
+        .expect("an order id");
+    let lines_of = |double: &OdooDouble| {
+        let mut lines: Vec<(i64, Value, Value)> = double
+            .records("sale.order.line")
+            .into_iter()
+            .filter(|l| l["order_id"] == order || l["order_id"][0] == order)
+            .map(|l| {
+                let product = match &l["product_id"] {
+                    Value::Array(pair) => pair[0].clone(),
+                    id => id.clone(),
+                };
+                (
+                    l["id"].as_i64().unwrap(),
+                    product,
+                    l["product_uom_qty"].clone(),
+                )
+            })
+            .collect();
+        lines.sort_by_key(|l| l.0);
+        lines
+    };
+    let lines = lines_of(&double);
+    assert_eq!(
+        lines
+            .iter()
+            .map(|l| (l.1.clone(), l.2.clone()))
+            .collect::<Vec<_>>(),
+        [(json!(product), json!(2.0)), (json!(other), json!(3.0))],
+        "{lines:?}"
+    );
+
+    ok(&call(
+        &client,
+        "sale_order_update",
+        json!({"record_id": order, "values": {"order_line": [
+            {"id": lines[0].0, "product_uom_qty": 5},
+            {"product_id": product}
+        ]}}),
+    )
+    .await);
+    let after = lines_of(&double);
+    assert_eq!(after.len(), 3, "{after:?}");
+    assert_eq!(after[0].2, json!(5.0), "{after:?}");
+    assert_eq!(after[1], lines[1], "the other line is kept");
+}

@@ -42,7 +42,8 @@ fn base(shape: &Shape) -> Value {
 }
 
 /// Odoo's commands on a one2many or many2many field, as `X2Many` reads them:
-/// a list of ids to set, or an object of changes. The values of the records
+/// a list of records to create (or, with an id, update) or of ids to set, or
+/// an object of changes. The values of the records
 /// it makes or changes are objects here (listing the target's whole schema
 /// in every parent would repeat it, and a model can contain itself); the
 /// target's generated types decode them.
@@ -88,7 +89,7 @@ fn field_description(shape: &Shape) -> String {
             (FieldKind::Many2one, _) => format!("id of a {relation}"),
             (FieldKind::X2many, Role::Read) => format!("ids of {relation} records"),
             (FieldKind::X2many, _) => format!(
-                "{relation} records: a list of ids to set, or changes: create, update, delete, link, unlink, set, clear"
+                "{relation} records: a list of records to create (with an id: to update) or of ids to set, or changes: create, update, delete, link, unlink, set, clear"
             ),
             _ => String::new(),
         };

@@ -572,6 +572,7 @@ impl<'a> TypedKit<'a> {
                 ),
             )
         };
+        explain_lines(d, &mut check);
         // The model's values, and the arguments of `Create` beside them.
         let dry_run = slots([(DryRunFlag::schema_name(), self.dry_run.clone())]);
         // `company_id` of a create is the model's field, a value like the others.
@@ -608,6 +609,7 @@ impl<'a> TypedKit<'a> {
         } else {
             compact_payload(d, &values, None, false)
         };
+        explain_lines(d, &mut values);
         let (listed, check) = self.arguments::<Update>(
             UpdateRecord::COMPANY,
             &slots([
@@ -730,6 +732,27 @@ fn aggregate_offers(d: &ModelDescriptor) -> (Vec<String>, Vec<String>) {
         );
     }
     (groupby, aggregates)
+}
+
+/// Gives the one2many and many2many properties of a checked payload the
+/// shapes they take and an example, which the argument check answers a wrong
+/// value with: their types alone ("an array of an integer or an object")
+/// do not teach them. The check schema only: listings keep their size.
+fn explain_lines(d: &ModelDescriptor, payload: &mut Value) {
+    use odoo_client::registry::FieldType;
+    use odoo_client::x2many::{EXAMPLE, SHAPES};
+    let Some(Value::Object(properties)) = payload.get_mut("properties") else {
+        return;
+    };
+    for (name, schema) in properties.iter_mut() {
+        let lines = d
+            .field(name)
+            .is_some_and(|f| matches!(f.ttype, FieldType::One2many | FieldType::Many2many));
+        if let (true, Some(schema)) = (lines, schema.as_object_mut()) {
+            let expected = format!("{SHAPES} (e.g. {EXAMPLE})");
+            schema.insert(crate::arguments::EXPECTED.into(), json!(expected));
+        }
+    }
 }
 
 /// The create payload's properties a compact listing shows: required fields
