@@ -1078,6 +1078,107 @@ impl Run<'_> {
         }
     }
 
+    /// The order's lines as (product id, quantity), in the order they were made.
+    async fn lines_made(&self, order: i64) -> Result<Vec<(i64, f64)>, String> {
+        let r = self
+            .direct_read("sale.order", order, &["order_line"])
+            .await?;
+        let mut ids: Vec<i64> = r["order_line"]
+            .as_array()
+            .map(|ids| ids.iter().filter_map(Value::as_i64).collect())
+            .unwrap_or_default();
+        ids.sort_unstable();
+        let mut lines = Vec::new();
+        for id in ids {
+            let line = self
+                .direct_read("sale.order.line", id, &["product_id", "product_uom_qty"])
+                .await?;
+            let product = line["product_id"][0].as_i64().unwrap_or_default();
+            let qty = line["product_uom_qty"].as_f64().unwrap_or_default();
+            lines.push((product, qty));
+        }
+        Ok(lines)
+    }
+
+    /// The order's lines are these (product, quantity) pairs.
+    async fn lines_are(&self, order: Option<i64>, expected: &[(i64, f64)]) -> Check {
+        let order = order.ok_or("no order made")?;
+        let lines = self.lines_made(order).await?;
+        if lines == expected {
+            Ok(format!("sale.order {order}: lines {lines:?}"))
+        } else {
+            Err(format!(
+                "sale.order {order}: lines {lines:?}, expected {expected:?}"
+            ))
+        }
+    }
+
+    /// The lines as an assistant first writes them: `order_line` a plain list
+    /// of line values makes the lines; in an update's list, a line with its
+    /// `id` is changed and one without is added; one line sent bare (not in a
+    /// list) is refused with the accepted shapes and an example.
+    async fn lines_as_a_list(&mut self, s: &Session, partner: i64, product: i64) {
+        let a = s
+            .call(
+                "sale_order_create",
+                json!({"partner_id": partner, "client_order_ref": self.prefix, "order_line": [
+                    {"product_id": product, "product_uom_qty": 2},
+                    {"product_id": product, "product_uom_qty": 3}
+                ]}),
+            )
+            .await;
+        let order = Self::id_of(&a);
+        if let Some(order) = order {
+            self.created.push(("sale.order".into(), order));
+        }
+        let check = self
+            .lines_are(order, &[(product, 2.0), (product, 3.0)])
+            .await;
+        self.done("sale_order_create: lines as a plain list", "ok", &a, check);
+        let Some(order) = order else { return };
+        let first = self
+            .direct_read("sale.order", order, &["order_line"])
+            .await
+            .ok()
+            .and_then(|r| {
+                r["order_line"]
+                    .as_array()?
+                    .iter()
+                    .filter_map(Value::as_i64)
+                    .min()
+            });
+        let a = s
+            .call(
+                "sale_order_update",
+                json!({"record_id": order, "values": {"order_line": [
+                    {"id": first, "product_uom_qty": 5},
+                    {"product_id": product, "product_uom_qty": 1}
+                ]}}),
+            )
+            .await;
+        let expected = [(product, 5.0), (product, 3.0), (product, 1.0)];
+        let check = self.lines_are(Some(order), &expected).await;
+        self.done("sale_order_update: lines as a plain list", "ok", &a, check);
+        let a = s
+            .call(
+                "sale_order_update",
+                json!({"record_id": order, "values": {"order_line": {"product_id": product}}}),
+            )
+            .await;
+        let check = if a.text.contains("a list of records to create") && a.text.contains("e.g. [{")
+        {
+            self.lines_are(Some(order), &expected).await
+        } else {
+            Err(clip(&a.text))
+        };
+        self.done(
+            "sale_order_update: one line sent bare",
+            "error:argument",
+            &a,
+            check,
+        );
+    }
+
     async fn order_to_cash(&mut self, s: &Session) {
         const STEP: &str = "order to cash";
         let partner = self.created.first().map(|(_, id)| *id);
@@ -1117,6 +1218,7 @@ impl Run<'_> {
             .await;
         let check = self.lines_of(draft, 2).await;
         self.done("sale_order_update: a line added", "ok", &a, check);
+        self.lines_as_a_list(s, partner, product).await;
         // 1. A quotation with its line in one typed call: the customer (Odoo
         // fills the name, date, company and addresses) and the line's values.
         let a = s
