@@ -394,6 +394,8 @@ async fn credit_note(api: &str) {
     assert_eq!(wizards.len(), 1);
     assert_eq!(wizards[0]["journal_id"][0], json!(1), "{}", wizards[0]);
     assert_eq!(wizards[0]["reason"], "Damaged goods");
+    // The form's hidden moves, asked of onchange with the rest, as the web client does.
+    assert_eq!(wizards[0]["move_ids"], json!([invoice]), "{}", wizards[0]);
 }
 
 /// Without onchange (an Odoo that refuses it), the description has Odoo's

@@ -282,7 +282,7 @@ impl WizardModel {
                     .await?;
                 rows.get(0).cloned().unwrap_or(Value::Null)
             }
-            None => match self.onchange(client, wizard, &names, context).await {
+            None => match self.onchange(client, wizard, context).await {
                 Ok(values) => {
                     return Ok(Proposal {
                         values,
@@ -319,10 +319,18 @@ impl WizardModel {
         &self,
         client: &OdooClient,
         wizard: &str,
-        names: &[&str],
         context: &Map<String, Value>,
     ) -> Result<Map<String, Value>, odoo_client::Error> {
-        let spec: Map<String, Value> = names.iter().map(|n| (n.to_string(), json!({}))).collect();
+        // Every field of the form, hidden ones too, as the web client asks:
+        // Odoo fills only the spec's fields, and computes read the hidden ones
+        // (the reversal's journal is its hidden moves' journal).
+        let hidden = self.form.hidden.iter().map(String::as_str);
+        let spec: Map<String, Value> = self
+            .shown()
+            .into_iter()
+            .chain(hidden.filter(|n| self.defs.contains_key(*n)))
+            .map(|n| (n.to_string(), json!({})))
+            .collect();
         let call = kwargs(vec![
             ("values", json!({})),
             ("field_names", json!([])),
