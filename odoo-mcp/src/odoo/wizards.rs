@@ -367,26 +367,20 @@ impl WizardModel {
         if !proposal.onchange {
             return given;
         }
+        let kind = |name: &str| {
+            let kind = self.def(name).and_then(|d| d.get("type")?.as_str());
+            FieldType::parse(kind.unwrap_or(""))
+        };
         let mut values: Map<String, Value> = proposal
             .values
             .iter()
             .filter(|(name, value)| !is_empty(value) && self.editable(name))
-            .map(|(name, value)| {
-                let x2many = self
-                    .def(name)
-                    .and_then(|d| d.get("type"))
-                    .and_then(Value::as_str)
-                    .is_some_and(|t| {
-                        matches!(
-                            FieldType::parse(t),
-                            FieldType::One2many | FieldType::Many2many
-                        )
-                    });
-                let value = match x2many {
-                    true => json!([[6, 0, value]]),
-                    false => value.clone(),
-                };
-                (name.clone(), value)
+            .filter_map(|(name, value)| match kind(name) {
+                // Setting existing lines would take them from their record:
+                // Odoo's own default makes a new wizard's lines.
+                FieldType::One2many => None,
+                FieldType::Many2many => Some((name.clone(), json!([[6, 0, value]]))),
+                _ => Some((name.clone(), value.clone())),
             })
             .collect();
         values.extend(given);
