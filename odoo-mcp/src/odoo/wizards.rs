@@ -852,4 +852,25 @@ mod tests {
         let made = reversal().creation_values(&empty, Map::new());
         assert!(made.is_empty());
     }
+
+    #[test]
+    fn a_new_wizard_is_not_made_with_existing_one2many_lines() {
+        let wizard = model(
+            r#"<form><field name="line_ids"/><field name="tag_ids"/></form>"#,
+            json!({
+                "line_ids": {"type": "one2many", "relation": "x.line"},
+                "tag_ids": {"type": "many2many", "relation": "x.tag"},
+            }),
+        );
+        let proposal = Proposal {
+            values: json!({"line_ids": [5], "tag_ids": [2, 3]})
+                .as_object()
+                .cloned()
+                .unwrap(),
+            onchange: true,
+            note: None,
+        };
+        let made = wizard.creation_values(&proposal, Map::new());
+        assert_eq!(Value::Object(made), json!({"tag_ids": [[6, 0, [2, 3]]]}));
+    }
 }
