@@ -57,6 +57,9 @@ pub struct Field {
 pub struct Form {
     pub fields: Vec<Field>,
     pub buttons: Vec<Button>,
+    /// The fields the form always hides: the web client still reads them
+    /// (its onchange computes from them, e.g. a wizard's active records).
+    pub hidden: Vec<String>,
 }
 
 impl Form {
@@ -119,9 +122,17 @@ pub fn parse(arch: &str) -> Form {
         let shown = hidden.as_deref().is_none_or(|h| !always(h));
         match element.name().as_ref() {
             "field" => {
+                let name = attribute("name").filter(|n| !n.is_empty());
+                if in_field == 0
+                    && !shown
+                    && let Some(name) = name.clone()
+                    && !form.hidden.contains(&name)
+                {
+                    form.hidden.push(name);
+                }
                 if in_field == 0
                     && shown
-                    && let Some(name) = attribute("name").filter(|n| !n.is_empty())
+                    && let Some(name) = name
                     && !form.fields.iter().any(|f| f.name == name)
                 {
                     form.fields.push(Field {
@@ -251,6 +262,12 @@ mod tests {
         assert_eq!(
             form.fields[3].readonly_when.as_deref(),
             Some("not can_edit_wizard")
+        );
+        // Always hidden: not shown, but kept for what the web client reads.
+        assert!(
+            form.hidden.contains(&"line_ids".to_string()),
+            "{:?}",
+            form.hidden
         );
     }
 

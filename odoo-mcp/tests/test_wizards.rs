@@ -288,17 +288,11 @@ async fn order_to_cash(api: &str) {
     let wizard = &pay["next"];
     assert_eq!(wizard["wizard"], "account.payment.register", "{pay}");
     assert!(wizard.get("wizard_id").is_none());
-    // The form requires a journal and a payment method that Odoo computes
-    // when the wizard is made (no default): nothing is missing.
-    let journal = wizard["fields"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|f| f["name"] == "journal_id")
-        .cloned()
-        .unwrap_or_default();
+    // The form requires a journal and a payment method (no default) that
+    // its onchange fills, as the web client shows them: nothing is missing.
+    let journal = field(wizard, "journal_id");
     assert_eq!(journal["required"], json!(true), "{journal}");
-    assert!(journal.get("value").is_none(), "{journal}");
+    assert_eq!(journal["value"], json!(6), "{journal}");
     assert!(wizard.get("missing").is_none(), "{wizard}");
     // The web client's parts of the action are not repeated.
     assert!(pay["result"].get("views").is_none());
@@ -314,6 +308,128 @@ async fn order_to_cash(api: &str) {
         read(&client, "account.move", invoice, &["payment_state"]).await["payment_state"],
         "paid"
     );
+}
+
+fn field(wizard: &Value, name: &str) -> Value {
+    wizard["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["name"] == name)
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_credit_note_with_the_journal_onchange_proposes_over_json2() {
+    credit_note("json2").await;
+}
+
+#[tokio::test]
+async fn a_credit_note_with_the_journal_onchange_proposes_over_xmlrpc() {
+    credit_note("xmlrpc").await;
+}
+
+/// The reversal wizard's journal is a stored compute only the form's
+/// onchange fills (Odoo's create refuses it empty): the description shows
+/// onchange's journal, not as missing, and run_wizard given only a reason
+/// makes the wizard with it and the credit note.
+async fn credit_note(api: &str) {
+    let double = OdooDouble::start().await;
+    let mut env = full_access(&double);
+    env.push(("ODOO_API_VERSION".into(), api.into()));
+    let (client, _) = stdio_client(&env).await;
+    // A posted customer invoice of the captured demo data, in the Sales journal.
+    let invoice = 1;
+    let pressed = ok(&call(
+        &client,
+        "press_button",
+        json!({"model": "account.move", "button": "action_reverse", "record_ids": [invoice]}),
+    )
+    .await);
+    let wizard = &pressed["next"];
+    assert_eq!(wizard["wizard"], "account.move.reversal", "{pressed}");
+    let journal = field(wizard, "journal_id");
+    assert_eq!(journal["required"], json!(true), "{journal}");
+    assert_eq!(journal["value"], json!(1), "{journal}");
+    assert!(wizard.get("missing").is_none(), "{wizard}");
+    assert!(wizard.get("note").is_none(), "{wizard}");
+    assert_eq!(requests(&double, "account.move.reversal", "onchange"), 1);
+
+    let made = ok(&call(
+        &client,
+        "run_wizard",
+        json!({"model": "account.move", "record_ids": [invoice], "wizard": wizard["wizard"], "context": wizard["context"], "values": {"reason": "Damaged goods"}, "button": "refund_moves"}),
+    )
+    .await);
+    let next = &made["next"];
+    assert_eq!(next["kind"], "record", "{made}");
+    assert_eq!(next["model"], "account.move");
+    let refund = next["id"].as_i64().expect("the credit note");
+    let record = read(
+        &client,
+        "account.move",
+        refund,
+        &[
+            "move_type",
+            "state",
+            "reversed_entry_id",
+            "journal_id",
+            "ref",
+        ],
+    )
+    .await;
+    assert_eq!(record["move_type"], "out_refund", "{record}");
+    assert_eq!(record["state"], "draft");
+    assert_eq!(record["reversed_entry_id"][0], json!(invoice));
+    assert_eq!(record["journal_id"][0], json!(1));
+    assert!(
+        record["ref"]
+            .as_str()
+            .is_some_and(|r| r.ends_with(", Damaged goods")),
+        "{record}"
+    );
+    // Made with onchange's values under the caller's.
+    let wizards = double.records("account.move.reversal");
+    assert_eq!(wizards.len(), 1);
+    assert_eq!(wizards[0]["journal_id"][0], json!(1), "{}", wizards[0]);
+    assert_eq!(wizards[0]["reason"], "Damaged goods");
+    // The form's hidden moves, asked of onchange with the rest, as the web client does.
+    assert_eq!(wizards[0]["move_ids"], json!([invoice]), "{}", wizards[0]);
+}
+
+/// Without onchange (an Odoo that refuses it), the description has Odoo's
+/// defaults only and says so; the journal Odoo then refuses empty is named
+/// by Odoo's own error, and given, the credit note is made.
+#[tokio::test]
+async fn without_onchange_the_defaults_only_with_a_note() {
+    let double = OdooDouble::start().await;
+    double.refuse_method("onchange");
+    let (client, _) = stdio_client(&full_access(&double)).await;
+    let on_invoice =
+        json!({"model": "account.move", "record_ids": [1], "wizard": "account.move.reversal"});
+    let described = ok(&call(&client, "run_wizard", on_invoice.clone()).await);
+    let form = &described["form"];
+    let note = form["note"].as_str().unwrap_or_default();
+    assert!(
+        note.contains("onchange could not be asked") && note.contains("not allowed"),
+        "{form}"
+    );
+    assert!(field(form, "journal_id").get("value").is_none(), "{form}");
+    assert!(field(form, "date")["value"].is_string(), "{form}");
+    // As before onchange: a computed field is taken as filled on create.
+    assert!(form.get("missing").is_none(), "{form}");
+
+    let mut press = on_invoice;
+    press["button"] = json!("refund_moves");
+    let refused = err(&call(&client, "run_wizard", press.clone()).await);
+    assert!(
+        refused.contains("Missing required value for the field 'Journal' (journal_id)"),
+        "{refused}"
+    );
+    press["values"] = json!({"journal_id": 1});
+    let made = ok(&call(&client, "run_wizard", press).await);
+    assert_eq!(made["next"]["kind"], "record", "{made}");
 }
 
 /// Known buttons need no ODOO_MCP_ENABLE_METHOD_CALLS: with the default

@@ -836,3 +836,38 @@ async fn groups_by_many2many() {
     }
     assert!(tag_groups > 0, "the seeded partners carry tags");
 }
+
+/// `onchange` for a new record as the Odoo 19 lab answers it on a posted
+/// invoice's reversal wizard: every spec field but empty x2many ones, a
+/// many2one as its id (or `{id, display_name}` when the spec asks for
+/// fields), x2many as link commands; an unknown spec field is a KeyError.
+#[tokio::test]
+async fn onchange_answers_a_new_wizard_as_odoo_19() {
+    let odoo = OdooDouble::start().await;
+    let context = json!({"active_model": "account.move", "active_ids": [1], "active_id": 1});
+    let spec = json!({"company_id": {}, "move_ids": {}, "move_type": {}, "available_journal_ids": {}, "reason": {}, "journal_id": {}, "date": {}});
+    let body = json!({"ids": [], "values": {}, "field_names": [], "fields_spec": spec, "context": context});
+    let path = "/json/2/account.move.reversal/onchange";
+    let (status, answer) = json2(&odoo, path, Some(odoo.api_key()), &body).await;
+    assert_eq!(status, 200, "{answer}");
+    let value = &answer["value"];
+    assert_eq!(value["journal_id"], json!(1), "{answer}");
+    assert_eq!(value["company_id"], json!(1));
+    assert_eq!(value["move_type"], "out_invoice");
+    assert_eq!(value["reason"], json!(false));
+    assert!(value["date"].is_string());
+    assert_eq!(value["move_ids"], json!([[4, 1, {"id": 1}]]));
+    assert_eq!(value["available_journal_ids"], json!([[4, 1, {"id": 1}]]));
+
+    let named = json!({"values": {"reason": "x"}, "field_names": [], "fields_spec": {"journal_id": {"fields": {"display_name": {}}}, "reason": {}}, "context": context});
+    let (_, answer) = json2(&odoo, path, Some(odoo.api_key()), &named).await;
+    assert_eq!(
+        answer["value"],
+        json!({"journal_id": {"id": 1, "display_name": "Sales"}, "reason": "x"})
+    );
+
+    let unknown = json!({"values": {}, "field_names": [], "fields_spec": {"nonexistent": {}}});
+    let (status, answer) = json2(&odoo, path, Some(odoo.api_key()), &unknown).await;
+    assert_eq!(status, 500, "{answer}");
+    assert_eq!(answer["name"], "builtins.KeyError");
+}

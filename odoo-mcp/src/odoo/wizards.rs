@@ -32,6 +32,9 @@ pub struct Wizard {
     /// run_wizard needs them in `values`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
+    /// Why the values may be incomplete (Odoo's onchange could not be asked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -258,38 +261,140 @@ impl WizardModel {
             .collect()
     }
 
-    /// The values Odoo gives the shown fields: the wizard record's, or the
-    /// defaults in `context`.
-    async fn values(
+    /// The values Odoo gives the shown fields: the wizard record's, or, for a
+    /// new one, what its form proposes (defaults plus onchange). When onchange
+    /// fails (Odoo before 17, access), its defaults only, with a note.
+    pub(crate) async fn proposal(
         &self,
         client: &OdooClient,
-        wizard: &str,
-        wizard_id: Option<RecordId>,
-        context: &Map<String, Value>,
-    ) -> Result<Map<String, Value>, ToolError> {
+        run: &WizardRun<'_>,
+    ) -> Result<Proposal, ToolError> {
         let names = self.shown();
         if names.is_empty() {
-            return Ok(Map::new());
+            return Ok(Proposal::default());
         }
-        let answer = match wizard_id {
+        let (wizard, context) = (run.wizard, &run.context);
+        let call = kwargs(vec![("fields", json!(names))]);
+        let answer = match run.wizard_id {
             Some(id) => {
-                let call = kwargs(vec![("fields", json!(names))]);
                 let rows = client
                     .execute(wizard, "read", Some(&[id]), call, Some(context))
                     .await?;
                 rows.get(0).cloned().unwrap_or(Value::Null)
             }
-            None => {
-                let call = kwargs(vec![("fields", json!(names))]);
-                client
-                    .execute(wizard, "default_get", None, call, Some(context))
-                    .await?
-            }
+            None => match self.onchange(client, wizard, context).await {
+                Ok(values) => {
+                    return Ok(Proposal {
+                        values,
+                        onchange: true,
+                        note: None,
+                    });
+                }
+                Err(error) => {
+                    tracing::debug!(wizard, %error, "onchange refused; defaults only");
+                    let values = client
+                        .execute(wizard, "default_get", None, call, Some(context))
+                        .await?;
+                    return Ok(Proposal {
+                        values: values.as_object().cloned().unwrap_or_default(),
+                        onchange: false,
+                        note: Some(format!(
+                            "Odoo's onchange could not be asked ({error}): the values are its defaults only, and a required field its form fills may be left out of `missing`; if run_wizard then names one, give it in `values`"
+                        )),
+                    });
+                }
+            },
         };
-        Ok(match answer {
-            Value::Object(values) => values,
-            _ => Map::new(),
+        Ok(Proposal {
+            values: answer.as_object().cloned().unwrap_or_default(),
+            onchange: false,
+            note: None,
         })
+    }
+
+    /// What the web client shows for a new wizard: `onchange` on an empty
+    /// recordset with no field changed (Odoo 17+), many2one values reduced to
+    /// ids and x2many commands to id lists.
+    async fn onchange(
+        &self,
+        client: &OdooClient,
+        wizard: &str,
+        context: &Map<String, Value>,
+    ) -> Result<Map<String, Value>, odoo_client::Error> {
+        // Every field of the form, hidden ones too, as the web client asks:
+        // Odoo fills only the spec's fields, and computes read the hidden ones
+        // (the reversal's journal is its hidden moves' journal).
+        let hidden = self.form.hidden.iter().map(String::as_str);
+        let spec: Map<String, Value> = self
+            .shown()
+            .into_iter()
+            .chain(hidden.filter(|n| self.defs.contains_key(*n)))
+            .map(|n| (n.to_string(), json!({})))
+            .collect();
+        let call = kwargs(vec![
+            ("values", json!({})),
+            ("field_names", json!([])),
+            ("fields_spec", Value::Object(spec)),
+        ]);
+        // Not an @api.model method: over XML-RPC it needs `[]` for its ids.
+        let answer = client
+            .execute(wizard, "onchange", Some(&[]), call, Some(context))
+            .await?;
+        let Some(Value::Object(values)) = answer.get("value") else {
+            return Err(odoo_client::Error::UnexpectedResponse {
+                status: 200,
+                detail: format!("onchange answered without a value: {answer}"),
+            });
+        };
+        Ok(values
+            .iter()
+            .filter_map(|(name, value)| {
+                let kind = FieldType::parse(self.def(name)?.get("type")?.as_str()?);
+                Some((name.clone(), form_value(kind, value)?))
+            })
+            .collect())
+    }
+
+    /// The values to make the wizard with: the caller's over the editable
+    /// ones onchange proposed, as the web client saves a new record (the
+    /// stored computes it fills, such as a reversal's journal, are not
+    /// computed by `create` in time for their NOT NULL column).
+    pub(crate) fn creation_values(
+        &self,
+        proposal: &Proposal,
+        given: Map<String, Value>,
+    ) -> Map<String, Value> {
+        if !proposal.onchange {
+            return given;
+        }
+        let kind = |name: &str| {
+            let kind = self.def(name).and_then(|d| d.get("type")?.as_str());
+            FieldType::parse(kind.unwrap_or(""))
+        };
+        let mut values: Map<String, Value> = proposal
+            .values
+            .iter()
+            .filter(|(name, value)| !is_empty(value) && self.editable(name))
+            .filter_map(|(name, value)| match kind(name) {
+                // Setting existing lines would take them from their record:
+                // Odoo's own default makes a new wizard's lines.
+                FieldType::One2many => None,
+                FieldType::Many2many => Some((name.clone(), json!([[6, 0, value]]))),
+                _ => Some((name.clone(), value.clone())),
+            })
+            .collect();
+        values.extend(given);
+        values
+    }
+
+    /// Whether the form lets the field be written (Odoo ignores the others on create).
+    fn editable(&self, name: &str) -> bool {
+        let view = self.form.fields.iter().find(|f| f.name == name);
+        self.def(name)
+            .is_some_and(|d| d.get("readonly") != Some(&Value::Bool(true)))
+            && !view
+                .and_then(|f| f.readonly_when.as_deref())
+                .is_some_and(form_view::always)
     }
 
     /// Whether Odoo computes the field when the wizard is made: it needs no
@@ -315,21 +420,14 @@ impl WizardModel {
 
     /// The required fields that neither `run.values` nor Odoo fill (its
     /// context completed).
-    pub(crate) async fn unset(
-        &self,
-        client: &OdooClient,
-        run: &WizardRun<'_>,
-    ) -> Result<Vec<WizardField>, ToolError> {
-        let known = self
-            .values(client, run.wizard, run.wizard_id, &run.context)
-            .await?;
-        let description = self.describe(run.wizard, run.wizard_id, Map::new(), &known);
-        Ok(description
+    pub(crate) fn unset(&self, run: &WizardRun<'_>, proposal: &Proposal) -> Vec<WizardField> {
+        let description = self.describe(run.wizard, run.wizard_id, Map::new(), proposal);
+        description
             .fields
             .into_iter()
             .filter(|f| description.missing.contains(&f.name))
             .filter(|f| run.values.get(&f.name).is_none_or(is_empty))
-            .collect())
+            .collect()
     }
 
     fn describe(
@@ -337,8 +435,9 @@ impl WizardModel {
         wizard: &str,
         wizard_id: Option<RecordId>,
         context: Map<String, Value>,
-        values: &Map<String, Value>,
+        proposal: &Proposal,
     ) -> Wizard {
+        let values = &proposal.values;
         let mut fields: Vec<WizardField> = self
             .form
             .fields
@@ -380,8 +479,12 @@ impl WizardModel {
         fields.sort_by_key(|f| !(f.required || f.required_when.is_some()));
         let missing = fields
             .iter()
+            // Onchange computed what the form fills: what it leaves empty, nobody
+            // fills. Without it, a computed field is taken as filled on create.
             .filter(|f| {
-                f.required && f.value.as_ref().is_none_or(is_empty) && !self.computed(&f.name)
+                f.required
+                    && f.value.as_ref().is_none_or(is_empty)
+                    && (proposal.onchange || !self.computed(&f.name))
             })
             .map(|f| f.name.clone())
             .collect();
@@ -401,7 +504,47 @@ impl WizardModel {
                 })
                 .collect(),
             missing,
+            note: proposal.note.clone(),
         }
+    }
+}
+
+/// The values a wizard's form shows before the caller's.
+#[derive(Debug, Default)]
+pub(crate) struct Proposal {
+    pub(crate) values: Map<String, Value>,
+    /// Whether they are onchange's (else the record's, or defaults only).
+    pub(crate) onchange: bool,
+    pub(crate) note: Option<String>,
+}
+
+/// An onchange value as `create` and the description take it: a many2one's
+/// id (`{id, display_name}`, `[id, name]` or the id), an x2many's ids from
+/// its commands; none for x2many lines to create (Odoo's default makes them).
+fn form_value(kind: FieldType, value: &Value) -> Option<Value> {
+    match (kind, value) {
+        (FieldType::Many2one, Value::Object(record)) => record.get("id").cloned(),
+        (FieldType::Many2one, Value::Array(pair)) => pair.first().cloned(),
+        (FieldType::One2many | FieldType::Many2many, Value::Array(commands)) => {
+            let mut ids: Vec<Value> = Vec::new();
+            for command in commands {
+                let Some(command) = command.as_array() else {
+                    ids.push(command.clone());
+                    continue;
+                };
+                let id = command.get(1).cloned().unwrap_or(Value::Null);
+                match command.first().and_then(Value::as_i64) {
+                    Some(1 | 4) if !ids.contains(&id) => ids.push(id),
+                    Some(1 | 4) => {}
+                    Some(2 | 3) => ids.retain(|i| *i != id),
+                    Some(5) => ids.clear(),
+                    Some(6) => ids = command.get(2)?.as_array()?.clone(),
+                    _ => return None,
+                }
+            }
+            Some(Value::Array(ids))
+        }
+        _ => Some(value.clone()),
     }
 }
 
@@ -424,8 +567,14 @@ impl Odoo {
     ) -> Result<Wizard, ToolError> {
         let model = WizardModel::load(client, wizard, &context).await?;
         model.complete(&mut context);
-        let values = model.values(client, wizard, wizard_id, &context).await?;
-        Ok(model.describe(wizard, wizard_id, context, &values))
+        let run = WizardRun {
+            wizard,
+            wizard_id,
+            context,
+            values: Map::new(),
+        };
+        let proposal = model.proposal(client, &run).await?;
+        Ok(model.describe(wizard, wizard_id, run.context, &proposal))
     }
 
     /// The required values `run` lacks, as the wizard's form describes them.
@@ -436,7 +585,8 @@ impl Odoo {
     ) -> Result<Vec<WizardField>, ToolError> {
         let model = WizardModel::load(client, run.wizard, &run.context).await?;
         model.complete(&mut run.context);
-        model.unset(client, &run).await
+        let proposal = model.proposal(client, &run).await?;
+        Ok(model.unset(&run, &proposal))
     }
 
     /// Runs a business method (a button) on `model`'s `ids` (none: on the
@@ -595,7 +745,11 @@ mod tests {
             .as_object()
             .cloned()
             .unwrap();
-        let wizard = lost().describe("crm.lead.lost", None, Map::new(), &values);
+        let proposal = Proposal {
+            values,
+            ..Proposal::default()
+        };
+        let wizard = lost().describe("crm.lead.lost", None, Map::new(), &proposal);
         let names: Vec<&str> = wizard.fields.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["lost_reason_id", "lost_feedback"]);
         assert!(wizard.fields[0].required);
@@ -624,5 +778,99 @@ mod tests {
         let python = json!({"context": "{'default_lead_ids': active_ids}"});
         let context = action_context(python.as_object().unwrap(), "crm.lead", &[]);
         assert!(context.is_empty());
+    }
+
+    fn reversal() -> WizardModel {
+        model(
+            r#"<form><field name="move_ids" invisible="1"/><field name="company_id" invisible="1"/>
+               <field name="reason"/><field name="journal_id"/><field name="date" required="1"/>
+               <footer><button name="refund_moves" type="object" string="Reverse"/></footer></form>"#,
+            json!({
+                "move_ids": {"type": "many2many", "relation": "account.move", "string": "Move", "depends": ["move_ids.state"]},
+                "company_id": {"type": "many2one", "relation": "res.company", "required": true, "readonly": true},
+                "reason": {"type": "char", "string": "Reason displayed on Credit Note"},
+                "journal_id": {"type": "many2one", "relation": "account.journal", "string": "Journal", "required": true, "depends": ["move_ids"]},
+                "date": {"type": "date", "string": "Reversal date"},
+            }),
+        )
+    }
+
+    #[test]
+    fn onchange_values_come_as_ids() {
+        let m2o = FieldType::Many2one;
+        assert_eq!(
+            form_value(m2o, &json!({"id": 7, "display_name": "Sales"})),
+            Some(json!(7))
+        );
+        assert_eq!(form_value(m2o, &json!([7, "Sales"])), Some(json!(7)));
+        assert_eq!(form_value(m2o, &json!(7)), Some(json!(7)));
+        assert_eq!(form_value(m2o, &json!(false)), Some(json!(false)));
+        let m2m = FieldType::Many2many;
+        let commands = json!([[4, 71, {"id": 71}], [4, 72, {"id": 72}], [3, 72, 0]]);
+        assert_eq!(form_value(m2m, &commands), Some(json!([71])));
+        assert_eq!(
+            form_value(m2m, &json!([[6, 0, [1, 2]]])),
+            Some(json!([1, 2]))
+        );
+        // Lines to create are left to Odoo's defaults.
+        let lines = json!([[0, "virtual_1", {"name": "x"}]]);
+        assert_eq!(form_value(FieldType::One2many, &lines), None);
+    }
+
+    #[test]
+    fn with_onchange_a_computed_required_field_it_fills_is_not_missing_and_is_sent() {
+        let values = json!({"move_ids": [71], "company_id": 1, "journal_id": 7, "date": "2026-12-05", "reason": false});
+        let proposal = Proposal {
+            values: values.as_object().cloned().unwrap(),
+            onchange: true,
+            note: None,
+        };
+        let wizard = reversal().describe("account.move.reversal", None, Map::new(), &proposal);
+        let journal = wizard
+            .fields
+            .iter()
+            .find(|f| f.name == "journal_id")
+            .unwrap();
+        assert_eq!(journal.value, Some(json!(7)));
+        assert!(wizard.missing.is_empty(), "{:?}", wizard.missing);
+        let given = json!({"reason": "Damaged", "date": "2026-12-01"});
+        let made = reversal().creation_values(&proposal, given.as_object().cloned().unwrap());
+        assert_eq!(
+            Value::Object(made),
+            // company_id is read-only; the caller's values win.
+            json!({"move_ids": [[6, 0, [71]]], "journal_id": 7, "date": "2026-12-01", "reason": "Damaged"})
+        );
+        // Left empty by onchange, the journal is missing, computed or not.
+        let mut empty = proposal;
+        empty.values.insert("journal_id".into(), json!(false));
+        let wizard = reversal().describe("account.move.reversal", None, Map::new(), &empty);
+        assert_eq!(wizard.missing, ["journal_id"]);
+        // Without onchange (defaults only), a computed one is taken as filled.
+        empty.onchange = false;
+        let wizard = reversal().describe("account.move.reversal", None, Map::new(), &empty);
+        assert!(wizard.missing.is_empty());
+        let made = reversal().creation_values(&empty, Map::new());
+        assert!(made.is_empty());
+    }
+
+    #[test]
+    fn a_new_wizard_is_not_made_with_existing_one2many_lines() {
+        let wizard = model(
+            r#"<form><field name="line_ids"/><field name="tag_ids"/></form>"#,
+            json!({
+                "line_ids": {"type": "one2many", "relation": "x.line"},
+                "tag_ids": {"type": "many2many", "relation": "x.tag"},
+            }),
+        );
+        let proposal = Proposal {
+            values: json!({"line_ids": [5], "tag_ids": [2, 3]})
+                .as_object()
+                .cloned()
+                .unwrap(),
+            onchange: true,
+            note: None,
+        };
+        let made = wizard.creation_values(&proposal, Map::new());
+        assert_eq!(Value::Object(made), json!({"tag_ids": [[6, 0, [2, 3]]]}));
     }
 }

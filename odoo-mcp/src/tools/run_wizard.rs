@@ -19,7 +19,9 @@ use crate::error::ToolError;
 use crate::odoo::Odoo;
 use super::shared::shown;
 use super::shared::kwargs;
-use crate::odoo::wizards::{Next, Wizard, WizardField, WizardModel, WizardRun, with_records};
+use crate::odoo::wizards::{
+    Next, Proposal, Wizard, WizardField, WizardModel, WizardRun, with_records,
+};
 use crate::settings::{Access, Settings};
 
 pub struct RunWizard;
@@ -187,9 +189,14 @@ async fn press(
     let model = WizardModel::load(client, wizard, &run.context).await?;
     check_button_and_values(&model, wizard, button, &run.values)?;
     model.complete(&mut run.context);
-    refuse_missing(&model, client, &run).await?;
+    let proposal = model.proposal(client, &run).await?;
+    refuse_missing(&model, &run, &proposal)?;
     let context = run.context;
-    let id = make_or_fill(client, wizard, run.wizard_id, run.values, &context).await?;
+    let values = match run.wizard_id {
+        Some(_) => run.values,
+        None => model.creation_values(&proposal, run.values),
+    };
+    let id = make_or_fill(client, wizard, run.wizard_id, values, &context).await?;
     let next = match client
         .execute(wizard, button, Some(&[id]), Map::new(), Some(&context))
         .await
@@ -232,14 +239,13 @@ fn check_button_and_values(
 
 /// Refuses the run when a required value is neither given nor defaulted,
 /// naming each such field with its label, type and relation.
-async fn refuse_missing(
+fn refuse_missing(
     model: &WizardModel,
-    client: &OdooClient,
     run: &WizardRun<'_>,
+    proposal: &Proposal,
 ) -> Result<(), ToolError> {
     let missing: Vec<String> = model
-        .unset(client, run)
-        .await?
+        .unset(run, proposal)
         .iter()
         .map(|f| {
             let to = f

@@ -10,7 +10,8 @@ use serde_json::{Map, Value, json};
 
 use super::error::OdooError;
 use super::seed::Record;
-use super::store::{Env, Store};
+use super::store::{Env, Op, Store};
+use odoo_client::registry::FieldType;
 
 /// Whether `model.method` is one of the steps: a record method without arguments.
 pub(crate) fn knows(model: &str, method: &str) -> bool {
@@ -20,7 +21,11 @@ pub(crate) fn knows(model: &str, method: &str) -> bool {
             | ("stock.picking", "button_validate")
             | ("confirm.stock.sms", "send_sms" | "dont_send_sms")
             | ("sale.advance.payment.inv", "create_invoices")
-            | ("account.move", "action_post" | "action_register_payment")
+            | (
+                "account.move",
+                "action_post" | "action_register_payment" | "action_reverse"
+            )
+            | ("account.move.reversal", "refund_moves")
             | ("account.payment.register", "action_create_payments")
             | ("crm.lead.lost", "action_lost_reason_apply")
             | ("privacy.lookup.wizard", "action_lookup")
@@ -37,6 +42,9 @@ pub(crate) fn wizard_defaults(model: &str, env: &Env) -> Record {
             if active_model == "sale.order" {
                 defaults.insert("sale_order_ids".into(), json!([[6, 0, active_ids]]));
             }
+        }
+        "account.move.reversal" if active_model == "account.move" => {
+            defaults.insert("move_ids".into(), json!([[6, 0, active_ids]]));
         }
         "account.payment.register" => {
             // The journal and payment method are computed when it is made, not defaults.
@@ -209,6 +217,7 @@ pub(crate) fn run(
                     "account.move",
                     &[json!({
                         "move_type": "out_invoice",
+                        "journal_id": SALES_JOURNAL,
                         "partner_id": partner.get(0).cloned().unwrap_or(Value::Bool(false)),
                         "invoice_origin": name,
                         "state": "draft",
@@ -256,6 +265,21 @@ pub(crate) fn run(
             // Odoo names the invoices' receivable lines; the double keeps no lines.
             "context": {"active_model": "account.move", "active_ids": ids},
         })),
+        // Odoo's action as `_for_xml_id` reads it: its context still Python text.
+        ("account.move", "action_reverse") => Ok(json!({
+            "id": 253,
+            "name": "Credit Note",
+            "type": "ir.actions.act_window",
+            "xml_id": "account.action_view_account_move_reversal",
+            "res_model": "account.move.reversal",
+            "view_mode": "list,form",
+            "views": [[754, "form"], [false, "list"]],
+            "target": "new",
+            "context": "{}",
+            "domain": false,
+            "res_id": 0,
+        })),
+        ("account.move.reversal", "refund_moves") => refund(store, ids, env),
         ("account.payment.register", "action_create_payments") => {
             let (active_model, invoices) = active(env);
             if active_model != "account.move" {
@@ -312,6 +336,187 @@ pub(crate) fn run(
             method: method.to_string(),
         }),
     }
+}
+
+/// The lab's customer invoices' journal.
+const SALES_JOURNAL: i64 = 1;
+
+/// What the wizards' forms compute from the records they act on (the
+/// reversal's journal, type and amount are its moves').
+fn form_computes(store: &Store, model: &str, env: &Env) -> Result<Record, OdooError> {
+    let mut values = Map::new();
+    let (active_model, moves) = active(env);
+    // The lab's bank journal and its manual inbound method; the amount is what is left to pay.
+    if model == "account.payment.register" && active_model == "account.move" {
+        let Some(&first) = moves.first() else {
+            return Ok(values);
+        };
+        values.insert("journal_id".into(), json!(6));
+        values.insert("payment_method_line_id".into(), json!(1));
+        values.insert("payment_type".into(), json!("inbound"));
+        values.insert("partner_type".into(), json!("customer"));
+        values.insert(
+            "amount".into(),
+            one(store, active_model, first, "amount_residual", env)?,
+        );
+        values.insert(
+            "communication".into(),
+            one(store, active_model, first, "name", env)?,
+        );
+    }
+    if model == "account.move.reversal" && active_model == "account.move" {
+        let Some(&first) = moves.first() else {
+            return Ok(values);
+        };
+        let journal = one(store, active_model, first, "journal_id", env)?;
+        let journal = journal.get(0).cloned().unwrap_or(json!(SALES_JOURNAL));
+        values.insert("journal_id".into(), journal.clone());
+        values.insert("available_journal_ids".into(), json!([journal]));
+        for (field, from) in [("move_type", "move_type"), ("residual", "amount_residual")] {
+            values.insert(field.into(), one(store, active_model, first, from, env)?);
+        }
+    }
+    Ok(values)
+}
+
+/// The ids in an x2many value: ids, or `[6, 0, ids]` / `[4, id]` commands.
+fn many_ids(value: &Value) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for item in value.as_array().into_iter().flatten() {
+        match item {
+            Value::Number(n) => ids.extend(n.as_i64()),
+            Value::Array(c) if c.first() == Some(&json!(6)) => {
+                ids = c.get(2).map(ids_of).unwrap_or_default();
+            }
+            Value::Array(c) if c.first() == Some(&json!(4)) => {
+                ids.extend(c.get(1).and_then(Value::as_i64));
+            }
+            _ => {}
+        }
+    }
+    ids
+}
+
+/// `onchange` as a new record's form asks it (no field changed), as Odoo 19
+/// answers: its defaults, what the form computes, the values given, each
+/// field of `spec` in web_read's format (a many2one as its id, or
+/// `{id, display_name}` when the spec asks for fields; an x2many as link
+/// commands, left out when empty).
+pub(crate) fn onchange(
+    store: &Store,
+    model: &str,
+    values: &Record,
+    spec: &Record,
+    env: &Env,
+) -> Result<Value, OdooError> {
+    store.check_access(model, Op::Create, env)?;
+    let defs = store.defs(model);
+    if let Some(unknown) = spec.keys().find(|f| !defs.contains_key(*f)) {
+        return Err(OdooError::Python {
+            class: "KeyError",
+            message: unknown.clone(),
+        });
+    }
+    let mut filled = store.defaults(model);
+    filled.extend(wizard_defaults(model, env));
+    filled.extend(store.context_defaults(model, env)?);
+    filled.extend(form_computes(store, model, env)?);
+    filled.extend(values.clone());
+    let mut out = Map::new();
+    for (field, field_spec) in spec {
+        let value = filled.get(field).cloned().unwrap_or(Value::Bool(false));
+        let named = field_spec
+            .get("fields")
+            .is_some_and(|f| !super::domain::is_empty(f));
+        let shown = |id: i64| {
+            let relation = defs[field]
+                .get("relation")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            match named {
+                true => json!({"id": id, "display_name": store.name_of(relation, id)}),
+                false => json!({"id": id}),
+            }
+        };
+        let value = match super::seed::field_type(defs, field) {
+            FieldType::Many2one => match value.as_i64().or_else(|| value.get(0)?.as_i64()) {
+                Some(id) if named => shown(id),
+                Some(id) => json!(id),
+                None => json!(false),
+            },
+            FieldType::One2many | FieldType::Many2many => {
+                let ids = many_ids(&value);
+                if ids.is_empty() {
+                    continue;
+                }
+                json!(
+                    ids.iter()
+                        .map(|&id| json!([4, id, shown(id)]))
+                        .collect::<Vec<_>>()
+                )
+            }
+            _ => value,
+        };
+        out.insert(field.clone(), value);
+    }
+    Ok(json!({ "value": out }))
+}
+
+/// The reversal wizard's `refund_moves`: a draft credit note per move, opened.
+fn refund(store: &mut Store, wizards: &[i64], env: &Env) -> Result<Value, OdooError> {
+    let mut made = Vec::new();
+    for &wizard in wizards {
+        let field = |f: &str| one(store, "account.move.reversal", wizard, f, env);
+        let (moves, journal, reason) = (field("move_ids")?, field("journal_id")?, field("reason")?);
+        // Odoo's default_get fills the moves from the context; the double's create does not.
+        let mut moves = ids_of(&moves);
+        if moves.is_empty() {
+            moves = active(env).1;
+        }
+        for source in moves {
+            let read = |f: &str| one(store, "account.move", source, f, env);
+            let name = read("name")?;
+            let name = name.as_str().unwrap_or_default();
+            let kind = match read("move_type")?.as_str() {
+                Some("in_invoice") => "in_refund",
+                Some("out_invoice") => "out_refund",
+                _ => "entry",
+            };
+            let reference = match reason.as_str() {
+                Some(reason) => format!("Reversal of: {name}, {reason}"),
+                None => format!("Reversal of: {name}"),
+            };
+            let vals = json!({
+                "move_type": kind,
+                "state": "draft",
+                "reversed_entry_id": source,
+                "journal_id": journal.get(0).cloned().unwrap_or(json!(SALES_JOURNAL)),
+                "partner_id": read("partner_id")?.get(0).cloned().unwrap_or(json!(false)),
+                "ref": reference,
+                "amount_total": read("amount_total")?,
+            });
+            let vals = vals.as_object().cloned().unwrap_or_default();
+            made.extend(store.create("account.move", &[vals], env)?);
+        }
+    }
+    Ok(match made[..] {
+        [one] => json!({
+            "name": "Reverse Moves",
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "view_mode": "form",
+            "res_id": one,
+            "context": {"default_move_type": "out_refund"},
+        }),
+        _ => json!({
+            "name": "Reverse Moves",
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "view_mode": "list,form",
+            "domain": [["id", "in", made]],
+            "context": {"default_move_type": "out_refund"},
+        }),
+    })
 }
 
 /// The pickings done, and their orders to invoice.

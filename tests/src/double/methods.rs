@@ -64,6 +64,16 @@ fn signature(model: &str, method: &str) -> Option<Signature> {
             false,
         ),
         "default_get" => sig(false, &[("fields", true)], false),
+        // The web client's (Odoo 17+); a record method, `[]` for a new record.
+        "onchange" => sig(
+            true,
+            &[
+                ("values", true),
+                ("field_names", true),
+                ("fields_spec", true),
+            ],
+            false,
+        ),
         "get_views" => sig(false, &[("views", true), ("options", false)], false),
         // A record method (Odoo 18+): over XML-RPC it needs ids, `[]` for the model.
         "has_access" => sig(true, &[("operation", true)], false),
@@ -114,6 +124,9 @@ fn resolve(store: &Store, model: &str, method: &str) -> Result<Signature, OdooEr
         return Err(OdooError::Access(format!(
             "Private methods (such as '{model}.{method}') cannot be called remotely."
         )));
+    }
+    if let Some(refused) = store.refusal(model, method) {
+        return Err(refused);
     }
     let known = store.has_method(method).then(|| signature(model, method));
     known.flatten().ok_or_else(|| OdooError::UnknownMethod {
@@ -458,6 +471,13 @@ fn run(
                     .collect(),
             )
         }
+        "onchange" => super::business::onchange(
+            store,
+            model,
+            &object("values", arg("values"))?,
+            &object("fields_spec", arg("fields_spec"))?,
+            env,
+        )?,
         "has_access" => {
             let op = access_op(text("operation", arg("operation"))?.unwrap_or("read"))?;
             Value::Bool(store.check_access(model, op, env).is_ok())

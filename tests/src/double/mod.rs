@@ -396,6 +396,12 @@ impl OdooDouble {
         self.app.store().dump(model)
     }
 
+    /// From now on every call of `method` fails with an access error (e.g.
+    /// `onchange`, which Odoo guards with the model's create access).
+    pub fn refuse_method(&self, method: &str) {
+        self.app.store().refuse(method);
+    }
+
     /// From now on the admin key is refused (JSON/2 401, XML-RPC `Access Denied`).
     pub fn revoke_api_key(&self) {
         self.app.admin_revoked.store(true, Ordering::SeqCst);

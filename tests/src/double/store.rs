@@ -94,6 +94,8 @@ pub(crate) struct Store {
     major: u32,
     /// Fields of the Odoo 19 captures this version does not have, per model.
     absent: &'static BTreeMap<String, BTreeSet<String>>,
+    /// Methods a test made refuse every call with an access error.
+    refused: BTreeSet<String>,
 }
 
 /// What a real Odoo 18 lacks of the Odoo 19 captures: `tests/data/odoo18-absent-fields.json`,
@@ -166,7 +168,23 @@ impl Store {
             tables,
             major,
             absent,
+            refused: BTreeSet::new(),
         }
+    }
+
+    /// From now on `method` refuses every call, as Odoo does without the access it checks.
+    pub(crate) fn refuse(&mut self, method: &str) {
+        self.refused.insert(method.to_string());
+    }
+
+    /// The access error a refused method raises on `model`.
+    pub(crate) fn refusal(&self, model: &str, method: &str) -> Option<OdooError> {
+        self.refused.contains(method).then(|| {
+            OdooError::Access(format!(
+                "You are not allowed to call {method} on '{}' ({model}) records.",
+                seed::seed().description(model)
+            ))
+        })
     }
 
     /// Methods that exist in this version: `formatted_read_group` and `web_save_multi`
@@ -243,7 +261,7 @@ impl Store {
     }
 
     /// The display name of `(model, id)`: from its record, from any many2one seen, else `Record N`.
-    fn name_of(&self, model: &str, id: i64) -> String {
+    pub(crate) fn name_of(&self, model: &str, id: i64) -> String {
         if let Some(record) = self.find(model, id) {
             return self.display(model, record);
         }
@@ -670,6 +688,12 @@ impl Store {
         if model == "sale.order.line" && !given("name") && !given("product_id") {
             return Err(OdooError::Validation(
                 "The operation cannot be completed: Missing required value for the field 'Description' (name).\nModel: 'Sales Order Line' (sale.order.line)\n- create/update: a mandatory field is not set\n- delete: another model requires the record being deleted, you can archive it instead\n".into(),
+            ));
+        }
+        // A stored compute Odoo fills after the insert: its NOT NULL column refuses it first.
+        if model == "account.move.reversal" && !given("journal_id") {
+            return Err(OdooError::Validation(
+                "The operation cannot be completed: Missing required value for the field 'Journal' (journal_id).\nModel: 'Account Move Reversal' (account.move.reversal)\n- create/update: a mandatory field is not set\n- delete: another model requires the record being deleted, you can archive it instead\n".into(),
             ));
         }
         const ENFORCED: [&str; 5] = ["name", "code", "login", "partner_id", "order_id"];

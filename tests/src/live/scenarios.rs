@@ -1376,6 +1376,82 @@ impl Run<'_> {
             .field_is("account.move", invoice, "payment_state", &json!("paid"))
             .await;
         self.done(format!("{STEP}: paid"), "ok", &a, check);
+        self.credit_note(s, invoice).await;
+    }
+
+    /// A credit note from the wizard's description alone (issue 24): Credit
+    /// Note on the invoice opens account.move.reversal, whose required journal
+    /// only the form's onchange fills; run_wizard gets a reason and what the
+    /// description marked missing, never a journal of its own.
+    async fn credit_note(&mut self, s: &Session, invoice: i64) {
+        const STEP: &str = "credit note";
+        let a = s
+            .call("press_button", json!({"model": "account.move", "button": "action_reverse", "record_ids": [invoice]}))
+            .await;
+        let next = a.value["next"].clone();
+        let fields = next["fields"].as_array().cloned().unwrap_or_default();
+        let field = |name: &str| fields.iter().find(|f| f["name"] == name).cloned();
+        let journal = field("journal_id").unwrap_or_default();
+        let missing: Vec<&str> = next["missing"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let check = if next["kind"] != "wizard" || next["wizard"] != "account.move.reversal" {
+            Err(format!("next: {}", clip(&next.to_string())))
+        } else if !journal["value"].is_i64() || missing.contains(&"journal_id") {
+            Err(format!("journal not proposed: {}", clip(&next.to_string())))
+        } else {
+            Ok(format!("journal {} proposed by onchange", journal["value"]))
+        };
+        self.done(format!("{STEP}: the reversal wizard"), "ok", &a, check);
+        let mut values = Map::new();
+        values.insert("reason".into(), json!(self.name("credit note")));
+        for name in &missing {
+            match field(name).map(|f| f["type"].clone()) {
+                Some(kind) if kind == "char" || kind == "text" => {
+                    values.insert((*name).into(), json!(self.name(name)));
+                }
+                other => {
+                    let detail = format!("cannot fill {name} ({other:?}) generically");
+                    return self.step(format!("{STEP}: made"), Err(detail));
+                }
+            }
+        }
+        let a = s
+            .call(
+                "run_wizard",
+                json!({"model": "account.move", "record_ids": [invoice], "wizard": next["wizard"], "context": next["context"], "values": values, "button": "refund_moves"}),
+            )
+            .await;
+        let check = self.reversal_of(invoice).await;
+        self.done(format!("{STEP}: made"), "ok", &a, check);
+    }
+
+    /// The draft credit note reversing `invoice`, kept for the clean-up.
+    async fn reversal_of(&mut self, invoice: i64) -> Check {
+        let domain = Domain::from_value(&json!([["reversed_entry_id", "=", invoice]]))
+            .map_err(|e| e.message)?;
+        let options = SearchOptions::new().fields(["move_type", "state", "journal_id"]);
+        let found = self
+            .odoo
+            .search_read("account.move", &domain, &options)
+            .await
+            .map_err(|e| e.to_string())?;
+        let [refund] = &found[..] else {
+            return Err(format!("{} reversals of {invoice}", found.len()));
+        };
+        if let Some(id) = refund.get("id").and_then(Value::as_i64) {
+            self.created.push(("account.move".into(), id));
+        }
+        match (&refund["move_type"], &refund["state"]) {
+            (kind, state) if kind == "out_refund" && state == "draft" => Ok(format!(
+                "draft credit note {} in journal {}",
+                refund["id"], refund["journal_id"]
+            )),
+            (kind, state) => Err(format!("reversal is {kind} in {state}")),
+        }
     }
 
     /// Multi-company (the labs' demo data has several companies): a call acts in
