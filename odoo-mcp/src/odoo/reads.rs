@@ -12,52 +12,32 @@ use super::model_fields::ModelFields;
 use super::{Odoo, Target};
 use crate::error::ToolError;
 
-/// Other field names listed after a default read, at most.
-const MAX_LISTED_FIELDS: usize = 40;
 /// Most names a `fields` argument may list (Odoo's largest models have about 700 fields).
 const MAX_REQUESTED_FIELDS: usize = 1_000;
 
 impl Odoo {
-    /// A note naming the fields a default read left out (technical ones are
-    /// only counted: an assistant's context is the user's real cost).
+    /// A note saying how many fields a default read left out and where they
+    /// are named: once, not on every read (an assistant's context is the
+    /// user's real cost).
     fn default_fields_note(
         typed_tool: Option<&str>,
         fields: &ModelFields,
         defaults: &[String],
         from_view: bool,
     ) -> String {
-        let (technical, others): (Vec<&str>, Vec<&str>) = fields
+        let more = fields
             .names()
             .filter(|n| !defaults.iter().any(|d| d == n))
-            .partition(|n| super::model_fields::is_technical(n));
+            .count();
         let what = if from_view {
             "default fields: the list view's columns"
         } else {
             "compact default fields"
         };
-        if let Some(tool) = typed_tool {
-            return format!(
-                "{what}; {} more in the `fields` enum of {tool}",
-                others.len() + technical.len(),
-            );
+        match typed_tool {
+            Some(tool) => format!("{what}; {more} more in the `fields` enum of {tool}"),
+            None => format!("{what}; {more} more: name them in `fields`, see get_fields"),
         }
-        let mut listed = others
-            .iter()
-            .take(MAX_LISTED_FIELDS)
-            .copied()
-            .collect::<Vec<_>>()
-            .join(", ");
-        if others.len() > MAX_LISTED_FIELDS {
-            listed.push_str(", …");
-        }
-        let mut note = format!("{what}; pass `fields` to choose among: {listed}");
-        if !technical.is_empty() {
-            note.push_str(&format!(
-                " (and {} technical ones: message_*, activity_*, create_*/write_*, …)",
-                technical.len()
-            ));
-        }
-        note
     }
 
     /// The columns of `model`'s default list view, asked once (`get_views`) and

@@ -53,8 +53,11 @@ pub struct Output {
     pub wizard_id: Option<RecordId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub button: Option<String>,
-    /// What pressing it led to: done, a record, records, another wizard, or an action.
+    /// What pressing it led to, by `kind`: done, record (model, id, url), records
+    /// (model, domain), wizard (as `form`), action or unknown (note).
+    // Listed as an object: its kinds, said once above, cost 2 KB as a schema.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Map<String, Value>>")]
     pub next: Option<Next>,
     /// Without a button: the wizard as its form shows it (nothing was made).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -81,7 +84,7 @@ fn enabled(settings: &Settings) -> bool {
 impl ToolSpec for RunWizard {
     const NAME: &'static str = "run_wizard";
     const TITLE: &'static str = "Run a wizard";
-    const DESCRIPTION: &'static str = "Finish a step Odoo runs through a wizard (a method's answer with kind \"wizard\", or e.g. crm.lead.lost on a lead): makes it on record_ids of model with values and presses button. Without button: its fields, Odoo's values and buttons.";
+    const DESCRIPTION: &'static str = "Run a wizard (a method's answer of kind \"wizard\", or e.g. crm.lead.lost) on record_ids of model: made with values, button pressed; next says what followed (done, record, records, wizard, action). Without button: its fields, values and buttons.";
     const EFFECT: Effect = Effect::Run;
     type Args = Args;
     type Output = Output;

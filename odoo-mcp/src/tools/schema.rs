@@ -258,7 +258,8 @@ pub fn add_model(schema: &mut Value) {
 
 /// Adds the optional `company_id` argument, as [`super::shared::CompanyId`] describes it.
 pub fn add_company(schema: &mut Value) {
-    let company = derive_inline::<super::shared::CompanyId>(SchemaSettings::draft2020_12());
+    let mut company = derive_inline::<super::shared::CompanyId>(SchemaSettings::draft2020_12());
+    tidy(&mut company);
     if let Some(Value::Object(properties)) = schema.get_mut("properties") {
         properties.insert("company_id".into(), company);
     }

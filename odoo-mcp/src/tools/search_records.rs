@@ -65,7 +65,7 @@ pub struct Page<R> {
 impl ToolSpec for SearchRecords {
     const NAME: &'static str = "search_records";
     const TITLE: &'static str = "Search records";
-    const DESCRIPTION: &'static str = "Search records of an Odoo model. Without `fields`, returns a compact default set and names the other fields. Page with `offset`.";
+    const DESCRIPTION: &'static str = "Search records of an Odoo model; without `fields`, a compact default set. Page with `offset`.";
     const EFFECT: Effect = Effect::Read;
     type Args = Args;
     type Output = Output;

@@ -10,12 +10,12 @@ use serde_json::{Map, Value};
 
 pub use crate::odoo::{WritePlan, is_empty, kwargs};
 
-/// Technical model name, e.g. res.partner
+/// Model, e.g. res.partner
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(transparent)]
 pub struct ModelName(pub String);
 
-/// Act in this company, one of get_current_context's allowed_companies
+/// Company to act in, from get_current_context
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(transparent)]
 pub struct CompanyId(#[schemars(range(min = 1))] pub RecordId);
@@ -59,7 +59,7 @@ enum Scalar {
     Null(()),
 }
 
-/// Validate against Odoo (fields, required, selections, access) and report; write nothing
+/// Check with Odoo and report; write nothing
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema)]
 #[serde(transparent)]
 pub struct DryRun(pub bool);

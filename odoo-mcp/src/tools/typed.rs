@@ -296,15 +296,17 @@ fn slots<const N: usize>(pairs: [(Cow<'static, str>, Value); N]) -> Map<String, 
 impl<'a> TypedKit<'a> {
     fn new(d: &'static ModelDescriptor, shape: &'a Shape) -> Self {
         let full = shape.detail == SchemaDetail::Full;
+        // Technical plumbing (message_*, activity_*, …) is accepted, not listed:
+        // the listing is paid for on every conversation.
         let listed: Vec<&str> = d
             .fields
             .iter()
-            .filter(|f| f.stored || f.name == "display_name")
+            .filter(|f| is_listed_field(f))
             .map(|f| f.name)
             .collect();
         let fields_enum = json!({
             "type": "array", "items": {"type": "string", "enum": listed},
-            "description": if full { "Fields to return; omit for a compact default set. Stored fields are listed; computed ones (get_fields names them) are accepted too" } else { "Omit for a default set; computed fields too" }
+            "description": if full { "Fields to return; omit for a compact default set. Stored fields are listed (but message_*, activity_* and the like); the others (get_fields names them) are accepted too" } else { "Omit for a default set; unlisted ones too (get_fields)" }
         });
         let names: Vec<&str> = d.fields.iter().map(|f| f.name).collect();
         let every_field = json!({"type": "array", "items": {"type": "string", "enum": names}});
@@ -701,6 +703,16 @@ impl<'a> TypedKit<'a> {
         };
         Some(self.entry::<Action, _>("action", &PressButton, description, schemas))
     }
+}
+
+/// Listed in a typed tool's `fields` enum: the stored fields a person asks
+/// for, and `display_name`; the others are accepted all the same.
+pub(crate) fn is_listed_field(f: &FieldDescriptor) -> bool {
+    let name = f.name;
+    name == "display_name"
+        || (f.stored
+            && (!crate::odoo::model_fields::is_technical(name)
+                || matches!(name, "create_date" | "write_date")))
 }
 
 /// What the model's typed aggregate offers: the stored fields to group by
