@@ -88,8 +88,14 @@ impl Odoo {
             fields.push("display_name".into());
         }
         let base = fields.len();
+        // `complete_name` (Odoo 18's contact list) is what `display_name` already says.
+        let named = fields.len() > 1;
+        let repeated = |c: &str| named && c == "complete_name";
         for column in columns.iter() {
-            if metadata.get(column).is_some_and(|f| !f.is_blob()) && !fields.contains(column) {
+            if metadata.get(column).is_some_and(|f| !f.is_blob())
+                && !fields.contains(column)
+                && !repeated(column)
+            {
                 fields.push(column.clone());
             }
         }
