@@ -83,27 +83,13 @@ impl Odoo {
         } else {
             self.metadata(target, &names).await?
         };
-        let mut fields = vec!["id".to_string()];
-        if metadata.contains("display_name") {
-            fields.push("display_name".into());
-        }
-        let base = fields.len();
-        // `complete_name` (Odoo 18's contact list) is what `display_name` already says.
-        let named = fields.len() > 1;
-        let repeated = |c: &str| named && c == "complete_name";
-        for column in columns.iter() {
-            if metadata.get(column).is_some_and(|f| !f.is_blob())
-                && !fields.contains(column)
-                && !repeated(column)
-            {
-                fields.push(column.clone());
+        match view_fields(&metadata, &columns) {
+            Some(fields) => Ok((metadata, fields, true)),
+            None => {
+                let defaults = metadata.defaults.clone();
+                Ok((metadata, defaults, false))
             }
         }
-        if fields.len() == base {
-            let defaults = metadata.defaults.clone();
-            return Ok((metadata, defaults, false));
-        }
-        Ok((metadata, fields, true))
     }
 
     /// Resolves the `fields` argument against metadata: names to read and notes.
@@ -262,4 +248,64 @@ pub(crate) fn normalize(
         }
     }
     record
+}
+
+/// `id`, `display_name` and the list view's `columns` a default read takes
+/// (no blobs); `None` when the view adds nothing to them.
+fn view_fields(metadata: &ModelFields, columns: &[String]) -> Option<Vec<String>> {
+    let mut fields = vec!["id".to_string()];
+    if metadata.contains("display_name") {
+        fields.push("display_name".into());
+    }
+    // `complete_name` (Odoo 18's contact list) is what `display_name` already says.
+    let named = fields.len() > 1;
+    let mut shown = false;
+    for column in columns {
+        if metadata.get(column).is_some_and(|f| !f.is_blob()) && !fields.contains(column) {
+            shown = true;
+            if !(named && column == "complete_name") {
+                fields.push(column.clone());
+            }
+        }
+    }
+    shown.then_some(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn metadata(names: &[&str]) -> ModelFields {
+        let answer: Map<String, Value> = names
+            .iter()
+            .map(|n| (n.to_string(), json!({"type": "char", "string": n})))
+            .collect();
+        ModelFields::from_fields_get(&answer)
+    }
+
+    fn columns(names: &[&str]) -> Vec<String> {
+        names.iter().map(|n| n.to_string()).collect()
+    }
+
+    #[test]
+    fn complete_name_is_left_to_display_name() {
+        let fields = metadata(&["display_name", "complete_name", "email"]);
+        let picked = view_fields(&fields, &columns(&["complete_name", "email"]));
+        assert_eq!(picked.unwrap(), ["id", "display_name", "email"]);
+        // Without display_name it is the record's name: kept.
+        let fields = metadata(&["complete_name", "email"]);
+        let picked = view_fields(&fields, &columns(&["complete_name", "email"]));
+        assert_eq!(picked.unwrap(), ["id", "complete_name", "email"]);
+    }
+
+    #[test]
+    fn a_view_of_nothing_more_picks_nothing() {
+        let fields = metadata(&["display_name", "complete_name"]);
+        assert_eq!(view_fields(&fields, &columns(&["display_name"])), None);
+        assert_eq!(view_fields(&fields, &[]), None);
+        // A view of the name alone is still the view's choice.
+        let picked = view_fields(&fields, &columns(&["complete_name"]));
+        assert_eq!(picked.unwrap(), ["id", "display_name"]);
+    }
 }
