@@ -1,9 +1,10 @@
 //! The front door: a `tools/call` decoded once into a [`Ready`] call, or
 //! refused. The steps, in the order their errors come: the tool, read-only
-//! mode, arguments sent as JSON text, the domain, one check against the tool's
-//! schema, a typed tool's arguments mapped onto its handler's, the model
-//! through the access rules, the tool's `Args` by serde, and the company.
-//! Confirmation, the audit line and the handler all read what this makes.
+//! mode (before Odoo is asked anything), arguments sent as JSON text, the
+//! domain, one check against the tool's schema, the tool's `Args` by serde (a
+//! typed tool's through its own type), then the model through the access rules
+//! and the company (which asks Odoo for the user's companies). Confirmation,
+//! the audit line and the handler all read what this makes.
 
 use odoo_client::registry::ModelDescriptor;
 use odoo_client::{Error as OdooError, OdooClient};
