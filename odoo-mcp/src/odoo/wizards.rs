@@ -214,6 +214,11 @@ impl WizardModel {
         self.defs.get(field).and_then(Value::as_object)
     }
 
+    /// A field's type, as its definition gives it.
+    fn field_type(&self, field: &str) -> Option<FieldType> {
+        Some(FieldType::parse(self.def(field)?.get("type")?.as_str()?))
+    }
+
     /// Fills in what the action that opens such a wizard usually sets (its
     /// `default_<field>: active_ids`): the one field that points to the active
     /// records' model, when the context gives it no value.
@@ -229,7 +234,7 @@ impl WizardModel {
             .iter()
             .filter_map(|(name, def)| {
                 let def = def.as_object()?;
-                let kind = FieldType::parse(def.get("type")?.as_str()?);
+                let kind = self.field_type(name)?;
                 (def.get("relation")?.as_str()? == model
                     && def.get("readonly") != Some(&Value::Bool(true))
                     && kind.is_relational())
@@ -349,7 +354,7 @@ impl WizardModel {
         Ok(values
             .iter()
             .filter_map(|(name, value)| {
-                let kind = FieldType::parse(self.def(name)?.get("type")?.as_str()?);
+                let kind = self.field_type(name)?;
                 Some((name.clone(), form_value(kind, value)?))
             })
             .collect())
@@ -367,19 +372,15 @@ impl WizardModel {
         if !proposal.onchange {
             return given;
         }
-        let kind = |name: &str| {
-            let kind = self.def(name).and_then(|d| d.get("type")?.as_str());
-            FieldType::parse(kind.unwrap_or(""))
-        };
         let mut values: Map<String, Value> = proposal
             .values
             .iter()
             .filter(|(name, value)| !is_empty(value) && self.editable(name))
-            .filter_map(|(name, value)| match kind(name) {
+            .filter_map(|(name, value)| match self.field_type(name) {
                 // Setting existing lines would take them from their record:
                 // Odoo's own default makes a new wizard's lines.
-                FieldType::One2many => None,
-                FieldType::Many2many => Some((name.clone(), json!([[6, 0, value]]))),
+                Some(FieldType::One2many) => None,
+                Some(FieldType::Many2many) => Some((name.clone(), json!([[6, 0, value]]))),
                 _ => Some((name.clone(), value.clone())),
             })
             .collect();
@@ -445,7 +446,9 @@ impl WizardModel {
             .filter_map(|view| {
                 let def = self.def(&view.name)?;
                 let text = |key: &str| def.get(key).and_then(Value::as_str).map(str::to_string);
-                let kind = FieldType::parse(def.get("type").and_then(Value::as_str).unwrap_or(""));
+                let kind = self
+                    .field_type(&view.name)
+                    .unwrap_or_else(|| FieldType::parse(""));
                 let condition = |c: &Option<String>| c.clone().filter(|c| !form_view::always(c));
                 let value = values
                     .get(&view.name)
