@@ -781,3 +781,68 @@ async fn typed_quotation_with_its_lines_as_a_plain_list() {
     assert_eq!(after[0].2, json!(5.0), "{after:?}");
     assert_eq!(after[1], lines[1], "the other line is kept");
 }
+
+/// A quant's location is filled by its form alone (Odoo's create refuses it
+/// empty): create_record retries once with what onchange proposes, and the
+/// dry run reports it as what the form fills.
+#[tokio::test]
+async fn a_quant_gets_the_location_its_form_proposes() {
+    let double = OdooDouble::start().await;
+    let (client, _) = stdio_client(&full_access(&double)).await;
+    let product = double.records("product.product")[0]["id"].clone();
+    let values = json!({"product_id": product, "inventory_quantity": 3});
+
+    let planned = ok(&call(
+        &client,
+        "create_record",
+        json!({"model": "stock.quant", "values": values, "dry_run": true}),
+    )
+    .await);
+    assert_eq!(planned["valid"], true, "{planned}");
+    assert_eq!(planned["defaults"]["location_id"], json!(5), "{planned}");
+    assert!(double.records("stock.quant").is_empty());
+
+    let id = created(&client, "stock.quant", values).await;
+    let quants = double.records("stock.quant");
+    assert_eq!(quants.len(), 1);
+    assert_eq!(quants[0]["id"], json!(id));
+    assert_eq!(quants[0]["location_id"][0], json!(5), "{}", quants[0]);
+    // Refused once, onchange asked with the caller's values, made the second time.
+    assert_eq!(requests(&double, "stock.quant", "create"), 2);
+    assert_eq!(requests(&double, "stock.quant", "onchange"), 2);
+}
+
+/// A required value the form does not fill either: Odoo's own refusal stands,
+/// after one onchange; without onchange, the dry run checks Odoo's defaults
+/// and says so.
+#[tokio::test]
+async fn a_value_no_form_fills_is_still_refused_and_named() {
+    let double = OdooDouble::start().await;
+    let (client, _) = stdio_client(&full_access(&double)).await;
+    let refused = err(&call(
+        &client,
+        "create_record",
+        json!({"model": "res.country", "values": {"phone_code": 9999}}),
+    )
+    .await);
+    assert!(refused.contains("(name)"), "{refused}");
+    assert_eq!(requests(&double, "res.country", "create"), 1);
+    assert_eq!(requests(&double, "res.country", "onchange"), 1);
+    assert!(
+        double
+            .records("res.country")
+            .iter()
+            .all(|c| c["phone_code"] != json!(9999))
+    );
+
+    double.refuse_method("onchange");
+    let planned = ok(&call(
+        &client,
+        "create_record",
+        json!({"model": "stock.quant", "values": {"inventory_quantity": 3}, "dry_run": true}),
+    )
+    .await);
+    let notes = planned["notes"].to_string();
+    assert!(notes.contains("onchange could not be asked"), "{planned}");
+    assert!(notes.contains("required field location_id"), "{planned}");
+}

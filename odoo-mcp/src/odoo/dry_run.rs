@@ -11,7 +11,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::{Odoo, Target};
+use super::{Odoo, Target, onchange};
 use super::{computed_on_create, is_empty, kwargs};
 use crate::error::ToolError;
 
@@ -117,8 +117,10 @@ impl Odoo {
         }
     }
 
-    /// Required fields a create leaves out must have a default. Returns the
-    /// defaults Odoo gives the missing ones.
+    /// Required fields a create leaves out must get a value from Odoo's form:
+    /// its defaults, onchanges and computes, asked with each record's values
+    /// (Odoo's defaults alone when onchange cannot be asked). Returns what the
+    /// form fills for them, the values every record gets alike.
     async fn check_required(
         &self,
         client: &OdooClient,
@@ -128,60 +130,57 @@ impl Odoo {
         problems: &mut Vec<String>,
         notes: &mut Vec<String>,
     ) -> Map<String, Value> {
-        let mut defaults = Map::new();
         let required = required_fields(defs);
-        let missing: BTreeSet<&String> = values_list
-            .iter()
-            .flat_map(|v| required.iter().filter(|f| !v.contains_key(*f)))
-            .collect();
-        if missing.is_empty() {
-            return defaults;
-        }
-        let call = kwargs(vec![("fields", json!(missing))]);
-        let defaults_known = match client
-            .execute(target.name, "default_get", None, call, None)
-            .await
-        {
-            Ok(Value::Object(found)) => {
-                defaults = found;
-                true
-            }
-            Ok(_) => true,
-            Err(e) => {
-                notes.push(format!(
-                    "Odoo's defaults could not be read, so required fields were not checked: {}",
-                    ToolError::from(e)
-                ));
-                false
-            }
-        };
-        if !defaults_known {
-            return defaults;
-        }
+        let mut form = Form::Onchange;
+        let mut alike: Option<Map<String, Value>> = None;
         for (i, values) in values_list.iter().enumerate() {
-            for field in required.iter().filter(|f| !values.contains_key(*f)) {
-                if !defaults.get(field).is_none_or(is_empty) {
-                    continue;
-                }
-                let at = if values_list.len() > 1 {
-                    format!("records[{i}]: ")
-                } else {
-                    String::new()
-                };
-                if defs.get(field).is_some_and(is_relational) {
+            let left_out: Vec<&str> = required
+                .iter()
+                .map(String::as_str)
+                .filter(|f| !values.contains_key(*f))
+                .collect();
+            if left_out.is_empty() {
+                continue;
+            }
+            let Some(proposed) = form
+                .ask(client, target.name, defs, values, &left_out, notes)
+                .await
+            else {
+                return Map::new();
+            };
+            let at = if values_list.len() > 1 {
+                format!("records[{i}]: ")
+            } else {
+                String::new()
+            };
+            for field in left_out
+                .iter()
+                .filter(|f| proposed.get(**f).is_none_or(is_empty))
+            {
+                let label = field_label(defs, field);
+                if defs.get(*field).is_some_and(is_relational) {
                     notes.push(format!(
-                        "{at}required field {field} ({}) has no value and no default: Odoo may fill it when it creates the record; give it if the create is refused",
-                        field_label(defs, field)
+                        "{at}required field {field} ({label}) has no value and its form fills none: Odoo may fill it when it creates the record; give it if the create is refused"
                     ));
                 } else {
                     problems.push(format!(
-                        "{at}required field {field} ({}) has no value and no default",
-                        field_label(defs, field)
+                        "{at}required field {field} ({label}) has no value and its form fills none"
                     ));
                 }
             }
+            let filled: Map<String, Value> = proposed
+                .into_iter()
+                .filter(|(f, v)| left_out.contains(&f.as_str()) && !is_empty(v))
+                .collect();
+            alike = Some(match alike {
+                None => filled,
+                Some(mut agreed) => {
+                    agreed.retain(|f, v| filled.get(f) == Some(v));
+                    agreed
+                }
+            });
         }
-        defaults
+        alike.unwrap_or_default()
     }
 
     /// The records exist, and what would change on them: each record's id,
@@ -285,6 +284,56 @@ impl Odoo {
                 "access rights could not be checked: {}",
                 ToolError::from(e)
             )),
+        }
+    }
+}
+
+/// Where a dry run learns what a new record's form fills: Odoo's onchange,
+/// or, once that fails (Odoo before 17, no create access), its defaults.
+enum Form {
+    Onchange,
+    Defaults,
+}
+
+impl Form {
+    /// What the form gives `fields` when `values` are typed in; `None` (with a
+    /// note) when Odoo answers neither.
+    async fn ask(
+        &mut self,
+        client: &OdooClient,
+        model: &str,
+        defs: &Map<String, Value>,
+        values: &Map<String, Value>,
+        fields: &[&str],
+        notes: &mut Vec<String>,
+    ) -> Option<Map<String, Value>> {
+        if let Form::Onchange = self {
+            let kind = |name: &str| {
+                let kind = field_attr(defs, name, "type")?;
+                Some(FieldType::parse(kind.as_str()?))
+            };
+            match onchange::form_values(client, model, values, fields, kind, None).await {
+                Ok(proposed) => return Some(proposed),
+                Err(e) => {
+                    notes.push(format!(
+                        "Odoo's onchange could not be asked ({}): required fields were checked against its defaults only",
+                        ToolError::from(e)
+                    ));
+                    *self = Form::Defaults;
+                }
+            }
+        }
+        let call = kwargs(vec![("fields", json!(fields))]);
+        match client.execute(model, "default_get", None, call, None).await {
+            Ok(Value::Object(found)) => Some(found),
+            Ok(_) => Some(Map::new()),
+            Err(e) => {
+                notes.push(format!(
+                    "Odoo's defaults could not be read, so required fields were not checked: {}",
+                    ToolError::from(e)
+                ));
+                None
+            }
         }
     }
 }
@@ -412,7 +461,7 @@ pub struct WritePlan {
     pub notes: Vec<String>,
     /// Values to create, or the records to change with their changes.
     pub records: Vec<Value>,
-    /// Odoo's defaults for the required fields a create leaves out.
+    /// What the form fills in the required fields a create leaves out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub defaults: Option<Map<String, Value>>,
     pub written: bool,

@@ -19,6 +19,7 @@ mod companies;
 mod dry_run;
 mod list_view;
 pub(crate) mod model_fields;
+mod onchange;
 mod reads;
 pub(crate) mod view_expr;
 pub(crate) mod wizards;
@@ -26,7 +27,7 @@ mod writes;
 
 pub use companies::Company;
 pub use dry_run::WritePlan;
-pub(crate) use reads::{Links, normalize};
+pub(crate) use reads::{Links, leave_out_empty, normalize};
 
 use model_fields::{ModelFields, PerModel, TtlCache};
 

@@ -36,7 +36,11 @@ impl Odoo {
         };
         match typed_tool {
             Some(tool) => format!("{what}; {more} more in the `fields` enum of {tool}"),
-            None => format!("{what}; {more} more: name them in `fields`, see get_fields"),
+            // Named, since a generic default read leaves the empty ones out.
+            None => format!(
+                "{what} ({}), empty ones left out; {more} more: name them in `fields`, see get_fields",
+                defaults.join(", ")
+            ),
         }
     }
 
@@ -187,6 +191,16 @@ pub(crate) struct Links {
 
 impl Links {
     pub fn url(&self, id: RecordId) -> String {
+        self.address(&id.to_string())
+    }
+
+    /// Every record's address at once: `{id}` stands for the record's id
+    /// (a page of records says it once rather than per record).
+    pub fn template(&self) -> String {
+        self.address("{id}")
+    }
+
+    fn address(&self, id: &str) -> String {
         let (base, model) = (&self.base, &self.model);
         if self.modern {
             format!("{base}/odoo/{model}/{id}")
@@ -200,6 +214,15 @@ impl Links {
         if let (Some(links), Some(id)) = (links, record.get("id").and_then(Value::as_i64)) {
             record.insert("url".into(), Value::String(links.url(id)));
         }
+    }
+}
+
+/// A generic read of the default fields (no `fields`) leaves empty values
+/// out, as its note says: they are much of a wide list's bytes. Typed tools
+/// keep them, as their read struct lists them.
+pub(crate) fn leave_out_empty(record: &mut Map<String, Value>, typed: bool, fields_named: bool) {
+    if !typed && !fields_named {
+        record.retain(|_, value| !value.is_null());
     }
 }
 

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::Odoo;
+use super::onchange;
 use super::{computed_on_create, is_empty, kwargs};
 use crate::error::ToolError;
 use odoo_client::views::{self as form_view, Form};
@@ -318,8 +319,8 @@ impl WizardModel {
     }
 
     /// What the web client shows for a new wizard: `onchange` on an empty
-    /// recordset with no field changed (Odoo 17+), many2one values reduced to
-    /// ids and x2many commands to id lists.
+    /// recordset with no field changed, many2one values reduced to ids and
+    /// x2many commands to id lists.
     async fn onchange(
         &self,
         client: &OdooClient,
@@ -330,34 +331,13 @@ impl WizardModel {
         // Odoo fills only the spec's fields, and computes read the hidden ones
         // (the reversal's journal is its hidden moves' journal).
         let hidden = self.form.hidden.iter().map(String::as_str);
-        let spec: Map<String, Value> = self
+        let fields: Vec<&str> = self
             .shown()
             .into_iter()
             .chain(hidden.filter(|n| self.defs.contains_key(*n)))
-            .map(|n| (n.to_string(), json!({})))
             .collect();
-        let call = kwargs(vec![
-            ("values", json!({})),
-            ("field_names", json!([])),
-            ("fields_spec", Value::Object(spec)),
-        ]);
-        // Not an @api.model method: over XML-RPC it needs `[]` for its ids.
-        let answer = client
-            .execute(wizard, "onchange", Some(&[]), call, Some(context))
-            .await?;
-        let Some(Value::Object(values)) = answer.get("value") else {
-            return Err(odoo_client::Error::UnexpectedResponse {
-                status: 200,
-                detail: format!("onchange answered without a value: {answer}"),
-            });
-        };
-        Ok(values
-            .iter()
-            .filter_map(|(name, value)| {
-                let kind = self.field_type(name)?;
-                Some((name.clone(), form_value(kind, value)?))
-            })
-            .collect())
+        let kind = |name: &str| self.field_type(name);
+        onchange::form_values(client, wizard, &Map::new(), &fields, kind, Some(context)).await
     }
 
     /// The values to make the wizard with: the caller's over the editable
@@ -519,36 +499,6 @@ pub(crate) struct Proposal {
     /// Whether they are onchange's (else the record's, or defaults only).
     pub(crate) onchange: bool,
     pub(crate) note: Option<String>,
-}
-
-/// An onchange value as `create` and the description take it: a many2one's
-/// id (`{id, display_name}`, `[id, name]` or the id), an x2many's ids from
-/// its commands; none for x2many lines to create (Odoo's default makes them).
-fn form_value(kind: FieldType, value: &Value) -> Option<Value> {
-    match (kind, value) {
-        (FieldType::Many2one, Value::Object(record)) => record.get("id").cloned(),
-        (FieldType::Many2one, Value::Array(pair)) => pair.first().cloned(),
-        (FieldType::One2many | FieldType::Many2many, Value::Array(commands)) => {
-            let mut ids: Vec<Value> = Vec::new();
-            for command in commands {
-                let Some(command) = command.as_array() else {
-                    ids.push(command.clone());
-                    continue;
-                };
-                let id = command.get(1).cloned().unwrap_or(Value::Null);
-                match command.first().and_then(Value::as_i64) {
-                    Some(1 | 4) if !ids.contains(&id) => ids.push(id),
-                    Some(1 | 4) => {}
-                    Some(2 | 3) => ids.retain(|i| *i != id),
-                    Some(5) => ids.clear(),
-                    Some(6) => ids = command.get(2)?.as_array()?.clone(),
-                    _ => return None,
-                }
-            }
-            Some(Value::Array(ids))
-        }
-        _ => Some(value.clone()),
-    }
 }
 
 /// A wizard to run: which, on what, with which values.
@@ -796,28 +746,6 @@ mod tests {
                 "date": {"type": "date", "string": "Reversal date"},
             }),
         )
-    }
-
-    #[test]
-    fn onchange_values_come_as_ids() {
-        let m2o = FieldType::Many2one;
-        assert_eq!(
-            form_value(m2o, &json!({"id": 7, "display_name": "Sales"})),
-            Some(json!(7))
-        );
-        assert_eq!(form_value(m2o, &json!([7, "Sales"])), Some(json!(7)));
-        assert_eq!(form_value(m2o, &json!(7)), Some(json!(7)));
-        assert_eq!(form_value(m2o, &json!(false)), Some(json!(false)));
-        let m2m = FieldType::Many2many;
-        let commands = json!([[4, 71, {"id": 71}], [4, 72, {"id": 72}], [3, 72, 0]]);
-        assert_eq!(form_value(m2m, &commands), Some(json!([71])));
-        assert_eq!(
-            form_value(m2m, &json!([[6, 0, [1, 2]]])),
-            Some(json!([1, 2]))
-        );
-        // Lines to create are left to Odoo's defaults.
-        let lines = json!([[0, "virtual_1", {"name": "x"}]]);
-        assert_eq!(form_value(FieldType::One2many, &lines), None);
     }
 
     #[test]

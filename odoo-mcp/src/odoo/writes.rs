@@ -5,9 +5,10 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use odoo_client::registry::{FieldType, ModelDescriptor};
+use odoo_client::{OdooClient, RecordId};
 use serde_json::{Map, Value};
 
-use super::{Odoo, Target};
+use super::{Odoo, Target, onchange};
 use crate::arguments;
 use crate::error::ToolError;
 
@@ -131,6 +132,84 @@ impl Odoo {
         }
         Ok(list)
     }
+
+    /// Creates the records. When Odoo refuses for a required value left out,
+    /// adds what the model's form fills in the required fields each record
+    /// leaves out (onchange, as the web client asks it before it saves) and
+    /// tries once more; the refusal stands when the form fills none of them.
+    pub(crate) async fn create_as_form(
+        &self,
+        client: &OdooClient,
+        target: Target<'_>,
+        values_list: Vec<Map<String, Value>>,
+    ) -> Result<Vec<RecordId>, ToolError> {
+        let refusal = match client.create(target.name, &values_list).await {
+            Err(error) if onchange::refused_for_missing_value(&error) => error,
+            done => return done.map_err(ToolError::from_write),
+        };
+        match filled_as_form(client, target.name, &values_list).await {
+            Some(filled) => {
+                tracing::debug!(
+                    model = target.name,
+                    "create refused for a value left out; retried with its form's values"
+                );
+                client
+                    .create(target.name, &filled)
+                    .await
+                    .map_err(ToolError::from_write)
+            }
+            None => Err(ToolError::from_write(refusal)),
+        }
+    }
+}
+
+/// Each record's values with what `model`'s form fills in the required fields
+/// it leaves out; `None` when that adds nothing or Odoo cannot say.
+async fn filled_as_form(
+    client: &OdooClient,
+    model: &str,
+    values_list: &[Map<String, Value>],
+) -> Option<Vec<Map<String, Value>>> {
+    let defs = client
+        .fields_get(model, super::FIELD_ATTRIBUTES)
+        .await
+        .ok()?;
+    let kind = |name: &str| Some(FieldType::parse(defs.get(name)?.get("type")?.as_str()?));
+    // Computed ones too: the create was refused, so a compute left one empty.
+    let required: Vec<&str> = defs
+        .iter()
+        .filter(|(name, def)| {
+            def.get("required") == Some(&Value::Bool(true))
+                && def.get("readonly") != Some(&Value::Bool(true))
+                && !kind(name)
+                    .is_some_and(|k| matches!(k, FieldType::One2many | FieldType::Many2many))
+                && !matches!(name.as_str(), "id" | "create_uid" | "write_uid")
+        })
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let mut added = false;
+    let mut filled = Vec::with_capacity(values_list.len());
+    for values in values_list {
+        let left_out: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|f| !values.contains_key(*f))
+            .collect();
+        let mut values = values.clone();
+        if !left_out.is_empty() {
+            let proposed = onchange::form_values(client, model, &values, &left_out, kind, None)
+                .await
+                .ok()?;
+            for (name, value) in proposed {
+                if left_out.contains(&name.as_str()) && !super::is_empty(&value) {
+                    values.insert(name, value);
+                    added = true;
+                }
+            }
+        }
+        filled.push(values);
+    }
+    added.then_some(filled)
 }
 
 /// What [`Odoo::value_schema`] holds for one model; `None` without an update struct.

@@ -73,11 +73,9 @@ impl ToolSpec for CreateRecord {
             let plan = odoo.plan_write(call.client(), target, "create", &[], &[values]).await?;
             return Ok(WriteAnswer::Planned(plan));
         }
-        let ids = call
-            .client()
-            .create(target.name, &[values])
-            .await
-            .map_err(ToolError::from_write)?;
+        let ids = odoo
+            .create_as_form(call.client(), target, vec![values])
+            .await?;
         let id = ids.first().copied().unwrap_or_default();
         Ok(WriteAnswer::Done(Created {
             model: target.name.to_string(),

@@ -70,7 +70,7 @@ impl ToolSpec for CreateRecords {
             let plan = odoo.plan_write(call.client(), target, "create", &[], &list).await?;
             return Ok(WriteAnswer::Planned(plan));
         }
-        let ids = call.client().create(target.name, &list).await?;
+        let ids = odoo.create_as_form(call.client(), target, list).await?;
         let links = odoo.links(target.name).await;
         Ok(WriteAnswer::Done(Created {
             model: target.name.to_string(),

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::shared::notes_if_any;
 use super::{Call, Effect, ToolSpec};
 use crate::error::ToolError;
-use crate::odoo::{Links, Odoo, normalize};
+use crate::odoo::{Links, Odoo, leave_out_empty, normalize};
 
 pub struct GetRecord;
 
@@ -57,6 +57,7 @@ impl ToolSpec for GetRecord {
             &metadata,
             call.typed(),
         );
+        leave_out_empty(&mut record, call.typed().is_some(), args.fields.is_some());
         Links::add_to(odoo.links(target.name).await.as_ref(), &mut record);
         Ok(Output {
             model: target.name.to_string(),

@@ -9,7 +9,7 @@ use super::shared::{Domain, notes_if_any};
 use super::{Call, Effect, ToolSpec};
 use crate::domain_arg::parse_domain;
 use crate::error::ToolError;
-use crate::odoo::{Links, Odoo, normalize};
+use crate::odoo::{Odoo, leave_out_empty, normalize};
 use crate::settings::Limits;
 
 pub struct SearchRecords;
@@ -58,7 +58,12 @@ pub struct Page<R> {
     pub next_offset: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
-    /// The records, each with its `url` in Odoo's web client.
+    /// Each record's address in Odoo's web client, `{id}` standing for its
+    /// id. Left out of the listed schema: the address explains itself, and
+    /// every typed search tool would repeat it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(skip)]
+    pub url: Option<String>,
     pub records: Vec<R>,
 }
 
@@ -108,12 +113,11 @@ impl ToolSpec for SearchRecords {
         let more = records.len() as u64 > limit;
         records.truncate(limit as usize);
         let count = records.len() as u64;
-        let links = odoo.links(target.name).await;
         let records = records
             .into_iter()
             .map(|r| {
                 let mut record = normalize(r, &metadata, call.typed());
-                Links::add_to(links.as_ref(), &mut record);
+                leave_out_empty(&mut record, call.typed().is_some(), args.fields.is_some());
                 record
             })
             .collect();
@@ -131,6 +135,7 @@ impl ToolSpec for SearchRecords {
                 more,
                 next_offset: more.then_some(offset.saturating_add(count)),
                 total,
+                url: odoo.links(target.name).await.map(|l| l.template()),
                 records,
             },
             notes: notes_if_any(notes),

@@ -340,6 +340,8 @@ pub(crate) fn run(
 
 /// The lab's customer invoices' journal.
 const SALES_JOURNAL: i64 = 1;
+/// The lab's WH/Stock location, which a new quant's form proposes.
+const WH_STOCK: i64 = 5;
 
 /// What the wizards' forms compute from the records they act on (the
 /// reversal's journal, type and amount are its moves').
@@ -363,6 +365,9 @@ fn form_computes(store: &Store, model: &str, env: &Env) -> Result<Record, OdooEr
             "communication".into(),
             one(store, active_model, first, "name", env)?,
         );
+    }
+    if model == "stock.quant" {
+        values.insert("location_id".into(), json!(WH_STOCK));
     }
     if model == "account.move.reversal" && active_model == "account.move" {
         let Some(&first) = moves.first() else {

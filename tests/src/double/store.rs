@@ -144,9 +144,14 @@ impl Store {
             .iter()
             .filter(|m| m.get("transient") == Some(&Value::Bool(true)))
             .filter_map(|m| m.get("model").and_then(Value::as_str));
-        for model in ["ir.attachment", "account.payment", "crm.lost.reason"]
-            .into_iter()
-            .chain(transient)
+        for model in [
+            "ir.attachment",
+            "account.payment",
+            "crm.lost.reason",
+            "stock.quant",
+        ]
+        .into_iter()
+        .chain(transient)
         {
             tables.insert(
                 model.into(),
@@ -694,6 +699,12 @@ impl Store {
         if model == "account.move.reversal" && !given("journal_id") {
             return Err(OdooError::Validation(
                 "The operation cannot be completed: Missing required value for the field 'Journal' (journal_id).\nModel: 'Account Move Reversal' (account.move.reversal)\n- create/update: a mandatory field is not set\n- delete: another model requires the record being deleted, you can archive it instead\n".into(),
+            ));
+        }
+        // Only the quant's form proposes a location (its warehouse's stock).
+        if model == "stock.quant" && !given("location_id") {
+            return Err(OdooError::Validation(
+                "The operation cannot be completed: Missing required value for the field 'Location' (location_id).\nModel: 'Quants' (stock.quant)\n- create/update: a mandatory field is not set\n- delete: another model requires the record being deleted, you can archive it instead\n".into(),
             ));
         }
         const ENFORCED: [&str; 5] = ["name", "code", "login", "partner_id", "order_id"];
