@@ -12,6 +12,8 @@ use serde_json::{Map, Value, json};
 use super::session::{Answer, Session, User};
 use super::{Outcome, Report, Target};
 
+mod imports;
+
 /// What the generator is asked for: a few models of different apps.
 const CODEGEN_MODELS: [&str; 4] = ["res.partner", "res.country", "crm.lead", "sale.order"];
 
@@ -180,6 +182,7 @@ impl Run<'_> {
             Ok(session) => {
                 self.generic(&session).await;
                 self.batches(&session).await;
+                self.imports(&session).await;
                 self.chatter_and_files(&session).await;
                 self.companies(&session).await;
                 self.wizards(&session).await;
