@@ -326,6 +326,31 @@ async fn walk_static(walk: &mut Walk, modern: bool) {
         json!({"model": "res.partner", "name": "a", "limit": 2}),
     )
     .await;
+    let contacts = json!([
+        ["Walk import one", "Belgium", "1"],
+        ["Walk import two", "Narnia", "maybe"]
+    ]);
+    let fields = json!(["name", "country_id", "is_company"]);
+    walk.ok(
+        "import_records",
+        "dry run with errors",
+        json!({"model": "res.partner", "fields": fields, "rows": contacts}),
+    )
+    .await;
+    walk.ok(
+        "import_records",
+        "imported",
+        json!({"model": "res.partner", "csv": "name,country_id\nWalk import three,Belgium\n", "import": true}),
+    )
+    .await;
+    for format in ["csv", "json"] {
+        walk.ok(
+            "export_records",
+            format,
+            json!({"model": "res.partner", "domain": [["name", "ilike", "walk import"]], "fields": ["name", "country_id/code"], "format": format}),
+        )
+        .await;
+    }
     for (mode, arguments) in [
         ("count only", json!({"model": "res.partner"})),
         (

@@ -58,6 +58,8 @@ register! {
     upload_attachment::UploadAttachment,
     get_attachment::GetAttachment,
     search_by_name::SearchByName,
+    import_records::ImportRecords,
+    export_records::ExportRecords,
 }
 
 /// What a call does to Odoo's data: the MCP annotations, read-only mode, the

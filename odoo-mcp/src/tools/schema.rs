@@ -404,13 +404,17 @@ fn walk_slots(value: &mut Value, slots: &Map<String, Value>, unfilled: &mut Vec<
     }
 }
 
-/// Drops the descriptions of an object schema's properties (compact typed
-/// listings: the generic tool describes them).
+/// Drops the descriptions of an object schema's properties, and a `minimum` of
+/// 0 (compact typed listings: the generic tool describes them, and calls are
+/// still checked against the full schema, which keeps the minimum).
 pub fn without_property_descriptions(schema: &mut Value) {
     if let Some(Value::Object(properties)) = schema.get_mut("properties") {
         for property in properties.values_mut() {
             if let Value::Object(map) = property {
                 map.remove("description");
+                if map.get("minimum") == Some(&Value::from(0)) {
+                    map.remove("minimum");
+                }
             }
         }
     }

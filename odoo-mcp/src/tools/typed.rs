@@ -28,7 +28,7 @@ use super::schema::{
     self, add_company, compact_output, inline_refs, merge_properties, object, shorten_descriptions,
     type_untyped, without_property_descriptions,
 };
-use super::search_records::{self, Page, SearchRecords};
+use super::search_records::{self, SearchRecords};
 use super::shared::DryRun;
 use super::update_record::{self, UpdateRecord};
 use super::{Decoder, Entry, Shape, ToolSpec, decoded};
@@ -306,7 +306,7 @@ impl<'a> TypedKit<'a> {
             .collect();
         let fields_enum = json!({
             "type": "array", "items": {"type": "string", "enum": listed},
-            "description": if full { "Fields to return; omit for a compact default set. Stored fields are listed (but message_*, activity_* and the like); the others (get_fields names them) are accepted too" } else { "Omit for a default set; unlisted ones too (get_fields)" }
+            "description": if full { "Fields to return; omit for a compact default set. Stored fields are listed (but message_*, activity_* and the like); the others (get_fields names them) are accepted too" } else { "Omit for a default set; others too (get_fields)" }
         });
         let names: Vec<&str> = d.fields.iter().map(|f| f.name).collect();
         let every_field = json!({"type": "array", "items": {"type": "string", "enum": names}});
@@ -431,19 +431,16 @@ impl<'a> TypedKit<'a> {
             &slots([(Fields::schema_name(), self.fields_enum.clone())]),
             &slots([(Fields::schema_name(), self.every_field.clone())]),
         );
-        // Compact: the shape only; the other keys are search_records' and allowed.
+        // Compact: an object, as search_records answers (its schema lists the keys once).
         let output = if self.full {
             self.output::<search_records::Output<ReadRecord>>()
         } else {
-            self.output::<Page<ReadRecord>>()
+            json!({"type": "object"})
         };
         let description = if self.full {
             format!("Search {} ({}) records.", d.label, d.model)
         } else {
-            format!(
-                "Search {} ({}); arguments as search_records.",
-                d.label, d.model
-            )
+            format!("Search {} ({}), as search_records.", d.label, d.model)
         };
         let schemas = Schemas {
             listed,

@@ -109,6 +109,17 @@ fn signature(model: &str, method: &str) -> Option<Signature> {
             false,
         ),
         "context_get" if model == "res.users" => sig(false, &[], false),
+        "execute_import" if model == "base_import.import" => sig(
+            true,
+            &[
+                ("fields", true),
+                ("columns", true),
+                ("options", true),
+                ("dryrun", false),
+            ],
+            false,
+        ),
+        "export_data" => sig(true, &[("fields_to_export", true)], false),
         // Both return None: JSON/2 answers null, XML-RPC cannot marshal it.
         "action_archive" | "action_unarchive" => sig(true, &[], false),
         "message_post" => sig(true, &[], true),
@@ -519,6 +530,8 @@ fn run(
             env,
         )?,
         "message_post" => Value::from(store.message_post(model, &ids, var_kw, env)?),
+        "execute_import" => super::imports::execute_import(store, &ids, args, env)?,
+        "export_data" => super::imports::export_data(store, model, &ids, args, env)?,
         "context_get" => {
             let mut context = Map::new();
             context.insert("lang".into(), Value::String("en_US".into()));

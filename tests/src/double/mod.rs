@@ -3,7 +3,7 @@
 //!
 //! Supported: `search_read`, `search`, `search_count`, `read`, `create`, `write`,
 //! `unlink`, `copy`, `fields_get`, `name_search`, `default_get`, `has_access`,
-//! `check_access_rights`, `formatted_read_group` and the deprecated `read_group` (see
+//! `check_access_rights`, `formatted_read_group`, `export_data`, `base_import.import.execute_import` (see [`imports`]) and the deprecated `read_group` (see
 //! `store/group.rs`), and `res.users.context_get`, with Odoo's argument binding (JSON/2 named arguments with
 //! `ids`/`context`; XML-RPC positional + keyword). CRUD on the 13 seeded models and on
 //! `ir.attachment` (empty at start; `file_size` and a default `mimetype` computed); read-only
@@ -27,6 +27,7 @@ mod business;
 mod domain;
 mod error;
 mod faults;
+mod imports;
 mod json2;
 mod methods;
 mod seed;

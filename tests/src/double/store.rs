@@ -77,6 +77,7 @@ impl Op {
     }
 }
 
+#[derive(Clone)]
 struct Table {
     records: BTreeMap<i64, Record>,
     next_id: i64,
@@ -88,6 +89,7 @@ enum Kind<'a> {
     Empty,
 }
 
+#[derive(Clone)]
 pub(crate) struct Store {
     tables: BTreeMap<String, Table>,
     /// The Odoo version it answers as (see [`Store::for_version`]).

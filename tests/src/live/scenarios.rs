@@ -13,6 +13,7 @@ use super::session::{Answer, Session, User};
 use super::{Outcome, Report, Target};
 
 mod forms;
+mod imports;
 
 /// What the generator is asked for: a few models of different apps.
 const CODEGEN_MODELS: [&str; 4] = ["res.partner", "res.country", "crm.lead", "sale.order"];
@@ -182,6 +183,7 @@ impl Run<'_> {
             Ok(session) => {
                 self.generic(&session).await;
                 self.batches(&session).await;
+                self.imports(&session).await;
                 self.chatter_and_files(&session).await;
                 self.companies(&session).await;
                 self.wizards(&session).await;
