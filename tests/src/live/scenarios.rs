@@ -12,6 +12,8 @@ use serde_json::{Map, Value, json};
 use super::session::{Answer, Session, User};
 use super::{Outcome, Report, Target};
 
+mod buttons;
+
 /// What the generator is asked for: a few models of different apps.
 const CODEGEN_MODELS: [&str; 4] = ["res.partner", "res.country", "crm.lead", "sale.order"];
 
@@ -183,6 +185,7 @@ impl Run<'_> {
                 self.chatter_and_files(&session).await;
                 self.companies(&session).await;
                 self.wizards(&session).await;
+                self.buttons(&session).await;
                 self.typed(&session).await;
                 self.resources(&session).await;
                 self.outage(&session).await;
