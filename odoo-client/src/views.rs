@@ -48,7 +48,7 @@ pub struct Button {
 }
 
 /// A server action bound to a model (its Action menu), as the user sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BoundAction {
     pub id: i64,
     /// Its xml id, e.g. `purchase.action_confirm_rfqs`: the same on every
