@@ -8729,6 +8729,43 @@ pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
             "not show_update_fpos or state in ['cancel', 'posted']",
         ),
     },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_force_register_payment",
+        label: "Pay",
+        invisible: ::std::option::Option::Some(
+            "context.get('default_move_type') not in ('out_invoice', 'out_refund', 'out_receipt', 'in_invoice', 'in_refund','in_receipt')",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "account.model_account_move_action_share",
+        label: "Share",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "account.action_move_switch_move_type",
+        label: "Switch into invoice/credit note",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "account.action_move_force_register_payment",
+        label: "Pay",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "account.action_move_block_payment",
+        label: "(Un)Block Payment",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "account.action_validate_account_moves",
+        label: "Confirm Entries",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "account_edi_ubl_cii.action_group_ungroup_lines_by_tax",
+        label: "(Un)Group lines by tax",
+        invisible: ::std::option::Option::None,
+    },
 ];
 /// What a server needs to offer this model as typed tools.
 pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::registry::ModelDescriptor {

@@ -5134,6 +5134,18 @@ pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
         label: "This phone number is blacklisted for SMS Marketing. Click to unblacklist.",
         invisible: ::std::option::Option::Some("not phone_blacklisted"),
     },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "action_generate_leads",
+        label: "Generate Leads",
+        invisible: ::std::option::Option::Some(
+            "context.get('active_model', 'crm.lead') != 'crm.lead' or context.get('crm_lead_view_list_short')",
+        ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "crm_iap_enrich.action_enrich_mail",
+        label: "Enrich",
+        invisible: ::std::option::Option::None,
+    },
 ];
 /// What a server needs to offer this model as typed tools.
 pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::registry::ModelDescriptor {

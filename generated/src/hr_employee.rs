@@ -8612,6 +8612,11 @@ pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
         label: "Generate",
         invisible: ::std::option::Option::Some("barcode"),
     },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "hr.action_hr_employee_create_users_confirmation",
+        label: "Create User",
+        invisible: ::std::option::Option::None,
+    },
 ];
 /// What a server needs to offer this model as typed tools.
 pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::registry::ModelDescriptor {

@@ -8299,7 +8299,18 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
 ];
 /// The object buttons of its form, in the form's order.
-pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[];
+pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "product.action_product_print_labels",
+        label: "Print Labels",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "stock.action_product_replenishment",
+        label: "Replenish",
+        invisible: ::std::option::Option::None,
+    },
+];
 /// What a server needs to offer this model as typed tools.
 pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::registry::ModelDescriptor {
     model: "product.product",

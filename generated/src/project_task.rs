@@ -5569,7 +5569,18 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
 ];
 /// The object buttons of its form, in the form's order.
-pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[];
+pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "project.action_server_convert_to_subtask",
+        label: "Convert to Task/Sub-Task",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "project.action_server_convert_to_template",
+        label: "Convert to Template",
+        invisible: ::std::option::Option::None,
+    },
+];
 /// What a server needs to offer this model as typed tools.
 pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::registry::ModelDescriptor {
     model: "project.task",

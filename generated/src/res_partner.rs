@@ -9847,6 +9847,21 @@ pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
         label: "the parent company",
         invisible: ::std::option::Option::None,
     },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "web.download_contact",
+        label: "Download (vCard)",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "privacy_lookup.ir_action_server_action_privacy_lookup_partner",
+        label: "Privacy Lookup",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "portal.partner_wizard_action_create_and_open",
+        label: "Grant portal access",
+        invisible: ::std::option::Option::None,
+    },
 ];
 /// What a server needs to offer this model as typed tools.
 pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::registry::ModelDescriptor {

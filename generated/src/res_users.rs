@@ -14549,7 +14549,28 @@ pub const FIELDS: &[::odoo_client::registry::FieldDescriptor] = &[
     },
 ];
 /// The object buttons of its form, in the form's order.
-pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[];
+pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "auth_totp.action_disable_totp",
+        label: "Disable two-factor authentication",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "auth_signup.action_send_password_reset_instructions",
+        label: "Send Password Reset Instructions",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "auth_totp_mail.action_invite_totp",
+        label: "Invite to use two-factor authentication",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "privacy_lookup.ir_action_server_action_privacy_lookup_user",
+        label: "Privacy Lookup",
+        invisible: ::std::option::Option::None,
+    },
+];
 /// What a server needs to offer this model as typed tools.
 pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::registry::ModelDescriptor {
     model: "res.users",

@@ -5848,6 +5848,26 @@ pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
             "not show_update_fpos or state in ['sale', 'cancel']",
         ),
     },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "sale.model_sale_order_send_mail",
+        label: "Send an email",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "sale.model_sale_order_action_quotation_sent",
+        label: "Mark Quotation as Sent",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "sale.model_sale_order_action_share",
+        label: "Share",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "sale_project.model_sale_order_action_create_project",
+        label: "Create Project",
+        invisible: ::std::option::Option::None,
+    },
 ];
 /// What a server needs to offer this model as typed tools.
 pub const DESCRIPTOR: ::odoo_client::registry::ModelDescriptor = ::odoo_client::registry::ModelDescriptor {

@@ -4252,7 +4252,7 @@ pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
     ::odoo_client::registry::ButtonDescriptor {
         method: "action_assign",
         label: "Check Availability",
-        invisible: ::std::option::Option::Some("not show_check_availability"),
+        invisible: ::std::option::Option::None,
     },
     ::odoo_client::registry::ButtonDescriptor {
         method: "button_validate",
@@ -4272,6 +4272,36 @@ pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
         invisible: ::std::option::Option::Some(
             "state not in ('assigned', 'confirmed', 'draft', 'waiting')",
         ),
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "do_unreserve",
+        label: "Unreserve",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "stock.action_validate_picking",
+        label: "Validate",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "stock.action_unreserve_picking",
+        label: "Unreserve",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "stock.action_toggle_is_locked",
+        label: "Lock/Unlock",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "stock.action_scrap",
+        label: "Scrap",
+        invisible: ::std::option::Option::None,
+    },
+    ::odoo_client::registry::ButtonDescriptor {
+        method: "stock.stock_split_picking",
+        label: "Split",
+        invisible: ::std::option::Option::None,
     },
 ];
 /// What a server needs to offer this model as typed tools.

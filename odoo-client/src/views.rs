@@ -41,6 +41,194 @@ pub struct Button {
     /// A smart button (`oe_stat_button`, in the form's button box): it counts
     /// and opens related records rather than moving the record along.
     pub stat: bool,
+    /// A server action of the model's Action menu (`binding_model_id`): its
+    /// id on this instance; `method` is then the action's xml id, which no
+    /// method name can be (it has a dot).
+    pub server_action: Option<i64>,
+}
+
+/// A server action bound to a model (its Action menu), as the user sees it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BoundAction {
+    pub id: i64,
+    /// Its xml id, e.g. `purchase.action_confirm_rfqs`: the same on every
+    /// instance, so the name a caller and the generated code use.
+    pub xml_id: String,
+    pub label: String,
+}
+
+impl BoundAction {
+    pub fn button(&self) -> Button {
+        Button {
+            method: self.xml_id.clone(),
+            label: self.label.clone(),
+            hidden_when: None,
+            stat: false,
+            server_action: Some(self.id),
+        }
+    }
+}
+
+/// The view type of a list: `list` on Odoo 18+, `tree` below.
+pub fn list_view_type(major: u32) -> &'static str {
+    if major >= 18 { "list" } else { "tree" }
+}
+
+/// The archs of `model`'s list views as the user sees them (`get_views`
+/// applies inheritance and groups): the default one, then the other primary
+/// ones, which the menus open (the inventory count list of `stock.quant`, the
+/// purchase list with its Create Bills). Finding those needs `ir.ui.view`
+/// read access (administrators); without it, the default list alone.
+pub async fn list_archs(client: &OdooClient, model: &str) -> crate::Result<Vec<String>> {
+    let view = list_view_type(client.version().await?.major);
+    let mut archs: Vec<String> = default_arch(client, model, view, None)
+        .await?
+        .into_iter()
+        .collect();
+    let domain = json!([
+        ["model", "=", model],
+        ["type", "=", view],
+        ["mode", "=", "primary"]
+    ]);
+    let mut search = Map::new();
+    search.insert("domain".into(), domain);
+    search.insert("order".into(), json!("priority, id"));
+    let ids = match client
+        .execute("ir.ui.view", "search", None, search, None)
+        .await
+    {
+        Ok(ids) => ids,
+        Err(crate::Error::AccessDenied(_)) => return Ok(archs),
+        Err(error) => return Err(error),
+    };
+    for id in ids
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_i64)
+    {
+        let mut views = Map::new();
+        views.insert("views".into(), json!([[id, view]]));
+        views.insert("options".into(), json!({}));
+        let answer = client
+            .execute(model, "get_views", None, views, None)
+            .await?;
+        if let Some(arch) = answer["views"][view]["arch"].as_str()
+            && !archs.iter().any(|a| a == arch)
+        {
+            archs.push(arch.to_string());
+        }
+    }
+    Ok(archs)
+}
+
+/// The server actions bound to `model` that the user may run (Odoo's
+/// `get_bindings` filters them by groups), in Odoo's order. Window actions
+/// and reports are left out: a user cannot read a window action over the API
+/// (its context is Python the web client evaluates), and a report prints
+/// rather than moves records along. A server action without an xml id (made
+/// in the interface) has no name stable across instances and is left out.
+pub async fn bound_actions(client: &OdooClient, model: &str) -> crate::Result<Vec<BoundAction>> {
+    let mut call = Map::new();
+    call.insert("model_name".into(), json!(model));
+    let bindings = client
+        .execute("ir.actions.actions", "get_bindings", None, call, None)
+        .await?;
+    let listed: Vec<(i64, String)> = bindings["action"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| Some((a["id"].as_i64()?, a["name"].as_str()?.trim().to_string())))
+        .collect();
+    if listed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = listed.iter().map(|(id, _)| *id).collect();
+    let xml_ids = server_action_xml_ids(client, &ids).await?;
+    Ok(listed
+        .into_iter()
+        .filter_map(|(id, label)| {
+            let xml_id = xml_ids.iter().find(|(i, _)| *i == id)?.1.clone();
+            Some(BoundAction { id, xml_id, label })
+        })
+        .collect())
+}
+
+/// The xml ids of those of `ids` that are server actions. `get_external_id`
+/// answers any user over JSON/2, but its integer keys cannot travel over
+/// XML-RPC: there `ir.model.data` is read (administrators; others get none).
+async fn server_action_xml_ids(
+    client: &OdooClient,
+    ids: &[i64],
+) -> crate::Result<Vec<(i64, String)>> {
+    let pairs = |map: &Map<String, Value>| -> Vec<(i64, String)> {
+        map.iter()
+            .filter_map(|(id, xml_id)| {
+                let xml_id = xml_id.as_str().filter(|x| !x.is_empty())?;
+                Some((id.parse().ok()?, xml_id.to_string()))
+            })
+            .collect()
+    };
+    if let Ok(Value::Object(map)) = client
+        .execute(
+            "ir.actions.server",
+            "get_external_id",
+            Some(ids),
+            Map::new(),
+            None,
+        )
+        .await
+    {
+        return Ok(pairs(&map));
+    }
+    let mut search = Map::new();
+    search.insert(
+        "domain".into(),
+        json!([["model", "=", "ir.actions.server"], ["res_id", "in", ids]]),
+    );
+    search.insert("fields".into(), json!(["module", "name", "res_id"]));
+    let rows = match client
+        .execute("ir.model.data", "search_read", None, search, None)
+        .await
+    {
+        Ok(rows) => rows,
+        Err(crate::Error::AccessDenied(_)) => return Ok(Vec::new()),
+        Err(error) => return Err(error),
+    };
+    let mut found = Vec::new();
+    for row in rows.as_array().into_iter().flatten() {
+        if let (Some(id), Some(module), Some(name)) = (
+            row["res_id"].as_i64(),
+            row["module"].as_str(),
+            row["name"].as_str(),
+        ) && !found.iter().any(|(i, _)| *i == id)
+        {
+            found.push((id, format!("{module}.{name}")));
+        }
+    }
+    Ok(found)
+}
+
+/// Every button a person can press on a model's records: the form's object
+/// buttons, then those of its lists (header buttons act on the selected
+/// records, row buttons on one), then its Action menu's server actions. A
+/// method on several views is one button, shown wherever one of them is.
+/// The answer is a `Form` of buttons alone, so that `button` and
+/// `unknown_button` serve it.
+pub fn known_buttons(form: &Form, lists: &[Form], actions: &[BoundAction]) -> Form {
+    let mut buttons = form.buttons.clone();
+    for button in lists.iter().flat_map(|list| &list.buttons) {
+        add_button(&mut buttons, button.clone());
+    }
+    for action in actions {
+        if !buttons.iter().any(|b| b.method == action.xml_id) {
+            buttons.push(action.button());
+        }
+    }
+    Form {
+        buttons,
+        ..Form::default()
+    }
 }
 
 /// A `<field>` of the form itself (not of an x2many's nested view).
@@ -76,7 +264,7 @@ impl Form {
             .map(|b| format!("{} ({})", b.method, b.label))
             .collect();
         format!(
-            "`{button}` is not a button of {model}'s form{}; its buttons: {}",
+            "`{button}` is not a button of {model}'s form, lists or Action menu{}; its buttons: {}",
             did_you_mean(&close_matches(
                 button,
                 self.buttons.iter().map(|b| b.method.as_str()),
@@ -167,6 +355,7 @@ pub fn parse(arch: &str) -> Form {
                         label,
                         hidden_when: hidden,
                         stat,
+                        server_action: None,
                     },
                 );
             }
@@ -282,6 +471,7 @@ mod tests {
                     label: "action_open_untrusted_bank_accounts".into(),
                     hidden_when: None,
                     stat: false,
+                    server_action: None,
                 },
                 Button {
                     method: "action_create_payments".into(),
@@ -290,6 +480,7 @@ mod tests {
                         "(total_payments_amount == 1) and (total_payments_amount != 1)".into()
                     ),
                     stat: false,
+                    server_action: None,
                 },
             ]
         );
@@ -325,6 +516,54 @@ mod tests {
             stat,
             [("action_confirm", false), ("action_view_invoice", true)]
         );
+    }
+
+    #[test]
+    fn list_buttons_and_bound_actions_join_the_form_buttons() {
+        let form = parse(
+            r#"<form><header><button name="button_cancel" type="object" string="Cancel" invisible="state == 'cancel'"/></header></form>"#,
+        );
+        // Odoo 19's purchase.order list (purchase_order_view_tree), shortened.
+        let list = parse(
+            r#"<list><header>
+                <button name="action_create_invoice" type="object" string="Create Bills"/>
+                <button name="button_cancel" type="object" string="Cancel"/>
+                <button name="stock.action_request" type="action" string="Request"/>
+            </header><field name="name"/>
+            <button name="action_apply" type="object" string="Apply" invisible="not inventory_quantity_set"/></list>"#,
+        );
+        let confirm = BoundAction {
+            id: 558,
+            xml_id: "purchase.action_confirm_rfqs".into(),
+            label: "Confirm RFQ".into(),
+        };
+        let known = known_buttons(&form, &[list], &[confirm]);
+        let names: Vec<(&str, Option<&str>, Option<i64>)> = known
+            .buttons
+            .iter()
+            .map(|b| (b.method.as_str(), b.hidden_when.as_deref(), b.server_action))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                // Shown unconditionally in the list: never hidden.
+                ("button_cancel", None, None),
+                ("action_create_invoice", None, None),
+                ("action_apply", Some("not inventory_quantity_set"), None),
+                ("purchase.action_confirm_rfqs", None, Some(558)),
+            ]
+        );
+        assert_eq!(
+            known.button("purchase.action_confirm_rfqs").unwrap().label,
+            "Confirm RFQ"
+        );
+        assert!(
+            known
+                .unknown_button("purchase.order", "create_bill")
+                .contains("action_create_invoice (Create Bills)")
+        );
+        assert_eq!(list_view_type(19), "list");
+        assert_eq!(list_view_type(17), "tree");
     }
 
     #[test]

@@ -93,6 +93,13 @@ pub fn load(dir: &Path) -> Result<RawMetadata, Error> {
             .collect();
     // Optional: the default form of some models (model → arch), for their buttons.
     let forms = optional(dir, "views/form.json")?;
+    // Optional: the default list of some models (model → arch), and the
+    // server actions bound to them (model → [{id, xml_id, label}]).
+    let lists = optional::<BTreeMap<String, String>>(dir, "views/list.json")?
+        .into_iter()
+        .map(|(model, arch)| (model, vec![arch]))
+        .collect();
+    let actions = optional(dir, "bindings.json")?;
     Ok(RawMetadata {
         models,
         fields,
@@ -101,6 +108,8 @@ pub fn load(dir: &Path) -> Result<RawMetadata, Error> {
         computed,
         defaulted,
         forms,
+        lists,
+        actions,
     })
 }
 

@@ -131,6 +131,7 @@ pub async fn introspect(client: &OdooClient, config: &CodegenConfig) -> Result<S
         .filter(|name| models.iter().any(|m| &m.model == *name && !m.is_abstract))
         .collect();
     let forms = forms(client, &concrete, &bar).await;
+    let (lists, actions) = lists_and_actions(client, &concrete, &bar).await;
     bar.finish_and_clear();
     tracing::info!(
         models = selected.len(),
@@ -145,6 +146,8 @@ pub async fn introspect(client: &OdooClient, config: &CodegenConfig) -> Result<S
         computed,
         defaulted,
         forms,
+        lists,
+        actions,
         ..Default::default()
     };
     Ok(raw.assemble(Some(&selected)))
@@ -171,6 +174,35 @@ async fn forms(
         }
     }
     forms
+}
+
+/// The archs of each model's list views and the server actions bound to it,
+/// for their buttons; a model Odoo will not describe has none.
+async fn lists_and_actions(
+    client: &OdooClient,
+    models: &[&String],
+    bar: &ProgressBar,
+) -> (
+    BTreeMap<String, Vec<String>>,
+    BTreeMap<String, Vec<odoo_client::views::BoundAction>>,
+) {
+    let (mut lists, mut actions) = (BTreeMap::new(), BTreeMap::new());
+    for model in models {
+        bar.set_message(format!("list views and actions of {model}"));
+        match odoo_client::views::list_archs(client, model).await {
+            Ok(archs) => {
+                lists.insert(model.to_string(), archs);
+            }
+            Err(error) => tracing::debug!(model = model.as_str(), %error, "no list views"),
+        }
+        match odoo_client::views::bound_actions(client, model).await {
+            Ok(bound) => {
+                actions.insert(model.to_string(), bound);
+            }
+            Err(error) => tracing::debug!(model = model.as_str(), %error, "no bound actions"),
+        }
+    }
+    (lists, actions)
 }
 
 /// The fields Odoo computes (`fields_get`'s `depends`) and the ones

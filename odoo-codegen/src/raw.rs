@@ -103,6 +103,10 @@ pub struct RawMetadata {
     pub defaulted: BTreeMap<String, BTreeSet<String>>,
     /// The arch of each model's default form (`get_views`), when known.
     pub forms: BTreeMap<String, String>,
+    /// The archs of each model's list views, when known.
+    pub lists: BTreeMap<String, Vec<String>>,
+    /// The server actions bound to each model (its Action menu), when known.
+    pub actions: BTreeMap<String, Vec<odoo_client::views::BoundAction>>,
 }
 
 /// How the docstrings of Odoo's base classes begin. A model without its own
@@ -232,11 +236,17 @@ impl RawMetadata {
             .filter(|m| wanted(&m.model))
             .map(|m| ModelSchema {
                 fields: fields.remove(&m.model).unwrap_or_default(),
-                buttons: self
-                    .forms
-                    .get(&m.model)
-                    .map(|arch| ButtonSchema::from_form(arch))
-                    .unwrap_or_default(),
+                buttons: ButtonSchema::from_views(
+                    self.forms.get(&m.model).map(String::as_str),
+                    self.lists
+                        .get(&m.model)
+                        .map(Vec::as_slice)
+                        .unwrap_or_default(),
+                    self.actions
+                        .get(&m.model)
+                        .map(Vec::as_slice)
+                        .unwrap_or_default(),
+                ),
                 label: trimmed(m.name).unwrap_or_else(|| m.model.clone()),
                 info: model_info(m.info),
                 transient: m.transient,

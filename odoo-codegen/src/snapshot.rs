@@ -43,16 +43,20 @@ pub struct ModelSchema {
     pub modules: String,
     pub fields: Vec<FieldSchema>,
     /// The `type="object"` buttons of its default form (`get_views`), in the
-    /// form's order, but smart buttons: what a person can run on a record.
+    /// form's order, but smart buttons, then those of its lists, then the
+    /// server actions of its Action menu (named by xml id): what a person
+    /// can run on a record.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub buttons: Vec<ButtonSchema>,
 }
 
-/// A button of a model's form that calls a method of the model.
+/// A button of a model's form or lists that calls a method of the model, or
+/// a server action of its Action menu.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ButtonSchema {
-    /// The public method it calls, e.g. `action_confirm`.
+    /// The public method it calls, e.g. `action_confirm`, or the server
+    /// action's xml id, e.g. `purchase.action_confirm_rfqs`.
     pub method: String,
     /// Its text on the form (texts of one method's buttons joined by " / ").
     pub label: String,
@@ -62,11 +66,19 @@ pub struct ButtonSchema {
 }
 
 impl ButtonSchema {
-    /// The object buttons of a form's arch that call public methods and move
-    /// a record along (confirm, validate, post): smart buttons, which open
+    /// The known buttons (`views::known_buttons`) of a form's and lists'
+    /// archs and bound server actions that call public methods and move a
+    /// record along (confirm, validate, post): smart buttons, which open
     /// related records, are left to press_button.
-    pub fn from_form(arch: &str) -> Vec<Self> {
-        odoo_client::views::parse(arch)
+    pub fn from_views(
+        form: Option<&str>,
+        lists: &[String],
+        actions: &[odoo_client::views::BoundAction],
+    ) -> Vec<Self> {
+        use odoo_client::views::{known_buttons, parse};
+        let form = form.map(parse).unwrap_or_default();
+        let lists: Vec<_> = lists.iter().map(|arch| parse(arch)).collect();
+        known_buttons(&form, &lists, actions)
             .buttons
             .into_iter()
             .filter(|b| !b.method.starts_with('_') && !b.stat)

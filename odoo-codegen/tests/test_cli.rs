@@ -236,6 +236,22 @@ fn introspection_batches_its_requests_and_matches_the_fixture_import() {
             .iter()
             .map(|m| (m.to_string(), "get_views".to_string())),
     );
+    // Then each model's lists (the default one, the others found through
+    // `ir.ui.view`) and its Action menu (`get_bindings`).
+    expected.push((String::new(), "version".to_string()));
+    let bound: serde_json::Map<String, serde_json::Value> = odoo_tests::fixture("bindings.json");
+    for model in &models {
+        for (m, method) in [
+            (*model, "get_views"),
+            ("ir.ui.view", "search"),
+            ("ir.actions.actions", "get_bindings"),
+        ] {
+            expected.push((m.to_string(), method.to_string()));
+        }
+        if bound.contains_key(*model) {
+            expected.push(("ir.actions.server".into(), "get_external_id".into()));
+        }
+    }
     assert_eq!(asked, expected, "batched requests");
     assert!(!stderr(&run).contains(odoo.api_key()));
     // Same code as the checked-in one, which came from the fixture import. The

@@ -542,8 +542,16 @@ async fn typed_actions_press_the_generated_form_buttons() {
     assert_eq!(schema["properties"]["company_id"]["type"], "integer");
     // Smart buttons (the order's invoices, deliveries) stay with press_button.
     assert!(!methods.contains(&"action_view_invoice"), "{methods:?}");
-    // A model whose form has only smart buttons gets no action tool.
-    assert!(tools.iter().all(|t| t.name != "res_users_action"));
+    // res.users' form has only smart buttons: its action tool offers its
+    // Action menu's server actions, by xml id.
+    let users = Value::Object((*tool(&tools, "res_users_action").input_schema).clone());
+    let users = users["properties"]["action"]["enum"].to_string();
+    assert!(
+        users.contains("\"auth_signup.action_send_password_reset_instructions\""),
+        "{users}"
+    );
+    // A model without buttons anywhere gets no action tool.
+    assert!(tools.iter().all(|t| t.name != "res_country_action"));
 
     let partner = created(&client, "res.partner", json!({"name": "Typed Buyer"})).await;
     let order = created(&client, "sale.order", json!({"partner_id": partner})).await;

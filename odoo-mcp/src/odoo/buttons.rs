@@ -1,5 +1,6 @@
-//! The buttons of a model's form (`type="object"`): which ones there are, and
-//! whether the form shows one on a record, so that a button is pressed only
+//! The buttons a person can press on a model's records: the object buttons
+//! of its form and lists, and the server actions of its Action menu; and
+//! whether a view shows one on a record, so that a button is pressed only
 //! where a person could press it.
 
 use std::sync::Arc;
@@ -14,14 +15,29 @@ use crate::error::ToolError;
 use odoo_client::views::{self as form_view, Button, Form};
 
 impl Odoo {
-    /// `model`'s default form view, asked once (`get_views`) and cached with
-    /// the other metadata.
-    pub(crate) async fn form(&self, model: &str) -> Result<Arc<Form>, ToolError> {
-        if let Some(form) = self.forms.get(model) {
-            return Ok(form);
+    /// `model`'s known buttons (`views::known_buttons`), asked once and
+    /// cached with the other metadata. Lists or bound actions Odoo will not
+    /// describe (an older server, a model without them) add none.
+    pub(crate) async fn buttons(&self, model: &str) -> Result<Arc<Form>, ToolError> {
+        if let Some(buttons) = self.forms.get(model) {
+            return Ok(buttons);
         }
         let form = fetch_form(&self.client, model, None).await?;
-        Ok(self.forms.insert(model, form))
+        let lists: Vec<Form> = match form_view::list_archs(&self.client, model).await {
+            Ok(archs) => archs.iter().map(|a| form_view::parse(a)).collect(),
+            Err(error) => {
+                tracing::debug!(model, %error, "no list views");
+                Vec::new()
+            }
+        };
+        let actions = form_view::bound_actions(&self.client, model)
+            .await
+            .unwrap_or_else(|error| {
+                tracing::debug!(model, %error, "no bound actions");
+                Vec::new()
+            });
+        let buttons = form_view::known_buttons(&form, &lists, &actions);
+        Ok(self.forms.insert(model, buttons))
     }
 
     /// The records of `ids` on which the form hides `button`, each with the

@@ -6,11 +6,6 @@ use quick_xml::events::{BytesStart, Event};
 
 use odoo_client::views::{always, attribute};
 
-/// The view type of a list: `list` on Odoo 18+, `tree` below.
-pub fn view_type(major: u32) -> &'static str {
-    if major >= 18 { "list" } else { "tree" }
-}
-
 /// The fields of the list's own columns (`<field>` children of the root), in
 /// order, without the ones never shown: `column_invisible` or `invisible` set
 /// to true, `optional="hide"`, and drag handles. A column shown under a
@@ -104,7 +99,5 @@ mod tests {
         </tree>"#;
         assert_eq!(visible_columns(arch), ["name", "order_line", "state"]);
         assert!(visible_columns("not xml <").is_empty());
-        assert_eq!(view_type(19), "list");
-        assert_eq!(view_type(17), "tree");
     }
 }

@@ -54,7 +54,7 @@ impl Odoo {
         let Ok(version) = client.version().await else {
             return Arc::new(Vec::new());
         };
-        let view = super::list_view::view_type(version.major);
+        let view = odoo_client::views::list_view_type(version.major);
         let columns = match odoo_client::views::default_arch(client, model, view, None).await {
             Ok(arch) => arch
                 .as_deref()

@@ -554,7 +554,45 @@ impl Odoo {
         kwargs: Map<String, Value>,
     ) -> Result<(Value, Option<Next>), odoo_client::Error> {
         let on = (!ids.is_empty()).then_some(ids);
-        match client.execute(model, method, on, kwargs, None).await {
+        let answer = client.execute(model, method, on, kwargs, None).await;
+        self.answered(client, model, ids, answer).await
+    }
+
+    /// Runs the server action `action` on `model`'s `ids` through Odoo's own
+    /// runner (`ir.actions.server.run`, as the web client's Action menu
+    /// does): Odoo checks the action's groups and the user's write access.
+    pub(crate) async fn run_server_action(
+        &self,
+        client: &OdooClient,
+        model: &str,
+        action: RecordId,
+        ids: &[RecordId],
+    ) -> Result<(Value, Option<Next>), odoo_client::Error> {
+        let mut context = Map::new();
+        context.insert("active_model".into(), json!(model));
+        context.insert("active_id".into(), json!(ids.first()));
+        context.insert("active_ids".into(), json!(ids));
+        let answer = client
+            .execute(
+                "ir.actions.server",
+                "run",
+                Some(&[action]),
+                Map::new(),
+                Some(&context),
+            )
+            .await;
+        self.answered(client, model, ids, answer).await
+    }
+
+    /// What a button's answer gives back: the result, and where an action leads.
+    async fn answered(
+        &self,
+        client: &OdooClient,
+        model: &str,
+        ids: &[RecordId],
+        answer: Result<Value, odoo_client::Error>,
+    ) -> Result<(Value, Option<Next>), odoo_client::Error> {
+        match answer {
             Ok(Value::Object(action)) => {
                 let next = self
                     .next_step(client, Value::Object(action.clone()), model, ids)

@@ -58,7 +58,7 @@ impl ToolSpec for PressButton {
 
     async fn run(odoo: &Odoo, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
         let target = call.target()?;
-        let form = odoo.form(target.name).await?;
+        let form = odoo.buttons(target.name).await?;
         let Some(button) = form.button(&args.button).cloned() else {
             return Err(ToolError::Invalid {
                 argument: "button",
@@ -82,10 +82,17 @@ impl ToolSpec for PressButton {
                 button.hidden_when.as_deref().unwrap_or_default()
             )));
         }
-        let (result, next) = odoo
-            .run_method(client, target.name, &button.method, &ids, Map::new())
-            .await
-            .map_err(ToolError::from_write)?;
+        let ran = match button.server_action {
+            Some(action) => {
+                odoo.run_server_action(client, target.name, action, &ids)
+                    .await
+            }
+            None => {
+                odoo.run_method(client, target.name, &button.method, &ids, Map::new())
+                    .await
+            }
+        };
+        let (result, next) = ran.map_err(ToolError::from_write)?;
         Ok(Output {
             model: target.name.to_string(),
             button: button.method,

@@ -75,6 +75,12 @@ fn signature(model: &str, method: &str) -> Option<Signature> {
             false,
         ),
         "get_views" => sig(false, &[("views", true), ("options", false)], false),
+        // The Action menu: `ir.actions.actions`' bindings, and the xml ids
+        // of `ir.actions.server` records (JSON/2; XML-RPC cannot carry them).
+        "get_bindings" if model == "ir.actions.actions" => {
+            sig(false, &[("model_name", true)], false)
+        }
+        "get_external_id" if model == "ir.actions.server" => sig(true, &[], false),
         // A record method (Odoo 18+): over XML-RPC it needs ids, `[]` for the model.
         "has_access" => sig(true, &[("operation", true)], false),
         "check_access_rights" => sig(
@@ -462,6 +468,10 @@ fn run(
             env,
         )?,
         "get_views" => store.get_views(model, arg("views"), env)?,
+        "get_bindings" => {
+            super::store::bindings(text("model_name", arg("model_name"))?.unwrap_or(""))
+        }
+        "get_external_id" => super::store::server_action_xml_ids(&ids),
         "name_search" => store.name_search(
             model,
             text("name", arg("name"))?.unwrap_or(""),

@@ -44,6 +44,50 @@ fn form_archs() -> &'static Map<String, Value> {
     ARCHS.get_or_init(|| crate::fixture("views/form.json"))
 }
 
+/// The server actions bound to each model on the Odoo 19 lab
+/// (`bindings.json`: model → `[{id, xml_id, label}]`).
+fn captured_bindings() -> &'static Map<String, Value> {
+    static BINDINGS: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    BINDINGS.get_or_init(|| crate::fixture("bindings.json"))
+}
+
+/// `ir.actions.actions.get_bindings(model)`: the captured server actions
+/// under `action`, as Odoo lists them.
+pub(crate) fn bindings(model: &str) -> Value {
+    let actions: Vec<Value> = captured_bindings()
+        .get(model)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|a| json!({"id": a["id"], "name": a["label"], "binding_view_types": "list,form"}))
+        .collect();
+    if actions.is_empty() {
+        json!({})
+    } else {
+        json!({ "action": actions })
+    }
+}
+
+/// `ir.actions.server.get_external_id(ids)`: `{id: xml_id}`, `""` for an
+/// id that is no captured server action.
+pub(crate) fn server_action_xml_ids(ids: &[i64]) -> Value {
+    let known: Vec<&Value> = captured_bindings()
+        .values()
+        .filter_map(Value::as_array)
+        .flatten()
+        .collect();
+    let mut out = Map::new();
+    for id in ids {
+        let xml_id = known
+            .iter()
+            .find(|a| a["id"].as_i64() == Some(*id))
+            .map(|a| a["xml_id"].clone())
+            .unwrap_or(json!(""));
+        out.insert(id.to_string(), xml_id);
+    }
+    Value::Object(out)
+}
+
 /// The companies a call's context names (`allowed_company_ids`), if any.
 fn allowed_companies(env: &Env) -> Option<Vec<i64>> {
     let ids = env.context.get("allowed_company_ids")?.as_array()?;

@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 use super::session::{Answer, Session, User};
 use super::{Outcome, Report, Target};
 
+mod buttons;
 mod forms;
 mod imports;
 
@@ -188,6 +189,7 @@ impl Run<'_> {
                 self.companies(&session).await;
                 self.wizards(&session).await;
                 self.forms(&session).await;
+                self.buttons(&session).await;
                 self.typed(&session).await;
                 self.resources(&session).await;
                 self.outage(&session).await;
