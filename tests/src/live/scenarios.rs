@@ -30,6 +30,8 @@ struct Run<'a> {
     outcomes: Vec<Outcome>,
     /// Records to remove at the end, newest last.
     created: Vec<(String, i64)>,
+    /// The scenarios now running need data only a real Odoo has.
+    real_odoo_only: bool,
 }
 
 fn clip(text: &str) -> String {
@@ -78,6 +80,7 @@ pub(super) async fn run(target: &Target) -> Report {
         prefix: format!("mcp-live-{}-{stamp}", std::process::id()),
         outcomes: Vec::new(),
         created: Vec::new(),
+        real_odoo_only: false,
     };
     report.latencies = run.all().await;
     run.cleanup().await;
@@ -92,6 +95,7 @@ fn failed_setup(scenario: &str, detail: String) -> Outcome {
         expected: "ok".into(),
         passed: false,
         detail: clip(&detail),
+        real_odoo_only: false,
     }
 }
 
@@ -122,6 +126,7 @@ impl Run<'_> {
             expected: expected.into(),
             passed,
             detail,
+            real_odoo_only: self.real_odoo_only,
         });
     }
 
