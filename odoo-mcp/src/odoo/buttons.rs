@@ -17,11 +17,11 @@ impl Odoo {
     /// `model`'s default form view, asked once (`get_views`) and cached with
     /// the other metadata.
     pub(crate) async fn form(&self, model: &str) -> Result<Arc<Form>, ToolError> {
-        if let Some(form) = self.forms.get(model) {
+        if let Some(form) = self.learned.forms.get(model) {
             return Ok(form);
         }
         let form = fetch_form(&self.client, model, None).await?;
-        Ok(self.forms.insert(model, form))
+        Ok(self.learned.forms.insert(model, form))
     }
 
     /// The records of `ids` on which the form hides `button`, each with the
