@@ -17,6 +17,7 @@ use odoo_client::suggest::{close_matches, did_you_mean};
 mod buttons;
 mod companies;
 mod dry_run;
+pub(crate) mod identity;
 mod list_view;
 pub(crate) mod model_fields;
 mod reads;
