@@ -447,7 +447,10 @@ mod tests {
         let mut a = args();
         a.identity = Some("odoo-key".into());
         let err = a.resolve().unwrap_err().to_string();
-        assert!(err.contains("streamable-http") && err.contains("stdio"), "{err}");
+        assert!(
+            err.contains("streamable-http") && err.contains("stdio"),
+            "{err}"
+        );
 
         // No server key needed: callers bring theirs.
         let mut a = args();

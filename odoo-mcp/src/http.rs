@@ -94,8 +94,7 @@ pub async fn serve(server: OdooMcp, bind: &HttpBind) -> std::io::Result<()> {
             .await
             .map_err(std::io::Error::other)?,
     };
-    let router = router
-        .route("/health", axum::routing::get(move || health(probe.clone())));
+    let router = router.route("/health", axum::routing::get(move || health(probe.clone())));
     let listener =
         TcpListener::bind((bind.host.trim_matches(|c| c == '[' || c == ']'), bind.port)).await?;
     let addr: SocketAddr = listener.local_addr()?;

@@ -141,10 +141,12 @@ mod tests {
             .unwrap();
         assert!(challenge.starts_with("Bearer") && challenge.contains("invalid_token"));
         let response = refused(&Refusal::NoLogin, true);
-        assert!(response.headers()[header::WWW_AUTHENTICATE]
-            .to_str()
-            .unwrap()
-            .starts_with("Basic"));
+        assert!(
+            response.headers()[header::WWW_AUTHENTICATE]
+                .to_str()
+                .unwrap()
+                .starts_with("Basic")
+        );
         let response = refused(&Refusal::Unavailable("timeout".into()), false);
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     }

@@ -559,7 +559,10 @@ mod tests {
         assert_eq!("Odoo-Key".parse::<Identity>().unwrap(), Identity::OdooKey);
         assert_eq!("oauth".parse::<Identity>().unwrap(), Identity::OAuth);
         let err = "user".parse::<Identity>().unwrap_err().to_string();
-        assert!(err.contains("ODOO_MCP_IDENTITY") && err.contains("odoo-key"), "{err}");
+        assert!(
+            err.contains("ODOO_MCP_IDENTITY") && err.contains("odoo-key"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -165,10 +165,16 @@ async fn each_key_sees_what_odoo_shows_its_user_and_writes_as_them() {
 
     // The audit line names the Odoo user each write acted as; never a key.
     let lines = audit_lines(&audit, 2).await;
-    let create = lines.iter().find(|l| l["tool"] == "create_record").expect("create line");
+    let create = lines
+        .iter()
+        .find(|l| l["tool"] == "create_record")
+        .expect("create line");
     assert_eq!(create["odoo_uid"], DEMO_UID, "{create}");
     assert_eq!(create["odoo_login"], "demo", "{create}");
-    let refused = lines.iter().find(|l| l["tool"] == "update_record").expect("update line");
+    let refused = lines
+        .iter()
+        .find(|l| l["tool"] == "update_record")
+        .expect("update line");
     assert_eq!(refused["outcome"], "error", "{refused}");
     let text = std::fs::read_to_string(&audit).expect("audit file");
     for key in [double.api_key(), double.demo_api_key()] {
@@ -225,7 +231,10 @@ async fn a_missing_or_refused_key_is_a_401_before_any_tool_reaches_odoo() {
     let (status, challenge, body) = initialize(&server.url, None).await;
     assert_eq!(status, 401, "{body}");
     assert!(challenge.starts_with("Bearer"), "{challenge}");
-    assert!(body.contains("Authorization: Bearer") && body.contains("New API Key"), "{body}");
+    assert!(
+        body.contains("Authorization: Bearer") && body.contains("New API Key"),
+        "{body}"
+    );
 
     let wrong = "not-a-key-0123456789abcdef";
     let (status, challenge, body) = initialize(&server.url, Some(&format!("Bearer {wrong}"))).await;
@@ -243,8 +252,11 @@ async fn a_missing_or_refused_key_is_a_401_before_any_tool_reaches_odoo() {
     assert_no_secret(&server.stderr.text(), wrong, "stderr");
 
     // A good key gets through.
-    let (status, _, body) =
-        initialize(&server.url, Some(&format!("Bearer {}", double.demo_api_key()))).await;
+    let (status, _, body) = initialize(
+        &server.url,
+        Some(&format!("Bearer {}", double.demo_api_key())),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
 }
 
@@ -258,7 +270,10 @@ async fn a_revoked_key_stops_working() {
     // Within the TTL the call reaches Odoo, which refuses the key; the server
     // forgets it, so the next request is a 401 without waiting for the TTL.
     let message = err(&call(&admin, "search_records", json!({"model": "res.partner"})).await);
-    assert!(message.to_lowercase().contains("api key") || message.contains("refused"), "{message}");
+    assert!(
+        message.to_lowercase().contains("api key") || message.contains("refused"),
+        "{message}"
+    );
     admin.cancel().await.ok();
     let (status, _, body) =
         initialize(&server.url, Some(&format!("Bearer {}", double.api_key()))).await;
@@ -305,8 +320,11 @@ async fn what_one_user_taught_the_server_serves_only_that_user() {
 async fn below_19_the_key_comes_with_its_login() {
     let double = OdooDouble::start_with_version(18).await;
     let server = http_server(&key_env(&double, &[])).await;
-    let (status, challenge, body) =
-        initialize(&server.url, Some(&format!("Bearer {}", double.demo_api_key()))).await;
+    let (status, challenge, body) = initialize(
+        &server.url,
+        Some(&format!("Bearer {}", double.demo_api_key())),
+    )
+    .await;
     assert_eq!(status, 401, "{body}");
     assert!(challenge.starts_with("Basic"), "{challenge}");
     assert!(body.contains("login:key"), "{body}");
@@ -317,7 +335,10 @@ async fn below_19_the_key_comes_with_its_login() {
     let demo = client_as(&server.url, &basic("demo", double.demo_api_key())).await;
     let ids = orders(&demo).await;
     assert_eq!(ids.len(), visible_orders(&double, Some(DEMO_UID)).len());
-    assert!(ids.iter().all(|(_, owner)| owner.is_none_or(|o| o == DEMO_UID)));
+    assert!(
+        ids.iter()
+            .all(|(_, owner)| owner.is_none_or(|o| o == DEMO_UID))
+    );
     assert!(
         double.requests().iter().all(|(kind, _, _)| kind != "json2"),
         "Odoo 18 is reached over XML-RPC"
@@ -334,7 +355,10 @@ async fn odoo_key_refuses_stdio_at_start_up() {
         .expect("run odoo-mcp");
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("odoo-key") && stderr.contains("streamable-http"), "{stderr}");
+    assert!(
+        stderr.contains("odoo-key") && stderr.contains("streamable-http"),
+        "{stderr}"
+    );
 }
 
 /// 20 clients at once, alternating between admin and demo, 1,000 calls: no

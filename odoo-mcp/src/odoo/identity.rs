@@ -229,7 +229,9 @@ impl Identities {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// SHA-256 of the login and key: what the cache keeps instead of the key.
@@ -353,7 +355,10 @@ mod tests {
         let rounds = 10_000;
         let started = Instant::now();
         for _ in 0..rounds {
-            let found = identities.resolve(credentials.clone()).await.expect("cached");
+            let found = identities
+                .resolve(credentials.clone())
+                .await
+                .expect("cached");
             assert_eq!(found.person.uid, 5);
         }
         eprintln!(

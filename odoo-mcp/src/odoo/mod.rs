@@ -215,7 +215,8 @@ impl Odoo {
 
     /// Which models the current access level reaches without `ODOO_YOLO`.
     pub fn enabled_models(&self) -> BTreeSet<&str> {
-        self.shared.models
+        self.shared
+            .models
             .iter()
             .map(|d| d.model)
             .chain(self.shared.settings.allowlist.iter().map(String::as_str))
@@ -276,9 +277,11 @@ impl Odoo {
     }
 
     fn descriptor_fields(&self, descriptor: &ModelDescriptor) -> Option<Arc<ModelFields>> {
-        self.shared.descriptor_fields.get_or_init(descriptor.model, || {
-            Some(ModelFields::from_descriptor(descriptor))
-        })
+        self.shared
+            .descriptor_fields
+            .get_or_init(descriptor.model, || {
+                Some(ModelFields::from_descriptor(descriptor))
+            })
     }
 
     /// Field metadata that knows every name in `names`: the descriptor when it

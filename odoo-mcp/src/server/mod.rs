@@ -8,8 +8,8 @@ use std::sync::{Arc, OnceLock};
 use odoo_client::OdooClient;
 use odoo_client::registry::ModelDescriptor;
 use rmcp::model::{
-    CallToolRequestParams, Extensions, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
-    ContentBlock, Implementation, ListResourceTemplatesResult, ListResourcesResult,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
+    ContentBlock, Extensions, Implementation, ListResourceTemplatesResult, ListResourcesResult,
     ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
     ReadResourceResult, ServerCapabilities, ServerConfig,
 };
@@ -29,8 +29,8 @@ mod confirm;
 mod front;
 mod resources;
 
-pub use caller::Principal;
 use audit::Who;
+pub use caller::Principal;
 
 use front::{Ready, Refused};
 

@@ -12,6 +12,8 @@ use serde_json::{Map, Value, json};
 use super::session::{Answer, Session, User};
 use super::{Outcome, Report, Target};
 
+mod identity;
+
 /// What the generator is asked for: a few models of different apps.
 const CODEGEN_MODELS: [&str; 4] = ["res.partner", "res.country", "crm.lead", "sale.order"];
 
@@ -217,6 +219,7 @@ impl Run<'_> {
         }
         self.read_only().await;
         self.demo_user().await;
+        self.identity().await;
         if self.target.http {
             self.http_pass().await;
         }
