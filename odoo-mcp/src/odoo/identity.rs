@@ -97,11 +97,14 @@ impl Refusal {
     }
 }
 
+/// When a key was checked with Odoo, and whose it is.
+type Verified = (Instant, Arc<Caller>);
+
 /// Callers' verified keys and what Odoo told each user, both bounded.
 pub struct Identities {
     base: Arc<Odoo>,
     cache: IdentityCache,
-    keys: Mutex<Lru<[u8; 32], (Instant, Arc<Caller>)>>,
+    keys: Mutex<Lru<[u8; 32], Verified>>,
     users: Mutex<Lru<i64, Arc<Learned>>>,
 }
 
