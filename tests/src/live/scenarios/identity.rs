@@ -11,15 +11,29 @@ use serde_json::{Map, Value, json};
 use super::super::session::Session;
 use super::{Run, client_for, failed_setup};
 
-/// The lab's demo password (the lab build sets demo/demo), for Odoo's identity
-/// check when demo makes and revokes a key of its own.
-const DEMO_PASSWORD: &str = "demo";
+/// Demo's password, which Odoo's identity check asks before demo makes or revokes a
+/// key of its own: the demo env's `ODOO_PASSWORD`, else `ODOO_LIVE_DEMO_PASSWORD`
+/// (the lab build sets demo/demo). Without one the revocation scenario does not run
+/// (nor on the double, which has no key wizard).
+fn demo_password(demo_env: &BTreeMap<String, String>) -> Option<String> {
+    demo_env
+        .get("ODOO_PASSWORD")
+        .cloned()
+        .or_else(|| std::env::var("ODOO_LIVE_DEMO_PASSWORD").ok())
+        .filter(|p| !p.is_empty())
+}
 
 impl Run<'_> {
     pub(super) async fn identity(&mut self) {
-        let Some(demo_env) = self.target.demo.clone() else {
+        let Some(demo) = &self.target.demo else {
             return;
         };
+        // The target's connection with demo's credentials.
+        let mut demo_env = self.target.env.clone();
+        for key in ["ODOO_USER", "ODOO_API_KEY", "ODOO_PASSWORD"] {
+            demo_env.remove(key);
+        }
+        demo_env.extend(demo.clone());
         let mut env = self.server_env(&[("ODOO_YOLO", "true"), ("ODOO_MCP_IDENTITY", "odoo-key")]);
         for key in ["ODOO_API_KEY", "ODOO_PASSWORD", "ODOO_USER"] {
             env.remove(key);
@@ -184,11 +198,14 @@ impl Run<'_> {
 
     /// A key demo makes for this run works, then, once demo revokes it, is a 401.
     async fn identity_revoked(&mut self, url: &str, demo_env: &BTreeMap<String, String>) {
+        let Some(password) = demo_password(demo_env) else {
+            return;
+        };
         let demo = match client_for(demo_env) {
             Ok(client) => client,
             Err(e) => return self.outcomes.push(failed_setup("odoo-key: revocation", e)),
         };
-        let fresh = match make_key(&demo, &self.name("key")).await {
+        let fresh = match make_key(&demo, &self.name("key"), &password).await {
             Ok(fresh) => fresh,
             Err(e) => return self.step("odoo-key: a revoked key stops working", Err(e)),
         };
@@ -208,7 +225,7 @@ impl Run<'_> {
             }
             Err(_) => false,
         };
-        let revoked = revoke_key(&demo, fresh.1).await;
+        let revoked = revoke_key(&demo, fresh.1, &password).await;
         // The server asks Odoo again when a call is refused (or after its TTL).
         let during = match &before {
             Ok(s) => {
@@ -263,6 +280,7 @@ async fn with_identity_check(
     model: &str,
     method: &str,
     ids: &[i64],
+    password: &str,
 ) -> Result<Value, String> {
     let action = client
         .execute(model, method, Some(ids), Map::new(), None)
@@ -273,13 +291,13 @@ async fn with_identity_check(
     };
     // Odoo 19 reads the password from the context, 18 from the wizard's field.
     let mut vals = Map::new();
-    vals.insert("password".into(), json!(DEMO_PASSWORD));
+    vals.insert("password".into(), json!(password));
     client
         .write("res.users.identitycheck", &[wizard], &vals)
         .await
         .map_err(|e| e.to_string())?;
     let mut context = Map::new();
-    context.insert("password".into(), json!(DEMO_PASSWORD));
+    context.insert("password".into(), json!(password));
     client
         .execute(
             "res.users.identitycheck",
@@ -293,7 +311,11 @@ async fn with_identity_check(
 }
 
 /// A new API key of the client's own user, as Odoo's Preferences make one: (key, its id).
-async fn make_key(client: &OdooClient, name: &str) -> Result<(String, i64), String> {
+async fn make_key(
+    client: &OdooClient,
+    name: &str,
+    password: &str,
+) -> Result<(String, i64), String> {
     let mut vals = Map::new();
     vals.insert("name".into(), json!(name));
     let description = client
@@ -308,6 +330,7 @@ async fn make_key(client: &OdooClient, name: &str) -> Result<(String, i64), Stri
         "res.users.apikeys.description",
         "make_key",
         &[description],
+        password,
     )
     .await?;
     let key = shown["context"]["default_key"]
@@ -327,8 +350,8 @@ async fn make_key(client: &OdooClient, name: &str) -> Result<(String, i64), Stri
 }
 
 /// Revokes a key of the client's own user, as Odoo's Preferences do.
-async fn revoke_key(client: &OdooClient, id: i64) -> Result<(), String> {
-    with_identity_check(client, "res.users.apikeys", "remove", &[id])
+async fn revoke_key(client: &OdooClient, id: i64, password: &str) -> Result<(), String> {
+    with_identity_check(client, "res.users.apikeys", "remove", &[id], password)
         .await
         .map(|_| ())
 }
