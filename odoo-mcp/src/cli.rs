@@ -259,19 +259,26 @@ impl ServeArgs {
                 Some(v) => v.parse()?,
                 None => defaults.identity,
             },
-            identity_cache: IdentityCache {
-                ttl: std::time::Duration::from_secs(parse_number(
-                    "ODOO_MCP_IDENTITY_TTL",
-                    self.identity_ttl.as_deref(),
-                    defaults.identity_cache.ttl.as_secs(),
-                )?),
-                max_users: parse_number(
-                    "ODOO_MCP_IDENTITY_MAX_USERS",
-                    self.identity_max_users.as_deref(),
-                    defaults.identity_cache.max_users,
-                )?
-                .max(1),
-            },
+            identity_cache: self.identity_cache(defaults.identity_cache)?,
+        })
+    }
+}
+
+impl ServeArgs {
+    /// `ODOO_MCP_IDENTITY_TTL` and `ODOO_MCP_IDENTITY_MAX_USERS`.
+    fn identity_cache(&self, defaults: IdentityCache) -> Result<IdentityCache, SettingsError> {
+        Ok(IdentityCache {
+            ttl: std::time::Duration::from_secs(parse_number(
+                "ODOO_MCP_IDENTITY_TTL",
+                self.identity_ttl.as_deref(),
+                defaults.ttl.as_secs(),
+            )?),
+            max_users: parse_number(
+                "ODOO_MCP_IDENTITY_MAX_USERS",
+                self.identity_max_users.as_deref(),
+                defaults.max_users,
+            )?
+            .max(1),
         })
     }
 }
