@@ -243,8 +243,11 @@ impl Run<'_> {
         }
         let after = Session::http_client_as(url, &auth).await;
         let check = match (works, revoked, &after) {
+            // rmcp's client reports the 401 as "Auth required".
             (true, Ok(()), Err(e))
-                if e.contains("401") || e.to_lowercase().contains("unauthorized") =>
+                if e.contains("401")
+                    || e.to_lowercase().contains("unauthorized")
+                    || e.contains("Auth required") =>
             {
                 Ok(format!(
                     "worked, then revoked: the call {during}, a new session 401"
