@@ -198,7 +198,9 @@ impl Run<'_> {
 
     /// A key demo makes for this run works, then, once demo revokes it, is a 401.
     async fn identity_revoked(&mut self, url: &str, demo_env: &BTreeMap<String, String>) {
-        let Some(password) = demo_password(demo_env) else {
+        // Below 19 Odoo's identity check needs a browser session (no JSON/2, and
+        // XML-RPC is refused), which the suite does not open: 19 only for now.
+        let Some(password) = demo_password(demo_env).filter(|_| self.major >= 19) else {
             return;
         };
         // Odoo 19 runs its identity check over HTTP requests only, not XML-RPC:
