@@ -147,6 +147,42 @@ impl OdooClient {
     pub fn new(config: Config) -> Result<Self> {
         config.validate()?;
         let http = Http::new(&config)?;
+        Self::build(config, http, OnceCell::new())
+    }
+
+    /// A client that knows where Odoo is but holds no credentials: it asks the
+    /// server's version, and makes [`Self::with_credentials`] clients on its pool
+    /// (a server where each caller brings their own API key). Its calls fail.
+    pub fn without_credentials(mut config: Config) -> Result<Self> {
+        config.api_key = None;
+        config.password = None;
+        config.validate_address()?;
+        let http = Http::new(&config)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                config,
+                http,
+                transport: OnceCell::new(),
+                version: OnceCell::new(),
+            }),
+            companies: None,
+        })
+    }
+
+    /// A client on the same connection pool acting as someone else: `api_key`,
+    /// with `user` (the login XML-RPC needs). The server's version carries over
+    /// once known, so the new client asks nothing before its first call.
+    pub fn with_credentials(&self, user: Option<String>, api_key: crate::Secret) -> Result<Self> {
+        let mut config = self.inner.config.clone();
+        config.user = user;
+        config.api_key = Some(api_key);
+        config.password = None;
+        config.validate()?;
+        let version = OnceCell::new_with(self.inner.version.get().cloned());
+        Self::build(config, self.inner.http.clone(), version)
+    }
+
+    fn build(config: Config, http: Http, version: OnceCell<ServerVersion>) -> Result<Self> {
         // A fixed API version needs no question to the server: build it now.
         let transport = match config.api_version {
             ApiVersion::Json2 => OnceCell::new_with(Some(AnyTransport::Json2(
@@ -162,7 +198,7 @@ impl OdooClient {
                 config,
                 http,
                 transport,
-                version: OnceCell::new(),
+                version,
             }),
             companies: None,
         })

@@ -177,6 +177,22 @@ impl Config {
 
     /// Like [`Config::from_env`] over any variable source (tests, CLI layers).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let config = Self::read_lookup(lookup)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// [`Config::from_lookup`] with the address checked but not the credentials
+    /// (a server whose callers bring their own).
+    pub fn from_lookup_without_credentials(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self> {
+        let config = Self::read_lookup(lookup)?;
+        config.validate_address()?;
+        Ok(config)
+    }
+
+    fn read_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let url = get("ODOO_URL").ok_or_else(|| Error::Config("ODOO_URL is not set".into()))?;
         let mut config = Config::new(url);
@@ -197,12 +213,17 @@ impl Config {
         if let Some(v) = get("ODOO_CONNECT_TIMEOUT") {
             config.connect_timeout = parse_seconds("ODOO_CONNECT_TIMEOUT", &v)?;
         }
-        config.validate()?;
         Ok(config)
     }
 
     /// Checks that the settings can work for the chosen API, without any request.
     pub fn validate(&self) -> Result<()> {
+        self.validate_address()?;
+        self.validate_credentials()
+    }
+
+    /// Checks the URL and timeouts alone (a server whose callers bring the credentials).
+    pub fn validate_address(&self) -> Result<()> {
         let host = self
             .url
             .strip_prefix("https://")
@@ -216,6 +237,10 @@ impl Config {
         if self.timeout.is_zero() || self.connect_timeout.is_zero() {
             return Err(Error::Config("timeouts must be greater than zero".into()));
         }
+        Ok(())
+    }
+
+    fn validate_credentials(&self) -> Result<()> {
         let has_secret = self.api_key.is_some() || self.password.is_some();
         match self.api_version {
             ApiVersion::Json2 if self.api_key.is_none() => Err(Error::Config(

@@ -4,7 +4,10 @@
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::settings::{HttpBind, Limits, Settings, SettingsError, parse_allowlist};
+use crate::settings::{
+    HttpBind, Identity, IdentityCache, Limits, Settings, SettingsError, TransportKind,
+    parse_allowlist,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -131,19 +134,29 @@ pub struct ServeArgs {
     /// Companies every call acts in on a multi-company database: ids, the first one current (default: the user's setting).
     #[arg(long, env = "ODOO_ALLOWED_COMPANIES", global = true)]
     pub allowed_companies: Option<String>,
+    /// Whose Odoo account calls use: service (ODOO_API_KEY, default), odoo-key (each HTTP request brings its caller's own key) or oauth.
+    #[arg(long, env = "ODOO_MCP_IDENTITY", global = true)]
+    pub identity: Option<String>,
+    /// Seconds Odoo's answer to "whose key is this" is reused with odoo-key (default 60): a revoked key stops working within it.
+    #[arg(long, env = "ODOO_MCP_IDENTITY_TTL", global = true)]
+    pub identity_ttl: Option<String>,
+    /// Most people whose caches are kept with odoo-key (default 200); the least recently seen are forgotten first.
+    #[arg(long, env = "ODOO_MCP_IDENTITY_MAX_USERS", global = true)]
+    pub identity_max_users: Option<String>,
 }
 
 impl ServeArgs {
     /// Validates everything, without any request to Odoo.
     pub fn resolve(&self) -> Result<(odoo_client::Config, Settings), SettingsError> {
-        let odoo = self.odoo_config()?;
         let settings = self.settings()?;
+        let odoo = self.odoo_config(settings.identity)?;
+        check_identity(&settings)?;
         Ok((odoo, settings))
     }
 
     /// The connection to Odoo: the `ODOO_*` options, read as the client reads
     /// its environment.
-    fn odoo_config(&self) -> Result<odoo_client::Config, SettingsError> {
+    fn odoo_config(&self, identity: Identity) -> Result<odoo_client::Config, SettingsError> {
         let lookup = |name: &str| -> Option<String> {
             match name {
                 "ODOO_URL" => self.url.clone(),
@@ -160,7 +173,12 @@ impl ServeArgs {
                 _ => None,
             }
         };
-        odoo_client::Config::from_lookup(lookup).map_err(|e| match e {
+        let config = match identity {
+            // Callers bring the credentials: the server's own are neither needed nor used.
+            Identity::OdooKey => odoo_client::Config::from_lookup_without_credentials(lookup),
+            Identity::Service | Identity::OAuth => odoo_client::Config::from_lookup(lookup),
+        };
+        config.map_err(|e| match e {
             odoo_client::Error::Config(message) => SettingsError::Odoo(message),
             other => SettingsError::Odoo(other.to_string()),
         })
@@ -237,7 +255,44 @@ impl ServeArgs {
             )?,
             audit_log: self.audit_log.clone().filter(|p| !p.as_os_str().is_empty()),
             public_odoo_url: parse_public_url(self.public_odoo_url.as_deref())?,
+            identity: match &self.identity {
+                Some(v) => v.parse()?,
+                None => defaults.identity,
+            },
+            identity_cache: self.identity_cache(defaults.identity_cache)?,
         })
+    }
+}
+
+impl ServeArgs {
+    /// `ODOO_MCP_IDENTITY_TTL` and `ODOO_MCP_IDENTITY_MAX_USERS`.
+    fn identity_cache(&self, defaults: IdentityCache) -> Result<IdentityCache, SettingsError> {
+        Ok(IdentityCache {
+            ttl: std::time::Duration::from_secs(parse_number(
+                "ODOO_MCP_IDENTITY_TTL",
+                self.identity_ttl.as_deref(),
+                defaults.ttl.as_secs(),
+            )?),
+            max_users: parse_number(
+                "ODOO_MCP_IDENTITY_MAX_USERS",
+                self.identity_max_users.as_deref(),
+                defaults.max_users,
+            )?
+            .max(1),
+        })
+    }
+}
+
+/// The identity modes each transport can serve.
+fn check_identity(settings: &Settings) -> Result<(), SettingsError> {
+    match (settings.identity, settings.transport) {
+        (Identity::OdooKey, TransportKind::Stdio) => Err(SettingsError::Conflict(
+            "ODOO_MCP_IDENTITY=odoo-key needs ODOO_MCP_TRANSPORT=streamable-http: each HTTP request carries its caller's Odoo API key, and stdio has no requests to carry one; on stdio use the default service identity with ODOO_API_KEY".into(),
+        )),
+        (Identity::OAuth, _) => Err(SettingsError::Conflict(
+            "ODOO_MCP_IDENTITY=oauth is not yet available in this version; use odoo-key (each HTTP request brings its caller's own Odoo API key) or service".into(),
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -292,6 +347,8 @@ fn parse_number<T: std::str::FromStr>(
             expected: match name {
                 "ODOO_MCP_PORT" => "a port number from 0 to 65535",
                 "ODOO_MCP_MAX_BINARY_SIZE" => "a whole number of bytes",
+                "ODOO_MCP_IDENTITY_TTL" => "a whole number of seconds",
+                "ODOO_MCP_IDENTITY_MAX_USERS" => "a whole number of people",
                 _ => "a whole number of records",
             },
         }),
@@ -387,6 +444,42 @@ mod tests {
         assert_eq!(settings.limits, Limits::new(5, 20).unwrap());
         assert_eq!(settings.access, Access::ReadOnly);
         assert_eq!(settings.allowlist.len(), 2);
+    }
+
+    #[test]
+    fn identity_modes() {
+        let (_, settings) = args().resolve().unwrap();
+        assert_eq!(settings.identity, Identity::Service);
+
+        let mut a = args();
+        a.identity = Some("odoo-key".into());
+        let err = a.resolve().unwrap_err().to_string();
+        assert!(
+            err.contains("streamable-http") && err.contains("stdio"),
+            "{err}"
+        );
+
+        // No server key needed: callers bring theirs.
+        let mut a = args();
+        a.api_key = None;
+        a.identity = Some("odoo-key".into());
+        a.transport = Some("streamable-http".into());
+        a.identity_ttl = Some("5".into());
+        let (odoo, settings) = a.resolve().unwrap();
+        assert!(odoo.api_key.is_none());
+        assert_eq!(settings.identity, Identity::OdooKey);
+        assert_eq!(settings.identity_cache.ttl.as_secs(), 5);
+
+        let mut a = args();
+        a.identity = Some("oauth".into());
+        a.transport = Some("streamable-http".into());
+        let err = a.resolve().unwrap_err().to_string();
+        assert!(err.contains("not yet available"), "{err}");
+
+        let mut a = args();
+        a.api_key = None;
+        let err = a.resolve().unwrap_err().to_string();
+        assert!(err.contains("ODOO_API_KEY"), "{err}");
     }
 
     #[test]

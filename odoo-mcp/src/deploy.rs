@@ -131,6 +131,11 @@ pub struct Instance {
     /// `OAUTH_ISSUER_URL`: protects `/mcp` with OAuth (client id and secret stay secret).
     #[serde(default)]
     pub oauth_issuer_url: Option<String>,
+    /// Whose Odoo account calls use (`ODOO_MCP_IDENTITY`): `service` (the env
+    /// file's `ODOO_API_KEY`) or `odoo-key` (each request brings its caller's key;
+    /// the env file needs no key).
+    #[serde(default)]
+    pub identity: Identity,
     /// Address ranges Odoo and the OAuth issuer live in, for the NetworkPolicy;
     /// none: their ports on any address.
     #[serde(default)]
@@ -166,6 +171,26 @@ impl ApiVersion {
             Self::Auto => "auto",
             Self::Json2 => "json2",
             Self::Xmlrpc => "xmlrpc",
+        }
+    }
+}
+
+/// `ODOO_MCP_IDENTITY` of an instance.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Identity {
+    #[default]
+    Service,
+    OdooKey,
+    Oauth,
+}
+
+impl Identity {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Service => "service",
+            Self::OdooKey => "odoo-key",
+            Self::Oauth => "oauth",
         }
     }
 }
@@ -400,6 +425,7 @@ fn check_instance(
             format!("oauth_issuer_url {issuer:?} must start with http:// or https://"),
         ));
     }
+    check_identity(instance, source, index, path)?;
     for cidr in &instance.egress_cidrs {
         if !is_cidr(cidr) {
             return Err(invalid(
@@ -410,6 +436,28 @@ fn check_instance(
         }
     }
     Ok(())
+}
+
+/// The identity modes the servers can run.
+fn check_identity(
+    instance: &Instance,
+    source: &str,
+    index: usize,
+    path: &Path,
+) -> Result<(), DeployError> {
+    let problem = match instance.identity {
+        Identity::Service => return Ok(()),
+        Identity::Oauth => "identity oauth is not yet available; use odoo-key or service",
+        Identity::OdooKey if instance.oauth_issuer_url.is_some() => {
+            "identity odoo-key takes each caller's Odoo key in the Authorization header, where OAuth would put its token: drop oauth_issuer_url or use identity service"
+        }
+        Identity::OdooKey => return Ok(()),
+    };
+    Err(invalid(
+        path,
+        instance_key_line(source, index, "identity"),
+        problem.into(),
+    ))
 }
 
 /// Refuses what compose could render but the servers could not run.
@@ -706,6 +754,9 @@ fn plain_settings(
     }
     if let Some(issuer) = &instance.oauth_issuer_url {
         environment.insert("OAUTH_ISSUER_URL", issuer.clone());
+    }
+    if instance.identity != Identity::Service {
+        environment.insert("ODOO_MCP_IDENTITY", instance.identity.as_str().to_owned());
     }
     environment
 }
@@ -1004,6 +1055,45 @@ instances:
         let deployment = parse(EXAMPLE, Path::new("instances.yml")).unwrap();
         assert_eq!(deployment.instances[0].replica_range(), (2, 4));
         assert_eq!(deployment.instances[1].replica_range(), (1, 2));
+    }
+
+    #[test]
+    fn identity_per_instance() {
+        let keyed = EXAMPLE.replace(
+            "    yolo: false\n",
+            "    yolo: false\n    identity: odoo-key\n",
+        );
+        let deployment = parse(&keyed, Path::new("instances.yml")).unwrap();
+        let settings: Vec<_> = deployment
+            .instances
+            .iter()
+            .map(|i| plain_settings(i, None).get("ODOO_MCP_IDENTITY").cloned())
+            .collect();
+        assert_eq!(settings, [None, Some("odoo-key".to_string())]);
+        assert!(
+            kubernetes::secret_keys(&deployment.instances[1]).is_empty(),
+            "no server key"
+        );
+        let both = keyed.replace(
+            "    identity: odoo-key\n",
+            "    identity: odoo-key\n    oauth_issuer_url: https://idp.example\n",
+        );
+        assert!(
+            parse_err(&both).contains("line 13: identity odoo-key"),
+            "{}",
+            parse_err(&both)
+        );
+        let oauth = EXAMPLE.replace(
+            "    yolo: false\n",
+            "    yolo: false\n    identity: oauth\n",
+        );
+        assert!(parse_err(&oauth).contains("not yet available"));
+        let unknown = EXAMPLE.replace("    yolo: false\n", "    yolo: false\n    identity: user\n");
+        assert!(
+            parse_err(&unknown).contains("identity"),
+            "{}",
+            parse_err(&unknown)
+        );
     }
 
     #[test]

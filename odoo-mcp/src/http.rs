@@ -71,6 +71,7 @@ async fn health(probe: HealthProbe) -> impl axum::response::IntoResponse {
 pub async fn serve(server: OdooMcp, bind: &HttpBind) -> std::io::Result<()> {
     let config = config(bind);
     let probe = HealthProbe::new(server.clone());
+    let identities = server.identities().cloned();
     let cancel = config.cancellation_token.clone();
     let service = StreamableHttpService::new(
         move || Ok(server.clone()),
@@ -78,11 +79,22 @@ pub async fn serve(server: OdooMcp, bind: &HttpBind) -> std::io::Result<()> {
         config,
     );
     let router = axum::Router::new().route_service("/mcp", service);
-    // OAuth (when OAUTH_ISSUER_URL is set) guards /mcp; /health stays public.
-    let router = crate::auth::protect_from_env(router)
-        .await
-        .map_err(std::io::Error::other)?
-        .route("/health", axum::routing::get(move || health(probe.clone())));
+    // OAuth (when OAUTH_ISSUER_URL is set) or the callers' Odoo keys guard /mcp;
+    // /health stays public.
+    let router = match identities {
+        Some(identities) => {
+            if std::env::var("OAUTH_ISSUER_URL").is_ok_and(|v| !v.trim().is_empty()) {
+                return Err(std::io::Error::other(
+                    "ODOO_MCP_IDENTITY=odoo-key takes each caller's Odoo API key in the Authorization header, where OAuth would put its token: unset OAUTH_ISSUER_URL, or use the service identity with OAuth",
+                ));
+            }
+            crate::key_auth::protect(router, identities)
+        }
+        None => crate::auth::protect_from_env(router)
+            .await
+            .map_err(std::io::Error::other)?,
+    };
+    let router = router.route("/health", axum::routing::get(move || health(probe.clone())));
     let listener =
         TcpListener::bind((bind.host.trim_matches(|c| c == '[' || c == ']'), bind.port)).await?;
     let addr: SocketAddr = listener.local_addr()?;
@@ -135,12 +147,24 @@ impl HealthProbe {
             return (*status, body.clone());
         }
         let client = &self.server.client();
+        // With callers' own keys the server has none: Odoo's version answers without.
+        let keyless = self.server.identities().is_some();
         let probe = async {
-            client
-                .execute("res.users", "context_get", None, Map::new(), None)
-                .await?;
+            if !keyless {
+                client
+                    .execute("res.users", "context_get", None, Map::new(), None)
+                    .await?;
+            }
             let version = client.version().await?;
-            let api = client.api_version().await?;
+            let api = match client.config().api_version {
+                // What callers' clients will pick (JSON/2 needs Odoo 19).
+                odoo_client::ApiVersion::Auto if keyless && version.major >= 19 => {
+                    odoo_client::ApiVersion::Json2
+                }
+                odoo_client::ApiVersion::Auto if keyless => odoo_client::ApiVersion::XmlRpc,
+                _ if keyless => client.config().api_version,
+                _ => client.api_version().await?,
+            };
             Ok::<_, OdooError>((version, api))
         };
         let (status, body) = match tokio::time::timeout(Self::TIMEOUT, probe).await {

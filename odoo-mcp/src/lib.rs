@@ -27,6 +27,7 @@ pub mod deploy;
 mod domain_arg;
 pub mod error;
 pub mod http;
+mod key_auth;
 mod odoo;
 mod server;
 pub mod settings;

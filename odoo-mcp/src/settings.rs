@@ -88,6 +88,67 @@ impl fmt::Display for TransportKind {
     }
 }
 
+/// Whose Odoo account a call uses (`ODOO_MCP_IDENTITY`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Identity {
+    /// The server's own credentials (`ODOO_API_KEY`): one Odoo user for everyone.
+    #[default]
+    Service,
+    /// Streamable HTTP only: each request carries its caller's own Odoo API key
+    /// (`Authorization: Bearer <key>` on Odoo 19+, `Basic login:key` below).
+    OdooKey,
+    /// The OAuth subject's own Odoo key, kept by the server (not yet available).
+    OAuth,
+}
+
+impl std::str::FromStr for Identity {
+    type Err = SettingsError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "service" => Ok(Self::Service),
+            "odoo-key" | "odoo_key" | "odookey" => Ok(Self::OdooKey),
+            "oauth" => Ok(Self::OAuth),
+            _ => Err(SettingsError::Invalid {
+                name: "ODOO_MCP_IDENTITY",
+                value: s.to_string(),
+                expected: "service, odoo-key or oauth",
+            }),
+        }
+    }
+}
+
+impl fmt::Display for Identity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Service => "service",
+            Self::OdooKey => "odoo-key",
+            Self::OAuth => "oauth",
+        })
+    }
+}
+
+/// How callers' identities are checked and how much the server keeps per person
+/// (`ODOO_MCP_IDENTITY_TTL`, `ODOO_MCP_IDENTITY_MAX_USERS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdentityCache {
+    /// How long Odoo's answer to "whose key is this" is reused: a revoked key
+    /// stops working within it.
+    pub ttl: Duration,
+    /// Most people whose caches (fields, views, companies, model list) are kept;
+    /// the least recently seen is forgotten first.
+    pub max_users: usize,
+}
+
+impl Default for IdentityCache {
+    fn default() -> Self {
+        Self {
+            ttl: Duration::from_secs(60),
+            max_users: 200,
+        }
+    }
+}
+
 /// Search paging limits (`ODOO_MCP_DEFAULT_LIMIT`, `ODOO_MCP_MAX_LIMIT`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -181,6 +242,9 @@ pub struct Settings {
     /// Where users open Odoo in a browser, when not at `ODOO_URL`
     /// (`ODOO_MCP_PUBLIC_ODOO_URL`): the base of the record links in answers.
     pub public_odoo_url: Option<String>,
+    /// Whose Odoo account calls use (`ODOO_MCP_IDENTITY`).
+    pub identity: Identity,
+    pub identity_cache: IdentityCache,
 }
 
 /// Default of [`Settings::max_binary_size`]: 10 MiB.
@@ -203,6 +267,8 @@ impl Default for Settings {
             max_binary_size: DEFAULT_MAX_BINARY_SIZE,
             audit_log: None,
             public_odoo_url: None,
+            identity: Identity::default(),
+            identity_cache: IdentityCache::default(),
         }
     }
 }
@@ -485,6 +551,18 @@ mod tests {
             ["res.country", "sale.order"]
         );
         assert!(parse_allowlist("Sale Order").is_err());
+    }
+
+    #[test]
+    fn identity_values() {
+        assert_eq!("".parse::<Identity>().unwrap(), Identity::Service);
+        assert_eq!("Odoo-Key".parse::<Identity>().unwrap(), Identity::OdooKey);
+        assert_eq!("oauth".parse::<Identity>().unwrap(), Identity::OAuth);
+        let err = "user".parse::<Identity>().unwrap_err().to_string();
+        assert!(
+            err.contains("ODOO_MCP_IDENTITY") && err.contains("odoo-key"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -256,9 +256,13 @@ fn config_map(deployment: &Deployment, instance: &Instance) -> Value {
 }
 
 /// The Secret's keys, each with whether the server cannot start without it.
-fn secret_keys(instance: &Instance) -> Vec<(&'static str, bool)> {
+pub(super) fn secret_keys(instance: &Instance) -> Vec<(&'static str, bool)> {
     let xmlrpc = matches!(instance.api_version, ApiVersion::Xmlrpc);
     let oauth = instance.oauth_issuer_url.is_some();
+    // Callers bring their own keys: the server holds none.
+    if instance.identity == super::Identity::OdooKey {
+        return Vec::new();
+    }
     // XML-RPC may log in with a password instead of an API key.
     let mut keys = vec![
         ("ODOO_API_KEY", !xmlrpc),

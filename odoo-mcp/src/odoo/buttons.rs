@@ -19,7 +19,7 @@ impl Odoo {
     /// cached with the other metadata. Lists or bound actions Odoo will not
     /// describe (an older server, a model without them) add none.
     pub(crate) async fn buttons(&self, model: &str) -> Result<Arc<Form>, ToolError> {
-        if let Some(buttons) = self.forms.get(model) {
+        if let Some(buttons) = self.learned.forms.get(model) {
             return Ok(buttons);
         }
         let form = fetch_form(&self.client, model, None).await?;
@@ -37,7 +37,7 @@ impl Odoo {
                 Vec::new()
             });
         let buttons = form_view::known_buttons(&form, &lists, &actions);
-        Ok(self.forms.insert(model, buttons))
+        Ok(self.learned.forms.insert(model, buttons))
     }
 
     /// The records of `ids` on which the form hides `button`, each with the

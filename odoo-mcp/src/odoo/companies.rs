@@ -13,7 +13,7 @@ impl Odoo {
     /// The companies this server acts in: `ODOO_ALLOWED_COMPANIES` when set (the
     /// first one current), else every company of the Odoo user; cached.
     pub async fn companies(&self) -> Result<Arc<Vec<Company>>, ToolError> {
-        if let Some(companies) = self.companies.get("all") {
+        if let Some(companies) = self.learned.companies.get("all") {
             return Ok(companies);
         }
         let client = &self.client;
@@ -56,7 +56,7 @@ impl Odoo {
                 }
             })
             .collect();
-        Ok(self.companies.insert("all", companies))
+        Ok(self.learned.companies.insert("all", companies))
     }
 
     /// The connection acting in `company`, one of [`Self::companies`].

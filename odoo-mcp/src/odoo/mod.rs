@@ -17,6 +17,7 @@ use odoo_client::suggest::{close_matches, did_you_mean};
 mod buttons;
 mod companies;
 mod dry_run;
+pub(crate) mod identity;
 pub(crate) mod imports;
 mod list_view;
 pub(crate) mod model_fields;
@@ -46,15 +47,30 @@ pub(crate) const FIELD_ATTRIBUTES: &[&str] = &[
     "related",
 ];
 
-/// One Odoo connection with what it has learned (field metadata, model list,
-/// companies, list and form views), each cached with `ODOO_MCP_FIELDS_TTL`.
+/// One Odoo connection, as one Odoo user, with what it has learned (field
+/// metadata, model list, companies, list and form views), each cached with
+/// `ODOO_MCP_FIELDS_TTL`. Cheap to make for another user ([`Odoo::as_user`]):
+/// what comes from the generated code is shared, what Odoo answered is the user's.
 pub struct Odoo {
     client: OdooClient,
+    shared: Arc<Shared>,
+    learned: Arc<Learned>,
+    /// API key and password, scrubbed from every message as a last line of defence.
+    secrets: Arc<[String]>,
+}
+
+/// What every user's [`Odoo`] has alike: settings and what the generated code says.
+struct Shared {
     settings: Settings,
     models: &'static [ModelDescriptor],
     descriptor_fields: PerModel<ModelFields>,
     /// Per generated model, what generic writes' values are checked against.
     value_schemas: PerModel<Map<String, Value>>,
+}
+
+/// What Odoo told one user: field groups, record rules and company rights make it
+/// differ between users, so it serves only calls as that same user.
+pub(crate) struct Learned {
     fields: TtlCache<ModelFields>,
     /// Per generated model, the fields this instance lacks; learned when Odoo first
     /// refuses one of them.
@@ -65,8 +81,28 @@ pub struct Odoo {
     list_columns: TtlCache<Vec<String>>,
     /// Per model, the fields and buttons of its default form view.
     forms: TtlCache<odoo_client::views::Form>,
-    /// API key and password, scrubbed from every message as a last line of defence.
-    secrets: Vec<String>,
+}
+
+impl Learned {
+    pub(crate) fn new(ttl: std::time::Duration) -> Self {
+        Self {
+            fields: TtlCache::new(ttl),
+            absent: TtlCache::new(ttl),
+            model_list: TtlCache::new(ttl),
+            companies: TtlCache::new(ttl),
+            list_columns: TtlCache::new(ttl),
+            forms: TtlCache::new(ttl),
+        }
+    }
+}
+
+fn secrets_of(config: &odoo_client::Config) -> Arc<[String]> {
+    [config.api_key.as_ref(), config.password.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|s| s.expose().to_string())
+        .filter(|s| s.len() >= 4)
+        .collect()
 }
 
 /// The model a call is about, and its generated descriptor if there is one.
@@ -83,32 +119,52 @@ impl Odoo {
         settings: Settings,
         models: &'static [ModelDescriptor],
     ) -> Result<Self, OdooError> {
-        let secrets = [config.api_key.as_ref(), config.password.as_ref()]
-            .into_iter()
-            .flatten()
-            .map(|s| s.expose().to_string())
-            .filter(|s| s.len() >= 4)
-            .collect();
         let client = OdooClient::new(config)?;
-        let ttl = settings.fields_ttl;
-        Ok(Self {
+        Ok(Self::with_client(client, settings, models))
+    }
+
+    /// An [`Odoo`] whose callers bring their own credentials ([`Odoo::as_user`]);
+    /// its own calls fail, it only knows where Odoo is.
+    pub fn without_credentials(
+        config: odoo_client::Config,
+        settings: Settings,
+        models: &'static [ModelDescriptor],
+    ) -> Result<Self, OdooError> {
+        let client = OdooClient::without_credentials(config)?;
+        Ok(Self::with_client(client, settings, models))
+    }
+
+    fn with_client(
+        client: OdooClient,
+        settings: Settings,
+        models: &'static [ModelDescriptor],
+    ) -> Self {
+        Self {
+            secrets: secrets_of(client.config()),
+            learned: Arc::new(Learned::new(settings.fields_ttl)),
             client,
-            fields: TtlCache::new(ttl),
-            absent: TtlCache::new(ttl),
-            model_list: TtlCache::new(ttl),
-            companies: TtlCache::new(ttl),
-            list_columns: TtlCache::new(ttl),
-            forms: TtlCache::new(ttl),
-            settings,
-            models,
-            descriptor_fields: PerModel::default(),
-            value_schemas: PerModel::default(),
-            secrets,
-        })
+            shared: Arc::new(Shared {
+                settings,
+                models,
+                descriptor_fields: PerModel::default(),
+                value_schemas: PerModel::default(),
+            }),
+        }
+    }
+
+    /// The same server acting as another Odoo user: `client` holds that user's
+    /// credentials, `learned` what Odoo told that user before.
+    pub(crate) fn as_user(&self, client: OdooClient, learned: Arc<Learned>) -> Self {
+        Self {
+            secrets: secrets_of(client.config()),
+            client,
+            shared: self.shared.clone(),
+            learned,
+        }
     }
 
     pub fn settings(&self) -> &Settings {
-        &self.settings
+        &self.shared.settings
     }
 
     pub fn client(&self) -> &OdooClient {
@@ -117,7 +173,7 @@ impl Odoo {
 
     /// The generated models.
     pub fn models(&self) -> &'static [ModelDescriptor] {
-        self.models
+        self.shared.models
     }
 
     /// The API key and password, which no message may show.
@@ -132,7 +188,7 @@ impl Odoo {
 
     /// The fields of a generated model this instance lacks, once learned.
     pub fn absent_fields(&self, model: &str) -> Option<Arc<Vec<String>>> {
-        self.absent.get(model)
+        self.learned.absent.get(model)
     }
 
     /// Asks Odoo which fields of `target`'s generated descriptor it has; true when
@@ -141,7 +197,7 @@ impl Odoo {
         let Some(descriptor) = target.descriptor else {
             return false;
         };
-        if self.absent.get(target.name).is_some() {
+        if self.learned.absent.get(target.name).is_some() {
             return false;
         }
         let names = descriptor.fields.iter().map(|f| f.name);
@@ -156,21 +212,22 @@ impl Odoo {
                 "the generated code has fields this Odoo lacks: regenerate with `cargo run -p odoo-codegen`"
             );
         }
-        !self.absent.insert(target.name, absent).is_empty()
+        !self.learned.absent.insert(target.name, absent).is_empty()
     }
 
     /// Which models the current access level reaches without `ODOO_YOLO`.
     pub fn enabled_models(&self) -> BTreeSet<&str> {
-        self.models
+        self.shared
+            .models
             .iter()
             .map(|d| d.model)
-            .chain(self.settings.allowlist.iter().map(String::as_str))
+            .chain(self.shared.settings.allowlist.iter().map(String::as_str))
             .collect()
     }
 
     /// `model` as a call may reach it under the access rules.
     pub fn resolve_model<'a>(&self, model: &'a str) -> Result<Target<'a>, ToolError> {
-        let descriptor = self.models.iter().find(|d| d.model == model);
+        let descriptor = self.shared.models.iter().find(|d| d.model == model);
         let enabled = self.enabled_models();
         if !crate::settings::is_model_name(model) {
             return Err(ToolError::UnknownModel {
@@ -178,7 +235,7 @@ impl Odoo {
                 suggestion: did_you_mean(&close_matches(model, enabled.iter().copied(), 3)),
             });
         }
-        if self.settings.access == Access::Standard && !enabled.contains(model) {
+        if self.shared.settings.access == Access::Standard && !enabled.contains(model) {
             let shown: Vec<&str> = enabled.iter().copied().take(30).collect();
             return Err(ToolError::ModelNotEnabled {
                 model: model.to_string(),
@@ -222,9 +279,11 @@ impl Odoo {
     }
 
     fn descriptor_fields(&self, descriptor: &ModelDescriptor) -> Option<Arc<ModelFields>> {
-        self.descriptor_fields.get_or_init(descriptor.model, || {
-            Some(ModelFields::from_descriptor(descriptor))
-        })
+        self.shared
+            .descriptor_fields
+            .get_or_init(descriptor.model, || {
+                Some(ModelFields::from_descriptor(descriptor))
+            })
     }
 
     /// Field metadata that knows every name in `names`: the descriptor when it
@@ -237,12 +296,12 @@ impl Odoo {
         if let Some(fields) = target.descriptor.and_then(|d| self.descriptor_fields(d))
             && names.iter().all(|n| fields.contains(n))
         {
-            return Ok(match self.absent.get(target.name) {
+            return Ok(match self.learned.absent.get(target.name) {
                 Some(absent) if !absent.is_empty() => Arc::new(fields.without(&absent)),
                 _ => fields,
             });
         }
-        if let Some(fields) = self.fields.get(target.name) {
+        if let Some(fields) = self.learned.fields.get(target.name) {
             return Ok(fields);
         }
         let answer = self
@@ -250,6 +309,7 @@ impl Odoo {
             .fields_get(target.name, FIELD_ATTRIBUTES)
             .await?;
         Ok(self
+            .learned
             .fields
             .insert(target.name, ModelFields::from_fields_get(&answer)))
     }
@@ -286,28 +346,28 @@ impl Odoo {
 
     /// Forgets the cached model list and field metadata (`list_models` with `refresh`).
     pub fn forget_metadata(&self) {
-        self.model_list.clear();
-        self.fields.clear();
-        self.absent.clear();
-        self.list_columns.clear();
-        self.forms.clear();
-        self.companies.clear();
+        self.learned.model_list.clear();
+        self.learned.fields.clear();
+        self.learned.absent.clear();
+        self.learned.list_columns.clear();
+        self.learned.forms.clear();
+        self.learned.companies.clear();
     }
 
     /// Models and labels, from Odoo's `ir.model` (cached), or the generated
     /// table alone when nothing else is reachable.
     pub async fn model_list(&self) -> Result<Arc<Vec<(String, String)>>, ToolError> {
-        if let Some(list) = self.model_list.get("all") {
+        if let Some(list) = self.learned.model_list.get("all") {
             return Ok(list);
         }
-        let access = self.settings.access;
-        if access == Access::Standard && self.settings.allowlist.is_empty() {
+        let access = self.shared.settings.access;
+        if access == Access::Standard && self.shared.settings.allowlist.is_empty() {
             let list = self
-                .models
+                .models()
                 .iter()
                 .map(|d| (d.model.to_string(), d.label.to_string()))
                 .collect();
-            return Ok(self.model_list.insert("all", list));
+            return Ok(self.learned.model_list.insert("all", list));
         }
         let domain = if access == Access::Standard {
             json!([["model", "in", self.enabled_models()]])
@@ -338,7 +398,7 @@ impl Odoo {
             .collect();
         // Generated models Odoo did not list (e.g. not installed) stay out.
         list.sort();
-        Ok(self.model_list.insert("all", list))
+        Ok(self.learned.model_list.insert("all", list))
     }
 }
 
@@ -346,7 +406,7 @@ impl std::fmt::Debug for Odoo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Odoo")
             .field("client", &self.client)
-            .field("settings", &self.settings)
+            .field("settings", self.settings())
             .finish()
     }
 }

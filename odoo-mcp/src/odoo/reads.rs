@@ -47,7 +47,7 @@ impl Odoo {
     /// The columns of `model`'s default list view, asked once (`get_views`) and
     /// cached with the other metadata; empty when it has none Odoo will give.
     async fn list_columns(&self, model: &str) -> Arc<Vec<String>> {
-        if let Some(columns) = self.list_columns.get(model) {
+        if let Some(columns) = self.learned.list_columns.get(model) {
             return columns;
         }
         let client = &self.client;
@@ -67,7 +67,7 @@ impl Odoo {
                 Vec::new()
             }
         };
-        self.list_columns.insert(model, columns)
+        self.learned.list_columns.insert(model, columns)
     }
 
     /// What a read without `fields` returns: `id`, `display_name` and the list
@@ -169,7 +169,7 @@ impl Odoo {
     pub async fn links(&self, model: &str) -> Option<Links> {
         let version = self.client.version().await.ok()?;
         let base = self
-            .settings
+            .settings()
             .public_odoo_url
             .clone()
             .unwrap_or_else(|| self.client.config().url.clone());

@@ -18,7 +18,8 @@ impl Odoo {
     /// left to Odoo. x2many fields are left out: generic calls send Odoo's
     /// commands, which the typed struct does not describe.
     fn value_schema(&self, descriptor: &ModelDescriptor) -> Option<Arc<Map<String, Value>>> {
-        self.value_schemas
+        self.shared
+            .value_schemas
             .get_or_init(descriptor.model, || values_schema(descriptor))
     }
 

@@ -1,5 +1,6 @@
 //! The audit log (`ODOO_MCP_AUDIT_LOG`): one JSON line per write-tool call, with
-//! when, who (the OAuth subject of the HTTP request, when there is one), which
+//! when, who (the OAuth subject of the HTTP request, when there is one, and the
+//! Odoo uid and login the call acted as, with odoo-key), which
 //! tool, model and record ids, and the outcome. Never the values written, and
 //! error messages go through the same secret scrubbing as tool results.
 //!
@@ -116,6 +117,25 @@ pub(crate) struct Line {
     pub dry_run: bool,
 }
 
+/// Who made a call, as far as the server knows.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Who {
+    /// The OAuth subject of the HTTP request.
+    pub subject: Option<String>,
+    /// The Odoo user the call acted as, when callers bring their own keys.
+    pub odoo_uid: Option<i64>,
+    pub odoo_login: Option<String>,
+}
+
+impl Who {
+    pub(crate) fn subject(subject: Option<String>) -> Self {
+        Self {
+            subject,
+            ..Self::default()
+        }
+    }
+}
+
 /// A write-tool call under way; [`Pending::finish`] writes its line.
 pub(crate) struct Pending<'a> {
     log: &'a AuditLog,
@@ -125,7 +145,7 @@ pub(crate) struct Pending<'a> {
 impl Pending<'_> {
     pub(crate) fn finish(
         mut self,
-        subject: Option<&str>,
+        who: &Who,
         outcome: &Result<Answer, ToolError>,
         secrets: &[String],
     ) {
@@ -144,18 +164,22 @@ impl Pending<'_> {
             ) => ("refused", Some(error.render(secrets))),
             Err(error) => ("error", Some(error.render(secrets))),
         };
-        self.write(subject, kind, message);
+        self.write(who, kind, message);
     }
 
-    fn write(self, subject: Option<&str>, kind: &str, message: Option<String>) {
+    fn write(self, who: &Who, kind: &str, message: Option<String>) {
         let mut line = json!({
             "ts": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            "subject": subject,
+            "subject": who.subject,
             "tool": self.line.tool,
             "model": self.line.model.as_deref().map(clip),
             "ids": self.line.ids,
             "outcome": kind,
         });
+        if let Some(uid) = who.odoo_uid {
+            line["odoo_uid"] = Value::from(uid);
+            line["odoo_login"] = Value::from(who.odoo_login.clone());
+        }
         if let Some(message) = message {
             line["message"] = Value::String(clip(&message));
         }

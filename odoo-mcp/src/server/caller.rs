@@ -1,7 +1,11 @@
 //! Who is calling: the principal the HTTP transport verified, as the server
 //! reads it from a call's request.
 
+use std::sync::Arc;
+
 use rmcp::model::Extensions;
+
+use crate::odoo::identity::Caller;
 
 /// Who the verified token belongs to; in the request's extensions behind `auth::protect`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +26,16 @@ pub(crate) fn subject(extensions: &Extensions) -> Option<String> {
         .extensions
         .get::<Principal>()
         .map(|principal| principal.subject.clone())
+}
+
+/// The Odoo user the HTTP transport verified for this call's request
+/// (`ODOO_MCP_IDENTITY=odoo-key`).
+pub(crate) fn odoo_caller(extensions: &Extensions) -> Option<Arc<Caller>> {
+    extensions
+        .get::<axum::http::request::Parts>()?
+        .extensions
+        .get::<Arc<Caller>>()
+        .cloned()
 }
 
 #[cfg(test)]

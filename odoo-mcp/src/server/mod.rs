@@ -9,7 +9,7 @@ use odoo_client::OdooClient;
 use odoo_client::registry::ModelDescriptor;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
-    ContentBlock, Implementation, ListResourceTemplatesResult, ListResourcesResult,
+    ContentBlock, Extensions, Implementation, ListResourceTemplatesResult, ListResourcesResult,
     ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
     ReadResourceResult, ServerCapabilities, ServerConfig,
 };
@@ -19,7 +19,8 @@ use serde_json::{Map, Value};
 
 use crate::error::ToolError;
 use crate::odoo::Odoo;
-use crate::settings::{Access, Confirm, Settings};
+use crate::odoo::identity::{Caller, Identities};
+use crate::settings::{Access, Confirm, Identity, Settings};
 use crate::tools::{Answer, Catalog, Shape};
 
 pub(crate) mod audit;
@@ -28,20 +29,27 @@ mod confirm;
 mod front;
 mod resources;
 
+use audit::Who;
 pub use caller::Principal;
 
 use front::{Ready, Refused};
 
-/// The Odoo MCP server. Cheap to clone: the HTTP transport makes one per session.
+/// The Odoo MCP server. Cheap to clone: the HTTP transport makes one per session,
+/// and with `ODOO_MCP_IDENTITY=odoo-key` each call acts through its caller's clone.
 #[derive(Clone)]
 pub struct OdooMcp {
     inner: Arc<Inner>,
+    /// The Odoo this server acts through: the service account's, or a caller's.
+    odoo: Arc<Odoo>,
+    /// The verified caller `odoo` acts as, with odoo-key.
+    caller: Option<Arc<Caller>>,
 }
 
 struct Inner {
-    odoo: Odoo,
     catalog: OnceLock<Catalog>,
     audit: Option<audit::AuditLog>,
+    /// Callers' keys and what Odoo told each user (odoo-key only).
+    identities: Option<Arc<Identities>>,
 }
 
 impl OdooMcp {
@@ -52,26 +60,69 @@ impl OdooMcp {
         models: &'static [ModelDescriptor],
     ) -> Result<Self, odoo_client::Error> {
         let audit = settings.audit_log.clone().map(audit::AuditLog::start);
+        let (odoo, identities) = match settings.identity {
+            Identity::OdooKey => {
+                let base = Arc::new(Odoo::without_credentials(config, settings, models)?);
+                (base.clone(), Some(Arc::new(Identities::new(base))))
+            }
+            Identity::Service | Identity::OAuth => {
+                (Arc::new(Odoo::new(config, settings, models)?), None)
+            }
+        };
         Ok(Self {
             inner: Arc::new(Inner {
-                odoo: Odoo::new(config, settings, models)?,
                 catalog: OnceLock::new(),
                 audit,
+                identities,
             }),
+            odoo,
+            caller: None,
         })
     }
 
+    /// The resolver from callers' credentials to Odoo users, with odoo-key
+    /// (the HTTP transport checks every request with it).
+    pub(crate) fn identities(&self) -> Option<&Arc<Identities>> {
+        self.inner.identities.as_ref()
+    }
+
+    /// This server as the caller of a request acts: with odoo-key, through the
+    /// caller the HTTP transport verified; else as it is.
+    fn acting(&self, extensions: &Extensions) -> Result<(Self, Who), ErrorData> {
+        let subject = caller::subject(extensions);
+        if self.inner.identities.is_none() {
+            return Ok((self.clone(), Who::subject(subject)));
+        }
+        let Some(found) = caller::odoo_caller(extensions) else {
+            return Err(ErrorData::invalid_request(
+                "no Odoo identity on this request: send your Odoo API key in the Authorization header",
+                None,
+            ));
+        };
+        let who = Who {
+            subject,
+            odoo_uid: Some(found.person.uid),
+            odoo_login: Some(found.person.login.clone()),
+        };
+        let server = Self {
+            inner: self.inner.clone(),
+            odoo: found.odoo.clone(),
+            caller: Some(found),
+        };
+        Ok((server, who))
+    }
+
     pub fn settings(&self) -> &Settings {
-        self.inner.odoo.settings()
+        self.odoo.settings()
     }
 
     /// The Odoo connection (the HTTP transport's health probe asks it).
     pub(crate) fn client(&self) -> &OdooClient {
-        self.inner.odoo.client()
+        self.odoo.client()
     }
 
     fn odoo(&self) -> &Odoo {
-        &self.inner.odoo
+        &self.odoo
     }
 
     /// An error as a client or a log may see it: secrets scrubbed.
@@ -104,14 +155,15 @@ impl OdooMcp {
         arguments: Option<Map<String, Value>>,
         subject: Option<&str>,
     ) -> CallToolResult {
+        let who = Who::subject(subject.map(str::to_string));
         match self.prepare(name, arguments).await {
-            Ok(ready) => self.execute(ready, subject).await,
-            Err(refused) => self.refuse(refused, subject),
+            Ok(ready) => self.execute(ready, &who).await,
+            Err(refused) => self.refuse(refused, &who),
         }
     }
 
     /// Runs a decoded call, with its audit line.
-    async fn execute(&self, ready: Ready<'_>, subject: Option<&str>) -> CallToolResult {
+    async fn execute(&self, ready: Ready<'_>, who: &Who) -> CallToolResult {
         let pending = self
             .inner
             .audit
@@ -119,19 +171,30 @@ impl OdooMcp {
             .and_then(|log| log.begin(&ready.audit()));
         let outcome = self.run(&ready).await;
         if let Some(pending) = pending {
-            pending.finish(subject, &outcome, self.odoo().secrets());
+            pending.finish(who, &outcome, self.odoo().secrets());
         }
         match outcome {
             Ok(answer) => CallToolResult::structured(answer.value),
             Err(error) => {
+                self.forget_refused_key(&error);
                 tracing::debug!(tool = %ready.entry.tool.name, %error, "tool call failed");
                 CallToolResult::error(vec![ContentBlock::text(self.render(&error))])
             }
         }
     }
 
+    /// Odoo refused the caller's key mid-call (revoked): forget it, so that the
+    /// next request asks Odoo again and gets its 401 without waiting for the TTL.
+    fn forget_refused_key(&self, error: &ToolError) {
+        if let (ToolError::Odoo(odoo_client::Error::Authentication(_)), Some(caller), Some(ids)) =
+            (error, &self.caller, self.identities())
+        {
+            ids.forget(caller);
+        }
+    }
+
     /// A call refused before it ran, with its audit line.
-    fn refuse(&self, refused: Refused, subject: Option<&str>) -> CallToolResult {
+    fn refuse(&self, refused: Refused, who: &Who) -> CallToolResult {
         let Refused { audit, error } = refused;
         let tool = audit.as_ref().map(|line| line.tool.as_str());
         tracing::debug!(tool, %error, "tool call refused");
@@ -142,7 +205,7 @@ impl OdooMcp {
             .as_ref()
             .and_then(|log| log.begin(audit.as_ref()?))
         {
-            pending.finish(subject, &Err(error), self.odoo().secrets());
+            pending.finish(who, &Err(error), self.odoo().secrets());
         }
         CallToolResult::error(vec![ContentBlock::text(text)])
     }
@@ -226,27 +289,40 @@ impl ServerHandler for OdooMcp {
     async fn read_resource(
         &self,
         request: ReadResourceRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
-        let contents = self.read_resource_json(&request.uri).await?;
+        let (server, _) = self.acting(&context.extensions)?;
+        let contents = server.read_resource_json(&request.uri).await?;
         Ok(ReadResourceResult::new(vec![contents]).into())
     }
 
     async fn complete(
         &self,
         request: CompleteRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CompleteResult, ErrorData> {
-        self.complete_argument(&request).await
+        let (server, _) = self.acting(&context.extensions)?;
+        server.complete_argument(&request).await
     }
 
     async fn call_tool(
         &self,
-        mut request: CallToolRequestParams,
+        request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let subject = caller::subject(&context.extensions);
-        let subject = subject.as_deref();
+        let (server, who) = self.acting(&context.extensions)?;
+        server.call_tool_as(request, &context, &who).await
+    }
+}
+
+impl OdooMcp {
+    /// `tools/call` once the server acts as its caller.
+    async fn call_tool_as(
+        &self,
+        mut request: CallToolRequestParams,
+        context: &RequestContext<RoleServer>,
+        who: &Who,
+    ) -> Result<CallToolResponse, ErrorData> {
         // The confirmation binds its answer to the arguments as sent: kept only when it may ask.
         let arguments = if self.settings().confirm == Confirm::Off {
             request.arguments.take()
@@ -255,9 +331,9 @@ impl ServerHandler for OdooMcp {
         };
         let mut ready = match self.prepare(&request.name, arguments).await {
             Ok(ready) => ready,
-            Err(refused) => return Ok(self.refuse(refused, subject).into()),
+            Err(refused) => return Ok(self.refuse(refused, who).into()),
         };
-        if let Err(response) = self.confirm(&mut ready, &request, &context).await {
+        if let Err(response) = self.confirm(&mut ready, &request, context).await {
             return Ok(match response {
                 confirm::Stop::Ask(response) => response,
                 confirm::Stop::Refused(message) => self
@@ -266,12 +342,12 @@ impl ServerHandler for OdooMcp {
                             audit: Some(ready.audit()),
                             error: ToolError::Refused(message),
                         },
-                        subject,
+                        who,
                     )
                     .into(),
             });
         }
-        Ok(self.execute(ready, subject).await.into())
+        Ok(self.execute(ready, who).await.into())
     }
 }
 
@@ -279,6 +355,7 @@ impl std::fmt::Debug for OdooMcp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OdooMcp")
             .field("odoo", self.odoo())
+            .field("caller", &self.caller)
             .finish()
     }
 }

@@ -14,6 +14,7 @@ use super::{Outcome, Report, Target};
 
 mod buttons;
 mod forms;
+mod identity;
 mod imports;
 
 /// What the generator is asked for: a few models of different apps.
@@ -229,6 +230,7 @@ impl Run<'_> {
         }
         self.read_only().await;
         self.demo_user().await;
+        self.identity().await;
         if self.target.http {
             self.http_pass().await;
         }

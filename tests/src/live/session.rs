@@ -152,6 +152,20 @@ impl Session {
 
     /// The server over streamable HTTP on a free loopback port.
     pub async fn http(bin: &Path, env: &BTreeMap<String, String>) -> Result<Self, String> {
+        let (child, stderr, url) = Self::http_server(bin, env).await?;
+        let client = User::default()
+            .serve(StreamableHttpClientTransport::from_uri(url))
+            .await
+            .map_err(|e| format!("initialize over HTTP failed: {e}"))?;
+        Self::ready(client, stderr, Some(child)).await
+    }
+
+    /// The server over streamable HTTP, started and not yet connected to:
+    /// (process, stderr, `/mcp` URL).
+    pub async fn http_server(
+        bin: &Path,
+        env: &BTreeMap<String, String>,
+    ) -> Result<(Child, Captured, String), String> {
         let mut env = env.clone();
         env.insert("ODOO_MCP_TRANSPORT".into(), "streamable-http".into());
         env.insert("ODOO_MCP_PORT".into(), "0".into());
@@ -174,11 +188,32 @@ impl Session {
                 line[at..].split_whitespace().next().map(str::to_string)
             })
             .ok_or_else(|| format!("the HTTP server did not start: {}", stderr.text()))?;
+        Ok((child, stderr, url))
+    }
+
+    /// A client of a running HTTP server whose every request carries `authorization`
+    /// (a caller's own Odoo key, `ODOO_MCP_IDENTITY=odoo-key`); the session does
+    /// not own the server.
+    pub async fn http_client_as(url: &str, authorization: &str) -> Result<Self, String> {
+        let mut headers = reqwest::header::HeaderMap::new();
+        let value = reqwest::header::HeaderValue::from_str(authorization)
+            .map_err(|_| "the Authorization value is not a valid header".to_string())?;
+        headers.insert(reqwest::header::AUTHORIZATION, value);
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let transport = StreamableHttpClientTransport::with_client(
+            http,
+            rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig::with_uri(
+                url.to_string(),
+            ),
+        );
         let client = User::default()
-            .serve(StreamableHttpClientTransport::from_uri(url))
+            .serve(transport)
             .await
             .map_err(|e| format!("initialize over HTTP failed: {e}"))?;
-        Self::ready(client, stderr, Some(child)).await
+        Self::ready(client, Captured::default(), None).await
     }
 
     async fn ready(

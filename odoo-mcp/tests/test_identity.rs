@@ -1,0 +1,458 @@
+//! `ODOO_MCP_IDENTITY=odoo-key`: the real binary over streamable HTTP against
+//! the Odoo test double, each client with its own Odoo API key (admin, and demo
+//! with Sales / User: Own Documents Only).
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use common::*;
+use odoo_tests::OdooDouble;
+use rmcp::ServiceExt;
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use serde_json::{Value, json};
+
+/// The server's environment with odoo-key and no key of its own.
+fn key_env(double: &OdooDouble, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut env = server_env(double, &[("ODOO_MCP_IDENTITY", "odoo-key")]);
+    env.retain(|(name, _)| name != "ODOO_API_KEY" && name != "ODOO_USER");
+    for (k, v) in extra {
+        env.retain(|(name, _)| name != k);
+        env.push((k.to_string(), v.to_string()));
+    }
+    env
+}
+
+fn http_with(authorization: Option<&str>) -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut headers = reqwest::header::HeaderMap::new();
+    if let Some(value) = authorization {
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            reqwest::header::HeaderValue::from_str(value).expect("header"),
+        );
+    }
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("reqwest client")
+}
+
+fn basic(login: &str, key: &str) -> String {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{login}:{key}"));
+    format!("Basic {encoded}")
+}
+
+/// An MCP client whose every request carries `authorization`.
+async fn client_as(url: &str, authorization: &str) -> Client {
+    let transport = StreamableHttpClientTransport::with_client(
+        http_with(Some(authorization)),
+        StreamableHttpClientTransportConfig::with_uri(url.to_string()),
+    );
+    ().serve(transport).await.expect("initialize over HTTP")
+}
+
+/// The sale orders `client` gets: (id, salesperson id or None).
+async fn orders(client: &Client) -> Vec<(i64, Option<i64>)> {
+    let found = ok(&call(
+        client,
+        "search_records",
+        json!({"model": "sale.order", "fields": ["user_id"], "limit": 100}),
+    )
+    .await);
+    found["records"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .map(|r| (r["id"].as_i64().expect("id"), r["user_id"][0].as_i64()))
+        .collect()
+}
+
+/// The orders the double holds whose salesperson is `uid` or nobody; all of them for `None`.
+fn visible_orders(double: &OdooDouble, uid: Option<i64>) -> Vec<i64> {
+    let mut ids: Vec<i64> = double
+        .records("sale.order")
+        .iter()
+        .filter(|r| {
+            let owner = r["user_id"][0].as_i64();
+            uid.is_none() || owner.is_none() || owner == uid
+        })
+        .map(|r| r["id"].as_i64().expect("id"))
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+const DEMO_UID: i64 = 5;
+
+fn count(double: &OdooDouble, method: &str) -> usize {
+    double
+        .requests()
+        .iter()
+        .filter(|(_, _, m)| m == method)
+        .count()
+}
+
+#[tokio::test]
+async fn each_key_sees_what_odoo_shows_its_user_and_writes_as_them() {
+    let double = OdooDouble::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let audit = dir.path().join("audit.jsonl");
+    let audit_path = audit.to_str().expect("path").to_string();
+    let server = http_server(&key_env(&double, &[("ODOO_MCP_AUDIT_LOG", &audit_path)])).await;
+    let admin = client_as(&server.url, &format!("Bearer {}", double.api_key())).await;
+    let demo = client_as(&server.url, &format!("Bearer {}", double.demo_api_key())).await;
+
+    let mut seen_by_admin: Vec<i64> = orders(&admin).await.into_iter().map(|o| o.0).collect();
+    seen_by_admin.sort_unstable();
+    assert_eq!(seen_by_admin, visible_orders(&double, None));
+    let seen_by_demo = orders(&demo).await;
+    let mut ids: Vec<i64> = seen_by_demo.iter().map(|o| o.0).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, visible_orders(&double, Some(DEMO_UID)));
+    assert!(ids.len() < seen_by_admin.len(), "demo sees fewer orders");
+    assert_eq!(ids.len(), 17, "as demo sees on the Odoo 19 lab's demo data");
+
+    // An order demo cannot see is refused as Odoo refuses it, not silently empty.
+    let hidden = seen_by_admin.iter().find(|id| !ids.contains(id)).copied();
+    let message = err(&call(
+        &demo,
+        "get_record",
+        json!({"model": "sale.order", "record_id": hidden.expect("an order of admin's")}),
+    )
+    .await);
+    assert!(message.contains("doesn't have 'read' access"), "{message}");
+
+    // What demo creates is demo's.
+    let created = ok(&call(
+        &demo,
+        "create_record",
+        json!({"model": "res.partner", "values": {"name": "Made by demo"}}),
+    )
+    .await);
+    let id = created["id"].as_i64().expect("id");
+    let got = ok(&call(
+        &admin,
+        "get_record",
+        json!({"model": "res.partner", "record_id": id, "fields": ["create_uid", "write_uid"]}),
+    )
+    .await);
+    assert_eq!(got["record"]["create_uid"][0], DEMO_UID, "{got}");
+    assert_eq!(got["record"]["write_uid"][0], DEMO_UID, "{got}");
+
+    // Demo may not change the company: Odoo's access error, worded as such.
+    let message = err(&call(
+        &demo,
+        "update_record",
+        json!({"model": "res.company", "record_id": 1, "values": {"name": "Demo's company"}}),
+    )
+    .await);
+    assert!(
+        message.contains("not allowed to modify") && message.contains("res.company"),
+        "{message}"
+    );
+    let unchanged = ok(&call(
+        &admin,
+        "get_record",
+        json!({"model": "res.company", "record_id": 1, "fields": ["name"]}),
+    )
+    .await);
+    assert_ne!(unchanged["record"]["name"], "Demo's company");
+
+    // The audit line names the Odoo user each write acted as; never a key.
+    let lines = audit_lines(&audit, 2).await;
+    let create = lines
+        .iter()
+        .find(|l| l["tool"] == "create_record")
+        .expect("create line");
+    assert_eq!(create["odoo_uid"], DEMO_UID, "{create}");
+    assert_eq!(create["odoo_login"], "demo", "{create}");
+    let refused = lines
+        .iter()
+        .find(|l| l["tool"] == "update_record")
+        .expect("update line");
+    assert_eq!(refused["outcome"], "error", "{refused}");
+    let text = std::fs::read_to_string(&audit).expect("audit file");
+    for key in [double.api_key(), double.demo_api_key()] {
+        assert_no_secret(&text, key, "audit log");
+        assert_no_secret(&server.stderr.text(), key, "stderr");
+    }
+    admin.cancel().await.ok();
+    demo.cancel().await.ok();
+}
+
+async fn audit_lines(path: &std::path::Path, n: usize) -> Vec<Value> {
+    let mut text = String::new();
+    for _ in 0..400 {
+        text = std::fs::read_to_string(path).unwrap_or_default();
+        if text.lines().count() >= n {
+            return text
+                .lines()
+                .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+                .collect();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("fewer than {n} audit lines:\n{text}");
+}
+
+/// `initialize` by hand with `authorization`: (status, WWW-Authenticate, body).
+async fn initialize(url: &str, authorization: Option<&str>) -> (u16, String, String) {
+    let response = http_with(authorization)
+        .post(url)
+        .header("Accept", "application/json, text/event-stream")
+        .header("Content-Type", "application/json")
+        .body(
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+                "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}})
+            .to_string(),
+        )
+        .send()
+        .await
+        .expect("initialize");
+    let status = response.status().as_u16();
+    let challenge = response
+        .headers()
+        .get("www-authenticate")
+        .map(|v| v.to_str().unwrap_or_default().to_string())
+        .unwrap_or_default();
+    (status, challenge, response.text().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn a_missing_or_refused_key_is_a_401_before_any_tool_reaches_odoo() {
+    let double = OdooDouble::start().await;
+    let server = http_server(&key_env(&double, &[])).await;
+
+    let (status, challenge, body) = initialize(&server.url, None).await;
+    assert_eq!(status, 401, "{body}");
+    assert!(challenge.starts_with("Bearer"), "{challenge}");
+    assert!(
+        body.contains("Authorization: Bearer") && body.contains("New API Key"),
+        "{body}"
+    );
+
+    let wrong = "not-a-key-0123456789abcdef";
+    let (status, challenge, body) = initialize(&server.url, Some(&format!("Bearer {wrong}"))).await;
+    assert_eq!(status, 401, "{body}");
+    assert!(challenge.contains("invalid_token"), "{challenge}");
+    assert!(body.contains("refused this API key"), "{body}");
+    assert_no_secret(&body, wrong, "the 401");
+
+    // Only the question "whose key is this" reached Odoo: no tool, no search.
+    let methods: Vec<String> = double.requests().into_iter().map(|r| r.2).collect();
+    assert!(
+        methods.iter().all(|m| m == "context_get" || m == "version"),
+        "{methods:?}"
+    );
+    assert_no_secret(&server.stderr.text(), wrong, "stderr");
+
+    // A good key gets through.
+    let (status, _, body) = initialize(
+        &server.url,
+        Some(&format!("Bearer {}", double.demo_api_key())),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn a_revoked_key_stops_working() {
+    let double = OdooDouble::start().await;
+    let server = http_server(&key_env(&double, &[("ODOO_MCP_IDENTITY_TTL", "60")])).await;
+    let admin = client_as(&server.url, &format!("Bearer {}", double.api_key())).await;
+    assert!(!orders(&admin).await.is_empty());
+    double.revoke_api_key();
+    // Within the TTL the call reaches Odoo, which refuses the key; the server
+    // forgets it, so the next request is a 401 without waiting for the TTL.
+    let message = err(&call(&admin, "search_records", json!({"model": "res.partner"})).await);
+    assert!(
+        message.to_lowercase().contains("api key") || message.contains("refused"),
+        "{message}"
+    );
+    admin.cancel().await.ok();
+    let (status, _, body) =
+        initialize(&server.url, Some(&format!("Bearer {}", double.api_key()))).await;
+    assert_eq!(status, 401, "{body}");
+    assert_no_secret(&server.stderr.text(), double.api_key(), "stderr");
+}
+
+#[tokio::test]
+async fn what_one_user_taught_the_server_serves_only_that_user() {
+    let double = OdooDouble::start().await;
+    let server = http_server(&key_env(&double, &[("ODOO_YOLO", "true")])).await;
+    let admin = client_as(&server.url, &format!("Bearer {}", double.api_key())).await;
+    let demo = client_as(&server.url, &format!("Bearer {}", double.demo_api_key())).await;
+    let asked = || {
+        double
+            .requests()
+            .iter()
+            .filter(|(_, model, method)| model == "ir.model" && method == "search_read")
+            .count()
+    };
+    ok(&call(&demo, "list_models", json!({})).await);
+    assert_eq!(asked(), 1);
+    ok(&call(&demo, "list_models", json!({})).await);
+    assert_eq!(asked(), 1, "demo's model list is cached for demo");
+    ok(&call(&admin, "list_models", json!({})).await);
+    assert_eq!(asked(), 2, "admin does not get the list Odoo gave demo");
+    ok(&call(&admin, "list_models", json!({})).await);
+    assert_eq!(asked(), 2);
+    // Each key was checked with Odoo once, then served from the cache.
+    assert_eq!(count(&double, "context_get"), 2);
+    // tools/list is the same for everyone.
+    let names = |tools: Vec<rmcp::model::Tool>| -> Vec<String> {
+        tools.into_iter().map(|t| t.name.to_string()).collect()
+    };
+    assert_eq!(
+        names(admin.list_all_tools().await.expect("tools")),
+        names(demo.list_all_tools().await.expect("tools"))
+    );
+    admin.cancel().await.ok();
+    demo.cancel().await.ok();
+}
+
+#[tokio::test]
+async fn below_19_the_key_comes_with_its_login() {
+    let double = OdooDouble::start_with_version(18).await;
+    let server = http_server(&key_env(&double, &[])).await;
+    let (status, challenge, body) = initialize(
+        &server.url,
+        Some(&format!("Bearer {}", double.demo_api_key())),
+    )
+    .await;
+    assert_eq!(status, 401, "{body}");
+    assert!(challenge.starts_with("Basic"), "{challenge}");
+    assert!(body.contains("login:key"), "{body}");
+    let (status, _, body) =
+        initialize(&server.url, Some(&basic("admin", double.demo_api_key()))).await;
+    assert_eq!(status, 401, "demo's key with admin's login: {body}");
+
+    let demo = client_as(&server.url, &basic("demo", double.demo_api_key())).await;
+    let ids = orders(&demo).await;
+    assert_eq!(ids.len(), visible_orders(&double, Some(DEMO_UID)).len());
+    assert!(
+        ids.iter()
+            .all(|(_, owner)| owner.is_none_or(|o| o == DEMO_UID))
+    );
+    assert!(
+        double.requests().iter().all(|(kind, _, _)| kind != "json2"),
+        "Odoo 18 is reached over XML-RPC"
+    );
+    demo.cancel().await.ok();
+}
+
+#[tokio::test]
+async fn odoo_key_refuses_stdio_at_start_up() {
+    let double = OdooDouble::start().await;
+    let output = command(&key_env(&double, &[]))
+        .output()
+        .await
+        .expect("run odoo-mcp");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("odoo-key") && stderr.contains("streamable-http"),
+        "{stderr}"
+    );
+}
+
+/// 20 clients at once, alternating between admin and demo, 1,000 calls: no
+/// error, and no answer holds an order its caller cannot read. Prints the mean
+/// time of a call with odoo-key and with the service key (the identity check
+/// with a warm cache is the difference).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn load_twenty_clients_two_users_no_leak() {
+    let double = OdooDouble::start().await;
+    let keyed = http_server(&key_env(&double, &[])).await;
+    let demo_may_see = visible_orders(&double, Some(DEMO_UID));
+    let (calls, errors, leaks, elapsed) = load(&keyed.url, &double, &demo_may_see, true).await;
+    assert_eq!((calls, errors, leaks), (1000, 0, 0));
+    let service = http_server(&server_env(&double, &[])).await;
+    let (_, service_errors, _, service_elapsed) =
+        load(&service.url, &double, &demo_may_see, false).await;
+    assert_eq!(service_errors, 0);
+    eprintln!(
+        "odoo-key load: {calls} calls, {errors} errors, {leaks} leaks; mean {:.2} ms per call (service key: {:.2} ms); two identity checks with Odoo in all: {}",
+        elapsed.as_secs_f64() * 1000.0 / calls as f64,
+        service_elapsed.as_secs_f64() * 1000.0 / calls as f64,
+        count(&double, "context_get")
+    );
+    for key in [double.api_key(), double.demo_api_key()] {
+        assert_no_secret(&keyed.stderr.text(), key, "stderr");
+    }
+}
+
+/// 1,000 calls from 20 clients (even ones admin, odd ones demo when `keyed`):
+/// (calls, errors, leaks, total time of the calls divided by concurrency).
+async fn load(
+    url: &str,
+    double: &OdooDouble,
+    demo_may_see: &[i64],
+    keyed: bool,
+) -> (usize, usize, usize, Duration) {
+    let errors = Arc::new(AtomicUsize::new(0));
+    let leaks = Arc::new(AtomicUsize::new(0));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let mut clients = Vec::new();
+    for n in 0..20 {
+        let key = if keyed && n % 2 == 1 {
+            double.demo_api_key()
+        } else {
+            double.api_key()
+        };
+        let client = client_as(url, &format!("Bearer {key}")).await;
+        clients.push((n % 2 == 1 && keyed, client));
+    }
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (is_demo, client) in clients {
+        let (errors, leaks, calls) = (errors.clone(), leaks.clone(), calls.clone());
+        let demo_may_see = demo_may_see.to_vec();
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..50 {
+                let result = call(
+                    &client,
+                    "search_records",
+                    json!({"model": "sale.order", "fields": ["user_id"], "limit": 100}),
+                )
+                .await;
+                calls.fetch_add(1, Ordering::SeqCst);
+                if result.is_error == Some(true) {
+                    errors.fetch_add(1, Ordering::SeqCst);
+                    continue;
+                }
+                let value = result.structured_content.unwrap_or_default();
+                let ids: Vec<i64> = value["records"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r["id"].as_i64())
+                    .collect();
+                let leaked = if is_demo {
+                    ids.iter().any(|id| !demo_may_see.contains(id))
+                } else {
+                    ids.len() <= demo_may_see.len()
+                };
+                if leaked {
+                    leaks.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+            client.cancel().await.ok();
+        }));
+    }
+    for task in tasks {
+        task.await.expect("client task");
+    }
+    let elapsed = started.elapsed() * 20;
+    (
+        calls.load(Ordering::SeqCst),
+        errors.load(Ordering::SeqCst),
+        leaks.load(Ordering::SeqCst),
+        elapsed,
+    )
+}
