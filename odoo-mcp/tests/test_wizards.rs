@@ -198,7 +198,7 @@ async fn order_to_cash(api: &str) {
     // The form hides Confirm on a confirmed order: refused, naming why.
     let again = err(&call(&client, "press_button", confirm).await);
     assert!(
-        again.contains(&format!("the form hides Confirm (action_confirm) on sale.order record {order} (state = \"sale\") when (state != 'sent') and (state != 'draft')")),
+        again.contains(&format!("Odoo hides Confirm (action_confirm) on sale.order record {order} (state = \"sale\") when (state != 'sent') and (state != 'draft')")),
         "{again}"
     );
     assert_eq!(requests(&double, "sale.order", "action_confirm"), 1);
@@ -565,7 +565,7 @@ async fn typed_actions_press_the_generated_form_buttons() {
         "sale"
     );
     let again = err(&call(&client, "sale_order_action", press).await);
-    assert!(again.contains("the form hides Confirm"), "{again}");
+    assert!(again.contains("Odoo hides Confirm"), "{again}");
 
     let before = double.request_count();
     let unknown = err(&call(

@@ -40,7 +40,7 @@ impl Odoo {
         Ok(self.learned.forms.insert(model, buttons))
     }
 
-    /// The records of `ids` on which the form hides `button`, each with the
+    /// The records of `ids` on which Odoo hides `button`, each with the
     /// values that hide it; a condition this server cannot evaluate hides
     /// nothing (Odoo itself decides).
     pub(crate) async fn hiding(

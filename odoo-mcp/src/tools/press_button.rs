@@ -1,8 +1,8 @@
-//! `press_button`: presses a button of a model's form on records (confirm an
-//! order, validate a delivery, post an invoice), as a person would in Odoo:
-//! only a `type="object"` button the form has, and only on records where the
-//! form shows it. Known buttons, so no `ODOO_MCP_ENABLE_METHOD_CALLS`; a
-//! write, so refused under `ODOO_YOLO=read`.
+//! `press_button`: presses a button a person sees on a model's records (confirm
+//! an order, validate a delivery, post an invoice, bill a purchase): an object
+//! button of its form or lists, or a server action of its Action menu (by xml
+//! id), and only on records where Odoo shows it. Known buttons, so no
+//! `ODOO_MCP_ENABLE_METHOD_CALLS`; a write, so refused under `ODOO_YOLO=read`.
 
 use odoo_client::RecordId;
 use schemars::JsonSchema;
@@ -24,7 +24,7 @@ pub struct Args {
     /// The records to press it on
     #[schemars(length(min = 1, max = MAX_BATCH), inner(range(min = 1)))]
     pub record_ids: Vec<RecordId>,
-    /// The button's method, e.g. action_confirm (the form's buttons: an unknown one is refused naming them)
+    /// The button's method (e.g. action_confirm) or Action menu xml id; an unknown one is refused naming them
     pub button: String,
 }
 
@@ -32,7 +32,7 @@ pub struct Args {
 pub struct Output {
     pub model: String,
     pub button: String,
-    /// The button's text on the form.
+    /// The button's text in Odoo.
     pub label: String,
     /// What the method returned.
     pub result: Value,
@@ -47,7 +47,7 @@ pub struct Output {
 impl ToolSpec for PressButton {
     const NAME: &'static str = "press_button";
     const TITLE: &'static str = "Press a button of a form";
-    const DESCRIPTION: &'static str = "Press a button of the model's form on record_ids, e.g. sale.order action_confirm, account.move action_post; refused where the form hides it. A wizard it opens comes back as next, for run_wizard.";
+    const DESCRIPTION: &'static str = "Press a button of a model's form, lists or Action menu on record_ids, e.g. sale.order action_confirm; refused where Odoo hides it. A wizard it opens is next, for run_wizard.";
     const EFFECT: Effect = Effect::Run;
     type Args = Args;
     type Output = Output;
@@ -74,7 +74,7 @@ impl ToolSpec for PressButton {
                 .map(|(id, values)| format!("{id} ({values})"))
                 .collect();
             return Err(ToolError::Refused(format!(
-                "the form hides {} ({}) on {} record {} when {}, so it was not pressed and nothing changed",
+                "Odoo hides {} ({}) on {} record {} when {}, so it was not pressed and nothing changed",
                 button.label,
                 button.method,
                 target.name,

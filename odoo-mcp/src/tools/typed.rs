@@ -651,8 +651,8 @@ impl<'a> TypedKit<'a> {
     }
 
     /// press_button on `record_ids` with its `button` as `action`, an enum of
-    /// the form's buttons (labels and hiding conditions in full detail);
-    /// `None` when the form has none.
+    /// the known buttons: form, lists and Action menu (labels and hiding
+    /// conditions in full detail); `None` when the model has none.
     fn action(&self) -> Option<Entry> {
         let d = self.d;
         if d.buttons.is_empty() {
@@ -677,11 +677,11 @@ impl<'a> TypedKit<'a> {
             action["description"] = json!(labels.join("; "));
             record_ids["description"] = json!(format!("{} ids", d.label));
             format!(
-                "Press a button of the {} ({}) form on records, as a person would; refused where the form hides it. A wizard it opens comes back as next, for run_wizard.",
+                "Press a button of the {} ({}) form, lists or Action menu on records, as a person would; refused where Odoo hides it. A wizard it opens comes back as next, for run_wizard.",
                 d.label, d.model
             )
         } else {
-            format!("Press a {} form button; as press_button.", d.model)
+            format!("Press a {} button; as press_button.", d.model)
         };
         let (listed, check) = self.arguments::<Action>(
             PressButton::COMPANY,

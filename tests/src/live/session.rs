@@ -39,7 +39,7 @@ impl Answer {
 pub fn error_kind(text: &str) -> &'static str {
     let kinds: [(&str, &str); 19] = [
         ("is read-only (ODOO_YOLO=read)", "read_only"),
-        ("the form hides", "button_hidden"),
+        ("Odoo hides", "button_hidden"),
         ("call_model_method refused", "refused"),
         ("Nothing was written: the", "batch_not_written"),
         ("stopped at ", "partial_write"),
