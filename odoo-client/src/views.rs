@@ -110,9 +110,12 @@ pub async fn list_archs(client: &OdooClient, model: &str) -> crate::Result<Vec<S
         let mut views = Map::new();
         views.insert("views".into(), json!([[id, view]]));
         views.insert("options".into(), json!({}));
-        let answer = client
-            .execute(model, "get_views", None, views, None)
-            .await?;
+        // One other list Odoo will not give (a module's broken view) is skipped.
+        let answer = match client.execute(model, "get_views", None, views, None).await {
+            Ok(answer) => answer,
+            Err(error) if error.is_transport() => return Err(error),
+            Err(_) => continue,
+        };
         if let Some(arch) = answer["views"][view]["arch"].as_str()
             && !archs.iter().any(|a| a == arch)
         {
@@ -169,7 +172,7 @@ async fn server_action_xml_ids(
             })
             .collect()
     };
-    if let Ok(Value::Object(map)) = client
+    match client
         .execute(
             "ir.actions.server",
             "get_external_id",
@@ -179,7 +182,10 @@ async fn server_action_xml_ids(
         )
         .await
     {
-        return Ok(pairs(&map));
+        Ok(Value::Object(map)) => return Ok(pairs(&map)),
+        Err(error) if error.is_transport() => return Err(error),
+        // XML-RPC cannot send its integer-keyed answer: read ir.model.data.
+        _ => {}
     }
     let mut search = Map::new();
     search.insert(

@@ -151,6 +151,7 @@ impl ServeArgs {
         let settings = self.settings()?;
         let odoo = self.odoo_config(settings.identity)?;
         check_identity(&settings)?;
+        check_companies(&settings, &odoo)?;
         Ok((odoo, settings))
     }
 
@@ -294,6 +295,17 @@ fn check_identity(settings: &Settings) -> Result<(), SettingsError> {
         )),
         _ => Ok(()),
     }
+}
+
+/// `ODOO_ALLOWED_COMPANIES` names the service user's companies: with each
+/// caller's own key they would be forced on people who may not be in them.
+fn check_companies(settings: &Settings, odoo: &odoo_client::Config) -> Result<(), SettingsError> {
+    if settings.identity != Identity::Service && !odoo.allowed_companies.is_empty() {
+        return Err(SettingsError::Conflict(
+            "ODOO_ALLOWED_COMPANIES sets the companies of the server's own Odoo user; with each caller's own identity every call acts in that person's companies (a call's `company` argument picks one of them): unset it".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// `ODOO_MCP_PUBLIC_ODOO_URL`: an http(s) address, kept without its trailing slash.
@@ -480,6 +492,14 @@ mod tests {
         a.api_key = None;
         let err = a.resolve().unwrap_err().to_string();
         assert!(err.contains("ODOO_API_KEY"), "{err}");
+
+        // The service user's companies are not forced on every caller.
+        let mut a = args();
+        a.identity = Some("odoo-key".into());
+        a.transport = Some("streamable-http".into());
+        a.allowed_companies = Some("1".into());
+        let err = a.resolve().unwrap_err().to_string();
+        assert!(err.contains("ODOO_ALLOWED_COMPANIES"), "{err}");
     }
 
     #[test]

@@ -250,6 +250,15 @@ async fn a_missing_or_refused_key_is_a_401_before_any_tool_reaches_odoo() {
         "{methods:?}"
     );
     assert_no_secret(&server.stderr.text(), wrong, "stderr");
+    // The refusal is remembered: the same bad key again costs Odoo nothing.
+    let asked = |double: &OdooDouble| {
+        let requests = double.requests();
+        requests.iter().filter(|r| r.2 == "context_get").count()
+    };
+    let before = asked(&double);
+    let (status, _, _) = initialize(&server.url, Some(&format!("Bearer {wrong}"))).await;
+    assert_eq!(status, 401);
+    assert_eq!(asked(&double), before);
 
     // A good key gets through.
     let (status, _, body) = initialize(

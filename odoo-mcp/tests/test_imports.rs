@@ -175,6 +175,15 @@ async fn a_malformed_table_is_refused_before_odoo_is_asked() {
             json!({"model": "res.partner", "fields": ["name"], "rows": [["a"]], "start_row": 5}),
             "no data rows from row 5",
         ),
+        // The records' own ids would make Odoo's import overwrite them.
+        (
+            json!({"model": "res.partner", "csv": "id,name\n__export__.p_1,Acme"}),
+            "`id` names existing records",
+        ),
+        (
+            json!({"model": "res.partner", "fields": [" .id", "name"], "rows": [["3", "Acme"]]}),
+            "`.id` names existing records",
+        ),
     ];
     for (arguments, expected) in cases {
         let message = err(&call(&client, "import_records", arguments.clone()).await);

@@ -17,7 +17,8 @@ use odoo_client::views::{self as form_view, Button, Form};
 impl Odoo {
     /// `model`'s known buttons (`views::known_buttons`), asked once and
     /// cached with the other metadata. Lists or bound actions Odoo will not
-    /// describe (an older server, a model without them) add none.
+    /// describe (an older server, a model without them) add none; an Odoo
+    /// that does not answer is an error, so nothing incomplete is cached.
     pub(crate) async fn buttons(&self, model: &str) -> Result<Arc<Form>, ToolError> {
         if let Some(buttons) = self.learned.forms.get(model) {
             return Ok(buttons);
@@ -25,17 +26,20 @@ impl Odoo {
         let form = fetch_form(&self.client, model, None).await?;
         let lists: Vec<Form> = match form_view::list_archs(&self.client, model).await {
             Ok(archs) => archs.iter().map(|a| form_view::parse(a)).collect(),
+            Err(error) if error.is_transport() => return Err(error.into()),
             Err(error) => {
                 tracing::debug!(model, %error, "no list views");
                 Vec::new()
             }
         };
-        let actions = form_view::bound_actions(&self.client, model)
-            .await
-            .unwrap_or_else(|error| {
+        let actions = match form_view::bound_actions(&self.client, model).await {
+            Ok(actions) => actions,
+            Err(error) if error.is_transport() => return Err(error.into()),
+            Err(error) => {
                 tracing::debug!(model, %error, "no bound actions");
                 Vec::new()
-            });
+            }
+        };
         let buttons = form_view::known_buttons(&form, &lists, &actions);
         Ok(self.learned.forms.insert(model, buttons))
     }

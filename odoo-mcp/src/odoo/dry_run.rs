@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::{Odoo, Target, onchange};
-use super::{computed_on_create, is_empty, kwargs};
+use super::{is_empty, kwargs};
 use crate::error::ToolError;
 
 impl Odoo {
@@ -130,13 +130,13 @@ impl Odoo {
         problems: &mut Vec<String>,
         notes: &mut Vec<String>,
     ) -> Map<String, Value> {
-        let required = required_fields(defs);
+        let required = onchange::required_fields(defs, false);
         let mut form = Form::Onchange;
         let mut alike: Option<Map<String, Value>> = None;
         for (i, values) in values_list.iter().enumerate() {
             let left_out: Vec<&str> = required
                 .iter()
-                .map(String::as_str)
+                .copied()
                 .filter(|f| !values.contains_key(*f))
                 .collect();
             if left_out.is_empty() {
@@ -308,10 +308,7 @@ impl Form {
         notes: &mut Vec<String>,
     ) -> Option<Map<String, Value>> {
         if let Form::Onchange = self {
-            let kind = |name: &str| {
-                let kind = field_attr(defs, name, "type")?;
-                Some(FieldType::parse(kind.as_str()?))
-            };
+            let kind = |name: &str| onchange::field_type(defs, name);
             match onchange::form_values(client, model, values, fields, kind, None).await {
                 Ok(proposed) => return Some(proposed),
                 Err(e) => {
@@ -421,20 +418,6 @@ fn check_values(
         }
     }
     targets
-}
-
-/// The required fields a create must fill. Computed and related fields are
-/// Odoo's to fill, and so are the magic ones.
-fn required_fields(defs: &Map<String, Value>) -> Vec<String> {
-    defs.iter()
-        .filter(|(name, d)| {
-            d.get("required") == Some(&Value::Bool(true))
-                && d.get("readonly") != Some(&Value::Bool(true))
-                && !computed_on_create(d)
-                && !matches!(name.as_str(), "id" | "create_uid" | "write_uid")
-        })
-        .map(|(name, _)| name.clone())
-        .collect()
 }
 
 /// Relational fields may be filled by Odoo's `create`: it makes a user's

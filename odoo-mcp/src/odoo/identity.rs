@@ -85,7 +85,12 @@ pub enum Refusal {
         "this API key belongs to Odoo user {actual:?}, not to the login {given:?} sent with it: send the login of the key's owner"
     )]
     WrongLogin { given: String, actual: String },
-    #[error("Odoo cannot be asked who this key belongs to right now ({0}); try again shortly")]
+    #[error(
+        "Odoo accepted this API key, but its user {login:?} may not use Odoo's API (a portal or archived user, or no access): use the key of an internal user"
+    )]
+    NotAllowed { login: String },
+    /// Why is logged, not told: the caller is not signed in yet.
+    #[error("Odoo cannot be asked who this key belongs to right now; try again shortly")]
     Unavailable(String),
 }
 
@@ -105,6 +110,9 @@ pub struct Identities {
     base: Arc<Odoo>,
     cache: IdentityCache,
     keys: Mutex<Lru<[u8; 32], Verified>>,
+    /// Keys Odoo refused, for the same time: asking again cannot change the
+    /// answer, and each bad request would otherwise cost Odoo two calls.
+    refused: Mutex<Lru<[u8; 32], (Instant, Refusal)>>,
     users: Mutex<Lru<i64, Arc<Learned>>>,
 }
 
@@ -122,6 +130,7 @@ impl Identities {
         let cache = base.settings().identity_cache;
         Self {
             keys: Mutex::new(Lru::new(cache.max_users)),
+            refused: Mutex::new(Lru::new(cache.max_users)),
             users: Mutex::new(Lru::new(cache.max_users)),
             base,
             cache,
@@ -148,7 +157,20 @@ impl Identities {
         {
             return Ok(caller);
         }
-        let caller = Arc::new(self.verify(credentials, fingerprint).await?);
+        if let Some((checked, refusal)) = lock(&self.refused).get(&fingerprint)
+            && checked.elapsed() < self.cache.ttl
+        {
+            return Err(refusal);
+        }
+        let caller = match self.verify(credentials, fingerprint).await {
+            Ok(caller) => Arc::new(caller),
+            Err(refusal) => {
+                if refusal.is_unauthorized() {
+                    lock(&self.refused).insert(fingerprint, (Instant::now(), refusal.clone()));
+                }
+                return Err(refusal);
+            }
+        };
         lock(&self.keys).insert(fingerprint, (Instant::now(), caller.clone()));
         Ok(caller)
     }
@@ -177,7 +199,14 @@ impl Identities {
                     .map(|l| format!(" for login {l:?}"))
                     .unwrap_or_default(),
             },
-            other => Refusal::Unavailable(ToolError::from(other).render(&secrets)),
+            OdooError::AccessDenied(_) => Refusal::NotAllowed {
+                login: login.clone().unwrap_or_default(),
+            },
+            other => {
+                let detail = ToolError::from(other).render(&secrets);
+                tracing::warn!(%detail, "a caller's key could not be checked with Odoo");
+                Refusal::Unavailable(detail)
+            }
         };
         // On JSON/2 the key alone says who; the login, if sent, is checked below.
         let client_login = if needs_login { login.clone() } else { None };

@@ -52,6 +52,8 @@ pub fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, String> {
     let mut row = Vec::new();
     let mut cell = String::new();
     let mut quoted = false;
+    // Spreadsheets save UTF-8 CSV with a byte-order mark: not part of the first cell.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match (quoted, c) {
@@ -252,6 +254,9 @@ mod tests {
             ]
         );
         assert!(parse_csv("a,\"open").is_err());
+        // A spreadsheet's byte-order mark is not part of the first column's name.
+        let rows = parse_csv("\u{feff}name,email\nAcme,a@acme.com\n").expect("csv");
+        assert_eq!(rows[0], vec!["name".to_string(), "email".into()]);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use odoo_client::registry::FieldType;
 use odoo_client::{Error as OdooError, OdooClient};
 use serde_json::{Map, Value, json};
 
-use super::kwargs;
+use super::{computed_on_create, kwargs};
 
 /// The values `model`'s form gives `fields` when `typed` is typed into a new
 /// record, as `create` takes them (see [`form_value`]). `kind` gives a field's
@@ -44,6 +44,32 @@ pub(crate) async fn form_values(
         .collect())
 }
 
+/// The required fields a new record's values must give or its form fill:
+/// writable ones, but x2many lines and the magic ones. Computed ones too when
+/// `computed` (a create Odoo refused: a compute left one empty); else they
+/// are Odoo's to fill (see [`computed_on_create`]).
+pub(crate) fn required_fields(defs: &Map<String, Value>, computed: bool) -> Vec<&str> {
+    defs.iter()
+        .filter(|(name, def)| {
+            let kind = def
+                .get("type")
+                .and_then(Value::as_str)
+                .map(FieldType::parse);
+            def.get("required") == Some(&Value::Bool(true))
+                && def.get("readonly") != Some(&Value::Bool(true))
+                && (computed || !computed_on_create(def))
+                && !matches!(kind, Some(FieldType::One2many | FieldType::Many2many))
+                && !matches!(name.as_str(), "id" | "create_uid" | "write_uid")
+        })
+        .map(|(name, _)| name.as_str())
+        .collect()
+}
+
+/// A field's type in `fields_get`'s definitions.
+pub(crate) fn field_type(defs: &Map<String, Value>, name: &str) -> Option<FieldType> {
+    Some(FieldType::parse(defs.get(name)?.get("type")?.as_str()?))
+}
+
 /// An onchange value as `create` and the descriptions take it: a many2one's
 /// id (`{id, display_name}`, `[id, name]` or the id), an x2many's ids from
 /// its commands; none for x2many lines to create (Odoo's default makes them).
@@ -74,12 +100,12 @@ pub(crate) fn form_value(kind: FieldType, value: &Value) -> Option<Value> {
     }
 }
 
-/// Whether Odoo refused a create because a required field had no value (its
-/// NOT NULL column): 19 says "Missing required value", 18 "a mandatory field
-/// is not set".
-pub(crate) fn refused_for_missing_value(error: &OdooError) -> bool {
-    let message = error.to_string();
-    message.contains("Missing required value") || message.contains("mandatory field is not set")
+/// Whether Odoo's refusal of a create may be a required field left without a
+/// value (its NOT NULL column): a validation or server error. Its words (19:
+/// "Missing required value", 18: "a mandatory field is not set") are in the
+/// user's language, so they are not relied on: what the form fills decides.
+pub(crate) fn may_lack_a_required_value(error: &OdooError) -> bool {
+    matches!(error, OdooError::Validation(_) | OdooError::Server(_))
 }
 
 #[cfg(test)]
@@ -109,20 +135,21 @@ mod tests {
     }
 
     #[test]
-    fn a_refused_create_for_a_value_left_out_is_told_apart_on_19_and_18() {
-        let fault = |message: &str| {
-            OdooError::Validation(odoo_client::OdooFault {
-                name: "odoo.exceptions.ValidationError".into(),
-                message: message.into(),
-                status: Some(422),
-            })
+    fn a_refused_create_may_lack_a_value_whatever_its_language() {
+        let fault = |message: &str| odoo_client::OdooFault {
+            name: "odoo.exceptions.ValidationError".into(),
+            message: message.into(),
+            status: Some(422),
         };
-        let on_19 = "The operation cannot be completed: Missing required value for the field 'Location' (location_id).\nModel: 'Quants' (stock.quant)";
-        let on_18 = "The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n\nModel: Quants (stock.quant)\nField: Location (location_id)";
-        assert!(refused_for_missing_value(&fault(on_19)));
-        assert!(refused_for_missing_value(&fault(on_18)));
-        assert!(!refused_for_missing_value(&fault(
-            "Contacts require a name"
-        )));
+        let french = "L'opération ne peut pas être effectuée : Valeur requise manquante pour le champ « Emplacement » (location_id).";
+        assert!(may_lack_a_required_value(&OdooError::Validation(fault(
+            french
+        ))));
+        assert!(!may_lack_a_required_value(&OdooError::AccessDenied(fault(
+            "no"
+        ))));
+        assert!(!may_lack_a_required_value(&OdooError::Timeout {
+            after: std::time::Duration::from_secs(1)
+        }));
     }
 }

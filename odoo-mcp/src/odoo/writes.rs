@@ -134,8 +134,8 @@ impl Odoo {
         Ok(list)
     }
 
-    /// Creates the records. When Odoo refuses for a required value left out,
-    /// adds what the model's form fills in the required fields each record
+    /// Creates the records. When Odoo refuses them (perhaps for a required
+    /// value left out), adds what the model's form fills in the required fields each record
     /// leaves out (onchange, as the web client asks it before it saves) and
     /// tries once more; the refusal stands when the form fills none of them.
     pub(crate) async fn create_as_form(
@@ -145,7 +145,7 @@ impl Odoo {
         values_list: Vec<Map<String, Value>>,
     ) -> Result<Vec<RecordId>, ToolError> {
         let refusal = match client.create(target.name, &values_list).await {
-            Err(error) if onchange::refused_for_missing_value(&error) => error,
+            Err(error) if onchange::may_lack_a_required_value(&error) => error,
             done => return done.map_err(ToolError::from_write),
         };
         match filled_as_form(client, target.name, &values_list).await {
@@ -175,19 +175,8 @@ async fn filled_as_form(
         .fields_get(model, super::FIELD_ATTRIBUTES)
         .await
         .ok()?;
-    let kind = |name: &str| Some(FieldType::parse(defs.get(name)?.get("type")?.as_str()?));
-    // Computed ones too: the create was refused, so a compute left one empty.
-    let required: Vec<&str> = defs
-        .iter()
-        .filter(|(name, def)| {
-            def.get("required") == Some(&Value::Bool(true))
-                && def.get("readonly") != Some(&Value::Bool(true))
-                && !kind(name)
-                    .is_some_and(|k| matches!(k, FieldType::One2many | FieldType::Many2many))
-                && !matches!(name.as_str(), "id" | "create_uid" | "write_uid")
-        })
-        .map(|(name, _)| name.as_str())
-        .collect();
+    let kind = |name: &str| onchange::field_type(&defs, name);
+    let required = onchange::required_fields(&defs, true);
     let mut added = false;
     let mut filled = Vec::with_capacity(values_list.len());
     for values in values_list {

@@ -196,6 +196,7 @@ impl OdooMcp {
     /// A call refused before it ran, with its audit line.
     fn refuse(&self, refused: Refused, who: &Who) -> CallToolResult {
         let Refused { audit, error } = refused;
+        self.forget_refused_key(&error);
         let tool = audit.as_ref().map(|line| line.tool.as_str());
         tracing::debug!(tool, %error, "tool call refused");
         let text = self.render(&error);

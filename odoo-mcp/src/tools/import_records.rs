@@ -126,8 +126,19 @@ fn table(args: &Args) -> Result<(Vec<String>, Vec<Row>), ToolError> {
         }
         _ => return Err(invalid("rows", "give either `rows` or `csv`".into())),
     };
-    if fields.is_empty() || fields.iter().any(|f| f.trim().is_empty()) {
+    let fields: Vec<String> = fields.iter().map(|f| f.trim().to_string()).collect();
+    if fields.is_empty() || fields.iter().any(String::is_empty) {
         return Err(invalid("fields", "every column needs a field name".into()));
+    }
+    // With the record's own id, Odoo's import updates existing records: that
+    // is update_records' to do (and to confirm), not an import's.
+    if let Some(own_id) = fields.iter().find(|f| matches!(f.as_str(), "id" | ".id")) {
+        return Err(invalid(
+            "fields",
+            format!(
+                "`{own_id}` names existing records, which Odoo's import would overwrite; import_records only creates: leave the column out, or change existing records with update_records"
+            ),
+        ));
     }
     if let Some(bad) = all.iter().find(|r| r.cells.len() != fields.len()) {
         return Err(invalid(
