@@ -225,10 +225,12 @@ impl OdooClient {
                 let config = &self.inner.config;
                 let http = self.inner.http.clone();
                 let version = self.version().await?;
-                // JSON/2 needs Odoo 19 and an API key; XML-RPC needs a login.
-                let json2 =
-                    config.api_key.is_some() && (version.major >= 19 || config.user.is_none());
-                Ok(if json2 {
+                let api = ApiVersion::auto(
+                    version.major,
+                    config.api_key.is_some(),
+                    config.user.is_some(),
+                );
+                Ok(if api == ApiVersion::Json2 {
                     AnyTransport::Json2(Json2Transport::new(config, http)?)
                 } else {
                     AnyTransport::XmlRpc(XmlRpcTransport::new(config, http)?)

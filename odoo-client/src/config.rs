@@ -44,6 +44,18 @@ pub enum ApiVersion {
     Auto,
 }
 
+impl ApiVersion {
+    /// What `Auto` speaks to an Odoo of version `major`: JSON/2 needs Odoo 19
+    /// and an API key; XML-RPC, Odoo's only API below 19, a login.
+    pub fn auto(major: u32, has_key: bool, has_login: bool) -> Self {
+        if has_key && (major >= 19 || !has_login) {
+            Self::Json2
+        } else {
+            Self::XmlRpc
+        }
+    }
+}
+
 impl std::str::FromStr for ApiVersion {
     type Err = Error;
 
@@ -310,6 +322,15 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn auto_speaks_json2_from_19_with_a_key() {
+        assert_eq!(ApiVersion::auto(19, true, true), ApiVersion::Json2);
+        assert_eq!(ApiVersion::auto(18, true, true), ApiVersion::XmlRpc);
+        // A key without a login can only go over JSON/2.
+        assert_eq!(ApiVersion::auto(18, true, false), ApiVersion::Json2);
+        assert_eq!(ApiVersion::auto(19, false, true), ApiVersion::XmlRpc);
     }
 
     #[test]

@@ -157,11 +157,10 @@ impl HealthProbe {
             }
             let version = client.version().await?;
             let api = match client.config().api_version {
-                // What callers' clients will pick (JSON/2 needs Odoo 19).
-                odoo_client::ApiVersion::Auto if keyless && version.major >= 19 => {
-                    odoo_client::ApiVersion::Json2
+                // What callers' clients (a key, and a login where needed) will pick.
+                odoo_client::ApiVersion::Auto if keyless => {
+                    odoo_client::ApiVersion::auto(version.major, true, true)
                 }
-                odoo_client::ApiVersion::Auto if keyless => odoo_client::ApiVersion::XmlRpc,
                 _ if keyless => client.config().api_version,
                 _ => client.api_version().await?,
             };

@@ -144,7 +144,11 @@ impl Identities {
         match client.config().api_version {
             ApiVersion::XmlRpc => true,
             ApiVersion::Json2 => false,
-            ApiVersion::Auto => client.version().await.is_ok_and(|v| v.major < 19),
+            // A caller's key with their login: what Auto then speaks.
+            ApiVersion::Auto => client
+                .version()
+                .await
+                .is_ok_and(|v| ApiVersion::auto(v.major, true, true) == ApiVersion::XmlRpc),
         }
     }
 
