@@ -854,3 +854,49 @@ async fn a_value_no_form_fills_is_still_refused_and_named() {
     assert!(notes.contains("onchange could not be asked"), "{planned}");
     assert!(notes.contains("required field location_id"), "{planned}");
 }
+
+/// The Action menu's server actions are known buttons, named by xml id and
+/// run through Odoo's own runner (`ir.actions.server.run`) on the records as
+/// the context's active ones: "Mark Quotation as Sent" sends a quotation.
+#[tokio::test]
+async fn an_action_menu_entry_runs_through_odoos_action_runner_over_json2() {
+    action_menu_entry("json2").await;
+}
+
+#[tokio::test]
+async fn an_action_menu_entry_runs_through_odoos_action_runner_over_xmlrpc() {
+    action_menu_entry("xmlrpc").await;
+}
+
+async fn action_menu_entry(api: &str) {
+    let double = OdooDouble::start().await;
+    let mut env = full_access(&double);
+    env.push(("ODOO_API_VERSION".into(), api.into()));
+    let (client, _) = stdio_client(&env).await;
+    let partner = created(&client, "res.partner", json!({"name": "Menu Buyer"})).await;
+    let order = created(&client, "sale.order", json!({"partner_id": partner})).await;
+    let sent = ok(&call(
+        &client,
+        "press_button",
+        json!({"model": "sale.order", "button": "sale.model_sale_order_action_quotation_sent", "record_ids": [order]}),
+    )
+    .await);
+    assert_eq!(sent["label"], "Mark Quotation as Sent", "{sent}");
+    assert_eq!(requests(&double, "ir.actions.server", "run"), 1);
+    assert_eq!(
+        read(&client, "sale.order", order, &["state"]).await["state"],
+        "sent"
+    );
+    // An entry the Action menu lacks is refused, naming the known buttons.
+    let unknown = err(&call(
+        &client,
+        "press_button",
+        json!({"model": "sale.order", "button": "sale.no_such_action", "record_ids": [order]}),
+    )
+    .await);
+    assert!(
+        unknown.contains("sale.model_sale_order_action_quotation_sent"),
+        "{unknown}"
+    );
+    assert_eq!(requests(&double, "ir.actions.server", "run"), 1);
+}

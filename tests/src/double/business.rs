@@ -29,6 +29,7 @@ pub(crate) fn knows(model: &str, method: &str) -> bool {
             | ("account.payment.register", "action_create_payments")
             | ("crm.lead.lost", "action_lost_reason_apply")
             | ("privacy.lookup.wizard", "action_lookup")
+            | ("ir.actions.server", "run")
     )
 }
 
@@ -120,6 +121,9 @@ pub(crate) fn run(
     ids: &[i64],
     env: &Env,
 ) -> Result<Value, OdooError> {
+    if (model, method) == ("ir.actions.server", "run") {
+        return run_server_actions(store, ids, env);
+    }
     store.existing(model, ids, env)?;
     match (model, method) {
         ("sale.order", "action_confirm") => {
@@ -336,6 +340,35 @@ pub(crate) fn run(
             method: method.to_string(),
         }),
     }
+}
+
+/// `ir.actions.server.run` as Odoo runs the one captured server action whose
+/// code the double knows: "Mark Quotation as Sent" (its code calls the
+/// context's active orders' `action_quotation_sent`: a quotation becomes
+/// sent). Odoo answers `False` when the code returns no action.
+fn run_server_actions(store: &mut Store, ids: &[i64], env: &Env) -> Result<Value, OdooError> {
+    let xml_ids = super::store::server_action_xml_ids(ids);
+    let (active_model, active_ids) = active(env);
+    for id in ids {
+        match xml_ids[id.to_string()].as_str() {
+            Some("sale.model_sale_order_action_quotation_sent") if active_model == "sale.order" => {
+                store.existing(active_model, &active_ids, env)?;
+                set(
+                    store,
+                    active_model,
+                    &active_ids,
+                    json!({"state": "sent"}),
+                    env,
+                )?;
+            }
+            _ => {
+                return Err(OdooError::User(format!(
+                    "The Odoo test double cannot run server action {id} on {active_model:?}"
+                )));
+            }
+        }
+    }
+    Ok(Value::Bool(false))
 }
 
 /// The lab's customer invoices' journal.
