@@ -17,6 +17,7 @@ impl Run<'_> {
     /// the labs do; the test double (contract test) has no purchasable
     /// product nor stock, so the steps are not run there, nor recorded.
     pub(super) async fn buttons(&mut self, s: &Session) {
+        self.quotation_sent(s).await;
         self.real_odoo_only = true;
         if self.has_any("purchase.order").await {
             self.purchase_bill(s).await;
@@ -25,6 +26,46 @@ impl Run<'_> {
             self.quant_apply(s).await;
         }
         self.real_odoo_only = false;
+    }
+
+    /// The Action menu's "Mark Quotation as Sent" (a server action, by xml id)
+    /// on a quotation of our own: run by Odoo's runner, it sends it.
+    async fn quotation_sent(&mut self, s: &Session) {
+        const SCENARIO: &str = "press_button: an Action menu entry (Mark Quotation as Sent)";
+        let Some(partner) = self.a_company_partner().await else {
+            return self.step(SCENARIO, Err("no company partner".into()));
+        };
+        let mut values = Map::new();
+        values.insert("partner_id".into(), json!(partner));
+        values.insert("client_order_ref".into(), json!(self.prefix));
+        let order = match self.odoo.create("sale.order", &[values]).await {
+            Ok(ids) if !ids.is_empty() => ids[0],
+            other => return self.step(SCENARIO, Err(format!("no quotation: {other:?}"))),
+        };
+        self.created.push(("sale.order".into(), order));
+        let a = s
+            .call(
+                "press_button",
+                json!({"model": "sale.order", "button": "sale.model_sale_order_action_quotation_sent", "record_ids": [order]}),
+            )
+            .await;
+        let check = self
+            .field_is("sale.order", order, "state", &json!("sent"))
+            .await;
+        self.done(SCENARIO, "ok", &a, check);
+        // Odoo deletes only draft or cancelled orders; no cancel wizard asked.
+        let mut context = Map::new();
+        context.insert("disable_cancel_warning".into(), json!(true));
+        let _ = self
+            .odoo
+            .execute(
+                "sale.order",
+                "action_cancel",
+                Some(&[order]),
+                Map::new(),
+                Some(&context),
+            )
+            .await;
     }
 
     /// Whether `model` has any record (false when Odoo cannot say).
