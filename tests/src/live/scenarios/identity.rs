@@ -203,6 +203,18 @@ impl Run<'_> {
         let Some(password) = demo_password(demo_env).filter(|_| self.major >= 19) else {
             return;
         };
+        // The double has no password check to make keys with: not recorded.
+        self.real_odoo_only = true;
+        self.identity_revocation(url, demo_env, &password).await;
+        self.real_odoo_only = false;
+    }
+
+    async fn identity_revocation(
+        &mut self,
+        url: &str,
+        demo_env: &BTreeMap<String, String>,
+        password: &str,
+    ) {
         // Odoo 19 runs its identity check over HTTP requests only, not XML-RPC:
         // demo manages its keys over JSON/2 there, whichever API the target tests.
         let mut manage = demo_env.clone();
@@ -213,7 +225,7 @@ impl Run<'_> {
             Ok(client) => client,
             Err(e) => return self.outcomes.push(failed_setup("odoo-key: revocation", e)),
         };
-        let fresh = match make_key(&demo, &self.name("key"), &password).await {
+        let fresh = match make_key(&demo, &self.name("key"), password).await {
             Ok(fresh) => fresh,
             Err(e) => return self.step("odoo-key: a revoked key stops working", Err(e)),
         };
@@ -233,7 +245,7 @@ impl Run<'_> {
             }
             Err(_) => false,
         };
-        let revoked = revoke_key(&demo, fresh.1, &password).await;
+        let revoked = revoke_key(&demo, fresh.1, password).await;
         // The server asks Odoo again when a call is refused (or after its TTL).
         let during = match &before {
             Ok(s) => {
