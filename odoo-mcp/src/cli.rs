@@ -5,7 +5,7 @@
 use clap::{Args, Parser, Subcommand};
 
 use crate::settings::{
-    HttpBind, Identity, IdentityCache, Limits, Settings, SettingsError, TransportKind,
+    HttpBind, Identity, IdentityCache, KeyStoreSettings, Limits, Settings, SettingsError, TransportKind,
     parse_allowlist,
 };
 
@@ -143,6 +143,15 @@ pub struct ServeArgs {
     /// Most people whose caches are kept with odoo-key (default 200); the least recently seen are forgotten first.
     #[arg(long, env = "ODOO_MCP_IDENTITY_MAX_USERS", global = true)]
     pub identity_max_users: Option<String>,
+    /// With oauth: the database of people's Odoo keys, sqlite://PATH (one replica; default sqlite://odoo-mcp-keys.db) or postgres://… (several).
+    #[arg(long, env = "ODOO_MCP_KEY_STORE", global = true, hide_env_values = true)]
+    pub key_store: Option<String>,
+    /// With oauth: the secret the stored keys are encrypted with (at least 16 characters).
+    #[arg(long, env = "ODOO_MCP_KEY_STORE_SECRET", global = true, hide_env_values = true)]
+    pub key_store_secret: Option<String>,
+    /// With oauth: a file holding that secret (e.g. a mounted Kubernetes secret).
+    #[arg(long, env = "ODOO_MCP_KEY_STORE_SECRET_FILE", global = true)]
+    pub key_store_secret_file: Option<std::path::PathBuf>,
 }
 
 impl ServeArgs {
@@ -260,6 +269,7 @@ impl ServeArgs {
                 None => defaults.identity,
             },
             identity_cache: self.identity_cache(defaults.identity_cache)?,
+            key_store: self.key_store()?,
         })
     }
 }
@@ -279,6 +289,42 @@ impl ServeArgs {
                 defaults.max_users,
             )?
             .max(1),
+        })
+    }
+}
+
+impl ServeArgs {
+    /// `ODOO_MCP_KEY_STORE` and its secret, given or read from `_SECRET_FILE`.
+    pub fn key_store(&self) -> Result<KeyStoreSettings, SettingsError> {
+        let url = self
+            .key_store
+            .clone()
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| KeyStoreSettings::default().url);
+        let given = self.key_store_secret.clone().filter(|v| !v.is_empty());
+        let secret = match (given, &self.key_store_secret_file) {
+            (Some(_), Some(_)) => {
+                return Err(SettingsError::Conflict(
+                    "set ODOO_MCP_KEY_STORE_SECRET or ODOO_MCP_KEY_STORE_SECRET_FILE, not both".into(),
+                ));
+            }
+            (Some(secret), None) => Some(secret),
+            (None, Some(path)) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| {
+                        SettingsError::Conflict(format!(
+                            "ODOO_MCP_KEY_STORE_SECRET_FILE {} cannot be read: {e}",
+                            path.display()
+                        ))
+                    })?
+                    .trim_end_matches(['\n', '\r'])
+                    .to_string(),
+            ),
+            (None, None) => None,
+        };
+        Ok(KeyStoreSettings {
+            url: url.trim().to_string(),
+            secret: secret.map(odoo_client::Secret::new),
         })
     }
 }
