@@ -5,8 +5,8 @@
 use clap::{Args, Parser, Subcommand};
 
 use crate::settings::{
-    HttpBind, Identity, IdentityCache, KeyStoreSettings, Limits, Settings, SettingsError, TransportKind,
-    parse_allowlist,
+    HttpBind, Identity, IdentityCache, KeyStoreSettings, Limits, Settings, SettingsError,
+    TransportKind, parse_allowlist,
 };
 
 #[derive(Debug, Parser)]
@@ -28,6 +28,23 @@ pub enum Command {
     Serve,
     /// Write docker-compose.yml, a Caddyfile and a Dockerfile (or Kubernetes manifests) serving several Odoo instances.
     Deploy(DeployArgs),
+    /// The oauth key store, for operators: who enrolled, and revoking a person's key (never shows keys).
+    Identity {
+        #[command(subcommand)]
+        action: IdentityAction,
+    },
+}
+
+/// `odoo-mcp identity …` (reads ODOO_MCP_KEY_STORE and its secret).
+#[derive(Debug, Clone, Subcommand)]
+pub enum IdentityAction {
+    /// Every enrolled subject with its Odoo login and uid.
+    List,
+    /// Forgets a subject's Odoo key: their next call asks them to enroll again.
+    Revoke {
+        /// The OAuth subject (`sub`), as `identity list` shows it.
+        subject: String,
+    },
 }
 
 /// Options of `odoo-mcp deploy`.
@@ -144,10 +161,20 @@ pub struct ServeArgs {
     #[arg(long, env = "ODOO_MCP_IDENTITY_MAX_USERS", global = true)]
     pub identity_max_users: Option<String>,
     /// With oauth: the database of people's Odoo keys, sqlite://PATH (one replica; default sqlite://odoo-mcp-keys.db) or postgres://… (several).
-    #[arg(long, env = "ODOO_MCP_KEY_STORE", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "ODOO_MCP_KEY_STORE",
+        global = true,
+        hide_env_values = true
+    )]
     pub key_store: Option<String>,
     /// With oauth: the secret the stored keys are encrypted with (at least 16 characters).
-    #[arg(long, env = "ODOO_MCP_KEY_STORE_SECRET", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "ODOO_MCP_KEY_STORE_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
     pub key_store_secret: Option<String>,
     /// With oauth: a file holding that secret (e.g. a mounted Kubernetes secret).
     #[arg(long, env = "ODOO_MCP_KEY_STORE_SECRET_FILE", global = true)]
@@ -184,8 +211,10 @@ impl ServeArgs {
         };
         let config = match identity {
             // Callers bring the credentials: the server's own are neither needed nor used.
-            Identity::OdooKey => odoo_client::Config::from_lookup_without_credentials(lookup),
-            Identity::Service | Identity::OAuth => odoo_client::Config::from_lookup(lookup),
+            Identity::OdooKey | Identity::OAuth => {
+                odoo_client::Config::from_lookup_without_credentials(lookup)
+            }
+            Identity::Service => odoo_client::Config::from_lookup(lookup),
         };
         config.map_err(|e| match e {
             odoo_client::Error::Config(message) => SettingsError::Odoo(message),
@@ -305,7 +334,8 @@ impl ServeArgs {
         let secret = match (given, &self.key_store_secret_file) {
             (Some(_), Some(_)) => {
                 return Err(SettingsError::Conflict(
-                    "set ODOO_MCP_KEY_STORE_SECRET or ODOO_MCP_KEY_STORE_SECRET_FILE, not both".into(),
+                    "set ODOO_MCP_KEY_STORE_SECRET or ODOO_MCP_KEY_STORE_SECRET_FILE, not both"
+                        .into(),
                 ));
             }
             (Some(secret), None) => Some(secret),
@@ -335,8 +365,8 @@ fn check_identity(settings: &Settings) -> Result<(), SettingsError> {
         (Identity::OdooKey, TransportKind::Stdio) => Err(SettingsError::Conflict(
             "ODOO_MCP_IDENTITY=odoo-key needs ODOO_MCP_TRANSPORT=streamable-http: each HTTP request carries its caller's Odoo API key, and stdio has no requests to carry one; on stdio use the default service identity with ODOO_API_KEY".into(),
         )),
-        (Identity::OAuth, _) => Err(SettingsError::Conflict(
-            "ODOO_MCP_IDENTITY=oauth is not yet available in this version; use odoo-key (each HTTP request brings its caller's own Odoo API key) or service".into(),
+        (Identity::OAuth, TransportKind::Stdio) => Err(SettingsError::Conflict(
+            "ODOO_MCP_IDENTITY=oauth needs ODOO_MCP_TRANSPORT=streamable-http with OAuth (OAUTH_ISSUER_URL): each request's token names the person; on stdio use the default service identity".into(),
         )),
         _ => Ok(()),
     }

@@ -47,7 +47,9 @@ pub enum StoreError {
     BadUrl(String),
     #[error("the key store at {place} failed: {reason}")]
     Database { place: String, reason: String },
-    #[error("the stored key of {0:?} cannot be opened (damaged or moved between subjects); it was not used")]
+    #[error(
+        "the stored key of {0:?} cannot be opened (damaged or moved between subjects); it was not used"
+    )]
     Damaged(String),
 }
 
@@ -171,11 +173,12 @@ impl KeyStore {
 
     /// `subject`'s key, opened; `None` when it has none. Marks it used.
     pub async fn get(&self, subject: &str) -> Result<Option<Enrolled>, StoreError> {
-        let row = sqlx::query("SELECT login, uid, sealed_key FROM odoo_mcp_keys WHERE subject = $1")
-            .bind(subject)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| self.failed(e))?;
+        let row =
+            sqlx::query("SELECT login, uid, sealed_key FROM odoo_mcp_keys WHERE subject = $1")
+                .bind(subject)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(|e| self.failed(e))?;
         let Some(row) = row else {
             return Ok(None);
         };
@@ -232,7 +235,10 @@ impl KeyStore {
     /// base64(nonce ‖ ciphertext).
     fn seal(&self, plain: &[u8], ad: &[u8]) -> String {
         let nonce = XNonce::generate();
-        let payload = Payload { msg: plain, aad: ad };
+        let payload = Payload {
+            msg: plain,
+            aad: ad,
+        };
         // Encryption fails only for messages beyond the cipher's limit (GiBs).
         let sealed = self.cipher.encrypt(&nonce, payload).unwrap_or_default();
         let mut out = nonce.to_vec();
@@ -369,7 +375,10 @@ mod tests {
         drop(store);
         let bytes = std::fs::read(&path).unwrap();
         let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains("k3y-of-demo"), "the key is in the file in clear");
+        assert!(
+            !text.contains("k3y-of-demo"),
+            "the key is in the file in clear"
+        );
         assert!(text.contains("alice"), "the subject is stored");
         // A wrong secret is a clear error, not garbage.
         let err = KeyStore::open(&settings(&url, "another-operator-secret"))
@@ -418,7 +427,10 @@ mod tests {
             .await
             .unwrap_err()
             .to_string();
-        assert!(err.contains("mysql://u@h/db") && !err.contains("pw"), "{err}");
+        assert!(
+            err.contains("mysql://u@h/db") && !err.contains("pw"),
+            "{err}"
+        );
         assert_ne!(random_token(), random_token());
         assert_eq!(random_token().len(), 43);
     }
