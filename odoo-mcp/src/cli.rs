@@ -546,11 +546,30 @@ mod tests {
         assert_eq!(settings.identity, Identity::OdooKey);
         assert_eq!(settings.identity_cache.ttl.as_secs(), 5);
 
+        // oauth: no server key either; the store's settings come along.
         let mut a = args();
+        a.api_key = None;
         a.identity = Some("oauth".into());
         a.transport = Some("streamable-http".into());
+        a.key_store = Some("postgres://mcp:pw@db/keys".into());
+        a.key_store_secret = Some("s3cret-s3cret-s3cret".into());
+        let (odoo, settings) = a.resolve().unwrap();
+        assert!(odoo.api_key.is_none());
+        assert_eq!(settings.key_store.url, "postgres://mcp:pw@db/keys");
+        assert!(!format!("{settings:?}").contains("s3cret"));
+        let mut a = args();
+        a.identity = Some("oauth".into());
         let err = a.resolve().unwrap_err().to_string();
-        assert!(err.contains("not yet available"), "{err}");
+        assert!(err.contains("streamable-http"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("secret");
+        std::fs::write(&file, "from-a-file-0123456789\n").unwrap();
+        let mut a = args();
+        a.key_store_secret_file = Some(file.clone());
+        let secret = a.key_store().unwrap().secret.unwrap();
+        assert_eq!(secret.expose(), "from-a-file-0123456789");
+        a.key_store_secret = Some("both".into());
+        assert!(a.key_store().is_err(), "both a secret and a file");
 
         let mut a = args();
         a.api_key = None;

@@ -43,6 +43,8 @@ struct Provider {
     issuer: String,
     authorize: String,
     token: String,
+    /// Where the login claims are when the ID token does not carry them.
+    userinfo: Option<String>,
     client_id: String,
     client_secret: crate::auth::Secret,
     redirect: String,
@@ -107,6 +109,7 @@ impl Page {
         let provider = Provider {
             authorize: endpoint("authorization_endpoint")?,
             token: endpoint("token_endpoint")?,
+            userinfo: endpoint("userinfo_endpoint").ok(),
             issuer,
             client_id: settings.client_id.clone(),
             client_secret: settings.client_secret.clone(),
@@ -317,7 +320,37 @@ impl Page {
         if !valid {
             return Err("the sign-in provider's ID token is not for this enrollment".into());
         }
-        Ok(claims)
+        let access = body["access_token"].as_str().unwrap_or_default();
+        Ok(self.with_login_claims(claims, access).await)
+    }
+
+    /// Many providers put `email` and `preferred_username` in the userinfo
+    /// answer only; taken from there when it names the same subject.
+    async fn with_login_claims(&self, mut claims: Value, access_token: &str) -> Value {
+        let has_login = ["preferred_username", "email"]
+            .iter()
+            .any(|name| claims[*name].is_string());
+        let Some(url) = self.inner.provider.userinfo.as_ref().filter(|_| !has_login) else {
+            return claims;
+        };
+        let answer = async {
+            let response = self
+                .inner
+                .http
+                .get(url)
+                .bearer_auth(access_token)
+                .send()
+                .await?;
+            response.error_for_status()?.json::<Value>().await
+        };
+        if let Ok(info) = answer.await
+            && info["sub"] == claims["sub"]
+        {
+            for name in ["preferred_username", "email"] {
+                claims[name] = info[name].clone();
+            }
+        }
+        claims
     }
 }
 

@@ -177,7 +177,12 @@ impl Enrollment {
         let Ok(url) = url::Url::parse(&link) else {
             return Err(refusal(message));
         };
-        match context.peer.elicit_url(message.clone(), url, id).await {
+        // A client that never answers does not hold the call longer than the link lives.
+        let answer = context
+            .peer
+            .elicit_url_with_timeout(message.clone(), url, id, Some(LINK_TTL))
+            .await;
+        match answer {
             Ok(ElicitationAction::Accept) if self.wait(subject).await => Ok(()),
             Ok(ElicitationAction::Accept) => Err(refusal(format!(
                 "Enrollment is not finished yet. {message}"
@@ -198,4 +203,41 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::KeyStoreSettings;
+
+    async fn enrollment(dir: &tempfile::TempDir) -> Enrollment {
+        let settings = KeyStoreSettings {
+            url: format!("sqlite://{}", dir.path().join("k.db").display()),
+            secret: Some(odoo_client::Secret::new("a-long-operator-secret")),
+        };
+        let store = KeyStore::open(&settings).await.expect("store");
+        Enrollment::new(Arc::new(store), "https://mcp.example.com/enroll".into())
+    }
+
+    #[tokio::test]
+    async fn links_are_single_use_short_lived_and_bound_to_their_subject() {
+        let dir = tempfile::tempdir().unwrap();
+        let enrollment = enrollment(&dir).await;
+        let link = enrollment.link("alice");
+        let token = link
+            .strip_prefix("https://mcp.example.com/enroll?link=")
+            .expect("the page's address");
+        assert_eq!(token.len(), 43, "256 random bits");
+        assert_ne!(enrollment.link("alice"), link, "a new link each time");
+        assert_eq!(enrollment.redeem(token).as_deref(), Ok("alice"));
+        assert_eq!(enrollment.redeem(token), Err(LinkRefused::Unknown), "used");
+        let old = enrollment.link("bob");
+        let token = old.rsplit('=').next().unwrap().to_string();
+        let expired = Instant::now()
+            .checked_sub(LINK_TTL)
+            .expect("an old instant");
+        lock(&enrollment.links).get_mut(&token).expect("made").1 = expired;
+        assert_eq!(enrollment.redeem(&token), Err(LinkRefused::Expired));
+        assert_eq!(enrollment.redeem(&token), Err(LinkRefused::Unknown));
+    }
 }
