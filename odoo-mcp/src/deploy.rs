@@ -421,6 +421,8 @@ fn check_instance(
             ),
         ));
     }
+    // oauth on SQLite pins one replica: said in its own words first.
+    check_identity(instance, source, index, path)?;
     let (min, max) = instance.replica_range();
     if min == 0 || max > MAX_REPLICAS || !(min..=max).contains(&instance.replicas) {
         // Point at the bound the file gives that leaves `replicas` out.
@@ -450,7 +452,6 @@ fn check_instance(
             format!("oauth_issuer_url {issuer:?} must start with http:// or https://"),
         ));
     }
-    check_identity(instance, source, index, path)?;
     for cidr in &instance.egress_cidrs {
         if !is_cidr(cidr) {
             return Err(invalid(

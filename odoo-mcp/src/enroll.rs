@@ -5,7 +5,8 @@
 //! sends the browser to the OpenID provider (authorization code + PKCE): the
 //! link alone is not enough. `GET /enroll/callback` takes the code, and the ID
 //! token must name the link's subject; the page then shows a form with a CSRF
-//! token bound to this enrollment session (an HttpOnly, SameSite cookie).
+//! token bound to this enrollment session (an HttpOnly, SameSite cookie whose
+//! value the server seals with the key store's cipher, so any replica reads it).
 //! `POST /enroll/key` checks the key with Odoo, and that its Odoo user is the
 //! one the provider signed in (login or email), then stores it. Plain HTML, no
 //! external assets, the key never echoed.
@@ -14,9 +15,8 @@
 //! issuer is the one this server talks to (OpenID Connect Core 3.1.3.7): its
 //! claims are checked (iss, aud, nonce, exp), not its signature.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -24,14 +24,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine;
 use odoo_client::Secret;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::auth::AuthSettings;
 use crate::odoo::identity::{Credentials, Identities};
 use crate::odoo::key_store::{Enrolled, random_token};
-use crate::server::enrollment::Enrollment;
+use crate::server::enrollment::{Enrollment, LinkRefused};
 
 const COOKIE: &str = "odoo_mcp_enroll";
 /// How long a person has between opening the link and sending the key.
@@ -50,10 +50,12 @@ struct Provider {
     redirect: String,
 }
 
-/// One person's way through the page.
+/// One person's way through the page, kept sealed in their cookie.
+#[derive(Serialize, Deserialize)]
 struct Session {
     subject: String,
-    started: Instant,
+    /// Unix seconds.
+    started: i64,
     state: String,
     nonce: String,
     verifier: String,
@@ -73,7 +75,6 @@ struct Inner {
     provider: Provider,
     http: reqwest::Client,
     secure: bool,
-    sessions: Mutex<HashMap<String, Session>>,
 }
 
 /// Where the page is: `ODOO_MCP_PUBLIC_URL` without a final `/mcp`, then `/enroll`.
@@ -122,7 +123,6 @@ impl Page {
                 identities,
                 provider,
                 http,
-                sessions: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -139,12 +139,28 @@ impl Page {
             .with_state(self)
     }
 
-    /// The browser's session, taken out: each step ends it or puts it back.
-    fn take_session(&self, headers: &HeaderMap) -> Option<(String, Session)> {
-        let id = cookie(headers)?;
-        let mut sessions = lock(&self.inner.sessions);
-        sessions.retain(|_, s| s.started.elapsed() < SESSION_TTL);
-        sessions.remove(&id).map(|session| (id, session))
+    /// The browser's session, from its sealed cookie, while it is fresh.
+    fn take_session(&self, headers: &HeaderMap) -> Option<Session> {
+        let sealed = cookie(headers)?;
+        let plain = self.inner.enrollment.open_session(&sealed)?;
+        let session: Session = serde_json::from_slice(&plain).ok()?;
+        let age = chrono::Utc::now().timestamp() - session.started;
+        (0..i64::try_from(SESSION_TTL.as_secs()).unwrap_or(i64::MAX))
+            .contains(&age)
+            .then_some(session)
+    }
+
+    /// `Set-Cookie` for `session` (sealed), or clearing it.
+    fn session_cookie(&self, session: Option<&Session>) -> String {
+        let secure = if self.inner.secure { "; Secure" } else { "" };
+        let (value, age) = match session.and_then(|s| serde_json::to_vec(s).ok()) {
+            Some(plain) => (
+                self.inner.enrollment.seal_session(&plain),
+                SESSION_TTL.as_secs(),
+            ),
+            None => (String::new(), 0),
+        };
+        format!("{COOKIE}={value}; Path=/enroll; HttpOnly; SameSite=Lax; Max-Age={age}{secure}")
     }
 }
 
@@ -159,13 +175,21 @@ async fn start(State(page): State<Page>, Query(query): Query<Start>) -> Response
         .inner
         .enrollment
         .redeem(query.link.as_deref().unwrap_or_default())
+        .await
     {
         Ok(subject) => subject,
+        Err(refused @ LinkRefused::Unavailable) => {
+            return html(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Try again",
+                &refused.to_string(),
+            );
+        }
         Err(refused) => return html(StatusCode::GONE, "Link not valid", &refused.to_string()),
     };
     let session = Session {
         subject,
-        started: Instant::now(),
+        started: chrono::Utc::now().timestamp(),
         state: random_token(),
         nonce: random_token(),
         verifier: random_token(),
@@ -195,16 +219,13 @@ async fn start(State(page): State<Page>, Query(query): Query<Start>) -> Response
         .append_pair("code_challenge", &challenge)
         .append_pair("code_challenge_method", "S256")
         .append_pair("prompt", "login");
-    let id = random_token();
-    lock(&page.inner.sessions).insert(id.clone(), session);
     let mut response = StatusCode::SEE_OTHER.into_response();
     set(&mut response, header::LOCATION, target.as_str());
-    let secure = if page.inner.secure { "; Secure" } else { "" };
-    let cookie = format!(
-        "{COOKIE}={id}; Path=/enroll; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        SESSION_TTL.as_secs()
+    set(
+        &mut response,
+        header::SET_COOKIE,
+        &page.session_cookie(Some(&session)),
     );
-    set(&mut response, header::SET_COOKIE, &cookie);
     response
 }
 
@@ -221,9 +242,13 @@ async fn callback(
     headers: HeaderMap,
     Query(query): Query<Callback>,
 ) -> Response {
-    let Some((id, session)) = page.take_session(&headers) else {
+    let Some(session) = page.take_session(&headers) else {
         return expired();
     };
+    // A sign-in already used to open the form cannot be replayed.
+    if session.signed_in.is_some() {
+        return expired();
+    }
     if let Some(error) = query.error {
         return html(
             StatusCode::FORBIDDEN,
@@ -258,14 +283,17 @@ async fn callback(
         .collect();
     let csrf = random_token();
     let shown = logins.first().cloned().unwrap_or_default();
-    lock(&page.inner.sessions).insert(
-        id,
-        Session {
-            signed_in: Some((logins, csrf.clone())),
-            ..session
-        },
+    let session = Session {
+        signed_in: Some((logins, csrf.clone())),
+        ..session
+    };
+    let mut response = key_form(&shown, &csrf);
+    set(
+        &mut response,
+        header::SET_COOKIE,
+        &page.session_cookie(Some(&session)),
     );
-    key_form(&shown, &csrf)
+    response
 }
 
 impl Page {
@@ -366,8 +394,18 @@ async fn take_key(
     headers: HeaderMap,
     Form(form): Form<KeyForm>,
 ) -> Response {
-    // One try per sign-in: the session ends here, whatever the outcome.
-    let Some((_, session)) = page.take_session(&headers) else {
+    // One try per sign-in: the browser's session ends here, whatever the outcome.
+    let mut response = key_outcome(&page, &headers, form).await;
+    set(
+        &mut response,
+        header::SET_COOKIE,
+        &page.session_cookie(None),
+    );
+    response
+}
+
+async fn key_outcome(page: &Page, headers: &HeaderMap, form: KeyForm) -> Response {
+    let Some(session) = page.take_session(headers) else {
         return expired();
     };
     let Some((logins, csrf)) = session.signed_in else {
@@ -533,12 +571,6 @@ fn same(a: &str, b: &str) -> bool {
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]

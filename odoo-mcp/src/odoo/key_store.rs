@@ -9,7 +9,7 @@
 //! row does not open. A check value sealed at creation tells a wrong secret
 //! apart from a damaged row.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, Generate, Payload};
@@ -232,6 +232,70 @@ impl KeyStore {
             .map_err(|e| self.failed(e))
     }
 
+    /// Keeps a one-time link's token (hashed) for `subject`; forgets links older than `ttl`.
+    pub async fn add_link(
+        &self,
+        token: &str,
+        subject: &str,
+        ttl: Duration,
+    ) -> Result<(), StoreError> {
+        let now = now();
+        let oldest = now - i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX);
+        sqlx::query("DELETE FROM odoo_mcp_enroll_links WHERE created_at < $1")
+            .bind(oldest)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| self.failed(e))?;
+        sqlx::query("INSERT INTO odoo_mcp_enroll_links (token_hash, subject, created_at) VALUES ($1, $2, $3)")
+            .bind(token_hash(token))
+            .bind(subject)
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| self.failed(e))?;
+        Ok(())
+    }
+
+    /// Spends a link: its subject and age in seconds, once; `None` after.
+    pub async fn take_link(&self, token: &str) -> Result<Option<(String, u64)>, StoreError> {
+        let row = sqlx::query(
+            "DELETE FROM odoo_mcp_enroll_links WHERE token_hash = $1 RETURNING subject, created_at",
+        )
+        .bind(token_hash(token))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.failed(e))?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let subject: String = row.try_get("subject").map_err(|e| self.failed(e))?;
+        let created: i64 = row.try_get("created_at").map_err(|e| self.failed(e))?;
+        Ok(Some((
+            subject,
+            u64::try_from(now() - created).unwrap_or_default(),
+        )))
+    }
+
+    /// Seals a short-lived value (an enrollment session in its cookie) for `purpose`.
+    pub fn seal_value(&self, plain: &[u8], purpose: &[u8]) -> String {
+        self.seal(plain, purpose)
+    }
+
+    /// Opens what [`Self::seal_value`] sealed for the same purpose.
+    pub fn open_value(&self, sealed: &str, purpose: &[u8]) -> Option<Vec<u8>> {
+        self.open_sealed(sealed, purpose)
+    }
+
+    /// Makes every link `seconds` older (tests of expiry).
+    #[cfg(test)]
+    pub(crate) async fn age_links(&self, seconds: i64) {
+        sqlx::query("UPDATE odoo_mcp_enroll_links SET created_at = created_at - $1")
+            .bind(seconds)
+            .execute(&self.pool)
+            .await
+            .expect("age links");
+    }
+
     /// base64(nonce ‖ ciphertext).
     fn seal(&self, plain: &[u8], ad: &[u8]) -> String {
         let nonce = XNonce::generate();
@@ -265,11 +329,22 @@ impl KeyStore {
     }
 }
 
-const SCHEMA: [&str; 2] = [
+const SCHEMA: [&str; 3] = [
     "CREATE TABLE IF NOT EXISTS odoo_mcp_key_store_meta (name VARCHAR(64) PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS odoo_mcp_keys (subject VARCHAR(255) PRIMARY KEY, login TEXT NOT NULL, \
      uid BIGINT NOT NULL, sealed_key TEXT NOT NULL, created_at BIGINT NOT NULL, last_used_at BIGINT NOT NULL)",
+    // One-time enrollment links, by a hash of the token: any replica can spend one.
+    "CREATE TABLE IF NOT EXISTS odoo_mcp_enroll_links (token_hash VARCHAR(64) PRIMARY KEY, \
+     subject VARCHAR(255) NOT NULL, created_at BIGINT NOT NULL)",
 ];
+
+/// What the links table keeps of a token: its SHA-256, hex.
+fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
 
 /// The data key: SHA-256 of a label and the operator's secret.
 fn data_key(secret: &Secret) -> Key {

@@ -2,11 +2,11 @@
 //! whose key the store keeps, and, for a subject without one, the enrollment
 //! asked of the person: a one-time link to the server's enrollment page
 //! (`enroll.rs` serves it), sent as a URL-mode elicitation when the client
-//! takes one, else in words in a tool error.
+//! takes one, else in words in a tool error. Links live in the key store's
+//! database and page sessions in sealed cookies, so any replica serves any step.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use rmcp::model::{
     CallToolResponse, CallToolResult, ContentBlock, ElicitRequest, ElicitRequestParams,
@@ -35,13 +35,17 @@ pub enum LinkRefused {
     Unknown,
     #[error("this enrollment link has expired; ask your assistant again for a new one")]
     Expired,
+    #[error("the key store cannot be reached right now; try again shortly")]
+    Unavailable,
 }
+
+/// Sealed values of the page's session cookie.
+const SESSION_PURPOSE: &[u8] = b"odoo-mcp enrollment session";
 
 /// The key store, the one-time links and who is waiting for enrollment.
 pub struct Enrollment {
     store: Arc<KeyStore>,
     page: String,
-    links: Mutex<HashMap<String, (String, Instant)>>,
     done: tokio::sync::Notify,
 }
 
@@ -59,29 +63,38 @@ impl Enrollment {
         Self {
             store,
             page,
-            links: Mutex::new(HashMap::new()),
             done: tokio::sync::Notify::new(),
         }
     }
 
     /// A new one-time link for `subject`.
-    pub fn link(&self, subject: &str) -> String {
+    pub async fn link(&self, subject: &str) -> Result<String, StoreError> {
         let token = random_token();
-        let mut links = lock(&self.links);
-        links.retain(|_, (_, made)| made.elapsed() < LINK_TTL);
-        links.insert(token.clone(), (subject.to_string(), Instant::now()));
-        format!("{}?link={token}", self.page)
+        self.store.add_link(&token, subject, LINK_TTL).await?;
+        Ok(format!("{}?link={token}", self.page))
     }
 
     /// The subject a link was made for; the link is spent either way.
-    pub fn redeem(&self, token: &str) -> Result<String, LinkRefused> {
-        let (subject, made) = lock(&self.links)
-            .remove(token)
-            .ok_or(LinkRefused::Unknown)?;
-        if made.elapsed() >= LINK_TTL {
+    pub async fn redeem(&self, token: &str) -> Result<String, LinkRefused> {
+        let taken = self.store.take_link(token).await.map_err(|error| {
+            tracing::warn!(%error, "enrollment link not checked");
+            LinkRefused::Unavailable
+        })?;
+        let (subject, age) = taken.ok_or(LinkRefused::Unknown)?;
+        if age >= LINK_TTL.as_secs() {
             return Err(LinkRefused::Expired);
         }
         Ok(subject)
+    }
+
+    /// A page session, sealed for its cookie.
+    pub fn seal_session(&self, session: &[u8]) -> String {
+        self.store.seal_value(session, SESSION_PURPOSE)
+    }
+
+    /// A session cookie's value, opened; `None` when forged or damaged.
+    pub fn open_session(&self, sealed: &str) -> Option<Vec<u8>> {
+        self.store.open_value(sealed, SESSION_PURPOSE)
     }
 
     /// Stores `subject`'s verified key and wakes the calls waiting for it.
@@ -146,7 +159,10 @@ impl Enrollment {
         subject: &str,
         context: &RequestContext<RoleServer>,
     ) -> Result<(), CallToolResponse> {
-        let link = self.link(subject);
+        let link = self
+            .link(subject)
+            .await
+            .map_err(|e| refusal(e.to_string()))?;
         let message = format!(
             "This server acts in Odoo as you, and has no Odoo API key of yours yet. Open {link} (it works once, for {} minutes), sign in, and paste an Odoo API key (Odoo: Preferences → Account Security → New API Key); then call the tool again.",
             LINK_TTL.as_secs() / 60
@@ -199,12 +215,6 @@ fn refusal(message: String) -> CallToolResponse {
     CallToolResult::error(vec![ContentBlock::text(message)]).into()
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,21 +233,39 @@ mod tests {
     async fn links_are_single_use_short_lived_and_bound_to_their_subject() {
         let dir = tempfile::tempdir().unwrap();
         let enrollment = enrollment(&dir).await;
-        let link = enrollment.link("alice");
+        let link = enrollment.link("alice").await.unwrap();
         let token = link
             .strip_prefix("https://mcp.example.com/enroll?link=")
             .expect("the page's address");
         assert_eq!(token.len(), 43, "256 random bits");
-        assert_ne!(enrollment.link("alice"), link, "a new link each time");
-        assert_eq!(enrollment.redeem(token).as_deref(), Ok("alice"));
-        assert_eq!(enrollment.redeem(token), Err(LinkRefused::Unknown), "used");
-        let old = enrollment.link("bob");
+        assert_ne!(
+            enrollment.link("alice").await.unwrap(),
+            link,
+            "a new link each time"
+        );
+        assert_eq!(enrollment.redeem(token).await.as_deref(), Ok("alice"));
+        assert_eq!(
+            enrollment.redeem(token).await,
+            Err(LinkRefused::Unknown),
+            "used"
+        );
+        let old = enrollment.link("bob").await.unwrap();
         let token = old.rsplit('=').next().unwrap().to_string();
-        let expired = Instant::now()
-            .checked_sub(LINK_TTL)
-            .expect("an old instant");
-        lock(&enrollment.links).get_mut(&token).expect("made").1 = expired;
-        assert_eq!(enrollment.redeem(&token), Err(LinkRefused::Expired));
-        assert_eq!(enrollment.redeem(&token), Err(LinkRefused::Unknown));
+        enrollment.store.age_links(LINK_TTL.as_secs() as i64).await;
+        assert_eq!(enrollment.redeem(&token).await, Err(LinkRefused::Expired));
+        assert_eq!(enrollment.redeem(&token).await, Err(LinkRefused::Unknown));
+        // A session sealed here opens here only, as sealed.
+        let sealed = enrollment.seal_session(b"{\"subject\":\"alice\"}");
+        assert_eq!(
+            enrollment.open_session(&sealed).as_deref(),
+            Some(&b"{\"subject\":\"alice\"}"[..])
+        );
+        let mut forged = sealed.clone().into_bytes();
+        forged[40] = if forged[40] == b'A' { b'B' } else { b'A' };
+        assert!(
+            enrollment
+                .open_session(&String::from_utf8(forged).unwrap())
+                .is_none()
+        );
     }
 }

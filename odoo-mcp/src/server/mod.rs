@@ -231,17 +231,30 @@ impl OdooMcp {
     }
 
     /// A request that acts as no one, as a protocol error (resources, completions).
-    fn not_acting(&self, not: NotActing) -> ErrorData {
-        match (not, self.enrollment()) {
-            (NotActing::Error(error), _) => error,
-            (NotActing::Enroll(subject), Some(enrollment)) => ErrorData::invalid_request(
+    async fn not_acting(&self, not: NotActing) -> ErrorData {
+        let (subject, enrollment) = match (not, self.enrollment()) {
+            (NotActing::Error(error), _) => return error,
+            (NotActing::Enroll(subject), Some(enrollment)) => (subject, enrollment),
+            (NotActing::Enroll(_), None) => {
+                return ErrorData::internal_error("no key store", None);
+            }
+        };
+        match enrollment.link(&subject).await {
+            Ok(link) => ErrorData::invalid_request(
                 format!(
-                    "this server has no Odoo API key of yours yet: open {} to connect your Odoo account",
-                    enrollment.link(&subject)
+                    "this server has no Odoo API key of yours yet: open {link} to connect your Odoo account"
                 ),
                 None,
             ),
-            (NotActing::Enroll(_), None) => ErrorData::internal_error("no key store", None),
+            Err(error) => ErrorData::internal_error(error.to_string(), None),
+        }
+    }
+
+    /// [`Self::acting`], a request that acts as no one being a protocol error.
+    async fn acting_or_error(&self, extensions: &Extensions) -> Result<(Self, Who), ErrorData> {
+        match self.acting(extensions).await {
+            Ok(found) => Ok(found),
+            Err(not) => Err(self.not_acting(not).await),
         }
     }
 
@@ -343,10 +356,7 @@ impl ServerHandler for OdooMcp {
         request: ReadResourceRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
-        let (server, _) = self
-            .acting(&context.extensions)
-            .await
-            .map_err(|n| self.not_acting(n))?;
+        let (server, _) = self.acting_or_error(&context.extensions).await?;
         let contents = server.read_resource_json(&request.uri).await?;
         Ok(ReadResourceResult::new(vec![contents]).into())
     }
@@ -356,10 +366,7 @@ impl ServerHandler for OdooMcp {
         request: CompleteRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CompleteResult, ErrorData> {
-        let (server, _) = self
-            .acting(&context.extensions)
-            .await
-            .map_err(|n| self.not_acting(n))?;
+        let (server, _) = self.acting_or_error(&context.extensions).await?;
         server.complete_argument(&request).await
     }
 
@@ -381,7 +388,10 @@ impl ServerHandler for OdooMcp {
             }
             other => other,
         };
-        let (server, who) = acting.map_err(|n| self.not_acting(n))?;
+        let (server, who) = match acting {
+            Ok(found) => found,
+            Err(not) => return Err(self.not_acting(not).await),
+        };
         server.call_tool_as(request, &context, &who).await
     }
 }

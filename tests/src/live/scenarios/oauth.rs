@@ -62,9 +62,10 @@ impl Run<'_> {
             Ok(server) => server,
             Err(e) => return self.outcomes.push(failed_setup("oauth: HTTP server", e)),
         };
-        let browser = Browser::new(PUBLIC_URL, url.trim_end_matches("/mcp"));
         let mut sessions = Vec::new();
         for person in &people {
+            // Each person signs in in their own browser.
+            let browser = Browser::new(PUBLIC_URL, url.trim_end_matches("/mcp"));
             match self.oauth_enrolled(&provider, &browser, &url, person).await {
                 Some(session) => sessions.push(session),
                 None => return,
@@ -144,7 +145,8 @@ impl Run<'_> {
         };
         let key = person.get("ODOO_API_KEY").cloned().unwrap_or_default();
         let shown = browser.enroll(&link, &login, &key).await;
-        let check = if shown.status == 200 && !shown.body.contains(&key) {
+        let connected = shown.body.contains(&format!("acts in Odoo as {login}"));
+        let check = if shown.status == 200 && connected && !shown.body.contains(&key) {
             Ok(format!(
                 "signed in at the provider, key accepted for {login}"
             ))
