@@ -30,6 +30,7 @@ struct Setup {
     server: HttpServer,
     env: Vec<(String, String)>,
     store_file: std::path::PathBuf,
+    audit: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -42,6 +43,8 @@ impl Setup {
         let dir = tempfile::tempdir().expect("temp dir");
         let store_file = dir.path().join("keys.db");
         let store = format!("sqlite://{}", store_file.display());
+        let audit = dir.path().join("audit.jsonl");
+        let audit_path = audit.display().to_string();
         let mut env = server_env(
             &double,
             &[
@@ -53,6 +56,7 @@ impl Setup {
                 ("OAUTH_CLIENT_SECRET", provider.service_client_secret()),
                 ("ODOO_MCP_PUBLIC_URL", PUBLIC_URL),
                 ("ODOO_MCP_STATELESS", "false"),
+                ("ODOO_MCP_AUDIT_LOG", &audit_path),
             ],
         );
         env.retain(|(name, _)| name != "ODOO_API_KEY" && name != "ODOO_USER");
@@ -63,6 +67,7 @@ impl Setup {
             server,
             env,
             store_file,
+            audit,
             _dir: dir,
         }
     }
@@ -151,6 +156,31 @@ async fn a_subject_enrolls_on_the_page_then_acts_as_its_odoo_user() {
     );
     assert!(!shown.body.contains(key), "the key is echoed");
     assert_eq!(order_count(&demo).await, 17, "demo's own orders");
+    // A write is demo's, and its audit line names the subject and the Odoo user.
+    let created = ok(&call(
+        &demo,
+        "create_record",
+        json!({"model": "res.partner", "values": {"name": "enrolled demo's partner"}}),
+    )
+    .await);
+    assert!(created["id"].as_i64().is_some(), "{created}");
+    let mut line = String::new();
+    for _ in 0..100 {
+        line = std::fs::read_to_string(&setup.audit).unwrap_or_default();
+        if !line.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let audit: serde_json::Value =
+        serde_json::from_str(line.lines().next().expect("an audit line")).expect("JSON");
+    assert_eq!(
+        (audit["subject"].as_str(), audit["odoo_uid"].as_i64()),
+        (Some("demo"), Some(5)),
+        "{audit}"
+    );
+    assert_eq!(audit["odoo_login"], "demo");
+    assert!(!line.contains(key));
 
     // The link is spent.
     let again = setup.browser().go(&link, None).await;
@@ -294,4 +324,32 @@ async fn url_elicitation_enrolls_within_the_call() {
         setup.double.records("sale.order").len()
     );
     assert_eq!(enroller.urls.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_key_odoo_later_refuses_is_dropped_and_enrollment_asked_again() {
+    let setup = Setup::start().await;
+    let admin = setup.client("admin", ()).await;
+    let link = asked_to_enroll(&admin).await;
+    let shown = setup
+        .browser()
+        .enroll(&link, "admin", setup.double.api_key())
+        .await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert_eq!(
+        order_count(&admin).await,
+        setup.double.records("sale.order").len()
+    );
+    // The admin revokes the key in Odoo: the call that meets the refusal fails…
+    setup.double.revoke_api_key();
+    let refused = call(&admin, "search_records", json!({"model": "sale.order"})).await;
+    assert!(
+        err(&refused).contains("API key") || err(&refused).contains("Odoo"),
+        "{}",
+        text(&refused)
+    );
+    // …the key is gone from the store, and the next call asks for enrollment again.
+    let (_, listed) = setup.identity(&["list"]).await;
+    assert!(!listed.contains("admin\t"), "{listed}");
+    asked_to_enroll(&admin).await;
 }
