@@ -17,7 +17,7 @@ use rmcp::model::{
 use rmcp::service::{RequestContext, RunningService};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use rmcp::{ClientHandler, ErrorData, RoleClient, ServiceExt};
+use rmcp::{ClientHandler, ClientServiceExt, ErrorData, RoleClient, ServiceExt};
 use serde_json::json;
 
 /// What the server is told it is; the provider redirects sign-ins there.
@@ -90,6 +90,26 @@ impl Setup {
             .serve(transport)
             .await
             .expect("initialize over HTTP")
+    }
+
+    /// A client of the 2026-07-28 lifecycle (input requests instead of server requests).
+    async fn client_2026<H: ClientHandler>(
+        &self,
+        subject: &str,
+        handler: H,
+    ) -> RunningService<RoleClient, H> {
+        let token = self.provider.token_of(subject, PUBLIC_URL).await;
+        let transport = StreamableHttpClientTransport::from_config(
+            StreamableHttpClientTransportConfig::with_uri(self.server.url.clone())
+                .auth_header(token),
+        );
+        let lifecycle = rmcp::service::ClientLifecycleMode::Discover {
+            preferred_versions: vec![rmcp::model::ProtocolVersion::V_2026_07_28],
+        };
+        handler
+            .serve_with_lifecycle(transport, lifecycle)
+            .await
+            .expect("discover over HTTP")
     }
 
     /// `odoo-mcp identity …` with the server's key store.
@@ -352,4 +372,22 @@ async fn a_key_odoo_later_refuses_is_dropped_and_enrollment_asked_again() {
     let (_, listed) = setup.identity(&["list"]).await;
     assert!(!listed.contains("admin\t"), "{listed}");
     asked_to_enroll(&admin).await;
+}
+
+/// 2026-07-28: the URL elicitation comes as an input request; the call, sent
+/// again with the answer once the person enrolled, runs as them.
+#[tokio::test]
+async fn url_elicitation_as_a_2026_input_request() {
+    let setup = Setup::start().await;
+    let enroller = Enroller {
+        browser: Arc::new(setup.browser()),
+        login: "demo",
+        key: setup.double.demo_api_key(),
+        urls: Arc::default(),
+    };
+    let demo = setup.client_2026("demo", enroller.clone()).await;
+    assert_eq!(order_count(&demo).await, 17, "demo's own orders");
+    assert_eq!(enroller.urls.lock().unwrap().len(), 1);
+    assert_eq!(order_count(&demo).await, 17);
+    assert_eq!(enroller.urls.lock().unwrap().len(), 1, "asked once");
 }
