@@ -90,6 +90,8 @@ impl Page {
         enrollment: Arc<Enrollment>,
         identities: Arc<Identities>,
     ) -> Result<Self, String> {
+        // reqwest has no bundled crypto provider; ring is the workspace's (a second install is harmless).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .timeout(settings.timeout)
             .redirect(reqwest::redirect::Policy::none())
