@@ -391,3 +391,27 @@ async fn url_elicitation_as_a_2026_input_request() {
     assert_eq!(order_count(&demo).await, 17);
     assert_eq!(enroller.urls.lock().unwrap().len(), 1, "asked once");
 }
+
+/// Two replicas on one key store: a link one of them gave opens on the other,
+/// and the key enrolled there serves the first.
+#[tokio::test]
+async fn enrollment_works_across_replicas() {
+    let setup = Setup::start().await;
+    let other = http_server(&setup.env).await;
+    let demo = setup.client("demo", ()).await;
+    let link = asked_to_enroll(&demo).await;
+    let other_base = other.url.trim_end_matches("/mcp").to_owned();
+    let browser = Browser::new(PUBLIC_URL, &other_base);
+    let shown = browser
+        .enroll(&link, "demo", setup.double.demo_api_key())
+        .await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert_eq!(
+        order_count(&demo).await,
+        17,
+        "the first replica acts as demo"
+    );
+    // A link spent on one replica is spent on the other.
+    let again = setup.browser().go(&link, None).await;
+    assert_eq!(again.status, 410, "{}", again.body);
+}
