@@ -5,8 +5,8 @@
 use clap::{Args, Parser, Subcommand};
 
 use crate::settings::{
-    HttpBind, Identity, IdentityCache, Limits, Settings, SettingsError, TransportKind,
-    parse_allowlist,
+    HttpBind, Identity, IdentityCache, KeyStoreSettings, Limits, Settings, SettingsError,
+    TransportKind, parse_allowlist,
 };
 
 #[derive(Debug, Parser)]
@@ -28,6 +28,23 @@ pub enum Command {
     Serve,
     /// Write docker-compose.yml, a Caddyfile and a Dockerfile (or Kubernetes manifests) serving several Odoo instances.
     Deploy(DeployArgs),
+    /// The oauth key store, for operators: who enrolled, and revoking a person's key (never shows keys).
+    Identity {
+        #[command(subcommand)]
+        action: IdentityAction,
+    },
+}
+
+/// `odoo-mcp identity …` (reads ODOO_MCP_KEY_STORE and its secret).
+#[derive(Debug, Clone, Subcommand)]
+pub enum IdentityAction {
+    /// Every enrolled subject with its Odoo login and uid.
+    List,
+    /// Forgets a subject's Odoo key: their next call asks them to enroll again.
+    Revoke {
+        /// The OAuth subject (`sub`), as `identity list` shows it.
+        subject: String,
+    },
 }
 
 /// Options of `odoo-mcp deploy`.
@@ -143,6 +160,25 @@ pub struct ServeArgs {
     /// Most people whose caches are kept with odoo-key (default 200); the least recently seen are forgotten first.
     #[arg(long, env = "ODOO_MCP_IDENTITY_MAX_USERS", global = true)]
     pub identity_max_users: Option<String>,
+    /// With oauth: the database of people's Odoo keys, sqlite://PATH (one replica; default sqlite://odoo-mcp-keys.db) or postgres://… (several).
+    #[arg(
+        long,
+        env = "ODOO_MCP_KEY_STORE",
+        global = true,
+        hide_env_values = true
+    )]
+    pub key_store: Option<String>,
+    /// With oauth: the secret the stored keys are encrypted with (at least 16 characters).
+    #[arg(
+        long,
+        env = "ODOO_MCP_KEY_STORE_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub key_store_secret: Option<String>,
+    /// With oauth: a file holding that secret (e.g. a mounted Kubernetes secret).
+    #[arg(long, env = "ODOO_MCP_KEY_STORE_SECRET_FILE", global = true)]
+    pub key_store_secret_file: Option<std::path::PathBuf>,
 }
 
 impl ServeArgs {
@@ -176,8 +212,10 @@ impl ServeArgs {
         };
         let config = match identity {
             // Callers bring the credentials: the server's own are neither needed nor used.
-            Identity::OdooKey => odoo_client::Config::from_lookup_without_credentials(lookup),
-            Identity::Service | Identity::OAuth => odoo_client::Config::from_lookup(lookup),
+            Identity::OdooKey | Identity::OAuth => {
+                odoo_client::Config::from_lookup_without_credentials(lookup)
+            }
+            Identity::Service => odoo_client::Config::from_lookup(lookup),
         };
         config.map_err(|e| match e {
             odoo_client::Error::Config(message) => SettingsError::Odoo(message),
@@ -261,6 +299,7 @@ impl ServeArgs {
                 None => defaults.identity,
             },
             identity_cache: self.identity_cache(defaults.identity_cache)?,
+            key_store: self.key_store()?,
         })
     }
 }
@@ -284,14 +323,51 @@ impl ServeArgs {
     }
 }
 
+impl ServeArgs {
+    /// `ODOO_MCP_KEY_STORE` and its secret, given or read from `_SECRET_FILE`.
+    pub fn key_store(&self) -> Result<KeyStoreSettings, SettingsError> {
+        let url = self
+            .key_store
+            .clone()
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| KeyStoreSettings::default().url);
+        let given = self.key_store_secret.clone().filter(|v| !v.is_empty());
+        let secret = match (given, &self.key_store_secret_file) {
+            (Some(_), Some(_)) => {
+                return Err(SettingsError::Conflict(
+                    "set ODOO_MCP_KEY_STORE_SECRET or ODOO_MCP_KEY_STORE_SECRET_FILE, not both"
+                        .into(),
+                ));
+            }
+            (Some(secret), None) => Some(secret),
+            (None, Some(path)) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| {
+                        SettingsError::Conflict(format!(
+                            "ODOO_MCP_KEY_STORE_SECRET_FILE {} cannot be read: {e}",
+                            path.display()
+                        ))
+                    })?
+                    .trim_end_matches(['\n', '\r'])
+                    .to_string(),
+            ),
+            (None, None) => None,
+        };
+        Ok(KeyStoreSettings {
+            url: url.trim().to_string(),
+            secret: secret.map(odoo_client::Secret::new),
+        })
+    }
+}
+
 /// The identity modes each transport can serve.
 fn check_identity(settings: &Settings) -> Result<(), SettingsError> {
     match (settings.identity, settings.transport) {
         (Identity::OdooKey, TransportKind::Stdio) => Err(SettingsError::Conflict(
             "ODOO_MCP_IDENTITY=odoo-key needs ODOO_MCP_TRANSPORT=streamable-http: each HTTP request carries its caller's Odoo API key, and stdio has no requests to carry one; on stdio use the default service identity with ODOO_API_KEY".into(),
         )),
-        (Identity::OAuth, _) => Err(SettingsError::Conflict(
-            "ODOO_MCP_IDENTITY=oauth is not yet available in this version; use odoo-key (each HTTP request brings its caller's own Odoo API key) or service".into(),
+        (Identity::OAuth, TransportKind::Stdio) => Err(SettingsError::Conflict(
+            "ODOO_MCP_IDENTITY=oauth needs ODOO_MCP_TRANSPORT=streamable-http with OAuth (OAUTH_ISSUER_URL): each request's token names the person; on stdio use the default service identity".into(),
         )),
         _ => Ok(()),
     }
@@ -482,11 +558,30 @@ mod tests {
         assert_eq!(settings.identity, Identity::OdooKey);
         assert_eq!(settings.identity_cache.ttl.as_secs(), 5);
 
+        // oauth: no server key either; the store's settings come along.
         let mut a = args();
+        a.api_key = None;
         a.identity = Some("oauth".into());
         a.transport = Some("streamable-http".into());
+        a.key_store = Some("postgres://mcp:pw@db/keys".into());
+        a.key_store_secret = Some("s3cret-s3cret-s3cret".into());
+        let (odoo, settings) = a.resolve().unwrap();
+        assert!(odoo.api_key.is_none());
+        assert_eq!(settings.key_store.url, "postgres://mcp:pw@db/keys");
+        assert!(!format!("{settings:?}").contains("s3cret"));
+        let mut a = args();
+        a.identity = Some("oauth".into());
         let err = a.resolve().unwrap_err().to_string();
-        assert!(err.contains("not yet available"), "{err}");
+        assert!(err.contains("streamable-http"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("secret");
+        std::fs::write(&file, "from-a-file-0123456789\n").unwrap();
+        let mut a = args();
+        a.key_store_secret_file = Some(file.clone());
+        let secret = a.key_store().unwrap().secret.unwrap();
+        assert_eq!(secret.expose(), "from-a-file-0123456789");
+        a.key_store_secret = Some("both".into());
+        assert!(a.key_store().is_err(), "both a secret and a file");
 
         let mut a = args();
         a.api_key = None;

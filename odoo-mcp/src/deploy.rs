@@ -136,6 +136,11 @@ pub struct Instance {
     /// the env file needs no key).
     #[serde(default)]
     pub identity: Identity,
+    /// With `identity: oauth`, where people's Odoo keys are kept: `sqlite` (a
+    /// volume, one replica) or `postgres` (several; `ODOO_MCP_KEY_STORE` in the
+    /// env file or Secret). The store's secret is always a secret.
+    #[serde(default)]
+    pub key_store: KeyStoreKind,
     /// Address ranges Odoo and the OAuth issuer live in, for the NetworkPolicy;
     /// none: their ports on any address.
     #[serde(default)]
@@ -143,8 +148,16 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// oauth with its keys in a SQLite file: one pod owns the volume.
+    pub fn single_file_store(&self) -> bool {
+        self.identity == Identity::Oauth && self.key_store == KeyStoreKind::Sqlite
+    }
+
     /// The autoscaling range, `(min, max)`.
     pub fn replica_range(&self) -> (u32, u32) {
+        if self.single_file_store() {
+            return (1, 1);
+        }
         let min = self.min_replicas.unwrap_or(self.replicas);
         let max = self
             .max_replicas
@@ -194,6 +207,18 @@ impl Identity {
         }
     }
 }
+
+/// Where an oauth instance keeps people's Odoo keys.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyStoreKind {
+    #[default]
+    Sqlite,
+    Postgres,
+}
+
+/// Where the SQLite key store lives in the container (a volume).
+pub(crate) const KEY_STORE_DIR: &str = "/var/lib/odoo-mcp";
 
 /// `ODOO_YOLO`: YAML `false`/`true` or the string `read`.
 #[derive(Debug, Default, Clone, Copy, Deserialize)]
@@ -396,6 +421,8 @@ fn check_instance(
             ),
         ));
     }
+    // oauth on SQLite pins one replica: said in its own words first.
+    check_identity(instance, source, index, path)?;
     let (min, max) = instance.replica_range();
     if min == 0 || max > MAX_REPLICAS || !(min..=max).contains(&instance.replicas) {
         // Point at the bound the file gives that leaves `replicas` out.
@@ -425,7 +452,6 @@ fn check_instance(
             format!("oauth_issuer_url {issuer:?} must start with http:// or https://"),
         ));
     }
-    check_identity(instance, source, index, path)?;
     for cidr in &instance.egress_cidrs {
         if !is_cidr(cidr) {
             return Err(invalid(
@@ -445,9 +471,16 @@ fn check_identity(
     index: usize,
     path: &Path,
 ) -> Result<(), DeployError> {
+    let several = instance.replicas > 1 || instance.max_replicas.is_some_and(|m| m > 1);
     let problem = match instance.identity {
         Identity::Service => return Ok(()),
-        Identity::Oauth => "identity oauth is not yet available; use odoo-key or service",
+        Identity::Oauth if instance.oauth_issuer_url.is_none() => {
+            "identity oauth maps each OAuth subject to that person's Odoo key: set oauth_issuer_url"
+        }
+        Identity::Oauth if instance.single_file_store() && several => {
+            "identity oauth with key_store sqlite keeps people's keys in one replica's file: set replicas: 1 (and no max_replicas above 1), or key_store: postgres with ODOO_MCP_KEY_STORE in the env file"
+        }
+        Identity::Oauth => return Ok(()),
         Identity::OdooKey if instance.oauth_issuer_url.is_some() => {
             "identity odoo-key takes each caller's Odoo key in the Authorization header, where OAuth would put its token: drop oauth_issuer_url or use identity service"
         }
@@ -623,7 +656,7 @@ fn normalize(path: &Path) -> PathBuf {
 struct Compose {
     name: &'static str,
     services: BTreeMap<String, Service>,
-    volumes: BTreeMap<&'static str, BTreeMap<(), ()>>,
+    volumes: BTreeMap<String, BTreeMap<(), ()>>,
 }
 
 #[derive(Serialize)]
@@ -688,10 +721,17 @@ fn render_compose(deployment: &Deployment, env_dir: &Path, build: &BuildPaths) -
     let compose = Compose {
         name: "odoo-mcp",
         services,
-        volumes: BTreeMap::from([
-            ("caddy_data", BTreeMap::new()),
-            ("caddy_config", BTreeMap::new()),
-        ]),
+        volumes: ["caddy_data".to_owned(), "caddy_config".to_owned()]
+            .into_iter()
+            .chain(
+                deployment
+                    .instances
+                    .iter()
+                    .filter(|i| i.single_file_store())
+                    .map(|i| format!("{}-keys", i.name)),
+            )
+            .map(|name| (name, BTreeMap::new()))
+            .collect(),
     };
     let body = yaml_serde::to_string(&compose).expect("compose structure serializes");
     format!("{HEADER}{body}")
@@ -715,7 +755,7 @@ fn instance_service(
         env_file: vec![slash_path(&env_dir.join(&instance.env_file))],
         environment: plain_settings(instance, public_base),
         ports: Vec::new(),
-        volumes: Vec::new(),
+        volumes: key_store_volume(instance).into_iter().collect(),
         depends_on: Vec::new(),
         deploy: Some(DeploySpec {
             replicas: instance.replicas,
@@ -726,6 +766,13 @@ fn instance_service(
         cap_add: Vec::new(),
         security_opt: vec!["no-new-privileges:true"],
     }
+}
+
+/// oauth with SQLite: the key store's named volume (`<name>-keys`).
+fn key_store_volume(instance: &Instance) -> Option<String> {
+    instance
+        .single_file_store()
+        .then(|| format!("{}-keys:{KEY_STORE_DIR}", instance.name))
 }
 
 /// The environment an instance's server gets besides its secrets, on either target.
@@ -757,6 +804,12 @@ fn plain_settings(
     }
     if instance.identity != Identity::Service {
         environment.insert("ODOO_MCP_IDENTITY", instance.identity.as_str().to_owned());
+    }
+    if instance.single_file_store() {
+        environment.insert(
+            "ODOO_MCP_KEY_STORE",
+            format!("sqlite://{KEY_STORE_DIR}/keys.db"),
+        );
     }
     environment
 }
@@ -1087,12 +1140,80 @@ instances:
             "    yolo: false\n",
             "    yolo: false\n    identity: oauth\n",
         );
-        assert!(parse_err(&oauth).contains("not yet available"));
+        assert!(parse_err(&oauth).contains("set oauth_issuer_url"));
+        oauth_instances();
         let unknown = EXAMPLE.replace("    yolo: false\n", "    yolo: false\n    identity: user\n");
         assert!(
             parse_err(&unknown).contains("identity"),
             "{}",
             parse_err(&unknown)
+        );
+    }
+
+    /// oauth: the key store's volume or PostgreSQL, its secret by reference.
+    fn oauth_instances() {
+        let issuer = "    oauth_issuer_url: https://idp.example\n";
+        let on_sqlite = EXAMPLE.replace(
+            "    yolo: read\n",
+            &format!("    yolo: read\n    identity: oauth\n{issuer}"),
+        );
+        assert!(
+            parse_err(&on_sqlite).contains("key_store sqlite"),
+            "{}",
+            parse_err(&on_sqlite)
+        );
+        let source = EXAMPLE
+            .replace(
+                "    yolo: read\n",
+                &format!("    yolo: read\n    identity: oauth\n    key_store: postgres\n{issuer}"),
+            )
+            .replace(
+                "    yolo: false\n",
+                &format!("    yolo: false\n    identity: oauth\n{issuer}"),
+            );
+        let deployment = parse(&source, Path::new("instances.yml")).unwrap();
+        let [acme, globex] = &deployment.instances[..] else {
+            panic!("two instances")
+        };
+        assert_eq!(globex.replica_range(), (1, 1));
+        assert_eq!(
+            plain_settings(globex, None)["ODOO_MCP_KEY_STORE"],
+            "sqlite:///var/lib/odoo-mcp/keys.db"
+        );
+        assert!(!plain_settings(acme, None).contains_key("ODOO_MCP_KEY_STORE"));
+        let keys = |i: &Instance| -> Vec<&str> {
+            kubernetes::secret_keys(i)
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect()
+        };
+        assert_eq!(
+            keys(acme),
+            [
+                "OAUTH_CLIENT_ID",
+                "OAUTH_CLIENT_SECRET",
+                "ODOO_MCP_KEY_STORE_SECRET",
+                "ODOO_MCP_KEY_STORE"
+            ]
+        );
+        assert!(!keys(globex).contains(&"ODOO_API_KEY"));
+        assert!(!keys(globex).contains(&"ODOO_MCP_KEY_STORE"));
+        let files = kubernetes::render(&deployment);
+        let pvc = &files[Path::new("globex/pvc.yaml")];
+        assert!(pvc.contains("PersistentVolumeClaim") && pvc.contains("odoo-mcp-globex-keys"));
+        let workload = &files[Path::new("globex/deployment.yaml")];
+        assert!(workload.contains("\"Recreate\"") && workload.contains("/var/lib/odoo-mcp"));
+        assert!(workload.contains("\"key\": \"ODOO_MCP_KEY_STORE_SECRET\""));
+        assert!(!files.contains_key(Path::new("acme/pvc.yaml")));
+        assert!(files[Path::new("acme/networkpolicy.yaml")].contains("5432"));
+        let build = BuildPaths {
+            context: ".".into(),
+            dockerfile: "Dockerfile".into(),
+        };
+        let compose = render_compose(&deployment, Path::new("."), &build);
+        assert!(
+            compose.contains("globex-keys:/var/lib/odoo-mcp"),
+            "{compose}"
         );
     }
 

@@ -57,6 +57,40 @@ fn config(bind: &HttpBind) -> StreamableHttpServerConfig {
     }
 }
 
+/// `ODOO_MCP_IDENTITY=oauth`: OAuth guards `/mcp`; each subject acts through
+/// the key the store keeps, given once on the (public) enrollment page.
+async fn with_stored_keys<S>(
+    router: axum::Router<S>,
+    server: &OdooMcp,
+    identities: Arc<crate::odoo::identity::Identities>,
+) -> std::io::Result<axum::Router<S>>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    use crate::odoo::key_store::KeyStore;
+    use crate::server::enrollment::Enrollment;
+    let settings = crate::auth::AuthSettings::from_env()
+        .map_err(std::io::Error::other)?
+        .ok_or_else(|| {
+            std::io::Error::other(
+                "ODOO_MCP_IDENTITY=oauth maps each OAuth subject to that person's Odoo key: set OAUTH_ISSUER_URL and the OAuth client (see docs/oauth.md)",
+            )
+        })?;
+    let store = KeyStore::open(&server.settings().key_store)
+        .await
+        .map_err(std::io::Error::other)?;
+    let page_url = crate::enroll::page_url(&settings.public_url);
+    let enrollment = Arc::new(Enrollment::new(Arc::new(store), page_url));
+    server.set_enrollment(enrollment.clone());
+    let page = crate::enroll::Page::new(&settings, enrollment, identities)
+        .await
+        .map_err(std::io::Error::other)?;
+    let state = crate::auth::AuthState::new(settings)
+        .await
+        .map_err(std::io::Error::other)?;
+    Ok(crate::auth::protect(router, state).merge(page.router()))
+}
+
 /// For load balancers: 200 when Odoo answers (with its version), 503 when not;
 /// cached a few seconds (see [`HealthProbe`]).
 async fn health(probe: HealthProbe) -> impl axum::response::IntoResponse {
@@ -72,6 +106,8 @@ pub async fn serve(server: OdooMcp, bind: &HttpBind) -> std::io::Result<()> {
     let config = config(bind);
     let probe = HealthProbe::new(server.clone());
     let identities = server.identities().cloned();
+    let oauth_identity = server.settings().identity == crate::settings::Identity::OAuth;
+    let acting = server.clone();
     let cancel = config.cancellation_token.clone();
     let service = StreamableHttpService::new(
         move || Ok(server.clone()),
@@ -82,6 +118,7 @@ pub async fn serve(server: OdooMcp, bind: &HttpBind) -> std::io::Result<()> {
     // OAuth (when OAUTH_ISSUER_URL is set) or the callers' Odoo keys guard /mcp;
     // /health stays public.
     let router = match identities {
+        Some(identities) if oauth_identity => with_stored_keys(router, &acting, identities).await?,
         Some(identities) => {
             if std::env::var("OAUTH_ISSUER_URL").is_ok_and(|v| !v.trim().is_empty()) {
                 return Err(std::io::Error::other(

@@ -25,6 +25,7 @@ pub mod auth;
 pub mod cli;
 pub mod deploy;
 mod domain_arg;
+mod enroll;
 pub mod error;
 pub mod http;
 mod key_auth;
@@ -68,6 +69,9 @@ pub fn main_entry() -> ExitCode {
     };
     if let Some(cli::Command::Deploy(args)) = &cli.command {
         return run_deploy(args);
+    }
+    if let Some(cli::Command::Identity { action }) = &cli.command {
+        return run_identity(&cli.serve, action);
     }
     let server = match configured_server(&cli.serve) {
         Ok(server) => server,
@@ -194,6 +198,57 @@ fn run_deploy(args: &cli::DeployArgs) -> ExitCode {
             ExitCode::from(EXIT_CONFIG)
         }
     }
+}
+
+/// `odoo-mcp identity list|revoke`: the oauth key store as an operator sees
+/// it (subjects, Odoo users, dates; never a key).
+fn run_identity(args: &cli::ServeArgs, action: &cli::IdentityAction) -> ExitCode {
+    let settings = match args.key_store() {
+        Ok(settings) => settings,
+        Err(error) => return config_error(error),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build();
+    let Ok(runtime) = runtime else {
+        eprintln!("odoo-mcp: cannot start the async runtime");
+        return ExitCode::FAILURE;
+    };
+    let outcome = runtime.block_on(async {
+        let store = odoo::key_store::KeyStore::open(&settings).await?;
+        match action {
+            cli::IdentityAction::List => {
+                println!("subject\todoo_login\todoo_uid\tenrolled\tlast_used");
+                for entry in store.list().await? {
+                    let date = |t: i64| {
+                        chrono::DateTime::from_timestamp(t, 0)
+                            .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                            .unwrap_or_default()
+                    };
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}",
+                        entry.subject,
+                        entry.login,
+                        entry.uid,
+                        date(entry.created),
+                        date(entry.last_used)
+                    );
+                }
+            }
+            cli::IdentityAction::Revoke { subject } => {
+                if store.revoke(subject).await? {
+                    eprintln!(
+                        "odoo-mcp: {subject:?} revoked; their next call asks them to enroll again"
+                    );
+                } else {
+                    eprintln!("odoo-mcp: {subject:?} has no stored key");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+        Ok::<_, odoo::key_store::StoreError>(ExitCode::SUCCESS)
+    });
+    outcome.unwrap_or_else(config_error)
 }
 
 async fn serve_stdio(server: OdooMcp) -> std::io::Result<()> {

@@ -245,6 +245,29 @@ pub struct Settings {
     /// Whose Odoo account calls use (`ODOO_MCP_IDENTITY`).
     pub identity: Identity,
     pub identity_cache: IdentityCache,
+    /// Where oauth mode keeps each person's Odoo key (`ODOO_MCP_KEY_STORE`, `_SECRET`).
+    pub key_store: KeyStoreSettings,
+}
+
+/// The oauth key store: its database and the secret its data key comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyStoreSettings {
+    /// `sqlite://path` (one replica) or `postgres://…` (several).
+    pub url: String,
+    /// `ODOO_MCP_KEY_STORE_SECRET`, or the content of `ODOO_MCP_KEY_STORE_SECRET_FILE`.
+    pub secret: Option<odoo_client::Secret>,
+}
+
+/// Default of [`KeyStoreSettings::url`]: a file beside the working directory.
+pub const DEFAULT_KEY_STORE: &str = "sqlite://odoo-mcp-keys.db";
+
+impl Default for KeyStoreSettings {
+    fn default() -> Self {
+        Self {
+            url: DEFAULT_KEY_STORE.to_string(),
+            secret: None,
+        }
+    }
 }
 
 /// Default of [`Settings::max_binary_size`]: 10 MiB.
@@ -269,6 +292,7 @@ impl Default for Settings {
             public_odoo_url: None,
             identity: Identity::default(),
             identity_cache: IdentityCache::default(),
+            key_store: KeyStoreSettings::default(),
         }
     }
 }

@@ -78,6 +78,7 @@ async fn replay(recording: &Recording) -> Vec<String> {
             .contains_key("outage: recovered")
             .then(|| Box::new(DoubleOutage(double.clone())) as Box<dyn Outage>),
         http: recording.outcomes.contains_key("http: list_models"),
+        key_store_url: None,
     };
     let report = live::run(&target).await;
     let got = report.labels();

@@ -12,6 +12,10 @@
 //   odoo-mcp-introspector / introspector-secret  the resource server's service client (introspection)
 //   test-client / test-client-secret              gets access tokens by client_credentials + `resource`
 //   test-client-short / test-client-short-secret  same, tokens expire after OIDC_SHORT_TTL seconds
+// The service client also signs people in (authorization code + PKCE) for odoo-mcp's enrollment
+// page, redirecting to http://odoo-mcp.test/enroll/callback or any URL of OIDC_REDIRECT_URIS
+// (comma-separated). Sign-in is oidc-provider's own development form: any login and password; the
+// account's `sub` and `preferred_username` are the login, its `email` login@example.com.
 // Any absolute http(s) URL is accepted as a `resource`; the token's `aud` is that URL. Tokens are
 // opaque (JWT access tokens cannot be introspected by oidc-provider).
 //
@@ -19,6 +23,7 @@
 //   GET  /test/introspections        -> {"count": N}  introspection requests seen so far
 //   POST /test/reset                 -> zeroes the counter and the delay
 //   POST /test/delay?ms=N            -> answer introspection requests only after N ms
+//   POST /test/token?sub=S&resource=R -> {"access_token": ...}: a 600 s token of account S for R
 
 import http from 'node:http';
 import process from 'node:process';
@@ -57,17 +62,32 @@ await new Promise((resolve, reject) => {
 const { port } = server.address();
 const issuer = `http://127.0.0.1:${port}`;
 
+const redirects = ['http://odoo-mcp.test/enroll/callback',
+  ...(process.env.OIDC_REDIRECT_URIS ?? '').split(',').map((u) => u.trim()).filter(Boolean)];
+
 const provider = new Provider(issuer, {
-  clients: [INTROSPECTOR, TEST_CLIENT, SHORT_CLIENT].map(({ id, secret }) => ({
-    client_id: id,
-    client_secret: secret,
-    grant_types: ['client_credentials'],
-    response_types: [],
-    redirect_uris: [],
-    token_endpoint_auth_method: 'client_secret_basic',
-  })),
+  clients: [INTROSPECTOR, TEST_CLIENT, SHORT_CLIENT].map(({ id, secret }) => {
+    const signsIn = id === INTROSPECTOR.id;
+    return {
+      client_id: id,
+      client_secret: secret,
+      grant_types: signsIn ? ['client_credentials', 'authorization_code'] : ['client_credentials'],
+      response_types: signsIn ? ['code'] : [],
+      redirect_uris: signsIn ? redirects : [],
+      token_endpoint_auth_method: 'client_secret_basic',
+    };
+  }),
+  async findAccount(_ctx, id) {
+    return {
+      accountId: id,
+      async claims() {
+        return { sub: id, preferred_username: id, email: `${id}@example.com` };
+      },
+    };
+  },
+  claims: { openid: ['sub'], email: ['email'], profile: ['preferred_username'] },
   features: {
-    devInteractions: { enabled: false },
+    devInteractions: { enabled: true },
     clientCredentials: { enabled: true },
     introspection: { enabled: true },
     revocation: { enabled: true },
@@ -123,6 +143,23 @@ server.on('request', async (req, res) => {
     }
     introspectionDelayMs = ms;
     res.writeHead(204).end();
+    return;
+  }
+  if (url.pathname === '/test/token' && req.method === 'POST') {
+    const sub = url.searchParams.get('sub');
+    const resource = url.searchParams.get('resource');
+    if (!sub || !resource) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('give ?sub=<account>&resource=<url>');
+      return;
+    }
+    const client = await provider.Client.find(TEST_CLIENT.id);
+    const token = new provider.AccessToken({ accountId: sub, client, scope: 'mcp', gty: 'authorization_code' });
+    token.resourceServer = new provider.ResourceServer(resource, {
+      audience: resource, scope: 'mcp', accessTokenFormat: 'opaque', accessTokenTTL: LONG_TTL,
+    });
+    const value = await token.save();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ access_token: value }));
     return;
   }
   if (url.pathname === '/token/introspection') {

@@ -298,3 +298,180 @@ impl OidcProvider {
         self._stdin = None;
     }
 }
+
+impl OidcProvider {
+    /// An access token (600 s) of the account `subject` for `resource` (a test hook of
+    /// provider.mjs: the token a person's MCP client holds after signing in).
+    pub async fn token_of(&self, subject: &str, resource: &str) -> String {
+        let mut url = url::Url::parse(&format!("{}/test/token", self.issuer)).expect("issuer URL");
+        url.query_pairs_mut()
+            .append_pair("sub", subject)
+            .append_pair("resource", resource);
+        let body: Value = self
+            .http
+            .post(url)
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .unwrap_or_else(|e| panic!("cannot mint a token of {subject}: {e}"))
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("the token of {subject} is not JSON: {e}"));
+        body["access_token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no access_token in {body}"))
+            .to_owned()
+    }
+}
+
+/// A person's browser, as far as plain HTML forms go: keeps cookies per host, follows
+/// redirects, signs in on oidc-provider's own form and consents, and fills odoo-mcp's
+/// enrollment form. `public` → `actual` rewrites the server's public address (as a reverse
+/// proxy would route it).
+pub struct Browser {
+    http: reqwest::Client,
+    cookies: Mutex<std::collections::HashMap<String, Vec<(String, String)>>>,
+    public: String,
+    actual: String,
+}
+
+/// One answer the browser ended on.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub status: u16,
+    pub url: String,
+    pub body: String,
+}
+
+impl Browser {
+    pub fn new(public: &str, actual: &str) -> Browser {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        Browser {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("reqwest client"),
+            cookies: Mutex::new(std::collections::HashMap::new()),
+            public: public.trim_end_matches('/').to_owned(),
+            actual: actual.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// Opens an enrollment link, signs in as `login` and, when the key form shows, sends `key`.
+    /// Returns the last page.
+    pub async fn enroll(&self, link: &str, login: &str, key: &str) -> Shown {
+        let mut shown = self.go(link, None).await;
+        for _ in 0..6 {
+            let Some(action) = form_action(&shown.body) else {
+                return shown;
+            };
+            let action = absolute(&shown.url, &action);
+            let fields: Vec<(&str, String)> = if shown.body.contains("value=\"login\"") {
+                vec![
+                    ("prompt", "login".into()),
+                    ("login", login.into()),
+                    ("password", "any".into()),
+                ]
+            } else if shown.body.contains("value=\"consent\"") {
+                vec![("prompt", "consent".into())]
+            } else if let Some(csrf) = input_value(&shown.body, "csrf") {
+                vec![("csrf", csrf), ("key", key.into())]
+            } else {
+                return shown;
+            };
+            shown = self.go(&action, Some(&fields)).await;
+        }
+        shown
+    }
+
+    /// GET (or POST `form`), then follows redirects.
+    pub async fn go(&self, url: &str, form: Option<&[(&str, String)]>) -> Shown {
+        let mut url = url.to_owned();
+        let mut form = form;
+        for _ in 0..12 {
+            let target = url.replacen(&self.public, &self.actual, 1);
+            let parsed = url::Url::parse(&target).expect("absolute URL");
+            let host = parsed.host_str().unwrap_or_default().to_owned();
+            let request = match form.take() {
+                Some(fields) => self.http.post(parsed.clone()).form(fields),
+                None => self.http.get(parsed.clone()),
+            };
+            let request = match self.cookie_header(&host) {
+                Some(value) => request.header(reqwest::header::COOKIE, value),
+                None => request,
+            };
+            let response = request.send().await.expect("browser request");
+            self.keep_cookies(&host, response.headers());
+            let status = response.status().as_u16();
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            match location {
+                Some(next) if (300..400).contains(&status) => url = absolute(&target, &next),
+                _ => {
+                    let body = response.text().await.unwrap_or_default();
+                    return Shown {
+                        status,
+                        url: target,
+                        body,
+                    };
+                }
+            }
+        }
+        panic!("too many redirects from {url}");
+    }
+
+    fn cookie_header(&self, host: &str) -> Option<String> {
+        let jar = self.cookies.lock().unwrap_or_else(|e| e.into_inner());
+        let pairs = jar.get(host).filter(|p| !p.is_empty())?;
+        Some(
+            pairs
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    }
+
+    fn keep_cookies(&self, host: &str, headers: &reqwest::header::HeaderMap) {
+        let mut jar = self.cookies.lock().unwrap_or_else(|e| e.into_inner());
+        let pairs = jar.entry(host.to_owned()).or_default();
+        for value in headers.get_all(reqwest::header::SET_COOKIE) {
+            let Ok(text) = value.to_str() else { continue };
+            let Some((name, rest)) = text.split_once('=') else {
+                continue;
+            };
+            let value = rest.split(';').next().unwrap_or_default().to_owned();
+            let gone = text.contains("expires=Thu, 01 Jan 1970") || text.contains("Max-Age=0");
+            pairs.retain(|(k, _)| k != name);
+            if !gone {
+                pairs.push((name.to_owned(), value));
+            }
+        }
+    }
+}
+
+fn absolute(base: &str, location: &str) -> String {
+    url::Url::parse(base)
+        .and_then(|b| b.join(location))
+        .map(|u| u.to_string())
+        .unwrap_or_else(|_| location.to_owned())
+}
+
+fn form_action(html: &str) -> Option<String> {
+    let form = &html[html.find("<form")?..];
+    let start = form.find("action=\"")? + "action=\"".len();
+    let end = form[start..].find('"')?;
+    Some(form[start..start + end].replace("&amp;", "&"))
+}
+
+fn input_value(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{name}\""))?;
+    let rest = &html[at..];
+    let start = rest.find("value=\"")? + "value=\"".len();
+    let end = rest[start..].find('"')?;
+    Some(rest[start..start + end].to_owned())
+}

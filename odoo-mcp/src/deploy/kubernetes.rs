@@ -160,7 +160,7 @@ pub(super) fn render(deployment: &Deployment) -> BTreeMap<PathBuf, String> {
     for instance in &deployment.instances {
         let dir = PathBuf::from(&instance.name);
         let objects = objects(deployment, instance);
-        let resources = objects.each_ref().map(|(file, _)| *file);
+        let resources: Vec<&str> = objects.iter().map(|(file, _)| *file).collect();
         files.insert(
             dir.join("kustomization.yaml"),
             to_yaml(&kustomization(&resources)),
@@ -199,8 +199,8 @@ fn kustomization(resources: &[&str]) -> Value {
 }
 
 /// The objects `kubectl apply -k` applies for one instance, by file name, in order.
-fn objects(deployment: &Deployment, instance: &Instance) -> [(&'static str, Value); 7] {
-    [
+fn objects(deployment: &Deployment, instance: &Instance) -> Vec<(&'static str, Value)> {
+    let mut objects = vec![
         ("configmap.yaml", config_map(deployment, instance)),
         ("deployment.yaml", workload(deployment, instance)),
         ("service.yaml", service(deployment, instance)),
@@ -208,7 +208,26 @@ fn objects(deployment: &Deployment, instance: &Instance) -> [(&'static str, Valu
         ("pdb.yaml", disruption_budget(deployment, instance)),
         ("networkpolicy.yaml", network_policy(deployment, instance)),
         ("ingress.yaml", ingress(deployment, instance)),
-    ]
+    ];
+    if instance.single_file_store() {
+        objects.push(("pvc.yaml", key_store_claim(deployment, instance)));
+    }
+    objects
+}
+
+/// oauth with SQLite: the one pod's volume for the key store.
+fn key_store_claim(deployment: &Deployment, instance: &Instance) -> Value {
+    let mut metadata = metadata(deployment, instance);
+    metadata["name"] = json!(format!("{}-keys", object_name(instance)));
+    json!({
+        "apiVersion": "v1",
+        "kind": "PersistentVolumeClaim",
+        "metadata": metadata,
+        "spec": {
+            "accessModes": ["ReadWriteOnce"],
+            "resources": {"requests": {"storage": "1Gi"}},
+        },
+    })
 }
 
 fn object_name(instance: &Instance) -> String {
@@ -263,6 +282,18 @@ pub(super) fn secret_keys(instance: &Instance) -> Vec<(&'static str, bool)> {
     if instance.identity == super::Identity::OdooKey {
         return Vec::new();
     }
+    // The store keeps people's keys; the server has none of its own.
+    if instance.identity == super::Identity::Oauth {
+        let mut keys = vec![
+            ("OAUTH_CLIENT_ID", true),
+            ("OAUTH_CLIENT_SECRET", true),
+            ("ODOO_MCP_KEY_STORE_SECRET", true),
+        ];
+        if !instance.single_file_store() {
+            keys.push(("ODOO_MCP_KEY_STORE", true));
+        }
+        return keys;
+    }
     // XML-RPC may log in with a password instead of an API key.
     let mut keys = vec![
         ("ODOO_API_KEY", !xmlrpc),
@@ -276,8 +307,14 @@ pub(super) fn secret_keys(instance: &Instance) -> Vec<(&'static str, bool)> {
 }
 
 fn workload(deployment: &Deployment, instance: &Instance) -> Value {
-    let container = container(deployment, instance);
-    json!({
+    let mut container = container(deployment, instance);
+    let mut volumes = Vec::new();
+    if instance.single_file_store() {
+        container["volumeMounts"] = json!([{"name": "keys", "mountPath": super::KEY_STORE_DIR}]);
+        let claim = format!("{}-keys", object_name(instance));
+        volumes.push(json!({"name": "keys", "persistentVolumeClaim": {"claimName": claim}}));
+    }
+    let mut workload = json!({
         "apiVersion": "apps/v1",
         "kind": "Deployment",
         "metadata": metadata(deployment, instance),
@@ -285,10 +322,7 @@ fn workload(deployment: &Deployment, instance: &Instance) -> Value {
             "replicas": instance.replicas,
             "revisionHistoryLimit": 5,
             "selector": {"matchLabels": selector(instance)},
-            "strategy": {
-                "type": "RollingUpdate",
-                "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0},
-            },
+            "strategy": strategy(instance),
             "template": {
                 "metadata": {"labels": selector(instance)},
                 "spec": {
@@ -314,6 +348,24 @@ fn workload(deployment: &Deployment, instance: &Instance) -> Value {
                 },
             },
         },
+    });
+    if !volumes.is_empty() {
+        let pod = &mut workload["spec"]["template"]["spec"];
+        pod["volumes"] = json!(volumes);
+        // The volume is writable by the image's `nonroot` group.
+        pod["securityContext"]["fsGroup"] = json!(65532);
+    }
+    workload
+}
+
+/// Rolling, but one pod at a time when it owns the key store's volume.
+fn strategy(instance: &Instance) -> Value {
+    if instance.single_file_store() {
+        return json!({"type": "Recreate"});
+    }
+    json!({
+        "type": "RollingUpdate",
+        "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0},
     })
 }
 
@@ -432,6 +484,10 @@ fn network_policy(deployment: &Deployment, instance: &Instance) -> Value {
         .flatten()
         .filter_map(|url| url_port(url))
         .collect();
+    // The key store's PostgreSQL (its URL is a secret): the default port.
+    if instance.identity == super::Identity::Oauth && !instance.single_file_store() {
+        ports.push(5432);
+    }
     ports.sort_unstable();
     ports.dedup();
     let mut upstream = json!({

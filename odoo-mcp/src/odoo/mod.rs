@@ -19,6 +19,7 @@ mod companies;
 mod dry_run;
 pub(crate) mod identity;
 pub(crate) mod imports;
+pub(crate) mod key_store;
 mod list_view;
 pub(crate) mod model_fields;
 mod onchange;

@@ -26,11 +26,13 @@ use crate::tools::{Answer, Catalog, Shape};
 pub(crate) mod audit;
 mod caller;
 mod confirm;
+pub(crate) mod enrollment;
 mod front;
 mod resources;
 
 use audit::Who;
 pub use caller::Principal;
+use enrollment::Enrollment;
 
 use front::{Ready, Refused};
 
@@ -48,8 +50,17 @@ pub struct OdooMcp {
 struct Inner {
     catalog: OnceLock<Catalog>,
     audit: Option<audit::AuditLog>,
-    /// Callers' keys and what Odoo told each user (odoo-key only).
+    /// Callers' keys and what Odoo told each user (odoo-key and oauth).
     identities: Option<Arc<Identities>>,
+    /// The key store and enrollment links (oauth; set once the store is open).
+    enrollment: OnceLock<Arc<Enrollment>>,
+}
+
+/// Why a request does not act as anyone yet.
+enum NotActing {
+    Error(ErrorData),
+    /// oauth: this subject has no usable Odoo key.
+    Enroll(String),
 }
 
 impl OdooMcp {
@@ -61,19 +72,18 @@ impl OdooMcp {
     ) -> Result<Self, odoo_client::Error> {
         let audit = settings.audit_log.clone().map(audit::AuditLog::start);
         let (odoo, identities) = match settings.identity {
-            Identity::OdooKey => {
+            Identity::OdooKey | Identity::OAuth => {
                 let base = Arc::new(Odoo::without_credentials(config, settings, models)?);
                 (base.clone(), Some(Arc::new(Identities::new(base))))
             }
-            Identity::Service | Identity::OAuth => {
-                (Arc::new(Odoo::new(config, settings, models)?), None)
-            }
+            Identity::Service => (Arc::new(Odoo::new(config, settings, models)?), None),
         };
         Ok(Self {
             inner: Arc::new(Inner {
                 catalog: OnceLock::new(),
                 audit,
                 identities,
+                enrollment: OnceLock::new(),
             }),
             odoo,
             caller: None,
@@ -86,18 +96,41 @@ impl OdooMcp {
         self.inner.identities.as_ref()
     }
 
+    /// oauth: the key store and enrollment links, once the store is open.
+    pub(crate) fn set_enrollment(&self, enrollment: Arc<Enrollment>) {
+        let _ = self.inner.enrollment.set(enrollment);
+    }
+
+    fn enrollment(&self) -> Option<&Arc<Enrollment>> {
+        self.inner.enrollment.get()
+    }
+
     /// This server as the caller of a request acts: with odoo-key, through the
-    /// caller the HTTP transport verified; else as it is.
-    fn acting(&self, extensions: &Extensions) -> Result<(Self, Who), ErrorData> {
+    /// caller the HTTP transport verified; with oauth, through the key the
+    /// store keeps for the token's subject; else as it is.
+    async fn acting(&self, extensions: &Extensions) -> Result<(Self, Who), NotActing> {
         let subject = caller::subject(extensions);
-        if self.inner.identities.is_none() {
+        let Some(identities) = self.identities() else {
             return Ok((self.clone(), Who::subject(subject)));
-        }
-        let Some(found) = caller::odoo_caller(extensions) else {
-            return Err(ErrorData::invalid_request(
-                "no Odoo identity on this request: send your Odoo API key in the Authorization header",
-                None,
-            ));
+        };
+        let found = match (self.enrollment(), &subject) {
+            (Some(enrollment), Some(subject)) => enrollment
+                .caller(identities, subject)
+                .await
+                .map_err(NotActing::Error)?
+                .ok_or_else(|| NotActing::Enroll(subject.clone()))?,
+            (Some(_), None) => {
+                return Err(NotActing::Error(ErrorData::invalid_request(
+                    "no OAuth subject on this request",
+                    None,
+                )));
+            }
+            (None, _) => caller::odoo_caller(extensions).ok_or_else(|| {
+                NotActing::Error(ErrorData::invalid_request(
+                    "no Odoo identity on this request: send your Odoo API key in the Authorization header",
+                    None,
+                ))
+            })?,
         };
         let who = Who {
             subject,
@@ -176,7 +209,7 @@ impl OdooMcp {
         match outcome {
             Ok(answer) => CallToolResult::structured(answer.value),
             Err(error) => {
-                self.forget_refused_key(&error);
+                self.forget_refused_key(&error, who).await;
                 tracing::debug!(tool = %ready.entry.tool.name, %error, "tool call failed");
                 CallToolResult::error(vec![ContentBlock::text(self.render(&error))])
             }
@@ -185,11 +218,43 @@ impl OdooMcp {
 
     /// Odoo refused the caller's key mid-call (revoked): forget it, so that the
     /// next request asks Odoo again and gets its 401 without waiting for the TTL.
-    fn forget_refused_key(&self, error: &ToolError) {
+    /// With oauth the stored key is dropped too, so enrollment is asked again.
+    async fn forget_refused_key(&self, error: &ToolError, who: &Who) {
         if let (ToolError::Odoo(odoo_client::Error::Authentication(_)), Some(caller), Some(ids)) =
             (error, &self.caller, self.identities())
         {
             ids.forget(caller);
+            if let (Some(enrollment), Some(subject)) = (self.enrollment(), &who.subject) {
+                enrollment.drop_key(subject).await;
+            }
+        }
+    }
+
+    /// A request that acts as no one, as a protocol error (resources, completions).
+    async fn not_acting(&self, not: NotActing) -> ErrorData {
+        let (subject, enrollment) = match (not, self.enrollment()) {
+            (NotActing::Error(error), _) => return error,
+            (NotActing::Enroll(subject), Some(enrollment)) => (subject, enrollment),
+            (NotActing::Enroll(_), None) => {
+                return ErrorData::internal_error("no key store", None);
+            }
+        };
+        match enrollment.link(&subject).await {
+            Ok(link) => ErrorData::invalid_request(
+                format!(
+                    "this server has no Odoo API key of yours yet: open {link} to connect your Odoo account"
+                ),
+                None,
+            ),
+            Err(error) => ErrorData::internal_error(error.to_string(), None),
+        }
+    }
+
+    /// [`Self::acting`], a request that acts as no one being a protocol error.
+    async fn acting_or_error(&self, extensions: &Extensions) -> Result<(Self, Who), ErrorData> {
+        match self.acting(extensions).await {
+            Ok(found) => Ok(found),
+            Err(not) => Err(self.not_acting(not).await),
         }
     }
 
@@ -292,7 +357,7 @@ impl ServerHandler for OdooMcp {
         request: ReadResourceRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
-        let (server, _) = self.acting(&context.extensions)?;
+        let (server, _) = self.acting_or_error(&context.extensions).await?;
         let contents = server.read_resource_json(&request.uri).await?;
         Ok(ReadResourceResult::new(vec![contents]).into())
     }
@@ -302,7 +367,7 @@ impl ServerHandler for OdooMcp {
         request: CompleteRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CompleteResult, ErrorData> {
-        let (server, _) = self.acting(&context.extensions)?;
+        let (server, _) = self.acting_or_error(&context.extensions).await?;
         server.complete_argument(&request).await
     }
 
@@ -311,7 +376,23 @@ impl ServerHandler for OdooMcp {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let (server, who) = self.acting(&context.extensions)?;
+        let acting = match self.acting(&context.extensions).await {
+            Err(NotActing::Enroll(subject)) => {
+                let Some(enrollment) = self.enrollment() else {
+                    return Err(ErrorData::internal_error("no key store", None));
+                };
+                if let Err(response) = enrollment.ask(&subject, &context).await {
+                    return Ok(response);
+                }
+                // Enrolled meanwhile: the call runs as that person.
+                self.acting(&context.extensions).await
+            }
+            other => other,
+        };
+        let (server, who) = match acting {
+            Ok(found) => found,
+            Err(not) => return Err(self.not_acting(not).await),
+        };
         server.call_tool_as(request, &context, &who).await
     }
 }

@@ -1125,3 +1125,86 @@ async fn bad_instances_name_the_line_and_write_nothing() {
         assert!(!out.exists(), "nothing is written on error");
     }
 }
+
+/// `identity: oauth`: a SQLite key store on its own volume with one pod, or
+/// PostgreSQL by reference with several; the store's secret from the Secret.
+#[tokio::test]
+async fn oauth_instances_render_valid_manifests() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = "\
+site: \":8080\"
+kubernetes:
+  host: mcp.example.com
+instances:
+  - name: a
+    odoo_url: http://odoo.internal:8069
+    env_file: a.env
+    identity: oauth
+    oauth_issuer_url: https://idp.example.com
+  - name: b
+    odoo_url: http://odoo.internal:8069
+    env_file: b.env
+    replicas: 2
+    identity: oauth
+    key_store: postgres
+    oauth_issuer_url: https://idp.example.com
+";
+    let instances = write_instances(dir.path(), source);
+    let out = dir.path().join("out");
+    let tree = render(&instances, &out).await;
+    let problems = schema_problems(&out).await;
+    assert!(
+        problems.is_empty(),
+        "schema problems:\n{}",
+        problems.join("\n")
+    );
+    let problems = semantic_problems(&tree);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let object = |file: &str| {
+        tree.iter()
+            .find(|m| m.file == Path::new(file))
+            .unwrap_or_else(|| panic!("no {file}"))
+            .object
+            .clone()
+    };
+    let pod = &object("a/deployment.yaml")["spec"]["template"]["spec"];
+    assert_eq!(
+        pod["volumes"][0]["persistentVolumeClaim"]["claimName"],
+        "odoo-mcp-a-keys"
+    );
+    assert_eq!(
+        pod["containers"][0]["volumeMounts"][0]["mountPath"],
+        "/var/lib/odoo-mcp"
+    );
+    assert_eq!(
+        object("a/deployment.yaml")["spec"]["strategy"]["type"],
+        "Recreate"
+    );
+    assert_eq!(object("a/hpa.yaml")["spec"]["maxReplicas"], 1);
+    assert_eq!(object("a/pvc.yaml")["kind"], "PersistentVolumeClaim");
+    let env =
+        object("b/deployment.yaml")["spec"]["template"]["spec"]["containers"][0]["env"].clone();
+    let names: Vec<&str> = env
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["name"].as_str())
+        .collect();
+    assert!(names.contains(&"ODOO_MCP_KEY_STORE") && names.contains(&"ODOO_MCP_KEY_STORE_SECRET"));
+    assert!(!names.contains(&"ODOO_API_KEY"));
+    assert!(!tree.iter().any(|m| m.file == Path::new("b/pvc.yaml")));
+
+    // Several replicas on one SQLite file: refused, nothing written.
+    let crowded = source.replace(
+        "    env_file: a.env\n",
+        "    env_file: a.env\n    replicas: 2\n",
+    );
+    let instances = write_instances(dir.path(), &crowded);
+    let (written, stderr) = deploy_with(
+        &instances,
+        &dir.path().join("out2"),
+        &["--target", "kubernetes", "--image", IMAGE],
+    )
+    .await;
+    assert!(!written && stderr.contains("key_store sqlite"), "{stderr}");
+}

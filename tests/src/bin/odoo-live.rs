@@ -136,6 +136,7 @@ async fn run_file(args: &Args, path: &Path) -> Result<(usize, usize), String> {
                     .unwrap_or_else(|| sibling("odoo-codegen")),
             ),
             outage,
+            key_store_url: vars.get("ODOO_LIVE_PG_URL").cloned(),
             http: i == 0,
         };
         eprintln!("== {} ({})", target.label, path.display());

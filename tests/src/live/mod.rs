@@ -39,6 +39,8 @@ pub struct Target {
     /// The `odoo-codegen` binary; `None` runs the generator in-process.
     pub codegen_bin: Option<PathBuf>,
     pub outage: Option<Box<dyn Outage>>,
+    /// `ODOO_LIVE_PG_URL`: a PostgreSQL database for the oauth key store.
+    pub key_store_url: Option<String>,
     /// Also run a pass over streamable HTTP.
     pub http: bool,
 }

@@ -16,6 +16,7 @@ mod buttons;
 mod forms;
 mod identity;
 mod imports;
+mod oauth;
 
 /// What the generator is asked for: a few models of different apps.
 const CODEGEN_MODELS: [&str; 4] = ["res.partner", "res.country", "crm.lead", "sale.order"];
@@ -231,6 +232,7 @@ impl Run<'_> {
         self.read_only().await;
         self.demo_user().await;
         self.identity().await;
+        self.oauth_identity().await;
         if self.target.http {
             self.http_pass().await;
         }

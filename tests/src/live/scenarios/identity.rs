@@ -53,7 +53,8 @@ impl Run<'_> {
                 return self.outcomes.push(failed_setup("odoo-key: clients", e));
             }
         };
-        self.identity_orders(&admin, &demo, &demo_env).await;
+        self.identity_orders("odoo-key", &admin, &demo, &demo_env)
+            .await;
         self.identity_writes(&demo).await;
         self.identity_revoked(&url, &demo_env).await;
         let logs = stderr.text();
@@ -88,8 +89,9 @@ impl Run<'_> {
     }
 
     /// Demo sees exactly the orders Odoo shows demo (asked directly as demo); admin all.
-    async fn identity_orders(
+    pub(super) async fn identity_orders(
         &mut self,
+        mode: &str,
         admin: &Session,
         demo: &Session,
         demo_env: &BTreeMap<String, String>,
@@ -103,12 +105,15 @@ impl Run<'_> {
             Err(e) => {
                 return self
                     .outcomes
-                    .push(failed_setup("odoo-key: demo's own client", e));
+                    .push(failed_setup(&format!("{mode}: demo's own client"), e));
             }
         };
         let all = self.odoo.search_count("sale.order", &Domain::new()).await;
         let (Ok(mut direct), Ok(all)) = (direct, all) else {
-            return self.step("odoo-key: demo's orders", Err("direct calls failed".into()));
+            return self.step(
+                format!("{mode}: demo's orders"),
+                Err("direct calls failed".into()),
+            );
         };
         direct.sort_unstable();
         let args = json!({"model": "sale.order", "fields": ["id"], "limit": 1000, "order": "id"});
@@ -126,7 +131,12 @@ impl Run<'_> {
                 direct.len()
             ))
         };
-        self.done("odoo-key: demo sees what Odoo shows demo", "ok", &a, check);
+        self.done(
+            format!("{mode}: demo sees what Odoo shows demo"),
+            "ok",
+            &a,
+            check,
+        );
         let a = admin.call("search_records", args).await;
         let seen = ids(&a.value).len() as u64;
         let check = if seen == all.min(1000) {
@@ -134,7 +144,7 @@ impl Run<'_> {
         } else {
             Err(format!("admin sees {seen} of {all}"))
         };
-        self.done("odoo-key: admin sees every order", "ok", &a, check);
+        self.done(format!("{mode}: admin sees every order"), "ok", &a, check);
     }
 
     /// Demo's create is demo's (`create_uid`); demo's write to the company is Odoo's access error.

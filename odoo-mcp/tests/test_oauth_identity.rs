@@ -1,0 +1,417 @@
+//! `ODOO_MCP_IDENTITY=oauth`: the real binary over streamable HTTP, the real
+//! OpenID provider of tests/oidc and the Odoo test double. Each OAuth subject
+//! acts through the Odoo key it enrolled on the server's page, signing in on
+//! the provider's own form (driven over HTTP by a cookie-keeping client).
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use common::*;
+use odoo_tests::OdooDouble;
+use odoo_tests::oidc::{Browser, OidcProvider};
+use rmcp::model::{
+    ClientCapabilities, ClientConfig, ElicitRequestParams, ElicitResult, ElicitationAction,
+    ElicitationCapability, Implementation, UrlElicitationCapability,
+};
+use rmcp::service::{RequestContext, RunningService};
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::{ClientHandler, ClientServiceExt, ErrorData, RoleClient, ServiceExt};
+use serde_json::json;
+
+/// What the server is told it is; the provider redirects sign-ins there.
+const PUBLIC_URL: &str = "http://odoo-mcp.test";
+const STORE_SECRET: &str = "a-test-key-store-secret-0123456789";
+
+struct Setup {
+    provider: OidcProvider,
+    double: OdooDouble,
+    server: HttpServer,
+    env: Vec<(String, String)>,
+    store_file: std::path::PathBuf,
+    audit: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Setup {
+    async fn start() -> Setup {
+        let provider = OidcProvider::start()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let double = OdooDouble::start().await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store_file = dir.path().join("keys.db");
+        let store = format!("sqlite://{}", store_file.display());
+        let audit = dir.path().join("audit.jsonl");
+        let audit_path = audit.display().to_string();
+        let mut env = server_env(
+            &double,
+            &[
+                ("ODOO_MCP_IDENTITY", "oauth"),
+                ("ODOO_MCP_KEY_STORE", &store),
+                ("ODOO_MCP_KEY_STORE_SECRET", STORE_SECRET),
+                ("OAUTH_ISSUER_URL", provider.issuer()),
+                ("OAUTH_CLIENT_ID", provider.service_client_id()),
+                ("OAUTH_CLIENT_SECRET", provider.service_client_secret()),
+                ("ODOO_MCP_PUBLIC_URL", PUBLIC_URL),
+                ("ODOO_MCP_STATELESS", "false"),
+                ("ODOO_MCP_AUDIT_LOG", &audit_path),
+            ],
+        );
+        env.retain(|(name, _)| name != "ODOO_API_KEY" && name != "ODOO_USER");
+        let server = http_server(&env).await;
+        Setup {
+            provider,
+            double,
+            server,
+            env,
+            store_file,
+            audit,
+            _dir: dir,
+        }
+    }
+
+    fn browser(&self) -> Browser {
+        Browser::new(PUBLIC_URL, self.server.url.trim_end_matches("/mcp"))
+    }
+
+    async fn client<H: ClientHandler>(
+        &self,
+        subject: &str,
+        handler: H,
+    ) -> RunningService<RoleClient, H> {
+        let token = self.provider.token_of(subject, PUBLIC_URL).await;
+        let transport = StreamableHttpClientTransport::from_config(
+            StreamableHttpClientTransportConfig::with_uri(self.server.url.clone())
+                .auth_header(token),
+        );
+        handler
+            .serve(transport)
+            .await
+            .expect("initialize over HTTP")
+    }
+
+    /// A client of the 2026-07-28 lifecycle (input requests instead of server requests).
+    async fn client_2026<H: ClientHandler>(
+        &self,
+        subject: &str,
+        handler: H,
+    ) -> RunningService<RoleClient, H> {
+        let token = self.provider.token_of(subject, PUBLIC_URL).await;
+        let transport = StreamableHttpClientTransport::from_config(
+            StreamableHttpClientTransportConfig::with_uri(self.server.url.clone())
+                .auth_header(token),
+        );
+        let lifecycle = rmcp::service::ClientLifecycleMode::Discover {
+            preferred_versions: vec![rmcp::model::ProtocolVersion::V_2026_07_28],
+        };
+        handler
+            .serve_with_lifecycle(transport, lifecycle)
+            .await
+            .expect("discover over HTTP")
+    }
+
+    /// `odoo-mcp identity …` with the server's key store.
+    async fn identity(&self, args: &[&str]) -> (bool, String) {
+        let output = command(&self.env)
+            .arg("identity")
+            .args(args)
+            .output()
+            .await
+            .expect("run odoo-mcp identity");
+        let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+        text.push_str(&String::from_utf8_lossy(&output.stderr));
+        (output.status.success(), text)
+    }
+}
+
+/// The enrollment link of a tool error.
+fn link_in(message: &str) -> String {
+    let start = message
+        .find(&format!("{PUBLIC_URL}/enroll?link="))
+        .unwrap_or_else(|| panic!("no enrollment link in {message:?}"));
+    message[start..]
+        .split_whitespace()
+        .next()
+        .expect("link")
+        .to_owned()
+}
+
+async fn order_count<S: rmcp::Service<RoleClient>>(
+    client: &RunningService<RoleClient, S>,
+) -> usize {
+    let result = client
+        .call_tool(
+            rmcp::model::CallToolRequestParams::new("search_records").with_arguments(args(
+                json!({"model": "sale.order", "fields": ["id"], "limit": 100}),
+            )),
+        )
+        .await
+        .expect("tools/call");
+    ok(&result)["records"].as_array().expect("records").len()
+}
+
+async fn asked_to_enroll(client: &Client) -> String {
+    let result = call(client, "search_records", json!({"model": "sale.order"})).await;
+    let message = err(&result);
+    assert!(message.contains("Odoo API key"), "{message}");
+    link_in(&message)
+}
+
+#[tokio::test]
+async fn a_subject_enrolls_on_the_page_then_acts_as_its_odoo_user() {
+    let setup = Setup::start().await;
+    let demo = setup.client("demo", ()).await;
+    // No URL elicitation declared: a tool error gives the address in words.
+    let link = asked_to_enroll(&demo).await;
+    let browser = setup.browser();
+    let key = setup.double.demo_api_key();
+    let shown = browser.enroll(&link, "demo", key).await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert!(
+        shown.body.contains("acts in Odoo as demo"),
+        "{}",
+        shown.body
+    );
+    assert!(!shown.body.contains(key), "the key is echoed");
+    assert_eq!(order_count(&demo).await, 17, "demo's own orders");
+    // A write is demo's, and its audit line names the subject and the Odoo user.
+    let created = ok(&call(
+        &demo,
+        "create_record",
+        json!({"model": "res.partner", "values": {"name": "enrolled demo's partner"}}),
+    )
+    .await);
+    assert!(created["id"].as_i64().is_some(), "{created}");
+    let mut line = String::new();
+    for _ in 0..100 {
+        line = std::fs::read_to_string(&setup.audit).unwrap_or_default();
+        if !line.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let audit: serde_json::Value =
+        serde_json::from_str(line.lines().next().expect("an audit line")).expect("JSON");
+    assert_eq!(
+        (audit["subject"].as_str(), audit["odoo_uid"].as_i64()),
+        (Some("demo"), Some(5)),
+        "{audit}"
+    );
+    assert_eq!(audit["odoo_login"], "demo");
+    assert!(!line.contains(key));
+
+    // The link is spent.
+    let again = setup.browser().go(&link, None).await;
+    assert_eq!(again.status, 410, "{}", again.body);
+
+    // Operators see who enrolled, never the key; the file holds no key in clear.
+    let (listed, text) = setup.identity(&["list"]).await;
+    assert!(listed, "{text}");
+    assert!(text.contains("demo\tdemo\t5\t"), "{text}");
+    assert!(!text.contains(key), "{text}");
+    let file = std::fs::read(&setup.store_file).expect("store file");
+    assert!(!String::from_utf8_lossy(&file).contains(key));
+
+    // Revoked: the next call asks for enrollment again.
+    let (revoked, text) = setup.identity(&["revoke", "demo"]).await;
+    assert!(revoked, "{text}");
+    let (_, text) = setup.identity(&["revoke", "demo"]).await;
+    assert!(text.contains("no stored key"), "{text}");
+    asked_to_enroll(&demo).await;
+    assert!(
+        !setup.server.stderr.text().contains(key),
+        "a key in the log"
+    );
+}
+
+#[tokio::test]
+async fn links_and_keys_must_belong_to_the_signed_in_person() {
+    let setup = Setup::start().await;
+    let demo = setup.client("demo", ()).await;
+
+    // demo's link, but admin signs in: refused, nothing stored.
+    let link = asked_to_enroll(&demo).await;
+    let shown = setup
+        .browser()
+        .enroll(&link, "admin", setup.double.api_key())
+        .await;
+    assert_eq!(shown.status, 403, "{}", shown.body);
+    assert!(shown.body.contains("someone other"), "{}", shown.body);
+
+    // demo signs in but gives admin's key: refused.
+    let link = asked_to_enroll(&demo).await;
+    let shown = setup
+        .browser()
+        .enroll(&link, "demo", setup.double.api_key())
+        .await;
+    assert_eq!(shown.status, 403, "{}", shown.body);
+    assert!(
+        shown
+            .body
+            .contains("belongs to Odoo user &quot;admin&quot;"),
+        "{}",
+        shown.body
+    );
+    assert!(!shown.body.contains(setup.double.api_key()));
+
+    // A wrong key: Odoo refuses it.
+    let link = asked_to_enroll(&demo).await;
+    let shown = setup
+        .browser()
+        .enroll(&link, "demo", "not-a-key-0123456789")
+        .await;
+    assert_eq!(shown.status, 403, "{}", shown.body);
+    assert!(
+        shown.body.contains("Odoo did not accept this key"),
+        "{}",
+        shown.body
+    );
+    asked_to_enroll(&demo).await;
+
+    // The key form needs the session and its CSRF token.
+    let base = setup.server.url.trim_end_matches("/mcp").to_owned();
+    let http = reqwest::Client::new();
+    let forged = http
+        .post(format!("{base}/enroll/key"))
+        .form(&[("csrf", "x"), ("key", setup.double.demo_api_key())])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(forged.status(), 403);
+    let unknown = setup
+        .browser()
+        .go(&format!("{PUBLIC_URL}/enroll?link=made-up"), None)
+        .await;
+    assert_eq!(unknown.status, 410);
+}
+
+/// A client that takes URL elicitations and completes the page as `login` with `key`.
+#[derive(Clone)]
+struct Enroller {
+    browser: Arc<Browser>,
+    login: &'static str,
+    key: &'static str,
+    urls: Arc<Mutex<Vec<String>>>,
+}
+
+impl ClientHandler for Enroller {
+    fn get_info(&self) -> ClientConfig {
+        let mut elicitation = ElicitationCapability::new();
+        elicitation.url = Some(UrlElicitationCapability::default());
+        let mut capabilities = ClientCapabilities::default();
+        capabilities.elicitation = Some(elicitation);
+        ClientConfig::new(capabilities, Implementation::new("enroll-test", "1.0"))
+    }
+
+    async fn create_elicitation(
+        &self,
+        request: ElicitRequestParams,
+        _context: RequestContext<RoleClient>,
+    ) -> Result<ElicitResult, ErrorData> {
+        let ElicitRequestParams::UrlElicitationParams { url, .. } = request else {
+            return Ok(ElicitResult::new(ElicitationAction::Decline));
+        };
+        self.urls.lock().unwrap().push(url.clone());
+        let shown = self.browser.enroll(&url, self.login, self.key).await;
+        assert_eq!(shown.status, 200, "{}", shown.body);
+        Ok(ElicitResult::new(ElicitationAction::Accept))
+    }
+}
+
+#[tokio::test]
+async fn url_elicitation_enrolls_within_the_call() {
+    let setup = Setup::start().await;
+    let enroller = Enroller {
+        browser: Arc::new(setup.browser()),
+        login: "admin",
+        key: setup.double.api_key(),
+        urls: Arc::default(),
+    };
+    let admin = setup.client("admin", enroller.clone()).await;
+    // The first call asks by URL elicitation, then runs as admin: every order.
+    assert_eq!(
+        order_count(&admin).await,
+        setup.double.records("sale.order").len()
+    );
+    let urls = enroller.urls.lock().unwrap().clone();
+    assert_eq!(urls.len(), 1, "{urls:?}");
+    assert!(urls[0].starts_with(&format!("{PUBLIC_URL}/enroll?link=")));
+    // Enrolled: no more questions.
+    assert_eq!(
+        order_count(&admin).await,
+        setup.double.records("sale.order").len()
+    );
+    assert_eq!(enroller.urls.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_key_odoo_later_refuses_is_dropped_and_enrollment_asked_again() {
+    let setup = Setup::start().await;
+    let admin = setup.client("admin", ()).await;
+    let link = asked_to_enroll(&admin).await;
+    let shown = setup
+        .browser()
+        .enroll(&link, "admin", setup.double.api_key())
+        .await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert_eq!(
+        order_count(&admin).await,
+        setup.double.records("sale.order").len()
+    );
+    // The admin revokes the key in Odoo: the call that meets the refusal fails…
+    setup.double.revoke_api_key();
+    let refused = call(&admin, "search_records", json!({"model": "sale.order"})).await;
+    assert!(
+        err(&refused).contains("API key") || err(&refused).contains("Odoo"),
+        "{}",
+        text(&refused)
+    );
+    // …the key is gone from the store, and the next call asks for enrollment again.
+    let (_, listed) = setup.identity(&["list"]).await;
+    assert!(!listed.contains("admin\t"), "{listed}");
+    asked_to_enroll(&admin).await;
+}
+
+/// 2026-07-28: the URL elicitation comes as an input request; the call, sent
+/// again with the answer once the person enrolled, runs as them.
+#[tokio::test]
+async fn url_elicitation_as_a_2026_input_request() {
+    let setup = Setup::start().await;
+    let enroller = Enroller {
+        browser: Arc::new(setup.browser()),
+        login: "demo",
+        key: setup.double.demo_api_key(),
+        urls: Arc::default(),
+    };
+    let demo = setup.client_2026("demo", enroller.clone()).await;
+    assert_eq!(order_count(&demo).await, 17, "demo's own orders");
+    assert_eq!(enroller.urls.lock().unwrap().len(), 1);
+    assert_eq!(order_count(&demo).await, 17);
+    assert_eq!(enroller.urls.lock().unwrap().len(), 1, "asked once");
+}
+
+/// Two replicas on one key store: a link one of them gave opens on the other,
+/// and the key enrolled there serves the first.
+#[tokio::test]
+async fn enrollment_works_across_replicas() {
+    let setup = Setup::start().await;
+    let other = http_server(&setup.env).await;
+    let demo = setup.client("demo", ()).await;
+    let link = asked_to_enroll(&demo).await;
+    let other_base = other.url.trim_end_matches("/mcp").to_owned();
+    let browser = Browser::new(PUBLIC_URL, &other_base);
+    let shown = browser
+        .enroll(&link, "demo", setup.double.demo_api_key())
+        .await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert_eq!(
+        order_count(&demo).await,
+        17,
+        "the first replica acts as demo"
+    );
+    // A link spent on one replica is spent on the other.
+    let again = setup.browser().go(&link, None).await;
+    assert_eq!(again.status, 410, "{}", again.body);
+}
