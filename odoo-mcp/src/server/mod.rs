@@ -191,7 +191,7 @@ impl OdooMcp {
         let who = Who::subject(subject.map(str::to_string));
         match self.prepare(name, arguments).await {
             Ok(ready) => self.execute(ready, &who).await,
-            Err(refused) => self.refuse(refused, &who),
+            Err(refused) => self.refuse(refused, &who).await,
         }
     }
 
@@ -259,9 +259,9 @@ impl OdooMcp {
     }
 
     /// A call refused before it ran, with its audit line.
-    fn refuse(&self, refused: Refused, who: &Who) -> CallToolResult {
+    async fn refuse(&self, refused: Refused, who: &Who) -> CallToolResult {
         let Refused { audit, error } = refused;
-        self.forget_refused_key(&error);
+        self.forget_refused_key(&error, who).await;
         let tool = audit.as_ref().map(|line| line.tool.as_str());
         tracing::debug!(tool, %error, "tool call refused");
         let text = self.render(&error);
@@ -413,7 +413,7 @@ impl OdooMcp {
         };
         let mut ready = match self.prepare(&request.name, arguments).await {
             Ok(ready) => ready,
-            Err(refused) => return Ok(self.refuse(refused, who).into()),
+            Err(refused) => return Ok(self.refuse(refused, who).await.into()),
         };
         if let Err(response) = self.confirm(&mut ready, &request, context).await {
             return Ok(match response {
@@ -426,6 +426,7 @@ impl OdooMcp {
                         },
                         who,
                     )
+                    .await
                     .into(),
             });
         }
