@@ -47,7 +47,7 @@ pub struct Output {
 impl ToolSpec for PressButton {
     const NAME: &'static str = "press_button";
     const TITLE: &'static str = "Press a button of a form";
-    const DESCRIPTION: &'static str = "Press a button of the model's form on record_ids, e.g. sale.order action_confirm, account.move action_post; refused where the form hides it. A wizard it opens comes back as next, for run_wizard.";
+    const DESCRIPTION: &'static str = "Press a form button on record_ids, e.g. sale.order action_confirm; refused where the form hides it. A wizard it opens comes back as next, for run_wizard.";
     const EFFECT: Effect = Effect::Run;
     type Args = Args;
     type Output = Output;

@@ -127,9 +127,9 @@ impl Run<'_> {
         let bills = self.bills_of(order).await;
         let check = match (&bills, a.value["label"].as_str()) {
             // On 18 the form's "Create Bill" is the same method: one button, both labels.
-            (Ok(bills), Some(label)) if label.contains("Create Bills") && !bills.is_empty() => Ok(format!(
-                "purchase.order {order} billed: vendor bills {bills:?}"
-            )),
+            (Ok(bills), Some(label)) if label.contains("Create Bills") && !bills.is_empty() => Ok(
+                format!("purchase.order {order} billed: vendor bills {bills:?}"),
+            ),
             (Ok(_), label) => Err(format!("no bill (label {label:?}): {}", clip(&a.text))),
             (Err(e), _) => Err(e.clone()),
         };
