@@ -445,3 +445,89 @@ async fn the_payment_wizard_form_requires_its_fields_and_runs_with_the_typed_val
         "paid"
     );
 }
+
+/// The chart of sales by month: one point per group, whose heights follow
+/// the numbers of the answer, and the same numbers in the table beside it.
+#[tokio::test]
+async fn the_chart_of_sales_by_month_follows_the_numbers() {
+    let double = OdooDouble::start().await;
+    let (client, _) = stdio_client(&full_access(&double)).await;
+    let client = Arc::new(client);
+    let partner = created(&client, "res.partner", json!({"name": "Chart Customer"})).await;
+    for (date, count) in [
+        ("2026-01-15 10:00:00", 1),
+        ("2026-02-10 10:00:00", 3),
+        ("2026-03-05 10:00:00", 2),
+    ] {
+        for _ in 0..count {
+            created(
+                &client,
+                "sale.order",
+                json!({"partner_id": partner, "date_order": date}),
+            )
+            .await;
+        }
+    }
+    let input = json!({"model": "sale.order", "groupby": ["date_order:month"], "aggregates": ["__count"], "domain": [["partner_id", "=", partner]]});
+    let answer = call(&client, "aggregate_records", input.clone()).await;
+    let groups = ok(&answer)["groups"].clone();
+    let counts: Vec<f64> = groups
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| g["__count"].as_f64().expect("a count"))
+        .collect();
+    assert_eq!(counts, [1.0, 3.0, 2.0], "{groups}");
+    let Some(shown) = show(
+        client.clone(),
+        "chart",
+        json!({"input": input, "result": answer}),
+    )
+    .await
+    else {
+        return;
+    };
+    shown
+        .wait_view("document.querySelectorAll('.point').length > 0")
+        .await;
+    let points = shown
+        .view("[...document.querySelectorAll('.point')].map(p => [Number(p.dataset.value), Number(p.getAttribute('cy')), p.dataset.group])")
+        .await;
+    let points = points.as_array().expect("points");
+    assert_eq!(
+        points.len(),
+        counts.len(),
+        "one point per group: {points:?}"
+    );
+    let baseline = shown
+        .view("Number(document.querySelector('line.axis').getAttribute('y1'))")
+        .await
+        .as_f64()
+        .expect("the axis");
+    let heights: Vec<f64> = points
+        .iter()
+        .map(|p| baseline - p[1].as_f64().expect("cy"))
+        .collect();
+    for (i, point) in points.iter().enumerate() {
+        assert_eq!(point[0].as_f64(), Some(counts[i]));
+        assert_eq!(point[2], groups[i]["date_order:month"][1], "{point:?}");
+        // Heights in proportion to the numbers (the largest at full height).
+        let expected = heights[1] * counts[i] / counts[1];
+        assert!(
+            (heights[i] - expected).abs() < 0.5,
+            "{heights:?} for {counts:?}"
+        );
+    }
+    assert!(
+        shown
+            .view("document.querySelector('polyline.line') !== null")
+            .await
+            == json!(true)
+    );
+    let table = shown
+        .view(
+            "[...document.querySelectorAll('#table tr')].slice(1).map(r => r.cells[1].textContent)",
+        )
+        .await;
+    assert_eq!(table, json!(["1", "3", "2"]));
+}
