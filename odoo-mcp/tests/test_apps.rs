@@ -531,3 +531,49 @@ async fn the_chart_of_sales_by_month_follows_the_numbers() {
         .await;
     assert_eq!(table, json!(["1", "3", "2"]));
 }
+
+/// The record card of a sales order: its name as the title, its state on the
+/// status bar, its fields below.
+#[tokio::test]
+async fn the_record_card_shows_a_sales_order_and_its_state() {
+    let double = OdooDouble::start().await;
+    let (client, _) = stdio_client(&full_access(&double)).await;
+    let client = Arc::new(client);
+    let partner = created(&client, "res.partner", json!({"name": "Card Customer"})).await;
+    let order = created(&client, "sale.order", json!({"partner_id": partner})).await;
+    let input = json!({"model": "sale.order", "record_id": order, "fields": ["display_name", "state", "partner_id"]});
+    let answer = call(&client, "get_record", input.clone()).await;
+    let record = ok(&answer)["record"].clone();
+    let Some(shown) = show(
+        client.clone(),
+        "record",
+        json!({"input": input, "result": answer}),
+    )
+    .await
+    else {
+        return;
+    };
+    shown
+        .wait_view("document.querySelector('#status .current')")
+        .await;
+    assert_eq!(
+        shown
+            .view("document.querySelector('#title').textContent")
+            .await,
+        record["display_name"]
+    );
+    assert_eq!(
+        shown
+            .view("document.querySelector('#status .current').textContent")
+            .await,
+        record["state"]
+    );
+    assert_eq!(record["state"], "draft");
+    let fields = shown
+        .view("document.querySelector('#fields').innerText")
+        .await;
+    assert!(
+        fields.as_str().is_some_and(|f| f.contains("Card Customer")),
+        "{fields}"
+    );
+}
