@@ -20,16 +20,49 @@ use chromiumoxide::{Browser, BrowserConfig, Page};
 use common::*;
 use futures::StreamExt;
 use odoo_tests::OdooDouble;
-use rmcp::model::{CallToolRequestParams, ReadResourceRequestParams, ResourceContents};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig, Implementation,
+    ReadResourceRequestParams, ResourceContents,
+};
+use rmcp::service::RunningService;
+use rmcp::transport::TokioChildProcess;
+use rmcp::{RoleClient, ServiceExt};
 use serde_json::{Value, json};
 
 const HOST: &str = include_str!("apps/host.html");
+
+/// A client that shows MCP Apps views, as the hosts that embed them are.
+type AppsClient = RunningService<RoleClient, ClientConfig>;
+
+async fn apps_client(vars: &[(String, String)]) -> AppsClient {
+    let (transport, _) = TokioChildProcess::builder(command(vars))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn odoo-mcp");
+    let mut capabilities = ClientCapabilities::default();
+    let ui = json!({"mimeTypes": ["text/html;profile=mcp-app"]});
+    let Value::Object(ui) = ui else {
+        unreachable!("an object")
+    };
+    capabilities.extensions = Some([("io.modelcontextprotocol/ui".to_string(), ui)].into());
+    ClientConfig::new(capabilities, Implementation::new("apps-test-host", "1.0"))
+        .serve(transport)
+        .await
+        .expect("initialize")
+}
+
+async fn run(client: &AppsClient, name: &str, arguments: Value) -> CallToolResult {
+    client
+        .call_tool(CallToolRequestParams::new(name.to_string()).with_arguments(args(arguments)))
+        .await
+        .unwrap_or_else(|e| panic!("tools/call {name}: {e}"))
+}
 
 /// What the test's HTTP server serves the host page: the MCP client of the
 /// server under test, and the tool call whose answer the view shows.
 #[derive(Clone)]
 struct Served {
-    client: Arc<Client>,
+    client: Arc<AppsClient>,
     scenario: Arc<Mutex<Value>>,
 }
 
@@ -116,7 +149,7 @@ struct Shown {
     _profile: tempfile::TempDir,
 }
 
-async fn show(client: Arc<Client>, view: &str, scenario: Value) -> Option<Shown> {
+async fn show(client: Arc<AppsClient>, view: &str, scenario: Value) -> Option<Shown> {
     let profile = tempfile::tempdir().expect("profile dir");
     let browser = browser(profile.path()).await?;
     let served = Served {
@@ -213,8 +246,8 @@ fn full_access(double: &OdooDouble) -> Vec<(String, String)> {
     )
 }
 
-async fn created(client: &Client, model: &str, values: Value) -> i64 {
-    let answer = ok(&call(
+async fn created(client: &AppsClient, model: &str, values: Value) -> i64 {
+    let answer = ok(&run(
         client,
         "create_record",
         json!({"model": model, "values": values}),
@@ -223,8 +256,8 @@ async fn created(client: &Client, model: &str, values: Value) -> i64 {
     answer["id"].as_i64().expect("an id")
 }
 
-async fn field_of(client: &Client, model: &str, id: i64, field: &str) -> Value {
-    let answer = ok(&call(
+async fn field_of(client: &AppsClient, model: &str, id: i64, field: &str) -> Value {
+    let answer = ok(&run(
         client,
         "get_record",
         json!({"model": model, "record_id": id, "fields": [field]}),
@@ -235,9 +268,9 @@ async fn field_of(client: &Client, model: &str, id: i64, field: &str) -> Value {
 
 /// A posted invoice of a confirmed, delivered order (the double's order to
 /// cash, as tests/test_wizards.rs runs it).
-async fn posted_invoice(client: &Client) -> i64 {
+async fn posted_invoice(client: &AppsClient) -> i64 {
     let partner = created(client, "res.partner", json!({"name": "App Customer"})).await;
-    let products = ok(&call(
+    let products = ok(&run(
         client,
         "search_records",
         json!({"model": "product.product", "fields": ["id"], "limit": 1}),
@@ -250,28 +283,26 @@ async fn posted_invoice(client: &Client) -> i64 {
         json!({"partner_id": partner, "order_line": [[0, 0, {"product_id": product, "product_uom_qty": 2}]]}),
     )
     .await;
-    ok(&call(
+    ok(&run(
         client,
         "press_button",
         json!({"model": "sale.order", "button": "action_confirm", "record_ids": [order]}),
     )
     .await);
     let pickings = field_of(client, "sale.order", order, "picking_ids").await;
-    let validated = ok(&call(
+    let validated = ok(&run(
         client,
         "call_model_method",
         json!({"model": "stock.picking", "method": "button_validate", "record_ids": pickings}),
     )
     .await);
     let sms = &validated["next"];
-    ok(&call(
-        client,
+    ok(&run(client,
         "run_wizard",
         json!({"model": "stock.picking", "wizard": sms["wizard"], "wizard_id": sms["wizard_id"], "context": sms["context"], "button": "dont_send_sms"}),
     )
     .await);
-    ok(&call(
-        client,
+    ok(&run(client,
         "run_wizard",
         json!({"model": "sale.order", "record_ids": [order], "wizard": "sale.advance.payment.inv", "button": "create_invoices"}),
     )
@@ -279,7 +310,7 @@ async fn posted_invoice(client: &Client) -> i64 {
     let invoice = field_of(client, "sale.order", order, "invoice_ids").await[0]
         .as_i64()
         .expect("the order's invoice");
-    ok(&call(
+    ok(&run(
         client,
         "press_button",
         json!({"model": "account.move", "button": "action_post", "record_ids": [invoice]}),
@@ -294,11 +325,11 @@ async fn posted_invoice(client: &Client) -> i64 {
 #[tokio::test]
 async fn the_payment_wizard_form_requires_its_fields_and_runs_with_the_typed_values() {
     let double = OdooDouble::start().await;
-    let (client, _) = stdio_client(&full_access(&double)).await;
+    let client = apps_client(&full_access(&double)).await;
     let client = Arc::new(client);
     let invoice = posted_invoice(&client).await;
     let input = json!({"model": "account.move", "button": "action_register_payment", "record_ids": [invoice]});
-    let pressed = call(&client, "press_button", input.clone()).await;
+    let pressed = run(&client, "press_button", input.clone()).await;
     let description = ok(&pressed)["next"].clone();
     assert_eq!(description["wizard"], "account.payment.register");
     let scenario = json!({"input": input, "result": pressed});
@@ -451,7 +482,7 @@ async fn the_payment_wizard_form_requires_its_fields_and_runs_with_the_typed_val
 #[tokio::test]
 async fn the_chart_of_sales_by_month_follows_the_numbers() {
     let double = OdooDouble::start().await;
-    let (client, _) = stdio_client(&full_access(&double)).await;
+    let client = apps_client(&full_access(&double)).await;
     let client = Arc::new(client);
     let partner = created(&client, "res.partner", json!({"name": "Chart Customer"})).await;
     for (date, count) in [
@@ -469,7 +500,7 @@ async fn the_chart_of_sales_by_month_follows_the_numbers() {
         }
     }
     let input = json!({"model": "sale.order", "groupby": ["date_order:month"], "aggregates": ["__count"], "domain": [["partner_id", "=", partner]]});
-    let answer = call(&client, "aggregate_records", input.clone()).await;
+    let answer = run(&client, "aggregate_records", input.clone()).await;
     let groups = ok(&answer)["groups"].clone();
     let counts: Vec<f64> = groups
         .as_array()
@@ -532,18 +563,27 @@ async fn the_chart_of_sales_by_month_follows_the_numbers() {
     assert_eq!(table, json!(["1", "3", "2"]));
 }
 
-/// The record card of a sales order: its name as the title, its state on the
-/// status bar, its fields below.
+/// The record card of a sales order: its name as the title, its state on
+/// the status bar among the others, its fields, a link to Odoo, and Confirm
+/// only while it is a quotation: pressed through press_button, the card
+/// shows the confirmed order without it.
 #[tokio::test]
-async fn the_record_card_shows_a_sales_order_and_its_state() {
+async fn the_record_card_offers_confirm_only_on_a_quotation() {
     let double = OdooDouble::start().await;
-    let (client, _) = stdio_client(&full_access(&double)).await;
-    let client = Arc::new(client);
+    let client = Arc::new(apps_client(&server_env(&double, &[])).await);
     let partner = created(&client, "res.partner", json!({"name": "Card Customer"})).await;
     let order = created(&client, "sale.order", json!({"partner_id": partner})).await;
     let input = json!({"model": "sale.order", "record_id": order, "fields": ["display_name", "state", "partner_id"]});
-    let answer = call(&client, "get_record", input.clone()).await;
+    let answer = run(&client, "get_record", input.clone()).await;
     let record = ok(&answer)["record"].clone();
+    assert_eq!(record["state"], "draft");
+    let card = answer.meta.as_ref().expect("the card's _meta").0["odoo-mcp/record"].clone();
+    assert!(
+        card["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with(&format!("/odoo/sale.order/{order}"))),
+        "{card}"
+    );
     let Some(shown) = show(
         client.clone(),
         "record",
@@ -554,7 +594,7 @@ async fn the_record_card_shows_a_sales_order_and_its_state() {
         return;
     };
     shown
-        .wait_view("document.querySelector('#status .current')")
+        .wait_view("document.querySelector('#states .current')")
         .await;
     assert_eq!(
         shown
@@ -564,16 +604,110 @@ async fn the_record_card_shows_a_sales_order_and_its_state() {
     );
     assert_eq!(
         shown
-            .view("document.querySelector('#status .current').textContent")
+            .view("document.querySelector('#states .current').dataset.state")
             .await,
-        record["state"]
+        "draft"
     );
-    assert_eq!(record["state"], "draft");
+    let states = shown
+        .view("[...document.querySelectorAll('#states span')].map(s => s.dataset.state)")
+        .await;
+    assert!(
+        states
+            .as_array()
+            .is_some_and(|s| s.contains(&json!("sale"))),
+        "{states}"
+    );
     let fields = shown
         .view("document.querySelector('#fields').innerText")
         .await;
     assert!(
         fields.as_str().is_some_and(|f| f.contains("Card Customer")),
         "{fields}"
+    );
+    assert_eq!(
+        shown.view("document.querySelector('#link').hidden").await,
+        json!(false)
+    );
+    let buttons = "[...document.querySelectorAll('#buttons button')].map(b => b.dataset.method)";
+    let offered = shown.view(buttons).await;
+    assert!(
+        offered
+            .as_array()
+            .is_some_and(|b| b.contains(&json!("action_confirm"))),
+        "{offered}"
+    );
+
+    shown
+        .view("document.querySelector('#buttons button[data-method=action_confirm]').click()")
+        .await;
+    shown
+        .wait_view("document.querySelector('#states .current').dataset.state === 'sale'")
+        .await;
+    let press = &shown.calls("press_button").await[0]["arguments"];
+    assert_eq!(
+        press,
+        &json!({"model": "sale.order", "record_ids": [order], "button": "action_confirm"})
+    );
+    let offered = shown.view(buttons).await;
+    assert!(
+        !offered
+            .as_array()
+            .is_some_and(|b| b.contains(&json!("action_confirm"))),
+        "{offered}"
+    );
+    assert_eq!(
+        field_of(&client, "sale.order", order, "state").await,
+        "sale"
+    );
+}
+
+/// A client without Apps gets get_record's answer alone; a read-only
+/// server's card offers no button.
+#[tokio::test]
+async fn no_card_meta_without_apps_and_no_buttons_read_only() {
+    let double = OdooDouble::start().await;
+    let (plain, _) = stdio_client(&server_env(&double, &[])).await;
+    let partner = ok(&call(
+        &plain,
+        "create_record",
+        json!({"model": "res.partner", "values": {"name": "Plain"}}),
+    )
+    .await)["id"]
+        .clone();
+    let order = ok(&call(
+        &plain,
+        "create_record",
+        json!({"model": "sale.order", "values": {"partner_id": partner}}),
+    )
+    .await)["id"]
+        .clone();
+    let input = json!({"model": "sale.order", "record_id": order});
+    assert!(
+        call(&plain, "get_record", input.clone())
+            .await
+            .meta
+            .is_none()
+    );
+    let client = Arc::new(apps_client(&server_env(&double, &[("ODOO_YOLO", "read")])).await);
+    let answer = run(&client, "get_record", input.clone()).await;
+    let card = answer.meta.as_ref().expect("the card's _meta").0["odoo-mcp/record"].clone();
+    assert!(card.get("buttons").is_none(), "{card}");
+    let Some(shown) = show(
+        client.clone(),
+        "record",
+        json!({"input": input, "result": answer}),
+    )
+    .await
+    else {
+        return;
+    };
+    shown
+        .wait_view("document.querySelector('#states .current')")
+        .await;
+    assert_eq!(
+        shown
+            .view("document.querySelectorAll('#buttons button').length")
+            .await,
+        json!(0)
     );
 }

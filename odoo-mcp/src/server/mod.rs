@@ -23,6 +23,7 @@ use crate::odoo::identity::{Caller, Identities};
 use crate::settings::{Access, Confirm, Identity, Settings};
 use crate::tools::{Answer, Catalog, Shape};
 
+mod apps;
 pub(crate) mod audit;
 mod caller;
 mod confirm;
@@ -157,13 +158,15 @@ impl OdooMcp {
     ) -> CallToolResult {
         let who = Who::subject(subject.map(str::to_string));
         match self.prepare(name, arguments).await {
-            Ok(ready) => self.execute(ready, &who).await,
+            Ok(ready) => self.execute(ready, &who, false).await,
             Err(refused) => self.refuse(refused, &who),
         }
     }
 
     /// Runs a decoded call, with its audit line.
-    async fn execute(&self, ready: Ready<'_>, who: &Who) -> CallToolResult {
+    /// `apps`: the client shows MCP Apps views, which get what they need
+    /// beyond the answer in its `_meta`.
+    async fn execute(&self, ready: Ready<'_>, who: &Who, apps: bool) -> CallToolResult {
         let pending = self
             .inner
             .audit
@@ -174,7 +177,15 @@ impl OdooMcp {
             pending.finish(who, &outcome, self.odoo().secrets());
         }
         match outcome {
-            Ok(answer) => CallToolResult::structured(answer.value),
+            Ok(answer) => {
+                let meta = match apps {
+                    true => self.card_meta(&ready, &answer.value).await,
+                    false => None,
+                };
+                let mut result = CallToolResult::structured(answer.value);
+                result.meta = meta;
+                result
+            }
             Err(error) => {
                 self.forget_refused_key(&error);
                 tracing::debug!(tool = %ready.entry.tool.name, %error, "tool call failed");
@@ -347,7 +358,8 @@ impl OdooMcp {
                     .into(),
             });
         }
-        Ok(self.execute(ready, who).await.into())
+        let apps = apps::shows_apps(context);
+        Ok(self.execute(ready, who, apps).await.into())
     }
 }
 
