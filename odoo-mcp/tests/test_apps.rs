@@ -561,6 +561,35 @@ async fn the_chart_of_sales_by_month_follows_the_numbers() {
         )
         .await;
     assert_eq!(table, json!(["1", "3", "2"]));
+    assert_eq!(shown.view("document.querySelector('#axis').textContent").await, "count");
+}
+
+/// Bars for categories, and a monetary measure's currency (the company's) on
+/// the axis.
+#[tokio::test]
+async fn the_chart_of_amounts_by_state_draws_bars_in_the_company_currency() {
+    let double = OdooDouble::start().await;
+    let client = Arc::new(apps_client(&full_access(&double)).await);
+    let input = json!({"model": "sale.order", "groupby": ["state"], "aggregates": ["amount_total:sum"]});
+    let answer = run(&client, "aggregate_records", input.clone()).await;
+    let groups = ok(&answer)["groups"].as_array().expect("groups").len();
+    assert!(groups > 0);
+    let context = ok(&run(&client, "get_current_context", json!({})).await);
+    let company = ok(&run(
+        &client,
+        "get_record",
+        json!({"model": "res.company", "record_id": context["company"]["id"], "fields": ["currency_id"]}),
+    )
+    .await);
+    let currency = company["record"]["currency_id"][1].as_str().expect("a currency").to_string();
+    let Some(shown) = show(client.clone(), "chart", json!({"input": input, "result": answer})).await else {
+        return;
+    };
+    shown.wait_view("document.querySelector('#axis') && document.querySelector('#axis').textContent.includes('(')").await;
+    assert_eq!(shown.view("document.querySelectorAll('rect.bar').length").await, json!(groups));
+    assert_eq!(shown.view("document.querySelectorAll('.point').length").await, json!(0));
+    let axis = shown.view("document.querySelector('#axis').textContent").await;
+    assert!(axis.as_str().is_some_and(|a| a.ends_with(&format!("({currency})"))), "{axis}");
 }
 
 /// The record card of a sales order: its name as the title, its state on
