@@ -125,7 +125,8 @@ async fn browser(profile: &Path) -> Option<Browser> {
         .disable_default_args()
         .no_sandbox()
         .user_data_dir(profile)
-        .window_size(900, 700)
+        .window_size(800, 1000)
+        .viewport(None)
         .args([
             "--disable-gpu",
             "--disable-quic",
@@ -561,7 +562,12 @@ async fn the_chart_of_sales_by_month_follows_the_numbers() {
         )
         .await;
     assert_eq!(table, json!(["1", "3", "2"]));
-    assert_eq!(shown.view("document.querySelector('#axis').textContent").await, "count");
+    assert_eq!(
+        shown
+            .view("document.querySelector('#axis').textContent")
+            .await,
+        "Count"
+    );
 }
 
 /// Bars for categories, and a monetary measure's currency (the company's) on
@@ -570,7 +576,8 @@ async fn the_chart_of_sales_by_month_follows_the_numbers() {
 async fn the_chart_of_amounts_by_state_draws_bars_in_the_company_currency() {
     let double = OdooDouble::start().await;
     let client = Arc::new(apps_client(&full_access(&double)).await);
-    let input = json!({"model": "sale.order", "groupby": ["state"], "aggregates": ["amount_total:sum"]});
+    let input =
+        json!({"model": "sale.order", "groupby": ["state"], "aggregates": ["amount_total:sum"]});
     let answer = run(&client, "aggregate_records", input.clone()).await;
     let groups = ok(&answer)["groups"].as_array().expect("groups").len();
     assert!(groups > 0);
@@ -581,15 +588,40 @@ async fn the_chart_of_amounts_by_state_draws_bars_in_the_company_currency() {
         json!({"model": "res.company", "record_id": context["company"]["id"], "fields": ["currency_id"]}),
     )
     .await);
-    let currency = company["record"]["currency_id"][1].as_str().expect("a currency").to_string();
-    let Some(shown) = show(client.clone(), "chart", json!({"input": input, "result": answer})).await else {
+    let currency = company["record"]["currency_id"][1]
+        .as_str()
+        .expect("a currency")
+        .to_string();
+    let Some(shown) = show(
+        client.clone(),
+        "chart",
+        json!({"input": input, "result": answer}),
+    )
+    .await
+    else {
         return;
     };
     shown.wait_view("document.querySelector('#axis') && document.querySelector('#axis').textContent.includes('(')").await;
-    assert_eq!(shown.view("document.querySelectorAll('rect.bar').length").await, json!(groups));
-    assert_eq!(shown.view("document.querySelectorAll('.point').length").await, json!(0));
-    let axis = shown.view("document.querySelector('#axis').textContent").await;
-    assert!(axis.as_str().is_some_and(|a| a.ends_with(&format!("({currency})"))), "{axis}");
+    assert_eq!(
+        shown
+            .view("document.querySelectorAll('rect.bar').length")
+            .await,
+        json!(groups)
+    );
+    assert_eq!(
+        shown
+            .view("document.querySelectorAll('.point').length")
+            .await,
+        json!(0)
+    );
+    let axis = shown
+        .view("document.querySelector('#axis').textContent")
+        .await;
+    assert!(
+        axis.as_str()
+            .is_some_and(|a| a.ends_with(&format!("({currency})"))),
+        "{axis}"
+    );
 }
 
 /// The record card of a sales order: its name as the title, its state on
@@ -739,4 +771,75 @@ async fn no_card_meta_without_apps_and_no_buttons_read_only() {
             .await,
         json!(0)
     );
+}
+
+/// Not a check: with `ODOO_APPS_SCREENSHOTS=<env file of a real Odoo>` (e.g.
+/// the Odoo 19 lab's), shows each view with that Odoo's data and saves
+/// `docs/apps-<view>.png`. Reads only: the wizard is described, not run.
+#[tokio::test]
+async fn screenshots_against_a_real_odoo() {
+    let Ok(env_file) = std::env::var("ODOO_APPS_SCREENSHOTS") else {
+        return;
+    };
+    let text = std::fs::read_to_string(&env_file).expect("the env file");
+    let mut vars: Vec<(String, String)> = text
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .filter(|(k, _)| ["ODOO_URL", "ODOO_DB", "ODOO_API_KEY", "ODOO_USER"].contains(k))
+        .map(|(k, v)| (k.to_string(), v.trim_matches('"').to_string()))
+        .collect();
+    vars.push(("ODOO_YOLO".into(), "true".into()));
+    let client = Arc::new(apps_client(&vars).await);
+    let invoices = ok(&run(
+        &client,
+        "search_records",
+        json!({"model": "account.move", "domain": [["move_type", "=", "out_invoice"], ["state", "=", "posted"], ["payment_state", "=", "not_paid"]], "fields": ["id"], "limit": 1}),
+    )
+    .await);
+    let invoice = invoices["records"][0]["id"].clone();
+    let orders = ok(&run(
+        &client,
+        "search_records",
+        json!({"model": "sale.order", "domain": [["state", "=", "draft"]], "fields": ["id"], "limit": 1}),
+    )
+    .await);
+    let order = orders["records"][0]["id"].clone();
+    let scenarios = [
+        (
+            "wizard",
+            "press_button",
+            json!({"model": "account.move", "button": "action_register_payment", "record_ids": [invoice]}),
+        ),
+        (
+            "chart",
+            "aggregate_records",
+            json!({"model": "sale.order", "groupby": ["date_order:month"], "aggregates": ["amount_total:sum"], "domain": [["state", "=", "sale"]]}),
+        ),
+        (
+            "record",
+            "get_record",
+            json!({"model": "sale.order", "record_id": order}),
+        ),
+    ];
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+    for (view, tool, input) in scenarios {
+        let answer = run(&client, tool, input.clone()).await;
+        let Some(shown) = show(
+            client.clone(),
+            view,
+            json!({"input": input, "result": answer}),
+        )
+        .await
+        else {
+            return;
+        };
+        // Settled: the views' own calls through the host answered.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let png = shown
+            .page
+            .screenshot(chromiumoxide::page::ScreenshotParams::builder().build())
+            .await
+            .expect("screenshot");
+        std::fs::write(docs.join(format!("apps-{view}.png")), png).expect("write the png");
+    }
 }
