@@ -3,23 +3,18 @@
 //! view as a host does, plays the host's side of the protocol with a real
 //! answer of the server against the double, forwards the view's `tools/call`
 //! to that server and records what the view sends. Without a `chromium` on
-//! the PATH the tests say so and pass: `scripts/test` installs it.
+//! the machine the tests say so and pass: `scripts/test` installs it. The
+//! harness is odoo-tests' `apps` module (the live suite uses it too).
 
 mod common;
 
-use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Json;
-use axum::extract::{Path as UrlPath, State};
-use axum::response::Html;
-use axum::routing::{get, post};
-use chromiumoxide::{Browser, BrowserConfig, Page};
 use common::*;
-use futures::StreamExt;
 use odoo_tests::OdooDouble;
+use odoo_tests::apps::{self, Backend, BoxFuture, Shown};
 use rmcp::model::{
     CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig, Implementation,
     ReadResourceRequestParams, ResourceContents,
@@ -28,8 +23,6 @@ use rmcp::service::RunningService;
 use rmcp::transport::TokioChildProcess;
 use rmcp::{RoleClient, ServiceExt};
 use serde_json::{Value, json};
-
-const HOST: &str = include_str!("apps/host.html");
 
 /// A client that shows MCP Apps views, as the hosts that embed them are.
 type AppsClient = RunningService<RoleClient, ClientConfig>;
@@ -58,183 +51,45 @@ async fn run(client: &AppsClient, name: &str, arguments: Value) -> CallToolResul
         .unwrap_or_else(|e| panic!("tools/call {name}: {e}"))
 }
 
-/// What the test's HTTP server serves the host page: the MCP client of the
-/// server under test, and the tool call whose answer the view shows.
-#[derive(Clone)]
-struct Served {
-    client: Arc<AppsClient>,
-    scenario: Arc<Mutex<Value>>,
-}
+/// The server under test as the host page reaches it: through an Apps client.
+struct Server(Arc<AppsClient>);
 
-async fn view(State(served): State<Served>, UrlPath(name): UrlPath<String>) -> Html<String> {
-    let read = served
-        .client
-        .read_resource(ReadResourceRequestParams::new(format!("ui://odoo/{name}")))
-        .await
-        .expect("resources/read of the view");
-    match &read.contents[0] {
-        ResourceContents::TextResourceContents { text, .. } => Html(text.clone()),
-        other => panic!("a view is text, got {other:?}"),
+impl Backend for Server {
+    fn view(&self, name: String) -> BoxFuture<'_, Result<String, String>> {
+        Box::pin(async move {
+            let uri = format!("ui://odoo/{name}");
+            let read = self
+                .0
+                .read_resource(ReadResourceRequestParams::new(uri))
+                .await
+                .map_err(|e| e.to_string())?;
+            match &read.contents[0] {
+                ResourceContents::TextResourceContents { text, .. } => Ok(text.clone()),
+                other => Err(format!("a view is text, got {other:?}")),
+            }
+        })
+    }
+
+    fn call(&self, params: Value) -> BoxFuture<'_, Result<Value, String>> {
+        Box::pin(async move {
+            let params: CallToolRequestParams =
+                serde_json::from_value(params).map_err(|e| e.to_string())?;
+            let result = self.0.call_tool(params).await.map_err(|e| e.to_string())?;
+            serde_json::to_value(result).map_err(|e| e.to_string())
+        })
     }
 }
 
-async fn forward(State(served): State<Served>, Json(params): Json<Value>) -> Json<Value> {
-    let params: CallToolRequestParams = serde_json::from_value(params).expect("tools/call params");
-    let result = served.client.call_tool(params).await.expect("tools/call");
-    Json(serde_json::to_value(result).expect("json"))
-}
-
-/// Serves the host page, the views (read from the server) and the scenario on
-/// 127.0.0.1.
-async fn serve(served: Served) -> SocketAddr {
-    let scenario = served.scenario.clone();
-    let app = axum::Router::new()
-        .route("/host", get(|| async { Html(HOST) }))
-        .route("/view/{name}", get(view))
-        .route(
-            "/scenario",
-            get(move || {
-                let scenario = scenario.lock().expect("scenario").clone();
-                async move { Json(scenario) }
-            }),
-        )
-        .route("/call", post(forward))
-        .with_state(served);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    addr
-}
-
-fn chromium() -> Option<&'static str> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-}
-
-/// A headless Chromium with a new, empty profile.
-async fn browser(profile: &Path) -> Option<Browser> {
-    let Some(executable) = chromium() else {
-        eprintln!("chromium is not installed (scripts/test installs it): skipped");
-        return None;
-    };
-    let config = BrowserConfig::builder()
-        .chrome_executable(executable)
-        .disable_default_args()
-        .no_sandbox()
-        .user_data_dir(profile)
-        .window_size(800, 1000)
-        .viewport(None)
-        .args([
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-        ])
-        .build()
-        .expect("browser config");
-    let (browser, mut handler) = Browser::launch(config).await.expect("launch chromium");
-    tokio::spawn(async move { while handler.next().await.is_some() {} });
-    Some(browser)
-}
-
-/// The host page showing `view` with `scenario`'s answer.
-struct Shown {
-    page: Page,
-    _browser: Browser,
-    _profile: tempfile::TempDir,
-}
-
+/// The host page showing `view` with `scenario`'s answer; `None` (the test
+/// says so and passes) without chromium.
 async fn show(client: Arc<AppsClient>, view: &str, scenario: Value) -> Option<Shown> {
-    let profile = tempfile::tempdir().expect("profile dir");
-    let browser = browser(profile.path()).await?;
-    let served = Served {
-        client,
-        scenario: Arc::new(Mutex::new(scenario)),
-    };
-    let addr = serve(served).await;
-    let page = browser
-        .new_page(format!("http://{addr}/host?view={view}"))
+    let shown = apps::show(Arc::new(Server(client)), view, scenario)
         .await
-        .expect("host page");
-    let shown = Shown {
-        page,
-        _browser: browser,
-        _profile: profile,
-    };
-    shown.wait_host("window.host.ready").await;
-    Some(shown)
-}
-
-impl Shown {
-    /// Evaluates `js` in the host page.
-    async fn host(&self, js: &str) -> Value {
-        self.page
-            .evaluate(js)
-            .await
-            .expect("evaluate in the host")
-            .into_value()
-            .unwrap_or(Value::Null)
+        .unwrap_or_else(|e| panic!("{e}"));
+    if shown.is_none() {
+        eprintln!("chromium is not installed (scripts/test installs it): skipped");
     }
-
-    /// Evaluates `js` in the view's frame (`document` is the view's).
-    async fn view(&self, js: &str) -> Value {
-        let js = serde_json::to_string(js).expect("js");
-        self.host(&format!(
-            "(() => {{ const w = document.querySelector('iframe').contentWindow; return w.eval({js}); }})()"
-        ))
-        .await
-    }
-
-    async fn wait_host(&self, js: &str) -> Value {
-        for _ in 0..200 {
-            let value = self.host(js).await;
-            if truthy(&value) {
-                return value;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!(
-            "the host never had {js}: sent {}",
-            self.host("JSON.stringify(window.host)").await
-        );
-    }
-
-    async fn wait_view(&self, js: &str) -> Value {
-        for _ in 0..200 {
-            let value = self.view(js).await;
-            if truthy(&value) {
-                return value;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!(
-            "the view never had {js}: {}",
-            self.view("document.body.innerText").await
-        );
-    }
-
-    /// The tools/call requests the view sent to the host.
-    async fn calls(&self, name: &str) -> Vec<Value> {
-        let calls = self.host("window.host.calls").await;
-        calls
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|c| c["name"] == name)
-            .cloned()
-            .collect()
-    }
-}
-
-fn truthy(value: &Value) -> bool {
-    !matches!(value, Value::Null | Value::Bool(false))
-        && value.as_array().is_none_or(|a| !a.is_empty())
+    shown
 }
 
 fn full_access(double: &OdooDouble) -> Vec<(String, String)> {
@@ -835,11 +690,7 @@ async fn screenshots_against_a_real_odoo() {
         };
         // Settled: the views' own calls through the host answered.
         tokio::time::sleep(Duration::from_millis(1500)).await;
-        let png = shown
-            .page
-            .screenshot(chromiumoxide::page::ScreenshotParams::builder().build())
-            .await
-            .expect("screenshot");
+        let png = shown.png().await.expect("screenshot");
         std::fs::write(docs.join(format!("apps-{view}.png")), png).expect("write the png");
     }
 }

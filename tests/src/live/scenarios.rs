@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 use super::session::{Answer, Session, User};
 use super::{Outcome, Report, Target};
 
+mod apps;
 mod buttons;
 mod forms;
 mod identity;
@@ -228,6 +229,7 @@ impl Run<'_> {
             }
             Err(e) => self.outcomes.push(failed_setup("start odoo-mcp", e)),
         }
+        self.apps().await;
         self.read_only().await;
         self.demo_user().await;
         self.identity().await;
