@@ -243,6 +243,59 @@ async fn the_payment_wizard_form_requires_its_fields_and_runs_with_the_typed_val
         json!(journal.to_string())
     );
 
+    // `required_when` applied as the user types: the write-off label is
+    // required only while the difference is to be reconciled.
+    let handling = "document.querySelector('#f_payment_difference_handling')";
+    let label_required = "document.querySelector('#k_writeoff_label').classList.contains('req')";
+    assert_eq!(shown.view(label_required).await, json!(false));
+    shown
+        .view(&format!("{handling}.value = 'reconcile'; {handling}.dispatchEvent(new Event('change', {{bubbles: true}}))"))
+        .await;
+    assert_eq!(shown.view(label_required).await, json!(true));
+    shown
+        .view(&format!("{handling}.value = 'open'; {handling}.dispatchEvent(new Event('change', {{bubbles: true}}))"))
+        .await;
+    assert_eq!(shown.view(label_required).await, json!(false));
+    // Odoo's expressions as the view reads them; a name the description
+    // does not carry leaves the condition undecided (false).
+    for (condition, values, holds) in [
+        ("state != 'draft'", json!({"state": "sale"}), true),
+        (
+            "(state != 'sent') and (state != 'draft')",
+            json!({"state": "draft"}),
+            false,
+        ),
+        (
+            "not partner_id or amount <= 0",
+            json!({"partner_id": [3, "Azure"], "amount": 5}),
+            false,
+        ),
+        (
+            "move_type in ('out_invoice', 'out_refund')",
+            json!({"move_type": "out_refund"}),
+            true,
+        ),
+        (
+            "move_type not in ['entry']",
+            json!({"move_type": "entry"}),
+            false,
+        ),
+        ("journal_id == 6", json!({"journal_id": [6, "Bank"]}), true),
+        ("not can_edit_wizard", json!({}), false),
+        ("context.get('x')", json!({}), false),
+        ("1", json!({}), true),
+    ] {
+        let js = format!(
+            "holds({}, {values})",
+            serde_json::to_string(condition).unwrap()
+        );
+        assert_eq!(
+            shown.view(&js).await,
+            json!(holds),
+            "{condition} on {values}"
+        );
+    }
+
     // Emptied, a required field stops the button: nothing is sent.
     let button = "document.querySelector('button[data-method=action_create_payments]')";
     let label = description["buttons"]
@@ -321,8 +374,8 @@ async fn the_payment_wizard_form_requires_its_fields_and_runs_with_the_typed_val
     assert_eq!(run["context"], description["context"]);
     assert_eq!(
         run["values"],
-        json!({"payment_date": "2026-12-31", "communication": "Paid from the app"}),
-        "only the typed values: Odoo's proposals are its own"
+        json!({"payment_date": "2026-12-31", "communication": "Paid from the app", "payment_difference_handling": "open"}),
+        "only what the user set: Odoo's proposals are its own"
     );
     shown
         .wait_view("document.querySelector('#status').textContent.startsWith('Done')")
