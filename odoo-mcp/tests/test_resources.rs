@@ -850,6 +850,10 @@ async fn app_views_are_self_contained_pages_the_tools_link() {
     let double = OdooDouble::start().await;
     for (yolo, access) in [("read", "read"), ("false", "standard"), ("true", "full")] {
         let (client, _) = stdio_client(&server_env(&double, &[("ODOO_YOLO", yolo)])).await;
+        // The server declares the extension, as its negotiation asks.
+        let info = client.peer_info().expect("server info");
+        let ui = &info.capabilities.extensions.as_ref().expect("extensions")["io.modelcontextprotocol/ui"];
+        assert_eq!(ui["mimeTypes"], json!(["text/html;profile=mcp-app"]));
         let resources = client.list_all_resources().await.expect("resources/list");
         for view in ["wizard", "chart", "record"] {
             let uri = format!("ui://odoo/{view}");

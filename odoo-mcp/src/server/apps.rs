@@ -5,26 +5,37 @@
 //! answer's text or `structuredContent` changes.
 
 use rmcp::RoleServer;
-use rmcp::model::MetaObject;
+use rmcp::model::{JsonObject, MetaObject};
 use rmcp::service::RequestContext;
 use serde_json::{Map, Value, json};
 
 use super::OdooMcp;
 use super::front::Ready;
-use crate::tools::apps::View;
+use crate::tools::apps::{self, View};
 
 /// The extension's identifier in client capabilities.
 const UI: &str = "io.modelcontextprotocol/ui";
 /// The `_meta` key of what the record card shows beyond the answer.
 pub(crate) const CARD: &str = "odoo-mcp/record";
 
-/// Whether the client shows MCP Apps views.
+/// The extension as this server declares it: views of the Apps MIME type.
+pub(super) fn extension() -> (String, JsonObject) {
+    let mut settings = JsonObject::new();
+    settings.insert("mimeTypes".into(), json!([apps::MIME]));
+    (UI.to_string(), settings)
+}
+
+/// Whether the client shows MCP Apps views: it declares the extension with
+/// the Apps MIME type.
 pub(super) fn shows_apps(context: &RequestContext<RoleServer>) -> bool {
     context.peer.peer_info().is_some_and(|info| {
         info.capabilities
             .extensions
             .as_ref()
-            .is_some_and(|e| e.contains_key(UI))
+            .and_then(|e| e.get(UI))
+            .and_then(|ui| ui.get("mimeTypes"))
+            .and_then(Value::as_array)
+            .is_some_and(|types| types.iter().any(|t| t == apps::MIME))
     })
 }
 

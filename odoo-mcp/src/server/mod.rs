@@ -256,11 +256,13 @@ impl ServerHandler for OdooMcp {
             Access::ReadOnly => "every model, read-only",
             Access::Full => "every model, read and write",
         };
-        let capabilities = ServerCapabilities::builder()
+        let mut capabilities = ServerCapabilities::builder()
             .enable_completions()
             .enable_resources()
             .enable_tools()
             .build();
+        // MCP Apps: the ui:// views the tools link (tools/list is the same either way).
+        capabilities.extensions = Some([apps::extension()].into());
         ServerConfig::new(capabilities)
             .with_server_info(
                 Implementation::new("odoo-mcp", env!("CARGO_PKG_VERSION"))
