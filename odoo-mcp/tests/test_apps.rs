@@ -747,3 +747,30 @@ async fn screenshots_against_a_real_odoo() {
         std::fs::write(docs.join(format!("apps-{view}.png")), png).expect("write the png");
     }
 }
+
+/// The typed `_get` answers as get_record does: the card's `_meta` too.
+#[tokio::test]
+async fn a_typed_get_carries_the_card_meta() {
+    let double = OdooDouble::start().await;
+    let env = server_env(&double, &[("ODOO_MCP_TYPED_TOOLS", "all")]);
+    let client = apps_client(&env).await;
+    let partner = created(&client, "res.partner", json!({"name": "Typed Card"})).await;
+    let order = created(&client, "sale.order", json!({"partner_id": partner})).await;
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let get = tools
+        .iter()
+        .find(|t| t.name == "sale_order_get")
+        .expect("sale_order_get");
+    let meta = serde_json::to_value(&get.meta).expect("meta");
+    assert_eq!(meta["ui"]["resourceUri"], "ui://odoo/record");
+    let answer = run(&client, "sale_order_get", json!({"record_id": order})).await;
+    ok(&answer);
+    let card = answer.meta.as_ref().expect("the card's _meta").0["odoo-mcp/record"].clone();
+    let methods: Vec<&str> = card["buttons"]
+        .as_array()
+        .expect("buttons")
+        .iter()
+        .filter_map(|b| b["method"].as_str())
+        .collect();
+    assert!(methods.contains(&"action_confirm"), "{card}");
+}
