@@ -741,8 +741,12 @@ async fn screenshots_against_a_real_odoo() {
         else {
             return;
         };
-        // Settled: the views' own calls through the host answered.
-        tokio::time::sleep(Duration::from_millis(1500)).await;
+        // Settled: the views' own calls through the host answered (a view
+        // may make its next call only once the first is answered).
+        for _ in 0..3 {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            shown.wait_host("window.host.pending === 0").await;
+        }
         let png = shown.png().await.expect("screenshot");
         std::fs::write(docs.join(format!("apps-{view}.png")), png).expect("write the png");
     }
