@@ -8715,18 +8715,22 @@ pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
     ::odoo_client::registry::ButtonDescriptor {
         method: "action_delete_duplicates",
         label: "action_delete_duplicates",
-        invisible: ::std::option::Option::Some("not is_draft_duplicated_ref_ids"),
+        invisible: ::std::option::Option::Some(
+            "((not is_exact_move_duplicate) or (not is_draft_duplicated_ref_ids)) and ((not duplicated_ref_ids or is_exact_move_duplicate or state != 'draft') or (not is_draft_duplicated_ref_ids))",
+        ),
     },
     ::odoo_client::registry::ButtonDescriptor {
         method: "action_activate_currency",
         label: "action_activate_currency",
-        invisible: ::std::option::Option::None,
+        invisible: ::std::option::Option::Some(
+            "(not display_inactive_currency_warning or move_type not in ('in_invoice', 'in_refund', 'in_receipt')) and (not display_inactive_currency_warning or move_type not in ('out_invoice', 'out_refund', 'out_receipt'))",
+        ),
     },
     ::odoo_client::registry::ButtonDescriptor {
         method: "action_update_fpos_values",
         label: "Update Taxes and Accounts",
         invisible: ::std::option::Option::Some(
-            "not show_update_fpos or state in ['cancel', 'posted']",
+            "(move_type not in ('out_invoice', 'out_refund', 'out_receipt', 'in_invoice', 'in_refund', 'in_receipt')) or (not show_update_fpos or state in ['cancel', 'posted'])",
         ),
     },
     ::odoo_client::registry::ButtonDescriptor {

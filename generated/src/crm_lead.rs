@@ -5127,12 +5127,16 @@ pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
     ::odoo_client::registry::ButtonDescriptor {
         method: "mail_action_blacklist_remove",
         label: "This email is blacklisted for mass mailings. Click to unblacklist.",
-        invisible: ::std::option::Option::Some("not is_blacklisted"),
+        invisible: ::std::option::Option::Some(
+            "((type == 'lead') or (not is_blacklisted)) and ((type == 'opportunity') or (not is_blacklisted))",
+        ),
     },
     ::odoo_client::registry::ButtonDescriptor {
         method: "phone_action_blacklist_remove",
         label: "This phone number is blacklisted for SMS Marketing. Click to unblacklist.",
-        invisible: ::std::option::Option::Some("not phone_blacklisted"),
+        invisible: ::std::option::Option::Some(
+            "((type == 'lead') or (not phone_blacklisted)) and ((type == 'opportunity') or (not phone_blacklisted))",
+        ),
     },
     ::odoo_client::registry::ButtonDescriptor {
         method: "action_generate_leads",

@@ -8598,13 +8598,13 @@ pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
     ::odoo_client::registry::ButtonDescriptor {
         method: "action_open_allocation_wizard",
         label: "Salary Allocation",
-        invisible: ::std::option::Option::None,
+        invisible: ::std::option::Option::Some("not has_multiple_bank_accounts"),
     },
     ::odoo_client::registry::ButtonDescriptor {
         method: "action_toggle_primary_bank_account_trust",
         label: "Trust Bank Account / Untrust Bank Account",
         invisible: ::std::option::Option::Some(
-            "(is_trusted_bank_account) and (not is_trusted_bank_account)",
+            "((has_multiple_bank_accounts) or (not bank_account_ids) or (is_trusted_bank_account)) and ((has_multiple_bank_accounts) or (not bank_account_ids) or (not is_trusted_bank_account))",
         ),
     },
     ::odoo_client::registry::ButtonDescriptor {

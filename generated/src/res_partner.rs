@@ -9840,12 +9840,14 @@ pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
     ::odoo_client::registry::ButtonDescriptor {
         method: "create_company",
         label: "Create",
-        invisible: ::std::option::Option::None,
+        invisible: ::std::option::Option::Some(
+            "not company_name or company_name == '' or is_company",
+        ),
     },
     ::odoo_client::registry::ButtonDescriptor {
         method: "open_commercial_entity",
         label: "the parent company",
-        invisible: ::std::option::Option::None,
+        invisible: ::std::option::Option::Some("is_company or not parent_id"),
     },
     ::odoo_client::registry::ButtonDescriptor {
         method: "web.download_contact",

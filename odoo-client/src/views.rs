@@ -293,16 +293,22 @@ pub fn always(value: &str) -> bool {
 /// The form's shown fields and object buttons, in document order. Fields and
 /// buttons that are always invisible are left out; so are the fields of
 /// nested views (an x2many's own list or form) and `special` buttons (cancel).
+/// An element inside hidden containers (a group, an alert) is hidden when
+/// any of them is, as the web client shows it.
+// long: one pass over the arch's events, each element kind handled in place.
 pub fn parse(arch: &str) -> Form {
     let mut reader = Reader::from_str(arch);
     let mut form = Form::default();
     // Depth inside `<field>` elements: their children are nested views.
     let mut in_field = 0usize;
+    // The `invisible` of each open element, outermost first.
+    let mut containers: Vec<Option<String>> = Vec::new();
     loop {
         let (element, opens) = match reader.read_event() {
             Ok(Event::Start(element)) => (element, true),
             Ok(Event::Empty(element)) => (element, false),
             Ok(Event::End(end)) => {
+                containers.pop();
                 if end.name().as_ref() == "field" {
                     in_field = in_field.saturating_sub(1);
                 }
@@ -312,7 +318,11 @@ pub fn parse(arch: &str) -> Form {
             Ok(_) => continue,
         };
         let attribute = |key: &str| attribute(&element, key);
-        let hidden = attribute("invisible");
+        let own = attribute("invisible").filter(|h| !is_false(h));
+        let hidden = within(&containers, own.as_deref());
+        if opens {
+            containers.push(own);
+        }
         let shown = hidden.as_deref().is_none_or(|h| !always(h));
         match element.name().as_ref() {
             "field" => {
@@ -369,6 +379,29 @@ pub fn parse(arch: &str) -> Form {
         }
     }
     form
+}
+
+/// An element's `invisible` with its containers': hidden when any is.
+fn within(containers: &[Option<String>], own: Option<&str>) -> Option<String> {
+    let all: Vec<&str> = containers
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .chain(own)
+        .collect();
+    if let Some(always) = all.iter().find(|h| always(h)) {
+        return Some((*always).to_string());
+    }
+    match all[..] {
+        [] => None,
+        [one] => Some(one.to_string()),
+        _ => Some(
+            all.iter()
+                .map(|h| format!("({h})"))
+                .collect::<Vec<_>>()
+                .join(" or "),
+        ),
+    }
 }
 
 fn add_button(buttons: &mut Vec<Button>, new: Button) {
@@ -428,6 +461,43 @@ mod tests {
             <button name="an_action" type="action" string="Open"/>
         </footer>
     </form>"#;
+
+    /// What a hidden container holds is hidden with it: the payment form's
+    /// alerts, and a field shown only inside a conditional div.
+    #[test]
+    fn containers_hide_what_they_hold() {
+        let form = parse(
+            r#"<form><div role="alert" invisible="untrusted_payments_count == 0">
+                <field name="untrusted_payments_count"/>
+                <button type="object" name="action_open_untrusted_bank_accounts" invisible="not x"/>
+            </div>
+            <group invisible="1"><field name="never"/></group>
+            <field name="qr_code" invisible="1"/>
+            <div invisible="not qr_code"><field name="qr_code"/></div>
+            <field name="amount" invisible="False"/></form>"#,
+        );
+        let hidden: Vec<(&str, Option<&str>)> = form
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.hidden_when.as_deref()))
+            .collect();
+        assert_eq!(
+            hidden,
+            [
+                (
+                    "untrusted_payments_count",
+                    Some("untrusted_payments_count == 0")
+                ),
+                ("qr_code", Some("not qr_code")),
+                ("amount", None),
+            ]
+        );
+        assert_eq!(form.hidden, ["never", "qr_code"]);
+        assert_eq!(
+            form.buttons[0].hidden_when.as_deref(),
+            Some("(untrusted_payments_count == 0) or (not x)")
+        );
+    }
 
     #[test]
     fn shown_fields_in_order_without_nested_views_or_hidden_ones() {

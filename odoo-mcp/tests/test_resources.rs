@@ -76,7 +76,15 @@ async fn resources_are_listed_and_read_through_the_tools() {
 
     let resources = client.list_all_resources().await.expect("resources/list");
     let uris: Vec<&str> = resources.iter().map(|r| r.uri.as_str()).collect();
-    assert_eq!(uris, ["odoo://models"]);
+    assert_eq!(
+        uris,
+        [
+            "odoo://models",
+            "ui://odoo/wizard",
+            "ui://odoo/chart",
+            "ui://odoo/record"
+        ]
+    );
     let templates = client
         .list_all_resource_templates()
         .await
@@ -832,4 +840,71 @@ async fn missing_wizard_values_through_input_responses() {
     assert_eq!(made.len(), 1, "{made:?}");
     assert_eq!(made[0]["name"], "Azure");
     client.cancel().await.ok();
+}
+
+/// The MCP Apps views: listed as apps, read as self-contained pages (no
+/// external origin), with the server's access mode filled in; the tools that
+/// answer with them link them in `_meta.ui`.
+#[tokio::test]
+async fn app_views_are_self_contained_pages_the_tools_link() {
+    let double = OdooDouble::start().await;
+    for (yolo, access) in [("read", "read"), ("false", "standard"), ("true", "full")] {
+        let (client, _) = stdio_client(&server_env(&double, &[("ODOO_YOLO", yolo)])).await;
+        // The server declares the extension, as its negotiation asks.
+        let info = client.peer_info().expect("server info");
+        let ui = &info.capabilities.extensions.as_ref().expect("extensions")["io.modelcontextprotocol/ui"];
+        assert_eq!(ui["mimeTypes"], json!(["text/html;profile=mcp-app"]));
+        let resources = client.list_all_resources().await.expect("resources/list");
+        for view in ["wizard", "chart", "record"] {
+            let uri = format!("ui://odoo/{view}");
+            let listed = resources.iter().find(|r| r.uri == uri).expect("listed");
+            assert_eq!(
+                listed.mime_type.as_deref(),
+                Some("text/html;profile=mcp-app")
+            );
+            let result = client
+                .read_resource(ReadResourceRequestParams::new(uri.clone()))
+                .await
+                .expect("resources/read");
+            let ResourceContents::TextResourceContents {
+                mime_type, text, ..
+            } = &result.contents[0]
+            else {
+                panic!("text contents");
+            };
+            assert_eq!(mime_type.as_deref(), Some("text/html;profile=mcp-app"));
+            assert!(
+                text.contains(&format!("data-access=\"{access}\"")),
+                "{view}"
+            );
+            for external in [
+                "src=\"http",
+                "src=\"//",
+                "href=\"http",
+                "url(",
+                "@import",
+                "fetch(",
+            ] {
+                assert!(!text.contains(external), "{view} names an external origin");
+            }
+        }
+        let tools = client.list_all_tools().await.expect("tools/list");
+        for (name, view) in [
+            ("run_wizard", "wizard"),
+            ("press_button", "wizard"),
+            ("aggregate_records", "chart"),
+            ("get_record", "record"),
+        ] {
+            if let Some(tool) = tools.iter().find(|t| t.name == name) {
+                let meta = serde_json::to_value(&tool.meta).expect("meta");
+                assert_eq!(
+                    meta["ui"]["resourceUri"],
+                    format!("ui://odoo/{view}"),
+                    "{name}"
+                );
+            }
+        }
+        let search = tool(&tools, "search_records");
+        assert!(search.meta.is_none());
+    }
 }

@@ -14,6 +14,7 @@
 //! # }
 //! ```
 
+pub mod apps;
 mod captured;
 pub mod double;
 pub mod live;

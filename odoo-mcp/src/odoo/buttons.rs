@@ -90,6 +90,59 @@ impl Odoo {
     }
 }
 
+impl Odoo {
+    /// The form's own buttons (no smart buttons, no Action menu) the form
+    /// shows on record `id`, from one read of the fields their conditions
+    /// name; a condition this server cannot evaluate shows the button (Odoo
+    /// decides when it is pressed).
+    pub(crate) async fn shown_buttons(
+        &self,
+        client: &OdooClient,
+        target: Target<'_>,
+        id: RecordId,
+    ) -> Result<Vec<Button>, ToolError> {
+        let form = self.buttons(target.name).await?;
+        let metadata = self.metadata(target, &[]).await?;
+        let candidates: Vec<(&Button, Option<Condition>)> = form
+            .buttons
+            .iter()
+            .filter(|b| !b.stat && b.server_action.is_none())
+            .map(|b| {
+                let condition = b
+                    .hidden_when
+                    .as_deref()
+                    .and_then(Condition::parse)
+                    .filter(|c| c.fields().iter().all(|n| n == "id" || metadata.contains(n)));
+                (b, condition)
+            })
+            .collect();
+        let mut fields: Vec<String> = candidates
+            .iter()
+            .filter_map(|(_, c)| c.as_ref())
+            .flat_map(Condition::fields)
+            .filter(|n| n != "id")
+            .collect();
+        fields.sort();
+        fields.dedup();
+        fields.push("id".into());
+        let call = kwargs(vec![("fields", json!(fields))]);
+        let rows = client
+            .execute(target.name, "read", Some(&[id]), call, None)
+            .await?;
+        let record = rows
+            .as_array()
+            .and_then(|rows| rows.first())
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        Ok(candidates
+            .into_iter()
+            .filter(|(_, c)| c.as_ref().and_then(|c| c.holds(&record)) != Some(true))
+            .map(|(b, _)| b.clone())
+            .collect())
+    }
+}
+
 /// `model`'s default form view (`get_views`), asked in `context`; a model
 /// without one has no fields or buttons to offer.
 pub(crate) async fn fetch_form(

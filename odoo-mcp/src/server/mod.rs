@@ -23,6 +23,7 @@ use crate::odoo::identity::{Caller, Identities};
 use crate::settings::{Access, Confirm, Identity, Settings};
 use crate::tools::{Answer, Catalog, Shape};
 
+mod apps;
 pub(crate) mod audit;
 mod caller;
 mod confirm;
@@ -190,13 +191,15 @@ impl OdooMcp {
     ) -> CallToolResult {
         let who = Who::subject(subject.map(str::to_string));
         match self.prepare(name, arguments).await {
-            Ok(ready) => self.execute(ready, &who).await,
+            Ok(ready) => self.execute(ready, &who, false).await,
             Err(refused) => self.refuse(refused, &who).await,
         }
     }
 
     /// Runs a decoded call, with its audit line.
-    async fn execute(&self, ready: Ready<'_>, who: &Who) -> CallToolResult {
+    /// `apps`: the client shows MCP Apps views, which get what they need
+    /// beyond the answer in its `_meta`.
+    async fn execute(&self, ready: Ready<'_>, who: &Who, apps: bool) -> CallToolResult {
         let pending = self
             .inner
             .audit
@@ -207,7 +210,15 @@ impl OdooMcp {
             pending.finish(who, &outcome, self.odoo().secrets());
         }
         match outcome {
-            Ok(answer) => CallToolResult::structured(answer.value),
+            Ok(answer) => {
+                let meta = match apps {
+                    true => self.card_meta(&ready, &answer.value).await,
+                    false => None,
+                };
+                let mut result = CallToolResult::structured(answer.value);
+                result.meta = meta;
+                result
+            }
             Err(error) => {
                 self.forget_refused_key(&error, who).await;
                 tracing::debug!(tool = %ready.entry.tool.name, %error, "tool call failed");
@@ -311,11 +322,13 @@ impl ServerHandler for OdooMcp {
             Access::ReadOnly => "every model, read-only",
             Access::Full => "every model, read and write",
         };
-        let capabilities = ServerCapabilities::builder()
+        let mut capabilities = ServerCapabilities::builder()
             .enable_completions()
             .enable_resources()
             .enable_tools()
             .build();
+        // MCP Apps: the ui:// views the tools link (tools/list is the same either way).
+        capabilities.extensions = Some([apps::extension()].into());
         ServerConfig::new(capabilities)
             .with_server_info(
                 Implementation::new("odoo-mcp", env!("CARGO_PKG_VERSION"))
@@ -430,7 +443,8 @@ impl OdooMcp {
                     .into(),
             });
         }
-        Ok(self.execute(ready, who).await.into())
+        let apps = apps::shows_apps(context);
+        Ok(self.execute(ready, who, apps).await.into())
     }
 }
 

@@ -3,6 +3,7 @@
 //! (`odoo://{model}/fields`) and one field (`odoo://{model}/fields/{field}`).
 //! Reads go through the tools (list_models, get_record, get_fields), so the
 //! access rules, checks and messages are theirs; failures are JSON-RPC errors.
+//! The MCP Apps views (`ui://odoo/…`) are the tools' HTML pages.
 
 use odoo_client::{Error as OdooError, Missing};
 use rmcp::ErrorData;
@@ -15,6 +16,7 @@ use serde_json::{Map, Value, json};
 use super::OdooMcp;
 use crate::error::ToolError;
 use crate::settings::Access;
+use crate::tools::apps::{self, View};
 use odoo_client::suggest::close_matches;
 
 const INDEX_URI: &str = "odoo://models";
@@ -22,7 +24,7 @@ const RECORD_TEMPLATE: &str = "odoo://{model}/record/{id}";
 const FIELDS_TEMPLATE: &str = "odoo://{model}/fields";
 const FIELD_TEMPLATE: &str = "odoo://{model}/fields/{field}";
 const JSON: &str = "application/json";
-const SHAPES: &str = "odoo://models, odoo://{model}/record/{id}, odoo://{model}/fields or odoo://{model}/fields/{field}";
+const SHAPES: &str = "odoo://models, odoo://{model}/record/{id}, odoo://{model}/fields, odoo://{model}/fields/{field} or the views ui://odoo/wizard, ui://odoo/chart, ui://odoo/record";
 
 /// A parsed resource URI. Model names hold no `/`, so the shapes cannot overlap.
 #[derive(Debug, PartialEq, Eq)]
@@ -105,6 +107,13 @@ impl OdooMcp {
                 )
                 .with_mime_type(JSON),
         ]
+        .into_iter()
+        .chain(View::ALL.map(|view| {
+            Resource::new(view.uri(), view.name())
+                .with_description(view.description())
+                .with_mime_type(apps::MIME)
+        }))
+        .collect()
     }
 
     pub(super) fn resource_templates(&self) -> Vec<ResourceTemplate> {
@@ -133,6 +142,10 @@ impl OdooMcp {
         &self,
         uri: &str,
     ) -> Result<ResourceContents, ErrorData> {
+        if let Some(view) = View::from_uri(uri) {
+            let page = view.page(self.settings().access);
+            return Ok(ResourceContents::text(page, uri).with_mime_type(apps::MIME));
+        }
         let Some(parsed) = parse(uri) else {
             return Err(ErrorData::resource_not_found(
                 format!("unknown resource `{uri}`: this server serves {SHAPES}"),

@@ -71,7 +71,7 @@ pub struct Output {
 impl ToolSpec for AggregateRecords {
     const NAME: &'static str = "aggregate_records";
     const TITLE: &'static str = "Aggregate records";
-    const DESCRIPTION: &'static str = "Grouped totals, like a pivot: count, sum, avg, min, max per group. Uses formatted_read_group (Odoo 19+) or read_group.";
+    const DESCRIPTION: &'static str = "Grouped totals, like a pivot: count, sum, avg, min, max per group.";
     const EFFECT: Effect = Effect::Read;
     type Args = Args;
     type Output = Output;

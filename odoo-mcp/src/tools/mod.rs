@@ -26,6 +26,7 @@ use crate::odoo::wizards::WizardField;
 use crate::odoo::{Odoo, Target};
 use crate::settings::{Limits, SchemaDetail, Settings, TypedTools};
 
+pub mod apps;
 pub mod schema;
 pub(crate) mod shared;
 mod typed;
@@ -338,6 +339,10 @@ impl<T: ToolSpec> DynTool for T {
         )
         .with_raw_output_schema(schema::object(schema::output_schema::<T::Output>()))
         .with_annotations(T::EFFECT.annotations(ToolAnnotations::with_title(T::TITLE)));
+        let tool = match apps::View::of_tool(T::NAME) {
+            Some(view) => tool.with_meta(view.meta()),
+            None => tool,
+        };
         (tool, schema::object(check))
     }
 

@@ -47,7 +47,7 @@ pub struct Output {
 impl ToolSpec for PressButton {
     const NAME: &'static str = "press_button";
     const TITLE: &'static str = "Press a button of a form";
-    const DESCRIPTION: &'static str = "Press a button of a model's form, lists or Action menu on record_ids, e.g. sale.order action_confirm; refused where Odoo hides it. A wizard it opens is next, for run_wizard.";
+    const DESCRIPTION: &'static str = "Press a button (form, lists or Action menu) on record_ids, e.g. sale.order action_confirm; refused where Odoo hides it. A wizard it opens is next, for run_wizard.";
     const EFFECT: Effect = Effect::Run;
     type Args = Args;
     type Output = Output;

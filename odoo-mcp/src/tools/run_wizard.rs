@@ -84,7 +84,7 @@ fn enabled(settings: &Settings) -> bool {
 impl ToolSpec for RunWizard {
     const NAME: &'static str = "run_wizard";
     const TITLE: &'static str = "Run a wizard";
-    const DESCRIPTION: &'static str = "Run a wizard (a method's answer of kind \"wizard\", or e.g. crm.lead.lost) on record_ids of model: made with values, button pressed; next says what followed (done, record, records, wizard, action). Without button: its fields, values and buttons.";
+    const DESCRIPTION: &'static str = "Run a wizard (an answer's \"wizard\", or e.g. crm.lead.lost) on record_ids of model with values, pressing button; next says what followed. Without button: its fields, values and buttons.";
     const EFFECT: Effect = Effect::Run;
     type Args = Args;
     type Output = Output;

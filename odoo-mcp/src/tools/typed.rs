@@ -414,6 +414,10 @@ impl<'a> TypedKit<'a> {
             ToolAnnotations::new()
         };
         let tool = tool.with_annotations(H::EFFECT.annotations(base));
+        let tool = match super::apps::View::of_typed(suffix) {
+            Some(view) => tool.with_meta(view.meta()),
+            None => tool,
+        };
         Entry {
             handler,
             model: Some(d),

@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 use super::session::{Answer, Session, User};
 use super::{Outcome, Report, Target};
 
+mod apps;
 mod buttons;
 mod forms;
 mod identity;
@@ -229,6 +230,7 @@ impl Run<'_> {
             }
             Err(e) => self.outcomes.push(failed_setup("start odoo-mcp", e)),
         }
+        self.apps().await;
         self.read_only().await;
         self.demo_user().await;
         self.identity().await;

@@ -348,6 +348,35 @@ impl Session {
         }
     }
 
+    /// `resources/read`: the one text content as is (an MCP Apps view's HTML).
+    pub async fn read_text(&self, uri: &str) -> Result<String, String> {
+        let result = self
+            .client
+            .read_resource(ReadResourceRequestParams::new(uri))
+            .await
+            .map_err(|e| e.to_string())?;
+        match result.contents.first() {
+            Some(ResourceContents::TextResourceContents { text, .. }) => Ok(text.clone()),
+            other => Err(format!("{uri}: unexpected contents {other:?}")),
+        }
+    }
+
+    /// A tools/call as a host forwards it (`{name, arguments}`): the whole
+    /// CallToolResult, as JSON.
+    pub async fn call_raw(&self, params: Value) -> Result<Value, String> {
+        let request: CallToolRequestParams =
+            serde_json::from_value(params).map_err(|e| e.to_string())?;
+        self.called
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(request.name.to_string());
+        let result = tokio::time::timeout(Duration::from_secs(120), self.client.call_tool(request))
+            .await
+            .map_err(|_| "no answer within 120 s".to_string())?
+            .map_err(|e| e.to_string())?;
+        serde_json::to_value(result).map_err(|e| e.to_string())
+    }
+
     /// `resources/read`: the JSON of the one text content, or the error text.
     pub async fn read_resource(&self, uri: &str) -> Result<Value, String> {
         let result = self
