@@ -69,7 +69,14 @@ impl View {
             Access::Standard => "standard",
             Access::Full => "full",
         };
-        self.html().replace("__ODOO_ACCESS__", access)
+        // One bridge to the host for the three views, put in each as it is
+        // served: a view stays one self-contained file.
+        self.html()
+            .replace(
+                "/*__MCP_APPS_BRIDGE__*/\n",
+                include_str!("../apps/bridge.js"),
+            )
+            .replace("__ODOO_ACCESS__", access)
     }
 
     /// The tool's `_meta` that links it.
