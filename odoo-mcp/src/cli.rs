@@ -45,6 +45,59 @@ pub enum IdentityAction {
         /// The OAuth subject (`sub`), as `identity list` shows it.
         subject: String,
     },
+    /// Re-seals every stored key under a new secret, all or nothing. Stop the servers first and
+    /// start them again with the new ODOO_MCP_KEY_STORE_SECRET.
+    RotateSecret(NewSecret),
+}
+
+/// The secret `identity rotate-secret` moves the key store to.
+#[derive(Debug, Clone, Args)]
+pub struct NewSecret {
+    /// At least 16 characters, e.g. `openssl rand -base64 32`.
+    #[arg(long, env = "ODOO_MCP_KEY_STORE_NEW_SECRET", hide_env_values = true)]
+    pub new_secret: Option<String>,
+    /// A file holding the new secret (a mounted secret).
+    #[arg(long, env = "ODOO_MCP_KEY_STORE_NEW_SECRET_FILE")]
+    pub new_secret_file: Option<std::path::PathBuf>,
+}
+
+impl NewSecret {
+    pub fn secret(&self) -> Result<odoo_client::Secret, SettingsError> {
+        secret_from(
+            &self.new_secret,
+            &self.new_secret_file,
+            "ODOO_MCP_KEY_STORE_NEW_SECRET",
+        )?
+        .map(odoo_client::Secret::new)
+        .ok_or_else(|| {
+            SettingsError::Conflict(
+                "identity rotate-secret needs the new secret: set ODOO_MCP_KEY_STORE_NEW_SECRET or ODOO_MCP_KEY_STORE_NEW_SECRET_FILE (or --new-secret-file)".into(),
+            )
+        })
+    }
+}
+
+/// A secret given as `NAME` or read from the file of `NAME_FILE`; not both.
+fn secret_from(
+    given: &Option<String>,
+    file: &Option<std::path::PathBuf>,
+    name: &str,
+) -> Result<Option<String>, SettingsError> {
+    match (given.as_ref().filter(|v| !v.is_empty()), file) {
+        (Some(_), Some(_)) => Err(SettingsError::Conflict(format!(
+            "set {name} or {name}_FILE, not both"
+        ))),
+        (Some(secret), None) => Ok(Some(secret.clone())),
+        (None, Some(path)) => std::fs::read_to_string(path)
+            .map(|text| Some(text.trim_end_matches(['\n', '\r']).to_string()))
+            .map_err(|e| {
+                SettingsError::Conflict(format!(
+                    "{name}_FILE {} cannot be read: {e}",
+                    path.display()
+                ))
+            }),
+        (None, None) => Ok(None),
+    }
 }
 
 /// Options of `odoo-mcp deploy`.
@@ -331,28 +384,11 @@ impl ServeArgs {
             .clone()
             .filter(|v| !v.trim().is_empty())
             .unwrap_or_else(|| KeyStoreSettings::default().url);
-        let given = self.key_store_secret.clone().filter(|v| !v.is_empty());
-        let secret = match (given, &self.key_store_secret_file) {
-            (Some(_), Some(_)) => {
-                return Err(SettingsError::Conflict(
-                    "set ODOO_MCP_KEY_STORE_SECRET or ODOO_MCP_KEY_STORE_SECRET_FILE, not both"
-                        .into(),
-                ));
-            }
-            (Some(secret), None) => Some(secret),
-            (None, Some(path)) => Some(
-                std::fs::read_to_string(path)
-                    .map_err(|e| {
-                        SettingsError::Conflict(format!(
-                            "ODOO_MCP_KEY_STORE_SECRET_FILE {} cannot be read: {e}",
-                            path.display()
-                        ))
-                    })?
-                    .trim_end_matches(['\n', '\r'])
-                    .to_string(),
-            ),
-            (None, None) => None,
-        };
+        let secret = secret_from(
+            &self.key_store_secret,
+            &self.key_store_secret_file,
+            "ODOO_MCP_KEY_STORE_SECRET",
+        )?;
         Ok(KeyStoreSettings {
             url: url.trim().to_string(),
             secret: secret.map(odoo_client::Secret::new),

@@ -207,6 +207,14 @@ fn run_identity(args: &cli::ServeArgs, action: &cli::IdentityAction) -> ExitCode
         Ok(settings) => settings,
         Err(error) => return config_error(error),
     };
+    // Read before the store opens, so a missing new secret changes nothing.
+    let new_secret = match action {
+        cli::IdentityAction::RotateSecret(new) => match new.secret() {
+            Ok(secret) => Some(secret),
+            Err(error) => return config_error(error),
+        },
+        _ => None,
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build();
@@ -243,6 +251,14 @@ fn run_identity(args: &cli::ServeArgs, action: &cli::IdentityAction) -> ExitCode
                 } else {
                     eprintln!("odoo-mcp: {subject:?} has no stored key");
                     return Ok(ExitCode::from(1));
+                }
+            }
+            cli::IdentityAction::RotateSecret(_) => {
+                if let Some(new_secret) = &new_secret {
+                    let count = store.rotate(new_secret).await?;
+                    eprintln!(
+                        "odoo-mcp: {count} keys sealed under the new secret; start the servers with it as ODOO_MCP_KEY_STORE_SECRET"
+                    );
                 }
             }
         }

@@ -99,6 +99,8 @@ impl KeyStore {
         let place = shown(&settings.url);
         let url = prepare_url(&settings.url)?;
         install_default_drivers();
+        // TLS to PostgreSQL (`sslmode=require|verify-ca|verify-full`) uses ring.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let database = |e: sqlx::Error| StoreError::Database {
             place: place.clone(),
             reason: e.to_string(),
@@ -279,6 +281,47 @@ impl KeyStore {
             subject,
             u64::try_from(now() - created).unwrap_or_default(),
         )))
+    }
+
+    /// Seals every stored key and the check value anew under `new_secret`, in
+    /// one transaction: all or nothing. The number of keys re-sealed.
+    /// Servers still holding the old secret cannot open the keys afterwards,
+    /// and enrollments in progress (their cookies) must start again.
+    pub async fn rotate(&self, new_secret: &Secret) -> Result<usize, StoreError> {
+        let length = new_secret.expose().chars().count();
+        if length < MIN_SECRET_LEN {
+            return Err(StoreError::ShortSecret(length));
+        }
+        let new = Self {
+            pool: self.pool.clone(),
+            cipher: XChaCha20Poly1305::new(&data_key(new_secret)),
+            place: self.place.clone(),
+        };
+        let mut transaction = self.pool.begin().await.map_err(|e| self.failed(e))?;
+        let rows = sqlx::query("SELECT subject, sealed_key FROM odoo_mcp_keys")
+            .fetch_all(&mut *transaction)
+            .await
+            .map_err(|e| self.failed(e))?;
+        for row in &rows {
+            let subject: String = row.try_get("subject").map_err(|e| self.failed(e))?;
+            let sealed: String = row.try_get("sealed_key").map_err(|e| self.failed(e))?;
+            let plain = self
+                .open_sealed(&sealed, subject.as_bytes())
+                .ok_or_else(|| StoreError::Damaged(subject.clone()))?;
+            sqlx::query("UPDATE odoo_mcp_keys SET sealed_key = $1 WHERE subject = $2")
+                .bind(new.seal(&plain, subject.as_bytes()))
+                .bind(&subject)
+                .execute(&mut *transaction)
+                .await
+                .map_err(|e| self.failed(e))?;
+        }
+        sqlx::query("UPDATE odoo_mcp_key_store_meta SET value = $1 WHERE name = 'check'")
+            .bind(new.seal(CHECK_PLAIN, CHECK_AD))
+            .execute(&mut *transaction)
+            .await
+            .map_err(|e| self.failed(e))?;
+        transaction.commit().await.map_err(|e| self.failed(e))?;
+        Ok(rows.len())
     }
 
     /// Seals a short-lived value (an enrollment session in its cookie) for `purpose`.
@@ -480,6 +523,54 @@ mod tests {
         assert!(store.revoke("alice").await.unwrap());
         assert!(!store.revoke("alice").await.unwrap());
         assert!(store.get("alice").await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn rotating_the_secret_reseals_every_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("k.db").display());
+        let old = settings(&url, "a-long-operator-secret");
+        let store = KeyStore::open(&old).await.unwrap();
+        store.put("alice", &demo()).await.unwrap();
+        store.put("bob", &demo()).await.unwrap();
+        let short = store.rotate(&Secret::new("short")).await.unwrap_err();
+        assert!(matches!(short, StoreError::ShortSecret(5)), "{short}");
+        let new_secret = "a-new-operator-secret-after-rotation";
+        assert_eq!(store.rotate(&Secret::new(new_secret)).await.unwrap(), 2);
+        drop(store);
+        let err = KeyStore::open(&old).await.unwrap_err();
+        assert!(matches!(err, StoreError::WrongSecret(_)), "{err}");
+        let store = KeyStore::open(&settings(&url, new_secret)).await.unwrap();
+        for subject in ["alice", "bob"] {
+            let got = store.get(subject).await.unwrap().expect("kept");
+            assert_eq!(got.key.expose(), "k3y-of-demo-0123456789abcdef");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_damaged_key_stops_a_rotation_with_nothing_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("k.db").display());
+        let old = settings(&url, "a-long-operator-secret");
+        let store = KeyStore::open(&old).await.unwrap();
+        store.put("alice", &demo()).await.unwrap();
+        sqlx::query("INSERT INTO odoo_mcp_keys SELECT 'mallory', login, uid, sealed_key, created_at, last_used_at FROM odoo_mcp_keys WHERE subject = 'alice'")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        let err = store
+            .rotate(&Secret::new("a-new-operator-secret-after-rotation"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Damaged(ref s) if s == "mallory"),
+            "{err}"
+        );
+        drop(store);
+        let store = KeyStore::open(&old)
+            .await
+            .expect("the old secret still opens");
+        assert!(store.get("alice").await.unwrap().is_some());
     }
 
     #[tokio::test]
