@@ -3,8 +3,8 @@
 //! view as a host does, plays the host's side of the protocol with a real
 //! answer of the server against the double, forwards the view's `tools/call`
 //! to that server and records what the view sends. Without a `chromium` on
-//! the machine the tests say so and pass: `scripts/test` installs it. The
-//! harness is odoo-tests' `apps` module (the live suite uses it too).
+//! the machine the tests fail: `scripts/test` installs it. The harness is
+//! odoo-tests' `apps` module (the live suite uses it too).
 
 mod common;
 
@@ -87,10 +87,7 @@ async fn show(client: Arc<AppsClient>, view: &str, scenario: Value) -> Option<Sh
     let shown = apps::show(Arc::new(Server(client)), view, scenario)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert!(
-        shown.is_some(),
-        "chromium is not installed: scripts/test installs it (Debian's chromium package)"
-    );
+    assert!(shown.is_some(), "{}", odoo_tests::chromium::MISSING);
     shown
 }
 

@@ -46,7 +46,11 @@ fn ids(result: &Value) -> BTreeSet<i64> {
 
 /// The server's pages kept working under their CSP: styled, nothing blocked.
 fn assert_pages_work(journey: &Journey) {
-    assert!(journey.violations().is_empty(), "{:?}", journey.violations());
+    assert!(
+        journey.violations().is_empty(),
+        "{:?}",
+        journey.violations()
+    );
     assert!(journey.pages.iter().all(|p| p.styled), "{journey:?}");
 }
 
@@ -92,11 +96,17 @@ async fn url_elicitation_enrolls_through_the_providers_sign_in_in_chromium() {
     assert_eq!(enroller.urls().len(), 1, "asked once");
 
     // The link is spent: a second use is refused with a page that says so.
-    let spent = person.open(&urls[0]).await.unwrap_or_else(|e| panic!("{e}"));
+    let spent = person
+        .open(&urls[0])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(spent.title, "Link not valid", "{spent:?}");
     assert!(spent.text.contains("already used"), "{spent:?}");
     assert!(spent.violations.is_empty() && spent.styled, "{spent:?}");
-    assert!(!setup.server.stderr.text().contains(key), "a key in the log");
+    assert!(
+        !setup.server.stderr.text().contains(key),
+        "a key in the log"
+    );
     drop(demo);
     if let Ok(person) = Arc::try_unwrap(person) {
         person.close().await;
