@@ -383,6 +383,7 @@ async fn the_payment_wizard_form_requires_its_fields_and_runs_with_the_typed_val
         field_of(&client, "account.move", invoice, "payment_state").await,
         "paid"
     );
+    shown.close().await;
 }
 
 /// The chart of sales by month: one point per group, whose heights follow
@@ -475,6 +476,7 @@ async fn the_chart_of_sales_by_month_follows_the_numbers() {
             .await,
         "Count"
     );
+    shown.close().await;
 }
 
 /// Bars for categories, and a monetary measure's currency (the company's) on
@@ -529,6 +531,7 @@ async fn the_chart_of_amounts_by_state_draws_bars_in_the_company_currency() {
             .is_some_and(|a| a.ends_with(&format!("({currency})"))),
         "{axis}"
     );
+    shown.close().await;
 }
 
 /// The record card of a sales order: its name as the title, its state on
@@ -627,6 +630,7 @@ async fn the_record_card_offers_confirm_only_on_a_quotation() {
         field_of(&client, "sale.order", order, "state").await,
         "sale"
     );
+    shown.close().await;
 }
 
 /// A client without Apps gets get_record's answer alone; a read-only
@@ -678,6 +682,7 @@ async fn no_card_meta_without_apps_and_no_buttons_read_only() {
             .await,
         json!(0)
     );
+    shown.close().await;
 }
 
 /// Not a check: with `ODOO_APPS_SCREENSHOTS=<env file of a real Odoo>` (e.g.
@@ -749,6 +754,7 @@ async fn screenshots_against_a_real_odoo() {
         }
         let png = shown.png().await.expect("screenshot");
         std::fs::write(docs.join(format!("apps-{view}.png")), png).expect("write the png");
+        shown.close().await;
     }
 }
 

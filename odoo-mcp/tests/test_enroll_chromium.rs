@@ -107,7 +107,9 @@ async fn url_elicitation_enrolls_through_the_providers_sign_in_in_chromium() {
         !setup.server.stderr.text().contains(key),
         "a key in the log"
     );
-    drop(demo);
+    // The client and its handler hold the browser too: end them, then close it.
+    let _ = demo.cancel().await;
+    drop(enroller);
     if let Ok(person) = Arc::try_unwrap(person) {
         person.close().await;
     }

@@ -90,9 +90,16 @@ impl Chromium {
             .map_err(|e| format!("open {url}: {e}"))
     }
 
-    /// Closes the browser and waits for it to exit.
+    /// Closes the browser, waits for it to exit, then removes its profile
+    /// (again for a while: chromium's helpers may still write there briefly).
     pub async fn close(mut self) {
         let _ = self.browser.close().await;
         let _ = self.browser.wait().await;
+        for _ in 0..40 {
+            if std::fs::remove_dir_all(&self._profile.0).is_ok() || !self._profile.0.exists() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
     }
 }
