@@ -39,7 +39,8 @@ pub struct Seen {
     pub styled: bool,
 }
 
-/// The way through: the server's pages (the key form included), in order.
+/// The way through: the server's pages (the key form included) and the
+/// page it ended on, in order.
 #[derive(Debug, Clone, Default)]
 pub struct Journey {
     pub pages: Vec<Seen>,
@@ -120,11 +121,13 @@ impl PersonBrowser {
     async fn through(&self, tab: &Page, login: &str, key: &str) -> Result<Journey, String> {
         let mut journey = Journey::default();
         for _ in 0..6 {
-            if self.on_server(tab).await {
+            let form = eval(tab, WHICH_FORM).await?;
+            let form = form.as_str().unwrap_or_default();
+            // The server's pages, and wherever the way ends (a provider's error too).
+            if form == "none" || self.on_server(tab).await {
                 journey.pages.push(self.seen(tab).await?);
             }
-            let form = eval(tab, WHICH_FORM).await?;
-            match form.as_str().unwrap_or_default() {
+            match form {
                 "login" => {
                     type_into(tab, "input[name=login]", login).await?;
                     type_into(tab, "input[name=password]", "any password").await?;
