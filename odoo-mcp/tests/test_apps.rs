@@ -3,8 +3,8 @@
 //! view as a host does, plays the host's side of the protocol with a real
 //! answer of the server against the double, forwards the view's `tools/call`
 //! to that server and records what the view sends. Without a `chromium` on
-//! the machine the tests say so and pass: `scripts/test` installs it. The
-//! harness is odoo-tests' `apps` module (the live suite uses it too).
+//! the machine the tests fail: `scripts/test` installs it. The harness is
+//! odoo-tests' `apps` module (the live suite uses it too).
 
 mod common;
 
@@ -87,10 +87,7 @@ async fn show(client: Arc<AppsClient>, view: &str, scenario: Value) -> Option<Sh
     let shown = apps::show(Arc::new(Server(client)), view, scenario)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert!(
-        shown.is_some(),
-        "chromium is not installed: scripts/test installs it (Debian's chromium package)"
-    );
+    assert!(shown.is_some(), "{}", odoo_tests::chromium::MISSING);
     shown
 }
 
@@ -386,6 +383,7 @@ async fn the_payment_wizard_form_requires_its_fields_and_runs_with_the_typed_val
         field_of(&client, "account.move", invoice, "payment_state").await,
         "paid"
     );
+    shown.close().await;
 }
 
 /// The chart of sales by month: one point per group, whose heights follow
@@ -478,6 +476,7 @@ async fn the_chart_of_sales_by_month_follows_the_numbers() {
             .await,
         "Count"
     );
+    shown.close().await;
 }
 
 /// Bars for categories, and a monetary measure's currency (the company's) on
@@ -532,6 +531,7 @@ async fn the_chart_of_amounts_by_state_draws_bars_in_the_company_currency() {
             .is_some_and(|a| a.ends_with(&format!("({currency})"))),
         "{axis}"
     );
+    shown.close().await;
 }
 
 /// The record card of a sales order: its name as the title, its state on
@@ -630,6 +630,7 @@ async fn the_record_card_offers_confirm_only_on_a_quotation() {
         field_of(&client, "sale.order", order, "state").await,
         "sale"
     );
+    shown.close().await;
 }
 
 /// A client without Apps gets get_record's answer alone; a read-only
@@ -681,6 +682,7 @@ async fn no_card_meta_without_apps_and_no_buttons_read_only() {
             .await,
         json!(0)
     );
+    shown.close().await;
 }
 
 /// Not a check: with `ODOO_APPS_SCREENSHOTS=<env file of a real Odoo>` (e.g.
@@ -752,6 +754,7 @@ async fn screenshots_against_a_real_odoo() {
         }
         let png = shown.png().await.expect("screenshot");
         std::fs::write(docs.join(format!("apps-{view}.png")), png).expect("write the png");
+        shown.close().await;
     }
 }
 

@@ -5,159 +5,12 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use common::oauth::*;
 use common::*;
-use odoo_tests::OdooDouble;
-use odoo_tests::oidc::{Browser, OidcProvider};
-use rmcp::model::{
-    ClientCapabilities, ClientConfig, ElicitRequestParams, ElicitResult, ElicitationAction,
-    ElicitationCapability, Implementation, UrlElicitationCapability,
-};
-use rmcp::service::{RequestContext, RunningService};
-use rmcp::transport::StreamableHttpClientTransport;
-use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use rmcp::{ClientHandler, ClientServiceExt, ErrorData, RoleClient, ServiceExt};
+use odoo_tests::oidc::Browser;
 use serde_json::json;
-
-/// What the server is told it is; the provider redirects sign-ins there.
-const PUBLIC_URL: &str = "http://odoo-mcp.test";
-const STORE_SECRET: &str = "a-test-key-store-secret-0123456789";
-
-struct Setup {
-    provider: OidcProvider,
-    double: OdooDouble,
-    server: HttpServer,
-    env: Vec<(String, String)>,
-    store_file: std::path::PathBuf,
-    audit: std::path::PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Setup {
-    async fn start() -> Setup {
-        let provider = OidcProvider::start()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let double = OdooDouble::start().await;
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store_file = dir.path().join("keys.db");
-        let store = format!("sqlite://{}", store_file.display());
-        let audit = dir.path().join("audit.jsonl");
-        let audit_path = audit.display().to_string();
-        let mut env = server_env(
-            &double,
-            &[
-                ("ODOO_MCP_IDENTITY", "oauth"),
-                ("ODOO_MCP_KEY_STORE", &store),
-                ("ODOO_MCP_KEY_STORE_SECRET", STORE_SECRET),
-                ("OAUTH_ISSUER_URL", provider.issuer()),
-                ("OAUTH_CLIENT_ID", provider.service_client_id()),
-                ("OAUTH_CLIENT_SECRET", provider.service_client_secret()),
-                ("ODOO_MCP_PUBLIC_URL", PUBLIC_URL),
-                ("ODOO_MCP_STATELESS", "false"),
-                ("ODOO_MCP_AUDIT_LOG", &audit_path),
-            ],
-        );
-        env.retain(|(name, _)| name != "ODOO_API_KEY" && name != "ODOO_USER");
-        let server = http_server(&env).await;
-        Setup {
-            provider,
-            double,
-            server,
-            env,
-            store_file,
-            audit,
-            _dir: dir,
-        }
-    }
-
-    fn browser(&self) -> Browser {
-        Browser::new(PUBLIC_URL, self.server.url.trim_end_matches("/mcp"))
-    }
-
-    async fn client<H: ClientHandler>(
-        &self,
-        subject: &str,
-        handler: H,
-    ) -> RunningService<RoleClient, H> {
-        let token = self.provider.token_of(subject, PUBLIC_URL).await;
-        let transport = StreamableHttpClientTransport::from_config(
-            StreamableHttpClientTransportConfig::with_uri(self.server.url.clone())
-                .auth_header(token),
-        );
-        handler
-            .serve(transport)
-            .await
-            .expect("initialize over HTTP")
-    }
-
-    /// A client of the 2026-07-28 lifecycle (input requests instead of server requests).
-    async fn client_2026<H: ClientHandler>(
-        &self,
-        subject: &str,
-        handler: H,
-    ) -> RunningService<RoleClient, H> {
-        let token = self.provider.token_of(subject, PUBLIC_URL).await;
-        let transport = StreamableHttpClientTransport::from_config(
-            StreamableHttpClientTransportConfig::with_uri(self.server.url.clone())
-                .auth_header(token),
-        );
-        let lifecycle = rmcp::service::ClientLifecycleMode::Discover {
-            preferred_versions: vec![rmcp::model::ProtocolVersion::V_2026_07_28],
-        };
-        handler
-            .serve_with_lifecycle(transport, lifecycle)
-            .await
-            .expect("discover over HTTP")
-    }
-
-    /// `odoo-mcp identity …` with the server's key store.
-    async fn identity(&self, args: &[&str]) -> (bool, String) {
-        let output = command(&self.env)
-            .arg("identity")
-            .args(args)
-            .output()
-            .await
-            .expect("run odoo-mcp identity");
-        let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
-        text.push_str(&String::from_utf8_lossy(&output.stderr));
-        (output.status.success(), text)
-    }
-}
-
-/// The enrollment link of a tool error.
-fn link_in(message: &str) -> String {
-    let start = message
-        .find(&format!("{PUBLIC_URL}/enroll?link="))
-        .unwrap_or_else(|| panic!("no enrollment link in {message:?}"));
-    message[start..]
-        .split_whitespace()
-        .next()
-        .expect("link")
-        .to_owned()
-}
-
-async fn order_count<S: rmcp::Service<RoleClient>>(
-    client: &RunningService<RoleClient, S>,
-) -> usize {
-    let result = client
-        .call_tool(
-            rmcp::model::CallToolRequestParams::new("search_records").with_arguments(args(
-                json!({"model": "sale.order", "fields": ["id"], "limit": 100}),
-            )),
-        )
-        .await
-        .expect("tools/call");
-    ok(&result)["records"].as_array().expect("records").len()
-}
-
-async fn asked_to_enroll(client: &Client) -> String {
-    let result = call(client, "search_records", json!({"model": "sale.order"})).await;
-    let message = err(&result);
-    assert!(message.contains("Odoo API key"), "{message}");
-    link_in(&message)
-}
 
 #[tokio::test]
 async fn a_subject_enrolls_on_the_page_then_acts_as_its_odoo_user() {
@@ -287,55 +140,29 @@ async fn links_and_keys_must_belong_to_the_signed_in_person() {
     assert_eq!(unknown.status, 410);
 }
 
-/// A client that takes URL elicitations and completes the page as `login` with `key`.
-#[derive(Clone)]
-struct Enroller {
-    browser: Arc<Browser>,
-    login: &'static str,
-    key: &'static str,
-    urls: Arc<Mutex<Vec<String>>>,
-}
-
-impl ClientHandler for Enroller {
-    fn get_info(&self) -> ClientConfig {
-        let mut elicitation = ElicitationCapability::new();
-        elicitation.url = Some(UrlElicitationCapability::default());
-        let mut capabilities = ClientCapabilities::default();
-        capabilities.elicitation = Some(elicitation);
-        ClientConfig::new(capabilities, Implementation::new("enroll-test", "1.0"))
-    }
-
-    async fn create_elicitation(
-        &self,
-        request: ElicitRequestParams,
-        _context: RequestContext<RoleClient>,
-    ) -> Result<ElicitResult, ErrorData> {
-        let ElicitRequestParams::UrlElicitationParams { url, .. } = request else {
-            return Ok(ElicitResult::new(ElicitationAction::Decline));
-        };
-        self.urls.lock().unwrap().push(url.clone());
-        let shown = self.browser.enroll(&url, self.login, self.key).await;
-        assert_eq!(shown.status, 200, "{}", shown.body);
-        Ok(ElicitResult::new(ElicitationAction::Accept))
-    }
+/// A client that completes each URL elicitation's page over HTTP as `login` with `key`.
+fn enroller(setup: &Setup, login: &'static str, key: &'static str) -> Enroller {
+    let browser = Arc::new(setup.browser());
+    Enroller::new(Arc::new(move |url| {
+        let browser = browser.clone();
+        Box::pin(async move {
+            let shown = browser.enroll(&url, login, key).await;
+            assert_eq!(shown.status, 200, "{}", shown.body);
+        })
+    }))
 }
 
 #[tokio::test]
 async fn url_elicitation_enrolls_within_the_call() {
     let setup = Setup::start().await;
-    let enroller = Enroller {
-        browser: Arc::new(setup.browser()),
-        login: "admin",
-        key: setup.double.api_key(),
-        urls: Arc::default(),
-    };
+    let enroller = enroller(&setup, "admin", setup.double.api_key());
     let admin = setup.client("admin", enroller.clone()).await;
     // The first call asks by URL elicitation, then runs as admin: every order.
     assert_eq!(
         order_count(&admin).await,
         setup.double.records("sale.order").len()
     );
-    let urls = enroller.urls.lock().unwrap().clone();
+    let urls = enroller.urls();
     assert_eq!(urls.len(), 1, "{urls:?}");
     assert!(urls[0].starts_with(&format!("{PUBLIC_URL}/enroll?link=")));
     // Enrolled: no more questions.
@@ -343,7 +170,7 @@ async fn url_elicitation_enrolls_within_the_call() {
         order_count(&admin).await,
         setup.double.records("sale.order").len()
     );
-    assert_eq!(enroller.urls.lock().unwrap().len(), 1);
+    assert_eq!(enroller.urls().len(), 1);
 }
 
 #[tokio::test]
@@ -379,17 +206,12 @@ async fn a_key_odoo_later_refuses_is_dropped_and_enrollment_asked_again() {
 #[tokio::test]
 async fn url_elicitation_as_a_2026_input_request() {
     let setup = Setup::start().await;
-    let enroller = Enroller {
-        browser: Arc::new(setup.browser()),
-        login: "demo",
-        key: setup.double.demo_api_key(),
-        urls: Arc::default(),
-    };
+    let enroller = enroller(&setup, "demo", setup.double.demo_api_key());
     let demo = setup.client_2026("demo", enroller.clone()).await;
     assert_eq!(order_count(&demo).await, 17, "demo's own orders");
-    assert_eq!(enroller.urls.lock().unwrap().len(), 1);
+    assert_eq!(enroller.urls().len(), 1);
     assert_eq!(order_count(&demo).await, 17);
-    assert_eq!(enroller.urls.lock().unwrap().len(), 1, "asked once");
+    assert_eq!(enroller.urls().len(), 1, "asked once");
 }
 
 /// Two replicas on one key store: a link one of them gave opens on the other,

@@ -1,5 +1,5 @@
-//! A browser harness for the MCP Apps views: Debian's `chromium`, headless,
-//! driven over CDP (chromiumoxide), shows a test-only host page
+//! A browser harness for the MCP Apps views: headless chromium
+//! ([`crate::chromium`]) shows a test-only host page
 //! (`tests/apps/host.html`) served on 127.0.0.1. The page embeds a view as a
 //! host does, plays the host's side of the protocol with a real answer of the
 //! server under test, forwards the view's `tools/call` to that server
@@ -7,7 +7,6 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -17,9 +16,10 @@ use axum::extract::{Path as UrlPath, State};
 use axum::http::StatusCode;
 use axum::response::Html;
 use axum::routing::{get, post};
-use chromiumoxide::{Browser, BrowserConfig, Page};
-use futures::StreamExt;
+use chromiumoxide::Page;
 use serde_json::{Value, json};
+
+use crate::chromium::Chromium;
 
 const HOST: &str = include_str!("../apps/host.html");
 
@@ -84,63 +84,10 @@ async fn serve(served: Served) -> Result<SocketAddr, String> {
     Ok(addr)
 }
 
-/// Debian's chromium, when installed (`scripts/test` installs it).
-pub fn chromium() -> Option<&'static str> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-}
-
-/// A new, empty profile directory, removed on drop.
-struct Profile(PathBuf);
-
-impl Profile {
-    fn new() -> Result<Self, String> {
-        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("odoo-apps-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        Ok(Profile(dir))
-    }
-}
-
-impl Drop for Profile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-async fn browser(executable: &str, profile: &Path) -> Result<Browser, String> {
-    let config = BrowserConfig::builder()
-        .chrome_executable(executable)
-        .disable_default_args()
-        .no_sandbox()
-        .user_data_dir(profile)
-        .window_size(800, 1000)
-        .viewport(None)
-        .args([
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-        ])
-        .build()?;
-    let (browser, mut handler) = Browser::launch(config)
-        .await
-        .map_err(|e| format!("launch chromium: {e}"))?;
-    tokio::spawn(async move { while handler.next().await.is_some() {} });
-    Ok(browser)
-}
-
 /// The host page showing a view with a scenario's answer.
 pub struct Shown {
     pub page: Page,
-    browser: Browser,
-    _profile: Profile,
+    chromium: Chromium,
 }
 
 /// Shows `view` (wizard, chart, record) with `scenario`
@@ -151,25 +98,18 @@ pub async fn show(
     view: &str,
     scenario: Value,
 ) -> Result<Option<Shown>, String> {
-    let Some(executable) = chromium() else {
+    let Some(chromium) = Chromium::launch(&[]).await? else {
         return Ok(None);
     };
-    let profile = Profile::new()?;
-    let browser = browser(executable, &profile.0).await?;
     let served = Served {
         backend,
         scenario: Arc::new(Mutex::new(scenario)),
     };
     let addr = serve(served).await?;
-    let page = browser
-        .new_page(format!("http://{addr}/host?view={view}"))
-        .await
-        .map_err(|e| format!("host page: {e}"))?;
-    let shown = Shown {
-        page,
-        browser,
-        _profile: profile,
-    };
+    let page = chromium
+        .new_page(&format!("http://{addr}/host?view={view}"))
+        .await?;
+    let shown = Shown { page, chromium };
     shown.until_host("window.host.ready").await?;
     Ok(Some(shown))
 }
@@ -264,9 +204,8 @@ impl Shown {
     }
 
     /// Closes the browser.
-    pub async fn close(mut self) {
-        let _ = self.browser.close().await;
-        let _ = self.browser.wait().await;
+    pub async fn close(self) {
+        self.chromium.close().await;
     }
 }
 

@@ -16,7 +16,9 @@
 
 pub mod apps;
 mod captured;
+pub mod chromium;
 pub mod double;
+pub mod enrollment;
 pub mod live;
 pub mod oidc;
 

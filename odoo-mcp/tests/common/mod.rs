@@ -13,6 +13,8 @@ use rmcp::{RoleClient, ServiceExt};
 use serde_json::{Map, Value, json};
 use tokio::process::{Child, Command};
 
+pub mod oauth;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_odoo-mcp");
 
 /// Environment for the server against `double`, plus `extra` (later wins).

@@ -73,7 +73,7 @@ impl Run<'_> {
         let scenario = json!({"input": input, "result": result});
         let backend: Arc<dyn Backend> = Arc::new(Live(s.clone()));
         let Some(shown) = apps::show(backend, "wizard", scenario).await? else {
-            return Err("chromium is not installed (scripts/test installs it)".into());
+            return Err(crate::chromium::MISSING.into());
         };
         let check = drive(&shown, &reason_name, reason).await;
         shown.close().await;

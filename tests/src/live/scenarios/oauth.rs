@@ -1,7 +1,8 @@
 //! `ODOO_MCP_IDENTITY=oauth` over streamable HTTP, against the project's real
 //! OpenID provider (tests/oidc, started here): admin and demo, each with an
 //! OAuth subject, enroll their own Odoo keys through the server's page (signing
-//! in on the provider's own form) and then see what Odoo shows each of them.
+//! in on the provider's own form; demo in a headless Chromium, admin over
+//! HTTP) and then see what Odoo shows each of them.
 //! The key store is the lab's PostgreSQL when the env file names one
 //! (`ODOO_LIVE_PG_URL`), else a SQLite file.
 
@@ -10,7 +11,8 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::super::session::Session;
-use super::{Run, failed_setup};
+use super::{Check, Run, clip, failed_setup};
+use crate::enrollment::PersonBrowser;
 use crate::oidc::{Browser, OidcProvider};
 
 /// The server's public address: the provider's registered redirect is under it.
@@ -63,10 +65,12 @@ impl Run<'_> {
             Err(e) => return self.outcomes.push(failed_setup("oauth: HTTP server", e)),
         };
         let mut sessions = Vec::new();
-        for person in &people {
-            // Each person signs in in their own browser.
-            let browser = Browser::new(PUBLIC_URL, url.trim_end_matches("/mcp"));
-            match self.oauth_enrolled(&provider, &browser, &url, person).await {
+        // Each person signs in in their own browser: admin's speaks HTTP, demo's is Chromium.
+        for (person, in_chromium) in people.iter().zip([false, true]) {
+            match self
+                .oauth_enrolled(&provider, &url, person, in_chromium)
+                .await
+            {
                 Some(session) => sessions.push(session),
                 None => return,
             }
@@ -110,13 +114,13 @@ impl Run<'_> {
     }
 
     /// A person's client: asked to enroll (a tool error with the link), enrolled
-    /// through the page with their key.
+    /// through the page with their key, over HTTP or in Chromium.
     async fn oauth_enrolled(
         &mut self,
         provider: &OidcProvider,
-        browser: &Browser,
         url: &str,
         person: &BTreeMap<String, String>,
+        in_chromium: bool,
     ) -> Option<Session> {
         let login = login(person);
         let token = provider.token_of(&login, PUBLIC_URL).await;
@@ -144,19 +148,31 @@ impl Run<'_> {
             return None;
         };
         let key = person.get("ODOO_API_KEY").cloned().unwrap_or_default();
-        let shown = browser.enroll(&link, &login, &key).await;
-        let connected = shown.body.contains(&format!("acts in Odoo as {login}"));
-        let check = if shown.status == 200 && connected && !shown.body.contains(&key) {
-            Ok(format!(
-                "signed in at the provider, key accepted for {login}"
-            ))
+        let actual = url.trim_end_matches("/mcp");
+        let (scenario, check) = if in_chromium {
+            let check = in_chromium_enrolled(actual, &link, &login, &key).await;
+            (
+                format!("oauth: {login} enrolls in Chromium through the sign-in page"),
+                check,
+            )
         } else {
-            Err(format!("page answered {}: {}", shown.status, shown.body))
+            let shown = Browser::new(PUBLIC_URL, actual)
+                .enroll(&link, &login, &key)
+                .await;
+            let connected = shown.body.contains(&format!("acts in Odoo as {login}"));
+            let check = if shown.status == 200 && connected && !shown.body.contains(&key) {
+                Ok(format!(
+                    "signed in at the provider, key accepted for {login}"
+                ))
+            } else {
+                Err(format!("page answered {}: {}", shown.status, shown.body))
+            };
+            (
+                format!("oauth: {login} enrolls through the sign-in page"),
+                check,
+            )
         };
-        self.step(
-            format!("oauth: {login} enrolls through the sign-in page"),
-            check,
-        );
+        self.step(scenario, check);
         Some(session)
     }
 
@@ -226,6 +242,38 @@ impl Run<'_> {
         } else {
             Err(text)
         }
+    }
+}
+
+/// The page in a headless Chromium: the provider's form and the key form
+/// typed into and submitted; the server's pages work under their CSP.
+async fn in_chromium_enrolled(actual: &str, link: &str, login: &str, key: &str) -> Check {
+    let Some(person) = PersonBrowser::launch(PUBLIC_URL, actual).await? else {
+        return Err(crate::chromium::MISSING.into());
+    };
+    let journey = person.enroll(link, login, key).await;
+    person.close().await;
+    let journey = journey?;
+    let end = journey.last();
+    let violations = journey.violations();
+    if end.title != "Connected"
+        || !end.text.contains(&format!("acts in Odoo as {login}"))
+        || end.text.contains(key)
+    {
+        Err(format!(
+            "the page ended on {:?}: {}",
+            end.title,
+            clip(&end.text)
+        ))
+    } else if !violations.is_empty() || journey.pages.iter().any(|p| !p.styled) {
+        Err(format!(
+            "the page's CSP blocked its own content: {violations:?}"
+        ))
+    } else {
+        Ok(format!(
+            "typed into the provider's sign-in and the key form; {} pages of the server, no CSP violation",
+            journey.pages.len()
+        ))
     }
 }
 
