@@ -80,6 +80,53 @@ async fn a_subject_enrolls_on_the_page_then_acts_as_its_odoo_user() {
 }
 
 #[tokio::test]
+async fn rotating_the_store_secret_keeps_every_key() {
+    let setup = Setup::start().await;
+    let demo = setup.client("demo", ()).await;
+    let link = asked_to_enroll(&demo).await;
+    let key = setup.double.demo_api_key();
+    let shown = setup.browser().enroll(&link, "demo", key).await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert_eq!(order_count(&demo).await, 17);
+
+    let (rotated, text) = setup.identity(&["rotate-secret"]).await;
+    assert!(
+        !rotated && text.contains("ODOO_MCP_KEY_STORE_NEW_SECRET"),
+        "{text}"
+    );
+    let new_secret = "the-rotated-key-store-secret-9876543210";
+    let with_new = [("ODOO_MCP_KEY_STORE_NEW_SECRET", new_secret)];
+    let (rotated, text) = setup.identity_with(&with_new, &["rotate-secret"]).await;
+    assert!(rotated && text.contains("1 keys sealed"), "{text}");
+    let (listed, text) = setup.identity(&["list"]).await;
+    assert!(!listed && text.contains("rotate-secret"), "{text}");
+    let with_new = [("ODOO_MCP_KEY_STORE_SECRET", new_secret)];
+    let (listed, text) = setup.identity_with(&with_new, &["list"]).await;
+    assert!(listed && text.contains("demo\tdemo\t5\t"), "{text}");
+
+    // The running server still holds the old secret: its calls fail without
+    // dropping the key or showing the store to the caller; the log says why.
+    let failed = demo
+        .call_tool(
+            rmcp::model::CallToolRequestParams::new("search_records")
+                .with_arguments(args(json!({"model": "sale.order"}))),
+        )
+        .await
+        .expect_err("no key can be opened");
+    let message = failed.to_string();
+    assert!(
+        message.contains("operator's log") && !message.contains("sqlite"),
+        "{message}"
+    );
+    assert!(setup.server.stderr.text().contains("rotated to one since"));
+    let (listed, text) = setup.identity_with(&with_new, &["list"]).await;
+    assert!(
+        listed && text.contains("demo\tdemo\t5\t"),
+        "the key was kept: {text}"
+    );
+}
+
+#[tokio::test]
 async fn links_and_keys_must_belong_to_the_signed_in_person() {
     let setup = Setup::start().await;
     let demo = setup.client("demo", ()).await;

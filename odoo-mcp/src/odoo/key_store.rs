@@ -40,7 +40,7 @@ pub enum StoreError {
     )]
     ShortSecret(usize),
     #[error(
-        "ODOO_MCP_KEY_STORE_SECRET does not open the key store at {0}: it was created with another secret; give that one (keys cannot be read without it)"
+        "ODOO_MCP_KEY_STORE_SECRET does not open the key store at {0}: it was created with another secret, or rotated to one since (`odoo-mcp identity rotate-secret`); give that one (keys cannot be read without it)"
     )]
     WrongSecret(String),
     #[error("ODOO_MCP_KEY_STORE {0:?} is not a sqlite:// or postgres:// URL")]
@@ -185,10 +185,14 @@ impl KeyStore {
             return Ok(None);
         };
         let sealed: String = row.try_get("sealed_key").map_err(|e| self.failed(e))?;
-        let key = self
+        let opened = self
             .open_sealed(&sealed, subject.as_bytes())
-            .and_then(|plain| String::from_utf8(plain).ok())
-            .ok_or_else(|| StoreError::Damaged(subject.to_string()))?;
+            .and_then(|plain| String::from_utf8(plain).ok());
+        let Some(key) = opened else {
+            // A rotation by another process makes every key unopenable: say so.
+            self.check_secret().await?;
+            return Err(StoreError::Damaged(subject.to_string()));
+        };
         // At most one write a minute per person, not one per call.
         let now = now();
         sqlx::query(

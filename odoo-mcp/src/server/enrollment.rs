@@ -125,7 +125,14 @@ impl Enrollment {
         identities: &Identities,
         subject: &str,
     ) -> Result<Option<Arc<Caller>>, ErrorData> {
-        let unavailable = |e: StoreError| ErrorData::internal_error(e.to_string(), None);
+        let unavailable = |e: StoreError| {
+            // The store's place and state are the operator's business, not the caller's.
+            tracing::error!(subject, error = %e, "key store unavailable");
+            ErrorData::internal_error(
+                "the server cannot read its key store; its operator's log says why",
+                None,
+            )
+        };
         let Some(enrolled) = self.store.get(subject).await.map_err(unavailable)? else {
             return Ok(None);
         };

@@ -131,7 +131,14 @@ impl Setup {
 
     /// `odoo-mcp identity …` with the server's key store.
     pub async fn identity(&self, args: &[&str]) -> (bool, String) {
-        let output = command(&self.env)
+        self.identity_with(&[], args).await
+    }
+
+    /// `odoo-mcp identity …` with the server's key store and `extra` variables.
+    pub async fn identity_with(&self, extra: &[(&str, &str)], args: &[&str]) -> (bool, String) {
+        let mut env = self.env.clone();
+        env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let output = command(&env)
             .arg("identity")
             .args(args)
             .output()
