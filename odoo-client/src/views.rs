@@ -245,6 +245,8 @@ pub struct Field {
     /// `required="…"`: `Some("True")` or a condition.
     pub required_when: Option<String>,
     pub readonly_when: Option<String>,
+    /// The view's own label (`string="…"`), over the field's.
+    pub label: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -303,14 +305,35 @@ pub fn parse(arch: &str) -> Form {
     let mut in_field = 0usize;
     // The `invisible` of each open element, outermost first.
     let mut containers: Vec<Option<String>> = Vec::new();
+    // A button without `string` waits for its text (`<button><span>Pay</span></button>`)
+    // until it closes: the depth it opened at, and the text so far.
+    let mut untitled: Option<(Button, usize, String)> = None;
     loop {
         let (element, opens) = match reader.read_event() {
             Ok(Event::Start(element)) => (element, true),
             Ok(Event::Empty(element)) => (element, false),
+            Ok(Event::Text(text)) => {
+                if let Some((_, _, label)) = untitled.as_mut() {
+                    label.push_str(&text.xml10_content());
+                    label.push(' ');
+                }
+                continue;
+            }
             Ok(Event::End(end)) => {
                 containers.pop();
                 if end.name().as_ref() == "field" {
                     in_field = in_field.saturating_sub(1);
+                }
+                if untitled
+                    .as_ref()
+                    .is_some_and(|(_, depth, _)| *depth == containers.len())
+                    && let Some((mut button, _, text)) = untitled.take()
+                {
+                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if !text.is_empty() {
+                        button.label = text;
+                    }
+                    add_button(&mut form.buttons, button);
                 }
                 continue;
             }
@@ -344,6 +367,7 @@ pub fn parse(arch: &str) -> Form {
                         hidden_when: hidden,
                         required_when: attribute("required").filter(|r| !is_false(r)),
                         readonly_when: attribute("readonly").filter(|r| !is_false(r)),
+                        label: attribute("string").filter(|l| !l.is_empty()),
                     });
                 }
                 if opens {
@@ -359,21 +383,23 @@ pub fn parse(arch: &str) -> Form {
                 let Some(method) = attribute("name").filter(|n| !n.is_empty()) else {
                     continue;
                 };
-                let label = attribute("string")
+                let titled = attribute("string")
                     .or_else(|| attribute("title"))
-                    .filter(|l| !l.is_empty())
-                    .unwrap_or_else(|| method.clone());
+                    .filter(|l| !l.is_empty());
                 let stat = attribute("class").is_some_and(|c| c.contains("oe_stat_button"));
-                add_button(
-                    &mut form.buttons,
-                    Button {
-                        method,
-                        label,
-                        hidden_when: hidden,
-                        stat,
-                        server_action: None,
-                    },
-                );
+                let button = Button {
+                    label: titled.clone().unwrap_or_else(|| method.clone()),
+                    method,
+                    hidden_when: hidden,
+                    stat,
+                    server_action: None,
+                };
+                match titled {
+                    None if opens && untitled.is_none() => {
+                        untitled = Some((button, containers.len() - 1, String::new()));
+                    }
+                    _ => add_button(&mut form.buttons, button),
+                }
             }
             _ => {}
         }
@@ -574,6 +600,42 @@ mod tests {
         );
         assert_eq!(form.buttons[0].hidden_when, None);
         assert_eq!(form.buttons[0].label, "Go");
+    }
+
+    /// Odoo 19's payment form labels its alert links by their text; a
+    /// field's `string` in the view is the label the form shows.
+    #[test]
+    fn a_button_without_string_is_labelled_by_its_text() {
+        let form = parse(
+            r#"<form><span><field name="untrusted_payments_count"/> payments will be skipped due to
+                <button class="oe_link" type="object" name="action_open_untrusted_bank_accounts">untrusted
+                  bank accounts</button>.</span>
+            <button type="object" name="action_open_missing_account_partners"><span>View</span> Partner(s)</button>
+            <button type="object" name="action_count" class="oe_stat_button"><field name="count"/></button>
+            <field name="writeoff_account_id" string="Post Difference In"/><field name="amount"/></form>"#,
+        );
+        let labels: Vec<(&str, &str)> = form
+            .buttons
+            .iter()
+            .map(|b| (b.method.as_str(), b.label.as_str()))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                (
+                    "action_open_untrusted_bank_accounts",
+                    "untrusted bank accounts"
+                ),
+                ("action_open_missing_account_partners", "View Partner(s)"),
+                ("action_count", "action_count"),
+            ]
+        );
+        let label = |name: &str| {
+            let field = form.fields.iter().find(|f| f.name == name);
+            field.and_then(|f| f.label.as_deref())
+        };
+        assert_eq!(label("writeoff_account_id"), Some("Post Difference In"));
+        assert_eq!(label("amount"), None);
     }
 
     #[test]
