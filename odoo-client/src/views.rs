@@ -287,6 +287,36 @@ impl Form {
     }
 }
 
+/// The field names an expression (Odoo's Python) reads: its names but
+/// keywords, literals, what follows a dot and what is called (`context.get`).
+pub fn names(expression: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = expression;
+    while let Some(c) = rest.chars().next() {
+        let len = match c {
+            '\'' | '"' => rest[1..].find(c).map_or(rest.len(), |end| end + 2),
+            c if c.is_ascii_alphabetic() || c == '_' => {
+                let len = rest
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                    .unwrap_or(rest.len());
+                let word = &rest[..len];
+                let called = rest[len..].trim_start().starts_with('(');
+                let keyword = matches!(
+                    word,
+                    "and" | "or" | "not" | "in" | "is" | "True" | "False" | "None"
+                );
+                if !keyword && !called && !word.contains('.') {
+                    names.push(word);
+                }
+                len
+            }
+            c => c.len_utf8(),
+        };
+        rest = &rest[len.min(rest.len())..];
+    }
+    names
+}
+
 /// Whether an attribute's expression is always true.
 pub fn always(value: &str) -> bool {
     matches!(value.trim(), "1" | "True" | "true")
@@ -357,10 +387,21 @@ pub fn parse(arch: &str) -> Form {
                 {
                     form.hidden.push(name);
                 }
+                // A field shown twice (the payment's difference, in an alert and in
+                // the form) shows whenever one of them does.
                 if in_field == 0
                     && shown
+                    && let Some(name) = name.clone()
+                    && let Some(field) = form.fields.iter_mut().find(|f| f.name == name)
+                {
+                    field.hidden_when = match (field.hidden_when.take(), hidden.clone()) {
+                        (Some(a), Some(b)) if a != b => Some(format!("({a}) and ({b})")),
+                        (Some(a), Some(_)) => Some(a),
+                        _ => None,
+                    };
+                } else if in_field == 0
+                    && shown
                     && let Some(name) = name
-                    && !form.fields.iter().any(|f| f.name == name)
                 {
                     form.fields.push(Field {
                         name,
@@ -500,7 +541,10 @@ mod tests {
             <group invisible="1"><field name="never"/></group>
             <field name="qr_code" invisible="1"/>
             <div invisible="not qr_code"><field name="qr_code"/></div>
-            <field name="amount" invisible="False"/></form>"#,
+            <field name="amount" invisible="False"/>
+            <div invisible="not hide_writeoff_section"><field name="payment_difference"/></div>
+            <div invisible="not show_payment_difference"><field name="payment_difference"/></div>
+            <field name="communication" invisible="not can_edit_wizard"/><field name="communication"/></form>"#,
         );
         let hidden: Vec<(&str, Option<&str>)> = form
             .fields
@@ -516,6 +560,11 @@ mod tests {
                 ),
                 ("qr_code", Some("not qr_code")),
                 ("amount", None),
+                (
+                    "payment_difference",
+                    Some("(not hide_writeoff_section) and (not show_payment_difference)")
+                ),
+                ("communication", None),
             ]
         );
         assert_eq!(form.hidden, ["never", "qr_code"]);
@@ -636,6 +685,27 @@ mod tests {
         };
         assert_eq!(label("writeoff_account_id"), Some("Post Difference In"));
         assert_eq!(label("amount"), None);
+    }
+
+    #[test]
+    fn an_expression_names_the_fields_it_reads() {
+        assert_eq!(
+            names("not show_partner_bank_account or (can_group_payments and not group_payment)"),
+            [
+                "show_partner_bank_account",
+                "can_group_payments",
+                "group_payment"
+            ]
+        );
+        assert_eq!(
+            names("advance_payment_method not in ('fixed', \"percentage\") and count > 1"),
+            ["advance_payment_method", "count"]
+        );
+        assert_eq!(
+            names("context.get('hide') or parent.state == 'done' or len(x_ids) == 0"),
+            ["x_ids"]
+        );
+        assert!(names("True").is_empty());
     }
 
     #[test]

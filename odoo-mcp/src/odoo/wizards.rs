@@ -29,6 +29,9 @@ pub struct Wizard {
     pub fields: Vec<WizardField>,
     /// Its buttons: run_wizard's `button` is one's `method`.
     pub buttons: Vec<WizardButton>,
+    /// The values of the hidden fields the conditions name.
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub hidden: Map<String, Value>,
     /// Required fields without a value that Odoo does not compute either:
     /// run_wizard needs them in `values`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -52,6 +55,8 @@ pub struct WizardField {
     pub required_when: Option<String>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub readonly: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readonly_when: Option<String>,
     /// The form hides the field when this condition holds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden_when: Option<String>,
@@ -275,10 +280,11 @@ impl WizardModel {
         client: &OdooClient,
         run: &WizardRun<'_>,
     ) -> Result<Proposal, ToolError> {
-        let names = self.shown();
+        let mut names = self.shown();
         if names.is_empty() {
             return Ok(Proposal::default());
         }
+        names.extend(self.conditions_name());
         let (wizard, context) = (run.wizard, &run.context);
         let call = kwargs(vec![("fields", json!(names))]);
         let answer = match run.wizard_id {
@@ -436,11 +442,13 @@ impl WizardModel {
                     .cloned();
                 Some(WizardField {
                     name: view.name.clone(),
-                    label: text("string").unwrap_or_else(|| view.name.clone()),
+                    label: (view.label.clone().or_else(|| text("string")))
+                        .unwrap_or_else(|| view.name.clone()),
                     required: self.always_required(&view.name),
                     required_when: condition(&view.required_when),
                     readonly: def.get("readonly") == Some(&Value::Bool(true))
                         || view.readonly_when.as_deref().is_some_and(form_view::always),
+                    readonly_when: condition(&view.readonly_when),
                     hidden_when: view.hidden_when.clone(),
                     value,
                     relation: text("relation"),
@@ -486,9 +494,54 @@ impl WizardModel {
                     hidden_when: b.hidden_when.clone(),
                 })
                 .collect(),
+            hidden: self.named_hidden(values),
             missing,
             note: proposal.note.clone(),
         }
+    }
+
+    /// The fields the form's conditions name that it does not show.
+    fn conditions_name(&self) -> Vec<&str> {
+        let fields = self.form.fields.iter().flat_map(|f| {
+            [&f.hidden_when, &f.required_when, &f.readonly_when]
+                .into_iter()
+                .flatten()
+        });
+        let buttons = self
+            .form
+            .buttons
+            .iter()
+            .filter_map(|b| b.hidden_when.as_ref());
+        let mut names: Vec<&str> = fields
+            .chain(buttons)
+            .flat_map(|c| form_view::names(c))
+            .filter(|n| self.defs.contains_key(*n) && !self.shown().contains(n))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// The values of the hidden fields the conditions name, as short as the
+    /// conditions need them: a many2one's id, an x2many's ids, whether a
+    /// text is set.
+    fn named_hidden(&self, values: &Map<String, Value>) -> Map<String, Value> {
+        self.conditions_name()
+            .into_iter()
+            .map(|name| {
+                let value = values.get(name).cloned().unwrap_or(Value::Bool(false));
+                let value = match (self.field_type(name), value) {
+                    (Some(FieldType::Many2one), Value::Array(pair)) => {
+                        pair.first().cloned().unwrap_or(Value::Bool(false))
+                    }
+                    (Some(FieldType::Text | FieldType::Html | FieldType::Binary), v) => {
+                        Value::Bool(!is_empty(&v))
+                    }
+                    (_, v) => v,
+                };
+                (name.to_string(), value)
+            })
+            .collect()
     }
 }
 
