@@ -336,32 +336,40 @@ pub fn parse(arch: &str) -> Form {
     // The `invisible` of each open element, outermost first.
     let mut containers: Vec<Option<String>> = Vec::new();
     // A button without `string` waits for its text (`<button><span>Pay</span></button>`)
-    // until it closes: the depth it opened at, and the text so far.
-    let mut untitled: Option<(Button, usize, String)> = None;
+    // until it closes: the depth it opened at, and the text so far, in parts:
+    // children shown in turns (`invisible`) are alternatives, joined by " / ".
+    let mut untitled: Option<(Button, usize, Vec<String>)> = None;
     loop {
         let (element, opens) = match reader.read_event() {
             Ok(Event::Start(element)) => (element, true),
             Ok(Event::Empty(element)) => (element, false),
             Ok(Event::Text(text)) => {
-                if let Some((_, _, label)) = untitled.as_mut() {
-                    label.push_str(&text.xml10_content());
-                    label.push(' ');
+                if let Some(last) = untitled.as_mut().and_then(|(_, _, parts)| parts.last_mut()) {
+                    last.push_str(&text.xml10_content());
+                    last.push(' ');
                 }
                 continue;
             }
             Ok(Event::End(end)) => {
-                containers.pop();
+                if let (Some((_, _, parts)), Some(Some(_))) = (untitled.as_mut(), containers.pop())
+                {
+                    parts.push(String::new());
+                }
                 if end.name().as_ref() == "field" {
                     in_field = in_field.saturating_sub(1);
                 }
                 if untitled
                     .as_ref()
                     .is_some_and(|(_, depth, _)| *depth == containers.len())
-                    && let Some((mut button, _, text)) = untitled.take()
+                    && let Some((mut button, _, parts)) = untitled.take()
                 {
-                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-                    if !text.is_empty() {
-                        button.label = text;
+                    let parts: Vec<String> = parts
+                        .iter()
+                        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+                        .filter(|p| !p.is_empty())
+                        .collect();
+                    if !parts.is_empty() {
+                        button.label = parts.join(" / ");
                     }
                     add_button(&mut form.buttons, button);
                 }
@@ -372,6 +380,9 @@ pub fn parse(arch: &str) -> Form {
         };
         let attribute = |key: &str| attribute(&element, key);
         let own = attribute("invisible").filter(|h| !is_false(h));
+        if let (Some((_, _, parts)), Some(_)) = (untitled.as_mut(), &own) {
+            parts.push(String::new());
+        }
         let hidden = within(&containers, own.as_deref());
         if opens {
             containers.push(own);
@@ -437,7 +448,7 @@ pub fn parse(arch: &str) -> Form {
                 };
                 match titled {
                     None if opens && untitled.is_none() => {
-                        untitled = Some((button, containers.len() - 1, String::new()));
+                        untitled = Some((button, containers.len() - 1, vec![String::new()]));
                     }
                     _ => add_button(&mut form.buttons, button),
                 }
@@ -474,8 +485,10 @@ fn within(containers: &[Option<String>], own: Option<&str>) -> Option<String> {
 fn add_button(buttons: &mut Vec<Button>, new: Button) {
     match buttons.iter_mut().find(|b| b.method == new.method) {
         Some(button) => {
-            if !button.label.split(" / ").any(|l| l == new.label) {
-                button.label = format!("{} / {}", button.label, new.label);
+            for label in new.label.split(" / ") {
+                if !button.label.split(" / ").any(|l| l == label) {
+                    button.label = format!("{} / {label}", button.label);
+                }
             }
             // Shown whenever any of its buttons is.
             button.hidden_when = match (button.hidden_when.take(), new.hidden_when) {
@@ -660,6 +673,9 @@ mod tests {
                 <button class="oe_link" type="object" name="action_open_untrusted_bank_accounts">untrusted
                   bank accounts</button>.</span>
             <button type="object" name="action_open_missing_account_partners"><span>View</span> Partner(s)</button>
+            <button name="action_delete_duplicates" type="object"><i class="fa fa-trash"/>
+                <span invisible="ids.length == 1">Delete all duplicates</span>
+                <span invisible="ids.length &gt; 1">Delete duplicate</span></button>
             <button type="object" name="action_count" class="oe_stat_button"><field name="count"/></button>
             <field name="writeoff_account_id" string="Post Difference In"/><field name="amount"/></form>"#,
         );
@@ -676,6 +692,10 @@ mod tests {
                     "untrusted bank accounts"
                 ),
                 ("action_open_missing_account_partners", "View Partner(s)"),
+                (
+                    "action_delete_duplicates",
+                    "Delete all duplicates / Delete duplicate"
+                ),
                 ("action_count", "action_count"),
             ]
         );
