@@ -8714,14 +8714,14 @@ pub const BUTTONS: &[::odoo_client::registry::ButtonDescriptor] = &[
     },
     ::odoo_client::registry::ButtonDescriptor {
         method: "action_delete_duplicates",
-        label: "action_delete_duplicates",
+        label: "Delete all duplicates / Delete duplicate",
         invisible: ::std::option::Option::Some(
             "((not is_exact_move_duplicate) or (not is_draft_duplicated_ref_ids)) and ((not duplicated_ref_ids or is_exact_move_duplicate or state != 'draft') or (not is_draft_duplicated_ref_ids))",
         ),
     },
     ::odoo_client::registry::ButtonDescriptor {
         method: "action_activate_currency",
-        label: "action_activate_currency",
+        label: "activate the currency of the bill / activate the currency of the invoice",
         invisible: ::std::option::Option::Some(
             "(not display_inactive_currency_warning or move_type not in ('in_invoice', 'in_refund', 'in_receipt')) and (not display_inactive_currency_warning or move_type not in ('out_invoice', 'out_refund', 'out_receipt'))",
         ),

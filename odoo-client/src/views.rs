@@ -245,6 +245,8 @@ pub struct Field {
     /// `required="…"`: `Some("True")` or a condition.
     pub required_when: Option<String>,
     pub readonly_when: Option<String>,
+    /// The view's own label (`string="…"`), over the field's.
+    pub label: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -285,6 +287,36 @@ impl Form {
     }
 }
 
+/// The field names an expression (Odoo's Python) reads: its names but
+/// keywords, literals, what follows a dot and what is called (`context.get`).
+pub fn names(expression: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = expression;
+    while let Some(c) = rest.chars().next() {
+        let len = match c {
+            '\'' | '"' => rest[1..].find(c).map_or(rest.len(), |end| end + 2),
+            c if c.is_ascii_alphabetic() || c == '_' => {
+                let len = rest
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                    .unwrap_or(rest.len());
+                let word = &rest[..len];
+                let called = rest[len..].trim_start().starts_with('(');
+                let keyword = matches!(
+                    word,
+                    "and" | "or" | "not" | "in" | "is" | "True" | "False" | "None"
+                );
+                if !keyword && !called && !word.contains('.') {
+                    names.push(word);
+                }
+                len
+            }
+            c => c.len_utf8(),
+        };
+        rest = &rest[len.min(rest.len())..];
+    }
+    names
+}
+
 /// Whether an attribute's expression is always true.
 pub fn always(value: &str) -> bool {
     matches!(value.trim(), "1" | "True" | "true")
@@ -303,14 +335,43 @@ pub fn parse(arch: &str) -> Form {
     let mut in_field = 0usize;
     // The `invisible` of each open element, outermost first.
     let mut containers: Vec<Option<String>> = Vec::new();
+    // A button without `string` waits for its text (`<button><span>Pay</span></button>`)
+    // until it closes: the depth it opened at, and the text so far, in parts:
+    // children shown in turns (`invisible`) are alternatives, joined by " / ".
+    let mut untitled: Option<(Button, usize, Vec<String>)> = None;
     loop {
         let (element, opens) = match reader.read_event() {
             Ok(Event::Start(element)) => (element, true),
             Ok(Event::Empty(element)) => (element, false),
+            Ok(Event::Text(text)) => {
+                if let Some(last) = untitled.as_mut().and_then(|(_, _, parts)| parts.last_mut()) {
+                    last.push_str(&text.xml10_content());
+                    last.push(' ');
+                }
+                continue;
+            }
             Ok(Event::End(end)) => {
-                containers.pop();
+                if let (Some((_, _, parts)), Some(Some(_))) = (untitled.as_mut(), containers.pop())
+                {
+                    parts.push(String::new());
+                }
                 if end.name().as_ref() == "field" {
                     in_field = in_field.saturating_sub(1);
+                }
+                if untitled
+                    .as_ref()
+                    .is_some_and(|(_, depth, _)| *depth == containers.len())
+                    && let Some((mut button, _, parts)) = untitled.take()
+                {
+                    let parts: Vec<String> = parts
+                        .iter()
+                        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+                        .filter(|p| !p.is_empty())
+                        .collect();
+                    if !parts.is_empty() {
+                        button.label = parts.join(" / ");
+                    }
+                    add_button(&mut form.buttons, button);
                 }
                 continue;
             }
@@ -319,6 +380,9 @@ pub fn parse(arch: &str) -> Form {
         };
         let attribute = |key: &str| attribute(&element, key);
         let own = attribute("invisible").filter(|h| !is_false(h));
+        if let (Some((_, _, parts)), Some(_)) = (untitled.as_mut(), &own) {
+            parts.push(String::new());
+        }
         let hidden = within(&containers, own.as_deref());
         if opens {
             containers.push(own);
@@ -334,16 +398,28 @@ pub fn parse(arch: &str) -> Form {
                 {
                     form.hidden.push(name);
                 }
+                // A field shown twice (the payment's difference, in an alert and in
+                // the form) shows whenever one of them does.
                 if in_field == 0
                     && shown
+                    && let Some(name) = name.clone()
+                    && let Some(field) = form.fields.iter_mut().find(|f| f.name == name)
+                {
+                    field.hidden_when = match (field.hidden_when.take(), hidden.clone()) {
+                        (Some(a), Some(b)) if a != b => Some(format!("({a}) and ({b})")),
+                        (Some(a), Some(_)) => Some(a),
+                        _ => None,
+                    };
+                } else if in_field == 0
+                    && shown
                     && let Some(name) = name
-                    && !form.fields.iter().any(|f| f.name == name)
                 {
                     form.fields.push(Field {
                         name,
                         hidden_when: hidden,
                         required_when: attribute("required").filter(|r| !is_false(r)),
                         readonly_when: attribute("readonly").filter(|r| !is_false(r)),
+                        label: attribute("string").filter(|l| !l.is_empty()),
                     });
                 }
                 if opens {
@@ -359,21 +435,23 @@ pub fn parse(arch: &str) -> Form {
                 let Some(method) = attribute("name").filter(|n| !n.is_empty()) else {
                     continue;
                 };
-                let label = attribute("string")
+                let titled = attribute("string")
                     .or_else(|| attribute("title"))
-                    .filter(|l| !l.is_empty())
-                    .unwrap_or_else(|| method.clone());
+                    .filter(|l| !l.is_empty());
                 let stat = attribute("class").is_some_and(|c| c.contains("oe_stat_button"));
-                add_button(
-                    &mut form.buttons,
-                    Button {
-                        method,
-                        label,
-                        hidden_when: hidden,
-                        stat,
-                        server_action: None,
-                    },
-                );
+                let button = Button {
+                    label: titled.clone().unwrap_or_else(|| method.clone()),
+                    method,
+                    hidden_when: hidden,
+                    stat,
+                    server_action: None,
+                };
+                match titled {
+                    None if opens && untitled.is_none() => {
+                        untitled = Some((button, containers.len() - 1, vec![String::new()]));
+                    }
+                    _ => add_button(&mut form.buttons, button),
+                }
             }
             _ => {}
         }
@@ -407,8 +485,10 @@ fn within(containers: &[Option<String>], own: Option<&str>) -> Option<String> {
 fn add_button(buttons: &mut Vec<Button>, new: Button) {
     match buttons.iter_mut().find(|b| b.method == new.method) {
         Some(button) => {
-            if !button.label.split(" / ").any(|l| l == new.label) {
-                button.label = format!("{} / {}", button.label, new.label);
+            for label in new.label.split(" / ") {
+                if !button.label.split(" / ").any(|l| l == label) {
+                    button.label = format!("{} / {label}", button.label);
+                }
             }
             // Shown whenever any of its buttons is.
             button.hidden_when = match (button.hidden_when.take(), new.hidden_when) {
@@ -474,7 +554,10 @@ mod tests {
             <group invisible="1"><field name="never"/></group>
             <field name="qr_code" invisible="1"/>
             <div invisible="not qr_code"><field name="qr_code"/></div>
-            <field name="amount" invisible="False"/></form>"#,
+            <field name="amount" invisible="False"/>
+            <div invisible="not hide_writeoff_section"><field name="payment_difference"/></div>
+            <div invisible="not show_payment_difference"><field name="payment_difference"/></div>
+            <field name="communication" invisible="not can_edit_wizard"/><field name="communication"/></form>"#,
         );
         let hidden: Vec<(&str, Option<&str>)> = form
             .fields
@@ -490,6 +573,11 @@ mod tests {
                 ),
                 ("qr_code", Some("not qr_code")),
                 ("amount", None),
+                (
+                    "payment_difference",
+                    Some("(not hide_writeoff_section) and (not show_payment_difference)")
+                ),
+                ("communication", None),
             ]
         );
         assert_eq!(form.hidden, ["never", "qr_code"]);
@@ -574,6 +662,70 @@ mod tests {
         );
         assert_eq!(form.buttons[0].hidden_when, None);
         assert_eq!(form.buttons[0].label, "Go");
+    }
+
+    /// Odoo 19's payment form labels its alert links by their text; a
+    /// field's `string` in the view is the label the form shows.
+    #[test]
+    fn a_button_without_string_is_labelled_by_its_text() {
+        let form = parse(
+            r#"<form><span><field name="untrusted_payments_count"/> payments will be skipped due to
+                <button class="oe_link" type="object" name="action_open_untrusted_bank_accounts">untrusted
+                  bank accounts</button>.</span>
+            <button type="object" name="action_open_missing_account_partners"><span>View</span> Partner(s)</button>
+            <button name="action_delete_duplicates" type="object"><i class="fa fa-trash"/>
+                <span invisible="ids.length == 1">Delete all duplicates</span>
+                <span invisible="ids.length &gt; 1">Delete duplicate</span></button>
+            <button type="object" name="action_count" class="oe_stat_button"><field name="count"/></button>
+            <field name="writeoff_account_id" string="Post Difference In"/><field name="amount"/></form>"#,
+        );
+        let labels: Vec<(&str, &str)> = form
+            .buttons
+            .iter()
+            .map(|b| (b.method.as_str(), b.label.as_str()))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                (
+                    "action_open_untrusted_bank_accounts",
+                    "untrusted bank accounts"
+                ),
+                ("action_open_missing_account_partners", "View Partner(s)"),
+                (
+                    "action_delete_duplicates",
+                    "Delete all duplicates / Delete duplicate"
+                ),
+                ("action_count", "action_count"),
+            ]
+        );
+        let label = |name: &str| {
+            let field = form.fields.iter().find(|f| f.name == name);
+            field.and_then(|f| f.label.as_deref())
+        };
+        assert_eq!(label("writeoff_account_id"), Some("Post Difference In"));
+        assert_eq!(label("amount"), None);
+    }
+
+    #[test]
+    fn an_expression_names_the_fields_it_reads() {
+        assert_eq!(
+            names("not show_partner_bank_account or (can_group_payments and not group_payment)"),
+            [
+                "show_partner_bank_account",
+                "can_group_payments",
+                "group_payment"
+            ]
+        );
+        assert_eq!(
+            names("advance_payment_method not in ('fixed', \"percentage\") and count > 1"),
+            ["advance_payment_method", "count"]
+        );
+        assert_eq!(
+            names("context.get('hide') or parent.state == 'done' or len(x_ids) == 0"),
+            ["x_ids"]
+        );
+        assert!(names("True").is_empty());
     }
 
     #[test]

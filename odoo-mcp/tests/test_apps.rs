@@ -121,9 +121,8 @@ async fn field_of(client: &AppsClient, model: &str, id: i64, field: &str) -> Val
     answer["record"][field].clone()
 }
 
-/// A posted invoice of a confirmed, delivered order (the double's order to
-/// cash, as tests/test_wizards.rs runs it).
-async fn posted_invoice(client: &AppsClient) -> i64 {
+/// A confirmed order of a new customer, and its delivery.
+async fn confirmed_order(client: &AppsClient) -> (i64, Value) {
     let partner = created(client, "res.partner", json!({"name": "App Customer"})).await;
     let products = ok(&run(
         client,
@@ -145,6 +144,12 @@ async fn posted_invoice(client: &AppsClient) -> i64 {
     )
     .await);
     let pickings = field_of(client, "sale.order", order, "picking_ids").await;
+    (order, pickings)
+}
+
+/// A confirmed order whose delivery is validated: to invoice.
+async fn delivered_order(client: &AppsClient) -> i64 {
+    let (order, pickings) = confirmed_order(client).await;
     let validated = ok(&run(
         client,
         "call_model_method",
@@ -157,6 +162,13 @@ async fn posted_invoice(client: &AppsClient) -> i64 {
         json!({"model": "stock.picking", "wizard": sms["wizard"], "wizard_id": sms["wizard_id"], "context": sms["context"], "button": "dont_send_sms"}),
     )
     .await);
+    order
+}
+
+/// A posted invoice of a confirmed, delivered order (the double's order to
+/// cash, as tests/test_wizards.rs runs it).
+async fn posted_invoice(client: &AppsClient) -> i64 {
+    let order = delivered_order(client).await;
     ok(&run(client,
         "run_wizard",
         json!({"model": "sale.order", "record_ids": [order], "wizard": "sale.advance.payment.inv", "button": "create_invoices"}),
@@ -172,6 +184,61 @@ async fn posted_invoice(client: &AppsClient) -> i64 {
     )
     .await);
     invoice
+}
+
+/// What the wizard view shows once drawn: its visible fields (sorted), those
+/// of them marked required, and its visible buttons.
+async fn seen(shown: &Shown) -> (Value, Value, Value) {
+    shown
+        .wait_view("document.querySelectorAll('button[data-method]').length > 0")
+        .await;
+    let labels = "[...document.querySelectorAll('#form > label')].filter(l => !l.hidden)";
+    let fields = shown
+        .view(&format!("{labels}.map(l => l.htmlFor.slice(2)).sort()"))
+        .await;
+    let required = shown
+        .view(&format!(
+            "{labels}.filter(l => l.classList.contains('req')).map(l => l.htmlFor.slice(2)).sort()"
+        ))
+        .await;
+    let buttons = shown
+        .view("[...document.querySelectorAll('button[data-method]')].filter(b => !b.hidden).map(b => b.dataset.method).sort()")
+        .await;
+    (fields, required, buttons)
+}
+
+/// Types `value` into the view's input of `field` as a person would.
+async fn typed(shown: &Shown, field: &str, value: &str) {
+    let el = format!("document.querySelector('#f_{field}')");
+    let value = serde_json::to_string(value).expect("a string");
+    shown
+        .view(&format!("{el}.value = {value}; {el}.dispatchEvent(new Event('input', {{bubbles: true}})); {el}.dispatchEvent(new Event('change', {{bubbles: true}}))"))
+        .await;
+}
+
+/// Presses `method`'s button and waits for run_wizard's answer; the arguments sent.
+async fn pressed(shown: &Shown, method: &str) -> Value {
+    shown
+        .view(&format!(
+            "document.querySelector('button[data-method={method}]').click()"
+        ))
+        .await;
+    shown
+        .wait_host("window.host.calls.some(c => c.name === 'run_wizard')")
+        .await;
+    shown
+        .wait_view("document.querySelector('#status').textContent.startsWith('Done')")
+        .await;
+    shown.calls("run_wizard").await[0]["arguments"].clone()
+}
+
+/// The description of `wizard` on `model`'s `ids` (run_wizard without a button), shown.
+async fn wizard_view(client: &Arc<AppsClient>, input: Value) -> Option<(Value, Shown)> {
+    let answer = run(client, "run_wizard", input.clone()).await;
+    let description = ok(&answer)["form"].clone();
+    let scenario = json!({"input": input, "result": answer});
+    let shown = show(client.clone(), "wizard", scenario).await?;
+    Some((description, shown))
 }
 
 /// The payment wizard's form: its required fields marked, Odoo's proposed
@@ -191,6 +258,34 @@ async fn the_payment_wizard_form_requires_its_fields_and_runs_with_the_typed_val
     let Some(shown) = show(client.clone(), "wizard", scenario).await else {
         return;
     };
+    // What Odoo 19's and 18's form shows for one invoice (the labs' onchange,
+    // the form's conditions evaluated with it): the alerts' fields and links,
+    // the write-off and token fields stay hidden.
+    assert_eq!(
+        seen(&shown).await,
+        (
+            json!([
+                "amount",
+                "communication",
+                "journal_id",
+                "partner_bank_id",
+                "payment_date",
+                "payment_method_line_id"
+            ]),
+            json!(["journal_id", "payment_date", "payment_method_line_id"]),
+            json!(["action_create_payments"]),
+        )
+    );
+    // The values the conditions name are carried, values only.
+    assert_eq!(description["hidden"]["can_edit_wizard"], json!(true));
+    assert_eq!(description["hidden"]["payment_type"], json!("inbound"));
+    // Inbound, the bank account is read-only (readonly_when).
+    assert_eq!(
+        shown
+            .view("document.querySelector('#f_partner_bank_id').disabled")
+            .await,
+        json!(true)
+    );
 
     // The handshake as the extension has it.
     let sent = shown.host("window.host.sent.map(m => m.method)").await;
@@ -281,6 +376,20 @@ async fn the_payment_wizard_form_requires_its_fields_and_runs_with_the_typed_val
         ),
         ("journal_id == 6", json!({"journal_id": [6, "Bank"]}), true),
         ("not can_edit_wizard", json!({}), false),
+        ("can_edit_wizard", json!({}), false),
+        // Unknown spreads: decided only when the known part decides.
+        (
+            "not can_edit_wizard or amount > 0",
+            json!({"amount": 5}),
+            true,
+        ),
+        (
+            "can_edit_wizard and amount > 0",
+            json!({"amount": 0}),
+            false,
+        ),
+        ("can_edit_wizard or amount > 0", json!({"amount": 0}), false),
+        ("x not in ('a', 'b')", json!({}), false),
         ("context.get('x')", json!({}), false),
         ("1", json!({}), true),
     ] {
@@ -373,7 +482,7 @@ async fn the_payment_wizard_form_requires_its_fields_and_runs_with_the_typed_val
     assert_eq!(run["context"], description["context"]);
     assert_eq!(
         run["values"],
-        json!({"payment_date": "2026-12-31", "communication": "Paid from the app", "payment_difference_handling": "open"}),
+        json!({"payment_date": "2026-12-31", "communication": "Paid from the app"}),
         "only what the user set: Odoo's proposals are its own"
     );
     shown
@@ -384,6 +493,189 @@ async fn the_payment_wizard_form_requires_its_fields_and_runs_with_the_typed_val
         "paid"
     );
     shown.close().await;
+}
+
+/// Create Invoice from a sales order: as Odoo's form shows it for one order
+/// (the method alone: the count, the down payment's amounts and what was
+/// invoiced hidden); a down payment in percent shows and requires its
+/// amount as it is picked, and run_wizard gets both.
+#[tokio::test]
+async fn the_invoicing_wizard_shows_the_down_payment_amount_as_it_is_picked() {
+    let double = OdooDouble::start().await;
+    let client = Arc::new(apps_client(&full_access(&double)).await);
+    let order = delivered_order(&client).await;
+    let input =
+        json!({"model": "sale.order", "record_ids": [order], "wizard": "sale.advance.payment.inv"});
+    let Some((description, shown)) = wizard_view(&client, input).await else {
+        return;
+    };
+    assert_eq!(description["hidden"], json!({"has_down_payments": false}));
+    assert_eq!(
+        seen(&shown).await,
+        (
+            json!(["advance_payment_method"]),
+            json!(["advance_payment_method"]),
+            json!(["create_invoices"])
+        )
+    );
+    typed(&shown, "advance_payment_method", "percentage").await;
+    let (fields, required, _) = seen(&shown).await;
+    assert_eq!(fields, json!(["advance_payment_method", "amount"]));
+    assert_eq!(required, json!(["advance_payment_method", "amount"]));
+    typed(&shown, "amount", "30").await;
+    let sent = pressed(&shown, "create_invoices").await;
+    assert_eq!(sent["wizard"], "sale.advance.payment.inv");
+    assert_eq!(sent["record_ids"], json!([order]));
+    assert_eq!(
+        sent["values"],
+        json!({"advance_payment_method": "percentage", "amount": 30})
+    );
+    let invoices = field_of(&client, "sale.order", order, "invoice_ids").await;
+    assert_eq!(invoices.as_array().map(Vec::len), Some(1), "{invoices}");
+}
+
+/// A credit note (account.move.reversal) from a posted invoice: reason,
+/// journal and date, the last two required, both buttons; Reverse runs with
+/// the typed reason and makes the credit note.
+#[tokio::test]
+async fn the_credit_note_wizard_reverses_with_the_typed_reason() {
+    let double = OdooDouble::start().await;
+    let client = Arc::new(apps_client(&full_access(&double)).await);
+    let invoice = posted_invoice(&client).await;
+    let input = json!({"model": "account.move", "record_ids": [invoice], "wizard": "account.move.reversal"});
+    let Some((description, shown)) = wizard_view(&client, input).await else {
+        return;
+    };
+    assert_eq!(description["hidden"], json!({"move_type": "out_invoice"}));
+    assert_eq!(
+        seen(&shown).await,
+        (
+            json!(["date", "journal_id", "reason"]),
+            json!(["date", "journal_id"]),
+            json!(["modify_moves", "refund_moves"])
+        )
+    );
+    typed(&shown, "reason", "Damaged").await;
+    let sent = pressed(&shown, "refund_moves").await;
+    assert_eq!(sent["values"], json!({"reason": "Damaged"}));
+    let credits = ok(&run(
+        &client,
+        "search_records",
+        json!({"model": "account.move", "domain": [["reversed_entry_id", "=", invoice]], "fields": ["ref", "move_type"]}),
+    )
+    .await);
+    let credit = &credits["records"][0];
+    assert_eq!(credit["move_type"], "out_refund", "{credits}");
+    assert!(
+        credit["ref"]
+            .as_str()
+            .is_some_and(|r| r.ends_with(", Damaged")),
+        "{credits}"
+    );
+}
+
+/// Lost reason (crm.lead.lost): the reason picked through its picker and
+/// the closing note typed reach run_wizard; the lead is lost.
+#[tokio::test]
+async fn the_lost_reason_wizard_loses_the_lead_with_the_picked_reason() {
+    let double = OdooDouble::start().await;
+    let client = Arc::new(apps_client(&full_access(&double)).await);
+    let reason = created(&client, "crm.lost.reason", json!({"name": "Too far away"})).await;
+    let lead = created(
+        &client,
+        "crm.lead",
+        json!({"name": "App lead", "type": "opportunity"}),
+    )
+    .await;
+    let input = json!({"model": "crm.lead", "record_ids": [lead], "wizard": "crm.lead.lost"});
+    let Some((_, shown)) = wizard_view(&client, input).await else {
+        return;
+    };
+    assert_eq!(
+        seen(&shown).await,
+        (
+            json!(["lost_feedback", "lost_reason_id"]),
+            json!([]),
+            json!(["action_lost_reason_apply"])
+        )
+    );
+    typed(&shown, "lost_reason_id", "Too far").await;
+    let option = format!(
+        "[...document.querySelector('#l_lost_reason_id').options].find(o => o.dataset.id === '{reason}')"
+    );
+    shown.wait_view(&option).await;
+    typed(&shown, "lost_reason_id", "Too far away").await;
+    typed(&shown, "lost_feedback", "Chose a local firm").await;
+    let sent = pressed(&shown, "action_lost_reason_apply").await;
+    assert_eq!(
+        sent["values"],
+        json!({"lost_reason_id": reason, "lost_feedback": "Chose a local firm"})
+    );
+    assert_eq!(
+        field_of(&client, "crm.lead", lead, "active").await,
+        json!(false)
+    );
+}
+
+/// Validating a partly done delivery (stock.backorder.confirmation): no
+/// field, Create Backorder and No Backorder; with several pickings
+/// (show_transfers) the lines show read-only and No Backorder hides.
+/// Create Backorder validates the delivery and makes its backorder.
+#[tokio::test]
+async fn the_backorder_wizard_validates_with_a_backorder() {
+    let double = OdooDouble::start().await;
+    let client = Arc::new(apps_client(&full_access(&double)).await);
+    let (_, pickings) = confirmed_order(&client).await;
+    let picking = pickings[0].as_i64().expect("a delivery");
+    let context = |several: bool| json!({"button_validate_picking_ids": [picking], "default_pick_ids": [[4, picking]], "default_show_transfers": several});
+    let input = json!({"model": "stock.picking", "record_ids": [picking], "wizard": "stock.backorder.confirmation", "context": context(true)});
+    let Some((_, shown)) = wizard_view(&client, input).await else {
+        return;
+    };
+    let (fields, _, buttons) = seen(&shown).await;
+    assert_eq!(fields, json!(["backorder_confirmation_line_ids"]));
+    assert_eq!(buttons, json!(["process"]));
+    assert_eq!(
+        shown
+            .view("document.querySelector('#f_backorder_confirmation_line_ids').tagName")
+            .await,
+        "OUTPUT",
+        "an x2many is shown, not edited"
+    );
+    shown.close().await;
+
+    let input = json!({"model": "stock.picking", "record_ids": [picking], "wizard": "stock.backorder.confirmation", "context": context(false)});
+    let Some((_, shown)) = wizard_view(&client, input).await else {
+        return;
+    };
+    assert_eq!(
+        seen(&shown).await,
+        (
+            json!([]),
+            json!([]),
+            json!(["process", "process_cancel_backorder"])
+        )
+    );
+    let sent = pressed(&shown, "process").await;
+    assert_eq!(sent["values"], json!({}));
+    assert_eq!(
+        sent["context"]["button_validate_picking_ids"],
+        json!([picking])
+    );
+    assert_eq!(
+        field_of(&client, "stock.picking", picking, "state").await,
+        "done"
+    );
+    let backorders = ok(&run(
+        &client,
+        "search_records",
+        json!({"model": "stock.picking", "domain": [["backorder_id", "=", picking]], "fields": ["state"]}),
+    )
+    .await);
+    assert_eq!(
+        backorders["records"][0]["state"], "assigned",
+        "{backorders}"
+    );
 }
 
 /// The chart of sales by month: one point per group, whose heights follow

@@ -29,6 +29,9 @@ pub struct Wizard {
     pub fields: Vec<WizardField>,
     /// Its buttons: run_wizard's `button` is one's `method`.
     pub buttons: Vec<WizardButton>,
+    /// The values of the hidden fields the conditions name.
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub hidden: Map<String, Value>,
     /// Required fields without a value that Odoo does not compute either:
     /// run_wizard needs them in `values`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -52,6 +55,8 @@ pub struct WizardField {
     pub required_when: Option<String>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub readonly: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readonly_when: Option<String>,
     /// The form hides the field when this condition holds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden_when: Option<String>,
@@ -275,10 +280,11 @@ impl WizardModel {
         client: &OdooClient,
         run: &WizardRun<'_>,
     ) -> Result<Proposal, ToolError> {
-        let names = self.shown();
+        let mut names = self.shown();
         if names.is_empty() {
             return Ok(Proposal::default());
         }
+        names.extend(self.conditions_name());
         let (wizard, context) = (run.wizard, &run.context);
         let call = kwargs(vec![("fields", json!(names))]);
         let answer = match run.wizard_id {
@@ -423,40 +429,7 @@ impl WizardModel {
             .form
             .fields
             .iter()
-            .filter_map(|view| {
-                let def = self.def(&view.name)?;
-                let text = |key: &str| def.get(key).and_then(Value::as_str).map(str::to_string);
-                let kind = self
-                    .field_type(&view.name)
-                    .unwrap_or_else(|| FieldType::parse(""));
-                let condition = |c: &Option<String>| c.clone().filter(|c| !form_view::always(c));
-                let value = values
-                    .get(&view.name)
-                    .filter(|v| !(kind != FieldType::Boolean && **v == Value::Bool(false)))
-                    .cloned();
-                Some(WizardField {
-                    name: view.name.clone(),
-                    label: text("string").unwrap_or_else(|| view.name.clone()),
-                    required: self.always_required(&view.name),
-                    required_when: condition(&view.required_when),
-                    readonly: def.get("readonly") == Some(&Value::Bool(true))
-                        || view.readonly_when.as_deref().is_some_and(form_view::always),
-                    hidden_when: view.hidden_when.clone(),
-                    value,
-                    relation: text("relation"),
-                    selection: def.get("selection").and_then(Value::as_array).map(|s| {
-                        s.iter()
-                            .filter_map(|pair| {
-                                Some((
-                                    pair.get(0)?.as_str()?.to_string(),
-                                    pair.get(1)?.as_str()?.to_string(),
-                                ))
-                            })
-                            .collect()
-                    }),
-                    kind,
-                })
-            })
+            .filter_map(|view| self.field(view, values))
             .collect();
         // Required first, in the form's order otherwise.
         fields.sort_by_key(|f| !(f.required || f.required_when.is_some()));
@@ -486,9 +459,92 @@ impl WizardModel {
                     hidden_when: b.hidden_when.clone(),
                 })
                 .collect(),
+            hidden: self.named_hidden(values),
             missing,
             note: proposal.note.clone(),
         }
+    }
+
+    /// A field of the form as the description gives it, with its value in `values`.
+    fn field(&self, view: &form_view::Field, values: &Map<String, Value>) -> Option<WizardField> {
+        let def = self.def(&view.name)?;
+        let text = |key: &str| def.get(key).and_then(Value::as_str).map(str::to_string);
+        let kind = self
+            .field_type(&view.name)
+            .unwrap_or_else(|| FieldType::parse(""));
+        let condition = |c: &Option<String>| c.clone().filter(|c| !form_view::always(c));
+        let value = values
+            .get(&view.name)
+            .filter(|v| !(kind != FieldType::Boolean && **v == Value::Bool(false)))
+            .cloned();
+        Some(WizardField {
+            name: view.name.clone(),
+            label: (view.label.clone().or_else(|| text("string")))
+                .unwrap_or_else(|| view.name.clone()),
+            required: self.always_required(&view.name),
+            required_when: condition(&view.required_when),
+            readonly: def.get("readonly") == Some(&Value::Bool(true))
+                || view.readonly_when.as_deref().is_some_and(form_view::always),
+            readonly_when: condition(&view.readonly_when),
+            hidden_when: view.hidden_when.clone(),
+            value,
+            relation: text("relation"),
+            selection: def.get("selection").and_then(Value::as_array).map(|s| {
+                s.iter()
+                    .filter_map(|pair| {
+                        Some((
+                            pair.get(0)?.as_str()?.to_string(),
+                            pair.get(1)?.as_str()?.to_string(),
+                        ))
+                    })
+                    .collect()
+            }),
+            kind,
+        })
+    }
+
+    /// The fields the form's conditions name that it does not show.
+    fn conditions_name(&self) -> Vec<&str> {
+        let fields = self.form.fields.iter().flat_map(|f| {
+            [&f.hidden_when, &f.required_when, &f.readonly_when]
+                .into_iter()
+                .flatten()
+        });
+        let buttons = self
+            .form
+            .buttons
+            .iter()
+            .filter_map(|b| b.hidden_when.as_ref());
+        let mut names: Vec<&str> = fields
+            .chain(buttons)
+            .flat_map(|c| form_view::names(c))
+            .filter(|n| self.defs.contains_key(*n) && !self.shown().contains(n))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// The values of the hidden fields the conditions name, as short as the
+    /// conditions need them: a many2one's id, an x2many's ids, whether a
+    /// text is set.
+    fn named_hidden(&self, values: &Map<String, Value>) -> Map<String, Value> {
+        self.conditions_name()
+            .into_iter()
+            .map(|name| {
+                let value = values.get(name).cloned().unwrap_or(Value::Bool(false));
+                let value = match (self.field_type(name), value) {
+                    (Some(FieldType::Many2one), Value::Array(pair)) => {
+                        pair.first().cloned().unwrap_or(Value::Bool(false))
+                    }
+                    (Some(FieldType::Text | FieldType::Html | FieldType::Binary), v) => {
+                        Value::Bool(!is_empty(&v))
+                    }
+                    (_, v) => v,
+                };
+                (name.to_string(), value)
+            })
+            .collect()
     }
 }
 
@@ -820,6 +876,44 @@ mod tests {
         assert!(wizard.missing.is_empty());
         let made = reversal().creation_values(&empty, Map::new());
         assert!(made.is_empty());
+    }
+
+    /// The hidden fields the conditions read travel as values, shortened;
+    /// shown ones and those no condition names do not.
+    #[test]
+    fn a_description_carries_the_hidden_values_its_conditions_name() {
+        let wizard = model(
+            r#"<form><field name="move_type" invisible="1"/><field name="partner_id" invisible="1"/>
+               <field name="note" invisible="1"/><field name="line_ids" invisible="1"/><field name="unused" invisible="1"/>
+               <field name="reason" invisible="move_type == 'entry' or not note"/>
+               <field name="journal_id" readonly="partner_id and line_ids" required="not reason"/>
+               <footer><button name="go" type="object" string="Go" invisible="context.get('x') or journal_id"/></footer></form>"#,
+            json!({
+                "move_type": {"type": "selection"}, "partner_id": {"type": "many2one"},
+                "note": {"type": "html"}, "line_ids": {"type": "one2many"}, "unused": {"type": "char"},
+                "reason": {"type": "char"}, "journal_id": {"type": "many2one"},
+            }),
+        );
+        let values = json!({"move_type": "out_invoice", "partner_id": [7, "Azure"], "note": "<p>long text</p>", "line_ids": [3, 4], "unused": "x", "journal_id": 1});
+        let proposal = Proposal {
+            values: values.as_object().cloned().unwrap(),
+            ..Proposal::default()
+        };
+        let described = wizard.describe("x.wizard", None, Map::new(), &proposal);
+        assert_eq!(
+            Value::Object(described.hidden),
+            json!({"line_ids": [3, 4], "move_type": "out_invoice", "note": true, "partner_id": 7})
+        );
+        let journal = described
+            .fields
+            .iter()
+            .find(|f| f.name == "journal_id")
+            .unwrap();
+        assert_eq!(
+            journal.readonly_when.as_deref(),
+            Some("partner_id and line_ids")
+        );
+        assert!(!journal.readonly);
     }
 
     #[test]

@@ -34,14 +34,14 @@ pub struct Args {
     /// The records of `model` it acts on (its active_ids)
     #[schemars(length(max = MAX_BATCH), inner(range(min = 1)))]
     pub record_ids: Option<Vec<RecordId>>,
-    /// The wizard record a method's answer made (its `wizard_id`)
+    /// The wizard record a method's answer made
     #[schemars(range(min = 1))]
     pub wizard_id: Option<RecordId>,
     /// The `context` of a method's answer, as is
     pub context: Option<Map<String, Value>>,
     /// Field values, e.g. {"lost_reason_id": 1}
     pub values: Option<Map<String, Value>>,
-    /// The method of the button to press; omit to see the wizard's fields, values and buttons
+    /// The button's method; omit to see the wizard's fields, values and buttons
     pub button: Option<String>,
 }
 

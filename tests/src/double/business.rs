@@ -28,6 +28,10 @@ pub(crate) fn knows(model: &str, method: &str) -> bool {
             | ("account.move.reversal", "refund_moves")
             | ("account.payment.register", "action_create_payments")
             | ("crm.lead.lost", "action_lost_reason_apply")
+            | (
+                "stock.backorder.confirmation",
+                "process" | "process_cancel_backorder"
+            )
             | ("privacy.lookup.wizard", "action_lookup")
             | ("ir.actions.server", "run")
     )
@@ -324,6 +328,34 @@ pub(crate) fn run(
             // Odoo answers None (XML-RPC cannot marshal it).
             Ok(Value::Null)
         }
+        // The context's pickings validated, with a backorder of each unless cancelled
+        // (the double keeps no quantities: what is left is the whole picking's).
+        ("stock.backorder.confirmation", "process" | "process_cancel_backorder") => {
+            let pickings = ids_of(
+                env.context
+                    .get("button_validate_picking_ids")
+                    .unwrap_or(&Value::Null),
+            );
+            store.existing("stock.picking", &pickings, env)?;
+            if method == "process" {
+                for &picking in &pickings {
+                    let read = |f: &str| one(store, "stock.picking", picking, f, env);
+                    let (name, partner, sale) =
+                        (read("name")?, read("partner_id")?, read("sale_id")?);
+                    let vals = json!({
+                        "name": format!("{}-BO", name.as_str().unwrap_or_default()),
+                        "partner_id": partner.get(0).cloned().unwrap_or(json!(false)),
+                        "sale_id": sale.get(0).cloned().unwrap_or(json!(false)),
+                        "backorder_id": picking,
+                        "state": "assigned",
+                    });
+                    let vals = vals.as_object().cloned().unwrap_or_default();
+                    store.create("stock.picking", &[vals], env)?;
+                }
+            }
+            validate(store, &pickings, env)?;
+            Ok(json!(true))
+        }
         // The references found are not looked up here: Odoo's answer opens them.
         ("privacy.lookup.wizard", "action_lookup") => Ok(json!({
             "type": "ir.actions.act_window",
@@ -398,6 +430,34 @@ fn form_computes(store: &Store, model: &str, env: &Env) -> Result<Record, OdooEr
             "communication".into(),
             one(store, active_model, first, "name", env)?,
         );
+        // What the form's conditions read, as the lab's onchange gives it for
+        // one invoice (several: one payment each, not editable in the wizard).
+        let one_batch = moves.len() == 1;
+        for (field, value) in [
+            ("can_edit_wizard", json!(one_batch)),
+            ("can_group_payments", json!(false)),
+            ("group_payment", json!(true)),
+            ("show_partner_bank_account", json!(true)),
+            ("require_partner_bank_account", json!(false)),
+            ("total_payments_amount", json!(moves.len())),
+            ("untrusted_payments_count", json!(0)),
+            ("payment_difference", json!(0.0)),
+            ("payment_difference_handling", json!("open")),
+            ("show_payment_difference", json!(false)),
+            ("hide_writeoff_section", json!(false)),
+            ("writeoff_label", json!("Write-Off")),
+            ("installments_mode", json!("full")),
+        ] {
+            values.insert(field.into(), value);
+        }
+    }
+    if model == "sale.advance.payment.inv" && active_model == "sale.order" {
+        // The orders counted; none has down payments or draft invoices here.
+        values.insert("count".into(), json!(moves.len()));
+        values.insert("consolidated_billing".into(), json!(true));
+        values.insert("has_down_payments".into(), json!(false));
+        values.insert("display_draft_invoice_warning".into(), json!(false));
+        values.insert("amount_invoiced".into(), json!(0.0));
     }
     if model == "stock.quant" {
         values.insert("location_id".into(), json!(WH_STOCK));
