@@ -253,12 +253,21 @@ pub struct Field {
 pub struct Form {
     pub fields: Vec<Field>,
     pub buttons: Vec<Button>,
+    /// The form's buttons one per element, as written: where `buttons` joins
+    /// a method's alternatives ("Create Payments / Create Payment"), a form
+    /// shown to a person shows the one whose condition holds.
+    pub button_elements: Vec<Button>,
     /// The fields the form always hides: the web client still reads them
     /// (its onchange computes from them, e.g. a wizard's active records).
     pub hidden: Vec<String>,
 }
 
 impl Form {
+    fn add_button(&mut self, button: Button) {
+        self.button_elements.push(button.clone());
+        add_button(&mut self.buttons, button);
+    }
+
     pub fn button(&self, method: &str) -> Option<&Button> {
         self.buttons.iter().find(|b| b.method == method)
     }
@@ -371,7 +380,7 @@ pub fn parse(arch: &str) -> Form {
                     if !parts.is_empty() {
                         button.label = parts.join(" / ");
                     }
-                    add_button(&mut form.buttons, button);
+                    form.add_button(button);
                 }
                 continue;
             }
@@ -450,7 +459,7 @@ pub fn parse(arch: &str) -> Form {
                     None if opens && untitled.is_none() => {
                         untitled = Some((button, containers.len() - 1, vec![String::new()]));
                     }
-                    _ => add_button(&mut form.buttons, button),
+                    _ => form.add_button(button),
                 }
             }
             _ => {}
@@ -650,6 +659,20 @@ mod tests {
         );
         assert!(form.button("an_action").is_none());
         assert!(form.button("hidden_always").is_none());
+        // As written, each alternative keeps its own label and condition.
+        let written: Vec<(&str, Option<&str>)> = form
+            .button_elements
+            .iter()
+            .filter(|b| b.method == "action_create_payments")
+            .map(|b| (b.label.as_str(), b.hidden_when.as_deref()))
+            .collect();
+        assert_eq!(
+            written,
+            [
+                ("Create Payments", Some("total_payments_amount == 1")),
+                ("Create Payment", Some("total_payments_amount != 1")),
+            ]
+        );
     }
 
     #[test]

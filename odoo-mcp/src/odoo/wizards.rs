@@ -451,7 +451,7 @@ impl WizardModel {
             fields,
             buttons: self
                 .form
-                .buttons
+                .button_elements
                 .iter()
                 .map(|b| WizardButton {
                     method: b.method.clone(),
