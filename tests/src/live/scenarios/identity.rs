@@ -56,6 +56,9 @@ impl Run<'_> {
         self.identity_orders("odoo-key", &admin, &demo, &demo_env)
             .await;
         self.identity_writes(&demo).await;
+        let people = [(admin_auth.clone(), false), (demo_auth.clone(), true)];
+        self.identity_load("odoo-key", &url, people, &demo_env)
+            .await;
         self.identity_revoked(&url, &demo_env).await;
         let logs = stderr.text();
         let leaked = [&self.target.env, &demo_env]
@@ -299,7 +302,7 @@ impl Run<'_> {
     }
 }
 
-fn ids(value: &Value) -> Vec<i64> {
+pub(super) fn ids(value: &Value) -> Vec<i64> {
     let mut ids: Vec<i64> = value["records"]
         .as_array()
         .into_iter()
