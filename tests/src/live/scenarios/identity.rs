@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use std::time::Duration;
+
 use base64::Engine as _;
 use odoo_client::{Domain, OdooClient, SearchOptions};
 use serde_json::{Map, Value, json};
@@ -22,6 +24,9 @@ fn demo_password(demo_env: &BTreeMap<String, String>) -> Option<String> {
         .or_else(|| std::env::var("ODOO_LIVE_DEMO_PASSWORD").ok())
         .filter(|p| !p.is_empty())
 }
+
+/// The identity cache's TTL (seconds) of the Odoo 18 revocation server.
+const REVOCATION_TTL: u64 = 2;
 
 impl Run<'_> {
     pub(super) async fn identity(&mut self) {
@@ -59,7 +64,7 @@ impl Run<'_> {
         let people = [(admin_auth.clone(), false), (demo_auth.clone(), true)];
         self.identity_load("odoo-key", &url, people, &demo_env)
             .await;
-        self.identity_revoked(&url, &demo_env).await;
+        self.identity_revoked(&url, &env, &demo_env).await;
         let logs = stderr.text();
         let leaked = [&self.target.env, &demo_env]
             .iter()
@@ -210,13 +215,38 @@ impl Run<'_> {
     }
 
     /// A key demo makes for this run works, then, once demo revokes it, is a 401.
-    async fn identity_revoked(&mut self, url: &str, demo_env: &BTreeMap<String, String>) {
+    async fn identity_revoked(
+        &mut self,
+        url: &str,
+        env: &BTreeMap<String, String>,
+        demo_env: &BTreeMap<String, String>,
+    ) {
         let Some(password) = demo_password(demo_env) else {
             return;
         };
         // The double has no password check to make keys with: not recorded.
         self.real_odoo_only = true;
-        self.identity_revocation(url, demo_env, &password).await;
+        if self.major >= 19 {
+            self.identity_revocation(url, demo_env, &password, None)
+                .await;
+        } else {
+            // Odoo 18 caches a key that passed its XML-RPC check (`res.users.check`
+            // is an ormcache that removing a key does not clear), so a call
+            // right after revocation may still pass: the server's TTL is what
+            // bounds it. A server of its own with a short one.
+            let mut env = env.clone();
+            env.insert("ODOO_MCP_IDENTITY_TTL".into(), REVOCATION_TTL.to_string());
+            match Session::http_server(&self.target.mcp_bin, &env).await {
+                Ok((_child, _stderr, url)) => {
+                    let wait = Duration::from_secs(REVOCATION_TTL + 1);
+                    self.identity_revocation(&url, demo_env, &password, Some(wait))
+                        .await
+                }
+                Err(e) => self
+                    .outcomes
+                    .push(failed_setup("odoo-key: revocation server", e)),
+            }
+        }
         self.real_odoo_only = false;
     }
 
@@ -225,6 +255,7 @@ impl Run<'_> {
         url: &str,
         demo_env: &BTreeMap<String, String>,
         password: &str,
+        ttl: Option<Duration>,
     ) {
         // Odoo runs its identity check within HTTP requests only, not XML-RPC:
         // demo manages its keys over JSON/2 on 19, and as a browser does (a web
@@ -263,7 +294,11 @@ impl Run<'_> {
             Err(_) => false,
         };
         let revoked = revoke_key(&demo, fresh.1, password).await;
-        // The server asks Odoo again when a call is refused (or after its TTL).
+        if let Some(ttl) = ttl {
+            tokio::time::sleep(ttl).await;
+        }
+        // The server asks Odoo again when a call is refused (or after its TTL):
+        // the open session's next call is refused.
         let during = match &before {
             Ok(s) => {
                 s.call(
@@ -280,6 +315,9 @@ impl Run<'_> {
         }
         let after = Session::http_client_as(url, &auth).await;
         let check = match (works, revoked, &after) {
+            (true, Ok(()), _) if during == "ok" => {
+                Err("a call of the open session still ran after revocation".into())
+            }
             // rmcp's client reports the 401 as "Auth required".
             (true, Ok(()), Err(e))
                 if e.contains("401")
