@@ -365,3 +365,73 @@ async fn load_twenty_clients_two_users_no_leak() {
         assert_no_secret(&keyed.stderr.text(), key, "stderr");
     }
 }
+
+/// `initialize` with `authorization`: the status and the `Retry-After` header.
+async fn status_and_retry(url: &str, authorization: &str) -> (u16, Option<String>) {
+    let response = http_with(Some(authorization))
+        .post(url)
+        .header("Accept", "application/json, text/event-stream")
+        .header("Content-Type", "application/json")
+        .body(
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+                "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}})
+            .to_string(),
+        )
+        .send()
+        .await
+        .expect("initialize");
+    let retry = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap_or_default().to_string());
+    (response.status().as_u16(), retry)
+}
+
+/// A flood of made-up keys costs Odoo at most the refused-checks bound a
+/// minute; beyond it unknown keys are a 429 with Retry-After, unasked, while a
+/// key Odoo already vouched for keeps working.
+#[tokio::test]
+async fn a_flood_of_made_up_keys_is_bounded_and_known_keys_keep_working() {
+    let double = OdooDouble::start().await;
+    let server = http_server(&key_env(&double, &[])).await;
+    let admin = format!("Bearer {}", double.api_key());
+    assert_eq!(status_and_retry(&server.url, &admin).await.0, 200);
+    let (mut refused, mut limited) = (0, 0);
+    for n in 0..45 {
+        match status_and_retry(&server.url, &format!("Bearer made-up-key-{n:04}")).await {
+            (401, _) => refused += 1,
+            (429, Some(retry)) => {
+                assert!(
+                    retry.parse::<u64>().is_ok_and(|s| (1..=60).contains(&s)),
+                    "{retry}"
+                );
+                limited += 1;
+            }
+            other => panic!("made-up key {n}: {other:?}"),
+        }
+    }
+    assert_eq!(
+        (refused, limited),
+        (30, 15),
+        "30 refused checks a minute, then 429"
+    );
+    assert_eq!(
+        count(&double, "context_get"),
+        31,
+        "admin's check and 30 made-up keys asked Odoo"
+    );
+    // A key already refused is answered from the cache: still a 401, Odoo not asked.
+    assert_eq!(
+        status_and_retry(&server.url, "Bearer made-up-key-0000")
+            .await
+            .0,
+        401
+    );
+    // Known good: not locked out.
+    assert_eq!(status_and_retry(&server.url, &admin).await.0, 200);
+    // A person's first request during the flood waits (the trade-off, in the docs).
+    let demo = format!("Bearer {}", double.demo_api_key());
+    assert_eq!(status_and_retry(&server.url, &demo).await.0, 429);
+    assert_eq!(count(&double, "context_get"), 31);
+    assert_no_secret(&server.stderr.text(), double.api_key(), "stderr");
+}
