@@ -124,7 +124,8 @@ impl Run<'_> {
             );
         };
         direct.sort_unstable();
-        let args = json!({"model": "sale.order", "fields": ["id"], "limit": 1000, "order": "id"});
+        // The server's largest page (ODOO_MCP_MAX_LIMIT's default): the shared labs keep gaining orders.
+        let args = json!({"model": "sale.order", "fields": ["id"], "limit": 100, "order": "id"});
         let a = demo.call("search_records", args.clone()).await;
         let through = ids(&a.value);
         let check = if through == direct && (direct.len() as u64) < all {
@@ -147,8 +148,8 @@ impl Run<'_> {
         );
         let a = admin.call("search_records", args).await;
         let seen = ids(&a.value).len() as u64;
-        let check = if seen == all.min(1000) {
-            Ok(format!("admin sees all {all}"))
+        let check = if seen == all.min(100) {
+            Ok(format!("admin sees all {all} (a page of at most 100)"))
         } else {
             Err(format!("admin sees {seen} of {all}"))
         };

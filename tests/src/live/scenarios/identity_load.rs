@@ -49,7 +49,10 @@ impl Run<'_> {
                 let mut answers = Vec::with_capacity(CALLS_EACH);
                 for _ in 0..CALLS_EACH {
                     let answer = session.call("search_records", args.clone()).await;
-                    answers.push(answer.is_ok().then(|| super::identity::ids(&answer.value)));
+                    answers.push(match answer.is_ok() {
+                        true => Ok(super::identity::ids(&answer.value)),
+                        false => Err(answer.text),
+                    });
                 }
                 (*is_demo, answers)
             }
@@ -68,11 +71,18 @@ impl Run<'_> {
             ids
         });
         let (mut errors, mut leaks) = (0, 0);
+        let mut why: Vec<&str> = Vec::new();
         for (is_demo, answers) in &answers {
             for answer in answers {
-                let Some(ids) = answer else {
-                    errors += 1;
-                    continue;
+                let ids = match answer {
+                    Ok(ids) => ids,
+                    Err(text) => {
+                        errors += 1;
+                        if why.len() < 3 && !why.contains(&text.as_str()) {
+                            why.push(text);
+                        }
+                        continue;
+                    }
                 };
                 let outside = ids
                     .iter()
@@ -96,7 +106,8 @@ impl Run<'_> {
             ))
         } else {
             Err(format!(
-                "{calls} calls: {errors} errors, {leaks} answers other than Odoo's for the caller"
+                "{calls} calls: {errors} errors, {leaks} answers other than Odoo's for the caller; errors: {}",
+                why.join(" | ")
             ))
         };
         // The double proves the same in CI (odoo-mcp's load tests): not recorded.
