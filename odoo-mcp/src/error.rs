@@ -26,6 +26,18 @@ pub enum ToolError {
         suggestion: String,
         enabled: String,
     },
+    /// A field path (`partner_id.email`, `partner_id/email`) that passes
+    /// through a model the server does not enable.
+    #[error(
+        "`{argument}`: the path `{}` goes through `{}` to model `{}`, which is not enabled on this server (ODOO_YOLO=false); to reach it, add {} to ODOO_MCP_MODELS or set ODOO_YOLO=read or true",
+        clip(.path), clip(.field), clip(.model), clip(.model)
+    )]
+    PathNotEnabled {
+        argument: &'static str,
+        path: String,
+        field: String,
+        model: String,
+    },
     #[error("unknown model `{}`{suggestion}; call list_models to see the models", clip(.model))]
     UnknownModel { model: String, suggestion: String },
     #[error("unknown field `{}` in `{argument}` for {}{suggestion}", clip(.field), clip(.model))]

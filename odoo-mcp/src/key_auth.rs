@@ -75,6 +75,14 @@ fn credentials(headers: &HeaderMap) -> Option<Credentials> {
 fn refused(refusal: &Refusal, basic: bool) -> Response {
     let message = refusal.to_string();
     tracing::info!(reason = %message, "request refused: no valid Odoo API key");
+    if let Refusal::TooMany { retry_after } = refusal {
+        let body = json!({"error": "too_many_requests", "error_description": message});
+        let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+        return response;
+    }
     if !refusal.is_unauthorized() {
         let body = json!({"error": "temporarily_unavailable", "error_description": message});
         return (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();
@@ -149,5 +157,8 @@ mod tests {
         );
         let response = refused(&Refusal::Unavailable("timeout".into()), false);
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let response = refused(&Refusal::TooMany { retry_after: 17 }, false);
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "17");
     }
 }

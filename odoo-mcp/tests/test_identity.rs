@@ -4,16 +4,12 @@
 
 mod common;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine;
+use common::load::*;
 use common::*;
 use odoo_tests::OdooDouble;
-use rmcp::ServiceExt;
-use rmcp::transport::StreamableHttpClientTransport;
-use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use serde_json::{Value, json};
 
 /// The server's environment with odoo-key and no key of its own.
@@ -27,33 +23,9 @@ fn key_env(double: &OdooDouble, extra: &[(&str, &str)]) -> Vec<(String, String)>
     env
 }
 
-fn http_with(authorization: Option<&str>) -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let mut headers = reqwest::header::HeaderMap::new();
-    if let Some(value) = authorization {
-        headers.insert(
-            reqwest::header::AUTHORIZATION,
-            reqwest::header::HeaderValue::from_str(value).expect("header"),
-        );
-    }
-    reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .expect("reqwest client")
-}
-
 fn basic(login: &str, key: &str) -> String {
     let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{login}:{key}"));
     format!("Basic {encoded}")
-}
-
-/// An MCP client whose every request carries `authorization`.
-async fn client_as(url: &str, authorization: &str) -> Client {
-    let transport = StreamableHttpClientTransport::with_client(
-        http_with(Some(authorization)),
-        StreamableHttpClientTransportConfig::with_uri(url.to_string()),
-    );
-    ().serve(transport).await.expect("initialize over HTTP")
 }
 
 /// The sale orders `client` gets: (id, salesperson id or None).
@@ -71,23 +43,6 @@ async fn orders(client: &Client) -> Vec<(i64, Option<i64>)> {
         .map(|r| (r["id"].as_i64().expect("id"), r["user_id"][0].as_i64()))
         .collect()
 }
-
-/// The orders the double holds whose salesperson is `uid` or nobody; all of them for `None`.
-fn visible_orders(double: &OdooDouble, uid: Option<i64>) -> Vec<i64> {
-    let mut ids: Vec<i64> = double
-        .records("sale.order")
-        .iter()
-        .filter(|r| {
-            let owner = r["user_id"][0].as_i64();
-            uid.is_none() || owner.is_none() || owner == uid
-        })
-        .map(|r| r["id"].as_i64().expect("id"))
-        .collect();
-    ids.sort_unstable();
-    ids
-}
-
-const DEMO_UID: i64 = 5;
 
 fn count(double: &OdooDouble, method: &str) -> usize {
     double
@@ -379,16 +334,31 @@ async fn load_twenty_clients_two_users_no_leak() {
     let double = OdooDouble::start().await;
     let keyed = http_server(&key_env(&double, &[])).await;
     let demo_may_see = visible_orders(&double, Some(DEMO_UID));
-    let (calls, errors, leaks, elapsed) = load(&keyed.url, &double, &demo_may_see, true).await;
-    assert_eq!((calls, errors, leaks), (1000, 0, 0));
+    let people = |keyed: bool| -> Vec<(String, bool)> {
+        (0..20)
+            .map(|n| {
+                let demo = keyed && n % 2 == 1;
+                let key = if demo {
+                    double.demo_api_key()
+                } else {
+                    double.api_key()
+                };
+                (format!("Bearer {key}"), demo)
+            })
+            .collect()
+    };
+    let seen = load(&keyed.url, people(true), &demo_may_see).await;
+    assert_eq!((seen.calls, seen.errors, seen.leaks), (1000, 0, 0));
     let service = http_server(&server_env(&double, &[])).await;
-    let (_, service_errors, _, service_elapsed) =
-        load(&service.url, &double, &demo_may_see, false).await;
-    assert_eq!(service_errors, 0);
+    let plain = load(&service.url, people(false), &demo_may_see).await;
+    assert_eq!(plain.errors, 0);
     eprintln!(
-        "odoo-key load: {calls} calls, {errors} errors, {leaks} leaks; mean {:.2} ms per call (service key: {:.2} ms); two identity checks with Odoo in all: {}",
-        elapsed.as_secs_f64() * 1000.0 / calls as f64,
-        service_elapsed.as_secs_f64() * 1000.0 / calls as f64,
+        "odoo-key load: {} calls, {} errors, {} leaks; mean {:.2} ms per call (service key: {:.2} ms); two identity checks with Odoo in all: {}",
+        seen.calls,
+        seen.errors,
+        seen.leaks,
+        seen.per_call.as_secs_f64() * 1000.0,
+        plain.per_call.as_secs_f64() * 1000.0,
         count(&double, "context_get")
     );
     for key in [double.api_key(), double.demo_api_key()] {
@@ -396,72 +366,72 @@ async fn load_twenty_clients_two_users_no_leak() {
     }
 }
 
-/// 1,000 calls from 20 clients (even ones admin, odd ones demo when `keyed`):
-/// (calls, errors, leaks, total time of the calls divided by concurrency).
-async fn load(
-    url: &str,
-    double: &OdooDouble,
-    demo_may_see: &[i64],
-    keyed: bool,
-) -> (usize, usize, usize, Duration) {
-    let errors = Arc::new(AtomicUsize::new(0));
-    let leaks = Arc::new(AtomicUsize::new(0));
-    let calls = Arc::new(AtomicUsize::new(0));
-    let mut clients = Vec::new();
-    for n in 0..20 {
-        let key = if keyed && n % 2 == 1 {
-            double.demo_api_key()
-        } else {
-            double.api_key()
-        };
-        let client = client_as(url, &format!("Bearer {key}")).await;
-        clients.push((n % 2 == 1 && keyed, client));
-    }
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for (is_demo, client) in clients {
-        let (errors, leaks, calls) = (errors.clone(), leaks.clone(), calls.clone());
-        let demo_may_see = demo_may_see.to_vec();
-        tasks.push(tokio::spawn(async move {
-            for _ in 0..50 {
-                let result = call(
-                    &client,
-                    "search_records",
-                    json!({"model": "sale.order", "fields": ["user_id"], "limit": 100}),
-                )
-                .await;
-                calls.fetch_add(1, Ordering::SeqCst);
-                if result.is_error == Some(true) {
-                    errors.fetch_add(1, Ordering::SeqCst);
-                    continue;
-                }
-                let value = result.structured_content.unwrap_or_default();
-                let ids: Vec<i64> = value["records"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|r| r["id"].as_i64())
-                    .collect();
-                let leaked = if is_demo {
-                    ids.iter().any(|id| !demo_may_see.contains(id))
-                } else {
-                    ids.len() <= demo_may_see.len()
-                };
-                if leaked {
-                    leaks.fetch_add(1, Ordering::SeqCst);
-                }
+/// `initialize` with `authorization`: the status and the `Retry-After` header.
+async fn status_and_retry(url: &str, authorization: &str) -> (u16, Option<String>) {
+    let response = http_with(Some(authorization))
+        .post(url)
+        .header("Accept", "application/json, text/event-stream")
+        .header("Content-Type", "application/json")
+        .body(
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+                "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}})
+            .to_string(),
+        )
+        .send()
+        .await
+        .expect("initialize");
+    let retry = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap_or_default().to_string());
+    (response.status().as_u16(), retry)
+}
+
+/// A flood of made-up keys costs Odoo at most the refused-checks bound a
+/// minute; beyond it unknown keys are a 429 with Retry-After, unasked, while a
+/// key Odoo already vouched for keeps working.
+#[tokio::test]
+async fn a_flood_of_made_up_keys_is_bounded_and_known_keys_keep_working() {
+    let double = OdooDouble::start().await;
+    let server = http_server(&key_env(&double, &[])).await;
+    let admin = format!("Bearer {}", double.api_key());
+    assert_eq!(status_and_retry(&server.url, &admin).await.0, 200);
+    let (mut refused, mut limited) = (0, 0);
+    for n in 0..45 {
+        match status_and_retry(&server.url, &format!("Bearer made-up-key-{n:04}")).await {
+            (401, _) => refused += 1,
+            (429, Some(retry)) => {
+                assert!(
+                    retry.parse::<u64>().is_ok_and(|s| (1..=60).contains(&s)),
+                    "{retry}"
+                );
+                limited += 1;
             }
-            client.cancel().await.ok();
-        }));
+            other => panic!("made-up key {n}: {other:?}"),
+        }
     }
-    for task in tasks {
-        task.await.expect("client task");
-    }
-    let elapsed = started.elapsed() * 20;
-    (
-        calls.load(Ordering::SeqCst),
-        errors.load(Ordering::SeqCst),
-        leaks.load(Ordering::SeqCst),
-        elapsed,
-    )
+    assert_eq!(
+        (refused, limited),
+        (30, 15),
+        "30 refused checks a minute, then 429"
+    );
+    assert_eq!(
+        count(&double, "context_get"),
+        31,
+        "admin's check and 30 made-up keys asked Odoo"
+    );
+    // A key already refused is answered from the cache: still a 401, Odoo not asked.
+    assert_eq!(
+        status_and_retry(&server.url, "Bearer made-up-key-0000")
+            .await
+            .0,
+        401
+    );
+    // Known good: not locked out.
+    assert_eq!(status_and_retry(&server.url, &admin).await.0, 200);
+    // A person's first request during the flood waits (the trade-off, in the docs).
+    let demo = format!("Bearer {}", double.demo_api_key());
+    assert_eq!(status_and_retry(&server.url, &demo).await.0, 429);
+    assert_eq!(count(&double, "context_get"), 31);
+    assert_no_secret(&server.stderr.text(), double.api_key(), "stderr");
 }

@@ -7,6 +7,7 @@ mod common;
 
 use std::sync::Arc;
 
+use common::load::{self, visible_orders};
 use common::oauth::*;
 use common::*;
 use odoo_tests::oidc::Browser;
@@ -283,4 +284,44 @@ async fn enrollment_works_across_replicas() {
     // A link spent on one replica is spent on the other.
     let again = setup.browser().go(&link, None).await;
     assert_eq!(again.status, 410, "{}", again.body);
+}
+
+/// The load in oauth mode: admin and demo enrolled, 20 clients at
+/// once (each with its subject's token) alternating between them for 1,000
+/// calls: no error, no answer holding an order its caller cannot read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn load_twenty_clients_two_subjects_no_leak() {
+    let setup = Setup::start().await;
+    for (subject, key) in [
+        ("admin", setup.double.api_key()),
+        ("demo", setup.double.demo_api_key()),
+    ] {
+        let client = setup.client(subject, ()).await;
+        let link = asked_to_enroll(&client).await;
+        let shown = setup.browser().enroll(&link, subject, key).await;
+        assert_eq!(shown.status, 200, "{}", shown.body);
+        client.cancel().await.ok();
+    }
+    let admin = setup.provider.token_of("admin", PUBLIC_URL).await;
+    let demo = setup.provider.token_of("demo", PUBLIC_URL).await;
+    let people = (0..20)
+        .map(|n| match n % 2 {
+            1 => (format!("Bearer {demo}"), true),
+            _ => (format!("Bearer {admin}"), false),
+        })
+        .collect();
+    let demo_may_see = visible_orders(&setup.double, Some(load::DEMO_UID));
+    let seen = load::load(&setup.server.url, people, &demo_may_see).await;
+    assert_eq!((seen.calls, seen.errors, seen.leaks), (1000, 0, 0));
+    eprintln!(
+        "oauth load: {} calls, {} errors, {} leaks; mean {:.2} ms per call",
+        seen.calls,
+        seen.errors,
+        seen.leaks,
+        seen.per_call.as_secs_f64() * 1000.0
+    );
+    let logs = setup.server.stderr.text();
+    for key in [setup.double.api_key(), setup.double.demo_api_key()] {
+        assert_no_secret(&logs, key, "stderr");
+    }
 }

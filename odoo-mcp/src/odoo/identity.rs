@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use odoo_client::{ApiVersion, Error as OdooError, Secret};
 use serde_json::{Map, Value};
@@ -92,13 +92,72 @@ pub enum Refusal {
     /// Why is logged, not told: the caller is not signed in yet.
     #[error("Odoo cannot be asked who this key belongs to right now; try again shortly")]
     Unavailable(String),
+    /// Too many unknown keys were refused lately (or are being checked now):
+    /// new keys wait; keys Odoo already vouched for are not affected.
+    #[error(
+        "too many unknown API keys were tried on this server lately, so new keys are not checked with Odoo for now; try again in {retry_after} s (keys already accepted keep working)"
+    )]
+    TooMany { retry_after: u64 },
 }
 
 impl Refusal {
     /// Whether asking again with other credentials can help (an HTTP 401), or the
     /// server cannot tell now (a 503).
     pub fn is_unauthorized(&self) -> bool {
-        !matches!(self, Self::Unavailable(_))
+        !matches!(self, Self::Unavailable(_) | Self::TooMany { .. })
+    }
+}
+
+/// At most this many keys are checked with Odoo at once; a check waits
+/// [`CHECK_WAIT`] for its turn, then is answered [`Refusal::TooMany`].
+pub const KEY_CHECKS_IN_FLIGHT: usize = 8;
+const CHECK_WAIT: Duration = Duration::from_secs(5);
+/// Keys Odoo refused in the last [`REFUSAL_WINDOW`] beyond which unknown keys
+/// are not checked with Odoo until the window has room again.
+pub const REFUSED_CHECKS_PER_MINUTE: usize = 30;
+const REFUSAL_WINDOW: Duration = Duration::from_secs(60);
+
+/// Bounds on asking Odoo about keys it has not vouched for (yet). Keys already
+/// verified are answered from the cache before these are consulted, so a
+/// flood of made-up keys cannot lock out people whose keys are known good.
+/// Behind a proxy every request comes from the proxy's address, so the bound
+/// is the server's, not a peer's.
+struct CheckLimits {
+    in_flight: tokio::sync::Semaphore,
+    /// When each recent refusal happened, oldest first.
+    refusals: Mutex<std::collections::VecDeque<Instant>>,
+}
+
+impl CheckLimits {
+    fn new() -> Self {
+        Self {
+            in_flight: tokio::sync::Semaphore::new(KEY_CHECKS_IN_FLIGHT),
+            refusals: Mutex::new(std::collections::VecDeque::new()),
+        }
+    }
+
+    /// `Err` with the seconds to wait when the window is full.
+    fn room(&self) -> Result<(), Refusal> {
+        let mut refusals = lock(&self.refusals);
+        while refusals
+            .front()
+            .is_some_and(|t| t.elapsed() >= REFUSAL_WINDOW)
+        {
+            refusals.pop_front();
+        }
+        match refusals.front() {
+            Some(oldest) if refusals.len() >= REFUSED_CHECKS_PER_MINUTE => Err(Refusal::TooMany {
+                retry_after: REFUSAL_WINDOW
+                    .saturating_sub(oldest.elapsed())
+                    .as_secs()
+                    .max(1),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn refused(&self) {
+        lock(&self.refusals).push_back(Instant::now());
     }
 }
 
@@ -114,6 +173,7 @@ pub struct Identities {
     /// answer, and each bad request would otherwise cost Odoo two calls.
     refused: Mutex<Lru<[u8; 32], (Instant, Refusal)>>,
     users: Mutex<Lru<i64, Arc<Learned>>>,
+    limits: CheckLimits,
 }
 
 impl std::fmt::Debug for Identities {
@@ -132,6 +192,7 @@ impl Identities {
             keys: Mutex::new(Lru::new(cache.max_users)),
             refused: Mutex::new(Lru::new(cache.max_users)),
             users: Mutex::new(Lru::new(cache.max_users)),
+            limits: CheckLimits::new(),
             base,
             cache,
         }
@@ -156,20 +217,24 @@ impl Identities {
     /// is fresh, else asked of Odoo.
     pub async fn resolve(&self, credentials: Credentials) -> Result<Arc<Caller>, Refusal> {
         let fingerprint = fingerprint(&credentials);
-        if let Some((checked, caller)) = lock(&self.keys).get(&fingerprint)
-            && checked.elapsed() < self.cache.ttl
-        {
-            return Ok(caller);
+        if let Some(known) = self.cached(&fingerprint) {
+            return known;
         }
-        if let Some((checked, refusal)) = lock(&self.refused).get(&fingerprint)
-            && checked.elapsed() < self.cache.ttl
-        {
-            return Err(refusal);
+        // A key Odoo has not vouched for: within the bounds, then asked.
+        self.limits.room()?;
+        let Ok(Ok(_turn)) = tokio::time::timeout(CHECK_WAIT, self.limits.in_flight.acquire()).await
+        else {
+            return Err(Refusal::TooMany { retry_after: 1 });
+        };
+        // Another request may have checked the same key while this one waited.
+        if let Some(known) = self.cached(&fingerprint) {
+            return known;
         }
         let caller = match self.verify(credentials, fingerprint).await {
             Ok(caller) => Arc::new(caller),
             Err(refusal) => {
                 if refusal.is_unauthorized() {
+                    self.limits.refused();
                     lock(&self.refused).insert(fingerprint, (Instant::now(), refusal.clone()));
                 }
                 return Err(refusal);
@@ -177,6 +242,19 @@ impl Identities {
         };
         lock(&self.keys).insert(fingerprint, (Instant::now(), caller.clone()));
         Ok(caller)
+    }
+
+    /// Odoo's fresh answer for this key, if the cache holds one.
+    fn cached(&self, fingerprint: &[u8; 32]) -> Option<Result<Arc<Caller>, Refusal>> {
+        if let Some((checked, caller)) = lock(&self.keys).get(fingerprint)
+            && checked.elapsed() < self.cache.ttl
+        {
+            return Some(Ok(caller));
+        }
+        match lock(&self.refused).get(fingerprint) {
+            Some((checked, refusal)) if checked.elapsed() < self.cache.ttl => Some(Err(refusal)),
+            _ => None,
+        }
     }
 
     /// Forgets a caller's key (Odoo refused it during a call): the next request

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use odoo_client::registry::ModelDescriptor;
-use odoo_client::{Error as OdooError, Missing, OdooClient};
+use odoo_client::{Domain, Error as OdooError, Missing, OdooClient};
 use serde_json::{Map, Value, json};
 
 use crate::error::ToolError;
@@ -252,6 +252,87 @@ impl Odoo {
             name: model,
             descriptor,
         })
+    }
+
+    /// Refuses a field path that passes through a model the access rules do
+    /// not reach, the same rule as asking that model directly: every segment
+    /// but the last is a relation whose model must be enabled (`through_last`:
+    /// the last one too, as for `any` and for `a/b/c` columns whose last part
+    /// names the related model's field). `sep` is `.` (domains) or `/` (columns).
+    /// Unknown or non-relational segments are left to Odoo's own error.
+    pub async fn check_path(
+        &self,
+        model: &str,
+        path: &str,
+        sep: char,
+        through_last: bool,
+        argument: &'static str,
+    ) -> Result<(), ToolError> {
+        if self.shared.settings.access != Access::Standard {
+            return Ok(());
+        }
+        let mut segments: Vec<&str> = path.split(sep).collect();
+        // `partner_id/id`, `partner_id.id`: the related record's id, as reading `partner_id` gives.
+        if segments.len() > 1 && matches!(segments.last(), Some(&("id" | ".id"))) {
+            segments.pop();
+        }
+        let crossed = segments.len() - usize::from(!through_last);
+        let mut current = model.to_string();
+        for field in &segments[..crossed] {
+            let target = self.resolve_model(&current)?;
+            let fields = self.metadata(target, &[field]).await?;
+            let Some(relation) = fields.get(field).and_then(|f| f.relation.clone()) else {
+                return Ok(());
+            };
+            if let Err(ToolError::ModelNotEnabled { .. }) = self.resolve_model(&relation) {
+                return Err(ToolError::PathNotEnabled {
+                    argument,
+                    path: path.to_string(),
+                    field: format!("{current}.{field}"),
+                    model: relation,
+                });
+            }
+            current = relation;
+        }
+        Ok(())
+    }
+
+    /// Every path of `domain` on `model` (and of its `any` sub-domains, on
+    /// the related models) through [`Odoo::check_path`].
+    pub async fn check_domain_paths(&self, model: &str, domain: &Domain) -> Result<(), ToolError> {
+        if self.shared.settings.access != Access::Standard {
+            return Ok(());
+        }
+        // (model, domain) pairs still to check: `any` nests on the related model.
+        let mut pending = vec![(model.to_string(), domain.clone())];
+        while let Some((model, domain)) = pending.pop() {
+            for condition in domain.conditions() {
+                let path = condition.field();
+                let Some(sub) = condition.subdomain() else {
+                    self.check_path(&model, path, '.', false, "domain").await?;
+                    continue;
+                };
+                self.check_path(&model, path, '.', true, "domain").await?;
+                if let Some(related) = self.related_model(&model, path).await? {
+                    pending.push((related, sub.clone()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The model a dotted relational path on `model` ends at, if Odoo's metadata says.
+    async fn related_model(&self, model: &str, path: &str) -> Result<Option<String>, ToolError> {
+        let mut current = model.to_string();
+        for field in path.split('.') {
+            let target = self.resolve_model(&current)?;
+            let fields = self.metadata(target, &[field]).await?;
+            match fields.get(field).and_then(|f| f.relation.clone()) {
+                Some(relation) => current = relation,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(current))
     }
 
     /// Turns Odoo's "no such model" into a message with close model names

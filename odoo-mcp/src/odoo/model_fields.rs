@@ -22,6 +22,8 @@ pub struct FieldInfo {
     pub readonly: bool,
     /// `false` for computed fields that are not stored (cannot be sorted on).
     pub store: bool,
+    /// The model a relational field points to.
+    pub relation: Option<String>,
 }
 
 impl FieldInfo {
@@ -54,6 +56,7 @@ impl ModelFields {
                 required: f.required,
                 readonly: f.readonly,
                 store: f.stored,
+                relation: f.relation.map(str::to_string),
             })
             .collect();
         Self::new(fields)
@@ -79,6 +82,11 @@ impl ModelFields {
                 required: flag(attrs, "required", false),
                 readonly: flag(attrs, "readonly", false),
                 store: flag(attrs, "store", true),
+                relation: attrs
+                    .get("relation")
+                    .and_then(Value::as_str)
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_string),
             })
             .collect();
         fields.sort_by(|a, b| a.name.cmp(&b.name));

@@ -160,7 +160,8 @@ impl Pending<'_> {
             Err(
                 error @ (ToolError::ReadOnly { .. }
                 | ToolError::Refused(_)
-                | ToolError::ModelNotEnabled { .. }),
+                | ToolError::ModelNotEnabled { .. }
+                | ToolError::PathNotEnabled { .. }),
             ) => ("refused", Some(error.render(secrets))),
             Err(error) => ("error", Some(error.render(secrets))),
         };

@@ -7,7 +7,7 @@
 //! the audit line and the handler all read what this makes.
 
 use odoo_client::registry::ModelDescriptor;
-use odoo_client::{Error as OdooError, OdooClient};
+use odoo_client::{Domain, Error as OdooError, OdooClient};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -77,6 +77,8 @@ fn line(entry: &Entry, model: Option<String>, args: Option<&dyn Decoded>) -> Lin
 /// (which may ask Odoo).
 struct Decoding {
     named: Option<ModelName>,
+    /// The `domain` argument, whose paths are checked once the model is known.
+    domain: Option<Domain>,
     company: Option<CompanyId>,
     args: Box<dyn Decoded>,
 }
@@ -157,8 +159,10 @@ impl OdooMcp {
     /// serde; `model` and `company_id` taken out where the server reads them.
     fn decode(&self, entry: &Entry, mut args: Map<String, Value>) -> Result<Decoding, ToolError> {
         // The domain first: its own checker says where it is malformed.
+        let mut domain = None;
         if let Some(value) = args.get("domain") {
             let parsed = domain_arg::parse(value).map_err(ToolError::Domain)?;
+            domain = Domain::from_value(&parsed.value).ok();
             args.insert("domain".into(), parsed.value);
         }
         self.check_arguments(entry, &args)?;
@@ -175,6 +179,7 @@ impl OdooMcp {
         };
         Ok(Decoding {
             named,
+            domain,
             company,
             args: (entry.decode)(args)?,
         })
@@ -196,6 +201,10 @@ impl OdooMcp {
                 Some((target.name.to_string(), target.descriptor))
             }
         };
+        // A domain path may reach other models: each one under the same rule.
+        if let (Some((name, _)), Some(domain)) = (&model, &decoding.domain) {
+            self.odoo().check_domain_paths(name, domain).await?;
+        }
         let client = match decoding.company {
             Some(company) => self.odoo().company_client(company.0).await?,
             None => self.client().clone(),

@@ -76,6 +76,11 @@ impl ToolSpec for ExportRecords {
         names.extend(&roots);
         let metadata = odoo.metadata(target, &names).await?;
         Odoo::check_names(target, &metadata, &roots, "fields")?;
+        // `partner_id/email` reads res.partner: that model must be reachable too.
+        for field in &args.fields {
+            odoo.check_path(target.name, field, '/', false, "fields")
+                .await?;
+        }
         let limit = args
             .limit
             .unwrap_or(DEFAULT_LIMIT)

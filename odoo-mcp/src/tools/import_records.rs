@@ -83,9 +83,14 @@ impl ToolSpec for ImportRecords {
         output.ids.clone()
     }
 
-    async fn run(_odoo: &Odoo, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
+    async fn run(odoo: &Odoo, call: &Call<'_>, args: Args) -> Result<Output, ToolError> {
         let target = call.target()?;
         let (fields, rows) = table(&args)?;
+        // `order_line/product_id` creates sale.order.line records: that model must be reachable too.
+        for column in &fields {
+            odoo.check_path(target.name, column, '/', false, "fields")
+                .await?;
+        }
         let import = Import {
             client: call.client(),
             model: target.name,

@@ -2,6 +2,8 @@
 //! against the Odoo test double, over stdio or streamable HTTP.
 #![allow(dead_code)]
 
+pub mod load;
+
 use std::process::Stdio;
 
 pub use odoo_tests::Captured;

@@ -16,6 +16,7 @@ mod apps;
 mod buttons;
 mod forms;
 mod identity;
+mod identity_load;
 mod imports;
 mod oauth;
 

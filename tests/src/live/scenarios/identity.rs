@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use std::time::Duration;
+
 use base64::Engine as _;
 use odoo_client::{Domain, OdooClient, SearchOptions};
 use serde_json::{Map, Value, json};
@@ -22,6 +24,9 @@ fn demo_password(demo_env: &BTreeMap<String, String>) -> Option<String> {
         .or_else(|| std::env::var("ODOO_LIVE_DEMO_PASSWORD").ok())
         .filter(|p| !p.is_empty())
 }
+
+/// The identity cache's TTL (seconds) of the Odoo 18 revocation server.
+const REVOCATION_TTL: u64 = 2;
 
 impl Run<'_> {
     pub(super) async fn identity(&mut self) {
@@ -56,7 +61,10 @@ impl Run<'_> {
         self.identity_orders("odoo-key", &admin, &demo, &demo_env)
             .await;
         self.identity_writes(&demo).await;
-        self.identity_revoked(&url, &demo_env).await;
+        let people = [(admin_auth.clone(), false), (demo_auth.clone(), true)];
+        self.identity_load("odoo-key", &url, people, &demo_env)
+            .await;
+        self.identity_revoked(&url, &env, &demo_env).await;
         let logs = stderr.text();
         let leaked = [&self.target.env, &demo_env]
             .iter()
@@ -208,15 +216,38 @@ impl Run<'_> {
     }
 
     /// A key demo makes for this run works, then, once demo revokes it, is a 401.
-    async fn identity_revoked(&mut self, url: &str, demo_env: &BTreeMap<String, String>) {
-        // Below 19 Odoo's identity check needs a browser session (no JSON/2, and
-        // XML-RPC is refused), which the suite does not open: 19 only for now.
-        let Some(password) = demo_password(demo_env).filter(|_| self.major >= 19) else {
+    async fn identity_revoked(
+        &mut self,
+        url: &str,
+        env: &BTreeMap<String, String>,
+        demo_env: &BTreeMap<String, String>,
+    ) {
+        let Some(password) = demo_password(demo_env) else {
             return;
         };
         // The double has no password check to make keys with: not recorded.
         self.real_odoo_only = true;
-        self.identity_revocation(url, demo_env, &password).await;
+        if self.major >= 19 {
+            self.identity_revocation(url, demo_env, &password, None)
+                .await;
+        } else {
+            // Odoo 18 caches a key that passed its XML-RPC check (`res.users.check`
+            // is an ormcache that removing a key does not clear), so a call
+            // right after revocation may still pass: the server's TTL is what
+            // bounds it. A server of its own with a short one.
+            let mut env = env.clone();
+            env.insert("ODOO_MCP_IDENTITY_TTL".into(), REVOCATION_TTL.to_string());
+            match Session::http_server(&self.target.mcp_bin, &env).await {
+                Ok((_child, _stderr, url)) => {
+                    let wait = Duration::from_secs(REVOCATION_TTL + 1);
+                    self.identity_revocation(&url, demo_env, &password, Some(wait))
+                        .await
+                }
+                Err(e) => self
+                    .outcomes
+                    .push(failed_setup("odoo-key: revocation server", e)),
+            }
+        }
         self.real_odoo_only = false;
     }
 
@@ -225,15 +256,22 @@ impl Run<'_> {
         url: &str,
         demo_env: &BTreeMap<String, String>,
         password: &str,
+        ttl: Option<Duration>,
     ) {
-        // Odoo 19 runs its identity check over HTTP requests only, not XML-RPC:
-        // demo manages its keys over JSON/2 there, whichever API the target tests.
-        let mut manage = demo_env.clone();
-        if self.major >= 19 {
+        // Odoo runs its identity check within HTTP requests only, not XML-RPC:
+        // demo manages its keys over JSON/2 on 19, and as a browser does (a web
+        // session) below 19, whichever API the target tests.
+        let demo = if self.major >= 19 {
+            let mut manage = demo_env.clone();
             manage.insert("ODOO_API_VERSION".into(), "json2".into());
-        }
-        let demo = match client_for(&manage) {
-            Ok(client) => client,
+            client_for(&manage).map(KeyManager::Api)
+        } else {
+            WebSession::sign_in(demo_env, password)
+                .await
+                .map(KeyManager::Web)
+        };
+        let demo = match demo {
+            Ok(demo) => demo,
             Err(e) => return self.outcomes.push(failed_setup("odoo-key: revocation", e)),
         };
         let fresh = match make_key(&demo, &self.name("key"), password).await {
@@ -257,7 +295,11 @@ impl Run<'_> {
             Err(_) => false,
         };
         let revoked = revoke_key(&demo, fresh.1, password).await;
-        // The server asks Odoo again when a call is refused (or after its TTL).
+        if let Some(ttl) = ttl {
+            tokio::time::sleep(ttl).await;
+        }
+        // The server asks Odoo again when a call is refused (or after its TTL):
+        // the open session's next call is refused.
         let during = match &before {
             Ok(s) => {
                 s.call(
@@ -274,6 +316,9 @@ impl Run<'_> {
         }
         let after = Session::http_client_as(url, &auth).await;
         let check = match (works, revoked, &after) {
+            (true, Ok(()), _) if during == "ok" => {
+                Err("a call of the open session still ran after revocation".into())
+            }
             // rmcp's client reports the 401 as "Auth required".
             (true, Ok(()), Err(e))
                 if e.contains("401")
@@ -296,7 +341,7 @@ impl Run<'_> {
     }
 }
 
-fn ids(value: &Value) -> Vec<i64> {
+pub(super) fn ids(value: &Value) -> Vec<i64> {
     let mut ids: Vec<i64> = value["records"]
         .as_array()
         .into_iter()
@@ -307,60 +352,198 @@ fn ids(value: &Value) -> Vec<i64> {
     ids
 }
 
-/// Runs one of Odoo's identity-checked actions as `client`'s user: the action
+/// Where demo manages its keys: JSON/2 on Odoo 19, a web session below.
+enum KeyManager {
+    Api(OdooClient),
+    Web(WebSession),
+}
+
+impl KeyManager {
+    async fn call(
+        &self,
+        model: &str,
+        method: &str,
+        args: Value,
+        context: Value,
+    ) -> Result<Value, String> {
+        match self {
+            KeyManager::Web(web) => web.call_kw(model, method, args, context).await,
+            KeyManager::Api(client) => {
+                let mut args = args.as_array().cloned().unwrap_or_default().into_iter();
+                let context = context.as_object().cloned();
+                match method {
+                    "create" => client
+                        .create(
+                            model,
+                            &[args
+                                .next()
+                                .and_then(|v| v.as_object().cloned())
+                                .unwrap_or_default()],
+                        )
+                        .await
+                        .map(|ids| json!(ids.first())),
+                    "search" => {
+                        let domain = Domain::from_value(&args.next().unwrap_or_default())
+                            .map_err(|e| e.message)?;
+                        client
+                            .search(model, &domain, &SearchOptions::new())
+                            .await
+                            .map(|ids| json!(ids))
+                    }
+                    _ => {
+                        let ids: Vec<i64> = serde_json::from_value(args.next().unwrap_or_default())
+                            .map_err(|e| e.to_string())?;
+                        if method == "write" {
+                            let vals = args.next().and_then(|v| v.as_object().cloned());
+                            return client
+                                .write(model, &ids, &vals.unwrap_or_default())
+                                .await
+                                .map(Value::Bool)
+                                .map_err(|e| e.to_string());
+                        }
+                        client
+                            .execute(model, method, Some(&ids), Map::new(), context.as_ref())
+                            .await
+                    }
+                }
+                .map_err(|e| e.to_string())
+            }
+        }
+    }
+}
+
+/// A person's web session on Odoo, as the browser holds one: signed in with
+/// login and password at `/web/session/authenticate`, then `call_kw` with its
+/// cookie (Odoo 18's identity check lives in the session).
+struct WebSession {
+    http: reqwest::Client,
+    base: String,
+    cookie: String,
+}
+
+impl WebSession {
+    async fn sign_in(env: &BTreeMap<String, String>, password: &str) -> Result<Self, String> {
+        let base = env.get("ODOO_URL").cloned().unwrap_or_default();
+        let base = base.trim_end_matches('/').to_string();
+        let http = reqwest::Client::new();
+        let params = json!({
+            "db": env.get("ODOO_DB").cloned().unwrap_or_default(),
+            "login": env.get("ODOO_USER").cloned().unwrap_or_default(),
+            "password": password,
+        });
+        let answer = http
+            .post(format!("{base}/web/session/authenticate"))
+            .json(&json!({"jsonrpc": "2.0", "method": "call", "params": params}))
+            .send()
+            .await
+            .map_err(|e| format!("web sign-in: {e}"))?;
+        let cookie = answer
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.split(';').next().filter(|c| c.starts_with("session_id=")))
+            .map(str::to_string)
+            .ok_or("web sign-in: Odoo set no session cookie")?;
+        let body: Value = answer
+            .json()
+            .await
+            .map_err(|e| format!("web sign-in: {e}"))?;
+        if body["result"]["uid"].as_i64().is_none() {
+            return Err(format!(
+                "web sign-in refused: {}",
+                body["error"]["data"]["message"]
+            ));
+        }
+        Ok(Self { http, base, cookie })
+    }
+
+    async fn call_kw(
+        &self,
+        model: &str,
+        method: &str,
+        args: Value,
+        context: Value,
+    ) -> Result<Value, String> {
+        let mut kwargs = Map::new();
+        if !context.is_null() {
+            kwargs.insert("context".into(), context);
+        }
+        let params = json!({"model": model, "method": method, "args": args, "kwargs": kwargs});
+        let body: Value = self
+            .http
+            .post(format!(
+                "{}/web/dataset/call_kw/{model}/{method}",
+                self.base
+            ))
+            .header(reqwest::header::COOKIE, &self.cookie)
+            .json(&json!({"jsonrpc": "2.0", "method": "call", "params": params}))
+            .send()
+            .await
+            .map_err(|e| format!("{model}.{method}: {e}"))?
+            .json()
+            .await
+            .map_err(|e| format!("{model}.{method}: {e}"))?;
+        match body.get("error") {
+            Some(error) => Err(format!("{model}.{method}: {}", error["data"]["message"])),
+            None => Ok(body["result"].clone()),
+        }
+    }
+}
+
+/// Runs one of Odoo's identity-checked actions as `manager`'s user: the action
 /// answers with Odoo's password check wizard, which runs it given the password.
 async fn with_identity_check(
-    client: &OdooClient,
+    manager: &KeyManager,
     model: &str,
     method: &str,
     ids: &[i64],
     password: &str,
 ) -> Result<Value, String> {
-    let action = client
-        .execute(model, method, Some(ids), Map::new(), None)
-        .await
-        .map_err(|e| e.to_string())?;
+    let action = manager
+        .call(model, method, json!([ids]), Value::Null)
+        .await?;
     let Some(wizard) = action["res_id"].as_i64() else {
         return Ok(action);
     };
     // Odoo 19 reads the password from the context, 18 from the wizard's field.
-    let mut vals = Map::new();
-    vals.insert("password".into(), json!(password));
-    client
-        .write("res.users.identitycheck", &[wizard], &vals)
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut context = Map::new();
-    context.insert("password".into(), json!(password));
-    client
-        .execute(
-            "res.users.identitycheck",
+    let check = "res.users.identitycheck";
+    manager
+        .call(
+            check,
+            "write",
+            json!([[wizard], {"password": password}]),
+            Value::Null,
+        )
+        .await?;
+    manager
+        .call(
+            check,
             "run_check",
-            Some(&[wizard]),
-            Map::new(),
-            Some(&context),
+            json!([[wizard]]),
+            json!({"password": password}),
         )
         .await
-        .map_err(|e| e.to_string())
 }
 
-/// A new API key of the client's own user, as Odoo's Preferences make one: (key, its id).
+/// A new API key of the manager's own user, as Odoo's Preferences make one: (key, its id).
 async fn make_key(
-    client: &OdooClient,
+    manager: &KeyManager,
     name: &str,
     password: &str,
 ) -> Result<(String, i64), String> {
-    let mut vals = Map::new();
-    vals.insert("name".into(), json!(name));
-    let description = client
-        .create("res.users.apikeys.description", &[vals])
-        .await
-        .map_err(|e| e.to_string())?
-        .first()
-        .copied()
+    let description = manager
+        .call(
+            "res.users.apikeys.description",
+            "create",
+            json!([{"name": name}]),
+            Value::Null,
+        )
+        .await?
+        .as_i64()
         .ok_or("Odoo made no key description")?;
     let shown = with_identity_check(
-        client,
+        manager,
         "res.users.apikeys.description",
         "make_key",
         &[description],
@@ -371,21 +554,21 @@ async fn make_key(
         .as_str()
         .ok_or("Odoo showed no key")?
         .to_string();
-    let found = client
-        .search(
+    let found = manager
+        .call(
             "res.users.apikeys",
-            &Domain::from_value(&json!([["name", "=", name]])).map_err(|e| e.message)?,
-            &SearchOptions::new(),
+            "search",
+            json!([[["name", "=", name]]]),
+            Value::Null,
         )
-        .await
-        .map_err(|e| e.to_string())?;
-    let id = found.first().copied().ok_or("the new key is not listed")?;
+        .await?;
+    let id = found[0].as_i64().ok_or("the new key is not listed")?;
     Ok((key, id))
 }
 
-/// Revokes a key of the client's own user, as Odoo's Preferences do.
-async fn revoke_key(client: &OdooClient, id: i64, password: &str) -> Result<(), String> {
-    with_identity_check(client, "res.users.apikeys", "remove", &[id], password)
+/// Revokes a key of the manager's own user, as Odoo's Preferences do.
+async fn revoke_key(manager: &KeyManager, id: i64, password: &str) -> Result<(), String> {
+    with_identity_check(manager, "res.users.apikeys", "remove", &[id], password)
         .await
         .map(|_| ())
 }

@@ -79,6 +79,14 @@ impl Run<'_> {
         let admin = sessions.pop().expect("admin's session");
         self.identity_orders("oauth", &admin, &demo, &demo_env)
             .await;
+        let mut tokens = Vec::new();
+        for (person, is_demo) in [(&people[0], false), (&people[1], true)] {
+            let token = provider.token_of(&login(person), PUBLIC_URL).await;
+            tokens.push((format!("Bearer {token}"), is_demo));
+        }
+        if let Ok(people) = <[(String, bool); 2]>::try_from(tokens) {
+            self.identity_load("oauth", &url, people, &demo_env).await;
+        }
         self.oauth_operators(&env, &people, &demo).await;
         let logs = stderr.text();
         let leaked = people
