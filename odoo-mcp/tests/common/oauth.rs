@@ -98,11 +98,7 @@ impl Setup {
         subject: &str,
         handler: H,
     ) -> RunningService<RoleClient, H> {
-        let token = self.provider.token_of(subject, PUBLIC_URL).await;
-        let transport = StreamableHttpClientTransport::from_config(
-            StreamableHttpClientTransportConfig::with_uri(self.server.url.clone())
-                .auth_header(token),
-        );
+        let transport = self.transport_of(subject).await;
         handler
             .serve(transport)
             .await
@@ -115,11 +111,7 @@ impl Setup {
         subject: &str,
         handler: H,
     ) -> RunningService<RoleClient, H> {
-        let token = self.provider.token_of(subject, PUBLIC_URL).await;
-        let transport = StreamableHttpClientTransport::from_config(
-            StreamableHttpClientTransportConfig::with_uri(self.server.url.clone())
-                .auth_header(token),
-        );
+        let transport = self.transport_of(subject).await;
         let lifecycle = rmcp::service::ClientLifecycleMode::Discover {
             preferred_versions: vec![rmcp::model::ProtocolVersion::V_2026_07_28],
         };
@@ -127,6 +119,15 @@ impl Setup {
             .serve_with_lifecycle(transport, lifecycle)
             .await
             .expect("discover over HTTP")
+    }
+
+    /// Streamable HTTP to the server with `subject`'s token.
+    async fn transport_of(&self, subject: &str) -> StreamableHttpClientTransport<reqwest::Client> {
+        let token = self.provider.token_of(subject, PUBLIC_URL).await;
+        StreamableHttpClientTransport::from_config(
+            StreamableHttpClientTransportConfig::with_uri(self.server.url.clone())
+                .auth_header(token),
+        )
     }
 
     /// `odoo-mcp identity …` with the server's key store.
