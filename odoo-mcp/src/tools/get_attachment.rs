@@ -51,7 +51,7 @@ fn text(row: &Value, key: &str) -> Option<String> {
 impl ToolSpec for GetAttachment {
     const NAME: &'static str = "get_attachment";
     const TITLE: &'static str = "Get an attachment";
-    const DESCRIPTION: &'static str = "An attachment's name, mimetype, size, record and base64 content (unless include_data is false or it is over ODOO_MCP_MAX_BINARY_SIZE). Without ODOO_YOLO, those of reachable models only.";
+    const DESCRIPTION: &'static str = "An attachment's name, mimetype, size, record and base64 content (not if include_data is false or over ODOO_MCP_MAX_BINARY_SIZE). Without ODOO_YOLO, reachable models' only.";
     const EFFECT: Effect = Effect::Read;
     /// Its model is ir.attachment, reached by the rules of the record it is attached to.
     const ON_MODEL: bool = false;

@@ -87,7 +87,7 @@ impl Args {
 impl ToolSpec for UpdateRecords {
     const NAME: &'static str = "update_records";
     const TITLE: &'static str = "Update records";
-    const DESCRIPTION: &'static str = "Write the same values on record_ids (one transaction), or each one's values in updates (one transaction on Odoo 19+, else one write each, stopping at the first failure).";
+    const DESCRIPTION: &'static str = "Write values on record_ids, or each record's own in updates: one transaction (before Odoo 19, updates write one by one, stopping at the first failure).";
     const EFFECT: Effect = Effect::Overwrite;
     type Args = Args;
     type Output = WriteAnswer<Updated>;
