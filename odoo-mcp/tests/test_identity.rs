@@ -155,9 +155,9 @@ async fn audit_lines(path: &std::path::Path, n: usize) -> Vec<Value> {
     panic!("fewer than {n} audit lines:\n{text}");
 }
 
-/// `initialize` by hand with `authorization`: (status, WWW-Authenticate, body).
-async fn initialize(url: &str, authorization: Option<&str>) -> (u16, String, String) {
-    let response = http_with(authorization)
+/// A 2025-11-25 `initialize`, by hand, with `authorization`.
+async fn raw_initialize(url: &str, authorization: Option<&str>) -> reqwest::Response {
+    http_with(authorization)
         .post(url)
         .header("Accept", "application/json, text/event-stream")
         .header("Content-Type", "application/json")
@@ -168,7 +168,12 @@ async fn initialize(url: &str, authorization: Option<&str>) -> (u16, String, Str
         )
         .send()
         .await
-        .expect("initialize");
+        .expect("initialize")
+}
+
+/// `initialize` by hand with `authorization`: (status, WWW-Authenticate, body).
+async fn initialize(url: &str, authorization: Option<&str>) -> (u16, String, String) {
+    let response = raw_initialize(url, authorization).await;
     let status = response.status().as_u16();
     let challenge = response
         .headers()
@@ -368,18 +373,7 @@ async fn load_twenty_clients_two_users_no_leak() {
 
 /// `initialize` with `authorization`: the status and the `Retry-After` header.
 async fn status_and_retry(url: &str, authorization: &str) -> (u16, Option<String>) {
-    let response = http_with(Some(authorization))
-        .post(url)
-        .header("Accept", "application/json, text/event-stream")
-        .header("Content-Type", "application/json")
-        .body(
-            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-                "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}})
-            .to_string(),
-        )
-        .send()
-        .await
-        .expect("initialize");
+    let response = raw_initialize(url, Some(authorization)).await;
     let retry = response
         .headers()
         .get("retry-after")
