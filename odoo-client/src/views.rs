@@ -348,6 +348,8 @@ pub fn parse(arch: &str) -> Form {
     // until it closes: the depth it opened at, and the text so far, in parts:
     // children shown in turns (`invisible`) are alternatives, joined by " / ".
     let mut untitled: Option<(Button, usize, Vec<String>)> = None;
+    // `<label for="x" string="…"/>`: what the form calls field x.
+    let mut labels: Vec<(String, String)> = Vec::new();
     loop {
         let (element, opens) = match reader.read_event() {
             Ok(Event::Start(element)) => (element, true),
@@ -462,8 +464,22 @@ pub fn parse(arch: &str) -> Form {
                     _ => form.add_button(button),
                 }
             }
+            "label" if in_field == 0 => {
+                if let (Some(target), Some(text)) = (
+                    attribute("for"),
+                    attribute("string").filter(|t| !t.is_empty()),
+                ) {
+                    labels.push((target, text));
+                }
+            }
             _ => {}
         }
+    }
+    for field in form.fields.iter_mut().filter(|f| f.label.is_none()) {
+        field.label = labels
+            .iter()
+            .find(|(target, _)| *target == field.name)
+            .map(|(_, text)| text.clone());
     }
     form
 }
@@ -689,6 +705,17 @@ mod tests {
 
     /// Odoo 19's payment form labels its alert links by their text; a
     /// field's `string` in the view is the label the form shows.
+    #[test]
+    fn a_label_element_names_its_field() {
+        let form = parse(
+            r#"<form><label for="writeoff_label" string="Label"/><field name="writeoff_label"/>
+            <label for="amount"/><field name="amount"/>
+            <label for="memo" string="Memo"/><field name="memo" string="Reference"/></form>"#,
+        );
+        let labels: Vec<Option<&str>> = form.fields.iter().map(|f| f.label.as_deref()).collect();
+        assert_eq!(labels, [Some("Label"), None, Some("Reference")]);
+    }
+
     #[test]
     fn a_button_without_string_is_labelled_by_its_text() {
         let form = parse(
