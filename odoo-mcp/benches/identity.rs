@@ -115,23 +115,8 @@ async fn oauth(
     provider: &OidcProvider,
     store: &str,
 ) -> (Child, String, String) {
-    let (child, url) = server(
-        double,
-        &[
-            ("ODOO_MCP_IDENTITY", "oauth"),
-            ("ODOO_MCP_KEY_STORE", store),
-            (
-                "ODOO_MCP_KEY_STORE_SECRET",
-                "bench-key-store-secret-0123456789",
-            ),
-            ("OAUTH_ISSUER_URL", provider.issuer()),
-            ("OAUTH_CLIENT_ID", provider.service_client_id()),
-            ("OAUTH_CLIENT_SECRET", provider.service_client_secret()),
-            ("ODOO_MCP_PUBLIC_URL", PUBLIC_URL),
-            ("ODOO_MCP_STATELESS", "false"),
-        ],
-    )
-    .await;
+    let vars = provider.oauth_identity_vars(PUBLIC_URL, store, "bench-key-store-secret-0123456789");
+    let (child, url) = server(double, &vars).await;
     let token = provider.token_of("admin", PUBLIC_URL).await;
     let asking = client(&url, Some(&token)).await;
     let message = match search(&asking).await {

@@ -207,15 +207,6 @@ async fn seen(shown: &Shown) -> (Value, Value, Value) {
     (fields, required, buttons)
 }
 
-/// Types `value` into the view's input of `field` as a person would.
-async fn typed(shown: &Shown, field: &str, value: &str) {
-    let el = format!("document.querySelector('#f_{field}')");
-    let value = serde_json::to_string(value).expect("a string");
-    shown
-        .view(&format!("{el}.value = {value}; {el}.dispatchEvent(new Event('input', {{bubbles: true}})); {el}.dispatchEvent(new Event('change', {{bubbles: true}}))"))
-        .await;
-}
-
 /// Presses `method`'s button and waits for run_wizard's answer; the arguments sent.
 async fn pressed(shown: &Shown, method: &str) -> Value {
     shown
@@ -415,11 +406,7 @@ async fn the_payment_wizard_form_requires_its_fields_and_runs_with_the_typed_val
         .clone();
     assert_eq!(shown.view(&format!("{button}.textContent")).await, label);
     let date = "document.querySelector('#f_payment_date')";
-    shown
-        .view(&format!(
-            "{date}.value = ''; {date}.dispatchEvent(new Event('input', {{bubbles: true}}))"
-        ))
-        .await;
+    shown.type_into("payment_date", "").await;
     shown.view(&format!("{button}.click()")).await;
     let status = shown
         .view("document.querySelector('#status').textContent")
@@ -442,11 +429,7 @@ async fn the_payment_wizard_form_requires_its_fields_and_runs_with_the_typed_val
     // the proposed journal stays pickable.
     let picker = "document.querySelector('#f_journal_id')";
     let proposed = shown.view(&format!("{picker}.value")).await;
-    shown
-        .view(&format!(
-            "{picker}.value = 'Ba'; {picker}.dispatchEvent(new Event('input', {{bubbles: true}}))"
-        ))
-        .await;
+    shown.type_into("journal_id", "Ba").await;
     assert_eq!(shown.view(&format!("{picker}.dataset.id")).await, "");
     shown
         .wait_host("window.host.calls.some(c => c.name === 'search_by_name')")
@@ -455,7 +438,10 @@ async fn the_payment_wizard_form_requires_its_fields_and_runs_with_the_typed_val
     assert_eq!(search["arguments"]["model"], "account.journal", "{search}");
     assert_eq!(search["arguments"]["name"], "Ba", "{search}");
     shown
-        .view(&format!("{picker}.value = {proposed}; {picker}.dispatchEvent(new Event('input', {{bubbles: true}}))"))
+        .type_into(
+            "journal_id",
+            proposed.as_str().expect("the proposed journal"),
+        )
         .await;
     assert_eq!(
         shown.view(&format!("{picker}.dataset.id")).await,
@@ -463,13 +449,8 @@ async fn the_payment_wizard_form_requires_its_fields_and_runs_with_the_typed_val
     );
 
     // A date and a memo typed: run_wizard gets them, as run_wizard takes them.
-    shown
-        .view(&format!("{date}.value = '2026-12-31'; {date}.dispatchEvent(new Event('input', {{bubbles: true}}))"))
-        .await;
-    let memo = "document.querySelector('#f_communication')";
-    shown
-        .view(&format!("{memo}.value = 'Paid from the app'; {memo}.dispatchEvent(new Event('input', {{bubbles: true}}))"))
-        .await;
+    shown.type_into("payment_date", "2026-12-31").await;
+    shown.type_into("communication", "Paid from the app").await;
     shown.view(&format!("{button}.click()")).await;
     shown
         .wait_host("window.host.calls.some(c => c.name === 'run_wizard')")
@@ -518,11 +499,13 @@ async fn the_invoicing_wizard_shows_the_down_payment_amount_as_it_is_picked() {
             json!(["create_invoices"])
         )
     );
-    typed(&shown, "advance_payment_method", "percentage").await;
+    shown
+        .type_into("advance_payment_method", "percentage")
+        .await;
     let (fields, required, _) = seen(&shown).await;
     assert_eq!(fields, json!(["advance_payment_method", "amount"]));
     assert_eq!(required, json!(["advance_payment_method", "amount"]));
-    typed(&shown, "amount", "30").await;
+    shown.type_into("amount", "30").await;
     let sent = pressed(&shown, "create_invoices").await;
     assert_eq!(sent["wizard"], "sale.advance.payment.inv");
     assert_eq!(sent["record_ids"], json!([order]));
@@ -555,7 +538,7 @@ async fn the_credit_note_wizard_reverses_with_the_typed_reason() {
             json!(["modify_moves", "refund_moves"])
         )
     );
-    typed(&shown, "reason", "Damaged").await;
+    shown.type_into("reason", "Damaged").await;
     let sent = pressed(&shown, "refund_moves").await;
     assert_eq!(sent["values"], json!({"reason": "Damaged"}));
     let credits = ok(&run(
@@ -599,13 +582,13 @@ async fn the_lost_reason_wizard_loses_the_lead_with_the_picked_reason() {
             json!(["action_lost_reason_apply"])
         )
     );
-    typed(&shown, "lost_reason_id", "Too far").await;
+    shown.type_into("lost_reason_id", "Too far").await;
     let option = format!(
         "[...document.querySelector('#l_lost_reason_id').options].find(o => o.dataset.id === '{reason}')"
     );
     shown.wait_view(&option).await;
-    typed(&shown, "lost_reason_id", "Too far away").await;
-    typed(&shown, "lost_feedback", "Chose a local firm").await;
+    shown.type_into("lost_reason_id", "Too far away").await;
+    shown.type_into("lost_feedback", "Chose a local firm").await;
     let sent = pressed(&shown, "action_lost_reason_apply").await;
     assert_eq!(
         sent["values"],

@@ -135,6 +135,18 @@ impl Shown {
         .await
     }
 
+    /// Types `value` into the view's input of `field` as a person would: the
+    /// value, then the `input` and `change` events a browser sends.
+    pub async fn try_type(&self, field: &str, value: &str) -> Result<(), String> {
+        let el = format!("document.querySelector('#f_{field}')");
+        let value = serde_json::to_string(value).map_err(|e| e.to_string())?;
+        self.try_view(&format!(
+            "{el}.value = {value}; {el}.dispatchEvent(new Event('input', {{bubbles: true}})); {el}.dispatchEvent(new Event('change', {{bubbles: true}}))"
+        ))
+        .await
+        .map(drop)
+    }
+
     /// Waits (10 s at most) until `js` in the host is truthy.
     pub async fn until_host(&self, js: &str) -> Result<Value, String> {
         for _ in 0..200 {
@@ -169,6 +181,13 @@ impl Shown {
     /// [`Self::try_view`], for tests.
     pub async fn view(&self, js: &str) -> Value {
         self.try_view(js).await.unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`Self::try_type`], for tests.
+    pub async fn type_into(&self, field: &str, value: &str) {
+        self.try_type(field, value)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 
     /// [`Self::until_host`], for tests.

@@ -203,6 +203,27 @@ impl OidcProvider {
         SERVICE_CLIENT_SECRET
     }
 
+    /// The server's variables for `ODOO_MCP_IDENTITY=oauth` against this
+    /// provider: the key store at `store` sealed under `secret`, sessions kept
+    /// (URL elicitation answers within a session), `public_url` for the links.
+    pub fn oauth_identity_vars<'a>(
+        &'a self,
+        public_url: &'a str,
+        store: &'a str,
+        secret: &'a str,
+    ) -> [(&'static str, &'a str); 8] {
+        [
+            ("ODOO_MCP_IDENTITY", "oauth"),
+            ("ODOO_MCP_KEY_STORE", store),
+            ("ODOO_MCP_KEY_STORE_SECRET", secret),
+            ("OAUTH_ISSUER_URL", self.issuer()),
+            ("OAUTH_CLIENT_ID", self.service_client_id()),
+            ("OAUTH_CLIENT_SECRET", self.service_client_secret()),
+            ("ODOO_MCP_PUBLIC_URL", public_url),
+            ("ODOO_MCP_STATELESS", "false"),
+        ]
+    }
+
     /// An access token (600 s) for `resource` by the client-credentials grant; its `aud` is
     /// `resource`. Panics when the provider refuses: tests only.
     pub async fn token(&self, resource: &str) -> String {

@@ -47,20 +47,11 @@ impl Setup {
         let store = format!("sqlite://{}", store_file.display());
         let audit = dir.path().join("audit.jsonl");
         let audit_path = audit.display().to_string();
-        let mut env = server_env(
-            &double,
-            &[
-                ("ODOO_MCP_IDENTITY", "oauth"),
-                ("ODOO_MCP_KEY_STORE", &store),
-                ("ODOO_MCP_KEY_STORE_SECRET", STORE_SECRET),
-                ("OAUTH_ISSUER_URL", provider.issuer()),
-                ("OAUTH_CLIENT_ID", provider.service_client_id()),
-                ("OAUTH_CLIENT_SECRET", provider.service_client_secret()),
-                ("ODOO_MCP_PUBLIC_URL", PUBLIC_URL),
-                ("ODOO_MCP_STATELESS", "false"),
-                ("ODOO_MCP_AUDIT_LOG", &audit_path),
-            ],
-        );
+        let mut vars = provider
+            .oauth_identity_vars(PUBLIC_URL, &store, STORE_SECRET)
+            .to_vec();
+        vars.push(("ODOO_MCP_AUDIT_LOG", &audit_path));
+        let mut env = server_env(&double, &vars);
         env.retain(|(name, _)| name != "ODOO_API_KEY" && name != "ODOO_USER");
         let server = http_server(&env).await;
         Setup {

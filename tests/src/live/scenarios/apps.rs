@@ -253,13 +253,7 @@ async fn drive_wizard(
         return Err(format!("the view shows {seen}, Odoo's form {want}"));
     }
     for (field, value) in typed {
-        let el = format!("document.querySelector('#f_{field}')");
-        let value = serde_json::to_string(value).map_err(|e| e.to_string())?;
-        shown
-            .try_view(&format!(
-                "{el}.value = {value}; {el}.dispatchEvent(new Event('input', {{bubbles: true}}))"
-            ))
-            .await?;
+        shown.try_type(field, value).await?;
     }
     shown
         .try_view(&format!(
@@ -298,12 +292,7 @@ async fn drive_wizard(
 async fn drive(shown: &Shown, reason_name: &str, reason: i64) -> Result<(), String> {
     let picker = "document.querySelector('#f_lost_reason_id')";
     shown.until_view(picker).await?;
-    let typed = serde_json::to_string(reason_name).map_err(|e| e.to_string())?;
-    shown
-        .try_view(&format!(
-            "{picker}.value = {typed}; {picker}.dispatchEvent(new Event('input', {{bubbles: true}}))"
-        ))
-        .await?;
+    shown.try_type("lost_reason_id", reason_name).await?;
     shown
         .until_view(&format!(
             "[...document.querySelector('#l_lost_reason_id').options].some(o => o.dataset.id === '{reason}')"

@@ -39,17 +39,9 @@ impl Run<'_> {
             .key_store_url
             .clone()
             .unwrap_or_else(|| format!("sqlite://{}", sqlite.display()));
-        let mut env = self.server_env(&[
-            ("ODOO_YOLO", "true"),
-            ("ODOO_MCP_IDENTITY", "oauth"),
-            ("ODOO_MCP_KEY_STORE", &store),
-            ("ODOO_MCP_KEY_STORE_SECRET", STORE_SECRET),
-            ("OAUTH_ISSUER_URL", provider.issuer()),
-            ("OAUTH_CLIENT_ID", provider.service_client_id()),
-            ("OAUTH_CLIENT_SECRET", provider.service_client_secret()),
-            ("ODOO_MCP_PUBLIC_URL", PUBLIC_URL),
-            ("ODOO_MCP_STATELESS", "false"),
-        ]);
+        let mut vars = vec![("ODOO_YOLO", "true")];
+        vars.extend(provider.oauth_identity_vars(PUBLIC_URL, &store, STORE_SECRET));
+        let mut env = self.server_env(&vars);
         for key in ["ODOO_API_KEY", "ODOO_PASSWORD", "ODOO_USER"] {
             env.remove(key);
         }
