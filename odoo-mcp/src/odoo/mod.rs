@@ -260,6 +260,8 @@ impl Odoo {
     /// the last one too, as for `any` and for `a/b/c` columns whose last part
     /// names the related model's field). `sep` is `.` (domains) or `/` (columns).
     /// Unknown or non-relational segments are left to Odoo's own error.
+    /// The model the crossed segments end at, when each is a relation (and
+    /// the access rules are checked at all: `None` with ODOO_YOLO).
     pub async fn check_path(
         &self,
         model: &str,
@@ -267,9 +269,9 @@ impl Odoo {
         sep: char,
         through_last: bool,
         argument: &'static str,
-    ) -> Result<(), ToolError> {
+    ) -> Result<Option<String>, ToolError> {
         if self.shared.settings.access != Access::Standard {
-            return Ok(());
+            return Ok(None);
         }
         let mut segments: Vec<&str> = path.split(sep).collect();
         // `partner_id/id`, `partner_id.id`: the related record's id, as reading `partner_id` gives.
@@ -282,7 +284,7 @@ impl Odoo {
             let target = self.resolve_model(&current)?;
             let fields = self.metadata(target, &[field]).await?;
             let Some(relation) = fields.get(field).and_then(|f| f.relation.clone()) else {
-                return Ok(());
+                return Ok(None);
             };
             if let Err(ToolError::ModelNotEnabled { .. }) = self.resolve_model(&relation) {
                 return Err(ToolError::PathNotEnabled {
@@ -294,7 +296,7 @@ impl Odoo {
             }
             current = relation;
         }
-        Ok(())
+        Ok(Some(current))
     }
 
     /// Every path of `domain` on `model` (and of its `any` sub-domains, on
@@ -308,31 +310,16 @@ impl Odoo {
         while let Some((model, domain)) = pending.pop() {
             for condition in domain.conditions() {
                 let path = condition.field();
-                let Some(sub) = condition.subdomain() else {
-                    self.check_path(&model, path, '.', false, "domain").await?;
-                    continue;
-                };
-                self.check_path(&model, path, '.', true, "domain").await?;
-                if let Some(related) = self.related_model(&model, path).await? {
+                let through_last = condition.subdomain().is_some();
+                let related = self
+                    .check_path(&model, path, '.', through_last, "domain")
+                    .await?;
+                if let (Some(sub), Some(related)) = (condition.subdomain(), related) {
                     pending.push((related, sub.clone()));
                 }
             }
         }
         Ok(())
-    }
-
-    /// The model a dotted relational path on `model` ends at, if Odoo's metadata says.
-    async fn related_model(&self, model: &str, path: &str) -> Result<Option<String>, ToolError> {
-        let mut current = model.to_string();
-        for field in path.split('.') {
-            let target = self.resolve_model(&current)?;
-            let fields = self.metadata(target, &[field]).await?;
-            match fields.get(field).and_then(|f| f.relation.clone()) {
-                Some(relation) => current = relation,
-                None => return Ok(None),
-            }
-        }
-        Ok(Some(current))
     }
 
     /// Turns Odoo's "no such model" into a message with close model names

@@ -512,13 +512,14 @@ impl WizardModel {
         });
         let buttons = self
             .form
-            .buttons
+            .button_elements
             .iter()
             .filter_map(|b| b.hidden_when.as_ref());
+        let shown = self.shown();
         let mut names: Vec<&str> = fields
             .chain(buttons)
             .flat_map(|c| form_view::names(c))
-            .filter(|n| self.defs.contains_key(*n) && !self.shown().contains(n))
+            .filter(|n| self.defs.contains_key(*n) && !shown.contains(n))
             .collect();
         names.sort_unstable();
         names.dedup();
