@@ -379,17 +379,8 @@ impl Session {
 
     /// `resources/read`: the JSON of the one text content, or the error text.
     pub async fn read_resource(&self, uri: &str) -> Result<Value, String> {
-        let result = self
-            .client
-            .read_resource(ReadResourceRequestParams::new(uri))
-            .await
-            .map_err(|e| e.to_string())?;
-        match result.contents.first() {
-            Some(ResourceContents::TextResourceContents { text, .. }) => {
-                serde_json::from_str(text).map_err(|e| format!("{uri}: not JSON: {e}"))
-            }
-            other => Err(format!("{uri}: unexpected contents {other:?}")),
-        }
+        let text = self.read_text(uri).await?;
+        serde_json::from_str(&text).map_err(|e| format!("{uri}: not JSON: {e}"))
     }
 
     /// `completion/complete` of a resource template argument.
