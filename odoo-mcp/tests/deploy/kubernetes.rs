@@ -612,6 +612,18 @@ fn kustomizations_list_every_object(tree: &Tree) -> Vec<String> {
     problems
 }
 
+/// The manifests under `out` pass the Kubernetes schemas and the semantic checks.
+async fn assert_valid(out: &Path, tree: &Tree) {
+    let problems = schema_problems(out).await;
+    assert!(
+        problems.is_empty(),
+        "schema problems:\n{}",
+        problems.join("\n")
+    );
+    let problems = semantic_problems(tree);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 fn semantic_problems(tree: &Tree) -> Vec<String> {
     CHECKS
         .iter()
@@ -647,14 +659,7 @@ async fn the_shipped_example_renders_valid_manifests_the_server_accepts() {
         "the image is built as for compose"
     );
 
-    let problems = schema_problems(&out).await;
-    assert!(
-        problems.is_empty(),
-        "schema problems:\n{}",
-        problems.join("\n")
-    );
-    let problems = semantic_problems(&tree);
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_valid(&out, &tree).await;
 
     let mut files: Vec<String> = tree.iter().map(|m| m.file.display().to_string()).collect();
     files.sort();
@@ -728,14 +733,7 @@ async fn every_option_renders_valid_manifests() {
     let instances = write_instances(dir.path(), FULL_INSTANCES);
     let out = dir.path().join("out");
     let tree = render(&instances, &out).await;
-    let problems = schema_problems(&out).await;
-    assert!(
-        problems.is_empty(),
-        "schema problems:\n{}",
-        problems.join("\n")
-    );
-    let problems = semantic_problems(&tree);
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_valid(&out, &tree).await;
 
     let object = |file: &str| {
         &tree
@@ -1152,14 +1150,7 @@ instances:
     let instances = write_instances(dir.path(), source);
     let out = dir.path().join("out");
     let tree = render(&instances, &out).await;
-    let problems = schema_problems(&out).await;
-    assert!(
-        problems.is_empty(),
-        "schema problems:\n{}",
-        problems.join("\n")
-    );
-    let problems = semantic_problems(&tree);
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_valid(&out, &tree).await;
     let object = |file: &str| {
         tree.iter()
             .find(|m| m.file == Path::new(file))

@@ -77,14 +77,7 @@ impl Run<'_> {
         self.created.push(("crm.lost.reason".into(), reason));
         self.created.push(("crm.lead".into(), lead));
         let input = json!({"model": "crm.lead", "record_ids": [lead], "wizard": "crm.lead.lost"});
-        let result = s
-            .call_raw(json!({"name": "run_wizard", "arguments": input}))
-            .await?;
-        let scenario = json!({"input": input, "result": result});
-        let backend: Arc<dyn Backend> = Arc::new(Live(s.clone()));
-        let Some(shown) = apps::show(backend, "wizard", scenario).await? else {
-            return Err(crate::chromium::MISSING.into());
-        };
+        let shown = wizard_view(s, input).await?;
         let check = drive(&shown, &reason_name, reason).await;
         shown.close().await;
         check?;
@@ -220,17 +213,22 @@ async fn through_the_view(
     typed: &[(&str, &str)],
     button: &str,
 ) -> Result<(), String> {
+    let shown = wizard_view(s, input).await?;
+    let check = drive_wizard(&shown, expected, typed, button).await;
+    shown.close().await;
+    check
+}
+
+/// run_wizard's answer to `input`, shown in the wizard view as a host would.
+async fn wizard_view(s: &Arc<Session>, input: Value) -> Result<Shown, String> {
     let result = s
         .call_raw(json!({"name": "run_wizard", "arguments": input}))
         .await?;
     let scenario = json!({"input": input, "result": result});
     let backend: Arc<dyn Backend> = Arc::new(Live(s.clone()));
-    let Some(shown) = apps::show(backend, "wizard", scenario).await? else {
-        return Err("chromium is not installed (scripts/test installs it)".into());
-    };
-    let check = drive_wizard(&shown, expected, typed, button).await;
-    shown.close().await;
-    check
+    apps::show(backend, "wizard", scenario)
+        .await?
+        .ok_or_else(|| crate::chromium::MISSING.to_string())
 }
 
 async fn drive_wizard(
